@@ -1,0 +1,213 @@
+package rooms
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+// Core command and event types. Exercises add their own (docs/protocol.md).
+const (
+	CmdRoomLock     = "room.lock"
+	CmdRoomUnlock   = "room.unlock"
+	CmdRoomUpdate   = "room.update"
+	CmdRoomEnd      = "room.end"
+	CmdMemberRemove = "member.remove"
+	CmdMemberRename = "member.rename"
+
+	EvRoomUpdated   = "room.updated"
+	EvRoomEnded     = "room.ended"
+	EvMemberRemoved = "member.removed"
+	EvMemberRenamed = "member.renamed"
+)
+
+var facilitatorOnly = []Role{RoleFacilitator}
+
+func (s *Service) registerCore() {
+	s.Register(CmdRoomLock, Handler{Roles: facilitatorOnly, Apply: func(tx *Tx) error { return setLocked(tx, true) }})
+	s.Register(CmdRoomUnlock, Handler{Roles: facilitatorOnly, Apply: func(tx *Tx) error { return setLocked(tx, false) }})
+	s.Register(CmdRoomUpdate, Handler{Roles: facilitatorOnly, Apply: updateRoom})
+	s.Register(CmdRoomEnd, Handler{Roles: facilitatorOnly, Apply: endRoom})
+	s.Register(CmdMemberRemove, Handler{Roles: facilitatorOnly, Apply: removeMember})
+	s.Register(CmdMemberRename, Handler{Apply: renameMember})
+}
+
+func setLocked(tx *Tx, locked bool) error {
+	if tx.Room.Locked == locked {
+		return nil // already so: an ack with no event
+	}
+	r := tx.Room
+	r.Locked = locked
+	return putRoom(tx, r)
+}
+
+func putRoom(tx *Tx, r Room) error {
+	if err := tx.Put(KeyRoom, r); err != nil {
+		return err
+	}
+	return tx.Emit(EvRoomUpdated, r, Audience{})
+}
+
+func updateRoom(tx *Tx) error {
+	var args struct {
+		Title     *string `json:"title"`
+		ShowNames *bool   `json:"showNames"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	r := tx.Room
+	if args.Title != nil {
+		t, err := CleanText(*args.Title, "title", tx.Limits().MaxTitleLen, true)
+		if err != nil {
+			return err
+		}
+		r.Title = t
+	}
+	if args.ShowNames != nil {
+		r.ShowNames = *args.ShowNames
+	}
+	if r == tx.Room {
+		return nil
+	}
+	return putRoom(tx, r)
+}
+
+func endRoom(tx *Tx) error {
+	r := tx.Room
+	r.Ended, r.Locked = true, true
+	if err := tx.Put(KeyRoom, r); err != nil {
+		return err
+	}
+	return tx.Emit(EvRoomEnded, r, Audience{})
+}
+
+func removeMember(tx *Tx) error {
+	var args struct {
+		Member string `json:"member"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	if args.Member == "" {
+		return FieldError(CodeBadMessage, "member", "member is required")
+	}
+	var m Member
+	ok, err := tx.GetJSON(MemberKey(args.Member), &m)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return FieldError(CodeNotFound, "member", "no such member")
+	}
+	if m.Role == RoleFacilitator {
+		return FieldError(CodeInvalid, "member", "the facilitator cannot be removed")
+	}
+	if m.Removed {
+		return nil
+	}
+	m.Removed = true
+	if err := tx.Put(MemberKey(m.ID), m); err != nil {
+		return err
+	}
+	tx.Incr(CounterParticipants, -1, 0, nil)
+	tx.Touch(StatePresence)
+	return tx.Emit(EvMemberRemoved, map[string]string{"member": m.ID}, Audience{})
+}
+
+func renameMember(tx *Tx) error {
+	var args struct {
+		Name string `json:"name"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	name, err := CleanText(args.Name, "name", tx.Limits().MaxNameLen, false)
+	if err != nil {
+		return err
+	}
+	m := *tx.Actor
+	if m.Name == name {
+		return nil
+	}
+	m.Name = name
+	if err := tx.Put(MemberKey(m.ID), m); err != nil {
+		return err
+	}
+	to := Audience{Facilitators: true}
+	if tx.Room.ShowNames {
+		to = Audience{}
+	}
+	return tx.Emit(EvMemberRenamed, MemberView{ID: m.ID, Name: m.Name, Role: m.Role}, to)
+}
+
+// MemberView is a member as others see them.
+type MemberView struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Role   Role   `json:"role"`
+	Online bool   `json:"online"`
+}
+
+// Snapshot is the whole room as one viewer may see it.
+type Snapshot struct {
+	Room    Room         `json:"room"`
+	Members []MemberView `json:"members,omitempty"`
+	// Participants is how many participants have joined (not removed).
+	Participants int64 `json:"participants"`
+	// Sections holds each part's own view (exercises add theirs).
+	Sections map[string]json.RawMessage `json:"sections,omitempty"`
+}
+
+// Viewer is the context in which a snapshot is built.
+type Viewer struct {
+	Member *Member
+	// Online reports whether a member is connected.
+	Online func(id string) bool
+}
+
+// SnapshotFor builds what viewer may see of st. Facilitators see every
+// member; participants see the member list only when the room shows
+// names and is small enough for lists.
+func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
+	var room Room
+	if err := json.Unmarshal(st.Docs[KeyRoom].Value, &room); err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{Room: room, Participants: st.Counters[CounterParticipants]}
+	if v.Member.IsFacilitator() || (room.ShowNames && snap.Participants <= int64(s.limits.PresenceListMax)) {
+		for k, d := range st.Docs {
+			if !strings.HasPrefix(k, "member:") {
+				continue
+			}
+			var m Member
+			if json.Unmarshal(d.Value, &m) != nil || m.Removed {
+				continue
+			}
+			snap.Members = append(snap.Members, MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: v.Online != nil && v.Online(m.ID)})
+		}
+		sort.Slice(snap.Members, func(i, j int) bool {
+			a, b := snap.Members[i], snap.Members[j]
+			if a.Role != b.Role {
+				return a.Role == RoleFacilitator
+			}
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return a.ID < b.ID
+		})
+	}
+	return snap, nil
+}
+
+// Visible reports whether an event's audience includes m.
+func Visible(to Audience, m *Member) bool {
+	switch {
+	case to.Everyone():
+		return true
+	case to.Facilitators:
+		return m.IsFacilitator()
+	default:
+		return to.Member == m.ID
+	}
+}

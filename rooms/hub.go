@@ -1,0 +1,723 @@
+package rooms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// CodeResync is the close reason for a client whose missed events the node
+// could not recover: it reconnects and gets a fresh snapshot.
+const CodeResync Code = "resync"
+
+// Client is one connection as the hub sees it. Both methods must return at
+// once: the hub calls them while fanning out to a whole room.
+type Client interface {
+	// Enqueue queues one encoded message. It returns false when the
+	// client cannot keep up; the client then closes itself as a slow
+	// client and the hub forgets it.
+	Enqueue(msg []byte) bool
+	// Close closes the connection with reason after what is queued.
+	Close(reason Code)
+}
+
+// HubOptions configures a Hub. Zero values take the defaults.
+type HubOptions struct {
+	// CoalesceInterval is the shortest time between two updates of the
+	// same coalesced state (presence, tallies) in a room (default 100ms).
+	CoalesceInterval time.Duration
+	// InboxSize bounds the notices waiting for a room's fan-out; past it
+	// the room catches up from the store's history (default 4096).
+	InboxSize int
+	// PendingBytes bounds what is held for a client while it attaches
+	// (default 1 MiB).
+	PendingBytes int
+	// TouchInterval is how often rooms with members here are kept from
+	// expiring (default 1 minute).
+	TouchInterval time.Duration
+	// OnFanout, when set, is called after each event is queued for every
+	// recipient, with the time since the store published it.
+	OnFanout func(d time.Duration, recipients int)
+	Logger   *slog.Logger
+}
+
+// Hub holds the rooms that have members connected to this node, follows
+// their stores' notices and fans them out.
+type Hub struct {
+	svc   *Service
+	store Store
+	opts  HubOptions
+	log   *slog.Logger
+
+	mu     sync.Mutex
+	rooms  map[string]*live
+	closed bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// NewHub returns a hub over svc's store; Close stops it.
+func NewHub(svc *Service, opts HubOptions) *Hub {
+	if opts.CoalesceInterval <= 0 {
+		opts.CoalesceInterval = 100 * time.Millisecond
+	}
+	if opts.InboxSize <= 0 {
+		opts.InboxSize = 4096
+	}
+	if opts.PendingBytes <= 0 {
+		opts.PendingBytes = 1 << 20
+	}
+	if opts.TouchInterval <= 0 {
+		opts.TouchInterval = time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	h := &Hub{svc: svc, store: svc.store, opts: opts, log: opts.Logger, rooms: make(map[string]*live), stop: make(chan struct{})}
+	h.wg.Add(1)
+	go h.touchLoop()
+	return h
+}
+
+// LiveRooms returns how many rooms have members connected here.
+func (h *Hub) LiveRooms() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.rooms)
+}
+
+// Close stops every room's fan-out. Clients are the caller's to close.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	rs := make([]*live, 0, len(h.rooms))
+	for _, lr := range h.rooms {
+		rs = append(rs, lr)
+	}
+	h.rooms = map[string]*live{}
+	h.mu.Unlock()
+	close(h.stop)
+	for _, lr := range rs {
+		lr.shutdown()
+	}
+	h.wg.Wait()
+}
+
+func (h *Hub) touchLoop() {
+	defer h.wg.Done()
+	t := time.NewTicker(h.opts.TouchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		ids := make([]string, 0, len(h.rooms))
+		for id := range h.rooms {
+			ids = append(ids, id)
+		}
+		h.mu.Unlock()
+		for _, id := range ids {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := h.store.Touch(ctx, id); err != nil && !errors.Is(err, ErrRoomNotFound) {
+				h.log.Warn("keeping room alive failed", "room", id, "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// live is a room with members connected to this node.
+type live struct {
+	h      *Hub
+	id     string
+	refs   int // attach minus detach, under h.mu
+	cancel func()
+	inbox  chan Notice
+	gap    chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+
+	// last is the last event fanned out; only the run goroutine touches it
+	// after start.
+	last Position
+
+	mu      sync.Mutex
+	subs    map[*sub]struct{}
+	members map[string]*presenceEntry // connected members by id
+	room    Room
+	dirty   map[string]struct{}
+	changed map[string]MemberView // presence changes not yet sent
+	timer   *time.Timer
+	flushed time.Time
+}
+
+type presenceEntry struct {
+	view  MemberView
+	conns int
+}
+
+type pendingMsg struct {
+	seq uint64 // 0: not an event
+	msg []byte
+}
+
+type sub struct {
+	m       *Member
+	c       Client
+	ready   bool
+	sent    uint64 // seq of the last event queued
+	pending []pendingMsg
+	pbytes  int
+	gone    bool
+}
+
+// acquire returns the live room, starting it when it is new here.
+func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, ErrUnavailable
+	}
+	if lr := h.rooms[id]; lr != nil {
+		lr.refs++
+		h.mu.Unlock()
+		return lr, nil
+	}
+	lr := &live{
+		h: h, id: id, refs: 1,
+		inbox:   make(chan Notice, h.opts.InboxSize),
+		gap:     make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		subs:    make(map[*sub]struct{}),
+		members: make(map[string]*presenceEntry),
+		dirty:   make(map[string]struct{}),
+		changed: make(map[string]MemberView),
+	}
+	h.rooms[id] = lr
+	h.mu.Unlock()
+
+	// Subscribe before reading the position, so nothing falls between.
+	cancel, err := h.store.Subscribe(id, lr.notify)
+	if err == nil {
+		lr.cancel = cancel
+		var docs []Doc
+		var st *State
+		if st, err = h.store.Load(ctx, id); err == nil {
+			lr.last = st.Pos
+			docs = []Doc{st.Docs[KeyRoom]}
+			_ = json.Unmarshal(docs[0].Value, &lr.room)
+		}
+	}
+	if err != nil {
+		h.mu.Lock()
+		lr.refs--
+		if h.rooms[id] == lr {
+			delete(h.rooms, id)
+		}
+		h.mu.Unlock()
+		if cancel != nil {
+			cancel()
+		}
+		close(lr.done)
+		return nil, err
+	}
+	h.wg.Add(1)
+	go lr.run()
+	return lr, nil
+}
+
+func (h *Hub) release(lr *live) {
+	h.mu.Lock()
+	lr.refs--
+	last := lr.refs == 0 && h.rooms[lr.id] == lr
+	if last {
+		delete(h.rooms, lr.id)
+	}
+	h.mu.Unlock()
+	if last {
+		lr.shutdown()
+	}
+}
+
+func (lr *live) shutdown() {
+	select {
+	case <-lr.stop:
+	default:
+		close(lr.stop)
+	}
+	<-lr.done
+	if lr.cancel != nil {
+		lr.cancel()
+	}
+	lr.mu.Lock()
+	if lr.timer != nil {
+		lr.timer.Stop()
+	}
+	lr.mu.Unlock()
+}
+
+// notify is the store's callback: it never blocks.
+func (lr *live) notify(n Notice) {
+	select {
+	case lr.inbox <- n:
+	default:
+		select {
+		case lr.gap <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (lr *live) run() {
+	defer lr.h.wg.Done()
+	defer close(lr.done)
+	for {
+		select {
+		case <-lr.stop:
+			return
+		case n := <-lr.inbox:
+			lr.handle(n)
+		case <-lr.gap:
+			lr.fill()
+		}
+	}
+}
+
+func (lr *live) handle(n Notice) {
+	if ev := n.Event; ev != nil {
+		switch {
+		case ev.Epoch == lr.last.Epoch && ev.Seq <= lr.last.Seq:
+			// Already fanned out (by a gap fill).
+		case ev.Epoch == lr.last.Epoch && ev.Seq == lr.last.Seq+1:
+			lr.deliver(ev, n.At)
+		default:
+			lr.fill()
+		}
+	}
+	for _, k := range n.Touched {
+		lr.markDirty(k, nil)
+	}
+}
+
+// fill catches up from the store's history after a gap: a full inbox, or a
+// store that lost notices (Redis pub/sub across a reconnect).
+func (lr *live) fill() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	evs, err := lr.h.store.History(ctx, lr.id, lr.last)
+	if errors.Is(err, ErrHistoryGone) {
+		st, lerr := lr.h.store.Load(ctx, lr.id)
+		if lerr != nil {
+			lr.h.log.Warn("room resync failed", "room", lr.id, "err", lerr)
+			return
+		}
+		lr.h.log.Warn("room history lost; clients resync", "room", lr.id)
+		lr.last = st.Pos
+		lr.closeAll(CodeResync)
+		return
+	}
+	if err != nil {
+		lr.h.log.Warn("room catch-up failed", "room", lr.id, "err", err)
+		return
+	}
+	now := time.Now()
+	for i := range evs {
+		lr.deliver(&evs[i], now)
+	}
+	lr.markDirty(StatePresence, nil)
+}
+
+func (lr *live) deliver(ev *Event, at time.Time) {
+	msg := EncodeEvent(ev)
+	n := 0
+	lr.mu.Lock()
+	for s := range lr.subs {
+		if !Visible(ev.To, s.m) {
+			continue
+		}
+		n++
+		lr.queue(s, ev.Seq, msg)
+	}
+	switch ev.Type {
+	case EvRoomUpdated, EvRoomEnded:
+		_ = json.Unmarshal(ev.Data, &lr.room)
+	case EvMemberRenamed:
+		var v MemberView
+		if json.Unmarshal(ev.Data, &v) == nil {
+			if p := lr.members[v.ID]; p != nil {
+				p.view.Name = v.Name
+			}
+		}
+	}
+	lr.mu.Unlock()
+	lr.last = Position{Epoch: ev.Epoch, Seq: ev.Seq}
+	if lr.h.opts.OnFanout != nil && !at.IsZero() {
+		lr.h.opts.OnFanout(time.Since(at), n)
+	}
+	switch ev.Type {
+	case EvRoomEnded:
+		lr.closeAll(CodeRoomEnded)
+	case EvMemberRemoved:
+		var d struct {
+			Member string `json:"member"`
+		}
+		if json.Unmarshal(ev.Data, &d) == nil {
+			lr.closeMember(d.Member, CodeRemoved)
+		}
+	}
+}
+
+// queue sends msg to s, or holds it while s attaches. Called with lr.mu.
+func (lr *live) queue(s *sub, seq uint64, msg []byte) {
+	if s.gone {
+		return
+	}
+	if !s.ready {
+		s.pending = append(s.pending, pendingMsg{seq: seq, msg: msg})
+		s.pbytes += len(msg)
+		if s.pbytes > lr.h.opts.PendingBytes {
+			lr.dropLocked(s)
+			s.c.Close(CodeSlowClient)
+		}
+		return
+	}
+	if seq != 0 {
+		if seq <= s.sent {
+			return
+		}
+		s.sent = seq
+	}
+	if !s.c.Enqueue(msg) {
+		lr.dropLocked(s)
+	}
+}
+
+func (lr *live) closeAll(reason Code) {
+	lr.mu.Lock()
+	subs := make([]*sub, 0, len(lr.subs))
+	for s := range lr.subs {
+		subs = append(subs, s)
+	}
+	lr.mu.Unlock()
+	for _, s := range subs {
+		s.c.Close(reason)
+	}
+}
+
+func (lr *live) closeMember(id string, reason Code) {
+	lr.mu.Lock()
+	var subs []*sub
+	for s := range lr.subs {
+		if s.m.ID == id {
+			subs = append(subs, s)
+		}
+	}
+	lr.mu.Unlock()
+	for _, s := range subs {
+		s.c.Close(reason)
+	}
+}
+
+// dropLocked forgets s and updates presence. Called with lr.mu.
+func (lr *live) dropLocked(s *sub) {
+	if s.gone {
+		return
+	}
+	s.gone = true
+	delete(lr.subs, s)
+	if p := lr.members[s.m.ID]; p != nil {
+		p.conns--
+		if p.conns == 0 {
+			delete(lr.members, s.m.ID)
+			v := p.view
+			v.Online = false
+			lr.changed[v.ID] = v
+			lr.markDirtyLocked(StatePresence)
+		}
+	}
+}
+
+func (lr *live) markDirty(key string, _ any) {
+	lr.mu.Lock()
+	lr.markDirtyLocked(key)
+	lr.mu.Unlock()
+}
+
+// markDirtyLocked schedules a flush of coalesced state no sooner than
+// CoalesceInterval after the last one.
+func (lr *live) markDirtyLocked(key string) {
+	lr.dirty[key] = struct{}{}
+	lr.scheduleLocked()
+}
+
+func (lr *live) scheduleLocked() {
+	if lr.timer != nil {
+		return
+	}
+	wait := time.Until(lr.flushed.Add(lr.h.opts.CoalesceInterval))
+	if wait < 0 {
+		wait = 0
+	}
+	lr.timer = time.AfterFunc(wait, lr.flush)
+}
+
+// PresenceMsg is the coalesced presence update.
+type PresenceMsg struct {
+	Type string `json:"type"`
+	// Online is how many participants are connected.
+	Online int `json:"online"`
+	// Participants is how many have joined and not been removed.
+	Participants int64 `json:"participants"`
+	// Members lists members whose presence changed since the last update
+	// (facilitators always; participants when the room shows names).
+	Members []MemberView `json:"members,omitempty"`
+}
+
+func (lr *live) flush() {
+	select {
+	case <-lr.stop:
+		return
+	default:
+	}
+	lr.mu.Lock()
+	dirty := lr.dirty
+	lr.dirty = make(map[string]struct{})
+	changed := lr.changed
+	lr.changed = make(map[string]MemberView)
+	online := lr.onlineLocked()
+	lr.mu.Unlock()
+
+	if _, ok := dirty[StatePresence]; ok {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		cs, err := lr.h.store.Counters(ctx, lr.id, CounterParticipants)
+		cancel()
+		var participants int64
+		if err == nil {
+			participants = cs[0]
+		}
+		lr.sendPresence(online, participants, changed)
+	}
+
+	lr.mu.Lock()
+	lr.flushed = time.Now()
+	lr.timer = nil
+	if len(lr.dirty) > 0 {
+		lr.scheduleLocked()
+	}
+	lr.mu.Unlock()
+}
+
+func (lr *live) onlineLocked() int {
+	n := 0
+	for _, p := range lr.members {
+		if p.view.Role == RoleParticipant {
+			n++
+		}
+	}
+	return n
+}
+
+func (lr *live) sendPresence(online int, participants int64, changed map[string]MemberView) {
+	plain, _ := json.Marshal(PresenceMsg{Type: "presence", Online: online, Participants: participants})
+	full := plain
+	if len(changed) > 0 {
+		pm := PresenceMsg{Type: "presence", Online: online, Participants: participants}
+		for _, v := range changed {
+			pm.Members = append(pm.Members, v)
+		}
+		full, _ = json.Marshal(pm)
+	}
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	names := lr.room.ShowNames && participants <= int64(lr.h.svc.limits.PresenceListMax)
+	for s := range lr.subs {
+		if s.m.IsFacilitator() || names {
+			lr.queue(s, 0, full)
+		} else {
+			lr.queue(s, 0, plain)
+		}
+	}
+}
+
+// Session is one client attached to a room; Detach ends it.
+type Session struct {
+	lr  *live
+	sub *sub
+}
+
+// AttachOptions are the client's resume position and what the server adds
+// to the welcome message.
+type AttachOptions struct {
+	// Since is the last position the client saw, if any.
+	Since *Position
+	// Extra fields for the welcome message (heartbeat, limits).
+	Extra map[string]any
+}
+
+// Welcome is the first message on every connection.
+type Welcome struct {
+	Type      string          `json:"type"`
+	You       MemberView      `json:"you"`
+	Position  Position        `json:"position"`
+	Recovered bool            `json:"recovered"`
+	Snapshot  *Snapshot       `json:"snapshot,omitempty"`
+	Presence  PresenceMsg     `json:"presence"`
+	Server    map[string]any  `json:"server,omitempty"`
+	Room      json.RawMessage `json:"room,omitempty"`
+}
+
+// Attach joins client c, authenticated as m, to room id. It queues the
+// welcome, then exactly the events after opts.Since (or a snapshot when
+// they are not all kept), then every later event in order.
+func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts AttachOptions) (*Session, error) {
+	lr, err := h.acquire(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s := &sub{m: m, c: c}
+	lr.mu.Lock()
+	lr.subs[s] = struct{}{}
+	p := lr.members[m.ID]
+	if p == nil {
+		p = &presenceEntry{view: MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: true}}
+		lr.members[m.ID] = p
+		lr.changed[m.ID] = p.view
+		lr.markDirtyLocked(StatePresence)
+	}
+	p.conns++
+	lr.mu.Unlock()
+
+	sess := &Session{lr: lr, sub: s}
+	if err := h.catchUp(ctx, sess, opts); err != nil {
+		sess.Detach()
+		return nil, err
+	}
+	return sess, nil
+}
+
+func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) error {
+	lr, s := sess.lr, sess.sub
+	w := Welcome{Type: "welcome", You: MemberView{ID: s.m.ID, Name: s.m.Name, Role: s.m.Role, Online: true}, Server: opts.Extra}
+	var events [][]byte
+	if opts.Since != nil {
+		evs, err := h.store.History(ctx, lr.id, *opts.Since)
+		switch {
+		case err == nil:
+			w.Recovered = true
+			w.Position = *opts.Since
+			for i := range evs {
+				if Visible(evs[i].To, s.m) {
+					events = append(events, EncodeEvent(&evs[i]))
+				}
+				w.Position.Seq = evs[i].Seq
+			}
+		case !errors.Is(err, ErrHistoryGone):
+			return err
+		}
+	}
+	online := func(id string) bool {
+		lr.mu.Lock()
+		defer lr.mu.Unlock()
+		return lr.members[id] != nil
+	}
+	if w.Recovered {
+		cs, err := h.store.Counters(ctx, lr.id, CounterParticipants)
+		if err != nil {
+			return err
+		}
+		w.Presence.Participants = cs[0]
+		docs, err := h.store.Get(ctx, lr.id, KeyRoom)
+		if err != nil {
+			return err
+		}
+		w.Room = docs[0].Value
+	} else {
+		st, err := h.store.Load(ctx, lr.id)
+		if err != nil {
+			return err
+		}
+		snap, err := h.svc.SnapshotFor(st, Viewer{Member: s.m, Online: online})
+		if err != nil {
+			return err
+		}
+		w.Snapshot = snap
+		w.Position = st.Pos
+		w.Presence.Participants = snap.Participants
+	}
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if s.gone {
+		return errors.New("client went away while attaching")
+	}
+	w.Presence.Type = "presence"
+	w.Presence.Online = lr.onlineLocked()
+	msg, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	s.ready = true
+	s.sent = w.Position.Seq
+	if !s.c.Enqueue(msg) {
+		lr.dropLocked(s)
+		return nil
+	}
+	for _, e := range events {
+		if !s.c.Enqueue(e) {
+			lr.dropLocked(s)
+			return nil
+		}
+	}
+	pending := s.pending
+	s.pending, s.pbytes = nil, 0
+	for _, p := range pending {
+		lr.queue(s, p.seq, p.msg)
+	}
+	return nil
+}
+
+// Detach removes the client from its room.
+func (sess *Session) Detach() {
+	lr := sess.lr
+	lr.mu.Lock()
+	lr.dropLocked(sess.sub)
+	lr.mu.Unlock()
+	lr.h.release(lr)
+}
+
+// Position returns the last event position queued to this client.
+func (sess *Session) Position() Position {
+	sess.lr.mu.Lock()
+	defer sess.lr.mu.Unlock()
+	return Position{Epoch: sess.lr.last.Epoch, Seq: sess.sub.sent}
+}
+
+// EncodeEvent encodes an event message once for all its recipients. Event
+// types and epochs are plain ASCII names chosen by the server, for which
+// Go quoting and JSON quoting agree.
+func EncodeEvent(ev *Event) []byte {
+	b := make([]byte, 0, 64+len(ev.Type)+len(ev.Epoch)+len(ev.Data))
+	b = append(b, `{"type":"event","event":`...)
+	b = strconv.AppendQuote(b, ev.Type)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, ev.Seq, 10)
+	b = append(b, `,"epoch":`...)
+	b = strconv.AppendQuote(b, ev.Epoch)
+	if len(ev.Data) > 0 {
+		b = append(b, `,"data":`...)
+		b = append(b, ev.Data...)
+	}
+	return append(b, '}')
+}

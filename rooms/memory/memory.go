@@ -1,0 +1,477 @@
+// Package memory is the embedded, in-process Store: the default, so one
+// binary runs a workshop on a laptop. Everything is lost when the process
+// stops; use the Redis store to survive that.
+package memory
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"huddle/rooms"
+)
+
+// Options configures a Store. Zero values take the defaults.
+type Options struct {
+	// HistoryLimit is how many recent events each room keeps for resuming
+	// clients (default 1000).
+	HistoryLimit int
+	// ReplyWindow is how many recent command answers are kept per member
+	// for idempotent re-sends (default 1024).
+	ReplyWindow int
+	// SweepInterval is how often expired rooms are dropped (default 30s).
+	SweepInterval time.Duration
+	// Now is the clock (default time.Now), for tests.
+	Now func() time.Time
+}
+
+// Store is the in-memory rooms.Store.
+type Store struct {
+	opts Options
+
+	mu    sync.Mutex
+	rooms map[string]*room
+	codes map[string]string // join code → room id
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+type room struct {
+	mu       sync.Mutex
+	id, code string
+	epoch    string
+	seq      uint64
+	rev      uint64 // last document version handed out
+	ttl      time.Duration
+	expires  time.Time
+	deleted  bool
+	docs     map[string]rooms.Doc
+	counters map[string]int64
+	sets     map[string]map[string]struct{}
+	replies  map[string]*replyLog
+	history  []rooms.Event // ring buffer, oldest at head
+	head     int
+	subs     map[int]func(rooms.Notice)
+	nextSub  int
+}
+
+type replyLog struct {
+	byID  map[string]json.RawMessage
+	order []string // FIFO of command ids, bounded by ReplyWindow
+}
+
+var _ rooms.Store = (*Store)(nil)
+
+// New returns an empty store and starts its expiry sweeper; Close stops it.
+func New(opts Options) *Store {
+	if opts.HistoryLimit <= 0 {
+		opts.HistoryLimit = 1000
+	}
+	if opts.ReplyWindow <= 0 {
+		opts.ReplyWindow = 1024
+	}
+	if opts.SweepInterval <= 0 {
+		opts.SweepInterval = 30 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Store{
+		opts:  opts,
+		rooms: make(map[string]*room),
+		codes: make(map[string]string),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	go s.sweep()
+	return s
+}
+
+func newEpoch() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (s *Store) sweep() {
+	defer close(s.done)
+	t := time.NewTicker(s.opts.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.dropExpired()
+		}
+	}
+}
+
+func (s *Store) dropExpired() {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, r := range s.rooms {
+		r.mu.Lock()
+		if now.After(r.expires) {
+			r.deleted = true
+			delete(s.rooms, id)
+			if s.codes[r.code] == id {
+				delete(s.codes, r.code)
+			}
+		}
+		r.mu.Unlock()
+	}
+}
+
+// lock returns the live room, locked. Expired rooms are not found even
+// before the sweeper drops them.
+func (s *Store) lock(id string) (*room, error) {
+	s.mu.Lock()
+	r := s.rooms[id]
+	s.mu.Unlock()
+	if r == nil {
+		return nil, rooms.ErrRoomNotFound
+	}
+	r.mu.Lock()
+	if r.deleted || s.opts.Now().After(r.expires) {
+		r.mu.Unlock()
+		return nil, rooms.ErrRoomNotFound
+	}
+	return r, nil
+}
+
+// CreateRoom implements rooms.Store.
+func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init rooms.Change) (rooms.Applied, error) {
+	if err := ctx.Err(); err != nil {
+		return rooms.Applied{}, err
+	}
+	now := s.opts.Now()
+	r := &room{
+		id: id, code: code, epoch: newEpoch(), ttl: ttl, expires: now.Add(ttl),
+		docs:     make(map[string]rooms.Doc),
+		counters: make(map[string]int64),
+		sets:     make(map[string]map[string]struct{}),
+		replies:  make(map[string]*replyLog),
+		subs:     make(map[int]func(rooms.Notice)),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.rooms[id]; old != nil && !now.After(old.expires) {
+		return rooms.Applied{}, rooms.ErrRoomExists
+	}
+	if other, ok := s.codes[code]; ok {
+		if o := s.rooms[other]; o != nil && !now.After(o.expires) {
+			return rooms.Applied{}, rooms.ErrCodeTaken
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, err := s.apply(r, init)
+	if err != nil {
+		return a, err
+	}
+	s.rooms[id] = r
+	s.codes[code] = id
+	return a, nil
+}
+
+// RoomByCode implements rooms.Store.
+func (s *Store) RoomByCode(ctx context.Context, code string) (string, error) {
+	s.mu.Lock()
+	id, ok := s.codes[code]
+	s.mu.Unlock()
+	if !ok {
+		return "", rooms.ErrRoomNotFound
+	}
+	r, err := s.lock(id)
+	if err != nil {
+		return "", err
+	}
+	r.mu.Unlock()
+	return id, nil
+}
+
+// Apply implements rooms.Store.
+func (s *Store) Apply(ctx context.Context, id string, c rooms.Change) (rooms.Applied, error) {
+	if err := ctx.Err(); err != nil {
+		return rooms.Applied{}, err
+	}
+	r, err := s.lock(id)
+	if err != nil {
+		return rooms.Applied{}, err
+	}
+	defer r.mu.Unlock()
+	return s.apply(r, c)
+}
+
+func replyKey(actor string) string { return actor }
+
+// apply runs with r.mu held: every check first, then every effect, so a
+// failed check leaves the room untouched.
+func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
+	pos := rooms.Position{Epoch: r.epoch, Seq: r.seq}
+	if c.CmdID != "" {
+		if log := r.replies[replyKey(c.Actor)]; log != nil {
+			if rep, ok := log.byID[c.CmdID]; ok {
+				return rooms.Applied{Pos: pos, Duplicate: true, Reply: rep}, nil
+			}
+		}
+	}
+	for _, e := range c.Expect {
+		if r.docs[e.Key].Version != e.Version {
+			return rooms.Applied{Pos: pos}, rooms.ErrConflict
+		}
+	}
+	for i, o := range c.Once {
+		if _, ok := r.sets[o.Set][o.Member]; ok {
+			return rooms.Applied{Pos: pos}, &rooms.OnceError{Set: o.Set}
+		}
+		// The same member twice in one change is a duplicate too.
+		for _, p := range c.Once[:i] {
+			if p == o {
+				return rooms.Applied{Pos: pos}, &rooms.OnceError{Set: o.Set}
+			}
+		}
+	}
+	sums := make(map[string]int64, len(c.Incrs))
+	for _, in := range c.Incrs {
+		sums[in.Key] += in.By
+		if in.Max > 0 && r.counters[in.Key]+sums[in.Key] > in.Max {
+			return rooms.Applied{Pos: pos}, &rooms.LimitError{Key: in.Key}
+		}
+	}
+
+	for _, p := range c.Puts {
+		if p.Value == nil {
+			delete(r.docs, p.Key)
+			continue
+		}
+		r.rev++
+		r.docs[p.Key] = rooms.Doc{Key: p.Key, Value: slices.Clone(p.Value), Version: r.rev}
+	}
+	for _, in := range c.Incrs {
+		r.counters[in.Key] += in.By
+	}
+	for _, o := range c.Once {
+		set := r.sets[o.Set]
+		if set == nil {
+			set = make(map[string]struct{})
+			r.sets[o.Set] = set
+		}
+		set[o.Member] = struct{}{}
+	}
+	if c.CmdID != "" && c.Reply != nil {
+		log := r.replies[replyKey(c.Actor)]
+		if log == nil {
+			log = &replyLog{byID: make(map[string]json.RawMessage)}
+			r.replies[replyKey(c.Actor)] = log
+		}
+		log.byID[c.CmdID] = slices.Clone(c.Reply)
+		log.order = append(log.order, c.CmdID)
+		if len(log.order) > s.opts.ReplyWindow {
+			delete(log.byID, log.order[0])
+			log.order = log.order[1:]
+		}
+	}
+	now := s.opts.Now()
+	for _, d := range c.Events {
+		r.seq++
+		ev := rooms.Event{Room: r.id, Epoch: r.epoch, Seq: r.seq, Type: d.Type, Data: slices.Clone(d.Data), To: d.To}
+		r.appendHistory(ev, s.opts.HistoryLimit)
+		r.publish(rooms.Notice{Room: r.id, Event: &ev, At: now})
+	}
+	if len(c.Touch) > 0 {
+		r.publish(rooms.Notice{Room: r.id, Touched: slices.Clone(c.Touch), At: now})
+	}
+	r.expires = now.Add(r.ttl)
+	return rooms.Applied{Pos: rooms.Position{Epoch: r.epoch, Seq: r.seq}}, nil
+}
+
+func (r *room) appendHistory(ev rooms.Event, limit int) {
+	if len(r.history) < limit {
+		r.history = append(r.history, ev)
+		return
+	}
+	r.history[r.head] = ev
+	r.head = (r.head + 1) % limit
+}
+
+func (r *room) publish(n rooms.Notice) {
+	for _, fn := range r.subs {
+		fn(n)
+	}
+}
+
+// Get implements rooms.Store.
+func (s *Store) Get(ctx context.Context, id string, keys ...string) ([]rooms.Doc, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	out := make([]rooms.Doc, len(keys))
+	for i, k := range keys {
+		d, ok := r.docs[k]
+		if !ok {
+			d = rooms.Doc{Key: k}
+		}
+		out[i] = d // values are never mutated in place, so sharing is safe
+	}
+	return out, nil
+}
+
+// Counters implements rooms.Store.
+func (s *Store) Counters(ctx context.Context, id string, keys ...string) ([]int64, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	out := make([]int64, len(keys))
+	for i, k := range keys {
+		out[i] = r.counters[k]
+	}
+	return out, nil
+}
+
+// Has implements rooms.Store.
+func (s *Store) Has(ctx context.Context, id, set, member string) (bool, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return false, err
+	}
+	defer r.mu.Unlock()
+	_, ok := r.sets[set][member]
+	return ok, nil
+}
+
+// Reply implements rooms.Store.
+func (s *Store) Reply(ctx context.Context, id, actor, cmdID string) (json.RawMessage, bool, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.mu.Unlock()
+	if log := r.replies[replyKey(actor)]; log != nil {
+		if rep, ok := log.byID[cmdID]; ok {
+			return rep, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// Load implements rooms.Store.
+func (s *Store) Load(ctx context.Context, id string) (*rooms.State, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	st := &rooms.State{
+		Pos:      rooms.Position{Epoch: r.epoch, Seq: r.seq},
+		Docs:     make(map[string]rooms.Doc, len(r.docs)),
+		Counters: make(map[string]int64, len(r.counters)),
+		Sets:     make(map[string]int, len(r.sets)),
+	}
+	for k, d := range r.docs {
+		st.Docs[k] = d
+	}
+	for k, v := range r.counters {
+		st.Counters[k] = v
+	}
+	for k, v := range r.sets {
+		st.Sets[k] = len(v)
+	}
+	return st, nil
+}
+
+// History implements rooms.Store.
+func (s *Store) History(ctx context.Context, id string, after rooms.Position) ([]rooms.Event, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	if after.Epoch != r.epoch || after.Seq > r.seq {
+		return nil, rooms.ErrHistoryGone
+	}
+	n := uint64(len(r.history))
+	oldest := r.seq - n + 1 // seq of the oldest kept event
+	if after.Seq+1 < oldest {
+		return nil, rooms.ErrHistoryGone
+	}
+	want := r.seq - after.Seq
+	out := make([]rooms.Event, 0, want)
+	start := n - want // index from the oldest
+	for i := start; i < n; i++ {
+		out = append(out, r.history[(uint64(r.head)+i)%n])
+	}
+	return out, nil
+}
+
+// Subscribe implements rooms.Store. The room need not exist yet.
+func (s *Store) Subscribe(id string, fn func(rooms.Notice)) (func(), error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	k := r.nextSub
+	r.nextSub++
+	r.subs[k] = fn
+	r.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			delete(r.subs, k)
+			r.mu.Unlock()
+		})
+	}, nil
+}
+
+// Touch implements rooms.Store.
+func (s *Store) Touch(ctx context.Context, id string) error {
+	r, err := s.lock(id)
+	if err != nil {
+		return err
+	}
+	r.expires = s.opts.Now().Add(r.ttl)
+	r.mu.Unlock()
+	return nil
+}
+
+// CountRooms implements rooms.Store.
+func (s *Store) CountRooms(ctx context.Context) (int, error) {
+	now := s.opts.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.rooms {
+		r.mu.Lock()
+		if !now.After(r.expires) {
+			n++
+		}
+		r.mu.Unlock()
+	}
+	return n, nil
+}
+
+// Ping implements rooms.Store: memory is always reachable.
+func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
+
+// Close implements rooms.Store.
+func (s *Store) Close() error {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+		<-s.done
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package rooms
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Role is what a member may do in a room.
+type Role string
+
+const (
+	RoleFacilitator Role = "facilitator"
+	RoleParticipant Role = "participant"
+)
+
+// Member is a person in a room: the facilitator or a participant.
+type Member struct {
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Role    Role   `json:"role"`
+	Removed bool   `json:"removed,omitempty"`
+}
+
+// IsFacilitator reports whether m leads the room.
+func (m *Member) IsFacilitator() bool { return m.Role == RoleFacilitator }
+
+// Room is a room's settings and status, kept in the document "room".
+type Room struct {
+	ID        string    `json:"id"`
+	Code      string    `json:"code"`
+	Title     string    `json:"title"`
+	Locked    bool      `json:"locked"`
+	Ended     bool      `json:"ended"`
+	ShowNames bool      `json:"showNames"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Document keys and counters of the room core.
+const (
+	KeyRoom             = "room"
+	CounterParticipants = "participants"
+	StatePresence       = "presence"
+)
+
+// MemberKey is the document key of a member.
+func MemberKey(id string) string { return "member:" + id }
+
+// Limits are the room core's configurable limits.
+type Limits struct {
+	MaxRooms        int           // rooms a node's store holds at once
+	MaxParticipants int           // participants per room
+	MaxNameLen      int           // display name, in characters
+	MaxTitleLen     int           // room title, in characters
+	MaxTextLen      int           // any other free text, in characters
+	MaxCmdIDLen     int           // client-chosen command id, in bytes
+	RoomIdleTTL     time.Duration // a room with no change and no member connected expires after this
+	PresenceListMax int           // above this many participants, participants get counts, not names
+}
+
+// DefaultLimits are the limits when nothing is configured.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxRooms:        1000,
+		MaxParticipants: 10000,
+		MaxNameLen:      40,
+		MaxTitleLen:     120,
+		MaxTextLen:      500,
+		MaxCmdIDLen:     64,
+		RoomIdleTTL:     6 * time.Hour,
+		PresenceListMax: 200,
+	}
+}
+
+// CleanText trims s, folds runs of white space into one space and checks
+// its length in characters and that it holds no control characters. Field
+// names the field in the error.
+func CleanText(s, field string, max int, required bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", FieldError(CodeInvalid, field, "%s is not valid UTF-8", field)
+	}
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "", FieldError(CodeInvalid, field, "%s holds a control character", field)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", FieldError(CodeTooLong, field, "%s is %d characters; the limit is %d", field, n, max)
+	}
+	if required && s == "" {
+		return "", FieldError(CodeInvalid, field, "%s is required", field)
+	}
+	return s, nil
+}

@@ -1,0 +1,529 @@
+package rooms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// maxAttempts bounds the optimistic retries of one command when concurrent
+// changes keep moving the documents it read.
+const maxAttempts = 16
+
+// Service is the room logic: it creates rooms, admits members and applies
+// their commands through the Store. It holds no room state of its own, so
+// any number of nodes can run it over one store.
+type Service struct {
+	store    Store
+	limits   Limits
+	handlers map[string]Handler
+	now      func() time.Time
+}
+
+// Handler applies one command type.
+type Handler struct {
+	// Roles that may send the command; empty means every role.
+	Roles []Role
+	// AllowEnded lets the command run after the room ended.
+	AllowEnded bool
+	// Apply validates the command against the state it reads through tx and
+	// records the change. It returns an *Error for a command that breaks a
+	// rule; that answer is kept, so a re-send gets it again.
+	Apply func(tx *Tx) error
+}
+
+// NewService returns the room logic over store.
+func NewService(store Store, limits Limits) *Service {
+	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), now: time.Now}
+	s.registerCore()
+	return s
+}
+
+// Store returns the service's store.
+func (s *Service) Store() Store { return s.store }
+
+// Limits returns the service's limits.
+func (s *Service) Limits() Limits { return s.limits }
+
+// Register adds a command type. It panics on a duplicate: that is a bug.
+func (s *Service) Register(typ string, h Handler) {
+	if _, dup := s.handlers[typ]; dup {
+		panic("rooms: command registered twice: " + typ)
+	}
+	s.handlers[typ] = h
+}
+
+// Known reports whether typ is a registered command type.
+func (s *Service) Known(typ string) bool { _, ok := s.handlers[typ]; return ok }
+
+// Created is the answer to CreateRoom. Secret goes to the facilitator only.
+type Created struct {
+	Room          Room
+	FacilitatorID string
+	Secret        Secret
+}
+
+// CreateRoom opens a room led by the caller.
+func (s *Service) CreateRoom(ctx context.Context, title string, showNames bool) (*Created, error) {
+	title, err := CleanText(title, "title", s.limits.MaxTitleLen, false)
+	if err != nil {
+		return nil, err
+	}
+	if title == "" {
+		title = "Workshop"
+	}
+	n, err := s.store.CountRooms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n >= s.limits.MaxRooms {
+		return nil, Errorf(CodeTooManyRooms, "this server holds its limit of %d rooms; try again later", s.limits.MaxRooms)
+	}
+	fac := Member{ID: NewID(), Name: "Facilitator", Role: RoleFacilitator}
+	secret := NewSecret()
+	for range 10 {
+		room := Room{ID: NewID(), Code: NewCode(), Title: title, ShowNames: showNames, CreatedAt: s.now().UTC().Truncate(time.Second)}
+		init := Change{Puts: []Put{
+			mustPut(KeyRoom, room),
+			mustPut(MemberKey(fac.ID), fac),
+			mustPut(tokenKey(secret), tokenDoc{Member: fac.ID}),
+		}}
+		_, err := s.store.CreateRoom(ctx, room.ID, room.Code, s.limits.RoomIdleTTL, init)
+		if errors.Is(err, ErrCodeTaken) || errors.Is(err, ErrRoomExists) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &Created{Room: room, FacilitatorID: fac.ID, Secret: secret}, nil
+	}
+	return nil, Errorf(CodeUnavailable, "could not find a free join code; try again")
+}
+
+type tokenDoc struct {
+	Member string `json:"member"`
+}
+
+// Joined is the answer to Join.
+type Joined struct {
+	Room   Room
+	Member Member
+	Token  Secret
+}
+
+// Join admits a participant by join code. A participant who presents the
+// token they were given before is the same person again, even when the
+// room is locked.
+func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*Joined, error) {
+	norm, ok := NormalizeCode(code)
+	if !ok {
+		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
+	}
+	roomID, err := s.store.RoomByCode(ctx, norm)
+	if errors.Is(err, ErrRoomNotFound) {
+		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		m, room, err := s.Authenticate(ctx, roomID, token)
+		if err == nil && m.Role == RoleParticipant {
+			return &Joined{Room: *room, Member: *m, Token: token}, nil
+		}
+		if c := ErrorCode(err); c == CodeRemoved || c == CodeRoomEnded {
+			return nil, err
+		}
+		// Any other stale token: join as someone new.
+	}
+	name, err = CleanText(name, "name", s.limits.MaxNameLen, false)
+	if err != nil {
+		return nil, err
+	}
+	for range maxAttempts {
+		docs, err := s.store.Get(ctx, roomID, KeyRoom)
+		if err != nil {
+			return nil, err
+		}
+		var room Room
+		if err := json.Unmarshal(docs[0].Value, &room); err != nil || docs[0].Version == 0 {
+			return nil, ErrRoomNotFound
+		}
+		if room.Ended {
+			return nil, Errorf(CodeRoomEnded, "this room has ended")
+		}
+		if room.Locked {
+			return nil, Errorf(CodeRoomLocked, "the facilitator has locked this room")
+		}
+		m := Member{ID: NewID(), Name: name, Role: RoleParticipant}
+		tok := NewSecret()
+		_, err = s.store.Apply(ctx, roomID, Change{
+			Expect: []Expect{{Key: KeyRoom, Version: docs[0].Version}},
+			Puts:   []Put{mustPut(MemberKey(m.ID), m), mustPut(tokenKey(tok), tokenDoc{Member: m.ID})},
+			Incrs:  []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}},
+			Touch:  []string{StatePresence},
+		})
+		var lim *LimitError
+		switch {
+		case errors.Is(err, ErrConflict):
+			continue
+		case errors.As(err, &lim):
+			return nil, Errorf(CodeRoomFull, "this room is full (%d participants)", s.limits.MaxParticipants)
+		case err != nil:
+			return nil, err
+		}
+		return &Joined{Room: room, Member: m, Token: tok}, nil
+	}
+	return nil, ErrConflict
+}
+
+// Authenticate finds the member a secret belongs to in a room.
+func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret) (*Member, *Room, error) {
+	if token == "" || len(token) > 200 {
+		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	docs, err := s.store.Get(ctx, roomID, tokenKey(token), KeyRoom)
+	if errors.Is(err, ErrRoomNotFound) {
+		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var td tokenDoc
+	if docs[0].Version == 0 || json.Unmarshal(docs[0].Value, &td) != nil {
+		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	var room Room
+	if err := json.Unmarshal(docs[1].Value, &room); err != nil {
+		return nil, nil, fmt.Errorf("room document: %w", err)
+	}
+	mdocs, err := s.store.Get(ctx, roomID, MemberKey(td.Member))
+	if err != nil {
+		return nil, nil, err
+	}
+	var m Member
+	if mdocs[0].Version == 0 || json.Unmarshal(mdocs[0].Value, &m) != nil {
+		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	if m.Removed {
+		return nil, nil, Errorf(CodeRemoved, "the facilitator removed you from this room")
+	}
+	if room.Ended {
+		return &m, &room, Errorf(CodeRoomEnded, "this room has ended")
+	}
+	return &m, &room, nil
+}
+
+// Command is one client command.
+type Command struct {
+	ID   string
+	Type string
+	Data json.RawMessage
+}
+
+// Outcome is the answer to a command: the encoded ack or error message, as
+// sent to the client and as kept for re-sends.
+type Outcome struct {
+	Reply     json.RawMessage
+	Code      Code // empty for an ack
+	Duplicate bool
+}
+
+// Execute applies one command from actor in room and returns its answer.
+// A command id already answered gets that same answer and changes nothing.
+func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd Command) Outcome {
+	if cmd.ID == "" || len(cmd.ID) > s.limits.MaxCmdIDLen {
+		return errOutcome(cmd.ID, FieldError(CodeBadMessage, "id", "every command needs an id of 1 to %d bytes", s.limits.MaxCmdIDLen))
+	}
+	h, ok := s.handlers[cmd.Type]
+	if !ok {
+		return errOutcome(cmd.ID, Errorf(CodeUnknownType, "unknown message type %q", truncate(cmd.Type, 40)))
+	}
+	if len(h.Roles) > 0 && !containsRole(h.Roles, actor.Role) {
+		return errOutcome(cmd.ID, Errorf(CodeForbidden, "a %s may not send %s", actor.Role, cmd.Type))
+	}
+	if rep, ok, err := s.store.Reply(ctx, roomID, actor.ID, cmd.ID); err != nil {
+		return errOutcome(cmd.ID, err)
+	} else if ok {
+		return outcomeOf(rep, true)
+	}
+	for range maxAttempts {
+		tx := &Tx{ctx: ctx, svc: s, RoomID: roomID, Actor: actor, Data: cmd.Data, reads: make(map[string]uint64)}
+		err := tx.prepare(h)
+		if err == nil {
+			err = h.Apply(tx)
+		}
+		var reply json.RawMessage
+		var ce *Error
+		switch {
+		case err == nil:
+			reply = ackReply(cmd.ID, tx.result)
+		case errors.As(err, &ce) && !ce.Code.Retryable():
+			// A broken rule: keep the answer, with nothing else of the change.
+			tx.change = Change{}
+			reply = errorReply(cmd.ID, ce)
+		default:
+			return errOutcome(cmd.ID, err)
+		}
+		c := tx.change
+		c.Actor, c.CmdID, c.Reply = actor.ID, cmd.ID, reply
+		for k, v := range tx.reads {
+			c.Expect = append(c.Expect, Expect{Key: k, Version: v})
+		}
+		a, err := s.store.Apply(ctx, roomID, c)
+		var once *OnceError
+		var lim *LimitError
+		switch {
+		case errors.Is(err, ErrConflict):
+			continue
+		case errors.As(err, &once):
+			if e := tx.onceErr[once.Set]; e != nil {
+				// Store the rule's answer; the next pass finds it kept.
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ID, CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+					return errOutcome(cmd.ID, err)
+				}
+				return outcomeOf(errorReply(cmd.ID, e), false)
+			}
+			return errOutcome(cmd.ID, err)
+		case errors.As(err, &lim):
+			if e := tx.limitErr[lim.Key]; e != nil {
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ID, CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+					return errOutcome(cmd.ID, err)
+				}
+				return outcomeOf(errorReply(cmd.ID, e), false)
+			}
+			return errOutcome(cmd.ID, err)
+		case err != nil:
+			return errOutcome(cmd.ID, err)
+		}
+		if a.Duplicate {
+			return outcomeOf(a.Reply, true)
+		}
+		return outcomeOf(reply, false)
+	}
+	return errOutcome(cmd.ID, ErrConflict)
+}
+
+func containsRole(rs []Role, r Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Tx is one attempt at a command: what it read (to be checked unchanged
+// when the change is applied) and what it will change.
+type Tx struct {
+	ctx    context.Context
+	svc    *Service
+	RoomID string
+	Actor  *Member
+	Room   Room
+	Data   json.RawMessage
+
+	reads    map[string]uint64
+	change   Change
+	result   any
+	onceErr  map[string]*Error
+	limitErr map[string]*Error
+}
+
+// prepare reads the room and the actor, which every command depends on.
+func (tx *Tx) prepare(h Handler) error {
+	var me Member
+	ok, err := tx.GetJSON(KeyRoom, &tx.Room)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrRoomNotFound
+	}
+	if ok, err = tx.GetJSON(MemberKey(tx.Actor.ID), &me); err != nil {
+		return err
+	}
+	if !ok || me.Removed {
+		return Errorf(CodeRemoved, "the facilitator removed you from this room")
+	}
+	if tx.Room.Ended && !h.AllowEnded {
+		return Errorf(CodeRoomEnded, "this room has ended")
+	}
+	tx.Actor = &me // a fresh copy: the caller's Member is shared
+	return nil
+}
+
+// Context returns the command's context.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Limits returns the service's limits.
+func (tx *Tx) Limits() Limits { return tx.svc.limits }
+
+// Decode parses the command's data into v.
+func (tx *Tx) Decode(v any) error {
+	if len(tx.Data) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(tx.Data, v); err != nil {
+		return Errorf(CodeBadMessage, "the command's data does not fit its type: %s", jsonProblem(err))
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q should be %s", te.Field, te.Type)
+	}
+	return "malformed"
+}
+
+// Get reads documents; the change will apply only if they are unchanged.
+func (tx *Tx) Get(keys ...string) ([]Doc, error) {
+	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, keys...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if _, seen := tx.reads[d.Key]; !seen {
+			tx.reads[d.Key] = d.Version
+		}
+	}
+	return docs, nil
+}
+
+// GetJSON reads one document into v and reports whether it exists.
+func (tx *Tx) GetJSON(key string, v any) (bool, error) {
+	docs, err := tx.Get(key)
+	if err != nil {
+		return false, err
+	}
+	if docs[0].Version == 0 {
+		return false, nil
+	}
+	return true, json.Unmarshal(docs[0].Value, v)
+}
+
+// Counters reads counters. Counters are not checked for change: use them
+// for what may move concurrently (tallies), with Incr to change them.
+func (tx *Tx) Counters(keys ...string) ([]int64, error) {
+	return tx.svc.store.Counters(tx.ctx, tx.RoomID, keys...)
+}
+
+// Put writes a document.
+func (tx *Tx) Put(key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	tx.change.Puts = append(tx.change.Puts, Put{Key: key, Value: b})
+	return nil
+}
+
+// Delete removes a document.
+func (tx *Tx) Delete(key string) { tx.change.Puts = append(tx.change.Puts, Put{Key: key}) }
+
+// Incr adds by to a counter; with max > 0, passing max fails the command
+// with ifOver.
+func (tx *Tx) Incr(key string, by, max int64, ifOver *Error) {
+	tx.change.Incrs = append(tx.change.Incrs, Incr{Key: key, By: by, Max: max})
+	if ifOver != nil {
+		if tx.limitErr == nil {
+			tx.limitErr = make(map[string]*Error)
+		}
+		tx.limitErr[key] = ifOver
+	}
+}
+
+// Once adds member to a once-only set; if it is there already the command
+// fails with ifDup.
+func (tx *Tx) Once(set, member string, ifDup *Error) {
+	tx.change.Once = append(tx.change.Once, Once{Set: set, Member: member})
+	if tx.onceErr == nil {
+		tx.onceErr = make(map[string]*Error)
+	}
+	tx.onceErr[set] = ifDup
+}
+
+// Emit records an event for the audience.
+func (tx *Tx) Emit(typ string, data any, to Audience) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	tx.change.Events = append(tx.change.Events, Draft{Type: typ, Data: b, To: to})
+	return nil
+}
+
+// Touch marks coalesced state as changed.
+func (tx *Tx) Touch(key string) { tx.change.Touch = append(tx.change.Touch, key) }
+
+// Result sets the ack's result.
+func (tx *Tx) Result(v any) { tx.result = v }
+
+func mustPut(key string, v any) Put {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return Put{Key: key, Value: b}
+}
+
+// Answers, exactly as sent to the client.
+
+type ackMsg struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Result any    `json:"result,omitempty"`
+}
+
+type errorMsg struct {
+	Type    string `json:"type"`
+	ID      string `json:"id,omitempty"`
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Retry   bool   `json:"retry,omitempty"`
+}
+
+func ackReply(id string, result any) json.RawMessage {
+	b, _ := json.Marshal(ackMsg{Type: "ack", ID: id, Result: result})
+	return b
+}
+
+// ErrorMessage encodes the error message for err, answering command id.
+func ErrorMessage(id string, err error) json.RawMessage { return errorReply(id, AsError(err)) }
+
+func errorReply(id string, e *Error) json.RawMessage {
+	b, _ := json.Marshal(errorMsg{Type: "error", ID: id, Code: e.Code, Message: e.Message, Field: e.Field, Retry: e.Code.Retryable()})
+	return b
+}
+
+func errOutcome(id string, err error) Outcome {
+	e := AsError(err)
+	return Outcome{Reply: errorReply(id, e), Code: e.Code}
+}
+
+func outcomeOf(reply json.RawMessage, dup bool) Outcome {
+	o := Outcome{Reply: reply, Duplicate: dup}
+	var probe struct {
+		Type string `json:"type"`
+		Code Code   `json:"code"`
+	}
+	if json.Unmarshal(reply, &probe) == nil && probe.Type == "error" {
+		o.Code = probe.Code
+	}
+	return o
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,174 @@
+package rooms
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Position is a point in a room's event stream. Seq counts the room's
+// events from 1; Epoch names the history that Seq counts in and changes
+// when that history restarts (a store lost it), so a position from another
+// epoch is never mistaken for one in this.
+type Position struct {
+	Epoch string `json:"epoch"`
+	Seq   uint64 `json:"seq"`
+}
+
+// Audience says who may see an event. The zero value is everyone in the
+// room.
+type Audience struct {
+	// Facilitators limits the event to facilitators.
+	Facilitators bool `json:"f,omitempty"`
+	// Member limits the event to one member (by id).
+	Member string `json:"m,omitempty"`
+}
+
+// Everyone reports whether the audience is the whole room.
+func (a Audience) Everyone() bool { return !a.Facilitators && a.Member == "" }
+
+// Event is one change to a room as members see it.
+type Event struct {
+	Room  string          `json:"room"`
+	Epoch string          `json:"epoch"`
+	Seq   uint64          `json:"seq"`
+	Type  string          `json:"type"`
+	Data  json.RawMessage `json:"data,omitempty"`
+	To    Audience        `json:"to"`
+}
+
+// Draft is an event before the store gives it a sequence number.
+type Draft struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+	To   Audience        `json:"to"`
+}
+
+// Doc is a versioned document of a room. Version 0 means absent. Versions
+// are unique within a room and only grow, so a document that is deleted and
+// written again never reuses an old version.
+type Doc struct {
+	Key     string          `json:"key"`
+	Value   json.RawMessage `json:"value,omitempty"`
+	Version uint64          `json:"version"`
+}
+
+// Expect is a precondition: the document Key is at Version (0: absent).
+type Expect struct {
+	Key     string `json:"key"`
+	Version uint64 `json:"version"`
+}
+
+// Once is a precondition and an effect: Member must not be in Set, and is
+// added to it. Sets only answer "is X in it" and "how many": they keep no
+// order and no time, which is what anonymous voting needs (who answered is
+// kept apart from what was answered, with nothing that joins the two).
+type Once struct {
+	Set    string `json:"set"`
+	Member string `json:"member"`
+}
+
+// Incr adds By to counter Key. When Max is positive the counter may not
+// pass it, and the whole change fails with *LimitError.
+type Incr struct {
+	Key string `json:"key"`
+	By  int64  `json:"by"`
+	Max int64  `json:"max,omitempty"`
+}
+
+// Put writes document Key, or deletes it when Value is nil.
+type Put struct {
+	Key   string          `json:"key"`
+	Value json.RawMessage `json:"value,omitempty"`
+}
+
+// Change is everything one command does to a room, applied by the store as
+// one atomic step: either all of it or none of it.
+//
+// The order of checks is: the reply for (Actor, CmdID) already exists →
+// nothing is applied and Applied.Duplicate is true with the stored reply;
+// any Expect fails → ErrConflict; any Once member present → *OnceError;
+// any Incr over its Max → *LimitError. Then the effects: Puts, Incrs, Once
+// members added, Reply stored, Events numbered, appended to the bounded
+// history and published in order, Touched keys published, and the room's
+// expiry refreshed.
+type Change struct {
+	Actor  string          `json:"actor,omitempty"`
+	CmdID  string          `json:"cmd,omitempty"`
+	Reply  json.RawMessage `json:"reply,omitempty"`
+	Expect []Expect        `json:"expect,omitempty"`
+	Once   []Once          `json:"once,omitempty"`
+	Puts   []Put           `json:"puts,omitempty"`
+	Incrs  []Incr          `json:"incrs,omitempty"`
+	Events []Draft         `json:"events,omitempty"`
+	// Touch names coalesced state (a tally, say) that changed without an
+	// event of its own; nodes refresh it at a bounded rate.
+	Touch []string `json:"touch,omitempty"`
+}
+
+// Applied is the outcome of Store.Apply.
+type Applied struct {
+	// Pos is the room's position after the change.
+	Pos Position
+	// Duplicate is true when (Actor, CmdID) had been answered before;
+	// Reply is then that stored answer and nothing was applied.
+	Duplicate bool
+	Reply     json.RawMessage
+}
+
+// State is a consistent copy of everything a room holds, at Pos.
+type State struct {
+	Pos      Position
+	Docs     map[string]Doc
+	Counters map[string]int64
+	// Sets gives the size of each once-only set (never its members).
+	Sets map[string]int
+}
+
+// Notice is what a store publishes to the nodes that follow a room: an
+// event, or the names of coalesced state that changed.
+type Notice struct {
+	Room    string
+	Event   *Event
+	Touched []string
+	// At is when the store published it, for fan-out latency metrics.
+	At time.Time
+}
+
+// Store keeps everything of every room. The room logic goes through it for
+// all state, so the same rules hold on any implementation. Every method is
+// safe for concurrent use. Implementations must pass roomstest.Run.
+type Store interface {
+	// CreateRoom creates room id, reachable by its join code, applying init
+	// as its first change. The room and everything in it expires after ttl
+	// without a change or a Touch.
+	CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init Change) (Applied, error)
+	// RoomByCode finds the room holding a join code: ErrRoomNotFound if none.
+	RoomByCode(ctx context.Context, code string) (string, error)
+	// Apply applies one change atomically (see Change).
+	Apply(ctx context.Context, room string, c Change) (Applied, error)
+	// Get returns the named documents, in order; absent ones with Version 0.
+	Get(ctx context.Context, room string, keys ...string) ([]Doc, error)
+	// Counters returns the named counters, in order; absent ones as 0.
+	Counters(ctx context.Context, room string, keys ...string) ([]int64, error)
+	// Has reports whether member is in once-only set.
+	Has(ctx context.Context, room, set, member string) (bool, error)
+	// Reply returns the stored answer to (actor, cmdID), if any.
+	Reply(ctx context.Context, room, actor, cmdID string) (json.RawMessage, bool, error)
+	// Load returns a consistent copy of the whole room.
+	Load(ctx context.Context, room string) (*State, error)
+	// History returns the events after pos, oldest first, or ErrHistoryGone
+	// when they are no longer all kept (or pos is from another epoch).
+	History(ctx context.Context, room string, after Position) ([]Event, error)
+	// Subscribe calls fn with every notice of room, in order, until cancel
+	// is called. fn must not block.
+	Subscribe(room string, fn func(Notice)) (cancel func(), err error)
+	// Touch refreshes the room's expiry (members are still connected).
+	Touch(ctx context.Context, room string) error
+	// CountRooms returns how many rooms the store holds.
+	CountRooms(ctx context.Context) (int, error)
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}

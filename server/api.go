@@ -1,0 +1,337 @@
+package server
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"huddle/frontend"
+	"huddle/rooms"
+)
+
+// Handler returns the node's HTTP routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/rooms", s.handleCreateRoom)
+	mux.HandleFunc("GET /api/rooms/{code}", s.handleRoomInfo)
+	mux.HandleFunc("POST /api/join", s.handleJoin)
+	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, rooms.Errorf(rooms.CodeNotFound, "no such API route: %s %s", r.Method, r.URL.Path))
+	})
+	mux.Handle("/", s.staticHandler())
+	return securityHeaders(mux)
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// httpStatus maps error codes to HTTP statuses.
+func httpStatus(c rooms.Code) int {
+	switch c {
+	case rooms.CodeNotFound:
+		return http.StatusNotFound
+	case rooms.CodeHostKey, rooms.CodeBadToken:
+		return http.StatusUnauthorized
+	case rooms.CodeForbidden, rooms.CodeRemoved:
+		return http.StatusForbidden
+	case rooms.CodeRoomEnded:
+		return http.StatusGone
+	case rooms.CodeRoomLocked, rooms.CodeRoomFull, rooms.CodeConflict:
+		return http.StatusConflict
+	case rooms.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case rooms.CodeTooManyRooms, rooms.CodeUnavailable, rooms.CodeTooManyClients:
+		return http.StatusServiceUnavailable
+	case rooms.CodeInternal:
+		return http.StatusInternalServerError
+	case rooms.CodeTooLong:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+type errorBody struct {
+	Error *rooms.Error `json:"error"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, err error) {
+	e := rooms.AsError(err)
+	if e.Code == rooms.CodeInternal {
+		s.log.Error("request failed", "err", err)
+	}
+	if e.Code.Retryable() {
+		w.Header().Set("Retry-After", "1")
+	}
+	s.metrics.rejected.WithLabelValues(string(e.Code)).Inc()
+	writeJSON(w, httpStatus(e.Code), errorBody{Error: e})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// readJSON decodes a request body bounded by the message size limit.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body := http.MaxBytesReader(w, r.Body, int64(s.cfg.MaxMessageBytes))
+	b, err := io.ReadAll(body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return rooms.Errorf(rooms.CodeTooLong, "the request body is over %d bytes", s.cfg.MaxMessageBytes)
+	}
+	if err != nil {
+		return rooms.Errorf(rooms.CodeBadJSON, "could not read the request body")
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, te.Type)
+		}
+		return rooms.Errorf(rooms.CodeBadJSON, "the request body is not valid JSON")
+	}
+	return nil
+}
+
+func (s *Server) allowHTTP(w http.ResponseWriter) bool {
+	if s.httpLimiter.Allow() {
+		return true
+	}
+	s.writeError(w, rooms.Errorf(rooms.CodeRateLimited, "too many requests; try again in a moment"))
+	return false
+}
+
+// baseURL is where people reach this server: the configured public URL,
+// or the scheme and host of the request.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimSuffix(s.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// RoomInfo is a room as anyone with its code may see it.
+type RoomInfo struct {
+	ID        string `json:"id"`
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	Locked    bool   `json:"locked"`
+	Ended     bool   `json:"ended"`
+	ShowNames bool   `json:"showNames"`
+	JoinURL   string `json:"joinUrl"`
+}
+
+func (s *Server) roomInfo(r *http.Request, room rooms.Room) RoomInfo {
+	return RoomInfo{ID: room.ID, Code: room.Code, Title: room.Title, Locked: room.Locked, Ended: room.Ended,
+		ShowNames: room.ShowNames, JoinURL: s.baseURL(r) + "/j/" + room.Code}
+}
+
+// CreateRoomRequest is the body of POST /api/rooms.
+type CreateRoomRequest struct {
+	Title     string `json:"title"`
+	ShowNames bool   `json:"showNames"`
+}
+
+// CreateRoomResponse is the answer to POST /api/rooms.
+type CreateRoomResponse struct {
+	Room        RoomInfo `json:"room"`
+	Facilitator struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	} `json:"facilitator"`
+}
+
+func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
+	if s.cfg.HostKey != "" {
+		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.HostKey)) != 1 {
+			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "creating a room on this server needs its host key"))
+			return
+		}
+	}
+	var req CreateRoomRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	created, err := s.svc.CreateRoom(r.Context(), req.Title, req.ShowNames)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.metrics.roomsCreated.Inc()
+	s.log.Info("room created", "room", created.Room.ID)
+	var resp CreateRoomResponse
+	resp.Room = s.roomInfo(r, created.Room)
+	resp.Facilitator.ID = created.FacilitatorID
+	resp.Facilitator.Secret = created.Secret.Reveal()
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func (s *Server) handleRoomInfo(w http.ResponseWriter, r *http.Request) {
+	code, ok := rooms.NormalizeCode(r.PathValue("code"))
+	if !ok {
+		s.writeError(w, rooms.FieldError(rooms.CodeNotFound, "code", "there is no room with that code"))
+		return
+	}
+	id, err := s.store.RoomByCode(r.Context(), code)
+	if err != nil {
+		if errors.Is(err, rooms.ErrRoomNotFound) {
+			err = rooms.FieldError(rooms.CodeNotFound, "code", "there is no room with that code")
+		}
+		s.writeError(w, err)
+		return
+	}
+	docs, err := s.store.Get(r.Context(), id, rooms.KeyRoom)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	var room rooms.Room
+	if err := json.Unmarshal(docs[0].Value, &room); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.roomInfo(r, room))
+}
+
+// JoinRequest is the body of POST /api/join.
+type JoinRequest struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Token string `json:"token"`
+}
+
+// JoinResponse is the answer to POST /api/join.
+type JoinResponse struct {
+	Room   RoomInfo         `json:"room"`
+	Member rooms.MemberView `json:"member"`
+	Token  string           `json:"token"`
+}
+
+func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
+	var req JoinRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	j, err := s.svc.Join(r.Context(), req.Code, req.Name, rooms.Secret(req.Token))
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.metrics.joins.Inc()
+	writeJSON(w, http.StatusOK, JoinResponse{
+		Room:   s.roomInfo(r, j.Room),
+		Member: rooms.MemberView{ID: j.Member.ID, Name: j.Member.Name, Role: j.Member.Role},
+		Token:  j.Token.Reveal(),
+	})
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	draining := s.draining
+	s.mu.Unlock()
+	if draining {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	ctx, cancel := contextTimeout(r, 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	if !s.connectLimiter.Allow() {
+		s.writeError(w, rooms.Errorf(rooms.CodeRateLimited, "too many new connections; reconnect in a moment"))
+		return
+	}
+	if s.connCount() >= s.cfg.MaxConnections {
+		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		OriginPatterns:  s.cfg.AllowedOrigins,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		s.metrics.rejected.WithLabelValues("upgrade").Inc()
+		return // Accept has answered (403 for a foreign origin)
+	}
+	ws.SetReadLimit(int64(s.cfg.MaxMessageBytes))
+	c := s.newConn(ws)
+	if !s.track(c) {
+		_ = ws.Close(CloseGoingAway, "going_away")
+		return
+	}
+	defer s.untrack(c)
+	c.serve()
+}
+
+// staticHandler serves the embedded web app, with index.html for app
+// routes such as /j/CODE, or the placeholder page when it was not built.
+func (s *Server) staticHandler() http.Handler {
+	dist := frontend.Dist()
+	index, err := fs.ReadFile(dist, "index.html")
+	if err != nil {
+		index = frontend.Placeholder()
+	}
+	files := http.FileServerFS(dist)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if p != "" && p != "index.html" {
+			if st, err := fs.Stat(dist, p); err == nil && !st.IsDir() {
+				if strings.HasPrefix(p, "assets/") {
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				}
+				files.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(index)
+	})
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Version is set at build time (-ldflags "-X huddle/server.Version=...").
+var Version = "dev"
+
+const usage = `Huddle: live team workshops, self-hosted.
+
+Usage:
+  huddle serve [flags]    start a node (huddle serve -h lists every flag and HUDDLE_* variable)
+  huddle version          print the version
+`
+
+// Main runs the huddle command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "huddle", Version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "huddle: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.LogFormat, "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	cfg, fs, err := ParseConfig("huddle serve", args, LookupEnv)
+	fs.SetOutput(stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "huddle serve:", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	srv, err := New(cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "huddle serve:", err)
+		return 1
+	}
+	if err := srv.Start(); err != nil {
+		fmt.Fprintln(stderr, "huddle serve:", err)
+		return 1
+	}
+	log.Info("huddle started", "version", Version, "addr", srv.Addr(), "store", "memory")
+	fmt.Fprintf(stdout, "\nHuddle is running. Open %s\n\n", srv.URL())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	<-ctx.Done()
+	stop()
+	log.Info("signal received; shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"huddle/rooms"
+)
+
+// Config is everything an operator can set, by flag or by HUDDLE_*
+// environment variable (a flag wins over the variable). docs/operations.md
+// lists them all; `huddle serve -h` prints them with their defaults.
+type Config struct {
+	Addr           string
+	PublicURL      string
+	HostKey        string
+	AllowedOrigins []string
+	LogLevel       string
+	LogFormat      string
+
+	Limits rooms.Limits
+
+	MaxMessageBytes  int
+	MaxFrameBytes    int
+	CommandRate      float64
+	CommandBurst     int
+	MaxConnections   int
+	ConnectRate      float64
+	ConnectBurst     int
+	HTTPRate         float64
+	HTTPBurst        int
+	SendQueueBytes   int
+	SendQueueAge     time.Duration
+	Heartbeat        time.Duration
+	HelloTimeout     time.Duration
+	CoalesceInterval time.Duration
+	HistoryLimit     int
+	ShutdownSpread   time.Duration
+	ShutdownTimeout  time.Duration
+}
+
+// DefaultConfig returns the configuration with nothing set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:             ":8080",
+		LogLevel:         "info",
+		LogFormat:        "text",
+		Limits:           rooms.DefaultLimits(),
+		MaxMessageBytes:  16 << 10,
+		MaxFrameBytes:    64 << 10,
+		CommandRate:      20,
+		CommandBurst:     40,
+		MaxConnections:   15000,
+		ConnectRate:      500,
+		ConnectBurst:     2000,
+		HTTPRate:         500,
+		HTTPBurst:        2000,
+		SendQueueBytes:   512 << 10,
+		SendQueueAge:     10 * time.Second,
+		Heartbeat:        25 * time.Second,
+		HelloTimeout:     10 * time.Second,
+		CoalesceInterval: 100 * time.Millisecond,
+		HistoryLimit:     1000,
+		ShutdownSpread:   5 * time.Second,
+		ShutdownTimeout:  20 * time.Second,
+	}
+}
+
+// ParseConfig reads flags from args over environment variables (looked up
+// with getenv) over the defaults.
+func ParseConfig(name string, args []string, getenv func(string) (string, bool)) (Config, *flag.FlagSet, error) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var errs []error
+	env := func(key string) (string, bool) {
+		if getenv == nil {
+			return "", false
+		}
+		return getenv(key)
+	}
+	str := func(p *string, flagName, key, usage string) {
+		if v, ok := env(key); ok {
+			*p = v
+		}
+		fs.StringVar(p, flagName, *p, usage+" ($"+key+")")
+	}
+	num := func(p *int, flagName, key, usage string) {
+		if v, ok := env(key); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Errorf("$%s: %q is not a whole number", key, v))
+			} else {
+				*p = n
+			}
+		}
+		fs.IntVar(p, flagName, *p, usage+" ($"+key+")")
+	}
+	float := func(p *float64, flagName, key, usage string) {
+		if v, ok := env(key); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 {
+				errs = append(errs, fmt.Errorf("$%s: %q is not a positive number", key, v))
+			} else {
+				*p = f
+			}
+		}
+		fs.Float64Var(p, flagName, *p, usage+" ($"+key+")")
+	}
+	dur := func(p *time.Duration, flagName, key, usage string) {
+		if v, ok := env(key); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("$%s: %q is not a duration such as 30s or 5m", key, v))
+			} else {
+				*p = d
+			}
+		}
+		fs.DurationVar(p, flagName, *p, usage+" ($"+key+")")
+	}
+	origins := strings.Join(c.AllowedOrigins, ",")
+
+	str(&c.Addr, "addr", "HUDDLE_ADDR", "address to listen on")
+	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
+	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room needs this key (for public deployments)")
+	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")
+	str(&c.LogLevel, "log-level", "HUDDLE_LOG_LEVEL", "debug, info, warn or error")
+	str(&c.LogFormat, "log-format", "HUDDLE_LOG_FORMAT", "text or json")
+
+	num(&c.Limits.MaxRooms, "max-rooms", "HUDDLE_MAX_ROOMS", "rooms held at once")
+	num(&c.Limits.MaxParticipants, "max-participants", "HUDDLE_MAX_PARTICIPANTS", "participants per room")
+	num(&c.Limits.MaxNameLen, "max-name-len", "HUDDLE_MAX_NAME_LEN", "display name length, in characters")
+	num(&c.Limits.MaxTitleLen, "max-title-len", "HUDDLE_MAX_TITLE_LEN", "room title length, in characters")
+	num(&c.Limits.MaxTextLen, "max-text-len", "HUDDLE_MAX_TEXT_LEN", "other free text length, in characters")
+	num(&c.Limits.PresenceListMax, "presence-list-max", "HUDDLE_PRESENCE_LIST_MAX", "above this many participants, participants see counts instead of names")
+	dur(&c.Limits.RoomIdleTTL, "room-ttl", "HUDDLE_ROOM_TTL", "a room with no activity and nobody connected expires after this")
+
+	num(&c.MaxMessageBytes, "max-message-bytes", "HUDDLE_MAX_MESSAGE_BYTES", "largest message a client may send (WebSocket read limit and HTTP body limit)")
+	num(&c.MaxFrameBytes, "max-frame-bytes", "HUDDLE_MAX_FRAME_BYTES", "largest frame the server packs queued messages into")
+	float(&c.CommandRate, "command-rate", "HUDDLE_COMMAND_RATE", "commands per second per connection, sustained")
+	num(&c.CommandBurst, "command-burst", "HUDDLE_COMMAND_BURST", "commands per connection in a burst")
+	num(&c.MaxConnections, "max-connections", "HUDDLE_MAX_CONNECTIONS", "WebSocket connections per node")
+	float(&c.ConnectRate, "connect-rate", "HUDDLE_CONNECT_RATE", "new WebSocket connections per second per node, sustained")
+	num(&c.ConnectBurst, "connect-burst", "HUDDLE_CONNECT_BURST", "new WebSocket connections per node in a burst")
+	float(&c.HTTPRate, "http-rate", "HUDDLE_HTTP_RATE", "room creations and joins per second per node, sustained")
+	num(&c.HTTPBurst, "http-burst", "HUDDLE_HTTP_BURST", "room creations and joins per node in a burst")
+	num(&c.SendQueueBytes, "send-queue-bytes", "HUDDLE_SEND_QUEUE_BYTES", "bytes queued for one connection before it counts as a slow client")
+	dur(&c.SendQueueAge, "send-queue-age", "HUDDLE_SEND_QUEUE_AGE", "age of the oldest queued message before a connection counts as a slow client")
+	dur(&c.Heartbeat, "heartbeat", "HUDDLE_HEARTBEAT", "interval of server pings; a client silent for 2.5 intervals is disconnected")
+	dur(&c.HelloTimeout, "hello-timeout", "HUDDLE_HELLO_TIMEOUT", "time a new connection has to send hello")
+	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
+	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
+	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
+
+	if err := fs.Parse(args); err != nil {
+		return c, fs, err
+	}
+	if origins != "" {
+		c.AllowedOrigins = nil
+		for _, o := range strings.Split(origins, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, o)
+			}
+		}
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, fs, errors.Join(errs...)
+}
+
+// Validate checks that every limit is usable.
+func (c Config) Validate() error {
+	var errs []error
+	pos := func(name string, v int) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive", name))
+		}
+	}
+	pos("max-rooms", c.Limits.MaxRooms)
+	pos("max-participants", c.Limits.MaxParticipants)
+	pos("max-name-len", c.Limits.MaxNameLen)
+	pos("max-title-len", c.Limits.MaxTitleLen)
+	pos("max-text-len", c.Limits.MaxTextLen)
+	pos("max-message-bytes", c.MaxMessageBytes)
+	pos("max-connections", c.MaxConnections)
+	pos("command-burst", c.CommandBurst)
+	pos("history-limit", c.HistoryLimit)
+	if c.MaxMessageBytes < 1024 {
+		errs = append(errs, errors.New("max-message-bytes must be at least 1024"))
+	}
+	if c.MaxFrameBytes < c.MaxMessageBytes {
+		errs = append(errs, errors.New("max-frame-bytes must be at least max-message-bytes"))
+	}
+	if c.SendQueueBytes < c.MaxFrameBytes {
+		errs = append(errs, errors.New("send-queue-bytes must be at least max-frame-bytes"))
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log-format must be text or json, not %q", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// LookupEnv is os.LookupEnv, for ParseConfig.
+func LookupEnv(key string) (string, bool) { return os.LookupEnv(key) }

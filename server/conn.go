@@ -1,0 +1,296 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"huddle/rooms"
+)
+
+// conn is one WebSocket connection: a reader (the handler's goroutine)
+// that decodes and applies commands in order, and a writer goroutine that
+// drains the send queue, packing queued messages into few frames.
+type conn struct {
+	srv    *Server
+	ws     *websocket.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	q      *sendQueue
+	log    *slog.Logger
+
+	limiter    *rate.Limiter
+	violations int
+	lastRead   atomic.Int64 // unix nanoseconds
+
+	roomID string
+	member *rooms.Member
+	sess   *rooms.Session
+
+	writerDone chan struct{}
+	closeOnce  sync.Once
+	reason     atomic.Value // rooms.Code the connection closed with
+}
+
+func (s *Server) newConn(ws *websocket.Conn) *conn {
+	// Not the request's context: it ends when the handler hijacks.
+	ctx, cancel := context.WithCancel(s.baseCtx)
+	c := &conn{
+		srv: s, ws: ws, ctx: ctx, cancel: cancel,
+		q:          newSendQueue(s.cfg.SendQueueBytes, s.cfg.SendQueueAge),
+		log:        s.log,
+		limiter:    rate.NewLimiter(rate.Limit(s.cfg.CommandRate), s.cfg.CommandBurst),
+		writerDone: make(chan struct{}),
+	}
+	c.lastRead.Store(time.Now().UnixNano())
+	return c
+}
+
+// Enqueue implements rooms.Client.
+func (c *conn) Enqueue(msg []byte) bool {
+	if !c.q.push(msg) {
+		c.srv.metrics.evictions.Inc()
+		return false
+	}
+	return true
+}
+
+// Close implements rooms.Client: close after what is queued.
+func (c *conn) Close(reason rooms.Code) { c.q.close(reason) }
+
+func (c *conn) send(msg []byte) { c.Enqueue(msg) }
+
+func (c *conn) sendError(id string, e *rooms.Error) {
+	c.send(rooms.ErrorMessage(id, e))
+}
+
+// serve runs the connection until it closes.
+func (c *conn) serve() {
+	go c.writeLoop()
+	hello := time.AfterFunc(c.srv.cfg.HelloTimeout, func() {
+		if c.sessionless() {
+			c.Close(codePolicy)
+		}
+	})
+	c.readLoop()
+	hello.Stop()
+	if c.sess != nil {
+		c.sess.Detach()
+	}
+	// The writer may still be sending a close frame; give it its time.
+	c.q.close(codeNormal)
+	select {
+	case <-c.writerDone:
+	case <-time.After(c.srv.cfg.SendQueueAge + 5*time.Second):
+	}
+	c.cancel()
+	_ = c.ws.CloseNow()
+	<-c.writerDone
+}
+
+func (c *conn) sessionless() bool {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	return c.sess == nil
+}
+
+func (c *conn) readLoop() {
+	for {
+		typ, data, err := c.ws.Read(c.ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) == CloseMessageTooBig || errors.Is(err, errTooBig) {
+				c.srv.metrics.closes.WithLabelValues("message_too_big").Inc()
+			}
+			return
+		}
+		c.lastRead.Store(time.Now().UnixNano())
+		if typ != websocket.MessageText {
+			c.Close(codeUnsupported)
+			continue
+		}
+		in, perr := decode(data)
+		if perr != nil {
+			c.srv.metrics.commands.WithLabelValues("invalid", string(perr.Code)).Inc()
+			c.sendError(in.ID, perr)
+			continue
+		}
+		switch in.Type {
+		case msgPing:
+			c.send(pongMsg)
+		case msgPong:
+		case msgHello:
+			if c.sess != nil {
+				c.sendError("", rooms.Errorf(rooms.CodeAlreadyHello, "this connection already said hello"))
+				continue
+			}
+			c.hello(in)
+		default:
+			if c.sess == nil {
+				c.sendError(in.ID, rooms.Errorf(rooms.CodeBadMessage, "send hello before any command"))
+				c.Close(codePolicy)
+				continue
+			}
+			c.command(in)
+		}
+	}
+}
+
+var errTooBig = errors.New("message too big")
+
+func (c *conn) hello(in inbound) {
+	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	defer cancel()
+	m, room, err := c.srv.svc.Authenticate(ctx, in.Room, rooms.Secret(in.Token))
+	if err != nil {
+		e := rooms.AsError(err)
+		c.sendError("", e)
+		c.Close(e.Code)
+		return
+	}
+	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Extra: c.srv.welcomeExtra})
+	if err != nil {
+		e := rooms.AsError(err)
+		c.log.Warn("attach failed", "room", room.ID, "err", err)
+		c.sendError("", e)
+		c.Close(e.Code)
+		return
+	}
+	c.srv.mu.Lock()
+	c.roomID, c.member, c.sess = room.ID, m, sess
+	c.srv.mu.Unlock()
+}
+
+// maxViolations is how many commands over the rate limit in a row close
+// the connection as a flood.
+const maxViolations = 50
+
+func (c *conn) command(in inbound) {
+	label := in.Type
+	if !c.srv.svc.Known(label) {
+		label = "unknown"
+	}
+	if !c.limiter.Allow() {
+		c.violations++
+		c.srv.metrics.commands.WithLabelValues(label, string(rooms.CodeRateLimited)).Inc()
+		c.sendError(in.ID, rooms.Errorf(rooms.CodeRateLimited, "too many commands; slow down and send this again"))
+		if c.violations >= maxViolations {
+			c.Close(codePolicy)
+		}
+		return
+	}
+	c.violations = 0
+	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	defer cancel()
+	out := c.srv.svc.Execute(ctx, c.roomID, c.member, rooms.Command{ID: in.ID, Type: in.Type, Data: in.Data})
+	result := "ok"
+	if out.Code != "" {
+		result = string(out.Code)
+	}
+	c.srv.metrics.commands.WithLabelValues(label, result).Inc()
+	c.send(out.Reply)
+}
+
+func (c *conn) writeLoop() {
+	defer close(c.writerDone)
+	hb := time.NewTicker(c.srv.cfg.Heartbeat)
+	defer hb.Stop()
+	idle := c.srv.cfg.Heartbeat * 5 / 2
+	var batch [][]byte
+	var buf bytes.Buffer
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-hb.C:
+			if time.Since(time.Unix(0, c.lastRead.Load())) > idle {
+				c.q.close(codeHeartbeat)
+			} else {
+				c.q.push(pingMsg)
+			}
+		case <-c.q.wake:
+		}
+		var closing bool
+		var reason rooms.Code
+		batch, closing, reason = c.q.take(batch)
+		if reason != rooms.CodeSlowClient {
+			if err := c.writeBatch(batch, &buf); err != nil {
+				c.finish(reason)
+				return
+			}
+		}
+		clear(batch)
+		if closing {
+			c.finish(reason)
+			return
+		}
+	}
+}
+
+// writeBatch sends queued messages, newline-separated, in as few frames as
+// the frame limit allows.
+func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
+	max := c.srv.cfg.MaxFrameBytes
+	flush := func() error {
+		if buf.Len() == 0 {
+			return nil
+		}
+		ctx, cancel := context.WithTimeout(c.ctx, c.srv.cfg.SendQueueAge)
+		defer cancel()
+		err := c.ws.Write(ctx, websocket.MessageText, buf.Bytes())
+		buf.Reset()
+		c.srv.metrics.frames.Inc()
+		return err
+	}
+	for _, m := range batch {
+		if buf.Len() > 0 && buf.Len()+1+len(m) > max {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if buf.Len() > 0 {
+			buf.WriteByte('\n')
+		}
+		buf.Write(m)
+	}
+	return flush()
+}
+
+// finish closes the WebSocket with the reason's code.
+func (c *conn) finish(reason rooms.Code) {
+	c.closeOnce.Do(func() {
+		c.reason.Store(reason)
+		code, text := closeFor(reason)
+		c.srv.metrics.closes.WithLabelValues(text).Inc()
+		if reason != codeNormal {
+			c.log.Debug("closing connection", "reason", text)
+		}
+		// Close waits for the peer's close frame, at most a few seconds.
+		_ = c.ws.Close(code, text)
+	})
+}
+
+// welcome extras: what every client needs to know of the server.
+func welcomeExtra(cfg Config) map[string]any {
+	return map[string]any{
+		"heartbeatMs": cfg.Heartbeat.Milliseconds(),
+		"limits": map[string]any{
+			"maxMessageBytes": cfg.MaxMessageBytes,
+			"commandRate":     cfg.CommandRate,
+			"commandBurst":    cfg.CommandBurst,
+			"maxNameLen":      cfg.Limits.MaxNameLen,
+			"maxTitleLen":     cfg.Limits.MaxTitleLen,
+			"maxTextLen":      cfg.Limits.MaxTextLen,
+			"maxParticipants": cfg.Limits.MaxParticipants,
+		},
+	}
+}
+
+var _ = json.Marshal

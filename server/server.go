@@ -1,0 +1,219 @@
+// Package server is Huddle's transport: HTTP routes, the WebSocket
+// connection loop, configuration, metrics and the node's lifecycle. The
+// room logic lives in package rooms.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
+)
+
+// Server is one Huddle node.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   rooms.Store
+	svc     *rooms.Service
+	hub     *rooms.Hub
+	metrics *metrics
+
+	httpSrv *http.Server
+	ln      net.Listener
+
+	baseCtx    context.Context
+	cancelBase context.CancelFunc
+
+	connectLimiter *rate.Limiter
+	httpLimiter    *rate.Limiter
+	welcomeExtra   map[string]any
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	draining bool
+	connWG   sync.WaitGroup
+}
+
+// New builds a node on the embedded store from cfg.
+func New(cfg Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	store := memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit})
+	return NewWithStore(cfg, log, store)
+}
+
+// NewWithStore builds a node over store, which it closes on Shutdown.
+func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{
+		cfg: cfg, log: log, store: store,
+		conns:          make(map[*conn]struct{}),
+		connectLimiter: rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
+		httpLimiter:    rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
+		welcomeExtra:   welcomeExtra(cfg),
+	}
+	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
+	s.svc = rooms.NewService(store, cfg.Limits)
+	s.metrics = newMetrics(func() float64 { return float64(s.hub.LiveRooms()) })
+	s.hub = rooms.NewHub(s.svc, rooms.HubOptions{
+		CoalesceInterval: cfg.CoalesceInterval,
+		Logger:           log,
+		TouchInterval:    touchInterval(cfg.Limits.RoomIdleTTL),
+		OnFanout: func(d time.Duration, _ int) {
+			s.metrics.fanout.Observe(d.Seconds())
+		},
+	})
+	s.httpSrv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+func touchInterval(ttl time.Duration) time.Duration {
+	d := ttl / 4
+	if d > time.Minute {
+		d = time.Minute
+	}
+	if d < 50*time.Millisecond {
+		d = 50 * time.Millisecond
+	}
+	return d
+}
+
+// Service returns the node's room logic (for tests and tools).
+func (s *Server) Service() *rooms.Service { return s.svc }
+
+// Start listens on cfg.Addr and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	go func() {
+		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the node listens on, once started.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL returns a URL to open in a browser on this machine.
+func (s *Server) URL() string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	host, port, _ := net.SplitHostPort(s.Addr())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, port))
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.connWG.Add(1)
+	s.metrics.connections.Inc()
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.metrics.connections.Dec()
+	s.connWG.Done()
+}
+
+func (s *Server) connCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// Shutdown stops the node: it stops accepting, closes every WebSocket with
+// the going-away code at moments spread over cfg.ShutdownSpread (so
+// clients do not all reconnect at once), waits for them, then releases
+// the store. ctx bounds the wait.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.draining {
+		s.mu.Unlock()
+		return nil
+	}
+	s.draining = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- s.httpSrv.Shutdown(ctx) }()
+
+	spread := s.cfg.ShutdownSpread
+	var timers []*time.Timer
+	for _, c := range conns {
+		var d time.Duration
+		if spread > 0 {
+			d = rand.N(spread)
+		}
+		timers = append(timers, time.AfterFunc(d, func() { c.Close(codeGoingAway) }))
+	}
+	s.log.Info("shutting down", "connections", len(conns), "spread", spread)
+
+	waited := make(chan struct{})
+	go func() { s.connWG.Wait(); close(waited) }()
+	var err error
+	select {
+	case <-waited:
+	case <-ctx.Done():
+		err = ctx.Err()
+		for _, t := range timers {
+			t.Stop()
+		}
+		s.cancelBase() // ends every connection now
+		<-waited
+	}
+	s.cancelBase()
+	if herr := <-httpDone; herr != nil && err == nil && !errors.Is(herr, context.Canceled) {
+		err = herr
+	}
+	s.hub.Close()
+	if cerr := s.store.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func contextTimeout(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), d)
+}
