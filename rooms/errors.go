@@ -90,7 +90,13 @@ func AsError(err error) *Error {
 }
 
 // ErrorCode returns the code of err as a client would see it.
-func ErrorCode(err error) Code { return AsError(err).Code }
+// It is empty for a nil error.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Code
+}
 
 // Store-level errors. Stores return these (possibly wrapped); the room
 // logic turns them into client errors.

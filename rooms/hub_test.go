@@ -1,0 +1,279 @@
+package rooms_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
+)
+
+// fakeClient records what the hub sends it.
+type fakeClient struct {
+	mu     sync.Mutex
+	msgs   [][]byte
+	closed rooms.Code
+	full   bool // Enqueue refuses: a client that cannot keep up
+}
+
+func (c *fakeClient) Enqueue(m []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.full {
+		c.closed = rooms.CodeSlowClient
+		return false
+	}
+	c.msgs = append(c.msgs, m)
+	return true
+}
+
+func (c *fakeClient) Close(reason rooms.Code) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed == "" {
+		c.closed = reason
+	}
+}
+
+type decoded struct {
+	Type     string         `json:"type"`
+	Event    string         `json:"event"`
+	Seq      uint64         `json:"seq"`
+	Position rooms.Position `json:"position"`
+	Online   int            `json:"online"`
+}
+
+func (c *fakeClient) decoded() []decoded {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]decoded, len(c.msgs))
+	for i, m := range c.msgs {
+		_ = json.Unmarshal(m, &out[i])
+	}
+	return out
+}
+
+func (c *fakeClient) closedWith() rooms.Code {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// lastSeq is the welcome position or the last event seen.
+func lastSeq(ms []decoded) uint64 {
+	var s uint64
+	for _, m := range ms {
+		switch m.Type {
+		case "welcome":
+			s = m.Position.Seq
+		case "event":
+			s = m.Seq
+		}
+	}
+	return s
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never happened: %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+type hubFixture struct {
+	fixture
+	hub *rooms.Hub
+}
+
+func newHub(t *testing.T, opts rooms.HubOptions) hubFixture {
+	t.Helper()
+	st := memory.New(memory.Options{HistoryLimit: 2000})
+	t.Cleanup(func() { st.Close() })
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	c, err := svc.CreateRoom(context.Background(), "Hub", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+	h := rooms.NewHub(svc, opts)
+	t.Cleanup(h.Close)
+	return hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
+}
+
+func (f hubFixture) attach(t *testing.T, m *rooms.Member, since *rooms.Position) (*fakeClient, *rooms.Session) {
+	t.Helper()
+	c := &fakeClient{}
+	s, err := f.hub.Attach(context.Background(), f.room.ID, m, c, rooms.AttachOptions{Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
+// Clients attaching while a burst of events is being fanned out each get
+// a welcome and then every later event exactly once, in order, with no
+// gap: the attach handshake loses and repeats nothing. With a tiny inbox
+// the hub also has to fill its own gaps from the store's history.
+func TestAttachDuringBurstExactlyOnceInOrder(t *testing.T) {
+	for _, inbox := range []int{4096, 2} {
+		t.Run(fmt.Sprint("inbox ", inbox), func(t *testing.T) {
+			f := newHub(t, rooms.HubOptions{InboxSize: inbox, CoalesceInterval: time.Millisecond})
+			p := f.join(t, "P")
+			// One client from the start keeps the room live.
+			first, _ := f.attach(t, p, nil)
+			const events = 300
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range events {
+					if o := f.exec(f.fac, fmt.Sprint("u", i), rooms.CmdRoomUpdate, map[string]string{"title": fmt.Sprint("T", i)}); o.Code != "" {
+						t.Errorf("update: %s", o.Reply)
+					}
+				}
+			}()
+			clients := []*fakeClient{first}
+			var mu sync.Mutex
+			for i := range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					time.Sleep(time.Duration(i) * 500 * time.Microsecond)
+					c, _ := f.attach(t, p, nil)
+					mu.Lock()
+					clients = append(clients, c)
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			st, _ := f.svc.Store().Load(context.Background(), f.room.ID)
+			final := st.Pos.Seq
+			for i, c := range clients {
+				waitUntil(t, fmt.Sprintf("client %d reaches seq %d", i, final), func() bool { return lastSeq(c.decoded()) == final })
+				ms := c.decoded()
+				if ms[0].Type != "welcome" {
+					t.Fatalf("client %d: first message %q", i, ms[0].Type)
+				}
+				want := ms[0].Position.Seq + 1
+				for _, m := range ms[1:] {
+					if m.Type != "event" {
+						continue
+					}
+					if m.Seq != want {
+						t.Fatalf("client %d: event seq %d, want %d", i, m.Seq, want)
+					}
+					want++
+				}
+			}
+		})
+	}
+}
+
+// Events go only to their audience: with names hidden a rename reaches
+// the facilitators and not the other participants.
+func TestEventAudience(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{})
+	p := f.join(t, "P")
+	q := f.join(t, "Q")
+	fc, _ := f.attach(t, f.fac, nil)
+	qc, _ := f.attach(t, q, nil)
+	f.exec(p, "r", rooms.CmdMemberRename, map[string]string{"name": "Pat"})
+	f.exec(f.fac, "l", rooms.CmdRoomLock, nil)
+	has := func(c *fakeClient, ev string) bool {
+		for _, m := range c.decoded() {
+			if m.Event == ev {
+				return true
+			}
+		}
+		return false
+	}
+	waitUntil(t, "both see the lock", func() bool { return has(fc, rooms.EvRoomUpdated) && has(qc, rooms.EvRoomUpdated) })
+	if !has(fc, rooms.EvMemberRenamed) || has(qc, rooms.EvMemberRenamed) {
+		t.Fatal("rename should reach the facilitator only")
+	}
+}
+
+// A client that cannot keep up is dropped; the others keep receiving and
+// presence counts it out.
+func TestSlowClientDropped(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond})
+	p, q := f.join(t, "P"), f.join(t, "Q")
+	fc, _ := f.attach(t, f.fac, nil)
+	slow, _ := f.attach(t, p, nil)
+	ok, _ := f.attach(t, q, nil)
+	slow.mu.Lock()
+	slow.full = true
+	slow.mu.Unlock()
+	for i := range 5 {
+		f.exec(f.fac, fmt.Sprint("u", i), rooms.CmdRoomUpdate, map[string]string{"title": fmt.Sprint("T", i)})
+	}
+	st, _ := f.svc.Store().Load(context.Background(), f.room.ID)
+	waitUntil(t, "healthy client has every event", func() bool { return lastSeq(ok.decoded()) == st.Pos.Seq })
+	if slow.closedWith() != rooms.CodeSlowClient {
+		t.Fatalf("slow client closed with %q", slow.closedWith())
+	}
+	waitUntil(t, "presence counts one online", func() bool {
+		ms := fc.decoded()
+		for i := len(ms) - 1; i >= 0; i-- {
+			if ms[i].Type == "presence" {
+				return ms[i].Online == 1
+			}
+		}
+		return false
+	})
+}
+
+// Removing a member closes that member's connections, and only theirs;
+// ending the room closes everyone's.
+func TestRemoveAndEndClose(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{})
+	p, q := f.join(t, "P"), f.join(t, "Q")
+	fc, _ := f.attach(t, f.fac, nil)
+	pc1, _ := f.attach(t, p, nil)
+	pc2, _ := f.attach(t, p, nil) // a second tab
+	qc, _ := f.attach(t, q, nil)
+	f.exec(f.fac, "rm", rooms.CmdMemberRemove, map[string]string{"member": p.ID})
+	waitUntil(t, "both of P's tabs closed", func() bool {
+		return pc1.closedWith() == rooms.CodeRemoved && pc2.closedWith() == rooms.CodeRemoved
+	})
+	if qc.closedWith() != "" || fc.closedWith() != "" {
+		t.Fatal("others were closed by a removal")
+	}
+	f.exec(f.fac, "end", rooms.CmdRoomEnd, nil)
+	waitUntil(t, "everyone closed", func() bool {
+		return qc.closedWith() == rooms.CodeRoomEnded && fc.closedWith() == rooms.CodeRoomEnded
+	})
+}
+
+// A client resuming from a position gets exactly what it missed.
+func TestAttachResume(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{})
+	p := f.join(t, "P")
+	c1, s1 := f.attach(t, p, nil)
+	pos := c1.decoded()[0].Position
+	s1.Detach()
+	for i := range 3 {
+		f.exec(f.fac, fmt.Sprint("u", i), rooms.CmdRoomUpdate, map[string]string{"title": fmt.Sprint("T", i)})
+	}
+	c2, _ := f.attach(t, p, &pos)
+	var seqs []uint64
+	for _, m := range c2.decoded() {
+		if m.Type == "event" {
+			seqs = append(seqs, m.Seq)
+		}
+	}
+	if fmt.Sprint(seqs) != fmt.Sprint([]uint64{pos.Seq + 1, pos.Seq + 2, pos.Seq + 3}) {
+		t.Fatalf("resumed with events %v from %d", seqs, pos.Seq)
+	}
+	if f.hub.LiveRooms() != 1 {
+		t.Fatalf("live rooms %d", f.hub.LiveRooms())
+	}
+}

@@ -1,0 +1,334 @@
+package rooms_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
+)
+
+func newService(t *testing.T, mod func(*rooms.Limits)) *rooms.Service {
+	t.Helper()
+	st := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { st.Close() })
+	lim := rooms.DefaultLimits()
+	if mod != nil {
+		mod(&lim)
+	}
+	return rooms.NewService(st, lim)
+}
+
+type fixture struct {
+	svc    *rooms.Service
+	room   rooms.Room
+	fac    *rooms.Member
+	secret rooms.Secret
+}
+
+func newRoom(t *testing.T, mod func(*rooms.Limits)) fixture {
+	t.Helper()
+	svc := newService(t, mod)
+	c, err := svc.CreateRoom(context.Background(), "Test", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, err := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}
+}
+
+func (f fixture) join(t *testing.T, name string) *rooms.Member {
+	t.Helper()
+	j, err := f.svc.Join(context.Background(), f.room.Code, name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &j.Member
+}
+
+func (f fixture) exec(m *rooms.Member, id, typ string, data any) rooms.Outcome {
+	b, _ := json.Marshal(data)
+	return f.svc.Execute(context.Background(), f.room.ID, m, rooms.Command{ID: id, Type: typ, Data: b})
+}
+
+func TestCodes(t *testing.T) {
+	for range 1000 {
+		c := rooms.NewCode()
+		if n, ok := rooms.NormalizeCode(c); !ok || n != c {
+			t.Fatalf("generated code %q does not normalize to itself", c)
+		}
+		if strings.ContainsAny(c, "01OIL") {
+			t.Fatalf("code %q holds a look-alike character", c)
+		}
+	}
+	for in, want := range map[string]string{"abc-de0": "", "abc dfg": "ABCDFG", " a b c 2 3 4 ": "ABC234", "ABCDE": "", "ABCDE0": "", "ABCDEFG": ""} {
+		got, ok := rooms.NormalizeCode(in)
+		if (want == "") == ok || got != want {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	cases := []struct {
+		in, want string
+		code     rooms.Code
+	}{
+		{"  Ann   Lee ", "Ann Lee", ""},
+		{"tab\there", "tab here", ""},
+		{"éééééééé", "éééééééé", ""}, // characters, not bytes
+		{"ééééééééé", "", rooms.CodeTooLong},
+		{"bell\x07", "", rooms.CodeInvalid},
+		{"\xff", "", rooms.CodeInvalid},
+	}
+	for _, c := range cases {
+		got, err := rooms.CleanText(c.in, "name", 8, false)
+		if rooms.ErrorCode(err) != c.code || got != c.want {
+			t.Errorf("CleanText(%q) = %q, %v; want %q, %q", c.in, got, err, c.want, c.code)
+		}
+	}
+	if _, err := rooms.CleanText("  ", "title", 5, true); rooms.ErrorCode(err) != rooms.CodeInvalid {
+		t.Errorf("a required blank text gave %v", err)
+	}
+}
+
+// Secrets print, log and marshal as [redacted]; only Reveal gives them.
+func TestSecretIsRedacted(t *testing.T) {
+	s := rooms.NewSecret()
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	log.Info("x", "token", s, "any", any(s))
+	b, _ := json.Marshal(struct{ T rooms.Secret }{s})
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %s %#v", s, s, s), buf.String(), string(b)} {
+		if strings.Contains(out, s.Reveal()) || !strings.Contains(out, "[redacted]") {
+			t.Fatalf("secret leaked: %s", out)
+		}
+	}
+	if len(s.Reveal()) < 40 {
+		t.Fatalf("secret %d chars: too short", len(s.Reveal()))
+	}
+}
+
+// The same command id gets the byte-identical answer and changes nothing
+// the second time, for acks and for rule errors alike.
+func TestExecuteIsIdempotent(t *testing.T) {
+	f := newRoom(t, nil)
+	p := f.join(t, "Ann")
+	first := f.exec(p, "c1", rooms.CmdMemberRename, map[string]string{"name": "Annie"})
+	if first.Code != "" || first.Duplicate {
+		t.Fatalf("first answer %s", first.Reply)
+	}
+	st, _ := f.svc.Store().Load(context.Background(), f.room.ID)
+	again := f.exec(p, "c1", rooms.CmdMemberRename, map[string]string{"name": "Other"})
+	if !again.Duplicate || string(again.Reply) != string(first.Reply) {
+		t.Fatalf("re-send answered %s (dup %v), first %s", again.Reply, again.Duplicate, first.Reply)
+	}
+	st2, _ := f.svc.Store().Load(context.Background(), f.room.ID)
+	if st2.Pos != st.Pos {
+		t.Fatalf("re-send moved the room from %v to %v", st.Pos, st2.Pos)
+	}
+	// Another member's c1 is its own command.
+	q := f.join(t, "Bob")
+	if o := f.exec(q, "c1", rooms.CmdMemberRename, map[string]string{"name": "Bobby"}); o.Duplicate || o.Code != "" {
+		t.Fatalf("another member's c1: %s", o.Reply)
+	}
+	// A rule error is kept as the answer, even once the rule would pass.
+	e1 := f.exec(p, "c2", rooms.CmdMemberRemove, map[string]string{"member": q.ID})
+	if e1.Code != rooms.CodeForbidden {
+		t.Fatalf("participant removing: %s", e1.Reply)
+	}
+	e2 := f.exec(f.fac, "c3", rooms.CmdMemberRemove, map[string]string{"member": "nobody"})
+	e3 := f.exec(f.fac, "c3", rooms.CmdMemberRemove, map[string]string{"member": q.ID})
+	if e2.Code != rooms.CodeNotFound || string(e2.Reply) != string(e3.Reply) {
+		t.Fatalf("kept error answer: %s then %s", e2.Reply, e3.Reply)
+	}
+}
+
+func TestExecuteRejects(t *testing.T) {
+	f := newRoom(t, nil)
+	p := f.join(t, "Ann")
+	cases := []struct {
+		name string
+		m    *rooms.Member
+		id   string
+		typ  string
+		data any
+		code rooms.Code
+	}{
+		{"no id", p, "", rooms.CmdMemberRename, nil, rooms.CodeBadMessage},
+		{"long id", p, strings.Repeat("i", 65), rooms.CmdMemberRename, nil, rooms.CodeBadMessage},
+		{"unknown type", p, "u", "room.explode", nil, rooms.CodeUnknownType},
+		{"participant locks", p, "l", rooms.CmdRoomLock, nil, rooms.CodeForbidden},
+		{"participant ends", p, "e", rooms.CmdRoomEnd, nil, rooms.CodeForbidden},
+		{"participant retitles", p, "t", rooms.CmdRoomUpdate, map[string]string{"title": "x"}, rooms.CodeForbidden},
+		{"wrong data type", f.fac, "w", rooms.CmdRoomUpdate, map[string]int{"title": 3}, rooms.CodeBadMessage},
+		{"blank title", f.fac, "b", rooms.CmdRoomUpdate, map[string]string{"title": "  "}, rooms.CodeInvalid},
+		{"long title", f.fac, "lt", rooms.CmdRoomUpdate, map[string]string{"title": strings.Repeat("x", 121)}, rooms.CodeTooLong},
+		{"remove nobody", f.fac, "r0", rooms.CmdMemberRemove, map[string]string{}, rooms.CodeBadMessage},
+		{"remove facilitator", f.fac, "r1", rooms.CmdMemberRemove, map[string]string{"member": f.fac.ID}, rooms.CodeInvalid},
+	}
+	for _, c := range cases {
+		o := f.exec(c.m, c.id, c.typ, c.data)
+		if o.Code != c.code {
+			t.Errorf("%s: answered %s, want %s", c.name, o.Reply, c.code)
+		}
+	}
+	docs, _ := f.svc.Store().Get(context.Background(), f.room.ID, rooms.KeyRoom)
+	var r rooms.Room
+	_ = json.Unmarshal(docs[0].Value, &r)
+	if r != f.room {
+		t.Fatalf("rejected commands changed the room: %+v", r)
+	}
+}
+
+func TestRemoveLockEnd(t *testing.T) {
+	f := newRoom(t, func(l *rooms.Limits) { l.MaxParticipants = 3 })
+	ctx := context.Background()
+	ann := f.join(t, "Ann")
+	annJoin, _ := f.svc.Join(ctx, f.room.Code, "Ann2", "")
+	_ = annJoin
+	if o := f.exec(f.fac, "r", rooms.CmdMemberRemove, map[string]string{"member": ann.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	if o := f.exec(ann, "x", rooms.CmdMemberRename, map[string]string{"name": "back"}); o.Code != rooms.CodeRemoved {
+		t.Fatalf("removed member's command: %s", o.Reply)
+	}
+	cs, _ := f.svc.Store().Counters(ctx, f.room.ID, rooms.CounterParticipants)
+	if cs[0] != 1 {
+		t.Fatalf("participants after a removal: %d", cs[0])
+	}
+	// Removing frees a place: two more fit under the limit of 3, a third does not.
+	f.join(t, "C")
+	f.join(t, "D")
+	if _, err := f.svc.Join(ctx, f.room.Code, "E", ""); rooms.ErrorCode(err) != rooms.CodeRoomFull {
+		t.Fatalf("join over the limit: %v", err)
+	}
+	// Locked: new people are refused, returning ones are let in.
+	f.exec(f.fac, "l", rooms.CmdRoomLock, nil)
+	if _, err := f.svc.Join(ctx, f.room.Code, "F", ""); rooms.ErrorCode(err) != rooms.CodeRoomLocked {
+		t.Fatalf("join a locked room: %v", err)
+	}
+	if j, err := f.svc.Join(ctx, f.room.Code, "", annJoin.Token); err != nil || j.Member.ID != annJoin.Member.ID {
+		t.Fatalf("returning participant in a locked room: %v", err)
+	}
+	// Ended: commands and joins are refused, tokens no longer authenticate.
+	if o := f.exec(f.fac, "end", rooms.CmdRoomEnd, nil); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	if o := f.exec(f.fac, "l2", rooms.CmdRoomUnlock, nil); o.Code != rooms.CodeRoomEnded {
+		t.Fatalf("command after end: %s", o.Reply)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, f.room.ID, f.secret); rooms.ErrorCode(err) != rooms.CodeRoomEnded {
+		t.Fatalf("authenticate after end: %v", err)
+	}
+}
+
+// Commands racing on the same documents all get an answer and every one
+// is applied exactly once, in one order.
+func TestConcurrentCommandsSerialize(t *testing.T) {
+	f := newRoom(t, nil)
+	ctx := context.Background()
+	before, _ := f.svc.Store().Load(ctx, f.room.ID)
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := f.exec(f.fac, fmt.Sprint("t", i), rooms.CmdRoomUpdate, map[string]string{"title": fmt.Sprint("T", i)})
+			if o.Code != "" {
+				t.Errorf("update %d: %s", i, o.Reply)
+			}
+		}()
+	}
+	wg.Wait()
+	evs, err := f.svc.Store().History(ctx, f.room.ID, before.Pos)
+	if err != nil || len(evs) != n {
+		t.Fatalf("%d events (%v), want %d", len(evs), err, n)
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		var r rooms.Room
+		_ = json.Unmarshal(e.Data, &r)
+		seen[r.Title] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d distinct titles in %d events", len(seen), n)
+	}
+}
+
+func TestJoinRejects(t *testing.T) {
+	f := newRoom(t, nil)
+	ctx := context.Background()
+	if _, err := f.svc.Join(ctx, "ZZZZZZ", "", ""); rooms.ErrorCode(err) != rooms.CodeNotFound {
+		t.Errorf("unknown code: %v", err)
+	}
+	if _, err := f.svc.Join(ctx, "O0I1", "", ""); rooms.ErrorCode(err) != rooms.CodeNotFound {
+		t.Errorf("malformed code: %v", err)
+	}
+	if _, err := f.svc.Join(ctx, f.room.Code, strings.Repeat("n", 41), ""); rooms.ErrorCode(err) != rooms.CodeTooLong {
+		t.Errorf("long name: %v", err)
+	}
+	// A stale token just joins as someone new.
+	if j, err := f.svc.Join(ctx, f.room.Code, "x", rooms.Secret("stale")); err != nil || j.Token == "stale" {
+		t.Errorf("stale token: %v", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, f.room.ID, "nope"); rooms.ErrorCode(err) != rooms.CodeBadToken {
+		t.Errorf("bad token: %v", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, "no-room", f.secret); rooms.ErrorCode(err) != rooms.CodeBadToken {
+		t.Errorf("token for another room: %v", err)
+	}
+}
+
+func TestRoomLimit(t *testing.T) {
+	svc := newService(t, func(l *rooms.Limits) { l.MaxRooms = 2 })
+	ctx := context.Background()
+	for range 2 {
+		if _, err := svc.CreateRoom(ctx, "", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.CreateRoom(ctx, "", false); rooms.ErrorCode(err) != rooms.CodeTooManyRooms {
+		t.Fatalf("third room: %v", err)
+	}
+}
+
+// Idle rooms expire with everything in them.
+func TestIdleRoomExpires(t *testing.T) {
+	st := memory.New(memory.Options{SweepInterval: 20 * time.Millisecond})
+	defer st.Close()
+	lim := rooms.DefaultLimits()
+	lim.RoomIdleTTL = 100 * time.Millisecond
+	svc := rooms.NewService(st, lim)
+	c, err := svc.CreateRoom(context.Background(), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		// Looking does not keep it alive (joining would: a join is activity).
+		_, err := st.RoomByCode(context.Background(), c.Room.Code)
+		if errors.Is(err, rooms.ErrRoomNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("room never expired")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, _, err := svc.Authenticate(context.Background(), c.Room.ID, c.Secret); rooms.ErrorCode(err) != rooms.CodeBadToken {
+		t.Fatalf("token of an expired room: %v", err)
+	}
+}
