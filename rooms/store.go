@@ -141,7 +141,8 @@ type Notice struct {
 type Store interface {
 	// CreateRoom creates room id, reachable by its join code, applying init
 	// as its first change. The room and everything in it expires after ttl
-	// without a change or a Touch.
+	// without a change or a Touch; an expired room's id and code are free,
+	// and a room created again under an old id has a new epoch.
 	CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init Change) (Applied, error)
 	// RoomByCode finds the room holding a join code: ErrRoomNotFound if none.
 	RoomByCode(ctx context.Context, code string) (string, error)
@@ -161,11 +162,13 @@ type Store interface {
 	// when they are no longer all kept (or pos is from another epoch).
 	History(ctx context.Context, room string, after Position) ([]Event, error)
 	// Subscribe calls fn with every notice of room, in order, until cancel
-	// is called. fn must not block.
+	// returns; fn is never called after that. fn must not block. An
+	// unknown room gives ErrRoomNotFound.
 	Subscribe(room string, fn func(Notice)) (cancel func(), err error)
 	// Touch refreshes the room's expiry (members are still connected).
 	Touch(ctx context.Context, room string) error
-	// CountRooms returns how many rooms the store holds.
+	// CountRooms returns how many rooms the store holds that have not
+	// expired.
 	CountRooms(ctx context.Context) (int, error)
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error

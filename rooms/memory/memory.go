@@ -162,12 +162,18 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old := s.rooms[id]; old != nil && !now.After(old.expires) {
-		return rooms.Applied{}, rooms.ErrRoomExists
+	if old := s.rooms[id]; old != nil {
+		if old.live(now) {
+			return rooms.Applied{}, rooms.ErrRoomExists
+		}
+		s.drop(old) // expired but not yet swept: free its id and its code
 	}
 	if other, ok := s.codes[code]; ok {
-		if o := s.rooms[other]; o != nil && !now.After(o.expires) {
-			return rooms.Applied{}, rooms.ErrCodeTaken
+		if o := s.rooms[other]; o != nil {
+			if o.live(now) {
+				return rooms.Applied{}, rooms.ErrCodeTaken
+			}
+			s.drop(o)
 		}
 	}
 	r.mu.Lock()
@@ -179,6 +185,27 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 	s.rooms[id] = r
 	s.codes[code] = id
 	return a, nil
+}
+
+// live reports whether r has not expired at now.
+func (r *room) live(now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.deleted && !now.After(r.expires)
+}
+
+// drop removes r and its join code; s.mu must be held. Locks are always
+// taken s.mu first, then a room's.
+func (s *Store) drop(r *room) {
+	r.mu.Lock()
+	r.deleted = true
+	r.mu.Unlock()
+	if s.rooms[r.id] == r {
+		delete(s.rooms, r.id)
+	}
+	if s.codes[r.code] == r.id {
+		delete(s.codes, r.code)
+	}
 }
 
 // RoomByCode implements rooms.Store.
@@ -415,7 +442,7 @@ func (s *Store) History(ctx context.Context, id string, after rooms.Position) ([
 	return out, nil
 }
 
-// Subscribe implements rooms.Store. The room need not exist yet.
+// Subscribe implements rooms.Store. The room must exist.
 func (s *Store) Subscribe(id string, fn func(rooms.Notice)) (func(), error) {
 	r, err := s.lock(id)
 	if err != nil {

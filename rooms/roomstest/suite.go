@@ -1,0 +1,1722 @@
+// Package roomstest is the contract suite every rooms.Store must pass. It
+// checks only the behaviour documented on rooms.Store and rooms.Change, so
+// the in-memory store and the Redis store are held to the same rules.
+package roomstest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+)
+
+// Options describes how the stores under test were configured.
+type Options struct {
+	// HistoryLimit is the number of events each room keeps (<= 200).
+	HistoryLimit int
+	// ReplyWindow is the number of answers kept per actor (<= 200).
+	ReplyWindow int
+}
+
+const (
+	// waitTimeout bounds every wait for something asynchronous.
+	waitTimeout = 5 * time.Second
+	// pollInterval is how often a wait looks again.
+	pollInterval = 10 * time.Millisecond
+	// longTTL is the ttl of rooms that must not expire during a test.
+	longTTL = time.Hour
+)
+
+// Run runs the contract suite against stores made by newStore. Each subtest
+// gets a fresh store (newStore is called per subtest and must register its
+// own cleanup with t.Cleanup). Room ids and join codes are random, so stores
+// that share a backend across subtests do not collide.
+func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
+	t.Helper()
+	if opts.HistoryLimit <= 0 || opts.HistoryLimit > 200 {
+		t.Fatalf("roomstest: Options.HistoryLimit = %d, want 1..200", opts.HistoryLimit)
+	}
+	if opts.ReplyWindow <= 0 || opts.ReplyWindow > 200 {
+		t.Fatalf("roomstest: Options.ReplyWindow = %d, want 1..200", opts.ReplyWindow)
+	}
+
+	// run runs one parallel subtest with its own store.
+	run := func(t *testing.T, name string, f func(*testing.T, Options, rooms.Store)) {
+		t.Helper()
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t, opts, newStore(t))
+		})
+	}
+	group := func(name string, body func(t *testing.T)) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			body(t)
+		})
+	}
+
+	// CountRooms runs alone: it counts every room of its store, and a
+	// non-parallel subtest finishes before the parallel ones start, in case
+	// stores share a backend.
+	t.Run("CountRooms", func(t *testing.T) {
+		t.Run("CountsLiveRooms", func(t *testing.T) {
+			testCountRooms(t, opts, newStore(t))
+		})
+	})
+
+	group("CreateRoom", func(t *testing.T) {
+		run(t, "AppliesInitChange", testCreateAppliesInit)
+		run(t, "RoomByCode", testRoomByCode)
+		run(t, "CodeTaken", testCodeTaken)
+		run(t, "RoomExists", testRoomExists)
+		run(t, "Concurrent", testCreateConcurrent)
+	})
+	group("UnknownRoom", func(t *testing.T) {
+		run(t, "EveryMethodNotFound", testUnknownRoom)
+	})
+	group("Puts", func(t *testing.T) {
+		run(t, "VersionsUniqueAndGrowing", testPutVersions)
+		run(t, "NilValueDeletes", testPutDelete)
+	})
+	group("Expect", func(t *testing.T) {
+		run(t, "MatchingVersionApplies", testExpectMatch)
+		run(t, "MismatchAppliesNothing", testExpectMismatch)
+		run(t, "VersionZeroMeansAbsent", testExpectAbsent)
+	})
+	group("Once", func(t *testing.T) {
+		run(t, "AddsMembers", testOnceAdds)
+		run(t, "RepeatAppliesNothing", testOnceRepeat)
+		run(t, "SameMemberTwiceInOneChange", testOnceTwiceInChange)
+	})
+	group("Incr", func(t *testing.T) {
+		run(t, "MaxLimits", testIncrMax)
+		run(t, "SummedWithinChange", testIncrSummed)
+		run(t, "Negative", testIncrNegative)
+	})
+	group("CheckOrder", func(t *testing.T) {
+		run(t, "DuplicateBeforeExpect", testOrderDuplicateFirst)
+		run(t, "ExpectBeforeOnce", testOrderExpectBeforeOnce)
+		run(t, "OnceBeforeIncr", testOrderOnceBeforeIncr)
+	})
+	group("Replies", func(t *testing.T) {
+		run(t, "StoredAndReplayed", testReplyDuplicate)
+		run(t, "PerActor", testReplyPerActor)
+		run(t, "Window", testReplyWindow)
+	})
+	group("Events", func(t *testing.T) {
+		run(t, "ConsecutiveSeqs", testEventSeqs)
+		run(t, "RoundTrip", testEventRoundTrip)
+	})
+	group("History", func(t *testing.T) {
+		run(t, "AfterPosition", testHistoryAfter)
+		run(t, "AtCurrentPosition", testHistoryCurrent)
+		run(t, "OtherEpoch", testHistoryOtherEpoch)
+		run(t, "BeyondCurrentSeq", testHistoryBeyond)
+		run(t, "Trimmed", testHistoryTrimmed)
+	})
+	group("Subscribe", func(t *testing.T) {
+		run(t, "InOrder", testSubscribeOrder)
+		run(t, "Touched", testSubscribeTouched)
+		run(t, "Cancel", testSubscribeCancel)
+		run(t, "TwoSubscribers", testSubscribeTwo)
+	})
+	group("Load", func(t *testing.T) {
+		run(t, "ConsistentCopy", testLoadCopy)
+	})
+	group("Concurrency", func(t *testing.T) {
+		run(t, "ParallelChanges", testConcurrentChanges)
+		run(t, "ParallelResends", testConcurrentResends)
+	})
+	group("Expiry", func(t *testing.T) {
+		run(t, "IdleRoomExpires", testExpiryIdle)
+		run(t, "TouchKeepsAlive", testExpiryTouch)
+		run(t, "ApplyKeepsAlive", testExpiryApply)
+	})
+	group("Ping", func(t *testing.T) {
+		run(t, "Healthy", testPing)
+	})
+}
+
+// ---- CreateRoom ----
+
+// The init change is the room's first change: its docs, counters, sets and
+// events are all there, events numbered from 1 in a named epoch.
+func testCreateAppliesInit(t *testing.T, _ Options, st rooms.Store) {
+	init := rooms.Change{
+		Puts: []rooms.Put{
+			{Key: "meta", Value: raw(`{"title":"retro"}`)},
+			{Key: "phase", Value: raw(`"lobby"`)},
+		},
+		Incrs: []rooms.Incr{{Key: "members", By: 1}},
+		Once:  []rooms.Once{{Set: "joined", Member: "alice"}},
+		Events: []rooms.Draft{
+			{Type: "created", Data: raw(`{"by":"alice"}`)},
+			{Type: "joined", To: rooms.Audience{Facilitators: true}},
+		},
+	}
+	r := createRoom(t, st, init)
+	pos := r.Created.Pos
+	if pos.Epoch == "" || pos.Seq != 2 {
+		t.Fatalf("CreateRoom Pos = %+v, want a non-empty epoch and seq 2", pos)
+	}
+	if r.Created.Duplicate {
+		t.Error("CreateRoom reported Duplicate")
+	}
+
+	docs := mustGet(t, st, r.ID, "meta", "phase", "absent")
+	wantDoc(t, docs[0], "meta", `{"title":"retro"}`)
+	wantDoc(t, docs[1], "phase", `"lobby"`)
+	wantAbsent(t, docs[2], "absent")
+	if docs[0].Version == docs[1].Version {
+		t.Errorf("two docs share version %d", docs[0].Version)
+	}
+	if got := mustCounters(t, st, r.ID, "members", "absent"); got[0] != 1 || got[1] != 0 {
+		t.Errorf("Counters = %v, want [1 0]", got)
+	}
+	if !mustHas(t, st, r.ID, "joined", "alice") {
+		t.Error(`Has("joined", "alice") = false after init`)
+	}
+
+	evs := mustHistory(t, st, r.ID, rooms.Position{Epoch: pos.Epoch})
+	wantSeqs(t, evs, 1, 2)
+	for i, typ := range []string{"created", "joined"} {
+		if evs[i].Type != typ || evs[i].Room != r.ID || evs[i].Epoch != pos.Epoch {
+			t.Errorf("event %d = %+v, want type %q in room %q epoch %q", i, evs[i], typ, r.ID, pos.Epoch)
+		}
+	}
+	if !jsonEqual(evs[0].Data, raw(`{"by":"alice"}`)) || evs[1].To != (rooms.Audience{Facilitators: true}) {
+		t.Errorf("events lost their data or audience: %+v", evs)
+	}
+	if got := mustLoad(t, st, r.ID); got.Pos != pos {
+		t.Errorf("Load Pos = %+v, want %+v", got.Pos, pos)
+	}
+}
+
+// A join code leads to its room; an unknown one to ErrRoomNotFound.
+func testRoomByCode(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	a := createRoom(t, st, rooms.Change{})
+	b := createRoom(t, st, rooms.Change{})
+	for _, r := range []testRoom{a, b} {
+		if id, err := st.RoomByCode(ctx, r.Code); err != nil || id != r.ID {
+			t.Errorf("RoomByCode(%q) = %q, %v; want %q", r.Code, id, err, r.ID)
+		}
+	}
+	if id, err := st.RoomByCode(ctx, randomID("nocode")); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("RoomByCode(unknown) = %q, %v; want ErrRoomNotFound", id, err)
+	}
+}
+
+// A second room may not take a code in use; the failed create leaves the
+// first room alone and creates nothing, so its id stays free.
+func testCodeTaken(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	first := createRoom(t, st, rooms.Change{
+		Puts:   []rooms.Put{{Key: "k", Value: raw(`1`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	before := mustLoad(t, st, first.ID)
+
+	id2 := randomID("room")
+	_, err := st.CreateRoom(ctx, id2, first.Code, longTTL, rooms.Change{
+		Puts:   []rooms.Put{{Key: "k", Value: raw(`2`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	if !errors.Is(err, rooms.ErrCodeTaken) {
+		t.Fatalf("CreateRoom with a taken code: err = %v, want ErrCodeTaken", err)
+	}
+	if id, err := st.RoomByCode(ctx, first.Code); err != nil || id != first.ID {
+		t.Errorf("RoomByCode = %q, %v; want the first room %q", id, err, first.ID)
+	}
+	wantState(t, mustLoad(t, st, first.ID), before)
+	if _, err := st.Get(ctx, id2, "k"); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("Get on the room that failed to create: err = %v, want ErrRoomNotFound", err)
+	}
+	// Nothing of the failed room was kept: its id can be created for real.
+	code2 := randomID("code")
+	if _, err := st.CreateRoom(ctx, id2, code2, longTTL, rooms.Change{}); err != nil {
+		t.Fatalf("CreateRoom with the failed id and a free code: %v", err)
+	}
+	if got := mustGet(t, st, id2, "k"); got[0].Version != 0 {
+		t.Errorf("new room has doc %+v from the failed create", got[0])
+	}
+}
+
+// An id can only be created once; the failed create claims no code.
+func testRoomExists(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{
+		Puts:   []rooms.Put{{Key: "k", Value: raw(`1`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	before := mustLoad(t, st, r.ID)
+
+	code2 := randomID("code")
+	_, err := st.CreateRoom(ctx, r.ID, code2, longTTL, rooms.Change{
+		Puts:   []rooms.Put{{Key: "k", Value: raw(`2`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	if !errors.Is(err, rooms.ErrRoomExists) {
+		t.Fatalf("CreateRoom with an existing id: err = %v, want ErrRoomExists", err)
+	}
+	wantState(t, mustLoad(t, st, r.ID), before)
+	if id, err := st.RoomByCode(ctx, code2); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("RoomByCode(code of the failed create) = %q, %v; want ErrRoomNotFound", id, err)
+	}
+	if id, err := st.RoomByCode(ctx, r.Code); err != nil || id != r.ID {
+		t.Errorf("RoomByCode(original code) = %q, %v; want %q", id, err, r.ID)
+	}
+}
+
+// Racing creates of one id, or of one code, have exactly one winner, and a
+// live room's id and code stay taken while it is being changed.
+func testCreateConcurrent(t *testing.T, _ Options, st rooms.Store) {
+	const n = 10
+	ctx := t.Context()
+	// race runs create n times at once and returns the errors.
+	race := func(create func(i int) error) []error {
+		errs := make([]error, n)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				errs[i] = create(i)
+			})
+		}
+		close(start)
+		wg.Wait()
+		return errs
+	}
+	// winner checks that exactly one create succeeded and the rest failed
+	// with want, and returns the winner.
+	winner := func(errs []error, want error) int {
+		t.Helper()
+		won := -1
+		for i, err := range errs {
+			switch {
+			case err == nil && won < 0:
+				won = i
+			case err == nil:
+				t.Errorf("creates %d and %d both succeeded", won, i)
+			case !errors.Is(err, want):
+				t.Errorf("create %d: err = %v, want %v", i, err, want)
+			}
+		}
+		if won < 0 {
+			t.Fatal("no create succeeded")
+		}
+		return won
+	}
+
+	id := randomID("room")
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = randomID("code")
+	}
+	wonID := winner(race(func(i int) error {
+		_, err := st.CreateRoom(ctx, id, codes[i], longTTL, rooms.Change{Incrs: []rooms.Incr{{Key: "creates", By: 1}}})
+		return err
+	}), rooms.ErrRoomExists)
+	for i, code := range codes {
+		got, err := st.RoomByCode(ctx, code)
+		if i == wonID && (err != nil || got != id) {
+			t.Errorf("RoomByCode(winning code) = %q, %v; want %q", got, err, id)
+		}
+		if i != wonID && !errors.Is(err, rooms.ErrRoomNotFound) {
+			t.Errorf("RoomByCode(losing code %d) = %q, %v; want ErrRoomNotFound", i, got, err)
+		}
+	}
+	if c := mustCounters(t, st, id, "creates")[0]; c != 1 {
+		t.Errorf("init applied %d times, want once", c)
+	}
+
+	code := randomID("code")
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = randomID("room")
+	}
+	wonCode := winner(race(func(i int) error {
+		_, err := st.CreateRoom(ctx, ids[i], code, longTTL, rooms.Change{})
+		return err
+	}), rooms.ErrCodeTaken)
+	if got, err := st.RoomByCode(ctx, code); err != nil || got != ids[wonCode] {
+		t.Errorf("RoomByCode = %q, %v; want the winner %q", got, err, ids[wonCode])
+	}
+
+	// Creates that collide with a room while it is being touched and changed.
+	errs := race(func(i int) error {
+		switch i % 4 {
+		case 0:
+			return st.Touch(ctx, id)
+		case 1:
+			_, err := st.Apply(ctx, id, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Events: []rooms.Draft{{Type: "e"}}})
+			return err
+		case 2:
+			if _, err := st.CreateRoom(ctx, id, randomID("code"), longTTL, rooms.Change{}); !errors.Is(err, rooms.ErrRoomExists) {
+				return fmt.Errorf("CreateRoom with a live room's id: err = %v, want ErrRoomExists", err)
+			}
+		default:
+			if _, err := st.CreateRoom(ctx, randomID("room"), codes[wonID], longTTL, rooms.Change{}); !errors.Is(err, rooms.ErrCodeTaken) {
+				return fmt.Errorf("CreateRoom with a live room's code: err = %v, want ErrCodeTaken", err)
+			}
+		}
+		return nil
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// ---- Unknown rooms ----
+
+// Every per-room method reports ErrRoomNotFound for a room that was never
+// created, even when the store holds other rooms.
+func testUnknownRoom(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	other := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "created"}}})
+	id := randomID("missing")
+
+	check := func(method string, err error) {
+		t.Helper()
+		if !errors.Is(err, rooms.ErrRoomNotFound) {
+			t.Errorf("%s on an unknown room: err = %v, want ErrRoomNotFound", method, err)
+		}
+	}
+	_, err := st.Apply(ctx, id, rooms.Change{Puts: []rooms.Put{{Key: "k", Value: raw(`1`)}}})
+	check("Apply", err)
+	_, err = st.Get(ctx, id, "k")
+	check("Get", err)
+	_, err = st.Counters(ctx, id, "k")
+	check("Counters", err)
+	_, err = st.Has(ctx, id, "s", "m")
+	check("Has", err)
+	_, _, err = st.Reply(ctx, id, "a", "c")
+	check("Reply", err)
+	_, err = st.Load(ctx, id)
+	check("Load", err)
+	_, err = st.History(ctx, id, other.Created.Pos)
+	check("History", err)
+	check("Touch", st.Touch(ctx, id))
+	cancel, err := st.Subscribe(id, func(rooms.Notice) {})
+	check("Subscribe", err)
+	if cancel != nil && err == nil {
+		cancel()
+	}
+	// The failed Apply must not have created the room.
+	_, err = st.Get(ctx, id, "k")
+	check("Get after Apply", err)
+}
+
+// ---- Puts ----
+
+// Versions are positive, unique within a room, and grow with every write.
+func testPutVersions(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{
+		{Key: "a", Value: raw(`"a1"`)},
+		{Key: "b", Value: raw(`"b1"`)},
+		{Key: "c", Value: raw(`"c1"`)},
+	}})
+	docs := mustGet(t, st, r.ID, "a", "b", "c")
+	seen := map[uint64]string{}
+	var maxV uint64
+	for _, d := range docs {
+		if d.Version == 0 {
+			t.Errorf("doc %q has version 0 after a Put", d.Key)
+		}
+		if k, dup := seen[d.Version]; dup {
+			t.Errorf("docs %q and %q share version %d", k, d.Key, d.Version)
+		}
+		seen[d.Version] = d.Key
+		maxV = max(maxV, d.Version)
+	}
+	wantDoc(t, docs[0], "a", `"a1"`)
+
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "a", Value: raw(`"a2"`)}}})
+	got := mustGet(t, st, r.ID, "a", "b")
+	wantDoc(t, got[0], "a", `"a2"`)
+	if got[0].Version <= maxV {
+		t.Errorf("rewritten doc has version %d, want > %d", got[0].Version, maxV)
+	}
+	if got[1].Version != docs[1].Version || !jsonEqual(got[1].Value, docs[1].Value) {
+		t.Errorf("untouched doc changed: %+v, was %+v", got[1], docs[1])
+	}
+	maxV = got[0].Version
+
+	// A new key gets a version above every earlier one, too.
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "d", Value: raw(`"d1"`)}}})
+	if d := mustGet(t, st, r.ID, "d")[0]; d.Version <= maxV {
+		t.Errorf("new doc has version %d, want > %d", d.Version, maxV)
+	}
+}
+
+// A Put with a nil Value deletes; writing the key again gets a version
+// greater than any the room handed out before, so stale Expects fail.
+func testPutDelete(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`1`)}}})
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`2`)}, {Key: "y", Value: raw(`3`)}}})
+	var maxV uint64
+	for _, d := range mustGet(t, st, r.ID, "x", "y") {
+		maxV = max(maxV, d.Version)
+	}
+
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "x"}}})
+	wantAbsent(t, mustGet(t, st, r.ID, "x")[0], "x")
+	if d, ok := mustLoad(t, st, r.ID).Docs["x"]; ok {
+		t.Errorf("Load still holds deleted doc %+v", d)
+	}
+	// Deleting a doc that does not exist is harmless.
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "never"}}})
+	wantAbsent(t, mustGet(t, st, r.ID, "never")[0], "never")
+
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`4`)}}})
+	d := mustGet(t, st, r.ID, "x")[0]
+	wantDoc(t, d, "x", `4`)
+	if d.Version <= maxV {
+		t.Errorf("re-created doc has version %d, want > %d (every earlier version)", d.Version, maxV)
+	}
+}
+
+// ---- Expect ----
+
+// An Expect naming the current version lets the change through.
+func testExpectMatch(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`1`)}, {Key: "y", Value: raw(`1`)}}})
+	docs := mustGet(t, st, r.ID, "x", "y")
+	a := mustApply(t, st, r.ID, rooms.Change{
+		Expect: []rooms.Expect{{Key: "x", Version: docs[0].Version}, {Key: "y", Version: docs[1].Version}},
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`2`)}},
+		Events: []rooms.Draft{{Type: "changed"}},
+	})
+	if a.Pos.Seq != 1 {
+		t.Errorf("Pos.Seq = %d, want 1", a.Pos.Seq)
+	}
+	x := mustGet(t, st, r.ID, "x")[0]
+	wantDoc(t, x, "x", `2`)
+	if x.Version <= docs[0].Version {
+		t.Errorf("version %d did not grow past %d", x.Version, docs[0].Version)
+	}
+}
+
+// A stale Expect fails the whole change with ErrConflict, and not one of
+// its effects happens.
+func testExpectMismatch(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`1`)}, {Key: "y", Value: raw(`1`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	old := mustGet(t, st, r.ID, "x")[0].Version
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`2`)}}})
+	y := mustGet(t, st, r.ID, "y")[0].Version
+
+	applyFails(t, st, r.ID, rooms.Change{
+		Actor:  "alice",
+		CmdID:  "c1",
+		Reply:  raw(`{"ok":true}`),
+		Expect: []rooms.Expect{{Key: "y", Version: y}, {Key: "x", Version: old}},
+		Once:   []rooms.Once{{Set: "voted", Member: "alice"}},
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`3`)}, {Key: "z", Value: raw(`1`)}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 1}},
+		Events: []rooms.Draft{{Type: "changed"}},
+		Touch:  []string{"tally"},
+	}, isErr(rooms.ErrConflict))
+}
+
+// Version 0 in an Expect means "absent": it passes on a missing (or
+// deleted) key and fails on a present one.
+func testExpectAbsent(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	create := rooms.Change{
+		Expect: []rooms.Expect{{Key: "x"}},
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`1`)}},
+	}
+	mustApply(t, st, r.ID, create)
+	wantDoc(t, mustGet(t, st, r.ID, "x")[0], "x", `1`)
+
+	create.Puts = []rooms.Put{{Key: "x", Value: raw(`2`)}}
+	create.Events = []rooms.Draft{{Type: "created"}}
+	applyFails(t, st, r.ID, create, isErr(rooms.ErrConflict))
+
+	mustApply(t, st, r.ID, rooms.Change{Puts: []rooms.Put{{Key: "x"}}})
+	mustApply(t, st, r.ID, create)
+	wantDoc(t, mustGet(t, st, r.ID, "x")[0], "x", `2`)
+}
+
+// ---- Once ----
+
+// Once adds members; Has and Load's set sizes report them.
+func testOnceAdds(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	mustApply(t, st, r.ID, rooms.Change{Once: []rooms.Once{{Set: "voted", Member: "alice"}, {Set: "voted", Member: "bob"}}})
+	mustApply(t, st, r.ID, rooms.Change{Once: []rooms.Once{{Set: "voted", Member: "carol"}, {Set: "joined", Member: "alice"}}})
+
+	for _, tc := range []struct {
+		set, member string
+		want        bool
+	}{
+		{"voted", "alice", true}, {"voted", "bob", true}, {"voted", "carol", true},
+		{"joined", "alice", true}, {"joined", "bob", false}, {"voted", "dave", false},
+		{"nosuchset", "alice", false},
+	} {
+		if got := mustHas(t, st, r.ID, tc.set, tc.member); got != tc.want {
+			t.Errorf("Has(%q, %q) = %v, want %v", tc.set, tc.member, got, tc.want)
+		}
+	}
+	if sets := mustLoad(t, st, r.ID).Sets; sets["voted"] != 3 || sets["joined"] != 1 {
+		t.Errorf("Load().Sets = %v, want voted:3 joined:1", sets)
+	}
+}
+
+// A member already in the set fails the change with *OnceError naming the
+// set, and nothing of it is applied.
+func testOnceRepeat(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Once: []rooms.Once{{Set: "voted", Member: "alice"}}})
+	applyFails(t, st, r.ID, rooms.Change{
+		Actor:  "alice",
+		CmdID:  "vote-2",
+		Reply:  raw(`{"ok":true}`),
+		Once:   []rooms.Once{{Set: "other", Member: "alice"}, {Set: "voted", Member: "alice"}},
+		Puts:   []rooms.Put{{Key: "ballot", Value: raw(`"b"`)}},
+		Incrs:  []rooms.Incr{{Key: "votes", By: 1}},
+		Events: []rooms.Draft{{Type: "voted"}},
+		Touch:  []string{"tally"},
+	}, isOnce("voted"))
+	if mustHas(t, st, r.ID, "other", "alice") {
+		t.Error("the failed change added its other Once member")
+	}
+	if !mustHas(t, st, r.ID, "voted", "alice") {
+		t.Error("the original member is gone")
+	}
+}
+
+// The same (set, member) twice in one change is a repeat, too.
+func testOnceTwiceInChange(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	applyFails(t, st, r.ID, rooms.Change{
+		Once:   []rooms.Once{{Set: "voted", Member: "bob"}, {Set: "voted", Member: "bob"}},
+		Incrs:  []rooms.Incr{{Key: "votes", By: 1}},
+		Events: []rooms.Draft{{Type: "voted"}},
+	}, isOnce("voted"))
+	if mustHas(t, st, r.ID, "voted", "bob") {
+		t.Error("the failed change added its member")
+	}
+	// The same member in two different sets is fine.
+	mustApply(t, st, r.ID, rooms.Change{Once: []rooms.Once{{Set: "a", Member: "bob"}, {Set: "b", Member: "bob"}}})
+	if !mustHas(t, st, r.ID, "a", "bob") || !mustHas(t, st, r.ID, "b", "bob") {
+		t.Error("member not added to both sets")
+	}
+}
+
+// ---- Incr ----
+
+// Increments up to Max apply; the one that would pass it fails with
+// *LimitError naming the key, applying nothing. Max 0 means no limit.
+func testIncrMax(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	for i := 1; i <= 3; i++ {
+		mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "seats", By: 1, Max: 3}}})
+		if got := mustCounters(t, st, r.ID, "seats")[0]; got != int64(i) {
+			t.Fatalf("seats = %d, want %d", got, i)
+		}
+	}
+	applyFails(t, st, r.ID, rooms.Change{
+		Actor:  "dave",
+		CmdID:  "join",
+		Reply:  raw(`{"ok":true}`),
+		Once:   []rooms.Once{{Set: "joined", Member: "dave"}},
+		Puts:   []rooms.Put{{Key: "member:dave", Value: raw(`{}`)}},
+		Incrs:  []rooms.Incr{{Key: "joins", By: 1}, {Key: "seats", By: 1, Max: 3}},
+		Events: []rooms.Draft{{Type: "joined"}},
+		Touch:  []string{"roster"},
+	}, isLimit("seats"))
+	if got := mustCounters(t, st, r.ID, "seats", "joins"); got[0] != 3 || got[1] != 0 {
+		t.Errorf("counters = %v, want [3 0]", got)
+	}
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "free", By: 1000}}})
+	if got := mustCounters(t, st, r.ID, "free")[0]; got != 1000 {
+		t.Errorf("unlimited counter = %d, want 1000", got)
+	}
+}
+
+// Two Incrs of one key in a change count together against Max.
+func testIncrSummed(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}})
+	applyFails(t, st, r.ID, rooms.Change{
+		Incrs:  []rooms.Incr{{Key: "n", By: 1, Max: 3}, {Key: "n", By: 2, Max: 3}},
+		Events: []rooms.Draft{{Type: "x"}},
+	}, isLimit("n"))
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1, Max: 3}, {Key: "n", By: 1, Max: 3}}})
+	if got := mustCounters(t, st, r.ID, "n")[0]; got != 3 {
+		t.Errorf("n = %d, want 3 (1 + 1 + 1)", got)
+	}
+}
+
+// Negative increments count down, also below zero, and make room under Max.
+func testIncrNegative(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Incrs: []rooms.Incr{{Key: "seats", By: 2, Max: 2}}})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "seats", By: -1, Max: 2}}})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "seats", By: 1, Max: 2}}})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "other", By: -5}}})
+	if got := mustCounters(t, st, r.ID, "seats", "other"); got[0] != 2 || got[1] != -5 {
+		t.Errorf("counters = %v, want [2 -5]", got)
+	}
+}
+
+// ---- Order of checks (see rooms.Change) ----
+
+// A re-send of an answered command is a duplicate even if its Expect no
+// longer holds: the duplicate check comes first.
+func testOrderDuplicateFirst(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`1`)}}})
+	v := mustGet(t, st, r.ID, "x")[0].Version
+	c := rooms.Change{
+		Actor: "alice", CmdID: "c1", Reply: raw(`"first"`),
+		Expect: []rooms.Expect{{Key: "x", Version: v}},
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`2`)}},
+	}
+	mustApply(t, st, r.ID, c)
+	a, err := st.Apply(t.Context(), r.ID, c)
+	if err != nil || !a.Duplicate || !jsonEqual(a.Reply, raw(`"first"`)) {
+		t.Errorf("re-send with a now stale Expect = %+v, %v; want the duplicate reply", a, err)
+	}
+}
+
+// A stale Expect is reported before a repeated Once member.
+func testOrderExpectBeforeOnce(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{
+		Puts: []rooms.Put{{Key: "x", Value: raw(`1`)}},
+		Once: []rooms.Once{{Set: "s", Member: "m"}},
+	})
+	_, err := st.Apply(t.Context(), r.ID, rooms.Change{
+		Expect: []rooms.Expect{{Key: "x"}},
+		Once:   []rooms.Once{{Set: "s", Member: "m"}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 2, Max: 1}},
+	})
+	if !errors.Is(err, rooms.ErrConflict) {
+		t.Errorf("err = %v, want ErrConflict", err)
+	}
+}
+
+// A repeated Once member is reported before a counter over its Max.
+func testOrderOnceBeforeIncr(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Once: []rooms.Once{{Set: "s", Member: "m"}}})
+	_, err := st.Apply(t.Context(), r.ID, rooms.Change{
+		Once:  []rooms.Once{{Set: "s", Member: "m"}},
+		Incrs: []rooms.Incr{{Key: "n", By: 2, Max: 1}},
+	})
+	var oe *rooms.OnceError
+	if !errors.As(err, &oe) {
+		t.Errorf("err = %v, want *OnceError", err)
+	}
+}
+
+// ---- Replies ----
+
+// A command's reply is stored with its effects; re-sending the command
+// (whatever it now contains) returns that reply and applies nothing.
+func testReplyDuplicate(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	first := mustApply(t, st, r.ID, rooms.Change{
+		Actor: "alice", CmdID: "c1", Reply: raw(`{"answer":1}`),
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`1`)}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 1}},
+		Events: []rooms.Draft{{Type: "did"}},
+	})
+	if first.Duplicate {
+		t.Fatal("first send reported Duplicate")
+	}
+	rep, ok, err := st.Reply(ctx, r.ID, "alice", "c1")
+	if err != nil || !ok || !jsonEqual(rep, raw(`{"answer":1}`)) {
+		t.Fatalf("Reply = %s, %v, %v; want the stored reply", rep, ok, err)
+	}
+	if _, ok, err := st.Reply(ctx, r.ID, "alice", "c2"); err != nil || ok {
+		t.Errorf("Reply of an unknown command: ok = %v, err = %v; want false, nil", ok, err)
+	}
+
+	sub, _ := subscribe(t, st, r.ID)
+	before := mustLoad(t, st, r.ID)
+	again, err := st.Apply(ctx, r.ID, rooms.Change{
+		Actor: "alice", CmdID: "c1", Reply: raw(`{"answer":2}`),
+		Puts:   []rooms.Put{{Key: "x", Value: raw(`2`)}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 1}},
+		Once:   []rooms.Once{{Set: "s", Member: "alice"}},
+		Events: []rooms.Draft{{Type: "did"}},
+		Touch:  []string{"tally"},
+	})
+	if err != nil {
+		t.Fatalf("re-send: %v", err)
+	}
+	if !again.Duplicate || !jsonEqual(again.Reply, raw(`{"answer":1}`)) {
+		t.Errorf("re-send = %+v, want Duplicate with the first reply", again)
+	}
+	if again.Pos != before.Pos {
+		t.Errorf("duplicate Pos = %+v, want the unchanged position %+v", again.Pos, before.Pos)
+	}
+	wantState(t, mustLoad(t, st, r.ID), before)
+	if rep, _, _ := st.Reply(ctx, r.ID, "alice", "c1"); !jsonEqual(rep, raw(`{"answer":1}`)) {
+		t.Errorf("stored reply became %s", rep)
+	}
+	wantOnlyMarker(t, st, r.ID, sub)
+}
+
+// Command ids belong to their actor: the same id from another actor is a
+// different command.
+func testReplyPerActor(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	a := mustApply(t, st, r.ID, rooms.Change{Actor: "alice", CmdID: "c1", Reply: raw(`"alice"`), Incrs: []rooms.Incr{{Key: "n", By: 1}}})
+	b := mustApply(t, st, r.ID, rooms.Change{Actor: "bob", CmdID: "c1", Reply: raw(`"bob"`), Incrs: []rooms.Incr{{Key: "n", By: 1}}})
+	if a.Duplicate || b.Duplicate {
+		t.Errorf("Duplicate = %v, %v; want false, false", a.Duplicate, b.Duplicate)
+	}
+	if n := mustCounters(t, st, r.ID, "n")[0]; n != 2 {
+		t.Errorf("n = %d, want 2", n)
+	}
+	for actor, want := range map[string]string{"alice": `"alice"`, "bob": `"bob"`} {
+		if rep, ok, err := st.Reply(ctx, r.ID, actor, "c1"); err != nil || !ok || !jsonEqual(rep, raw(want)) {
+			t.Errorf("Reply(%s, c1) = %s, %v, %v; want %s", actor, rep, ok, err, want)
+		}
+	}
+	if _, ok, _ := st.Reply(ctx, r.ID, "carol", "c1"); ok {
+		t.Error("Reply found for an actor that never sent c1")
+	}
+}
+
+// Each actor's last ReplyWindow answers are kept, however many commands
+// came before them or from other actors.
+func testReplyWindow(t *testing.T, o Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	mustApply(t, st, r.ID, rooms.Change{Actor: "bob", CmdID: "b0", Reply: raw(`"bob"`)})
+	total := o.ReplyWindow + 5
+	for i := range total {
+		mustApply(t, st, r.ID, rooms.Change{
+			Actor: "alice", CmdID: fmt.Sprintf("a%d", i), Reply: raw(fmt.Sprintf(`{"n":%d}`, i)),
+			Incrs: []rooms.Incr{{Key: "n", By: 1}},
+		})
+	}
+	for i := total - o.ReplyWindow; i < total; i++ {
+		rep, ok, err := st.Reply(ctx, r.ID, "alice", fmt.Sprintf("a%d", i))
+		if err != nil || !ok || !jsonEqual(rep, raw(fmt.Sprintf(`{"n":%d}`, i))) {
+			t.Errorf("Reply(alice, a%d) = %s, %v, %v; want it kept (within the last %d)", i, rep, ok, err, o.ReplyWindow)
+		}
+	}
+	if _, ok, err := st.Reply(ctx, r.ID, "bob", "b0"); err != nil || !ok {
+		t.Errorf("another actor's commands pushed bob's answer out: ok = %v, err = %v", ok, err)
+	}
+	// The oldest answer the window must keep still deduplicates.
+	oldest := total - o.ReplyWindow
+	a, err := st.Apply(ctx, r.ID, rooms.Change{
+		Actor: "alice", CmdID: fmt.Sprintf("a%d", oldest), Reply: raw(`"new"`),
+		Incrs: []rooms.Incr{{Key: "n", By: 1}},
+	})
+	if err != nil || !a.Duplicate || !jsonEqual(a.Reply, raw(fmt.Sprintf(`{"n":%d}`, oldest))) {
+		t.Errorf("re-send of a%d = %+v, %v; want a duplicate", oldest, a, err)
+	}
+	if n := mustCounters(t, st, r.ID, "n")[0]; n != int64(total) {
+		t.Errorf("n = %d, want %d", n, total)
+	}
+}
+
+// ---- Events ----
+
+// Events get consecutive seqs across changes, Applied.Pos is the position
+// after the change, and a change without events keeps the position.
+func testEventSeqs(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}})
+	epoch := r.Created.Pos.Epoch
+	steps := []struct {
+		c    rooms.Change
+		want uint64
+	}{
+		{rooms.Change{Events: []rooms.Draft{{Type: "e2"}, {Type: "e3"}}}, 3},
+		{rooms.Change{Puts: []rooms.Put{{Key: "x", Value: raw(`1`)}}, Incrs: []rooms.Incr{{Key: "n", By: 1}}}, 3},
+		{rooms.Change{Touch: []string{"tally"}}, 3},
+		{rooms.Change{Events: []rooms.Draft{{Type: "e4"}}}, 4},
+		{rooms.Change{Events: []rooms.Draft{{Type: "e5"}, {Type: "e6"}, {Type: "e7"}}}, 7},
+	}
+	for i, s := range steps {
+		a := mustApply(t, st, r.ID, s.c)
+		if a.Pos != (rooms.Position{Epoch: epoch, Seq: s.want}) {
+			t.Errorf("step %d: Pos = %+v, want {%s %d}", i, a.Pos, epoch, s.want)
+		}
+	}
+	evs := mustHistory(t, st, r.ID, rooms.Position{Epoch: epoch})
+	wantSeqs(t, evs, 1, 7)
+	for i, e := range evs {
+		if want := fmt.Sprintf("e%d", i+1); e.Type != want {
+			t.Errorf("event %d has type %q, want %q", e.Seq, e.Type, want)
+		}
+	}
+	if p := mustLoad(t, st, r.ID).Pos; p.Seq != 7 || p.Epoch != epoch {
+		t.Errorf("Load Pos = %+v, want {%s 7}", p, epoch)
+	}
+}
+
+// Type, Data and Audience come back unchanged through History and Subscribe.
+func testEventRoundTrip(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	sub, _ := subscribe(t, st, r.ID)
+	drafts := []rooms.Draft{
+		{Type: "note.added", Data: raw(`{"id":"n1","text":"hello \"world\"","tags":["a","b"],"n":1.5}`)},
+		{Type: "phase", To: rooms.Audience{Facilitators: true}},
+		{Type: "token", Data: raw(`"secret"`), To: rooms.Audience{Member: "m-42"}},
+		{Type: "both", Data: raw(`[1,2,3]`), To: rooms.Audience{Facilitators: true, Member: "m-7"}},
+	}
+	a := mustApply(t, st, r.ID, rooms.Change{Events: drafts})
+
+	check := func(how string, evs []rooms.Event) {
+		t.Helper()
+		wantSeqs(t, evs, 1, uint64(len(drafts)))
+		for i, e := range evs {
+			d := drafts[i]
+			if e.Room != r.ID || e.Epoch != a.Pos.Epoch || e.Type != d.Type || e.To != d.To || !jsonEqual(e.Data, d.Data) {
+				t.Errorf("%s event %d = %+v (data %s), want %+v (data %s) in room %q epoch %q",
+					how, i, e, e.Data, d, d.Data, r.ID, a.Pos.Epoch)
+			}
+		}
+	}
+	check("History", mustHistory(t, st, r.ID, r.Created.Pos))
+	check("Subscribe", eventsOf(sub.waitSeq(t, a.Pos.Seq)))
+}
+
+// ---- History ----
+
+// History after a position returns exactly the later events, oldest first.
+func testHistoryAfter(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}})
+	p2 := mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e2"}}}).Pos
+	mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e3"}, {Type: "e4"}}})
+	mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e5"}}})
+
+	evs := mustHistory(t, st, r.ID, p2)
+	wantSeqs(t, evs, 3, 5)
+	for i, e := range evs {
+		if want := fmt.Sprintf("e%d", i+3); e.Type != want {
+			t.Errorf("event %d has type %q, want %q", e.Seq, e.Type, want)
+		}
+	}
+	wantSeqs(t, mustHistory(t, st, r.ID, rooms.Position{Epoch: p2.Epoch, Seq: 4}), 5, 5)
+}
+
+// At the current position there is nothing to catch up on.
+func testHistoryCurrent(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	if evs := mustHistory(t, st, r.ID, r.Created.Pos); len(evs) != 0 {
+		t.Errorf("History of a room without events = %+v, want none", evs)
+	}
+	a := mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e1"}, {Type: "e2"}}})
+	if evs := mustHistory(t, st, r.ID, a.Pos); len(evs) != 0 {
+		t.Errorf("History at the current position = %+v, want none", evs)
+	}
+}
+
+// A position from another epoch is never mistaken for one in this epoch.
+func testHistoryOtherEpoch(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}, {Type: "e2"}}})
+	other := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}, {Type: "e2"}}})
+	if r.Created.Pos.Epoch == other.Created.Pos.Epoch {
+		t.Errorf("two rooms share epoch %q", r.Created.Pos.Epoch)
+	}
+	for _, p := range []rooms.Position{
+		{Epoch: r.Created.Pos.Epoch + "x", Seq: 1},
+		{Epoch: other.Created.Pos.Epoch, Seq: 1},
+	} {
+		if evs, err := st.History(t.Context(), r.ID, p); !errors.Is(err, rooms.ErrHistoryGone) {
+			t.Errorf("History(%+v) = %v, %v; want ErrHistoryGone", p, evs, err)
+		}
+	}
+}
+
+// A position ahead of the room cannot be caught up from.
+func testHistoryBeyond(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}})
+	p := r.Created.Pos
+	p.Seq++
+	if evs, err := st.History(t.Context(), r.ID, p); !errors.Is(err, rooms.ErrHistoryGone) {
+		t.Errorf("History(%+v) at seq 1 = %v, %v; want ErrHistoryGone", p, evs, err)
+	}
+}
+
+// Only the newest HistoryLimit events are kept: a position at the window's
+// edge gets all of them, an older one ErrHistoryGone. Changes of one event
+// and one change with more events than the limit both trim correctly.
+func testHistoryTrimmed(t *testing.T, o Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e"}}})
+	for range 10 {
+		mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e"}}})
+	}
+	big := make([]rooms.Draft, o.HistoryLimit+5)
+	for i := range big {
+		big[i] = rooms.Draft{Type: "e"}
+	}
+	mustApply(t, st, r.ID, rooms.Change{Events: big})
+	var a rooms.Applied
+	for range 3 {
+		a = mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e"}}})
+	}
+	last := a.Pos.Seq
+	limit := uint64(o.HistoryLimit)
+	if want := uint64(1 + 10 + o.HistoryLimit + 5 + 3); last != want {
+		t.Fatalf("seq = %d, want %d", last, want)
+	}
+
+	at := func(seq uint64) rooms.Position { return rooms.Position{Epoch: a.Pos.Epoch, Seq: seq} }
+	wantSeqs(t, mustHistory(t, st, r.ID, at(last-limit)), last-limit+1, last)
+	wantSeqs(t, mustHistory(t, st, r.ID, at(last-limit/2)), last-limit/2+1, last)
+	wantSeqs(t, mustHistory(t, st, r.ID, at(last-1)), last, last)
+	for _, seq := range []uint64{0, 1, last - limit - 1} {
+		if evs, err := st.History(t.Context(), r.ID, at(seq)); !errors.Is(err, rooms.ErrHistoryGone) {
+			t.Errorf("History after seq %d (kept: %d..%d) = %d events, %v; want ErrHistoryGone",
+				seq, last-limit+1, last, len(evs), err)
+		}
+	}
+}
+
+// ---- Subscribe ----
+
+// Notices carry every event in seq order, Touched empty.
+func testSubscribeOrder(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}})
+	sub, _ := subscribe(t, st, r.ID)
+	var a rooms.Applied
+	for i := range 10 {
+		evs := make([]rooms.Draft, i%3+1)
+		for j := range evs {
+			evs[j] = rooms.Draft{Type: "e", Data: raw(fmt.Sprintf(`[%d,%d]`, i, j))}
+		}
+		a = mustApply(t, st, r.ID, rooms.Change{Events: evs})
+	}
+	ns := sub.waitSeq(t, a.Pos.Seq)
+	for _, n := range ns {
+		if n.Room != r.ID || n.Event == nil || len(n.Touched) != 0 || n.At.IsZero() {
+			t.Errorf("notice = %+v, want an event of room %q with At set", n, r.ID)
+		}
+	}
+	evs := eventsOf(ns)
+	wantSeqs(t, evs, 2, a.Pos.Seq)
+	hist := mustHistory(t, st, r.ID, r.Created.Pos)
+	for i := range min(len(evs), len(hist)) {
+		if !reflect.DeepEqual(normalized(evs[i]), normalized(hist[i])) {
+			t.Errorf("notice event %+v differs from history %+v", evs[i], hist[i])
+		}
+	}
+}
+
+// Touch keys arrive as a notice without an event, after the change's events.
+func testSubscribeTouched(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	sub, _ := subscribe(t, st, r.ID)
+	mustApply(t, st, r.ID, rooms.Change{Touch: []string{"tally", "roster"}})
+	mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}, Touch: []string{"tally"}})
+	m := mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "marker"}}})
+	ns := sub.waitSeq(t, m.Pos.Seq)
+
+	if len(ns) != 4 {
+		t.Fatalf("got %d notices, want 4: %+v", len(ns), ns)
+	}
+	wantTouched := func(n rooms.Notice, keys ...string) {
+		t.Helper()
+		got := slices.Sorted(slices.Values(n.Touched))
+		if n.Event != nil || n.Room != r.ID || !slices.Equal(got, slices.Sorted(slices.Values(keys))) {
+			t.Errorf("notice = %+v, want Touched %v and no event", n, keys)
+		}
+	}
+	wantTouched(ns[0], "tally", "roster")
+	if ns[1].Event == nil || ns[1].Event.Seq != 1 {
+		t.Errorf("notice 1 = %+v, want event 1 (events come before Touched)", ns[1])
+	}
+	wantTouched(ns[2], "tally")
+	if ns[3].Event == nil || ns[3].Event.Type != "marker" {
+		t.Errorf("notice 3 = %+v, want the marker event", ns[3])
+	}
+}
+
+// After cancel returns no more notices arrive; cancel twice is harmless.
+func testSubscribeCancel(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	gone, cancel := subscribe(t, st, r.ID)
+	stay, _ := subscribe(t, st, r.ID)
+	a := mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e1"}}})
+	gone.waitSeq(t, a.Pos.Seq)
+	stay.waitSeq(t, a.Pos.Seq)
+
+	cancel()
+	cancel()
+	seen := len(gone.all())
+	b := mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e2"}}, Touch: []string{"tally"}})
+	stay.waitSeq(t, b.Pos.Seq)
+	// stay has seen the event; give a late delivery to gone a moment to show.
+	time.Sleep(100 * time.Millisecond)
+	if got := gone.all(); len(got) != seen {
+		t.Errorf("cancelled subscriber got %d more notices: %+v", len(got)-seen, got[seen:])
+	}
+}
+
+// Every subscriber gets every notice.
+func testSubscribeTwo(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	s1, _ := subscribe(t, st, r.ID)
+	s2, _ := subscribe(t, st, r.ID)
+	var a rooms.Applied
+	for range 5 {
+		a = mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "e"}}})
+	}
+	wantSeqs(t, eventsOf(s1.waitSeq(t, a.Pos.Seq)), 1, 5)
+	wantSeqs(t, eventsOf(s2.waitSeq(t, a.Pos.Seq)), 1, 5)
+}
+
+// ---- Load ----
+
+// Load is the whole room at the latest position, and a copy: changing the
+// returned maps changes nothing in the store.
+func testLoadCopy(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{
+		Puts:   []rooms.Put{{Key: "a", Value: raw(`{"v":1}`)}},
+		Events: []rooms.Draft{{Type: "created"}},
+	})
+	a := mustApply(t, st, r.ID, rooms.Change{
+		Puts:   []rooms.Put{{Key: "b", Value: raw(`[2]`)}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 7}},
+		Once:   []rooms.Once{{Set: "s", Member: "x"}, {Set: "s", Member: "y"}},
+		Events: []rooms.Draft{{Type: "e"}},
+	})
+	got := mustLoad(t, st, r.ID)
+	if got.Pos != a.Pos {
+		t.Errorf("Load Pos = %+v, want the latest Applied.Pos %+v", got.Pos, a.Pos)
+	}
+	docs := mustGet(t, st, r.ID, "a", "b")
+	for _, d := range docs {
+		if l := got.Docs[d.Key]; l.Key != d.Key || l.Version != d.Version || !jsonEqual(l.Value, d.Value) {
+			t.Errorf("Load doc %+v, Get says %+v", l, d)
+		}
+	}
+	if len(got.Docs) != 2 || !maps.Equal(got.Counters, map[string]int64{"n": 7}) || !maps.Equal(got.Sets, map[string]int{"s": 2}) {
+		t.Errorf("Load = %+v, want docs a and b, counter n=7, set s of 2", got)
+	}
+
+	delete(got.Docs, "a")
+	got.Docs["z"] = rooms.Doc{Key: "z", Value: raw(`1`), Version: 99}
+	got.Counters["n"] = 100
+	got.Counters["m"] = 1
+	got.Sets["s"] = 50
+	got.Sets["t"] = 1
+
+	again := mustLoad(t, st, r.ID)
+	if len(again.Docs) != 2 || again.Docs["a"].Version != docs[0].Version ||
+		!maps.Equal(again.Counters, map[string]int64{"n": 7}) || !maps.Equal(again.Sets, map[string]int{"s": 2}) {
+		t.Errorf("after changing a loaded copy, Load = %+v", again)
+	}
+	wantDoc(t, mustGet(t, st, r.ID, "a")[0], "a", `{"v":1}`)
+	if n := mustCounters(t, st, r.ID, "n")[0]; n != 7 {
+		t.Errorf("n = %d, want 7", n)
+	}
+}
+
+// ---- Concurrency ----
+
+// Concurrent changes are each applied exactly once and atomically: every
+// Load sees counter, set and seq move together, and the subscription sees
+// every seq once, in order.
+func testConcurrentChanges(t *testing.T, _ Options, st rooms.Store) {
+	const goroutines, perG = 20, 50
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{Events: []rooms.Draft{{Type: "created"}}})
+	base := r.Created.Pos.Seq
+	sub, _ := subscribe(t, st, r.ID)
+
+	done := make(chan struct{})
+	var loads sync.WaitGroup
+	loads.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			s, err := st.Load(ctx, r.ID)
+			if err != nil {
+				t.Errorf("Load: %v", err)
+				return
+			}
+			if n, k := s.Counters["votes"], s.Sets["voters"]; n != int64(k) || uint64(n) != s.Pos.Seq-base {
+				t.Errorf("inconsistent Load: votes=%d voters=%d seq=%d (base %d)", n, k, s.Pos.Seq, base)
+				return
+			}
+		}
+	})
+
+	var mu sync.Mutex
+	seqs := map[uint64]int{}
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range perG {
+				member := fmt.Sprintf("g%d-%d", g, i)
+				a, err := st.Apply(ctx, r.ID, rooms.Change{
+					Incrs:  []rooms.Incr{{Key: "votes", By: 1}},
+					Once:   []rooms.Once{{Set: "voters", Member: member}},
+					Events: []rooms.Draft{{Type: "vote", Data: raw(fmt.Sprintf(`%q`, member))}},
+				})
+				if err != nil {
+					t.Errorf("Apply %s: %v", member, err)
+					return
+				}
+				mu.Lock()
+				seqs[a.Pos.Seq]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	loads.Wait()
+
+	const total = goroutines * perG
+	for seq := base + 1; seq <= base+total; seq++ {
+		if seqs[seq] != 1 {
+			t.Errorf("Applied.Pos.Seq %d returned %d times, want once", seq, seqs[seq])
+		}
+	}
+	if n := mustCounters(t, st, r.ID, "votes")[0]; n != total {
+		t.Errorf("votes = %d, want %d", n, total)
+	}
+	if s := mustLoad(t, st, r.ID); s.Sets["voters"] != total || s.Pos.Seq != base+total {
+		t.Errorf("Load = %+v, want %d voters at seq %d", s, total, base+total)
+	}
+	if !mustHas(t, st, r.ID, "voters", "g19-49") {
+		t.Error("voter g19-49 missing")
+	}
+	wantSeqs(t, eventsOf(sub.waitSeq(t, base+total)), base+1, base+total)
+}
+
+// Concurrent re-sends of one command apply it once; all get its reply.
+func testConcurrentResends(t *testing.T, _ Options, st rooms.Store) {
+	const n = 10
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	c := rooms.Change{
+		Actor: "alice", CmdID: "vote-1", Reply: raw(`{"ok":true}`),
+		Incrs:  []rooms.Incr{{Key: "votes", By: 1}},
+		Events: []rooms.Draft{{Type: "voted"}},
+	}
+	start := make(chan struct{})
+	results := make([]rooms.Applied, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			results[i], errs[i] = st.Apply(ctx, r.ID, c)
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	applied := 0
+	for i, a := range results {
+		if errs[i] != nil {
+			t.Errorf("send %d: %v", i, errs[i])
+			continue
+		}
+		if !a.Duplicate {
+			applied++
+		} else if !jsonEqual(a.Reply, c.Reply) {
+			t.Errorf("send %d: duplicate reply %s, want %s", i, a.Reply, c.Reply)
+		}
+	}
+	if applied != 1 {
+		t.Errorf("%d sends applied, want exactly 1", applied)
+	}
+	if v := mustCounters(t, st, r.ID, "votes")[0]; v != 1 {
+		t.Errorf("votes = %d, want 1", v)
+	}
+	if p := mustLoad(t, st, r.ID).Pos; p.Seq != 1 {
+		t.Errorf("seq = %d, want 1", p.Seq)
+	}
+}
+
+// ---- Expiry ----
+
+// A room left alone past its ttl is gone with its code. Its id and code are
+// then free: reusing them together, or each on its own with a new partner,
+// makes a fresh room that shares nothing with the old, not even its epoch,
+// and an old code never leads to a new room that reused only the id.
+func testExpiryIdle(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	const ttl = 300 * time.Millisecond
+	create := func(id, code string, ttl time.Duration) rooms.Applied {
+		t.Helper()
+		a, err := st.CreateRoom(ctx, id, code, ttl, rooms.Change{
+			Puts:   []rooms.Put{{Key: "k", Value: raw(`1`)}},
+			Events: []rooms.Draft{{Type: "created"}},
+		})
+		if err != nil {
+			t.Fatalf("CreateRoom(%q, %q): %v", id, code, err)
+		}
+		return a
+	}
+	// Room a is re-created with its id and code, b with its id only, and
+	// c's code goes to a new room.
+	idA, codeA := randomID("room"), randomID("code")
+	idB, codeB := randomID("room"), randomID("code")
+	idC, codeC := randomID("room"), randomID("code")
+	create(idA, codeA, ttl)
+	oldA := mustApply(t, st, idA, rooms.Change{
+		Actor: "alice", CmdID: "c1", Reply: raw(`"ok"`),
+		Once:   []rooms.Once{{Set: "s", Member: "m"}},
+		Incrs:  []rooms.Incr{{Key: "n", By: 5}},
+		Puts:   []rooms.Put{{Key: "k2", Value: raw(`2`)}},
+		Events: []rooms.Draft{{Type: "e"}},
+	})
+	create(idB, codeB, ttl)
+	create(idC, codeC, ttl)
+
+	for _, id := range []string{idA, idB, idC} {
+		eventually(t, "the room to expire", func() bool {
+			_, err := st.Get(ctx, id, "k")
+			return errors.Is(err, rooms.ErrRoomNotFound)
+		})
+	}
+	for _, code := range []string{codeA, codeB, codeC} {
+		if got, err := st.RoomByCode(ctx, code); !errors.Is(err, rooms.ErrRoomNotFound) {
+			t.Errorf("RoomByCode of an expired room = %q, %v; want ErrRoomNotFound", got, err)
+		}
+	}
+	if _, err := st.Apply(ctx, idA, rooms.Change{Events: []rooms.Draft{{Type: "e"}}}); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("Apply to an expired room: err = %v, want ErrRoomNotFound", err)
+	}
+	if err := st.Touch(ctx, idA); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("Touch of an expired room: err = %v, want ErrRoomNotFound", err)
+	}
+
+	newA := create(idA, codeA, longTTL)
+	if newA.Pos.Epoch == oldA.Pos.Epoch {
+		t.Errorf("re-created room reuses epoch %q", oldA.Pos.Epoch)
+	}
+	if _, err := st.History(ctx, idA, oldA.Pos); !errors.Is(err, rooms.ErrHistoryGone) {
+		t.Errorf("History from the old room's position: err = %v, want ErrHistoryGone", err)
+	}
+	if mustHas(t, st, idA, "s", "m") || mustCounters(t, st, idA, "n")[0] != 0 {
+		t.Error("re-created room kept the old room's set member or counter")
+	}
+	wantAbsent(t, mustGet(t, st, idA, "k2")[0], "k2")
+	if _, ok, err := st.Reply(ctx, idA, "alice", "c1"); err != nil || ok {
+		t.Errorf("re-created room kept the old room's reply (err %v)", err)
+	}
+	if evs := mustHistory(t, st, idA, rooms.Position{Epoch: newA.Pos.Epoch}); len(evs) != 1 || evs[0].Type != "created" {
+		t.Errorf("re-created room history = %+v, want only its own created event", evs)
+	}
+	if got, err := st.RoomByCode(ctx, codeA); err != nil || got != idA {
+		t.Errorf("RoomByCode = %q, %v; want %q", got, err, idA)
+	}
+
+	codeB2 := randomID("code")
+	create(idB, codeB2, longTTL)
+	if got, err := st.RoomByCode(ctx, codeB); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("RoomByCode(old code of a re-created id) = %q, %v; want ErrRoomNotFound", got, err)
+	}
+	if got, err := st.RoomByCode(ctx, codeB2); err != nil || got != idB {
+		t.Errorf("RoomByCode(new code) = %q, %v; want %q", got, err, idB)
+	}
+
+	idC2 := randomID("room")
+	create(idC2, codeC, longTTL)
+	if got, err := st.RoomByCode(ctx, codeC); err != nil || got != idC2 {
+		t.Errorf("RoomByCode(reused code) = %q, %v; want the new room %q", got, err, idC2)
+	}
+	if _, err := st.Get(ctx, idC, "k"); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("Get on the expired room whose code was reused: err = %v, want ErrRoomNotFound", err)
+	}
+	// The old code of b is free too.
+	create(randomID("room"), codeB, longTTL)
+}
+
+// Touch refreshes the expiry: a room touched often outlives its ttl, and
+// expires once the touching stops.
+func testExpiryTouch(t *testing.T, _ Options, st rooms.Store) {
+	keepAlive(t, st, func(id string) error { return st.Touch(t.Context(), id) })
+}
+
+// Every applied change refreshes the expiry, too.
+func testExpiryApply(t *testing.T, _ Options, st rooms.Store) {
+	keepAlive(t, st, func(id string) error {
+		_, err := st.Apply(t.Context(), id, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}})
+		return err
+	})
+}
+
+// keepAlive creates a room with a 500ms ttl, calls refresh every 100ms for
+// three ttls, checks the room survived with its state, then stops and waits
+// for the room to expire.
+func keepAlive(t *testing.T, st rooms.Store, refresh func(id string) error) {
+	t.Helper()
+	const ttl = 500 * time.Millisecond
+	ctx := t.Context()
+	id, code := randomID("room"), randomID("code")
+	if _, err := st.CreateRoom(ctx, id, code, ttl, rooms.Change{Puts: []rooms.Put{{Key: "k", Value: raw(`1`)}}}); err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for end := time.Now().Add(3 * ttl); time.Now().Before(end); {
+		<-tick.C
+		if err := refresh(id); err != nil {
+			t.Fatalf("refreshing a live room: %v", err)
+		}
+	}
+	wantDoc(t, mustGet(t, st, id, "k")[0], "k", `1`)
+	if got, err := st.RoomByCode(ctx, code); err != nil || got != id {
+		t.Errorf("RoomByCode of a kept-alive room = %q, %v; want %q", got, err, id)
+	}
+	tick.Stop()
+	eventually(t, "the room to expire once left alone", func() bool {
+		_, err := st.RoomByCode(ctx, code)
+		return errors.Is(err, rooms.ErrRoomNotFound)
+	})
+}
+
+// CountRooms counts the rooms that have not expired.
+func testCountRooms(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	count := func() int {
+		t.Helper()
+		n, err := st.CountRooms(ctx)
+		if err != nil {
+			t.Fatalf("CountRooms: %v", err)
+		}
+		return n
+	}
+	n0 := count()
+	createRoom(t, st, rooms.Change{})
+	createRoom(t, st, rooms.Change{})
+	if _, err := st.CreateRoom(ctx, randomID("room"), randomID("code"), 500*time.Millisecond, rooms.Change{}); err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	if n := count(); n != n0+3 {
+		t.Errorf("CountRooms = %d, want %d", n, n0+3)
+	}
+	eventually(t, "CountRooms to drop the expired room", func() bool { return count() == n0+2 })
+}
+
+// ---- Ping ----
+
+func testPing(t *testing.T, _ Options, st rooms.Store) {
+	if err := st.Ping(t.Context()); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+}
+
+// ---- helpers ----
+
+type testRoom struct {
+	ID, Code string
+	Created  rooms.Applied
+}
+
+// randomID returns a fresh, unguessable name, so rooms never collide even
+// in a store shared across tests.
+func randomID(prefix string) string { return prefix + "-" + rand.Text() }
+
+func raw(s string) json.RawMessage { return json.RawMessage(s) }
+
+// createRoom creates a room with a random id and code that outlives the test.
+func createRoom(t *testing.T, st rooms.Store, init rooms.Change) testRoom {
+	t.Helper()
+	r := testRoom{ID: randomID("room"), Code: randomID("code")}
+	a, err := st.CreateRoom(t.Context(), r.ID, r.Code, longTTL, init)
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	r.Created = a
+	return r
+}
+
+func mustApply(t *testing.T, st rooms.Store, room string, c rooms.Change) rooms.Applied {
+	t.Helper()
+	a, err := st.Apply(t.Context(), room, c)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if a.Duplicate {
+		t.Fatalf("Apply: unexpected Duplicate for %+v", c)
+	}
+	return a
+}
+
+func mustGet(t *testing.T, st rooms.Store, room string, keys ...string) []rooms.Doc {
+	t.Helper()
+	docs, err := st.Get(t.Context(), room, keys...)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if len(docs) != len(keys) {
+		t.Fatalf("Get(%v) returned %d docs", keys, len(docs))
+	}
+	for i, d := range docs {
+		if d.Key != keys[i] {
+			t.Fatalf("Get(%v)[%d] is %q: docs out of order", keys, i, d.Key)
+		}
+	}
+	return docs
+}
+
+func mustCounters(t *testing.T, st rooms.Store, room string, keys ...string) []int64 {
+	t.Helper()
+	ns, err := st.Counters(t.Context(), room, keys...)
+	if err != nil {
+		t.Fatalf("Counters: %v", err)
+	}
+	if len(ns) != len(keys) {
+		t.Fatalf("Counters(%v) returned %d values", keys, len(ns))
+	}
+	return ns
+}
+
+func mustHas(t *testing.T, st rooms.Store, room, set, member string) bool {
+	t.Helper()
+	ok, err := st.Has(t.Context(), room, set, member)
+	if err != nil {
+		t.Fatalf("Has: %v", err)
+	}
+	return ok
+}
+
+func mustLoad(t *testing.T, st rooms.Store, room string) *rooms.State {
+	t.Helper()
+	s, err := st.Load(t.Context(), room)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return s
+}
+
+func mustHistory(t *testing.T, st rooms.Store, room string, after rooms.Position) []rooms.Event {
+	t.Helper()
+	evs, err := st.History(t.Context(), room, after)
+	if err != nil {
+		t.Fatalf("History(%+v): %v", after, err)
+	}
+	return evs
+}
+
+func wantDoc(t *testing.T, d rooms.Doc, key, value string) {
+	t.Helper()
+	if d.Key != key || d.Version == 0 || !jsonEqual(d.Value, raw(value)) {
+		t.Errorf("doc = {%q %s v%d}, want {%q %s} with a version", d.Key, d.Value, d.Version, key, value)
+	}
+}
+
+func wantAbsent(t *testing.T, d rooms.Doc, key string) {
+	t.Helper()
+	if d.Key != key || d.Version != 0 || len(d.Value) != 0 {
+		t.Errorf("doc = {%q %s v%d}, want %q absent (version 0, no value)", d.Key, d.Value, d.Version, key)
+	}
+}
+
+// wantState checks that a room's state is what it was.
+func wantState(t *testing.T, got, want *rooms.State) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("room state changed:\n got  %+v\n want %+v", got, want)
+	}
+}
+
+// wantSeqs checks that evs are exactly the events from..to, in order.
+func wantSeqs(t *testing.T, evs []rooms.Event, from, to uint64) {
+	t.Helper()
+	if uint64(len(evs)) != to-from+1 {
+		t.Errorf("got %d events, want seqs %d..%d", len(evs), from, to)
+	}
+	for i, e := range evs {
+		if e.Seq != from+uint64(i) {
+			t.Errorf("event %d has seq %d, want %d (seqs %v)", i, e.Seq, from+uint64(i), seqsOf(evs))
+			return
+		}
+	}
+}
+
+func seqsOf(evs []rooms.Event) []uint64 {
+	out := make([]uint64, len(evs))
+	for i, e := range evs {
+		out[i] = e.Seq
+	}
+	return out
+}
+
+// normalized returns e with its Data compacted, so that events are equal
+// when their JSON is.
+func normalized(e rooms.Event) rooms.Event {
+	var b bytes.Buffer
+	if len(e.Data) > 0 && json.Compact(&b, e.Data) == nil {
+		e.Data = b.Bytes()
+	}
+	if len(e.Data) == 0 {
+		e.Data = nil
+	}
+	return e
+}
+
+// jsonEqual reports whether a and b hold the same JSON value (or are both
+// empty), however they are formatted.
+func jsonEqual(a, b []byte) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// Error checks for applyFails.
+
+func isErr(target error) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		if !errors.Is(err, target) {
+			t.Fatalf("err = %v, want %v", err, target)
+		}
+	}
+}
+
+func isOnce(set string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var oe *rooms.OnceError
+		if !errors.As(err, &oe) || oe.Set != set {
+			t.Fatalf("err = %v, want *OnceError{Set: %q}", err, set)
+		}
+	}
+}
+
+func isLimit(key string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var le *rooms.LimitError
+		if !errors.As(err, &le) || le.Key != key {
+			t.Fatalf("err = %v, want *LimitError{Key: %q}", err, key)
+		}
+	}
+}
+
+// applyFails applies c, which must fail as check says, and verifies that
+// nothing of it happened: no state, no reply, no history, no notice.
+func applyFails(t *testing.T, st rooms.Store, room string, c rooms.Change, check func(*testing.T, error)) {
+	t.Helper()
+	ctx := t.Context()
+	sub, _ := subscribe(t, st, room)
+	before := mustLoad(t, st, room)
+	if c.CmdID != "" {
+		if _, ok, err := st.Reply(ctx, room, c.Actor, c.CmdID); err != nil || ok {
+			t.Fatalf("test bug: command %s/%s already answered (err %v)", c.Actor, c.CmdID, err)
+		}
+	}
+
+	_, err := st.Apply(ctx, room, c)
+	check(t, err)
+
+	wantState(t, mustLoad(t, st, room), before)
+	if evs := mustHistory(t, st, room, before.Pos); len(evs) != 0 {
+		t.Errorf("failed change added events %+v", evs)
+	}
+	if c.CmdID != "" {
+		if rep, ok, err := st.Reply(ctx, room, c.Actor, c.CmdID); err != nil || ok {
+			t.Errorf("failed change stored reply %s (err %v)", rep, err)
+		}
+	}
+	wantOnlyMarker(t, st, room, sub)
+}
+
+// wantOnlyMarker applies a change with one "marker" event and checks that
+// sub gets it as its first and only notice. Notices arrive in order, so
+// anything published since sub started would have come before the marker.
+func wantOnlyMarker(t *testing.T, st rooms.Store, room string, sub *collector) {
+	t.Helper()
+	m := mustApply(t, st, room, rooms.Change{Events: []rooms.Draft{{Type: "marker"}}})
+	ns := sub.waitSeq(t, m.Pos.Seq)
+	if len(ns) != 1 || ns[0].Event == nil || ns[0].Event.Type != "marker" {
+		t.Errorf("notices = %+v, want only the marker: something else was published", ns)
+	}
+}
+
+// collector gathers a subscription's notices; the store may call it from
+// any goroutine.
+type collector struct {
+	mu      sync.Mutex
+	notices []rooms.Notice
+}
+
+// subscribe subscribes a new collector to room and cancels it when the
+// test ends. It also returns cancel, for tests of cancelling.
+func subscribe(t *testing.T, st rooms.Store, room string) (*collector, func()) {
+	t.Helper()
+	c := &collector{}
+	cancel, err := st.Subscribe(room, c.add)
+	if err != nil {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	t.Cleanup(cancel)
+	return c, cancel
+}
+
+func (c *collector) add(n rooms.Notice) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.notices = append(c.notices, n)
+}
+
+func (c *collector) all() []rooms.Notice {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.notices)
+}
+
+// waitSeq waits until the event with seq (or a later one) has arrived and
+// returns every notice so far.
+func (c *collector) waitSeq(t *testing.T, seq uint64) []rooms.Notice {
+	t.Helper()
+	var got []rooms.Notice
+	eventually(t, fmt.Sprintf("the notice of event %d", seq), func() bool {
+		got = c.all()
+		return slices.ContainsFunc(got, func(n rooms.Notice) bool { return n.Event != nil && n.Event.Seq >= seq })
+	})
+	return got
+}
+
+// eventsOf returns the events of ns, skipping Touched notices.
+func eventsOf(ns []rooms.Notice) []rooms.Event {
+	var out []rooms.Event
+	for _, n := range ns {
+		if n.Event != nil {
+			out = append(out, *n.Event)
+		}
+	}
+	return out
+}
+
+// eventually polls cond until it holds, failing the test after waitTimeout.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
+		}
+		time.Sleep(pollInterval)
+	}
+}
