@@ -297,6 +297,9 @@ func (lr *live) run() {
 }
 
 func (lr *live) handle(n Notice) {
+	if n.Lost {
+		lr.fill()
+	}
 	if ev := n.Event; ev != nil {
 		switch {
 		case ev.Epoch == lr.last.Epoch && ev.Seq <= lr.last.Seq:

@@ -131,6 +131,9 @@ type Notice struct {
 	Room    string
 	Event   *Event
 	Touched []string
+	// Lost says notices of this room may have been lost (a store whose
+	// publish/subscribe reconnected): followers catch up from History.
+	Lost bool
 	// At is when the store published it, for fan-out latency metrics.
 	At time.Time
 }
