@@ -197,6 +197,18 @@ func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
 			return a.ID < b.ID
 		})
 	}
+	for _, sec := range s.sections {
+		b, err := sec.fn(st, v)
+		if err != nil {
+			return nil, err
+		}
+		if b != nil {
+			if snap.Sections == nil {
+				snap.Sections = make(map[string]json.RawMessage)
+			}
+			snap.Sections[sec.name] = b
+		}
+	}
 	return snap, nil
 }
 
@@ -207,6 +219,8 @@ func Visible(to Audience, m *Member) bool {
 		return true
 	case to.Facilitators:
 		return m.IsFacilitator()
+	case to.Private != "":
+		return to.Private == m.PrivateKey()
 	default:
 		return to.Member == m.ID
 	}

@@ -513,6 +513,11 @@ func (lr *live) flush() {
 		}
 		lr.sendPresence(online, participants, changed)
 	}
+	for key := range dirty {
+		if key != StatePresence {
+			lr.sendState(key)
+		}
+	}
 
 	lr.mu.Lock()
 	lr.flushed = time.Now()
@@ -551,6 +556,45 @@ func (lr *live) sendPresence(online int, participants int64, changed map[string]
 			lr.queue(s, 0, full)
 		} else {
 			lr.queue(s, 0, plain)
+		}
+	}
+}
+
+// StateMsg carries the latest value of coalesced state.
+type StateMsg struct {
+	Type string          `json:"type"`
+	Key  string          `json:"key"`
+	Data json.RawMessage `json:"data"`
+}
+
+func (lr *live) sendState(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	v, ok, err := lr.h.svc.State(ctx, lr.id, key)
+	cancel()
+	if err != nil {
+		lr.h.log.Warn("coalesced state failed", "room", lr.id, "key", key, "err", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	enc := func(d json.RawMessage) []byte {
+		if d == nil {
+			return nil
+		}
+		b, _ := json.Marshal(StateMsg{Type: "state", Key: key, Data: d})
+		return b
+	}
+	fm, pm := enc(v.Facilitator), enc(v.Participant)
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	for s := range lr.subs {
+		m := pm
+		if s.m.IsFacilitator() {
+			m = fm
+		}
+		if m != nil {
+			lr.queue(s, 0, m)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package rooms
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"strings"
 	"time"
 	"unicode"
@@ -21,6 +24,47 @@ type Member struct {
 	Name    string `json:"name,omitempty"`
 	Role    Role   `json:"role"`
 	Removed bool   `json:"removed,omitempty"`
+
+	// seed is derived from the member's token when they authenticate and
+	// is never stored. Keys made from it (Opaque) let the store keep what
+	// a member did apart from who they are: nobody holding a copy of the
+	// store can compute them without the token.
+	seed    []byte
+	private string
+}
+
+// Opaque returns a stable key for this member and purpose that cannot be
+// linked to the member without their token. It is empty for a member not
+// loaded through Authenticate.
+func (m *Member) Opaque(purpose string) string {
+	if len(m.seed) == 0 {
+		return ""
+	}
+	mac := hmac.New(sha256.New, m.seed)
+	mac.Write([]byte(purpose))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+}
+
+// ActorKey is the key under which a member's command answers are kept.
+func (m *Member) ActorKey() string {
+	if k := m.Opaque("actor"); k != "" {
+		return k
+	}
+	return "id:" + m.ID
+}
+
+// PrivateKey names the member as the audience of private events.
+func (m *Member) PrivateKey() string {
+	if m.private == "" {
+		m.private = m.Opaque("private")
+	}
+	return m.private
+}
+
+func seedFor(token Secret) []byte {
+	mac := hmac.New(sha256.New, []byte(token))
+	mac.Write([]byte("huddle member seed v1"))
+	return mac.Sum(nil)
 }
 
 // IsFacilitator reports whether m leads the room.

@@ -20,8 +20,52 @@ type Service struct {
 	store    Store
 	limits   Limits
 	handlers map[string]Handler
+	states   map[string]StateFunc
+	sections []section
 	now      func() time.Time
 }
+
+// StateView is coalesced state as each role may see it; a nil side is not
+// sent to that role.
+type StateView struct {
+	Facilitator json.RawMessage
+	Participant json.RawMessage
+}
+
+// StateFunc computes the coalesced state named key (a tally, say) from the
+// store. The hub calls it at a bounded rate after a change touches key.
+type StateFunc func(ctx context.Context, store Store, roomID, key string) (StateView, error)
+
+// SectionFunc adds one part to every snapshot, as viewer may see it.
+type SectionFunc func(st *State, v Viewer) (json.RawMessage, error)
+
+type section struct {
+	name string
+	fn   SectionFunc
+}
+
+// RegisterState serves coalesced state for keys that start with prefix.
+func (s *Service) RegisterState(prefix string, fn StateFunc) { s.states[prefix] = fn }
+
+// RegisterSection adds a part named name to every snapshot.
+func (s *Service) RegisterSection(name string, fn SectionFunc) {
+	s.sections = append(s.sections, section{name, fn})
+}
+
+// State computes coalesced state for key, reporting false when no part of
+// the service knows the key.
+func (s *Service) State(ctx context.Context, roomID, key string) (StateView, bool, error) {
+	for prefix, fn := range s.states {
+		if strings.HasPrefix(key, prefix) {
+			v, err := fn(ctx, s.store, roomID, key)
+			return v, true, err
+		}
+	}
+	return StateView{}, false, nil
+}
+
+// Now returns the service's clock reading.
+func (s *Service) Now() time.Time { return s.now() }
 
 // Handler applies one command type.
 type Handler struct {
@@ -37,7 +81,7 @@ type Handler struct {
 
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
-	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), now: time.Now}
+	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now}
 	s.registerCore()
 	return s
 }
@@ -211,6 +255,8 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	if m.Removed {
 		return nil, nil, Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}
+	m.seed = seedFor(token)
+	m.PrivateKey() // computed once, before the member is shared
 	if room.Ended {
 		return &m, &room, Errorf(CodeRoomEnded, "this room has ended")
 	}
@@ -245,7 +291,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 	if len(h.Roles) > 0 && !containsRole(h.Roles, actor.Role) {
 		return errOutcome(cmd.ID, Errorf(CodeForbidden, "a %s may not send %s", actor.Role, cmd.Type))
 	}
-	if rep, ok, err := s.store.Reply(ctx, roomID, actor.ID, cmd.ID); err != nil {
+	if rep, ok, err := s.store.Reply(ctx, roomID, actor.ActorKey(), cmd.ID); err != nil {
 		return errOutcome(cmd.ID, err)
 	} else if ok {
 		return outcomeOf(rep, true)
@@ -269,7 +315,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 			return errOutcome(cmd.ID, err)
 		}
 		c := tx.change
-		c.Actor, c.CmdID, c.Reply = actor.ID, cmd.ID, reply
+		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, reply
 		for k, v := range tx.reads {
 			c.Expect = append(c.Expect, Expect{Key: k, Version: v})
 		}
@@ -282,7 +328,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 		case errors.As(err, &once):
 			if e := tx.onceErr[once.Set]; e != nil {
 				// Store the rule's answer; the next pass finds it kept.
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ID, CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
 					return errOutcome(cmd.ID, err)
 				}
 				return outcomeOf(errorReply(cmd.ID, e), false)
@@ -290,7 +336,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 			return errOutcome(cmd.ID, err)
 		case errors.As(err, &lim):
 			if e := tx.limitErr[lim.Key]; e != nil {
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ID, CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
 					return errOutcome(cmd.ID, err)
 				}
 				return outcomeOf(errorReply(cmd.ID, e), false)
@@ -350,15 +396,21 @@ func (tx *Tx) prepare(h Handler) error {
 	if !ok {
 		return ErrRoomNotFound
 	}
-	if ok, err = tx.GetJSON(MemberKey(tx.Actor.ID), &me); err != nil {
+	// The member document is read but not made a precondition: a change
+	// must not name its member (the store would then hold who did what),
+	// and a command racing its member's removal may as well have come first.
+	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, MemberKey(tx.Actor.ID))
+	if err != nil {
 		return err
 	}
+	ok = docs[0].Version != 0 && json.Unmarshal(docs[0].Value, &me) == nil
 	if !ok || me.Removed {
 		return Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}
 	if tx.Room.Ended && !h.AllowEnded {
 		return Errorf(CodeRoomEnded, "this room has ended")
 	}
+	me.seed, me.private = tx.Actor.seed, tx.Actor.private
 	tx.Actor = &me // a fresh copy: the caller's Member is shared
 	return nil
 }
@@ -525,5 +577,3 @@ func outcomeOf(reply json.RawMessage, dup bool) Outcome {
 	}
 	return o
 }
-
-var _ = strings.TrimSpace

@@ -3,6 +3,7 @@ package rooms
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -22,10 +23,13 @@ type Audience struct {
 	Facilitators bool `json:"f,omitempty"`
 	// Member limits the event to one member (by id).
 	Member string `json:"m,omitempty"`
+	// Private limits the event to the member whose PrivateKey it is: for
+	// what only its author may see, without the store naming the author.
+	Private string `json:"p,omitempty"`
 }
 
 // Everyone reports whether the audience is the whole room.
-func (a Audience) Everyone() bool { return !a.Facilitators && a.Member == "" }
+func (a Audience) Everyone() bool { return !a.Facilitators && a.Member == "" && a.Private == "" }
 
 // Event is one change to a room as members see it.
 type Event struct {
@@ -177,4 +181,61 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// CounterScanner is an optional ability of a Store: reading every counter
+// whose name starts with prefix (a word cloud's words, say). Code that
+// needs it falls back to Load when a store lacks it.
+type CounterScanner interface {
+	CountersWithPrefix(ctx context.Context, room, prefix string) (map[string]int64, error)
+}
+
+// ScanCounters reads the counters under prefix, through CounterScanner
+// when the store has it.
+func ScanCounters(ctx context.Context, s Store, room, prefix string) (map[string]int64, error) {
+	if cs, ok := s.(CounterScanner); ok {
+		return cs.CountersWithPrefix(ctx, room, prefix)
+	}
+	st, err := s.Load(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64)
+	for k, v := range st.Counters {
+		if len(k) >= len(prefix) && k[:len(prefix)] == prefix {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// DocScanner is an optional ability of a Store: reading every document
+// whose key starts with prefix.
+type DocScanner interface {
+	DocsWithPrefix(ctx context.Context, room, prefix string) ([]Doc, error)
+}
+
+// ScanDocs reads the documents under prefix, sorted by key, through
+// DocScanner when the store has it.
+func ScanDocs(ctx context.Context, s Store, room, prefix string) ([]Doc, error) {
+	var out []Doc
+	if ds, ok := s.(DocScanner); ok {
+		docs, err := ds.DocsWithPrefix(ctx, room, prefix)
+		if err != nil {
+			return nil, err
+		}
+		out = docs
+	} else {
+		st, err := s.Load(ctx, room)
+		if err != nil {
+			return nil, err
+		}
+		for k, d := range st.Docs {
+			if len(k) >= len(prefix) && k[:len(prefix)] == prefix {
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -501,4 +502,36 @@ func (s *Store) Close() error {
 		<-s.done
 	}
 	return nil
+}
+
+// CountersWithPrefix implements rooms.CounterScanner.
+func (s *Store) CountersWithPrefix(ctx context.Context, id, prefix string) (map[string]int64, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	out := make(map[string]int64)
+	for k, v := range r.counters {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// DocsWithPrefix implements rooms.DocScanner.
+func (s *Store) DocsWithPrefix(ctx context.Context, id, prefix string) ([]rooms.Doc, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	var out []rooms.Doc
+	for k, d := range r.docs {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
