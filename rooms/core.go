@@ -112,7 +112,9 @@ func removeMember(tx *Tx) error {
 	}
 	tx.Incr(CounterParticipants, -1, 0, nil)
 	tx.Touch(StatePresence)
-	return tx.Emit(EvMemberRemoved, map[string]string{"member": m.ID}, Audience{})
+	// The removed member is told by their close code; participants see
+	// the count (and, where names are shown, the list) change in presence.
+	return tx.Emit(EvMemberRemoved, map[string]string{"member": m.ID}, Audience{Facilitators: true})
 }
 
 func renameMember(tx *Tx) error {
@@ -134,11 +136,10 @@ func renameMember(tx *Tx) error {
 	if err := tx.Put(MemberKey(m.ID), m); err != nil {
 		return err
 	}
-	to := Audience{Facilitators: true}
-	if tx.Room.ShowNames {
-		to = Audience{}
-	}
-	return tx.Emit(EvMemberRenamed, MemberView{ID: m.ID, Name: m.Name, Role: m.Role}, to)
+	// Facilitators get the event; participants who may see names get the
+	// new name through presence, which respects the presence list limit.
+	tx.Touch(StatePresence)
+	return tx.Emit(EvMemberRenamed, MemberRef{ID: m.ID, Name: m.Name, Role: m.Role}, Audience{Facilitators: true})
 }
 
 // MemberView is a member as others see them.
@@ -147,6 +148,15 @@ type MemberView struct {
 	Name   string `json:"name"`
 	Role   Role   `json:"role"`
 	Online bool   `json:"online"`
+	// Removed appears in presence changes when a member was removed.
+	Removed bool `json:"removed,omitempty"`
+}
+
+// MemberRef names a member in events.
+type MemberRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role Role   `json:"role"`
 }
 
 // Snapshot is the whole room as one viewer may see it.
@@ -176,26 +186,13 @@ func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
 	}
 	snap := &Snapshot{Room: room, Participants: st.Counters[CounterParticipants]}
 	if v.Member.IsFacilitator() || (room.ShowNames && snap.Participants <= int64(s.limits.PresenceListMax)) {
+		var docs []Doc
 		for k, d := range st.Docs {
-			if !strings.HasPrefix(k, "member:") {
-				continue
+			if strings.HasPrefix(k, "member:") {
+				docs = append(docs, d)
 			}
-			var m Member
-			if json.Unmarshal(d.Value, &m) != nil || m.Removed {
-				continue
-			}
-			snap.Members = append(snap.Members, MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: v.Online != nil && v.Online(m.ID)})
 		}
-		sort.Slice(snap.Members, func(i, j int) bool {
-			a, b := snap.Members[i], snap.Members[j]
-			if a.Role != b.Role {
-				return a.Role == RoleFacilitator
-			}
-			if a.Name != b.Name {
-				return a.Name < b.Name
-			}
-			return a.ID < b.ID
-		})
+		snap.Members = memberViews(docs, v.Online)
 	}
 	for _, sec := range s.sections {
 		b, err := sec.fn(st, v)
@@ -210,6 +207,30 @@ func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
 		}
 	}
 	return snap, nil
+}
+
+// memberViews lists members from their documents, facilitators first,
+// then by name.
+func memberViews(docs []Doc, online func(string) bool) []MemberView {
+	out := []MemberView{}
+	for _, d := range docs {
+		var m Member
+		if json.Unmarshal(d.Value, &m) != nil || m.Removed {
+			continue
+		}
+		out = append(out, MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: online != nil && online(m.ID)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Role != b.Role {
+			return a.Role == RoleFacilitator
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	return out
 }
 
 // Visible reports whether an event's audience includes m.

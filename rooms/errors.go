@@ -38,7 +38,7 @@ const (
 // final answer.
 func (c Code) Retryable() bool {
 	switch c {
-	case CodeRateLimited, CodeConflict, CodeUnavailable, CodeInternal, CodeTooManyClients:
+	case CodeRateLimited, CodeConflict, CodeUnavailable, CodeInternal, CodeTooManyClients, CodeTooManyRooms:
 		return true
 	}
 	return false

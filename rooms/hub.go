@@ -358,11 +358,23 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	case EvRoomUpdated, EvRoomEnded:
 		_ = json.Unmarshal(ev.Data, &lr.room)
 	case EvMemberRenamed:
-		var v MemberView
+		var v MemberRef
 		if json.Unmarshal(ev.Data, &v) == nil {
+			mv := MemberView{ID: v.ID, Name: v.Name, Role: v.Role}
 			if p := lr.members[v.ID]; p != nil {
 				p.view.Name = v.Name
+				mv.Online = true
 			}
+			lr.changed[v.ID] = mv
+			lr.markDirtyLocked(StatePresence)
+		}
+	case EvMemberRemoved:
+		var d struct {
+			Member string `json:"member"`
+		}
+		if json.Unmarshal(ev.Data, &d) == nil {
+			lr.changed[d.Member] = MemberView{ID: d.Member, Role: RoleParticipant, Removed: true}
+			lr.markDirtyLocked(StatePresence)
 		}
 	}
 	lr.mu.Unlock()
@@ -447,7 +459,9 @@ func (lr *live) dropLocked(s *sub) {
 			delete(lr.members, s.m.ID)
 			v := p.view
 			v.Online = false
-			lr.changed[v.ID] = v
+			if !lr.changed[v.ID].Removed {
+				lr.changed[v.ID] = v
+			}
 			lr.markDirtyLocked(StatePresence)
 		}
 	}
@@ -691,6 +705,19 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 			return err
 		}
 		w.Room = docs[0].Value
+		var room Room
+		if err := json.Unmarshal(docs[0].Value, &room); err != nil {
+			return err
+		}
+		if s.m.IsFacilitator() || (room.ShowNames && cs[0] <= int64(h.svc.limits.PresenceListMax)) {
+			// Who joined or changed while this client was away is not in
+			// the events: give the whole list again.
+			mdocs, err := ScanDocs(ctx, h.store, lr.id, "member:")
+			if err != nil {
+				return err
+			}
+			w.Presence.Members = memberViews(mdocs, online)
+		}
 	} else {
 		st, err := h.store.Load(ctx, lr.id)
 		if err != nil {
@@ -703,6 +730,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		w.Snapshot = snap
 		w.Position = st.Pos
 		w.Presence.Participants = snap.Participants
+		w.Presence.Members = snap.Members
 	}
 	lr.mu.Lock()
 	defer lr.mu.Unlock()

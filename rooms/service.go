@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -175,13 +176,15 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	}
 	if token != "" {
 		m, room, err := s.Authenticate(ctx, roomID, token)
-		if err == nil && m.Role == RoleParticipant {
+		switch {
+		case err == nil && m.Role == RoleParticipant:
 			return &Joined{Room: *room, Member: *m, Token: token}, nil
+		case err == nil:
+			return nil, FieldError(CodeInvalid, "token", "this is the facilitator's secret; participants join with the code")
+		case ErrorCode(err) != CodeBadToken:
+			return nil, err // removed, ended, or the store failed: never a second identity
 		}
-		if c := ErrorCode(err); c == CodeRemoved || c == CodeRoomEnded {
-			return nil, err
-		}
-		// Any other stale token: join as someone new.
+		// A token from an expired or other room: join as someone new.
 	}
 	name, err = CleanText(name, "name", s.limits.MaxNameLen, false)
 	if err != nil {
@@ -435,7 +438,10 @@ func (tx *Tx) Decode(v any) error {
 func jsonProblem(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q should be %s", te.Field, te.Type)
+		if te.Field == "" {
+			return "data should be " + JSONKind(te.Type)
+		}
+		return fmt.Sprintf("field %q should be %s", te.Field, JSONKind(te.Type))
 	}
 	return "malformed"
 }
@@ -576,4 +582,27 @@ func outcomeOf(reply json.RawMessage, dup bool) Outcome {
 		o.Code = probe.Code
 	}
 	return o
+}
+
+// JSONKind names the JSON form of a Go type for error messages, so no Go
+// type name reaches a client.
+func JSONKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return JSONKind(t.Elem())
+	}
+	return "another type"
 }

@@ -110,7 +110,7 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, te.Type)
+			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, rooms.JSONKind(te.Type))
 		}
 		return rooms.Errorf(rooms.CodeBadJSON, "the request body is not valid JSON")
 	}
@@ -174,8 +174,8 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.cfg.HostKey != "" {
-		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.HostKey)) != 1 {
+		scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(s.cfg.HostKey)) != 1 {
 			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "creating a room on this server needs its host key"))
 			return
 		}
@@ -200,6 +200,9 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRoomInfo(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
 	code, ok := rooms.NormalizeCode(r.PathValue("code"))
 	if !ok {
 		s.writeError(w, rooms.FieldError(rooms.CodeNotFound, "code", "there is no room with that code"))
@@ -320,6 +323,11 @@ func (s *Server) staticHandler() http.Handler {
 	}
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if p != "" && p != "index.html" {
 			if st, err := fs.Stat(dist, p); err == nil && !st.IsDir() {

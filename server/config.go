@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ type Config struct {
 	HelloTimeout     time.Duration
 	CoalesceInterval time.Duration
 	HistoryLimit     int
+	ShutdownDrain    time.Duration
 	ShutdownSpread   time.Duration
 	ShutdownTimeout  time.Duration
 }
@@ -154,6 +156,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.HelloTimeout, "hello-timeout", "HUDDLE_HELLO_TIMEOUT", "time a new connection has to send hello")
 	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
 	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
+	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
 
@@ -191,6 +194,30 @@ func (c Config) Validate() error {
 	pos("max-connections", c.MaxConnections)
 	pos("command-burst", c.CommandBurst)
 	pos("history-limit", c.HistoryLimit)
+	pos("connect-burst", c.ConnectBurst)
+	pos("http-burst", c.HTTPBurst)
+	pos("send-queue-bytes", c.SendQueueBytes)
+	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
+	for name, d := range map[string]time.Duration{
+		"room-ttl": c.Limits.RoomIdleTTL, "send-queue-age": c.SendQueueAge, "heartbeat": c.Heartbeat,
+		"hello-timeout": c.HelloTimeout, "coalesce-interval": c.CoalesceInterval, "shutdown-timeout": c.ShutdownTimeout,
+	} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive duration", name))
+		}
+	}
+	if c.ShutdownSpread < 0 || c.ShutdownDrain < 0 {
+		errs = append(errs, errors.New("shutdown-spread and shutdown-drain cannot be negative"))
+	}
+	for name, r := range map[string]float64{"command-rate": c.CommandRate, "connect-rate": c.ConnectRate, "http-rate": c.HTTPRate} {
+		if r <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive", name))
+		}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("log-level must be debug, info, warn or error, not %q", c.LogLevel))
+	}
 	if c.MaxMessageBytes < 1024 {
 		errs = append(errs, errors.New("max-message-bytes must be at least 1024"))
 	}

@@ -35,6 +35,10 @@ type conn struct {
 	member *rooms.Member
 	sess   *rooms.Session
 
+	busyMu       sync.Mutex
+	busy         bool       // a command is being applied
+	pendingClose rooms.Code // a close that waits for its answer
+
 	writerDone chan struct{}
 	closeOnce  sync.Once
 	reason     atomic.Value // rooms.Code the connection closed with
@@ -50,21 +54,40 @@ func (s *Server) newConn(ws *websocket.Conn) *conn {
 		limiter:    rate.NewLimiter(rate.Limit(s.cfg.CommandRate), s.cfg.CommandBurst),
 		writerDone: make(chan struct{}),
 	}
+	c.q.onEvict = s.metrics.evictions.Inc
 	c.lastRead.Store(time.Now().UnixNano())
 	return c
 }
 
 // Enqueue implements rooms.Client.
-func (c *conn) Enqueue(msg []byte) bool {
-	if !c.q.push(msg) {
-		c.srv.metrics.evictions.Inc()
-		return false
+func (c *conn) Enqueue(msg []byte) bool { return c.q.push(msg) }
+
+// Close implements rooms.Client: close after what is queued. A command in
+// flight is answered first: its ack (say, to room.end) is not lost to the
+// close it caused.
+func (c *conn) Close(reason rooms.Code) {
+	c.busyMu.Lock()
+	if c.busy {
+		if c.pendingClose == "" {
+			c.pendingClose = reason
+		}
+		c.busyMu.Unlock()
+		return
 	}
-	return true
+	c.busyMu.Unlock()
+	c.q.close(reason)
 }
 
-// Close implements rooms.Client: close after what is queued.
-func (c *conn) Close(reason rooms.Code) { c.q.close(reason) }
+func (c *conn) setBusy(b bool) {
+	c.busyMu.Lock()
+	c.busy = b
+	reason := c.pendingClose
+	c.pendingClose = ""
+	c.busyMu.Unlock()
+	if !b && reason != "" {
+		c.q.close(reason)
+	}
+}
 
 func (c *conn) send(msg []byte) { c.Enqueue(msg) }
 
@@ -85,8 +108,9 @@ func (c *conn) serve() {
 	if c.sess != nil {
 		c.sess.Detach()
 	}
-	// The writer may still be sending a close frame; give it its time.
-	c.q.close(codeNormal)
+	// The reader ended: the peer closed or the connection broke (or the
+	// writer closed it). The writer may still be sending a close frame.
+	c.q.close(codePeer)
 	select {
 	case <-c.writerDone:
 	case <-time.After(c.srv.cfg.SendQueueAge + 5*time.Second):
@@ -106,8 +130,9 @@ func (c *conn) readLoop() {
 	for {
 		typ, data, err := c.ws.Read(c.ctx)
 		if err != nil {
-			if websocket.CloseStatus(err) == CloseMessageTooBig || errors.Is(err, errTooBig) {
-				c.srv.metrics.closes.WithLabelValues("message_too_big").Inc()
+			if errors.Is(err, websocket.ErrMessageTooBig) {
+				// The library has answered with 1009 already.
+				c.q.close(codeTooBig)
 			}
 			return
 		}
@@ -115,6 +140,9 @@ func (c *conn) readLoop() {
 		if typ != websocket.MessageText {
 			c.Close(codeUnsupported)
 			continue
+		}
+		if c.q.isClosing() {
+			continue // the connection is closing: nothing more is applied
 		}
 		in, perr := decode(data)
 		if perr != nil {
@@ -143,12 +171,17 @@ func (c *conn) readLoop() {
 	}
 }
 
-var errTooBig = errors.New("message too big")
-
 func (c *conn) hello(in inbound) {
 	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 	defer cancel()
-	m, room, err := c.srv.svc.Authenticate(ctx, in.Room, rooms.Secret(in.Token))
+	roomID := in.Room
+	if code, ok := rooms.NormalizeCode(roomID); ok {
+		// The join code works as well as the room id.
+		if id, err := c.srv.store.RoomByCode(ctx, code); err == nil {
+			roomID = id
+		}
+	}
+	m, room, err := c.srv.svc.Authenticate(ctx, roomID, rooms.Secret(in.Token))
 	if err != nil {
 		e := rooms.AsError(err)
 		c.sendError("", e)
@@ -189,6 +222,8 @@ func (c *conn) command(in inbound) {
 	c.violations = 0
 	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 	defer cancel()
+	c.setBusy(true)
+	defer c.setBusy(false)
 	out := c.srv.svc.Execute(ctx, c.roomID, c.member, rooms.Command{ID: in.ID, Type: in.Type, Data: in.Data})
 	result := "ok"
 	if out.Code != "" {
@@ -269,7 +304,7 @@ func (c *conn) finish(reason rooms.Code) {
 		c.reason.Store(reason)
 		code, text := closeFor(reason)
 		c.srv.metrics.closes.WithLabelValues(text).Inc()
-		if reason != codeNormal {
+		if reason != codePeer {
 			c.log.Debug("closing connection", "reason", text)
 		}
 		// Close waits for the peer's close frame, at most a few seconds.

@@ -60,7 +60,7 @@ func decode(b []byte) (inbound, *rooms.Error) {
 
 func fieldOf(err error) string {
 	if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
-		return te.Field + " should be " + te.Type.String()
+		return te.Field + " should be " + rooms.JSONKind(te.Type)
 	}
 	return "wrong type"
 }
@@ -78,7 +78,7 @@ const (
 	ClosePolicyViolation  = websocket.StatusPolicyViolation // 1008: no hello in time, commands before hello, sustained flooding
 	CloseMessageTooBig    = websocket.StatusMessageTooBig   // 1009: a message over the read limit
 	CloseInternalError    = websocket.StatusInternalError   // 1011
-	CloseTryAgainLater    = websocket.StatusTryAgainLater   // 1013: the node is at its connection limit or its store is unavailable
+	CloseTryAgainLater    = websocket.StatusTryAgainLater   // 1013: the store is unavailable at hello; reconnect later
 	CloseSlowClient       = websocket.StatusCode(4000)      // the client did not read fast enough; resume from your position
 	CloseBadToken         = websocket.StatusCode(4001)      // unknown room, unknown or expired token: join again
 	CloseRemoved          = websocket.StatusCode(4002)      // the facilitator removed this participant: do not reconnect
@@ -112,6 +112,10 @@ func closeFor(reason rooms.Code) (websocket.StatusCode, string) {
 		return CloseTryAgainLater, string(reason)
 	case codeNormal:
 		return CloseNormal, "normal"
+	case codePeer:
+		return CloseNormal, "peer_closed"
+	case codeTooBig:
+		return CloseMessageTooBig, "message_too_big"
 	}
 	return CloseInternalError, "internal"
 }
@@ -123,4 +127,6 @@ const (
 	codePolicy      rooms.Code = "policy_violation"
 	codeUnsupported rooms.Code = "text_only"
 	codeNormal      rooms.Code = "normal"
+	codePeer        rooms.Code = "peer_closed"     // the client closed or went away
+	codeTooBig      rooms.Code = "message_too_big" // the client sent more than the read limit
 )

@@ -24,10 +24,12 @@ type sendQueue struct {
 	closing bool
 	reason  rooms.Code
 	wake    chan struct{}
+	// onEvict is called once when the queue gives up on a slow client.
+	onEvict func()
 }
 
 func newSendQueue(maxBytes int, maxAge time.Duration) *sendQueue {
-	return &sendQueue{maxBytes: maxBytes, maxAge: maxAge, wake: make(chan struct{}, 1)}
+	return &sendQueue{maxBytes: maxBytes, maxAge: maxAge, wake: make(chan struct{}, 1), onEvict: func() {}}
 }
 
 func (q *sendQueue) signal() {
@@ -66,6 +68,7 @@ func (q *sendQueue) push(msg []byte) bool {
 func (q *sendQueue) overflowLocked() {
 	q.closing, q.reason = true, rooms.CodeSlowClient
 	q.msgs, q.bytes = nil, 0
+	q.onEvict()
 	q.signal()
 }
 
@@ -74,6 +77,12 @@ func (q *sendQueue) overflowLocked() {
 func (q *sendQueue) close(reason rooms.Code) {
 	q.mu.Lock()
 	if !q.closing {
+		if reason == rooms.CodeSlowClient {
+			// Too slow while attaching: nothing queued is worth sending.
+			q.overflowLocked()
+			q.mu.Unlock()
+			return
+		}
 		q.closing, q.reason = true, reason
 	}
 	q.mu.Unlock()
@@ -89,4 +98,11 @@ func (q *sendQueue) take(buf [][]byte) ([][]byte, bool, rooms.Code) {
 	q.msgs = q.msgs[:0]
 	q.bytes = 0
 	return buf, q.closing, q.reason
+}
+
+// isClosing reports whether the connection is on its way out.
+func (q *sendQueue) isClosing() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closing
 }

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"huddle/exercises"
 	"huddle/rooms"
 	"huddle/rooms/memory"
 )
@@ -71,6 +72,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.svc = rooms.NewService(store, cfg.Limits)
+	exercises.Register(s.svc)
 	s.metrics = newMetrics(func() float64 { return float64(s.hub.LiveRooms()) })
 	s.hub = rooms.NewHub(s.svc, rooms.HubOptions{
 		CoalesceInterval: cfg.CoalesceInterval,
@@ -170,6 +172,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.draining = true
+	s.mu.Unlock()
+
+	// Readiness says draining while the listener still answers, so a load
+	// balancer takes the node out before its clients are moved.
+	if d := s.cfg.ShutdownDrain; d > 0 {
+		s.log.Info("draining", "for", d.String())
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+		}
+	}
+	s.mu.Lock()
 	conns := make([]*conn, 0, len(s.conns))
 	for c := range s.conns {
 		conns = append(conns, c)
@@ -188,7 +202,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		timers = append(timers, time.AfterFunc(d, func() { c.Close(codeGoingAway) }))
 	}
-	s.log.Info("shutting down", "connections", len(conns), "spread", spread)
+	s.log.Info("shutting down", "connections", len(conns), "spread", spread.String())
 
 	waited := make(chan struct{})
 	go func() { s.connWG.Wait(); close(waited) }()

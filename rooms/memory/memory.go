@@ -535,3 +535,36 @@ func (s *Store) DocsWithPrefix(ctx context.Context, id, prefix string) ([]rooms.
 	}
 	return out, nil
 }
+
+// Dump returns everything the store holds for a room, including what no
+// other method reveals (once-only set members, kept answers, history), for
+// audits such as the anonymity tests.
+func (s *Store) Dump(id string) (map[string]any, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	sets := map[string][]string{}
+	for k, set := range r.sets {
+		for m := range set {
+			sets[k] = append(sets[k], m)
+		}
+	}
+	replies := map[string]map[string]string{}
+	for actor, log := range r.replies {
+		replies[actor] = map[string]string{}
+		for id, rep := range log.byID {
+			replies[actor][id] = string(rep)
+		}
+	}
+	docs := map[string]string{}
+	for k, d := range r.docs {
+		docs[k] = string(d.Value)
+	}
+	return map[string]any{
+		"code": r.code, "epoch": r.epoch, "seq": r.seq,
+		"docs": docs, "counters": r.counters, "sets": sets, "replies": replies,
+		"history": slices.Clone(r.history),
+	}, nil
+}

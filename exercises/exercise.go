@@ -1,0 +1,427 @@
+// Package exercises holds the rules of the exercises a facilitator runs:
+// anonymous voting (polls, scales, surveys, word clouds, open text),
+// retrospectives, "Can you help me?" boards and kudos walls.
+//
+// The rules are pure: a command and the current state in, a change or a
+// typed error out, with no I/O. register.go is the glue that reads state
+// through a rooms.Tx, calls the rules and records their change, so every
+// rule holds the same on any store.
+package exercises
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"huddle/rooms"
+)
+
+// Kind is the type of an exercise.
+type Kind string
+
+const (
+	KindPoll   Kind = "poll"   // one choice question
+	KindScale  Kind = "scale"  // one agreement scale
+	KindSurvey Kind = "survey" // several scale or choice questions, one ballot
+	KindWords  Kind = "words"  // word cloud
+	KindText   Kind = "text"   // open-text answers
+	KindRetro  Kind = "retro"  // retrospective board
+	KindHelp   Kind = "help"   // "Can you help me?" board
+	KindKudos  Kind = "kudos"  // kudos wall
+)
+
+// Kinds lists every kind, in the order a picker shows them.
+var Kinds = []Kind{KindPoll, KindScale, KindSurvey, KindWords, KindText, KindRetro, KindHelp, KindKudos}
+
+// IsVote reports whether the kind collects one ballot per participant.
+func (k Kind) IsVote() bool {
+	switch k {
+	case KindPoll, KindScale, KindSurvey, KindWords, KindText:
+		return true
+	}
+	return false
+}
+
+// Status is where an exercise is in its lifecycle, which the facilitator
+// drives: prepared → open → closed → results (shown), with re-opening and
+// hiding results allowed.
+type Status string
+
+const (
+	StatusPrepared Status = "prepared"
+	StatusOpen     Status = "open"
+	StatusClosed   Status = "closed"
+	StatusResults  Status = "results"
+)
+
+// Question kinds inside a poll, scale or survey.
+const (
+	QuestionChoice = "choice"
+	QuestionScale  = "scale"
+)
+
+// Option is one answer of a choice question.
+type Option struct {
+	ID    string `json:"id" yaml:"id"`
+	Label string `json:"label" yaml:"label"`
+}
+
+// Question is one question of a poll, scale or survey.
+type Question struct {
+	ID     string `json:"id" yaml:"id"`
+	Kind   string `json:"kind" yaml:"kind"`
+	Prompt string `json:"prompt" yaml:"prompt"`
+	// Choice questions.
+	Options    []Option `json:"options,omitempty" yaml:"options,omitempty"`
+	Multi      bool     `json:"multi,omitempty" yaml:"multi,omitempty"`
+	MaxChoices int      `json:"maxChoices,omitempty" yaml:"maxChoices,omitempty"`
+	// Scale questions: integers Min..Max, labelled at both ends.
+	Min      int    `json:"min,omitempty" yaml:"min,omitempty"`
+	Max      int    `json:"max,omitempty" yaml:"max,omitempty"`
+	MinLabel string `json:"minLabel,omitempty" yaml:"minLabel,omitempty"`
+	MaxLabel string `json:"maxLabel,omitempty" yaml:"maxLabel,omitempty"`
+}
+
+// Spec is what a facilitator (or a pack) sets for an exercise.
+type Spec struct {
+	Kind   Kind   `json:"kind" yaml:"kind"`
+	Title  string `json:"title" yaml:"title"`
+	Prompt string `json:"prompt,omitempty" yaml:"prompt,omitempty"`
+	// Notes are for the facilitator only.
+	Notes string `json:"notes,omitempty" yaml:"notes,omitempty"`
+	// Anonymous (the default for votes): nobody can link an answer to a
+	// person. Named mode shows the facilitator who answered what.
+	Anonymous *bool `json:"anonymous,omitempty" yaml:"anonymous,omitempty"`
+	// MinResponses hides results until this many have answered (default 3).
+	MinResponses int `json:"minResponses,omitempty" yaml:"minResponses,omitempty"`
+	// AllowChange lets a participant change their answer until closing.
+	AllowChange bool `json:"allowChange,omitempty" yaml:"allowChange,omitempty"`
+	// TimerSeconds is the countdown a facilitator starts by default.
+	TimerSeconds int `json:"timerSeconds,omitempty" yaml:"timerSeconds,omitempty"`
+
+	Questions  []Question `json:"questions,omitempty" yaml:"questions,omitempty"`
+	MaxEntries int        `json:"maxEntries,omitempty" yaml:"maxEntries,omitempty"` // words: entries per person
+	Retro      *RetroSpec `json:"retro,omitempty" yaml:"retro,omitempty"`
+}
+
+// IsAnonymous reports the anonymity mode, defaulting to anonymous.
+func (s *Spec) IsAnonymous() bool { return s.Anonymous == nil || *s.Anonymous }
+
+// Exercise is an exercise in a room: its spec and its live status.
+type Exercise struct {
+	ID string `json:"id"`
+	Spec
+	Status Status `json:"status"`
+	// EndsAt is when a running countdown ends.
+	EndsAt *time.Time `json:"endsAt,omitempty"`
+	// Retro phase state.
+	Phase string `json:"phase,omitempty"`
+	Focus string `json:"focus,omitempty"`
+}
+
+// Public is the exercise as participants see it: without the notes.
+func (e Exercise) Public() Exercise {
+	e.Notes = ""
+	return e
+}
+
+// Limits are the exercise limits, set from the room's limits.
+type Limits struct {
+	MaxText      int // characters of any free text
+	MaxShort     int // characters of a title, label, word or tag
+	MaxOptions   int // options per question
+	MaxQuestions int // questions per survey
+	MaxEntries   int // word-cloud entries per person
+	MaxItems     int // exercises per agenda, cards per retro, requests per board
+	MaxTimer     int // seconds
+}
+
+// LimitsFrom derives exercise limits from the room's.
+func LimitsFrom(l rooms.Limits) Limits {
+	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxTimer: 3 * 3600}
+}
+
+// DefaultMinResponses is the anonymity threshold when a spec sets none.
+const DefaultMinResponses = 3
+
+// Validate checks a spec and returns it normalised: texts cleaned, ids
+// given to options and questions that lack them, defaults filled in.
+func Validate(s Spec, lim Limits) (Spec, error) {
+	var err error
+	if !slices.Contains(Kinds, s.Kind) {
+		return s, rooms.FieldError(rooms.CodeInvalid, "kind", "unknown exercise kind %q", s.Kind)
+	}
+	if s.Title, err = rooms.CleanText(s.Title, "title", lim.MaxShort, true); err != nil {
+		return s, err
+	}
+	if s.Prompt, err = rooms.CleanText(s.Prompt, "prompt", lim.MaxText, false); err != nil {
+		return s, err
+	}
+	if s.Notes, err = cleanMultiline(s.Notes, "notes", lim.MaxText*4); err != nil {
+		return s, err
+	}
+	if s.MinResponses == 0 {
+		s.MinResponses = DefaultMinResponses
+	}
+	if s.MinResponses < 1 || s.MinResponses > 1000 {
+		return s, rooms.FieldError(rooms.CodeInvalid, "minResponses", "minResponses must be 1 to 1000")
+	}
+	if s.TimerSeconds < 0 || s.TimerSeconds > lim.MaxTimer {
+		return s, rooms.FieldError(rooms.CodeInvalid, "timerSeconds", "timerSeconds must be 0 to %d", lim.MaxTimer)
+	}
+	switch s.Kind {
+	case KindPoll:
+		if len(s.Questions) != 1 || s.Questions[0].Kind != QuestionChoice {
+			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a poll has exactly one choice question")
+		}
+	case KindScale:
+		if len(s.Questions) != 1 || s.Questions[0].Kind != QuestionScale {
+			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a scale has exactly one scale question")
+		}
+	case KindSurvey:
+		if len(s.Questions) < 1 || len(s.Questions) > lim.MaxQuestions {
+			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a survey has 1 to %d questions", lim.MaxQuestions)
+		}
+	default:
+		if len(s.Questions) > 0 {
+			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a %s exercise has no questions", s.Kind)
+		}
+	}
+	if s.Kind.IsVote() {
+		if s.Questions, err = validateQuestions(s.Questions, lim); err != nil {
+			return s, err
+		}
+	}
+	if s.Kind == KindWords {
+		if s.MaxEntries == 0 {
+			s.MaxEntries = 3
+		}
+		if s.MaxEntries < 1 || s.MaxEntries > lim.MaxEntries {
+			return s, rooms.FieldError(rooms.CodeInvalid, "maxEntries", "maxEntries must be 1 to %d", lim.MaxEntries)
+		}
+	} else if s.MaxEntries != 0 {
+		return s, rooms.FieldError(rooms.CodeInvalid, "maxEntries", "only a word cloud has maxEntries")
+	}
+	if s.Kind == KindRetro {
+		r := DefaultRetro()
+		if s.Retro != nil {
+			r = *s.Retro
+		}
+		if r, err = validateRetro(r, lim); err != nil {
+			return s, err
+		}
+		s.Retro = &r
+	} else if s.Retro != nil {
+		return s, rooms.FieldError(rooms.CodeInvalid, "retro", "only a retrospective has retro settings")
+	}
+	return s, nil
+}
+
+func cleanMultiline(s, field string, max int) (string, error) {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		c, err := rooms.CleanText(l, field, max, false)
+		if err != nil {
+			return "", err
+		}
+		lines[i] = c
+	}
+	out := strings.TrimSpace(strings.Join(lines, "\n"))
+	if n := len([]rune(out)); n > max {
+		return "", rooms.FieldError(rooms.CodeTooLong, field, "%s is %d characters; the limit is %d", field, n, max)
+	}
+	return out, nil
+}
+
+func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
+	out := make([]Question, len(qs))
+	ids := map[string]bool{}
+	for i, q := range qs {
+		field := fmt.Sprintf("questions[%d]", i)
+		var err error
+		if q.ID == "" {
+			q.ID = fmt.Sprintf("q%d", i+1)
+		}
+		if !validID(q.ID) || ids[q.ID] {
+			return nil, rooms.FieldError(rooms.CodeInvalid, field+".id", "question ids are unique, 1 to 32 letters, digits, - or _")
+		}
+		ids[q.ID] = true
+		if q.Prompt, err = rooms.CleanText(q.Prompt, field+".prompt", lim.MaxText, false); err != nil {
+			return nil, err
+		}
+		switch q.Kind {
+		case QuestionChoice:
+			if len(q.Options) < 2 || len(q.Options) > lim.MaxOptions {
+				return nil, rooms.FieldError(rooms.CodeInvalid, field+".options", "a choice question has 2 to %d options", lim.MaxOptions)
+			}
+			oids := map[string]bool{}
+			opts := make([]Option, len(q.Options))
+			for j, o := range q.Options {
+				of := fmt.Sprintf("%s.options[%d]", field, j)
+				if o.ID == "" {
+					o.ID = fmt.Sprintf("o%d", j+1)
+				}
+				if !validID(o.ID) || oids[o.ID] {
+					return nil, rooms.FieldError(rooms.CodeInvalid, of+".id", "option ids are unique, 1 to 32 letters, digits, - or _")
+				}
+				oids[o.ID] = true
+				if o.Label, err = rooms.CleanText(o.Label, of+".label", lim.MaxShort, true); err != nil {
+					return nil, err
+				}
+				opts[j] = o
+			}
+			q.Options = opts
+			if !q.Multi {
+				q.MaxChoices = 1
+			} else if q.MaxChoices == 0 || q.MaxChoices > len(q.Options) {
+				q.MaxChoices = len(q.Options)
+			} else if q.MaxChoices < 1 {
+				return nil, rooms.FieldError(rooms.CodeInvalid, field+".maxChoices", "maxChoices must be at least 1")
+			}
+			if q.Min != 0 || q.Max != 0 || q.MinLabel != "" || q.MaxLabel != "" {
+				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a choice question has no scale settings")
+			}
+		case QuestionScale:
+			if q.Min == 0 && q.Max == 0 {
+				q.Min, q.Max = 1, 5
+			}
+			if q.Min >= q.Max || q.Max-q.Min > 10 || q.Min < -10 || q.Max > 10 {
+				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a scale runs from min to max, -10 to 10, with at most 11 points")
+			}
+			if q.MinLabel, err = rooms.CleanText(q.MinLabel, field+".minLabel", lim.MaxShort, false); err != nil {
+				return nil, err
+			}
+			if q.MaxLabel, err = rooms.CleanText(q.MaxLabel, field+".maxLabel", lim.MaxShort, false); err != nil {
+				return nil, err
+			}
+			if len(q.Options) > 0 || q.Multi || q.MaxChoices != 0 {
+				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a scale question has no options")
+			}
+		default:
+			return nil, rooms.FieldError(rooms.CodeInvalid, field+".kind", "a question is a choice or a scale")
+		}
+		out[i] = q
+	}
+	return out, nil
+}
+
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Transition applies a lifecycle command to an exercise. responses is how
+// many have answered, for the results threshold.
+func Transition(e Exercise, to Status, responses int64) (Exercise, error) {
+	ok := false
+	switch to {
+	case StatusOpen:
+		ok = e.Status == StatusPrepared || e.Status == StatusClosed
+	case StatusClosed:
+		ok = e.Status == StatusOpen || e.Status == StatusResults
+	case StatusResults:
+		ok = e.Status == StatusOpen || e.Status == StatusClosed
+		if ok && e.Kind.IsVote() && responses < int64(e.MinResponses) {
+			return e, rooms.Errorf(CodeTooFewResponses, "results stay hidden until %d people have answered (%d so far)", e.MinResponses, responses)
+		}
+	}
+	if !ok {
+		return e, rooms.Errorf(CodeWrongStatus, "a %s exercise cannot become %s", e.Status, to)
+	}
+	e.Status = to
+	if to == StatusOpen && e.Kind == KindRetro && e.Phase == "" {
+		e.Phase = PhaseWrite
+	}
+	return e, nil
+}
+
+// Exercise error codes (docs/protocol.md).
+const (
+	CodeTooFewResponses rooms.Code = "too_few_responses" // results stay hidden below the threshold
+	CodeWrongStatus     rooms.Code = "wrong_status"      // the exercise is not in a status that allows this
+	CodeAlreadyAnswered rooms.Code = "already_answered"  // one ballot per person, and changing it is off
+	CodeWrongPhase      rooms.Code = "wrong_phase"       // the retrospective is not in a phase that allows this
+	CodeNoDotsLeft      rooms.Code = "no_dots_left"      // every dot is spent, or the item has its maximum
+	CodeNotYours        rooms.Code = "not_yours"         // only the author may change this
+)
+
+// Agenda is a room's ordered list of exercises, with one current.
+type Agenda struct {
+	Items   []string `json:"items"`
+	Current string   `json:"current,omitempty"`
+}
+
+// Add appends id (or inserts it at index when 0 <= at < len).
+func (a Agenda) Add(id string, at int, lim Limits) (Agenda, error) {
+	if len(a.Items) >= lim.MaxItems {
+		return a, rooms.Errorf(rooms.CodeInvalid, "an agenda holds at most %d exercises", lim.MaxItems)
+	}
+	items := slices.Clone(a.Items)
+	if at < 0 || at >= len(items) {
+		items = append(items, id)
+	} else {
+		items = slices.Insert(items, at, id)
+	}
+	a.Items = items
+	if a.Current == "" {
+		a.Current = id
+	}
+	return a, nil
+}
+
+// Remove takes id out; the current item moves to the next one.
+func (a Agenda) Remove(id string) (Agenda, error) {
+	i := slices.Index(a.Items, id)
+	if i < 0 {
+		return a, rooms.FieldError(rooms.CodeNotFound, "exercise", "no such exercise")
+	}
+	a.Items = slices.Delete(slices.Clone(a.Items), i, i+1)
+	if a.Current == id {
+		a.Current = ""
+		if len(a.Items) > 0 {
+			a.Current = a.Items[min(i, len(a.Items)-1)]
+		}
+	}
+	return a, nil
+}
+
+// Move puts id at index to.
+func (a Agenda) Move(id string, to int) (Agenda, error) {
+	i := slices.Index(a.Items, id)
+	if i < 0 {
+		return a, rooms.FieldError(rooms.CodeNotFound, "exercise", "no such exercise")
+	}
+	if to < 0 || to >= len(a.Items) {
+		return a, rooms.FieldError(rooms.CodeInvalid, "to", "to must be 0 to %d", len(a.Items)-1)
+	}
+	items := slices.Delete(slices.Clone(a.Items), i, i+1)
+	a.Items = slices.Insert(items, to, id)
+	return a, nil
+}
+
+// Go makes id current.
+func (a Agenda) Go(id string) (Agenda, error) {
+	if !slices.Contains(a.Items, id) {
+		return a, rooms.FieldError(rooms.CodeNotFound, "exercise", "no such exercise")
+	}
+	a.Current = id
+	return a, nil
+}
+
+// Next moves to the item after the current one.
+func (a Agenda) Next() (Agenda, error) {
+	i := slices.Index(a.Items, a.Current)
+	if i < 0 || i+1 >= len(a.Items) {
+		return a, rooms.Errorf(rooms.CodeInvalid, "there is no next exercise")
+	}
+	a.Current = a.Items[i+1]
+	return a, nil
+}

@@ -1,0 +1,714 @@
+package exercises
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"huddle/rooms"
+)
+
+// Command and event types of exercises (docs/protocol.md).
+const (
+	CmdAgendaAdd    = "agenda.add"
+	CmdAgendaUpdate = "agenda.update"
+	CmdAgendaRemove = "agenda.remove"
+	CmdAgendaMove   = "agenda.move"
+	CmdAgendaGo     = "agenda.go"
+	CmdAgendaNext   = "agenda.next"
+
+	CmdOpen       = "exercise.open"
+	CmdClose      = "exercise.close"
+	CmdShow       = "exercise.show"
+	CmdHide       = "exercise.hide"
+	CmdTimer      = "exercise.timer"
+	CmdAnswer     = "exercise.answer"
+	CmdHideAnswer = "exercise.hide_answer"
+
+	EvAgendaUpdated    = "agenda.updated"
+	EvExerciseUpdated  = "exercise.updated"
+	EvExerciseNotes    = "exercise.notes"
+	EvExerciseRemoved  = "exercise.removed"
+	KeyAgenda          = "agenda"
+	SectionExercises   = "exercises"
+	stateKeyPrefix     = "ex:"
+	exerciseDocPrefix  = "ex:"
+	exerciseIDAttempts = 8
+)
+
+var (
+	facilitator = []rooms.Role{rooms.RoleFacilitator}
+	participant = []rooms.Role{rooms.RoleParticipant}
+)
+
+// Register adds every exercise's commands, coalesced state and snapshot
+// section to the room service.
+func Register(svc *rooms.Service) {
+	lim := LimitsFrom(svc.Limits())
+	now := svc.Now
+	reg := func(typ string, roles []rooms.Role, fn func(tx *rooms.Tx) error) {
+		svc.Register(typ, rooms.Handler{Roles: roles, Apply: fn})
+	}
+	reg(CmdAgendaAdd, facilitator, func(tx *rooms.Tx) error { return agendaAdd(tx, lim) })
+	reg(CmdAgendaUpdate, facilitator, func(tx *rooms.Tx) error { return agendaUpdate(tx, lim) })
+	reg(CmdAgendaRemove, facilitator, agendaRemove)
+	reg(CmdAgendaMove, facilitator, agendaMove)
+	reg(CmdAgendaGo, facilitator, agendaGo)
+	reg(CmdAgendaNext, facilitator, agendaNext)
+	reg(CmdOpen, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusOpen) })
+	reg(CmdClose, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusClosed) })
+	reg(CmdShow, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusResults) })
+	reg(CmdHide, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusClosed) })
+	reg(CmdTimer, facilitator, func(tx *rooms.Tx) error { return timer(tx, lim, now()) })
+	reg(CmdAnswer, participant, func(tx *rooms.Tx) error { return answer(tx, lim) })
+	reg(CmdHideAnswer, facilitator, hideAnswer)
+	registerRetro(svc, lim)
+	registerBoards(svc, lim)
+	svc.RegisterState(stateKeyPrefix, exerciseState)
+	svc.RegisterSection(SectionExercises, snapshotSection)
+}
+
+// ExerciseRef is the data of commands about one exercise.
+type ExerciseRef struct {
+	Exercise string `json:"exercise"`
+}
+
+func decodeRef(tx *rooms.Tx, v any) error {
+	if err := tx.Decode(v); err != nil {
+		return err
+	}
+	return nil
+}
+
+func loadAgenda(tx *rooms.Tx) (Agenda, error) {
+	var a Agenda
+	_, err := tx.GetJSON(KeyAgenda, &a)
+	return a, err
+}
+
+func putAgenda(tx *rooms.Tx, a Agenda) error {
+	if a.Items == nil {
+		a.Items = []string{}
+	}
+	if err := tx.Put(KeyAgenda, a); err != nil {
+		return err
+	}
+	return tx.Emit(EvAgendaUpdated, a, rooms.Audience{})
+}
+
+func loadExercise(tx *rooms.Tx, id string) (Exercise, error) {
+	var e Exercise
+	if id == "" {
+		return e, rooms.FieldError(rooms.CodeBadMessage, "exercise", "exercise is required")
+	}
+	ok, err := tx.GetJSON(exerciseDocPrefix+id, &e)
+	if err != nil {
+		return e, err
+	}
+	if !ok {
+		return e, rooms.FieldError(rooms.CodeNotFound, "exercise", "no such exercise")
+	}
+	return e, nil
+}
+
+// putExercise stores e and tells everyone; the notes go to facilitators
+// only.
+func putExercise(tx *rooms.Tx, e Exercise, notesChanged bool) error {
+	if err := tx.Put(exerciseDocPrefix+e.ID, e); err != nil {
+		return err
+	}
+	if err := tx.Emit(EvExerciseUpdated, e.Public(), rooms.Audience{}); err != nil {
+		return err
+	}
+	if notesChanged {
+		return tx.Emit(EvExerciseNotes, map[string]string{"exercise": e.ID, "notes": e.Notes}, rooms.Audience{Facilitators: true})
+	}
+	return nil
+}
+
+func newShortID() string { return strings.ReplaceAll(uuid.NewString(), "-", "")[:12] }
+
+func agendaAdd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Spec Spec `json:"spec"`
+		At   *int `json:"at"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	spec, err := Validate(args.Spec, lim)
+	if err != nil {
+		return err
+	}
+	a, err := loadAgenda(tx)
+	if err != nil {
+		return err
+	}
+	var id string
+	for range exerciseIDAttempts {
+		id = newShortID()
+		docs, err := tx.Get(exerciseDocPrefix + id)
+		if err != nil {
+			return err
+		}
+		if docs[0].Version == 0 {
+			break
+		}
+	}
+	at := -1
+	if args.At != nil {
+		at = *args.At
+	}
+	if a, err = a.Add(id, at, lim); err != nil {
+		return err
+	}
+	e := Exercise{ID: id, Spec: spec, Status: StatusPrepared}
+	if err := putExercise(tx, e, e.Notes != ""); err != nil {
+		return err
+	}
+	tx.Result(map[string]string{"exercise": id})
+	return putAgenda(tx, a)
+}
+
+func agendaUpdate(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Spec     Spec   `json:"spec"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	spec, err := Validate(args.Spec, lim)
+	if err != nil {
+		return err
+	}
+	if e.Status != StatusPrepared && !sameShape(e.Spec, spec) {
+		return rooms.Errorf(CodeWrongStatus, "once an exercise has been opened only its texts, notes and timer can change")
+	}
+	notes := e.Notes != spec.Notes
+	e.Spec = spec
+	return putExercise(tx, e, notes)
+}
+
+// sameShape reports whether a spec change keeps everything answers and
+// tallies depend on: kind, anonymity, questions' ids, kinds, options and
+// ranges, and the retro's columns and dots.
+func sameShape(a, b Spec) bool {
+	if a.Kind != b.Kind || a.IsAnonymous() != b.IsAnonymous() || a.AllowChange != b.AllowChange ||
+		a.MinResponses != b.MinResponses || a.MaxEntries != b.MaxEntries || len(a.Questions) != len(b.Questions) {
+		return false
+	}
+	for i := range a.Questions {
+		qa, qb := a.Questions[i], b.Questions[i]
+		if qa.ID != qb.ID || qa.Kind != qb.Kind || qa.Min != qb.Min || qa.Max != qb.Max ||
+			qa.Multi != qb.Multi || qa.MaxChoices != qb.MaxChoices || len(qa.Options) != len(qb.Options) {
+			return false
+		}
+		for j := range qa.Options {
+			if qa.Options[j].ID != qb.Options[j].ID {
+				return false
+			}
+		}
+	}
+	if (a.Retro == nil) != (b.Retro == nil) {
+		return false
+	}
+	if a.Retro != nil {
+		if a.Retro.Dots != b.Retro.Dots || a.Retro.MaxPerItem != b.Retro.MaxPerItem || len(a.Retro.Columns) != len(b.Retro.Columns) {
+			return false
+		}
+		for i := range a.Retro.Columns {
+			if a.Retro.Columns[i].ID != b.Retro.Columns[i].ID {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func agendaRemove(tx *rooms.Tx) error {
+	var args ExerciseRef
+	if err := decodeRef(tx, &args); err != nil {
+		return err
+	}
+	if _, err := loadExercise(tx, args.Exercise); err != nil {
+		return err
+	}
+	a, err := loadAgenda(tx)
+	if err != nil {
+		return err
+	}
+	if a, err = a.Remove(args.Exercise); err != nil {
+		return err
+	}
+	tx.Delete(exerciseDocPrefix + args.Exercise)
+	if err := tx.Emit(EvExerciseRemoved, args, rooms.Audience{}); err != nil {
+		return err
+	}
+	return putAgenda(tx, a)
+}
+
+func agendaMove(tx *rooms.Tx) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		To       int    `json:"to"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	a, err := loadAgenda(tx)
+	if err != nil {
+		return err
+	}
+	if a, err = a.Move(args.Exercise, args.To); err != nil {
+		return err
+	}
+	return putAgenda(tx, a)
+}
+
+func agendaGo(tx *rooms.Tx) error {
+	var args ExerciseRef
+	if err := decodeRef(tx, &args); err != nil {
+		return err
+	}
+	a, err := loadAgenda(tx)
+	if err != nil {
+		return err
+	}
+	if a.Current == args.Exercise {
+		return nil
+	}
+	if a, err = a.Go(args.Exercise); err != nil {
+		return err
+	}
+	return putAgenda(tx, a)
+}
+
+func agendaNext(tx *rooms.Tx) error {
+	a, err := loadAgenda(tx)
+	if err != nil {
+		return err
+	}
+	if a, err = a.Next(); err != nil {
+		return err
+	}
+	tx.Result(map[string]string{"exercise": a.Current})
+	return putAgenda(tx, a)
+}
+
+func lifecycle(tx *rooms.Tx, to Status) error {
+	var args ExerciseRef
+	if err := decodeRef(tx, &args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	if e.Status == to {
+		return nil
+	}
+	cs, err := tx.Counters(responsesKey(e.ID))
+	if err != nil {
+		return err
+	}
+	if e, err = Transition(e, to, cs[0]); err != nil {
+		return err
+	}
+	if to != StatusOpen {
+		e.EndsAt = nil
+	}
+	// Who may see results changed: refresh the coalesced state.
+	tx.Touch(stateKey(e.ID))
+	return putExercise(tx, e, false)
+}
+
+func timer(tx *rooms.Tx, lim Limits, now time.Time) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Seconds  *int   `json:"seconds"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	secs := e.TimerSeconds
+	if args.Seconds != nil {
+		secs = *args.Seconds
+	}
+	if secs < 0 || secs > lim.MaxTimer {
+		return rooms.FieldError(rooms.CodeInvalid, "seconds", "seconds must be 0 to %d", lim.MaxTimer)
+	}
+	if secs == 0 {
+		if args.Seconds == nil {
+			return rooms.FieldError(rooms.CodeInvalid, "seconds", "this exercise has no preset timer; give seconds")
+		}
+		e.EndsAt = nil
+	} else {
+		t := now.UTC().Add(time.Duration(secs) * time.Second).Truncate(time.Second)
+		e.EndsAt = &t
+	}
+	return putExercise(tx, e, false)
+}
+
+// voterKey is the key a ballot is kept under. In anonymous mode it is
+// derived from the voter's token and the exercise, so nothing in the
+// store can link it to the voter, and it differs from one exercise to the
+// next, so a person's answers across exercises cannot be joined either.
+func voterKey(m *rooms.Member, e Exercise) string {
+	if e.IsAnonymous() {
+		return "a:" + m.Opaque("ballot:"+e.ID)
+	}
+	return "m:" + m.ID
+}
+
+func answer(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Ballot   Ballot `json:"ballot"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	if !e.Kind.IsVote() {
+		return rooms.FieldError(rooms.CodeInvalid, "exercise", "a %s exercise takes no ballot", e.Kind)
+	}
+	if e.Status != StatusOpen {
+		return rooms.Errorf(CodeWrongStatus, "this exercise is not open for answers")
+	}
+	b, err := NormalizeBallot(e, args.Ballot, lim)
+	if err != nil {
+		return err
+	}
+	voter := voterKey(tx.Actor, e)
+	if voter == "a:" {
+		return rooms.Errorf(rooms.CodeInternal, "no anonymous key for this member")
+	}
+	key := ballotKey(e.ID, voter)
+	var old Ballot
+	had, err := tx.GetJSON(key, &old)
+	if err != nil {
+		return err
+	}
+	already := rooms.Errorf(CodeAlreadyAnswered, "you have answered already")
+	var prev *Ballot
+	if had {
+		if !e.AllowChange {
+			return already
+		}
+		prev = &old
+	} else {
+		tx.Once(votedSet(e.ID), voter, already)
+		tx.Incr(responsesKey(e.ID), 1, 0, nil)
+	}
+	if e.Kind == KindText {
+		b.TextID = old.TextID
+		if b.TextID == "" {
+			b.TextID = newShortID()
+		}
+		if err := tx.Put(textKey(e.ID, b.TextID), TextAnswer{ID: b.TextID, Text: b.Text}); err != nil {
+			return err
+		}
+	}
+	for _, in := range Delta(e, prev, b) {
+		tx.Incr(in.Key, in.By, 0, nil)
+	}
+	if err := tx.Put(key, b); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return nil
+}
+
+func hideAnswer(tx *rooms.Tx) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Answer   string `json:"answer"`
+		Hidden   bool   `json:"hidden"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	var t TextAnswer
+	ok, err := tx.GetJSON(textKey(e.ID, args.Answer), &t)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return rooms.FieldError(rooms.CodeNotFound, "answer", "no such answer")
+	}
+	if t.Hidden == args.Hidden {
+		return nil
+	}
+	t.Hidden = args.Hidden
+	if err := tx.Put(textKey(e.ID, t.ID), t); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return nil
+}
+
+// VoteView is a vote's live state as one role sees it.
+type VoteView struct {
+	Exercise     string   `json:"exercise"`
+	Status       Status   `json:"status"`
+	Responses    int64    `json:"responses"`
+	MinResponses int      `json:"minResponses"`
+	Anonymous    bool     `json:"anonymous"`
+	Results      *Results `json:"results,omitempty"`
+	// ByMember is named mode's "who answered what", for facilitators.
+	ByMember []NamedBallot `json:"byMember,omitempty"`
+}
+
+// NamedBallot is one person's ballot in named mode.
+type NamedBallot struct {
+	Member string `json:"member"`
+	Name   string `json:"name"`
+	Ballot Ballot `json:"ballot"`
+}
+
+// voteViews computes what facilitators and participants see of a vote.
+// Results stay hidden from everyone below the threshold, and from
+// participants until the facilitator shows them.
+func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, named []NamedBallot) (fac, part VoteView) {
+	n := counters[responsesKey(e.ID)]
+	base := VoteView{Exercise: e.ID, Status: e.Status, Responses: n, MinResponses: e.MinResponses, Anonymous: e.IsAnonymous()}
+	fac, part = base, base
+	if n >= int64(e.MinResponses) {
+		r := Tally(e, counters, texts, true)
+		fac.Results = &r
+		if e.Status == StatusResults {
+			p := Tally(e, counters, texts, false)
+			part.Results = &p
+		}
+	}
+	if !e.IsAnonymous() {
+		fac.ByMember = named
+	}
+	return fac, part
+}
+
+// exerciseState is the coalesced state "ex:<id>".
+func exerciseState(ctx context.Context, st rooms.Store, room, key string) (rooms.StateView, error) {
+	id := strings.TrimPrefix(key, stateKeyPrefix)
+	docs, err := st.Get(ctx, room, exerciseDocPrefix+id)
+	if err != nil || docs[0].Version == 0 {
+		return rooms.StateView{}, err
+	}
+	var e Exercise
+	if err := json.Unmarshal(docs[0].Value, &e); err != nil {
+		return rooms.StateView{}, err
+	}
+	in, err := readInputs(ctx, st, room, e)
+	if err != nil {
+		return rooms.StateView{}, err
+	}
+	return stateViews(e, in)
+}
+
+// inputs is what an exercise's views are computed from.
+type inputs struct {
+	counters map[string]int64
+	docs     map[string]rooms.Doc // the exercise's documents by key
+}
+
+func readInputs(ctx context.Context, st rooms.Store, room string, e Exercise) (inputs, error) {
+	in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}}
+	cs, err := rooms.ScanCounters(ctx, st, room, "")
+	if err != nil {
+		return in, err
+	}
+	for k, v := range cs {
+		if counterOf(k, e.ID) {
+			in.counters[k] = v
+		}
+	}
+	for _, p := range docPrefixes(e) {
+		docs, err := rooms.ScanDocs(ctx, st, room, p)
+		if err != nil {
+			return in, err
+		}
+		for _, d := range docs {
+			in.docs[d.Key] = d
+		}
+	}
+	if !e.IsAnonymous() && e.Kind.IsVote() {
+		// Names for named mode.
+		for k, d := range in.docs {
+			if strings.HasPrefix(k, namedBallotPrefix(e.ID)) {
+				mid := strings.TrimPrefix(k, namedBallotPrefix(e.ID))
+				ms, err := st.Get(ctx, room, rooms.MemberKey(mid))
+				if err != nil {
+					return in, err
+				}
+				in.docs[ms[0].Key] = ms[0]
+				_ = d
+			}
+		}
+	}
+	return in, nil
+}
+
+// counterOf reports whether counter k belongs to exercise id.
+func counterOf(k, id string) bool {
+	i := strings.IndexByte(k, ':')
+	return i > 0 && strings.HasPrefix(k[i+1:], id+":") || k == responsesKey(id)
+}
+
+// docPrefixes lists the document prefixes an exercise's views read.
+func docPrefixes(e Exercise) []string {
+	switch e.Kind {
+	case KindText:
+		return []string{textPrefix(e.ID), namedBallotPrefix(e.ID)}
+	case KindRetro:
+		return retroPrefixes(e.ID)
+	case KindHelp, KindKudos:
+		return boardPrefixes(e.ID)
+	}
+	if !e.IsAnonymous() {
+		return []string{namedBallotPrefix(e.ID)}
+	}
+	return nil
+}
+
+func stateViews(e Exercise, in inputs) (rooms.StateView, error) {
+	var fac, part any
+	switch {
+	case e.Kind.IsVote():
+		var texts []TextAnswer
+		var named []NamedBallot
+		for k, d := range in.docs {
+			switch {
+			case strings.HasPrefix(k, textPrefix(e.ID)):
+				var t TextAnswer
+				if json.Unmarshal(d.Value, &t) == nil {
+					texts = append(texts, t)
+				}
+			case strings.HasPrefix(k, namedBallotPrefix(e.ID)):
+				var b Ballot
+				mid := strings.TrimPrefix(k, namedBallotPrefix(e.ID))
+				var m rooms.Member
+				_ = json.Unmarshal(in.docs[rooms.MemberKey(mid)].Value, &m)
+				if json.Unmarshal(d.Value, &b) == nil {
+					named = append(named, NamedBallot{Member: mid, Name: m.Name, Ballot: b})
+				}
+			}
+		}
+		sortTexts(texts)
+		sortNamed(named)
+		f, p := voteViews(e, in.counters, texts, named)
+		fac, part = f, p
+	case e.Kind == KindRetro:
+		fac, part = retroViews(e, in)
+	default:
+		fac, part = boardViews(e, in)
+	}
+	fb, err := json.Marshal(fac)
+	if err != nil {
+		return rooms.StateView{}, err
+	}
+	pb, err := json.Marshal(part)
+	if err != nil {
+		return rooms.StateView{}, err
+	}
+	return rooms.StateView{Facilitator: fb, Participant: pb}, nil
+}
+
+// ExerciseView is one exercise in a snapshot.
+type ExerciseView struct {
+	Exercise Exercise        `json:"exercise"`
+	State    json.RawMessage `json:"state"`
+	// Mine is what the viewer has answered or written, privately.
+	Mine json.RawMessage `json:"mine,omitempty"`
+}
+
+// SnapshotSection is the "exercises" part of a snapshot.
+type SnapshotSection struct {
+	Agenda    Agenda         `json:"agenda"`
+	Exercises []ExerciseView `json:"exercises"`
+}
+
+func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
+	var sec SnapshotSection
+	if d, ok := st.Docs[KeyAgenda]; ok {
+		if err := json.Unmarshal(d.Value, &sec.Agenda); err != nil {
+			return nil, err
+		}
+	}
+	if sec.Agenda.Items == nil {
+		sec.Agenda.Items = []string{}
+	}
+	sec.Exercises = []ExerciseView{}
+	for _, id := range sec.Agenda.Items {
+		d, ok := st.Docs[exerciseDocPrefix+id]
+		if !ok {
+			continue
+		}
+		var e Exercise
+		if err := json.Unmarshal(d.Value, &e); err != nil {
+			return nil, err
+		}
+		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}}
+		for k, c := range st.Counters {
+			if counterOf(k, e.ID) {
+				in.counters[k] = c
+			}
+		}
+		prefixes := docPrefixes(e)
+		for k, doc := range st.Docs {
+			for _, p := range prefixes {
+				if strings.HasPrefix(k, p) {
+					in.docs[k] = doc
+				}
+			}
+			if strings.HasPrefix(k, "member:") {
+				in.docs[k] = doc
+			}
+		}
+		sv, err := stateViews(e, in)
+		if err != nil {
+			return nil, err
+		}
+		view := ExerciseView{Exercise: e, State: sv.Participant}
+		if v.Member.IsFacilitator() {
+			view.State = sv.Facilitator
+		} else {
+			view.Exercise = e.Public()
+			view.Mine = mine(e, st, v.Member)
+		}
+		sec.Exercises = append(sec.Exercises, view)
+	}
+	return json.Marshal(sec)
+}
+
+// mine is the viewer's own ballot or board items.
+func mine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
+	if e.Kind.IsVote() {
+		if d, ok := st.Docs[ballotKey(e.ID, voterKey(m, e))]; ok {
+			return d.Value
+		}
+		return nil
+	}
+	if e.Kind == KindRetro {
+		return retroMine(e, st, m)
+	}
+	return boardMine(e, st, m)
+}

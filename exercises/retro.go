@@ -1,0 +1,97 @@
+package exercises
+
+import (
+	"fmt"
+
+	"huddle/rooms"
+)
+
+// Retrospective phases, in order.
+const (
+	PhaseWrite   = "write"   // each person sees only their own cards
+	PhaseReveal  = "reveal"  // every card is shown
+	PhaseGroup   = "group"   // cards are merged into named groups
+	PhaseVote    = "vote"    // dot-voting; tallies hidden until the phase ends
+	PhaseDiscuss = "discuss" // the facilitator focuses one item at a time, in vote order
+	PhaseActions = "actions" // action items with owners and due dates
+)
+
+// Phases lists the phases in order.
+var Phases = []string{PhaseWrite, PhaseReveal, PhaseGroup, PhaseVote, PhaseDiscuss, PhaseActions}
+
+// Column is one column of a retrospective board.
+type Column struct {
+	ID    string `json:"id" yaml:"id"`
+	Title string `json:"title" yaml:"title"`
+	Hint  string `json:"hint,omitempty" yaml:"hint,omitempty"`
+}
+
+// RetroSpec sets a retrospective's board and dot-voting.
+type RetroSpec struct {
+	Template string   `json:"template,omitempty" yaml:"template,omitempty"`
+	Columns  []Column `json:"columns" yaml:"columns"`
+	// Dots each participant may place, and at most MaxPerItem on one item.
+	Dots       int `json:"dots" yaml:"dots"`
+	MaxPerItem int `json:"maxPerItem" yaml:"maxPerItem"`
+}
+
+// Templates are the built-in column sets.
+var Templates = map[string][]Column{
+	"start-stop-continue": {{ID: "start", Title: "Start"}, {ID: "stop", Title: "Stop"}, {ID: "continue", Title: "Continue"}},
+	"mad-sad-glad":        {{ID: "mad", Title: "Mad"}, {ID: "sad", Title: "Sad"}, {ID: "glad", Title: "Glad"}},
+	"4l": {{ID: "liked", Title: "Liked"}, {ID: "learned", Title: "Learned"},
+		{ID: "lacked", Title: "Lacked"}, {ID: "longed", Title: "Longed for"}},
+}
+
+// DefaultRetro is Start / Stop / Continue with 3 dots, at most 2 on one item.
+func DefaultRetro() RetroSpec {
+	return RetroSpec{Template: "start-stop-continue", Dots: 3, MaxPerItem: 2}
+}
+
+func validateRetro(r RetroSpec, lim Limits) (RetroSpec, error) {
+	if len(r.Columns) == 0 {
+		if r.Template == "" {
+			r.Template = "start-stop-continue"
+		}
+		cols, ok := Templates[r.Template]
+		if !ok {
+			return r, rooms.FieldError(rooms.CodeInvalid, "retro.template", "unknown template %q", r.Template)
+		}
+		r.Columns = append([]Column(nil), cols...)
+	}
+	if len(r.Columns) > 8 {
+		return r, rooms.FieldError(rooms.CodeInvalid, "retro.columns", "at most 8 columns")
+	}
+	ids := map[string]bool{}
+	for i, c := range r.Columns {
+		f := fmt.Sprintf("retro.columns[%d]", i)
+		var err error
+		if c.ID == "" {
+			c.ID = fmt.Sprintf("col%d", i+1)
+		}
+		if !validID(c.ID) || ids[c.ID] {
+			return r, rooms.FieldError(rooms.CodeInvalid, f+".id", "column ids are unique, 1 to 32 letters, digits, - or _")
+		}
+		ids[c.ID] = true
+		if c.Title, err = rooms.CleanText(c.Title, f+".title", lim.MaxShort, true); err != nil {
+			return r, err
+		}
+		if c.Hint, err = rooms.CleanText(c.Hint, f+".hint", lim.MaxShort*2, false); err != nil {
+			return r, err
+		}
+		r.Columns[i] = c
+	}
+	if r.Dots == 0 {
+		r.Dots = 3
+	}
+	if r.MaxPerItem == 0 {
+		r.MaxPerItem = min(2, r.Dots)
+	}
+	if r.Dots < 1 || r.Dots > 20 {
+		return r, rooms.FieldError(rooms.CodeInvalid, "retro.dots", "dots must be 1 to 20")
+	}
+	if r.MaxPerItem < 1 || r.MaxPerItem > r.Dots {
+		return r, rooms.FieldError(rooms.CodeInvalid, "retro.maxPerItem", "maxPerItem must be 1 to dots")
+	}
+	return r, nil
+}

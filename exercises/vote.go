@@ -1,0 +1,332 @@
+package exercises
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"huddle/rooms"
+)
+
+// WordMaxLen is the longest word-cloud entry, in characters.
+const WordMaxLen = 40
+
+// Ballot is one participant's answer to a vote.
+type Ballot struct {
+	Answers map[string]Answer `json:"answers,omitempty"` // by question id
+	Words   []string          `json:"words,omitempty"`
+	Text    string            `json:"text,omitempty"`
+	// TextID names the open-text answer this ballot wrote, so changing
+	// the ballot replaces it.
+	TextID string `json:"textId,omitempty"`
+}
+
+// Answer is the answer to one question.
+type Answer struct {
+	Choices []string `json:"choices,omitempty"`
+	Value   *int     `json:"value,omitempty"`
+}
+
+// NormalizeWord folds case and spacing so "Trust ", "trust" and "TRUST"
+// count as one entry.
+func NormalizeWord(w string) string {
+	return strings.ToLower(strings.Join(strings.FieldsFunc(w, unicode.IsSpace), " "))
+}
+
+// NormalizeBallot checks a ballot against the exercise and returns it in
+// canonical form (choices in option order, words folded and deduplicated).
+func NormalizeBallot(e Exercise, b Ballot, lim Limits) (Ballot, error) {
+	out := Ballot{}
+	switch e.Kind {
+	case KindPoll, KindScale, KindSurvey:
+		if len(b.Words) > 0 || b.Text != "" {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot", "this exercise takes answers to its questions")
+		}
+		out.Answers = map[string]Answer{}
+		for qid := range b.Answers {
+			if !slices.ContainsFunc(e.Questions, func(q Question) bool { return q.ID == qid }) {
+				return out, rooms.FieldError(rooms.CodeInvalid, "ballot.answers", "no question %q", truncate(qid, 32))
+			}
+		}
+		for _, q := range e.Questions {
+			a, ok := b.Answers[q.ID]
+			if !ok {
+				if e.Kind != KindSurvey {
+					return out, rooms.FieldError(rooms.CodeInvalid, "ballot.answers", "the question needs an answer")
+				}
+				continue
+			}
+			na, err := normalizeAnswer(q, a)
+			if err != nil {
+				return out, err
+			}
+			out.Answers[q.ID] = na
+		}
+		if len(out.Answers) == 0 {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot.answers", "answer at least one question")
+		}
+	case KindWords:
+		if len(b.Answers) > 0 || b.Text != "" {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot", "a word cloud takes words")
+		}
+		seen := map[string]bool{}
+		for i, w := range b.Words {
+			cw, err := rooms.CleanText(w, fmt.Sprintf("ballot.words[%d]", i), WordMaxLen, false)
+			if err != nil {
+				return out, err
+			}
+			n := NormalizeWord(cw)
+			if n == "" || seen[n] {
+				continue
+			}
+			seen[n] = true
+			out.Words = append(out.Words, n)
+		}
+		if len(out.Words) == 0 {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot.words", "add at least one word")
+		}
+		if len(out.Words) > e.MaxEntries {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot.words", "at most %d entries each", e.MaxEntries)
+		}
+	case KindText:
+		if len(b.Answers) > 0 || len(b.Words) > 0 {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot", "this exercise takes a text")
+		}
+		t, err := cleanMultiline(b.Text, "ballot.text", lim.MaxText)
+		if err != nil {
+			return out, err
+		}
+		if t == "" {
+			return out, rooms.FieldError(rooms.CodeInvalid, "ballot.text", "write something first")
+		}
+		out.Text = t
+	default:
+		return out, rooms.Errorf(rooms.CodeInvalid, "a %s exercise takes no ballot", e.Kind)
+	}
+	return out, nil
+}
+
+func normalizeAnswer(q Question, a Answer) (Answer, error) {
+	field := "ballot.answers." + q.ID
+	switch q.Kind {
+	case QuestionChoice:
+		if a.Value != nil {
+			return a, rooms.FieldError(rooms.CodeInvalid, field, "a choice question takes choices")
+		}
+		var out []string
+		for _, o := range q.Options {
+			if slices.Contains(a.Choices, o.ID) {
+				out = append(out, o.ID)
+			}
+		}
+		for _, c := range a.Choices {
+			if !slices.ContainsFunc(q.Options, func(o Option) bool { return o.ID == c }) {
+				return a, rooms.FieldError(rooms.CodeInvalid, field, "no option %q", truncate(c, 32))
+			}
+		}
+		if len(out) == 0 {
+			return a, rooms.FieldError(rooms.CodeInvalid, field, "choose an option")
+		}
+		if len(out) > q.MaxChoices {
+			return a, rooms.FieldError(rooms.CodeInvalid, field, "choose at most %d", q.MaxChoices)
+		}
+		return Answer{Choices: out}, nil
+	default:
+		if a.Value == nil || len(a.Choices) > 0 {
+			return a, rooms.FieldError(rooms.CodeInvalid, field, "a scale question takes a value")
+		}
+		if *a.Value < q.Min || *a.Value > q.Max {
+			return a, rooms.FieldError(rooms.CodeInvalid, field, "the value must be %d to %d", q.Min, q.Max)
+		}
+		v := *a.Value
+		return Answer{Value: &v}, nil
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Counter names of a vote. Tallies are counters: adding a ballot only
+// increments them, so ballots from many people never conflict.
+func responsesKey(ex string) string         { return "n:" + ex }
+func choiceKey(ex, q, option string) string { return "c:" + ex + ":" + q + ":" + option }
+func wordKey(ex, word string) string        { return "w:" + ex + ":" + word }
+func wordPrefix(ex string) string           { return "w:" + ex + ":" }
+func textKey(ex, id string) string          { return "txt:" + ex + ":" + id }
+func textPrefix(ex string) string           { return "txt:" + ex + ":" }
+func ballotKey(ex, voter string) string     { return "bal:" + ex + ":" + voter }
+func namedBallotPrefix(ex string) string    { return "bal:" + ex + ":m:" }
+func votedSet(ex string) string             { return "voted:" + ex }
+func answeredKey(ex, q string) string       { return "a:" + ex + ":" + q }
+func scaleKey(ex, q string, v int) string   { return choiceKey(ex, q, strconv.Itoa(v)) }
+func exerciseKey(id string) string          { return "ex:" + id }
+func stateKey(id string) string             { return "ex:" + id }
+
+// counts gives the counters one ballot adds.
+func counts(e Exercise, b Ballot) map[string]int64 {
+	m := map[string]int64{}
+	for _, q := range e.Questions {
+		a, ok := b.Answers[q.ID]
+		if !ok {
+			continue
+		}
+		m[answeredKey(e.ID, q.ID)]++
+		if q.Kind == QuestionChoice {
+			for _, c := range a.Choices {
+				m[choiceKey(e.ID, q.ID, c)]++
+			}
+		} else if a.Value != nil {
+			m[scaleKey(e.ID, q.ID, *a.Value)]++
+		}
+	}
+	for _, w := range b.Words {
+		m[wordKey(e.ID, w)]++
+	}
+	return m
+}
+
+// Delta is the counter change from replacing old (nil: none) with b, in a
+// stable order.
+func Delta(e Exercise, old *Ballot, b Ballot) []rooms.Incr {
+	m := counts(e, b)
+	if old != nil {
+		for k, v := range counts(e, *old) {
+			m[k] -= v
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k, v := range m {
+		if v != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	out := make([]rooms.Incr, len(keys))
+	for i, k := range keys {
+		out[i] = rooms.Incr{Key: k, By: m[k]}
+	}
+	return out
+}
+
+// QuestionResult is the tally of one question.
+type QuestionResult struct {
+	ID       string           `json:"id"`
+	Counts   map[string]int64 `json:"counts"` // option id, or scale value, → count
+	Answered int64            `json:"answered"`
+	Mean     *float64         `json:"mean,omitempty"`
+	Median   *float64         `json:"median,omitempty"`
+}
+
+// WordCount is one word-cloud entry.
+type WordCount struct {
+	Word  string `json:"word"`
+	Count int64  `json:"count"`
+}
+
+// TextAnswer is one open-text answer. It names no author.
+type TextAnswer struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Hidden bool   `json:"hidden,omitempty"`
+}
+
+// Results are what a vote shows once it may be shown.
+type Results struct {
+	Questions []QuestionResult `json:"questions,omitempty"`
+	Words     []WordCount      `json:"words,omitempty"`
+	Texts     []TextAnswer     `json:"texts,omitempty"`
+}
+
+// MaxWordsShown caps a word cloud's entries in results.
+const MaxWordsShown = 100
+
+// Tally computes results from the vote's counters and open-text answers.
+// Hidden answers are left out unless withHidden (the facilitator's view).
+func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, withHidden bool) Results {
+	var r Results
+	for _, q := range e.Questions {
+		qr := QuestionResult{ID: q.ID, Counts: map[string]int64{}}
+		if q.Kind == QuestionChoice {
+			for _, o := range q.Options {
+				n := counters[choiceKey(e.ID, q.ID, o.ID)]
+				qr.Counts[o.ID] = n
+			}
+			qr.Answered = counters[answeredKey(e.ID, q.ID)]
+		} else {
+			var sum, total int64
+			for v := q.Min; v <= q.Max; v++ {
+				n := counters[scaleKey(e.ID, q.ID, v)]
+				qr.Counts[strconv.Itoa(v)] = n
+				sum += int64(v) * n
+				total += n
+			}
+			qr.Answered = total
+			if total > 0 {
+				mean := float64(sum) / float64(total)
+				med := median(q, qr.Counts, total)
+				qr.Mean, qr.Median = &mean, &med
+			}
+		}
+		r.Questions = append(r.Questions, qr)
+	}
+	if e.Kind == KindWords {
+		prefix := wordPrefix(e.ID)
+		for k, n := range counters {
+			if strings.HasPrefix(k, prefix) && n > 0 {
+				r.Words = append(r.Words, WordCount{Word: k[len(prefix):], Count: n})
+			}
+		}
+		sort.Slice(r.Words, func(i, j int) bool {
+			if r.Words[i].Count != r.Words[j].Count {
+				return r.Words[i].Count > r.Words[j].Count
+			}
+			return r.Words[i].Word < r.Words[j].Word
+		})
+		if len(r.Words) > MaxWordsShown {
+			r.Words = r.Words[:MaxWordsShown]
+		}
+	}
+	for _, t := range texts {
+		if !t.Hidden || withHidden {
+			r.Texts = append(r.Texts, t)
+		}
+	}
+	return r
+}
+
+func median(q Question, c map[string]int64, total int64) float64 {
+	at := func(i int64) int { // the value at sorted position i
+		var seen int64
+		for v := q.Min; v <= q.Max; v++ {
+			seen += c[strconv.Itoa(v)]
+			if seen > i {
+				return v
+			}
+		}
+		return q.Max
+	}
+	if total%2 == 1 {
+		return float64(at(total / 2))
+	}
+	return float64(at(total/2-1)+at(total/2)) / 2
+}
+
+func sortTexts(t []TextAnswer) {
+	sort.Slice(t, func(i, j int) bool { return t[i].ID < t[j].ID })
+}
+
+func sortNamed(n []NamedBallot) {
+	sort.Slice(n, func(i, j int) bool {
+		if n[i].Name != n[j].Name {
+			return n[i].Name < n[j].Name
+		}
+		return n[i].Member < n[j].Member
+	})
+}
