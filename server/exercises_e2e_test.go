@@ -1,0 +1,131 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"huddle/exercises"
+	"huddle/rooms"
+)
+
+// stateOf waits for the next coalesced state of an exercise that matches.
+func (c *client) stateOf(id string, match func(exercises.VoteView) bool) exercises.VoteView {
+	c.t.Helper()
+	var v exercises.VoteView
+	c.next(func(m msg) bool {
+		if m.Type != "state" {
+			return false
+		}
+		var s rooms.StateMsg
+		if json.Unmarshal(m.Raw, &s) != nil || s.Key != "ex:"+id {
+			return false
+		}
+		v = exercises.VoteView{}
+		_ = json.Unmarshal(s.Data, &v)
+		return match(v)
+	})
+	return v
+}
+
+// One whole anonymous poll over the protocol: a facilitator and four
+// participants; results hidden until three answers and until shown; a
+// ballot re-sent after a reconnect counts once.
+func TestPollEndToEnd(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("All hands")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	type person struct {
+		j JoinResponse
+		c *client
+		w rooms.Welcome
+	}
+	var ps []*person
+	for i := range 4 {
+		j := ts.join(room.Room.Code, fmt.Sprint("P", i))
+		c := ts.dial(t)
+		w := c.hello(j.Room.ID, j.Token, nil)
+		ps = append(ps, &person{j, c, w})
+	}
+
+	ack := fac.cmd("add", exercises.CmdAgendaAdd, map[string]any{"spec": poll(false)})
+	var added struct {
+		Result struct {
+			Exercise string `json:"exercise"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(ack.Raw, &added); err != nil || added.Result.Exercise == "" {
+		t.Fatalf("add answered %s", ack.Raw)
+	}
+	id := added.Result.Exercise
+	for _, p := range ps {
+		p.c.event(exercises.EvExerciseUpdated)
+		p.c.event(exercises.EvAgendaUpdated)
+	}
+	if m := fac.cmd("open", exercises.CmdOpen, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("open: %s", m.Raw)
+	}
+	vote := func(p *person, cmdID, option string) msg {
+		return p.c.cmd(cmdID, exercises.CmdAnswer, answer(id, choose(option)))
+	}
+	for i, opt := range []string{"soup", "pizza"} {
+		if m := vote(ps[i], "v1", opt); m.Type != "ack" {
+			t.Fatalf("vote: %s", m.Raw)
+		}
+	}
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 2 && v.Results == nil })
+	if m := fac.cmd("show1", exercises.CmdShow, map[string]any{"exercise": id}); m.Code != exercises.CodeTooFewResponses {
+		t.Fatalf("show at 2: %s", m.Raw)
+	}
+	// The third voter's phone drops right after sending; it comes back
+	// and sends the same command again.
+	first := vote(ps[2], "v1", "soup")
+	ps[2].c.drop()
+	c := ts.dial(t)
+	w := c.hello(ps[2].j.Room.ID, ps[2].j.Token, &ps[2].w.Position)
+	ps[2].c, ps[2].w = c, w
+	again := vote(ps[2], "v1", "soup")
+	if string(again.Raw) != string(first.Raw) {
+		t.Fatalf("re-send answered %s, first %s", again.Raw, first.Raw)
+	}
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
+	if v.Responses != 3 || v.Results.Questions[0].Counts["soup"] != 2 {
+		t.Fatalf("facilitator sees %+v", v)
+	}
+	if m := fac.cmd("show2", exercises.CmdShow, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("show: %s", m.Raw)
+	}
+	for _, p := range ps {
+		pv := p.c.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
+		got := pv.Results.Questions[0].Counts
+		if pv.Responses != 3 || got["soup"] != 2 || got["pizza"] != 1 || got["salad"] != 0 || !pv.Anonymous {
+			t.Fatalf("participant sees %+v", pv)
+		}
+	}
+	// A late phone gets the same results in its snapshot.
+	late := ts.join(room.Room.Code, "Late")
+	lc := ts.dial(t)
+	lw := lc.hello(late.Room.ID, late.Token, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(lw.Snapshot.Sections[exercises.SectionExercises], &sec)
+	var sv exercises.VoteView
+	_ = json.Unmarshal(sec.Exercises[0].State, &sv)
+	if sv.Results == nil || sv.Results.Questions[0].Counts["soup"] != 2 {
+		t.Fatalf("late snapshot %s", sec.Exercises[0].State)
+	}
+}
+
+func poll(multi bool) map[string]any {
+	return map[string]any{"kind": "poll", "title": "Lunch?", "questions": []any{map[string]any{
+		"kind": "choice", "multi": multi, "options": []any{
+			map[string]any{"id": "pizza", "label": "Pizza"}, map[string]any{"id": "soup", "label": "Soup"}, map[string]any{"id": "salad", "label": "Salad"}}}}}
+}
+
+func choose(ids ...string) map[string]any {
+	return map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": ids}}}
+}
+
+func answer(id string, ballot map[string]any) map[string]any {
+	return map[string]any{"exercise": id, "ballot": ballot}
+}
