@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Version is set at build time (-ldflags "-X huddle/server.Version=...").
@@ -20,6 +23,7 @@ const usage = `Huddle: live team workshops, self-hosted.
 
 Usage:
   huddle serve [flags]    start a node (huddle serve -h lists every flag and HUDDLE_* variable)
+  huddle health [URL]     exit 0 if the node at URL (default: from $HUDDLE_ADDR) is ready; for container health checks
   huddle version          print the version
 `
 
@@ -32,6 +36,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "health":
+		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "huddle", Version)
 		return 0
@@ -89,5 +95,41 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	log.Info("stopped")
+	return 0
+}
+
+// health asks a node's /readyz, for container health checks (the image
+// has no shell or curl).
+func health(args []string, stdout, stderr io.Writer) int {
+	url := ""
+	if len(args) > 0 {
+		url = args[0]
+	} else {
+		addr := ":8080"
+		if v, ok := os.LookupEnv("HUDDLE_ADDR"); ok {
+			addr = v
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			fmt.Fprintln(stderr, "huddle health:", err)
+			return 2
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		url = "http://" + net.JoinHostPort(host, port) + "/readyz"
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		fmt.Fprintln(stderr, "huddle health:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+	fmt.Fprintf(stdout, "%d %s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusOK {
+		return 1
+	}
 	return 0
 }
