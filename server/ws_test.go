@@ -182,7 +182,9 @@ func TestResumeExactlyMissedEventsOrSnapshot(t *testing.T) {
 	p := ts.dial(t)
 	w := p.hello(j.Room.ID, j.Token, nil)
 
-	title := func(i int) { fac.cmd(fmt.Sprint("t", i), "room.update", map[string]string{"title": fmt.Sprint("Title ", i)}) }
+	title := func(i int) {
+		fac.cmd(fmt.Sprint("t", i), "room.update", map[string]string{"title": fmt.Sprint("Title ", i)})
+	}
 	title(1)
 	seen := p.event("room.updated")
 	pos := rooms.Position{Epoch: w.Position.Epoch, Seq: seen.Seq}
