@@ -10,7 +10,10 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X huddle/server.Version=$(VERSION)
 FUZZTIME ?= 15s
 
-.PHONY: run build test test-go fuzz vet clean
+.PHONY: run build test test-go fuzz vet clean deps-test
+
+# Run as root on these machines; use sudo elsewhere when it is there.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
 ## run: build the binary and start Huddle on the embedded store; prints the URL
 run: build
@@ -21,8 +24,12 @@ build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/huddle .
 
 ## test: every test, as CI runs it
-test: vet test-go fuzz
+test: deps-test vet test-go fuzz
 	@echo "make test: all suites passed"
+
+## deps-test: what the tests need beyond Go: redis-server (tests start their own)
+deps-test:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends redis-server; }
 
 vet:
 	$(GO) vet ./...

@@ -153,7 +153,9 @@ type Store interface {
 	CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init Change) (Applied, error)
 	// RoomByCode finds the room holding a join code: ErrRoomNotFound if none.
 	RoomByCode(ctx context.Context, code string) (string, error)
-	// Apply applies one change atomically (see Change).
+	// Apply applies one change atomically (see Change). ErrUnavailable
+	// may mean the change was applied and its answer lost: re-sending it
+	// with the same CmdID is safe, and a change without one is not.
 	Apply(ctx context.Context, room string, c Change) (Applied, error)
 	// Get returns the named documents, in order; absent ones with Version 0.
 	Get(ctx context.Context, room string, keys ...string) ([]Doc, error)
@@ -169,8 +171,10 @@ type Store interface {
 	// when they are no longer all kept (or pos is from another epoch).
 	History(ctx context.Context, room string, after Position) ([]Event, error)
 	// Subscribe calls fn with every notice of room, in order, until cancel
-	// returns; fn is never called after that. fn must not block. An
-	// unknown room gives ErrRoomNotFound.
+	// returns; fn is never called after that. The subscription is in
+	// effect when Subscribe returns: a change applied after it is seen.
+	// fn must not block, nor call cancel. An unknown room gives
+	// ErrRoomNotFound.
 	Subscribe(room string, fn func(Notice)) (cancel func(), err error)
 	// Touch refreshes the room's expiry (members are still connected).
 	Touch(ctx context.Context, room string) error

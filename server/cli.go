@@ -81,7 +81,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "huddle serve:", err)
 		return 1
 	}
-	log.Info("huddle started", "version", Version, "addr", srv.Addr(), "store", "memory")
+	store := "memory"
+	if cfg.RedisURL != "" {
+		store = "redis"
+	}
+	log.Info("huddle started", "version", Version, "addr", srv.Addr(), "store", store)
 	fmt.Fprintf(stdout, "\nHuddle is running. Open %s\n\n", srv.URL())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

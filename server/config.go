@@ -18,6 +18,7 @@ import (
 // lists them all; `huddle serve -h` prints them with their defaults.
 type Config struct {
 	Addr           string
+	RedisURL       string
 	PublicURL      string
 	HostKey        string
 	AllowedOrigins []string
@@ -127,6 +128,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	origins := strings.Join(c.AllowedOrigins, ",")
 
 	str(&c.Addr, "addr", "HUDDLE_ADDR", "address to listen on")
+	str(&c.RedisURL, "redis-url", "HUDDLE_REDIS_URL", "Redis to keep rooms in, shared by several nodes: redis://host:6379/0 or unix:///path (default: the embedded in-memory store)")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room needs this key (for public deployments)")
 	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")

@@ -19,6 +19,7 @@ import (
 	"huddle/exercises"
 	"huddle/rooms"
 	"huddle/rooms/memory"
+	"huddle/rooms/redisstore"
 )
 
 // Server is one Huddle node.
@@ -51,8 +52,21 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	store := memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit})
+	store, err := OpenStore(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	return NewWithStore(cfg, log, store)
+}
+
+// OpenStore opens the store cfg names: Redis when RedisURL is set (a node
+// starts even when Redis is down, and is ready once it answers), else the
+// embedded memory store.
+func OpenStore(cfg Config, log *slog.Logger) (rooms.Store, error) {
+	if cfg.RedisURL == "" {
+		return memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit}), nil
+	}
+	return redisstore.New(redisstore.Options{URL: cfg.RedisURL, HistoryLimit: cfg.HistoryLimit, Logger: log})
 }
 
 // NewWithStore builds a node over store, which it closes on Shutdown.

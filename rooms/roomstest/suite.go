@@ -128,6 +128,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "Touched", testSubscribeTouched)
 		run(t, "Cancel", testSubscribeCancel)
 		run(t, "TwoSubscribers", testSubscribeTwo)
+		run(t, "InEffectOnReturn", testSubscribeInEffect)
 	})
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
@@ -1718,5 +1719,34 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
 		}
 		time.Sleep(pollInterval)
+	}
+}
+
+// testSubscribeInEffect: a change applied right after Subscribe returns is
+// seen. The hub subscribes and then reads the room's position; a store
+// that subscribes lazily would lose the events in between.
+func testSubscribeInEffect(t *testing.T, _ Options, st rooms.Store) {
+	for i := range 30 {
+		r := createRoom(t, st, rooms.Change{})
+		got := make(chan rooms.Notice, 1)
+		cancel, err := st.Subscribe(r.ID, func(n rooms.Notice) {
+			select {
+			case got <- n:
+			default:
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustApply(t, st, r.ID, rooms.Change{Events: []rooms.Draft{{Type: "first"}}})
+		select {
+		case n := <-got:
+			if n.Event == nil || n.Event.Seq != 1 {
+				t.Fatalf("room %d: first notice %+v, want event 1", i, n)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("room %d: the event applied right after Subscribe never arrived", i)
+		}
+		cancel()
 	}
 }

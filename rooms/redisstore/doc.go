@@ -1,0 +1,75 @@
+// Package redisstore is the rooms.Store on Redis (7.0 or later), for
+// running Huddle on several nodes or surviving a restart. It passes the
+// same contract suite as the in-memory store (rooms/roomstest).
+//
+// # Design
+//
+// Every change to a room is one Lua script (lua/*.lua, embedded), so all of
+// it happens or none of it does: checks in the documented order, then
+// documents, counters, once-only sets, the reply, events (numbered, kept in
+// the history, published) and the expiry of every key of the room. Events
+// are published from inside the script, so every node sees them in seq
+// order. Reads that must be consistent (Load, History, Get) are scripts
+// too, marked no-writes so they may run on replicas.
+//
+// All keys of a room carry the room id as hash tag, and every key a script
+// touches is passed in KEYS, so the scripts are valid on Redis Cluster. A
+// room has a fixed set of keys (no per-set or per-member keys), so a change
+// can refresh the expiry of all of them in O(1) and Go always knows KEYS
+// without reading anything first.
+//
+// The join code and the room index are in other slots. CreateRoom first
+// creates the room, then claims the code; when the code is held by a live
+// room it deletes the room it made again. Code keys and index entries are
+// extended from Go, at most about once per ttl per room (see "ext" below),
+// and lookups check that the room they lead to is alive, so a code key
+// outliving its room is harmless.
+//
+// Subscriptions share one Redis pub/sub connection per Store, drained by
+// one goroutine. When go-redis reconnects it subscribes again silently; the
+// store sees the server's fresh subscribe confirmations and sends every
+// follower of those rooms a Notice with Lost set, so they catch up from
+// History.
+//
+// # Key layout
+//
+// P is Options.Prefix ("huddle" by default), R a room id, C a join code.
+//
+//	P:{R}:meta   hash    epoch, seq (last event), rev (last document
+//	                     version), ttl (ms), code, ext (unix ms until which
+//	                     the code key and index entry are known to be kept)
+//	P:{R}:docs   hash    document key → value (JSON)
+//	P:{R}:vers   hash    document key → version
+//	P:{R}:ctr    hash    counter key → integer
+//	P:{R}:once   set     members of every once-only set, as tokens (below)
+//	P:{R}:sets   hash    once-only set name → number of members
+//	P:{R}:rep    hash    command answers, per actor A (written len(A):A):
+//	                       r:<len>:<A>:<cmd id>   → answer
+//	                       n:<len>:<A>            → answers stored so far
+//	                       q:<len>:<A>:<slot>     → the r: field in slot
+//	                     each actor's last ReplyWindow answers form a ring
+//	                     of slots; writing one evicts the one it replaces
+//	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest
+//	                     first; the last one has seq meta.seq
+//	P:{R}:ev     channel pub/sub: {"at":<unix ms>,"event":{…}} per event,
+//	                     {"at":<unix ms>,"touched":[…]} per Touch list
+//	P:code:C     string  "R epoch" of the room holding the code; expires
+//	                     at the room's ext
+//	P:rooms      zset    room id → ext, for CountRooms (entries are
+//	                     removed once ext passes; rooms are counted only
+//	                     while their meta key exists)
+//
+// Every key of a room expires at the same instant, ttl after the last
+// change or Touch; a room is alive exactly while its meta key exists.
+//
+// # Anonymity
+//
+// The once key holds, for each (set, member), a token: the first 63 bits
+// of SHA-256 over the set name and member, as a decimal integer. Has and
+// the once check recompute it; nothing stored names the member. Because
+// every element is an integer, Redis keeps the set as a sorted intset (or,
+// past set-max-intset-entries, a hash table): neither keeps the order in
+// which people answered, on any Redis version, whereas a small set of
+// strings is a listpack in insertion order since Redis 7.2. Two distinct
+// (set, member) pairs share a token with probability about n²/2⁶⁴.
+package redisstore

@@ -1,0 +1,235 @@
+// Package redistest runs private redis-server processes for tests: each on
+// a unix socket in its own temporary directory, never on a TCP port, so
+// tests neither need nor touch a Redis of the machine.
+package redistest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startTimeout bounds the wait for a started server to answer PING.
+const startTimeout = 10 * time.Second
+
+// Server is one private redis-server. Its socket path stays the same
+// across Stop and Start, so clients reconnect to the same URL.
+type Server struct {
+	t    testing.TB
+	dir  string
+	sock string
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{} // closed when cmd has exited
+	out  *bytes.Buffer // the server's log, shown when it fails to start
+}
+
+// Start starts a private redis-server for t and returns its URL. It is
+// stopped when t ends.
+func Start(t testing.TB) string {
+	t.Helper()
+	return StartServer(t).URL()
+}
+
+// StartServer is Start returning the Server, for tests that stop, restart
+// or pause Redis while a store uses it.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	s := NewServer(t)
+	s.Start()
+	return s
+}
+
+// NewServer prepares a private redis-server without starting it: its URL
+// leads nowhere until Start. It is killed when t ends.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Fatal("redistest: redis-server is not on PATH; `make test` installs it (Debian package redis-server)")
+	}
+	dir := t.TempDir()
+	// A unix socket path must fit in 108 bytes; test names make
+	// t.TempDir long.
+	if len(dir) > 80 {
+		d, err := os.MkdirTemp("", "redis")
+		if err != nil {
+			t.Fatalf("redistest: %v", err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(d) })
+		dir = d
+	}
+	s := &Server{t: t, dir: dir, sock: filepath.Join(dir, "redis.sock")}
+	t.Cleanup(s.Kill)
+	return s
+}
+
+// URL is the server's address for redisstore.Options.URL.
+func (s *Server) URL() string { return "unix://" + s.sock }
+
+// Socket is the path of the server's unix socket.
+func (s *Server) Socket() string { return s.sock }
+
+// Start starts the server and waits until it answers PING. A server that
+// was stopped with Stop comes back with its data.
+func (s *Server) Start() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		s.t.Fatal("redistest: Start: the server is running")
+	}
+	_ = os.Remove(s.sock)
+	s.out = new(bytes.Buffer)
+	cmd := exec.Command("redis-server",
+		"--port", "0",
+		"--unixsocket", s.sock,
+		"--unixsocketperm", "700",
+		"--dir", s.dir,
+		"--save", "",
+		"--appendonly", "no",
+		"--daemonize", "no",
+		"--logfile", "",
+	)
+	cmd.Stdout = s.out
+	cmd.Stderr = s.out
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("redistest: starting redis-server: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	s.cmd, s.done = cmd, done
+
+	deadline := time.Now().Add(startTimeout)
+	for {
+		err := s.ping()
+		if err == nil {
+			return
+		}
+		select {
+		case <-done:
+			s.t.Fatalf("redistest: redis-server exited at start: %s", s.out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redistest: redis-server does not answer PING after %v (%v): %s", startTimeout, err, s.out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Stop shuts the server down cleanly, saving its data so that the next
+// Start brings it back: a Redis restart with persistence.
+func (s *Server) Stop() {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	// SHUTDOWN never answers when it succeeds: the connection closes.
+	if _, err := s.command("SHUTDOWN SAVE"); err == nil || !isEOF(err) {
+		s.t.Logf("redistest: SHUTDOWN SAVE: %v; killing the server", err)
+		_ = s.cmd.Process.Kill()
+	}
+	s.wait()
+}
+
+// Kill stops the server at once, losing its data: a crash. The test's
+// cleanup calls it.
+func (s *Server) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill() // also ends a paused server
+	s.wait()
+	_ = os.Remove(filepath.Join(s.dir, "dump.rdb"))
+}
+
+// Restart is Stop then Start: clients lose their connections, data stays.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.Stop()
+	s.Start()
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open but nothing
+// answers, like a hung Redis or a partitioned network.
+func (s *Server) Pause() { s.signal(syscall.SIGSTOP) }
+
+// Resume undoes Pause.
+func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig os.Signal) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		s.t.Fatal("redistest: the server is not running")
+	}
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		s.t.Fatalf("redistest: %v: %v", sig, err)
+	}
+}
+
+// wait waits for the process to exit; s.mu is held.
+func (s *Server) wait() {
+	select {
+	case <-s.done:
+	case <-time.After(startTimeout):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.cmd, s.done = nil, nil
+}
+
+// Do sends one inline command (words separated by spaces) and returns the
+// first line of the reply, for tests that look at Redis directly.
+func (s *Server) Do(command string) (string, error) { return s.command(command) }
+
+func (s *Server) ping() error {
+	r, err := s.command("PING")
+	if err != nil {
+		return err
+	}
+	if r != "+PONG" {
+		return fmt.Errorf("PING answered %q", r)
+	}
+	return nil
+}
+
+// command speaks just enough RESP to send an inline command and read the
+// first line of its answer, so this package needs no Redis client.
+func (s *Server) command(command string) (string, error) {
+	c, err := net.DialTimeout("unix", s.sock, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Write([]byte(command + "\r\n")); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+}

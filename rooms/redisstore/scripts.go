@@ -1,0 +1,293 @@
+package redisstore
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"huddle/rooms"
+)
+
+var (
+	//go:embed lua/common.lua
+	commonLua string
+	//go:embed lua/create.lua
+	createLua string
+	//go:embed lua/apply.lua
+	applyLua string
+	//go:embed lua/touch.lua
+	touchLua string
+	//go:embed lua/drop.lua
+	dropLua string
+	//go:embed lua/read.lua
+	readLua string
+	//go:embed lua/load.lua
+	loadLua string
+	//go:embed lua/history.lua
+	historyLua string
+	//go:embed lua/claim.lua
+	claimLua string
+	//go:embed lua/keepcode.lua
+	keepCodeLua string
+	//go:embed lua/sweep.lua
+	sweepLua string
+)
+
+// The scripts run with EVALSHA and fall back to EVAL when Redis does not
+// know them (after a restart or SCRIPT FLUSH). Redis caches a script under
+// the SHA-1 of its whole text, so the shared prelude is simply prepended.
+//
+// Writing scripts start with a "#!lua" line (no flags): Redis then refuses
+// such a script as a whole while it is out of memory, where an unflagged
+// script would only fail at its first write. Redis never undoes a script's
+// writes, so a script must fail before its first write or not at all; the
+// read scripts carry flags=no-writes in their own first line.
+var (
+	createScript   = writer(commonLua + createLua)
+	applyScript    = writer(commonLua + applyLua)
+	touchScript    = writer(commonLua + touchLua)
+	dropScript     = writer(dropLua)
+	claimScript    = writer(claimLua)
+	keepCodeScript = writer(keepCodeLua)
+	sweepScript    = writer(sweepLua)
+	readScript     = redis.NewScript(readLua)
+	loadScript     = redis.NewScript(loadLua)
+	historyScript  = redis.NewScript(historyLua)
+)
+
+func writer(src string) *redis.Script { return redis.NewScript("#!lua\n" + src) }
+
+// Indexes into the keys of a room, as the scripts number them (from 1).
+const (
+	kMeta = iota
+	kDocs
+	kVers
+	kCtr
+	kOnce
+	kSets
+	kRep
+	kHist
+	nRoomKeys
+)
+
+var roomKeySuffixes = [nRoomKeys]string{"meta", "docs", "vers", "ctr", "once", "sets", "rep", "hist"}
+
+// keyspace names the keys of one prefix (see the package doc).
+type keyspace struct{ prefix string }
+
+// tag is the part of a room's key names up to the suffix: the braces make
+// the room id the hash tag, so all of a room's keys share a cluster slot.
+func (k keyspace) tag(room string) string { return k.prefix + ":{" + room + "}:" }
+
+// room returns all keys of a room, indexed by kMeta….
+func (k keyspace) room(room string) []string {
+	t := k.tag(room)
+	keys := make([]string, nRoomKeys)
+	for i, s := range roomKeySuffixes {
+		keys[i] = t + s
+	}
+	return keys
+}
+
+func (k keyspace) meta(room string) string    { return k.tag(room) + "meta" }
+func (k keyspace) channel(room string) string { return k.tag(room) + "ev" }
+func (k keyspace) code(code string) string    { return k.prefix + ":code:" + code }
+func (k keyspace) index() string              { return k.prefix + ":rooms" }
+
+// replyFields returns the rep hash fields of actor's answer to cmd, of
+// actor's answer count, and the prefix of actor's ring slots. The actor is
+// written with its length, so no actor and command id pair can be read as
+// another.
+func replyFields(actor, cmd string) (answer, count, slots string) {
+	a := strconv.Itoa(len(actor)) + ":" + actor
+	return "r:" + a + ":" + cmd, "n:" + a, "q:" + a + ":"
+}
+
+// onceToken is what the once key stores for member of set (see "Anonymity"
+// in the package doc): a non-negative int64, so Redis keeps the set as an
+// intset, sorted by value rather than by arrival.
+func onceToken(set, member string) string {
+	h := sha256.New()
+	h.Write([]byte(strconv.Itoa(len(set)) + ":" + set))
+	h.Write([]byte(member))
+	return strconv.FormatUint(binary.BigEndian.Uint64(h.Sum(nil))>>1, 10)
+}
+
+// changeArgs returns ARGV for create.lua or apply.lua (see common.lua):
+// a header, then the change flattened to strings. Values go as []byte,
+// untouched; only the event fields are encoded here, without seq, epoch and
+// room, which the script puts in front.
+func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, c rooms.Change) ([]any, error) {
+	roomJSON, err := json.Marshal(room)
+	if err != nil {
+		return nil, err
+	}
+	n := 14 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + 3*len(c.Incrs) + len(c.Events)
+	args := make([]any, 0, n)
+	args = append(args, roomJSON, s.keys.channel(room), s.opts.HistoryLimit, s.opts.ReplyWindow, epoch, ttlMS, code)
+
+	var answer, count, slots string
+	if c.CmdID != "" {
+		answer, count, slots = replyFields(c.Actor, c.CmdID)
+	}
+	store := "0"
+	if c.CmdID != "" && c.Reply != nil {
+		store = "1"
+	}
+	args = append(args, answer, count, slots, store, []byte(c.Reply))
+
+	args = append(args, len(c.Expect))
+	for _, e := range c.Expect {
+		args = append(args, e.Key, strconv.FormatUint(e.Version, 10))
+	}
+	args = append(args, len(c.Once))
+	for _, o := range c.Once {
+		args = append(args, o.Set, onceToken(o.Set, o.Member))
+	}
+	args = append(args, len(c.Puts))
+	for _, p := range c.Puts {
+		if p.Value == nil {
+			args = append(args, p.Key, "0", "")
+		} else {
+			args = append(args, p.Key, "1", []byte(p.Value))
+		}
+	}
+	args = append(args, len(c.Incrs))
+	for _, in := range c.Incrs {
+		args = append(args, in.Key, in.By, in.Max)
+	}
+	args = append(args, len(c.Events))
+	for _, d := range c.Events {
+		b, err := json.Marshal(eventTail{Type: d.Type, Data: d.Data, To: d.To})
+		if err != nil {
+			return nil, fmt.Errorf("event %q: %w", d.Type, err)
+		}
+		args = append(args, b[1:]) // without '{': the script writes room, epoch and seq first
+	}
+	touched := ""
+	if len(c.Touch) > 0 {
+		b, err := json.Marshal(c.Touch)
+		if err != nil {
+			return nil, err
+		}
+		touched = string(b)
+	}
+	return append(args, touched), nil
+}
+
+// eventTail is the part of a rooms.Event that comes from its Draft, with
+// the same JSON names.
+type eventTail struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+	To   rooms.Audience  `json:"to"`
+}
+
+// envelope is a message on a room's channel.
+type envelope struct {
+	At      int64        `json:"at"`
+	Event   *rooms.Event `json:"event,omitempty"`
+	Touched []string     `json:"touched,omitempty"`
+}
+
+// outcome is a parsed reply of create.lua or apply.lua.
+type outcome struct {
+	applied rooms.Applied
+	err     error
+	// moved reports that the room's horizon moved: code and index entry
+	// must be extended to ext (unix ms).
+	moved bool
+	code  string
+	ext   int64
+}
+
+// parseOutcome turns a script reply into the Applied and the rooms error
+// it stands for.
+func parseOutcome(v any) (outcome, error) {
+	r, ok := v.([]any)
+	if !ok || len(r) == 0 {
+		return outcome{}, fmt.Errorf("unexpected script reply %T", v)
+	}
+	var o outcome
+	status := str(r[0])
+	switch status {
+	case "notfound":
+		o.err = rooms.ErrRoomNotFound
+		return o, nil
+	case "exists":
+		o.err = rooms.ErrRoomExists
+		return o, nil
+	}
+	if len(r) < 3 {
+		return o, fmt.Errorf("short script reply %v", r)
+	}
+	o.applied.Pos = rooms.Position{Epoch: str(r[1]), Seq: uint64(integer(r[2]))}
+	switch status {
+	case "ok":
+		if len(r) < 6 {
+			return o, fmt.Errorf("short script reply %v", r)
+		}
+		o.moved = integer(r[3]) == 1
+		o.code = str(r[4])
+		o.ext = integer(r[5])
+	case "dup":
+		o.applied.Duplicate = true
+		o.applied.Reply = bytesOf(r[3])
+	case "conflict":
+		o.err = rooms.ErrConflict
+	case "once":
+		o.err = &rooms.OnceError{Set: str(r[3])}
+	case "limit":
+		o.err = &rooms.LimitError{Key: str(r[3])}
+	default:
+		return o, fmt.Errorf("unknown script status %q", status)
+	}
+	return o, nil
+}
+
+// str reads a string from a script reply.
+func str(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}
+
+// integer reads an integer from a script reply, which Lua may send as an
+// integer or as a decimal string.
+func integer(v any) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case string:
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n
+	}
+	return 0
+}
+
+// bytesOf returns a fresh copy of a string reply, or nil for a nil one.
+func bytesOf(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	return json.RawMessage(str(v))
+}
+
+// pairs walks a flat HGETALL reply.
+func pairs(v any, f func(k, v string)) {
+	r, _ := v.([]any)
+	for i := 0; i+1 < len(r); i += 2 {
+		f(str(r[i]), str(r[i+1]))
+	}
+}

@@ -1,0 +1,517 @@
+package redisstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"huddle/rooms"
+)
+
+// Options configures a Store. Zero values take the defaults.
+type Options struct {
+	// URL locates Redis: redis://[user:password@]host:port[/db] or
+	// unix:///path/to/socket[?db=N]. Timeouts given as URL parameters are
+	// kept unless set below.
+	URL string
+	// HistoryLimit is how many recent events each room keeps for resuming
+	// clients (default 1000). ReplyWindow is how many recent answers are
+	// kept per actor (default 1024). Every node of a deployment must use
+	// the same values.
+	HistoryLimit int
+	ReplyWindow  int
+	// Prefix starts every key name (default "huddle"). It may not contain
+	// braces, which would change the keys' hash tags.
+	Prefix string
+	// PoolSize is the number of pooled connections (default 10 per CPU).
+	PoolSize int
+	// DialTimeout, ReadTimeout and WriteTimeout bound each step of a
+	// command (default 2s each); a context deadline bounds it too.
+	DialTimeout  time.Duration
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// Logger receives warnings, such as a lost pub/sub connection
+	// (default slog.Default()).
+	Logger *slog.Logger
+	// Client, when set, is used instead of dialling URL, and the options
+	// above about connections are ignored. It should have
+	// ContextTimeoutEnabled set and MaxRetries -1 (see New). Close closes
+	// it.
+	Client *redis.Client
+}
+
+// Store is the Redis rooms.Store. See the package doc for its design.
+type Store struct {
+	opts Options
+	rdb  *redis.Client
+	keys keyspace
+	log  *slog.Logger
+
+	subs subscriptions
+}
+
+var _ rooms.Store = (*Store)(nil)
+
+// New returns a Store for opts.URL. It does not wait for Redis: a node
+// starts while Redis is still down, Ping tells when it answers, and every
+// method fails with rooms.ErrUnavailable until then. Only a malformed URL
+// or option is an error.
+func New(opts Options) (*Store, error) {
+	if opts.HistoryLimit <= 0 {
+		opts.HistoryLimit = 1000
+	}
+	if opts.ReplyWindow <= 0 {
+		opts.ReplyWindow = 1024
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "huddle"
+	}
+	if strings.ContainsAny(opts.Prefix, "{}") {
+		return nil, fmt.Errorf("redisstore: prefix %q contains a brace", opts.Prefix)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	rdb := opts.Client
+	if rdb == nil {
+		ro, err := redis.ParseURL(opts.URL)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: bad Redis URL: %w", err)
+		}
+		setDuration(&ro.DialTimeout, opts.DialTimeout, 2*time.Second)
+		setDuration(&ro.ReadTimeout, opts.ReadTimeout, 2*time.Second)
+		setDuration(&ro.WriteTimeout, opts.WriteTimeout, 2*time.Second)
+		// Without this go-redis ignores context deadlines on commands
+		// already sent.
+		ro.ContextTimeoutEnabled = true
+		// A retried EVALSHA whose first attempt reached Redis would apply
+		// a change twice (one without a command id has nothing to
+		// deduplicate it). Callers see ErrUnavailable and decide.
+		ro.MaxRetries = -1
+		if opts.PoolSize > 0 {
+			ro.PoolSize = opts.PoolSize
+		} else if ro.PoolSize == 0 {
+			ro.PoolSize = 10 * runtime.GOMAXPROCS(0)
+		}
+		if ro.PoolTimeout == 0 {
+			ro.PoolTimeout = ro.ReadTimeout + time.Second
+		}
+		if ro.ConnMaxIdleTime == 0 {
+			ro.ConnMaxIdleTime = 5 * time.Minute
+		}
+		// Fail fast while Redis is down instead of retrying each dial.
+		ro.DialerRetries = 1
+		if ro.ClientName == "" {
+			ro.ClientName = "huddle" // for CLIENT LIST
+		}
+		rdb = redis.NewClient(ro)
+	}
+	s := &Store{opts: opts, rdb: rdb, keys: keyspace{opts.Prefix}, log: opts.Logger}
+	s.subs.init(s)
+	return s, nil
+}
+
+func setDuration(dst *time.Duration, opt, def time.Duration) {
+	switch {
+	case opt > 0:
+		*dst = opt
+	case *dst == 0:
+		*dst = def
+	}
+}
+
+// newEpoch names a room's history: random, so a room created again under
+// an old id never resumes an old position.
+func newEpoch() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// fail wraps an error from Redis. Anything that is not an answer from the
+// server (a refused dial, a timeout, a closed client, a cancelled
+// context), and the server's own "not now" answers, mean the store is
+// unavailable: the caller may retry, and a retried command with an id is
+// answered from its stored reply if the first attempt did reach Redis.
+func fail(op string, err error) error {
+	var rerr redis.Error
+	if errors.As(err, &rerr) && !serverBusy(err) {
+		return fmt.Errorf("redisstore: %s: %w", op, err)
+	}
+	return fmt.Errorf("redisstore: %s: %w: %w", op, rooms.ErrUnavailable, err)
+}
+
+// serverBusy reports a server error that passes: loading, failing over,
+// out of memory, a script running too long.
+func serverBusy(err error) bool {
+	for _, p := range []string{"LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "OOM", "ERR max number of clients"} {
+		if redis.HasErrorPrefix(err, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateRoom implements rooms.Store. The room is created first and its
+// code claimed second (they live in different slots); a room whose code
+// turns out to be taken is deleted again before CreateRoom returns.
+func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init rooms.Change) (rooms.Applied, error) {
+	if ttl <= 0 {
+		return rooms.Applied{}, fmt.Errorf("redisstore: create room: ttl %v is not positive", ttl)
+	}
+	epoch := newEpoch()
+	args, err := s.changeArgs(id, epoch, max(ttl.Milliseconds(), 1), code, init)
+	if err != nil {
+		return rooms.Applied{}, fmt.Errorf("redisstore: create room: %w", err)
+	}
+	keys := s.keys.room(id)
+	res, err := createScript.Run(ctx, s.rdb, keys, args...).Result()
+	if err != nil {
+		return rooms.Applied{}, fail("create room", err)
+	}
+	o, err := parseOutcome(res)
+	if err != nil {
+		return rooms.Applied{}, fmt.Errorf("redisstore: create room: %w", err)
+	}
+	if o.err != nil {
+		return rooms.Applied{}, o.err // no room: no position to report
+	}
+
+	if err := s.claimCode(ctx, id, epoch, code, o.ext); err != nil {
+		// Whether or not the claim reached Redis, the code now leads
+		// nowhere: a code key naming this epoch is stale once the room
+		// is gone.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.rdb.Options().WriteTimeout)
+		defer cancel()
+		if derr := dropScript.Run(dctx, s.rdb, keys, epoch).Err(); derr != nil {
+			s.log.Warn("redisstore: undoing a room whose code was not claimed", "room", id, "err", derr)
+		}
+		return rooms.Applied{}, err
+	}
+	if err := s.rdb.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(o.ext), Member: id}).Err(); err != nil {
+		// The room is made and reachable; only CountRooms misses it until
+		// its horizon moves.
+		s.log.Warn("redisstore: indexing a new room", "room", id, "err", err)
+	}
+	return o.applied, nil
+}
+
+// claimCode makes code lead to (id, epoch). A code key left by a room that
+// has since expired is taken over; one of a live room is ErrCodeTaken.
+func (s *Store) claimCode(ctx context.Context, id, epoch, code string, ext int64) error {
+	key := s.keys.code(code)
+	mine := codeValue(id, epoch)
+	stale := ""
+	// Each round either wins, finds a live holder, or found the key
+	// changed by a racing create: a few rounds settle any race.
+	for range 8 {
+		res, err := claimScript.Run(ctx, s.rdb, []string{key}, mine, stale, ext).Slice()
+		if err != nil {
+			return fail("claim code", err)
+		}
+		if integer(res[0]) == 1 {
+			return nil
+		}
+		holder := str(res[1])
+		live, err := s.holds(ctx, holder)
+		if err != nil {
+			return err
+		}
+		if live {
+			return rooms.ErrCodeTaken
+		}
+		stale = holder
+	}
+	return fmt.Errorf("redisstore: claim code: %w (contended)", rooms.ErrConflict)
+}
+
+// codeValue is what a code key holds: the room and the epoch of the room
+// that claimed it, so a code never leads to a later room under the same id.
+func codeValue(id, epoch string) string { return id + " " + epoch }
+
+// holds reports whether the room named by a code key value is alive: its
+// meta key exists with that epoch.
+func (s *Store) holds(ctx context.Context, value string) (bool, error) {
+	i := strings.LastIndexByte(value, ' ')
+	if i < 0 {
+		return false, nil
+	}
+	epoch, err := s.rdb.HGet(ctx, s.keys.meta(value[:i]), "epoch").Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return false, nil
+	case err != nil:
+		return false, fail("room by code", err)
+	}
+	return epoch == value[i+1:], nil
+}
+
+// RoomByCode implements rooms.Store.
+func (s *Store) RoomByCode(ctx context.Context, code string) (string, error) {
+	v, err := s.rdb.Get(ctx, s.keys.code(code)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", rooms.ErrRoomNotFound
+	}
+	if err != nil {
+		return "", fail("room by code", err)
+	}
+	live, err := s.holds(ctx, v)
+	if err != nil {
+		return "", err
+	}
+	if !live {
+		return "", rooms.ErrRoomNotFound
+	}
+	return v[:strings.LastIndexByte(v, ' ')], nil
+}
+
+// Apply implements rooms.Store.
+func (s *Store) Apply(ctx context.Context, room string, c rooms.Change) (rooms.Applied, error) {
+	args, err := s.changeArgs(room, "", 0, "", c)
+	if err != nil {
+		return rooms.Applied{}, fmt.Errorf("redisstore: apply: %w", err)
+	}
+	res, err := applyScript.Run(ctx, s.rdb, s.keys.room(room), args...).Result()
+	if err != nil {
+		return rooms.Applied{}, fail("apply", err)
+	}
+	o, err := parseOutcome(res)
+	if err != nil {
+		return rooms.Applied{}, fmt.Errorf("redisstore: apply: %w", err)
+	}
+	if o.err != nil {
+		return o.applied, o.err
+	}
+	if o.moved {
+		// The change is applied whatever happens here; a failed refresh
+		// is repaired by the next Touch.
+		if err := s.extend(ctx, room, o.applied.Pos.Epoch, o.code, o.ext); err != nil {
+			s.log.Warn("redisstore: extending a room's code", "room", room, "err", err)
+		}
+	}
+	return o.applied, nil
+}
+
+// extend keeps room's code key and index entry until ext (unix ms).
+func (s *Store) extend(ctx context.Context, room, epoch, code string, ext int64) error {
+	if err := keepCodeScript.Run(ctx, s.rdb, []string{s.keys.code(code)}, codeValue(room, epoch), ext).Err(); err != nil {
+		return fail("extend code", err)
+	}
+	if err := s.rdb.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(ext), Member: room}).Err(); err != nil {
+		return fail("extend index", err)
+	}
+	return nil
+}
+
+// read runs read.lua; the reply's first element is checked for a missing
+// room and dropped.
+func (s *Store) read(ctx context.Context, op string, keys []string, args ...any) ([]any, error) {
+	res, err := readScript.RunRO(ctx, s.rdb, keys, append([]any{op}, args...)...).Slice()
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	if str(res[0]) == "notfound" {
+		return nil, rooms.ErrRoomNotFound
+	}
+	return res[1:], nil
+}
+
+// Get implements rooms.Store.
+func (s *Store) Get(ctx context.Context, room string, keys ...string) ([]rooms.Doc, error) {
+	t := s.keys.tag(room)
+	res, err := s.read(ctx, "get", []string{t + "meta", t + "docs", t + "vers"}, stringArgs(keys)...)
+	if err != nil {
+		return nil, err
+	}
+	vals, _ := res[0].([]any)
+	vers, _ := res[1].([]any)
+	out := make([]rooms.Doc, len(keys))
+	for i, k := range keys {
+		out[i] = rooms.Doc{Key: k}
+		if i < len(vals) && vals[i] != nil {
+			out[i].Value = bytesOf(vals[i])
+			out[i].Version = uint64(integer(vers[i]))
+		}
+	}
+	return out, nil
+}
+
+// Counters implements rooms.Store.
+func (s *Store) Counters(ctx context.Context, room string, keys ...string) ([]int64, error) {
+	t := s.keys.tag(room)
+	res, err := s.read(ctx, "counters", []string{t + "meta", t + "ctr"}, stringArgs(keys)...)
+	if err != nil {
+		return nil, err
+	}
+	vals, _ := res[0].([]any)
+	out := make([]int64, len(keys))
+	for i := range out {
+		if i < len(vals) {
+			out[i] = integer(vals[i])
+		}
+	}
+	return out, nil
+}
+
+// Has implements rooms.Store.
+func (s *Store) Has(ctx context.Context, room, set, member string) (bool, error) {
+	t := s.keys.tag(room)
+	res, err := s.read(ctx, "has", []string{t + "meta", t + "once"}, onceToken(set, member))
+	if err != nil {
+		return false, err
+	}
+	return integer(res[0]) == 1, nil
+}
+
+// Reply implements rooms.Store.
+func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawMessage, bool, error) {
+	t := s.keys.tag(room)
+	answer, _, _ := replyFields(actor, cmdID)
+	res, err := s.read(ctx, "reply", []string{t + "meta", t + "rep"}, answer)
+	if err != nil {
+		return nil, false, err
+	}
+	if res[0] == nil {
+		return nil, false, nil
+	}
+	return bytesOf(res[0]), true, nil
+}
+
+// Load implements rooms.Store.
+func (s *Store) Load(ctx context.Context, room string) (*rooms.State, error) {
+	t := s.keys.tag(room)
+	res, err := loadScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "docs", t + "vers", t + "ctr", t + "sets"}).Slice()
+	if err != nil {
+		return nil, fail("load", err)
+	}
+	if str(res[0]) == "notfound" {
+		return nil, rooms.ErrRoomNotFound
+	}
+	st := &rooms.State{
+		Pos:      rooms.Position{Epoch: str(res[1]), Seq: uint64(integer(res[2]))},
+		Docs:     make(map[string]rooms.Doc),
+		Counters: make(map[string]int64),
+		Sets:     make(map[string]int),
+	}
+	pairs(res[3], func(k, v string) { st.Docs[k] = rooms.Doc{Key: k, Value: json.RawMessage(v)} })
+	pairs(res[4], func(k, v string) {
+		if d, ok := st.Docs[k]; ok {
+			d.Version, _ = strconv.ParseUint(v, 10, 64)
+			st.Docs[k] = d
+		}
+	})
+	pairs(res[5], func(k, v string) { st.Counters[k], _ = strconv.ParseInt(v, 10, 64) })
+	pairs(res[6], func(k, v string) { st.Sets[k], _ = strconv.Atoi(v) })
+	return st, nil
+}
+
+// History implements rooms.Store.
+func (s *Store) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {
+	t := s.keys.tag(room)
+	res, err := historyScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "hist"}, after.Epoch, strconv.FormatUint(after.Seq, 10)).Slice()
+	if err != nil {
+		return nil, fail("history", err)
+	}
+	switch str(res[0]) {
+	case "notfound":
+		return nil, rooms.ErrRoomNotFound
+	case "gone":
+		return nil, rooms.ErrHistoryGone
+	}
+	raw, _ := res[1].([]any)
+	evs := make([]rooms.Event, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal([]byte(str(r)), &evs[i]); err != nil {
+			return nil, fmt.Errorf("redisstore: history: event %d: %w", i, err)
+		}
+	}
+	return evs, nil
+}
+
+// Touch implements rooms.Store. Unlike Apply it always extends the code
+// key and index entry, which repairs any refresh that failed before.
+func (s *Store) Touch(ctx context.Context, room string) error {
+	res, err := touchScript.Run(ctx, s.rdb, s.keys.room(room)).Slice()
+	if err != nil {
+		return fail("touch", err)
+	}
+	if str(res[0]) == "notfound" {
+		return rooms.ErrRoomNotFound
+	}
+	return s.extend(ctx, room, str(res[2]), str(res[1]), integer(res[3]))
+}
+
+// CountRooms implements rooms.Store: the rooms in the index whose meta key
+// still exists, which is exactly the rooms that have not expired.
+func (s *Store) CountRooms(ctx context.Context) (int, error) {
+	idx := s.keys.index()
+	if err := sweepScript.Run(ctx, s.rdb, []string{idx}).Err(); err != nil {
+		return 0, fail("count rooms", err)
+	}
+	ids, err := s.rdb.ZRange(ctx, idx, 0, -1).Result()
+	if err != nil {
+		return 0, fail("count rooms", err)
+	}
+	n := 0
+	const batch = 1000
+	for len(ids) > 0 {
+		chunk := ids[:min(batch, len(ids))]
+		ids = ids[len(chunk):]
+		pipe := s.rdb.Pipeline()
+		cmds := make([]*redis.IntCmd, len(chunk))
+		for i, id := range chunk {
+			cmds[i] = pipe.Exists(ctx, s.keys.meta(id))
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return 0, fail("count rooms", err)
+		}
+		for _, c := range cmds {
+			n += int(c.Val())
+		}
+	}
+	return n, nil
+}
+
+// Ping implements rooms.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fail("ping", err)
+	}
+	return nil
+}
+
+// Close implements rooms.Store: it stops the subscriptions and closes the
+// client. Callbacks are not called once Close returns.
+func (s *Store) Close() error {
+	if !s.subs.close() {
+		return nil
+	}
+	return s.rdb.Close()
+}
+
+func stringArgs(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// closedErr is returned by Subscribe after Close.
+var closedErr = fmt.Errorf("redisstore: store closed: %w", rooms.ErrUnavailable)
+
+// subscribeTimeout bounds Subscribe, which has no context.
+func (s *Store) subscribeTimeout() time.Duration {
+	o := s.rdb.Options()
+	return o.DialTimeout + o.ReadTimeout + o.WriteTimeout
+}
