@@ -39,6 +39,13 @@ type HubOptions struct {
 	// TouchInterval is how often rooms with members here are kept from
 	// expiring (default 1 minute).
 	TouchInterval time.Duration
+	// Node names this node in the store's presence (default: random).
+	Node string
+	// PresenceTTL is how long this node's presence entries live without a
+	// refresh; the node refreshes them every third of it, so the members
+	// of a node that died show offline within about this time
+	// (default 15s).
+	PresenceTTL time.Duration
 	// OnFanout, when set, is called after each event is queued for every
 	// recipient, with the time since the store published it.
 	OnFanout func(d time.Duration, recipients int)
@@ -78,6 +85,12 @@ func NewHub(svc *Service, opts HubOptions) *Hub {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Node == "" {
+		opts.Node = NewID()
+	}
+	if opts.PresenceTTL <= 0 {
+		opts.PresenceTTL = 15 * time.Second
+	}
 	h := &Hub{svc: svc, store: svc.store, opts: opts, log: opts.Logger, rooms: make(map[string]*live), stop: make(chan struct{})}
 	h.wg.Add(1)
 	go h.touchLoop()
@@ -112,26 +125,44 @@ func (h *Hub) Close() {
 	h.wg.Wait()
 }
 
+// Node returns the node's name in presence.
+func (h *Hub) Node() string { return h.opts.Node }
+
+// touchLoop keeps the rooms with members here from expiring, refreshes
+// this node's presence entries, and has every room recount presence, so
+// the members of a node that died drop out.
 func (h *Hub) touchLoop() {
 	defer h.wg.Done()
-	t := time.NewTicker(h.opts.TouchInterval)
-	defer t.Stop()
+	touch := time.NewTicker(h.opts.TouchInterval)
+	defer touch.Stop()
+	pres := time.NewTicker(h.opts.PresenceTTL / 3)
+	defer pres.Stop()
 	for {
+		var presence bool
 		select {
 		case <-h.stop:
 			return
-		case <-t.C:
+		case <-touch.C:
+		case <-pres.C:
+			presence = true
 		}
 		h.mu.Lock()
-		ids := make([]string, 0, len(h.rooms))
-		for id := range h.rooms {
-			ids = append(ids, id)
+		rs := make([]*live, 0, len(h.rooms))
+		for _, lr := range h.rooms {
+			rs = append(rs, lr)
 		}
 		h.mu.Unlock()
-		for _, id := range ids {
+		for _, lr := range rs {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			if err := h.store.Touch(ctx, id); err != nil && !errors.Is(err, ErrRoomNotFound) {
-				h.log.Warn("keeping room alive failed", "room", id, "err", err)
+			var err error
+			if presence {
+				err = h.store.UpdatePresence(ctx, lr.id, h.opts.Node, nil, nil, h.opts.PresenceTTL)
+				lr.markDirty(StatePresence, nil)
+			} else {
+				err = h.store.Touch(ctx, lr.id)
+			}
+			if err != nil && !errors.Is(err, ErrRoomNotFound) {
+				h.log.Warn("keeping room alive failed", "room", lr.id, "err", err)
 			}
 			cancel()
 		}
@@ -155,7 +186,12 @@ type live struct {
 
 	mu      sync.Mutex
 	subs    map[*sub]struct{}
-	members map[string]*presenceEntry // connected members by id
+	members map[string]*presenceEntry // members connected here, by id
+	// written is what this node has told the store's presence; online is
+	// every node's members as last read; known caches names and roles.
+	written map[string]bool
+	online  map[string]bool
+	known   map[string]MemberView
 	room    Room
 	dirty   map[string]struct{}
 	changed map[string]MemberView // presence changes not yet sent
@@ -203,6 +239,9 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		done:    make(chan struct{}),
 		subs:    make(map[*sub]struct{}),
 		members: make(map[string]*presenceEntry),
+		written: make(map[string]bool),
+		online:  make(map[string]bool),
+		known:   make(map[string]MemberView),
 		dirty:   make(map[string]struct{}),
 		changed: make(map[string]MemberView),
 	}
@@ -259,6 +298,22 @@ func (lr *live) shutdown() {
 		close(lr.stop)
 	}
 	<-lr.done
+	// Nobody is connected here any more: say so, rather than leave other
+	// nodes to wait for the entries to expire.
+	lr.mu.Lock()
+	var gone []string
+	for id := range lr.written {
+		gone = append(gone, id)
+	}
+	lr.written = map[string]bool{}
+	lr.mu.Unlock()
+	if len(gone) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		if err := lr.h.store.UpdatePresence(ctx, lr.id, lr.h.opts.Node, nil, gone, lr.h.opts.PresenceTTL); err != nil && !errors.Is(err, ErrRoomNotFound) {
+			lr.h.log.Warn("clearing presence failed", "room", lr.id, "err", err)
+		}
+		cancel()
+	}
 	if lr.cancel != nil {
 		lr.cancel()
 	}
@@ -363,8 +418,8 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 			mv := MemberView{ID: v.ID, Name: v.Name, Role: v.Role}
 			if p := lr.members[v.ID]; p != nil {
 				p.view.Name = v.Name
-				mv.Online = true
 			}
+			lr.known[v.ID] = mv
 			lr.changed[v.ID] = mv
 			lr.markDirtyLocked(StatePresence)
 		}
@@ -512,20 +567,10 @@ func (lr *live) flush() {
 	lr.mu.Lock()
 	dirty := lr.dirty
 	lr.dirty = make(map[string]struct{})
-	changed := lr.changed
-	lr.changed = make(map[string]MemberView)
-	online := lr.onlineLocked()
 	lr.mu.Unlock()
 
 	if _, ok := dirty[StatePresence]; ok {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		cs, err := lr.h.store.Counters(ctx, lr.id, CounterParticipants)
-		cancel()
-		var participants int64
-		if err == nil {
-			participants = cs[0]
-		}
-		lr.sendPresence(online, participants, changed)
+		lr.flushPresence()
 	}
 	for key := range dirty {
 		if key != StatePresence {
@@ -542,8 +587,124 @@ func (lr *live) flush() {
 	lr.mu.Unlock()
 }
 
+// flushPresence tells the store who connected or left here, reads who is
+// connected through every node, and sends what changed.
+func (lr *live) flushPresence() {
+	h := lr.h
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	lr.mu.Lock()
+	var add, remove []string
+	for id, p := range lr.members {
+		lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
+		if !lr.written[id] {
+			add = append(add, id)
+			lr.written[id] = true
+		}
+	}
+	for id := range lr.written {
+		if lr.members[id] == nil {
+			remove = append(remove, id)
+			delete(lr.written, id)
+		}
+	}
+	lr.mu.Unlock()
+	if len(add)+len(remove) > 0 {
+		if err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL); err != nil {
+			h.log.Warn("presence update failed; will retry", "room", lr.id, "err", err)
+			lr.mu.Lock()
+			for _, id := range add {
+				delete(lr.written, id)
+			}
+			for _, id := range remove {
+				lr.written[id] = true
+			}
+			lr.dirty[StatePresence] = struct{}{} // flush reschedules
+			lr.mu.Unlock()
+		}
+	}
+	ids, err := h.store.Online(ctx, lr.id)
+	if err != nil {
+		// Count what this node knows rather than nothing.
+		lr.mu.Lock()
+		ids = ids[:0]
+		for id := range lr.members {
+			ids = append(ids, id)
+		}
+		lr.mu.Unlock()
+	}
+	var unknown []string
+	lr.mu.Lock()
+	for _, id := range ids {
+		if _, ok := lr.known[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	lr.mu.Unlock()
+	if len(unknown) > 0 {
+		keys := make([]string, len(unknown))
+		for i, id := range unknown {
+			keys[i] = MemberKey(id)
+		}
+		if docs, err := h.store.Get(ctx, lr.id, keys...); err == nil {
+			lr.mu.Lock()
+			for i, d := range docs {
+				var m Member
+				if d.Version == 0 || json.Unmarshal(d.Value, &m) != nil {
+					m = Member{ID: unknown[i], Role: RoleParticipant}
+				}
+				lr.known[m.ID] = MemberView{ID: m.ID, Name: m.Name, Role: m.Role}
+			}
+			lr.mu.Unlock()
+		}
+	}
+	var participants int64
+	if cs, err := h.store.Counters(ctx, lr.id, CounterParticipants); err == nil {
+		participants = cs[0]
+	}
+
+	lr.mu.Lock()
+	now := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		now[id] = true
+	}
+	changed := lr.changed
+	lr.changed = make(map[string]MemberView)
+	for id := range now {
+		if !lr.online[id] {
+			if _, ok := changed[id]; !ok {
+				changed[id] = lr.known[id]
+			}
+		}
+	}
+	for id := range lr.online {
+		if !now[id] {
+			if _, ok := changed[id]; !ok {
+				changed[id] = lr.known[id]
+			}
+		}
+	}
+	for id, v := range changed {
+		if !v.Removed {
+			v.Online = now[id]
+			changed[id] = v
+		}
+	}
+	lr.online = now
+	online := lr.onlineLocked()
+	lr.mu.Unlock()
+	lr.sendPresence(online, participants, changed)
+}
+
+// onlineLocked counts the participants connected through any node, as
+// last read, plus those connected here since.
 func (lr *live) onlineLocked() int {
 	n := 0
+	for id := range lr.online {
+		if lr.known[id].Role == RoleParticipant && lr.members[id] == nil {
+			n++
+		}
+	}
 	for _, p := range lr.members {
 		if p.view.Role == RoleParticipant {
 			n++
@@ -551,6 +712,9 @@ func (lr *live) onlineLocked() int {
 	}
 	return n
 }
+
+// isOnlineLocked reports whether a member is connected through any node.
+func (lr *live) isOnlineLocked(id string) bool { return lr.members[id] != nil || lr.online[id] }
 
 func (lr *live) sendPresence(online int, participants int64, changed map[string]MemberView) {
 	plain, _ := json.Marshal(PresenceMsg{Type: "presence", Online: online, Participants: participants})
@@ -692,7 +856,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	online := func(id string) bool {
 		lr.mu.Lock()
 		defer lr.mu.Unlock()
-		return lr.members[id] != nil
+		return lr.isOnlineLocked(id)
 	}
 	if w.Recovered {
 		cs, err := h.store.Counters(ctx, lr.id, CounterParticipants)

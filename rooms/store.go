@@ -178,6 +178,15 @@ type Store interface {
 	Subscribe(room string, fn func(Notice)) (cancel func(), err error)
 	// Touch refreshes the room's expiry (members are still connected).
 	Touch(ctx context.Context, room string) error
+	// UpdatePresence records members now connected to room through node
+	// (add) and no longer connected (remove), and keeps all of node's
+	// entries in room alive for ttl: a node that stops calling it (it
+	// died) has its members expire. When add or remove changed anything
+	// it publishes a Notice touching StatePresence.
+	UpdatePresence(ctx context.Context, room, node string, add, remove []string, ttl time.Duration) error
+	// Online lists the members connected to room through any node whose
+	// entries are alive, each once, in no particular order.
+	Online(ctx context.Context, room string) ([]string, error)
 	// CountRooms returns how many rooms the store holds that have not
 	// expired.
 	CountRooms(ctx context.Context) (int, error)

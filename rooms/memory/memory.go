@@ -59,6 +59,12 @@ type room struct {
 	head     int
 	subs     map[int]func(rooms.Notice)
 	nextSub  int
+	presence map[string]*nodePresence // by node
+}
+
+type nodePresence struct {
+	members map[string]struct{}
+	expires time.Time
 }
 
 type replyLog struct {
@@ -160,6 +166,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		sets:     make(map[string]map[string]struct{}),
 		replies:  make(map[string]*replyLog),
 		subs:     make(map[int]func(rooms.Notice)),
+		presence: make(map[string]*nodePresence),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -567,4 +574,62 @@ func (s *Store) Dump(id string) (map[string]any, error) {
 		"docs": docs, "counters": r.counters, "sets": sets, "replies": replies,
 		"history": slices.Clone(r.history),
 	}, nil
+}
+
+// UpdatePresence implements rooms.Store.
+func (s *Store) UpdatePresence(ctx context.Context, id, node string, add, remove []string, ttl time.Duration) error {
+	r, err := s.lock(id)
+	if err != nil {
+		return err
+	}
+	defer r.mu.Unlock()
+	now := s.opts.Now()
+	np := r.presence[node]
+	if np == nil || now.After(np.expires) {
+		np = &nodePresence{members: make(map[string]struct{})}
+		r.presence[node] = np
+	}
+	np.expires = now.Add(ttl)
+	changed := false
+	for _, m := range add {
+		if _, ok := np.members[m]; !ok {
+			np.members[m] = struct{}{}
+			changed = true
+		}
+	}
+	for _, m := range remove {
+		if _, ok := np.members[m]; ok {
+			delete(np.members, m)
+			changed = true
+		}
+	}
+	if changed {
+		r.publish(rooms.Notice{Room: r.id, Touched: []string{rooms.StatePresence}, At: now})
+	}
+	return nil
+}
+
+// Online implements rooms.Store.
+func (s *Store) Online(ctx context.Context, id string) ([]string, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	now := s.opts.Now()
+	seen := make(map[string]struct{})
+	out := []string{}
+	for node, np := range r.presence {
+		if now.After(np.expires) {
+			delete(r.presence, node)
+			continue
+		}
+		for m := range np.members {
+			if _, dup := seen[m]; !dup {
+				seen[m] = struct{}{}
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
 }

@@ -36,6 +36,10 @@ var (
 	keepCodeLua string
 	//go:embed lua/sweep.lua
 	sweepLua string
+	//go:embed lua/presence.lua
+	presenceLua string
+	//go:embed lua/online.lua
+	onlineLua string
 )
 
 // The scripts run with EVALSHA and fall back to EVAL when Redis does not
@@ -55,6 +59,8 @@ var (
 	claimScript    = writer(claimLua)
 	keepCodeScript = writer(keepCodeLua)
 	sweepScript    = writer(sweepLua)
+	presenceScript = writer(commonLua + presenceLua)
+	onlineScript   = writer(commonLua + onlineLua)
 	readScript     = redis.NewScript(readLua)
 	loadScript     = redis.NewScript(loadLua)
 	historyScript  = redis.NewScript(historyLua)
@@ -72,10 +78,12 @@ const (
 	kSets
 	kRep
 	kHist
+	kPres
+	kPresN
 	nRoomKeys
 )
 
-var roomKeySuffixes = [nRoomKeys]string{"meta", "docs", "vers", "ctr", "once", "sets", "rep", "hist"}
+var roomKeySuffixes = [nRoomKeys]string{"meta", "docs", "vers", "ctr", "once", "sets", "rep", "hist", "pres", "presn"}
 
 // keyspace names the keys of one prefix (see the package doc).
 type keyspace struct{ prefix string }

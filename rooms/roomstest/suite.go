@@ -12,6 +12,8 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,6 +131,11 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "Cancel", testSubscribeCancel)
 		run(t, "TwoSubscribers", testSubscribeTwo)
 		run(t, "InEffectOnReturn", testSubscribeInEffect)
+	})
+	group("Presence", func(t *testing.T) {
+		run(t, "UnionOfNodes", testPresenceUnion)
+		run(t, "NoticeOnChange", testPresenceNotice)
+		run(t, "DeadNodeExpires", testPresenceExpiry)
 	})
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
@@ -1748,5 +1755,114 @@ func testSubscribeInEffect(t *testing.T, _ Options, st rooms.Store) {
 			t.Fatalf("room %d: the event applied right after Subscribe never arrived", i)
 		}
 		cancel()
+	}
+}
+
+func onlineSet(t *testing.T, st rooms.Store, room string) string {
+	t.Helper()
+	ms, err := st.Online(t.Context(), room)
+	if err != nil {
+		t.Fatalf("Online: %v", err)
+	}
+	sort.Strings(ms)
+	return strings.Join(ms, ",")
+}
+
+// testPresenceUnion: Online is the union of every node's members, each
+// once; a member stays online while any node has them.
+func testPresenceUnion(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	up := func(node string, add, remove []string) {
+		t.Helper()
+		if err := st.UpdatePresence(ctx, r.ID, node, add, remove, longTTL); err != nil {
+			t.Fatalf("UpdatePresence: %v", err)
+		}
+	}
+	if got := onlineSet(t, st, r.ID); got != "" {
+		t.Fatalf("new room online %q", got)
+	}
+	up("a", []string{"m1", "m2"}, nil)
+	up("b", []string{"m2", "m3"}, nil)
+	if got := onlineSet(t, st, r.ID); got != "m1,m2,m3" {
+		t.Fatalf("online %q", got)
+	}
+	up("a", nil, []string{"m2"})
+	if got := onlineSet(t, st, r.ID); got != "m1,m2,m3" {
+		t.Fatalf("m2 left node a only, online %q", got)
+	}
+	up("b", nil, []string{"m2", "never-there"})
+	if got := onlineSet(t, st, r.ID); got != "m1,m3" {
+		t.Fatalf("online %q", got)
+	}
+	if err := st.UpdatePresence(ctx, randomID("nope"), "a", []string{"x"}, nil, longTTL); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Fatalf("UpdatePresence on an unknown room: %v", err)
+	}
+	if _, err := st.Online(ctx, randomID("nope")); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Fatalf("Online on an unknown room: %v", err)
+	}
+}
+
+// testPresenceNotice: a change of presence is published as a touch of
+// "presence"; a refresh that changes nothing is not.
+func testPresenceNotice(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	var mu sync.Mutex
+	var touched int
+	cancel, err := st.Subscribe(r.ID, func(n rooms.Notice) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(n.Touched) == 1 && n.Touched[0] == rooms.StatePresence {
+			touched++
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancel()
+	count := func() int { mu.Lock(); defer mu.Unlock(); return touched }
+	if err := st.UpdatePresence(ctx, r.ID, "a", []string{"m1"}, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a presence notice", func() bool { return count() == 1 })
+	if err := st.UpdatePresence(ctx, r.ID, "a", nil, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdatePresence(ctx, r.ID, "a", []string{"m1"}, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	// A marker change after the no-ops: once its notice is in, any notice
+	// of the no-ops would have been too.
+	if err := st.UpdatePresence(ctx, r.ID, "a", nil, []string{"m1"}, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the marker's notice", func() bool { return count() >= 2 })
+	if n := count(); n != 2 {
+		t.Fatalf("%d presence notices, want 2: refreshes and repeats publish nothing", n)
+	}
+}
+
+// testPresenceExpiry: the members of a node that stops refreshing expire;
+// a node that keeps refreshing stays.
+func testPresenceExpiry(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	const ttl = 400 * time.Millisecond
+	if err := st.UpdatePresence(ctx, r.ID, "dead", []string{"m1"}, nil, ttl); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m2"}, nil, ttl); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for onlineSet(t, st, r.ID) != "m2" {
+		if time.Now().After(deadline) {
+			t.Fatalf("dead node's member never expired: online %q", onlineSet(t, st, r.ID))
+		}
+		if err := st.UpdatePresence(ctx, r.ID, "alive", nil, nil, ttl); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -4,13 +4,14 @@
 --
 -- KEYS (every key of one room, all under the room's hash tag):
 --   1 meta  2 docs  3 vers  4 ctr  5 once  6 sets  7 rep  8 hist
+--   9 pres  10 presn (presence: presence.lua, online.lua)
 -- ARGV (create.lua and apply.lua):
 --   1 room id as a JSON string   2 pub/sub channel
 --   3 history limit              4 reply window
 --   5 epoch, 6 ttl ms, 7 code    (create.lua only; empty for apply.lua)
 --   8.. the change, as written by encodeChange in scripts.go
 
-local META, DOCS, VERS, CTR, ONCE, SETS, REP, HIST = 1, 2, 3, 4, 5, 6, 7, 8
+local META, DOCS, VERS, CTR, ONCE, SETS, REP, HIST, PRES, PRESN = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 
 -- Lua numbers are doubles: format integers ourselves so that large ones
 -- never turn into "1e+15" on their way to Redis.
