@@ -68,6 +68,21 @@ func Register(svc *rooms.Service) {
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)
 	svc.RegisterState(stateKeyPrefix, exerciseState)
+	svc.RegisterStateKeys(func(ctx context.Context, st rooms.Store, room string) ([]string, error) {
+		docs, err := st.Get(ctx, room, KeyAgenda)
+		if err != nil || docs[0].Version == 0 {
+			return nil, err
+		}
+		var a Agenda
+		if err := json.Unmarshal(docs[0].Value, &a); err != nil {
+			return nil, err
+		}
+		keys := make([]string, len(a.Items))
+		for i, id := range a.Items {
+			keys[i] = stateKey(id)
+		}
+		return keys, nil
+	})
 	svc.RegisterSection(SectionExercises, snapshotSection)
 }
 

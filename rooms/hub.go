@@ -192,11 +192,13 @@ type live struct {
 	written map[string]bool
 	online  map[string]bool
 	known   map[string]MemberView
-	room    Room
-	dirty   map[string]struct{}
-	changed map[string]MemberView // presence changes not yet sent
-	timer   *time.Timer
-	flushed time.Time
+	// participants is the joined count as last read.
+	participants int64
+	room         Room
+	dirty        map[string]struct{}
+	changed      map[string]MemberView // presence changes not yet sent
+	timer        *time.Timer
+	flushed      time.Time
 }
 
 type presenceEntry struct {
@@ -354,6 +356,18 @@ func (lr *live) run() {
 func (lr *live) handle(n Notice) {
 	if n.Lost {
 		lr.fill()
+		// Touches may have been lost too: refresh every coalesced state.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		keys, err := lr.h.svc.StateKeys(ctx, lr.id)
+		cancel()
+		if err != nil {
+			lr.h.log.Warn("listing state after lost notices failed", "room", lr.id, "err", err)
+		}
+		lr.mu.Lock()
+		for _, k := range keys {
+			lr.markDirtyLocked(k)
+		}
+		lr.mu.Unlock()
 	}
 	if ev := n.Event; ev != nil {
 		switch {
@@ -658,7 +672,9 @@ func (lr *live) flushPresence() {
 			lr.mu.Unlock()
 		}
 	}
-	var participants int64
+	lr.mu.Lock()
+	participants := lr.participants
+	lr.mu.Unlock()
 	if cs, err := h.store.Counters(ctx, lr.id, CounterParticipants); err == nil {
 		participants = cs[0]
 	}
@@ -691,6 +707,7 @@ func (lr *live) flushPresence() {
 		}
 	}
 	lr.online = now
+	lr.participants = participants
 	online := lr.onlineLocked()
 	lr.mu.Unlock()
 	lr.sendPresence(online, participants, changed)

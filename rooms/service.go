@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"reflect"
 	"strings"
 	"time"
@@ -12,7 +13,19 @@ import (
 
 // maxAttempts bounds the optimistic retries of one command when concurrent
 // changes keep moving the documents it read.
-const maxAttempts = 16
+const maxAttempts = 32
+
+// backoff waits a little, more after each failed attempt, with jitter, so
+// commands colliding on one document spread out instead of colliding again.
+func backoff(ctx context.Context, attempt int) {
+	limit := time.Duration(50<<min(attempt, 8)) * time.Microsecond // up to 12.8 ms
+	t := time.NewTimer(time.Duration(mrand.Int64N(int64(limit))))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
 
 // Service is the room logic: it creates rooms, admits members and applies
 // their commands through the Store. It holds no room state of its own, so
@@ -22,6 +35,7 @@ type Service struct {
 	limits   Limits
 	handlers map[string]Handler
 	states   map[string]StateFunc
+	keyFuncs []StateKeysFunc
 	sections []section
 	now      func() time.Time
 }
@@ -43,6 +57,26 @@ type SectionFunc func(st *State, v Viewer) (json.RawMessage, error)
 type section struct {
 	name string
 	fn   SectionFunc
+}
+
+// StateKeysFunc lists the coalesced state keys a room has now.
+type StateKeysFunc func(ctx context.Context, store Store, roomID string) ([]string, error)
+
+// RegisterStateKeys adds a lister of state keys, which the hub calls to
+// refresh everything after notices may have been lost.
+func (s *Service) RegisterStateKeys(fn StateKeysFunc) { s.keyFuncs = append(s.keyFuncs, fn) }
+
+// StateKeys lists every coalesced state key of a room, presence included.
+func (s *Service) StateKeys(ctx context.Context, roomID string) ([]string, error) {
+	keys := []string{StatePresence}
+	for _, fn := range s.keyFuncs {
+		ks, err := fn(ctx, s.store, roomID)
+		if err != nil {
+			return keys, err
+		}
+		keys = append(keys, ks...)
+	}
+	return keys, nil
 }
 
 // RegisterState serves coalesced state for keys that start with prefix.
@@ -190,7 +224,10 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	if err != nil {
 		return nil, err
 	}
-	for range maxAttempts {
+	for attempt := range maxAttempts {
+		if attempt > 0 {
+			backoff(ctx, attempt)
+		}
 		docs, err := s.store.Get(ctx, roomID, KeyRoom)
 		if err != nil {
 			return nil, err
@@ -299,7 +336,10 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 	} else if ok {
 		return outcomeOf(rep, true)
 	}
-	for range maxAttempts {
+	for attempt := range maxAttempts {
+		if attempt > 0 {
+			backoff(ctx, attempt)
+		}
 		tx := &Tx{ctx: ctx, svc: s, RoomID: roomID, Actor: actor, Data: cmd.Data, reads: make(map[string]uint64)}
 		err := tx.prepare(h)
 		if err == nil {

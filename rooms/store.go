@@ -2,6 +2,8 @@ package rooms
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"sort"
 	"time"
@@ -48,9 +50,10 @@ type Draft struct {
 	To   Audience        `json:"to"`
 }
 
-// Doc is a versioned document of a room. Version 0 means absent. Versions
-// are unique within a room and only grow, so a document that is deleted and
-// written again never reuses an old version.
+// Doc is a versioned document of a room. Version 0 means absent. A version
+// is a random token drawn at each write: preconditions compare versions
+// for equality only, and versions carry no order, so they cannot line up
+// when two documents were written (a member's and an anonymous ballot, say).
 type Doc struct {
 	Key     string          `json:"key"`
 	Value   json.RawMessage `json:"value,omitempty"`
@@ -78,6 +81,18 @@ type Incr struct {
 	Key string `json:"key"`
 	By  int64  `json:"by"`
 	Max int64  `json:"max,omitempty"`
+}
+
+// NewVersion draws a document version: random, never 0.
+func NewVersion() uint64 {
+	for {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		// 62 bits: exact as a decimal string everywhere, and in a double.
+		if v := binary.BigEndian.Uint64(b[:]) >> 11; v != 0 {
+			return v
+		}
+	}
 }
 
 // Put writes document Key, or deletes it when Value is nil.

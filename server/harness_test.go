@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -93,6 +94,12 @@ func startServer(t *testing.T, mod func(*Config)) *testServer {
 // returns the HTTP status.
 func (ts *testServer) post(path string, body any, out any, header ...string) int {
 	ts.t.Helper()
+	return postJSON(ts.t, ts.base, path, body, out, header...)
+}
+
+// postJSON posts to any node by base URL.
+func postJSON(t *testing.T, base, path string, body any, out any, header ...string) int {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -102,19 +109,19 @@ func (ts *testServer) post(path string, body any, out any, header ...string) int
 		raw, _ := json.Marshal(b)
 		rd = bytes.NewReader(raw)
 	}
-	req, _ := http.NewRequest("POST", ts.base+path, rd)
+	req, _ := http.NewRequest("POST", base+path, rd)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		ts.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			ts.t.Fatalf("POST %s: %d %s: %v", path, resp.StatusCode, raw, err)
+			t.Fatalf("POST %s: %d %s: %v", path, resp.StatusCode, raw, err)
 		}
 	}
 	return resp.StatusCode
@@ -176,13 +183,29 @@ type client struct {
 	err    error // why reading stopped, once done is closed
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	logMu sync.Mutex
+	log   []msg // every message received, in order
+}
+
+// all returns every message received so far, in order.
+func (c *client) all() []msg {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+	return slices.Clone(c.log)
 }
 
 // dial opens a WebSocket without saying hello.
 func (ts *testServer) dial(t *testing.T) *client {
 	t.Helper()
+	return dialAddr(t, ts.Addr())
+}
+
+// dialAddr opens a WebSocket to any node by address.
+func dialAddr(t *testing.T, addr string) *client {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ws, _, err := websocket.Dial(ctx, "ws://"+ts.Addr()+"/ws", nil)
+	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws", nil)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -209,6 +232,9 @@ func (c *client) readLoop() {
 				return
 			}
 			m.Raw = line
+			c.logMu.Lock()
+			c.log = append(c.log, m)
+			c.logMu.Unlock()
 			c.msgs <- m
 		}
 	}

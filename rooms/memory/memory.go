@@ -47,7 +47,6 @@ type room struct {
 	id, code string
 	epoch    string
 	seq      uint64
-	rev      uint64 // last document version handed out
 	ttl      time.Duration
 	expires  time.Time
 	deleted  bool
@@ -287,8 +286,11 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 			delete(r.docs, p.Key)
 			continue
 		}
-		r.rev++
-		r.docs[p.Key] = rooms.Doc{Key: p.Key, Value: slices.Clone(p.Value), Version: r.rev}
+		v := rooms.NewVersion()
+		for v == r.docs[p.Key].Version {
+			v = rooms.NewVersion()
+		}
+		r.docs[p.Key] = rooms.Doc{Key: p.Key, Value: slices.Clone(p.Value), Version: v}
 	}
 	for _, in := range c.Incrs {
 		r.counters[in.Key] += in.By

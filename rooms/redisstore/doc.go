@@ -35,11 +35,21 @@
 //
 // P is Options.Prefix ("huddle" by default), R a room id, C a join code.
 //
-//	P:{R}:meta   hash    epoch, seq (last event), rev (last document
-//	                     version), ttl (ms), code, ext (unix ms until which
-//	                     the code key and index entry are known to be kept)
+//	P:{R}:meta   hash    epoch, seq (last event), ttl (ms), code, ext
+//	                     (unix ms until which the code key and index entry
+//	                     are known to be kept)
 //	P:{R}:docs   hash    document key → value (JSON)
-//	P:{R}:vers   hash    document key → version
+//	P:{R}:vers   hash    document key → version: a random token drawn by
+//	                     Go at each write, so versions carry no order
+//	P:{R}:pres   hash    "node NUL member" → 1: who is connected where
+//	P:{R}:presn  hash    node → unix ms when its presence entries expire
+//
+// docs, vers, ctr, sets and rep each hold a filler field "NUL order" with
+// an 80-byte value from creation on, which makes Redis keep them as hash
+// tables rather than listpacks: a listpack keeps fields in the order they
+// were written, which would line up, say, a member's document and an
+// anonymous ballot written just after it.
+//
 //	P:{R}:ctr    hash    counter key → integer
 //	P:{R}:once   set     members of every once-only set, as tokens (below)
 //	P:{R}:sets   hash    once-only set name → number of members

@@ -162,7 +162,9 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, c rooms
 		if p.Value == nil {
 			args = append(args, p.Key, "0", "")
 		} else {
-			args = append(args, p.Key, "1", []byte(p.Value))
+			// The version travels with the put: a random token, drawn here
+			// because a script's own randomness is not to be relied on.
+			args = append(args, p.Key, strconv.FormatUint(rooms.NewVersion(), 10), []byte(p.Value))
 		}
 	}
 	args = append(args, len(c.Incrs))
@@ -292,10 +294,16 @@ func bytesOf(v any) json.RawMessage {
 	return json.RawMessage(str(v))
 }
 
-// pairs walks a flat HGETALL reply.
+// orderField is the filler field create.lua puts in each hash of a room so
+// that Redis keeps it as an unordered hash table (see create.lua).
+const orderField = "\x00order"
+
+// pairs walks a flat HGETALL reply, without the filler field.
 func pairs(v any, f func(k, v string)) {
 	r, _ := v.([]any)
 	for i := 0; i+1 < len(r); i += 2 {
-		f(str(r[i]), str(r[i+1]))
+		if k := str(r[i]); k != orderField {
+			f(k, str(r[i+1]))
+		}
 	}
 }

@@ -45,7 +45,7 @@ local function decode(i)
   end
   c.expect = list(2)  -- key, version ("0": absent)
   c.once = list(2)    -- set name, member token
-  c.puts = list(3)    -- key, "1" put / "0" delete, value
+  c.puts = list(3)    -- key, version ("0": delete), value
   c.incrs = list(3)   -- key, by, max ("0": no limit)
   c.events = list(1)  -- event JSON without its opening '{' and first fields
   c.touched = ARGV[i] -- JSON array of names, or ""
@@ -115,10 +115,9 @@ end
 local function commit(c, epoch)
   local now = now_ms()
   for _, p in ipairs(c.puts) do
-    if p[2] == '1' then
-      local rev = redis.call('HINCRBY', KEYS[META], 'rev', 1)
+    if p[2] ~= '0' then
       redis.call('HSET', KEYS[DOCS], p[1], p[3])
-      redis.call('HSET', KEYS[VERS], p[1], int(rev))
+      redis.call('HSET', KEYS[VERS], p[1], p[2])
     else
       redis.call('HDEL', KEYS[DOCS], p[1])
       redis.call('HDEL', KEYS[VERS], p[1])

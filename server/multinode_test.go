@@ -1,0 +1,153 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"huddle/exercises"
+	"huddle/rooms"
+	"huddle/rooms/redisstore/redistest"
+)
+
+// startNodes starts n nodes sharing one private Redis.
+func startNodes(t *testing.T, n int, mod func(*Config)) ([]*testServer, *redistest.Server) {
+	t.Helper()
+	rs := redistest.StartServer(t)
+	var nodes []*testServer
+	for range n {
+		nodes = append(nodes, startServer(t, func(c *Config) {
+			c.RedisURL = rs.URL()
+			if mod != nil {
+				mod(c)
+			}
+		}))
+	}
+	return nodes, rs
+}
+
+// eventLog is the events one client saw, as "seq:type".
+func eventLog(ms []msg) []string {
+	var out []string
+	for _, m := range ms {
+		if m.Type == "event" {
+			out = append(out, fmt.Sprintf("%d:%s", m.Seq, m.Ev))
+		}
+	}
+	return out
+}
+
+// Three nodes on one Redis serve one room: participants spread over them
+// count in everyone's presence, a burst of votes is tallied exactly, and
+// every member sees the same events in the same order.
+func TestThreeNodesOneRoom(t *testing.T) {
+	nodes, _ := startNodes(t, 3, nil)
+	room := nodes[0].createRoom("Spread")
+	fac := nodes[0].dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+
+	const n = 12
+	var ps []*client
+	for i := range n {
+		node := nodes[i%3]
+		j := node.join(room.Room.Code, fmt.Sprint("P", i))
+		c := node.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		ps = append(ps, c)
+	}
+	// The facilitator on node 0 counts the participants on nodes 1 and 2.
+	fac.next(func(m msg) bool {
+		var p rooms.PresenceMsg
+		return m.Type == "presence" && json.Unmarshal(m.Raw, &p) == nil && p.Online == n
+	})
+	// So does a participant on node 2.
+	ps[2].next(func(m msg) bool {
+		var p rooms.PresenceMsg
+		return m.Type == "presence" && json.Unmarshal(m.Raw, &p) == nil && p.Online == n
+	})
+
+	// Events from two nodes interleave: the facilitator retitles the room
+	// through node 0 while a second facilitator tab on node 1 adds a poll.
+	fac2 := nodes[1].dial(t)
+	fac2.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := range 10 {
+			fac.cmd(fmt.Sprint("t", i), "room.update", map[string]string{"title": fmt.Sprint("Title ", i)})
+		}
+	}()
+	var id string
+	go func() {
+		defer wg.Done()
+		ack := fac2.cmd("add", exercises.CmdAgendaAdd, map[string]any{"spec": poll(false)})
+		var r struct {
+			Result struct{ Exercise string } `json:"result"`
+		}
+		_ = json.Unmarshal(ack.Raw, &r)
+		id = r.Result.Exercise
+		fac2.cmd("open", exercises.CmdOpen, map[string]any{"exercise": id})
+	}()
+	wg.Wait()
+	if id == "" {
+		t.Fatal("no exercise id")
+	}
+
+	// The vote burst, from every node at once.
+	options := []string{"pizza", "soup", "salad"}
+	want := map[string]int64{}
+	for i, c := range ps {
+		want[options[i%3]]++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.send(map[string]any{"type": exercises.CmdAnswer, "id": "v", "data": answer(id, choose(options[i%3]))})
+		}()
+	}
+	wg.Wait()
+	for _, c := range ps {
+		if m := c.next(func(m msg) bool { return m.ID == "v" }); m.Type != "ack" {
+			t.Fatalf("vote answered %s", m.Raw)
+		}
+	}
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == n })
+	for opt, w := range want {
+		if got := v.Results.Questions[0].Counts[opt]; got != w {
+			t.Fatalf("%s: %d votes, want %d", opt, got, w)
+		}
+	}
+
+	// A last event marks the end; then every participant's log must match.
+	fac.cmd("end-mark", "room.update", map[string]string{"title": "Done"})
+	var logs [][]string
+	for _, c := range ps {
+		c.next(func(m msg) bool {
+			return m.Type == "event" && m.Ev == "room.updated" && containsTitle(m.Data, "Done")
+		})
+		logs = append(logs, eventLog(c.all()))
+	}
+	for i, l := range logs {
+		if !slices.Equal(l, logs[0]) {
+			t.Fatalf("participant %d saw\n%v\nparticipant 0 saw\n%v", i, l, logs[0])
+		}
+		for k := 1; k < len(l); k++ {
+			var a, b uint64
+			fmt.Sscanf(l[k-1], "%d:", &a)
+			fmt.Sscanf(l[k], "%d:", &b)
+			if b <= a {
+				t.Fatalf("participant %d: events out of order: %v", i, l)
+			}
+		}
+	}
+	if len(logs[0]) < 13 {
+		t.Fatalf("only %d events seen: %v", len(logs[0]), logs[0])
+	}
+}
+
+func containsTitle(data json.RawMessage, title string) bool {
+	var r rooms.Room
+	return json.Unmarshal(data, &r) == nil && r.Title == title
+}
