@@ -291,7 +291,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rooms.Errorf(rooms.CodeRateLimited, "too many new connections; reconnect in a moment"))
 		return
 	}
-	if s.connCount() >= s.cfg.MaxConnections {
+	// Reserve a place before the upgrade, so simultaneous upgrades cannot
+	// pass the limit together.
+	if !s.reserve() {
 		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
 		return
 	}
@@ -300,6 +302,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		CompressionMode: websocket.CompressionDisabled,
 	})
 	if err != nil {
+		s.unreserve()
 		s.metrics.rejected.WithLabelValues("upgrade").Inc()
 		return // Accept has answered (403 for a foreign origin)
 	}

@@ -118,6 +118,11 @@ func (c *conn) serve() {
 	c.cancel()
 	_ = c.ws.CloseNow()
 	<-c.writerDone
+	// Count the close once, by the first reason anyone gave: the reader's
+	// (too big, peer gone) or the server's.
+	_, _, reason := c.q.take(nil)
+	_, text := closeFor(reason)
+	c.srv.metrics.closes.WithLabelValues(text).Inc()
 }
 
 func (c *conn) sessionless() bool {
@@ -303,7 +308,6 @@ func (c *conn) finish(reason rooms.Code) {
 	c.closeOnce.Do(func() {
 		c.reason.Store(reason)
 		code, text := closeFor(reason)
-		c.srv.metrics.closes.WithLabelValues(text).Inc()
 		if reason != codePeer {
 			c.log.Debug("closing connection", "reason", text)
 		}

@@ -43,6 +43,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
+	reserved int // places held for upgrades in progress
 	draining bool
 	connWG   sync.WaitGroup
 }
@@ -149,9 +150,28 @@ func (s *Server) URL() string {
 	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, port))
 }
 
+// reserve holds a connection place for an upgrade in progress.
+func (s *Server) reserve() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.conns)+s.reserved >= s.cfg.MaxConnections {
+		return false
+	}
+	s.reserved++
+	return true
+}
+
+func (s *Server) unreserve() {
+	s.mu.Lock()
+	s.reserved--
+	s.mu.Unlock()
+}
+
+// track turns a reserved place into a tracked connection.
 func (s *Server) track(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reserved--
 	if s.draining {
 		return false
 	}
@@ -169,11 +189,6 @@ func (s *Server) untrack(c *conn) {
 	s.connWG.Done()
 }
 
-func (s *Server) connCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
 
 // Shutdown stops the node: it stops accepting, closes every WebSocket with
 // the going-away code at moments spread over cfg.ShutdownSpread (so

@@ -1,0 +1,196 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// envOf returns a getenv over a fixed set of variables.
+func envOf(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
+	}
+}
+
+// With nothing set, ParseConfig gives the documented defaults, which are
+// valid.
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.LogFormat != "text" || c.LogLevel != "info" || c.HostKey != "" || c.AllowedOrigins != nil {
+		t.Fatalf("defaults %+v", c)
+	}
+	d := DefaultConfig()
+	if c.MaxMessageBytes != d.MaxMessageBytes || c.Heartbeat != d.Heartbeat || c.Limits != d.Limits {
+		t.Fatalf("ParseConfig with nothing set differs from DefaultConfig: %+v", c)
+	}
+	if err := d.Validate(); err != nil {
+		t.Fatalf("the default configuration is invalid: %v", err)
+	}
+	// A getenv that finds nothing is the same as none.
+	c2, _, err := ParseConfig("huddle", nil, envOf(nil))
+	if err != nil || c2.Addr != ":8080" {
+		t.Fatalf("empty environment: %v %+v", err, c2)
+	}
+}
+
+// HUDDLE_* variables set their options.
+func TestConfigFromEnv(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle", nil, envOf(map[string]string{
+		"HUDDLE_ADDR":         "127.0.0.1:9000",
+		"HUDDLE_HOST_KEY":     "secret",
+		"HUDDLE_MAX_ROOMS":    "7",
+		"HUDDLE_HEARTBEAT":    "3s",
+		"HUDDLE_COMMAND_RATE": "2.5",
+		"HUDDLE_LOG_FORMAT":   "json",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.HostKey != "secret" || c.Limits.MaxRooms != 7 ||
+		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" {
+		t.Fatalf("env not applied: %+v", c)
+	}
+}
+
+// A flag wins over its environment variable.
+func TestConfigFlagWinsOverEnv(t *testing.T) {
+	t.Parallel()
+	env := envOf(map[string]string{"HUDDLE_ADDR": ":1111", "HUDDLE_MAX_ROOMS": "5", "HUDDLE_HEARTBEAT": "3s"})
+	c, _, err := ParseConfig("huddle", []string{"-addr", ":2222", "-max-rooms=9", "-heartbeat=4s"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":2222" || c.Limits.MaxRooms != 9 || c.Heartbeat != 4*time.Second {
+		t.Fatalf("flags did not win: addr %q rooms %d heartbeat %v", c.Addr, c.Limits.MaxRooms, c.Heartbeat)
+	}
+	// Without the flag the variable holds.
+	c, _, err = ParseConfig("huddle", []string{"-addr", ":2222"}, env)
+	if err != nil || c.Limits.MaxRooms != 5 {
+		t.Fatalf("env lost when another flag is given: %v rooms %d", err, c.Limits.MaxRooms)
+	}
+}
+
+// A bad environment value is an error that names the variable; every bad
+// variable is reported, not only the first.
+func TestConfigBadEnvNamesVariable(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"HUDDLE_MAX_ROOMS":    "abc",
+		"HUDDLE_HEARTBEAT":    "soon",
+		"HUDDLE_COMMAND_RATE": "fast",
+	}
+	for k, v := range cases {
+		_, _, err := ParseConfig("huddle", nil, envOf(map[string]string{k: v}))
+		if err == nil || !strings.Contains(err.Error(), k) || !strings.Contains(err.Error(), v) {
+			t.Errorf("%s=%s: error %v does not name the variable and value", k, v, err)
+		}
+	}
+	// Negative or zero where only positive makes sense.
+	for k, v := range map[string]string{"HUDDLE_MAX_ROOMS": "-3", "HUDDLE_HEARTBEAT": "0s", "HUDDLE_COMMAND_RATE": "0", "HUDDLE_HELLO_TIMEOUT": "-1s"} {
+		if _, _, err := ParseConfig("huddle", nil, envOf(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: error %v", k, v, err)
+		}
+	}
+	_, _, err := ParseConfig("huddle", nil, envOf(map[string]string{"HUDDLE_MAX_ROOMS": "abc", "HUDDLE_HEARTBEAT": "soon"}))
+	if err == nil || !strings.Contains(err.Error(), "HUDDLE_MAX_ROOMS") || !strings.Contains(err.Error(), "HUDDLE_HEARTBEAT") {
+		t.Fatalf("two bad variables, error: %v", err)
+	}
+}
+
+// HUDDLE_ALLOWED_ORIGINS is a comma-separated list; spaces and empty
+// entries are dropped. The flag does the same.
+func TestConfigAllowedOriginsSplit(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle", nil, envOf(map[string]string{"HUDDLE_ALLOWED_ORIGINS": "a.com, b.com,, "}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.AllowedOrigins, []string{"a.com", "b.com"}) {
+		t.Fatalf("origins %q", c.AllowedOrigins)
+	}
+	c, _, err = ParseConfig("huddle", []string{"-allowed-origins", " *.example.org ,c.com"}, envOf(map[string]string{"HUDDLE_ALLOWED_ORIGINS": "a.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.AllowedOrigins, []string{"*.example.org", "c.com"}) {
+		t.Fatalf("origins from flag %q", c.AllowedOrigins)
+	}
+}
+
+// Validate rejects limits that cannot work, naming the option.
+func TestConfigValidateRejectsNonsense(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		mod  func(*Config)
+		want string
+	}{
+		{"frame smaller than message", func(c *Config) { c.MaxFrameBytes = c.MaxMessageBytes - 1 }, "max-frame-bytes"},
+		{"log format xml", func(c *Config) { c.LogFormat = "xml" }, "log-format"},
+		{"tiny messages", func(c *Config) { c.MaxMessageBytes = 100 }, "max-message-bytes"},
+		{"queue smaller than frame", func(c *Config) { c.SendQueueBytes = c.MaxFrameBytes - 1 }, "send-queue-bytes"},
+		{"no rooms", func(c *Config) { c.Limits.MaxRooms = 0 }, "max-rooms"},
+		{"no participants", func(c *Config) { c.Limits.MaxParticipants = -1 }, "max-participants"},
+		{"no connections", func(c *Config) { c.MaxConnections = 0 }, "max-connections"},
+		{"no command burst", func(c *Config) { c.CommandBurst = 0 }, "command-burst"},
+		{"no history", func(c *Config) { c.HistoryLimit = 0 }, "history-limit"},
+	}
+	for _, tc := range cases {
+		c := DefaultConfig()
+		tc.mod(&c)
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Validate = %v, want an error naming %s", tc.name, err, tc.want)
+		}
+		// New refuses it too.
+		if _, err := New(c, nil); err == nil {
+			t.Errorf("%s: New accepted the configuration", tc.name)
+		}
+	}
+	// The same through flags: ParseConfig returns the Validate error.
+	for _, args := range [][]string{{"-max-frame-bytes=1024"}, {"-log-format=xml"}} {
+		if _, _, err := ParseConfig("huddle", args, nil); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+// -h is flag.ErrHelp and an unknown flag is an error.
+func TestConfigHelpAndUnknownFlag(t *testing.T) {
+	t.Parallel()
+	_, fs, err := ParseConfig("huddle", []string{"-h"}, nil)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	var out strings.Builder
+	fs.SetOutput(&out)
+	fs.PrintDefaults()
+	if !strings.Contains(out.String(), "HUDDLE_MAX_ROOMS") || !strings.Contains(out.String(), "-heartbeat") {
+		t.Fatalf("usage does not list flags with their variables:\n%s", out.String())
+	}
+	if _, _, err := ParseConfig("huddle", []string{"-no-such-flag"}, nil); err == nil {
+		t.Fatal("unknown flag accepted")
+	}
+}
+
+// Timers and rates set by flag must be positive, as they must be when set
+// by variable: -heartbeat=0 passes Validate today and the node then panics
+// (time.NewTicker) on its first WebSocket connection.
+func TestConfigFlagTimersMustBePositive(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-heartbeat=0", "-heartbeat=-1s", "-hello-timeout=0", "-send-queue-age=0", "-command-rate=0"} {
+		if _, _, err := ParseConfig("huddle", []string{arg}, nil); err == nil {
+			t.Errorf("%s: accepted (the same value in its HUDDLE_ variable is refused)", arg)
+		}
+	}
+}
