@@ -189,7 +189,6 @@ func (s *Server) untrack(c *conn) {
 	s.connWG.Done()
 }
 
-
 // Shutdown stops the node: it stops accepting, closes every WebSocket with
 // the going-away code at moments spread over cfg.ShutdownSpread (so
 // clients do not all reconnect at once), waits for them, then releases
