@@ -2,12 +2,1282 @@ package exercises
 
 import (
 	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"time"
 
 	"huddle/rooms"
 )
 
-// Placeholder until the retrospective rules land: the board has no commands yet.
-func registerRetro(svc *rooms.Service, lim Limits)                           {}
-func retroPrefixes(id string) []string                                       { return nil }
-func retroViews(e Exercise, in inputs) (fac, part any)                       { return e.Status, e.Status }
-func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage { return nil }
+// Retrospective commands and events (docs/protocol.md).
+const (
+	CmdRetroPhase        = "retro.phase"
+	CmdRetroCardAdd      = "retro.card.add"
+	CmdRetroCardEdit     = "retro.card.edit"
+	CmdRetroCardDelete   = "retro.card.delete"
+	CmdRetroGroup        = "retro.group"
+	CmdRetroUngroup      = "retro.ungroup"
+	CmdRetroGroupRename  = "retro.group.rename"
+	CmdRetroDot          = "retro.dot"
+	CmdRetroFocus        = "retro.focus"
+	CmdRetroActionAdd    = "retro.action.add"
+	CmdRetroActionEdit   = "retro.action.edit"
+	CmdRetroActionDelete = "retro.action.delete"
+
+	// EvRetroCard gives a card's author their card, privately.
+	EvRetroCard = "retro.card"
+	// EvRetroCardDeleted says a card is gone: privately to its author, or
+	// to everyone when the facilitator removed someone else's card.
+	EvRetroCardDeleted = "retro.card.deleted"
+	// EvRetroDots gives a voter their own dot allocation, privately.
+	EvRetroDots = "retro.dots"
+
+	ItemCard  = "card"
+	ItemGroup = "group"
+)
+
+// Documents and counters of a retrospective. Cards and allocations carry
+// no member id: authors and voters are opaque keys made from the member's
+// token, so the store cannot say who wrote or dotted what.
+func cardKey(ex, id string) string     { return "rc:" + ex + ":" + id }
+func cardPrefix(ex string) string      { return "rc:" + ex + ":" }
+func groupKey(ex, id string) string    { return "rg:" + ex + ":" + id }
+func groupPrefix(ex string) string     { return "rg:" + ex + ":" }
+func actionKey(ex, id string) string   { return "ra:" + ex + ":" + id }
+func actionPrefix(ex string) string    { return "ra:" + ex + ":" }
+func allocKey(ex, voter string) string { return "rd:" + ex + ":" + voter }
+func dotKey(ex, item string) string    { return "d:" + ex + ":" + item }
+func dotPrefix(ex string) string       { return "d:" + ex + ":" }
+func cardCountKey(ex string) string    { return "rn:" + ex + ":cards" }
+func actionSeqKey(ex string) string    { return "rs:" + ex + ":actions" }
+func authorPurpose(ex string) string   { return "author:" + ex }
+func dotsPurpose(ex string) string     { return "dots:" + ex }
+
+// retroPrefixes are the documents a board's views read.
+func retroPrefixes(ex string) []string {
+	return []string{cardPrefix(ex), groupPrefix(ex), actionPrefix(ex)}
+}
+
+// RetroCard is a card as stored. Author is the opaque key
+// Opaque("author:"+exercise) of whoever wrote it; AuthorName is kept only
+// when the room showed names when it was written.
+type RetroCard struct {
+	ID         string `json:"id"`
+	Column     string `json:"column"`
+	Text       string `json:"text"`
+	Author     string `json:"author"`
+	AuthorName string `json:"authorName,omitempty"`
+	Group      string `json:"group,omitempty"`
+}
+
+// RetroCardView is a card as members see it: never its author key.
+type RetroCardView struct {
+	ID         string `json:"id"`
+	Column     string `json:"column"`
+	Text       string `json:"text"`
+	AuthorName string `json:"authorName,omitempty"`
+	Group      string `json:"group,omitempty"`
+}
+
+// View is the card as members see it.
+func (c RetroCard) View() RetroCardView {
+	return RetroCardView{ID: c.ID, Column: c.Column, Text: c.Text, AuthorName: c.AuthorName, Group: c.Group}
+}
+
+// RetroGroup is a named set of cards; a card is in at most one group.
+type RetroGroup struct {
+	ID    string   `json:"id"`
+	Title string   `json:"title"`
+	Cards []string `json:"cards"`
+}
+
+// RetroAction is an action item.
+type RetroAction struct {
+	ID    string `json:"id"`
+	Seq   int64  `json:"seq"`
+	Text  string `json:"text"`
+	Owner string `json:"owner,omitempty"`
+	Due   string `json:"due,omitempty"` // YYYY-MM-DD
+	Done  bool   `json:"done"`
+	Item  string `json:"item,omitempty"` // the card or group it came from
+}
+
+// DotAlloc is one voter's dots by item, kept under an opaque key.
+type DotAlloc struct {
+	Items map[string]int `json:"items"`
+}
+
+// Spent is how many dots are placed.
+func (a DotAlloc) Spent() int {
+	n := 0
+	for _, v := range a.Items {
+		n += v
+	}
+	return n
+}
+
+// retroBoard is the part of a board a command loaded.
+type retroBoard struct {
+	cards  map[string]RetroCard
+	groups map[string]RetroGroup
+}
+
+func newBoard() retroBoard {
+	return retroBoard{cards: map[string]RetroCard{}, groups: map[string]RetroGroup{}}
+}
+
+// retroChange is what a card or group command writes.
+type retroChange struct {
+	cards      []RetroCard
+	groups     []RetroGroup
+	dropCards  []string
+	dropGroups []string
+}
+
+func (c retroChange) empty() bool {
+	return len(c.cards)+len(c.groups)+len(c.dropCards)+len(c.dropGroups) == 0
+}
+
+func phaseOf(e Exercise) string {
+	if e.Phase == "" {
+		return PhaseWrite
+	}
+	return e.Phase
+}
+
+func inPhase(e Exercise, ps ...string) bool { return slices.Contains(ps, phaseOf(e)) }
+
+func retroSpec(e Exercise) RetroSpec {
+	if e.Retro != nil {
+		return *e.Retro
+	}
+	return DefaultRetro()
+}
+
+func wrongPhase(what string, phases ...string) error {
+	return rooms.Errorf(CodeWrongPhase, "%s only in the %s phase", what, strings.Join(phases, " or "))
+}
+
+// ---- Pure rules ----
+
+// checkExercise checks that a command about kind may run on e now.
+func checkExercise(e Exercise, kind Kind) error {
+	if e.Kind != kind {
+		return rooms.FieldError(rooms.CodeInvalid, "exercise", "this is a %s exercise, not a %s", e.Kind, kind)
+	}
+	if e.Status != StatusOpen {
+		return rooms.Errorf(CodeWrongStatus, "this exercise is not open")
+	}
+	return nil
+}
+
+// validRef reports whether s can be an id: 1 to 64 letters, digits, - or _.
+func validRef(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRef returns the error for a missing or malformed id in field.
+func checkRef(field, id string) error {
+	if id == "" {
+		return rooms.FieldError(rooms.CodeBadMessage, field, "%s is required", field)
+	}
+	if !validRef(id) {
+		return rooms.FieldError(rooms.CodeNotFound, field, "no such %s", field)
+	}
+	return nil
+}
+
+func tooMany(what string, n int) *rooms.Error {
+	return rooms.Errorf(rooms.CodeInvalid, "this board holds at most %d %s", n, what)
+}
+
+// RetroSetPhase moves the board to phase (forward or back). Leaving the
+// discussion for an earlier phase clears the focus.
+func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
+	if !slices.Contains(Phases, phase) {
+		return e, rooms.FieldError(rooms.CodeInvalid, "phase", "phase must be one of %s", strings.Join(Phases, ", "))
+	}
+	e.Phase = phase
+	if slices.Index(Phases, phase) < slices.Index(Phases, PhaseDiscuss) {
+		e.Focus = ""
+	}
+	return e, nil
+}
+
+func cleanColumn(e Exercise, col string) (string, error) {
+	if !slices.ContainsFunc(retroSpec(e).Columns, func(c Column) bool { return c.ID == col }) {
+		if col == "" {
+			return "", rooms.FieldError(rooms.CodeBadMessage, "column", "column is required")
+		}
+		return "", rooms.FieldError(rooms.CodeInvalid, "column", "no column %q", truncate(col, 32))
+	}
+	return col, nil
+}
+
+// RetroAddCard writes a new card.
+func RetroAddCard(e Exercise, id, column, text, author, authorName string, lim Limits) (RetroCard, error) {
+	if !inPhase(e, PhaseWrite, PhaseReveal, PhaseGroup) {
+		return RetroCard{}, wrongPhase("cards are added", PhaseWrite, PhaseReveal, PhaseGroup)
+	}
+	col, err := cleanColumn(e, column)
+	if err != nil {
+		return RetroCard{}, err
+	}
+	t, err := rooms.CleanText(text, "text", lim.MaxText, true)
+	if err != nil {
+		return RetroCard{}, err
+	}
+	return RetroCard{ID: id, Column: col, Text: t, Author: author, AuthorName: authorName}, nil
+}
+
+// RetroEditCard changes a card's text and, optionally, column: its
+// author only.
+func RetroEditCard(e Exercise, c RetroCard, author, text string, column *string, lim Limits) (RetroCard, error) {
+	if !inPhase(e, PhaseWrite, PhaseReveal, PhaseGroup) {
+		return c, wrongPhase("cards are edited", PhaseWrite, PhaseReveal, PhaseGroup)
+	}
+	if c.Author != author {
+		return c, rooms.FieldError(CodeNotYours, "card", "only its author may edit a card")
+	}
+	t, err := rooms.CleanText(text, "text", lim.MaxText, true)
+	if err != nil {
+		return c, err
+	}
+	c.Text = t
+	if column != nil {
+		if c.Column, err = cleanColumn(e, *column); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// RetroDeleteCard removes a card (its author, or the facilitator as
+// moderator), taking it out of its group; b holds the card's group.
+func RetroDeleteCard(e Exercise, b retroBoard, c RetroCard, author string, moderator bool) (retroChange, error) {
+	var ch retroChange
+	if !inPhase(e, PhaseWrite, PhaseReveal, PhaseGroup) {
+		return ch, wrongPhase("cards are deleted", PhaseWrite, PhaseReveal, PhaseGroup)
+	}
+	if c.Author != author && !moderator {
+		return ch, rooms.FieldError(CodeNotYours, "card", "only its author may delete a card")
+	}
+	ch.dropCards = []string{c.ID}
+	ch = leaveGroup(ch, b, c)
+	return ch, nil
+}
+
+// leaveGroup takes card c out of its group, deleting the group when it
+// empties.
+func leaveGroup(ch retroChange, b retroBoard, c RetroCard) retroChange {
+	g, ok := b.groups[c.Group]
+	if c.Group == "" || !ok {
+		return ch
+	}
+	g.Cards = slices.DeleteFunc(slices.Clone(g.Cards), func(id string) bool { return id == c.ID })
+	if len(g.Cards) == 0 {
+		ch.dropGroups = append(ch.dropGroups, g.ID)
+	} else {
+		ch.groups = append(ch.groups, g)
+	}
+	return ch
+}
+
+// defaultGroupTitle names a new group after its first card.
+func defaultGroupTitle(text string, max int) string {
+	r := []rune(text)
+	if len(r) <= max {
+		return text
+	}
+	return strings.TrimSpace(string(r[:max-1])) + "…"
+}
+
+// RetroGroupCards puts cards into group target (an existing group), or
+// into a new group newID when target is empty. A card in another group
+// moves; groups left empty are deleted. b holds the cards, their groups
+// and the target. It returns the change and the group's id.
+func RetroGroupCards(e Exercise, b retroBoard, cards []string, target string, title *string, newID string, lim Limits) (retroChange, string, error) {
+	var ch retroChange
+	if !inPhase(e, PhaseGroup) {
+		return ch, "", wrongPhase("cards are grouped", PhaseGroup)
+	}
+	if len(cards) == 0 {
+		return ch, "", rooms.FieldError(rooms.CodeInvalid, "cards", "name at least one card")
+	}
+	if len(cards) > lim.MaxItems {
+		return ch, "", rooms.FieldError(rooms.CodeInvalid, "cards", "at most %d cards at once", lim.MaxItems)
+	}
+	var ids []string
+	for _, id := range cards {
+		if err := checkRef("cards", id); err != nil {
+			return ch, "", err
+		}
+		if _, ok := b.cards[id]; !ok {
+			return ch, "", rooms.FieldError(rooms.CodeNotFound, "cards", "no such card")
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	var g RetroGroup
+	var renamed bool
+	if target != "" {
+		var ok bool
+		if g, ok = b.groups[target]; !ok || !validRef(target) {
+			return ch, "", rooms.FieldError(rooms.CodeNotFound, "group", "no such group")
+		}
+		g.Cards = slices.Clone(g.Cards)
+	} else {
+		g = RetroGroup{ID: newID, Title: defaultGroupTitle(b.cards[ids[0]].Text, lim.MaxShort), Cards: []string{}}
+		renamed = true
+	}
+	if title != nil {
+		t, err := rooms.CleanText(*title, "title", lim.MaxShort, target != "")
+		if err != nil {
+			return ch, "", err
+		}
+		if t != "" && t != g.Title {
+			g.Title, renamed = t, true
+		}
+	}
+	// Cards leave their old groups (several may leave the same one);
+	// groups left empty are deleted.
+	left := map[string]RetroGroup{}
+	moved := false
+	for _, id := range ids {
+		c := b.cards[id]
+		if c.Group == g.ID {
+			continue
+		}
+		og, ok := left[c.Group]
+		if !ok {
+			og, ok = b.groups[c.Group]
+			og.Cards = slices.Clone(og.Cards)
+		}
+		if ok {
+			og.Cards = slices.DeleteFunc(og.Cards, func(x string) bool { return x == c.ID })
+			left[og.ID] = og
+		}
+		c.Group = g.ID
+		g.Cards = append(g.Cards, c.ID)
+		ch.cards = append(ch.cards, c)
+		moved = true
+	}
+	for _, id := range sortedKeys(left) {
+		if og := left[id]; len(og.Cards) == 0 {
+			ch.dropGroups = append(ch.dropGroups, id)
+		} else {
+			ch.groups = append(ch.groups, og)
+		}
+	}
+	if moved || renamed {
+		ch.groups = append(ch.groups, g)
+	}
+	return ch, g.ID, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// RetroUngroup takes a card out of its group; b holds the card's group.
+func RetroUngroup(e Exercise, b retroBoard, c RetroCard) (retroChange, error) {
+	var ch retroChange
+	if !inPhase(e, PhaseGroup) {
+		return ch, wrongPhase("cards are ungrouped", PhaseGroup)
+	}
+	if c.Group == "" {
+		return ch, nil
+	}
+	ch = leaveGroup(ch, b, c)
+	c.Group = ""
+	ch.cards = append(ch.cards, c)
+	return ch, nil
+}
+
+// RetroRenameGroup sets a group's title.
+func RetroRenameGroup(e Exercise, g RetroGroup, title string, lim Limits) (RetroGroup, bool, error) {
+	if !inPhase(e, PhaseGroup) {
+		return g, false, wrongPhase("groups are renamed", PhaseGroup)
+	}
+	t, err := rooms.CleanText(title, "title", lim.MaxShort, true)
+	if err != nil {
+		return g, false, err
+	}
+	changed := t != g.Title
+	g.Title = t
+	return g, changed, nil
+}
+
+// itemKind checks that id is a votable item of b: a group, or a card in
+// no group.
+func (b retroBoard) itemKind(id string) (string, error) {
+	if err := checkRef("item", id); err != nil {
+		return "", err
+	}
+	if c, ok := b.cards[id]; ok {
+		if c.Group != "" {
+			return "", rooms.FieldError(rooms.CodeInvalid, "item", "this card is in a group: use the group")
+		}
+		return ItemCard, nil
+	}
+	if _, ok := b.groups[id]; ok {
+		return ItemGroup, nil
+	}
+	return "", rooms.FieldError(rooms.CodeNotFound, "item", "no such item")
+}
+
+// RetroDot places (delta 1) or takes back (delta -1) one dot on item. b
+// holds the item. Taking back needs only the allocation, so dots on an
+// item that has since gone can still be recovered.
+func RetroDot(e Exercise, a DotAlloc, b retroBoard, item string, delta int) (DotAlloc, error) {
+	if !inPhase(e, PhaseVote) {
+		return a, wrongPhase("dots are placed", PhaseVote)
+	}
+	if delta != 1 && delta != -1 {
+		return a, rooms.FieldError(rooms.CodeInvalid, "delta", "delta is 1 (place a dot) or -1 (take one back)")
+	}
+	if err := checkRef("item", item); err != nil {
+		return a, err
+	}
+	spec := retroSpec(e)
+	out := DotAlloc{Items: map[string]int{}}
+	for k, v := range a.Items {
+		out.Items[k] = v
+	}
+	if delta == 1 {
+		if _, err := b.itemKind(item); err != nil {
+			return a, err
+		}
+		if out.Spent() >= spec.Dots {
+			return a, rooms.Errorf(CodeNoDotsLeft, "you have placed all %d dots", spec.Dots)
+		}
+		if out.Items[item] >= spec.MaxPerItem {
+			return a, rooms.FieldError(CodeNoDotsLeft, "item", "at most %d dots on one item", spec.MaxPerItem)
+		}
+		out.Items[item]++
+		return out, nil
+	}
+	if out.Items[item] == 0 {
+		return a, rooms.FieldError(rooms.CodeInvalid, "item", "you have no dot on this item")
+	}
+	if out.Items[item]--; out.Items[item] == 0 {
+		delete(out.Items, item)
+	}
+	return out, nil
+}
+
+// RetroFocus sets the item under discussion ("" clears it).
+func RetroFocus(e Exercise, b retroBoard, item string) (Exercise, error) {
+	if !inPhase(e, PhaseDiscuss) {
+		return e, wrongPhase("an item is focused", PhaseDiscuss)
+	}
+	if item != "" {
+		if _, err := b.itemKind(item); err != nil {
+			return e, err
+		}
+	}
+	e.Focus = item
+	return e, nil
+}
+
+// ActionArgs are the fields of an action item a command sets; nil leaves
+// a field unchanged.
+type ActionArgs struct {
+	Text  *string `json:"text"`
+	Owner *string `json:"owner"`
+	Due   *string `json:"due"`
+	Done  *bool   `json:"done"`
+	Item  *string `json:"item"`
+}
+
+// RetroSetAction applies args to action a (a new one when a.ID is set by
+// the caller and a.Text is empty). b holds args.Item.
+func RetroSetAction(e Exercise, a RetroAction, b retroBoard, args ActionArgs, lim Limits) (RetroAction, error) {
+	if !inPhase(e, PhaseDiscuss, PhaseActions) {
+		return a, wrongPhase("action items are changed", PhaseDiscuss, PhaseActions)
+	}
+	var err error
+	if args.Text != nil {
+		if a.Text, err = rooms.CleanText(*args.Text, "text", lim.MaxText, true); err != nil {
+			return a, err
+		}
+	}
+	if a.Text == "" {
+		return a, rooms.FieldError(rooms.CodeInvalid, "text", "text is required")
+	}
+	if args.Owner != nil {
+		if a.Owner, err = rooms.CleanText(*args.Owner, "owner", lim.MaxShort, false); err != nil {
+			return a, err
+		}
+	}
+	if args.Due != nil {
+		d := strings.TrimSpace(*args.Due)
+		if d != "" {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				return a, rooms.FieldError(rooms.CodeInvalid, "due", "due is a date written YYYY-MM-DD")
+			}
+		}
+		a.Due = d
+	}
+	if args.Done != nil {
+		a.Done = *args.Done
+	}
+	if args.Item != nil {
+		if *args.Item != "" {
+			if _, err := b.itemKind(*args.Item); err != nil {
+				return a, err
+			}
+		}
+		a.Item = *args.Item
+	}
+	return a, nil
+}
+
+// ---- Views ----
+
+// RetroView is the board as a role sees it (state "ex:<id>").
+type RetroView struct {
+	Exercise   string        `json:"exercise"`
+	Status     Status        `json:"status"`
+	Phase      string        `json:"phase"`
+	Focus      string        `json:"focus,omitempty"`
+	Dots       int           `json:"dots"`
+	MaxPerItem int           `json:"maxPerItem"`
+	Columns    []ColumnCount `json:"columns"`
+	// Revealed: cards, groups, items and actions are shown (from the
+	// reveal phase on, or once results are shown).
+	Revealed bool            `json:"revealed"`
+	Cards    []RetroCardView `json:"cards"`
+	Groups   []RetroGroup    `json:"groups"`
+	// Items are the votable items, in board order; once DotsShown, in
+	// vote order (most dots first), which is the discussion order.
+	Items     []RetroItem `json:"items"`
+	DotsShown bool        `json:"dotsShown"`
+	// DotsPlaced is the number of dots placed so far: facilitators only,
+	// in the vote phase.
+	DotsPlaced *int64        `json:"dotsPlaced,omitempty"`
+	Actions    []RetroAction `json:"actions"`
+}
+
+// ColumnCount is a column and how many cards it holds.
+type ColumnCount struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Count int    `json:"count"`
+}
+
+// RetroItem is a votable item: a group or a card in no group.
+type RetroItem struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // "group" or "card"
+	Dots *int64 `json:"dots,omitempty"`
+}
+
+// RetroMine is what the viewer wrote and dotted (snapshot "mine").
+type RetroMine struct {
+	Cards    []RetroCardView `json:"cards"`
+	Dots     map[string]int  `json:"dots,omitempty"`
+	DotsLeft *int            `json:"dotsLeft,omitempty"`
+}
+
+func parseBoard(ex string, docs map[string]rooms.Doc) (retroBoard, []RetroAction) {
+	b := newBoard()
+	var actions []RetroAction
+	for k, d := range docs {
+		switch {
+		case strings.HasPrefix(k, cardPrefix(ex)):
+			var c RetroCard
+			if json.Unmarshal(d.Value, &c) == nil {
+				b.cards[c.ID] = c
+			}
+		case strings.HasPrefix(k, groupPrefix(ex)):
+			var g RetroGroup
+			if json.Unmarshal(d.Value, &g) == nil {
+				b.groups[g.ID] = g
+			}
+		case strings.HasPrefix(k, actionPrefix(ex)):
+			var a RetroAction
+			if json.Unmarshal(d.Value, &a) == nil {
+				actions = append(actions, a)
+			}
+		}
+	}
+	sort.Slice(actions, func(i, j int) bool {
+		if actions[i].Seq != actions[j].Seq {
+			return actions[i].Seq < actions[j].Seq
+		}
+		return actions[i].ID < actions[j].ID
+	})
+	return b, actions
+}
+
+// retroViews computes the board for facilitators and participants. Cards
+// are ordered by column, then id: never by when they were written, so the
+// order cannot be lined up with who was typing when.
+func retroViews(e Exercise, in inputs) (fac, part any) {
+	spec := retroSpec(e)
+	b, actions := parseBoard(e.ID, in.docs)
+	phase := phaseOf(e)
+	v := RetroView{Exercise: e.ID, Status: e.Status, Phase: phase, Focus: e.Focus, Dots: spec.Dots, MaxPerItem: spec.MaxPerItem,
+		Cards: []RetroCardView{}, Groups: []RetroGroup{}, Items: []RetroItem{}, Actions: []RetroAction{}}
+	v.Revealed = phase != PhaseWrite || e.Status == StatusResults
+	v.DotsShown = phase == PhaseDiscuss || phase == PhaseActions || e.Status == StatusResults
+	col := map[string]int{}
+	for i, c := range spec.Columns {
+		col[c.ID] = i
+		v.Columns = append(v.Columns, ColumnCount{ID: c.ID, Title: c.Title})
+	}
+	cards := make([]RetroCard, 0, len(b.cards))
+	for _, c := range b.cards {
+		cards = append(cards, c)
+		if i, ok := col[c.Column]; ok {
+			v.Columns[i].Count++
+		}
+	}
+	if v.Revealed {
+		sort.Slice(cards, func(i, j int) bool {
+			if cards[i].Column != cards[j].Column {
+				return col[cards[i].Column] < col[cards[j].Column]
+			}
+			return cards[i].ID < cards[j].ID
+		})
+		for _, c := range cards {
+			v.Cards = append(v.Cards, c.View())
+		}
+		v.Items, v.Groups = retroItems(e, b, cards, in.counters, v.DotsShown)
+		v.Actions = append(v.Actions, actions...)
+	}
+	f := v
+	if phase == PhaseVote && !v.DotsShown {
+		var n int64
+		for k, c := range in.counters {
+			if strings.HasPrefix(k, dotPrefix(e.ID)) {
+				n += c
+			}
+		}
+		f.DotsPlaced = &n
+	}
+	return f, v
+}
+
+// retroItems lists the votable items of a board whose cards are sorted.
+// Board order puts an item where its first card sits; with dots shown the
+// items are in vote order, most dots first, board order breaking ties.
+// Groups come in item order.
+func retroItems(e Exercise, b retroBoard, cards []RetroCard, counters map[string]int64, withDots bool) ([]RetroItem, []RetroGroup) {
+	pos := map[string]int{}
+	for i, c := range cards {
+		pos[c.ID] = i
+	}
+	type ranked struct {
+		item RetroItem
+		at   int
+	}
+	var items []ranked
+	groups := []RetroGroup{}
+	for _, g := range b.groups {
+		g.Cards = slices.DeleteFunc(slices.Clone(g.Cards), func(id string) bool { _, ok := pos[id]; return !ok })
+		at := len(cards)
+		for _, id := range g.Cards {
+			at = min(at, pos[id])
+		}
+		items = append(items, ranked{RetroItem{ID: g.ID, Kind: ItemGroup}, at})
+		groups = append(groups, g)
+	}
+	for i, c := range cards {
+		if _, grouped := b.groups[c.Group]; !grouped {
+			items = append(items, ranked{RetroItem{ID: c.ID, Kind: ItemCard}, i})
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if items[i].at != items[j].at {
+			return items[i].at < items[j].at
+		}
+		return items[i].item.ID < items[j].item.ID
+	})
+	if withDots {
+		for i := range items {
+			n := counters[dotKey(e.ID, items[i].item.ID)]
+			items[i].item.Dots = &n
+		}
+		sort.SliceStable(items, func(i, j int) bool { return *items[i].item.Dots > *items[j].item.Dots })
+	}
+	out := make([]RetroItem, len(items))
+	order := map[string]int{}
+	for i, it := range items {
+		out[i] = it.item
+		order[it.item.ID] = i
+	}
+	sort.Slice(groups, func(i, j int) bool { return order[groups[i].ID] < order[groups[j].ID] })
+	return out, groups
+}
+
+// retroMine is the viewer's own cards and, in the vote phase, their dots.
+func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
+	author := m.Opaque(authorPurpose(e.ID))
+	if author == "" {
+		return nil
+	}
+	mine := RetroMine{Cards: []RetroCardView{}}
+	for k, d := range st.Docs {
+		if !strings.HasPrefix(k, cardPrefix(e.ID)) {
+			continue
+		}
+		var c RetroCard
+		if json.Unmarshal(d.Value, &c) == nil && c.Author == author {
+			mine.Cards = append(mine.Cards, c.View())
+		}
+	}
+	sort.Slice(mine.Cards, func(i, j int) bool { return mine.Cards[i].ID < mine.Cards[j].ID })
+	if phaseOf(e) == PhaseVote {
+		var a DotAlloc
+		if d, ok := st.Docs[allocKey(e.ID, m.Opaque(dotsPurpose(e.ID)))]; ok {
+			_ = json.Unmarshal(d.Value, &a)
+		}
+		left := retroSpec(e).Dots - a.Spent()
+		mine.Dots, mine.DotsLeft = a.Items, &left
+		if mine.Dots == nil {
+			mine.Dots = map[string]int{}
+		}
+	}
+	b, _ := json.Marshal(mine)
+	return b
+}
+
+// ---- Glue: reads and writes through the transaction ----
+
+// anyone: every role may send the command.
+var anyone []rooms.Role
+
+func registerRetro(svc *rooms.Service, lim Limits) {
+	reg := func(typ string, roles []rooms.Role, fn func(tx *rooms.Tx, lim Limits) error) {
+		svc.Register(typ, rooms.Handler{Roles: roles, Apply: func(tx *rooms.Tx) error { return fn(tx, lim) }})
+	}
+	reg(CmdRetroPhase, facilitator, retroPhaseCmd)
+	reg(CmdRetroCardAdd, anyone, retroCardAddCmd)
+	reg(CmdRetroCardEdit, anyone, retroCardEditCmd)
+	reg(CmdRetroCardDelete, anyone, retroCardDeleteCmd)
+	reg(CmdRetroGroup, anyone, retroGroupCmd)
+	reg(CmdRetroUngroup, anyone, retroUngroupCmd)
+	reg(CmdRetroGroupRename, anyone, retroRenameCmd)
+	reg(CmdRetroDot, participant, retroDotCmd)
+	reg(CmdRetroFocus, facilitator, retroFocusCmd)
+	reg(CmdRetroActionAdd, anyone, retroActionAddCmd)
+	reg(CmdRetroActionEdit, anyone, retroActionEditCmd)
+	reg(CmdRetroActionDelete, anyone, retroActionDeleteCmd)
+}
+
+// openExercise loads the exercise a command names and checks its kind and
+// status.
+func openExercise(tx *rooms.Tx, id string, kind Kind) (Exercise, error) {
+	e, err := loadExercise(tx, id)
+	if err != nil {
+		return e, err
+	}
+	return e, checkExercise(e, kind)
+}
+
+// opaque is the actor's opaque key for purpose; members always have one
+// once authenticated.
+func opaque(tx *rooms.Tx, purpose string) (string, error) {
+	k := tx.Actor.Opaque(purpose)
+	if k == "" {
+		return "", rooms.Errorf(rooms.CodeInternal, "no anonymous key for this member")
+	}
+	return k, nil
+}
+
+// loadCard reads a card, and its group into b.
+func loadCard(tx *rooms.Tx, b retroBoard, ex, field, id string) (RetroCard, error) {
+	var c RetroCard
+	if err := checkRef(field, id); err != nil {
+		return c, err
+	}
+	ok, err := tx.GetJSON(cardKey(ex, id), &c)
+	if err != nil {
+		return c, err
+	}
+	if !ok {
+		return c, rooms.FieldError(rooms.CodeNotFound, field, "no such card")
+	}
+	b.cards[c.ID] = c
+	if c.Group != "" {
+		if _, err := loadGroup(tx, b, ex, c.Group); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// loadGroup reads a group into b, reporting whether it exists.
+func loadGroup(tx *rooms.Tx, b retroBoard, ex, id string) (bool, error) {
+	if _, ok := b.groups[id]; ok {
+		return true, nil
+	}
+	var g RetroGroup
+	ok, err := tx.GetJSON(groupKey(ex, id), &g)
+	if ok {
+		b.groups[g.ID] = g
+	}
+	return ok, err
+}
+
+// loadItem reads whatever item id may be (card or group) into b.
+func loadItem(tx *rooms.Tx, b retroBoard, ex, id string) error {
+	if !validRef(id) {
+		return nil // the rule reports it
+	}
+	var c RetroCard
+	ok, err := tx.GetJSON(cardKey(ex, id), &c)
+	if err != nil {
+		return err
+	}
+	if ok {
+		b.cards[c.ID] = c
+		return nil
+	}
+	_, err = loadGroup(tx, b, ex, id)
+	return err
+}
+
+func putChange(tx *rooms.Tx, ex string, ch retroChange) error {
+	for _, c := range ch.cards {
+		if err := tx.Put(cardKey(ex, c.ID), c); err != nil {
+			return err
+		}
+	}
+	for _, g := range ch.groups {
+		if err := tx.Put(groupKey(ex, g.ID), g); err != nil {
+			return err
+		}
+	}
+	for _, id := range ch.dropCards {
+		tx.Delete(cardKey(ex, id))
+	}
+	for _, id := range ch.dropGroups {
+		tx.Delete(groupKey(ex, id))
+	}
+	if !ch.empty() {
+		tx.Touch(stateKey(ex))
+	}
+	return nil
+}
+
+type cardEvent struct {
+	Exercise string        `json:"exercise"`
+	Card     RetroCardView `json:"card"`
+}
+
+type cardRef struct {
+	Exercise string `json:"exercise"`
+	Card     string `json:"card"`
+}
+
+func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Phase    string `json:"phase"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	ne, err := RetroSetPhase(e, args.Phase)
+	if err != nil || ne.Phase == phaseOf(e) && ne.Focus == e.Focus {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return putExercise(tx, ne, false)
+}
+
+// The card commands return no result on purpose: answers are kept under
+// the sender's actor key, and an id or text there would tie the card to
+// everything else that key answered. The author gets the card through the
+// private retro.card event instead.
+func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Column   string `json:"column"`
+		Text     string `json:"text"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	author, err := opaque(tx, authorPurpose(e.ID))
+	if err != nil {
+		return err
+	}
+	name := ""
+	if tx.Room.ShowNames {
+		name = tx.Actor.Name
+	}
+	c, err := RetroAddCard(e, newShortID(), args.Column, args.Text, author, name, lim)
+	if err != nil {
+		return err
+	}
+	tx.Incr(cardCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("cards", lim.MaxItems))
+	if err := tx.Put(cardKey(e.ID, c.ID), c); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+}
+
+func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string  `json:"exercise"`
+		Card     string  `json:"card"`
+		Text     string  `json:"text"`
+		Column   *string `json:"column"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	author, err := opaque(tx, authorPurpose(e.ID))
+	if err != nil {
+		return err
+	}
+	c, err := loadCard(tx, newBoard(), e.ID, "card", args.Card)
+	if err != nil {
+		return err
+	}
+	nc, err := RetroEditCard(e, c, author, args.Text, args.Column, lim)
+	if err != nil || nc == c {
+		return err
+	}
+	if err := tx.Put(cardKey(e.ID, nc.ID), nc); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return tx.Emit(EvRetroCard, cardEvent{e.ID, nc.View()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+}
+
+func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
+	var args cardRef
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	author, err := opaque(tx, authorPurpose(e.ID))
+	if err != nil {
+		return err
+	}
+	b := newBoard()
+	c, err := loadCard(tx, b, e.ID, "card", args.Card)
+	if err != nil {
+		return err
+	}
+	ch, err := RetroDeleteCard(e, b, c, author, tx.Actor.IsFacilitator())
+	if err != nil {
+		return err
+	}
+	if err := putChange(tx, e.ID, ch); err != nil {
+		return err
+	}
+	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
+	to := rooms.Audience{Private: tx.Actor.PrivateKey()}
+	if c.Author != author {
+		to = rooms.Audience{} // moderation: the author learns with everyone
+	}
+	return tx.Emit(EvRetroCardDeleted, cardRef{e.ID, c.ID}, to)
+}
+
+func retroGroupCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string   `json:"exercise"`
+		Cards    []string `json:"cards"`
+		Group    string   `json:"group"`
+		Title    *string  `json:"title"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	b := newBoard()
+	if inPhase(e, PhaseGroup) && len(args.Cards) <= lim.MaxItems {
+		for _, id := range args.Cards {
+			if _, ok := b.cards[id]; ok || !validRef(id) {
+				continue
+			}
+			if _, err := loadCard(tx, b, e.ID, "cards", id); err != nil && rooms.ErrorCode(err) != rooms.CodeNotFound {
+				return err
+			}
+		}
+		if args.Group != "" && validRef(args.Group) {
+			if _, err := loadGroup(tx, b, e.ID, args.Group); err != nil {
+				return err
+			}
+		}
+	}
+	ch, id, err := RetroGroupCards(e, b, args.Cards, args.Group, args.Title, newShortID(), lim)
+	if err != nil {
+		return err
+	}
+	tx.Result(map[string]string{"group": id})
+	return putChange(tx, e.ID, ch)
+}
+
+func retroUngroupCmd(tx *rooms.Tx, _ Limits) error {
+	var args cardRef
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	b := newBoard()
+	c, err := loadCard(tx, b, e.ID, "card", args.Card)
+	if err != nil {
+		return err
+	}
+	ch, err := RetroUngroup(e, b, c)
+	if err != nil {
+		return err
+	}
+	return putChange(tx, e.ID, ch)
+}
+
+func retroRenameCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Group    string `json:"group"`
+		Title    string `json:"title"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	if err := checkRef("group", args.Group); err != nil {
+		return err
+	}
+	b := newBoard()
+	if ok, err := loadGroup(tx, b, e.ID, args.Group); err != nil || !ok {
+		if err == nil {
+			err = rooms.FieldError(rooms.CodeNotFound, "group", "no such group")
+		}
+		return err
+	}
+	g, changed, err := RetroRenameGroup(e, b.groups[args.Group], args.Title, lim)
+	if err != nil || !changed {
+		return err
+	}
+	return putChange(tx, e.ID, retroChange{groups: []RetroGroup{g}})
+}
+
+type dotsEvent struct {
+	Exercise string         `json:"exercise"`
+	Dots     map[string]int `json:"dots"`
+	Left     int            `json:"left"`
+}
+
+// retroDotCmd returns no result for the same reason as the card commands;
+// the voter's allocation comes in the private retro.dots event.
+func retroDotCmd(tx *rooms.Tx, _ Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Item     string `json:"item"`
+		Delta    int    `json:"delta"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	voter, err := opaque(tx, dotsPurpose(e.ID))
+	if err != nil {
+		return err
+	}
+	var a DotAlloc
+	if _, err := tx.GetJSON(allocKey(e.ID, voter), &a); err != nil {
+		return err
+	}
+	b := newBoard()
+	if args.Delta == 1 && inPhase(e, PhaseVote) {
+		if err := loadItem(tx, b, e.ID, args.Item); err != nil {
+			return err
+		}
+	}
+	na, err := RetroDot(e, a, b, args.Item, args.Delta)
+	if err != nil {
+		return err
+	}
+	if len(na.Items) == 0 {
+		tx.Delete(allocKey(e.ID, voter))
+	} else if err := tx.Put(allocKey(e.ID, voter), na); err != nil {
+		return err
+	}
+	tx.Incr(dotKey(e.ID, args.Item), int64(args.Delta), 0, nil)
+	tx.Touch(stateKey(e.ID))
+	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+}
+
+func retroFocusCmd(tx *rooms.Tx, _ Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Item     string `json:"item"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	b := newBoard()
+	if args.Item != "" && inPhase(e, PhaseDiscuss) {
+		if err := loadItem(tx, b, e.ID, args.Item); err != nil {
+			return err
+		}
+	}
+	ne, err := RetroFocus(e, b, args.Item)
+	if err != nil || ne.Focus == e.Focus {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return putExercise(tx, ne, false)
+}
+
+func retroActionAddCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		ActionArgs
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	args.Done = nil // a new action is not done
+	b := newBoard()
+	if args.Item != nil && *args.Item != "" && inPhase(e, PhaseDiscuss, PhaseActions) {
+		if err := loadItem(tx, b, e.ID, *args.Item); err != nil {
+			return err
+		}
+	}
+	a, err := RetroSetAction(e, RetroAction{ID: newShortID()}, b, args.ActionArgs, lim)
+	if err != nil {
+		return err
+	}
+	seq, err := tx.Counters(actionSeqKey(e.ID))
+	if err != nil {
+		return err
+	}
+	a.Seq = seq[0] + 1
+	tx.Incr(actionSeqKey(e.ID), 1, int64(lim.MaxItems), tooMany("action items", lim.MaxItems))
+	if err := tx.Put(actionKey(e.ID, a.ID), a); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	tx.Result(map[string]string{"action": a.ID})
+	return nil
+}
+
+func loadAction(tx *rooms.Tx, ex, id string) (RetroAction, error) {
+	var a RetroAction
+	if err := checkRef("action", id); err != nil {
+		return a, err
+	}
+	ok, err := tx.GetJSON(actionKey(ex, id), &a)
+	if err == nil && !ok {
+		err = rooms.FieldError(rooms.CodeNotFound, "action", "no such action item")
+	}
+	return a, err
+}
+
+func retroActionEditCmd(tx *rooms.Tx, lim Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Action   string `json:"action"`
+		ActionArgs
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	a, err := loadAction(tx, e.ID, args.Action)
+	if err != nil {
+		return err
+	}
+	b := newBoard()
+	if args.Item != nil && *args.Item != "" && inPhase(e, PhaseDiscuss, PhaseActions) {
+		if err := loadItem(tx, b, e.ID, *args.Item); err != nil {
+			return err
+		}
+	}
+	na, err := RetroSetAction(e, a, b, args.ActionArgs, lim)
+	if err != nil || na == a {
+		return err
+	}
+	if err := tx.Put(actionKey(e.ID, a.ID), na); err != nil {
+		return err
+	}
+	tx.Touch(stateKey(e.ID))
+	return nil
+}
+
+func retroActionDeleteCmd(tx *rooms.Tx, _ Limits) error {
+	var args struct {
+		Exercise string `json:"exercise"`
+		Action   string `json:"action"`
+	}
+	if err := tx.Decode(&args); err != nil {
+		return err
+	}
+	e, err := openExercise(tx, args.Exercise, KindRetro)
+	if err != nil {
+		return err
+	}
+	if !inPhase(e, PhaseDiscuss, PhaseActions) {
+		return wrongPhase("action items are changed", PhaseDiscuss, PhaseActions)
+	}
+	a, err := loadAction(tx, e.ID, args.Action)
+	if err != nil {
+		return err
+	}
+	tx.Delete(actionKey(e.ID, a.ID))
+	tx.Touch(stateKey(e.ID))
+	return nil
+}

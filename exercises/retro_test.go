@@ -1,0 +1,811 @@
+package exercises
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
+)
+
+// tbEnv is a room over the memory store with the exercises registered,
+// for the retrospective and board tests.
+type tbEnv struct {
+	t      *testing.T
+	ctx    context.Context
+	store  *memory.Store
+	svc    *rooms.Service
+	room   string
+	code   string
+	fac    *rooms.Member
+	secret rooms.Secret
+	tokens map[string]rooms.Secret // by member id
+	n      int
+}
+
+func newTbEnv(t *testing.T, showNames bool) *tbEnv {
+	t.Helper()
+	st := memory.New(memory.Options{})
+	t.Cleanup(func() { st.Close() })
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	Register(svc)
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Workshop", showNames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tbEnv{t: t, ctx: ctx, store: st, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret, tokens: map[string]rooms.Secret{}}
+}
+
+// join admits and authenticates a participant, so their opaque keys work.
+func (b *tbEnv) join(name string) *rooms.Member {
+	b.t.Helper()
+	j, err := b.svc.Join(b.ctx, b.code, name, "")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	m, _, err := b.svc.Authenticate(b.ctx, b.room, j.Token)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.tokens[m.ID] = j.Token
+	return m
+}
+
+func (b *tbEnv) run(m *rooms.Member, typ string, data any) rooms.Outcome {
+	b.n++
+	raw, ok := data.(json.RawMessage)
+	if !ok {
+		raw, _ = json.Marshal(data)
+	}
+	return b.svc.Execute(b.ctx, b.room, m, rooms.Command{ID: fmt.Sprint("c", b.n), Type: typ, Data: raw})
+}
+
+// ok runs a command that must succeed and returns its result.
+func (b *tbEnv) ok(m *rooms.Member, typ string, data any) json.RawMessage {
+	b.t.Helper()
+	o := b.run(m, typ, data)
+	if o.Code != "" {
+		b.t.Fatalf("%s %v: %s", typ, data, o.Reply)
+	}
+	var ack struct {
+		Result json.RawMessage `json:"result"`
+	}
+	_ = json.Unmarshal(o.Reply, &ack)
+	return ack.Result
+}
+
+// fails runs a command that must fail with want.
+func (b *tbEnv) fails(m *rooms.Member, typ string, data any, want rooms.Code) {
+	b.t.Helper()
+	if o := b.run(m, typ, data); o.Code != want {
+		b.t.Fatalf("%s %v: want %s, got %s", typ, data, want, o.Reply)
+	}
+}
+
+// exercise adds an exercise and opens it.
+func (b *tbEnv) exercise(spec map[string]any) string {
+	b.t.Helper()
+	id := b.add(spec)
+	b.ok(b.fac, CmdOpen, map[string]any{"exercise": id})
+	return id
+}
+
+func (b *tbEnv) add(spec map[string]any) string {
+	b.t.Helper()
+	var r struct {
+		Exercise string `json:"exercise"`
+	}
+	_ = json.Unmarshal(b.ok(b.fac, CmdAgendaAdd, map[string]any{"spec": spec}), &r)
+	return r.Exercise
+}
+
+// state returns the coalesced state of an exercise as each role sees it.
+func (b *tbEnv) state(id string, fac, part any) {
+	b.t.Helper()
+	v, ok, err := b.svc.State(b.ctx, b.room, "ex:"+id)
+	if err != nil || !ok {
+		b.t.Fatalf("state: %v %v", ok, err)
+	}
+	if err := json.Unmarshal(v.Facilitator, fac); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := json.Unmarshal(v.Participant, part); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *tbEnv) rawState(id string) rooms.StateView {
+	b.t.Helper()
+	v, _, err := b.svc.State(b.ctx, b.room, "ex:"+id)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return v
+}
+
+// snapshot returns the exercises section of m's snapshot, by exercise.
+func (b *tbEnv) snapshot(m *rooms.Member) map[string]ExerciseView {
+	b.t.Helper()
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	snap, err := b.svc.SnapshotFor(st, rooms.Viewer{Member: m, Online: func(string) bool { return false }})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var sec SnapshotSection
+	if err := json.Unmarshal(snap.Sections[SectionExercises], &sec); err != nil {
+		b.t.Fatal(err)
+	}
+	out := map[string]ExerciseView{}
+	for _, v := range sec.Exercises {
+		out[v.Exercise.ID] = v
+	}
+	return out
+}
+
+// events returns every kept event m may see, oldest first.
+func (b *tbEnv) events(m *rooms.Member) []rooms.Event {
+	b.t.Helper()
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	all, err := b.store.History(b.ctx, b.room, rooms.Position{Epoch: st.Pos.Epoch})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var out []rooms.Event
+	for _, ev := range all {
+		if m == nil || rooms.Visible(ev.To, m) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// last returns the data of the last event of type typ that m may see.
+func (b *tbEnv) last(m *rooms.Member, typ string) json.RawMessage {
+	b.t.Helper()
+	evs := b.events(m)
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Type == typ {
+			return evs[i].Data
+		}
+	}
+	b.t.Fatalf("no %s event for %s", typ, m.Name)
+	return nil
+}
+
+// count counts the events of type typ that m may see.
+func (b *tbEnv) count(m *rooms.Member, typ string) int {
+	n := 0
+	for _, ev := range b.events(m) {
+		if ev.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// lastCard is the id of the last card m was given privately.
+func (b *tbEnv) lastCard(m *rooms.Member) string {
+	b.t.Helper()
+	var ev struct {
+		Card RetroCardView `json:"card"`
+	}
+	_ = json.Unmarshal(b.last(m, EvRetroCard), &ev)
+	return ev.Card.ID
+}
+
+func (b *tbEnv) retro(id string) (fac, part RetroView) {
+	b.t.Helper()
+	b.state(id, &fac, &part)
+	return fac, part
+}
+
+func (b *tbEnv) retroMine(m *rooms.Member, id string) RetroMine {
+	b.t.Helper()
+	var mine RetroMine
+	v := b.snapshot(m)[id]
+	if err := json.Unmarshal(v.Mine, &mine); err != nil {
+		b.t.Fatalf("mine %s: %v", v.Mine, err)
+	}
+	return mine
+}
+
+// tbStep is one command of a table test, with the answer it must get.
+type tbStep struct {
+	name string
+	who  **rooms.Member
+	typ  string
+	data func() any
+	want rooms.Code
+	then func(res json.RawMessage)
+}
+
+func (b *tbEnv) steps(steps []tbStep) {
+	b.t.Helper()
+	for _, s := range steps {
+		o := b.run(*s.who, s.typ, s.data())
+		if o.Code != s.want {
+			b.t.Fatalf("%s (%s): want %q, got %s", s.name, s.typ, s.want, o.Reply)
+		}
+		if s.then != nil {
+			var ack struct {
+				Result json.RawMessage `json:"result"`
+			}
+			_ = json.Unmarshal(o.Reply, &ack)
+			s.then(ack.Result)
+		}
+	}
+}
+
+func retroSpecMap() map[string]any {
+	return map[string]any{"kind": "retro", "title": "Sprint 12", "retro": map[string]any{"template": "start-stop-continue", "dots": 3, "maxPerItem": 2}}
+}
+
+func obj(kv ...any) func() any {
+	return func() any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v := kv[i+1]
+			if p, ok := v.(*string); ok {
+				v = *p
+			}
+			m[kv[i].(string)] = v
+		}
+		return m
+	}
+}
+
+// TestRetroRules drives a retrospective through every phase, trying every
+// command, valid and not, from every kind of sender.
+func TestRetroRules(t *testing.T) {
+	b := newTbEnv(t, false)
+	fac := b.fac
+	ann, bob, cy := b.join("Ann"), b.join("Bob"), b.join("Cy")
+	ex := b.exercise(retroSpecMap())
+	prepared := b.add(retroSpecMap())
+	other := b.exercise(map[string]any{"kind": "kudos", "title": "Thanks"})
+	long := strings.Repeat("x", b.svc.Limits().MaxTextLen+1)
+	longShort := strings.Repeat("y", 81)
+
+	var a1, a2, b1, b2, c1, f1, g1, g2, act string
+	lastCard := func(m **rooms.Member, into *string) func(json.RawMessage) {
+		return func(json.RawMessage) { *into = b.lastCard(*m) }
+	}
+	group := func(into *string) func(json.RawMessage) {
+		return func(res json.RawMessage) {
+			var r struct{ Group string }
+			_ = json.Unmarshal(res, &r)
+			*into = r.Group
+		}
+	}
+	phase := func(p string) tbStep {
+		return tbStep{"phase " + p, &fac, CmdRetroPhase, obj("exercise", ex, "phase", p), "", nil}
+	}
+	add := CmdRetroCardAdd
+
+	b.steps([]tbStep{
+		// Write phase: adding and editing cards.
+		{"ann adds", &ann, add, obj("exercise", ex, "column", "start", "text", "  More   pairing "), "", lastCard(&ann, &a1)},
+		{"ann adds again", &ann, add, obj("exercise", ex, "column", "stop", "text", "Friday deploys"), "", lastCard(&ann, &a2)},
+		{"bob adds", &bob, add, obj("exercise", ex, "column", "stop", "text", "Long meetings"), "", lastCard(&bob, &b1)},
+		{"cy adds", &cy, add, obj("exercise", ex, "column", "continue", "text", "Demos"), "", lastCard(&cy, &c1)},
+		{"facilitator adds", &fac, add, obj("exercise", ex, "column", "continue", "text", "Retro snacks"), "", lastCard(&fac, &f1)},
+		{"unknown column", &ann, add, obj("exercise", ex, "column", "later", "text", "x"), rooms.CodeInvalid, nil},
+		{"no column", &ann, add, obj("exercise", ex, "text", "x"), rooms.CodeBadMessage, nil},
+		{"empty text", &ann, add, obj("exercise", ex, "column", "start", "text", "  "), rooms.CodeInvalid, nil},
+		{"text too long", &ann, add, obj("exercise", ex, "column", "start", "text", long), rooms.CodeTooLong, nil},
+		{"control character", &ann, add, obj("exercise", ex, "column", "start", "text", "a\x07b"), rooms.CodeInvalid, nil},
+		{"no exercise", &ann, add, obj("column", "start", "text", "x"), rooms.CodeBadMessage, nil},
+		{"unknown exercise", &ann, add, obj("exercise", "nope", "column", "start", "text", "x"), rooms.CodeNotFound, nil},
+		{"exercise not open", &ann, add, obj("exercise", prepared, "column", "start", "text", "x"), CodeWrongStatus, nil},
+		{"not a retro", &ann, add, obj("exercise", other, "column", "start", "text", "x"), rooms.CodeInvalid, nil},
+		{"data not an object", &ann, add, func() any { return json.RawMessage(`[1]`) }, rooms.CodeBadMessage, nil},
+		{"text not a string", &ann, add, obj("exercise", ex, "column", "start", "text", 5), rooms.CodeBadMessage, nil},
+		{"edit own", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "More pairing, please"), "", nil},
+		{"edit own column", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "More pairing, please", "column", "stop"), "", nil},
+		{"edit unchanged", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "More pairing, please"), "", nil},
+		{"edit to unknown column", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "x", "column", "nope"), rooms.CodeInvalid, nil},
+		{"edit to empty", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", ""), rooms.CodeInvalid, nil},
+		{"edit too long", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", long), rooms.CodeTooLong, nil},
+		{"edit another's", &bob, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "hijack"), CodeNotYours, nil},
+		{"facilitator edits another's", &fac, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "hijack"), CodeNotYours, nil},
+		{"edit no card", &ann, CmdRetroCardEdit, obj("exercise", ex, "text", "x"), rooms.CodeBadMessage, nil},
+		{"edit unknown card", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", "nope", "text", "x"), rooms.CodeNotFound, nil},
+		{"edit bad card id", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", "a:b", "text", "x"), rooms.CodeNotFound, nil},
+		{"delete another's", &bob, CmdRetroCardDelete, obj("exercise", ex, "card", &a1), CodeNotYours, nil},
+		{"delete unknown", &bob, CmdRetroCardDelete, obj("exercise", ex, "card", "nope"), rooms.CodeNotFound, nil},
+		{"phase by participant", &ann, CmdRetroPhase, obj("exercise", ex, "phase", "reveal"), rooms.CodeForbidden, nil},
+		{"unknown phase", &fac, CmdRetroPhase, obj("exercise", ex, "phase", "party"), rooms.CodeInvalid, nil},
+		{"phase of closed exercise", &fac, CmdRetroPhase, obj("exercise", prepared, "phase", "reveal"), CodeWrongStatus, nil},
+		{"group in write", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{a1}), CodeWrongPhase, nil},
+		{"ungroup in write", &ann, CmdRetroUngroup, obj("exercise", ex, "card", &a1), CodeWrongPhase, nil},
+		{"dot in write", &ann, CmdRetroDot, obj("exercise", ex, "item", &a1, "delta", 1), CodeWrongPhase, nil},
+		{"focus in write", &fac, CmdRetroFocus, obj("exercise", ex, "item", &a1), CodeWrongPhase, nil},
+		{"action in write", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x"), CodeWrongPhase, nil},
+	})
+	// In the write phase nobody sees anyone's cards, only counts.
+	fv, pv := b.retro(ex)
+	if len(fv.Cards)+len(pv.Cards)+len(fv.Items) != 0 || fv.Revealed || pv.Revealed {
+		t.Fatalf("cards shown in the write phase: %+v", fv)
+	}
+	if fv.Columns[0].Count != 0 || fv.Columns[1].Count != 3 || fv.Columns[2].Count != 2 || pv.Columns[1].Count != 3 {
+		t.Fatalf("column counts: %+v", fv.Columns)
+	}
+	raw := b.rawState(ex)
+	for _, s := range []string{"More pairing", "Long meetings", "Demos"} {
+		if strings.Contains(string(raw.Facilitator)+string(raw.Participant), s) {
+			t.Fatalf("write-phase state holds %q", s)
+		}
+	}
+	if m := b.retroMine(ann, ex); len(m.Cards) != 2 || m.Dots != nil {
+		t.Fatalf("ann's cards: %+v", m)
+	}
+	if m := b.retroMine(bob, ex); len(m.Cards) != 1 || m.Cards[0].Text != "Long meetings" {
+		t.Fatalf("bob's cards: %+v", m)
+	}
+	if b.count(bob, EvRetroCard) != 1 || b.count(fac, EvRetroCard) != 1 || b.count(ann, EvRetroCard) != 4 {
+		t.Fatal("retro.card went to someone other than the author")
+	}
+
+	b.steps([]tbStep{
+		phase(PhaseReveal),
+		{"add in reveal", &bob, add, obj("exercise", ex, "column", "stop", "text", "Flaky tests"), "", lastCard(&bob, &b2)},
+		{"delete own", &ann, CmdRetroCardDelete, obj("exercise", ex, "card", &a2), "", nil},
+		{"delete gone", &ann, CmdRetroCardDelete, obj("exercise", ex, "card", &a2), rooms.CodeNotFound, nil},
+		{"moderate", &fac, CmdRetroCardDelete, obj("exercise", ex, "card", &b2), "", nil},
+		{"group in reveal", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{a1}), CodeWrongPhase, nil},
+		phase(PhaseGroup),
+		{"group nothing", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{}), rooms.CodeInvalid, nil},
+		{"group unknown card", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{"nope"}), rooms.CodeNotFound, nil},
+		{"group empty card id", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{""}), rooms.CodeBadMessage, nil},
+		{"group into unknown group", &ann, CmdRetroGroup, func() any { return map[string]any{"exercise": ex, "cards": []string{a1}, "group": "nope"} }, rooms.CodeNotFound, nil},
+		{"group title too long", &ann, CmdRetroGroup, func() any { return map[string]any{"exercise": ex, "cards": []string{a1}, "title": longShort} }, rooms.CodeTooLong, nil},
+		{"group", &ann, CmdRetroGroup, func() any {
+			return map[string]any{"exercise": ex, "cards": []string{a1, c1, a1}, "title": "Ways of working"}
+		}, "", group(&g1)},
+		{"group more", &bob, CmdRetroGroup, func() any { return map[string]any{"exercise": ex, "cards": []string{b1}, "group": g1} }, "", nil},
+		{"second group", &cy, CmdRetroGroup, func() any { return map[string]any{"exercise": ex, "cards": []string{f1}} }, "", group(&g2)},
+		{"move card between groups", &cy, CmdRetroGroup, func() any { return map[string]any{"exercise": ex, "cards": []string{f1}, "group": g1} }, "", nil},
+		{"rename", &bob, CmdRetroGroupRename, obj("exercise", ex, "group", &g1, "title", "Team habits"), "", nil},
+		{"rename empty", &bob, CmdRetroGroupRename, obj("exercise", ex, "group", &g1, "title", " "), rooms.CodeInvalid, nil},
+		{"rename too long", &bob, CmdRetroGroupRename, obj("exercise", ex, "group", &g1, "title", longShort), rooms.CodeTooLong, nil},
+		{"rename no group", &bob, CmdRetroGroupRename, obj("exercise", ex, "title", "x"), rooms.CodeBadMessage, nil},
+		{"rename emptied group", &bob, CmdRetroGroupRename, obj("exercise", ex, "group", &g2, "title", "x"), rooms.CodeNotFound, nil},
+		{"ungroup", &ann, CmdRetroUngroup, obj("exercise", ex, "card", &b1), "", nil},
+		{"ungroup again", &ann, CmdRetroUngroup, obj("exercise", ex, "card", &b1), "", nil},
+		{"ungroup unknown", &ann, CmdRetroUngroup, obj("exercise", ex, "card", "nope"), rooms.CodeNotFound, nil},
+		{"ungroup no card", &ann, CmdRetroUngroup, obj("exercise", ex), rooms.CodeBadMessage, nil},
+		{"dot in group", &ann, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", 1), CodeWrongPhase, nil},
+		phase(PhaseVote),
+		{"rename in vote", &bob, CmdRetroGroupRename, obj("exercise", ex, "group", &g1, "title", "x"), CodeWrongPhase, nil},
+		{"add in vote", &ann, add, obj("exercise", ex, "column", "start", "text", "late"), CodeWrongPhase, nil},
+		{"edit in vote", &ann, CmdRetroCardEdit, obj("exercise", ex, "card", &a1, "text", "late"), CodeWrongPhase, nil},
+		{"delete in vote", &ann, CmdRetroCardDelete, obj("exercise", ex, "card", &a1), CodeWrongPhase, nil},
+		{"facilitator dots", &fac, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", 1), rooms.CodeForbidden, nil},
+		{"dot", &ann, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", 1), "", nil},
+		{"second dot", &ann, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", 1), "", nil},
+		{"over per item", &ann, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", 1), CodeNoDotsLeft, nil},
+		{"dot on grouped card", &ann, CmdRetroDot, obj("exercise", ex, "item", &a1, "delta", 1), rooms.CodeInvalid, nil},
+		{"dot on unknown", &ann, CmdRetroDot, obj("exercise", ex, "item", "nope", "delta", 1), rooms.CodeNotFound, nil},
+		{"dot without item", &ann, CmdRetroDot, obj("exercise", ex, "delta", 1), rooms.CodeBadMessage, nil},
+		{"delta 2", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", 2), rooms.CodeInvalid, nil},
+		{"no delta", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1), rooms.CodeInvalid, nil},
+		{"take back unplaced", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", -1), rooms.CodeInvalid, nil},
+		{"third dot", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", 1), "", nil},
+		{"all spent", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", 1), CodeNoDotsLeft, nil},
+		{"take back", &ann, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", -1), "", nil},
+		{"bob dots", &bob, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", 1), "", nil},
+		{"cy dots", &cy, CmdRetroDot, obj("exercise", ex, "item", &b1, "delta", 1), "", nil},
+		{"focus in vote", &fac, CmdRetroFocus, obj("exercise", ex, "item", &g1), CodeWrongPhase, nil},
+		{"action in vote", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x"), CodeWrongPhase, nil},
+		phase(PhaseDiscuss),
+		{"dot after vote", &ann, CmdRetroDot, obj("exercise", ex, "item", &g1, "delta", -1), CodeWrongPhase, nil},
+		{"focus by participant", &ann, CmdRetroFocus, obj("exercise", ex, "item", &g1), rooms.CodeForbidden, nil},
+		{"focus unknown", &fac, CmdRetroFocus, obj("exercise", ex, "item", "nope"), rooms.CodeNotFound, nil},
+		{"focus grouped card", &fac, CmdRetroFocus, obj("exercise", ex, "item", &a1), rooms.CodeInvalid, nil},
+		{"focus", &fac, CmdRetroFocus, obj("exercise", ex, "item", &g1), "", nil},
+		{"action", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "Pair on Fridays", "owner", "Ann", "due", "2030-01-31", "item", &g1), "", func(res json.RawMessage) {
+			var r struct{ Action string }
+			_ = json.Unmarshal(res, &r)
+			act = r.Action
+		}},
+		{"action by facilitator", &fac, CmdRetroActionAdd, obj("exercise", ex, "text", "Shorter stand-ups"), "", nil},
+		{"action without text", &ann, CmdRetroActionAdd, obj("exercise", ex, "owner", "Ann"), rooms.CodeInvalid, nil},
+		{"action text too long", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", long), rooms.CodeTooLong, nil},
+		{"action owner too long", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x", "owner", longShort), rooms.CodeTooLong, nil},
+		{"action bad due", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x", "due", "2030-02-30"), rooms.CodeInvalid, nil},
+		{"action due not a date", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x", "due", "next week"), rooms.CodeInvalid, nil},
+		{"action unknown item", &ann, CmdRetroActionAdd, obj("exercise", ex, "text", "x", "item", "nope"), rooms.CodeNotFound, nil},
+		{"edit action", &bob, CmdRetroActionEdit, obj("exercise", ex, "action", &act, "done", true, "owner", "Bob", "due", ""), "", nil},
+		{"edit action empty text", &bob, CmdRetroActionEdit, obj("exercise", ex, "action", &act, "text", ""), rooms.CodeInvalid, nil},
+		{"edit action bad due", &bob, CmdRetroActionEdit, obj("exercise", ex, "action", &act, "due", "31/01/2030"), rooms.CodeInvalid, nil},
+		{"edit unknown action", &bob, CmdRetroActionEdit, obj("exercise", ex, "action", "nope", "done", true), rooms.CodeNotFound, nil},
+		{"edit no action", &bob, CmdRetroActionEdit, obj("exercise", ex, "done", true), rooms.CodeBadMessage, nil},
+		phase(PhaseActions),
+		{"focus in actions", &fac, CmdRetroFocus, obj("exercise", ex, "item", &g1), CodeWrongPhase, nil},
+		{"action in actions", &cy, CmdRetroActionAdd, obj("exercise", ex, "text", "Demo every sprint", "item", &b1), "", nil},
+		{"delete action", &cy, CmdRetroActionDelete, obj("exercise", ex, "action", &act), "", nil},
+		{"delete action again", &cy, CmdRetroActionDelete, obj("exercise", ex, "action", &act), rooms.CodeNotFound, nil},
+		{"delete no action", &cy, CmdRetroActionDelete, obj("exercise", ex), rooms.CodeBadMessage, nil},
+	})
+	fv, pv = b.retro(ex)
+	if len(pv.Actions) != 2 || pv.Actions[0].Text != "Shorter stand-ups" || pv.Actions[1].Item != b1 {
+		t.Fatalf("actions: %+v", pv.Actions)
+	}
+	// Back to grouping: the focus goes; after closing nothing is accepted.
+	b.ok(fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	var e Exercise
+	_ = json.Unmarshal(b.last(ann, EvExerciseUpdated), &e)
+	if e.Phase != PhaseGroup || e.Focus != "" {
+		t.Fatalf("exercise after going back: %+v", e)
+	}
+	b.steps([]tbStep{
+		{"action in group", &cy, CmdRetroActionDelete, obj("exercise", ex, "action", "nope"), CodeWrongPhase, nil},
+		{"close", &fac, CmdClose, obj("exercise", ex), "", nil},
+		{"add when closed", &ann, add, obj("exercise", ex, "column", "start", "text", "x"), CodeWrongStatus, nil},
+		{"group when closed", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{b1}), CodeWrongStatus, nil},
+		{"phase when closed", &fac, CmdRetroPhase, obj("exercise", ex, "phase", PhaseVote), CodeWrongStatus, nil},
+	})
+}
+
+// TestRetroWholeRun runs a retrospective from writing to action items,
+// checking what each person sees at each step.
+func TestRetroWholeRun(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob, cy := b.join("Ann"), b.join("Bob"), b.join("Cy")
+	ex := b.exercise(retroSpecMap())
+	card := func(m *rooms.Member, col, text string) string {
+		t.Helper()
+		if res := b.ok(m, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": col, "text": text}); res != nil {
+			t.Fatalf("card.add answered %s: an answer is kept under the sender's key", res)
+		}
+		return b.lastCard(m)
+	}
+	a1 := card(ann, "start", "Pairing")
+	b1 := card(bob, "start", "Mob programming")
+	b2 := card(bob, "stop", "Late reviews")
+	c1 := card(cy, "continue", "Demos")
+	c2 := card(cy, "stop", "Scope creep")
+
+	// Write: the author holds the card, nobody else does.
+	var ev cardEvent
+	_ = json.Unmarshal(b.last(ann, EvRetroCard), &ev)
+	if ev.Exercise != ex || ev.Card.ID != a1 || ev.Card.Text != "Pairing" || ev.Card.AuthorName != "" {
+		t.Fatalf("ann's card event: %+v", ev)
+	}
+	snap := b.snapshot(bob)[ex]
+	if strings.Contains(string(snap.State), "Pairing") || strings.Contains(string(snap.Mine), "Pairing") {
+		t.Fatal("bob's snapshot holds ann's card")
+	}
+	if strings.Contains(string(b.snapshot(b.fac)[ex].State), "Pairing") {
+		t.Fatal("the facilitator's snapshot holds a card in the write phase")
+	}
+
+	// Reveal: every card, no authors.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
+	fv, pv := b.retro(ex)
+	if !pv.Revealed || len(pv.Cards) != 5 || len(fv.Cards) != 5 || len(pv.Items) != 5 {
+		t.Fatalf("revealed board: %+v", pv)
+	}
+	for i, want := range []string{"start", "start", "stop", "stop", "continue"} {
+		if pv.Cards[i].Column != want || pv.Cards[i].AuthorName != "" {
+			t.Fatalf("cards out of column order or named: %+v", pv.Cards)
+		}
+	}
+	if strings.Contains(string(b.rawState(ex).Facilitator), ann.Opaque(authorPurpose(ex))) {
+		t.Fatal("author keys reach clients")
+	}
+
+	// Group: two start cards become one item.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	var g struct{ Group string }
+	_ = json.Unmarshal(b.ok(cy, CmdRetroGroup, map[string]any{"exercise": ex, "cards": []string{a1, b1}, "title": "Working together"}), &g)
+	_, pv = b.retro(ex)
+	if len(pv.Groups) != 1 || pv.Groups[0].Title != "Working together" || !slices.Equal(pv.Groups[0].Cards, []string{a1, b1}) || len(pv.Items) != 4 {
+		t.Fatalf("grouped board: %+v", pv)
+	}
+	if pv.Items[0].ID != g.Group || pv.Items[0].Kind != ItemGroup || pv.Items[0].Dots != nil {
+		t.Fatalf("items: %+v", pv.Items)
+	}
+
+	// Vote: tallies hidden from everyone, progress for the facilitator.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	dot := func(m *rooms.Member, item string, d int) {
+		t.Helper()
+		if res := b.ok(m, CmdRetroDot, map[string]any{"exercise": ex, "item": item, "delta": d}); res != nil {
+			t.Fatalf("dot answered %s", res)
+		}
+	}
+	dot(ann, c2, 1)
+	dot(ann, c2, 1)
+	dot(ann, g.Group, 1)
+	dot(bob, c2, 1)
+	dot(bob, c1, 1)
+	dot(cy, g.Group, 1)
+	dot(cy, b2, 1)
+	dot(cy, b2, -1)
+	fv, pv = b.retro(ex)
+	if pv.DotsShown || fv.DotsShown || pv.DotsPlaced != nil || fv.DotsPlaced == nil || *fv.DotsPlaced != 6 {
+		t.Fatalf("vote-phase views: fac %+v part %+v", fv, pv)
+	}
+	for _, it := range append(fv.Items, pv.Items...) {
+		if it.Dots != nil {
+			t.Fatalf("a tally is shown during the vote: %+v", it)
+		}
+	}
+	mine := b.retroMine(ann, ex)
+	if mine.Dots[c2] != 2 || mine.Dots[g.Group] != 1 || *mine.DotsLeft != 0 || len(mine.Cards) != 1 {
+		t.Fatalf("ann's mine: %+v", mine)
+	}
+	var de dotsEvent
+	_ = json.Unmarshal(b.last(cy, EvRetroDots), &de)
+	if de.Left != 2 || de.Dots[g.Group] != 1 || len(de.Dots) != 1 {
+		t.Fatalf("cy's dots event: %+v", de)
+	}
+	if b.count(ann, EvRetroDots) != 3 || b.count(b.fac, EvRetroDots) != 0 {
+		t.Fatal("dot events reach others")
+	}
+
+	// Discuss: vote order, with dots.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+	_, pv = b.retro(ex)
+	var order []string
+	var dots []int64
+	for _, it := range pv.Items {
+		order = append(order, it.ID)
+		dots = append(dots, *it.Dots)
+	}
+	if !slices.Equal(order, []string{c2, g.Group, c1, b2}) || !slices.Equal(dots, []int64{3, 2, 1, 0}) {
+		t.Fatalf("vote order: %v %v", order, dots)
+	}
+	if m := b.retroMine(ann, ex); m.Dots != nil || m.DotsLeft != nil {
+		t.Fatalf("dots in mine after the vote: %+v", m)
+	}
+	b.ok(b.fac, CmdRetroFocus, map[string]any{"exercise": ex, "item": c2})
+	var e Exercise
+	_ = json.Unmarshal(b.last(bob, EvExerciseUpdated), &e)
+	if e.Focus != c2 || e.Phase != PhaseDiscuss {
+		t.Fatalf("focus event: %+v", e)
+	}
+	if _, pv = b.retro(ex); pv.Focus != c2 {
+		t.Fatal("focus missing from the view")
+	}
+	b.ok(bob, CmdRetroActionAdd, map[string]any{"exercise": ex, "text": "Freeze scope at planning", "owner": "Bob", "due": "2030-03-01", "item": c2})
+
+	// Actions, then results.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseActions})
+	b.ok(ann, CmdRetroActionAdd, map[string]any{"exercise": ex, "text": "Pair twice a week", "item": g.Group})
+	b.ok(b.fac, CmdShow, map[string]any{"exercise": ex})
+	fv, pv = b.retro(ex)
+	if pv.Status != StatusResults || !pv.DotsShown || len(pv.Actions) != 2 || pv.Actions[0].Owner != "Bob" || pv.Actions[0].Due != "2030-03-01" {
+		t.Fatalf("results: %+v", pv)
+	}
+	if fv.DotsPlaced != nil {
+		t.Fatal("progress shown after the vote")
+	}
+	// Snapshots carry the same board.
+	var sv RetroView
+	if err := json.Unmarshal(b.snapshot(cy)[ex].State, &sv); err != nil || len(sv.Items) != 4 || len(sv.Actions) != 2 {
+		t.Fatalf("snapshot state: %+v %v", sv, err)
+	}
+}
+
+func TestRetroShowsNamesWhenTheRoomDoes(t *testing.T) {
+	b := newTbEnv(t, true)
+	ann := b.join("Ann")
+	ex := b.exercise(retroSpecMap())
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Pairing"})
+	if m := b.retroMine(ann, ex); len(m.Cards) != 1 || m.Cards[0].AuthorName != "Ann" {
+		t.Fatalf("mine: %+v", m)
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
+	_, pv := b.retro(ex)
+	if len(pv.Cards) != 1 || pv.Cards[0].AuthorName != "Ann" {
+		t.Fatalf("cards: %+v", pv.Cards)
+	}
+}
+
+// TestRetroCardLimit checks the per-board card limit is a typed error.
+func TestRetroCardLimit(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann := b.join("Ann")
+	ex := b.exercise(retroSpecMap())
+	max := LimitsFrom(b.svc.Limits()).MaxItems
+	for i := range max {
+		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": fmt.Sprint("card ", i)})
+	}
+	b.fails(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "one too many"}, rooms.CodeInvalid)
+	b.ok(ann, CmdRetroCardDelete, map[string]any{"exercise": ex, "card": b.lastCard(ann)})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "fits again"})
+}
+
+// TestRetroGroupRules tests the pure grouping rule: moves, empty groups,
+// titles.
+func TestRetroGroupRules(t *testing.T) {
+	lim := LimitsFrom(rooms.DefaultLimits())
+	e := Exercise{ID: "ex", Spec: Spec{Kind: KindRetro, Retro: &RetroSpec{Columns: Templates["mad-sad-glad"], Dots: 3, MaxPerItem: 2}}, Status: StatusOpen, Phase: PhaseGroup}
+	board := func() retroBoard {
+		b := newBoard()
+		b.cards["a"] = RetroCard{ID: "a", Column: "mad", Text: strings.Repeat("long text ", 20), Group: "g"}
+		b.cards["b"] = RetroCard{ID: "b", Column: "sad", Text: "B", Group: "g"}
+		b.cards["c"] = RetroCard{ID: "c", Column: "glad", Text: "C"}
+		b.groups["g"] = RetroGroup{ID: "g", Title: "G", Cards: []string{"a", "b"}}
+		return b
+	}
+	title := func(s string) *string { return &s }
+	cases := []struct {
+		name      string
+		cards     []string
+		target    string
+		title     *string
+		want      rooms.Code
+		groups    map[string][]string // groups written
+		drop      []string
+		moved     int
+		gotTitle  string
+		phaseFrom string
+	}{
+		{name: "new group from a loose card", cards: []string{"c"}, groups: map[string][]string{"n": {"c"}}, moved: 1, gotTitle: "C"},
+		{name: "move both out empties the old group", cards: []string{"a", "b"}, groups: map[string][]string{"n": {"a", "b"}}, drop: []string{"g"}, moved: 2},
+		{name: "move one keeps the old group", cards: []string{"b", "c"}, title: title("New"), groups: map[string][]string{"g": {"a"}, "n": {"b", "c"}}, moved: 2, gotTitle: "New"},
+		{name: "into the existing group", cards: []string{"c", "a"}, target: "g", groups: map[string][]string{"g": {"a", "b", "c"}}, moved: 1, gotTitle: "G"},
+		{name: "already there changes nothing", cards: []string{"a"}, target: "g", groups: map[string][]string{}},
+		{name: "rename while grouping", cards: []string{"a"}, target: "g", title: title("Renamed"), groups: map[string][]string{"g": {"a", "b"}}, gotTitle: "Renamed"},
+		{name: "empty title on existing group", cards: []string{"a"}, target: "g", title: title(""), want: rooms.CodeInvalid},
+		{name: "no cards", cards: nil, want: rooms.CodeInvalid},
+		{name: "unknown card", cards: []string{"z"}, want: rooms.CodeNotFound},
+		{name: "unknown group", cards: []string{"c"}, target: "z", want: rooms.CodeNotFound},
+		{name: "wrong phase", cards: []string{"c"}, want: CodeWrongPhase, phaseFrom: PhaseVote},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := e
+			if c.phaseFrom != "" {
+				e.Phase = c.phaseFrom
+			}
+			ch, id, err := RetroGroupCards(e, board(), c.cards, c.target, c.title, "n", lim)
+			if rooms.ErrorCode(err) != c.want {
+				t.Fatalf("want %q, got %v", c.want, err)
+			}
+			if c.want != "" {
+				return
+			}
+			got := map[string][]string{}
+			for _, g := range ch.groups {
+				got[g.ID] = g.Cards
+				if g.ID == id && c.gotTitle != "" && g.Title != c.gotTitle {
+					t.Fatalf("title %q", g.Title)
+				}
+				if g.ID == "n" && c.gotTitle == "" && !strings.HasSuffix(g.Title, "…") {
+					t.Fatalf("default title %q", g.Title)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.groups) || !slices.Equal(ch.dropGroups, c.drop) || len(ch.cards) != c.moved {
+				t.Fatalf("groups %v drop %v moved %d", got, ch.dropGroups, len(ch.cards))
+			}
+			for _, card := range ch.cards {
+				if card.Group != id {
+					t.Fatalf("card %s in %q", card.ID, card.Group)
+				}
+			}
+		})
+	}
+}
+
+// TestRetroDotRules tests the pure dot rule.
+func TestRetroDotRules(t *testing.T) {
+	e := Exercise{ID: "ex", Spec: Spec{Kind: KindRetro, Retro: &RetroSpec{Columns: Templates["4l"], Dots: 3, MaxPerItem: 2}}, Status: StatusOpen, Phase: PhaseVote}
+	b := newBoard()
+	b.cards["c"] = RetroCard{ID: "c"}
+	b.cards["in"] = RetroCard{ID: "in", Group: "g"}
+	b.groups["g"] = RetroGroup{ID: "g", Cards: []string{"in"}}
+	alloc := func(kv map[string]int) DotAlloc { return DotAlloc{Items: kv} }
+	cases := []struct {
+		name  string
+		a     DotAlloc
+		item  string
+		delta int
+		want  rooms.Code
+		after map[string]int
+	}{
+		{"first dot on a card", alloc(nil), "c", 1, "", map[string]int{"c": 1}},
+		{"dot on a group", alloc(map[string]int{"c": 1}), "g", 1, "", map[string]int{"c": 1, "g": 1}},
+		{"per-item maximum", alloc(map[string]int{"c": 2}), "c", 1, CodeNoDotsLeft, nil},
+		{"all dots spent", alloc(map[string]int{"c": 2, "g": 1}), "g", 1, CodeNoDotsLeft, nil},
+		{"take back", alloc(map[string]int{"c": 2, "g": 1}), "g", -1, "", map[string]int{"c": 2}},
+		{"take back from a vanished item", alloc(map[string]int{"gone": 1}), "gone", -1, "", map[string]int{}},
+		{"take back what is not there", alloc(map[string]int{"c": 1}), "g", -1, rooms.CodeInvalid, nil},
+		{"grouped card", alloc(nil), "in", 1, rooms.CodeInvalid, nil},
+		{"unknown item", alloc(nil), "zz", 1, rooms.CodeNotFound, nil},
+		{"no item", alloc(nil), "", 1, rooms.CodeBadMessage, nil},
+		{"delta 0", alloc(nil), "c", 0, rooms.CodeInvalid, nil},
+		{"delta 3", alloc(nil), "c", 3, rooms.CodeInvalid, nil},
+	}
+	for _, c := range cases {
+		got, err := RetroDot(e, c.a, b, c.item, c.delta)
+		if rooms.ErrorCode(err) != c.want {
+			t.Fatalf("%s: want %q, got %v", c.name, c.want, err)
+		}
+		if c.want == "" && fmt.Sprint(got.Items) != fmt.Sprint(c.after) {
+			t.Fatalf("%s: %v", c.name, got.Items)
+		}
+	}
+	e.Phase = PhaseDiscuss
+	if _, err := RetroDot(e, alloc(nil), b, "c", 1); rooms.ErrorCode(err) != CodeWrongPhase {
+		t.Fatal(err)
+	}
+}
+
+// TestRetroConcurrent has many people write and dot at once: every card
+// lands, every dot is counted exactly once, and nobody passes their dots.
+func TestRetroConcurrent(t *testing.T) {
+	b := newTbEnv(t, false)
+	ex := b.exercise(retroSpecMap())
+	var people []*rooms.Member
+	for i := range 30 {
+		people = append(people, b.join(fmt.Sprint("P", i)))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fails := map[rooms.Code]int{}
+	for i, p := range people {
+		wg.Go(func() {
+			for j := range 2 {
+				o := b.svc.Execute(b.ctx, b.room, p, rooms.Command{ID: fmt.Sprint("card", j), Type: CmdRetroCardAdd,
+					Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"column":"start","text":"card %d.%d"}`, ex, i, j))})
+				if o.Code != "" {
+					t.Errorf("card: %s", o.Reply)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	_, pv := b.retro(ex)
+	if len(pv.Items) != 60 {
+		t.Fatalf("%d items", len(pv.Items))
+	}
+	for i, p := range people {
+		wg.Go(func() {
+			for j := range 5 { // 5 tries, 3 dots: two must fail
+				item := pv.Items[(i+j/2)%len(pv.Items)].ID
+				o := b.svc.Execute(b.ctx, b.room, p, rooms.Command{ID: fmt.Sprint("dot", j), Type: CmdRetroDot,
+					Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"item":%q,"delta":1}`, ex, item))})
+				mu.Lock()
+				fails[o.Code]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if fails[""] != 90 || fails[CodeNoDotsLeft] != 60 {
+		t.Fatalf("answers: %v", fails)
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+	_, pv = b.retro(ex)
+	var total int64
+	for i, it := range pv.Items {
+		total += *it.Dots
+		if i > 0 && *it.Dots > *pv.Items[i-1].Dots {
+			t.Fatal("items out of vote order")
+		}
+	}
+	if total != 90 {
+		t.Fatalf("%d dots counted", total)
+	}
+}
