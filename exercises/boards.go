@@ -478,9 +478,9 @@ type requestEvent struct {
 // author privately when it is anonymous (so nothing stored names them),
 // the member when it is named (so their private key is never tied to a
 // named request).
-func mineAudience(tx *rooms.Tx, r HelpRequest) rooms.Audience {
+func mineAudience(tx *rooms.Tx, exercise string, r HelpRequest) rooms.Audience {
 	if r.Anonymous {
-		return rooms.Audience{Private: tx.Actor.PrivateKey()}
+		return rooms.PrivateTo(tx.Actor, exercise)
 	}
 	return rooms.Audience{Member: r.AuthorID}
 }
@@ -513,7 +513,7 @@ func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvHelpRequested, requestEvent{e.ID, r.View()}, mineAudience(tx, r))
+	return tx.Emit(EvHelpRequested, requestEvent{e.ID, r.View()}, mineAudience(tx, e.ID, r))
 }
 
 func helpOfferCmd(tx *rooms.Tx, lim Limits) error {
@@ -604,7 +604,7 @@ func helpAcceptCmd(tx *rooms.Tx, _ Limits) error {
 		return err
 	}
 	return tx.Emit(EvHelpPaired, pairedEvent{Exercise: e.ID, Request: r.ID, Offer: o.ID, HelperID: o.HelperID, HelperName: o.HelperName},
-		mineAudience(tx, r))
+		mineAudience(tx, e.ID, r))
 }
 
 func helpStepCmd(tx *rooms.Tx, lim Limits) error {

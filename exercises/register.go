@@ -702,12 +702,11 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		view := ExerciseView{Exercise: e, State: sv.Participant}
+		view := ExerciseView{Exercise: e, State: sv.Participant, Mine: mine(e, st, v.Member)}
 		if v.Member.IsFacilitator() {
 			view.State = sv.Facilitator
 		} else {
 			view.Exercise = e.Public()
-			view.Mine = mine(e, st, v.Member)
 		}
 		sec.Exercises = append(sec.Exercises, view)
 	}

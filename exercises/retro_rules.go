@@ -942,7 +942,7 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+	return tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.PrivateTo(tx.Actor, e.ID))
 }
 
 func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
@@ -975,7 +975,7 @@ func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroCard, cardEvent{e.ID, nc.View()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+	return tx.Emit(EvRetroCard, cardEvent{e.ID, nc.View()}, rooms.PrivateTo(tx.Actor, e.ID))
 }
 
 func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
@@ -1004,7 +1004,7 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 		return err
 	}
 	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
-	to := rooms.Audience{Private: tx.Actor.PrivateKey()}
+	to := rooms.PrivateTo(tx.Actor, e.ID)
 	if c.Author != author {
 		to = rooms.Audience{} // moderation: the author learns with everyone
 	}
@@ -1146,7 +1146,7 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 	}
 	tx.Incr(dotKey(e.ID, args.Item), int64(args.Delta), 0, nil)
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.Audience{Private: tx.Actor.PrivateKey()})
+	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.PrivateTo(tx.Actor, e.ID))
 }
 
 func retroFocusCmd(tx *rooms.Tx, _ Limits) error {

@@ -241,7 +241,7 @@ func Visible(to Audience, m *Member) bool {
 	case to.Facilitators:
 		return m.IsFacilitator()
 	case to.Private != "":
-		return to.Private == m.PrivateKey()
+		return to.Private == m.PrivateKeyFor(to.Scope)
 	default:
 		return to.Member == m.ID
 	}

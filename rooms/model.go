@@ -53,12 +53,23 @@ func (m *Member) ActorKey() string {
 	return "id:" + m.ID
 }
 
-// PrivateKey names the member as the audience of private events.
+// PrivateKey names the member as the audience of private events with no
+// scope.
 func (m *Member) PrivateKey() string {
 	if m.private == "" {
 		m.private = m.Opaque("private")
 	}
 	return m.private
+}
+
+// PrivateKeyFor names the member as the audience of private events of one
+// scope (an exercise): keys differ per scope, so the store cannot tell
+// that two exercises' private items share an author.
+func (m *Member) PrivateKeyFor(scope string) string {
+	if scope == "" {
+		return m.PrivateKey()
+	}
+	return m.Opaque("private:" + scope)
 }
 
 func seedFor(token Secret) []byte {

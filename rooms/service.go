@@ -2,6 +2,12 @@ package rooms
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -334,7 +340,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 	if rep, ok, err := s.store.Reply(ctx, roomID, actor.ActorKey(), cmd.ID); err != nil {
 		return errOutcome(cmd.ID, err)
 	} else if ok {
-		return outcomeOf(rep, true)
+		return s.kept(actor, cmd.ID, rep)
 	}
 	for attempt := range maxAttempts {
 		if attempt > 0 {
@@ -358,7 +364,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 			return errOutcome(cmd.ID, err)
 		}
 		c := tx.change
-		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, reply
+		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, sealReply(actor, cmd.ID, reply)
 		for k, v := range tx.reads {
 			c.Expect = append(c.Expect, Expect{Key: k, Version: v})
 		}
@@ -371,7 +377,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 		case errors.As(err, &once):
 			if e := tx.onceErr[once.Set]; e != nil {
 				// Store the rule's answer; the next pass finds it kept.
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: sealReply(actor, cmd.ID, errorReply(cmd.ID, e))}); err != nil {
 					return errOutcome(cmd.ID, err)
 				}
 				return outcomeOf(errorReply(cmd.ID, e), false)
@@ -379,7 +385,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 			return errOutcome(cmd.ID, err)
 		case errors.As(err, &lim):
 			if e := tx.limitErr[lim.Key]; e != nil {
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: errorReply(cmd.ID, e)}); err != nil {
+				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: sealReply(actor, cmd.ID, errorReply(cmd.ID, e))}); err != nil {
 					return errOutcome(cmd.ID, err)
 				}
 				return outcomeOf(errorReply(cmd.ID, e), false)
@@ -389,7 +395,7 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 			return errOutcome(cmd.ID, err)
 		}
 		if a.Duplicate {
-			return outcomeOf(a.Reply, true)
+			return s.kept(actor, cmd.ID, a.Reply)
 		}
 		return outcomeOf(reply, false)
 	}
@@ -645,4 +651,65 @@ func JSONKind(t reflect.Type) string {
 		return JSONKind(t.Elem())
 	}
 	return "another type"
+}
+
+// Kept answers are sealed (AES-GCM) with a key derived from the member's
+// token, so the store holds them as ciphertext: an answer may name what a
+// member created (a card, a request) without the store being able to read
+// which member's it is. The sealed form is a JSON string "hs1:<base64 of
+// nonce and ciphertext>", bound to the command id. Members known without
+// their token (tests of the service alone) keep plain answers.
+const sealPrefix = `"hs1:`
+
+func replyAEAD(m *Member) cipher.AEAD {
+	if len(m.seed) == 0 {
+		return nil
+	}
+	mac := hmac.New(sha256.New, m.seed)
+	mac.Write([]byte("huddle reply seal v1"))
+	block, err := aes.NewCipher(mac.Sum(nil))
+	if err != nil {
+		panic(err) // a 32-byte key always makes a cipher
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return aead
+}
+
+func sealReply(m *Member, cmdID string, reply json.RawMessage) json.RawMessage {
+	aead := replyAEAD(m)
+	if aead == nil {
+		return reply
+	}
+	nonce := make([]byte, aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	sealed := aead.Seal(nonce, nonce, reply, []byte(cmdID))
+	return json.RawMessage(sealPrefix + base64.RawStdEncoding.EncodeToString(sealed) + `"`)
+}
+
+func openReply(m *Member, cmdID string, stored json.RawMessage) (json.RawMessage, error) {
+	s := string(stored)
+	if !strings.HasPrefix(s, sealPrefix) {
+		return stored, nil
+	}
+	aead := replyAEAD(m)
+	if aead == nil {
+		return nil, errors.New("a sealed answer for a member without a token")
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(s, sealPrefix), `"`))
+	if err != nil || len(raw) < aead.NonceSize() {
+		return nil, errors.New("malformed sealed answer")
+	}
+	return aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(cmdID))
+}
+
+// kept returns the outcome of a command answered before.
+func (s *Service) kept(m *Member, cmdID string, stored json.RawMessage) Outcome {
+	reply, err := openReply(m, cmdID, stored)
+	if err != nil {
+		return errOutcome(cmdID, err)
+	}
+	return outcomeOf(reply, true)
 }

@@ -332,3 +332,30 @@ func TestIdleRoomExpires(t *testing.T) {
 		t.Fatalf("token of an expired room: %v", err)
 	}
 }
+
+// Kept answers are sealed with a key only the member's token gives: the
+// store holds ciphertext, and a re-send still gets the plain answer.
+func TestKeptAnswersAreSealed(t *testing.T) {
+	f := newRoom(t, nil)
+	ctx := context.Background()
+	first := f.exec(f.fac, "c1", rooms.CmdRoomUpdate, map[string]string{"title": "Sealed title"})
+	stored, ok, err := f.svc.Store().Reply(ctx, f.room.ID, f.fac.ActorKey(), "c1")
+	if err != nil || !ok {
+		t.Fatalf("no kept answer: %v", err)
+	}
+	if strings.Contains(string(stored), "ack") || !json.Valid(stored) {
+		t.Fatalf("kept answer in the clear or not JSON: %s", stored)
+	}
+	again := f.exec(f.fac, "c1", rooms.CmdRoomUpdate, nil)
+	if !again.Duplicate || string(again.Reply) != string(first.Reply) {
+		t.Fatalf("re-send answered %s, first %s", again.Reply, first.Reply)
+	}
+	// A new session of the same member (same token, so same key) reads it.
+	other, _, err := f.svc.Authenticate(ctx, f.room.ID, f.secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := f.exec(other, "c1", rooms.CmdRoomUpdate, nil); string(o.Reply) != string(first.Reply) {
+		t.Fatalf("same token, new session: %s", o.Reply)
+	}
+}

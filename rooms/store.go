@@ -25,9 +25,17 @@ type Audience struct {
 	Facilitators bool `json:"f,omitempty"`
 	// Member limits the event to one member (by id).
 	Member string `json:"m,omitempty"`
-	// Private limits the event to the member whose PrivateKey it is: for
-	// what only its author may see, without the store naming the author.
+	// Private limits the event to the member whose private key for Scope
+	// it is (see PrivateTo): for what only its author may see, without the
+	// store naming the author, or linking their items across scopes.
 	Private string `json:"p,omitempty"`
+	Scope   string `json:"s,omitempty"`
+}
+
+// PrivateTo is the audience of m alone, by a key for scope (an exercise)
+// that only m's token can produce.
+func PrivateTo(m *Member, scope string) Audience {
+	return Audience{Private: m.PrivateKeyFor(scope), Scope: scope}
 }
 
 // Everyone reports whether the audience is the whole room.
