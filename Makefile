@@ -34,8 +34,16 @@ deps-test:
 vet:
 	$(GO) vet ./...
 
+# The full log goes to test-artifacts/go-test.log; the terminal gets the
+# package lines, failures, and a closing count.
 test-go:
-	$(GO) test -race -count=1 -timeout 15m ./...
+	@mkdir -p test-artifacts
+	@$(GO) test -race -count=1 -timeout 15m -v ./... > test-artifacts/go-test.log 2>&1; status=$$?; \
+	grep -E '^(ok|FAIL|--- FAIL|panic:)|^\s+\S+_test\.go:[0-9]+:' test-artifacts/go-test.log; \
+	passed=$$(grep -cE '^\s*--- PASS' test-artifacts/go-test.log); \
+	failed=$$(grep -cE '^\s*--- FAIL' test-artifacts/go-test.log); \
+	echo "go test: $$passed passed, $$failed failed"; \
+	exit $$status
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=15s)
 fuzz:
