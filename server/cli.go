@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"huddle/server/loadgen"
 )
 
 // Version is set at build time (-ldflags "-X huddle/server.Version=...").
@@ -23,6 +25,7 @@ const usage = `Huddle: live team workshops, self-hosted.
 
 Usage:
   huddle serve [flags]    start a node (huddle serve -h lists every flag and HUDDLE_* variable)
+  huddle load [flags]     drive a running node like real phones and report latencies (huddle load -h)
   huddle health [URL]     exit 0 if the node at URL (default: from $HUDDLE_ADDR) is ready; for container health checks
   huddle version          print the version
 `
@@ -36,6 +39,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "load":
+		return loadgen.Main(args[1:], stdout, stderr)
 	case "health":
 		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":

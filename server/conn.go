@@ -244,7 +244,6 @@ func (c *conn) writeLoop() {
 	defer hb.Stop()
 	idle := c.srv.cfg.Heartbeat * 5 / 2
 	var batch [][]byte
-	var buf bytes.Buffer
 	for {
 		select {
 		case <-c.ctx.Done():
@@ -260,19 +259,31 @@ func (c *conn) writeLoop() {
 		var closing bool
 		var reason rooms.Code
 		batch, closing, reason = c.q.take(batch)
-		if reason != rooms.CodeSlowClient {
-			if err := c.writeBatch(batch, &buf); err != nil {
+		if reason != rooms.CodeSlowClient && len(batch) > 0 {
+			// An idle connection holds no write buffer: they are pooled.
+			buf := writeBufs.Get().(*bytes.Buffer)
+			err := c.writeBatch(batch, buf)
+			buf.Reset()
+			if buf.Cap() <= 2*c.srv.cfg.MaxFrameBytes {
+				writeBufs.Put(buf)
+			}
+			if err != nil {
 				c.finish(reason)
 				return
 			}
 		}
 		clear(batch)
+		if cap(batch) > 1024 {
+			batch = nil // a burst's slice is not kept for ever
+		}
 		if closing {
 			c.finish(reason)
 			return
 		}
 	}
 }
+
+var writeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeBatch sends queued messages, newline-separated, in as few frames as
 // the frame limit allows.

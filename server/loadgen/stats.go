@@ -1,0 +1,143 @@
+package loadgen
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Latencies collects durations and reports percentiles.
+type Latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// Add records one duration.
+func (l *Latencies) Add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+// Summary is a percentile summary.
+type Summary struct {
+	N                  int
+	P50, P95, P99, Max time.Duration
+}
+
+// Summary computes the percentiles.
+func (l *Latencies) Summary() Summary {
+	l.mu.Lock()
+	d := append([]time.Duration(nil), l.d...)
+	l.mu.Unlock()
+	if len(d) == 0 {
+		return Summary{}
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	at := func(p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
+	return Summary{N: len(d), P50: at(.50), P95: at(.95), P99: at(.99), Max: d[len(d)-1]}
+}
+
+func (s Summary) String() string {
+	if s.N == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("n=%d p50=%s p95=%s p99=%s max=%s", s.N, ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max))
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + "ms" }
+
+// Proc samples a local process's memory and CPU from /proc.
+type Proc struct {
+	PID     int
+	startCP time.Duration
+	peakRSS int64 // KiB
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// StartProc begins sampling pid (0: no sampling).
+func StartProc(pid int) *Proc {
+	p := &Proc{PID: pid, stop: make(chan struct{}), done: make(chan struct{})}
+	if pid == 0 {
+		close(p.done)
+		return p
+	}
+	p.startCP, _ = cpuTime(pid)
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss, err := rssKiB(pid); err == nil && rss > p.peakRSS {
+				p.peakRSS = rss
+			}
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return p
+}
+
+// ProcReport is what Stop measured.
+type ProcReport struct {
+	RSSKiB, PeakRSSKiB int64
+	CPU                time.Duration
+}
+
+// Stop ends sampling and reports.
+func (p *Proc) Stop() ProcReport {
+	if p.PID == 0 {
+		return ProcReport{}
+	}
+	close(p.stop)
+	<-p.done
+	rss, _ := rssKiB(p.PID)
+	cp, _ := cpuTime(p.PID)
+	return ProcReport{RSSKiB: rss, PeakRSSKiB: max(p.peakRSS, rss), CPU: cp - p.startCP}
+}
+
+// Snapshot reads current RSS without sampling.
+func RSS(pid int) int64 {
+	r, _ := rssKiB(pid)
+	return r
+}
+
+func rssKiB(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			return strconv.ParseInt(f[1], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS")
+}
+
+// cpuTime is user+system CPU of pid, from /proc/pid/stat (in clock ticks
+// of 1/100 s, the Linux default USER_HZ).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	// Fields after the command name, which is in parentheses.
+	rest := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(rest) < 13 {
+		return 0, fmt.Errorf("short stat")
+	}
+	ut, _ := strconv.ParseInt(rest[11], 10, 64)
+	st, _ := strconv.ParseInt(rest[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
