@@ -562,6 +562,31 @@ type pairedEvent struct {
 	HelperName    string `json:"helperName,omitempty"`
 }
 
+// offerCmd is what commands about one offer load: the help exercise, the
+// sender's author key in it, the request and the offer.
+type offerCmd struct {
+	e      Exercise
+	author string
+	r      HelpRequest
+	o      HelpOffer
+}
+
+func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (offerCmd, error) {
+	var c offerCmd
+	var err error
+	if c.e, err = openExercise(tx, exercise, KindHelp); err != nil {
+		return c, err
+	}
+	if c.author, err = opaque(tx, authorPurpose(c.e.ID)); err != nil {
+		return c, err
+	}
+	if c.r, err = loadRequest(tx, c.e.ID, request); err != nil {
+		return c, err
+	}
+	c.o, err = loadOffer(tx, c.e.ID, c.r, offer)
+	return c, err
+}
+
 func helpAcceptCmd(tx *rooms.Tx, _ Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`
@@ -571,23 +596,12 @@ func helpAcceptCmd(tx *rooms.Tx, _ Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindHelp)
+	c, err := loadOfferCmd(tx, args.Exercise, args.Request, args.Offer)
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
-	r, err := loadRequest(tx, e.ID, args.Request)
-	if err != nil {
-		return err
-	}
-	o, err := loadOffer(tx, e.ID, r, args.Offer)
-	if err != nil {
-		return err
-	}
-	r, o, changed, err := AcceptHelpOffer(r, o, author)
+	e := c.e
+	r, o, changed, err := AcceptHelpOffer(c.r, c.o, c.author)
 	if err != nil || !changed {
 		return err
 	}
@@ -617,23 +631,12 @@ func helpStepCmd(tx *rooms.Tx, lim Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindHelp)
+	c, err := loadOfferCmd(tx, args.Exercise, args.Request, args.Offer)
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
-	r, err := loadRequest(tx, e.ID, args.Request)
-	if err != nil {
-		return err
-	}
-	o, err := loadOffer(tx, e.ID, r, args.Offer)
-	if err != nil {
-		return err
-	}
-	no, err := SetHelpStep(r, o, author, tx.Actor.ID, args.Text, lim)
+	e, r, o := c.e, c.r, c.o
+	no, err := SetHelpStep(r, o, c.author, tx.Actor.ID, args.Text, lim)
 	if err != nil || no == o {
 		return err
 	}
