@@ -485,9 +485,10 @@ func mineAudience(tx *rooms.Tx, exercise string, r HelpRequest) rooms.Audience {
 	return rooms.Audience{Member: r.AuthorID}
 }
 
-// helpRequestCmd returns no result: the request id in a kept answer would
-// tie an anonymous request to the sender's other answers. The requester
-// gets the request in help.requested.
+// helpRequestCmd returns no result: all of a member's kept answers sit
+// under one key, so even sealed (rooms/service.go) an id there is more
+// than an anonymous request needs. The requester gets the request in
+// help.requested.
 func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`
@@ -709,8 +710,8 @@ func helpWithdrawCmd(tx *rooms.Tx, _ Limits) error {
 	return nil
 }
 
-// kudosSendCmd returns no result, so a kept answer ties no kudo to its
-// sender.
+// kudosSendCmd returns no result, so no kept answer, sealed or not, ties
+// a kudo to its sender.
 func kudosSendCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`

@@ -908,10 +908,10 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 	return putExercise(tx, ne, false)
 }
 
-// The card commands return no result on purpose: answers are kept under
-// the sender's actor key, and an id or text there would tie the card to
-// everything else that key answered. The author gets the card through the
-// private retro.card event instead.
+// The card commands return no result on purpose: all of a member's kept
+// answers sit under one key, so even sealed (rooms/service.go) an id or
+// text there would be more than an anonymous card needs. The author gets
+// the card through the private retro.card event instead.
 func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`
