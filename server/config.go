@@ -24,6 +24,7 @@ type Config struct {
 	AllowedOrigins []string
 	LogLevel       string
 	LogFormat      string
+	PprofAddr      string
 
 	Limits rooms.Limits
 
@@ -134,6 +135,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")
 	str(&c.LogLevel, "log-level", "HUDDLE_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "HUDDLE_LOG_FORMAT", "text or json")
+	str(&c.PprofAddr, "pprof-addr", "HUDDLE_PPROF_ADDR", "if set, serve Go's profiler (net/http/pprof) on this separate address, e.g. 127.0.0.1:6060; never expose it publicly")
 
 	num(&c.Limits.MaxRooms, "max-rooms", "HUDDLE_MAX_ROOMS", "rooms held at once")
 	num(&c.Limits.MaxParticipants, "max-participants", "HUDDLE_MAX_PARTICIPANTS", "participants per room")

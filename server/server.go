@@ -32,6 +32,7 @@ type Server struct {
 	metrics *metrics
 
 	httpSrv *http.Server
+	pprof   *http.Server
 	ln      net.Listener
 
 	baseCtx    context.Context
@@ -127,6 +128,15 @@ func (s *Server) Start() error {
 		return err
 	}
 	s.ln = ln
+	if s.cfg.PprofAddr != "" {
+		pl, err := net.Listen("tcp", s.cfg.PprofAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("pprof: %w", err)
+		}
+		s.pprof = &http.Server{Handler: pprofHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = s.pprof.Serve(pl) }()
+	}
 	go func() {
 		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
@@ -248,6 +258,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancelBase()
 	if herr := <-httpDone; herr != nil && err == nil && !errors.Is(herr, context.Canceled) {
 		err = herr
+	}
+	if s.pprof != nil {
+		_ = s.pprof.Close()
 	}
 	s.hub.Close()
 	if cerr := s.store.Close(); cerr != nil && err == nil {
