@@ -760,9 +760,14 @@ func kudosHideCmd(tx *rooms.Tx, _ Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindKudos)
+	// Moderation works in any status: an offensive kudo can be hidden
+	// after the wall closed, too.
+	e, err := loadExercise(tx, args.Exercise)
 	if err != nil {
 		return err
+	}
+	if e.Kind != KindKudos {
+		return rooms.FieldError(rooms.CodeInvalid, "exercise", "this is not a kudos wall")
 	}
 	if err := checkRef("kudo", args.Kudo); err != nil {
 		return err

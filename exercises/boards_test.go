@@ -322,7 +322,8 @@ func TestKudosRules(t *testing.T) {
 		t.Fatal("unhiding failed")
 	}
 	b.ok(fac, CmdClose, map[string]any{"exercise": ex})
-	b.fails(fac, CmdKudosHide, map[string]any{"exercise": ex, "kudo": first, "hidden": true}, CodeWrongStatus)
+	// Moderation still works on a closed wall.
+	b.ok(fac, CmdKudosHide, map[string]any{"exercise": ex, "kudo": first, "hidden": true})
 	b.fails(ann, K, map[string]any{"exercise": ex, "to": "team", "message": "late"}, CodeWrongStatus)
 }
 

@@ -61,7 +61,7 @@ func Register(svc *rooms.Service) {
 	reg(CmdOpen, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusOpen) })
 	reg(CmdClose, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusClosed) })
 	reg(CmdShow, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusResults) })
-	reg(CmdHide, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusClosed) })
+	reg(CmdHide, facilitator, hideResults)
 	reg(CmdTimer, facilitator, func(tx *rooms.Tx) error { return timer(tx, lim, now()) })
 	reg(CmdAnswer, participant, func(tx *rooms.Tx) error { return answer(tx, lim) })
 	reg(CmdHideAnswer, facilitator, hideAnswer)
@@ -343,6 +343,26 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 	// Who may see results changed: refresh the coalesced state.
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, e, false)
+}
+
+// hideResults takes shown results off the screens (the exercise stays
+// closed); it never closes an open exercise.
+func hideResults(tx *rooms.Tx) error {
+	var args ExerciseRef
+	if err := decodeRef(tx, &args); err != nil {
+		return err
+	}
+	e, err := loadExercise(tx, args.Exercise)
+	if err != nil {
+		return err
+	}
+	switch e.Status {
+	case StatusResults:
+		return lifecycle(tx, StatusClosed)
+	case StatusClosed:
+		return nil
+	}
+	return rooms.Errorf(CodeWrongStatus, "only shown results can be hidden")
 }
 
 func timer(tx *rooms.Tx, lim Limits, now time.Time) error {

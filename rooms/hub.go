@@ -425,7 +425,18 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	}
 	switch ev.Type {
 	case EvRoomUpdated, EvRoomEnded:
+		hidden := !lr.room.ShowNames
 		_ = json.Unmarshal(ev.Data, &lr.room)
+		if hidden && lr.room.ShowNames {
+			// Participants now see names: send them everyone online.
+			for id := range lr.online {
+				lr.changed[id] = lr.known[id]
+			}
+			for id, p := range lr.members {
+				lr.changed[id] = p.view
+			}
+			lr.markDirtyLocked(StatePresence)
+		}
 	case EvMemberRenamed:
 		var v MemberRef
 		if json.Unmarshal(ev.Data, &v) == nil {
@@ -442,7 +453,9 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 			Member string `json:"member"`
 		}
 		if json.Unmarshal(ev.Data, &d) == nil {
-			lr.changed[d.Member] = MemberView{ID: d.Member, Role: RoleParticipant, Removed: true}
+			removed := MemberView{ID: d.Member, Role: RoleParticipant, Removed: true}
+			lr.changed[d.Member] = removed
+			lr.known[d.Member] = removed // later presence changes keep saying removed
 			lr.markDirtyLocked(StatePresence)
 		}
 	}
@@ -528,7 +541,7 @@ func (lr *live) dropLocked(s *sub) {
 			delete(lr.members, s.m.ID)
 			v := p.view
 			v.Online = false
-			if !lr.changed[v.ID].Removed {
+			if !lr.changed[v.ID].Removed && !lr.known[v.ID].Removed {
 				lr.changed[v.ID] = v
 			}
 			lr.markDirtyLocked(StatePresence)
@@ -610,6 +623,9 @@ func (lr *live) flushPresence() {
 	lr.mu.Lock()
 	var add, remove []string
 	for id, p := range lr.members {
+		if lr.known[id].Removed {
+			continue
+		}
 		lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
 		if !lr.written[id] {
 			add = append(add, id)
@@ -853,7 +869,7 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) error {
 	lr, s := sess.lr, sess.sub
 	w := Welcome{Type: "welcome", You: MemberView{ID: s.m.ID, Name: s.m.Name, Role: s.m.Role, Online: true}, Server: opts.Extra}
-	var events [][]byte
+	var events, states [][]byte
 	if opts.Since != nil {
 		evs, err := h.store.History(ctx, lr.id, *opts.Since)
 		switch {
@@ -886,6 +902,29 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 			return err
 		}
 		w.Room = docs[0].Value
+		// Coalesced state (tallies, boards) has no events to replay: send
+		// its current value after the missed events.
+		keys, err := h.svc.StateKeys(ctx, lr.id)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if k == StatePresence {
+				continue
+			}
+			v, ok, err := h.svc.State(ctx, lr.id, k)
+			if err != nil {
+				return err
+			}
+			d := v.Participant
+			if s.m.IsFacilitator() {
+				d = v.Facilitator
+			}
+			if ok && d != nil {
+				b, _ := json.Marshal(StateMsg{Type: "state", Key: k, Data: d})
+				states = append(states, b)
+			}
+		}
 		var room Room
 		if err := json.Unmarshal(docs[0].Value, &room); err != nil {
 			return err
@@ -930,7 +969,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		lr.dropLocked(s)
 		return nil
 	}
-	for _, e := range events {
+	for _, e := range append(events, states...) {
 		if !s.c.Enqueue(e) {
 			lr.dropLocked(s)
 			return nil

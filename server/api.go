@@ -110,6 +110,9 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
+			if te.Field == "" {
+				return rooms.Errorf(rooms.CodeBadMessage, "the request body should be %s", rooms.JSONKind(te.Type))
+			}
 			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, rooms.JSONKind(te.Type))
 		}
 		return rooms.Errorf(rooms.CodeBadJSON, "the request body is not valid JSON")

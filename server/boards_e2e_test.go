@@ -51,7 +51,7 @@ func (r *bdRunner) fails(c *client, typ string, data any, code rooms.Code) {
 	}
 }
 
-// field reads one string field of a command result.
+// bdField reads one string field of a command result.
 func bdField(t *testing.T, res json.RawMessage, name string) string {
 	t.Helper()
 	var m map[string]string
@@ -311,12 +311,13 @@ func TestRetroEndToEnd(t *testing.T) {
 	}
 	tab.close()
 
-	// Every participant's and the facilitator's board shows the counts
-	// of all six cards, and no text.
+	// Every other participant's and the facilitator's board shows the
+	// counts of all six cards, and no text. (A resumed connection gets no
+	// state until the next change: state is not replayed, protocol 4.5.)
 	writeBoard := func(v exercises.RetroView) bool {
 		return v.Phase == exercises.PhaseWrite && maps.Equal(bdColumnCounts(v), wantCounts)
 	}
-	for _, c := range []*client{fac, ann.c, bob.c, cy.c, dee.c} {
+	for _, c := range []*client{fac, ann.c, bob.c, cy.c} {
 		v, raw := bdState(c, ex, "write-phase counts", writeBoard)
 		if v.Revealed || len(v.Cards) != 0 || len(v.Items) != 0 || len(v.Groups) != 0 {
 			t.Fatalf("write-phase board shows cards: %s", raw)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -113,6 +114,9 @@ func health(args []string, stdout, stderr io.Writer) int {
 	url := ""
 	if len(args) > 0 {
 		url = args[0]
+		if u, err := neturl.Parse(url); err == nil && (u.Path == "" || u.Path == "/") {
+			url = strings.TrimSuffix(url, "/") + "/readyz"
+		}
 	} else {
 		addr := ":8080"
 		if v, ok := os.LookupEnv("HUDDLE_ADDR"); ok {

@@ -118,7 +118,8 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur := func(p *time.Duration, flagName, key, usage string) {
 		if v, ok := env(key); ok {
 			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
+			zeroOK := key == "HUDDLE_SHUTDOWN_DRAIN" || key == "HUDDLE_SHUTDOWN_SPREAD"
+			if err != nil || d < 0 || (d == 0 && !zeroOK) {
 				errs = append(errs, fmt.Errorf("$%s: %q is not a duration such as 30s or 5m", key, v))
 			} else {
 				*p = d

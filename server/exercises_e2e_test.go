@@ -129,3 +129,31 @@ func choose(ids ...string) map[string]any {
 func answer(id string, ballot map[string]any) map[string]any {
 	return map[string]any{"exercise": id, "ballot": ballot}
 }
+
+// A phone that was away while others voted resumes with the current
+// tally, not only the events it missed: coalesced state has no events.
+func TestResumeGetsCurrentState(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	away := ts.join(room.Room.Code, "Away")
+	c := ts.dial(t)
+	w := c.hello(away.Room.ID, away.Token, nil)
+	c.drop()
+	for i := range 3 {
+		j := ts.join(room.Room.Code, fmt.Sprint("V", i))
+		v := ts.dial(t)
+		v.hello(j.Room.ID, j.Token, nil)
+		if m := v.cmd("v", exercises.CmdAnswer, answer(id, choose("soup"))); m.Type != "ack" {
+			t.Fatalf("vote: %s", m.Raw)
+		}
+	}
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 3 })
+	back := ts.dial(t)
+	if w2 := back.hello(away.Room.ID, away.Token, &w.Position); !w2.Recovered {
+		t.Fatal("not recovered")
+	}
+	back.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 3 })
+}
