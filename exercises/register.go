@@ -722,10 +722,15 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		view := ExerciseView{Exercise: e, State: sv.Participant, Mine: mine(e, st, v.Member)}
-		if v.Member.IsFacilitator() {
+		view := ExerciseView{Exercise: e, State: sv.Participant}
+		switch v.Member.Role {
+		case rooms.RoleFacilitator:
 			view.State = sv.Facilitator
-		} else {
+			view.Mine = mine(e, st, v.Member)
+		case rooms.RoleParticipant:
+			view.Exercise = e.Public()
+			view.Mine = mine(e, st, v.Member)
+		default: // a projector shows what everyone may see
 			view.Exercise = e.Public()
 		}
 		sec.Exercises = append(sec.Exercises, view)

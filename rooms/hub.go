@@ -848,14 +848,16 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	s := &sub{m: m, c: c}
 	lr.mu.Lock()
 	lr.subs[s] = struct{}{}
-	p := lr.members[m.ID]
-	if p == nil {
-		p = &presenceEntry{view: MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: true}}
-		lr.members[m.ID] = p
-		lr.changed[m.ID] = p.view
-		lr.markDirtyLocked(StatePresence)
+	if m.Role != RoleScreen { // a projector is nobody in presence
+		p := lr.members[m.ID]
+		if p == nil {
+			p = &presenceEntry{view: MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: true}}
+			lr.members[m.ID] = p
+			lr.changed[m.ID] = p.view
+			lr.markDirtyLocked(StatePresence)
+		}
+		p.conns++
 	}
-	p.conns++
 	lr.mu.Unlock()
 
 	sess := &Session{lr: lr, sub: s}

@@ -16,7 +16,18 @@ type Role string
 const (
 	RoleFacilitator Role = "facilitator"
 	RoleParticipant Role = "participant"
+	// RoleScreen is a projector: a read-only connection opened with the
+	// facilitator's secret that sees what participants see (results only
+	// once shown), counts in no presence, and sends no commands.
+	RoleScreen Role = "screen"
 )
+
+// AsScreen returns the projector view of a facilitator.
+func (m *Member) AsScreen() *Member {
+	s := *m
+	s.Role = RoleScreen
+	return &s
+}
 
 // Member is a person in a room: the facilitator or a participant.
 type Member struct {

@@ -193,6 +193,21 @@ func (c *conn) hello(in inbound) {
 		c.Close(e.Code)
 		return
 	}
+	switch in.View {
+	case "":
+	case "projector":
+		if !m.IsFacilitator() {
+			e := rooms.FieldError(rooms.CodeForbidden, "view", "the projector view opens with the facilitator's secret")
+			c.sendError("", e)
+			c.Close(codePolicy)
+			return
+		}
+		m = m.AsScreen()
+	default:
+		c.sendError("", rooms.FieldError(rooms.CodeInvalid, "view", "view is empty or \"projector\""))
+		c.Close(codePolicy)
+		return
+	}
 	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Extra: c.srv.welcomeExtra})
 	if err != nil {
 		e := rooms.AsError(err)
@@ -225,6 +240,11 @@ func (c *conn) command(in inbound) {
 		return
 	}
 	c.violations = 0
+	if c.member.Role == rooms.RoleScreen {
+		c.srv.metrics.commands.WithLabelValues(label, string(rooms.CodeForbidden)).Inc()
+		c.sendError(in.ID, rooms.Errorf(rooms.CodeForbidden, "the projector view is read-only"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 	defer cancel()
 	c.setBusy(true)

@@ -157,3 +157,56 @@ func TestResumeGetsCurrentState(t *testing.T) {
 	}
 	back.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 3 })
 }
+
+// The projector view: opened with the facilitator's secret, it sees what
+// participants see (results only once shown), is nobody in presence, and
+// sends no commands. A participant's token cannot open it.
+func TestProjectorView(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("Big screen")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	proj := ts.dial(t)
+	proj.send(map[string]any{"type": "hello", "room": room.Room.Code, "token": room.Facilitator.Secret, "view": "projector"})
+	w := proj.next(func(m msg) bool { return m.Type == "welcome" || m.Type == "error" })
+	var welcome rooms.Welcome
+	_ = json.Unmarshal(w.Raw, &welcome)
+	if w.Type != "welcome" || welcome.You.Role != rooms.RoleScreen || welcome.Snapshot.Members != nil {
+		t.Fatalf("projector welcome %s", w.Raw)
+	}
+	j := ts.join(room.Room.Code, "Ann")
+	p := ts.dial(t)
+	p.hello(j.Room.ID, j.Token, nil)
+	p.cmd("v", exercises.CmdAnswer, answer(id, choose("soup")))
+	// The facilitator sees results at once (threshold 1); the projector
+	// not until they are shown.
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
+	pv := proj.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 1 })
+	if pv.Results != nil {
+		t.Fatalf("projector got results before they were shown: %+v", pv)
+	}
+	fac.cmd("show", exercises.CmdShow, map[string]any{"exercise": id})
+	proj.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil && v.Results.Questions[0].Counts["soup"] == 1 })
+	if m := proj.cmd("x", "room.lock", nil); m.Code != rooms.CodeForbidden {
+		t.Fatalf("projector command: %s", m.Raw)
+	}
+	// Presence counts one participant and lists no screen.
+	fac.next(func(m msg) bool {
+		var pr rooms.PresenceMsg
+		if m.Type != "presence" || json.Unmarshal(m.Raw, &pr) != nil {
+			return false
+		}
+		for _, mv := range pr.Members {
+			if mv.Role == rooms.RoleScreen {
+				t.Fatalf("a screen in presence: %s", m.Raw)
+			}
+		}
+		return pr.Online == 1
+	})
+	bad := ts.dial(t)
+	bad.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": j.Token, "view": "projector"})
+	if m := bad.next(func(m msg) bool { return m.Type == "error" }); m.Code != rooms.CodeForbidden {
+		t.Fatalf("participant as projector: %s", m.Raw)
+	}
+}

@@ -25,6 +25,9 @@ type inbound struct {
 	Room  string          `json:"room,omitempty"`
 	Token string          `json:"token,omitempty"`
 	Since *rooms.Position `json:"since,omitempty"`
+	// View "projector" (with the facilitator's secret) opens a read-only
+	// connection that sees what participants see.
+	View string `json:"view,omitempty"`
 }
 
 // decode parses one client message. It never panics; every failure is a
