@@ -68,6 +68,20 @@ func Register(svc *rooms.Service) {
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)
 	svc.RegisterState(stateKeyPrefix, exerciseState)
+	// Ballots are each one person's: a participant's snapshot loads their own.
+	svc.RegisterPrivateDocs("bal:", func(st *rooms.State, v rooms.Viewer) []string {
+		var keys []string
+		var a Agenda
+		if d, ok := st.Docs[KeyAgenda]; ok && json.Unmarshal(d.Value, &a) == nil {
+			for _, id := range a.Items {
+				var e Exercise
+				if d, ok := st.Docs[exerciseDocPrefix+id]; ok && json.Unmarshal(d.Value, &e) == nil && e.Kind.IsVote() {
+					keys = append(keys, ballotKey(e.ID, voterKey(v.Member, e)))
+				}
+			}
+		}
+		return keys
+	})
 	svc.RegisterStateKeys(func(ctx context.Context, st rooms.Store, room string) ([]string, error) {
 		docs, err := st.Get(ctx, room, KeyAgenda)
 		if err != nil || docs[0].Version == 0 {

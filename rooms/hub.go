@@ -192,8 +192,11 @@ type live struct {
 	written map[string]bool
 	online  map[string]bool
 	known   map[string]MemberView
-	// participants is the joined count as last read.
+	// participants is the joined count as last read; onlineCount the
+	// participants online as last counted (for welcomes, which must not
+	// count the whole room each: that is O(N) per join).
 	participants int64
+	onlineCount  int
 	room         Room
 	dirty        map[string]struct{}
 	changed      map[string]MemberView // presence changes not yet sent
@@ -256,10 +259,12 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		lr.cancel = cancel
 		var docs []Doc
 		var st *State
-		if st, err = h.store.Load(ctx, id); err == nil {
+		// The position only, and the room: no document is copied.
+		if st, err = h.store.Load(ctx, id, ""); err == nil {
 			lr.last = st.Pos
-			docs = []Doc{st.Docs[KeyRoom]}
-			_ = json.Unmarshal(docs[0].Value, &lr.room)
+			if docs, err = h.store.Get(ctx, id, KeyRoom); err == nil {
+				_ = json.Unmarshal(docs[0].Value, &lr.room)
+			}
 		}
 	}
 	if err != nil {
@@ -391,7 +396,7 @@ func (lr *live) fill() {
 	defer cancel()
 	evs, err := lr.h.store.History(ctx, lr.id, lr.last)
 	if errors.Is(err, ErrHistoryGone) {
-		st, lerr := lr.h.store.Load(ctx, lr.id)
+		st, lerr := lr.h.store.Load(ctx, lr.id, "")
 		if lerr != nil {
 			lr.h.log.Warn("room resync failed", "room", lr.id, "err", lerr)
 			return
@@ -725,6 +730,7 @@ func (lr *live) flushPresence() {
 	lr.online = now
 	lr.participants = participants
 	online := lr.onlineLocked()
+	lr.onlineCount = online
 	lr.mu.Unlock()
 	lr.sendPresence(online, participants, changed)
 }
@@ -941,7 +947,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 			w.Presence.Members = memberViews(mdocs, online)
 		}
 	} else {
-		st, err := h.store.Load(ctx, lr.id)
+		st, err := h.svc.LoadFor(ctx, lr.id, s.m)
 		if err != nil {
 			return err
 		}
@@ -960,7 +966,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		return errors.New("client went away while attaching")
 	}
 	w.Presence.Type = "presence"
-	w.Presence.Online = lr.onlineLocked()
+	w.Presence.Online = lr.onlineCount // the next presence update corrects it
 	msg, err := json.Marshal(w)
 	if err != nil {
 		return err

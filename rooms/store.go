@@ -188,8 +188,11 @@ type Store interface {
 	Has(ctx context.Context, room, set, member string) (bool, error)
 	// Reply returns the stored answer to (actor, cmdID), if any.
 	Reply(ctx context.Context, room, actor, cmdID string) (json.RawMessage, bool, error)
-	// Load returns a consistent copy of the whole room.
-	Load(ctx context.Context, room string) (*State, error)
+	// Load returns a consistent copy of the whole room, without the
+	// documents whose keys start with any of skip (a participant's
+	// snapshot needs no one's token index or ballots; "" skips every
+	// document).
+	Load(ctx context.Context, room string, skip ...string) (*State, error)
 	// History returns the events after pos, oldest first, or ErrHistoryGone
 	// when they are no longer all kept (or pos is from another epoch).
 	History(ctx context.Context, room string, after Position) ([]Event, error)

@@ -210,3 +210,29 @@ func TestProjectorView(t *testing.T) {
 		t.Fatalf("participant as projector: %s", m.Raw)
 	}
 }
+
+// A participant's snapshot carries their own ballot and nobody else's:
+// it loads only the viewer's private documents.
+func TestSnapshotCarriesOwnBallotOnly(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	var toks []string
+	for i, opt := range []string{"soup", "salad"} {
+		j := ts.join(room.Room.Code, fmt.Sprint("P", i))
+		c := ts.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		c.cmd("v", exercises.CmdAnswer, answer(id, choose(opt)))
+		c.drop()
+		toks = append(toks, j.Token)
+	}
+	c := ts.dial(t)
+	w := c.hello(room.Room.ID, toks[1], nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	if got := string(sec.Exercises[0].Mine); got != `{"answers":{"q1":{"choices":["salad"]}}}` {
+		t.Fatalf("mine = %s", got)
+	}
+}

@@ -404,7 +404,7 @@ func (s *Store) Reply(ctx context.Context, id, actor, cmdID string) (json.RawMes
 }
 
 // Load implements rooms.Store.
-func (s *Store) Load(ctx context.Context, id string) (*rooms.State, error) {
+func (s *Store) Load(ctx context.Context, id string, skip ...string) (*rooms.State, error) {
 	r, err := s.lock(id)
 	if err != nil {
 		return nil, err
@@ -412,11 +412,17 @@ func (s *Store) Load(ctx context.Context, id string) (*rooms.State, error) {
 	defer r.mu.Unlock()
 	st := &rooms.State{
 		Pos:      rooms.Position{Epoch: r.epoch, Seq: r.seq},
-		Docs:     make(map[string]rooms.Doc, len(r.docs)),
+		Docs:     make(map[string]rooms.Doc, min(len(r.docs), 64)), // mostly skipping: grow as needed
 		Counters: make(map[string]int64, len(r.counters)),
 		Sets:     make(map[string]int, len(r.sets)),
 	}
+docs:
 	for k, d := range r.docs {
+		for _, p := range skip {
+			if strings.HasPrefix(k, p) {
+				continue docs
+			}
+		}
 		st.Docs[k] = d
 	}
 	for k, v := range r.counters {

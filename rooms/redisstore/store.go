@@ -388,9 +388,13 @@ func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawM
 }
 
 // Load implements rooms.Store.
-func (s *Store) Load(ctx context.Context, room string) (*rooms.State, error) {
+func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.State, error) {
 	t := s.keys.tag(room)
-	res, err := loadScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "docs", t + "vers", t + "ctr", t + "sets"}).Slice()
+	args := make([]any, len(skip))
+	for i, p := range skip {
+		args[i] = p
+	}
+	res, err := loadScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "docs", t + "vers", t + "ctr", t + "sets"}, args...).Slice()
 	if err != nil {
 		return nil, fail("load", err)
 	}

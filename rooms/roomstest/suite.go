@@ -139,6 +139,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 	})
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
+		run(t, "Skip", testLoadSkip)
 	})
 	group("Concurrency", func(t *testing.T) {
 		run(t, "ParallelChanges", testConcurrentChanges)
@@ -1862,5 +1863,32 @@ func testPresenceExpiry(t *testing.T, _ Options, st rooms.Store) {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testLoadSkip: Load leaves out the documents under the skipped prefixes,
+// and only those; "" leaves out every document.
+func testLoadSkip(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{
+		Puts:  []rooms.Put{{Key: "tok:1", Value: raw(`1`)}, {Key: "bal:x", Value: raw(`2`)}, {Key: "room", Value: raw(`3`)}, {Key: "tokens", Value: raw(`4`)}},
+		Incrs: []rooms.Incr{{Key: "n", By: 2}},
+	})
+	st2, err := st.Load(t.Context(), r.ID, "tok:", "bal:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := slices.Sorted(maps.Keys(st2.Docs))
+	if strings.Join(keys, ",") != "room,tokens" {
+		t.Fatalf("Load skipping tok: and bal: gave %v", keys)
+	}
+	if st2.Docs["room"].Version == 0 || st2.Counters["n"] != 2 {
+		t.Fatalf("skipping lost what it should keep: %+v", st2)
+	}
+	none, err := st.Load(t.Context(), r.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(none.Docs) != 0 || none.Counters["n"] != 2 || none.Pos != st2.Pos {
+		t.Fatalf(`Load skipping "": %+v`, none)
 	}
 }

@@ -154,7 +154,8 @@ func joinAll(ctx context.Context, t *Target, room Room, n int, perSecond float64
 	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
 	phones := make([]*phone, n)
 	var wg sync.WaitGroup
-	var firstErr atomic.Value
+	var errMu sync.Mutex
+	var firstErr error
 	sem := make(chan struct{}, 256)
 	for i := range n {
 		if err := lim.Wait(ctx); err != nil {
@@ -178,14 +179,18 @@ func joinAll(ctx context.Context, t *Target, room Room, n int, perSecond float64
 				}
 			}
 			if err != nil {
-				firstErr.CompareAndSwap(nil, err)
+				errMu.Lock()
+				if firstErr == nil {
+					firstErr = fmt.Errorf("participant %d: %w", i, err)
+				}
+				errMu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if e, ok := firstErr.Load().(error); ok {
+	if firstErr != nil {
 		closeAll(phones)
-		return nil, e
+		return nil, firstErr
 	}
 	return phones, nil
 }
