@@ -36,11 +36,13 @@ func NewCode() string {
 	return string(out)
 }
 
+var codeSeparators = strings.NewReplacer(" ", "", "-", "", "\t", "")
+
 // NormalizeCode turns what a person typed into a code: upper case, with
 // spaces and dashes removed. It reports false when the result cannot be a
 // join code.
 func NormalizeCode(s string) (string, bool) {
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(s))
+	s = strings.ToUpper(codeSeparators.Replace(s))
 	if len(s) != CodeLength {
 		return "", false
 	}
