@@ -10,7 +10,15 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X huddle/server.Version=$(VERSION)
 FUZZTIME ?= 15s
 
-.PHONY: run build test test-go fuzz vet clean deps-test
+.PHONY: run build test test-go fuzz vet clean deps-test web web-deps test-web test-e2e deps-browser
+
+# The web app (frontend/): TypeScript, Svelte 5 and Vite, built into
+# frontend/dist and embedded in the binary. npm ci installs exactly
+# frontend/package-lock.json; the build runs again when a source changed.
+NPM ?= npm
+WEB_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json
+WEB_DEPS := frontend/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
 
 # Run as root on these machines; use sudo elsewhere when it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
@@ -19,12 +27,25 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u
 run: build
 	HUDDLE_ADDR=$${HUDDLE_ADDR:-$(ADDR)} ./bin/huddle serve
 
-## build: the huddle binary in bin/ (the web app is embedded from frontend/dist)
-build:
+## build: the web app, then the huddle binary in bin/ (the app is embedded from frontend/dist)
+build: web
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/huddle .
 
+## web: build the web app into frontend/dist (installs its npm packages first)
+web: frontend/dist/index.html
+
+web-deps: $(WEB_DEPS)
+
+$(WEB_DEPS): frontend/package.json frontend/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "npm is needed to build the web app (Node 20 or later)"; exit 1; }
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: $(WEB_DEPS) $(WEB_SRC)
+	cd frontend && $(NPM) run --silent build -- --logLevel warn
+
 ## test: every test, as CI runs it
-test: deps-test vet test-go fuzz
+test: deps-test vet test-go fuzz test-web test-e2e
 	@echo "make test: all suites passed"
 
 ## deps-test: what the tests need beyond Go: redis-server (tests start their own)
@@ -45,9 +66,29 @@ test-go:
 	echo "go test: $$passed passed, $$failed failed"; \
 	exit $$status
 
+## test-web: the web app's type check, its size budget, and the Vitest unit and component tests
+test-web: web
+	@mkdir -p test-artifacts
+	@cd frontend && $(NPM) run --silent check -- --output machine > ../test-artifacts/svelte-check.log 2>&1 || { cat ../test-artifacts/svelte-check.log; exit 1; }
+	@cd frontend && node scripts/size.mjs
+	@cd frontend && $(NPM) exec -- vitest run --reporter=default --reporter=json --outputFile=../test-artifacts/vitest.json > ../test-artifacts/vitest.log 2>&1; status=$$?; \
+	grep -E '✓|✗|×|FAIL|Error' ../test-artifacts/vitest.log | grep -v '^ *✓' | head -40; \
+	node -e 'const r=require("../test-artifacts/vitest.json");console.log(`vitest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)' || tail -30 ../test-artifacts/vitest.log; \
+	exit $$status
+
+## deps-browser: Debian's chromium for the browser tests (never a downloaded browser)
+deps-browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+## test-e2e: a whole workshop in headless chromium against a real huddle binary
+test-e2e: build deps-browser
+	@mkdir -p test-artifacts
+	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/run.mjs
+
 ## fuzz: run each fuzz target briefly (FUZZTIME=15s)
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./server/
 
 clean:
-	rm -rf bin
+	rm -rf bin frontend/node_modules
+	find frontend/dist -mindepth 1 ! -name .keep -exec rm -rf {} + 2>/dev/null || true

@@ -1,0 +1,109 @@
+// A small harness for the browser tests: a real huddle binary on a free
+// loopback port, Debian's chromium driven by playwright-core, a runner
+// that prints one line per step and a closing "N passed, N failed" line.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const ARTIFACTS = process.env.ARTIFACTS ?? '../test-artifacts';
+mkdirSync(`${ARTIFACTS}/screenshots`, { recursive: true });
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startHuddle(bin) {
+  const port = await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const proc = spawn(bin, ['serve'], {
+    env: { ...process.env, HUDDLE_ADDR: addr, HUDDLE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://${addr}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const r = await fetch(base + '/readyz');
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error('huddle did not start');
+    await sleep(100);
+  }
+  return { base, proc, stop: () => new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); setTimeout(() => proc.kill('SIGKILL'), 8000).unref(); }) };
+}
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    // playwright-core gives every launch a fresh temporary user-data-dir.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll fn until it returns a truthy value; fail with what it last saw. */
+export async function until(fn, what, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+export async function textOf(locator) {
+  return ((await locator.textContent({ timeout: 5000 })) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+export async function untilText(locator, re, what) {
+  return until(async () => {
+    const t = await textOf(locator);
+    return re.test(t) ? t : false;
+  }, `${what ?? 'text'} ${re}`);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: `${ARTIFACTS}/screenshots/${name}.png`, fullPage: true });
+}
+
+/** Steps run in order; after a failure the rest are skipped (they build on each other). */
+export async function run(steps) {
+  let passed = 0, failed = 0, skipped = 0;
+  const t0 = Date.now();
+  for (const [name, fn] of steps) {
+    if (failed) {
+      skipped++;
+      console.log(`  - ${name} (skipped)`);
+      continue;
+    }
+    const s = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`  ✓ ${name} (${Date.now() - s} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`  ✗ ${name} (${Date.now() - s} ms)\n    ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+    }
+  }
+  console.log(`e2e took ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${ARTIFACTS}/screenshots`);
+  console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed === 0 && skipped === 0;
+}

@@ -1,0 +1,397 @@
+// RoomClient speaks the Huddle WebSocket protocol (docs/protocol.md) for
+// one member in one room: hello with the stored token, resume from the
+// last position, jittered exponential backoff, commands that are re-sent
+// with their original ids until answered, ping/pong and liveness, and the
+// close codes that end a session for good.
+import { splitFrame } from './frames';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { newId } from './ids';
+import type { ErrorMsg, Position, ServerMsg, WelcomeMsg } from './types';
+
+export type ConnStatus = 'connecting' | 'online' | 'reconnecting' | 'stopped';
+export type StopReason = 'removed' | 'ended' | 'bad_token' | 'closed';
+
+/** A command's failure, as the server (or the client) typed it. */
+export class CommandError extends Error {
+  constructor(public code: string, message: string, public field?: string) {
+    super(message);
+  }
+}
+
+interface Pending {
+  id: string;
+  type: string;
+  data: unknown;
+  resolve: (result: any) => void;
+  reject: (e: CommandError) => void;
+  retries: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Stored { id: string; type: string; data: unknown }
+
+export interface ClientOptions {
+  url: string;
+  room: string;
+  token: string;
+  /** "projector": a read-only connection that sees what participants see. */
+  view?: string;
+  onMessage: (msg: ServerMsg) => void;
+  onStatus?: (s: ConnStatus) => void;
+  onStop?: (reason: StopReason, code: number) => void;
+  /** Every ack, also of commands restored after a reload that nobody awaits. */
+  onAck?: (type: string, data: any, result: any) => void;
+  /** Close 4001: return a new token (a participant joins again) or null to stop. */
+  onBadToken?: () => Promise<string | null>;
+  /** Where unanswered commands survive a reload (localStorage key). */
+  pendingKey?: string;
+  storage?: Storage | null;
+  WebSocketImpl?: new (url: string) => WebSocket;
+  backoff?: BackoffOptions;
+  random?: () => number;
+  /** Reset the backoff once a connection has stayed up this long. */
+  stableMs?: number;
+  /** Watch window online/offline/visibility events (browsers only). */
+  watchNetwork?: boolean;
+}
+
+const WS_OPEN = 1;
+
+export class RoomClient {
+  status: ConnStatus = 'connecting';
+  position: Position | null = null;
+  heartbeatMs = 25_000;
+  maxMessageBytes = 16_384;
+  /** Set while the socket has said hello and got its welcome. */
+  ready = false;
+
+  private ws: WebSocket | null = null;
+  private pending = new Map<string, Pending>();
+  private attempt = 0;
+  private welcomedAt = 0;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private liveTimer?: ReturnType<typeof setTimeout>;
+  private stopped = false;
+  private token: string;
+  private unwatch: (() => void) | null = null;
+
+  constructor(private opts: ClientOptions) {
+    this.token = opts.token;
+    this.restorePending();
+    if (opts.watchNetwork && typeof window !== 'undefined') this.watch();
+  }
+
+  /** Unanswered commands, oldest first (for tests and the UI). */
+  get pendingIds(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  connect(): void {
+    if (this.stopped) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.teardown();
+    const WS = this.opts.WebSocketImpl ?? WebSocket;
+    let ws: WebSocket;
+    try {
+      ws = new WS(this.opts.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      const hello: Record<string, unknown> = { type: 'hello', room: this.opts.room, token: this.token };
+      if (this.position) hello.since = this.position;
+      if (this.opts.view) hello.view = this.opts.view;
+      ws.send(JSON.stringify(hello));
+      this.armLiveness();
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.ws !== ws || typeof ev.data !== 'string') return;
+      for (const m of splitFrame(ev.data)) this.handle(m);
+      if (this.ws === ws) this.armLiveness(); // after the welcome has set the heartbeat
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.ws !== ws) return;
+      this.onClosed(ev.code);
+    };
+    ws.onerror = () => {
+      // onclose follows.
+    };
+  }
+
+  /** Send a command; resolves with its result on ack, rejects with a CommandError. */
+  send<T = any>(type: string, data?: unknown): Promise<T> {
+    const id = newId();
+    return new Promise<T>((resolve, reject) => {
+      if (this.stopped) {
+        reject(new CommandError('stopped', 'not connected to the room'));
+        return;
+      }
+      const body = JSON.stringify({ type, id, data: data ?? null });
+      if (new TextEncoder().encode(body).length > this.maxMessageBytes) {
+        reject(new CommandError('too_long', 'this is too long to send'));
+        return;
+      }
+      const p: Pending = { id, type, data, resolve, reject, retries: 0 };
+      this.pending.set(id, p);
+      this.savePending();
+      this.transmit(p);
+    });
+  }
+
+  /** Stop for good (leaving the page, or the session is over). */
+  close(reason: StopReason = 'closed', code = 1000): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.liveTimer);
+    this.teardown(code >= 4000 ? 1000 : code);
+    this.unwatch?.();
+    this.setStatus('stopped');
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new CommandError(reason === 'closed' ? 'stopped' : reason, 'not connected to the room'));
+    }
+    this.pending.clear();
+    if (reason !== 'closed') this.savePending();
+    this.opts.onStop?.(reason, code);
+  }
+
+  /** Drop the connection and reconnect (tests, and a stale socket). */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  // ---- internals ----
+
+  private setStatus(s: ConnStatus) {
+    if (this.status === s) return;
+    this.status = s;
+    this.opts.onStatus?.(s);
+  }
+
+  private teardown(code = 1000) {
+    const ws = this.ws;
+    this.ws = null;
+    this.ready = false;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close(code);
+      } catch {
+        /* already closed */
+      }
+    }
+  }
+
+  private transmit(p: Pending) {
+    if (!this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return; // sent after the next welcome
+    this.ws.send(JSON.stringify({ type: p.type, id: p.id, data: p.data ?? null }));
+  }
+
+  private handle(m: ServerMsg) {
+    switch (m.type) {
+      case 'ping':
+        this.ws?.send('{"type":"pong"}');
+        return;
+      case 'pong':
+        return;
+      case 'welcome':
+        this.onWelcome(m);
+        return;
+      case 'event': {
+        const pos = this.position;
+        if (pos && m.epoch === pos.epoch && m.seq <= pos.seq) return; // seen already
+        this.position = { epoch: m.epoch, seq: m.seq };
+        this.opts.onMessage(m);
+        return;
+      }
+      case 'ack': {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.settle(p);
+        this.opts.onAck?.(p.type, p.data, m.result);
+        p.resolve(m.result);
+        return;
+      }
+      case 'error':
+        this.onError(m);
+        return;
+      default:
+        this.opts.onMessage(m);
+    }
+  }
+
+  private onWelcome(w: WelcomeMsg) {
+    if (w.server?.heartbeatMs) this.heartbeatMs = w.server.heartbeatMs;
+    if (w.server?.limits?.maxMessageBytes) this.maxMessageBytes = w.server.limits.maxMessageBytes;
+    // A snapshot sets the position. A recovered welcome's position may be
+    // ahead of the missed events that follow it, so keep ours and let
+    // those events advance it.
+    if (!w.recovered || !this.position) this.position = w.position;
+    this.ready = true;
+    this.welcomedAt = Date.now();
+    this.setStatus('online');
+    this.opts.onMessage(w);
+    // Re-send every unanswered command with its original id.
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.timer = undefined;
+      this.transmit(p);
+    }
+  }
+
+  private onError(e: ErrorMsg) {
+    if (!e.id) return; // about hello or an unreadable message; a close follows when it matters
+    const p = this.pending.get(e.id);
+    if (!p) return;
+    if (e.retry) {
+      // Not stored by the server: the same id tries again.
+      p.retries++;
+      clearTimeout(p.timer);
+      p.timer = setTimeout(() => {
+        p.timer = undefined;
+        if (this.pending.has(p.id)) this.transmit(p);
+      }, backoffDelay(p.retries, { baseMs: 500, capMs: 10_000, floorMs: 1000 }, this.opts.random));
+      return;
+    }
+    this.settle(p);
+    p.reject(new CommandError(e.code, e.message, e.field));
+  }
+
+  private settle(p: Pending) {
+    clearTimeout(p.timer);
+    this.pending.delete(p.id);
+    this.savePending();
+  }
+
+  private onClosed(code: number) {
+    this.ws = null;
+    this.ready = false;
+    clearTimeout(this.liveTimer);
+    switch (code) {
+      case 4002:
+        this.close('removed', code);
+        return;
+      case 4003:
+        this.close('ended', code);
+        return;
+      case 4001:
+        this.onBadTokenClose();
+        return;
+    }
+    if (Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && this.welcomedAt > 0) this.attempt = 0;
+    const floor = code === 1013 ? 1000 : code === 4005 ? 200 : 0;
+    this.scheduleReconnect(floor);
+  }
+
+  private async onBadTokenClose() {
+    const renew = this.opts.onBadToken;
+    const token = renew ? await renew().catch(() => null) : null;
+    if (!token || this.stopped) {
+      this.close('bad_token', 4001);
+      return;
+    }
+    // A new identity: the old one's unanswered commands cannot be
+    // re-sent safely, and its position means nothing.
+    this.token = token;
+    this.position = null;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new CommandError('bad_token', 'you joined again; send this again'));
+    }
+    this.pending.clear();
+    this.savePending();
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(floorMs = 0) {
+    if (this.stopped) return;
+    this.setStatus(this.welcomedAt ? 'reconnecting' : 'connecting');
+    const delay = backoffDelay(this.attempt, { ...(this.opts.backoff ?? DEFAULT_BACKOFF), floorMs }, this.opts.random);
+    this.attempt++;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Treat the connection as dead when nothing arrives for 2.5 heartbeats. */
+  private armLiveness(ms = this.heartbeatMs * 2.5) {
+    clearTimeout(this.liveTimer);
+    this.liveTimer = setTimeout(() => {
+      if (this.ws && !this.stopped) {
+        this.teardown();
+        this.onClosed(4004);
+      }
+    }, ms);
+  }
+
+  private watch() {
+    const online = () => {
+      if (!this.ready) this.reconnectNow(); // back on the network: try now, not after the backoff
+    };
+    const offline = () => {
+      // The socket is as good as dead; say so at once.
+      if (this.ws) {
+        this.teardown();
+        this.onClosed(1006);
+      }
+    };
+    const visible = () => {
+      if (document.visibilityState !== 'visible' || this.stopped) return;
+      if (this.ws && this.ws.readyState === WS_OPEN) {
+        // After sleep the socket may be a ghost: ask, and give it 5 s.
+        this.ws.send('{"type":"ping"}');
+        this.armLiveness(5000);
+      } else if (!this.ws) {
+        this.reconnectNow();
+      }
+    };
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    document.addEventListener('visibilitychange', visible);
+    this.unwatch = () => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+      document.removeEventListener('visibilitychange', visible);
+    };
+  }
+
+  private savePending() {
+    const { storage, pendingKey } = this.opts;
+    if (!storage || !pendingKey) return;
+    try {
+      if (this.pending.size === 0) storage.removeItem(pendingKey);
+      else {
+        const list: Stored[] = [...this.pending.values()].map((p) => ({ id: p.id, type: p.type, data: p.data }));
+        storage.setItem(pendingKey, JSON.stringify(list));
+      }
+    } catch {
+      /* storage full or disabled */
+    }
+  }
+
+  private restorePending() {
+    const { storage, pendingKey } = this.opts;
+    if (!storage || !pendingKey) return;
+    try {
+      const list = JSON.parse(storage.getItem(pendingKey) || '[]') as Stored[];
+      for (const s of list) {
+        if (!s || typeof s.id !== 'string' || typeof s.type !== 'string') continue;
+        // Commands from before a reload: nobody awaits them, but they
+        // must still be answered exactly once.
+        this.pending.set(s.id, { ...s, resolve: () => {}, reject: () => {}, retries: 0 });
+      }
+    } catch {
+      /* ignore a broken entry */
+    }
+  }
+}
+
+export function wsUrl(loc: Location = window.location): string {
+  return (loc.protocol === 'https:' ? 'wss://' : 'ws://') + loc.host + '/ws';
+}

@@ -1,0 +1,212 @@
+// The room as one member sees it, rebuilt from the welcome snapshot and
+// kept current by events, coalesced state and presence. Every function
+// here is pure: state in, new state out; nothing is mutated.
+import type {
+  Agenda, Ballot, EventMsg, Exercise, ExercisesSection, HelpMine, MemberView, PresenceMsg, RetroMine, Room, ServerMsg,
+  WelcomeMsg,
+} from './types';
+
+export interface RoomState {
+  room: Room | null;
+  you: MemberView | null;
+  members: Record<string, MemberView>;
+  /** False when this viewer may not see names: only counts are known. */
+  membersKnown: boolean;
+  participants: number;
+  online: number;
+  agenda: Agenda;
+  exercises: Record<string, Exercise>;
+  /** Coalesced state "ex:<id>", by exercise id. */
+  states: Record<string, any>;
+  /** What this member answered or wrote, by exercise id. */
+  mine: Record<string, any>;
+  /** Facilitator notes, by exercise id. */
+  notes: Record<string, string>;
+}
+
+export function emptyState(): RoomState {
+  return {
+    room: null, you: null, members: {}, membersKnown: false, participants: 0, online: 0,
+    agenda: { items: [] }, exercises: {}, states: {}, mine: {}, notes: {},
+  };
+}
+
+function byId(list: MemberView[] | undefined): Record<string, MemberView> {
+  const out: Record<string, MemberView> = {};
+  for (const m of list ?? []) if (!m.removed) out[m.id] = m;
+  return out;
+}
+
+export function applyWelcome(s: RoomState, w: WelcomeMsg): RoomState {
+  if (!w.recovered && w.snapshot) {
+    const snap = w.snapshot;
+    const next: RoomState = {
+      ...emptyState(),
+      room: snap.room, you: w.you, members: byId(snap.members), membersKnown: !!snap.members,
+      participants: snap.participants, online: w.presence?.online ?? 0,
+    };
+    const ex = snap.sections?.exercises as ExercisesSection | undefined;
+    if (ex) {
+      next.agenda = { items: ex.agenda?.items ?? [], current: ex.agenda?.current };
+      for (const v of ex.exercises ?? []) {
+        next.exercises[v.exercise.id] = v.exercise;
+        if (v.state != null) next.states[v.exercise.id] = v.state;
+        if (v.mine != null) next.mine[v.exercise.id] = v.mine;
+        if (v.exercise.notes) next.notes[v.exercise.id] = v.exercise.notes;
+      }
+    }
+    return next;
+  }
+  // Recovered: keep what we have, take the current room and counts; the
+  // missed events follow.
+  const next: RoomState = { ...s, you: w.you, room: w.room ?? s.room, online: w.presence?.online ?? s.online };
+  if (w.presence) next.participants = w.presence.participants;
+  if (w.presence?.members) {
+    next.members = byId(w.presence.members);
+    next.membersKnown = true;
+  }
+  return next;
+}
+
+export function applyPresence(s: RoomState, p: PresenceMsg): RoomState {
+  const next: RoomState = { ...s, online: p.online, participants: p.participants };
+  if (p.members?.length) {
+    const members = { ...s.members };
+    for (const m of p.members) {
+      if (m.removed) delete members[m.id];
+      else members[m.id] = { ...members[m.id], ...m };
+    }
+    next.members = members;
+    next.membersKnown = true;
+  }
+  return next;
+}
+
+function withMine(s: RoomState, ex: string, f: (m: any) => any): RoomState {
+  return { ...s, mine: { ...s.mine, [ex]: f(s.mine[ex]) } };
+}
+
+function retroMine(m: any): RetroMine {
+  return { cards: [], ...(m ?? {}) };
+}
+
+function helpMine(m: any): HelpMine {
+  return { requests: [], offers: [], paired: [], ...(m ?? {}) };
+}
+
+export function applyEvent(s: RoomState, e: EventMsg): RoomState {
+  const d = e.data ?? {};
+  switch (e.event) {
+    case 'room.updated':
+    case 'room.ended':
+      return { ...s, room: { ...s.room, ...d } };
+    case 'member.removed': {
+      if (!s.members[d.member]) return s;
+      const members = { ...s.members };
+      delete members[d.member];
+      return { ...s, members };
+    }
+    case 'member.renamed': {
+      const old = s.members[d.id];
+      const you = s.you && s.you.id === d.id ? { ...s.you, name: d.name } : s.you;
+      if (!old) return { ...s, you };
+      return { ...s, you, members: { ...s.members, [d.id]: { ...old, name: d.name } } };
+    }
+    case 'agenda.updated':
+      return { ...s, agenda: { items: d.items ?? [], current: d.current } };
+    case 'exercise.updated': {
+      const ex = d as Exercise;
+      const next = { ...s, exercises: { ...s.exercises, [ex.id]: ex } };
+      const prev = s.exercises[ex.id];
+      // Dots are spent per vote phase; a fresh count comes with the next dot.
+      if (ex.kind === 'retro' && prev && prev.phase !== ex.phase && ex.phase !== 'vote') {
+        return withMine(next, ex.id, (m) => ({ ...retroMine(m), dots: undefined, dotsLeft: undefined }));
+      }
+      return next;
+    }
+    case 'exercise.notes':
+      return { ...s, notes: { ...s.notes, [d.exercise]: d.notes ?? '' } };
+    case 'exercise.removed': {
+      const exercises = { ...s.exercises };
+      delete exercises[d.exercise];
+      const states = { ...s.states };
+      delete states[d.exercise];
+      return { ...s, exercises, states };
+    }
+    case 'retro.card':
+      return withMine(s, d.exercise, (m) => {
+        const r = retroMine(m);
+        const cards = r.cards.filter((c) => c.id !== d.card.id);
+        cards.push(d.card);
+        cards.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        return { ...r, cards };
+      });
+    case 'retro.card.deleted':
+      return withMine(s, d.exercise, (m) => {
+        const r = retroMine(m);
+        return { ...r, cards: r.cards.filter((c) => c.id !== d.card) };
+      });
+    case 'retro.dots':
+      return withMine(s, d.exercise, (m) => ({ ...retroMine(m), dots: d.dots ?? {}, dotsLeft: d.left }));
+    case 'help.requested':
+      return withMine(s, d.exercise, (m) => {
+        const h = helpMine(m);
+        return h.requests.includes(d.request.id) ? h : { ...h, requests: [...h.requests, d.request.id] };
+      });
+    case 'help.paired':
+      return withMine(s, d.exercise, (m) => {
+        const h = helpMine(m);
+        const paired = (h.paired ?? []).filter((p) => p.offer !== d.offer || (!!p.helperId) !== (!!d.helperId));
+        paired.push({ request: d.request, offer: d.offer, requesterName: d.requesterName, helperId: d.helperId, helperName: d.helperName });
+        return { ...h, paired };
+      });
+  }
+  return s;
+}
+
+export function applyState(s: RoomState, key: string, data: any): RoomState {
+  if (!key.startsWith('ex:')) return s;
+  const id = key.slice(3);
+  return { ...s, states: { ...s.states, [id]: data } };
+}
+
+/** What an acknowledged command of this member changes locally (answers carry no event). */
+export function applyAck(s: RoomState, type: string, data: any, result: any): RoomState {
+  switch (type) {
+    case 'exercise.answer':
+      return withMine(s, data.exercise, () => data.ballot as Ballot);
+    case 'help.offer':
+      if (!result?.offer) return s;
+      return withMine(s, data.exercise, (m) => {
+        const h = helpMine(m);
+        return h.offers.includes(result.offer) ? h : { ...h, offers: [...h.offers, result.offer] };
+      });
+    case 'member.rename':
+      if (!s.you) return s;
+      return { ...s, you: { ...s.you, name: data?.name ?? '' } };
+  }
+  return s;
+}
+
+export function reduce(s: RoomState, m: ServerMsg): RoomState {
+  switch (m.type) {
+    case 'welcome':
+      return applyWelcome(s, m);
+    case 'event':
+      return applyEvent(s, m);
+    case 'presence':
+      return applyPresence(s, m);
+    case 'state':
+      return applyState(s, m.key, m.data);
+  }
+  return s;
+}
+
+/** The agenda's exercises, in order. */
+export function agendaList(s: RoomState): Exercise[] {
+  return s.agenda.items.map((id) => s.exercises[id]).filter((e): e is Exercise => !!e);
+}
+
+export function currentExercise(s: RoomState): Exercise | null {
+  return (s.agenda.current && s.exercises[s.agenda.current]) || null;
+}

@@ -1,0 +1,21 @@
+import type { RetroCardView, RetroGroup, RetroItem, RetroView } from './types';
+
+/** The text that names a votable item: a group's title or a card's text. */
+export function itemLabel(v: RetroView, it: { id: string; kind: string }): string {
+  if (it.kind === 'group') return v.groups.find((g) => g.id === it.id)?.title ?? '';
+  return v.cards.find((c) => c.id === it.id)?.text ?? '';
+}
+
+/** The cards of an item: a group's cards, or the card itself. */
+export function itemCards(v: RetroView, it: RetroItem): RetroCardView[] {
+  if (it.kind === 'group') {
+    const g = v.groups.find((x) => x.id === it.id);
+    return (g?.cards ?? []).map((id) => v.cards.find((c) => c.id === id)).filter((c): c is RetroCardView => !!c);
+  }
+  const c = v.cards.find((x) => x.id === it.id);
+  return c ? [c] : [];
+}
+
+export function groupOf(v: RetroView, card: string): RetroGroup | undefined {
+  return v.groups.find((g) => g.cards.includes(card));
+}

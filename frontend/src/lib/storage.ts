@@ -1,0 +1,51 @@
+// Credentials are kept per room in this browser's localStorage. The
+// facilitator secret is stored under its own key, read only by the
+// console and the projector, and never sent anywhere but hello.
+
+export interface ParticipantCreds { roomId: string; code: string; token: string; memberId: string; name: string }
+export interface HostCreds {
+  roomId: string; code: string; secret: string; facilitatorId: string; title: string; joinUrl: string; createdAt: number;
+}
+
+function store(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function read<T>(key: string): T | null {
+  try {
+    const v = store()?.getItem(key);
+    return v ? (JSON.parse(v) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, v: unknown) {
+  try {
+    if (v == null) store()?.removeItem(key);
+    else store()?.setItem(key, JSON.stringify(v));
+  } catch {
+    /* private mode: works for this page only */
+  }
+}
+
+export const creds = {
+  participant: (code: string, ns = 'p') => read<ParticipantCreds>(`huddle:${ns}:${code}`),
+  setParticipant: (c: ParticipantCreds | null, code: string, ns = 'p') => write(`huddle:${ns}:${code}`, c),
+  host: (code: string) => read<HostCreds>(`huddle:h:${code}`),
+  setHost: (c: HostCreds | null, code: string) => {
+    write(`huddle:h:${code}`, c);
+    const list = (read<string[]>('huddle:hosted') ?? []).filter((x) => x !== code);
+    if (c) list.unshift(code);
+    write('huddle:hosted', list.slice(0, 20));
+  },
+  hosted: (): HostCreds[] =>
+    (read<string[]>('huddle:hosted') ?? []).map((c) => read<HostCreds>(`huddle:h:${c}`)).filter((x): x is HostCreds => !!x),
+  lastName: () => read<string>('huddle:name') ?? '',
+  setLastName: (n: string) => write('huddle:name', n),
+  storage: store,
+};

@@ -1,0 +1,115 @@
+// Wire types of the Huddle protocol (docs/protocol.md) and of the
+// exercises (exercises/*.go). Only what the web app reads is typed.
+
+export type Role = 'facilitator' | 'participant';
+
+export interface Position { epoch: string; seq: number }
+
+export interface Room {
+  id: string; code: string; title: string; locked: boolean; ended: boolean; showNames: boolean;
+  createdAt?: string; joinUrl?: string;
+}
+
+export interface MemberView { id: string; name: string; role: Role; online: boolean; removed?: boolean }
+
+export interface Limits {
+  maxMessageBytes: number; commandRate: number; commandBurst: number; maxNameLen: number;
+  maxTitleLen: number; maxTextLen: number; maxParticipants: number;
+}
+
+export interface PresenceMsg { type: 'presence'; online: number; participants: number; members?: MemberView[] }
+
+export interface Snapshot {
+  room: Room; members?: MemberView[]; participants: number;
+  sections?: { exercises?: ExercisesSection; [k: string]: unknown };
+}
+
+export interface WelcomeMsg {
+  type: 'welcome'; you: MemberView; position: Position; recovered: boolean;
+  snapshot?: Snapshot; room?: Room; presence: PresenceMsg;
+  server?: { heartbeatMs?: number; limits?: Partial<Limits> };
+}
+
+export interface EventMsg { type: 'event'; event: string; seq: number; epoch: string; data?: any }
+export interface AckMsg { type: 'ack'; id: string; result?: any }
+export interface ErrorMsg { type: 'error'; id?: string; code: string; message: string; field?: string; retry?: boolean }
+export interface StateMsg { type: 'state'; key: string; data: any }
+export interface PingMsg { type: 'ping' }
+export interface PongMsg { type: 'pong' }
+
+export type ServerMsg = WelcomeMsg | EventMsg | AckMsg | ErrorMsg | PresenceMsg | StateMsg | PingMsg | PongMsg;
+
+// ---- Exercises ----
+
+export type Kind = 'poll' | 'scale' | 'survey' | 'words' | 'text' | 'retro' | 'help' | 'kudos';
+export const KINDS: Kind[] = ['poll', 'scale', 'survey', 'words', 'text', 'retro', 'help', 'kudos'];
+export const VOTE_KINDS: Kind[] = ['poll', 'scale', 'survey', 'words', 'text'];
+export type Status = 'prepared' | 'open' | 'closed' | 'results';
+
+export interface Option { id: string; label: string }
+export interface Question {
+  id: string; kind: 'choice' | 'scale'; prompt: string;
+  options?: Option[]; multi?: boolean; maxChoices?: number;
+  min?: number; max?: number; minLabel?: string; maxLabel?: string;
+}
+export interface Column { id: string; title: string; hint?: string }
+export interface RetroSpec { template?: string; columns: Column[]; dots: number; maxPerItem: number }
+
+export interface Spec {
+  kind: Kind; title: string; prompt?: string; notes?: string; anonymous?: boolean;
+  minResponses?: number; allowChange?: boolean; timerSeconds?: number;
+  questions?: Question[]; maxEntries?: number; retro?: RetroSpec;
+}
+
+export interface Exercise extends Spec {
+  id: string; status: Status; endsAt?: string; phase?: string; focus?: string;
+}
+
+export interface Agenda { items: string[]; current?: string }
+
+export interface ExerciseView { exercise: Exercise; state: any; mine?: any }
+export interface ExercisesSection { agenda: Agenda; exercises: ExerciseView[] }
+
+export interface Answer { choices?: string[]; value?: number }
+export interface Ballot { answers?: Record<string, Answer>; words?: string[]; text?: string; textId?: string }
+
+export interface QuestionResult { id: string; counts: Record<string, number>; answered: number; mean?: number; median?: number }
+export interface TextAnswer { id: string; text: string; hidden?: boolean }
+export interface Results { questions?: QuestionResult[]; words?: { word: string; count: number }[]; texts?: TextAnswer[] }
+export interface NamedBallot { member: string; name: string; ballot: Ballot }
+export interface VoteView {
+  exercise: string; status: Status; responses: number; minResponses: number; anonymous: boolean;
+  results?: Results; byMember?: NamedBallot[];
+}
+
+export interface RetroCardView { id: string; column: string; text: string; authorName?: string; group?: string }
+export interface RetroGroup { id: string; title: string; cards: string[] }
+export interface RetroItem { id: string; kind: 'group' | 'card'; dots?: number }
+export interface RetroAction { id: string; seq: number; text: string; owner?: string; due?: string; done: boolean; item?: string }
+export interface RetroView {
+  exercise: string; status: Status; phase: string; focus?: string; dots: number; maxPerItem: number;
+  columns: { id: string; title: string; count: number }[];
+  revealed: boolean; cards: RetroCardView[]; groups: RetroGroup[]; items: RetroItem[];
+  dotsShown: boolean; dotsPlaced?: number; actions: RetroAction[];
+}
+export interface RetroMine { cards: RetroCardView[]; dots?: Record<string, number>; dotsLeft?: number }
+
+export interface HelpOfferView { id: string; helperName: string; message: string; accepted: boolean; step?: string }
+export interface HelpRequestView {
+  id: string; title: string; detail?: string; tags: string[]; status: 'open' | 'matched' | 'resolved';
+  anonymous: boolean; authorName?: string; offers: HelpOfferView[];
+}
+export interface HelpView {
+  exercise: string; status: Status; counts: { open: number; matched: number; resolved: number };
+  requests: HelpRequestView[];
+}
+export interface Paired { request: string; offer: string; requesterName?: string; helperId?: string; helperName?: string }
+export interface HelpMine { requests: string[]; offers: string[]; paired?: Paired[] }
+
+export interface Kudo {
+  id: string; seq: number; to: string; toName?: string; fromName?: string; anonymous: boolean; message: string; hidden?: boolean;
+}
+export interface KudosView { exercise: string; status: Status; count: number; kudos: Kudo[] }
+
+export const RETRO_PHASES = ['write', 'reveal', 'group', 'vote', 'discuss', 'actions'] as const;
+export type RetroPhase = (typeof RETRO_PHASES)[number];

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import JoinForm from './JoinForm.svelte';
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+});
+
+function render(code = '') {
+  const onJoined = vi.fn();
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(JoinForm, { target, props: { code, onJoined } });
+  flushSync();
+  return onJoined;
+}
+const submit = () => {
+  target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+  flushSync();
+};
+
+describe('JoinForm', () => {
+  it('fills the code from the link', () => {
+    render('K7QX2M');
+    expect((target.querySelector('#join-code') as HTMLInputElement).value).toBe('K7QX2M');
+  });
+
+  it('refuses a malformed code without asking the server', () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    render('');
+    const input = target.querySelector('#join-code') as HTMLInputElement;
+    input.value = 'ab1';
+    input.dispatchEvent(new Event('input'));
+    submit();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('A room code has 6 letters and digits.');
+  });
+
+  it('joins with a forgiving code and an optional name, and says why it failed', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ error: { code: 'room_locked', message: 'locked' } }), { status: 409 }));
+    vi.stubGlobal('fetch', fetch);
+    const onJoined = render('');
+    const input = target.querySelector('#join-code') as HTMLInputElement;
+    input.value = 'k7q-x2m';
+    input.dispatchEvent(new Event('input'));
+    submit();
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(JSON.parse((fetch.mock.calls[0] as any)[1].body)).toEqual({ code: 'K7QX2M', name: '' });
+    expect(onJoined).not.toHaveBeenCalled();
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('not accepting new people');
+  });
+});

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import VoteExercise from './VoteExercise.svelte';
+import { emptyState } from '../lib/reducer';
+import { CommandError } from '../lib/client';
+import type { Exercise } from '../lib/types';
+
+const poll = (extra: Partial<Exercise> = {}): Exercise => ({
+  id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
+  questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: '<img src=x onerror="window.hacked=1">' }] }],
+  ...extra,
+});
+
+let target: HTMLElement;
+let app: any;
+
+function render(ex: Exercise, view: object = { responses: 0, minResponses: 3 }) {
+  let settle!: { ok: () => void; fail: (e: Error) => void };
+  const send = vi.fn(() => new Promise((resolve, reject) => (settle = { ok: () => resolve(undefined), fail: reject })));
+  const session = { state: { ...emptyState(), states: { [ex.id]: view } }, status: 'online', send };
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(VoteExercise, { target, props: { session: session as any, ex } });
+  flushSync();
+  return { send, settle: () => settle };
+}
+
+const text = () => target.textContent!.replace(/\s+/g, ' ');
+const button = (name: string) => [...target.querySelectorAll('button')].find((b) => b.textContent!.includes(name))!;
+const settleAll = async () => {
+  await new Promise((r) => setTimeout(r, 0));
+  flushSync();
+};
+
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+
+describe('VoteExercise', () => {
+  it('says plainly that an anonymous exercise is anonymous', () => {
+    render(poll());
+    expect(text()).toContain('Anonymous: nobody, not even the facilitator, can see what you answered.');
+  });
+
+  it('says plainly that a named exercise is not anonymous', () => {
+    render(poll({ anonymous: false }));
+    expect(text()).toContain('Not anonymous: the facilitator sees your name with your answer.');
+  });
+
+  it('renders user text as text, never as HTML', () => {
+    render(poll());
+    expect(target.querySelector('img')).toBeNull();
+    expect(text()).toContain('<img src=x onerror="window.hacked=1">');
+  });
+
+  it('shows an answer as pending until it is acknowledged', async () => {
+    const { send, settle } = render(poll());
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e1', ballot: { answers: { q1: { choices: ['o1'] } } } });
+    expect(target.querySelector('[data-testid=pending]')).not.toBeNull();
+    expect(button('Sending').disabled).toBe(true);
+    settle().ok();
+    await settleAll();
+    expect(target.querySelector('[data-testid=pending]')).toBeNull();
+    expect(text()).toContain('Your answer was received.');
+  });
+
+  it('shows a clear message on failure and keeps what was chosen', async () => {
+    const { settle } = render(poll());
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    settle().fail(new CommandError('wrong_status', 'this exercise is not open for answers'));
+    await settleAll();
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('This exercise is not open right now. What you typed is kept.');
+    expect((target.querySelector('input[value=o1]') as HTMLInputElement).checked).toBe(true);
+    expect(button('Send answer').disabled).toBe(false);
+  });
+
+  it('keeps a typed text after a failure', async () => {
+    const { settle } = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open' });
+    const ta = target.querySelector('textarea')!;
+    ta.value = 'More demos';
+    ta.dispatchEvent(new Event('input'));
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    settle().fail(new CommandError('too_long', 'ballot.text is 600 characters; the limit is 500'));
+    await settleAll();
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('Ballot.text is 600 characters');
+    expect(target.querySelector('textarea')!.value).toBe('More demos');
+  });
+
+  it('shows results once the facilitator shows them', () => {
+    render(poll({ status: 'results' }), { responses: 3, minResponses: 3, results: { questions: [{ id: 'q1', counts: { o1: 2, o2: 1 }, answered: 3 }] } });
+    expect(text()).toMatch(/Pizza\s*2 · 67%/);
+  });
+
+  it('shows no results before they are shown, only the count', () => {
+    render(poll(), { responses: 2, minResponses: 3 });
+    expect(target.querySelector('[data-testid=results]')).toBeNull();
+    expect(text()).toContain('2 answers');
+  });
+});
