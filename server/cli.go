@@ -92,7 +92,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		store = "redis"
 	}
 	log.Info("huddle started", "version", Version, "addr", srv.Addr(), "store", store)
-	fmt.Fprintf(stdout, "\nHuddle is running. Open %s\n\n", srv.URL())
+	fmt.Fprintf(stdout, "\nHuddle is running. Open %s\n", srv.URL())
+	fmt.Fprintf(stdout, "Facilitator console: %shost\n", srv.URL())
+	if lan := srv.LANURLs(); len(lan) > 0 {
+		// Phones cannot open "localhost": show addresses they can reach.
+		fmt.Fprintf(stdout, "Phones on the same network can reach it at: %s\n", strings.Join(lan, "  "))
+	}
+	fmt.Fprintln(stdout)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	<-ctx.Done()

@@ -118,6 +118,35 @@ func touchInterval(ttl time.Duration) time.Duration {
 	return d
 }
 
+// LANURLs lists the URLs of this node on the machine's non-loopback
+// network addresses, when it listens on all of them and no public URL is
+// set: what to open on a laptop so that the join link works on phones.
+func (s *Server) LANURLs() []string {
+	if s.cfg.PublicURL != "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(s.Addr())
+	if err != nil {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+		return nil
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.To4() == nil || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		out = append(out, fmt.Sprintf("http://%s/", net.JoinHostPort(ipn.IP.String(), port)))
+	}
+	return out
+}
+
 // Service returns the node's room logic (for tests and tools).
 func (s *Server) Service() *rooms.Service { return s.svc }
 
