@@ -16,7 +16,7 @@ import (
 
 // env is a room with the exercises registered, over the memory store.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *memory.Store
 	svc   *rooms.Service
 	room  string
@@ -25,7 +25,7 @@ type env struct {
 	n     int
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := memory.New(memory.Options{})
 	t.Cleanup(func() { st.Close() })

@@ -93,7 +93,7 @@ type hubFixture struct {
 	hub *rooms.Hub
 }
 
-func newHub(t *testing.T, opts rooms.HubOptions) hubFixture {
+func newHub(t testing.TB, opts rooms.HubOptions) hubFixture {
 	t.Helper()
 	st := memory.New(memory.Options{HistoryLimit: 2000})
 	t.Cleanup(func() { st.Close() })
