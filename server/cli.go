@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"huddle/exercises/packs"
 	"huddle/server/loadgen"
 )
 
@@ -26,6 +27,9 @@ const usage = `Huddle: live team workshops, self-hosted.
 
 Usage:
   huddle serve [flags]    start a node (huddle serve -h lists every flag and HUDDLE_* variable)
+  huddle packs validate FILE...   check exercise pack files (errors name the line and field)
+  huddle packs list               the built-in packs
+  huddle packs export ID          a built-in pack as YAML
   huddle load [flags]     drive a running node like real phones and report latencies (huddle load -h)
   huddle health [URL]     exit 0 if the node at URL (default: from $HUDDLE_ADDR) is ready; for container health checks
   huddle version          print the version
@@ -42,6 +46,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "load":
 		return loadgen.Main(args[1:], stdout, stderr)
+	case "packs":
+		return packs.Main(args[1:], stdout, stderr)
 	case "health":
 		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":

@@ -1,0 +1,669 @@
+package exercises
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"huddle/rooms"
+)
+
+// RoomResults is a room's results as a facilitator may take them away:
+// what the facilitator's views show, without anything that links an
+// answer to a person (no member ids, tokens or opaque keys; names only
+// where the room or the item showed them).
+type RoomResults struct {
+	Title        string           `json:"title"`
+	Date         string           `json:"date"` // YYYY-MM-DD (UTC) the room was created
+	Ended        bool             `json:"ended"`
+	ShowNames    bool             `json:"showNames"`
+	Participants int64            `json:"participants"`
+	Exercises    []ExerciseResult `json:"exercises"`
+}
+
+// ExerciseResult is one exercise of the agenda with its results.
+type ExerciseResult struct {
+	Kind   Kind   `json:"kind"`
+	Title  string `json:"title"`
+	Prompt string `json:"prompt,omitempty"`
+	// FacilitatorNotes are the exercise's notes, for the facilitator's
+	// own report.
+	FacilitatorNotes string `json:"facilitatorNotes,omitempty"`
+	Status           Status `json:"status"`
+	Anonymous        bool   `json:"anonymous"`
+	// Responses: ballots (votes), cards (retro), requests (help), visible
+	// kudos (kudos).
+	Responses int64        `json:"responses"`
+	Vote      *VoteExport  `json:"vote,omitempty"`
+	Retro     *RetroExport `json:"retro,omitempty"`
+	Help      *HelpExport  `json:"help,omitempty"`
+	Kudos     *KudosExport `json:"kudos,omitempty"`
+}
+
+// VoteExport is a vote's results, or why they are hidden.
+type VoteExport struct {
+	MinResponses int `json:"minResponses"`
+	// Hidden: fewer than MinResponses answered, so nothing is exported.
+	Hidden    bool             `json:"hidden"`
+	Questions []QuestionExport `json:"questions,omitempty"`
+	Words     []WordCount      `json:"words,omitempty"`
+	Texts     []string         `json:"texts,omitempty"`
+}
+
+// QuestionExport is the tally of one question.
+type QuestionExport struct {
+	Prompt   string       `json:"prompt"`
+	Kind     string       `json:"kind"`
+	Answered int64        `json:"answered"`
+	Counts   []LabelCount `json:"counts"` // options, or scale values low to high
+	Mean     *float64     `json:"mean,omitempty"`
+	Median   *float64     `json:"median,omitempty"`
+}
+
+// LabelCount is one option's (or scale value's) count.
+type LabelCount struct {
+	Label string `json:"label"`
+	Count int64  `json:"count"`
+}
+
+// RetroExport is a retrospective board.
+type RetroExport struct {
+	Phase    string `json:"phase,omitempty"`
+	Revealed bool   `json:"revealed"` // cards are exported only once revealed
+	// DotsShown: dot totals are exported only once the vote has ended.
+	DotsShown bool                `json:"dotsShown"`
+	Columns   []RetroColumnExport `json:"columns"`
+	Groups    []RetroGroupExport  `json:"groups,omitempty"`
+	Actions   []RetroActionExport `json:"actions,omitempty"`
+}
+
+// RetroColumnExport is one column with its cards.
+type RetroColumnExport struct {
+	Title string            `json:"title"`
+	Count int               `json:"count"`
+	Cards []RetroCardExport `json:"cards,omitempty"`
+}
+
+// RetroCardExport is one card: its text, the author only when the room
+// showed names, its group, and its dots when it is an item of its own.
+type RetroCardExport struct {
+	Text   string `json:"text"`
+	Author string `json:"author,omitempty"`
+	Group  string `json:"group,omitempty"`
+	Dots   *int64 `json:"dots,omitempty"`
+}
+
+// RetroGroupExport is a group of cards.
+type RetroGroupExport struct {
+	Title string   `json:"title"`
+	Cards []string `json:"cards"`
+	Dots  *int64   `json:"dots,omitempty"`
+}
+
+// RetroActionExport is an action item.
+type RetroActionExport struct {
+	Text  string `json:"text"`
+	Owner string `json:"owner,omitempty"`
+	Due   string `json:"due,omitempty"`
+	Done  bool   `json:"done"`
+	Item  string `json:"item,omitempty"` // the card's text or group's title it came from
+}
+
+// HelpExport is a "Can you help me?" board.
+type HelpExport struct {
+	Counts   HelpCounts          `json:"counts"`
+	Requests []HelpRequestExport `json:"requests"`
+}
+
+// HelpRequestExport is one request. Requester is set only for a named
+// request.
+type HelpRequestExport struct {
+	Title     string           `json:"title"`
+	Detail    string           `json:"detail,omitempty"`
+	Tags      []string         `json:"tags,omitempty"`
+	Status    string           `json:"status"`
+	Anonymous bool             `json:"anonymous"`
+	Requester string           `json:"requester,omitempty"`
+	Offers    int              `json:"offers"`
+	NextSteps []NextStepExport `json:"nextSteps,omitempty"`
+}
+
+// NextStepExport is an accepted offer and the step the pair agreed.
+type NextStepExport struct {
+	Helper string `json:"helper"`
+	Step   string `json:"step,omitempty"`
+}
+
+// KudosExport is a kudos wall's visible kudos, newest first.
+type KudosExport struct {
+	Kudos []KudoExport `json:"kudos"`
+}
+
+// KudoExport is one kudo; From is empty for an anonymous one.
+type KudoExport struct {
+	To      string `json:"to"`
+	From    string `json:"from,omitempty"`
+	Message string `json:"message"`
+}
+
+// exportViewer sees what a facilitator sees; it has no keys of its own.
+var exportViewer = rooms.Viewer{Member: &rooms.Member{Role: rooms.RoleFacilitator}, Online: func(string) bool { return false }}
+
+// ExportResults builds a room's results from a snapshot of its state (as
+// store.Load returns it), through the facilitator's views.
+func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
+	if st == nil {
+		return nil, errors.New("exercises: no room state to export")
+	}
+	raw, err := snapshotSection(st, exportViewer)
+	if err != nil {
+		return nil, err
+	}
+	var sec SnapshotSection
+	if err := json.Unmarshal(raw, &sec); err != nil {
+		return nil, err
+	}
+	r := &RoomResults{Title: room.Title, Ended: room.Ended, ShowNames: room.ShowNames,
+		Participants: st.Counters[rooms.CounterParticipants], Exercises: []ExerciseResult{}}
+	if !room.CreatedAt.IsZero() {
+		r.Date = room.CreatedAt.UTC().Format(time.DateOnly)
+	}
+	for _, v := range sec.Exercises {
+		e := v.Exercise
+		x := ExerciseResult{Kind: e.Kind, Title: e.Title, Prompt: e.Prompt, FacilitatorNotes: e.Notes,
+			Status: e.Status, Anonymous: e.IsAnonymous()}
+		switch {
+		case e.Kind.IsVote():
+			var vv VoteView
+			if err := json.Unmarshal(v.State, &vv); err != nil {
+				return nil, err
+			}
+			x.Responses = vv.Responses
+			x.Vote = exportVote(e, vv)
+		case e.Kind == KindRetro:
+			var rv RetroView
+			if err := json.Unmarshal(v.State, &rv); err != nil {
+				return nil, err
+			}
+			x.Retro = exportRetro(e, rv, room.ShowNames)
+			for _, c := range rv.Columns {
+				x.Responses += int64(c.Count)
+			}
+		case e.Kind == KindHelp:
+			var hv HelpView
+			if err := json.Unmarshal(v.State, &hv); err != nil {
+				return nil, err
+			}
+			x.Help = exportHelp(hv)
+			x.Responses = int64(len(hv.Requests))
+		case e.Kind == KindKudos:
+			var kv KudosView
+			if err := json.Unmarshal(v.State, &kv); err != nil {
+				return nil, err
+			}
+			x.Kudos = exportKudos(kv)
+			x.Responses = int64(len(x.Kudos.Kudos))
+		}
+		r.Exercises = append(r.Exercises, x)
+	}
+	return r, nil
+}
+
+func exportVote(e Exercise, v VoteView) *VoteExport {
+	out := &VoteExport{MinResponses: v.MinResponses}
+	// The facilitator's view carries results only at or above the
+	// threshold; check the count as well, so a change there cannot leak.
+	if v.Results == nil || v.Responses < int64(v.MinResponses) {
+		out.Hidden = true
+		return out
+	}
+	for i, q := range e.Questions {
+		if i >= len(v.Results.Questions) {
+			break
+		}
+		qr := v.Results.Questions[i]
+		qe := QuestionExport{Prompt: q.Prompt, Kind: q.Kind, Answered: qr.Answered, Counts: []LabelCount{}, Mean: qr.Mean, Median: qr.Median}
+		if q.Kind == QuestionChoice {
+			for _, o := range q.Options {
+				qe.Counts = append(qe.Counts, LabelCount{Label: o.Label, Count: qr.Counts[o.ID]})
+			}
+		} else {
+			for n := q.Min; n <= q.Max; n++ {
+				l := strconv.Itoa(n)
+				switch {
+				case n == q.Min && q.MinLabel != "":
+					l += " (" + q.MinLabel + ")"
+				case n == q.Max && q.MaxLabel != "":
+					l += " (" + q.MaxLabel + ")"
+				}
+				qe.Counts = append(qe.Counts, LabelCount{Label: l, Count: qr.Counts[strconv.Itoa(n)]})
+			}
+		}
+		out.Questions = append(out.Questions, qe)
+	}
+	out.Words = v.Results.Words
+	for _, t := range v.Results.Texts {
+		if !t.Hidden {
+			out.Texts = append(out.Texts, t.Text)
+		}
+	}
+	return out
+}
+
+func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
+	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown, Columns: []RetroColumnExport{}}
+	dots := map[string]*int64{}
+	if v.DotsShown {
+		for _, it := range v.Items {
+			dots[it.ID] = it.Dots
+		}
+	}
+	groupTitle := map[string]string{}
+	for _, g := range v.Groups {
+		groupTitle[g.ID] = g.Title
+	}
+	cardText := map[string]string{}
+	col := map[string]int{}
+	for i, c := range v.Columns {
+		col[c.ID] = i
+		out.Columns = append(out.Columns, RetroColumnExport{Title: c.Title, Count: c.Count})
+	}
+	if v.Revealed {
+		for _, c := range v.Cards {
+			cardText[c.ID] = c.Text
+			ce := RetroCardExport{Text: c.Text, Group: groupTitle[c.Group]}
+			if showNames {
+				ce.Author = c.AuthorName
+			}
+			if c.Group == "" {
+				ce.Dots = dots[c.ID]
+			}
+			if i, ok := col[c.Column]; ok {
+				out.Columns[i].Cards = append(out.Columns[i].Cards, ce)
+			}
+		}
+		for _, g := range v.Groups {
+			ge := RetroGroupExport{Title: g.Title, Cards: []string{}, Dots: dots[g.ID]}
+			for _, id := range g.Cards {
+				ge.Cards = append(ge.Cards, cardText[id])
+			}
+			out.Groups = append(out.Groups, ge)
+		}
+		for _, a := range v.Actions {
+			item := groupTitle[a.Item]
+			if item == "" {
+				item = cardText[a.Item]
+			}
+			out.Actions = append(out.Actions, RetroActionExport{Text: a.Text, Owner: a.Owner, Due: a.Due, Done: a.Done, Item: item})
+		}
+	}
+	return out
+}
+
+func exportHelp(v HelpView) *HelpExport {
+	out := &HelpExport{Counts: v.Counts, Requests: []HelpRequestExport{}}
+	for _, r := range v.Requests {
+		re := HelpRequestExport{Title: r.Title, Detail: r.Detail, Tags: r.Tags, Status: r.Status, Anonymous: r.Anonymous, Offers: len(r.Offers)}
+		if !r.Anonymous {
+			re.Requester = r.AuthorName
+		}
+		for _, o := range r.Offers {
+			if o.Accepted {
+				re.NextSteps = append(re.NextSteps, NextStepExport{Helper: o.HelperName, Step: o.Step})
+			}
+		}
+		out.Requests = append(out.Requests, re)
+	}
+	return out
+}
+
+func exportKudos(v KudosView) *KudosExport {
+	out := &KudosExport{Kudos: []KudoExport{}}
+	for _, k := range v.Kudos {
+		if k.Hidden {
+			continue
+		}
+		ke := KudoExport{To: k.ToName, Message: k.Message}
+		if k.To == KudosTeam {
+			ke.To = "the team"
+		} else if ke.To == "" {
+			ke.To = "a colleague"
+		}
+		if !k.Anonymous {
+			ke.From = k.FromName
+		}
+		out.Kudos = append(out.Kudos, ke)
+	}
+	return out
+}
+
+// JSON is the results as indented JSON.
+func (r *RoomResults) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// CSV is the results as one table, a row per fact: the exercise's place
+// in the agenda, kind and title, then the section, item, value and detail.
+// Cells a spreadsheet would read as a formula are prefixed with '.
+func (r *RoomResults) CSV() ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	row := func(cells ...string) {
+		for i, c := range cells {
+			cells[i] = csvSafe(c)
+		}
+		_ = w.Write(cells)
+	}
+	row("exercise", "kind", "title", "section", "item", "value", "detail")
+	row("", "room", r.Title, "room", "date", r.Date, "")
+	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "")
+	for i, x := range r.Exercises {
+		n, k, t := strconv.Itoa(i+1), string(x.Kind), x.Title
+		out := func(section, item, value, detail string) { row(n, k, t, section, item, value, detail) }
+		out("exercise", "status", string(x.Status), "")
+		out("exercise", "anonymous", strconv.FormatBool(x.Anonymous), "")
+		out("exercise", "responses", strconv.FormatInt(x.Responses, 10), "")
+		if x.Prompt != "" {
+			out("exercise", "prompt", "", x.Prompt)
+		}
+		if x.FacilitatorNotes != "" {
+			out("exercise", "facilitator notes", "", x.FacilitatorNotes)
+		}
+		if v := x.Vote; v != nil {
+			if v.Hidden {
+				out("results", "hidden", "", fmt.Sprintf("hidden: below the threshold of %d responses", v.MinResponses))
+			}
+			for _, q := range v.Questions {
+				for _, c := range q.Counts {
+					out("question", q.Prompt, strconv.FormatInt(c.Count, 10), c.Label)
+				}
+				if q.Mean != nil {
+					out("question", q.Prompt, fmtNum(*q.Mean), "mean")
+					out("question", q.Prompt, fmtNum(*q.Median), "median")
+				}
+			}
+			for _, wc := range v.Words {
+				out("word", wc.Word, strconv.FormatInt(wc.Count, 10), "")
+			}
+			for _, tx := range v.Texts {
+				out("text", "", "", tx)
+			}
+		}
+		if rv := x.Retro; rv != nil {
+			for _, c := range rv.Columns {
+				for _, cd := range c.Cards {
+					out("card", c.Title, dotStr(cd.Dots), joinNonEmpty(cd.Text, by(cd.Author), inGroup(cd.Group)))
+				}
+			}
+			for _, g := range rv.Groups {
+				out("group", g.Title, dotStr(g.Dots), strings.Join(g.Cards, " | "))
+			}
+			for _, a := range rv.Actions {
+				out("action", a.Text, doneStr(a.Done), joinNonEmpty(prefixed("owner: ", a.Owner), prefixed("due: ", a.Due), prefixed("from: ", a.Item)))
+			}
+		}
+		if h := x.Help; h != nil {
+			for _, q := range h.Requests {
+				out("request", q.Title, q.Status, joinNonEmpty(prefixed("by: ", q.Requester), fmt.Sprintf("offers: %d", q.Offers), q.Detail))
+				for _, s := range q.NextSteps {
+					out("next step", q.Title, s.Helper, s.Step)
+				}
+			}
+		}
+		if kv := x.Kudos; kv != nil {
+			for _, kd := range kv.Kudos {
+				out("kudos", kd.To, kd.From, kd.Message)
+			}
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
+
+func dotStr(d *int64) string {
+	if d == nil {
+		return ""
+	}
+	return strconv.FormatInt(*d, 10)
+}
+
+func doneStr(done bool) string {
+	if done {
+		return "done"
+	}
+	return "open"
+}
+
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
+}
+
+func by(name string) string       { return prefixed("by: ", name) }
+func inGroup(title string) string { return prefixed("group: ", title) }
+
+func joinNonEmpty(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// mdEscaper escapes participants' text so it reads as text in Markdown
+// (no links, images, HTML or headings of its own) and stays on its line.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`,
+	"#", `\#`, "|", `\|`, "!", `\!`, "\r\n", " ", "\n", " ", "\r", " ")
+
+func md(s string) string { return mdEscaper.Replace(s) }
+
+// Markdown is a readable report of the results.
+func (r *RoomResults) Markdown() ([]byte, error) {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# %s\n\n", md(r.Title))
+	if r.Date != "" {
+		p("- Date: %s\n", r.Date)
+	}
+	p("- Participants: %d\n- Exercises: %d\n", r.Participants, len(r.Exercises))
+	for i, x := range r.Exercises {
+		p("\n## %d. %s\n\n", i+1, md(x.Title))
+		mode := "anonymous"
+		if !x.Anonymous {
+			mode = "named"
+		}
+		if x.Kind.IsVote() {
+			p("*%s, %s, %s; %d responses*\n\n", x.Kind, x.Status, mode, x.Responses)
+		} else if x.Retro != nil && x.Retro.Phase != "" {
+			p("*%s, %s, phase %s*\n\n", x.Kind, x.Status, x.Retro.Phase)
+		} else {
+			p("*%s, %s*\n\n", x.Kind, x.Status)
+		}
+		if x.Prompt != "" {
+			p("> %s\n\n", md(x.Prompt))
+		}
+		if x.FacilitatorNotes != "" {
+			p("**Facilitator notes** (not shown to participants):\n\n")
+			for _, l := range strings.Split(x.FacilitatorNotes, "\n") {
+				p("> %s\n", md(l))
+			}
+			p("\n")
+		}
+		switch {
+		case x.Vote != nil:
+			writeVoteMD(&b, x.Vote)
+		case x.Retro != nil:
+			writeRetroMD(&b, x.Retro)
+		case x.Help != nil:
+			h := x.Help
+			p("%d open, %d matched, %d resolved.\n\n", h.Counts.Open, h.Counts.Matched, h.Counts.Resolved)
+			for _, q := range h.Requests {
+				who := "anonymous"
+				if q.Requester != "" {
+					who = "asked by " + md(q.Requester)
+				}
+				p("- **%s** (%s; %s; %d offers)", md(q.Title), q.Status, who, q.Offers)
+				if q.Detail != "" {
+					p(": %s", md(q.Detail))
+				}
+				p("\n")
+				for _, s := range q.NextSteps {
+					step := "no step agreed yet"
+					if s.Step != "" {
+						step = md(s.Step)
+					}
+					p("  - Next step with %s: %s\n", md(s.Helper), step)
+				}
+			}
+		case x.Kudos != nil:
+			if len(x.Kudos.Kudos) == 0 {
+				p("No kudos.\n")
+			}
+			for _, k := range x.Kudos.Kudos {
+				from := "anonymous"
+				if k.From != "" {
+					from = "from " + md(k.From)
+				}
+				p("- To %s (%s): %s\n", md(k.To), from, md(k.Message))
+			}
+		}
+	}
+	return b.Bytes(), nil
+}
+
+func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if v.Hidden {
+		p("Results hidden: fewer than %d people answered.\n", v.MinResponses)
+		return
+	}
+	for _, q := range v.Questions {
+		if q.Prompt != "" {
+			p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
+		} else {
+			p("%d answered\n\n", q.Answered)
+		}
+		p("| Answer | Count |\n|---|---:|\n")
+		for _, c := range q.Counts {
+			p("| %s | %d |\n", md(c.Label), c.Count)
+		}
+		if q.Mean != nil {
+			p("\nMean %s, median %s.\n", fmtNum(*q.Mean), fmtNum(*q.Median))
+		}
+		p("\n")
+	}
+	if len(v.Words) > 0 {
+		p("| Word | Count |\n|---|---:|\n")
+		for _, w := range v.Words {
+			p("| %s | %d |\n", md(w.Word), w.Count)
+		}
+		p("\n")
+	}
+	for _, t := range v.Texts {
+		p("- %s\n", md(t))
+	}
+}
+
+func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if !r.Revealed {
+		for _, c := range r.Columns {
+			p("- %s: %s (not revealed)\n", md(c.Title), plural(int64(c.Count), "card"))
+		}
+		return
+	}
+	for _, c := range r.Columns {
+		p("### %s\n\n", md(c.Title))
+		if len(c.Cards) == 0 {
+			p("No cards.\n\n")
+			continue
+		}
+		for _, cd := range c.Cards {
+			p("- %s", md(cd.Text))
+			var extra []string
+			if cd.Author != "" {
+				extra = append(extra, "by "+md(cd.Author))
+			}
+			if cd.Group != "" {
+				extra = append(extra, "in "+md(cd.Group))
+			}
+			if cd.Dots != nil {
+				extra = append(extra, plural(*cd.Dots, "dot"))
+			}
+			if len(extra) > 0 {
+				p(" (%s)", strings.Join(extra, ", "))
+			}
+			p("\n")
+		}
+		p("\n")
+	}
+	if len(r.Groups) > 0 {
+		p("### Groups\n\n")
+		for _, g := range r.Groups {
+			p("- **%s**", md(g.Title))
+			if g.Dots != nil {
+				p(" (%s)", plural(*g.Dots, "dot"))
+			}
+			cards := make([]string, len(g.Cards))
+			for i, c := range g.Cards {
+				cards[i] = md(c)
+			}
+			p(": %s\n", strings.Join(cards, "; "))
+		}
+		p("\n")
+	}
+	if len(r.Actions) > 0 {
+		p("### Action items\n\n")
+		for _, a := range r.Actions {
+			box := " "
+			if a.Done {
+				box = "x"
+			}
+			p("- [%s] %s", box, md(a.Text))
+			var extra []string
+			if a.Owner != "" {
+				extra = append(extra, "owner "+md(a.Owner))
+			}
+			if a.Due != "" {
+				extra = append(extra, "due "+a.Due)
+			}
+			if a.Item != "" {
+				extra = append(extra, "from "+md(a.Item))
+			}
+			if len(extra) > 0 {
+				p(" (%s)", strings.Join(extra, ", "))
+			}
+			p("\n")
+		}
+	}
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

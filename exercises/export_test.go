@@ -1,0 +1,303 @@
+package exercises
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"huddle/rooms"
+)
+
+// TestExportResults runs a whole workshop in a real room over the memory
+// store and exports it in every format, checking content and anonymity.
+func TestExportResults(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob, cy, dee := b.join("Annabel"), b.join("Bob"), b.join("Cyrus"), b.join("Dee")
+	people := []*rooms.Member{ann, bob, cy, dee}
+	answer := func(m *rooms.Member, ex string, ballot map[string]any) {
+		t.Helper()
+		b.ok(m, CmdAnswer, map[string]any{"exercise": ex, "ballot": ballot})
+	}
+	choice := func(o string) map[string]any {
+		return map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{o}}}}
+	}
+	value := func(v int) map[string]any {
+		return map[string]any{"answers": map[string]any{"q1": map[string]any{"value": v}}}
+	}
+
+	// A poll with four voters, shown.
+	poll := b.exercise(map[string]any{"kind": "poll", "title": "Best day", "prompt": "When do we meet?",
+		"notes": "Ask the team first\nthen decide",
+		"questions": []any{map[string]any{"kind": "choice", "prompt": "Pick one", "options": []any{
+			map[string]any{"id": "mon", "label": "Monday"}, map[string]any{"id": "thu", "label": "Thursday"}}}}})
+	answer(ann, poll, choice("thu"))
+	answer(bob, poll, choice("thu"))
+	answer(cy, poll, choice("mon"))
+	answer(dee, poll, choice("thu"))
+	b.ok(b.fac, CmdShow, map[string]any{"exercise": poll})
+
+	// A scale with three voters, closed.
+	scale := b.exercise(map[string]any{"kind": "scale", "title": "Trust pulse",
+		"questions": []any{map[string]any{"kind": "scale", "prompt": "I can rely on follow-through", "minLabel": "never", "maxLabel": "always"}}})
+	answer(ann, scale, value(2))
+	answer(bob, scale, value(4))
+	answer(cy, scale, value(5))
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": scale})
+
+	// A poll below its threshold: two of three.
+	secret := b.exercise(map[string]any{"kind": "poll", "title": "Small poll", "minResponses": 3,
+		"questions": []any{map[string]any{"kind": "choice", "options": []any{
+			map[string]any{"label": "Yes-answer"}, map[string]any{"label": "No-answer"}}}}})
+	answer(ann, secret, choice("o1"))
+	answer(bob, secret, choice("o2"))
+
+	// Open text.
+	text := b.exercise(map[string]any{"kind": "text", "title": "Anything else?"})
+	answer(ann, text, map[string]any{"text": "=HYPERLINK(\"x\") I worry about *deadlines*"})
+	answer(bob, text, map[string]any{"text": "More pairing"})
+	answer(cy, text, map[string]any{"text": "Nothing"})
+
+	// A word cloud.
+	words := b.exercise(map[string]any{"kind": "words", "title": "Check-in"})
+	answer(ann, words, map[string]any{"words": []string{"Curious", "tired"}})
+	answer(bob, words, map[string]any{"words": []string{"curious"}})
+	answer(cy, words, map[string]any{"words": []string{"CURIOUS ", "calm"}})
+
+	// A retro through discuss, with actions.
+	retro := b.exercise(map[string]any{"kind": "retro", "title": "Trust retro", "notes": "Ten minutes of writing",
+		"retro": map[string]any{"columns": []any{
+			map[string]any{"id": "builds", "title": "Builds trust"}, map[string]any{"id": "wears", "title": "Wears it down"}}}})
+	card := func(m *rooms.Member, col, text string) string {
+		t.Helper()
+		b.ok(m, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": col, "text": text})
+		return b.lastCard(m)
+	}
+	a1 := card(ann, "builds", "Honest demos")
+	b1 := card(bob, "builds", "Open roadmap")
+	c1 := card(cy, "wears", "Silent scope changes")
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseReveal})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseGroup})
+	var g struct{ Group string }
+	_ = json.Unmarshal(b.ok(cy, CmdRetroGroup, map[string]any{"exercise": retro, "cards": []string{a1, b1}, "title": "Transparency"}), &g)
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseVote})
+	for _, m := range people {
+		b.ok(m, CmdRetroDot, map[string]any{"exercise": retro, "item": c1, "delta": 1})
+	}
+	b.ok(ann, CmdRetroDot, map[string]any{"exercise": retro, "item": g.Group, "delta": 1})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseDiscuss})
+	var act struct{ Action string }
+	_ = json.Unmarshal(b.ok(bob, CmdRetroActionAdd, map[string]any{"exercise": retro, "text": "Announce scope changes in chat", "owner": "Bob", "due": "2030-03-01", "item": c1}), &act)
+	b.ok(cy, CmdRetroActionAdd, map[string]any{"exercise": retro, "text": "Share the roadmap monthly", "item": g.Group})
+	if act.Action != "" {
+		b.ok(bob, CmdRetroActionEdit, map[string]any{"exercise": retro, "action": act.Action, "done": true})
+	}
+
+	// Help: an anonymous request matched with a step, and a named one.
+	help := b.exercise(map[string]any{"kind": "help", "title": "Can you help me?"})
+	b.ok(ann, CmdHelpRequest, map[string]any{"exercise": help, "title": "Feedback on my CV", "anonymous": true})
+	rid := b.lastRequest(ann)
+	b.ok(dee, CmdHelpRequest, map[string]any{"exercise": help, "title": "Learn SQL"})
+	var off struct{ Offer string }
+	_ = json.Unmarshal(b.ok(bob, CmdHelpOffer, map[string]any{"exercise": help, "request": rid, "message": "Happy to read it"}), &off)
+	b.ok(cy, CmdHelpOffer, map[string]any{"exercise": help, "request": rid, "message": "Me too"})
+	b.ok(ann, CmdHelpAccept, map[string]any{"exercise": help, "request": rid, "offer": off.Offer})
+	b.ok(bob, CmdHelpStep, map[string]any{"exercise": help, "request": rid, "offer": off.Offer, "text": "Coffee on Thursday"})
+
+	// Kudos: one anonymous, one named, one hidden, one to the team.
+	kudos := b.exercise(map[string]any{"kind": "kudos", "title": "Thanks"})
+	b.ok(ann, CmdKudosSend, map[string]any{"exercise": kudos, "to": cy.ID, "message": "Thanks for the calm review", "anonymous": true})
+	b.ok(bob, CmdKudosSend, map[string]any{"exercise": kudos, "to": cy.ID, "message": "Great demo"})
+	b.ok(dee, CmdKudosSend, map[string]any{"exercise": kudos, "to": bob.ID, "message": "Unkind words"})
+	b.ok(b.fac, CmdKudosSend, map[string]any{"exercise": kudos, "to": KudosTeam, "message": "You were all brilliant"})
+	_, kv := b.kudos(kudos)
+	for _, k := range kv.Kudos {
+		if k.Message == "Unkind words" {
+			b.ok(b.fac, CmdKudosHide, map[string]any{"exercise": kudos, "kudo": k.ID, "hidden": true})
+		}
+	}
+
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ExportResults(room, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Content.
+	if res.Title != "Workshop" || res.Participants != 4 || res.Date != room.CreatedAt.UTC().Format("2006-01-02") || len(res.Exercises) != 8 {
+		t.Fatalf("room: %+v", res)
+	}
+	x := res.Exercises
+	if x[0].Kind != KindPoll || x[0].Status != StatusResults || x[0].Responses != 4 || !x[0].Anonymous || x[0].Vote.Hidden ||
+		x[0].FacilitatorNotes != "Ask the team first\nthen decide" ||
+		x[0].Vote.Questions[0].Counts[0] != (LabelCount{"Monday", 1}) || x[0].Vote.Questions[0].Counts[1] != (LabelCount{"Thursday", 3}) {
+		t.Fatalf("poll: %+v %+v", x[0], x[0].Vote)
+	}
+	q := x[1].Vote.Questions[0]
+	if x[1].Status != StatusClosed || q.Answered != 3 || *q.Median != 4 || fmtNum(*q.Mean) != "3.67" || q.Counts[0].Label != "1 (never)" {
+		t.Fatalf("scale: %+v", q)
+	}
+	if !x[2].Vote.Hidden || x[2].Responses != 2 || x[2].Vote.Questions != nil {
+		t.Fatalf("below threshold: %+v", x[2].Vote)
+	}
+	if len(x[3].Vote.Texts) != 3 {
+		t.Fatalf("texts: %+v", x[3].Vote)
+	}
+	if w := x[4].Vote.Words; len(w) != 3 || w[0] != (WordCount{"curious", 3}) {
+		t.Fatalf("words: %+v", x[4].Vote)
+	}
+	x = append(x[:4:4], x[5:]...)
+	rx := x[4].Retro
+	if x[4].Responses != 3 || !rx.Revealed || !rx.DotsShown || len(rx.Columns) != 2 || len(rx.Columns[0].Cards) != 2 ||
+		rx.Columns[1].Cards[0].Text != "Silent scope changes" || *rx.Columns[1].Cards[0].Dots != 4 ||
+		len(rx.Groups) != 1 || *rx.Groups[0].Dots != 1 || rx.Columns[0].Cards[0].Group != "Transparency" ||
+		len(rx.Actions) != 2 || rx.Actions[0].Owner != "Bob" || rx.Actions[0].Due != "2030-03-01" || !rx.Actions[0].Done ||
+		rx.Actions[0].Item != "Silent scope changes" || rx.Actions[1].Item != "Transparency" {
+		t.Fatalf("retro: %+v", rx)
+	}
+	for _, c := range rx.Columns {
+		for _, cd := range c.Cards {
+			if cd.Author != "" {
+				t.Fatalf("a card names its author in a room without names: %+v", cd)
+			}
+		}
+	}
+	hx := x[5].Help
+	if hx.Counts != (HelpCounts{Open: 1, Matched: 1}) || len(hx.Requests) != 2 {
+		t.Fatalf("help: %+v", hx)
+	}
+	for _, r := range hx.Requests {
+		switch r.Title {
+		case "Feedback on my CV":
+			if r.Requester != "" || !r.Anonymous || r.Status != HelpMatched || r.Offers != 2 ||
+				len(r.NextSteps) != 1 || r.NextSteps[0] != (NextStepExport{"Bob", "Coffee on Thursday"}) {
+				t.Fatalf("anonymous request: %+v", r)
+			}
+		case "Learn SQL":
+			if r.Requester != "Dee" {
+				t.Fatalf("named request: %+v", r)
+			}
+		}
+	}
+	kx := x[6].Kudos.Kudos
+	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{"the team", "Facilitator", "You were all brilliant"}) ||
+		kx[1] != (KudoExport{"Cyrus", "Bob", "Great demo"}) || kx[2] != (KudoExport{"Cyrus", "", "Thanks for the calm review"}) {
+		t.Fatalf("kudos: %+v", kx)
+	}
+
+	js, err := res.JSON()
+	if err != nil || !json.Valid(js) {
+		t.Fatalf("json: %v", err)
+	}
+	cs, err := res.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
+	if err != nil || len(rows) < 40 {
+		t.Fatalf("csv: %d rows, %v", len(rows), err)
+	}
+	for _, r := range rows {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+				t.Fatalf("csv cell a spreadsheet runs: %q", c)
+			}
+		}
+	}
+	mdb, err := res.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{"json": string(js), "csv": string(cs), "markdown": string(mdb)}
+	for f, out := range outputs {
+		for _, want := range []string{"Workshop", "Best day", "Thursday", "Small poll", "Trust retro", "Transparency",
+			"Announce scope changes in chat", "2030-03-01", "Feedback on my CV", "Coffee on Thursday", "Dee", "Great demo",
+			"Thanks for the calm review", "Ten minutes of writing", "More pairing", "curious"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s export lacks %q", f, want)
+			}
+		}
+		// Below the threshold nothing is counted, hidden kudos stay hidden.
+		for _, banned := range []string{"Yes-answer", "No-answer", "Unkind words", "Annabel"} {
+			if strings.Contains(out, banned) {
+				t.Errorf("%s export holds %q", f, banned)
+			}
+		}
+		// No ids, tokens or opaque keys of anyone.
+		for _, m := range append(people, b.fac) {
+			if strings.Contains(out, m.ID) {
+				t.Errorf("%s export holds member id of %s", f, m.Name)
+			}
+		}
+		for _, tok := range b.tokens {
+			if strings.Contains(out, string(tok)) {
+				t.Errorf("%s export holds a token", f)
+			}
+		}
+		if strings.Contains(out, string(b.secret)) || strings.Contains(out, b.room) || strings.Contains(out, b.code) {
+			t.Errorf("%s export holds the room's secret, id or code", f)
+		}
+		for _, m := range people {
+			for _, ex := range []string{poll, scale, secret, text, words, retro, help, kudos} {
+				for _, purpose := range []string{"ballot:" + ex, authorPurpose(ex), dotsPurpose(ex)} {
+					if k := m.Opaque(purpose); k == "" || strings.Contains(out, k) {
+						t.Errorf("%s export holds an opaque key (%q)", f, k)
+					}
+				}
+			}
+		}
+	}
+	if !strings.Contains(string(mdb), "Results hidden: fewer than 3 people answered.") ||
+		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*retro, open, phase discuss*") ||
+		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) ||
+		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") {
+		t.Fatalf("markdown:\n%s", mdb)
+	}
+	if !strings.Contains(string(cs), "hidden: below the threshold of 3 responses") {
+		t.Fatalf("csv:\n%s", cs)
+	}
+	if testing.Verbose() {
+		t.Logf("markdown:\n%s", mdb)
+	}
+}
+
+// TestExportShowsNamesWhenTheRoomDoes: cards carry their authors only in a
+// room that shows names; a retro still in its write phase exports no cards.
+func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
+	b := newTbEnv(t, true)
+	ann := b.join("Ann")
+	retro := b.exercise(map[string]any{"kind": "retro", "title": "R"})
+	hidden := b.exercise(map[string]any{"kind": "retro", "title": "Still writing"})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Demos"})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": hidden, "column": "start", "text": "Private draft"})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseReveal})
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
+	res, err := ExportResults(room, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Exercises[0].Retro.Columns[0].Cards; len(c) != 1 || c[0].Author != "Ann" {
+		t.Fatalf("cards: %+v", c)
+	}
+	md, _ := res.Markdown()
+	if !strings.Contains(string(md), "Demos (by Ann)") || strings.Contains(string(md), "Private draft") ||
+		!strings.Contains(string(md), "Start: 1 card (not revealed)") {
+		t.Fatalf("markdown:\n%s", md)
+	}
+	if _, err := ExportResults(room, nil); err == nil {
+		t.Fatal("no state, no error")
+	}
+}

@@ -1,0 +1,412 @@
+// Package packs reads, checks and writes exercise packs: human-editable
+// YAML files that hold an ordered list of exercise specs (exercises.Spec)
+// a facilitator can load into a room's agenda. It also holds the built-in
+// library and the "packs" command line.
+package packs
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"huddle/exercises"
+	"huddle/rooms"
+)
+
+// Schema is the pack format version this package reads and writes.
+const Schema = 1
+
+// Pack is one exercise pack.
+type Pack struct {
+	Schema      int              `yaml:"schema"`
+	ID          string           `yaml:"id"`
+	Title       string           `yaml:"title"`
+	Description string           `yaml:"description,omitempty"`
+	Author      string           `yaml:"author,omitempty"`
+	Exercises   []exercises.Spec `yaml:"exercises"`
+}
+
+// Problem is one thing wrong with a pack file.
+type Problem struct {
+	Line    int    // 1-based; 0 when unknown
+	Field   string // path in the pack, e.g. exercises[2].questions[0].options
+	Message string
+}
+
+// ValidationError lists every problem found in a pack file.
+type ValidationError struct {
+	Name     string
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Name)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		b.WriteString(": ")
+		if p.Field != "" {
+			b.WriteString(p.Field + ": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
+
+// Limits on a pack's own fields.
+const (
+	MaxTitle       = 80
+	MaxDescription = 2000
+	MaxAuthor      = 120
+	MaxExercises   = 100
+	MaxFileSize    = 1 << 20 // bytes of a pack file
+)
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// exerciseLimits are the limits a pack's exercises are checked against:
+// those of a room with the default limits.
+func exerciseLimits() exercises.Limits { return exercises.LimitsFrom(rooms.DefaultLimits()) }
+
+// Parse reads and validates a pack. name is used in error messages only.
+// Specs are returned as written (not normalised): agenda.add normalises them.
+// Any problem yields a *ValidationError listing all problems found.
+func Parse(name string, data []byte) (*Pack, error) {
+	ve := &ValidationError{Name: name}
+	if len(data) > MaxFileSize {
+		ve.Problems = append(ve.Problems, Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)})
+		return nil, ve
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			ve.Problems = append(ve.Problems, Problem{Message: "the file is empty"})
+		} else {
+			ve.Problems = append(ve.Problems, yamlProblem(err))
+		}
+		return nil, ve
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		ve.Problems = append(ve.Problems, Problem{Line: extra.Line, Message: "a pack file holds one YAML document"})
+		return nil, ve
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	lines := map[string]int{"": root.Line}
+	w := walker{lines: lines}
+	w.walk(root, reflect.TypeFor[Pack](), "")
+	if len(w.problems) > 0 {
+		ve.Problems = w.problems
+		return nil, ve
+	}
+	var p Pack
+	if err := root.Decode(&p); err != nil {
+		ve.Problems = append(ve.Problems, yamlProblem(err))
+		return nil, ve
+	}
+	nilEmpty(reflect.ValueOf(&p))
+	ve.Problems = check(&p, lines)
+	if len(ve.Problems) > 0 {
+		return nil, ve
+	}
+	return &p, nil
+}
+
+var lineRE = regexp.MustCompile(`line (\d+): `)
+
+func yamlProblem(err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	p := Problem{Message: msg}
+	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
+		p.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		p.Message = msg[:m[0]] + msg[m[1]:]
+	}
+	return p
+}
+
+// walker checks the node tree against the Go types: unknown and
+// duplicate fields, and values of the wrong type, each with its line.
+// It records the line of every field path for later messages.
+type walker struct {
+	lines    map[string]int
+	problems []Problem
+}
+
+func (w *walker) add(n *yaml.Node, field, format string, args ...any) {
+	w.problems = append(w.problems, Problem{Line: n.Line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
+	if n.Kind == yaml.AliasNode {
+		w.add(n, field, "aliases are not allowed in packs")
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			w.add(n, field, "should be a mapping of fields")
+			return
+		}
+		fields := map[string]reflect.StructField{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				continue
+			}
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if tag != "" && tag != "-" {
+				fields[tag] = f
+			}
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			key := k.Value
+			sub := key
+			if field != "" {
+				sub = field + "." + key
+			}
+			f, ok := fields[key]
+			if !ok {
+				w.add(k, sub, "unknown field %q%s", key, suggest(key, fields))
+				continue
+			}
+			if seen[key] {
+				w.add(k, sub, "field %q is given twice", key)
+				continue
+			}
+			seen[key] = true
+			w.lines[sub] = k.Line
+			w.walk(v, f.Type, sub)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			w.add(n, field, "should be a list")
+			return
+		}
+		for i, c := range n.Content {
+			sub := fmt.Sprintf("%s[%d]", field, i)
+			w.lines[sub] = c.Line
+			w.walk(c, t.Elem(), sub)
+		}
+	default:
+		if n.Kind != yaml.ScalarNode {
+			w.add(n, field, "should be a single %s", kindWord(t))
+			return
+		}
+		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			w.add(n, field, "%q is not a %s", n.Value, kindWord(t))
+		}
+	}
+}
+
+func kindWord(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "whole number"
+	default:
+		return "text"
+	}
+}
+
+func suggest(key string, fields map[string]reflect.StructField) string {
+	for k := range fields {
+		if strings.EqualFold(k, key) || strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(key, "_", "")) {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+	}
+	return ""
+}
+
+// lineOf finds the line of field, or of its nearest enclosing field.
+func lineOf(lines map[string]int, field string) int {
+	for {
+		if l, ok := lines[field]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(field, ".[")
+		if i < 0 {
+			return lines[""]
+		}
+		field = field[:i]
+	}
+}
+
+// check validates the decoded pack, every exercise with exercises.Validate.
+func check(p *Pack, lines map[string]int) []Problem {
+	var ps []Problem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Line: lineOf(lines, field), Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if p.Schema != Schema {
+		add("schema", "schema must be %d", Schema)
+	}
+	if !slugRE.MatchString(p.ID) || len(p.ID) > 64 {
+		add("id", "id is a slug: 1 to 64 lower-case letters, digits and single dashes")
+	}
+	if t := strings.TrimSpace(p.Title); t == "" || len([]rune(t)) > MaxTitle {
+		add("title", "title is 1 to %d characters", MaxTitle)
+	}
+	if len([]rune(p.Description)) > MaxDescription {
+		add("description", "description is at most %d characters", MaxDescription)
+	}
+	if len([]rune(p.Author)) > MaxAuthor {
+		add("author", "author is at most %d characters", MaxAuthor)
+	}
+	if len(p.Exercises) == 0 || len(p.Exercises) > MaxExercises {
+		add("exercises", "a pack has 1 to %d exercises", MaxExercises)
+	}
+	lim := exerciseLimits()
+	for i, s := range p.Exercises {
+		base := fmt.Sprintf("exercises[%d]", i)
+		if _, err := exercises.Validate(s, lim); err != nil {
+			var re *rooms.Error
+			if errors.As(err, &re) && re.Field != "" {
+				add(base+"."+re.Field, "%s", re.Message)
+			} else if re != nil {
+				add(base, "%s", re.Message)
+			} else {
+				add(base, "%v", err)
+			}
+		}
+	}
+	return ps
+}
+
+// Encode writes a pack as clean YAML; Parse(Encode(p)) equals p.
+func Encode(p *Pack) ([]byte, error) {
+	var n yaml.Node
+	if err := n.Encode(p); err != nil {
+		return nil, err
+	}
+	prune(&n)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// prune drops mapping entries whose value is the zero value of a field
+// that has no omitempty tag (empty text, 0, an empty list): absent and
+// zero decode the same, so the output stays short and lossless.
+func prune(n *yaml.Node) {
+	for _, c := range n.Content {
+		prune(c)
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		zero := v.Kind == yaml.SequenceNode && len(v.Content) == 0 ||
+			v.Kind == yaml.ScalarNode && (v.Tag == "!!str" && v.Value == "" || v.Tag == "!!int" && v.Value == "0")
+		if !zero || k.Value == "schema" {
+			kept = append(kept, k, v)
+		}
+	}
+	n.Content = kept
+}
+
+// nilEmpty sets every empty slice under v to nil, so an explicit "[]" and
+// an absent list decode the same.
+func nilEmpty(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			nilEmpty(v.Elem())
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			v.SetZero()
+			return
+		}
+		for i := range v.Len() {
+			nilEmpty(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				nilEmpty(v.Field(i))
+			}
+		}
+	}
+}
+
+//go:embed builtin/*.yaml example.yaml
+var files embed.FS
+
+// Builtin returns the built-in library, parsed afresh (callers may change
+// the packs), in the library's order.
+func Builtin() []*Pack {
+	names, err := fs.Glob(files, "builtin/*.yaml")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(names)
+	out := make([]*Pack, 0, len(names))
+	for _, n := range names {
+		out = append(out, mustParse(n))
+	}
+	return out
+}
+
+// Find returns the built-in pack with the given id, or nil.
+func Find(id string) *Pack {
+	for _, p := range Builtin() {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func mustParse(name string) *Pack {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	p, err := Parse(path.Base(name), data)
+	if err != nil {
+		panic("packs: built-in " + err.Error())
+	}
+	return p
+}

@@ -1,0 +1,269 @@
+package packs
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"huddle/exercises"
+	"huddle/rooms"
+)
+
+func example(t *testing.T) *Pack {
+	t.Helper()
+	data, err := files.ReadFile("example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse("example.yaml", data)
+	if err != nil {
+		t.Fatalf("example: %v", err)
+	}
+	return p
+}
+
+func roundTrip(t *testing.T, p *Pack) {
+	t.Helper()
+	b, err := Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Parse(p.ID+".yaml", b)
+	if err != nil {
+		t.Fatalf("%s: re-parse: %v\n%s", p.ID, err, b)
+	}
+	if !reflect.DeepEqual(p, q) {
+		t.Fatalf("%s: round trip differs\n%+v\n%+v\n%s", p.ID, p, q, b)
+	}
+	b2, _ := Encode(q)
+	if !bytes.Equal(b, b2) {
+		t.Fatalf("%s: encoding is not stable", p.ID)
+	}
+}
+
+func TestBuiltinValidAndRoundTrip(t *testing.T) {
+	ps := Builtin()
+	if len(ps) != 5 {
+		t.Fatalf("%d built-in packs", len(ps))
+	}
+	ids := map[string]bool{}
+	lim := exercises.LimitsFrom(rooms.DefaultLimits())
+	for _, p := range ps {
+		if ids[p.ID] {
+			t.Errorf("duplicate id %s", p.ID)
+		}
+		ids[p.ID] = true
+		for i, s := range p.Exercises {
+			if _, err := exercises.Validate(s, lim); err != nil {
+				t.Errorf("%s exercise %d: %v", p.ID, i, err)
+			}
+			if s.Notes == "" {
+				t.Errorf("%s exercise %d (%s) has no facilitator notes", p.ID, i, s.Title)
+			}
+		}
+		roundTrip(t, p)
+	}
+	trust := Find("building-trust")
+	if trust == nil || len(trust.Exercises) != 7 {
+		t.Fatalf("building-trust: %+v", trust)
+	}
+	kinds := []exercises.Kind{}
+	for _, s := range trust.Exercises {
+		kinds = append(kinds, s.Kind)
+	}
+	want := []exercises.Kind{"words", "survey", "survey", "retro", "help", "kudos", "survey"}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("trust kinds %v", kinds)
+	}
+	for _, i := range []int{1, 2} { // the self-ratings must be anonymous with a threshold
+		if s := trust.Exercises[i]; !s.IsAnonymous() || s.MinResponses < 3 {
+			t.Errorf("trust exercise %d must be anonymous with a threshold", i)
+		}
+	}
+	for _, id := range []string{"rebuilding-trust", "start-stop-continue", "mad-sad-glad", "liked-learned-lacked-longed"} {
+		if Find(id) == nil {
+			t.Errorf("missing %s", id)
+		}
+	}
+	// Builtin returns fresh copies.
+	ps[0].Title = "changed"
+	if Builtin()[0].Title == "changed" {
+		t.Fatal("Builtin shares its packs")
+	}
+}
+
+func TestExampleUsesEveryFieldAndRoundTrips(t *testing.T) {
+	p := example(t)
+	if Find(p.ID) != nil {
+		t.Fatal("the example is not built in")
+	}
+	roundTrip(t, p)
+	// Every field of Spec, Question, Option, RetroSpec and Column is set
+	// somewhere in the example.
+	var check func(v reflect.Value, name string, seen map[string]bool)
+	check = func(v reflect.Value, name string, seen map[string]bool) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				check(v.Elem(), name, seen)
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				check(v.Index(i), name, seen)
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				f := v.Type().Field(i)
+				n := v.Type().Name() + "." + f.Name
+				if !v.Field(i).IsZero() {
+					seen[n] = true
+				} else if _, ok := seen[n]; !ok {
+					seen[n] = false
+				}
+				check(v.Field(i), n, seen)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	check(reflect.ValueOf(*p), "Pack", seen)
+	for n, ok := range seen {
+		if !ok {
+			t.Errorf("example.yaml never sets %s", n)
+		}
+	}
+	if len(seen) < 30 {
+		t.Fatalf("only %d fields seen", len(seen))
+	}
+}
+
+func problems(t *testing.T, src string) []Problem {
+	t.Helper()
+	_, err := Parse("pack.yaml", []byte(src))
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a ValidationError, got %v", err)
+	}
+	return ve.Problems
+}
+
+func TestValidationNamesLineAndField(t *testing.T) {
+	src := `schema: 1
+id: bad-pack
+title: Bad
+exercises:
+  - kind: poll
+    title: One
+    questions:
+      - kind: choice
+        options:
+          - label: Only
+  - kind: words
+    title: Two
+    maxEntries: 40
+  - kind: retro
+    title: Three
+    retro:
+      dots: 50
+`
+	ps := problems(t, src)
+	want := []Problem{
+		{9, "exercises[0].questions[0].options", "a choice question has 2 to 20 options"},
+		{13, "exercises[1].maxEntries", "maxEntries must be 1 to 10"},
+		{17, "exercises[2].retro.dots", "dots must be 1 to 20"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Fatalf("got %+v", ps)
+	}
+	_, err := Parse("pack.yaml", []byte(src))
+	if !strings.Contains(err.Error(), "pack.yaml:9: exercises[0].questions[0].options: a choice question has 2 to 20 options") {
+		t.Fatalf("message: %v", err)
+	}
+}
+
+func TestUnknownFieldsAndTypes(t *testing.T) {
+	ps := problems(t, `schema: 1
+id: x
+title: X
+exercises:
+  - kind: poll
+    titel: Typo
+    minResponses: many
+    questions:
+      - kind: choice
+        colour: red
+        options: [{label: a}, {label: b}]
+`)
+	want := []Problem{
+		{6, "exercises[0].titel", `unknown field "titel"`},
+		{7, "exercises[0].minResponses", `"many" is not a whole number`},
+		{10, "exercises[0].questions[0].colour", `unknown field "colour"`},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Fatalf("got %+v", ps)
+	}
+	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\nextra: 1\n")
+	if len(ps) != 1 || ps[0].Line != 5 || ps[0].Field != "extra" {
+		t.Fatalf("got %+v", ps)
+	}
+	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\n")
+	fields := []string{}
+	for _, p := range ps {
+		fields = append(fields, p.Field)
+	}
+	if !reflect.DeepEqual(fields, []string{"schema", "id", "title", "exercises"}) || ps[1].Line != 2 {
+		t.Fatalf("got %+v", ps)
+	}
+	ps = problems(t, "schema: 1\n  id: [\n")
+	if len(ps) != 1 || ps[0].Line == 0 {
+		t.Fatalf("syntax error: %+v", ps)
+	}
+	for src, want := range map[string]string{
+		"":                                 "the file is empty",
+		"- a\n- b\n":                       "should be a mapping of fields",
+		"a: &x 1\nb: *x\n":                 `unknown field "a"`,
+		"schema: 1\n---\nid: 2\n":          "a pack file holds one YAML document",
+		strings.Repeat("#", MaxFileSize+1): "a pack file is at most",
+	} {
+		if ps := problems(t, src); len(ps) == 0 || !strings.Contains(ps[0].Message, want) {
+			t.Errorf("%.20q: %+v", src, ps)
+		}
+	}
+	ps = problems(t, "schema: 1\nid: a\ntitle: A\nexercises:\n  - kind: quiz\n    title: Q\n")
+	if len(ps) != 1 || ps[0].Field != "exercises[0].kind" || ps[0].Line != 5 {
+		t.Fatalf("got %+v", ps)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	var out, errb bytes.Buffer
+	if Main([]string{"export", "mad-sad-glad"}, &out, &errb) != 0 {
+		t.Fatal(errb.String())
+	}
+	os.WriteFile(good, out.Bytes(), 0o644)
+	os.WriteFile(bad, []byte("schema: 1\nid: b\ntitle: B\nexercises:\n  - kind: words\n    title: W\n    maxEntries: 99\n"), 0o644)
+
+	out.Reset()
+	if code := Main([]string{"validate", good}, &out, &errb); code != 0 || out.String() != good+": ok\n" {
+		t.Fatalf("%d %q", code, out.String())
+	}
+	out.Reset()
+	if code := Main([]string{"validate", good, bad}, &out, &errb); code != 1 ||
+		out.String() != good+": ok\n"+bad+":7: exercises[0].maxEntries: maxEntries must be 1 to 10\n" {
+		t.Fatalf("%d %q", code, out.String())
+	}
+	out.Reset()
+	if Main([]string{"list"}, &out, &errb) != 0 || !strings.Contains(out.String(), "building-trust") ||
+		!strings.Contains(out.String(), "Building trust") || strings.Count(out.String(), "\n") != 6 {
+		t.Fatalf("list: %q", out.String())
+	}
+	if Main([]string{"export", "nope"}, &out, &errb) != 1 || Main(nil, &out, &errb) != 2 || Main([]string{"frob"}, &out, &errb) != 2 {
+		t.Fatal("exit codes")
+	}
+}
