@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -14,6 +16,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"huddle/exercises"
+	"huddle/exercises/packs"
 	"huddle/frontend"
 	"huddle/rooms"
 )
@@ -24,6 +28,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/rooms", s.handleCreateRoom)
 	mux.HandleFunc("GET /api/rooms/{code}", s.handleRoomInfo)
 	mux.HandleFunc("POST /api/join", s.handleJoin)
+	mux.HandleFunc("GET /api/rooms/{room}/results", s.handleResults)
+	mux.HandleFunc("GET /api/packs", s.handlePacks)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
@@ -161,6 +167,9 @@ func (s *Server) roomInfo(r *http.Request, room rooms.Room) RoomInfo {
 type CreateRoomRequest struct {
 	Title     string `json:"title"`
 	ShowNames bool   `json:"showNames"`
+	// Pack, when set, starts the room with a built-in pack's exercises on
+	// its agenda (and its title, when Title is empty).
+	Pack string `json:"pack,omitempty"`
 }
 
 // CreateRoomResponse is the answer to POST /api/rooms.
@@ -188,10 +197,26 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
+	var pack *packs.Pack
+	if req.Pack != "" {
+		if pack = packs.Find(req.Pack); pack == nil {
+			s.writeError(w, rooms.FieldError(rooms.CodeNotFound, "pack", "there is no pack %q", req.Pack))
+			return
+		}
+		if req.Title == "" {
+			req.Title = pack.Title
+		}
+	}
 	created, err := s.svc.CreateRoom(r.Context(), req.Title, req.ShowNames)
 	if err != nil {
 		s.writeError(w, err)
 		return
+	}
+	if pack != nil {
+		if err := s.addPack(r.Context(), created, pack); err != nil {
+			s.writeError(w, err)
+			return
+		}
 	}
 	s.metrics.roomsCreated.Inc()
 	s.log.Info("room created", "room", created.Room.ID)
@@ -200,6 +225,88 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 	resp.Facilitator.ID = created.FacilitatorID
 	resp.Facilitator.Secret = created.Secret.Reveal()
 	writeJSON(w, http.StatusCreated, resp)
+}
+
+// addPack puts a pack's exercises on a new room's agenda, in order, as its
+// facilitator would one by one.
+func (s *Server) addPack(ctx context.Context, created *rooms.Created, p *packs.Pack) error {
+	fac, _, err := s.svc.Authenticate(ctx, created.Room.ID, created.Secret)
+	if err != nil {
+		return err
+	}
+	for i, spec := range p.Exercises {
+		data, err := json.Marshal(map[string]any{"spec": spec})
+		if err != nil {
+			return err
+		}
+		out := s.svc.Execute(ctx, created.Room.ID, fac, rooms.Command{ID: fmt.Sprintf("pack-%d", i), Type: exercises.CmdAgendaAdd, Data: data})
+		if out.Code != "" {
+			return rooms.Errorf(out.Code, "exercise %d of pack %q could not be added", i+1, p.ID)
+		}
+	}
+	return nil
+}
+
+// handleResults exports a room's results for its facilitator, who shows
+// the room's secret as a bearer token: ?format=json (default), csv or md.
+func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		s.writeError(w, rooms.Errorf(rooms.CodeBadToken, "send the facilitator secret as Authorization: Bearer <secret>"))
+		return
+	}
+	id := r.PathValue("room")
+	if code, ok := rooms.NormalizeCode(id); ok {
+		if rid, err := s.store.RoomByCode(r.Context(), code); err == nil {
+			id = rid
+		}
+	}
+	m, room, err := s.svc.Authenticate(r.Context(), id, rooms.Secret(strings.TrimSpace(secret)))
+	if err != nil && rooms.ErrorCode(err) != rooms.CodeRoomEnded {
+		s.writeError(w, err)
+		return
+	}
+	if !m.IsFacilitator() {
+		s.writeError(w, rooms.Errorf(rooms.CodeForbidden, "only the facilitator can export results"))
+		return
+	}
+	st, err := s.store.Load(r.Context(), room.ID, "tok:")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	res, err := exercises.ExportResults(*room, st)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	var body []byte
+	var ctype, ext string
+	switch r.URL.Query().Get("format") {
+	case "", "json":
+		body, err = res.JSON()
+		ctype, ext = "application/json", "json"
+	case "csv":
+		body, err = res.CSV()
+		ctype, ext = "text/csv; charset=utf-8", "csv"
+	case "md", "markdown":
+		body, err = res.Markdown()
+		ctype, ext = "text/markdown; charset=utf-8", "md"
+	default:
+		s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "format", "format is json, csv or md"))
+		return
+	}
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="huddle-%s-results.%s"`, room.Code, ext))
+	_, _ = w.Write(body)
 }
 
 func (s *Server) handleRoomInfo(w http.ResponseWriter, r *http.Request) {
@@ -266,6 +373,22 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		Member: rooms.MemberView{ID: j.Member.ID, Name: j.Member.Name, Role: j.Member.Role},
 		Token:  j.Token.Reveal(),
 	})
+}
+
+// PackInfo is a built-in pack as GET /api/packs lists it.
+type PackInfo struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Exercises   int    `json:"exercises"`
+}
+
+func (s *Server) handlePacks(w http.ResponseWriter, r *http.Request) {
+	out := []PackInfo{}
+	for _, p := range packs.Builtin() {
+		out = append(out, PackInfo{ID: p.ID, Title: p.Title, Description: p.Description, Exercises: len(p.Exercises)})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"huddle/exercises"
+	"huddle/rooms"
+)
+
+// A room started from a built-in pack has the pack's exercises on its
+// agenda, in order, and the pack's title.
+func TestCreateRoomFromPack(t *testing.T) {
+	ts := startServer(t, nil)
+	var list []PackInfo
+	resp, err := http.Get(ts.base + "/api/packs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list) < 5 || list[0].ID != "building-trust" || list[0].Exercises != 7 {
+		t.Fatalf("packs %+v", list)
+	}
+	var room CreateRoomResponse
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &room); st != http.StatusCreated {
+		t.Fatalf("create from pack: %d", st)
+	}
+	if room.Room.Title != "Building trust" {
+		t.Fatalf("title %q", room.Room.Title)
+	}
+	fac := ts.dial(t)
+	w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	var kinds []string
+	for _, e := range sec.Exercises {
+		kinds = append(kinds, string(e.Exercise.Kind))
+	}
+	if len(sec.Agenda.Items) != 7 || strings.Join(kinds, ",") != "words,survey,survey,retro,help,kudos,survey" {
+		t.Fatalf("agenda %v kinds %v", sec.Agenda.Items, kinds)
+	}
+	var e apiError
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "nope"}, &e); st != http.StatusNotFound || e.Error.Field != "pack" {
+		t.Fatalf("unknown pack: %d %+v", st, e)
+	}
+}
+
+// The facilitator downloads results as JSON, CSV or Markdown; nobody else
+// can, and the export names no participant of an anonymous vote.
+func TestResultsExport(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("Export")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	j := ts.join(room.Room.Code, "Zelda")
+	p := ts.dial(t)
+	p.hello(j.Room.ID, j.Token, nil)
+	p.cmd("v", exercises.CmdAnswer, answer(id, choose("soup")))
+	fac.cmd("show", exercises.CmdShow, map[string]any{"exercise": id})
+
+	get := func(path, auth string) (int, string, string) {
+		req, _ := http.NewRequest("GET", ts.base+path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	base := "/api/rooms/" + room.Room.ID + "/results"
+	for format, ctype := range map[string]string{"": "application/json", "csv": "text/csv", "md": "text/markdown"} {
+		st, ct, body := get(base+"?format="+format, room.Facilitator.Secret)
+		if st != 200 || !strings.HasPrefix(ct, ctype) || !strings.Contains(body, "Soup") {
+			t.Fatalf("format %q: %d %s %.300s", format, st, ct, body)
+		}
+		for _, leak := range []string{j.Member.ID, j.Token, room.Facilitator.Secret, "Zelda"} {
+			if strings.Contains(body, leak) {
+				t.Fatalf("format %q leaks %q", format, leak)
+			}
+		}
+	}
+	if st, _, _ := get(base, j.Token); st != http.StatusForbidden {
+		t.Fatalf("participant export: %d", st)
+	}
+	if st, _, _ := get(base, ""); st != http.StatusUnauthorized {
+		t.Fatalf("no secret: %d", st)
+	}
+	if st, _, _ := get(base+"?format=pdf", room.Facilitator.Secret); st != http.StatusBadRequest {
+		t.Fatalf("bad format: %d", st)
+	}
+	// After the room ended, its results can still be exported.
+	fac.cmd("end", rooms.CmdRoomEnd, nil)
+	if st, _, _ := get("/api/rooms/"+room.Room.Code+"/results", room.Facilitator.Secret); st != 200 {
+		t.Fatalf("export after end, by code: %d", st)
+	}
+}
