@@ -526,18 +526,11 @@ func helpOfferCmd(tx *rooms.Tx, lim Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindHelp)
+	c, err := loadRequestCmd(tx, args.Exercise, args.Request)
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
-	r, err := loadRequest(tx, e.ID, args.Request)
-	if err != nil {
-		return err
-	}
+	e, author, r := c.e, c.author, c.r
 	o, r, err := NewHelpOffer(r, newShortID(), *tx.Actor, author, args.Message, lim)
 	if err != nil {
 		return err
@@ -563,17 +556,17 @@ type pairedEvent struct {
 	HelperName    string `json:"helperName,omitempty"`
 }
 
-// offerCmd is what commands about one offer load: the help exercise, the
-// sender's author key in it, the request and the offer.
-type offerCmd struct {
+// helpCmd is what commands about one request (and offer) load: the open
+// help exercise, the sender's author key in it, the request, the offer.
+type helpCmd struct {
 	e      Exercise
 	author string
 	r      HelpRequest
 	o      HelpOffer
 }
 
-func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (offerCmd, error) {
-	var c offerCmd
+func loadRequestCmd(tx *rooms.Tx, exercise, request string) (helpCmd, error) {
+	var c helpCmd
 	var err error
 	if c.e, err = openExercise(tx, exercise, KindHelp); err != nil {
 		return c, err
@@ -581,7 +574,13 @@ func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (offerCmd, erro
 	if c.author, err = opaque(tx, authorPurpose(c.e.ID)); err != nil {
 		return c, err
 	}
-	if c.r, err = loadRequest(tx, c.e.ID, request); err != nil {
+	c.r, err = loadRequest(tx, c.e.ID, request)
+	return c, err
+}
+
+func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (helpCmd, error) {
+	c, err := loadRequestCmd(tx, exercise, request)
+	if err != nil {
 		return c, err
 	}
 	c.o, err = loadOffer(tx, c.e.ID, c.r, offer)
@@ -658,18 +657,11 @@ func helpResolveCmd(tx *rooms.Tx, _ Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindHelp)
+	c, err := loadRequestCmd(tx, args.Exercise, args.Request)
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
-	r, err := loadRequest(tx, e.ID, args.Request)
-	if err != nil {
-		return err
-	}
+	e, author, r := c.e, c.author, c.r
 	nr, err := ResolveHelp(r, author, tx.Actor.IsFacilitator())
 	if err != nil || nr.Status == r.Status {
 		return err
@@ -686,18 +678,11 @@ func helpWithdrawCmd(tx *rooms.Tx, _ Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := openExercise(tx, args.Exercise, KindHelp)
+	c, err := loadRequestCmd(tx, args.Exercise, args.Request)
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
-	r, err := loadRequest(tx, e.ID, args.Request)
-	if err != nil {
-		return err
-	}
+	e, author, r := c.e, c.author, c.r
 	if err := WithdrawHelp(r, author); err != nil {
 		return err
 	}
@@ -769,24 +754,5 @@ func kudosHideCmd(tx *rooms.Tx, _ Limits) error {
 	if e.Kind != KindKudos {
 		return rooms.FieldError(rooms.CodeInvalid, "exercise", "this is not a kudos wall")
 	}
-	if err := checkRef("kudo", args.Kudo); err != nil {
-		return err
-	}
-	var k Kudo
-	ok, err := tx.GetJSON(kudoKey(e.ID, args.Kudo), &k)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return rooms.FieldError(rooms.CodeNotFound, "kudo", "no such kudo")
-	}
-	if k.Hidden == args.Hidden {
-		return nil
-	}
-	k.Hidden = args.Hidden
-	if err := tx.Put(kudoKey(e.ID, k.ID), k); err != nil {
-		return err
-	}
-	tx.Touch(stateKey(e.ID))
-	return nil
+	return setHidden(tx, e, "kudo", kudoKey(e.ID, args.Kudo), args.Kudo, args.Hidden, func(k *Kudo) *bool { return &k.Hidden })
 }

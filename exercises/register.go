@@ -496,19 +496,32 @@ func hideAnswer(tx *rooms.Tx) error {
 	if err != nil {
 		return err
 	}
-	var t TextAnswer
-	ok, err := tx.GetJSON(textKey(e.ID, args.Answer), &t)
+	if e.Kind != KindText {
+		return rooms.FieldError(rooms.CodeInvalid, "exercise", "only open-text answers can be hidden")
+	}
+	return setHidden(tx, e, "answer", textKey(e.ID, args.Answer), args.Answer, args.Hidden, func(t *TextAnswer) *bool { return &t.Hidden })
+}
+
+// setHidden is moderation, shared by open-text answers and kudos: it hides
+// (or shows again) one item of an exercise, in any status, and refreshes
+// the exercise's state. field names the item in errors.
+func setHidden[T any](tx *rooms.Tx, e Exercise, field, key, id string, hidden bool, flag func(*T) *bool) error {
+	if err := checkRef(field, id); err != nil {
+		return err
+	}
+	var item T
+	ok, err := tx.GetJSON(key, &item)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return rooms.FieldError(rooms.CodeNotFound, "answer", "no such answer")
+		return rooms.FieldError(rooms.CodeNotFound, field, "no such %s", field)
 	}
-	if t.Hidden == args.Hidden {
+	if *flag(&item) == hidden {
 		return nil
 	}
-	t.Hidden = args.Hidden
-	if err := tx.Put(textKey(e.ID, t.ID), t); err != nil {
+	*flag(&item) = hidden
+	if err := tx.Put(key, item); err != nil {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))

@@ -238,6 +238,10 @@ func Visible(to Audience, m *Member) bool {
 	switch {
 	case to.Everyone():
 		return true
+	case m.Role == RoleScreen:
+		// A projector shares the facilitator's identity but shows the
+		// room: nothing addressed to one person, the facilitator included.
+		return false
 	case to.Facilitators:
 		return m.IsFacilitator()
 	case to.Private != "":

@@ -222,6 +222,26 @@ type sub struct {
 	pending []pendingMsg
 	pbytes  int
 	gone    bool
+	// private caches the member's private key per scope: a private event
+	// is checked against every connection of the room, and an HMAC per
+	// connection per event would be the costliest step of its fan-out.
+	private map[string]string
+}
+
+// sees reports whether s may see an event for to. Called with lr.mu.
+func (s *sub) sees(to Audience) bool {
+	if to.Private == "" || s.m.Role == RoleScreen {
+		return Visible(to, s.m)
+	}
+	key, ok := s.private[to.Scope]
+	if !ok {
+		if s.private == nil {
+			s.private = make(map[string]string)
+		}
+		key = s.m.PrivateKeyFor(to.Scope)
+		s.private[to.Scope] = key
+	}
+	return key == to.Private
 }
 
 // acquire returns the live room, starting it when it is new here.
@@ -422,7 +442,7 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	n := 0
 	lr.mu.Lock()
 	for s := range lr.subs {
-		if !Visible(ev.To, s.m) {
+		if !s.sees(ev.To) {
 			continue
 		}
 		n++

@@ -277,3 +277,32 @@ func TestAttachResume(t *testing.T) {
 		t.Fatalf("live rooms %d", f.hub.LiveRooms())
 	}
 }
+
+// A projector shares the facilitator's identity but gets nothing addressed
+// to one person: not the facilitator's private events, not events to the
+// facilitator's member id, not facilitator-only events.
+func TestScreenSeesOnlyEventsForEveryone(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{})
+	screen, _ := f.attach(t, f.fac.AsScreen(), nil)
+	fc, _ := f.attach(t, f.fac, nil)
+	scoped := rooms.PrivateTo(f.fac, "ex1")
+	for _, to := range []rooms.Audience{scoped, {Member: f.fac.ID}, {Facilitators: true}, {}} {
+		if _, err := f.svc.Store().Apply(context.Background(), f.room.ID, rooms.Change{Events: []rooms.Draft{{Type: "probe", To: to}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(c *fakeClient) int {
+		n := 0
+		for _, m := range c.decoded() {
+			if m.Event == "probe" {
+				n++
+			}
+		}
+		return n
+	}
+	waitUntil(t, "the facilitator gets all four", func() bool { return count(fc) == 4 })
+	waitUntil(t, "the screen gets the one for everyone", func() bool { return count(screen) >= 1 })
+	if n := count(screen); n != 1 {
+		t.Fatalf("the screen got %d probe events, want 1", n)
+	}
+}

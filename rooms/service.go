@@ -47,7 +47,7 @@ type Service struct {
 	// ballot): a participant's snapshot loads only theirs, by viewerKeys.
 	private    []string
 	viewerKeys []func(st *State, v Viewer) []string
-	now      func() time.Time
+	now        func() time.Time
 }
 
 // StateView is coalesced state as each role may see it; a nil side is not
@@ -408,20 +408,22 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 		if err == nil {
 			err = h.Apply(tx)
 		}
-		var reply json.RawMessage
+		// The answer is built here, so its code is known: it is never parsed
+		// back out of the reply on this path.
+		var out Outcome
 		var ce *Error
 		switch {
 		case err == nil:
-			reply = ackReply(cmd.ID, tx.result)
+			out.Reply = ackReply(cmd.ID, tx.result)
 		case errors.As(err, &ce) && !ce.Code.Retryable():
 			// A broken rule: keep the answer, with nothing else of the change.
 			tx.change = Change{}
-			reply = errorReply(cmd.ID, ce)
+			out = Outcome{Reply: errorReply(cmd.ID, ce), Code: ce.Code}
 		default:
 			return errOutcome(cmd.ID, err)
 		}
 		c := tx.change
-		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, sealReply(actor, cmd.ID, reply)
+		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, sealReply(actor, cmd.ID, out.Reply)
 		for k, v := range tx.reads {
 			c.Expect = append(c.Expect, Expect{Key: k, Version: v})
 		}
@@ -431,32 +433,34 @@ func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd
 		switch {
 		case errors.Is(err, ErrConflict):
 			continue
-		case errors.As(err, &once):
-			if e := tx.onceErr[once.Set]; e != nil {
-				// Store the rule's answer; the next pass finds it kept.
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: sealReply(actor, cmd.ID, errorReply(cmd.ID, e))}); err != nil {
-					return errOutcome(cmd.ID, err)
-				}
-				return outcomeOf(errorReply(cmd.ID, e), false)
-			}
-			return errOutcome(cmd.ID, err)
-		case errors.As(err, &lim):
-			if e := tx.limitErr[lim.Key]; e != nil {
-				if _, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmd.ID, Reply: sealReply(actor, cmd.ID, errorReply(cmd.ID, e))}); err != nil {
-					return errOutcome(cmd.ID, err)
-				}
-				return outcomeOf(errorReply(cmd.ID, e), false)
-			}
-			return errOutcome(cmd.ID, err)
+		case errors.As(err, &once) && tx.onceErr[once.Set] != nil:
+			return s.keepError(ctx, roomID, actor, cmd.ID, tx.onceErr[once.Set])
+		case errors.As(err, &lim) && tx.limitErr[lim.Key] != nil:
+			return s.keepError(ctx, roomID, actor, cmd.ID, tx.limitErr[lim.Key])
 		case err != nil:
 			return errOutcome(cmd.ID, err)
 		}
 		if a.Duplicate {
 			return s.kept(actor, cmd.ID, a.Reply)
 		}
-		return outcomeOf(reply, false)
+		return out
 	}
 	return errOutcome(cmd.ID, ErrConflict)
+}
+
+// keepError stores a rule's error as the command's answer, with nothing
+// else, and returns it; if a re-send of the command was answered first,
+// that kept answer wins, so both get the same one.
+func (s *Service) keepError(ctx context.Context, roomID string, actor *Member, cmdID string, e *Error) Outcome {
+	reply := errorReply(cmdID, e)
+	a, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmdID, Reply: sealReply(actor, cmdID, reply)})
+	switch {
+	case err != nil:
+		return errOutcome(cmdID, err)
+	case a.Duplicate:
+		return s.kept(actor, cmdID, a.Reply)
+	}
+	return Outcome{Reply: reply, Code: e.Code}
 }
 
 func containsRole(rs []Role, r Role) bool {
@@ -675,8 +679,10 @@ func errOutcome(id string, err error) Outcome {
 	return Outcome{Reply: errorReply(id, e), Code: e.Code}
 }
 
-func outcomeOf(reply json.RawMessage, dup bool) Outcome {
-	o := Outcome{Reply: reply, Duplicate: dup}
+// keptOutcome is the outcome of an answer kept from before: only here is
+// the code read back out of the reply (for metrics).
+func keptOutcome(reply json.RawMessage) Outcome {
+	o := Outcome{Reply: reply, Duplicate: true}
 	var probe struct {
 		Type string `json:"type"`
 		Code Code   `json:"code"`
@@ -768,5 +774,5 @@ func (s *Service) kept(m *Member, cmdID string, stored json.RawMessage) Outcome 
 	if err != nil {
 		return errOutcome(cmdID, err)
 	}
-	return outcomeOf(reply, true)
+	return keptOutcome(reply)
 }
