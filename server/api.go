@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"huddle/exercises"
@@ -410,36 +409,6 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-}
-
-func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
-	if !s.connectLimiter.Allow() {
-		s.writeError(w, rooms.Errorf(rooms.CodeRateLimited, "too many new connections; reconnect in a moment"))
-		return
-	}
-	// Reserve a place before the upgrade, so simultaneous upgrades cannot
-	// pass the limit together.
-	if !s.reserve() {
-		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
-		return
-	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		OriginPatterns:  s.cfg.AllowedOrigins,
-		CompressionMode: websocket.CompressionDisabled,
-	})
-	if err != nil {
-		s.unreserve()
-		s.metrics.rejected.WithLabelValues("upgrade").Inc()
-		return // Accept has answered (403 for a foreign origin)
-	}
-	ws.SetReadLimit(int64(s.cfg.MaxMessageBytes))
-	c := s.newConn(ws)
-	if !s.track(c) {
-		_ = ws.Close(CloseGoingAway, "going_away")
-		return
-	}
-	defer s.untrack(c)
-	c.serve()
 }
 
 // staticHandler serves the embedded web app, with index.html for app
