@@ -81,6 +81,8 @@ func AsError(err error) *Error {
 	switch {
 	case errors.Is(err, ErrRoomNotFound):
 		return Errorf(CodeNotFound, "the room does not exist or has expired")
+	case errors.Is(err, ErrDocNotFound):
+		return Errorf(CodeNotFound, "it does not exist or has expired")
 	case errors.Is(err, ErrUnavailable):
 		return Errorf(CodeUnavailable, "the server's store is temporarily unavailable; try again")
 	case errors.Is(err, ErrConflict):
@@ -107,6 +109,8 @@ var (
 	ErrConflict     = errors.New("version conflict")
 	ErrHistoryGone  = errors.New("history no longer kept for that position")
 	ErrUnavailable  = errors.New("store unavailable")
+	// ErrDocNotFound: a library document does not exist (or expired).
+	ErrDocNotFound = errors.New("document not found")
 )
 
 // OnceError is returned by Store.Apply when a Once precondition fails: the

@@ -216,6 +216,8 @@ type Store interface {
 	// CountRooms returns how many rooms the store holds that have not
 	// expired.
 	CountRooms(ctx context.Context) (int, error)
+	// Library keeps what lives outside rooms (packs, sessions).
+	Library
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

@@ -37,6 +37,7 @@ type Store struct {
 	mu    sync.Mutex
 	rooms map[string]*room
 	codes map[string]string // join code → room id
+	lib   library
 
 	stop chan struct{}
 	done chan struct{}

@@ -150,6 +150,9 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "TouchKeepsAlive", testExpiryTouch)
 		run(t, "ApplyKeepsAlive", testExpiryApply)
 	})
+	group("Library", func(t *testing.T) {
+		libraryTests(t, run)
+	})
 	group("Ping", func(t *testing.T) {
 		run(t, "Healthy", testPing)
 	})
@@ -1366,12 +1369,13 @@ func testExpiryApply(t *testing.T, _ Options, st rooms.Store) {
 	})
 }
 
-// keepAlive creates a room with a 500ms ttl, calls refresh every 100ms for
-// three ttls, checks the room survived with its state, then stops and waits
+// keepAlive creates a room with a 1s ttl, calls refresh every 100ms for
+// three ttls (ten refreshes per ttl, so a busy machine's stalls do not
+// let it lapse), checks the room survived with its state, then stops and waits
 // for the room to expire.
 func keepAlive(t *testing.T, st rooms.Store, refresh func(id string) error) {
 	t.Helper()
-	const ttl = 500 * time.Millisecond
+	const ttl = time.Second
 	ctx := t.Context()
 	id, code := randomID("room"), randomID("code")
 	if _, err := st.CreateRoom(ctx, id, code, ttl, rooms.Change{Puts: []rooms.Put{{Key: "k", Value: raw(`1`)}}}); err != nil {

@@ -1,0 +1,235 @@
+package roomstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+)
+
+// libraryTests checks rooms.Library. Each test uses collections of its own
+// (stores under test may share a backend).
+func libraryTests(t *testing.T, run func(*testing.T, string, func(*testing.T, Options, rooms.Store))) {
+	run(t, "GetAbsent", testLibGetAbsent)
+	run(t, "PutVersions", testLibPutVersions)
+	run(t, "ListAndDelete", testLibListDelete)
+	run(t, "Expiry", testLibExpiry)
+	run(t, "OneWinnerPerVersion", testLibConcurrent)
+}
+
+func libColl(t *testing.T) string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return "t" + hex.EncodeToString(b[:])
+}
+
+func libCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func testLibGetAbsent(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	d, err := st.LibraryGet(ctx, libColl(t), "nothing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != 0 || d.Value != nil || d.Key != "nothing" {
+		t.Fatalf("absent document = %+v, want key only and version 0", d)
+	}
+	docs, err := st.LibraryList(ctx, libColl(t))
+	if err != nil || len(docs) != 0 {
+		t.Fatalf("empty collection lists %v, %v", docs, err)
+	}
+	if err := st.LibraryDelete(ctx, libColl(t), "nothing", rooms.AnyVersion); !errors.Is(err, rooms.ErrDocNotFound) {
+		t.Fatalf("deleting an absent document: %v, want ErrDocNotFound", err)
+	}
+}
+
+func testLibPutVersions(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	c := libColl(t)
+	v1, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":1}`), 0, 0)
+	if err != nil || v1 == 0 {
+		t.Fatalf("create: %d, %v", v1, err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), 0, 0); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("creating an existing document: %v, want ErrConflict", err)
+	}
+	v2, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":2}`), v1, 0)
+	if err != nil || v2 == 0 || v2 == v1 {
+		t.Fatalf("update at the current version: %d, %v (was %d)", v2, err, v1)
+	}
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), v1, 0); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("update at a stale version: %v, want ErrConflict", err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "b", json.RawMessage(`{"n":9}`), v2, 0); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("update of an absent document at a version: %v, want ErrConflict", err)
+	}
+	d, err := st.LibraryGet(ctx, c, "a")
+	if err != nil || d.Version != v2 || string(d.Value) != `{"n":2}` {
+		t.Fatalf("get = %+v, %v; want version %d and n 2 (failed puts change nothing)", d, err, v2)
+	}
+	v3, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":3}`), rooms.AnyVersion, 0)
+	if err != nil || v3 == v2 {
+		t.Fatalf("unconditional put: %d, %v", v3, err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "new", json.RawMessage(`{}`), rooms.AnyVersion, 0); err != nil {
+		t.Fatalf("unconditional create: %v", err)
+	}
+	// Another collection is another namespace.
+	if d, _ := st.LibraryGet(ctx, libColl(t), "a"); d.Version != 0 {
+		t.Fatalf("collections share ids: %+v", d)
+	}
+}
+
+func testLibListDelete(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	c := libColl(t)
+	want := map[string]string{}
+	vers := map[string]uint64{}
+	for _, id := range []string{"x", "y", "z-1"} {
+		val := `{"id":"` + id + `"}`
+		v, err := st.LibraryPut(ctx, c, id, json.RawMessage(val), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id], vers[id] = val, v
+	}
+	list := func() map[string]rooms.Doc {
+		t.Helper()
+		docs, err := st.LibraryList(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]rooms.Doc{}
+		for _, d := range docs {
+			if _, dup := out[d.Key]; dup {
+				t.Fatalf("list holds %q twice", d.Key)
+			}
+			out[d.Key] = d
+		}
+		return out
+	}
+	got := list()
+	if len(got) != len(want) {
+		t.Fatalf("list = %v, want %v", got, want)
+	}
+	for id, val := range want {
+		if string(got[id].Value) != val || got[id].Version != vers[id] {
+			t.Fatalf("list[%s] = %+v, want %s at %d", id, got[id], val, vers[id])
+		}
+	}
+	if err := st.LibraryDelete(ctx, c, "y", vers["y"]+1); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("delete at a stale version: %v, want ErrConflict", err)
+	}
+	if err := st.LibraryDelete(ctx, c, "y", vers["y"]); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := st.LibraryDelete(ctx, c, "x", rooms.AnyVersion); err != nil {
+		t.Fatalf("unconditional delete: %v", err)
+	}
+	got = list()
+	if len(got) != 1 || got["z-1"].Version != vers["z-1"] {
+		t.Fatalf("after deletes the list is %v, want only z-1", got)
+	}
+	if d, _ := st.LibraryGet(ctx, c, "y"); d.Version != 0 {
+		t.Fatalf("deleted document still there: %+v", d)
+	}
+	if err := st.LibraryDelete(ctx, c, "y", rooms.AnyVersion); !errors.Is(err, rooms.ErrDocNotFound) {
+		t.Fatalf("deleting twice: %v, want ErrDocNotFound", err)
+	}
+	// A deleted id can be created again.
+	if _, err := st.LibraryPut(ctx, c, "y", json.RawMessage(`{}`), 0, 0); err != nil {
+		t.Fatalf("re-create after delete: %v", err)
+	}
+}
+
+func testLibExpiry(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	c := libColl(t)
+	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`1`), 0, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`2`), 0, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	// A put without ttl makes a document permanent again.
+	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`3`), rooms.AnyVersion, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "long", json.RawMessage(`4`), 0, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st.LibraryGet(ctx, c, "short"); d.Version == 0 {
+		t.Fatal("a document with a ttl is gone at once")
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		d, err := st.LibraryGet(ctx, c, "short")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Version == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a document did not expire after its ttl")
+		}
+		time.Sleep(pollInterval)
+	}
+	docs, err := st.LibraryList(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, d := range docs {
+		ids[d.Key] = true
+	}
+	if ids["short"] || !ids["kept"] || !ids["long"] || len(ids) != 2 {
+		t.Fatalf("after expiry the list holds %v, want kept and long", ids)
+	}
+	// The expired id is free again.
+	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`5`), 0, 0); err != nil {
+		t.Fatalf("re-create an expired id: %v", err)
+	}
+}
+
+func testLibConcurrent(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	c := libColl(t)
+	v0, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(`0`), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	var wg sync.WaitGroup
+	wins := make(chan uint64, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(fmt.Sprintf(`{"writer":%d}`, i)), v0, 0)
+			if err == nil {
+				wins <- v
+			} else if !errors.Is(err, rooms.ErrConflict) {
+				t.Errorf("put: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(wins)
+	if len(wins) != 1 {
+		t.Fatalf("%d writers won at the same version, want exactly 1", len(wins))
+	}
+}
