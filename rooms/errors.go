@@ -50,6 +50,17 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Problems lists every problem of a document checked as a whole (a
+	// pack file), when there are several; Field is the first one's.
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Problem is one thing wrong with a document: where (Line, 1-based, for a
+// file; Field, its path) and what.
+type Problem struct {
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
 }
 
 func (e *Error) Error() string {

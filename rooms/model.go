@@ -101,6 +101,10 @@ type Room struct {
 	Ended     bool      `json:"ended"`
 	ShowNames bool      `json:"showNames"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Pack is the id of the exercise pack the room started from, and
+	// PackTitle its title then (both empty for a blank room).
+	Pack      string `json:"pack,omitempty"`
+	PackTitle string `json:"packTitle,omitempty"`
 }
 
 // Document keys and counters of the room core.

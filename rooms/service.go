@@ -47,7 +47,22 @@ type Service struct {
 	// ballot): a participant's snapshot loads only theirs, by viewerKeys.
 	private    []string
 	viewerKeys []func(st *State, v Viewer) []string
+	after      map[string][]AfterFunc
 	now        func() time.Time
+}
+
+// AfterFunc runs after a command of its type succeeded (also when a
+// re-send was answered from the kept answer, so work the first attempt's
+// node did not finish is done again: it must be idempotent).
+type AfterFunc func(ctx context.Context, roomID string)
+
+// After registers fn to run after every successful command of type typ, on
+// the caller's goroutine before Execute returns. Register before serving.
+func (s *Service) After(typ string, fn AfterFunc) {
+	if s.after == nil {
+		s.after = make(map[string][]AfterFunc)
+	}
+	s.after[typ] = append(s.after[typ], fn)
 }
 
 // StateView is coalesced state as each role may see it; a nil side is not
@@ -210,6 +225,21 @@ type Created struct {
 
 // CreateRoom opens a room led by the caller.
 func (s *Service) CreateRoom(ctx context.Context, title string, showNames bool) (*Created, error) {
+	return s.CreateRoomWith(ctx, RoomOptions{Title: title, ShowNames: showNames})
+}
+
+// RoomOptions are the settings of a new room.
+type RoomOptions struct {
+	Title     string
+	ShowNames bool
+	// Pack and PackTitle name the exercise pack the room starts from, so
+	// its results can be compared with other sessions of the same pack.
+	Pack, PackTitle string
+}
+
+// CreateRoomWith opens a room led by the caller.
+func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, error) {
+	title, showNames := o.Title, o.ShowNames
 	title, err := CleanText(title, "title", s.limits.MaxTitleLen, false)
 	if err != nil {
 		return nil, err
@@ -227,7 +257,8 @@ func (s *Service) CreateRoom(ctx context.Context, title string, showNames bool) 
 	fac := Member{ID: NewID(), Name: "Facilitator", Role: RoleFacilitator}
 	secret := NewSecret()
 	for range 10 {
-		room := Room{ID: NewID(), Code: NewCode(), Title: title, ShowNames: showNames, CreatedAt: s.now().UTC().Truncate(time.Second)}
+		room := Room{ID: NewID(), Code: NewCode(), Title: title, ShowNames: showNames, CreatedAt: s.now().UTC().Truncate(time.Second),
+			Pack: o.Pack, PackTitle: o.PackTitle}
 		init := Change{Puts: []Put{
 			mustPut(KeyRoom, room),
 			mustPut(MemberKey(fac.ID), fac),
@@ -384,6 +415,16 @@ type Outcome struct {
 // Execute applies one command from actor in room and returns its answer.
 // A command id already answered gets that same answer and changes nothing.
 func (s *Service) Execute(ctx context.Context, roomID string, actor *Member, cmd Command) Outcome {
+	out := s.execute(ctx, roomID, actor, cmd)
+	if out.Code == "" {
+		for _, fn := range s.after[cmd.Type] {
+			fn(ctx, roomID)
+		}
+	}
+	return out
+}
+
+func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd Command) Outcome {
 	if cmd.ID == "" || len(cmd.ID) > s.limits.MaxCmdIDLen {
 		return errOutcome(cmd.ID, FieldError(CodeBadMessage, "id", "every command needs an id of 1 to %d bytes", s.limits.MaxCmdIDLen))
 	}

@@ -28,7 +28,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/rooms/{code}", s.handleRoomInfo)
 	mux.HandleFunc("POST /api/join", s.handleJoin)
 	mux.HandleFunc("GET /api/rooms/{room}/results", s.handleResults)
-	mux.HandleFunc("GET /api/packs", s.handlePacks)
+	s.libraryRoutes(mux)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
@@ -166,8 +166,8 @@ func (s *Server) roomInfo(r *http.Request, room rooms.Room) RoomInfo {
 type CreateRoomRequest struct {
 	Title     string `json:"title"`
 	ShowNames bool   `json:"showNames"`
-	// Pack, when set, starts the room with a built-in pack's exercises on
-	// its agenda (and its title, when Title is empty).
+	// Pack, when set, starts the room with a pack's exercises on its
+	// agenda (and its title, when Title is empty): built-in or library.
 	Pack string `json:"pack,omitempty"`
 }
 
@@ -196,17 +196,24 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
+	opts := rooms.RoomOptions{Title: req.Title, ShowNames: req.ShowNames}
 	var pack *packs.Pack
 	if req.Pack != "" {
-		if pack = packs.Find(req.Pack); pack == nil {
-			s.writeError(w, rooms.FieldError(rooms.CodeNotFound, "pack", "there is no pack %q", req.Pack))
+		e, err := s.packs.Get(r.Context(), req.Pack)
+		if err != nil {
+			if rooms.ErrorCode(err) == rooms.CodeNotFound {
+				err = rooms.FieldError(rooms.CodeNotFound, "pack", "there is no pack %q", req.Pack)
+			}
+			s.writeError(w, err)
 			return
 		}
-		if req.Title == "" {
-			req.Title = pack.Title
+		pack = e.Pack
+		if strings.TrimSpace(opts.Title) == "" {
+			opts.Title = pack.Title
 		}
+		opts.Pack, opts.PackTitle = pack.ID, pack.Title
 	}
-	created, err := s.svc.CreateRoom(r.Context(), req.Title, req.ShowNames)
+	created, err := s.svc.CreateRoomWith(r.Context(), opts)
 	if err != nil {
 		s.writeError(w, err)
 		return
@@ -252,24 +259,9 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
 	if !s.allowHTTP(w) {
 		return
 	}
-	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "Bearer") {
-		s.writeError(w, rooms.Errorf(rooms.CodeBadToken, "send the facilitator secret as Authorization: Bearer <secret>"))
-		return
-	}
-	id := r.PathValue("room")
-	if code, ok := rooms.NormalizeCode(id); ok {
-		if rid, err := s.store.RoomByCode(r.Context(), code); err == nil {
-			id = rid
-		}
-	}
-	m, room, err := s.svc.Authenticate(r.Context(), id, rooms.Secret(strings.TrimSpace(secret)))
-	if err != nil && rooms.ErrorCode(err) != rooms.CodeRoomEnded {
+	room, err := s.facilitatorOf(r)
+	if err != nil {
 		s.writeError(w, err)
-		return
-	}
-	if !m.IsFacilitator() {
-		s.writeError(w, rooms.Errorf(rooms.CodeForbidden, "only the facilitator can export results"))
 		return
 	}
 	st, err := s.store.Load(r.Context(), room.ID, "tok:")
@@ -282,11 +274,22 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
+	s.writeResults(w, r, res, room.Code, nil)
+}
+
+// writeResults answers with results in the requested format; asJSON, when
+// not nil, is the JSON form instead of res itself.
+func (s *Server) writeResults(w http.ResponseWriter, r *http.Request, res *exercises.RoomResults, code string, asJSON any) {
 	var body []byte
+	var err error
 	var ctype, ext string
 	switch r.URL.Query().Get("format") {
 	case "", "json":
-		body, err = res.JSON()
+		if asJSON != nil {
+			body, err = json.MarshalIndent(asJSON, "", "  ")
+		} else {
+			body, err = res.JSON()
+		}
 		ctype, ext = "application/json", "json"
 	case "csv":
 		body, err = res.CSV()
@@ -304,7 +307,7 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="huddle-%s-results.%s"`, room.Code, ext))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="huddle-%s-results.%s"`, code, ext))
 	_, _ = w.Write(body)
 }
 
@@ -372,22 +375,6 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		Member: rooms.MemberView{ID: j.Member.ID, Name: j.Member.Name, Role: j.Member.Role},
 		Token:  j.Token.Reveal(),
 	})
-}
-
-// PackInfo is a built-in pack as GET /api/packs lists it.
-type PackInfo struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
-	Exercises   int    `json:"exercises"`
-}
-
-func (s *Server) handlePacks(w http.ResponseWriter, r *http.Request) {
-	out := []PackInfo{}
-	for _, p := range packs.Builtin() {
-		out = append(out, PackInfo{ID: p.ID, Title: p.Title, Description: p.Description, Exercises: len(p.Exercises)})
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

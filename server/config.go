@@ -25,6 +25,7 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string
 	PprofAddr      string
+	PacksDir       string
 
 	Limits rooms.Limits
 
@@ -46,6 +47,10 @@ type Config struct {
 	ShutdownDrain    time.Duration
 	ShutdownSpread   time.Duration
 	ShutdownTimeout  time.Duration
+	// ResultsTTL is how long an ended room's results are kept as a
+	// session (0 keeps none); MaxPacks bounds the pack library.
+	ResultsTTL time.Duration
+	MaxPacks   int
 }
 
 // DefaultConfig returns the configuration with nothing set.
@@ -72,6 +77,8 @@ func DefaultConfig() Config {
 		HistoryLimit:     1000,
 		ShutdownSpread:   5 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
+		ResultsTTL:       90 * 24 * time.Hour,
+		MaxPacks:         1000,
 	}
 }
 
@@ -118,7 +125,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur := func(p *time.Duration, flagName, key, usage string) {
 		if v, ok := env(key); ok {
 			d, err := time.ParseDuration(v)
-			zeroOK := key == "HUDDLE_SHUTDOWN_DRAIN" || key == "HUDDLE_SHUTDOWN_SPREAD"
+			zeroOK := key == "HUDDLE_SHUTDOWN_DRAIN" || key == "HUDDLE_SHUTDOWN_SPREAD" || key == "HUDDLE_RESULTS_TTL"
 			if err != nil || d < 0 || (d == 0 && !zeroOK) {
 				errs = append(errs, fmt.Errorf("$%s: %q is not a duration such as 30s or 5m", key, v))
 			} else {
@@ -132,7 +139,8 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	str(&c.Addr, "addr", "HUDDLE_ADDR", "address to listen on")
 	str(&c.RedisURL, "redis-url", "HUDDLE_REDIS_URL", "Redis to keep rooms in, shared by several nodes: redis://host:6379/0 or unix:///path (default: the embedded in-memory store)")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
-	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room needs this key (for public deployments)")
+	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
+	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, every *.yaml pack in this directory is put into the pack library at start (replacing library packs of the same id)")
 	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")
 	str(&c.LogLevel, "log-level", "HUDDLE_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "HUDDLE_LOG_FORMAT", "text or json")
@@ -164,6 +172,8 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
+	dur(&c.ResultsTTL, "results-ttl", "HUDDLE_RESULTS_TTL", "how long the results of an ended room are kept as a session to compare (0 keeps none; e.g. 2160h for 90 days)")
+	num(&c.MaxPacks, "max-packs", "HUDDLE_MAX_PACKS", "packs the library holds (besides the built-in ones)")
 
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
@@ -202,6 +212,7 @@ func (c Config) Validate() error {
 	pos("connect-burst", c.ConnectBurst)
 	pos("http-burst", c.HTTPBurst)
 	pos("send-queue-bytes", c.SendQueueBytes)
+	pos("max-packs", c.MaxPacks)
 	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
 	for name, d := range map[string]time.Duration{
 		"room-ttl": c.Limits.RoomIdleTTL, "send-queue-age": c.SendQueueAge, "heartbeat": c.Heartbeat,
@@ -211,8 +222,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s must be a positive duration", name))
 		}
 	}
-	if c.ShutdownSpread < 0 || c.ShutdownDrain < 0 {
-		errs = append(errs, errors.New("shutdown-spread and shutdown-drain cannot be negative"))
+	if c.ShutdownSpread < 0 || c.ShutdownDrain < 0 || c.ResultsTTL < 0 {
+		errs = append(errs, errors.New("shutdown-spread, shutdown-drain and results-ttl cannot be negative"))
 	}
 	for name, r := range map[string]float64{"command-rate": c.CommandRate, "connect-rate": c.ConnectRate, "http-rate": c.HTTPRate} {
 		if r <= 0 {

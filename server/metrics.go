@@ -11,6 +11,7 @@ type metrics struct {
 	reg          *prometheus.Registry
 	connections  prometheus.Gauge
 	roomsCreated prometheus.Counter
+	sessionsKept prometheus.Counter
 	joins        prometheus.Counter
 	commands     *prometheus.CounterVec
 	evictions    prometheus.Counter
@@ -29,6 +30,9 @@ func newMetrics(liveRooms func() float64) *metrics {
 		}),
 		roomsCreated: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "huddle_rooms_created_total", Help: "Rooms created through this node.",
+		}),
+		sessionsKept: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "huddle_sessions_kept_total", Help: "Ended rooms whose results this node kept as sessions.",
 		}),
 		joins: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "huddle_joins_total", Help: "Participants admitted through this node.",
@@ -54,7 +58,7 @@ func newMetrics(liveRooms func() float64) *metrics {
 			Name: "huddle_http_rejected_total", Help: "HTTP requests and WebSocket upgrades refused, by error code.",
 		}, []string{"code"}),
 	}
-	reg.MustRegister(m.connections, m.roomsCreated, m.joins, m.commands, m.evictions, m.closes, m.frames, m.fanout, m.rejected,
+	reg.MustRegister(m.connections, m.roomsCreated, m.sessionsKept, m.joins, m.commands, m.evictions, m.closes, m.frames, m.fanout, m.rejected,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "huddle_rooms_live", Help: "Rooms with members connected to this node.",
 		}, liveRooms),

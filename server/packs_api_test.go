@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"huddle/exercises"
+	"huddle/exercises/packs"
 	"huddle/rooms"
 )
 
@@ -15,7 +16,7 @@ import (
 // agenda, in order, and the pack's title.
 func TestCreateRoomFromPack(t *testing.T) {
 	ts := startServer(t, nil)
-	var list []PackInfo
+	var list []packs.Summary
 	resp, err := http.Get(ts.base + "/api/packs")
 	if err != nil {
 		t.Fatal(err)

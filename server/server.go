@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"huddle/exercises"
+	"huddle/exercises/packs"
 	"huddle/rooms"
 	"huddle/rooms/memory"
 	"huddle/rooms/redisstore"
@@ -29,6 +30,7 @@ type Server struct {
 	store   rooms.Store
 	svc     *rooms.Service
 	hub     *rooms.Hub
+	packs   *packs.Library
 	metrics *metrics
 
 	httpSrv *http.Server
@@ -89,6 +91,8 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.svc = rooms.NewService(store, cfg.Limits)
 	exercises.Register(s.svc)
+	s.packs = packs.NewLibrary(store, cfg.MaxPacks)
+	s.svc.After(rooms.CmdRoomEnd, s.keepSession)
 	s.metrics = newMetrics(func() float64 { return float64(s.hub.LiveRooms()) })
 	s.hub = rooms.NewHub(s.svc, rooms.HubOptions{
 		CoalesceInterval: cfg.CoalesceInterval,
@@ -157,6 +161,9 @@ func (s *Server) Start() error {
 		return err
 	}
 	s.ln = ln
+	if s.cfg.PacksDir != "" {
+		s.loadPacksDir()
+	}
 	if s.cfg.PprofAddr != "" {
 		pl, err := net.Listen("tcp", s.cfg.PprofAddr)
 		if err != nil {

@@ -29,12 +29,12 @@ const Schema = 1
 
 // Pack is one exercise pack.
 type Pack struct {
-	Schema      int              `yaml:"schema"`
-	ID          string           `yaml:"id"`
-	Title       string           `yaml:"title"`
-	Description string           `yaml:"description,omitempty"`
-	Author      string           `yaml:"author,omitempty"`
-	Exercises   []exercises.Spec `yaml:"exercises"`
+	Schema      int              `yaml:"schema" json:"schema"`
+	ID          string           `yaml:"id" json:"id"`
+	Title       string           `yaml:"title" json:"title"`
+	Description string           `yaml:"description,omitempty" json:"description,omitempty"`
+	Author      string           `yaml:"author,omitempty" json:"author,omitempty"`
+	Exercises   []exercises.Spec `yaml:"exercises" json:"exercises"`
 }
 
 // Problem is one thing wrong with a pack file.
@@ -87,7 +87,14 @@ func exerciseLimits() exercises.Limits { return exercises.LimitsFrom(rooms.Defau
 // Parse reads and validates a pack. name is used in error messages only.
 // Specs are returned as written (not normalised): agenda.add normalises them.
 // Any problem yields a *ValidationError listing all problems found.
-func Parse(name string, data []byte) (*Pack, error) {
+func Parse(name string, data []byte) (*Pack, error) { return parse(name, data, false) }
+
+// ParseDraft is Parse for a pack on its way into the library: a missing
+// schema means the current one, and the id may be empty (the library
+// makes one from the title). JSON is read too (it is YAML).
+func ParseDraft(name string, data []byte) (*Pack, error) { return parse(name, data, true) }
+
+func parse(name string, data []byte, draft bool) (*Pack, error) {
 	ve := &ValidationError{Name: name}
 	if len(data) > MaxFileSize {
 		ve.Problems = append(ve.Problems, Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)})
@@ -125,7 +132,10 @@ func Parse(name string, data []byte) (*Pack, error) {
 		return nil, ve
 	}
 	nilEmpty(reflect.ValueOf(&p))
-	ve.Problems = check(&p, lines)
+	if draft && p.Schema == 0 {
+		p.Schema = Schema
+	}
+	ve.Problems = check(&p, lines, draft)
 	if len(ve.Problems) > 0 {
 		return nil, ve
 	}
@@ -265,7 +275,7 @@ func lineOf(lines map[string]int, field string) int {
 }
 
 // check validates the decoded pack, every exercise with exercises.Validate.
-func check(p *Pack, lines map[string]int) []Problem {
+func check(p *Pack, lines map[string]int, draft bool) []Problem {
 	var ps []Problem
 	add := func(field, format string, args ...any) {
 		ps = append(ps, Problem{Line: lineOf(lines, field), Field: field, Message: fmt.Sprintf(format, args...)})
@@ -273,7 +283,7 @@ func check(p *Pack, lines map[string]int) []Problem {
 	if p.Schema != Schema {
 		add("schema", "schema must be %d", Schema)
 	}
-	if !slugRE.MatchString(p.ID) || len(p.ID) > 64 {
+	if !(draft && p.ID == "") && !ValidID(p.ID) {
 		add("id", "id is a slug: 1 to 64 lower-case letters, digits and single dashes")
 	}
 	if t := strings.TrimSpace(p.Title); t == "" || len([]rune(t)) > MaxTitle {
@@ -303,6 +313,18 @@ func check(p *Pack, lines map[string]int) []Problem {
 		}
 	}
 	return ps
+}
+
+// ValidID reports whether id is a pack id: a slug of 1 to 64 lower-case
+// letters, digits and single dashes.
+func ValidID(id string) bool { return len(id) <= 64 && slugRE.MatchString(id) }
+
+// Check validates a pack built in code (not read from a file).
+func Check(p *Pack) error {
+	if ps := check(p, nil, false); len(ps) > 0 {
+		return &ValidationError{Name: p.ID, Problems: ps}
+	}
+	return nil
 }
 
 // Encode writes a pack as clean YAML; Parse(Encode(p)) equals p.

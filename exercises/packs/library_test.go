@@ -1,0 +1,110 @@
+package packs
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
+)
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Building trust":          "building-trust",
+		"  Sprint 42: retro!!  ":  "sprint-42-retro",
+		"Café & co":               "caf-co",
+		"---":                     "pack",
+		"":                        "pack",
+		strings.Repeat("ab ", 40): strings.Repeat("ab-", 16) + "a", // cut near 48 characters
+	} {
+		if got := Slug(in); got != want || !ValidID(got) {
+			t.Errorf("Slug(%q) = %q, want %q (and a valid id)", in, got, want)
+		}
+	}
+}
+
+func newLib(t *testing.T, max int) *Library {
+	st := memory.New(memory.Options{})
+	t.Cleanup(func() { st.Close() })
+	return NewLibrary(st, max)
+}
+
+// Ids made from titles avoid built-in ids and each other; the library's
+// size is bounded.
+func TestLibraryIDsAndLimit(t *testing.T) {
+	ctx := context.Background()
+	lib := newLib(t, 2)
+	p := Find("building-trust")
+	p.ID = ""
+	e, err := lib.Create(ctx, p, SourceLibrary, false)
+	if err != nil || e.Pack.ID != "building-trust-2" {
+		t.Fatalf("create under a built-in's title: %+v %v", e, err)
+	}
+	p.ID = ""
+	if e, err = lib.Create(ctx, p, SourceLibrary, false); err != nil || e.Pack.ID != "building-trust-3" {
+		t.Fatalf("create again: %+v %v", e, err)
+	}
+	p.ID = ""
+	_, err = lib.Create(ctx, p, SourceLibrary, false)
+	if rooms.ErrorCode(err) != rooms.CodeInvalid || !strings.Contains(err.Error(), "limit of 2 packs") {
+		t.Fatalf("over the limit: %v", err)
+	}
+	list, err := lib.List(ctx)
+	if err != nil || len(list) != len(Builtin())+2 {
+		t.Fatalf("list: %d %v", len(list), err)
+	}
+}
+
+// A packs directory loads its valid packs and reports the others.
+func TestLoadDir(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ex, err := files.ReadFile("example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.yaml", string(ex))
+	write("other.yml", strings.Replace(string(ex), "\nid: ", "\nid: second-", 1))
+	write("broken.yaml", "schema: 1\nid: broken\ntitle: [\n")
+	write("builtin.yaml", strings.Replace(string(ex), "\nid: ", "\nid: mad-sad-glad\nx: ", 1))
+	write("notes.txt", "not a pack")
+	lib := newLib(t, 0)
+	n, err := lib.LoadDir(ctx, dir)
+	if n != 2 || err == nil || !strings.Contains(err.Error(), "broken.yaml:") || !strings.Contains(err.Error(), "builtin.yaml") {
+		t.Fatalf("LoadDir = %d, %v", n, err)
+	}
+	list, _ := lib.List(ctx)
+	var dirPacks []string
+	for _, s := range list {
+		if s.Source == SourceDirectory {
+			dirPacks = append(dirPacks, s.ID)
+		}
+	}
+	if len(dirPacks) != 2 {
+		t.Fatalf("directory packs %v", dirPacks)
+	}
+	// Loading again replaces them (the files are the source of truth), and
+	// they stay editable.
+	if n, _ := lib.LoadDir(ctx, dir); n != 2 {
+		t.Fatalf("second load: %d", n)
+	}
+	e, err := lib.Get(ctx, dirPacks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Pack.Title = "Edited"
+	if _, err := lib.Update(ctx, e.Pack.ID, e.Pack, e.Summary.Version); err != nil {
+		t.Fatalf("edit a directory pack: %v", err)
+	}
+	if _, err := lib.LoadDir(ctx, filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("a missing directory is not an error")
+	}
+}

@@ -1,0 +1,474 @@
+package exercises
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"huddle/rooms"
+)
+
+// A session is the kept results of an ended room: what its results export
+// holds (RoomResults: nothing links an answer to a person), with a summary
+// to find it by, kept in the store's library for a configurable time after
+// the room itself is gone. The summary and the results are two documents
+// (collections sessions and results), so listing sessions stays cheap.
+
+// SessionSummary describes one kept session.
+type SessionSummary struct {
+	ID           string    `json:"id"` // the room's id
+	Code         string    `json:"code"`
+	Title        string    `json:"title"`
+	Pack         string    `json:"pack"`
+	PackTitle    string    `json:"packTitle"`
+	CreatedAt    time.Time `json:"createdAt"`
+	EndedAt      time.Time `json:"endedAt"`
+	Participants int64     `json:"participants"`
+	Exercises    int       `json:"exercises"`
+}
+
+// Session is a kept session: its summary and results.
+type Session struct {
+	Session SessionSummary `json:"session"`
+	Results *RoomResults   `json:"results"`
+}
+
+// libResults is the collection of the sessions' full results.
+const libResults = "results"
+
+// KeepSession keeps room's results (from its state st) as a session for
+// ttl. Keeping the same room again replaces its session.
+func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *rooms.State, endedAt time.Time, ttl time.Duration) (*Session, error) {
+	res, err := ExportResults(room, st)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Results: res, Session: SessionSummary{
+		ID: room.ID, Code: room.Code, Title: room.Title, Pack: room.Pack, PackTitle: room.PackTitle,
+		CreatedAt: room.CreatedAt.UTC(), EndedAt: endedAt.UTC().Truncate(time.Second),
+		Participants: res.Participants, Exercises: len(res.Exercises),
+	}}
+	full, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := json.Marshal(s.Session)
+	if err != nil {
+		return nil, err
+	}
+	// Results first: a summary never points at results that are missing.
+	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, ttl); err != nil {
+		return nil, err
+	}
+	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, ttl); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ListSessions returns the kept sessions, newest first; pack, when not
+// empty, keeps those of one pack.
+func ListSessions(ctx context.Context, lib rooms.Library, pack string) ([]SessionSummary, error) {
+	docs, err := lib.LibraryList(ctx, rooms.LibSessions)
+	if err != nil {
+		return nil, err
+	}
+	out := []SessionSummary{}
+	for _, d := range docs {
+		var s SessionSummary
+		if json.Unmarshal(d.Value, &s) != nil {
+			continue
+		}
+		if pack == "" || s.Pack == pack {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b SessionSummary) int {
+		if c := b.EndedAt.Compare(a.EndedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func sessionNotFound(field, id string) error {
+	return rooms.FieldError(rooms.CodeNotFound, field, "there is no kept session %q (it may have expired)", id)
+}
+
+// GetSession returns a kept session. field names the request field in the
+// not-found error.
+func GetSession(ctx context.Context, lib rooms.Library, id, field string) (*Session, error) {
+	if id == "" || len(id) > 64 {
+		return nil, sessionNotFound(field, id)
+	}
+	d, err := lib.LibraryGet(ctx, libResults, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Version == 0 {
+		return nil, sessionNotFound(field, id)
+	}
+	var s Session
+	if err := json.Unmarshal(d.Value, &s); err != nil || s.Results == nil {
+		return nil, fmt.Errorf("exercises: kept session %q is damaged: %v", id, err)
+	}
+	return &s, nil
+}
+
+// DeleteSession forgets a kept session.
+func DeleteSession(ctx context.Context, lib rooms.Library, id string) error {
+	err := lib.LibraryDelete(ctx, rooms.LibSessions, id, rooms.AnyVersion)
+	rerr := lib.LibraryDelete(ctx, libResults, id, rooms.AnyVersion)
+	if errors.Is(err, rooms.ErrDocNotFound) && errors.Is(rerr, rooms.ErrDocNotFound) {
+		return sessionNotFound("id", id)
+	}
+	for _, e := range []error{err, rerr} {
+		if e != nil && !errors.Is(e, rooms.ErrDocNotFound) {
+			return e
+		}
+	}
+	return nil
+}
+
+// AgendaSpecs returns the specs of a room's agenda, in order, as a
+// facilitator edited them (notes included), from its state.
+func AgendaSpecs(st *rooms.State) ([]Spec, error) {
+	raw, err := snapshotSection(st, exportViewer)
+	if err != nil {
+		return nil, err
+	}
+	var sec SnapshotSection
+	if err := json.Unmarshal(raw, &sec); err != nil {
+		return nil, err
+	}
+	out := make([]Spec, 0, len(sec.Exercises))
+	for _, v := range sec.Exercises {
+		out = append(out, v.Exercise.Spec)
+	}
+	return out, nil
+}
+
+// Comparison is two sessions side by side (docs/protocol.md 2.9.5).
+type Comparison struct {
+	A         SessionSummary       `json:"a"`
+	B         SessionSummary       `json:"b"`
+	Exercises []ExerciseComparison `json:"exercises"`
+}
+
+// ExerciseComparison is one exercise in either session or both.
+type ExerciseComparison struct {
+	Kind      Kind                 `json:"kind"`
+	Title     string               `json:"title"`
+	A         *SideSummary         `json:"a"`
+	B         *SideSummary         `json:"b"`
+	Questions []QuestionComparison `json:"questions,omitempty"`
+	Columns   []ColumnComparison   `json:"columns,omitempty"`
+	Actions   *PairCount           `json:"actions,omitempty"`
+}
+
+// SideSummary is one session's side of an exercise.
+type SideSummary struct {
+	Status    Status `json:"status"`
+	Responses int64  `json:"responses"`
+	Hidden    bool   `json:"hidden"`
+}
+
+// QuestionComparison is one question of a vote on both sides.
+type QuestionComparison struct {
+	Prompt    string         `json:"prompt"`
+	Kind      string         `json:"kind"`
+	A         *QuestionTally `json:"a"`
+	B         *QuestionTally `json:"b"`
+	MeanDelta *float64       `json:"meanDelta,omitempty"`
+}
+
+// QuestionTally is a question's tally on one side.
+type QuestionTally struct {
+	Answered int64        `json:"answered"`
+	Counts   []LabelCount `json:"counts"`
+	Mean     *float64     `json:"mean,omitempty"`
+	Median   *float64     `json:"median,omitempty"`
+}
+
+// ColumnComparison is a retro column's number of cards on both sides.
+type ColumnComparison struct {
+	Title string `json:"title"`
+	A     *int   `json:"a"`
+	B     *int   `json:"b"`
+}
+
+// PairCount is a number on both sides (nil: that side has no such
+// exercise).
+type PairCount struct {
+	A *int `json:"a"`
+	B *int `json:"b"`
+}
+
+// Compare lines up two sessions: exercises by kind and title (a's agenda
+// order, then those only in b), questions by prompt then position.
+func Compare(a, b *Session) *Comparison {
+	c := &Comparison{A: a.Session, B: b.Session, Exercises: []ExerciseComparison{}}
+	used := make([]bool, len(b.Results.Exercises))
+	match := func(x ExerciseResult) int {
+		for j, y := range b.Results.Exercises {
+			if !used[j] && y.Kind == x.Kind && strings.EqualFold(strings.TrimSpace(y.Title), strings.TrimSpace(x.Title)) {
+				return j
+			}
+		}
+		return -1
+	}
+	for i := range a.Results.Exercises {
+		x := &a.Results.Exercises[i]
+		var y *ExerciseResult
+		if j := match(*x); j >= 0 {
+			used[j] = true
+			y = &b.Results.Exercises[j]
+		}
+		c.Exercises = append(c.Exercises, compareExercise(x, y))
+	}
+	for j := range b.Results.Exercises {
+		if !used[j] {
+			c.Exercises = append(c.Exercises, compareExercise(nil, &b.Results.Exercises[j]))
+		}
+	}
+	return c
+}
+
+func side(e *ExerciseResult) *SideSummary {
+	if e == nil {
+		return nil
+	}
+	return &SideSummary{Status: e.Status, Responses: e.Responses, Hidden: e.Vote != nil && e.Vote.Hidden}
+}
+
+func compareExercise(a, b *ExerciseResult) ExerciseComparison {
+	any := a
+	if any == nil {
+		any = b
+	}
+	ec := ExerciseComparison{Kind: any.Kind, Title: any.Title, A: side(a), B: side(b)}
+	if any.Kind.IsVote() {
+		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b))
+	}
+	if any.Kind == KindRetro {
+		ec.Columns, ec.Actions = compareRetro(retroOf(a), retroOf(b), a != nil, b != nil)
+	}
+	return ec
+}
+
+// questionsOf returns an exercise's visible questions; nil when absent or
+// hidden.
+func questionsOf(e *ExerciseResult) []QuestionExport {
+	if e == nil || e.Vote == nil || e.Vote.Hidden {
+		return nil
+	}
+	return e.Vote.Questions
+}
+
+func retroOf(e *ExerciseResult) *RetroExport {
+	if e == nil {
+		return nil
+	}
+	return e.Retro
+}
+
+func result(q *QuestionExport) *QuestionTally {
+	if q == nil {
+		return nil
+	}
+	return &QuestionTally{Answered: q.Answered, Counts: q.Counts, Mean: q.Mean, Median: q.Median}
+}
+
+func compareQuestions(as, bs []QuestionExport) []QuestionComparison {
+	var out []QuestionComparison
+	used := make([]bool, len(bs))
+	pick := func(i int, q QuestionExport) int {
+		for j, y := range bs {
+			if !used[j] && y.Kind == q.Kind && strings.EqualFold(strings.TrimSpace(y.Prompt), strings.TrimSpace(q.Prompt)) {
+				return j
+			}
+		}
+		// By position, when that question has the same kind and no match
+		// of its own by prompt.
+		if i < len(bs) && !used[i] && bs[i].Kind == q.Kind {
+			for _, x := range as {
+				if strings.EqualFold(strings.TrimSpace(x.Prompt), strings.TrimSpace(bs[i].Prompt)) {
+					return -1
+				}
+			}
+			return i
+		}
+		return -1
+	}
+	for i := range as {
+		q := &as[i]
+		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(q)}
+		if j := pick(i, *q); j >= 0 {
+			used[j] = true
+			qc.B = result(&bs[j])
+		}
+		if qc.A != nil && qc.B != nil && qc.A.Mean != nil && qc.B.Mean != nil {
+			d := *qc.B.Mean - *qc.A.Mean
+			qc.MeanDelta = &d
+		}
+		out = append(out, qc)
+	}
+	for j := range bs {
+		if !used[j] {
+			out = append(out, QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j])})
+		}
+	}
+	return out
+}
+
+func intp(n int) *int { return &n }
+
+func compareRetro(a, b *RetroExport, hasA, hasB bool) ([]ColumnComparison, *PairCount) {
+	var cols []ColumnComparison
+	index := map[string]int{}
+	add := func(r *RetroExport, isA bool) {
+		if r == nil {
+			return
+		}
+		for _, col := range r.Columns {
+			k := strings.ToLower(strings.TrimSpace(col.Title))
+			i, ok := index[k]
+			if !ok {
+				i = len(cols)
+				index[k] = i
+				cols = append(cols, ColumnComparison{Title: col.Title})
+			}
+			if isA {
+				cols[i].A = intp(col.Count)
+			} else {
+				cols[i].B = intp(col.Count)
+			}
+		}
+	}
+	add(a, true)
+	add(b, false)
+	actions := &PairCount{}
+	if a != nil {
+		actions.A = intp(len(a.Actions))
+	} else if hasA {
+		actions.A = intp(0)
+	}
+	if b != nil {
+		actions.B = intp(len(b.Actions))
+	} else if hasB {
+		actions.B = intp(0)
+	}
+	return cols, actions
+}
+
+// Markdown is the comparison as a readable report.
+func (c *Comparison) Markdown() []byte {
+	var b bytes.Buffer
+	name := func(s SessionSummary) string {
+		return fmt.Sprintf("%s (%s, %s)", md(s.Title), s.EndedAt.Format(time.DateOnly), plural(s.Participants, "participant"))
+	}
+	fmt.Fprintf(&b, "# Comparison\n\n- **A:** %s\n- **B:** %s\n", name(c.A), name(c.B))
+	num := func(f *float64) string {
+		if f == nil {
+			return "–"
+		}
+		return fmtNum(*f)
+	}
+	count := func(n *int) string {
+		if n == nil {
+			return "–"
+		}
+		return fmt.Sprint(*n)
+	}
+	sideStr := func(s *SideSummary) string {
+		switch {
+		case s == nil:
+			return "not in this session"
+		case s.Hidden:
+			return fmt.Sprintf("hidden (%d responses, under the threshold)", s.Responses)
+		}
+		return plural(s.Responses, "response")
+	}
+	for _, e := range c.Exercises {
+		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), e.Kind, sideStr(e.A), sideStr(e.B))
+		if len(e.Questions) > 0 {
+			b.WriteString("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---|---|---|---|---|\n")
+			for _, q := range e.Questions {
+				var am, bm *float64
+				aa, ba := "–", "–"
+				if q.A != nil {
+					am, aa = q.A.Mean, fmt.Sprint(q.A.Answered)
+				}
+				if q.B != nil {
+					bm, ba = q.B.Mean, fmt.Sprint(q.B.Answered)
+				}
+				delta := "–"
+				if q.MeanDelta != nil {
+					delta = fmt.Sprintf("%+.2f", *q.MeanDelta)
+				}
+				prompt := q.Prompt
+				if prompt == "" {
+					prompt = e.Title
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), num(am), num(bm), delta, aa, ba)
+				if am == nil && bm == nil {
+					// Choices: counts per option.
+					for _, lc := range mergeCounts(q.A, q.B) {
+						fmt.Fprintf(&b, "| ↳ %s | %s | %s | | | |\n", mdCell(lc.label), count(lc.a), count(lc.b))
+					}
+				}
+			}
+		}
+		if len(e.Columns) > 0 {
+			b.WriteString("\n| Column | A cards | B cards |\n|---|---|---|\n")
+			for _, col := range e.Columns {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCell(col.Title), count(col.A), count(col.B))
+			}
+			if e.Actions != nil {
+				fmt.Fprintf(&b, "| Action items | %s | %s |\n", count(e.Actions.A), count(e.Actions.B))
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+type labelPair struct {
+	label string
+	a, b  *int
+}
+
+func mergeCounts(a, b *QuestionTally) []labelPair {
+	var out []labelPair
+	idx := map[string]int{}
+	add := func(q *QuestionTally, isA bool) {
+		if q == nil {
+			return
+		}
+		for _, lc := range q.Counts {
+			i, ok := idx[lc.Label]
+			if !ok {
+				i = len(out)
+				idx[lc.Label] = i
+				out = append(out, labelPair{label: lc.Label})
+			}
+			n := int(lc.Count)
+			if isA {
+				out[i].a = &n
+			} else {
+				out[i].b = &n
+			}
+		}
+	}
+	add(a, true)
+	add(b, false)
+	return out
+}
+
+// mdCell is text for a table cell (md escapes "|" already).
+func mdCell(s string) string { return md(s) }

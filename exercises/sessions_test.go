@@ -1,0 +1,97 @@
+package exercises
+
+import (
+	"strings"
+	"testing"
+)
+
+func f64(v float64) *float64 { return &v }
+
+func scaleQ(prompt string, mean float64, answered int64) QuestionExport {
+	return QuestionExport{Prompt: prompt, Kind: "scale", Answered: answered, Mean: f64(mean), Median: f64(mean),
+		Counts: []LabelCount{{Label: "1", Count: 1}, {Label: "5", Count: answered - 1}}}
+}
+
+func session(id string, ex ...ExerciseResult) *Session {
+	return &Session{Session: SessionSummary{ID: id, Title: "S " + id}, Results: &RoomResults{Exercises: ex}}
+}
+
+// Exercises match by kind and title (case and spaces aside), questions by
+// prompt then position; what is in one session only, or hidden, has no
+// other side; retros compare cards per column and action items.
+func TestCompareSessions(t *testing.T) {
+	pulseA := ExerciseResult{Kind: KindSurvey, Title: "Trust pulse", Responses: 5, Status: StatusResults, Vote: &VoteExport{Questions: []QuestionExport{
+		scaleQ("Follow-through", 2.5, 5), scaleQ("Bad news", 3, 5), scaleQ("Old question", 4, 5),
+	}}}
+	pulseB := ExerciseResult{Kind: KindSurvey, Title: " trust PULSE", Responses: 6, Status: StatusResults, Vote: &VoteExport{Questions: []QuestionExport{
+		scaleQ("Bad news", 4, 6), scaleQ("Follow-through", 3.25, 6), scaleQ("Old question, reworded", 1, 6), scaleQ("New question", 2, 6),
+	}}}
+	hiddenB := ExerciseResult{Kind: KindScale, Title: "Safety", Responses: 2, Vote: &VoteExport{Hidden: true, MinResponses: 3}}
+	safetyA := ExerciseResult{Kind: KindScale, Title: "Safety", Responses: 4, Vote: &VoteExport{Questions: []QuestionExport{scaleQ("", 3, 4)}}}
+	retroA := ExerciseResult{Kind: KindRetro, Title: "Retro", Retro: &RetroExport{
+		Columns: []RetroColumnExport{{Title: "Start", Count: 3}, {Title: "Stop", Count: 1}},
+		Actions: []RetroActionExport{{Text: "a"}, {Text: "b"}}}}
+	retroB := ExerciseResult{Kind: KindRetro, Title: "Retro", Retro: &RetroExport{
+		Columns: []RetroColumnExport{{Title: "start", Count: 5}, {Title: "Continue", Count: 2}}}}
+	onlyA := ExerciseResult{Kind: KindWords, Title: "Check-in", Responses: 7}
+	// Same title, other kind: not the same exercise.
+	onlyB := ExerciseResult{Kind: KindPoll, Title: "Check-in", Responses: 3, Vote: &VoteExport{Questions: []QuestionExport{{Prompt: "Lunch?", Kind: "choice", Answered: 3, Counts: []LabelCount{{Label: "Soup", Count: 3}}}}}}
+
+	c := Compare(session("a", onlyA, pulseA, safetyA, retroA), session("b", retroB, pulseB, hiddenB, onlyB))
+	var got []string
+	for _, e := range c.Exercises {
+		got = append(got, string(e.Kind)+":"+e.Title)
+	}
+	if strings.Join(got, ",") != "words:Check-in,survey:Trust pulse,scale:Safety,retro:Retro,poll:Check-in" {
+		t.Fatalf("exercises %v", got)
+	}
+	if c.Exercises[0].B != nil || c.Exercises[0].A.Responses != 7 || c.Exercises[4].A != nil || c.Exercises[4].B.Responses != 3 {
+		t.Fatalf("unmatched sides %+v %+v", c.Exercises[0], c.Exercises[4])
+	}
+	qs := c.Exercises[1].Questions
+	var qp []string
+	for _, q := range qs {
+		qp = append(qp, q.Prompt)
+	}
+	if strings.Join(qp, "|") != "Follow-through|Bad news|Old question|New question" {
+		t.Fatalf("questions %v", qp)
+	}
+	// A reworded question at the same position still lines up.
+	if *qs[0].MeanDelta != 0.75 || *qs[1].MeanDelta != 1 || *qs[2].MeanDelta != -3 || qs[3].A != nil || qs[3].B == nil || qs[3].MeanDelta != nil {
+		t.Fatalf("question sides %+v", qs)
+	}
+	safety := c.Exercises[2]
+	if !safety.B.Hidden || safety.A.Hidden || len(safety.Questions) != 1 || safety.Questions[0].B != nil || safety.Questions[0].MeanDelta != nil {
+		t.Fatalf("hidden side %+v", safety)
+	}
+	retro := c.Exercises[3]
+	if len(retro.Columns) != 3 || *retro.Columns[0].A != 3 || *retro.Columns[0].B != 5 || retro.Columns[1].B != nil || retro.Columns[2].A != nil ||
+		*retro.Actions.A != 2 || *retro.Actions.B != 0 {
+		t.Fatalf("retro %+v", retro)
+	}
+
+	md := string(c.Markdown())
+	for _, want := range []string{
+		"| Follow-through | 2.50 | 3.25 | +0.75 | 5 | 6 |",
+		"| Old question | 4.00 | 1.00 | -3.00 | 5 | 6 |",
+		"| New question | – | 2.00 | – | – | 6 |",
+		"- B: hidden (2 responses, under the threshold)",
+		"- B: not in this session",
+		"| Stop | 1 | – |",
+		"| Action items | 2 | 0 |",
+		"| ↳ Soup | – | 3 | | | |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// Markdown cells escape the table's own syntax in user text.
+func TestCompareMarkdownEscapes(t *testing.T) {
+	a := session("a", ExerciseResult{Kind: KindScale, Title: "A | B", Vote: &VoteExport{Questions: []QuestionExport{scaleQ("x | y", 2, 3)}}})
+	md := string(Compare(a, a).Markdown())
+	if !strings.Contains(md, `| x \| y |`) {
+		t.Fatalf("pipe not escaped:\n%s", md)
+	}
+}

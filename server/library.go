@@ -1,0 +1,403 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"huddle/exercises"
+	"huddle/exercises/packs"
+	"huddle/rooms"
+)
+
+// The trainer's library (docs/protocol.md 2.9): packs kept by the store,
+// the sessions kept when rooms end, and comparisons of two sessions.
+
+func (s *Server) libraryRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/packs", s.trainer(s.handleListPacks))
+	mux.HandleFunc("POST /api/packs", s.trainer(s.handleCreatePack))
+	mux.HandleFunc("GET /api/packs/{id}", s.trainer(s.handleGetPack))
+	mux.HandleFunc("PUT /api/packs/{id}", s.trainer(s.handleUpdatePack))
+	mux.HandleFunc("DELETE /api/packs/{id}", s.trainer(s.handleDeletePack))
+	mux.HandleFunc("POST /api/packs/{id}/duplicate", s.trainer(s.handleDuplicatePack))
+	mux.HandleFunc("POST /api/rooms/{room}/pack", s.handleSaveAgenda)
+	mux.HandleFunc("GET /api/sessions", s.trainer(s.handleListSessions))
+	mux.HandleFunc("GET /api/sessions/{id}", s.trainer(s.handleGetSession))
+	mux.HandleFunc("DELETE /api/sessions/{id}", s.trainer(s.handleDeleteSession))
+	mux.HandleFunc("GET /api/compare", s.trainer(s.handleCompare))
+}
+
+// hostKeyOK reports whether the request may act as a trainer: the server
+// has no host key, or the request shows it (Authorization: Bearer, or
+// X-Host-Key).
+func (s *Server) hostKeyOK(r *http.Request) bool {
+	if s.cfg.HostKey == "" {
+		return true
+	}
+	key := strings.TrimSpace(r.Header.Get("X-Host-Key"))
+	if key == "" {
+		scheme, k, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			key = strings.TrimSpace(k)
+		}
+	}
+	return subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.HostKey)) == 1
+}
+
+// trainer guards a library route with the rate limiter and the host key.
+func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.allowHTTP(w) {
+			return
+		}
+		if !s.hostKeyOK(r) {
+			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "the pack library and kept sessions of this server need its host key"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// readBody reads a request body of at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, rooms.Errorf(rooms.CodeTooLong, "the request body is over %d bytes", limit)
+	}
+	if err != nil {
+		return nil, rooms.Errorf(rooms.CodeBadJSON, "could not read the request body")
+	}
+	return b, nil
+}
+
+// decodeBody decodes a JSON body already read, with the same typed errors
+// as readJSON.
+func decodeBody(b []byte, v any) error {
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			if te.Field == "" {
+				return rooms.Errorf(rooms.CodeBadMessage, "the request body should be %s", rooms.JSONKind(te.Type))
+			}
+			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, rooms.JSONKind(te.Type))
+		}
+		return rooms.Errorf(rooms.CodeBadJSON, "the request body is not valid JSON")
+	}
+	return nil
+}
+
+func isYAML(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
+		return true
+	}
+	return false
+}
+
+// packBody is the JSON body of pack creation and edits.
+type packBody struct {
+	Pack    json.RawMessage `json:"pack"`
+	Version string          `json:"version"`
+}
+
+// readPack reads a pack from a request: a YAML file, or JSON {"pack": …}.
+func (s *Server) readPack(w http.ResponseWriter, r *http.Request) (*packs.Pack, string, error) {
+	b, err := readBody(w, r, packs.MaxFileSize)
+	if err != nil {
+		return nil, "", err
+	}
+	if isYAML(r) {
+		p, err := packs.ParseDraft("pack.yaml", b)
+		return p, "", packs.AsError(err)
+	}
+	var body packBody
+	if err := decodeBody(b, &body); err != nil {
+		return nil, "", err
+	}
+	if len(body.Pack) == 0 || string(body.Pack) == "null" {
+		return nil, "", rooms.FieldError(rooms.CodeBadMessage, "pack", "send the pack as {\"pack\": {…}}, or a YAML file with Content-Type: application/yaml")
+	}
+	p, err := packs.ParseDraft("pack", body.Pack)
+	if err != nil {
+		// JSON input has no useful line numbers: fields say where.
+		if e, ok := packs.AsError(err).(*rooms.Error); ok {
+			for i := range e.Problems {
+				e.Problems[i].Line = 0
+			}
+			return nil, "", e
+		}
+		return nil, "", err
+	}
+	return p, body.Version, nil
+}
+
+func (s *Server) handleListPacks(w http.ResponseWriter, r *http.Request) {
+	list, err := s.packs.List(r.Context())
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) handleGetPack(w http.ResponseWriter, r *http.Request) {
+	e, err := s.packs.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	switch r.URL.Query().Get("format") {
+	case "", "json":
+		writeJSON(w, http.StatusOK, e)
+	case "yaml", "yml":
+		b, err := packs.Encode(e.Pack)
+		if err != nil {
+			s.writeError(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Pack.ID+`.yaml"`)
+		_, _ = w.Write(b)
+	default:
+		s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "format", "format is json or yaml"))
+	}
+}
+
+func (s *Server) handleCreatePack(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.readPack(w, r)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	e, err := s.packs.Create(r.Context(), p, packs.SourceLibrary, r.URL.Query().Get("replace") == "1")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.log.Info("pack saved", "pack", e.Pack.ID)
+	writeJSON(w, http.StatusCreated, e)
+}
+
+func (s *Server) handleUpdatePack(w http.ResponseWriter, r *http.Request) {
+	p, version, err := s.readPack(w, r)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	if v := r.Header.Get("If-Match"); v != "" && version == "" {
+		version = strings.Trim(v, `"`)
+	}
+	e, err := s.packs.Update(r.Context(), r.PathValue("id"), p, version)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.log.Info("pack changed", "pack", e.Pack.ID)
+	writeJSON(w, http.StatusOK, e)
+}
+
+// DuplicateRequest is the body of POST /api/packs/{id}/duplicate.
+type DuplicateRequest struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+func (s *Server) handleDuplicatePack(w http.ResponseWriter, r *http.Request) {
+	var req DuplicateRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	e, err := s.packs.Duplicate(r.Context(), r.PathValue("id"), req.ID, req.Title)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+func (s *Server) handleDeletePack(w http.ResponseWriter, r *http.Request) {
+	if err := s.packs.Delete(r.Context(), r.PathValue("id"), r.URL.Query().Get("version")); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.log.Info("pack deleted", "pack", r.PathValue("id"))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// facilitatorOf authenticates the room's facilitator by the bearer secret
+// (also once the room ended) and returns the room.
+func (s *Server) facilitatorOf(r *http.Request) (*rooms.Room, error) {
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+		return nil, rooms.Errorf(rooms.CodeBadToken, "send the facilitator secret as Authorization: Bearer <secret>")
+	}
+	id := r.PathValue("room")
+	if code, ok := rooms.NormalizeCode(id); ok {
+		if rid, err := s.store.RoomByCode(r.Context(), code); err == nil {
+			id = rid
+		}
+	}
+	m, room, err := s.svc.Authenticate(r.Context(), id, rooms.Secret(strings.TrimSpace(secret)))
+	if err != nil && rooms.ErrorCode(err) != rooms.CodeRoomEnded {
+		return nil, err
+	}
+	if !m.IsFacilitator() {
+		return nil, rooms.Errorf(rooms.CodeForbidden, "only the room's facilitator can do this")
+	}
+	return room, nil
+}
+
+// SaveAgendaRequest is the body of POST /api/rooms/{room}/pack.
+type SaveAgendaRequest struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Author      string `json:"author"`
+}
+
+func (s *Server) handleSaveAgenda(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
+	room, err := s.facilitatorOf(r)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	var req SaveAgendaRequest
+	if err := s.readJSON(w, r, &req); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	st, err := s.store.Load(r.Context(), room.ID, "tok:", "member:")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	specs, err := exercises.AgendaSpecs(st)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	if len(specs) == 0 {
+		s.writeError(w, rooms.Errorf(rooms.CodeInvalid, "the room's agenda is empty: add exercises first"))
+		return
+	}
+	p := &packs.Pack{Schema: packs.Schema, ID: req.ID, Title: strings.TrimSpace(req.Title),
+		Description: req.Description, Author: req.Author, Exercises: specs}
+	if p.Title == "" {
+		p.Title = room.Title
+	}
+	e, err := s.packs.Create(r.Context(), p, packs.SourceLibrary, false)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.log.Info("agenda saved as a pack", "room", room.ID, "pack", e.Pack.ID)
+	writeJSON(w, http.StatusCreated, e)
+}
+
+// keepSession keeps an ended room's results (Service.After room.end).
+func (s *Server) keepSession(ctx context.Context, roomID string) {
+	if s.cfg.ResultsTTL <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.keepSessionNow(ctx, roomID); err != nil {
+		s.log.Warn("keeping an ended room's results", "room", roomID, "err", err)
+	}
+}
+
+func (s *Server) keepSessionNow(ctx context.Context, roomID string) error {
+	st, err := s.store.Load(ctx, roomID, "tok:")
+	if err != nil {
+		return err
+	}
+	var room rooms.Room
+	if d, ok := st.Docs[rooms.KeyRoom]; !ok || json.Unmarshal(d.Value, &room) != nil {
+		return errors.New("the room has no settings document")
+	}
+	_, err = exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL)
+	if err == nil {
+		s.metrics.sessionsKept.Inc()
+	}
+	return err
+}
+
+func (s *Server) handleListSessions(w http.ResponseWriter, r *http.Request) {
+	list, err := exercises.ListSessions(r.Context(), s.store, r.URL.Query().Get("pack"))
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) handleGetSession(w http.ResponseWriter, r *http.Request) {
+	sess, err := exercises.GetSession(r.Context(), s.store, r.PathValue("id"), "id")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	s.writeResults(w, r, sess.Results, sess.Session.Code, sess)
+}
+
+func (s *Server) handleDeleteSession(w http.ResponseWriter, r *http.Request) {
+	if err := exercises.DeleteSession(r.Context(), s.store, r.PathValue("id")); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	a, err := exercises.GetSession(r.Context(), s.store, q.Get("a"), "a")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	b, err := exercises.GetSession(r.Context(), s.store, q.Get("b"), "b")
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	c := exercises.Compare(a, b)
+	switch q.Get("format") {
+	case "", "json":
+		writeJSON(w, http.StatusOK, c)
+	case "md", "markdown":
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Disposition", `attachment; filename="huddle-compare-`+a.Session.Code+`-`+b.Session.Code+`.md"`)
+		_, _ = w.Write(c.Markdown())
+	default:
+		s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "format", "format is json or md"))
+	}
+}
+
+// loadPacksDir puts the packs directory into the library, at start.
+func (s *Server) loadPacksDir() {
+	ctx, cancel := context.WithTimeout(s.baseCtx, 10*time.Second)
+	defer cancel()
+	n, err := s.packs.LoadDir(ctx, s.cfg.PacksDir)
+	if err != nil {
+		s.log.Error("loading the packs directory", "dir", s.cfg.PacksDir, "loaded", n, "err", err)
+		return
+	}
+	s.log.Info("packs directory loaded", "dir", s.cfg.PacksDir, "packs", n)
+}

@@ -1,0 +1,475 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"huddle/exercises"
+	"huddle/exercises/packs"
+	"huddle/rooms"
+)
+
+// do sends a request with an optional body and headers, and decodes a JSON
+// answer into out (when not nil).
+func (ts *testServer) do(method, path string, body any, out any, header ...string) (int, http.Header, string) {
+	ts.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = strings.NewReader(string(raw))
+	}
+	req, _ := http.NewRequest(method, ts.base+path, rd)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			ts.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, raw, err)
+		}
+	}
+	return resp.StatusCode, resp.Header, string(raw)
+}
+
+type errBody struct {
+	Error rooms.Error `json:"error"`
+}
+
+const pulseYAML = `schema: 1
+id: team-pulse
+title: Team pulse
+author: Test trainer
+exercises:
+  - kind: survey
+    title: Pulse
+    minResponses: 3
+    questions:
+      - id: safe
+        kind: scale
+        prompt: I can admit a mistake here.
+      - id: clear
+        kind: scale
+        prompt: Our goals are clear.
+  - kind: retro
+    title: Retro
+    retro:
+      columns:
+        - title: Start
+        - title: Stop
+`
+
+func yamlHeader() []string { return []string{"Content-Type", "application/yaml"} }
+
+// The library: create (JSON, YAML), list, get, export, edit with versions,
+// duplicate, delete, and the typed errors of each.
+func TestPackLibrary(t *testing.T) {
+	ts := startServer(t, nil)
+
+	var e packs.Entry
+	if st, _, body := ts.do("POST", "/api/packs", pulseYAML, &e, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("import: %d %s", st, body)
+	}
+	if e.Pack.ID != "team-pulse" || e.Summary.Source != packs.SourceLibrary || e.Summary.Version == "" ||
+		e.Summary.Exercises != 2 || strings.Join(e.Summary.Kinds, ",") != "survey,retro" || e.Summary.Builtin {
+		t.Fatalf("imported entry %+v", e.Summary)
+	}
+	v1 := e.Summary.Version
+
+	// The same id again: conflict, unless replaced.
+	var eb errBody
+	if st, _, _ := ts.do("POST", "/api/packs", pulseYAML, &eb, yamlHeader()...); st != http.StatusConflict || eb.Error.Code != rooms.CodeConflict || eb.Error.Field != "id" {
+		t.Fatalf("import twice: %d %+v", st, eb)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs?replace=1", pulseYAML, &e, yamlHeader()...); st != http.StatusCreated || e.Summary.Version == v1 {
+		t.Fatalf("import with replace: %d %+v", st, e.Summary)
+	}
+	v1 = e.Summary.Version
+	// A built-in's id is never taken, even with replace.
+	builtinYAML := strings.Replace(pulseYAML, "id: team-pulse", "id: building-trust", 1)
+	if st, _, _ := ts.do("POST", "/api/packs?replace=1", builtinYAML, &eb, yamlHeader()...); st != http.StatusConflict || eb.Error.Field != "id" {
+		t.Fatalf("taking a built-in's id: %d %+v", st, eb)
+	}
+
+	// An invalid YAML file: every problem, with its line.
+	bad := strings.Replace(pulseYAML, "kind: survey", "kind: surwey", 1)
+	bad = strings.Replace(bad, "title: Team pulse", "title: \"\"", 1)
+	eb = errBody{}
+	if st, _, body := ts.do("POST", "/api/packs", bad, &eb, yamlHeader()...); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid || len(eb.Error.Problems) != 2 {
+		t.Fatalf("invalid import: %d %s", st, body)
+	}
+	lines := map[string]int{}
+	for _, p := range eb.Error.Problems {
+		lines[p.Field] = p.Line
+	}
+	if lines["title"] != 3 || lines["exercises[0].kind"] != 6 {
+		t.Fatalf("problems %+v, want title at line 3 and exercises[0].kind at line 6", eb.Error.Problems)
+	}
+
+	// JSON: an empty id is made from the title, unique.
+	spec := map[string]any{"kind": "poll", "title": "Lunch", "questions": []any{map[string]any{"kind": "choice", "options": []any{map[string]any{"label": "Soup"}, map[string]any{"label": "Pizza"}}}}}
+	for i, want := range []string{"friday-check-in", "friday-check-in-2"} {
+		var je packs.Entry
+		if st, _, body := ts.do("POST", "/api/packs", map[string]any{"pack": map[string]any{"title": "Friday check-in!", "exercises": []any{spec}}}, &je); st != http.StatusCreated || je.Pack.ID != want || je.Pack.Schema != 1 {
+			t.Fatalf("create %d: %d %s, want id %s", i, st, body, want)
+		}
+	}
+	// JSON problems name fields, without lines.
+	eb = errBody{}
+	if st, _, body := ts.do("POST", "/api/packs", map[string]any{"pack": map[string]any{"title": "x", "exercises": []any{}}}, &eb); st != http.StatusBadRequest || eb.Error.Field != "exercises" || eb.Error.Problems[0].Line != 0 {
+		t.Fatalf("empty pack: %d %s", st, body)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs", `{"pack": 5}`, &eb); st != http.StatusBadRequest {
+		t.Fatalf("pack of the wrong type: %d", st)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs", `{}`, &eb); st != http.StatusBadRequest || eb.Error.Field != "pack" {
+		t.Fatalf("no pack: %d %+v", st, eb)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs", strings.Repeat("#", packs.MaxFileSize+1), &eb, yamlHeader()...); st != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a too large file: %d", st)
+	}
+
+	// The list: built-ins first, then the library by title.
+	var list []packs.Summary
+	if st, _, _ := ts.do("GET", "/api/packs", nil, &list); st != http.StatusOK {
+		t.Fatal(st)
+	}
+	var ids []string
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	want := "building-trust,rebuilding-trust,start-stop-continue,mad-sad-glad,liked-learned-lacked-longed,friday-check-in,friday-check-in-2,team-pulse"
+	if strings.Join(ids, ",") != want {
+		t.Fatalf("list %v\nwant %s", ids, want)
+	}
+	if !list[0].Builtin || list[0].Version != "" || list[7].UpdatedAt == nil {
+		t.Fatalf("summaries %+v %+v", list[0], list[7])
+	}
+
+	// Export, then import under another id: lossless.
+	st, hdr, exported := ts.do("GET", "/api/packs/team-pulse?format=yaml", nil, nil)
+	if st != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/yaml") || !strings.Contains(hdr.Get("Content-Disposition"), "team-pulse.yaml") {
+		t.Fatalf("export: %d %v", st, hdr)
+	}
+	orig, err := packs.Parse("x", []byte(pulseYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := packs.Parse("exported", []byte(exported))
+	if err != nil {
+		t.Fatalf("exported file does not parse: %v\n%s", err, exported)
+	}
+	a, _ := json.Marshal(orig)
+	b, _ := json.Marshal(again)
+	if string(a) != string(b) {
+		t.Fatalf("export is not lossless:\n%s\n%s", a, b)
+	}
+	if st, _, _ := ts.do("GET", "/api/packs/building-trust?format=yaml", nil, nil); st != http.StatusOK {
+		t.Fatalf("export of a built-in: %d", st)
+	}
+
+	// Edit: at the current version; a stale version is a conflict that
+	// changes nothing.
+	var got packs.Entry
+	ts.do("GET", "/api/packs/team-pulse", nil, &got)
+	got.Pack.Title = "Team pulse (v2)"
+	got.Pack.Exercises = got.Pack.Exercises[:1]
+	var edited packs.Entry
+	if st, _, body := ts.do("PUT", "/api/packs/team-pulse", map[string]any{"pack": got.Pack, "version": v1}, &edited); st != http.StatusOK || edited.Summary.Version == v1 || edited.Summary.Exercises != 1 {
+		t.Fatalf("edit: %d %s", st, body)
+	}
+	got.Pack.Title = "Lost edit"
+	eb = errBody{}
+	if st, _, _ := ts.do("PUT", "/api/packs/team-pulse", map[string]any{"pack": got.Pack, "version": v1}, &eb); st != http.StatusConflict || eb.Error.Field != "version" {
+		t.Fatalf("stale edit: %d %+v", st, eb)
+	}
+	ts.do("GET", "/api/packs/team-pulse", nil, &got)
+	if got.Pack.Title != "Team pulse (v2)" {
+		t.Fatalf("a stale edit changed the pack: %q", got.Pack.Title)
+	}
+	got.Pack.ID = "other"
+	if st, _, _ := ts.do("PUT", "/api/packs/team-pulse", map[string]any{"pack": got.Pack}, &eb); st != http.StatusBadRequest || eb.Error.Field != "id" {
+		t.Fatalf("edit changing the id: %d %+v", st, eb)
+	}
+	var bt packs.Entry
+	ts.do("GET", "/api/packs/building-trust", nil, &bt)
+	if st, _, _ := ts.do("PUT", "/api/packs/building-trust", map[string]any{"pack": bt.Pack}, &eb); st != http.StatusForbidden {
+		t.Fatalf("editing a built-in: %d", st)
+	}
+
+	// Duplicate a built-in to adapt it.
+	var dup packs.Entry
+	if st, _, body := ts.do("POST", "/api/packs/building-trust/duplicate", nil, &dup); st != http.StatusCreated ||
+		dup.Pack.ID != "building-trust-copy" || dup.Pack.Title != "Building trust (copy)" || len(dup.Pack.Exercises) != 7 || dup.Summary.Builtin {
+		t.Fatalf("duplicate: %d %s", st, body)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs/building-trust/duplicate", map[string]any{"id": "team-pulse"}, &eb); st != http.StatusConflict {
+		t.Fatalf("duplicate onto a taken id: %d", st)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs/nope/duplicate", nil, &eb); st != http.StatusNotFound {
+		t.Fatalf("duplicate of nothing: %d", st)
+	}
+
+	// Delete: built-ins never; a stale version is a conflict.
+	if st, _, _ := ts.do("DELETE", "/api/packs/building-trust", nil, &eb); st != http.StatusForbidden {
+		t.Fatalf("deleting a built-in: %d", st)
+	}
+	if st, _, _ := ts.do("DELETE", "/api/packs/team-pulse?version="+v1, nil, &eb); st != http.StatusConflict {
+		t.Fatalf("stale delete: %d", st)
+	}
+	if st, _, _ := ts.do("DELETE", "/api/packs/team-pulse?version="+edited.Summary.Version, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("delete: %d", st)
+	}
+	if st, _, _ := ts.do("GET", "/api/packs/team-pulse", nil, &eb); st != http.StatusNotFound || eb.Error.Code != rooms.CodeNotFound {
+		t.Fatalf("deleted pack: %d %+v", st, eb)
+	}
+	if st, _, _ := ts.do("DELETE", "/api/packs/team-pulse", nil, &eb); st != http.StatusNotFound {
+		t.Fatalf("delete twice: %d", st)
+	}
+}
+
+// With a host key, the library needs it; the room's facilitator saves an
+// agenda with the room's secret alone.
+func TestPackLibraryHostKey(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.HostKey = "trainer-key" })
+	var eb errBody
+	for _, path := range []string{"/api/packs", "/api/packs/building-trust", "/api/sessions", "/api/compare?a=x&b=y"} {
+		if st, _, _ := ts.do("GET", path, nil, &eb); st != http.StatusUnauthorized || eb.Error.Code != rooms.CodeHostKey {
+			t.Fatalf("GET %s without the key: %d %+v", path, st, eb)
+		}
+		if st, _, _ := ts.do("GET", path, nil, &eb, "Authorization", "Bearer wrong"); st != http.StatusUnauthorized {
+			t.Fatalf("GET %s with a wrong key: %d", path, st)
+		}
+	}
+	if st, _, _ := ts.do("GET", "/api/packs", nil, nil, "Authorization", "Bearer trainer-key"); st != http.StatusOK {
+		t.Fatalf("with the key: %d", st)
+	}
+	if st, _, _ := ts.do("GET", "/api/packs", nil, nil, "X-Host-Key", "trainer-key"); st != http.StatusOK {
+		t.Fatalf("with X-Host-Key: %d", st)
+	}
+	if st, _, _ := ts.do("POST", "/api/packs", pulseYAML, &eb, yamlHeader()...); st != http.StatusUnauthorized {
+		t.Fatalf("import without the key: %d", st)
+	}
+	var room CreateRoomResponse
+	if st, _, _ := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "mad-sad-glad"}, &room, "Authorization", "Bearer trainer-key"); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	var e packs.Entry
+	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.Code+"/pack", map[string]any{"title": "Our retro"}, &e, "Authorization", "Bearer "+room.Facilitator.Secret); st != http.StatusCreated || e.Pack.ID != "our-retro" {
+		t.Fatalf("save agenda: %d %s", st, body)
+	}
+}
+
+// "Save this room's agenda as a pack" keeps the agenda as edited, in order.
+func TestSaveAgendaAsPack(t *testing.T) {
+	ts := startServer(t, nil)
+	var room CreateRoomResponse
+	ts.post("/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &room)
+	fac := ts.dial(t)
+	w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	// Drop the first exercise and move the last to the front.
+	first, last := sec.Agenda.Items[0], sec.Agenda.Items[len(sec.Agenda.Items)-1]
+	if m := fac.cmd("rm", exercises.CmdAgendaRemove, map[string]any{"exercise": first}); m.Type != "ack" {
+		t.Fatalf("remove: %s", m.Raw)
+	}
+	if m := fac.cmd("mv", exercises.CmdAgendaMove, map[string]any{"exercise": last, "to": 0}); m.Type != "ack" {
+		t.Fatalf("move: %s", m.Raw)
+	}
+	auth := []string{"Authorization", "Bearer " + room.Facilitator.Secret}
+	var e packs.Entry
+	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.ID+"/pack", map[string]any{"id": "trust-short", "author": "Me"}, &e, auth...); st != http.StatusCreated {
+		t.Fatalf("save: %d %s", st, body)
+	}
+	var titles []string
+	for _, s := range e.Pack.Exercises {
+		titles = append(titles, s.Title)
+	}
+	bt := packs.Find("building-trust")
+	if len(titles) != 6 || titles[0] != bt.Exercises[6].Title || titles[1] != bt.Exercises[1].Title || e.Pack.Title != "Building trust" || e.Pack.Author != "Me" {
+		t.Fatalf("saved %q %v", e.Pack.Title, titles)
+	}
+	if e.Pack.Exercises[1].Notes == "" {
+		t.Fatal("facilitator notes were not kept")
+	}
+	// The saved pack starts a room of its own.
+	var again CreateRoomResponse
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "trust-short"}, &again); st != http.StatusCreated {
+		t.Fatalf("room from the saved pack: %d", st)
+	}
+
+	var eb errBody
+	j := ts.join(room.Room.Code, "Pat")
+	if st, _, _ := ts.do("POST", "/api/rooms/"+room.Room.ID+"/pack", nil, &eb, "Authorization", "Bearer "+j.Token); st != http.StatusForbidden {
+		t.Fatalf("a participant saving the agenda: %d", st)
+	}
+	if st, _, _ := ts.do("POST", "/api/rooms/"+room.Room.ID+"/pack", nil, &eb); st != http.StatusUnauthorized || eb.Error.Code != rooms.CodeBadToken {
+		t.Fatalf("no secret: %d %+v", st, eb)
+	}
+	empty := ts.createRoom("Empty")
+	if st, _, _ := ts.do("POST", "/api/rooms/"+empty.Room.ID+"/pack", nil, &eb, "Authorization", "Bearer "+empty.Facilitator.Secret); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid {
+		t.Fatalf("empty agenda: %d %+v", st, eb)
+	}
+}
+
+// runPulse runs one session of the team-pulse pack: each participant
+// rates the two questions, then the facilitator ends the room. It returns
+// the room.
+func runPulse(t *testing.T, ts *testServer, ratings [][2]int) CreateRoomResponse {
+	t.Helper()
+	var room CreateRoomResponse
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "team-pulse"}, &room); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	fac := ts.dial(t)
+	w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	pulse := sec.Agenda.Items[0]
+	if m := fac.cmd("open", exercises.CmdOpen, map[string]any{"exercise": pulse}); m.Type != "ack" {
+		t.Fatalf("open: %s", m.Raw)
+	}
+	for i, r := range ratings {
+		j := ts.join(room.Room.Code, fmt.Sprint("Person ", i))
+		p := ts.dial(t)
+		p.hello(j.Room.ID, j.Token, nil)
+		ballot := map[string]any{"answers": map[string]any{"safe": map[string]any{"value": r[0]}, "clear": map[string]any{"value": r[1]}}}
+		if m := p.cmd("v", exercises.CmdAnswer, answer(pulse, ballot)); m.Type != "ack" {
+			t.Fatalf("answer: %s", m.Raw)
+		}
+	}
+	fac.cmd("show", exercises.CmdShow, map[string]any{"exercise": pulse})
+	if m := fac.cmd("end", rooms.CmdRoomEnd, nil); m.Type != "ack" {
+		t.Fatalf("end: %s", m.Raw)
+	}
+	return room
+}
+
+// Two sessions of one pack are kept when their rooms end, outlive the
+// rooms, and compare per question; anonymity holds in what is kept.
+func TestSessionsCompare(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Limits.RoomIdleTTL = 300 * time.Millisecond })
+	if st, _, body := ts.do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("import: %d %s", st, body)
+	}
+	first := runPulse(t, ts, [][2]int{{2, 4}, {3, 4}, {1, 5}})
+	time.Sleep(1100 * time.Millisecond) // sessions are listed by end time, to the second
+	second := runPulse(t, ts, [][2]int{{4, 4}, {4, 3}, {5, 5}})
+
+	var list []exercises.SessionSummary
+	if st, _, _ := ts.do("GET", "/api/sessions?pack=team-pulse", nil, &list); st != http.StatusOK || len(list) != 2 {
+		t.Fatalf("sessions: %d %+v", st, list)
+	}
+	if list[0].ID != second.Room.ID || list[1].ID != first.Room.ID || list[0].PackTitle != "Team pulse" || list[0].Participants != 3 || list[0].Exercises != 2 {
+		t.Fatalf("sessions, newest first: %+v", list)
+	}
+	if st, _, _ := ts.do("GET", "/api/sessions?pack=other", nil, &list); st != http.StatusOK || len(list) != 0 {
+		t.Fatalf("sessions of another pack: %+v", list)
+	}
+
+	// The rooms expire; their sessions stay.
+	eventually(t, "the rooms to expire", func() bool {
+		st, _ := ts.get("/api/rooms/" + first.Room.Code)
+		return st == http.StatusNotFound
+	})
+	var sess exercises.Session
+	st, _, raw := ts.do("GET", "/api/sessions/"+first.Room.ID, nil, &sess)
+	if st != http.StatusOK || sess.Results == nil || len(sess.Results.Exercises) != 2 || sess.Results.Exercises[0].Responses != 3 {
+		t.Fatalf("session: %d %s", st, raw)
+	}
+	// Nothing in the kept session names or identifies a voter.
+	for _, leak := range []string{"Person ", first.Facilitator.Secret, first.Facilitator.ID} {
+		if strings.Contains(raw, leak) {
+			t.Fatalf("the kept session holds %q:\n%s", leak, raw)
+		}
+	}
+	for format, ctype := range map[string]string{"csv": "text/csv", "md": "text/markdown"} {
+		st, hdr, body := ts.do("GET", "/api/sessions/"+first.Room.ID+"?format="+format, nil, nil)
+		if st != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), ctype) || !strings.Contains(body, "I can admit a mistake here.") {
+			t.Fatalf("session as %s: %d %v\n%s", format, st, hdr, body)
+		}
+	}
+
+	var c exercises.Comparison
+	if st, _, body := ts.do("GET", "/api/compare?a="+first.Room.ID+"&b="+second.Room.ID, nil, &c); st != http.StatusOK {
+		t.Fatalf("compare: %d %s", st, body)
+	}
+	if len(c.Exercises) != 2 || c.Exercises[0].Title != "Pulse" || len(c.Exercises[0].Questions) != 2 {
+		t.Fatalf("comparison %+v", c)
+	}
+	q := c.Exercises[0].Questions[0]
+	if q.A == nil || q.B == nil || *q.A.Mean != 2 || *q.B.Mean != 13.0/3 || q.MeanDelta == nil || fmt.Sprintf("%.2f", *q.MeanDelta) != "2.33" {
+		t.Fatalf("question %+v", q)
+	}
+	q = c.Exercises[0].Questions[1]
+	if *q.A.Mean != 13.0/3 || *q.B.Mean != 4 || fmt.Sprintf("%.2f", *q.MeanDelta) != "-0.33" {
+		t.Fatalf("question %+v", q)
+	}
+	r := c.Exercises[1]
+	if r.Kind != exercises.KindRetro || len(r.Columns) != 2 || *r.Columns[0].A != 0 || r.Actions == nil || *r.Actions.B != 0 {
+		t.Fatalf("retro comparison %+v", r)
+	}
+	st, _, md := ts.do("GET", "/api/compare?a="+first.Room.ID+"&b="+second.Room.ID+"&format=md", nil, nil)
+	if st != http.StatusOK || !strings.Contains(md, "| I can admit a mistake here. | 2.00 | 4.33 | +2.33 | 3 | 3 |") {
+		t.Fatalf("compare as Markdown: %d\n%s", st, md)
+	}
+
+	var eb errBody
+	if st, _, _ := ts.do("GET", "/api/compare?a="+first.Room.ID+"&b=nope", nil, &eb); st != http.StatusNotFound || eb.Error.Field != "b" {
+		t.Fatalf("compare with a missing session: %d %+v", st, eb)
+	}
+	if st, _, _ := ts.do("GET", "/api/compare?a="+first.Room.ID+"&b="+second.Room.ID+"&format=pdf", nil, &eb); st != http.StatusBadRequest || eb.Error.Field != "format" {
+		t.Fatalf("compare in another format: %d %+v", st, eb)
+	}
+	if st, _, _ := ts.do("DELETE", "/api/sessions/"+first.Room.ID, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("delete session: %d", st)
+	}
+	if st, _, _ := ts.do("GET", "/api/sessions/"+first.Room.ID, nil, &eb); st != http.StatusNotFound {
+		t.Fatalf("deleted session: %d", st)
+	}
+	if st, _, _ := ts.do("DELETE", "/api/sessions/"+first.Room.ID, nil, &eb); st != http.StatusNotFound {
+		t.Fatalf("delete twice: %d", st)
+	}
+}
+
+// results-ttl 0 keeps no session.
+func TestSessionsOff(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.ResultsTTL = 0 })
+	ts.do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...)
+	runPulse(t, ts, [][2]int{{1, 1}, {2, 2}, {3, 3}})
+	var list []exercises.SessionSummary
+	if ts.do("GET", "/api/sessions", nil, &list); len(list) != 0 {
+		t.Fatalf("sessions kept with results-ttl 0: %+v", list)
+	}
+}
+
+// Two nodes on one Redis share the library and the sessions.
+func TestLibraryAcrossNodes(t *testing.T) {
+	nodes, _ := startNodes(t, 2, nil)
+	if st, _, body := nodes[0].do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("import on node 0: %d %s", st, body)
+	}
+	var e packs.Entry
+	if st, _, _ := nodes[1].do("GET", "/api/packs/team-pulse", nil, &e); st != http.StatusOK || e.Summary.Exercises != 2 {
+		t.Fatalf("node 1 does not see the pack: %d", st)
+	}
+	room := runPulse(t, nodes[1], [][2]int{{1, 2}, {3, 4}, {5, 5}})
+	var list []exercises.SessionSummary
+	if st, _, _ := nodes[0].do("GET", "/api/sessions?pack=team-pulse", nil, &list); st != http.StatusOK || len(list) != 1 || list[0].ID != room.Room.ID {
+		t.Fatalf("node 0 does not see the session kept by node 1: %+v", list)
+	}
+}
