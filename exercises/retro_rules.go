@@ -27,6 +27,10 @@ const (
 
 	// EvRetroCard gives a card's author their card, privately.
 	EvRetroCard = "retro.card"
+	// EvRetroCardShown is a card as everyone sees it once cards are
+	// revealed: added or edited after the reveal, it reaches the room at
+	// once (the coalesced board follows at its bounded rate).
+	EvRetroCardShown = "retro.card.shown"
 	// EvRetroCardDeleted says a card is gone: privately to its author, or
 	// to everyone when the facilitator removed someone else's card.
 	EvRetroCardDeleted = "retro.card.deleted"
@@ -942,7 +946,23 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.PrivateTo(tx.Actor, e.ID))
+	return emitCard(tx, e, c)
+}
+
+// cardsRevealed reports whether everyone sees the board's cards (as
+// RetroView.Revealed).
+func cardsRevealed(e Exercise) bool { return phaseOf(e) != PhaseWrite || e.Status == StatusResults }
+
+// emitCard tells the author their card (privately: only they learn it is
+// theirs), and everyone the card itself once cards are revealed.
+func emitCard(tx *rooms.Tx, e Exercise, c RetroCard) error {
+	if err := tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.PrivateTo(tx.Actor, e.ID)); err != nil {
+		return err
+	}
+	if !cardsRevealed(e) {
+		return nil
+	}
+	return tx.Emit(EvRetroCardShown, cardEvent{e.ID, c.View()}, rooms.Audience{})
 }
 
 func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
@@ -975,7 +995,7 @@ func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroCard, cardEvent{e.ID, nc.View()}, rooms.PrivateTo(tx.Actor, e.ID))
+	return emitCard(tx, e, nc)
 }
 
 func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
@@ -1005,8 +1025,10 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 	}
 	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
 	to := rooms.PrivateTo(tx.Actor, e.ID)
-	if c.Author != author {
-		to = rooms.Audience{} // moderation: the author learns with everyone
+	if c.Author != author || cardsRevealed(e) {
+		// Moderation (the author learns with everyone), or a card
+		// everyone sees goes for everyone.
+		to = rooms.Audience{}
 	}
 	return tx.Emit(EvRetroCardDeleted, cardRef{e.ID, c.ID}, to)
 }

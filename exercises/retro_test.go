@@ -809,3 +809,46 @@ func TestRetroConcurrent(t *testing.T) {
 		t.Fatalf("%d dots counted", total)
 	}
 }
+
+// Once cards are revealed, a card added or edited reaches everyone at once
+// as retro.card.shown (without its author), and a deletion is an event for
+// everyone; in the write phase nobody but the author hears of a card.
+func TestRetroCardShownAfterReveal(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	ex := b.add(map[string]any{"kind": "retro", "title": "R", "retro": map[string]any{"template": "start-stop-continue"}})
+	b.ok(b.fac, CmdOpen, map[string]any{"exercise": ex})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Hidden while writing"})
+	if b.count(bob, EvRetroCardShown) != 0 || b.count(b.fac, EvRetroCardShown) != 0 {
+		t.Fatal("a card was shown in the write phase")
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "stop", "text": "Late card"})
+	var shown cardEvent
+	if err := json.Unmarshal(b.last(bob, EvRetroCardShown), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if shown.Exercise != ex || shown.Card.Text != "Late card" || shown.Card.Column != "stop" || shown.Card.AuthorName != "" {
+		t.Fatalf("shown card %+v", shown)
+	}
+	raw := string(b.last(b.fac, EvRetroCardShown))
+	if strings.Contains(raw, ann.ID) || strings.Contains(raw, "Ann") {
+		t.Fatalf("the shown card names its author: %s", raw)
+	}
+	// The author still gets the private event that tells them it is theirs.
+	if b.count(ann, EvRetroCard) != 2 || b.count(bob, EvRetroCard) != 0 {
+		t.Fatal("retro.card went to someone other than the author")
+	}
+	id := b.lastCard(ann)
+	b.ok(ann, CmdRetroCardEdit, map[string]any{"exercise": ex, "card": id, "text": "Late card, edited"})
+	_ = json.Unmarshal(b.last(bob, EvRetroCardShown), &shown)
+	if shown.Card.ID != id || shown.Card.Text != "Late card, edited" {
+		t.Fatalf("edit shown as %+v", shown)
+	}
+	b.ok(ann, CmdRetroCardDelete, map[string]any{"exercise": ex, "card": id})
+	var del cardRef
+	_ = json.Unmarshal(b.last(bob, EvRetroCardDeleted), &del)
+	if del.Card != id {
+		t.Fatalf("bob did not hear of the deletion: %+v", del)
+	}
+}

@@ -111,6 +111,29 @@ describe('room state', () => {
     expect(s.mine.e2).toMatchObject({ dots: { c2: 2 }, dotsLeft: 1 });
   });
 
+  it('puts cards shown to everyone on a revealed board at once, and takes deleted ones off', () => {
+    const board = {
+      exercise: 'e2', revealed: true, columns: [{ id: 'start', title: 'Start', count: 1 }, { id: 'stop', title: 'Stop', count: 0 }],
+      cards: [{ id: 'c5', column: 'start', text: 'old' }], items: [{ id: 'c5', kind: 'card' }], groups: [],
+    };
+    let s = apply(snapshot(), { type: 'state', key: 'ex:e2', data: board },
+      ev(6, 'retro.card.shown', { exercise: 'e2', card: { id: 'c7', column: 'stop', text: 'new' } }),
+      ev(7, 'retro.card.shown', { exercise: 'e2', card: { id: 'c1', column: 'stop', text: 'first' } }),
+      ev(8, 'retro.card.shown', { exercise: 'e2', card: { id: 'c5', column: 'stop', text: 'moved' } }),
+    );
+    expect(s.states.e2.cards.map((c: any) => c.id + ':' + c.text)).toEqual(['c1:first', 'c5:moved', 'c7:new']);
+    expect(s.states.e2.columns.map((c: any) => c.count)).toEqual([0, 3]);
+    expect(s.states.e2.items.map((i: any) => i.id)).toEqual(['c5', 'c7', 'c1']);
+    s = apply(s, ev(9, 'retro.card.deleted', { exercise: 'e2', card: 'c7' }));
+    expect(s.states.e2.cards.map((c: any) => c.id)).toEqual(['c1', 'c5']);
+    expect(s.states.e2.columns[1].count).toBe(2);
+    expect(s.states.e2.items.map((i: any) => i.id)).toEqual(['c5', 'c1']);
+    // A board not yet revealed is left to the coalesced state.
+    const hidden = apply(snapshot(), { type: 'state', key: 'ex:e2', data: { ...board, revealed: false, cards: [] } },
+      ev(6, 'retro.card.shown', { exercise: 'e2', card: { id: 'c7', column: 'stop', text: 'new' } }));
+    expect(hidden.states.e2.cards).toEqual([]);
+  });
+
   it('forgets spent dots when the retro leaves the vote phase', () => {
     const s = apply(snapshot(), ev(6, 'exercise.updated', { ...retro, phase: 'discuss' }));
     expect(s.mine.e2.dots).toBeUndefined();

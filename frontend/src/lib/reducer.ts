@@ -2,8 +2,8 @@
 // kept current by events, coalesced state and presence. Every function
 // here is pure: state in, new state out; nothing is mutated.
 import type {
-  Agenda, Ballot, EventMsg, Exercise, ExercisesSection, HelpMine, MemberView, PresenceMsg, RetroMine, Room, ServerMsg,
-  WelcomeMsg,
+  Agenda, Ballot, EventMsg, Exercise, ExercisesSection, HelpMine, MemberView, PresenceMsg, RetroCardView, RetroMine,
+  RetroView, Room, ServerMsg, WelcomeMsg,
 } from './types';
 
 export interface RoomState {
@@ -141,11 +141,13 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
         cards.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         return { ...r, cards };
       });
+    case 'retro.card.shown':
+      return onBoard(s, d.exercise, d.card.id, d.card);
     case 'retro.card.deleted':
-      return withMine(s, d.exercise, (m) => {
+      return onBoard(withMine(s, d.exercise, (m) => {
         const r = retroMine(m);
         return { ...r, cards: r.cards.filter((c) => c.id !== d.card) };
-      });
+      }), d.exercise, d.card, null);
     case 'retro.dots':
       return withMine(s, d.exercise, (m) => ({ ...retroMine(m), dots: d.dots ?? {}, dotsLeft: d.left }));
     case 'help.requested':
@@ -162,6 +164,37 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
       });
   }
   return s;
+}
+
+/**
+ * Puts a card shown to everyone (retro.card.shown) on a revealed board at
+ * once, or takes a deleted one off (card null); the coalesced board that
+ * follows within the coalescing interval agrees with it.
+ */
+function onBoard(s: RoomState, exercise: string, id: string, card: RetroCardView | null): RoomState {
+  const v = s.states[exercise] as RetroView | undefined;
+  if (!v || !v.revealed || !Array.isArray(v.cards)) return s;
+  const old = v.cards.find((c) => c.id === id);
+  const columns = v.columns.map((c) => ({ ...c }));
+  const bump = (col: string, n: number) => {
+    const c = columns.find((x) => x.id === col);
+    if (c) c.count = Math.max(0, c.count + n);
+  };
+  const cards = v.cards.filter((c) => c.id !== id);
+  let items = v.items ?? [];
+  if (old) bump(old.column, -1);
+  if (card) {
+    const kept = old?.group && !card.group ? { ...card, group: old.group } : card;
+    cards.push(kept);
+    bump(card.column, 1);
+    if (!old && !kept.group) items = [...items, { id: card.id, kind: 'card' }];
+  } else {
+    if (!old) return s;
+    items = items.filter((i) => i.id !== id);
+  }
+  const order = new Map(v.columns.map((c, i) => [c.id, i]));
+  cards.sort((a, b) => (order.get(a.column) ?? 0) - (order.get(b.column) ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...s, states: { ...s.states, [exercise]: { ...v, cards, columns, items } } };
 }
 
 export function applyState(s: RoomState, key: string, data: any): RoomState {
