@@ -1,5 +1,6 @@
 // The web app's one entry. The participant page is loaded at once and
-// kept small; the facilitator console and the projector view are loaded
+// kept small; the facilitator console, the projector view and the
+// trainer's pages (pack library, past sessions, comparison) are loaded
 // only on their own routes.
 import './app.css';
 import { mount } from 'svelte';
@@ -12,6 +13,9 @@ async function start() {
   if (path === '/host' || path.startsWith('/host/')) {
     const { default: HostApp } = await import('./host/HostApp.svelte');
     mount(HostApp, { target });
+  } else if (/^\/(library|sessions|compare)(\/|$)/.test(path)) {
+    const { default: TrainerApp } = await import('./trainer/TrainerApp.svelte');
+    mount(TrainerApp, { target });
   } else if (path.startsWith('/screen/')) {
     const { default: ScreenApp } = await import('./screen/ScreenApp.svelte');
     mount(ScreenApp, { target });

@@ -1,42 +1,88 @@
-// The HTTP API (docs/protocol.md section 2).
-import type { MemberView, Room } from './types';
+// The HTTP API (docs/protocol.md section 2): what the phone page needs.
+// The trainer's side (creating rooms, the pack library, results, past
+// sessions and comparisons) is lib/library.ts, built on the same calls
+// and kept out of the participant's bundle.
+import type { MemberView, Problem, Room } from './types';
 
 export class ApiError extends Error {
-  constructor(public code: string, message: string, public status: number, public field?: string) {
+  constructor(public code: string, message: string, public status: number, public field?: string, public problems?: Problem[]) {
     super(message);
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export interface Req {
+  body?: unknown;
+  /** A body sent as it is (a YAML file), with this content type. */
+  raw?: { text: string; type: string };
+  /** Sent as `Authorization: Bearer <auth>` when not empty. */
+  auth?: string | null;
+}
+
+export async function send(method: string, path: string, req: Req = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (req.raw) {
+    headers['Content-Type'] = req.raw.type;
+    body = req.raw.text;
+  } else if (req.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(req.body);
+  }
+  if (req.auth) headers['Authorization'] = 'Bearer ' + req.auth;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(path, { method, headers: Object.keys(headers).length ? headers : undefined, body });
   } catch {
     throw new ApiError('network', 'network error', 0);
   }
-  let json: any = null;
-  try {
-    json = await res.json();
-  } catch {
-    /* not JSON */
-  }
   if (!res.ok) {
+    let json: any = null;
+    try {
+      json = await res.json();
+    } catch {
+      /* not JSON */
+    }
     const e = json?.error;
-    throw new ApiError(e?.code ?? 'internal', e?.message ?? res.statusText, res.status, e?.field);
+    throw new ApiError(e?.code ?? 'internal', e?.message ?? res.statusText, res.status, e?.field,
+      Array.isArray(e?.problems) ? e.problems : undefined);
   }
-  return json as T;
+  return res;
+}
+
+export async function call<T>(method: string, path: string, req?: Req): Promise<T> {
+  const res = await send(method, path, req);
+  if (res.status === 204) return undefined as T;
+  try {
+    return (await res.json()) as T;
+  } catch {
+    return undefined as T;
+  }
+}
+
+/** A file the server sent, ready to save (lib/download.ts). */
+export interface Download { blob: Blob; filename: string; type: string }
+
+export async function download(path: string, auth: string | null | undefined, fallback: string): Promise<Download> {
+  const res = await send('GET', path, { auth });
+  const blob = await res.blob();
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const m = cd.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  let filename = fallback;
+  if (m) {
+    try {
+      filename = decodeURIComponent(m[1]);
+    } catch {
+      filename = m[1];
+    }
+  }
+  return { blob, filename, type: res.headers.get('Content-Type') ?? blob.type };
 }
 
 export interface Created { room: Room; facilitator: { id: string; secret: string } }
 export interface Joined { room: Room; member: MemberView; token: string }
 
 export const api = {
-  createRoom: (title: string, showNames: boolean) => call<Created>('POST', '/api/rooms', { title, showNames }),
-  join: (code: string, name: string, token?: string) => call<Joined>('POST', '/api/join', { code, name, token: token || undefined }),
+  join: (code: string, name: string, token?: string) => call<Joined>('POST', '/api/join', { body: { code, name, token: token || undefined } }),
   room: (code: string) => call<Room>('GET', '/api/rooms/' + encodeURIComponent(code)),
 };
 

@@ -7,6 +7,14 @@ export interface HostCreds {
   roomId: string; code: string; secret: string; facilitatorId: string; title: string; joinUrl: string; createdAt: number;
 }
 
+/** What the console keeps of a room this browser created (POST /api/rooms). */
+export function hostCredsFrom(r: { room: { id: string; code: string; title: string; joinUrl?: string }; facilitator: { id: string; secret: string } }): HostCreds {
+  return {
+    roomId: r.room.id, code: r.room.code, secret: r.facilitator.secret, facilitatorId: r.facilitator.id,
+    title: r.room.title, joinUrl: r.room.joinUrl ?? `${location.origin}/j/${r.room.code}`, createdAt: Date.now(),
+  };
+}
+
 function store(): Storage | null {
   try {
     return window.localStorage;
@@ -45,6 +53,9 @@ export const creds = {
   },
   hosted: (): HostCreds[] =>
     (read<string[]>('huddle:hosted') ?? []).map((c) => read<HostCreds>(`huddle:h:${c}`)).filter((x): x is HostCreds => !!x),
+  /** The server's host key (HUDDLE_HOST_KEY), once the trainer typed it here. */
+  hostKey: () => read<string>('huddle:hostkey') ?? '',
+  setHostKey: (k: string | null) => write('huddle:hostkey', k || null),
   lastName: () => read<string>('huddle:name') ?? '',
   setLastName: (n: string) => write('huddle:name', n),
   storage: store,

@@ -8,6 +8,8 @@ export interface Position { epoch: string; seq: number }
 export interface Room {
   id: string; code: string; title: string; locked: boolean; ended: boolean; showNames: boolean;
   createdAt?: string; joinUrl?: string;
+  /** The pack the room started from (docs/protocol.md 2.9.4), when it did. */
+  pack?: string; packTitle?: string;
 }
 
 export interface MemberView { id: string; name: string; role: Role; online: boolean; removed?: boolean }
@@ -113,3 +115,46 @@ export interface KudosView { exercise: string; status: Status; count: number; ku
 
 export const RETRO_PHASES = ['write', 'reveal', 'group', 'vote', 'discuss', 'actions'] as const;
 export type RetroPhase = (typeof RETRO_PHASES)[number];
+
+// ---- The trainer's library (docs/protocol.md 2.9) ----
+
+export interface PackSummary {
+  id: string; title: string; description: string; author: string; exercises: number;
+  /** Kind of each exercise, in order. */
+  kinds: string[];
+  builtin: boolean; source: 'builtin' | 'library' | 'directory' | string; version: string; updatedAt?: string;
+}
+export interface Pack { schema?: number; id: string; title: string; description?: string; author?: string; exercises: Spec[] }
+export interface PackEntry { summary: PackSummary; pack: Pack }
+/** One validation problem of a pack (line only for YAML input). */
+export interface Problem { line?: number; field?: string; message: string }
+
+export interface SessionSummary {
+  id: string; code: string; title: string; pack: string; packTitle: string;
+  createdAt: string; endedAt: string; participants: number; exercises: number;
+}
+
+export interface LabelCount { label: string; count: number }
+/** A question's tally on one side of a comparison. */
+export interface QuestionTally { answered: number; counts: LabelCount[]; mean?: number; median?: number }
+export interface QuestionExport extends QuestionTally { prompt: string; kind: string }
+export interface VoteExport { minResponses: number; hidden: boolean; questions?: QuestionExport[]; words?: { word: string; count: number }[]; texts?: string[] }
+export interface ExerciseResult {
+  kind: Kind; title: string; prompt?: string; facilitatorNotes?: string; status: Status; anonymous: boolean; responses: number;
+  vote?: VoteExport; retro?: any; help?: any; kudos?: any;
+}
+export interface RoomResults { title: string; date: string; ended: boolean; showNames: boolean; participants: number; exercises: ExerciseResult[] }
+export interface SessionResults { session: SessionSummary; results: RoomResults }
+
+export interface CompareSide { status: Status | string; responses: number; hidden: boolean; minResponses?: number }
+export interface CompareQuestion {
+  prompt: string; kind: string; a: QuestionTally | null; b: QuestionTally | null; meanDelta?: number;
+}
+export interface CompareExercise {
+  kind: Kind | string; title: string; a: CompareSide | null; b: CompareSide | null;
+  questions?: CompareQuestion[];
+  /** Retros: cards per column; null on a side without that column or exercise. */
+  columns?: { title: string; a: number | null; b: number | null }[];
+  actions?: { a: number | null; b: number | null };
+}
+export interface Comparison { a: SessionSummary; b: SessionSummary; exercises: CompareExercise[] }

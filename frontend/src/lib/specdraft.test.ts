@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CUSTOM, draftFromSpec, move, newDraft, specFromDraft } from './specdraft';
+import type { Spec } from './types';
+
+describe('the exercise form draft', () => {
+  it('builds a new poll as the console always did', () => {
+    const d = newDraft('poll');
+    d.title = ' Lunch ';
+    d.prompt = 'Where do we eat?';
+    d.q.options = 'Pizza\n\n Salad \nSoup';
+    expect(specFromDraft(d)).toEqual({
+      kind: 'poll', title: 'Lunch', prompt: 'Where do we eat?', anonymous: true, minResponses: 3, allowChange: false,
+      questions: [{ id: 'q1', kind: 'choice', prompt: 'Where do we eat?', multi: false,
+        options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Salad' }, { id: 'o3', label: 'Soup' }] }],
+    });
+  });
+
+  it('keeps question, option and column ids when a pack exercise is edited', () => {
+    const survey: Spec = {
+      kind: 'survey', title: 'Trust pulse', prompt: 'How true?', minResponses: 4, timerSeconds: 240, notes: 'Say it is anonymous.',
+      questions: [
+        { id: 'follow-through', kind: 'scale', prompt: 'Commitments are kept', minLabel: 'Not at all', maxLabel: 'Completely' },
+        { id: 'habit', kind: 'choice', prompt: 'Which habit?', multi: true, maxChoices: 2,
+          options: [{ id: 'thanks', label: 'Thank people' }, { id: 'listen', label: 'Listen' }, { id: 'ask', label: 'Ask' }] },
+      ],
+    };
+    const d = draftFromSpec(survey);
+    expect(d.survey[0].min).toBe(1); // absent min and max mean 1..5
+    expect(d.survey[0].max).toBe(5);
+    d.survey[1].options = 'Listen\nThank people\nSay no';
+    d.survey.push({ ...d.survey[0], id: undefined, prompt: 'New question' });
+    const s = specFromDraft(d);
+    expect(s.minResponses).toBe(4);
+    expect(s.timerSeconds).toBe(240);
+    expect(s.notes).toBe('Say it is anonymous.');
+    expect(s.questions!.map((q) => q.id)).toEqual(['follow-through', 'habit', 'q1']);
+    expect(s.questions![1]).toMatchObject({ multi: true, maxChoices: 2,
+      options: [{ id: 'listen', label: 'Listen' }, { id: 'thanks', label: 'Thank people' }, { id: 'o1', label: 'Say no' }] });
+
+    const retro: Spec = { kind: 'retro', title: 'Trust retro', retro: { columns: [{ id: 'builds', title: 'Builds trust', hint: 'Habits' }, { id: 'wears', title: 'Wears it down' }], dots: 3, maxPerItem: 2 } };
+    const r = draftFromSpec(retro);
+    expect(r.template).toBe(CUSTOM);
+    r.columns.push({ title: 'Next', hint: '' });
+    expect(specFromDraft(r).retro).toEqual({
+      columns: [{ id: 'builds', title: 'Builds trust', hint: 'Habits' }, { id: 'wears', title: 'Wears it down' }, { id: 'col1', title: 'Next' }],
+      dots: 3, maxPerItem: 2,
+    });
+  });
+
+  it('round-trips a scale whose question repeats the prompt', () => {
+    const scale: Spec = { kind: 'scale', title: 'Pace', prompt: 'How was the pace?', anonymous: false, minResponses: 3, allowChange: true,
+      questions: [{ id: 'q1', kind: 'scale', prompt: 'How was the pace?', min: -2, max: 2, minLabel: 'slow', maxLabel: 'fast' }] };
+    const d = draftFromSpec(scale);
+    expect(d.q.prompt).toBe('');
+    expect(specFromDraft(d)).toEqual(scale);
+  });
+
+  it('moves items up and down without changing the list it was given', () => {
+    const list = ['a', 'b', 'c'];
+    expect(move(list, 2, 1)).toEqual(['a', 'c', 'b']);
+    expect(move(list, 0, 2)).toEqual(['b', 'c', 'a']);
+    expect(move(list, 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(list).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,199 @@
+// The exercise form's draft (host/SpecForm.svelte) and the Spec it builds
+// (docs/protocol.md 8.2). The console adds the spec to a room's agenda;
+// the pack editor keeps it in a pack. Editing an existing spec keeps what
+// the form does not show: question, option and column ids.
+import type { Column, Kind, Option, Question, Spec } from './types';
+import { VOTE_KINDS } from './types';
+
+export interface QDraft {
+  id?: string;
+  kind: 'choice' | 'scale';
+  prompt: string;
+  /** Option labels, one per line. */
+  options: string;
+  /** Ids of the options the spec had, by label, kept when a label stays. */
+  optionIds: Record<string, string>;
+  multi: boolean;
+  maxChoices: number;
+  min: number;
+  max: number;
+  minLabel: string;
+  maxLabel: string;
+}
+
+export interface ColDraft { id?: string; title: string; hint: string }
+
+export interface SpecDraft {
+  kind: Kind;
+  title: string;
+  prompt: string;
+  notes: string;
+  anonymous: boolean;
+  minResponses: number;
+  allowChange: boolean;
+  timerSeconds: number;
+  /** The question of a poll or scale. */
+  q: QDraft;
+  /** The questions of a pulse survey. */
+  survey: QDraft[];
+  maxEntries: number;
+  /** A retro template id, or 'custom' for the columns below. */
+  template: string;
+  columns: ColDraft[];
+  dots: number;
+  maxPerItem: number;
+}
+
+export const CUSTOM = 'custom';
+
+export function newQ(kind: 'choice' | 'scale' = 'scale'): QDraft {
+  return { kind, prompt: '', options: '', optionIds: {}, multi: false, maxChoices: 0, min: 1, max: 5, minLabel: '', maxLabel: '' };
+}
+
+export function newDraft(kind: Kind = 'poll'): SpecDraft {
+  return {
+    kind, title: '', prompt: '', notes: '', anonymous: true, minResponses: 3, allowChange: false, timerSeconds: 0,
+    q: newQ(kind === 'scale' ? 'scale' : 'choice'), survey: [newQ('scale')], maxEntries: 3,
+    template: 'start-stop-continue', columns: [{ title: '', hint: '' }, { title: '', hint: '' }], dots: 3, maxPerItem: 2,
+  };
+}
+
+function qDraft(q: Question, exercisePrompt?: string): QDraft {
+  const d = newQ(q.kind === 'choice' ? 'choice' : 'scale');
+  d.id = q.id || undefined;
+  // A poll's or scale's question usually repeats the exercise's prompt:
+  // then the form leaves it empty and uses the prompt again.
+  d.prompt = exercisePrompt !== undefined && q.prompt === exercisePrompt ? '' : q.prompt ?? '';
+  if (d.kind === 'choice') {
+    d.options = (q.options ?? []).map((o) => o.label).join('\n');
+    for (const o of q.options ?? []) if (o.id && !(o.label in d.optionIds)) d.optionIds[o.label] = o.id;
+    d.multi = !!q.multi;
+    d.maxChoices = q.multi && q.maxChoices && q.maxChoices < (q.options?.length ?? 0) ? q.maxChoices : 0;
+  } else {
+    // Both absent (or 0) means 1..5; otherwise an absent end is 0 (8.2).
+    const both = !q.min && !q.max;
+    d.min = both ? 1 : q.min ?? 0;
+    d.max = both ? 5 : q.max ?? 0;
+    d.minLabel = q.minLabel ?? '';
+    d.maxLabel = q.maxLabel ?? '';
+  }
+  return d;
+}
+
+/** The form's draft for an existing spec. */
+export function draftFromSpec(s: Spec): SpecDraft {
+  const d = newDraft(s.kind);
+  d.title = s.title ?? '';
+  d.prompt = s.prompt ?? '';
+  d.notes = s.notes ?? '';
+  d.anonymous = s.anonymous !== false;
+  d.minResponses = s.minResponses || 3;
+  d.allowChange = !!s.allowChange;
+  d.timerSeconds = s.timerSeconds ?? 0;
+  const qs = s.questions ?? [];
+  if ((s.kind === 'poll' || s.kind === 'scale') && qs[0]) d.q = qDraft(qs[0], s.prompt ?? '');
+  if (s.kind === 'survey' && qs.length) d.survey = qs.map((q) => qDraft(q));
+  if (s.kind === 'words') d.maxEntries = s.maxEntries || 3;
+  if (s.kind === 'retro' && s.retro) {
+    if (s.retro.columns?.length) {
+      d.template = CUSTOM;
+      d.columns = s.retro.columns.map((c) => ({ id: c.id || undefined, title: c.title, hint: c.hint ?? '' }));
+    } else if (s.retro.template) {
+      d.template = s.retro.template;
+    }
+    d.dots = s.retro.dots || 3;
+    d.maxPerItem = s.retro.maxPerItem || Math.min(2, d.dots);
+  }
+  return d;
+}
+
+/** A fresh id with this prefix, not among `used`; adds it there. */
+function freshId(prefix: string, used: Set<string>): string {
+  let n = 1;
+  while (used.has(prefix + n)) n++;
+  used.add(prefix + n);
+  return prefix + n;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+function question(d: QDraft, id: string, prompt: string): Question {
+  if (d.kind === 'choice') {
+    const labels = lines(d.options);
+    const used = new Set<string>();
+    const kept = labels.map((l) => {
+      const id = d.optionIds[l];
+      if (id && !used.has(id)) {
+        used.add(id);
+        return id;
+      }
+      return '';
+    });
+    const options: Option[] = labels.map((label, i) => ({ id: kept[i] || freshId('o', used), label }));
+    const q: Question = { id, kind: 'choice', prompt, options, multi: d.multi };
+    if (d.multi) q.maxChoices = d.maxChoices || 0;
+    return q;
+  }
+  return { id, kind: 'scale', prompt, min: d.min, max: d.max, minLabel: d.minLabel.trim(), maxLabel: d.maxLabel.trim() };
+}
+
+/** The spec the form describes (the server checks and normalises it). */
+export function specFromDraft(d: SpecDraft): Spec {
+  const prompt = d.prompt.trim();
+  const s: Spec = { kind: d.kind, title: d.title.trim() };
+  if (prompt) s.prompt = prompt;
+  if (d.notes.trim()) s.notes = d.notes.trim();
+  if (d.timerSeconds) s.timerSeconds = d.timerSeconds;
+  if (VOTE_KINDS.includes(d.kind)) {
+    s.anonymous = d.anonymous;
+    s.minResponses = d.minResponses;
+    s.allowChange = d.allowChange;
+  }
+  if (d.kind === 'poll' || d.kind === 'scale') {
+    const kind = d.kind === 'poll' ? 'choice' : 'scale';
+    // The draft's question keeps its kind; the exercise's kind decides.
+    s.questions = [question({ ...d.q, kind }, d.q.id || 'q1', d.q.prompt.trim() || prompt)];
+  }
+  if (d.kind === 'survey') {
+    const used = new Set(d.survey.map((q) => q.id).filter((x): x is string => !!x));
+    const seen = new Set<string>();
+    s.questions = d.survey.map((q) => {
+      let id = q.id && !seen.has(q.id) ? q.id : '';
+      if (!id) id = freshId('q', used);
+      seen.add(id);
+      return question(q, id, q.prompt.trim());
+    });
+  }
+  if (d.kind === 'words') s.maxEntries = d.maxEntries;
+  if (d.kind === 'retro') {
+    if (d.template === CUSTOM) {
+      const used = new Set(d.columns.map((c) => c.id).filter((x): x is string => !!x));
+      const seen = new Set<string>();
+      const columns: Column[] = d.columns
+        .filter((c) => c.title.trim())
+        .map((c) => {
+          let id = c.id && !seen.has(c.id) ? c.id : '';
+          if (!id) id = freshId('col', used);
+          seen.add(id);
+          const col: Column = { id, title: c.title.trim() };
+          if (c.hint.trim()) col.hint = c.hint.trim();
+          return col;
+        });
+      s.retro = { columns, dots: d.dots, maxPerItem: d.maxPerItem };
+    } else {
+      s.retro = { template: d.template, columns: [], dots: d.dots, maxPerItem: d.maxPerItem };
+    }
+  }
+  return s;
+}
+
+/** Move an item of a list from one place to another; a new list. */
+export function move<T>(list: T[], from: number, to: number): T[] {
+  if (from < 0 || from >= list.length || to < 0 || to >= list.length || from === to) return list.slice();
+  const out = list.slice();
+  const [x] = out.splice(from, 1);
+  out.splice(to, 0, x);
+  return out;
+}

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import Compare from './Compare.svelte';
+import { delta, pairRows } from './compare';
+import type { Comparison } from '../lib/types';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  if (app) unmount(app);
+  app = null;
+  target?.remove();
+  vi.unstubAllGlobals();
+});
+
+const session = (id: string, title: string, endedAt: string) => ({
+  id, code: 'K7QX2M', title, pack: 'team-trust', packTitle: 'Team trust', createdAt: endedAt, endedAt, participants: 3, exercises: 4,
+});
+const scale = (counts: number[], mean: number) => ({
+  answered: counts.reduce((a, b) => a + b, 0), counts: counts.map((count, i) => ({ label: String(i + 1), count })), mean, median: mean,
+});
+
+const cmp: Comparison = {
+  a: session('s1', 'Trust, March', '2026-03-02T10:00:00Z'),
+  b: session('s2', 'Trust, April', '2026-04-06T10:00:00Z'),
+  exercises: [
+    { kind: 'survey', title: 'Trust pulse', a: { status: 'results', responses: 3, hidden: false }, b: { status: 'results', responses: 3, hidden: false },
+      questions: [
+        { prompt: 'Commitments are kept', kind: 'scale', a: scale([0, 0, 1, 1, 1], 4), b: scale([0, 1, 1, 1, 0], 3), meanDelta: -1 },
+        { prompt: 'Bad news is shared early', kind: 'scale', a: scale([0, 1, 2, 0, 0], 2.6666), b: scale([0, 0, 1, 1, 1], 4), meanDelta: 1.3333 },
+      ] },
+    { kind: 'scale', title: 'Energy', a: { status: 'closed', responses: 2, hidden: true }, b: { status: 'results', responses: 3, hidden: false },
+      questions: [{ prompt: 'Energy now', kind: 'scale', a: null, b: scale([0, 0, 0, 3, 0], 4) }] },
+    { kind: 'retro', title: 'Trust retro', a: { status: 'results', responses: 5, hidden: false }, b: { status: 'results', responses: 8, hidden: false },
+      columns: [{ title: 'Builds trust', a: 2, b: 5 }, { title: 'Wears it down', a: 3, b: 3 }], actions: { a: 3, b: 2 } },
+    { kind: 'words', title: 'Check-in', a: { status: 'results', responses: 3, hidden: false }, b: null },
+    { kind: 'kudos', title: 'Thanks', a: null, b: { status: 'open', responses: 4, hidden: false } },
+  ],
+};
+
+function render() {
+  // The hidden side's threshold comes from the session's results.
+  vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify({
+    session: {}, results: { exercises: url.includes('/s1') ? [{ kind: 'scale', title: 'Energy', vote: { minResponses: 4, hidden: true } }] : [] },
+  }))));
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(Compare, { target, props: { a: 's1', b: 's2', initial: structuredClone(cmp) } });
+  flushSync();
+}
+const sections = () => [...target.querySelectorAll('[data-testid=cmp-exercise]')] as HTMLElement[];
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('the comparison view', () => {
+  it('shows both sessions side by side', () => {
+    render();
+    expect(text(target.querySelector('[data-testid=head-a]'))).toMatch(/^Session A\s*Trust, March\s*Team trust · .*2026.* · 3 people$/);
+    expect(text(target.querySelector('[data-testid=head-b]'))).toContain('Trust, April');
+  });
+
+  it('gives the means and the change with its sign, an arrow and words', () => {
+    render();
+    const means = sections()[0].querySelectorAll('[data-testid=cmp-means]');
+    expect(text(means[0])).toBe('Mean A: 4.00 Mean B: 3.00 Change: ↓ −1.00 (lower in B)');
+    expect(text(means[1])).toBe('Mean A: 2.67 Mean B: 4.00 Change: ↑ +1.33 (higher in B)');
+    // The bars carry counts and shares as text, A then B.
+    const rows = [...sections()[0].querySelector('ul')!.children].map((li) =>
+      [...li.querySelectorAll('.lbl, .num')].map((e) => e.textContent).join(' | '));
+    expect(rows).toEqual(['1 | 0 · 0% | 0 · 0%', '2 | 0 · 0% | 1 · 33%', '3 | 1 · 33% | 1 · 33%', '4 | 1 · 33% | 1 · 33%', '5 | 1 · 33% | 0 · 0%']);
+    expect(text(sections()[0].querySelector('ul li'))).toContain('Session A: 0 · 0%');
+  });
+
+  it('says when a side is hidden, and how many answers it needed', async () => {
+    render();
+    await tick();
+    flushSync();
+    const s = sections()[1];
+    expect(text(s.querySelector('[data-testid=side-a]'))).toBe('Hidden (fewer than 4 answers)');
+    expect(text(s.querySelector('[data-testid=side-b]'))).toBe('3 answers');
+    expect(text(s.querySelector('[data-testid=mean-a]'))).toBe('–');
+    expect(s.querySelector('[data-testid=cmp-delta]')).toBeNull();
+  });
+
+  it('marks exercises run in one session only, and compares retros by column and actions', () => {
+    render();
+    const [, , retro, words, kudos] = sections();
+    const cells = [...retro.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent).join(' | '));
+    expect(cells).toEqual(['Column | A | B', 'Builds trust | 2 | 5', 'Wears it down | 3 | 3', 'Action items | 3 | 2']);
+    expect(text(words.querySelector('[data-testid=only-in]'))).toBe('Only in session A');
+    expect(text(words.querySelector('[data-testid=side-b]'))).toBe('not run');
+    expect(text(kudos.querySelector('[data-testid=only-in]'))).toBe('Only in session B');
+    expect(text(kudos.querySelector('[data-testid=side-b]'))).toBe('4 answers');
+  });
+});
+
+describe('comparison helpers', () => {
+  it('formats the change with a true minus sign and two decimals', () => {
+    expect(delta(0.42)).toMatchObject({ text: '+0.42', arrow: '↑', sign: 1 });
+    expect(delta(-0.3)).toMatchObject({ text: '−0.30', arrow: '↓', sign: -1 });
+    expect(delta(0.001)).toMatchObject({ text: '0.00', arrow: '→', sign: 0 });
+  });
+
+  it('pairs the rows of both sides, A first', () => {
+    const a = { answered: 3, counts: [{ label: 'Tea', count: 2 }, { label: 'Coffee', count: 1 }] };
+    const b = { answered: 2, counts: [{ label: 'Coffee', count: 1 }, { label: 'Water', count: 1 }] };
+    expect(pairRows(a, b)).toEqual([{ label: 'Tea', a: 2, b: 0 }, { label: 'Coffee', a: 1, b: 1 }, { label: 'Water', a: 0, b: 1 }]);
+    expect(pairRows(null, b)).toEqual([{ label: 'Coffee', a: null, b: 1 }, { label: 'Water', a: null, b: 1 }]);
+  });
+});

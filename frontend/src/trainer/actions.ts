@@ -1,0 +1,28 @@
+// What the library page and a pack's page both do with a pack.
+import { library } from '../lib/library';
+import { saveFile } from '../lib/download';
+import { withHostKey } from '../lib/hostkey.svelte';
+import { creds, hostCredsFrom } from '../lib/storage';
+import { errorText, t } from '../lib/strings';
+import { editHref } from './links';
+
+/** An error of the library's requests, in the library's words. */
+export const libError = (e: unknown) => errorText(e, { not_found: t.lib.notFound, forbidden: t.lib.readOnly, conflict: t.errors.conflict });
+
+/** Start a room from the pack and open its console, keeping the facilitator's key as /host does. */
+export async function startRoom(pack: string) {
+  const r = await withHostKey(() => library.createRoom('', true, pack));
+  const h = hostCredsFrom(r);
+  creds.setHost(h, h.code);
+  window.location.assign('/host/' + encodeURIComponent(h.code));
+}
+
+/** A library copy of the pack, opened in the editor: how a built-in pack is adapted. */
+export async function duplicatePack(pack: string) {
+  const r = await withHostKey(() => library.duplicatePack(pack));
+  window.location.assign(editHref(r.summary.id));
+}
+
+export async function exportYaml(pack: string) {
+  saveFile(await withHostKey(() => library.packYaml(pack)));
+}

@@ -1,0 +1,32 @@
+// Small formatting helpers of the trainer's pages.
+import { t } from '../lib/strings';
+import type { Kind } from '../lib/types';
+
+/** A kind's name; PackSummary.kinds may say "pulse" for a survey (docs/protocol.md 2.9.1). */
+export function kindLabel(kind: string): string {
+  if (kind === 'pulse') return t.host.kinds.survey;
+  return t.host.kinds[kind as Kind] ?? kind;
+}
+
+/** "Word cloud, Pulse survey ×2, Retrospective": kinds in order of first use, with counts. */
+export function kindsSummary(kinds: string[]): string {
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k === 'pulse' ? 'survey' : k, (counts.get(k === 'pulse' ? 'survey' : k) ?? 0) + 1);
+  return [...counts].map(([k, n]) => (n > 1 ? `${kindLabel(k)} ×${n}` : kindLabel(k))).join(', ');
+}
+
+/** A date and time for people, in their locale; the input when it is not a date. */
+export function when(iso?: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A date without the time. */
+export function day(iso?: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
