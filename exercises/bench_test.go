@@ -1,17 +1,44 @@
 package exercises_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"huddle/exercises"
 	"huddle/rooms"
+	"huddle/rooms/redisstore"
+	"huddle/rooms/redisstore/redistest"
 )
 
 // One anonymous vote, from decode of its data to the store's atomic
 // change, on the embedded store: the work behind every ack of a burst.
 func BenchmarkVote(b *testing.B) {
-	e := newEnv(b)
+	benchVote(b, newEnv(b))
+}
+
+// The same on Redis (a private redis-server on a unix socket): round trips
+// dominate.
+func BenchmarkVoteRedis(b *testing.B) {
+	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	exercises.Register(svc)
+	c, err := svc.CreateRoom(context.Background(), "Votes", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fac, _, err := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchVote(b, &env{t: b, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac})
+}
+
+func benchVote(b *testing.B, e *env) {
 	spec := poll(false)
 	spec["allowChange"] = true
 	id := e.add(spec)

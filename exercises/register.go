@@ -63,11 +63,14 @@ func Register(svc *rooms.Service) {
 	reg(CmdShow, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusResults) })
 	reg(CmdHide, facilitator, hideResults)
 	reg(CmdTimer, facilitator, func(tx *rooms.Tx) error { return timer(tx, lim, now()) })
-	reg(CmdAnswer, participant, func(tx *rooms.Tx) error { return answer(tx, lim) })
+	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch})
 	reg(CmdHideAnswer, facilitator, hideAnswer)
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)
 	svc.RegisterState(stateKeyPrefix, exerciseState)
+	// Exercises are read by nearly every command and written by few: each
+	// node caches them (every read is still a precondition of the change).
+	svc.CacheDocs(exerciseDocPrefix)
 	// Ballots are each one person's: a participant's snapshot loads their own.
 	svc.RegisterPrivateDocs("bal:", func(st *rooms.State, v rooms.Viewer) []string {
 		var keys []string
@@ -419,6 +422,30 @@ func voterKey(m *rooms.Member, e Exercise) string {
 		return "a:" + m.Opaque("ballot:"+e.ID)
 	}
 	return "m:" + m.ID
+}
+
+// answerPrefetch names what answer reads: the exercise and, when the node
+// has the exercise cached, the voter's ballot, so that a vote reads
+// everything in one round trip with the room and the member.
+func answerPrefetch(tx *rooms.Tx) []string {
+	var args struct {
+		Exercise string `json:"exercise"`
+	}
+	if json.Unmarshal(tx.Data, &args) != nil || args.Exercise == "" {
+		return nil
+	}
+	key := exerciseDocPrefix + args.Exercise
+	// Only what the voter key needs: decoding the whole exercise here would
+	// double the handler's own work.
+	var who struct {
+		ID        string `json:"id"`
+		Anonymous *bool  `json:"anonymous"`
+	}
+	if !tx.Peek(key, &who) {
+		return []string{key}
+	}
+	e := Exercise{ID: who.ID, Spec: Spec{Anonymous: who.Anonymous}}
+	return []string{key, ballotKey(e.ID, voterKey(tx.Actor, e))}
 }
 
 func answer(tx *rooms.Tx, lim Limits) error {

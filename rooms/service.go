@@ -13,6 +13,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,6 +50,9 @@ type Service struct {
 	viewerKeys []func(st *State, v Viewer) []string
 	after      map[string][]AfterFunc
 	now        func() time.Time
+
+	cache         *docCache
+	cachePrefixes []string
 }
 
 // AfterFunc runs after a command of its type succeeded (also when a
@@ -190,11 +194,17 @@ type Handler struct {
 	// records the change. It returns an *Error for a command that breaks a
 	// rule; that answer is kept, so a re-send gets it again.
 	Apply func(tx *Tx) error
+	// Prefetch, when set, names documents Apply will read, so they are
+	// read together with the room and the member in one store round trip.
+	// It may look at cached documents with Peek; a key it gets wrong only
+	// costs a read.
+	Prefetch func(tx *Tx) []string
 }
 
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
-	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now}
+	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
+		cache: newDocCache(50000)}
 	s.registerCore()
 	return s
 }
@@ -435,16 +445,14 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 	if len(h.Roles) > 0 && !containsRole(h.Roles, actor.Role) {
 		return errOutcome(cmd.ID, Errorf(CodeForbidden, "a %s may not send %s", actor.Role, cmd.Type))
 	}
-	if rep, ok, err := s.store.Reply(ctx, roomID, actor.ActorKey(), cmd.ID); err != nil {
-		return errOutcome(cmd.ID, err)
-	} else if ok {
-		return s.kept(actor, cmd.ID, rep)
-	}
+	// A re-sent command is answered by the store's Apply, which finds its
+	// kept answer before checking anything else; only a command that fails
+	// before reaching Apply looks for one itself (orKept).
 	for attempt := range maxAttempts {
 		if attempt > 0 {
 			backoff(ctx, attempt)
 		}
-		tx := &Tx{ctx: ctx, svc: s, RoomID: roomID, Actor: actor, Data: cmd.Data, reads: make(map[string]uint64)}
+		tx := &Tx{ctx: ctx, svc: s, RoomID: roomID, Actor: actor, Data: cmd.Data, reads: make(map[string]uint64), local: make(map[string]Doc)}
 		err := tx.prepare(h)
 		if err == nil {
 			err = h.Apply(tx)
@@ -460,8 +468,11 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 			// A broken rule: keep the answer, with nothing else of the change.
 			tx.change = Change{}
 			out = Outcome{Reply: errorReply(cmd.ID, ce), Code: ce.Code}
+		case errors.Is(err, ErrConflict):
+			s.cache.drop(roomID, tx.fromCache...)
+			continue
 		default:
-			return errOutcome(cmd.ID, err)
+			return s.orKept(ctx, roomID, actor, cmd.ID, err)
 		}
 		c := tx.change
 		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, sealReply(actor, cmd.ID, out.Reply)
@@ -473,6 +484,8 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 		var lim *LimitError
 		switch {
 		case errors.Is(err, ErrConflict):
+			// Something read changed: maybe only a stale cached copy.
+			s.cache.drop(roomID, tx.fromCache...)
 			continue
 		case errors.As(err, &once) && tx.onceErr[once.Set] != nil:
 			return s.keepError(ctx, roomID, actor, cmd.ID, tx.onceErr[once.Set])
@@ -484,9 +497,23 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 		if a.Duplicate {
 			return s.kept(actor, cmd.ID, a.Reply)
 		}
+		for _, p := range c.Puts {
+			if s.cacheable(p.Key) {
+				s.cache.drop(roomID, p.Key) // its new version is the store's
+			}
+		}
 		return out
 	}
 	return errOutcome(cmd.ID, ErrConflict)
+}
+
+// orKept answers a command that failed before the store saw it: with its
+// kept answer when it is a re-send of one answered before, else with err.
+func (s *Service) orKept(ctx context.Context, roomID string, actor *Member, cmdID string, err error) Outcome {
+	if rep, ok, rerr := s.store.Reply(ctx, roomID, actor.ActorKey(), cmdID); rerr == nil && ok {
+		return s.kept(actor, cmdID, rep)
+	}
+	return errOutcome(cmdID, err)
 }
 
 // keepError stores a rule's error as the command's answer, with nothing
@@ -530,16 +557,40 @@ type Tx struct {
 	Room   Room
 	Data   json.RawMessage
 
-	reads    map[string]uint64
-	change   Change
-	result   any
-	onceErr  map[string]*Error
-	limitErr map[string]*Error
+	reads     map[string]uint64
+	local     map[string]Doc // documents read by this command
+	fromCache []string       // keys of those served by the node's cache
+	change    Change
+	result    any
+	onceErr   map[string]*Error
+	limitErr  map[string]*Error
 }
 
-// prepare reads the room and the actor, which every command depends on.
+// prepare reads the room and the actor, which every command depends on,
+// and what the handler prefetches, in one round trip.
 func (tx *Tx) prepare(h Handler) error {
-	var me Member
+	keys := []string{MemberKey(tx.Actor.ID)}
+	if !tx.available(KeyRoom) {
+		keys = append(keys, KeyRoom)
+	}
+	if h.Prefetch != nil {
+		for _, k := range h.Prefetch(tx) {
+			if k != "" && !tx.available(k) && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, keys...)
+	if err != nil {
+		return err
+	}
+	// The member document is read but not made a precondition: a change
+	// must not name its member (the store would then hold who did what),
+	// and a command racing its member's removal may as well have come first.
+	member := docs[0]
+	for _, d := range docs[1:] {
+		tx.fetched(d)
+	}
 	ok, err := tx.GetJSON(KeyRoom, &tx.Room)
 	if err != nil {
 		return err
@@ -547,14 +598,8 @@ func (tx *Tx) prepare(h Handler) error {
 	if !ok {
 		return ErrRoomNotFound
 	}
-	// The member document is read but not made a precondition: a change
-	// must not name its member (the store would then hold who did what),
-	// and a command racing its member's removal may as well have come first.
-	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, MemberKey(tx.Actor.ID))
-	if err != nil {
-		return err
-	}
-	ok = docs[0].Version != 0 && json.Unmarshal(docs[0].Value, &me) == nil
+	var me Member
+	ok = member.Version != 0 && json.Unmarshal(member.Value, &me) == nil
 	if !ok || me.Removed {
 		return Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}
@@ -564,6 +609,36 @@ func (tx *Tx) prepare(h Handler) error {
 	me.seed, me.private = tx.Actor.seed, tx.Actor.private
 	tx.Actor = &me // a fresh copy: the caller's Member is shared
 	return nil
+}
+
+// available reports whether key can be read without the store.
+func (tx *Tx) available(key string) bool {
+	if _, ok := tx.local[key]; ok {
+		return true
+	}
+	if tx.svc.cacheable(key) {
+		_, ok := tx.svc.cache.get(tx.RoomID, key)
+		return ok
+	}
+	return false
+}
+
+// fetched records a document read from the store.
+func (tx *Tx) fetched(d Doc) {
+	tx.local[d.Key] = d
+	if tx.svc.cacheable(d.Key) && d.Version != 0 {
+		tx.svc.cache.put(tx.RoomID, d)
+	}
+}
+
+// Peek reads a document this command has read or the node has cached,
+// without the store and without making it a precondition: for Prefetch.
+func (tx *Tx) Peek(key string, v any) bool {
+	d, ok := tx.local[key]
+	if !ok && tx.svc.cacheable(key) {
+		d, ok = tx.svc.cache.get(tx.RoomID, key)
+	}
+	return ok && d.Version != 0 && json.Unmarshal(d.Value, v) == nil
 }
 
 // Context returns the command's context.
@@ -595,17 +670,43 @@ func jsonProblem(err error) string {
 }
 
 // Get reads documents; the change will apply only if they are unchanged.
+// A document read twice in one command is read once.
 func (tx *Tx) Get(keys ...string) ([]Doc, error) {
-	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, keys...)
-	if err != nil {
-		return nil, err
+	out := make([]Doc, len(keys))
+	var miss []string
+	var at []int
+	for i, k := range keys {
+		if d, ok := tx.local[k]; ok {
+			out[i] = d
+			continue
+		}
+		if tx.svc.cacheable(k) {
+			if d, ok := tx.svc.cache.get(tx.RoomID, k); ok {
+				out[i] = d
+				tx.local[k] = d
+				tx.fromCache = append(tx.fromCache, k)
+				continue
+			}
+		}
+		miss = append(miss, k)
+		at = append(at, i)
 	}
-	for _, d := range docs {
+	if len(miss) > 0 {
+		docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, miss...)
+		if err != nil {
+			return nil, err
+		}
+		for j, d := range docs {
+			out[at[j]] = d
+			tx.fetched(d)
+		}
+	}
+	for _, d := range out {
 		if _, seen := tx.reads[d.Key]; !seen {
 			tx.reads[d.Key] = d.Version
 		}
 	}
-	return docs, nil
+	return out, nil
 }
 
 // GetJSON reads one document into v and reports whether it exists.

@@ -1,0 +1,117 @@
+package exercises_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync/atomic"
+	"testing"
+
+	"huddle/exercises"
+	"huddle/rooms"
+)
+
+// countingStore counts the calls that would each be a round trip to Redis.
+type countingStore struct {
+	rooms.Store
+	gets, applies, replies, counters atomic.Int64
+}
+
+func (c *countingStore) Get(ctx context.Context, room string, keys ...string) ([]rooms.Doc, error) {
+	c.gets.Add(1)
+	return c.Store.Get(ctx, room, keys...)
+}
+
+func (c *countingStore) Apply(ctx context.Context, room string, ch rooms.Change) (rooms.Applied, error) {
+	c.applies.Add(1)
+	return c.Store.Apply(ctx, room, ch)
+}
+
+func (c *countingStore) Reply(ctx context.Context, room, actor, cmd string) (json.RawMessage, bool, error) {
+	c.replies.Add(1)
+	return c.Store.Reply(ctx, room, actor, cmd)
+}
+
+func (c *countingStore) Counters(ctx context.Context, room string, keys ...string) ([]int64, error) {
+	c.counters.Add(1)
+	return c.Store.Counters(ctx, room, keys...)
+}
+
+func (c *countingStore) total() int64 {
+	return c.gets.Load() + c.applies.Load() + c.replies.Load() + c.counters.Load()
+}
+
+// A vote costs the store one read and one write once the node has seen
+// the exercise; a re-sent vote costs one write (its kept answer).
+func TestVoteRoundTrips(t *testing.T) {
+	e := newEnv(t)
+	cs := &countingStore{Store: e.store}
+	svc := rooms.NewService(cs, rooms.DefaultLimits())
+	exercises.Register(svc)
+	id := e.add(poll(false))
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	ctx := context.Background()
+	vote := func(m *rooms.Member, cmd string) rooms.Outcome {
+		b, _ := json.Marshal(answer(id, choose("soup")))
+		return svc.Execute(ctx, e.room, m, rooms.Command{ID: cmd, Type: exercises.CmdAnswer, Data: b})
+	}
+	first, _ := e.person("First")
+	if o := vote(first, "v1"); o.Code != "" {
+		t.Fatalf("vote: %s", o.Reply)
+	}
+	for i, name := range []string{"Ann", "Bob", "Cy"} {
+		m, _ := e.person(name)
+		before := cs.total()
+		if o := vote(m, "v"); o.Code != "" {
+			t.Fatalf("vote %d: %s", i, o.Reply)
+		}
+		if n := cs.total() - before; n != 2 || cs.replies.Load() != 0 {
+			t.Fatalf("vote %d took %d store calls (gets %d, applies %d, replies %d), want 2", i, n, cs.gets.Load(), cs.applies.Load(), cs.replies.Load())
+		}
+	}
+	// The re-send is answered from the kept answer, and counted once.
+	before := cs.total()
+	if o := vote(first, "v1"); o.Code != "" || !o.Duplicate && string(o.Reply) == "" {
+		t.Fatalf("re-send: %+v", o)
+	}
+	if n := cs.total() - before; n > 2 {
+		t.Fatalf("a re-send took %d store calls", n)
+	}
+	if fac, _ := e.state(id); fac.Responses != 4 {
+		t.Fatalf("responses %d, want 4", fac.Responses)
+	}
+}
+
+// Two nodes share a store: a node whose cached exercise is stale (another
+// node closed it) never accepts a vote on it; the stale copy only costs a
+// retry.
+func TestStaleCacheNeverWins(t *testing.T) {
+	e := newEnv(t)
+	other := rooms.NewService(e.store, rooms.DefaultLimits()) // a second node
+	exercises.Register(other)
+	id := e.add(poll(false))
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	ctx := context.Background()
+	vote := func(svc *rooms.Service, m *rooms.Member, cmd string) rooms.Outcome {
+		b, _ := json.Marshal(answer(id, choose("pizza")))
+		return svc.Execute(ctx, e.room, m, rooms.Command{ID: cmd, Type: exercises.CmdAnswer, Data: b})
+	}
+	ann, _ := e.person("Ann")
+	if o := vote(other, ann, "a"); o.Code != "" { // the other node caches the open exercise
+		t.Fatalf("vote: %s", o.Reply)
+	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id}) // through the first node
+	bob, _ := e.person("Bob")
+	if o := vote(other, bob, "b"); o.Code != exercises.CodeWrongStatus {
+		t.Fatalf("a vote on a closed exercise through a stale node: %s", o.Reply)
+	}
+	// And the other way round: reopened elsewhere, a stale "closed" copy
+	// does not refuse a vote.
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	cy, _ := e.person("Cy")
+	if o := vote(other, cy, "c"); o.Code != "" {
+		t.Fatalf("a vote on a reopened exercise through a stale node: %s", o.Reply)
+	}
+	if fac, _ := e.state(id); fac.Responses != 2 {
+		t.Fatalf("responses %d, want 2", fac.Responses)
+	}
+}
