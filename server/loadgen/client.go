@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,24 +72,98 @@ func (t *Target) Join(ctx context.Context, code, name string) (string, error) {
 	return out.Token, err
 }
 
-// Message is the part of a server message the tool reads.
+// Position is a place in a room's event history (docs/protocol.md 5.1).
+type Position struct {
+	Epoch string `json:"epoch"`
+	Seq   uint64 `json:"seq"`
+}
+
+// Message is the part of a server message the tool reads. Data and Result
+// point into the frame the message came in, which is reused: they are
+// valid only during the handler's call (copy what you keep). The strings
+// may be kept.
 type Message struct {
-	Type     string          `json:"type"`
-	ID       string          `json:"id"`
-	Code     string          `json:"code"`
-	Event    string          `json:"event"`
-	Seq      uint64          `json:"seq"`
-	Key      string          `json:"key"`
-	Data     json.RawMessage `json:"data"`
-	Result   json.RawMessage `json:"result"`
-	Online   int             `json:"online"`
-	Position struct {
-		Epoch string `json:"epoch"`
-		Seq   uint64 `json:"seq"`
-	} `json:"position"`
-	Presence struct {
-		Online int `json:"online"`
-	} `json:"presence"`
+	Type         string
+	ID           string
+	Code         string
+	Event        string
+	Seq          uint64
+	Epoch        string
+	Key          string
+	Data         []byte // raw JSON
+	Result       []byte // raw JSON
+	Online       int    // presence
+	Participants int    // presence
+	Recovered    bool   // welcome
+	Position     Position
+	Presence     struct{ Online, Participants int } // welcome
+
+	id []byte // the id as sent, until ID is set
+}
+
+// parse reads one JSON message (a line of a frame) into m, keeping only
+// what the tool uses; n interns its strings. It reports whether line was a
+// well-formed JSON object.
+func (m *Message) parse(line []byte, n *names) bool {
+	*m = Message{}
+	f := members(line)
+	for {
+		k, v, ok := f.next()
+		if !ok {
+			return !f.bad
+		}
+		switch string(k) {
+		case "type":
+			m.Type = n.get(v)
+		case "id":
+			// Not interned: every command has its own id. The answer's
+			// waiter knows it as a string already.
+			m.id, _ = stringBytes(v)
+		case "code":
+			m.Code = n.get(v)
+		case "event":
+			m.Event = n.get(v)
+		case "seq":
+			m.Seq, _ = parseUint(v)
+		case "epoch":
+			m.Epoch = n.get(v)
+		case "key":
+			m.Key = n.get(v)
+		case "data":
+			m.Data = v
+		case "result":
+			m.Result = v
+		case "online":
+			o, _ := parseInt(v)
+			m.Online = int(o)
+		case "participants":
+			p, _ := parseInt(v)
+			m.Participants = int(p)
+		case "recovered":
+			m.Recovered = string(v) == "true"
+		case "position":
+			pf := members(v)
+			for {
+				k, v, ok := pf.next()
+				if !ok {
+					break
+				}
+				switch string(k) {
+				case "epoch":
+					m.Position.Epoch = n.get(v)
+				case "seq":
+					m.Position.Seq, _ = parseUint(v)
+				}
+			}
+		case "presence":
+			if o, ok := parseInt(field(v, "online")); ok {
+				m.Presence.Online = int(o)
+			}
+			if p, ok := parseInt(field(v, "participants")); ok {
+				m.Presence.Participants = int(p)
+			}
+		}
+	}
 }
 
 // Conn is one simulated phone or laptop.
@@ -101,13 +176,36 @@ type Conn struct {
 	err     error
 
 	mu      sync.Mutex
-	pending map[string]chan Message // command id → its answer
+	pending map[string]*call // command id → who waits for its answer
 	nextID  atomic.Uint64
+	pos     Position // after the last event received
+
+	msg     Message        // the reading goroutine's, reused
+	names   names          // the reading goroutine's
+	welcome chan<- Message // until the welcome arrives
+	onFrame func(b []byte) // tests: sees every raw frame
 }
 
-// Dial connects and says hello; handler sees every message after the
-// welcome, from the reading goroutine (keep it quick).
+type call struct {
+	id string
+	ch chan Message
+}
+
+// DialOptions are the optional parts of a hello.
+type DialOptions struct {
+	Since   *Position      // resume from here (docs/protocol.md 5.2)
+	OnFrame func(b []byte) // sees every raw frame (tests)
+}
+
+// Dial connects and says hello; handler sees every message from the
+// welcome on, from the reading goroutine (keep it quick, and copy any
+// Data it keeps).
 func (t *Target) Dial(ctx context.Context, room, token string, handler func(m *Message, at time.Time)) (*Conn, Message, error) {
+	return t.DialWith(ctx, room, token, handler, DialOptions{})
+}
+
+// DialWith is Dial with options.
+func (t *Target) DialWith(ctx context.Context, room, token string, handler func(m *Message, at time.Time), o DialOptions) (*Conn, Message, error) {
 	cctx, cancel := context.WithCancel(context.Background())
 	ws, _, err := websocket.Dial(ctx, t.wsURL(), &websocket.DialOptions{HTTPClient: t.HTTP})
 	if err != nil {
@@ -115,15 +213,23 @@ func (t *Target) Dial(ctx context.Context, room, token string, handler func(m *M
 		return nil, Message{}, err
 	}
 	ws.SetReadLimit(1 << 24)
-	c := &Conn{ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}), pending: map[string]chan Message{}}
+	c := &Conn{ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}), pending: map[string]*call{}, onFrame: o.OnFrame}
+	if o.Since != nil {
+		c.pos = *o.Since
+	}
 	c.SetHandler(handler)
-	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": room, "token": token})
-	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+	hello := map[string]any{"type": "hello", "room": room, "token": token}
+	if o.Since != nil {
+		hello["since"] = o.Since
+	}
+	b, _ := json.Marshal(hello)
+	welcome := make(chan Message, 1)
+	c.welcome = welcome
+	go c.read()
+	if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
 		c.Close()
 		return nil, Message{}, err
 	}
-	welcome := make(chan Message, 1)
-	go c.read(welcome)
 	select {
 	case w := <-welcome:
 		if w.Type != "welcome" {
@@ -139,47 +245,113 @@ func (t *Target) Dial(ctx context.Context, room, token string, handler func(m *M
 	}
 }
 
-func (c *Conn) read(welcome chan<- Message) {
+// frames are reused between reads of every connection: one buffer per
+// frame being handled, not one per connection.
+var frames = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (c *Conn) read() {
 	defer close(c.done)
-	first := true
+	// A context without Done: coder/websocket then sets up no timer per
+	// read. Close ends a blocked read by closing the connection.
+	ctx := context.Background()
 	for {
-		_, data, err := c.ws.Read(c.ctx)
+		_, r, err := c.ws.Reader(ctx)
 		if err != nil {
 			c.err = err
 			return
 		}
-		at := time.Now()
-		for len(data) > 0 {
-			line := data
-			if i := bytes.IndexByte(data, '\n'); i >= 0 {
-				line, data = data[:i], data[i+1:]
-			} else {
-				data = nil
-			}
-			var m Message
-			if json.Unmarshal(line, &m) != nil {
-				continue
-			}
-			switch {
-			case first && (m.Type == "welcome" || m.Type == "error"):
-				first = false
-				welcome <- m
-			case m.Type == "ping":
-				_ = c.ws.Write(c.ctx, websocket.MessageText, []byte(`{"type":"pong"}`))
-			case (m.Type == "ack" || m.Type == "error") && m.ID != "":
-				c.mu.Lock()
-				ch := c.pending[m.ID]
-				delete(c.pending, m.ID)
-				c.mu.Unlock()
-				if ch != nil {
-					ch <- m
-				}
-			}
-			if h := c.handler.Load(); h != nil && *h != nil && !first {
-				(*h)(&m, at)
-			}
+		buf := frames.Get().(*bytes.Buffer)
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
+			frames.Put(buf)
+			c.err = err
+			return
+		}
+		if c.onFrame != nil {
+			c.onFrame(buf.Bytes())
+		}
+		c.frame(buf.Bytes(), time.Now())
+		if buf.Cap() <= 1<<20 {
+			frames.Put(buf)
 		}
 	}
+}
+
+// frame handles one WebSocket message from the server: one or more JSON
+// messages separated by newlines (docs/protocol.md 3.2).
+func (c *Conn) frame(data []byte, at time.Time) {
+	m := &c.msg
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if !m.parse(line, &c.names) {
+			continue
+		}
+		switch m.Type {
+		case "welcome", "error":
+			if c.welcome != nil {
+				if m.Type == "welcome" {
+					c.mu.Lock()
+					if !m.Recovered {
+						c.pos = m.Position
+					}
+					c.mu.Unlock()
+				}
+				w := *m
+				w.Data, w.Result, w.id = nil, nil, nil
+				c.welcome <- w
+				c.welcome = nil
+			} else {
+				c.answer(m)
+			}
+		case "ack":
+			c.answer(m)
+		case "event":
+			c.mu.Lock()
+			if m.Epoch != c.pos.Epoch {
+				c.pos = Position{Epoch: m.Epoch, Seq: m.Seq}
+			} else if m.Seq > c.pos.Seq {
+				c.pos.Seq = m.Seq
+			}
+			c.mu.Unlock()
+		case "ping":
+			_ = c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
+		}
+		if h := c.handler.Load(); h != nil && *h != nil && c.welcome == nil {
+			(*h)(m, at)
+		}
+	}
+}
+
+// answer hands an ack or error to the command waiting for it, and sets
+// its ID.
+func (c *Conn) answer(m *Message) {
+	if m.id == nil {
+		return
+	}
+	c.mu.Lock()
+	w := c.pending[string(m.id)]
+	delete(c.pending, string(m.id))
+	c.mu.Unlock()
+	if w == nil {
+		m.ID = string(m.id)
+		return
+	}
+	m.ID = w.id
+	a := *m
+	a.Data, a.Result, a.id = nil, bytes.Clone(m.Result), nil
+	w.ch <- a
+}
+
+// Position is the position after the last event received (for a resume).
+func (c *Conn) Position() Position {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pos
 }
 
 // SetHandler replaces the function that sees every message.
@@ -190,22 +362,25 @@ var ErrClosed = errors.New("connection closed")
 
 // Command sends a command and waits for its answer.
 func (c *Conn) Command(ctx context.Context, typ string, data any) (Message, error) {
-	id := fmt.Sprintf("c%d", c.nextID.Add(1))
+	id := "c" + strconv.FormatUint(c.nextID.Add(1), 10)
 	return c.CommandID(ctx, id, typ, data)
 }
 
 // CommandID sends a command with a given id and waits for its answer.
 func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message, error) {
-	ch := make(chan Message, 1)
+	w := &call{id: id, ch: make(chan Message, 1)}
 	c.mu.Lock()
-	c.pending[id] = ch
+	c.pending[id] = w
 	c.mu.Unlock()
 	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
 	if err := c.ws.Write(ctx, websocket.MessageText, b); err != nil {
+		c.mu.Lock()
+		delete(c.pending, id)
+		c.mu.Unlock()
 		return Message{}, err
 	}
 	select {
-	case m := <-ch:
+	case m := <-w.ch:
 		return m, nil
 	case <-c.done:
 		return Message{}, ErrClosed
@@ -214,7 +389,8 @@ func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message
 	}
 }
 
-// Close ends the connection at once.
+// Close ends the connection at once, without a close handshake (as a
+// phone that loses its network).
 func (c *Conn) Close() {
 	c.cancel()
 	_ = c.ws.CloseNow()

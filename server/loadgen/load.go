@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,11 +94,23 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.PID, "pid", 0, "the server's process id, to report its memory and CPU (same machine only)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	var cpuProfile string
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "huddle load:", err)
+			return 2
+		}
+		defer f.Close()
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
 	defer cancel()
@@ -237,12 +251,8 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 			if m.Type != "event" || m.Event != "room.updated" {
 				return
 			}
-			var d struct{ Title string }
-			if json.Unmarshal(m.Data, &d) != nil || !strings.HasPrefix(d.Title, "b-") {
-				return
-			}
-			i, err := strconv.Atoi(d.Title[2:])
-			if err != nil || i >= len(sent) {
+			i, ok := titleIndex(m.Data, "b-")
+			if !ok || i >= len(sent) {
 				return
 			}
 			fan.Add(at.Sub(time.Unix(0, sent[i].Load())))
@@ -325,11 +335,10 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 				if m.Type != "state" || m.Key != key {
 					return
 				}
-				var v struct{ Responses int64 }
-				if json.Unmarshal(m.Data, &v) == nil {
+				if resp, ok := responsesOf(m.Data); ok {
 					p.mu.Lock()
-					p.responses = v.Responses
-					if v.Responses == n && p.reachedAt.IsZero() {
+					p.responses = resp
+					if resp == n && p.reachedAt.IsZero() {
 						p.reachedAt = at
 					}
 					p.mu.Unlock()
@@ -529,4 +538,19 @@ func join(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.BaseRSS, r.IdleRSS = base, RSS(o.PID)
 	r.Server = proc.Stop()
 	return r, nil
+}
+
+// titleIndex reads i from a room's title prefix+i (room.updated data).
+func titleIndex(data []byte, prefix string) (int, bool) {
+	t, ok := stringBytes(field(data, "title"))
+	if !ok || len(t) <= len(prefix) || string(t[:len(prefix)]) != prefix {
+		return 0, false
+	}
+	n, ok := parseUint(t[len(prefix):])
+	return int(n), ok && n < 1<<31
+}
+
+// responsesOf reads a vote's response count (VoteView data).
+func responsesOf(data []byte) (int64, bool) {
+	return parseInt(field(data, "responses"))
 }

@@ -15,10 +15,9 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// A short run of every scenario against a real node: nothing is lost and
-// every count is exact. (Speed is measured by the tool itself, with the
-// commands in docs/benchmarks.md, never asserted here.)
-func TestLoadSmoke(t *testing.T) {
+// startServer starts a node on loopback for the test.
+func startServer(t *testing.T) *server.Server {
+	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ShutdownSpread = 50 * time.Millisecond
@@ -34,6 +33,14 @@ func TestLoadSmoke(t *testing.T) {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
+	return srv
+}
+
+// A short run of every scenario against a real node: nothing is lost and
+// every count is exact. (Speed is measured by the tool itself, with the
+// commands in docs/benchmarks.md, never asserted here.)
+func TestLoadSmoke(t *testing.T) {
+	srv := startServer(t)
 	for _, o := range []loadgen.Options{
 		{Scenario: "broadcast", Participants: 30, Events: 5, Interval: 20 * time.Millisecond},
 		{Scenario: "vote", Participants: 40, Burst: 200 * time.Millisecond},
