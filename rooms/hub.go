@@ -180,6 +180,13 @@ type live struct {
 	stop   chan struct{}
 	done   chan struct{}
 
+	// Touched state names arrive apart from the inbox: a burst of 10,000
+	// votes is 10,000 touches of one tally, which must neither fill the
+	// inbox (forcing a catch-up from history) nor be lost to it.
+	tmu     sync.Mutex
+	touched map[string]struct{}
+	tsig    chan struct{}
+
 	// last is the last event fanned out; only the run goroutine touches it
 	// after start.
 	last Position
@@ -260,6 +267,8 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		h: h, id: id, refs: 1,
 		inbox:   make(chan Notice, h.opts.InboxSize),
 		gap:     make(chan struct{}, 1),
+		touched: make(map[string]struct{}),
+		tsig:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 		subs:    make(map[*sub]struct{}),
@@ -351,15 +360,35 @@ func (lr *live) shutdown() {
 	lr.mu.Unlock()
 }
 
-// notify is the store's callback: it never blocks.
+// notify is the store's callback: it never blocks. Touches are merged
+// into a set the run goroutine takes; only events and lost notices queue.
+// An event is queued before its touches are signalled, and the run
+// goroutine drains the inbox before it takes touches, so coalesced state
+// never overtakes the event it follows.
 func (lr *live) notify(n Notice) {
-	select {
-	case lr.inbox <- n:
-	default:
+	touched := n.Touched
+	if n.Event != nil || n.Lost {
+		n.Touched = nil
 		select {
-		case lr.gap <- struct{}{}:
+		case lr.inbox <- n:
 		default:
+			select {
+			case lr.gap <- struct{}{}:
+			default:
+			}
 		}
+	}
+	if len(touched) == 0 {
+		return
+	}
+	lr.tmu.Lock()
+	for _, k := range touched {
+		lr.touched[k] = struct{}{}
+	}
+	lr.tmu.Unlock()
+	select {
+	case lr.tsig <- struct{}{}:
+	default:
 	}
 }
 
@@ -374,8 +403,40 @@ func (lr *live) run() {
 			lr.handle(n)
 		case <-lr.gap:
 			lr.fill()
+		case <-lr.tsig:
+			lr.drainInbox()
+			lr.takeTouched()
 		}
 	}
+}
+
+// drainInbox handles what the inbox holds now.
+func (lr *live) drainInbox() {
+	for {
+		select {
+		case n := <-lr.inbox:
+			lr.handle(n)
+		default:
+			return
+		}
+	}
+}
+
+// takeTouched marks every state touched since the last call dirty.
+func (lr *live) takeTouched() {
+	lr.tmu.Lock()
+	t := lr.touched
+	if len(t) == 0 {
+		lr.tmu.Unlock()
+		return
+	}
+	lr.touched = make(map[string]struct{}, len(t))
+	lr.tmu.Unlock()
+	lr.mu.Lock()
+	for k := range t {
+		lr.markDirtyLocked(k)
+	}
+	lr.mu.Unlock()
 }
 
 func (lr *live) handle(n Notice) {

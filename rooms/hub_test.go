@@ -306,3 +306,85 @@ func TestScreenSeesOnlyEventsForEveryone(t *testing.T) {
 		t.Fatalf("the screen got %d probe events, want 1", n)
 	}
 }
+
+// historyCounter counts catch-ups from history.
+type historyCounter struct {
+	rooms.Store
+	mu    sync.Mutex
+	calls int
+}
+
+func (h *historyCounter) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {
+	h.mu.Lock()
+	h.calls++
+	h.mu.Unlock()
+	return h.Store.History(ctx, room, after)
+}
+
+// A burst of changes that only touch a tally (votes) neither fills the
+// room's inbox (no catch-up from history) nor loses a touch: with an inbox
+// of 2 and 5,000 touches, the client still ends with the final tally.
+func TestTouchBurstNeverOverflows(t *testing.T) {
+	mem := memory.New(memory.Options{})
+	t.Cleanup(func() { mem.Close() })
+	st := &historyCounter{Store: mem}
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	svc.RegisterState("tally", func(ctx context.Context, s rooms.Store, room, key string) (rooms.StateView, error) {
+		n, err := s.Counters(ctx, room, "n")
+		if err != nil {
+			return rooms.StateView{}, err
+		}
+		b := []byte(fmt.Sprint(n[0]))
+		return rooms.StateView{Facilitator: b, Participant: b}, nil
+	})
+	c, err := svc.CreateRoom(context.Background(), "Burst", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+	h := rooms.NewHub(svc, rooms.HubOptions{InboxSize: 2, CoalesceInterval: 5 * time.Millisecond})
+	t.Cleanup(h.Close)
+	client := &fakeClient{}
+	if _, err := h.Attach(context.Background(), c.Room.ID, fac, client, rooms.AttachOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 5000
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range n / 4 {
+				if _, err := mem.Apply(context.Background(), c.Room.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Touch: []string{"tally"}}); err != nil {
+					t.Errorf("worker %d: %v", w, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	final := func() bool {
+		client.mu.Lock()
+		defer client.mu.Unlock()
+		for i := len(client.msgs) - 1; i >= 0; i-- {
+			var m struct {
+				Type string          `json:"type"`
+				Key  string          `json:"key"`
+				Data json.RawMessage `json:"data"`
+			}
+			if json.Unmarshal(client.msgs[i], &m) == nil && m.Type == "state" && m.Key == "tally" {
+				return string(m.Data) == fmt.Sprint(n)
+			}
+		}
+		return false
+	}
+	waitUntil(t, "the client holds the final tally", final)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.calls != 0 {
+		t.Fatalf("%d catch-ups from history for a burst of touches", st.calls)
+	}
+	if client.closedWith() != "" {
+		t.Fatalf("client closed: %s", client.closedWith())
+	}
+}
