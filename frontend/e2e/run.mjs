@@ -1,6 +1,9 @@
 // One whole workshop in the browser: a facilitator on a laptop, a
 // projector, and three participants on phone-sized screens, against a
-// real huddle binary. Run by `make test` (see the Makefile).
+// real huddle binary; then the trainer's library: a built-in pack adapted,
+// exported and imported, run with two groups, and the two runs compared.
+// Run by `make test` (see the Makefile).
+import { readFile } from 'node:fs/promises';
 import { startHuddle, launchChromium, run, until, untilText, textOf, shot, sleep } from './harness.mjs';
 
 const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
@@ -8,6 +11,9 @@ const browser = await launchChromium();
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 
 let host, hostCtx, screen, code;
+let lib; // the trainer's pages, in the facilitator's browser
+let adapted = ''; // the id of the adapted copy of "Building trust"
+const runs = []; // the two rooms run from it
 const people = {}; // name → { ctx, page }
 const errors = [];
 
@@ -57,6 +63,45 @@ async function dot(page, item) {
   const before = await textOf(page.getByTestId('dots-left'));
   await page.getByRole('button', { name: `Place a dot on ${item}` }).click();
   await until(async () => (await textOf(page.getByTestId('dots-left'))) !== before, 'dot placed');
+}
+
+
+/** Click something that downloads a file; the file's name and text. */
+async function download(page, click) {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: d.suggestedFilename(), text: await readFile(await d.path(), 'utf8') };
+}
+
+/** The pack cards in one section of the library ("Your packs", "Built-in packs"). */
+const packsIn = (heading) => lib.locator('section', { has: lib.getByRole('heading', { name: heading, exact: true }) }).getByTestId('pack');
+
+/** Run the adapted pack's closing question with the three phones, then end the room. */
+async function runAdapted(values) {
+  await lib.goto(huddle.base + '/library');
+  await lib.locator(`[data-pack=${adapted}]`).getByRole('button', { name: 'Start a room' }).click();
+  await lib.waitForURL(/\/host\/[A-Z2-9]{6}$/);
+  const roomCode = await untilText(lib.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+  await untilText(lib.getByTestId('agenda'), /^Agenda 1 Closing.*6 Recognition round/, 'the adapted agenda, Closing first');
+  await untilText(lib.getByTestId('control'), /Closing/, 'Closing is current');
+  const phones = ['Ann', 'Ben', 'anon'].map(P);
+  for (const p of phones) {
+    await p.goto(`${huddle.base}/j/${roomCode}`);
+    await p.getByRole('button', { name: 'Join' }).click();
+    await p.getByTestId('waiting').waitFor();
+  }
+  await lib.getByTestId('control').getByRole('button', { name: 'Open', exact: true }).click();
+  for (let i = 0; i < phones.length; i++) {
+    const p = phones[i];
+    await p.locator('[data-testid=exercise][data-kind=survey]').waitFor();
+    await p.getByRole('radio', { name: String(values[i]), exact: true }).check();
+    await p.getByRole('button', { name: 'Send answer' }).click();
+    await p.getByTestId('answered').waitFor();
+  }
+  await until(async () => /3 answers/.test(await textOf(lib.getByTestId('host-responses'))), 'three answers');
+  lib.once('dialog', (d) => d.accept());
+  await lib.getByRole('button', { name: 'End the room' }).click();
+  await untilText(lib.getByTestId('ended'), /kept as a session/, 'the ended room says its results are kept');
+  runs.push(roomCode);
 }
 
 const steps = [
@@ -315,6 +360,22 @@ const steps = [
     await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'test participant removed');
   }],
 
+  ['the console downloads the results as JSON, CSV and Markdown, and saves its agenda as a pack', async () => {
+    const card = host.getByTestId('room-results');
+    const json = await download(host, () => card.getByRole('button', { name: 'Download the results as JSON' }).click());
+    const r = JSON.parse(json.text);
+    if (!/\.json$/.test(json.name) || r.title !== 'Team retro' || r.exercises.length !== 6) throw new Error(`JSON export ${json.name}: ${json.text.slice(0, 200)}`);
+    if (r.exercises[0].vote.questions[0].counts[0].count !== 2) throw new Error('poll counts in the export: ' + JSON.stringify(r.exercises[0].vote));
+    const csv = await download(host, () => card.getByRole('button', { name: 'Download the results as CSV' }).click());
+    if (!/\.csv$/.test(csv.name) || !csv.text.startsWith('exercise,kind,title') || !csv.text.includes('Where do we eat?')) throw new Error(`CSV export ${csv.name}: ${csv.text.slice(0, 200)}`);
+    const md = await download(host, () => card.getByRole('button', { name: 'Download the results as Markdown' }).click());
+    if (!/\.md$/.test(md.name) || !md.text.startsWith('# Team retro') || !md.text.includes('## 2. Sprint 42')) throw new Error(`Markdown export ${md.name}: ${md.text.slice(0, 200)}`);
+    await card.getByLabel('Pack title').fill('Team retro agenda');
+    await card.getByRole('button', { name: 'Save agenda as pack' }).click();
+    await untilText(card.getByTestId('saved-pack'), /Saved as the pack “Team retro agenda”/, 'saved pack');
+    await shot(host, 'host-results-card');
+  }],
+
   ['the facilitator locks joining, removes a participant and ends the room', async () => {
     await host.getByRole('button', { name: 'Lock joining' }).click();
     await host.getByRole('button', { name: 'Unlock joining' }).waitFor();
@@ -332,6 +393,82 @@ const steps = [
     await P('Ben').getByText('This workshop has ended').waitFor();
     await host.getByText('This room has ended.').waitFor();
     await shot(P('Ann'), 'participant-ended');
+  }],
+
+  ['the pack library lists the five built-in packs and the agenda saved from the console', async () => {
+    await untilText(host.getByTestId('ended'), /kept as a session/, 'ended room points to its session');
+    lib = await newPage(hostCtx, 'library');
+    await lib.goto(huddle.base + '/library');
+    await until(async () => (await packsIn('Built-in packs').count()) === 5, 'five built-in packs');
+    const titles = (await packsIn('Built-in packs').locator('h3').allTextContents()).join(' | ');
+    if (!/Building trust \| Rebuilding trust/.test(titles)) throw new Error('built-in packs: ' + titles);
+    await untilText(packsIn('Your packs').first(), /Team retro agenda.*6 exercises: Poll, Retrospective/, 'the saved agenda in the library');
+    await shot(lib, 'library');
+  }],
+
+  ['"Building trust" is duplicated, retitled, reordered and shortened in the editor, and kept', async () => {
+    await lib.locator('[data-pack=building-trust]').getByRole('button', { name: 'Duplicate to adapt' }).click();
+    await lib.waitForURL(/\/library\/[a-z0-9-]+\/edit$/);
+    adapted = decodeURIComponent(lib.url().match(/\/library\/([^/]+)\/edit$/)[1]);
+    await lib.getByLabel('Pack title').fill('Building trust: spring team');
+    const items = lib.getByTestId('pack-items');
+    await untilText(items, /1 Check-in.*7 Closing/, 'the copied exercises');
+    await lib.getByRole('button', { name: 'Remove Check-in' }).click();
+    for (let i = 0; i < 5; i++) await lib.getByRole('button', { name: 'Move Closing up' }).click();
+    await untilText(items, /1 Closing.*2 Trust pulse.*6 Recognition round/, 'Closing moved first, Check-in removed');
+    await shot(lib, 'pack-editor');
+    await lib.getByRole('button', { name: 'Save pack' }).click();
+    await lib.getByText('Saved.').waitFor();
+    await lib.reload();
+    await untilText(lib.getByRole('heading', { level: 1 }), /^Building trust: spring team$/);
+    await untilText(lib.getByTestId('pack-exercises'), /^1 Closing.*6 Recognition round/, 'the saved order');
+    if ((await lib.getByTestId('pack-exercises').locator(':scope > li').count()) !== 6) throw new Error('six exercises expected');
+  }],
+
+  ['the adapted pack is exported as YAML and imported again under a new id; a bad file shows its line', async () => {
+    await lib.goto(huddle.base + '/library');
+    const yaml = await download(lib, () => lib.locator(`[data-pack=${adapted}]`).getByRole('button', { name: 'Export YAML' }).click());
+    if (yaml.name !== `${adapted}.yaml` || !/^title:.*Building trust: spring team/m.test(yaml.text)) throw new Error(`export ${yaml.name}: ${yaml.text.slice(0, 300)}`);
+    const file = lib.getByLabel('Choose a pack file');
+    // The same file again: its id is taken, and the library offers to replace it.
+    await file.setInputFiles({ name: yaml.name, mimeType: 'application/yaml', buffer: Buffer.from(yaml.text) });
+    await untilText(lib.getByTestId('import-conflict'), new RegExp(`“${adapted}” is already in the library`), 'conflict offer');
+    const again = yaml.text.replace(new RegExp(`^id: ${adapted}$`, 'm'), 'id: trust-spring-again');
+    await file.setInputFiles({ name: 'again.yaml', mimeType: 'application/yaml', buffer: Buffer.from(again) });
+    await untilText(lib.getByTestId('import'), /Imported “Building trust: spring team”/, 'import under a new id');
+    await lib.locator('[data-pack=trust-spring-again]').waitFor();
+    const bad = 'schema: 1\nid: broken\ntitle: Broken\nexercises:\n  - kind: poll\n    title: Lunch\n    questions:\n      - kind: choice\n        options:\n          - label: Only one\n';
+    await file.setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(bad) });
+    await untilText(lib.getByTestId('import-error'), /broken\.yaml was not imported:\s*line 9 · exercises\[0\]\.questions\[0\]\.options: a choice question/, 'the problem with its line');
+    await shot(lib, 'library-import-problem');
+  }],
+
+  ['a room is started from the adapted pack; three people answer its closing scale and it ends', async () => {
+    await runAdapted([4, 3, 5]);
+    await shot(lib, 'host-from-pack');
+  }],
+
+  ['a second room of the same pack, another group with other answers', async () => {
+    await runAdapted([2, 3, 4]);
+  }],
+
+  ['past sessions lists both runs; the comparison shows both means and the change', async () => {
+    await lib.goto(huddle.base + '/sessions');
+    const table = lib.getByTestId('sessions');
+    for (const c of runs) await table.locator('tr', { hasText: c }).waitFor();
+    const row = table.locator('tr', { hasText: runs[0] });
+    await untilText(row.locator('td').nth(1), /^Building trust: spring team$/, 'the pack of a session');
+    const nums = (await row.locator('td.num').allTextContents()).join(' ');
+    if (nums !== '3 6') throw new Error('people and exercises of a session: ' + nums);
+    await shot(lib, 'sessions');
+    await lib.getByTestId('compare-link').click();
+    await lib.waitForURL(/\/compare\?a=.+&b=.+/);
+    const closing = lib.getByTestId('cmp-exercise').filter({ hasText: 'Closing' });
+    await untilText(closing.getByTestId('cmp-means'), /Mean A: 4\.00 Mean B: 3\.00 Change: ↓ −1\.00 \(lower in B\)/, 'means and change');
+    await untilText(lib.getByTestId('cmp-exercise').filter({ hasText: 'Trust pulse' }).getByTestId('side-a'), /Hidden \(fewer than 4 answers\)/, 'hidden below the threshold');
+    const md = await download(lib, () => lib.getByRole('button', { name: 'Download Markdown' }).click());
+    if (!/\.md$/.test(md.name) || !md.text.includes('Closing')) throw new Error(`comparison report ${md.name}: ${md.text.slice(0, 200)}`);
+    await shot(lib, 'compare');
   }],
 ];
 

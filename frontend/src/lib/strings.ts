@@ -330,6 +330,7 @@ export const en = {
     confirmDelete: (title: string) => `Delete the pack “${title}”? Past sessions run from it are kept.`,
     deleted: (title: string) => `Deleted “${title}”.`,
     import: 'Import a pack file',
+    importFile: 'Choose a pack file',
     importHint: 'A .yaml or .yml pack file, as exported here or checked with huddle packs validate.',
     importing: 'Importing…',
     imported: (title: string) => `Imported “${title}”.`,
@@ -359,7 +360,7 @@ export const en = {
     // Editor
     editTitle: (title: string) => `Edit “${title}”`,
     newTitle: 'New pack',
-    packTitle: 'Title',
+    packTitle: 'Pack title',
     description: 'Description',
     author: 'Author',
     packId: 'Pack id',
