@@ -18,16 +18,37 @@ func BenchmarkDecodeCommand(b *testing.B) {
 	}
 }
 
+// nopOwner is a queue owner whose writer the benchmark plays itself.
+type nopOwner struct{}
+
+func (nopOwner) startWriter() {}
+func (nopOwner) evicted()     {}
+
 // Enqueue and take, as fan-out and the writer do, for one connection.
 func BenchmarkSendQueue(b *testing.B) {
-	q := newSendQueue(1<<20, time.Minute)
+	q := newSendQueue(1<<20, time.Minute, nopOwner{})
 	msg := make([]byte, 200)
 	var batch [][]byte
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		q.push(msg)
 		if i%16 == 15 {
-			batch, _, _ = q.take(batch)
+			batch, _, _, _ = q.next(batch)
 		}
+	}
+}
+
+// One message to an idle connection, as a broadcast does: the push finds
+// no writer and starts one (here: nothing), which takes the message, finds
+// the queue empty and stops.
+func BenchmarkSendQueueIdle(b *testing.B) {
+	q := newSendQueue(1<<20, time.Minute, nopOwner{})
+	msg := make([]byte, 200)
+	var batch [][]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		q.push(msg)
+		batch, _, _, _ = q.next(batch)
+		batch, _, _, _ = q.next(batch)
 	}
 }

@@ -1,14 +1,16 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -17,18 +19,28 @@ import (
 	"huddle/rooms"
 )
 
-// conn is one WebSocket connection: a reader (the handler's goroutine)
-// that decodes and applies commands in order, and a writer goroutine that
-// drains the send queue, packing queued messages into few frames.
+// conn is one WebSocket connection: a reader goroutine that decodes and
+// applies commands in order, and a writer goroutine, started only while
+// the send queue holds something, that drains it into few frames.
+//
+// An idle connection is one parked goroutine (the reader, with a small
+// stack), small read and write buffers, one timer and this struct: a
+// room of 10,000 phones is mostly idle connections (docs/benchmarks.md).
 type conn struct {
-	srv    *Server
-	ws     *websocket.Conn
-	ctx    context.Context
-	cancel context.CancelFunc
-	q      *sendQueue
-	log    *slog.Logger
+	srv *Server
+	ws  *websocket.Conn
+	nc  net.Conn // the connection under ws, for write deadlines
+	q   sendQueue
 
-	limiter    *rate.Limiter
+	// br is ws's read buffer: the reader waits for the socket to be
+	// readable only when br holds nothing. brMu keeps that check apart
+	// from the close handshake, which reads br from the writer.
+	brMu  sync.Mutex
+	br    *bufio.Reader
+	rc    syscall.RawConn // nil: no waiting, reads wait instead
+	early bool            // the first bytes are in br's source, not yet in br
+
+	limiter    *rate.Limiter // made at the first command
 	violations int
 	lastRead   atomic.Int64 // unix nanoseconds
 
@@ -40,25 +52,29 @@ type conn struct {
 	busy         bool       // a command is being applied
 	pendingClose rooms.Code // a close that waits for its answer
 
-	writerDone chan struct{}
-	closeOnce  sync.Once
-	reason     atomic.Value // rooms.Code the connection closed with
+	// One timer serves the hello deadline and then the heartbeat.
+	timerMu  sync.Mutex
+	timer    *time.Timer
+	timerOff bool  // the connection ended: tick re-arms nothing
+	helloDue int64 // unix nanoseconds; 0 once checked
+	beatDue  int64
 }
 
-func (s *Server) newConn(ws *websocket.Conn) *conn {
-	// Not the request's context: it ends when the handler hijacks.
-	ctx, cancel := context.WithCancel(s.baseCtx)
-	c := &conn{
-		srv: s, ws: ws, ctx: ctx, cancel: cancel,
-		q:          newSendQueue(s.cfg.SendQueueBytes, s.cfg.SendQueueAge),
-		log:        s.log,
-		limiter:    rate.NewLimiter(rate.Limit(s.cfg.CommandRate), s.cfg.CommandBurst),
-		writerDone: make(chan struct{}),
+func (s *Server) newConn(ws *websocket.Conn, hw *hijackWriter) *conn {
+	c := &conn{srv: s, ws: ws, nc: hw.nc, br: hw.br, early: hw.early}
+	if sc, ok := hw.nc.(syscall.Conn); ok && hw.br != nil {
+		c.rc, _ = sc.SyscallConn()
 	}
-	c.q.onEvict = s.metrics.evictions.Inc
+	c.q.init(s.cfg.SendQueueBytes, s.cfg.SendQueueAge, c)
 	c.lastRead.Store(time.Now().UnixNano())
 	return c
 }
+
+// startWriter implements queueOwner.
+func (c *conn) startWriter() { go c.writeLoop() }
+
+// evicted implements queueOwner.
+func (c *conn) evicted() { c.srv.metrics.evictions.Inc() }
 
 // Enqueue implements rooms.Client.
 func (c *conn) Enqueue(msg []byte) bool { return c.q.push(msg) }
@@ -98,32 +114,82 @@ func (c *conn) sendError(id string, e *rooms.Error) {
 
 // serve runs the connection until it closes.
 func (c *conn) serve() {
-	go c.writeLoop()
-	hello := time.AfterFunc(c.srv.cfg.HelloTimeout, func() {
-		if c.sessionless() {
-			c.Close(codePolicy)
-		}
-	})
+	c.startTimer()
+	// Reads take no context (one would cost a registration per read):
+	// the node's shutdown ends them by closing the connection.
+	stop := context.AfterFunc(c.srv.baseCtx, func() { _ = c.ws.CloseNow() })
 	c.readLoop()
-	hello.Stop()
+	stop()
+	c.stopTimer()
 	if c.sess != nil {
 		c.sess.Detach()
 	}
 	// The reader ended: the peer closed or the connection broke (or the
 	// writer closed it). The writer may still be sending a close frame.
 	c.q.close(codePeer)
+	done := c.q.done()
+	wait := time.NewTimer(c.srv.cfg.SendQueueAge + 5*time.Second)
 	select {
-	case <-c.writerDone:
-	case <-time.After(c.srv.cfg.SendQueueAge + 5*time.Second):
+	case <-done:
+	case <-wait.C:
 	}
-	c.cancel()
+	wait.Stop()
 	_ = c.ws.CloseNow()
-	<-c.writerDone
+	<-done
 	// Count the close once, by the first reason anyone gave: the reader's
 	// (too big, peer gone) or the server's.
-	_, _, reason := c.q.take(nil)
-	_, text := closeFor(reason)
+	_, text := closeFor(c.q.closeReason())
 	c.srv.metrics.closes.WithLabelValues(text).Inc()
+}
+
+// startTimer arms the connection's timer for the hello deadline and the
+// first heartbeat.
+func (c *conn) startTimer() {
+	now := time.Now().UnixNano()
+	c.timerMu.Lock()
+	defer c.timerMu.Unlock()
+	c.helloDue = now + int64(c.srv.cfg.HelloTimeout)
+	c.beatDue = now + int64(c.srv.cfg.Heartbeat)
+	c.timer = time.AfterFunc(time.Duration(min(c.helloDue, c.beatDue)-now), c.tick)
+}
+
+func (c *conn) stopTimer() {
+	c.timerMu.Lock()
+	defer c.timerMu.Unlock()
+	c.timerOff = true
+	c.timer.Stop()
+}
+
+// tick runs when the timer fires: a connection that has not said hello by
+// its deadline is closed; every heartbeat, the server pings, and closes a
+// connection it has heard nothing from for 2.5 heartbeats.
+func (c *conn) tick() {
+	c.timerMu.Lock()
+	defer c.timerMu.Unlock()
+	if c.timerOff {
+		return
+	}
+	now := time.Now().UnixNano()
+	if c.helloDue != 0 && now >= c.helloDue {
+		c.helloDue = 0
+		if c.sessionless() {
+			c.Close(codePolicy)
+		}
+	}
+	if now >= c.beatDue {
+		hb := int64(c.srv.cfg.Heartbeat)
+		c.beatDue = now + hb
+		if now-c.lastRead.Load() > hb*5/2 {
+			c.q.close(codeHeartbeat)
+		} else {
+			c.q.push(pingMsg)
+		}
+	}
+	next := c.beatDue
+	if c.helloDue != 0 {
+		next = min(next, c.helloDue)
+	}
+	c.timer.Reset(time.Duration(next - now))
 }
 
 func (c *conn) sessionless() bool {
@@ -134,7 +200,8 @@ func (c *conn) sessionless() bool {
 
 func (c *conn) readLoop() {
 	for {
-		typ, data, err := c.ws.Read(c.ctx)
+		c.awaitMessage()
+		typ, data, err := c.ws.Read(context.Background())
 		if err != nil {
 			if errors.Is(err, websocket.ErrMessageTooBig) {
 				// The library has answered with 1009 already.
@@ -177,8 +244,27 @@ func (c *conn) readLoop() {
 	}
 }
 
+// awaitMessage returns when the next read will not wait long: br holds
+// bytes or the socket is readable. An idle connection's reader waits here,
+// on a small stack (see waitReadable), rather than inside ws.Read.
+func (c *conn) awaitMessage() {
+	if c.rc == nil {
+		return
+	}
+	if c.early {
+		c.early = false // Accept put them where the first read finds them
+		return
+	}
+	c.brMu.Lock()
+	n := c.br.Buffered()
+	c.brMu.Unlock()
+	if n == 0 {
+		waitReadable(c.rc)
+	}
+}
+
 func (c *conn) hello(in inbound) {
-	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(c.srv.baseCtx, 10*time.Second)
 	defer cancel()
 	roomID := in.Room
 	if code, ok := rooms.NormalizeCode(roomID); ok {
@@ -212,7 +298,7 @@ func (c *conn) hello(in inbound) {
 	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Extra: c.srv.welcomeExtra})
 	if err != nil {
 		e := rooms.AsError(err)
-		c.log.Warn("attach failed", "room", room.ID, "err", err)
+		c.srv.log.Warn("attach failed", "room", room.ID, "err", err)
 		c.sendError("", e)
 		c.Close(e.Code)
 		return
@@ -231,6 +317,9 @@ func (c *conn) command(in inbound) {
 	if !c.srv.svc.Known(label) {
 		label = "unknown"
 	}
+	if c.limiter == nil {
+		c.limiter = rate.NewLimiter(rate.Limit(c.srv.cfg.CommandRate), c.srv.cfg.CommandBurst)
+	}
 	if !c.limiter.Allow() {
 		c.violations++
 		c.srv.metrics.commands.WithLabelValues(label, string(rooms.CodeRateLimited)).Inc()
@@ -246,7 +335,7 @@ func (c *conn) command(in inbound) {
 		c.sendError(in.ID, rooms.Errorf(rooms.CodeForbidden, "the projector view is read-only"))
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(c.srv.baseCtx, 10*time.Second)
 	defer cancel()
 	c.setBusy(true)
 	defer c.setBusy(false)
@@ -259,27 +348,18 @@ func (c *conn) command(in inbound) {
 	c.send(out.Reply)
 }
 
+// writeLoop is the writer: it sends what is queued, in as few frames as
+// it can, until the queue is empty (then it stops: the next push starts
+// another) or closing (then it closes the connection).
 func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	hb := time.NewTicker(c.srv.cfg.Heartbeat)
-	defer hb.Stop()
-	idle := c.srv.cfg.Heartbeat * 5 / 2
 	var batch [][]byte
 	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-hb.C:
-			if time.Since(time.Unix(0, c.lastRead.Load())) > idle {
-				c.q.close(codeHeartbeat)
-			} else {
-				c.q.push(pingMsg)
-			}
-		case <-c.q.wake:
-		}
-		var closing bool
+		var closing, ok bool
 		var reason rooms.Code
-		batch, closing, reason = c.q.take(batch)
+		batch, closing, reason, ok = c.q.next(batch)
+		if !ok {
+			return
+		}
 		if reason != rooms.CodeSlowClient && len(batch) > 0 {
 			// An idle connection holds no write buffer: they are pooled.
 			buf := writeBufs.Get().(*bytes.Buffer)
@@ -289,13 +369,14 @@ func (c *conn) writeLoop() {
 				writeBufs.Put(buf)
 			}
 			if err != nil {
+				// Evicted while the write was stuck: say so if the
+				// connection still takes a close frame.
+				if !closing {
+					reason = c.q.closeReason()
+				}
 				c.finish(reason)
 				return
 			}
-		}
-		clear(batch)
-		if cap(batch) > 1024 {
-			batch = nil // a burst's slice is not kept for ever
 		}
 		if closing {
 			c.finish(reason)
@@ -307,16 +388,21 @@ func (c *conn) writeLoop() {
 var writeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeBatch sends queued messages, newline-separated, in as few frames as
-// the frame limit allows.
+// the frame limit allows. A client that stopped reading blocks the write
+// once the socket's buffers are full: the write deadline (not a context,
+// which would cost allocations per frame) ends it after the send-queue
+// age, and the connection with it.
 func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
+	if c.nc != nil {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.SendQueueAge))
+		defer c.nc.SetWriteDeadline(time.Time{})
+	}
 	max := c.srv.cfg.MaxFrameBytes
 	flush := func() error {
 		if buf.Len() == 0 {
 			return nil
 		}
-		ctx, cancel := context.WithTimeout(c.ctx, c.srv.cfg.SendQueueAge)
-		defer cancel()
-		err := c.ws.Write(ctx, websocket.MessageText, buf.Bytes())
+		err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
 		buf.Reset()
 		c.srv.metrics.frames.Inc()
 		return err
@@ -335,17 +421,19 @@ func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
 	return flush()
 }
 
-// finish closes the WebSocket with the reason's code.
+// finish closes the WebSocket with the reason's code. Only the last writer
+// calls it: no writer starts after it.
 func (c *conn) finish(reason rooms.Code) {
-	c.closeOnce.Do(func() {
-		c.reason.Store(reason)
-		code, text := closeFor(reason)
-		if reason != codePeer {
-			c.log.Debug("closing connection", "reason", text)
-		}
-		// Close waits for the peer's close frame, at most a few seconds.
-		_ = c.ws.Close(code, text)
-	})
+	code, text := closeFor(reason)
+	if reason != codePeer {
+		c.srv.log.Debug("closing connection", "reason", text)
+	}
+	// Close waits for the peer's close frame, at most a few seconds,
+	// reading it from br.
+	c.brMu.Lock()
+	_ = c.ws.Close(code, text)
+	c.brMu.Unlock()
+	c.q.finish()
 }
 
 // welcome extras: what every client needs to know of the server.
@@ -378,7 +466,8 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	hw := &hijackWriter{ResponseWriter: w}
+	ws, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns:  s.cfg.AllowedOrigins,
 		CompressionMode: websocket.CompressionDisabled,
 	})
@@ -388,11 +477,16 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered (403 for a foreign origin)
 	}
 	ws.SetReadLimit(int64(s.cfg.MaxMessageBytes))
-	c := s.newConn(ws)
+	c := s.newConn(ws, hw)
 	if !s.track(c) {
 		_ = ws.Close(CloseGoingAway, "going_away")
 		return
 	}
-	defer s.untrack(c)
-	c.serve()
+	// The connection gets a goroutine of its own and the handler returns:
+	// net/http then drops its request, response and connection state,
+	// which would otherwise stay live as long as the WebSocket.
+	go func() {
+		defer s.untrack(c)
+		c.serve()
+	}()
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,20 +20,49 @@ func queueStrings(batch [][]byte) []string {
 	return out
 }
 
-func queueWoken(q *sendQueue) bool {
-	select {
-	case <-q.wake:
-		return true
-	default:
-		return false
+// testOwner stands for the connection: it counts writer starts and
+// evictions.
+type testOwner struct {
+	starts    atomic.Int32
+	evictions atomic.Int32
+}
+
+func (o *testOwner) startWriter() { o.starts.Add(1) }
+func (o *testOwner) evicted()     { o.evictions.Add(1) }
+
+// newTestQueue returns a queue whose owner only counts.
+func newTestQueue(maxBytes int, maxAge time.Duration) (*sendQueue, *testOwner) {
+	o := &testOwner{}
+	return newSendQueue(maxBytes, maxAge, o), o
+}
+
+// queueWoken reports whether a writer was started since the last call.
+func queueWoken(o *testOwner) bool { return o.starts.Swap(0) > 0 }
+
+// idle runs the writer's side until it stops: it takes what is queued and
+// returns it, then sees the queue empty and stops.
+func idle(t *testing.T, q *sendQueue) []string {
+	t.Helper()
+	var got []string
+	var batch [][]byte
+	for {
+		var ok, closing bool
+		batch, closing, _, ok = q.next(batch)
+		if !ok {
+			return got
+		}
+		if closing {
+			t.Fatal("idle: the queue is closing")
+		}
+		got = append(got, queueStrings(batch)...)
 	}
 }
 
 // Messages pushed within the byte bound are all taken, in push order, and
-// the writer is woken.
+// a writer is started once, not once per push.
 func TestQueuePushWithinBytesKeepsOrder(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(100, time.Minute)
+	q, o := newTestQueue(100, time.Minute)
 	var want []string
 	for i := range 10 {
 		m := fmt.Sprintf("m%d", i)
@@ -40,8 +71,8 @@ func TestQueuePushWithinBytesKeepsOrder(t *testing.T) {
 		}
 		want = append(want, m)
 	}
-	if !queueWoken(q) {
-		t.Fatal("push did not wake the writer")
+	if n := o.starts.Load(); n != 1 {
+		t.Fatalf("%d writers started for 10 pushes, want 1", n)
 	}
 	batch, closing, reason := q.take(nil)
 	if got := queueStrings(batch); fmt.Sprint(got) != fmt.Sprint(want) {
@@ -59,7 +90,7 @@ func TestQueuePushWithinBytesKeepsOrder(t *testing.T) {
 // Exactly maxBytes may be queued; taking frees the bytes for new messages.
 func TestQueueByteBoundIsInclusiveAndFreedByTake(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(10, time.Minute)
+	q, _ := newTestQueue(10, time.Minute)
 	if !q.push([]byte("12345")) || !q.push([]byte("67890")) {
 		t.Fatal("messages adding up to exactly maxBytes were refused")
 	}
@@ -77,16 +108,28 @@ func TestQueueByteBoundIsInclusiveAndFreedByTake(t *testing.T) {
 // was queued, and take reports closing with the slow-client reason.
 func TestQueueOverflowDropsAndClosesSlow(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(10, time.Minute)
+	q, o := newTestQueue(10, time.Minute)
 	if !q.push([]byte("123456")) {
 		t.Fatal("first push refused")
 	}
-	queueWoken(q)
+	if got := idle(t, q); fmt.Sprint(got) != "[123456]" {
+		t.Fatalf("writer took %v", got)
+	}
+	queueWoken(o)
+	if !q.push([]byte("123456")) {
+		t.Fatal("second push refused")
+	}
+	if !queueWoken(o) {
+		t.Fatal("push to an idle queue started no writer")
+	}
 	if q.push([]byte("abcde")) {
 		t.Fatal("push past maxBytes accepted")
 	}
-	if !queueWoken(q) {
-		t.Fatal("overflow did not wake the writer")
+	if queueWoken(o) {
+		t.Fatal("overflow started a second writer while one runs")
+	}
+	if o.evictions.Load() != 1 {
+		t.Fatalf("%d evictions", o.evictions.Load())
 	}
 	batch, closing, reason := q.take(nil)
 	if len(batch) != 0 {
@@ -108,9 +151,12 @@ func TestQueueOverflowDropsAndClosesSlow(t *testing.T) {
 // queue.
 func TestQueueSingleMessageOverBound(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(4, time.Minute)
+	q, o := newTestQueue(4, time.Minute)
 	if q.push([]byte("12345")) {
 		t.Fatal("a message over maxBytes was queued")
+	}
+	if !queueWoken(o) {
+		t.Fatal("overflow of an idle queue started no writer to close it")
 	}
 	if _, closing, reason := q.take(nil); !closing || reason != rooms.CodeSlowClient {
 		t.Fatalf("closing=%v reason=%q", closing, reason)
@@ -121,7 +167,7 @@ func TestQueueSingleMessageOverBound(t *testing.T) {
 // as a slow client.
 func TestQueueAgeBound(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(1<<20, 20*time.Millisecond)
+	q, _ := newTestQueue(1<<20, 20*time.Millisecond)
 	if !q.push([]byte("old")) {
 		t.Fatal("first push refused")
 	}
@@ -139,7 +185,7 @@ func TestQueueAgeBound(t *testing.T) {
 // took everything, a long pause is no sign of a slow client.
 func TestQueueAgeRestartsWhenEmptied(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(1<<20, 20*time.Millisecond)
+	q, _ := newTestQueue(1<<20, 20*time.Millisecond)
 	q.push([]byte("a"))
 	q.take(nil)
 	time.Sleep(60 * time.Millisecond)
@@ -155,13 +201,17 @@ func TestQueueAgeRestartsWhenEmptied(t *testing.T) {
 // the writer, and later pushes are accepted (true) but not queued.
 func TestQueueCloseKeepsQueuedMessages(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(100, time.Minute)
+	q, o := newTestQueue(100, time.Minute)
+	q.push([]byte("a"))
+	if got := idle(t, q); fmt.Sprint(got) != "[a]" {
+		t.Fatalf("writer took %v", got)
+	}
 	q.push([]byte("a"))
 	q.push([]byte("b"))
-	queueWoken(q)
+	queueWoken(o)
 	q.close(rooms.CodeRoomEnded)
-	if !queueWoken(q) {
-		t.Fatal("close did not wake the writer")
+	if queueWoken(o) {
+		t.Fatal("close started a second writer while one runs")
 	}
 	if !q.push([]byte("late")) {
 		t.Fatal("push after a normal close reported a slow client")
@@ -182,7 +232,7 @@ func TestQueueCloseKeepsQueuedMessages(t *testing.T) {
 // The first close reason wins over later closes and over an overflow.
 func TestQueueFirstReasonWins(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(4, time.Minute)
+	q, _ := newTestQueue(4, time.Minute)
 	q.close(rooms.CodeRemoved)
 	q.close(codeNormal)
 	q.close(rooms.CodeSlowClient)
@@ -194,7 +244,7 @@ func TestQueueFirstReasonWins(t *testing.T) {
 	}
 
 	// And a slow-client overflow is not replaced by a later close.
-	q2 := newSendQueue(4, time.Minute)
+	q2, _ := newTestQueue(4, time.Minute)
 	q2.push([]byte("12345"))
 	q2.close(codeNormal)
 	if _, _, reason := q2.take(nil); reason != rooms.CodeSlowClient {
@@ -205,27 +255,30 @@ func TestQueueFirstReasonWins(t *testing.T) {
 // A batch handed to the writer is its own: later pushes do not change it.
 func TestQueueTakenBatchIsNotAliased(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(100, time.Minute)
+	q, _ := newTestQueue(100, time.Minute)
 	q.push([]byte("a"))
 	q.push([]byte("b"))
-	batch, _, _ := q.take(nil)
+	batch, _, _, _ := q.next(nil)
 	q.push([]byte("c"))
 	q.push([]byte("d"))
 	if got := queueStrings(batch); fmt.Sprint(got) != "[a b]" {
 		t.Fatalf("taken batch became %v after later pushes", got)
 	}
-	next, _, _ := q.take(nil)
+	next, _, _, _ := q.next(nil)
 	if got := queueStrings(next); fmt.Sprint(got) != "[c d]" {
 		t.Fatalf("second batch %v", got)
 	}
 }
 
-// Concurrent pushers and one taker: every message arrives exactly once and
-// each pusher's messages stay in order.
+// Concurrent pushers and writers started on demand: every message arrives
+// exactly once, each pusher's messages stay in order, and writers never
+// overlap.
 func TestQueueConcurrentPushKeepsPerPusherOrder(t *testing.T) {
 	t.Parallel()
 	const pushers, each = 8, 500
-	q := newSendQueue(1<<24, time.Minute)
+	w := &goWriter{t: t, seen: make([]int, pushers), ended: make(chan struct{})}
+	q := newSendQueue(1<<24, time.Minute, w)
+	w.q = q
 	var wg sync.WaitGroup
 	for p := range pushers {
 		wg.Add(1)
@@ -239,71 +292,205 @@ func TestQueueConcurrentPushKeepsPerPusherOrder(t *testing.T) {
 			}
 		}()
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); q.close(codeNormal); close(done) }()
-
-	next := make([]int, pushers)
-	var batch [][]byte
-	for {
-		var closing bool
-		select {
-		case <-q.wake:
-		case <-time.After(waitFor):
-			t.Fatal("writer never woken")
-		}
-		batch, closing, _ = q.take(batch)
-		for _, m := range batch {
-			var p, i int
-			if _, err := fmt.Sscanf(string(m), "%d:%d", &p, &i); err != nil {
-				t.Fatalf("bad message %q", m)
-			}
-			if i != next[p] {
-				t.Fatalf("pusher %d: got message %d, want %d", p, i, next[p])
-			}
-			next[p]++
-		}
-		if closing {
-			break
-		}
+	wg.Wait()
+	q.close(codeNormal)
+	select {
+	case <-w.ended:
+	case <-time.After(waitFor):
+		t.Fatal("no writer closed the queue")
 	}
-	<-done
-	for p, n := range next {
+	<-q.done()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p, n := range w.seen {
 		if n != each {
 			t.Errorf("pusher %d: %d of %d messages taken", p, n, each)
 		}
 	}
+	t.Logf("%d writers started for %d messages", w.starts.Load(), pushers*each)
+}
+
+// Pushers that pause let the writer find the queue empty and stop, over
+// and over: a push racing a stopping writer must start another, so no
+// message is ever left queued with no writer (checked before any close).
+func TestQueueWriterRestartsWithoutLostWakeup(t *testing.T) {
+	t.Parallel()
+	const pushers, each = 4, 300
+	w := &goWriter{t: t, seen: make([]int, pushers), ended: make(chan struct{})}
+	q := newSendQueue(1<<24, time.Minute, w)
+	w.q = q
+	var wg sync.WaitGroup
+	for p := range pushers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				q.push(fmt.Appendf(nil, "%d:%d", p, i))
+				switch i % 10 {
+				case 0:
+					time.Sleep(50 * time.Microsecond)
+				case 5:
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	eventually(t, "every message taken without a close", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for _, n := range w.seen {
+			if n != each {
+				return false
+			}
+		}
+		return true
+	})
+	if n := w.starts.Load(); n < 2 {
+		t.Logf("only %d writer started: the writer never went idle", n)
+	}
+	q.close(codeNormal)
+	<-q.done()
+	if w.running.Load() != 0 {
+		t.Fatal("a writer still runs after the queue finished")
+	}
+}
+
+// A writer that stopped is restarted by the next push, and by a close;
+// after the last writer finished, nothing starts one.
+func TestQueueStartsWriterWhenIdle(t *testing.T) {
+	t.Parallel()
+	q, o := newTestQueue(100, time.Minute)
+	if !q.push([]byte("a")) || !queueWoken(o) {
+		t.Fatal("first push started no writer")
+	}
+	q.push([]byte("b"))
+	if queueWoken(o) {
+		t.Fatal("a second writer started while one runs")
+	}
+	if got := idle(t, q); fmt.Sprint(got) != "[a b]" {
+		t.Fatalf("writer took %v", got)
+	}
+	q.push([]byte("c"))
+	if !queueWoken(o) {
+		t.Fatal("push after the writer stopped started none")
+	}
+	if got := idle(t, q); fmt.Sprint(got) != "[c]" {
+		t.Fatalf("writer took %v", got)
+	}
+	select {
+	case <-q.done():
+		t.Fatal("done before any close")
+	default:
+	}
+	q.close(rooms.CodeRoomEnded)
+	if !queueWoken(o) {
+		t.Fatal("close of an idle queue started no writer to close the connection")
+	}
+	batch, closing, reason, ok := q.next(nil)
+	if !ok || !closing || reason != rooms.CodeRoomEnded || len(batch) != 0 {
+		t.Fatalf("next after close: %v %v %q %v", queueStrings(batch), closing, reason, ok)
+	}
+	// The writer stays responsible until it finishes: next keeps saying
+	// closing, never "stop".
+	if _, closing, _, ok := q.next(nil); !ok || !closing {
+		t.Fatal("a closing queue let its writer stop without finishing")
+	}
+	done := q.done()
+	q.finish()
+	select {
+	case <-done:
+	case <-time.After(waitFor):
+		t.Fatal("done not closed by finish")
+	}
+	<-q.done() // and stays closed
+	q.close(codePeer)
+	q.push([]byte("late"))
+	if queueWoken(o) {
+		t.Fatal("a writer started after the last one finished")
+	}
+}
+
+// goWriter is a queue owner that runs real writer goroutines, as a
+// connection does, and checks what they take.
+type goWriter struct {
+	t       *testing.T
+	q       *sendQueue
+	starts  atomic.Int32
+	running atomic.Int32
+	mu      sync.Mutex
+	seen    []int // next message expected from each pusher
+	ended   chan struct{}
+}
+
+func (w *goWriter) evicted() { w.t.Error("eviction") }
+
+func (w *goWriter) startWriter() {
+	w.starts.Add(1)
+	go func() {
+		if n := w.running.Add(1); n != 1 {
+			w.t.Errorf("%d writers at once", n)
+		}
+		var batch [][]byte
+		for {
+			var closing, ok bool
+			batch, closing, _, ok = w.q.next(batch)
+			if !ok {
+				w.running.Add(-1)
+				return
+			}
+			w.mu.Lock()
+			for _, m := range batch {
+				var p, i int
+				if _, err := fmt.Sscanf(string(m), "%d:%d", &p, &i); err != nil {
+					w.t.Errorf("bad message %q", m)
+				} else if i != w.seen[p] {
+					w.t.Errorf("pusher %d: got message %d, want %d", p, i, w.seen[p])
+				}
+				w.seen[p]++
+			}
+			w.mu.Unlock()
+			if len(batch)%7 == 3 {
+				runtime.Gosched() // let pushers catch the writer stopping
+			}
+			if closing {
+				w.running.Add(-1)
+				w.q.finish()
+				close(w.ended)
+				return
+			}
+		}
+	}()
 }
 
 // An overflow counts one eviction, however many pushes and closes follow;
 // a normal close counts none.
 func TestQueueEvictionCountedOnce(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(4, time.Minute)
-	evictions := 0
-	q.onEvict = func() { evictions++ }
+	q, o := newTestQueue(4, time.Minute)
 	q.push([]byte("12345"))
 	q.push([]byte("x"))
 	q.push([]byte("y"))
 	q.close(rooms.CodeSlowClient)
 	q.close(codeNormal)
-	if evictions != 1 {
-		t.Fatalf("%d evictions counted for one slow client", evictions)
+	if n := o.evictions.Load(); n != 1 {
+		t.Fatalf("%d evictions counted for one slow client", n)
 	}
 
-	q2 := newSendQueue(100, time.Minute)
-	q2.onEvict = func() { t.Error("a normal close counted an eviction") }
+	q2, o2 := newTestQueue(100, time.Minute)
 	q2.push([]byte("a"))
 	q2.close(codeNormal)
 	q2.push([]byte("b"))
+	if o2.evictions.Load() != 0 {
+		t.Error("a normal close counted an eviction")
+	}
 }
 
 // Closing with the slow-client reason (a client too slow while attaching)
 // drops what is queued, like an overflow, and counts an eviction.
 func TestQueueCloseSlowDropsQueued(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(100, time.Minute)
-	evictions := 0
-	q.onEvict = func() { evictions++ }
+	q, o := newTestQueue(100, time.Minute)
 	q.push([]byte("a"))
 	q.push([]byte("b"))
 	q.close(rooms.CodeSlowClient)
@@ -311,8 +498,8 @@ func TestQueueCloseSlowDropsQueued(t *testing.T) {
 	if len(batch) != 0 || !closing || reason != rooms.CodeSlowClient {
 		t.Fatalf("took %v closing=%v reason=%q", queueStrings(batch), closing, reason)
 	}
-	if evictions != 1 {
-		t.Fatalf("%d evictions", evictions)
+	if n := o.evictions.Load(); n != 1 {
+		t.Fatalf("%d evictions", n)
 	}
 	if q.push([]byte("c")) {
 		t.Fatal("push to a slow client accepted")
@@ -322,7 +509,7 @@ func TestQueueCloseSlowDropsQueued(t *testing.T) {
 // isClosing is false while open and true after a close or an overflow.
 func TestQueueIsClosing(t *testing.T) {
 	t.Parallel()
-	q := newSendQueue(4, time.Minute)
+	q, _ := newTestQueue(4, time.Minute)
 	q.push([]byte("ab"))
 	if q.isClosing() {
 		t.Fatal("open queue reports closing")
@@ -331,7 +518,7 @@ func TestQueueIsClosing(t *testing.T) {
 	if !q.isClosing() {
 		t.Fatal("overflowed queue not closing")
 	}
-	q2 := newSendQueue(4, time.Minute)
+	q2, _ := newTestQueue(4, time.Minute)
 	q2.close(codePolicy)
 	if !q2.isClosing() {
 		t.Fatal("closed queue not closing")

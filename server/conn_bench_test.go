@@ -1,0 +1,136 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"huddle/rooms"
+)
+
+// One room update to 500 real WebSocket connections on a node in this
+// process, waiting until every connection has read it: the server's
+// fan-out, send queues, writers and frames, plus the (cheap) clients'
+// reading. Also reported per delivery.
+func BenchmarkConnBroadcast500(b *testing.B) {
+	const n = 500
+	cfg := testConfig()
+	cfg.LogLevel = "warn"
+	cfg.ConnectRate, cfg.ConnectBurst = 1e6, 1e6
+	cfg.HTTPRate, cfg.HTTPBurst = 1e6, 1e6
+	cfg.ShutdownSpread = 0
+	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	base := "http://" + srv.Addr()
+	var created CreateRoomResponse
+	benchPost(b, base+"/api/rooms", CreateRoomRequest{Title: "bench"}, &created)
+	fac, _, err := srv.svc.Authenticate(ctx, created.Room.ID, rooms.Secret(created.Facilitator.Secret))
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	var received atomic.Int64 // room.updated events read by all clients
+	var target atomic.Int64
+	reached := make(chan struct{}, 1)
+	var conns []*websocket.Conn
+	var readers sync.WaitGroup
+	for i := range n {
+		var j JoinResponse
+		benchPost(b, base+"/api/join", JoinRequest{Code: created.Room.Code, Name: fmt.Sprint("p", i)}, &j)
+		ws, _, err := websocket.Dial(ctx, "ws://"+srv.Addr()+"/ws", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws.SetReadLimit(1 << 24)
+		hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
+		if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+			b.Fatal(err)
+		}
+		conns = append(conns, ws)
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			marker := []byte(`"event":"room.updated"`)
+			for {
+				_, data, err := ws.Read(ctx)
+				if err != nil {
+					return
+				}
+				if c := bytes.Count(data, marker); c > 0 {
+					if received.Add(int64(c)) == target.Load() {
+						reached <- struct{}{}
+					}
+				}
+			}
+		}()
+	}
+	defer func() {
+		for _, ws := range conns {
+			_ = ws.CloseNow()
+		}
+		readers.Wait()
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for int(counterValueB(srv)) < n+0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // welcomes and presence are read
+
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		want := received.Load() + n
+		target.Store(want)
+		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", i)})
+		o := srv.svc.Execute(ctx, created.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data})
+		if o.Code != "" {
+			b.Fatal(string(o.Reply))
+		}
+		select {
+		case <-reached:
+		case <-time.After(10 * time.Second):
+			b.Fatalf("broadcast %d: %d of %d deliveries", i, received.Load()-(want-n), n)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*n), "ns/delivery")
+}
+
+func counterValueB(s *Server) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return float64(len(s.conns))
+}
+
+func benchPost(b *testing.B, url string, body, out any) {
+	b.Helper()
+	raw, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", strings.NewReader(string(raw)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		b.Fatal(err)
+	}
+}

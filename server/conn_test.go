@@ -1,0 +1,253 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Events reach every participant exactly once and in order while writers
+// stop between bursts and start again; once the room is quiet no
+// connection has a writer running.
+func TestConnWritersStopWhenIdleAndKeepOrder(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	const n, bursts, per = 10, 8, 5
+	var ps []*client
+	for i := range n {
+		j := ts.join(room.Room.Code, fmt.Sprint("p", i))
+		c := ts.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		ps = append(ps, c)
+	}
+	k := 0
+	for b := range bursts {
+		for range per {
+			fac.send(map[string]any{"type": "room.update", "id": fmt.Sprint("u", k), "data": map[string]string{"title": fmt.Sprint("T", k)}})
+			k++
+		}
+		time.Sleep(time.Duration(b%3) * 20 * time.Millisecond) // writers go idle
+	}
+	for i, c := range ps {
+		var last uint64
+		for e := range k {
+			m := c.event("room.updated")
+			if last != 0 && m.Seq != last+1 {
+				t.Fatalf("participant %d: event seq %d after %d", i, m.Seq, last)
+			}
+			last = m.Seq
+			if want := fmt.Sprintf(`"T%d"`, e); !strings.Contains(string(m.Data), want) {
+				t.Fatalf("participant %d: event %d is %s", i, e, m.Data)
+			}
+		}
+	}
+	eventually(t, "no writer runs on a quiet node", func() bool {
+		ts.mu.Lock()
+		defer ts.mu.Unlock()
+		for c := range ts.conns {
+			c.q.mu.Lock()
+			running := c.q.running
+			c.q.mu.Unlock()
+			if running {
+				return false
+			}
+		}
+		return len(ts.conns) == n+1
+	})
+}
+
+// A client may send its first frame in the same packet as the upgrade
+// request: net/http has it buffered when the connection is hijacked, and
+// the hello it holds is answered.
+func TestConnFirstFrameWithUpgradeRequest(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": room.Room.ID, "token": room.Facilitator.Secret})
+	ping := []byte(`{"type":"ping"}`)
+	// The hello, and a ping in the same packet: both are read.
+	r := rawDial(t, ts.Addr(), append(clientFrame(hello), clientFrame(ping)...))
+	r.expect("welcome", "pong")
+}
+
+// Two messages in one packet: the second is in the read buffer, not on
+// the socket, and is answered without waiting for more bytes; a frame
+// that arrives in pieces is read whole.
+func TestConnBufferedAndSplitFrames(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	r := rawDial(t, ts.Addr(), nil)
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": room.Room.ID, "token": room.Facilitator.Secret})
+	r.write(clientFrame(hello))
+	r.expect("welcome")
+
+	two := append(clientFrame([]byte(`{"type":"ping"}`)), clientFrame([]byte(`{"type":"room.unlock","id":"a"}`))...)
+	r.write(two)
+	r.expect("pong", "ack")
+
+	f := clientFrame([]byte(`{"type":"room.lock","id":"b"}`))
+	for _, part := range [][]byte{f[:1], f[1:5], f[5:9], f[9:]} {
+		r.write(part)
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.expect("ack")
+
+	// Many messages in one packet, more than the read buffer holds.
+	var many []byte
+	for range 40 {
+		many = append(many, clientFrame([]byte(`{"type":"ping"}`))...)
+	}
+	if len(many) <= connReadBuffer {
+		t.Fatalf("test packet of %d bytes fits the read buffer", len(many))
+	}
+	r.write(many)
+	want := make([]string, 40)
+	for i := range want {
+		want[i] = "pong"
+	}
+	r.expect(want...)
+}
+
+// An idle connection closed by the server (here: the node shutting down)
+// while its reader waits for the socket gets its close frame.
+func TestConnIdleReaderClosedByServer(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) { c.ShutdownSpread = 0 })
+	room := ts.createRoom("")
+	c := ts.dial(t)
+	c.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	time.Sleep(50 * time.Millisecond) // the reader waits
+	done := make(chan error, 1)
+	go func() { done <- ts.Shutdown(t.Context()) }()
+	if code := c.closed(); code != CloseGoingAway {
+		t.Fatalf("closed with %d, want %d", code, CloseGoingAway)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rawWS is a WebSocket client written by hand, to control how bytes are
+// cut into packets.
+type rawWS struct {
+	t  *testing.T
+	nc net.Conn
+	br *bufio.Reader
+	mu sync.Mutex
+}
+
+// rawDial opens a WebSocket, sending first in the same write as the
+// upgrade request.
+func rawDial(t *testing.T, addr string, first []byte) *rawWS {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := nc.Write(append([]byte(req), first...)); err != nil {
+		t.Fatal(err)
+	}
+	r := &rawWS{t: t, nc: nc, br: bufio.NewReader(nc)}
+	_ = nc.SetReadDeadline(time.Now().Add(waitFor))
+	resp, err := http.ReadResponse(r.br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("upgrade answered %s", resp.Status)
+	}
+	return r
+}
+
+func (r *rawWS) write(b []byte) {
+	r.t.Helper()
+	if _, err := r.nc.Write(b); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// expect reads server messages until it has seen these types in this
+// order (skipping presence and others in between).
+func (r *rawWS) expect(types ...string) {
+	r.t.Helper()
+	_ = r.nc.SetReadDeadline(time.Now().Add(waitFor))
+	for len(types) > 0 {
+		op, payload := r.readFrame()
+		if op == 8 {
+			r.t.Fatalf("closed while waiting for %v: %x", types, payload)
+		}
+		for _, line := range bytes.Split(payload, []byte("\n")) {
+			var m msg
+			if err := json.Unmarshal(line, &m); err != nil {
+				r.t.Fatalf("bad message %q", line)
+			}
+			if m.Type == "error" {
+				r.t.Fatalf("error while waiting for %v: %s", types, line)
+			}
+			if len(types) > 0 && m.Type == types[0] {
+				types = types[1:]
+			}
+		}
+	}
+}
+
+// readFrame reads one server frame (unmasked, unfragmented).
+func (r *rawWS) readFrame() (op byte, payload []byte) {
+	r.t.Helper()
+	var h [2]byte
+	if _, err := io.ReadFull(r.br, h[:]); err != nil {
+		r.t.Fatalf("read frame: %v", err)
+	}
+	n := uint64(h[1] & 0x7f)
+	switch n {
+	case 126:
+		var b [2]byte
+		_, _ = io.ReadFull(r.br, b[:])
+		n = uint64(binary.BigEndian.Uint16(b[:]))
+	case 127:
+		var b [8]byte
+		_, _ = io.ReadFull(r.br, b[:])
+		n = binary.BigEndian.Uint64(b[:])
+	}
+	payload = make([]byte, n)
+	if _, err := io.ReadFull(r.br, payload); err != nil {
+		r.t.Fatalf("read frame payload: %v", err)
+	}
+	return h[0] & 0x0f, payload
+}
+
+// clientFrame encodes a masked text frame, as clients send.
+func clientFrame(payload []byte) []byte {
+	f := []byte{0x81}
+	switch n := len(payload); {
+	case n < 126:
+		f = append(f, 0x80|byte(n))
+	case n < 1<<16:
+		f = append(f, 0x80|126, byte(n>>8), byte(n))
+	default:
+		f = append(f, 0x80|127)
+		f = binary.BigEndian.AppendUint64(f, uint64(n))
+	}
+	key := [4]byte{0x12, 0x34, 0x56, 0x78}
+	f = append(f, key[:]...)
+	for i, b := range payload {
+		f = append(f, b^key[i%4])
+	}
+	return f
+}
