@@ -389,6 +389,7 @@ export const en = {
     noSessions: 'No sessions yet. When a room ends, its results are kept here.',
     filterPack: 'Pack',
     allPacks: 'All sessions',
+    show: 'Show',
     noPack: 'No pack',
     session: 'Session',
     pack: 'Pack',
@@ -472,7 +473,7 @@ export const en = {
 
   // The host key prompt
   hostKey: {
-    title: 'Host key',
+    title: 'This server needs its host key',
     lead: 'This server asks for its host key (HUDDLE_HOST_KEY) before anyone creates rooms or uses the pack library. This browser remembers it.',
     wrong: 'That key was not accepted. Check it and try again.',
     label: 'Host key',
