@@ -122,3 +122,22 @@ func TestUpdateFrames(t *testing.T) {
 	}
 	t.Logf("%d frames, %d with several messages", len(frames), multi)
 }
+
+// Every message of a small workshop on the current server reads the same
+// with the scanner as with encoding/json (testdata/frames.json is a
+// recording; this follows the server as it changes).
+func TestScanLive(t *testing.T) {
+	srv := startServer(t)
+	n := 0
+	for _, f := range captureFrames(t, "http://"+srv.Addr()) {
+		for _, l := range strings.Split(f, "\n") {
+			n++
+			if err := loadgen.CheckLine([]byte(l)); err != nil {
+				t.Fatalf("%v\nin %s", err, l)
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d messages", n)
+	}
+}

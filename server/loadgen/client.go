@@ -175,10 +175,11 @@ type Conn struct {
 	done    chan struct{}
 	err     error
 
-	mu      sync.Mutex
-	pending map[string]*call // command id → who waits for its answer
-	nextID  atomic.Uint64
-	pos     Position // after the last event received
+	mu       sync.Mutex
+	pending  map[string]*call // command id → who waits for its answer
+	nextID   atomic.Uint64
+	pos      Position  // after the last event received
+	welcomed time.Time // when the welcome's frame was read
 
 	msg     Message        // the reading goroutine's, reused
 	names   names          // the reading goroutine's
@@ -299,6 +300,7 @@ func (c *Conn) frame(data []byte, at time.Time) {
 					if !m.Recovered {
 						c.pos = m.Position
 					}
+					c.welcomed = at
 					c.mu.Unlock()
 				}
 				w := *m
@@ -352,6 +354,23 @@ func (c *Conn) Position() Position {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.pos
+}
+
+// Welcomed is when the frame holding the welcome was read.
+func (c *Conn) Welcomed() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.welcomed
+}
+
+// Closed reports whether the connection has ended.
+func (c *Conn) Closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // SetHandler replaces the function that sees every message.

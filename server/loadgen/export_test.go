@@ -111,10 +111,23 @@ func CheckValue(v []byte) error {
 		if err := json.Unmarshal(v, &ref); err != nil {
 			return err
 		}
-		for i, e := range ref {
+		it := elements(v)
+		i := 0
+		for {
+			e, ok := it.next()
+			if !ok {
+				break
+			}
+			if i >= len(ref) || !bytes.Equal(e, ref[i]) {
+				return fmt.Errorf("[%d]: %s", i, e)
+			}
 			if err := CheckValue(e); err != nil {
 				return fmt.Errorf("[%d]: %w", i, err)
 			}
+			i++
+		}
+		if it.bad || i != len(ref) {
+			return fmt.Errorf("walked %d elements of %d (bad %v): %s", i, len(ref), it.bad, v)
 		}
 	case '"':
 		var ref string

@@ -20,7 +20,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Options configure a run.
+// Options configure a run. Zero values take the scenario's defaults.
 type Options struct {
 	URL          string
 	Scenario     string
@@ -28,27 +28,105 @@ type Options struct {
 	Rooms        int           // rooms (scenario rooms)
 	JoinRate     float64       // joins per second
 	Events       int           // broadcasts (scenario broadcast)
-	Interval     time.Duration // between broadcasts
-	Burst        time.Duration // votes spread over this (scenario vote, rooms)
-	PID          int           // server process to sample, 0 for none
+	Interval     time.Duration // between events (broadcast, reconnect)
+	Burst        time.Duration // votes are spread over this (vote, rooms)
+	Hold         time.Duration // idle time after everyone joined (idle)
+	Rate         float64       // cards per second (cards)
+	Duration     time.Duration // cards are added for this long (cards)
+	Drop         float64       // fraction of connections cut (reconnect)
+	Window       time.Duration // reconnects are spread over this (reconnect)
+	PID          int           // the server's process: 0 finds the local process listening on URL's port, -1 none
 	Timeout      time.Duration
+	// Pause is how long a run lets presence settle before it measures
+	// memory or starts its commands, and the calm before and after a
+	// reconnect storm (default 1s; tests shorten it).
+	Pause time.Duration
 }
 
-// Report is what a run measured.
+// Scenarios are the scenarios Run knows.
+var Scenarios = []string{"broadcast", "vote", "rooms", "join", "idle", "cards", "reconnect"}
+
+// defaults fills in what o leaves zero.
+func (o *Options) defaults() {
+	if o.Participants == 0 {
+		o.Participants = 100
+		if o.Scenario == "cards" {
+			o.Participants = 1000
+		}
+		if o.Scenario == "rooms" {
+			o.Participants = 10
+		}
+	}
+	if o.Rooms == 0 {
+		o.Rooms = 1
+		if o.Scenario == "rooms" {
+			o.Rooms = 10
+		}
+	}
+	if o.JoinRate == 0 {
+		o.JoinRate = 500
+	}
+	if o.Events == 0 {
+		o.Events = 20
+	}
+	if o.Interval == 0 {
+		o.Interval = 200 * time.Millisecond
+	}
+	if o.Burst == 0 {
+		o.Burst = 2 * time.Second
+	}
+	if o.Hold == 0 {
+		o.Hold = 10 * time.Second
+	}
+	if o.Rate == 0 {
+		o.Rate = 1
+	}
+	if o.Duration == 0 {
+		o.Duration = 10 * time.Second
+	}
+	if o.Drop == 0 {
+		o.Drop = 1
+	}
+	if o.Window == 0 {
+		o.Window = 2 * time.Second
+	}
+	if o.Pause == 0 {
+		o.Pause = time.Second
+	}
+}
+
+// Report is what a run measured. Durations are in nanoseconds in JSON.
 type Report struct {
-	Scenario  string        `json:"scenario"`
-	Clients   int           `json:"clients"`
-	Join      Summary       `json:"join"`
-	Ack       Summary       `json:"ack"`
-	Fanout    Summary       `json:"fanout"`
-	Expected  int64         `json:"expected"`
-	Delivered int64         `json:"delivered"`
-	Settle    time.Duration `json:"settle"`
-	Exact     bool          `json:"exact"`
-	Notes     []string      `json:"notes,omitempty"`
-	Server    ProcReport    `json:"server"`
-	IdleRSS   int64         `json:"idleRssKiB,omitempty"`
-	BaseRSS   int64         `json:"baseRssKiB,omitempty"`
+	Scenario   string           `json:"scenario"`
+	Clients    int              `json:"clients"`
+	Join       Summary          `json:"join"`
+	Ack        Summary          `json:"ack"`
+	Fanout     Summary          `json:"fanout"`
+	Reconnect  Summary          `json:"reconnect"` // reconnect: from dialling again to the welcome
+	Outage     Summary          `json:"outage"`    // reconnect: from the drop to the welcome
+	Expected   int64            `json:"expected"`
+	Delivered  int64            `json:"delivered"`
+	Settle     time.Duration    `json:"settle"`
+	SettleWhat string           `json:"settleWhat,omitempty"` // what Settle measures
+	Exact      bool             `json:"exact"`
+	Resumed    int              `json:"resumed,omitempty"`   // reconnect: welcomes with recovered true
+	Snapshots  int              `json:"snapshots,omitempty"` // reconnect: welcomes with a snapshot instead
+	Paths      map[string]int64 `json:"paths,omitempty"`     // cards: first deliveries by what carried them
+	Notes      []string         `json:"notes,omitempty"`
+	Server     ProcReport       `json:"server"`
+	PID        int              `json:"pid,omitempty"`
+	BaseRSS    int64            `json:"baseRssKiB,omitempty"` // before the participants connected
+	IdleRSS    int64            `json:"idleRssKiB,omitempty"` // all connected and settled
+	HeldRSS    int64            `json:"heldRssKiB,omitempty"` // idle: after the hold
+}
+
+// PerConn is the server's RSS per participant connection in KiB: rss
+// minus the RSS before they connected, over their number.
+func (r Report) PerConn(rss int64) float64 {
+	if rss == 0 || r.BaseRSS == 0 || r.Clients == 0 {
+		return 0
+	}
+	return float64(rss-r.BaseRSS) / float64(r.Clients)
 }
 
 func (r Report) print(w io.Writer) {
@@ -60,46 +138,125 @@ func (r Report) print(w io.Writer) {
 	if r.Fanout.N > 0 {
 		fmt.Fprintf(w, "  fan-out       %s\n", r.Fanout)
 	}
+	if r.Reconnect.N > 0 {
+		fmt.Fprintf(w, "  reconnect     %s (dial to welcome)\n", r.Reconnect)
+		fmt.Fprintf(w, "  outage        %s (drop to welcome)\n", r.Outage)
+		fmt.Fprintf(w, "  resumed       %d resumed, %d got a snapshot\n", r.Resumed, r.Snapshots)
+	}
+	if len(r.Paths) > 0 {
+		fmt.Fprintf(w, "  first seen    %d by retro.card.shown event, %d by the board's state\n", r.Paths["event"], r.Paths["state"])
+	}
 	fmt.Fprintf(w, "  delivered     %d of %d expected (lost %d)\n", r.Delivered, r.Expected, r.Expected-r.Delivered)
-	if r.Settle > 0 {
-		fmt.Fprintf(w, "  settled       %s after the last command\n", ms(r.Settle))
+	if r.SettleWhat != "" {
+		fmt.Fprintf(w, "  settled       %s %s\n", ms(r.Settle), r.SettleWhat)
 	}
 	fmt.Fprintf(w, "  exact         %v\n", r.Exact)
 	if r.Server.RSSKiB > 0 {
-		fmt.Fprintf(w, "  server        RSS %d KiB (peak %d KiB), CPU %.2fs\n", r.Server.RSSKiB, r.Server.PeakRSSKiB, r.Server.CPU.Seconds())
+		fmt.Fprintf(w, "  server        pid %d, RSS %d KiB (peak %d KiB), CPU %.2fs during the measured part\n",
+			r.PID, r.Server.RSSKiB, r.Server.PeakRSSKiB, r.Server.CPU.Seconds())
 	}
-	if r.IdleRSS > 0 && r.Clients > 0 {
+	if r.IdleRSS > r.BaseRSS && r.BaseRSS > 0 {
 		fmt.Fprintf(w, "  idle memory   %.1f KiB per connection (RSS %d KiB with all connected, %d KiB before)\n",
-			float64(r.IdleRSS-r.BaseRSS)/float64(r.Clients), r.IdleRSS, r.BaseRSS)
+			r.PerConn(r.IdleRSS), r.IdleRSS, r.BaseRSS)
+	}
+	if r.HeldRSS > r.BaseRSS && r.BaseRSS > 0 {
+		fmt.Fprintf(w, "  after hold    %.1f KiB per connection (RSS %d KiB)\n", r.PerConn(r.HeldRSS), r.HeldRSS)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
 }
 
+const usageText = `Usage: huddle load [flags]
+
+Drives a running Huddle node the way phones do, through its public HTTP API
+and WebSocket protocol only, and reports join time, command acknowledgement
+latency and fan-out latency (p50, p95, p99, max), events expected versus
+delivered, whether every count was exact, and the server's RSS and CPU
+seconds (from /proc, when the server runs on this machine). It exits 1 on
+any loss or inexact count or error, 2 on bad flags.
+
+Scenarios (-scenario NAME):
+
+  broadcast  -participants (100) in one room; the facilitator sends -events
+             room updates -interval apart. Fan-out latency from sending each
+             until each phone has it; idle memory per connection.
+  vote       -participants (100) vote once each in a poll, spread over
+             -burst. Ack latency; settled: from the last ack until every
+             phone holds the final response count; exact tallies.
+  rooms      -rooms (10) rooms of -participants (10), all voting at once over
+             -burst, as vote.
+  join       -participants (100) join one room at -join-rate. Join time
+             (POST /api/join to welcome); settled: from the last welcome
+             until every phone's presence count is -participants.
+  idle       -participants (100) join one room at -join-rate, then stay idle
+             for -hold. Server RSS before, with everyone in, and after the
+             hold, in KiB per connection; join time and settled as join.
+  cards      a room of -participants (1000) with a retro in its reveal
+             phase; members take turns adding -rate cards per second for
+             -duration (a retro holds 500 cards). Fan-out latency from
+             sending each card until each other participant has it, by a
+             retro.card.shown event or in the board's state, whichever comes
+             first (the report counts which carried it first).
+  reconnect  -participants (100) in one room while the facilitator sends a
+             room update every -interval; then -drop of the connections are
+             cut at once (no close handshake) and come back at random moments
+             within -window with hello since their last position. Reconnect
+             time, resumed versus snapshot, and every event received exactly
+             once across the drop.
+
+The server: the tool and the server must be separate processes with
+enough open files (one per connection each). A node admits 500 new
+WebSockets and 500 joins per second by default (bursts of 2,000) and holds
+1,000 rooms (ended ones too, until they expire); for larger or faster runs
+start it with HUDDLE_CONNECT_RATE, HUDDLE_CONNECT_BURST, HUDDLE_HTTP_RATE,
+HUDDLE_HTTP_BURST and HUDDLE_MAX_ROOMS raised. Without -pid the tool looks
+for the process listening on -url's port on this machine. Memory per
+connection means something only on a freshly started node.
+
+Flags:
+`
+
 // Main runs `huddle load`.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("huddle load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
 	var o Options
 	var asJSON bool
+	var cpuProfile string
 	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load")
-	fs.StringVar(&o.Scenario, "scenario", "vote", "broadcast, vote, join or rooms")
-	fs.IntVar(&o.Participants, "participants", 100, "participants per room")
-	fs.IntVar(&o.Rooms, "rooms", 1, "rooms (scenario rooms)")
-	fs.Float64Var(&o.JoinRate, "join-rate", 500, "joins per second")
-	fs.IntVar(&o.Events, "events", 20, "broadcast events (scenario broadcast)")
-	fs.DurationVar(&o.Interval, "interval", 200*time.Millisecond, "time between broadcast events")
-	fs.DurationVar(&o.Burst, "burst", 2*time.Second, "votes are spread over this time")
-	fs.IntVar(&o.PID, "pid", 0, "the server's process id, to report its memory and CPU (same machine only)")
+	fs.StringVar(&o.Scenario, "scenario", "vote", strings.Join(Scenarios, ", "))
+	fs.IntVar(&o.Participants, "participants", 0, "participants per room (default 100; cards 1000, rooms 10)")
+	fs.IntVar(&o.Rooms, "rooms", 0, "rooms (scenario rooms; default 10)")
+	fs.Float64Var(&o.JoinRate, "join-rate", 500, "joins per second (all rooms together)")
+	fs.IntVar(&o.Events, "events", 20, "room updates to send (broadcast)")
+	fs.DurationVar(&o.Interval, "interval", 200*time.Millisecond, "time between room updates (broadcast, reconnect)")
+	fs.DurationVar(&o.Burst, "burst", 2*time.Second, "votes are spread evenly over this time (vote, rooms)")
+	fs.DurationVar(&o.Hold, "hold", 10*time.Second, "how long everyone stays idle after joining (idle)")
+	fs.Float64Var(&o.Rate, "rate", 1, "cards added per second (cards)")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "cards are added for this long (cards)")
+	fs.Float64Var(&o.Drop, "drop", 1, "fraction of the connections cut in the storm, 0 to 1 (reconnect)")
+	fs.DurationVar(&o.Window, "window", 2*time.Second, "the cut connections come back at random moments within this time (reconnect)")
+	fs.IntVar(&o.PID, "pid", 0, "the server's process id, for its RSS and CPU (same machine only; default: the local process listening on -url's port; -1: none)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
-	var cpuProfile string
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "huddle load: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := o.check(); err != nil {
+		fmt.Fprintln(stderr, "huddle load:", err)
 		return 2
 	}
 	if cpuProfile != "" {
@@ -130,8 +287,40 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// check rejects options no run could use.
+func (o *Options) check() error {
+	known := false
+	for _, s := range Scenarios {
+		known = known || s == o.Scenario
+	}
+	switch {
+	case !known:
+		return fmt.Errorf("unknown scenario %q (%s)", o.Scenario, strings.Join(Scenarios, ", "))
+	case o.Participants < 0 || o.Rooms < 0 || o.Events < 0:
+		return errors.New("-participants, -rooms and -events must not be negative")
+	case o.JoinRate < 0 || o.Rate < 0:
+		return errors.New("-join-rate and -rate must not be negative")
+	case o.Drop < 0 || o.Drop > 1:
+		return errors.New("-drop is a fraction from 0 to 1")
+	case o.Scenario == "cards" && o.Participants == 1:
+		return errors.New("cards needs at least 2 participants (one writes, the others read)")
+	}
+	if o.Scenario == "cards" {
+		o2 := *o
+		o2.defaults()
+		if n := cardCount(o2); n > maxCards {
+			return fmt.Errorf("-rate %g for -duration %s is %d cards; a retro holds at most %d", o2.Rate, o2.Duration, n, maxCards)
+		}
+	}
+	return nil
+}
+
 // Run runs one scenario.
 func Run(ctx context.Context, o Options) (Report, error) {
+	o.defaults()
+	if err := o.check(); err != nil {
+		return Report{Scenario: o.Scenario}, err
+	}
 	t := &Target{Base: strings.TrimSuffix(o.URL, "/"), HTTP: &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
@@ -139,22 +328,43 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 		},
 	}}
+	defer t.HTTP.CloseIdleConnections()
+	if o.PID == 0 {
+		o.PID = findServer(t.Base)
+	}
+	if o.PID < 0 {
+		o.PID = 0
+	}
+	var r Report
+	var err error
 	switch o.Scenario {
 	case "broadcast":
-		return broadcast(ctx, t, o)
+		r, err = broadcast(ctx, t, o)
 	case "vote":
-		return vote(ctx, t, o, 1)
+		r, err = vote(ctx, t, o, 1)
 	case "rooms":
-		return vote(ctx, t, o, o.Rooms)
+		r, err = vote(ctx, t, o, o.Rooms)
 	case "join":
-		return join(ctx, t, o)
+		r, err = join(ctx, t, o, false)
+	case "idle":
+		r, err = join(ctx, t, o, true)
+	case "cards":
+		r, err = cards(ctx, t, o)
+	case "reconnect":
+		r, err = reconnect(ctx, t, o)
 	}
-	return Report{}, fmt.Errorf("unknown scenario %q", o.Scenario)
+	if o.PID > 0 {
+		r.PID = o.PID
+	}
+	return r, err
 }
 
 // phone is one simulated participant.
 type phone struct {
-	conn *Conn
+	conn    *Conn
+	idx     int // in its room's phones
+	token   string
+	handler func(*Message, time.Time)
 	// filled by the handler
 	mu        sync.Mutex
 	responses int64
@@ -163,39 +373,77 @@ type phone struct {
 	presences int
 }
 
-// joinAll admits n participants to room at rate and connects them.
-func joinAll(ctx context.Context, t *Target, room Room, n int, perSecond float64, join *Latencies, handler func(p *phone) func(*Message, time.Time)) ([]*phone, error) {
-	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
+// joiner admits participants at a shared rate.
+type joiner struct {
+	t     *Target
+	lim   *rate.Limiter
+	sem   chan struct{} // joins in flight
+	lat   Latencies     // POST /api/join to welcome
+	first atomic.Int64  // unix nanos of the first join
+	last  atomic.Int64  // unix nanos of the last welcome
+}
+
+func newJoiner(t *Target, perSecond float64) *joiner {
+	return &joiner{
+		t:   t,
+		lim: rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10))),
+		sem: make(chan struct{}, 2048),
+	}
+}
+
+// lastWelcome is when the last participant was welcomed.
+func (j *joiner) lastWelcome() time.Time { return time.Unix(0, j.last.Load()) }
+
+// took is the time from the first join until the last welcome.
+func (j *joiner) took() time.Duration { return time.Duration(j.last.Load() - j.first.Load()) }
+
+// joinAll admits n participants to room and connects them, each with the
+// handler made for it; on any failure it closes those it connected.
+func (j *joiner) joinAll(ctx context.Context, room Room, n int, handler func(p *phone) func(*Message, time.Time)) ([]*phone, error) {
 	phones := make([]*phone, n)
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, 256)
+	failed := func() bool {
+		errMu.Lock()
+		defer errMu.Unlock()
+		return firstErr != nil
+	}
 	for i := range n {
-		if err := lim.Wait(ctx); err != nil {
+		if err := j.lim.Wait(ctx); err != nil {
+			wg.Wait()
+			closeAll(phones)
 			return nil, err
 		}
-		sem <- struct{}{}
+		if failed() {
+			break
+		}
+		j.sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
+			defer func() { <-j.sem }()
 			start := time.Now()
-			tok, err := t.Join(ctx, room.Code, "p"+strconv.Itoa(i))
+			j.first.CompareAndSwap(0, start.UnixNano())
+			p := &phone{idx: i}
+			tok, err := j.t.Join(ctx, room.Code, "p"+strconv.Itoa(i))
 			if err == nil {
-				p := &phone{}
+				p.token = tok
+				p.handler = handler(p)
 				var c *Conn
-				c, _, err = t.Dial(ctx, room.ID, tok, handler(p))
+				c, _, err = j.t.Dial(ctx, room.ID, tok, p.handler)
 				if err == nil {
+					at := c.Welcomed()
 					p.conn = c
 					phones[i] = p
-					join.Add(time.Since(start))
+					j.lat.Add(at.Sub(start))
+					setMax(&j.last, at)
 				}
 			}
 			if err != nil {
 				errMu.Lock()
 				if firstErr == nil {
-					firstErr = fmt.Errorf("participant %d: %w", i, err)
+					firstErr = fmt.Errorf("participant %d: %w%s", i, err, limitHint(err))
 				}
 				errMu.Unlock()
 			}
@@ -209,6 +457,18 @@ func joinAll(ctx context.Context, t *Target, room Room, n int, perSecond float64
 	return phones, nil
 }
 
+// limitHint explains a refusal by the server's rate or size limits.
+func limitHint(err error) string {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "429") || strings.Contains(s, "rate_limited"):
+		return " (the node's connect or join rate limit: raise HUDDLE_CONNECT_RATE/_BURST and HUDDLE_HTTP_RATE/_BURST, or lower -join-rate)"
+	case strings.Contains(s, "too_many"):
+		return " (the node's room or connection limit: HUDDLE_MAX_ROOMS, HUDDLE_MAX_CONNECTIONS)"
+	}
+	return ""
+}
+
 func closeAll(ps []*phone) {
 	var wg sync.WaitGroup
 	for _, p := range ps {
@@ -220,324 +480,64 @@ func closeAll(ps []*phone) {
 	wg.Wait()
 }
 
+// waitUntil polls cond until it holds or ctx ends.
 func waitUntil(ctx context.Context, cond func() bool) bool {
 	for !cond() {
 		select {
 		case <-ctx.Done():
 			return false
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 	return true
 }
 
-func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
-	r := Report{Scenario: "broadcast", Clients: o.Participants, Exact: true}
-	room, err := t.CreateRoom(ctx, "load broadcast")
-	if err != nil {
-		return r, err
-	}
-	fac, _, err := t.Dial(ctx, room.ID, room.Secret, nil)
-	if err != nil {
-		return r, err
-	}
-	defer fac.Close()
-	base := RSS(o.PID)
-	var joinL, fan Latencies
-	sent := make([]atomic.Int64, o.Events)
-	var delivered atomic.Int64
-	phones, err := joinAll(ctx, t, room, o.Participants, o.JoinRate, &joinL, func(p *phone) func(*Message, time.Time) {
-		return func(m *Message, at time.Time) {
-			if m.Type != "event" || m.Event != "room.updated" {
-				return
-			}
-			i, ok := titleIndex(m.Data, "b-")
-			if !ok || i >= len(sent) {
-				return
-			}
-			fan.Add(at.Sub(time.Unix(0, sent[i].Load())))
-			delivered.Add(1)
-		}
-	})
-	if err != nil {
-		return r, err
-	}
-	defer closeAll(phones)
-	r.Join = joinL.Summary()
-	time.Sleep(time.Second) // let presence settle before measuring idle memory
-	r.BaseRSS, r.IdleRSS = base, RSS(o.PID)
-	proc := StartProc(o.PID)
-	for i := range o.Events {
-		sent[i].Store(time.Now().UnixNano())
-		if m, err := fac.Command(ctx, "room.update", map[string]string{"title": "b-" + strconv.Itoa(i)}); err != nil || m.Type != "ack" {
-			return r, fmt.Errorf("broadcast %d: %v %s", i, err, m.Code)
-		}
-		time.Sleep(o.Interval)
-	}
-	r.Expected = int64(o.Events * o.Participants)
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	waitUntil(wctx, func() bool { return delivered.Load() >= r.Expected })
-	cancel()
-	r.Delivered = delivered.Load()
-	r.Fanout = fan.Summary()
-	r.Server = proc.Stop()
-	return r, nil
-}
-
-func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) {
-	name := "vote"
-	if rooms > 1 {
-		name = "rooms"
-	}
-	r := Report{Scenario: name, Clients: o.Participants * rooms, Exact: true}
-	type roomRun struct {
-		room   Room
-		fac    *Conn
-		ex     string
-		phones []*phone
-	}
-	var joinL, ackL Latencies
-	var runs []*roomRun
-	defer func() {
-		for _, rr := range runs {
-			closeAll(rr.phones)
-			rr.fac.Close()
-		}
-	}()
-	base := RSS(o.PID)
-	for k := range rooms {
-		room, err := t.CreateRoom(ctx, fmt.Sprint("load vote ", k))
-		if err != nil {
-			return r, err
-		}
-		fac, _, err := t.Dial(ctx, room.ID, room.Secret, nil)
-		if err != nil {
-			return r, err
-		}
-		rr := &roomRun{room: room, fac: fac}
-		runs = append(runs, rr)
-		spec := map[string]any{"kind": "poll", "title": "Load", "minResponses": 1, "questions": []any{map[string]any{
-			"kind": "choice", "options": []any{map[string]any{"id": "a", "label": "A"}, map[string]any{"id": "b", "label": "B"}, map[string]any{"id": "c", "label": "C"}}}}}
-		m, err := fac.Command(ctx, "agenda.add", map[string]any{"spec": spec})
-		if err != nil || m.Type != "ack" {
-			return r, fmt.Errorf("add poll: %v %s", err, m.Code)
-		}
-		var res struct{ Exercise string }
-		_ = json.Unmarshal(m.Result, &res)
-		rr.ex = res.Exercise
-		if m, err := fac.Command(ctx, "exercise.open", map[string]any{"exercise": rr.ex}); err != nil || m.Type != "ack" {
-			return r, fmt.Errorf("open: %v %s", err, m.Code)
-		}
-		key := "ex:" + rr.ex
-		n := int64(o.Participants)
-		phones, err := joinAll(ctx, t, room, o.Participants, o.JoinRate, &joinL, func(p *phone) func(*Message, time.Time) {
-			return func(m *Message, at time.Time) {
-				if m.Type != "state" || m.Key != key {
-					return
-				}
-				if resp, ok := responsesOf(m.Data); ok {
-					p.mu.Lock()
-					p.responses = resp
-					if resp == n && p.reachedAt.IsZero() {
-						p.reachedAt = at
-					}
-					p.mu.Unlock()
-				}
-			}
-		})
-		if err != nil {
-			return r, err
-		}
-		rr.phones = phones
-	}
-	r.Join = joinL.Summary()
-	time.Sleep(time.Second)
-	r.BaseRSS, r.IdleRSS = base, RSS(o.PID)
-	proc := StartProc(o.PID)
-
-	// The burst: every phone votes once, spread evenly over o.Burst.
-	total := o.Participants * rooms
-	step := o.Burst / time.Duration(max(1, total))
-	start := time.Now()
-	var wg sync.WaitGroup
-	var lastAck atomic.Int64
-	var acked atomic.Int64
-	options := []string{"a", "b", "c"}
-	i := 0
-	for _, rr := range runs {
-		for j, p := range rr.phones {
-			wg.Add(1)
-			at := start.Add(time.Duration(i) * step)
-			i++
-			go func() {
-				defer wg.Done()
-				time.Sleep(time.Until(at))
-				sent := time.Now()
-				m, err := p.conn.CommandID(ctx, "vote", "exercise.answer", map[string]any{"exercise": rr.ex,
-					"ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{options[j%3]}}}}})
-				if err == nil && m.Type == "ack" {
-					now := time.Now()
-					ackL.Add(now.Sub(sent))
-					acked.Add(1)
-					for {
-						old := lastAck.Load()
-						if now.UnixNano() <= old || lastAck.CompareAndSwap(old, now.UnixNano()) {
-							break
-						}
-					}
-				}
-			}()
-		}
-	}
-	wg.Wait()
-	r.Ack = ackL.Summary()
-	r.Expected = int64(total)
-	r.Delivered = acked.Load()
-	// Every phone holds the final count.
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	waitUntil(wctx, func() bool {
-		for _, rr := range runs {
-			for _, p := range rr.phones {
-				p.mu.Lock()
-				done := !p.reachedAt.IsZero()
-				p.mu.Unlock()
-				if !done {
-					return false
-				}
-			}
-		}
-		return true
-	})
-	cancel()
-	var settle time.Duration
-	for _, rr := range runs {
-		for _, p := range rr.phones {
-			p.mu.Lock()
-			if p.reachedAt.IsZero() {
-				r.Exact = false
-				r.Notes = append(r.Notes, fmt.Sprintf("a phone holds %d responses, not %d", p.responses, o.Participants))
-			} else if d := p.reachedAt.Sub(time.Unix(0, lastAck.Load())); d > settle {
-				settle = d
-			}
-			p.mu.Unlock()
-			if len(r.Notes) > 5 {
-				break
-			}
-		}
-	}
-	r.Settle = settle
-	r.Server = proc.Stop()
-	// The tallies are exact: the facilitator shows the results and reads them.
-	for _, rr := range runs {
-		if err := checkTally(ctx, rr.fac, rr.ex, o.Participants); err != nil {
-			r.Exact = false
-			r.Notes = append(r.Notes, err.Error())
-		}
-	}
-	return r, nil
-}
-
-// checkTally shows the results and reads the facilitator's view.
-func checkTally(ctx context.Context, fac *Conn, ex string, n int) error {
-	got := make(chan map[string]int64, 1)
-	var once sync.Once
-	fac.SetHandler(func(m *Message, _ time.Time) {
-		if m.Type != "state" || m.Key != "ex:"+ex {
+// setMax raises a (unix nanos) to t.
+func setMax(a *atomic.Int64, t time.Time) {
+	for {
+		old := a.Load()
+		if t.UnixNano() <= old || a.CompareAndSwap(old, t.UnixNano()) {
 			return
 		}
-		var v struct {
-			Status  string
-			Results *struct {
-				Questions []struct{ Counts map[string]int64 }
-			}
-		}
-		if json.Unmarshal(m.Data, &v) == nil && v.Status == "results" && v.Results != nil {
-			once.Do(func() { got <- v.Results.Questions[0].Counts })
-		}
-	})
-	if m, err := fac.Command(ctx, "exercise.show", map[string]any{"exercise": ex}); err != nil || m.Type != "ack" {
-		return fmt.Errorf("show: %v %s", err, m.Code)
-	}
-	select {
-	case c := <-got:
-		want := map[string]int64{"a": int64((n + 2) / 3), "b": int64((n + 1) / 3), "c": int64(n / 3)}
-		for k, w := range want {
-			if c[k] != w {
-				return fmt.Errorf("option %s counted %d, want %d", k, c[k], w)
-			}
-		}
-		return nil
-	case <-time.After(10 * time.Second):
-		return errors.New("no results state")
 	}
 }
 
-func join(ctx context.Context, t *Target, o Options) (Report, error) {
-	r := Report{Scenario: "join", Clients: o.Participants, Exact: true}
-	room, err := t.CreateRoom(ctx, "load join")
+// openRoom creates a room and connects its facilitator.
+func openRoom(ctx context.Context, t *Target, title string) (Room, *Conn, error) {
+	room, err := t.CreateRoom(ctx, title)
 	if err != nil {
-		return r, err
+		return room, nil, fmt.Errorf("create room: %w%s", err, limitHint(err))
 	}
 	fac, _, err := t.Dial(ctx, room.ID, room.Secret, nil)
 	if err != nil {
-		return r, err
+		return room, nil, fmt.Errorf("facilitator: %w%s", err, limitHint(err))
 	}
-	defer fac.Close()
-	base := RSS(o.PID)
-	proc := StartProc(o.PID)
-	var joinL Latencies
-	phones, err := joinAll(ctx, t, room, o.Participants, o.JoinRate, &joinL, func(p *phone) func(*Message, time.Time) {
-		return func(m *Message, at time.Time) {
-			if m.Type == "presence" {
-				p.mu.Lock()
-				p.online = m.Online
-				p.presences++
-				if m.Online == o.Participants {
-					p.reachedAt = at
-				}
-				p.mu.Unlock()
-			}
-		}
-	})
+	return room, fac, nil
+}
+
+// command sends a command and fails unless it is acknowledged.
+func command(ctx context.Context, c *Conn, typ string, data any) (Message, error) {
+	m, err := c.Command(ctx, typ, data)
+	if err == nil && m.Type != "ack" {
+		err = fmt.Errorf("%s answered %s %s", typ, m.Type, m.Code)
+	}
 	if err != nil {
-		return r, err
+		return m, fmt.Errorf("%s: %w", typ, err)
 	}
-	defer closeAll(phones)
-	lastJoin := time.Now()
-	r.Join = joinL.Summary()
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	waitUntil(wctx, func() bool {
-		for _, p := range phones {
-			p.mu.Lock()
-			ok := p.online == o.Participants
-			p.mu.Unlock()
-			if !ok {
-				return false
-			}
-		}
-		return true
-	})
-	cancel()
-	var presences int
-	for _, p := range phones {
-		p.mu.Lock()
-		if p.online == o.Participants {
-			r.Delivered++
-			if d := p.reachedAt.Sub(lastJoin); d > r.Settle {
-				r.Settle = d
-			}
-		}
-		presences += p.presences
-		p.mu.Unlock()
+	return m, nil
+}
+
+// addExercise adds an exercise to the agenda and returns its id.
+func addExercise(ctx context.Context, fac *Conn, spec map[string]any) (string, error) {
+	m, err := command(ctx, fac, "agenda.add", map[string]any{"spec": spec})
+	if err != nil {
+		return "", err
 	}
-	r.Expected = int64(o.Participants)
-	r.Exact = r.Delivered == r.Expected
-	r.Notes = append(r.Notes, fmt.Sprintf("%.1f presence messages per member for %d joins (one broadcast per join would be %d)",
-		float64(presences)/float64(len(phones)), o.Participants, o.Participants))
-	time.Sleep(time.Second)
-	r.BaseRSS, r.IdleRSS = base, RSS(o.PID)
-	r.Server = proc.Stop()
-	return r, nil
+	id, ok := stringBytes(field(m.Result, "exercise"))
+	if !ok || len(id) == 0 {
+		return "", fmt.Errorf("agenda.add: no exercise in %s", m.Result)
+	}
+	return string(id), nil
 }
 
 // titleIndex reads i from a room's title prefix+i (room.updated data).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,15 +42,22 @@ func startServer(t *testing.T) *server.Server {
 // commands in docs/benchmarks.md, never asserted here.)
 func TestLoadSmoke(t *testing.T) {
 	srv := startServer(t)
+	pause := 100 * time.Millisecond
+	covered := map[string]bool{}
 	for _, o := range []loadgen.Options{
 		{Scenario: "broadcast", Participants: 30, Events: 5, Interval: 20 * time.Millisecond},
 		{Scenario: "vote", Participants: 40, Burst: 200 * time.Millisecond},
 		{Scenario: "rooms", Participants: 5, Rooms: 6, Burst: 200 * time.Millisecond},
 		{Scenario: "join", Participants: 40},
+		{Scenario: "idle", Participants: 30, Hold: 300 * time.Millisecond},
+		{Scenario: "cards", Participants: 20, Rate: 20, Duration: 500 * time.Millisecond},
+		{Scenario: "reconnect", Participants: 30, Interval: 20 * time.Millisecond, Window: 200 * time.Millisecond},
 	} {
+		covered[o.Scenario] = true
 		t.Run(o.Scenario, func(t *testing.T) {
 			o.URL = "http://" + srv.Addr()
 			o.JoinRate = 1000
+			o.Pause = pause
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			r, err := loadgen.Run(ctx, o)
@@ -59,6 +67,62 @@ func TestLoadSmoke(t *testing.T) {
 			if r.Expected == 0 || r.Delivered != r.Expected || !r.Exact {
 				t.Fatalf("delivered %d of %d, exact %v, notes %v", r.Delivered, r.Expected, r.Exact, r.Notes)
 			}
+			if r.Join.N != r.Clients {
+				t.Fatalf("%d join times for %d clients", r.Join.N, r.Clients)
+			}
+			switch o.Scenario {
+			case "cards":
+				if r.Expected != 10*19 || r.Fanout.N != int(r.Expected) || r.Paths["event"]+r.Paths["state"] != r.Delivered {
+					t.Fatalf("cards: expected %d, fan-out %d, paths %v", r.Expected, r.Fanout.N, r.Paths)
+				}
+			case "reconnect":
+				if r.Reconnect.N != o.Participants || r.Resumed != o.Participants || r.Snapshots != 0 {
+					t.Fatalf("reconnect: %d reconnects, %d resumed, %d snapshots", r.Reconnect.N, r.Resumed, r.Snapshots)
+				}
+			case "join", "idle":
+				if r.Settle < 0 {
+					t.Fatalf("settled %s", r.Settle)
+				}
+			}
 		})
+	}
+	for _, s := range loadgen.Scenarios {
+		if !covered[s] {
+			t.Errorf("scenario %s has no smoke test", s)
+		}
+	}
+}
+
+// huddle load -h describes every scenario and flag; bad flags exit 2.
+func TestMainUsage(t *testing.T) {
+	var out, errs strings.Builder
+	if code := loadgen.Main([]string{"-h"}, &out, &errs); code != 0 {
+		t.Fatalf("-h exited %d", code)
+	}
+	for _, s := range loadgen.Scenarios {
+		if !strings.Contains(errs.String(), "\n  "+s+" ") {
+			t.Errorf("usage does not describe scenario %s", s)
+		}
+	}
+	for _, f := range []string{"-hold", "-rate", "-duration", "-drop", "-window", "-join-rate", "-pid", "-cpuprofile"} {
+		if !strings.Contains(errs.String(), "  "+f+" ") {
+			t.Errorf("usage lacks %s", f)
+		}
+	}
+	for _, args := range [][]string{{"-scenario", "nope"}, {"-drop", "2"}, {"-scenario", "cards", "-rate", "100", "-duration", "10s"}, {"extra"}} {
+		errs.Reset()
+		if code := loadgen.Main(args, &out, &errs); code != 2 {
+			t.Errorf("%v exited %d, want 2 (%s)", args, code, errs.String())
+		}
+	}
+}
+
+// A run's failure to deliver is a failure of the command: a report with a
+// loss exits 1. (The smoke test above checks no loss; this checks the
+// exit code path with a node that is not there.)
+func TestMainFails(t *testing.T) {
+	var out, errs strings.Builder
+	if code := loadgen.Main([]string{"-url", "http://127.0.0.1:1", "-scenario", "join", "-participants", "2", "-timeout", "5s"}, &out, &errs); code != 1 {
+		t.Fatalf("exited %d: %s", code, errs.String())
 	}
 }

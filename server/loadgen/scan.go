@@ -166,6 +166,54 @@ func (f *fields) next() (key, val []byte, ok bool) {
 	return key, val, true
 }
 
+// elems walks the elements of one JSON array.
+type elems struct {
+	b    []byte
+	i    int
+	bad  bool
+	done bool
+}
+
+// elements starts walking the array in b (white space around it allowed).
+func elements(b []byte) elems {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return elems{bad: true, done: true}
+	}
+	e := elems{b: b, i: i + 1}
+	if j := skipSpace(b, e.i); j < len(b) && b[j] == ']' {
+		e.done = true
+	}
+	return e
+}
+
+// next returns the next element as raw JSON; ok is false at the end of
+// the array or at the first syntax error (then bad is set).
+func (e *elems) next() (val []byte, ok bool) {
+	if e.done {
+		return nil, false
+	}
+	b := e.b
+	i := skipSpace(b, e.i)
+	end := valueEnd(b, i)
+	if end < 0 {
+		e.bad, e.done = true, true
+		return nil, false
+	}
+	val = b[i:end]
+	i = skipSpace(b, end)
+	switch {
+	case i < len(b) && b[i] == ',':
+		e.i = i + 1
+	case i < len(b) && b[i] == ']':
+		e.done = true
+	default:
+		e.bad, e.done = true, true
+		return nil, false
+	}
+	return val, true
+}
+
 // field returns the raw value of key in the JSON object obj (nil if
 // absent or obj is not an object).
 func field(obj []byte, key string) []byte {

@@ -127,9 +127,13 @@ func TestScenarioFields(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
+	seeds := map[string]bool{}
 	for _, fr := range fixtureFrames(f) {
 		for _, l := range strings.Split(fr, "\n") {
-			f.Add([]byte(l))
+			if !seeds[l] {
+				seeds[l] = true
+				f.Add([]byte(l))
+			}
 		}
 	}
 	f.Add([]byte(`{"a":"\ud83d\ude00","b":[{"c":"]"}]}`))

@@ -2,6 +2,8 @@ package loadgen
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -140,4 +142,74 @@ func cpuTime(pid int) (time.Duration, error) {
 	ut, _ := strconv.ParseInt(rest[11], 10, 64)
 	st, _ := strconv.ParseInt(rest[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond, nil
+}
+
+// findServer returns the id of the process on this machine listening on
+// base's port, or 0 when base is not on this machine or it is not found
+// (or it is this process: a server inside the tool's own process, as in
+// tests, has no memory of its own to report).
+func findServer(base string) int {
+	u, err := url.Parse(base)
+	if err != nil {
+		return 0
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	if ips, err := net.LookupIP(host); err != nil || len(ips) == 0 || !isLocal(ips[0]) {
+		return 0
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return 0
+	}
+	want := fmt.Sprintf(":%04X ", p)
+	inodes := map[string]bool{}
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fs := strings.Fields(line)
+			// sl local remote st ... inode (field 9); st 0A is LISTEN.
+			if len(fs) > 9 && fs[3] == "0A" && strings.HasSuffix(fs[1]+" ", want) {
+				inodes["socket:["+fs[9]+"]"] = true
+			}
+		}
+	}
+	if len(inodes) == 0 {
+		return 0
+	}
+	procs, _ := os.ReadDir("/proc")
+	for _, d := range procs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		fds, _ := os.ReadDir("/proc/" + d.Name() + "/fd")
+		for _, fd := range fds {
+			if l, err := os.Readlink("/proc/" + d.Name() + "/fd/" + fd.Name()); err == nil && inodes[l] {
+				return pid
+			}
+		}
+	}
+	return 0
+}
+
+func isLocal(ip net.IP) bool {
+	if ip.IsLoopback() || ip.IsUnspecified() {
+		return true
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.Equal(ip) {
+			return true
+		}
+	}
+	return false
 }
