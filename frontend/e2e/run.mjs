@@ -453,9 +453,14 @@ const steps = [
   }],
 
   ['past sessions lists both runs; the comparison shows both means and the change', async () => {
-    await lib.goto(huddle.base + '/sessions');
     const table = lib.getByTestId('sessions');
-    for (const c of runs) await table.locator('tr', { hasText: c }).waitFor();
+    // A room's session is kept when it ends; load the page until both are listed.
+    await until(async () => {
+      await lib.goto(huddle.base + '/sessions');
+      await table.waitFor({ timeout: 3000 });
+      for (const c of runs) if (!(await table.locator('tr', { hasText: c }).count())) return false;
+      return true;
+    }, 'both sessions listed', 20_000);
     const row = table.locator('tr', { hasText: runs[0] });
     await untilText(row.locator('td').nth(1), /^Building trust: spring team$/, 'the pack of a session');
     const nums = (await row.locator('td.num').allTextContents()).join(' ');
