@@ -177,6 +177,8 @@ type SideSummary struct {
 	Status    Status `json:"status"`
 	Responses int64  `json:"responses"`
 	Hidden    bool   `json:"hidden"`
+	// MinResponses is a vote's threshold (0 for other kinds).
+	MinResponses int `json:"minResponses,omitempty"`
 }
 
 // QuestionComparison is one question of a vote on both sides.
@@ -244,7 +246,11 @@ func side(e *ExerciseResult) *SideSummary {
 	if e == nil {
 		return nil
 	}
-	return &SideSummary{Status: e.Status, Responses: e.Responses, Hidden: e.Vote != nil && e.Vote.Hidden}
+	s := &SideSummary{Status: e.Status, Responses: e.Responses}
+	if e.Vote != nil {
+		s.Hidden, s.MinResponses = e.Vote.Hidden, e.Vote.MinResponses
+	}
+	return s
 }
 
 func compareExercise(a, b *ExerciseResult) ExerciseComparison {

@@ -61,7 +61,7 @@ func TestCompareSessions(t *testing.T) {
 		t.Fatalf("question sides %+v", qs)
 	}
 	safety := c.Exercises[2]
-	if !safety.B.Hidden || safety.A.Hidden || len(safety.Questions) != 1 || safety.Questions[0].B != nil || safety.Questions[0].MeanDelta != nil {
+	if !safety.B.Hidden || safety.B.MinResponses != 3 || safety.A.Hidden || len(safety.Questions) != 1 || safety.Questions[0].B != nil || safety.Questions[0].MeanDelta != nil {
 		t.Fatalf("hidden side %+v", safety)
 	}
 	retro := c.Exercises[3]
