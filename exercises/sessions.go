@@ -62,10 +62,10 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 		return nil, err
 	}
 	// Results first: a summary never points at results that are missing.
-	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, ttl); err != nil {
+	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, ttl, 0); err != nil {
 		return nil, err
 	}
-	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, ttl); err != nil {
+	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, ttl, 0); err != nil {
 		return nil, err
 	}
 	return s, nil

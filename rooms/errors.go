@@ -122,6 +122,8 @@ var (
 	ErrUnavailable  = errors.New("store unavailable")
 	// ErrDocNotFound: a library document does not exist (or expired).
 	ErrDocNotFound = errors.New("document not found")
+	// ErrLibraryFull: a library collection holds its limit of documents.
+	ErrLibraryFull = errors.New("library collection full")
 )
 
 // OnceError is returned by Store.Apply when a Once precondition fails: the

@@ -33,7 +33,9 @@ type Library interface {
 	// expect (0: it must be absent; AnyVersion: whatever it is), and
 	// returns its new version. ErrConflict when the version differs. ttl
 	// 0 keeps it until deleted; otherwise it expires ttl after this put.
-	LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration) (uint64, error)
+	// When max is positive and the document is new, coll may not hold
+	// more than max live documents: ErrLibraryFull.
+	LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration, max int) (uint64, error)
 	// LibraryDelete deletes document id of coll when its version is expect
 	// (AnyVersion: whatever it is). ErrNotFound when absent, ErrConflict
 	// when the version differs.

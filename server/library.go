@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -27,6 +29,7 @@ func (s *Server) libraryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/packs/{id}", s.trainer(s.handleDeletePack))
 	mux.HandleFunc("POST /api/packs/{id}/duplicate", s.trainer(s.handleDuplicatePack))
 	mux.HandleFunc("POST /api/rooms/{room}/pack", s.handleSaveAgenda)
+	mux.HandleFunc("POST /api/rooms/{room}/session", s.handleKeepSession)
 	mux.HandleFunc("GET /api/sessions", s.trainer(s.handleListSessions))
 	mux.HandleFunc("GET /api/sessions/{id}", s.trainer(s.handleGetSession))
 	mux.HandleFunc("DELETE /api/sessions/{id}", s.trainer(s.handleDeleteSession))
@@ -50,10 +53,15 @@ func (s *Server) hostKeyOK(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.HostKey)) == 1
 }
 
-// trainer guards a library route with the rate limiter and the host key.
+// trainer guards a library route with the rate limiter and the host key,
+// and refuses changes asked for by another site's page.
 func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.allowHTTP(w) {
+			return
+		}
+		if r.Method != http.MethodGet && !s.sameOrigin(r) {
+			s.writeError(w, rooms.Errorf(rooms.CodeForbidden, "a page of another site may not change this server's library"))
 			return
 		}
 		if !s.hostKeyOK(r) {
@@ -62,6 +70,31 @@ func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	}
+}
+
+// sameOrigin reports whether a browser sent r from this server's own
+// pages (or an allowed origin). Without a host key the library has no
+// credentials that a cross-site form could not send, so its changes need
+// this. Requests without an Origin header (not from a browser's
+// cross-site form or fetch) pass.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, p := range s.cfg.AllowedOrigins {
+		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(u.Host)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // readBody reads a request body of at most limit bytes.
@@ -311,31 +344,86 @@ func (s *Server) handleSaveAgenda(w http.ResponseWriter, r *http.Request) {
 }
 
 // keepSession keeps an ended room's results (Service.After room.end).
+// When the store fails it tries again in the background for about a
+// minute; the console also asks for it (POST /api/rooms/{room}/session),
+// in case this node dies first.
 func (s *Server) keepSession(ctx context.Context, roomID string) {
 	if s.cfg.ResultsTTL <= 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := s.keepSessionNow(ctx, roomID); err != nil {
-		s.log.Warn("keeping an ended room's results", "room", roomID, "err", err)
+	kctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	err := s.keepSessionNow(kctx, roomID)
+	cancel()
+	if err == nil {
+		return
 	}
+	s.log.Warn("keeping an ended room's results; trying again", "room", roomID, "err", err)
+	s.keepers.Add(1)
+	go func() {
+		defer s.keepers.Done()
+		for wait := time.Second; wait <= 32*time.Second; wait *= 2 {
+			select {
+			case <-s.baseCtx.Done():
+				return
+			case <-time.After(wait):
+			}
+			kctx, cancel := context.WithTimeout(s.baseCtx, 5*time.Second)
+			err := s.keepSessionNow(kctx, roomID)
+			cancel()
+			if err == nil {
+				s.log.Info("kept an ended room's results", "room", roomID)
+				return
+			}
+			if errors.Is(err, rooms.ErrRoomNotFound) {
+				break
+			}
+		}
+		s.log.Error("an ended room's results were not kept", "room", roomID)
+	}()
 }
 
 func (s *Server) keepSessionNow(ctx context.Context, roomID string) error {
+	_, err := s.keepSessionAt(ctx, roomID)
+	return err
+}
+
+func (s *Server) keepSessionAt(ctx context.Context, roomID string) (*exercises.Session, error) {
 	st, err := s.store.Load(ctx, roomID, "tok:")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var room rooms.Room
 	if d, ok := st.Docs[rooms.KeyRoom]; !ok || json.Unmarshal(d.Value, &room) != nil {
-		return errors.New("the room has no settings document")
+		return nil, errors.New("the room has no settings document")
 	}
-	_, err = exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL)
+	sess, err := exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL)
 	if err == nil {
 		s.metrics.sessionsKept.Inc()
 	}
-	return err
+	return sess, err
+}
+
+// handleKeepSession keeps a room's results as a session now, for its
+// facilitator.
+func (s *Server) handleKeepSession(w http.ResponseWriter, r *http.Request) {
+	if !s.allowHTTP(w) {
+		return
+	}
+	room, err := s.facilitatorOf(r)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	if s.cfg.ResultsTTL <= 0 {
+		s.writeError(w, rooms.Errorf(rooms.CodeInvalid, "this server keeps no results (its results-ttl is 0): download them instead"))
+		return
+	}
+	sess, err := s.keepSessionAt(r.Context(), room.ID)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, sess.Session)
 }
 
 func (s *Server) handleListSessions(w http.ResponseWriter, r *http.Request) {

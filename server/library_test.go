@@ -330,6 +330,12 @@ func TestSaveAgendaAsPack(t *testing.T) {
 // rates the two questions, then the facilitator ends the room. It returns
 // the room.
 func runPulse(t *testing.T, ts *testServer, ratings [][2]int) CreateRoomResponse {
+	room, _ := runPulseIDs(t, ts, ratings)
+	return room
+}
+
+// runPulseIDs is runPulse, also returning every participant's id and token.
+func runPulseIDs(t *testing.T, ts *testServer, ratings [][2]int) (CreateRoomResponse, []string) {
 	t.Helper()
 	var room CreateRoomResponse
 	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "team-pulse"}, &room); st != http.StatusCreated {
@@ -343,8 +349,10 @@ func runPulse(t *testing.T, ts *testServer, ratings [][2]int) CreateRoomResponse
 	if m := fac.cmd("open", exercises.CmdOpen, map[string]any{"exercise": pulse}); m.Type != "ack" {
 		t.Fatalf("open: %s", m.Raw)
 	}
+	var ids []string
 	for i, r := range ratings {
 		j := ts.join(room.Room.Code, fmt.Sprint("Person ", i))
+		ids = append(ids, j.Member.ID, j.Token)
 		p := ts.dial(t)
 		p.hello(j.Room.ID, j.Token, nil)
 		ballot := map[string]any{"answers": map[string]any{"safe": map[string]any{"value": r[0]}, "clear": map[string]any{"value": r[1]}}}
@@ -356,7 +364,7 @@ func runPulse(t *testing.T, ts *testServer, ratings [][2]int) CreateRoomResponse
 	if m := fac.cmd("end", rooms.CmdRoomEnd, nil); m.Type != "ack" {
 		t.Fatalf("end: %s", m.Raw)
 	}
-	return room
+	return room, ids
 }
 
 // Two sessions of one pack are kept when their rooms end, outlive the
@@ -366,7 +374,7 @@ func TestSessionsCompare(t *testing.T) {
 	if st, _, body := ts.do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...); st != http.StatusCreated {
 		t.Fatalf("import: %d %s", st, body)
 	}
-	first := runPulse(t, ts, [][2]int{{2, 4}, {3, 4}, {1, 5}})
+	first, who := runPulseIDs(t, ts, [][2]int{{2, 4}, {3, 4}, {1, 5}})
 	time.Sleep(1100 * time.Millisecond) // sessions are listed by end time, to the second
 	second := runPulse(t, ts, [][2]int{{4, 4}, {4, 3}, {5, 5}})
 
@@ -392,7 +400,7 @@ func TestSessionsCompare(t *testing.T) {
 		t.Fatalf("session: %d %s", st, raw)
 	}
 	// Nothing in the kept session names or identifies a voter.
-	for _, leak := range []string{"Person ", first.Facilitator.Secret, first.Facilitator.ID} {
+	for _, leak := range append([]string{"Person ", first.Facilitator.Secret, first.Facilitator.ID}, who...) {
 		if strings.Contains(raw, leak) {
 			t.Fatalf("the kept session holds %q:\n%s", leak, raw)
 		}
@@ -471,5 +479,114 @@ func TestLibraryAcrossNodes(t *testing.T) {
 	var list []exercises.SessionSummary
 	if st, _, _ := nodes[0].do("GET", "/api/sessions?pack=team-pulse", nil, &list); st != http.StatusOK || len(list) != 1 || list[0].ID != room.Room.ID {
 		t.Fatalf("node 0 does not see the session kept by node 1: %+v", list)
+	}
+}
+
+// The library's size is bounded: creates, imports with replace and
+// duplicates all stop at max-packs; replacing a pack is not adding one.
+func TestPackLibraryLimit(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.MaxPacks = 2 })
+	var eb errBody
+	for _, id := range []string{"one", "two"} {
+		if st, _, body := ts.do("POST", "/api/packs", strings.Replace(pulseYAML, "id: team-pulse", "id: "+id, 1), nil, yamlHeader()...); st != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", id, st, body)
+		}
+	}
+	for _, try := range []struct{ method, path, body string }{
+		{"POST", "/api/packs", strings.Replace(pulseYAML, "id: team-pulse", "id: three", 1)},
+		{"POST", "/api/packs?replace=1", strings.Replace(pulseYAML, "id: team-pulse", "id: three", 1)},
+		{"POST", "/api/packs/building-trust/duplicate", ""},
+	} {
+		eb = errBody{}
+		if st, _, body := ts.do(try.method, try.path, try.body, &eb, yamlHeader()...); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid || !strings.Contains(eb.Error.Message, "limit of 2 packs") {
+			t.Fatalf("%s %s at the limit: %d %s", try.method, try.path, st, body)
+		}
+	}
+	if st, _, body := ts.do("POST", "/api/packs?replace=1", strings.Replace(pulseYAML, "id: team-pulse", "id: one", 1), nil, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("replace at the limit: %d %s", st, body)
+	}
+}
+
+// Every changing library route needs the host key; a page of another site
+// cannot change the library even when there is no key.
+func TestLibraryGuards(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.HostKey = "trainer-key" })
+	key := []string{"Authorization", "Bearer trainer-key"}
+	if st, _, _ := ts.do("POST", "/api/packs", pulseYAML, nil, append(yamlHeader(), key...)...); st != http.StatusCreated {
+		t.Fatalf("import with the key: %d", st)
+	}
+	var eb errBody
+	for _, try := range []struct{ method, path string }{
+		{"PUT", "/api/packs/team-pulse"}, {"DELETE", "/api/packs/team-pulse"},
+		{"POST", "/api/packs/team-pulse/duplicate"}, {"DELETE", "/api/sessions/x"},
+		{"GET", "/api/sessions/x"}, {"GET", "/api/packs/team-pulse?format=yaml"},
+	} {
+		if st, _, _ := ts.do(try.method, try.path, nil, &eb); st != http.StatusUnauthorized || eb.Error.Code != rooms.CodeHostKey {
+			t.Fatalf("%s %s without the key: %d %+v", try.method, try.path, st, eb)
+		}
+	}
+	open := startServer(t, nil)
+	evil := []string{"Origin", "http://evil.example"}
+	if st, _, _ := open.do("POST", "/api/packs", pulseYAML, &eb, append(yamlHeader(), evil...)...); st != http.StatusForbidden || eb.Error.Code != rooms.CodeForbidden {
+		t.Fatalf("a cross-site import: %d %+v", st, eb)
+	}
+	if st, _, _ := open.do("POST", "/api/packs/building-trust/duplicate", nil, &eb, evil...); st != http.StatusForbidden {
+		t.Fatalf("a cross-site duplicate: %d", st)
+	}
+	if st, _, _ := open.do("GET", "/api/packs", nil, nil, evil...); st != http.StatusOK {
+		t.Fatalf("a cross-site read: %d", st)
+	}
+	own := []string{"Origin", open.base}
+	if st, _, body := open.do("POST", "/api/packs", pulseYAML, nil, append(yamlHeader(), own...)...); st != http.StatusCreated {
+		t.Fatalf("an import from the server's own page: %d %s", st, body)
+	}
+}
+
+// The facilitator keeps a room's results now: while it runs, again after
+// it ended; not when the server keeps none.
+func TestKeepSessionNow(t *testing.T) {
+	ts := startServer(t, nil)
+	room := ts.createRoom("Keep me")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	addPoll(t, fac, 1)
+	auth := []string{"Authorization", "Bearer " + room.Facilitator.Secret}
+	var sum exercises.SessionSummary
+	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.Code+"/session", nil, &sum, auth...); st != http.StatusCreated || sum.ID != room.Room.ID || sum.Exercises != 1 || sum.Title != "Keep me" {
+		t.Fatalf("keep now: %d %s", st, body)
+	}
+	var list []exercises.SessionSummary
+	if ts.do("GET", "/api/sessions", nil, &list); len(list) != 1 {
+		t.Fatalf("sessions %+v", list)
+	}
+	fac.cmd("end", rooms.CmdRoomEnd, nil)
+	if st, _, _ := ts.do("POST", "/api/rooms/"+room.Room.ID+"/session", nil, &sum, auth...); st != http.StatusCreated {
+		t.Fatalf("keep after the end: %d", st)
+	}
+	if ts.do("GET", "/api/sessions", nil, &list); len(list) != 1 {
+		t.Fatalf("keeping again made another session: %+v", list)
+	}
+	var eb errBody
+	j := ts.join(ts.createRoom("Other").Room.Code, "P")
+	if st, _, _ := ts.do("POST", "/api/rooms/"+j.Room.ID+"/session", nil, &eb, "Authorization", "Bearer "+j.Token); st != http.StatusForbidden {
+		t.Fatalf("a participant keeping results: %d", st)
+	}
+	off := startServer(t, func(c *Config) { c.ResultsTTL = 0 })
+	r2 := off.createRoom("Not kept")
+	if st, _, _ := off.do("POST", "/api/rooms/"+r2.Room.ID+"/session", nil, &eb, "Authorization", "Bearer "+r2.Facilitator.Secret); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid {
+		t.Fatalf("keep with results-ttl 0: %d %+v", st, eb)
+	}
+}
+
+// A pack that does not fit this server's stricter limits is refused before
+// any room is made.
+func TestPackOverServerLimits(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Limits.MaxTextLen = 30 })
+	var eb errBody
+	if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &eb); st != http.StatusBadRequest || eb.Error.Field != "pack" {
+		t.Fatalf("a pack over the limits: %d %s", st, body)
+	}
+	if n, _ := ts.store.CountRooms(t.Context()); n != 0 {
+		t.Fatalf("%d rooms left behind", n)
 	}
 }

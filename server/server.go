@@ -49,6 +49,7 @@ type Server struct {
 	reserved int // places held for upgrades in progress
 	draining bool
 	connWG   sync.WaitGroup
+	keepers  sync.WaitGroup // background retries of keeping sessions
 }
 
 // New builds a node on the embedded store from cfg.
@@ -161,6 +162,9 @@ func (s *Server) Start() error {
 		return err
 	}
 	s.ln = ln
+	if s.cfg.HostKey == "" {
+		s.log.Warn("no host key: anyone who can reach this server can create rooms and use its pack library and kept sessions; set HUDDLE_HOST_KEY on a shared network")
+	}
 	if s.cfg.PacksDir != "" {
 		s.loadPacksDir()
 	}
@@ -292,6 +296,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-waited
 	}
 	s.cancelBase()
+	s.keepers.Wait()
 	if herr := <-httpDone; herr != nil && err == nil && !errors.Is(herr, context.Canceled) {
 		err = herr
 	}

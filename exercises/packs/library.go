@@ -2,6 +2,8 @@ package packs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +52,10 @@ type stored struct {
 	Pack      *Pack     `json:"pack"`
 	Source    string    `json:"source"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// FileHash is the SHA-256 of the file a directory pack was loaded
+	// from: a restart loads the file again only when it changed, so edits
+	// made in the web app are not undone by every restart.
+	FileHash string `json:"fileHash,omitempty"`
 }
 
 // Library is the trainers' pack library: the built-in packs (read-only)
@@ -175,30 +181,26 @@ func AsError(err error) error {
 }
 
 func (l *Library) put(ctx context.Context, p *Pack, source string, expect uint64) (*Entry, error) {
-	if err := Check(p); err != nil {
-		return nil, AsError(err)
-	}
-	now := l.now().UTC().Truncate(time.Second)
-	val, err := json.Marshal(stored{Pack: p, Source: source, UpdatedAt: now})
-	if err != nil {
-		return nil, err
-	}
-	v, err := l.store.LibraryPut(ctx, rooms.LibPacks, p.ID, val, expect, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &Entry{Summary: summarize(p, source, v, now), Pack: p}, nil
+	return l.putStored(ctx, stored{Pack: p, Source: source}, expect)
 }
 
-func (l *Library) checkRoom(ctx context.Context) error {
-	docs, err := l.store.LibraryList(ctx, rooms.LibPacks)
+func (l *Library) putStored(ctx context.Context, st stored, expect uint64) (*Entry, error) {
+	if err := Check(st.Pack); err != nil {
+		return nil, AsError(err)
+	}
+	st.UpdatedAt = l.now().UTC().Truncate(time.Second)
+	val, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(docs) >= l.max {
-		return rooms.Errorf(rooms.CodeInvalid, "the library holds its limit of %d packs; delete one first", l.max)
+	v, err := l.store.LibraryPut(ctx, rooms.LibPacks, st.Pack.ID, val, expect, 0, l.max)
+	if errors.Is(err, rooms.ErrLibraryFull) {
+		return nil, rooms.Errorf(rooms.CodeInvalid, "the library holds its limit of %d packs; delete one first", l.max)
 	}
-	return nil
+	if err != nil {
+		return nil, err
+	}
+	return &Entry{Summary: summarize(st.Pack, st.Source, v, st.UpdatedAt), Pack: st.Pack}, nil
 }
 
 func taken(id string) error {
@@ -211,9 +213,6 @@ func taken(id string) error {
 func (l *Library) Create(ctx context.Context, p *Pack, source string, replace bool) (*Entry, error) {
 	if p.Schema == 0 {
 		p.Schema = Schema
-	}
-	if err := l.checkRoom(ctx); err != nil && !replace {
-		return nil, err
 	}
 	if p.ID != "" {
 		if l.findBuiltin(p.ID) != nil {
@@ -282,14 +281,22 @@ func (l *Library) Update(ctx context.Context, id string, p *Pack, version string
 	if err != nil {
 		return nil, err
 	}
-	cur, err := l.Get(ctx, id)
+	if !ValidID(id) {
+		return nil, notFound(id)
+	}
+	d, err := l.store.LibraryGet(ctx, rooms.LibPacks, id)
 	if err != nil {
 		return nil, err
 	}
-	if expect == rooms.AnyVersion {
-		expect, _ = strconv.ParseUint(cur.Summary.Version, 10, 64)
+	if d.Version == 0 {
+		return nil, notFound(id)
 	}
-	e, err := l.put(ctx, p, cur.Summary.Source, expect)
+	cur, err := decodeStored(d)
+	if err != nil {
+		return nil, err
+	}
+	// The file hash stays: the edit is not undone by the next start.
+	e, err := l.putStored(ctx, stored{Pack: p, Source: cur.Source, FileHash: cur.FileHash}, expect)
 	if errors.Is(err, rooms.ErrConflict) {
 		return nil, changed(id)
 	}
@@ -352,8 +359,9 @@ func (l *Library) Delete(ctx context.Context, id, version string) error {
 }
 
 // LoadDir puts every *.yaml and *.yml pack of dir into the library, as
-// source "directory", replacing library packs of the same id (the files
-// are the trainer's source of truth). It returns how many it loaded; a
+// source "directory": a file new or changed since it was last loaded
+// replaces the library pack of the same id; an unchanged file leaves the
+// pack as the web app edited it. It returns how many it loaded; a
 // pack that does not validate is skipped and reported in the error, with
 // the others still loaded.
 func (l *Library) LoadDir(ctx context.Context, dir string) (int, error) {
@@ -386,7 +394,15 @@ func (l *Library) LoadDir(ctx context.Context, dir string) (int, error) {
 			errs = append(errs, fmt.Errorf("%s: id %q is a built-in pack's", filepath.Base(name), p.ID))
 			continue
 		}
-		if _, err := l.put(ctx, p, SourceDirectory, rooms.AnyVersion); err != nil {
+		sum := sha256.Sum256(data)
+		hash := hex.EncodeToString(sum[:])
+		if d, err := l.store.LibraryGet(ctx, rooms.LibPacks, p.ID); err == nil && d.Version != 0 {
+			if old, err := decodeStored(d); err == nil && old.FileHash == hash {
+				n++ // unchanged since it was loaded: keep what the web app made of it
+				continue
+			}
+		}
+		if _, err := l.putStored(ctx, stored{Pack: p, Source: SourceDirectory, FileHash: hash}, rooms.AnyVersion); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
 			continue
 		}

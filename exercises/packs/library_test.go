@@ -104,6 +104,23 @@ func TestLoadDir(t *testing.T) {
 	if _, err := lib.Update(ctx, e.Pack.ID, e.Pack, e.Summary.Version); err != nil {
 		t.Fatalf("edit a directory pack: %v", err)
 	}
+	// A restart with the same file keeps the edit; a changed file wins.
+	if _, err := lib.LoadDir(ctx, dir); err == nil {
+		t.Fatal("the broken files were not reported again")
+	}
+	if got, _ := lib.Get(ctx, e.Pack.ID); got.Pack.Title != "Edited" {
+		t.Fatalf("an unchanged file undid the web edit: %q", got.Pack.Title)
+	}
+	name := "good.yaml"
+	if strings.HasPrefix(e.Pack.ID, "second-") {
+		name = "other.yml"
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, name))
+	write(name, string(data)+"\n# changed\n")
+	lib.LoadDir(ctx, dir)
+	if got, _ := lib.Get(ctx, e.Pack.ID); got.Pack.Title == "Edited" {
+		t.Fatal("a changed file did not replace the pack")
+	}
 	if _, err := lib.LoadDir(ctx, filepath.Join(dir, "missing")); err == nil {
 		t.Fatal("a missing directory is not an error")
 	}

@@ -46,6 +46,27 @@ func (s *Store) current(c, id string) (libDoc, bool) {
 	return d, ok
 }
 
+// pruneLocked drops coll's expired documents and returns how many live
+// ones it holds; s.mu is held.
+func (s *Store) pruneLocked(coll string) int {
+	now := s.opts.Now()
+	m := s.coll(coll)
+	for id, d := range m {
+		if !d.live(now) {
+			delete(m, id)
+		}
+	}
+	return len(m)
+}
+
+// pruneLibraryLocked drops every expired library document (the sweeper);
+// s.mu is held.
+func (s *Store) pruneLibraryLocked() {
+	for c := range s.lib.colls {
+		s.pruneLocked(c)
+	}
+}
+
 // LibraryGet implements rooms.Library.
 func (s *Store) LibraryGet(ctx context.Context, coll, id string) (rooms.Doc, error) {
 	if err := ctx.Err(); err != nil {
@@ -81,7 +102,7 @@ func (s *Store) LibraryList(ctx context.Context, coll string) ([]rooms.Doc, erro
 }
 
 // LibraryPut implements rooms.Library.
-func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration) (uint64, error) {
+func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration, limit int) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -90,6 +111,9 @@ func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawM
 	d, ok := s.current(coll, id)
 	if expect != rooms.AnyVersion && (ok && d.version != expect || !ok && expect != 0) {
 		return 0, rooms.ErrConflict
+	}
+	if !ok && limit > 0 && s.pruneLocked(coll) >= limit {
+		return 0, rooms.ErrLibraryFull
 	}
 	nd := libDoc{value: slices.Clone(value), version: rooms.NewVersion()}
 	if ttl > 0 {

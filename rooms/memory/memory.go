@@ -123,6 +123,7 @@ func (s *Store) dropExpired() {
 	now := s.opts.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pruneLibraryLocked()
 	for id, r := range s.rooms {
 		r.mu.Lock()
 		if now.After(r.expires) {

@@ -75,7 +75,7 @@ func (s *Store) LibraryList(ctx context.Context, coll string) ([]rooms.Doc, erro
 }
 
 // LibraryPut implements rooms.Library.
-func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration) (uint64, error) {
+func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawMessage, expect uint64, ttl time.Duration, limit int) (uint64, error) {
 	if err := checkColl(coll); err != nil {
 		return 0, err
 	}
@@ -85,12 +85,15 @@ func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawM
 		ms = max(ttl.Milliseconds(), 1)
 	}
 	res, err := libraryScript.Run(ctx, s.rdb, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, id)},
-		"put", id, expectArg(expect), strconv.FormatUint(v, 10), []byte(value), ms).Text()
+		"put", id, expectArg(expect), strconv.FormatUint(v, 10), []byte(value), ms, limit).Text()
 	if err != nil {
 		return 0, fail("library put", err)
 	}
-	if res == "conflict" {
+	switch res {
+	case "conflict":
 		return 0, rooms.ErrConflict
+	case "full":
+		return 0, rooms.ErrLibraryFull
 	}
 	return v, nil
 }

@@ -22,6 +22,7 @@ func libraryTests(t *testing.T, run func(*testing.T, string, func(*testing.T, Op
 	run(t, "ListAndDelete", testLibListDelete)
 	run(t, "Expiry", testLibExpiry)
 	run(t, "OneWinnerPerVersion", testLibConcurrent)
+	run(t, "Limit", testLibLimit)
 }
 
 func libColl(t *testing.T) string {
@@ -59,32 +60,32 @@ func testLibGetAbsent(t *testing.T, _ Options, st rooms.Store) {
 func testLibPutVersions(t *testing.T, _ Options, st rooms.Store) {
 	ctx := libCtx(t)
 	c := libColl(t)
-	v1, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":1}`), 0, 0)
+	v1, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":1}`), 0, 0, 0)
 	if err != nil || v1 == 0 {
 		t.Fatalf("create: %d, %v", v1, err)
 	}
-	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), 0, 0); !errors.Is(err, rooms.ErrConflict) {
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), 0, 0, 0); !errors.Is(err, rooms.ErrConflict) {
 		t.Fatalf("creating an existing document: %v, want ErrConflict", err)
 	}
-	v2, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":2}`), v1, 0)
+	v2, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":2}`), v1, 0, 0)
 	if err != nil || v2 == 0 || v2 == v1 {
 		t.Fatalf("update at the current version: %d, %v (was %d)", v2, err, v1)
 	}
-	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), v1, 0); !errors.Is(err, rooms.ErrConflict) {
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), v1, 0, 0); !errors.Is(err, rooms.ErrConflict) {
 		t.Fatalf("update at a stale version: %v, want ErrConflict", err)
 	}
-	if _, err := st.LibraryPut(ctx, c, "b", json.RawMessage(`{"n":9}`), v2, 0); !errors.Is(err, rooms.ErrConflict) {
+	if _, err := st.LibraryPut(ctx, c, "b", json.RawMessage(`{"n":9}`), v2, 0, 0); !errors.Is(err, rooms.ErrConflict) {
 		t.Fatalf("update of an absent document at a version: %v, want ErrConflict", err)
 	}
 	d, err := st.LibraryGet(ctx, c, "a")
 	if err != nil || d.Version != v2 || string(d.Value) != `{"n":2}` {
 		t.Fatalf("get = %+v, %v; want version %d and n 2 (failed puts change nothing)", d, err, v2)
 	}
-	v3, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":3}`), rooms.AnyVersion, 0)
+	v3, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":3}`), rooms.AnyVersion, 0, 0)
 	if err != nil || v3 == v2 {
 		t.Fatalf("unconditional put: %d, %v", v3, err)
 	}
-	if _, err := st.LibraryPut(ctx, c, "new", json.RawMessage(`{}`), rooms.AnyVersion, 0); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "new", json.RawMessage(`{}`), rooms.AnyVersion, 0, 0); err != nil {
 		t.Fatalf("unconditional create: %v", err)
 	}
 	// Another collection is another namespace.
@@ -100,7 +101,7 @@ func testLibListDelete(t *testing.T, _ Options, st rooms.Store) {
 	vers := map[string]uint64{}
 	for _, id := range []string{"x", "y", "z-1"} {
 		val := `{"id":"` + id + `"}`
-		v, err := st.LibraryPut(ctx, c, id, json.RawMessage(val), 0, 0)
+		v, err := st.LibraryPut(ctx, c, id, json.RawMessage(val), 0, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +151,7 @@ func testLibListDelete(t *testing.T, _ Options, st rooms.Store) {
 		t.Fatalf("deleting twice: %v, want ErrDocNotFound", err)
 	}
 	// A deleted id can be created again.
-	if _, err := st.LibraryPut(ctx, c, "y", json.RawMessage(`{}`), 0, 0); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "y", json.RawMessage(`{}`), 0, 0, 0); err != nil {
 		t.Fatalf("re-create after delete: %v", err)
 	}
 }
@@ -158,17 +159,17 @@ func testLibListDelete(t *testing.T, _ Options, st rooms.Store) {
 func testLibExpiry(t *testing.T, _ Options, st rooms.Store) {
 	ctx := libCtx(t)
 	c := libColl(t)
-	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`1`), 0, 300*time.Millisecond); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`1`), 0, 300*time.Millisecond, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`2`), 0, 300*time.Millisecond); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`2`), 0, 300*time.Millisecond, 0); err != nil {
 		t.Fatal(err)
 	}
 	// A put without ttl makes a document permanent again.
-	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`3`), rooms.AnyVersion, 0); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "kept", json.RawMessage(`3`), rooms.AnyVersion, 0, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.LibraryPut(ctx, c, "long", json.RawMessage(`4`), 0, time.Hour); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "long", json.RawMessage(`4`), 0, time.Hour, 0); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := st.LibraryGet(ctx, c, "short"); d.Version == 0 {
@@ -200,7 +201,7 @@ func testLibExpiry(t *testing.T, _ Options, st rooms.Store) {
 		t.Fatalf("after expiry the list holds %v, want kept and long", ids)
 	}
 	// The expired id is free again.
-	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`5`), 0, 0); err != nil {
+	if _, err := st.LibraryPut(ctx, c, "short", json.RawMessage(`5`), 0, 0, 0); err != nil {
 		t.Fatalf("re-create an expired id: %v", err)
 	}
 }
@@ -208,7 +209,7 @@ func testLibExpiry(t *testing.T, _ Options, st rooms.Store) {
 func testLibConcurrent(t *testing.T, _ Options, st rooms.Store) {
 	ctx := libCtx(t)
 	c := libColl(t)
-	v0, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(`0`), 0, 0)
+	v0, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(`0`), 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func testLibConcurrent(t *testing.T, _ Options, st rooms.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(fmt.Sprintf(`{"writer":%d}`, i)), v0, 0)
+			v, err := st.LibraryPut(ctx, c, "doc", json.RawMessage(fmt.Sprintf(`{"writer":%d}`, i)), v0, 0, 0)
 			if err == nil {
 				wins <- v
 			} else if !errors.Is(err, rooms.ErrConflict) {
@@ -231,5 +232,61 @@ func testLibConcurrent(t *testing.T, _ Options, st rooms.Store) {
 	close(wins)
 	if len(wins) != 1 {
 		t.Fatalf("%d writers won at the same version, want exactly 1", len(wins))
+	}
+}
+
+// A limit counts live documents, applies to new documents only, and is
+// exact under concurrent creates.
+func testLibLimit(t *testing.T, _ Options, st rooms.Store) {
+	ctx := libCtx(t)
+	c := libColl(t)
+	for _, id := range []string{"a", "b"} {
+		if _, err := st.LibraryPut(ctx, c, id, json.RawMessage(`1`), 0, 0, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.LibraryPut(ctx, c, "gone", json.RawMessage(`1`), 0, 200*time.Millisecond, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "d", json.RawMessage(`1`), 0, 0, 3); !errors.Is(err, rooms.ErrLibraryFull) {
+		t.Fatalf("a fourth document under a limit of 3: %v, want ErrLibraryFull", err)
+	}
+	// Replacing a document is not adding one.
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`2`), rooms.AnyVersion, 0, 3); err != nil {
+		t.Fatalf("replace at the limit: %v", err)
+	}
+	// An expired document no longer counts.
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		_, err := st.LibraryPut(ctx, c, "d", json.RawMessage(`1`), 0, 0, 3)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, rooms.ErrLibraryFull) || time.Now().After(deadline) {
+			t.Fatalf("after expiry: %v", err)
+		}
+		time.Sleep(pollInterval)
+	}
+	// Concurrent creates never pass the limit.
+	c2 := libColl(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.LibraryPut(ctx, c2, fmt.Sprint("p", i), json.RawMessage(`1`), 0, 0, 5); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			} else if !errors.Is(err, rooms.ErrLibraryFull) {
+				t.Errorf("put: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != 5 {
+		t.Fatalf("%d concurrent creates succeeded under a limit of 5", ok)
 	}
 }

@@ -9,7 +9,12 @@ end
 
 local op = ARGV[1]
 if op == 'put' then
-  -- ARGV: op, id, expect ('any', '0' or a version), new version, value, ttl ms (0: never)
+  -- ARGV: op, id, expect ('any', '0' or a version), new version, value,
+  -- ttl ms (0: never), max live documents (0: no limit)
+  local now = now_ms()
+  -- Expired documents leave the index here too, so it does not grow with
+  -- collections that are never listed.
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
   local cur = redis.call('HGET', KEYS[2], 'v')
   local expect = ARGV[3]
   if expect ~= 'any' then
@@ -19,11 +24,15 @@ if op == 'put' then
       return 'conflict'
     end
   end
+  local max = tonumber(ARGV[7])
+  if not cur and max > 0 and redis.call('ZCARD', KEYS[1]) >= max then
+    return 'full'
+  end
   redis.call('HSET', KEYS[2], 'v', ARGV[4], 'd', ARGV[5])
   local ttl = tonumber(ARGV[6])
   if ttl > 0 then
     redis.call('PEXPIRE', KEYS[2], ttl)
-    redis.call('ZADD', KEYS[1], now_ms() + ttl, ARGV[2])
+    redis.call('ZADD', KEYS[1], now + ttl, ARGV[2])
   else
     redis.call('PERSIST', KEYS[2])
     redis.call('ZADD', KEYS[1], '+inf', ARGV[2])
@@ -42,7 +51,10 @@ elseif op == 'delete' then
   return 'ok'
 elseif op == 'list' then
   -- ARGV: op, the prefix of document keys. Drops expired index entries,
-  -- then returns id, version, value for every live document.
+  -- then returns id, version, value for every live document. The
+  -- documents' keys are not in KEYS (they are not known before the index
+  -- is read); they share the collection's hash tag, so they live in the
+  -- same slot as KEYS[1], which is what Redis Cluster needs.
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now_ms())
   local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
   local out = {}
