@@ -32,6 +32,24 @@ func cardIndex(b []byte) (int, bool) {
 	return int(n), ok && n < 1<<31
 }
 
+// boardCount adds up the card counts of a retro board's columns
+// (RetroView data).
+func boardCount(data []byte) (int, bool) {
+	cols := elements(field(data, "columns"))
+	total := 0
+	for {
+		c, ok := cols.next()
+		if !ok {
+			return total, !cols.bad
+		}
+		n, ok := parseInt(field(c, "count"))
+		if !ok {
+			return 0, false
+		}
+		total += int(n)
+	}
+}
+
 // cards: a retro in the reveal phase in a room of -participants; members
 // take turns adding cards at -rate for -duration, and every other
 // participant must receive every card, by a retro.card.shown event or in
@@ -66,35 +84,46 @@ func cards(ctx context.Context, t *Target, o Options) (Report, error) {
 	j := newJoiner(t, o.JoinRate)
 	phones, err := j.joinAll(ctx, room, n, func(p *phone) func(*Message, time.Time) {
 		seen := make([]uint64, (k+63)/64) // this phone's reading goroutine's
+		has := 0                          // cards in seen, its own included
 		record := func(i int, at time.Time, path *atomic.Int64) {
-			if i >= k || i%n == p.idx { // not a card of this run, or its own
-				return
-			}
-			if seen[i/64]&(1<<(i%64)) != 0 {
+			if i >= k || seen[i/64]&(1<<(i%64)) != 0 {
 				return
 			}
 			s := sent[i].Load()
 			if s == 0 {
-				return
+				return // not a card of this run
 			}
 			seen[i/64] |= 1 << (i % 64)
+			has++
+			if i%n == p.idx || path == nil { // its own card
+				return
+			}
 			fan.Add(at.Sub(time.Unix(0, s)))
 			path.Add(1)
 			delivered.Add(1)
 			got[p.idx].Add(1)
 			setMax(&lastDelivery, at)
 		}
+		fromCard := func(data []byte, at time.Time, path *atomic.Int64) {
+			text := field(field(data, "card"), "text")
+			if bytes.HasPrefix(text, cardMarker[len(`"text":`):]) {
+				if i, ok := cardIndex(text[len(cardMarker)-len(`"text":`):]); ok {
+					record(i, at, path)
+				}
+			}
+		}
 		return func(m *Message, at time.Time) {
 			switch {
 			case m.Type == "event" && m.Event == "retro.card.shown":
-				text := field(field(m.Data, "card"), "text")
-				if bytes.HasPrefix(text, cardMarker[len(`"text":`):]) {
-					if i, ok := cardIndex(text[len(cardMarker)-len(`"text":`):]); ok {
-						record(i, at, &byEvent)
-					}
-				}
+				fromCard(m.Data, at, &byEvent)
+			case m.Type == "event" && m.Event == "retro.card": // private: its own
+				fromCard(m.Data, at, nil)
 			case m.Type == "state" && m.Key == key:
-				// The board lists every card; find ours by their marker.
+				// The board lists every card; when its column counts add
+				// up to no more than the phone knows, nothing is new.
+				if total, ok := boardCount(m.Data); ok && total <= has {
+					return
+				}
 				for d := m.Data; ; {
 					x := bytes.Index(d, cardMarker)
 					if x < 0 {

@@ -68,7 +68,7 @@ func CheckLine(line []byte) error {
 // CheckValue walks a JSON value with the scanner and compares every member,
 // string and integer in it with what encoding/json reads.
 func CheckValue(v []byte) error {
-	v = bytes.TrimSpace(v)
+	v = bytes.Trim(v, " \t\r\n")
 	if e := valueEnd(v, 0); e != len(v) {
 		return fmt.Errorf("value ends at %d of %d: %s", e, len(v), v)
 	}

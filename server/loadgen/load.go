@@ -152,8 +152,11 @@ func (r Report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  exact         %v\n", r.Exact)
 	if r.Server.RSSKiB > 0 {
-		fmt.Fprintf(w, "  server        pid %d, RSS %d KiB (peak %d KiB), CPU %.2fs during the measured part\n",
-			r.PID, r.Server.RSSKiB, r.Server.PeakRSSKiB, r.Server.CPU.Seconds())
+		fmt.Fprintf(w, "  server        pid %d, RSS %d KiB (peak %d KiB), CPU %.2fs in the measured %.1fs\n",
+			r.PID, r.Server.RSSKiB, r.Server.PeakRSSKiB, r.Server.CPU.Seconds(), r.Server.Wall.Seconds())
+	}
+	if r.Server.Wall > 0 {
+		fmt.Fprintf(w, "  tool          CPU %.2fs in the measured %.1fs\n", r.Server.ToolCPU.Seconds(), r.Server.Wall.Seconds())
 	}
 	if r.IdleRSS > r.BaseRSS && r.BaseRSS > 0 {
 		fmt.Fprintf(w, "  idle memory   %.1f KiB per connection (RSS %d KiB with all connected, %d KiB before)\n",

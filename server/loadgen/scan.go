@@ -37,7 +37,15 @@ func skipSpace(b []byte, i int) int {
 // stringEnd returns the index just after the string that starts with the
 // quote at b[i], or -1 when it is not terminated.
 func stringEnd(b []byte, i int) int {
+	// Most strings in the server's messages are short (keys, ids): look
+	// at their first bytes one by one before calling IndexByte.
 	j := i + 1
+	for end := min(len(b), j+16); j < end && b[j] != '\\'; j++ {
+		if b[j] == '"' {
+			return j + 1
+		}
+	}
+	// No quote before j: find the next unescaped one from there.
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
@@ -108,6 +116,10 @@ type fields struct {
 	i    int
 	bad  bool // not an object, or malformed
 	done bool
+	// last names a member known to be the object's last, when b is
+	// exactly that object: its value (an object or array) is taken as
+	// everything up to the closing brace without walking through it.
+	last string
 }
 
 // members starts walking the object in b (white space around it allowed).
@@ -149,6 +161,12 @@ func (f *fields) next() (key, val []byte, ok bool) {
 		return fail()
 	}
 	i = skipSpace(b, i+1)
+	if f.last != "" && string(key) == f.last {
+		if v := restOf(b, i); v != nil {
+			f.done = true
+			return key, v, true
+		}
+	}
 	e = valueEnd(b, i)
 	if e < 0 {
 		return fail()
@@ -164,6 +182,28 @@ func (f *fields) next() (key, val []byte, ok bool) {
 		return fail()
 	}
 	return key, val, true
+}
+
+// restOf returns b[i:] without the object's closing brace and white
+// space, when that is an object or array (its first and last bytes
+// match); else nil.
+func restOf(b []byte, i int) []byte {
+	end := len(b)
+	for end > i && isSpace(b[end-1]) {
+		end--
+	}
+	if end-i < 3 || b[end-1] != '}' {
+		return nil
+	}
+	end--
+	for end > i && isSpace(b[end-1]) {
+		end--
+	}
+	v := b[i:end]
+	if len(v) < 2 || !(v[0] == '{' && v[len(v)-1] == '}' || v[0] == '[' && v[len(v)-1] == ']') {
+		return nil
+	}
+	return v
 }
 
 // elems walks the elements of one JSON array.

@@ -48,6 +48,10 @@ func TestScanCases(t *testing.T) {
 		`{"data":"\ud800 lone \udc00 \ud800\u0041"}`,
 		`{}`,
 		`{"":[{"":"","":true}],"type":"a","type":"ack"}`,
+		// data not last: the shortcut for events' data must not apply.
+		`{"type":"event","data":{"a":"}"},"seq":3}`,
+		`{"type":"state","data":[1,{"b":2}] ,"key":"ex:1" }`,
+		`{"type":"event","seq":4,"data":{"x":[]}  }`,
 	} {
 		if err := CheckLine([]byte(s)); err != nil {
 			t.Errorf("%s: %v", s, err)
@@ -124,6 +128,14 @@ func TestScenarioFields(t *testing.T) {
 	if n, ok := responsesOf([]byte(`{"exercise":"a","results":{"responses":9},"responses":3}`)); !ok || n != 3 {
 		t.Fatal(n, ok)
 	}
+	board := pick(t, fixtureFrames(t), true, `"revealed":true`)
+	m, _ := ParseLine(board)
+	if n, ok := boardCount(m.Data); !ok || n != 5 || bytes.Count(m.Data, []byte(`"text":`)) != 5 {
+		t.Fatalf("board of %d cards: %s", n, m.Data)
+	}
+	if i, ok := cardIndex([]byte(`12 1795448094720227992 caf"}`)); !ok || i != 12 {
+		t.Fatal(i, ok)
+	}
 }
 
 func FuzzScan(f *testing.F) {
@@ -143,7 +155,7 @@ func FuzzScan(f *testing.F) {
 		ok := m.parse(b, &n)
 		_ = field(b, "data")
 		_, _ = stringBytes(b)
-		b = bytes.TrimSpace(b)
+		b = bytes.Trim(b, " \t\r\n") // JSON's white space only
 		if !json.Valid(b) || len(b) == 0 || b[0] != '{' {
 			return
 		}

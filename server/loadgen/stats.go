@@ -53,18 +53,23 @@ func (s Summary) String() string {
 
 func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + "ms" }
 
-// Proc samples a local process's memory and CPU from /proc.
+// Proc samples a local process's memory and CPU from /proc, and the
+// tool's own CPU over the same time (to see when the tool, not the
+// server, is what is short of CPU).
 type Proc struct {
 	PID     int
+	start   time.Time
 	startCP time.Duration
+	toolCP  time.Duration
 	peakRSS int64 // KiB
 	stop    chan struct{}
 	done    chan struct{}
 }
 
-// StartProc begins sampling pid (0: no sampling).
+// StartProc begins sampling pid (0: only the tool itself).
 func StartProc(pid int) *Proc {
-	p := &Proc{PID: pid, stop: make(chan struct{}), done: make(chan struct{})}
+	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+	p.toolCP, _ = cpuTime(os.Getpid())
 	if pid == 0 {
 		close(p.done)
 		return p
@@ -91,19 +96,24 @@ func StartProc(pid int) *Proc {
 // ProcReport is what Stop measured.
 type ProcReport struct {
 	RSSKiB, PeakRSSKiB int64
-	CPU                time.Duration
+	CPU                time.Duration // the server's
+	ToolCPU            time.Duration // the tool's own
+	Wall               time.Duration // from StartProc to Stop
 }
 
 // Stop ends sampling and reports.
 func (p *Proc) Stop() ProcReport {
-	if p.PID == 0 {
-		return ProcReport{}
-	}
 	close(p.stop)
 	<-p.done
-	rss, _ := rssKiB(p.PID)
+	tool, _ := cpuTime(os.Getpid())
+	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
+	if p.PID == 0 {
+		return r
+	}
+	r.RSSKiB, _ = rssKiB(p.PID)
 	cp, _ := cpuTime(p.PID)
-	return ProcReport{RSSKiB: rss, PeakRSSKiB: max(p.peakRSS, rss), CPU: cp - p.startCP}
+	r.PeakRSSKiB, r.CPU = max(p.peakRSS, r.RSSKiB), cp-p.startCP
+	return r
 }
 
 // Snapshot reads current RSS without sampling.
