@@ -186,8 +186,9 @@ type Conn struct {
 	mu       sync.Mutex
 	pending  map[string]*call // command id → who waits for its answer
 	nextID   atomic.Uint64
-	pos      Position  // after the last event received
-	welcomed time.Time // when the welcome's frame was read
+	pos      Position      // after the last event received
+	welcomed time.Time     // when the welcome's frame was read
+	upgrade  time.Duration // from dialling to the WebSocket upgrade
 
 	msg     Message        // the reading goroutine's, reused
 	names   names          // the reading goroutine's
@@ -216,13 +217,15 @@ func (t *Target) Dial(ctx context.Context, room, token string, handler func(m *M
 // DialWith is Dial with options.
 func (t *Target) DialWith(ctx context.Context, room, token string, handler func(m *Message, at time.Time), o DialOptions) (*Conn, Message, error) {
 	cctx, cancel := context.WithCancel(context.Background())
+	start := time.Now()
 	ws, _, err := websocket.Dial(ctx, t.wsURL(), &websocket.DialOptions{HTTPClient: t.HTTP})
 	if err != nil {
 		cancel()
 		return nil, Message{}, err
 	}
 	ws.SetReadLimit(1 << 24)
-	c := &Conn{ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}), pending: map[string]*call{}, onFrame: o.OnFrame}
+	c := &Conn{ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}), pending: map[string]*call{}, onFrame: o.OnFrame,
+		upgrade: time.Since(start)}
 	if o.Since != nil {
 		c.pos = *o.Since
 	}
@@ -371,6 +374,10 @@ func (c *Conn) Welcomed() time.Time {
 	return c.welcomed
 }
 
+// Upgrade is how long the dial took until the WebSocket was upgraded
+// (before hello).
+func (c *Conn) Upgrade() time.Duration { return c.upgrade }
+
 // Closed reports whether the connection has ended.
 func (c *Conn) Closed() bool {
 	select {
@@ -387,11 +394,27 @@ func (c *Conn) SetHandler(h func(m *Message, at time.Time)) { c.handler.Store(&h
 // ErrClosed is returned for commands on a closed connection.
 var ErrClosed = errors.New("connection closed")
 
+// closedErr is ErrClosed with why the connection ended (the server's
+// close code and reason, when it sent one). Only after done is closed.
+func (c *Conn) closedErr() error {
+	if s := websocket.CloseStatus(c.err); s != -1 {
+		var ce websocket.CloseError
+		if errors.As(c.err, &ce) {
+			return fmt.Errorf("%w by the server: %d %s", ErrClosed, s, ce.Reason)
+		}
+	}
+	return fmt.Errorf("%w: %v", ErrClosed, c.err)
+}
+
 // Command sends a command and waits for its answer.
 func (c *Conn) Command(ctx context.Context, typ string, data any) (Message, error) {
-	id := "c" + strconv.FormatUint(c.nextID.Add(1), 10)
+	// Ids are per member, not per connection (docs/protocol.md 3.6): a
+	// member's new connection must not reuse an id of its old one.
+	id := "c" + strconv.FormatUint(commandIDs.Add(1), 10)
 	return c.CommandID(ctx, id, typ, data)
 }
+
+var commandIDs atomic.Uint64
 
 // CommandID sends a command with a given id and waits for its answer.
 func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message, error) {
@@ -404,13 +427,16 @@ func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message
 		c.mu.Lock()
 		delete(c.pending, id)
 		c.mu.Unlock()
+		if c.Closed() {
+			return Message{}, c.closedErr()
+		}
 		return Message{}, err
 	}
 	select {
 	case m := <-w.ch:
 		return m, nil
 	case <-c.done:
-		return Message{}, ErrClosed
+		return Message{}, c.closedErr()
 	case <-ctx.Done():
 		return Message{}, ctx.Err()
 	}

@@ -518,9 +518,16 @@ func openRoom(ctx context.Context, t *Target, title string) (Room, *Conn, error)
 	return room, fac, nil
 }
 
-// command sends a command and fails unless it is acknowledged.
-func command(ctx context.Context, c *Conn, typ string, data any) (Message, error) {
-	m, err := c.Command(ctx, typ, data)
+// command sends a command (with the given id, or a new one) and fails
+// unless it is acknowledged.
+func command(ctx context.Context, c *Conn, typ string, data any, id ...string) (Message, error) {
+	var m Message
+	var err error
+	if len(id) > 0 {
+		m, err = c.CommandID(ctx, id[0], typ, data)
+	} else {
+		m, err = c.Command(ctx, typ, data)
+	}
 	if err == nil && m.Type != "ack" {
 		err = fmt.Errorf("%s answered %s %s", typ, m.Type, m.Code)
 	}

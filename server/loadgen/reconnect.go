@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -59,7 +60,12 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 	if err != nil {
 		return r, err
 	}
-	defer fac.Close()
+	var facMu sync.Mutex // the facilitator reconnects too, if the node cuts it
+	defer func() {
+		facMu.Lock()
+		defer facMu.Unlock()
+		fac.Close()
+	}()
 	r.BaseRSS = RSS(o.PID)
 	logs := make([]*eventLog, n)
 	for i := range logs {
@@ -88,10 +94,37 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.IdleRSS = RSS(o.PID)
 	proc := StartProc(o.PID)
 
-	// The facilitator broadcasts throughout.
-	var sentEvents atomic.Int64
+	// The facilitator broadcasts throughout. If the node closes its
+	// connection, it comes back as a phone does (resuming) and sends the
+	// same command again: the same id is applied once.
+	var sentEvents, facBack atomic.Int64
+	var facCut []string
 	stop := make(chan struct{})
 	bdone := make(chan error, 1)
+	update := func(i int) error {
+		for try := 0; ; try++ {
+			facMu.Lock()
+			c := fac
+			facMu.Unlock()
+			_, err := command(ctx, c, "room.update", map[string]string{"title": "r-" + strconv.Itoa(i)}, "ev-"+strconv.Itoa(i))
+			if err == nil || !errors.Is(err, ErrClosed) || try == 5 {
+				return err
+			}
+			if len(facCut) < 3 {
+				facCut = append(facCut, err.Error())
+			}
+			since := c.Position()
+			nc, _, derr := t.DialWith(ctx, room.ID, room.Secret, nil, DialOptions{Since: &since})
+			if derr != nil {
+				time.Sleep(time.Duration(100<<try) * time.Millisecond)
+				continue
+			}
+			facBack.Add(1)
+			facMu.Lock()
+			fac = nc
+			facMu.Unlock()
+		}
+	}
 	go func() {
 		for i := 0; ; i++ {
 			select {
@@ -100,7 +133,7 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 				return
 			default:
 			}
-			if _, err := command(ctx, fac, "room.update", map[string]string{"title": "r-" + strconv.Itoa(i)}); err != nil {
+			if err := update(i); err != nil {
 				bdone <- fmt.Errorf("event %d: %w", i, err)
 				return
 			}
@@ -128,7 +161,7 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 		cut = 1
 	}
 	order := rand.Perm(n)[:cut]
-	var reconnL, outageL Latencies
+	var reconnL, outageL, upgradeL Latencies
 	var resumed, snapshots, retries, failed atomic.Int64
 	var lastWelcome atomic.Int64
 	var errMu sync.Mutex
@@ -172,6 +205,7 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 			p.conn = c
 			connMu.Unlock()
 			reconnL.Add(now.Sub(start))
+			upgradeL.Add(c.Upgrade())
 			outageL.Add(now.Sub(dropAt))
 			setMax(&lastWelcome, now)
 			if w.Recovered {
@@ -217,7 +251,17 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 		}
 		l.mu.Unlock()
 	}
+	if u := upgradeL.Summary(); u.N > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("of the reconnect time, the WebSocket upgrade (TCP and HTTP, before hello) took p50 %s p99 %s max %s",
+			ms(u.P50), ms(u.P99), ms(u.Max)))
+	}
 	r.Notes = append(r.Notes, dialErrs...)
+	for _, c := range facCut {
+		r.Notes = append(r.Notes, "the facilitator's connection was cut: "+c)
+	}
+	if n := facBack.Load(); n > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("the facilitator reconnected %d times", n))
+	}
 	r.Notes = append(r.Notes, fmt.Sprintf("%d events, %d of %d connections cut, %d came back (%d dial retries)",
 		events, cut, n, cut-int(failed.Load()), retries.Load()))
 	if dups > 0 || disorder > 0 || short > 0 || r.Snapshots > 0 || failed.Load() > 0 {
