@@ -812,9 +812,30 @@ func (lr *live) flushPresence() {
 	lr.participants = participants
 	online := lr.onlineLocked()
 	lr.onlineCount = online
+	// A whole room coming back at once (10,000 phones after a network
+	// blip) would put every member in one message, larger than a send
+	// queue: the list goes out in batches, one per flush, while the counts
+	// are current in each.
+	if len(changed) > presenceBatch {
+		n := 0
+		for id, v := range changed {
+			if n++; n <= presenceBatch {
+				continue
+			}
+			if _, newer := lr.changed[id]; !newer {
+				lr.changed[id] = v
+			}
+			delete(changed, id)
+		}
+		lr.markDirtyLocked(StatePresence)
+	}
 	lr.mu.Unlock()
 	lr.sendPresence(online, participants, changed)
 }
+
+// presenceBatch is the most members one presence message lists (about
+// 100 KB).
+const presenceBatch = 1000
 
 // onlineLocked counts the participants connected through any node, as
 // last read, plus those connected here since.

@@ -388,3 +388,43 @@ func TestTouchBurstNeverOverflows(t *testing.T) {
 		t.Fatalf("client closed: %s", client.closedWith())
 	}
 }
+
+// When a whole room arrives at once, facilitators learn every member, in
+// presence messages of at most 1,000 members each (a message listing
+// everyone would outgrow a send queue), with the counts current in each.
+func TestPresenceInBatches(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: 5 * time.Millisecond})
+	fc, _ := f.attach(t, f.fac, nil)
+	const n = 2500
+	for i := range n {
+		p := f.join(t, fmt.Sprint("P", i))
+		f.attach(t, p, nil)
+	}
+	seen := map[string]bool{}
+	waitUntil(t, "the facilitator hears of every member", func() bool {
+		fc.mu.Lock()
+		defer fc.mu.Unlock()
+		for _, raw := range fc.msgs {
+			var m struct {
+				Type    string             `json:"type"`
+				Members []rooms.MemberView `json:"members"`
+			}
+			if json.Unmarshal(raw, &m) != nil || m.Type != "presence" {
+				continue
+			}
+			if len(m.Members) > 1000 {
+				t.Fatalf("a presence message lists %d members", len(m.Members))
+			}
+			for _, v := range m.Members {
+				if v.Online && v.Role == rooms.RoleParticipant {
+					seen[v.ID] = true
+				}
+			}
+		}
+		return len(seen) == n
+	})
+	last := fc.decoded()
+	if p := last[len(last)-1]; p.Type != "presence" || p.Online != n {
+		t.Fatalf("last message %+v, want presence with %d online", p, n)
+	}
+}
