@@ -25,9 +25,20 @@ import (
 type Target struct {
 	Base string // http://host:port
 	HTTP *http.Client
+	// Nodes, when set, are several nodes serving the same rooms (Redis):
+	// WebSockets are spread over them in turn. Base is the first.
+	Nodes []string
+	next  atomic.Uint64
 }
 
-func (t *Target) wsURL() string { return "ws" + strings.TrimPrefix(t.Base, "http") + "/ws" }
+// wsURL is the WebSocket address of the next node.
+func (t *Target) wsURL() string {
+	base := t.Base
+	if len(t.Nodes) > 1 {
+		base = t.Nodes[(t.next.Add(1)-1)%uint64(len(t.Nodes))]
+	}
+	return "ws" + strings.TrimPrefix(base, "http") + "/ws"
+}
 
 func (t *Target) post(ctx context.Context, path string, body, out any) error {
 	b, _ := json.Marshal(body)

@@ -99,6 +99,7 @@ func (o *Options) defaults() {
 type Report struct {
 	Scenario   string           `json:"scenario"`
 	Clients    int              `json:"clients"`
+	Nodes      int              `json:"nodes,omitempty"` // nodes the phones were spread over
 	Join       Summary          `json:"join"`
 	Ack        Summary          `json:"ack"`
 	Fanout     Summary          `json:"fanout"`
@@ -131,6 +132,9 @@ func (r Report) PerConn(rss int64) float64 {
 
 func (r Report) print(w io.Writer) {
 	fmt.Fprintf(w, "scenario %s, %d clients\n", r.Scenario, r.Clients)
+	if r.Nodes > 1 {
+		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; server figures are the first node's)\n", r.Nodes)
+	}
 	fmt.Fprintf(w, "  join time     %s\n", r.Join)
 	if r.Ack.N > 0 {
 		fmt.Fprintf(w, "  ack latency   %s\n", r.Ack)
@@ -231,7 +235,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var o Options
 	var asJSON bool
 	var cpuProfile string
-	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load")
+	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load; several nodes of one deployment (sharing Redis) separated by commas: phones are spread over them in turn, and the server's RSS and CPU are the first node's")
 	fs.StringVar(&o.Scenario, "scenario", "vote", strings.Join(Scenarios, ", "))
 	fs.IntVar(&o.Participants, "participants", 0, "participants per room (default 100; cards 1000, rooms 10)")
 	fs.IntVar(&o.Rooms, "rooms", 0, "rooms (scenario rooms; default 10)")
@@ -324,7 +328,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err := o.check(); err != nil {
 		return Report{Scenario: o.Scenario}, err
 	}
-	t := &Target{Base: strings.TrimSuffix(o.URL, "/"), HTTP: &http.Client{
+	var nodes []string
+	for _, u := range strings.Split(o.URL, ",") {
+		if u = strings.TrimSuffix(strings.TrimSpace(u), "/"); u != "" {
+			nodes = append(nodes, u)
+		}
+	}
+	if len(nodes) == 0 {
+		return Report{Scenario: o.Scenario}, fmt.Errorf("-url names no node")
+	}
+	t := &Target{Base: nodes[0], Nodes: nodes, HTTP: &http.Client{
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
 			MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024,
@@ -356,6 +369,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	case "reconnect":
 		r, err = reconnect(ctx, t, o)
 	}
+	r.Nodes = len(nodes)
 	if o.PID > 0 {
 		r.PID = o.PID
 	}
