@@ -652,11 +652,27 @@ func (lr *live) scheduleLocked() {
 	if lr.timer != nil {
 		return
 	}
-	wait := time.Until(lr.flushed.Add(lr.h.opts.CoalesceInterval))
+	wait := time.Until(lr.flushed.Add(coalesceFor(lr.h.opts.CoalesceInterval, len(lr.subs))))
 	if wait < 0 {
 		wait = 0
 	}
 	lr.timer = time.AfterFunc(wait, lr.flush)
+}
+
+// coalesceFor is the coalescing interval of a room with subs connections
+// on this node: the configured one up to 1,000, then growing with the
+// room, up to five times at 5,000 and more. Every update of a tally goes to
+// every phone, so a 10,000-phone room at 100 ms would write 100,000
+// messages a second while people vote; at 500 ms it writes 20,000 and the
+// final tally still arrives within half a second.
+func coalesceFor(base time.Duration, subs int) time.Duration {
+	switch {
+	case subs <= 1000:
+		return base
+	case subs >= 5000:
+		return 5 * base
+	}
+	return base * time.Duration(subs) / 1000
 }
 
 // PresenceMsg is the coalesced presence update.
