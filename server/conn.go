@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -51,6 +52,8 @@ type conn struct {
 	busyMu       sync.Mutex
 	busy         bool       // a command is being applied
 	pendingClose rooms.Code // a close that waits for its answer
+
+	stopOnShutdown func() bool
 
 	// One timer serves the hello deadline and then the heartbeat.
 	timerMu  sync.Mutex
@@ -112,14 +115,42 @@ func (c *conn) sendError(id string, e *rooms.Error) {
 	c.send(rooms.ErrorMessage(id, e))
 }
 
-// serve runs the connection until it closes.
+// serve starts serving the connection, on a goroutine of its own. It
+// returns once the connection has ended and is untracked.
 func (c *conn) serve() {
 	c.startTimer()
 	// Reads take no context (one would cost a registration per read):
 	// the node's shutdown ends them by closing the connection.
-	stop := context.AfterFunc(c.srv.baseCtx, func() { _ = c.ws.CloseNow() })
-	c.readLoop()
-	stop()
+	c.stopOnShutdown = context.AfterFunc(c.srv.baseCtx, func() { _ = c.ws.CloseNow() })
+	c.read()
+}
+
+// read reads and applies messages until the connection ends, then tears
+// it down. Applying a command (or a hello) grows the goroutine's stack
+// (JSON, the room's rules, the welcome) and a parked goroutine keeps its
+// stack until several GCs halve it, so after one, once nothing more is
+// buffered, read carries on in a fresh goroutine and this one ends,
+// freeing its stack: an idle connection waits on a small one. Only one
+// read runs at a time, so messages are applied in order.
+func (c *conn) read() {
+	for {
+		c.awaitMessage()
+		applied, ok := c.readOne()
+		if !ok {
+			break
+		}
+		if applied && !c.buffered() {
+			go c.read()
+			return
+		}
+	}
+	c.end()
+}
+
+// end tears the connection down once the reader has stopped.
+func (c *conn) end() {
+	defer c.srv.untrack(c)
+	c.stopOnShutdown()
 	c.stopTimer()
 	if c.sess != nil {
 		c.sess.Detach()
@@ -198,50 +229,69 @@ func (c *conn) sessionless() bool {
 	return c.sess == nil
 }
 
-func (c *conn) readLoop() {
-	for {
-		c.awaitMessage()
-		typ, data, err := c.ws.Read(context.Background())
-		if err != nil {
-			if errors.Is(err, websocket.ErrMessageTooBig) {
-				// The library has answered with 1009 already.
-				c.q.close(codeTooBig)
-			}
-			return
+// readOne reads one message and acts on it. It reports whether it
+// decoded and applied it (a command, a hello: work that grows the stack),
+// and false for ok once the connection has ended.
+func (c *conn) readOne() (applied, ok bool) {
+	typ, data, err := c.ws.Read(context.Background())
+	if err != nil {
+		if errors.Is(err, websocket.ErrMessageTooBig) {
+			// The library has answered with 1009 already.
+			c.q.close(codeTooBig)
 		}
-		c.lastRead.Store(time.Now().UnixNano())
-		if typ != websocket.MessageText {
-			c.Close(codeUnsupported)
-			continue
-		}
-		if c.q.isClosing() {
-			continue // the connection is closing: nothing more is applied
-		}
-		in, perr := decode(data)
-		if perr != nil {
-			c.srv.metrics.commands.WithLabelValues("invalid", string(perr.Code)).Inc()
-			c.sendError(in.ID, perr)
-			continue
-		}
-		switch in.Type {
-		case msgPing:
-			c.send(pongMsg)
-		case msgPong:
-		case msgHello:
-			if c.sess != nil {
-				c.sendError("", rooms.Errorf(rooms.CodeAlreadyHello, "this connection already said hello"))
-				continue
-			}
-			c.hello(in)
-		default:
-			if c.sess == nil {
-				c.sendError(in.ID, rooms.Errorf(rooms.CodeBadMessage, "send hello before any command"))
-				c.Close(codePolicy)
-				continue
-			}
-			c.command(in)
-		}
+		return false, false
 	}
+	c.lastRead.Store(time.Now().UnixNano())
+	if typ != websocket.MessageText {
+		c.Close(codeUnsupported)
+		return false, true
+	}
+	if c.q.isClosing() {
+		return false, true // the connection is closing: nothing more is applied
+	}
+	// Heartbeats, most of what an idle connection reads, skip decoding.
+	if bytes.Equal(data, pongMsg) {
+		return false, true
+	}
+	if bytes.Equal(data, pingMsg) {
+		c.send(pongMsg)
+		return false, true
+	}
+	in, perr := decode(data)
+	if perr != nil {
+		c.srv.metrics.commands.WithLabelValues("invalid", string(perr.Code)).Inc()
+		c.sendError(in.ID, perr)
+		return true, true
+	}
+	switch in.Type {
+	case msgPing:
+		c.send(pongMsg)
+	case msgPong:
+	case msgHello:
+		if c.sess != nil {
+			c.sendError("", rooms.Errorf(rooms.CodeAlreadyHello, "this connection already said hello"))
+			break
+		}
+		c.hello(in)
+	default:
+		if c.sess == nil {
+			c.sendError(in.ID, rooms.Errorf(rooms.CodeBadMessage, "send hello before any command"))
+			c.Close(codePolicy)
+			break
+		}
+		c.command(in)
+	}
+	return true, true
+}
+
+// buffered reports whether ws's read buffer holds bytes already.
+func (c *conn) buffered() bool {
+	if c.br == nil {
+		return false
+	}
+	c.brMu.Lock()
+	defer c.brMu.Unlock()
+	return c.br.Buffered() > 0
 }
 
 // awaitMessage returns when the next read will not wait long: br holds
@@ -255,10 +305,7 @@ func (c *conn) awaitMessage() {
 		c.early = false // Accept put them where the first read finds them
 		return
 	}
-	c.brMu.Lock()
-	n := c.br.Buffered()
-	c.brMu.Unlock()
-	if n == 0 {
+	if !c.buffered() {
 		waitReadable(c.rc)
 	}
 }
@@ -369,8 +416,12 @@ func (c *conn) writeLoop() {
 				writeBufs.Put(buf)
 			}
 			if err != nil {
-				// Evicted while the write was stuck: say so if the
-				// connection still takes a close frame.
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					// The client has not read for the send-queue age:
+					// a slow client, as if its queue had overflowed,
+					// and counted as one.
+					c.q.close(rooms.CodeSlowClient)
+				}
 				if !closing {
 					reason = c.q.closeReason()
 				}
@@ -485,8 +536,5 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// The connection gets a goroutine of its own and the handler returns:
 	// net/http then drops its request, response and connection state,
 	// which would otherwise stay live as long as the WebSocket.
-	go func() {
-		defer s.untrack(c)
-		c.serve()
-	}()
+	go c.serve()
 }

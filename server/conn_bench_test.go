@@ -134,3 +134,60 @@ func benchPost(b *testing.B, url string, body, out any) {
 		b.Fatal(err)
 	}
 }
+
+// One command over a real WebSocket, from sending it to reading its ack:
+// the reader's path (read, decode, apply, answer) and the writer's.
+func BenchmarkConnCommandRoundTrip(b *testing.B) {
+	cfg := testConfig()
+	cfg.LogLevel = "warn"
+	cfg.CommandRate, cfg.CommandBurst = 1e9, 1e9
+	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	ctx := context.Background()
+	var created CreateRoomResponse
+	benchPost(b, "http://"+srv.Addr()+"/api/rooms", CreateRoomRequest{Title: "bench"}, &created)
+	ws, _, err := websocket.Dial(ctx, "ws://"+srv.Addr()+"/ws", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.CloseNow()
+	ws.SetReadLimit(1 << 24)
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": created.Room.ID, "token": created.Facilitator.Secret})
+	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+		b.Fatal(err)
+	}
+	// readUntil reads until a message containing want.
+	readUntil := func(want []byte) {
+		for {
+			_, data, err := ws.Read(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if bytes.Contains(data, want) {
+				return
+			}
+		}
+	}
+	readUntil([]byte(`"type":"welcome"`))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := fmt.Sprint("c", i)
+		cmd := fmt.Appendf(nil, `{"type":"room.update","id":%q,"data":{"title":"T%d"}}`, id, i)
+		if err := ws.Write(ctx, websocket.MessageText, cmd); err != nil {
+			b.Fatal(err)
+		}
+		readUntil(fmt.Appendf(nil, `"type":"ack","id":%q`, id))
+		i++
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"huddle/rooms"
 )
 
 // Events reach every participant exactly once and in order while writers
@@ -138,6 +140,45 @@ func TestConnIdleReaderClosedByServer(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A client that stops reading while the room goes quiet: no later push
+// finds its queue too old, but the write stuck on its full socket gives up
+// after the send-queue age, and the connection counts as a slow client.
+func TestConnStuckWriteCountsAsSlowClient(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) {
+		c.SendQueueBytes = 64 << 20 // the byte bound is not what evicts here
+		c.MaxFrameBytes = 256 << 10
+		c.MaxMessageBytes = 128 << 10
+		c.SendQueueAge = time.Second
+		c.Limits.MaxTitleLen = 100000
+		c.CommandRate, c.CommandBurst = 100000, 100000
+	})
+	room := ts.createRoom("")
+	// The facilitator acts through the service: the stuck client is the
+	// only connection, so no other reader has to keep up with 7 MB.
+	fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := ts.join(room.Room.Code, "Stuck")
+	stuck := ts.dialStuck(t, js.Room.ID, js.Token)
+	eventually(t, "the stuck client is in the room", func() bool { return counterValue(t, ts.metrics.connections) == 1 })
+	time.Sleep(100 * time.Millisecond) // its welcome is sent
+
+	// About 7 MB: more than the socket buffers hold on loopback.
+	big := strings.Repeat("x", 60000)
+	for i := range 120 {
+		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, big)})
+		if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
+			t.Fatalf("update %d: %s", i, o.Reply)
+		}
+	}
+	// Nothing more is pushed to the stuck client now.
+	eventually(t, "the stuck client is evicted", func() bool { return counterValue(t, ts.metrics.evictions) >= 1 })
+	eventually(t, "the stuck client is disconnected", func() bool { return counterValue(t, ts.metrics.connections) == 0 })
+	stuck.Close()
 }
 
 // rawWS is a WebSocket client written by hand, to control how bytes are

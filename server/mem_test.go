@@ -32,7 +32,10 @@ import (
 //	HUDDLE_MEM_CONNS=5000 go test -run '^TestMemIdleConnections$' -v ./server/
 //
 // HUDDLE_MEM_PROFILE=file writes a heap profile (after a GC) with everyone
-// connected. Figures are noisy on a shared machine: repeat them.
+// connected. HUDDLE_MEM_HOLD=10s then keeps everyone idle that long, with
+// a 2s heartbeat (the phones answer each ping), and measures again without
+// forcing a GC: what idle connections cost over time. Figures are noisy on
+// a shared machine: repeat them.
 func TestMemIdleConnections(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("HUDDLE_MEM_CONNS"))
 	if n <= 0 {
@@ -52,6 +55,10 @@ func TestMemIdleConnections(t *testing.T) {
 	cfg.HTTPRate, cfg.HTTPBurst = 1e6, 1e6
 	cfg.CoalesceInterval = 100 * time.Millisecond
 	cfg.ShutdownSpread = 0
+	hold, _ := time.ParseDuration(os.Getenv("HUDDLE_MEM_HOLD"))
+	if hold > 0 {
+		cfg.Heartbeat = 2 * time.Second
+	}
 	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +134,18 @@ func TestMemIdleConnections(t *testing.T) {
 		t.Fatalf("%d connections open, want %d", got, n)
 	}
 	per := func(a, b int64) float64 { return float64(a-b) / float64(n) / 1024 }
+	if hold > 0 {
+		time.Sleep(hold)
+		held := readMem(false)
+		if got := int(counterValue(t, srv.metrics.connections)); got != n {
+			t.Fatalf("%d connections open after the hold, want %d", got, n)
+		}
+		t.Logf("after %v idle with pings every 2s, as is: RSS %.1f, heap in use %.1f, stacks %.1f, goroutines %.2f", hold,
+			per(held.rss, before.rss), per(held.heapInuse, before.heapInuse), per(held.stackInuse, before.stackInuse),
+			float64(held.goroutines-before.goroutines)/float64(n))
+		fmt.Printf("MEMHOLD n=%d hold=%v rss_kib=%.1f heap_inuse_kib=%.1f stack_kib=%.1f\n", n, hold,
+			per(held.rss, before.rss), per(held.heapInuse, before.heapInuse), per(held.stackInuse, before.stackInuse))
+	}
 	t.Logf("%d connections in %v; GOGC=%s GOMEMLIMIT=%s", n, joined.Round(time.Millisecond), os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
 	t.Logf("as is: heap in use %.1f, stacks %.1f", per(asIs.heapInuse, before.heapInuse), per(asIs.stackInuse, before.stackInuse))
 	t.Logf("per connection, KiB:  RSS as is %.1f | after GC: RSS %.1f, heap in use %.1f, live heap %.1f, stacks %.1f, goroutines %.2f",
@@ -234,8 +253,12 @@ func TestMemClientHelper(t *testing.T) {
 			mu.Unlock()
 			go func() {
 				for {
-					if _, _, err := ws.Read(ctx); err != nil {
+					_, data, err := ws.Read(ctx)
+					if err != nil {
 						return
+					}
+					if bytes.Contains(data, []byte(`{"type":"ping"}`)) {
+						_ = ws.Write(ctx, websocket.MessageText, []byte(`{"type":"pong"}`))
 					}
 				}
 			}()
