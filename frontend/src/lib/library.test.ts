@@ -115,6 +115,17 @@ describe('library API', () => {
     expect(JSON.parse(call()[1].body as string)).toEqual({ title: 'Trust, take 2' });
   });
 
+  it('keeps a room\'s results as a session with the facilitator\'s secret, not the host key', async () => {
+    creds.setHostKey('host');
+    answer(json({ id: 'room-1', code: 'K7QX2M' }, 201), json({ error: { code: 'invalid', message: 'this server keeps no results' } }, 400));
+    const s = await library.keepSession('room-1', 'sec');
+    expect(call()[0]).toBe('/api/rooms/room-1/session');
+    expect(call()[1].method).toBe('POST');
+    expect(headers().Authorization).toBe('Bearer sec');
+    expect(s.id).toBe('room-1');
+    await expect(library.keepSession('room-1', 'sec')).rejects.toMatchObject({ code: 'invalid', status: 400 });
+  });
+
   it('exports a pack as YAML, with a name even without Content-Disposition', async () => {
     answer(new Response('schema: 1\n', { status: 200, headers: { 'Content-Type': 'application/yaml; charset=utf-8' } }));
     const f = await library.packYaml('team-trust');

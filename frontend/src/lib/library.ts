@@ -37,6 +37,9 @@ export const library = {
   /** POST /api/rooms/{room}/pack (2.9.3): the room's agenda as a new pack; the facilitator's secret, not the host key. */
   saveAgenda: (room: string, secret: string, meta: { id?: string; title?: string; description?: string; author?: string }) =>
     call<PackEntry>('POST', `/api/rooms/${enc(room)}/pack`, { body: meta, auth: secret }),
+  /** POST /api/rooms/{room}/session (2.9.5): keep the room's results as a session now; the facilitator's secret. */
+  keepSession: (room: string, secret: string) =>
+    call<SessionSummary>('POST', `/api/rooms/${enc(room)}/session`, { auth: secret }),
   /** GET /api/rooms/{room}/results (2.7a), with the facilitator's secret. */
   results: (room: string, secret: string, format: ResultsFormat) =>
     download(`/api/rooms/${enc(room)}/results?format=${format}`, secret, `huddle-results.${format}`),

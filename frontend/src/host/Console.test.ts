@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import Console from './Console.svelte';
+import { ev, FakeWS, welcome } from '../test/fakews';
+import type { HostCreds } from '../lib/storage';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+const settle = async () => {
+  for (let i = 0; i < 4; i++) await tick();
+  flushSync();
+};
+let target: HTMLElement;
+let app: any;
+let fetchMock: ReturnType<typeof vi.fn>;
+
+const host: HostCreds = {
+  roomId: 'r1', code: 'ABCDEF', secret: 'fac-secret', facilitatorId: 'f1', title: 'Trust', joinUrl: 'http://192.168.1.2/j/ABCDEF', createdAt: 0,
+};
+const summary = {
+  id: 'r1', code: 'ABCDEF', title: 'Trust', pack: 'team-trust', packTitle: 'Team trust',
+  createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', participants: 3, exercises: 2,
+};
+const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const err = (status: number, code: string, message = code) => json({ error: { code, message } }, status);
+
+/** The server answers the keep requests with these, in order. */
+function answer(...responses: Response[]) {
+  fetchMock = vi.fn(async () => responses.shift() ?? err(500, 'internal'));
+  vi.stubGlobal('fetch', fetchMock);
+}
+const keeps = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u]) => u === '/api/rooms/r1/session');
+
+async function open(ended = false) {
+  FakeWS.all = [];
+  vi.stubGlobal('WebSocket', FakeWS);
+  vi.stubGlobal('confirm', () => true);
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(Console, { target, props: { host } });
+  flushSync();
+  const ws = FakeWS.last();
+  ws.open();
+  ws.receive(welcome(1, {
+    you: { id: 'f1', name: '', role: 'facilitator', online: true },
+    snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended, showNames: false, pack: 'team-trust', packTitle: 'Team trust' }, participants: 3 },
+  }));
+  await settle();
+  return ws;
+}
+async function end(ws: FakeWS) {
+  ws.receive(ev(2, 'room.ended', { ended: true }));
+  ws.serverClose(4003);
+  await settle();
+}
+const text = (sel: string) => (target.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const button = (name: string) => [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement | undefined;
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+});
+
+describe('the console keeps the results as a session', () => {
+  it('asks the server to keep them when the room ends, and says kept only then, with a link to the past sessions', async () => {
+    answer(json(summary, 201));
+    const ws = await open();
+    expect(keeps()).toHaveLength(0);
+    await end(ws);
+    expect(keeps()).toHaveLength(1);
+    const [, init] = keeps()[0];
+    expect(init.method).toBe('POST');
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer fac-secret');
+    expect(text('[data-testid=ended]')).toMatch(/^This room has ended\. Kept as a session \(.+\), to download or compare with another run\. Past sessions$/);
+    expect(target.querySelector('[data-testid=ended] a')!.getAttribute('href')).toBe('/sessions?pack=team-trust');
+  });
+
+  it('says when the server keeps no results, and never claims they are kept', async () => {
+    answer(err(400, 'invalid', 'this server keeps no results'));
+    const ws = await open();
+    await end(ws);
+    expect(text('[data-testid=ended]')).toBe('This room has ended. This server does not keep results. Download them before the room expires.');
+    expect(target.querySelector('[data-testid=kept-session]')).toBeNull();
+    expect(button('Try again')).toBeUndefined();
+  });
+
+  it('offers to try again when the store is unavailable', async () => {
+    answer(err(503, 'unavailable'), json(summary, 201));
+    const ws = await open();
+    await end(ws);
+    expect(text('[data-testid=keep-error]')).toBe('The results could not be kept just now. Try again');
+    expect(target.querySelector('[data-testid=kept-session]')).toBeNull();
+    button('Try again')!.click();
+    await settle();
+    expect(keeps()).toHaveLength(2);
+    expect(target.querySelector('[data-testid=keep-error]')).toBeNull();
+    expect(text('[data-testid=kept-session]')).toMatch(/^Kept as a session/);
+  });
+
+  it('keeps them on demand while the room runs', async () => {
+    answer(json(summary, 201));
+    await open();
+    const card = target.querySelector('[data-testid=room-results]')!;
+    expect(card.textContent).not.toContain('Kept as a session');
+    button('Keep results now')!.click();
+    await settle();
+    expect(keeps()).toHaveLength(1);
+    expect(text('[data-testid=room-results] [data-testid=kept-session]')).toMatch(/^Kept as a session/);
+  });
+
+  it('does not claim the results of a room that had already ended are kept; it offers to keep them', async () => {
+    answer(json(summary, 201));
+    await open(true);
+    expect(keeps()).toHaveLength(0);
+    expect(text('[data-testid=ended]')).toBe('This room has ended. Keep the results as a session');
+    button('Keep the results as a session')!.click();
+    await settle();
+    expect(keeps()).toHaveLength(1);
+    expect(text('[data-testid=ended]')).toMatch(/Kept as a session/);
+  });
+});
