@@ -9,9 +9,13 @@ import { editHref } from './links';
 /** An error of the library's requests, in the library's words. */
 export const libError = (e: unknown) => errorText(e, { not_found: t.lib.notFound, forbidden: t.lib.readOnly, conflict: t.errors.conflict });
 
-/** Start a room from the pack and open its console, keeping the facilitator's key as /host does. */
-export async function startRoom(pack: string) {
-  const r = await withHostKey(() => library.createRoom('', true, pack));
+/**
+ * Start a room from the pack and open its console, keeping the facilitator's
+ * key as /host does. Names are hidden unless the trainer chose to show them:
+ * shown names go with retro cards, help requests and kudos into the kept session.
+ */
+export async function startRoom(pack: string, showNames = false) {
+  const r = await withHostKey(() => library.createRoom('', showNames, pack));
   const h = hostCredsFrom(r);
   creds.setHost(h, h.code);
   window.location.assign('/host/' + encodeURIComponent(h.code));

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import Library from './Library.svelte';
+import PackView from './PackView.svelte';
+import type { PackSummary } from '../lib/types';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+const settle = async () => {
+  for (let i = 0; i < 4; i++) await tick();
+  flushSync();
+};
+let target: HTMLElement;
+let app: any;
+let fetchMock: ReturnType<typeof vi.fn>;
+let assign: ReturnType<typeof vi.fn>;
+
+const trust: PackSummary = { id: 'building-trust', title: 'Building trust', description: '', author: '', exercises: 2, kinds: ['words', 'retro'], builtin: true, source: 'builtin', version: '' };
+const created = { room: { id: 'r1', code: 'K7QX2M', title: 'Building trust', joinUrl: 'http://h/j/K7QX2M' }, facilitator: { id: 'f', secret: 's' } };
+
+function server() {
+  fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+    if (url === '/api/rooms' && init?.method === 'POST') return new Response(JSON.stringify(created), { status: 201 });
+    if (url === '/api/packs') return new Response(JSON.stringify([trust]));
+    if (url === '/api/packs/building-trust') return new Response(JSON.stringify({ summary: trust, pack: { schema: 1, id: trust.id, title: trust.title, exercises: [] } }));
+    return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no' } }), { status: 404 });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  assign = vi.fn();
+  vi.stubGlobal('location', { ...window.location, pathname: '/library', search: '', origin: 'http://h', assign });
+}
+const roomsCreated = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u, i]) => u === '/api/rooms' && i.method === 'POST')
+  .map(([, i]) => JSON.parse(i.body as string));
+const startButton = () => [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Start a room') as HTMLButtonElement;
+const namesBox = () => target.querySelector('[data-testid=show-names]') as HTMLInputElement;
+
+async function render(component: any, props: object = {}) {
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(component, { target, props });
+  await settle();
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  server();
+});
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+});
+
+describe('starting a room from a pack', () => {
+  it('hides names unless the trainer chooses to show them (library)', async () => {
+    await render(Library);
+    expect(namesBox().checked).toBe(false);
+    expect(target.textContent).toContain('retro cards, help requests and kudos carry their authors\' names');
+    startButton().click();
+    await settle();
+    expect(roomsCreated()).toEqual([{ title: '', showNames: false, pack: 'building-trust' }]);
+    expect(assign).toHaveBeenCalledWith('/host/K7QX2M');
+    namesBox().click();
+    flushSync();
+    startButton().click();
+    await settle();
+    expect(roomsCreated()[1]).toEqual({ title: '', showNames: true, pack: 'building-trust' });
+  });
+
+  it('hides names unless the trainer chooses to show them (a pack\'s page)', async () => {
+    await render(PackView, { id: 'building-trust' });
+    expect(namesBox().checked).toBe(false);
+    startButton().click();
+    await settle();
+    expect(roomsCreated()).toEqual([{ title: '', showNames: false, pack: 'building-trust' }]);
+    namesBox().click();
+    flushSync();
+    startButton().click();
+    await settle();
+    expect(roomsCreated()[1].showNames).toBe(true);
+  });
+});
