@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM, draftFromSpec, move, newDraft, specFromDraft } from './specdraft';
+import { CUSTOM, draftFromSpec, draftWork, move, newDraft, specFromDraft } from './specdraft';
 import type { Spec } from './types';
 
 describe('the exercise form draft', () => {
@@ -61,5 +61,28 @@ describe('the exercise form draft', () => {
     expect(move(list, 0, 2)).toEqual(['b', 'c', 'a']);
     expect(move(list, 0, -1)).toEqual(['a', 'b', 'c']);
     expect(list).toEqual(['a', 'b', 'c']);
+  });
+
+  it('tells a form holding work to keep: any change of an edited exercise, only typed text of a new one', () => {
+    const fresh = newDraft();
+    const base = draftWork(fresh, false);
+    const d = newDraft();
+    d.kind = 'scale';
+    d.minResponses = 5;
+    expect(draftWork(d, false)).toBe(base);
+    d.q.minLabel = 'low';
+    expect(draftWork(d, false)).not.toBe(base);
+    d.q.minLabel = '  ';
+    expect(draftWork(d, false)).toBe(base);
+
+    const scale: Spec = { kind: 'scale', title: 'Pace', prompt: 'How?', questions: [{ id: 'q1', kind: 'scale', prompt: 'How?', min: 1, max: 5 }] };
+    const e = draftFromSpec(scale);
+    const was = draftWork(e, true);
+    e.kind = 'poll';
+    expect(draftWork(e, true)).not.toBe(was);
+    e.kind = 'scale';
+    expect(draftWork(e, true)).toBe(was);
+    e.minResponses = 6;
+    expect(draftWork(e, true)).not.toBe(was);
   });
 });

@@ -189,6 +189,20 @@ export function specFromDraft(d: SpecDraft): Spec {
   return s;
 }
 
+/**
+ * What a form holds that would be lost if it were closed, as a string to
+ * compare: editing an exercise, the spec it builds (any change counts);
+ * a new exercise, only what was typed (choosing a kind or a setting alone
+ * is not work to keep).
+ */
+export function draftWork(d: SpecDraft, editing: boolean): string {
+  if (editing) return JSON.stringify(specFromDraft(d));
+  const q = (x: QDraft) => [x.prompt, x.options, x.minLabel, x.maxLabel];
+  const texts = [d.title, d.prompt, d.notes, ...q(d.q), ...d.survey.flatMap(q)];
+  if (d.kind === 'retro' && d.template === CUSTOM) texts.push(...d.columns.flatMap((c) => [c.title, c.hint]));
+  return JSON.stringify(texts.map((x) => x.trim()));
+}
+
 /** Move an item of a list from one place to another; a new list. */
 export function move<T>(list: T[], from: number, to: number): T[] {
   if (from < 0 || from >= list.length || to < 0 || to >= list.length || from === to) return list.slice();

@@ -139,3 +139,96 @@ describe('the pack editor', () => {
     expect(assign).toHaveBeenCalledWith('/library/team-trust?saved=1');
   });
 });
+
+describe('the pack editor with an exercise form open', () => {
+  const forms = () => target.querySelectorAll('form.spec-form');
+  function type(form: Element, value: string) {
+    const title = form.querySelector('input[required]') as HTMLInputElement;
+    title.value = value;
+    title.dispatchEvent(new Event('input'));
+    flushSync();
+  }
+  /** Whether leaving the page now would ask first. */
+  function leaveWarns() {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  }
+  const blocked = () => target.querySelector('[data-testid=unapplied]')?.textContent ?? '';
+
+  it('holds the save back while an edited exercise is not applied, and counts it as unsaved', async () => {
+    render();
+    answer(200, entry);
+    click(target.querySelectorAll('[data-testid=pack-item] button')[0] as HTMLButtonElement);
+    // An open form with no change neither warns nor holds anything back.
+    expect(target.textContent).not.toContain('You have unsaved changes.');
+    expect(leaveWarns()).toBe(false);
+    type(target.querySelector('[data-testid=edit-exercise]')!, 'Arrival');
+    expect(target.textContent).toContain('You have unsaved changes.');
+    expect(leaveWarns()).toBe(true);
+    await save();
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(blocked()).toBe('Exercise 1 has changes that are not in the pack yet: apply them or cancel, then save.');
+    expect(document.activeElement?.id).toBe('unapplied');
+    // Apply, and the pack saves with the change.
+    target.querySelector('[data-testid=edit-exercise]')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    flushSync();
+    expect(blocked()).toBe('');
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign, search: '' });
+    await save();
+    expect(sent().pack.exercises[0].title).toBe('Arrival');
+  });
+
+  it('asks before another exercise\'s form drops unapplied changes', () => {
+    render();
+    const edits = () => target.querySelectorAll('[data-testid=pack-item] button') as NodeListOf<HTMLButtonElement>;
+    click(edits()[0]);
+    type(target.querySelector('[data-testid=edit-exercise]')!, 'Arrival');
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    click(target.querySelectorAll('[data-testid=pack-item]')[1].querySelector('button')!);
+    expect(confirm).toHaveBeenCalledWith('Drop the changes to this exercise?');
+    expect((target.querySelector('[data-testid=edit-exercise] input[required]') as HTMLInputElement).value).toBe('Arrival');
+  });
+
+  it('holds the save back while the "Add an exercise" form is filled in, until it is added or cleared', async () => {
+    render();
+    answer(200, entry);
+    const add = () => target.querySelector('[data-testid=pack-add-exercise]')!;
+    expect(forms()).toHaveLength(1);
+    expect([...add().querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Add to pack']);
+    type(add(), 'Lunch');
+    expect(target.textContent).toContain('You have unsaved changes.');
+    expect(leaveWarns()).toBe(true);
+    await save();
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(blocked()).toBe('The “Add an exercise” form is filled in: add it to the pack or clear it, then save.');
+    click([...add().querySelectorAll('button')].find((b) => b.textContent === 'Clear')!);
+    expect((add().querySelector('input[required]') as HTMLInputElement).value).toBe('');
+    expect(blocked()).toBe('');
+    expect(target.textContent).not.toContain('You have unsaved changes.');
+    expect(leaveWarns()).toBe(false);
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign, search: '' });
+    await save();
+    expect(sent().pack.exercises).toHaveLength(3);
+  });
+
+  it('lets a filled "Add an exercise" form be added, then saves', async () => {
+    render();
+    answer(200, entry);
+    const add = target.querySelector('[data-testid=pack-add-exercise]')!;
+    type(add, 'Lunch');
+    add.dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    flushSync();
+    expect(titles()).toEqual(['Check-in', 'Trust today', 'Thanks', 'Lunch']);
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign, search: '' });
+    await save();
+    expect(blocked()).toBe('');
+    expect(sent().pack.exercises.map((e: any) => e.title)).toEqual(['Check-in', 'Trust today', 'Thanks', 'Lunch']);
+  });
+});
