@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import Sessions from './Sessions.svelte';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+let target: HTMLElement;
+let app: any;
+
+const session = (id: string, pack: string, packTitle: string, endedAt: string) => ({
+  id, code: 'K7QX2M', title: 'Run ' + id, pack, packTitle, createdAt: endedAt, endedAt, participants: 3, exercises: 4,
+});
+// Newest first, as the server lists them.
+const all = [
+  session('s4', 'retro-basics', 'Retro basics', '2026-04-08T10:00:00Z'),
+  session('s3', 'team-trust', 'Team trust', '2026-04-06T10:00:00Z'),
+  session('s2', '', '', '2026-04-04T10:00:00Z'),
+  session('s1', 'team-trust', 'Team trust', '2026-03-02T10:00:00Z'),
+];
+
+async function render(pack: string) {
+  vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+    const p = new URL(url, 'http://h').searchParams.get('pack');
+    return new Response(JSON.stringify(p ? all.filter((s) => s.pack === p) : all));
+  }));
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(Sessions, { target, props: { pack } });
+  for (let i = 0; i < 4; i++) await tick();
+  flushSync();
+}
+const rows = () => [...target.querySelectorAll('[data-testid=session]')].map((r) => r.getAttribute('data-session'));
+const choices = () => [...target.querySelectorAll('#filter-pack option')].map((o) => `${(o as HTMLOptionElement).value}=${o.textContent}`);
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+});
+
+describe('past sessions', () => {
+  it('offers every pack with a session in the filter, also while one pack is shown', async () => {
+    await render('team-trust');
+    expect(rows()).toEqual(['s3', 's1']);
+    expect(choices()).toEqual(['=All sessions', 'retro-basics=Retro basics', 'team-trust=Team trust']);
+    expect((target.querySelector('#filter-pack') as HTMLSelectElement).value).toBe('team-trust');
+    expect(target.querySelector('[data-testid=compare-link]')!.getAttribute('href')).toBe('/compare?a=s1&b=s3');
+  });
+
+  it('shows every session without a filter', async () => {
+    await render('');
+    expect(rows()).toEqual(['s4', 's3', 's2', 's1']);
+    expect(choices()).toEqual(['=All sessions', 'retro-basics=Retro basics', 'team-trust=Team trust']);
+  });
+
+  it('keeps a pack in the filter that no session has any more', async () => {
+    await render('gone-pack');
+    expect(rows()).toEqual([]);
+    expect(target.textContent).toContain('No sessions yet.');
+    expect(choices()).toContain('gone-pack=gone-pack');
+  });
+});
