@@ -86,6 +86,15 @@ export const api = {
   room: (code: string) => call<Room>('GET', '/api/rooms/' + encodeURIComponent(code)),
 };
 
+/** A path segment decoded; null when it holds a malformed percent-escape (decodeURIComponent would throw). */
+export function decodeSegment(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 /** Join codes are forgiving (docs/protocol.md 1): upper case, no spaces or dashes. */
 export function normalizeCode(input: string): string {
   return input.toUpperCase().replace(/[\s-]+/g, '');

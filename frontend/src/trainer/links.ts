@@ -1,5 +1,7 @@
 // Addresses of the trainer's pages (main.ts loads them; TrainerApp picks the page).
 
+import { decodeSegment } from '../lib/api';
+
 const enc = encodeURIComponent;
 
 /** A pack's page. "/library/new" is the editor for a new pack, so a pack with the id "new" is shown at /library/new/view. */
@@ -23,10 +25,17 @@ export function route(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
   if (path === '/library') return { page: 'library' };
   if (path === '/library/new') return { page: 'edit' };
+  // A malformed escape (decodeURIComponent throws) names no pack: no such page.
   let m = path.match(/^\/library\/([^/]+)\/edit$/);
-  if (m) return { page: 'edit', id: decodeURIComponent(m[1]) };
+  if (m) {
+    const id = decodeSegment(m[1]);
+    return id === null ? { page: 'missing' } : { page: 'edit', id };
+  }
   m = path.match(/^\/library\/([^/]+)(?:\/view)?$/);
-  if (m) return { page: 'pack', id: decodeURIComponent(m[1]) };
+  if (m) {
+    const id = decodeSegment(m[1]);
+    return id === null ? { page: 'missing' } : { page: 'pack', id };
+  }
   if (path === '/sessions') return { page: 'sessions', pack: q.get('pack') ?? '' };
   if (path === '/compare') return { page: 'compare', a: q.get('a') ?? '', b: q.get('b') ?? '' };
   return { page: 'missing' };

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import HostApp from './HostApp.svelte';
+import TrainerApp from '../trainer/TrainerApp.svelte';
+import { hostKeyGate } from '../lib/hostkey.svelte';
+import { route } from '../trainer/links';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+const settle = async () => {
+  for (let i = 0; i < 4; i++) await tick();
+  flushSync();
+};
+let target: HTMLElement;
+let app: any;
+
+const packs = [{ id: 'building-trust', title: 'Building trust', description: '', author: '', exercises: 7, kinds: [], builtin: true, source: 'builtin', version: '' }];
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
+
+/** The server answers GET /api/packs with these, in order. */
+function answer(...responses: Response[]) {
+  const f = vi.fn(async () => responses.shift() ?? json([]));
+  vi.stubGlobal('fetch', f);
+  return f;
+}
+async function open(component: any, pathname: string) {
+  vi.stubGlobal('location', { ...window.location, pathname, search: '', origin: 'http://h' });
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(component, { target });
+  await settle();
+}
+const choices = () => [...target.querySelectorAll('#room-pack option')].map((o) => o.textContent);
+const retry = () => target.querySelector('[data-testid=packs-error] button') as HTMLButtonElement;
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+});
+
+describe('/host: the pack list', () => {
+  it('says why only "Blank room" is offered when the packs cannot be loaded, and tries again', async () => {
+    const f = answer(json({ error: { code: 'unavailable', message: 'store down' } }, 503), json(packs));
+    await open(HostApp, '/host');
+    expect(choices()).toEqual(['Blank room']);
+    expect(text(target.querySelector('[data-testid=packs-error]'))).toBe('The pack list could not be loaded. store down Try again');
+    retry().click();
+    await settle();
+    expect(f).toHaveBeenCalledTimes(2);
+    expect(target.querySelector('[data-testid=packs-error]')).toBeNull();
+    expect(choices()).toEqual(['Blank room', 'Building trust (7 exercises)']);
+  });
+
+  it('says the server needs its host key when the prompt is cancelled, and asks again on retry', async () => {
+    answer(json({ error: { code: 'host_key', message: 'needs its host key' } }, 401), json({ error: { code: 'host_key', message: 'needs' } }, 401));
+    await open(HostApp, '/host');
+    expect(hostKeyGate.asking).toBe(true);
+    hostKeyGate.answer(null);
+    await settle();
+    expect(text(target.querySelector('[data-testid=packs-error]'))).toBe('The pack list could not be loaded. This server needs its host key for that. Try again');
+    retry().click();
+    await settle();
+    expect(hostKeyGate.asking).toBe(true);
+    hostKeyGate.answer(null);
+    await settle();
+  });
+});
+
+describe('a malformed escape in the address', () => {
+  it('shows /host with "no such page" instead of a blank page', async () => {
+    answer(json(packs));
+    await open(HostApp, '/host/%E0%A4%A');
+    expect(text(target.querySelector('[role=alert]'))).toBe('There is no such page.');
+    expect(target.querySelector('form')).not.toBeNull();
+  });
+
+  it('is no such page among the trainer\'s pages', async () => {
+    expect(route('/library/%zz', '')).toEqual({ page: 'missing' });
+    expect(route('/library/%E0%A4%A/edit', '')).toEqual({ page: 'missing' });
+    expect(route('/library/team%20trust', '')).toEqual({ page: 'pack', id: 'team trust' });
+    answer(json(packs));
+    await open(TrainerApp, '/library/%zz/edit');
+    expect(text(target.querySelector('main'))).toBe('There is no such page. Pack library');
+  });
+});
