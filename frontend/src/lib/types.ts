@@ -146,6 +146,7 @@ export interface ExerciseResult {
 export interface RoomResults { title: string; date: string; ended: boolean; showNames: boolean; participants: number; exercises: ExerciseResult[] }
 export interface SessionResults { session: SessionSummary; results: RoomResults }
 
+/** One session's side of a compared exercise; minResponses is a vote's threshold (absent for other kinds). */
 export interface CompareSide { status: Status | string; responses: number; hidden: boolean; minResponses?: number }
 export interface CompareQuestion {
   prompt: string; kind: string; a: QuestionTally | null; b: QuestionTally | null; meanDelta?: number;

@@ -25,12 +25,12 @@ const cmp: Comparison = {
   a: session('s1', 'Trust, March', '2026-03-02T10:00:00Z'),
   b: session('s2', 'Trust, April', '2026-04-06T10:00:00Z'),
   exercises: [
-    { kind: 'survey', title: 'Trust pulse', a: { status: 'results', responses: 3, hidden: false }, b: { status: 'results', responses: 3, hidden: false },
+    { kind: 'survey', title: 'Trust pulse', a: { status: 'results', responses: 3, hidden: false, minResponses: 3 }, b: { status: 'results', responses: 3, hidden: false, minResponses: 3 },
       questions: [
         { prompt: 'Commitments are kept', kind: 'scale', a: scale([0, 0, 1, 1, 1], 4), b: scale([0, 1, 1, 1, 0], 3), meanDelta: -1 },
         { prompt: 'Bad news is shared early', kind: 'scale', a: scale([0, 1, 2, 0, 0], 2.6666), b: scale([0, 0, 1, 1, 1], 4), meanDelta: 1.3333 },
       ] },
-    { kind: 'scale', title: 'Energy', a: { status: 'closed', responses: 2, hidden: true }, b: { status: 'results', responses: 3, hidden: false },
+    { kind: 'scale', title: 'Energy', a: { status: 'closed', responses: 2, hidden: true, minResponses: 4 }, b: { status: 'results', responses: 3, hidden: false, minResponses: 3 },
       questions: [{ prompt: 'Energy now', kind: 'scale', a: null, b: scale([0, 0, 0, 3, 0], 4) }] },
     { kind: 'retro', title: 'Trust retro', a: { status: 'results', responses: 5, hidden: false }, b: { status: 'results', responses: 8, hidden: false },
       columns: [{ title: 'Builds trust', a: 2, b: 5 }, { title: 'Wears it down', a: 3, b: 3 }], actions: { a: 3, b: 2 } },
@@ -39,14 +39,14 @@ const cmp: Comparison = {
   ],
 };
 
-function render() {
-  // The hidden side's threshold comes from the session's results.
-  vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify({
-    session: {}, results: { exercises: url.includes('/s1') ? [{ kind: 'scale', title: 'Energy', vote: { minResponses: 4, hidden: true } }] : [] },
-  }))));
+let fetchMock: ReturnType<typeof vi.fn>;
+function render(c: Comparison = cmp) {
+  // Everything shown comes from the comparison: nothing else is downloaded.
+  fetchMock = vi.fn(async () => new Response('{}'));
+  vi.stubGlobal('fetch', fetchMock);
   target = document.createElement('div');
   document.body.appendChild(target);
-  app = mount(Compare, { target, props: { a: 's1', b: 's2', initial: structuredClone(cmp) } });
+  app = mount(Compare, { target, props: { a: 's1', b: 's2', initial: structuredClone(c) } });
   flushSync();
 }
 const sections = () => [...target.querySelectorAll('[data-testid=cmp-exercise]')] as HTMLElement[];
@@ -71,7 +71,7 @@ describe('the comparison view', () => {
     expect(text(sections()[0].querySelector('ul li'))).toContain('Session A: 0 · 0%');
   });
 
-  it('says when a side is hidden, and how many answers it needed', async () => {
+  it('says when a side is hidden, and how many answers it needed, from the comparison alone', async () => {
     render();
     await tick();
     flushSync();
@@ -80,6 +80,17 @@ describe('the comparison view', () => {
     expect(text(s.querySelector('[data-testid=side-b]'))).toBe('3 answers');
     expect(text(s.querySelector('[data-testid=mean-a]'))).toBe('–');
     expect(s.querySelector('[data-testid=cmp-delta]')).toBeNull();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('says "too few answers" when a hidden side carries no threshold, without downloading the sessions', async () => {
+    const c = structuredClone(cmp);
+    delete c.exercises[1].a!.minResponses;
+    render(c);
+    await tick();
+    flushSync();
+    expect(text(sections()[1].querySelector('[data-testid=side-a]'))).toBe('Hidden (too few answers)');
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it('marks exercises run in one session only, and compares retros by column and actions', () => {
