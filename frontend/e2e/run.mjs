@@ -75,12 +75,25 @@ async function download(page, click) {
 /** The pack cards in one section of the library ("Your packs", "Built-in packs"). */
 const packsIn = (heading) => lib.locator('section', { has: lib.getByRole('heading', { name: heading, exact: true }) }).getByTestId('pack');
 
+/** The room as GET /api/rooms/{code} describes it. */
+async function roomInfo(roomCode) {
+  const r = await fetch(`${huddle.base}/api/rooms/${roomCode}`);
+  if (!r.ok) throw new Error(`GET /api/rooms/${roomCode}: ${r.status}`);
+  return r.json();
+}
+
 /** Run the adapted pack's closing question with the three phones, then end the room. */
-async function runAdapted(values) {
+async function runAdapted(values, { showNames = false } = {}) {
   await lib.goto(huddle.base + '/library');
+  // Names stay hidden in a room started from the library unless the trainer shows them.
+  const names = lib.getByLabel("Participants see each other's names");
+  if (await names.isChecked()) throw new Error('the library shows names by default');
+  if (showNames) await names.check();
   await lib.locator(`[data-pack=${adapted}]`).getByRole('button', { name: 'Start a room' }).click();
   await lib.waitForURL(/\/host\/[A-Z2-9]{6}$/);
   const roomCode = await untilText(lib.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+  const info = await roomInfo(roomCode);
+  if (info.showNames !== showNames) throw new Error(`a room started from the library has showNames ${info.showNames}, want ${showNames}`);
   await untilText(lib.getByTestId('agenda'), /^Agenda 1 Closing.*6 Recognition round/, 'the adapted agenda, Closing first');
   await untilText(lib.getByTestId('control'), /Closing/, 'Closing is current');
   const phones = ['Ann', 'Ben', 'anon'].map(P);
@@ -100,7 +113,8 @@ async function runAdapted(values) {
   await until(async () => /3 answers/.test(await textOf(lib.getByTestId('host-responses'))), 'three answers');
   lib.once('dialog', (d) => d.accept());
   await lib.getByRole('button', { name: 'End the room' }).click();
-  await untilText(lib.getByTestId('ended'), /kept as a session/, 'the ended room says its results are kept');
+  // "Kept" only once the server answered POST /api/rooms/{room}/session.
+  await untilText(lib.getByTestId('ended'), /This room has ended\. Kept as a session \(.+\)/, 'the ended room says its results are kept');
   runs.push(roomCode);
 }
 
@@ -376,6 +390,18 @@ const steps = [
     await shot(host, 'host-results-card');
   }],
 
+  ['while the room runs, "Keep results now" keeps them as a session and links to the past sessions', async () => {
+    const card = host.getByTestId('room-results');
+    if (await card.getByTestId('kept-session').count()) throw new Error('kept before anyone asked');
+    await card.getByRole('button', { name: 'Keep results now' }).click();
+    await untilText(card.getByTestId('kept-session'), /^Kept as a session \(.+\), to download or compare with another run\.$/, 'kept now');
+    const href = await card.getByTestId('keep-session').getByRole('link', { name: 'Past sessions' }).getAttribute('href');
+    if (href !== '/sessions') throw new Error('link to the past sessions: ' + href);
+    const r = await fetch(`${huddle.base}/api/sessions`);
+    const list = await r.json();
+    if (!list.some((x) => x.code === code && x.title === 'Team retro')) throw new Error('no session kept for the running room: ' + JSON.stringify(list));
+  }],
+
   ['the facilitator locks joining, removes a participant and ends the room', async () => {
     await host.getByRole('button', { name: 'Lock joining' }).click();
     await host.getByRole('button', { name: 'Unlock joining' }).waitFor();
@@ -396,7 +422,7 @@ const steps = [
   }],
 
   ['the pack library lists the five built-in packs and the agenda saved from the console', async () => {
-    await untilText(host.getByTestId('ended'), /kept as a session/, 'ended room points to its session');
+    await untilText(host.getByTestId('ended'), /Kept as a session/, 'ended room points to its session');
     lib = await newPage(hostCtx, 'library');
     await lib.goto(huddle.base + '/library');
     await until(async () => (await packsIn('Built-in packs').count()) === 5, 'five built-in packs');
@@ -417,6 +443,14 @@ const steps = [
     for (let i = 0; i < 5; i++) await lib.getByRole('button', { name: 'Move Closing up' }).click();
     await untilText(items, /1 Closing.*2 Trust pulse.*6 Recognition round/, 'Closing moved first, Check-in removed');
     await shot(lib, 'pack-editor');
+    // A filled "Add an exercise" form holds the save back until it is added or cleared.
+    const add = lib.getByTestId('pack-add-exercise');
+    await add.getByLabel('Title', { exact: true }).fill('Lunch');
+    await lib.getByRole('button', { name: 'Save pack' }).click();
+    await untilText(lib.getByTestId('unapplied'), /The “Add an exercise” form is filled in/, 'the save held back');
+    if (!/\/edit$/.test(lib.url())) throw new Error('saved with a filled form: ' + lib.url());
+    await add.getByRole('button', { name: 'Clear' }).click();
+    await until(async () => (await add.getByLabel('Title', { exact: true }).inputValue()) === '', 'the form cleared');
     await lib.getByRole('button', { name: 'Save pack' }).click();
     await lib.getByText('Saved.').waitFor();
     await lib.reload();
@@ -448,8 +482,8 @@ const steps = [
     await shot(lib, 'host-from-pack');
   }],
 
-  ['a second room of the same pack, another group with other answers', async () => {
-    await runAdapted([2, 3, 4]);
+  ['a second room of the same pack, another group with other answers, names shown by choice', async () => {
+    await runAdapted([2, 3, 4], { showNames: true });
   }],
 
   ['past sessions lists both runs; the comparison shows both means and the change', async () => {
@@ -474,6 +508,15 @@ const steps = [
     const md = await download(lib, () => lib.getByRole('button', { name: 'Download Markdown' }).click());
     if (!/\.md$/.test(md.name) || !md.text.includes('Closing')) throw new Error(`comparison report ${md.name}: ${md.text.slice(0, 200)}`);
     await shot(lib, 'compare');
+  }],
+
+  ['a malformed escape in an address shows "no such page", not a blank page', async () => {
+    // %E0%A4 is a valid escape for the server but no UTF-8: decodeURIComponent throws.
+    for (const path of ['/library/%E0%A4', '/library/%E0%A4/edit', '/host/%E0%A4']) {
+      await lib.goto(huddle.base + path);
+      await untilText(lib.locator('main'), /There is no such page\./, path);
+    }
+    await lib.getByRole('button', { name: 'Create a room' }).waitFor();
   }],
 ];
 
