@@ -21,13 +21,15 @@ import (
 
 // SessionSummary describes one kept session.
 type SessionSummary struct {
-	ID           string    `json:"id"` // the room's id
-	Code         string    `json:"code"`
-	Title        string    `json:"title"`
-	Pack         string    `json:"pack"`
-	PackTitle    string    `json:"packTitle"`
-	CreatedAt    time.Time `json:"createdAt"`
-	EndedAt      time.Time `json:"endedAt"`
+	ID        string    `json:"id"` // the room's id
+	Code      string    `json:"code"`
+	Title     string    `json:"title"`
+	Pack      string    `json:"pack"`
+	PackTitle string    `json:"packTitle"`
+	CreatedAt time.Time `json:"createdAt"`
+	EndedAt   time.Time `json:"endedAt"`
+	// ExpiresAt is when the session is forgotten.
+	ExpiresAt    time.Time `json:"expiresAt"`
 	Participants int64     `json:"participants"`
 	Exercises    int       `json:"exercises"`
 }
@@ -51,6 +53,7 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 	s := &Session{Results: res, Session: SessionSummary{
 		ID: room.ID, Code: room.Code, Title: room.Title, Pack: room.Pack, PackTitle: room.PackTitle,
 		CreatedAt: room.CreatedAt.UTC(), EndedAt: endedAt.UTC().Truncate(time.Second),
+		ExpiresAt:    endedAt.Add(ttl).UTC().Truncate(time.Second),
 		Participants: res.Participants, Exercises: len(res.Exercises),
 	}}
 	full, err := json.Marshal(s)

@@ -552,7 +552,8 @@ func TestKeepSessionNow(t *testing.T) {
 	addPoll(t, fac, 1)
 	auth := []string{"Authorization", "Bearer " + room.Facilitator.Secret}
 	var sum exercises.SessionSummary
-	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.Code+"/session", nil, &sum, auth...); st != http.StatusCreated || sum.ID != room.Room.ID || sum.Exercises != 1 || sum.Title != "Keep me" {
+	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.Code+"/session", nil, &sum, auth...); st != http.StatusCreated || sum.ID != room.Room.ID || sum.Exercises != 1 || sum.Title != "Keep me" ||
+		sum.ExpiresAt.Sub(sum.EndedAt) != ts.cfg.ResultsTTL {
 		t.Fatalf("keep now: %d %s", st, body)
 	}
 	var list []exercises.SessionSummary
