@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"sync"
@@ -30,7 +29,7 @@ import (
 type conn struct {
 	srv *Server
 	ws  *websocket.Conn
-	nc  net.Conn // the connection under ws, for write deadlines
+	cw  *connWriter // under ws's writes; the writer gathers frames in it
 	q   sendQueue
 
 	// br is ws's read buffer: the reader waits for the socket to be
@@ -64,7 +63,7 @@ type conn struct {
 }
 
 func (s *Server) newConn(ws *websocket.Conn, hw *hijackWriter) *conn {
-	c := &conn{srv: s, ws: ws, nc: hw.nc, br: hw.br, early: hw.early}
+	c := &conn{srv: s, ws: ws, cw: hw.cw, br: hw.br, early: hw.early}
 	if sc, ok := hw.nc.(syscall.Conn); ok && hw.br != nil {
 		c.rc, _ = sc.SyscallConn()
 	}
@@ -439,14 +438,21 @@ func (c *conn) writeLoop() {
 var writeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeBatch sends queued messages, newline-separated, in as few frames as
-// the frame limit allows. A client that stopped reading blocks the write
-// once the socket's buffers are full: the write deadline (not a context,
-// which would cost allocations per frame) ends it after the send-queue
-// age, and the connection with it.
+// the frame limit allows, gathered and sent in one write. A client that
+// stopped reading blocks the write once the socket's buffers are full: the
+// write deadline (not a context, which would cost allocations per frame)
+// ends it after the send-queue age, and the connection with it.
 func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
-	if c.nc != nil {
-		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.SendQueueAge))
-		defer c.nc.SetWriteDeadline(time.Time{})
+	var out *bytes.Buffer
+	if c.cw != nil {
+		out = writeBufs.Get().(*bytes.Buffer)
+		defer func() {
+			out.Reset()
+			if out.Cap() <= 2*c.srv.cfg.MaxFrameBytes {
+				writeBufs.Put(out)
+			}
+		}()
+		c.cw.gatherInto(out)
 	}
 	max := c.srv.cfg.MaxFrameBytes
 	flush := func() error {
@@ -458,10 +464,11 @@ func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
 		c.srv.metrics.frames.Inc()
 		return err
 	}
+	var err error
 	for _, m := range batch {
 		if buf.Len() > 0 && buf.Len()+1+len(m) > max {
-			if err := flush(); err != nil {
-				return err
+			if err = flush(); err != nil {
+				break
 			}
 		}
 		if buf.Len() > 0 {
@@ -469,7 +476,15 @@ func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
 		}
 		buf.Write(m)
 	}
-	return flush()
+	if err == nil {
+		err = flush()
+	}
+	if c.cw != nil {
+		if serr := c.cw.send(time.Now().Add(c.srv.cfg.SendQueueAge)); err == nil {
+			err = serr
+		}
+	}
+	return err
 }
 
 // finish closes the WebSocket with the reason's code. Only the last writer

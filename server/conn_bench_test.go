@@ -23,13 +23,20 @@ import (
 // process, waiting until every connection has read it: the server's
 // fan-out, send queues, writers and frames, plus the (cheap) clients'
 // reading. Also reported per delivery.
-func BenchmarkConnBroadcast500(b *testing.B) {
-	const n = 500
+func BenchmarkConnBroadcast500(b *testing.B) { benchBroadcast(b, 500, 0) }
+
+// The same with a 2,000-byte title: frames larger than a small write
+// buffer.
+func BenchmarkConnBroadcast500Large(b *testing.B) { benchBroadcast(b, 500, 2000) }
+
+func benchBroadcast(b *testing.B, n, titleLen int) {
+	pad := strings.Repeat("x", titleLen)
 	cfg := testConfig()
 	cfg.LogLevel = "warn"
 	cfg.ConnectRate, cfg.ConnectBurst = 1e6, 1e6
 	cfg.HTTPRate, cfg.HTTPBurst = 1e6, 1e6
 	cfg.ShutdownSpread = 0
+	cfg.Limits.MaxTitleLen = max(cfg.Limits.MaxTitleLen, titleLen+20)
 	srv, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
@@ -99,9 +106,9 @@ func BenchmarkConnBroadcast500(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		want := received.Load() + n
+		want := received.Load() + int64(n)
 		target.Store(want)
-		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", i)})
+		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", i, pad)})
 		o := srv.svc.Execute(ctx, created.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data})
 		if o.Code != "" {
 			b.Fatal(string(o.Reply))
@@ -109,7 +116,7 @@ func BenchmarkConnBroadcast500(b *testing.B) {
 		select {
 		case <-reached:
 		case <-time.After(10 * time.Second):
-			b.Fatalf("broadcast %d: %d of %d deliveries", i, received.Load()-(want-n), n)
+			b.Fatalf("broadcast %d: %d of %d deliveries", i, received.Load()-(want-int64(n)), n)
 		}
 		i++
 	}

@@ -6,26 +6,90 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
+	"time"
 )
 
 // The read and write buffers under each WebSocket. coder/websocket keeps
 // the bufio.Reader and bufio.Writer that the hijack hands it for the life
 // of the connection; net/http's are 4 KiB each, which made them the
 // largest part of an idle connection. Client messages are small (a
-// command is a few hundred bytes), and a server frame larger than the
-// write buffer costs one more write call (the header and the start of
-// the frame, then the rest, unbuffered), not a copy.
+// command is a few hundred bytes). The write buffer only has to hold a
+// frame header: the writer gathers its frames in a pooled buffer and
+// sends them in one write (see connWriter).
 const (
 	connReadBuffer  = 512
-	connWriteBuffer = 512
+	connWriteBuffer = 64
 )
 
+// connWriter is what ws's bufio.Writer writes to. Between gather and
+// send, it collects the bytes in a buffer of the writer's, so that a frame
+// larger than the bufio.Writer, or several frames, leave in one write
+// call instead of one per buffer's worth; otherwise it writes through.
+// Every write happens under mu, in the order ws made them (ws writes one
+// frame at a time), so a control frame ws writes meanwhile (a pong, a
+// close) is never cut into a data frame: it is gathered after it, or sent
+// after it.
+type connWriter struct {
+	nc net.Conn
+
+	mu     sync.Mutex
+	gather *bytes.Buffer // non-nil between gather and send
+	err    error         // the first failed write: the stream is broken
+}
+
+func (w *connWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.gather != nil {
+		return w.gather.Write(p)
+	}
+	n, err := w.nc.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// gatherInto starts collecting what ws writes into buf.
+func (w *connWriter) gatherInto(buf *bytes.Buffer) {
+	w.mu.Lock()
+	w.gather = buf
+	w.mu.Unlock()
+}
+
+// send writes what was gathered in one write call, giving up at deadline
+// (the connection is then broken), and stops gathering.
+func (w *connWriter) send(deadline time.Time) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	buf := w.gather
+	w.gather = nil
+	if w.err != nil {
+		return w.err
+	}
+	if buf == nil || buf.Len() == 0 {
+		return nil
+	}
+	_ = w.nc.SetWriteDeadline(deadline)
+	_, err := w.nc.Write(buf.Bytes())
+	_ = w.nc.SetWriteDeadline(time.Time{})
+	if err != nil {
+		w.err = err
+	}
+	return err
+}
+
 // hijackWriter hands websocket.Accept the hijacked connection with small
-// buffers of its own instead of net/http's, and keeps the connection for
-// write deadlines.
+// buffers of its own instead of net/http's, and keeps what the connection
+// needs of them.
 type hijackWriter struct {
 	http.ResponseWriter
 	nc    net.Conn
+	cw    *connWriter
 	br    *bufio.Reader
 	early bool // the client's first bytes came with the upgrade request
 }
@@ -59,6 +123,6 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, err
 		}
 	}
-	w.nc, w.br = nc, br
-	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(nc, connWriteBuffer)), nil
+	w.nc, w.br, w.cw = nc, br, &connWriter{nc: nc}
+	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
 }

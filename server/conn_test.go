@@ -181,6 +181,73 @@ func TestConnStuckWriteCountsAsSlowClient(t *testing.T) {
 	stuck.Close()
 }
 
+// WebSocket pings from the client are answered by the library's own pong
+// frames, written while the writer gathers and sends big batches: every
+// frame arrives whole, pongs included, and events stay in order.
+func TestConnControlFramesBetweenGatheredFrames(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) {
+		c.Limits.MaxTitleLen = 5000
+		c.MaxFrameBytes = 16 << 10 // batches span several frames
+		c.MaxMessageBytes = 16 << 10
+	})
+	room := ts.createRoom("")
+	fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := ts.join(room.Room.Code, "Ann")
+	r := rawDial(t, ts.Addr(), nil)
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
+	r.write(clientFrame(hello))
+	r.expect("welcome")
+
+	const events, pings = 200, 100
+	go func() {
+		big := strings.Repeat("y", 4000)
+		for i := range events {
+			data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", big)})
+			ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data})
+		}
+	}()
+	go func() {
+		for i := range pings {
+			r.mu.Lock()
+			_, _ = r.nc.Write(clientControl(0x9, fmt.Appendf(nil, "p%d", i)))
+			r.mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	_ = r.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
+	next, pongs := 0, 0
+	for next < events || pongs < pings {
+		op, payload := r.readFrame()
+		switch op {
+		case 0xA:
+			if want := fmt.Sprint("p", pongs); string(payload) != want {
+				t.Fatalf("pong %q, want %q", payload, want)
+			}
+			pongs++
+		case 0x1:
+			for _, line := range bytes.Split(payload, []byte("\n")) {
+				var m msg
+				if err := json.Unmarshal(line, &m); err != nil {
+					t.Fatalf("bad message %.80q: %v", line, err)
+				}
+				if m.Type != "event" || m.Ev != "room.updated" {
+					continue
+				}
+				if want := fmt.Sprintf(`"title":"%d:`, next); !strings.Contains(string(m.Data), want) {
+					t.Fatalf("event %d is %.60s", next, m.Data)
+				}
+				next++
+			}
+		default:
+			t.Fatalf("frame with opcode %d: %.80q", op, payload)
+		}
+	}
+}
+
 // rawWS is a WebSocket client written by hand, to control how bytes are
 // cut into packets.
 type rawWS struct {
@@ -274,8 +341,11 @@ func (r *rawWS) readFrame() (op byte, payload []byte) {
 }
 
 // clientFrame encodes a masked text frame, as clients send.
-func clientFrame(payload []byte) []byte {
-	f := []byte{0x81}
+func clientFrame(payload []byte) []byte { return clientControl(0x1, payload) }
+
+// clientControl encodes a masked frame with the given opcode.
+func clientControl(op byte, payload []byte) []byte {
+	f := []byte{0x80 | op}
 	switch n := len(payload); {
 	case n < 126:
 		f = append(f, 0x80|byte(n))
