@@ -32,11 +32,12 @@ type conn struct {
 	cw  *connWriter // under ws's writes; the writer gathers frames in it
 	q   sendQueue
 
-	// br is ws's read buffer: the reader waits for the socket to be
-	// readable only when br holds nothing. brMu keeps that check apart
-	// from the close handshake, which reads br from the writer.
+	// br is ws's read buffer, over cr: the reader waits for the socket to
+	// be readable only when neither holds bytes. brMu keeps that check
+	// apart from the close handshake, which reads br from the writer.
 	brMu  sync.Mutex
 	br    *bufio.Reader
+	cr    *connReader
 	rc    syscall.RawConn // nil: no waiting, reads wait instead
 	early bool            // the first bytes are in br's source, not yet in br
 
@@ -63,7 +64,7 @@ type conn struct {
 }
 
 func (s *Server) newConn(ws *websocket.Conn, hw *hijackWriter) *conn {
-	c := &conn{srv: s, ws: ws, cw: hw.cw, br: hw.br, early: hw.early}
+	c := &conn{srv: s, ws: ws, cw: hw.cw, br: hw.br, cr: hw.cr, early: hw.early}
 	if sc, ok := hw.nc.(syscall.Conn); ok && hw.br != nil {
 		c.rc, _ = sc.SyscallConn()
 	}
@@ -283,14 +284,15 @@ func (c *conn) readOne() (applied, ok bool) {
 	return true, true
 }
 
-// buffered reports whether ws's read buffer holds bytes already.
+// buffered reports whether bytes were read from the socket and not
+// consumed yet.
 func (c *conn) buffered() bool {
 	if c.br == nil {
 		return false
 	}
 	c.brMu.Lock()
 	defer c.brMu.Unlock()
-	return c.br.Buffered() > 0
+	return c.br.Buffered() > 0 || (c.cr != nil && c.cr.pending())
 }
 
 // awaitMessage returns when the next read will not wait long: br holds

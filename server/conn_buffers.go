@@ -13,14 +13,57 @@ import (
 // The read and write buffers under each WebSocket. coder/websocket keeps
 // the bufio.Reader and bufio.Writer that the hijack hands it for the life
 // of the connection; net/http's are 4 KiB each, which made them the
-// largest part of an idle connection. Client messages are small (a
-// command is a few hundred bytes). The write buffer only has to hold a
-// frame header: the writer gathers its frames in a pooled buffer and
-// sends them in one write (see connWriter).
+// largest part of an idle connection. Ours only have to hold a frame
+// header: reads go through connReader, which reads ahead into a pooled
+// buffer only while there is something to read, and the writer gathers
+// its frames in a pooled buffer and sends them in one write (connWriter).
 const (
-	connReadBuffer  = 512
+	connReadBuffer  = 16 // bufio's smallest
+	connReadAhead   = 1024
 	connWriteBuffer = 64
 )
+
+// connReader is the connection as ws reads it: small reads (a frame
+// header, a short message) take up to connReadAhead bytes from the socket
+// at once into a pooled buffer, kept only until they are consumed. An
+// idle connection holds none, and a message still costs one read call.
+type connReader struct {
+	net.Conn
+	ahead    *[]byte // pooled; ahead[off:end] is not consumed yet
+	off, end int
+	err      error // the error that came with the last bytes read ahead
+}
+
+var readAheadBufs = sync.Pool{New: func() any { b := make([]byte, connReadAhead); return &b }}
+
+func (r *connReader) Read(p []byte) (int, error) {
+	if r.ahead == nil {
+		if len(p) >= connReadAhead {
+			return r.Conn.Read(p)
+		}
+		b := readAheadBufs.Get().(*[]byte)
+		n, err := r.Conn.Read(*b)
+		if n <= len(p) {
+			copy(p, (*b)[:n])
+			readAheadBufs.Put(b)
+			return n, err
+		}
+		r.ahead, r.off, r.end, r.err = b, 0, n, err
+	}
+	n := copy(p, (*r.ahead)[r.off:r.end])
+	r.off += n
+	if r.off < r.end {
+		return n, nil
+	}
+	readAheadBufs.Put(r.ahead)
+	r.ahead = nil
+	err := r.err
+	r.err = nil
+	return n, err
+}
+
+// pending reports whether bytes were read ahead and not consumed yet.
+func (r *connReader) pending() bool { return r.ahead != nil }
 
 // connWriter is what ws's bufio.Writer writes to. Between gather and
 // send, it collects the bytes in a buffer of the writer's, so that a frame
@@ -89,6 +132,7 @@ func (w *connWriter) send(deadline time.Time) error {
 type hijackWriter struct {
 	http.ResponseWriter
 	nc    net.Conn
+	cr    *connReader
 	cw    *connWriter
 	br    *bufio.Reader
 	early bool // the client's first bytes came with the upgrade request
@@ -104,16 +148,19 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		nc.Close()
 		return nil, nil, err
 	}
+	// ws reads through cr, and gets it as the connection: Accept resets
+	// the reader onto the connection it is given.
+	cr := &connReader{Conn: nc}
 	// The client may have sent its first frames right after the upgrade
 	// request: net/http has read them (or, racing the hijack, one byte of
 	// them) into its buffer. They must be in the new reader's buffer, where
 	// Accept looks for them.
 	size := connReadBuffer
-	var r io.Reader = nc
+	var r io.Reader = cr
 	if n := brw.Reader.Buffered(); n > 0 {
 		early, _ := brw.Reader.Peek(n)
 		size = max(size, n)
-		r = io.MultiReader(bytes.NewReader(bytes.Clone(early)), nc)
+		r = io.MultiReader(bytes.NewReader(bytes.Clone(early)), cr)
 		w.early = true
 	}
 	br := bufio.NewReaderSize(r, size)
@@ -123,6 +170,6 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, err
 		}
 	}
-	w.nc, w.br, w.cw = nc, br, &connWriter{nc: nc}
-	return nc, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
+	w.nc, w.cr, w.br, w.cw = nc, cr, br, &connWriter{nc: nc}
+	return cr, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
 }

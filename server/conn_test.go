@@ -107,16 +107,16 @@ func TestConnBufferedAndSplitFrames(t *testing.T) {
 	}
 	r.expect("ack")
 
-	// Many messages in one packet, more than the read buffer holds.
+	// Many messages in one packet, more than is read ahead at once.
 	var many []byte
-	for range 40 {
+	for range 80 {
 		many = append(many, clientFrame([]byte(`{"type":"ping"}`))...)
 	}
-	if len(many) <= connReadBuffer {
+	if len(many) <= connReadAhead {
 		t.Fatalf("test packet of %d bytes fits the read buffer", len(many))
 	}
 	r.write(many)
-	want := make([]string, 40)
+	want := make([]string, 80)
 	for i := range want {
 		want[i] = "pong"
 	}
