@@ -10,7 +10,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X huddle/server.Version=$(VERSION)
 FUZZTIME ?= 15s
 
-.PHONY: run build test test-go fuzz vet clean deps-test web web-deps test-web test-e2e deps-browser
+.PHONY: run build bench test test-go fuzz vet clean deps-test web web-deps test-web test-e2e deps-browser
 
 # The web app (frontend/): TypeScript, Svelte 5 and Vite, built into
 # frontend/dist and embedded in the binary. npm ci installs exactly
@@ -84,6 +84,13 @@ deps-browser:
 test-e2e: build deps-browser
 	@mkdir -p test-artifacts
 	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/run.mjs
+
+## bench: run every performance target of docs/benchmarks.md on fresh nodes
+## (embedded store, then Redis with two nodes; BENCH=embedded|redis|all,
+## SCENARIOS="vote-10000 ..." for some); reports in test-artifacts/bench/
+BENCH ?= all
+bench: build deps-test
+	server/loadgen/targets.sh $(BENCH) $(SCENARIOS)
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=15s)
 fuzz:

@@ -52,6 +52,11 @@ type room struct {
 	expires  time.Time
 	deleted  bool
 	docs     map[string]rooms.Doc
+	// classes groups document keys by their class (the key up to its first
+	// ':'), so that Load skips a whole class (every token, every member)
+	// without looking at each of its documents: a join's snapshot would
+	// otherwise cost a pass over the whole room, O(N²) for N joins.
+	classes  map[string]map[string]struct{}
 	counters map[string]int64
 	sets     map[string]map[string]struct{}
 	replies  map[string]*replyLog
@@ -97,6 +102,15 @@ func New(opts Options) *Store {
 	}
 	go s.sweep()
 	return s
+}
+
+// class is a document key up to and including its first ':' ("" for a
+// key without one).
+func class(key string) string {
+	if i := strings.IndexByte(key, ':'); i >= 0 {
+		return key[:i+1]
+	}
+	return ""
 }
 
 func newEpoch() string {
@@ -163,6 +177,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 	r := &room{
 		id: id, code: code, epoch: newEpoch(), ttl: ttl, expires: now.Add(ttl),
 		docs:     make(map[string]rooms.Doc),
+		classes:  make(map[string]map[string]struct{}),
 		counters: make(map[string]int64),
 		sets:     make(map[string]map[string]struct{}),
 		replies:  make(map[string]*replyLog),
@@ -286,6 +301,9 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	for _, p := range c.Puts {
 		if p.Value == nil {
 			delete(r.docs, p.Key)
+			if c := r.classes[class(p.Key)]; c != nil {
+				delete(c, p.Key)
+			}
 			continue
 		}
 		v := rooms.NewVersion()
@@ -293,6 +311,13 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 			v = rooms.NewVersion()
 		}
 		r.docs[p.Key] = rooms.Doc{Key: p.Key, Value: slices.Clone(p.Value), Version: v}
+		cls := class(p.Key)
+		c := r.classes[cls]
+		if c == nil {
+			c = make(map[string]struct{})
+			r.classes[cls] = c
+		}
+		c[p.Key] = struct{}{}
 	}
 	for _, in := range c.Incrs {
 		r.counters[in.Key] += in.By
@@ -418,14 +443,29 @@ func (s *Store) Load(ctx context.Context, id string, skip ...string) (*rooms.Sta
 		Counters: make(map[string]int64, len(r.counters)),
 		Sets:     make(map[string]int, len(r.sets)),
 	}
-docs:
-	for k, d := range r.docs {
+classes:
+	for cls, keys := range r.classes {
+		// Keys of a class all start with it: a skip prefix that is a
+		// prefix of the class skips it whole; one that extends the class
+		// is checked key by key; any other cannot match.
+		var partial []string
 		for _, p := range skip {
-			if strings.HasPrefix(k, p) {
-				continue docs
+			switch {
+			case cls != "" && strings.HasPrefix(cls, p):
+				continue classes
+			case cls == "" || strings.HasPrefix(p, cls):
+				partial = append(partial, p)
 			}
 		}
-		st.Docs[k] = d
+	keys:
+		for k := range keys {
+			for _, p := range partial {
+				if strings.HasPrefix(k, p) {
+					continue keys
+				}
+			}
+			st.Docs[k] = r.docs[k]
+		}
 	}
 	for k, v := range r.counters {
 		st.Counters[k] = v

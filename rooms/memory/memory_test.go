@@ -1,6 +1,10 @@
 package memory_test
 
 import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,4 +44,45 @@ func TestContract(t *testing.T) {
 // their ids and codes as free.
 func TestContractUnswept(t *testing.T) {
 	roomstest.Run(t, contract, newStore(time.Hour))
+}
+
+// Load skips whole classes of documents, and prefixes longer or shorter
+// than a class, exactly as a pass over every key would.
+func TestLoadSkipByClass(t *testing.T) {
+	st := memory.New(memory.Options{})
+	defer st.Close()
+	ctx := context.Background()
+	var puts []rooms.Put
+	for _, k := range []string{"tok:a", "tok:b", "bal:e1:a", "bal:e2:b", "room", "roomy", "agenda", "member:x", "t"} {
+		puts = append(puts, rooms.Put{Key: k, Value: json.RawMessage(`1`)})
+	}
+	if _, err := st.CreateRoom(ctx, "r", "CODE42", time.Hour, rooms.Change{Puts: puts}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, "r", rooms.Change{Puts: []rooms.Put{{Key: "member:x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		skip []string
+		want string
+	}{
+		{nil, "agenda bal:e1:a bal:e2:b room roomy t tok:a tok:b"},
+		{[]string{"tok:", "bal:e1:", "roo"}, "agenda bal:e2:b t"},
+		{[]string{"t"}, "agenda bal:e1:a bal:e2:b room roomy"},
+		{[]string{"bal"}, "agenda room roomy t tok:a tok:b"},
+		{[]string{""}, ""},
+	} {
+		s, err := st.Load(ctx, "r", c.skip...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for k := range s.Docs {
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("Load(skip %q) = %q, want %q", c.skip, strings.Join(got, " "), c.want)
+		}
+	}
 }

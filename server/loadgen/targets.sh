@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs every performance target of docs/benchmarks.md against fresh nodes
+# on this machine and writes each report to $OUT (default
+# test-artifacts/bench). Usage: server/loadgen/targets.sh [embedded|redis|all] [scenario ...]
+# Needs bin/huddle (make build) and, for "redis", redis-server.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODE=${1:-all}
+shift || true
+ONLY=" ${*:-} "
+OUT=${OUT:-test-artifacts/bench}
+BIN=${BIN:-bin/huddle}
+mkdir -p "$OUT"
+ulimit -n 20000 || true
+
+BIG=(HUDDLE_LOG_LEVEL=warn HUDDLE_CONNECT_RATE=5000 HUDDLE_CONNECT_BURST=5000 HUDDLE_HTTP_RATE=5000
+  HUDDLE_HTTP_BURST=5000 HUDDLE_MAX_ROOMS=5000 HUDDLE_MAX_CONNECTIONS=20000)
+
+# The targets: name, then huddle load flags.
+TARGETS=(
+  "idle-10000|-scenario idle -participants 10000 -join-rate 1000 -hold 30s"
+  "broadcast-10000|-scenario broadcast -participants 10000 -join-rate 1000 -events 20 -interval 500ms"
+  "vote-10000|-scenario vote -participants 10000 -join-rate 1000 -burst 5s"
+  "cards-1000-1s|-scenario cards -participants 1000 -join-rate 1000 -rate 1 -duration 30s"
+  "cards-1000-10s|-scenario cards -participants 1000 -join-rate 1000 -rate 10 -duration 30s"
+  "join-1000|-scenario join -participants 1000 -join-rate 500"
+  "rooms-1000x10|-scenario rooms -rooms 1000 -participants 10 -join-rate 2000 -burst 2s"
+  "reconnect-10000|-scenario reconnect -participants 10000 -join-rate 1000 -interval 100ms -window 2s"
+)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_ready() {
+  for _ in $(seq 100); do
+    curl -fsS "$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "node $1 did not start" >&2
+  return 1
+}
+
+run() { # mode name flags...
+  local mode=$1 name=$2
+  shift 2
+  [[ "$ONLY" == "  " || "$ONLY" == *" $name "* ]] || return 0
+  local pids=() urls=() redis_pid=""
+  if [[ $mode == redis ]]; then
+    local rport rdir
+    rport=$(free_port)
+    rdir=$(mktemp -d)
+    redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$rdir" --daemonize no >"$rdir/log" 2>&1 &
+    redis_pid=$!
+    sleep 0.3
+    for _ in 1 2; do
+      local p
+      p=$(free_port)
+      env "${BIG[@]}" HUDDLE_ADDR=127.0.0.1:$p HUDDLE_REDIS_URL=redis://127.0.0.1:$rport/0 "$BIN" serve >"$OUT/$mode-$name.node$p.log" 2>&1 &
+      pids+=($!)
+      urls+=("http://127.0.0.1:$p")
+    done
+  else
+    local p
+    p=$(free_port)
+    env "${BIG[@]}" HUDDLE_ADDR=127.0.0.1:$p "$BIN" serve >"$OUT/$mode-$name.node.log" 2>&1 &
+    pids+=($!)
+    urls+=("http://127.0.0.1:$p")
+  fi
+  for u in "${urls[@]}"; do wait_ready "$u"; done
+  local joined
+  joined=$(IFS=,; echo "${urls[*]}")
+  echo "== $mode $name: huddle load -url $joined $*" | tee "$OUT/$mode-$name.txt"
+  "$BIN" load -url "$joined" -pid "${pids[0]}" -timeout 5m "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi
+  sleep 2
+}
+
+for t in "${TARGETS[@]}"; do
+  name=${t%%|*}
+  read -r -a flags <<<"${t#*|}"
+  [[ $MODE == embedded || $MODE == all ]] && run embedded "$name" "${flags[@]}"
+  [[ $MODE == redis || $MODE == all ]] && run redis "$name" "${flags[@]}"
+done
+echo "reports in $OUT"
