@@ -31,7 +31,7 @@ type HubOptions struct {
 	// same coalesced state (presence, tallies) in a room (default 100ms).
 	CoalesceInterval time.Duration
 	// InboxSize bounds the notices waiting for a room's fan-out; past it
-	// the room catches up from the store's history (default 4096).
+	// the room catches up from the store's history (default 256: only events queue, and a live room allocates it whole).
 	InboxSize int
 	// PendingBytes bounds what is held for a client while it attaches
 	// (default 1 MiB).
@@ -74,7 +74,7 @@ func NewHub(svc *Service, opts HubOptions) *Hub {
 		opts.CoalesceInterval = 100 * time.Millisecond
 	}
 	if opts.InboxSize <= 0 {
-		opts.InboxSize = 4096
+		opts.InboxSize = 256
 	}
 	if opts.PendingBytes <= 0 {
 		opts.PendingBytes = 1 << 20

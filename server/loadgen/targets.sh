@@ -26,6 +26,11 @@ TARGETS=(
   "join-1000|-scenario join -participants 1000 -join-rate 500"
   "rooms-1000x10|-scenario rooms -rooms 1000 -participants 10 -join-rate 2000 -burst 2s"
   "reconnect-10000|-scenario reconnect -participants 10000 -join-rate 1000 -interval 100ms -window 2s"
+  # The big-room scenarios at 2,000, where Redis with two nodes compares
+  # with the embedded store (see docs/benchmarks.md on joins with Redis).
+  "broadcast-2000|-scenario broadcast -participants 2000 -join-rate 500 -events 20 -interval 500ms"
+  "vote-2000|-scenario vote -participants 2000 -join-rate 500 -burst 1s"
+  "reconnect-2000|-scenario reconnect -participants 2000 -join-rate 500 -interval 100ms -window 2s"
 )
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
