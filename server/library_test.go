@@ -591,3 +591,89 @@ func TestPackOverServerLimits(t *testing.T) {
 		t.Fatalf("%d rooms left behind", n)
 	}
 }
+
+// Every built-in pack runs end to end: a room starts from it, five
+// participants answer every vote and write a card in every retro, the
+// facilitator steps through the whole agenda (open, show, close, next) and
+// ends the room, and the kept session holds every exercise of the pack, in
+// order, with its answers.
+func TestBuiltinPacksRunEndToEnd(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, p := range packs.Builtin() {
+		t.Run(p.ID, func(t *testing.T) {
+			var room CreateRoomResponse
+			if st := ts.post("/api/rooms", CreateRoomRequest{Pack: p.ID}, &room); st != http.StatusCreated {
+				t.Fatalf("create: %d", st)
+			}
+			fac := ts.dial(t)
+			w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+			var sec exercises.SnapshotSection
+			_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+			if len(sec.Agenda.Items) != len(p.Exercises) || sec.Agenda.Current != sec.Agenda.Items[0] {
+				t.Fatalf("agenda %+v for %d exercises", sec.Agenda, len(p.Exercises))
+			}
+			var people []*client
+			for i := range 5 {
+				j := ts.join(room.Room.Code, fmt.Sprint("P", i))
+				c := ts.dial(t)
+				c.hello(j.Room.ID, j.Token, nil)
+				people = append(people, c)
+			}
+			ok := func(c *client, id, typ string, data any) {
+				t.Helper()
+				if m := c.cmd(id, typ, data); m.Type != "ack" {
+					t.Fatalf("%s: %s", typ, m.Raw)
+				}
+			}
+			for i, v := range sec.Exercises {
+				e := v.Exercise
+				ok(fac, fmt.Sprint("open", i), exercises.CmdOpen, map[string]any{"exercise": e.ID})
+				for k, c := range people {
+					id := fmt.Sprint("a", i)
+					switch {
+					case e.Kind == exercises.KindWords:
+						ok(c, id, exercises.CmdAnswer, answer(e.ID, map[string]any{"words": []string{fmt.Sprint("word", k)}}))
+					case e.Kind == exercises.KindText:
+						ok(c, id, exercises.CmdAnswer, answer(e.ID, map[string]any{"text": "a thought"}))
+					case e.Kind.IsVote():
+						answers := map[string]any{}
+						for _, q := range e.Questions {
+							if q.Kind == "scale" {
+								answers[q.ID] = map[string]any{"value": q.Min + k%(q.Max-q.Min+1)}
+							} else {
+								answers[q.ID] = map[string]any{"choices": []string{q.Options[k%len(q.Options)].ID}}
+							}
+						}
+						ok(c, id, exercises.CmdAnswer, answer(e.ID, map[string]any{"answers": answers}))
+					case e.Kind == exercises.KindRetro:
+						ok(c, id, exercises.CmdRetroCardAdd, map[string]any{"exercise": e.ID, "column": e.Retro.Columns[k%len(e.Retro.Columns)].ID, "text": fmt.Sprint("card ", k)})
+					}
+				}
+				ok(fac, fmt.Sprint("show", i), exercises.CmdShow, map[string]any{"exercise": e.ID})
+				ok(fac, fmt.Sprint("close", i), exercises.CmdClose, map[string]any{"exercise": e.ID})
+				if i+1 < len(sec.Exercises) {
+					ok(fac, fmt.Sprint("next", i), exercises.CmdAgendaNext, nil)
+				}
+			}
+			ok(fac, "end", rooms.CmdRoomEnd, nil)
+			var sess exercises.Session
+			if st, _, body := ts.do("GET", "/api/sessions/"+room.Room.ID, nil, &sess); st != http.StatusOK {
+				t.Fatalf("session: %d %s", st, body)
+			}
+			if sess.Session.Pack != p.ID || len(sess.Results.Exercises) != len(p.Exercises) || sess.Results.Participants != 5 {
+				t.Fatalf("session %+v with %d exercises", sess.Session, len(sess.Results.Exercises))
+			}
+			for i, e := range sess.Results.Exercises {
+				if e.Title != p.Exercises[i].Title || e.Kind != p.Exercises[i].Kind {
+					t.Fatalf("exercise %d: %s %q, want %s %q", i, e.Kind, e.Title, p.Exercises[i].Kind, p.Exercises[i].Title)
+				}
+				if (e.Kind.IsVote() || e.Kind == exercises.KindRetro) && e.Responses != 5 {
+					t.Fatalf("exercise %d (%s): %d responses, want 5", i, e.Title, e.Responses)
+				}
+				if e.Vote != nil && e.Vote.Hidden {
+					t.Fatalf("exercise %d (%s): results hidden with 5 answers", i, e.Title)
+				}
+			}
+		})
+	}
+}
