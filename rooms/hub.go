@@ -177,8 +177,12 @@ type live struct {
 	cancel func()
 	inbox  chan Notice
 	gap    chan struct{}
-	stop   chan struct{}
-	done   chan struct{}
+	// ready is closed once the room is started (or failed to: initErr);
+	// attaches that find it starting wait for it.
+	ready   chan struct{}
+	initErr error
+	stop    chan struct{}
+	done    chan struct{}
 
 	// Touched state names arrive apart from the inbox: a burst of 10,000
 	// votes is 10,000 touches of one tally, which must neither fill the
@@ -261,10 +265,24 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 	if lr := h.rooms[id]; lr != nil {
 		lr.refs++
 		h.mu.Unlock()
+		// Another attach may still be starting it: wait until it is.
+		select {
+		case <-lr.ready:
+		case <-ctx.Done():
+			h.release(lr)
+			return nil, ctx.Err()
+		}
+		if lr.initErr != nil {
+			h.mu.Lock()
+			lr.refs--
+			h.mu.Unlock()
+			return nil, lr.initErr
+		}
 		return lr, nil
 	}
 	lr := &live{
 		h: h, id: id, refs: 1,
+		ready:   make(chan struct{}),
 		inbox:   make(chan Notice, h.opts.InboxSize),
 		gap:     make(chan struct{}, 1),
 		touched: make(map[string]struct{}),
@@ -292,7 +310,11 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		if st, err = h.store.Load(ctx, id, ""); err == nil {
 			lr.last = st.Pos
 			if docs, err = h.store.Get(ctx, id, KeyRoom); err == nil {
-				_ = json.Unmarshal(docs[0].Value, &lr.room)
+				var room Room
+				_ = json.Unmarshal(docs[0].Value, &room)
+				lr.mu.Lock()
+				lr.room = room
+				lr.mu.Unlock()
 			}
 		}
 	}
@@ -307,10 +329,13 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 			cancel()
 		}
 		close(lr.done)
+		lr.initErr = err
+		close(lr.ready)
 		return nil, err
 	}
 	h.wg.Add(1)
 	go lr.run()
+	close(lr.ready)
 	return lr, nil
 }
 
