@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -100,29 +99,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // readJSON decodes a request body bounded by the message size limit.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	body := http.MaxBytesReader(w, r.Body, int64(s.cfg.MaxMessageBytes))
-	b, err := io.ReadAll(body)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return rooms.Errorf(rooms.CodeTooLong, "the request body is over %d bytes", s.cfg.MaxMessageBytes)
-	}
+	b, err := readBody(w, r, int64(s.cfg.MaxMessageBytes))
 	if err != nil {
-		return rooms.Errorf(rooms.CodeBadJSON, "could not read the request body")
+		return err
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			if te.Field == "" {
-				return rooms.Errorf(rooms.CodeBadMessage, "the request body should be %s", rooms.JSONKind(te.Type))
-			}
-			return rooms.FieldError(rooms.CodeBadMessage, te.Field, "%s should be %s", te.Field, rooms.JSONKind(te.Type))
-		}
-		return rooms.Errorf(rooms.CodeBadJSON, "the request body is not valid JSON")
-	}
-	return nil
+	return decodeBody(b, v)
 }
 
 func (s *Server) allowHTTP(w http.ResponseWriter) bool {

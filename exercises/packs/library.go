@@ -146,21 +146,27 @@ func (l *Library) Get(ctx context.Context, id string) (*Entry, error) {
 	if p := l.findBuiltin(id); p != nil {
 		return &Entry{Summary: summarize(p, SourceBuiltin, 0, time.Time{}), Pack: p}, nil
 	}
+	s, v, err := l.stored(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Entry{Summary: summarize(s.Pack, s.Source, v, s.UpdatedAt), Pack: s.Pack}, nil
+}
+
+// stored reads a library pack as kept, with its version.
+func (l *Library) stored(ctx context.Context, id string) (*stored, uint64, error) {
 	if !ValidID(id) {
-		return nil, notFound(id)
+		return nil, 0, notFound(id)
 	}
 	d, err := l.store.LibraryGet(ctx, rooms.LibPacks, id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if d.Version == 0 {
-		return nil, notFound(id)
+		return nil, 0, notFound(id)
 	}
 	s, err := decodeStored(d)
-	if err != nil {
-		return nil, err
-	}
-	return &Entry{Summary: summarize(s.Pack, s.Source, d.Version, s.UpdatedAt), Pack: s.Pack}, nil
+	return s, d.Version, err
 }
 
 // AsError turns a validation error into the typed error clients get:
@@ -281,17 +287,7 @@ func (l *Library) Update(ctx context.Context, id string, p *Pack, version string
 	if err != nil {
 		return nil, err
 	}
-	if !ValidID(id) {
-		return nil, notFound(id)
-	}
-	d, err := l.store.LibraryGet(ctx, rooms.LibPacks, id)
-	if err != nil {
-		return nil, err
-	}
-	if d.Version == 0 {
-		return nil, notFound(id)
-	}
-	cur, err := decodeStored(d)
+	cur, _, err := l.stored(ctx, id)
 	if err != nil {
 		return nil, err
 	}

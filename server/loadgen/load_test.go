@@ -17,12 +17,16 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// startServer starts a node on loopback for the test.
-func startServer(t *testing.T) *server.Server {
+// startServer starts a node on loopback for the test (on Redis when
+// redisURL is set).
+func startServer(t *testing.T, redisURL ...string) *server.Server {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ShutdownSpread = 50 * time.Millisecond
+	if len(redisURL) > 0 {
+		cfg.RedisURL = redisURL[0]
+	}
 	srv, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -134,23 +138,7 @@ func TestLoadTwoNodes(t *testing.T) {
 	url := redistest.Start(t)
 	var nodes []string
 	for range 2 {
-		cfg := server.DefaultConfig()
-		cfg.Addr = "127.0.0.1:0"
-		cfg.RedisURL = url
-		cfg.ShutdownSpread = 50 * time.Millisecond
-		srv, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = srv.Shutdown(ctx)
-		})
-		nodes = append(nodes, "http://"+srv.Addr())
+		nodes = append(nodes, "http://"+startServer(t, url).Addr())
 	}
 	for _, o := range []loadgen.Options{
 		{Scenario: "broadcast", Participants: 20, Events: 5, Interval: 20 * time.Millisecond},
