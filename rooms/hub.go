@@ -430,6 +430,13 @@ func (lr *live) run() {
 			lr.fill()
 		case <-lr.tsig:
 			lr.drainInbox()
+			// An event that found the inbox full comes by the gap: fill
+			// it first too, or state could overtake it.
+			select {
+			case <-lr.gap:
+				lr.fill()
+			default:
+			}
 			lr.takeTouched()
 		}
 	}

@@ -422,6 +422,12 @@ func (c *conn) writeLoop() {
 					// a slow client, as if its queue had overflowed,
 					// and counted as one.
 					c.q.close(rooms.CodeSlowClient)
+				} else {
+					// The connection broke (reset, broken pipe): the peer
+					// is gone. Close the queue now, so later pushes are
+					// refused at once instead of piling up until they
+					// count as a slow client.
+					c.q.close(codePeer)
 				}
 				if !closing {
 					reason = c.q.closeReason()
