@@ -257,15 +257,15 @@ func side(e *ExerciseResult) *SideSummary {
 }
 
 func compareExercise(a, b *ExerciseResult) ExerciseComparison {
-	any := a
-	if any == nil {
-		any = b
+	ref := a // the side that has it, for its kind and title
+	if ref == nil {
+		ref = b
 	}
-	ec := ExerciseComparison{Kind: any.Kind, Title: any.Title, A: side(a), B: side(b)}
-	if any.Kind.IsVote() {
+	ec := ExerciseComparison{Kind: ref.Kind, Title: ref.Title, A: side(a), B: side(b)}
+	if ref.Kind.IsVote() {
 		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b))
 	}
-	if any.Kind == KindRetro {
+	if ref.Kind == KindRetro {
 		ec.Columns, ec.Actions = compareRetro(retroOf(a), retroOf(b), a != nil, b != nil)
 	}
 	return ec

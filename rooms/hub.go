@@ -157,7 +157,7 @@ func (h *Hub) touchLoop() {
 			var err error
 			if presence {
 				err = h.store.UpdatePresence(ctx, lr.id, h.opts.Node, nil, nil, h.opts.PresenceTTL)
-				lr.markDirty(StatePresence, nil)
+				lr.markDirty(StatePresence)
 			} else {
 				err = h.store.Touch(ctx, lr.id)
 			}
@@ -497,9 +497,6 @@ func (lr *live) handle(n Notice) {
 			lr.fill()
 		}
 	}
-	for _, k := range n.Touched {
-		lr.markDirty(k, nil)
-	}
 }
 
 // fill catches up from the store's history after a gap: a full inbox, or a
@@ -527,7 +524,7 @@ func (lr *live) fill() {
 	for i := range evs {
 		lr.deliver(&evs[i], now)
 	}
-	lr.markDirty(StatePresence, nil)
+	lr.markDirty(StatePresence)
 }
 
 func (lr *live) deliver(ev *Event, at time.Time) {
@@ -667,7 +664,7 @@ func (lr *live) dropLocked(s *sub) {
 	}
 }
 
-func (lr *live) markDirty(key string, _ any) {
+func (lr *live) markDirty(key string) {
 	lr.mu.Lock()
 	lr.markDirtyLocked(key)
 	lr.mu.Unlock()
