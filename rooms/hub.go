@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -19,7 +20,11 @@ const CodeResync Code = "resync"
 type Client interface {
 	// Enqueue queues one encoded message. It returns false when the
 	// client cannot keep up; the client then closes itself as a slow
-	// client and the hub forgets it.
+	// client and the hub forgets it. Enqueue may write to the client's
+	// socket before it returns (without waiting on it): the hub calls it
+	// without holding the room's lock (except for a client's first
+	// messages while it attaches), from several goroutines at once for a
+	// big room, each message to a client after the one before it.
 	Enqueue(msg []byte) bool
 	// Close closes the connection with reason after what is queued.
 	Close(reason Code)
@@ -194,6 +199,12 @@ type live struct {
 	// last is the last event fanned out; only the run goroutine touches it
 	// after start.
 	last Position
+
+	// sendMu orders fan-outs: each decides its recipients under mu, then
+	// sends to them (out) after releasing it, so sends happen in the order
+	// they were decided while joins and leaves are not held up by them.
+	sendMu sync.Mutex
+	out    outbox
 
 	mu      sync.Mutex
 	subs    map[*sub]struct{}
@@ -530,13 +541,14 @@ func (lr *live) fill() {
 func (lr *live) deliver(ev *Event, at time.Time) {
 	msg := EncodeEvent(ev)
 	n := 0
+	lr.sendMu.Lock()
 	lr.mu.Lock()
 	for s := range lr.subs {
 		if !s.sees(ev.To) {
 			continue
 		}
 		n++
-		lr.queue(s, ev.Seq, msg)
+		lr.queue(&lr.out, s, ev.Seq, msg)
 	}
 	switch ev.Type {
 	case EvRoomUpdated, EvRoomEnded:
@@ -575,6 +587,8 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 		}
 	}
 	lr.mu.Unlock()
+	lr.send()
+	lr.sendMu.Unlock()
 	lr.last = Position{Epoch: ev.Epoch, Seq: ev.Seq}
 	if lr.h.opts.OnFanout != nil && !at.IsZero() {
 		lr.h.opts.OnFanout(time.Since(at), n)
@@ -592,8 +606,9 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	}
 }
 
-// queue sends msg to s, or holds it while s attaches. Called with lr.mu.
-func (lr *live) queue(s *sub, seq uint64, msg []byte) {
+// queue puts msg in out for s, or holds it while s attaches; with out nil
+// (an attach), it enqueues it at once. Called with lr.mu.
+func (lr *live) queue(out *outbox, s *sub, seq uint64, msg []byte) {
 	if s.gone {
 		return
 	}
@@ -612,9 +627,79 @@ func (lr *live) queue(s *sub, seq uint64, msg []byte) {
 		}
 		s.sent = seq
 	}
+	if out != nil {
+		out.subs = append(out.subs, s)
+		out.msgs = append(out.msgs, msg)
+		return
+	}
 	if !s.c.Enqueue(msg) {
 		lr.dropLocked(s)
 	}
+}
+
+// outbox is what one fan-out sends: subs[i] gets msgs[i].
+type outbox struct {
+	subs []*sub
+	msgs [][]byte
+	// failed is every sub whose client could not keep up.
+	failed []*sub
+}
+
+// parallelSends is the fan-out size from which sends are spread over the
+// CPUs: each is a write system call (server.conn writes in Enqueue).
+const parallelSends = 256
+
+// send sends what lr.out holds and forgets the clients that could not
+// keep up. Called with lr.sendMu and without lr.mu.
+func (lr *live) send() {
+	out := &lr.out
+	n := len(out.subs)
+	if n == 0 {
+		return
+	}
+	if workers := min(runtime.GOMAXPROCS(0), n/parallelSends); workers > 1 {
+		var wg sync.WaitGroup
+		var fmu sync.Mutex
+		chunk := (n + workers - 1) / workers
+		for lo := chunk; lo < n; lo += chunk {
+			hi := min(lo+chunk, n)
+			wg.Go(func() {
+				if failed := sendRange(out.subs[lo:hi], out.msgs[lo:hi], nil); len(failed) > 0 {
+					fmu.Lock()
+					out.failed = append(out.failed, failed...)
+					fmu.Unlock()
+				}
+			})
+		}
+		failed := sendRange(out.subs[:chunk], out.msgs[:chunk], nil)
+		wg.Wait()
+		out.failed = append(out.failed, failed...)
+	} else {
+		out.failed = sendRange(out.subs, out.msgs, out.failed)
+	}
+	if len(out.failed) > 0 {
+		lr.mu.Lock()
+		for _, s := range out.failed {
+			lr.dropLocked(s)
+		}
+		lr.mu.Unlock()
+	}
+	// Keep the slices for the next fan-out, holding nothing.
+	clear(out.subs)
+	clear(out.msgs)
+	clear(out.failed)
+	out.subs, out.msgs, out.failed = out.subs[:0], out.msgs[:0], out.failed[:0]
+}
+
+// sendRange enqueues msgs[i] to subs[i], and appends to failed the subs
+// whose client could not keep up.
+func sendRange(subs []*sub, msgs [][]byte, failed []*sub) []*sub {
+	for i, s := range subs {
+		if !s.c.Enqueue(msgs[i]) {
+			failed = append(failed, s)
+		}
+	}
+	return failed
 }
 
 func (lr *live) closeAll(reason Code) {
@@ -912,16 +997,19 @@ func (lr *live) sendPresence(online int, participants int64, changed map[string]
 		}
 		full, _ = json.Marshal(pm)
 	}
+	lr.sendMu.Lock()
+	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
-	defer lr.mu.Unlock()
 	names := lr.room.ShowNames && participants <= int64(lr.h.svc.limits.PresenceListMax)
 	for s := range lr.subs {
 		if s.m.IsFacilitator() || names {
-			lr.queue(s, 0, full)
+			lr.queue(&lr.out, s, 0, full)
 		} else {
-			lr.queue(s, 0, plain)
+			lr.queue(&lr.out, s, 0, plain)
 		}
 	}
+	lr.mu.Unlock()
+	lr.send()
 }
 
 // StateMsg carries the latest value of coalesced state.
@@ -950,17 +1038,20 @@ func (lr *live) sendState(key string) {
 		return b
 	}
 	fm, pm := enc(v.Facilitator), enc(v.Participant)
+	lr.sendMu.Lock()
+	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
-	defer lr.mu.Unlock()
 	for s := range lr.subs {
 		m := pm
 		if s.m.IsFacilitator() {
 			m = fm
 		}
 		if m != nil {
-			lr.queue(s, 0, m)
+			lr.queue(&lr.out, s, 0, m)
 		}
 	}
+	lr.mu.Unlock()
+	lr.send()
 }
 
 // Session is one client attached to a room; Detach ends it.
@@ -1133,7 +1224,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	pending := s.pending
 	s.pending, s.pbytes = nil, 0
 	for _, p := range pending {
-		lr.queue(s, p.seq, p.msg)
+		lr.queue(nil, s, p.seq, p.msg)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -20,8 +21,9 @@ import (
 )
 
 // conn is one WebSocket connection: a reader goroutine that decodes and
-// applies commands in order, and a writer goroutine, started only while
-// the send queue holds something, that drains it into few frames.
+// applies commands in order, and a writer that drains the send queue into
+// few frames, running in whichever goroutine queued until it would have
+// to wait (startWriter).
 //
 // An idle connection is one parked goroutine (the reader, with a small
 // stack), small read and write buffers, one timer and this struct: a
@@ -29,7 +31,7 @@ import (
 type conn struct {
 	srv *Server
 	ws  *websocket.Conn
-	cw  *connWriter // under ws's writes; the writer gathers frames in it
+	cw  *connWriter // under ws's writes; the writer sends its frames through it
 	q   sendQueue
 
 	// br is ws's read buffer, over cr: the reader waits for the socket to
@@ -73,8 +75,13 @@ func (s *Server) newConn(ws *websocket.Conn, hw *hijackWriter) *conn {
 	return c
 }
 
-// startWriter implements queueOwner.
-func (c *conn) startWriter() { go c.writeLoop() }
+// startWriter implements queueOwner. The writer runs at once, in the
+// goroutine that queued (the room's fan-out, the reader answering a
+// command), as long as the socket takes what it writes without waiting,
+// which is almost always; it moves to a goroutine of its own only to wait
+// (a full socket, a close handshake). A delivery then costs no goroutine
+// start, no stack growth and no write deadline.
+func (c *conn) startWriter() { c.write(false) }
 
 // evicted implements queueOwner.
 func (c *conn) evicted() { c.srv.metrics.evictions.Inc() }
@@ -396,12 +403,24 @@ func (c *conn) command(in inbound) {
 	c.send(out.Reply)
 }
 
-// writeLoop is the writer: it sends what is queued, in as few frames as
-// it can, until the queue is empty (then it stops: the next push starts
-// another) or closing (then it closes the connection).
-func (c *conn) writeLoop() {
+// maxInlineRounds is how many batches a writer running in another
+// goroutine (see startWriter) sends before it moves to one of its own:
+// messages that keep arriving while it writes must not hold the room's
+// fan-out here.
+const maxInlineRounds = 2
+
+// write is the writer: it sends what is queued, in as few frames as it
+// can, until the queue is empty (then it stops: the next push starts
+// another) or closing (then it closes the connection). mayWait is false
+// while it runs in another goroutine: it then never waits on the socket
+// or on the peer, and moves to a goroutine of its own where it would.
+func (c *conn) write(mayWait bool) {
 	var batch [][]byte
-	for {
+	for round := 0; ; round++ {
+		if !mayWait && round == maxInlineRounds {
+			go c.write(true)
+			return
+		}
 		var closing, ok bool
 		var reason rooms.Code
 		batch, closing, reason, ok = c.q.next(batch)
@@ -409,90 +428,129 @@ func (c *conn) writeLoop() {
 			return
 		}
 		if reason != rooms.CodeSlowClient && len(batch) > 0 {
-			// An idle connection holds no write buffer: they are pooled.
-			buf := writeBufs.Get().(*bytes.Buffer)
-			err := c.writeBatch(batch, buf)
-			buf.Reset()
-			if buf.Cap() <= 2*c.srv.cfg.MaxFrameBytes {
-				writeBufs.Put(buf)
+			more, err := c.writeBatch(batch)
+			if more && err == nil {
+				if !mayWait {
+					// The socket is full: wait for it elsewhere.
+					go c.resume(closing, reason)
+					return
+				}
+				err = c.cw.flushRest(time.Now().Add(c.srv.cfg.SendQueueAge))
 			}
 			if err != nil {
-				if errors.Is(err, os.ErrDeadlineExceeded) {
-					// The client has not read for the send-queue age:
-					// a slow client, as if its queue had overflowed,
-					// and counted as one.
-					c.q.close(rooms.CodeSlowClient)
-				} else {
-					// The connection broke (reset, broken pipe): the peer
-					// is gone. Close the queue now, so later pushes are
-					// refused at once instead of piling up until they
-					// count as a slow client.
-					c.q.close(codePeer)
-				}
-				if !closing {
-					reason = c.q.closeReason()
-				}
-				c.finish(reason)
+				c.endWrites(c.failed(err, closing, reason), mayWait)
 				return
 			}
 		}
 		if closing {
-			c.finish(reason)
+			c.endWrites(reason, mayWait)
 			return
 		}
 	}
 }
 
-var writeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// resume is the writer on a goroutine of its own, after an inline writer
+// left bytes the socket did not take: it sends them, then carries on.
+func (c *conn) resume(closing bool, reason rooms.Code) {
+	if err := c.cw.flushRest(time.Now().Add(c.srv.cfg.SendQueueAge)); err != nil {
+		c.finish(c.failed(err, closing, reason))
+		return
+	}
+	if closing {
+		c.finish(reason)
+		return
+	}
+	c.write(true)
+}
+
+// failed closes the queue after a write failed and returns the reason to
+// close the connection with. A client that has not read for the
+// send-queue age is a slow client, as if its queue had overflowed, and
+// counted as one; any other failure (reset, broken pipe) means the peer
+// is gone: the queue closes now, so later pushes are refused at once
+// instead of piling up until they count as a slow client.
+func (c *conn) failed(err error, closing bool, reason rooms.Code) rooms.Code {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.q.close(rooms.CodeSlowClient)
+	} else {
+		c.q.close(codePeer)
+	}
+	if !closing {
+		reason = c.q.closeReason()
+	}
+	return reason
+}
+
+// endWrites closes the connection with reason: here when the writer may
+// wait (the close handshake does), else on a goroutine of its own.
+func (c *conn) endWrites(reason rooms.Code, mayWait bool) {
+	if mayWait {
+		c.finish(reason)
+	} else {
+		go c.finish(reason)
+	}
+}
 
 // writeBatch sends queued messages, newline-separated, in as few frames as
-// the frame limit allows, gathered and sent in one write. A client that
-// stopped reading blocks the write once the socket's buffers are full: the
-// write deadline (not a context, which would cost allocations per frame)
-// ends it after the send-queue age, and the connection with it.
-func (c *conn) writeBatch(batch [][]byte, buf *bytes.Buffer) error {
-	var out *bytes.Buffer
-	if c.cw != nil {
-		out = writeBufs.Get().(*bytes.Buffer)
-		defer func() {
-			out.Reset()
-			if out.Cap() <= 2*c.srv.cfg.MaxFrameBytes {
-				writeBufs.Put(out)
-			}
-		}()
-		c.cw.gatherInto(out)
+// the frame limit allows, built in one buffer and sent in one write, as far
+// as the socket takes it at once. It reports more when the socket left
+// some of it: the writer must call flushRest before writing again. A
+// client that stopped reading blocks flushRest once the socket's buffers
+// are full: its deadline (not a context, which would cost allocations per
+// frame) ends it after the send-queue age, and the connection with it.
+func (c *conn) writeBatch(batch [][]byte) (more bool, err error) {
+	bp := frameBufs.Get().(*[]byte)
+	frames, n := appendFrames((*bp)[:0], batch, c.srv.cfg.MaxFrameBytes)
+	c.srv.metrics.frames.Add(float64(n))
+	more, err = c.cw.trySend(frames)
+	if cap(frames) <= maxKeptWriteBuf {
+		*bp = frames[:0]
+		frameBufs.Put(bp)
 	}
-	max := c.srv.cfg.MaxFrameBytes
-	flush := func() error {
-		if buf.Len() == 0 {
-			return nil
+	return more, err
+}
+
+// frameBufs are the buffers writers build their frames in, held only
+// while a batch is written: an idle connection holds none.
+var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendFrames appends batch to dst as WebSocket text frames, messages
+// separated by newlines, each frame's payload at most max bytes unless a
+// single message is longer. It returns the frames and their number.
+// Huddle writes its data frames itself (ws writes only control frames):
+// a server's frames are never masked (RFC 6455, section 5.1), and a frame
+// built here costs no lock, no context and no buffered copy in ws.
+func appendFrames(dst []byte, batch [][]byte, max int) ([]byte, int) {
+	frames := 0
+	for i := 0; i < len(batch); frames++ {
+		n, j := len(batch[i]), i+1
+		for j < len(batch) && n+1+len(batch[j]) <= max {
+			n += 1 + len(batch[j])
+			j++
 		}
-		err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
-		buf.Reset()
-		c.srv.metrics.frames.Inc()
-		return err
-	}
-	var err error
-	for _, m := range batch {
-		if buf.Len() > 0 && buf.Len()+1+len(m) > max {
-			if err = flush(); err != nil {
-				break
-			}
+		dst = appendFrameHeader(dst, n)
+		dst = append(dst, batch[i]...)
+		for _, m := range batch[i+1 : j] {
+			dst = append(dst, '\n')
+			dst = append(dst, m...)
 		}
-		if buf.Len() > 0 {
-			buf.WriteByte('\n')
-		}
-		buf.Write(m)
+		i = j
 	}
-	if err == nil {
-		err = flush()
+	return dst, frames
+}
+
+// appendFrameHeader appends the header of a final, unmasked text frame
+// with n bytes of payload.
+func appendFrameHeader(dst []byte, n int) []byte {
+	const finText = 0x80 | 0x1
+	switch {
+	case n < 126:
+		return append(dst, finText, byte(n))
+	case n <= 0xFFFF:
+		return append(dst, finText, 126, byte(n>>8), byte(n))
+	default:
+		return binary.BigEndian.AppendUint64(append(dst, finText, 127), uint64(n))
 	}
-	if c.cw != nil {
-		if serr := c.cw.send(time.Now().Add(c.srv.cfg.SendQueueAge)); err == nil {
-			err = serr
-		}
-	}
-	return err
 }
 
 // finish closes the WebSocket with the reason's code. Only the last writer
@@ -540,7 +598,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
 		return
 	}
-	hw := &hijackWriter{ResponseWriter: w}
+	hw := &hijackWriter{ResponseWriter: w, maxRest: s.cfg.SendQueueBytes}
 	ws, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns:  s.cfg.AllowedOrigins,
 		CompressionMode: websocket.CompressionDisabled,

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,4 +202,105 @@ func BenchmarkConnCommandRoundTrip(b *testing.B) {
 		readUntil(fmt.Appendf(nil, `"type":"ack","id":%q`, id))
 		i++
 	}
+}
+
+// The floor under BenchmarkConnBroadcast500, for comparison: the same
+// clients (coder/websocket, reading in goroutines of this process) and
+// the same kind of message, written by the simplest server there is: no
+// rooms, no queues, one prebuilt frame written to each socket from one
+// goroutine per CPU. What a delivery costs here is the kernel's loopback
+// write and read plus the client; BenchmarkConnBroadcast500's ns/delivery
+// over this one's is what Huddle adds.
+func BenchmarkFanoutFloor500(b *testing.B) {
+	const n = 500
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, n)
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				req, err := http.ReadRequest(bufio.NewReader(nc))
+				if err != nil {
+					nc.Close()
+					return
+				}
+				sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+				fmt.Fprintf(nc, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n",
+					base64.StdEncoding.EncodeToString(sum[:]))
+				accepted <- nc
+			}()
+		}
+	}()
+	ctx := context.Background()
+	var received atomic.Int64
+	var target atomic.Int64
+	reached := make(chan struct{}, 1)
+	var servers []net.Conn
+	var clients []*websocket.Conn
+	var readers sync.WaitGroup
+	for range n {
+		ws, _, err := websocket.Dial(ctx, "ws://"+ln.Addr().String()+"/", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clients = append(clients, ws)
+		servers = append(servers, <-accepted)
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				if _, _, err := ws.Read(ctx); err != nil {
+					return
+				}
+				if received.Add(1) == target.Load() {
+					reached <- struct{}{}
+				}
+			}
+		}()
+	}
+	defer func() {
+		for _, ws := range clients {
+			_ = ws.CloseNow()
+		}
+		for _, nc := range servers {
+			nc.Close()
+		}
+		readers.Wait()
+	}()
+	workers := runtime.GOMAXPROCS(0)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		target.Store(received.Load() + n)
+		// An event of about the size of BenchmarkConnBroadcast500's.
+		msg := fmt.Appendf(nil, `{"type":"event","event":"room.updated","seq":%d,"epoch":"e","data":{"title":"T%d","code":"ABCDEF"}}`, i, i)
+		frame, _ := appendFrames(nil, [][]byte{msg}, 1<<16)
+		var wg sync.WaitGroup
+		chunk := (n + workers - 1) / workers
+		for lo := 0; lo < n; lo += chunk {
+			wg.Go(func() {
+				for _, nc := range servers[lo:min(lo+chunk, n)] {
+					if _, err := nc.Write(frame); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		select {
+		case <-reached:
+		case <-time.After(10 * time.Second):
+			b.Fatalf("broadcast %d: not every client read it", i)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(i*n), "ns/delivery")
 }

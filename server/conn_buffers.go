@@ -3,24 +3,29 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
 // The read and write buffers under each WebSocket. coder/websocket keeps
 // the bufio.Reader and bufio.Writer that the hijack hands it for the life
 // of the connection; net/http's are 4 KiB each, which made them the
-// largest part of an idle connection. Ours only have to hold a frame
-// header: reads go through connReader, which reads ahead into a pooled
-// buffer only while there is something to read, and the writer gathers
-// its frames in a pooled buffer and sends them in one write (connWriter).
+// largest part of an idle connection. Ours are small: reads go through
+// connReader, which reads ahead into a pooled buffer only while there is
+// something to read, and the connection's writer builds its frames in a
+// pooled buffer and sends them in one write (connWriter); ws writes only
+// control frames.
 const (
-	connReadBuffer  = 16 // bufio's smallest
-	connReadAhead   = 1024
-	connWriteBuffer = 64
+	connReadBuffer = 16 // bufio's smallest
+	connReadAhead  = 1024
+	// connWriteBuffer holds ws's largest control frame (2 bytes of
+	// header, 125 of payload), so ws hands each to connWriter whole.
+	connWriteBuffer = 128
 )
 
 // connReader is the connection as ws reads it: small reads (a frame
@@ -65,30 +70,57 @@ func (r *connReader) Read(p []byte) (int, error) {
 // pending reports whether bytes were read ahead and not consumed yet.
 func (r *connReader) pending() bool { return r.ahead != nil }
 
-// connWriter is what ws's bufio.Writer writes to. Between gather and
-// send, it collects the bytes in a buffer of the writer's, so that a frame
-// larger than the bufio.Writer, or several frames, leave in one write
-// call instead of one per buffer's worth; otherwise it writes through.
-// Every write happens under mu, in the order ws made them (ws writes one
-// frame at a time), so a control frame ws writes meanwhile (a pong, a
-// close) is never cut into a data frame: it is gathered after it, or sent
-// after it.
+// connWriter is what ws's bufio.Writer writes to, and what the
+// connection's writer sends its frames through. The writer builds its data
+// frames itself (see appendFrames) and hands them over whole; ws writes
+// only control frames (a pong, a close), each in one Write call (its
+// buffer holds a whole control frame). Every write happens under mu, so
+// a control frame never lands inside a data frame.
+//
+// The writer's frames go out without waiting where the socket takes them
+// at once (almost always): no goroutine, no deadline. What the socket
+// does not take is kept in rest, and everything written after it (a
+// control frame, the next frames) is appended there, until a goroutine
+// that may wait sends it (flushRest). ws's control frames never wait
+// behind a full socket: a write of ws's that waited past its context
+// would close the connection.
 type connWriter struct {
-	nc net.Conn
+	nc      net.Conn
+	raw     *rawWrite // nil: every write may wait
+	maxRest int       // the most rest may hold
 
-	mu     sync.Mutex
-	gather *bytes.Buffer // non-nil between gather and send
-	err    error         // the first failed write: the stream is broken
+	mu   sync.Mutex
+	rest *bytes.Buffer // non-nil: bytes still to send, before anything else
+	err  error         // the first failed write: the stream is broken
 }
 
+// errRestFull breaks a connection whose peer sends control frames (pings)
+// while it reads nothing, once their answers fill rest.
+var errRestFull = errors.New("the peer does not read what it asks for")
+
+func newConnWriter(nc net.Conn, maxRest int) *connWriter {
+	w := &connWriter{nc: nc, maxRest: maxRest}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			w.raw = newRawWrite(rc)
+		}
+	}
+	return w
+}
+
+// Write is ws's: one control frame.
 func (w *connWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return 0, w.err
 	}
-	if w.gather != nil {
-		return w.gather.Write(p)
+	if w.rest != nil {
+		if w.rest.Len()+len(p) > w.maxRest {
+			w.err = errRestFull
+			return 0, w.err
+		}
+		return w.rest.Write(p)
 	}
 	n, err := w.nc.Write(p)
 	if err != nil {
@@ -97,33 +129,81 @@ func (w *connWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// gatherInto starts collecting what ws writes into buf.
-func (w *connWriter) gatherInto(buf *bytes.Buffer) {
-	w.mu.Lock()
-	w.gather = buf
-	w.mu.Unlock()
-}
-
-// send writes what was gathered in one write call, giving up at deadline
-// (the connection is then broken), and stops gathering.
-func (w *connWriter) send(deadline time.Time) error {
+// trySend writes b (whole frames) as far as the socket takes it without
+// waiting. It reports more when some of it is left, in rest: the caller
+// must then call flushRest, from a goroutine that may wait, before
+// sending again.
+func (w *connWriter) trySend(b []byte) (more bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	buf := w.gather
-	w.gather = nil
 	if w.err != nil {
-		return w.err
+		return false, w.err
 	}
-	if buf == nil || buf.Len() == 0 {
-		return nil
+	if w.rest != nil {
+		// Only after flushRest; a writer that forgot would reorder.
+		w.rest.Write(b)
+		return true, nil
 	}
+	n := 0
+	if w.raw != nil {
+		n, err = w.raw.now(b)
+		if err != nil {
+			w.err = err
+			return false, err
+		}
+	}
+	if n == len(b) {
+		return false, nil
+	}
+	w.rest = writeBufs.Get().(*bytes.Buffer)
+	w.rest.Write(b[n:])
+	return true, nil
+}
+
+// flushRest sends what trySend left, and what ws wrote after it, waiting
+// at most until deadline (the connection is then broken). It writes
+// without holding mu: ws's control frames go to a fresh rest meanwhile.
+func (w *connWriter) flushRest(deadline time.Time) error {
 	_ = w.nc.SetWriteDeadline(deadline)
-	_, err := w.nc.Write(buf.Bytes())
-	_ = w.nc.SetWriteDeadline(time.Time{})
-	if err != nil {
-		w.err = err
+	defer w.nc.SetWriteDeadline(time.Time{})
+	for {
+		w.mu.Lock()
+		rest := w.rest
+		if w.err != nil || rest == nil || rest.Len() == 0 {
+			w.rest = nil
+			err := w.err
+			w.mu.Unlock()
+			if rest != nil {
+				putWriteBuf(rest)
+			}
+			return err
+		}
+		w.rest = writeBufs.Get().(*bytes.Buffer)
+		w.mu.Unlock()
+		_, err := w.nc.Write(rest.Bytes())
+		putWriteBuf(rest)
+		if err != nil {
+			w.mu.Lock()
+			if w.err == nil {
+				w.err = err
+			}
+			w.mu.Unlock()
+			return err
+		}
 	}
-	return err
+}
+
+// writeBufs hold what a full socket did not take, until it does.
+var writeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptWriteBuf is the largest buffer returned to writeBufs.
+const maxKeptWriteBuf = 64 << 10
+
+func putWriteBuf(b *bytes.Buffer) {
+	b.Reset()
+	if b.Cap() <= maxKeptWriteBuf {
+		writeBufs.Put(b)
+	}
 }
 
 // hijackWriter hands websocket.Accept the hijacked connection with small
@@ -131,11 +211,12 @@ func (w *connWriter) send(deadline time.Time) error {
 // needs of them.
 type hijackWriter struct {
 	http.ResponseWriter
-	nc    net.Conn
-	cr    *connReader
-	cw    *connWriter
-	br    *bufio.Reader
-	early bool // the client's first bytes came with the upgrade request
+	nc      net.Conn
+	cr      *connReader
+	cw      *connWriter
+	br      *bufio.Reader
+	early   bool // the client's first bytes came with the upgrade request
+	maxRest int  // for the connWriter: the send queue's byte bound
 }
 
 func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -170,6 +251,6 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, err
 		}
 	}
-	w.nc, w.cr, w.br, w.cw = nc, cr, br, &connWriter{nc: nc}
+	w.nc, w.cr, w.br, w.cw = nc, cr, br, newConnWriter(nc, w.maxRest)
 	return cr, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
 }

@@ -213,7 +213,7 @@ func TestConnControlFramesBetweenGatheredFrames(t *testing.T) {
 	go func() {
 		for i := range pings {
 			r.mu.Lock()
-			_, _ = r.nc.Write(clientControl(0x9, fmt.Appendf(nil, "p%d", i)))
+			_, _ = r.nc.Write(clientControl(0x9, pingPayload(i)))
 			r.mu.Unlock()
 			time.Sleep(time.Millisecond)
 		}
@@ -224,7 +224,7 @@ func TestConnControlFramesBetweenGatheredFrames(t *testing.T) {
 		op, payload := r.readFrame()
 		switch op {
 		case 0xA:
-			if want := fmt.Sprint("p", pongs); string(payload) != want {
+			if want := string(pingPayload(pongs)); string(payload) != want {
 				t.Fatalf("pong %q, want %q", payload, want)
 			}
 			pongs++
@@ -245,6 +245,119 @@ func TestConnControlFramesBetweenGatheredFrames(t *testing.T) {
 		default:
 			t.Fatalf("frame with opcode %d: %.80q", op, payload)
 		}
+	}
+}
+
+// pingPayload is the i-th ping's payload: 125 bytes, the most a control
+// frame holds, so a pong is as large as a control frame gets.
+func pingPayload(i int) []byte {
+	return []byte(fmt.Sprintf("p%d-%s", i, strings.Repeat(".", 125))[:125])
+}
+
+// A client that stops reading for a while, so the socket fills and the
+// writer keeps what it could not send: once it reads again, every event
+// arrives whole and in order, the pong to its ping among them. It stays
+// silent for longer than coder/websocket waits to write a pong (5 s, after
+// which it would close the connection): the pong must not wait behind the
+// full socket.
+func TestConnFullSocketKeepsOrder(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) {
+		c.Limits.MaxTitleLen = 20000
+		c.SendQueueBytes = 64 << 20
+		c.SendQueueAge = 30 * time.Second
+	})
+	room := ts.createRoom("")
+	fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := ts.join(room.Room.Code, "Ann")
+	r := rawDial(t, ts.Addr(), nil)
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
+	r.write(clientFrame(hello))
+	r.expect("welcome")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(ts.logs.String())
+		}
+	})
+
+	// About 10 MB while the client does not read: far more than the
+	// socket buffers on loopback hold.
+	const events = 600
+	big := strings.Repeat("z", 16000)
+	for i := range events {
+		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", big)})
+		if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
+			t.Fatalf("update %d: %s", i, o.Reply)
+		}
+		if i == events/2 {
+			r.write(clientControl(0x9, pingPayload(0)))
+		}
+	}
+	time.Sleep(6 * time.Second)
+	_ = r.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
+	next, pongs := 0, 0
+	for next < events {
+		op, payload := r.readFrame()
+		switch op {
+		case 0xA:
+			if string(payload) != string(pingPayload(0)) {
+				t.Fatalf("pong %q", payload)
+			}
+			pongs++
+		case 0x1:
+			for _, line := range bytes.Split(payload, []byte("\n")) {
+				var m msg
+				if err := json.Unmarshal(line, &m); err != nil {
+					t.Fatalf("bad message %.80q: %v", line, err)
+				}
+				if m.Type != "event" || m.Ev != "room.updated" {
+					continue
+				}
+				if want := fmt.Sprintf(`"title":"%d:`, next); !strings.Contains(string(m.Data), want) {
+					t.Fatalf("event %d is %.60s", next, m.Data)
+				}
+				next++
+			}
+		default:
+			t.Fatalf("frame with opcode %d: %.80q", op, payload)
+		}
+	}
+	if pongs != 1 {
+		t.Fatalf("%d pongs, want 1", pongs)
+	}
+	if got := counterValue(t, ts.metrics.evictions); got != 0 {
+		t.Fatalf("%v evictions", got)
+	}
+}
+
+// Frame headers for every length encoding, read back as a client does.
+func TestAppendFrames(t *testing.T) {
+	for _, n := range []int{0, 1, 125, 126, 127, 65535, 65536, 70000} {
+		msg := bytes.Repeat([]byte{'a'}, n)
+		out, frames := appendFrames(nil, [][]byte{msg}, 1<<20)
+		if frames != 1 {
+			t.Fatalf("%d bytes: %d frames", n, frames)
+		}
+		r := &rawWS{t: t, br: bufio.NewReader(bytes.NewReader(out))}
+		op, payload := r.readFrame()
+		if op != 0x1 || !bytes.Equal(payload, msg) || out[0]&0x80 == 0 {
+			t.Fatalf("%d bytes: op %d, %d bytes back, header %x", n, op, len(payload), out[:2])
+		}
+	}
+	// Messages share a frame up to the limit; a longer one has its own.
+	batch := [][]byte{[]byte("aaaa"), []byte("bbbb"), []byte("cccccccccc"), []byte("dd")}
+	out, frames := appendFrames(nil, batch, 9)
+	r := &rawWS{t: t, br: bufio.NewReader(bytes.NewReader(out))}
+	var got []string
+	for range frames {
+		_, p := r.readFrame()
+		got = append(got, string(p))
+	}
+	if want := []string{"aaaa\nbbbb", "cccccccccc", "dd"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("frames %q, want %q", got, want)
 	}
 }
 
