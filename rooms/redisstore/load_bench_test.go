@@ -1,0 +1,88 @@
+package redisstore_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+	"huddle/rooms/redisstore"
+	"huddle/rooms/redisstore/redistest"
+)
+
+// BenchmarkLoadBigRoom measures Store.Load in a room shaped like a big
+// workshop: per member a member document, a token index document and an
+// anonymous ballot, plus a few shared documents. A participant's snapshot
+// (the Load every join makes) skips the members, tokens and ballots, so
+// its cost should not grow with the room; a facilitator's skips only the
+// tokens.
+func BenchmarkLoadBigRoom(b *testing.B) {
+	url := redistest.Start(b)
+	for _, n := range []int{1000, 5000} {
+		st, err := redisstore.New(redisstore.Options{URL: url, Prefix: fmt.Sprintf("bench%d", n)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		room := fillBigRoom(b, st, n)
+		for _, c := range []struct {
+			name string
+			skip []string
+			docs int // documents the Load returns
+		}{
+			{"participant", []string{"tok:", "bal:", "member:"}, 4},
+			{"facilitator", []string{"tok:"}, 4 + 2*n},
+		} {
+			b.Run(fmt.Sprintf("members=%d/%s", n, c.name), func(b *testing.B) {
+				ctx := b.Context()
+				for b.Loop() {
+					s, err := st.Load(ctx, room, c.skip...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(s.Docs) != c.docs {
+						b.Fatalf("Load returned %d documents, want %d", len(s.Docs), c.docs)
+					}
+				}
+			})
+		}
+		st.Close()
+	}
+}
+
+// fillBigRoom creates a room with n members (see BenchmarkLoadBigRoom)
+// and returns its id.
+func fillBigRoom(b *testing.B, st *redisstore.Store, n int) string {
+	b.Helper()
+	ctx := b.Context()
+	room := fmt.Sprintf("big%d", n)
+	init := rooms.Change{Puts: []rooms.Put{
+		{Key: "room", Value: json.RawMessage(`{"title":"All hands","showNames":false}`)},
+		{Key: "agenda", Value: json.RawMessage(`{"items":["e1","e2"]}`)},
+		{Key: "ex:e1", Value: json.RawMessage(`{"id":"e1","kind":"poll","title":"Lunch?","options":["salad","soup","pizza"],"anonymous":true}`)},
+		{Key: "ex:e2", Value: json.RawMessage(`{"id":"e2","kind":"scale","title":"Agree?"}`)},
+	}}
+	if _, err := st.CreateRoom(ctx, room, fmt.Sprintf("BIG%d", n), time.Hour, init); err != nil {
+		b.Fatal(err)
+	}
+	const batch = 250
+	for i := 0; i < n; i += batch {
+		var c rooms.Change
+		for j := i; j < min(i+batch, n); j++ {
+			id := fmt.Sprintf("m%08d", j)
+			sum := sha256.Sum256([]byte("token" + id))
+			ballot := sha256.Sum256([]byte("ballot" + id))
+			c.Puts = append(c.Puts,
+				rooms.Put{Key: "member:" + id, Value: json.RawMessage(`{"id":"` + id + `","name":"Participant ` + id + `","role":"participant","tokenHash":"` + hex.EncodeToString(sum[:]) + `"}`)},
+				rooms.Put{Key: "tok:" + hex.EncodeToString(sum[:]), Value: json.RawMessage(`"` + id + `"`)},
+				rooms.Put{Key: "bal:e1:a:" + hex.EncodeToString(ballot[:16]), Value: json.RawMessage(`{"choice":["soup"]}`)},
+			)
+		}
+		if _, err := st.Apply(ctx, room, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return room
+}
