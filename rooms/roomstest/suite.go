@@ -140,6 +140,8 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
 		run(t, "Skip", testLoadSkip)
+		run(t, "SkipAcrossClasses", testLoadSkipClasses)
+		run(t, "ScanDocs", testScanDocs)
 	})
 	group("Concurrency", func(t *testing.T) {
 		run(t, "ParallelChanges", testConcurrentChanges)
@@ -1894,5 +1896,113 @@ func testLoadSkip(t *testing.T, _ Options, st rooms.Store) {
 	}
 	if len(none.Docs) != 0 || none.Counters["n"] != 2 || none.Pos != st2.Pos {
 		t.Fatalf(`Load skipping "": %+v`, none)
+	}
+}
+
+// classDocs are documents on either side of every class boundary (the key
+// up to its first ':'), which stores may use to skip documents in bulk.
+var classDocs = []string{
+	"room", "tokens", "tok", "tok:1", "tok:2", "toka:1", "member:a", "member:b", "members",
+	"bal:e1:a:1", "bal:e1:m:2", "bal:e10:a:3", "bal:e2:a:4", "ex:e1", "a:b:c", ":lead",
+}
+
+// classRoom creates a room holding classDocs, the value of each its key.
+func classRoom(t *testing.T, st rooms.Store) testRoom {
+	t.Helper()
+	var c rooms.Change
+	for _, k := range classDocs {
+		b, _ := json.Marshal(k)
+		c.Puts = append(c.Puts, rooms.Put{Key: k, Value: b})
+	}
+	r := createRoom(t, st, c)
+	// A class emptied, and one emptied and written again.
+	if _, err := st.Apply(t.Context(), r.ID, rooms.Change{Puts: []rooms.Put{
+		{Key: "gone:1", Value: raw(`1`)}, {Key: "back:1", Value: raw(`1`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(t.Context(), r.ID, rooms.Change{Puts: []rooms.Put{
+		{Key: "gone:1"}, {Key: "back:1"}, {Key: "back:2", Value: raw(`"back:2"`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// classKeys is classDocs with back:2, whose keys start with none of skip.
+func classKeys(skip ...string) string {
+	var out []string
+	for _, k := range append(slices.Clone(classDocs), "back:2") {
+		if !slices.ContainsFunc(skip, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, ",")
+}
+
+// testLoadSkipClasses: skip prefixes coarser than, equal to and finer than
+// a class, and ones that straddle no class, all leave out exactly the
+// documents they start.
+func testLoadSkipClasses(t *testing.T, _ Options, st rooms.Store) {
+	r := classRoom(t, st)
+	for _, skip := range [][]string{
+		nil,
+		{"tok:", "bal:", "member:"},
+		{"tok"},
+		{"to"},
+		{"member"},
+		{"members"},
+		{"bal:e1:"},
+		{"bal:e1"},
+		{"bal:e1:a:"},
+		{"bal:e1:a:1", "member:a"},
+		{"a:b"},
+		{":"},
+		{"x:", "zzz"},
+		{"gone:", "back:"},
+		{"tok:", ""},
+	} {
+		s, err := st.Load(t.Context(), r.ID, skip...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(slices.Sorted(maps.Keys(s.Docs)), ",")
+		if want := classKeys(skip...); got != want {
+			t.Errorf("Load skipping %q:\n got  %s\n want %s", skip, got, want)
+		}
+		for k, d := range s.Docs {
+			if b, _ := json.Marshal(k); d.Key != k || d.Version == 0 || !jsonEqual(d.Value, b) {
+				t.Errorf("Load skipping %q: %s = {%q %s v%d}", skip, k, d.Key, d.Value, d.Version)
+			}
+		}
+	}
+}
+
+// testScanDocs: ScanDocs (through a store's DocScanner, if it has one)
+// gives exactly the documents under a prefix, with their versions, sorted.
+func testScanDocs(t *testing.T, _ Options, st rooms.Store) {
+	r := classRoom(t, st)
+	all := strings.Split(classKeys(), ",")
+	for _, p := range []string{"", "tok", "tok:", "member:", "member", "bal:e1", "bal:e1:", "bal:e1:a:1", "a:", ":", "room", "gone:", "back:", "nothing:"} {
+		docs, err := rooms.ScanDocs(t.Context(), st, r.ID, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want []string
+		for _, d := range docs {
+			got = append(got, d.Key)
+			if b, _ := json.Marshal(d.Key); d.Version == 0 || !jsonEqual(d.Value, b) {
+				t.Errorf("ScanDocs(%q): {%q %s v%d}", p, d.Key, d.Value, d.Version)
+			}
+		}
+		for _, k := range all {
+			if strings.HasPrefix(k, p) {
+				want = append(want, k)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ScanDocs(%q) = %q, want %q", p, got, want)
+		}
 	}
 }
