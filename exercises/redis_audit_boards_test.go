@@ -18,8 +18,8 @@ import (
 // Every Redis key of a room where participants wrote anonymous retro
 // cards, placed dots, asked for help anonymously and sent anonymous kudos:
 // no participant's member id or token appears anywhere except the members'
-// own documents (member:<id>, and the tok: index fields of the docs and
-// vers hashes) and presence; the anonymous texts are stored; no document
+// own documents (member:<id>, and the tok: index, in their class hashes)
+// and presence; the anonymous texts are stored; no document
 // or kept event that holds an anonymous text names a member, by id, token
 // or name; and the kept answers (the rep hash) are sealed, holding neither
 // an anonymous text nor an anonymous item's id in plain.
@@ -123,14 +123,14 @@ func TestRedisKeysHoldNoBoardAuthorLink(t *testing.T) {
 		return false
 	}
 
-	// Tokens appear nowhere; member ids only in the documents and
-	// versions (checked field by field below) and in presence.
+	// Tokens appear nowhere; member ids only in the members' documents
+	// and the token index (checked field by field below) and in presence.
 	for k, val := range keys {
 		for _, p := range people {
 			if strings.Contains(k+val, p.tok.Reveal()) {
 				t.Fatalf("key %s holds %s's token", k, p.m.Name)
 			}
-			if strings.Contains(k+val, p.m.ID) && !strings.HasSuffix(k, ":docs") && !strings.HasSuffix(k, ":vers") && !strings.HasSuffix(k, ":pres") {
+			if strings.Contains(k+val, p.m.ID) && !strings.HasSuffix(k, "}:d:member:") && !strings.HasSuffix(k, "}:d:tok:") && !strings.HasSuffix(k, ":pres") {
 				t.Fatalf("key %s names member %s: %.300s", k, p.m.Name, val)
 			}
 		}
@@ -138,19 +138,27 @@ func TestRedisKeysHoldNoBoardAuthorLink(t *testing.T) {
 			t.Fatalf("key %s holds the facilitator's secret", k)
 		}
 	}
-	for _, suffix := range []string{":docs", ":vers"} {
-		for field, val := range hash(suffix) {
-			for _, p := range people {
-				own := field == rooms.MemberKey(p.m.ID) || strings.HasPrefix(field, "tok:")
-				if strings.Contains(field+val, p.m.ID) && !own {
-					t.Fatalf("%s field %s names member %s: %s", suffix, field, p.m.Name, val)
-				}
+	fields := redisDocs(t, ctx, rdb, keys)
+	for tagged, val := range fields {
+		field := tagged[1:]
+		for _, p := range people {
+			own := field == rooms.MemberKey(p.m.ID) || strings.HasPrefix(field, "tok:")
+			if strings.Contains(field+val, p.m.ID) && !own {
+				t.Fatalf("document field %s names member %s: %s", tagged, p.m.Name, val)
 			}
 		}
 	}
+	if n := hashesUnordered(t, ctx, rdb, keys); n < 4 {
+		t.Fatalf("only %d document class hashes checked", n)
+	}
 
 	// The anonymous texts are stored, each in documents that name nobody.
-	docs := hash(":docs")
+	docs := map[string]string{} // document key → value
+	for tagged, val := range fields {
+		if tagged[0] == 'd' {
+			docs[tagged[1:]] = val
+		}
+	}
 	var anonIDs []string // ids of the documents holding anonymous texts
 	for _, s := range secrets {
 		found := false

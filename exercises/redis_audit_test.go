@@ -3,6 +3,7 @@ package exercises_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +50,94 @@ func dumpRedis(t *testing.T, url, prefix string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// docHashKey reports whether key is one of a room's document class hashes,
+// "<prefix>:{R}:d:<class>" (see docs/redis.md), and returns its class.
+func docHashKey(key string) (class string, ok bool) {
+	i := strings.Index(key, "}:d:")
+	if i < 0 {
+		return "", false
+	}
+	return key[i+len("}:d:"):], true
+}
+
+// redisDocs reads every document class hash among the dumped keys, after
+// checking that they are exactly the classes the room's classes hash
+// lists (so nothing is hidden from Load, expiry or this audit) and that
+// each holds only documents of its class. It returns every field, tagged
+// as stored: "d" + key → value, "v" + key → version.
+func redisDocs(t *testing.T, ctx context.Context, rdb *redis.Client, keys map[string]string) map[string]string {
+	t.Helper()
+	var listed, found []string
+	for k := range keys {
+		if strings.HasSuffix(k, "}:classes") {
+			fs, err := rdb.HKeys(ctx, k).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				if f != "\x00order" {
+					listed = append(listed, f)
+				}
+			}
+		}
+	}
+	out := map[string]string{}
+	for k := range keys {
+		class, ok := docHashKey(k)
+		if !ok {
+			continue
+		}
+		found = append(found, class)
+		h, err := rdb.HGetAll(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for f, v := range h {
+			if f == "\x00order" {
+				continue
+			}
+			key, own := f[1:], ""
+			if i := strings.IndexByte(key, ':'); i >= 0 {
+				own = key[:i+1]
+			}
+			if (f[0] != 'd' && f[0] != 'v') || own != class {
+				t.Fatalf("%s holds field %q, not a document of class %q", k, f, class)
+			}
+			out[f] = v
+		}
+	}
+	slices.Sort(listed)
+	slices.Sort(found)
+	if !slices.Equal(listed, found) {
+		t.Fatalf("the room lists the classes %q, but has hashes for %q", listed, found)
+	}
+	return out
+}
+
+// hashesUnordered fails t unless every hash of the dump that can hold
+// anonymous data (every one but meta and the presence hashes) is a hash
+// table, and returns how many document class hashes it checked. A small
+// hash is a listpack, which keeps its fields in the order of writing.
+func hashesUnordered(t *testing.T, ctx context.Context, rdb *redis.Client, keys map[string]string) int {
+	t.Helper()
+	classes := 0
+	for k := range keys {
+		if typ, _ := rdb.Type(ctx, k).Result(); typ != "hash" {
+			continue
+		}
+		if strings.HasSuffix(k, ":meta") || strings.HasSuffix(k, ":pres") || strings.HasSuffix(k, ":presn") {
+			continue
+		}
+		if enc, _ := rdb.ObjectEncoding(ctx, k).Result(); enc != "hashtable" {
+			t.Fatalf("%s is a %s, which keeps the order of writes", k, enc)
+		}
+		if _, ok := docHashKey(k); ok {
+			classes++
+		}
+	}
+	return classes
 }
 
 // Every Redis key of a room with anonymous votes: no participant id or
@@ -108,9 +197,9 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 			if !strings.Contains(k+v, p.m.ID) {
 				continue
 			}
-			// Only the documents and their versions (each member's own
-			// document) and presence may name a member.
-			if !strings.HasSuffix(k, ":docs") && !strings.HasSuffix(k, ":vers") && !strings.HasSuffix(k, ":pres") {
+			// Only the members' documents, the token index (checked field
+			// by field below) and presence may name a member.
+			if !strings.HasSuffix(k, "}:d:member:") && !strings.HasSuffix(k, "}:d:tok:") && !strings.HasSuffix(k, ":pres") {
 				t.Fatalf("key %s names member %s: %.300s", k, p.m.Name, v)
 			}
 		}
@@ -120,41 +209,35 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 	}
 	// Hashes that hold both members' and answers' fields keep no order of
 	// writing: Redis stores them as hash tables, not insertion-ordered
-	// listpacks.
+	// listpacks. That includes every document class hash, each made when
+	// its class's first document came.
 	opt, _ := redis.ParseURL(url)
 	rdb := redis.NewClient(opt)
 	defer rdb.Close()
-	for k := range keys {
-		for _, suffix := range []string{":docs", ":vers", ":ctr", ":sets", ":rep"} {
-			if strings.HasSuffix(k, suffix) {
-				if enc, _ := rdb.ObjectEncoding(ctx, k).Result(); enc != "hashtable" {
-					t.Fatalf("%s is a %s, which keeps the order of writes", k, enc)
-				}
-			}
+	if n := hashesUnordered(t, ctx, rdb, keys); n < 4 {
+		t.Fatalf("only %d document class hashes checked", n)
+	}
+	for _, class := range []string{"member:", "tok:", "bal:", "ex:"} {
+		if _, ok := keys["audit:{"+c.Room.ID+"}:d:"+class]; !ok {
+			t.Fatalf("no hash for the class %q", class)
 		}
+	}
+	for k := range keys {
 		if strings.HasSuffix(k, ":once") {
 			if enc, _ := rdb.ObjectEncoding(ctx, k).Result(); enc != "intset" && enc != "hashtable" {
 				t.Fatalf("%s is a %s, which keeps the order of writes", k, enc)
 			}
 		}
 	}
-	// Within the documents hash, member ids appear only in member docs.
-	for k := range keys {
-		if !strings.HasSuffix(k, ":docs") {
-			continue
-		}
-		opt, _ := redis.ParseURL(url)
-		rdb := redis.NewClient(opt)
-		docs, _ := rdb.HGetAll(ctx, k).Result()
-		rdb.Close()
-		for field, v := range docs {
-			for _, p := range people {
-				// The member's own document, and the index from a hash of
-				// their token to them, are the only ones that name them.
-				own := field == rooms.MemberKey(p.m.ID) || strings.HasPrefix(field, "tok:")
-				if strings.Contains(field+v, p.m.ID) && !own {
-					t.Fatalf("document %s names member %s: %s", field, p.m.Name, v)
-				}
+	// Among the documents, member ids appear only in member docs.
+	for field, v := range redisDocs(t, ctx, rdb, keys) {
+		key := field[1:]
+		for _, p := range people {
+			// The member's own document, and the index from a hash of
+			// their token to them, are the only ones that name them.
+			own := key == rooms.MemberKey(p.m.ID) || strings.HasPrefix(key, "tok:")
+			if strings.Contains(key+v, p.m.ID) && !own {
+				t.Fatalf("document %s names member %s: %s", key, p.m.Name, v)
 			}
 		}
 	}

@@ -12,11 +12,17 @@
 // order. Reads that must be consistent (Load, History, Get) are scripts
 // too, marked no-writes so they may run on replicas.
 //
-// All keys of a room carry the room id as hash tag, and every key a script
-// touches is passed in KEYS, so the scripts are valid on Redis Cluster. A
-// room has a fixed set of keys (no per-set or per-member keys), so a change
-// can refresh the expiry of all of them in O(1) and Go always knows KEYS
-// without reading anything first.
+// All keys of a room carry the room id as hash tag, so they share a
+// cluster slot. A room has a fixed set of keys, passed in KEYS to every
+// script, plus one hash per class of document (the document key up to its
+// first ':'; lua/room.lua): a Load skips whole classes (every member,
+// token and ballot) without reading them, so a join's snapshot does not
+// cost O(room). The classes are few (a fixed vocabulary of the exercises,
+// not per member or per set), so refreshing the expiry of every key stays
+// cheap. Which classes a room has is only known inside Redis (the classes
+// hash), so scripts build the class hashes' names from the "d:" key in
+// KEYS; they carry the same tag, hence the same slot, which is what Redis
+// Cluster requires.
 //
 // The join code and the room index are in other slots. CreateRoom first
 // creates the room, then claims the code; when the code is held by a live
@@ -37,18 +43,23 @@
 //
 //	P:{R}:meta   hash    epoch, seq (last event), ttl (ms), code, ext
 //	                     (unix ms until which the code key and index entry
-//	                     are known to be kept)
-//	P:{R}:docs   hash    document key → value (JSON)
-//	P:{R}:vers   hash    document key → version: a random token drawn by
-//	                     Go at each write, so versions carry no order
+//	                     are known to be kept), layout ("class"; a room
+//	                     without it was written by an earlier version and
+//	                     is taken for absent)
+//	P:{R}:classes hash   class → 1: the classes the room has documents in
+//	P:{R}:d:<class> hash per document of the class: "d" key → value
+//	                     (JSON), "v" key → version, a random token drawn by
+//	                     Go at each write, so versions carry no order.
+//	                     P:{R}:d: is the class "" (keys without ':')
 //	P:{R}:pres   hash    "node NUL member" → 1: who is connected where
 //	P:{R}:presn  hash    node → unix ms when its presence entries expire
 //
-// docs, vers, ctr, sets and rep each hold a filler field "NUL order" with
-// an 80-byte value from creation on, which makes Redis keep them as hash
-// tables rather than listpacks: a listpack keeps fields in the order they
-// were written, which would line up, say, a member's document and an
-// anonymous ballot written just after it.
+// Each class hash, classes, ctr, sets and rep hold a filler field "NUL
+// order" with an 80-byte value from their creation on (a class hash's is
+// written by the script that makes it, before any document), which makes
+// Redis keep them as hash tables rather than listpacks: a listpack keeps
+// fields in the order they were written, which would line up, say, a
+// member's document and an anonymous ballot written just after it.
 //
 //	P:{R}:ctr    hash    counter key → integer
 //	P:{R}:once   set     members of every once-only set, as tokens (below)
@@ -69,8 +80,9 @@
 //	                     removed once ext passes; rooms are counted only
 //	                     while their meta key exists)
 //
-// Every key of a room expires at the same instant, ttl after the last
-// change or Touch; a room is alive exactly while its meta key exists.
+// Every key of a room, class hashes included, expires at the same
+// instant, ttl after the last change or Touch; a room is alive exactly
+// while its meta key exists (with its layout).
 //
 // # Anonymity
 //

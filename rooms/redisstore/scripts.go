@@ -14,6 +14,8 @@ import (
 )
 
 var (
+	//go:embed lua/room.lua
+	roomLua string
 	//go:embed lua/common.lua
 	commonLua string
 	//go:embed lua/create.lua
@@ -44,35 +46,41 @@ var (
 
 // The scripts run with EVALSHA and fall back to EVAL when Redis does not
 // know them (after a restart or SCRIPT FLUSH). Redis caches a script under
-// the SHA-1 of its whole text, so the shared prelude is simply prepended.
+// the SHA-1 of its whole text, so the shared preludes are simply
+// prepended: room.lua (the room's keys, its classes of documents) to every
+// script of a room, then common.lua (reading, checking and applying a
+// change, refreshing the expiry) to those that write one.
 //
 // Writing scripts start with a "#!lua" line (no flags): Redis then refuses
 // such a script as a whole while it is out of memory, where an unflagged
 // script would only fail at its first write. Redis never undoes a script's
-// writes, so a script must fail before its first write or not at all; the
-// read scripts carry flags=no-writes in their own first line.
+// writes, so a script must fail before its first write or not at all. The
+// read scripts start with "#!lua flags=no-writes", so they may run on
+// replicas.
 var (
-	createScript   = writer(commonLua + createLua)
-	applyScript    = writer(commonLua + applyLua)
-	touchScript    = writer(commonLua + touchLua)
-	dropScript     = writer(dropLua)
+	createScript   = writer(roomLua + commonLua + createLua)
+	applyScript    = writer(roomLua + commonLua + applyLua)
+	touchScript    = writer(roomLua + commonLua + touchLua)
+	dropScript     = writer(roomLua + dropLua)
 	claimScript    = writer(claimLua)
 	keepCodeScript = writer(keepCodeLua)
 	sweepScript    = writer(sweepLua)
-	presenceScript = writer(commonLua + presenceLua)
-	onlineScript   = writer(commonLua + onlineLua)
-	readScript     = redis.NewScript(readLua)
-	loadScript     = redis.NewScript(loadLua)
-	historyScript  = redis.NewScript(historyLua)
+	presenceScript = writer(roomLua + commonLua + presenceLua)
+	onlineScript   = writer(roomLua + commonLua + onlineLua)
+	readScript     = reader(roomLua + readLua)
+	loadScript     = reader(roomLua + loadLua)
+	historyScript  = reader(roomLua + historyLua)
 )
 
 func writer(src string) *redis.Script { return redis.NewScript("#!lua\n" + src) }
+func reader(src string) *redis.Script { return redis.NewScript("#!lua flags=no-writes\n" + src) }
 
-// Indexes into the keys of a room, as the scripts number them (from 1).
+// Indexes into the keys of a room, as the scripts number them (from 1;
+// see room.lua).
 const (
 	kMeta = iota
+	kClasses
 	kDocs
-	kVers
 	kCtr
 	kOnce
 	kSets
@@ -83,7 +91,10 @@ const (
 	nRoomKeys
 )
 
-var roomKeySuffixes = [nRoomKeys]string{"meta", "docs", "vers", "ctr", "once", "sets", "rep", "hist", "pres", "presn"}
+// roomKeySuffixes name the keys of a room after its tag. "d:" is the hash
+// of the document class "" and the start of every class hash's name: the
+// hash of class "member:" is "P:{R}:d:member:" (see room.lua).
+var roomKeySuffixes = [nRoomKeys]string{"meta", "classes", "d:", "ctr", "once", "sets", "rep", "hist", "pres", "presn"}
 
 // keyspace names the keys of one prefix (see the package doc).
 type keyspace struct{ prefix string }
@@ -294,9 +305,17 @@ func bytesOf(v any) json.RawMessage {
 	return json.RawMessage(str(v))
 }
 
-// orderField is the filler field create.lua puts in each hash of a room so
-// that Redis keeps it as an unordered hash table (see create.lua).
+// orderField is the filler field the scripts put in each hash of a room
+// that can hold anonymous data, so that Redis keeps it as an unordered
+// hash table (see room.lua).
 const orderField = "\x00order"
+
+// The fields of a class hash: docValueTag + key → value, docVersionTag +
+// key → version (see room.lua).
+const (
+	docValueTag   = 'd'
+	docVersionTag = 'v'
+)
 
 // pairs walks a flat HGETALL reply, without the filler field.
 func pairs(v any, f func(k, v string)) {
@@ -307,3 +326,33 @@ func pairs(v any, f func(k, v string)) {
 		}
 	}
 }
+
+// addDocs adds to docs the documents of a list of class hash replies, each
+// a flat list of tagged fields and values (see room.lua).
+func addDocs(docs map[string]rooms.Doc, classes any) {
+	list, _ := classes.([]any)
+	for _, c := range list {
+		pairs(c, func(f, v string) {
+			if f == "" {
+				return
+			}
+			key := f[1:]
+			d := docs[key]
+			d.Key = key
+			switch f[0] {
+			case docValueTag:
+				d.Value = json.RawMessage(v)
+			case docVersionTag:
+				d.Version, _ = strconv.ParseUint(v, 10, 64)
+			default:
+				return
+			}
+			docs[key] = d
+		})
+	}
+}
+
+// layout is the value of meta's "layout" field in a room whose documents
+// are kept by class (LAYOUT in room.lua). Rooms without it were written
+// by an earlier version: every method takes them for absent.
+const layout = "class"

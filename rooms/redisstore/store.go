@@ -60,7 +60,10 @@ type Store struct {
 	subs subscriptions
 }
 
-var _ rooms.Store = (*Store)(nil)
+var (
+	_ rooms.Store      = (*Store)(nil)
+	_ rooms.DocScanner = (*Store)(nil)
+)
 
 // New returns a Store for opts.URL. It does not wait for Redis: a node
 // starts while Redis is still down, Ping tells when it answers, and every
@@ -240,20 +243,17 @@ func (s *Store) claimCode(ctx context.Context, id, epoch, code string, ext int64
 func codeValue(id, epoch string) string { return id + " " + epoch }
 
 // holds reports whether the room named by a code key value is alive: its
-// meta key exists with that epoch.
+// meta key exists with that epoch, in this version's layout.
 func (s *Store) holds(ctx context.Context, value string) (bool, error) {
 	i := strings.LastIndexByte(value, ' ')
 	if i < 0 {
 		return false, nil
 	}
-	epoch, err := s.rdb.HGet(ctx, s.keys.meta(value[:i]), "epoch").Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return false, nil
-	case err != nil:
+	m, err := s.rdb.HMGet(ctx, s.keys.meta(value[:i]), "epoch", "layout").Result()
+	if err != nil {
 		return false, fail("room by code", err)
 	}
-	return epoch == value[i+1:], nil
+	return str(m[0]) == value[i+1:] && str(m[1]) == layout, nil
 }
 
 // RoomByCode implements rooms.Store.
@@ -313,10 +313,10 @@ func (s *Store) extend(ctx context.Context, room, epoch, code string, ext int64)
 	return nil
 }
 
-// read runs read.lua; the reply's first element is checked for a missing
-// room and dropped.
-func (s *Store) read(ctx context.Context, op string, keys []string, args ...any) ([]any, error) {
-	res, err := readScript.RunRO(ctx, s.rdb, keys, append([]any{op}, args...)...).Slice()
+// read runs read.lua on every key of room; the reply's first element is
+// checked for a missing room and dropped.
+func (s *Store) read(ctx context.Context, op, room string, args ...any) ([]any, error) {
+	res, err := readScript.RunRO(ctx, s.rdb, s.keys.room(room), append([]any{op}, args...)...).Slice()
 	if err != nil {
 		return nil, fail(op, err)
 	}
@@ -328,8 +328,7 @@ func (s *Store) read(ctx context.Context, op string, keys []string, args ...any)
 
 // Get implements rooms.Store.
 func (s *Store) Get(ctx context.Context, room string, keys ...string) ([]rooms.Doc, error) {
-	t := s.keys.tag(room)
-	res, err := s.read(ctx, "get", []string{t + "meta", t + "docs", t + "vers"}, stringArgs(keys)...)
+	res, err := s.read(ctx, "get", room, stringArgs(keys)...)
 	if err != nil {
 		return nil, err
 	}
@@ -340,16 +339,34 @@ func (s *Store) Get(ctx context.Context, room string, keys ...string) ([]rooms.D
 		out[i] = rooms.Doc{Key: k}
 		if i < len(vals) && vals[i] != nil {
 			out[i].Value = bytesOf(vals[i])
-			out[i].Version = uint64(integer(vers[i]))
+			if i < len(vers) {
+				out[i].Version = uint64(integer(vers[i]))
+			}
 		}
+	}
+	return out, nil
+}
+
+// DocsWithPrefix implements rooms.DocScanner: only the hashes of the
+// classes whose documents can start with prefix are read (all the members
+// for "member:", not the whole room).
+func (s *Store) DocsWithPrefix(ctx context.Context, room, prefix string) ([]rooms.Doc, error) {
+	res, err := s.read(ctx, "scan", room, prefix)
+	if err != nil {
+		return nil, err
+	}
+	docs := make(map[string]rooms.Doc)
+	addDocs(docs, res[0])
+	out := make([]rooms.Doc, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d)
 	}
 	return out, nil
 }
 
 // Counters implements rooms.Store.
 func (s *Store) Counters(ctx context.Context, room string, keys ...string) ([]int64, error) {
-	t := s.keys.tag(room)
-	res, err := s.read(ctx, "counters", []string{t + "meta", t + "ctr"}, stringArgs(keys)...)
+	res, err := s.read(ctx, "counters", room, stringArgs(keys)...)
 	if err != nil {
 		return nil, err
 	}
@@ -365,8 +382,7 @@ func (s *Store) Counters(ctx context.Context, room string, keys ...string) ([]in
 
 // Has implements rooms.Store.
 func (s *Store) Has(ctx context.Context, room, set, member string) (bool, error) {
-	t := s.keys.tag(room)
-	res, err := s.read(ctx, "has", []string{t + "meta", t + "once"}, onceToken(set, member))
+	res, err := s.read(ctx, "has", room, onceToken(set, member))
 	if err != nil {
 		return false, err
 	}
@@ -375,9 +391,8 @@ func (s *Store) Has(ctx context.Context, room, set, member string) (bool, error)
 
 // Reply implements rooms.Store.
 func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawMessage, bool, error) {
-	t := s.keys.tag(room)
 	answer, _, _ := replyFields(actor, cmdID)
-	res, err := s.read(ctx, "reply", []string{t + "meta", t + "rep"}, answer)
+	res, err := s.read(ctx, "reply", room, answer)
 	if err != nil {
 		return nil, false, err
 	}
@@ -387,14 +402,10 @@ func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawM
 	return bytesOf(res[0]), true, nil
 }
 
-// Load implements rooms.Store.
+// Load implements rooms.Store. The classes of documents that skip leaves
+// out whole are not read at all (see load.lua).
 func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.State, error) {
-	t := s.keys.tag(room)
-	args := make([]any, len(skip))
-	for i, p := range skip {
-		args[i] = p
-	}
-	res, err := loadScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "docs", t + "vers", t + "ctr", t + "sets"}, args...).Slice()
+	res, err := loadScript.RunRO(ctx, s.rdb, s.keys.room(room), stringArgs(skip)...).Slice()
 	if err != nil {
 		return nil, fail("load", err)
 	}
@@ -407,15 +418,9 @@ func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.S
 		Counters: make(map[string]int64),
 		Sets:     make(map[string]int),
 	}
-	pairs(res[3], func(k, v string) { st.Docs[k] = rooms.Doc{Key: k, Value: json.RawMessage(v)} })
-	pairs(res[4], func(k, v string) {
-		if d, ok := st.Docs[k]; ok {
-			d.Version, _ = strconv.ParseUint(v, 10, 64)
-			st.Docs[k] = d
-		}
-	})
-	pairs(res[5], func(k, v string) { st.Counters[k], _ = strconv.ParseInt(v, 10, 64) })
-	pairs(res[6], func(k, v string) { st.Sets[k], _ = strconv.Atoi(v) })
+	addDocs(st.Docs, res[3])
+	pairs(res[4], func(k, v string) { st.Counters[k], _ = strconv.ParseInt(v, 10, 64) })
+	pairs(res[5], func(k, v string) { st.Sets[k], _ = strconv.Atoi(v) })
 	return st, nil
 }
 
@@ -456,7 +461,9 @@ func (s *Store) Touch(ctx context.Context, room string) error {
 }
 
 // CountRooms implements rooms.Store: the rooms in the index whose meta key
-// still exists, which is exactly the rooms that have not expired.
+// still exists, which is exactly the rooms that have not expired (rooms
+// of an earlier layout, which the scripts take for absent, are not
+// counted).
 func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	idx := s.keys.index()
 	if err := sweepScript.Run(ctx, s.rdb, []string{idx}).Err(); err != nil {
@@ -472,15 +479,19 @@ func (s *Store) CountRooms(ctx context.Context) (int, error) {
 		chunk := ids[:min(batch, len(ids))]
 		ids = ids[len(chunk):]
 		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.IntCmd, len(chunk))
+		cmds := make([]*redis.StringCmd, len(chunk))
 		for i, id := range chunk {
-			cmds[i] = pipe.Exists(ctx, s.keys.meta(id))
+			cmds[i] = pipe.HGet(ctx, s.keys.meta(id), "layout")
 		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return 0, fail("count rooms", err)
-		}
+		_, _ = pipe.Exec(ctx) // each command's own error is looked at below
 		for _, c := range cmds {
-			n += int(c.Val())
+			switch err := c.Err(); {
+			case errors.Is(err, redis.Nil):
+			case err != nil:
+				return 0, fail("count rooms", err)
+			case c.Val() == layout:
+				n++
+			}
 		}
 	}
 	return n, nil

@@ -201,14 +201,19 @@ func TestKeysExpireTogether(t *testing.T) {
 	ctx := t.Context()
 	const ttl = 30 * time.Second
 	room := "r-" + rand.Text()
-	if _, err := st.CreateRoom(ctx, room, "CODE", ttl, rooms.Change{Puts: []rooms.Put{{Key: "a", Value: json.RawMessage(`1`)}}}); err != nil {
+	if _, err := st.CreateRoom(ctx, room, "CODE", ttl, rooms.Change{Puts: []rooms.Put{
+		{Key: "a", Value: json.RawMessage(`1`)},
+		{Key: "member:1", Value: json.RawMessage(`1`)},
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
+	// A class first written now, and one written at creation: both hashes
+	// expire with the room.
 	if _, err := st.Apply(ctx, room, rooms.Change{
 		Actor: "alice", CmdID: "c1", Reply: json.RawMessage(`"ok"`),
 		Once:   []rooms.Once{{Set: "voted", Member: "alice"}},
-		Puts:   []rooms.Put{{Key: "b", Value: json.RawMessage(`2`)}},
+		Puts:   []rooms.Put{{Key: "b", Value: json.RawMessage(`2`)}, {Key: "bal:x:1", Value: json.RawMessage(`3`)}},
 		Incrs:  []rooms.Incr{{Key: "n", By: 1}},
 		Events: []rooms.Draft{{Type: "e"}},
 	}); err != nil {
@@ -221,7 +226,7 @@ func TestKeysExpireTogether(t *testing.T) {
 	}
 	slices.Sort(keys)
 	want := []string{"ttl:code:CODE", "ttl:rooms"}
-	for _, k := range []string{"ctr", "docs", "hist", "meta", "once", "rep", "sets", "vers"} {
+	for _, k := range []string{"classes", "ctr", "d:", "d:bal:", "d:member:", "hist", "meta", "once", "rep", "sets"} {
 		want = append(want, "ttl:{"+room+"}:"+k)
 	}
 	slices.Sort(want)

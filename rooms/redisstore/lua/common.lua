@@ -1,17 +1,14 @@
--- common.lua is prepended to create.lua, apply.lua and touch.lua (see
--- scripts.go), so the three agree on how a change is read, checked and
--- applied, and on how a room's expiry is refreshed.
+-- common.lua is prepended (after room.lua) to create.lua, apply.lua,
+-- touch.lua, presence.lua and online.lua (see scripts.go), so they agree
+-- on how a change is read, checked and applied, and on how a room's
+-- expiry is refreshed.
 --
--- KEYS (every key of one room, all under the room's hash tag):
---   1 meta  2 docs  3 vers  4 ctr  5 once  6 sets  7 rep  8 hist
---   9 pres  10 presn (presence: presence.lua, online.lua)
+-- KEYS: every key of the room (see room.lua).
 -- ARGV (create.lua and apply.lua):
 --   1 room id as a JSON string   2 pub/sub channel
 --   3 history limit              4 reply window
 --   5 epoch, 6 ttl ms, 7 code    (create.lua only; empty for apply.lua)
---   8.. the change, as written by encodeChange in scripts.go
-
-local META, DOCS, VERS, CTR, ONCE, SETS, REP, HIST, PRES, PRESN = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+--   8.. the change, as written by changeArgs in scripts.go
 
 -- Lua numbers are doubles: format integers ourselves so that large ones
 -- never turn into "1e+15" on their way to Redis.
@@ -61,7 +58,7 @@ local function check(c, epoch, seq)
     if rep then return {'dup', epoch, seq, rep} end
   end
   for _, e in ipairs(c.expect) do
-    if (redis.call('HGET', KEYS[VERS], e[1]) or '0') ~= e[2] then
+    if (redis.call('HGET', doc_hash(class_of(e[1])), 'v' .. e[1]) or '0') ~= e[2] then
       return {'conflict', epoch, seq}
     end
   end
@@ -87,11 +84,11 @@ local function check(c, epoch, seq)
   return nil
 end
 
--- refresh pushes the expiry of every key of the room to now + ttl. The
--- join code key and the room index live in other slots, so Go refreshes
--- them; to spare it a round trip on every change, they are kept valid
--- until "ext" (up to two ttls ahead) and refresh is 1 only when that
--- horizon had to move.
+-- refresh pushes the expiry of every key of the room, its class hashes
+-- too, to now + ttl. The join code key and the room index live in other
+-- slots, so Go refreshes them; to spare it a round trip on every change,
+-- they are kept valid until "ext" (up to two ttls ahead) and refresh is 1
+-- only when that horizon had to move.
 local function refresh(now)
   local m = redis.call('HMGET', KEYS[META], 'ttl', 'ext', 'code')
   local ttl = tonumber(m[1])
@@ -106,7 +103,30 @@ local function refresh(now)
   for i = 1, #KEYS do
     redis.call('PEXPIREAT', KEYS[i], int(exp))
   end
+  for _, cls in ipairs(classes()) do
+    redis.call('PEXPIREAT', doc_hash(cls), int(exp))
+  end
   return moved, m[3], int(ext)
+end
+
+-- writable makes sure class cls has its hash, made a hash table by the
+-- filler before any document is written to it (see room.lua), and is
+-- listed in KEYS[CLASSES]; once per class and script. Both calls are
+-- no-ops when the class exists; making both anyway keeps a class hash
+-- that somehow lost its entry (an eviction) listed.
+local ready = {}
+local function writable(cls)
+  if ready[cls] then return end
+  redis.call('HSETNX', doc_hash(cls), ORDER, FILLER)
+  redis.call('HSET', KEYS[CLASSES], cls, '1')
+  ready[cls] = true
+end
+
+-- drop_class removes class cls: its hash and its entry.
+local function drop_class(cls)
+  redis.call('DEL', doc_hash(cls))
+  redis.call('HDEL', KEYS[CLASSES], cls)
+  ready[cls] = nil
 end
 
 -- commit applies a checked change: documents, counters, once-only sets,
@@ -115,12 +135,16 @@ end
 local function commit(c, epoch)
   local now = now_ms()
   for _, p in ipairs(c.puts) do
+    local key = p[1]
+    local cls = class_of(key)
+    local h = doc_hash(cls)
     if p[2] ~= '0' then
-      redis.call('HSET', KEYS[DOCS], p[1], p[3])
-      redis.call('HSET', KEYS[VERS], p[1], p[2])
-    else
-      redis.call('HDEL', KEYS[DOCS], p[1])
-      redis.call('HDEL', KEYS[VERS], p[1])
+      writable(cls)
+      redis.call('HSET', h, 'd' .. key, p[3], 'v' .. key, p[2])
+    elseif redis.call('HDEL', h, 'd' .. key, 'v' .. key) > 0 and redis.call('HLEN', h) <= 1 then
+      -- The class's last document: only the filler is left. Drop the
+      -- class, so Load and the expiry refresh no longer visit it.
+      drop_class(cls)
     end
   end
   for _, in_ in ipairs(c.incrs) do

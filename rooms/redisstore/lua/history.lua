@@ -1,8 +1,7 @@
-#!lua flags=no-writes
 -- history.lua: Store.History. KEYS: meta, hist. ARGV: epoch, after seq.
 -- hist holds the newest events, oldest first, ending at meta's seq.
-local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
-if not m[1] then return {'notfound'} end
+local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'layout')
+if m[3] ~= LAYOUT then return {'notfound'} end
 local seq, after = tonumber(m[2]), tonumber(ARGV[2])
 if m[1] ~= ARGV[1] or after > seq then return {'gone'} end
 local oldest = seq - redis.call('LLEN', KEYS[2]) + 1

@@ -1,28 +1,34 @@
-#!lua flags=no-writes
 -- load.lua: Store.Load, everything of a room read in one atomic step.
--- KEYS: meta, docs, vers, ctr, sets. Sets report sizes only: the once key
--- holds tokens, never names. ARGV: key prefixes of documents to leave
--- out (their values never leave Redis).
-local m = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
-if not m[1] then return {'notfound'} end
-local function skipped(k)
+-- KEYS: every key of the room (see room.lua). ARGV: key prefixes of
+-- documents to leave out (their values never leave Redis). Sets report
+-- sizes only: the once key holds tokens, never names.
+--
+-- A class is skipped whole, without touching its hash, when every key of
+-- it starts with a skipped prefix ("member:" skips the class "member:");
+-- a prefix finer than a class ("bal:e1:") makes its class be read and
+-- filtered; prefixes that cannot match a class leave it whole. So a
+-- participant's snapshot costs the classes it returns, not the room.
+local m = redis.call('HMGET', KEYS[META], 'epoch', 'seq', 'layout')
+if m[3] ~= LAYOUT then return {'notfound'} end
+local docs = {}
+for _, cls in ipairs(classes()) do
+  local partial, whole = {}, false
   for _, p in ipairs(ARGV) do
-    if string.sub(k, 1, #p) == p then return true end
-  end
-  return false
-end
-local function pick(key)
-  local all = redis.call('HGETALL', key)
-  if #ARGV == 0 then return all end
-  local out = {}
-  for i = 1, #all, 2 do
-    if not skipped(all[i]) then
-      out[#out + 1] = all[i]
-      out[#out + 1] = all[i + 1]
+    local rel = relation(cls, p)
+    if rel == 'all' then
+      whole = true
+      break
+    elseif rel == 'some' then
+      partial[#partial + 1] = p
     end
   end
-  return out
+  if not whole then
+    if #partial > 0 then
+      docs[#docs + 1] = doc_fields(cls, nil, partial)
+    else
+      docs[#docs + 1] = doc_fields(cls)
+    end
+  end
 end
-return {'ok', m[1], tonumber(m[2]),
-  pick(KEYS[2]), pick(KEYS[3]),
-  redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5])}
+return {'ok', m[1], tonumber(m[2]), docs,
+  redis.call('HGETALL', KEYS[CTR]), redis.call('HGETALL', KEYS[SETS])}

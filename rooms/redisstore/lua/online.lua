@@ -1,7 +1,7 @@
 -- online.lua: Store.Online. KEYS: the room's keys. Returns every member
 -- connected through a node whose entries are alive, once each, and drops
 -- the entries of nodes that stopped refreshing (they died).
-if redis.call('EXISTS', KEYS[META]) == 0 then return {'notfound'} end
+if not live() then return {'notfound'} end
 local now = now_ms()
 local live = {}
 local nodes = redis.call('HGETALL', KEYS[PRESN])

@@ -5,7 +5,7 @@
 -- PRES holds "node NUL member" → 1; PRESN holds node → the unix ms at which
 -- its entries expire unless it refreshes them. A member connected through
 -- two nodes has two entries; Online counts it once.
-if redis.call('EXISTS', KEYS[META]) == 0 then return 'notfound' end
+if not live() then return 'notfound' end
 local now = now_ms()
 local node = ARGV[1]
 redis.call('HSET', KEYS[PRESN], node, int(now + tonumber(ARGV[2])))
