@@ -114,3 +114,32 @@ func BenchmarkApplyBigRoom(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScanCountersBigRoom measures rooms.ScanCounters in a room of
+// 5,000 members, as an exercise's coalesced state reads it (on every
+// resume, and at the coalescing rate while votes come in): through the
+// store's CounterScanner, and through the whole-room Load that
+// ScanCounters falls back to for a store without one.
+func BenchmarkScanCountersBigRoom(b *testing.B) {
+	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "benchctr"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	room := fillBigRoom(b, st, 5000)
+	for _, c := range []struct {
+		name  string
+		store rooms.Store
+	}{
+		{"scanner", st},
+		{"load-fallback", struct{ rooms.Store }{st}}, // hides CountersWithPrefix
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := rooms.ScanCounters(b.Context(), c.store, room, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

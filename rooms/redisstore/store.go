@@ -61,8 +61,9 @@ type Store struct {
 }
 
 var (
-	_ rooms.Store      = (*Store)(nil)
-	_ rooms.DocScanner = (*Store)(nil)
+	_ rooms.Store          = (*Store)(nil)
+	_ rooms.DocScanner     = (*Store)(nil)
+	_ rooms.CounterScanner = (*Store)(nil)
 )
 
 // New returns a Store for opts.URL. It does not wait for Redis: a node
@@ -361,6 +362,19 @@ func (s *Store) DocsWithPrefix(ctx context.Context, room, prefix string) ([]room
 	for _, d := range docs {
 		out = append(out, d)
 	}
+	return out, nil
+}
+
+// CountersWithPrefix implements rooms.CounterScanner. Without it
+// rooms.ScanCounters falls back to a whole-room Load, every document
+// included, for each coalesced exercise state it computes.
+func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (map[string]int64, error) {
+	res, err := s.read(ctx, "ctrscan", room, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64)
+	pairs(res[0], func(k, v string) { out[k], _ = strconv.ParseInt(v, 10, 64) })
 	return out, nil
 }
 

@@ -142,6 +142,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "Skip", testLoadSkip)
 		run(t, "SkipAcrossClasses", testLoadSkipClasses)
 		run(t, "ScanDocs", testScanDocs)
+		run(t, "ScanCounters", testScanCounters)
 	})
 	group("Concurrency", func(t *testing.T) {
 		run(t, "ParallelChanges", testConcurrentChanges)
@@ -2003,6 +2004,37 @@ func testScanDocs(t *testing.T, _ Options, st rooms.Store) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("ScanDocs(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// testScanCounters: ScanCounters (through a store's CounterScanner, if it
+// has one) gives exactly the counters under a prefix.
+func testScanCounters(t *testing.T, _ Options, st rooms.Store) {
+	names := []string{"e1:a", "e1:b", "e10:a", "e2:a", "participants", "neg"}
+	var c rooms.Change
+	for i, k := range names {
+		by := int64(i + 1)
+		if k == "neg" {
+			by = -3
+		}
+		c.Incrs = append(c.Incrs, rooms.Incr{Key: k, By: by})
+	}
+	c.Puts = []rooms.Put{{Key: "e1:doc", Value: raw(`1`)}}
+	r := createRoom(t, st, c)
+	for _, p := range []string{"", "e1", "e1:", "e1:a", "p", "nothing"} {
+		got, err := rooms.ScanCounters(t.Context(), st, r.ID, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{}
+		for _, in := range c.Incrs {
+			if strings.HasPrefix(in.Key, p) {
+				want[in.Key] = in.By
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("ScanCounters(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

@@ -1,5 +1,5 @@
--- read.lua: the point reads (Get, Counters, Has, Reply) and the document
--- scan (DocsWithPrefix). KEYS: every key of the room (see room.lua), so a
+-- read.lua: the point reads (Get, Counters, Has, Reply) and the scans
+-- (DocsWithPrefix, CountersWithPrefix). KEYS: every key of the room (see room.lua), so a
 -- missing room is told apart from a missing value. ARGV[1] names the read.
 if not live() then return {'notfound'} end
 local op = ARGV[1]
@@ -21,6 +21,18 @@ elseif op == 'scan' then -- ARGV[2]: a key prefix
       out[#out + 1] = doc_fields(cls)
     elseif rel == 'some' then
       out[#out + 1] = doc_fields(cls, {p})
+    end
+  end
+  return {'ok', out}
+elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
+  local p = ARGV[2]
+  local all = redis.call('HGETALL', KEYS[CTR])
+  if p == '' then return {'ok', all} end
+  local out = {}
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, #p) == p then
+      out[#out + 1] = all[i]
+      out[#out + 1] = all[i + 1]
     end
   end
   return {'ok', out}
