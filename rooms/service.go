@@ -247,6 +247,15 @@ type RoomOptions struct {
 	Pack, PackTitle string
 }
 
+// roomsBelow reports whether the store holds fewer than n rooms.
+func (s *Service) roomsBelow(ctx context.Context, n int) (bool, error) {
+	if rb, ok := s.store.(RoomsBelow); ok {
+		return rb.RoomsBelow(ctx, n)
+	}
+	held, err := s.store.CountRooms(ctx)
+	return held < n, err
+}
+
 // CreateRoomWith opens a room led by the caller.
 func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, error) {
 	title, showNames := o.Title, o.ShowNames
@@ -257,11 +266,11 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 	if title == "" {
 		title = "Workshop"
 	}
-	n, err := s.store.CountRooms(ctx)
+	below, err := s.roomsBelow(ctx, s.limits.MaxRooms)
 	if err != nil {
 		return nil, err
 	}
-	if n >= s.limits.MaxRooms {
+	if !below {
 		return nil, Errorf(CodeTooManyRooms, "this server holds its limit of %d rooms; try again later", s.limits.MaxRooms)
 	}
 	fac := Member{ID: NewID(), Name: "Facilitator", Role: RoleFacilitator}

@@ -280,3 +280,11 @@ func ScanDocs(ctx context.Context, s Store, room, prefix string) ([]Doc, error) 
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }
+
+// RoomsBelow is implemented by stores that can tell whether they hold
+// fewer than n rooms without counting every room: room creation checks
+// the limit that way (on Redis, counting looks at every room, which made
+// creating 1,000 rooms O(rooms²)). The answer must be exact.
+type RoomsBelow interface {
+	RoomsBelow(ctx context.Context, n int) (bool, error)
+}

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -162,6 +163,10 @@ func TestOldLayoutRoomIsAbsent(t *testing.T) {
 	if n, err := st.CountRooms(ctx); err != nil || n != 0 {
 		t.Errorf("CountRooms = %d, %v; want 0", n, err)
 	}
+	// The index still lists it; the limit check must not count it.
+	if below, err := st.RoomsBelow(ctx, 1); err != nil || !below {
+		t.Errorf("RoomsBelow(1) = %v, %v; want true", below, err)
+	}
 	after, err := rdb.Keys(ctx, "old:*").Result()
 	if err != nil {
 		t.Fatal(err)
@@ -170,5 +175,45 @@ func TestOldLayoutRoomIsAbsent(t *testing.T) {
 	slices.Sort(after)
 	if !slices.Equal(before, after) {
 		t.Errorf("keys changed: %q, then %q", before, after)
+	}
+}
+
+// RoomsBelow answers exactly whether the store holds fewer than n rooms,
+// from the index alone while it lists fewer, and by counting from there.
+func TestRoomsBelow(t *testing.T) {
+	srv := redistest.StartServer(t)
+	st := newStore(t, redisstore.Options{URL: srv.URL(), Prefix: "rb"})
+	ctx := t.Context()
+	for i := range 3 {
+		ttl := time.Hour
+		if i == 2 {
+			ttl = 300 * time.Millisecond
+		}
+		if _, err := st.CreateRoom(ctx, fmt.Sprint("room", i), fmt.Sprint("CODE", i), ttl, rooms.Change{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	below := func(n int) bool {
+		t.Helper()
+		b, err := st.RoomsBelow(ctx, n)
+		if err != nil {
+			t.Fatalf("RoomsBelow(%d): %v", n, err)
+		}
+		return b
+	}
+	if below(3) || !below(4) || below(1) {
+		t.Errorf("3 rooms: below(3) %v, below(4) %v, below(1) %v", below(3), below(4), below(1))
+	}
+	// The short room's keys expire; its index entry outlives them (its
+	// horizon is two ttls ahead), yet it no longer counts.
+	deadline := time.Now().Add(10 * time.Second)
+	for !below(3) {
+		if time.Now().After(deadline) {
+			t.Fatal("an expired room still counts against the limit")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if below(2) {
+		t.Error("below(2) with 2 rooms held")
 	}
 }

@@ -480,7 +480,7 @@ func (s *Store) Touch(ctx context.Context, room string) error {
 // counted).
 func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	idx := s.keys.index()
-	if err := sweepScript.Run(ctx, s.rdb, []string{idx}).Err(); err != nil {
+	if _, err := sweepScript.Run(ctx, s.rdb, []string{idx}).Int(); err != nil {
 		return 0, fail("count rooms", err)
 	}
 	ids, err := s.rdb.ZRange(ctx, idx, 0, -1).Result()
@@ -543,4 +543,20 @@ var closedErr = fmt.Errorf("redisstore: store closed: %w", rooms.ErrUnavailable)
 func (s *Store) subscribeTimeout() time.Duration {
 	o := s.rdb.Options()
 	return o.DialTimeout + o.ReadTimeout + o.WriteTimeout
+}
+
+// RoomsBelow implements rooms.RoomsBelow. The index holds every room that
+// has not expired, and some that have but whose horizon ("ext") has not
+// passed yet: fewer entries than n answers at once, in one round trip;
+// only from n entries on does it count the rooms one by one.
+func (s *Store) RoomsBelow(ctx context.Context, n int) (bool, error) {
+	entries, err := sweepScript.Run(ctx, s.rdb, []string{s.keys.index()}).Int()
+	if err != nil {
+		return false, fail("count rooms", err)
+	}
+	if entries < n {
+		return true, nil
+	}
+	held, err := s.CountRooms(ctx)
+	return held < n, err
 }

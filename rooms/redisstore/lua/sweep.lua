@@ -1,5 +1,7 @@
 -- sweep.lua: drop rooms from the index whose horizon has passed, by
--- Redis's clock. KEYS[1]: the index (a sorted set of room id by horizon).
+-- Redis's clock, and return how many entries are left. KEYS[1]: the index
+-- (a sorted set of room id by horizon).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', now))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', now))
+return redis.call('ZCARD', KEYS[1])
