@@ -27,9 +27,12 @@ type SessionSummary struct {
 	Pack      string    `json:"pack"`
 	PackTitle string    `json:"packTitle"`
 	CreatedAt time.Time `json:"createdAt"`
-	EndedAt   time.Time `json:"endedAt"`
-	// ExpiresAt is when the session is forgotten.
-	ExpiresAt    time.Time `json:"expiresAt"`
+	// EndedAt is when the room ended; for a room kept while it runs (or
+	// ended by a version that did not record the time), when it was kept.
+	EndedAt time.Time `json:"endedAt"`
+	// ExpiresAt is when the session is forgotten: EndedAt plus the
+	// server's results-ttl; zero (absent) when it is kept until deleted.
+	ExpiresAt    time.Time `json:"expiresAt,omitzero"`
 	Participants int64     `json:"participants"`
 	Exercises    int       `json:"exercises"`
 }
@@ -43,19 +46,34 @@ type Session struct {
 // libResults is the collection of the sessions' full results.
 const libResults = "results"
 
-// KeepSession keeps room's results (from its state st) as a session for
-// ttl. Keeping the same room again replaces its session.
-func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *rooms.State, endedAt time.Time, ttl time.Duration) (*Session, error) {
+// KeepSession keeps room's results (from its state st) as a session
+// until ttl after the room ended (ttl 0: until deleted). The end time is
+// the room's own (Room.EndedAt), so keeping the same room's results again
+// (a re-sent room.end, a late retry, the console asking) gives the same
+// EndedAt and ExpiresAt; now stands in for it when the room has none (it
+// still runs, or an older version ended it). Keeping the same room again
+// replaces its session.
+func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *rooms.State, now time.Time, ttl time.Duration) (*Session, error) {
 	res, err := ExportResults(room, st)
 	if err != nil {
 		return nil, err
 	}
+	endedAt := room.EndedAt
+	if !room.Ended || endedAt.IsZero() {
+		endedAt = now
+	}
+	endedAt = endedAt.UTC().Truncate(time.Second)
 	s := &Session{Results: res, Session: SessionSummary{
 		ID: room.ID, Code: room.Code, Title: room.Title, Pack: room.Pack, PackTitle: room.PackTitle,
-		CreatedAt: room.CreatedAt.UTC(), EndedAt: endedAt.UTC().Truncate(time.Second),
-		ExpiresAt:    endedAt.Add(ttl).UTC().Truncate(time.Second),
+		CreatedAt: room.CreatedAt.UTC(), EndedAt: endedAt,
 		Participants: res.Participants, Exercises: len(res.Exercises),
 	}}
+	// The store forgets the session at ExpiresAt, however late this keep.
+	keep := time.Duration(0)
+	if ttl > 0 {
+		s.Session.ExpiresAt = endedAt.Add(ttl)
+		keep = max(s.Session.ExpiresAt.Sub(now), time.Second)
+	}
 	full, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
@@ -65,10 +83,10 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 		return nil, err
 	}
 	// Results first: a summary never points at results that are missing.
-	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, ttl, 0); err != nil {
+	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, keep, 0); err != nil {
 		return nil, err
 	}
-	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, ttl, 0); err != nil {
+	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, keep, 0); err != nil {
 		return nil, err
 	}
 	return s, nil

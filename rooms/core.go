@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Core command and event types. Exercises add their own (docs/protocol.md).
@@ -76,6 +77,10 @@ func updateRoom(tx *Tx) error {
 func endRoom(tx *Tx) error {
 	r := tx.Room
 	r.Ended, r.Locked = true, true
+	// The end time is part of the room's state, so that everything done
+	// because it ended (its kept session, above all) says the same time
+	// however often and late it is done.
+	r.EndedAt = tx.Now().UTC().Truncate(time.Second)
 	if err := tx.Put(KeyRoom, r); err != nil {
 		return err
 	}

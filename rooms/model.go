@@ -101,6 +101,10 @@ type Room struct {
 	Ended     bool      `json:"ended"`
 	ShowNames bool      `json:"showNames"`
 	CreatedAt time.Time `json:"createdAt"`
+	// EndedAt is when the room ended (room.end), in UTC, whole seconds;
+	// zero while it runs, and for rooms ended by versions before it was
+	// kept.
+	EndedAt time.Time `json:"endedAt,omitzero"`
 	// Pack is the id of the exercise pack the room started from, and
 	// PackTitle its title then (both empty for a blank room).
 	Pack      string `json:"pack,omitempty"`

@@ -653,6 +653,9 @@ func (tx *Tx) Peek(key string, v any) bool {
 // Context returns the command's context.
 func (tx *Tx) Context() context.Context { return tx.ctx }
 
+// Now returns the service's clock reading.
+func (tx *Tx) Now() time.Time { return tx.svc.now() }
+
 // Limits returns the service's limits.
 func (tx *Tx) Limits() Limits { return tx.svc.limits }
 

@@ -234,6 +234,39 @@ func TestRemoveLockEnd(t *testing.T) {
 	}
 }
 
+// room.end records when the room ended in the room document, once: a
+// re-send of it changes nothing, the time included.
+func TestEndRecordsTime(t *testing.T) {
+	f := newRoom(t, nil)
+	ctx := context.Background()
+	before := time.Now().UTC().Truncate(time.Second)
+	if o := f.exec(f.fac, "end", rooms.CmdRoomEnd, nil); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	_, room, err := f.svc.Authenticate(ctx, f.room.ID, f.secret)
+	if rooms.ErrorCode(err) != rooms.CodeRoomEnded || room == nil {
+		t.Fatalf("authenticate after end: %v", err)
+	}
+	ended := room.EndedAt
+	if ended.Before(before) || ended.After(time.Now()) || !ended.Equal(ended.Truncate(time.Second)) || ended.Location() != time.UTC {
+		t.Fatalf("endedAt %v, not a whole second in UTC from %v to now", ended, before)
+	}
+	// Wait for the next second, so that a second end would show.
+	time.Sleep(time.Until(ended.Add(time.Second + 10*time.Millisecond)))
+	if o := f.exec(f.fac, "end", rooms.CmdRoomEnd, nil); o.Code != "" {
+		t.Fatalf("re-sent end: %s", o.Reply)
+	}
+	if _, room, _ = f.svc.Authenticate(ctx, f.room.ID, f.secret); !room.EndedAt.Equal(ended) {
+		t.Fatalf("a re-sent end moved endedAt from %v to %v", ended, room.EndedAt)
+	}
+	// A room that runs has no end time in its document.
+	g := newRoom(t, nil)
+	docs, err := g.svc.Store().Get(ctx, g.room.ID, rooms.KeyRoom)
+	if err != nil || strings.Contains(string(docs[0].Value), "endedAt") {
+		t.Fatalf("a running room's document: %s %v", docs[0].Value, err)
+	}
+}
+
 // Commands racing on the same documents all get an answer and every one
 // is applied exactly once, in one order.
 func TestConcurrentCommandsSerialize(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -673,6 +674,100 @@ func TestBuiltinPacksRunEndToEnd(t *testing.T) {
 				if e.Vote != nil && e.Vote.Hidden {
 					t.Fatalf("exercise %d (%s): results hidden with 5 answers", i, e.Title)
 				}
+			}
+		})
+	}
+}
+
+// A kept session's end time is the room's: keeping the same room's
+// results again, a second later (a re-sent room.end, the background retry,
+// the console's POST), gives the same endedAt and expiresAt, on the
+// embedded store and on Redis. A room ended by a version that did not
+// record its end time is kept with the time it is kept.
+func TestKeptSessionEndTimeIsStable(t *testing.T) {
+	for _, store := range []string{"embedded", "redis"} {
+		t.Run(store, func(t *testing.T) {
+			var ts *testServer
+			if store == "redis" {
+				nodes, _ := startNodes(t, 1, nil)
+				ts = nodes[0]
+			} else {
+				ts = startServer(t, nil)
+			}
+			ctx := t.Context()
+			room := ts.createRoom("Ends once")
+			auth := []string{"Authorization", "Bearer " + room.Facilitator.Secret}
+			fac := ts.dial(t)
+			fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+			addPoll(t, fac, 1)
+			before := time.Now().UTC().Truncate(time.Second)
+			if m := fac.cmd("end", rooms.CmdRoomEnd, nil); m.Type != "ack" {
+				t.Fatalf("end: %s", m.Raw)
+			}
+			kept := func() exercises.Session {
+				t.Helper()
+				var s exercises.Session
+				if st, _, body := ts.do("GET", "/api/sessions/"+room.Room.ID, nil, &s); st != http.StatusOK {
+					t.Fatalf("session: %d %s", st, body)
+				}
+				return s
+			}
+			first := kept()
+			sum := first.Session
+			if sum.EndedAt.Before(before) || sum.EndedAt.After(time.Now()) || sum.ExpiresAt.Sub(sum.EndedAt) != ts.cfg.ResultsTTL {
+				t.Fatalf("kept at the end: endedAt %v (ended after %v), expiresAt %v", sum.EndedAt, before, sum.ExpiresAt)
+			}
+			fm, r, err := ts.svc.Authenticate(ctx, room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+			if rooms.ErrorCode(err) != rooms.CodeRoomEnded || !r.EndedAt.Equal(sum.EndedAt) {
+				t.Fatalf("the room's endedAt %v, the session's %v (%v)", r.EndedAt, sum.EndedAt, err)
+			}
+			same := func(how string) {
+				t.Helper()
+				if s := kept(); !s.Session.EndedAt.Equal(sum.EndedAt) || !s.Session.ExpiresAt.Equal(sum.ExpiresAt) || !reflect.DeepEqual(s, first) {
+					t.Fatalf("%s: the session changed from\n%+v to\n%+v", how, sum, s.Session)
+				}
+			}
+			// A second later, every way of keeping it again.
+			time.Sleep(time.Until(sum.EndedAt.Add(time.Second + 10*time.Millisecond)))
+			if o := ts.svc.Execute(ctx, room.Room.ID, fm, rooms.Command{ID: "end", Type: rooms.CmdRoomEnd}); o.Code != "" {
+				t.Fatalf("re-sent end: %s", o.Reply)
+			}
+			same("a re-sent room.end")
+			if err := ts.keepSessionNow(ctx, room.Room.ID); err != nil {
+				t.Fatal(err)
+			}
+			same("a late retry")
+			var posted exercises.SessionSummary
+			if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.ID+"/session", nil, &posted, auth...); st != http.StatusCreated || !posted.EndedAt.Equal(sum.EndedAt) || !posted.ExpiresAt.Equal(sum.ExpiresAt) {
+				t.Fatalf("keep again: %d %s, kept first %+v", st, body, sum)
+			}
+			same("the console's keep")
+
+			// Ended by an older version: no endedAt in the room's document.
+			old := ts.createRoom("Ended before endedAt")
+			ofac := ts.dial(t)
+			ofac.hello(old.Room.ID, old.Facilitator.Secret, nil)
+			if m := ofac.cmd("end", rooms.CmdRoomEnd, nil); m.Type != "ack" {
+				t.Fatalf("end: %s", m.Raw)
+			}
+			docs, err := ts.store.Get(ctx, old.Room.ID, rooms.KeyRoom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(docs[0].Value, &doc); err != nil || doc["endedAt"] == nil {
+				t.Fatalf("the ended room's document: %s", docs[0].Value)
+			}
+			delete(doc, "endedAt")
+			raw, _ := json.Marshal(doc)
+			if _, err := ts.store.Apply(ctx, old.Room.ID, rooms.Change{Puts: []rooms.Put{{Key: rooms.KeyRoom, Value: raw}}}); err != nil {
+				t.Fatal(err)
+			}
+			before = time.Now().UTC().Truncate(time.Second)
+			posted = exercises.SessionSummary{}
+			if st, _, body := ts.do("POST", "/api/rooms/"+old.Room.ID+"/session", nil, &posted, "Authorization", "Bearer "+old.Facilitator.Secret); st != http.StatusCreated ||
+				posted.EndedAt.Before(before) || posted.EndedAt.After(time.Now()) || posted.ExpiresAt.Sub(posted.EndedAt) != ts.cfg.ResultsTTL {
+				t.Fatalf("keep a room ended without endedAt: %d %s", st, body)
 			}
 		})
 	}

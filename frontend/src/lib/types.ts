@@ -8,6 +8,8 @@ export interface Position { epoch: string; seq: number }
 export interface Room {
   id: string; code: string; title: string; locked: boolean; ended: boolean; showNames: boolean;
   createdAt?: string; joinUrl?: string;
+  /** When the room ended (docs/protocol.md 7.1); absent while it runs. */
+  endedAt?: string;
   /** The pack the room started from (docs/protocol.md 2.9.4), when it did. */
   pack?: string; packTitle?: string;
 }
