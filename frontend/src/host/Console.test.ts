@@ -3,6 +3,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import Console from './Console.svelte';
 import { ev, FakeWS, welcome } from '../test/fakews';
 import type { HostCreds } from '../lib/storage';
+import { when } from '../trainer/format';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const settle = async () => {
@@ -18,7 +19,7 @@ const host: HostCreds = {
 };
 const summary = {
   id: 'r1', code: 'ABCDEF', title: 'Trust', pack: 'team-trust', packTitle: 'Team trust',
-  createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', participants: 3, exercises: 2,
+  createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', expiresAt: '2026-07-05T10:00:00Z', participants: 3, exercises: 2,
 };
 const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const err = (status: number, code: string, message = code) => json({ error: { code, message } }, status);
@@ -72,8 +73,17 @@ describe('the console keeps the results as a session', () => {
     const [, init] = keeps()[0];
     expect(init.method).toBe('POST');
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer fac-secret');
-    expect(text('[data-testid=ended]')).toMatch(/^This room has ended\. Kept as a session \(.+\), to download or compare with another run\. Past sessions$/);
+    expect(text('[data-testid=ended]')).toMatch(/^This room has ended\. Kept as a session \(.+\), to download or compare with another run\. Kept until .+\. Past sessions$/);
+    expect(text('[data-testid=ended] [data-testid=kept-until]')).toBe(`Kept until ${when('2026-07-05T10:00:00Z')}.`);
     expect(target.querySelector('[data-testid=ended] a')!.getAttribute('href')).toBe('/sessions?pack=team-trust');
+  });
+
+  it('says the results are kept with no expiry when the session has none', async () => {
+    const { expiresAt: _, ...forever } = summary;
+    answer(json(forever, 201));
+    const ws = await open();
+    await end(ws);
+    expect(text('[data-testid=ended] [data-testid=kept-until]')).toBe('Kept with no expiry.');
   });
 
   it('says when the server keeps no results, and never claims they are kept', async () => {
@@ -107,6 +117,7 @@ describe('the console keeps the results as a session', () => {
     await settle();
     expect(keeps()).toHaveLength(1);
     expect(text('[data-testid=room-results] [data-testid=kept-session]')).toMatch(/^Kept as a session/);
+    expect(text('[data-testid=room-results] [data-testid=kept-until]')).toBe(`Kept until ${when('2026-07-05T10:00:00Z')}.`);
   });
 
   it('does not claim the results of a room that had already ended are kept; it offers to keep them', async () => {

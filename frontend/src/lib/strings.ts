@@ -418,6 +418,8 @@ export const en = {
     compareHint: 'Choose two sessions; the two newest of the same pack are chosen for you.',
     confirmDeleteSession: (title: string, date: string) => `Delete the results of “${title}” (${date})? This cannot be undone.`,
     deleteSession: (title: string) => `Delete the session ${title}`,
+    keptUntil: (when: string) => `Kept until ${when}`,
+    keptForever: 'Kept with no expiry',
     downloadSession: (format: string, title: string) => `Download ${title} as ${format}`,
     // Comparison
     compareTitle: 'Comparing two sessions',

@@ -134,6 +134,8 @@ export interface Problem { line?: number; field?: string; message: string }
 export interface SessionSummary {
   id: string; code: string; title: string; pack: string; packTitle: string;
   createdAt: string; endedAt: string; participants: number; exercises: number;
+  /** When the session is forgotten (endedAt + results-ttl); absent when it is kept until deleted. */
+  expiresAt?: string;
 }
 
 export interface LabelCount { label: string; count: number }

@@ -1,20 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import Sessions from './Sessions.svelte';
+import { when } from './format';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 let target: HTMLElement;
 let app: any;
 
-const session = (id: string, pack: string, packTitle: string, endedAt: string) => ({
+const session = (id: string, pack: string, packTitle: string, endedAt: string, expiresAt?: string) => ({
   id, code: 'K7QX2M', title: 'Run ' + id, pack, packTitle, createdAt: endedAt, endedAt, participants: 3, exercises: 4,
+  ...(expiresAt === undefined ? {} : { expiresAt }),
 });
 // Newest first, as the server lists them.
 const all = [
-  session('s4', 'retro-basics', 'Retro basics', '2026-04-08T10:00:00Z'),
-  session('s3', 'team-trust', 'Team trust', '2026-04-06T10:00:00Z'),
+  session('s4', 'retro-basics', 'Retro basics', '2026-04-08T10:00:00Z', '2026-07-07T10:00:00Z'),
+  session('s3', 'team-trust', 'Team trust', '2026-04-06T10:00:00Z', '2026-07-05T10:00:00Z'),
+  // Kept until deleted (results-ttl 0): no expiresAt, or Go's zero time.
   session('s2', '', '', '2026-04-04T10:00:00Z'),
-  session('s1', 'team-trust', 'Team trust', '2026-03-02T10:00:00Z'),
+  session('s1', 'team-trust', 'Team trust', '2026-03-02T10:00:00Z', '0001-01-01T00:00:00Z'),
 ];
 
 async function render(pack: string) {
@@ -51,6 +54,17 @@ describe('past sessions', () => {
     await render('');
     expect(rows()).toEqual(['s4', 's3', 's2', 's1']);
     expect(choices()).toEqual(['=All sessions', 'retro-basics=Retro basics', 'team-trust=Team trust']);
+  });
+
+  it('says until when each session is kept', async () => {
+    await render('');
+    const kept = [...target.querySelectorAll('[data-testid=session] [data-testid=kept-until]')].map((e) => e.textContent);
+    expect(kept).toEqual([
+      `Kept until ${when('2026-07-07T10:00:00Z')}`,
+      `Kept until ${when('2026-07-05T10:00:00Z')}`,
+      'Kept with no expiry',
+      'Kept with no expiry',
+    ]);
   });
 
   it('keeps a pack in the filter that no session has any more', async () => {

@@ -1,6 +1,6 @@
 // Small formatting helpers of the trainer's pages.
 import { t } from '../lib/strings';
-import type { Kind } from '../lib/types';
+import type { Kind, SessionSummary } from '../lib/types';
 
 /** A kind's name; PackSummary.kinds may say "pulse" for a survey (docs/protocol.md 2.9.1). */
 export function kindLabel(kind: string): string {
@@ -29,4 +29,12 @@ export function day(iso?: string): string {
   const d = new Date(iso);
   if (isNaN(d.getTime())) return iso;
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Until when a kept session is available: "Kept until <date>", or "Kept
+ * with no expiry" when it has no expiresAt (absent, or Go's zero time). */
+export function keptUntil(s: Pick<SessionSummary, 'expiresAt'>): string {
+  const at = s.expiresAt ? Date.parse(s.expiresAt) : NaN;
+  if (!s.expiresAt || at <= 0) return t.lib.keptForever;
+  return t.lib.keptUntil(when(s.expiresAt));
 }
