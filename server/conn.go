@@ -598,7 +598,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
 		return
 	}
-	hw := &hijackWriter{ResponseWriter: w, maxRest: s.cfg.SendQueueBytes}
+	hw := &hijackWriter{ResponseWriter: w, maxRest: s.cfg.SendQueueBytes, maxWait: s.cfg.SendQueueAge}
 	ws, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns:  s.cfg.AllowedOrigins,
 		CompressionMode: websocket.CompressionDisabled,

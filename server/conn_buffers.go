@@ -82,12 +82,17 @@ func (r *connReader) pending() bool { return r.ahead != nil }
 // does not take is kept in rest, and everything written after it (a
 // control frame, the next frames) is appended there, until a goroutine
 // that may wait sends it (flushRest). ws's control frames never wait
-// behind a full socket: a write of ws's that waited past its context
-// would close the connection.
+// either: a write of ws's that waited past its context would close the
+// connection, and one that waited holding mu would stall whoever sends to
+// this connection next, the room's fan-out included. What the socket does
+// not take of a control frame is sent by a goroutine of its own.
 type connWriter struct {
 	nc      net.Conn
-	raw     *rawWrite // nil: every write may wait
-	maxRest int       // the most rest may hold
+	raw     *rawWrite     // nil: every write waits for flushRest
+	maxRest int           // the most rest may hold for control frames
+	maxWait time.Duration // how long a control frame's rest may wait
+
+	flushMu sync.Mutex // one flushRest at a time, so rest goes out in order
 
 	mu   sync.Mutex
 	rest *bytes.Buffer // non-nil: bytes still to send, before anything else
@@ -98,8 +103,8 @@ type connWriter struct {
 // while it reads nothing, once their answers fill rest.
 var errRestFull = errors.New("the peer does not read what it asks for")
 
-func newConnWriter(nc net.Conn, maxRest int) *connWriter {
-	w := &connWriter{nc: nc, maxRest: maxRest}
+func newConnWriter(nc net.Conn, maxRest int, maxWait time.Duration) *connWriter {
+	w := &connWriter{nc: nc, maxRest: maxRest, maxWait: maxWait}
 	if sc, ok := nc.(syscall.Conn); ok {
 		if rc, err := sc.SyscallConn(); err == nil {
 			w.raw = newRawWrite(rc)
@@ -108,25 +113,22 @@ func newConnWriter(nc net.Conn, maxRest int) *connWriter {
 	return w
 }
 
-// Write is ws's: one control frame.
+// Write is ws's: one control frame. It never waits (see connWriter).
 func (w *connWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.err != nil {
-		return 0, w.err
+	pending := w.rest != nil // a flush is due or under way: it sends p too
+	if pending && w.err == nil && w.rest.Len()+len(p) > w.maxRest {
+		w.err = errRestFull
 	}
-	if w.rest != nil {
-		if w.rest.Len()+len(p) > w.maxRest {
-			w.err = errRestFull
-			return 0, w.err
-		}
-		return w.rest.Write(p)
-	}
-	n, err := w.nc.Write(p)
+	more, err := w.sendLocked(p)
+	w.mu.Unlock()
 	if err != nil {
-		w.err = err
+		return 0, err
 	}
-	return n, err
+	if more && !pending {
+		go func() { _ = w.flushRest(time.Now().Add(w.maxWait)) }()
+	}
+	return len(p), nil
 }
 
 // trySend writes b (whole frames) as far as the socket takes it without
@@ -136,11 +138,18 @@ func (w *connWriter) Write(p []byte) (int, error) {
 func (w *connWriter) trySend(b []byte) (more bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.sendLocked(b)
+}
+
+// sendLocked writes b after what rest holds: into rest when it holds
+// something, else to the socket as far as it takes it at once, keeping
+// the remainder in rest. It reports whether rest holds something now.
+// Called with mu.
+func (w *connWriter) sendLocked(b []byte) (more bool, err error) {
 	if w.err != nil {
 		return false, w.err
 	}
 	if w.rest != nil {
-		// Only after flushRest; a writer that forgot would reorder.
 		w.rest.Write(b)
 		return true, nil
 	}
@@ -160,10 +169,13 @@ func (w *connWriter) trySend(b []byte) (more bool, err error) {
 	return true, nil
 }
 
-// flushRest sends what trySend left, and what ws wrote after it, waiting
-// at most until deadline (the connection is then broken). It writes
-// without holding mu: ws's control frames go to a fresh rest meanwhile.
+// flushRest sends what rest holds, and whatever is added to it
+// meanwhile, waiting at most until deadline (the connection is then
+// broken). It writes without holding mu: ws's control frames go to a
+// fresh rest meanwhile. A second flushRest waits for the first.
 func (w *connWriter) flushRest(deadline time.Time) error {
+	w.flushMu.Lock()
+	defer w.flushMu.Unlock()
 	_ = w.nc.SetWriteDeadline(deadline)
 	defer w.nc.SetWriteDeadline(time.Time{})
 	for {
@@ -215,8 +227,9 @@ type hijackWriter struct {
 	cr      *connReader
 	cw      *connWriter
 	br      *bufio.Reader
-	early   bool // the client's first bytes came with the upgrade request
-	maxRest int  // for the connWriter: the send queue's byte bound
+	early   bool          // the client's first bytes came with the upgrade request
+	maxRest int           // for the connWriter: the send queue's byte bound
+	maxWait time.Duration // and its age bound
 }
 
 func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -251,6 +264,6 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 			return nil, nil, err
 		}
 	}
-	w.nc, w.cr, w.br, w.cw = nc, cr, br, newConnWriter(nc, w.maxRest)
+	w.nc, w.cr, w.br, w.cw = nc, cr, br, newConnWriter(nc, w.maxRest, w.maxWait)
 	return cr, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
 }

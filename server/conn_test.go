@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -474,4 +475,80 @@ func clientControl(op byte, payload []byte) []byte {
 		f = append(f, b^key[i%4])
 	}
 	return f
+}
+
+// A control frame written while the socket is full never waits, and
+// neither does the next send: one phone's full socket must not stall the
+// goroutine that sends to it (the room's fan-out). Everything arrives, in
+// the order it was written, once the peer reads.
+func TestConnWriterNeverWaitsOnFullSocket(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	nc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	w := newConnWriter(nc, 1<<20, 30*time.Second)
+	if w.raw == nil {
+		t.Skip("no write without waiting on this platform")
+	}
+	// Fill the socket behind connWriter's back: nothing is held in rest.
+	var sent bytes.Buffer
+	chunk := bytes.Repeat([]byte{'f'}, 4096)
+	for {
+		n, err := w.raw.now(chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent.Write(chunk[:n])
+		if n < len(chunk) {
+			break
+		}
+	}
+	pong := bytes.Repeat([]byte{'p'}, 127)
+	data := bytes.Repeat([]byte{'d'}, 1000)
+	done := make(chan error, 1)
+	go func() {
+		if _, err := w.Write(pong); err != nil {
+			done <- err
+			return
+		}
+		more, err := w.trySend(data)
+		if err == nil && !more {
+			err = errors.New("trySend wrote to a full socket")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a write waited on the full socket")
+	}
+	sent.Write(pong)
+	sent.Write(data)
+	flushed := make(chan error, 1)
+	go func() { flushed <- w.flushRest(time.Now().Add(30 * time.Second)) }()
+	got := make([]byte, sent.Len())
+	_ = peer.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.ReadFull(peer, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, sent.Bytes()) {
+		t.Fatal("bytes arrived out of order")
+	}
 }
