@@ -220,31 +220,9 @@ func TestConnControlFramesBetweenGatheredFrames(t *testing.T) {
 		}
 	}()
 	_ = r.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
-	next, pongs := 0, 0
-	for next < events || pongs < pings {
-		op, payload := r.readFrame()
-		switch op {
-		case 0xA:
-			if want := string(pingPayload(pongs)); string(payload) != want {
-				t.Fatalf("pong %q, want %q", payload, want)
-			}
-			pongs++
-		case 0x1:
-			for _, line := range bytes.Split(payload, []byte("\n")) {
-				var m msg
-				if err := json.Unmarshal(line, &m); err != nil {
-					t.Fatalf("bad message %.80q: %v", line, err)
-				}
-				if m.Type != "event" || m.Ev != "room.updated" {
-					continue
-				}
-				if want := fmt.Sprintf(`"title":"%d:`, next); !strings.Contains(string(m.Data), want) {
-					t.Fatalf("event %d is %.60s", next, m.Data)
-				}
-				next++
-			}
-		default:
-			t.Fatalf("frame with opcode %d: %.80q", op, payload)
+	for i, p := range r.readTitleEvents(events, pings) {
+		if want := string(pingPayload(i)); string(p) != want {
+			t.Fatalf("pong %q, want %q", p, want)
 		}
 	}
 }
@@ -299,35 +277,9 @@ func TestConnFullSocketKeepsOrder(t *testing.T) {
 	}
 	time.Sleep(6 * time.Second)
 	_ = r.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
-	next, pongs := 0, 0
-	for next < events {
-		op, payload := r.readFrame()
-		switch op {
-		case 0xA:
-			if string(payload) != string(pingPayload(0)) {
-				t.Fatalf("pong %q", payload)
-			}
-			pongs++
-		case 0x1:
-			for _, line := range bytes.Split(payload, []byte("\n")) {
-				var m msg
-				if err := json.Unmarshal(line, &m); err != nil {
-					t.Fatalf("bad message %.80q: %v", line, err)
-				}
-				if m.Type != "event" || m.Ev != "room.updated" {
-					continue
-				}
-				if want := fmt.Sprintf(`"title":"%d:`, next); !strings.Contains(string(m.Data), want) {
-					t.Fatalf("event %d is %.60s", next, m.Data)
-				}
-				next++
-			}
-		default:
-			t.Fatalf("frame with opcode %d: %.80q", op, payload)
-		}
-	}
-	if pongs != 1 {
-		t.Fatalf("%d pongs, want 1", pongs)
+	pongs := r.readTitleEvents(events, 1)
+	if len(pongs) != 1 || string(pongs[0]) != string(pingPayload(0)) {
+		t.Fatalf("pongs %q, want one %q", pongs, pingPayload(0))
 	}
 	if got := counterValue(t, ts.metrics.evictions); got != 0 {
 		t.Fatalf("%v evictions", got)
@@ -360,6 +312,39 @@ func TestAppendFrames(t *testing.T) {
 	if want := []string{"aaaa\nbbbb", "cccccccccc", "dd"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("frames %q, want %q", got, want)
 	}
+}
+
+// readTitleEvents reads frames until events room.updated events and at
+// least pongs pongs have come, and checks the events come whole and in
+// order (titles "0:…", "1:…", …). It returns the pongs' payloads.
+func (r *rawWS) readTitleEvents(events, pongs int) [][]byte {
+	r.t.Helper()
+	next := 0
+	var got [][]byte
+	for next < events || len(got) < pongs {
+		op, payload := r.readFrame()
+		switch op {
+		case 0xA:
+			got = append(got, payload)
+		case 0x1:
+			for _, line := range bytes.Split(payload, []byte("\n")) {
+				var m msg
+				if err := json.Unmarshal(line, &m); err != nil {
+					r.t.Fatalf("bad message %.80q: %v", line, err)
+				}
+				if m.Type != "event" || m.Ev != "room.updated" {
+					continue
+				}
+				if want := fmt.Sprintf(`"title":"%d:`, next); !strings.Contains(string(m.Data), want) {
+					r.t.Fatalf("event %d is %.60s", next, m.Data)
+				}
+				next++
+			}
+		default:
+			r.t.Fatalf("frame with opcode %d: %.80q", op, payload)
+		}
+	}
+	return got
 }
 
 // rawWS is a WebSocket client written by hand, to control how bytes are
