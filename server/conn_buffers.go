@@ -96,7 +96,11 @@ type connWriter struct {
 
 	mu   sync.Mutex
 	rest *bytes.Buffer // non-nil: bytes still to send, before anything else
-	err  error         // the first failed write: the stream is broken
+	// held counts the control frames' bytes put in rest since it was last
+	// empty: those are what maxRest bounds (the writer's data in rest is
+	// bounded by the send queue).
+	held int
+	err  error // the first failed write: the stream is broken
 }
 
 // errRestFull breaks a connection whose peer sends control frames (pings)
@@ -113,12 +117,18 @@ func newConnWriter(nc net.Conn, maxRest int, maxWait time.Duration) *connWriter 
 	return w
 }
 
-// Write is ws's: one control frame. It never waits (see connWriter).
+// Write is ws's: one control frame. It never waits (see connWriter). One
+// consequence: when a peer closes while its socket is full, the close
+// frame ws echoes before dropping the connection may not leave, and the
+// peer sees the connection end without one (1006); it was leaving anyway.
 func (w *connWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	pending := w.rest != nil // a flush is due or under way: it sends p too
-	if pending && w.err == nil && w.rest.Len()+len(p) > w.maxRest {
-		w.err = errRestFull
+	if pending && w.err == nil {
+		w.held += len(p)
+		if w.held > w.maxRest {
+			w.err = errRestFull
+		}
 	}
 	more, err := w.sendLocked(p)
 	w.mu.Unlock()
@@ -177,12 +187,14 @@ func (w *connWriter) flushRest(deadline time.Time) error {
 	w.flushMu.Lock()
 	defer w.flushMu.Unlock()
 	_ = w.nc.SetWriteDeadline(deadline)
-	defer w.nc.SetWriteDeadline(time.Time{})
 	for {
 		w.mu.Lock()
 		rest := w.rest
 		if w.err != nil || rest == nil || rest.Len() == 0 {
-			w.rest = nil
+			// The deadline goes before rest does: from then on an
+			// inline write may run, and it must not find it.
+			_ = w.nc.SetWriteDeadline(time.Time{})
+			w.rest, w.held = nil, 0
 			err := w.err
 			w.mu.Unlock()
 			if rest != nil {

@@ -253,6 +253,10 @@ func TestConnFullSocketKeepsOrder(t *testing.T) {
 	}
 	j := ts.join(room.Room.Code, "Ann")
 	r := rawDial(t, ts.Addr(), nil)
+	// A small receive buffer: the server's socket fills on any host.
+	if err := r.nc.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
+		t.Fatal(err)
+	}
 	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
 	r.write(clientFrame(hello))
 	r.expect("welcome")
@@ -535,5 +539,46 @@ func TestConnWriterNeverWaitsOnFullSocket(t *testing.T) {
 	}
 	if !bytes.Equal(got, sent.Bytes()) {
 		t.Fatal("bytes arrived out of order")
+	}
+}
+
+// What the writer holds back for a full socket counts against the send
+// queue, not against the bound on control frames held back: a pong behind
+// a big batch is fine, pongs piling up for a peer that never reads are not.
+func TestConnWriterBoundsHeldControlFrames(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	nc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	w := newConnWriter(nc, 4096, 30*time.Second)
+	if w.raw == nil {
+		t.Skip("no write without waiting on this platform")
+	}
+	for {
+		if more, err := w.trySend(bytes.Repeat([]byte{'d'}, 64<<10)); err != nil {
+			t.Fatal(err)
+		} else if more {
+			break
+		}
+	}
+	pong := bytes.Repeat([]byte{'p'}, 127)
+	for i := 0; i < 4096/len(pong); i++ {
+		if _, err := w.Write(pong); err != nil {
+			t.Fatalf("pong %d behind held data: %v", i, err)
+		}
+	}
+	if _, err := w.Write(pong); !errors.Is(err, errRestFull) {
+		t.Fatalf("pongs past the bound: %v, want errRestFull", err)
 	}
 }
