@@ -196,8 +196,8 @@ type live struct {
 	touched map[string]struct{}
 	tsig    chan struct{}
 
-	// last is the last event fanned out; only the run goroutine touches it
-	// after start.
+	// last is the last event fanned out; after start only the run
+	// goroutine writes it, under mu (Session.Position reads it).
 	last Position
 
 	// sendMu orders fan-outs: each decides its recipients under mu, then
@@ -523,7 +523,9 @@ func (lr *live) fill() {
 			return
 		}
 		lr.h.log.Warn("room history lost; clients resync", "room", lr.id)
+		lr.mu.Lock()
 		lr.last = st.Pos
+		lr.mu.Unlock()
 		lr.closeAll(CodeResync)
 		return
 	}
@@ -586,10 +588,10 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 			lr.markDirtyLocked(StatePresence)
 		}
 	}
+	lr.last = Position{Epoch: ev.Epoch, Seq: ev.Seq}
 	lr.mu.Unlock()
 	lr.send()
 	lr.sendMu.Unlock()
-	lr.last = Position{Epoch: ev.Epoch, Seq: ev.Seq}
 	if lr.h.opts.OnFanout != nil && !at.IsZero() {
 		lr.h.opts.OnFanout(time.Since(at), n)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -426,5 +427,49 @@ func TestPresenceInBatches(t *testing.T) {
 	last := fc.decoded()
 	if p := last[len(last)-1]; p.Type != "presence" || p.Online != n {
 		t.Fatalf("last message %+v, want presence with %d online", p, n)
+	}
+}
+
+// A fan-out to a big room is spread over several goroutines: every
+// healthy client still gets every event once and in order, and every
+// client that cannot keep up is dropped as slow.
+func TestBigRoomFanoutInOrder(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond})
+	p := f.join(t, "P")
+	const n, events = 1200, 20
+	clients := make([]*fakeClient, n)
+	for i := range clients {
+		clients[i], _ = f.attach(t, p, nil)
+		if i%7 == 0 {
+			clients[i].mu.Lock()
+			clients[i].full = true
+			clients[i].mu.Unlock()
+		}
+	}
+	for i := range events {
+		f.exec(f.fac, fmt.Sprint("u", i), rooms.CmdRoomUpdate, map[string]string{"title": fmt.Sprint("T", i)})
+	}
+	st, _ := f.svc.Store().Load(context.Background(), f.room.ID)
+	for i, c := range clients {
+		if i%7 == 0 {
+			waitUntil(t, "the full client is dropped", func() bool { return c.closedWith() == rooms.CodeSlowClient })
+			continue
+		}
+		waitUntil(t, "every event arrives", func() bool { return lastSeq(c.decoded()) == st.Pos.Seq })
+		var seqs []uint64
+		for _, m := range c.decoded() {
+			if m.Type == "event" {
+				seqs = append(seqs, m.Seq)
+			}
+		}
+		if len(seqs) != events {
+			t.Fatalf("client %d: %d events, want %d", i, len(seqs), events)
+		}
+		for k := 1; k < len(seqs); k++ {
+			if seqs[k] != seqs[k-1]+1 {
+				t.Fatalf("client %d: events %v out of order", i, seqs)
+			}
+		}
 	}
 }
