@@ -217,3 +217,35 @@ func TestRoomsBelow(t *testing.T) {
 		t.Error("below(2) with 2 rooms held")
 	}
 }
+
+// A room created again under the id of one whose meta and classes list
+// an eviction dropped, leaving a class hash behind, inherits nothing.
+func TestNewRoomInheritsNoEvictedClass(t *testing.T) {
+	srv := redistest.StartServer(t)
+	st := newStore(t, redisstore.Options{URL: srv.URL(), Prefix: "ev"})
+	rdb := client(t, srv)
+	ctx := t.Context()
+	if _, err := st.CreateRoom(ctx, "room", "CODE1", time.Minute, rooms.Change{Puts: []rooms.Put{
+		{Key: "member:old", Value: json.RawMessage(`{"id":"old"}`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Del(ctx, "ev:{room}:meta", "ev:{room}:classes").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateRoom(ctx, "room", "CODE2", time.Minute, rooms.Change{Puts: []rooms.Put{
+		{Key: "member:new", Value: json.RawMessage(`{"id":"new"}`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.DocsWithPrefix(ctx, "room", "member:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "member:new" {
+		t.Fatalf("members of the new room: %+v", got)
+	}
+	if enc, err := rdb.ObjectEncoding(ctx, "ev:{room}:d:member:").Result(); err != nil || enc != "hashtable" {
+		t.Errorf("OBJECT ENCODING = %q, %v; want hashtable", enc, err)
+	}
+}

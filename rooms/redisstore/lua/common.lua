@@ -114,9 +114,13 @@ end
 -- listed in KEYS[CLASSES]; once per class and script. Both calls are
 -- no-ops when the class exists; making both anyway keeps a class hash
 -- that somehow lost its entry (an eviction) listed.
+-- creating.fresh is set by create.lua: a new room's class hashes start
+-- empty whatever an eviction left under their names.
 local ready = {}
+local creating = {fresh = false}
 local function writable(cls)
   if ready[cls] then return end
+  if creating.fresh then redis.call('DEL', doc_hash(cls)) end
   redis.call('HSETNX', doc_hash(cls), ORDER, FILLER)
   redis.call('HSET', KEYS[CLASSES], cls, '1')
   ready[cls] = true

@@ -4,10 +4,14 @@ if redis.call('EXISTS', KEYS[META]) == 1 then return {'exists'} end
 -- A room is live while its meta key is. Keys of an earlier room under this
 -- id expire with its meta, but an eviction policy could drop meta alone:
 -- never let a new room inherit anything (the class hashes it can find).
+-- The classes list may have been evicted on its own too: the classes this
+-- room writes are emptied as they are first written (creating.fresh,
+-- common.lua).
 for _, cls in ipairs(classes()) do
   redis.call('DEL', doc_hash(cls))
 end
 redis.call('DEL', unpack(KEYS))
+creating.fresh = true
 local c = decode(8)
 local failed = check(c, ARGV[5], 0)
 if failed then return failed end
