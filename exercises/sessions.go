@@ -68,11 +68,15 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 		CreatedAt: room.CreatedAt.UTC(), EndedAt: endedAt,
 		Participants: res.Participants, Exercises: len(res.Exercises),
 	}}
-	// The store forgets the session at ExpiresAt, however late this keep.
+	// The store forgets the session at ExpiresAt, however late this keep;
+	// a keep after it keeps nothing (the room outlived its results).
 	keep := time.Duration(0)
 	if ttl > 0 {
 		s.Session.ExpiresAt = endedAt.Add(ttl)
-		keep = max(s.Session.ExpiresAt.Sub(now), time.Second)
+		keep = s.Session.ExpiresAt.Sub(now)
+		if keep <= 0 {
+			return nil, rooms.Errorf(rooms.CodeInvalid, "this room ended more than the server's results-ttl ago, so its results are no longer kept: download them instead")
+		}
 	}
 	full, err := json.Marshal(s)
 	if err != nil {

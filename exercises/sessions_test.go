@@ -3,6 +3,10 @@ package exercises
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"huddle/rooms"
+	"huddle/rooms/memory"
 )
 
 func f64(v float64) *float64 { return &v }
@@ -93,5 +97,29 @@ func TestCompareMarkdownEscapes(t *testing.T) {
 	md := string(Compare(a, a).Markdown())
 	if !strings.Contains(md, `| x \| y |`) {
 		t.Fatalf("pipe not escaped:\n%s", md)
+	}
+}
+
+// Keeping a room's results after its results-ttl has run out (the room
+// itself lived longer) keeps nothing, and says so, rather than answering
+// with a session that is already gone.
+func TestKeepSessionPastItsTTL(t *testing.T) {
+	st := memory.New(memory.Options{})
+	defer st.Close()
+	now := time.Now()
+	room := rooms.Room{ID: "r1", Code: "ABCDEF", Title: "Late", Ended: true, EndedAt: now.Add(-2 * time.Hour)}
+	state := &rooms.State{Docs: map[string]rooms.Doc{}}
+	if _, err := KeepSession(t.Context(), st, room, state, now, time.Hour); rooms.ErrorCode(err) != rooms.CodeInvalid {
+		t.Fatalf("keep past the ttl: %v, want invalid", err)
+	}
+	if _, err := GetSession(t.Context(), st, "r1", "id"); err == nil {
+		t.Fatal("a session was kept past its ttl")
+	}
+	s, err := KeepSession(t.Context(), st, room, state, now, 3*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := room.EndedAt.UTC().Truncate(time.Second).Add(3 * time.Hour); !s.Session.ExpiresAt.Equal(want) {
+		t.Fatalf("expiresAt %v, want %v", s.Session.ExpiresAt, want)
 	}
 }

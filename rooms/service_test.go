@@ -259,6 +259,14 @@ func TestEndRecordsTime(t *testing.T) {
 	if _, room, _ = f.svc.Authenticate(ctx, f.room.ID, f.secret); !room.EndedAt.Equal(ended) {
 		t.Fatalf("a re-sent end moved endedAt from %v to %v", ended, room.EndedAt)
 	}
+	// A second end (a new command, not a re-send) is refused: the room
+	// ended already, and its end time stays.
+	if o := f.exec(f.fac, "end-again", rooms.CmdRoomEnd, nil); o.Code != rooms.CodeRoomEnded {
+		t.Fatalf("second end: %s", o.Reply)
+	}
+	if _, room, _ = f.svc.Authenticate(ctx, f.room.ID, f.secret); !room.EndedAt.Equal(ended) {
+		t.Fatalf("a second end moved endedAt from %v to %v", ended, room.EndedAt)
+	}
 	// A room that runs has no end time in its document.
 	g := newRoom(t, nil)
 	docs, err := g.svc.Store().Get(ctx, g.room.ID, rooms.KeyRoom)
