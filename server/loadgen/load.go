@@ -234,7 +234,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	var o Options
 	var asJSON bool
-	var cpuProfile string
+	var cpuProfile, reportFile, summarize string
 	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load; several nodes of one deployment (sharing Redis) separated by commas: phones are spread over them in turn, and the server's RSS and CPU are the first node's")
 	fs.StringVar(&o.Scenario, "scenario", "vote", strings.Join(Scenarios, ", "))
 	fs.IntVar(&o.Participants, "participants", 0, "participants per room (default 100; cards 1000, rooms 10)")
@@ -252,6 +252,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
+	fs.StringVar(&reportFile, "report", "", "also write the report as JSON to this file")
+	fs.StringVar(&summarize, "summarize", "", "run nothing: read the JSON reports targets.sh wrote in this directory and print every target of docs/benchmarks.md with its figure and whether it is met")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -261,6 +263,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "huddle load: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if summarize != "" {
+		if err := Summarize(summarize, stdout); err != nil {
+			fmt.Fprintln(stderr, "huddle load:", err)
+			return 1
+		}
+		return 0
 	}
 	if err := o.check(); err != nil {
 		fmt.Fprintln(stderr, "huddle load:", err)
@@ -279,6 +288,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
 	defer cancel()
 	r, err := Run(ctx, o)
+	if reportFile != "" {
+		b, _ := json.MarshalIndent(r, "", "  ")
+		if werr := os.WriteFile(reportFile, append(b, '\n'), 0o644); werr != nil {
+			fmt.Fprintln(stderr, "huddle load:", werr)
+			return 1
+		}
+	}
 	if asJSON {
 		_ = json.NewEncoder(stdout).Encode(r)
 	} else {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every performance target of docs/benchmarks.md against fresh nodes
 # on this machine and writes each report to $OUT (default
-# test-artifacts/bench). Usage: server/loadgen/targets.sh [embedded|redis|all] [scenario ...]
+# test-artifacts/bench), as text and JSON, then summary.md: every target,
+# its figure and whether it is met. Usage: server/loadgen/targets.sh [embedded|redis|all] [scenario ...]
 # Needs bin/huddle (make build) and, for "redis", redis-server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,7 +75,7 @@ run() { # mode name flags...
   local joined
   joined=$(IFS=,; echo "${urls[*]}")
   echo "== $mode $name: huddle load -url $joined $*" | tee "$OUT/$mode-$name.txt"
-  "$BIN" load -url "$joined" -pid "${pids[0]}" -timeout 5m "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
+  "$BIN" load -url "$joined" -pid "${pids[0]}" -timeout 5m -report "$OUT/$mode-$name.json" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi
@@ -87,4 +88,6 @@ for t in "${TARGETS[@]}"; do
   [[ $MODE == embedded || $MODE == all ]] && run embedded "$name" "${flags[@]}"
   [[ $MODE == redis || $MODE == all ]] && run redis "$name" "${flags[@]}"
 done
-echo "reports in $OUT"
+echo
+"$BIN" load -summarize "$OUT" | tee "$OUT/summary.md" || true
+echo "reports in $OUT (summary.md: every target, its figure and whether it is met)"

@@ -1,0 +1,148 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A target of docs/benchmarks.md: the named run of server/loadgen/targets.sh
+// it is measured by, the figure that matters, and the bound it must keep.
+type target struct {
+	name   string
+	what   string                       // the target, in words
+	figure func(r Report) string        // what was measured
+	met    func(r Report) (bool, bool)  // met, and whether there is a bound
+	key    func(r Report) time.Duration // the latency compared across stores
+}
+
+var targets = []target{
+	{name: "idle-10000", what: "idle memory ≤ 24 KiB per phone",
+		figure: func(r Report) string {
+			return fmt.Sprintf("%.1f KiB per phone (%.1f after the hold)", r.PerConn(r.IdleRSS), r.PerConn(r.HeldRSS))
+		},
+		met: func(r Report) (bool, bool) {
+			return r.PerConn(r.IdleRSS) > 0 && r.PerConn(r.IdleRSS) <= 24 && r.PerConn(r.HeldRSS) <= 24, true
+		}},
+	{name: "broadcast-10000", what: "a broadcast to 10,000: p99 < 60 ms",
+		figure: fanoutFigure, met: bound(func(r Report) bool { return r.Fanout.P99 < 60*time.Millisecond }),
+		key: func(r Report) time.Duration { return r.Fanout.P99 }},
+	{name: "vote-10000", what: "10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s",
+		figure: voteFigure,
+		met: bound(func(r Report) bool {
+			return r.Exact && r.Ack.P99 < 200*time.Millisecond && r.Settle < time.Second
+		}),
+		key: func(r Report) time.Duration { return r.Ack.P99 }},
+	{name: "cards-1000-1s", what: "a retro card to 1,000, 1/s: p99 < 20 ms",
+		figure: fanoutFigure, met: bound(func(r Report) bool { return r.Fanout.P99 < 20*time.Millisecond }),
+		key: func(r Report) time.Duration { return r.Fanout.P99 }},
+	{name: "cards-1000-10s", what: "a retro card to 1,000, 10/s: p99 < 20 ms",
+		figure: fanoutFigure, met: bound(func(r Report) bool { return r.Fanout.P99 < 20*time.Millisecond }),
+		key: func(r Report) time.Duration { return r.Fanout.P99 }},
+	{name: "join-1000", what: "1,000 joining: settled within 2 s of the last join",
+		figure: func(r Report) string { return "settled " + ms(r.Settle) },
+		met:    bound(func(r Report) bool { return r.Exact && r.Settle < 2*time.Second }),
+		key:    func(r Report) time.Duration { return r.Settle }},
+	{name: "rooms-1000x10", what: "1,000 rooms of 10 voting at once: exact",
+		figure: voteFigure, met: bound(func(r Report) bool { return r.Exact }),
+		key: func(r Report) time.Duration { return r.Ack.P99 }},
+	{name: "reconnect-10000", what: "a reconnect storm of 10,000: nothing lost", figure: reconnectFigure,
+		met: bound(func(r Report) bool { return r.Exact }),
+		key: func(r Report) time.Duration { return r.Reconnect.P99 }},
+	{name: "broadcast-2000", what: "(for the Redis comparison)", figure: fanoutFigure,
+		key: func(r Report) time.Duration { return r.Fanout.P99 }},
+	{name: "vote-2000", what: "(for the Redis comparison)", figure: voteFigure,
+		key: func(r Report) time.Duration { return r.Ack.P99 }},
+	{name: "reconnect-2000", what: "(for the Redis comparison)", figure: reconnectFigure,
+		key: func(r Report) time.Duration { return r.Reconnect.P99 }},
+}
+
+func bound(ok func(Report) bool) func(Report) (bool, bool) {
+	return func(r Report) (bool, bool) { return ok(r) && r.Delivered == r.Expected, true }
+}
+
+func fanoutFigure(r Report) string {
+	return fmt.Sprintf("fan-out p50 %s, p99 %s", ms(r.Fanout.P50), ms(r.Fanout.P99))
+}
+
+func voteFigure(r Report) string {
+	exact := "exact"
+	if !r.Exact {
+		exact = "NOT exact"
+	}
+	return fmt.Sprintf("%s; ack p50 %s, p99 %s; settled %s", exact, ms(r.Ack.P50), ms(r.Ack.P99), ms(r.Settle))
+}
+
+func reconnectFigure(r Report) string {
+	return fmt.Sprintf("%d resumed, %d of %d events; dial to welcome p99 %s", r.Resumed, r.Delivered, r.Expected, ms(r.Reconnect.P99))
+}
+
+// Summarize reads the JSON reports targets.sh keeps in dir
+// (MODE-NAME.json) and writes every target's figure, whether it is met,
+// and, where both stores ran, Redis's key latency over the embedded
+// store's (within 2× is the target).
+func Summarize(dir string, w io.Writer) error {
+	read := func(mode, name string) (Report, bool, error) {
+		b, err := os.ReadFile(filepath.Join(dir, mode+"-"+name+".json"))
+		if os.IsNotExist(err) {
+			return Report{}, false, nil
+		}
+		if err != nil {
+			return Report{}, false, err
+		}
+		var r Report
+		if err := json.Unmarshal(b, &r); err != nil {
+			return Report{}, false, fmt.Errorf("%s-%s.json: %w", mode, name, err)
+		}
+		return r, true, nil
+	}
+	fmt.Fprintln(w, "| target | store | measured | met |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	found := 0
+	for _, t := range targets {
+		emb, hasEmb, err := read("embedded", t.name)
+		if err != nil {
+			return err
+		}
+		red, hasRed, err := read("redis", t.name)
+		if err != nil {
+			return err
+		}
+		row := func(store string, r Report) {
+			found++
+			verdict := "—"
+			if t.met != nil {
+				if ok, bounded := t.met(r); bounded {
+					verdict = map[bool]string{true: "yes", false: "**no**"}[ok]
+				}
+			}
+			if r.Delivered != r.Expected {
+				verdict = fmt.Sprintf("**no**: lost %d", r.Expected-r.Delivered)
+			}
+			fmt.Fprintf(w, "| %s: %s | %s | %s | %s |\n", t.name, t.what, store, t.figure(r), verdict)
+		}
+		if hasEmb {
+			row("embedded", emb)
+		}
+		if hasRed {
+			row("redis, 2 nodes", red)
+		}
+		if hasEmb && hasRed && t.key != nil && t.key(emb) > 0 {
+			ratio := float64(t.key(red)) / float64(t.key(emb))
+			verdict := map[bool]string{true: "yes", false: "**no**"}[ratio <= 2]
+			fmt.Fprintf(w, "| %s: Redis within 2× of embedded | both | %.1f× (%s vs %s) | %s |\n",
+				t.name, ratio, ms(t.key(red)), ms(t.key(emb)), verdict)
+		}
+	}
+	if found == 0 {
+		names, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		slices.Sort(names)
+		return fmt.Errorf("no reports of the targets in %s (found: %s)", dir, strings.Join(names, ", "))
+	}
+	return nil
+}

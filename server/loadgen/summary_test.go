@@ -1,0 +1,52 @@
+package loadgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The summary reads targets.sh's JSON reports and says, per target and
+// store, what was measured and whether the bound holds, and how Redis's
+// key latency compares with the embedded store's.
+func TestSummarize(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, r Report) {
+		b, _ := json.Marshal(r)
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("embedded-vote-10000", Report{Scenario: "vote", Exact: true, Expected: 10, Delivered: 10,
+		Ack: Summary{N: 10, P50: time.Millisecond, P99: 50 * time.Millisecond}, Settle: 400 * time.Millisecond})
+	write("redis-vote-10000", Report{Scenario: "vote", Exact: true, Expected: 10, Delivered: 10,
+		Ack: Summary{N: 10, P50: 30 * time.Millisecond, P99: 300 * time.Millisecond}, Settle: 500 * time.Millisecond})
+	write("embedded-cards-1000-1s", Report{Scenario: "cards", Exact: true, Expected: 10, Delivered: 9,
+		Fanout: Summary{N: 9, P50: 5 * time.Millisecond, P99: 10 * time.Millisecond}})
+	var out bytes.Buffer
+	if err := Summarize(dir, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"| vote-10000: 10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s | embedded | exact; ack p50 1.00ms, p99 50.00ms; settled 400.00ms | yes |",
+		"| vote-10000: 10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s | redis, 2 nodes | exact; ack p50 30.00ms, p99 300.00ms; settled 500.00ms | **no** |",
+		"| vote-10000: Redis within 2× of embedded | both | 6.0× (300.00ms vs 50.00ms) | **no** |",
+		"| cards-1000-1s: a retro card to 1,000, 1/s: p99 < 20 ms | embedded | fan-out p50 5.00ms, p99 10.00ms | **no**: lost 1 |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "broadcast-10000") {
+		t.Errorf("a target without a report is listed:\n%s", got)
+	}
+	var stderr bytes.Buffer
+	if code := Main([]string{"-summarize", t.TempDir()}, &out, &stderr); code != 1 || !strings.Contains(stderr.String(), "no reports") {
+		t.Errorf("an empty directory: exit %d, %q", code, stderr.String())
+	}
+}
