@@ -18,9 +18,12 @@ import (
 // answer to a person (no member ids, tokens or opaque keys; names only
 // where the room or the item showed them).
 type RoomResults struct {
-	Title        string           `json:"title"`
-	Date         string           `json:"date"` // YYYY-MM-DD (UTC) the room was created
-	Ended        bool             `json:"ended"`
+	Title string `json:"title"`
+	Date  string `json:"date"` // YYYY-MM-DD (UTC) the room was created
+	Ended bool   `json:"ended"`
+	// EndedAt is when the room ended (RFC 3339, UTC, whole seconds), when
+	// it recorded it: sessions of one pack can be ordered and told apart.
+	EndedAt      string           `json:"endedAt,omitempty"`
 	ShowNames    bool             `json:"showNames"`
 	Participants int64            `json:"participants"`
 	Exercises    []ExerciseResult `json:"exercises"`
@@ -172,6 +175,9 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 		Participants: st.Counters[rooms.CounterParticipants], Exercises: []ExerciseResult{}}
 	if !room.CreatedAt.IsZero() {
 		r.Date = room.CreatedAt.UTC().Format(time.DateOnly)
+	}
+	if room.Ended && !room.EndedAt.IsZero() {
+		r.EndedAt = room.EndedAt.UTC().Format(time.RFC3339)
 	}
 	for _, v := range sec.Exercises {
 		e := v.Exercise
@@ -365,6 +371,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 	}
 	row("exercise", "kind", "title", "section", "item", "value", "detail")
 	row("", "room", r.Title, "room", "date", r.Date, "")
+	if r.EndedAt != "" {
+		row("", "room", r.Title, "room", "ended", r.EndedAt, "")
+	}
 	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "")
 	for i, x := range r.Exercises {
 		n, k, t := strconv.Itoa(i+1), string(x.Kind), x.Title
@@ -487,6 +496,9 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 	p("# %s\n\n", md(r.Title))
 	if r.Date != "" {
 		p("- Date: %s\n", r.Date)
+	}
+	if r.EndedAt != "" {
+		p("- Ended: %s\n", r.EndedAt)
 	}
 	p("- Participants: %d\n- Exercises: %d\n", r.Participants, len(r.Exercises))
 	for i, x := range r.Exercises {

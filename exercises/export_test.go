@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"huddle/rooms"
 )
@@ -299,5 +300,40 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 	}
 	if _, err := ExportResults(room, nil); err == nil {
 		t.Fatal("no state, no error")
+	}
+}
+
+// An ended room's export says when it ended, in every format; a room
+// that still runs says nothing of it.
+func TestExportSaysWhenTheRoomEnded(t *testing.T) {
+	b := newTbEnv(t, false)
+	b.exercise(map[string]any{"kind": "text", "title": "Anything else?"})
+	export := func() *RoomResults {
+		t.Helper()
+		st, err := b.store.Load(b.ctx, b.room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var room rooms.Room
+		_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
+		res, err := ExportResults(room, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := export(); res.EndedAt != "" {
+		t.Fatalf("a running room's export has endedAt %q", res.EndedAt)
+	}
+	b.ok(b.fac, rooms.CmdRoomEnd, nil)
+	res := export()
+	ended, err := time.Parse(time.RFC3339, res.EndedAt)
+	if err != nil || time.Since(ended) > time.Minute || time.Until(ended) > time.Second {
+		t.Fatalf("endedAt %q: %v", res.EndedAt, err)
+	}
+	md, _ := res.Markdown()
+	cs, _ := res.CSV()
+	if !strings.Contains(string(md), "- Ended: "+res.EndedAt+"\n") || !strings.Contains(string(cs), ",room,ended,"+res.EndedAt+",") {
+		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
 	}
 }
