@@ -172,7 +172,7 @@ func cards(ctx context.Context, t *Target, o Options) (Report, error) {
 			m, err := p.conn.CommandID(ctx, "card-"+strconv.Itoa(i), "retro.card.add",
 				map[string]any{"exercise": ex, "column": columns[i%len(columns)], "text": text})
 			if err == nil && m.Type == "ack" {
-				ackL.Add(time.Since(now))
+				ackL.Add(m.At.Sub(now))
 				return
 			}
 			errMu.Lock()

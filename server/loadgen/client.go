@@ -17,8 +17,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // Target is the node under load.
@@ -108,6 +106,9 @@ type Message struct {
 	Recovered    bool   // welcome
 	Position     Position
 	Presence     struct{ Online, Participants int } // welcome
+	// At is when an answer to a command (ack or error) arrived; set on
+	// what Command returns.
+	At time.Time
 
 	id []byte // the id as sent, until ID is set
 }
@@ -187,9 +188,7 @@ func (m *Message) parse(line []byte, n *names) bool {
 
 // Conn is one simulated phone or laptop.
 type Conn struct {
-	ws      *websocket.Conn
-	ctx     context.Context
-	cancel  context.CancelFunc
+	w       *wire
 	handler atomic.Pointer[func(m *Message, at time.Time)]
 	done    chan struct{}
 	err     error
@@ -227,29 +226,25 @@ func (t *Target) Dial(ctx context.Context, room, token string, handler func(m *M
 
 // DialWith is Dial with options.
 func (t *Target) DialWith(ctx context.Context, room, token string, handler func(m *Message, at time.Time), o DialOptions) (*Conn, Message, error) {
-	cctx, cancel := context.WithCancel(context.Background())
-	start := time.Now()
-	ws, _, err := websocket.Dial(ctx, t.wsURL(), &websocket.DialOptions{HTTPClient: t.HTTP})
-	if err != nil {
-		cancel()
-		return nil, Message{}, err
-	}
-	ws.SetReadLimit(1 << 24)
-	c := &Conn{ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}), pending: map[string]*call{}, onFrame: o.OnFrame,
-		upgrade: time.Since(start)}
+	c := &Conn{done: make(chan struct{}), pending: map[string]*call{}, onFrame: o.OnFrame}
 	if o.Since != nil {
 		c.pos = *o.Since
 	}
 	c.SetHandler(handler)
+	welcome := make(chan Message, 1)
+	c.welcome = welcome
+	start := time.Now()
+	w, err := dialWire(ctx, t.wsURL(), 1<<24, c.message, c.ended)
+	if err != nil {
+		return nil, Message{}, err
+	}
+	c.w, c.upgrade = w, time.Since(start)
 	hello := map[string]any{"type": "hello", "room": room, "token": token}
 	if o.Since != nil {
 		hello["since"] = o.Since
 	}
 	b, _ := json.Marshal(hello)
-	welcome := make(chan Message, 1)
-	c.welcome = welcome
-	go c.read()
-	if err := ws.Write(ctx, websocket.MessageText, b); err != nil {
+	if err := w.Write(b); err != nil {
 		c.Close()
 		return nil, Message{}, err
 	}
@@ -268,37 +263,28 @@ func (t *Target) DialWith(ctx context.Context, room, token string, handler func(
 	}
 }
 
-// frames are reused between reads of every connection: one buffer per
-// frame being handled, not one per connection.
-var frames = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func (c *Conn) read() {
-	defer close(c.done)
-	// A context without Done: coder/websocket then sets up no timer per
-	// read. Close ends a blocked read by closing the connection.
-	ctx := context.Background()
-	for {
-		_, r, err := c.ws.Reader(ctx)
-		if err != nil {
-			c.err = err
-			return
-		}
-		buf := frames.Get().(*bytes.Buffer)
-		buf.Reset()
-		if _, err := buf.ReadFrom(r); err != nil {
-			frames.Put(buf)
-			c.err = err
-			return
-		}
-		if c.onFrame != nil {
-			c.onFrame(buf.Bytes())
-		}
-		c.frame(buf.Bytes(), time.Now())
-		if buf.Cap() <= 1<<20 {
-			frames.Put(buf)
-		}
+// message handles one WebSocket message from the server, from the wire's
+// reader: arrived is when its last byte reached the socket, read when the
+// tool read it.
+func (c *Conn) message(b []byte, arrived, read time.Time) {
+	if c.onFrame != nil {
+		c.onFrame(b)
 	}
+	if l := readLag.Load(); l != nil {
+		l.Add(read.Sub(arrived))
+	}
+	c.frame(b, arrived)
 }
+
+// ended is called once when the connection has ended.
+func (c *Conn) ended(err error) {
+	c.err = err
+	close(c.done)
+}
+
+// readLag, while a run measures (StartProc to Stop), collects how long
+// after its arrival the tool read each message.
+var readLag atomic.Pointer[Latencies]
 
 // frame handles one WebSocket message from the server: one or more JSON
 // messages separated by newlines (docs/protocol.md 3.2).
@@ -330,10 +316,10 @@ func (c *Conn) frame(data []byte, at time.Time) {
 				c.welcome <- w
 				c.welcome = nil
 			} else {
-				c.answer(m)
+				c.answer(m, at)
 			}
 		case "ack":
-			c.answer(m)
+			c.answer(m, at)
 		case "event":
 			c.mu.Lock()
 			if m.Epoch != c.pos.Epoch {
@@ -343,7 +329,7 @@ func (c *Conn) frame(data []byte, at time.Time) {
 			}
 			c.mu.Unlock()
 		case "ping":
-			_ = c.ws.Write(context.Background(), websocket.MessageText, []byte(`{"type":"pong"}`))
+			_ = c.w.Write([]byte(`{"type":"pong"}`))
 		}
 		if h := c.handler.Load(); h != nil && *h != nil && c.welcome == nil {
 			(*h)(m, at)
@@ -353,7 +339,7 @@ func (c *Conn) frame(data []byte, at time.Time) {
 
 // answer hands an ack or error to the command waiting for it, and sets
 // its ID.
-func (c *Conn) answer(m *Message) {
+func (c *Conn) answer(m *Message, at time.Time) {
 	if m.id == nil {
 		return
 	}
@@ -367,7 +353,7 @@ func (c *Conn) answer(m *Message) {
 	}
 	m.ID = w.id
 	a := *m
-	a.Data, a.Result, a.id = nil, bytes.Clone(m.Result), nil
+	a.Data, a.Result, a.id, a.At = nil, bytes.Clone(m.Result), nil, at
 	w.ch <- a
 }
 
@@ -408,11 +394,9 @@ var ErrClosed = errors.New("connection closed")
 // closedErr is ErrClosed with why the connection ended (the server's
 // close code and reason, when it sent one). Only after done is closed.
 func (c *Conn) closedErr() error {
-	if s := websocket.CloseStatus(c.err); s != -1 {
-		var ce websocket.CloseError
-		if errors.As(c.err, &ce) {
-			return fmt.Errorf("%w by the server: %d %s", ErrClosed, s, ce.Reason)
-		}
+	var ce *CloseError
+	if errors.As(c.err, &ce) {
+		return fmt.Errorf("%w by the server: %d %s", ErrClosed, ce.Code, ce.Reason)
 	}
 	return fmt.Errorf("%w: %v", ErrClosed, c.err)
 }
@@ -434,7 +418,7 @@ func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message
 	c.pending[id] = w
 	c.mu.Unlock()
 	b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-	if err := c.ws.Write(ctx, websocket.MessageText, b); err != nil {
+	if err := c.w.Write(b); err != nil {
 		c.mu.Lock()
 		delete(c.pending, id)
 		c.mu.Unlock()
@@ -456,7 +440,6 @@ func (c *Conn) CommandID(ctx context.Context, id, typ string, data any) (Message
 // Close ends the connection at once, without a close handshake (as a
 // phone that loses its network).
 func (c *Conn) Close() {
-	c.cancel()
-	_ = c.ws.CloseNow()
+	c.w.Close()
 	<-c.done
 }

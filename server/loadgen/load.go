@@ -161,6 +161,9 @@ func (r Report) print(w io.Writer) {
 	}
 	if r.Server.Wall > 0 {
 		fmt.Fprintf(w, "  tool          CPU %.2fs in the measured %.1fs\n", r.Server.ToolCPU.Seconds(), r.Server.Wall.Seconds())
+		if r.Server.ReadLag.N > 0 {
+			fmt.Fprintf(w, "  read lag      %s (how long after arriving the tool read a message)\n", r.Server.ReadLag)
+		}
 	}
 	if r.IdleRSS > r.BaseRSS && r.BaseRSS > 0 {
 		fmt.Fprintf(w, "  idle memory   %.1f KiB per connection (RSS %d KiB with all connected, %d KiB before)\n",

@@ -70,6 +70,7 @@ type Proc struct {
 func StartProc(pid int) *Proc {
 	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	p.toolCP, _ = cpuTime(os.Getpid())
+	readLag.Store(new(Latencies))
 	if pid == 0 {
 		close(p.done)
 		return p
@@ -99,6 +100,10 @@ type ProcReport struct {
 	CPU                time.Duration // the server's
 	ToolCPU            time.Duration // the tool's own
 	Wall               time.Duration // from StartProc to Stop
+	// ReadLag is how long after their arrival the tool read the messages
+	// that arrived in the meantime: the part of a latency measured at
+	// the read that is the tool's own, not the server's.
+	ReadLag Summary `json:"readLag"`
 }
 
 // Stop ends sampling and reports.
@@ -107,6 +112,9 @@ func (p *Proc) Stop() ProcReport {
 	<-p.done
 	tool, _ := cpuTime(os.Getpid())
 	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
+	if l := readLag.Swap(nil); l != nil {
+		r.ReadLag = l.Summary()
+	}
 	if p.PID == 0 {
 		return r
 	}

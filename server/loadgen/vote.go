@@ -108,10 +108,9 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 				m, err := p.conn.CommandID(ctx, "vote", "exercise.answer", map[string]any{"exercise": rr.ex,
 					"ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{options[k%3]}}}}})
 				if err == nil && m.Type == "ack" {
-					now := time.Now()
-					ackL.Add(now.Sub(sent))
+					ackL.Add(m.At.Sub(sent))
 					acked.Add(1)
-					setMax(&lastAck, now)
+					setMax(&lastAck, m.At)
 					return
 				}
 				errMu.Lock()

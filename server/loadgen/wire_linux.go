@@ -1,0 +1,349 @@
+//go:build linux
+
+package loadgen
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// On Linux a wire's socket leaves Go's network poller: the tool keeps a
+// duplicate of its descriptor, read by one of a few epoll loops (one per
+// CPU) with recvmsg, which also returns the kernel's receive timestamp
+// (SO_TIMESTAMPNS). Ten thousand phones then cost one epoll_wait per
+// batch of ready sockets and one read each, instead of a goroutine
+// woken, a read and a read that finds nothing, per message.
+
+type wireSys struct {
+	fd       int
+	p        *poller
+	flushing bool // a goroutine waits to write w.out
+}
+
+// poller is one epoll loop and the wires it reads.
+type poller struct {
+	epfd  int
+	wake  int // an eventfd in the epoll set: written to make the loop look at quit
+	quit  atomic.Bool
+	mu    sync.Mutex
+	wires map[int32]*wire
+}
+
+// The pollers run while wires are open: the first wire starts them, the
+// last one to end stops them.
+var (
+	pollMu    sync.Mutex
+	pollers   []*poller
+	wiresOpen int
+	pollNext  int
+)
+
+// register adds w (its socket is w.sys.fd) to a poller.
+func register(w *wire) error {
+	pollMu.Lock()
+	defer pollMu.Unlock()
+	if len(pollers) == 0 {
+		for range min(max(runtime.GOMAXPROCS(0), 1), 4) {
+			p, err := newPoller()
+			if err != nil {
+				for _, p := range pollers {
+					p.stop()
+				}
+				pollers = nil
+				return err
+			}
+			pollers = append(pollers, p)
+		}
+	}
+	pollNext++
+	p := pollers[pollNext%len(pollers)]
+	w.sys.p = p
+	p.mu.Lock()
+	p.wires[int32(w.sys.fd)] = w
+	p.mu.Unlock()
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(w.sys.fd)}
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, w.sys.fd, &ev); err != nil {
+		p.mu.Lock()
+		delete(p.wires, int32(w.sys.fd))
+		p.mu.Unlock()
+		return err
+	}
+	wiresOpen++
+	return nil
+}
+
+// unregister takes w out of its poller; the last wire stops the pollers.
+func unregister(w *wire) {
+	p := w.sys.p
+	p.mu.Lock()
+	delete(p.wires, int32(w.sys.fd))
+	p.mu.Unlock()
+	_ = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, w.sys.fd, nil)
+	pollMu.Lock()
+	defer pollMu.Unlock()
+	if wiresOpen--; wiresOpen == 0 {
+		for _, p := range pollers {
+			p.stop()
+		}
+		pollers = nil
+	}
+}
+
+func newPoller() (*poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, err
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wake)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wake, &ev); err != nil {
+		unix.Close(epfd)
+		unix.Close(wake)
+		return nil, err
+	}
+	p := &poller{epfd: epfd, wake: wake, wires: map[int32]*wire{}}
+	go p.loop()
+	return p, nil
+}
+
+// stop makes the loop end, and close its descriptors, once it has
+// handled what it is handling.
+func (p *poller) stop() {
+	p.quit.Store(true)
+	var one [8]byte
+	binary.NativeEndian.PutUint64(one[:], 1) // an eventfd counts in the machine's byte order
+	_, _ = unix.Write(p.wake, one[:])
+}
+
+// start takes the upgraded connection over: leftover is what the server
+// sent after its handshake.
+func (w *wire) start(nc net.Conn, leftover []byte) error {
+	tc, ok := nc.(*net.TCPConn)
+	if !ok {
+		nc.Close()
+		return errors.New("websocket: not a TCP connection")
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		nc.Close()
+		return err
+	}
+	fd, derr := -1, error(nil)
+	cerr := rc.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) })
+	// Go's poller forgets the socket (it deletes it from its epoll set
+	// before closing its descriptor); the duplicate keeps it open.
+	nc.Close()
+	if err := errors.Join(cerr, derr); err != nil {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		return err
+	}
+	if err := errors.Join(unix.SetNonblock(fd, true),
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	w.sys.fd = fd
+	if len(leftover) > 0 {
+		now := time.Now()
+		if err := w.feed(leftover, now, now); err != nil {
+			unix.Close(fd)
+			return err
+		}
+	}
+	if err := register(w); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	return nil
+}
+
+// The loops poll rather than wait while messages come: a thread asleep in
+// epoll_wait is woken by every arrival, and on the shared machine each
+// wake-up is CPU the node under load does not get. Arrival times come
+// from the kernel, so reading a little later changes no figure (the
+// read lag in the report says how much later).
+const (
+	pollEvery    = time.Millisecond
+	idleToSleep  = 200 // empty polls in a row before waiting in epoll_wait
+	pollerEvents = 512
+)
+
+// loop reads every wire of p whose socket has something, until p stops.
+// Level-triggered: one read per ready socket and round; what it leaves
+// makes the socket ready again.
+func (p *poller) loop() {
+	defer func() {
+		unix.Close(p.epfd)
+		unix.Close(p.wake)
+	}()
+	events := make([]unix.EpollEvent, pollerEvents)
+	ready := make([]*wire, 0, len(events))
+	buf := make([]byte, 256<<10)
+	oob := make([]byte, 128)
+	idle := 0
+	for !p.quit.Load() {
+		timeout := 0
+		if idle >= idleToSleep {
+			timeout = -1
+		}
+		n, err := unix.EpollWait(p.epfd, events, timeout)
+		if err != nil {
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			panic("huddle load: epoll_wait: " + err.Error())
+		}
+		p.mu.Lock()
+		for _, ev := range events[:n] {
+			if w := p.wires[ev.Fd]; w != nil {
+				ready = append(ready, w)
+			}
+		}
+		p.mu.Unlock()
+		for i, w := range ready {
+			w.readOnce(buf, oob)
+			ready[i] = nil
+		}
+		if len(ready) == 0 {
+			idle++
+		} else {
+			idle = 0
+		}
+		if len(ready) < len(events) {
+			time.Sleep(pollEvery)
+		}
+		ready = ready[:0]
+	}
+}
+
+// readOnce reads what the socket holds, up to len(buf), and handles it.
+func (w *wire) readOnce(buf, oob []byte) {
+	n, oobn, _, _, err := unix.Recvmsg(w.sys.fd, buf, oob, 0)
+	read := time.Now()
+	switch {
+	case errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR):
+		return
+	case err != nil:
+		w.end(err)
+		return
+	case n == 0:
+		w.end(io.EOF)
+		return
+	}
+	if err := w.feed(buf[:n], rxTime(oob[:oobn], read), read); err != nil {
+		w.end(err)
+	}
+}
+
+// rxTime is the kernel's receive timestamp in a recvmsg's control data:
+// for TCP, when the last of the bytes read reached the socket.
+func rxTime(oob []byte, otherwise time.Time) time.Time {
+	hdr := unix.CmsgLen(0)
+	for len(oob) >= hdr {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < hdr || l > len(oob) {
+			break
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS && l-hdr >= int(unsafe.Sizeof(unix.Timespec{})) {
+			ts := (*unix.Timespec)(unsafe.Pointer(&oob[hdr]))
+			return time.Unix(int64(ts.Sec), int64(ts.Nsec))
+		}
+		oob = oob[min(len(oob), unix.CmsgSpace(l-hdr)):]
+	}
+	return otherwise
+}
+
+// end closes the socket and tells the owner why. Only the wire's poller
+// calls it (or start, before the wire is registered).
+func (w *wire) end(why error) {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	w.out = nil
+	if w.closing {
+		why = net.ErrClosed
+	}
+	unregister(w)
+	unix.Close(w.sys.fd)
+	w.mu.Unlock()
+	w.onEnd(why)
+}
+
+// write writes a frame, called with w.mu: at once when the socket takes
+// it, else what is left waits for a goroutine that waits for room.
+// It never blocks.
+func (s *wireSys) write(w *wire, frame []byte) error {
+	if len(w.out) > 0 {
+		w.out = append(w.out, frame...)
+		return nil
+	}
+	n, err := unix.Write(s.fd, frame)
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) {
+		n, err = 0, nil
+	}
+	if err != nil {
+		return err
+	}
+	if n < len(frame) {
+		w.out = append(w.out, frame[n:]...)
+		if !s.flushing {
+			s.flushing = true
+			go w.flush()
+		}
+	}
+	return nil
+}
+
+// flush writes w.out as the socket makes room for it.
+func (w *wire) flush() {
+	for {
+		w.mu.Lock()
+		fd := w.sys.fd
+		w.mu.Unlock()
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		_, _ = unix.Poll(pfd, 100)
+		w.mu.Lock()
+		if w.closed || w.closing {
+			w.out, w.sys.flushing = nil, false
+			w.mu.Unlock()
+			return
+		}
+		n, err := unix.Write(fd, w.out)
+		if err != nil && !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
+			// The reader will find the connection broken.
+			w.out, w.sys.flushing = nil, false
+			w.mu.Unlock()
+			return
+		}
+		w.out = w.out[max(n, 0):]
+		if len(w.out) == 0 {
+			w.out, w.sys.flushing = nil, false
+			w.mu.Unlock()
+			return
+		}
+		w.mu.Unlock()
+	}
+}
+
+// shutdown ends both directions, called with w.mu: the poller then reads
+// the end and closes the socket.
+func (s *wireSys) shutdown(w *wire) { _ = unix.Shutdown(s.fd, unix.SHUT_RDWR) }

@@ -1,0 +1,64 @@
+//go:build !linux
+
+package loadgen
+
+import (
+	"net"
+	"time"
+)
+
+// Elsewhere than Linux a goroutine reads each wire, and a message arrives
+// when it is read.
+type wireSys struct{ nc net.Conn }
+
+func (w *wire) start(nc net.Conn, leftover []byte) error {
+	w.sys.nc = nc
+	if len(leftover) > 0 {
+		now := time.Now()
+		if err := w.feed(leftover, now, now); err != nil {
+			nc.Close()
+			return err
+		}
+	}
+	go w.readLoop()
+	return nil
+}
+
+func (w *wire) readLoop() {
+	buf := make([]byte, 8<<10)
+	for {
+		n, err := w.sys.nc.Read(buf)
+		if n > 0 {
+			now := time.Now()
+			if ferr := w.feed(buf[:n], now, now); ferr != nil {
+				err = ferr
+			}
+		}
+		if err != nil {
+			w.end(err)
+			return
+		}
+	}
+}
+
+func (w *wire) end(why error) {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	if w.closing {
+		why = net.ErrClosed
+	}
+	w.sys.nc.Close()
+	w.mu.Unlock()
+	w.onEnd(why)
+}
+
+func (s *wireSys) write(w *wire, frame []byte) error {
+	_, err := s.nc.Write(frame)
+	return err
+}
+
+func (s *wireSys) shutdown(w *wire) { _ = s.nc.Close() }
