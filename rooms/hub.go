@@ -35,6 +35,15 @@ type HubOptions struct {
 	// CoalesceInterval is the shortest time between two updates of the
 	// same coalesced state (presence, tallies) in a room (default 100ms).
 	CoalesceInterval time.Duration
+	// StateRate bounds the bytes per second that one coalesced state of a
+	// room (a tally, a retro board) writes to this node's connections:
+	// after a state of B bytes went to N connections, the next of the
+	// same state waits at least B×N/StateRate. The events that changed it
+	// go out at once regardless; what waits is the whole state that
+	// confirms them, so a board of 300 cards sent to 1,000 phones after
+	// every card is sent about once a second instead of ten times (default
+	// 32 MiB/s; negative: no bound).
+	StateRate int
 	// InboxSize bounds the notices waiting for a room's fan-out; past it
 	// the room catches up from the store's history (default 256: only events queue, and a live room allocates it whole).
 	InboxSize int
@@ -80,6 +89,9 @@ func NewHub(svc *Service, opts HubOptions) *Hub {
 	}
 	if opts.InboxSize <= 0 {
 		opts.InboxSize = 256
+	}
+	if opts.StateRate == 0 {
+		opts.StateRate = DefaultStateRate
 	}
 	if opts.PendingBytes <= 0 {
 		opts.PendingBytes = 1 << 20
@@ -221,9 +233,11 @@ type live struct {
 	onlineCount  int
 	room         Room
 	dirty        map[string]struct{}
-	changed      map[string]MemberView // presence changes not yet sent
-	timer        *time.Timer
-	flushed      time.Time
+	// notBefore is, per state, when it may be sent again (StateRate).
+	notBefore map[string]time.Time
+	changed   map[string]MemberView // presence changes not yet sent
+	timer     *time.Timer
+	flushed   time.Time
 }
 
 type presenceEntry struct {
@@ -293,20 +307,21 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 	}
 	lr := &live{
 		h: h, id: id, refs: 1,
-		ready:   make(chan struct{}),
-		inbox:   make(chan Notice, h.opts.InboxSize),
-		gap:     make(chan struct{}, 1),
-		touched: make(map[string]struct{}),
-		tsig:    make(chan struct{}, 1),
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
-		subs:    make(map[*sub]struct{}),
-		members: make(map[string]*presenceEntry),
-		written: make(map[string]bool),
-		online:  make(map[string]bool),
-		known:   make(map[string]MemberView),
-		dirty:   make(map[string]struct{}),
-		changed: make(map[string]MemberView),
+		ready:     make(chan struct{}),
+		inbox:     make(chan Notice, h.opts.InboxSize),
+		gap:       make(chan struct{}, 1),
+		touched:   make(map[string]struct{}),
+		tsig:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+		subs:      make(map[*sub]struct{}),
+		members:   make(map[string]*presenceEntry),
+		written:   make(map[string]bool),
+		online:    make(map[string]bool),
+		known:     make(map[string]MemberView),
+		dirty:     make(map[string]struct{}),
+		notBefore: make(map[string]time.Time),
+		changed:   make(map[string]MemberView),
 	}
 	h.rooms[id] = lr
 	h.mu.Unlock()
@@ -775,6 +790,19 @@ func (lr *live) scheduleLocked() {
 	lr.timer = time.AfterFunc(wait, lr.flush)
 }
 
+// DefaultStateRate is HubOptions.StateRate's default: 32 MiB/s.
+const DefaultStateRate = 32 << 20
+
+// stateWait is how long a state that wrote bytes (its size times its
+// recipients) keeps the next one of it waiting, at rate bytes per second
+// (rate <= 0: no wait).
+func stateWait(bytes, rate int) time.Duration {
+	if rate <= 0 || bytes <= 0 {
+		return 0
+	}
+	return time.Duration(float64(bytes) / float64(rate) * float64(time.Second))
+}
+
 // coalesceFor is the coalescing interval of a room with subs connections
 // on this node: the configured one up to 1,000, then growing with the
 // room, up to five times at 5,000 and more. Every update of a tally goes to
@@ -817,17 +845,42 @@ func (lr *live) flush() {
 	if _, ok := dirty[StatePresence]; ok {
 		lr.flushPresence()
 	}
+	// States still within their StateRate wait go back to dirty; the
+	// earliest of them sets the next flush.
+	var later []string
+	var next time.Time
+	now := time.Now()
 	for key := range dirty {
-		if key != StatePresence {
-			lr.sendState(key)
+		if key == StatePresence {
+			continue
+		}
+		if nb := lr.notBefore[key]; now.Before(nb) {
+			later = append(later, key)
+			if next.IsZero() || nb.Before(next) {
+				next = nb
+			}
+			continue
+		}
+		if wait := lr.sendState(key); wait > 0 {
+			lr.notBefore[key] = time.Now().Add(wait)
+		} else {
+			delete(lr.notBefore, key)
 		}
 	}
 
 	lr.mu.Lock()
 	lr.flushed = time.Now()
 	lr.timer = nil
+	for _, key := range later {
+		lr.dirty[key] = struct{}{}
+	}
 	if len(lr.dirty) > 0 {
-		lr.scheduleLocked()
+		if len(lr.dirty) == len(later) {
+			// Only waiting states: wake when the first may go.
+			lr.timer = time.AfterFunc(max(0, time.Until(next)), lr.flush)
+		} else {
+			lr.scheduleLocked()
+		}
 	}
 	lr.mu.Unlock()
 }
@@ -1021,16 +1074,16 @@ type StateMsg struct {
 	Data json.RawMessage `json:"data"`
 }
 
-func (lr *live) sendState(key string) {
+func (lr *live) sendState(key string) (wait time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	v, ok, err := lr.h.svc.State(ctx, lr.id, key)
 	cancel()
 	if err != nil {
 		lr.h.log.Warn("coalesced state failed", "room", lr.id, "key", key, "err", err)
-		return
+		return 0
 	}
 	if !ok {
-		return
+		return 0
 	}
 	enc := func(d json.RawMessage) []byte {
 		if d == nil {
@@ -1043,6 +1096,7 @@ func (lr *live) sendState(key string) {
 	lr.sendMu.Lock()
 	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
+	bytes := 0
 	for s := range lr.subs {
 		m := pm
 		if s.m.IsFacilitator() {
@@ -1050,10 +1104,12 @@ func (lr *live) sendState(key string) {
 		}
 		if m != nil {
 			lr.queue(&lr.out, s, 0, m)
+			bytes += len(m)
 		}
 	}
 	lr.mu.Unlock()
 	lr.send()
+	return stateWait(bytes, lr.h.opts.StateRate)
 }
 
 // Session is one client attached to a room; Detach ends it.

@@ -473,3 +473,80 @@ func TestBigRoomFanoutInOrder(t *testing.T) {
 		}
 	}
 }
+
+// A big state goes out no more often than StateRate allows (its bytes
+// times its recipients over the rate), and the last one still goes out:
+// holding it back loses nothing. Without the bound it goes out after
+// every coalescing interval.
+func TestStateRateSpacesBigStates(t *testing.T) {
+	pad := make([]byte, 1000)
+	for i := range pad {
+		pad[i] = 'x'
+	}
+	run := func(rate int) (states int, last string, elapsed time.Duration) {
+		mem := memory.New(memory.Options{})
+		t.Cleanup(func() { mem.Close() })
+		svc := rooms.NewService(mem, rooms.DefaultLimits())
+		svc.RegisterState("board", func(ctx context.Context, s rooms.Store, room, key string) (rooms.StateView, error) {
+			n, err := s.Counters(ctx, room, "n")
+			if err != nil {
+				return rooms.StateView{}, err
+			}
+			b := []byte(fmt.Sprintf(`{"n":%d,"pad":"%s"}`, n[0], pad))
+			return rooms.StateView{Facilitator: b, Participant: b}, nil
+		})
+		c, err := svc.CreateRoom(context.Background(), "Board", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+		h := rooms.NewHub(svc, rooms.HubOptions{CoalesceInterval: time.Millisecond, StateRate: rate})
+		t.Cleanup(h.Close)
+		client := &fakeClient{}
+		if _, err := h.Attach(context.Background(), c.Room.ID, fac, client, rooms.AttachOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const changes = 100
+		start := time.Now()
+		for range changes {
+			if _, err := mem.Apply(context.Background(), c.Room.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Touch: []string{"board"}}); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(3 * time.Millisecond)
+		}
+		elapsed = time.Since(start)
+		scan := func() (int, string) {
+			client.mu.Lock()
+			defer client.mu.Unlock()
+			n, last := 0, ""
+			for _, raw := range client.msgs {
+				var m struct {
+					Type string `json:"type"`
+					Key  string `json:"key"`
+					Data struct {
+						N int `json:"n"`
+					} `json:"data"`
+				}
+				if json.Unmarshal(raw, &m) == nil && m.Type == "state" && m.Key == "board" {
+					n++
+					last = fmt.Sprint(m.Data.N)
+				}
+			}
+			return n, last
+		}
+		waitUntil(t, "the client holds the last state", func() bool { _, l := scan(); return l == fmt.Sprint(changes) })
+		states, last = scan()
+		return states, last, elapsed
+	}
+
+	const rate = 20_000 // a state of ~1 KB to one client: one per ~50 ms
+	states, _, elapsed := run(rate)
+	wait := time.Duration(float64(1030) / rate * float64(time.Second))
+	if most := int(elapsed/wait) + 2; states > most {
+		t.Fatalf("%d states in %v at %d B/s, want at most %d", states, elapsed, rate, most)
+	}
+	free, _, _ := run(-1)
+	if free < 2*states {
+		t.Fatalf("without the bound %d states, with it %d: the bound did not hold any back", free, states)
+	}
+}

@@ -43,10 +43,14 @@ type Config struct {
 	Heartbeat        time.Duration
 	HelloTimeout     time.Duration
 	CoalesceInterval time.Duration
-	HistoryLimit     int
-	ShutdownDrain    time.Duration
-	ShutdownSpread   time.Duration
-	ShutdownTimeout  time.Duration
+	// StateRate bounds the bytes per second one coalesced state of a room
+	// writes to this node's connections (rooms.HubOptions.StateRate); 0:
+	// no bound.
+	StateRate       int
+	HistoryLimit    int
+	ShutdownDrain   time.Duration
+	ShutdownSpread  time.Duration
+	ShutdownTimeout time.Duration
 	// ResultsTTL is how long an ended room's results are kept as a
 	// session (0 keeps none); MaxPacks bounds the pack library.
 	ResultsTTL time.Duration
@@ -74,6 +78,7 @@ func DefaultConfig() Config {
 		Heartbeat:        25 * time.Second,
 		HelloTimeout:     10 * time.Second,
 		CoalesceInterval: 100 * time.Millisecond,
+		StateRate:        rooms.DefaultStateRate,
 		HistoryLimit:     1000,
 		ShutdownSpread:   5 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
@@ -168,6 +173,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.Heartbeat, "heartbeat", "HUDDLE_HEARTBEAT", "interval of server pings; a client silent for 2.5 intervals is disconnected")
 	dur(&c.HelloTimeout, "hello-timeout", "HUDDLE_HELLO_TIMEOUT", "time a new connection has to send hello")
 	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
+	num(&c.StateRate, "state-rate", "HUDDLE_STATE_RATE", "bytes per second one coalesced state of a room (a tally, a retro board) may write to this node's connections; a bigger state to more phones is sent less often, the events that changed it at once (0: no bound)")
 	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
 	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
@@ -214,6 +220,9 @@ func (c Config) Validate() error {
 	pos("send-queue-bytes", c.SendQueueBytes)
 	pos("max-packs", c.MaxPacks)
 	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
+	if c.StateRate < 0 {
+		errs = append(errs, errors.New("state-rate cannot be negative (0: no bound)"))
+	}
 	for name, d := range map[string]time.Duration{
 		"room-ttl": c.Limits.RoomIdleTTL, "send-queue-age": c.SendQueueAge, "heartbeat": c.Heartbeat,
 		"hello-timeout": c.HelloTimeout, "coalesce-interval": c.CoalesceInterval, "shutdown-timeout": c.ShutdownTimeout,

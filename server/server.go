@@ -97,6 +97,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	s.metrics = newMetrics(func() float64 { return float64(s.hub.LiveRooms()) })
 	s.hub = rooms.NewHub(s.svc, rooms.HubOptions{
 		CoalesceInterval: cfg.CoalesceInterval,
+		StateRate:        stateRate(cfg.StateRate),
 		Logger:           log,
 		TouchInterval:    touchInterval(cfg.Limits.RoomIdleTTL),
 		OnFanout: func(d time.Duration, _ int) {
@@ -110,6 +111,14 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// stateRate is the hub's StateRate for the configured one (0: no bound).
+func stateRate(r int) int {
+	if r == 0 {
+		return -1
+	}
+	return r
 }
 
 func touchInterval(ttl time.Duration) time.Duration {
