@@ -2,6 +2,7 @@ package exercises_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -57,4 +58,66 @@ func benchVote(b *testing.B, e *env) {
 		}
 		i++
 	}
+}
+
+// Votes as a burst brings them to two nodes: rooms of 10 participants,
+// each voting once in an anonymous poll, every other one through the
+// other node; the poll was opened through a third, so each node's first
+// vote in a room finds the exercise uncached. Round trips per vote are
+// counted on the two nodes' Redis clients (trips/op).
+func BenchmarkVoteRedisTwoNodes(b *testing.B) {
+	const prefix = "benchnodes"
+	url := redistest.Start(b)
+	admin, _, _ := redisNode(b, url, prefix)
+	var nodes [2]*rooms.Service
+	var trips [2]*tripCounter
+	for i := range nodes {
+		nodes[i], trips[i], _ = redisNode(b, url, prefix)
+	}
+	type vote struct {
+		room, poll string
+		m          *rooms.Member
+	}
+	var queue []vote
+	refill := func() {
+		ctx := context.Background()
+		c, err := admin.CreateRoom(ctx, "Votes", false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fac, _, err := admin.Authenticate(ctx, c.Room.ID, c.Secret)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := &env{t: b, svc: admin, room: c.Room.ID, code: c.Room.Code, fac: fac}
+		id := e.add(poll(false))
+		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
+		for i := range 10 {
+			m, _ := e.person(fmt.Sprint("p", i))
+			queue = append(queue, vote{c.Room.ID, id, m})
+		}
+	}
+	opts := []string{"pizza", "soup", "salad"}
+	for _, n := range nodes { // each node's connection handshake
+		if err := n.Store().Ping(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	start := trips[0].n.Load() + trips[1].n.Load()
+	i := 0
+	for b.Loop() {
+		if len(queue) == 0 {
+			b.StopTimer()
+			refill()
+			b.StartTimer()
+		}
+		v := queue[0]
+		queue = queue[1:]
+		data, _ := json.Marshal(answer(v.poll, choose(opts[i%3])))
+		if o := nodes[i%2].Execute(context.Background(), v.room, v.m, rooms.Command{ID: "v", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
+			b.Fatal(string(o.Reply))
+		}
+		i++
+	}
+	b.ReportMetric(float64(trips[0].n.Load()+trips[1].n.Load()-start)/float64(i), "trips/op")
 }

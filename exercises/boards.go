@@ -432,8 +432,26 @@ func boardMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
 // ---- Glue ----
 
 func registerBoards(svc *rooms.Service, lim Limits) {
+	// What the posts participants send read, named for Prefetch (see
+	// refPrefetch).
+	request := func(_ *rooms.Tx, r cmdRefs) []string {
+		if !validRef(r.Request) {
+			return nil
+		}
+		return []string{requestKey(r.Exercise, r.Request)}
+	}
+	prefetch := map[string]func(*rooms.Tx) []string{
+		CmdHelpRequest: refPrefetch(nil),
+		CmdHelpOffer:   refPrefetch(request),
+		CmdKudosSend: refPrefetch(func(_ *rooms.Tx, r cmdRefs) []string {
+			if r.To == KudosTeam || !validRef(r.To) {
+				return nil
+			}
+			return []string{rooms.MemberKey(r.To)}
+		}),
+	}
 	reg := func(typ string, roles []rooms.Role, fn func(tx *rooms.Tx, lim Limits) error) {
-		svc.Register(typ, rooms.Handler{Roles: roles, Apply: func(tx *rooms.Tx) error { return fn(tx, lim) }})
+		svc.Register(typ, rooms.Handler{Roles: roles, Apply: func(tx *rooms.Tx) error { return fn(tx, lim) }, Prefetch: prefetch[typ]})
 	}
 	reg(CmdHelpRequest, participant, helpRequestCmd)
 	reg(CmdHelpOffer, participant, helpOfferCmd)

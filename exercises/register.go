@@ -424,9 +424,13 @@ func voterKey(m *rooms.Member, e Exercise) string {
 	return "m:" + m.ID
 }
 
-// answerPrefetch names what answer reads: the exercise and, when the node
-// has the exercise cached, the voter's ballot, so that a vote reads
-// everything in one round trip with the room and the member.
+// answerPrefetch names what answer reads: the exercise and the voter's
+// ballot, so that a vote reads everything in one round trip with the
+// room and the member. When the node has the exercise cached, its
+// anonymity names the one ballot key; when not (the node's first vote in
+// the room, or the first after the exercise changed), both keys the
+// ballot can have are read: the handler takes the one it needs as a
+// precondition, and the other is only a read.
 func answerPrefetch(tx *rooms.Tx) []string {
 	var args struct {
 		Exercise string `json:"exercise"`
@@ -441,11 +445,51 @@ func answerPrefetch(tx *rooms.Tx) []string {
 		ID        string `json:"id"`
 		Anonymous *bool  `json:"anonymous"`
 	}
-	if !tx.Peek(key, &who) {
-		return []string{key}
+	if tx.Peek(key, &who) {
+		e := Exercise{ID: who.ID, Spec: Spec{Anonymous: who.Anonymous}}
+		return []string{key, ballotKey(e.ID, voterKey(tx.Actor, e))}
 	}
-	e := Exercise{ID: who.ID, Spec: Spec{Anonymous: who.Anonymous}}
-	return []string{key, ballotKey(e.ID, voterKey(tx.Actor, e))}
+	// An exercise's id is the end of its key (agendaAdd).
+	anon, named := true, false
+	keys := []string{key}
+	for _, a := range []*bool{&anon, &named} {
+		if v := voterKey(tx.Actor, Exercise{ID: args.Exercise, Spec: Spec{Anonymous: a}}); v != "a:" {
+			keys = append(keys, ballotKey(args.Exercise, v))
+		}
+	}
+	return keys
+}
+
+// cmdRefs are the ids a participant's command names in its data, as
+// Prefetch reads them: decoding only these fields skips the rest.
+type cmdRefs struct {
+	Exercise string `json:"exercise"`
+	Card     string `json:"card"`
+	Item     string `json:"item"`
+	Delta    int    `json:"delta"`
+	Request  string `json:"request"`
+	To       string `json:"to"`
+}
+
+// refPrefetch makes a Prefetch for a command about one exercise: the
+// exercise, plus the keys more returns: documents the handler reads whose
+// keys the command's data and the actor name without the exercise being
+// read first (a card, a request, the actor's opaque dot allocation). A
+// key that depends on what a read finds (a card's group) is left to the
+// handler. more leaves out ids the handler refuses (checkRef), so a bad
+// command costs no pointless read.
+func refPrefetch(more func(tx *rooms.Tx, r cmdRefs) []string) func(tx *rooms.Tx) []string {
+	return func(tx *rooms.Tx) []string {
+		var r cmdRefs
+		if json.Unmarshal(tx.Data, &r) != nil || !validRef(r.Exercise) {
+			return nil
+		}
+		keys := []string{exerciseDocPrefix + r.Exercise}
+		if more != nil {
+			keys = append(keys, more(tx, r)...)
+		}
+		return keys
+	}
 }
 
 func answer(tx *rooms.Tx, lim Limits) error {

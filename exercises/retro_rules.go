@@ -769,8 +769,32 @@ func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
 var anyone []rooms.Role
 
 func registerRetro(svc *rooms.Service, lim Limits) {
+	// What the commands participants send most read, named for Prefetch
+	// (see refPrefetch): every document they read then comes in the
+	// round trip that reads the room and the member.
+	prefetch := map[string]func(*rooms.Tx) []string{
+		CmdRetroCardAdd: refPrefetch(nil),
+		CmdRetroCardEdit: refPrefetch(func(_ *rooms.Tx, r cmdRefs) []string {
+			if !validRef(r.Card) {
+				return nil
+			}
+			return []string{cardKey(r.Exercise, r.Card)}
+		}),
+		CmdRetroDot: refPrefetch(func(tx *rooms.Tx, r cmdRefs) []string {
+			voter := tx.Actor.Opaque(dotsPurpose(r.Exercise))
+			if voter == "" {
+				return nil
+			}
+			keys := []string{allocKey(r.Exercise, voter)}
+			if r.Delta == 1 && validRef(r.Item) {
+				// loadItem: the card, or the group when there is no card.
+				keys = append(keys, cardKey(r.Exercise, r.Item), groupKey(r.Exercise, r.Item))
+			}
+			return keys
+		}),
+	}
 	reg := func(typ string, roles []rooms.Role, fn func(tx *rooms.Tx, lim Limits) error) {
-		svc.Register(typ, rooms.Handler{Roles: roles, Apply: func(tx *rooms.Tx) error { return fn(tx, lim) }})
+		svc.Register(typ, rooms.Handler{Roles: roles, Apply: func(tx *rooms.Tx) error { return fn(tx, lim) }, Prefetch: prefetch[typ]})
 	}
 	reg(CmdRetroPhase, facilitator, retroPhaseCmd)
 	reg(CmdRetroCardAdd, anyone, retroCardAddCmd)

@@ -1,0 +1,234 @@
+package exercises_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"huddle/exercises"
+	"huddle/rooms"
+	"huddle/rooms/redisstore"
+	"huddle/rooms/redisstore/redistest"
+)
+
+// tripCounter is a go-redis hook that counts round trips: each command
+// sent, a pipeline once.
+type tripCounter struct{ n atomic.Int64 }
+
+func (c *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (c *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// recordingStore keeps the preconditions of every change applied through
+// it.
+type recordingStore struct {
+	rooms.Store
+	mu      sync.Mutex
+	expects [][]rooms.Expect
+}
+
+func (r *recordingStore) Apply(ctx context.Context, room string, c rooms.Change) (rooms.Applied, error) {
+	r.mu.Lock()
+	r.expects = append(r.expects, slices.Clone(c.Expect))
+	r.mu.Unlock()
+	return r.Store.Apply(ctx, room, c)
+}
+
+// last returns the preconditions of the last change, by key.
+func (r *recordingStore) last() map[string]uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]uint64{}
+	if len(r.expects) > 0 {
+		for _, e := range r.expects[len(r.expects)-1] {
+			out[e.Key] = e.Version
+		}
+	}
+	return out
+}
+
+// redisNode is one node: a Service on its own store and Redis client
+// over url, with its own document cache (empty: it has seen no room yet),
+// counting its round trips and recording its changes' preconditions.
+func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, *recordingStore) {
+	t.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ContextTimeoutEnabled, o.MaxRetries = true, -1
+	rdb := redis.NewClient(o)
+	trips := &tripCounter{}
+	rdb.AddHook(trips)
+	st, err := redisstore.New(redisstore.Options{Client: rdb, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rec := &recordingStore{Store: st}
+	svc := rooms.NewService(rec, rooms.DefaultLimits())
+	exercises.Register(svc)
+	return svc, trips, rec
+}
+
+// Every command participants send most reads all it needs in the round
+// trip that reads the room and the member, on a node that has the
+// exercise cached or not: two round trips, the read and the change
+// (kudos: three, its sequence counter is a read of its own). What the
+// handler read, and only that, is the change's preconditions, at the
+// versions read: documents prefetched on a guess the handler never read
+// (the other ballot key, the group of an item that is a card) are not.
+func TestParticipantCommandRoundTripsRedis(t *testing.T) {
+	const prefix = "trips"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	ctx := context.Background()
+	c, err := admin.CreateRoom(ctx, "Trips", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, err := admin.Authenticate(ctx, c.Room.ID, c.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, svc: admin, room: c.Room.ID, code: c.Room.Code, fac: fac}
+	open := func(spec map[string]any) string {
+		id := e.add(spec)
+		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
+		return id
+	}
+	named := poll(false)
+	named["anonymous"] = false
+	anonPoll, namedPoll := open(poll(false)), open(named)
+	text := open(map[string]any{"kind": "text", "title": "Anything?"})
+	retro := open(map[string]any{"kind": "retro", "title": "Sprint"})
+	help := open(map[string]any{"kind": "help", "title": "Can you help me?"})
+	wall := open(map[string]any{"kind": "kudos", "title": "Thanks"})
+	var people []*rooms.Member
+	for i := range 4 {
+		m, _ := e.person(fmt.Sprint("Person", i))
+		people = append(people, m)
+	}
+	ann, bob := people[0], people[1]
+	e.ok(ann, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Pair more"})
+	cards, err := e.svc.Store().(*recordingStore).Store.(*redisstore.Store).DocsWithPrefix(ctx, e.room, "rc:"+retro+":")
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("cards %v, %v", cards, err)
+	}
+	var card exercises.RetroCard
+	_ = json.Unmarshal(cards[0].Value, &card)
+	e.ok(ann, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": "Go generics?"})
+	reqs, err := admin.Store().(*recordingStore).Store.(*redisstore.Store).DocsWithPrefix(ctx, e.room, "hr:"+help+":")
+	if err != nil || len(reqs) != 1 {
+		t.Fatalf("requests %v, %v", reqs, err)
+	}
+	var req exercises.HelpRequest
+	_ = json.Unmarshal(reqs[0].Value, &req)
+	versions := func(keys ...string) map[string]uint64 {
+		docs, err := admin.Store().Get(ctx, e.room, keys...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]uint64{}
+		for _, d := range docs {
+			out[d.Key] = d.Version
+		}
+		return out
+	}
+	ballot := func(m *rooms.Member, ex string, anonymous bool) string {
+		if anonymous {
+			return "bal:" + ex + ":a:" + m.Opaque("ballot:"+ex)
+		}
+		return "bal:" + ex + ":m:" + m.ID
+	}
+
+	for _, c := range []struct {
+		name string
+		typ  string
+		data map[string]any
+		ex   string
+		// by sends the command on a node that has never read the room,
+		// then again is sent by warm on that node (now with the exercise
+		// cached).
+		by, warm *rooms.Member
+		reads    func(m *rooms.Member) []string // the handler's reads, besides the room and the exercise
+		trips    int64
+		phase    string // a retro phase to set first
+	}{
+		{name: "anonymous vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(anonPoll, choose("soup")), ex: anonPoll,
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, anonPoll, true)} }, trips: 2},
+		{name: "named vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(namedPoll, choose("soup")), ex: namedPoll,
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, namedPoll, false)} }, trips: 2},
+		{name: "open text", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(text, map[string]any{"text": "More pairing"}), ex: text,
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, text, true)} }, trips: 2},
+		{name: "retro card", by: bob, warm: people[2], typ: exercises.CmdRetroCardAdd, ex: retro, trips: 2,
+			data: map[string]any{"exercise": retro, "column": "stop", "text": "Long meetings"}},
+		{name: "retro card edit", by: ann, warm: ann, typ: exercises.CmdRetroCardEdit, ex: retro, trips: 2,
+			data:  map[string]any{"exercise": retro, "card": card.ID, "text": "Pair much more"},
+			reads: func(*rooms.Member) []string { return []string{"rc:" + retro + ":" + card.ID} }},
+		{name: "retro dot", by: bob, warm: people[2], typ: exercises.CmdRetroDot, ex: retro, trips: 2, phase: exercises.PhaseVote,
+			data: map[string]any{"exercise": retro, "item": card.ID, "delta": 1},
+			reads: func(m *rooms.Member) []string {
+				return []string{"rd:" + retro + ":" + m.Opaque("dots:"+retro), "rc:" + retro + ":" + card.ID}
+			}},
+		{name: "help request", by: bob, warm: people[2], typ: exercises.CmdHelpRequest, ex: help, trips: 2,
+			data: map[string]any{"exercise": help, "title": "Redis scripts?"}},
+		{name: "help offer", by: bob, warm: people[2], typ: exercises.CmdHelpOffer, ex: help, trips: 2,
+			data:  map[string]any{"exercise": help, "request": req.ID, "message": "I can"},
+			reads: func(*rooms.Member) []string { return []string{"hr:" + help + ":" + req.ID} }},
+		{name: "kudos", by: bob, warm: people[2], typ: exercises.CmdKudosSend, ex: wall, trips: 3,
+			data:  map[string]any{"exercise": wall, "to": ann.ID, "message": "Thanks!"},
+			reads: func(*rooms.Member) []string { return []string{rooms.MemberKey(ann.ID)} }},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			if c.phase != "" {
+				e.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": c.ex, "phase": c.phase})
+			}
+			node, trips, rec := redisNode(t, url, prefix)
+			if err := node.Store().Ping(ctx); err != nil { // the connection's handshake
+				t.Fatal(err)
+			}
+			for i, m := range []*rooms.Member{c.by, c.warm} {
+				if c.typ == exercises.CmdRetroCardEdit {
+					c.data["text"] = fmt.Sprint("Pair more, take ", i)
+				}
+				keys := []string{rooms.KeyRoom, "ex:" + c.ex}
+				if c.reads != nil {
+					keys = append(keys, c.reads(m)...)
+				}
+				want := versions(keys...)
+				before := trips.n.Load()
+				data, _ := json.Marshal(c.data)
+				if o := node.Execute(ctx, e.room, m, rooms.Command{ID: fmt.Sprint(c.name, i), Type: c.typ, Data: data}); o.Code != "" {
+					t.Fatalf("%s (cached %v): %s", c.typ, i > 0, o.Reply)
+				}
+				if n := trips.n.Load() - before; n != c.trips {
+					t.Errorf("%s (cached %v) took %d round trips, want %d", c.typ, i > 0, n, c.trips)
+				}
+				if got := rec.last(); !maps.Equal(got, want) {
+					t.Errorf("%s (cached %v): preconditions %v, want what the handler read: %v", c.typ, i > 0, got, want)
+				}
+			}
+		})
+	}
+}
