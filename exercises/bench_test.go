@@ -121,3 +121,50 @@ func BenchmarkVoteRedisTwoNodes(b *testing.B) {
 	}
 	b.ReportMetric(float64(trips[0].n.Load()+trips[1].n.Load()-start)/float64(i), "trips/op")
 }
+
+// An exercise's coalesced state on Redis, as every node computes it for
+// each flush of a room whose tally moved: an anonymous poll with 10
+// votes, and a retrospective with 10 cards, in one room. Round trips per
+// computation are counted (trips/op).
+func BenchmarkExerciseStateRedis(b *testing.B) {
+	url := redistest.Start(b)
+	svc, trips, _ := redisNode(b, url, "benchstate")
+	// The node computing states reads the store itself, not through the
+	// recording wrapper redisNode gives commands.
+	st := svc.Store().(*recordingStore).Store
+	state := rooms.NewService(st, rooms.DefaultLimits())
+	exercises.Register(state)
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "State", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &env{t: b, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
+	open := func(spec map[string]any) string {
+		id := e.add(spec)
+		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
+		return id
+	}
+	vote, retro := open(poll(false)), open(map[string]any{"kind": "retro", "title": "Sprint"})
+	for i := range 10 {
+		m, _ := e.person(fmt.Sprint("p", i))
+		e.ok(m, exercises.CmdAnswer, answer(vote, choose([]string{"pizza", "soup", "salad"}[i%3])))
+		e.ok(m, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": fmt.Sprint("card ", i)})
+	}
+	for _, c := range []struct{ name, ex string }{{"poll", vote}, {"retro", retro}} {
+		b.Run(c.name, func(b *testing.B) {
+			start, n := trips.n.Load(), 0
+			for b.Loop() {
+				if _, _, err := state.State(ctx, e.room, "ex:"+c.ex); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			b.ReportMetric(float64(trips.n.Load()-start)/float64(n), "trips/op")
+		})
+	}
+}

@@ -639,18 +639,22 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, named 
 	return fac, part
 }
 
-// exerciseState is the coalesced state "ex:<id>".
+// exerciseState is the coalesced state "ex:<id>". The exercise and the
+// room's counters come in one read (one round trip on Redis: the hub
+// computes this for every flush of a tally on every node); the documents
+// the exercise's views read, which only the exercise names, in a second
+// when it has any.
 func exerciseState(ctx context.Context, st rooms.Store, room, key string) (rooms.StateView, error) {
 	id := strings.TrimPrefix(key, stateKeyPrefix)
-	docs, err := st.Get(ctx, room, exerciseDocPrefix+id)
-	if err != nil || docs[0].Version == 0 {
+	v, err := rooms.ReadView(ctx, st, room, rooms.ViewQuery{Keys: []string{exerciseDocPrefix + id}, CounterPrefixes: []string{""}})
+	if err != nil || v.Docs[0].Version == 0 {
 		return rooms.StateView{}, err
 	}
 	var e Exercise
-	if err := json.Unmarshal(docs[0].Value, &e); err != nil {
+	if err := json.Unmarshal(v.Docs[0].Value, &e); err != nil {
 		return rooms.StateView{}, err
 	}
-	in, err := readInputs(ctx, st, room, e)
+	in, err := readInputs(ctx, st, room, e, v.Counters)
 	if err != nil {
 		return rooms.StateView{}, err
 	}
@@ -663,37 +667,40 @@ type inputs struct {
 	docs     map[string]rooms.Doc // the exercise's documents by key
 }
 
-func readInputs(ctx context.Context, st rooms.Store, room string, e Exercise) (inputs, error) {
+// readInputs keeps e's counters out of counters (the room's, read with
+// the exercise) and reads e's documents in one read and, in named mode,
+// the documents of the members who answered in one more.
+func readInputs(ctx context.Context, st rooms.Store, room string, e Exercise, counters map[string]int64) (inputs, error) {
 	in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}}
-	cs, err := rooms.ScanCounters(ctx, st, room, "")
-	if err != nil {
-		return in, err
-	}
-	for k, v := range cs {
+	for k, v := range counters {
 		if counterOf(k, e.ID) {
 			in.counters[k] = v
 		}
 	}
-	for _, p := range docPrefixes(e) {
-		docs, err := rooms.ScanDocs(ctx, st, room, p)
+	if ps := docPrefixes(e); len(ps) > 0 {
+		v, err := rooms.ReadView(ctx, st, room, rooms.ViewQuery{DocPrefixes: ps})
 		if err != nil {
 			return in, err
 		}
-		for _, d := range docs {
+		for _, d := range v.Found {
 			in.docs[d.Key] = d
 		}
 	}
 	if !e.IsAnonymous() && e.Kind.IsVote() {
 		// Names for named mode.
-		for k, d := range in.docs {
-			if strings.HasPrefix(k, namedBallotPrefix(e.ID)) {
-				mid := strings.TrimPrefix(k, namedBallotPrefix(e.ID))
-				ms, err := st.Get(ctx, room, rooms.MemberKey(mid))
-				if err != nil {
-					return in, err
-				}
-				in.docs[ms[0].Key] = ms[0]
-				_ = d
+		var members []string
+		for k := range in.docs {
+			if mid, ok := strings.CutPrefix(k, namedBallotPrefix(e.ID)); ok {
+				members = append(members, rooms.MemberKey(mid))
+			}
+		}
+		if len(members) > 0 {
+			ms, err := st.Get(ctx, room, members...)
+			if err != nil {
+				return in, err
+			}
+			for _, d := range ms {
+				in.docs[d.Key] = d
 			}
 		}
 	}

@@ -232,3 +232,124 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 		})
 	}
 }
+
+// twoCallStore is a Redis store without its ViewReader: reads go
+// through Get, CountersWithPrefix and DocsWithPrefix, one round trip each,
+// as they did before ReadView.
+type twoCallStore struct{ rooms.Store }
+
+func (s twoCallStore) CountersWithPrefix(ctx context.Context, room, prefix string) (map[string]int64, error) {
+	return s.Store.(rooms.CounterScanner).CountersWithPrefix(ctx, room, prefix)
+}
+
+func (s twoCallStore) DocsWithPrefix(ctx context.Context, room, prefix string) ([]rooms.Doc, error) {
+	return s.Store.(rooms.DocScanner).DocsWithPrefix(ctx, room, prefix)
+}
+
+// An exercise's coalesced state on Redis reads the exercise and the
+// counters in one round trip (a vote's whole state: one), its documents in
+// one more, and in named mode the members who answered in one more; and
+// it is byte for byte what the same state read with a round trip per part
+// (Get, CountersWithPrefix, DocsWithPrefix) is, for every kind.
+func TestExerciseStateRoundTripsRedis(t *testing.T) {
+	url := redistest.Start(t)
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ContextTimeoutEnabled, o.MaxRetries = true, -1
+	rdb := redis.NewClient(o)
+	trips := &tripCounter{}
+	rdb.AddHook(trips)
+	st, err := redisstore.New(redisstore.Options{Client: rdb, Prefix: "state"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	exercises.Register(svc)
+	parts := rooms.NewService(twoCallStore{st}, rooms.DefaultLimits())
+	exercises.Register(parts)
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "State", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
+	open := func(spec map[string]any) string {
+		id := e.add(spec)
+		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
+		return id
+	}
+	named := poll(true)
+	named["anonymous"] = false
+	anonPoll, namedPoll := open(poll(false)), open(named)
+	scale := open(map[string]any{"kind": "scale", "title": "Agree?", "minResponses": 1, "questions": []any{map[string]any{"kind": "scale"}}})
+	words := open(map[string]any{"kind": "words", "title": "One word", "minResponses": 1})
+	text := open(map[string]any{"kind": "text", "title": "Anything?", "minResponses": 1})
+	retro := open(map[string]any{"kind": "retro", "title": "Sprint"})
+	help := open(map[string]any{"kind": "help", "title": "Can you help me?"})
+	wall := open(map[string]any{"kind": "kudos", "title": "Thanks"})
+	prepared := e.add(poll(false))
+	var people []*rooms.Member
+	for i := range 4 {
+		m, _ := e.person(fmt.Sprint("Person", i))
+		people = append(people, m)
+		e.ok(m, exercises.CmdAnswer, answer(anonPoll, choose([]string{"pizza", "soup"}[i%2])))
+		e.ok(m, exercises.CmdAnswer, answer(namedPoll, choose("soup", "salad")))
+		e.ok(m, exercises.CmdAnswer, answer(scale, rate(i+1)))
+		e.ok(m, exercises.CmdAnswer, answer(words, map[string]any{"words": []string{"calm", fmt.Sprint("w", i%2)}}))
+		e.ok(m, exercises.CmdAnswer, answer(text, map[string]any{"text": fmt.Sprint("thought ", i)}))
+		e.ok(m, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": fmt.Sprint("card ", i)})
+		e.ok(m, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": fmt.Sprint("help ", i), "anonymous": i%2 == 0})
+		e.ok(m, exercises.CmdKudosSend, map[string]any{"exercise": wall, "to": exercises.KudosTeam, "message": fmt.Sprint("thanks ", i)})
+	}
+	e.ok(fac, exercises.CmdShow, map[string]any{"exercise": anonPoll})
+	e.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
+	cards, err := st.DocsWithPrefix(ctx, e.room, "rc:"+retro+":")
+	if err != nil || len(cards) != 4 {
+		t.Fatalf("cards %d, %v", len(cards), err)
+	}
+	var card exercises.RetroCard
+	_ = json.Unmarshal(cards[0].Value, &card)
+	e.ok(people[1], exercises.CmdRetroDot, map[string]any{"exercise": retro, "item": card.ID, "delta": 1})
+
+	for _, c := range []struct {
+		name, ex string
+		trips    int64
+	}{
+		{"anonymous poll", anonPoll, 1},
+		{"named poll", namedPoll, 3},
+		{"scale", scale, 1},
+		{"words", words, 1},
+		{"text", text, 2},
+		{"retro", retro, 2},
+		{"help", help, 2},
+		{"kudos", wall, 2},
+		{"prepared", prepared, 1},
+		{"unknown", "nope", 1},
+	} {
+		before := trips.n.Load()
+		got, known, err := svc.State(ctx, e.room, "ex:"+c.ex)
+		if err != nil || !known {
+			t.Fatalf("%s: state %v, %v", c.name, known, err)
+		}
+		if n := trips.n.Load() - before; n != c.trips {
+			t.Errorf("%s: state took %d round trips, want %d", c.name, n, c.trips)
+		}
+		want, _, err := parts.State(ctx, e.room, "ex:"+c.ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got.Facilitator) != string(want.Facilitator) || string(got.Participant) != string(want.Participant) {
+			t.Errorf("%s: state\n got  %s\n      %s\n want %s\n      %s", c.name, got.Facilitator, got.Participant, want.Facilitator, want.Participant)
+		}
+		if c.ex != "nope" && (len(got.Facilitator) < 20 || len(got.Participant) < 20) {
+			t.Errorf("%s: a state with nothing in it: %s / %s", c.name, got.Facilitator, got.Participant)
+		}
+	}
+}

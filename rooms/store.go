@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"maps"
 	"sort"
 	"time"
 )
@@ -287,4 +288,87 @@ func ScanDocs(ctx context.Context, s Store, room, prefix string) ([]Doc, error) 
 // creating 1,000 rooms O(rooms²)). The answer must be exact.
 type RoomsBelow interface {
 	RoomsBelow(ctx context.Context, n int) (bool, error)
+}
+
+// ViewQuery names what a coalesced view (an exercise's tallies and
+// items, say) is computed from: documents by key, counters by name
+// prefix and documents by key prefix.
+type ViewQuery struct {
+	// Keys are documents read by key.
+	Keys []string
+	// CounterPrefixes selects the counters whose names start with any of
+	// them ("" selects every counter); none selects no counter.
+	CounterPrefixes []string
+	// DocPrefixes selects the documents whose keys start with any of them.
+	DocPrefixes []string
+}
+
+// ViewData is what a ViewQuery reads.
+type ViewData struct {
+	// Docs are the documents of Keys, in order; absent ones with Version 0.
+	Docs []Doc
+	// Counters are the counters selected by CounterPrefixes (never nil).
+	Counters map[string]int64
+	// Found are the documents selected by DocPrefixes, each once, sorted
+	// by key.
+	Found []Doc
+}
+
+// ViewReader is an optional ability of a Store: reading a ViewQuery in
+// one step, as one consistent copy (on Redis, one round trip instead of
+// one per part). Code that needs it calls ReadView, which falls back to
+// Get, ScanCounters and ScanDocs when a store lacks it.
+type ViewReader interface {
+	ReadView(ctx context.Context, room string, q ViewQuery) (*ViewData, error)
+}
+
+// ReadView reads q through ViewReader when the store has it, else with
+// Get (when q names keys), ScanCounters for each counter prefix and
+// ScanDocs for each document prefix: a step each, each consistent on its
+// own. Either way the data is the same as those calls return.
+func ReadView(ctx context.Context, s Store, room string, q ViewQuery) (*ViewData, error) {
+	if vr, ok := s.(ViewReader); ok {
+		return vr.ReadView(ctx, room, q)
+	}
+	v := &ViewData{Counters: make(map[string]int64)}
+	if len(q.Keys) > 0 {
+		docs, err := s.Get(ctx, room, q.Keys...)
+		if err != nil {
+			return nil, err
+		}
+		v.Docs = docs
+	}
+	for _, p := range q.CounterPrefixes {
+		cs, err := ScanCounters(ctx, s, room, p)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(v.Counters, cs)
+	}
+	found := make(map[string]Doc)
+	for _, p := range q.DocPrefixes {
+		docs, err := ScanDocs(ctx, s, room, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			found[d.Key] = d
+		}
+	}
+	v.Found = SortedDocs(found)
+	return v, nil
+}
+
+// SortedDocs returns the documents of m sorted by key (nil when m is
+// empty), for ViewData.Found.
+func SortedDocs(m map[string]Doc) []Doc {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]Doc, 0, len(m))
+	for _, d := range m {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }

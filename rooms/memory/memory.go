@@ -77,7 +77,10 @@ type replyLog struct {
 	order []string // FIFO of command ids, bounded by ReplyWindow
 }
 
-var _ rooms.Store = (*Store)(nil)
+var (
+	_ rooms.Store      = (*Store)(nil)
+	_ rooms.ViewReader = (*Store)(nil)
+)
 
 // New returns an empty store and starts its expiry sweeper; Close stops it.
 func New(opts Options) *Store {
@@ -591,6 +594,53 @@ func (s *Store) DocsWithPrefix(ctx context.Context, id, prefix string) ([]rooms.
 		}
 	}
 	return out, nil
+}
+
+// ReadView implements rooms.ViewReader: the whole query under the room's
+// lock, so it is one consistent copy.
+func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*rooms.ViewData, error) {
+	r, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	v := &rooms.ViewData{Counters: make(map[string]int64)}
+	if len(q.Keys) > 0 {
+		v.Docs = make([]rooms.Doc, len(q.Keys))
+		for i, k := range q.Keys {
+			d, ok := r.docs[k]
+			if !ok {
+				d = rooms.Doc{Key: k}
+			}
+			v.Docs[i] = d
+		}
+	}
+	if len(q.CounterPrefixes) > 0 {
+		for k, n := range r.counters {
+			if hasAnyPrefix(k, q.CounterPrefixes) {
+				v.Counters[k] = n
+			}
+		}
+	}
+	if len(q.DocPrefixes) > 0 {
+		found := make(map[string]rooms.Doc)
+		for k, d := range r.docs {
+			if hasAnyPrefix(k, q.DocPrefixes) {
+				found[k] = d
+			}
+		}
+		v.Found = rooms.SortedDocs(found)
+	}
+	return v, nil
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Dump returns everything the store holds for a room, including what no

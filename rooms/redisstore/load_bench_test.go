@@ -116,10 +116,11 @@ func BenchmarkApplyBigRoom(b *testing.B) {
 }
 
 // BenchmarkScanCountersBigRoom measures rooms.ScanCounters in a room of
-// 5,000 members, as an exercise's coalesced state reads it (on every
-// resume, and at the coalescing rate while votes come in): through the
-// store's CounterScanner, and through the whole-room Load that
-// ScanCounters falls back to for a store without one.
+// 5,000 members, every counter of the room, as an exercise's coalesced
+// state reads them (on every resume, and at the coalescing rate while
+// votes come in; it does so through ReadView, which reads them the same
+// way): through the store's CounterScanner, and through the whole-room
+// Load that ScanCounters falls back to for a store without one.
 func BenchmarkScanCountersBigRoom(b *testing.B) {
 	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "benchctr"})
 	if err != nil {

@@ -64,6 +64,7 @@ var (
 	_ rooms.Store          = (*Store)(nil)
 	_ rooms.DocScanner     = (*Store)(nil)
 	_ rooms.CounterScanner = (*Store)(nil)
+	_ rooms.ViewReader     = (*Store)(nil)
 )
 
 // New returns a Store for opts.URL. It does not wait for Redis: a node
@@ -333,8 +334,14 @@ func (s *Store) Get(ctx context.Context, room string, keys ...string) ([]rooms.D
 	if err != nil {
 		return nil, err
 	}
-	vals, _ := res[0].([]any)
-	vers, _ := res[1].([]any)
+	return docsOf(keys, res[0], res[1]), nil
+}
+
+// docsOf makes the documents of keys from read.lua's lists of their
+// values and versions.
+func docsOf(keys []string, values, versions any) []rooms.Doc {
+	vals, _ := values.([]any)
+	vers, _ := versions.([]any)
 	out := make([]rooms.Doc, len(keys))
 	for i, k := range keys {
 		out[i] = rooms.Doc{Key: k}
@@ -345,7 +352,7 @@ func (s *Store) Get(ctx context.Context, room string, keys ...string) ([]rooms.D
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // DocsWithPrefix implements rooms.DocScanner: only the hashes of the
@@ -367,7 +374,8 @@ func (s *Store) DocsWithPrefix(ctx context.Context, room, prefix string) ([]room
 
 // CountersWithPrefix implements rooms.CounterScanner. Without it
 // rooms.ScanCounters falls back to a whole-room Load, every document
-// included, for each coalesced exercise state it computes.
+// included. (An exercise's coalesced state reads its counters with the
+// exercise, through ReadView.)
 func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (map[string]int64, error) {
 	res, err := s.read(ctx, "ctrscan", room, prefix)
 	if err != nil {
@@ -376,6 +384,31 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 	out := make(map[string]int64)
 	pairs(res[0], func(k, v string) { out[k], _ = strconv.ParseInt(v, 10, 64) })
 	return out, nil
+}
+
+// ReadView implements rooms.ViewReader: the documents, counters and scans
+// of q in one read.lua call, so one round trip and one consistent copy
+// where Get, CountersWithPrefix and DocsWithPrefix take one each.
+func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
+	args := make([]any, 0, 2+len(q.Keys)+len(q.CounterPrefixes)+len(q.DocPrefixes))
+	args = append(args, len(q.Keys))
+	args = append(args, stringArgs(q.Keys)...)
+	args = append(args, len(q.CounterPrefixes))
+	args = append(args, stringArgs(q.CounterPrefixes)...)
+	args = append(args, stringArgs(q.DocPrefixes)...)
+	res, err := s.read(ctx, "view", room, args...)
+	if err != nil {
+		return nil, err
+	}
+	v := &rooms.ViewData{Counters: make(map[string]int64)}
+	if len(q.Keys) > 0 {
+		v.Docs = docsOf(q.Keys, res[0], res[1])
+	}
+	pairs(res[2], func(k, n string) { v.Counters[k], _ = strconv.ParseInt(n, 10, 64) })
+	found := make(map[string]rooms.Doc)
+	addDocs(found, res[3])
+	v.Found = rooms.SortedDocs(found)
+	return v, nil
 }
 
 // Counters implements rooms.Store.

@@ -143,6 +143,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "SkipAcrossClasses", testLoadSkipClasses)
 		run(t, "ScanDocs", testScanDocs)
 		run(t, "ScanCounters", testScanCounters)
+		run(t, "ReadView", testReadView)
 	})
 	group("Concurrency", func(t *testing.T) {
 		run(t, "ParallelChanges", testConcurrentChanges)
@@ -2036,5 +2037,62 @@ func testScanCounters(t *testing.T, _ Options, st rooms.Store) {
 		if !maps.Equal(got, want) {
 			t.Errorf("ScanCounters(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// testReadView: ReadView (through a store's ViewReader, if it has one)
+// gives exactly what Get, ScanCounters and ScanDocs give for the same
+// keys and prefixes, whatever the parts asked for; an unknown room is
+// ErrRoomNotFound.
+func testReadView(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := classRoom(t, st)
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{
+		{Key: "e1:a", By: 1}, {Key: "e1:b", By: 2}, {Key: "e10:a", By: 3}, {Key: "n:e1", By: -4}, {Key: "participants", By: 5},
+	}})
+	for _, q := range []rooms.ViewQuery{
+		{},
+		{Keys: []string{"room"}},
+		{Keys: []string{"ex:e1", "nothing", "member:a", "ex:e1"}, CounterPrefixes: []string{""}},
+		{Keys: []string{"ex:e1"}, CounterPrefixes: []string{"e1:", "n:"}},
+		{CounterPrefixes: []string{"nothing"}},
+		{DocPrefixes: []string{"bal:e1:", "tok:"}},
+		{DocPrefixes: []string{"bal:e1", "bal:", "member:a"}},
+		{DocPrefixes: []string{"", "tok:"}},
+		{DocPrefixes: []string{"gone:", "back:", "nothing:", "a:", ":"}},
+		{Keys: []string{"back:2", "gone:1"}, CounterPrefixes: []string{"e1", "e10"}, DocPrefixes: []string{"member:", "room"}},
+	} {
+		got, err := rooms.ReadView(ctx, st, r.ID, q)
+		if err != nil {
+			t.Fatalf("ReadView(%+v): %v", q, err)
+		}
+		want := &rooms.ViewData{Counters: map[string]int64{}}
+		if len(q.Keys) > 0 {
+			want.Docs = mustGet(t, st, r.ID, q.Keys...)
+		}
+		for _, p := range q.CounterPrefixes {
+			cs, err := rooms.ScanCounters(ctx, st, r.ID, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(want.Counters, cs)
+		}
+		found := map[string]rooms.Doc{}
+		for _, p := range q.DocPrefixes {
+			docs, err := rooms.ScanDocs(ctx, st, r.ID, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range docs {
+				found[d.Key] = d
+			}
+		}
+		want.Found = rooms.SortedDocs(found)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("ReadView(%+v)\n got  %+v\n want %+v", q, got, want)
+		}
+	}
+	if _, err := rooms.ReadView(ctx, st, randomID("room"), rooms.ViewQuery{Keys: []string{"room"}}); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("ReadView of an unknown room: err = %v, want ErrRoomNotFound", err)
 	}
 }

@@ -1,41 +1,87 @@
--- read.lua: the point reads (Get, Counters, Has, Reply) and the scans
--- (DocsWithPrefix, CountersWithPrefix). KEYS: every key of the room (see room.lua), so a
--- missing room is told apart from a missing value. ARGV[1] names the read.
+-- read.lua: the point reads (Get, Counters, Has, Reply), the scans
+-- (DocsWithPrefix, CountersWithPrefix) and ReadView, which is all three
+-- at once. KEYS: every key of the room (see room.lua), so a missing room
+-- is told apart from a missing value. ARGV[1] names the read.
 if not live() then return {'notfound'} end
-local op = ARGV[1]
-if op == 'get' then -- ARGV[2..]: document keys
+
+-- get reads the documents keys[from..to]: their values and versions.
+local function get(keys, from, to)
   local vals, vers = {}, {}
-  for i = 2, #ARGV do
-    local k = ARGV[i]
+  for i = from, to do
+    local k = keys[i]
     local r = redis.call('HMGET', doc_hash(class_of(k)), 'd' .. k, 'v' .. k)
-    vals[i - 1], vers[i - 1] = r[1], r[2]
+    vals[i - from + 1], vers[i - from + 1] = r[1], r[2]
   end
-  return {'ok', vals, vers}
-elseif op == 'scan' then -- ARGV[2]: a key prefix
-  -- Only the classes whose documents can start with the prefix are read.
-  local p = ARGV[2]
+  return vals, vers
+end
+
+-- scan reads the documents whose keys start with any of prefixes, as a
+-- list of class hash fields (see doc_fields). Only the classes whose
+-- documents can start with a prefix are read, each once: whole when all
+-- of its documents do.
+local function scan(prefixes)
   local out = {}
   for _, cls in ipairs(classes()) do
-    local rel = relation(cls, p)
-    if rel == 'all' then
+    local some, whole = {}, false
+    for _, p in ipairs(prefixes) do
+      local rel = relation(cls, p)
+      if rel == 'all' then
+        whole = true
+        break
+      elseif rel == 'some' then
+        some[#some + 1] = p
+      end
+    end
+    if whole then
       out[#out + 1] = doc_fields(cls)
-    elseif rel == 'some' then
-      out[#out + 1] = doc_fields(cls, {p})
+    elseif #some > 0 then
+      out[#out + 1] = doc_fields(cls, some)
     end
   end
-  return {'ok', out}
-elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
-  local p = ARGV[2]
+  return out
+end
+
+-- counters reads the counters whose names start with any of prefixes, as
+-- HGETALL gives them ("" takes every counter, the filler too).
+local function counters(prefixes)
   local all = redis.call('HGETALL', KEYS[CTR])
-  if p == '' then return {'ok', all} end
+  for _, p in ipairs(prefixes) do
+    if p == '' then return all end
+  end
   local out = {}
   for i = 1, #all, 2 do
-    if string.sub(all[i], 1, #p) == p then
+    if has_prefix(all[i], prefixes) then
       out[#out + 1] = all[i]
       out[#out + 1] = all[i + 1]
     end
   end
-  return {'ok', out}
+  return out
+end
+
+local op = ARGV[1]
+if op == 'get' then -- ARGV[2..]: document keys
+  local vals, vers = get(ARGV, 2, #ARGV)
+  return {'ok', vals, vers}
+elseif op == 'scan' then -- ARGV[2]: a key prefix
+  return {'ok', scan({ARGV[2]})}
+elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
+  return {'ok', counters({ARGV[2]})}
+elseif op == 'view' then
+  -- ARGV[2]: the number n of document keys, then the keys; then the
+  -- number m of counter name prefixes, then those; then document key
+  -- prefixes, to the end. Each part is read only when asked for.
+  local n = tonumber(ARGV[2])
+  local vals, vers = get(ARGV, 3, 2 + n)
+  local m = tonumber(ARGV[3 + n])
+  local ctr = {}
+  if m > 0 then
+    ctr = counters({unpack(ARGV, 4 + n, 3 + n + m)})
+  end
+  local docs = {}
+  if #ARGV > 3 + n + m then
+    docs = scan({unpack(ARGV, 4 + n + m)})
+  end
+  return {'ok', vals, vers, ctr, docs}
 elseif op == 'counters' then -- ARGV[2..]: counter keys
   local out = {}
   for i = 2, #ARGV do out[i - 1] = redis.call('HGET', KEYS[CTR], ARGV[i]) end
