@@ -129,7 +129,7 @@ type Limits struct {
 	MaxTitleLen     int           // room title, in characters
 	MaxTextLen      int           // any other free text, in characters
 	MaxCmdIDLen     int           // client-chosen command id, in bytes
-	RoomIdleTTL     time.Duration // a room with no change and no member connected expires after this
+	RoomIdleTTL     time.Duration // a room with no change and no member connected expires after this (on Redis up to ExpirySlack sooner)
 	PresenceListMax int           // above this many participants, participants get counts, not names
 }
 

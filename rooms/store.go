@@ -153,6 +153,12 @@ type State struct {
 	Sets map[string]int
 }
 
+// ExpirySlack is how much sooner than ttl after its last change or Touch
+// a store may let a room expire (see Store.CreateRoom): ttl/20, at most a
+// minute. Nodes touch rooms with members connected every min(ttl/4, 1
+// min), well within ttl - ExpirySlack(ttl).
+func ExpirySlack(ttl time.Duration) time.Duration { return min(ttl/20, time.Minute) }
+
 // Notice is what a store publishes to the nodes that follow a room: an
 // event, or the names of coalesced state that changed.
 type Notice struct {
@@ -172,8 +178,11 @@ type Notice struct {
 type Store interface {
 	// CreateRoom creates room id, reachable by its join code, applying init
 	// as its first change. The room and everything in it expires after ttl
-	// without a change or a Touch; an expired room's id and code are free,
-	// and a room created again under an old id has a new epoch.
+	// without a change or a Touch; a store may let it expire up to
+	// ExpirySlack(ttl) sooner, so that it need not set the expiry of every
+	// key of a room on every change (the Redis store does so). An expired
+	// room's id and code are free, and a room created again under an old id
+	// has a new epoch.
 	CreateRoom(ctx context.Context, id, code string, ttl time.Duration, init Change) (Applied, error)
 	// RoomByCode finds the room holding a join code: ErrRoomNotFound if none.
 	RoomByCode(ctx context.Context, code string) (string, error)

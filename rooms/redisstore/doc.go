@@ -7,7 +7,7 @@
 // Every change to a room is one Lua script (lua/*.lua, embedded), so all of
 // it happens or none of it does: checks in the documented order, then
 // documents, counters, once-only sets, the reply, events (numbered, kept in
-// the history, published) and the expiry of every key of the room. Events
+// the history, published) and the expiry of the room's keys (below). Events
 // are published from inside the script, so every node sees them in seq
 // order. Reads that must be consistent (Load, History, Get) are scripts
 // too, marked no-writes so they may run on replicas.
@@ -43,9 +43,10 @@
 //
 //	P:{R}:meta   hash    epoch, seq (last event), ttl (ms), code, ext
 //	                     (unix ms until which the code key and index entry
-//	                     are known to be kept), layout ("class"; a room
-//	                     without it was written by an earlier version and
-//	                     is taken for absent)
+//	                     are known to be kept), exp (unix ms: the expiry
+//	                     last set on every key of the room), layout
+//	                     ("class"; a room without it was written by an
+//	                     earlier version and is taken for absent)
 //	P:{R}:classes hash   class → 1: the classes the room has documents in
 //	P:{R}:d:<class> hash per document of the class: "d" key → value
 //	                     (JSON), "v" key → version, a random token drawn by
@@ -81,8 +82,14 @@
 //	                     while their meta key exists)
 //
 // Every key of a room, class hashes included, expires at the same
-// instant, ttl after the last change or Touch; a room is alive exactly
-// while its meta key exists (with its layout).
+// instant, exp, between ttl - slack and ttl after the last change or Touch
+// (slack: rooms.ExpirySlack, ttl/20 but at most a minute). A change or
+// Touch sets the expiry of every key again only when exp lags now + ttl
+// by more than the slack, so a burst of changes pays for that once per
+// slack; in between, the keys a change creates (a new class hash, the once
+// set, the history list, a hash lost to an eviction) get exp with
+// PEXPIREAT NX. A room is alive exactly while its meta key exists (with
+// its layout).
 //
 // # Anonymity
 //

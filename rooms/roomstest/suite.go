@@ -103,6 +103,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "MaxLimits", testIncrMax)
 		run(t, "SummedWithinChange", testIncrSummed)
 		run(t, "Negative", testIncrNegative)
+		run(t, "ExactPastDoubles", testIncrExact)
 	})
 	group("CheckOrder", func(t *testing.T) {
 		run(t, "DuplicateBeforeExpect", testOrderDuplicateFirst)
@@ -144,6 +145,9 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "ScanDocs", testScanDocs)
 		run(t, "ScanCounters", testScanCounters)
 		run(t, "ReadView", testReadView)
+	})
+	group("BigChange", func(t *testing.T) {
+		run(t, "ThousandsOfEach", testBigChange)
 	})
 	group("Concurrency", func(t *testing.T) {
 		run(t, "ParallelChanges", testConcurrentChanges)
@@ -685,6 +689,73 @@ func testIncrNegative(t *testing.T, _ Options, st rooms.Store) {
 	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "other", By: -5}}})
 	if got := mustCounters(t, st, r.ID, "seats", "other"); got[0] != 2 || got[1] != -5 {
 		t.Errorf("counters = %v, want [2 -5]", got)
+	}
+}
+
+// Counters are int64 to the last unit, past where a double holds every
+// integer (2^53): sums of large and small increments, in one change and
+// across changes, up and down.
+func testIncrExact(t *testing.T, _ Options, st rooms.Store) {
+	const big = 1 << 62
+	r := createRoom(t, st, rooms.Change{Incrs: []rooms.Incr{{Key: "a", By: big}, {Key: "b", By: 1<<53 - 1}}})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{
+		{Key: "a", By: 1}, {Key: "a", By: 2}, {Key: "b", By: 1}, {Key: "b", By: 1}, {Key: "c", By: 1<<53 + 1}, {Key: "d", By: -big - 3},
+	}})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "c", By: 2}, {Key: "d", By: -4}, {Key: "e", By: 7}}})
+	got := mustCounters(t, st, r.ID, "a", "b", "c", "d", "e")
+	if want := []int64{big + 3, 1<<53 + 1, 1<<53 + 3, -big - 7, 7}; !slices.Equal(got, want) {
+		t.Errorf("counters = %v, want %v", got, want)
+	}
+}
+
+// A change with thousands of preconditions, once-only members, documents,
+// counters and events applies whole, and one failing precondition among
+// them refuses it whole.
+func testBigChange(t *testing.T, o Options, st rooms.Store) {
+	const n = 2500
+	r := createRoom(t, st, rooms.Change{})
+	var c rooms.Change
+	for i := range n {
+		c.Puts = append(c.Puts, rooms.Put{Key: fmt.Sprintf("doc:%05d", i), Value: raw(`1`)})
+	}
+	mustApply(t, st, r.ID, c)
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("doc:%05d", i)
+	}
+	docs := mustGet(t, st, r.ID, keys...)
+	c = rooms.Change{Actor: "a", CmdID: "big", Reply: raw(`"ok"`)}
+	for i, d := range docs {
+		c.Expect = append(c.Expect, rooms.Expect{Key: d.Key, Version: d.Version})
+		c.Once = append(c.Once, rooms.Once{Set: "s", Member: fmt.Sprint("m", i)})
+		c.Incrs = append(c.Incrs, rooms.Incr{Key: fmt.Sprintf("n:%05d", i), By: int64(i)})
+		c.Puts = append(c.Puts, rooms.Put{Key: fmt.Sprintf("new:%05d", i), Value: raw(`2`)})
+	}
+	for range 1200 {
+		c.Events = append(c.Events, rooms.Draft{Type: "e"})
+	}
+	bad := c
+	bad.CmdID = "bad"
+	bad.Expect = slices.Clone(c.Expect)
+	bad.Expect[n-1].Version++
+	applyFails(t, st, r.ID, bad, isErr(rooms.ErrConflict))
+	seq := mustLoad(t, st, r.ID).Pos.Seq
+	a := mustApply(t, st, r.ID, c)
+	if a.Pos.Seq != seq+1200 {
+		t.Errorf("seq = %d, want %d", a.Pos.Seq, seq+1200)
+	}
+	s := mustLoad(t, st, r.ID)
+	if len(s.Docs) != 2*n || len(s.Counters) != n || s.Sets["s"] != n {
+		t.Errorf("after the change: %d documents, %d counters, set size %d; want %d, %d, %d", len(s.Docs), len(s.Counters), s.Sets["s"], 2*n, n, n)
+	}
+	if got := mustCounters(t, st, r.ID, fmt.Sprintf("n:%05d", n-1))[0]; got != n-1 {
+		t.Errorf("last counter = %d, want %d", got, n-1)
+	}
+	if !mustHas(t, st, r.ID, "s", fmt.Sprint("m", n-1)) {
+		t.Error("the last once-only member is missing")
+	}
+	if evs := mustHistory(t, st, r.ID, rooms.Position{Epoch: a.Pos.Epoch, Seq: a.Pos.Seq - uint64(o.HistoryLimit)}); len(evs) != o.HistoryLimit {
+		t.Errorf("history keeps %d events, want %d", len(evs), o.HistoryLimit)
 	}
 }
 

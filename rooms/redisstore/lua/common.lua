@@ -9,6 +9,13 @@
 --   3 history limit              4 reply window
 --   5 epoch, 6 ttl ms, 7 code    (create.lua only; empty for apply.lua)
 --   8.. the change, as written by changeArgs in scripts.go
+--
+-- Each redis.call costs a script a fixed overhead, more than most of the
+-- commands themselves, so a change makes as few as it can: META is read
+-- once, reads that can share a call do (HMGET, SMISMEMBER), counters are
+-- written with one HSET when their sums are exact in Lua's doubles, and
+-- the expiry of the room's keys is set on all of them only once per slack
+-- (see expire).
 
 -- Lua numbers are doubles: format integers ourselves so that large ones
 -- never turn into "1e+15" on their way to Redis.
@@ -21,6 +28,45 @@ end
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- read_meta reads, in one call, what a writing script needs of META:
+-- layout (the room is live in this layout when it is LAYOUT), epoch, seq,
+-- ttl (ms), code, ext (until when the code key and index entry are known
+-- to be kept) and exp (the expiry last set on every key of the room,
+-- unix ms; 0 when unknown: a room written by an earlier version).
+local function read_meta()
+  local m = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'seq', 'ttl', 'code', 'ext', 'exp')
+  return {layout = m[1], epoch = m[2], seq = tonumber(m[3]), ttl = tonumber(m[4]),
+          code = m[5], ext = tonumber(m[6] or '0'), exp = tonumber(m[7] or '0')}
+end
+
+-- CHUNK bounds the arguments one redis.call gets from a list: unpack
+-- fails past Lua's C stack (about 8,000), and a script that fails after
+-- its first write leaves the change half applied. Even, so that HSET
+-- field-value pairs are never split.
+local CHUNK = 1000
+
+-- call_list runs cmd on key with the arguments args, in chunks, and
+-- returns the replies' elements in order (HMGET, SMISMEMBER).
+local function call_list(cmd, key, args)
+  if #args <= CHUNK then return redis.call(cmd, key, unpack(args)) end
+  local out = {}
+  for i = 1, #args, CHUNK do
+    local r = redis.call(cmd, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+    for j = 1, #r do out[#out + 1] = r[j] end
+  end
+  return out
+end
+
+-- call_write runs cmd on key with the arguments args, in chunks, and
+-- returns the last reply (SADD, HSET; RPUSH: the list's length).
+local function call_write(cmd, key, args)
+  local r
+  for i = 1, #args, CHUNK do
+    r = redis.call(cmd, key, unpack(args, i, math.min(i + CHUNK - 1, #args)))
+  end
+  return r
 end
 
 -- decode reads the change that starts at ARGV[i].
@@ -49,56 +95,128 @@ local function decode(i)
   return c
 end
 
+-- EXACT is where doubles stop holding every integer: counter sums below
+-- it are written by check's arithmetic, others by HINCRBY's.
+local EXACT = 2 ^ 53
+
 -- check runs every precondition in the documented order and returns the
 -- failure as a reply, or nil when the change may be applied. It writes
--- nothing, so a failed change leaves no trace.
+-- nothing, so a failed change leaves no trace. What it reads that commit
+-- needs is kept in c: the actor's count of kept answers (c.answers), the
+-- counters' new values (c.ctr, when exact), and whether the rep and ctr
+-- hashes lack their filler, so that commit writing them may create them
+-- (c.rep_born, c.ctr_born).
 local function check(c, epoch, seq)
   if c.rfield ~= '' then
-    local rep = redis.call('HGET', KEYS[REP], c.rfield)
-    if rep then return {'dup', epoch, seq, rep} end
+    local r = redis.call('HMGET', KEYS[REP], c.rfield, c.nfield, ORDER)
+    if r[1] then return {'dup', epoch, seq, r[1]} end
+    c.answers = tonumber(r[2] or '0')
+    c.rep_born = not r[3]
   end
+  -- One HMGET per class hash for the versions of all its documents.
+  local fields, wants, read = {}, {}, {}
   for _, e in ipairs(c.expect) do
-    if (redis.call('HGET', doc_hash(class_of(e[1])), 'v' .. e[1]) or '0') ~= e[2] then
-      return {'conflict', epoch, seq}
+    local cls = class_of(e[1])
+    if not fields[cls] then
+      fields[cls], wants[cls] = {}, {}
+      read[#read + 1] = cls
+    end
+    local f = fields[cls]
+    f[#f + 1] = 'v' .. e[1]
+    wants[cls][#f] = e[2]
+  end
+  for _, cls in ipairs(read) do
+    local got = call_list('HMGET', doc_hash(cls), fields[cls])
+    for j, want in ipairs(wants[cls]) do
+      if (got[j] or '0') ~= want then
+        return {'conflict', epoch, seq}
+      end
     end
   end
-  local seen = {}
-  for _, o in ipairs(c.once) do
-    if seen[o[2]] or redis.call('SISMEMBER', KEYS[ONCE], o[2]) == 1 then
-      return {'once', epoch, seq, o[1]}
+  if #c.once > 0 then
+    local tokens = {}
+    for j, o in ipairs(c.once) do tokens[j] = o[2] end
+    local member = call_list('SMISMEMBER', KEYS[ONCE], tokens)
+    local seen = {}
+    for j, o in ipairs(c.once) do
+      if seen[o[2]] or member[j] == 1 then
+        return {'once', epoch, seq, o[1]}
+      end
+      seen[o[2]] = true
     end
-    seen[o[2]] = true
   end
-  local sums = {}
-  for _, in_ in ipairs(c.incrs) do
-    local key, max = in_[1], tonumber(in_[3])
-    sums[key] = (sums[key] or 0) + tonumber(in_[2])
-    local after = tonumber(redis.call('HGET', KEYS[CTR], key) or '0') + sums[key]
-    -- Past int64, HINCRBY would fail halfway through commit, and Redis
-    -- does not undo a script's earlier writes: refuse it here instead.
-    -- (In doubles: exact to 2^53; a sum within 2^11 of 2^63 is refused.)
-    if (max > 0 and after > max) or math.abs(after) >= 2 ^ 63 then
-      return {'limit', epoch, seq, key}
+  if #c.incrs > 0 then
+    -- The filler first: its absence tells commit that ctr may be new.
+    local names, at = {ORDER}, {}
+    for _, in_ in ipairs(c.incrs) do
+      if not at[in_[1]] then
+        names[#names + 1] = in_[1]
+        at[in_[1]] = #names
+      end
+    end
+    local cur = call_list('HMGET', KEYS[CTR], names)
+    c.ctr_born = not cur[1]
+    local sums, exact = {}, true
+    for _, in_ in ipairs(c.incrs) do
+      local key, by, max = in_[1], tonumber(in_[2]), tonumber(in_[3])
+      local was = tonumber(cur[at[key]] or '0')
+      sums[key] = (sums[key] or 0) + by
+      local after = was + sums[key]
+      -- Past int64, HINCRBY would fail halfway through commit, and Redis
+      -- does not undo a script's earlier writes: refuse it here instead.
+      -- (In doubles: exact to 2^53; a sum within 2^11 of 2^63 is refused.)
+      if (max > 0 and after > max) or math.abs(after) >= 2 ^ 63 then
+        return {'limit', epoch, seq, key}
+      end
+      if math.abs(was) >= EXACT or math.abs(by) >= EXACT or math.abs(sums[key]) >= EXACT or math.abs(after) >= EXACT then
+        exact = false
+      end
+    end
+    if exact then
+      -- Field-value pairs of every counter's new value, for one HSET.
+      c.ctr = {}
+      for j = 2, #names do
+        c.ctr[#c.ctr + 1] = names[j]
+        c.ctr[#c.ctr + 1] = int(tonumber(cur[j] or '0') + sums[names[j]])
+      end
     end
   end
   return nil
 end
 
--- refresh pushes the expiry of every key of the room, its class hashes
--- too, to now + ttl. The join code key and the room index live in other
--- slots, so Go refreshes them; to spare it a round trip on every change,
--- they are kept valid until "ext" (up to two ttls ahead) and refresh is 1
--- only when that horizon had to move.
-local function refresh(now)
-  local m = redis.call('HMGET', KEYS[META], 'ttl', 'ext', 'code')
-  local ttl = tonumber(m[1])
-  local exp = now + ttl
-  local ext = tonumber(m[2] or '0')
-  local moved = 0
-  if exp > ext then
-    ext = exp + ttl
-    redis.call('HSET', KEYS[META], 'ext', int(ext))
-    moved = 1
+-- born lists the keys a change wrote that it may have created, or made
+-- again after an eviction, without an expiry (see expire); bear adds one.
+local born, borne = {}, {}
+local function bear(key)
+  if not borne[key] then
+    borne[key] = true
+    born[#born + 1] = key
+  end
+end
+
+-- expire keeps the room's keys expiring together, at the room's expiry,
+-- after a change or Touch at now. The expiry last set on every key of the
+-- room (META's exp) may lag behind now + ttl by the slack, ttl/20 but at
+-- most a minute (rooms.ExpirySlack): a room expires between ttl - slack
+-- and ttl after its last change or Touch (docs/operations.md), and a
+-- burst of changes sets the expiry of every key once per slack instead of
+-- once per change. When exp lags by more, every key of the room, its
+-- class hashes too, gets now + ttl (the refresh), and exp moves there;
+-- else only the keys in born get exp, with NX: a key that had an expiry
+-- keeps it, and one this change created gets the one every other key of
+-- the room has, so none lives without an expiry or expires before META.
+-- The join code key and the room index live in other slots, so Go
+-- refreshes them; to spare it a round trip on every change, they are kept
+-- valid until ext (up to two ttls ahead) and moved is 1 only when that
+-- horizon had to move. META's fields to write are added to set. Returns
+-- moved and ext.
+local function expire(now, meta, set)
+  local exp = now + meta.ttl
+  if meta.exp >= exp - math.min(math.floor(meta.ttl / 20), 60000) then
+    for _, key in ipairs(born) do
+      redis.call('PEXPIREAT', key, int(meta.exp), 'NX')
+    end
+    return 0, meta.ext
   end
   for i = 1, #KEYS do
     redis.call('PEXPIREAT', KEYS[i], int(exp))
@@ -106,14 +224,23 @@ local function refresh(now)
   for _, cls in ipairs(classes()) do
     redis.call('PEXPIREAT', doc_hash(cls), int(exp))
   end
-  return moved, m[3], int(ext)
+  set[#set + 1] = 'exp'
+  set[#set + 1] = int(exp)
+  if exp > meta.ext then
+    local ext = exp + meta.ttl
+    set[#set + 1] = 'ext'
+    set[#set + 1] = int(ext)
+    return 1, ext
+  end
+  return 0, meta.ext
 end
 
 -- writable makes sure class cls has its hash, made a hash table by the
 -- filler before any document is written to it (see room.lua), and is
 -- listed in KEYS[CLASSES]; once per class and script. Both calls are
 -- no-ops when the class exists; making both anyway keeps a class hash
--- that somehow lost its entry (an eviction) listed.
+-- that somehow lost its entry (an eviction) listed. Either call that
+-- wrote something may have created its key: born.
 -- creating.fresh is set by create.lua: a new room's class hashes start
 -- empty whatever an eviction left under their names.
 local ready = {}
@@ -121,8 +248,8 @@ local creating = {fresh = false}
 local function writable(cls)
   if ready[cls] then return end
   if creating.fresh then redis.call('DEL', doc_hash(cls)) end
-  redis.call('HSETNX', doc_hash(cls), ORDER, FILLER)
-  redis.call('HSET', KEYS[CLASSES], cls, '1')
+  if redis.call('HSETNX', doc_hash(cls), ORDER, FILLER) == 1 then bear(doc_hash(cls)) end
+  if redis.call('HSET', KEYS[CLASSES], cls, '1') == 1 then bear(KEYS[CLASSES]) end
   ready[cls] = true
 end
 
@@ -133,10 +260,11 @@ local function drop_class(cls)
   ready[cls] = nil
 end
 
--- commit applies a checked change: documents, counters, once-only sets,
--- the reply, then events (numbered, kept, published) and Touch notices,
--- and finally the expiry of all the room's keys.
-local function commit(c, epoch)
+-- commit applies a change check passed: documents, counters, once-only
+-- sets, the reply, then events (numbered, kept, published) and Touch
+-- notices, and finally the expiry of the room's keys. meta is what
+-- read_meta read (create.lua makes its own).
+local function commit(c, meta)
   local now = now_ms()
   for _, p in ipairs(c.puts) do
     local key = p[1]
@@ -151,41 +279,81 @@ local function commit(c, epoch)
       drop_class(cls)
     end
   end
-  for _, in_ in ipairs(c.incrs) do
-    redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+  if #c.incrs > 0 then
+    if c.ctr then
+      call_write('HSET', KEYS[CTR], c.ctr)
+    else
+      for _, in_ in ipairs(c.incrs) do
+        redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+      end
+    end
+    if c.ctr_born then bear(KEYS[CTR]) end
   end
-  for _, o in ipairs(c.once) do
-    redis.call('SADD', KEYS[ONCE], o[2])
-    redis.call('HINCRBY', KEYS[SETS], o[1], 1)
+  if #c.once > 0 then
+    local tokens, added, names = {}, {}, {}
+    for j, o in ipairs(c.once) do
+      tokens[j] = o[2]
+      if not added[o[1]] then names[#names + 1] = o[1] end
+      added[o[1]] = (added[o[1]] or 0) + 1
+    end
+    call_write('SADD', KEYS[ONCE], tokens)
+    -- Nothing tells cheaply whether the set existed (SADD's reply counts
+    -- members): give it the room's expiry unless it has one.
+    bear(KEYS[ONCE])
+    for _, name in ipairs(names) do
+      -- A count equal to what was added: the set's first members, so
+      -- the sets hash may be new.
+      if redis.call('HINCRBY', KEYS[SETS], name, added[name]) == added[name] then bear(KEYS[SETS]) end
+    end
   end
   if c.rfield ~= '' and c.store then
     -- Each actor's answers sit in a ring of ReplyWindow slots: writing
     -- answer n evicts the one that held slot n mod window before it.
-    local n = redis.call('HINCRBY', KEYS[REP], c.nfield, 1)
-    local slot = c.qprefix .. int(n % tonumber(ARGV[4]))
-    local old = redis.call('HGET', KEYS[REP], slot)
-    if old then redis.call('HDEL', KEYS[REP], old) end
-    redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply)
+    -- Below the window, answer n takes slot n, which no earlier answer k
+    -- took (its slot, k mod the window of its day, is at most k < n):
+    -- only from n = window on can the slot hold an answer to evict (slot
+    -- 0 too, under a window that was once smaller), so only then is it
+    -- read.
+    local n = c.answers + 1
+    local window = tonumber(ARGV[4])
+    local slot = c.qprefix .. int(n % window)
+    if n >= window then
+      local old = redis.call('HGET', KEYS[REP], slot)
+      if old then redis.call('HDEL', KEYS[REP], old) end
+    end
+    redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n))
+    if c.rep_born then bear(KEYS[REP]) end
   end
 
-  local seq = tonumber(redis.call('HGET', KEYS[META], 'seq'))
+  local seq = meta.seq
   local at = int(now)
+  local set = {}
   if #c.events > 0 then
-    local head = '{"room":' .. ARGV[1] .. ',"epoch":"' .. epoch .. '","seq":'
-    for _, e in ipairs(c.events) do
+    local head = '{"room":' .. ARGV[1] .. ',"epoch":"' .. meta.epoch .. '","seq":'
+    local evs = {}
+    for j, e in ipairs(c.events) do
       seq = seq + 1
-      local ev = head .. int(seq) .. ',' .. e[1]
-      redis.call('RPUSH', KEYS[HIST], ev)
+      evs[j] = head .. int(seq) .. ',' .. e[1]
+    end
+    local len = call_write('RPUSH', KEYS[HIST], evs)
+    if len == #evs then bear(KEYS[HIST]) end
+    for _, ev in ipairs(evs) do
       -- Published inside the script, so the order on the channel is the
       -- order of seq, whichever node applied the change.
       redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ',"event":' .. ev .. '}')
     end
-    redis.call('HSET', KEYS[META], 'seq', int(seq))
-    redis.call('LTRIM', KEYS[HIST], -tonumber(ARGV[3]), -1)
+    set[#set + 1] = 'seq'
+    set[#set + 1] = int(seq)
+    if len > tonumber(ARGV[3]) then
+      redis.call('LTRIM', KEYS[HIST], -tonumber(ARGV[3]), -1)
+    end
   end
   if c.touched ~= '' then
     redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ',"touched":' .. c.touched .. '}')
   end
-  local moved, code, ext = refresh(now)
-  return {'ok', epoch, seq, moved, code, ext}
+  local moved, ext = expire(now, meta, set)
+  if #set > 0 then
+    redis.call('HSET', KEYS[META], unpack(set))
+  end
+  return {'ok', meta.epoch, seq, moved, meta.code, int(ext)}
 end

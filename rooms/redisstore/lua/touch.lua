@@ -1,5 +1,10 @@
 -- touch.lua: Store.Touch. Always reports the code and horizon, so that a
 -- periodic Touch repairs a join code key whose refresh once failed.
-if not live() then return {'notfound'} end
-local _, code, ext = refresh(now_ms())
-return {'ok', code, redis.call('HGET', KEYS[META], 'epoch'), ext}
+local meta = read_meta()
+if meta.layout ~= LAYOUT then return {'notfound'} end
+local set = {}
+local _, ext = expire(now_ms(), meta, set)
+if #set > 0 then
+  redis.call('HSET', KEYS[META], unpack(set))
+end
+return {'ok', meta.code, meta.epoch, int(ext)}
