@@ -122,12 +122,18 @@ type Report struct {
 }
 
 // PerConn is the server's RSS per participant connection in KiB: rss
-// minus the RSS before they connected, over their number.
+// minus the RSS before they connected, over their number. With several
+// nodes the RSS is the first node's, which holds its share of the phones
+// (they are spread over the nodes in turn).
 func (r Report) PerConn(rss int64) float64 {
 	if rss == 0 || r.BaseRSS == 0 || r.Clients == 0 {
 		return 0
 	}
-	return float64(rss-r.BaseRSS) / float64(r.Clients)
+	phones := float64(r.Clients)
+	if r.Nodes > 1 {
+		phones /= float64(r.Nodes)
+	}
+	return float64(rss-r.BaseRSS) / phones
 }
 
 func (r Report) print(w io.Writer) {

@@ -50,3 +50,16 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("an empty directory: exit %d, %q", code, stderr.String())
 	}
 }
+
+// Memory per connection counts the phones the measured node holds: with
+// two nodes, the first holds half of them.
+func TestPerConnWithNodes(t *testing.T) {
+	r := Report{Clients: 1000, BaseRSS: 10000, IdleRSS: 20000}
+	if got := r.PerConn(r.IdleRSS); got != 10 {
+		t.Errorf("one node: %.1f KiB per connection, want 10", got)
+	}
+	r.Nodes = 2
+	if got := r.PerConn(r.IdleRSS); got != 20 {
+		t.Errorf("two nodes: %.1f KiB per connection, want 20", got)
+	}
+}
