@@ -234,11 +234,12 @@ func (t *Target) DialWith(ctx context.Context, room, token string, handler func(
 	welcome := make(chan Message, 1)
 	c.welcome = welcome
 	start := time.Now()
-	w, err := dialWire(ctx, t.wsURL(), 1<<24, c.message, c.ended)
-	if err != nil {
+	w := &wire{onMessage: c.message, onEnd: c.ended, limit: 1 << 24}
+	c.w = w
+	if err := w.dial(ctx, t.wsURL()); err != nil {
 		return nil, Message{}, err
 	}
-	c.w, c.upgrade = w, time.Since(start)
+	c.upgrade = time.Since(start)
 	hello := map[string]any{"type": "hello", "room": room, "token": token}
 	if o.Since != nil {
 		hello["since"] = o.Since

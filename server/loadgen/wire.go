@@ -67,12 +67,22 @@ const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // dialWire opens a WebSocket to rawURL (ws://host:port/path): the HTTP
 // upgrade on a plain TCP connection, then the wire's own framing.
 func dialWire(ctx context.Context, rawURL string, limit int, onMessage func([]byte, time.Time, time.Time), onEnd func(error)) (*wire, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
+	w := &wire{onMessage: onMessage, onEnd: onEnd, limit: limit}
+	if err := w.dial(ctx, rawURL); err != nil {
 		return nil, err
 	}
+	return w, nil
+}
+
+// dial connects w, whose callbacks and limit are set: the wire is known
+// to its owner before its first message can arrive.
+func (w *wire) dial(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
 	if u.Scheme != "ws" {
-		return nil, fmt.Errorf("the load tool speaks ws:// only, not %s", u.Scheme)
+		return fmt.Errorf("the load tool speaks ws:// only, not %s", u.Scheme)
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -81,7 +91,7 @@ func dialWire(ctx context.Context, rawURL string, limit int, onMessage func([]by
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -96,14 +106,10 @@ func dialWire(ctx context.Context, rawURL string, limit int, onMessage func([]by
 	}
 	if err != nil {
 		nc.Close()
-		return nil, err
+		return err
 	}
 	_ = nc.SetDeadline(time.Time{})
-	w := &wire{onMessage: onMessage, onEnd: onEnd, limit: limit}
-	if err := w.start(nc, leftover); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return w.start(nc, leftover)
 }
 
 // handshake sends the upgrade request and reads the answer; it returns
