@@ -28,15 +28,7 @@ func BenchmarkVoteRedis(b *testing.B) {
 	b.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(svc)
-	c, err := svc.CreateRoom(context.Background(), "Votes", false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fac, _, err := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchVote(b, &env{t: b, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac})
+	benchVote(b, roomEnv(b, svc, "Votes", false))
 }
 
 func benchVote(b *testing.B, e *env) {
@@ -80,21 +72,11 @@ func BenchmarkVoteRedisTwoNodes(b *testing.B) {
 	}
 	var queue []vote
 	refill := func() {
-		ctx := context.Background()
-		c, err := admin.CreateRoom(ctx, "Votes", false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		fac, _, err := admin.Authenticate(ctx, c.Room.ID, c.Secret)
-		if err != nil {
-			b.Fatal(err)
-		}
-		e := &env{t: b, svc: admin, room: c.Room.ID, code: c.Room.Code, fac: fac}
-		id := e.add(poll(false))
-		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
+		e := roomEnv(b, admin, "Votes", false)
+		id := e.open(poll(false))
 		for i := range 10 {
 			m, _ := e.person(fmt.Sprint("p", i))
-			queue = append(queue, vote{c.Room.ID, id, m})
+			queue = append(queue, vote{e.room, id, m})
 		}
 	}
 	opts := []string{"pizza", "soup", "salad"}
@@ -134,22 +116,9 @@ func BenchmarkExerciseStateRedis(b *testing.B) {
 	st := svc.Store().(*recordingStore).Store
 	state := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(state)
+	e := roomEnv(b, svc, "State", false)
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "State", false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := &env{t: b, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
-	open := func(spec map[string]any) string {
-		id := e.add(spec)
-		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
-		return id
-	}
-	vote, retro := open(poll(false)), open(map[string]any{"kind": "retro", "title": "Sprint"})
+	vote, retro := e.open(poll(false)), e.open(map[string]any{"kind": "retro", "title": "Sprint"})
 	for i := range 10 {
 		m, _ := e.person(fmt.Sprint("p", i))
 		e.ok(m, exercises.CmdAnswer, answer(vote, choose([]string{"pizza", "soup", "salad"}[i%3])))

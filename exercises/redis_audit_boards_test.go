@@ -33,24 +33,12 @@ func TestRedisKeysHoldNoBoardAuthorLink(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(svc)
+	e := roomEnv(t, svc, "Boards audit", false)
+	fac := e.fac
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Boards audit", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
-	open := func(spec map[string]any) string {
-		id := e.add(spec)
-		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
-		return id
-	}
-	retro := open(map[string]any{"kind": "retro", "title": "Sprint"})
-	help := open(map[string]any{"kind": "help", "title": "Can you help me?"})
-	wall := open(map[string]any{"kind": "kudos", "title": "Thanks"})
+	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
+	help := e.open(map[string]any{"kind": "help", "title": "Can you help me?"})
+	wall := e.open(map[string]any{"kind": "kudos", "title": "Thanks"})
 
 	type who struct {
 		m   *rooms.Member
@@ -78,7 +66,7 @@ func TestRedisKeysHoldNoBoardAuthorLink(t *testing.T) {
 	}
 	// Anonymous dots, on the cards just written.
 	e.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
-	v, ok, err := svc.State(ctx, c.Room.ID, "ex:"+retro)
+	v, ok, err := svc.State(ctx, e.room, "ex:"+retro)
 	if err != nil || !ok {
 		t.Fatalf("state: %v %v", ok, err)
 	}
@@ -134,7 +122,7 @@ func TestRedisKeysHoldNoBoardAuthorLink(t *testing.T) {
 				t.Fatalf("key %s names member %s: %.300s", k, p.m.Name, val)
 			}
 		}
-		if strings.Contains(k+val, c.Secret.Reveal()) {
+		if strings.Contains(k+val, e.secret.Reveal()) {
 			t.Fatalf("key %s holds the facilitator's secret", k)
 		}
 	}

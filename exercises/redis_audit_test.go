@@ -153,13 +153,9 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(svc)
+	e := roomEnv(t, svc, "Audit", false)
+	fac := e.fac
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Audit", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	e := &env{t: t, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
 	ids := []string{
 		e.add(poll(false)),
 		e.add(map[string]any{"kind": "scale", "title": "Agree?", "allowChange": true, "questions": []any{map[string]any{"kind": "scale"}}}),
@@ -218,7 +214,7 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 		t.Fatalf("only %d document class hashes checked", n)
 	}
 	for _, class := range []string{"member:", "tok:", "bal:", "ex:"} {
-		if _, ok := keys["audit:{"+c.Room.ID+"}:d:"+class]; !ok {
+		if _, ok := keys["audit:{"+e.room+"}:d:"+class]; !ok {
 			t.Fatalf("no hash for the class %q", class)
 		}
 	}

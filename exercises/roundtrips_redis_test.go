@@ -102,28 +102,16 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 	const prefix = "trips"
 	url := redistest.Start(t)
 	admin, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, admin, "Trips", false)
+	fac := e.fac
 	ctx := context.Background()
-	c, err := admin.CreateRoom(ctx, "Trips", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, err := admin.Authenticate(ctx, c.Room.ID, c.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, svc: admin, room: c.Room.ID, code: c.Room.Code, fac: fac}
-	open := func(spec map[string]any) string {
-		id := e.add(spec)
-		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
-		return id
-	}
 	named := poll(false)
 	named["anonymous"] = false
-	anonPoll, namedPoll := open(poll(false)), open(named)
-	text := open(map[string]any{"kind": "text", "title": "Anything?"})
-	retro := open(map[string]any{"kind": "retro", "title": "Sprint"})
-	help := open(map[string]any{"kind": "help", "title": "Can you help me?"})
-	wall := open(map[string]any{"kind": "kudos", "title": "Thanks"})
+	anonPoll, namedPoll := e.open(poll(false)), e.open(named)
+	text := e.open(map[string]any{"kind": "text", "title": "Anything?"})
+	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
+	help := e.open(map[string]any{"kind": "help", "title": "Can you help me?"})
+	wall := e.open(map[string]any{"kind": "kudos", "title": "Thanks"})
 	var people []*rooms.Member
 	for i := range 4 {
 		m, _ := e.person(fmt.Sprint("Person", i))
@@ -270,30 +258,18 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 	exercises.Register(svc)
 	parts := rooms.NewService(twoCallStore{st}, rooms.DefaultLimits())
 	exercises.Register(parts)
+	e := roomEnv(t, svc, "State", true)
+	fac := e.fac
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "State", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, err := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
-	open := func(spec map[string]any) string {
-		id := e.add(spec)
-		e.ok(fac, exercises.CmdOpen, map[string]any{"exercise": id})
-		return id
-	}
 	named := poll(true)
 	named["anonymous"] = false
-	anonPoll, namedPoll := open(poll(false)), open(named)
-	scale := open(map[string]any{"kind": "scale", "title": "Agree?", "minResponses": 1, "questions": []any{map[string]any{"kind": "scale"}}})
-	words := open(map[string]any{"kind": "words", "title": "One word", "minResponses": 1})
-	text := open(map[string]any{"kind": "text", "title": "Anything?", "minResponses": 1})
-	retro := open(map[string]any{"kind": "retro", "title": "Sprint"})
-	help := open(map[string]any{"kind": "help", "title": "Can you help me?"})
-	wall := open(map[string]any{"kind": "kudos", "title": "Thanks"})
+	anonPoll, namedPoll := e.open(poll(false)), e.open(named)
+	scale := e.open(map[string]any{"kind": "scale", "title": "Agree?", "minResponses": 1, "questions": []any{map[string]any{"kind": "scale"}}})
+	words := e.open(map[string]any{"kind": "words", "title": "One word", "minResponses": 1})
+	text := e.open(map[string]any{"kind": "text", "title": "Anything?", "minResponses": 1})
+	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
+	help := e.open(map[string]any{"kind": "help", "title": "Can you help me?"})
+	wall := e.open(map[string]any{"kind": "kudos", "title": "Thanks"})
 	prepared := e.add(poll(false))
 	var people []*rooms.Member
 	for i := range 4 {

@@ -16,13 +16,14 @@ import (
 
 // env is a room with the exercises registered, over the memory store.
 type env struct {
-	t     testing.TB
-	store *memory.Store
-	svc   *rooms.Service
-	room  string
-	code  string
-	fac   *rooms.Member
-	n     int
+	t      testing.TB
+	store  *memory.Store
+	svc    *rooms.Service
+	room   string
+	code   string
+	fac    *rooms.Member
+	secret rooms.Secret // the facilitator's
+	n      int
 }
 
 func newEnv(t testing.TB) *env {
@@ -31,7 +32,16 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(svc)
-	c, err := svc.CreateRoom(context.Background(), "Votes", false)
+	e := roomEnv(t, svc, "Votes", false)
+	e.store = st
+	return e
+}
+
+// roomEnv creates a room through svc (exercises registered, any store)
+// and authenticates its facilitator.
+func roomEnv(t testing.TB, svc *rooms.Service, title string, showNames bool) *env {
+	t.Helper()
+	c, err := svc.CreateRoom(context.Background(), title, showNames)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +49,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, store: st, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac}
+	return &env{t: t, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret}
 }
 
 // person joins and authenticates a participant, with their token.
@@ -77,6 +87,14 @@ func (e *env) ok(m *rooms.Member, typ string, data any) json.RawMessage {
 	}
 	_ = json.Unmarshal(o.Reply, &ack)
 	return ack.Result
+}
+
+// open adds an exercise, opens it and returns its id.
+func (e *env) open(spec map[string]any) string {
+	e.t.Helper()
+	id := e.add(spec)
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	return id
 }
 
 // add adds an exercise and returns its id.
