@@ -296,6 +296,23 @@ func (w *wire) frame(b []byte, arrived, read time.Time) (int, error) {
 	return n, nil
 }
 
+// end closes the socket and tells the owner why, once. Only the wire's
+// reader calls it (or start, before the wire is read).
+func (w *wire) end(why error) {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	if w.closing {
+		why = net.ErrClosed
+	}
+	w.sys.release(w)
+	w.mu.Unlock()
+	w.onEnd(why)
+}
+
 // Close ends the connection at once, without a close handshake, as a
 // phone that loses its network; onEnd follows.
 func (w *wire) Close() {

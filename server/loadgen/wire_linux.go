@@ -269,23 +269,12 @@ func rxTime(oob []byte, otherwise time.Time) time.Time {
 	return otherwise
 }
 
-// end closes the socket and tells the owner why. Only the wire's poller
-// calls it (or start, before the wire is registered).
-func (w *wire) end(why error) {
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return
-	}
-	w.closed = true
+// release closes the socket, called once by end with w.mu: out of the
+// poller first, so its descriptor number is never read as another's.
+func (s *wireSys) release(w *wire) {
 	w.out = nil
-	if w.closing {
-		why = net.ErrClosed
-	}
 	unregister(w)
-	unix.Close(w.sys.fd)
-	w.mu.Unlock()
-	w.onEnd(why)
+	unix.Close(s.fd)
 }
 
 // write writes a frame, called with w.mu: at once when the socket takes

@@ -41,20 +41,7 @@ func (w *wire) readLoop() {
 	}
 }
 
-func (w *wire) end(why error) {
-	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return
-	}
-	w.closed = true
-	if w.closing {
-		why = net.ErrClosed
-	}
-	w.sys.nc.Close()
-	w.mu.Unlock()
-	w.onEnd(why)
-}
+func (s *wireSys) release(w *wire) { _ = s.nc.Close() }
 
 func (s *wireSys) write(w *wire, frame []byte) error {
 	_, err := s.nc.Write(frame)
