@@ -63,7 +63,7 @@ func Register(svc *rooms.Service) {
 	reg(CmdShow, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusResults) })
 	reg(CmdHide, facilitator, hideResults)
 	reg(CmdTimer, facilitator, func(tx *rooms.Tx) error { return timer(tx, lim, now()) })
-	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch})
+	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch, Assume: ballotAssumed})
 	reg(CmdHideAnswer, facilitator, hideAnswer)
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)
@@ -459,6 +459,14 @@ func answerPrefetch(tx *rooms.Tx) []string {
 	}
 	return keys
 }
+
+// ballotAssumed guesses that the voter has no ballot yet (see
+// rooms.Handler.Assume): most answers are someone's first in that
+// exercise, and when the node has the exercise cached they then cost the
+// store one round trip, the write. A changed answer or a second try is a
+// wrong guess the first time, which costs one conflict and then the read
+// it would have had.
+func ballotAssumed(key string) bool { return strings.HasPrefix(key, "bal:") }
 
 // cmdRefs are the ids a participant's command names in its data, as
 // Prefetch reads them: decoding only these fields skips the rest.

@@ -94,7 +94,8 @@ func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, 
 // Every command participants send most reads all it needs in the round
 // trip that reads the room and the member, on a node that has the
 // exercise cached or not: two round trips, the read and the change
-// (kudos: three, its sequence counter is a read of its own). What the
+// (kudos: three, its sequence counter is a read of its own); a first
+// answer in a cached exercise only the change. What the
 // handler read, and only that, is the change's preconditions, at the
 // versions read: documents prefetched on a guess the handler never read
 // (the other ballot key, the group of an item that is a card) are not.
@@ -161,14 +162,18 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 		by, warm *rooms.Member
 		reads    func(m *rooms.Member) []string // the handler's reads, besides the room and the exercise
 		trips    int64
-		phase    string // a retro phase to set first
+		// warmTrips, when set, is the warm command's: a first answer in
+		// a cached exercise guesses that it has no ballot yet and reads
+		// nothing (rooms.Handler.Assume).
+		warmTrips int64
+		phase     string // a retro phase to set first
 	}{
 		{name: "anonymous vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(anonPoll, choose("soup")), ex: anonPoll,
-			reads: func(m *rooms.Member) []string { return []string{ballot(m, anonPoll, true)} }, trips: 2},
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, anonPoll, true)} }, trips: 2, warmTrips: 1},
 		{name: "named vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(namedPoll, choose("soup")), ex: namedPoll,
-			reads: func(m *rooms.Member) []string { return []string{ballot(m, namedPoll, false)} }, trips: 2},
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, namedPoll, false)} }, trips: 2, warmTrips: 1},
 		{name: "open text", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(text, map[string]any{"text": "More pairing"}), ex: text,
-			reads: func(m *rooms.Member) []string { return []string{ballot(m, text, true)} }, trips: 2},
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, text, true)} }, trips: 2, warmTrips: 1},
 		{name: "retro card", by: bob, warm: people[2], typ: exercises.CmdRetroCardAdd, ex: retro, trips: 2,
 			data: map[string]any{"exercise": retro, "column": "stop", "text": "Long meetings"}},
 		{name: "retro card edit", by: ann, warm: ann, typ: exercises.CmdRetroCardEdit, ex: retro, trips: 2,
@@ -204,17 +209,21 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 				if c.reads != nil {
 					keys = append(keys, c.reads(m)...)
 				}
-				want := versions(keys...)
+				wantPre := versions(keys...)
 				before := trips.n.Load()
 				data, _ := json.Marshal(c.data)
 				if o := node.Execute(ctx, e.room, m, rooms.Command{ID: fmt.Sprint(c.name, i), Type: c.typ, Data: data}); o.Code != "" {
 					t.Fatalf("%s (cached %v): %s", c.typ, i > 0, o.Reply)
 				}
-				if n := trips.n.Load() - before; n != c.trips {
-					t.Errorf("%s (cached %v) took %d round trips, want %d", c.typ, i > 0, n, c.trips)
+				want := c.trips
+				if i > 0 && c.warmTrips != 0 {
+					want = c.warmTrips
 				}
-				if got := rec.last(); !maps.Equal(got, want) {
-					t.Errorf("%s (cached %v): preconditions %v, want what the handler read: %v", c.typ, i > 0, got, want)
+				if n := trips.n.Load() - before; n != want {
+					t.Errorf("%s (cached %v) took %d round trips, want %d", c.typ, i > 0, n, want)
+				}
+				if got := rec.last(); !maps.Equal(got, wantPre) {
+					t.Errorf("%s (cached %v): preconditions %v, want what the handler read: %v", c.typ, i > 0, got, wantPre)
 				}
 			}
 		})

@@ -51,7 +51,12 @@ type Service struct {
 	after      map[string][]AfterFunc
 	now        func() time.Time
 
-	cache         *docCache
+	cache *docCache
+	// present holds documents known to exist that a handler's Assume
+	// would guess absent (a voter's ballot after their first answer): the
+	// node no longer guesses for them, so changing an answer costs the
+	// read and the write, not a wrong guess as well.
+	present       *docCache
 	cachePrefixes []string
 }
 
@@ -199,12 +204,31 @@ type Handler struct {
 	// It may look at cached documents with Peek; a key it gets wrong only
 	// costs a read.
 	Prefetch func(tx *Tx) []string
+	// Assume, when set, tells which documents Apply reads are most likely
+	// absent (a participant's ballot before their first answer). When
+	// every document a command would read from the store is one of these
+	// (the others are in the node's cache), its first attempt reads
+	// nothing: they are taken as absent, a precondition of the change
+	// like any read, and the actor is the member as the session holds
+	// them. A wrong guess fails Apply with ErrConflict and the command
+	// runs again at once, reading everything; the node then knows the
+	// document exists and guesses no more for it (as it does for one a
+	// command wrote). On Redis a first answer is thus one round trip
+	// instead of two.
+	//
+	// Only for commands whose Apply needs nothing of the member document
+	// beyond what the session holds (id, role, opaque keys). The member
+	// document is not read on that attempt: a command from a member
+	// removed on another node moments before may count, as one racing
+	// the removal always could; the removal closes their connections as
+	// soon as it reaches this node.
+	Assume func(key string) bool
 }
 
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
 	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
-		cache: newDocCache(50000)}
+		cache: newDocCache(50000), present: newDocCache(50000)}
 	s.registerCore()
 	return s
 }
@@ -457,12 +481,17 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 	// A re-sent command is answered by the store's Apply, which finds its
 	// kept answer before checking anything else; only a command that fails
 	// before reaching Apply looks for one itself (orKept).
+	speculate := h.Assume != nil
 	for attempt := range maxAttempts {
-		if attempt > 0 {
+		if attempt > 0 && !speculate {
 			backoff(ctx, attempt)
 		}
 		tx := &Tx{ctx: ctx, svc: s, RoomID: roomID, Actor: actor, Data: cmd.Data, reads: make(map[string]uint64), local: make(map[string]Doc)}
-		err := tx.prepare(h)
+		// After a speculative attempt (see Handler.Assume) failed, the next
+		// one reads everything, at once: nobody else's change needs
+		// avoiding, only the guess.
+		err := tx.prepare(h, speculate && attempt == 0)
+		speculate = tx.assumed != nil
 		if err == nil {
 			err = h.Apply(tx)
 		}
@@ -493,8 +522,13 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 		var lim *LimitError
 		switch {
 		case errors.Is(err, ErrConflict):
-			// Something read changed: maybe only a stale cached copy.
+			// Something read changed: maybe only a stale cached copy, or
+			// a wrong guess (then the guessed documents exist, most
+			// likely: guess no more for them).
 			s.cache.drop(roomID, tx.fromCache...)
+			for _, k := range tx.assumed {
+				s.present.put(roomID, Doc{Key: k, Version: 1})
+			}
 			continue
 		case errors.As(err, &once) && tx.onceErr[once.Set] != nil:
 			return s.keepError(ctx, roomID, actor, cmd.ID, tx.onceErr[once.Set])
@@ -509,6 +543,13 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 		for _, p := range c.Puts {
 			if s.cacheable(p.Key) {
 				s.cache.drop(roomID, p.Key) // its new version is the store's
+			}
+			if h.Assume != nil && h.Assume(p.Key) {
+				if p.Value != nil {
+					s.present.put(roomID, Doc{Key: p.Key, Version: 1})
+				} else {
+					s.present.drop(roomID, p.Key)
+				}
 			}
 		}
 		return out
@@ -569,16 +610,20 @@ type Tx struct {
 	reads     map[string]uint64
 	local     map[string]Doc // documents read by this command
 	fromCache []string       // keys of those served by the node's cache
-	change    Change
-	result    any
-	onceErr   map[string]*Error
-	limitErr  map[string]*Error
+	// assumed lists the documents this attempt took as absent without
+	// reading them (see Handler.Assume); nil when it read.
+	assumed  []string
+	change   Change
+	result   any
+	onceErr  map[string]*Error
+	limitErr map[string]*Error
 }
 
 // prepare reads the room and the actor, which every command depends on,
-// and what the handler prefetches, in one round trip.
-func (tx *Tx) prepare(h Handler) error {
-	keys := []string{MemberKey(tx.Actor.ID)}
+// and what the handler prefetches, in one round trip; with speculate, none
+// when the handler's Assume covers everything the node has not cached.
+func (tx *Tx) prepare(h Handler, speculate bool) error {
+	var keys []string
 	if !tx.available(KeyRoom) {
 		keys = append(keys, KeyRoom)
 	}
@@ -589,7 +634,11 @@ func (tx *Tx) prepare(h Handler) error {
 			}
 		}
 	}
-	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, keys...)
+	if speculate && tx.assume(h, keys) {
+		me := *tx.Actor // a fresh copy: the caller's Member is shared
+		return tx.admit(h, &me)
+	}
+	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, append([]string{MemberKey(tx.Actor.ID)}, keys...)...)
 	if err != nil {
 		return err
 	}
@@ -600,6 +649,39 @@ func (tx *Tx) prepare(h Handler) error {
 	for _, d := range docs[1:] {
 		tx.fetched(d)
 	}
+	var me Member
+	if member.Version == 0 || json.Unmarshal(member.Value, &me) != nil {
+		me.Removed = true
+	}
+	me.seed, me.private = tx.Actor.seed, tx.Actor.private
+	return tx.admit(h, &me)
+}
+
+// assume takes the documents prepare would read from the store (missing,
+// the member aside) as absent when the handler's Assume guesses them all
+// and none is known to exist, and reports whether it did.
+func (tx *Tx) assume(h Handler, missing []string) bool {
+	if h.Assume == nil {
+		return false
+	}
+	for _, k := range missing {
+		if !h.Assume(k) {
+			return false
+		}
+		if _, ok := tx.svc.present.get(tx.RoomID, k); ok {
+			return false
+		}
+	}
+	for _, k := range missing {
+		tx.local[k] = Doc{Key: k}
+	}
+	tx.assumed = missing
+	return true
+}
+
+// admit checks the room and the actor me (removed, the room ended) and
+// makes me the command's actor.
+func (tx *Tx) admit(h Handler, me *Member) error {
 	ok, err := tx.GetJSON(KeyRoom, &tx.Room)
 	if err != nil {
 		return err
@@ -607,16 +689,13 @@ func (tx *Tx) prepare(h Handler) error {
 	if !ok {
 		return ErrRoomNotFound
 	}
-	var me Member
-	ok = member.Version != 0 && json.Unmarshal(member.Value, &me) == nil
-	if !ok || me.Removed {
+	if me.Removed {
 		return Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}
 	if tx.Room.Ended && !h.AllowEnded {
 		return Errorf(CodeRoomEnded, "this room has ended")
 	}
-	me.seed, me.private = tx.Actor.seed, tx.Actor.private
-	tx.Actor = &me // a fresh copy: the caller's Member is shared
+	tx.Actor = me
 	return nil
 }
 
