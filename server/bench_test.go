@@ -1,8 +1,14 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
+
+	"huddle/exercises"
+	"huddle/rooms"
+	"huddle/rooms/memory"
 )
 
 // The hot path of a command and of a delivery, in allocations and time:
@@ -50,5 +56,50 @@ func BenchmarkSendQueueIdle(b *testing.B) {
 		q.push(msg)
 		batch, _, _, _ = q.next(batch)
 		batch, _, _, _ = q.next(batch)
+	}
+}
+
+// A command run by a goroutine whose stack is small, as a connection's
+// reader's is after the garbage collector shrank it while the phone was
+// idle: with growStack first (what readOne does) and without.
+func BenchmarkCommandOnFreshStack(b *testing.B) {
+	for _, grow := range []bool{true, false} {
+		name := "growing"
+		if grow {
+			name = "grown"
+		}
+		b.Run(name, func(b *testing.B) {
+			st := memory.New(memory.Options{})
+			defer st.Close()
+			svc := rooms.NewService(st, rooms.DefaultLimits())
+			exercises.Register(svc)
+			ctx := context.Background()
+			c, err := svc.CreateRoom(ctx, "Bench", false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			j, err := svc.Join(ctx, c.Room.Code, "Ann", "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, _, err := svc.Authenticate(ctx, c.Room.ID, j.Token)
+			if err != nil {
+				b.Fatal(err)
+			}
+			done := make(chan rooms.Outcome)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				data := []byte(fmt.Sprintf(`{"name":"Ann %d"}`, i%100))
+				go func() {
+					if grow {
+						growStack(len(data))
+					}
+					done <- svc.Execute(ctx, c.Room.ID, m, rooms.Command{ID: fmt.Sprint("c", i), Type: rooms.CmdMemberRename, Data: data})
+				}()
+				if o := <-done; o.Code != "" {
+					b.Fatalf("rename: %s", o.Reply)
+				}
+			}
+		})
 	}
 }

@@ -286,6 +286,7 @@ func (c *conn) readOne() (applied, ok bool) {
 			c.Close(codePolicy)
 			break
 		}
+		growStack(len(data))
 		c.command(in)
 	}
 	return true, true
