@@ -99,7 +99,7 @@ func Register(svc *rooms.Service) {
 			keys[i] = stateKey(id)
 		}
 		return keys, nil
-	})
+	}, KeyAgenda)
 	svc.RegisterSection(SectionExercises, snapshotSection)
 }
 

@@ -3,6 +3,7 @@ package exercises_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -52,6 +53,11 @@ func (r *recordingStore) Apply(ctx context.Context, room string, c rooms.Change)
 	r.expects = append(r.expects, slices.Clone(c.Expect))
 	r.mu.Unlock()
 	return r.Store.Apply(ctx, room, c)
+}
+
+// ReadView keeps the store's one-round-trip read (rooms.ViewReader).
+func (r *recordingStore) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
+	return rooms.ReadView(ctx, r.Store, room, q)
 }
 
 // last returns the preconditions of the last change, by key.
@@ -336,5 +342,52 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		if c.ex != "nope" && (len(got.Facilitator) < 20 || len(got.Participant) < 20) {
 			t.Errorf("%s: a state with nothing in it: %s / %s", c.name, got.Facilitator, got.Participant)
 		}
+	}
+}
+
+// A client resuming from a position needs the room, its participant count
+// and every coalesced state key besides the events it missed: one round
+// trip. A participant's snapshot reads the room and the count in one,
+// then the room's documents, then their own ballots.
+func TestResumeRoundTripsRedis(t *testing.T) {
+	const prefix = "resume"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, admin, "Resume", false)
+	first, second := e.open(poll(false)), e.open(poll(true))
+	ann, _ := e.person("Ann")
+	e.person("Bob")
+	ctx := context.Background()
+	node, trips, _ := redisNode(t, url, prefix)
+	if err := node.Store().Ping(ctx); err != nil { // the connection's handshake
+		t.Fatal(err)
+	}
+	before := trips.n.Load()
+	r, err := node.Resume(ctx, e.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.n.Load() - before; n != 1 {
+		t.Errorf("Resume took %d round trips, want 1", n)
+	}
+	want := []string{rooms.StatePresence, "ex:" + first, "ex:" + second}
+	if r.Participants != 2 || r.Room.Version == 0 || !slices.Equal(r.StateKeys, want) {
+		t.Errorf("Resume: participants %d, room version %d, state keys %v; want 2, >0, %v", r.Participants, r.Room.Version, r.StateKeys, want)
+	}
+	if keys, err := node.StateKeys(ctx, e.room); err != nil || !slices.Equal(keys, r.StateKeys) {
+		t.Errorf("StateKeys %v, %v; Resume gave %v", keys, err, r.StateKeys)
+	}
+	if _, err := admin.LoadFor(ctx, e.room, ann); err != nil { // Redis learns load.lua
+		t.Fatal(err)
+	}
+	before = trips.n.Load()
+	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.n.Load() - before; n != 3 {
+		t.Errorf("a participant's LoadFor took %d round trips, want 3", n)
+	}
+	if _, err := node.Resume(ctx, "nosuchroom"); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("Resume of no room: %v, want ErrRoomNotFound", err)
 	}
 }

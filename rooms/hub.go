@@ -1196,23 +1196,15 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		return lr.isOnlineLocked(id)
 	}
 	if w.Recovered {
-		cs, err := h.store.Counters(ctx, lr.id, CounterParticipants)
+		r, err := h.svc.Resume(ctx, lr.id)
 		if err != nil {
 			return err
 		}
-		w.Presence.Participants = cs[0]
-		docs, err := h.store.Get(ctx, lr.id, KeyRoom)
-		if err != nil {
-			return err
-		}
-		w.Room = docs[0].Value
+		w.Presence.Participants = r.Participants
+		w.Room = r.Room.Value
 		// Coalesced state (tallies, boards) has no events to replay: send
 		// its current value after the missed events.
-		keys, err := h.svc.StateKeys(ctx, lr.id)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
+		for _, k := range r.StateKeys {
 			if k == StatePresence {
 				continue
 			}
@@ -1230,10 +1222,10 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 			}
 		}
 		var room Room
-		if err := json.Unmarshal(docs[0].Value, &room); err != nil {
+		if err := json.Unmarshal(r.Room.Value, &room); err != nil {
 			return err
 		}
-		if s.m.IsFacilitator() || (room.ShowNames && cs[0] <= int64(h.svc.limits.PresenceListMax)) {
+		if s.m.IsFacilitator() || (room.ShowNames && r.Participants <= int64(h.svc.limits.PresenceListMax)) {
 			// Who joined or changed while this client was away is not in
 			// the events: give the whole list again.
 			mdocs, err := ScanDocs(ctx, h.store, lr.id, "member:")

@@ -43,6 +43,7 @@ type Service struct {
 	handlers map[string]Handler
 	states   map[string]StateFunc
 	keyFuncs []StateKeysFunc
+	keyReads []string // the documents keyFuncs read (see RegisterStateKeys)
 	sections []section
 	// private are document prefixes that hold one person's own data (a
 	// ballot): a participant's snapshot loads only theirs, by viewerKeys.
@@ -97,20 +98,75 @@ type section struct {
 type StateKeysFunc func(ctx context.Context, store Store, roomID string) ([]string, error)
 
 // RegisterStateKeys adds a lister of state keys, which the hub calls to
-// refresh everything after notices may have been lost.
-func (s *Service) RegisterStateKeys(fn StateKeysFunc) { s.keyFuncs = append(s.keyFuncs, fn) }
+// refresh everything after notices may have been lost, and for each
+// resuming client. reads names the documents fn reads with Get: a resume
+// reads them together with the room (see Resume).
+func (s *Service) RegisterStateKeys(fn StateKeysFunc, reads ...string) {
+	s.keyFuncs = append(s.keyFuncs, fn)
+	s.keyReads = append(s.keyReads, reads...)
+}
 
 // StateKeys lists every coalesced state key of a room, presence included.
 func (s *Service) StateKeys(ctx context.Context, roomID string) ([]string, error) {
+	return s.stateKeys(ctx, s.store, roomID)
+}
+
+func (s *Service) stateKeys(ctx context.Context, st Store, roomID string) ([]string, error) {
 	keys := []string{StatePresence}
 	for _, fn := range s.keyFuncs {
-		ks, err := fn(ctx, s.store, roomID)
+		ks, err := fn(ctx, st, roomID)
 		if err != nil {
 			return keys, err
 		}
 		keys = append(keys, ks...)
 	}
 	return keys, nil
+}
+
+// Resumed is what a client resuming from a position needs besides the
+// events it missed.
+type Resumed struct {
+	Room         Doc
+	Participants int64
+	// StateKeys are every coalesced state key of the room, presence
+	// included (StateKeys).
+	StateKeys []string
+}
+
+// Resume reads the room document, its participant count and its state
+// keys in one read (one round trip on Redis, where they were three).
+func (s *Service) Resume(ctx context.Context, roomID string) (*Resumed, error) {
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: append([]string{KeyRoom}, s.keyReads...), CounterKeys: []string{CounterParticipants}})
+	if err != nil {
+		return nil, err
+	}
+	if v.Docs[0].Version == 0 {
+		return nil, ErrRoomNotFound
+	}
+	keys, err := s.stateKeys(ctx, readAhead{Store: s.store, docs: v.Docs[1:]}, roomID)
+	if err != nil {
+		return nil, err
+	}
+	return &Resumed{Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: keys}, nil
+}
+
+// readAhead is a Store whose Get answers from documents read ahead when
+// it has every key asked for, and from the store otherwise.
+type readAhead struct {
+	Store
+	docs []Doc
+}
+
+func (r readAhead) Get(ctx context.Context, room string, keys ...string) ([]Doc, error) {
+	out := make([]Doc, len(keys))
+	for i, k := range keys {
+		j := slices.IndexFunc(r.docs, func(d Doc) bool { return d.Key == k })
+		if j < 0 {
+			return r.Store.Get(ctx, room, keys...)
+		}
+		out[i] = r.docs[j]
+	}
+	return out, nil
 }
 
 // RegisterPrivateDocs names a document prefix whose documents each hold one
@@ -130,17 +186,13 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	skip := []string{"tok:"}
 	if !m.IsFacilitator() {
 		skip = append(skip, s.private...)
-		docs, err := s.store.Get(ctx, roomID, KeyRoom)
+		v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom}, CounterKeys: []string{CounterParticipants}})
 		if err != nil {
 			return nil, err
 		}
 		var room Room
-		_ = json.Unmarshal(docs[0].Value, &room)
-		cs, err := s.store.Counters(ctx, roomID, CounterParticipants)
-		if err != nil {
-			return nil, err
-		}
-		if !room.ShowNames || cs[0] > int64(s.limits.PresenceListMax) {
+		_ = json.Unmarshal(v.Docs[0].Value, &room)
+		if !room.ShowNames || v.Counters[CounterParticipants] > int64(s.limits.PresenceListMax) {
 			skip = append(skip, "member:")
 		}
 	}

@@ -622,6 +622,9 @@ func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*ro
 			}
 		}
 	}
+	for _, k := range q.CounterKeys {
+		v.Counters[k] = r.counters[k]
+	}
 	if len(q.DocPrefixes) > 0 {
 		found := make(map[string]rooms.Doc)
 		for k, d := range r.docs {

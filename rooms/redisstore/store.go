@@ -390,11 +390,13 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 // of q in one read.lua call, so one round trip and one consistent copy
 // where Get, CountersWithPrefix and DocsWithPrefix take one each.
 func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
-	args := make([]any, 0, 2+len(q.Keys)+len(q.CounterPrefixes)+len(q.DocPrefixes))
+	args := make([]any, 0, 3+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
 	args = append(args, len(q.Keys))
 	args = append(args, stringArgs(q.Keys)...)
 	args = append(args, len(q.CounterPrefixes))
 	args = append(args, stringArgs(q.CounterPrefixes)...)
+	args = append(args, len(q.CounterKeys))
+	args = append(args, stringArgs(q.CounterKeys)...)
 	args = append(args, stringArgs(q.DocPrefixes)...)
 	res, err := s.read(ctx, "view", room, args...)
 	if err != nil {
@@ -405,6 +407,14 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 		v.Docs = docsOf(q.Keys, res[0], res[1])
 	}
 	pairs(res[2], func(k, n string) { v.Counters[k], _ = strconv.ParseInt(n, 10, 64) })
+	named, _ := res[4].([]any)
+	for i, k := range q.CounterKeys {
+		if i < len(named) {
+			v.Counters[k] = integer(named[i])
+		} else {
+			v.Counters[k] = 0
+		}
+	}
 	found := make(map[string]rooms.Doc)
 	addDocs(found, res[3])
 	v.Found = rooms.SortedDocs(found)

@@ -2112,8 +2112,8 @@ func testScanCounters(t *testing.T, _ Options, st rooms.Store) {
 }
 
 // testReadView: ReadView (through a store's ViewReader, if it has one)
-// gives exactly what Get, ScanCounters and ScanDocs give for the same
-// keys and prefixes, whatever the parts asked for; an unknown room is
+// gives exactly what Get, ScanCounters, Counters and ScanDocs give for the
+// same keys, names and prefixes, whatever the parts asked for; an unknown room is
 // ErrRoomNotFound.
 func testReadView(t *testing.T, _ Options, st rooms.Store) {
 	ctx := t.Context()
@@ -2132,6 +2132,8 @@ func testReadView(t *testing.T, _ Options, st rooms.Store) {
 		{DocPrefixes: []string{"", "tok:"}},
 		{DocPrefixes: []string{"gone:", "back:", "nothing:", "a:", ":"}},
 		{Keys: []string{"back:2", "gone:1"}, CounterPrefixes: []string{"e1", "e10"}, DocPrefixes: []string{"member:", "room"}},
+		{CounterKeys: []string{"participants", "nothing", "e1:a"}},
+		{Keys: []string{"room"}, CounterPrefixes: []string{"e1:"}, CounterKeys: []string{"participants", "e1:b"}, DocPrefixes: []string{"bal:"}},
 	} {
 		got, err := rooms.ReadView(ctx, st, r.ID, q)
 		if err != nil {
@@ -2147,6 +2149,15 @@ func testReadView(t *testing.T, _ Options, st rooms.Store) {
 				t.Fatal(err)
 			}
 			maps.Copy(want.Counters, cs)
+		}
+		if len(q.CounterKeys) > 0 {
+			ns, err := st.Counters(ctx, r.ID, q.CounterKeys...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, k := range q.CounterKeys {
+				want.Counters[k] = ns[i]
+			}
 		}
 		found := map[string]rooms.Doc{}
 		for _, p := range q.DocPrefixes {

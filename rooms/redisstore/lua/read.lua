@@ -68,8 +68,9 @@ elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
   return {'ok', counters({ARGV[2]})}
 elseif op == 'view' then
   -- ARGV[2]: the number n of document keys, then the keys; then the
-  -- number m of counter name prefixes, then those; then document key
-  -- prefixes, to the end. Each part is read only when asked for.
+  -- number m of counter name prefixes, then those; then the number c of
+  -- counter names, then those; then document key prefixes, to the end.
+  -- Each part is read only when asked for.
   local n = tonumber(ARGV[2])
   local vals, vers = get(ARGV, 3, 2 + n)
   local m = tonumber(ARGV[3 + n])
@@ -77,11 +78,16 @@ elseif op == 'view' then
   if m > 0 then
     ctr = counters({unpack(ARGV, 4 + n, 3 + n + m)})
   end
-  local docs = {}
-  if #ARGV > 3 + n + m then
-    docs = scan({unpack(ARGV, 4 + n + m)})
+  local c = tonumber(ARGV[4 + n + m])
+  local named = {}
+  if c > 0 then
+    named = redis.call('HMGET', KEYS[CTR], unpack(ARGV, 5 + n + m, 4 + n + m + c))
   end
-  return {'ok', vals, vers, ctr, docs}
+  local docs = {}
+  if #ARGV > 4 + n + m + c then
+    docs = scan({unpack(ARGV, 5 + n + m + c)})
+  end
+  return {'ok', vals, vers, ctr, docs, named}
 elseif op == 'counters' then -- ARGV[2..]: counter keys
   local out = {}
   for i = 2, #ARGV do out[i - 1] = redis.call('HGET', KEYS[CTR], ARGV[i]) end
