@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"huddle/rooms"
@@ -38,5 +39,19 @@ func (s *Store) Online(ctx context.Context, room string) ([]string, error) {
 	if len(res) == 0 || res[0] == "notfound" {
 		return nil, rooms.ErrRoomNotFound
 	}
-	return res[1:], nil
+	// Entries are "node NUL member": a member connected through two nodes
+	// has two.
+	seen := make(map[string]struct{}, len(res)-1)
+	out := make([]string, 0, len(res)-1)
+	for _, f := range res[1:] {
+		_, m, ok := strings.Cut(f, "\x00")
+		if !ok {
+			continue
+		}
+		if _, dup := seen[m]; !dup {
+			seen[m] = struct{}{}
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }

@@ -1873,6 +1873,27 @@ func testPresenceUnion(t *testing.T, _ Options, st rooms.Store) {
 	if got := onlineSet(t, st, r.ID); got != "m1,m3" {
 		t.Fatalf("online %q", got)
 	}
+	// A reconnect storm's batch: thousands at once, in and out, beyond
+	// what one command of a script takes.
+	many := make([]string, 2500)
+	for i := range many {
+		many[i] = fmt.Sprintf("x%04d", i)
+	}
+	up("a", many, nil)
+	up("b", many[:1500], nil)
+	up("a", nil, many[1000:])
+	ms, err := st.Online(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2+1500 {
+		t.Fatalf("after a batch of 2,500 in and 1,500 out of one node: %d online, want 1,502", len(ms))
+	}
+	up("a", nil, many)
+	up("b", nil, many)
+	if got := onlineSet(t, st, r.ID); got != "m1,m3" {
+		t.Fatalf("after the batch left: online %q", got)
+	}
 	if err := st.UpdatePresence(ctx, randomID("nope"), "a", []string{"x"}, nil, longTTL); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Fatalf("UpdatePresence on an unknown room: %v", err)
 	}
