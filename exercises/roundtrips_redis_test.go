@@ -391,3 +391,49 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 		t.Errorf("Resume of no room: %v, want ErrRoomNotFound", err)
 	}
 }
+
+// Authenticate reads the token and the room, then the member the token
+// names: two round trips on a node that has not seen the token, one on a
+// node that has (it authenticated or issued it before), where the member
+// comes with the token. A member removed meanwhile is refused either way.
+func TestAuthenticateRoundTripsRedis(t *testing.T) {
+	const prefix = "auth"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, admin, "Auth", false)
+	ctx := context.Background()
+	node, trips, _ := redisNode(t, url, prefix)
+	if err := node.Store().Ping(ctx); err != nil { // the connection's handshake
+		t.Fatal(err)
+	}
+	auth := func(tok rooms.Secret, want int64) (*rooms.Member, error) {
+		t.Helper()
+		before := trips.n.Load()
+		m, _, err := node.Authenticate(ctx, e.room, tok)
+		if n := trips.n.Load() - before; n != want {
+			t.Errorf("Authenticate took %d round trips, want %d", n, want)
+		}
+		return m, err
+	}
+	ann, tok := e.person("Ann") // joined through the other node
+	if m, err := auth(tok, 2); err != nil || m.ID != ann.ID {
+		t.Fatalf("first: %v, %v", m, err)
+	}
+	if m, err := auth(tok, 1); err != nil || m.ID != ann.ID || m.ActorKey() != ann.ActorKey() {
+		t.Fatalf("again: %v, %v", m, err)
+	}
+	j, err := node.Join(ctx, e.code, "Bob", "") // issued here
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := auth(j.Token, 1); err != nil || m.ID != j.Member.ID {
+		t.Fatalf("a token this node issued: %v, %v", m, err)
+	}
+	e.ok(e.fac, rooms.CmdMemberRemove, map[string]any{"member": ann.ID})
+	if _, err := auth(tok, 1); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Fatalf("a removed member: %v, want %s", err, rooms.CodeRemoved)
+	}
+	if _, err := auth("not-a-token", 1); rooms.ErrorCode(err) != rooms.CodeBadToken {
+		t.Fatalf("an unknown token: %v, want %s", err, rooms.CodeBadToken)
+	}
+}

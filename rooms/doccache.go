@@ -83,3 +83,53 @@ func (s *Service) cacheable(key string) bool {
 	}
 	return false
 }
+
+// tokenMembers remembers, per room, the member each token this node has
+// authenticated or issued belongs to. A token never changes member, so a
+// stale entry is impossible, only a missing one; Authenticate still reads
+// the token's document and checks it names that member, so a collision
+// of the shortened keys costs a second read, never a wrong member. Two
+// generations of at most max/2 entries each: a token used recently stays,
+// the oldest go in bulk.
+type tokenMembers struct {
+	mu       sync.Mutex
+	cur, old map[string]string
+	max      int
+}
+
+func newTokenMembers(max int) *tokenMembers {
+	return &tokenMembers{cur: make(map[string]string), max: max}
+}
+
+// tokenEntry keys a token of a room: 64 bits of the token key's hash are
+// plenty to tell a room's tokens apart (see tokenMembers).
+func tokenEntry(room, tokenKey string) string {
+	return room + tokenKey[len(tokenKey)-16:]
+}
+
+func (t *tokenMembers) get(room, tokenKey string) (string, bool) {
+	k := tokenEntry(room, tokenKey)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if m, ok := t.cur[k]; ok {
+		return m, true
+	}
+	if m, ok := t.old[k]; ok {
+		t.putLocked(k, m)
+		return m, true
+	}
+	return "", false
+}
+
+func (t *tokenMembers) put(room, tokenKey, member string) {
+	t.mu.Lock()
+	t.putLocked(tokenEntry(room, tokenKey), member)
+	t.mu.Unlock()
+}
+
+func (t *tokenMembers) putLocked(k, member string) {
+	t.cur[k] = member
+	if len(t.cur) >= t.max/2 {
+		t.old, t.cur = t.cur, make(map[string]string)
+	}
+}

@@ -57,7 +57,10 @@ type Service struct {
 	// would guess absent (a voter's ballot after their first answer): the
 	// node no longer guesses for them, so changing an answer costs the
 	// read and the write, not a wrong guess as well.
-	present       *docCache
+	present *docCache
+	// tokens remembers whose each authenticated token is (see
+	// tokenMembers).
+	tokens        *tokenMembers
 	cachePrefixes []string
 }
 
@@ -280,7 +283,7 @@ type Handler struct {
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
 	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
-		cache: newDocCache(50000), present: newDocCache(50000)}
+		cache: newDocCache(50000), present: newDocCache(50000), tokens: newTokenMembers(50000)}
 	s.registerCore()
 	return s
 }
@@ -366,6 +369,7 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 		if err != nil {
 			return nil, err
 		}
+		s.tokens.put(room.ID, tokenKey(secret), fac.ID)
 		return &Created{Room: room, FacilitatorID: fac.ID, Secret: secret}, nil
 	}
 	return nil, Errorf(CodeUnavailable, "could not find a free join code; try again")
@@ -448,6 +452,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		case err != nil:
 			return nil, err
 		}
+		s.tokens.put(roomID, tokenKey(tok), m.ID)
 		return &Joined{Room: room, Member: m, Token: tok}, nil
 	}
 	return nil, ErrConflict
@@ -458,7 +463,15 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	if token == "" || len(token) > 200 {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
-	docs, err := s.store.Get(ctx, roomID, tokenKey(token), KeyRoom)
+	tk := tokenKey(token)
+	keys := []string{tk, KeyRoom}
+	// A token this node has seen names its member: their document comes
+	// in the same read (a reconnect is then one round trip, not two).
+	hint, known := s.tokens.get(roomID, tk)
+	if known {
+		keys = append(keys, MemberKey(hint))
+	}
+	docs, err := s.store.Get(ctx, roomID, keys...)
 	if errors.Is(err, ErrRoomNotFound) {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
@@ -473,14 +486,21 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	if err := json.Unmarshal(docs[1].Value, &room); err != nil {
 		return nil, nil, fmt.Errorf("room document: %w", err)
 	}
-	mdocs, err := s.store.Get(ctx, roomID, MemberKey(td.Member))
-	if err != nil {
-		return nil, nil, err
+	var mdoc Doc
+	if known && td.Member == hint {
+		mdoc = docs[2]
+	} else {
+		mdocs, err := s.store.Get(ctx, roomID, MemberKey(td.Member))
+		if err != nil {
+			return nil, nil, err
+		}
+		mdoc = mdocs[0]
 	}
 	var m Member
-	if mdocs[0].Version == 0 || json.Unmarshal(mdocs[0].Value, &m) != nil {
+	if mdoc.Version == 0 || json.Unmarshal(mdoc.Value, &m) != nil {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
+	s.tokens.put(roomID, tk, m.ID)
 	if m.Removed {
 		return nil, nil, Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}
