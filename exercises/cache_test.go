@@ -180,3 +180,41 @@ func TestStaleCacheNeverWins(t *testing.T) {
 		t.Fatalf("responses %d, want 2", fac.Responses)
 	}
 }
+
+// A join reads the room only when the node has no copy of it: its change
+// expects the room's version, so a copy gone stale (the room locked
+// elsewhere) only costs a retry, and a refusal is always made on a fresh
+// read (a copy that says locked is read again: the room may have been
+// unlocked elsewhere).
+func TestJoinUsesCachedRoom(t *testing.T) {
+	e := newEnv(t)
+	cs := &countingStore{Store: e.store}
+	other := rooms.NewService(cs, rooms.DefaultLimits()) // a second node
+	exercises.Register(other)
+	ctx := context.Background()
+	join := func(name string) error {
+		_, err := other.Join(ctx, e.code, name, "")
+		return err
+	}
+	if err := join("Ann"); err != nil {
+		t.Fatal(err)
+	}
+	gets := cs.gets.Load()
+	if err := join("Bob"); err != nil {
+		t.Fatal(err)
+	}
+	if n := cs.gets.Load() - gets; n != 0 {
+		t.Errorf("a join on a node with the room cached read %d times, want 0", n)
+	}
+	e.ok(e.fac, rooms.CmdRoomLock, nil) // through the first node
+	if err := join("Cy"); rooms.ErrorCode(err) != rooms.CodeRoomLocked {
+		t.Fatalf("a join through a node whose copy predates the lock: %v, want %s", err, rooms.CodeRoomLocked)
+	}
+	e.ok(e.fac, rooms.CmdRoomUnlock, nil)
+	if err := join("Dee"); err != nil {
+		t.Fatalf("a join through a node whose copy says locked, after the unlock: %v", err)
+	}
+	if cs, err := e.store.Counters(ctx, e.room, rooms.CounterParticipants); err != nil || cs[0] != 3 {
+		t.Fatalf("participants %v, %v; want 3", cs, err)
+	}
+}

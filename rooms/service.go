@@ -421,13 +421,27 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		if attempt > 0 {
 			backoff(ctx, attempt)
 		}
-		docs, err := s.store.Get(ctx, roomID, KeyRoom)
-		if err != nil {
-			return nil, err
-		}
+		// The node's copy of the room when it has one: the change below
+		// expects its version, so a stale copy (the room locked or ended
+		// meanwhile) only costs a retry, which reads. A refusal is only
+		// ever made on a fresh read (the room may have been unlocked).
 		var room Room
-		if err := json.Unmarshal(docs[0].Value, &room); err != nil || docs[0].Version == 0 {
-			return nil, ErrRoomNotFound
+		d, cached := s.cache.get(roomID, KeyRoom)
+		if cached && (json.Unmarshal(d.Value, &room) != nil || room.Ended || room.Locked) {
+			s.cache.drop(roomID, KeyRoom)
+			cached = false
+		}
+		if !cached {
+			docs, err := s.store.Get(ctx, roomID, KeyRoom)
+			if err != nil {
+				return nil, err
+			}
+			d = docs[0]
+			room = Room{}
+			if err := json.Unmarshal(d.Value, &room); err != nil || d.Version == 0 {
+				return nil, ErrRoomNotFound
+			}
+			s.cache.put(roomID, d)
 		}
 		if room.Ended {
 			return nil, Errorf(CodeRoomEnded, "this room has ended")
@@ -438,7 +452,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		m := Member{ID: NewID(), Name: name, Role: RoleParticipant}
 		tok := NewSecret()
 		_, err = s.store.Apply(ctx, roomID, Change{
-			Expect: []Expect{{Key: KeyRoom, Version: docs[0].Version}},
+			Expect: []Expect{{Key: KeyRoom, Version: d.Version}},
 			Puts:   []Put{mustPut(MemberKey(m.ID), m), mustPut(tokenKey(tok), tokenDoc{Member: m.ID})},
 			Incrs:  []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}},
 			Touch:  []string{StatePresence},
@@ -446,6 +460,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		var lim *LimitError
 		switch {
 		case errors.Is(err, ErrConflict):
+			s.cache.drop(roomID, KeyRoom)
 			continue
 		case errors.As(err, &lim):
 			return nil, Errorf(CodeRoomFull, "this room is full (%d participants)", s.limits.MaxParticipants)
