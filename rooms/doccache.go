@@ -84,52 +84,59 @@ func (s *Service) cacheable(key string) bool {
 	return false
 }
 
-// tokenMembers remembers, per room, the member each token this node has
-// authenticated or issued belongs to. A token never changes member, so a
-// stale entry is impossible, only a missing one; Authenticate still reads
-// the token's document and checks it names that member, so a collision
-// of the shortened keys costs a second read, never a wrong member. Two
-// generations of at most max/2 entries each: a token used recently stays,
-// the oldest go in bulk.
-type tokenMembers struct {
+// recent is a bounded map of facts that never go stale, only away (a
+// token's member, a join code's room while that room lives): two
+// generations of at most max/2 entries each, so an entry used recently
+// stays and the oldest go in bulk.
+type recent struct {
 	mu       sync.Mutex
 	cur, old map[string]string
 	max      int
 }
 
-func newTokenMembers(max int) *tokenMembers {
-	return &tokenMembers{cur: make(map[string]string), max: max}
+func newRecent(max int) *recent {
+	return &recent{cur: make(map[string]string), max: max}
 }
 
-// tokenEntry keys a token of a room: 64 bits of the token key's hash are
-// plenty to tell a room's tokens apart (see tokenMembers).
-func tokenEntry(room, tokenKey string) string {
-	return room + tokenKey[len(tokenKey)-16:]
-}
-
-func (t *tokenMembers) get(room, tokenKey string) (string, bool) {
-	k := tokenEntry(room, tokenKey)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if m, ok := t.cur[k]; ok {
-		return m, true
+func (r *recent) get(k string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v, ok := r.cur[k]; ok {
+		return v, true
 	}
-	if m, ok := t.old[k]; ok {
-		t.putLocked(k, m)
-		return m, true
+	if v, ok := r.old[k]; ok {
+		r.putLocked(k, v)
+		return v, true
 	}
 	return "", false
 }
 
-func (t *tokenMembers) put(room, tokenKey, member string) {
-	t.mu.Lock()
-	t.putLocked(tokenEntry(room, tokenKey), member)
-	t.mu.Unlock()
+func (r *recent) put(k, v string) {
+	r.mu.Lock()
+	r.putLocked(k, v)
+	r.mu.Unlock()
 }
 
-func (t *tokenMembers) putLocked(k, member string) {
-	t.cur[k] = member
-	if len(t.cur) >= t.max/2 {
-		t.old, t.cur = t.cur, make(map[string]string)
+func (r *recent) putLocked(k, v string) {
+	r.cur[k] = v
+	if len(r.cur) >= r.max/2 {
+		r.old, r.cur = r.cur, make(map[string]string)
 	}
+}
+
+func (r *recent) drop(k string) {
+	r.mu.Lock()
+	delete(r.cur, k)
+	delete(r.old, k)
+	r.mu.Unlock()
+}
+
+// tokenEntry keys a token of a room in Service.tokens, which remembers
+// the member of every token the node authenticated or issued: a token
+// never changes member, so an entry is never stale, only missing.
+// Authenticate still reads the token's document and checks it names that
+// member, so a collision of these shortened keys (64 bits of the token
+// key's hash) costs a second read, never a wrong member.
+func tokenEntry(room, tokenKey string) string {
+	return room + tokenKey[len(tokenKey)-16:]
 }

@@ -59,8 +59,8 @@ type Service struct {
 	// read and the write, not a wrong guess as well.
 	present *docCache
 	// tokens remembers whose each authenticated token is (see
-	// tokenMembers).
-	tokens        *tokenMembers
+	// tokenEntry); codes which room each join code names (see Join).
+	tokens, codes *recent
 	cachePrefixes []string
 }
 
@@ -283,7 +283,7 @@ type Handler struct {
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
 	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
-		cache: newDocCache(50000), present: newDocCache(50000), tokens: newTokenMembers(50000)}
+		cache: newDocCache(50000), present: newDocCache(50000), tokens: newRecent(50000), codes: newRecent(10000)}
 	s.registerCore()
 	return s
 }
@@ -369,7 +369,7 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 		if err != nil {
 			return nil, err
 		}
-		s.tokens.put(room.ID, tokenKey(secret), fac.ID)
+		s.tokens.put(tokenEntry(room.ID, tokenKey(secret)), fac.ID)
 		return &Created{Room: room, FacilitatorID: fac.ID, Secret: secret}, nil
 	}
 	return nil, Errorf(CodeUnavailable, "could not find a free join code; try again")
@@ -394,6 +394,17 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	if !ok {
 		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
 	}
+	// A code names its room for as long as the room lives (two round trips
+	// on Redis to find out): the node remembers it. A remembered room that
+	// is gone has expired, and its code may name a new room by now.
+	if roomID, ok := s.codes.get(norm); ok {
+		j, err := s.join(ctx, roomID, name, token)
+		if !errors.Is(err, ErrRoomNotFound) {
+			return j, err
+		}
+		s.codes.drop(norm)
+		s.cache.drop(roomID, KeyRoom)
+	}
 	roomID, err := s.store.RoomByCode(ctx, norm)
 	if errors.Is(err, ErrRoomNotFound) {
 		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
@@ -401,6 +412,12 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	if err != nil {
 		return nil, err
 	}
+	s.codes.put(norm, roomID)
+	return s.join(ctx, roomID, name, token)
+}
+
+// join admits a participant to the room roomID (see Join).
+func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (*Joined, error) {
 	if token != "" {
 		m, room, err := s.Authenticate(ctx, roomID, token)
 		switch {
@@ -413,7 +430,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		}
 		// A token from an expired or other room: join as someone new.
 	}
-	name, err = CleanText(name, "name", s.limits.MaxNameLen, false)
+	name, err := CleanText(name, "name", s.limits.MaxNameLen, false)
 	if err != nil {
 		return nil, err
 	}
@@ -467,7 +484,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		case err != nil:
 			return nil, err
 		}
-		s.tokens.put(roomID, tokenKey(tok), m.ID)
+		s.tokens.put(tokenEntry(roomID, tokenKey(tok)), m.ID)
 		return &Joined{Room: room, Member: m, Token: tok}, nil
 	}
 	return nil, ErrConflict
@@ -482,7 +499,7 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	keys := []string{tk, KeyRoom}
 	// A token this node has seen names its member: their document comes
 	// in the same read (a reconnect is then one round trip, not two).
-	hint, known := s.tokens.get(roomID, tk)
+	hint, known := s.tokens.get(tokenEntry(roomID, tk))
 	if known {
 		keys = append(keys, MemberKey(hint))
 	}
@@ -515,7 +532,7 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	if mdoc.Version == 0 || json.Unmarshal(mdoc.Value, &m) != nil {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
-	s.tokens.put(roomID, tk, m.ID)
+	s.tokens.put(tokenEntry(roomID, tk), m.ID)
 	if m.Removed {
 		return nil, nil, Errorf(CodeRemoved, "the facilitator removed you from this room")
 	}

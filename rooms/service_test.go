@@ -400,3 +400,39 @@ func TestKeptAnswersAreSealed(t *testing.T) {
 		t.Fatalf("same token, new session: %s", o.Reply)
 	}
 }
+
+// A node remembers which room a join code names; once that room has
+// expired and the code names a new room, a join lands in the new one.
+func TestJoinCodeReusedAfterExpiry(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st := memory.New(memory.Options{Now: clock})
+	t.Cleanup(func() { st.Close() })
+	lim := rooms.DefaultLimits()
+	lim.RoomIdleTTL = time.Minute
+	svc := rooms.NewService(st, lim)
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Old", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err := svc.Join(ctx, c.Room.Code, "Ann", ""); err != nil || j.Room.ID != c.Room.ID {
+		t.Fatalf("join: %v, %v", j, err)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute) // the old room expires
+	mu.Unlock()
+	fresh := rooms.Room{ID: "new-room", Code: c.Room.Code, Title: "New"}
+	doc, _ := json.Marshal(fresh)
+	if _, err := st.CreateRoom(ctx, fresh.ID, fresh.Code, time.Hour, rooms.Change{Puts: []rooms.Put{{Key: rooms.KeyRoom, Value: doc}}}); err != nil {
+		t.Fatalf("a new room with the old code: %v", err)
+	}
+	j, err := svc.Join(ctx, c.Room.Code, "Bob", "")
+	if err != nil || j.Room.ID != fresh.ID {
+		t.Fatalf("join with the reused code: %+v, %v; want room %s", j, err, fresh.ID)
+	}
+	if j, err := svc.Join(ctx, c.Room.Code, "Cy", ""); err != nil || j.Room.ID != fresh.ID {
+		t.Fatalf("join again: %+v, %v", j, err)
+	}
+}
