@@ -188,12 +188,11 @@ func TestStaleCacheNeverWins(t *testing.T) {
 }
 
 // A join looks its code up and reads the room only when the node has not
-// before (see rooms' TestJoinCodeReusedAfterExpiry for a code that moved
-// on): its change
-// expects the room's version, so a copy gone stale (the room locked
-// elsewhere) only costs a retry, and a refusal is always made on a fresh
-// read (a copy that says locked is read again: the room may have been
-// unlocked elsewhere).
+// before (rooms' TestJoinCodeReusedAfterExpiry: a code that moved on). Its
+// change expects the room's version, so a copy gone stale (the room
+// locked elsewhere) only costs a retry, and a refusal is always made on a
+// fresh read (a copy that says locked is read again: the room may have
+// been unlocked elsewhere).
 func TestJoinUsesCachedRoom(t *testing.T) {
 	e := newEnv(t)
 	cs := &countingStore{Store: e.store}
