@@ -11,18 +11,25 @@ import (
 	"huddle/rooms/redisstore/redistest"
 )
 
-// Online in a room of 10,000 members, each connected through one of two
-// nodes, as every node's presence flush of such a room reads it.
-func BenchmarkOnline10000(b *testing.B) {
-	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "online"})
+// benchRoom is a store on a private Redis with one empty room, "r".
+func benchRoom(b *testing.B, prefix string) *redisstore.Store {
+	b.Helper()
+	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: prefix})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
-	ctx := context.Background()
-	if _, err := st.CreateRoom(ctx, "r", "code", time.Hour, rooms.Change{}); err != nil {
+	b.Cleanup(func() { st.Close() })
+	if _, err := st.CreateRoom(context.Background(), "r", "code", time.Hour, rooms.Change{}); err != nil {
 		b.Fatal(err)
 	}
+	return st
+}
+
+// Online in a room of 10,000 members, each connected through one of two
+// nodes, as every node's presence flush of such a room reads it.
+func BenchmarkOnline10000(b *testing.B) {
+	st := benchRoom(b, "online")
+	ctx := context.Background()
 	var a, c []string
 	for i := range 10000 {
 		if i%2 == 0 {
@@ -48,15 +55,8 @@ func BenchmarkOnline10000(b *testing.B) {
 // A presence flush after a reconnect storm: 3,500 members in through one
 // node, then out again.
 func BenchmarkUpdatePresence3500(b *testing.B) {
-	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "presence"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := benchRoom(b, "presence")
 	ctx := context.Background()
-	if _, err := st.CreateRoom(ctx, "r", "code", time.Hour, rooms.Change{}); err != nil {
-		b.Fatal(err)
-	}
 	ms := make([]string, 3500)
 	for i := range ms {
 		ms[i] = fmt.Sprintf("member-%05d-0123456789abcdef0123", i)

@@ -510,21 +510,14 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // BenchmarkApply measures one vote-like change: a command id and reply, a
 // once-only member, a counter, an event and a Touch, in one script.
 func BenchmarkApply(b *testing.B) {
-	st, err := redisstore.New(redisstore.Options{URL: redistest.Start(b), Prefix: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := benchRoom(b, "bench")
 	ctx := b.Context()
-	if _, err := st.CreateRoom(ctx, "room", "CODE", time.Hour, rooms.Change{}); err != nil {
-		b.Fatal(err)
-	}
 	var i atomic.Int64
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			n := i.Add(1)
 			id := strconv.FormatInt(n, 10)
-			if _, err := st.Apply(ctx, "room", rooms.Change{
+			if _, err := st.Apply(ctx, "r", rooms.Change{
 				Actor: "m" + id, CmdID: "vote", Reply: json.RawMessage(`{"ok":true}`),
 				Once:   []rooms.Once{{Set: "voted:q1", Member: "m" + id}},
 				Incrs:  []rooms.Incr{{Key: "q1:a", By: 1}},
