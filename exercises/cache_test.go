@@ -225,3 +225,53 @@ func TestJoinUsesCachedRoom(t *testing.T) {
 		t.Fatalf("participants %v, %v; want 3", cs, err)
 	}
 }
+
+// A removed member's answer is refused, although answers skip reading
+// the member when they can guess (rooms.Handler.Assume): on the node that
+// applied the removal and on one whose hub saw it, the member is read
+// again. And a removed member cannot attach again: Resume and LoadFor,
+// which the hub calls after subscribing, read the member too.
+func TestRemovedMemberCannotAnswer(t *testing.T) {
+	e := newEnv(t)
+	other := rooms.NewService(e.store, rooms.DefaultLimits()) // a second node
+	exercises.Register(other)
+	first, second := e.open(poll(false)), e.open(poll(false))
+	ctx := context.Background()
+	vote := func(svc *rooms.Service, m *rooms.Member, ex string) rooms.Outcome {
+		b, _ := json.Marshal(answer(ex, choose("soup")))
+		return svc.Execute(ctx, e.room, m, rooms.Command{ID: "v-" + ex, Type: exercises.CmdAnswer, Data: b})
+	}
+	warm, _ := e.person("Warm")
+	for _, svc := range []*rooms.Service{e.svc, other} { // both nodes cache both exercises
+		for _, ex := range []string{first, second} {
+			if o := vote(svc, warm, ex); o.Code != "" && o.Code != exercises.CodeAlreadyAnswered {
+				t.Fatalf("vote: %s", o.Reply)
+			}
+		}
+	}
+	ann, _ := e.person("Ann")
+	bob, _ := e.person("Bob")
+	e.ok(e.fac, rooms.CmdMemberRemove, map[string]any{"member": ann.ID})
+	if o := vote(e.svc, ann, first); o.Code != rooms.CodeRemoved {
+		t.Fatalf("a removed member's answer on the node that removed them: %s", o.Reply)
+	}
+	e.ok(e.fac, rooms.CmdMemberRemove, map[string]any{"member": bob.ID})
+	other.MemberRemoved(e.room, bob.ID) // what other's hub does when the event arrives
+	if o := vote(other, bob, second); o.Code != rooms.CodeRemoved {
+		t.Fatalf("a removed member's answer on a node whose hub saw the removal: %s", o.Reply)
+	}
+	for _, ex := range []string{first, second} {
+		if fac, _ := e.state(ex); fac.Responses != 1 {
+			t.Errorf("%s: %d responses, want 1 (Warm's)", ex, fac.Responses)
+		}
+	}
+	if _, err := other.Resume(ctx, e.room, ann); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Errorf("Resume of a removed member: %v, want %s", err, rooms.CodeRemoved)
+	}
+	if _, err := other.LoadFor(ctx, e.room, ann); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Errorf("LoadFor of a removed member: %v, want %s", err, rooms.CodeRemoved)
+	}
+	if _, err := other.Resume(ctx, e.room, warm); err != nil {
+		t.Errorf("Resume of a member: %v", err)
+	}
+}

@@ -363,7 +363,7 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := trips.n.Load()
-	r, err := node.Resume(ctx, e.room)
+	r, err := node.Resume(ctx, e.room, ann)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if n := trips.n.Load() - before; n != 3 {
 		t.Errorf("a participant's LoadFor took %d round trips, want 3", n)
 	}
-	if _, err := node.Resume(ctx, "nosuchroom"); !errors.Is(err, rooms.ErrRoomNotFound) {
+	if _, err := node.Resume(ctx, "nosuchroom", ann); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("Resume of no room: %v, want ErrRoomNotFound", err)
 	}
 }

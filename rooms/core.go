@@ -112,6 +112,9 @@ func removeMember(tx *Tx) error {
 		return nil
 	}
 	m.Removed = true
+	// From now on this node reads the member for each of their commands
+	// (Handler.Assume), even before the removal's event comes back.
+	tx.svc.MemberRemoved(tx.RoomID, m.ID)
 	if err := tx.Put(MemberKey(m.ID), m); err != nil {
 		return err
 	}

@@ -597,6 +597,7 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 			Member string `json:"member"`
 		}
 		if json.Unmarshal(ev.Data, &d) == nil {
+			lr.h.svc.MemberRemoved(lr.id, d.Member)
 			removed := MemberView{ID: d.Member, Role: RoleParticipant, Removed: true}
 			lr.changed[d.Member] = removed
 			lr.known[d.Member] = removed // later presence changes keep saying removed
@@ -1196,7 +1197,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		return lr.isOnlineLocked(id)
 	}
 	if w.Recovered {
-		r, err := h.svc.Resume(ctx, lr.id)
+		r, err := h.svc.Resume(ctx, lr.id, s.m)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	mrand "math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,12 +55,15 @@ type Service struct {
 
 	cache *docCache
 	// present holds documents known to exist that a handler's Assume
-	// would guess absent (a voter's ballot after their first answer): the
-	// node no longer guesses for them, so changing an answer costs the
-	// read and the write, not a wrong guess as well.
-	present *docCache
+	// would guess absent (a voter's ballot after their first answer), by
+	// room and key: the node no longer guesses for them, so changing an
+	// answer costs the read and the write, not a wrong guess as well.
+	// removed holds the members this node knows were removed (by room
+	// and member): their commands never skip reading the member.
+	present, removed *recent
 	// tokens remembers whose each authenticated token is (see
-	// tokenEntry); codes which room each join code names (see Join).
+	// tokenEntry); codes which room each join code names, and since when
+	// (see Join).
 	tokens, codes *recent
 	cachePrefixes []string
 }
@@ -137,20 +141,39 @@ type Resumed struct {
 }
 
 // Resume reads the room document, its participant count and its state
-// keys in one read (one round trip on Redis, where they were three).
-func (s *Service) Resume(ctx context.Context, roomID string) (*Resumed, error) {
-	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: append([]string{KeyRoom}, s.keyReads...), CounterKeys: []string{CounterParticipants}})
+// keys in one read (one round trip on Redis, where they were three), and
+// the member m again: one removed since they authenticated is refused
+// (CodeRemoved). The hub calls it after subscribing m, so a removal after
+// this read reaches it as an event.
+func (s *Service) Resume(ctx context.Context, roomID string, m *Member) (*Resumed, error) {
+	keys := append([]string{KeyRoom, MemberKey(m.ID)}, s.keyReads...)
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, CounterKeys: []string{CounterParticipants}})
 	if err != nil {
 		return nil, err
 	}
 	if v.Docs[0].Version == 0 {
 		return nil, ErrRoomNotFound
 	}
-	keys, err := s.stateKeys(ctx, readAhead{Store: s.store, docs: v.Docs[1:]}, roomID)
+	if err := s.stillMember(roomID, v.Docs[1]); err != nil {
+		return nil, err
+	}
+	stateKeys, err := s.stateKeys(ctx, readAhead{Store: s.store, docs: v.Docs[2:]}, roomID)
 	if err != nil {
 		return nil, err
 	}
-	return &Resumed{Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: keys}, nil
+	return &Resumed{Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
+}
+
+// stillMember refuses a member whose document d says removed (or is gone).
+func (s *Service) stillMember(roomID string, d Doc) error {
+	var m Member
+	if d.Version == 0 || json.Unmarshal(d.Value, &m) != nil || m.Removed {
+		if d.Version != 0 {
+			s.MemberRemoved(roomID, m.ID)
+		}
+		return Errorf(CodeRemoved, "the facilitator removed you from this room")
+	}
+	return nil
 }
 
 // readAhead is a Store whose Get answers from documents read ahead when
@@ -172,6 +195,16 @@ func (r readAhead) Get(ctx context.Context, room string, keys ...string) ([]Doc,
 	return out, nil
 }
 
+// MemberRemoved tells the service that member was removed from room (the
+// hub calls it for every removal it sees): their commands read the member
+// again, and are refused.
+func (s *Service) MemberRemoved(room, member string) {
+	s.removed.put(roomKey(room, member), "")
+}
+
+// roomKey keys something of a room (a document, a member) in a recent map.
+func roomKey(room, key string) string { return room + "\x00" + key }
+
 // RegisterPrivateDocs names a document prefix whose documents each hold one
 // person's own data; keys lists the viewer's own, which their snapshot
 // loads instead of everyone's.
@@ -189,9 +222,17 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	skip := []string{"tok:"}
 	if !m.IsFacilitator() {
 		skip = append(skip, s.private...)
-		v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom}, CounterKeys: []string{CounterParticipants}})
+		// The member again: the hub loads after subscribing them, so one
+		// removed since they authenticated is refused here, and a later
+		// removal reaches the hub as an event.
+		v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom, MemberKey(m.ID)}, CounterKeys: []string{CounterParticipants}})
 		if err != nil {
 			return nil, err
+		}
+		if m.Role == RoleParticipant {
+			if err := s.stillMember(roomID, v.Docs[1]); err != nil {
+				return nil, err
+			}
 		}
 		var room Room
 		_ = json.Unmarshal(v.Docs[0].Value, &room)
@@ -273,17 +314,20 @@ type Handler struct {
 	//
 	// Only for commands whose Apply needs nothing of the member document
 	// beyond what the session holds (id, role, opaque keys). The member
-	// document is not read on that attempt: a command from a member
-	// removed on another node moments before may count, as one racing
-	// the removal always could; the removal closes their connections as
-	// soon as it reaches this node.
+	// document is not read on that attempt, unless this node knows the
+	// member was removed (it applied the removal or its hub saw the
+	// event: MemberRemoved); a member removed on another node moments
+	// before may have one command count, as one racing the removal always
+	// could. The hub closes a removed member's connections when the
+	// removal reaches it, and refuses an attach whose member was removed
+	// before it subscribed (Resume and LoadFor read the member again).
 	Assume func(key string) bool
 }
 
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
 	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
-		cache: newDocCache(50000), present: newDocCache(50000), tokens: newRecent(50000), codes: newRecent(10000)}
+		cache: newDocCache(50000), present: newRecent(100000), removed: newRecent(10000), tokens: newRecent(50000), codes: newRecent(10000)}
 	s.registerCore()
 	return s
 }
@@ -395,9 +439,11 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
 	}
 	// A code names its room for as long as the room lives (two round trips
-	// on Redis to find out): the node remembers it. A remembered room that
-	// is gone has expired, and its code may name a new room by now.
-	if roomID, ok := s.codes.get(norm); ok {
+	// on Redis to find out): the node remembers it, for codeMemory. A
+	// remembered room that is gone has expired, and its code may name a
+	// new room by now. A returning participant (with a token) looks the
+	// code up: their token must be tried in the room the code names now.
+	if roomID, ok := s.rememberedCode(norm); ok && token == "" {
 		j, err := s.join(ctx, roomID, name, token)
 		if !errors.Is(err, ErrRoomNotFound) {
 			return j, err
@@ -412,8 +458,30 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	if err != nil {
 		return nil, err
 	}
-	s.codes.put(norm, roomID)
+	s.codes.put(norm, roomID+" "+strconv.FormatInt(s.now().Unix(), 10))
 	return s.join(ctx, roomID, name, token)
+}
+
+// codeMemory is how long a node trusts the room it remembers for a join
+// code. A code names its room while the room lives, but a room that lost
+// its code key (a refresh that failed until the key expired) can see
+// another room take the code: after codeMemory, joins follow the code.
+const codeMemory = time.Minute
+
+// rememberedCode returns the room the node remembers for code, if it
+// looked it up less than codeMemory ago.
+func (s *Service) rememberedCode(code string) (string, bool) {
+	v, ok := s.codes.get(code)
+	if !ok {
+		return "", false
+	}
+	room, at, _ := strings.Cut(v, " ")
+	sec, err := strconv.ParseInt(at, 10, 64)
+	if err != nil || s.now().Sub(time.Unix(sec, 0)) >= codeMemory {
+		s.codes.drop(code)
+		return "", false
+	}
+	return room, true
 }
 
 // join admits a participant to the room roomID (see Join).
@@ -631,7 +699,7 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 			// likely: guess no more for them).
 			s.cache.drop(roomID, tx.fromCache...)
 			for _, k := range tx.assumed {
-				s.present.put(roomID, Doc{Key: k, Version: 1})
+				s.present.put(roomKey(roomID, k), "")
 			}
 			continue
 		case errors.As(err, &once) && tx.onceErr[once.Set] != nil:
@@ -650,9 +718,9 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 			}
 			if h.Assume != nil && h.Assume(p.Key) {
 				if p.Value != nil {
-					s.present.put(roomID, Doc{Key: p.Key, Version: 1})
+					s.present.put(roomKey(roomID, p.Key), "")
 				} else {
-					s.present.drop(roomID, p.Key)
+					s.present.drop(roomKey(roomID, p.Key))
 				}
 			}
 		}
@@ -765,14 +833,17 @@ func (tx *Tx) prepare(h Handler, speculate bool) error {
 // the member aside) as absent when the handler's Assume guesses them all
 // and none is known to exist, and reports whether it did.
 func (tx *Tx) assume(h Handler, missing []string) bool {
-	if h.Assume == nil {
+	if h.Assume == nil || len(missing) == 0 {
 		return false
+	}
+	if _, ok := tx.svc.removed.get(roomKey(tx.RoomID, tx.Actor.ID)); ok {
+		return false // the read refuses them
 	}
 	for _, k := range missing {
 		if !h.Assume(k) {
 			return false
 		}
-		if _, ok := tx.svc.present.get(tx.RoomID, k); ok {
+		if _, ok := tx.svc.present.get(roomKey(tx.RoomID, k)); ok {
 			return false
 		}
 	}
