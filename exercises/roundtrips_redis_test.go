@@ -73,10 +73,9 @@ func (r *recordingStore) last() map[string]uint64 {
 	return out
 }
 
-// redisNode is one node: a Service on its own store and Redis client
-// over url, with its own document cache (empty: it has seen no room yet),
-// counting its round trips and recording its changes' preconditions.
-func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, *recordingStore) {
+// countedRedis is a Redis store over url with its own client, as a node
+// configures it, counting its round trips.
+func countedRedis(t testing.TB, url, prefix string) (*redisstore.Store, *tripCounter) {
 	t.Helper()
 	o, err := redis.ParseURL(url)
 	if err != nil {
@@ -91,6 +90,15 @@ func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st, trips
+}
+
+// redisNode is one node: a Service on its own store and Redis client
+// over url, with its own document cache (empty: it has seen no room yet),
+// counting its round trips and recording its changes' preconditions.
+func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, *recordingStore) {
+	t.Helper()
+	st, trips := countedRedis(t, url, prefix)
 	rec := &recordingStore{Store: st}
 	svc := rooms.NewService(rec, rooms.DefaultLimits())
 	exercises.Register(svc)
@@ -255,20 +263,7 @@ func (s twoCallStore) DocsWithPrefix(ctx context.Context, room, prefix string) (
 // it is byte for byte what the same state read with a round trip per part
 // (Get, CountersWithPrefix, DocsWithPrefix) is, for every kind.
 func TestExerciseStateRoundTripsRedis(t *testing.T) {
-	url := redistest.Start(t)
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.ContextTimeoutEnabled, o.MaxRetries = true, -1
-	rdb := redis.NewClient(o)
-	trips := &tripCounter{}
-	rdb.AddHook(trips)
-	st, err := redisstore.New(redisstore.Options{Client: rdb, Prefix: "state"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, trips := countedRedis(t, redistest.Start(t), "state")
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	exercises.Register(svc)
 	parts := rooms.NewService(twoCallStore{st}, rooms.DefaultLimits())

@@ -164,6 +164,9 @@ func (s *Service) Resume(ctx context.Context, roomID string, m *Member) (*Resume
 	return &Resumed{Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
 }
 
+// errRemoved is the answer to a removed member, whichever step finds out.
+func errRemoved() *Error { return Errorf(CodeRemoved, "the facilitator removed you from this room") }
+
 // stillMember refuses a member whose document d says removed (or is gone).
 func (s *Service) stillMember(roomID string, d Doc) error {
 	var m Member
@@ -171,7 +174,7 @@ func (s *Service) stillMember(roomID string, d Doc) error {
 		if d.Version != 0 {
 			s.MemberRemoved(roomID, m.ID)
 		}
-		return Errorf(CodeRemoved, "the facilitator removed you from this room")
+		return errRemoved()
 	}
 	return nil
 }
@@ -602,7 +605,7 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	}
 	s.tokens.put(tokenEntry(roomID, tk), m.ID)
 	if m.Removed {
-		return nil, nil, Errorf(CodeRemoved, "the facilitator removed you from this room")
+		return nil, nil, errRemoved()
 	}
 	m.seed = seedFor(token)
 	m.PrivateKey() // computed once, before the member is shared
@@ -865,7 +868,7 @@ func (tx *Tx) admit(h Handler, me *Member) error {
 		return ErrRoomNotFound
 	}
 	if me.Removed {
-		return Errorf(CodeRemoved, "the facilitator removed you from this room")
+		return errRemoved()
 	}
 	if tx.Room.Ended && !h.AllowEnded {
 		return Errorf(CodeRoomEnded, "this room has ended")
