@@ -1,0 +1,194 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The floor under a broadcast to 10,000 on this machine: one prebuilt
+// frame written to each of up to 10,000 loopback sockets by one goroutine
+// per CPU, and nothing else: no server, no WebSocket. ms/broadcast is the
+// wall time from the first write to the last one returning, the earliest
+// a broadcast's last delivery could arrive however little the server did;
+// cpu-µs/write is the process's CPU (user and system) per write, the
+// readers' included.
+//
+// unread: nobody reads while the writes run (the receiving sockets are in
+// no epoll set and are drained between rounds, off the clock), so only
+// the writes and the receiving side's TCP, which loopback runs inside
+// them, are timed. read: the receiving sockets are read the way `huddle
+// load` reads its phones (two epoll loops polling every millisecond,
+// recvmsg with kernel timestamps), on the same cores, as in the
+// broadcast-10000 target.
+//
+// The sockets are as many as the file limit allows, up to 10,000 pairs
+// (the run says how many).
+func BenchmarkWriteFloor(b *testing.B) {
+	b.Run("unread", func(b *testing.B) { benchWriteFloor(b, false) })
+	b.Run("read", func(b *testing.B) { benchWriteFloor(b, true) })
+}
+
+func benchWriteFloor(b *testing.B, read bool) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		b.Fatal(err)
+	}
+	n := min(10000, int(lim.Cur-200)/2)
+	if n < 100 {
+		b.Skipf("file limit %d: too few sockets", lim.Cur)
+	}
+	b.Logf("%d sockets, %d writers", n, runtime.GOMAXPROCS(0))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	servers := make([]net.Conn, 0, n)
+	receivers := make([]*os.File, 0, n)
+	defer func() {
+		for _, c := range servers {
+			c.Close()
+		}
+		for _, f := range receivers {
+			f.Close()
+		}
+	}()
+	for range n {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := ln.Accept()
+		if err != nil {
+			b.Fatal(err)
+		}
+		servers = append(servers, s)
+		// A duplicate outside Go's poller; closing c takes the socket out
+		// of the poller's epoll set, so arrivals wake no thread.
+		f, err := c.(*net.TCPConn).File()
+		c.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := syscall.SetNonblock(int(f.Fd()), true); err != nil {
+			b.Fatal(err)
+		}
+		receivers = append(receivers, f)
+	}
+	var pending atomic.Int64 // messages written and not yet read
+	if read {
+		stop := startFloorReaders(b, receivers, &pending)
+		defer stop()
+	}
+	// An event frame of about the size of broadcast-10000's.
+	frame, _ := appendFrames(nil, [][]byte{[]byte(`{"type":"event","event":"room.updated","seq":12345,"epoch":"e","data":{"title":"Broadcast 17 of 20","code":"ABCDEF"}}`)}, 1<<16)
+	drain := make([]byte, 4096)
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (n + workers - 1) / workers
+	var wall time.Duration
+	var cpu int64
+	var ru0, ru1 syscall.Rusage
+	for b.Loop() {
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for lo := 0; lo < n; lo += chunk {
+			wg.Go(func() {
+				for _, c := range servers[lo:min(lo+chunk, n)] {
+					if _, err := c.Write(frame); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		wall += time.Since(start)
+		b.StopTimer()
+		if read {
+			// The readers' work after the last write is off the wall
+			// clock but not off the CPU.
+			pending.Add(int64(n))
+			for pending.Load() > 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+		cpu += ru1.Utime.Nano() - ru0.Utime.Nano() + ru1.Stime.Nano() - ru0.Stime.Nano()
+		if !read {
+			for _, f := range receivers {
+				if _, err := syscall.Read(int(f.Fd()), drain); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StartTimer()
+	}
+	rounds := float64(b.N)
+	b.ReportMetric(float64(wall.Milliseconds())/rounds, "ms/broadcast")
+	b.ReportMetric(float64(cpu)/1e3/rounds/float64(n), "cpu-µs/write")
+	b.ReportMetric(float64(n), "sockets")
+}
+
+// startFloorReaders reads fs as `huddle load` reads its phones (see
+// server/loadgen/wire_linux.go): two level-triggered epoll loops that
+// poll every millisecond while there is something to read, one recvmsg
+// with kernel timestamps per ready socket and round. Each message read
+// takes one from pending.
+func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop func()) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range fs {
+		fd := int(f.Fd()) // Fd makes the file blocking again
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			b.Fatal(err)
+		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			b.Fatal(err)
+		}
+		ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}
+		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var quit atomic.Bool
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			events := make([]unix.EpollEvent, 512)
+			buf := make([]byte, 64<<10)
+			oob := make([]byte, 128)
+			for !quit.Load() {
+				k, err := unix.EpollWait(epfd, events, 0)
+				if err != nil && !errors.Is(err, unix.EINTR) {
+					b.Error(err)
+					return
+				}
+				for _, ev := range events[:max(k, 0)] {
+					if m, _, _, _, err := unix.Recvmsg(int(ev.Fd), buf, oob, 0); err == nil && m > 0 {
+						pending.Add(-1) // one frame per round: a round reads it whole
+					}
+				}
+				if k < len(events) {
+					time.Sleep(time.Millisecond)
+				}
+			}
+		})
+	}
+	return func() {
+		quit.Store(true)
+		wg.Wait()
+		unix.Close(epfd)
+	}
+}
