@@ -62,7 +62,7 @@ func BenchmarkVoteRedisTwoNodes(b *testing.B) {
 	url := redistest.Start(b)
 	admin, _, _ := redisNode(b, url, prefix)
 	var nodes [2]*rooms.Service
-	var trips [2]*tripCounter
+	var trips [2]*redistest.Trips
 	for i := range nodes {
 		nodes[i], trips[i], _ = redisNode(b, url, prefix)
 	}
@@ -85,7 +85,7 @@ func BenchmarkVoteRedisTwoNodes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	start := trips[0].n.Load() + trips[1].n.Load()
+	start := trips[0].N() + trips[1].N()
 	i := 0
 	for b.Loop() {
 		if len(queue) == 0 {
@@ -101,13 +101,15 @@ func BenchmarkVoteRedisTwoNodes(b *testing.B) {
 		}
 		i++
 	}
-	b.ReportMetric(float64(trips[0].n.Load()+trips[1].n.Load()-start)/float64(i), "trips/op")
+	b.ReportMetric(float64(trips[0].N()+trips[1].N()-start)/float64(i), "trips/op")
 }
 
 // An exercise's coalesced state on Redis, as every node computes it for
 // each flush of a room whose tally moved: an anonymous poll with 10
 // votes, and a retrospective with 10 cards, in one room. Round trips per
-// computation are counted (trips/op).
+// computation are counted (trips/op). poll-followed is the poll on a
+// node that follows the room (Subscribe), as a node with members in it
+// does: from its mirror of the room (rooms/redisstore/mirror.go).
 func BenchmarkExerciseStateRedis(b *testing.B) {
 	url := redistest.Start(b)
 	svc, trips, _ := redisNode(b, url, "benchstate")
@@ -124,16 +126,23 @@ func BenchmarkExerciseStateRedis(b *testing.B) {
 		e.ok(m, exercises.CmdAnswer, answer(vote, choose([]string{"pizza", "soup", "salad"}[i%3])))
 		e.ok(m, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": fmt.Sprint("card ", i)})
 	}
-	for _, c := range []struct{ name, ex string }{{"poll", vote}, {"retro", retro}} {
+	for _, c := range []struct{ name, ex string }{{"poll", vote}, {"retro", retro}, {"poll-followed", vote}} {
 		b.Run(c.name, func(b *testing.B) {
-			start, n := trips.n.Load(), 0
+			if c.name == "poll-followed" {
+				cancel, err := st.Subscribe(e.room, func(rooms.Notice) {})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer cancel()
+			}
+			start, n := trips.N(), 0
 			for b.Loop() {
 				if _, _, err := state.State(ctx, e.room, "ex:"+c.ex); err != nil {
 					b.Fatal(err)
 				}
 				n++
 			}
-			b.ReportMetric(float64(trips.n.Load()-start)/float64(n), "trips/op")
+			b.ReportMetric(float64(trips.N()-start)/float64(n), "trips/op")
 		})
 	}
 }

@@ -9,36 +9,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 
 	"huddle/exercises"
 	"huddle/rooms"
 	"huddle/rooms/redisstore"
 	"huddle/rooms/redisstore/redistest"
 )
-
-// tripCounter is a go-redis hook that counts round trips: each command
-// sent, a pipeline once.
-type tripCounter struct{ n atomic.Int64 }
-
-func (c *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (c *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (c *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		c.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // recordingStore keeps the preconditions of every change applied through
 // it.
@@ -75,16 +52,9 @@ func (r *recordingStore) last() map[string]uint64 {
 
 // countedRedis is a Redis store over url with its own client, as a node
 // configures it, counting its round trips.
-func countedRedis(t testing.TB, url, prefix string) (*redisstore.Store, *tripCounter) {
+func countedRedis(t testing.TB, url, prefix string) (*redisstore.Store, *redistest.Trips) {
 	t.Helper()
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.ContextTimeoutEnabled, o.MaxRetries = true, -1
-	rdb := redis.NewClient(o)
-	trips := &tripCounter{}
-	rdb.AddHook(trips)
+	rdb, trips := redistest.CountedClient(t, url)
 	st, err := redisstore.New(redisstore.Options{Client: rdb, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +66,7 @@ func countedRedis(t testing.TB, url, prefix string) (*redisstore.Store, *tripCou
 // redisNode is one node: a Service on its own store and Redis client
 // over url, with its own document cache (empty: it has seen no room yet),
 // counting its round trips and recording its changes' preconditions.
-func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *tripCounter, *recordingStore) {
+func redisNode(t testing.TB, url, prefix string) (*rooms.Service, *redistest.Trips, *recordingStore) {
 	t.Helper()
 	st, trips := countedRedis(t, url, prefix)
 	rec := &recordingStore{Store: st}
@@ -224,7 +194,7 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 					keys = append(keys, c.reads(m)...)
 				}
 				wantPre := versions(keys...)
-				before := trips.n.Load()
+				before := trips.N()
 				data, _ := json.Marshal(c.data)
 				if o := node.Execute(ctx, e.room, m, rooms.Command{ID: fmt.Sprint(c.name, i), Type: c.typ, Data: data}); o.Code != "" {
 					t.Fatalf("%s (cached %v): %s", c.typ, i > 0, o.Reply)
@@ -233,7 +203,7 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 				if i > 0 && c.warmTrips != 0 {
 					want = c.warmTrips
 				}
-				if n := trips.n.Load() - before; n != want {
+				if n := trips.N() - before; n != want {
 					t.Errorf("%s (cached %v) took %d round trips, want %d", c.typ, i > 0, n, want)
 				}
 				if got := rec.last(); !maps.Equal(got, wantPre) {
@@ -319,12 +289,12 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		{"prepared", prepared, 1},
 		{"unknown", "nope", 1},
 	} {
-		before := trips.n.Load()
+		before := trips.N()
 		got, known, err := svc.State(ctx, e.room, "ex:"+c.ex)
 		if err != nil || !known {
 			t.Fatalf("%s: state %v, %v", c.name, known, err)
 		}
-		if n := trips.n.Load() - before; n != c.trips {
+		if n := trips.N() - before; n != c.trips {
 			t.Errorf("%s: state took %d round trips, want %d", c.name, n, c.trips)
 		}
 		want, _, err := parts.State(ctx, e.room, "ex:"+c.ex)
@@ -357,12 +327,12 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if err := node.Store().Ping(ctx); err != nil { // the connection's handshake
 		t.Fatal(err)
 	}
-	before := trips.n.Load()
+	before := trips.N()
 	r, err := node.Resume(ctx, e.room, ann)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := trips.n.Load() - before; n != 1 {
+	if n := trips.N() - before; n != 1 {
 		t.Errorf("Resume took %d round trips, want 1", n)
 	}
 	want := []string{rooms.StatePresence, "ex:" + first, "ex:" + second}
@@ -375,11 +345,11 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if _, err := admin.LoadFor(ctx, e.room, ann); err != nil { // Redis learns load.lua
 		t.Fatal(err)
 	}
-	before = trips.n.Load()
+	before = trips.N()
 	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
 		t.Fatal(err)
 	}
-	if n := trips.n.Load() - before; n != 3 {
+	if n := trips.N() - before; n != 3 {
 		t.Errorf("a participant's LoadFor took %d round trips, want 3", n)
 	}
 	if _, err := node.Resume(ctx, "nosuchroom", ann); !errors.Is(err, rooms.ErrRoomNotFound) {
@@ -403,9 +373,9 @@ func TestAuthenticateRoundTripsRedis(t *testing.T) {
 	}
 	auth := func(tok rooms.Secret, want int64) (*rooms.Member, error) {
 		t.Helper()
-		before := trips.n.Load()
+		before := trips.N()
 		m, _, err := node.Authenticate(ctx, e.room, tok)
-		if n := trips.n.Load() - before; n != want {
+		if n := trips.N() - before; n != want {
 			t.Errorf("Authenticate took %d round trips, want %d", n, want)
 		}
 		return m, err

@@ -46,7 +46,9 @@
 //	                     are known to be kept), exp (unix ms: the expiry
 //	                     last set on every key of the room), layout
 //	                     ("class"; a room without it was written by an
-//	                     earlier version and is taken for absent)
+//	                     earlier version and is taken for absent), ver
+//	                     (changes that wrote documents or counters; see
+//	                     mirror.go)
 //	P:{R}:classes hash   class → 1: the classes the room has documents in
 //	P:{R}:d:<class> hash per document of the class: "d" key → value
 //	                     (JSON), "v" key → version, a random token drawn by
@@ -74,7 +76,9 @@
 //	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest
 //	                     first; the last one has seq meta.seq
 //	P:{R}:ev     channel pub/sub: {"at":<unix ms>,"event":{…}} per event,
-//	                     {"at":<unix ms>,"touched":[…]} per Touch list
+//	                     {"at":<unix ms>,"touched":[…]} per Touch list;
+//	                     a change's first notice also has its "epoch",
+//	                     "ver", "ctr" and "cls" (mirror.go)
 //	P:code:C     string  "R epoch" of the room holding the code; expires
 //	                     at the room's ext
 //	P:rooms      zset    room id → ext, for CountRooms (entries are

@@ -203,7 +203,9 @@ func TestVoteSkipsRefresh(t *testing.T) {
 			total += n
 		}
 	}
-	if total > 17*votes {
-		t.Errorf("%d votes made %d redis.calls (%v), want at most 17 each", votes, total, calls)
+	// 18: the 17 of the change itself and META's version, which spares
+	// every node following the room a read of its counters (mirror.go).
+	if total > 18*votes {
+		t.Errorf("%d votes made %d redis.calls (%v), want at most 18 each", votes, total, calls)
 	}
 }

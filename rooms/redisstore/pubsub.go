@@ -49,6 +49,14 @@ type follow struct {
 	// delivered once confirmed.
 	ready     chan struct{}
 	confirmed bool
+
+	// The room's mirror (see mirror.go) and the newest version of the
+	// room this node knows of; gen counts lost subscriptions, so a read
+	// sent before one never starts a mirror after it.
+	mir    *mirror
+	epoch  string
+	latest int64
+	gen    uint64
 }
 
 func (b *subscriptions) init(s *Store) {
@@ -185,6 +193,8 @@ func (b *subscriptions) confirmed(ch string) {
 		close(f.ready)
 		return
 	}
+	f.mir = nil
+	f.gen++
 	now := time.Now()
 	if now.Sub(b.lostLog) > time.Second {
 		b.lostLog = now
@@ -209,6 +219,12 @@ func (b *subscriptions) deliver(m *redis.Message) {
 	f := b.follows[m.Channel]
 	if f == nil || !f.confirmed {
 		return
+	}
+	// The mirror first: a view computed for this notice includes it.
+	about := n.Event != nil || len(n.Touched) > 0
+	f.noteLocked(env.versionNote, about)
+	if !about {
+		return // only a version: nothing for the room's followers
 	}
 	n.Room = f.room
 	for _, fn := range f.fns {

@@ -214,6 +214,9 @@ type envelope struct {
 	At      int64        `json:"at"`
 	Event   *rooms.Event `json:"event,omitempty"`
 	Touched []string     `json:"touched,omitempty"`
+	// The first notice of a change that wrote documents or counters
+	// carries the room's new version (see mirror.go).
+	versionNote
 }
 
 // outcome is a parsed reply of create.lua or apply.lua.
@@ -223,8 +226,10 @@ type outcome struct {
 	// moved reports that the room's horizon moved: code and index entry
 	// must be extended to ext (unix ms).
 	moved bool
-	code  string
-	ext   int64
+	// ver is the room's version after the change (see mirror.go).
+	ver  int64
+	code string
+	ext  int64
 }
 
 // parseOutcome turns a script reply into the Applied and the rooms error
@@ -256,6 +261,9 @@ func parseOutcome(v any) (outcome, error) {
 		o.moved = integer(r[3]) == 1
 		o.code = str(r[4])
 		o.ext = integer(r[5])
+		if len(r) > 6 {
+			o.ver = integer(r[6])
+		}
 	case "dup":
 		o.applied.Duplicate = true
 		o.applied.Reply = bytesOf(r[3])

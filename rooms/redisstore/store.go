@@ -294,6 +294,7 @@ func (s *Store) Apply(ctx context.Context, room string, c rooms.Change) (rooms.A
 	if o.err != nil {
 		return o.applied, o.err
 	}
+	s.subs.applied(s.keys.channel(room), o.applied.Pos.Epoch, o.ver)
 	if o.moved {
 		// The change is applied whatever happens here; a failed refresh
 		// is repaired by the next Touch.
@@ -390,6 +391,11 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 // of q in one read.lua call, so one round trip and one consistent copy
 // where Get, CountersWithPrefix and DocsWithPrefix take one each.
 func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
+	ch := s.keys.channel(room)
+	if v, ok := s.subs.fromMirror(ch, q); ok {
+		return v, nil
+	}
+	t := s.subs.ticket(ch, q)
 	args := make([]any, 0, 3+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
 	args = append(args, len(q.Keys))
 	args = append(args, stringArgs(q.Keys)...)
@@ -418,6 +424,9 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	found := make(map[string]rooms.Doc)
 	addDocs(found, res[3])
 	v.Found = rooms.SortedDocs(found)
+	if len(res) > 6 {
+		s.subs.keep(ch, t, q, v, str(res[5]), integer(res[6]))
+	}
 	return v, nil
 }
 

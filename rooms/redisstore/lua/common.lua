@@ -33,12 +33,14 @@ end
 -- read_meta reads, in one call, what a writing script needs of META:
 -- layout (the room is live in this layout when it is LAYOUT), epoch, seq,
 -- ttl (ms), code, ext (until when the code key and index entry are known
--- to be kept) and exp (the expiry last set on every key of the room,
--- unix ms; 0 when unknown: a room written by an earlier version).
+-- to be kept), exp (the expiry last set on every key of the room,
+-- unix ms; 0 when unknown: a room written by an earlier version) and ver
+-- (see commit: how many changes wrote documents or counters).
 local function read_meta()
-  local m = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'seq', 'ttl', 'code', 'ext', 'exp')
+  local m = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'seq', 'ttl', 'code', 'ext', 'exp', 'ver')
   return {layout = m[1], epoch = m[2], seq = tonumber(m[3]), ttl = tonumber(m[4]),
-          code = m[5], ext = tonumber(m[6] or '0'), exp = tonumber(m[7] or '0')}
+          code = m[5], ext = tonumber(m[6] or '0'), exp = tonumber(m[7] or '0'),
+          ver = tonumber(m[8] or '0')}
 end
 
 -- CHUNK bounds the arguments one redis.call gets from a list: unpack
@@ -279,12 +281,20 @@ local function commit(c, meta)
       drop_class(cls)
     end
   end
+  -- now: the new value of every counter written, as name, value pairs.
+  local now_ctr = c.ctr
   if #c.incrs > 0 then
     if c.ctr then
       call_write('HSET', KEYS[CTR], c.ctr)
     else
+      local last = {}
       for _, in_ in ipairs(c.incrs) do
-        redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+        last[in_[1]] = redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+      end
+      now_ctr = {}
+      for k, v in pairs(last) do
+        now_ctr[#now_ctr + 1] = k
+        now_ctr[#now_ctr + 1] = int(v)
       end
     end
     if c.ctr_born then bear(KEYS[CTR]) end
@@ -328,6 +338,37 @@ local function commit(c, meta)
   local seq = meta.seq
   local at = int(now)
   local set = {}
+  -- A change that writes documents or counters moves the room's version
+  -- (META's ver). Every notice carries the room's version; the first one
+  -- of a change that moved it also has the new values of the counters
+  -- the change wrote and the classes of the documents it wrote: a node
+  -- that follows the room keeps the room's counters up to date from
+  -- these and reads them only when it missed a version (see mirror.go).
+  -- A change that moved it with neither events nor Touch publishes a
+  -- notice of its own for it.
+  local ver = meta.ver
+  local head_fields = ''
+  if #c.puts > 0 or #c.incrs > 0 then
+    ver = ver + 1
+    set[#set + 1] = 'ver'
+    set[#set + 1] = int(ver)
+    if now_ctr and #now_ctr > 0 then
+      head_fields = head_fields .. ',"ctr":' .. cjson.encode(now_ctr)
+    end
+    if #c.puts > 0 then
+      local cls, seen = {}, {}
+      for _, p in ipairs(c.puts) do
+        local k = class_of(p[1])
+        if not seen[k] then
+          seen[k] = true
+          cls[#cls + 1] = k
+        end
+      end
+      head_fields = head_fields .. ',"cls":' .. cjson.encode(cls)
+    end
+  end
+  local ver_fields = ',"epoch":"' .. meta.epoch .. '","ver":' .. int(ver)
+  local published = false
   if #c.events > 0 then
     local head = '{"room":' .. ARGV[1] .. ',"epoch":"' .. meta.epoch .. '","seq":'
     local evs = {}
@@ -340,7 +381,8 @@ local function commit(c, meta)
     for _, ev in ipairs(evs) do
       -- Published inside the script, so the order on the channel is the
       -- order of seq, whichever node applied the change.
-      redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ',"event":' .. ev .. '}')
+      redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ver_fields .. head_fields .. ',"event":' .. ev .. '}')
+      head_fields, published = '', true
     end
     set[#set + 1] = 'seq'
     set[#set + 1] = int(seq)
@@ -349,11 +391,15 @@ local function commit(c, meta)
     end
   end
   if c.touched ~= '' then
-    redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ',"touched":' .. c.touched .. '}')
+    redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ver_fields .. head_fields .. ',"touched":' .. c.touched .. '}')
+    published = true
+  end
+  if ver ~= meta.ver and not published then
+    redis.call('PUBLISH', ARGV[2], '{"at":' .. at .. ver_fields .. head_fields .. '}')
   end
   local moved, ext = expire(now, meta, set)
   if #set > 0 then
     redis.call('HSET', KEYS[META], unpack(set))
   end
-  return {'ok', meta.epoch, seq, moved, meta.code, int(ext)}
+  return {'ok', meta.epoch, seq, moved, meta.code, int(ext), int(ver)}
 end

@@ -23,4 +23,4 @@ for _, k in ipairs({CLASSES, CTR, SETS, REP}) do
   redis.call('HSET', KEYS[k], ORDER, FILLER)
 end
 -- No exp and no ext yet: commit sets every key's expiry and both.
-return commit(c, {epoch = ARGV[5], seq = 0, ttl = tonumber(ARGV[6]), code = ARGV[7], ext = 0, exp = 0})
+return commit(c, {epoch = ARGV[5], seq = 0, ttl = tonumber(ARGV[6]), code = ARGV[7], ext = 0, exp = 0, ver = 0})

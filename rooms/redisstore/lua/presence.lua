@@ -5,7 +5,8 @@
 -- PRES holds "node NUL member" → 1; PRESN holds node → the unix ms at which
 -- its entries expire unless it refreshes them. A member connected through
 -- two nodes has two entries; Online counts it once.
-if not live() then return 'notfound' end
+local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver')
+if meta[1] ~= LAYOUT then return 'notfound' end
 local now = now_ms()
 local node = ARGV[1]
 redis.call('HSET', KEYS[PRESN], node, int(now + tonumber(ARGV[2])))
@@ -41,6 +42,7 @@ if pttl > 0 then
   redis.call('PEXPIRE', KEYS[PRESN], pttl)
 end
 if changed > 0 then
-  redis.call('PUBLISH', ARGV[3], '{"at":' .. int(now) .. ',"touched":["presence"]}')
+  -- With the room's version, as every notice has (see commit).
+  redis.call('PUBLISH', ARGV[3], '{"at":' .. int(now) .. ',"epoch":"' .. meta[2] .. '","ver":' .. (meta[3] or '0') .. ',"touched":["presence"]}')
 end
 return 'ok'

@@ -2,7 +2,8 @@
 -- (DocsWithPrefix, CountersWithPrefix) and ReadView, which is all three
 -- at once. KEYS: every key of the room (see room.lua), so a missing room
 -- is told apart from a missing value. ARGV[1] names the read.
-if not live() then return {'notfound'} end
+local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver')
+if meta[1] ~= LAYOUT then return {'notfound'} end
 
 -- get reads the documents keys[from..to]: their values and versions.
 local function get(keys, from, to)
@@ -70,7 +71,9 @@ elseif op == 'view' then
   -- ARGV[2]: the number n of document keys, then the keys; then the
   -- number m of counter name prefixes, then those; then the number c of
   -- counter names, then those; then document key prefixes, to the end.
-  -- Each part is read only when asked for.
+  -- Each part is read only when asked for. The reply ends with the
+  -- room's epoch and version (see commit in common.lua), so that a node
+  -- may keep what it read up to date from the room's notices.
   local n = tonumber(ARGV[2])
   local vals, vers = get(ARGV, 3, 2 + n)
   local m = tonumber(ARGV[3 + n])
@@ -87,7 +90,7 @@ elseif op == 'view' then
   if #ARGV > 4 + n + m + c then
     docs = scan({unpack(ARGV, 5 + n + m + c)})
   end
-  return {'ok', vals, vers, ctr, docs, named}
+  return {'ok', vals, vers, ctr, docs, named, meta[2], meta[3] or '0'}
 elseif op == 'counters' then -- ARGV[2..]: counter keys
   local out = {}
   for i = 2, #ARGV do out[i - 1] = redis.call('HGET', KEYS[CTR], ARGV[i]) end

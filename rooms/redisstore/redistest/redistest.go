@@ -6,6 +6,7 @@ package redistest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,9 +16,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // startTimeout bounds the wait for a started server to answer PING.
@@ -232,4 +236,44 @@ func (s *Server) command(command string) (string, error) {
 
 func isEOF(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// Trips is a go-redis hook that counts round trips: each command sent, a
+// pipeline once.
+type Trips struct{ n atomic.Int64 }
+
+// N is how many round trips the client made so far.
+func (c *Trips) N() int64 { return c.n.Load() }
+
+func (c *Trips) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *Trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (c *Trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// CountedClient is a client of url configured as a node configures its
+// own (see redisstore.Options.Client), counting its round trips. It is
+// closed when t ends.
+func CountedClient(t testing.TB, url string) (*redis.Client, *Trips) {
+	t.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ContextTimeoutEnabled, o.MaxRetries = true, -1
+	rdb := redis.NewClient(o)
+	trips := &Trips{}
+	rdb.AddHook(trips)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb, trips
 }
