@@ -3,8 +3,11 @@ package exercises_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"huddle/exercises"
 	"huddle/rooms"
@@ -273,5 +276,43 @@ func TestRemovedMemberCannotAnswer(t *testing.T) {
 	}
 	if _, err := other.Resume(ctx, e.room, warm); err != nil {
 		t.Errorf("Resume of a member: %v", err)
+	}
+}
+
+// slowRoomReads makes every read take a while, as on a busy Redis, so
+// that joins arriving together overlap.
+type slowRoomReads struct{ countingStore }
+
+func (s *slowRoomReads) Get(ctx context.Context, room string, keys ...string) ([]rooms.Doc, error) {
+	time.Sleep(20 * time.Millisecond)
+	return s.countingStore.Get(ctx, room, keys...)
+}
+
+// Phones joining a room together through a node that has not read the
+// room (a class scanning the code at once) share one read of it: each
+// join made one of its own, so a node of a thousand rooms read each
+// room about as many times as it had phones joining.
+func TestConcurrentJoinsShareTheRoomRead(t *testing.T) {
+	e := newEnv(t)
+	cs := &slowRoomReads{countingStore{Store: e.store}}
+	other := rooms.NewService(cs, rooms.DefaultLimits()) // a second node
+	exercises.Register(other)
+	ctx := context.Background()
+	gets := cs.gets.Load()
+	const n = 10
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if _, err := other.Join(ctx, e.code, fmt.Sprint("P", i), ""); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := cs.gets.Load() - gets; got != 1 {
+		t.Errorf("%d joins at once read the room %d times, want 1", n, got)
+	}
+	if c, err := e.store.Counters(ctx, e.room, rooms.CounterParticipants); err != nil || c[0] != n {
+		t.Fatalf("participants %v, %v; want %d", c, err, n)
 	}
 }

@@ -402,3 +402,37 @@ func TestAuthenticateRoundTripsRedis(t *testing.T) {
 		t.Fatalf("an unknown token: %v, want %s", err, rooms.CodeBadToken)
 	}
 }
+
+// A node learns the room and the exercise from the reads it makes anyway:
+// a hello (the room), a snapshot and the tallies it computes (the
+// exercise). On a node that has read nothing else of the room, a phone's
+// hello, its snapshot and the poll's tally make its first vote one round
+// trip, the change alone, where it read the room and the exercise first.
+func TestReadsWarmTheCacheRedis(t *testing.T) {
+	const prefix = "warm"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, admin, "Warm", false)
+	ex := e.open(poll(false))
+	_, secret := e.person("Ann")
+	ctx := context.Background()
+	node, trips, _ := redisNode(t, url, prefix)
+	ann, _, err := node.Authenticate(ctx, e.room, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := node.State(ctx, e.room, "ex:"+ex); err != nil {
+		t.Fatal(err)
+	}
+	before := trips.N()
+	data, _ := json.Marshal(answer(ex, choose("pizza")))
+	if o := node.Execute(ctx, e.room, ann, rooms.Command{ID: "v1", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
+		t.Fatalf("vote: %s", o.Reply)
+	}
+	if n := trips.N() - before; n != 1 {
+		t.Errorf("the first vote took %d round trips, want 1", n)
+	}
+}

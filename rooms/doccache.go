@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"context"
 	"strings"
 	"sync"
 )
@@ -139,4 +140,52 @@ func (r *recent) drop(k string) {
 // key's hash) costs a second read, never a wrong member.
 func tokenEntry(room, tokenKey string) string {
 	return room + tokenKey[len(tokenKey)-16:]
+}
+
+// remember caches the documents of docs the node caches (see CacheDocs),
+// as a fresh read found them: the commands that follow read them from
+// the cache. A copy older than one already cached only costs a retry.
+func (s *Service) remember(room string, docs ...Doc) {
+	for _, d := range docs {
+		if d.Version != 0 && s.cacheable(d.Key) {
+			s.cache.put(room, d)
+		}
+	}
+}
+
+// warming is the store as coalesced state functions see it (Service.State):
+// documents they read by key that the node caches go into its cache. A
+// tally is computed on every node with members in the room, from the
+// exercise: the votes that follow on that node then find the exercise
+// cached and read nothing (on Redis, without it, every node's first
+// votes in a room read it, all of them when they come at once).
+type warming struct {
+	Store
+	s *Service
+}
+
+func (w warming) ReadView(ctx context.Context, room string, q ViewQuery) (*ViewData, error) {
+	v, err := ReadView(ctx, w.Store, room, q)
+	if err == nil {
+		w.s.remember(room, v.Docs...)
+	}
+	return v, err
+}
+
+func (w warming) Get(ctx context.Context, room string, keys ...string) ([]Doc, error) {
+	docs, err := w.Store.Get(ctx, room, keys...)
+	if err == nil {
+		w.s.remember(room, docs...)
+	}
+	return docs, err
+}
+
+// The scans keep the store's own (ScanCounters and ScanDocs fall back to
+// a Load without them).
+func (w warming) CountersWithPrefix(ctx context.Context, room, prefix string) (map[string]int64, error) {
+	return ScanCounters(ctx, w.Store, room, prefix)
+}
+
+func (w warming) DocsWithPrefix(ctx context.Context, room, prefix string) ([]Doc, error) {
+	return ScanDocs(ctx, w.Store, room, prefix)
 }

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // maxAttempts bounds the optimistic retries of one command when concurrent
@@ -54,6 +56,8 @@ type Service struct {
 	now        func() time.Time
 
 	cache *docCache
+	// roomReads shares the room reads of concurrent joins (see join).
+	roomReads singleflight.Group
 	// present holds documents known to exist that a handler's Assume
 	// would guess absent (a voter's ballot after their first answer), by
 	// room and key: the node no longer guesses for them, so changing an
@@ -154,6 +158,7 @@ func (s *Service) Resume(ctx context.Context, roomID string, m *Member) (*Resume
 	if v.Docs[0].Version == 0 {
 		return nil, ErrRoomNotFound
 	}
+	s.remember(roomID, v.Docs[0])
 	if err := s.stillMember(roomID, v.Docs[1]); err != nil {
 		return nil, err
 	}
@@ -237,6 +242,7 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 				return nil, err
 			}
 		}
+		s.remember(roomID, v.Docs[0])
 		var room Room
 		_ = json.Unmarshal(v.Docs[0].Value, &room)
 		if !room.ShowNames || v.Counters[CounterParticipants] > int64(s.limits.PresenceListMax) {
@@ -278,7 +284,7 @@ func (s *Service) RegisterSection(name string, fn SectionFunc) {
 func (s *Service) State(ctx context.Context, roomID, key string) (StateView, bool, error) {
 	for prefix, fn := range s.states {
 		if strings.HasPrefix(key, prefix) {
-			v, err := fn(ctx, s.store, roomID, key)
+			v, err := fn(ctx, warming{Store: s.store, s: s}, roomID, key)
 			return v, true, err
 		}
 	}
@@ -520,11 +526,21 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 			cached = false
 		}
 		if !cached {
-			docs, err := s.store.Get(ctx, roomID, KeyRoom)
+			// Concurrent joins to a room this node has not read share
+			// one read: ten phones scanning one code at once, or a
+			// thousand rooms' phones, each made a read of its own.
+			// One phone giving up does not fail the others' read.
+			v, err, _ := s.roomReads.Do(roomID, func() (any, error) {
+				docs, err := s.store.Get(context.WithoutCancel(ctx), roomID, KeyRoom)
+				if err != nil {
+					return nil, err
+				}
+				return docs[0], nil
+			})
 			if err != nil {
 				return nil, err
 			}
-			d = docs[0]
+			d = v.(Doc)
 			room = Room{}
 			if err := json.Unmarshal(d.Value, &room); err != nil || d.Version == 0 {
 				return nil, ErrRoomNotFound
@@ -589,6 +605,7 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 	if err := json.Unmarshal(docs[1].Value, &room); err != nil {
 		return nil, nil, fmt.Errorf("room document: %w", err)
 	}
+	s.remember(roomID, docs[1])
 	var mdoc Doc
 	if known && td.Member == hint {
 		mdoc = docs[2]
