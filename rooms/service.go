@@ -493,6 +493,13 @@ func (s *Service) rememberedCode(code string) (string, bool) {
 	return room, true
 }
 
+// refused reports whether room document d turns joins away (or is not a
+// room): such an answer is only given on a read of the join's own.
+func refused(d Doc) bool {
+	var room Room
+	return json.Unmarshal(d.Value, &room) != nil || room.Ended || room.Locked
+}
+
 // join admits a participant to the room roomID (see Join).
 func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (*Joined, error) {
 	if token != "" {
@@ -526,17 +533,29 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 			cached = false
 		}
 		if !cached {
-			// Concurrent joins to a room this node has not read share
-			// one read: ten phones scanning one code at once, or a
-			// thousand rooms' phones, each made a read of its own.
-			// One phone giving up does not fail the others' read.
-			v, err, _ := s.roomReads.Do(roomID, func() (any, error) {
+			// Concurrent first joins to a room this node has not read
+			// share one read: ten phones scanning one code at once, or a
+			// thousand rooms' phones, each made a read of its own. A
+			// shared read may have started before a change, so a retry
+			// (after a conflict) reads on its own, and so does a
+			// refusal below. One phone giving up does not fail the
+			// others' read.
+			read := func() (any, error) {
 				docs, err := s.store.Get(context.WithoutCancel(ctx), roomID, KeyRoom)
 				if err != nil {
 					return nil, err
 				}
 				return docs[0], nil
-			})
+			}
+			var v any
+			if attempt == 0 {
+				v, err, _ = s.roomReads.Do(roomID, read)
+				if err == nil && refused(v.(Doc)) {
+					v, err = read()
+				}
+			} else {
+				v, err = read()
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -66,7 +66,10 @@ func (f *follow) seenLocked(epoch string, ver int64) {
 func (f *follow) noteLocked(n versionNote, about bool) {
 	if n.Ver == 0 {
 		if about {
+			// And a read already sent must not start a mirror
+			// without this change: its ticket is void.
 			f.mir = nil
+			f.gen++
 		}
 		return
 	}
@@ -208,17 +211,19 @@ func (b *subscriptions) keep(ch string, t readTicket, q rooms.ViewQuery, v *room
 		return // a change this read does not have is known: too old
 	}
 	f.epoch, f.latest = epoch, ver
+	if !allCounters(q) {
+		// Only tally-shaped reads (an exercise and every counter) fill
+		// the mirror: a member read by a hello or a snapshot would make
+		// it grow with the room, and every notice scan it.
+		return
+	}
 	m := f.mir
-	switch {
-	case m != nil && m.epoch == epoch && m.ver == ver:
-	case allCounters(q):
+	if m == nil || m.epoch != epoch || m.ver != ver {
 		m = &mirror{epoch: epoch, ver: ver, counters: make(map[string]int64, len(v.Counters)), docs: make(map[string]rooms.Doc)}
 		for k, n := range v.Counters {
 			m.counters[k] = n
 		}
 		f.mir = m
-	default:
-		return
 	}
 	for i, k := range q.Keys {
 		m.docs[k] = v.Docs[i]

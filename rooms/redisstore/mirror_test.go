@@ -264,3 +264,35 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 		t.Fatalf("after a lost subscription: c:1:q:9 = %d, want 11", v.Counters["c:1:q:9"])
 	}
 }
+
+// Counters past 2^53 (which Lua's doubles round) reach the mirror
+// exact.
+func TestMirrorBigCounters(t *testing.T) {
+	url := redistest.Start(t)
+	a, _ := mirrorNode(t, url, "big")
+	b, trips := mirrorNode(t, url, "big")
+	ctx := context.Background()
+	const room = "r1"
+	if _, err := a.CreateRoom(ctx, room, "CODE3", time.Hour, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	notices, _ := follow(t, b, room)
+	if _, err := b.ReadView(ctx, room, tallyView); err != nil {
+		t.Fatal(err)
+	}
+	const big = int64(1)<<62 + 1
+	for _, by := range []int64{1 << 62, 1} {
+		if _, err := a.Apply(ctx, room, rooms.Change{Incrs: []rooms.Incr{{Key: "n:1", By: by}}, Touch: []string{"ex:1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "both notices", func() bool { return notices.Load() == 2 })
+	before := trips.N()
+	v, err := b.ReadView(ctx, room, tallyView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.N() - before; n != 0 || v.Counters["n:1"] != big {
+		t.Fatalf("%d round trips, n:1 = %d; want 0 and %d", n, v.Counters["n:1"], big)
+	}
+}

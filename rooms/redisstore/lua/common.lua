@@ -287,14 +287,21 @@ local function commit(c, meta)
     if c.ctr then
       call_write('HSET', KEYS[CTR], c.ctr)
     else
-      local last = {}
+      local names, seen = {}, {}
       for _, in_ in ipairs(c.incrs) do
-        last[in_[1]] = redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+        redis.call('HINCRBY', KEYS[CTR], in_[1], in_[2])
+        if not seen[in_[1]] then
+          seen[in_[1]] = true
+          names[#names + 1] = in_[1]
+        end
       end
+      -- Read back as strings: HINCRBY's reply becomes a Lua double,
+      -- which rounds exactly the sums this path is for.
+      local vals = call_list('HMGET', KEYS[CTR], names)
       now_ctr = {}
-      for k, v in pairs(last) do
+      for j, k in ipairs(names) do
         now_ctr[#now_ctr + 1] = k
-        now_ctr[#now_ctr + 1] = int(v)
+        now_ctr[#now_ctr + 1] = vals[j]
       end
     end
     if c.ctr_born then bear(KEYS[CTR]) end
