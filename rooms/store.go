@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"maps"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -314,6 +315,17 @@ type ViewQuery struct {
 	CounterKeys []string
 	// DocPrefixes selects the documents whose keys start with any of them.
 	DocPrefixes []string
+}
+
+// HasAnyPrefix reports whether s starts with any of prefixes, as
+// ViewQuery's prefixes select.
+func HasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ViewData is what a ViewQuery reads.

@@ -617,7 +617,7 @@ func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*ro
 	}
 	if len(q.CounterPrefixes) > 0 {
 		for k, n := range r.counters {
-			if hasAnyPrefix(k, q.CounterPrefixes) {
+			if rooms.HasAnyPrefix(k, q.CounterPrefixes) {
 				v.Counters[k] = n
 			}
 		}
@@ -628,22 +628,13 @@ func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*ro
 	if len(q.DocPrefixes) > 0 {
 		found := make(map[string]rooms.Doc)
 		for k, d := range r.docs {
-			if hasAnyPrefix(k, q.DocPrefixes) {
+			if rooms.HasAnyPrefix(k, q.DocPrefixes) {
 				found[k] = d
 			}
 		}
 		v.Found = rooms.SortedDocs(found)
 	}
 	return v, nil
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // Dump returns everything the store holds for a room, including what no

@@ -146,7 +146,7 @@ func (b *subscriptions) fromMirror(ch string, q rooms.ViewQuery) (*rooms.ViewDat
 		}
 	}
 	for name, n := range m.counters {
-		if hasAnyPrefix(name, q.CounterPrefixes) {
+		if rooms.HasAnyPrefix(name, q.CounterPrefixes) {
 			v.Counters[name] = n
 		}
 	}
@@ -154,15 +154,6 @@ func (b *subscriptions) fromMirror(ch string, q rooms.ViewQuery) (*rooms.ViewDat
 		v.Counters[k] = m.counters[k]
 	}
 	return v, true
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // readTicket says, for a view read about to be sent, whether its reply may
