@@ -371,7 +371,11 @@ func runPulseIDs(t *testing.T, ts *testServer, ratings [][2]int) (CreateRoomResp
 // Two sessions of one pack are kept when their rooms end, outlive the
 // rooms, and compare per question; anonymity holds in what is kept.
 func TestSessionsCompare(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Limits.RoomIdleTTL = 300 * time.Millisecond })
+	// Short enough to see the rooms expire, long enough that a room in
+	// use never does on a loaded machine: with 300 ms, a full `go test
+	// -race ./...` once stalled the node's touches (every ttl/4) and a
+	// join's hello found its room gone (bad_token).
+	ts := startServer(t, func(c *Config) { c.Limits.RoomIdleTTL = 1500 * time.Millisecond })
 	if st, _, body := ts.do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...); st != http.StatusCreated {
 		t.Fatalf("import: %d %s", st, body)
 	}
