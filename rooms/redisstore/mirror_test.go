@@ -149,6 +149,16 @@ func TestMirrorServesViewsExactly(t *testing.T) {
 	if got.Counters["n:1"] != 2*each {
 		t.Fatalf("n:1 = %d, want %d", got.Counters["n:1"], 2*each)
 	}
+	// Counters by name come from the mirror too (a presence flush reads
+	// the participant count).
+	before = trips.N()
+	cs, err := b.Counters(ctx, room, "n:1", "c:1:q:2", "none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.N() - before; n != 0 || cs[0] != 2*each || cs[1] != got.Counters["c:1:q:2"] || cs[2] != 0 {
+		t.Errorf("Counters: %v in %d round trips, want [%d %d 0] in 0", cs, n, 2*each, got.Counters["c:1:q:2"])
+	}
 
 	// The exercise changes: its document is read again, once.
 	if _, err := a.Apply(ctx, room, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{"v":2}`)}}, Touch: []string{"ex:1"}}); err != nil {

@@ -430,8 +430,18 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	return v, nil
 }
 
-// Counters implements rooms.Store.
+// Counters implements rooms.Store: from the room's mirror when the node
+// has a current one (see mirror.go), else in one read.
 func (s *Store) Counters(ctx context.Context, room string, keys ...string) ([]int64, error) {
+	// A followed room's counters are in its mirror: every presence
+	// flush reads the participant count.
+	if v, ok := s.subs.fromMirror(s.keys.channel(room), rooms.ViewQuery{CounterKeys: keys}); ok {
+		out := make([]int64, len(keys))
+		for i, k := range keys {
+			out[i] = v.Counters[k]
+		}
+		return out, nil
+	}
 	res, err := s.read(ctx, "counters", room, stringArgs(keys)...)
 	if err != nil {
 		return nil, err
