@@ -92,26 +92,13 @@ func benchWriteFloor(b *testing.B, read bool) {
 	// An event frame of about the size of broadcast-10000's.
 	frame, _ := appendFrames(nil, [][]byte{[]byte(`{"type":"event","event":"room.updated","seq":12345,"epoch":"e","data":{"title":"Broadcast 17 of 20","code":"ABCDEF"}}`)}, 1<<16)
 	drain := make([]byte, 4096)
-	workers := runtime.GOMAXPROCS(0)
-	chunk := (n + workers - 1) / workers
 	var wall time.Duration
 	var cpu int64
 	var ru0, ru1 syscall.Rusage
 	for b.Loop() {
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 		start := time.Now()
-		var wg sync.WaitGroup
-		for lo := 0; lo < n; lo += chunk {
-			wg.Go(func() {
-				for _, c := range servers[lo:min(lo+chunk, n)] {
-					if _, err := c.Write(frame); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		writeToAll(b, servers, frame)
 		wall += time.Since(start)
 		b.StopTimer()
 		if read {
