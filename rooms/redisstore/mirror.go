@@ -103,10 +103,6 @@ func docClass(key string) string {
 	return ""
 }
 
-// mirrorable reports whether q is a query a mirror can answer: documents
-// by key and counters, no document scans.
-func mirrorable(q rooms.ViewQuery) bool { return len(q.DocPrefixes) == 0 }
-
 // allCounters reports whether q reads every counter of the room: only
 // such a read can start a mirror.
 func allCounters(q rooms.ViewQuery) bool {
@@ -118,29 +114,41 @@ func allCounters(q rooms.ViewQuery) bool {
 	return false
 }
 
-// fromMirror answers q from room's mirror when it can: the mirror is at
+// readTicket says, for a view read about to be sent, whether its reply may
+// start or extend room's mirror: the room is followed and its
+// subscription confirmed now, and stays so (same follow, same
+// generation) until the reply.
+type readTicket struct {
+	f   *follow
+	gen uint64
+}
+
+// lookup answers q from room's mirror when it can (ok): the mirror is at
 // the newest version the node knows of and holds every document q names.
-func (b *subscriptions) fromMirror(ch string, q rooms.ViewQuery) (*rooms.ViewData, bool) {
-	if !mirrorable(q) {
-		return nil, false
+// Else it gives the ticket of the read the caller sends instead. One
+// acquisition of the lock either way.
+func (b *subscriptions) lookup(ch string, q rooms.ViewQuery) (v *rooms.ViewData, t readTicket, ok bool) {
+	if len(q.DocPrefixes) > 0 {
+		return nil, t, false // scans are never in a mirror
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.follows[ch]
-	if f == nil || f.mir == nil {
-		return nil, false
+	if f == nil || !f.confirmed {
+		return nil, t, false
 	}
+	t = readTicket{f: f, gen: f.gen}
 	m := f.mir
-	if m.epoch != f.epoch || m.ver < f.latest {
-		return nil, false
+	if m == nil || m.epoch != f.epoch || m.ver < f.latest {
+		return nil, t, false
 	}
-	v := &rooms.ViewData{Counters: make(map[string]int64)}
+	v = &rooms.ViewData{Counters: make(map[string]int64)}
 	if len(q.Keys) > 0 {
 		v.Docs = make([]rooms.Doc, len(q.Keys))
 		for i, k := range q.Keys {
 			d, ok := m.docs[k]
 			if !ok {
-				return nil, false
+				return nil, t, false
 			}
 			v.Docs[i] = d
 		}
@@ -153,29 +161,7 @@ func (b *subscriptions) fromMirror(ch string, q rooms.ViewQuery) (*rooms.ViewDat
 	for _, k := range q.CounterKeys {
 		v.Counters[k] = m.counters[k]
 	}
-	return v, true
-}
-
-// readTicket says, for a view read about to be sent, whether its reply may
-// start or extend room's mirror: the room is followed and its
-// subscription confirmed now, and stays so (same follow, same
-// generation) until the reply.
-type readTicket struct {
-	f   *follow
-	gen uint64
-}
-
-func (b *subscriptions) ticket(ch string, q rooms.ViewQuery) readTicket {
-	if !mirrorable(q) {
-		return readTicket{}
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	f := b.follows[ch]
-	if f == nil || !f.confirmed {
-		return readTicket{}
-	}
-	return readTicket{f: f, gen: f.gen}
+	return v, t, true
 }
 
 // keep records what a view read at (epoch, ver) found in room's mirror:

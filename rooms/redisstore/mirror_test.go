@@ -81,6 +81,31 @@ func sameView(t *testing.T, what string, got, want *rooms.ViewData) {
 	}
 }
 
+// viewTrips reads the tally view through st and says how many round
+// trips it took.
+func viewTrips(t *testing.T, st *redisstore.Store, trips *redistest.Trips, room string) (*rooms.ViewData, int64) {
+	t.Helper()
+	before := trips.N()
+	v, err := st.ReadView(context.Background(), room, tallyView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, trips.N() - before
+}
+
+// silentChange adds by to counter of room behind every node's back: the
+// counter and the room's version move, and nobody is told.
+func silentChange(t *testing.T, raw *redis.Client, prefix, room, counter string, by int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:ctr", counter, by).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:meta", "ver", 1).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func vote(option int) rooms.Change {
 	return rooms.Change{
 		Puts:  []rooms.Put{{Key: fmt.Sprintf("bal:1:%d", time.Now().UnixNano()), Value: json.RawMessage(`{}`)}},
@@ -140,9 +165,8 @@ func TestMirrorServesViewsExactly(t *testing.T) {
 	})
 	wg.Wait()
 	waitFor(t, "every vote's notice", func() bool { return notices.Load() == 2*each })
-	before := trips.N()
-	got := read(b)
-	if n := trips.N() - before; n != 0 {
+	got, n := viewTrips(t, b, trips, room)
+	if n != 0 {
 		t.Errorf("a view after every notice took %d round trips, want 0", n)
 	}
 	sameView(t, "after 200 votes from two nodes", got, read(truth))
@@ -151,7 +175,7 @@ func TestMirrorServesViewsExactly(t *testing.T) {
 	}
 	// Counters by name come from the mirror too (a presence flush reads
 	// the participant count).
-	before = trips.N()
+	before := trips.N()
 	cs, err := b.Counters(ctx, room, "n:1", "c:1:q:2", "none")
 	if err != nil {
 		t.Fatal(err)
@@ -208,24 +232,14 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 	}
 	raw := redis.NewClient(o)
 	defer raw.Close()
-	// A change nobody was told of: a counter and the version move
-	// without a notice.
-	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:ctr", "c:1:q:9", 5).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:meta", "ver", 1).Err(); err != nil {
-		t.Fatal(err)
-	}
+	// A change nobody was told of, then one everybody is.
+	silentChange(t, raw, prefix, room, "c:1:q:9", 5)
 	if _, err := a.Apply(ctx, room, vote(1)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the vote's notice", func() bool { return notices.Load() == 1 })
-	before := trips.N()
-	v, err := b.ReadView(ctx, room, tallyView)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := trips.N() - before; n != 1 {
+	v, n := viewTrips(t, b, trips, room)
+	if n != 1 {
 		t.Errorf("the view after a gap took %d round trips, want 1 (a read)", n)
 	}
 	if v.Counters["c:1:q:9"] != 5 || v.Counters["c:1:q:1"] != 1 {
@@ -241,12 +255,7 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the old node's notice", func() bool { return notices.Load() == 2 })
-	before = trips.N()
-	v, err = b.ReadView(ctx, room, tallyView)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := trips.N() - before; n != 1 || v.Counters["c:1:q:9"] != 6 {
+	if v, n = viewTrips(t, b, trips, room); n != 1 || v.Counters["c:1:q:9"] != 6 {
 		t.Fatalf("after an old node's change: %d round trips and c:1:q:9 = %d, want 1 and 6", n, v.Counters["c:1:q:9"])
 	}
 
@@ -255,22 +264,13 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 	if err := raw.ClientKillByFilter(ctx, "TYPE", "pubsub").Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:ctr", "c:1:q:9", 5).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:meta", "ver", 1).Err(); err != nil {
-		t.Fatal(err)
-	}
+	silentChange(t, raw, prefix, room, "c:1:q:9", 5)
 	select {
 	case <-lost:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the lost subscription was never reported")
 	}
-	v, err = b.ReadView(ctx, room, tallyView)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Counters["c:1:q:9"] != 11 {
+	if v, _ = viewTrips(t, b, trips, room); v.Counters["c:1:q:9"] != 11 {
 		t.Fatalf("after a lost subscription: c:1:q:9 = %d, want 11", v.Counters["c:1:q:9"])
 	}
 }
@@ -297,12 +297,7 @@ func TestMirrorBigCounters(t *testing.T) {
 		}
 	}
 	waitFor(t, "both notices", func() bool { return notices.Load() == 2 })
-	before := trips.N()
-	v, err := b.ReadView(ctx, room, tallyView)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := trips.N() - before; n != 0 || v.Counters["n:1"] != big {
+	if v, n := viewTrips(t, b, trips, room); n != 0 || v.Counters["n:1"] != big {
 		t.Fatalf("%d round trips, n:1 = %d; want 0 and %d", n, v.Counters["n:1"], big)
 	}
 }

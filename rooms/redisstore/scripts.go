@@ -214,8 +214,8 @@ type envelope struct {
 	At      int64        `json:"at"`
 	Event   *rooms.Event `json:"event,omitempty"`
 	Touched []string     `json:"touched,omitempty"`
-	// The first notice of a change that wrote documents or counters
-	// carries the room's new version (see mirror.go).
+	// The room's version; the first notice of a change that wrote
+	// documents or counters also has what it wrote (see mirror.go).
 	versionNote
 }
 

@@ -392,10 +392,10 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 // where Get, CountersWithPrefix and DocsWithPrefix take one each.
 func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
 	ch := s.keys.channel(room)
-	if v, ok := s.subs.fromMirror(ch, q); ok {
+	v, t, ok := s.subs.lookup(ch, q)
+	if ok {
 		return v, nil
 	}
-	t := s.subs.ticket(ch, q)
 	args := make([]any, 0, 3+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
 	args = append(args, len(q.Keys))
 	args = append(args, stringArgs(q.Keys)...)
@@ -408,7 +408,7 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	v := &rooms.ViewData{Counters: make(map[string]int64)}
+	v = &rooms.ViewData{Counters: make(map[string]int64)}
 	if len(q.Keys) > 0 {
 		v.Docs = docsOf(q.Keys, res[0], res[1])
 	}
@@ -435,7 +435,7 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 func (s *Store) Counters(ctx context.Context, room string, keys ...string) ([]int64, error) {
 	// A followed room's counters are in its mirror: every presence
 	// flush reads the participant count.
-	if v, ok := s.subs.fromMirror(s.keys.channel(room), rooms.ViewQuery{CounterKeys: keys}); ok {
+	if v, _, ok := s.subs.lookup(s.keys.channel(room), rooms.ViewQuery{CounterKeys: keys}); ok {
 		out := make([]int64, len(keys))
 		for i, k := range keys {
 			out[i] = v.Counters[k]
