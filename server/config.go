@@ -17,8 +17,11 @@ import (
 // environment variable (a flag wins over the variable). docs/operations.md
 // lists them all; `huddle serve -h` prints them with their defaults.
 type Config struct {
-	Addr           string
-	RedisURL       string
+	Addr     string
+	RedisURL string
+	// RedisPipeline batches the Redis commands a node issues at the same
+	// time into one pipeline (redisstore.Options.NoAutoPipeline when off).
+	RedisPipeline  bool
 	PublicURL      string
 	HostKey        string
 	AllowedOrigins []string
@@ -63,6 +66,7 @@ func DefaultConfig() Config {
 		Addr:             ":8080",
 		LogLevel:         "info",
 		LogFormat:        "text",
+		RedisPipeline:    true,
 		Limits:           rooms.DefaultLimits(),
 		MaxMessageBytes:  16 << 10,
 		MaxFrameBytes:    64 << 10,
@@ -127,6 +131,17 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		}
 		fs.Float64Var(p, flagName, *p, usage+" ($"+key+")")
 	}
+	boolean := func(p *bool, flagName, key, usage string) {
+		if v, ok := env(key); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("$%s: %q is not true or false", key, v))
+			} else {
+				*p = b
+			}
+		}
+		fs.BoolVar(p, flagName, *p, usage+" ($"+key+")")
+	}
 	dur := func(p *time.Duration, flagName, key, usage string) {
 		if v, ok := env(key); ok {
 			d, err := time.ParseDuration(v)
@@ -143,6 +158,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 
 	str(&c.Addr, "addr", "HUDDLE_ADDR", "address to listen on")
 	str(&c.RedisURL, "redis-url", "HUDDLE_REDIS_URL", "Redis to keep rooms in, shared by several nodes: redis://host:6379/0 or unix:///path (default: the embedded in-memory store)")
+	boolean(&c.RedisPipeline, "redis-pipeline", "HUDDLE_REDIS_PIPELINE", "send the Redis commands this node issues at the same time together, as one pipeline (false: each on a connection of its own)")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
 	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, every *.yaml pack in this directory is put into the pack library at start (replacing library packs of the same id)")

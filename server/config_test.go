@@ -25,7 +25,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.LogFormat != "text" || c.LogLevel != "info" || c.HostKey != "" || c.AllowedOrigins != nil {
+	if c.Addr != ":8080" || c.LogFormat != "text" || c.LogLevel != "info" || c.HostKey != "" || c.AllowedOrigins != nil || !c.RedisPipeline {
 		t.Fatalf("defaults %+v", c)
 	}
 	d := DefaultConfig()
@@ -46,18 +46,19 @@ func TestConfigDefaults(t *testing.T) {
 func TestConfigFromEnv(t *testing.T) {
 	t.Parallel()
 	c, _, err := ParseConfig("huddle", nil, envOf(map[string]string{
-		"HUDDLE_ADDR":         "127.0.0.1:9000",
-		"HUDDLE_HOST_KEY":     "secret",
-		"HUDDLE_MAX_ROOMS":    "7",
-		"HUDDLE_HEARTBEAT":    "3s",
-		"HUDDLE_COMMAND_RATE": "2.5",
-		"HUDDLE_LOG_FORMAT":   "json",
+		"HUDDLE_ADDR":           "127.0.0.1:9000",
+		"HUDDLE_HOST_KEY":       "secret",
+		"HUDDLE_MAX_ROOMS":      "7",
+		"HUDDLE_HEARTBEAT":      "3s",
+		"HUDDLE_COMMAND_RATE":   "2.5",
+		"HUDDLE_LOG_FORMAT":     "json",
+		"HUDDLE_REDIS_PIPELINE": "false",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:9000" || c.HostKey != "secret" || c.Limits.MaxRooms != 7 ||
-		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" {
+		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
 		t.Fatalf("env not applied: %+v", c)
 	}
 }
@@ -85,9 +86,10 @@ func TestConfigFlagWinsOverEnv(t *testing.T) {
 func TestConfigBadEnvNamesVariable(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"HUDDLE_MAX_ROOMS":    "abc",
-		"HUDDLE_HEARTBEAT":    "soon",
-		"HUDDLE_COMMAND_RATE": "fast",
+		"HUDDLE_MAX_ROOMS":      "abc",
+		"HUDDLE_HEARTBEAT":      "soon",
+		"HUDDLE_COMMAND_RATE":   "fast",
+		"HUDDLE_REDIS_PIPELINE": "sometimes",
 	}
 	for k, v := range cases {
 		_, _, err := ParseConfig("huddle", nil, envOf(map[string]string{k: v}))

@@ -45,7 +45,7 @@ func (s *Store) LibraryGet(ctx context.Context, coll, id string) (rooms.Doc, err
 	if err := checkColl(coll); err != nil {
 		return rooms.Doc{}, err
 	}
-	res, err := s.rdb.HMGet(ctx, s.keys.libDoc(coll, id), "v", "d").Result()
+	res, err := s.cmd.HMGet(ctx, s.keys.libDoc(coll, id), "v", "d").Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return rooms.Doc{}, fail("library get", err)
 	}
@@ -62,7 +62,7 @@ func (s *Store) LibraryList(ctx context.Context, coll string) ([]rooms.Doc, erro
 	if err := checkColl(coll); err != nil {
 		return nil, err
 	}
-	res, err := libraryScript.Run(ctx, s.rdb, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, "")}, "list", s.keys.libDoc(coll, "")).Slice()
+	res, err := libraryScript.Run(ctx, s.cmd, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, "")}, "list", s.keys.libDoc(coll, "")).Slice()
 	if err != nil {
 		return nil, fail("library list", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) LibraryPut(ctx context.Context, coll, id string, value json.RawM
 	if ttl > 0 {
 		ms = max(ttl.Milliseconds(), 1)
 	}
-	res, err := libraryScript.Run(ctx, s.rdb, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, id)},
+	res, err := libraryScript.Run(ctx, s.cmd, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, id)},
 		"put", id, expectArg(expect), strconv.FormatUint(v, 10), []byte(value), ms, limit).Text()
 	if err != nil {
 		return 0, fail("library put", err)
@@ -103,7 +103,7 @@ func (s *Store) LibraryDelete(ctx context.Context, coll, id string, expect uint6
 	if err := checkColl(coll); err != nil {
 		return err
 	}
-	res, err := libraryScript.Run(ctx, s.rdb, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, id)},
+	res, err := libraryScript.Run(ctx, s.cmd, []string{s.keys.libIndex(coll), s.keys.libDoc(coll, id)},
 		"delete", id, expectArg(expect)).Text()
 	if err != nil {
 		return fail("library delete", err)

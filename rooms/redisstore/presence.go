@@ -20,7 +20,7 @@ func (s *Store) UpdatePresence(ctx context.Context, room, node string, add, remo
 	for _, m := range remove {
 		args = append(args, m)
 	}
-	res, err := presenceScript.Run(ctx, s.rdb, s.keys.room(room), args...).Text()
+	res, err := presenceScript.Run(ctx, s.cmd, s.keys.room(room), args...).Text()
 	if err != nil {
 		return fail("update presence", err)
 	}
@@ -32,7 +32,7 @@ func (s *Store) UpdatePresence(ctx context.Context, room, node string, add, remo
 
 // Online implements rooms.Store (online.lua).
 func (s *Store) Online(ctx context.Context, room string) ([]string, error) {
-	res, err := onlineScript.Run(ctx, s.rdb, s.keys.room(room)).StringSlice()
+	res, err := onlineScript.Run(ctx, s.cmd, s.keys.room(room)).StringSlice()
 	if err != nil {
 		return nil, fail("online", err)
 	}

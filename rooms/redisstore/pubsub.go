@@ -71,7 +71,7 @@ func (b *subscriptions) init(s *Store) {
 func (s *Store) Subscribe(room string, fn func(rooms.Notice)) (func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.subscribeTimeout())
 	defer cancel()
-	n, err := s.rdb.Exists(ctx, s.keys.meta(room)).Result()
+	n, err := s.cmd.Exists(ctx, s.keys.meta(room)).Result()
 	if err != nil {
 		return nil, fail("subscribe", err)
 	}

@@ -43,6 +43,12 @@ type Options struct {
 	// Logger receives warnings, such as a lost pub/sub connection
 	// (default slog.Default()).
 	Logger *slog.Logger
+	// NoAutoPipeline sends each command on a pooled connection of its
+	// own. By default the commands that callers issue at the same time
+	// go to Redis together, as one pipeline on one connection (go-redis's
+	// AutoPipeliner): a node and Redis each make one read and one write
+	// system call per batch instead of per command. See docs/redis.md.
+	NoAutoPipeline bool
 	// Client, when set, is used instead of dialling URL, and the options
 	// above about connections are ignored. It should have
 	// ContextTimeoutEnabled set and MaxRetries -1 (see New). Close closes
@@ -53,7 +59,8 @@ type Options struct {
 // Store is the Redis rooms.Store. See the package doc for its design.
 type Store struct {
 	opts Options
-	rdb  *redis.Client
+	rdb  *redis.Client // subscriptions and the sweep's pipelines
+	cmd  commander     // every other command: rdb, pipelined when busy (pipelining)
 	keys keyspace
 	log  *slog.Logger
 
@@ -121,7 +128,20 @@ func New(opts Options) (*Store, error) {
 		}
 		rdb = redis.NewClient(ro)
 	}
-	s := &Store{opts: opts, rdb: rdb, keys: keyspace{opts.Prefix}, log: opts.Logger}
+	s := &Store{opts: opts, rdb: rdb, cmd: rdb, keys: keyspace{opts.Prefix}, log: opts.Logger}
+	if !opts.NoAutoPipeline {
+		// One ordered stream of batches (the default options): a batch
+		// goes as soon as the previous one is answered, and the commands
+		// that arrive meanwhile share the next one. It keeps the client's
+		// MaxRetries (-1, no retry) and its timeouts; a command's own
+		// context deadline is not applied once it is queued (ReadTimeout
+		// bounds it). Closing rdb closes it.
+		ap, err := rdb.AutoPipeline()
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: auto pipeline: %w", err)
+		}
+		s.cmd = &pipelining{direct: rdb, batched: ap}
+	}
 	s.subs.init(s)
 	return s, nil
 }
@@ -180,7 +200,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		return rooms.Applied{}, fmt.Errorf("redisstore: create room: %w", err)
 	}
 	keys := s.keys.room(id)
-	res, err := createScript.Run(ctx, s.rdb, keys, args...).Result()
+	res, err := createScript.Run(ctx, s.cmd, keys, args...).Result()
 	if err != nil {
 		return rooms.Applied{}, fail("create room", err)
 	}
@@ -198,12 +218,12 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		// is gone.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.rdb.Options().WriteTimeout)
 		defer cancel()
-		if derr := dropScript.Run(dctx, s.rdb, keys, epoch).Err(); derr != nil {
+		if derr := dropScript.Run(dctx, s.cmd, keys, epoch).Err(); derr != nil {
 			s.log.Warn("redisstore: undoing a room whose code was not claimed", "room", id, "err", derr)
 		}
 		return rooms.Applied{}, err
 	}
-	if err := s.rdb.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(o.ext), Member: id}).Err(); err != nil {
+	if err := s.cmd.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(o.ext), Member: id}).Err(); err != nil {
 		// The room is made and reachable; only CountRooms misses it until
 		// its horizon moves.
 		s.log.Warn("redisstore: indexing a new room", "room", id, "err", err)
@@ -220,7 +240,7 @@ func (s *Store) claimCode(ctx context.Context, id, epoch, code string, ext int64
 	// Each round either wins, finds a live holder, or found the key
 	// changed by a racing create: a few rounds settle any race.
 	for range 8 {
-		res, err := claimScript.Run(ctx, s.rdb, []string{key}, mine, stale, ext).Slice()
+		res, err := claimScript.Run(ctx, s.cmd, []string{key}, mine, stale, ext).Slice()
 		if err != nil {
 			return fail("claim code", err)
 		}
@@ -251,7 +271,7 @@ func (s *Store) holds(ctx context.Context, value string) (bool, error) {
 	if i < 0 {
 		return false, nil
 	}
-	m, err := s.rdb.HMGet(ctx, s.keys.meta(value[:i]), "epoch", "layout").Result()
+	m, err := s.cmd.HMGet(ctx, s.keys.meta(value[:i]), "epoch", "layout").Result()
 	if err != nil {
 		return false, fail("room by code", err)
 	}
@@ -260,7 +280,7 @@ func (s *Store) holds(ctx context.Context, value string) (bool, error) {
 
 // RoomByCode implements rooms.Store.
 func (s *Store) RoomByCode(ctx context.Context, code string) (string, error) {
-	v, err := s.rdb.Get(ctx, s.keys.code(code)).Result()
+	v, err := s.cmd.Get(ctx, s.keys.code(code)).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", rooms.ErrRoomNotFound
 	}
@@ -283,7 +303,7 @@ func (s *Store) Apply(ctx context.Context, room string, c rooms.Change) (rooms.A
 	if err != nil {
 		return rooms.Applied{}, fmt.Errorf("redisstore: apply: %w", err)
 	}
-	res, err := applyScript.Run(ctx, s.rdb, s.keys.room(room), args...).Result()
+	res, err := applyScript.Run(ctx, s.cmd, s.keys.room(room), args...).Result()
 	if err != nil {
 		return rooms.Applied{}, fail("apply", err)
 	}
@@ -307,10 +327,10 @@ func (s *Store) Apply(ctx context.Context, room string, c rooms.Change) (rooms.A
 
 // extend keeps room's code key and index entry until ext (unix ms).
 func (s *Store) extend(ctx context.Context, room, epoch, code string, ext int64) error {
-	if err := keepCodeScript.Run(ctx, s.rdb, []string{s.keys.code(code)}, codeValue(room, epoch), ext).Err(); err != nil {
+	if err := keepCodeScript.Run(ctx, s.cmd, []string{s.keys.code(code)}, codeValue(room, epoch), ext).Err(); err != nil {
 		return fail("extend code", err)
 	}
-	if err := s.rdb.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(ext), Member: room}).Err(); err != nil {
+	if err := s.cmd.ZAddGT(ctx, s.keys.index(), redis.Z{Score: float64(ext), Member: room}).Err(); err != nil {
 		return fail("extend index", err)
 	}
 	return nil
@@ -319,7 +339,7 @@ func (s *Store) extend(ctx context.Context, room, epoch, code string, ext int64)
 // read runs read.lua on every key of room; the reply's first element is
 // checked for a missing room and dropped.
 func (s *Store) read(ctx context.Context, op, room string, args ...any) ([]any, error) {
-	res, err := readScript.RunRO(ctx, s.rdb, s.keys.room(room), append([]any{op}, args...)...).Slice()
+	res, err := readScript.RunRO(ctx, s.cmd, s.keys.room(room), append([]any{op}, args...)...).Slice()
 	if err != nil {
 		return nil, fail(op, err)
 	}
@@ -481,7 +501,7 @@ func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawM
 // Load implements rooms.Store. The classes of documents that skip leaves
 // out whole are not read at all (see load.lua).
 func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.State, error) {
-	res, err := loadScript.RunRO(ctx, s.rdb, s.keys.room(room), stringArgs(skip)...).Slice()
+	res, err := loadScript.RunRO(ctx, s.cmd, s.keys.room(room), stringArgs(skip)...).Slice()
 	if err != nil {
 		return nil, fail("load", err)
 	}
@@ -503,7 +523,7 @@ func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.S
 // History implements rooms.Store.
 func (s *Store) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {
 	t := s.keys.tag(room)
-	res, err := historyScript.RunRO(ctx, s.rdb, []string{t + "meta", t + "hist"}, after.Epoch, strconv.FormatUint(after.Seq, 10)).Slice()
+	res, err := historyScript.RunRO(ctx, s.cmd, []string{t + "meta", t + "hist"}, after.Epoch, strconv.FormatUint(after.Seq, 10)).Slice()
 	if err != nil {
 		return nil, fail("history", err)
 	}
@@ -526,7 +546,7 @@ func (s *Store) History(ctx context.Context, room string, after rooms.Position) 
 // Touch implements rooms.Store. Unlike Apply it always extends the code
 // key and index entry, which repairs any refresh that failed before.
 func (s *Store) Touch(ctx context.Context, room string) error {
-	res, err := touchScript.Run(ctx, s.rdb, s.keys.room(room)).Slice()
+	res, err := touchScript.Run(ctx, s.cmd, s.keys.room(room)).Slice()
 	if err != nil {
 		return fail("touch", err)
 	}
@@ -542,10 +562,10 @@ func (s *Store) Touch(ctx context.Context, room string) error {
 // counted).
 func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	idx := s.keys.index()
-	if _, err := sweepScript.Run(ctx, s.rdb, []string{idx}).Int(); err != nil {
+	if _, err := sweepScript.Run(ctx, s.cmd, []string{idx}).Int(); err != nil {
 		return 0, fail("count rooms", err)
 	}
-	ids, err := s.rdb.ZRange(ctx, idx, 0, -1).Result()
+	ids, err := s.cmd.ZRange(ctx, idx, 0, -1).Result()
 	if err != nil {
 		return 0, fail("count rooms", err)
 	}
@@ -573,9 +593,10 @@ func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Ping implements rooms.Store.
+// Ping implements rooms.Store. It goes the way any command would go now
+// (see pipelining), so it answers for that path.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
+	if err := s.cmd.Ping(ctx).Err(); err != nil {
 		return fail("ping", err)
 	}
 	return nil
@@ -612,7 +633,7 @@ func (s *Store) subscribeTimeout() time.Duration {
 // passed yet: fewer entries than n answers at once, in one round trip;
 // only from n entries on does it count the rooms one by one.
 func (s *Store) RoomsBelow(ctx context.Context, n int) (bool, error) {
-	entries, err := sweepScript.Run(ctx, s.rdb, []string{s.keys.index()}).Int()
+	entries, err := sweepScript.Run(ctx, s.cmd, []string{s.keys.index()}).Int()
 	if err != nil {
 		return false, fail("count rooms", err)
 	}
