@@ -436,3 +436,33 @@ func TestReadsWarmTheCacheRedis(t *testing.T) {
 		t.Errorf("the first vote took %d round trips, want 1", n)
 	}
 }
+
+// A participant's snapshot reads every exercise of the room: the node
+// caches them, so a vote right after a join reads nothing, even before
+// any tally was computed on that node (ten phones of a room voting at
+// once, each node's first votes in the room all read without it).
+func TestSnapshotWarmsTheCacheRedis(t *testing.T) {
+	const prefix = "snapwarm"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, admin, "Warm", false)
+	ex := e.open(poll(false))
+	_, secret := e.person("Ann")
+	ctx := context.Background()
+	node, trips, _ := redisNode(t, url, prefix)
+	ann, _, err := node.Authenticate(ctx, e.room, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
+		t.Fatal(err)
+	}
+	before := trips.N()
+	data, _ := json.Marshal(answer(ex, choose("pizza")))
+	if o := node.Execute(ctx, e.room, ann, rooms.Command{ID: "v1", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
+		t.Fatalf("vote: %s", o.Reply)
+	}
+	if n := trips.N() - before; n != 1 {
+		t.Errorf("the first vote after a snapshot took %d round trips, want 1", n)
+	}
+}

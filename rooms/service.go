@@ -250,8 +250,16 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 		}
 	}
 	st, err := s.store.Load(ctx, roomID, skip...)
-	if err != nil || m.IsFacilitator() {
-		return st, err
+	if err != nil {
+		return nil, err
+	}
+	// The commands that follow a join read the room's exercises: they
+	// are all here, at the position of the snapshot.
+	for _, d := range st.Docs {
+		s.remember(roomID, d)
+	}
+	if m.IsFacilitator() {
+		return st, nil
 	}
 	var own []string
 	for _, fn := range s.viewerKeys {
