@@ -145,9 +145,11 @@ func (h *Hub) Close() {
 // Node returns the node's name in presence.
 func (h *Hub) Node() string { return h.opts.Node }
 
-// touchLoop keeps the rooms with members here from expiring, refreshes
-// this node's presence entries, and has every room recount presence, so
-// the members of a node that died drop out.
+// touchLoop keeps the rooms with members here from expiring and
+// refreshes this node's presence entries; a refresh also drops the
+// members of a node that died, and the store's notice of it has every
+// node recount (no room recounts on a timer: with 1,000 rooms that was a
+// read of who is online per room and node every 5 s).
 func (h *Hub) touchLoop() {
 	defer h.wg.Done()
 	touch := time.NewTicker(h.opts.TouchInterval)
@@ -173,8 +175,9 @@ func (h *Hub) touchLoop() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			var err error
 			if presence {
+				// Members of a node that died drop out here: the store
+				// notices every node in the room when a refresh finds them.
 				err = h.store.UpdatePresence(ctx, lr.id, h.opts.Node, nil, nil, h.opts.PresenceTTL)
-				lr.markDirty(StatePresence)
 			} else {
 				err = h.store.Touch(ctx, lr.id)
 			}

@@ -550,3 +550,40 @@ func TestStateRateSpacesBigStates(t *testing.T) {
 		t.Fatalf("without the bound %d states, with it %d: the bound did not hold any back", free, states)
 	}
 }
+
+// Presence is sent when it changes: the refresh of a node's presence
+// entries (every PresenceTTL/3) sends nothing to anyone in a quiet room.
+// A node that dies is seen through the store (testPresenceDeadNotice in
+// roomstest), not by recounting every room on a timer.
+func TestPresenceQuietWhenNothingChanges(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond, PresenceTTL: 60 * time.Millisecond})
+	p := f.join(t, "P")
+	fc, _ := f.attach(t, f.fac, nil)
+	f.attach(t, p, nil)
+	presences := func() int {
+		n := 0
+		for _, m := range fc.decoded() {
+			if m.Type == "presence" {
+				n++
+			}
+		}
+		return n
+	}
+	waitUntil(t, "the facilitator sees P online", func() bool {
+		ms := fc.decoded()
+		for i := len(ms) - 1; i >= 0; i-- {
+			if ms[i].Type == "presence" {
+				return ms[i].Online == 1
+			}
+		}
+		return false
+	})
+	// The node's own presence write comes back as a notice and may send
+	// the same counts once more: let that pass first.
+	time.Sleep(50 * time.Millisecond)
+	before := presences()
+	time.Sleep(200 * time.Millisecond) // ten refreshes
+	if n := presences() - before; n != 0 {
+		t.Fatalf("%d presence messages in a quiet room over ten refreshes, want 0", n)
+	}
+}

@@ -218,8 +218,9 @@ type Store interface {
 	// UpdatePresence records members now connected to room through node
 	// (add) and no longer connected (remove), and keeps all of node's
 	// entries in room alive for ttl: a node that stops calling it (it
-	// died) has its members expire. When add or remove changed anything
-	// it publishes a Notice touching StatePresence.
+	// died) has its members expire: every call drops the members of the
+	// nodes whose ttl ran out. When it changed anything (add, remove or
+	// a dead node's members) it publishes a Notice touching StatePresence.
 	UpdatePresence(ctx context.Context, room, node string, add, remove []string, ttl time.Duration) error
 	// Online lists the members connected to room through any node whose
 	// entries are alive, each once, in no particular order.

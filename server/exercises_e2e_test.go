@@ -178,6 +178,20 @@ func TestProjectorView(t *testing.T) {
 	j := ts.join(room.Room.Code, "Ann")
 	p := ts.dial(t)
 	p.hello(j.Room.ID, j.Token, nil)
+	// Presence counts one participant and lists no screen (the update
+	// that Ann's arrival sends: presence is sent when it changes).
+	fac.next(func(m msg) bool {
+		var pr rooms.PresenceMsg
+		if m.Type != "presence" || json.Unmarshal(m.Raw, &pr) != nil {
+			return false
+		}
+		for _, mv := range pr.Members {
+			if mv.Role == rooms.RoleScreen {
+				t.Fatalf("a screen in presence: %s", m.Raw)
+			}
+		}
+		return pr.Online == 1
+	})
 	p.cmd("v", exercises.CmdAnswer, answer(id, choose("soup")))
 	// The facilitator sees results at once (threshold 1); the projector
 	// not until they are shown.
@@ -191,19 +205,6 @@ func TestProjectorView(t *testing.T) {
 	if m := proj.cmd("x", "room.lock", nil); m.Code != rooms.CodeForbidden {
 		t.Fatalf("projector command: %s", m.Raw)
 	}
-	// Presence counts one participant and lists no screen.
-	fac.next(func(m msg) bool {
-		var pr rooms.PresenceMsg
-		if m.Type != "presence" || json.Unmarshal(m.Raw, &pr) != nil {
-			return false
-		}
-		for _, mv := range pr.Members {
-			if mv.Role == rooms.RoleScreen {
-				t.Fatalf("a screen in presence: %s", m.Raw)
-			}
-		}
-		return pr.Online == 1
-	})
 	bad := ts.dial(t)
 	bad.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": j.Token, "view": "projector"})
 	if m := bad.next(func(m msg) bool { return m.Type == "error" }); m.Code != rooms.CodeForbidden {

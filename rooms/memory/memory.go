@@ -697,6 +697,13 @@ func (s *Store) UpdatePresence(ctx context.Context, id, node string, add, remove
 			changed = true
 		}
 	}
+	// The members of nodes that stopped refreshing (they died) go now.
+	for other, p := range r.presence {
+		if now.After(p.expires) {
+			delete(r.presence, other)
+			changed = changed || len(p.members) > 0
+		}
+	}
 	if changed {
 		r.publish(rooms.Notice{Room: r.id, Touched: []string{rooms.StatePresence}, At: now})
 	}

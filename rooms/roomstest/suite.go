@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,6 +138,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "UnionOfNodes", testPresenceUnion)
 		run(t, "NoticeOnChange", testPresenceNotice)
 		run(t, "DeadNodeExpires", testPresenceExpiry)
+		run(t, "DeadNodeNoticed", testPresenceDeadNotice)
 	})
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
@@ -1963,6 +1965,51 @@ func testPresenceExpiry(t *testing.T, _ Options, st rooms.Store) {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// testPresenceDeadNotice: the refresh of a live node drops the members of
+// a node that stopped refreshing, and says so with a presence notice;
+// nobody has to read who is online for that.
+func testPresenceDeadNotice(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{})
+	var notices atomic.Int64
+	cancel, err := st.Subscribe(r.ID, func(n rooms.Notice) {
+		if len(n.Touched) == 1 && n.Touched[0] == rooms.StatePresence {
+			notices.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancel()
+	const ttl = 300 * time.Millisecond
+	if err := st.UpdatePresence(ctx, r.ID, "dead", []string{"m1"}, nil, ttl); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m2"}, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both notices", func() bool { return notices.Load() == 2 })
+	time.Sleep(ttl + 100*time.Millisecond)
+	if err := st.UpdatePresence(ctx, r.ID, "alive", nil, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the dead node's notice", func() bool { return notices.Load() == 3 })
+	if got := onlineSet(t, st, r.ID); got != "m2" {
+		t.Fatalf("online %q after the dead node's members dropped, want m2", got)
+	}
+	// Once dropped, they are not dropped again.
+	if err := st.UpdatePresence(ctx, r.ID, "alive", nil, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m3"}, nil, longTTL); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the marker's notice", func() bool { return notices.Load() >= 4 })
+	if n := notices.Load(); n != 4 {
+		t.Fatalf("%d presence notices, want 4", n)
 	}
 }
 

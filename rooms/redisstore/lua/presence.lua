@@ -4,7 +4,8 @@
 --
 -- PRES holds "node NUL member" → 1; PRESN holds node → the unix ms at which
 -- its entries expire unless it refreshes them. A member connected through
--- two nodes has two entries; Online counts it once.
+-- two nodes has two entries; Online counts it once. Every call also drops
+-- the entries of the nodes whose own expired, and publishes the change.
 local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver')
 if meta[1] ~= LAYOUT then return 'notfound' end
 local now = now_ms()
@@ -35,6 +36,11 @@ if nrem > 0 then
     changed = changed + redis.call('HDEL', KEYS[PRES], unpack(fields, k, math.min(k + CHUNK - 1, #fields)))
   end
 end
+-- The entries of nodes that died go now, from the refresh of a node
+-- that lives (every 5 s), with a notice: no node needs to read who is
+-- online on a timer to see them go.
+local _, dropped = drop_dead(now, false)
+changed = changed + dropped
 -- Presence expires with the room, like everything of it.
 local pttl = redis.call('PTTL', KEYS[META])
 if pttl > 0 then
