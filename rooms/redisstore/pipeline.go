@@ -112,3 +112,19 @@ func (p *pipelining) Ping(ctx context.Context) *redis.StatusCmd {
 	defer p.done()
 	return p.pick().Ping(ctx)
 }
+
+// pipelineOptions are the pipeliner's: go-redis's defaults for the
+// blocking face (one ordered stream, batches of up to 300 commands or
+// 128 KiB), full duplex. Half duplex sends a batch only once the one
+// before is answered, and holds a few stragglers for up to a few
+// milliseconds to make deeper batches: at 2,000 votes a second over two
+// nodes its acks were slower than with no pipeline at all (vote-2000 ack
+// p99 60–93 ms against 40–45 ms). Full duplex writes what is queued at
+// once on one connection while a reader takes the replies in order: no
+// hold, and the same saving under load (rooms-1000x10: node CPU 8.8–9.2
+// s against 9.1–10.5 s half duplex, Redis the same).
+func pipelineOptions() *redis.AutoPipelineOptions {
+	o := redis.DefaultBlockingAutoPipelineOptions()
+	o.FullDuplex = true
+	return o
+}

@@ -130,13 +130,12 @@ func New(opts Options) (*Store, error) {
 	}
 	s := &Store{opts: opts, rdb: rdb, cmd: rdb, keys: keyspace{opts.Prefix}, log: opts.Logger}
 	if !opts.NoAutoPipeline {
-		// One ordered stream of batches (the default options): a batch
-		// goes as soon as the previous one is answered, and the commands
-		// that arrive meanwhile share the next one. It keeps the client's
-		// MaxRetries (-1, no retry) and its timeouts; a command's own
-		// context deadline is not applied once it is queued (ReadTimeout
-		// bounds it). Closing rdb closes it.
-		ap, err := rdb.AutoPipeline()
+		// One ordered stream on one connection (pipelineOptions): the
+		// commands queued while it writes go in its next write. It keeps
+		// the client's MaxRetries (-1, no retry) and its timeouts; a
+		// command's own context deadline is not applied once it is
+		// queued (ReadTimeout bounds it). Closing rdb closes it.
+		ap, err := rdb.AutoPipelineWithOptions(pipelineOptions())
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: auto pipeline: %w", err)
 		}
