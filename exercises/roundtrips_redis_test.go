@@ -404,65 +404,50 @@ func TestAuthenticateRoundTripsRedis(t *testing.T) {
 }
 
 // A node learns the room and the exercise from the reads it makes anyway:
-// a hello (the room), a snapshot and the tallies it computes (the
-// exercise). On a node that has read nothing else of the room, a phone's
-// hello, its snapshot and the poll's tally make its first vote one round
-// trip, the change alone, where it read the room and the exercise first.
+// a hello (the room), then either a participant's snapshot (it loads every
+// exercise) or the tally it computes for its phones (the exercise it
+// counts). On a node that has read nothing else of the room, either one
+// makes the phone's first vote one round trip, the change alone, where it
+// read the room and the exercise first. The snapshot matters because the
+// ten phones of a room vote at once, before any tally on their node.
 func TestReadsWarmTheCacheRedis(t *testing.T) {
-	const prefix = "warm"
 	url := redistest.Start(t)
-	admin, _, _ := redisNode(t, url, prefix)
-	e := roomEnv(t, admin, "Warm", false)
-	ex := e.open(poll(false))
-	_, secret := e.person("Ann")
-	ctx := context.Background()
-	node, trips, _ := redisNode(t, url, prefix)
-	ann, _, err := node.Authenticate(ctx, e.room, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := node.State(ctx, e.room, "ex:"+ex); err != nil {
-		t.Fatal(err)
-	}
-	before := trips.N()
-	data, _ := json.Marshal(answer(ex, choose("pizza")))
-	if o := node.Execute(ctx, e.room, ann, rooms.Command{ID: "v1", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
-		t.Fatalf("vote: %s", o.Reply)
-	}
-	if n := trips.N() - before; n != 1 {
-		t.Errorf("the first vote took %d round trips, want 1", n)
-	}
-}
-
-// A participant's snapshot reads every exercise of the room: the node
-// caches them, so a vote right after a join reads nothing, even before
-// any tally was computed on that node (ten phones of a room voting at
-// once, each node's first votes in the room all read without it).
-func TestSnapshotWarmsTheCacheRedis(t *testing.T) {
-	const prefix = "snapwarm"
-	url := redistest.Start(t)
-	admin, _, _ := redisNode(t, url, prefix)
-	e := roomEnv(t, admin, "Warm", false)
-	ex := e.open(poll(false))
-	_, secret := e.person("Ann")
-	ctx := context.Background()
-	node, trips, _ := redisNode(t, url, prefix)
-	ann, _, err := node.Authenticate(ctx, e.room, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
-		t.Fatal(err)
-	}
-	before := trips.N()
-	data, _ := json.Marshal(answer(ex, choose("pizza")))
-	if o := node.Execute(ctx, e.room, ann, rooms.Command{ID: "v1", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
-		t.Fatalf("vote: %s", o.Reply)
-	}
-	if n := trips.N() - before; n != 1 {
-		t.Errorf("the first vote after a snapshot took %d round trips, want 1", n)
+	for _, c := range []struct {
+		name string
+		warm func(node *rooms.Service, room string, m *rooms.Member, ex string) error
+	}{
+		{"snapshot", func(node *rooms.Service, room string, m *rooms.Member, _ string) error {
+			_, err := node.LoadFor(context.Background(), room, m)
+			return err
+		}},
+		{"tally", func(node *rooms.Service, room string, _ *rooms.Member, ex string) error {
+			_, _, err := node.State(context.Background(), room, "ex:"+ex)
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			prefix := "warm" + c.name
+			admin, _, _ := redisNode(t, url, prefix)
+			e := roomEnv(t, admin, "Warm", false)
+			ex := e.open(poll(false))
+			_, secret := e.person("Ann")
+			ctx := context.Background()
+			node, trips, _ := redisNode(t, url, prefix)
+			ann, _, err := node.Authenticate(ctx, e.room, secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.warm(node, e.room, ann, ex); err != nil {
+				t.Fatal(err)
+			}
+			before := trips.N()
+			data, _ := json.Marshal(answer(ex, choose("pizza")))
+			if o := node.Execute(ctx, e.room, ann, rooms.Command{ID: "v1", Type: exercises.CmdAnswer, Data: data}); o.Code != "" {
+				t.Fatalf("vote: %s", o.Reply)
+			}
+			if n := trips.N() - before; n != 1 {
+				t.Errorf("the first vote after a hello and a %s took %d round trips, want 1", c.name, n)
+			}
+		})
 	}
 }

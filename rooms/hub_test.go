@@ -221,15 +221,19 @@ func TestSlowClientDropped(t *testing.T) {
 	if slow.closedWith() != rooms.CodeSlowClient {
 		t.Fatalf("slow client closed with %q", slow.closedWith())
 	}
-	waitUntil(t, "presence counts one online", func() bool {
-		ms := fc.decoded()
-		for i := len(ms) - 1; i >= 0; i-- {
-			if ms[i].Type == "presence" {
-				return ms[i].Online == 1
-			}
+	waitUntil(t, "presence counts one online", func() bool { return lastOnline(fc) == 1 })
+}
+
+// lastOnline is the online count of the last presence message c got (-1:
+// none yet).
+func lastOnline(c *fakeClient) int {
+	ms := c.decoded()
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Type == "presence" {
+			return ms[i].Online
 		}
-		return false
-	})
+	}
+	return -1
 }
 
 // Removing a member closes that member's connections, and only theirs;
@@ -569,15 +573,7 @@ func TestPresenceQuietWhenNothingChanges(t *testing.T) {
 		}
 		return n
 	}
-	waitUntil(t, "the facilitator sees P online", func() bool {
-		ms := fc.decoded()
-		for i := len(ms) - 1; i >= 0; i-- {
-			if ms[i].Type == "presence" {
-				return ms[i].Online == 1
-			}
-		}
-		return false
-	})
+	waitUntil(t, "the facilitator sees P online", func() bool { return lastOnline(fc) == 1 })
 	// The node's own presence write comes back as a notice and may send
 	// the same counts once more: let that pass first.
 	time.Sleep(50 * time.Millisecond)
