@@ -575,8 +575,12 @@ func TestPresenceQuietWhenNothingChanges(t *testing.T) {
 	}
 	waitUntil(t, "the facilitator sees P online", func() bool { return lastOnline(fc) == 1 })
 	// The node's own presence write comes back as a notice and may send
-	// the same counts once more: let that pass first.
-	time.Sleep(50 * time.Millisecond)
+	// the same counts once more: let that pass first (no new message for
+	// 50 ms).
+	for n := -1; n != presences(); {
+		n = presences()
+		time.Sleep(50 * time.Millisecond)
+	}
 	before := presences()
 	time.Sleep(200 * time.Millisecond) // ten refreshes
 	if n := presences() - before; n != 0 {

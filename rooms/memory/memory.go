@@ -720,9 +720,10 @@ func (s *Store) Online(ctx context.Context, id string) ([]string, error) {
 	now := s.opts.Now()
 	seen := make(map[string]struct{})
 	out := []string{}
-	for node, np := range r.presence {
+	for _, np := range r.presence {
 		if now.After(np.expires) {
-			delete(r.presence, node)
+			// Left for the refresh of a node that lives, which drops
+			// them and tells every node (UpdatePresence).
 			continue
 		}
 		for m := range np.members {

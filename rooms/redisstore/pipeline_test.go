@@ -119,3 +119,19 @@ func (c countingConn) Write(b []byte) (int, error) {
 	c.writes.Add(1)
 	return c.Conn.Write(b)
 }
+
+// A client of the caller's that retries commands is refused: a retried
+// script could apply a change twice.
+func TestClientThatRetriesRefused(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: 3})
+	t.Cleanup(func() { _ = rdb.Close() })
+	if _, err := redisstore.New(redisstore.Options{Client: rdb}); err == nil {
+		t.Fatal("a client with MaxRetries 3 was accepted")
+	}
+	ok := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	st, err := redisstore.New(redisstore.Options{Client: ok})
+	if err != nil {
+		t.Fatalf("a client with MaxRetries -1: %v", err)
+	}
+	_ = st.Close()
+}

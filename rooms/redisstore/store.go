@@ -95,6 +95,11 @@ func New(opts Options) (*Store, error) {
 		opts.Logger = slog.Default()
 	}
 	rdb := opts.Client
+	if rdb != nil && rdb.Options().MaxRetries > 0 {
+		// A retry (by the client, or by its pipeliner replaying what a
+		// lost connection left unanswered) could apply a change twice.
+		return nil, errors.New("redisstore: Options.Client retries commands; set its MaxRetries to -1")
+	}
 	if rdb == nil {
 		ro, err := redis.ParseURL(opts.URL)
 		if err != nil {

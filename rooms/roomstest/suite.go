@@ -1985,14 +1985,19 @@ func testPresenceDeadNotice(t *testing.T, _ Options, st rooms.Store) {
 	}
 	defer cancel()
 	const ttl = 300 * time.Millisecond
-	if err := st.UpdatePresence(ctx, r.ID, "dead", []string{"m1"}, nil, ttl); err != nil {
+	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m2"}, nil, longTTL); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m2"}, nil, longTTL); err != nil {
+	if err := st.UpdatePresence(ctx, r.ID, "dead", []string{"m1"}, nil, ttl); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "both notices", func() bool { return notices.Load() == 2 })
 	time.Sleep(ttl + 100*time.Millisecond)
+	// Reading who is online leaves the dead node's members out, and
+	// leaves the dropping (and its notice) to the next refresh.
+	if got := onlineSet(t, st, r.ID); got != "m2" {
+		t.Fatalf("online %q once the dead node's ttl ran out, want m2", got)
+	}
 	if err := st.UpdatePresence(ctx, r.ID, "alive", nil, nil, longTTL); err != nil {
 		t.Fatal(err)
 	}

@@ -71,11 +71,9 @@ local function call_write(cmd, key, args)
   return r
 end
 
--- drop_dead forgets the nodes whose presence entries expired (they
--- stopped refreshing them: they died) and, when there are any, their
--- entries. It returns PRES's fields when asked for them (all), the
--- entries still alive, and how many entries it dropped.
-local function drop_dead(now, all)
+-- dead_nodes returns the set of nodes whose presence entries expired
+-- (they stopped refreshing them: they died), and whether there is any.
+local function dead_nodes(now)
   local dead = {}
   local any = false
   local nodes = redis.call('HGETALL', KEYS[PRESN])
@@ -83,24 +81,14 @@ local function drop_dead(now, all)
     if tonumber(nodes[i + 1]) <= now then
       dead[nodes[i]] = true
       any = true
-      redis.call('HDEL', KEYS[PRESN], nodes[i])
     end
   end
-  if not any then
-    if all then return redis.call('HKEYS', KEYS[PRES]), 0 end
-    return nil, 0
-  end
-  local out, n = {}, 0
-  for _, f in ipairs(redis.call('HKEYS', KEYS[PRES])) do
-    local sep = string.find(f, '\0', 1, true)
-    if dead[string.sub(f, 1, sep - 1)] then
-      redis.call('HDEL', KEYS[PRES], f)
-      n = n + 1
-    else
-      out[#out + 1] = f
-    end
-  end
-  return out, n
+  return dead, any
+end
+
+-- entry_node is the node of a PRES field ("node NUL member").
+local function entry_node(f)
+  return string.sub(f, 1, string.find(f, '\0', 1, true) - 1)
 end
 
 -- decode reads the change that starts at ARGV[i].

@@ -39,8 +39,18 @@ end
 -- The entries of nodes that died go now, from the refresh of a node
 -- that lives (every 5 s), with a notice: no node needs to read who is
 -- online on a timer to see them go.
-local _, dropped = drop_dead(now, false)
-changed = changed + dropped
+local dead, any = dead_nodes(now)
+if any then
+  for n in pairs(dead) do redis.call('HDEL', KEYS[PRESN], n) end
+  local gone = {}
+  for _, f in ipairs(redis.call('HKEYS', KEYS[PRES])) do
+    if dead[entry_node(f)] then gone[#gone + 1] = f end
+  end
+  if #gone > 0 then
+    call_write('HDEL', KEYS[PRES], gone)
+    changed = changed + #gone
+  end
+end
 -- Presence expires with the room, like everything of it.
 local pttl = redis.call('PTTL', KEYS[META])
 if pttl > 0 then
