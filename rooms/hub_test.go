@@ -58,6 +58,17 @@ func (c *fakeClient) decoded() []decoded {
 	return out
 }
 
+// count is how many of the messages c got match.
+func (c *fakeClient) count(match func(decoded) bool) int {
+	n := 0
+	for _, m := range c.decoded() {
+		if match(m) {
+			n++
+		}
+	}
+	return n
+}
+
 func (c *fakeClient) closedWith() rooms.Code {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -296,15 +307,7 @@ func TestScreenSeesOnlyEventsForEveryone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func(c *fakeClient) int {
-		n := 0
-		for _, m := range c.decoded() {
-			if m.Event == "probe" {
-				n++
-			}
-		}
-		return n
-	}
+	count := func(c *fakeClient) int { return c.count(func(m decoded) bool { return m.Event == "probe" }) }
 	waitUntil(t, "the facilitator gets all four", func() bool { return count(fc) == 4 })
 	waitUntil(t, "the screen gets the one for everyone", func() bool { return count(screen) >= 1 })
 	if n := count(screen); n != 1 {
@@ -564,15 +567,7 @@ func TestPresenceQuietWhenNothingChanges(t *testing.T) {
 	p := f.join(t, "P")
 	fc, _ := f.attach(t, f.fac, nil)
 	f.attach(t, p, nil)
-	presences := func() int {
-		n := 0
-		for _, m := range fc.decoded() {
-			if m.Type == "presence" {
-				n++
-			}
-		}
-		return n
-	}
+	presences := func() int { return fc.count(func(m decoded) bool { return m.Type == "presence" }) }
 	waitUntil(t, "the facilitator sees P online", func() bool { return lastOnline(fc) == 1 })
 	// The node's own presence write comes back as a notice and may send
 	// the same counts once more: let that pass first (no new message for
