@@ -177,7 +177,17 @@ func (h *Hub) touchLoop() {
 			if presence {
 				// Members of a node that died drop out here: the store
 				// notices every node in the room when a refresh finds them.
-				err = h.store.UpdatePresence(ctx, lr.id, h.opts.Node, nil, nil, h.opts.PresenceTTL)
+				// A refresh keeps this node's entries only while they live;
+				// once they may have lapsed (refreshes failed or stalled),
+				// the next flush writes every member again instead.
+				if lr.lapsed() {
+					lr.markDirty(StatePresence)
+				} else {
+					start := time.Now()
+					if err = h.store.UpdatePresence(ctx, lr.id, h.opts.Node, nil, nil, h.opts.PresenceTTL); err == nil {
+						lr.presenceWritten(start)
+					}
+				}
 			} else {
 				err = h.store.Touch(ctx, lr.id)
 			}
@@ -227,8 +237,11 @@ type live struct {
 	// written is what this node has told the store's presence; online is
 	// every node's members as last read; known caches names and roles.
 	written map[string]bool
-	online  map[string]bool
-	known   map[string]MemberView
+	// presenceAt is when the last write of this node's presence that
+	// succeeded began: its entries live PresenceTTL from about then.
+	presenceAt time.Time
+	online     map[string]bool
+	known      map[string]MemberView
 	// participants is the joined count as last read; onlineCount the
 	// participants online as last counted (for welcomes, which must not
 	// count the whole room each: that is O(N) per join).
@@ -770,6 +783,32 @@ func (lr *live) dropLocked(s *sub) {
 	}
 }
 
+// lapsed reports whether this node's presence entries in the room may
+// have expired: no write of them succeeded for most of PresenceTTL (the
+// margin covers the clocks: the store's expiry runs from its own time of
+// the write, which is later than presenceAt). Another node's refresh then
+// drops them as a dead node's, and refreshing would not bring them back.
+func (lr *live) lapsed() bool {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return lr.lapsedLocked()
+}
+
+func (lr *live) lapsedLocked() bool {
+	ttl := lr.h.opts.PresenceTTL
+	return len(lr.written) > 0 && time.Since(lr.presenceAt) >= ttl-ttl/10
+}
+
+// presenceWritten records a successful write of this node's presence
+// that began at start.
+func (lr *live) presenceWritten(start time.Time) {
+	lr.mu.Lock()
+	if start.After(lr.presenceAt) {
+		lr.presenceAt = start
+	}
+	lr.mu.Unlock()
+}
+
 func (lr *live) markDirty(key string) {
 	lr.mu.Lock()
 	lr.markDirtyLocked(key)
@@ -896,13 +935,16 @@ func (lr *live) flushPresence() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	lr.mu.Lock()
+	// Entries that may have lapsed are written again, every one (writing
+	// one that is still there changes nothing and tells nobody).
+	again := lr.lapsedLocked()
 	var add, remove []string
 	for id, p := range lr.members {
 		if lr.known[id].Removed {
 			continue
 		}
 		lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
-		if !lr.written[id] {
+		if !lr.written[id] || again {
 			add = append(add, id)
 			lr.written[id] = true
 		}
@@ -915,7 +957,10 @@ func (lr *live) flushPresence() {
 	}
 	lr.mu.Unlock()
 	if len(add)+len(remove) > 0 {
-		if err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL); err != nil {
+		start := time.Now()
+		if err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL); err == nil {
+			lr.presenceWritten(start)
+		} else {
 			h.log.Warn("presence update failed; will retry", "room", lr.id, "err", err)
 			lr.mu.Lock()
 			for _, id := range add {

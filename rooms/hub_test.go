@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -581,4 +584,59 @@ func TestPresenceQuietWhenNothingChanges(t *testing.T) {
 	if n := presences() - before; n != 0 {
 		t.Fatalf("%d presence messages in a quiet room over ten refreshes, want 0", n)
 	}
+}
+
+// failingPresence is a store whose presence writes fail while fail is set
+// (Redis unreachable for this node only, or its refreshes stalled).
+type failingPresence struct {
+	rooms.Store
+	fail atomic.Bool
+}
+
+func (s *failingPresence) UpdatePresence(ctx context.Context, room, node string, add, remove []string, ttl time.Duration) error {
+	if s.fail.Load() {
+		return rooms.ErrUnavailable
+	}
+	return s.Store.UpdatePresence(ctx, room, node, add, remove, ttl)
+}
+
+// A node whose presence entries lapsed (its refreshes failed for longer
+// than their ttl) has them dropped by another node as a dead node's; once
+// it can write again it writes every member again, not just its expiry.
+func TestPresenceLapsedIsWrittenAgain(t *testing.T) {
+	st := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { st.Close() })
+	fp := &failingPresence{Store: st}
+	svc := rooms.NewService(fp, rooms.DefaultLimits())
+	c, err := svc.CreateRoom(context.Background(), "Lapse", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
+	const ttl = 300 * time.Millisecond
+	h := rooms.NewHub(svc, rooms.HubOptions{CoalesceInterval: time.Millisecond, PresenceTTL: ttl})
+	t.Cleanup(h.Close)
+	f := hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
+	p := f.join(t, "P")
+	f.attach(t, p, nil)
+	online := func() string {
+		ids, err := st.Online(context.Background(), c.Room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(ids)
+		return strings.Join(ids, ",")
+	}
+	waitUntil(t, "P online in the store", func() bool { return online() == p.ID })
+	fp.fail.Store(true)
+	time.Sleep(ttl + 100*time.Millisecond)
+	// Another node's refresh drops this node's lapsed entries.
+	if err := st.UpdatePresence(context.Background(), c.Room.ID, "other", nil, nil, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got := online(); got != "" {
+		t.Fatalf("online %q after the lapse, want nobody", got)
+	}
+	fp.fail.Store(false)
+	waitUntil(t, "P online again", func() bool { return online() == p.ID })
 }
