@@ -52,18 +52,6 @@ func follow(t *testing.T, st *redisstore.Store, room string) (notices *atomic.In
 	return notices, lost
 }
 
-// waitFor waits until cond holds, for at most 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 // sameView fails t unless got is want.
 func sameView(t *testing.T, what string, got, want *rooms.ViewData) {
 	t.Helper()
@@ -104,6 +92,21 @@ func silentChange(t *testing.T, raw *redis.Client, prefix, room, counter string,
 	if err := raw.HIncrBy(ctx, prefix+":{"+room+"}:meta", "ver", 1).Err(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// followedRoom creates room (with the exercise ex:1) through a, and has b
+// follow it and read its tallies once, so b's mirror holds them.
+func followedRoom(t *testing.T, a, b *redisstore.Store, room, code string) (notices *atomic.Int64, lost chan struct{}) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := a.CreateRoom(ctx, room, code, time.Hour, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	notices, lost = follow(t, b, room)
+	if _, err := b.ReadView(ctx, room, tallyView); err != nil {
+		t.Fatal(err)
+	}
+	return notices, lost
 }
 
 func vote(option int) rooms.Change {
@@ -164,7 +167,7 @@ func TestMirrorServesViewsExactly(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	waitFor(t, "every vote's notice", func() bool { return notices.Load() == 2*each })
+	eventually(t, "every vote's notice", func() bool { return notices.Load() == 2*each })
 	got, n := viewTrips(t, b, trips, room)
 	if n != 0 {
 		t.Errorf("a view after every notice took %d round trips, want 0", n)
@@ -188,7 +191,7 @@ func TestMirrorServesViewsExactly(t *testing.T) {
 	if _, err := a.Apply(ctx, room, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{"v":2}`)}}, Touch: []string{"ex:1"}}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the exercise's notice", func() bool { return notices.Load() == 2*each+1 })
+	eventually(t, "the exercise's notice", func() bool { return notices.Load() == 2*each+1 })
 	before = trips.N()
 	sameView(t, "after the exercise changed", read(b), read(truth))
 	sameView(t, "again", read(b), read(truth))
@@ -219,13 +222,7 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 	b, trips := mirrorNode(t, url, prefix)
 	ctx := context.Background()
 	const room = "r1"
-	if _, err := a.CreateRoom(ctx, room, "CODE2", time.Hour, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{}`)}}}); err != nil {
-		t.Fatal(err)
-	}
-	notices, lost := follow(t, b, room)
-	if _, err := b.ReadView(ctx, room, tallyView); err != nil {
-		t.Fatal(err)
-	}
+	notices, lost := followedRoom(t, a, b, room, "CODE2")
 	o, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +234,7 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 	if _, err := a.Apply(ctx, room, vote(1)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the vote's notice", func() bool { return notices.Load() == 1 })
+	eventually(t, "the vote's notice", func() bool { return notices.Load() == 1 })
 	v, n := viewTrips(t, b, trips, room)
 	if n != 1 {
 		t.Errorf("the view after a gap took %d round trips, want 1 (a read)", n)
@@ -254,7 +251,7 @@ func TestMirrorReadsAgainAfterAGap(t *testing.T) {
 	if err := raw.Publish(ctx, prefix+":{"+room+"}:ev", `{"at":1,"touched":["ex:1"]}`).Err(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the old node's notice", func() bool { return notices.Load() == 2 })
+	eventually(t, "the old node's notice", func() bool { return notices.Load() == 2 })
 	if v, n = viewTrips(t, b, trips, room); n != 1 || v.Counters["c:1:q:9"] != 6 {
 		t.Fatalf("after an old node's change: %d round trips and c:1:q:9 = %d, want 1 and 6", n, v.Counters["c:1:q:9"])
 	}
@@ -283,20 +280,14 @@ func TestMirrorBigCounters(t *testing.T) {
 	b, trips := mirrorNode(t, url, "big")
 	ctx := context.Background()
 	const room = "r1"
-	if _, err := a.CreateRoom(ctx, room, "CODE3", time.Hour, rooms.Change{Puts: []rooms.Put{{Key: "ex:1", Value: json.RawMessage(`{}`)}}}); err != nil {
-		t.Fatal(err)
-	}
-	notices, _ := follow(t, b, room)
-	if _, err := b.ReadView(ctx, room, tallyView); err != nil {
-		t.Fatal(err)
-	}
+	notices, _ := followedRoom(t, a, b, room, "CODE3")
 	const big = int64(1)<<62 + 1
 	for _, by := range []int64{1 << 62, 1} {
 		if _, err := a.Apply(ctx, room, rooms.Change{Incrs: []rooms.Incr{{Key: "n:1", By: by}}, Touch: []string{"ex:1"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "both notices", func() bool { return notices.Load() == 2 })
+	eventually(t, "both notices", func() bool { return notices.Load() == 2 })
 	if v, n := viewTrips(t, b, trips, room); n != 0 || v.Counters["n:1"] != big {
 		t.Fatalf("%d round trips, n:1 = %d; want 0 and %d", n, v.Counters["n:1"], big)
 	}
