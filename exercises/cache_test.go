@@ -268,14 +268,18 @@ func TestRemovedMemberCannotAnswer(t *testing.T) {
 			t.Errorf("%s: %d responses, want 1 (Warm's)", ex, fac.Responses)
 		}
 	}
-	if _, err := other.Resume(ctx, e.room, ann); rooms.ErrorCode(err) != rooms.CodeRemoved {
+	st, err := e.store.Load(ctx, e.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Resume(ctx, e.room, ann, st.Pos); rooms.ErrorCode(err) != rooms.CodeRemoved {
 		t.Errorf("Resume of a removed member: %v, want %s", err, rooms.CodeRemoved)
 	}
 	if _, err := other.LoadFor(ctx, e.room, ann); rooms.ErrorCode(err) != rooms.CodeRemoved {
 		t.Errorf("LoadFor of a removed member: %v, want %s", err, rooms.CodeRemoved)
 	}
-	if _, err := other.Resume(ctx, e.room, warm); err != nil {
-		t.Errorf("Resume of a member: %v", err)
+	if r, err := other.Resume(ctx, e.room, warm, st.Pos); err != nil || r.Gone || len(r.Events) != 0 {
+		t.Errorf("Resume of a member from the room's position: %+v, %v; want no events", r, err)
 	}
 }
 

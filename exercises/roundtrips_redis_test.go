@@ -310,9 +310,8 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 	}
 }
 
-// A client resuming from a position needs the room, its participant count
-// and every coalesced state key besides the events it missed: one round
-// trip. A participant's snapshot reads the room and the count in one,
+// A client resuming from a position needs the events it missed, the room,
+// its participant count and every coalesced state key: one round trip. A participant's snapshot reads the room and the count in one,
 // then the room's documents, then their own ballots.
 func TestResumeRoundTripsRedis(t *testing.T) {
 	const prefix = "resume"
@@ -327,13 +326,21 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if err := node.Store().Ping(ctx); err != nil { // the connection's handshake
 		t.Fatal(err)
 	}
+	st, err := admin.Store().Load(ctx, e.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := rooms.Position{Epoch: st.Pos.Epoch, Seq: st.Pos.Seq - 2}
 	before := trips.N()
-	r, err := node.Resume(ctx, e.room, ann)
+	r, err := node.Resume(ctx, e.room, ann, missed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := trips.N() - before; n != 1 {
 		t.Errorf("Resume took %d round trips, want 1", n)
+	}
+	if len(r.Events) != 2 || r.Events[1].Seq != st.Pos.Seq || r.Gone {
+		t.Errorf("Resume from 2 events back: %d events, gone %v; want the last 2", len(r.Events), r.Gone)
 	}
 	want := []string{rooms.StatePresence, "ex:" + first, "ex:" + second}
 	if r.Participants != 2 || r.Room.Version == 0 || !slices.Equal(r.StateKeys, want) {
@@ -352,7 +359,7 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if n := trips.N() - before; n != 3 {
 		t.Errorf("a participant's LoadFor took %d round trips, want 3", n)
 	}
-	if _, err := node.Resume(ctx, "nosuchroom", ann); !errors.Is(err, rooms.ErrRoomNotFound) {
+	if _, err := node.Resume(ctx, "nosuchroom", ann, missed); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("Resume of no room: %v, want ErrRoomNotFound", err)
 	}
 }

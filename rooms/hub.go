@@ -1223,20 +1223,21 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	lr, s := sess.lr, sess.sub
 	w := Welcome{Type: "welcome", You: MemberView{ID: s.m.ID, Name: s.m.Name, Role: s.m.Role, Online: true}, Server: opts.Extra}
 	var events, states [][]byte
+	var r *Resumed
 	if opts.Since != nil {
-		evs, err := h.store.History(ctx, lr.id, *opts.Since)
-		switch {
-		case err == nil:
+		var err error
+		if r, err = h.svc.Resume(ctx, lr.id, s.m, *opts.Since); err != nil {
+			return err
+		}
+		if !r.Gone {
 			w.Recovered = true
 			w.Position = *opts.Since
-			for i := range evs {
-				if Visible(evs[i].To, s.m) {
-					events = append(events, EncodeEvent(&evs[i]))
+			for i := range r.Events {
+				if Visible(r.Events[i].To, s.m) {
+					events = append(events, EncodeEvent(&r.Events[i]))
 				}
-				w.Position.Seq = evs[i].Seq
+				w.Position.Seq = r.Events[i].Seq
 			}
-		case !errors.Is(err, ErrHistoryGone):
-			return err
 		}
 	}
 	online := func(id string) bool {
@@ -1245,10 +1246,6 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		return lr.isOnlineLocked(id)
 	}
 	if w.Recovered {
-		r, err := h.svc.Resume(ctx, lr.id, s.m)
-		if err != nil {
-			return err
-		}
 		w.Presence.Participants = r.Participants
 		w.Room = r.Room.Value
 		// Coalesced state (tallies, boards) has no events to replay: send

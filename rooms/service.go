@@ -134,9 +134,15 @@ func (s *Service) stateKeys(ctx context.Context, st Store, roomID string) ([]str
 	return keys, nil
 }
 
-// Resumed is what a client resuming from a position needs besides the
-// events it missed.
+// Resumed is what a client resuming from a position needs: the events it
+// missed and the room as it is now.
 type Resumed struct {
+	// Events are the events after the position, oldest first; Gone reports
+	// that they are no longer kept (History's ErrHistoryGone): the client
+	// needs a snapshot instead, and the rest of Resumed is empty.
+	Events []Event
+	Gone   bool
+
 	Room         Doc
 	Participants int64
 	// StateKeys are every coalesced state key of the room, presence
@@ -144,14 +150,14 @@ type Resumed struct {
 	StateKeys []string
 }
 
-// Resume reads the room document, its participant count and its state
-// keys in one read (one round trip on Redis, where they were three), and
-// the member m again: one removed since they authenticated is refused
-// (CodeRemoved). The hub calls it after subscribing m, so a removal after
-// this read reaches it as an event.
-func (s *Service) Resume(ctx context.Context, roomID string, m *Member) (*Resumed, error) {
+// Resume reads the events after position after, the room document, its
+// participant count and its state keys in one read (one round trip on
+// Redis, where the events were one more), and the member m again: one removed since
+// they authenticated is refused (CodeRemoved). The hub calls it after
+// subscribing m, so a removal or an event after this read reaches it live.
+func (s *Service) Resume(ctx context.Context, roomID string, m *Member, after Position) (*Resumed, error) {
 	keys := append([]string{KeyRoom, MemberKey(m.ID)}, s.keyReads...)
-	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, CounterKeys: []string{CounterParticipants}})
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, CounterKeys: []string{CounterParticipants}, After: &after})
 	if err != nil {
 		return nil, err
 	}
@@ -162,11 +168,14 @@ func (s *Service) Resume(ctx context.Context, roomID string, m *Member) (*Resume
 	if err := s.stillMember(roomID, v.Docs[1]); err != nil {
 		return nil, err
 	}
+	if v.HistoryGone {
+		return &Resumed{Gone: true}, nil
+	}
 	stateKeys, err := s.stateKeys(ctx, readAhead{Store: s.store, docs: v.Docs[2:]}, roomID)
 	if err != nil {
 		return nil, err
 	}
-	return &Resumed{Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
+	return &Resumed{Events: v.Events, Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
 }
 
 // errRemoved is the answer to a removed member, whichever step finds out.

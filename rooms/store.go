@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"maps"
 	"sort"
 	"strings"
@@ -316,6 +317,10 @@ type ViewQuery struct {
 	CounterKeys []string
 	// DocPrefixes selects the documents whose keys start with any of them.
 	DocPrefixes []string
+	// After, when set, also reads the events after this position, as
+	// History does (a returning client's missed events, with the room it
+	// returns to, in one step).
+	After *Position
 }
 
 // HasAnyPrefix reports whether s starts with any of prefixes, as
@@ -339,6 +344,11 @@ type ViewData struct {
 	// Found are the documents selected by DocPrefixes, each once, sorted
 	// by key.
 	Found []Doc
+	// Events are the events after ViewQuery.After, oldest first, as
+	// History gives them; HistoryGone reports that they are no longer
+	// kept (History's ErrHistoryGone), and Events is then empty.
+	Events      []Event
+	HistoryGone bool
 }
 
 // ViewReader is an optional ability of a Store: reading a ViewQuery in
@@ -392,6 +402,17 @@ func ReadView(ctx context.Context, s Store, room string, q ViewQuery) (*ViewData
 		}
 	}
 	v.Found = SortedDocs(found)
+	if q.After != nil {
+		evs, err := s.History(ctx, room, *q.After)
+		switch {
+		case errors.Is(err, ErrHistoryGone):
+			v.HistoryGone = true
+		case err != nil:
+			return nil, err
+		default:
+			v.Events = evs
+		}
+	}
 	return v, nil
 }
 

@@ -486,6 +486,11 @@ func (s *Store) History(ctx context.Context, id string, after rooms.Position) ([
 		return nil, err
 	}
 	defer r.mu.Unlock()
+	return r.historyLocked(after)
+}
+
+// historyLocked is History, called with r.mu.
+func (r *room) historyLocked(after rooms.Position) ([]rooms.Event, error) {
 	if after.Epoch != r.epoch || after.Seq > r.seq {
 		return nil, rooms.ErrHistoryGone
 	}
@@ -633,6 +638,10 @@ func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*ro
 			}
 		}
 		v.Found = rooms.SortedDocs(found)
+	}
+	if q.After != nil {
+		evs, err := r.historyLocked(*q.After) // its one error: ErrHistoryGone
+		v.Events, v.HistoryGone = evs, err != nil
 	}
 	return v, nil
 }

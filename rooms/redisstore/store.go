@@ -416,11 +416,22 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 // where Get, CountersWithPrefix and DocsWithPrefix take one each.
 func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
 	ch := s.keys.channel(room)
-	v, t, ok := s.subs.lookup(ch, q)
-	if ok {
-		return v, nil
+	// A followed room's mirror has no events: a read for them goes to Redis,
+	// and what it read is not kept in the mirror.
+	var v *rooms.ViewData
+	var t readTicket
+	if q.After == nil {
+		var ok bool
+		if v, t, ok = s.subs.lookup(ch, q); ok {
+			return v, nil
+		}
 	}
-	args := make([]any, 0, 3+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
+	args := make([]any, 0, 6+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
+	if q.After != nil {
+		args = append(args, q.After.Epoch, strconv.FormatUint(q.After.Seq, 10))
+	} else {
+		args = append(args, "", "0")
+	}
 	args = append(args, len(q.Keys))
 	args = append(args, stringArgs(q.Keys)...)
 	args = append(args, len(q.CounterPrefixes))
@@ -448,6 +459,20 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	found := make(map[string]rooms.Doc)
 	addDocs(found, res[3])
 	v.Found = rooms.SortedDocs(found)
+	if q.After != nil {
+		if len(res) < 8 {
+			return nil, fmt.Errorf("redisstore: view: no events in the reply")
+		}
+		h, _ := res[7].([]any)
+		if len(h) == 0 || str(h[0]) != "ok" {
+			v.HistoryGone = true
+			return v, nil
+		}
+		if v.Events, err = decodeEvents(h[1]); err != nil {
+			return nil, fmt.Errorf("redisstore: view: %w", err)
+		}
+		return v, nil
+	}
 	if len(res) > 6 {
 		s.subs.keep(ch, t, q, v, str(res[5]), integer(res[6]))
 	}
@@ -537,11 +562,21 @@ func (s *Store) History(ctx context.Context, room string, after rooms.Position) 
 	case "gone":
 		return nil, rooms.ErrHistoryGone
 	}
-	raw, _ := res[1].([]any)
+	evs, err := decodeEvents(res[1])
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: history: %w", err)
+	}
+	return evs, nil
+}
+
+// decodeEvents decodes a list of stored events, as history.lua and
+// read.lua give them.
+func decodeEvents(list any) ([]rooms.Event, error) {
+	raw, _ := list.([]any)
 	evs := make([]rooms.Event, len(raw))
 	for i, r := range raw {
 		if err := json.Unmarshal([]byte(str(r)), &evs[i]); err != nil {
-			return nil, fmt.Errorf("redisstore: history: event %d: %w", i, err)
+			return nil, fmt.Errorf("event %d: %w", i, err)
 		}
 	}
 	return evs, nil

@@ -147,6 +147,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "ScanDocs", testScanDocs)
 		run(t, "ScanCounters", testScanCounters)
 		run(t, "ReadView", testReadView)
+		run(t, "ReadViewEvents", testReadViewEvents)
 	})
 	group("BigChange", func(t *testing.T) {
 		run(t, "ThousandsOfEach", testBigChange)
@@ -2249,5 +2250,56 @@ func testReadView(t *testing.T, _ Options, st rooms.Store) {
 	}
 	if _, err := rooms.ReadView(ctx, st, randomID("room"), rooms.ViewQuery{Keys: []string{"room"}}); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("ReadView of an unknown room: err = %v, want ErrRoomNotFound", err)
+	}
+}
+
+// testReadViewEvents: a ReadView with After gives the events History
+// gives for that position, or HistoryGone where History gives
+// ErrHistoryGone, with the rest of the view as without it.
+func testReadViewEvents(t *testing.T, o Options, st rooms.Store) {
+	ctx := t.Context()
+	r := classRoom(t, st)
+	var c rooms.Change
+	for i := range o.HistoryLimit + 5 {
+		c.Events = append(c.Events, rooms.Draft{Type: "e", Data: json.RawMessage(fmt.Sprint(i))})
+	}
+	c.Incrs = []rooms.Incr{{Key: "participants", By: 3}}
+	pos := mustApply(t, st, r.ID, c).Pos
+	kept := pos.Seq - uint64(o.HistoryLimit)
+	for _, after := range []rooms.Position{
+		pos,
+		{Epoch: pos.Epoch, Seq: pos.Seq - 1},
+		{Epoch: pos.Epoch, Seq: kept},
+		{Epoch: pos.Epoch, Seq: kept - 1}, // the first event after it is no longer kept
+		{Epoch: pos.Epoch, Seq: pos.Seq + 1},
+		{Epoch: "another", Seq: pos.Seq - 1},
+	} {
+		q := rooms.ViewQuery{Keys: []string{"room", "nothing"}, CounterKeys: []string{"participants"}, After: &after}
+		got, err := rooms.ReadView(ctx, st, r.ID, q)
+		if err != nil {
+			t.Fatalf("ReadView after %+v: %v", after, err)
+		}
+		want := &rooms.ViewData{Docs: mustGet(t, st, r.ID, "room", "nothing"), Counters: map[string]int64{"participants": 3}}
+		evs, err := st.History(ctx, r.ID, after)
+		switch {
+		case errors.Is(err, rooms.ErrHistoryGone):
+			want.HistoryGone = true
+		case err != nil:
+			t.Fatal(err)
+		default:
+			want.Events = evs
+		}
+		if len(got.Events) == 0 && len(want.Events) == 0 {
+			got.Events, want.Events = nil, nil // none, however a store says it
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("ReadView after %+v\n got  %+v\n want %+v", after, got, want)
+		}
+	}
+	if n := len(mustHistory(t, st, r.ID, rooms.Position{Epoch: pos.Epoch, Seq: pos.Seq - 2})); n != 2 {
+		t.Fatalf("History gave %d events, want 2: the test checks nothing", n)
+	}
+	if _, err := rooms.ReadView(ctx, st, randomID("room"), rooms.ViewQuery{After: &pos}); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("ReadView with After of an unknown room: err = %v, want ErrRoomNotFound", err)
 	}
 }

@@ -2,7 +2,7 @@
 -- (DocsWithPrefix, CountersWithPrefix) and ReadView, which is all three
 -- at once. KEYS: every key of the room (see room.lua), so a missing room
 -- is told apart from a missing value. ARGV[1] names the read.
-local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver')
+local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver', 'seq')
 if meta[1] ~= LAYOUT then return {'notfound'} end
 
 -- get reads the documents keys[from..to]: their values and versions.
@@ -59,6 +59,17 @@ local function counters(prefixes)
   return out
 end
 
+-- history reads the events after seq after in epoch, as history.lua
+-- does: {'ok', events}, or {'gone'} when they are no longer kept.
+local function history(epoch, after)
+  local seq = tonumber(meta[4])
+  if meta[2] ~= epoch or after > seq then return {'gone'} end
+  local oldest = seq - redis.call('LLEN', KEYS[HIST]) + 1
+  if after + 1 < oldest then return {'gone'} end
+  if after == seq then return {'ok', {}} end
+  return {'ok', redis.call('LRANGE', KEYS[HIST], after + 1 - oldest, -1)}
+end
+
 local op = ARGV[1]
 if op == 'get' then -- ARGV[2..]: document keys
   local vals, vers = get(ARGV, 2, #ARGV)
@@ -68,29 +79,37 @@ elseif op == 'scan' then -- ARGV[2]: a key prefix
 elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
   return {'ok', counters({ARGV[2]})}
 elseif op == 'view' then
-  -- ARGV[2]: the number n of document keys, then the keys; then the
-  -- number m of counter name prefixes, then those; then the number c of
-  -- counter names, then those; then document key prefixes, to the end.
-  -- Each part is read only when asked for. The reply ends with the
-  -- room's epoch and version (see commit in common.lua), so that a node
-  -- may keep what it read up to date from the room's notices.
-  local n = tonumber(ARGV[2])
-  local vals, vers = get(ARGV, 3, 2 + n)
-  local m = tonumber(ARGV[3 + n])
+  -- ARGV[2]: the epoch of a position whose later events are wanted too
+  -- ("": none), ARGV[3]: its seq; ARGV[4]: the number n of document
+  -- keys, then the keys; then the number m of counter name prefixes, then
+  -- those; then the number c of counter names, then those; then document
+  -- key prefixes, to the end. Each part is read only when asked for. The
+  -- reply has the room's epoch and version (see commit in common.lua),
+  -- so that a node may keep what it read up to date from the room's
+  -- notices, and ends with the events, as history.lua gives them, when
+  -- asked for.
+  local b = 4
+  local n = tonumber(ARGV[b])
+  local vals, vers = get(ARGV, b + 1, b + n)
+  local m = tonumber(ARGV[b + 1 + n])
   local ctr = {}
   if m > 0 then
-    ctr = counters({unpack(ARGV, 4 + n, 3 + n + m)})
+    ctr = counters({unpack(ARGV, b + 2 + n, b + 1 + n + m)})
   end
-  local c = tonumber(ARGV[4 + n + m])
+  local c = tonumber(ARGV[b + 2 + n + m])
   local named = {}
   if c > 0 then
-    named = redis.call('HMGET', KEYS[CTR], unpack(ARGV, 5 + n + m, 4 + n + m + c))
+    named = redis.call('HMGET', KEYS[CTR], unpack(ARGV, b + 3 + n + m, b + 2 + n + m + c))
   end
   local docs = {}
-  if #ARGV > 4 + n + m + c then
-    docs = scan({unpack(ARGV, 5 + n + m + c)})
+  if #ARGV > b + 2 + n + m + c then
+    docs = scan({unpack(ARGV, b + 3 + n + m + c)})
   end
-  return {'ok', vals, vers, ctr, docs, named, meta[2], meta[3] or '0'}
+  local out = {'ok', vals, vers, ctr, docs, named, meta[2], meta[3] or '0'}
+  if ARGV[2] ~= '' then
+    out[#out + 1] = history(ARGV[2], tonumber(ARGV[3]))
+  end
+  return out
 elseif op == 'counters' then -- ARGV[2..]: counter keys
   local out = {}
   for i = 2, #ARGV do out[i - 1] = redis.call('HGET', KEYS[CTR], ARGV[i]) end
