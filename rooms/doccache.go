@@ -132,16 +132,6 @@ func (r *recent) drop(k string) {
 	r.mu.Unlock()
 }
 
-// tokenEntry keys a token of a room in Service.tokens, which remembers
-// the member of every token the node authenticated or issued: a token
-// never changes member, so an entry is never stale, only missing.
-// Authenticate still reads the token's document and checks it names that
-// member, so a collision of these shortened keys (64 bits of the token
-// key's hash) costs a second read, never a wrong member.
-func tokenEntry(room, tokenKey string) string {
-	return room + tokenKey[len(tokenKey)-16:]
-}
-
 // remember caches the documents of docs the node caches (see CacheDocs),
 // as a fresh read found them: the commands that follow read them from
 // the cache. A copy older than one already cached only costs a retry.

@@ -1172,6 +1172,12 @@ type Session struct {
 type AttachOptions struct {
 	// Since is the last position the client saw, if any.
 	Since *Position
+	// Resumed, with Since, is Resume's read from Since made before the
+	// attach (Service.AuthenticateResume). It is used only when no event
+	// of the room reached this node's connections after the position it
+	// read, before the client was subscribed; otherwise, and when it is
+	// nil, Attach reads again once the client is subscribed.
+	Resumed *Resumed
 	// Extra fields for the welcome message (heartbeat, limits).
 	Extra map[string]any
 }
@@ -1199,6 +1205,9 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	s := &sub{m: m, c: c}
 	lr.mu.Lock()
 	lr.subs[s] = struct{}{}
+	// Every event after last reaches s; one up to it that a read made
+	// before now did not see would not.
+	last := lr.last
 	if m.Role != RoleScreen { // a projector is nobody in presence
 		p := lr.members[m.ID]
 		if p == nil {
@@ -1212,6 +1221,9 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	lr.mu.Unlock()
 
 	sess := &Session{lr: lr, sub: s}
+	if r := opts.Resumed; r != nil && (r.Gone || last.Epoch != r.Pos.Epoch || last.Seq > r.Pos.Seq) {
+		opts.Resumed = nil // missed something, or no events to resume from: read again
+	}
 	if err := h.catchUp(ctx, sess, opts); err != nil {
 		sess.Detach()
 		return nil, err
@@ -1223,11 +1235,13 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	lr, s := sess.lr, sess.sub
 	w := Welcome{Type: "welcome", You: MemberView{ID: s.m.ID, Name: s.m.Name, Role: s.m.Role, Online: true}, Server: opts.Extra}
 	var events, states [][]byte
-	var r *Resumed
+	r := opts.Resumed
 	if opts.Since != nil {
-		var err error
-		if r, err = h.svc.Resume(ctx, lr.id, s.m, *opts.Since); err != nil {
-			return err
+		if r == nil {
+			var err error
+			if r, err = h.svc.Resume(ctx, lr.id, s.m, *opts.Since); err != nil {
+				return err
+			}
 		}
 		if !r.Gone {
 			w.Recovered = true

@@ -297,6 +297,115 @@ func TestAttachResume(t *testing.T) {
 	}
 }
 
+// A returning client's hello reads everything at once, before it is
+// subscribed (Service.AuthenticateResume). The hub uses that read when no
+// event reached the room here after it, and reads again otherwise: the
+// client then misses no event, and a member removed in between is
+// refused.
+func TestAttachWithReadAhead(t *testing.T) {
+	mem := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { mem.Close() })
+	st := &historyCounter{Store: mem} // no ViewReader: each resume read is one History
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Ahead", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	h := rooms.NewHub(svc, rooms.HubOptions{})
+	t.Cleanup(h.Close)
+	fc := &fakeClient{}
+	if _, err := h.Attach(ctx, c.Room.ID, fac, fc, rooms.AttachOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := svc.Join(ctx, c.Room.Code, "P", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	update := func() {
+		t.Helper()
+		n++
+		b, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", n)})
+		if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", n), Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
+			t.Fatalf("update: %s", o.Reply)
+		}
+	}
+	// fanned waits until the facilitator's connection has every event: the
+	// room here has fanned them out.
+	fanned := func() {
+		t.Helper()
+		want, _ := st.Load(ctx, c.Room.ID, "")
+		waitUntil(t, "the events reach the facilitator", func() bool { return lastSeq(fc.decoded()) == want.Pos.Seq })
+	}
+	update()
+	fanned()
+	pos, _ := st.Load(ctx, c.Room.ID, "")
+	since := pos.Pos
+	update()
+	update()
+	fanned()
+	attach := func(r *rooms.Resumed) (*fakeClient, error) {
+		cl := &fakeClient{}
+		_, err := h.Attach(ctx, c.Room.ID, &j.Member, cl, rooms.AttachOptions{Since: &since, Resumed: r})
+		return cl, err
+	}
+	events := func(cl *fakeClient) []uint64 {
+		var seqs []uint64
+		for _, m := range cl.decoded() {
+			if m.Type == "event" {
+				seqs = append(seqs, m.Seq)
+			}
+		}
+		return seqs
+	}
+
+	// Nothing happened after the read: it is used.
+	_, _, r, err := svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	if err != nil || r.Gone || len(r.Events) != 2 {
+		t.Fatalf("AuthenticateResume: %+v, %v; want 2 events", r, err)
+	}
+	reads := st.n()
+	cl, err := attach(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2}) {
+		t.Errorf("resumed with events %v from %d", got, since.Seq)
+	}
+	if st.n() != reads {
+		t.Errorf("the attach read again (%d reads) after a read nothing followed", st.n()-reads)
+	}
+
+	// An event reached the room after the read: the attach reads again,
+	// and the client gets it too.
+	_, _, r, _ = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	update()
+	fanned()
+	reads = st.n()
+	if cl, err = attach(r); err != nil {
+		t.Fatal(err)
+	}
+	if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2, since.Seq + 3}) {
+		t.Errorf("resumed with events %v from %d, after a read that missed the last", got, since.Seq)
+	}
+	if st.n() != reads+1 {
+		t.Errorf("the attach read %d times after a stale read, want once", st.n()-reads)
+	}
+
+	// The member was removed after the read: refused.
+	_, _, r, _ = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
+	if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
+		t.Fatalf("remove: %s", o.Reply)
+	}
+	fanned()
+	if _, err := attach(r); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Errorf("attach of a member removed after the read: %v, want %s", err, rooms.CodeRemoved)
+	}
+}
+
 // A projector shares the facilitator's identity but gets nothing addressed
 // to one person: not the facilitator's private events, not events to the
 // facilitator's member id, not facilitator-only events.
@@ -323,6 +432,12 @@ type historyCounter struct {
 	rooms.Store
 	mu    sync.Mutex
 	calls int
+}
+
+func (h *historyCounter) n() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.calls
 }
 
 func (h *historyCounter) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {

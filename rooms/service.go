@@ -65,10 +65,9 @@ type Service struct {
 	// removed holds the members this node knows were removed (by room
 	// and member): their commands never skip reading the member.
 	present, removed *recent
-	// tokens remembers whose each authenticated token is (see
-	// tokenEntry); codes which room each join code names, and since when
+	// codes remembers which room each join code names, and since when
 	// (see Join).
-	tokens, codes *recent
+	codes         *recent
 	cachePrefixes []string
 }
 
@@ -142,6 +141,8 @@ type Resumed struct {
 	// needs a snapshot instead, and the rest of Resumed is empty.
 	Events []Event
 	Gone   bool
+	// Pos is the position the read found the room at (with Gone: none).
+	Pos Position
 
 	Room         Doc
 	Participants int64
@@ -168,6 +169,12 @@ func (s *Service) Resume(ctx context.Context, roomID string, m *Member, after Po
 	if err := s.stillMember(roomID, v.Docs[1]); err != nil {
 		return nil, err
 	}
+	return s.resumed(ctx, roomID, after, v, v.Docs[0])
+}
+
+// resumed makes Resumed of a view read from position after, whose
+// documents from the third on are s.keyReads.
+func (s *Service) resumed(ctx context.Context, roomID string, after Position, v *ViewData, room Doc) (*Resumed, error) {
 	if v.HistoryGone {
 		return &Resumed{Gone: true}, nil
 	}
@@ -175,7 +182,11 @@ func (s *Service) Resume(ctx context.Context, roomID string, m *Member, after Po
 	if err != nil {
 		return nil, err
 	}
-	return &Resumed{Events: v.Events, Room: v.Docs[0], Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
+	pos := after
+	if n := len(v.Events); n > 0 {
+		pos = Position{Epoch: v.Events[n-1].Epoch, Seq: v.Events[n-1].Seq}
+	}
+	return &Resumed{Events: v.Events, Pos: pos, Room: room, Participants: v.Counters[CounterParticipants], StateKeys: stateKeys}, nil
 }
 
 // errRemoved is the answer to a removed member, whichever step finds out.
@@ -353,7 +364,7 @@ type Handler struct {
 // NewService returns the room logic over store.
 func NewService(store Store, limits Limits) *Service {
 	s := &Service{store: store, limits: limits, handlers: make(map[string]Handler), states: make(map[string]StateFunc), now: time.Now,
-		cache: newDocCache(50000), present: newRecent(100000), removed: newRecent(10000), tokens: newRecent(50000), codes: newRecent(10000)}
+		cache: newDocCache(50000), present: newRecent(100000), removed: newRecent(10000), codes: newRecent(10000)}
 	s.registerCore()
 	return s
 }
@@ -439,7 +450,6 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 		if err != nil {
 			return nil, err
 		}
-		s.tokens.put(tokenEntry(room.ID, tokenKey(secret)), fac.ID)
 		return &Created{Room: room, FacilitatorID: fac.ID, Secret: secret}, nil
 	}
 	return nil, Errorf(CodeUnavailable, "could not find a free join code; try again")
@@ -607,56 +617,75 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 		case err != nil:
 			return nil, err
 		}
-		s.tokens.put(tokenEntry(roomID, tokenKey(tok)), m.ID)
 		return &Joined{Room: room, Member: m, Token: tok}, nil
 	}
 	return nil, ErrConflict
 }
 
-// Authenticate finds the member a secret belongs to in a room.
+// Authenticate finds the member a secret belongs to in a room: the
+// token, the room and the member the token names, in one read (one round
+// trip on Redis, on any node: the store follows the token to its member).
 func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret) (*Member, *Room, error) {
 	if token == "" || len(token) > 200 {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
-	tk := tokenKey(token)
-	keys := []string{tk, KeyRoom}
-	// A token this node has seen names its member: their document comes
-	// in the same read (a reconnect is then one round trip, not two).
-	hint, known := s.tokens.get(tokenEntry(roomID, tk))
-	if known {
-		keys = append(keys, MemberKey(hint))
-	}
-	docs, err := s.store.Get(ctx, roomID, keys...)
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{tokenKey(token), KeyRoom}, Follow: &tokenMember})
 	if errors.Is(err, ErrRoomNotFound) {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.authenticated(roomID, token, v.Docs[0], v.Docs[1], v.Followed)
+}
+
+// AuthenticateResume is Authenticate and Resume in one read, for a client
+// returning from position after: one round trip on Redis where they were
+// two. It reads before the client is subscribed, so the hub uses what it
+// read only if no event reached the room's connections on this node
+// between the read and the subscription (see AttachOptions.Resumed).
+func (s *Service) AuthenticateResume(ctx context.Context, roomID string, token Secret, after Position) (*Member, *Room, *Resumed, error) {
+	if token == "" || len(token) > 200 {
+		return nil, nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	keys := append([]string{tokenKey(token), KeyRoom}, s.keyReads...)
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, Follow: &tokenMember, CounterKeys: []string{CounterParticipants}, After: &after})
+	if errors.Is(err, ErrRoomNotFound) {
+		return nil, nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, room, err := s.authenticated(roomID, token, v.Docs[0], v.Docs[1], v.Followed)
+	if err != nil {
+		return m, room, nil, err
+	}
+	r, err := s.resumed(ctx, roomID, after, v, v.Docs[1])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, room, r, nil
+}
+
+// tokenMember follows a token's document to its member's.
+var tokenMember = Follow{From: 0, Field: "member", Prefix: MemberKey("")}
+
+// authenticated checks what Authenticate read: the token's document tok,
+// the room's, and the member's that tok names.
+func (s *Service) authenticated(roomID string, token Secret, tok, roomDoc, mdoc Doc) (*Member, *Room, error) {
 	var td tokenDoc
-	if docs[0].Version == 0 || json.Unmarshal(docs[0].Value, &td) != nil {
+	if tok.Version == 0 || json.Unmarshal(tok.Value, &td) != nil {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
 	var room Room
-	if err := json.Unmarshal(docs[1].Value, &room); err != nil {
+	if err := json.Unmarshal(roomDoc.Value, &room); err != nil {
 		return nil, nil, fmt.Errorf("room document: %w", err)
 	}
-	s.remember(roomID, docs[1])
-	var mdoc Doc
-	if known && td.Member == hint {
-		mdoc = docs[2]
-	} else {
-		mdocs, err := s.store.Get(ctx, roomID, MemberKey(td.Member))
-		if err != nil {
-			return nil, nil, err
-		}
-		mdoc = mdocs[0]
-	}
+	s.remember(roomID, roomDoc)
 	var m Member
-	if mdoc.Version == 0 || json.Unmarshal(mdoc.Value, &m) != nil {
+	if mdoc.Key != MemberKey(td.Member) || mdoc.Version == 0 || json.Unmarshal(mdoc.Value, &m) != nil {
 		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
 	}
-	s.tokens.put(tokenEntry(roomID, tk), m.ID)
 	if m.Removed {
 		return nil, nil, errRemoved()
 	}

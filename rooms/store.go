@@ -321,6 +321,31 @@ type ViewQuery struct {
 	// History does (a returning client's missed events, with the room it
 	// returns to, in one step).
 	After *Position
+	// Follow, when set, also reads the document that one of Keys names
+	// (a token's member, in the same step as the token).
+	Follow *Follow
+}
+
+// Follow names a document by a field of another: the key is Prefix plus
+// the string in top-level field Field of the JSON document Keys[From].
+type Follow struct {
+	From   int
+	Field  string
+	Prefix string
+}
+
+// FollowedKey is the key f names in document d ("" when d is absent, not
+// a JSON object, or its field is not a non-empty string).
+func (f Follow) FollowedKey(d Doc) string {
+	if d.Version == 0 {
+		return ""
+	}
+	var fields map[string]json.RawMessage
+	var v string
+	if json.Unmarshal(d.Value, &fields) != nil || json.Unmarshal(fields[f.Field], &v) != nil || v == "" {
+		return ""
+	}
+	return f.Prefix + v
 }
 
 // HasAnyPrefix reports whether s starts with any of prefixes, as
@@ -349,6 +374,9 @@ type ViewData struct {
 	// kept (History's ErrHistoryGone), and Events is then empty.
 	Events      []Event
 	HistoryGone bool
+	// Followed is the document ViewQuery.Follow names (Version 0 when it
+	// is absent or nothing is named; its Key empty when nothing is).
+	Followed Doc
 }
 
 // ViewReader is an optional ability of a Store: reading a ViewQuery in
@@ -402,6 +430,15 @@ func ReadView(ctx context.Context, s Store, room string, q ViewQuery) (*ViewData
 		}
 	}
 	v.Found = SortedDocs(found)
+	if q.Follow != nil && q.Follow.From < len(v.Docs) {
+		if k := q.Follow.FollowedKey(v.Docs[q.Follow.From]); k != "" {
+			docs, err := s.Get(ctx, room, k)
+			if err != nil {
+				return nil, err
+			}
+			v.Followed = docs[0]
+		}
+	}
 	if q.After != nil {
 		evs, err := s.History(ctx, room, *q.After)
 		switch {

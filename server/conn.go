@@ -329,7 +329,16 @@ func (c *conn) hello(in inbound) {
 			roomID = id
 		}
 	}
-	m, room, err := c.srv.svc.Authenticate(ctx, roomID, rooms.Secret(in.Token))
+	// A returning client's hello reads everything it needs at once.
+	var m *rooms.Member
+	var room *rooms.Room
+	var resumed *rooms.Resumed
+	var err error
+	if in.Since != nil {
+		m, room, resumed, err = c.srv.svc.AuthenticateResume(ctx, roomID, rooms.Secret(in.Token), *in.Since)
+	} else {
+		m, room, err = c.srv.svc.Authenticate(ctx, roomID, rooms.Secret(in.Token))
+	}
 	if err != nil {
 		e := rooms.AsError(err)
 		c.sendError("", e)
@@ -351,7 +360,7 @@ func (c *conn) hello(in inbound) {
 		c.Close(codePolicy)
 		return
 	}
-	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Extra: c.srv.welcomeExtra})
+	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Resumed: resumed, Extra: c.srv.welcomeExtra})
 	if err != nil {
 		e := rooms.AsError(err)
 		c.srv.log.Warn("attach failed", "room", room.ID, "err", err)

@@ -639,6 +639,14 @@ func (s *Store) ReadView(ctx context.Context, id string, q rooms.ViewQuery) (*ro
 		}
 		v.Found = rooms.SortedDocs(found)
 	}
+	if q.Follow != nil && q.Follow.From < len(v.Docs) {
+		if k := q.Follow.FollowedKey(v.Docs[q.Follow.From]); k != "" {
+			v.Followed = rooms.Doc{Key: k}
+			if d, ok := r.docs[k]; ok {
+				v.Followed = d
+			}
+		}
+	}
 	if q.After != nil {
 		evs, err := r.historyLocked(*q.After) // its one error: ErrHistoryGone
 		v.Events, v.HistoryGone = evs, err != nil

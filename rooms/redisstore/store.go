@@ -416,11 +416,12 @@ func (s *Store) CountersWithPrefix(ctx context.Context, room, prefix string) (ma
 // where Get, CountersWithPrefix and DocsWithPrefix take one each.
 func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
 	ch := s.keys.channel(room)
-	// A followed room's mirror has no events: a read for them goes to Redis,
-	// and what it read is not kept in the mirror.
+	// A followed room's mirror has no events and follows no documents: a
+	// read for them goes to Redis, and what it read is not kept in the
+	// mirror.
 	var v *rooms.ViewData
 	var t readTicket
-	if q.After == nil {
+	if q.After == nil && q.Follow == nil {
 		var ok bool
 		if v, t, ok = s.subs.lookup(ch, q); ok {
 			return v, nil
@@ -431,6 +432,11 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 		args = append(args, q.After.Epoch, strconv.FormatUint(q.After.Seq, 10))
 	} else {
 		args = append(args, "", "0")
+	}
+	if f := q.Follow; f != nil && f.From >= 0 && f.From < len(q.Keys) {
+		args = append(args, f.From+1, f.Field, f.Prefix)
+	} else {
+		args = append(args, 0, "", "")
 	}
 	args = append(args, len(q.Keys))
 	args = append(args, stringArgs(q.Keys)...)
@@ -459,21 +465,25 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	found := make(map[string]rooms.Doc)
 	addDocs(found, res[3])
 	v.Found = rooms.SortedDocs(found)
-	if q.After != nil {
-		if len(res) < 8 {
-			return nil, fmt.Errorf("redisstore: view: no events in the reply")
+	if len(res) < 9 {
+		return nil, fmt.Errorf("redisstore: view: a reply of %d parts", len(res))
+	}
+	if f, _ := res[8].([]any); len(f) > 0 {
+		v.Followed = rooms.Doc{Key: str(f[0])}
+		if len(f) == 3 && f[1] != nil {
+			v.Followed.Value = bytesOf(f[1])
+			v.Followed.Version = uint64(integer(f[2]))
 		}
+	}
+	if q.After != nil {
 		h, _ := res[7].([]any)
 		if len(h) == 0 || str(h[0]) != "ok" {
 			v.HistoryGone = true
-			return v, nil
-		}
-		if v.Events, err = decodeEvents(h[1]); err != nil {
+		} else if v.Events, err = decodeEvents(h[1]); err != nil {
 			return nil, fmt.Errorf("redisstore: view: %w", err)
 		}
-		return v, nil
 	}
-	if len(res) > 6 {
+	if q.After == nil && q.Follow == nil {
 		s.subs.keep(ch, t, q, v, str(res[5]), integer(res[6]))
 	}
 	return v, nil

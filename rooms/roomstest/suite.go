@@ -148,6 +148,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "ScanCounters", testScanCounters)
 		run(t, "ReadView", testReadView)
 		run(t, "ReadViewEvents", testReadViewEvents)
+		run(t, "ReadViewFollow", testReadViewFollow)
 	})
 	group("BigChange", func(t *testing.T) {
 		run(t, "ThousandsOfEach", testBigChange)
@@ -2250,6 +2251,50 @@ func testReadView(t *testing.T, _ Options, st rooms.Store) {
 	}
 	if _, err := rooms.ReadView(ctx, st, randomID("room"), rooms.ViewQuery{Keys: []string{"room"}}); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("ReadView of an unknown room: err = %v, want ErrRoomNotFound", err)
+	}
+}
+
+// testReadViewFollow: a ReadView with Follow also gives the document that a
+// string field of one of its documents names; nothing when that document
+// is absent, is not a JSON object or has no such string; an absent
+// document (version 0) when the one named does not exist. The rest of the
+// view is as without Follow.
+func testReadViewFollow(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{Puts: []rooms.Put{
+		{Key: "tok:a", Value: raw(`{"member":"m1","x":1}`)},
+		{Key: "tok:gone", Value: raw(`{"member":"m9"}`)},
+		{Key: "tok:num", Value: raw(`{"member":7}`)},
+		{Key: "tok:empty", Value: raw(`{"member":""}`)},
+		{Key: "tok:list", Value: raw(`["member"]`)},
+		{Key: "tok:text", Value: raw(`"member"`)},
+		{Key: "tok:esc", Value: raw(`{"member":"m\u00e9"}`)},
+		{Key: "member:m1", Value: raw(`{"id":"m1"}`)},
+		{Key: "member:mé", Value: raw(`{"id":"mé"}`)},
+	}, Incrs: []rooms.Incr{{Key: "participants", By: 2}}})
+	follow := &rooms.Follow{From: 1, Field: "member", Prefix: "member:"}
+	for tok, want := range map[string]string{
+		"tok:a": "member:m1", "tok:gone": "member:m9", "tok:esc": "member:mé",
+		"tok:num": "", "tok:empty": "", "tok:list": "", "tok:text": "", "tok:nothing": "",
+	} {
+		keys := []string{"room", tok}
+		got, err := rooms.ReadView(ctx, st, r.ID, rooms.ViewQuery{Keys: keys, CounterKeys: []string{"participants"}, Follow: follow})
+		if err != nil {
+			t.Fatalf("ReadView following %s: %v", tok, err)
+		}
+		wantV := &rooms.ViewData{Docs: mustGet(t, st, r.ID, keys...), Counters: map[string]int64{"participants": 2}}
+		if want != "" {
+			wantV.Followed = mustGet(t, st, r.ID, want)[0]
+		}
+		if !reflect.DeepEqual(got, wantV) {
+			t.Errorf("ReadView following %s\n got  %+v\n want %+v", tok, got, wantV)
+		}
+		if k := follow.FollowedKey(got.Docs[1]); k != want {
+			t.Errorf("FollowedKey of %s = %q, want %q", tok, k, want)
+		}
+	}
+	if d := mustGet(t, st, r.ID, "member:m1")[0]; d.Version == 0 {
+		t.Fatal("member:m1 was not written: the test checks nothing")
 	}
 }
 

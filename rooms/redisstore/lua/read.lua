@@ -80,15 +80,18 @@ elseif op == 'ctrscan' then -- ARGV[2]: a counter name prefix
   return {'ok', counters({ARGV[2]})}
 elseif op == 'view' then
   -- ARGV[2]: the epoch of a position whose later events are wanted too
-  -- ("": none), ARGV[3]: its seq; ARGV[4]: the number n of document
-  -- keys, then the keys; then the number m of counter name prefixes, then
-  -- those; then the number c of counter names, then those; then document
-  -- key prefixes, to the end. Each part is read only when asked for. The
-  -- reply has the room's epoch and version (see commit in common.lua),
-  -- so that a node may keep what it read up to date from the room's
-  -- notices, and ends with the events, as history.lua gives them, when
-  -- asked for.
-  local b = 4
+  -- ("": none), ARGV[3]: its seq; ARGV[4]: the index (from 1; 0: none)
+  -- of a document key whose document names another to read too, in its
+  -- field ARGV[5], with the prefix ARGV[6] (rooms.Follow); ARGV[7]: the
+  -- number n of document keys, then the keys; then the number m of
+  -- counter name prefixes, then those; then the number c of counter
+  -- names, then those; then document key prefixes, to the end. Each part
+  -- is read only when asked for. The reply has the room's epoch and
+  -- version (see commit in common.lua), so that a node may keep what it
+  -- read up to date from the room's notices, then the events, as
+  -- history.lua gives them, and the followed document's key, value and
+  -- version, each false when not asked for or not found.
+  local b = 7
   local n = tonumber(ARGV[b])
   local vals, vers = get(ARGV, b + 1, b + n)
   local m = tonumber(ARGV[b + 1 + n])
@@ -105,11 +108,22 @@ elseif op == 'view' then
   if #ARGV > b + 2 + n + m + c then
     docs = scan({unpack(ARGV, b + 3 + n + m + c)})
   end
-  local out = {'ok', vals, vers, ctr, docs, named, meta[2], meta[3] or '0'}
+  local events = false
   if ARGV[2] ~= '' then
-    out[#out + 1] = history(ARGV[2], tonumber(ARGV[3]))
+    events = history(ARGV[2], tonumber(ARGV[3]))
   end
-  return out
+  local followed = false
+  local from = tonumber(ARGV[4])
+  if from > 0 and vals[from] then
+    local ok, doc = pcall(cjson.decode, vals[from])
+    local field = ok and type(doc) == 'table' and doc[ARGV[5]]
+    if type(field) == 'string' and field ~= '' then
+      local k = ARGV[6] .. field
+      local fv, fr = get({k}, 1, 1)
+      followed = {k, fv[1], fr[1]}
+    end
+  end
+  return {'ok', vals, vers, ctr, docs, named, meta[2], meta[3] or '0', events, followed}
 elseif op == 'counters' then -- ARGV[2..]: counter keys
   local out = {}
   for i = 2, #ARGV do out[i - 1] = redis.call('HGET', KEYS[CTR], ARGV[i]) end
