@@ -240,8 +240,14 @@ type live struct {
 	// presenceAt is when the last write of this node's presence that
 	// succeeded began: its entries live PresenceTTL from about then.
 	presenceAt time.Time
-	online     map[string]bool
-	known      map[string]MemberView
+	// pending are the members who came or left since the last presence
+	// write began; writing is set while writePending runs (see
+	// presenceChangedLocked). pw orders the writes.
+	pending map[string]struct{}
+	writing bool
+	pw      sync.Mutex
+	online  map[string]bool
+	known   map[string]MemberView
 	// participants is the joined count as last read; onlineCount the
 	// participants online as last counted (for welcomes, which must not
 	// count the whole room each: that is O(N) per join).
@@ -333,6 +339,7 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		subs:      make(map[*sub]struct{}),
 		members:   make(map[string]*presenceEntry),
 		written:   make(map[string]bool),
+		pending:   make(map[string]struct{}),
 		online:    make(map[string]bool),
 		known:     make(map[string]MemberView),
 		dirty:     make(map[string]struct{}),
@@ -779,8 +786,116 @@ func (lr *live) dropLocked(s *sub) {
 				lr.changed[v.ID] = v
 			}
 			lr.markDirtyLocked(StatePresence)
+			lr.presenceChangedLocked(v.ID)
 		}
 	}
+}
+
+// presenceChangedLocked notes that member id came or left, and starts
+// writing it to the store's presence at once unless a write runs (which
+// writes it next). Only what this node sends its phones is coalesced:
+// written at the flush, a join would reach another node's phones a flush
+// of each node later, where the writes are cheap next to the join itself.
+// Called with lr.mu.
+func (lr *live) presenceChangedLocked(id string) {
+	lr.pending[id] = struct{}{}
+	if !lr.writing {
+		lr.writing = true
+		go lr.writePending()
+	}
+}
+
+// writePending writes the pending presence changes until none are left.
+func (lr *live) writePending() {
+	for {
+		select {
+		case <-lr.stop:
+			lr.mu.Lock()
+			lr.writing = false
+			lr.mu.Unlock()
+			return
+		default:
+		}
+		lr.writePresence(false)
+		lr.mu.Lock()
+		if len(lr.pending) == 0 {
+			lr.writing = false
+			lr.mu.Unlock()
+			return
+		}
+		lr.mu.Unlock()
+	}
+}
+
+// writePresence tells the store's presence who came and left through this
+// node: the pending members, or with all every member (the flush's pass,
+// which also keeps their names, and writes every one again when the
+// entries may have lapsed). Writes take turns, so the store sees them in
+// the order they were decided.
+func (lr *live) writePresence(all bool) {
+	h := lr.h
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	lr.pw.Lock()
+	defer lr.pw.Unlock()
+	lr.mu.Lock()
+	var add, remove []string
+	if all {
+		// Entries that may have lapsed are written again, every one
+		// (writing one that is still there changes nothing and tells
+		// nobody).
+		again := lr.lapsedLocked()
+		for id, p := range lr.members {
+			if lr.known[id].Removed {
+				continue
+			}
+			lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
+			if !lr.written[id] || again {
+				add = append(add, id)
+				lr.written[id] = true
+			}
+		}
+		for id := range lr.written {
+			if lr.members[id] == nil {
+				remove = append(remove, id)
+				delete(lr.written, id)
+			}
+		}
+	} else {
+		for id := range lr.pending {
+			p := lr.members[id]
+			switch {
+			case p != nil && !lr.known[id].Removed && !lr.written[id]:
+				lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
+				add = append(add, id)
+				lr.written[id] = true
+			case p == nil && lr.written[id]:
+				remove = append(remove, id)
+				delete(lr.written, id)
+			}
+		}
+	}
+	clear(lr.pending)
+	lr.mu.Unlock()
+	if len(add)+len(remove) == 0 {
+		return
+	}
+	start := time.Now()
+	err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL)
+	if err == nil {
+		lr.presenceWritten(start)
+		return
+	}
+	h.log.Warn("presence update failed; will retry", "room", lr.id, "err", err)
+	lr.mu.Lock()
+	for _, id := range add {
+		delete(lr.written, id)
+	}
+	for _, id := range remove {
+		lr.written[id] = true
+	}
+	lr.dirty[StatePresence] = struct{}{} // flush reschedules
+	lr.mu.Unlock()
 }
 
 // lapsed reports whether this node's presence entries in the room may
@@ -934,45 +1049,7 @@ func (lr *live) flushPresence() {
 	h := lr.h
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	lr.mu.Lock()
-	// Entries that may have lapsed are written again, every one (writing
-	// one that is still there changes nothing and tells nobody).
-	again := lr.lapsedLocked()
-	var add, remove []string
-	for id, p := range lr.members {
-		if lr.known[id].Removed {
-			continue
-		}
-		lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
-		if !lr.written[id] || again {
-			add = append(add, id)
-			lr.written[id] = true
-		}
-	}
-	for id := range lr.written {
-		if lr.members[id] == nil {
-			remove = append(remove, id)
-			delete(lr.written, id)
-		}
-	}
-	lr.mu.Unlock()
-	if len(add)+len(remove) > 0 {
-		start := time.Now()
-		if err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL); err == nil {
-			lr.presenceWritten(start)
-		} else {
-			h.log.Warn("presence update failed; will retry", "room", lr.id, "err", err)
-			lr.mu.Lock()
-			for _, id := range add {
-				delete(lr.written, id)
-			}
-			for _, id := range remove {
-				lr.written[id] = true
-			}
-			lr.dirty[StatePresence] = struct{}{} // flush reschedules
-			lr.mu.Unlock()
-		}
-	}
+	lr.writePresence(true)
 	ids, err := h.store.Online(ctx, lr.id)
 	if err != nil {
 		// Count what this node knows rather than nothing.
@@ -1215,6 +1292,7 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 			lr.members[m.ID] = p
 			lr.changed[m.ID] = p.view
 			lr.markDirtyLocked(StatePresence)
+			lr.presenceChangedLocked(m.ID)
 		}
 		p.conns++
 	}

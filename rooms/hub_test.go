@@ -406,6 +406,25 @@ func TestAttachWithReadAhead(t *testing.T) {
 	}
 }
 
+// A node tells the store who came and left through it at once: only what
+// it sends its own phones waits for the coalescing interval. Another node
+// then shows a join a flush of its own later, not one of each node.
+func TestPresenceWrittenBeforeTheFlush(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Minute})
+	ctx := context.Background()
+	online := func(id string) bool {
+		ids, err := f.svc.Store().Online(ctx, f.room.ID)
+		return err == nil && slices.Contains(ids, id)
+	}
+	f.attach(t, f.fac, nil) // the first flush is at once; the next a minute later
+	waitUntil(t, "the facilitator online", func() bool { return online(f.fac.ID) })
+	p := f.join(t, "P")
+	_, s := f.attach(t, p, nil)
+	waitUntil(t, "a member who came, in the store before the flush", func() bool { return online(p.ID) })
+	s.Detach()
+	waitUntil(t, "a member who left, out of the store before the flush", func() bool { return !online(p.ID) })
+}
+
 // A projector shares the facilitator's identity but gets nothing addressed
 // to one person: not the facilitator's private events, not events to the
 // facilitator's member id, not facilitator-only events.
