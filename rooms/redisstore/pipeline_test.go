@@ -135,3 +135,49 @@ func TestClientThatRetriesRefused(t *testing.T) {
 	}
 	_ = st.Close()
 }
+
+// Ping, which /readyz calls with a deadline, answers within that deadline
+// while the node's pipeline is busy: it never queues behind the commands
+// in it, which wait for Redis whatever their contexts say.
+func TestPingKeepsItsDeadlineWhilePipelined(t *testing.T) {
+	url := redistest.Start(t)
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := redis.NewClient(opt)
+	t.Cleanup(func() { _ = other.Close() })
+	st := newStore(t, redisstore.Options{URL: url, Prefix: "ping"})
+	ctx := context.Background()
+	const room = "r1"
+	if _, err := st.CreateRoom(ctx, room, "PING1", time.Hour, rooms.Change{}); err != nil {
+		t.Fatal(err)
+	}
+	// Redis busy for a second with another client's script.
+	busy := make(chan error, 1)
+	go func() {
+		busy <- other.Eval(ctx, `local s = redis.call('TIME')
+while true do
+  local n = redis.call('TIME')
+  if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1000000 then return 1 end
+end`, nil).Err()
+	}()
+	time.Sleep(100 * time.Millisecond) // the script runs
+	// A command of the store in flight, so that the next one would be
+	// pipelined.
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = st.Get(ctx, room, "x") })
+	time.Sleep(50 * time.Millisecond)
+	pctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if err := st.Ping(pctx); err == nil {
+		t.Error("Ping with a 100 ms deadline answered ok while Redis was busy for a second: it waited past its deadline")
+	}
+	if e := <-busy; e != nil {
+		t.Fatalf("the busy script: %v", e)
+	}
+	wg.Wait()
+	if err := st.Ping(ctx); err != nil {
+		t.Errorf("Ping once Redis is free: %v", err)
+	}
+}

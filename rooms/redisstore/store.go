@@ -642,10 +642,12 @@ func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Ping implements rooms.Store. It goes the way any command would go now
-// (see pipelining), so it answers for that path.
+// Ping implements rooms.Store. It goes on a pooled connection of its own,
+// never into the pipeline (see pipelining): a command queued there waits
+// for the commands before it whatever its context says, and a readiness
+// check must answer within its deadline.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.cmd.Ping(ctx).Err(); err != nil {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		return fail("ping", err)
 	}
 	return nil
