@@ -409,7 +409,9 @@ func (lr *live) shutdown() {
 	}
 	<-lr.done
 	// Nobody is connected here any more: say so, rather than leave other
-	// nodes to wait for the entries to expire.
+	// nodes to wait for the entries to expire. After any write under way
+	// (pw); none starts after it (they see stop).
+	lr.pw.Lock()
 	lr.mu.Lock()
 	var gone []string
 	for id := range lr.written {
@@ -424,6 +426,7 @@ func (lr *live) shutdown() {
 		}
 		cancel()
 	}
+	lr.pw.Unlock()
 	if lr.cancel != nil {
 		lr.cancel()
 	}
@@ -838,13 +841,19 @@ func (lr *live) writePresence(all bool) {
 	defer cancel()
 	lr.pw.Lock()
 	defer lr.pw.Unlock()
+	select {
+	case <-lr.stop:
+		return // shutdown has told the store that nobody is here
+	default:
+	}
 	lr.mu.Lock()
 	var add, remove []string
-	if all {
-		// Entries that may have lapsed are written again, every one
-		// (writing one that is still there changes nothing and tells
-		// nobody).
-		again := lr.lapsedLocked()
+	// Entries that may have lapsed are written again, every one (writing
+	// one that is still there changes nothing and tells nobody): by the
+	// full pass, whoever writes first, since a write that succeeds makes
+	// them count as fresh.
+	again := lr.lapsedLocked()
+	if all || again {
 		for id, p := range lr.members {
 			if lr.known[id].Removed {
 				continue
@@ -1285,6 +1294,7 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	// Every event after last reaches s; one up to it that a read made
 	// before now did not see would not.
 	last := lr.last
+	came := false
 	if m.Role != RoleScreen { // a projector is nobody in presence
 		p := lr.members[m.ID]
 		if p == nil {
@@ -1292,19 +1302,28 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 			lr.members[m.ID] = p
 			lr.changed[m.ID] = p.view
 			lr.markDirtyLocked(StatePresence)
-			lr.presenceChangedLocked(m.ID)
+			came = true
 		}
 		p.conns++
 	}
 	lr.mu.Unlock()
 
 	sess := &Session{lr: lr, sub: s}
-	if r := opts.Resumed; r != nil && (r.Gone || last.Epoch != r.Pos.Epoch || last.Seq > r.Pos.Seq) {
-		opts.Resumed = nil // missed something, or no events to resume from: read again
+	if r := opts.Resumed; r != nil && !r.Gone && (last.Epoch != r.Pos.Epoch || last.Seq > r.Pos.Seq) {
+		opts.Resumed = nil // it missed something: read again
 	}
 	if err := h.catchUp(ctx, sess, opts); err != nil {
 		sess.Detach()
 		return nil, err
+	}
+	if came {
+		// Written at once now that the attach holds (a member refused by
+		// catchUp, removed meanwhile, is never written).
+		lr.mu.Lock()
+		if lr.members[m.ID] != nil {
+			lr.presenceChangedLocked(m.ID)
+		}
+		lr.mu.Unlock()
 	}
 	return sess, nil
 }

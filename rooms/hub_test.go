@@ -44,11 +44,12 @@ func (c *fakeClient) Close(reason rooms.Code) {
 }
 
 type decoded struct {
-	Type     string         `json:"type"`
-	Event    string         `json:"event"`
-	Seq      uint64         `json:"seq"`
-	Position rooms.Position `json:"position"`
-	Online   int            `json:"online"`
+	Type      string         `json:"type"`
+	Event     string         `json:"event"`
+	Seq       uint64         `json:"seq"`
+	Position  rooms.Position `json:"position"`
+	Online    int            `json:"online"`
+	Recovered bool           `json:"recovered"`
 }
 
 func (c *fakeClient) decoded() []decoded {
@@ -394,6 +395,25 @@ func TestAttachWithReadAhead(t *testing.T) {
 		t.Errorf("the attach read %d times after a stale read, want once", st.n()-reads)
 	}
 
+	// A position whose events are no longer kept: the read says so once,
+	// and the client gets a snapshot without a second look at the history.
+	old := rooms.Position{Epoch: "an epoch long gone", Seq: 1}
+	_, _, r, err = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, old)
+	if err != nil || !r.Gone {
+		t.Fatalf("AuthenticateResume from a lost position: %+v, %v; want gone", r, err)
+	}
+	reads = st.n()
+	cl = &fakeClient{}
+	if _, err := h.Attach(ctx, c.Room.ID, &j.Member, cl, rooms.AttachOptions{Since: &old, Resumed: r}); err != nil {
+		t.Fatal(err)
+	}
+	if ms := cl.decoded(); len(ms) == 0 || ms[0].Type != "welcome" || ms[0].Recovered {
+		t.Errorf("attach from a lost position: %+v, want a welcome with a snapshot", ms)
+	}
+	if st.n() != reads {
+		t.Errorf("the attach read the history %d more times after a read that found it gone", st.n()-reads)
+	}
+
 	// The member was removed after the read: refused.
 	_, _, r, _ = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
 	b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
@@ -732,6 +752,53 @@ func (s *failingPresence) UpdatePresence(ctx context.Context, room, node string,
 		return rooms.ErrUnavailable
 	}
 	return s.Store.UpdatePresence(ctx, room, node, add, remove, ttl)
+}
+
+// After a lapse, the first write to succeed is often a join's, made at
+// once and long before a flush: it writes every member again too, since
+// once it succeeds the entries count as fresh and nothing else would.
+func TestPresenceLapsedRewrittenByAJoin(t *testing.T) {
+	st := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { st.Close() })
+	fp := &failingPresence{Store: st}
+	svc := rooms.NewService(fp, rooms.DefaultLimits())
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Lapse", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	const ttl = 300 * time.Millisecond
+	// The first flush is at once, the next a minute later: only the
+	// join's own write can bring P back within the test.
+	h := rooms.NewHub(svc, rooms.HubOptions{CoalesceInterval: time.Minute, PresenceTTL: ttl})
+	t.Cleanup(h.Close)
+	f := hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
+	online := func() string {
+		ids, err := st.Online(ctx, c.Room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(ids)
+		return strings.Join(ids, ",")
+	}
+	p := f.join(t, "P")
+	f.attach(t, p, nil)
+	waitUntil(t, "P online in the store", func() bool { return online() == p.ID })
+	fp.fail.Store(true)
+	time.Sleep(ttl + 100*time.Millisecond)
+	if err := st.UpdatePresence(ctx, c.Room.ID, "other", nil, nil, time.Hour); err != nil { // drops the lapsed entries
+		t.Fatal(err)
+	}
+	if got := online(); got != "" {
+		t.Fatalf("online %q after the lapse, want nobody", got)
+	}
+	fp.fail.Store(false)
+	q := f.join(t, "Q")
+	f.attach(t, q, nil)
+	want := []string{p.ID, q.ID}
+	slices.Sort(want)
+	waitUntil(t, "P back with Q", func() bool { return online() == strings.Join(want, ",") })
 }
 
 // A node whose presence entries lapsed (its refreshes failed for longer

@@ -436,3 +436,49 @@ func TestJoinCodeReusedAfterExpiry(t *testing.T) {
 		t.Fatalf("join again: %+v, %v", j, err)
 	}
 }
+
+// historyHook is a store without a ViewReader (ReadView falls back to a
+// step per part) that runs hook, once, inside its first History call.
+type historyHook struct {
+	rooms.Store
+	once sync.Once
+	hook func()
+}
+
+func (h *historyHook) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {
+	h.once.Do(h.hook)
+	return h.Store.History(ctx, room, after)
+}
+
+// On a store that reads a view a step at a time, a hello's read still
+// never shows a member as present next to events that remove them: the
+// events are read first, the documents after them.
+func TestAuthenticateResumeSeesARemovalAmongItsEvents(t *testing.T) {
+	mem := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { mem.Close() })
+	st := &historyHook{Store: mem}
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Hook", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	j, err := svc.Join(ctx, c.Room.Code, "P", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := mem.Load(ctx, c.Room.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.hook = func() {
+		b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
+		if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
+			t.Errorf("remove: %s", o.Reply)
+		}
+	}
+	if _, _, _, err := svc.AuthenticateResume(ctx, c.Room.ID, j.Token, s.Pos); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Errorf("AuthenticateResume of a member removed during the read: %v, want %s", err, rooms.CodeRemoved)
+	}
+}

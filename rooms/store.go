@@ -396,6 +396,20 @@ func ReadView(ctx context.Context, s Store, room string, q ViewQuery) (*ViewData
 		return vr.ReadView(ctx, room, q)
 	}
 	v := &ViewData{Counters: make(map[string]int64)}
+	// The events first: the documents read after them are at least as new
+	// as the position they end at (a member removed by one of them reads
+	// removed), as a ViewReader's one consistent read would give.
+	if q.After != nil {
+		evs, err := s.History(ctx, room, *q.After)
+		switch {
+		case errors.Is(err, ErrHistoryGone):
+			v.HistoryGone = true
+		case err != nil:
+			return nil, err
+		default:
+			v.Events = evs
+		}
+	}
 	if len(q.Keys) > 0 {
 		docs, err := s.Get(ctx, room, q.Keys...)
 		if err != nil {
@@ -437,17 +451,6 @@ func ReadView(ctx context.Context, s Store, room string, q ViewQuery) (*ViewData
 				return nil, err
 			}
 			v.Followed = docs[0]
-		}
-	}
-	if q.After != nil {
-		evs, err := s.History(ctx, room, *q.After)
-		switch {
-		case errors.Is(err, ErrHistoryGone):
-			v.HistoryGone = true
-		case err != nil:
-			return nil, err
-		default:
-			v.Events = evs
 		}
 	}
 	return v, nil
