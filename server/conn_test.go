@@ -486,6 +486,11 @@ func TestConnWriterNeverWaitsOnFullSocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
+	// Fixed buffers: the kernel does not grow them (autotuning) while the
+	// test runs, so a socket found full stays full until the peer reads.
+	if err := errors.Join(peer.(*net.TCPConn).SetReadBuffer(64<<10), nc.(*net.TCPConn).SetWriteBuffer(64<<10)); err != nil {
+		t.Fatal(err)
+	}
 	w := newConnWriter(nc, 1<<20, 30*time.Second)
 	if w.raw == nil {
 		t.Skip("no write without waiting on this platform")

@@ -137,8 +137,9 @@ func TestClientThatRetriesRefused(t *testing.T) {
 }
 
 // Ping, which /readyz calls with a deadline, answers within that deadline
-// while the node's pipeline is busy: it never queues behind the commands
-// in it, which wait for Redis whatever their contexts say.
+// while the node's pipeline is busy: it does not wait past it for the
+// commands queued before it, which wait for Redis whatever their contexts
+// say.
 func TestPingKeepsItsDeadlineWhilePipelined(t *testing.T) {
 	url := redistest.Start(t)
 	opt, err := redis.ParseURL(url)

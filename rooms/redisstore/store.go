@@ -642,15 +642,24 @@ func (s *Store) CountRooms(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Ping implements rooms.Store. It goes on a pooled connection of its own,
-// never into the pipeline (see pipelining): a command queued there waits
-// for the commands before it whatever its context says, and a readiness
-// check must answer within its deadline.
+// Ping implements rooms.Store. It goes the way the next command would go
+// (see pipelining), so it answers for that path: after Redis restarted, a
+// node is ready once the connections its commands take work again. A
+// command queued in the pipeline waits for the ones before it whatever
+// its context says, so Ping waits for it only until its own deadline: a
+// readiness check answers in time however busy the node is.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
-		return fail("ping", err)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Ping(ctx).Err() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fail("ping", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fail("ping", ctx.Err())
 	}
-	return nil
 }
 
 // Close implements rooms.Store: it stops the subscriptions and closes the
