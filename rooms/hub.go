@@ -903,7 +903,8 @@ func (lr *live) writePresence(all bool) {
 	for _, id := range remove {
 		lr.written[id] = true
 	}
-	lr.dirty[StatePresence] = struct{}{} // flush reschedules
+	// A flush retries (during one, it reschedules itself at its end).
+	lr.markDirtyLocked(StatePresence)
 	lr.mu.Unlock()
 }
 
