@@ -113,15 +113,14 @@ func newHub(t testing.TB, opts rooms.HubOptions) hubFixture {
 	t.Helper()
 	st := memory.New(memory.Options{HistoryLimit: 2000})
 	t.Cleanup(func() { st.Close() })
-	svc := rooms.NewService(st, rooms.DefaultLimits())
-	c, err := svc.CreateRoom(context.Background(), "Hub", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
-	h := rooms.NewHub(svc, opts)
+	return hubOn(t, roomIn(t, rooms.NewService(st, rooms.DefaultLimits())), opts)
+}
+
+// hubOn starts a hub for f's service.
+func hubOn(t testing.TB, f fixture, opts rooms.HubOptions) hubFixture {
+	h := rooms.NewHub(f.svc, opts)
 	t.Cleanup(h.Close)
-	return hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
+	return hubFixture{f, h}
 }
 
 func (f hubFixture) attach(t *testing.T, m *rooms.Member, since *rooms.Position) (*fakeClient, *rooms.Session) {
@@ -304,23 +303,15 @@ func TestAttachResume(t *testing.T) {
 // client then misses no event, and a member removed in between is
 // refused.
 func TestAttachWithReadAhead(t *testing.T) {
-	mem := memory.New(memory.Options{HistoryLimit: 100})
-	t.Cleanup(func() { mem.Close() })
-	st := &historyCounter{Store: mem} // no ViewReader: each resume read is one History
-	svc := rooms.NewService(st, rooms.DefaultLimits())
+	var st *historyCounter // no ViewReader: each resume read is one History
+	f := hubOn(t, roomOn(t, func(m *memory.Store) rooms.Store { st = &historyCounter{Store: m}; return st }), rooms.HubOptions{})
+	svc, h, fac, room := f.svc, f.hub, f.fac, f.room
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Ahead", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	h := rooms.NewHub(svc, rooms.HubOptions{})
-	t.Cleanup(h.Close)
 	fc := &fakeClient{}
-	if _, err := h.Attach(ctx, c.Room.ID, fac, fc, rooms.AttachOptions{}); err != nil {
+	if _, err := h.Attach(ctx, room.ID, fac, fc, rooms.AttachOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	j, err := svc.Join(ctx, c.Room.Code, "P", "")
+	j, err := svc.Join(ctx, room.Code, "P", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +320,7 @@ func TestAttachWithReadAhead(t *testing.T) {
 		t.Helper()
 		n++
 		b, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", n)})
-		if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", n), Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
+		if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: fmt.Sprint("u", n), Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
 			t.Fatalf("update: %s", o.Reply)
 		}
 	}
@@ -337,19 +328,19 @@ func TestAttachWithReadAhead(t *testing.T) {
 	// room here has fanned them out.
 	fanned := func() {
 		t.Helper()
-		want, _ := st.Load(ctx, c.Room.ID, "")
+		want, _ := st.Load(ctx, room.ID, "")
 		waitUntil(t, "the events reach the facilitator", func() bool { return lastSeq(fc.decoded()) == want.Pos.Seq })
 	}
 	update()
 	fanned()
-	pos, _ := st.Load(ctx, c.Room.ID, "")
+	pos, _ := st.Load(ctx, room.ID, "")
 	since := pos.Pos
 	update()
 	update()
 	fanned()
 	attach := func(r *rooms.Resumed) (*fakeClient, error) {
 		cl := &fakeClient{}
-		_, err := h.Attach(ctx, c.Room.ID, &j.Member, cl, rooms.AttachOptions{Since: &since, Resumed: r})
+		_, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &since, Resumed: r})
 		return cl, err
 	}
 	events := func(cl *fakeClient) []uint64 {
@@ -363,7 +354,7 @@ func TestAttachWithReadAhead(t *testing.T) {
 	}
 
 	// Nothing happened after the read: it is used.
-	_, _, r, err := svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	_, _, r, err := svc.AuthenticateResume(ctx, room.ID, j.Token, since)
 	if err != nil || r.Gone || len(r.Events) != 2 {
 		t.Fatalf("AuthenticateResume: %+v, %v; want 2 events", r, err)
 	}
@@ -381,7 +372,7 @@ func TestAttachWithReadAhead(t *testing.T) {
 
 	// An event reached the room after the read: the attach reads again,
 	// and the client gets it too.
-	_, _, r, _ = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
 	update()
 	fanned()
 	reads = st.n()
@@ -398,13 +389,13 @@ func TestAttachWithReadAhead(t *testing.T) {
 	// A position whose events are no longer kept: the read says so once,
 	// and the client gets a snapshot without a second look at the history.
 	old := rooms.Position{Epoch: "an epoch long gone", Seq: 1}
-	_, _, r, err = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, old)
+	_, _, r, err = svc.AuthenticateResume(ctx, room.ID, j.Token, old)
 	if err != nil || !r.Gone {
 		t.Fatalf("AuthenticateResume from a lost position: %+v, %v; want gone", r, err)
 	}
 	reads = st.n()
 	cl = &fakeClient{}
-	if _, err := h.Attach(ctx, c.Room.ID, &j.Member, cl, rooms.AttachOptions{Since: &old, Resumed: r}); err != nil {
+	if _, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &old, Resumed: r}); err != nil {
 		t.Fatal(err)
 	}
 	if ms := cl.decoded(); len(ms) == 0 || ms[0].Type != "welcome" || ms[0].Recovered {
@@ -415,9 +406,9 @@ func TestAttachWithReadAhead(t *testing.T) {
 	}
 
 	// The member was removed after the read: refused.
-	_, _, r, _ = svc.AuthenticateResume(ctx, c.Room.ID, j.Token, since)
+	_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
 	b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
-	if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
+	if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
 		t.Fatalf("remove: %s", o.Reply)
 	}
 	fanned()
@@ -754,90 +745,59 @@ func (s *failingPresence) UpdatePresence(ctx context.Context, room, node string,
 	return s.Store.UpdatePresence(ctx, room, node, add, remove, ttl)
 }
 
-// After a lapse, the first write to succeed is often a join's, made at
-// once and long before a flush: it writes every member again too, since
-// once it succeeds the entries count as fresh and nothing else would.
-func TestPresenceLapsedRewrittenByAJoin(t *testing.T) {
-	st := memory.New(memory.Options{HistoryLimit: 100})
-	t.Cleanup(func() { st.Close() })
-	fp := &failingPresence{Store: st}
-	svc := rooms.NewService(fp, rooms.DefaultLimits())
-	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Lapse", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	const ttl = 300 * time.Millisecond
-	// The first flush is at once, the next a minute later: only the
-	// join's own write can bring P back within the test.
-	h := rooms.NewHub(svc, rooms.HubOptions{CoalesceInterval: time.Minute, PresenceTTL: ttl})
-	t.Cleanup(h.Close)
-	f := hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
-	online := func() string {
-		ids, err := st.Online(ctx, c.Room.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(ids)
-		return strings.Join(ids, ",")
-	}
-	p := f.join(t, "P")
-	f.attach(t, p, nil)
-	waitUntil(t, "P online in the store", func() bool { return online() == p.ID })
-	fp.fail.Store(true)
-	time.Sleep(ttl + 100*time.Millisecond)
-	if err := st.UpdatePresence(ctx, c.Room.ID, "other", nil, nil, time.Hour); err != nil { // drops the lapsed entries
-		t.Fatal(err)
-	}
-	if got := online(); got != "" {
-		t.Fatalf("online %q after the lapse, want nobody", got)
-	}
-	fp.fail.Store(false)
-	q := f.join(t, "Q")
-	f.attach(t, q, nil)
-	want := []string{p.ID, q.ID}
-	slices.Sort(want)
-	waitUntil(t, "P back with Q", func() bool { return online() == strings.Join(want, ",") })
-}
-
 // A node whose presence entries lapsed (its refreshes failed for longer
 // than their ttl) has them dropped by another node as a dead node's; once
 // it can write again it writes every member again, not just its expiry.
+// The first write to succeed may be the next flush's, or a join's, made at
+// once and long before a flush: that one writes every member too, since
+// once it succeeds the entries count as fresh and nothing else would.
 func TestPresenceLapsedIsWrittenAgain(t *testing.T) {
-	st := memory.New(memory.Options{HistoryLimit: 100})
-	t.Cleanup(func() { st.Close() })
-	fp := &failingPresence{Store: st}
-	svc := rooms.NewService(fp, rooms.DefaultLimits())
-	c, err := svc.CreateRoom(context.Background(), "Lapse", false)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name     string
+		interval time.Duration
+		join     bool
+	}{
+		{"by the flush", time.Millisecond, false},
+		// The first flush is at once, the next a minute later: only the
+		// join's own write can bring P back within the test.
+		{"by a join", time.Minute, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var st *memory.Store
+			var fp *failingPresence
+			const ttl = 300 * time.Millisecond
+			f := hubOn(t, roomOn(t, func(m *memory.Store) rooms.Store { st, fp = m, &failingPresence{Store: m}; return fp }),
+				rooms.HubOptions{CoalesceInterval: c.interval, PresenceTTL: ttl})
+			ctx := context.Background()
+			online := func() string {
+				ids, err := st.Online(ctx, f.room.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				slices.Sort(ids)
+				return strings.Join(ids, ",")
+			}
+			p := f.join(t, "P")
+			f.attach(t, p, nil)
+			waitUntil(t, "P online in the store", func() bool { return online() == p.ID })
+			fp.fail.Store(true)
+			time.Sleep(ttl + 100*time.Millisecond)
+			// Another node's refresh drops this node's lapsed entries.
+			if err := st.UpdatePresence(ctx, f.room.ID, "other", nil, nil, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if got := online(); got != "" {
+				t.Fatalf("online %q after the lapse, want nobody", got)
+			}
+			fp.fail.Store(false)
+			want := []string{p.ID}
+			if c.join {
+				q := f.join(t, "Q")
+				f.attach(t, q, nil)
+				want = append(want, q.ID)
+				slices.Sort(want)
+			}
+			waitUntil(t, "P online again", func() bool { return online() == strings.Join(want, ",") })
+		})
 	}
-	fac, _, _ := svc.Authenticate(context.Background(), c.Room.ID, c.Secret)
-	const ttl = 300 * time.Millisecond
-	h := rooms.NewHub(svc, rooms.HubOptions{CoalesceInterval: time.Millisecond, PresenceTTL: ttl})
-	t.Cleanup(h.Close)
-	f := hubFixture{fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}, h}
-	p := f.join(t, "P")
-	f.attach(t, p, nil)
-	online := func() string {
-		ids, err := st.Online(context.Background(), c.Room.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(ids)
-		return strings.Join(ids, ",")
-	}
-	waitUntil(t, "P online in the store", func() bool { return online() == p.ID })
-	fp.fail.Store(true)
-	time.Sleep(ttl + 100*time.Millisecond)
-	// Another node's refresh drops this node's lapsed entries.
-	if err := st.UpdatePresence(context.Background(), c.Room.ID, "other", nil, nil, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if got := online(); got != "" {
-		t.Fatalf("online %q after the lapse, want nobody", got)
-	}
-	fp.fail.Store(false)
-	waitUntil(t, "P online again", func() bool { return online() == p.ID })
 }

@@ -36,7 +36,12 @@ type fixture struct {
 
 func newRoom(t *testing.T, mod func(*rooms.Limits)) fixture {
 	t.Helper()
-	svc := newService(t, mod)
+	return roomIn(t, newService(t, mod))
+}
+
+// roomIn creates a room in svc, its facilitator authenticated.
+func roomIn(t testing.TB, svc *rooms.Service) fixture {
+	t.Helper()
 	c, err := svc.CreateRoom(context.Background(), "Test", false)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +51,15 @@ func newRoom(t *testing.T, mod func(*rooms.Limits)) fixture {
 		t.Fatal(err)
 	}
 	return fixture{svc: svc, room: c.Room, fac: fac, secret: c.Secret}
+}
+
+// roomOn is roomIn on a service over wrap of a fresh memory store, which
+// a test wraps to watch or break what the service does with it.
+func roomOn(t testing.TB, wrap func(*memory.Store) rooms.Store) fixture {
+	t.Helper()
+	mem := memory.New(memory.Options{HistoryLimit: 100})
+	t.Cleanup(func() { mem.Close() })
+	return roomIn(t, rooms.NewService(wrap(mem), rooms.DefaultLimits()))
 }
 
 func (f fixture) join(t *testing.T, name string) *rooms.Member {
@@ -454,31 +468,24 @@ func (h *historyHook) History(ctx context.Context, room string, after rooms.Posi
 // never shows a member as present next to events that remove them: the
 // events are read first, the documents after them.
 func TestAuthenticateResumeSeesARemovalAmongItsEvents(t *testing.T) {
-	mem := memory.New(memory.Options{HistoryLimit: 100})
-	t.Cleanup(func() { mem.Close() })
-	st := &historyHook{Store: mem}
-	svc := rooms.NewService(st, rooms.DefaultLimits())
+	var st *historyHook
+	f := roomOn(t, func(m *memory.Store) rooms.Store { st = &historyHook{Store: m}; return st })
 	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Hook", false)
+	j, err := f.svc.Join(ctx, f.room.Code, "P", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	j, err := svc.Join(ctx, c.Room.Code, "P", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := mem.Load(ctx, c.Room.ID, "")
+	s, err := st.Load(ctx, f.room.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.hook = func() {
 		b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
-		if o := svc.Execute(ctx, c.Room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
+		if o := f.svc.Execute(ctx, f.room.ID, f.fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
 			t.Errorf("remove: %s", o.Reply)
 		}
 	}
-	if _, _, _, err := svc.AuthenticateResume(ctx, c.Room.ID, j.Token, s.Pos); rooms.ErrorCode(err) != rooms.CodeRemoved {
+	if _, _, _, err := f.svc.AuthenticateResume(ctx, f.room.ID, j.Token, s.Pos); rooms.ErrorCode(err) != rooms.CodeRemoved {
 		t.Errorf("AuthenticateResume of a member removed during the read: %v, want %s", err, rooms.CodeRemoved)
 	}
 }
