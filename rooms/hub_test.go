@@ -303,117 +303,129 @@ func TestAttachResume(t *testing.T) {
 // client then misses no event, and a member removed in between is
 // refused.
 func TestAttachWithReadAhead(t *testing.T) {
-	var st *historyCounter // no ViewReader: each resume read is one History
-	f := hubOn(t, roomOn(t, func(m *memory.Store) rooms.Store { st = &historyCounter{Store: m}; return st }), rooms.HubOptions{})
-	svc, h, fac, room := f.svc, f.hub, f.fac, f.room
-	ctx := context.Background()
-	fc := &fakeClient{}
-	if _, err := h.Attach(ctx, room.ID, fac, fc, rooms.AttachOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	j, err := svc.Join(ctx, room.Code, "P", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	update := func() {
-		t.Helper()
-		n++
-		b, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", n)})
-		if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: fmt.Sprint("u", n), Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
-			t.Fatalf("update: %s", o.Reply)
-		}
-	}
-	// fanned waits until the facilitator's connection has every event: the
-	// room here has fanned them out.
-	fanned := func() {
-		t.Helper()
-		want, _ := st.Load(ctx, room.ID, "")
-		waitUntil(t, "the events reach the facilitator", func() bool { return lastSeq(fc.decoded()) == want.Pos.Seq })
-	}
-	update()
-	fanned()
-	pos, _ := st.Load(ctx, room.ID, "")
-	since := pos.Pos
-	update()
-	update()
-	fanned()
-	attach := func(r *rooms.Resumed) (*fakeClient, error) {
-		cl := &fakeClient{}
-		_, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &since, Resumed: r})
-		return cl, err
-	}
-	events := func(cl *fakeClient) []uint64 {
-		var seqs []uint64
-		for _, m := range cl.decoded() {
-			if m.Type == "event" {
-				seqs = append(seqs, m.Seq)
+	for _, c := range []struct {
+		name  string
+		store func(*memory.Store) resumeReads
+	}{
+		// A store that reads a view in one step, as Redis does.
+		{"one read", func(m *memory.Store) resumeReads { return &viewCounter{Store: m} }},
+		// One without a ViewReader, read a step at a time.
+		{"stepwise", func(m *memory.Store) resumeReads { return &historyCounter{Store: m} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var st resumeReads
+			f := hubOn(t, roomOn(t, func(m *memory.Store) rooms.Store { st = c.store(m); return st }), rooms.HubOptions{})
+			svc, h, fac, room := f.svc, f.hub, f.fac, f.room
+			ctx := context.Background()
+			fc := &fakeClient{}
+			if _, err := h.Attach(ctx, room.ID, fac, fc, rooms.AttachOptions{}); err != nil {
+				t.Fatal(err)
 			}
-		}
-		return seqs
-	}
+			j, err := svc.Join(ctx, room.Code, "P", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			update := func() {
+				t.Helper()
+				n++
+				b, _ := json.Marshal(map[string]string{"title": fmt.Sprint("T", n)})
+				if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: fmt.Sprint("u", n), Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
+					t.Fatalf("update: %s", o.Reply)
+				}
+			}
+			// fanned waits until the facilitator's connection has every event: the
+			// room here has fanned them out.
+			fanned := func() {
+				t.Helper()
+				want, _ := st.Load(ctx, room.ID, "")
+				waitUntil(t, "the events reach the facilitator", func() bool { return lastSeq(fc.decoded()) == want.Pos.Seq })
+			}
+			update()
+			fanned()
+			pos, _ := st.Load(ctx, room.ID, "")
+			since := pos.Pos
+			update()
+			update()
+			fanned()
+			attach := func(r *rooms.Resumed) (*fakeClient, error) {
+				cl := &fakeClient{}
+				_, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &since, Resumed: r})
+				return cl, err
+			}
+			events := func(cl *fakeClient) []uint64 {
+				var seqs []uint64
+				for _, m := range cl.decoded() {
+					if m.Type == "event" {
+						seqs = append(seqs, m.Seq)
+					}
+				}
+				return seqs
+			}
 
-	// Nothing happened after the read: it is used.
-	_, _, r, err := svc.AuthenticateResume(ctx, room.ID, j.Token, since)
-	if err != nil || r.Gone || len(r.Events) != 2 {
-		t.Fatalf("AuthenticateResume: %+v, %v; want 2 events", r, err)
-	}
-	reads := st.n()
-	cl, err := attach(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2}) {
-		t.Errorf("resumed with events %v from %d", got, since.Seq)
-	}
-	if st.n() != reads {
-		t.Errorf("the attach read again (%d reads) after a read nothing followed", st.n()-reads)
-	}
+			// Nothing happened after the read: it is used.
+			_, _, r, err := svc.AuthenticateResume(ctx, room.ID, j.Token, since)
+			if err != nil || r.Gone || len(r.Events) != 2 {
+				t.Fatalf("AuthenticateResume: %+v, %v; want 2 events", r, err)
+			}
+			reads := st.n()
+			cl, err := attach(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2}) {
+				t.Errorf("resumed with events %v from %d", got, since.Seq)
+			}
+			if st.n() != reads {
+				t.Errorf("the attach read again (%d reads) after a read nothing followed", st.n()-reads)
+			}
 
-	// An event reached the room after the read: the attach reads again,
-	// and the client gets it too.
-	_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
-	update()
-	fanned()
-	reads = st.n()
-	if cl, err = attach(r); err != nil {
-		t.Fatal(err)
-	}
-	if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2, since.Seq + 3}) {
-		t.Errorf("resumed with events %v from %d, after a read that missed the last", got, since.Seq)
-	}
-	if st.n() != reads+1 {
-		t.Errorf("the attach read %d times after a stale read, want once", st.n()-reads)
-	}
+			// An event reached the room after the read: the attach reads again,
+			// and the client gets it too.
+			_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
+			update()
+			fanned()
+			reads = st.n()
+			if cl, err = attach(r); err != nil {
+				t.Fatal(err)
+			}
+			if got := events(cl); fmt.Sprint(got) != fmt.Sprint([]uint64{since.Seq + 1, since.Seq + 2, since.Seq + 3}) {
+				t.Errorf("resumed with events %v from %d, after a read that missed the last", got, since.Seq)
+			}
+			if st.n() != reads+1 {
+				t.Errorf("the attach read %d times after a stale read, want once", st.n()-reads)
+			}
 
-	// A position whose events are no longer kept: the read says so once,
-	// and the client gets a snapshot without a second look at the history.
-	old := rooms.Position{Epoch: "an epoch long gone", Seq: 1}
-	_, _, r, err = svc.AuthenticateResume(ctx, room.ID, j.Token, old)
-	if err != nil || !r.Gone {
-		t.Fatalf("AuthenticateResume from a lost position: %+v, %v; want gone", r, err)
-	}
-	reads = st.n()
-	cl = &fakeClient{}
-	if _, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &old, Resumed: r}); err != nil {
-		t.Fatal(err)
-	}
-	if ms := cl.decoded(); len(ms) == 0 || ms[0].Type != "welcome" || ms[0].Recovered {
-		t.Errorf("attach from a lost position: %+v, want a welcome with a snapshot", ms)
-	}
-	if st.n() != reads {
-		t.Errorf("the attach read the history %d more times after a read that found it gone", st.n()-reads)
-	}
+			// A position whose events are no longer kept: the read says so once,
+			// and the client gets a snapshot without a second look at the history.
+			old := rooms.Position{Epoch: "an epoch long gone", Seq: 1}
+			_, _, r, err = svc.AuthenticateResume(ctx, room.ID, j.Token, old)
+			if err != nil || !r.Gone {
+				t.Fatalf("AuthenticateResume from a lost position: %+v, %v; want gone", r, err)
+			}
+			reads = st.n()
+			cl = &fakeClient{}
+			if _, err := h.Attach(ctx, room.ID, &j.Member, cl, rooms.AttachOptions{Since: &old, Resumed: r}); err != nil {
+				t.Fatal(err)
+			}
+			if ms := cl.decoded(); len(ms) == 0 || ms[0].Type != "welcome" || ms[0].Recovered {
+				t.Errorf("attach from a lost position: %+v, want a welcome with a snapshot", ms)
+			}
+			if st.n() != reads {
+				t.Errorf("the attach read the history %d more times after a read that found it gone", st.n()-reads)
+			}
 
-	// The member was removed after the read: refused.
-	_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
-	b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
-	if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
-		t.Fatalf("remove: %s", o.Reply)
-	}
-	fanned()
-	if _, err := attach(r); rooms.ErrorCode(err) != rooms.CodeRemoved {
-		t.Errorf("attach of a member removed after the read: %v, want %s", err, rooms.CodeRemoved)
+			// The member was removed after the read: refused.
+			_, _, r, _ = svc.AuthenticateResume(ctx, room.ID, j.Token, since)
+			b, _ := json.Marshal(map[string]string{"member": j.Member.ID})
+			if o := svc.Execute(ctx, room.ID, fac, rooms.Command{ID: "rm", Type: rooms.CmdMemberRemove, Data: b}); o.Code != "" {
+				t.Fatalf("remove: %s", o.Reply)
+			}
+			fanned()
+			if _, err := attach(r); rooms.ErrorCode(err) != rooms.CodeRemoved {
+				t.Errorf("attach of a member removed after the read: %v, want %s", err, rooms.CodeRemoved)
+			}
+		})
 	}
 }
 
@@ -462,6 +474,34 @@ type historyCounter struct {
 	rooms.Store
 	mu    sync.Mutex
 	calls int
+}
+
+// resumeReads is a store that counts the reads of missed events.
+type resumeReads interface {
+	rooms.Store
+	n() int
+}
+
+// viewCounter counts the views read with their missed events.
+type viewCounter struct {
+	*memory.Store
+	mu    sync.Mutex
+	calls int
+}
+
+func (v *viewCounter) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*rooms.ViewData, error) {
+	if q.After != nil {
+		v.mu.Lock()
+		v.calls++
+		v.mu.Unlock()
+	}
+	return v.Store.ReadView(ctx, room, q)
+}
+
+func (v *viewCounter) n() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.calls
 }
 
 func (h *historyCounter) n() int {
