@@ -847,41 +847,38 @@ func (lr *live) writePresence(all bool) {
 	default:
 	}
 	lr.mu.Lock()
-	var add, remove []string
 	// Entries that may have lapsed are written again, every one (writing
 	// one that is still there changes nothing and tells nobody): by the
 	// full pass, whoever writes first, since a write that succeeds makes
 	// them count as fresh.
 	again := lr.lapsedLocked()
-	if all || again {
-		for id, p := range lr.members {
-			if lr.known[id].Removed {
-				continue
-			}
+	var add, remove []string
+	consider := func(id string) {
+		p := lr.members[id]
+		switch {
+		case p != nil && !lr.known[id].Removed:
 			lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
 			if !lr.written[id] || again {
 				add = append(add, id)
 				lr.written[id] = true
 			}
+		case p == nil && lr.written[id]:
+			remove = append(remove, id)
+			delete(lr.written, id)
+		}
+	}
+	if all || again {
+		for id := range lr.members {
+			consider(id)
 		}
 		for id := range lr.written {
 			if lr.members[id] == nil {
-				remove = append(remove, id)
-				delete(lr.written, id)
+				consider(id) // who left
 			}
 		}
 	} else {
 		for id := range lr.pending {
-			p := lr.members[id]
-			switch {
-			case p != nil && !lr.known[id].Removed && !lr.written[id]:
-				lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
-				add = append(add, id)
-				lr.written[id] = true
-			case p == nil && lr.written[id]:
-				remove = append(remove, id)
-				delete(lr.written, id)
-			}
+			consider(id)
 		}
 	}
 	clear(lr.pending)

@@ -153,9 +153,9 @@ type Resumed struct {
 
 // Resume reads the events after position after, the room document, its
 // participant count and its state keys in one read (one round trip on
-// Redis, where the events were one more), and the member m again: one removed since
-// they authenticated is refused (CodeRemoved). The hub calls it after
-// subscribing m, so a removal or an event after this read reaches it live.
+// Redis), and the member m again: one removed since they authenticated is
+// refused (CodeRemoved). The hub calls it after subscribing m, so a
+// removal or an event after this read reaches it live.
 func (s *Service) Resume(ctx context.Context, roomID string, m *Member, after Position) (*Resumed, error) {
 	keys := append([]string{KeyRoom, MemberKey(m.ID)}, s.keyReads...)
 	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, CounterKeys: []string{CounterParticipants}, After: &after})
@@ -626,17 +626,8 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 // token, the room and the member the token names, in one read (one round
 // trip on Redis, on any node: the store follows the token to its member).
 func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret) (*Member, *Room, error) {
-	if token == "" || len(token) > 200 {
-		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
-	}
-	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{tokenKey(token), KeyRoom}, Follow: &tokenMember})
-	if errors.Is(err, ErrRoomNotFound) {
-		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.authenticated(roomID, token, v.Docs[0], v.Docs[1], v.Followed)
+	m, room, _, err := s.authenticate(ctx, roomID, token, nil)
+	return m, room, err
 }
 
 // AuthenticateResume is Authenticate and Resume in one read, for a client
@@ -645,56 +636,60 @@ func (s *Service) Authenticate(ctx context.Context, roomID string, token Secret)
 // read only if no event reached the room's connections on this node
 // between the read and the subscription (see AttachOptions.Resumed).
 func (s *Service) AuthenticateResume(ctx context.Context, roomID string, token Secret, after Position) (*Member, *Room, *Resumed, error) {
-	if token == "" || len(token) > 200 {
-		return nil, nil, nil, Errorf(CodeBadToken, "unknown or expired token")
-	}
-	keys := append([]string{tokenKey(token), KeyRoom}, s.keyReads...)
-	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: keys, Follow: &tokenMember, CounterKeys: []string{CounterParticipants}, After: &after})
-	if errors.Is(err, ErrRoomNotFound) {
-		return nil, nil, nil, Errorf(CodeBadToken, "unknown or expired token")
-	}
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	m, room, err := s.authenticated(roomID, token, v.Docs[0], v.Docs[1], v.Followed)
-	if err != nil {
-		return m, room, nil, err
-	}
-	r, err := s.resumed(ctx, roomID, after, v, v.Docs[1])
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return m, room, r, nil
+	return s.authenticate(ctx, roomID, token, &after)
 }
 
 // tokenMember follows a token's document to its member's.
 var tokenMember = Follow{From: 0, Field: "member", Prefix: MemberKey("")}
 
-// authenticated checks what Authenticate read: the token's document tok,
-// the room's, and the member's that tok names.
-func (s *Service) authenticated(roomID string, token Secret, tok, roomDoc, mdoc Doc) (*Member, *Room, error) {
+// authenticate reads the token, the room and the member the token names,
+// and with after what Resume reads too.
+func (s *Service) authenticate(ctx context.Context, roomID string, token Secret, after *Position) (*Member, *Room, *Resumed, error) {
+	badToken := Errorf(CodeBadToken, "unknown or expired token")
+	if token == "" || len(token) > 200 {
+		return nil, nil, nil, badToken
+	}
+	q := ViewQuery{Keys: []string{tokenKey(token), KeyRoom}, Follow: &tokenMember}
+	if after != nil {
+		q.Keys = append(q.Keys, s.keyReads...)
+		q.CounterKeys, q.After = []string{CounterParticipants}, after
+	}
+	v, err := ReadView(ctx, s.store, roomID, q)
+	if errors.Is(err, ErrRoomNotFound) {
+		return nil, nil, nil, badToken
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	var td tokenDoc
-	if tok.Version == 0 || json.Unmarshal(tok.Value, &td) != nil {
-		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	if v.Docs[0].Version == 0 || json.Unmarshal(v.Docs[0].Value, &td) != nil {
+		return nil, nil, nil, badToken
 	}
 	var room Room
-	if err := json.Unmarshal(roomDoc.Value, &room); err != nil {
-		return nil, nil, fmt.Errorf("room document: %w", err)
+	if err := json.Unmarshal(v.Docs[1].Value, &room); err != nil {
+		return nil, nil, nil, fmt.Errorf("room document: %w", err)
 	}
-	s.remember(roomID, roomDoc)
+	s.remember(roomID, v.Docs[1])
 	var m Member
-	if mdoc.Key != MemberKey(td.Member) || mdoc.Version == 0 || json.Unmarshal(mdoc.Value, &m) != nil {
-		return nil, nil, Errorf(CodeBadToken, "unknown or expired token")
+	if v.Followed.Key != MemberKey(td.Member) || v.Followed.Version == 0 || json.Unmarshal(v.Followed.Value, &m) != nil {
+		return nil, nil, nil, badToken
 	}
 	if m.Removed {
-		return nil, nil, errRemoved()
+		return nil, nil, nil, errRemoved()
 	}
 	m.seed = seedFor(token)
 	m.PrivateKey() // computed once, before the member is shared
 	if room.Ended {
-		return &m, &room, Errorf(CodeRoomEnded, "this room has ended")
+		return &m, &room, nil, Errorf(CodeRoomEnded, "this room has ended")
 	}
-	return &m, &room, nil
+	if after == nil {
+		return &m, &room, nil, nil
+	}
+	r, err := s.resumed(ctx, roomID, *after, v, v.Docs[1])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &m, &room, r, nil
 }
 
 // Command is one client command.

@@ -30,8 +30,6 @@ var (
 	readLua string
 	//go:embed lua/load.lua
 	loadLua string
-	//go:embed lua/history.lua
-	historyLua string
 	//go:embed lua/claim.lua
 	claimLua string
 	//go:embed lua/keepcode.lua
@@ -69,7 +67,6 @@ var (
 	onlineScript   = writer(roomLua + commonLua + onlineLua)
 	readScript     = reader(roomLua + readLua)
 	loadScript     = reader(roomLua + loadLua)
-	historyScript  = reader(roomLua + historyLua)
 )
 
 func writer(src string) *redis.Script { return redis.NewScript("#!lua\n" + src) }

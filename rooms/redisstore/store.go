@@ -419,15 +419,16 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	// A followed room's mirror has no events and follows no documents: a
 	// read for them goes to Redis, and what it read is not kept in the
 	// mirror.
-	var v *rooms.ViewData
+	mirrored := q.After == nil && q.Follow == nil
 	var t readTicket
-	if q.After == nil && q.Follow == nil {
-		var ok bool
-		if v, t, ok = s.subs.lookup(ch, q); ok {
+	if mirrored {
+		v, tk, ok := s.subs.lookup(ch, q)
+		if ok {
 			return v, nil
 		}
+		t = tk
 	}
-	args := make([]any, 0, 6+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
+	args := make([]any, 0, 8+len(q.Keys)+len(q.CounterPrefixes)+len(q.CounterKeys)+len(q.DocPrefixes))
 	if q.After != nil {
 		args = append(args, q.After.Epoch, strconv.FormatUint(q.After.Seq, 10))
 	} else {
@@ -449,7 +450,10 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	v = &rooms.ViewData{Counters: make(map[string]int64)}
+	if len(res) < 9 {
+		return nil, fmt.Errorf("redisstore: view: a reply of %d parts", len(res))
+	}
+	v := &rooms.ViewData{Counters: make(map[string]int64)}
 	if len(q.Keys) > 0 {
 		v.Docs = docsOf(q.Keys, res[0], res[1])
 	}
@@ -465,25 +469,18 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 	found := make(map[string]rooms.Doc)
 	addDocs(found, res[3])
 	v.Found = rooms.SortedDocs(found)
-	if len(res) < 9 {
-		return nil, fmt.Errorf("redisstore: view: a reply of %d parts", len(res))
-	}
-	if f, _ := res[8].([]any); len(f) > 0 {
-		v.Followed = rooms.Doc{Key: str(f[0])}
-		if len(f) == 3 && f[1] != nil {
-			v.Followed.Value = bytesOf(f[1])
-			v.Followed.Version = uint64(integer(f[2]))
-		}
+	if f, _ := res[8].([]any); len(f) == 3 { // key, value, version
+		v.Followed = docsOf([]string{str(f[0])}, f[1:2], f[2:3])[0]
 	}
 	if q.After != nil {
 		h, _ := res[7].([]any)
-		if len(h) == 0 || str(h[0]) != "ok" {
+		if len(h) < 2 || str(h[0]) != "ok" {
 			v.HistoryGone = true
 		} else if v.Events, err = decodeEvents(h[1]); err != nil {
 			return nil, fmt.Errorf("redisstore: view: %w", err)
 		}
 	}
-	if q.After == nil && q.Follow == nil {
+	if mirrored {
 		s.subs.keep(ch, t, q, v, str(res[5]), integer(res[6]))
 	}
 	return v, nil
@@ -561,26 +558,17 @@ func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.S
 
 // History implements rooms.Store.
 func (s *Store) History(ctx context.Context, room string, after rooms.Position) ([]rooms.Event, error) {
-	t := s.keys.tag(room)
-	res, err := historyScript.RunRO(ctx, s.cmd, []string{t + "meta", t + "hist"}, after.Epoch, strconv.FormatUint(after.Seq, 10)).Slice()
-	if err != nil {
-		return nil, fail("history", err)
-	}
-	switch str(res[0]) {
-	case "notfound":
-		return nil, rooms.ErrRoomNotFound
-	case "gone":
+	v, err := s.ReadView(ctx, room, rooms.ViewQuery{After: &after})
+	switch {
+	case err != nil:
+		return nil, err
+	case v.HistoryGone:
 		return nil, rooms.ErrHistoryGone
 	}
-	evs, err := decodeEvents(res[1])
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: history: %w", err)
-	}
-	return evs, nil
+	return v.Events, nil
 }
 
-// decodeEvents decodes a list of stored events, as history.lua and
-// read.lua give them.
+// decodeEvents decodes a list of stored events, as read.lua gives them.
 func decodeEvents(list any) ([]rooms.Event, error) {
 	raw, _ := list.([]any)
 	evs := make([]rooms.Event, len(raw))

@@ -59,8 +59,9 @@ local function counters(prefixes)
   return out
 end
 
--- history reads the events after seq after in epoch, as history.lua
--- does: {'ok', events}, or {'gone'} when they are no longer kept.
+-- history reads the events after seq after in epoch (Store.History):
+-- {'ok', events}, oldest first, or {'gone'} when they are no longer kept.
+-- HIST holds the newest events, oldest first, ending at META's seq.
 local function history(epoch, after)
   local seq = tonumber(meta[4])
   if meta[2] ~= epoch or after > seq then return {'gone'} end
@@ -88,9 +89,9 @@ elseif op == 'view' then
   -- names, then those; then document key prefixes, to the end. Each part
   -- is read only when asked for. The reply has the room's epoch and
   -- version (see commit in common.lua), so that a node may keep what it
-  -- read up to date from the room's notices, then the events, as
-  -- history.lua gives them, and the followed document's key, value and
-  -- version, each false when not asked for or not found.
+  -- read up to date from the room's notices, then the events (see
+  -- history), and the followed document's key, value and version, each
+  -- false when not asked for or not found.
   local b = 7
   local n = tonumber(ARGV[b])
   local vals, vers = get(ARGV, b + 1, b + n)

@@ -4,7 +4,6 @@
 -- KEYS (every key of one room, all under the room's hash tag):
 --   1 meta  2 classes  3 docs  4 ctr  5 once  6 sets  7 rep  8 hist
 --   9 pres  10 presn
--- (history.lua alone is given meta and hist, as KEYS[1] and KEYS[2].)
 --
 -- Documents are grouped by class: the document key up to and including
 -- its first ':' ("member:", "tok:", "bal:", "ex:", …; "" for a key without
