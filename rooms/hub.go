@@ -525,13 +525,24 @@ func (lr *live) takeTouched() {
 
 func (lr *live) handle(n Notice) {
 	if n.Lost {
-		lr.fill()
+		ferr := lr.fill()
 		// Touches may have been lost too: refresh every coalesced state.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		keys, err := lr.h.svc.StateKeys(ctx, lr.id)
 		cancel()
 		if err != nil {
-			lr.h.log.Warn("listing state after lost notices failed", "room", lr.id, "err", err)
+			lr.h.log.Warn("listing state after lost notices failed; will retry", "room", lr.id, "err", err)
+		}
+		if failed := errors.Join(ferr, err); failed != nil && !errors.Is(failed, ErrRoomNotFound) {
+			// The store failed for a moment (it is coming back): catch up
+			// again soon rather than at the next change.
+			time.AfterFunc(retryAfter, func() {
+				select {
+				case <-lr.stop:
+				default:
+					lr.notify(Notice{Room: lr.id, Lost: true})
+				}
+			})
 		}
 		lr.mu.Lock()
 		for _, k := range keys {
@@ -553,7 +564,8 @@ func (lr *live) handle(n Notice) {
 
 // fill catches up from the store's history after a gap: a full inbox, or a
 // store that lost notices (Redis pub/sub across a reconnect).
-func (lr *live) fill() {
+// It returns the store's error, if it failed.
+func (lr *live) fill() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	evs, err := lr.h.store.History(ctx, lr.id, lr.last)
@@ -561,24 +573,25 @@ func (lr *live) fill() {
 		st, lerr := lr.h.store.Load(ctx, lr.id, "")
 		if lerr != nil {
 			lr.h.log.Warn("room resync failed", "room", lr.id, "err", lerr)
-			return
+			return lerr
 		}
 		lr.h.log.Warn("room history lost; clients resync", "room", lr.id)
 		lr.mu.Lock()
 		lr.last = st.Pos
 		lr.mu.Unlock()
 		lr.closeAll(CodeResync)
-		return
+		return nil
 	}
 	if err != nil {
 		lr.h.log.Warn("room catch-up failed", "room", lr.id, "err", err)
-		return
+		return err
 	}
 	now := time.Now()
 	for i := range evs {
 		lr.deliver(&evs[i], now)
 	}
 	lr.markDirty(StatePresence)
+	return nil
 }
 
 func (lr *live) deliver(ev *Event, at time.Time) {
@@ -1026,9 +1039,20 @@ func (lr *live) flush() {
 			}
 			continue
 		}
-		if wait := lr.sendState(key); wait > 0 {
+		wait, err := lr.sendState(key)
+		switch {
+		case err != nil:
+			// Not computed (the store failed for a moment): again soon,
+			// or the phones would keep the old value until the next change.
+			nb := time.Now().Add(retryAfter)
+			lr.notBefore[key] = nb
+			later = append(later, key)
+			if next.IsZero() || nb.Before(next) {
+				next = nb
+			}
+		case wait > 0:
 			lr.notBefore[key] = time.Now().Add(wait)
-		} else {
+		default:
 			delete(lr.notBefore, key)
 		}
 	}
@@ -1207,16 +1231,16 @@ type StateMsg struct {
 	Data json.RawMessage `json:"data"`
 }
 
-func (lr *live) sendState(key string) (wait time.Duration) {
+func (lr *live) sendState(key string) (wait time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	v, ok, err := lr.h.svc.State(ctx, lr.id, key)
 	cancel()
 	if err != nil {
-		lr.h.log.Warn("coalesced state failed", "room", lr.id, "key", key, "err", err)
-		return 0
+		lr.h.log.Warn("coalesced state failed; will retry", "room", lr.id, "key", key, "err", err)
+		return 0, err
 	}
 	if !ok {
-		return 0
+		return 0, nil
 	}
 	enc := func(d json.RawMessage) []byte {
 		if d == nil {
@@ -1242,8 +1266,12 @@ func (lr *live) sendState(key string) (wait time.Duration) {
 	}
 	lr.mu.Unlock()
 	lr.send()
-	return stateWait(bytes, lr.h.opts.StateRate)
+	return stateWait(bytes, lr.h.opts.StateRate), nil
 }
+
+// retryAfter is how soon a coalesced state, or a catch-up after lost
+// notices, that the store failed is tried again.
+const retryAfter = 500 * time.Millisecond
 
 // Session is one client attached to a room; Detach ends it.
 type Session struct {

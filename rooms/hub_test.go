@@ -517,6 +517,37 @@ func (h *historyCounter) History(ctx context.Context, room string, after rooms.P
 	return h.Store.History(ctx, room, after)
 }
 
+// A coalesced state the store failed to compute (Redis back from a restart,
+// a stale connection failing once) is computed again soon: the phones do
+// not keep the old value until the next change.
+func TestStateRetriedAfterAFailure(t *testing.T) {
+	var mem *memory.Store
+	f := roomOn(t, func(m *memory.Store) rooms.Store { mem = m; return m })
+	var calls atomic.Int32
+	f.svc.RegisterState("tally", func(ctx context.Context, s rooms.Store, room, key string) (rooms.StateView, error) {
+		if calls.Add(1) == 1 {
+			return rooms.StateView{}, rooms.ErrUnavailable
+		}
+		n, err := s.Counters(ctx, room, "n")
+		if err != nil {
+			return rooms.StateView{}, err
+		}
+		b := []byte(fmt.Sprint(n[0]))
+		return rooms.StateView{Facilitator: b, Participant: b}, nil
+	})
+	h := hubOn(t, f, rooms.HubOptions{CoalesceInterval: 5 * time.Millisecond})
+	client, _ := h.attach(t, f.fac, nil)
+	if _, err := mem.Apply(context.Background(), f.room.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Touch: []string{"tally"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the tally, after its first computation failed", func() bool {
+		return client.count(func(m decoded) bool { return m.Type == "state" }) > 0
+	})
+	if n := calls.Load(); n < 2 {
+		t.Fatalf("computed %d times, want a retry", n)
+	}
+}
+
 // A burst of changes that only touch a tally (votes) neither fills the
 // room's inbox (no catch-up from history) nor loses a touch: with an inbox
 // of 2 and 5,000 touches, the client still ends with the final tally.
