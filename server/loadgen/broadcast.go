@@ -42,7 +42,7 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.Join = j.lat.Summary()
 	time.Sleep(o.Pause) // let presence settle before measuring idle memory
 	r.IdleRSS = RSS(o.PID)
-	proc := StartProc(o.PID)
+	proc := StartProc(o.PID, o.Also...)
 	for i := range o.Events {
 		sent[i].Store(time.Now().UnixNano())
 		if _, err := command(ctx, fac, "room.update", map[string]string{"title": "b-" + strconv.Itoa(i)}); err != nil {

@@ -144,7 +144,7 @@ func cards(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.Join = j.lat.Summary()
 	time.Sleep(o.Pause) // presence settles
 	r.IdleRSS = RSS(o.PID)
-	proc := StartProc(o.PID)
+	proc := StartProc(o.PID, o.Also...)
 
 	columns := []string{"start", "stop", "continue"}
 	var ackL Latencies

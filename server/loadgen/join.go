@@ -25,7 +25,7 @@ func join(ctx context.Context, t *Target, o Options, idle bool) (Report, error) 
 	}
 	defer fac.Close()
 	r.BaseRSS = RSS(o.PID)
-	proc := StartProc(o.PID)
+	proc := StartProc(o.PID, o.Also...)
 	j := newJoiner(t, o.JoinRate)
 	phones, err := j.joinAll(ctx, room, n, func(p *phone) func(*Message, time.Time) {
 		return func(m *Message, at time.Time) {

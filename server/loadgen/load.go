@@ -37,6 +37,10 @@ type Options struct {
 	Window       time.Duration // reconnects are spread over this (reconnect)
 	PID          int           // the server's process: 0 finds the local process listening on URL's port, -1 none
 	Timeout      time.Duration
+	// Also are other local processes whose CPU the report gives beside
+	// the server's: the deployment's other nodes (found by their ports
+	// when nil and PID is not -1) and Redis, say.
+	Also []int
 	// Pause is how long a run lets presence settle before it measures
 	// memory or starts its commands, and the calm before and after a
 	// reconnect storm (default 1s; tests shorten it).
@@ -139,7 +143,7 @@ func (r Report) PerConn(rss int64) float64 {
 func (r Report) print(w io.Writer) {
 	fmt.Fprintf(w, "scenario %s, %d clients\n", r.Scenario, r.Clients)
 	if r.Nodes > 1 {
-		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; server figures are the first node's)\n", r.Nodes)
+		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; the server's RSS is the first node's)\n", r.Nodes)
 	}
 	fmt.Fprintf(w, "  join time     %s\n", r.Join)
 	if r.Ack.N > 0 {
@@ -164,6 +168,13 @@ func (r Report) print(w io.Writer) {
 	if r.Server.RSSKiB > 0 {
 		fmt.Fprintf(w, "  server        pid %d, RSS %d KiB (peak %d KiB), CPU %.2fs in the measured %.1fs\n",
 			r.PID, r.Server.RSSKiB, r.Server.PeakRSSKiB, r.Server.CPU.Seconds(), r.Server.Wall.Seconds())
+	}
+	if len(r.Server.Others) > 0 {
+		var each []string
+		for _, o := range r.Server.Others {
+			each = append(each, fmt.Sprintf("pid %d (%s) %.2fs", o.PID, o.Name, o.CPU.Seconds()))
+		}
+		fmt.Fprintf(w, "  others        CPU %s; with the server's %.2fs in all\n", strings.Join(each, ", "), r.Server.DeploymentCPU().Seconds())
 	}
 	if r.Server.Wall > 0 {
 		fmt.Fprintf(w, "  tool          CPU %.2fs in the measured %.1fs\n", r.Server.ToolCPU.Seconds(), r.Server.Wall.Seconds())
@@ -227,8 +238,10 @@ WebSockets and 500 joins per second by default (bursts of 2,000) and holds
 1,000 rooms (ended ones too, until they expire); for larger or faster runs
 start it with HUDDLE_CONNECT_RATE, HUDDLE_CONNECT_BURST, HUDDLE_HTTP_RATE,
 HUDDLE_HTTP_BURST and HUDDLE_MAX_ROOMS raised. Without -pid the tool looks
-for the process listening on -url's port on this machine. Memory per
-connection means something only on a freshly started node.
+for the process listening on -url's port on this machine, and without
+-also for those listening on the other nodes' ports; name Redis with -also
+to have its CPU in the report too. Memory per connection means something
+only on a freshly started node.
 
 Flags:
 `
@@ -244,7 +257,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var o Options
 	var asJSON bool
 	var cpuProfile, reportFile, summarize string
-	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load; several nodes of one deployment (sharing Redis) separated by commas: phones are spread over them in turn, and the server's RSS and CPU are the first node's")
+	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the node to load; several nodes of one deployment (sharing Redis) separated by commas: phones are spread over them in turn; the server's RSS and CPU are the first node's, the others' CPU is reported beside it (-also)")
 	fs.StringVar(&o.Scenario, "scenario", "vote", strings.Join(Scenarios, ", "))
 	fs.IntVar(&o.Participants, "participants", 0, "participants per room (default 100; cards 1000, rooms 10)")
 	fs.IntVar(&o.Rooms, "rooms", 0, "rooms (scenario rooms; default 10)")
@@ -258,6 +271,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.Drop, "drop", 1, "fraction of the connections cut in the storm, 0 to 1 (reconnect)")
 	fs.DurationVar(&o.Window, "window", 2*time.Second, "the cut connections come back at random moments within this time (reconnect)")
 	fs.IntVar(&o.PID, "pid", 0, "the server's process id, for its RSS and CPU (same machine only; default: the local process listening on -url's port; -1: none)")
+	fs.Func("also", "other process ids, comma-separated, whose CPU the report gives beside the server's, e.g. the other nodes' and Redis's (same machine only; default: the local processes listening on the other -url ports)", func(v string) error {
+		o.Also = []int{}
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			pid, err := strconv.Atoi(f)
+			if err != nil || pid <= 0 {
+				return fmt.Errorf("%q is not a process id", f)
+			}
+			o.Also = append(o.Also, pid)
+		}
+		return nil
+	})
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
@@ -370,6 +397,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		},
 	}}
 	defer t.HTTP.CloseIdleConnections()
+	if o.Also == nil && o.PID >= 0 {
+		for _, n := range nodes[1:] {
+			if pid := findServer(n); pid > 0 {
+				o.Also = append(o.Also, pid)
+			}
+		}
+	}
 	if o.PID == 0 {
 		o.PID = findServer(t.Base)
 	}

@@ -92,7 +92,7 @@ func reconnect(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.Join = j.lat.Summary()
 	time.Sleep(o.Pause)
 	r.IdleRSS = RSS(o.PID)
-	proc := StartProc(o.PID)
+	proc := StartProc(o.PID, o.Also...)
 
 	// The facilitator broadcasts throughout. If the node closes its
 	// connection, it comes back as a phone does (resuming) and sends the

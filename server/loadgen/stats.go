@@ -53,23 +53,34 @@ func (s Summary) String() string {
 
 func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + "ms" }
 
-// Proc samples a local process's memory and CPU from /proc, and the
-// tool's own CPU over the same time (to see when the tool, not the
-// server, is what is short of CPU).
+// Proc samples a local process's memory and CPU from /proc, the CPU of
+// any other processes of the deployment (more nodes, Redis) and the
+// tool's own CPU over the same time: together they say how busy the
+// machine was, and whether the tool, not the server, was short of CPU.
 type Proc struct {
 	PID     int
 	start   time.Time
 	startCP time.Duration
 	toolCP  time.Duration
-	peakRSS int64 // KiB
+	others  []int
+	otherCP []time.Duration // at the start; -1: not readable then
+	peakRSS int64           // KiB
 	stop    chan struct{}
 	done    chan struct{}
 }
 
-// StartProc begins sampling pid (0: only the tool itself).
-func StartProc(pid int) *Proc {
-	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+// StartProc begins sampling pid (0: only the tool itself), and the CPU of
+// others.
+func StartProc(pid int, others ...int) *Proc {
+	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{}), others: others}
 	p.toolCP, _ = cpuTime(os.Getpid())
+	for _, o := range others {
+		cp, err := cpuTime(o)
+		if err != nil {
+			cp = -1
+		}
+		p.otherCP = append(p.otherCP, cp)
+	}
 	readLag.Store(new(Latencies))
 	if pid == 0 {
 		close(p.done)
@@ -104,6 +115,26 @@ type ProcReport struct {
 	// that arrived in the meantime: the part of a latency measured at
 	// the read that is the tool's own, not the server's.
 	ReadLag Summary `json:"readLag"`
+	// Others is the CPU of the other processes named (-also), in order.
+	Others []OtherCPU `json:"others,omitempty"`
+}
+
+// OtherCPU is one other process's CPU over a run's measured time.
+type OtherCPU struct {
+	PID  int           `json:"pid"`
+	Name string        `json:"name"` // its command name, from /proc
+	CPU  time.Duration `json:"cpu"`
+}
+
+// DeploymentCPU is the CPU of the server and every other process named,
+// over the measured time: what the deployment took of the machine
+// (the tool's own is ToolCPU).
+func (r ProcReport) DeploymentCPU() time.Duration {
+	t := r.CPU
+	for _, o := range r.Others {
+		t += o.CPU
+	}
+	return t
 }
 
 // Stop ends sampling and reports.
@@ -114,6 +145,13 @@ func (p *Proc) Stop() ProcReport {
 	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
 	if l := readLag.Swap(nil); l != nil {
 		r.ReadLag = l.Summary()
+	}
+	for i, o := range p.others {
+		cp, err := cpuTime(o)
+		if err != nil || p.otherCP[i] < 0 {
+			continue // gone, or never there: nothing to say of it
+		}
+		r.Others = append(r.Others, OtherCPU{PID: o, Name: commandName(o), CPU: cp - p.otherCP[i]})
 	}
 	if p.PID == 0 {
 		return r
@@ -142,6 +180,15 @@ func rssKiB(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS")
+}
+
+// commandName is pid's command name (/proc/pid/comm), or "?".
+func commandName(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // cpuTime is user+system CPU of pid, from /proc/pid/stat (in clock ticks

@@ -85,7 +85,8 @@ func reconnectFigure(r Report) string {
 // Summarize reads the JSON reports targets.sh keeps in dir
 // (MODE-NAME.json) and writes every target's figure, whether it is met,
 // and, where both stores ran, Redis's key latency over the embedded
-// store's (within 2× is the target).
+// store's (within 2× is the target), with the CPU each deployment took
+// in the measured time.
 func Summarize(dir string, w io.Writer) error {
 	read := func(mode, name string) (Report, bool, error) {
 		b, err := os.ReadFile(filepath.Join(dir, mode+"-"+name+".json"))
@@ -135,8 +136,16 @@ func Summarize(dir string, w io.Writer) error {
 		if hasEmb && hasRed && t.key != nil && t.key(emb) > 0 {
 			ratio := float64(t.key(red)) / float64(t.key(emb))
 			verdict := map[bool]string{true: "yes", false: "**no**"}[ratio <= 2]
-			fmt.Fprintf(w, "| %s: Redis within 2× of embedded | both | %.1f× (%s vs %s) | %s |\n",
-				t.name, ratio, ms(t.key(red)), ms(t.key(emb)), verdict)
+			// The CPU the deployment took meanwhile (every process the
+			// report names, the tool's own apart) says how busy the
+			// machine was: a latency measured on saturated cores is
+			// mostly waiting for them.
+			cpu := ""
+			if e, r := emb.Server.DeploymentCPU(), red.Server.DeploymentCPU(); e > 0 && r > 0 {
+				cpu = fmt.Sprintf("; CPU %.2fs vs %.2fs", r.Seconds(), e.Seconds())
+			}
+			fmt.Fprintf(w, "| %s: Redis within 2× of embedded | both | %.1f× (%s vs %s%s) | %s |\n",
+				t.name, ratio, ms(t.key(red)), ms(t.key(emb)), cpu, verdict)
 		}
 	}
 	if found == 0 {

@@ -75,7 +75,11 @@ run() { # mode name flags...
   local joined
   joined=$(IFS=,; echo "${urls[*]}")
   echo "== $mode $name: huddle load -url $joined $*" | tee "$OUT/$mode-$name.txt"
-  "$BIN" load -url "$joined" -pid "${pids[0]}" -timeout 5m -report "$OUT/$mode-$name.json" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
+  # The first node's RSS and CPU, and the CPU of the other node and Redis.
+  local also
+  also=$(IFS=,; echo "${pids[*]:1}${redis_pid:+,$redis_pid}")
+  also=${also#,}
+  "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi

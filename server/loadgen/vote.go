@@ -83,7 +83,7 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 	r.Join = j.lat.Summary()
 	time.Sleep(o.Pause)
 	r.IdleRSS = RSS(o.PID)
-	proc := StartProc(o.PID)
+	proc := StartProc(o.PID, o.Also...)
 
 	// The burst: every phone votes once, spread evenly over o.Burst.
 	total := o.Participants * rooms
