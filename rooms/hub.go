@@ -36,9 +36,10 @@ type HubOptions struct {
 	// same coalesced state (presence, tallies) in a room (default 100ms).
 	CoalesceInterval time.Duration
 	// StateRate bounds the bytes per second that one coalesced state of a
-	// room (a tally, a retro board) writes to this node's connections:
-	// after a state of B bytes went to N connections, the next of the
-	// same state waits at least B×N/StateRate. The events that changed it
+	// room (a tally, a retro board) writes to the room's phones, on all
+	// its nodes together: after a state of B bytes went to a room of N
+	// phones, the next of the same state waits at least B×N/StateRate,
+	// and each node writes its share of it. The events that changed it
 	// go out at once regardless; what waits is the whole state that
 	// confirms them, so a board of 300 cards sent to 1,000 phones after
 	// every card is sent about once a second instead of ten times (default
@@ -249,8 +250,9 @@ type live struct {
 	online  map[string]bool
 	known   map[string]MemberView
 	// participants is the joined count as last read; onlineCount the
-	// participants online as last counted (for welcomes, which must not
-	// count the whole room each: that is O(N) per join).
+	// participants online on every node as last counted (for welcomes,
+	// which must not count the whole room each: that is O(N) per join;
+	// and for phonesLocked).
 	participants int64
 	onlineCount  int
 	room         Room
@@ -961,12 +963,22 @@ func (lr *live) scheduleLocked() {
 	if lr.timer != nil {
 		return
 	}
-	wait := time.Until(lr.flushed.Add(coalesceFor(lr.h.opts.CoalesceInterval, len(lr.subs))))
+	wait := time.Until(lr.flushed.Add(coalesceFor(lr.h.opts.CoalesceInterval, lr.phonesLocked())))
 	if wait < 0 {
 		wait = 0
 	}
 	lr.timer = time.AfterFunc(wait, lr.flush)
 }
+
+// phonesLocked is how many phones the room has on all its nodes
+// together, as far as this node knows: its own connections, or the
+// participants online anywhere (the last presence count) when those are
+// more. The room's coalescing interval and state pacing go by it, not by
+// this node's share, so a phone gets a tally as often whichever node
+// serves it and however many do, and each node writes only its share: a
+// node added to a deployment takes fan-out off the others instead of
+// every node sending its phones more often.
+func (lr *live) phonesLocked() int { return max(len(lr.subs), lr.onlineCount) }
 
 // DefaultStateRate is HubOptions.StateRate's default: 32 MiB/s.
 const DefaultStateRate = 32 << 20
@@ -981,12 +993,12 @@ func stateWait(bytes, rate int) time.Duration {
 	return time.Duration(float64(bytes) / float64(rate) * float64(time.Second))
 }
 
-// coalesceFor is the coalescing interval of a room with subs connections
-// on this node: the configured one up to 1,000, then growing with the
-// room, up to five times at 5,000 and more. Every update of a tally goes to
-// every phone, so a 10,000-phone room at 100 ms would write 100,000
-// messages a second while people vote; at 500 ms it writes 20,000 and the
-// final tally still arrives within half a second.
+// coalesceFor is the coalescing interval of a room with subs phones on
+// all its nodes (phonesLocked): the configured one up to 1,000, then
+// growing with the room, up to five times at 5,000 and more. Every
+// update of a tally goes to every phone, so a 10,000-phone room at 100 ms
+// would write 100,000 messages a second while people vote; at 500 ms it
+// writes 20,000 and the final tally still arrives within half a second.
 func coalesceFor(base time.Duration, subs int) time.Duration {
 	switch {
 	case subs <= 1000:
@@ -1253,7 +1265,7 @@ func (lr *live) sendState(key string) (wait time.Duration, err error) {
 	lr.sendMu.Lock()
 	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
-	bytes := 0
+	bytes, n := 0, 0
 	for s := range lr.subs {
 		m := pm
 		if s.m.IsFacilitator() {
@@ -1262,7 +1274,13 @@ func (lr *live) sendState(key string) (wait time.Duration, err error) {
 		if m != nil {
 			lr.queue(&lr.out, s, 0, m)
 			bytes += len(m)
+			n++
 		}
+	}
+	// Paced as if it went to the room's phones on every node: the other
+	// nodes write as much to theirs.
+	if all := lr.phonesLocked(); n > 0 && all > n {
+		bytes = bytes / n * all
 	}
 	lr.mu.Unlock()
 	lr.send()

@@ -44,12 +44,14 @@ func (c *fakeClient) Close(reason rooms.Code) {
 }
 
 type decoded struct {
-	Type      string         `json:"type"`
-	Event     string         `json:"event"`
-	Seq       uint64         `json:"seq"`
-	Position  rooms.Position `json:"position"`
-	Online    int            `json:"online"`
-	Recovered bool           `json:"recovered"`
+	Type      string          `json:"type"`
+	Event     string          `json:"event"`
+	Seq       uint64          `json:"seq"`
+	Position  rooms.Position  `json:"position"`
+	Online    int             `json:"online"`
+	Recovered bool            `json:"recovered"`
+	Key       string          `json:"key"`  // state
+	Data      json.RawMessage `json:"data"` // state
 }
 
 func (c *fakeClient) decoded() []decoded {
@@ -774,6 +776,62 @@ func TestStateRateSpacesBigStates(t *testing.T) {
 	free, _, _ := run(-1)
 	if free < 2*states {
 		t.Fatalf("without the bound %d states, with it %d: the bound did not hold any back", free, states)
+	}
+}
+
+// A room's state is paced by its phones on every node, not by this
+// node's share: a phone gets a tally as often however many nodes serve
+// the room, and a node holding few of the room's phones does not send
+// them states more often for it (each node writes its share of what the
+// room as a whole may take).
+func TestStatePacedByTheWholeRoom(t *testing.T) {
+	pad := strings.Repeat("x", 1000)
+	// About 1 ms between states to one phone; about 100 ms in a room of
+	// 101 phones.
+	const rate = 1_000_000
+	run := func(elsewhere int) int {
+		var mem *memory.Store
+		f := roomOn(t, func(m *memory.Store) rooms.Store { mem = m; return m })
+		f.svc.RegisterState("board", func(ctx context.Context, s rooms.Store, room, key string) (rooms.StateView, error) {
+			n, err := s.Counters(ctx, room, "n")
+			if err != nil {
+				return rooms.StateView{}, err
+			}
+			b := []byte(fmt.Sprintf(`{"n":%d,"pad":"%s"}`, n[0], pad))
+			return rooms.StateView{Facilitator: b, Participant: b}, nil
+		})
+		opts := rooms.HubOptions{CoalesceInterval: time.Millisecond, StateRate: rate}
+		here, there := hubOn(t, f, opts), hubOn(t, f, opts)
+		for i := range elsewhere {
+			there.attach(t, f.join(t, fmt.Sprint("P", i)), nil)
+		}
+		fc, _ := here.attach(t, f.fac, nil)
+		waitUntil(t, "this node counts the other node's phones", func() bool { return lastOnline(fc) == elsewhere })
+		const changes = 100
+		for range changes {
+			if _, err := mem.Apply(context.Background(), f.room.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Touch: []string{"board"}}); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(3 * time.Millisecond)
+		}
+		boards := func() (n int, last int) {
+			for _, m := range fc.decoded() {
+				if m.Type == "state" && m.Key == "board" {
+					var d struct{ N int }
+					_ = json.Unmarshal(m.Data, &d)
+					n, last = n+1, d.N
+				}
+			}
+			return n, last
+		}
+		waitUntil(t, "the facilitator holds the last board", func() bool { _, last := boards(); return last == changes })
+		n, _ := boards()
+		return n
+	}
+	alone, shared := run(0), run(100)
+	if shared*3 > alone {
+		t.Fatalf("the facilitator got %d boards alone in the room and %d with 100 phones on another node: "+
+			"want far fewer with them, the room's pace", alone, shared)
 	}
 }
 

@@ -47,8 +47,8 @@ type Config struct {
 	HelloTimeout     time.Duration
 	CoalesceInterval time.Duration
 	// StateRate bounds the bytes per second one coalesced state of a room
-	// writes to this node's connections (rooms.HubOptions.StateRate); 0:
-	// no bound.
+	// writes to the room's phones, on all its nodes together
+	// (rooms.HubOptions.StateRate); 0: no bound.
 	StateRate       int
 	HistoryLimit    int
 	ShutdownDrain   time.Duration
@@ -189,7 +189,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.Heartbeat, "heartbeat", "HUDDLE_HEARTBEAT", "interval of server pings; a client silent for 2.5 intervals is disconnected")
 	dur(&c.HelloTimeout, "hello-timeout", "HUDDLE_HELLO_TIMEOUT", "time a new connection has to send hello")
 	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
-	num(&c.StateRate, "state-rate", "HUDDLE_STATE_RATE", "bytes per second one coalesced state of a room (a tally, a retro board) may write to this node's connections; a bigger state to more phones is sent less often, the events that changed it at once (0: no bound)")
+	num(&c.StateRate, "state-rate", "HUDDLE_STATE_RATE", "bytes per second one coalesced state of a room (a tally, a retro board) may write to the room's phones, on all nodes together (each node writes its share); a bigger state to more phones is sent less often, the events that changed it at once (0: no bound)")
 	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
 	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
