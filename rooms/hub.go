@@ -1265,7 +1265,7 @@ func (lr *live) sendState(key string) (wait time.Duration, err error) {
 	lr.sendMu.Lock()
 	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
-	bytes, n := 0, 0
+	bytes := 0
 	for s := range lr.subs {
 		m := pm
 		if s.m.IsFacilitator() {
@@ -1274,13 +1274,16 @@ func (lr *live) sendState(key string) (wait time.Duration, err error) {
 		if m != nil {
 			lr.queue(&lr.out, s, 0, m)
 			bytes += len(m)
-			n++
 		}
 	}
-	// Paced as if it went to the room's phones on every node: the other
-	// nodes write as much to theirs.
-	if all := lr.phonesLocked(); n > 0 && all > n {
-		bytes = bytes / n * all
+	// Paced as if it went to the room's phones on every node: those this
+	// node does not hold (by the presence count, which counts
+	// participants) at the participant view's size. Scaling this node's
+	// own mix instead would pace a facilitator alone on a node as if every
+	// phone got the facilitator's view, which can be a hundred times
+	// bigger.
+	if elsewhere := lr.phonesLocked() - len(lr.subs); elsewhere > 0 && pm != nil {
+		bytes += elsewhere * len(pm)
 	}
 	lr.mu.Unlock()
 	lr.send()

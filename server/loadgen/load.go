@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +144,7 @@ func (r Report) PerConn(rss int64) float64 {
 func (r Report) print(w io.Writer) {
 	fmt.Fprintf(w, "scenario %s, %d clients\n", r.Scenario, r.Clients)
 	if r.Nodes > 1 {
-		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; the server's RSS is the first node's)\n", r.Nodes)
+		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; the server's RSS and CPU are the first node's)\n", r.Nodes)
 	}
 	fmt.Fprintf(w, "  join time     %s\n", r.Join)
 	if r.Ack.N > 0 {
@@ -172,9 +173,13 @@ func (r Report) print(w io.Writer) {
 	if len(r.Server.Others) > 0 {
 		var each []string
 		for _, o := range r.Server.Others {
+			if o.Gone {
+				each = append(each, fmt.Sprintf("pid %d gone by the end, not counted", o.PID))
+				continue
+			}
 			each = append(each, fmt.Sprintf("pid %d (%s) %.2fs", o.PID, o.Name, o.CPU.Seconds()))
 		}
-		fmt.Fprintf(w, "  others        CPU %s; with the server's %.2fs in all\n", strings.Join(each, ", "), r.Server.DeploymentCPU().Seconds())
+		fmt.Fprintf(w, "  others        CPU %s; %.2fs in all with the server's\n", strings.Join(each, ", "), r.Server.DeploymentCPU().Seconds())
 	}
 	if r.Server.Wall > 0 {
 		fmt.Fprintf(w, "  tool          CPU %.2fs in the measured %.1fs\n", r.Server.ToolCPU.Seconds(), r.Server.Wall.Seconds())
@@ -271,7 +276,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.Drop, "drop", 1, "fraction of the connections cut in the storm, 0 to 1 (reconnect)")
 	fs.DurationVar(&o.Window, "window", 2*time.Second, "the cut connections come back at random moments within this time (reconnect)")
 	fs.IntVar(&o.PID, "pid", 0, "the server's process id, for its RSS and CPU (same machine only; default: the local process listening on -url's port; -1: none)")
-	fs.Func("also", "other process ids, comma-separated, whose CPU the report gives beside the server's, e.g. the other nodes' and Redis's (same machine only; default: the local processes listening on the other -url ports)", func(v string) error {
+	fs.Func("also", "other process ids, comma-separated, whose CPU the report gives beside the server's, e.g. the other nodes' and Redis's (same machine only; default: the local processes listening on the other -url ports; \"\": none)", func(v string) error {
 		o.Also = []int{}
 		for _, f := range strings.Split(v, ",") {
 			if f = strings.TrimSpace(f); f == "" {
@@ -397,19 +402,19 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		},
 	}}
 	defer t.HTTP.CloseIdleConnections()
-	if o.Also == nil && o.PID >= 0 {
-		for _, n := range nodes[1:] {
-			if pid := findServer(n); pid > 0 {
-				o.Also = append(o.Also, pid)
-			}
-		}
-	}
+	auto := o.Also == nil && o.PID >= 0
 	if o.PID == 0 {
 		o.PID = findServer(t.Base)
 	}
 	if o.PID < 0 {
 		o.PID = 0
 	}
+	if auto {
+		for _, n := range nodes[1:] {
+			o.Also = append(o.Also, findServer(n))
+		}
+	}
+	o.Also = others(o.PID, o.Also)
 	var r Report
 	var err error
 	switch o.Scenario {
@@ -433,6 +438,18 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		r.PID = o.PID
 	}
 	return r, err
+}
+
+// others is also without the server pid, duplicates and unknowns (0):
+// no process's CPU is counted twice.
+func others(pid int, also []int) []int {
+	var out []int
+	for _, p := range also {
+		if p > 0 && p != pid && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // phone is one simulated participant.

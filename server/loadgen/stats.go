@@ -124,6 +124,7 @@ type OtherCPU struct {
 	PID  int           `json:"pid"`
 	Name string        `json:"name"` // its command name, from /proc
 	CPU  time.Duration `json:"cpu"`
+	Gone bool          `json:"gone,omitempty"` // ended before the run did: CPU unknown
 }
 
 // DeploymentCPU is the CPU of the server and every other process named,
@@ -147,9 +148,15 @@ func (p *Proc) Stop() ProcReport {
 		r.ReadLag = l.Summary()
 	}
 	for i, o := range p.others {
+		if p.otherCP[i] < 0 {
+			continue // never there: nothing to say of it
+		}
 		cp, err := cpuTime(o)
-		if err != nil || p.otherCP[i] < 0 {
-			continue // gone, or never there: nothing to say of it
+		if err != nil {
+			// Gone (Redis crashed, say): its CPU is unknown, and the
+			// report says so rather than count it as none.
+			r.Others = append(r.Others, OtherCPU{PID: o, Gone: true})
+			continue
 		}
 		r.Others = append(r.Others, OtherCPU{PID: o, Name: commandName(o), CPU: cp - p.otherCP[i]})
 	}

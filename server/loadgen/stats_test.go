@@ -4,6 +4,7 @@ package loadgen
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 
 // A run reports the CPU each other process named took over the measured
 // time, by name, and the deployment's total with the server's; a process
-// that is gone by the end is left out rather than reported as nothing.
+// gone by the end is reported as gone, its CPU unknown and not counted.
 func TestProcReportsOtherProcesses(t *testing.T) {
 	busy := exec.Command("sh", "-c", "while :; do :; done")
 	if err := busy.Start(); err != nil {
@@ -29,18 +30,30 @@ func TestProcReportsOtherProcesses(t *testing.T) {
 	_ = short.Wait() // reaped: its /proc entry is gone before Stop
 	time.Sleep(400 * time.Millisecond)
 	r := p.Stop()
-	if len(r.Others) != 1 {
-		t.Fatalf("others %+v, want only the busy shell", r.Others)
+	if len(r.Others) != 2 {
+		t.Fatalf("others %+v, want the busy shell and the ended sleep", r.Others)
 	}
-	o := r.Others[0]
-	if o.PID != busy.Process.Pid || !strings.HasSuffix(o.Name, "sh") {
-		t.Errorf("reported pid %d (%s), want %d (sh)", o.PID, o.Name, busy.Process.Pid)
+	o, gone := r.Others[0], r.Others[1]
+	if o.PID != busy.Process.Pid || o.Gone || !strings.HasSuffix(o.Name, "sh") {
+		t.Errorf("reported %+v, want pid %d (sh)", o, busy.Process.Pid)
 	}
-	// 400 ms of a spinning shell: most of it on a CPU, never more.
-	if o.CPU < 100*time.Millisecond || o.CPU > r.Wall+20*time.Millisecond {
+	if gone.PID != short.Process.Pid || !gone.Gone || gone.CPU != 0 {
+		t.Errorf("reported %+v, want pid %d gone", gone, short.Process.Pid)
+	}
+	// A spinning shell for 400 ms: some of it on a CPU (the machine may
+	// be busy), never more than the time.
+	if o.CPU < 20*time.Millisecond || o.CPU > r.Wall+20*time.Millisecond {
 		t.Errorf("busy shell CPU %s in %s", o.CPU, r.Wall)
 	}
 	if r.DeploymentCPU() != r.CPU+o.CPU {
 		t.Errorf("deployment CPU %s, want the server's %s and the shell's %s", r.DeploymentCPU(), r.CPU, o.CPU)
+	}
+}
+
+// No process's CPU is counted twice: the server's pid, repeats and
+// unknown ones are dropped from the others.
+func TestOthersDropsRepeats(t *testing.T) {
+	if got := others(7, []int{8, 7, 0, 9, 8}); !slices.Equal(got, []int{8, 9}) {
+		t.Errorf("others = %v, want [8 9]", got)
 	}
 }

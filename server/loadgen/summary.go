@@ -141,7 +141,7 @@ func Summarize(dir string, w io.Writer) error {
 			// machine was: a latency measured on saturated cores is
 			// mostly waiting for them.
 			cpu := ""
-			if e, r := emb.Server.DeploymentCPU(), red.Server.DeploymentCPU(); e > 0 && r > 0 {
+			if e, r := emb.Server.DeploymentCPU(), red.Server.DeploymentCPU(); e > 0 && r > 0 && len(red.Server.Others) > 0 {
 				cpu = fmt.Sprintf("; CPU %.2fs vs %.2fs", r.Seconds(), e.Seconds())
 			}
 			fmt.Fprintf(w, "| %s: Redis within 2× of embedded | both | %.1f× (%s vs %s%s) | %s |\n",
