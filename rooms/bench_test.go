@@ -25,7 +25,11 @@ func BenchmarkEncodeEvent(b *testing.B) {
 type countingClient struct{ n atomic.Int64 }
 
 func (c *countingClient) Enqueue([]byte) bool { c.n.Add(1); return true }
-func (c *countingClient) Close(rooms.Code)    {}
+func (c *countingClient) EnqueueAll(ms [][]byte) bool {
+	c.n.Add(int64(len(ms)))
+	return true
+}
+func (c *countingClient) Close(rooms.Code) {}
 
 // One event to 1,000 attached clients: apply, publish, encode once,
 // enqueue to each, waiting until the last client has it before the next

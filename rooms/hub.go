@@ -26,6 +26,10 @@ type Client interface {
 	// messages while it attaches), from several goroutines at once for a
 	// big room, each message to a client after the one before it.
 	Enqueue(msg []byte) bool
+	// EnqueueAll queues msgs in order, as Enqueue each would, but may send
+	// them together (one write instead of one per message): a returning
+	// client's welcome, the events it missed and the current states.
+	EnqueueAll(msgs [][]byte) bool
 	// Close closes the connection with reason after what is queued.
 	Close(reason Code)
 }
@@ -1465,15 +1469,12 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	}
 	s.ready = true
 	s.sent = w.Position.Seq
-	if !s.c.Enqueue(msg) {
+	// Together: one write to the phone rather than one per missed event.
+	msgs := make([][]byte, 0, 1+len(events)+len(states))
+	msgs = append(append(append(msgs, msg), events...), states...)
+	if !s.c.EnqueueAll(msgs) {
 		lr.dropLocked(s)
 		return nil
-	}
-	for _, e := range append(events, states...) {
-		if !s.c.Enqueue(e) {
-			lr.dropLocked(s)
-			return nil
-		}
 	}
 	pending := s.pending
 	s.pending, s.pbytes = nil, 0

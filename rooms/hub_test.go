@@ -35,6 +35,15 @@ func (c *fakeClient) Enqueue(m []byte) bool {
 	return true
 }
 
+func (c *fakeClient) EnqueueAll(ms [][]byte) bool {
+	for _, m := range ms {
+		if !c.Enqueue(m) {
+			return false
+		}
+	}
+	return true
+}
+
 func (c *fakeClient) Close(reason rooms.Code) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -89,6 +89,31 @@ func (c *conn) evicted() { c.srv.metrics.evictions.Inc() }
 // Enqueue implements rooms.Client.
 func (c *conn) Enqueue(msg []byte) bool { return c.q.push(msg) }
 
+// enqueueChunk bounds the bytes EnqueueAll queues at once, and so does a
+// quarter of the send queue's bound. Each chunk is written (as far as the
+// socket takes it) before the next is queued, as single pushes would be,
+// so a catch-up bigger than the send queue's bound still goes out to a
+// phone that reads.
+const enqueueChunk = 64 << 10
+
+// EnqueueAll implements rooms.Client: msgs in order, in as few pushes as
+// the chunk allows, each one write to the socket.
+func (c *conn) EnqueueAll(msgs [][]byte) bool {
+	chunk := min(enqueueChunk, c.srv.cfg.SendQueueBytes/4)
+	for len(msgs) > 0 {
+		k, n := 1, len(msgs[0])
+		for k < len(msgs) && n+len(msgs[k]) <= chunk {
+			n += len(msgs[k])
+			k++
+		}
+		if !c.q.pushAll(msgs[:k]) {
+			return false
+		}
+		msgs = msgs[k:]
+	}
+	return true
+}
+
 // Close implements rooms.Client: close after what is queued. A command in
 // flight is answered first: its ack (say, to room.end) is not lost to the
 // close it caused.

@@ -171,6 +171,9 @@ type msg struct {
 	Seq  uint64          `json:"seq"`
 	Data json.RawMessage `json:"data"`
 	Raw  []byte          `json:"-"`
+	// Frame numbers the WebSocket message that carried it on its
+	// connection, from 1 (a frame may pack several messages).
+	Frame int `json:"-"`
 }
 
 // client is a test WebSocket client: it reads every message into a
@@ -219,7 +222,7 @@ func dialAddr(t *testing.T, addr string) *client {
 
 func (c *client) readLoop() {
 	defer close(c.done)
-	for {
+	for frame := 1; ; frame++ {
 		_, data, err := c.ws.Read(c.ctx)
 		if err != nil {
 			c.err = err
@@ -231,7 +234,7 @@ func (c *client) readLoop() {
 				c.err = fmt.Errorf("bad server message %q: %w", line, err)
 				return
 			}
-			m.Raw = line
+			m.Raw, m.Frame = line, frame
 			c.logMu.Lock()
 			c.log = append(c.log, m)
 			c.logMu.Unlock()

@@ -73,6 +73,19 @@ func (q *sendQueue) wakeLocked() bool {
 // client is too slow: the queue then drops what it holds and closes with
 // the slow-client reason.
 func (q *sendQueue) push(msg []byte) bool {
+	one := [1][]byte{msg}
+	return q.pushAll(one[:])
+}
+
+// pushAll queues msgs, in order, as one push: a writer that starts takes
+// them all, and sends them in one write where the socket takes them. It
+// returns false, as push does, when the client is too slow: the bounds
+// apply to all of msgs together.
+func (q *sendQueue) pushAll(msgs [][]byte) bool {
+	n := 0
+	for _, m := range msgs {
+		n += len(m)
+	}
 	q.mu.Lock()
 	if q.closing {
 		q.mu.Unlock()
@@ -87,14 +100,14 @@ func (q *sendQueue) push(msg []byte) bool {
 		q.evictedThenStart(start)
 		return false
 	}
-	if q.bytes+len(msg) > q.maxBytes {
+	if q.bytes+n > q.maxBytes {
 		start := q.overflowLocked()
 		q.mu.Unlock()
 		q.evictedThenStart(start)
 		return false
 	}
-	q.msgs = append(q.msgs, msg)
-	q.bytes += len(msg)
+	q.msgs = append(q.msgs, msgs...)
+	q.bytes += n
 	start := q.wakeLocked()
 	q.mu.Unlock()
 	if start {

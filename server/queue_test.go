@@ -524,3 +524,39 @@ func TestQueueIsClosing(t *testing.T) {
 		t.Fatal("closed queue not closing")
 	}
 }
+
+// pushAll queues several messages as one push: in order, after what was
+// queued, with one writer started for them all, and the byte bound
+// applied to all of them together (over it, the client is too slow and
+// nothing of them is queued).
+func TestQueuePushAll(t *testing.T) {
+	t.Parallel()
+	q, o := newTestQueue(10, time.Minute)
+	if !q.push([]byte("a")) || !queueWoken(o) {
+		t.Fatal("first push started no writer")
+	}
+	if !q.pushAll([][]byte{[]byte("bc"), []byte("d"), []byte("efg")}) {
+		t.Fatal("messages within the bound were refused")
+	}
+	if queueWoken(o) {
+		t.Fatal("pushAll started a second writer")
+	}
+	if got := idle(t, q); fmt.Sprint(got) != "[a bc d efg]" {
+		t.Fatalf("writer took %v", got)
+	}
+	if !q.pushAll([][]byte{[]byte("12345"), []byte("67890")}) || !queueWoken(o) {
+		t.Fatal("pushAll of exactly the bound refused, or no writer started")
+	}
+	if got := idle(t, q); fmt.Sprint(got) != "[12345 67890]" {
+		t.Fatalf("writer took %v", got)
+	}
+	if q.pushAll([][]byte{[]byte("12345"), []byte("678901")}) {
+		t.Fatal("pushAll over the bound was accepted")
+	}
+	if o.evictions.Load() != 1 {
+		t.Fatalf("%d evictions, want 1", o.evictions.Load())
+	}
+	if batch, closing, reason, _ := q.next(nil); len(batch) != 0 || !closing || reason != rooms.CodeSlowClient {
+		t.Fatalf("after the overflow: batch %v closing %v reason %q", queueStrings(batch), closing, reason)
+	}
+}

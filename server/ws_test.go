@@ -256,6 +256,77 @@ func TestResumeExactlyMissedEventsOrSnapshot(t *testing.T) {
 	}
 }
 
+// A returning phone's welcome and the events it missed go out together,
+// in one write and frame, not one write per missed event: after a storm of
+// reconnects every phone catches up at once. A catch-up bigger than the
+// send queue's bound still arrives whole, in order, to a phone that
+// reads: it is queued a part at a time, each part written before the next.
+func TestResumeSendsMissedEventsTogether(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		missed    int
+		titleLen  int
+		maxFrames int // frames from the welcome to the last missed event
+	}{
+		{"small", 30, 10, 1},
+		{"bigger than the send queue", 40, 4000, 41},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := startServer(t, func(c *Config) {
+				c.SendQueueBytes = 128 << 10
+				c.MaxFrameBytes = 64 << 10
+				c.Limits.MaxTitleLen = 8000
+				c.CommandRate, c.CommandBurst = 100000, 100000
+			})
+			room := ts.createRoom("")
+			fac := ts.dial(t)
+			fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+			j := ts.join(room.Room.Code, "Ann")
+			p := ts.dial(t)
+			w := p.hello(j.Room.ID, j.Token, nil)
+			pad := strings.Repeat("x", tc.titleLen)
+			title := func(i int) {
+				fac.cmd(fmt.Sprint("t", i), "room.update", map[string]string{"title": fmt.Sprint(i, pad)})
+			}
+			title(0)
+			pos := rooms.Position{Epoch: w.Position.Epoch, Seq: p.event("room.updated").Seq}
+			p.drop()
+			for i := 1; i <= tc.missed; i++ {
+				title(i)
+			}
+
+			back := ts.dial(t)
+			wb := back.hello(j.Room.ID, j.Token, &pos)
+			if !wb.Recovered {
+				t.Fatalf("not recovered: %+v", wb)
+			}
+			for i := 1; i <= tc.missed; i++ {
+				m := back.next(func(m msg) bool { return m.Type == "event" })
+				if m.Seq != pos.Seq+uint64(i) || !strings.Contains(string(m.Data), fmt.Sprintf(`"%d%s"`, i, pad)) {
+					t.Fatalf("missed event %d arrived as %.80s", i, m.Raw)
+				}
+			}
+			var welcome, last int
+			for _, m := range back.all() {
+				switch {
+				case m.Type == "welcome":
+					welcome = m.Frame
+				case m.Type == "event" && m.Seq == pos.Seq+uint64(tc.missed):
+					last = m.Frame
+				}
+			}
+			if frames := last - welcome + 1; frames > tc.maxFrames {
+				t.Errorf("the welcome and %d missed events came in %d frames, want at most %d", tc.missed, frames, tc.maxFrames)
+			}
+			select {
+			case <-back.done:
+				t.Errorf("the returning phone was closed: %v", back.err)
+			default:
+			}
+		})
+	}
+}
+
 // A client that stops reading is disconnected as a slow client, and the
 // room's other members keep receiving without waiting for it.
 func TestSlowClientIsEvictedOthersUnaffected(t *testing.T) {
