@@ -64,7 +64,8 @@ type Store struct {
 	keys keyspace
 	log  *slog.Logger
 
-	subs subscriptions
+	subs   subscriptions
+	events eventCache // history events decoded (see events.go)
 }
 
 var (
@@ -476,7 +477,7 @@ func (s *Store) ReadView(ctx context.Context, room string, q rooms.ViewQuery) (*
 		h, _ := res[7].([]any)
 		if len(h) < 2 || str(h[0]) != "ok" {
 			v.HistoryGone = true
-		} else if v.Events, err = decodeEvents(h[1]); err != nil {
+		} else if v.Events, err = s.events.decodeEvents(h[1]); err != nil {
 			return nil, fmt.Errorf("redisstore: view: %w", err)
 		}
 	}
@@ -566,18 +567,6 @@ func (s *Store) History(ctx context.Context, room string, after rooms.Position) 
 		return nil, rooms.ErrHistoryGone
 	}
 	return v.Events, nil
-}
-
-// decodeEvents decodes a list of stored events, as read.lua gives them.
-func decodeEvents(list any) ([]rooms.Event, error) {
-	raw, _ := list.([]any)
-	evs := make([]rooms.Event, len(raw))
-	for i, r := range raw {
-		if err := json.Unmarshal([]byte(str(r)), &evs[i]); err != nil {
-			return nil, fmt.Errorf("event %d: %w", i, err)
-		}
-	}
-	return evs, nil
 }
 
 // Touch implements rooms.Store. Unlike Apply it always extends the code

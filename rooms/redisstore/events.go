@@ -1,0 +1,78 @@
+package redisstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"huddle/rooms"
+)
+
+// eventCache keeps history events decoded, by their stored text. In a
+// reconnect storm thousands of phones read the same few dozen events
+// (each returning phone's hello reads the events it missed), and decoding
+// their JSON again for every phone was most of a resume's own work on a
+// node. An event's text never changes (its room, epoch and seq are in
+// it), and an Event is never modified once decoded, so one copy serves
+// every reader.
+//
+// The cache is bounded by the bytes of text it holds and simply emptied
+// when full: a storm reads the latest events again and again, and they are
+// back after one decode.
+type eventCache struct {
+	mu    sync.Mutex
+	m     map[string]rooms.Event
+	bytes int
+}
+
+// eventCacheBytes bounds the text an eventCache holds.
+const eventCacheBytes = 4 << 20
+
+// decode returns the event stored as raw.
+func (c *eventCache) decode(raw string) (rooms.Event, error) {
+	c.mu.Lock()
+	ev, ok := c.m[raw]
+	c.mu.Unlock()
+	if ok {
+		return ev, nil
+	}
+	ev, err := unmarshalEvent(raw)
+	if err != nil {
+		return rooms.Event{}, err
+	}
+	if len(raw) > eventCacheBytes/16 {
+		return ev, nil // a rare big one is not worth a sixteenth of the cache
+	}
+	c.mu.Lock()
+	if c.m == nil || c.bytes+len(raw) > eventCacheBytes {
+		c.m, c.bytes = make(map[string]rooms.Event), 0
+	}
+	if _, ok := c.m[raw]; !ok {
+		c.m[raw] = ev
+		c.bytes += len(raw)
+	}
+	c.mu.Unlock()
+	return ev, nil
+}
+
+// unmarshalEvent decodes one stored event. (Apart from decode, so that a
+// hit there allocates nothing.)
+func unmarshalEvent(raw string) (rooms.Event, error) {
+	var ev rooms.Event
+	err := json.Unmarshal([]byte(raw), &ev)
+	return ev, err
+}
+
+// decodeEvents decodes a list of stored events, as read.lua gives them.
+func (c *eventCache) decodeEvents(list any) ([]rooms.Event, error) {
+	raw, _ := list.([]any)
+	evs := make([]rooms.Event, len(raw))
+	for i, r := range raw {
+		ev, err := c.decode(str(r))
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", i, err)
+		}
+		evs[i] = ev
+	}
+	return evs, nil
+}
