@@ -27,8 +27,10 @@ type Client interface {
 	// big room, each message to a client after the one before it.
 	Enqueue(msg []byte) bool
 	// EnqueueAll queues msgs in order, as Enqueue each would, but may send
-	// them together (one write instead of one per message): a returning
-	// client's welcome, the events it missed and the current states.
+	// them together (one write instead of one per message): an attaching
+	// client's welcome, the events it missed, the current states and what
+	// arrived meanwhile. The hub calls it with the room's lock held; like
+	// Enqueue it may write to the socket before it returns, never waiting.
 	EnqueueAll(msgs [][]byte) bool
 	// Close closes the connection with reason after what is queued.
 	Close(reason Code)
@@ -1469,17 +1471,23 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	}
 	s.ready = true
 	s.sent = w.Position.Seq
-	// Together: one write to the phone rather than one per missed event.
-	msgs := make([][]byte, 0, 1+len(events)+len(states))
+	// Together: one write to the phone rather than one per message, with
+	// what reached the room while the phone attached (as queue would send
+	// it: an event only once, after the position it was welcomed at).
+	msgs := make([][]byte, 0, 1+len(events)+len(states)+len(s.pending))
 	msgs = append(append(append(msgs, msg), events...), states...)
+	for _, p := range s.pending {
+		if p.seq != 0 {
+			if p.seq <= s.sent {
+				continue
+			}
+			s.sent = p.seq
+		}
+		msgs = append(msgs, p.msg)
+	}
+	s.pending, s.pbytes = nil, 0
 	if !s.c.EnqueueAll(msgs) {
 		lr.dropLocked(s)
-		return nil
-	}
-	pending := s.pending
-	s.pending, s.pbytes = nil, 0
-	for _, p := range pending {
-		lr.queue(nil, s, p.seq, p.msg)
 	}
 	return nil
 }

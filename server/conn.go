@@ -89,21 +89,23 @@ func (c *conn) evicted() { c.srv.metrics.evictions.Inc() }
 // Enqueue implements rooms.Client.
 func (c *conn) Enqueue(msg []byte) bool { return c.q.push(msg) }
 
-// enqueueChunk bounds the bytes EnqueueAll queues at once, and so does a
-// quarter of the send queue's bound. Each chunk is written (as far as the
-// socket takes it) before the next is queued, as single pushes would be,
-// so a catch-up bigger than the send queue's bound still goes out to a
-// phone that reads.
-const enqueueChunk = 64 << 10
+// maxFrameHeader is the longest header appendFrameHeader writes.
+const maxFrameHeader = 10
 
 // EnqueueAll implements rooms.Client: msgs in order, in as few pushes as
-// the chunk allows, each one write to the socket.
+// the chunk allows, each one write to the socket. A chunk is what fits
+// one frame (its payload counts the newlines appendFrames puts between
+// messages) whose buffer the writers keep for the next (maxKeptWriteBuf),
+// and at most a quarter of the send queue's bound. Each chunk is written
+// (as far as the socket takes it) before the next is queued, as single
+// pushes would be, so a catch-up bigger than the send queue's bound still
+// goes out to a phone that reads.
 func (c *conn) EnqueueAll(msgs [][]byte) bool {
-	chunk := min(enqueueChunk, c.srv.cfg.SendQueueBytes/4)
+	chunk := min(c.srv.cfg.MaxFrameBytes, maxKeptWriteBuf-maxFrameHeader, c.srv.cfg.SendQueueBytes/4)
 	for len(msgs) > 0 {
 		k, n := 1, len(msgs[0])
-		for k < len(msgs) && n+len(msgs[k]) <= chunk {
-			n += len(msgs[k])
+		for k < len(msgs) && n+1+len(msgs[k]) <= chunk {
+			n += 1 + len(msgs[k])
 			k++
 		}
 		if !c.q.pushAll(msgs[:k]) {

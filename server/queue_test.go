@@ -560,3 +560,17 @@ func TestQueuePushAll(t *testing.T) {
 		t.Fatalf("after the overflow: batch %v closing %v reason %q", queueStrings(batch), closing, reason)
 	}
 }
+
+// pushAll on a queue that is closing for another reason than a slow
+// client queues nothing and reports no slow client, as push does.
+func TestQueuePushAllWhileClosing(t *testing.T) {
+	t.Parallel()
+	q, _ := newTestQueue(100, time.Minute)
+	q.close(rooms.CodeRoomEnded)
+	if !q.pushAll([][]byte{[]byte("a"), []byte("b")}) {
+		t.Fatal("pushAll to a closing queue reported a slow client")
+	}
+	if batch, closing, reason, _ := q.next(nil); len(batch) != 0 || !closing || reason != rooms.CodeRoomEnded {
+		t.Fatalf("after close: batch %v closing %v reason %q", queueStrings(batch), closing, reason)
+	}
+}

@@ -48,12 +48,12 @@ func TestEventCacheDecodes(t *testing.T) {
 	}
 }
 
-// The cache holds at most eventCacheBytes of text, however many events
+// The cache's entries take at most eventCacheBytes, however many events
 // pass through it, and never a single event too big for it.
 func TestEventCacheBounded(t *testing.T) {
 	var c eventCache
 	pad := strings.Repeat("x", 1000)
-	for i := range 3 * eventCacheBytes / 1000 {
+	for i := range 3 * eventCacheBytes / 2000 {
 		if _, err := c.decode(storedEvent(i, pad)); err != nil {
 			t.Fatal(err)
 		}
