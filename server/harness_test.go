@@ -153,6 +153,15 @@ func (ts *testServer) createRoom(title string) CreateRoomResponse {
 }
 
 // join joins a room by code and returns the answer.
+// facilitated creates a room and connects its facilitator.
+func (ts *testServer) facilitated(t *testing.T) (CreateRoomResponse, *client) {
+	t.Helper()
+	room := ts.createRoom("")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	return room, fac
+}
+
 func (ts *testServer) join(code, name string) JoinResponse {
 	ts.t.Helper()
 	var out JoinResponse

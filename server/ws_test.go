@@ -156,9 +156,7 @@ func presenceBurst(t *testing.T, n int, interval time.Duration) (updates int, to
 // exactly as the first time, even if its content differs.
 func TestResendAfterReconnectIsIdempotent(t *testing.T) {
 	ts := startServer(t, nil)
-	room := ts.createRoom("")
-	fac := ts.dial(t)
-	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	room, fac := ts.facilitated(t)
 	j := ts.join(room.Room.Code, "Ann")
 
 	p := ts.dial(t)
@@ -200,9 +198,7 @@ func TestResendAfterReconnectIsIdempotent(t *testing.T) {
 // gets a snapshot instead.
 func TestResumeExactlyMissedEventsOrSnapshot(t *testing.T) {
 	ts := startServer(t, func(c *Config) { c.HistoryLimit = 10 })
-	room := ts.createRoom("")
-	fac := ts.dial(t)
-	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	room, fac := ts.facilitated(t)
 	j := ts.join(room.Room.Code, "Ann")
 	p := ts.dial(t)
 	w := p.hello(j.Room.ID, j.Token, nil)
@@ -278,9 +274,7 @@ func TestResumeSendsMissedEventsTogether(t *testing.T) {
 				c.Limits.MaxTitleLen = 8000
 				c.CommandRate, c.CommandBurst = 100000, 100000
 			})
-			room := ts.createRoom("")
-			fac := ts.dial(t)
-			fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+			room, fac := ts.facilitated(t)
 			j := ts.join(room.Room.Code, "Ann")
 			p := ts.dial(t)
 			w := p.hello(j.Room.ID, j.Token, nil)
@@ -337,9 +331,7 @@ func TestSlowClientIsEvictedOthersUnaffected(t *testing.T) {
 		c.Limits.MaxTitleLen = 8000
 		c.CommandRate, c.CommandBurst = 100000, 100000
 	})
-	room := ts.createRoom("")
-	fac := ts.dial(t)
-	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	room, fac := ts.facilitated(t)
 	j := ts.join(room.Room.Code, "Healthy")
 	healthy := ts.dial(t)
 	healthy.hello(j.Room.ID, j.Token, nil)
@@ -412,9 +404,7 @@ func TestShutdownClosesWithGoingAway(t *testing.T) {
 // failures.
 func TestLogsHoldNoSecrets(t *testing.T) {
 	ts := startServer(t, nil)
-	room := ts.createRoom("")
-	fac := ts.dial(t)
-	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	room, fac := ts.facilitated(t)
 	j := ts.join(room.Room.Code, "Ann")
 	p := ts.dial(t)
 	p.hello(j.Room.ID, j.Token, nil)
