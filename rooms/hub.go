@@ -686,11 +686,8 @@ func (lr *live) queue(out *outbox, s *sub, seq uint64, msg []byte) {
 		}
 		return
 	}
-	if seq != 0 {
-		if seq <= s.sent {
-			return
-		}
-		s.sent = seq
+	if !s.next(seq) {
+		return
 	}
 	if out != nil {
 		out.subs = append(out.subs, s)
@@ -700,6 +697,20 @@ func (lr *live) queue(out *outbox, s *sub, seq uint64, msg []byte) {
 	if !s.c.Enqueue(msg) {
 		lr.dropLocked(s)
 	}
+}
+
+// next reports whether a message with seq goes to s: one that is no event
+// (seq 0) always, an event only once, after the last one s was sent; it
+// then counts as sent. Called with lr.mu.
+func (s *sub) next(seq uint64) bool {
+	if seq == 0 {
+		return true
+	}
+	if seq <= s.sent {
+		return false
+	}
+	s.sent = seq
+	return true
 }
 
 // outbox is what one fan-out sends: subs[i] gets msgs[i].
@@ -1472,18 +1483,14 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	s.ready = true
 	s.sent = w.Position.Seq
 	// Together: one write to the phone rather than one per message, with
-	// what reached the room while the phone attached (as queue would send
-	// it: an event only once, after the position it was welcomed at).
+	// what reached the room while the phone attached (an event only if it
+	// follows the position the phone was welcomed at).
 	msgs := make([][]byte, 0, 1+len(events)+len(states)+len(s.pending))
 	msgs = append(append(append(msgs, msg), events...), states...)
 	for _, p := range s.pending {
-		if p.seq != 0 {
-			if p.seq <= s.sent {
-				continue
-			}
-			s.sent = p.seq
+		if s.next(p.seq) {
+			msgs = append(msgs, p.msg)
 		}
-		msgs = append(msgs, p.msg)
 	}
 	s.pending, s.pbytes = nil, 0
 	if !s.c.EnqueueAll(msgs) {

@@ -103,11 +103,7 @@ const maxFrameHeader = 10
 func (c *conn) EnqueueAll(msgs [][]byte) bool {
 	chunk := min(c.srv.cfg.MaxFrameBytes, maxKeptWriteBuf-maxFrameHeader, c.srv.cfg.SendQueueBytes/4)
 	for len(msgs) > 0 {
-		k, n := 1, len(msgs[0])
-		for k < len(msgs) && n+1+len(msgs[k]) <= chunk {
-			n += 1 + len(msgs[k])
-			k++
-		}
+		k, _ := framed(msgs, chunk)
 		if !c.q.pushAll(msgs[:k]) {
 			return false
 		}
@@ -560,11 +556,8 @@ var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
 func appendFrames(dst []byte, batch [][]byte, max int) ([]byte, int) {
 	frames := 0
 	for i := 0; i < len(batch); frames++ {
-		n, j := len(batch[i]), i+1
-		for j < len(batch) && n+1+len(batch[j]) <= max {
-			n += 1 + len(batch[j])
-			j++
-		}
+		k, n := framed(batch[i:], max)
+		j := i + k
 		dst = appendFrameHeader(dst, n)
 		dst = append(dst, batch[i]...)
 		for _, m := range batch[i+1 : j] {
@@ -574,6 +567,18 @@ func appendFrames(dst []byte, batch [][]byte, max int) ([]byte, int) {
 		i = j
 	}
 	return dst, frames
+}
+
+// framed is how many of msgs (at least one) go in the next frame, as
+// many as fit max bytes of payload, and that payload's length (newlines
+// between them counted).
+func framed(msgs [][]byte, max int) (k, n int) {
+	k, n = 1, len(msgs[0])
+	for k < len(msgs) && n+1+len(msgs[k]) <= max {
+		n += 1 + len(msgs[k])
+		k++
+	}
+	return k, n
 }
 
 // appendFrameHeader appends the header of a final, unmasked text frame

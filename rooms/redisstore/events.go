@@ -11,9 +11,9 @@ import (
 // eventCache keeps history events decoded, by their stored text. In a
 // reconnect storm thousands of phones read the same few dozen events
 // (each returning phone's hello reads the events it missed), and decoding
-// their JSON again for every phone took about 6 % of a node's CPU. An event's text never changes (its room, epoch and seq are in
-// it), and an Event is never modified once decoded, so one copy serves
-// every reader.
+// their JSON again for every phone took about 6 % of a node's CPU. An
+// event's text never changes (its room, epoch and seq are in it), and an
+// Event is never modified once decoded, so one copy serves every reader.
 //
 // The cache is bounded by the memory its entries take (the text, the
 // decoded copy of the event's data and their bookkeeping) and simply
