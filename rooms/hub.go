@@ -288,10 +288,6 @@ type sub struct {
 	pending []pendingMsg
 	pbytes  int
 	gone    bool
-	// private caches the member's private key per scope: a private event
-	// is checked against every connection of the room, and an HMAC per
-	// connection per event would be the costliest step of its fan-out.
-	private map[string]string
 }
 
 // sees reports whether s may see an event for to. Called with lr.mu.
@@ -299,15 +295,9 @@ func (s *sub) sees(to Audience) bool {
 	if to.Private == "" || s.m.Role == RoleScreen {
 		return Visible(to, s.m)
 	}
-	key, ok := s.private[to.Scope]
-	if !ok {
-		if s.private == nil {
-			s.private = make(map[string]string)
-		}
-		key = s.m.PrivateKeyFor(to.Scope)
-		s.private[to.Scope] = key
-	}
-	return key == to.Private
+	// The member keeps its keys (memberKeys): a private event is checked
+	// against every connection of the room without an HMAC each.
+	return s.m.PrivateKeyFor(to.Scope) == to.Private
 }
 
 // acquire returns the live room, starting it when it is new here.

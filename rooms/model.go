@@ -1,10 +1,12 @@
 package rooms
 
 import (
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -36,24 +38,71 @@ type Member struct {
 	Role    Role   `json:"role"`
 	Removed bool   `json:"removed,omitempty"`
 
-	// seed is derived from the member's token when they authenticate and
-	// is never stored. Keys made from it (Opaque) let the store keep what
-	// a member did apart from who they are: nobody holding a copy of the
-	// store can compute them without the token.
+	// keys holds what the member's token makes when they authenticate:
+	// the seed and the keys made from it. It is never stored. Keys made
+	// from the seed (Opaque) let the store keep what a member did apart
+	// from who they are: nobody holding a copy of the store can compute
+	// them without the token. Every copy of the Member shares it.
+	keys *memberKeys
+}
+
+// memberKeys is a member's seed and the keys made from it, kept for as
+// long as the member is: every command of a vote needs the actor key, the
+// ballot key and the reply's cipher, and each is an HMAC (the cipher also
+// AES's and GCM's set-up), the costliest steps of a vote after the store.
+// Safe for concurrent use.
+type memberKeys struct {
 	seed    []byte
-	private string
+	private string // Opaque("private"), made with the keys
+
+	mu     sync.Mutex
+	opaque map[string]string // purpose → Opaque(purpose); at most maxKeptKeys
+	reply  cipher.AEAD       // made at the first sealed reply
+}
+
+// maxKeptKeys bounds the keys a member keeps: a room's members each use a
+// few purposes per exercise (ballot, cards, dots, private items). Past
+// it, the kept keys are dropped and kept again as they are used.
+const maxKeptKeys = 64
+
+func newMemberKeys(token Secret) *memberKeys {
+	k := &memberKeys{seed: seedFor(token)}
+	k.private = k.derive("private")
+	return k
+}
+
+// derive computes the key for purpose, without keeping it.
+func (k *memberKeys) derive(purpose string) string {
+	mac := hmac.New(sha256.New, k.seed)
+	mac.Write([]byte(purpose))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+}
+
+func (k *memberKeys) get(purpose string) string {
+	k.mu.Lock()
+	key, ok := k.opaque[purpose]
+	k.mu.Unlock()
+	if ok {
+		return key
+	}
+	key = k.derive(purpose)
+	k.mu.Lock()
+	if k.opaque == nil || len(k.opaque) >= maxKeptKeys {
+		k.opaque = make(map[string]string)
+	}
+	k.opaque[purpose] = key
+	k.mu.Unlock()
+	return key
 }
 
 // Opaque returns a stable key for this member and purpose that cannot be
 // linked to the member without their token. It is empty for a member not
 // loaded through Authenticate.
 func (m *Member) Opaque(purpose string) string {
-	if len(m.seed) == 0 {
+	if m.keys == nil {
 		return ""
 	}
-	mac := hmac.New(sha256.New, m.seed)
-	mac.Write([]byte(purpose))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+	return m.keys.get(purpose)
 }
 
 // ActorKey is the key under which a member's command answers are kept.
@@ -67,10 +116,10 @@ func (m *Member) ActorKey() string {
 // PrivateKey names the member as the audience of private events with no
 // scope.
 func (m *Member) PrivateKey() string {
-	if m.private == "" {
-		m.private = m.Opaque("private")
+	if m.keys == nil {
+		return ""
 	}
-	return m.private
+	return m.keys.private
 }
 
 // PrivateKeyFor names the member as the audience of private events of one

@@ -677,8 +677,7 @@ func (s *Service) authenticate(ctx context.Context, roomID string, token Secret,
 	if m.Removed {
 		return nil, nil, nil, errRemoved()
 	}
-	m.seed = seedFor(token)
-	m.PrivateKey() // computed once, before the member is shared
+	m.keys = newMemberKeys(token)
 	if room.Ended {
 		return &m, &room, nil, Errorf(CodeRoomEnded, "this room has ended")
 	}
@@ -905,7 +904,7 @@ func (tx *Tx) prepare(h Handler, speculate bool) error {
 	if member.Version == 0 || json.Unmarshal(member.Value, &me) != nil {
 		me.Removed = true
 	}
-	me.seed, me.private = tx.Actor.seed, tx.Actor.private
+	me.keys = tx.Actor.keys
 	return tx.admit(h, &me)
 }
 
@@ -1212,11 +1211,21 @@ func JSONKind(t reflect.Type) string {
 // their token (tests of the service alone) keep plain answers.
 const sealPrefix = `"hs1:`
 
+// replyAEAD is the cipher of m's kept answers (nil for a member without a
+// token), made at its first use and kept with m's keys: an AEAD from
+// cipher.NewGCM holds no state between calls, so one serves every
+// command of the member.
 func replyAEAD(m *Member) cipher.AEAD {
-	if len(m.seed) == 0 {
+	k := m.keys
+	if k == nil {
 		return nil
 	}
-	mac := hmac.New(sha256.New, m.seed)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.reply != nil {
+		return k.reply
+	}
+	mac := hmac.New(sha256.New, k.seed)
 	mac.Write([]byte("huddle reply seal v1"))
 	block, err := aes.NewCipher(mac.Sum(nil))
 	if err != nil {
@@ -1226,6 +1235,7 @@ func replyAEAD(m *Member) cipher.AEAD {
 	if err != nil {
 		panic(err)
 	}
+	k.reply = aead
 	return aead
 }
 

@@ -1,0 +1,90 @@
+package rooms
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// The keys a member keeps are the ones the token makes: the same for every
+// copy of the member, and the same as before they were kept, since rooms
+// already stored hold ballots and cards under them.
+func TestMemberKeysKept(t *testing.T) {
+	token := Secret("a-token-of-some-member")
+	m := &Member{ID: "m1", keys: newMemberKeys(token)}
+	want := func(purpose string) string {
+		seed := hmac.New(sha256.New, []byte(token))
+		seed.Write([]byte("huddle member seed v1"))
+		mac := hmac.New(sha256.New, seed.Sum(nil))
+		mac.Write([]byte(purpose))
+		return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+	}
+	copied := *m
+	for _, p := range []string{"actor", "ballot:ex1", "ballot:ex1", "private:ex2"} {
+		if got := m.Opaque(p); got != want(p) {
+			t.Fatalf("Opaque(%q) = %q, want %q", p, got, want(p))
+		}
+		if got := copied.Opaque(p); got != want(p) {
+			t.Fatalf("a copy's Opaque(%q) = %q, want %q", p, got, want(p))
+		}
+	}
+	if m.PrivateKey() != want("private") || m.PrivateKeyFor("ex2") != want("private:ex2") {
+		t.Fatalf("private keys %q, %q", m.PrivateKey(), m.PrivateKeyFor("ex2"))
+	}
+	if m.ActorKey() != want("actor") {
+		t.Fatalf("ActorKey %q", m.ActorKey())
+	}
+	if n := len(m.keys.opaque); n != 3 {
+		t.Fatalf("%d keys kept, want 3 (actor, ballot:ex1, private:ex2)", n)
+	}
+
+	// Bounded: a member who used many purposes keeps at most maxKeptKeys,
+	// and every key is still right.
+	for i := range 3 * maxKeptKeys {
+		p := fmt.Sprint("ballot:x", i)
+		if got := m.Opaque(p); got != want(p) {
+			t.Fatalf("Opaque(%q) = %q, want %q", p, got, want(p))
+		}
+		if n := len(m.keys.opaque); n > maxKeptKeys {
+			t.Fatalf("%d keys kept, bound %d", n, maxKeptKeys)
+		}
+	}
+
+	// A member without a token has no opaque keys.
+	if k := (&Member{ID: "m2"}).Opaque("actor"); k != "" {
+		t.Fatalf("Opaque without a token = %q", k)
+	}
+}
+
+// The reply's cipher is made once per member and serves its copies, also
+// at once: answers sealed by one open with another.
+func TestReplyCipherKept(t *testing.T) {
+	m := &Member{ID: "m1", keys: newMemberKeys("token-1")}
+	if replyAEAD(m) != replyAEAD(m) {
+		t.Fatal("a new cipher for each reply")
+	}
+	other := &Member{ID: "m1", keys: newMemberKeys("token-2")}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			copied := *m
+			id := fmt.Sprint("cmd", i)
+			reply := json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))
+			sealed := sealReply(&copied, id, reply)
+			got, err := openReply(m, id, sealed)
+			if err != nil || string(got) != string(reply) {
+				t.Errorf("opened %s, %v; want %s", got, err, reply)
+			}
+			if _, err := openReply(other, id, sealed); err == nil {
+				t.Error("another member's token opened the answer")
+			}
+		}()
+	}
+	wg.Wait()
+}
