@@ -146,6 +146,23 @@ func loadExercise(tx *rooms.Tx, id string) (Exercise, error) {
 	return e, nil
 }
 
+// viewExercise is loadExercise for a handler that only reads the
+// exercise, as a vote does: its value is shared by the node's commands
+// (rooms.Shared), decoded once per version, and must not be changed.
+func viewExercise(tx *rooms.Tx, id string) (*Exercise, error) {
+	if id == "" {
+		return nil, rooms.FieldError(rooms.CodeBadMessage, "exercise", "exercise is required")
+	}
+	e, ok, err := rooms.Shared[Exercise](tx, exerciseDocPrefix+id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, rooms.FieldError(rooms.CodeNotFound, "exercise", "no such exercise")
+	}
+	return e, nil
+}
+
 // putExercise stores e and tells everyone; the notes go to facilitators
 // only.
 func putExercise(tx *rooms.Tx, e Exercise, notesChanged bool) error {
@@ -439,15 +456,9 @@ func answerPrefetch(tx *rooms.Tx) []string {
 		return nil
 	}
 	key := exerciseDocPrefix + args.Exercise
-	// Only what the voter key needs: decoding the whole exercise here would
-	// double the handler's own work.
-	var who struct {
-		ID        string `json:"id"`
-		Anonymous *bool  `json:"anonymous"`
-	}
-	if tx.Peek(key, &who) {
-		e := Exercise{ID: who.ID, Spec: Spec{Anonymous: who.Anonymous}}
-		return []string{key, ballotKey(e.ID, voterKey(tx.Actor, e))}
+	// Decoded once per version and shared with the handler (viewExercise).
+	if e, ok := rooms.PeekShared[Exercise](tx, key); ok {
+		return []string{key, ballotKey(e.ID, voterKey(tx.Actor, *e))}
 	}
 	// An exercise's id is the end of its key (agendaAdd).
 	anon, named := true, false
@@ -508,10 +519,11 @@ func answer(tx *rooms.Tx, lim Limits) error {
 	if err := tx.Decode(&args); err != nil {
 		return err
 	}
-	e, err := loadExercise(tx, args.Exercise)
+	shared, err := viewExercise(tx, args.Exercise)
 	if err != nil {
 		return err
 	}
+	e := *shared // a copy of the fields; what they point to stays shared: read only
 	if !e.Kind.IsVote() {
 		return rooms.FieldError(rooms.CodeInvalid, "exercise", "a %s exercise takes no ballot", e.Kind)
 	}

@@ -15,20 +15,49 @@ import (
 // of a read per document.
 type docCache struct {
 	mu    sync.Mutex
-	rooms map[string]map[string]Doc
+	rooms map[string]map[string]cachedDoc
 	n     int // documents held
 	max   int
 }
 
+// cachedDoc is a cached document and, once a command decoded it (Shared),
+// its value decoded, for that version only.
+type cachedDoc struct {
+	Doc
+	decoded any
+}
+
 func newDocCache(max int) *docCache {
-	return &docCache{rooms: make(map[string]map[string]Doc), max: max}
+	return &docCache{rooms: make(map[string]map[string]cachedDoc), max: max}
 }
 
 func (c *docCache) get(room, key string) (Doc, bool) {
 	c.mu.Lock()
 	d, ok := c.rooms[room][key]
 	c.mu.Unlock()
-	return d, ok
+	return d.Doc, ok
+}
+
+// decoded returns the decoded value kept for the document key at version,
+// or nil.
+func (c *docCache) decoded(room, key string, version uint64) any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d, ok := c.rooms[room][key]; ok && d.Version == version {
+		return d.decoded
+	}
+	return nil
+}
+
+// keepDecoded keeps v as the decoded value of the document key at
+// version, if that version is the one cached.
+func (c *docCache) keepDecoded(room, key string, version uint64, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d, ok := c.rooms[room][key]; ok && d.Version == version {
+		d.decoded = v
+		c.rooms[room][key] = d
+	}
 }
 
 func (c *docCache) put(room string, d Doc) {
@@ -44,13 +73,17 @@ func (c *docCache) put(room string, d Doc) {
 			c.n -= len(docs)
 			delete(c.rooms, r)
 		}
-		m = make(map[string]Doc)
+		m = make(map[string]cachedDoc)
 		c.rooms[room] = m
 	}
-	if _, had := m[d.Key]; !had {
+	old, had := m[d.Key]
+	if !had {
 		c.n++
 	}
-	m[d.Key] = d
+	if had && old.Version == d.Version {
+		return // the same version: keep what was decoded of it
+	}
+	m[d.Key] = cachedDoc{Doc: d}
 }
 
 func (c *docCache) drop(room string, keys ...string) {
