@@ -936,13 +936,16 @@ func (tx *Tx) assume(h Handler, missing []string) bool {
 // admit checks the room and the actor me (removed, the room ended) and
 // makes me the command's actor.
 func (tx *Tx) admit(h Handler, me *Member) error {
-	ok, err := tx.GetJSON(KeyRoom, &tx.Room)
+	// Decoded once per version (Shared); Room holds only values, so the
+	// copy is the command's own.
+	room, ok, err := Shared[Room](tx, KeyRoom)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return ErrRoomNotFound
 	}
+	tx.Room = *room
 	if me.Removed {
 		return errRemoved()
 	}
