@@ -150,8 +150,8 @@ func loadExercise(tx *rooms.Tx, id string) (Exercise, error) {
 // exercise, as a vote does: its value is shared by the node's commands
 // (rooms.Shared), decoded once per version, and must not be changed.
 func viewExercise(tx *rooms.Tx, id string) (*Exercise, error) {
-	if id == "" {
-		return nil, rooms.FieldError(rooms.CodeBadMessage, "exercise", "exercise is required")
+	if err := checkRef("exercise", id); err != nil {
+		return nil, err
 	}
 	e, ok, err := rooms.Shared[Exercise](tx, exerciseDocPrefix+id)
 	if err != nil {
@@ -452,8 +452,8 @@ func answerPrefetch(tx *rooms.Tx) []string {
 	var args struct {
 		Exercise string `json:"exercise"`
 	}
-	if json.Unmarshal(tx.Data, &args) != nil || args.Exercise == "" {
-		return nil
+	if json.Unmarshal(tx.Data, &args) != nil || !validRef(args.Exercise) {
+		return nil // answer refuses it, and no key is made for it
 	}
 	key := exerciseDocPrefix + args.Exercise
 	// Decoded once per version and shared with the handler (viewExercise).

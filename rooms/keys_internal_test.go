@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -24,6 +25,9 @@ func TestMemberKeysKept(t *testing.T) {
 		return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
 	}
 	copied := *m
+	if copied.keys != m.keys {
+		t.Fatal("a copy of the member has keys of its own")
+	}
 	for _, p := range []string{"actor", "ballot:ex1", "ballot:ex1", "private:ex2"} {
 		if got := m.Opaque(p); got != want(p) {
 			t.Fatalf("Opaque(%q) = %q, want %q", p, got, want(p))
@@ -54,6 +58,16 @@ func TestMemberKeysKept(t *testing.T) {
 		}
 	}
 
+	// A long purpose (a command can bring one) is derived, not kept.
+	m.keys.opaque = nil
+	long := "ballot:" + strings.Repeat("x", 10_000)
+	if got := m.Opaque(long); got != want(long) {
+		t.Fatalf("Opaque(long) = %q, want %q", got, want(long))
+	}
+	if n := len(m.keys.opaque); n != 0 {
+		t.Fatalf("a purpose of %d bytes was kept", len(long))
+	}
+
 	// A member without a token has no opaque keys.
 	if k := (&Member{ID: "m2"}).Opaque("actor"); k != "" {
 		t.Fatalf("Opaque without a token = %q", k)
@@ -61,7 +75,7 @@ func TestMemberKeysKept(t *testing.T) {
 }
 
 // The reply's cipher is made once per member and serves its copies, also
-// at once: answers sealed by one open with another.
+// at once: answers sealed by one open with another. Its keys too.
 func TestReplyCipherKept(t *testing.T) {
 	m := &Member{ID: "m1", keys: newMemberKeys("token-1")}
 	if replyAEAD(m) != replyAEAD(m) {
@@ -74,6 +88,14 @@ func TestReplyCipherKept(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			copied := *m
+			p := fmt.Sprint("ballot:ex", i%3) // kept by one, read by others
+			seed := hmac.New(sha256.New, []byte("token-1"))
+			seed.Write([]byte("huddle member seed v1"))
+			mac := hmac.New(sha256.New, seed.Sum(nil))
+			mac.Write([]byte(p))
+			if got, want := copied.Opaque(p), base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18]); got != want {
+				t.Errorf("Opaque(%q) = %q, want %q", p, got, want)
+			}
 			id := fmt.Sprint("cmd", i)
 			reply := json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))
 			sealed := sealReply(&copied, id, reply)

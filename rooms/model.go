@@ -63,7 +63,14 @@ type memberKeys struct {
 // maxKeptKeys bounds the keys a member keeps: a room's members each use a
 // few purposes per exercise (ballot, cards, dots, private items). Past
 // it, the kept keys are dropped and kept again as they are used.
-const maxKeptKeys = 64
+// maxKeptPurpose bounds the length of a purpose kept: a purpose names an
+// exercise (64 characters at most), and a longer one, which a command
+// could bring, is derived each time, so a connection's kept keys stay
+// under a few KiB.
+const (
+	maxKeptKeys    = 64
+	maxKeptPurpose = 96
+)
 
 func newMemberKeys(token Secret) *memberKeys {
 	k := &memberKeys{seed: seedFor(token)}
@@ -86,6 +93,9 @@ func (k *memberKeys) get(purpose string) string {
 		return key
 	}
 	key = k.derive(purpose)
+	if len(purpose) > maxKeptPurpose {
+		return key
+	}
 	k.mu.Lock()
 	if k.opaque == nil || len(k.opaque) >= maxKeptKeys {
 		k.opaque = make(map[string]string)

@@ -1261,8 +1261,10 @@ const sealPrefix = `"hs1:`
 
 // replyAEAD is the cipher of m's kept answers (nil for a member without a
 // token), made at its first use and kept with m's keys: an AEAD from
-// cipher.NewGCM holds no state between calls, so one serves every
-// command of the member.
+// the standard library's cipher.NewGCM holds no state between calls (an
+// aes.Block, safe for concurrent use, and read-only tables), so one
+// serves every command of the member at once. TestReplyCipherKept runs
+// it from several goroutines.
 func replyAEAD(m *Member) cipher.AEAD {
 	k := m.keys
 	if k == nil {
