@@ -95,6 +95,7 @@ bench: build deps-test
 ## fuzz: run each fuzz target briefly (FUZZTIME=15s)
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./server/
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeNotice -fuzztime=$(FUZZTIME) ./rooms/redisstore/
 
 clean:
 	rm -rf bin frontend/node_modules

@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -208,8 +207,8 @@ func (b *subscriptions) confirmed(ch string) {
 
 // deliver passes one published notice to the followers of its room.
 func (b *subscriptions) deliver(m *redis.Message) {
-	var env envelope
-	if err := json.Unmarshal([]byte(m.Payload), &env); err != nil {
+	env, err := decodeNotice(m.Payload)
+	if err != nil {
 		b.s.log.Error("redisstore: undecodable notice", "channel", m.Channel, "err", err)
 		return
 	}
