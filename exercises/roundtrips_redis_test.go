@@ -311,8 +311,10 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 }
 
 // A client resuming from a position needs the events it missed, the room,
-// its participant count and every coalesced state key: one round trip. A participant's snapshot reads the room and the count in one,
-// then the room's documents, then their own ballots.
+// its participant count and every coalesced state key: one round trip. A
+// participant's snapshot on a node that holds the room (which shows no
+// names) reads the room's documents and the member in one, then their own
+// ballots.
 func TestResumeRoundTripsRedis(t *testing.T) {
 	const prefix = "resume"
 	url := redistest.Start(t)
@@ -370,8 +372,8 @@ func TestResumeRoundTripsRedis(t *testing.T) {
 	if _, err := node.LoadFor(ctx, e.room, ann); err != nil {
 		t.Fatal(err)
 	}
-	if n := trips.N() - before; n != 3 {
-		t.Errorf("a participant's LoadFor took %d round trips, want 3", n)
+	if n := trips.N() - before; n != 2 {
+		t.Errorf("a participant's LoadFor took %d round trips, want 2", n)
 	}
 	if _, err := node.Resume(ctx, "nosuchroom", ann, missed); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("Resume of no room: %v, want ErrRoomNotFound", err)
@@ -469,5 +471,87 @@ func TestReadsWarmTheCacheRedis(t *testing.T) {
 				t.Errorf("the first vote after a hello and a %s took %d round trips, want 1", c.name, n)
 			}
 		})
+	}
+}
+
+// A participant's snapshot on a node that holds the room, which shows no
+// names: the snapshot and the member in one read, then their own ballots.
+// A room showing names, or one that came to show them since the node read
+// it, reads the room and the count first, and its snapshot lists the
+// members; a participant removed through another node is refused either
+// way.
+func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
+	const prefix = "snapshot"
+	url := redistest.Start(t)
+	admin, _, _ := redisNode(t, url, prefix)
+	node, trips, _ := redisNode(t, url, prefix)
+	ctx := context.Background()
+	members := func(st *rooms.State) int {
+		n := 0
+		for k := range st.Docs {
+			if strings.HasPrefix(k, "member:") {
+				n++
+			}
+		}
+		return n
+	}
+	load := func(what string, room string, m *rooms.Member, wantTrips int64) (*rooms.State, error) {
+		t.Helper()
+		before := trips.N()
+		st, err := node.LoadFor(ctx, room, m)
+		if n := trips.N() - before; err == nil && n != wantTrips {
+			t.Errorf("%s: LoadFor took %d round trips, want %d", what, n, wantTrips)
+		}
+		return st, err
+	}
+
+	hidden := roomEnv(t, admin, "Hidden", false)
+	hidden.open(poll(false))
+	ann, annTok := hidden.person("Ann")
+	bob, _ := hidden.person("Bob")
+	if _, _, err := node.Authenticate(ctx, hidden.room, annTok); err != nil { // the node reads the room
+		t.Fatal(err)
+	}
+	if _, err := admin.LoadFor(ctx, hidden.room, ann); err != nil { // Redis learns load.lua
+		t.Fatal(err)
+	}
+	st, err := load("names hidden", hidden.room, ann, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := members(st); n != 0 {
+		t.Errorf("names hidden: %d members' documents in the snapshot", n)
+	}
+	third, thirdTrips, _ := redisNode(t, url, prefix) // holds nothing: reads the room and the count first
+	if err := third.Store().Ping(ctx); err != nil {   // the connection's handshake
+		t.Fatal(err)
+	}
+	before := thirdTrips.N()
+	fresh, err := third.LoadFor(ctx, hidden.room, ann)
+	if n := thirdTrips.N() - before; n != 3 {
+		t.Errorf("a node without the room: LoadFor took %d round trips, want 3", n)
+	}
+	if err != nil || !maps.EqualFunc(st.Docs, fresh.Docs, func(a, b rooms.Doc) bool { return a.Version == b.Version }) || st.Pos != fresh.Pos {
+		t.Errorf("the one-read snapshot differs from the two-read one: %v", err)
+	}
+	hidden.ok(hidden.fac, rooms.CmdMemberRemove, map[string]string{"member": bob.ID})
+	var re *rooms.Error
+	if _, err := load("removed", hidden.room, bob, 0); !errors.As(err, &re) || re.Code != rooms.CodeRemoved {
+		t.Errorf("a removed participant's snapshot: %v, want %s", err, rooms.CodeRemoved)
+	}
+
+	// The room comes to show names through the other node: the node's
+	// copy says hidden, the snapshot finds out and reads the members.
+	hidden.ok(hidden.fac, rooms.CmdRoomUpdate, map[string]any{"showNames": true})
+	st, err = load("names shown since", hidden.room, ann, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := members(st); n != 3 { // the facilitator, Ann, and Bob (removed)
+		t.Errorf("names shown: %d members' documents in the snapshot, want 3", n)
+	}
+	st, err = load("names shown", hidden.room, ann, 3)
+	if err != nil || members(st) != 3 {
+		t.Errorf("names shown, known: %v, %d members", err, members(st))
 	}
 }

@@ -248,28 +248,13 @@ func (s *Service) RegisterPrivateDocs(prefix string, keys func(st *State, v View
 // phone that joins and copying a few.
 func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State, error) {
 	skip := []string{"tok:"}
-	if !m.IsFacilitator() {
-		skip = append(skip, s.private...)
-		// The member again: the hub loads after subscribing them, so one
-		// removed since they authenticated is refused here, and a later
-		// removal reaches the hub as an event.
-		v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom, MemberKey(m.ID)}, CounterKeys: []string{CounterParticipants}})
-		if err != nil {
-			return nil, err
-		}
-		if m.Role == RoleParticipant {
-			if err := s.stillMember(roomID, v.Docs[1]); err != nil {
-				return nil, err
-			}
-		}
-		s.remember(roomID, v.Docs[0])
-		var room Room
-		_ = json.Unmarshal(v.Docs[0].Value, &room)
-		if !room.ShowNames || v.Counters[CounterParticipants] > int64(s.limits.PresenceListMax) {
-			skip = append(skip, "member:")
-		}
+	var st *State
+	var err error
+	if m.IsFacilitator() {
+		st, err = s.store.Load(ctx, roomID, skip...)
+	} else {
+		st, err = s.loadShared(ctx, roomID, m, append(skip, s.private...))
 	}
-	st, err := s.store.Load(ctx, roomID, skip...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,6 +282,60 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 		}
 	}
 	return st, nil
+}
+
+// loadShared loads the room as a participant (or a screen) may see it:
+// without the documents of skip, and without the members' documents
+// unless the room shows names and has few enough members to list them.
+// It reads the member again: the hub loads after subscribing them, so a
+// participant removed since they authenticated is refused here, and a
+// later removal reaches the hub as an event. When the node holds the room
+// document and it shows no names, the snapshot and the member are one
+// read (LoadWith); otherwise, or when the room has come to show names
+// meanwhile, the room, the member and the count are read first to tell
+// whether the members are part of the snapshot.
+func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip []string) (*State, error) {
+	check := func(d Doc) error {
+		if m.Role == RoleParticipant {
+			return s.stillMember(roomID, d)
+		}
+		return nil
+	}
+	if d, ok := s.cache.get(roomID, KeyRoom); ok {
+		if r, err := sharedDoc[Room](s, roomID, d); err == nil && !r.ShowNames {
+			st, docs, err := s.store.LoadWith(ctx, roomID, []string{MemberKey(m.ID)}, slices.Concat(skip, []string{"member:"})...)
+			if err != nil {
+				return nil, err
+			}
+			if err := check(docs[0]); err != nil {
+				return nil, err
+			}
+			if !s.listsMembers(st.Docs[KeyRoom], st.Counters[CounterParticipants]) {
+				return st, nil
+			}
+		}
+	}
+	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom, MemberKey(m.ID)}, CounterKeys: []string{CounterParticipants}})
+	if err != nil {
+		return nil, err
+	}
+	if err := check(v.Docs[1]); err != nil {
+		return nil, err
+	}
+	s.remember(roomID, v.Docs[0])
+	if !s.listsMembers(v.Docs[0], v.Counters[CounterParticipants]) {
+		skip = slices.Concat(skip, []string{"member:"})
+	}
+	return s.store.Load(ctx, roomID, skip...)
+}
+
+// listsMembers reports whether a snapshot of the room (its document, and
+// its participant count) holds the members' documents: when it shows
+// names and has at most PresenceListMax participants.
+func (s *Service) listsMembers(room Doc, participants int64) bool {
+	var r Room
+	_ = json.Unmarshal(room.Value, &r)
+	return r.ShowNames && participants <= int64(s.limits.PresenceListMax)
 }
 
 // RegisterState serves coalesced state for keys that start with prefix.
@@ -1014,10 +1053,14 @@ func PeekShared[T any](tx *Tx, key string) (*T, bool) {
 	return v, err == nil
 }
 
-func sharedValue[T any](tx *Tx, d Doc) (*T, error) {
-	cacheable := tx.svc.cacheable(d.Key)
+func sharedValue[T any](tx *Tx, d Doc) (*T, error) { return sharedDoc[T](tx.svc, tx.RoomID, d) }
+
+// sharedDoc returns the value of d, a document of room, decoded as a T:
+// once per version, shared, when the node caches d's key.
+func sharedDoc[T any](s *Service, room string, d Doc) (*T, error) {
+	cacheable := s.cacheable(d.Key)
 	if cacheable {
-		if v, ok := tx.svc.cache.decoded(tx.RoomID, d.Key, d.Version).(*T); ok {
+		if v, ok := s.cache.decoded(room, d.Key, d.Version).(*T); ok {
 			return v, nil
 		}
 	}
@@ -1026,7 +1069,7 @@ func sharedValue[T any](tx *Tx, d Doc) (*T, error) {
 		return nil, err
 	}
 	if cacheable {
-		tx.svc.cache.keepDecoded(tx.RoomID, d.Key, d.Version, v)
+		s.cache.keepDecoded(room, d.Key, d.Version, v)
 	}
 	return v, nil
 }

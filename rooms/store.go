@@ -205,6 +205,11 @@ type Store interface {
 	// snapshot needs no one's token index or ballots; "" skips every
 	// document).
 	Load(ctx context.Context, room string, skip ...string) (*State, error)
+	// LoadWith is Load that also reads the documents keys by key, skipped
+	// or not (Version 0: absent), in the same consistent step: a
+	// participant's snapshot without the members' documents, and their
+	// own member document with it.
+	LoadWith(ctx context.Context, room string, keys []string, skip ...string) (*State, []Doc, error)
 	// History returns the events after pos, oldest first, or ErrHistoryGone
 	// when they are no longer all kept (or pos is from another epoch).
 	History(ctx context.Context, room string, after Position) ([]Event, error)

@@ -435,11 +435,29 @@ func (s *Store) Reply(ctx context.Context, id, actor, cmdID string) (json.RawMes
 
 // Load implements rooms.Store.
 func (s *Store) Load(ctx context.Context, id string, skip ...string) (*rooms.State, error) {
+	st, _, err := s.LoadWith(ctx, id, nil, skip...)
+	return st, err
+}
+
+// LoadWith implements rooms.Store.
+func (s *Store) LoadWith(ctx context.Context, id string, keys []string, skip ...string) (*rooms.State, []rooms.Doc, error) {
 	r, err := s.lock(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.mu.Unlock()
+	docs := make([]rooms.Doc, len(keys))
+	for i, k := range keys {
+		docs[i] = rooms.Doc{Key: k}
+		if d, ok := r.docs[k]; ok {
+			docs[i] = d
+		}
+	}
+	return r.loadLocked(skip), docs, nil
+}
+
+// loadLocked is Load, called with r.mu.
+func (r *room) loadLocked(skip []string) *rooms.State {
 	st := &rooms.State{
 		Pos:      rooms.Position{Epoch: r.epoch, Seq: r.seq},
 		Docs:     make(map[string]rooms.Doc, min(len(r.docs), 64)), // mostly skipping: grow as needed
@@ -476,7 +494,7 @@ classes:
 	for k, v := range r.sets {
 		st.Sets[k] = len(v)
 	}
-	return st, nil
+	return st
 }
 
 // History implements rooms.Store.

@@ -538,12 +538,22 @@ func (s *Store) Reply(ctx context.Context, room, actor, cmdID string) (json.RawM
 // Load implements rooms.Store. The classes of documents that skip leaves
 // out whole are not read at all (see load.lua).
 func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.State, error) {
-	res, err := loadScript.RunRO(ctx, s.cmd, s.keys.room(room), stringArgs(skip)...).Slice()
+	st, _, err := s.LoadWith(ctx, room, nil, skip...)
+	return st, err
+}
+
+// LoadWith implements rooms.Store.
+func (s *Store) LoadWith(ctx context.Context, room string, keys []string, skip ...string) (*rooms.State, []rooms.Doc, error) {
+	args := make([]any, 0, 1+len(keys)+len(skip))
+	args = append(args, len(keys))
+	args = append(args, stringArgs(keys)...)
+	args = append(args, stringArgs(skip)...)
+	res, err := loadScript.RunRO(ctx, s.cmd, s.keys.room(room), args...).Slice()
 	if err != nil {
-		return nil, fail("load", err)
+		return nil, nil, fail("load", err)
 	}
 	if str(res[0]) == "notfound" {
-		return nil, rooms.ErrRoomNotFound
+		return nil, nil, rooms.ErrRoomNotFound
 	}
 	st := &rooms.State{
 		Pos:      rooms.Position{Epoch: str(res[1]), Seq: uint64(integer(res[2]))},
@@ -554,7 +564,7 @@ func (s *Store) Load(ctx context.Context, room string, skip ...string) (*rooms.S
 	addDocs(st.Docs, res[3])
 	pairs(res[4], func(k, v string) { st.Counters[k], _ = strconv.ParseInt(v, 10, 64) })
 	pairs(res[5], func(k, v string) { st.Sets[k], _ = strconv.Atoi(v) })
-	return st, nil
+	return st, docsOf(keys, res[6], res[7]), nil
 }
 
 // History implements rooms.Store.

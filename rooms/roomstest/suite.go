@@ -143,6 +143,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
 		run(t, "Skip", testLoadSkip)
+		run(t, "WithKeys", testLoadWith)
 		run(t, "SkipAcrossClasses", testLoadSkipClasses)
 		run(t, "ScanDocs", testScanDocs)
 		run(t, "ScanCounters", testScanCounters)
@@ -2045,6 +2046,53 @@ func testLoadSkip(t *testing.T, _ Options, st rooms.Store) {
 	if len(none.Docs) != 0 || none.Counters["n"] != 2 || none.Pos != st2.Pos {
 		t.Fatalf(`Load skipping "": %+v`, none)
 	}
+}
+
+// LoadWith is Load, plus documents by key whether their class is skipped
+// or not, from the same moment.
+func testLoadWith(t *testing.T, _ Options, st rooms.Store) {
+	r := classRoom(t, st)
+	skip := []string{"tok:", "member:"}
+	keys := []string{"member:a", "tok:1", "room", "member:zz", "bal:e1:a:1"}
+	got, docs, err := st.LoadWith(t.Context(), r.ID, keys, skip...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustLoad(t, st, r.ID)
+	for k := range want.Docs {
+		if strings.HasPrefix(k, "tok:") || strings.HasPrefix(k, "member:") {
+			delete(want.Docs, k)
+		}
+	}
+	wantState(t, got, want)
+	if len(docs) != len(keys) {
+		t.Fatalf("LoadWith gave %d documents for %d keys", len(docs), len(keys))
+	}
+	for i, k := range keys {
+		d := docs[i]
+		if d.Key != k {
+			t.Errorf("document %d is %q, want %q", i, d.Key, k)
+		}
+		if k == "member:zz" {
+			if d.Version != 0 || d.Value != nil {
+				t.Errorf("an absent document: %+v", d)
+			}
+			continue
+		}
+		b, _ := json.Marshal(k)
+		if d.Version == 0 || string(d.Value) != string(b) {
+			t.Errorf("%s: %+v, want its value %s", k, d, b)
+		}
+	}
+	if _, _, err := st.LoadWith(t.Context(), "nosuchroom", keys); !errors.Is(err, rooms.ErrRoomNotFound) {
+		t.Errorf("LoadWith of no room: %v, want ErrRoomNotFound", err)
+	}
+	// Without keys it is Load.
+	plain, docs, err := st.LoadWith(t.Context(), r.ID, nil, skip...)
+	if err != nil || len(docs) != 0 {
+		t.Fatalf("LoadWith without keys: %d documents, %v", len(docs), err)
+	}
+	wantState(t, plain, want)
 }
 
 // classDocs are documents on either side of every class boundary (the key

@@ -1,7 +1,9 @@
--- load.lua: Store.Load, everything of a room read in one atomic step.
--- KEYS: every key of the room (see room.lua). ARGV: key prefixes of
--- documents to leave out (their values never leave Redis). Sets report
--- sizes only: the once key holds tokens, never names.
+-- load.lua: Store.Load and LoadWith, everything of a room read in one
+-- atomic step. KEYS: every key of the room (see room.lua). ARGV[1]: n,
+-- the number of documents read by key whatever is skipped (LoadWith's
+-- keys), which follow; then key prefixes of documents to leave out
+-- (their values never leave Redis). Sets report sizes only: the once key
+-- holds tokens, never names.
 --
 -- A class is skipped whole, without touching its hash, when every key of
 -- it starts with a skipped prefix ("member:" skips the class "member:");
@@ -10,10 +12,13 @@
 -- participant's snapshot costs the classes it returns, not the room.
 local m = redis.call('HMGET', KEYS[META], 'epoch', 'seq', 'layout')
 if m[3] ~= LAYOUT then return {'notfound'} end
+local n = tonumber(ARGV[1])
+local skip = {}
+for i = n + 2, #ARGV do skip[#skip + 1] = ARGV[i] end
 local docs = {}
 for _, cls in ipairs(classes()) do
   local partial, whole = {}, false
-  for _, p in ipairs(ARGV) do
+  for _, p in ipairs(skip) do
     local rel = relation(cls, p)
     if rel == 'all' then
       whole = true
@@ -30,5 +35,12 @@ for _, cls in ipairs(classes()) do
     end
   end
 end
+-- The documents by key: values and versions, false when absent.
+local vals, vers = {}, {}
+for i = 1, n do
+  local k = ARGV[i + 1]
+  local r = redis.call('HMGET', doc_hash(class_of(k)), 'd' .. k, 'v' .. k)
+  vals[i], vers[i] = r[1], r[2]
+end
 return {'ok', m[1], tonumber(m[2]), docs,
-  redis.call('HGETALL', KEYS[CTR]), redis.call('HGETALL', KEYS[SETS])}
+  redis.call('HGETALL', KEYS[CTR]), redis.call('HGETALL', KEYS[SETS]), vals, vers}
