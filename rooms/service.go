@@ -307,6 +307,9 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 			if err != nil {
 				return nil, err
 			}
+			if len(docs) != 1 {
+				return nil, fmt.Errorf("LoadWith gave %d documents for 1 key", len(docs))
+			}
 			if err := check(docs[0]); err != nil {
 				return nil, err
 			}

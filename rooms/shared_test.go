@@ -1,9 +1,14 @@
 package rooms_test
 
 import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"huddle/rooms"
+	"huddle/rooms/memory"
 )
 
 type sharedDoc struct {
@@ -82,4 +87,77 @@ func TestSharedDecodedOncePerVersion(t *testing.T) {
 		return nil
 	}})
 	exec("a1", "t.absent", nil)
+}
+
+// loadCounter counts the snapshot reads a service makes.
+type loadCounter struct {
+	rooms.Store
+	loads, loadWiths atomic.Int64
+}
+
+func (c *loadCounter) Load(ctx context.Context, room string, skip ...string) (*rooms.State, error) {
+	c.loads.Add(1)
+	return c.Store.Load(ctx, room, skip...)
+}
+
+func (c *loadCounter) LoadWith(ctx context.Context, room string, keys []string, skip ...string) (*rooms.State, []rooms.Doc, error) {
+	c.loadWiths.Add(1)
+	return c.Store.LoadWith(ctx, room, keys, skip...)
+}
+
+// A participant's snapshot on a node that holds the room, which shows no
+// names, is one LoadWith: it lets the participant in, refuses one removed
+// meanwhile, and lists the members once the room has come to show names
+// through another node, whose change this node has not seen.
+func TestParticipantSnapshotInOneRead(t *testing.T) {
+	var lc *loadCounter
+	f := roomOn(t, func(m *memory.Store) rooms.Store { lc = &loadCounter{Store: m}; return lc })
+	other := rooms.NewService(lc, rooms.DefaultLimits()) // a second node on the same store
+	ctx := context.Background()
+	ann, bob := f.join(t, "Ann"), f.join(t, "Bob")
+	if _, err := f.svc.LoadFor(ctx, f.room.ID, ann); err != nil { // the node reads the room
+		t.Fatal(err)
+	}
+	members := func(st *rooms.State) int {
+		n := 0
+		for k := range st.Docs {
+			if strings.HasPrefix(k, "member:") {
+				n++
+			}
+		}
+		return n
+	}
+	snapshot := func(what string, m *rooms.Member, wantWith, wantLoads int64) (*rooms.State, error) {
+		t.Helper()
+		w0, l0 := lc.loadWiths.Load(), lc.loads.Load()
+		st, err := f.svc.LoadFor(ctx, f.room.ID, m)
+		if w, l := lc.loadWiths.Load()-w0, lc.loads.Load()-l0; w != wantWith || l != wantLoads {
+			t.Errorf("%s: %d LoadWith and %d Load, want %d and %d", what, w, l, wantWith, wantLoads)
+		}
+		return st, err
+	}
+	st, err := snapshot("names hidden", ann, 1, 0)
+	if err != nil || members(st) != 0 || st.Docs[rooms.KeyRoom].Version == 0 {
+		t.Fatalf("names hidden: %v, %d members' documents, room %+v", err, members(st), st.Docs[rooms.KeyRoom])
+	}
+	if o := f.exec(f.fac, "rm", rooms.CmdMemberRemove, map[string]string{"member": bob.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	if _, err := f.svc.LoadFor(ctx, f.room.ID, ann); err != nil { // the node reads the room again
+		t.Fatal(err)
+	}
+	if _, err := snapshot("removed", bob, 1, 0); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Errorf("a removed participant's snapshot: %v", err)
+	}
+	b, _ := json.Marshal(map[string]bool{"showNames": true})
+	if o := other.Execute(ctx, f.room.ID, f.fac, rooms.Command{ID: "show", Type: rooms.CmdRoomUpdate, Data: b}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	st, err = snapshot("names shown through the other node", ann, 1, 1)
+	if err != nil || members(st) != 3 {
+		t.Errorf("names shown: %v, %d members' documents, want 3", err, members(st))
+	}
+	if _, err := snapshot("names shown, known", ann, 0, 1); err != nil {
+		t.Error(err)
+	}
 }

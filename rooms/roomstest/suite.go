@@ -2053,7 +2053,7 @@ func testLoadSkip(t *testing.T, _ Options, st rooms.Store) {
 func testLoadWith(t *testing.T, _ Options, st rooms.Store) {
 	r := classRoom(t, st)
 	skip := []string{"tok:", "member:"}
-	keys := []string{"member:a", "tok:1", "room", "member:zz", "bal:e1:a:1"}
+	keys := []string{"member:a", "tok:1", "room", "member:zz", "bal:e1:a:1", "nosuch:1", "gone:1", "back:2"}
 	got, docs, err := st.LoadWith(t.Context(), r.ID, keys, skip...)
 	if err != nil {
 		t.Fatal(err)
@@ -2073,7 +2073,7 @@ func testLoadWith(t *testing.T, _ Options, st rooms.Store) {
 		if d.Key != k {
 			t.Errorf("document %d is %q, want %q", i, d.Key, k)
 		}
-		if k == "member:zz" {
+		if k == "member:zz" || k == "nosuch:1" || k == "gone:1" {
 			if d.Version != 0 || d.Value != nil {
 				t.Errorf("an absent document: %+v", d)
 			}
@@ -2087,12 +2087,17 @@ func testLoadWith(t *testing.T, _ Options, st rooms.Store) {
 	if _, _, err := st.LoadWith(t.Context(), "nosuchroom", keys); !errors.Is(err, rooms.ErrRoomNotFound) {
 		t.Errorf("LoadWith of no room: %v, want ErrRoomNotFound", err)
 	}
-	// Without keys it is Load.
+	// Without keys it is Load; without skip prefixes, the whole room.
 	plain, docs, err := st.LoadWith(t.Context(), r.ID, nil, skip...)
 	if err != nil || len(docs) != 0 {
 		t.Fatalf("LoadWith without keys: %d documents, %v", len(docs), err)
 	}
 	wantState(t, plain, want)
+	whole, docs, err := st.LoadWith(t.Context(), r.ID, keys[:1])
+	if err != nil || len(docs) != 1 || docs[0].Version == 0 {
+		t.Fatalf("LoadWith without skip prefixes: %+v, %v", docs, err)
+	}
+	wantState(t, whole, mustLoad(t, st, r.ID))
 }
 
 // classDocs are documents on either side of every class boundary (the key
