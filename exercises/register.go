@@ -71,6 +71,10 @@ func Register(svc *rooms.Service) {
 	// Exercises are read by nearly every command and written by few: each
 	// node caches them (every read is still a precondition of the change).
 	svc.CacheDocs(exerciseDocPrefix)
+	// The agenda too (commands read it as a precondition): with it and the
+	// exercises, a node names a participant's own ballots before it reads
+	// their snapshot, and reads them with it.
+	svc.CacheDocs(KeyAgenda)
 	// Ballots are each one person's: a participant's snapshot loads their own.
 	svc.RegisterPrivateDocs("bal:", func(st *rooms.State, v rooms.Viewer) []string {
 		var keys []string

@@ -475,7 +475,8 @@ func TestReadsWarmTheCacheRedis(t *testing.T) {
 }
 
 // A participant's snapshot on a node that holds the room, which shows no
-// names: the snapshot and the member in one read, then their own ballots.
+// names: the snapshot and the member in one read, then their own ballots;
+// once the node holds the agenda and exercises too, all in one read.
 // A room showing names, or one that came to show them since the node read
 // it, reads the room and the count first, and its snapshot lists the
 // members; a participant removed through another node is refused either
@@ -506,7 +507,7 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 	}
 
 	hidden := roomEnv(t, admin, "Hidden", false)
-	hidden.open(poll(false))
+	pollID := hidden.open(poll(false))
 	ann, annTok := hidden.person("Ann")
 	bob, _ := hidden.person("Bob")
 	if _, _, err := node.Authenticate(ctx, hidden.room, annTok); err != nil { // the node reads the room
@@ -521,6 +522,53 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 	}
 	if n := members(st); n != 0 {
 		t.Errorf("names hidden: %d members' documents in the snapshot", n)
+	}
+	// The node now holds the agenda and the exercise too: it names Ann's
+	// ballot before the read, and the snapshot brings it in the same one.
+	hidden.ok(ann, exercises.CmdAnswer, answer(pollID, choose("soup")))
+	st, err = load("names hidden, the agenda held", hidden.room, ann, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ballots := 0
+	for k := range st.Docs {
+		if strings.HasPrefix(k, "bal:") {
+			ballots++
+		}
+	}
+	if ballots != 1 {
+		t.Errorf("Ann's snapshot holds %d ballots, want her own", ballots)
+	}
+	// An exercise added through another node: the node's agenda is old, so
+	// the new ballot is read after the snapshot; then the agenda is known.
+	second := hidden.open(poll(false))
+	hidden.ok(ann, exercises.CmdAnswer, answer(second, choose("salad")))
+	for _, trips := range []int64{2, 1} {
+		st, err = load("an exercise added elsewhere", hidden.room, ann, trips)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ballots = 0
+		for k := range st.Docs {
+			if strings.HasPrefix(k, "bal:") {
+				ballots++
+			}
+		}
+		if ballots != 2 {
+			t.Errorf("after a second poll (%d round trips expected): %d ballots, want both of Ann's", trips, ballots)
+		}
+	}
+	// The poll removed elsewhere: the node still names its ballot and reads
+	// it with the snapshot, which no longer shows it.
+	hidden.ok(hidden.fac, exercises.CmdAgendaRemove, map[string]string{"exercise": second})
+	st, err = load("an exercise removed elsewhere", hidden.room, ann, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range st.Docs {
+		if strings.HasPrefix(k, "bal:"+second) {
+			t.Errorf("the removed poll's ballot is in the snapshot: %s", k)
+		}
 	}
 	third, thirdTrips, _ := redisNode(t, url, prefix) // holds nothing: reads the room and the count first
 	if err := third.Store().Ping(ctx); err != nil {   // the connection's handshake

@@ -249,11 +249,12 @@ func (s *Service) RegisterPrivateDocs(prefix string, keys func(st *State, v View
 func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State, error) {
 	skip := []string{"tok:"}
 	var st *State
+	var read []Doc // the viewer's own documents read with the snapshot
 	var err error
 	if m.IsFacilitator() {
 		st, err = s.store.Load(ctx, roomID, skip...)
 	} else {
-		st, err = s.loadShared(ctx, roomID, m, append(skip, s.private...))
+		st, read, err = s.loadShared(ctx, roomID, m, append(skip, s.private...), s.ownKeys(s.cache.roomDocs(roomID), m))
 	}
 	if err != nil {
 		return nil, err
@@ -266,12 +267,25 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	if m.IsFacilitator() {
 		return st, nil
 	}
-	var own []string
-	for _, fn := range s.viewerKeys {
-		own = append(own, fn(st, Viewer{Member: m})...)
+	// The viewer's own documents, as the snapshot names them: those read
+	// with it (named from the node's cached agenda and exercises) are
+	// taken, any others read now, and any it no longer names dropped.
+	have := make(map[string]Doc, len(read))
+	for _, d := range read {
+		have[d.Key] = d
 	}
-	if len(own) > 0 {
-		docs, err := s.store.Get(ctx, roomID, own...)
+	var missing []string
+	for _, k := range s.ownKeys(st.Docs, m) {
+		d, ok := have[k]
+		switch {
+		case !ok:
+			missing = append(missing, k)
+		case d.Version != 0:
+			st.Docs[k] = d
+		}
+	}
+	if len(missing) > 0 {
+		docs, err := s.store.Get(ctx, roomID, missing...)
 		if err != nil {
 			return nil, err
 		}
@@ -284,6 +298,20 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	return st, nil
 }
 
+// ownKeys names the viewer's own private documents (RegisterPrivateDocs)
+// that a snapshot holding docs shows them.
+func (s *Service) ownKeys(docs map[string]Doc, m *Member) []string {
+	if len(docs) == 0 {
+		return nil
+	}
+	st := &State{Docs: docs}
+	var keys []string
+	for _, fn := range s.viewerKeys {
+		keys = append(keys, fn(st, Viewer{Member: m})...)
+	}
+	return keys
+}
+
 // loadShared loads the room as a participant (or a screen) may see it:
 // without the documents of skip, and without the members' documents
 // unless the room shows names and has few enough members to list them.
@@ -293,8 +321,9 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 // document and it shows no names, the snapshot and the member are one
 // read (LoadWith); otherwise, or when the room has come to show names
 // meanwhile, the room, the member and the count are read first to tell
-// whether the members are part of the snapshot.
-func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip []string) (*State, error) {
+// whether the members are part of the snapshot. On the one read, the
+// documents own names come with the snapshot, and are returned.
+func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip, own []string) (*State, []Doc, error) {
 	check := func(d Doc) error {
 		if m.Role == RoleParticipant {
 			return s.stillMember(roomID, d)
@@ -303,33 +332,35 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 	}
 	if d, ok := s.cache.get(roomID, KeyRoom); ok {
 		if r, err := sharedDoc[Room](s, roomID, d); err == nil && !r.ShowNames {
-			st, docs, err := s.store.LoadWith(ctx, roomID, []string{MemberKey(m.ID)}, slices.Concat(skip, []string{"member:"})...)
+			keys := append([]string{MemberKey(m.ID)}, own...)
+			st, docs, err := s.store.LoadWith(ctx, roomID, keys, slices.Concat(skip, []string{"member:"})...)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			if len(docs) != 1 {
-				return nil, fmt.Errorf("LoadWith gave %d documents for 1 key", len(docs))
+			if len(docs) != len(keys) {
+				return nil, nil, fmt.Errorf("LoadWith gave %d documents for %d keys", len(docs), len(keys))
 			}
 			if err := check(docs[0]); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if !s.listsMembers(st.Docs[KeyRoom], st.Counters[CounterParticipants]) {
-				return st, nil
+				return st, docs[1:], nil
 			}
 		}
 	}
 	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom, MemberKey(m.ID)}, CounterKeys: []string{CounterParticipants}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := check(v.Docs[1]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.remember(roomID, v.Docs[0])
 	if !s.listsMembers(v.Docs[0], v.Counters[CounterParticipants]) {
 		skip = slices.Concat(skip, []string{"member:"})
 	}
-	return s.store.Load(ctx, roomID, skip...)
+	st, err := s.store.Load(ctx, roomID, skip...)
+	return st, nil, err
 }
 
 // listsMembers reports whether a snapshot of the room (its document, and
