@@ -254,7 +254,7 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	if m.IsFacilitator() {
 		st, err = s.store.Load(ctx, roomID, skip...)
 	} else {
-		st, read, err = s.loadShared(ctx, roomID, m, append(skip, s.private...), s.ownKeys(s.cache.roomDocs(roomID), m))
+		st, read, err = s.loadShared(ctx, roomID, m, append(skip, s.private...))
 	}
 	if err != nil {
 		return nil, err
@@ -322,8 +322,9 @@ func (s *Service) ownKeys(docs map[string]Doc, m *Member) []string {
 // read (LoadWith); otherwise, or when the room has come to show names
 // meanwhile, the room, the member and the count are read first to tell
 // whether the members are part of the snapshot. On the one read, the
-// documents own names come with the snapshot, and are returned.
-func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip, own []string) (*State, []Doc, error) {
+// viewer's own documents that the node's cached agenda and exercises name
+// come with the snapshot, and are returned.
+func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip []string) (*State, []Doc, error) {
 	check := func(d Doc) error {
 		if m.Role == RoleParticipant {
 			return s.stillMember(roomID, d)
@@ -332,7 +333,7 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 	}
 	if d, ok := s.cache.get(roomID, KeyRoom); ok {
 		if r, err := sharedDoc[Room](s, roomID, d); err == nil && !r.ShowNames {
-			keys := append([]string{MemberKey(m.ID)}, own...)
+			keys := append([]string{MemberKey(m.ID)}, s.ownKeys(s.cache.roomDocs(roomID), m)...)
 			st, docs, err := s.store.LoadWith(ctx, roomID, keys, slices.Concat(skip, []string{"member:"})...)
 			if err != nil {
 				return nil, nil, err
