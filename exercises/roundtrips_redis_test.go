@@ -15,6 +15,7 @@ import (
 	"huddle/rooms"
 	"huddle/rooms/redisstore"
 	"huddle/rooms/redisstore/redistest"
+	"huddle/rooms/roomstest"
 )
 
 // recordingStore keeps the preconditions of every change applied through
@@ -487,15 +488,7 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 	admin, _, _ := redisNode(t, url, prefix)
 	node, trips, _ := redisNode(t, url, prefix)
 	ctx := context.Background()
-	members := func(st *rooms.State) int {
-		n := 0
-		for k := range st.Docs {
-			if strings.HasPrefix(k, "member:") {
-				n++
-			}
-		}
-		return n
-	}
+	members := func(st *rooms.State) int { return roomstest.CountDocs(st, "member:") }
 	load := func(what string, room string, m *rooms.Member, wantTrips int64) (*rooms.State, error) {
 		t.Helper()
 		before := trips.N()
@@ -530,13 +523,7 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ballots := 0
-	for k := range st.Docs {
-		if strings.HasPrefix(k, "bal:") {
-			ballots++
-		}
-	}
-	if ballots != 1 {
+	if ballots := roomstest.CountDocs(st, "bal:"); ballots != 1 {
 		t.Errorf("Ann's snapshot holds %d ballots, want her own", ballots)
 	}
 	// An exercise added through another node: the node's agenda is old, so
@@ -548,13 +535,7 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ballots = 0
-		for k := range st.Docs {
-			if strings.HasPrefix(k, "bal:") {
-				ballots++
-			}
-		}
-		if ballots != 2 {
+		if ballots := roomstest.CountDocs(st, "bal:"); ballots != 2 {
 			t.Errorf("after a second poll (%d round trips expected): %d ballots, want both of Ann's", trips, ballots)
 		}
 	}
@@ -565,10 +546,8 @@ func TestParticipantSnapshotRoundTripsRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k := range st.Docs {
-		if strings.HasPrefix(k, "bal:"+second) {
-			t.Errorf("the removed poll's ballot is in the snapshot: %s", k)
-		}
+	if n := roomstest.CountDocs(st, "bal:"+second); n != 0 {
+		t.Errorf("the removed poll's ballot is in the snapshot (%d)", n)
 	}
 	third, thirdTrips, _ := redisNode(t, url, prefix) // holds nothing: reads the room and the count first
 	if err := third.Store().Ping(ctx); err != nil {   // the connection's handshake

@@ -3,12 +3,12 @@ package rooms_test
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"sync/atomic"
 	"testing"
 
 	"huddle/rooms"
 	"huddle/rooms/memory"
+	"huddle/rooms/roomstest"
 )
 
 type sharedDoc struct {
@@ -118,15 +118,7 @@ func TestParticipantSnapshotInOneRead(t *testing.T) {
 	if _, err := f.svc.LoadFor(ctx, f.room.ID, ann); err != nil { // the node reads the room
 		t.Fatal(err)
 	}
-	members := func(st *rooms.State) int {
-		n := 0
-		for k := range st.Docs {
-			if strings.HasPrefix(k, "member:") {
-				n++
-			}
-		}
-		return n
-	}
+	members := func(st *rooms.State) int { return roomstest.CountDocs(st, "member:") }
 	snapshot := func(what string, m *rooms.Member, wantWith, wantLoads int64) (*rooms.State, error) {
 		t.Helper()
 		w0, l0 := lc.loadWiths.Load(), lc.loads.Load()
