@@ -235,7 +235,9 @@ func roomKey(room, key string) string { return room + "\x00" + key }
 
 // RegisterPrivateDocs names a document prefix whose documents each hold one
 // person's own data; keys lists the viewer's own, which their snapshot
-// loads instead of everyone's.
+// loads instead of everyone's. keys reads only st.Docs, and is also given
+// the node's cached documents of the room alone (the room, the agenda, the
+// exercises), to name the viewer's documents before the snapshot is read.
 func (s *Service) RegisterPrivateDocs(prefix string, keys func(st *State, v Viewer) []string) {
 	s.private = append(s.private, prefix)
 	s.viewerKeys = append(s.viewerKeys, keys)
