@@ -146,3 +146,28 @@ func BenchmarkExerciseStateRedis(b *testing.B) {
 		})
 	}
 }
+
+// A participant's snapshot as a join builds it (LoadFor, then SnapshotFor)
+// in a room with a pack of 8 polls, on the embedded store, the node
+// holding the room: the work of every join besides its HTTP and writes.
+func BenchmarkParticipantSnapshot(b *testing.B) {
+	e := newEnv(b)
+	for range 8 {
+		e.open(poll(false))
+	}
+	m, _ := e.person("Ann")
+	ctx := context.Background()
+	if _, err := e.svc.LoadFor(ctx, e.room, m); err != nil { // the node holds the room
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := e.svc.LoadFor(ctx, e.room, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.svc.SnapshotFor(st, rooms.Viewer{Member: m}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

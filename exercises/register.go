@@ -81,9 +81,17 @@ func Register(svc *rooms.Service) {
 		var a Agenda
 		if d, ok := st.Docs[KeyAgenda]; ok && json.Unmarshal(d.Value, &a) == nil {
 			for _, id := range a.Items {
-				var e Exercise
+				// Only what names the ballot: every join names them twice
+				// (before its read and after), and decoding whole
+				// exercises was most of a participant's snapshot.
+				var e struct {
+					ID        string `json:"id"`
+					Kind      Kind   `json:"kind"`
+					Anonymous *bool  `json:"anonymous"`
+				}
 				if d, ok := st.Docs[exerciseDocPrefix+id]; ok && json.Unmarshal(d.Value, &e) == nil && e.Kind.IsVote() {
-					keys = append(keys, ballotKey(e.ID, voterKey(v.Member, e)))
+					ex := Exercise{ID: e.ID, Spec: Spec{Kind: e.Kind, Anonymous: e.Anonymous}}
+					keys = append(keys, ballotKey(ex.ID, voterKey(v.Member, ex)))
 				}
 			}
 		}
