@@ -2,6 +2,7 @@ package exercises_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -236,5 +237,116 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 				t.Fatalf("document %s names member %s: %s", key, p.m.Name, v)
 			}
 		}
+	}
+}
+
+// No command Redis runs names both a member and one of their anonymous
+// documents in its arguments: Redis's SLOWLOG and MONITOR show arguments,
+// and the two together would join who someone is to what they answered.
+// Every command is slow-logged here while participants join through two
+// nodes (hello, snapshot with their own ballots), answer a poll first
+// there (a guess), through the other node (the guess wrong, then a read),
+// change their answer (a read, then the write), and spend retro dots
+// (their opaque allocation).
+func TestNoCommandJoinsMemberAndBallot(t *testing.T) {
+	const prefix = "audit"
+	url := redistest.Start(t)
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	ctx := context.Background()
+	for _, kv := range [][2]string{{"slowlog-log-slower-than", "0"}, {"slowlog-max-len", "100000"}} {
+		if err := rdb.ConfigSet(ctx, kv[0], kv[1]).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, _, _ := redisNode(t, url, prefix)
+	two, _, _ := redisNode(t, url, prefix)
+	e := roomEnv(t, one, "Audit", false)
+	spec := poll(false)
+	spec["allowChange"] = true
+	ex := e.open(spec)
+	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
+	var people []*rooms.Member
+	for i := range 4 {
+		j, err := one.Join(ctx, e.code, fmt.Sprint("P", i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		node := []*rooms.Service{one, two}[i%2]
+		m, _, err := node.Authenticate(ctx, e.room, j.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, m)
+	}
+	run := func(node *rooms.Service, m *rooms.Member, id, typ string, data any) {
+		t.Helper()
+		b, _ := json.Marshal(data)
+		if o := node.Execute(ctx, e.room, m, rooms.Command{ID: id, Type: typ, Data: b}); o.Code != "" {
+			t.Fatalf("%s: %s", typ, o.Reply)
+		}
+	}
+	for i, m := range people {
+		a, b := one, two
+		if i%2 == 1 {
+			a, b = two, one
+		}
+		if _, err := a.LoadFor(ctx, e.room, m); err != nil { // the snapshot, before answering
+			t.Fatal(err)
+		}
+		run(a, m, "v1", exercises.CmdAnswer, answer(ex, choose("soup")))
+		run(b, m, "v2", exercises.CmdAnswer, answer(ex, choose("salad"))) // a wrong guess there, then a read
+		run(b, m, "v3", exercises.CmdAnswer, answer(ex, choose("pizza")))
+		if _, err := b.LoadFor(ctx, e.room, m); err != nil { // the snapshot, with their ballot
+			t.Fatal(err)
+		}
+	}
+	e.ok(e.fac, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Pair more"})
+	e.ok(e.fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
+	st, err := one.Store().Load(ctx, e.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var card string
+	for k := range st.Docs {
+		if strings.HasPrefix(k, "rc:"+retro+":") {
+			card = strings.TrimPrefix(k, "rc:"+retro+":")
+		}
+	}
+	for i, m := range people {
+		run([]*rooms.Service{two, one}[i%2], m, "d1", exercises.CmdRetroDot, map[string]any{"exercise": retro, "item": card, "delta": 1})
+	}
+
+	entries, err := rdb.SlowLogGet(ctx, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	anonymous := func(arg string) bool {
+		return strings.HasPrefix(arg, "bal:") && strings.Contains(arg, ":a:") || strings.HasPrefix(arg, "rd:")
+	}
+	seen := 0
+	for _, en := range entries {
+		var member, doc string
+		for _, a := range en.Args {
+			switch {
+			case strings.HasPrefix(a, "member:") && len(a) > len("member:"):
+				member = a
+			case anonymous(a):
+				doc = a
+			}
+		}
+		if doc != "" {
+			seen++
+		}
+		if member != "" && doc != "" {
+			t.Errorf("one command names %s and %s: %v", member, doc, en.Args)
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no command among %d named an anonymous document: the audit saw nothing", len(entries))
 	}
 }

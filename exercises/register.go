@@ -71,19 +71,14 @@ func Register(svc *rooms.Service) {
 	// Exercises are read by nearly every command and written by few: each
 	// node caches them (every read is still a precondition of the change).
 	svc.CacheDocs(exerciseDocPrefix)
-	// The agenda too (commands read it as a precondition): with it and the
-	// exercises, a node names a participant's own ballots before it reads
-	// their snapshot, and reads them with it.
-	svc.CacheDocs(KeyAgenda)
 	// Ballots are each one person's: a participant's snapshot loads their own.
 	svc.RegisterPrivateDocs("bal:", func(st *rooms.State, v rooms.Viewer) []string {
 		var keys []string
 		var a Agenda
 		if d, ok := st.Docs[KeyAgenda]; ok && json.Unmarshal(d.Value, &a) == nil {
 			for _, id := range a.Items {
-				// Only what names the ballot: every join names them twice
-				// (before its read and after), and decoding whole
-				// exercises was most of a participant's snapshot.
+				// Only what names the ballot: decoding whole exercises
+				// here was most of a participant's snapshot.
 				var e struct {
 					ID        string `json:"id"`
 					Kind      Kind   `json:"kind"`

@@ -86,17 +86,6 @@ func (c *docCache) put(room string, d Doc) {
 	m[d.Key] = cachedDoc{Doc: d}
 }
 
-// roomDocs returns a copy of the documents cached for room.
-func (c *docCache) roomDocs(room string) map[string]Doc {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make(map[string]Doc, len(c.rooms[room]))
-	for k, d := range c.rooms[room] {
-		out[k] = d.Doc
-	}
-	return out
-}
-
 func (c *docCache) drop(room string, keys ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -235,9 +235,7 @@ func roomKey(room, key string) string { return room + "\x00" + key }
 
 // RegisterPrivateDocs names a document prefix whose documents each hold one
 // person's own data; keys lists the viewer's own, which their snapshot
-// loads instead of everyone's. keys reads only st.Docs, and is also given
-// the node's cached documents of the room alone (the room, the agenda, the
-// exercises), to name the viewer's documents before the snapshot is read.
+// loads instead of everyone's, in a read that names nobody.
 func (s *Service) RegisterPrivateDocs(prefix string, keys func(st *State, v Viewer) []string) {
 	s.private = append(s.private, prefix)
 	s.viewerKeys = append(s.viewerKeys, keys)
@@ -251,12 +249,11 @@ func (s *Service) RegisterPrivateDocs(prefix string, keys func(st *State, v View
 func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State, error) {
 	skip := []string{"tok:"}
 	var st *State
-	var read []Doc // the viewer's own documents read with the snapshot
 	var err error
 	if m.IsFacilitator() {
 		st, err = s.store.Load(ctx, roomID, skip...)
 	} else {
-		st, read, err = s.loadShared(ctx, roomID, m, append(skip, s.private...))
+		st, err = s.loadShared(ctx, roomID, m, append(skip, s.private...))
 	}
 	if err != nil {
 		return nil, err
@@ -269,25 +266,12 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	if m.IsFacilitator() {
 		return st, nil
 	}
-	// The viewer's own documents, as the snapshot names them: those read
-	// with it (named from the node's cached agenda and exercises) are
-	// taken, any others read now, and any it no longer names dropped.
-	have := make(map[string]Doc, len(read))
-	for _, d := range read {
-		have[d.Key] = d
-	}
-	var missing []string
-	for _, k := range s.ownKeys(st.Docs, m) {
-		d, ok := have[k]
-		switch {
-		case !ok:
-			missing = append(missing, k)
-		case d.Version != 0:
-			st.Docs[k] = d
-		}
-	}
-	if len(missing) > 0 {
-		docs, err := s.store.Get(ctx, roomID, missing...)
+	// The viewer's own documents, in a read of their own: one that also
+	// named the member would join who they are to their anonymous ballot
+	// keys in a single command's arguments, which Redis's SLOWLOG and
+	// MONITOR show (TestNoCommandJoinsMemberAndBallot).
+	if own := s.ownKeys(st.Docs, m); len(own) > 0 {
+		docs, err := s.store.Get(ctx, roomID, own...)
 		if err != nil {
 			return nil, err
 		}
@@ -303,9 +287,6 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 // ownKeys names the viewer's own private documents (RegisterPrivateDocs)
 // that a snapshot holding docs shows them.
 func (s *Service) ownKeys(docs map[string]Doc, m *Member) []string {
-	if len(docs) == 0 {
-		return nil
-	}
 	st := &State{Docs: docs}
 	var keys []string
 	for _, fn := range s.viewerKeys {
@@ -323,10 +304,8 @@ func (s *Service) ownKeys(docs map[string]Doc, m *Member) []string {
 // document and it shows no names, the snapshot and the member are one
 // read (LoadWith); otherwise, or when the room has come to show names
 // meanwhile, the room, the member and the count are read first to tell
-// whether the members are part of the snapshot. On the one read, the
-// viewer's own documents that the node's cached agenda and exercises name
-// come with the snapshot, and are returned.
-func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip []string) (*State, []Doc, error) {
+// whether the members are part of the snapshot.
+func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip []string) (*State, error) {
 	check := func(d Doc) error {
 		if m.Role == RoleParticipant {
 			return s.stillMember(roomID, d)
@@ -335,35 +314,33 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 	}
 	if d, ok := s.cache.get(roomID, KeyRoom); ok {
 		if r, err := sharedDoc[Room](s, roomID, d); err == nil && !r.ShowNames {
-			keys := append([]string{MemberKey(m.ID)}, s.ownKeys(s.cache.roomDocs(roomID), m)...)
-			st, docs, err := s.store.LoadWith(ctx, roomID, keys, slices.Concat(skip, []string{"member:"})...)
+			st, docs, err := s.store.LoadWith(ctx, roomID, []string{MemberKey(m.ID)}, slices.Concat(skip, []string{"member:"})...)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			if len(docs) != len(keys) {
-				return nil, nil, fmt.Errorf("LoadWith gave %d documents for %d keys", len(docs), len(keys))
+			if len(docs) != 1 {
+				return nil, fmt.Errorf("LoadWith gave %d documents for 1 key", len(docs))
 			}
 			if err := check(docs[0]); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if !s.listsMembers(st.Docs[KeyRoom], st.Counters[CounterParticipants]) {
-				return st, docs[1:], nil
+				return st, nil
 			}
 		}
 	}
 	v, err := ReadView(ctx, s.store, roomID, ViewQuery{Keys: []string{KeyRoom, MemberKey(m.ID)}, CounterKeys: []string{CounterParticipants}})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := check(v.Docs[1]); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	s.remember(roomID, v.Docs[0])
 	if !s.listsMembers(v.Docs[0], v.Counters[CounterParticipants]) {
 		skip = slices.Concat(skip, []string{"member:"})
 	}
-	st, err := s.store.Load(ctx, roomID, skip...)
-	return st, nil, err
+	return s.store.Load(ctx, roomID, skip...)
 }
 
 // listsMembers reports whether a snapshot of the room (its document, and
@@ -947,8 +924,9 @@ type Tx struct {
 }
 
 // prepare reads the room and the actor, which every command depends on,
-// and what the handler prefetches, in one round trip; with speculate, none
-// when the handler's Assume covers everything the node has not cached.
+// and what the handler prefetches, in one round trip (two reads at once
+// when it prefetches; see readWithMember); with speculate, none when the
+// handler's Assume covers everything the node has not cached.
 func (tx *Tx) prepare(h Handler, speculate bool) error {
 	var keys []string
 	if !tx.available(KeyRoom) {
@@ -965,15 +943,14 @@ func (tx *Tx) prepare(h Handler, speculate bool) error {
 		me := *tx.Actor // a fresh copy: the caller's Member is shared
 		return tx.admit(h, &me)
 	}
-	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, append([]string{MemberKey(tx.Actor.ID)}, keys...)...)
-	if err != nil {
-		return err
-	}
 	// The member document is read but not made a precondition: a change
 	// must not name its member (the store would then hold who did what),
 	// and a command racing its member's removal may as well have come first.
-	member := docs[0]
-	for _, d := range docs[1:] {
+	member, docs, err := tx.readWithMember(keys)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
 		tx.fetched(d)
 	}
 	var me Member
@@ -982,6 +959,39 @@ func (tx *Tx) prepare(h Handler, speculate bool) error {
 	}
 	me.keys = tx.Actor.keys
 	return tx.admit(h, &me)
+}
+
+// readWithMember reads the actor's member document and keys. Beyond the
+// room, keys are what the command is about (the actor's ballot, their
+// card, their opaque dots): those and the member go in two reads made at
+// once, never in one, whose arguments would join who the actor is to
+// their anonymous documents in a single command that Redis's SLOWLOG and
+// MONITOR show (TestNoCommandJoinsMemberAndBallot).
+func (tx *Tx) readWithMember(keys []string) (Doc, []Doc, error) {
+	mk := MemberKey(tx.Actor.ID)
+	if !slices.ContainsFunc(keys, func(k string) bool { return k != KeyRoom }) {
+		docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, append([]string{mk}, keys...)...)
+		if err != nil {
+			return Doc{}, nil, err
+		}
+		return docs[0], docs[1:], nil
+	}
+	var member []Doc
+	var merr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		member, merr = tx.svc.store.Get(tx.ctx, tx.RoomID, mk)
+	}()
+	docs, err := tx.svc.store.Get(tx.ctx, tx.RoomID, keys...)
+	<-done
+	if err == nil {
+		err = merr
+	}
+	if err != nil {
+		return Doc{}, nil, err
+	}
+	return member[0], docs, nil
 }
 
 // assume takes the documents prepare would read from the store (missing,

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -249,16 +250,29 @@ func (c *Trips) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (c *Trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.n.Add(1)
+		if !handshake(cmd) {
+			c.n.Add(1)
+		}
 		return next(ctx, cmd)
 	}
 }
 
 func (c *Trips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if !slices.ContainsFunc(cmds, func(cmd redis.Cmder) bool { return !handshake(cmd) }) {
+			return next(ctx, cmds) // a new connection's handshake
+		}
 		c.n.Add(1)
 		return next(ctx, cmds)
 	}
+}
+
+// handshake reports whether cmd is part of a new connection's handshake
+// (HELLO, CLIENT SETNAME/SETINFO…): the pool's round trips, not those of
+// the command that happened to open the connection.
+func handshake(cmd redis.Cmder) bool {
+	n := cmd.Name()
+	return n == "hello" || n == "client" || n == "auth" || n == "select"
 }
 
 // CountedClient is a client of url configured as a node configures its
