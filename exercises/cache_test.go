@@ -11,6 +11,7 @@ import (
 
 	"huddle/exercises"
 	"huddle/rooms"
+	"huddle/rooms/roomstest"
 )
 
 // countingStore counts the calls that would each be a round trip to Redis.
@@ -322,5 +323,33 @@ func TestConcurrentJoinsShareTheRoomRead(t *testing.T) {
 	}
 	if c, err := e.store.Counters(ctx, e.room, rooms.CounterParticipants); err != nil || c[0] != n {
 		t.Fatalf("participants %v, %v; want %d", c, err, n)
+	}
+}
+
+// A participant's snapshot holds their own ballots, named or anonymous:
+// the ballot keys are named from each exercise's id, kind and anonymity
+// alone (RegisterPrivateDocs), and a named poll's key is the member's.
+func TestSnapshotHoldsOwnBallots(t *testing.T) {
+	e := newEnv(t)
+	named := poll(false)
+	named["anonymous"] = false
+	anon, byName := e.open(poll(false)), e.open(named)
+	ann, _ := e.person("Ann")
+	bob, _ := e.person("Bob")
+	e.ok(ann, exercises.CmdAnswer, answer(anon, choose("soup")))
+	e.ok(ann, exercises.CmdAnswer, answer(byName, choose("pizza")))
+	e.ok(bob, exercises.CmdAnswer, answer(byName, choose("salad")))
+	st, err := e.svc.LoadFor(context.Background(), e.room, ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"bal:" + anon + ":a:" + ann.Opaque("ballot:"+anon), "bal:" + byName + ":m:" + ann.ID}
+	for _, k := range want {
+		if st.Docs[k].Version == 0 {
+			t.Errorf("Ann's snapshot lacks her ballot %s", k)
+		}
+	}
+	if n := roomstest.CountDocs(st, "bal:"); n != len(want) {
+		t.Errorf("Ann's snapshot holds %d ballots, want her %d", n, len(want))
 	}
 }
