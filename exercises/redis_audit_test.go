@@ -251,12 +251,7 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 func TestNoCommandJoinsMemberAndBallot(t *testing.T) {
 	const prefix = "audit"
 	url := redistest.Start(t)
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb, _ := redistest.CountedClient(t, url) // an admin client; its count is unused
 	ctx := context.Background()
 	for _, kv := range [][2]string{{"slowlog-log-slower-than", "0"}, {"slowlog-max-len", "100000"}} {
 		if err := rdb.ConfigSet(ctx, kv[0], kv[1]).Err(); err != nil {
