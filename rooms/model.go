@@ -78,11 +78,17 @@ func newMemberKeys(token Secret) *memberKeys {
 	return k
 }
 
+// mac is the HMAC of purpose under the member's seed: every key made
+// from the token is one.
+func (k *memberKeys) mac(purpose string) []byte {
+	h := hmac.New(sha256.New, k.seed)
+	h.Write([]byte(purpose))
+	return h.Sum(nil)
+}
+
 // derive computes the key for purpose, without keeping it.
 func (k *memberKeys) derive(purpose string) string {
-	mac := hmac.New(sha256.New, k.seed)
-	mac.Write([]byte(purpose))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
+	return base64.RawURLEncoding.EncodeToString(k.mac(purpose)[:18])
 }
 
 func (k *memberKeys) get(purpose string) string {

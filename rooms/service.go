@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -270,7 +268,7 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	// named the member would join who they are to their anonymous ballot
 	// keys in a single command's arguments, which Redis's SLOWLOG and
 	// MONITOR show (TestNoCommandJoinsMemberAndBallot).
-	if own := s.ownKeys(st.Docs, m); len(own) > 0 {
+	if own := s.ownKeys(st, m); len(own) > 0 {
 		docs, err := s.store.Get(ctx, roomID, own...)
 		if err != nil {
 			return nil, err
@@ -285,9 +283,8 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 }
 
 // ownKeys names the viewer's own private documents (RegisterPrivateDocs)
-// that a snapshot holding docs shows them.
-func (s *Service) ownKeys(docs map[string]Doc, m *Member) []string {
-	st := &State{Docs: docs}
+// that the snapshot st shows them.
+func (s *Service) ownKeys(st *State, m *Member) []string {
 	var keys []string
 	for _, fn := range s.viewerKeys {
 		keys = append(keys, fn(st, Viewer{Member: m})...)
@@ -324,7 +321,7 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 			if err := check(docs[0]); err != nil {
 				return nil, err
 			}
-			if !s.listsMembers(st.Docs[KeyRoom], st.Counters[CounterParticipants]) {
+			if !s.listsMembers(roomID, st.Docs[KeyRoom], st.Counters[CounterParticipants]) {
 				return st, nil
 			}
 		}
@@ -337,7 +334,7 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 		return nil, err
 	}
 	s.remember(roomID, v.Docs[0])
-	if !s.listsMembers(v.Docs[0], v.Counters[CounterParticipants]) {
+	if !s.listsMembers(roomID, v.Docs[0], v.Counters[CounterParticipants]) {
 		skip = slices.Concat(skip, []string{"member:"})
 	}
 	return s.store.Load(ctx, roomID, skip...)
@@ -346,10 +343,9 @@ func (s *Service) loadShared(ctx context.Context, roomID string, m *Member, skip
 // listsMembers reports whether a snapshot of the room (its document, and
 // its participant count) holds the members' documents: when it shows
 // names and has at most PresenceListMax participants.
-func (s *Service) listsMembers(room Doc, participants int64) bool {
-	var r Room
-	_ = json.Unmarshal(room.Value, &r)
-	return r.ShowNames && participants <= int64(s.limits.PresenceListMax)
+func (s *Service) listsMembers(roomID string, room Doc, participants int64) bool {
+	r, err := sharedDoc[Room](s, roomID, room)
+	return err == nil && r.ShowNames && participants <= int64(s.limits.PresenceListMax)
 }
 
 // RegisterState serves coalesced state for keys that start with prefix.
@@ -1065,11 +1061,18 @@ func (tx *Tx) fetched(d Doc) {
 // Peek reads a document this command has read or the node has cached,
 // without the store and without making it a precondition: for Prefetch.
 func (tx *Tx) Peek(key string, v any) bool {
+	d, ok := tx.peek(key)
+	return ok && json.Unmarshal(d.Value, v) == nil
+}
+
+// peek finds a document this command has read or the node has cached,
+// when it exists.
+func (tx *Tx) peek(key string) (Doc, bool) {
 	d, ok := tx.local[key]
 	if !ok && tx.svc.cacheable(key) {
 		d, ok = tx.svc.cache.get(tx.RoomID, key)
 	}
-	return ok && d.Version != 0 && json.Unmarshal(d.Value, v) == nil
+	return d, ok && d.Version != 0
 }
 
 // Shared reads the document key as Get does (a precondition of the
@@ -1083,24 +1086,19 @@ func Shared[T any](tx *Tx, key string) (*T, bool, error) {
 	if err != nil || docs[0].Version == 0 {
 		return nil, false, err
 	}
-	v, err := sharedValue[T](tx, docs[0])
+	v, err := sharedDoc[T](tx.svc, tx.RoomID, docs[0])
 	return v, err == nil, err
 }
 
 // PeekShared is Peek, with the value shared as Shared shares it.
 func PeekShared[T any](tx *Tx, key string) (*T, bool) {
-	d, ok := tx.local[key]
-	if !ok && tx.svc.cacheable(key) {
-		d, ok = tx.svc.cache.get(tx.RoomID, key)
-	}
-	if !ok || d.Version == 0 {
+	d, ok := tx.peek(key)
+	if !ok {
 		return nil, false
 	}
-	v, err := sharedValue[T](tx, d)
+	v, err := sharedDoc[T](tx.svc, tx.RoomID, d)
 	return v, err == nil
 }
-
-func sharedValue[T any](tx *Tx, d Doc) (*T, error) { return sharedDoc[T](tx.svc, tx.RoomID, d) }
 
 // sharedDoc returns the value of d, a document of room, decoded as a T:
 // once per version, shared, when the node caches d's key.
@@ -1365,9 +1363,7 @@ func replyAEAD(m *Member) cipher.AEAD {
 	if k.reply != nil {
 		return k.reply
 	}
-	mac := hmac.New(sha256.New, k.seed)
-	mac.Write([]byte("huddle reply seal v1"))
-	block, err := aes.NewCipher(mac.Sum(nil))
+	block, err := aes.NewCipher(k.mac("huddle reply seal v1"))
 	if err != nil {
 		panic(err) // a 32-byte key always makes a cipher
 	}
