@@ -98,13 +98,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		store = "redis"
 	}
 	log.Info("huddle started", "version", Version, "addr", srv.Addr(), "store", store)
-	fmt.Fprintf(stdout, "\nHuddle is running. Open %s\n", srv.URL())
-	fmt.Fprintf(stdout, "Facilitator console: %shost\n", srv.URL())
-	if lan := srv.LANURLs(); len(lan) > 0 {
-		// Phones cannot open "localhost": show addresses they can reach.
-		fmt.Fprintf(stdout, "Phones on the same network can reach it at: %s\n", strings.Join(lan, "  "))
-	}
-	fmt.Fprintln(stdout)
+	started(stdout, srv.URL(), srv.LANURLs())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	<-ctx.Done()
@@ -157,4 +151,28 @@ func health(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// started tells whoever ran huddle serve where to go. The console is given
+// at the addresses phones can reach when the node listens on the network:
+// the join link and QR code it shows are made from the address it was
+// opened at, and a phone cannot open "localhost".
+func started(w io.Writer, url string, lan []string) {
+	base := strings.TrimSuffix(url, "/") + "/"
+	fmt.Fprintf(w, "\nHuddle is running. Open %s\n", base)
+	switch len(lan) {
+	case 0:
+		fmt.Fprintf(w, "Facilitator console: %shost\n", base)
+	case 1:
+		fmt.Fprintf(w, "Facilitator console: %shost\n", lan[0])
+	default:
+		fmt.Fprintln(w, "Facilitator console, at an address the phones can reach (its QR code is made from it):")
+		for _, u := range lan {
+			fmt.Fprintf(w, "  %shost\n", u)
+		}
+	}
+	if len(lan) > 0 {
+		fmt.Fprintf(w, "Phones on the same network can reach it at: %s\n", strings.Join(lan, "  "))
+	}
+	fmt.Fprintln(w)
 }

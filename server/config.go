@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -21,7 +22,10 @@ type Config struct {
 	RedisURL string
 	// RedisPipeline batches the Redis commands a node issues at the same
 	// time into one pipeline (redisstore.Options.NoAutoPipeline when off).
-	RedisPipeline  bool
+	RedisPipeline bool
+	// RedisPrefix starts every key Huddle writes in Redis, so deployments
+	// can share one Redis (a Redis Cluster has no database numbers).
+	RedisPrefix    string
 	PublicURL      string
 	HostKey        string
 	AllowedOrigins []string
@@ -67,6 +71,7 @@ func DefaultConfig() Config {
 		LogLevel:         "info",
 		LogFormat:        "text",
 		RedisPipeline:    true,
+		RedisPrefix:      "huddle",
 		Limits:           rooms.DefaultLimits(),
 		MaxMessageBytes:  16 << 10,
 		MaxFrameBytes:    64 << 10,
@@ -159,6 +164,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	str(&c.Addr, "addr", "HUDDLE_ADDR", "address to listen on")
 	str(&c.RedisURL, "redis-url", "HUDDLE_REDIS_URL", "Redis to keep rooms in, shared by several nodes: redis://host:6379/0 or unix:///path (default: the embedded in-memory store)")
 	boolean(&c.RedisPipeline, "redis-pipeline", "HUDDLE_REDIS_PIPELINE", "send the Redis commands this node issues at the same time together, as one pipeline (false: each on a connection of its own)")
+	str(&c.RedisPrefix, "redis-prefix", "HUDDLE_REDIS_PREFIX", "start of every Redis key name, so several deployments can share one Redis; every node of a deployment needs the same (no braces)")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
 	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, every *.yaml pack in this directory is put into the pack library at start (replacing library packs of the same id)")
@@ -191,7 +197,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
 	num(&c.StateRate, "state-rate", "HUDDLE_STATE_RATE", "bytes per second one coalesced state of a room (a tally, a retro board) may write to the room's phones, on all nodes together (each node writes its share); a bigger state to more phones is sent less often, the events that changed it at once (0: no bound)")
 	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
-	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients")
+	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients (0, the default: close at once)")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
 	dur(&c.ResultsTTL, "results-ttl", "HUDDLE_RESULTS_TTL", "how long the results of an ended room are kept as a session to compare (0 keeps none; e.g. 2160h for 90 days)")
@@ -272,6 +278,18 @@ func (c Config) Validate() error {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("log-format must be text or json, not %q", c.LogFormat))
+	}
+	if c.RedisPrefix == "" || strings.ContainsAny(c.RedisPrefix, "{}") {
+		// Braces would change which cluster slot a room's keys share.
+		errs = append(errs, fmt.Errorf("redis-prefix must be non-empty and without braces, not %q", c.RedisPrefix))
+	}
+	if c.PublicURL != "" {
+		// Join links and QR codes are this plus /j/CODE: a value without
+		// its scheme or with a query would print links no phone opens.
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("public-url must be an http:// or https:// address with a host and no query, like https://huddle.example.org, not %q", c.PublicURL))
+		}
 	}
 	return errors.Join(errs...)
 }

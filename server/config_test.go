@@ -146,6 +146,9 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"no connections", func(c *Config) { c.MaxConnections = 0 }, "max-connections"},
 		{"no command burst", func(c *Config) { c.CommandBurst = 0 }, "command-burst"},
 		{"no history", func(c *Config) { c.HistoryLimit = 0 }, "history-limit"},
+		{"public URL without a scheme", func(c *Config) { c.PublicURL = "huddle.example.org" }, "public-url"},
+		{"public URL of another scheme", func(c *Config) { c.PublicURL = "ftp://huddle.example.org" }, "public-url"},
+		{"public URL with a query", func(c *Config) { c.PublicURL = "https://huddle.example.org/?a=1" }, "public-url"},
 	}
 	for _, tc := range cases {
 		c := DefaultConfig()
@@ -157,6 +160,15 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		// New refuses it too.
 		if _, err := New(c, nil); err == nil {
 			t.Errorf("%s: New accepted the configuration", tc.name)
+		}
+	}
+	// Public URLs people use are accepted, with or without a path or a
+	// trailing slash.
+	for _, u := range []string{"https://huddle.example.org", "http://192.168.1.20:8080/", "https://example.org/huddle"} {
+		c := DefaultConfig()
+		c.PublicURL = u
+		if err := c.Validate(); err != nil {
+			t.Errorf("public-url %q refused: %v", u, err)
 		}
 	}
 	// The same through flags: ParseConfig returns the Validate error.

@@ -3,9 +3,13 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"huddle/exercises"
 	"huddle/rooms"
@@ -150,4 +154,54 @@ func TestThreeNodesOneRoom(t *testing.T) {
 func containsTitle(data json.RawMessage, title string) bool {
 	var r rooms.Room
 	return json.Unmarshal(data, &r) == nil && r.Title == title
+}
+
+// Deployments with different redis-prefix values share one Redis without
+// seeing each other's rooms; nodes with the same prefix serve the same
+// rooms, and every key a deployment writes starts with its prefix.
+func TestRedisPrefixSeparatesDeployments(t *testing.T) {
+	rs := redistest.StartServer(t)
+	node := func(prefix string) *testServer {
+		return startServer(t, func(c *Config) {
+			c.RedisURL = rs.URL()
+			c.RedisPrefix = prefix
+		})
+	}
+	a1, a2, b := node("staging"), node("staging"), node("prod")
+	room := a1.createRoom("Staging retro")
+	if got := a2.join(room.Room.Code, "Ann"); got.Room.ID != room.Room.ID {
+		t.Fatalf("a node of the same deployment joined room %q, want %q", got.Room.ID, room.Room.ID)
+	}
+	var out map[string]any
+	if st := b.post("/api/join", JoinRequest{Code: room.Room.Code, Name: "Bob"}, &out); st != http.StatusNotFound {
+		t.Fatalf("another deployment's node answered a join with status %d (%v), want 404", st, out)
+	}
+	o, err := redis.ParseURL(rs.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(o)
+	defer rdb.Close()
+	keys, err := rdb.Keys(t.Context(), "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roomKeys := 0
+	for _, k := range keys {
+		switch {
+		case strings.HasPrefix(k, "staging:"):
+			if strings.Contains(k, room.Room.ID) {
+				roomKeys++
+			}
+		case strings.HasPrefix(k, "prod:"):
+			if strings.Contains(k, room.Room.ID) {
+				t.Errorf("the other deployment holds key %q of the room", k)
+			}
+		default:
+			t.Errorf("key %q starts with neither deployment's prefix", k)
+		}
+	}
+	if roomKeys == 0 {
+		t.Fatalf("no key of the room under staging: in %q", keys)
+	}
 }
