@@ -14,6 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"huddle/exercises"
 	"huddle/rooms"
 )
 
@@ -912,5 +913,53 @@ func TestLimitMetricsAndHealth(t *testing.T) {
 	}
 	if st, b := ts.get("/readyz"); st != http.StatusOK || !strings.Contains(b, "ready") {
 		t.Errorf("readyz %d %s", st, b)
+	}
+}
+
+// A room whose board is bigger than a connection's whole send queue (a
+// retro of long cards) can still be joined and followed: a message over
+// the bound is taken by an empty queue instead of closing every phone
+// that joins, the facilitator included, as a slow client.
+func TestBoardBiggerThanSendQueue(t *testing.T) {
+	const bound = 16 << 10
+	ts := startServer(t, func(c *Config) {
+		c.MaxFrameBytes, c.SendQueueBytes = bound, bound
+		c.CommandRate, c.CommandBurst = 1000, 1000
+	})
+	room := ts.createRoom("Long cards")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	r := &bdRunner{t: t}
+	ex := bdAddOpen(r, fac, map[string]any{"kind": "retro", "title": "Big board"})
+	r.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": ex, "phase": exercises.PhaseReveal})
+	ann := bdJoin(t, ts, room.Room.Code, "Ann")
+	text := strings.Repeat("<", 400) // 2,400 bytes once escaped in JSON
+	for i := range 12 {
+		r.ok(ann.c, exercises.CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": fmt.Sprint(i, text)})
+	}
+	key := "ex:" + ex
+	big := func(m msg) bool {
+		return m.Type == "state" && m.Ev == "" && len(m.Raw) > bound && strings.Contains(string(m.Raw), key)
+	}
+	bdWait(fac, "the whole board, bigger than the send queue", big)
+
+	// Newcomers, a facilitator's second tab and a participant, get their
+	// welcome, which holds the whole board, and stay connected.
+	fac2 := ts.dial(t)
+	fac2.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	bob := bdJoin(t, ts, room.Room.Code, "Bob")
+	for _, c := range []*client{fac2, bob.c} {
+		bdWait(c, "a welcome with the whole board", func(m msg) bool {
+			return m.Type == "welcome" && len(m.Raw) > bound && strings.Contains(string(m.Raw), `"11\u003c\u003c`)
+		})
+	}
+	r.ok(bob.c, exercises.CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "stop", "text": "one more"})
+	for _, c := range []*client{fac, fac2, ann.c, bob.c} {
+		bdWait(c, "the card after", func(m msg) bool {
+			return m.Ev == exercises.EvRetroCardShown && strings.Contains(string(m.Data), "one more")
+		})
+	}
+	if n := counterValue(t, ts.metrics.evictions); n != 0 {
+		t.Fatalf("%v slow-client evictions", n)
 	}
 }

@@ -33,7 +33,8 @@ type sendQueue struct {
 
 	mu     sync.Mutex
 	msgs   [][]byte
-	bytes  int
+	bytes  int       // of msgs, but for a message over maxBytes (big)
+	big    bool      // msgs holds a message over maxBytes
 	oldest time.Time // when the oldest queued message was pushed
 	// closing is set once: the writer sends what is queued (unless the
 	// client was too slow), closes with reason, and stops.
@@ -100,14 +101,31 @@ func (q *sendQueue) pushAll(msgs [][]byte) bool {
 		q.evictedThenStart(start)
 		return false
 	}
-	if q.bytes+n > q.maxBytes {
+	// One message bigger than the whole bound is taken, and does not
+	// count against it: a room's snapshot or board can outgrow the bound
+	// (a thousand long answers), and refusing it would close every phone
+	// that joins, the facilitator's too, as a slow client, for good. Its
+	// bytes are shared with every recipient. The other messages queue
+	// within the bound as usual, and a second big one while the first
+	// waits is refused: at most one waits.
+	counted := n
+	if len(msgs) == 1 && n > q.maxBytes {
+		if q.big {
+			start := q.overflowLocked()
+			q.mu.Unlock()
+			q.evictedThenStart(start)
+			return false
+		}
+		counted, q.big = 0, true
+	}
+	if q.bytes+counted > q.maxBytes {
 		start := q.overflowLocked()
 		q.mu.Unlock()
 		q.evictedThenStart(start)
 		return false
 	}
 	q.msgs = append(q.msgs, msgs...)
-	q.bytes += n
+	q.bytes += counted
 	start := q.wakeLocked()
 	q.mu.Unlock()
 	if start {
@@ -121,7 +139,7 @@ func (q *sendQueue) pushAll(msgs [][]byte) bool {
 func (q *sendQueue) overflowLocked() (start bool) {
 	q.closing, q.reason = true, rooms.CodeSlowClient
 	clear(q.msgs)
-	q.msgs, q.bytes = nil, 0
+	q.msgs, q.bytes, q.big = nil, 0, false
 	return q.wakeLocked()
 }
 
@@ -179,7 +197,7 @@ func (q *sendQueue) next(buf [][]byte) (batch [][]byte, closing bool, reason roo
 		buf = nil // a burst's slice is not kept for ever
 	}
 	batch, q.msgs = q.msgs, buf
-	q.bytes = 0
+	q.bytes, q.big = 0, false
 	return batch, q.closing, q.reason, true
 }
 
@@ -220,7 +238,7 @@ func (q *sendQueue) take(buf [][]byte) ([][]byte, bool, rooms.Code) {
 	buf = append(buf[:0], q.msgs...)
 	clear(q.msgs)
 	q.msgs = q.msgs[:0]
-	q.bytes = 0
+	q.bytes, q.big = 0, false
 	return buf, q.closing, q.reason
 }
 

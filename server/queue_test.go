@@ -147,19 +147,48 @@ func TestQueueOverflowDropsAndClosesSlow(t *testing.T) {
 	}
 }
 
-// A single message bigger than the whole bound overflows even an empty
-// queue.
+// A message bigger than the whole bound (a room's snapshot or board that
+// outgrew it) is taken, and does not count against the bound: what
+// comes before and after it still queues. A second one while the first
+// waits is a slow client, as is going over the bound with ordinary
+// messages.
 func TestQueueSingleMessageOverBound(t *testing.T) {
 	t.Parallel()
 	q, o := newTestQueue(4, time.Minute)
-	if q.push([]byte("12345")) {
-		t.Fatal("a message over maxBytes was queued")
+	if !q.push([]byte("123456789")) {
+		t.Fatal("a message over maxBytes was refused by an empty queue")
 	}
 	if !queueWoken(o) {
-		t.Fatal("overflow of an idle queue started no writer to close it")
+		t.Fatal("no writer started")
+	}
+	if !q.push([]byte("ab")) || !q.push([]byte("cd")) {
+		t.Fatal("messages within the bound were refused behind a big one")
+	}
+	if got := idle(t, q); fmt.Sprint(got) != "[123456789 ab cd]" {
+		t.Fatalf("taken %q", got)
+	}
+	// Taken: the queue is empty again, and takes another.
+	if !q.push([]byte("123456789")) {
+		t.Fatal("the next big message was refused by the emptied queue")
+	}
+	if q.push([]byte("987654321")) {
+		t.Fatal("a second big message was queued behind the first")
+	}
+	if o.evictions.Load() != 1 {
+		t.Fatalf("evictions %d, want 1", o.evictions.Load())
 	}
 	if _, closing, reason := q.take(nil); !closing || reason != rooms.CodeSlowClient {
 		t.Fatalf("closing=%v reason=%q", closing, reason)
+	}
+
+	// Behind ordinary messages (a welcome's first part still queued),
+	// and with ordinary ones after it up to the bound, then slow.
+	q, _ = newTestQueue(4, time.Minute)
+	if !q.push([]byte("ab")) || !q.push([]byte("123456789")) || !q.push([]byte("cd")) {
+		t.Fatal("refused within the bound")
+	}
+	if q.push([]byte("e")) {
+		t.Fatal("went over the bound around a big message")
 	}
 }
 
@@ -245,7 +274,8 @@ func TestQueueFirstReasonWins(t *testing.T) {
 
 	// And a slow-client overflow is not replaced by a later close.
 	q2, _ := newTestQueue(4, time.Minute)
-	q2.push([]byte("12345"))
+	q2.push([]byte("1234"))
+	q2.push([]byte("5"))
 	q2.close(codeNormal)
 	if _, _, reason := q2.take(nil); reason != rooms.CodeSlowClient {
 		t.Fatalf("reason %q after overflow then close, want slow_client", reason)
