@@ -338,9 +338,11 @@ func agendaGo(tx *rooms.Tx) error {
 	if err != nil {
 		return err
 	}
-	if a.Current == args.Exercise {
+	if args.Exercise != "" && a.Current == args.Exercise {
 		return nil
 	}
+	// Missing or unknown: not_found (docs/protocol.md 8.5), also when no
+	// exercise is current.
 	if a, err = a.Go(args.Exercise); err != nil {
 		return err
 	}

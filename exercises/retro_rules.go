@@ -314,6 +314,9 @@ func RetroGroupCards(e Exercise, b retroBoard, cards []string, target string, ti
 	if !inPhase(e, PhaseGroup) {
 		return ch, "", wrongPhase("cards are grouped", PhaseGroup)
 	}
+	if cards == nil { // missing, as every missing id (docs/protocol.md 8.7)
+		return ch, "", rooms.FieldError(rooms.CodeBadMessage, "cards", "cards is required")
+	}
 	if len(cards) == 0 {
 		return ch, "", rooms.FieldError(rooms.CodeInvalid, "cards", "name at least one card")
 	}

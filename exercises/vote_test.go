@@ -554,6 +554,11 @@ func TestAnonymousVotesStoreNoLink(t *testing.T) {
 
 func TestAgenda(t *testing.T) {
 	e := newEnv(t)
+	// Nothing is current yet: agenda.go naming no exercise is not_found,
+	// as docs/protocol.md says, not a silent ack.
+	if o := e.exec(e.fac, exercises.CmdAgendaGo, map[string]any{}); o.Code != rooms.CodeNotFound {
+		t.Fatalf("agenda.go with no exercise and nothing current: %s", o.Reply)
+	}
 	a := e.add(poll(false))
 	b := e.add(map[string]any{"kind": "words", "title": "W"})
 	c := e.add(map[string]any{"kind": "text", "title": "T"})

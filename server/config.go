@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
 	"strconv"
@@ -128,7 +129,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	float := func(p *float64, flagName, key, usage string) {
 		if v, ok := env(key); ok {
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f <= 0 {
+			if err != nil || !(f > 0) || math.IsInf(f, 0) { // NaN too
 				errs = append(errs, fmt.Errorf("$%s: %q is not a positive number", key, v))
 			} else {
 				*p = f
@@ -257,8 +258,10 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("shutdown-spread, shutdown-drain and results-ttl cannot be negative"))
 	}
 	for name, r := range map[string]float64{"command-rate": c.CommandRate, "connect-rate": c.ConnectRate, "http-rate": c.HTTPRate} {
-		if r <= 0 {
-			errs = append(errs, fmt.Errorf("%s must be positive", name))
+		// NaN compares false with everything: a NaN rate let every
+		// command through.
+		if !(r > 0) || math.IsInf(r, 0) {
+			errs = append(errs, fmt.Errorf("%s must be a positive number", name))
 		}
 	}
 	var level slog.Level

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"flag"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -98,7 +99,7 @@ func TestConfigBadEnvNamesVariable(t *testing.T) {
 		}
 	}
 	// Negative or zero where only positive makes sense.
-	for k, v := range map[string]string{"HUDDLE_MAX_ROOMS": "-3", "HUDDLE_HEARTBEAT": "0s", "HUDDLE_COMMAND_RATE": "0", "HUDDLE_HELLO_TIMEOUT": "-1s"} {
+	for k, v := range map[string]string{"HUDDLE_MAX_ROOMS": "-3", "HUDDLE_HEARTBEAT": "0s", "HUDDLE_COMMAND_RATE": "0", "HUDDLE_HTTP_RATE": "NaN", "HUDDLE_HELLO_TIMEOUT": "-1s"} {
 		if _, _, err := ParseConfig("huddle", nil, envOf(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: error %v", k, v, err)
 		}
@@ -146,6 +147,8 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"no connections", func(c *Config) { c.MaxConnections = 0 }, "max-connections"},
 		{"no command burst", func(c *Config) { c.CommandBurst = 0 }, "command-burst"},
 		{"no history", func(c *Config) { c.HistoryLimit = 0 }, "history-limit"},
+		{"a NaN command rate", func(c *Config) { c.CommandRate = math.NaN() }, "command-rate"},
+		{"an infinite HTTP rate", func(c *Config) { c.HTTPRate = math.Inf(1) }, "http-rate"},
 		{"public URL without a scheme", func(c *Config) { c.PublicURL = "huddle.example.org" }, "public-url"},
 		{"public URL of another scheme", func(c *Config) { c.PublicURL = "ftp://huddle.example.org" }, "public-url"},
 		{"public URL with a query", func(c *Config) { c.PublicURL = "https://huddle.example.org/?a=1" }, "public-url"},
@@ -172,7 +175,7 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		}
 	}
 	// The same through flags: ParseConfig returns the Validate error.
-	for _, args := range [][]string{{"-max-frame-bytes=1024"}, {"-log-format=xml"}} {
+	for _, args := range [][]string{{"-max-frame-bytes=1024"}, {"-log-format=xml"}, {"-command-rate=NaN"}, {"-connect-rate=+Inf"}} {
 		if _, _, err := ParseConfig("huddle", args, nil); err == nil {
 			t.Errorf("%v accepted", args)
 		}
