@@ -37,20 +37,23 @@ type Config struct {
 
 	Limits rooms.Limits
 
-	MaxMessageBytes  int
-	MaxFrameBytes    int
-	CommandRate      float64
-	CommandBurst     int
-	MaxConnections   int
-	ConnectRate      float64
-	ConnectBurst     int
-	HTTPRate         float64
-	HTTPBurst        int
-	SendQueueBytes   int
-	SendQueueAge     time.Duration
-	Heartbeat        time.Duration
-	HelloTimeout     time.Duration
-	CoalesceInterval time.Duration
+	MaxMessageBytes int
+	// MaxHostMessageBytes is a facilitator connection's read limit: an
+	// exercise within every limit can be bigger than MaxMessageBytes.
+	MaxHostMessageBytes int
+	MaxFrameBytes       int
+	CommandRate         float64
+	CommandBurst        int
+	MaxConnections      int
+	ConnectRate         float64
+	ConnectBurst        int
+	HTTPRate            float64
+	HTTPBurst           int
+	SendQueueBytes      int
+	SendQueueAge        time.Duration
+	Heartbeat           time.Duration
+	HelloTimeout        time.Duration
+	CoalesceInterval    time.Duration
 	// StateRate bounds the bytes per second one coalesced state of a room
 	// writes to the room's phones, on all its nodes together
 	// (rooms.HubOptions.StateRate); 0: no bound.
@@ -68,32 +71,33 @@ type Config struct {
 // DefaultConfig returns the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:             ":8080",
-		LogLevel:         "info",
-		LogFormat:        "text",
-		RedisPipeline:    true,
-		RedisPrefix:      "huddle",
-		Limits:           rooms.DefaultLimits(),
-		MaxMessageBytes:  16 << 10,
-		MaxFrameBytes:    64 << 10,
-		CommandRate:      20,
-		CommandBurst:     40,
-		MaxConnections:   15000,
-		ConnectRate:      500,
-		ConnectBurst:     2000,
-		HTTPRate:         500,
-		HTTPBurst:        2000,
-		SendQueueBytes:   512 << 10,
-		SendQueueAge:     10 * time.Second,
-		Heartbeat:        25 * time.Second,
-		HelloTimeout:     10 * time.Second,
-		CoalesceInterval: 100 * time.Millisecond,
-		StateRate:        rooms.DefaultStateRate,
-		HistoryLimit:     1000,
-		ShutdownSpread:   5 * time.Second,
-		ShutdownTimeout:  20 * time.Second,
-		ResultsTTL:       90 * 24 * time.Hour,
-		MaxPacks:         1000,
+		Addr:                ":8080",
+		LogLevel:            "info",
+		LogFormat:           "text",
+		RedisPipeline:       true,
+		RedisPrefix:         "huddle",
+		Limits:              rooms.DefaultLimits(),
+		MaxMessageBytes:     16 << 10,
+		MaxHostMessageBytes: 256 << 10,
+		MaxFrameBytes:       64 << 10,
+		CommandRate:         20,
+		CommandBurst:        40,
+		MaxConnections:      15000,
+		ConnectRate:         500,
+		ConnectBurst:        2000,
+		HTTPRate:            500,
+		HTTPBurst:           2000,
+		SendQueueBytes:      512 << 10,
+		SendQueueAge:        10 * time.Second,
+		Heartbeat:           25 * time.Second,
+		HelloTimeout:        10 * time.Second,
+		CoalesceInterval:    100 * time.Millisecond,
+		StateRate:           rooms.DefaultStateRate,
+		HistoryLimit:        1000,
+		ShutdownSpread:      5 * time.Second,
+		ShutdownTimeout:     20 * time.Second,
+		ResultsTTL:          90 * 24 * time.Hour,
+		MaxPacks:            1000,
 	}
 }
 
@@ -183,6 +187,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.Limits.RoomIdleTTL, "room-ttl", "HUDDLE_ROOM_TTL", "a room with no activity and nobody connected expires after this")
 
 	num(&c.MaxMessageBytes, "max-message-bytes", "HUDDLE_MAX_MESSAGE_BYTES", "largest message a client may send (WebSocket read limit and HTTP body limit)")
+	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes")
 	num(&c.MaxFrameBytes, "max-frame-bytes", "HUDDLE_MAX_FRAME_BYTES", "largest frame the server packs queued messages into")
 	float(&c.CommandRate, "command-rate", "HUDDLE_COMMAND_RATE", "commands per second per connection, sustained")
 	num(&c.CommandBurst, "command-burst", "HUDDLE_COMMAND_BURST", "commands per connection in a burst")
@@ -270,6 +275,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxMessageBytes < 1024 {
 		errs = append(errs, errors.New("max-message-bytes must be at least 1024"))
+	}
+	if c.MaxHostMessageBytes < c.MaxMessageBytes {
+		errs = append(errs, errors.New("max-facilitator-message-bytes must be at least max-message-bytes"))
 	}
 	if c.MaxFrameBytes < c.MaxMessageBytes {
 		errs = append(errs, errors.New("max-frame-bytes must be at least max-message-bytes"))

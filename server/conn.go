@@ -383,7 +383,14 @@ func (c *conn) hello(in inbound) {
 		c.Close(codePolicy)
 		return
 	}
-	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Resumed: resumed, Extra: c.srv.welcomeExtra})
+	extra := c.srv.welcomeExtra
+	if m.IsFacilitator() && in.View == "" {
+		// A facilitator sends whole exercises: the larger limit, set
+		// before the welcome, which tells the client its limit.
+		c.ws.SetReadLimit(int64(c.srv.cfg.MaxHostMessageBytes))
+		extra = c.srv.welcomeExtraHost
+	}
+	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Resumed: resumed, Extra: extra})
 	if err != nil {
 		e := rooms.AsError(err)
 		c.srv.log.Warn("attach failed", "room", room.ID, "err", err)
@@ -610,12 +617,13 @@ func (c *conn) finish(reason rooms.Code) {
 	c.q.finish()
 }
 
-// welcome extras: what every client needs to know of the server.
-func welcomeExtra(cfg Config) map[string]any {
+// welcome extras: what every client needs to know of the server, with
+// the largest message this client may send (a facilitator's is larger).
+func welcomeExtra(cfg Config, maxMessageBytes int) map[string]any {
 	return map[string]any{
 		"heartbeatMs": cfg.Heartbeat.Milliseconds(),
 		"limits": map[string]any{
-			"maxMessageBytes": cfg.MaxMessageBytes,
+			"maxMessageBytes": maxMessageBytes,
 			"commandRate":     cfg.CommandRate,
 			"commandBurst":    cfg.CommandBurst,
 			"maxNameLen":      cfg.Limits.MaxNameLen,

@@ -167,11 +167,12 @@ func ltSized(t *testing.T, id, title string, size int) string {
 	return s
 }
 
-// A message of exactly MaxMessageBytes is accepted; one byte more closes
-// the connection with 1009 and is never applied.
+// A message of exactly the connection's limit (a facilitator's,
+// MaxHostMessageBytes) is accepted; one byte more closes the connection
+// with 1009 and is never applied.
 func TestLimitMessageTooBig(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, func(c *Config) { c.MaxMessageBytes = 2048 })
+	ts := startServer(t, func(c *Config) { c.MaxMessageBytes, c.MaxHostMessageBytes = 1024, 2048 })
 	room, fac := ltFacilitator(t, ts, "Before")
 
 	fac.sendRaw(ltSized(t, "at-limit", "At the limit", 2048))
@@ -199,11 +200,73 @@ func TestLimitMessageTooBig(t *testing.T) {
 	}
 }
 
+// A participant's connection has the smaller limit, MaxMessageBytes, and
+// its welcome says so; a facilitator's welcome gives the larger one. A
+// survey within every limit of an exercise (20 questions of 20 options
+// with long labels, about 40 KB) goes through a facilitator's
+// connection under the default limits, where 16 KiB closed it.
+func TestLimitMessageBytesByRole(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room, fac := ltFacilitator(t, ts, "Survey")
+	j := ts.join(room.Room.Code, "Ann")
+	ann := ts.dial(t)
+	ann.hello(j.Room.ID, j.Token, nil)
+	limitOf := func(c *client) float64 {
+		t.Helper()
+		for _, m := range c.all() {
+			if m.Type == "welcome" {
+				var w struct {
+					Server struct {
+						Limits struct {
+							MaxMessageBytes float64 `json:"maxMessageBytes"`
+						} `json:"limits"`
+					} `json:"server"`
+				}
+				if err := json.Unmarshal(m.Raw, &w); err != nil {
+					t.Fatal(err)
+				}
+				return w.Server.Limits.MaxMessageBytes
+			}
+		}
+		t.Fatal("no welcome")
+		return 0
+	}
+	if got, want := limitOf(fac), float64(ts.cfg.MaxHostMessageBytes); got != want {
+		t.Errorf("the facilitator's welcome says %v bytes, want %v", got, want)
+	}
+	if got, want := limitOf(ann), float64(ts.cfg.MaxMessageBytes); got != want {
+		t.Errorf("the participant's welcome says %v bytes, want %v", got, want)
+	}
+
+	var questions []any
+	for q := range 20 {
+		var options []any
+		for o := range 20 {
+			options = append(options, map[string]any{"id": fmt.Sprintf("o%d", o), "label": fmt.Sprintf("%02d/%02d ", q, o) + strings.Repeat("é", 74)})
+		}
+		questions = append(questions, map[string]any{"id": fmt.Sprintf("q%d", q), "kind": "choice", "prompt": strings.Repeat("?", 80), "options": options})
+	}
+	spec := map[string]any{"kind": "survey", "title": "Everything", "questions": questions}
+	body, _ := json.Marshal(map[string]any{"type": exercises.CmdAgendaAdd, "id": "big", "data": map[string]any{"spec": spec}})
+	if len(body) <= ts.cfg.MaxMessageBytes {
+		t.Fatalf("the survey is only %d bytes", len(body))
+	}
+	fac.sendRaw(string(body))
+	ltAck(t, fac.next(func(m msg) bool { return m.ID == "big" }))
+
+	// The same size from a participant closes its connection.
+	_ = ltWrite(ann, ltSized(t, "over", "Too big", ts.cfg.MaxMessageBytes+1))
+	if code := ann.closed(); code != CloseMessageTooBig {
+		t.Fatalf("participant closed with %d, want %d", code, CloseMessageTooBig)
+	}
+}
+
 // A connection closed for an oversized message is counted in
 // huddle_ws_closes_total{reason="message_too_big"}.
 func TestLimitMessageTooBigIsCounted(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, func(c *Config) { c.MaxMessageBytes = 2048 })
+	ts := startServer(t, func(c *Config) { c.MaxMessageBytes, c.MaxHostMessageBytes = 2048, 2048 })
 	_, fac := ltFacilitator(t, ts, "")
 	// Let the presence update that follows hello go out first, so no write
 	// of ours races the library's 1009 (such a write fails, and the close

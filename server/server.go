@@ -43,6 +43,8 @@ type Server struct {
 	connectLimiter *rate.Limiter
 	httpLimiter    *rate.Limiter
 	welcomeExtra   map[string]any
+	// welcomeExtraHost is a facilitator's: its larger message limit.
+	welcomeExtraHost map[string]any
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -84,10 +86,11 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	}
 	s := &Server{
 		cfg: cfg, log: log, store: store,
-		conns:          make(map[*conn]struct{}),
-		connectLimiter: rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
-		httpLimiter:    rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
-		welcomeExtra:   welcomeExtra(cfg),
+		conns:            make(map[*conn]struct{}),
+		connectLimiter:   rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
+		httpLimiter:      rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
+		welcomeExtra:     welcomeExtra(cfg, cfg.MaxMessageBytes),
+		welcomeExtraHost: welcomeExtra(cfg, cfg.MaxHostMessageBytes),
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.svc = rooms.NewService(store, cfg.Limits)
