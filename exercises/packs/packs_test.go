@@ -184,6 +184,24 @@ exercises:
 	}
 }
 
+// A pack's title and author hold no control characters, its description
+// none but line breaks and tabs: a room made from the pack takes its
+// title, and was refused for a field the person never sent.
+func TestPackTextHasNoControlCharacters(t *testing.T) {
+	src := "schema: 1\nid: ctl\ntitle: \"ctl\\a\"\nauthor: \"A\\x01\"\ndescription: \"two\\nlines\\tand a tab \\0\"\nexercises:\n  - kind: words\n    title: One\n"
+	got := map[string]string{}
+	for _, p := range problems(t, src) {
+		got[p.Field] = p.Message
+	}
+	if len(got) != 3 || got["title"] == "" || got["author"] == "" || !strings.Contains(got["description"], "control character") {
+		t.Fatalf("problems %v", got)
+	}
+	ok := "schema: 1\nid: ok\ntitle: Fine\ndescription: \"two\\nlines\\tand a tab\"\nexercises:\n  - kind: words\n    title: One\n"
+	if _, err := Parse("pack.yaml", []byte(ok)); err != nil {
+		t.Fatalf("line breaks and tabs in a description refused: %v", err)
+	}
+}
+
 func TestUnknownFieldsAndTypes(t *testing.T) {
 	ps := problems(t, `schema: 1
 id: x
