@@ -53,7 +53,7 @@ const libResults = "results"
 // EndedAt and ExpiresAt; now stands in for it when the room has none (it
 // still runs, or an older version ended it). Keeping the same room again
 // replaces its session.
-func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *rooms.State, now time.Time, ttl time.Duration) (*Session, error) {
+func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *rooms.State, now time.Time, ttl time.Duration, max int) (*Session, error) {
 	res, err := ExportResults(room, st)
 	if err != nil {
 		return nil, err
@@ -87,11 +87,13 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 		return nil, err
 	}
 	// Results first: a summary never points at results that are missing.
-	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, keep, 0); err != nil {
-		return nil, err
+	// At most max sessions are kept (0: no limit): with no host key anyone
+	// can end rooms, and each keeps its results for the results-ttl.
+	if _, err := lib.LibraryPut(ctx, libResults, room.ID, full, rooms.AnyVersion, keep, max); err != nil {
+		return nil, sessionsFull(err, max)
 	}
-	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, keep, 0); err != nil {
-		return nil, err
+	if _, err := lib.LibraryPut(ctx, rooms.LibSessions, room.ID, sum, rooms.AnyVersion, keep, max); err != nil {
+		return nil, sessionsFull(err, max)
 	}
 	return s, nil
 }
@@ -503,3 +505,12 @@ func mergeCounts(a, b *QuestionTally) []labelPair {
 
 // mdCell is text for a table cell (md escapes "|" already).
 func mdCell(s string) string { return md(s) }
+
+// sessionsFull is the error of a keep refused because the server holds
+// its limit of sessions.
+func sessionsFull(err error, max int) error {
+	if errors.Is(err, rooms.ErrLibraryFull) {
+		return rooms.Errorf(rooms.CodeInvalid, "the server keeps at most %d sessions: delete one in the library, or download these results instead", max)
+	}
+	return err
+}

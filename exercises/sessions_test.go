@@ -109,13 +109,13 @@ func TestKeepSessionPastItsTTL(t *testing.T) {
 	now := time.Now()
 	room := rooms.Room{ID: "r1", Code: "ABCDEF", Title: "Late", Ended: true, EndedAt: now.Add(-2 * time.Hour)}
 	state := &rooms.State{Docs: map[string]rooms.Doc{}}
-	if _, err := KeepSession(t.Context(), st, room, state, now, time.Hour); rooms.ErrorCode(err) != rooms.CodeInvalid {
+	if _, err := KeepSession(t.Context(), st, room, state, now, time.Hour, 0); rooms.ErrorCode(err) != rooms.CodeInvalid {
 		t.Fatalf("keep past the ttl: %v, want invalid", err)
 	}
 	if _, err := GetSession(t.Context(), st, "r1", "id"); err == nil {
 		t.Fatal("a session was kept past its ttl")
 	}
-	s, err := KeepSession(t.Context(), st, room, state, now, 3*time.Hour)
+	s, err := KeepSession(t.Context(), st, room, state, now, 3*time.Hour, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

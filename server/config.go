@@ -63,9 +63,11 @@ type Config struct {
 	ShutdownSpread  time.Duration
 	ShutdownTimeout time.Duration
 	// ResultsTTL is how long an ended room's results are kept as a
-	// session (0 keeps none); MaxPacks bounds the pack library.
-	ResultsTTL time.Duration
-	MaxPacks   int
+	// session (0 keeps none), MaxSessions how many at most; MaxPacks
+	// bounds the pack library.
+	ResultsTTL  time.Duration
+	MaxSessions int
+	MaxPacks    int
 }
 
 // DefaultConfig returns the configuration with nothing set.
@@ -98,6 +100,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout:     20 * time.Second,
 		ResultsTTL:          90 * 24 * time.Hour,
 		MaxPacks:            1000,
+		MaxSessions:         1000,
 	}
 }
 
@@ -208,6 +211,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
 	dur(&c.ResultsTTL, "results-ttl", "HUDDLE_RESULTS_TTL", "how long the results of an ended room are kept as a session to compare (0 keeps none; e.g. 2160h for 90 days)")
 	num(&c.MaxPacks, "max-packs", "HUDDLE_MAX_PACKS", "packs the library holds (besides the built-in ones)")
+	num(&c.MaxSessions, "max-sessions", "HUDDLE_MAX_SESSIONS", "ended rooms' results the library keeps at once (each for results-ttl); when full, keeping another is refused until one is deleted or expires")
 
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
@@ -247,6 +251,7 @@ func (c Config) Validate() error {
 	pos("http-burst", c.HTTPBurst)
 	pos("send-queue-bytes", c.SendQueueBytes)
 	pos("max-packs", c.MaxPacks)
+	pos("max-sessions", c.MaxSessions)
 	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
 	if c.StateRate < 0 {
 		errs = append(errs, errors.New("state-rate cannot be negative (0: no bound)"))

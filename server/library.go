@@ -357,6 +357,10 @@ func (s *Server) keepSession(ctx context.Context, roomID string) {
 	if err == nil {
 		return
 	}
+	if final(err) {
+		s.log.Warn("an ended room's results were not kept", "room", roomID, "err", err)
+		return
+	}
 	s.log.Warn("keeping an ended room's results; trying again", "room", roomID, "err", err)
 	s.keepers.Add(1)
 	go func() {
@@ -368,18 +372,24 @@ func (s *Server) keepSession(ctx context.Context, roomID string) {
 			case <-time.After(wait):
 			}
 			kctx, cancel := context.WithTimeout(s.baseCtx, 5*time.Second)
-			err := s.keepSessionNow(kctx, roomID)
+			err = s.keepSessionNow(kctx, roomID)
 			cancel()
 			if err == nil {
 				s.log.Info("kept an ended room's results", "room", roomID)
 				return
 			}
-			if errors.Is(err, rooms.ErrRoomNotFound) {
+			if final(err) {
 				break
 			}
 		}
-		s.log.Error("an ended room's results were not kept", "room", roomID)
+		s.log.Error("an ended room's results were not kept", "room", roomID, "err", err)
 	}()
+}
+
+// final reports whether keeping a session failed for good: the room is
+// gone, or the keep was refused (the server holds its limit of sessions).
+func final(err error) bool {
+	return errors.Is(err, rooms.ErrRoomNotFound) || rooms.ErrorCode(err) == rooms.CodeInvalid
 }
 
 func (s *Server) keepSessionNow(ctx context.Context, roomID string) error {
@@ -396,7 +406,7 @@ func (s *Server) keepSessionAt(ctx context.Context, roomID string) (*exercises.S
 	if d, ok := st.Docs[rooms.KeyRoom]; !ok || json.Unmarshal(d.Value, &room) != nil {
 		return nil, errors.New("the room has no settings document")
 	}
-	sess, err := exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL)
+	sess, err := exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL, s.cfg.MaxSessions)
 	if err == nil {
 		s.metrics.sessionsKept.Inc()
 	}

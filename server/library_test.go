@@ -776,3 +776,44 @@ func TestKeptSessionEndTimeIsStable(t *testing.T) {
 		})
 	}
 }
+
+// The library keeps at most max-sessions sessions: a keep over it is
+// refused with invalid and a message saying what to do, a room ending
+// meanwhile keeps nothing (and is not retried), and deleting one makes
+// room again.
+func TestMaxSessions(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.MaxSessions = 1 })
+	keep := func(title string) (CreateRoomResponse, int, errBody) {
+		t.Helper()
+		room := ts.createRoom(title)
+		var eb errBody
+		st, _, _ := ts.do("POST", "/api/rooms/"+room.Room.ID+"/session", nil, &eb, "Authorization", "Bearer "+room.Facilitator.Secret)
+		return room, st, eb
+	}
+	first, st, _ := keep("First")
+	if st != http.StatusCreated {
+		t.Fatalf("first keep: %d", st)
+	}
+	if _, st, eb := keep("Second"); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid || !strings.Contains(eb.Error.Message, "at most 1 sessions") {
+		t.Fatalf("keep over the limit: %d %+v", st, eb)
+	}
+	// A room that ends keeps nothing either.
+	third := ts.createRoom("Third")
+	fac := ts.dial(t)
+	fac.hello(third.Room.ID, third.Facilitator.Secret, nil)
+	fac.cmd("end", rooms.CmdRoomEnd, nil)
+	eventually(t, "the refused keep logged", func() bool {
+		return strings.Contains(ts.logs.String(), "an ended room's results were not kept")
+	})
+	var list []exercises.SessionSummary
+	if ts.do("GET", "/api/sessions", nil, &list); len(list) != 1 || list[0].ID != first.Room.ID {
+		t.Fatalf("sessions %+v", list)
+	}
+	// Deleting the kept one makes room.
+	if st, _, _ := ts.do("DELETE", "/api/sessions/"+first.Room.ID, nil, nil); st != http.StatusNoContent && st != http.StatusOK {
+		t.Fatalf("delete: %d", st)
+	}
+	if _, st, eb := keep("Fourth"); st != http.StatusCreated {
+		t.Fatalf("keep after a delete: %d %+v", st, eb)
+	}
+}
