@@ -250,6 +250,7 @@ func TestNormalizeBallot(t *testing.T) {
 		{"words folded", words, map[string]any{"words": []string{"  Trust ", "trust", "Open   Door"}}, true, `{"words":["trust","open door"]}`},
 		{"too many words", words, map[string]any{"words": []string{"a", "b", "c"}}, false, ""},
 		{"word too long", words, map[string]any{"words": []string{strings.Repeat("w", 41)}}, false, ""},
+		{"word at the limit", words, map[string]any{"words": []string{strings.Repeat("W", 40)}}, true, `{"words":["` + strings.Repeat("w", 40) + `"]}`},
 		{"blank words", words, map[string]any{"words": []string{" ", ""}}, false, ""},
 		{"text", text, map[string]any{"text": " line one \n line two "}, true, `{"text":"line one\nline two"}`},
 		{"empty text", text, map[string]any{"text": "  "}, false, ""},

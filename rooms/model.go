@@ -213,17 +213,34 @@ func DefaultLimits() Limits {
 }
 
 // CleanText trims s, folds runs of white space into one space and checks
-// its length in characters and that it holds no control characters. Field
-// names the field in the error.
+// its length in characters and that it holds no control characters. The
+// characters that reorder the text after them (bidirectional embeddings,
+// overrides and isolates) are dropped: a name could otherwise turn the
+// rest of a line around. A text with nothing visible in it (only
+// zero-width characters, say) is empty, so a required one is refused and
+// a name cannot look blank. Field names the field in the error.
 func CleanText(s, field string, max int, required bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", FieldError(CodeInvalid, field, "%s is not valid UTF-8", field)
 	}
+	if strings.ContainsFunc(s, isBidiControl) {
+		s = strings.Map(func(r rune) rune {
+			if isBidiControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	visible := false
 	for _, r := range s {
 		if unicode.IsControl(r) {
 			return "", FieldError(CodeInvalid, field, "%s holds a control character", field)
 		}
+		visible = visible || unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+	}
+	if !visible {
+		s = ""
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", FieldError(CodeTooLong, field, "%s is %d characters; the limit is %d", field, n, max)
@@ -232,4 +249,10 @@ func CleanText(s, field string, max int, required bool) (string, error) {
 		return "", FieldError(CodeInvalid, field, "%s is required", field)
 	}
 	return s, nil
+}
+
+// isBidiControl reports whether r is a bidirectional embedding, override
+// or isolate (U+202A-U+202E, U+2066-U+2069).
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }

@@ -105,6 +105,11 @@ func TestCleanText(t *testing.T) {
 		{"ééééééééé", "", rooms.CodeTooLong},
 		{"bell\x07", "", rooms.CodeInvalid},
 		{"\xff", "", rooms.CodeInvalid},
+		{"Ann\u202e", "Ann", ""},             // an override dropped
+		{"\u2067Lee\u2069 ok", "Lee ok", ""}, // isolates too
+		{"\u200b\u200b", "", ""},             // nothing visible: empty
+		{"\u200bBo", "\u200bBo", ""},         // zero-width kept beside visible text
+		{"😀", "😀", ""},                       // a symbol is visible
 	}
 	for _, c := range cases {
 		got, err := rooms.CleanText(c.in, "name", 8, false)
@@ -112,8 +117,10 @@ func TestCleanText(t *testing.T) {
 			t.Errorf("CleanText(%q) = %q, %v; want %q, %q", c.in, got, err, c.want, c.code)
 		}
 	}
-	if _, err := rooms.CleanText("  ", "title", 5, true); rooms.ErrorCode(err) != rooms.CodeInvalid {
-		t.Errorf("a required blank text gave %v", err)
+	for _, blank := range []string{"  ", "\u200b\u200b\u200b", "\u202e"} {
+		if _, err := rooms.CleanText(blank, "title", 5, true); rooms.ErrorCode(err) != rooms.CodeInvalid {
+			t.Errorf("a required text %q with nothing visible gave %v", blank, err)
+		}
 	}
 }
 
