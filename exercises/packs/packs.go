@@ -236,7 +236,10 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			w.add(n, field, "should be a single %s", kindWord(t))
 			return
 		}
-		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+		// yaml.v3 truncates a float into an int (1.5 became 1): a whole
+		// number must be written as one, as the WebSocket protocol wants.
+		isInt := kindWord(t) == "whole number"
+		if err := n.Decode(reflect.New(t).Interface()); err != nil || (isInt && n.ShortTag() != "!!int") {
 			w.add(n, field, "%q is not a %s", n.Value, kindWord(t))
 		}
 	}

@@ -223,6 +223,17 @@ exercises:
 	if !reflect.DeepEqual(ps, want) {
 		t.Fatalf("got %+v", ps)
 	}
+	// A fraction or an exponent where a whole number goes is refused, not
+	// truncated (YAML's decoder made 1.5 a 1), in YAML and in JSON alike.
+	for _, src := range []string{
+		"schema: 1\nid: x\ntitle: X\nexercises:\n  - kind: words\n    title: W\n    timerSeconds: 1.5\n",
+		`{"schema": 1, "id": "x", "title": "X", "exercises": [{"kind": "words", "title": "W", "timerSeconds": 1e2}]}`,
+	} {
+		ps = problems(t, src)
+		if len(ps) != 1 || ps[0].Field != "exercises[0].timerSeconds" || !strings.Contains(ps[0].Message, "is not a whole number") {
+			t.Fatalf("%s: got %+v", src, ps)
+		}
+	}
 	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\nextra: 1\n")
 	if len(ps) != 1 || ps[0].Line != 5 || ps[0].Field != "extra" {
 		t.Fatalf("got %+v", ps)
