@@ -235,7 +235,19 @@ func (s *Server) addPack(ctx context.Context, created *rooms.Created, p *packs.P
 		if err != nil {
 			return err
 		}
-		out := s.svc.Execute(ctx, created.Room.ID, fac, rooms.Command{ID: fmt.Sprintf("pack-%d", i), Type: exercises.CmdAgendaAdd, Data: data})
+		cmd := rooms.Command{ID: fmt.Sprintf("pack-%d", i), Type: exercises.CmdAgendaAdd, Data: data}
+		out := s.svc.Execute(ctx, created.Room.ID, fac, cmd)
+		// The room exists already: a store that failed for a moment
+		// would leave it made and its maker without its secret. The
+		// same command id is applied once however often it is sent.
+		for wait := 50 * time.Millisecond; out.Code.Retryable() && wait <= 800*time.Millisecond; wait *= 2 {
+			select {
+			case <-ctx.Done():
+				return rooms.Errorf(rooms.CodeUnavailable, "exercise %d of pack %q could not be added", i+1, p.ID)
+			case <-time.After(wait):
+			}
+			out = s.svc.Execute(ctx, created.Room.ID, fac, cmd)
+		}
 		if out.Code != "" {
 			return rooms.Errorf(out.Code, "exercise %d of pack %q could not be added", i+1, p.ID)
 		}

@@ -1,15 +1,19 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"huddle/exercises"
 	"huddle/exercises/packs"
 	"huddle/rooms"
+	"huddle/rooms/memory"
 )
 
 // A room started from a built-in pack has the pack's exercises on its
@@ -102,5 +106,59 @@ func TestResultsExport(t *testing.T) {
 	fac.cmd("end", rooms.CmdRoomEnd, nil)
 	if st, _, _ := get("/api/rooms/"+room.Room.Code+"/results", room.Facilitator.Secret); st != 200 {
 		t.Fatalf("export after end, by code: %d", st)
+	}
+}
+
+// flakyStore fails the first n applies after fail is set, as a store
+// that is briefly unreachable does.
+type flakyStore struct {
+	*memory.Store
+	fail atomic.Int32
+}
+
+func (f *flakyStore) Apply(ctx context.Context, room string, c rooms.Change) (rooms.Applied, error) {
+	if f.fail.Add(-1) >= 0 {
+		return rooms.Applied{}, rooms.ErrUnavailable
+	}
+	return f.Store.Apply(ctx, room, c)
+}
+
+// A room started from a pack while the store fails for a moment still
+// gets every exercise, each once, and its maker the secret: the room is
+// made first, so giving up then would leave it made with nobody holding
+// it.
+func TestCreateRoomFromPackRetriesTheAgenda(t *testing.T) {
+	store := &flakyStore{Store: memory.New(memory.Options{})}
+	cfg := testConfig()
+	srv, err := NewWithStore(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	ts := &testServer{Server: srv, t: t, base: "http://" + srv.Addr(), logs: &syncBuffer{}}
+
+	// The room is made by CreateRoom; its first exercise's apply fails
+	// twice (the first try and the first retry).
+	store.fail.Store(2)
+	var room CreateRoomResponse
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "start-stop-continue"}, &room); st != http.StatusCreated {
+		t.Fatalf("create from pack with a flaky store: %d", st)
+	}
+	if store.fail.Load() >= 0 {
+		t.Fatalf("the store's failures were not reached (%d left)", store.fail.Load())
+	}
+	e, err := srv.packs.Get(t.Context(), "start-stop-continue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac := ts.dial(t)
+	w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	if len(sec.Agenda.Items) != len(e.Pack.Exercises) || len(sec.Exercises) != len(e.Pack.Exercises) {
+		t.Fatalf("agenda of %d, %d exercises; the pack has %d", len(sec.Agenda.Items), len(sec.Exercises), len(e.Pack.Exercises))
 	}
 }
