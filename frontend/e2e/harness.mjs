@@ -24,7 +24,8 @@ export async function startHuddle(bin) {
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve'], {
-    env: { ...process.env, HUDDLE_ADDR: addr, HUDDLE_LOG_LEVEL: 'warn' },
+    // A text limit other than the default, which the pages must follow.
+    env: { ...process.env, HUDDLE_ADDR: addr, HUDDLE_LOG_LEVEL: 'warn', HUDDLE_MAX_TEXT_LEN: '600' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://${addr}`;

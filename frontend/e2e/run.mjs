@@ -242,6 +242,10 @@ const steps = [
       await p.locator('[data-testid=exercise][data-kind=retro]').waitFor();
       await p.getByTestId('anon-notice').waitFor();
     }
+    // The card field takes the server's text limit from the welcome (this
+    // run's server allows 600 characters, not the default 500).
+    const max = await P('Ann').getByLabel('Card text').getAttribute('maxlength');
+    if (max !== '600') throw new Error(`the card field's maxlength is ${max}, want the server's 600`);
     await addCard(P('Ann'), 'Start', 'Pair more often');
     await addCard(P('Ann'), 'Start', 'More pairing on bugs');
     await addCard(P('Ben'), 'Stop', 'Long meetings');

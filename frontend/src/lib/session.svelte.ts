@@ -3,6 +3,7 @@
 import { RoomClient, wsUrl, type ConnStatus, type StopReason } from './client';
 import { applyAck, emptyState, reduce, type RoomState } from './reducer';
 import { creds } from './storage';
+import { limits } from './limits.svelte';
 
 export interface SessionOptions {
   roomId: string;
@@ -36,7 +37,10 @@ export class RoomSession {
       onBadToken: opts.onBadToken,
       onMessage: (m) => {
         this.state = reduce(this.state, m);
-        if (m.type === 'welcome') this.welcomed = true;
+        if (m.type === 'welcome') {
+          this.welcomed = true;
+          limits.adopt(m.server?.limits);
+        }
       },
       onAck: (type, data, result) => {
         this.state = applyAck(this.state, type, data, result);
