@@ -66,6 +66,8 @@ type QuestionExport struct {
 	Counts   []LabelCount `json:"counts"` // options, or scale values low to high
 	Mean     *float64     `json:"mean,omitempty"`
 	Median   *float64     `json:"median,omitempty"`
+	// Hidden: fewer answered this question than the threshold; no counts.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // LabelCount is one option's (or scale value's) count.
@@ -234,6 +236,12 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 		}
 		qr := v.Results.Questions[i]
 		qe := QuestionExport{Prompt: q.Prompt, Kind: q.Kind, Answered: qr.Answered, Counts: []LabelCount{}, Mean: qr.Mean, Median: qr.Median}
+		if qr.Hidden || qr.Answered < int64(v.MinResponses) {
+			// As for the whole vote: check the count too.
+			qe.Hidden, qe.Mean, qe.Median = true, nil, nil
+			out.Questions = append(out.Questions, qe)
+			continue
+		}
 		if q.Kind == QuestionChoice {
 			for _, o := range q.Options {
 				qe.Counts = append(qe.Counts, LabelCount{Label: o.Label, Count: qr.Counts[o.ID]})
@@ -392,6 +400,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 				out("results", "hidden", "", fmt.Sprintf("hidden: below the threshold of %d responses", v.MinResponses))
 			}
 			for _, q := range v.Questions {
+				if q.Hidden {
+					out("question", q.Prompt, "", fmt.Sprintf("hidden: %d answered, below the threshold of %d", q.Answered, v.MinResponses))
+				}
 				for _, c := range q.Counts {
 					out("question", q.Prompt, strconv.FormatInt(c.Count, 10), c.Label)
 				}
@@ -577,6 +588,10 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 			p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
 		} else {
 			p("%d answered\n\n", q.Answered)
+		}
+		if q.Hidden {
+			p("Hidden: fewer than %d people answered this question.\n\n", v.MinResponses)
+			continue
 		}
 		p("| Answer | Count |\n|---|---:|\n")
 		for _, c := range q.Counts {

@@ -337,3 +337,76 @@ func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
 	}
 }
+
+// A survey's questions may be skipped, so the threshold holds for each
+// question: with three ballots and only one answer to the second
+// question, that question's counts are hidden in the facilitator's live
+// view, in what participants see once shown, and in every export, while
+// the first question's show.
+func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob, cy := b.join("Ann"), b.join("Bob"), b.join("Cy")
+	survey := b.exercise(map[string]any{"kind": "survey", "title": "Pulse", "minResponses": 3, "questions": []any{
+		map[string]any{"id": "q1", "kind": "scale", "prompt": "How was the week?"},
+		map[string]any{"id": "q2", "kind": "choice", "prompt": "Do you plan to leave?", "options": []any{
+			map[string]any{"id": "yes", "label": "Yes"}, map[string]any{"id": "no", "label": "No"}}},
+	}})
+	b.ok(ann, CmdAnswer, map[string]any{"exercise": survey, "ballot": map[string]any{"answers": map[string]any{
+		"q1": map[string]any{"value": 2}, "q2": map[string]any{"choices": []string{"yes"}}}}})
+	for _, m := range []*rooms.Member{bob, cy} {
+		b.ok(m, CmdAnswer, map[string]any{"exercise": survey, "ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"value": 4}}}})
+	}
+	b.ok(b.fac, CmdShow, map[string]any{"exercise": survey})
+	check := func(who string, r *Results) {
+		t.Helper()
+		if r == nil || len(r.Questions) != 2 {
+			t.Fatalf("%s: results %+v", who, r)
+		}
+		q1, q2 := r.Questions[0], r.Questions[1]
+		if q1.Hidden || q1.Answered != 3 || q1.Counts["4"] != 2 {
+			t.Fatalf("%s: the answered question %+v", who, q1)
+		}
+		if !q2.Hidden || q2.Answered != 1 || len(q2.Counts) != 0 || q2.Mean != nil {
+			t.Fatalf("%s: one person's answer shown: %+v", who, q2)
+		}
+	}
+	v, ok, err := b.svc.State(b.ctx, b.room, "ex:"+survey)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	var fac, part VoteView
+	if json.Unmarshal(v.Facilitator, &fac) != nil || json.Unmarshal(v.Participant, &part) != nil {
+		t.Fatal("views")
+	}
+	check("facilitator", fac.Results)
+	check("participant", part.Results)
+	if strings.Contains(string(v.Facilitator)+string(v.Participant), `"yes":1`) {
+		t.Fatalf("the single answer is in a view: %s", v.Facilitator)
+	}
+
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ExportResults(room, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := res.Exercises[0].Vote.Questions
+	if len(qs) != 2 || qs[0].Hidden || !qs[1].Hidden || len(qs[1].Counts) != 0 {
+		t.Fatalf("export: %+v", qs)
+	}
+	for format, render := range map[string]func() ([]byte, error){"csv": res.CSV, "md": res.Markdown, "json": res.JSON} {
+		out, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "Yes") {
+			t.Fatalf("%s export shows the single answer:\n%s", format, out)
+		}
+	}
+}

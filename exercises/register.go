@@ -656,9 +656,11 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, named 
 	fac, part = base, base
 	if n >= int64(e.MinResponses) {
 		r := Tally(e, counters, texts, true)
+		r.hideThin(e.MinResponses)
 		fac.Results = &r
 		if e.Status == StatusResults {
 			p := Tally(e, counters, texts, false)
+			p.hideThin(e.MinResponses)
 			part.Results = &p
 		}
 	}

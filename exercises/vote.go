@@ -222,6 +222,23 @@ type QuestionResult struct {
 	Answered int64            `json:"answered"`
 	Mean     *float64         `json:"mean,omitempty"`
 	Median   *float64         `json:"median,omitempty"`
+	// Hidden: fewer people answered this question than the exercise's
+	// threshold (a survey's questions may be skipped), so its counts are
+	// left out like a whole vote's below it.
+	Hidden bool `json:"hidden,omitempty"`
+}
+
+// hideThin leaves out the counts of every question fewer than min people
+// answered: the threshold holds for each question, not only for the
+// ballots, or the one person who answered an optional question would be
+// shown.
+func (r *Results) hideThin(min int) {
+	for i := range r.Questions {
+		q := &r.Questions[i]
+		if q.Answered < int64(min) {
+			q.Counts, q.Mean, q.Median, q.Hidden = map[string]int64{}, nil, nil, true
+		}
+	}
 }
 
 // WordCount is one word-cloud entry.

@@ -457,6 +457,7 @@ export const en = {
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',
+    questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
     needSecret: 'Open the projector view from the facilitator console in this browser.',
     pageTitle: (title: string) => `${title} · Projector`,
   },

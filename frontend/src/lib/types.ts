@@ -77,7 +77,7 @@ export interface ExercisesSection { agenda: Agenda; exercises: ExerciseView[] }
 export interface Answer { choices?: string[]; value?: number }
 export interface Ballot { answers?: Record<string, Answer>; words?: string[]; text?: string; textId?: string }
 
-export interface QuestionResult { id: string; counts: Record<string, number>; answered: number; mean?: number; median?: number }
+export interface QuestionResult { id: string; counts: Record<string, number>; answered: number; mean?: number; median?: number; hidden?: boolean }
 export interface TextAnswer { id: string; text: string; hidden?: boolean }
 export interface Results { questions?: QuestionResult[]; words?: { word: string; count: number }[]; texts?: TextAnswer[] }
 export interface NamedBallot { member: string; name: string; ballot: Ballot }
