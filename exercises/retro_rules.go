@@ -565,7 +565,11 @@ type RetroView struct {
 	Focus      string        `json:"focus,omitempty"`
 	Dots       int           `json:"dots"`
 	MaxPerItem int           `json:"maxPerItem"`
-	Columns    []ColumnCount `json:"columns"`
+	// Columns: each column's card count once revealed; 0 while cards are
+	// hidden, when Written alone counts them.
+	Columns []ColumnCount `json:"columns"`
+	// Written is how many cards the board holds.
+	Written int `json:"written"`
 	// Revealed: cards, groups, items and actions are shown (from the
 	// reveal phase on, or once results are shown).
 	Revealed bool            `json:"revealed"`
@@ -635,7 +639,8 @@ func parseBoard(ex string, docs map[string]rooms.Doc) (retroBoard, []RetroAction
 
 // retroViews computes the board for facilitators and participants. Cards
 // are ordered by column, then id: never by when they were written, so the
-// order cannot be lined up with who was typing when.
+// order cannot be lined up with who was typing when; while they are
+// hidden, only their total is counted.
 func retroViews(e Exercise, in inputs) (fac, part any) {
 	spec := retroSpec(e)
 	b, actions := parseBoard(e.ID, in.docs)
@@ -649,13 +654,17 @@ func retroViews(e Exercise, in inputs) (fac, part any) {
 		col[c.ID] = i
 		v.Columns = append(v.Columns, ColumnCount{ID: c.ID, Title: c.Title})
 	}
+	// While cards are hidden only their total shows: a column's count
+	// going up as one person is seen to finish would tell which column
+	// they wrote in, and at reveal a column of few cards would name them.
 	cards := make([]RetroCard, 0, len(b.cards))
 	for _, c := range b.cards {
 		cards = append(cards, c)
-		if i, ok := col[c.Column]; ok {
+		if i, ok := col[c.Column]; ok && v.Revealed {
 			v.Columns[i].Count++
 		}
 	}
+	v.Written = len(cards)
 	if v.Revealed {
 		sort.Slice(cards, func(i, j int) bool {
 			if cards[i].Column != cards[j].Column {

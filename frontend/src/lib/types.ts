@@ -92,7 +92,10 @@ export interface RetroItem { id: string; kind: 'group' | 'card'; dots?: number }
 export interface RetroAction { id: string; seq: number; text: string; owner?: string; due?: string; done: boolean; item?: string }
 export interface RetroView {
   exercise: string; status: Status; phase: string; focus?: string; dots: number; maxPerItem: number;
+  /** Each column's count once revealed; 0 while cards are hidden. */
   columns: { id: string; title: string; count: number }[];
+  /** How many cards the board holds. */
+  written?: number;
   revealed: boolean; cards: RetroCardView[]; groups: RetroGroup[]; items: RetroItem[];
   dotsShown: boolean; dotsPlaced?: number; actions: RetroAction[];
 }
