@@ -81,10 +81,13 @@ type RetroExport struct {
 	Phase    string `json:"phase,omitempty"`
 	Revealed bool   `json:"revealed"` // cards are exported only once revealed
 	// DotsShown: dot totals are exported only once the vote has ended.
-	DotsShown bool                `json:"dotsShown"`
-	Columns   []RetroColumnExport `json:"columns"`
-	Groups    []RetroGroupExport  `json:"groups,omitempty"`
-	Actions   []RetroActionExport `json:"actions,omitempty"`
+	DotsShown bool `json:"dotsShown"`
+	// Written is how many cards the board holds; a column's count is
+	// known only once cards are revealed (0 before), as on the board.
+	Written int                 `json:"written"`
+	Columns []RetroColumnExport `json:"columns"`
+	Groups  []RetroGroupExport  `json:"groups,omitempty"`
+	Actions []RetroActionExport `json:"actions,omitempty"`
 }
 
 // RetroColumnExport is one column with its cards.
@@ -199,9 +202,7 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 				return nil, err
 			}
 			x.Retro = exportRetro(e, rv, room.ShowNames)
-			for _, c := range rv.Columns {
-				x.Responses += int64(c.Count)
-			}
+			x.Responses = int64(rv.Written)
 		case e.Kind == KindHelp:
 			var hv HelpView
 			if err := json.Unmarshal(v.State, &hv); err != nil {
@@ -270,7 +271,7 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 }
 
 func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
-	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown, Columns: []RetroColumnExport{}}
+	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown, Written: v.Written, Columns: []RetroColumnExport{}}
 	dots := map[string]*int64{}
 	if v.DotsShown {
 		for _, it := range v.Items {
@@ -419,6 +420,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			}
 		}
 		if rv := x.Retro; rv != nil {
+			if !rv.Revealed {
+				out("retro", "not revealed", strconv.Itoa(rv.Written), "cards written")
+			}
 			for _, c := range rv.Columns {
 				for _, cd := range c.Cards {
 					out("card", c.Title, dotStr(cd.Dots), joinNonEmpty(cd.Text, by(cd.Author), inGroup(cd.Group)))
@@ -617,9 +621,7 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if !r.Revealed {
-		for _, c := range r.Columns {
-			p("- %s: %s (not revealed)\n", md(c.Title), plural(int64(c.Count), "card"))
-		}
+		p("%s written, not revealed.\n", plural(int64(r.Written), "card"))
 		return
 	}
 	for _, c := range r.Columns {

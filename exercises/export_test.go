@@ -295,7 +295,7 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 	}
 	md, _ := res.Markdown()
 	if !strings.Contains(string(md), "Demos (by Ann)") || strings.Contains(string(md), "Private draft") ||
-		!strings.Contains(string(md), "Start: 1 card (not revealed)") {
+		!strings.Contains(string(md), "1 card written, not revealed.") {
 		t.Fatalf("markdown:\n%s", md)
 	}
 	if _, err := ExportResults(room, nil); err == nil {

@@ -559,12 +559,12 @@ func RetroSetAction(e Exercise, a RetroAction, b retroBoard, args ActionArgs, li
 
 // RetroView is the board as a role sees it (state "ex:<id>").
 type RetroView struct {
-	Exercise   string        `json:"exercise"`
-	Status     Status        `json:"status"`
-	Phase      string        `json:"phase"`
-	Focus      string        `json:"focus,omitempty"`
-	Dots       int           `json:"dots"`
-	MaxPerItem int           `json:"maxPerItem"`
+	Exercise   string `json:"exercise"`
+	Status     Status `json:"status"`
+	Phase      string `json:"phase"`
+	Focus      string `json:"focus,omitempty"`
+	Dots       int    `json:"dots"`
+	MaxPerItem int    `json:"maxPerItem"`
 	// Columns: each column's card count once revealed; 0 while cards are
 	// hidden, when Written alone counts them.
 	Columns []ColumnCount `json:"columns"`
