@@ -118,6 +118,10 @@ type Exercise struct {
 	// Retro phase state.
 	Phase string `json:"phase,omitempty"`
 	Focus string `json:"focus,omitempty"`
+	// DotsFinal: the retro's dot totals have been shown (discussion,
+	// actions or results), so no dot may move again: voting after a
+	// look at the totals would show who placed the new ones.
+	DotsFinal bool `json:"dotsFinal,omitempty"`
 }
 
 // Public is the exercise as participants see it: without the notes.

@@ -383,6 +383,9 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 	if to != StatusOpen {
 		e.EndsAt = nil
 	}
+	if to == StatusResults && e.Kind == KindRetro {
+		e.DotsFinal = true // shown results show the dot totals
+	}
 	// Who may see results changed: refresh the coalesced state.
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, e, false)

@@ -210,9 +210,14 @@ func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
 	if !slices.Contains(Phases, phase) {
 		return e, rooms.FieldError(rooms.CodeInvalid, "phase", "phase must be one of %s", strings.Join(Phases, ", "))
 	}
+	if phase == PhaseVote && e.DotsFinal && e.Phase != PhaseVote {
+		return e, rooms.FieldError(CodeWrongPhase, "phase", "the dot totals have been shown, so the vote cannot start again: new dots would show who placed them")
+	}
 	e.Phase = phase
 	if slices.Index(Phases, phase) < slices.Index(Phases, PhaseDiscuss) {
 		e.Focus = ""
+	} else {
+		e.DotsFinal = true // discussion and actions show the totals
 	}
 	return e, nil
 }
@@ -454,6 +459,9 @@ func (b retroBoard) itemKind(id string) (string, error) {
 func RetroDot(e Exercise, a DotAlloc, b retroBoard, item string, delta int) (DotAlloc, error) {
 	if !inPhase(e, PhaseVote) {
 		return a, wrongPhase("dots are placed", PhaseVote)
+	}
+	if e.DotsFinal {
+		return a, rooms.Errorf(CodeWrongPhase, "the dot totals have been shown, so dots no longer move")
 	}
 	if delta != 1 && delta != -1 {
 		return a, rooms.FieldError(rooms.CodeInvalid, "delta", "delta is 1 (place a dot) or -1 (take one back)")

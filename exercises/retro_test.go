@@ -862,3 +862,40 @@ func TestRetroCardShownAfterReveal(t *testing.T) {
 		t.Fatalf("bob did not hear of the deletion: %+v", del)
 	}
 }
+
+// Once the dot totals have been shown (the discussion, or shown results),
+// the vote cannot start again and no dot moves: a facilitator looking at
+// the totals, going back to the vote and looking again would see who
+// placed the new dots.
+func TestRetroDotsFinalOnceShown(t *testing.T) {
+	for _, via := range []string{"discuss", "results"} {
+		t.Run(via, func(t *testing.T) {
+			b := newTbEnv(t, false)
+			ann, bob := b.join("Ann"), b.join("Bob")
+			ex := b.exercise(map[string]any{"kind": "retro", "title": "Retro"})
+			var card struct {
+				Card RetroCard `json:"card"`
+			}
+			_ = json.Unmarshal(b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "one"}), &card)
+			b.ok(bob, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "stop", "text": "two"})
+			b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+			fv, _ := b.retro(ex)
+			item := fv.Items[0].ID
+			b.ok(bob, CmdRetroDot, map[string]any{"exercise": ex, "item": item, "delta": 1})
+			if via == "discuss" {
+				b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+				b.fails(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote}, CodeWrongPhase)
+				// Earlier phases stay open to the facilitator; the vote does not.
+				b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+				b.fails(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote}, CodeWrongPhase)
+			} else {
+				// Results shown in the vote phase, hidden, the retro opened again.
+				b.ok(b.fac, CmdShow, map[string]any{"exercise": ex})
+				b.ok(b.fac, CmdHide, map[string]any{"exercise": ex})
+				b.ok(b.fac, CmdOpen, map[string]any{"exercise": ex})
+				b.fails(ann, CmdRetroDot, map[string]any{"exercise": ex, "item": item, "delta": 1}, CodeWrongPhase)
+				b.fails(bob, CmdRetroDot, map[string]any{"exercise": ex, "item": item, "delta": -1}, CodeWrongPhase)
+			}
+		})
+	}
+}
