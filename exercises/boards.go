@@ -630,8 +630,18 @@ func helpAcceptCmd(tx *rooms.Tx, _ Limits) error {
 		return err
 	}
 	tx.Touch(stateKey(e.ID))
-	// The requester chose this helper: the helper alone learns who asked.
-	if err := tx.Emit(EvHelpPaired, pairedEvent{Exercise: e.ID, Request: r.ID, Offer: o.ID, RequesterName: tx.Actor.Name},
+	// The helper learns that the offer was taken. The requester's name
+	// goes with it only for a named request (the board shows it anyway):
+	// for an anonymous one the event would be kept in the room's history,
+	// and the stored name would tie the request, and through its author
+	// key every other anonymous request of that person on the board, to
+	// who asked. The two agree their next step on the board (help.step),
+	// and the requester says who they are if they wish.
+	name := ""
+	if !r.Anonymous {
+		name = tx.Actor.Name
+	}
+	if err := tx.Emit(EvHelpPaired, pairedEvent{Exercise: e.ID, Request: r.ID, Offer: o.ID, RequesterName: name},
 		rooms.Audience{Member: o.HelperID}); err != nil {
 		return err
 	}

@@ -175,11 +175,26 @@ func TestHelpWholeRun(t *testing.T) {
 	b.ok(cy, CmdHelpOffer, map[string]any{"exercise": ex, "request": rid, "message": "Me too"})
 	b.ok(ann, CmdHelpAccept, map[string]any{"exercise": ex, "request": rid, "offer": off.Offer})
 
-	// The helper alone learns who asked; the requester learns the helper.
+	// The helper learns the offer was taken, not who asked (the request is
+	// anonymous, and the event is kept in the room's history); the
+	// requester learns the helper.
 	var toHelper, toRequester pairedEvent
 	_ = json.Unmarshal(b.last(bob, EvHelpPaired), &toHelper)
-	if toHelper.RequesterName != "Ann" || toHelper.Request != rid || toHelper.Offer != off.Offer || toHelper.HelperName != "" {
+	if toHelper.RequesterName != "" || toHelper.Request != rid || toHelper.Offer != off.Offer || toHelper.HelperName != "" {
 		t.Fatalf("helper's event: %+v", toHelper)
+	}
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := b.store.History(b.ctx, b.room, rooms.Position{Epoch: st.Pos.Epoch})
+	if err != nil || len(hist) == 0 {
+		t.Fatal(len(hist), err)
+	}
+	for _, ev := range hist {
+		if ev.Type == EvHelpPaired && strings.Contains(string(ev.Data), "Ann") {
+			t.Fatalf("the stored history names the anonymous requester: %s", ev.Data)
+		}
 	}
 	_ = json.Unmarshal(b.last(ann, EvHelpPaired), &toRequester)
 	if toRequester.HelperName != "Bob" || toRequester.HelperID != bob.ID || toRequester.RequesterName != "" {
