@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import VoteExercise from './VoteExercise.svelte';
+import { emptyState } from '../lib/reducer';
+import { CommandError } from '../lib/client';
+import type { Exercise } from '../lib/types';
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+
+describe('VoteExercise when the exercise closes', () => {
+  it('says an answer the server refused was not counted, instead of thanking', async () => {
+    let fail!: (e: Error) => void;
+    const send = vi.fn(() => new Promise((_, reject) => (fail = reject)));
+    const props = $state({
+      session: { state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send } as any,
+      ex: {
+        id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
+        questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
+      } as Exercise,
+    });
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(VoteExercise, { target, props });
+    flushSync();
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    [...target.querySelectorAll('button')].find((b) => b.textContent!.includes('Send answer'))!.click();
+    flushSync();
+    // The facilitator closes the exercise before the answer arrives.
+    props.ex = { ...props.ex, status: 'closed' };
+    fail(new CommandError('wrong_status', 'this exercise is not open for answers'));
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    const text = target.textContent!.replace(/\s+/g, ' ');
+    expect(target.querySelector('[data-testid=not-counted]')).not.toBeNull();
+    expect(text).toContain('Your answer was not counted');
+    expect(text).not.toContain('Thank you');
+  });
+});
