@@ -119,18 +119,7 @@ func TestExportResults(t *testing.T) {
 		}
 	}
 
-	st, err := b.store.Load(b.ctx, b.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var room rooms.Room
-	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ExportResults(room, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, res := exportNow(t, b)
 
 	// Content.
 	if res.Title != "Workshop" || res.Participants != 4 || res.Date != room.CreatedAt.UTC().Format("2006-01-02") || len(res.Exercises) != 8 {
@@ -384,18 +373,7 @@ func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
 		t.Fatalf("the single answer is in a view: %s", v.Facilitator)
 	}
 
-	st, err := b.store.Load(b.ctx, b.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var room rooms.Room
-	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ExportResults(room, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := exportNow(t, b)
 	qs := res.Exercises[0].Vote.Questions
 	if len(qs) != 2 || qs[0].Hidden || !qs[1].Hidden || len(qs[1].Counts) != 0 {
 		t.Fatalf("export: %+v", qs)
@@ -409,4 +387,22 @@ func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
 			t.Fatalf("%s export shows the single answer:\n%s", format, out)
 		}
 	}
+}
+
+// exportNow exports b's room as it is now, with its settings.
+func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
+	t.Helper()
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ExportResults(room, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return room, res
 }
