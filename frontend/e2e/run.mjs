@@ -422,6 +422,9 @@ const steps = [
     await P('Ann').getByText('This workshop has ended').waitFor();
     await P('Ben').getByText('This workshop has ended').waitFor();
     await host.getByText('This room has ended.').waitFor();
+    // The projector stops inviting people to join an ended room.
+    await untilText(screen.getByTestId('screen-over'), /This workshop has ended/, 'projector after the end');
+    if (await screen.getByTestId('screen-code').count()) throw new Error('the projector still shows the join code of an ended room');
     await shot(P('Ann'), 'participant-ended');
   }],
 

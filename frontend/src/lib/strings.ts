@@ -461,6 +461,8 @@ export const en = {
     median: 'Median',
     questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
     needSecret: 'Open the projector view from the facilitator console in this browser.',
+    ended: 'This workshop has ended. Thank you for taking part!',
+    gone: 'This room is no longer available.',
     pageTitle: (title: string) => `${title} · Projector`,
   },
 
