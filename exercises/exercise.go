@@ -118,9 +118,13 @@ type Exercise struct {
 	// Retro phase state.
 	Phase string `json:"phase,omitempty"`
 	Focus string `json:"focus,omitempty"`
-	// DotsFinal: the retro's dot totals have been shown (discussion,
-	// actions or results), so no dot may move again: voting after a
-	// look at the totals would show who placed the new ones.
+	// VoteHeld: the retro has been in its vote phase, so it may hold
+	// dots. DotsFinal: its dot totals have been shown since (discussion,
+	// actions or results), so no dot may move again: voting after a look
+	// at the totals would show who placed the new ones. Totals shown
+	// before any vote (a click on Discuss too early) are all zero and
+	// settle nothing.
+	VoteHeld  bool `json:"voteHeld,omitempty"`
 	DotsFinal bool `json:"dotsFinal,omitempty"`
 }
 

@@ -270,6 +270,20 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 	return out
 }
 
+// written is how many cards the board held: Written, or for an export
+// kept before it existed (when hidden cards were counted per column) the
+// columns' counts.
+func (r *RetroExport) written() int {
+	if r.Written > 0 {
+		return r.Written
+	}
+	n := 0
+	for _, c := range r.Columns {
+		n += c.Count
+	}
+	return n
+}
+
 func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
 	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown, Written: v.Written, Columns: []RetroColumnExport{}}
 	dots := map[string]*int64{}
@@ -421,7 +435,7 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		}
 		if rv := x.Retro; rv != nil {
 			if !rv.Revealed {
-				out("retro", "not revealed", strconv.Itoa(rv.Written), "cards written")
+				out("retro", "not revealed", strconv.Itoa(rv.written()), "cards written")
 			}
 			for _, c := range rv.Columns {
 				for _, cd := range c.Cards {
@@ -621,7 +635,7 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if !r.Revealed {
-		p("%s written, not revealed.\n", plural(int64(r.Written), "card"))
+		p("%s written, not revealed.\n", plural(int64(r.written()), "card"))
 		return
 	}
 	for _, c := range r.Columns {

@@ -406,3 +406,34 @@ func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
 	}
 	return room, res
 }
+
+// An export kept before hidden cards were counted in all (its columns
+// have counts, it has no written) still says how many cards were written.
+func TestRetroExportKeptBeforeWritten(t *testing.T) {
+	r := &RetroExport{Columns: []RetroColumnExport{{Title: "Start", Count: 2}, {Title: "Stop", Count: 4}}}
+	var b bytes.Buffer
+	writeRetroMD(&b, r)
+	if !strings.Contains(b.String(), "6 cards written, not revealed.") {
+		t.Fatalf("markdown: %s", b.String())
+	}
+	r.Written = 3
+	b.Reset()
+	writeRetroMD(&b, r)
+	if !strings.Contains(b.String(), "3 cards written") {
+		t.Fatalf("markdown: %s", b.String())
+	}
+}
+
+// Comparing retros whose cards were never revealed says nothing of their
+// columns (unknown, not 0), and still compares revealed ones.
+func TestCompareHiddenRetroColumns(t *testing.T) {
+	retro := func(revealed bool, written, count int) *Session {
+		return &Session{Results: &RoomResults{Exercises: []ExerciseResult{{Kind: KindRetro, Title: "Retro",
+			Retro: &RetroExport{Revealed: revealed, Written: written, Columns: []RetroColumnExport{{Title: "Start", Count: count}}}}}}}
+	}
+	c := Compare(retro(false, 5, 0), retro(true, 3, 3))
+	cols := c.Exercises[0].Columns
+	if len(cols) != 1 || cols[0].A != nil || cols[0].B == nil || *cols[0].B != 3 {
+		t.Fatalf("columns %+v", cols)
+	}
+}

@@ -383,7 +383,7 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 	if to != StatusOpen {
 		e.EndsAt = nil
 	}
-	if to == StatusResults && e.Kind == KindRetro {
+	if to == StatusResults && e.Kind == KindRetro && e.VoteHeld {
 		e.DotsFinal = true // shown results show the dot totals
 	}
 	// Who may see results changed: refresh the coalesced state.

@@ -216,8 +216,11 @@ func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
 	e.Phase = phase
 	if slices.Index(Phases, phase) < slices.Index(Phases, PhaseDiscuss) {
 		e.Focus = ""
-	} else {
+	} else if e.VoteHeld {
 		e.DotsFinal = true // discussion and actions show the totals
+	}
+	if phase == PhaseVote {
+		e.VoteHeld = true
 	}
 	return e, nil
 }

@@ -868,6 +868,18 @@ func TestRetroCardShownAfterReveal(t *testing.T) {
 // the totals, going back to the vote and looking again would see who
 // placed the new dots.
 func TestRetroDotsFinalOnceShown(t *testing.T) {
+	// A click on Discuss before any vote shows totals that are all zero:
+	// it settles nothing, and the vote can still be held.
+	t.Run("discuss before the vote", func(t *testing.T) {
+		b := newTbEnv(t, false)
+		ann := b.join("Ann")
+		ex := b.exercise(map[string]any{"kind": "retro", "title": "Retro"})
+		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "one"})
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+		fv, _ := b.retro(ex)
+		b.ok(ann, CmdRetroDot, map[string]any{"exercise": ex, "item": fv.Items[0].ID, "delta": 1})
+	})
 	for _, via := range []string{"discuss", "results"} {
 		t.Run(via, func(t *testing.T) {
 			b := newTbEnv(t, false)
@@ -888,7 +900,7 @@ func TestRetroDotsFinalOnceShown(t *testing.T) {
 				// Earlier phases stay open to the facilitator; the vote does not.
 				b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
 				b.fails(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote}, CodeWrongPhase)
-			} else {
+			} else if via == "results" {
 				// Results shown in the vote phase, hidden, the retro opened again.
 				b.ok(b.fac, CmdShow, map[string]any{"exercise": ex})
 				b.ok(b.fac, CmdHide, map[string]any{"exercise": ex})

@@ -377,6 +377,11 @@ func compareRetro(a, b *RetroExport, hasA, hasB bool) ([]ColumnComparison, *Pair
 				index[k] = i
 				cols = append(cols, ColumnComparison{Title: col.Title})
 			}
+			// A column's count is known once cards were revealed (an
+			// export kept before that rule has its counts, not written).
+			if !r.Revealed && r.Written > 0 {
+				continue // unknown: shown as –
+			}
 			if isA {
 				cols[i].A = intp(col.Count)
 			} else {

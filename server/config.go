@@ -39,7 +39,9 @@ type Config struct {
 
 	MaxMessageBytes int
 	// MaxHostMessageBytes is a facilitator connection's read limit: an
-	// exercise within every limit can be bigger than MaxMessageBytes.
+	// exercise within every limit can be bigger than MaxMessageBytes. 0
+	// (the default) is 256 KiB, or MaxMessageBytes when that is larger,
+	// so a deployment that raised max-message-bytes keeps starting.
 	MaxHostMessageBytes int
 	MaxFrameBytes       int
 	CommandRate         float64
@@ -73,34 +75,33 @@ type Config struct {
 // DefaultConfig returns the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{
-		Addr:                ":8080",
-		LogLevel:            "info",
-		LogFormat:           "text",
-		RedisPipeline:       true,
-		RedisPrefix:         "huddle",
-		Limits:              rooms.DefaultLimits(),
-		MaxMessageBytes:     16 << 10,
-		MaxHostMessageBytes: 256 << 10,
-		MaxFrameBytes:       64 << 10,
-		CommandRate:         20,
-		CommandBurst:        40,
-		MaxConnections:      15000,
-		ConnectRate:         500,
-		ConnectBurst:        2000,
-		HTTPRate:            500,
-		HTTPBurst:           2000,
-		SendQueueBytes:      512 << 10,
-		SendQueueAge:        10 * time.Second,
-		Heartbeat:           25 * time.Second,
-		HelloTimeout:        10 * time.Second,
-		CoalesceInterval:    100 * time.Millisecond,
-		StateRate:           rooms.DefaultStateRate,
-		HistoryLimit:        1000,
-		ShutdownSpread:      5 * time.Second,
-		ShutdownTimeout:     20 * time.Second,
-		ResultsTTL:          90 * 24 * time.Hour,
-		MaxPacks:            1000,
-		MaxSessions:         1000,
+		Addr:             ":8080",
+		LogLevel:         "info",
+		LogFormat:        "text",
+		RedisPipeline:    true,
+		RedisPrefix:      "huddle",
+		Limits:           rooms.DefaultLimits(),
+		MaxMessageBytes:  16 << 10,
+		MaxFrameBytes:    64 << 10,
+		CommandRate:      20,
+		CommandBurst:     40,
+		MaxConnections:   15000,
+		ConnectRate:      500,
+		ConnectBurst:     2000,
+		HTTPRate:         500,
+		HTTPBurst:        2000,
+		SendQueueBytes:   512 << 10,
+		SendQueueAge:     10 * time.Second,
+		Heartbeat:        25 * time.Second,
+		HelloTimeout:     10 * time.Second,
+		CoalesceInterval: 100 * time.Millisecond,
+		StateRate:        rooms.DefaultStateRate,
+		HistoryLimit:     1000,
+		ShutdownSpread:   5 * time.Second,
+		ShutdownTimeout:  20 * time.Second,
+		ResultsTTL:       90 * 24 * time.Hour,
+		MaxPacks:         1000,
+		MaxSessions:      1000,
 	}
 }
 
@@ -190,7 +191,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.Limits.RoomIdleTTL, "room-ttl", "HUDDLE_ROOM_TTL", "a room with no activity and nobody connected expires after this")
 
 	num(&c.MaxMessageBytes, "max-message-bytes", "HUDDLE_MAX_MESSAGE_BYTES", "largest message a client may send (WebSocket read limit and HTTP body limit)")
-	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes")
+	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes (0: 256 KiB, or max-message-bytes when larger)")
 	num(&c.MaxFrameBytes, "max-frame-bytes", "HUDDLE_MAX_FRAME_BYTES", "largest frame the server packs queued messages into")
 	float(&c.CommandRate, "command-rate", "HUDDLE_COMMAND_RATE", "commands per second per connection, sustained")
 	num(&c.CommandBurst, "command-burst", "HUDDLE_COMMAND_BURST", "commands per connection in a burst")
@@ -281,8 +282,8 @@ func (c Config) Validate() error {
 	if c.MaxMessageBytes < 1024 {
 		errs = append(errs, errors.New("max-message-bytes must be at least 1024"))
 	}
-	if c.MaxHostMessageBytes < c.MaxMessageBytes {
-		errs = append(errs, errors.New("max-facilitator-message-bytes must be at least max-message-bytes"))
+	if c.MaxHostMessageBytes != 0 && c.MaxHostMessageBytes < c.MaxMessageBytes {
+		errs = append(errs, errors.New("max-facilitator-message-bytes must be 0 (automatic) or at least max-message-bytes"))
 	}
 	if c.MaxFrameBytes < c.MaxMessageBytes {
 		errs = append(errs, errors.New("max-frame-bytes must be at least max-message-bytes"))
@@ -303,7 +304,7 @@ func (c Config) Validate() error {
 		// Join links and QR codes are this plus /j/CODE: a value without
 		// its scheme or with a query would print links no phone opens.
 		u, err := url.Parse(c.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("public-url must be an http:// or https:// address with a host and no query, like https://huddle.example.org, not %q", c.PublicURL))
 		}
 	}
@@ -312,3 +313,17 @@ func (c Config) Validate() error {
 
 // LookupEnv is os.LookupEnv, for ParseConfig.
 func LookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
+
+// DefaultHostMessageBytes is a facilitator's read limit unless
+// configured: room for any exercise within the other limits.
+const DefaultHostMessageBytes = 256 << 10
+
+// HostMessageBytes is a facilitator connection's read limit: the
+// configured one, else DefaultHostMessageBytes or MaxMessageBytes,
+// whichever is larger.
+func (c Config) HostMessageBytes() int {
+	if c.MaxHostMessageBytes > 0 {
+		return c.MaxHostMessageBytes
+	}
+	return max(DefaultHostMessageBytes, c.MaxMessageBytes)
+}

@@ -152,6 +152,8 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"public URL without a scheme", func(c *Config) { c.PublicURL = "huddle.example.org" }, "public-url"},
 		{"public URL of another scheme", func(c *Config) { c.PublicURL = "ftp://huddle.example.org" }, "public-url"},
 		{"public URL with a query", func(c *Config) { c.PublicURL = "https://huddle.example.org/?a=1" }, "public-url"},
+		{"public URL with a port and no host", func(c *Config) { c.PublicURL = "http://:8080" }, "public-url"},
+		{"facilitator limit below the participants'", func(c *Config) { c.MaxHostMessageBytes = c.MaxMessageBytes - 1 }, "max-facilitator-message-bytes"},
 	}
 	for _, tc := range cases {
 		c := DefaultConfig()
@@ -164,6 +166,16 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		if _, err := New(c, nil); err == nil {
 			t.Errorf("%s: New accepted the configuration", tc.name)
 		}
+	}
+	// The facilitator's limit follows a raised max-message-bytes unless
+	// set: a deployment that raised it keeps starting.
+	c := DefaultConfig()
+	if c.HostMessageBytes() != DefaultHostMessageBytes {
+		t.Errorf("default facilitator limit %d", c.HostMessageBytes())
+	}
+	c.MaxMessageBytes, c.MaxFrameBytes, c.SendQueueBytes = 512<<10, 512<<10, 1<<20
+	if err := c.Validate(); err != nil || c.HostMessageBytes() != 512<<10 {
+		t.Errorf("max-message-bytes 512 KiB: %v, facilitator limit %d", err, c.HostMessageBytes())
 	}
 	// Public URLs people use are accepted, with or without a path or a
 	// trailing slash.

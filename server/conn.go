@@ -387,7 +387,7 @@ func (c *conn) hello(in inbound) {
 	if m.IsFacilitator() && in.View == "" {
 		// A facilitator sends whole exercises: the larger limit, set
 		// before the welcome, which tells the client its limit.
-		c.ws.SetReadLimit(int64(c.srv.cfg.MaxHostMessageBytes))
+		c.ws.SetReadLimit(int64(c.srv.cfg.HostMessageBytes()))
 		extra = c.srv.welcomeExtraHost
 	}
 	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Resumed: resumed, Extra: extra})

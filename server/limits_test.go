@@ -232,7 +232,7 @@ func TestLimitMessageBytesByRole(t *testing.T) {
 		t.Fatal("no welcome")
 		return 0
 	}
-	if got, want := limitOf(fac), float64(ts.cfg.MaxHostMessageBytes); got != want {
+	if got, want := limitOf(fac), float64(ts.cfg.HostMessageBytes()); got != want {
 		t.Errorf("the facilitator's welcome says %v bytes, want %v", got, want)
 	}
 	if got, want := limitOf(ann), float64(ts.cfg.MaxMessageBytes); got != want {

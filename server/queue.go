@@ -104,10 +104,13 @@ func (q *sendQueue) pushAll(msgs [][]byte) bool {
 	// One message bigger than the whole bound is taken, and does not
 	// count against it: a room's snapshot or board can outgrow the bound
 	// (a thousand long answers), and refusing it would close every phone
-	// that joins, the facilitator's too, as a slow client, for good. Its
-	// bytes are shared with every recipient. The other messages queue
-	// within the bound as usual, and a second big one while the first
-	// waits is refused: at most one waits.
+	// that joins, the facilitator's too, as a slow client, for good.
+	// While it waits its bytes are shared with every recipient; once
+	// taken, the writer copies it into the connection's frame buffer, so
+	// a connection holds at most the bound plus two such messages (one
+	// being written, one waiting). The other messages queue within the
+	// bound as usual, and a second big one while the first waits is
+	// refused.
 	counted := n
 	if len(msgs) == 1 && n > q.maxBytes {
 		if q.big {

@@ -90,7 +90,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		connectLimiter:   rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
 		httpLimiter:      rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
 		welcomeExtra:     welcomeExtra(cfg, cfg.MaxMessageBytes),
-		welcomeExtraHost: welcomeExtra(cfg, cfg.MaxHostMessageBytes),
+		welcomeExtraHost: welcomeExtra(cfg, cfg.HostMessageBytes()),
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.svc = rooms.NewService(store, cfg.Limits)
