@@ -469,7 +469,8 @@ export const en = {
   // Errors, by code (docs/protocol.md section 8 and the exercises).
   errors: {
     network: 'No connection. Check your network and try again.',
-    not_found: 'There is no room with that code. Check the code and try again.',
+    not_found: 'That is no longer there: it may have been removed or withdrawn.',
+    no_room: 'There is no room with that code. Check the code and try again.',
     room_locked: 'This room is not accepting new people right now.',
     room_full: 'This room is full.',
     room_ended: 'This workshop has ended.',
@@ -489,6 +490,12 @@ export const en = {
     too_many_rooms: 'This server holds as many rooms as it can. Try again later.',
     host_key: 'This server needs its host key for that.',
     conflict: 'Someone else changed this at the same time. Reload and try again.',
+    unavailable: 'The server cannot reach its storage right now. Please try again in a moment.',
+    internal: 'Something went wrong on the server. Please try again.',
+    bad_message: 'This page sent something the server did not understand. Reload the page.',
+    unknown_type: 'This page is older than the server. Reload the page.',
+    too_many_clients: 'The server is full right now. Try again in a moment.',
+    ended: 'This workshop has ended.',
     unknown: 'Something went wrong. Please try again.',
   } as Record<string, string>,
   kept: 'What you typed is kept.',

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { errorText, t } from './strings';
+
+describe('errorText', () => {
+  it('words every error code the server sends, in people\'s terms', () => {
+    // docs/protocol.md section 9 and the exercises' codes: none falls
+    // through to the server's own terse text.
+    for (const code of ['not_found', 'room_locked', 'room_full', 'room_ended', 'removed', 'rate_limited', 'wrong_status', 'wrong_phase',
+      'too_few_responses', 'no_dots_left', 'not_yours', 'forbidden', 'bad_token', 'too_many_rooms', 'host_key', 'conflict',
+      'unavailable', 'internal', 'bad_message', 'unknown_type', 'too_many_clients']) {
+      expect(errorText({ code, message: 'terse server text' })).not.toBe('terse server text');
+    }
+  });
+
+  it('says a thing is gone inside a room, and a code is wrong when joining', () => {
+    expect(errorText({ code: 'not_found', message: 'no such request' })).toContain('no longer there');
+    expect(errorText({ code: 'not_found' }, { not_found: t.errors.no_room })).toContain('no room with that code');
+  });
+});
