@@ -1,7 +1,8 @@
 // RoomSession joins the protocol client to a reactive room state that
 // Svelte components read.
 import { RoomClient, wsUrl, type ConnStatus, type StopReason } from './client';
-import { applyAck, emptyState, reduce, type RoomState } from './reducer';
+import { applyAck, currentExercise, emptyState, reduce, type RoomState } from './reducer';
+import { errorText } from './strings';
 import { creds } from './storage';
 import { limits } from './limits.svelte';
 
@@ -16,6 +17,22 @@ export interface SessionOptions {
 
 const live = new Set<RoomSession>();
 
+export interface Missed { exercise: string; title: string; message: string }
+
+/**
+ * The failure of a command about an exercise, when the page no longer
+ * shows that exercise: its form, which would have said so, is gone, and
+ * the person must not think it was taken. Null otherwise (the exercise's
+ * own form shows it).
+ */
+export function missedBy(state: RoomState, data: unknown, err: unknown): Missed | null {
+  const id = (data as { exercise?: unknown } | null | undefined)?.exercise;
+  if (typeof id !== 'string' || !id) return null;
+  const shown = currentExercise(state);
+  if (shown && shown.id === id && shown.status !== 'prepared') return null;
+  return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
+}
+
 export class RoomSession {
   state = $state.raw<RoomState>(emptyState());
   status = $state<ConnStatus>('connecting');
@@ -23,6 +40,9 @@ export class RoomSession {
   welcomed = $state(false);
   /** Commands sent and not yet answered. */
   pendingCount = $state(0);
+  /** A command about an exercise the page no longer shows, refused after
+   *  its form was gone (the room moved on while it was in flight). */
+  missed = $state<Missed | null>(null);
   client: RoomClient;
 
   constructor(opts: SessionOptions) {
@@ -62,7 +82,11 @@ export class RoomSession {
     const p = this.client.send<T>(type, data);
     this.pendingCount = this.client.pendingIds.length;
     const count = () => (this.pendingCount = this.client.pendingIds.length);
-    p.then(count, count);
+    p.then(count, (err) => {
+      count();
+      const m = missedBy(this.state, data, err);
+      if (m) this.missed = m;
+    });
     return p;
   }
 

@@ -54,6 +54,8 @@ export const en = {
     waiting: 'Waiting for the facilitator to start an exercise.',
     waitingPrepared: (title: string) => `Next up: ${title}. It opens in a moment.`,
     closed: 'This exercise is closed. Thank you!',
+    missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
+    dismiss: 'OK',
     notCounted: (why: string) => `Your answer was not counted, and this exercise is now closed. ${why}`,
     anonymous: 'Anonymous: nobody, not even the facilitator, can see what you answered.',
     named: 'Not anonymous: the facilitator sees your name with your answer.',

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { missedBy } from './session.svelte';
+import { emptyState } from './reducer';
+import { CommandError } from './client';
+
+const state = (current: string | undefined) => ({
+  ...emptyState(),
+  agenda: { items: ['e1', 'e2'], current },
+  exercises: {
+    e1: { id: 'e1', kind: 'poll', title: 'Lunch', status: 'closed' },
+    e2: { id: 'e2', kind: 'words', title: 'One word', status: 'open' },
+  },
+}) as any;
+
+describe('missedBy', () => {
+  const err = new CommandError('wrong_status', 'this exercise is not open for answers');
+  it('reports a refusal about an exercise the page has moved on from', () => {
+    const m = missedBy(state('e2'), { exercise: 'e1' }, err);
+    expect(m).toEqual({ exercise: 'e1', title: 'Lunch', message: expect.stringContaining('not open') });
+  });
+  it('leaves a refusal about the exercise on screen to its own form', () => {
+    expect(missedBy(state('e1'), { exercise: 'e1' }, err)).toBeNull();
+  });
+  it('ignores commands about no exercise', () => {
+    expect(missedBy(state('e2'), { name: 'Ann' }, err)).toBeNull();
+    expect(missedBy(state('e2'), undefined, err)).toBeNull();
+  });
+});
