@@ -161,6 +161,24 @@ describe('RoomClient: commands', () => {
     expect(ws.commands()).toEqual([]);
   });
 
+  it('refuses, instead of re-sending, a held command over the limit a new welcome gives', async () => {
+    const c = client();
+    const ws = accept();
+    const big = c.send('x', { t: 'a'.repeat(10_000) });
+    const small = c.send('y', { t: 'b' });
+    expect(ws.commands().map((m) => m.type)).toEqual(['x', 'y']);
+    ws.serverClose(1006);
+    vi.advanceTimersByTime(600);
+    // The server now allows 4 KiB: the big command would close the
+    // connection (1009) on every reconnect.
+    const ws2 = accept({ ...welcome(0), recovered: true, snapshot: undefined, server: { limits: { maxMessageBytes: 4096 } } });
+    expect(ws2.commands().map((m) => m.type)).toEqual(['y']);
+    await expect(big).rejects.toMatchObject({ code: 'too_long' });
+    ws2.receive({ type: 'ack', id: ws2.commands()[0].id });
+    await expect(small).resolves.toBeUndefined();
+    expect(c.pendingIds).toEqual([]);
+  });
+
   it('keeps unanswered commands across a reload and sends them once more', () => {
     const storage = new MemStorage();
     const c1 = client({ storage: storage as any, pendingKey: 'pk' });

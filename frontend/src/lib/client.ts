@@ -238,12 +238,25 @@ export class RoomClient {
     this.welcomedAt = Date.now();
     this.setStatus('online');
     this.opts.onMessage(w);
-    // Re-send every unanswered command with its original id.
-    for (const p of this.pending.values()) {
+    // Re-send every unanswered command with its original id, but none
+    // over this connection's limit: the server would close the connection
+    // (1009) for it, and the client would reconnect and send it again,
+    // for ever (the limit may have gone down, or the connection be
+    // another role's).
+    for (const p of [...this.pending.values()]) {
       clearTimeout(p.timer);
       p.timer = undefined;
+      if (this.encodedSize(p) > this.maxMessageBytes) {
+        this.settle(p);
+        p.reject(new CommandError('too_long', 'this is too long to send'));
+        continue;
+      }
       this.transmit(p);
     }
+  }
+
+  private encodedSize(p: Pending): number {
+    return new TextEncoder().encode(JSON.stringify({ type: p.type, id: p.id, data: p.data ?? null })).length;
   }
 
   private onError(e: ErrorMsg) {
