@@ -55,4 +55,25 @@ describe('JoinForm', () => {
     expect(onJoined).not.toHaveBeenCalled();
     expect(target.querySelector('[role=alert]')!.textContent).toContain('not accepting new people');
   });
+
+  it('shows an error about a field under that field', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'invalid', message: 'name holds a control character', field: 'name' } }), { status: 400 })));
+    render('K7QX2M');
+    submit();
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    const err = target.querySelector('#join-name-error');
+    expect(err?.textContent).toContain('Name holds a control character');
+    expect(target.querySelector('#join-name')!.getAttribute('aria-invalid')).toBe('true');
+    expect(target.querySelector('#join-code-error')).toBeNull();
+  });
+
+  it('shows an unknown code under the code', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such room' } }), { status: 404 })));
+    render('K7QX2M');
+    submit();
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(target.querySelector('#join-code-error')?.textContent).toContain('no room with that code');
+  });
 });
