@@ -45,7 +45,7 @@ describe('/host: the pack list', () => {
     const f = answer(json({ error: { code: 'unavailable', message: 'store down' } }, 503), json(packs));
     await open(HostApp, '/host');
     expect(choices()).toEqual(['Blank room']);
-    expect(text(target.querySelector('[data-testid=packs-error]'))).toBe('The pack list could not be loaded. The server cannot reach its storage right now. Please try again in a moment. Try again');
+    expect(text(target.querySelector('[data-testid=packs-error]'))).toBe('The pack list could not be loaded. The server is not available right now. Please try again in a moment. Try again');
     retry().click();
     await settle();
     expect(f).toHaveBeenCalledTimes(2);

@@ -43,7 +43,10 @@ export async function send(method: string, path: string, req: Req = {}): Promise
       /* not JSON */
     }
     const e = json?.error;
-    throw new ApiError(e?.code ?? 'internal', e?.message ?? res.statusText, res.status, e?.field,
+    // No Huddle error in the body: a proxy answered (502, 503, 504 while
+    // a node restarts) or something broke; never show its bare status text.
+    const code = e?.code ?? (res.status >= 502 && res.status <= 504 ? 'unavailable' : 'internal');
+    throw new ApiError(code, e?.message ?? '', res.status, e?.field,
       Array.isArray(e?.problems) ? e.problems : undefined);
   }
   return res;

@@ -17,3 +17,18 @@ describe('errorText', () => {
     expect(errorText({ code: 'not_found' }, { not_found: t.errors.no_room })).toContain('no room with that code');
   });
 });
+
+describe('an HTTP error without a Huddle body', () => {
+  it('reads as the server being unavailable, not as the proxy\'s status text', async () => {
+    const { api } = await import('./api');
+    const fetch = globalThis.fetch;
+    globalThis.fetch = (async () => new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' })) as any;
+    try {
+      const err = await api.join('K7QX2M', 'Ann').catch((e) => e);
+      expect(err.code).toBe('unavailable');
+      expect(errorText(err)).toContain('not available');
+    } finally {
+      globalThis.fetch = fetch;
+    }
+  });
+});

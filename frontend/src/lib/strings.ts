@@ -492,7 +492,7 @@ export const en = {
     too_many_rooms: 'This server holds as many rooms as it can. Try again later.',
     host_key: 'This server needs its host key for that.',
     conflict: 'Someone else changed this at the same time. Reload and try again.',
-    unavailable: 'The server cannot reach its storage right now. Please try again in a moment.',
+    unavailable: 'The server is not available right now. Please try again in a moment.',
     internal: 'Something went wrong on the server. Please try again.',
     bad_message: 'This page sent something the server did not understand. Reload the page.',
     unknown_type: 'This page is older than the server. Reload the page.',
