@@ -241,7 +241,11 @@ describe('RoomClient: closes and reconnects', () => {
   it('on 4001 joins again with a new token and no position', async () => {
     const c = client({ onBadToken: async () => 'tok2' });
     accept(welcome(3));
+    // A command of the old identity is refused as such, not as an expired
+    // session: the person is back in the room and may send it again.
+    const held = c.send('x', {});
     FakeWS.last().serverClose(4001);
+    await expect(held).rejects.toMatchObject({ code: 'rejoined' });
     await vi.advanceTimersByTimeAsync(600);
     const ws = FakeWS.last();
     ws.open();

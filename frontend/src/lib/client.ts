@@ -316,7 +316,7 @@ export class RoomClient {
     this.position = null;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      p.reject(new CommandError('bad_token', 'you joined again; send this again'));
+      p.reject(new CommandError('rejoined', 'you joined again; send this again'));
     }
     this.pending.clear();
     this.savePending();

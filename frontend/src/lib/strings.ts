@@ -498,6 +498,7 @@ export const en = {
     unknown_type: 'This page is older than the server. Reload the page.',
     too_many_clients: 'The server is full right now. Try again in a moment.',
     ended: 'This workshop has ended.',
+    rejoined: 'The room had lost you, so you joined it again: please send this again.',
     unknown: 'Something went wrong. Please try again.',
   } as Record<string, string>,
   kept: 'What you typed is kept.',
