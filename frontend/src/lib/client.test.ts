@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, RoomClient, type ClientOptions } from './client';
+import { CommandError, MAX_INTERNAL_RETRIES, RoomClient, type ClientOptions } from './client';
 import { ev, FakeWS, MemStorage, welcome } from '../test/fakews';
 import type { ServerMsg } from './types';
 
@@ -152,6 +152,20 @@ describe('RoomClient: commands', () => {
     expect(ws.commands().map((m) => m.id)).toEqual([id, id]);
     ws.receive({ type: 'ack', id });
     await expect(p).resolves.toBeUndefined();
+  });
+
+  it('gives up on a command the server keeps answering internal, after a few tries', async () => {
+    const c = client();
+    const ws = accept();
+    const p = c.send('x', {});
+    const id = ws.commands()[0].id;
+    for (let i = 0; i <= MAX_INTERNAL_RETRIES; i++) {
+      ws.receive({ type: 'error', id, code: 'internal', message: 'internal error', retry: true });
+      vi.advanceTimersByTime(20_000);
+    }
+    await expect(p).rejects.toMatchObject({ code: 'internal' });
+    expect(ws.commands()).toHaveLength(MAX_INTERNAL_RETRIES + 1);
+    expect(c.pendingIds).toEqual([]);
   });
 
   it('refuses a command over the message size limit without sending it', async () => {

@@ -11,6 +11,9 @@ import type { ErrorMsg, Position, ServerMsg, WelcomeMsg } from './types';
 export type ConnStatus = 'connecting' | 'online' | 'reconnecting' | 'stopped';
 export type StopReason = 'removed' | 'ended' | 'bad_token' | 'closed';
 
+/** How often a command the server answers `internal` is tried again before it fails. */
+export const MAX_INTERNAL_RETRIES = 4;
+
 /** A command's failure, as the server (or the client) typed it. */
 export class CommandError extends Error {
   constructor(public code: string, message: string, public field?: string) {
@@ -263,7 +266,9 @@ export class RoomClient {
     if (!e.id) return; // about hello or an unreadable message; a close follows when it matters
     const p = this.pending.get(e.id);
     if (!p) return;
-    if (e.retry) {
+    // A server bug (internal) may answer the same command the same way
+    // every time: after a few tries, say so instead of "Sending…" for ever.
+    if (e.retry && !(e.code === 'internal' && p.retries >= MAX_INTERNAL_RETRIES)) {
       // Not stored by the server: the same id tries again.
       p.retries++;
       clearTimeout(p.timer);
