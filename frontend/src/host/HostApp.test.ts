@@ -68,6 +68,17 @@ describe('/host: the pack list', () => {
   });
 });
 
+describe('/host: creating a room', () => {
+  it('shows a refused title under the title', async () => {
+    answer(json(packs), json({ error: { code: 'too_long', message: 'title is 130 characters; the limit is 120', field: 'title' } }, 400));
+    await open(HostApp, '/host');
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(text(target.querySelector('#room-title-error'))).toContain('the limit is 120');
+    expect(target.querySelector('#room-title')!.getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
 describe('a malformed escape in the address', () => {
   it('shows /host with "no such page" instead of a blank page', async () => {
     answer(json(packs));
