@@ -45,11 +45,20 @@ export async function send(method: string, path: string, req: Req = {}): Promise
     const e = json?.error;
     // No Huddle error in the body: a proxy answered (502, 503, 504 while
     // a node restarts) or something broke; never show its bare status text.
-    const code = e?.code ?? (res.status >= 502 && res.status <= 504 ? 'unavailable' : 'internal');
-    throw new ApiError(code, e?.message ?? '', res.status, e?.field,
+    const code = e?.code ?? bodilessCode(res.status);
+    throw new ApiError(code, e?.message ?? (code === 'invalid' ? res.statusText || `HTTP ${res.status}` : ''), res.status, e?.field,
       Array.isArray(e?.problems) ? e.problems : undefined);
   }
   return res;
+}
+
+/** The code of an error a proxy answered, with no Huddle body. */
+function bodilessCode(status: number): string {
+  if (status >= 502 && status <= 504) return 'unavailable';
+  if (status === 413) return 'too_long';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'internal';
+  return 'invalid'; // shown with the status text: it may say why
 }
 
 export async function call<T>(method: string, path: string, req?: Req): Promise<T> {

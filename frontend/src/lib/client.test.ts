@@ -168,6 +168,22 @@ describe('RoomClient: commands', () => {
     expect(c.pendingIds).toEqual([]);
   });
 
+  it('counts only internal answers toward giving up, not a busy server\'s', async () => {
+    const c = client();
+    const ws = accept();
+    const p = c.send('x', {});
+    const id = ws.commands()[0].id;
+    for (let i = 0; i < 6; i++) {
+      ws.receive({ type: 'error', id, code: 'rate_limited', message: 'slow down', retry: true });
+      vi.advanceTimersByTime(20_000);
+    }
+    ws.receive({ type: 'error', id, code: 'internal', message: 'internal error', retry: true });
+    vi.advanceTimersByTime(20_000);
+    expect(ws.commands()).toHaveLength(8);
+    ws.receive({ type: 'ack', id });
+    await expect(p).resolves.toBeUndefined();
+  });
+
   it('refuses a command over the message size limit without sending it', async () => {
     const c = client();
     const ws = accept();
@@ -187,7 +203,7 @@ describe('RoomClient: commands', () => {
     // connection (1009) on every reconnect.
     const ws2 = accept({ ...welcome(0), recovered: true, snapshot: undefined, server: { limits: { maxMessageBytes: 4096 } } });
     expect(ws2.commands().map((m) => m.type)).toEqual(['y']);
-    await expect(big).rejects.toMatchObject({ code: 'too_long' });
+    await expect(big).rejects.toMatchObject({ code: 'unsent' });
     ws2.receive({ type: 'ack', id: ws2.commands()[0].id });
     await expect(small).resolves.toBeUndefined();
     expect(c.pendingIds).toEqual([]);

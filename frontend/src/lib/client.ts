@@ -28,6 +28,8 @@ interface Pending {
   resolve: (result: any) => void;
   reject: (e: CommandError) => void;
   retries: number;
+  /** How many of the retries answered internal (a server bug may answer so every time). */
+  internals?: number;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -250,8 +252,10 @@ export class RoomClient {
       clearTimeout(p.timer);
       p.timer = undefined;
       if (this.encodedSize(p) > this.maxMessageBytes) {
+        // It may have reached the server before the connection dropped:
+        // say it could not be sent again, not that it was never taken.
         this.settle(p);
-        p.reject(new CommandError('too_long', 'this is too long to send'));
+        p.reject(new CommandError('unsent', 'this could not be sent again'));
         continue;
       }
       this.transmit(p);
@@ -268,7 +272,8 @@ export class RoomClient {
     if (!p) return;
     // A server bug (internal) may answer the same command the same way
     // every time: after a few tries, say so instead of "Sending…" for ever.
-    if (e.retry && !(e.code === 'internal' && p.retries >= MAX_INTERNAL_RETRIES)) {
+    if (e.code === 'internal') p.internals = (p.internals ?? 0) + 1;
+    if (e.retry && !(e.code === 'internal' && (p.internals ?? 0) > MAX_INTERNAL_RETRIES)) {
       // Not stored by the server: the same id tries again.
       p.retries++;
       clearTimeout(p.timer);

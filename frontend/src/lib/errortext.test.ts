@@ -27,6 +27,10 @@ describe('an HTTP error without a Huddle body', () => {
       const err = await api.join('K7QX2M', 'Ann').catch((e) => e);
       expect(err.code).toBe('unavailable');
       expect(errorText(err)).toContain('not available');
+      globalThis.fetch = (async () => new Response('too big', { status: 413, statusText: 'Request Entity Too Large' })) as any;
+      expect((await api.join('K7QX2M', 'Ann').catch((e) => e)).code).toBe('too_long');
+      globalThis.fetch = (async () => new Response('', { status: 418, statusText: "I'm a teapot" })) as any;
+      expect(errorText(await api.join('K7QX2M', 'Ann').catch((e) => e))).toContain('teapot');
     } finally {
       globalThis.fetch = fetch;
     }

@@ -82,11 +82,18 @@ export class RoomSession {
     const p = this.client.send<T>(type, data);
     this.pendingCount = this.client.pendingIds.length;
     const count = () => (this.pendingCount = this.client.pendingIds.length);
-    p.then(count, (err) => {
-      count();
-      const m = missedBy(this.state, data, err);
-      if (m) this.missed = m;
-    });
+    p.then(
+      () => {
+        count();
+        // Sent again and taken: the notice about it is settled.
+        if (this.missed && this.missed.exercise === (data as { exercise?: unknown } | null | undefined)?.exercise) this.missed = null;
+      },
+      (err) => {
+        count();
+        const m = missedBy(this.state, data, err);
+        if (m) this.missed = m;
+      },
+    );
     return p;
   }
 

@@ -499,6 +499,7 @@ export const en = {
     too_many_clients: 'The server is full right now. Try again in a moment.',
     ended: 'This workshop has ended.',
     rejoined: 'The room had lost you, so you joined it again: please send this again.',
+    unsent: 'This could not be sent again after the connection dropped (it is now over the server\'s size limit). It may not have been taken: please check, and shorten it if you send it again.',
     unknown: 'Something went wrong. Please try again.',
   } as Record<string, string>,
   kept: 'What you typed is kept.',
