@@ -194,7 +194,7 @@ func NewHelpRequest(id string, a HelpRequestArgs, author string, who rooms.Membe
 	if r.Title, err = rooms.CleanText(a.Title, "title", lim.MaxShort, true); err != nil {
 		return r, err
 	}
-	if r.Detail, err = cleanMultiline(a.Detail, "detail", lim.MaxText); err != nil {
+	if r.Detail, err = CleanMultiline(a.Detail, "detail", lim.MaxText); err != nil {
 		return r, err
 	}
 	if r.Tags, err = NormalizeTags(a.Tags); err != nil {

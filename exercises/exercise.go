@@ -166,7 +166,7 @@ func Validate(s Spec, lim Limits) (Spec, error) {
 	if s.Prompt, err = rooms.CleanText(s.Prompt, "prompt", lim.MaxText, false); err != nil {
 		return s, err
 	}
-	if s.Notes, err = cleanMultiline(s.Notes, "notes", lim.MaxText*4); err != nil {
+	if s.Notes, err = CleanMultiline(s.Notes, "notes", lim.MaxText*4); err != nil {
 		return s, err
 	}
 	if s.MinResponses == 0 {
@@ -226,7 +226,10 @@ func Validate(s Spec, lim Limits) (Spec, error) {
 	return s, nil
 }
 
-func cleanMultiline(s, field string, max int) (string, error) {
+// CleanMultiline cleans a text that keeps its line breaks (notes, details,
+// open answers, a pack's description): each line as rooms.CleanText does,
+// blank lines at either end dropped, the whole at most max characters.
+func CleanMultiline(s, field string, max int) (string, error) {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	for i, l := range lines {
 		c, err := rooms.CleanText(l, field, max, false)

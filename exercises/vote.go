@@ -95,7 +95,7 @@ func NormalizeBallot(e Exercise, b Ballot, lim Limits) (Ballot, error) {
 		if len(b.Answers) > 0 || len(b.Words) > 0 {
 			return out, rooms.FieldError(rooms.CodeInvalid, "ballot", "this exercise takes a text")
 		}
-		t, err := cleanMultiline(b.Text, "ballot.text", lim.MaxText)
+		t, err := CleanMultiline(b.Text, "ballot.text", lim.MaxText)
 		if err != nil {
 			return out, err
 		}

@@ -357,7 +357,7 @@ func (s *Server) keepSession(ctx context.Context, roomID string) {
 	if err == nil {
 		return
 	}
-	if final(err) {
+	if keepFailedForGood(err) {
 		s.log.Warn("an ended room's results were not kept", "room", roomID, "err", err)
 		return
 	}
@@ -378,7 +378,7 @@ func (s *Server) keepSession(ctx context.Context, roomID string) {
 				s.log.Info("kept an ended room's results", "room", roomID)
 				return
 			}
-			if final(err) {
+			if keepFailedForGood(err) {
 				break
 			}
 		}
@@ -386,9 +386,10 @@ func (s *Server) keepSession(ctx context.Context, roomID string) {
 	}()
 }
 
-// final reports whether keeping a session failed for good: the room is
-// gone, or the keep was refused (the server holds its limit of sessions).
-func final(err error) bool {
+// keepFailedForGood reports whether keeping a session failed for good:
+// the room is gone, or the keep was refused (the server holds its limit
+// of sessions).
+func keepFailedForGood(err error) bool {
 	return errors.Is(err, rooms.ErrRoomNotFound) || rooms.ErrorCode(err) == rooms.CodeInvalid
 }
 

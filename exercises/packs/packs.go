@@ -17,8 +17,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -293,18 +291,19 @@ func check(p *Pack, lines map[string]int, draft bool) []Problem {
 	}
 	if t := strings.TrimSpace(p.Title); t == "" || len([]rune(t)) > MaxTitle {
 		add("title", "title is 1 to %d characters", MaxTitle)
-	} else if hasControl(p.Title, false) {
-		add("title", "title holds a control character")
+	} else if _, err := rooms.CleanText(p.Title, "title", MaxTitle, true); err != nil {
+		// As a room's title: a room made from the pack takes it.
+		add("title", "%s", rooms.AsError(err).Message)
 	}
 	if len([]rune(p.Description)) > MaxDescription {
 		add("description", "description is at most %d characters", MaxDescription)
-	} else if hasControl(p.Description, true) {
-		add("description", "description holds a control character other than a line break or a tab")
+	} else if _, err := exercises.CleanMultiline(p.Description, "description", MaxDescription); err != nil {
+		add("description", "%s", rooms.AsError(err).Message)
 	}
 	if len([]rune(p.Author)) > MaxAuthor {
 		add("author", "author is at most %d characters", MaxAuthor)
-	} else if hasControl(p.Author, false) {
-		add("author", "author holds a control character")
+	} else if _, err := rooms.CleanText(p.Author, "author", MaxAuthor, false); err != nil {
+		add("author", "%s", rooms.AsError(err).Message)
 	}
 	if len(p.Exercises) == 0 || len(p.Exercises) > MaxExercises {
 		add("exercises", "a pack has 1 to %d exercises", MaxExercises)
@@ -442,19 +441,4 @@ func mustParse(name string) *Pack {
 		panic("packs: built-in " + err.Error())
 	}
 	return p
-}
-
-// hasControl reports whether s holds a control character (or is not
-// UTF-8): a room made from the pack takes its title, and refused it as a
-// field the user never sent. A description may hold line breaks and tabs.
-func hasControl(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return true
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
-			return true
-		}
-	}
-	return false
 }

@@ -17,6 +17,12 @@ export interface SessionOptions {
 
 const live = new Set<RoomSession>();
 
+/** The exercise a command's data names, or ''. */
+function exerciseOf(data: unknown): string {
+  const id = (data as { exercise?: unknown } | null | undefined)?.exercise;
+  return typeof id === 'string' ? id : '';
+}
+
 export interface Missed { exercise: string; title: string; message: string }
 
 /**
@@ -26,8 +32,8 @@ export interface Missed { exercise: string; title: string; message: string }
  * own form shows it).
  */
 export function missedBy(state: RoomState, data: unknown, err: unknown): Missed | null {
-  const id = (data as { exercise?: unknown } | null | undefined)?.exercise;
-  if (typeof id !== 'string' || !id) return null;
+  const id = exerciseOf(data);
+  if (!id) return null;
   const shown = currentExercise(state);
   if (shown && shown.id === id && shown.status !== 'prepared') return null;
   return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
@@ -86,7 +92,7 @@ export class RoomSession {
       () => {
         count();
         // Sent again and taken: the notice about it is settled.
-        if (this.missed && this.missed.exercise === (data as { exercise?: unknown } | null | undefined)?.exercise) this.missed = null;
+        if (this.missed && this.missed.exercise === exerciseOf(data)) this.missed = null;
       },
       (err) => {
         count();
