@@ -235,6 +235,23 @@ const steps = [
     await shot(host, 'host-poll-results');
   }],
 
+  ['an answer kept from before a reload, then refused, is said to the phone, not dropped', async () => {
+    // As a phone that lost its network, answered, and was closed before
+    // the answer went out: the page kept it, and sends it when opened
+    // again; by then the poll shows its results and takes no answers.
+    const ben = P('Ben');
+    const exercise = await ben.getByTestId('exercise').getAttribute('data-id');
+    await ben.evaluate(([key, ex]) => localStorage.setItem(key, JSON.stringify([
+      { id: 'kept-before-reload', type: 'exercise.answer', data: { exercise: ex, ballot: { answers: { q1: { choices: ['o1'] } } } } },
+    ])), [`huddle:pending:p:${code}`, exercise]);
+    await ben.reload();
+    await untilText(ben.getByTestId('missed'), /“Where do we eat\?” before the page reloaded was not taken/, 'restored refusal');
+    await ben.getByTestId('missed').getByRole('button', { name: 'OK' }).click();
+    await until(async () => (await ben.getByTestId('missed').count()) === 0, 'notice dismissed');
+    if (await ben.evaluate(() => window.__huddle.pending())) throw new Error('the refused command is still pending');
+    if ((await hostResponses()) !== 3) throw new Error('answers changed: ' + (await hostResponses()));
+  }],
+
   ['retrospective: cards stay private while written, then everyone sees them', async () => {
     await nextExercise();
     await host.getByTestId('control').getByRole('button', { name: 'Open', exact: true }).click();

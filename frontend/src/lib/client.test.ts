@@ -224,6 +224,35 @@ describe('RoomClient: commands', () => {
     expect(acks).toEqual(['exercise.answer']);
     expect(storage.getItem('pk')).toBeNull();
   });
+
+  it('says the refusal of a command restored after a reload, which nobody awaits', () => {
+    const storage = new MemStorage();
+    const c1 = client({ storage: storage as any, pendingKey: 'pk' });
+    accept();
+    c1.send('exercise.answer', { exercise: 'e1' });
+    const id = FakeWS.last().commands()[0].id;
+    FakeWS.last().serverClose(1006);
+    const refused: [string, unknown, string][] = [];
+    const c2 = client({ storage: storage as any, pendingKey: 'pk', onRestoredError: (type, data, err) => refused.push([type, data, err.code]) });
+    const ws = accept();
+    ws.receive({ type: 'error', id, code: 'wrong_status', message: 'closed' });
+    expect(refused).toEqual([['exercise.answer', { exercise: 'e1' }, 'wrong_status']]);
+    expect(c2.pendingIds).toEqual([]);
+    expect(storage.getItem('pk')).toBeNull();
+  });
+
+  it('keeps a restored command stored, and says nothing, when the page closes again', () => {
+    const storage = new MemStorage();
+    const c1 = client({ storage: storage as any, pendingKey: 'pk' });
+    accept();
+    c1.send('exercise.answer', { exercise: 'e1' });
+    FakeWS.last().serverClose(1006);
+    const refused: string[] = [];
+    const c2 = client({ storage: storage as any, pendingKey: 'pk', onRestoredError: (_t, _d, err) => refused.push(err.code) });
+    c2.close();
+    expect(refused).toEqual(['stopped']); // the session ignores this one (restoredMissed)
+    expect(storage.getItem('pk')).not.toBeNull();
+  });
 });
 
 describe('RoomClient: closes and reconnects', () => {

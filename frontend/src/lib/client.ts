@@ -46,6 +46,9 @@ export interface ClientOptions {
   onStop?: (reason: StopReason, code: number) => void;
   /** Every ack, also of commands restored after a reload that nobody awaits. */
   onAck?: (type: string, data: any, result: any) => void;
+  /** The refusal of a command restored after a reload: nobody awaits it,
+   *  and the page that sent it is gone, so only this can say it. */
+  onRestoredError?: (type: string, data: any, err: CommandError) => void;
   /** Close 4001: return a new token (a participant joins again) or null to stop. */
   onBadToken?: () => Promise<string | null>;
   /** Where unanswered commands survive a reload (localStorage key). */
@@ -406,8 +409,9 @@ export class RoomClient {
       for (const s of list) {
         if (!s || typeof s.id !== 'string' || typeof s.type !== 'string') continue;
         // Commands from before a reload: nobody awaits them, but they
-        // must still be answered exactly once.
-        this.pending.set(s.id, { ...s, resolve: () => {}, reject: () => {}, retries: 0 });
+        // must still be answered exactly once, and a refusal said.
+        const reject = (err: CommandError) => this.opts.onRestoredError?.(s.type, s.data, err);
+        this.pending.set(s.id, { ...s, resolve: () => {}, reject, retries: 0 });
       }
     } catch {
       /* ignore a broken entry */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missedBy } from './session.svelte';
+import { missedBy, restoredMissed } from './session.svelte';
 import { emptyState } from './reducer';
 import { CommandError } from './client';
 
@@ -24,5 +24,20 @@ describe('missedBy', () => {
   it('ignores commands about no exercise', () => {
     expect(missedBy(state('e2'), { name: 'Ann' }, err)).toBeNull();
     expect(missedBy(state('e2'), undefined, err)).toBeNull();
+  });
+});
+
+describe('restoredMissed', () => {
+  const err = new CommandError('wrong_status', 'this exercise is not open for answers');
+  it('says a restored command was refused even about the exercise on screen', () => {
+    expect(restoredMissed(state('e1'), { exercise: 'e1' }, err)).toEqual({
+      exercise: 'e1', title: 'Lunch', message: expect.stringContaining('not open'), restored: true,
+    });
+  });
+  it('says it for commands about no exercise too', () => {
+    expect(restoredMissed(state('e2'), { name: 'Ann' }, err)).toMatchObject({ exercise: '', title: '', restored: true });
+  });
+  it('says nothing when the page is closing', () => {
+    expect(restoredMissed(state('e2'), { exercise: 'e1' }, new CommandError('stopped', 'not connected'))).toBeNull();
   });
 });

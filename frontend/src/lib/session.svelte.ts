@@ -23,7 +23,13 @@ function exerciseOf(data: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
-export interface Missed { exercise: string; title: string; message: string }
+export interface Missed {
+  exercise: string;
+  title: string;
+  message: string;
+  /** Sent before the page was reloaded: no form on this page sent it. */
+  restored?: boolean;
+}
 
 /**
  * The failure of a command about an exercise, when the page no longer
@@ -37,6 +43,17 @@ export function missedBy(state: RoomState, data: unknown, err: unknown): Missed 
   const shown = currentExercise(state);
   if (shown && shown.id === id && shown.status !== 'prepared') return null;
   return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
+}
+
+/**
+ * The failure of a command restored after a reload. The page that sent it
+ * is gone, so it is always said, whatever the page shows now. Null when
+ * the page itself is closing (the command stays stored for the next one).
+ */
+export function restoredMissed(state: RoomState, data: unknown, err: unknown): Missed | null {
+  if ((err as { code?: string } | null)?.code === 'stopped') return null;
+  const id = exerciseOf(data);
+  return { exercise: id, title: id ? (state.exercises[id]?.title ?? '') : '', message: errorText(err), restored: true };
 }
 
 export class RoomSession {
@@ -70,6 +87,12 @@ export class RoomSession {
       },
       onAck: (type, data, result) => {
         this.state = applyAck(this.state, type, data, result);
+        this.pendingCount = this.client.pendingIds.length; // a restored command's too
+      },
+      onRestoredError: (_type, data, err) => {
+        this.pendingCount = this.client.pendingIds.length;
+        const m = restoredMissed(this.state, data, err);
+        if (m) this.missed = m;
       },
       onStatus: (s) => {
         this.status = s;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM, draftFromSpec, draftWork, move, newDraft, specFromDraft } from './specdraft';
+import { CUSTOM, draftFromSpec, draftWork, move, newDraft, specFieldTarget, specFromDraft } from './specdraft';
 import type { Spec } from './types';
 
 describe('the exercise form draft', () => {
@@ -84,5 +84,29 @@ describe('the exercise form draft', () => {
     expect(draftWork(e, true)).toBe(was);
     e.minResponses = 6;
     expect(draftWork(e, true)).not.toBe(was);
+  });
+});
+
+describe('specFieldTarget', () => {
+  const at = (field: string | undefined, kind: any, template = 'start-stop-continue') => specFieldTarget(field, { kind, template });
+  it('finds the spec fields the form shows', () => {
+    expect(at('title', 'poll')).toBe('title');
+    expect(at('timerSeconds', 'poll')).toBe('timer');
+    expect(at('timerSeconds', 'retro')).toBe('timer2');
+    expect(at('minResponses', 'retro')).toBeNull();
+    expect(at('questions[0].options[3].label', 'poll')).toBe('options');
+    expect(at('questions[0].maxLabel', 'scale')).toBe('sc-maxl');
+    expect(at('questions[0]', 'scale')).toBe('sc-min');
+    expect(at('questions[4].options', 'survey')).toBe('sq-o-4');
+    expect(at('questions[2].minLabel', 'survey')).toBe('sq2-minl');
+    expect(at('retro.columns[1].hint', 'retro', 'custom')).toBe('col-h-1');
+    expect(at('retro.maxPerItem', 'retro')).toBe('mpi');
+  });
+  it('leaves to the whole form what no one input holds', () => {
+    expect(at(undefined, 'poll')).toBeNull();
+    expect(at('questions', 'poll')).toBeNull();
+    expect(at('questions[1].prompt', 'poll')).toBeNull();
+    expect(at('retro.columns[1].title', 'retro')).toBeNull(); // a template's columns are not in the form
+    expect(at('kind', 'poll')).toBeNull();
   });
 });

@@ -211,3 +211,62 @@ export function move<T>(list: T[], from: number, to: number): T[] {
   out.splice(to, 0, x);
   return out;
 }
+
+/**
+ * Where in the exercise form (host/SpecForm.svelte) a server error's field
+ * is: the suffix of the input's id after the form's own, or null when no
+ * one input holds it (the error then shows under the whole form). Fields
+ * are the spec's (docs/protocol.md 8.2): "title", "questions[1].options[0].label",
+ * "retro.columns[2].hint", …
+ */
+export function specFieldTarget(field: string | undefined, d: Pick<SpecDraft, 'kind' | 'template'>): string | null {
+  if (!field) return null;
+  const vote = VOTE_KINDS.includes(d.kind);
+  switch (field) {
+    case 'title': case 'prompt': case 'notes':
+      return field;
+    case 'minResponses':
+      return vote ? 'min' : null;
+    case 'timerSeconds':
+      return vote ? 'timer' : 'timer2';
+    case 'maxEntries':
+      return d.kind === 'words' ? 'maxe' : null;
+    case 'retro.dots':
+      return d.kind === 'retro' ? 'dots' : null;
+    case 'retro.maxPerItem':
+      return d.kind === 'retro' ? 'mpi' : null;
+  }
+  const col = /^retro\.columns\[(\d+)\]\.(title|hint)$/.exec(field);
+  if (col) return d.kind === 'retro' && d.template === CUSTOM ? `col-${col[2] === 'title' ? 't' : 'h'}-${col[1]}` : null;
+  const q = /^questions\[(\d+)\](?:\.([A-Za-z]+))?/.exec(field);
+  if (!q) return null;
+  const i = Number(q[1]);
+  const part = q[2] ?? '';
+  if (d.kind === 'survey') {
+    switch (part) {
+      case 'prompt': return `sq-p-${i}`;
+      case 'options': return `sq-o-${i}`;
+      case 'maxChoices': return `sq${i}-maxc`;
+      case 'minLabel': return `sq${i}-minl`;
+      case 'maxLabel': return `sq${i}-maxl`;
+      case '': return `sq${i}-min`; // the scale's range: the only whole-question error the form can make
+    }
+    return null;
+  }
+  if (i !== 0) return null;
+  if (d.kind === 'poll') {
+    switch (part) {
+      case 'prompt': return 'q-text';
+      case 'options': return 'options';
+      case 'maxChoices': return 'q-maxc';
+    }
+  } else if (d.kind === 'scale') {
+    switch (part) {
+      case 'prompt': return 'q-text';
+      case 'minLabel': return 'sc-minl';
+      case 'maxLabel': return 'sc-maxl';
+      case '': return 'sc-min';
+    }
+  }
+  return null;
+}

@@ -55,6 +55,8 @@ export const en = {
     waitingPrepared: (title: string) => `Next up: ${title}. It opens in a moment.`,
     closed: 'This exercise is closed. Thank you!',
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
+    missedRestored: (title: string, why: string) =>
+      `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded was not taken: ${why}`,
     dismiss: 'OK',
     notCounted: (why: string) => `Your answer was not counted, and this exercise is now closed. ${why}`,
     anonymous: 'Anonymous: nobody, not even the facilitator, can see what you answered.',

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import SpecForm from './SpecForm.svelte';
+import type { Spec } from '../lib/types';
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+
+function render(initial: Spec, error: string, errorField?: string) {
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(SpecForm, { target, props: { initial, heading: 'Add', submitLabel: 'Add', pendingLabel: '…', error, errorField, onSubmit: async () => false } });
+  flushSync();
+}
+/** The input whose id ends with suffix, and the errors shown. */
+const input = (suffix: string) => target.querySelector(`[id$="-${suffix}"]`) as HTMLElement;
+const errors = () => [...target.querySelectorAll('.error')].map((e) => e.textContent?.trim());
+
+const poll: Spec = {
+  kind: 'poll', title: 'Lunch',
+  questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Pizza' }, { id: 'b', label: 'Soup' }] }],
+};
+const survey: Spec = {
+  kind: 'survey', title: 'Pulse',
+  questions: [{ id: 'q1', kind: 'scale', prompt: 'Pace' }, { id: 'q2', kind: 'scale', prompt: 'Focus' }],
+};
+
+describe('SpecForm errors', () => {
+  it('shows an option error under the options, the field marked and described by it', () => {
+    render(poll, 'the label is too long', 'questions[0].options[1].label');
+    const options = input('options');
+    expect(options.getAttribute('aria-invalid')).toBe('true');
+    const err = document.getElementById(options.getAttribute('aria-describedby')!)!;
+    expect(err.textContent).toContain('the label is too long');
+    expect(options.nextElementSibling).toBe(err);
+    expect(errors()).toHaveLength(1);
+  });
+
+  it('shows a survey question error under that question', () => {
+    render(survey, 'the prompt is too long', 'questions[1].prompt');
+    expect(input('sq-p-1').getAttribute('aria-invalid')).toBe('true');
+    expect(input('sq-p-0').getAttribute('aria-invalid')).toBeNull();
+    expect(input('sq-p-1').nextElementSibling?.textContent).toContain('the prompt is too long');
+  });
+
+  it('keeps a question hint described along with the error', () => {
+    render(poll, 'too long', 'questions[0].prompt');
+    expect(input('q-text').getAttribute('aria-describedby')!.split(' ')).toHaveLength(2);
+  });
+
+  it('shows an error about no one field, or no field, under the whole form', () => {
+    render(poll, 'the agenda is full', undefined);
+    expect(target.querySelectorAll('[aria-invalid]')).toHaveLength(0);
+    expect(errors()).toEqual([expect.stringContaining('the agenda is full')]);
+    unmount(app);
+    target.remove();
+    render(poll, 'a poll has exactly one choice question', 'questions');
+    expect(target.querySelectorAll('[aria-invalid]')).toHaveLength(0);
+    expect(errors()).toEqual([expect.stringContaining('exactly one')]);
+  });
+});

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import HelpExercise from './HelpExercise.svelte';
+import { emptyState } from '../lib/reducer';
+import { CommandError } from '../lib/client';
+import type { Exercise, HelpView } from '../lib/types';
+
+const ex: Exercise = { id: 'h1', kind: 'help', title: 'Help wanted', status: 'open' } as Exercise;
+const board = (): HelpView => ({
+  exercise: 'h1', status: 'open', counts: { open: 0, matched: 2, resolved: 0 },
+  requests: [
+    { id: 'r1', title: 'Go generics', tags: [], status: 'matched', anonymous: false, authorName: 'Ann', offers: [{ id: 'o1', helperName: 'Ben', message: 'me', accepted: true }] },
+    { id: 'r2', title: 'Redis', tags: [], status: 'matched', anonymous: false, authorName: 'Ann', offers: [{ id: 'o2', helperName: 'Cy', message: 'me', accepted: true }] },
+  ],
+});
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+
+function render(fail: CommandError) {
+  const send = vi.fn(() => Promise.reject(fail));
+  const state = { ...emptyState(), states: { h1: board() }, mine: { h1: { requests: ['r1', 'r2'], offers: [], paired: [] } } };
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+  flushSync();
+  return send;
+}
+const settle = async () => {
+  await new Promise((r) => setTimeout(r, 0));
+  flushSync();
+};
+const input = (sel: string, v: string) => {
+  const el = target.querySelector(sel) as HTMLInputElement;
+  el.value = v;
+  el.dispatchEvent(new Event('input'));
+  flushSync();
+  return el;
+};
+const errorsIn = (el: Element) => [...el.querySelectorAll('.error')].map((e) => e.textContent);
+
+describe('HelpExercise errors', () => {
+  it('shows a refused tag under the tags, not under the whole form', async () => {
+    render(new CommandError('too_long', 'tags[1] is 30 characters; the limit is 24', 'tags[1]'));
+    input('#h-title-h1', 'Go generics');
+    const tags = input('#h-tags-h1', 'go, a-very-long-tag-that-goes-on');
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(tags.getAttribute('aria-invalid')).toBe('true');
+    const err = document.getElementById(tags.getAttribute('aria-describedby')!.split(' ')[0])!;
+    expect(err.textContent).toMatch(/too long|limit/);
+    expect(target.querySelector('[data-testid=send-error]')).toBeNull();
+    expect((target.querySelector('#h-title-h1') as HTMLInputElement).getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('shows a refused next step under that offer, not at the foot of the board', async () => {
+    render(new CommandError('too_long', 'text is too long', 'text'));
+    input('#step-o2', 'pair on Tuesday');
+    (target.querySelector('#step-o2') as HTMLInputElement).form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const cards = [...target.querySelectorAll('[data-testid=help-request]')];
+    expect(errorsIn(cards[0])).toEqual([]);
+    expect(errorsIn(cards[1])).toHaveLength(1);
+    expect(target.querySelectorAll('.error')).toHaveLength(1);
+  });
+});
