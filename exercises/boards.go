@@ -37,7 +37,6 @@ const (
 
 	MaxTags   = 5  // tags per help request
 	MaxTagLen = 24 // characters of a tag
-	MaxOffers = 50 // offers on one help request
 )
 
 // Documents, counters and sets of the boards. A request names its author
@@ -215,8 +214,8 @@ func NewHelpOffer(r HelpRequest, id string, helper rooms.Member, author, message
 	if r.Status == HelpResolved {
 		return HelpOffer{}, r, rooms.FieldError(rooms.CodeInvalid, "request", "this request is resolved")
 	}
-	if len(r.Offers) >= MaxOffers {
-		return HelpOffer{}, r, rooms.FieldError(rooms.CodeInvalid, "request", "a request takes at most %d offers", MaxOffers)
+	if len(r.Offers) >= lim.MaxOffers {
+		return HelpOffer{}, r, rooms.FieldError(rooms.CodeInvalid, "request", "a request takes at most %d offers", lim.MaxOffers)
 	}
 	msg, err := rooms.CleanText(message, "message", lim.MaxText, true)
 	if err != nil {

@@ -259,7 +259,7 @@ func TestHelpRulesPure(t *testing.T) {
 	if r.AuthorID != "m1" || r.AuthorName != "Ann" {
 		t.Fatalf("named request %+v", r)
 	}
-	r.Offers = make([]string, MaxOffers)
+	r.Offers = make([]string, lim.MaxOffers)
 	if _, _, err := NewHelpOffer(r, "o", rooms.Member{ID: "m2"}, "other", "hi", lim); rooms.ErrorCode(err) != rooms.CodeInvalid {
 		t.Fatalf("offer limit: %v", err)
 	}

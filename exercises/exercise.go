@@ -134,20 +134,42 @@ func (e Exercise) Public() Exercise {
 	return e
 }
 
-// Limits are the exercise limits, set from the room's limits.
+// Limits are the exercise limits. The free-text limit is the room's
+// (rooms.Limits.MaxTextLen); the others are the server's configuration
+// (docs/operations.md), the defaults of LimitsFrom unless set.
 type Limits struct {
 	MaxText      int // characters of any free text
-	MaxShort     int // characters of a title, label, word or tag
-	MaxOptions   int // options per question
+	MaxShort     int // characters of a title, label, column title, group title, action owner
+	MaxOptions   int // options per choice question
 	MaxQuestions int // questions per survey
-	MaxEntries   int // word-cloud entries per person
-	MaxItems     int // exercises per agenda, cards per retro, requests per board
+	MaxEntries   int // word-cloud entries per person a spec may allow
+	MaxItems     int // exercises per agenda; cards, action items, help requests, kudos per exercise
+	MaxOffers    int // offers on one help request
 	MaxTimer     int // seconds
 }
 
-// LimitsFrom derives exercise limits from the room's.
+// LimitsFrom is the default exercise limits, with the room's free-text
+// limit.
 func LimitsFrom(l rooms.Limits) Limits {
-	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxTimer: 3 * 3600}
+	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxOffers: 50, MaxTimer: 3 * 3600}
+}
+
+// Check reports the first limit that cannot work, by its configuration
+// name (docs/operations.md).
+func (l Limits) Check() error {
+	for _, c := range []struct {
+		name     string
+		v, least int
+	}{
+		{"max-text-len", l.MaxText, 1}, {"max-short-len", l.MaxShort, 1}, {"max-options", l.MaxOptions, 2},
+		{"max-questions", l.MaxQuestions, 1}, {"max-word-entries", l.MaxEntries, 1}, {"max-items", l.MaxItems, 1},
+		{"max-offers", l.MaxOffers, 1}, {"max-timer", l.MaxTimer, 1},
+	} {
+		if c.v < c.least {
+			return fmt.Errorf("%s must be at least %d", c.name, c.least)
+		}
+	}
+	return nil
 }
 
 // DefaultMinResponses is the anonymity threshold when a spec sets none.

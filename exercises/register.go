@@ -45,9 +45,11 @@ var (
 )
 
 // Register adds every exercise's commands, coalesced state and snapshot
-// section to the room service.
-func Register(svc *rooms.Service) {
-	lim := LimitsFrom(svc.Limits())
+// section to the room service, with the default limits.
+func Register(svc *rooms.Service) { RegisterWith(svc, LimitsFrom(svc.Limits())) }
+
+// RegisterWith is Register with the server's exercise limits.
+func RegisterWith(svc *rooms.Service, lim Limits) {
 	now := svc.Now
 	reg := func(typ string, roles []rooms.Role, fn func(tx *rooms.Tx) error) {
 		svc.Register(typ, rooms.Handler{Roles: roles, Apply: fn})

@@ -191,7 +191,7 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		pack = e.Pack
 		// Packs are checked against the default limits; this server's may
 		// be stricter. Check first, so no room is left half made.
-		lim := exercises.LimitsFrom(s.cfg.Limits)
+		lim := s.cfg.ExerciseLimits()
 		for i, spec := range pack.Exercises {
 			if _, err := exercises.Validate(spec, lim); err != nil {
 				s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "exercise %d of pack %q does not fit this server's limits: %s", i+1, pack.ID, rooms.AsError(err).Message))

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"huddle/exercises"
 	"huddle/rooms"
 )
 
@@ -36,6 +37,11 @@ type Config struct {
 	PacksDir       string
 
 	Limits rooms.Limits
+	// Exercises are the exercise limits; their MaxText is
+	// Limits.MaxTextLen (ExerciseLimits).
+	Exercises exercises.Limits
+	// maxTimer is Exercises.MaxTimer as a flag reads it (max-timer).
+	maxTimer time.Duration
 
 	MaxMessageBytes int
 	// MaxHostMessageBytes is a facilitator connection's read limit: an
@@ -81,6 +87,7 @@ func DefaultConfig() Config {
 		RedisPipeline:    true,
 		RedisPrefix:      "huddle",
 		Limits:           rooms.DefaultLimits(),
+		Exercises:        exercises.LimitsFrom(rooms.DefaultLimits()),
 		MaxMessageBytes:  16 << 10,
 		MaxFrameBytes:    64 << 10,
 		CommandRate:      20,
@@ -189,6 +196,14 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	num(&c.Limits.MaxTextLen, "max-text-len", "HUDDLE_MAX_TEXT_LEN", "other free text length, in characters")
 	num(&c.Limits.PresenceListMax, "presence-list-max", "HUDDLE_PRESENCE_LIST_MAX", "above this many participants, participants see counts instead of names")
 	dur(&c.Limits.RoomIdleTTL, "room-ttl", "HUDDLE_ROOM_TTL", "a room with no activity and nobody connected expires after this")
+	num(&c.Exercises.MaxShort, "max-short-len", "HUDDLE_MAX_SHORT_LEN", "exercise titles, option and scale labels, column titles (hints: twice this), group titles, action owners, help request titles, in characters")
+	num(&c.Exercises.MaxOptions, "max-options", "HUDDLE_MAX_OPTIONS", "options per choice question (at least 2)")
+	num(&c.Exercises.MaxQuestions, "max-questions", "HUDDLE_MAX_QUESTIONS", "questions per survey")
+	num(&c.Exercises.MaxItems, "max-items", "HUDDLE_MAX_ITEMS", "exercises per agenda, and per exercise: retro cards and help requests at once, action items and kudos ever")
+	num(&c.Exercises.MaxOffers, "max-offers", "HUDDLE_MAX_OFFERS", "offers of help on one help request")
+	num(&c.Exercises.MaxEntries, "max-word-entries", "HUDDLE_MAX_WORD_ENTRIES", "word-cloud entries per person an exercise may allow")
+	c.maxTimer = time.Duration(c.Exercises.MaxTimer) * time.Second
+	dur(&c.maxTimer, "max-timer", "HUDDLE_MAX_TIMER", "longest exercise countdown")
 
 	num(&c.MaxMessageBytes, "max-message-bytes", "HUDDLE_MAX_MESSAGE_BYTES", "largest message a client may send (WebSocket read limit and HTTP body limit)")
 	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes (0: 256 KiB, or max-message-bytes when larger)")
@@ -217,6 +232,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
 	}
+	c.Exercises.MaxTimer = int(c.maxTimer / time.Second)
 	if origins != "" {
 		c.AllowedOrigins = nil
 		for _, o := range strings.Split(origins, ",") {
@@ -254,6 +270,9 @@ func (c Config) Validate() error {
 	pos("max-packs", c.MaxPacks)
 	pos("max-sessions", c.MaxSessions)
 	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
+	if err := c.ExerciseLimits().Check(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.StateRate < 0 {
 		errs = append(errs, errors.New("state-rate cannot be negative (0: no bound)"))
 	}
@@ -314,16 +333,35 @@ func (c Config) Validate() error {
 // LookupEnv is os.LookupEnv, for ParseConfig.
 func LookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
 
+// ExerciseLimits are the exercise limits, with the rooms' free-text limit.
+func (c Config) ExerciseLimits() exercises.Limits {
+	l := c.Exercises
+	l.MaxText = c.Limits.MaxTextLen
+	return l
+}
+
 // DefaultHostMessageBytes is a facilitator's read limit unless
-// configured: room for any exercise within the other limits.
+// configured: room for any exercise within the default limits.
 const DefaultHostMessageBytes = 256 << 10
 
 // HostMessageBytes is a facilitator connection's read limit: the
-// configured one, else DefaultHostMessageBytes or MaxMessageBytes,
-// whichever is larger.
+// configured one, else the largest of DefaultHostMessageBytes,
+// MaxMessageBytes and the size of the largest exercise the limits allow.
 func (c Config) HostMessageBytes() int {
 	if c.MaxHostMessageBytes > 0 {
 		return c.MaxHostMessageBytes
 	}
-	return max(DefaultHostMessageBytes, c.MaxMessageBytes)
+	return max(DefaultHostMessageBytes, c.MaxMessageBytes, largestSpec(c.ExerciseLimits()))
+}
+
+// largestSpec bounds the bytes of an agenda.add or agenda.update whose
+// spec is at every limit: a survey of the most questions, each with its
+// prompt, its scale labels and the most options, plus the exercise's
+// own texts (notes are four free texts). Characters count 4 bytes (the
+// longest in UTF-8; a JSON escape of a quote is 2), each option and
+// question 64 more for its id and JSON. The defaults give about 214 KiB.
+func largestSpec(l exercises.Limits) int {
+	option := 4*l.MaxShort + 64
+	question := 4*l.MaxText + 2*4*l.MaxShort + l.MaxOptions*option + 64
+	return 4*l.MaxShort + 5*4*l.MaxText + l.MaxQuestions*question + 1024
 }

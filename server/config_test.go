@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"huddle/exercises"
 )
 
 // envOf returns a getenv over a fixed set of variables.
@@ -30,7 +32,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatalf("defaults %+v", c)
 	}
 	d := DefaultConfig()
-	if c.MaxMessageBytes != d.MaxMessageBytes || c.Heartbeat != d.Heartbeat || c.Limits != d.Limits {
+	if c.MaxMessageBytes != d.MaxMessageBytes || c.Heartbeat != d.Heartbeat || c.Limits != d.Limits || c.ExerciseLimits() != d.ExerciseLimits() {
 		t.Fatalf("ParseConfig with nothing set differs from DefaultConfig: %+v", c)
 	}
 	if err := d.Validate(); err != nil {
@@ -54,6 +56,13 @@ func TestConfigFromEnv(t *testing.T) {
 		"HUDDLE_COMMAND_RATE":   "2.5",
 		"HUDDLE_LOG_FORMAT":     "json",
 		"HUDDLE_REDIS_PIPELINE": "false",
+		"HUDDLE_MAX_TEXT_LEN":   "900",
+		"HUDDLE_MAX_SHORT_LEN":  "120",
+		"HUDDLE_MAX_OPTIONS":    "30",
+		"HUDDLE_MAX_QUESTIONS":  "25",
+		"HUDDLE_MAX_ITEMS":      "2000",
+		"HUDDLE_MAX_OFFERS":     "10",
+		"HUDDLE_MAX_TIMER":      "90m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +70,10 @@ func TestConfigFromEnv(t *testing.T) {
 	if c.Addr != "127.0.0.1:9000" || c.HostKey != "secret" || c.Limits.MaxRooms != 7 ||
 		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
 		t.Fatalf("env not applied: %+v", c)
+	}
+	want := exercises.Limits{MaxText: 900, MaxShort: 120, MaxOptions: 30, MaxQuestions: 25, MaxEntries: 10, MaxItems: 2000, MaxOffers: 10, MaxTimer: 5400}
+	if got := c.ExerciseLimits(); got != want {
+		t.Fatalf("exercise limits %+v, want %+v", got, want)
 	}
 }
 
@@ -154,6 +167,11 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"public URL with a query", func(c *Config) { c.PublicURL = "https://huddle.example.org/?a=1" }, "public-url"},
 		{"public URL with a port and no host", func(c *Config) { c.PublicURL = "http://:8080" }, "public-url"},
 		{"facilitator limit below the participants'", func(c *Config) { c.MaxHostMessageBytes = c.MaxMessageBytes - 1 }, "max-facilitator-message-bytes"},
+		{"one option", func(c *Config) { c.Exercises.MaxOptions = 1 }, "max-options"},
+		{"no questions", func(c *Config) { c.Exercises.MaxQuestions = 0 }, "max-questions"},
+		{"no items", func(c *Config) { c.Exercises.MaxItems = 0 }, "max-items"},
+		{"no short text", func(c *Config) { c.Exercises.MaxShort = 0 }, "max-short-len"},
+		{"no timer", func(c *Config) { c.Exercises.MaxTimer = 0 }, "max-timer"},
 	}
 	for _, tc := range cases {
 		c := DefaultConfig()
@@ -177,6 +195,16 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 	if err := c.Validate(); err != nil || c.HostMessageBytes() != 512<<10 {
 		t.Errorf("max-message-bytes 512 KiB: %v, facilitator limit %d", err, c.HostMessageBytes())
 	}
+	// Raised exercise limits raise the facilitator's limit with them, so
+	// that the largest exercise they allow can be sent.
+	c = DefaultConfig()
+	c.Exercises.MaxOptions, c.Exercises.MaxQuestions = 50, 50
+	if got := c.HostMessageBytes(); got < largestSpec(c.ExerciseLimits()) || got <= DefaultHostMessageBytes {
+		t.Errorf("facilitator limit %d with 50×50 options", got)
+	}
+	if largestSpec(DefaultConfig().ExerciseLimits()) > DefaultHostMessageBytes {
+		t.Errorf("the default limits' largest exercise is over the default facilitator limit")
+	}
 	// Public URLs people use are accepted, with or without a path or a
 	// trailing slash.
 	for _, u := range []string{"https://huddle.example.org", "http://192.168.1.20:8080/", "https://example.org/huddle"} {
@@ -187,7 +215,7 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		}
 	}
 	// The same through flags: ParseConfig returns the Validate error.
-	for _, args := range [][]string{{"-max-frame-bytes=1024"}, {"-log-format=xml"}, {"-command-rate=NaN"}, {"-connect-rate=+Inf"}} {
+	for _, args := range [][]string{{"-max-frame-bytes=1024"}, {"-log-format=xml"}, {"-command-rate=NaN"}, {"-connect-rate=+Inf"}, {"-max-options=1"}, {"-max-timer=0s"}} {
 		if _, _, err := ParseConfig("huddle", args, nil); err == nil {
 			t.Errorf("%v accepted", args)
 		}

@@ -630,6 +630,11 @@ func welcomeExtra(cfg Config, maxMessageBytes int) map[string]any {
 			"maxTitleLen":     cfg.Limits.MaxTitleLen,
 			"maxTextLen":      cfg.Limits.MaxTextLen,
 			"maxParticipants": cfg.Limits.MaxParticipants,
+			"maxShortLen":     cfg.Exercises.MaxShort,
+			"maxOptions":      cfg.Exercises.MaxOptions,
+			"maxQuestions":    cfg.Exercises.MaxQuestions,
+			"maxWordEntries":  cfg.Exercises.MaxEntries,
+			"maxTimerSeconds": cfg.Exercises.MaxTimer,
 		},
 	}
 }

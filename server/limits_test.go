@@ -262,6 +262,58 @@ func TestLimitMessageBytesByRole(t *testing.T) {
 	}
 }
 
+// The exercise limits follow the configuration: the welcome tells
+// clients the configured ones, and a spec or an agenda over them is
+// refused with the field, storing nothing.
+func TestLimitExerciseContent(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) {
+		c.Exercises.MaxShort, c.Exercises.MaxOptions, c.Exercises.MaxQuestions, c.Exercises.MaxItems = 10, 3, 2, 2
+	})
+	room, fac := ltFacilitator(t, ts, "Small")
+	var w struct {
+		Server struct {
+			Limits map[string]float64 `json:"limits"`
+		} `json:"server"`
+	}
+	for _, m := range fac.all() {
+		if m.Type == "welcome" {
+			if err := json.Unmarshal(m.Raw, &w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for k, v := range map[string]float64{"maxShortLen": 10, "maxOptions": 3, "maxQuestions": 2, "maxWordEntries": 10, "maxTimerSeconds": 10800} {
+		if w.Server.Limits[k] != v {
+			t.Errorf("welcome limits.%s = %v, want %v (%v)", k, w.Server.Limits[k], v, w.Server.Limits)
+		}
+	}
+	poll := func(title string, options ...string) map[string]any {
+		var opts []any
+		for _, o := range options {
+			opts = append(opts, map[string]any{"label": o})
+		}
+		return map[string]any{"spec": map[string]any{"kind": "poll", "title": title, "questions": []any{map[string]any{"kind": "choice", "options": opts}}}}
+	}
+	ltWantErr(t, fac.cmd("a1", exercises.CmdAgendaAdd, poll("Lunch", "a", "b", "c", "d")), rooms.CodeInvalid, "questions[0].options")
+	ltWantErr(t, fac.cmd("a2", exercises.CmdAgendaAdd, poll("Lunch today?", "a", "b")), rooms.CodeTooLong, "title")
+	ltWantErr(t, fac.cmd("a3", exercises.CmdAgendaAdd, poll("Lunch", "a", "Sandwiches!")), rooms.CodeTooLong, "questions[0].options[1].label")
+	scale := map[string]any{"kind": "scale", "prompt": "?"}
+	ltWantErr(t, fac.cmd("a4", exercises.CmdAgendaAdd, map[string]any{"spec": map[string]any{"kind": "survey", "title": "Pulse", "questions": []any{scale, scale, scale}}}), rooms.CodeInvalid, "questions")
+	ltAck(t, fac.cmd("a5", exercises.CmdAgendaAdd, poll("Lunch", "a", "b", "c")))
+	ltAck(t, fac.cmd("a6", exercises.CmdAgendaAdd, map[string]any{"spec": map[string]any{"kind": "survey", "title": "Pulse", "questions": []any{scale, scale}}}))
+	ltWantErr(t, fac.cmd("a7", exercises.CmdAgendaAdd, poll("Third", "a", "b")), rooms.CodeInvalid, "")
+	var ex struct {
+		Agenda exercises.Agenda `json:"agenda"`
+	}
+	if err := json.Unmarshal(ltSnapshot(t, ts, room.Room.ID, room.Facilitator.Secret).Sections["exercises"], &ex); err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Agenda.Items) != 2 {
+		t.Fatalf("agenda %v, want the two exercises within the limits", ex.Agenda.Items)
+	}
+}
+
 // A connection closed for an oversized message is counted in
 // huddle_ws_closes_total{reason="message_too_big"}.
 func TestLimitMessageTooBigIsCounted(t *testing.T) {

@@ -94,7 +94,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.svc = rooms.NewService(store, cfg.Limits)
-	exercises.Register(s.svc)
+	exercises.RegisterWith(s.svc, cfg.ExerciseLimits())
 	s.packs = packs.NewLibrary(store, cfg.MaxPacks)
 	s.svc.After(rooms.CmdRoomEnd, s.keepSession)
 	s.metrics = newMetrics(func() float64 { return float64(s.hub.LiveRooms()) })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import SpecForm from './SpecForm.svelte';
 import type { Spec } from '../lib/types';
+import { limits } from '../lib/limits.svelte';
 
 let target: HTMLElement;
 let app: any;
@@ -61,5 +62,15 @@ describe('SpecForm errors', () => {
     render(poll, 'a poll has exactly one choice question', 'questions');
     expect(target.querySelectorAll('[aria-invalid]')).toHaveLength(0);
     expect(errors()).toEqual([expect.stringContaining('exactly one')]);
+  });
+});
+
+describe('SpecForm limits', () => {
+  afterEach(() => limits.adopt({ maxShortLen: 80, maxQuestions: 20 }));
+  it('follows the limits the welcome gave', () => {
+    limits.adopt({ maxShortLen: 120, maxQuestions: 2 });
+    render(survey, '');
+    expect(input('title').getAttribute('maxlength')).toBe('120');
+    expect(target.textContent).not.toContain('Add question'); // two of two
   });
 });

@@ -10,4 +10,9 @@ describe('text limits', () => {
     expect([limits.maxNameLen, limits.maxTitleLen, limits.maxTextLen]).toEqual([60, 120, 1000]);
     limits.adopt({ maxNameLen: 40, maxTextLen: 500 });
   });
+  it('takes the exercise limits too, never fewer than two options', () => {
+    limits.adopt({ maxShortLen: 120, maxOptions: 1, maxQuestions: 30, maxTimerSeconds: 600 });
+    expect([limits.maxShortLen, limits.maxOptions, limits.maxQuestions, limits.maxTimerSeconds]).toEqual([120, 20, 30, 600]);
+    limits.adopt({ maxShortLen: 80, maxQuestions: 20, maxTimerSeconds: 10800 });
+  });
 });
