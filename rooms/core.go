@@ -136,6 +136,8 @@ func renameMember(tx *Tx) error {
 	if err != nil {
 		return err
 	}
+	// The name as stored (cleaned), so the sender shows what others see.
+	tx.Result(map[string]string{"name": name})
 	m := *tx.Actor
 	if m.Name == name {
 		return nil

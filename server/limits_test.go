@@ -383,6 +383,12 @@ func TestLimitTextLength(t *testing.T) {
 		t.Fatalf("members after refused renames: %s", names)
 	}
 	ltAck(t, p.cmd("r3", "member.rename", map[string]string{"name": "Ann"}))
+	// The ack gives the name as stored, so the sender shows what others see.
+	m := p.cmd("r4", "member.rename", map[string]string{"name": "  Al\u202eBo "})
+	ltAck(t, m)
+	if !strings.Contains(string(m.Raw), `"result":{"name":"AlBo"}`) {
+		t.Fatalf("rename ack %s, want the cleaned name", m.Raw)
+	}
 }
 
 // With CommandRate=5 and CommandBurst=5 a quick burst of 20 commands gets

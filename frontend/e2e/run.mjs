@@ -443,6 +443,13 @@ const steps = [
     await untilText(screen.getByTestId('screen-over'), /This workshop has ended/, 'projector after the end');
     if (await screen.getByTestId('screen-code').count()) throw new Error('the projector still shows the join code of an ended room');
     await shot(P('Ann'), 'participant-ended');
+    // A phone opened again after the end says so, with a way out, not
+    // "Loading…" for ever.
+    await P('Ben').reload();
+    await P('Ben').getByTestId('room-ended').waitFor();
+    if (/Loading/.test(await textOf(P('Ben').locator('h1')))) throw new Error('the reloaded phone still says Loading');
+    await P('Ben').getByRole('button', { name: 'Join another room' }).click();
+    await P('Ben').getByLabel('Room code').waitFor();
   }],
 
   ['the pack library lists the five built-in packs and the agenda saved from the console', async () => {

@@ -36,3 +36,17 @@ describe('an HTTP error without a Huddle body', () => {
     }
   });
 });
+
+describe('errors about a field', () => {
+  it('name the field as people do, not by its path', () => {
+    expect(errorText({ code: 'too_long', field: 'tags[6]', message: 'tags[6] is 34 characters; the limit is 24' })).toBe('Tag 7 is 34 characters; the limit is 24.');
+    expect(errorText({ code: 'too_long', field: 'ballot.text', message: 'ballot.text is 600 characters; the limit is 500' })).toBe('The text is 600 characters; the limit is 500.');
+    expect(errorText({ code: 'too_long', field: 'questions[1].options[2].label', message: 'questions[1].options[2].label is 90 characters; the limit is 80' }))
+      .toBe('Option 3 of question 2 is 90 characters; the limit is 80.');
+    expect(errorText({ code: 'invalid', field: 'retro.columns[0].title', message: 'retro.columns[0].title is required' })).toBe("Column 1's title is required.");
+    expect(errorText({ code: 'invalid', field: 'ballot.words[0]', message: 'ballot.words[0] holds a control character' })).toBe('Word 1 holds a control character.');
+  });
+  it('leave a message that does not start with its field as it is', () => {
+    expect(errorText({ code: 'invalid', field: 'tags', message: 'at most 5 tags' })).toBe('At most 5 tags.');
+  });
+});

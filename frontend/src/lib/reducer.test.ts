@@ -154,6 +154,11 @@ describe('room state', () => {
     expect(s.mine.e1).toEqual({ words: ['trust'] });
   });
 
+  it('shows my new name as the server stored it', () => {
+    const s = applyAck(snapshot(), 'member.rename', { name: 'Ann\u202eLee' }, { name: 'AnnLee' });
+    expect(s.you?.name).toBe('AnnLee');
+  });
+
   it('never mutates the state it was given', () => {
     const s = snapshot();
     const copy = structuredClone(s);

@@ -216,7 +216,8 @@ export function applyAck(s: RoomState, type: string, data: any, result: any): Ro
       });
     case 'member.rename':
       if (!s.you) return s;
-      return { ...s, you: { ...s.you, name: data?.name ?? '' } };
+      // The server's cleaned name (what others see), else what was sent.
+      return { ...s, you: { ...s.you, name: typeof result?.name === 'string' ? result.name : (data?.name ?? '') } };
   }
   return s;
 }

@@ -4,6 +4,7 @@
 // the form does not show: question, option and column ids.
 import type { Column, Kind, Option, Question, Spec } from './types';
 import { VOTE_KINDS } from './types';
+import { scaleBounds } from './scale';
 
 export interface QDraft {
   id?: string;
@@ -71,9 +72,7 @@ function qDraft(q: Question, exercisePrompt?: string): QDraft {
     d.maxChoices = q.multi && q.maxChoices && q.maxChoices < (q.options?.length ?? 0) ? q.maxChoices : 0;
   } else {
     // Both absent (or 0) means 1..5; otherwise an absent end is 0 (8.2).
-    const both = !q.min && !q.max;
-    d.min = both ? 1 : q.min ?? 0;
-    d.max = both ? 5 : q.max ?? 0;
+    [d.min, d.max] = scaleBounds(q);
     d.minLabel = q.minLabel ?? '';
     d.maxLabel = q.maxLabel ?? '';
   }

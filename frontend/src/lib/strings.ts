@@ -68,6 +68,7 @@ export const en = {
     leave: 'Leave',
     removed: 'The facilitator removed you from this room.',
     ended: 'This workshop has ended. Thank you for taking part!',
+    joinAnother: 'Join another room',
     badToken: 'This room is no longer available.',
     answered: 'Your answer was received.',
     changeAnswer: 'Change my answer',
@@ -522,12 +523,40 @@ export const t: Strings = en;
 
 /** A message for a failed command or request; the server's own text when the code is new to us. */
 export function errorText(e: unknown, overrides: Record<string, string> = {}): string {
-  const err = e as { code?: string; message?: string };
+  const err = e as { code?: string; message?: string; field?: string };
   const code = err?.code ?? 'unknown';
   if (code in overrides) return overrides[code];
   if (code in t.errors) {
-    if ((code === 'invalid' || code === 'too_long') && err.message) return err.message[0].toUpperCase() + err.message.slice(1) + '.';
+    if ((code === 'invalid' || code === 'too_long') && err.message) {
+      // The server's text starts with the field's path ("tags[6] is 34
+      // characters; …"): say which one in people's terms.
+      let m = err.message;
+      if (err.field && m.startsWith(err.field + ' ')) m = fieldName(err.field) + m.slice(err.field.length);
+      return m[0].toUpperCase() + m.slice(1) + '.';
+    }
     return t.errors[code];
   }
   return err?.message || t.errors.unknown;
+}
+
+/** A field path of the protocol ("questions[1].options[0].label") as people name it. */
+export function fieldName(field: string): string {
+  const n = (re: RegExp) => {
+    const m = re.exec(field);
+    return m ? Number(m[1]) + 1 : 0;
+  };
+  const last = field.split('.').pop() ?? '';
+  if (/^tags\[\d+\]$/.test(last)) return `tag ${n(/tags\[(\d+)\]$/)}`;
+  if (/^words\[\d+\]$/.test(last)) return `word ${n(/words\[(\d+)\]$/)}`;
+  if (/options\[\d+\]\.label$/.test(field)) {
+    const q = n(/questions\[(\d+)\]/);
+    return `option ${n(/options\[(\d+)\]/)}` + (q > 1 ? ` of question ${q}` : '');
+  }
+  if (/^columns\[\d+\]$/.test(field.split('.').slice(-2, -1)[0] ?? '')) return `column ${n(/columns\[(\d+)\]/)}'s ${last}`;
+  if (/questions\[\d+\]\.prompt$/.test(field)) return `question ${n(/questions\[(\d+)\]/)}`;
+  const plain: Record<string, string> = {
+    title: 'the title', name: 'the name', prompt: 'the question', notes: 'the notes', text: 'the text', detail: 'the details',
+    message: 'the message', owner: 'the owner', minLabel: 'the low end\'s label', maxLabel: 'the high end\'s label',
+  };
+  return plain[last] ?? 'this';
 }

@@ -63,7 +63,7 @@ describe('JoinForm', () => {
     await new Promise((r) => setTimeout(r, 0));
     flushSync();
     const err = target.querySelector('#join-name-error');
-    expect(err?.textContent).toContain('Name holds a control character');
+    expect(err?.textContent).toContain('The name holds a control character');
     expect(target.querySelector('#join-name')!.getAttribute('aria-invalid')).toBe('true');
     expect(target.querySelector('#join-code-error')).toBeNull();
   });

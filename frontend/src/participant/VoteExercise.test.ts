@@ -96,6 +96,32 @@ describe('VoteExercise', () => {
     expect(target.querySelector('textarea')!.value).toBe('More demos');
   });
 
+  it('offers every point of a scale that starts or ends at 0', () => {
+    // Stored questions leave a 0 end out (docs/protocol.md 8.2).
+    render({ id: 'e3', kind: 'scale', title: 'Recommend?', status: 'open', questions: [{ id: 'q1', kind: 'scale', prompt: '', max: 10 }] });
+    expect([...target.querySelectorAll('.pt input')].map((i) => (i as HTMLInputElement).value)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    unmount(app);
+    target.remove();
+    render({ id: 'e4', kind: 'scale', title: 'Mood', status: 'open', questions: [{ id: 'q1', kind: 'scale', prompt: '', min: -5 }] });
+    expect([...target.querySelectorAll('.pt input')].map((i) => (i as HTMLInputElement).value)).toEqual(['-5', '-4', '-3', '-2', '-1', '0']);
+  });
+
+  it('lets no more boxes be ticked than a multiple choice allows', () => {
+    const opts = ['Alpha', 'Beta', 'Gamma'].map((label, i) => ({ id: `o${i + 1}`, label }));
+    render(poll({ questions: [{ id: 'q1', kind: 'choice', prompt: '', options: opts, multi: true, maxChoices: 2 }] }));
+    const box = (id: string) => target.querySelector(`input[value=${id}]`) as HTMLInputElement;
+    box('o1').click();
+    flushSync();
+    expect(box('o3').disabled).toBe(false);
+    box('o2').click();
+    flushSync();
+    expect(box('o3').disabled).toBe(true);
+    expect(box('o3').checked).toBe(false);
+    box('o1').click(); // taking one back frees the others
+    flushSync();
+    expect(box('o3').disabled).toBe(false);
+  });
+
   it('shows results once the facilitator shows them', () => {
     render(poll({ status: 'results' }), { responses: 3, minResponses: 3, results: { questions: [{ id: 'q1', counts: { o1: 2, o2: 1 }, answered: 3 }] } });
     expect(text()).toMatch(/Pizza\s*2 · 67%/);
