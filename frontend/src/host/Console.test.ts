@@ -131,3 +131,36 @@ describe('the console keeps the results as a session', () => {
     expect(text('[data-testid=ended]')).toMatch(/Kept as a session/);
   });
 });
+
+describe('the console renames the room and switches names', () => {
+  it('sends room.update and shows a refused title under the title, keeping it', async () => {
+    answer();
+    const ws = await open();
+    button('Rename the room')!.click();
+    flushSync();
+    const input = target.querySelector('#room-rename') as HTMLInputElement;
+    expect(input.value).toBe('Trust');
+    input.value = 'Trust, day two';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    input.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd).toMatchObject({ type: 'room.update', data: { title: 'Trust, day two' } });
+    ws.receive({ type: 'error', id: cmd.id, code: 'too_long', field: 'title', message: 'title is 130 characters; the limit is 120' });
+    await settle();
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(text('#room-rename-error')).toContain('The title is 130 characters');
+    expect(input.value).toBe('Trust, day two');
+  });
+
+  it('switches whether participants see names', async () => {
+    answer();
+    const ws = await open();
+    const box = target.querySelector('[data-testid=room-settings] input[type=checkbox]') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    box.click();
+    flushSync();
+    expect(ws.commands().at(-1)).toMatchObject({ type: 'room.update', data: { showNames: true } });
+  });
+});
