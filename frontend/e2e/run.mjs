@@ -435,9 +435,10 @@ const steps = [
     await P('anon').getByText('The facilitator removed you from this room.').waitFor();
     await untilText(host.getByTestId('people'), /2 of 2 online/);
     // Renaming the room reaches the phones at once.
-    await host.getByRole('button', { name: 'Rename the room' }).click();
-    await host.getByLabel('Workshop title').fill('Team retro, part two');
-    await host.getByRole('button', { name: 'Save' }).click();
+    const settings = host.getByTestId('room-settings');
+    await settings.getByRole('button', { name: 'Rename the room' }).click();
+    await settings.getByLabel('Workshop title').fill('Team retro, part two');
+    await settings.getByRole('button', { name: 'Save' }).click();
     await untilText(P('Ann').locator('h1'), /Team retro, part two/, 'renamed room on a phone');
     host.once('dialog', (d) => d.accept());
     await host.getByRole('button', { name: 'End the room' }).click();

@@ -9,6 +9,9 @@ const enc = encodeURIComponent;
 const hostKey = () => creds.hostKey();
 export type ResultsFormat = 'json' | 'csv' | 'md';
 
+/** The largest pack file the server takes (packs.MaxFileSize, docs/packs.md). */
+export const MAX_PACK_BYTES = 1 << 20;
+
 /**
  * The trainer's side of the API. Requests that the host key guards carry
  * the one this browser remembers (lib/storage.ts); wrap them in

@@ -356,6 +356,8 @@ export const en = {
     importing: 'Importing…',
     imported: (title: string) => `Imported “${title}”.`,
     importProblems: (file: string) => `${file} was not imported:`,
+    importTooBig: (file: string, bytes: number) => `${file} was not imported: it is ${(bytes / 1048576).toFixed(1)} MB, and a pack file is at most 1 MB.`,
+    importNotText: (file: string) => `${file} was not imported: it is not a pack file (a pack is YAML text, as exported here).`,
     importTaken: (id: string) => `A pack with the id “${id}” is already in the library.`,
     importTakenBuiltin: (id: string) => `“${id}” is the id of a built-in pack. Change the id in the file and import it again.`,
     replace: 'Replace it',

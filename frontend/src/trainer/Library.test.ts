@@ -79,3 +79,27 @@ describe('starting a room from a pack', () => {
     expect(roomsCreated()[1].showNames).toBe(true);
   });
 });
+
+describe('importing a pack file', () => {
+  async function pick(file: File) {
+    const input = target.querySelector('#import-file') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+  }
+  const imports = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u, i]) => u.startsWith('/api/packs') && i?.method === 'POST');
+
+  it('says a file over 1 MB is too big, by its name, without sending it', async () => {
+    await render(Library);
+    await pick(new File(['x'.repeat((1 << 20) + 1)], 'big.yaml'));
+    expect(target.querySelector('[data-testid=import-error]')?.textContent).toContain('big.yaml was not imported: it is 1.0 MB, and a pack file is at most 1 MB.');
+    expect(imports()).toHaveLength(0);
+  });
+
+  it('says a picture is not a pack file, without sending it', async () => {
+    await render(Library);
+    await pick(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0xff, 0xfe, 0xfd, 0xfc])], 'photo.png'));
+    expect(target.querySelector('[data-testid=import-error]')?.textContent).toContain('photo.png was not imported: it is not a pack file');
+    expect(imports()).toHaveLength(0);
+  });
+});

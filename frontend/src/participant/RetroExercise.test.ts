@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import RetroExercise from './RetroExercise.svelte';
+import { emptyState } from '../lib/reducer';
+import type { Exercise, RetroView } from '../lib/types';
+
+const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }];
+const ex = (phase: string): Exercise => ({ id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns, dots: 2, maxPerItem: 1 } } as Exercise);
+const view = (phase: string): RetroView => ({
+  exercise: 'r1', status: 'open', phase, dots: 2, maxPerItem: 1, columns: columns.map((c) => ({ ...c, count: 0 })), written: 2, revealed: true,
+  cards: [{ id: 'c1', column: 'start', text: 'Demos' }, { id: 'c2', column: 'stop', text: 'Meetings' }] as any,
+  groups: [], items: [{ id: 'c1', kind: 'card' }, { id: 'c2', kind: 'card' }], dotsShown: false, actions: [],
+});
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+function render(phase: string, mine: object = { cards: [] }) {
+  const send = vi.fn(async () => ({}));
+  const state = { ...emptyState(), states: { r1: view(phase) }, mine: { r1: mine } };
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(RetroExercise, { target, props: { session: { state, status: 'online', send } as any, ex: ex(phase) } });
+  flushSync();
+  return send;
+}
+const settle = async () => {
+  await new Promise((r) => setTimeout(r, 0));
+  flushSync();
+};
+
+describe('RetroExercise keeps the keyboard where it was', () => {
+  it('puts focus back in the card box after a card is added', async () => {
+    render('write');
+    const box = target.querySelector('textarea') as HTMLTextAreaElement;
+    box.value = 'More demos';
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    (target.querySelector('button[type=submit]') as HTMLButtonElement).focus();
+    box.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(box.value).toBe('');
+    expect(document.activeElement).toBe(box);
+  });
+
+  it('marks a dot button unusable without disabling it, and sends nothing from it', () => {
+    const send = render('vote', { cards: [], dots: { c1: 1 }, dotsLeft: 1 });
+    const place = target.querySelector('button[aria-label="Place a dot on Demos"]') as HTMLButtonElement;
+    expect(place.disabled).toBe(false);
+    expect(place.getAttribute('aria-disabled')).toBe('true'); // one per item at most
+    place.focus();
+    place.click();
+    expect(send).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(place);
+    (target.querySelector('button[aria-label="Place a dot on Meetings"]') as HTMLButtonElement).click();
+    expect(send).toHaveBeenCalledWith('retro.dot', { exercise: 'r1', item: 'c2', delta: 1 });
+  });
+});
