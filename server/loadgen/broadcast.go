@@ -43,6 +43,7 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 	time.Sleep(o.Pause) // let presence settle before measuring idle memory
 	r.IdleRSS = RSS(o.PID)
 	proc := StartProc(o.PID, o.Also...)
+	profiled := nodeProfiles(ctx, o, time.Duration(o.Events)*o.Interval)
 	for i := range o.Events {
 		sent[i].Store(time.Now().UnixNano())
 		if _, err := command(ctx, fac, "room.update", map[string]string{"title": "b-" + strconv.Itoa(i)}); err != nil {
@@ -57,5 +58,5 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.Delivered = delivered.Load()
 	r.Fanout = fan.Summary()
 	r.Server = proc.Stop()
-	return r, nil
+	return r, profiled()
 }

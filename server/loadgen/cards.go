@@ -145,6 +145,7 @@ func cards(ctx context.Context, t *Target, o Options) (Report, error) {
 	time.Sleep(o.Pause) // presence settles
 	r.IdleRSS = RSS(o.PID)
 	proc := StartProc(o.PID, o.Also...)
+	profiled := nodeProfiles(ctx, o, o.Duration)
 
 	columns := []string{"start", "stop", "continue"}
 	var ackL Latencies
@@ -190,6 +191,9 @@ func cards(ctx context.Context, t *Target, o Options) (Report, error) {
 	waitUntil(wctx, func() bool { return delivered.Load() >= r.Expected })
 	cancel()
 	r.Server = proc.Stop()
+	if err := profiled(); err != nil {
+		return r, err
+	}
 	r.Delivered = delivered.Load()
 	r.Fanout = fan.Summary()
 	r.Paths["event"], r.Paths["state"] = byEvent.Load(), byState.Load()

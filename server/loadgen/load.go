@@ -46,6 +46,11 @@ type Options struct {
 	// memory or starts its commands, and the calm before and after a
 	// reconnect storm (default 1s; tests shorten it).
 	Pause time.Duration
+	// Profile are the nodes' profiler addresses (HUDDLE_PPROF_ADDR): the
+	// vote, rooms, broadcast and cards scenarios fetch a CPU profile of
+	// each over their measured part into ProfileDir.
+	Profile    []string
+	ProfileDir string
 }
 
 // Scenarios are the scenarios Run knows.
@@ -293,6 +298,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
+	fs.Func("profile", "the nodes' profiler addresses (their HUDDLE_PPROF_ADDR), comma-separated: a CPU profile of each over the measured part of a vote, rooms, broadcast or cards run goes to -profile-dir as node-1.pprof, …", func(v string) error {
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				o.Profile = append(o.Profile, a)
+			}
+		}
+		return nil
+	})
+	fs.StringVar(&o.ProfileDir, "profile-dir", ".", "where -profile writes the nodes' profiles")
 	fs.StringVar(&reportFile, "report", "", "also write the report as JSON to this file")
 	fs.StringVar(&summarize, "summarize", "", "run nothing: read the JSON reports targets.sh wrote in this directory and print every target of docs/benchmarks.md with its figure and whether it is met")
 	if err := fs.Parse(args); err != nil {

@@ -3,7 +3,10 @@
 # on this machine and writes each report to $OUT (default
 # test-artifacts/bench), as text and JSON, then summary.md: every target,
 # its figure and whether it is met. Usage: server/loadgen/targets.sh [embedded|redis|all] [scenario ...]
-# Needs bin/huddle (make build) and, for "redis", redis-server.
+# Needs bin/huddle (make build) and, for "redis", redis-server. PROFILE=1
+# also keeps a CPU profile of each node over the measured part of the vote,
+# rooms, broadcast and cards runs, in $OUT/MODE-NAME.prof/node-N.pprof
+# (go tool pprof -top bin/huddle FILE).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=${1:-all}
@@ -16,6 +19,10 @@ ulimit -n 20000 || true
 
 BIG=(HUDDLE_LOG_LEVEL=warn HUDDLE_CONNECT_RATE=5000 HUDDLE_CONNECT_BURST=5000 HUDDLE_HTTP_RATE=5000
   HUDDLE_HTTP_BURST=5000 HUDDLE_MAX_ROOMS=5000 HUDDLE_MAX_CONNECTIONS=20000)
+# NODE_ENV="GOGC=200 ..." gives the nodes (not the tool) more variables,
+# to compare a setting in alternating runs.
+read -r -a extra <<<"${NODE_ENV:-}"
+BIG+=("${extra[@]}")
 
 # The targets: name, then huddle load flags.
 TARGETS=(
@@ -49,7 +56,17 @@ run() { # mode name flags...
   local mode=$1 name=$2
   shift 2
   [[ "$ONLY" == "  " || "$ONLY" == *" $name "* ]] || return 0
-  local pids=() urls=() redis_pid=""
+  local pids=() urls=() redis_pid="" profs=()
+  local prof=()
+  pprof_env() { # the next node's profiler, when PROFILE is set
+    prof=()
+    if [[ -n ${PROFILE:-} ]]; then
+      local pp
+      pp=$(free_port)
+      prof=(HUDDLE_PPROF_ADDR=127.0.0.1:$pp)
+      profs+=("127.0.0.1:$pp")
+    fi
+  }
   if [[ $mode == redis ]]; then
     local rport rdir
     rport=$(free_port)
@@ -60,14 +77,16 @@ run() { # mode name flags...
     for _ in 1 2; do
       local p
       p=$(free_port)
-      env "${BIG[@]}" HUDDLE_ADDR=127.0.0.1:$p HUDDLE_REDIS_URL=redis://127.0.0.1:$rport/0 "$BIN" serve >"$OUT/$mode-$name.node$p.log" 2>&1 &
+      pprof_env
+      env "${BIG[@]}" "${prof[@]}" HUDDLE_ADDR=127.0.0.1:$p HUDDLE_REDIS_URL=redis://127.0.0.1:$rport/0 "$BIN" serve >"$OUT/$mode-$name.node$p.log" 2>&1 &
       pids+=($!)
       urls+=("http://127.0.0.1:$p")
     done
   else
     local p
     p=$(free_port)
-    env "${BIG[@]}" HUDDLE_ADDR=127.0.0.1:$p "$BIN" serve >"$OUT/$mode-$name.node.log" 2>&1 &
+    pprof_env
+    env "${BIG[@]}" "${prof[@]}" HUDDLE_ADDR=127.0.0.1:$p "$BIN" serve >"$OUT/$mode-$name.node.log" 2>&1 &
     pids+=($!)
     urls+=("http://127.0.0.1:$p")
   fi
@@ -79,7 +98,12 @@ run() { # mode name flags...
   local also
   also=$(IFS=,; echo "${pids[*]:1}${redis_pid:+,$redis_pid}")
   also=${also#,}
-  "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
+  local profile=()
+  if [[ ${#profs[@]} -gt 0 ]]; then
+    mkdir -p "$OUT/$mode-$name.prof"
+    profile=(-profile "$(IFS=,; echo "${profs[*]}")" -profile-dir "$OUT/$mode-$name.prof")
+  fi
+  "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" "${profile[@]}" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi

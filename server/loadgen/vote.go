@@ -84,6 +84,7 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 	time.Sleep(o.Pause)
 	r.IdleRSS = RSS(o.PID)
 	proc := StartProc(o.PID, o.Also...)
+	profiled := nodeProfiles(ctx, o, o.Burst+time.Second)
 
 	// The burst: every phone votes once, spread evenly over o.Burst.
 	total := o.Participants * rooms
@@ -163,6 +164,9 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 	}
 	r.Settle = settle
 	r.Server = proc.Stop()
+	if err := profiled(); err != nil {
+		return r, err
+	}
 	// The tallies are exact: each facilitator shows the results and reads them.
 	var tallyMu sync.Mutex
 	_ = parallel(ctx, rooms, 64, func(k int) error {
