@@ -68,3 +68,17 @@ describe('HelpExercise errors', () => {
     expect(target.querySelectorAll('.error')).toHaveLength(1);
   });
 });
+
+describe('HelpExercise offers', () => {
+  it('tells a helper whose offer was not the one accepted', () => {
+    const send = vi.fn();
+    const v = board();
+    v.requests = [{ id: 'r9', title: 'Kubernetes', tags: [], status: 'matched', anonymous: false, authorName: 'Dee', offers: [{ id: 'o8', helperName: 'Eve', message: 'me', accepted: true }, { id: 'o9', helperName: 'Me', message: 'me too', accepted: false }] }];
+    const state = { ...emptyState(), states: { h1: v }, mine: { h1: { requests: [], offers: ['o9'], paired: [] } } };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+    flushSync();
+    expect(target.querySelector('[data-testid=my-offer]')?.textContent).toContain('another offer was accepted');
+  });
+});

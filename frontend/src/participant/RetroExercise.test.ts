@@ -18,9 +18,9 @@ afterEach(() => {
   unmount(app);
   target.remove();
 });
-function render(phase: string, mine: object = { cards: [] }) {
+function render(phase: string, mine: object = { cards: [] }, v: RetroView = view(phase)) {
   const send = vi.fn(async () => ({}));
-  const state = { ...emptyState(), states: { r1: view(phase) }, mine: { r1: mine } };
+  const state = { ...emptyState(), states: { r1: v }, mine: { r1: mine } };
   target = document.createElement('div');
   document.body.appendChild(target);
   app = mount(RetroExercise, { target, props: { session: { state, status: 'online', send } as any, ex: ex(phase) } });
@@ -57,5 +57,28 @@ describe('RetroExercise keeps the keyboard where it was', () => {
     expect(document.activeElement).toBe(place);
     (target.querySelector('button[aria-label="Place a dot on Meetings"]') as HTMLButtonElement).click();
     expect(send).toHaveBeenCalledWith('retro.dot', { exercise: 'r1', item: 'c2', delta: 1 });
+  });
+});
+
+describe('RetroExercise shows what a group holds', () => {
+  it('lists a group\'s cards under its title when voting', () => {
+    const grouped = { ...view('vote'), groups: [{ id: 'g1', title: 'Rituals', cards: ['c1', 'c2'] }], items: [{ id: 'g1', kind: 'group' as const }] };
+    render('vote', { cards: [], dotsLeft: 2 }, grouped);
+    expect(target.querySelector('.in-group')?.textContent).toBe('Demos · Meetings');
+  });
+});
+
+describe('the text counter', () => {
+  it('appears near the limit', () => {
+    render('write');
+    const box = target.querySelector('textarea') as HTMLTextAreaElement;
+    box.value = 'x'.repeat(390);
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(target.querySelector('[data-testid=char-count]')).toBeNull();
+    box.value = 'x'.repeat(420);
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(target.querySelector('[data-testid=char-count]')?.textContent).toBe('420 / 500');
   });
 });
