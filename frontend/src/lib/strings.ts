@@ -227,6 +227,7 @@ export const en = {
     previewNote: 'A test participant named "Preview". It counts as a participant while open.',
     closePreview: 'Close preview',
     agenda: 'Agenda',
+    workshopArea: 'The exercises',
     emptyAgenda: 'No exercises yet. Add one below.',
     addExercise: 'Add an exercise',
     current: 'Current',
