@@ -19,6 +19,7 @@ let app: any;
 afterEach(() => {
   unmount(app);
   target.remove();
+  sessionStorage.clear();
 });
 
 function render(fail: CommandError) {

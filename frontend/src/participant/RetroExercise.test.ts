@@ -17,6 +17,7 @@ let app: any;
 afterEach(() => {
   unmount(app);
   target.remove();
+  sessionStorage.clear();
 });
 function render(phase: string, mine: object = { cards: [] }, v: RetroView = view(phase)) {
   const send = vi.fn(async () => ({}));
@@ -80,5 +81,23 @@ describe('the text counter', () => {
     box.dispatchEvent(new Event('input'));
     flushSync();
     expect(target.querySelector('[data-testid=char-count]')?.textContent).toBe('420 / 500');
+  });
+});
+
+describe('a card being written', () => {
+  it('survives a reload, and is gone once added', async () => {
+    render('write');
+    const box = () => target.querySelector('textarea') as HTMLTextAreaElement;
+    box().value = 'Pair more';
+    box().dispatchEvent(new Event('input'));
+    flushSync();
+    unmount(app);
+    target.remove();
+    render('write');
+    expect(box().value).toBe('Pair more');
+    box().form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(box().value).toBe('');
+    expect(sessionStorage.length).toBe(0);
   });
 });

@@ -41,4 +41,22 @@ describe('VoteExercise when the exercise closes', () => {
     expect(text).toContain('Your answer was not counted');
     expect(text).not.toContain('Thank you');
   });
+
+  it('shows an answer sent before a reload as answered once the server takes it', () => {
+    const session = $state({ state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send: vi.fn() } as any);
+    const ex = {
+      id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
+    } as Exercise;
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(VoteExercise, { target, props: { session, ex } });
+    flushSync();
+    expect(target.querySelector('button[type=submit]')).not.toBeNull();
+    // The restored command's ack records the ballot (reducer applyAck).
+    session.state = { ...session.state, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } };
+    flushSync();
+    expect(target.querySelector('button[type=submit]')).toBeNull();
+    expect(target.querySelector('[data-testid=answered]')).not.toBeNull();
+  });
 });

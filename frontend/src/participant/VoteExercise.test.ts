@@ -35,6 +35,7 @@ const settleAll = async () => {
 afterEach(() => {
   unmount(app);
   target.remove();
+  sessionStorage.clear();
 });
 
 describe('VoteExercise', () => {
@@ -120,6 +121,28 @@ describe('VoteExercise', () => {
     box('o1').click(); // taking one back frees the others
     flushSync();
     expect(box('o3').disabled).toBe(false);
+  });
+
+  it('keeps what was chosen and typed across a reload until it is sent', async () => {
+    const survey: Exercise = { id: 'e5', kind: 'survey', title: 'Pulse', status: 'open', questions: [
+      { id: 'q1', kind: 'scale', prompt: 'Pace', min: 1, max: 5 },
+      { id: 'q2', kind: 'choice', prompt: 'Tools', options: [{ id: 'go', label: 'Go' }, { id: 'lua', label: 'Lua' }] },
+    ] };
+    render(survey);
+    (target.querySelector('input[name="q-e5-q1"][value="4"]') as HTMLInputElement).click();
+    (target.querySelector('input[value=lua]') as HTMLInputElement).click();
+    flushSync();
+    unmount(app); // the page reloads
+    target.remove();
+    const { send, settle } = render(survey);
+    expect((target.querySelector('input[name="q-e5-q1"][value="4"]') as HTMLInputElement).checked).toBe(true);
+    expect((target.querySelector('input[value=lua]') as HTMLInputElement).checked).toBe(true);
+    button('Send answer').click();
+    flushSync();
+    expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e5', ballot: { answers: { q1: { value: 4 }, q2: { choices: ['lua'] } } } });
+    settle().ok();
+    await settleAll();
+    expect(sessionStorage.length).toBe(0); // taken: nothing kept
   });
 
   it('shows results once the facilitator shows them', () => {
