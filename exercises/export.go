@@ -56,6 +56,9 @@ type VoteExport struct {
 	Questions []QuestionExport `json:"questions,omitempty"`
 	Words     []WordCount      `json:"words,omitempty"`
 	Texts     []string         `json:"texts,omitempty"`
+	// HiddenTexts is how many open answers the facilitator hid: counted in
+	// the responses, left out of Texts.
+	HiddenTexts int `json:"hiddenTexts,omitempty"`
 }
 
 // QuestionExport is the tally of one question.
@@ -263,7 +266,9 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 	}
 	out.Words = v.Results.Words
 	for _, t := range v.Results.Texts {
-		if !t.Hidden {
+		if t.Hidden {
+			out.HiddenTexts++
+		} else {
 			out.Texts = append(out.Texts, t.Text)
 		}
 	}
@@ -432,6 +437,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			for _, tx := range v.Texts {
 				out("text", "", "", tx)
 			}
+			if v.HiddenTexts > 0 {
+				out("text", "hidden", strconv.Itoa(v.HiddenTexts), "hidden by the facilitator")
+			}
 		}
 		if rv := x.Retro; rv != nil {
 			if !rv.Revealed {
@@ -566,7 +574,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 				if q.Requester != "" {
 					who = "asked by " + md(q.Requester)
 				}
-				p("- **%s** (%s; %s; %d offers)", md(q.Title), q.Status, who, q.Offers)
+				p("- **%s** (%s; %s; %s)", md(q.Title), q.Status, who, plural(int64(q.Offers), "offer"))
 				if q.Detail != "" {
 					p(": %s", md(q.Detail))
 				}
@@ -629,6 +637,9 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 	}
 	for _, t := range v.Texts {
 		p("- %s\n", md(t))
+	}
+	if v.HiddenTexts > 0 {
+		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenTexts), "answer"))
 	}
 }
 

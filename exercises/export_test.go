@@ -58,7 +58,14 @@ func TestExportResults(t *testing.T) {
 	text := b.exercise(map[string]any{"kind": "text", "title": "Anything else?"})
 	answer(ann, text, map[string]any{"text": "=HYPERLINK(\"x\") I worry about *deadlines*"})
 	answer(bob, text, map[string]any{"text": "More pairing"})
-	answer(cy, text, map[string]any{"text": "Nothing"})
+	answer(cy, text, map[string]any{"text": "Nothing to hide here"})
+	var tf, tp VoteView
+	b.state(text, &tf, &tp)
+	for _, a := range tf.Results.Texts {
+		if a.Text == "Nothing to hide here" {
+			b.ok(b.fac, CmdHideAnswer, map[string]any{"exercise": text, "answer": a.ID, "hidden": true})
+		}
+	}
 
 	// A word cloud.
 	words := b.exercise(map[string]any{"kind": "words", "title": "Check-in"})
@@ -138,8 +145,8 @@ func TestExportResults(t *testing.T) {
 	if !x[2].Vote.Hidden || x[2].Responses != 2 || x[2].Vote.Questions != nil {
 		t.Fatalf("below threshold: %+v", x[2].Vote)
 	}
-	if len(x[3].Vote.Texts) != 3 {
-		t.Fatalf("texts: %+v", x[3].Vote)
+	if len(x[3].Vote.Texts) != 2 || x[3].Vote.HiddenTexts != 1 || x[3].Responses != 3 {
+		t.Fatalf("texts, one hidden by the facilitator: %+v", x[3].Vote)
 	}
 	if w := x[4].Vote.Words; len(w) != 3 || w[0] != (WordCount{"curious", 3}) {
 		t.Fatalf("words: %+v", x[4].Vote)
@@ -216,7 +223,7 @@ func TestExportResults(t *testing.T) {
 			}
 		}
 		// Below the threshold nothing is counted, hidden kudos stay hidden.
-		for _, banned := range []string{"Yes-answer", "No-answer", "Unkind words", "Annabel"} {
+		for _, banned := range []string{"Yes-answer", "No-answer", "Unkind words", "Annabel", "Nothing to hide here", "1 offers"} {
 			if strings.Contains(out, banned) {
 				t.Errorf("%s export holds %q", f, banned)
 			}
@@ -247,7 +254,7 @@ func TestExportResults(t *testing.T) {
 	}
 	if !strings.Contains(string(mdb), "Results hidden: fewer than 3 people answered.") ||
 		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*retro, open, phase discuss*") ||
-		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) ||
+		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) || !strings.Contains(string(mdb), "*1 answer hidden by the facilitator.*") ||
 		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") {
 		t.Fatalf("markdown:\n%s", mdb)
 	}

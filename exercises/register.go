@@ -375,6 +375,11 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 	if e.Status == to {
 		return nil
 	}
+	if to == StatusResults && e.Kind == KindRetro && phaseOf(e) == PhaseWrite {
+		// Shown results show every card: in the write phase each card is
+		// still its author's alone, and only the phases reveal them.
+		return rooms.Errorf(CodeWrongPhase, "a retrospective's cards are private while they are written; reveal them first")
+	}
 	cs, err := tx.Counters(responsesKey(e.ID))
 	if err != nil {
 		return err

@@ -832,6 +832,15 @@ func TestRetroCardShownAfterReveal(t *testing.T) {
 	if b.count(bob, EvRetroCardShown) != 0 || b.count(b.fac, EvRetroCardShown) != 0 {
 		t.Fatal("a card was shown in the write phase")
 	}
+	// Showing results, which show the whole board, cannot reveal them
+	// either (a click on Show results was enough before).
+	b.fails(b.fac, CmdShow, map[string]any{"exercise": ex}, CodeWrongPhase)
+	if _, pv := b.retro(ex); pv.Revealed || len(pv.Cards) != 0 || pv.Status != StatusOpen {
+		t.Fatalf("the board after a refused show: %+v", pv)
+	}
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": ex})
+	b.fails(b.fac, CmdShow, map[string]any{"exercise": ex}, CodeWrongPhase)
+	b.ok(b.fac, CmdOpen, map[string]any{"exercise": ex})
 	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
 	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "stop", "text": "Late card"})
 	var shown cardEvent

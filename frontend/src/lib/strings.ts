@@ -186,7 +186,7 @@ export const en = {
     hide: 'Hide',
     unhide: 'Show again',
     hidden: 'Hidden',
-    namesOnlyTeam: 'Names are not shown in this room: kudos go to the whole team.',
+    namesOnlyTeam: 'This room does not show who is here, so kudos go to the whole team.',
   },
 
   // Facilitator console
@@ -198,7 +198,7 @@ export const en = {
     showNames: 'Participants see each other\'s names',
     roomSettings: 'Room',
     renameRoom: 'Rename the room',
-    showNamesLive: 'Changes at once for everyone. With names shown, retro cards, help requests and kudos carry their authors\' names; votes stay anonymous.',
+    showNamesLive: 'Changes at once for everyone. With names shown, participants see who is here and new retro cards carry their authors\' names. Help requests and kudos carry a name unless their author chooses to stay anonymous, either way; anonymous votes stay anonymous.',
     creating: 'Creating…',
     yourRooms: 'Your rooms in this browser',
     open: 'Open',
@@ -312,7 +312,7 @@ export const en = {
     retry: 'Try again',
     pastSessions: 'Past sessions',
     showNamesLibrary: 'Participants see each other\'s names',
-    showNamesHint: 'For the rooms you start here; off unless you choose it. With names shown, retro cards, help requests and kudos carry their authors\' names, also into the kept session.',
+    showNamesHint: 'For the rooms you start here; off unless you choose it. With names shown, participants see who is here and retro cards carry their authors\' names, also into the kept session. Help requests and kudos carry a name unless their author chooses to stay anonymous, either way.',
     packsFailed: 'The pack list could not be loaded.',
     adding: 'Adding…',
     kinds: {

@@ -54,7 +54,7 @@ describe('starting a room from a pack', () => {
   it('hides names unless the trainer chooses to show them (library)', async () => {
     await render(Library);
     expect(namesBox().checked).toBe(false);
-    expect(target.textContent).toContain('retro cards, help requests and kudos carry their authors\' names');
+    expect(target.textContent).toContain('retro cards carry their authors\' names');
     startButton().click();
     await settle();
     expect(roomsCreated()).toEqual([{ title: '', showNames: false, pack: 'building-trust' }]);

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import RetroBoard from './RetroBoard.svelte';
+import type { RetroView } from '../lib/types';
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+});
+
+describe('RetroBoard', () => {
+  it('keeps the space before an author, an owner and a due date', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 2 }], written: 2,
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more', authorName: 'Ann', group: 'g1' }, { id: 'c2', column: 'start', text: 'Demo', authorName: 'Ben' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }], items: [{ id: 'g1', kind: 'group', dots: 1 }, { id: 'c2', kind: 'card', dots: 0 }],
+      actions: [{ id: 'a1', seq: 1, text: 'Pair on Tuesdays', owner: 'Cy', due: '2030-03-01', done: false }],
+    } as unknown as RetroView;
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(RetroBoard, { target, props: { view, columns: [{ id: 'start', title: 'Start' }] } });
+    flushSync();
+    const text = target.textContent!.replace(/\s+/g, ' ');
+    expect(text).toContain('Pair more — Ann');
+    expect(text).toContain('Demo — Ben');
+    expect(text).toContain('Pair on Tuesdays · Cy · 2030-03-01');
+  });
+});
