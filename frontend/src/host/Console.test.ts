@@ -164,3 +164,44 @@ describe('the console renames the room and switches names', () => {
     expect(ws.commands().at(-1)).toMatchObject({ type: 'room.update', data: { showNames: true } });
   });
 });
+
+describe('the console edits an exercise', () => {
+  it('sends agenda.update with the whole spec, ids and notes kept', async () => {
+    answer();
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(Console, { target, props: { host } });
+    flushSync();
+    const ws = FakeWS.last();
+    ws.open();
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunh?', status: 'prepared', notes: 'Ask first',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+    ws.receive(welcome(1, {
+      you: { id: 'f1', name: '', role: 'facilitator', online: true },
+      snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended: false, showNames: false }, participants: 0,
+        sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } } },
+    }));
+    await settle();
+    [...target.querySelectorAll('[data-testid=agenda] button')].find((b) => b.textContent?.trim() === 'Edit')!.click();
+    flushSync();
+    const form = target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement;
+    const title = form.querySelector('input[id$="-title"]') as HTMLInputElement;
+    expect(title.value).toBe('Lunh?');
+    title.value = 'Lunch?';
+    title.dispatchEvent(new Event('input'));
+    flushSync();
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd.type).toBe('agenda.update');
+    expect(cmd.data.exercise).toBe('e1');
+    expect(cmd.data.spec).toMatchObject({ kind: 'poll', title: 'Lunch?', notes: 'Ask first' });
+    expect(cmd.data.spec.questions[0].options.map((o: { id: string }) => o.id)).toEqual(['pz', 'sp']);
+    expect(cmd.data.spec.status).toBeUndefined();
+    ws.receive({ type: 'ack', id: cmd.id });
+    await settle();
+    expect(target.querySelector('[data-testid=edit-exercise]')).toBeNull();
+  });
+});

@@ -228,6 +228,8 @@ export const en = {
     closePreview: 'Close preview',
     agenda: 'Agenda',
     workshopArea: 'The exercises',
+    editEx: (title: string) => `Edit “${title}”`,
+    editOpened: 'This exercise has been opened: only its texts, notes and timer can change now.',
     emptyAgenda: 'No exercises yet. Add one below.',
     addExercise: 'Add an exercise',
     current: 'Current',
