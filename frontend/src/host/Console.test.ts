@@ -184,7 +184,7 @@ describe('the console edits an exercise', () => {
         sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } } },
     }));
     await settle();
-    [...target.querySelectorAll('[data-testid=agenda] button')].find((b) => b.textContent?.trim() === 'Edit')!.click();
+    [...target.querySelectorAll<HTMLButtonElement>('[data-testid=agenda] button')].find((b) => b.textContent?.trim() === 'Edit')!.click();
     flushSync();
     const form = target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement;
     const title = form.querySelector('input[id$="-title"]') as HTMLInputElement;
