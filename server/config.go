@@ -206,7 +206,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.maxTimer, "max-timer", "HUDDLE_MAX_TIMER", "longest exercise countdown")
 
 	num(&c.MaxMessageBytes, "max-message-bytes", "HUDDLE_MAX_MESSAGE_BYTES", "largest message a client may send (WebSocket read limit and HTTP body limit)")
-	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes (0: 256 KiB, or max-message-bytes when larger)")
+	num(&c.MaxHostMessageBytes, "max-facilitator-message-bytes", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES", "largest message a facilitator's connection may send: a whole exercise within every other limit (a survey of 20 questions of 20 long options) is bigger than max-message-bytes (0: the largest of 256 KiB, max-message-bytes and the largest exercise the exercise limits allow)")
 	num(&c.MaxFrameBytes, "max-frame-bytes", "HUDDLE_MAX_FRAME_BYTES", "largest frame the server packs queued messages into")
 	float(&c.CommandRate, "command-rate", "HUDDLE_COMMAND_RATE", "commands per second per connection, sustained")
 	num(&c.CommandBurst, "command-burst", "HUDDLE_COMMAND_BURST", "commands per connection in a burst")

@@ -654,6 +654,11 @@ func TestBuiltinPacksRunEndToEnd(t *testing.T) {
 						ok(c, id, exercises.CmdRetroCardAdd, map[string]any{"exercise": e.ID, "column": e.Retro.Columns[k%len(e.Retro.Columns)].ID, "text": fmt.Sprint("card ", k)})
 					}
 				}
+				if e.Kind == exercises.KindRetro {
+					// A retro shows its results once its cards are
+					// revealed (never while each is its author's alone).
+					ok(fac, fmt.Sprint("discuss", i), exercises.CmdRetroPhase, map[string]any{"exercise": e.ID, "phase": exercises.PhaseDiscuss})
+				}
 				ok(fac, fmt.Sprint("show", i), exercises.CmdShow, map[string]any{"exercise": e.ID})
 				ok(fac, fmt.Sprint("close", i), exercises.CmdClose, map[string]any{"exercise": e.ID})
 				if i+1 < len(sec.Exercises) {

@@ -22,7 +22,7 @@ BIG=(HUDDLE_LOG_LEVEL=warn HUDDLE_CONNECT_RATE=5000 HUDDLE_CONNECT_BURST=5000 HU
 # NODE_ENV="GOGC=200 ..." gives the nodes (not the tool) more variables,
 # to compare a setting in alternating runs.
 read -r -a extra <<<"${NODE_ENV:-}"
-BIG+=("${extra[@]}")
+BIG+=(${extra[@]+"${extra[@]}"}) # (bash before 4.4 calls an empty array unbound under set -u)
 
 # The targets: name, then huddle load flags.
 TARGETS=(
@@ -78,7 +78,7 @@ run() { # mode name flags...
       local p
       p=$(free_port)
       pprof_env
-      env "${BIG[@]}" "${prof[@]}" HUDDLE_ADDR=127.0.0.1:$p HUDDLE_REDIS_URL=redis://127.0.0.1:$rport/0 "$BIN" serve >"$OUT/$mode-$name.node$p.log" 2>&1 &
+      env "${BIG[@]}" ${prof[@]+"${prof[@]}"} HUDDLE_ADDR=127.0.0.1:$p HUDDLE_REDIS_URL=redis://127.0.0.1:$rport/0 "$BIN" serve >"$OUT/$mode-$name.node$p.log" 2>&1 &
       pids+=($!)
       urls+=("http://127.0.0.1:$p")
     done
@@ -86,7 +86,7 @@ run() { # mode name flags...
     local p
     p=$(free_port)
     pprof_env
-    env "${BIG[@]}" "${prof[@]}" HUDDLE_ADDR=127.0.0.1:$p "$BIN" serve >"$OUT/$mode-$name.node.log" 2>&1 &
+    env "${BIG[@]}" ${prof[@]+"${prof[@]}"} HUDDLE_ADDR=127.0.0.1:$p "$BIN" serve >"$OUT/$mode-$name.node.log" 2>&1 &
     pids+=($!)
     urls+=("http://127.0.0.1:$p")
   fi
@@ -103,7 +103,7 @@ run() { # mode name flags...
     mkdir -p "$OUT/$mode-$name.prof"
     profile=(-profile "$(IFS=,; echo "${profs[*]}")" -profile-dir "$OUT/$mode-$name.prof")
   fi
-  "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" "${profile[@]}" "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
+  "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" ${profile[@]+"${profile[@]}"} "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi

@@ -41,3 +41,10 @@ describe('restoredMissed', () => {
     expect(restoredMissed(state('e2'), { exercise: 'e1' }, new CommandError('stopped', 'not connected'))).toBeNull();
   });
 });
+
+describe('restoredMissed: maybe taken', () => {
+  it('says a command that could not be sent again may have been taken', () => {
+    expect(restoredMissed(state('e2'), { exercise: 'e1' }, new CommandError('unsent', 'this could not be sent again'))).toMatchObject({ maybe: true });
+    expect(restoredMissed(state('e2'), { exercise: 'e1' }, new CommandError('wrong_status', 'closed'))?.maybe).toBeUndefined();
+  });
+});

@@ -29,6 +29,9 @@ export interface Missed {
   message: string;
   /** Sent before the page was reloaded: no form on this page sent it. */
   restored?: boolean;
+  /** It may have been taken after all (it could not be sent again, or
+   *  the person joined again before its answer came). */
+  maybe?: boolean;
 }
 
 /**
@@ -51,9 +54,11 @@ export function missedBy(state: RoomState, data: unknown, err: unknown): Missed 
  * the page itself is closing (the command stays stored for the next one).
  */
 export function restoredMissed(state: RoomState, data: unknown, err: unknown): Missed | null {
-  if ((err as { code?: string } | null)?.code === 'stopped') return null;
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'stopped') return null;
   const id = exerciseOf(data);
-  return { exercise: id, title: id ? (state.exercises[id]?.title ?? '') : '', message: errorText(err), restored: true };
+  const maybe = code === 'unsent' || code === 'rejoined';
+  return { exercise: id, title: id ? (state.exercises[id]?.title ?? '') : '', message: errorText(err), restored: true, ...(maybe ? { maybe } : {}) };
 }
 
 export class RoomSession {

@@ -35,7 +35,8 @@ describe('the exercise form draft', () => {
     expect(s.notes).toBe('Say it is anonymous.');
     expect(s.questions!.map((q) => q.id)).toEqual(['follow-through', 'habit', 'q1']);
     expect(s.questions![1]).toMatchObject({ multi: true, maxChoices: 2,
-      options: [{ id: 'listen', label: 'Listen' }, { id: 'thanks', label: 'Thank people' }, { id: 'o1', label: 'Say no' }] });
+      // 'Say no' took the place of 'Ask' (the count is the same): its id.
+      options: [{ id: 'listen', label: 'Listen' }, { id: 'thanks', label: 'Thank people' }, { id: 'ask', label: 'Say no' }] });
 
     const retro: Spec = { kind: 'retro', title: 'Trust retro', retro: { columns: [{ id: 'builds', title: 'Builds trust', hint: 'Habits' }, { id: 'wears', title: 'Wears it down' }], dots: 3, maxPerItem: 2 } };
     const r = draftFromSpec(retro);
@@ -45,6 +46,16 @@ describe('the exercise form draft', () => {
       columns: [{ id: 'builds', title: 'Builds trust', hint: 'Habits' }, { id: 'wears', title: 'Wears it down' }, { id: 'col1', title: 'Next' }],
       dots: 3, maxPerItem: 2,
     });
+  });
+
+  it('keeps an option\'s id when its label is corrected, and gives a new option a new one', () => {
+    const poll: Spec = { kind: 'poll', title: 'Trust', questions: [{ id: 'q1', kind: 'choice', prompt: '',
+      options: [{ id: 'commitments', label: 'Comitments' }, { id: 'skills', label: 'Skills' }] }] };
+    const d = draftFromSpec(poll);
+    d.q.options = 'Commitments\nSkills';
+    expect(specFromDraft(d).questions![0].options!.map((o) => o.id)).toEqual(['commitments', 'skills']);
+    d.q.options = 'Commitments\nSkills\nValues';
+    expect(specFromDraft(d).questions![0].options!.map((o) => o.id)).toEqual(['o1', 'skills', 'o2']);
   });
 
   it('round-trips a scale whose question repeats the prompt', () => {

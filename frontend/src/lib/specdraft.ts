@@ -14,6 +14,10 @@ export interface QDraft {
   options: string;
   /** Ids of the options the spec had, by label, kept when a label stays. */
   optionIds: Record<string, string>;
+  /** The same ids in the spec's order: a label changed in place (a typo
+   *  fixed) keeps its option's id when the count of options is the same,
+   *  so an opened exercise may still take it (only texts changed). */
+  optionOrder?: string[];
   multi: boolean;
   maxChoices: number;
   min: number;
@@ -68,6 +72,7 @@ function qDraft(q: Question, exercisePrompt?: string): QDraft {
   if (d.kind === 'choice') {
     d.options = (q.options ?? []).map((o) => o.label).join('\n');
     for (const o of q.options ?? []) if (o.id && !(o.label in d.optionIds)) d.optionIds[o.label] = o.id;
+    d.optionOrder = (q.options ?? []).map((o) => o.id ?? '');
     d.multi = !!q.multi;
     d.maxChoices = q.multi && q.maxChoices && q.maxChoices < (q.options?.length ?? 0) ? q.maxChoices : 0;
   } else {
@@ -130,6 +135,16 @@ function question(d: QDraft, id: string, prompt: string): Question {
       }
       return '';
     });
+    // A label edited in place keeps the id of the option it replaced.
+    if (d.optionOrder && d.optionOrder.length === labels.length) {
+      kept.forEach((id, i) => {
+        const was = d.optionOrder![i];
+        if (!id && was && !used.has(was)) {
+          kept[i] = was;
+          used.add(was);
+        }
+      });
+    }
     const options: Option[] = labels.map((label, i) => ({ id: kept[i] || freshId('o', used), label }));
     const q: Question = { id, kind: 'choice', prompt, options, multi: d.multi };
     if (d.multi) q.maxChoices = d.maxChoices || 0;

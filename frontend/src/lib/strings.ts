@@ -55,8 +55,8 @@ export const en = {
     waitingPrepared: (title: string) => `Next up: ${title}. It opens in a moment.`,
     closed: 'This exercise is closed. Thank you!',
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
-    missedRestored: (title: string, why: string) =>
-      `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded was not taken: ${why}`,
+    missedRestored: (title: string, why: string, maybe = false) =>
+      `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded ${maybe ? 'may not have been' : 'was not'} taken: ${why}`,
     dismiss: 'OK',
     notCounted: (why: string) => `Your answer was not counted, and this exercise is now closed. ${why}`,
     anonymous: 'Anonymous: nobody, not even the facilitator, can see what you answered.',
@@ -362,7 +362,7 @@ export const en = {
     importing: 'Importing…',
     imported: (title: string) => `Imported “${title}”.`,
     importProblems: (file: string) => `${file} was not imported:`,
-    importTooBig: (file: string, bytes: number) => `${file} was not imported: it is ${(bytes / 1048576).toFixed(1)} MB, and a pack file is at most 1 MB.`,
+    importTooBig: (file: string, bytes: number) => `${file} was not imported: it is ${Math.ceil(bytes / 1024).toLocaleString('en')} KB, and a pack file is at most 1,024 KB.`,
     importNotText: (file: string) => `${file} was not imported: it is not a pack file (a pack is YAML text, as exported here).`,
     importTaken: (id: string) => `A pack with the id “${id}” is already in the library.`,
     importTakenBuiltin: (id: string) => `“${id}” is the id of a built-in pack. Change the id in the file and import it again.`,

@@ -83,3 +83,34 @@ describe('HelpExercise offers', () => {
     expect(target.querySelector('[data-testid=my-offer]')?.textContent).toContain('another offer was accepted');
   });
 });
+
+describe('a help request being written', () => {
+  it('comes back after a reload with its anonymity, and not once sent', async () => {
+    const send = vi.fn(() => new Promise(() => {})); // never answered: the page reloads first
+    const state = { ...emptyState(), states: { h1: board() }, mine: { h1: { requests: [], offers: [], paired: [] } } };
+    const mountIt = () => {
+      target = document.createElement('div');
+      document.body.appendChild(target);
+      app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+      flushSync();
+    };
+    mountIt();
+    input('#h-title-h1', 'Help with Go');
+    const anon = target.querySelector('.ask input[type=checkbox]') as HTMLInputElement;
+    anon.click();
+    flushSync();
+    unmount(app);
+    target.remove();
+    mountIt();
+    expect((target.querySelector('#h-title-h1') as HTMLInputElement).value).toBe('Help with Go');
+    expect((target.querySelector('.ask input[type=checkbox]') as HTMLInputElement).checked).toBe(true);
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    expect(send).toHaveBeenCalledWith('help.request', expect.objectContaining({ anonymous: true, title: 'Help with Go' }));
+    // Reloaded while sending: the stored command posts it; the form is empty.
+    unmount(app);
+    target.remove();
+    mountIt();
+    expect((target.querySelector('#h-title-h1') as HTMLInputElement).value).toBe('');
+  });
+});

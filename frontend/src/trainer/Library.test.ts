@@ -92,7 +92,7 @@ describe('importing a pack file', () => {
   it('says a file over 1 MB is too big, by its name, without sending it', async () => {
     await render(Library);
     await pick(new File(['x'.repeat((1 << 20) + 1)], 'big.yaml'));
-    expect(target.querySelector('[data-testid=import-error]')?.textContent).toContain('big.yaml was not imported: it is 1.0 MB, and a pack file is at most 1 MB.');
+    expect(target.querySelector('[data-testid=import-error]')?.textContent).toContain('big.yaml was not imported: it is 1,025 KB, and a pack file is at most 1,024 KB.');
     expect(imports()).toHaveLength(0);
   });
 
