@@ -31,7 +31,7 @@ function answer(...responses: Response[]) {
 }
 const keeps = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u]) => u === '/api/rooms/r1/session');
 
-async function open(ended = false) {
+async function open(ended = false, sections?: object) {
   FakeWS.all = [];
   vi.stubGlobal('WebSocket', FakeWS);
   vi.stubGlobal('confirm', () => true);
@@ -43,7 +43,7 @@ async function open(ended = false) {
   ws.open();
   ws.receive(welcome(1, {
     you: { id: 'f1', name: '', role: 'facilitator', online: true },
-    snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended, showNames: false, pack: 'team-trust', packTitle: 'Team trust' }, participants: 3 },
+    snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended, showNames: false, pack: 'team-trust', packTitle: 'Team trust' }, participants: 3, sections },
   }));
   await settle();
   return ws;
@@ -168,22 +168,9 @@ describe('the console renames the room and switches names', () => {
 describe('the console edits an exercise', () => {
   it('sends agenda.update with the whole spec, ids and notes kept', async () => {
     answer();
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(Console, { target, props: { host } });
-    flushSync();
-    const ws = FakeWS.last();
-    ws.open();
     const poll = { id: 'e1', kind: 'poll', title: 'Lunh?', status: 'prepared', notes: 'Ask first',
       questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
-    ws.receive(welcome(1, {
-      you: { id: 'f1', name: '', role: 'facilitator', online: true },
-      snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended: false, showNames: false }, participants: 0,
-        sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } } },
-    }));
-    await settle();
+    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
     [...target.querySelectorAll<HTMLButtonElement>('[data-testid=agenda] button')].find((b) => b.textContent?.trim() === 'Edit')!.click();
     flushSync();
     const form = target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement;
