@@ -318,11 +318,15 @@ func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 		}
 		return res
 	}
-	if res := export(); res.EndedAt != "" {
-		t.Fatalf("a running room's export has endedAt %q", res.EndedAt)
+	if res := export(); res.EndedAt != "" || res.Exercises[0].Status != StatusOpen {
+		t.Fatalf("a running room's export has endedAt %q, status %s", res.EndedAt, res.Exercises[0].Status)
 	}
 	b.ok(b.fac, rooms.CmdRoomEnd, nil)
 	res := export()
+	// What was open when the room ended takes nothing more.
+	if res.Exercises[0].Status != StatusClosed {
+		t.Fatalf("an exercise open at the end exports as %s", res.Exercises[0].Status)
+	}
 	ended, err := time.Parse(time.RFC3339, res.EndedAt)
 	if err != nil || time.Since(ended) > time.Minute || time.Until(ended) > time.Second {
 		t.Fatalf("endedAt %q: %v", res.EndedAt, err)
