@@ -49,7 +49,7 @@ describe('SpecForm errors', () => {
   });
 
   it('keeps a question hint described along with the error', () => {
-    render(poll, 'too long', 'questions[0].prompt');
+    render({ ...poll, questions: [{ ...poll.questions![0], prompt: 'Where do we eat?' }] }, 'too long', 'questions[0].prompt');
     expect(input('q-text').getAttribute('aria-describedby')!.split(' ')).toHaveLength(2);
   });
 
@@ -62,6 +62,21 @@ describe('SpecForm errors', () => {
     render(poll, 'a poll has exactly one choice question', 'questions');
     expect(target.querySelectorAll('[aria-invalid]')).toHaveLength(0);
     expect(errors()).toEqual([expect.stringContaining('exactly one')]);
+  });
+});
+
+describe('SpecForm question text', () => {
+  it('asks a poll\'s question once, unless the exercise has a question text of its own', () => {
+    render(poll, '');
+    expect(input('q-text')).toBeNull();
+    unmount(app);
+    target.remove();
+    render({ ...poll, questions: [{ ...poll.questions![0], prompt: 'Where do we eat?' }] }, '');
+    expect((input('q-text') as HTMLInputElement).value).toBe('Where do we eat?');
+  });
+  it('shows an error about a hidden question text under the form', () => {
+    render(poll, 'question 1 is too long', 'questions[0].prompt');
+    expect(errors()).toEqual([expect.stringContaining('too long')]);
   });
 });
 
