@@ -302,7 +302,7 @@ const steps = [
     await P('Ann').getByLabel('Action', { exact: true }).fill('Set up a pairing rota');
     await P('Ann').getByLabel('Owner').fill('Ann');
     await P('Ann').getByRole('button', { name: 'Add action' }).click();
-    await untilText(host.getByTestId('retro-board'), /Set up a pairing rota · Ann/, 'action item');
+    await untilText(host.getByTestId('control'), /Set up a pairing rota · Ann/, 'action item');
     await untilText(screen.getByTestId('retro-board'), /Set up a pairing rota/, 'action on projector');
     await shot(host, 'host-retro');
   }],
