@@ -29,3 +29,21 @@ describe('RetroBoard', () => {
     expect(text).toContain('Pair on Tuesdays · Cy · 2030-03-01');
   });
 });
+
+describe('RetroBoard in the discussion', () => {
+  it('shows the item being discussed above the ranking, however low it ranks', () => {
+    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'discuss', focus: 'c11', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
+      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 12 - i })), actions: [],
+    } as unknown as RetroView;
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(RetroBoard, { target, props: { view, columns: [{ id: 'start', title: 'Start' }], big: true } });
+    flushSync();
+    const now = target.querySelector('[data-testid=now-discussing]')!;
+    expect(now.textContent!.replace(/\s+/g, ' ')).toContain('Now discussing Card 11 1 dot');
+    expect(now.compareDocumentPosition(target.querySelector('.ranked')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, MAX_INTERNAL_RETRIES, RoomClient, type ClientOptions } from './client';
+import { CommandError, MAX_INTERNAL_RETRIES, RoomClient, STALL_MS, type ClientOptions } from './client';
 import { ev, FakeWS, MemStorage, welcome } from '../test/fakews';
 import type { ServerMsg } from './types';
 
@@ -157,6 +157,7 @@ describe('RoomClient: commands', () => {
   it('gives up on a command the server keeps answering internal, after a few tries', async () => {
     const c = client();
     const ws = accept();
+    ws.autoPong = true; // a live server, slow to answer the command
     const p = c.send('x', {});
     const id = ws.commands()[0].id;
     for (let i = 0; i <= MAX_INTERNAL_RETRIES; i++) {
@@ -171,6 +172,7 @@ describe('RoomClient: commands', () => {
   it('counts only internal answers toward giving up, not a busy server\'s', async () => {
     const c = client();
     const ws = accept();
+    ws.autoPong = true; // a live server, slow to answer the command
     const p = c.send('x', {});
     const id = ws.commands()[0].id;
     for (let i = 0; i < 6; i++) {
@@ -225,6 +227,20 @@ describe('RoomClient: commands', () => {
     expect(storage.getItem('pk')).toBeNull();
   });
 
+  it('keeps another tab\'s unanswered commands when its own are answered', () => {
+    const storage = new MemStorage();
+    const tabB = client({ storage: storage as any, pendingKey: 'pk' });
+    const wsB = accept();
+    const tabA = client({ storage: storage as any, pendingKey: 'pk' }); // its answer never comes
+    accept();
+    tabA.send('retro.card.add', { text: 'from A' });
+    tabB.send('retro.card.add', { text: 'from B' });
+    const stored = () => JSON.parse(storage.getItem('pk') ?? '[]').map((x: { data: { text: string } }) => x.data.text);
+    expect(stored()).toEqual(['from A', 'from B']);
+    wsB.receive({ type: 'ack', id: wsB.commands().at(-1)!.id });
+    expect(stored()).toEqual(['from A']);
+  });
+
   it('says the refusal of a command restored after a reload, which nobody awaits', () => {
     const storage = new MemStorage();
     const c1 = client({ storage: storage as any, pendingKey: 'pk' });
@@ -252,6 +268,31 @@ describe('RoomClient: commands', () => {
     c2.close();
     expect(refused).toEqual(['stopped']); // the session ignores this one (restoredMissed)
     expect(storage.getItem('pk')).not.toBeNull();
+  });
+});
+
+describe('RoomClient: a connection that stops passing data', () => {
+  it('checks the connection when a command waits, and reconnects when nothing answers', () => {
+    const c = client();
+    const ws = accept();
+    c.send('retro.card.add', { text: 'x' });
+    vi.advanceTimersByTime(STALL_MS);
+    expect(ws.sent.at(-1)).toEqual({ type: 'ping' });
+    expect(FakeWS.all).toHaveLength(1);
+    vi.advanceTimersByTime(STALL_MS + 600); // no pong: dead; a new socket after the backoff
+    expect(FakeWS.all.length).toBeGreaterThan(1);
+    const ws2 = accept();
+    expect(ws2.commands().map((m) => m.type)).toEqual(['retro.card.add']); // sent again, same id
+  });
+
+  it('keeps a connection that answers the check', () => {
+    const c = client();
+    const ws = accept();
+    c.send('retro.card.add', { text: 'x' });
+    vi.advanceTimersByTime(STALL_MS);
+    ws.receive({ type: 'pong' });
+    vi.advanceTimersByTime(STALL_MS * 2);
+    expect(FakeWS.all).toHaveLength(1);
   });
 });
 

@@ -13,6 +13,8 @@ export type StopReason = 'removed' | 'ended' | 'bad_token' | 'closed';
 
 /** How often a command the server answers `internal` is tried again before it fails. */
 export const MAX_INTERNAL_RETRIES = 4;
+/** A command unanswered this long makes the client check that its connection is alive. */
+export const STALL_MS = 5000;
 
 /** A command's failure, as the server (or the client) typed it. */
 export class CommandError extends Error {
@@ -30,6 +32,8 @@ interface Pending {
   retries: number;
   /** How many of the retries answered internal (a server bug may answer so every time). */
   internals?: number;
+  /** Sent on this connection and not yet answered (not waiting for a retry). */
+  awaiting?: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -75,10 +79,14 @@ export class RoomClient {
 
   private ws: WebSocket | null = null;
   private pending = new Map<string, Pending>();
+  /** Commands this page saw answered: the only stored ones it may drop
+   *  (another tab of the same phone keeps its own in the same key). */
+  private settledIds = new Set<string>();
   private attempt = 0;
   private welcomedAt = 0;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private liveTimer?: ReturnType<typeof setTimeout>;
+  private stallTimer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private token: string;
   private unwatch: (() => void) | null = null;
@@ -161,6 +169,7 @@ export class RoomClient {
     this.setStatus('stopped');
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
+      if (reason !== 'closed') this.forget(p.id);
       p.reject(new CommandError(reason === 'closed' ? 'stopped' : reason, 'not connected to the room'));
     }
     this.pending.clear();
@@ -184,6 +193,8 @@ export class RoomClient {
   }
 
   private teardown(code = 1000) {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
     const ws = this.ws;
     this.ws = null;
     this.ready = false;
@@ -200,6 +211,24 @@ export class RoomClient {
   private transmit(p: Pending) {
     if (!this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return; // sent after the next welcome
     this.ws.send(JSON.stringify({ type: p.type, id: p.id, data: p.data ?? null }));
+    p.awaiting = true;
+    this.watchStall();
+  }
+
+  /**
+   * A command unanswered for STALL_MS on a socket that looks open: the
+   * network may have died under it (a Wi-Fi that stopped passing data
+   * says nothing), which the heartbeat would find only after 2.5 beats.
+   * Ask, and give the connection a few seconds; any message answers.
+   */
+  private watchStall() {
+    if (this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (![...this.pending.values()].some((p) => p.awaiting) || !this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return;
+      this.ws.send('{"type":"ping"}');
+      this.armLiveness(STALL_MS);
+    }, STALL_MS);
   }
 
   private handle(m: ServerMsg) {
@@ -279,6 +308,7 @@ export class RoomClient {
     if (e.retry && !(e.code === 'internal' && (p.internals ?? 0) > MAX_INTERNAL_RETRIES)) {
       // Not stored by the server: the same id tries again.
       p.retries++;
+      p.awaiting = false;
       clearTimeout(p.timer);
       p.timer = setTimeout(() => {
         p.timer = undefined;
@@ -293,7 +323,13 @@ export class RoomClient {
   private settle(p: Pending) {
     clearTimeout(p.timer);
     this.pending.delete(p.id);
+    this.forget(p.id);
     this.savePending();
+  }
+
+  private forget(id: string) {
+    this.settledIds.add(id);
+    if (this.settledIds.size > 4096) this.settledIds.delete(this.settledIds.values().next().value!);
   }
 
   private onClosed(code: number) {
@@ -329,6 +365,7 @@ export class RoomClient {
     this.position = null;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
+      this.forget(p.id);
       p.reject(new CommandError('rejoined', 'you joined again; send this again'));
     }
     this.pending.clear();
@@ -391,11 +428,18 @@ export class RoomClient {
     const { storage, pendingKey } = this.opts;
     if (!storage || !pendingKey) return;
     try {
-      if (this.pending.size === 0) storage.removeItem(pendingKey);
-      else {
-        const list: Stored[] = [...this.pending.values()].map((p) => ({ id: p.id, type: p.type, data: p.data }));
-        storage.setItem(pendingKey, JSON.stringify(list));
+      // Another tab of the same phone keeps its unanswered commands in
+      // the same key: keep those, drop only what this page saw answered.
+      let others: Stored[] = [];
+      try {
+        others = (JSON.parse(storage.getItem(pendingKey) || '[]') as Stored[])
+          .filter((s) => s && typeof s.id === 'string' && !this.pending.has(s.id) && !this.settledIds.has(s.id));
+      } catch {
+        /* a broken entry: replaced below */
       }
+      const list: Stored[] = [...others, ...[...this.pending.values()].map((p) => ({ id: p.id, type: p.type, data: p.data }))];
+      if (list.length === 0) storage.removeItem(pendingKey);
+      else storage.setItem(pendingKey, JSON.stringify(list));
     } catch {
       /* storage full or disabled */
     }

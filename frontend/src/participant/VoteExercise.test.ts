@@ -78,9 +78,22 @@ describe('VoteExercise', () => {
     flushSync();
     settle().fail(new CommandError('wrong_status', 'this exercise is not open for answers'));
     await settleAll();
-    expect(target.querySelector('[role=alert]')!.textContent).toContain('This exercise is not open right now. What you typed is kept.');
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('This exercise is not open right now.');
+    expect(target.querySelector('[role=alert]')!.textContent).not.toContain('kept'); // sending again would not help
     expect((target.querySelector('input[value=o1]') as HTMLInputElement).checked).toBe(true);
     expect(button('Send answer').disabled).toBe(false);
+  });
+
+  it('says an answer given on another page was received, rather than offering to send again', async () => {
+    const { settle } = render(poll());
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    settle().fail(new CommandError('already_answered', 'one ballot per person'));
+    await settleAll();
+    expect(text()).toContain('You have answered already, on another page or device.');
+    expect(target.querySelector('button[type=submit]')).toBeNull();
   });
 
   it('keeps a typed text after a failure', async () => {

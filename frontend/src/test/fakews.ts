@@ -15,8 +15,12 @@ export class FakeWS {
   constructor(public url: string) {
     FakeWS.all.push(this);
   }
+  /** Answer the client's pings, as a live server does (after a tick). */
+  autoPong = false;
   send(data: string) {
-    this.sent.push(JSON.parse(data));
+    const m = JSON.parse(data);
+    this.sent.push(m);
+    if (this.autoPong && m.type === 'ping') setTimeout(() => this.receive({ type: 'pong' }), 0);
   }
   close(code = 1000) {
     this.closedWith = code;
