@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandError, MAX_INTERNAL_RETRIES, RoomClient, STALL_MS, type ClientOptions } from './client';
+import { CommandError, MAX_INTERNAL_RETRIES, RoomClient, STALL_MS, STALL_WAIT_MS, type ClientOptions } from './client';
 import { ev, FakeWS, MemStorage, welcome } from '../test/fakews';
 import type { ServerMsg } from './types';
 
@@ -241,6 +241,17 @@ describe('RoomClient: commands', () => {
     expect(stored()).toEqual(['from A']);
   });
 
+  it('never sends a command stored under another identity', () => {
+    const storage = new MemStorage();
+    storage.setItem('pk', JSON.stringify([{ id: 'old-1', type: 'exercise.answer', data: {}, token: 'old-token' }]));
+    const c = client({ storage: storage as any, pendingKey: 'pk' }); // token 'tok'
+    const ws = accept();
+    expect(ws.commands()).toEqual([]);
+    expect(c.pendingIds).toEqual([]);
+    c.send('x', {});
+    expect(JSON.parse(storage.getItem('pk')!).map((s: { id: string }) => s.id)).not.toContain('old-1');
+  });
+
   it('says the refusal of a command restored after a reload, which nobody awaits', () => {
     const storage = new MemStorage();
     const c1 = client({ storage: storage as any, pendingKey: 'pk' });
@@ -279,10 +290,25 @@ describe('RoomClient: a connection that stops passing data', () => {
     vi.advanceTimersByTime(STALL_MS);
     expect(ws.sent.at(-1)).toEqual({ type: 'ping' });
     expect(FakeWS.all).toHaveLength(1);
-    vi.advanceTimersByTime(STALL_MS + 600); // no pong: dead; a new socket after the backoff
+    vi.advanceTimersByTime(STALL_WAIT_MS - 100);
+    expect(FakeWS.all).toHaveLength(1); // longer than the server's own bound on a command
+    vi.advanceTimersByTime(700); // no pong: dead; a new socket after the backoff
     expect(FakeWS.all.length).toBeGreaterThan(1);
     const ws2 = accept();
     expect(ws2.commands().map((m) => m.type)).toEqual(['retro.card.add']); // sent again, same id
+  });
+
+  it('watches a command sent after a check was answered', () => {
+    const c = client();
+    const ws = accept();
+    c.send('a', {});
+    vi.advanceTimersByTime(STALL_MS);
+    ws.receive({ type: 'pong' });
+    c.send('b', {});
+    const pings = () => ws.sent.filter((m) => m.type === 'ping').length;
+    expect(pings()).toBe(1);
+    vi.advanceTimersByTime(STALL_MS);
+    expect(pings()).toBe(2); // b's own check; a's was answered already
   });
 
   it('keeps a connection that answers the check', () => {

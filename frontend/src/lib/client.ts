@@ -15,6 +15,9 @@ export type StopReason = 'removed' | 'ended' | 'bad_token' | 'closed';
 export const MAX_INTERNAL_RETRIES = 4;
 /** A command unanswered this long makes the client check that its connection is alive. */
 export const STALL_MS = 5000;
+/** How long the check waits for any message: longer than the server's own
+ *  10 s bound on a command, which holds the connection's answers. */
+export const STALL_WAIT_MS = 12_000;
 
 /** A command's failure, as the server (or the client) typed it. */
 export class CommandError extends Error {
@@ -34,10 +37,15 @@ interface Pending {
   internals?: number;
   /** Sent on this connection and not yet answered (not waiting for a retry). */
   awaiting?: boolean;
+  sentAt?: number;
+  /** The connection was checked while this waited, and answered. */
+  checked?: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
-interface Stored { id: string; type: string; data: unknown }
+/** A stored command, with the token it was sent under: another identity
+ *  (after joining again) must never send it. */
+interface Stored { id: string; type: string; data: unknown; token?: string }
 
 export interface ClientOptions {
   url: string;
@@ -87,6 +95,10 @@ export class RoomClient {
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private liveTimer?: ReturnType<typeof setTimeout>;
   private stallTimer?: ReturnType<typeof setTimeout>;
+  /** The connection is being checked for a command that waits: if it is
+   *  dead, reconnecting keeps its backoff (a slow store must not bring
+   *  every phone back at once). */
+  private stalled = false;
   private stopped = false;
   private token: string;
   private unwatch: (() => void) | null = null;
@@ -127,7 +139,11 @@ export class RoomClient {
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws || typeof ev.data !== 'string') return;
       for (const m of splitFrame(ev.data)) this.handle(m);
-      if (this.ws === ws) this.armLiveness(); // after the welcome has set the heartbeat
+      if (this.ws === ws) {
+        this.armLiveness(); // after the welcome has set the heartbeat
+        this.stalled = false; // it answers
+        this.watchStall(); // commands sent since the last check
+      }
     };
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
@@ -212,6 +228,8 @@ export class RoomClient {
     if (!this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return; // sent after the next welcome
     this.ws.send(JSON.stringify({ type: p.type, id: p.id, data: p.data ?? null }));
     p.awaiting = true;
+    p.sentAt = Date.now();
+    p.checked = false;
     this.watchStall();
   }
 
@@ -223,12 +241,26 @@ export class RoomClient {
    */
   private watchStall() {
     if (this.stallTimer) return;
+    const waiting = [...this.pending.values()].filter((p) => p.awaiting && !p.checked);
+    if (!waiting.length) return;
+    const oldest = Math.min(...waiting.map((p) => p.sentAt ?? 0));
     this.stallTimer = setTimeout(() => {
       this.stallTimer = undefined;
-      if (![...this.pending.values()].some((p) => p.awaiting) || !this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return;
+      if (!this.ready || !this.ws || this.ws.readyState !== WS_OPEN) return;
+      const now = Date.now();
+      const due = [...this.pending.values()].filter((p) => p.awaiting && !p.checked);
+      if (!due.length) return;
+      if (now - Math.min(...due.map((p) => p.sentAt ?? 0)) < STALL_MS) {
+        this.watchStall(); // the oldest was answered; watch the next
+        return;
+      }
+      // One check for every command waiting now; any message answers it,
+      // and a command sent later is watched anew.
+      for (const p of due) p.checked = true;
+      this.stalled = true;
       this.ws.send('{"type":"ping"}');
-      this.armLiveness(STALL_MS);
-    }, STALL_MS);
+      this.armLiveness(STALL_WAIT_MS);
+    }, Math.max(0, oldest + STALL_MS - Date.now()));
   }
 
   private handle(m: ServerMsg) {
@@ -347,7 +379,8 @@ export class RoomClient {
         this.onBadTokenClose();
         return;
     }
-    if (Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && this.welcomedAt > 0) this.attempt = 0;
+    if (Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && this.welcomedAt > 0 && !this.stalled) this.attempt = 0;
+    this.stalled = false;
     const floor = code === 1013 ? 1000 : code === 4005 ? 200 : 0;
     this.scheduleReconnect(floor);
   }
@@ -362,7 +395,7 @@ export class RoomClient {
     // A new identity: the old one's unanswered commands cannot be
     // re-sent safely, and its position means nothing.
     this.token = token;
-    this.position = null;
+    this.position = null; // the old token's stored commands go with it (savePending keeps only this token's)
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       this.forget(p.id);
@@ -429,15 +462,17 @@ export class RoomClient {
     if (!storage || !pendingKey) return;
     try {
       // Another tab of the same phone keeps its unanswered commands in
-      // the same key: keep those, drop only what this page saw answered.
+      // the same key: keep those, drop only what this page saw answered,
+      // and any of another token (an identity this phone left).
       let others: Stored[] = [];
       try {
-        others = (JSON.parse(storage.getItem(pendingKey) || '[]') as Stored[])
-          .filter((s) => s && typeof s.id === 'string' && !this.pending.has(s.id) && !this.settledIds.has(s.id));
+        others = (JSON.parse(storage.getItem(pendingKey) || '[]') as Stored[]).filter((s) => s && typeof s.id === 'string'
+          && (s.token ?? this.token) === this.token && !this.pending.has(s.id) && !this.settledIds.has(s.id));
       } catch {
         /* a broken entry: replaced below */
       }
-      const list: Stored[] = [...others, ...[...this.pending.values()].map((p) => ({ id: p.id, type: p.type, data: p.data }))];
+      const mine = [...this.pending.values()].map((p): Stored => ({ id: p.id, type: p.type, data: p.data, token: this.token }));
+      const list: Stored[] = [...others, ...mine];
       if (list.length === 0) storage.removeItem(pendingKey);
       else storage.setItem(pendingKey, JSON.stringify(list));
     } catch {
@@ -452,6 +487,7 @@ export class RoomClient {
       const list = JSON.parse(storage.getItem(pendingKey) || '[]') as Stored[];
       for (const s of list) {
         if (!s || typeof s.id !== 'string' || typeof s.type !== 'string') continue;
+        if (s.token && s.token !== this.token) continue; // another identity's: never sent as this one
         // Commands from before a reload: nobody awaits them, but they
         // must still be answered exactly once, and a refusal said.
         const reject = (err: CommandError) => this.opts.onRestoredError?.(s.type, s.data, err);

@@ -71,7 +71,7 @@ export const en = {
     joinAnother: 'Join another room',
     badToken: 'This room is no longer available.',
     answered: 'Your answer was received.',
-    answeredElsewhere: 'You have answered already, on another page or device.',
+    answeredElsewhere: 'You have answered already, on another page.',
     changeAnswer: 'Change my answer',
     submit: 'Send answer',
     results: 'Results',

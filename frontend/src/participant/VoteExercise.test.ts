@@ -92,7 +92,7 @@ describe('VoteExercise', () => {
     flushSync();
     settle().fail(new CommandError('already_answered', 'one ballot per person'));
     await settleAll();
-    expect(text()).toContain('You have answered already, on another page or device.');
+    expect(text()).toContain('You have answered already, on another page.');
     expect(target.querySelector('button[type=submit]')).toBeNull();
   });
 
