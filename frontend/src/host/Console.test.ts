@@ -192,3 +192,20 @@ describe('the console edits an exercise', () => {
     expect(target.querySelector('[data-testid=edit-exercise]')).toBeNull();
   });
 });
+
+describe('the console moves on', () => {
+  it('closes an open exercise before going to the next', async () => {
+    answer();
+    const open1 = { id: 'e1', kind: 'words', title: 'Check-in', status: 'open' };
+    const prep2 = { id: 'e2', kind: 'text', title: 'Anything else?', status: 'prepared' };
+    const ws = await open(false, { exercises: { agenda: { items: ['e1', 'e2'], current: 'e1' },
+      exercises: [{ exercise: open1, state: null }, { exercise: prep2, state: null }] } });
+    button('Next exercise →')!.click();
+    flushSync();
+    const close = ws.commands().at(-1)!;
+    expect(close).toMatchObject({ type: 'exercise.close', data: { exercise: 'e1' } });
+    ws.receive({ type: 'ack', id: close.id });
+    await settle();
+    expect(ws.commands().at(-1)).toMatchObject({ type: 'agenda.next' });
+  });
+});

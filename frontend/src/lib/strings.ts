@@ -229,6 +229,7 @@ export const en = {
     closePreview: 'Close preview',
     agenda: 'Agenda',
     workshopArea: 'The exercises',
+    nextCloses: 'Closes this exercise and moves on to the next one',
     editEx: (title: string) => `Edit “${title}”`,
     editOpened: 'This exercise has been opened: only its texts, notes and timer can change now.',
     emptyAgenda: 'No exercises yet. Add one below.',
