@@ -65,6 +65,26 @@ func ltAck(t *testing.T, m msg) {
 	}
 }
 
+// ltWelcomeLimits is welcome.server.limits as c received it.
+func ltWelcomeLimits(t *testing.T, c *client) map[string]float64 {
+	t.Helper()
+	for _, m := range c.all() {
+		if m.Type == "welcome" {
+			var w struct {
+				Server struct {
+					Limits map[string]float64 `json:"limits"`
+				} `json:"server"`
+			}
+			if err := json.Unmarshal(m.Raw, &w); err != nil {
+				t.Fatal(err)
+			}
+			return w.Server.Limits
+		}
+	}
+	t.Fatal("no welcome")
+	return nil
+}
+
 // ltInfo reads a room as anyone with its code sees it.
 func ltInfo(t *testing.T, ts *testServer, code string) RoomInfo {
 	t.Helper()
@@ -212,26 +232,7 @@ func TestLimitMessageBytesByRole(t *testing.T) {
 	j := ts.join(room.Room.Code, "Ann")
 	ann := ts.dial(t)
 	ann.hello(j.Room.ID, j.Token, nil)
-	limitOf := func(c *client) float64 {
-		t.Helper()
-		for _, m := range c.all() {
-			if m.Type == "welcome" {
-				var w struct {
-					Server struct {
-						Limits struct {
-							MaxMessageBytes float64 `json:"maxMessageBytes"`
-						} `json:"limits"`
-					} `json:"server"`
-				}
-				if err := json.Unmarshal(m.Raw, &w); err != nil {
-					t.Fatal(err)
-				}
-				return w.Server.Limits.MaxMessageBytes
-			}
-		}
-		t.Fatal("no welcome")
-		return 0
-	}
+	limitOf := func(c *client) float64 { return ltWelcomeLimits(t, c)["maxMessageBytes"] }
 	if got, want := limitOf(fac), float64(ts.cfg.HostMessageBytes()); got != want {
 		t.Errorf("the facilitator's welcome says %v bytes, want %v", got, want)
 	}
@@ -271,21 +272,10 @@ func TestLimitExerciseContent(t *testing.T) {
 		c.Exercises.MaxShort, c.Exercises.MaxOptions, c.Exercises.MaxQuestions, c.Exercises.MaxItems = 10, 3, 2, 2
 	})
 	room, fac := ltFacilitator(t, ts, "Small")
-	var w struct {
-		Server struct {
-			Limits map[string]float64 `json:"limits"`
-		} `json:"server"`
-	}
-	for _, m := range fac.all() {
-		if m.Type == "welcome" {
-			if err := json.Unmarshal(m.Raw, &w); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	got := ltWelcomeLimits(t, fac)
 	for k, v := range map[string]float64{"maxShortLen": 10, "maxOptions": 3, "maxQuestions": 2, "maxWordEntries": 10, "maxTimerSeconds": 10800} {
-		if w.Server.Limits[k] != v {
-			t.Errorf("welcome limits.%s = %v, want %v (%v)", k, w.Server.Limits[k], v, w.Server.Limits)
+		if got[k] != v {
+			t.Errorf("welcome limits.%s = %v, want %v (%v)", k, got[k], v, got)
 		}
 	}
 	poll := func(title string, options ...string) map[string]any {
