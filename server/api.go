@@ -192,6 +192,10 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		// Packs are checked against the default limits; this server's may
 		// be stricter. Check first, so no room is left half made.
 		lim := s.cfg.ExerciseLimits()
+		if len(pack.Exercises) > lim.MaxItems {
+			s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "pack %q has %d exercises; an agenda on this server holds at most %d", pack.ID, len(pack.Exercises), lim.MaxItems))
+			return
+		}
 		for i, spec := range pack.Exercises {
 			if _, err := exercises.Validate(spec, lim); err != nil {
 				s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "exercise %d of pack %q does not fit this server's limits: %s", i+1, pack.ID, rooms.AsError(err).Message))

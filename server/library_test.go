@@ -823,3 +823,16 @@ func TestMaxSessions(t *testing.T) {
 		t.Fatalf("keep after a delete: %d %+v", st, eb)
 	}
 }
+
+// A pack with more exercises than this server's agenda holds is refused
+// before any room is made, not after its first exercises were added.
+func TestPackOverAgendaLimit(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Exercises.MaxItems = 2 })
+	var eb errBody
+	if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &eb); st != http.StatusBadRequest || eb.Error.Field != "pack" || !strings.Contains(eb.Error.Message, "at most 2") {
+		t.Fatalf("a pack over the agenda's limit: %d %s", st, body)
+	}
+	if n, _ := ts.store.CountRooms(t.Context()); n != 0 {
+		t.Fatalf("%d rooms left behind", n)
+	}
+}
