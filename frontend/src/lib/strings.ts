@@ -78,6 +78,7 @@ export const en = {
     resultsHidden: (min: number) => `Results appear once ${min} people have answered and the facilitator shows them.`,
     responses: (n: number) => plural(n, 'answer', 'answers'),
     timeLeft: 'Time left',
+    timeUp: "Time's up",
     chooseUpTo: (n: number) => (n === 1 ? 'Choose one.' : `Choose up to ${n}.`),
     words: (n: number) => (n === 1 ? 'Add a word or short phrase.' : `Add up to ${n} words or short phrases.`),
     word: (i: number) => `Word ${i}`,

@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import Timer from './Timer.svelte';
+
+let target: HTMLElement;
+let app: any;
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.useRealTimers();
+});
+
+describe('Timer', () => {
+  it('counts down in minutes and seconds, then says the time is up', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2030-01-01T10:00:00Z'));
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(Timer, { target, props: { endsAt: '2030-01-01T10:01:05Z' } });
+    flushSync();
+    const el = target.querySelector('[role=timer]')!;
+    expect(el.textContent!.trim()).toBe('1:05');
+    expect(el.classList.contains('over')).toBe(false);
+    vi.advanceTimersByTime(60_000);
+    flushSync();
+    expect(el.textContent!.trim()).toBe('0:05');
+    vi.advanceTimersByTime(5_000);
+    flushSync();
+    expect(el.textContent!.trim()).toBe("Time's up");
+    expect(el.classList.contains('over')).toBe(true);
+  });
+});
