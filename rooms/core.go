@@ -15,11 +15,14 @@ const (
 	CmdRoomEnd      = "room.end"
 	CmdMemberRemove = "member.remove"
 	CmdMemberRename = "member.rename"
+	CmdScreenLink   = "room.screen_link"
+	CmdScreenUnlink = "room.screen_unlink"
 
 	EvRoomUpdated   = "room.updated"
 	EvRoomEnded     = "room.ended"
 	EvMemberRemoved = "member.removed"
 	EvMemberRenamed = "member.renamed"
+	EvScreenRevoked = "room.screen_revoked"
 )
 
 var facilitatorOnly = []Role{RoleFacilitator}
@@ -31,6 +34,52 @@ func (s *Service) registerCore() {
 	s.Register(CmdRoomEnd, Handler{Roles: facilitatorOnly, Apply: endRoom})
 	s.Register(CmdMemberRemove, Handler{Roles: facilitatorOnly, Apply: removeMember})
 	s.Register(CmdMemberRename, Handler{Apply: renameMember})
+	s.Register(CmdScreenLink, Handler{Roles: facilitatorOnly, Apply: func(tx *Tx) error { return setScreenLink(tx, true) }})
+	s.Register(CmdScreenUnlink, Handler{Roles: facilitatorOnly, Apply: func(tx *Tx) error { return setScreenLink(tx, false) }})
+}
+
+// keyScreenLink is the document of the room's projector link: its id and
+// its token's key. A room has at most one: making another, or none,
+// revokes the one before.
+const keyScreenLink = "screenlink"
+
+type screenLinkDoc struct {
+	Link string `json:"link"`
+	Key  string `json:"key"`
+}
+
+// setScreenLink makes a new projector link (make), or none, revoking the
+// room's current one: its token stops opening the room, and the
+// projector views it opened are closed (EvScreenRevoked, see the hub).
+// The new link's token is the command's result, so only the facilitator
+// who asked sees it; the stored reply is sealed with their key.
+func setScreenLink(tx *Tx, make bool) error {
+	var old screenLinkDoc
+	had, err := tx.GetJSON(keyScreenLink, &old)
+	if err != nil {
+		return err
+	}
+	if had {
+		tx.Delete(old.Key)
+		if err := tx.Emit(EvScreenRevoked, map[string]string{"link": old.Link}, Audience{Facilitators: true}); err != nil {
+			return err
+		}
+	}
+	if !make {
+		if had {
+			tx.Delete(keyScreenLink)
+		}
+		return nil
+	}
+	link, tok := NewID(), NewSecret()
+	if err := tx.Put(tokenKey(tok), tokenDoc{Member: tx.Actor.ID, Screen: link}); err != nil {
+		return err
+	}
+	if err := tx.Put(keyScreenLink, screenLinkDoc{Link: link, Key: tokenKey(tok)}); err != nil {
+		return err
+	}
+	tx.Result(map[string]string{"link": link, "token": tok.Reveal()})
+	return nil
 }
 
 func setLocked(tx *Tx, locked bool) error {

@@ -651,6 +651,13 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	switch ev.Type {
 	case EvRoomEnded:
 		lr.closeAll(CodeRoomEnded)
+	case EvScreenRevoked:
+		var d struct {
+			Link string `json:"link"`
+		}
+		if json.Unmarshal(ev.Data, &d) == nil && d.Link != "" {
+			lr.closeScreens(d.Link)
+		}
 	case EvMemberRemoved:
 		var d struct {
 			Member string `json:"member"`
@@ -791,6 +798,22 @@ func (lr *live) closeMember(id string, reason Code) {
 	lr.mu.Unlock()
 	for _, s := range subs {
 		s.c.Close(reason)
+	}
+}
+
+// closeScreens closes the projector views opened with projector link
+// link, which was revoked.
+func (lr *live) closeScreens(link string) {
+	lr.mu.Lock()
+	var subs []*sub
+	for s := range lr.subs {
+		if s.m.Role == RoleScreen && s.m.screenLink == link {
+			subs = append(subs, s)
+		}
+	}
+	lr.mu.Unlock()
+	for _, s := range subs {
+		s.c.Close(CodeBadToken)
 	}
 }
 

@@ -44,7 +44,14 @@ type Member struct {
 	// from who they are: nobody holding a copy of the store can compute
 	// them without the token. Every copy of the Member shares it.
 	keys *memberKeys
+	// screenLink is the projector link (see setScreenLink) a screen
+	// authenticated with; empty for one opened with the facilitator's
+	// secret. Never stored.
+	screenLink string
 }
+
+// ScreenLink is the id of the projector link m authenticated with, or "".
+func (m *Member) ScreenLink() string { return m.screenLink }
 
 // memberKeys is a member's seed and the keys made from it, kept for as
 // long as the member is: every command of a vote needs the actor key, the

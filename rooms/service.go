@@ -506,6 +506,9 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 
 type tokenDoc struct {
 	Member string `json:"member"`
+	// Screen, when set, is the id of the projector link this token is:
+	// it opens only a projector view of the room (see setScreenLink).
+	Screen string `json:"screen,omitempty"`
 }
 
 // Joined is the answer to Join.
@@ -727,6 +730,13 @@ func (s *Service) authenticate(ctx context.Context, roomID string, token Secret,
 		return nil, nil, nil, errRemoved()
 	}
 	m.keys = newMemberKeys(token)
+	if td.Screen != "" {
+		if !m.IsFacilitator() {
+			return nil, nil, nil, badToken
+		}
+		m = *m.AsScreen()
+		m.screenLink = td.Screen
+	}
 	if room.Ended {
 		return &m, &room, nil, Errorf(CodeRoomEnded, "this room has ended")
 	}

@@ -371,6 +371,9 @@ func (c *conn) hello(in inbound) {
 	switch in.View {
 	case "":
 	case "projector":
+		if m.Role == rooms.RoleScreen {
+			break // a projector link's token: a projector view already
+		}
 		if !m.IsFacilitator() {
 			e := rooms.FieldError(rooms.CodeForbidden, "view", "the projector view opens with the facilitator's secret")
 			c.sendError("", e)

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"huddle/exercises"
@@ -235,5 +236,100 @@ func TestSnapshotCarriesOwnBallotOnly(t *testing.T) {
 	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
 	if got := string(sec.Exercises[0].Mine); got != `{"answers":{"q1":{"choices":["salad"]}}}` {
 		t.Fatalf("mine = %s", got)
+	}
+}
+
+// A projector link opens the projector view on another computer with a
+// token of its own that can do nothing else: no commands, no console.
+// Making another link, or none, revokes it: its projector views close
+// (bad_token) and its token no longer opens the room; the facilitator's
+// own projector view stays. On the embedded store and on two Redis nodes,
+// where the link is made on one node and its screen is on the other.
+func TestProjectorLink(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		ts := startServer(t, nil)
+		testProjectorLink(t, ts, ts)
+	})
+	t.Run("redis", func(t *testing.T) {
+		nodes, _ := startNodes(t, 2, nil)
+		testProjectorLink(t, nodes[0], nodes[1])
+	})
+}
+
+func testProjectorLink(t *testing.T, a, b *testServer) {
+	room := a.createRoom("Room PC")
+	fac := a.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	link := func(cid string) (string, string) {
+		t.Helper()
+		m := fac.cmd(cid, rooms.CmdScreenLink, nil)
+		var r struct {
+			Result struct{ Link, Token string }
+		}
+		if m.Type != "ack" || json.Unmarshal(m.Raw, &r) != nil || r.Result.Token == "" || r.Result.Link == "" {
+			t.Fatalf("screen link: %s", m.Raw)
+		}
+		return r.Result.Link, r.Result.Token
+	}
+	screen := func(token string, view any) (*client, msg) {
+		c := b.dial(t)
+		c.send(map[string]any{"type": "hello", "room": room.Room.Code, "token": token, "view": view})
+		return c, c.next(func(m msg) bool { return m.Type == "welcome" || m.Type == "error" })
+	}
+	_, tok1 := link("l1")
+	// With or without view "projector", the link's token is a screen.
+	for _, view := range []any{"projector", nil} {
+		if _, w := screen(tok1, view); w.Type != "welcome" || !strings.Contains(string(w.Raw), `"role":"screen"`) {
+			t.Fatalf("projector link with view %v: %s", view, w.Raw)
+		}
+	}
+	s1, _ := screen(tok1, "projector")
+	own, w := screen(room.Facilitator.Secret, "projector")
+	if w.Type != "welcome" {
+		t.Fatalf("own projector: %s", w.Raw)
+	}
+	if m := s1.cmd("x", rooms.CmdScreenLink, nil); m.Code != rooms.CodeForbidden {
+		t.Fatalf("a screen making a link: %s", m.Raw)
+	}
+	j := a.join(room.Room.Code, "Ann")
+	p := a.dial(t)
+	p.hello(j.Room.ID, j.Token, nil)
+	if m := p.cmd("x", rooms.CmdScreenLink, nil); m.Code != rooms.CodeForbidden {
+		t.Fatalf("a participant making a link: %s", m.Raw)
+	}
+	p.cmd("v", exercises.CmdAnswer, answer(id, choose("soup")))
+	if pv := s1.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 1 }); pv.Results != nil {
+		t.Fatalf("the link's screen got results before they were shown: %+v", pv)
+	}
+	fac.cmd("show", exercises.CmdShow, map[string]any{"exercise": id})
+	s1.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
+
+	// A new link revokes the first.
+	_, tok2 := link("l2")
+	if code := s1.closed(); code != CloseBadToken {
+		t.Fatalf("the revoked link's screen closed with %d", code)
+	}
+	if _, w := screen(tok1, "projector"); w.Code != rooms.CodeBadToken {
+		t.Fatalf("the revoked token: %s", w.Raw)
+	}
+	s2, w := screen(tok2, "projector")
+	if w.Type != "welcome" {
+		t.Fatalf("the new link: %s", w.Raw)
+	}
+	// None: the second goes too; the facilitator's own screen stays.
+	if m := fac.cmd("u", rooms.CmdScreenUnlink, nil); m.Type != "ack" {
+		t.Fatalf("unlink: %s", m.Raw)
+	}
+	if code := s2.closed(); code != CloseBadToken {
+		t.Fatalf("the unlinked screen closed with %d", code)
+	}
+	if _, w := screen(tok2, "projector"); w.Code != rooms.CodeBadToken {
+		t.Fatalf("the unlinked token: %s", w.Raw)
+	}
+	fac.cmd("hide", exercises.CmdHide, map[string]any{"exercise": id})
+	own.stateOf(id, func(v exercises.VoteView) bool { return v.Results == nil })
+	if m := fac.cmd("u2", rooms.CmdScreenUnlink, nil); m.Type != "ack" {
+		t.Fatalf("unlink with no link: %s", m.Raw)
 	}
 }
