@@ -235,6 +235,31 @@ const steps = [
     await shot(host, 'host-poll-results');
   }],
 
+  ['a projector link shows the room on another computer, never its console; a new link stops it', async () => {
+    await host.getByRole('button', { name: 'Make a projector link' }).click();
+    const url = await host.locator('#plink').inputValue();
+    if (!new RegExp(`/screen/${code}#t=.+`).test(url)) throw new Error('projector link: ' + url);
+    // A room PC: a browser of its own, holding nothing of the facilitator.
+    const pcCtx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    try {
+      const pc = await newPage(pcCtx, 'room PC');
+      await pc.goto(url);
+      await untilText(pc.getByTestId('results'), /Pizza\s*2\s*·\s*67%/, 'results on the room PC');
+      if (pc.url().includes('#')) throw new Error('the token stayed in the address bar: ' + pc.url());
+      await shot(pc, 'screen-by-link');
+      await pc.goto(`${huddle.base}/host/${code}`);
+      await pc.getByText(/facilitator key/i).waitFor();
+      if (await pc.getByTestId('agenda').count()) throw new Error('the link opened the console');
+      await pc.goto(`${huddle.base}/screen/${code}`); // reloaded: the link kept
+      await untilText(pc.getByTestId('results'), /Pizza\s*2/, 'results after a reload');
+      await host.getByRole('button', { name: 'Make a new link' }).click();
+      await until(async () => (await host.locator('#plink').inputValue()) !== url, 'a new link');
+      await untilText(pc.getByTestId('screen-over'), /no longer works/, 'the old link stopped');
+    } finally {
+      await pcCtx.close();
+    }
+  }],
+
   ['an answer kept from before a reload, then refused, is said to the phone, not dropped', async () => {
     // As a phone that lost its network, answered, and was closed before
     // the answer went out: the page kept it, and sends it when opened

@@ -165,6 +165,45 @@ describe('the console renames the room and switches names', () => {
   });
 });
 
+describe('the console makes a projector link', () => {
+  it('makes a link with its token in the fragment, keeps it for reloads, and stops it', async () => {
+    answer();
+    const ws = await open();
+    const card = () => target.querySelector('[data-testid=projector-link]')!;
+    expect(card().querySelector('#plink')).toBeNull();
+    button('Make a projector link')!.click();
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd).toMatchObject({ type: 'room.screen_link' });
+    ws.receive({ type: 'ack', id: cmd.id, result: { link: 'l1', token: 'tok/1+' } });
+    await settle();
+    const url = 'http://192.168.1.2/screen/ABCDEF#t=tok%2F1%2B';
+    expect((card().querySelector('#plink') as HTMLInputElement).value).toBe(url);
+    expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBe(url);
+
+    button('Stop this link')!.click();
+    flushSync();
+    const stop = ws.commands().at(-1)!;
+    expect(stop).toMatchObject({ type: 'room.screen_unlink' });
+    ws.receive({ type: 'ack', id: stop.id });
+    await settle();
+    expect(card().querySelector('#plink')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBeUndefined();
+  });
+
+  it('says why a link could not be made, and shows none', async () => {
+    answer();
+    const ws = await open();
+    button('Make a projector link')!.click();
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    ws.receive({ type: 'error', id: cmd.id, code: 'unavailable', message: 'store unavailable' });
+    await settle();
+    expect(text('[data-testid=projector-link] [role=alert]')).not.toBe('');
+    expect(target.querySelector('#plink')).toBeNull();
+  });
+});
+
 describe('the console edits an exercise', () => {
   it('sends agenda.update with the whole spec, ids and notes kept', async () => {
     answer();

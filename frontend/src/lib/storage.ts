@@ -5,7 +5,11 @@
 export interface ParticipantCreds { roomId: string; code: string; token: string; memberId: string; name: string }
 export interface HostCreds {
   roomId: string; code: string; secret: string; facilitatorId: string; title: string; joinUrl: string; createdAt: number;
+  /** The room's projector link (room.screen_link), once this console made one. */
+  screenLink?: string;
 }
+/** A projector link's token, kept by the computer that opened the link. */
+export interface ScreenCreds { code: string; token: string; joinUrl: string }
 
 /** What the console keeps of a room this browser created (POST /api/rooms). */
 export function hostCredsFrom(r: { room: { id: string; code: string; title: string; joinUrl?: string }; facilitator: { id: string; secret: string } }): HostCreds {
@@ -51,6 +55,8 @@ export const creds = {
     if (c) list.unshift(code);
     write('huddle:hosted', list.slice(0, 20));
   },
+  screen: (code: string) => read<ScreenCreds>(`huddle:screen:${code}`),
+  setScreen: (c: ScreenCreds | null, code: string) => write(`huddle:screen:${code}`, c),
   hosted: (): HostCreds[] =>
     (read<string[]>('huddle:hosted') ?? []).map((c) => read<HostCreds>(`huddle:h:${c}`)).filter((x): x is HostCreds => !!x),
   /** The server's host key (HUDDLE_HOST_KEY), once the trainer typed it here. */

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync, mount, unmount } from 'svelte';
+import ScreenApp from './ScreenApp.svelte';
+import { FakeWS, welcome } from '../test/fakews';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+const settle = async () => {
+  for (let i = 0; i < 4; i++) await tick();
+  flushSync();
+};
+let target: HTMLElement;
+let app: any;
+
+function openAt(path: string) {
+  history.replaceState(null, '', path);
+  FakeWS.all = [];
+  vi.stubGlobal('WebSocket', FakeWS);
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(ScreenApp, { target });
+  flushSync();
+  const ws = FakeWS.last();
+  ws?.open();
+  return ws;
+}
+const screenWelcome = () => welcome(1, { you: { id: 'f1', name: '', role: 'screen', online: true } });
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  unmount(app);
+  target.remove();
+  vi.unstubAllGlobals();
+  history.replaceState(null, '', '/');
+});
+
+describe('the projector view opened with a projector link', () => {
+  it('says hello with the link token, takes it out of the address, and keeps it for reloads', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok%2F1');
+    expect(ws.sent[0]).toMatchObject({ type: 'hello', room: 'ABCDEF', token: 'tok/1', view: 'projector' });
+    expect(window.location.hash).toBe('');
+    expect(window.location.pathname).toBe('/screen/ABCDEF');
+    expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ code: 'ABCDEF', token: 'tok/1' });
+    ws.receive(screenWelcome());
+    await settle();
+    expect(target.querySelector('[data-testid=screen-code]')?.textContent).toBe('ABCDEF');
+    unmount(app);
+    target.remove();
+
+    // Reloaded: the link from before.
+    const again = openAt('/screen/ABCDEF');
+    expect(again.sent[0]).toMatchObject({ type: 'hello', room: 'ABCDEF', token: 'tok/1', view: 'projector' });
+  });
+
+  it('says a revoked link no longer works, and forgets it', async () => {
+    const ws = openAt('/screen/ABCDEF#t=old');
+    ws.receive(screenWelcome());
+    await settle();
+    ws.serverClose(4001);
+    await settle();
+    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/no longer works/);
+    expect(localStorage.getItem('huddle:screen:ABCDEF')).toBeNull();
+  });
+
+  it('without a link or the secret, says where to open it', async () => {
+    const ws = openAt('/screen/ABCDEF');
+    expect(ws).toBeUndefined();
+    expect(target.textContent).toMatch(/projector link/);
+  });
+});
