@@ -406,13 +406,13 @@ func boardMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
 	if e.Kind != KindHelp {
 		return nil
 	}
-	author := m.Opaque(authorPurpose(e.ID))
+	author, named := m.Opaque(authorPurpose(e.ID)), m.Opaque(namedAuthorPurpose(e.ID))
 	mine := HelpMine{Requests: []string{}, Offers: []string{}}
 	for k, d := range st.Docs {
 		switch {
 		case strings.HasPrefix(k, requestPrefix(e.ID)):
 			var r HelpRequest
-			if author != "" && json.Unmarshal(d.Value, &r) == nil && r.Author == author {
+			if author != "" && json.Unmarshal(d.Value, &r) == nil && (r.Author == author || r.Author == named) {
 				mine.Requests = append(mine.Requests, r.ID)
 			}
 		case strings.HasPrefix(k, offerPrefix(e.ID)):
@@ -518,7 +518,7 @@ func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
+	author, err := requestAuthor(tx, e.ID, !args.Anonymous)
 	if err != nil {
 		return err
 	}
@@ -588,11 +588,21 @@ func loadRequestCmd(tx *rooms.Tx, exercise, request string) (helpCmd, error) {
 	if c.e, err = openExercise(tx, exercise, KindHelp); err != nil {
 		return c, err
 	}
-	if c.author, err = opaque(tx, authorPurpose(c.e.ID)); err != nil {
+	if c.r, err = loadRequest(tx, c.e.ID, request); err != nil {
 		return c, err
 	}
-	c.r, err = loadRequest(tx, c.e.ID, request)
+	c.author, err = requestAuthor(tx, c.e.ID, !c.r.Anonymous)
 	return c, err
+}
+
+// requestAuthor is the actor's author key for their named requests on a
+// board, or their anonymous ones: two keys, so that nothing stored joins
+// a person's anonymous requests to their named ones.
+func requestAuthor(tx *rooms.Tx, ex string, named bool) (string, error) {
+	if named {
+		return opaque(tx, namedAuthorPurpose(ex))
+	}
+	return opaque(tx, authorPurpose(ex))
 }
 
 func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (helpCmd, error) {

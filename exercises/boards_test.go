@@ -445,7 +445,7 @@ func TestAnonymousBoardsStoreNoLink(t *testing.T) {
 		Docs     map[string]string            `json:"docs"`
 		Counters map[string]int64             `json:"counters"`
 		Sets     map[string][]string          `json:"sets"`
-		Replies  map[string]map[string]string `json:"replies"`
+		Replies  map[string]string `json:"replies"`
 		History  []rooms.Event                `json:"history"`
 	}
 	if err := json.Unmarshal(raw, &d); err != nil {
@@ -497,25 +497,22 @@ func TestAnonymousBoardsStoreNoLink(t *testing.T) {
 			check("event "+ev.Type, string(eb))
 		}
 	}
-	// Kept answers are filed under the sender's actor key, which other
-	// answers (the facilitator's agenda commands, say) can identify: they
-	// hold no anonymous text and no anonymous item's id.
+	// Kept answers are filed under a key of their own command (its reply
+	// key and id): they hold no anonymous text and no anonymous item's id.
 	var anonIDs []string
 	for k, v := range d.Docs {
 		if holdsSecret(v) {
 			anonIDs = append(anonIDs, k[strings.LastIndexByte(k, ':')+1:])
 		}
 	}
-	for actor, reps := range d.Replies {
+	for key, rep := range d.Replies {
 		for _, m := range marks {
-			if strings.Contains(actor, m.s) {
+			if strings.Contains(key, m.s) {
 				t.Fatalf("answers kept under a %s", m.what)
 			}
 		}
-		for id, rep := range reps {
-			if holdsSecret(rep) || slices.ContainsFunc(anonIDs, func(x string) bool { return strings.Contains(rep, x) }) {
-				t.Fatalf("kept answer %s/%s ties an anonymous item to its sender: %s", actor, id, rep)
-			}
+		if holdsSecret(rep) || slices.ContainsFunc(anonIDs, func(x string) bool { return strings.Contains(rep, x) }) {
+			t.Fatalf("kept answer %s ties an anonymous item to its sender: %s", key, rep)
 		}
 	}
 	for k := range d.Counters {

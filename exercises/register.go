@@ -464,9 +464,11 @@ func voterKey(m *rooms.Member, e Exercise) string {
 // ballot, so that a vote reads everything in one round trip with the
 // room and the member. When the node has the exercise cached, its
 // anonymity names the one ballot key; when not (the node's first vote in
-// the room, or the first after the exercise changed), both keys the
-// ballot can have are read: the handler takes the one it needs as a
-// precondition, and the other is only a read.
+// the room, or the first after the exercise changed), the anonymous key
+// is read, as most votes are: reading the named key with it would name
+// the member (its key holds their id) next to their anonymous ballot key
+// in one command, which MONITOR shows. A named exercise's ballot is then
+// read apart, by the handler.
 func answerPrefetch(tx *rooms.Tx) []string {
 	var args struct {
 		Exercise string `json:"exercise"`
@@ -480,12 +482,10 @@ func answerPrefetch(tx *rooms.Tx) []string {
 		return []string{key, ballotKey(e.ID, voterKey(tx.Actor, *e))}
 	}
 	// An exercise's id is the end of its key (agendaAdd).
-	anon, named := true, false
+	anon := true
 	keys := []string{key}
-	for _, a := range []*bool{&anon, &named} {
-		if v := voterKey(tx.Actor, Exercise{ID: args.Exercise, Spec: Spec{Anonymous: a}}); v != "a:" {
-			keys = append(keys, ballotKey(args.Exercise, v))
-		}
+	if v := voterKey(tx.Actor, Exercise{ID: args.Exercise, Spec: Spec{Anonymous: &anon}}); v != "a:" {
+		keys = append(keys, ballotKey(args.Exercise, v))
 	}
 	return keys
 }

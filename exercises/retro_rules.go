@@ -58,6 +58,37 @@ func actionSeqKey(ex string) string    { return "rs:" + ex + ":actions" }
 func authorPurpose(ex string) string   { return "author:" + ex }
 func dotsPurpose(ex string) string     { return "dots:" + ex }
 
+// namedAuthorPurpose is the purpose of the author key of what a member
+// writes under their name (a retro card while names are shown, a named
+// help request). It differs from authorPurpose's, for anonymous items:
+// one key on both would join, in the store, a person's named items to
+// their anonymous ones.
+func namedAuthorPurpose(ex string) string { return "author-named:" + ex }
+
+// dotsScope is the scope of a member's private dots events: their cards'
+// events have the exercise's, and one private key on both would join the
+// dots to the cards, which carry a name while names are shown.
+func dotsScope(ex string) string { return ex + ":dots" }
+
+// cardAuthor is the actor's author key for card c: the named one when c
+// carries its author's name.
+func cardAuthor(tx *rooms.Tx, ex string, c RetroCard) (string, error) {
+	if c.AuthorName != "" {
+		return opaque(tx, namedAuthorPurpose(ex))
+	}
+	return opaque(tx, authorPurpose(ex))
+}
+
+// cardAudience is who hears privately about the actor's own card c: the
+// member when it carries their name, else their private key for the
+// exercise, so that no private key is tied to a named card.
+func cardAudience(tx *rooms.Tx, ex string, c RetroCard) rooms.Audience {
+	if c.AuthorName != "" {
+		return rooms.Audience{Member: tx.Actor.ID}
+	}
+	return rooms.PrivateTo(tx.Actor, ex)
+}
+
 // retroPrefixes are the documents a board's views read.
 func retroPrefixes(ex string) []string {
 	return []string{cardPrefix(ex), groupPrefix(ex), actionPrefix(ex)}
@@ -756,7 +787,7 @@ func retroItems(e Exercise, b retroBoard, cards []RetroCard, counters map[string
 
 // retroMine is the viewer's own cards and, in the vote phase, their dots.
 func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
-	author := m.Opaque(authorPurpose(e.ID))
+	author, named := m.Opaque(authorPurpose(e.ID)), m.Opaque(namedAuthorPurpose(e.ID))
 	if author == "" {
 		return nil
 	}
@@ -766,7 +797,7 @@ func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
 			continue
 		}
 		var c RetroCard
-		if json.Unmarshal(d.Value, &c) == nil && c.Author == author {
+		if json.Unmarshal(d.Value, &c) == nil && (c.Author == author || c.Author == named) {
 			mine.Cards = append(mine.Cards, c.View())
 		}
 	}
@@ -976,13 +1007,13 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
-	if err != nil {
-		return err
-	}
 	name := ""
 	if tx.Room.ShowNames {
 		name = tx.Actor.Name
+	}
+	author, err := cardAuthor(tx, e.ID, RetroCard{AuthorName: name})
+	if err != nil {
+		return err
 	}
 	c, err := RetroAddCard(e, newShortID(), args.Column, args.Text, author, name, lim)
 	if err != nil {
@@ -1003,7 +1034,7 @@ func cardsRevealed(e Exercise) bool { return phaseOf(e) != PhaseWrite || e.Statu
 // emitCard tells the author their card (privately: only they learn it is
 // theirs), and everyone the card itself once cards are revealed.
 func emitCard(tx *rooms.Tx, e Exercise, c RetroCard) error {
-	if err := tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, rooms.PrivateTo(tx.Actor, e.ID)); err != nil {
+	if err := tx.Emit(EvRetroCard, cardEvent{e.ID, c.View()}, cardAudience(tx, e.ID, c)); err != nil {
 		return err
 	}
 	if !cardsRevealed(e) {
@@ -1026,11 +1057,11 @@ func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
+	c, err := loadCard(tx, newBoard(), e.ID, "card", args.Card)
 	if err != nil {
 		return err
 	}
-	c, err := loadCard(tx, newBoard(), e.ID, "card", args.Card)
+	author, err := cardAuthor(tx, e.ID, c)
 	if err != nil {
 		return err
 	}
@@ -1054,12 +1085,12 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	author, err := opaque(tx, authorPurpose(e.ID))
+	b := newBoard()
+	c, err := loadCard(tx, b, e.ID, "card", args.Card)
 	if err != nil {
 		return err
 	}
-	b := newBoard()
-	c, err := loadCard(tx, b, e.ID, "card", args.Card)
+	author, err := cardAuthor(tx, e.ID, c)
 	if err != nil {
 		return err
 	}
@@ -1071,7 +1102,7 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 		return err
 	}
 	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
-	to := rooms.PrivateTo(tx.Actor, e.ID)
+	to := cardAudience(tx, e.ID, c)
 	if c.Author != author || cardsRevealed(e) {
 		// Moderation (the author learns with everyone), or a card
 		// everyone sees goes for everyone.
@@ -1215,7 +1246,7 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 	}
 	tx.Incr(dotKey(e.ID, args.Item), int64(args.Delta), 0, nil)
 	tx.Touch(stateKey(e.ID))
-	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.PrivateTo(tx.Actor, e.ID))
+	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.PrivateTo(tx.Actor, dotsScope(e.ID)))
 }
 
 func retroFocusCmd(tx *rooms.Tx, _ Limits) error {

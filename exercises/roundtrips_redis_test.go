@@ -159,8 +159,11 @@ func TestParticipantCommandRoundTripsRedis(t *testing.T) {
 	}{
 		{name: "anonymous vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(anonPoll, choose("soup")), ex: anonPoll,
 			reads: func(m *rooms.Member) []string { return []string{ballot(m, anonPoll, true)} }, trips: 3, warmTrips: 1},
+		// Named: on a node that has not cached the exercise, the ballot
+		// is read once the exercise says it is named, apart from the
+		// guess of an anonymous key (answerPrefetch): one more.
 		{name: "named vote", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(namedPoll, choose("soup")), ex: namedPoll,
-			reads: func(m *rooms.Member) []string { return []string{ballot(m, namedPoll, false)} }, trips: 3, warmTrips: 1},
+			reads: func(m *rooms.Member) []string { return []string{ballot(m, namedPoll, false)} }, trips: 4, warmTrips: 1},
 		{name: "open text", by: ann, warm: bob, typ: exercises.CmdAnswer, data: answer(text, map[string]any{"text": "More pairing"}), ex: text,
 			reads: func(m *rooms.Member) []string { return []string{ballot(m, text, true)} }, trips: 3, warmTrips: 1},
 		{name: "retro card", by: bob, warm: people[2], typ: exercises.CmdRetroCardAdd, ex: retro, trips: 3, warmTrips: 2,
@@ -411,7 +414,7 @@ func TestAuthenticateRoundTripsRedis(t *testing.T) {
 	if m, err := auth(tok, 1); err != nil || m.ID != ann.ID {
 		t.Fatalf("first: %v, %v", m, err)
 	}
-	if m, err := auth(tok, 1); err != nil || m.ID != ann.ID || m.ActorKey() != ann.ActorKey() {
+	if m, err := auth(tok, 1); err != nil || m.ID != ann.ID || m.ReplyKey("x") != ann.ReplyKey("x") {
 		t.Fatalf("again: %v, %v", m, err)
 	}
 	j, err := node.Join(ctx, e.code, "Bob", "") // issued here

@@ -39,8 +39,9 @@ func TestMemberKeysKept(t *testing.T) {
 	if m.PrivateKey() != want("private") || m.PrivateKeyFor("ex2") != want("private:ex2") {
 		t.Fatalf("private keys %q, %q", m.PrivateKey(), m.PrivateKeyFor("ex2"))
 	}
-	if m.ActorKey() != want("actor") {
-		t.Fatalf("ActorKey %q", m.ActorKey())
+	// A reply key differs per command and is never kept.
+	if m.ReplyKey("c1") != want("reply:c1") || m.ReplyKey("c1") == m.ReplyKey("c2") {
+		t.Fatalf("ReplyKey %q, %q", m.ReplyKey("c1"), m.ReplyKey("c2"))
 	}
 	if n := len(m.keys.opaque); n != 3 {
 		t.Fatalf("%d keys kept, want 3 (actor, ballot:ex1, private:ex2)", n)

@@ -128,12 +128,17 @@ func (m *Member) Opaque(purpose string) string {
 	return m.keys.get(purpose)
 }
 
-// ActorKey is the key under which a member's command answers are kept.
-func (m *Member) ActorKey() string {
-	if k := m.Opaque("actor"); k != "" {
-		return k
+// ReplyKey is the key under which the answer to the member's command
+// cmdID is kept (Change.Actor). It differs for every command: a key
+// shared by all of a member's commands would join, in anything that
+// records the store's writes in order (an append-only file, MONITOR, a
+// replica's stream), the commands that name them (a rename, a named
+// answer) to the ones that write their anonymous answers.
+func (m *Member) ReplyKey(cmdID string) string {
+	if m.keys == nil {
+		return "id:" + m.ID
 	}
-	return "id:" + m.ID
+	return m.keys.derive("reply:" + cmdID)
 }
 
 // PrivateKey names the member as the audience of private events with no

@@ -267,9 +267,17 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	// The viewer's own documents, in a read of their own: one that also
 	// named the member would join who they are to their anonymous ballot
 	// keys in a single command's arguments, which Redis's SLOWLOG and
-	// MONITOR show (TestNoCommandJoinsMemberAndBallot).
-	if own := s.ownKeys(st, m); len(own) > 0 {
-		docs, err := s.store.Get(ctx, roomID, own...)
+	// MONITOR show (TestNoCommandJoinsMemberAndBallot). For the same
+	// reason the ones whose keys name the member (a named ballot holds
+	// their id) are read apart from the others.
+	own := s.ownKeys(st, m)
+	named := slices.DeleteFunc(slices.Clone(own), func(k string) bool { return !strings.Contains(k, m.ID) })
+	own = slices.DeleteFunc(own, func(k string) bool { return strings.Contains(k, m.ID) })
+	for _, keys := range [][]string{named, own} {
+		if len(keys) == 0 {
+			continue
+		}
+		docs, err := s.store.Get(ctx, roomID, keys...)
 		if err != nil {
 			return nil, err
 		}
@@ -823,7 +831,7 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 			return s.orKept(ctx, roomID, actor, cmd.ID, err)
 		}
 		c := tx.change
-		c.Actor, c.CmdID, c.Reply = actor.ActorKey(), cmd.ID, sealReply(actor, cmd.ID, out.Reply)
+		c.Actor, c.CmdID, c.Reply = actor.ReplyKey(cmd.ID), cmd.ID, sealReply(actor, cmd.ID, out.Reply)
 		for k, v := range tx.reads {
 			c.Expect = append(c.Expect, Expect{Key: k, Version: v})
 		}
@@ -870,7 +878,7 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 // orKept answers a command that failed before the store saw it: with its
 // kept answer when it is a re-send of one answered before, else with err.
 func (s *Service) orKept(ctx context.Context, roomID string, actor *Member, cmdID string, err error) Outcome {
-	if rep, ok, rerr := s.store.Reply(ctx, roomID, actor.ActorKey(), cmdID); rerr == nil && ok {
+	if rep, ok, rerr := s.store.Reply(ctx, roomID, actor.ReplyKey(cmdID), cmdID); rerr == nil && ok {
 		return s.kept(actor, cmdID, rep)
 	}
 	return errOutcome(cmdID, err)
@@ -881,7 +889,7 @@ func (s *Service) orKept(ctx context.Context, roomID string, actor *Member, cmdI
 // that kept answer wins, so both get the same one.
 func (s *Service) keepError(ctx context.Context, roomID string, actor *Member, cmdID string, e *Error) Outcome {
 	reply := errorReply(cmdID, e)
-	a, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ActorKey(), CmdID: cmdID, Reply: sealReply(actor, cmdID, reply)})
+	a, err := s.store.Apply(ctx, roomID, Change{Actor: actor.ReplyKey(cmdID), CmdID: cmdID, Reply: sealReply(actor, cmdID, reply)})
 	switch {
 	case err != nil:
 		return errOutcome(cmdID, err)

@@ -401,7 +401,7 @@ func TestKeptAnswersAreSealed(t *testing.T) {
 	f := newRoom(t, nil)
 	ctx := context.Background()
 	first := f.exec(f.fac, "c1", rooms.CmdRoomUpdate, map[string]string{"title": "Sealed title"})
-	stored, ok, err := f.svc.Store().Reply(ctx, f.room.ID, f.fac.ActorKey(), "c1")
+	stored, ok, err := f.svc.Store().Reply(ctx, f.room.ID, f.fac.ReplyKey("c1"), "c1")
 	if err != nil || !ok {
 		t.Fatalf("no kept answer: %v", err)
 	}

@@ -112,6 +112,12 @@ type Put struct {
 	Value json.RawMessage `json:"value,omitempty"`
 }
 
+// DefaultReplyWindow is how many answers a room keeps for re-sent
+// commands unless a store is told otherwise: a re-send comes back within
+// a reconnect, and a room of 10,000 phones that each answer a few
+// questions meanwhile sends fewer commands.
+const DefaultReplyWindow = 65536
+
 // Change is everything one command does to a room, applied by the store as
 // one atomic step: either all of it or none of it.
 //
@@ -198,7 +204,9 @@ type Store interface {
 	Counters(ctx context.Context, room string, keys ...string) ([]int64, error)
 	// Has reports whether member is in once-only set.
 	Has(ctx context.Context, room, set, member string) (bool, error)
-	// Reply returns the stored answer to (actor, cmdID), if any.
+	// Reply returns the stored answer to (actor, cmdID), if any. A room
+	// keeps the answers to its last ReplyWindow commands (a store option,
+	// DefaultReplyWindow by default), whoever sent them.
 	Reply(ctx context.Context, room, actor, cmdID string) (json.RawMessage, bool, error)
 	// Load returns a consistent copy of the whole room, without the
 	// documents whose keys start with any of skip (a participant's

@@ -67,6 +67,7 @@ type Config struct {
 	// (rooms.HubOptions.StateRate); 0: no bound.
 	StateRate       int
 	HistoryLimit    int
+	ReplyWindow     int
 	ShutdownDrain   time.Duration
 	ShutdownSpread  time.Duration
 	ShutdownTimeout time.Duration
@@ -104,6 +105,7 @@ func DefaultConfig() Config {
 		CoalesceInterval: 100 * time.Millisecond,
 		StateRate:        rooms.DefaultStateRate,
 		HistoryLimit:     1000,
+		ReplyWindow:      rooms.DefaultReplyWindow,
 		ShutdownSpread:   5 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
 		ResultsTTL:       90 * 24 * time.Hour,
@@ -222,6 +224,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.CoalesceInterval, "coalesce-interval", "HUDDLE_COALESCE_INTERVAL", "shortest time between two updates of presence or a tally in a room")
 	num(&c.StateRate, "state-rate", "HUDDLE_STATE_RATE", "bytes per second one coalesced state of a room (a tally, a retro board) may write to the room's phones, on all nodes together (each node writes its share); a bigger state to more phones is sent less often, the events that changed it at once (0: no bound)")
 	num(&c.HistoryLimit, "history-limit", "HUDDLE_HISTORY_LIMIT", "events kept per room for clients that resume")
+	num(&c.ReplyWindow, "reply-window", "HUDDLE_REPLY_WINDOW", "answers to commands kept per room, so that a command sent again gets the same answer and counts once (the room's last ones, whoever sent them)")
 	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients (0, the default: close at once)")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
@@ -264,6 +267,7 @@ func (c Config) Validate() error {
 	pos("max-connections", c.MaxConnections)
 	pos("command-burst", c.CommandBurst)
 	pos("history-limit", c.HistoryLimit)
+	pos("reply-window", c.ReplyWindow)
 	pos("connect-burst", c.ConnectBurst)
 	pos("http-burst", c.HTTPBurst)
 	pos("send-queue-bytes", c.SendQueueBytes)

@@ -71,9 +71,9 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 // embedded memory store.
 func OpenStore(cfg Config, log *slog.Logger) (rooms.Store, error) {
 	if cfg.RedisURL == "" {
-		return memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit}), nil
+		return memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit, ReplyWindow: cfg.ReplyWindow}), nil
 	}
-	return redisstore.New(redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, HistoryLimit: cfg.HistoryLimit, NoAutoPipeline: !cfg.RedisPipeline, Logger: log})
+	return redisstore.New(redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, HistoryLimit: cfg.HistoryLimit, ReplyWindow: cfg.ReplyWindow, NoAutoPipeline: !cfg.RedisPipeline, Logger: log})
 }
 
 // NewWithStore builds a node over store, which it closes on Shutdown.

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,8 +22,8 @@ type Options struct {
 	// HistoryLimit is how many recent events each room keeps for resuming
 	// clients (default 1000).
 	HistoryLimit int
-	// ReplyWindow is how many recent command answers are kept per member
-	// for idempotent re-sends (default 1024).
+	// ReplyWindow is how many recent command answers each room keeps for
+	// idempotent re-sends (default rooms.DefaultReplyWindow).
 	ReplyWindow int
 	// SweepInterval is how often expired rooms are dropped (default 30s).
 	SweepInterval time.Duration
@@ -59,7 +60,7 @@ type room struct {
 	classes  map[string]map[string]struct{}
 	counters map[string]int64
 	sets     map[string]map[string]struct{}
-	replies  map[string]*replyLog
+	replies  replyLog
 	history  []rooms.Event // ring buffer, oldest at head
 	head     int
 	subs     map[int]func(rooms.Notice)
@@ -72,9 +73,11 @@ type nodePresence struct {
 	expires time.Time
 }
 
+// replyLog is a room's kept answers, by actor and command id (replyKey),
+// the room's last ReplyWindow of them.
 type replyLog struct {
-	byID  map[string]json.RawMessage
-	order []string // FIFO of command ids, bounded by ReplyWindow
+	byKey map[string]json.RawMessage
+	order []string // FIFO of replyKeys, bounded by ReplyWindow
 }
 
 var (
@@ -88,7 +91,7 @@ func New(opts Options) *Store {
 		opts.HistoryLimit = 1000
 	}
 	if opts.ReplyWindow <= 0 {
-		opts.ReplyWindow = 1024
+		opts.ReplyWindow = rooms.DefaultReplyWindow
 	}
 	if opts.SweepInterval <= 0 {
 		opts.SweepInterval = 30 * time.Second
@@ -183,7 +186,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		classes:  make(map[string]map[string]struct{}),
 		counters: make(map[string]int64),
 		sets:     make(map[string]map[string]struct{}),
-		replies:  make(map[string]*replyLog),
+		replies:  replyLog{byKey: make(map[string]json.RawMessage)},
 		subs:     make(map[int]func(rooms.Notice)),
 		presence: make(map[string]*nodePresence),
 	}
@@ -264,17 +267,19 @@ func (s *Store) Apply(ctx context.Context, id string, c rooms.Change) (rooms.App
 	return s.apply(r, c)
 }
 
-func replyKey(actor string) string { return actor }
+// replyKey is where the answer to actor's cmdID is kept: the actor with
+// its length, so that no pair reads as another.
+func replyKey(actor, cmdID string) string {
+	return strconv.Itoa(len(actor)) + ":" + actor + ":" + cmdID
+}
 
 // apply runs with r.mu held: every check first, then every effect, so a
 // failed check leaves the room untouched.
 func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	pos := rooms.Position{Epoch: r.epoch, Seq: r.seq}
 	if c.CmdID != "" {
-		if log := r.replies[replyKey(c.Actor)]; log != nil {
-			if rep, ok := log.byID[c.CmdID]; ok {
-				return rooms.Applied{Pos: pos, Duplicate: true, Reply: rep}, nil
-			}
+		if rep, ok := r.replies.byKey[replyKey(c.Actor, c.CmdID)]; ok {
+			return rooms.Applied{Pos: pos, Duplicate: true, Reply: rep}, nil
 		}
 	}
 	for _, e := range c.Expect {
@@ -334,15 +339,11 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		set[o.Member] = struct{}{}
 	}
 	if c.CmdID != "" && c.Reply != nil {
-		log := r.replies[replyKey(c.Actor)]
-		if log == nil {
-			log = &replyLog{byID: make(map[string]json.RawMessage)}
-			r.replies[replyKey(c.Actor)] = log
-		}
-		log.byID[c.CmdID] = slices.Clone(c.Reply)
-		log.order = append(log.order, c.CmdID)
+		log, k := &r.replies, replyKey(c.Actor, c.CmdID)
+		log.byKey[k] = slices.Clone(c.Reply)
+		log.order = append(log.order, k)
 		if len(log.order) > s.opts.ReplyWindow {
-			delete(log.byID, log.order[0])
+			delete(log.byKey, log.order[0])
 			log.order = log.order[1:]
 		}
 	}
@@ -425,10 +426,8 @@ func (s *Store) Reply(ctx context.Context, id, actor, cmdID string) (json.RawMes
 		return nil, false, err
 	}
 	defer r.mu.Unlock()
-	if log := r.replies[replyKey(actor)]; log != nil {
-		if rep, ok := log.byID[cmdID]; ok {
-			return rep, true, nil
-		}
+	if rep, ok := r.replies.byKey[replyKey(actor, cmdID)]; ok {
+		return rep, true, nil
 	}
 	return nil, false, nil
 }
@@ -687,12 +686,9 @@ func (s *Store) Dump(id string) (map[string]any, error) {
 			sets[k] = append(sets[k], m)
 		}
 	}
-	replies := map[string]map[string]string{}
-	for actor, log := range r.replies {
-		replies[actor] = map[string]string{}
-		for id, rep := range log.byID {
-			replies[actor][id] = string(rep)
-		}
+	replies := map[string]string{}
+	for k, rep := range r.replies.byKey {
+		replies[k] = string(rep)
 	}
 	docs := map[string]string{}
 	for k, d := range r.docs {

@@ -67,11 +67,13 @@
 //	P:{R}:ctr    hash    counter key → integer
 //	P:{R}:once   set     members of every once-only set, as tokens (below)
 //	P:{R}:sets   hash    once-only set name → number of members
-//	P:{R}:rep    hash    command answers, per actor A (written len(A):A):
+//	P:{R}:rep    hash    command answers, by the command's reply key A
+//	                     (rooms.Member.ReplyKey: one per command, so that
+//	                     no field is shared by two commands of a member):
 //	                       r:<len>:<A>:<cmd id>   → answer
-//	                       n:<len>:<A>            → answers stored so far
-//	                       q:<len>:<A>:<slot>     → the r: field in slot
-//	                     each actor's last ReplyWindow answers form a ring
+//	                       n                      → answers stored so far
+//	                       q:<slot>               → the r: field in slot
+//	                     the room's last ReplyWindow answers form a ring
 //	                     of slots; writing one evicts the one it replaces
 //	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest
 //	                     first; the last one has seq meta.seq

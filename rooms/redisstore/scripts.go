@@ -115,13 +115,14 @@ func (k keyspace) channel(room string) string { return k.tag(room) + "ev" }
 func (k keyspace) code(code string) string    { return k.prefix + ":code:" + code }
 func (k keyspace) index() string              { return k.prefix + ":rooms" }
 
-// replyFields returns the rep hash fields of actor's answer to cmd, of
-// actor's answer count, and the prefix of actor's ring slots. The actor is
-// written with its length, so no actor and command id pair can be read as
-// another.
+// replyFields returns the rep hash field of actor's answer to cmd, the
+// field counting the room's answers, and the prefix of the room's ring
+// slots: the room's last ReplyWindow answers are kept, whoever sent them.
+// A ring per actor would name the actor in every command's writes (see
+// rooms.Member.ReplyKey). The actor is written with its length, so no
+// actor and command id pair can be read as another.
 func replyFields(actor, cmd string) (answer, count, slots string) {
-	a := strconv.Itoa(len(actor)) + ":" + actor
-	return "r:" + a + ":" + cmd, "n:" + a, "q:" + a + ":"
+	return "r:" + strconv.Itoa(len(actor)) + ":" + actor + ":" + cmd, "n", "q:"
 }
 
 // onceToken is what the once key stores for member of set (see "Anonymity"

@@ -25,9 +25,9 @@ type Options struct {
 	// kept unless set below.
 	URL string
 	// HistoryLimit is how many recent events each room keeps for resuming
-	// clients (default 1000). ReplyWindow is how many recent answers are
-	// kept per actor (default 1024). Every node of a deployment must use
-	// the same values.
+	// clients (default 1000). ReplyWindow is how many recent answers each
+	// room keeps (default rooms.DefaultReplyWindow). Every node of a
+	// deployment must use the same values.
 	HistoryLimit int
 	ReplyWindow  int
 	// Prefix starts every key name (default "huddle"). It may not contain
@@ -84,7 +84,7 @@ func New(opts Options) (*Store, error) {
 		opts.HistoryLimit = 1000
 	}
 	if opts.ReplyWindow <= 0 {
-		opts.ReplyWindow = 1024
+		opts.ReplyWindow = rooms.DefaultReplyWindow
 	}
 	if opts.Prefix == "" {
 		opts.Prefix = "huddle"

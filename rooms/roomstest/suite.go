@@ -26,7 +26,7 @@ import (
 type Options struct {
 	// HistoryLimit is the number of events each room keeps (<= 200).
 	HistoryLimit int
-	// ReplyWindow is the number of answers kept per actor (<= 200).
+	// ReplyWindow is the number of answers each room keeps (<= 200).
 	ReplyWindow int
 }
 
@@ -885,36 +885,47 @@ func testReplyPerActor(t *testing.T, _ Options, st rooms.Store) {
 	}
 }
 
-// Each actor's last ReplyWindow answers are kept, however many commands
-// came before them or from other actors.
+// A room keeps the answers to its last ReplyWindow commands, whoever sent
+// them: each command has its own actor key (rooms.Member.ReplyKey), so a
+// ring per actor would keep every answer for ever.
 func testReplyWindow(t *testing.T, o Options, st rooms.Store) {
 	ctx := t.Context()
 	r := createRoom(t, st, rooms.Change{})
+	other := createRoom(t, st, rooms.Change{})
+	mustApply(t, st, other.ID, rooms.Change{Actor: "bob", CmdID: "b0", Reply: raw(`"bob"`)})
 	mustApply(t, st, r.ID, rooms.Change{Actor: "bob", CmdID: "b0", Reply: raw(`"bob"`)})
 	total := o.ReplyWindow + 5
 	for i := range total {
 		mustApply(t, st, r.ID, rooms.Change{
-			Actor: "alice", CmdID: fmt.Sprintf("a%d", i), Reply: raw(fmt.Sprintf(`{"n":%d}`, i)),
+			Actor: fmt.Sprintf("a%d", i%3), CmdID: fmt.Sprintf("c%d", i), Reply: raw(fmt.Sprintf(`{"n":%d}`, i)),
 			Incrs: []rooms.Incr{{Key: "n", By: 1}},
 		})
 	}
 	for i := total - o.ReplyWindow; i < total; i++ {
-		rep, ok, err := st.Reply(ctx, r.ID, "alice", fmt.Sprintf("a%d", i))
+		rep, ok, err := st.Reply(ctx, r.ID, fmt.Sprintf("a%d", i%3), fmt.Sprintf("c%d", i))
 		if err != nil || !ok || !jsonEqual(rep, raw(fmt.Sprintf(`{"n":%d}`, i))) {
-			t.Errorf("Reply(alice, a%d) = %s, %v, %v; want it kept (within the last %d)", i, rep, ok, err, o.ReplyWindow)
+			t.Errorf("Reply(a%d, c%d) = %s, %v, %v; want it kept (within the room's last %d)", i%3, i, rep, ok, err, o.ReplyWindow)
 		}
 	}
-	if _, ok, err := st.Reply(ctx, r.ID, "bob", "b0"); err != nil || !ok {
-		t.Errorf("another actor's commands pushed bob's answer out: ok = %v, err = %v", ok, err)
+	for i := range total - o.ReplyWindow {
+		if _, ok, err := st.Reply(ctx, r.ID, fmt.Sprintf("a%d", i%3), fmt.Sprintf("c%d", i)); err != nil || ok {
+			t.Errorf("Reply(a%d, c%d) kept, %v: only the room's last %d are", i%3, i, err, o.ReplyWindow)
+		}
+	}
+	if _, ok, err := st.Reply(ctx, r.ID, "bob", "b0"); err != nil || ok {
+		t.Errorf("bob's answer outlived %d later ones in its room: ok = %v, err = %v", total, ok, err)
+	}
+	if _, ok, err := st.Reply(ctx, other.ID, "bob", "b0"); err != nil || !ok {
+		t.Errorf("another room's commands pushed bob's answer out: ok = %v, err = %v", ok, err)
 	}
 	// The oldest answer the window must keep still deduplicates.
 	oldest := total - o.ReplyWindow
 	a, err := st.Apply(ctx, r.ID, rooms.Change{
-		Actor: "alice", CmdID: fmt.Sprintf("a%d", oldest), Reply: raw(`"new"`),
+		Actor: fmt.Sprintf("a%d", oldest%3), CmdID: fmt.Sprintf("c%d", oldest), Reply: raw(`"new"`),
 		Incrs: []rooms.Incr{{Key: "n", By: 1}},
 	})
 	if err != nil || !a.Duplicate || !jsonEqual(a.Reply, raw(fmt.Sprintf(`{"n":%d}`, oldest))) {
-		t.Errorf("re-send of a%d = %+v, %v; want a duplicate", oldest, a, err)
+		t.Errorf("re-send of c%d = %+v, %v; want a duplicate", oldest, a, err)
 	}
 	if n := mustCounters(t, st, r.ID, "n")[0]; n != int64(total) {
 		t.Errorf("n = %d, want %d", n, total)
