@@ -442,11 +442,11 @@ func TestAnonymousBoardsStoreNoLink(t *testing.T) {
 	}
 	raw, _ := json.Marshal(dump)
 	var d struct {
-		Docs     map[string]string            `json:"docs"`
-		Counters map[string]int64             `json:"counters"`
-		Sets     map[string][]string          `json:"sets"`
-		Replies  map[string]string `json:"replies"`
-		History  []rooms.Event                `json:"history"`
+		Docs     map[string]string   `json:"docs"`
+		Counters map[string]int64    `json:"counters"`
+		Sets     map[string][]string `json:"sets"`
+		Replies  map[string]string   `json:"replies"`
+		History  []rooms.Event       `json:"history"`
 	}
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)
