@@ -25,6 +25,7 @@ const (
 	CodeTooManyRooms   Code = "too_many_rooms"   // the node has reached its room limit
 	CodeRateLimited    Code = "rate_limited"     // too many commands or requests; retry later
 	CodeHostKey        Code = "host_key"         // creating rooms needs the host key
+	CodeLocalOnly      Code = "local_only"       // without a host key, the library answers only on the server's own machine
 	CodeAlreadyHello   Code = "already_hello"    // hello sent twice on one connection
 	CodeConflict       Code = "conflict"         // concurrent changes kept colliding; retry
 	CodeUnavailable    Code = "unavailable"      // the store is unreachable; retry later

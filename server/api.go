@@ -56,7 +56,7 @@ func httpStatus(c rooms.Code) int {
 		return http.StatusNotFound
 	case rooms.CodeHostKey, rooms.CodeBadToken:
 		return http.StatusUnauthorized
-	case rooms.CodeForbidden, rooms.CodeRemoved:
+	case rooms.CodeForbidden, rooms.CodeRemoved, rooms.CodeLocalOnly:
 		return http.StatusForbidden
 	case rooms.CodeRoomEnded:
 		return http.StatusGone

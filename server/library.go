@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
@@ -36,9 +38,8 @@ func (s *Server) libraryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/compare", s.trainer(s.handleCompare))
 }
 
-// hostKeyOK reports whether the request may act as a trainer: the server
-// has no host key, or the request shows it (Authorization: Bearer, or
-// X-Host-Key).
+// hostKeyOK reports whether the request shows the server's host key
+// (Authorization: Bearer, or X-Host-Key), or the server has none.
 func (s *Server) hostKeyOK(r *http.Request) bool {
 	if s.cfg.HostKey == "" {
 		return true
@@ -68,8 +69,47 @@ func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "the pack library and kept sessions of this server need its host key"))
 			return
 		}
+		if s.cfg.HostKey == "" && !fromThisMachine(r) {
+			// Kept sessions hold results the room was never shown and
+			// the facilitator's notes, and the library can be changed:
+			// without a key, the participants on the workshop's network
+			// would have both.
+			s.writeError(w, rooms.Errorf(rooms.CodeLocalOnly, "this server has no host key, so its pack library and kept sessions answer only on the computer it runs on; set HUDDLE_HOST_KEY to use them from elsewhere"))
+			return
+		}
 		h(w, r)
 	}
+}
+
+// fromThisMachine reports whether r came from the machine the server runs
+// on: a loopback address, or one of its own interfaces' (a browser on the
+// laptop that opened the console at the laptop's network address). A
+// reverse proxy on another machine or container is not this machine.
+func fromThisMachine(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() {
+		return true
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if own, ok := netip.AddrFromSlice(n.IP); ok && own.Unmap() == ip {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sameOrigin reports whether a browser sent r from this server's own

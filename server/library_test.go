@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -834,5 +836,60 @@ func TestPackOverAgendaLimit(t *testing.T) {
 	}
 	if n, _ := ts.store.CountRooms(t.Context()); n != 0 {
 		t.Fatalf("%d rooms left behind", n)
+	}
+}
+
+// Without a host key the library and the kept sessions answer only the
+// machine the server runs on: a participant on the workshop's network
+// gets local_only, not the results the room was never shown.
+func TestLibraryLocalOnlyWithoutHostKey(t *testing.T) {
+	ts := startServer(t, nil)
+	h := ts.Handler()
+	for _, c := range []struct {
+		remote string
+		want   int
+	}{
+		{"203.0.113.7:51000", http.StatusForbidden}, // another machine
+		{"127.0.0.1:51000", http.StatusOK},
+		{"[::1]:51000", http.StatusOK},
+	} {
+		for _, path := range []string{"/api/sessions", "/api/packs"} {
+			req := httptest.NewRequest("GET", path, nil)
+			req.RemoteAddr = c.remote
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != c.want {
+				t.Fatalf("GET %s from %s: %d %s, want %d", path, c.remote, rec.Code, rec.Body, c.want)
+			}
+			if c.want == http.StatusForbidden && !strings.Contains(rec.Body.String(), `"local_only"`) {
+				t.Fatalf("GET %s from %s: %s", path, c.remote, rec.Body)
+			}
+		}
+	}
+	// One of this machine's own addresses counts as this machine.
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() {
+			continue
+		}
+		req := httptest.NewRequest("GET", "/api/sessions", nil)
+		req.RemoteAddr = net.JoinHostPort(n.IP.String(), "51000")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /api/sessions from this machine's %s: %d %s", n.IP, rec.Code, rec.Body)
+		}
+		break
+	}
+	// With a host key, any machine that shows it.
+	keyed := startServer(t, func(c *Config) { c.HostKey = "k3y" })
+	req := httptest.NewRequest("GET", "/api/sessions", nil)
+	req.RemoteAddr = "203.0.113.7:51000"
+	req.Header.Set("Authorization", "Bearer k3y")
+	rec := httptest.NewRecorder()
+	keyed.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("with the host key from another machine: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -516,6 +516,7 @@ export const en = {
     stopped: 'Not connected. Reload the page to try again.',
     too_many_rooms: 'This server holds as many rooms as it can. Try again later.',
     host_key: 'This server needs its host key for that.',
+    local_only: 'This server has no host key, so its pack library and past sessions open only on the computer it runs on. Open this page there, or ask whoever runs the server to set a host key (HUDDLE_HOST_KEY).',
     conflict: 'Someone else changed this at the same time. Reload and try again.',
     unavailable: 'The server is not available right now. Please try again in a moment.',
     internal: 'Something went wrong on the server. Please try again.',
