@@ -102,7 +102,7 @@ func TestAssumedBallotWrongGuess(t *testing.T) {
 	e := newEnv(t)
 	cs := &countingStore{Store: e.store}
 	other := rooms.NewService(cs, rooms.DefaultLimits()) // a second node
-	exercises.Register(other)
+	registerLowFloor(other)
 	spec := poll(false)
 	spec["minResponses"] = 1
 	once := e.open(spec)
@@ -166,7 +166,7 @@ func TestAssumedBallotWrongGuess(t *testing.T) {
 func TestStaleCacheNeverWins(t *testing.T) {
 	e := newEnv(t)
 	other := rooms.NewService(e.store, rooms.DefaultLimits()) // a second node
-	exercises.Register(other)
+	registerLowFloor(other)
 	id := e.add(poll(false))
 	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
 	ctx := context.Background()
@@ -205,7 +205,7 @@ func TestJoinUsesCachedRoom(t *testing.T) {
 	e := newEnv(t)
 	cs := &countingStore{Store: e.store}
 	other := rooms.NewService(cs, rooms.DefaultLimits()) // a second node
-	exercises.Register(other)
+	registerLowFloor(other)
 	ctx := context.Background()
 	join := func(name string) error {
 		_, err := other.Join(ctx, e.code, name, "")
@@ -242,7 +242,7 @@ func TestJoinUsesCachedRoom(t *testing.T) {
 func TestRemovedMemberCannotAnswer(t *testing.T) {
 	e := newEnv(t)
 	other := rooms.NewService(e.store, rooms.DefaultLimits()) // a second node
-	exercises.Register(other)
+	registerLowFloor(other)
 	first, second := e.open(poll(false)), e.open(poll(false))
 	ctx := context.Background()
 	vote := func(svc *rooms.Service, m *rooms.Member, ex string) rooms.Outcome {
@@ -305,7 +305,7 @@ func TestConcurrentJoinsShareTheRoomRead(t *testing.T) {
 	e := newEnv(t)
 	cs := &slowRoomReads{countingStore{Store: e.store}}
 	other := rooms.NewService(cs, rooms.DefaultLimits()) // a second node
-	exercises.Register(other)
+	registerLowFloor(other)
 	ctx := context.Background()
 	gets := cs.gets.Load()
 	const n = 10

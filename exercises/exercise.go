@@ -146,12 +146,16 @@ type Limits struct {
 	MaxItems     int // exercises per agenda; cards, action items, help requests, kudos per exercise
 	MaxOffers    int // offers on one help request
 	MaxTimer     int // seconds
+	// MinAnonymous is the least minResponses an anonymous vote may have:
+	// below it, a small group's results would show who said what.
+	MinAnonymous int
 }
 
 // LimitsFrom is the default exercise limits, with the room's free-text
 // limit.
 func LimitsFrom(l rooms.Limits) Limits {
-	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxOffers: 50, MaxTimer: 3 * 3600}
+	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxOffers: 50, MaxTimer: 3 * 3600,
+		MinAnonymous: DefaultMinResponses}
 }
 
 // Check reports the first limit that cannot work, by its configuration
@@ -163,7 +167,7 @@ func (l Limits) Check() error {
 	}{
 		{"max-text-len", l.MaxText, 1}, {"max-short-len", l.MaxShort, 1}, {"max-options", l.MaxOptions, 2},
 		{"max-questions", l.MaxQuestions, 1}, {"max-word-entries", l.MaxEntries, 1}, {"max-items", l.MaxItems, 1},
-		{"max-offers", l.MaxOffers, 1}, {"max-timer", l.MaxTimer, 1},
+		{"max-offers", l.MaxOffers, 1}, {"max-timer", l.MaxTimer, 1}, {"min-responses", l.MinAnonymous, 1},
 	} {
 		if c.v < c.least {
 			return fmt.Errorf("%s must be at least %d", c.name, c.least)
@@ -192,10 +196,13 @@ func Validate(s Spec, lim Limits) (Spec, error) {
 		return s, err
 	}
 	if s.MinResponses == 0 {
-		s.MinResponses = DefaultMinResponses
+		s.MinResponses = max(DefaultMinResponses, lim.MinAnonymous)
 	}
 	if s.MinResponses < 1 || s.MinResponses > 1000 {
 		return s, rooms.FieldError(rooms.CodeInvalid, "minResponses", "minResponses must be 1 to 1000")
+	}
+	if s.Kind.IsVote() && s.IsAnonymous() && s.MinResponses < lim.MinAnonymous {
+		return s, rooms.FieldError(rooms.CodeInvalid, "minResponses", "an anonymous vote shows its results once at least %d have answered on this server; fewer would let a small group see who said what", lim.MinAnonymous)
 	}
 	if s.TimerSeconds < 0 || s.TimerSeconds > lim.MaxTimer {
 		return s, rooms.FieldError(rooms.CodeInvalid, "timerSeconds", "timerSeconds must be 0 to %d", lim.MaxTimer)

@@ -243,9 +243,9 @@ func (s twoCallStore) DocsWithPrefix(ctx context.Context, room, prefix string) (
 func TestExerciseStateRoundTripsRedis(t *testing.T) {
 	st, trips := countedRedis(t, redistest.Start(t), "state")
 	svc := rooms.NewService(st, rooms.DefaultLimits())
-	exercises.Register(svc)
+	registerLowFloor(svc)
 	parts := rooms.NewService(twoCallStore{st}, rooms.DefaultLimits())
-	exercises.Register(parts)
+	registerLowFloor(parts)
 	e := roomEnv(t, svc, "State", true)
 	fac := e.fac
 	ctx := context.Background()

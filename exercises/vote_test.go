@@ -26,12 +26,21 @@ type env struct {
 	n      int
 }
 
+// registerLowFloor registers the exercises with an anonymity floor of 1
+// (min-responses): many tests answer with one or two people.
+// TestMinResponsesFloor checks the default floor.
+func registerLowFloor(svc *rooms.Service) {
+	lim := exercises.LimitsFrom(svc.Limits())
+	lim.MinAnonymous = 1
+	exercises.RegisterWith(svc, lim)
+}
+
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := memory.New(memory.Options{})
 	t.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
-	exercises.Register(svc)
+	registerLowFloor(svc)
 	e := roomEnv(t, svc, "Votes", false)
 	e.store = st
 	return e
@@ -674,5 +683,34 @@ func TestNamedMode(t *testing.T) {
 	fac, part := e.state(id)
 	if fac.Anonymous || len(fac.ByMember) != 1 || fac.ByMember[0].Name != "Ann" || part.ByMember != nil {
 		t.Fatalf("named: fac %+v part %+v", fac, part)
+	}
+}
+
+// An anonymous vote cannot show its results to fewer than the server's
+// floor (min-responses, 3 by default): a facilitator asking for 1 would
+// see each person's answer. A named vote, whose answers carry names
+// anyway, may; a floor raised by the operator is the default too.
+func TestMinResponsesFloor(t *testing.T) {
+	lim := exercises.LimitsFrom(rooms.DefaultLimits())
+	anon := exercises.Spec{Kind: exercises.KindPoll, Title: "Lunch?", MinResponses: 2, Questions: []exercises.Question{{Kind: exercises.QuestionChoice,
+		Options: []exercises.Option{{ID: "a", Label: "A"}, {ID: "b", Label: "B"}}}}}
+	if _, err := exercises.Validate(anon, lim); rooms.ErrorCode(err) != rooms.CodeInvalid || rooms.AsError(err).Field != "minResponses" {
+		t.Fatalf("anonymous poll with minResponses 2: %v", err)
+	}
+	named := anon
+	no := false
+	named.Anonymous = &no
+	if _, err := exercises.Validate(named, lim); err != nil {
+		t.Fatalf("named poll with minResponses 2: %v", err)
+	}
+	lim.MinAnonymous = 5
+	anon.MinResponses = 0
+	if s, err := exercises.Validate(anon, lim); err != nil || s.MinResponses != 5 {
+		t.Fatalf("default under a floor of 5: %d, %v", s.MinResponses, err)
+	}
+	// A retro's spec has no results to hide this way.
+	retro := exercises.Spec{Kind: exercises.KindRetro, Title: "Sprint", MinResponses: 1}
+	if _, err := exercises.Validate(retro, lim); err != nil {
+		t.Fatalf("retro: %v", err)
 	}
 }

@@ -204,6 +204,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	num(&c.Exercises.MaxItems, "max-items", "HUDDLE_MAX_ITEMS", "exercises per agenda, and per exercise: retro cards and help requests at once, action items and kudos ever")
 	num(&c.Exercises.MaxOffers, "max-offers", "HUDDLE_MAX_OFFERS", "offers of help on one help request")
 	num(&c.Exercises.MaxEntries, "max-word-entries", "HUDDLE_MAX_WORD_ENTRIES", "word-cloud entries per person an exercise may allow")
+	num(&c.Exercises.MinAnonymous, "min-responses", "HUDDLE_MIN_RESPONSES", "the least number of answers before an anonymous vote shows its results (an exercise may ask for more, not fewer)")
 	c.maxTimer = time.Duration(c.Exercises.MaxTimer) * time.Second
 	dur(&c.maxTimer, "max-timer", "HUDDLE_MAX_TIMER", "longest exercise countdown")
 

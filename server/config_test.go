@@ -63,6 +63,7 @@ func TestConfigFromEnv(t *testing.T) {
 		"HUDDLE_MAX_ITEMS":      "2000",
 		"HUDDLE_MAX_OFFERS":     "10",
 		"HUDDLE_MAX_TIMER":      "90m",
+		"HUDDLE_MIN_RESPONSES":  "4",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +72,7 @@ func TestConfigFromEnv(t *testing.T) {
 		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
 		t.Fatalf("env not applied: %+v", c)
 	}
-	want := exercises.Limits{MaxText: 900, MaxShort: 120, MaxOptions: 30, MaxQuestions: 25, MaxEntries: 10, MaxItems: 2000, MaxOffers: 10, MaxTimer: 5400}
+	want := exercises.Limits{MaxText: 900, MaxShort: 120, MaxOptions: 30, MaxQuestions: 25, MaxEntries: 10, MaxItems: 2000, MaxOffers: 10, MaxTimer: 5400, MinAnonymous: 4}
 	if got := c.ExerciseLimits(); got != want {
 		t.Fatalf("exercise limits %+v, want %+v", got, want)
 	}

@@ -638,6 +638,7 @@ func welcomeExtra(cfg Config, maxMessageBytes int) map[string]any {
 			"maxQuestions":    cfg.Exercises.MaxQuestions,
 			"maxWordEntries":  cfg.Exercises.MaxEntries,
 			"maxTimerSeconds": cfg.Exercises.MaxTimer,
+			"minResponses":    cfg.Exercises.MinAnonymous,
 		},
 	}
 }

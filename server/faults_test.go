@@ -195,7 +195,7 @@ func TestNodeKilledMidBurst(t *testing.T) {
 	}
 	fac := dialAddr(t, b.addr)
 	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
-	id := addPoll(t, fac, 1)
+	id := addPoll(t, fac, 3)
 
 	const n = 40
 	type phone struct {

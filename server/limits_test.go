@@ -1074,3 +1074,25 @@ func TestBoardBiggerThanSendQueue(t *testing.T) {
 		t.Fatalf("%v slow-client evictions", n)
 	}
 }
+
+// With the default floor (min-responses 3), a facilitator cannot make an
+// anonymous vote show results to fewer people; the welcome says the
+// floor, so the console's form can.
+func TestMinResponsesFloorServer(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Exercises.MinAnonymous = DefaultConfig().Exercises.MinAnonymous })
+	room := ts.createRoom("Floor")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	if got := ltWelcomeLimits(t, fac)["minResponses"]; got != 3 {
+		t.Fatalf("welcome minResponses %v", got)
+	}
+	spec := map[string]any{"kind": "poll", "title": "Lunch?", "minResponses": 1, "questions": []any{map[string]any{
+		"kind": "choice", "options": []any{map[string]any{"label": "Soup"}, map[string]any{"label": "Salad"}}}}}
+	if m := fac.cmd("a", "agenda.add", map[string]any{"spec": spec}); m.Code != rooms.CodeInvalid || !strings.Contains(string(m.Raw), `"field":"minResponses"`) {
+		t.Fatalf("anonymous poll under the floor: %s", m.Raw)
+	}
+	spec["anonymous"] = false
+	if m := fac.cmd("b", "agenda.add", map[string]any{"spec": spec}); m.Type != "ack" {
+		t.Fatalf("named poll with minResponses 1: %s", m.Raw)
+	}
+}

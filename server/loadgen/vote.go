@@ -50,7 +50,7 @@ func vote(ctx context.Context, t *Target, o Options, rooms int) (Report, error) 
 		}
 		rr := &roomRun{room: room, fac: fac}
 		runs[k] = rr
-		spec := map[string]any{"kind": "poll", "title": "Load", "minResponses": 1, "questions": []any{map[string]any{
+		spec := map[string]any{"kind": "poll", "title": "Load", "questions": []any{map[string]any{
 			"kind": "choice", "options": []any{map[string]any{"id": "a", "label": "A"}, map[string]any{"id": "b", "label": "B"}, map[string]any{"id": "c", "label": "C"}}}}}
 		if rr.ex, err = addExercise(ctx, fac, spec); err != nil {
 			return err

@@ -17,6 +17,8 @@ class ServerLimits {
   maxQuestions = $state(20);
   maxWordEntries = $state(10);
   maxTimerSeconds = $state(10800);
+  /** The least minResponses an anonymous vote may ask for. */
+  minResponses = $state(3);
 
   /** Takes the limits a welcome gave; missing or nonsensical ones are ignored. */
   adopt(l?: Partial<Limits>) {
@@ -30,6 +32,7 @@ class ServerLimits {
     if (ok(l.maxQuestions)) this.maxQuestions = l.maxQuestions;
     if (ok(l.maxWordEntries)) this.maxWordEntries = l.maxWordEntries;
     if (ok(l.maxTimerSeconds)) this.maxTimerSeconds = l.maxTimerSeconds;
+    if (ok(l.minResponses)) this.minResponses = l.minResponses;
   }
 }
 

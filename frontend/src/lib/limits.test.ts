@@ -15,4 +15,12 @@ describe('text limits', () => {
     expect([limits.maxShortLen, limits.maxOptions, limits.maxQuestions, limits.maxTimerSeconds]).toEqual([120, 20, 30, 600]);
     limits.adopt({ maxShortLen: 80, maxQuestions: 20, maxTimerSeconds: 10800 });
   });
+  it("takes the server's anonymity floor, which a new vote's form starts at", async () => {
+    const { newDraft } = await import('./specdraft');
+    expect(newDraft('poll').minResponses).toBe(3);
+    limits.adopt({ minResponses: 5 });
+    expect(limits.minResponses).toBe(5);
+    expect(newDraft('poll').minResponses).toBe(5);
+    limits.adopt({ minResponses: 3 });
+  });
 });

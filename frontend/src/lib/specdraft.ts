@@ -5,6 +5,7 @@
 import type { Column, Kind, Option, Question, Spec } from './types';
 import { VOTE_KINDS } from './types';
 import { scaleBounds } from './scale';
+import { limits } from './limits.svelte';
 
 export interface QDraft {
   id?: string;
@@ -57,7 +58,7 @@ export function newQ(kind: 'choice' | 'scale' = 'scale'): QDraft {
 
 export function newDraft(kind: Kind = 'poll'): SpecDraft {
   return {
-    kind, title: '', prompt: '', notes: '', anonymous: true, minResponses: 3, allowChange: false, timerSeconds: 0,
+    kind, title: '', prompt: '', notes: '', anonymous: true, minResponses: Math.max(3, limits.minResponses), allowChange: false, timerSeconds: 0,
     q: newQ(kind === 'scale' ? 'scale' : 'choice'), survey: [newQ('scale')], maxEntries: 3,
     template: 'start-stop-continue', columns: [{ title: '', hint: '' }, { title: '', hint: '' }], dots: 3, maxPerItem: 2,
   };

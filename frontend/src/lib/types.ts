@@ -19,7 +19,7 @@ export interface MemberView { id: string; name: string; role: Role; online: bool
 export interface Limits {
   maxMessageBytes: number; commandRate: number; commandBurst: number; maxNameLen: number;
   maxTitleLen: number; maxTextLen: number; maxParticipants: number;
-  maxShortLen: number; maxOptions: number; maxQuestions: number; maxWordEntries: number; maxTimerSeconds: number;
+  maxShortLen: number; maxOptions: number; maxQuestions: number; maxWordEntries: number; maxTimerSeconds: number; minResponses: number;
 }
 
 export interface PresenceMsg { type: 'presence'; online: number; participants: number; members?: MemberView[] }
