@@ -9,6 +9,7 @@
 package exercises
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -158,22 +159,23 @@ func LimitsFrom(l rooms.Limits) Limits {
 		MinAnonymous: DefaultMinResponses}
 }
 
-// Check reports the first limit that cannot work, by its configuration
-// name (docs/operations.md).
+// Check reports every limit that cannot work, by its configuration name
+// (docs/operations.md).
 func (l Limits) Check() error {
+	var errs []error
 	for _, c := range []struct {
-		name     string
-		v, least int
+		name, least string
+		ok          bool
 	}{
-		{"max-text-len", l.MaxText, 1}, {"max-short-len", l.MaxShort, 1}, {"max-options", l.MaxOptions, 2},
-		{"max-questions", l.MaxQuestions, 1}, {"max-word-entries", l.MaxEntries, 1}, {"max-items", l.MaxItems, 1},
-		{"max-offers", l.MaxOffers, 1}, {"max-timer", l.MaxTimer, 1}, {"min-responses", l.MinAnonymous, 1},
+		{"max-text-len", "1", l.MaxText >= 1}, {"max-short-len", "1", l.MaxShort >= 1}, {"max-options", "2", l.MaxOptions >= 2},
+		{"max-questions", "1", l.MaxQuestions >= 1}, {"max-word-entries", "1", l.MaxEntries >= 1}, {"max-items", "1", l.MaxItems >= 1},
+		{"max-offers", "1", l.MaxOffers >= 1}, {"max-timer", "1s", l.MaxTimer >= 1}, {"min-responses", "1", l.MinAnonymous >= 1},
 	} {
-		if c.v < c.least {
-			return fmt.Errorf("%s must be at least %d", c.name, c.least)
+		if !c.ok {
+			errs = append(errs, fmt.Errorf("%s must be at least %s", c.name, c.least))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // DefaultMinResponses is the anonymity threshold when a spec sets none.

@@ -247,6 +247,10 @@ type live struct {
 	// presenceAt is when the last write of this node's presence that
 	// succeeded began: its entries live PresenceTTL from about then.
 	presenceAt time.Time
+	// presenceFailing is set from a failed presence update to the next
+	// one that succeeds: a store that is down is said once per room, not
+	// at every retry (one per coalescing interval).
+	presenceFailing bool
 	// pending are the members who came or left since the last presence
 	// write began; writing is set while writePending runs (see
 	// presenceChangedLocked). pw orders the writes.
@@ -937,8 +941,11 @@ func (lr *live) writePresence(all bool) {
 		lr.presenceWritten(start)
 		return
 	}
-	h.log.Warn("presence update failed; will retry", "room", lr.id, "err", err)
 	lr.mu.Lock()
+	if !lr.presenceFailing {
+		lr.presenceFailing = true
+		h.log.Warn("presence update failed; retrying until it works", "room", lr.id, "err", err)
+	}
 	for _, id := range add {
 		delete(lr.written, id)
 	}
@@ -972,6 +979,10 @@ func (lr *live) presenceWritten(start time.Time) {
 	lr.mu.Lock()
 	if start.After(lr.presenceAt) {
 		lr.presenceAt = start
+	}
+	if lr.presenceFailing {
+		lr.presenceFailing = false
+		lr.h.log.Info("presence updates work again", "room", lr.id)
 	}
 	lr.mu.Unlock()
 }

@@ -1,9 +1,12 @@
 package rooms_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"runtime"
 	"slices"
 	"strings"
@@ -951,4 +954,41 @@ func TestPresenceLapsedIsWrittenAgain(t *testing.T) {
 			waitUntil(t, "P online again", func() bool { return online() == strings.Join(want, ",") })
 		})
 	}
+}
+
+// A store that keeps refusing presence writes is said once per room, not
+// at every retry (one per coalescing interval: 10 a second, per room),
+// and its return once.
+func TestPresenceFailureLoggedOnce(t *testing.T) {
+	var fp *failingPresence
+	var mu sync.Mutex
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
+	f := hubOn(t, roomOn(t, func(m *memory.Store) rooms.Store { fp = &failingPresence{Store: m}; return fp }),
+		rooms.HubOptions{CoalesceInterval: time.Millisecond, Logger: log})
+	count := func(s string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Count(logs.String(), s)
+	}
+	fp.fail.Store(true)
+	p := f.join(t, "P")
+	f.attach(t, p, nil)
+	time.Sleep(100 * time.Millisecond) // tens of retries
+	if n := count("presence update failed"); n != 1 {
+		t.Fatalf("%d failure lines over 100 retries, want 1:\n%s", n, logs.String())
+	}
+	fp.fail.Store(false)
+	waitUntil(t, "the return said", func() bool { return count("presence updates work again") == 1 })
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

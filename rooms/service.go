@@ -771,6 +771,9 @@ type Outcome struct {
 	Reply     json.RawMessage
 	Code      Code // empty for an ack
 	Duplicate bool
+	// Err is what went wrong when Code is CodeInternal, for the server's
+	// log: the reply says only "internal error".
+	Err error
 }
 
 // Execute applies one command from actor in room and returns its answer.
@@ -1317,7 +1320,11 @@ func errorReply(id string, e *Error) json.RawMessage {
 
 func errOutcome(id string, err error) Outcome {
 	e := AsError(err)
-	return Outcome{Reply: errorReply(id, e), Code: e.Code}
+	o := Outcome{Reply: errorReply(id, e), Code: e.Code}
+	if e.Code == CodeInternal {
+		o.Err = err
+	}
+	return o
 }
 
 // keptOutcome is the outcome of an answer kept from before: only here is

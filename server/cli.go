@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"huddle/exercises/packs"
+	"huddle/rooms/redisstore"
 	"huddle/server/loadgen"
 )
 
@@ -84,6 +85,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := newLogger(cfg, stderr)
+	if cfg.RedisURL != "" {
+		redisstore.SetLogger(log)
+	}
 	srv, err := New(cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "huddle serve:", err)

@@ -263,7 +263,6 @@ func (c Config) Validate() error {
 	pos("max-participants", c.Limits.MaxParticipants)
 	pos("max-name-len", c.Limits.MaxNameLen)
 	pos("max-title-len", c.Limits.MaxTitleLen)
-	pos("max-text-len", c.Limits.MaxTextLen)
 	pos("max-message-bytes", c.MaxMessageBytes)
 	pos("max-connections", c.MaxConnections)
 	pos("command-burst", c.CommandBurst)
@@ -274,7 +273,9 @@ func (c Config) Validate() error {
 	pos("send-queue-bytes", c.SendQueueBytes)
 	pos("max-packs", c.MaxPacks)
 	pos("max-sessions", c.MaxSessions)
-	pos("presence-list-max", c.Limits.PresenceListMax+1) // zero is allowed: counts only
+	if c.Limits.PresenceListMax < 0 {
+		errs = append(errs, errors.New("presence-list-max cannot be negative (0: counts only, never names)"))
+	}
 	if err := c.ExerciseLimits().Check(); err != nil {
 		errs = append(errs, err)
 	}

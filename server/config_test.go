@@ -172,7 +172,10 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"no questions", func(c *Config) { c.Exercises.MaxQuestions = 0 }, "max-questions"},
 		{"no items", func(c *Config) { c.Exercises.MaxItems = 0 }, "max-items"},
 		{"no short text", func(c *Config) { c.Exercises.MaxShort = 0 }, "max-short-len"},
-		{"no timer", func(c *Config) { c.Exercises.MaxTimer = 0 }, "max-timer"},
+		{"no timer", func(c *Config) { c.Exercises.MaxTimer = 0 }, "max-timer must be at least 1s"},
+		{"no anonymity floor", func(c *Config) { c.Exercises.MinAnonymous = 0 }, "min-responses"},
+		{"no reply window", func(c *Config) { c.ReplyWindow = 0 }, "reply-window"},
+		{"negative presence list", func(c *Config) { c.Limits.PresenceListMax = -5 }, "presence-list-max cannot be negative"},
 	}
 	for _, tc := range cases {
 		c := DefaultConfig()
@@ -249,6 +252,18 @@ func TestConfigFlagTimersMustBePositive(t *testing.T) {
 	for _, arg := range []string{"-heartbeat=0", "-heartbeat=-1s", "-hello-timeout=0", "-send-queue-age=0", "-command-rate=0"} {
 		if _, _, err := ParseConfig("huddle", []string{arg}, nil); err == nil {
 			t.Errorf("%s: accepted (the same value in its HUDDLE_ variable is refused)", arg)
+		}
+	}
+}
+
+// Every violation is reported, once each, not only the first.
+func TestConfigValidateReportsEveryViolation(t *testing.T) {
+	c := DefaultConfig()
+	c.Exercises.MaxOptions, c.Exercises.MaxItems, c.Limits.MaxTextLen = 1, 0, 0
+	err := c.Validate()
+	for _, want := range []string{"max-options", "max-items", "max-text-len"} {
+		if err == nil || strings.Count(err.Error(), want) != 1 {
+			t.Fatalf("Validate = %v; want %s named once", err, want)
 		}
 	}
 }

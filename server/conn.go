@@ -442,6 +442,11 @@ func (c *conn) command(in inbound) {
 	if out.Code != "" {
 		result = string(out.Code)
 	}
+	if out.Code == rooms.CodeInternal && !out.Duplicate {
+		// As an HTTP request answered internal is (request failed); the
+		// member is not named, as nowhere in the log.
+		c.srv.log.Error("command failed", "type", label, "room", c.roomID, "err", out.Err)
+	}
 	c.srv.metrics.commands.WithLabelValues(label, result).Inc()
 	c.send(out.Reply)
 }

@@ -175,7 +175,7 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	if s.cfg.HostKey == "" {
-		s.log.Warn("no host key: anyone who can reach this server can create rooms and use its pack library and kept sessions; set HUDDLE_HOST_KEY on a shared network")
+		s.log.Warn("no host key: anyone who can reach this server can create rooms, and its pack library and kept sessions answer only on this machine; set HUDDLE_HOST_KEY on a shared network")
 	}
 	if s.cfg.PacksDir != "" {
 		s.loadPacksDir()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -79,6 +80,30 @@ var (
 // starts while Redis is still down, Ping tells when it answers, and every
 // method fails with rooms.ErrUnavailable until then. Only a malformed URL
 // or option is an error.
+// redactURL is u with any password replaced by "xxxxx", for messages.
+// A URL that does not parse keeps only its scheme.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		scheme, _, _ := strings.Cut(u, "://")
+		return scheme + "://…"
+	}
+	return p.Redacted()
+}
+
+// SetLogger sends go-redis's own messages (a dial that failed, a pool
+// that could not refill) to log, as warnings, instead of a plain line on
+// stderr that a log shipper reading JSON cannot parse. go-redis has one
+// logger for the whole process, unguarded: call it once, at start,
+// before any store is made.
+func SetLogger(log *slog.Logger) { redis.SetLogger(slogRedis{log}) }
+
+type slogRedis struct{ log *slog.Logger }
+
+func (l slogRedis) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn("redisstore: go-redis", "msg", fmt.Sprintf(format, v...))
+}
+
 func New(opts Options) (*Store, error) {
 	if opts.HistoryLimit <= 0 {
 		opts.HistoryLimit = 1000
@@ -104,7 +129,8 @@ func New(opts Options) (*Store, error) {
 	if rdb == nil {
 		ro, err := redis.ParseURL(opts.URL)
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: bad Redis URL: %w", err)
+			// go-redis's error quotes the URL, password and all.
+			return nil, fmt.Errorf("redisstore: bad Redis URL %s: %s", redactURL(opts.URL), strings.ReplaceAll(err.Error(), opts.URL, redactURL(opts.URL)))
 		}
 		setDuration(&ro.DialTimeout, opts.DialTimeout, 2*time.Second)
 		setDuration(&ro.ReadTimeout, opts.ReadTimeout, 2*time.Second)

@@ -529,3 +529,14 @@ func BenchmarkApply(b *testing.B) {
 		}
 	})
 }
+
+// A Redis URL that does not parse is refused without its password: the
+// message goes to the operator's terminal and logs.
+func TestBadURLHidesPassword(t *testing.T) {
+	for _, u := range []string{"redis://user:s3cr3tPW@127.0.0.1:notaport/0", "redis://:s3cr3tPW@host:6379/notadb"} {
+		_, err := redisstore.New(redisstore.Options{URL: u})
+		if err == nil || strings.Contains(err.Error(), "s3cr3tPW") {
+			t.Fatalf("New(%q): %v", u, err)
+		}
+	}
+}
