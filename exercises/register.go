@@ -65,7 +65,9 @@ func RegisterWith(svc *rooms.Service, lim Limits) {
 	reg(CmdShow, facilitator, func(tx *rooms.Tx) error { return lifecycle(tx, StatusResults) })
 	reg(CmdHide, facilitator, hideResults)
 	reg(CmdTimer, facilitator, func(tx *rooms.Tx) error { return timer(tx, lim, now()) })
-	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch, Assume: ballotAssumed})
+	// The facilitator's test participant's answers are checked, not
+	// counted (rooms.Member.Preview).
+	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch, Assume: ballotAssumed, PreviewDry: true})
 	reg(CmdHideAnswer, facilitator, hideAnswer)
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)

@@ -37,6 +37,12 @@ type Member struct {
 	Name    string `json:"name,omitempty"`
 	Role    Role   `json:"role"`
 	Removed bool   `json:"removed,omitempty"`
+	// Preview marks the facilitator's test participant ("View as
+	// participant"): it sees what participants see, but its answers to
+	// votes are checked and acknowledged without being counted
+	// (Handler.PreviewDry), so testing a live poll neither changes its
+	// results nor helps reach its anonymity threshold.
+	Preview bool `json:"preview,omitempty"`
 
 	// keys holds what the member's token makes when they authenticate:
 	// the seed and the keys made from it. It is never stored. Keys made

@@ -416,6 +416,10 @@ type Handler struct {
 	// removal reaches it, and refuses an attach whose member was removed
 	// before it subscribed (Resume and LoadFor read the member again).
 	Assume func(key string) bool
+	// PreviewDry: a preview member's command (Member.Preview) is checked
+	// and acknowledged like anyone's, and changes nothing: no document,
+	// no count, no event, no kept answer (a re-send is checked again).
+	PreviewDry bool
 }
 
 // NewService returns the room logic over store.
@@ -530,6 +534,13 @@ type Joined struct {
 // token they were given before is the same person again, even when the
 // room is locked.
 func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*Joined, error) {
+	return s.JoinAs(ctx, code, name, token, false)
+}
+
+// JoinAs is Join; with preview, the new member is the facilitator's test
+// participant (Member.Preview), admitted to a locked room too. The caller
+// checks that the facilitator asked.
+func (s *Service) JoinAs(ctx context.Context, code, name string, token Secret, preview bool) (*Joined, error) {
 	norm, ok := NormalizeCode(code)
 	if !ok {
 		return nil, FieldError(CodeNotFound, "code", "there is no room with that code")
@@ -540,7 +551,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 	// new room by now. A returning participant (with a token) looks the
 	// code up: their token must be tried in the room the code names now.
 	if roomID, ok := s.rememberedCode(norm); ok && token == "" {
-		j, err := s.join(ctx, roomID, name, token)
+		j, err := s.join(ctx, roomID, name, token, preview)
 		if !errors.Is(err, ErrRoomNotFound) {
 			return j, err
 		}
@@ -555,7 +566,7 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 		return nil, err
 	}
 	s.codes.put(norm, roomID+" "+strconv.FormatInt(s.now().Unix(), 10))
-	return s.join(ctx, roomID, name, token)
+	return s.join(ctx, roomID, name, token, preview)
 }
 
 // codeMemory is how long a node trusts the room it remembers for a join
@@ -588,8 +599,8 @@ func refused(d Doc) bool {
 }
 
 // join admits a participant to the room roomID (see Join).
-func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (*Joined, error) {
-	if token != "" {
+func (s *Service) join(ctx context.Context, roomID, name string, token Secret, preview bool) (*Joined, error) {
+	if token != "" && !preview {
 		m, room, err := s.Authenticate(ctx, roomID, token)
 		switch {
 		case err == nil && m.Role == RoleParticipant:
@@ -615,7 +626,7 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 		// ever made on a fresh read (the room may have been unlocked).
 		var room Room
 		d, cached := s.cache.get(roomID, KeyRoom)
-		if cached && (json.Unmarshal(d.Value, &room) != nil || room.Ended || room.Locked) {
+		if cached && (json.Unmarshal(d.Value, &room) != nil || room.Ended || (room.Locked && !preview)) {
 			s.cache.drop(roomID, KeyRoom)
 			cached = false
 		}
@@ -656,10 +667,10 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret) (
 		if room.Ended {
 			return nil, Errorf(CodeRoomEnded, "this room has ended")
 		}
-		if room.Locked {
+		if room.Locked && !preview {
 			return nil, Errorf(CodeRoomLocked, "the facilitator has locked this room")
 		}
-		m := Member{ID: NewID(), Name: name, Role: RoleParticipant}
+		m := Member{ID: NewID(), Name: name, Role: RoleParticipant, Preview: preview}
 		tok := NewSecret()
 		_, err = s.store.Apply(ctx, roomID, Change{
 			Expect: []Expect{{Key: KeyRoom, Version: d.Version}},
@@ -821,6 +832,8 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 		var out Outcome
 		var ce *Error
 		switch {
+		case err == nil && h.PreviewDry && tx.Actor.Preview:
+			return Outcome{Reply: ackReply(cmd.ID, tx.result)}
 		case err == nil:
 			out.Reply = ackReply(cmd.ID, tx.result)
 		case errors.As(err, &ce) && !ce.Code.Retryable():

@@ -3,8 +3,10 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"huddle/exercises"
 	"huddle/rooms"
@@ -331,5 +333,61 @@ func testProjectorLink(t *testing.T, a, b *testServer) {
 	own.stateOf(id, func(v exercises.VoteView) bool { return v.Results == nil })
 	if m := fac.cmd("u2", rooms.CmdScreenUnlink, nil); m.Type != "ack" {
 		t.Fatalf("unlink with no link: %s", m.Raw)
+	}
+}
+
+// The facilitator's test participant ("View as participant") answers a
+// vote as anyone would and is acknowledged, but is not counted: testing a
+// live poll neither changes its results nor helps it past its anonymity
+// threshold. Only the room's facilitator may add one; it may join a
+// locked room.
+func TestPreviewAnswersAreNotCounted(t *testing.T) {
+	ts := startServer(t, nil)
+	room, fac := ts.facilitated(t)
+	id := addPoll(t, fac, 3)
+	fac.cmd("lock", rooms.CmdRoomLock, nil)
+	var eb errBody
+	if st, _, body := ts.do("POST", "/api/join", JoinRequest{Code: room.Room.Code, Name: "Preview", Preview: true}, &eb); st != http.StatusUnauthorized || eb.Error.Code != rooms.CodeBadToken {
+		t.Fatalf("preview without the secret: %d %s", st, body)
+	}
+	var pj JoinResponse
+	if st := ts.post("/api/join", JoinRequest{Code: room.Room.Code, Name: "Preview", Preview: true}, &pj, "Authorization", "Bearer "+room.Facilitator.Secret); st != http.StatusOK {
+		t.Fatalf("preview join: %d", st)
+	}
+	pv := ts.dial(t)
+	pv.hello(pj.Room.ID, pj.Token, nil)
+	if m := pv.cmd("pa", exercises.CmdAnswer, answer(id, choose("soup"))); m.Type != "ack" {
+		t.Fatalf("preview answer: %s", m.Raw)
+	}
+	if m := pv.cmd("pb", exercises.CmdAnswer, answer(id, choose("salad"))); m.Type != "ack" {
+		t.Fatalf("preview answers again: %s", m.Raw)
+	}
+	// A participant's token does not make a preview either.
+	fac.cmd("unlock", rooms.CmdRoomUnlock, nil)
+	var people []*client
+	for i, opt := range []string{"soup", "salad"} {
+		j := ts.join(room.Room.Code, fmt.Sprint("P", i))
+		c := ts.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		if m := c.cmd("a", exercises.CmdAnswer, answer(id, choose(opt))); m.Type != "ack" {
+			t.Fatalf("answer: %s", m.Raw)
+		}
+		people = append(people, c)
+		if i == 0 {
+			if st, _, body := ts.do("POST", "/api/join", JoinRequest{Code: room.Room.Code, Name: "x", Preview: true}, &eb, "Authorization", "Bearer "+j.Token); st != http.StatusUnauthorized && st != http.StatusForbidden {
+				t.Fatalf("preview with a participant's token: %d %s", st, body)
+			}
+		}
+	}
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 2 })
+	if v.Results != nil {
+		t.Fatalf("results below the threshold of 3 with two answers and the preview's: %+v", v)
+	}
+	// Nothing else is waiting: the count stays at the two people's.
+	time.Sleep(100 * time.Millisecond)
+	for _, m := range fac.drain() {
+		if m.Type == "state" && strings.Contains(string(m.Raw), `"responses":3`) {
+			t.Fatalf("the preview's answer was counted: %s", m.Raw)
+		}
 	}
 }

@@ -95,6 +95,8 @@ export interface Joined { room: Room; member: MemberView; token: string }
 
 export const api = {
   join: (code: string, name: string, token?: string) => call<Joined>('POST', '/api/join', { body: { code, name, token: token || undefined } }),
+  /** The facilitator's test participant, whose answers to votes are not counted. */
+  joinPreview: (code: string, secret: string) => call<Joined>('POST', '/api/join', { body: { code, name: 'Preview', preview: true }, auth: secret }),
   room: (code: string) => call<Room>('GET', '/api/rooms/' + encodeURIComponent(code)),
 };
 

@@ -233,7 +233,7 @@ export const en = {
     pageTitle: (title: string) => `${title} · Facilitator console`,
     preview: 'View as participant',
     previewTitle: 'Participant preview',
-    previewNote: 'A test participant named "Preview". It counts as a participant while open.',
+    previewNote: 'A test participant named "Preview". It counts as a participant while open, but its answers to votes are not counted.',
     closePreview: 'Close preview',
     agenda: 'Agenda',
     workshopArea: 'The exercises',
