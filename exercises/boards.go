@@ -518,7 +518,7 @@ func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	author, err := requestAuthor(tx, e.ID, !args.Anonymous)
+	author, err := authorKey(tx, e.ID, !args.Anonymous, "")
 	if err != nil {
 		return err
 	}
@@ -591,18 +591,12 @@ func loadRequestCmd(tx *rooms.Tx, exercise, request string) (helpCmd, error) {
 	if c.r, err = loadRequest(tx, c.e.ID, request); err != nil {
 		return c, err
 	}
-	c.author, err = requestAuthor(tx, c.e.ID, !c.r.Anonymous)
+	// Named requests and anonymous ones have author keys of their own, so
+	// that nothing stored joins a person's anonymous requests to their
+	// named ones (a request from before that kept the other key is the
+	// author's still).
+	c.author, err = authorKey(tx, c.e.ID, !c.r.Anonymous, c.r.Author)
 	return c, err
-}
-
-// requestAuthor is the actor's author key for their named requests on a
-// board, or their anonymous ones: two keys, so that nothing stored joins
-// a person's anonymous requests to their named ones.
-func requestAuthor(tx *rooms.Tx, ex string, named bool) (string, error) {
-	if named {
-		return opaque(tx, namedAuthorPurpose(ex))
-	}
-	return opaque(tx, authorPurpose(ex))
 }
 
 func loadOfferCmd(tx *rooms.Tx, exercise, request, offer string) (helpCmd, error) {

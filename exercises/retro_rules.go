@@ -71,12 +71,31 @@ func namedAuthorPurpose(ex string) string { return "author-named:" + ex }
 func dotsScope(ex string) string { return ex + ":dots" }
 
 // cardAuthor is the actor's author key for card c: the named one when c
-// carries its author's name.
+// carries its author's name. A named card written before named cards had
+// a key of their own carries the other key, which is the actor's too.
 func cardAuthor(tx *rooms.Tx, ex string, c RetroCard) (string, error) {
-	if c.AuthorName != "" {
-		return opaque(tx, namedAuthorPurpose(ex))
+	return authorKey(tx, ex, c.AuthorName != "", c.Author)
+}
+
+// authorKey is the actor's author key for an item of exercise ex, named or
+// not; when had (the item's stored key) is either of the actor's keys, it
+// is that one.
+func authorKey(tx *rooms.Tx, ex string, named bool, had string) (string, error) {
+	anon, err := opaque(tx, authorPurpose(ex))
+	if err != nil {
+		return "", err
 	}
-	return opaque(tx, authorPurpose(ex))
+	withName, err := opaque(tx, namedAuthorPurpose(ex))
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case had != "" && (had == anon || had == withName):
+		return had, nil
+	case named:
+		return withName, nil
+	}
+	return anon, nil
 }
 
 // cardAudience is who hears privately about the actor's own card c: the

@@ -920,3 +920,22 @@ func TestRetroDotsFinalOnceShown(t *testing.T) {
 		})
 	}
 }
+
+// A card written under a name before named cards had an author key of
+// their own carries the author's other key: it is still theirs to edit,
+// and listed as theirs; nobody else's.
+func TestNamedCardFromBeforeIsStillItsAuthors(t *testing.T) {
+	b := newTbEnv(t, true)
+	ex := b.exercise(map[string]any{"kind": "retro", "title": "Sprint"})
+	ann, bob := b.join("Ann"), b.join("Bob")
+	old := RetroCard{ID: "c0ffee000001", Column: "start", Text: "Old named card", Author: ann.Opaque(authorPurpose(ex)), AuthorName: "Ann"}
+	raw, _ := json.Marshal(old)
+	if _, err := b.store.Apply(b.ctx, b.room, rooms.Change{Puts: []rooms.Put{{Key: cardKey(ex, old.ID), Value: raw}}}); err != nil {
+		t.Fatal(err)
+	}
+	b.fails(bob, CmdRetroCardEdit, map[string]any{"exercise": ex, "card": old.ID, "text": "Bob's now"}, CodeNotYours)
+	b.ok(ann, CmdRetroCardEdit, map[string]any{"exercise": ex, "card": old.ID, "text": "Old named card, edited"})
+	if m := b.retroMine(ann, ex); len(m.Cards) != 1 || m.Cards[0].Text != "Old named card, edited" {
+		t.Fatalf("Ann's cards: %+v", m.Cards)
+	}
+}
