@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"strings"
 	"sync"
 	"time"
@@ -71,6 +72,19 @@ type memberKeys struct {
 	mu     sync.Mutex
 	opaque map[string]string // purpose → Opaque(purpose); at most maxKeptKeys
 	reply  cipher.AEAD       // made at the first sealed reply
+
+	// macs holds HMACs keyed with seed, with room for their input and
+	// output: a key derived for every command (ReplyKey) then costs one
+	// allocation, its string, instead of the HMAC's set-up each time.
+	macs sync.Pool
+}
+
+// macState is one of memberKeys.macs.
+type macState struct {
+	h   hash.Hash
+	in  []byte
+	sum [sha256.Size]byte
+	out [24]byte // 18 bytes of the sum, base64
 }
 
 // maxKeptKeys bounds the keys a member keeps: a room's members each use a
@@ -87,6 +101,7 @@ const (
 
 func newMemberKeys(token Secret) *memberKeys {
 	k := &memberKeys{seed: seedFor(token)}
+	k.macs.New = func() any { return &macState{h: hmac.New(sha256.New, k.seed)} }
 	k.private = k.derive("private")
 	return k
 }
@@ -100,8 +115,21 @@ func (k *memberKeys) mac(purpose string) []byte {
 }
 
 // derive computes the key for purpose, without keeping it.
-func (k *memberKeys) derive(purpose string) string {
-	return base64.RawURLEncoding.EncodeToString(k.mac(purpose)[:18])
+func (k *memberKeys) derive(purpose string) string { return k.derive2(purpose, "") }
+
+// derive2 is derive of purpose+rest, without making that string.
+func (k *memberKeys) derive2(purpose, rest string) string {
+	st := k.macs.Get().(*macState)
+	st.in = append(append(st.in[:0], purpose...), rest...)
+	st.h.Reset()
+	st.h.Write(st.in)
+	sum := st.h.Sum(st.sum[:0])
+	base64.RawURLEncoding.Encode(st.out[:], sum[:18])
+	key := string(st.out[:])
+	if cap(st.in) <= 256 {
+		k.macs.Put(st) // a longer purpose's buffer is let go
+	}
+	return key
 }
 
 func (k *memberKeys) get(purpose string) string {
@@ -144,7 +172,7 @@ func (m *Member) ReplyKey(cmdID string) string {
 	if m.keys == nil {
 		return "id:" + m.ID
 	}
-	return m.keys.derive("reply:" + cmdID)
+	return m.keys.derive2("reply:", cmdID)
 }
 
 // PrivateKey names the member as the audience of private events with no
