@@ -455,6 +455,7 @@ export const en = {
     sideB: 'B',
     sessionLabel: (side: string) => `Session ${side}`,
     participants: (n: number) => plural(n, 'person', 'people'),
+    roomCode: (code: string) => `room ${code}`,
     downloadMd: 'Download Markdown',
     onlyIn: (side: string) => `Only in session ${side}`,
     hidden: (n?: number) => (n ? `Hidden (fewer than ${n} answers)` : 'Hidden (too few answers)'),

@@ -55,7 +55,7 @@ const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').
 describe('the comparison view', () => {
   it('shows both sessions side by side', () => {
     render();
-    expect(text(target.querySelector('[data-testid=head-a]'))).toMatch(/^Session A\s*Trust, March\s*Team trust · .*2026.* · 3 people$/);
+    expect(text(target.querySelector('[data-testid=head-a]'))).toMatch(/^Session A\s*Trust, March\s*Team trust · .*2026.* · 3 people · room [A-Z0-9]{6}$/);
     expect(text(target.querySelector('[data-testid=head-b]'))).toContain('Trust, April');
   });
 
