@@ -73,10 +73,14 @@ type memberKeys struct {
 	opaque map[string]string // purpose → Opaque(purpose); at most maxKeptKeys
 	reply  cipher.AEAD       // made at the first sealed reply
 
-	// macs holds HMACs keyed with seed, with room for their input and
-	// output: a key derived for every command (ReplyKey) then costs one
-	// allocation, its string, instead of the HMAC's set-up each time.
-	macs sync.Pool
+	// scratch is an HMAC keyed with seed, with room for its input and
+	// output, made at the first derivation and reused under macMu: a key
+	// derived for every command (ReplyKey) then costs one allocation, its
+	// string, instead of the HMAC's set-up each time. One per member, not
+	// a sync.Pool: a pool per member costs a slot per CPU and is emptied
+	// at every collection, which in a room of thousands is most of them.
+	macMu   sync.Mutex
+	scratch *macState
 }
 
 // macState is one of memberKeys.macs.
@@ -101,8 +105,9 @@ const (
 
 func newMemberKeys(token Secret) *memberKeys {
 	k := &memberKeys{seed: seedFor(token)}
-	k.macs.New = func() any { return &macState{h: hmac.New(sha256.New, k.seed)} }
-	k.private = k.derive("private")
+	// Not through derive: an idle phone's connection need not keep the
+	// HMAC it would make (see scratch).
+	k.private = base64.RawURLEncoding.EncodeToString(k.mac("private")[:18])
 	return k
 }
 
@@ -119,17 +124,22 @@ func (k *memberKeys) derive(purpose string) string { return k.derive2(purpose, "
 
 // derive2 is derive of purpose+rest, without making that string.
 func (k *memberKeys) derive2(purpose, rest string) string {
-	st := k.macs.Get().(*macState)
+	k.macMu.Lock()
+	defer k.macMu.Unlock()
+	st := k.scratch
+	if st == nil {
+		st = &macState{h: hmac.New(sha256.New, k.seed)}
+		k.scratch = st
+	}
 	st.in = append(append(st.in[:0], purpose...), rest...)
 	st.h.Reset()
 	st.h.Write(st.in)
 	sum := st.h.Sum(st.sum[:0])
 	base64.RawURLEncoding.Encode(st.out[:], sum[:18])
-	key := string(st.out[:])
-	if cap(st.in) <= 256 {
-		k.macs.Put(st) // a longer purpose's buffer is let go
+	if cap(st.in) > 256 {
+		st.in = nil // a long purpose's buffer is let go
 	}
-	return key
+	return string(st.out[:])
 }
 
 func (k *memberKeys) get(purpose string) string {

@@ -113,10 +113,16 @@ type Put struct {
 }
 
 // DefaultReplyWindow is how many answers a room keeps for re-sent
-// commands unless a store is told otherwise: a re-send comes back within
-// a reconnect, and a room of 10,000 phones that each answer a few
-// questions meanwhile sends fewer commands.
-const DefaultReplyWindow = 65536
+// commands unless a store is told otherwise, and ReplyPerParticipant how
+// many more per participant the room keeps beyond that: a room keeps
+// max(ReplyWindow, ReplyPerParticipant × participants) answers, its last
+// ones, whoever sent them. A re-send comes back within a reconnect, and a
+// room's people send fewer commands meanwhile; the share per participant
+// keeps a big room's window from turning over in one burst of dots.
+const (
+	DefaultReplyWindow  = 65536
+	ReplyPerParticipant = 64
+)
 
 // Change is everything one command does to a room, applied by the store as
 // one atomic step: either all of it or none of it.

@@ -342,7 +342,8 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		log, k := &r.replies, replyKey(c.Actor, c.CmdID)
 		log.byKey[k] = slices.Clone(c.Reply)
 		log.order = append(log.order, k)
-		if len(log.order) > s.opts.ReplyWindow {
+		window := max(s.opts.ReplyWindow, rooms.ReplyPerParticipant*int(r.counters[rooms.CounterParticipants]))
+		for len(log.order) > window {
 			delete(log.byKey, log.order[0])
 			log.order = log.order[1:]
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -117,12 +118,17 @@ func (k keyspace) index() string              { return k.prefix + ":rooms" }
 
 // replyFields returns the rep hash field of actor's answer to cmd, the
 // field counting the room's answers, and the prefix of the room's ring
-// slots: the room's last ReplyWindow answers are kept, whoever sent them.
-// A ring per actor would name the actor in every command's writes (see
-// rooms.Member.ReplyKey). The actor is written with its length, so no
-// actor and command id pair can be read as another.
+// slots: the room's last answers are kept, whoever sent them (see
+// rooms.DefaultReplyWindow). A ring per actor would name the actor in
+// every command's writes (see rooms.Member.ReplyKey). The command id,
+// which its client chose, is stored as a hash of it: ids a client makes
+// from a counter would otherwise line a member's commands up. The actor
+// is written with its length, so no actor and command pair can be read
+// as another.
 func replyFields(actor, cmd string) (answer, count, slots string) {
-	return "r:" + strconv.Itoa(len(actor)) + ":" + actor + ":" + cmd, "n", "q:"
+	h := fnv.New64a()
+	h.Write([]byte(cmd))
+	return "r:" + strconv.Itoa(len(actor)) + ":" + actor + ":" + strconv.FormatUint(h.Sum64(), 36), "n", "q:"
 }
 
 // onceToken is what the once key stores for member of set (see "Anonymity"

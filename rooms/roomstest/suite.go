@@ -115,6 +115,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "StoredAndReplayed", testReplyDuplicate)
 		run(t, "PerActor", testReplyPerActor)
 		run(t, "Window", testReplyWindow)
+		run(t, "WindowPerParticipant", testReplyWindowPerParticipant)
 	})
 	group("Events", func(t *testing.T) {
 		run(t, "ConsecutiveSeqs", testEventSeqs)
@@ -929,6 +930,24 @@ func testReplyWindow(t *testing.T, o Options, st rooms.Store) {
 	}
 	if n := mustCounters(t, st, r.ID, "n")[0]; n != int64(total) {
 		t.Errorf("n = %d, want %d", n, total)
+	}
+}
+
+// A room keeps at least rooms.ReplyPerParticipant answers per
+// participant: in a big room one burst does not turn the window over.
+func testReplyWindowPerParticipant(t *testing.T, o Options, st rooms.Store) {
+	ctx := t.Context()
+	r := createRoom(t, st, rooms.Change{Incrs: []rooms.Incr{{Key: rooms.CounterParticipants, By: 2}}})
+	window := max(o.ReplyWindow, 2*rooms.ReplyPerParticipant)
+	total := window + 3
+	for i := range total {
+		mustApply(t, st, r.ID, rooms.Change{Actor: "a", CmdID: fmt.Sprint("c", i), Reply: raw(fmt.Sprint(i))})
+	}
+	for i := range total {
+		_, ok, err := st.Reply(ctx, r.ID, "a", fmt.Sprint("c", i))
+		if err != nil || ok != (i >= total-window) {
+			t.Fatalf("Reply(c%d) kept = %v, %v; want the last %d of %d kept (2 participants)", i, ok, err, window, total)
+		}
 	}
 }
 

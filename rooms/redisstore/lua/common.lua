@@ -117,6 +117,10 @@ local function decode(i)
   return c
 end
 
+-- REPLY_PER_PARTICIPANT is rooms.ReplyPerParticipant: the least answers
+-- per participant a room keeps (see commit).
+local REPLY_PER_PARTICIPANT = 64
+
 -- EXACT is where doubles stop holding every integer: counter sums below
 -- it are written by check's arithmetic, others by HINCRBY's.
 local EXACT = 2 ^ 53
@@ -353,6 +357,13 @@ local function commit(c, meta)
     -- read.
     local n = c.answers + 1
     local window = tonumber(ARGV[4])
+    if n >= window then
+      -- At least REPLY_PER_PARTICIPANT answers per participant
+      -- (rooms.ReplyPerParticipant), read only once the room is past the
+      -- base window.
+      local p = tonumber(redis.call('HGET', KEYS[CTR], 'participants') or '0')
+      window = math.max(window, REPLY_PER_PARTICIPANT * p)
+    end
     local slot = c.qprefix .. int(n % window)
     if n >= window then
       local old = redis.call('HGET', KEYS[REP], slot)
