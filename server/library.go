@@ -69,7 +69,7 @@ func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "the pack library and kept sessions of this server need its host key"))
 			return
 		}
-		if s.cfg.HostKey == "" && !fromThisMachine(r) {
+		if s.cfg.HostKey == "" && !s.fromThisMachine(r) {
 			// Kept sessions hold results the room was never shown and
 			// the facilitator's notes, and the library can be changed:
 			// without a key, the participants on the workshop's network
@@ -81,15 +81,41 @@ func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// fromThisMachine reports whether r came from the machine the server runs
-// on: a loopback address, or one of its own interfaces' (a browser on the
-// laptop that opened the console at the laptop's network address). A
-// reverse proxy on another machine or container is not this machine.
-func fromThisMachine(r *http.Request) bool {
+// fromThisMachine reports whether r came from a browser on the machine
+// the server runs on: from a loopback address or one of its own
+// interfaces' (a browser on the laptop that opened the console at the
+// laptop's network address), addressed to one of those (or to localhost,
+// or to public-url's host), and not through a proxy. A proxy on this
+// machine connects from loopback for everyone (it says so with
+// X-Forwarded-For and the like); a page of another site whose name now
+// points at 127.0.0.1 (DNS rebinding) is addressed to that name.
+func (s *Server) fromThisMachine(r *http.Request) bool {
+	for _, h := range []string{"X-Forwarded-For", "X-Real-Ip", "Forwarded"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
+	if err != nil || !ownAddress(host) {
 		return false
 	}
+	to := r.Host
+	if h, _, err := net.SplitHostPort(to); err == nil {
+		to = h
+	}
+	to = strings.Trim(to, "[]")
+	if strings.EqualFold(to, "localhost") || ownAddress(to) {
+		return true
+	}
+	if u, err := url.Parse(s.cfg.PublicURL); err == nil && s.cfg.PublicURL != "" {
+		return strings.EqualFold(u.Hostname(), to)
+	}
+	return false
+}
+
+// ownAddress reports whether host is a loopback address or one of this
+// machine's interfaces' addresses.
+func ownAddress(host string) bool {
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
 		return false

@@ -846,16 +846,24 @@ func TestLibraryLocalOnlyWithoutHostKey(t *testing.T) {
 	ts := startServer(t, nil)
 	h := ts.Handler()
 	for _, c := range []struct {
-		remote string
-		want   int
+		remote, host, forwarded string
+		want                    int
 	}{
-		{"203.0.113.7:51000", http.StatusForbidden}, // another machine
-		{"127.0.0.1:51000", http.StatusOK},
-		{"[::1]:51000", http.StatusOK},
+		{"203.0.113.7:51000", "192.0.2.1:8080", "", http.StatusForbidden}, // another machine
+		{"127.0.0.1:51000", "127.0.0.1:8080", "", http.StatusOK},
+		{"[::1]:51000", "localhost:8080", "", http.StatusOK},
+		{"[::1]:51000", "[::1]:8080", "", http.StatusOK},
+		// A page of another site whose name now points here (DNS rebinding).
+		{"127.0.0.1:51000", "evil.example:8080", "", http.StatusForbidden},
+		// A proxy on this machine, for anyone.
+		{"127.0.0.1:51000", "127.0.0.1:8080", "203.0.113.7", http.StatusForbidden},
 	} {
 		for _, path := range []string{"/api/sessions", "/api/packs"} {
 			req := httptest.NewRequest("GET", path, nil)
-			req.RemoteAddr = c.remote
+			req.RemoteAddr, req.Host = c.remote, c.host
+			if c.forwarded != "" {
+				req.Header.Set("X-Forwarded-For", c.forwarded)
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != c.want {
@@ -875,6 +883,7 @@ func TestLibraryLocalOnlyWithoutHostKey(t *testing.T) {
 		}
 		req := httptest.NewRequest("GET", "/api/sessions", nil)
 		req.RemoteAddr = net.JoinHostPort(n.IP.String(), "51000")
+		req.Host = net.JoinHostPort(n.IP.String(), "8080")
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
