@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -48,12 +49,26 @@ type screenLinkDoc struct {
 	Key  string `json:"key"`
 }
 
+// screenLinkCurrent reports, as an error, when link is no longer room's
+// projector link.
+func (s *Service) screenLinkCurrent(ctx context.Context, room, link string) error {
+	docs, err := s.store.Get(ctx, room, keyScreenLink)
+	if err != nil {
+		return err
+	}
+	var d screenLinkDoc
+	if docs[0].Version == 0 || json.Unmarshal(docs[0].Value, &d) != nil || d.Link != link {
+		return Errorf(CodeBadToken, "this projector link was replaced or stopped")
+	}
+	return nil
+}
+
 // setScreenLink makes a new projector link (make), or none, revoking the
 // room's current one: its token stops opening the room, and the
 // projector views it opened are closed (EvScreenRevoked, see the hub).
 // The new link's token is the command's result, so only the facilitator
 // who asked sees it; the stored reply is sealed with their key.
-func setScreenLink(tx *Tx, make bool) error {
+func setScreenLink(tx *Tx, create bool) error {
 	var old screenLinkDoc
 	had, err := tx.GetJSON(keyScreenLink, &old)
 	if err != nil {
@@ -65,7 +80,7 @@ func setScreenLink(tx *Tx, make bool) error {
 			return err
 		}
 	}
-	if !make {
+	if !create {
 		if had {
 			tx.Delete(keyScreenLink)
 		}

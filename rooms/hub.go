@@ -1397,6 +1397,15 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	lr.mu.Unlock()
 
 	sess := &Session{lr: lr, sub: s}
+	if m.screenLink != "" {
+		// A projector link revoked between this screen's hello and its
+		// subscription: the revocation's close (closeScreens) came too
+		// early to reach it. Read now that it is subscribed.
+		if err := h.svc.screenLinkCurrent(ctx, id, m.screenLink); err != nil {
+			sess.Detach()
+			return nil, err
+		}
+	}
 	if r := opts.Resumed; r != nil && !r.Gone && (last.Epoch != r.Pos.Epoch || last.Seq > r.Pos.Seq) {
 		opts.Resumed = nil // it missed something: read again
 	}

@@ -992,3 +992,33 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// A projector link revoked after its screen's hello and before it
+// subscribed: the revocation's close could not reach it, so the attach
+// itself refuses it.
+func TestRevokedScreenLinkRefusedAtAttach(t *testing.T) {
+	f := hubOn(t, newRoom(t, nil), rooms.HubOptions{})
+	ctx := context.Background()
+	link := func(id string) rooms.Secret {
+		o := f.exec(f.fac, id, rooms.CmdScreenLink, nil)
+		var r struct {
+			Result struct{ Token string }
+		}
+		if o.Code != "" || json.Unmarshal(o.Reply, &r) != nil || r.Result.Token == "" {
+			t.Fatalf("screen link: %s", o.Reply)
+		}
+		return rooms.Secret(r.Result.Token)
+	}
+	tok := link("l1")
+	screen, _, err := f.svc.Authenticate(ctx, f.room.ID, tok)
+	if err != nil || screen.Role != rooms.RoleScreen || screen.ScreenLink() == "" {
+		t.Fatalf("authenticate the link: %+v, %v", screen, err)
+	}
+	if _, err := f.hub.Attach(ctx, f.room.ID, screen, &fakeClient{}, rooms.AttachOptions{}); err != nil {
+		t.Fatalf("attach while the link holds: %v", err)
+	}
+	link("l2") // revokes l1
+	if _, err := f.hub.Attach(ctx, f.room.ID, screen, &fakeClient{}, rooms.AttachOptions{}); rooms.ErrorCode(err) != rooms.CodeBadToken {
+		t.Fatalf("attach after the link was replaced: %v, want bad_token", err)
+	}
+}

@@ -605,6 +605,8 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret, p
 		switch {
 		case err == nil && m.Role == RoleParticipant:
 			return &Joined{Room: *room, Member: *m, Token: token}, nil
+		case err == nil && m.Role == RoleScreen:
+			return nil, FieldError(CodeInvalid, "token", "this is a projector link's token; participants join with the code")
 		case err == nil:
 			return nil, FieldError(CodeInvalid, "token", "this is the facilitator's secret; participants join with the code")
 		case ErrorCode(err) != CodeBadToken:
