@@ -502,9 +502,9 @@ func mineAudience(tx *rooms.Tx, exercise string, r HelpRequest) rooms.Audience {
 	return rooms.Audience{Member: r.AuthorID}
 }
 
-// helpRequestCmd returns no result: all of a member's kept answers sit
-// under one key, so even sealed (rooms/service.go) an id there is more
-// than an anonymous request needs. The requester gets the request in
+// helpRequestCmd returns no result: a kept answer is sealed
+// (rooms/service.go), but the request's id in it would still be more than
+// an anonymous request needs. The requester gets the request in
 // help.requested.
 func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {

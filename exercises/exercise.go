@@ -175,6 +175,10 @@ func (l Limits) Check() error {
 			errs = append(errs, fmt.Errorf("%s must be at least %s", c.name, c.least))
 		}
 	}
+	if l.MinAnonymous > 1000 {
+		// An exercise's minResponses is at most 1000 (Validate).
+		errs = append(errs, errors.New("min-responses must be at most 1000"))
+	}
 	return errors.Join(errs...)
 }
 

@@ -1009,10 +1009,10 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 	return putExercise(tx, ne, false)
 }
 
-// The card commands return no result on purpose: all of a member's kept
-// answers sit under one key, so even sealed (rooms/service.go) an id or
-// text there would be more than an anonymous card needs. The author gets
-// the card through the private retro.card event instead.
+// The card commands return no result on purpose: a kept answer is sealed
+// (rooms/service.go), but an id or text in it would still be more than an
+// anonymous card needs. The author gets the card through the private
+// retro.card event instead.
 func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`

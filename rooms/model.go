@@ -61,7 +61,7 @@ type Member struct {
 func (m *Member) ScreenLink() string { return m.screenLink }
 
 // memberKeys is a member's seed and the keys made from it, kept for as
-// long as the member is: every command of a vote needs the actor key, the
+// long as the member is: every command of a vote needs its reply key, the
 // ballot key and the reply's cipher, and each is an HMAC (the cipher also
 // AES's and GCM's set-up), the costliest steps of a vote after the store.
 // Safe for concurrent use.

@@ -416,9 +416,10 @@ type Handler struct {
 	// removal reaches it, and refuses an attach whose member was removed
 	// before it subscribed (Resume and LoadFor read the member again).
 	Assume func(key string) bool
-	// PreviewDry: a preview member's command (Member.Preview) is checked
-	// and acknowledged like anyone's, and changes nothing: no document,
-	// no count, no event, no kept answer (a re-send is checked again).
+	// PreviewDry: a preview member's command (Member.Preview) that passes
+	// its checks is acknowledged like anyone's and changes nothing: no
+	// document, no count, no event, no kept answer (a re-send is checked
+	// again). One its rules refuse is answered, and kept, as anyone's.
 	PreviewDry bool
 }
 

@@ -135,6 +135,8 @@ const (
 // history and published in order, Touched keys published, and the room's
 // expiry refreshed.
 type Change struct {
+	// Actor and CmdID name the kept answer: the service gives each command
+	// a key of its own as Actor (Member.ReplyKey).
 	Actor  string          `json:"actor,omitempty"`
 	CmdID  string          `json:"cmd,omitempty"`
 	Reply  json.RawMessage `json:"reply,omitempty"`

@@ -174,6 +174,7 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"no short text", func(c *Config) { c.Exercises.MaxShort = 0 }, "max-short-len"},
 		{"no timer", func(c *Config) { c.Exercises.MaxTimer = 0 }, "max-timer must be at least 1s"},
 		{"no anonymity floor", func(c *Config) { c.Exercises.MinAnonymous = 0 }, "min-responses"},
+		{"an anonymity floor no exercise can meet", func(c *Config) { c.Exercises.MinAnonymous = 1001 }, "min-responses must be at most 1000"},
 		{"no reply window", func(c *Config) { c.ReplyWindow = 0 }, "reply-window"},
 		{"negative presence list", func(c *Config) { c.Limits.PresenceListMax = -5 }, "presence-list-max cannot be negative"},
 	}

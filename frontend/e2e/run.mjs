@@ -252,6 +252,7 @@ const steps = [
       if (await pc.getByTestId('agenda').count()) throw new Error('the link opened the console');
       await pc.goto(`${huddle.base}/screen/${code}`); // reloaded: the link kept
       await untilText(pc.getByTestId('results'), /Pizza\s*2/, 'results after a reload');
+      host.once('dialog', (d) => d.accept()); // "the current one stops working"
       await host.getByRole('button', { name: 'Make a new link' }).click();
       await until(async () => (await host.locator('#plink').inputValue()) !== url, 'a new link');
       await untilText(pc.getByTestId('screen-over'), /no longer works/, 'the old link stopped');

@@ -76,10 +76,6 @@ var (
 	_ rooms.ViewReader     = (*Store)(nil)
 )
 
-// New returns a Store for opts.URL. It does not wait for Redis: a node
-// starts while Redis is still down, Ping tells when it answers, and every
-// method fails with rooms.ErrUnavailable until then. Only a malformed URL
-// or option is an error.
 // redactURL is u with any password replaced by "xxxxx", for messages.
 // A URL that does not parse keeps only its scheme.
 func redactURL(u string) string {
@@ -104,6 +100,10 @@ func (l slogRedis) Printf(_ context.Context, format string, v ...any) {
 	l.log.Warn("redisstore: go-redis", "msg", fmt.Sprintf(format, v...))
 }
 
+// New returns a Store for opts.URL. It does not wait for Redis: a node
+// starts while Redis is still down, Ping tells when it answers, and every
+// method fails with rooms.ErrUnavailable until then. Only a malformed URL
+// or option is an error.
 func New(opts Options) (*Store, error) {
 	if opts.HistoryLimit <= 0 {
 		opts.HistoryLimit = 1000

@@ -180,6 +180,10 @@ describe('the console makes a projector link', () => {
     const url = 'http://192.168.1.2/screen/ABCDEF#t=tok%2F1%2B';
     expect((card().querySelector('#plink') as HTMLInputElement).value).toBe(url);
     expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBe(url);
+    // Another link revoked elsewhere changes nothing here.
+    ws.receive(ev(2, 'room.screen_revoked', { link: 'l0' }));
+    await settle();
+    expect(card().querySelector('#plink')).not.toBeNull();
 
     button('Stop this link')!.click();
     flushSync();
@@ -188,6 +192,20 @@ describe('the console makes a projector link', () => {
     ws.receive({ type: 'ack', id: stop.id });
     await settle();
     expect(card().querySelector('#plink')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBeUndefined();
+  });
+
+  it('forgets its link when another page replaced or stopped it', async () => {
+    answer();
+    const ws = await open();
+    button('Make a projector link')!.click();
+    flushSync();
+    ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id, result: { link: 'l1', token: 't1' } });
+    await settle();
+    expect(target.querySelector('#plink')).not.toBeNull();
+    ws.receive(ev(2, 'room.screen_revoked', { link: 'l1' }));
+    await settle();
+    expect(target.querySelector('#plink')).toBeNull();
     expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBeUndefined();
   });
 

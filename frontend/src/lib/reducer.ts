@@ -22,6 +22,8 @@ export interface RoomState {
   mine: Record<string, any>;
   /** Facilitator notes, by exercise id. */
   notes: Record<string, string>;
+  /** Projector links revoked while this page watched (room.screen_revoked; facilitators). */
+  revokedLinks?: string[];
 }
 
 export function emptyState(): RoomState {
@@ -106,6 +108,8 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
       delete members[d.member];
       return { ...s, members };
     }
+    case 'room.screen_revoked':
+      return typeof d.link === 'string' ? { ...s, revokedLinks: [...(s.revokedLinks ?? []), d.link] } : s;
     case 'member.renamed': {
       const old = s.members[d.id];
       const you = s.you && s.you.id === d.id ? { ...s.you, name: d.name } : s.you;

@@ -2,11 +2,16 @@
 // facilitator secret is stored under its own key, read only by the
 // console and the projector, and never sent anywhere but hello.
 
-export interface ParticipantCreds { roomId: string; code: string; token: string; memberId: string; name: string }
+export interface ParticipantCreds {
+  roomId: string; code: string; token: string; memberId: string; name: string;
+  /** The console's test participant (POST /api/join with preview). */
+  preview?: boolean;
+}
 export interface HostCreds {
   roomId: string; code: string; secret: string; facilitatorId: string; title: string; joinUrl: string; createdAt: number;
-  /** The room's projector link (room.screen_link), once this console made one. */
+  /** The room's projector link (room.screen_link), once this console made one, and its id. */
   screenLink?: string;
+  screenLinkId?: string;
 }
 /** A projector link's token, kept by the computer that opened the link. */
 export interface ScreenCreds { code: string; token: string; joinUrl: string }

@@ -128,7 +128,7 @@ local EXACT = 2 ^ 53
 -- check runs every precondition in the documented order and returns the
 -- failure as a reply, or nil when the change may be applied. It writes
 -- nothing, so a failed change leaves no trace. What it reads that commit
--- needs is kept in c: the actor's count of kept answers (c.answers), the
+-- needs is kept in c: the room's count of kept answers (c.answers), the
 -- counters' new values (c.ctr, when exact), and whether the rep and ctr
 -- hashes lack their filler, so that commit writing them may create them
 -- (c.rep_born, c.ctr_born).
@@ -348,8 +348,9 @@ local function commit(c, meta)
     end
   end
   if c.rfield ~= '' and c.store then
-    -- Each actor's answers sit in a ring of ReplyWindow slots: writing
-    -- answer n evicts the one that held slot n mod window before it.
+    -- The room's answers sit in a ring of window slots (whoever sent
+    -- them; see rooms.DefaultReplyWindow): writing answer n evicts the
+    -- one that held slot n mod window before it.
     -- Below the window, answer n takes slot n, which no earlier answer k
     -- took (its slot, k mod the window of its day, is at most k < n):
     -- only from n = window on can the slot hold an answer to evict (slot
