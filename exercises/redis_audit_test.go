@@ -240,6 +240,37 @@ func TestRedisKeysHoldNoVoterLink(t *testing.T) {
 	}
 }
 
+// joinThrough joins name to e's room through node join and authenticates
+// them through node at.
+func joinThrough(t *testing.T, e *env, join, at *rooms.Service, name string) *rooms.Member {
+	t.Helper()
+	j, err := join.Join(context.Background(), e.code, name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := at.Authenticate(context.Background(), e.room, j.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// someCard returns the id of one of retro's cards in room.
+func someCard(t *testing.T, svc *rooms.Service, room, retro string) string {
+	t.Helper()
+	st, err := svc.Store().Load(context.Background(), room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range st.Docs {
+		if id, ok := strings.CutPrefix(k, "rc:"+retro+":"); ok {
+			return id
+		}
+	}
+	t.Fatalf("no card in %s", retro)
+	return ""
+}
+
 // No command Redis runs names both a member and one of their anonymous
 // documents in its arguments: Redis's SLOWLOG and MONITOR show arguments,
 // and the two together would join who someone is to what they answered.
@@ -267,16 +298,7 @@ func TestNoCommandJoinsMemberAndBallot(t *testing.T) {
 	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
 	var people []*rooms.Member
 	for i := range 4 {
-		j, err := one.Join(ctx, e.code, fmt.Sprint("P", i), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		node := []*rooms.Service{one, two}[i%2]
-		m, _, err := node.Authenticate(ctx, e.room, j.Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		people = append(people, m)
+		people = append(people, joinThrough(t, e, one, []*rooms.Service{one, two}[i%2], fmt.Sprint("P", i)))
 	}
 	run := func(node *rooms.Service, m *rooms.Member, id, typ string, data any) {
 		t.Helper()
@@ -302,16 +324,7 @@ func TestNoCommandJoinsMemberAndBallot(t *testing.T) {
 	}
 	e.ok(e.fac, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Pair more"})
 	e.ok(e.fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
-	st, err := one.Store().Load(ctx, e.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var card string
-	for k := range st.Docs {
-		if strings.HasPrefix(k, "rc:"+retro+":") {
-			card = strings.TrimPrefix(k, "rc:"+retro+":")
-		}
-	}
+	card := someCard(t, one, e.room, retro)
 	for i, m := range people {
 		run([]*rooms.Service{two, one}[i%2], m, "d1", exercises.CmdRetroDot, map[string]any{"exercise": retro, "item": card, "delta": 1})
 	}

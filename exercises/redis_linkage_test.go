@@ -121,17 +121,8 @@ func TestNoKeyJoinsPersonAndAnonymousWrites(t *testing.T) {
 	}
 	var people []person
 	for i := range 4 {
-		name := fmt.Sprintf("Person%dQx", i)
-		j, err := one.Join(ctx, e.code, "before", "")
-		if err != nil {
-			t.Fatal(err)
-		}
 		node := []*rooms.Service{one, two}[i%2]
-		m, _, err := node.Authenticate(ctx, e.room, j.Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		people = append(people, person{m, node, name})
+		people = append(people, person{joinThrough(t, e, one, node, "before"), node, fmt.Sprintf("Person%dQx", i)})
 	}
 	n := 0
 	run := func(p person, typ string, data any) {
@@ -169,16 +160,7 @@ func TestNoKeyJoinsPersonAndAnonymousWrites(t *testing.T) {
 	for _, ph := range []string{exercises.PhaseReveal, exercises.PhaseGroup, exercises.PhaseVote} {
 		e.ok(e.fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": ph})
 	}
-	st, err := one.Store().Load(ctx, e.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var card string
-	for k := range st.Docs {
-		if strings.HasPrefix(k, "rc:"+retro+":") {
-			card = strings.TrimPrefix(k, "rc:"+retro+":")
-		}
-	}
+	card := someCard(t, one, e.room, retro)
 	for _, p := range people {
 		run(p, exercises.CmdRetroDot, map[string]any{"exercise": retro, "item": card, "delta": 1})
 	}

@@ -4,12 +4,8 @@ import Console from './Console.svelte';
 import { ev, FakeWS, welcome } from '../test/fakews';
 import type { HostCreds } from '../lib/storage';
 import { when } from '../trainer/format';
+import { settle } from '../test/settle';
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-const settle = async () => {
-  for (let i = 0; i < 4; i++) await tick();
-  flushSync();
-};
 let target: HTMLElement;
 let app: any;
 let fetchMock: ReturnType<typeof vi.fn>;

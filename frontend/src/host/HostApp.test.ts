@@ -4,12 +4,8 @@ import HostApp from './HostApp.svelte';
 import TrainerApp from '../trainer/TrainerApp.svelte';
 import { hostKeyGate } from '../lib/hostkey.svelte';
 import { route } from '../trainer/links';
+import { settle } from '../test/settle';
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-const settle = async () => {
-  for (let i = 0; i < 4; i++) await tick();
-  flushSync();
-};
 let target: HTMLElement;
 let app: any;
 

@@ -2,12 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import ScreenApp from './ScreenApp.svelte';
 import { FakeWS, welcome } from '../test/fakews';
+import { settle } from '../test/settle';
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-const settle = async () => {
-  for (let i = 0; i < 4; i++) await tick();
-  flushSync();
-};
 let target: HTMLElement;
 let app: any;
 

@@ -3,12 +3,8 @@ import { flushSync, mount, unmount } from 'svelte';
 import Library from './Library.svelte';
 import PackView from './PackView.svelte';
 import type { PackSummary } from '../lib/types';
+import { settle } from '../test/settle';
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-const settle = async () => {
-  for (let i = 0; i < 4; i++) await tick();
-  flushSync();
-};
 let target: HTMLElement;
 let app: any;
 let fetchMock: ReturnType<typeof vi.fn>;
