@@ -939,3 +939,38 @@ func TestNamedCardFromBeforeIsStillItsAuthors(t *testing.T) {
 		t.Fatalf("Ann's cards: %+v", m.Cards)
 	}
 }
+
+// The review's case: a card whose answer other people's commands pushed
+// out of the room's window is sent again and not added twice.
+func TestCardSentAgainAfterItsAnswerLeft(t *testing.T) {
+	st := memory.New(memory.Options{ReplyWindow: 5})
+	t.Cleanup(func() { st.Close() })
+	svc := rooms.NewService(st, rooms.DefaultLimits())
+	Register(svc)
+	ctx := context.Background()
+	c, err := svc.CreateRoom(ctx, "Workshop", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
+	b := &tbEnv{t: t, ctx: ctx, store: st, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret, tokens: map[string]rooms.Secret{}}
+	ex := b.exercise(map[string]any{"kind": "retro", "title": "Sprint"})
+	ann, bob := b.join("Ann"), b.join("Bob")
+	add := func() rooms.Outcome {
+		data, _ := json.Marshal(map[string]any{"exercise": ex, "column": "start", "text": "Pair more"})
+		return svc.Execute(ctx, b.room, ann, rooms.Command{ID: "ann-card", Type: CmdRetroCardAdd, Data: data})
+	}
+	if o := add(); o.Code != "" {
+		t.Fatalf("card: %s", o.Reply)
+	}
+	// 2 participants: the room keeps max(5, 2 × 64) answers.
+	for range 2*rooms.ReplyPerParticipant + 5 {
+		b.fails(bob, CmdRetroDot, map[string]any{"exercise": ex, "item": "nothing", "delta": 7}, CodeWrongPhase)
+	}
+	if o := add(); o.Code != "" || !o.Duplicate {
+		t.Fatalf("the card sent again: %+v %s", o, o.Reply)
+	}
+	if m := b.retroMine(ann, ex); len(m.Cards) != 1 {
+		t.Fatalf("%d cards, want 1", len(m.Cards))
+	}
+}

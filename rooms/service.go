@@ -1443,8 +1443,13 @@ func openReply(m *Member, cmdID string, stored json.RawMessage) (json.RawMessage
 	return aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(cmdID))
 }
 
-// kept returns the outcome of a command answered before.
+// kept returns the outcome of a command answered before. A nil answer is
+// one that has left the room's kept answers after the command changed the
+// room: it is acknowledged again, without its result, and not applied.
 func (s *Service) kept(m *Member, cmdID string, stored json.RawMessage) Outcome {
+	if stored == nil {
+		return Outcome{Reply: ackReply(cmdID, nil), Duplicate: true}
+	}
 	reply, err := openReply(m, cmdID, stored)
 	if err != nil {
 		return errOutcome(cmdID, err)

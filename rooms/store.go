@@ -155,7 +155,10 @@ type Applied struct {
 	// Pos is the room's position after the change.
 	Pos Position
 	// Duplicate is true when (Actor, CmdID) had been answered before;
-	// Reply is then that stored answer and nothing was applied.
+	// Reply is then that stored answer and nothing was applied. A command
+	// that changed the room is known as applied for as long as the room
+	// lives, after its answer has left the room's last ReplyWindow: it is
+	// then a Duplicate with a nil Reply.
 	Duplicate bool
 	Reply     json.RawMessage
 }

@@ -78,6 +78,10 @@ type nodePresence struct {
 type replyLog struct {
 	byKey map[string]json.RawMessage
 	order []string // FIFO of replyKeys, bounded by ReplyWindow
+	// applied holds the replyKeys of the commands that changed the room,
+	// after their answers have left: sent again, such a command is a
+	// duplicate with no answer, never applied twice.
+	applied map[string]struct{}
 }
 
 var (
@@ -186,7 +190,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		classes:  make(map[string]map[string]struct{}),
 		counters: make(map[string]int64),
 		sets:     make(map[string]map[string]struct{}),
-		replies:  replyLog{byKey: make(map[string]json.RawMessage)},
+		replies:  replyLog{byKey: make(map[string]json.RawMessage), applied: make(map[string]struct{})},
 		subs:     make(map[int]func(rooms.Notice)),
 		presence: make(map[string]*nodePresence),
 	}
@@ -278,8 +282,12 @@ func replyKey(actor, cmdID string) string {
 func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	pos := rooms.Position{Epoch: r.epoch, Seq: r.seq}
 	if c.CmdID != "" {
-		if rep, ok := r.replies.byKey[replyKey(c.Actor, c.CmdID)]; ok {
+		k := replyKey(c.Actor, c.CmdID)
+		if rep, ok := r.replies.byKey[k]; ok {
 			return rooms.Applied{Pos: pos, Duplicate: true, Reply: rep}, nil
+		}
+		if _, ok := r.replies.applied[k]; ok {
+			return rooms.Applied{Pos: pos, Duplicate: true}, nil
 		}
 	}
 	for _, e := range c.Expect {
@@ -341,6 +349,9 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	if c.CmdID != "" && c.Reply != nil {
 		log, k := &r.replies, replyKey(c.Actor, c.CmdID)
 		log.byKey[k] = slices.Clone(c.Reply)
+		if len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
+			log.applied[k] = struct{}{}
+		}
 		log.order = append(log.order, k)
 		window := max(s.opts.ReplyWindow, rooms.ReplyPerParticipant*int(r.counters[rooms.CounterParticipants]))
 		for len(log.order) > window {

@@ -73,6 +73,9 @@
 //	                       r:<len>:<A>:<cmd id>   → answer
 //	                       n                      → answers stored so far
 //	                       q:<slot>               → the r: field in slot
+//	                       a:<len>:<A>:<cmd id>   → 1 when the command
+//	                                                changed the room; kept
+//	                                                after its answer left
 //	                     the room's last ReplyWindow answers form a ring
 //	                     of slots; writing one evicts the one it replaces
 //	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest

@@ -116,6 +116,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "PerActor", testReplyPerActor)
 		run(t, "Window", testReplyWindow)
 		run(t, "WindowPerParticipant", testReplyWindowPerParticipant)
+		run(t, "AppliedOutlivesItsAnswer", testAppliedOutlivesItsAnswer)
 	})
 	group("Events", func(t *testing.T) {
 		run(t, "ConsecutiveSeqs", testEventSeqs)
@@ -948,6 +949,31 @@ func testReplyWindowPerParticipant(t *testing.T, o Options, st rooms.Store) {
 		if err != nil || ok != (i >= total-window) {
 			t.Fatalf("Reply(c%d) kept = %v, %v; want the last %d of %d kept (2 participants)", i, ok, err, window, total)
 		}
+	}
+}
+
+// A command that changed the room is never applied twice, even sent again
+// after its answer left the room's window (pushed out by other people's
+// commands): it is a duplicate with no answer. One that changed nothing
+// (a refusal, kept as its answer alone) is run again.
+func testAppliedOutlivesItsAnswer(t *testing.T, o Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{})
+	card := rooms.Change{Actor: "ann", CmdID: "card", Reply: raw(`"ack"`), Incrs: []rooms.Incr{{Key: "cards", By: 1}}}
+	refused := rooms.Change{Actor: "ann", CmdID: "bad", Reply: raw(`"refused"`)}
+	mustApply(t, st, r.ID, card)
+	mustApply(t, st, r.ID, refused)
+	for i := range o.ReplyWindow + 2 {
+		mustApply(t, st, r.ID, rooms.Change{Actor: "bob", CmdID: fmt.Sprint("b", i), Reply: raw(`"b"`)})
+	}
+	a, err := st.Apply(t.Context(), r.ID, card)
+	if err != nil || !a.Duplicate || a.Reply != nil {
+		t.Fatalf("card sent again after its answer left: %+v, %v; want a duplicate without an answer", a, err)
+	}
+	if n := mustCounters(t, st, r.ID, "cards")[0]; n != 1 {
+		t.Fatalf("cards = %d, want 1", n)
+	}
+	if a, err := st.Apply(t.Context(), r.ID, refused); err != nil || a.Duplicate {
+		t.Fatalf("a refusal sent again after its answer left: %+v, %v; want it run again", a, err)
 	}
 }
 

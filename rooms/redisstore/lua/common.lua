@@ -134,8 +134,13 @@ local EXACT = 2 ^ 53
 -- (c.rep_born, c.ctr_born).
 local function check(c, epoch, seq)
   if c.rfield ~= '' then
-    local r = redis.call('HMGET', KEYS[REP], c.rfield, c.nfield, ORDER)
+    -- afield marks a command that changed the room, kept after its
+    -- answer has left the ring: sent again, it is a duplicate whose
+    -- answer is gone (false: a plain ack), never applied twice.
+    c.afield = 'a' .. string.sub(c.rfield, 2)
+    local r = redis.call('HMGET', KEYS[REP], c.rfield, c.nfield, ORDER, c.afield)
     if r[1] then return {'dup', epoch, seq, r[1]} end
+    if r[4] then return {'dup', epoch, seq, false} end
     c.answers = tonumber(r[2] or '0')
     c.rep_born = not r[3]
   end
@@ -370,7 +375,11 @@ local function commit(c, meta)
       local old = redis.call('HGET', KEYS[REP], slot)
       if old then redis.call('HDEL', KEYS[REP], old) end
     end
-    redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n))
+    if #c.puts > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
+      redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n), c.afield, '1')
+    else
+      redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n))
+    end
     if c.rep_born then bear(KEYS[REP]) end
   end
 
