@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -180,6 +181,14 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 	opts := rooms.RoomOptions{Title: req.Title, ShowNames: req.ShowNames}
 	var pack *packs.Pack
 	if req.Pack != "" {
+		// A library pack is the trainer's, notes and all; a built-in one
+		// is in every copy of Huddle.
+		if !slices.ContainsFunc(packs.Builtin(), func(p *packs.Pack) bool { return p.ID == req.Pack }) {
+			if err := s.libraryOpen(r); err != nil {
+				s.writeError(w, err)
+				return
+			}
+		}
 		e, err := s.packs.Get(r.Context(), req.Pack)
 		if err != nil {
 			if rooms.ErrorCode(err) == rooms.CodeNotFound {

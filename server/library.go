@@ -69,16 +69,25 @@ func (s *Server) trainer(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, rooms.Errorf(rooms.CodeHostKey, "the pack library and kept sessions of this server need its host key"))
 			return
 		}
-		if s.cfg.HostKey == "" && !s.fromThisMachine(r) {
-			// Kept sessions hold results the room was never shown and
-			// the facilitator's notes, and the library can be changed:
-			// without a key, the participants on the workshop's network
-			// would have both.
-			s.writeError(w, rooms.Errorf(rooms.CodeLocalOnly, "this server has no host key, so its pack library and kept sessions answer only on the computer it runs on; set HUDDLE_HOST_KEY to use them from elsewhere"))
+		if err := s.libraryOpen(r); err != nil {
+			s.writeError(w, err)
 			return
 		}
 		h(w, r)
 	}
+}
+
+// libraryOpen refuses, without a host key, a request that reads or adds
+// to the library or the kept sessions from anywhere but this machine:
+// kept sessions hold results the room was never shown and the
+// facilitator's notes, packs hold a trainer's notes, and the participants
+// on a workshop's network could otherwise read the one and fill the other.
+// With a host key, the routes that need it check it.
+func (s *Server) libraryOpen(r *http.Request) error {
+	if s.cfg.HostKey == "" && !s.fromThisMachine(r) {
+		return rooms.Errorf(rooms.CodeLocalOnly, "this server has no host key, so its pack library and kept sessions answer only on the computer it runs on; set HUDDLE_HOST_KEY to use them from elsewhere")
+	}
+	return nil
 }
 
 // fromThisMachine reports whether r came from a browser on the machine
@@ -371,6 +380,10 @@ func (s *Server) handleSaveAgenda(w http.ResponseWriter, r *http.Request) {
 	if !s.allowHTTP(w) {
 		return
 	}
+	if err := s.libraryOpen(r); err != nil {
+		s.writeError(w, err)
+		return
+	}
 	room, err := s.facilitatorOf(r)
 	if err != nil {
 		s.writeError(w, err)
@@ -484,6 +497,10 @@ func (s *Server) keepSessionAt(ctx context.Context, roomID string) (*exercises.S
 // facilitator.
 func (s *Server) handleKeepSession(w http.ResponseWriter, r *http.Request) {
 	if !s.allowHTTP(w) {
+		return
+	}
+	if err := s.libraryOpen(r); err != nil {
+		s.writeError(w, err)
 		return
 	}
 	room, err := s.facilitatorOf(r)

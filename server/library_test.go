@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -891,12 +892,44 @@ func TestLibraryLocalOnlyWithoutHostKey(t *testing.T) {
 		}
 		break
 	}
+	// The routes that reach the library from a room: starting a room from
+	// a library pack (a built-in one is anyone's), saving an agenda as a
+	// pack, keeping a session.
+	remote := func(method, path string, body any, secret string) *httptest.ResponseRecorder {
+		b, _ := json.Marshal(body)
+		req := httptest.NewRequest(method, path, bytes.NewReader(b))
+		req.RemoteAddr, req.Host = "203.0.113.7:51000", "192.0.2.1:8080"
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("Authorization", "Bearer "+secret)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	var saved struct{ Summary struct{ ID string } }
+	if st := ts.post("/api/packs", map[string]any{"pack": map[string]any{"title": "Private notes", "exercises": []any{map[string]any{"kind": "text", "title": "How is it going?", "notes": "TRAINER ONLY"}}}}, &saved); st != http.StatusCreated {
+		t.Fatalf("save a pack here: %d", st)
+	}
+	if rec := remote("POST", "/api/rooms", CreateRoomRequest{Pack: saved.Summary.ID}, ""); rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "local_only") {
+		t.Fatalf("a room from a library pack, from elsewhere: %d %s", rec.Code, rec.Body)
+	}
+	rec := remote("POST", "/api/rooms", CreateRoomRequest{Pack: "building-trust"}, "")
+	var room CreateRoomResponse
+	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &room) != nil {
+		t.Fatalf("a room from a built-in pack, from elsewhere: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/api/rooms/" + room.Room.ID + "/pack", "/api/rooms/" + room.Room.ID + "/session"} {
+		if rec := remote("POST", path, map[string]any{"title": "Planted"}, room.Facilitator.Secret); rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "local_only") {
+			t.Fatalf("POST %s from elsewhere: %d %s", path, rec.Code, rec.Body)
+		}
+	}
 	// With a host key, any machine that shows it.
 	keyed := startServer(t, func(c *Config) { c.HostKey = "k3y" })
 	req := httptest.NewRequest("GET", "/api/sessions", nil)
 	req.RemoteAddr = "203.0.113.7:51000"
 	req.Header.Set("Authorization", "Bearer k3y")
-	rec := httptest.NewRecorder()
+	rec = httptest.NewRecorder()
 	keyed.Handler().ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("with the host key from another machine: %d %s", rec.Code, rec.Body)

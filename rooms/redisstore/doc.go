@@ -70,12 +70,12 @@
 //	P:{R}:rep    hash    command answers, by the command's reply key A
 //	                     (rooms.Member.ReplyKey: one per command, so that
 //	                     no field is shared by two commands of a member):
-//	                       r:<len>:<A>:<cmd id>   → answer
-//	                       n                      → answers stored so far
-//	                       q:<slot>               → the r: field in slot
-//	                       a:<len>:<A>:<cmd id>   → 1 when the command
-//	                                                changed the room; kept
-//	                                                after its answer left
+//	                       r:<H>     → answer, H a hash of A and the
+//	                                   command id (replyFields)
+//	                       n         → answers stored so far
+//	                       q:<slot>  → the r: field in slot
+//	                       a:<H>     → 1 when the command changed the
+//	                                   room; kept after its answer left
 //	                     the room's last ReplyWindow answers form a ring
 //	                     of slots; writing one evicts the one it replaces
 //	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest

@@ -3,10 +3,10 @@ package redisstore
 import (
 	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -120,15 +120,15 @@ func (k keyspace) index() string              { return k.prefix + ":rooms" }
 // field counting the room's answers, and the prefix of the room's ring
 // slots: the room's last answers are kept, whoever sent them (see
 // rooms.DefaultReplyWindow). A ring per actor would name the actor in
-// every command's writes (see rooms.Member.ReplyKey). The command id,
-// which its client chose, is stored as a hash of it: ids a client makes
-// from a counter would otherwise line a member's commands up. The actor
-// is written with its length, so no actor and command pair can be read
-// as another.
+// every command's writes (see rooms.Member.ReplyKey). The field is a hash
+// of the actor and the command id together (the actor with its length,
+// so no pair reads as another): a command id its client made from a
+// counter cannot be read back out of it, as it could from a hash of the
+// id alone, without the actor, which is nowhere else.
 func replyFields(actor, cmd string) (answer, count, slots string) {
-	h := fnv.New64a()
-	h.Write([]byte(cmd))
-	return "r:" + strconv.Itoa(len(actor)) + ":" + actor + ":" + strconv.FormatUint(h.Sum64(), 36), "n", "q:"
+	h := sha256.New()
+	h.Write([]byte(strconv.Itoa(len(actor)) + ":" + actor + ":" + cmd))
+	return "r:" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]), "n", "q:"
 }
 
 // onceToken is what the once key stores for member of set (see "Anonymity"
