@@ -161,6 +161,16 @@ describe('the console renames the room and switches names', () => {
   });
 });
 
+describe('the console and its test participant', () => {
+  it('removes a preview left behind by a reload with the preview open', async () => {
+    answer();
+    localStorage.setItem('huddle:pv:ABCDEF', JSON.stringify({ roomId: 'r1', code: 'ABCDEF', token: 'pt', memberId: 'pv1', name: 'Preview', preview: true }));
+    const ws = await open();
+    expect(ws.commands()).toContainEqual(expect.objectContaining({ type: 'member.remove', data: { member: 'pv1' } }));
+    expect(localStorage.getItem('huddle:pv:ABCDEF')).toBeNull();
+  });
+});
+
 describe('the console makes a projector link', () => {
   it('makes a link with its token in the fragment, keeps it for reloads, and stops it', async () => {
     answer();
@@ -203,6 +213,26 @@ describe('the console makes a projector link', () => {
     await settle();
     expect(target.querySelector('#plink')).toBeNull();
     expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLink).toBeUndefined();
+  });
+
+  it("takes the link another tab made, and a late revocation of the old one leaves it", async () => {
+    answer();
+    const ws = await open();
+    button('Make a projector link')!.click();
+    flushSync();
+    ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id, result: { link: 'l1', token: 't1' } });
+    await settle();
+    // Another tab replaces it and keeps its own.
+    const kept = JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!);
+    const next = { ...kept, screenLink: 'http://192.168.1.2/screen/ABCDEF#t=t2', screenLinkId: 'l2' };
+    localStorage.setItem('huddle:h:ABCDEF', JSON.stringify(next));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'huddle:h:ABCDEF' }));
+    await settle();
+    expect((target.querySelector('#plink') as HTMLInputElement).value).toBe(next.screenLink);
+    ws.receive(ev(2, 'room.screen_revoked', { link: 'l1' }));
+    await settle();
+    expect((target.querySelector('#plink') as HTMLInputElement).value).toBe(next.screenLink);
+    expect(JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!).screenLinkId).toBe('l2');
   });
 
   it('says why a link could not be made, and shows none', async () => {

@@ -89,3 +89,30 @@ describe('SpecForm limits', () => {
     expect(target.textContent).not.toContain('Add question'); // two of two
   });
 });
+
+describe('SpecForm and the anonymity floor', () => {
+  it("starts a new anonymous vote at the server's floor, even one that arrives later, and raises it when Anonymous is ticked", () => {
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(SpecForm, { target, props: { heading: 'Add', submitLabel: 'Add', pendingLabel: '…', error: '', onSubmit: async () => false } });
+    flushSync();
+    const min = () => input('min') as HTMLInputElement;
+    expect(min().value).toBe('3');
+    limits.adopt({ minResponses: 5 }); // the welcome, after the form opened
+    flushSync();
+    expect(min().value).toBe('5');
+    expect(min().min).toBe('5');
+    expect(document.getElementById(min().getAttribute('aria-describedby')!)!.textContent).toContain('at least 5');
+    const anon = [...target.querySelectorAll('input[type=checkbox]')].find((b) => b.parentElement?.textContent?.includes('Anonymous')) as HTMLInputElement;
+    anon.click();
+    flushSync();
+    min().value = '1';
+    min().dispatchEvent(new Event('input'));
+    flushSync();
+    expect(min().min).toBe('1');
+    anon.click();
+    flushSync();
+    expect(min().value).toBe('5');
+    limits.adopt({ minResponses: 3 });
+  });
+});
