@@ -47,3 +47,41 @@ describe('RetroBoard in the discussion', () => {
     expect(now.compareDocumentPosition(target.querySelector('.ranked')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 });
+
+describe('RetroBoard while the console groups', () => {
+  it('takes a card out of its group, renames a group, and adds the selected cards to one', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Mob on Fridays', group: 'g1' }, { id: 'c3', column: 'start', text: 'Demo' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }], items: [], actions: [],
+    } as unknown as RetroView;
+    const calls: string[] = [];
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(RetroBoard, {
+      target,
+      props: {
+        view, columns: [{ id: 'start', title: 'Start' }], selected: ['c3'], onToggle: () => {},
+        onUngroup: (c: string) => calls.push(`ungroup ${c}`),
+        onRename: (g: string, title: string) => calls.push(`rename ${g} ${title}`),
+        onAddTo: (g: string) => calls.push(`add ${g}`),
+      },
+    });
+    flushSync();
+    const group = target.querySelector('[data-testid=group]')!;
+    (group.querySelector('[aria-label="Take out of group: Mob on Fridays"]') as HTMLButtonElement).click();
+    const buttons = () => [...group.querySelectorAll('button')];
+    buttons().find((b) => b.textContent === 'Add selected (1) here')!.click();
+    buttons().find((b) => b.textContent === 'Rename')!.click();
+    flushSync();
+    const input = group.querySelector('input') as HTMLInputElement;
+    expect(input.value).toBe('Pairing');
+    input.value = 'Pairing and mobbing';
+    input.dispatchEvent(new Event('input'));
+    input.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    expect(calls).toEqual(['ungroup c2', 'add g1', 'rename g1 Pairing and mobbing']);
+    expect(group.querySelector('input')).toBeNull();
+  });
+});

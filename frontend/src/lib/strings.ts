@@ -126,6 +126,7 @@ export const en = {
     groupWith: 'Put in a group with…',
     newGroup: 'Group selected cards',
     ungroup: 'Take out of group',
+    addToGroup: (n: number) => `Add selected (${n}) here`,
     groupTitle: 'Group name',
     rename: 'Rename',
     cardsHidden: (n: number) => `${plural(n, 'card', 'cards')} written so far. They are revealed together.`,
