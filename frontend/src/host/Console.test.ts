@@ -161,6 +161,25 @@ describe('the console renames the room and switches names', () => {
   });
 });
 
+describe('the console keeps the focus', () => {
+  it('on the exercise card when the button pressed goes away', async () => {
+    answer();
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'prepared',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
+    const openBtn = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent?.trim() === 'Open')!;
+    openBtn.focus();
+    openBtn.click();
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd).toMatchObject({ type: 'exercise.open' });
+    ws.receive(ev(2, 'exercise.updated', { ...poll, status: 'open' }), { type: 'ack', id: cmd.id });
+    await settle();
+    await settle();
+    expect(document.activeElement?.id).toBe('ctl-h');
+  });
+});
+
 describe('the console and its test participant', () => {
   it('removes a preview left behind by a reload with the preview open', async () => {
     answer();

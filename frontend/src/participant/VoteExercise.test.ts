@@ -96,6 +96,19 @@ describe('VoteExercise', () => {
     expect(target.querySelector('button[type=submit]')).toBeNull();
   });
 
+  it('gives the confirmation the focus the sent form had', async () => {
+    const { settle } = render(poll());
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').focus();
+    button('Send answer').click();
+    flushSync();
+    settle().ok();
+    await settleAll();
+    await settleAll();
+    expect(document.activeElement).toBe(target.querySelector('[data-testid=answered]'));
+  });
+
   it('keeps a typed text after a failure', async () => {
     const { settle } = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open' });
     const ta = target.querySelector('textarea')!;
