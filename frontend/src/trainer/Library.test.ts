@@ -99,3 +99,13 @@ describe('importing a pack file', () => {
     expect(imports()).toHaveLength(0);
   });
 });
+
+describe('the library from another machine, with no host key', () => {
+  it('says why and offers nothing that cannot work', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'local_only', message: 'no host key' } }), { status: 403 })));
+    await render(Library);
+    expect(target.querySelector('[data-testid=local-only]')?.textContent).toContain('open only on the computer it runs on');
+    expect(target.querySelector('[data-testid=import]')).toBeNull();
+    expect([...target.querySelectorAll('a')].some((a) => a.textContent?.includes('New pack'))).toBe(false);
+  });
+});
