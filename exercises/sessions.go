@@ -433,8 +433,23 @@ func (c *Comparison) Markdown() []byte {
 		}
 		return plural(s.Responses, "response")
 	}
+	// What a side counts is its kind's own (export.go's Responses).
+	sideOf := func(kind Kind, s *SideSummary) string {
+		if s == nil || s.Hidden {
+			return sideStr(s)
+		}
+		switch kind {
+		case KindRetro:
+			return plural(s.Responses, "card")
+		case KindHelp:
+			return plural(s.Responses, "request")
+		case KindKudos:
+			return plural(s.Responses, "kudo")
+		}
+		return sideStr(s)
+	}
 	for _, e := range c.Exercises {
-		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), e.Kind, sideStr(e.A), sideStr(e.B))
+		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), e.Kind, sideOf(e.Kind, e.A), sideOf(e.Kind, e.B))
 		if len(e.Questions) > 0 {
 			b.WriteString("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---|---|---|---|---|\n")
 			for _, q := range e.Questions {

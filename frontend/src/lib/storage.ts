@@ -14,7 +14,11 @@ export interface HostCreds {
   screenLinkId?: string;
 }
 /** A projector link's token, kept by the computer that opened the link. */
-export interface ScreenCreds { code: string; token: string; joinUrl: string }
+export interface ScreenCreds {
+  code: string; token: string; joinUrl: string;
+  /** The link was replaced or stopped: its token is gone. */
+  revoked?: boolean;
+}
 
 /** What the console keeps of a room this browser created (POST /api/rooms). */
 export function hostCredsFrom(r: { room: { id: string; code: string; title: string; joinUrl?: string }; facilitator: { id: string; secret: string } }): HostCreds {

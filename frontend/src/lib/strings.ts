@@ -465,6 +465,8 @@ export const en = {
     noAnswers: 'No answers',
     responses: (n: number) => plural(n, 'answer', 'answers'),
     cards: (n: number) => plural(n, 'card', 'cards'),
+    requests: (n: number) => plural(n, 'request', 'requests'),
+    kudos: (n: number) => plural(n, 'kudo', 'kudos'),
     mean: 'Mean',
     change: 'Change',
     higher: 'higher in B',

@@ -54,7 +54,12 @@ describe('the projector view opened with a projector link', () => {
     ws.serverClose(4001);
     await settle();
     expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/no longer works/);
-    expect(localStorage.getItem('huddle:screen:ABCDEF')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ token: '', revoked: true });
+    unmount(app);
+    target.remove();
+    // Reloaded: it says so again, without trying the dead link.
+    expect(openAt('/screen/ABCDEF')).toBeUndefined();
+    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/no longer works/);
   });
 
   it('without a link or the secret, says where to open it', async () => {

@@ -101,7 +101,7 @@ describe('the comparison view', () => {
     expect(text(words.querySelector('[data-testid=only-in]'))).toBe('Only in session A');
     expect(text(words.querySelector('[data-testid=side-b]'))).toBe('not run');
     expect(text(kudos.querySelector('[data-testid=only-in]'))).toBe('Only in session B');
-    expect(text(kudos.querySelector('[data-testid=side-b]'))).toBe('4 answers');
+    expect(text(kudos.querySelector('[data-testid=side-b]'))).toBe('4 kudos');
   });
 });
 
