@@ -119,9 +119,16 @@ type Put struct {
 // ones, whoever sent them. A re-send comes back within a reconnect, and a
 // room's people send fewer commands meanwhile; the share per participant
 // keeps a big room's window from turning over in one burst of dots.
+//
+// AppliedPerAnswer is how many times more commands that changed the room
+// a room knows as applied than it keeps answers: re-sent after its answer
+// left, such a command is a duplicate with no answer (Applied), never
+// applied twice, for as long as it is among the room's last
+// AppliedPerAnswer × window changes. Refusals do not count.
 const (
 	DefaultReplyWindow  = 65536
 	ReplyPerParticipant = 64
+	AppliedPerAnswer    = 4
 )
 
 // Change is everything one command does to a room, applied by the store as
@@ -156,9 +163,9 @@ type Applied struct {
 	Pos Position
 	// Duplicate is true when (Actor, CmdID) had been answered before;
 	// Reply is then that stored answer and nothing was applied. A command
-	// that changed the room is known as applied for as long as the room
-	// lives, after its answer has left the room's last ReplyWindow: it is
-	// then a Duplicate with a nil Reply.
+	// that changed the room is known as applied after its answer has left
+	// the room's window, among its last AppliedPerAnswer × window changes
+	// (see DefaultReplyWindow): it is then a Duplicate with a nil Reply.
 	Duplicate bool
 	Reply     json.RawMessage
 }

@@ -78,10 +78,12 @@ type nodePresence struct {
 type replyLog struct {
 	byKey map[string]json.RawMessage
 	order []string // FIFO of replyKeys, bounded by ReplyWindow
-	// applied holds the replyKeys of the commands that changed the room,
-	// after their answers have left: sent again, such a command is a
+	// applied holds the replyKeys of the room's last changes (commands
+	// that changed it), AppliedPerAnswer times as many as answers are
+	// kept: sent again after its answer left, such a command is a
 	// duplicate with no answer, never applied twice.
-	applied map[string]struct{}
+	applied      map[string]struct{}
+	appliedOrder []string
 }
 
 var (
@@ -349,11 +351,16 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	if c.CmdID != "" && c.Reply != nil {
 		log, k := &r.replies, replyKey(c.Actor, c.CmdID)
 		log.byKey[k] = slices.Clone(c.Reply)
-		if len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
-			log.applied[k] = struct{}{}
-		}
 		log.order = append(log.order, k)
 		window := max(s.opts.ReplyWindow, rooms.ReplyPerParticipant*int(r.counters[rooms.CounterParticipants]))
+		if len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
+			log.applied[k] = struct{}{}
+			log.appliedOrder = append(log.appliedOrder, k)
+			for len(log.appliedOrder) > rooms.AppliedPerAnswer*window {
+				delete(log.applied, log.appliedOrder[0])
+				log.appliedOrder = log.appliedOrder[1:]
+			}
+		}
 		for len(log.order) > window {
 			delete(log.byKey, log.order[0])
 			log.order = log.order[1:]

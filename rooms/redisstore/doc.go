@@ -75,7 +75,10 @@
 //	                       n         → answers stored so far
 //	                       q:<slot>  → the r: field in slot
 //	                       a:<H>     → 1 when the command changed the
-//	                                   room; kept after its answer left
+//	                                   room; kept after its answer left,
+//	                                   in a ring 4× as long:
+//	                       p:<slot>  → the a: field in slot
+//	                       m         → markers stored so far
 //	                     the room's last ReplyWindow answers form a ring
 //	                     of slots; writing one evicts the one it replaces
 //	P:{R}:hist   list    the newest HistoryLimit events (JSON), oldest

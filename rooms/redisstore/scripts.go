@@ -271,6 +271,9 @@ func parseOutcome(v any) (outcome, error) {
 	case "dup":
 		o.applied.Duplicate = true
 		o.applied.Reply = bytesOf(r[3])
+	case "applied":
+		// Applied before, its answer gone (see rooms.Applied).
+		o.applied.Duplicate = true
 	case "conflict":
 		o.err = rooms.ErrConflict
 	case "once":

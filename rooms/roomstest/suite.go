@@ -975,6 +975,13 @@ func testAppliedOutlivesItsAnswer(t *testing.T, o Options, st rooms.Store) {
 	if a, err := st.Apply(t.Context(), r.ID, refused); err != nil || a.Duplicate {
 		t.Fatalf("a refusal sent again after its answer left: %+v, %v; want it run again", a, err)
 	}
+	// Bounded: AppliedPerAnswer × window later changes forget it.
+	for i := range rooms.AppliedPerAnswer*o.ReplyWindow + 2 {
+		mustApply(t, st, r.ID, rooms.Change{Actor: "bob", CmdID: fmt.Sprint("x", i), Reply: raw(`"x"`), Incrs: []rooms.Incr{{Key: "x", By: 1}}})
+	}
+	if a, err := st.Apply(t.Context(), r.ID, card); err != nil || a.Duplicate {
+		t.Fatalf("card sent again after %d later changes: %+v, %v; want it forgotten (memory is bounded)", rooms.AppliedPerAnswer*o.ReplyWindow+2, a, err)
+	}
 }
 
 // ---- Events ----

@@ -118,8 +118,12 @@ local function decode(i)
 end
 
 -- REPLY_PER_PARTICIPANT is rooms.ReplyPerParticipant: the least answers
--- per participant a room keeps (see commit).
+-- per participant a room keeps (see commit). MARKS_PER_ANSWER is
+-- rooms.AppliedPerAnswer: how many more commands that changed the room are
+-- known as applied than answers are kept; MARKS counts them in rep.
 local REPLY_PER_PARTICIPANT = 64
+local MARKS_PER_ANSWER = 4
+local MARKS = 'm'
 
 -- EXACT is where doubles stop holding every integer: counter sums below
 -- it are written by check's arithmetic, others by HINCRBY's.
@@ -138,10 +142,11 @@ local function check(c, epoch, seq)
     -- answer has left the ring: sent again, it is a duplicate whose
     -- answer is gone (false: a plain ack), never applied twice.
     c.afield = 'a' .. string.sub(c.rfield, 2)
-    local r = redis.call('HMGET', KEYS[REP], c.rfield, c.nfield, ORDER, c.afield)
+    local r = redis.call('HMGET', KEYS[REP], c.rfield, c.nfield, ORDER, c.afield, MARKS)
     if r[1] then return {'dup', epoch, seq, r[1]} end
-    if r[4] then return {'dup', epoch, seq, false} end
+    if r[4] then return {'applied', epoch, seq} end
     c.answers = tonumber(r[2] or '0')
+    c.marks = tonumber(r[5] or '0')
     c.rep_born = not r[3]
   end
   -- One HMGET per class hash for the versions of all its documents.
@@ -375,11 +380,22 @@ local function commit(c, meta)
       local old = redis.call('HGET', KEYS[REP], slot)
       if old then redis.call('HDEL', KEYS[REP], old) end
     end
+    local fields = {slot, c.rfield, c.rfield, c.reply, c.nfield, int(n)}
     if #c.puts > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
-      redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n), c.afield, '1')
-    else
-      redis.call('HSET', KEYS[REP], slot, c.rfield, c.rfield, c.reply, c.nfield, int(n))
+      -- The command changed the room: its marker (afield) outlives its
+      -- answer, in a ring of MARKS_PER_ANSWER times the answers' window
+      -- (slots 'p:<m>', the count in MARKS), so that memory stays
+      -- bounded; only changes turn it over, not refusals.
+      local m = c.marks + 1
+      local mwindow = MARKS_PER_ANSWER * window
+      local mslot = 'p:' .. int(m % mwindow)
+      if m >= mwindow then
+        local old = redis.call('HGET', KEYS[REP], mslot)
+        if old then redis.call('HDEL', KEYS[REP], old) end
+      end
+      for _, v in ipairs({c.afield, '1', mslot, c.afield, MARKS, int(m)}) do fields[#fields + 1] = v end
     end
+    redis.call('HSET', KEYS[REP], unpack(fields))
     if c.rep_born then bear(KEYS[REP]) end
   end
 
