@@ -499,10 +499,8 @@ func (s *Server) handleKeepSession(w http.ResponseWriter, r *http.Request) {
 	if !s.allowHTTP(w) {
 		return
 	}
-	if err := s.libraryOpen(r); err != nil {
-		s.writeError(w, err)
-		return
-	}
+	// Not local-only: a room's own facilitator keeps its results, as
+	// ending it does anyway (keepSession), from wherever the console is.
 	room, err := s.facilitatorOf(r)
 	if err != nil {
 		s.writeError(w, err)
