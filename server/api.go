@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -183,7 +182,7 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 	if req.Pack != "" {
 		// A library pack is the trainer's, notes and all; a built-in one
 		// is in every copy of Huddle.
-		if !slices.ContainsFunc(packs.Builtin(), func(p *packs.Pack) bool { return p.ID == req.Pack }) {
+		if !packs.IsBuiltin(req.Pack) {
 			if err := s.libraryOpen(r); err != nil {
 				s.writeError(w, err)
 				return

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -420,6 +421,19 @@ func Builtin() []*Pack {
 	}
 	return out
 }
+
+// builtinIDs is the built-in packs' ids, parsed once.
+var builtinIDs = sync.OnceValue(func() map[string]bool {
+	ids := map[string]bool{}
+	for _, p := range Builtin() {
+		ids[p.ID] = true
+	}
+	return ids
+})
+
+// IsBuiltin reports whether id is a built-in pack's, without parsing the
+// packs again.
+func IsBuiltin(id string) bool { return builtinIDs()[id] }
 
 // Find returns the built-in pack with the given id, or nil.
 func Find(id string) *Pack {

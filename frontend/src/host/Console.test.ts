@@ -178,15 +178,42 @@ describe('the console keeps the focus', () => {
     await settle();
     expect(document.activeElement?.id).toBe('ctl-h');
   });
+
+  it('also when the ack comes before the event', async () => {
+    answer();
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'prepared',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
+    const openBtn = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent?.trim() === 'Open')!;
+    openBtn.focus();
+    openBtn.click();
+    flushSync();
+    ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id });
+    await settle();
+    ws.receive(ev(2, 'exercise.updated', { ...poll, status: 'open' }));
+    await settle();
+    await settle();
+    expect(document.activeElement?.id).toBe('ctl-h');
+  });
 });
 
 describe('the console and its test participant', () => {
   it('removes a preview left behind by a reload with the preview open', async () => {
     answer();
     localStorage.setItem('huddle:pv:ABCDEF', JSON.stringify({ roomId: 'r1', code: 'ABCDEF', token: 'pt', memberId: 'pv1', name: 'Preview', preview: true }));
+    sessionStorage.setItem('huddle:pvtab:ABCDEF', '1'); // this tab had it open
     const ws = await open();
     expect(ws.commands()).toContainEqual(expect.objectContaining({ type: 'member.remove', data: { member: 'pv1' } }));
     expect(localStorage.getItem('huddle:pv:ABCDEF')).toBeNull();
+  });
+
+  it("leaves another tab's preview alone", async () => {
+    answer();
+    localStorage.setItem('huddle:pv:ABCDEF', JSON.stringify({ roomId: 'r1', code: 'ABCDEF', token: 'pt', memberId: 'pv1', name: 'Preview', preview: true }));
+    sessionStorage.removeItem('huddle:pvtab:ABCDEF');
+    const ws = await open();
+    expect(ws.commands().some((c) => c.type === 'member.remove')).toBe(false);
+    expect(localStorage.getItem('huddle:pv:ABCDEF')).not.toBeNull();
   });
 });
 

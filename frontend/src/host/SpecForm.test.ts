@@ -9,6 +9,7 @@ let app: any;
 afterEach(() => {
   unmount(app);
   target.remove();
+  limits.adopt({ minResponses: 3 }); // a test that changed the server's floor must not leak it
 });
 
 function render(initial: Spec, error: string, errorField?: string) {
