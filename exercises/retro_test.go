@@ -30,7 +30,13 @@ type tbEnv struct {
 
 func newTbEnv(t *testing.T, showNames bool) *tbEnv {
 	t.Helper()
-	st := memory.New(memory.Options{})
+	return newTbEnvWith(t, showNames, memory.Options{})
+}
+
+// newTbEnvWith is newTbEnv on an embedded store with opts.
+func newTbEnvWith(t *testing.T, showNames bool, opts memory.Options) *tbEnv {
+	t.Helper()
+	st := memory.New(opts)
 	t.Cleanup(func() { st.Close() })
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	Register(svc)
@@ -943,17 +949,8 @@ func TestNamedCardFromBeforeIsStillItsAuthors(t *testing.T) {
 // The review's case: a card whose answer other people's commands pushed
 // out of the room's window is sent again and not added twice.
 func TestCardSentAgainAfterItsAnswerLeft(t *testing.T) {
-	st := memory.New(memory.Options{ReplyWindow: 5})
-	t.Cleanup(func() { st.Close() })
-	svc := rooms.NewService(st, rooms.DefaultLimits())
-	Register(svc)
-	ctx := context.Background()
-	c, err := svc.CreateRoom(ctx, "Workshop", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, _, _ := svc.Authenticate(ctx, c.Room.ID, c.Secret)
-	b := &tbEnv{t: t, ctx: ctx, store: st, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret, tokens: map[string]rooms.Secret{}}
+	b := newTbEnvWith(t, false, memory.Options{ReplyWindow: 5})
+	svc, ctx := b.svc, b.ctx
 	ex := b.exercise(map[string]any{"kind": "retro", "title": "Sprint"})
 	ann, bob := b.join("Ann"), b.join("Bob")
 	add := func() rooms.Outcome {

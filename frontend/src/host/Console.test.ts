@@ -161,16 +161,23 @@ describe('the console renames the room and switches names', () => {
   });
 });
 
+/** A console whose current exercise, a prepared poll, was just opened
+ *  with the keyboard's focus on Open; nothing answered yet. */
+async function pressOpen() {
+  answer();
+  const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'prepared',
+    questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+  const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
+  const openBtn = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent?.trim() === 'Open')!;
+  openBtn.focus();
+  openBtn.click();
+  flushSync();
+  return { ws, poll };
+}
+
 describe('the console keeps the focus', () => {
   it('on the exercise card when the button pressed goes away', async () => {
-    answer();
-    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'prepared',
-      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
-    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
-    const openBtn = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent?.trim() === 'Open')!;
-    openBtn.focus();
-    openBtn.click();
-    flushSync();
+    const { ws, poll } = await pressOpen();
     const cmd = ws.commands().at(-1)!;
     expect(cmd).toMatchObject({ type: 'exercise.open' });
     ws.receive(ev(2, 'exercise.updated', { ...poll, status: 'open' }), { type: 'ack', id: cmd.id });
@@ -180,14 +187,7 @@ describe('the console keeps the focus', () => {
   });
 
   it('also when the ack comes before the event', async () => {
-    answer();
-    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'prepared',
-      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
-    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
-    const openBtn = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent?.trim() === 'Open')!;
-    openBtn.focus();
-    openBtn.click();
-    flushSync();
+    const { ws, poll } = await pressOpen();
     ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id });
     await settle();
     ws.receive(ev(2, 'exercise.updated', { ...poll, status: 'open' }));
@@ -216,6 +216,17 @@ describe('the console and its test participant', () => {
     expect(localStorage.getItem('huddle:pv:ABCDEF')).not.toBeNull();
   });
 });
+
+/** A console that made the projector link l1 (token t1). */
+async function withLink() {
+  answer();
+  const ws = await open();
+  button('Make a projector link')!.click();
+  flushSync();
+  ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id, result: { link: 'l1', token: 't1' } });
+  await settle();
+  return ws;
+}
 
 describe('the console makes a projector link', () => {
   it('makes a link with its token in the fragment, keeps it for reloads, and stops it', async () => {
@@ -248,12 +259,7 @@ describe('the console makes a projector link', () => {
   });
 
   it('forgets its link when another page replaced or stopped it', async () => {
-    answer();
-    const ws = await open();
-    button('Make a projector link')!.click();
-    flushSync();
-    ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id, result: { link: 'l1', token: 't1' } });
-    await settle();
+    const ws = await withLink();
     expect(target.querySelector('#plink')).not.toBeNull();
     ws.receive(ev(2, 'room.screen_revoked', { link: 'l1' }));
     await settle();
@@ -262,12 +268,7 @@ describe('the console makes a projector link', () => {
   });
 
   it("takes the link another tab made, and a late revocation of the old one leaves it", async () => {
-    answer();
-    const ws = await open();
-    button('Make a projector link')!.click();
-    flushSync();
-    ws.receive({ type: 'ack', id: ws.commands().at(-1)!.id, result: { link: 'l1', token: 't1' } });
-    await settle();
+    const ws = await withLink();
     // Another tab replaces it and keeps its own.
     const kept = JSON.parse(localStorage.getItem('huddle:h:ABCDEF')!);
     const next = { ...kept, screenLink: 'http://192.168.1.2/screen/ABCDEF#t=t2', screenLinkId: 'l2' };
