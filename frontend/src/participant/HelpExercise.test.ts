@@ -114,3 +114,21 @@ describe('a help request being written', () => {
     expect((target.querySelector('#h-title-h1') as HTMLInputElement).value).toBe('');
   });
 });
+
+describe('HelpExercise focus', () => {
+  it('keeps the focus on the ask form once a request is posted', async () => {
+    const send = vi.fn(() => Promise.resolve(undefined));
+    const state = { ...emptyState(), states: { h1: board() }, mine: { h1: { requests: [], offers: [], paired: [] } } };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+    flushSync();
+    const title = input('#h-title-h1', 'Docker networking');
+    title.focus();
+    title.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    await settle();
+    expect(send).toHaveBeenCalled();
+    expect(document.activeElement?.id).toBe('h-ask-h1');
+  });
+});
