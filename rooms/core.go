@@ -63,7 +63,7 @@ func (s *Service) screenLinkCurrent(ctx context.Context, room, link string) erro
 	return nil
 }
 
-// setScreenLink makes a new projector link (make), or none, revoking the
+// setScreenLink makes a new projector link (create), or none, revoking the
 // room's current one: its token stops opening the room, and the
 // projector views it opened are closed (EvScreenRevoked, see the hub).
 // The new link's token is the command's result, so only the facilitator

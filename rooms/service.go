@@ -270,10 +270,15 @@ func (s *Service) LoadFor(ctx context.Context, roomID string, m *Member) (*State
 	// MONITOR show (TestNoCommandJoinsMemberAndBallot). For the same
 	// reason the ones whose keys name the member (a named ballot holds
 	// their id) are read apart from the others.
-	own := s.ownKeys(st, m)
-	named := slices.DeleteFunc(slices.Clone(own), func(k string) bool { return !strings.Contains(k, m.ID) })
-	own = slices.DeleteFunc(own, func(k string) bool { return strings.Contains(k, m.ID) })
-	for _, keys := range [][]string{named, own} {
+	var named, anonymous []string
+	for _, k := range s.ownKeys(st, m) {
+		if strings.Contains(k, m.ID) {
+			named = append(named, k)
+		} else {
+			anonymous = append(anonymous, k)
+		}
+	}
+	for _, keys := range [][]string{named, anonymous} {
 		if len(keys) == 0 {
 			continue
 		}

@@ -383,7 +383,7 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Preview {
-		if err := s.facilitatorOfCode(r, req.Code); err != nil {
+		if _, err := s.facilitatorIn(r, req.Code); err != nil {
 			s.writeError(w, err)
 			return
 		}
@@ -399,28 +399,6 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		Member: rooms.MemberView{ID: j.Member.ID, Name: j.Member.Name, Role: j.Member.Role},
 		Token:  j.Token.Reveal(),
 	})
-}
-
-// facilitatorOfCode checks that r shows, as Authorization: Bearer, the
-// facilitator secret of the room code names.
-func (s *Server) facilitatorOfCode(r *http.Request, code string) error {
-	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	norm, ok := rooms.NormalizeCode(code)
-	if !strings.EqualFold(scheme, "Bearer") || !ok {
-		return rooms.Errorf(rooms.CodeBadToken, "a preview participant needs the room's facilitator secret as Authorization: Bearer <secret>")
-	}
-	roomID, err := s.store.RoomByCode(r.Context(), norm)
-	if err != nil {
-		return err
-	}
-	m, _, err := s.svc.Authenticate(r.Context(), roomID, rooms.Secret(strings.TrimSpace(secret)))
-	if err != nil {
-		return err
-	}
-	if !m.IsFacilitator() {
-		return rooms.Errorf(rooms.CodeForbidden, "only the room's facilitator may add a preview participant")
-	}
-	return nil
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -348,11 +348,17 @@ func (s *Server) handleDeletePack(w http.ResponseWriter, r *http.Request) {
 // facilitatorOf authenticates the room's facilitator by the bearer secret
 // (also once the room ended) and returns the room.
 func (s *Server) facilitatorOf(r *http.Request) (*rooms.Room, error) {
+	return s.facilitatorIn(r, r.PathValue("room"))
+}
+
+// facilitatorIn checks that r shows the facilitator secret of the room
+// ref names (its id or its join code) and returns the room.
+func (s *Server) facilitatorIn(r *http.Request, ref string) (*rooms.Room, error) {
 	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 		return nil, rooms.Errorf(rooms.CodeBadToken, "send the facilitator secret as Authorization: Bearer <secret>")
 	}
-	id := r.PathValue("room")
+	id := ref
 	if code, ok := rooms.NormalizeCode(id); ok {
 		if rid, err := s.store.RoomByCode(r.Context(), code); err == nil {
 			id = rid
