@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { flushSync } from 'svelte';
+import { show } from '../test/mount';
 import RetroBoard from './RetroBoard.svelte';
 import type { RetroView } from '../lib/types';
 
-let target: HTMLElement;
-let app: any;
-afterEach(() => {
-  unmount(app);
-  target.remove();
-});
 
 describe('RetroBoard', () => {
   it('keeps the space before an author, an owner and a due date', () => {
@@ -19,9 +14,7 @@ describe('RetroBoard', () => {
       groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }], items: [{ id: 'g1', kind: 'group', dots: 1 }, { id: 'c2', kind: 'card', dots: 0 }],
       actions: [{ id: 'a1', seq: 1, text: 'Pair on Tuesdays', owner: 'Cy', due: '2030-03-01', done: false }],
     } as unknown as RetroView;
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(RetroBoard, { target, props: { view, columns: [{ id: 'start', title: 'Start' }] } });
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }] });
     flushSync();
     const text = target.textContent!.replace(/\s+/g, ' ');
     expect(text).toContain('Pair more — Ann');
@@ -38,9 +31,7 @@ describe('RetroBoard in the discussion', () => {
       columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
       items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 12 - i })), actions: [],
     } as unknown as RetroView;
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(RetroBoard, { target, props: { view, columns: [{ id: 'start', title: 'Start' }], big: true } });
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     flushSync();
     const now = target.querySelector('[data-testid=now-discussing]')!;
     expect(now.textContent!.replace(/\s+/g, ' ')).toContain('Now discussing Card 11 1 dot');
@@ -57,16 +48,11 @@ describe('RetroBoard while the console groups', () => {
       groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }], items: [], actions: [],
     } as unknown as RetroView;
     const calls: string[] = [];
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(RetroBoard, {
-      target,
-      props: {
-        view, columns: [{ id: 'start', title: 'Start' }], selected: ['c3'], onToggle: () => {},
-        onUngroup: (c: string) => calls.push(`ungroup ${c}`),
-        onRename: (g: string, title: string) => calls.push(`rename ${g} ${title}`),
-        onAddTo: (g: string) => calls.push(`add ${g}`),
-      },
+    const target = show(RetroBoard, {
+      view, columns: [{ id: 'start', title: 'Start' }], selected: ['c3'], onToggle: () => {},
+      onUngroup: (c: string) => calls.push(`ungroup ${c}`),
+      onRename: (g: string, title: string) => calls.push(`rename ${g} ${title}`),
+      onAddTo: (g: string) => calls.push(`add ${g}`),
     });
     flushSync();
     const group = target.querySelector('[data-testid=group]')!;

@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
+import { show } from '../test/mount';
 import Timer from './Timer.svelte';
 
-let target: HTMLElement;
-let app: any;
-afterEach(() => {
-  unmount(app);
-  target.remove();
-  vi.useRealTimers();
-});
+afterEach(() => vi.useRealTimers());
 
 describe('Timer', () => {
   it('counts down in minutes and seconds, then says the time is up', () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2030-01-01T10:00:00Z'));
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(Timer, { target, props: { endsAt: '2030-01-01T10:01:05Z' } });
+    const target = show(Timer, { endsAt: '2030-01-01T10:01:05Z' });
     flushSync();
     const el = target.querySelector('[role=timer]')!;
     expect(el.textContent!.trim()).toBe('1:05');

@@ -1,25 +1,18 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
+import { show } from '../test/mount';
 import KudosExercise from './KudosExercise.svelte';
 import { emptyState } from '../lib/reducer';
 import type { Exercise } from '../lib/types';
 import { settle } from '../test/settle';
 
-let target: HTMLElement;
-let app: any;
-afterEach(() => {
-  unmount(app);
-  target.remove();
-});
 
 describe('KudosExercise', () => {
   it('gives the message box the focus again once a kudo is sent', async () => {
     const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
     const send = vi.fn(() => Promise.resolve(undefined));
     const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(KudosExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+    const target = show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
     flushSync();
     const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
     box.value = 'Thanks for the demo';
