@@ -300,6 +300,9 @@ func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.M
 	case a.To == KudosTeam:
 	case to == nil || to.Removed:
 		return k, rooms.FieldError(rooms.CodeNotFound, "to", "no such member in this room")
+	case to.Preview:
+		// Nobody but the facilitator is shown the preview (rooms.ListsPreview).
+		return k, rooms.FieldError(rooms.CodeInvalid, "to", "this is the facilitator's test participant; kudos go to the people in the room")
 	case to.ID == sender.ID:
 		return k, rooms.FieldError(rooms.CodeInvalid, "to", "kudos go to someone else")
 	default:

@@ -182,11 +182,13 @@ func removeMember(tx *Tx) error {
 	if err := tx.Put(MemberKey(m.ID), m); err != nil {
 		return err
 	}
-	tx.Incr(CounterParticipants, -1, 0, nil)
+	if !m.Uncounted {
+		tx.Incr(CounterParticipants, -1, 0, nil)
+	}
 	tx.Touch(StatePresence)
 	// The removed member is told by their close code; participants see
 	// the count (and, where names are shown, the list) change in presence.
-	return tx.Emit(EvMemberRemoved, map[string]string{"member": m.ID}, Audience{Facilitators: true})
+	return tx.Emit(EvMemberRemoved, memberRemoved{Member: m.ID, Preview: m.Preview}, Audience{Facilitators: true})
 }
 
 func renameMember(tx *Tx) error {
@@ -213,7 +215,7 @@ func renameMember(tx *Tx) error {
 	// Facilitators get the event; participants who may see names get the
 	// new name through presence, which respects the presence list limit.
 	tx.Touch(StatePresence)
-	return tx.Emit(EvMemberRenamed, MemberRef{ID: m.ID, Name: m.Name, Role: m.Role}, Audience{Facilitators: true})
+	return tx.Emit(EvMemberRenamed, MemberRef{ID: m.ID, Name: m.Name, Role: m.Role, Preview: m.Preview}, Audience{Facilitators: true})
 }
 
 // MemberView is a member as others see them.
@@ -224,13 +226,35 @@ type MemberView struct {
 	Online bool   `json:"online"`
 	// Removed appears in presence changes when a member was removed.
 	Removed bool `json:"removed,omitempty"`
+	// Preview marks the facilitator's test participant (Member.Preview).
+	// Only facilitators are told of one (ListsPreview); it is in no
+	// count.
+	Preview bool `json:"preview,omitempty"`
 }
+
+// counts reports whether v is in the presence counts: a participant, not
+// the facilitator's preview.
+func (v MemberView) counts() bool { return v.Role == RoleParticipant && !v.Preview }
+
+// ListsPreview reports whether m is told of the facilitator's test
+// participant: only facilitators are. To everyone else a preview is
+// nobody, so it is never offered to them as someone to thank or count.
+func ListsPreview(m *Member) bool { return m.IsFacilitator() }
 
 // MemberRef names a member in events.
 type MemberRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	Role Role   `json:"role"`
+	// Preview as in MemberView: every node's hub learns from the event
+	// whether the presence change it makes is for facilitators only.
+	Preview bool `json:"preview,omitempty"`
+}
+
+// memberRemoved is the data of EvMemberRemoved.
+type memberRemoved struct {
+	Member  string `json:"member"`
+	Preview bool   `json:"preview,omitempty"`
 }
 
 // Snapshot is the whole room as one viewer may see it.
@@ -266,7 +290,7 @@ func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
 				docs = append(docs, d)
 			}
 		}
-		snap.Members = memberViews(docs, v.Online)
+		snap.Members = memberViews(docs, v.Online, ListsPreview(v.Member))
 	}
 	for _, sec := range s.sections {
 		b, err := sec.fn(st, v)
@@ -284,15 +308,15 @@ func (s *Service) SnapshotFor(st *State, v Viewer) (*Snapshot, error) {
 }
 
 // memberViews lists members from their documents, facilitators first,
-// then by name.
-func memberViews(docs []Doc, online func(string) bool) []MemberView {
+// then by name; a preview only with previews.
+func memberViews(docs []Doc, online func(string) bool, previews bool) []MemberView {
 	out := []MemberView{}
 	for _, d := range docs {
 		var m Member
-		if json.Unmarshal(d.Value, &m) != nil || m.Removed {
+		if json.Unmarshal(d.Value, &m) != nil || m.Removed || (m.Preview && !previews) {
 			continue
 		}
-		out = append(out, MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: online != nil && online(m.ID)})
+		out = append(out, m.View(online != nil && online(m.ID)))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -625,7 +625,7 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	case EvMemberRenamed:
 		var v MemberRef
 		if json.Unmarshal(ev.Data, &v) == nil {
-			mv := MemberView{ID: v.ID, Name: v.Name, Role: v.Role}
+			mv := MemberView{ID: v.ID, Name: v.Name, Role: v.Role, Preview: v.Preview}
 			if p := lr.members[v.ID]; p != nil {
 				p.view.Name = v.Name
 			}
@@ -634,12 +634,10 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 			lr.markDirtyLocked(StatePresence)
 		}
 	case EvMemberRemoved:
-		var d struct {
-			Member string `json:"member"`
-		}
+		var d memberRemoved
 		if json.Unmarshal(ev.Data, &d) == nil {
 			lr.h.svc.MemberRemoved(lr.id, d.Member)
-			removed := MemberView{ID: d.Member, Role: RoleParticipant, Removed: true}
+			removed := MemberView{ID: d.Member, Role: RoleParticipant, Removed: true, Preview: d.Preview}
 			lr.changed[d.Member] = removed
 			lr.known[d.Member] = removed // later presence changes keep saying removed
 			lr.markDirtyLocked(StatePresence)
@@ -906,7 +904,7 @@ func (lr *live) writePresence(all bool) {
 		p := lr.members[id]
 		switch {
 		case p != nil && !lr.known[id].Removed:
-			lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role}
+			lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role, Preview: p.view.Preview}
 			if !lr.written[id] || again {
 				add = append(add, id)
 				lr.written[id] = true
@@ -1164,7 +1162,7 @@ func (lr *live) flushPresence() {
 				if d.Version == 0 || json.Unmarshal(d.Value, &m) != nil {
 					m = Member{ID: unknown[i], Role: RoleParticipant}
 				}
-				lr.known[m.ID] = MemberView{ID: m.ID, Name: m.Name, Role: m.Role}
+				lr.known[m.ID] = m.View(false)
 			}
 			lr.mu.Unlock()
 		}
@@ -1237,12 +1235,12 @@ const presenceBatch = 1000
 func (lr *live) onlineLocked() int {
 	n := 0
 	for id := range lr.online {
-		if lr.known[id].Role == RoleParticipant && lr.members[id] == nil {
+		if lr.known[id].counts() && lr.members[id] == nil {
 			n++
 		}
 	}
 	for _, p := range lr.members {
-		if p.view.Role == RoleParticipant {
+		if p.view.counts() {
 			n++
 		}
 	}
@@ -1254,22 +1252,38 @@ func (lr *live) isOnlineLocked(id string) bool { return lr.members[id] != nil ||
 
 func (lr *live) sendPresence(online int, participants int64, changed map[string]MemberView) {
 	plain, _ := json.Marshal(PresenceMsg{Type: "presence", Online: online, Participants: participants})
-	full := plain
+	// full is the facilitators' (previews included), named the others'.
+	full, named := plain, plain
 	if len(changed) > 0 {
 		pm := PresenceMsg{Type: "presence", Online: online, Participants: participants}
+		var shown []MemberView
 		for _, v := range changed {
 			pm.Members = append(pm.Members, v)
+			if !v.Preview {
+				shown = append(shown, v)
+			}
 		}
 		full, _ = json.Marshal(pm)
+		switch len(shown) {
+		case len(pm.Members):
+			named = full
+		case 0: // only a preview changed: the counts, as to anyone
+		default:
+			pm.Members = shown
+			named, _ = json.Marshal(pm)
+		}
 	}
 	lr.sendMu.Lock()
 	defer lr.sendMu.Unlock()
 	lr.mu.Lock()
 	names := lr.room.ShowNames && participants <= int64(lr.h.svc.limits.PresenceListMax)
 	for s := range lr.subs {
-		if s.m.IsFacilitator() || names {
+		switch {
+		case ListsPreview(s.m):
 			lr.queue(&lr.out, s, 0, full)
-		} else {
+		case names:
+			lr.queue(&lr.out, s, 0, named)
+		default:
 			lr.queue(&lr.out, s, 0, plain)
 		}
 	}
@@ -1386,7 +1400,7 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	if m.Role != RoleScreen { // a projector is nobody in presence
 		p := lr.members[m.ID]
 		if p == nil {
-			p = &presenceEntry{view: MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: true}}
+			p = &presenceEntry{view: m.View(true)}
 			lr.members[m.ID] = p
 			lr.changed[m.ID] = p.view
 			lr.markDirtyLocked(StatePresence)
@@ -1427,7 +1441,7 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 
 func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) error {
 	lr, s := sess.lr, sess.sub
-	w := Welcome{Type: "welcome", You: MemberView{ID: s.m.ID, Name: s.m.Name, Role: s.m.Role, Online: true}, Server: opts.Extra}
+	w := Welcome{Type: "welcome", You: s.m.View(true), Server: opts.Extra}
 	var events, states [][]byte
 	r := opts.Resumed
 	if opts.Since != nil {
@@ -1486,7 +1500,7 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 			if err != nil {
 				return err
 			}
-			w.Presence.Members = memberViews(mdocs, online)
+			w.Presence.Members = memberViews(mdocs, online, ListsPreview(s.m))
 		}
 	} else {
 		st, err := h.svc.LoadFor(ctx, lr.id, s.m)

@@ -44,6 +44,11 @@ type Member struct {
 	// (Handler.PreviewDry), so testing a live poll neither changes its
 	// results nor helps reach its anonymity threshold.
 	Preview bool `json:"preview,omitempty"`
+	// Uncounted marks a preview that is not in the room's participants
+	// counter (CounterParticipants): every preview that joined since
+	// previews stopped counting. A preview without it joined before and
+	// was counted, so its removal still takes one off the count.
+	Uncounted bool `json:"uncounted,omitempty"`
 
 	// keys holds what the member's token makes when they authenticate:
 	// the seed and the keys made from it. It is never stored. Keys made
@@ -212,6 +217,11 @@ func seedFor(token Secret) []byte {
 
 // IsFacilitator reports whether m leads the room.
 func (m *Member) IsFacilitator() bool { return m.Role == RoleFacilitator }
+
+// View is m as others see them (online as given).
+func (m *Member) View(online bool) MemberView {
+	return MemberView{ID: m.ID, Name: m.Name, Role: m.Role, Online: online, Preview: m.Preview}
+}
 
 // Room is a room's settings and status, kept in the document "room".
 type Room struct {

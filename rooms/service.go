@@ -544,8 +544,8 @@ func (s *Service) Join(ctx context.Context, code, name string, token Secret) (*J
 }
 
 // JoinAs is Join; with preview, the new member is the facilitator's test
-// participant (Member.Preview), admitted to a locked room too. The caller
-// checks that the facilitator asked.
+// participant (Member.Preview), admitted to a locked or full room too and
+// counted in neither. The caller checks that the facilitator asked.
 func (s *Service) JoinAs(ctx context.Context, code, name string, token Secret, preview bool) (*Joined, error) {
 	norm, ok := NormalizeCode(code)
 	if !ok {
@@ -678,12 +678,19 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret, p
 		if room.Locked && !preview {
 			return nil, Errorf(CodeRoomLocked, "the facilitator has locked this room")
 		}
-		m := Member{ID: NewID(), Name: name, Role: RoleParticipant, Preview: preview}
+		// A preview is the facilitator's own test view: it is in no count
+		// (participants, online, the room's limit), so that opening it
+		// shows nobody a person who is not there.
+		m := Member{ID: NewID(), Name: name, Role: RoleParticipant, Preview: preview, Uncounted: preview}
 		tok := NewSecret()
+		var incrs []Incr
+		if !preview {
+			incrs = []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}}
+		}
 		_, err = s.store.Apply(ctx, roomID, Change{
 			Expect: []Expect{{Key: KeyRoom, Version: d.Version}},
 			Puts:   []Put{mustPut(MemberKey(m.ID), m), mustPut(tokenKey(tok), tokenDoc{Member: m.ID})},
-			Incrs:  []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}},
+			Incrs:  incrs,
 			Touch:  []string{StatePresence},
 		})
 		var lim *LimitError

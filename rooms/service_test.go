@@ -496,3 +496,78 @@ func TestAuthenticateResumeSeesARemovalAmongItsEvents(t *testing.T) {
 		t.Errorf("AuthenticateResume of a member removed during the read: %v, want %s", err, rooms.CodeRemoved)
 	}
 }
+
+// The facilitator's test participant is in no count: it joins a full room
+// without taking a place, and leaves without giving one back. A preview
+// that joined before previews stopped counting (no Uncounted) was
+// counted, and its removal still takes it off the count. Only
+// facilitators see a preview among the members, marked.
+func TestPreviewIsInNoCount(t *testing.T) {
+	f := newRoom(t, func(l *rooms.Limits) { l.MaxParticipants = 1 })
+	ctx := context.Background()
+	count := func(want int64, when string) {
+		t.Helper()
+		cs, err := f.svc.Store().Counters(ctx, f.room.ID, rooms.CounterParticipants)
+		if err != nil || cs[0] != want {
+			t.Fatalf("participants %s: %v, %v; want %d", when, cs, err, want)
+		}
+	}
+	ann := f.join(t, "Ann")
+	pv, err := f.svc.JoinAs(ctx, f.room.Code, "Preview", "", true)
+	if err != nil {
+		t.Fatalf("a preview in a full room: %v", err)
+	}
+	if !pv.Member.Preview || !pv.Member.Uncounted {
+		t.Fatalf("preview member %+v", pv.Member)
+	}
+	count(1, "with a preview")
+
+	// Names shown: Ann sees herself, not the preview; the facilitator
+	// sees both, the preview marked.
+	f.exec(f.fac, "n", rooms.CmdRoomUpdate, map[string]any{"showNames": true})
+	members := func(m *rooms.Member) map[string]rooms.MemberView {
+		t.Helper()
+		st, err := f.svc.LoadFor(ctx, f.room.ID, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := f.svc.SnapshotFor(st, rooms.Viewer{Member: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Participants != 1 {
+			t.Fatalf("snapshot participants %d", snap.Participants)
+		}
+		out := map[string]rooms.MemberView{}
+		for _, v := range snap.Members {
+			out[v.ID] = v
+		}
+		return out
+	}
+	if got := members(ann); len(got) != 2 || got[pv.Member.ID].ID != "" {
+		t.Fatalf("a participant's members: %+v", got)
+	}
+	if got := members(f.fac); !got[pv.Member.ID].Preview || got[ann.ID].Preview {
+		t.Fatalf("the facilitator's members: %+v", got)
+	}
+
+	if o := f.exec(f.fac, "r1", rooms.CmdMemberRemove, map[string]string{"member": pv.Member.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	count(1, "after the preview left")
+
+	// A preview from before: counted when it joined, and when it leaves.
+	old := rooms.Member{ID: rooms.NewID(), Name: "Preview", Role: rooms.RoleParticipant, Preview: true}
+	doc, _ := json.Marshal(old)
+	if _, err := f.svc.Store().Apply(ctx, f.room.ID, rooms.Change{
+		Puts:  []rooms.Put{{Key: rooms.MemberKey(old.ID), Value: doc}},
+		Incrs: []rooms.Incr{{Key: rooms.CounterParticipants, By: 1}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	count(2, "with a preview from before")
+	if o := f.exec(f.fac, "r2", rooms.CmdMemberRemove, map[string]string{"member": old.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	count(1, "after the preview from before left")
+}

@@ -396,7 +396,7 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	s.metrics.joins.Inc()
 	writeJSON(w, http.StatusOK, JoinResponse{
 		Room:   s.roomInfo(r, j.Room),
-		Member: rooms.MemberView{ID: j.Member.ID, Name: j.Member.Name, Role: j.Member.Role},
+		Member: j.Member.View(false),
 		Token:  j.Token.Reveal(),
 	})
 }

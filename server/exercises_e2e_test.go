@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,6 +334,106 @@ func testProjectorLink(t *testing.T, a, b *testServer) {
 	own.stateOf(id, func(v exercises.VoteView) bool { return v.Results == nil })
 	if m := fac.cmd("u2", rooms.CmdScreenUnlink, nil); m.Type != "ack" {
 		t.Fatalf("unlink with no link: %s", m.Raw)
+	}
+}
+
+// The facilitator's test participant is nobody to the others: while it
+// is open, no participant is told of it (in a welcome's member list, a
+// recovered one's, or a presence delta), it is in no count anyone gets,
+// and kudos cannot go to it. The facilitator sees it, marked preview,
+// also when it is renamed. Its leaving takes nobody off the count.
+func TestPreviewIsNobodyToOthers(t *testing.T) {
+	ts := startServer(t, nil)
+	var room CreateRoomResponse
+	if st := ts.post("/api/rooms", map[string]any{"title": "Thanks", "showNames": true}, &room); st != http.StatusCreated {
+		t.Fatalf("create room: %d", st)
+	}
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	r := &bdRunner{t: t}
+	ann := bdJoin(t, ts, room.Room.Code, "Ann")
+	ex := bdAddOpen(r, fac, map[string]any{"kind": "kudos", "title": "Thank you"})
+
+	var pj JoinResponse
+	if st := ts.post("/api/join", JoinRequest{Code: room.Room.Code, Name: "Preview", Preview: true}, &pj, "Authorization", "Bearer "+room.Facilitator.Secret); st != http.StatusOK || !pj.Member.Preview {
+		t.Fatalf("preview join: %d %+v", st, pj.Member)
+	}
+	pvID := pj.Member.ID
+	pv := ts.dial(t)
+	if w := pv.hello(pj.Room.ID, pj.Token, nil); !w.You.Preview {
+		t.Fatalf("the preview's welcome: %+v", w.You)
+	}
+	presence := func(m msg) (rooms.PresenceMsg, bool) {
+		var p rooms.PresenceMsg
+		return p, m.Type == "presence" && json.Unmarshal(m.Raw, &p) == nil
+	}
+	lists := func(ms []rooms.MemberView, id string) (rooms.MemberView, bool) {
+		i := slices.IndexFunc(ms, func(v rooms.MemberView) bool { return v.ID == id })
+		if i < 0 {
+			return rooms.MemberView{}, false
+		}
+		return ms[i], true
+	}
+	m := bdWait(fac, "the preview online in the facilitator's presence", func(m msg) bool {
+		p, ok := presence(m)
+		v, listed := lists(p.Members, pvID)
+		return ok && listed && v.Online
+	})
+	p, _ := presence(m)
+	if v, _ := lists(p.Members, pvID); !v.Preview || p.Participants != 1 || p.Online != 1 {
+		t.Fatalf("the facilitator's presence with the preview: %s", m.Raw)
+	}
+
+	// Someone who comes now is not told of it.
+	bo := bdJoin(t, ts, room.Room.Code, "Bo")
+	if _, listed := lists(bo.w.Snapshot.Members, pvID); listed || bo.w.Snapshot.Participants != 2 {
+		t.Fatalf("a newcomer's snapshot: %+v", bo.w.Snapshot)
+	}
+	if _, listed := lists(bo.w.Presence.Members, pvID); listed || len(bo.w.Presence.Members) != 3 {
+		t.Fatalf("a newcomer's member list: %+v", bo.w.Presence.Members)
+	}
+	// Nor is someone who comes back (a recovered welcome lists everyone).
+	back := ts.dial(t)
+	if w := back.hello(room.Room.ID, ann.j.Token, &ann.w.Position); !w.Recovered || len(w.Presence.Members) != 3 {
+		t.Fatalf("a returning participant's member list: %+v", w.Presence)
+	} else if _, listed := lists(w.Presence.Members, pvID); listed {
+		t.Fatalf("a returning participant's member list names the preview: %+v", w.Presence.Members)
+	}
+	back.close()
+
+	// Kudos do not go to it.
+	if m := r.do(bo.c, exercises.CmdKudosSend, map[string]any{"exercise": ex, "to": pvID, "message": "Thanks"}); m.Code != rooms.CodeInvalid {
+		t.Fatalf("kudos to the preview: %s", m.Raw)
+	}
+
+	// A new name of it goes to the facilitator alone.
+	if m := pv.cmd("rn", rooms.CmdMemberRename, map[string]any{"name": "Preview two"}); m.Type != "ack" {
+		t.Fatalf("the preview renames itself: %s", m.Raw)
+	}
+	bdWait(fac, "the preview's new name in presence", func(m msg) bool {
+		p, ok := presence(m)
+		v, listed := lists(p.Members, pvID)
+		return ok && listed && v.Name == "Preview two" && v.Preview
+	})
+
+	// It leaves: the count stays at the two people.
+	r.ok(fac, rooms.CmdMemberRemove, map[string]any{"member": pvID})
+	m = bdWait(fac, "the preview's removal in presence", func(m msg) bool {
+		p, ok := presence(m)
+		v, listed := lists(p.Members, pvID)
+		return ok && listed && v.Removed
+	})
+	if p, _ := presence(m); p.Participants != 2 {
+		t.Fatalf("participants after the preview left: %s", m.Raw)
+	}
+	time.Sleep(200 * time.Millisecond) // the same flush reached the participants
+	for _, c := range []*client{ann.c, bo.c} {
+		bdNoneHolds(t, "a participant", c, pvID)
+		for _, m := range c.all() {
+			if p, ok := presence(m); ok && (p.Participants > 2 || p.Online > 2) {
+				t.Fatalf("a participant's presence counts the preview: %s", m.Raw)
+			}
+		}
 	}
 }
 

@@ -415,7 +415,9 @@ const steps = [
   ['"view as participant" previews the room as a test participant', async () => {
     await host.getByRole('button', { name: 'View as participant' }).click();
     await untilText(host.getByTestId('preview'), /How was the pace\?/, 'preview of the current exercise');
-    await untilText(host.getByTestId('people'), /Preview/, 'test participant listed');
+    await untilText(host.getByTestId('people'), /Preview · not counted/, 'test participant listed');
+    // It is nobody to the others: no count grows with it.
+    await untilText(host.getByTestId('people'), /3 of 3 online/, 'the count without the preview');
     await shot(host, 'host-preview');
     await host.getByRole('button', { name: 'Close preview' }).click();
     await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'test participant removed');

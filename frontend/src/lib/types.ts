@@ -14,7 +14,11 @@ export interface Room {
   pack?: string; packTitle?: string;
 }
 
-export interface MemberView { id: string; name: string; role: Role; online: boolean; removed?: boolean }
+export interface MemberView {
+  id: string; name: string; role: Role; online: boolean; removed?: boolean;
+  /** The facilitator's test participant (docs/protocol.md 7.2): only the console is told of it. */
+  preview?: boolean;
+}
 
 export interface Limits {
   maxMessageBytes: number; commandRate: number; commandBurst: number; maxNameLen: number;

@@ -27,3 +27,16 @@ describe('KudosExercise', () => {
     expect(document.activeElement).toBe(box);
   });
 });
+
+describe('KudosExercise recipients', () => {
+  it("offers the people in the room, never oneself or the facilitator's preview", () => {
+    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+    const m = (id: string, name: string, extra: object = {}) => [id, { id, name, role: 'participant', online: true, ...extra }];
+    const members = Object.fromEntries([m('me', 'Me'), m('b', 'Bo'), m('pv', 'Preview', { preview: true }), m('f', 'Fac', { role: 'facilitator' })]);
+    const state = { ...emptyState(), you: { id: 'me', name: 'Me', role: 'participant', online: true }, members, membersKnown: true,
+      states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+    const target = show(KudosExercise, { session: { state, status: 'online', send: vi.fn() } as any, ex });
+    const options = [...target.querySelectorAll('#k-to-k1 option')].map((o) => o.textContent);
+    expect(options).toEqual(['The whole team', 'Bo']);
+  });
+});

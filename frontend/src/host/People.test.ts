@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { show } from '../test/mount';
+import People from './People.svelte';
+import { emptyState } from '../lib/reducer';
+import type { MemberView } from '../lib/types';
+
+const member = (id: string, name: string, extra: Partial<MemberView> = {}): MemberView => ({ id, name, role: 'participant', online: true, ...extra });
+
+describe('People', () => {
+  it("lists the console's preview last, marked, and counts only the people", () => {
+    const members = Object.fromEntries([
+      member('f1', '', { role: 'facilitator' }), member('pv', 'Preview', { preview: true }), member('a', 'Ann'), member('z', 'Zoe', { online: false }),
+    ].map((m) => [m.id, m]));
+    const state = { ...emptyState(), members, membersKnown: true, participants: 2, online: 1 };
+    const target = show(People, { session: { state, send: () => Promise.resolve() } as any });
+    const rows = [...target.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(rows).toEqual(['Ann Connected ✕', 'Zoe Disconnected ✕', 'Preview Preview · not counted Connected ✕']);
+    expect(target.querySelectorAll('li[data-preview]')).toHaveLength(1);
+    expect(target.textContent).toContain('1 of 2 online');
+  });
+});
