@@ -217,6 +217,48 @@ describe('the console and its test participant', () => {
   });
 });
 
+describe('the console keeps the focus with its preview', () => {
+  it('in the panel when it opens, through a rename in it, and on its button when it closes', async () => {
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
+    await open();
+    const viewAs = button('View as participant')!;
+    viewAs.focus();
+    viewAs.click();
+    await settle();
+    expect(document.activeElement?.id).toBe('preview-h');
+
+    const pws = FakeWS.last();
+    pws.open();
+    pws.receive(welcome(1, { you: { id: 'pv1', name: 'Preview', role: 'participant', online: true, preview: true } }));
+    await settle();
+    const panel = target.querySelector('[data-testid=preview]')!;
+    const inPanel = (name: string) => [...panel.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+    inPanel('Change name').focus();
+    inPanel('Change name').click();
+    await settle();
+    expect(document.activeElement?.id).toBe('rename-pv');
+    inPanel('Cancel').focus();
+    inPanel('Cancel').click();
+    await settle();
+    expect(document.activeElement).toBe(inPanel('Change name'));
+    inPanel('Change name').click();
+    await settle();
+    inPanel('Save').focus();
+    inPanel('Save').click();
+    flushSync();
+    const cmd = pws.commands().at(-1)!;
+    expect(cmd.type).toBe('member.rename');
+    pws.receive({ type: 'ack', id: cmd.id, result: { name: 'Preview' } });
+    await settle();
+    expect(document.activeElement).toBe(inPanel('Change name'));
+
+    button('Close preview')!.focus();
+    button('Close preview')!.click();
+    await settle();
+    expect(document.activeElement).toBe(button('View as participant'));
+  });
+});
+
 /** A console that made the projector link l1 (token t1). */
 async function withLink() {
   answer();
