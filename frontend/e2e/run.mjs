@@ -419,6 +419,14 @@ const steps = [
     // It is nobody to the others: no count grows with it.
     await untilText(host.getByTestId('people'), /3 of 3 online/, 'the count without the preview');
     await shot(host, 'host-preview');
+    // A laptop on a projector at 1024×768: the exercise keeps most of the
+    // width beside the preview (it had 316 px of it), and nothing scrolls sideways.
+    await host.setViewportSize({ width: 1024, height: 768 });
+    const width = await host.getByRole('region', { name: 'The exercises' }).evaluate((e) => e.getBoundingClientRect().width);
+    const scroll = await host.evaluate(() => document.documentElement.scrollWidth);
+    if (width < 560 || scroll > 1024) throw new Error(`at 1024 px with the preview open: the exercise ${width} px wide, the page ${scroll} px`);
+    await shot(host, 'host-preview-1024');
+    await host.setViewportSize({ width: 1280, height: 860 });
     await host.getByRole('button', { name: 'Close preview' }).click();
     await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'test participant removed');
   }],
