@@ -111,6 +111,15 @@ describe('room state', () => {
     expect(s.mine.e2).toMatchObject({ dots: { c2: 2 }, dotsLeft: 1 });
   });
 
+  it('keeps your own cards in the order they were written, an edited one in its place', () => {
+    const s = apply(snapshot(),
+      ev(6, 'retro.card', { exercise: 'e2', card: { id: 'c9', column: 'start', text: 'first' } }),
+      ev(7, 'retro.card', { exercise: 'e2', card: { id: 'c1', column: 'start', text: 'second' } }),
+      ev(8, 'retro.card', { exercise: 'e2', card: { id: 'c9', column: 'stop', text: 'first, edited' } }),
+    );
+    expect(s.mine.e2.cards.map((c: { text: string }) => c.text)).toEqual(['first, edited', 'second']);
+  });
+
   it('puts cards shown to everyone on a revealed board at once, and takes deleted ones off', () => {
     const board = {
       exercise: 'e2', revealed: true, columns: [{ id: 'start', title: 'Start', count: 1 }, { id: 'stop', title: 'Stop', count: 0 }],

@@ -138,11 +138,12 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
       return { ...s, exercises, states };
     }
     case 'retro.card':
+      // In the order they come, which is the order they were written (an
+      // edit keeps its card's place): lib/cardorder.ts.
       return withMine(s, d.exercise, (m) => {
         const r = retroMine(m);
-        const cards = r.cards.filter((c) => c.id !== d.card.id);
-        cards.push(d.card);
-        cards.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const at = r.cards.findIndex((c) => c.id === d.card.id);
+        const cards = at < 0 ? [...r.cards, d.card] : r.cards.map((c, i) => (i === at ? d.card : c));
         return { ...r, cards };
       });
     case 'retro.card.shown':

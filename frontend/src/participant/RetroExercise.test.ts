@@ -101,3 +101,31 @@ describe('a card being written', () => {
     expect(sessionStorage.length).toBe(0);
   });
 });
+
+describe('RetroExercise lists your cards in the order you wrote them', () => {
+  const me = { id: 'm1', name: 'Ann', role: 'participant', online: true };
+  const card = (id: string, text: string) => ({ id, column: 'start', text });
+  function mountWith(cards: object[]) {
+    const props = { session: { state: { ...emptyState(), you: me, states: { r1: view('write') }, mine: { r1: { cards } } }, status: 'online', send: vi.fn() } as any, ex: ex('write') };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(RetroExercise, { target, props });
+    flushSync();
+  }
+  const listed = () => [...target.querySelectorAll('[data-testid=my-cards] li .user-text')].map((e) => e.textContent);
+  afterEach(() => localStorage.clear());
+
+  it('after a reload too, though the server lists them by card id', () => {
+    // As written, one at a time: each comes in at the end (the reducer).
+    mountWith([card('c7', 'Demos')]);
+    unmount(app);
+    target.remove();
+    mountWith([card('c7', 'Demos'), card('c2', 'Pairing')]);
+    expect(listed()).toEqual(['Demos', 'Pairing']);
+    unmount(app);
+    target.remove();
+    // A reload: the snapshot's "mine" is by id.
+    mountWith([card('c2', 'Pairing'), card('c7', 'Demos')]);
+    expect(listed()).toEqual(['Demos', 'Pairing']);
+  });
+});
