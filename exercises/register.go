@@ -249,12 +249,25 @@ func agendaUpdate(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	if e.Status != StatusPrepared && !sameShape(e.Spec, spec) {
+	if e.Status != StatusPrepared && !sameShape(raisedToFloor(e.Spec, spec, lim), spec) {
 		return rooms.Errorf(CodeWrongStatus, "once an exercise has been opened only its texts, notes and timer can change")
 	}
 	notes := e.Notes != spec.Notes
 	e.Spec = spec
 	return putExercise(tx, e, notes)
+}
+
+// raisedToFloor is old with spec's minResponses when spec raises an
+// anonymous vote's from below the server's floor (min-responses) to it.
+// A vote made before the floor, or under a lower one, keeps its threshold
+// (Validate checks only what is sent), but one of its edits, which sends
+// the whole spec again, could then never pass: it may be raised, even
+// once opened, since a higher threshold only hides results longer.
+func raisedToFloor(old, spec Spec, lim Limits) Spec {
+	if old.Kind.IsVote() && old.IsAnonymous() && old.MinResponses < lim.MinAnonymous && spec.MinResponses == lim.MinAnonymous {
+		old.MinResponses = spec.MinResponses
+	}
+	return old
 }
 
 // sameShape reports whether a spec change keeps everything answers and

@@ -686,6 +686,48 @@ func TestNamedMode(t *testing.T) {
 	}
 }
 
+// An anonymous vote made before the floor (or under a lower one) keeps its
+// minResponses, but its editor is never stuck with it: an edit that sends
+// the old threshold back is refused, and one that raises it to the floor
+// is taken, even once the vote is open (a higher threshold only hides the
+// results longer). Nothing else about the threshold changes once open.
+func TestEditRaisesToTheFloor(t *testing.T) {
+	e := newEnv(t) // a floor of 1, as before min-responses
+	spec := poll(false)
+	spec["minResponses"] = 1
+	id := e.open(spec)
+	a, _ := e.person("Ann")
+	e.ok(a, exercises.CmdAnswer, answer(id, choose("soup")))
+	e.ok(e.fac, exercises.CmdShow, map[string]any{"exercise": id})
+
+	// The same room on a server with the default floor of 3.
+	now := rooms.NewService(e.store, rooms.DefaultLimits())
+	exercises.RegisterWith(now, exercises.LimitsFrom(now.Limits()))
+	update := func(title string, min int) rooms.Outcome {
+		s := poll(false)
+		s["title"], s["minResponses"] = title, min
+		b, _ := json.Marshal(map[string]any{"exercise": id, "spec": s})
+		e.n++
+		return now.Execute(context.Background(), e.room, e.fac, rooms.Command{ID: fmt.Sprint("up-", e.n), Type: exercises.CmdAgendaUpdate, Data: b})
+	}
+	if o := update("Lunch today?", 1); o.Code != rooms.CodeInvalid || !strings.Contains(string(o.Reply), `"field":"minResponses"`) {
+		t.Fatalf("an edit keeping minResponses 1 under a floor of 3: %s", o.Reply)
+	}
+	if o := update("Lunch today?", 4); o.Code != exercises.CodeWrongStatus {
+		t.Fatalf("an open vote's minResponses raised past the floor: %s", o.Reply)
+	}
+	if o := update("Lunch today?", 3); o.Code != "" {
+		t.Fatalf("an open vote's minResponses raised to the floor: %s", o.Reply)
+	}
+	fac, _ := e.state(id)
+	if fac.MinResponses != 3 || fac.Results != nil {
+		t.Fatalf("after the raise, with one answer: %+v", fac)
+	}
+	if o := update("Lunch today?", 4); o.Code != exercises.CodeWrongStatus {
+		t.Fatalf("an open vote at the floor raised again: %s", o.Reply)
+	}
+}
+
 // An anonymous vote cannot show its results to fewer than the server's
 // floor (min-responses, 3 by default): a facilitator asking for 1 would
 // see each person's answer. A named vote, whose answers carry names

@@ -117,3 +117,37 @@ describe('SpecForm and the anonymity floor', () => {
     limits.adopt({ minResponses: 3 });
   });
 });
+
+describe('SpecForm editing a vote from before the floor', () => {
+  it("raises its minResponses to the server's floor, says so, and sends the floor", async () => {
+    let sent: Spec | null = null;
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(SpecForm, { target, props: { initial: { ...poll, minResponses: 1 }, heading: 'Edit', submitLabel: 'Save', pendingLabel: '…', error: '',
+      onSubmit: async (s: Spec) => ((sent = s), true) } });
+    flushSync();
+    const min = input('min') as HTMLInputElement;
+    expect(min.value).toBe('3');
+    expect(min.min).toBe('3');
+    const hint = document.getElementById(min.getAttribute('aria-describedby')!)!;
+    expect(hint.textContent).toBe("This vote asked for 1, below this server's least of 3 for an anonymous vote: saving raises it to 3, so its results stay hidden until 3 have answered.");
+    limits.adopt({ minResponses: 4 }); // a welcome from a server with another floor
+    flushSync();
+    expect(min.value).toBe('4');
+    expect(hint.textContent).toContain('asked for 1');
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await Promise.resolve();
+    expect(sent).toMatchObject({ title: 'Lunch', anonymous: true, minResponses: 4 });
+  });
+
+  it('leaves one that asked for enough, or a named one, as it was', () => {
+    render({ ...poll, minResponses: 5 }, '');
+    expect((input('min') as HTMLInputElement).value).toBe('5');
+    expect(target.querySelector('[data-testid=min-floor]')).toBeNull();
+    unmount(app);
+    target.remove();
+    render({ ...poll, anonymous: false, minResponses: 1 }, '');
+    expect((input('min') as HTMLInputElement).value).toBe('1');
+    expect(target.querySelector('[data-testid=min-floor]')).toBeNull();
+  });
+});

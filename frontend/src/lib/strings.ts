@@ -273,6 +273,8 @@ export const en = {
     anonymousEx: 'Anonymous answers',
     minResponses: 'Results hidden until this many answers',
     minResponsesFloor: (n: number) => `Anonymous: at least ${n}, so that a small group's answers stay theirs.`,
+    minResponsesRaised: (was: number, n: number) =>
+      `This vote asked for ${was}, below this server's least of ${n} for an anonymous vote: saving raises it to ${n}, so its results stay hidden until ${n} have answered.`,
     allowChange: 'Participants may change their answer',
     timerSeconds: 'Default timer (seconds, 0 = none)',
     options: 'Options, one per line',
