@@ -127,10 +127,10 @@ func benchWriteFloor(b *testing.B, read bool) {
 }
 
 // startFloorReaders reads fs as `huddle load` reads its phones (see
-// server/loadgen/wire_linux.go): two level-triggered epoll loops that
-// poll every millisecond while there is something to read, one recvmsg
-// with kernel timestamps per ready socket and round. Each message read
-// takes one from pending.
+// server/loadgen/wire_linux.go): two edge-triggered epoll loops that
+// poll every millisecond while there is something to read, recvmsg with
+// kernel timestamps until a read takes less than the buffer. Each
+// message read takes one from pending.
 func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop func()) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
@@ -144,7 +144,7 @@ func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop
 		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 			b.Fatal(err)
 		}
-		ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(fd)}
 		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 			b.Fatal(err)
 		}
@@ -163,8 +163,15 @@ func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop
 					return
 				}
 				for _, ev := range events[:max(k, 0)] {
-					if m, _, _, _, err := unix.Recvmsg(int(ev.Fd), buf, oob, 0); err == nil && m > 0 {
+					for {
+						m, _, _, _, err := unix.Recvmsg(int(ev.Fd), buf, oob, 0)
+						if err != nil || m <= 0 {
+							break
+						}
 						pending.Add(-1) // one frame per round: a round reads it whole
+						if m < len(buf) {
+							break
+						}
 					}
 				}
 				if k < len(events) {

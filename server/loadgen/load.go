@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -297,7 +296,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	})
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
-	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile over the measured part of the run (as -profile's) to this file")
 	fs.Func("profile", "the nodes' profiler addresses (their HUDDLE_PPROF_ADDR), comma-separated: a CPU profile of each over the measured part of a vote, rooms, broadcast or cards run goes to -profile-dir as node-1.pprof, …", func(v string) error {
 		for _, a := range strings.Split(v, ",") {
 			if a = strings.TrimSpace(a); a != "" {
@@ -337,8 +336,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer f.Close()
-		_ = pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+		toolProfile = f
+		defer func() { toolProfile = nil }()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.Timeout)
 	defer cancel()

@@ -2,9 +2,11 @@ package loadgen
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +71,10 @@ type Proc struct {
 	done    chan struct{}
 }
 
+// toolProfile, when set (-cpuprofile), receives the tool's own CPU
+// profile over the measured part of the run: StartProc to Stop.
+var toolProfile io.Writer
+
 // StartProc begins sampling pid (0: only the tool itself), and the CPU of
 // others.
 func StartProc(pid int, others ...int) *Proc {
@@ -82,6 +88,9 @@ func StartProc(pid int, others ...int) *Proc {
 		p.otherCP = append(p.otherCP, cp)
 	}
 	readLag.Store(new(Latencies))
+	if toolProfile != nil {
+		_ = pprof.StartCPUProfile(toolProfile)
+	}
 	if pid == 0 {
 		close(p.done)
 		return p
@@ -143,6 +152,9 @@ func (p *Proc) Stop() ProcReport {
 	close(p.stop)
 	<-p.done
 	tool, _ := cpuTime(os.Getpid())
+	if toolProfile != nil {
+		pprof.StopCPUProfile()
+	}
 	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
 	if l := readLag.Swap(nil); l != nil {
 		r.ReadLag = l.Summary()

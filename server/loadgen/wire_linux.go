@@ -70,7 +70,7 @@ func register(w *wire) error {
 	p.mu.Lock()
 	p.wires[int32(w.sys.fd)] = w
 	p.mu.Unlock()
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(w.sys.fd)}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET, Fd: int32(w.sys.fd)}
 	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, w.sys.fd, &ev); err != nil {
 		p.mu.Lock()
 		delete(p.wires, int32(w.sys.fd))
@@ -184,15 +184,21 @@ const (
 )
 
 // loop reads every wire of p whose socket has something, until p stops.
-// Level-triggered: one read per ready socket and round; what it leaves
-// makes the socket ready again.
+// Edge-triggered: a socket is reported once per arrival and read until a
+// read takes less than the buffer (readAll). Level-triggered, every
+// socket read was polled again by the next epoll_wait to find it empty: a
+// second tcp_poll per message, on the cores the node under load shares.
 func (p *poller) loop() {
 	defer func() {
 		unix.Close(p.epfd)
 		unix.Close(p.wake)
 	}()
 	events := make([]unix.EpollEvent, pollerEvents)
-	ready := make([]*wire, 0, len(events))
+	type readyWire struct {
+		w   *wire
+		hup bool // the peer's end (or our shutdown) came with it
+	}
+	ready := make([]readyWire, 0, len(events))
 	buf := make([]byte, 256<<10)
 	oob := make([]byte, 128)
 	idle := 0
@@ -211,13 +217,13 @@ func (p *poller) loop() {
 		p.mu.Lock()
 		for _, ev := range events[:n] {
 			if w := p.wires[ev.Fd]; w != nil {
-				ready = append(ready, w)
+				ready = append(ready, readyWire{w, ev.Events&(unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0})
 			}
 		}
 		p.mu.Unlock()
-		for i, w := range ready {
-			w.readOnce(buf, oob)
-			ready[i] = nil
+		for i, r := range ready {
+			r.w.readAll(buf, oob, r.hup)
+			ready[i] = readyWire{}
 		}
 		if len(ready) == 0 {
 			idle++
@@ -231,22 +237,34 @@ func (p *poller) loop() {
 	}
 }
 
-// readOnce reads what the socket holds, up to len(buf), and handles it.
-func (w *wire) readOnce(buf, oob []byte) {
-	n, oobn, _, _, err := unix.Recvmsg(w.sys.fd, buf, oob, 0)
-	read := time.Now()
-	switch {
-	case errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR):
-		return
-	case err != nil:
-		w.end(err)
-		return
-	case n == 0:
-		w.end(io.EOF)
-		return
-	}
-	if err := w.feed(buf[:n], rxTime(oob[:oobn], read), read); err != nil {
-		w.end(err)
+// readAll reads and handles what the socket holds, len(buf) at a time,
+// until a read takes less than buf: that was everything there was, and
+// what arrives after it is reported again. But a read stops short of the
+// peer's FIN, which came with the data and is not reported again: with
+// hup (epoll saw the end), readAll reads on to the end or to EAGAIN.
+func (w *wire) readAll(buf, oob []byte, hup bool) {
+	for {
+		n, oobn, _, _, err := unix.Recvmsg(w.sys.fd, buf, oob, 0)
+		read := time.Now()
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return
+		case err != nil:
+			w.end(err)
+			return
+		case n == 0:
+			w.end(io.EOF)
+			return
+		}
+		if err := w.feed(buf[:n], rxTime(oob[:oobn], read), read); err != nil {
+			w.end(err)
+			return
+		}
+		if n < len(buf) && !hup {
+			return
+		}
 	}
 }
 

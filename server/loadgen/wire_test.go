@@ -258,3 +258,56 @@ func TestWireCloseEnds(t *testing.T) {
 		t.Fatal("the wire did not end")
 	}
 }
+
+// TestWireEndsAfterLastWords: a server that writes a message and drops
+// the connection at once (its data and its FIN reach the socket before
+// the tool reads) is read to the end: the message arrives and the wire
+// ends. The tool's epoll loops are edge-triggered, and a read stops short
+// of a FIN that came with data; twenty wires make that order near
+// certain.
+func TestWireEndsAfterLastWords(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		if _, _, err := ws.Read(r.Context()); err != nil {
+			ws.CloseNow()
+			return
+		}
+		_ = ws.Write(r.Context(), websocket.MessageText, []byte("bye"))
+		ws.CloseNow()
+	}))
+	defer srv.Close()
+	const n = 20
+	msgs := make(chan string, n)
+	ended := make(chan error, n)
+	for range n {
+		w, err := dialWire(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws", 1<<20,
+			func(b []byte, _, _ time.Time) { msgs <- string(b) }, func(err error) { ended <- err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write([]byte("hello")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timeout := time.After(5 * time.Second)
+	for i := range n {
+		select {
+		case m := <-msgs:
+			if m != "bye" {
+				t.Fatalf("got %q", m)
+			}
+		case <-timeout:
+			t.Fatalf("%d of %d messages arrived", i, n)
+		}
+	}
+	for i := range n {
+		select {
+		case <-ended:
+		case <-timeout:
+			t.Fatalf("%d of %d wires ended after their server left", i, n)
+		}
+	}
+}
