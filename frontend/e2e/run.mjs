@@ -320,8 +320,8 @@ const steps = [
     await shot(P('Ben'), 'participant-retro-vote');
     await nextPhase('discuss');
     await host.getByRole('button', { name: 'Discuss this' }).first().click();
-    await untilText(P('Ann').getByTestId('retro-board'), /Pairing\s*3 dots\s*Now discussing/, 'focus on phones');
-    await untilText(screen.getByTestId('retro-board'), /Pairing\s*3 dots\s*Now discussing.*Long meetings\s*1 dot/, 'ranked on the projector');
+    await untilText(P('Ann').getByTestId('retro-board'), /Now discussing\s*Pairing\s*3 dots/, 'focus on phones');
+    await untilText(screen.getByTestId('retro-board'), /Now discussing\s*Pairing\s*3 dots.*Long meetings\s*1 dot/, 'ranked on the projector');
     await shot(P('Ann'), 'participant-retro-discuss');
     await shot(screen, 'screen-retro-discuss');
     await nextPhase('actions');

@@ -37,6 +37,23 @@ describe('RetroBoard in the discussion', () => {
     expect(now.textContent!.replace(/\s+/g, ' ')).toContain('Now discussing Card 11 1 dot');
     expect(now.compareDocumentPosition(target.querySelector('.ranked')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
+
+  it('shows the item being discussed once: the ranking only marks its place', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'discuss', focus: 'g1', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Mob', group: 'g1' }, { id: 'c3', column: 'start', text: 'Demo' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }],
+      items: [{ id: 'c3', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 2 }], actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
+    const text = target.textContent!;
+    expect(text.match(/Now discussing/g)).toHaveLength(1);
+    expect(text.match(/Pair more/g)).toHaveLength(1);
+    const current = target.querySelector('.ranked [aria-current=true]')!;
+    expect(current.textContent).toContain('Pairing');
+    expect(current.querySelector('.sub')).toBeNull();
+  });
 });
 
 describe('RetroBoard while the console groups', () => {
