@@ -140,6 +140,34 @@ describe('the pack editor', () => {
   });
 });
 
+describe('the pack editor after a save', () => {
+  it('leaves for the pack without the leave-page warning, and saves again against the version it saved', async () => {
+    render();
+    click(button('Remove Thanks'));
+    const saved = structuredClone(entry);
+    saved.summary.version = 'v2';
+    answer(200, saved);
+    // The browser asks "Leave site?" while it navigates, before Svelte's
+    // effects run again: what the listener says then is what counts.
+    let warned: boolean | null = null;
+    const assign = vi.fn(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      warned = e.defaultPrevented;
+    });
+    vi.stubGlobal('location', { ...window.location, assign, search: '' });
+    await save();
+    expect(assign).toHaveBeenCalledWith('/library/team-trust?saved=1');
+    expect(warned).toBe(false);
+    // Had the person stayed on the page: nothing unsaved, and the next
+    // save is not taken for someone else's change.
+    expect(target.textContent).not.toContain('You have unsaved changes.');
+    answer(200, saved);
+    await save();
+    expect(sent().version).toBe('v2');
+  });
+});
+
 describe('the pack editor with an exercise form open', () => {
   const forms = () => target.querySelectorAll('form.spec-form');
   function type(form: Element, value: string) {
