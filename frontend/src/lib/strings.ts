@@ -54,6 +54,7 @@ export const en = {
     waiting: 'Waiting for the facilitator to start an exercise.',
     waitingPrepared: (title: string) => `Next up: ${title}. It opens in a moment.`,
     closed: 'This exercise is closed. Thank you!',
+    closedResults: 'Voting has closed. The results are below.',
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
     missedRestored: (title: string, why: string, maybe = false) =>
       `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded ${maybe ? 'may not have been' : 'was not'} taken: ${why}`,
@@ -84,6 +85,11 @@ export const en = {
     word: (i: number) => `Word ${i}`,
     yourText: 'Your answer',
     question: (i: number, n: number) => `Question ${i} of ${n}`,
+    unanswered: (which: string[]) => `Not answered yet: ${which.join(', ')}.`,
+    unansweredQ: (i: number) => `question ${i}`,
+    unansweredFinal: 'Once sent, your answers cannot be changed.',
+    sendAnyway: 'Send anyway',
+    goBack: 'Go back to answer',
   },
 
   // Retrospective
@@ -131,6 +137,8 @@ export const en = {
     rename: 'Rename',
     cardsHidden: (n: number) => `${plural(n, 'card', 'cards')} written so far. They are revealed together.`,
     dotsPlaced: (n: number) => `${plural(n, 'dot', 'dots')} placed so far`,
+    dotsPlacedOf: (n: number, here: number, each: number) =>
+      `${plural(n, 'dot', 'dots')} placed so far, of ${here * each} for the ${plural(here, 'person', 'people')} here (${each} each)`,
     setFocus: 'Discuss this',
     clearFocus: 'Clear focus',
     prevPhase: 'Previous phase',
@@ -254,7 +262,15 @@ export const en = {
     openEx: 'Open',
     closeEx: 'Close',
     showResults: 'Show results',
+    // Showing results closes voting (nobody watches a tally move as each
+    // person answers): the buttons say so.
+    closeAndShow: 'Close voting and show results',
+    closeAndShowBoard: 'Close and show the board',
     hideResults: 'Hide results',
+    resultsShownNote: 'Voting is closed while the results are shown. Hide results takes them off the phones and the projector; the exercise stays closed until you open it again.',
+    reopenEx: 'Open again',
+    responsesOf: (n: number, here: number) =>
+      `${plural(n, 'answer', 'answers')}${n <= here ? ' of' : ' ·'} ${plural(here, 'person', 'people')} here`,
     next: 'Next exercise',
     timer: 'Timer',
     seconds: 'Seconds',
@@ -267,6 +283,8 @@ export const en = {
     byMember: 'Who answered what (named exercise)',
     hideText: 'Hide',
     showText: 'Show',
+    moderateWords: 'Hide a word',
+    wordsHidden: (n: number) => `${plural(n, 'word', 'words')} hidden`,
     phase: 'Phase',
     kind: 'Kind',
     prompt: 'Question or instructions',
@@ -342,7 +360,7 @@ export const en = {
       'mad-sad-glad': 'Mad / Sad / Glad',
       '4l': 'Liked / Learned / Lacked / Longed for',
     } as Record<string, string>,
-    status: { prepared: 'Prepared', open: 'Open', closed: 'Closed', results: 'Results shown' } as Record<Status, string>,
+    status: { prepared: 'Prepared', open: 'Open', closed: 'Closed', results: 'Closed, results shown' } as Record<Status, string>,
     anonymousBadge: 'Anonymous',
     namedBadge: 'Named',
   },

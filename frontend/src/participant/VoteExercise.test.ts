@@ -181,4 +181,69 @@ describe('VoteExercise', () => {
     expect(target.querySelector('[data-testid=results]')).toBeNull();
     expect(text()).toContain('2 answers');
   });
+
+  it('tells one who arrives while results are shown that voting has closed', () => {
+    render(poll({ status: 'results' }), { responses: 3, minResponses: 3, results: { questions: [{ id: 'q1', counts: { o1: 2, o2: 1 }, answered: 3 }] } });
+    expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('Voting has closed. The results are below.');
+    expect(target.querySelector('form')).toBeNull();
+  });
+
+  it('says a closed exercise is closed', () => {
+    render(poll({ status: 'closed' }), { responses: 3, minResponses: 3 });
+    expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('This exercise is closed. Thank you!');
+  });
+});
+
+describe('VoteExercise: a survey with questions unanswered', () => {
+  const survey: Exercise = { id: 'e6', kind: 'survey', title: 'Pulse', status: 'open', questions: [
+    { id: 'q1', kind: 'scale', prompt: 'Pace', min: 1, max: 5 },
+    { id: 'q2', kind: 'choice', prompt: 'Tools', options: [{ id: 'go', label: 'Go' }, { id: 'lua', label: 'Lua' }] },
+    { id: 'q3', kind: 'scale', prompt: 'Focus', min: 1, max: 5 },
+  ] };
+  const warning = () => target.querySelector('[data-testid=unanswered]');
+
+  it('says which are unanswered before sending, and sends only when asked to', async () => {
+    const { send, settle } = render(survey);
+    (target.querySelector('input[name="q-e6-q1"][value="4"]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    await settleAll();
+    expect(send).not.toHaveBeenCalled();
+    expect(warning()!.textContent).toContain('Not answered yet: question 2, question 3. Once sent, your answers cannot be changed.');
+    expect(document.activeElement).toBe(warning());
+    button('Send anyway').click();
+    flushSync();
+    expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e6', ballot: { answers: { q1: { value: 4 } } } });
+    settle().ok();
+    await settleAll();
+    expect(text()).toContain('Your answer was received.');
+  });
+
+  it('goes back to the first unanswered question, and asks no more once all are answered', async () => {
+    const { send } = render(survey);
+    (target.querySelector('input[name="q-e6-q1"][value="4"]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    await settleAll();
+    button('Go back to answer').click();
+    await settleAll();
+    expect(warning()).toBeNull();
+    expect((document.activeElement as HTMLInputElement).name).toBe('q-e6-q2');
+    (target.querySelector('input[value=go]') as HTMLInputElement).click();
+    (target.querySelector('input[name="q-e6-q3"][value="2"]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    expect(warning()).toBeNull();
+    expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e6', ballot: { answers: { q1: { value: 4 }, q2: { choices: ['go'] }, q3: { value: 2 } } } });
+  });
+
+  it('with answers that may be changed, does not say they cannot be', async () => {
+    render({ ...survey, allowChange: true });
+    (target.querySelector('input[name="q-e6-q1"][value="4"]') as HTMLInputElement).click();
+    flushSync();
+    button('Send answer').click();
+    await settleAll();
+    expect(warning()!.textContent).not.toContain('cannot be changed');
+  });
 });

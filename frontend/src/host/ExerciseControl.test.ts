@@ -1,0 +1,64 @@
+import { describe, expect, it, vi } from 'vitest';
+import ExerciseControl from './ExerciseControl.svelte';
+import { emptyState } from '../lib/reducer';
+import { show } from '../test/mount';
+import type { Exercise, Status } from '../lib/types';
+
+const poll = (status: Status): Exercise => ({
+  id: 'e1', kind: 'poll', title: 'Lunch', status,
+  questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Pizza' }, { id: 'b', label: 'Soup' }] }],
+});
+const results = { questions: [{ id: 'q1', counts: { a: 2, b: 1 }, answered: 3 }] };
+
+/** The console's exercise card, with 5 people here. */
+function render(ex: Exercise, view: object) {
+  const send = vi.fn(async () => undefined);
+  const session = {
+    state: { ...emptyState(), online: 5, participants: 6, agenda: { items: [ex.id] }, states: { [ex.id]: view } },
+    status: 'online', send,
+  };
+  const target = show(ExerciseControl, { session, ex });
+  const buttons = () => [...target.querySelectorAll('[role=group] button')].map((b) => b.textContent!.replace(/\s+/g, ' ').trim());
+  const text = (id: string) => target.querySelector(`[data-testid=${id}]`)?.textContent?.trim() ?? '';
+  return { target, buttons, text, send };
+}
+
+describe('the console says what showing results does', () => {
+  it('on an open vote: the button says it closes voting, and the count says how many are here', () => {
+    const c = render(poll('open'), { status: 'open', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(c.buttons()).toEqual(['Close', 'Close voting and show results']);
+    expect(c.text('ex-status')).toBe('Open');
+    expect(c.text('host-responses')).toBe('3 answers of 5 people here');
+  });
+
+  it('with results shown: one Hide results, which says voting stays closed; the badge says closed', () => {
+    const c = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(c.buttons()).toEqual(['Hide results']);
+    expect(c.text('ex-status')).toBe('Closed, results shown');
+    expect(c.text('shown-note')).toContain('the exercise stays closed until you open it again');
+    const hide = c.target.querySelector('[role=group] button')!;
+    expect(document.getElementById(hide.getAttribute('aria-describedby')!)?.dataset.testid).toBe('shown-note');
+  });
+
+  it('once closed: Open again, and Show results with no more closing to say', () => {
+    const c = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(c.buttons()).toEqual(['Open again', 'Show results']);
+    expect(c.text('shown-note')).toBe('');
+  });
+
+  it('says when more answers came in than people are here now', () => {
+    const c = render(poll('open'), { status: 'open', responses: 7, minResponses: 3, anonymous: true, results });
+    expect(c.text('host-responses')).toBe('7 answers · 5 people here');
+  });
+
+  it('counts a retro\'s dots against what the people here can place', () => {
+    const retro: Exercise = { id: 'e1', kind: 'retro', title: 'Retro', status: 'open', phase: 'vote', retro: { columns: [], dots: 3, maxPerItem: 2 } };
+    const c = render(retro, {
+      exercise: 'e1', status: 'open', phase: 'vote', dots: 3, maxPerItem: 2, columns: [], revealed: true,
+      cards: [], groups: [], items: [], dotsShown: false, dotsPlaced: 11, actions: [],
+    });
+    expect(c.target.querySelector('[data-testid=retro-control] [role=status]')!.textContent).toBe(
+      '11 dots placed so far, of 15 for the 5 people here (3 each)',
+    );
+  });
+});
