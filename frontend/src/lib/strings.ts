@@ -497,6 +497,7 @@ export const en = {
     actions: 'Action items',
     noCompare: 'Choose two sessions to compare on the past sessions page.',
     notStarted: 'not run',
+    notRun: 'Not run (on the agenda, never opened)',
     missing: 'There is no such page.',
     notFound: 'It is not in the library any more (someone may have deleted it). Reload the page.',
   },

@@ -103,6 +103,19 @@ describe('the comparison view', () => {
     expect(text(kudos.querySelector('[data-testid=only-in]'))).toBe('Only in session B');
     expect(text(kudos.querySelector('[data-testid=side-b]'))).toBe('4 kudos');
   });
+
+  it('says an exercise on the agenda but never opened was not run, with no empty bars for it', () => {
+    const c = structuredClone(cmp);
+    c.exercises[0].b = { status: 'prepared', responses: 0, hidden: true, minResponses: 3 };
+    for (const q of c.exercises[0].questions!) (q.b = null), delete q.meanDelta;
+    render(c);
+    const s = sections()[0];
+    expect(text(s.querySelector('[data-testid=side-b]'))).toBe('Not run (on the agenda, never opened)');
+    expect(text(s)).not.toContain('Hidden');
+    const rows = [...s.querySelector('ul')!.children].map((li) => [...li.querySelectorAll('.num')].map((e) => e.textContent));
+    expect(rows).toEqual([['0 · 0%'], ['0 · 0%'], ['1 · 33%'], ['1 · 33%'], ['1 · 33%']]);
+    expect(s.querySelector('ul')!.querySelectorAll('.track')).toHaveLength(5);
+  });
 });
 
 describe('comparison helpers', () => {
