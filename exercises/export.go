@@ -59,6 +59,9 @@ type VoteExport struct {
 	// HiddenTexts is how many open answers the facilitator hid: counted in
 	// the responses, left out of Texts.
 	HiddenTexts int `json:"hiddenTexts,omitempty"`
+	// HiddenWords is how many word-cloud words the facilitator hid: left
+	// out of Words.
+	HiddenWords int `json:"hiddenWords,omitempty"`
 }
 
 // QuestionExport is the tally of one question.
@@ -269,7 +272,13 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 		}
 		out.Questions = append(out.Questions, qe)
 	}
-	out.Words = v.Results.Words
+	for _, w := range v.Results.Words {
+		if w.Hidden {
+			out.HiddenWords++
+		} else {
+			out.Words = append(out.Words, w)
+		}
+	}
 	for _, t := range v.Results.Texts {
 		if t.Hidden {
 			out.HiddenTexts++
@@ -444,6 +453,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			}
 			if v.HiddenTexts > 0 {
 				out("text", "hidden", strconv.Itoa(v.HiddenTexts), "hidden by the facilitator")
+			}
+			if v.HiddenWords > 0 {
+				out("word", "hidden", strconv.Itoa(v.HiddenWords), "hidden by the facilitator")
 			}
 		}
 		if rv := x.Retro; rv != nil {
@@ -645,6 +657,9 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 	}
 	if v.HiddenTexts > 0 {
 		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenTexts), "answer"))
+	}
+	if v.HiddenWords > 0 {
+		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenWords), "word"))
 	}
 }
 

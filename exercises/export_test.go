@@ -72,6 +72,7 @@ func TestExportResults(t *testing.T) {
 	answer(ann, words, map[string]any{"words": []string{"Curious", "tired"}})
 	answer(bob, words, map[string]any{"words": []string{"curious"}})
 	answer(cy, words, map[string]any{"words": []string{"CURIOUS ", "calm"}})
+	b.ok(b.fac, CmdHideAnswer, map[string]any{"exercise": words, "answer": "tired", "hidden": true})
 
 	// A retro through discuss, with actions.
 	retro := b.exercise(map[string]any{"kind": "retro", "title": "Trust retro", "notes": "Ten minutes of writing",
@@ -148,8 +149,8 @@ func TestExportResults(t *testing.T) {
 	if len(x[3].Vote.Texts) != 2 || x[3].Vote.HiddenTexts != 1 || x[3].Responses != 3 {
 		t.Fatalf("texts, one hidden by the facilitator: %+v", x[3].Vote)
 	}
-	if w := x[4].Vote.Words; len(w) != 3 || w[0] != (WordCount{"curious", 3}) {
-		t.Fatalf("words: %+v", x[4].Vote)
+	if w := x[4].Vote.Words; len(w) != 2 || w[0] != (WordCount{Word: "curious", Count: 3}) || w[1].Word != "calm" || x[4].Vote.HiddenWords != 1 {
+		t.Fatalf("words, one hidden by the facilitator: %+v", x[4].Vote)
 	}
 	x = append(x[:4:4], x[5:]...)
 	rx := x[4].Retro
@@ -255,6 +256,7 @@ func TestExportResults(t *testing.T) {
 	if !strings.Contains(string(mdb), "Results hidden: fewer than 3 people answered.") ||
 		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*retro, open, phase discuss*") ||
 		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) || !strings.Contains(string(mdb), "*1 answer hidden by the facilitator.*") ||
+		!strings.Contains(string(mdb), "*1 word hidden by the facilitator.*") || strings.Contains(string(mdb), "tired") ||
 		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") {
 		t.Fatalf("markdown:\n%s", mdb)
 	}

@@ -3,6 +3,7 @@ package exercises
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -621,10 +622,32 @@ func hideAnswer(tx *rooms.Tx) error {
 	if err != nil {
 		return err
 	}
-	if e.Kind != KindText {
-		return rooms.FieldError(rooms.CodeInvalid, "exercise", "only open-text answers can be hidden")
+	switch e.Kind {
+	case KindText:
+		return setHidden(tx, e, "answer", textKey(e.ID, args.Answer), args.Answer, args.Hidden, func(t *TextAnswer) *bool { return &t.Hidden })
+	case KindWords:
+		// A word cloud's answer is a word, named as results show it (or
+		// as typed: it is folded the same way).
+		w := NormalizeWord(args.Answer)
+		if w == "" {
+			return rooms.FieldError(rooms.CodeBadMessage, "answer", "answer is required")
+		}
+		if len([]rune(w)) > WordMaxLen {
+			return rooms.FieldError(rooms.CodeNotFound, "answer", "no such answer")
+		}
+		// Hidden before or not, the word must have been entered.
+		entered := func() (hiddenWord, bool, error) {
+			n, err := tx.Counters(wordKey(e.ID, w))
+			return hiddenWord{Word: w}, err == nil && len(n) == 1 && n[0] > 0, err
+		}
+		flipped, err := flipHidden(tx, e, "answer", hiddenWordKey(e.ID, w), args.Hidden, func(h *hiddenWord) *bool { return &h.Hidden }, entered)
+		if flipped {
+			// How many are hidden, for readInputs.
+			tx.Incr(hiddenWordsKey(e.ID), map[bool]int64{true: 1, false: -1}[args.Hidden], 0, nil)
+		}
+		return err
 	}
-	return setHidden(tx, e, "answer", textKey(e.ID, args.Answer), args.Answer, args.Hidden, func(t *TextAnswer) *bool { return &t.Hidden })
+	return rooms.FieldError(rooms.CodeInvalid, "exercise", "only open-text answers and word-cloud words can be hidden")
 }
 
 // setHidden is moderation, shared by open-text answers and kudos: it hides
@@ -634,23 +657,36 @@ func setHidden[T any](tx *rooms.Tx, e Exercise, field, key, id string, hidden bo
 	if err := checkRef(field, id); err != nil {
 		return err
 	}
+	_, err := flipHidden(tx, e, field, key, hidden, flag, nil)
+	return err
+}
+
+// flipHidden is setHidden once the item is named, and says whether the
+// flag changed. made, when not nil, gives an item that has no document
+// yet (a word cloud's word is a counter) and whether it exists.
+func flipHidden[T any](tx *rooms.Tx, e Exercise, field, key string, hidden bool, flag func(*T) *bool, made func() (T, bool, error)) (bool, error) {
 	var item T
 	ok, err := tx.GetJSON(key, &item)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if !ok && made != nil {
+		if item, ok, err = made(); err != nil {
+			return false, err
+		}
 	}
 	if !ok {
-		return rooms.FieldError(rooms.CodeNotFound, field, "no such %s", field)
+		return false, rooms.FieldError(rooms.CodeNotFound, field, "no such %s", field)
 	}
 	if *flag(&item) == hidden {
-		return nil
+		return false, nil
 	}
 	*flag(&item) = hidden
 	if err := tx.Put(key, item); err != nil {
-		return err
+		return false, err
 	}
 	tx.Touch(stateKey(e.ID))
-	return nil
+	return true, nil
 }
 
 // VoteView is a vote's live state as one role sees it.
@@ -675,16 +711,16 @@ type NamedBallot struct {
 // voteViews computes what facilitators and participants see of a vote.
 // Results stay hidden from everyone below the threshold, and from
 // participants until the facilitator shows them.
-func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, named []NamedBallot) (fac, part VoteView) {
+func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hiddenWords map[string]bool, named []NamedBallot) (fac, part VoteView) {
 	n := counters[responsesKey(e.ID)]
 	base := VoteView{Exercise: e.ID, Status: e.Status, Responses: n, MinResponses: e.MinResponses, Anonymous: e.IsAnonymous()}
 	fac, part = base, base
 	if n >= int64(e.MinResponses) {
-		r := Tally(e, counters, texts, true)
+		r := Tally(e, counters, texts, hiddenWords, true)
 		r.hideThin(e.MinResponses)
 		fac.Results = &r
 		if e.Status == StatusResults {
-			p := Tally(e, counters, texts, false)
+			p := Tally(e, counters, texts, hiddenWords, false)
 			p.hideThin(e.MinResponses)
 			part.Results = &p
 		}
@@ -733,7 +769,13 @@ func readInputs(ctx context.Context, st rooms.Store, room string, e Exercise, co
 			in.counters[k] = v
 		}
 	}
-	if ps := docPrefixes(e); len(ps) > 0 {
+	ps := docPrefixes(e)
+	if e.Kind == KindWords && in.counters[hiddenWordsKey(e.ID)] <= 0 {
+		// Nothing hidden (nearly every word cloud): no read of the flags
+		// on each flush of the tally.
+		ps = slices.DeleteFunc(ps, func(p string) bool { return p == hiddenWordPrefix(e.ID) })
+	}
+	if len(ps) > 0 {
 		v, err := rooms.ReadView(ctx, st, room, rooms.ViewQuery{DocPrefixes: ps})
 		if err != nil {
 			return in, err
@@ -778,6 +820,11 @@ func docPrefixes(e Exercise) []string {
 		return retroPrefixes(e.ID)
 	case KindHelp, KindKudos:
 		return boardPrefixes(e.ID)
+	case KindWords:
+		if !e.IsAnonymous() {
+			return []string{hiddenWordPrefix(e.ID), namedBallotPrefix(e.ID)}
+		}
+		return []string{hiddenWordPrefix(e.ID)}
 	}
 	if !e.IsAnonymous() {
 		return []string{namedBallotPrefix(e.ID)}
@@ -791,8 +838,14 @@ func stateViews(e Exercise, in inputs) (rooms.StateView, error) {
 	case e.Kind.IsVote():
 		var texts []TextAnswer
 		var named []NamedBallot
+		hiddenWords := map[string]bool{}
 		for k, d := range in.docs {
 			switch {
+			case strings.HasPrefix(k, hiddenWordPrefix(e.ID)):
+				var h hiddenWord
+				if json.Unmarshal(d.Value, &h) == nil && h.Hidden {
+					hiddenWords[h.Word] = true
+				}
 			case strings.HasPrefix(k, textPrefix(e.ID)):
 				var t TextAnswer
 				if json.Unmarshal(d.Value, &t) == nil {
@@ -810,7 +863,7 @@ func stateViews(e Exercise, in inputs) (rooms.StateView, error) {
 		}
 		sortTexts(texts)
 		sortNamed(named)
-		f, p := voteViews(e, in.counters, texts, named)
+		f, p := voteViews(e, in.counters, texts, hiddenWords, named)
 		fac, part = f, p
 	case e.Kind == KindRetro:
 		fac, part = retroViews(e, in)

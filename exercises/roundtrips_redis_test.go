@@ -254,6 +254,7 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 	anonPoll, namedPoll := e.open(poll(false)), e.open(named)
 	scale := e.open(map[string]any{"kind": "scale", "title": "Agree?", "minResponses": 1, "questions": []any{map[string]any{"kind": "scale"}}})
 	words := e.open(map[string]any{"kind": "words", "title": "One word", "minResponses": 1})
+	hidden := e.open(map[string]any{"kind": "words", "title": "One word, moderated", "minResponses": 1})
 	text := e.open(map[string]any{"kind": "text", "title": "Anything?", "minResponses": 1})
 	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
 	help := e.open(map[string]any{"kind": "help", "title": "Can you help me?"})
@@ -267,12 +268,14 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		e.ok(m, exercises.CmdAnswer, answer(namedPoll, choose("soup", "salad")))
 		e.ok(m, exercises.CmdAnswer, answer(scale, rate(i+1)))
 		e.ok(m, exercises.CmdAnswer, answer(words, map[string]any{"words": []string{"calm", fmt.Sprint("w", i%2)}}))
+		e.ok(m, exercises.CmdAnswer, answer(hidden, map[string]any{"words": []string{"calm", fmt.Sprint("w", i%2)}}))
 		e.ok(m, exercises.CmdAnswer, answer(text, map[string]any{"text": fmt.Sprint("thought ", i)}))
 		e.ok(m, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": fmt.Sprint("card ", i)})
 		e.ok(m, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": fmt.Sprint("help ", i), "anonymous": i%2 == 0})
 		e.ok(m, exercises.CmdKudosSend, map[string]any{"exercise": wall, "to": exercises.KudosTeam, "message": fmt.Sprint("thanks ", i)})
 	}
 	e.ok(fac, exercises.CmdShow, map[string]any{"exercise": anonPoll})
+	e.ok(fac, exercises.CmdHideAnswer, map[string]any{"exercise": hidden, "answer": "w1", "hidden": true})
 	e.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
 	cards, err := st.DocsWithPrefix(ctx, e.room, "rc:"+retro+":")
 	if err != nil || len(cards) != 4 {
@@ -290,6 +293,7 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		{"named poll", namedPoll, 3},
 		{"scale", scale, 1},
 		{"words", words, 1},
+		{"words, one hidden", hidden, 2},
 		{"text", text, 2},
 		{"retro", retro, 2},
 		{"help", help, 2},

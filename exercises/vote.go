@@ -161,6 +161,9 @@ func wordKey(ex, word string) string        { return "w:" + ex + ":" + word }
 func wordPrefix(ex string) string           { return "w:" + ex + ":" }
 func textKey(ex, id string) string          { return "txt:" + ex + ":" + id }
 func textPrefix(ex string) string           { return "txt:" + ex + ":" }
+func hiddenWordKey(ex, word string) string  { return "hw:" + ex + ":" + word }
+func hiddenWordPrefix(ex string) string     { return "hw:" + ex + ":" }
+func hiddenWordsKey(ex string) string       { return "hw:" + ex + ":n" } // a counter: how many are hidden
 func ballotKey(ex, voter string) string     { return "bal:" + ex + ":" + voter }
 func namedBallotPrefix(ex string) string    { return "bal:" + ex + ":m:" }
 func votedSet(ex string) string             { return "voted:" + ex }
@@ -245,6 +248,16 @@ func (r *Results) hideThin(min int) {
 type WordCount struct {
 	Word  string `json:"word"`
 	Count int64  `json:"count"`
+	// Hidden: the facilitator hid the word (facilitators' view only).
+	Hidden bool `json:"hidden,omitempty"`
+}
+
+// hiddenWord is the facilitator's flag on one word of a word cloud. A
+// word is a counter, not a document, so its flag is a document of its
+// own, made the first time the word is hidden.
+type hiddenWord struct {
+	Word   string `json:"word"`
+	Hidden bool   `json:"hidden"`
 }
 
 // TextAnswer is one open-text answer. It names no author.
@@ -265,8 +278,9 @@ type Results struct {
 const MaxWordsShown = 100
 
 // Tally computes results from the vote's counters and open-text answers.
-// Hidden answers are left out unless withHidden (the facilitator's view).
-func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, withHidden bool) Results {
+// Hidden answers and words are left out unless withHidden (the
+// facilitator's view, where they are marked).
+func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, hiddenWords map[string]bool, withHidden bool) Results {
 	var r Results
 	for _, q := range e.Questions {
 		qr := QuestionResult{ID: q.ID, Counts: map[string]int64{}}
@@ -296,8 +310,8 @@ func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, withHidden
 	if e.Kind == KindWords {
 		prefix := wordPrefix(e.ID)
 		for k, n := range counters {
-			if strings.HasPrefix(k, prefix) && n > 0 {
-				r.Words = append(r.Words, WordCount{Word: k[len(prefix):], Count: n})
+			if w, ok := strings.CutPrefix(k, prefix); ok && n > 0 && (withHidden || !hiddenWords[w]) {
+				r.Words = append(r.Words, WordCount{Word: w, Count: n, Hidden: hiddenWords[w]})
 			}
 		}
 		sort.Slice(r.Words, func(i, j int) bool {
@@ -306,8 +320,17 @@ func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, withHidden
 			}
 			return r.Words[i].Word < r.Words[j].Word
 		})
-		if len(r.Words) > MaxWordsShown {
-			r.Words = r.Words[:MaxWordsShown]
+		// The cap counts shown words only: the facilitator sees what the
+		// room sees, and the hidden words among it.
+		shown := 0
+		for i, w := range r.Words {
+			if !w.Hidden {
+				shown++
+			}
+			if shown > MaxWordsShown {
+				r.Words = r.Words[:i]
+				break
+			}
 		}
 	}
 	for _, t := range texts {

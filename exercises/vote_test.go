@@ -285,13 +285,13 @@ func TestNormalizeBallot(t *testing.T) {
 func TestTallyScale(t *testing.T) {
 	e := exercises.Exercise{ID: "e", Spec: exercises.Spec{Kind: exercises.KindScale, Questions: []exercises.Question{{ID: "q1", Kind: "scale", Min: 1, Max: 5}}}}
 	counters := map[string]int64{"c:e:q1:1": 1, "c:e:q1:2": 1, "c:e:q1:5": 2} // 1 2 5 5
-	r := exercises.Tally(e, counters, nil, false)
+	r := exercises.Tally(e, counters, nil, nil, false)
 	q := r.Questions[0]
 	if q.Answered != 4 || *q.Mean != 3.25 || *q.Median != 3.5 {
 		t.Fatalf("answered %d mean %v median %v", q.Answered, *q.Mean, *q.Median)
 	}
 	counters["c:e:q1:4"] = 1 // 1 2 4 5 5
-	if m := *exercises.Tally(e, counters, nil, false).Questions[0].Median; m != 4 {
+	if m := *exercises.Tally(e, counters, nil, nil, false).Questions[0].Median; m != 4 {
 		t.Fatalf("median %v, want 4", m)
 	}
 }
@@ -668,6 +668,45 @@ func TestHideTextAnswer(t *testing.T) {
 	fac, part = e.state(id)
 	if len(part.Results.Texts) != 0 || len(fac.Results.Texts) != 1 || !fac.Results.Texts[0].Hidden {
 		t.Fatalf("after hiding: fac %+v part %+v", fac.Results.Texts, part.Results.Texts)
+	}
+}
+
+// A word cloud's word is hidden like an open-text answer, with the same
+// command: named by the word, it leaves the participants' results (and
+// their cap), the facilitator still sees it marked, and it comes back.
+func TestHideWord(t *testing.T) {
+	e := newEnv(t)
+	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 1})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	a, _ := e.person("A")
+	b, _ := e.person("B")
+	e.ok(a, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"rude", "calm"}}))
+	if o := e.exec(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "never said", "hidden": true}); o.Code != rooms.CodeNotFound {
+		t.Fatalf("hiding a word nobody entered: %+v", o)
+	}
+	// As typed: folded like the ballots' words.
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": " RUDE ", "hidden": true})
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "rude", "hidden": true}) // same value: ack
+	// Someone entering it after it was hidden does not bring it back.
+	e.ok(b, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"Rude"}}))
+	e.ok(e.fac, exercises.CmdShow, map[string]any{"exercise": id})
+	fac, part := e.state(id)
+	if len(part.Results.Words) != 1 || part.Results.Words[0].Word != "calm" {
+		t.Fatalf("participants after hiding: %+v", part.Results.Words)
+	}
+	if len(fac.Results.Words) != 2 || fac.Results.Words[0] != (exercises.WordCount{Word: "rude", Count: 2, Hidden: true}) || fac.Results.Words[1].Hidden {
+		t.Fatalf("facilitator after hiding: %+v", fac.Results.Words)
+	}
+	// A phone that (re)joins gets it hidden too, in its snapshot (its own
+	// ballot still holds what it entered).
+	st, _ := e.store.Load(context.Background(), e.room)
+	snap, _ := e.svc.SnapshotFor(st, rooms.Viewer{Member: b})
+	if s := string(snap.Sections[exercises.SectionExercises]); !strings.Contains(s, `"results":{"words":[{"word":"calm","count":1}]}`) {
+		t.Fatalf("a participant's snapshot: %s", s)
+	}
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "rude", "hidden": false})
+	if _, part = e.state(id); len(part.Results.Words) != 2 || part.Results.Words[0] != (exercises.WordCount{Word: "rude", Count: 2}) {
+		t.Fatalf("shown again: %+v", part.Results.Words)
 	}
 }
 

@@ -84,7 +84,9 @@ export interface Ballot { answers?: Record<string, Answer>; words?: string[]; te
 
 export interface QuestionResult { id: string; counts: Record<string, number>; answered: number; mean?: number; median?: number; hidden?: boolean }
 export interface TextAnswer { id: string; text: string; hidden?: boolean }
-export interface Results { questions?: QuestionResult[]; words?: { word: string; count: number }[]; texts?: TextAnswer[] }
+/** hidden: the facilitator hid it (only the facilitator's results have it). */
+export interface WordCount { word: string; count: number; hidden?: boolean }
+export interface Results { questions?: QuestionResult[]; words?: WordCount[]; texts?: TextAnswer[] }
 export interface NamedBallot { member: string; name: string; ballot: Ballot }
 export interface VoteView {
   exercise: string; status: Status; responses: number; minResponses: number; anonymous: boolean;
