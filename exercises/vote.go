@@ -30,10 +30,21 @@ type Answer struct {
 	Value   *int     `json:"value,omitempty"`
 }
 
-// NormalizeWord folds case and spacing so "Trust ", "trust" and "TRUST"
-// count as one entry.
+// NormalizeWord folds case, spacing and the punctuation around a word so
+// "Trust ", "trust", "TRUST" and "Trust!" count as one entry. Punctuation
+// inside is kept ("don't", "e-mail"), and so are the marks that make a
+// word ("C#", "@team", "100%"; "C++" is symbols, kept too); an entry of
+// nothing but punctuation ("?!") is kept whole, as the answer it is.
 func NormalizeWord(w string) string {
+	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || edgePunct(r) }); t != "" {
+		w = t
+	}
 	return strings.ToLower(strings.Join(strings.FieldsFunc(w, unicode.IsSpace), " "))
+}
+
+// edgePunct is the punctuation NormalizeWord takes off a word's ends.
+func edgePunct(r rune) bool {
+	return unicode.IsPunct(r) && !strings.ContainsRune("#@%&/\\", r)
 }
 
 // NormalizeBallot checks a ballot against the exercise and returns it in

@@ -257,6 +257,7 @@ func TestNormalizeBallot(t *testing.T) {
 		{"scale out of range", scale, rate(6), false, ""},
 		{"scale with choices", scale, choose("a"), false, ""},
 		{"words folded", words, map[string]any{"words": []string{"  Trust ", "trust", "Open   Door"}}, true, `{"words":["trust","open door"]}`},
+		{"words without their punctuation", words, map[string]any{"words": []string{"CHAOS!", "“chaos”"}}, true, `{"words":["chaos"]}`},
 		{"too many words", words, map[string]any{"words": []string{"a", "b", "c"}}, false, ""},
 		{"word too long", words, map[string]any{"words": []string{strings.Repeat("w", 41)}}, false, ""},
 		{"word at the limit", words, map[string]any{"words": []string{strings.Repeat("W", 40)}}, true, `{"words":["` + strings.Repeat("w", 40) + `"]}`},
@@ -668,6 +669,30 @@ func TestHideTextAnswer(t *testing.T) {
 	fac, part = e.state(id)
 	if len(part.Results.Texts) != 0 || len(fac.Results.Texts) != 1 || !fac.Results.Texts[0].Hidden {
 		t.Fatalf("after hiding: fac %+v part %+v", fac.Results.Texts, part.Results.Texts)
+	}
+}
+
+// A word cloud counts a word however it was written: case, spacing and
+// the punctuation around it aside.
+func TestNormalizeWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"CHAOS!": "chaos", "chaos": "chaos", " (Chaos?) ": "chaos", "...chaos…": "chaos", "«Chaos»": "chaos",
+		"Open   door!": "open door", "don't": "don't", "e-mail.": "e-mail", "C#": "c#", "C++!": "c++",
+		"@team": "@team", "100%": "100%", "?!": "?!", "¿qué?": "qué", "'chaos', ": "chaos",
+	} {
+		if got := exercises.NormalizeWord(in); got != want {
+			t.Errorf("NormalizeWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+	e := newEnv(t)
+	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 1})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	for i, w := range []string{"CHAOS!", "chaos", "Chaos."} {
+		m, _ := e.person(fmt.Sprint("P", i))
+		e.ok(m, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{w}}))
+	}
+	if fac, _ := e.state(id); len(fac.Results.Words) != 1 || fac.Results.Words[0] != (exercises.WordCount{Word: "chaos", Count: 3}) {
+		t.Fatalf("words: %+v", fac.Results.Words)
 	}
 }
 
