@@ -1,0 +1,50 @@
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { show } from '../test/mount';
+import { settle } from '../test/settle';
+import SpecForm from './SpecForm.svelte';
+import type { Spec } from '../lib/types';
+
+// A refused exercise, as the console's "Add an exercise" sees it: the
+// submit button is disabled while sending (the focus falls off it), and
+// the error with its field arrives from the parent afterwards.
+const poll: Spec = { kind: 'poll', title: 'Lunch', questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [] }] };
+
+function refusing(message: string, field?: string) {
+  const props = $state({
+    initial: poll, heading: 'Add', submitLabel: 'Add to agenda', pendingLabel: 'Adding…', pending: false,
+    error: '', errorField: undefined as string | undefined,
+    onSubmit: async () => {
+      props.pending = true;
+      await Promise.resolve();
+      props.pending = false;
+      props.error = message;
+      props.errorField = field;
+      return false;
+    },
+  });
+  const target = show(SpecForm, props);
+  const scrolled = vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(() => {});
+  onTestFinished(() => scrolled.mockRestore());
+  const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
+  button.focus();
+  target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+  return { target, scrolled };
+}
+
+describe('SpecForm after a refusal', () => {
+  it('puts the focus on the field the error is about, and its error in view', async () => {
+    const { target, scrolled } = refusing('a poll has 2 to 20 options', 'questions[0].options');
+    await settle();
+    const options = target.querySelector('textarea[id$="-options"]') as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(options);
+    expect(scrolled).toHaveBeenCalled();
+    expect((scrolled.mock.contexts[0] as HTMLElement).textContent).toContain('a poll has 2 to 20 options');
+  });
+
+  it('puts the focus on the error under the form when it is about no one field', async () => {
+    const { target } = refusing('the agenda is full');
+    await settle();
+    expect(document.activeElement?.textContent).toContain('the agenda is full');
+    expect(document.activeElement?.closest('form')).toBe(target.querySelector('form'));
+  });
+});
