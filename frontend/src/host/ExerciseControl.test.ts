@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
 import ExerciseControl from './ExerciseControl.svelte';
 import { emptyState } from '../lib/reducer';
 import { show } from '../test/mount';
@@ -60,5 +61,35 @@ describe('the console says what showing results does', () => {
     expect(c.target.querySelector('[data-testid=retro-control] [role=status]')!.textContent).toBe(
       '11 dots placed so far, of 15 for the 5 people here (3 each)',
     );
+  });
+});
+
+describe('a retro\'s action items', () => {
+  it('says an action needs its text, at the field, rather than doing nothing', async () => {
+    const retro: Exercise = { id: 'e1', kind: 'retro', title: 'Retro', status: 'open', phase: 'actions', retro: { columns: [], dots: 3, maxPerItem: 2 } };
+    const c = render(retro, {
+      exercise: 'e1', status: 'open', phase: 'actions', dots: 3, maxPerItem: 2, columns: [], revealed: true,
+      cards: [], groups: [], items: [], dotsShown: true, actions: [],
+    });
+    const owner = c.target.querySelector('#ro-e1') as HTMLInputElement;
+    owner.value = 'Ann';
+    owner.dispatchEvent(new Event('input'));
+    c.target.querySelector('[data-testid=retro-control] form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    expect(c.send).not.toHaveBeenCalled();
+    const action = c.target.querySelector('#ra-e1') as HTMLInputElement;
+    expect(document.activeElement).toBe(action);
+    expect(action.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(action.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'Type the action first (the owner and due date are optional).',
+    );
+    // Typing it takes the complaint away, and the action goes.
+    action.value = 'Pair on the release';
+    action.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(action.getAttribute('aria-invalid')).toBeNull();
+    c.target.querySelector('[data-testid=retro-control] form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    expect(c.send).toHaveBeenCalledWith('retro.action.add', { exercise: 'e1', text: 'Pair on the release', owner: 'Ann', due: '' });
   });
 });

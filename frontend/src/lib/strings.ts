@@ -126,6 +126,7 @@ export const en = {
     owner: 'Owner',
     due: 'Due date',
     addAction: 'Add action',
+    actionMissing: 'Type the action first (the owner and due date are optional).',
     noActions: 'No action items yet.',
     done: 'Done',
     group: 'Group',
