@@ -37,6 +37,19 @@ type connReader struct {
 	ahead    *[]byte // pooled; ahead[off:end] is not consumed yet
 	off, end int
 	err      error // the error that came with the last bytes read ahead
+	// cw is the connection's writer: Close stops its raw writes first.
+	cw *connWriter
+}
+
+// Close closes the connection: ws closes it through here (the hijack
+// hands ws the reader as the connection), and so does the server's end
+// of it. The writer's raw writes stop before the descriptor is closed
+// (see rawWrite).
+func (r *connReader) Close() error {
+	if r.cw != nil {
+		r.cw.detach()
+	}
+	return r.Conn.Close()
 }
 
 var readAheadBufs = sync.Pool{New: func() any { b := make([]byte, connReadAhead); return &b }}
@@ -88,7 +101,7 @@ func (r *connReader) pending() bool { return r.ahead != nil }
 // not take of a control frame is sent by a goroutine of its own.
 type connWriter struct {
 	nc      net.Conn
-	raw     *rawWrite     // nil: every write waits for flushRest
+	raw     *rawWrite     // nil: every write waits for flushRest; unset under mu by detach
 	maxRest int           // the most rest may hold for control frames
 	maxWait time.Duration // how long a control frame's rest may wait
 
@@ -101,6 +114,16 @@ type connWriter struct {
 	// bounded by the send queue).
 	held int
 	err  error // the first failed write: the stream is broken
+}
+
+// detach stops the writes that go around Go's poller (raw): called
+// before the connection's descriptor is closed, so that none can reach a
+// socket that later gets the same number. What is sent after it waits
+// for flushRest, which finds the connection closed.
+func (w *connWriter) detach() {
+	w.mu.Lock()
+	w.raw = nil
+	w.mu.Unlock()
 }
 
 // errRestFull breaks a connection whose peer sends control frames (pings)
@@ -277,5 +300,6 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 	}
 	w.nc, w.cr, w.br, w.cw = nc, cr, br, newConnWriter(nc, w.maxRest, w.maxWait)
+	cr.cw = w.cw
 	return cr, bufio.NewReadWriter(br, bufio.NewWriterSize(w.cw, connWriteBuffer)), nil
 }

@@ -587,3 +587,75 @@ func TestConnWriterBoundsHeldControlFrames(t *testing.T) {
 		t.Fatalf("pongs past the bound: %v, want errRestFull", err)
 	}
 }
+
+// A connection's writer writes to its socket's descriptor directly
+// (rawWrite). Once the connection is closed, that number goes to the
+// next socket opened: a write after the close must fail, never reach
+// that other connection.
+func TestClosedWriterReachesNoOtherSocket(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	pair := func() (peer, nc net.Conn) {
+		t.Helper()
+		peer, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc, err = ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return peer, nc
+	}
+	fdOf := func(c net.Conn) (fd uintptr) {
+		rc, err := c.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = rc.Control(func(d uintptr) { fd = d })
+		return fd
+	}
+	peer, nc := pair()
+	defer peer.Close()
+	w := newConnWriter(nc, 1<<20, 30*time.Second)
+	if w.raw == nil {
+		t.Skip("no write without waiting on this platform")
+	}
+	cr := &connReader{Conn: nc, cw: w}
+	old := fdOf(nc)
+	if err := cr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Open sockets until one has the closed connection's number.
+	var other, otherPeer net.Conn
+	for range 64 {
+		p, c := pair()
+		defer p.Close()
+		defer c.Close()
+		if fdOf(c) == old {
+			other, otherPeer = c, p
+			break
+		}
+		if fdOf(p) == old {
+			other, otherPeer = p, c
+			break
+		}
+	}
+	if other == nil {
+		t.Skip("the closed connection's number was not given again")
+	}
+	more, err := w.trySend([]byte("for the closed connection only"))
+	if err == nil && more {
+		err = w.flushRest(time.Now().Add(time.Second))
+	}
+	if err == nil {
+		t.Error("a write after the close succeeded")
+	}
+	_ = otherPeer.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if n, _ := otherPeer.Read(make([]byte, 64)); n > 0 {
+		t.Fatalf("%d bytes of the closed connection reached another one", n)
+	}
+}
