@@ -52,7 +52,10 @@ export const en = {
   // Participant
   part: {
     waiting: 'Waiting for the facilitator to start an exercise.',
-    waitingPrepared: (title: string) => `Next up: ${title}. It opens in a moment.`,
+    // The agenda's next title, so people know what is coming; when it
+    // opens is the facilitator's call, so no promise of a moment.
+    waitingPrepared: (title: string) => `Next up: “${title}”`,
+    waitingOpens: 'The facilitator will open it.',
     closed: 'This exercise is closed. Thank you!',
     closedResults: 'Voting has closed. The results are below.',
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
@@ -84,6 +87,9 @@ export const en = {
     words: (n: number) => (n === 1 ? 'Add a word or short phrase.' : `Add up to ${n} words or short phrases.`),
     word: (i: number) => `Word ${i}`,
     yourText: 'Your answer',
+    /** In a phone's results, by what that phone answered. */
+    yours: 'Your answer',
+    yoursUnderlined: 'Underlined: your answer',
     question: (i: number, n: number) => `Question ${i} of ${n}`,
     unanswered: (which: string[]) => `Not answered yet: ${which.join(', ')}.`,
     unansweredQ: (i: number) => `question ${i}`,
