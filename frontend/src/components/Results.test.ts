@@ -24,3 +24,34 @@ describe('Results of a word cloud', () => {
     expect(target.querySelector('.cloud')!.textContent).toContain('calm');
   });
 });
+
+describe('Results on a phone', () => {
+  const poll = {
+    id: 'p1', kind: 'poll', title: 'Lunch?', status: 'results', minResponses: 1,
+    questions: [{ id: 'q1', kind: 'choice', prompt: 'Lunch?', options: [{ id: 'soup', label: 'Soup' }, { id: 'pizza', label: 'Pizza' }] }],
+  } as unknown as Exercise;
+  const results: R = { questions: [{ id: 'q1', counts: { soup: 3, pizza: 1 }, answered: 4 }] };
+
+  it('marks the option this phone chose, from its own ballot', async () => {
+    const { default: Own } = await import('../test/OwnBallots.svelte');
+    const target = show(Own, { exercise: poll, results, ballot: { answers: { q1: { choices: ['pizza'] } } } });
+    const marked = [...target.querySelectorAll('li')].filter((li) => li.querySelector('[data-testid=yours]'));
+    expect(marked.map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).toEqual(['Pizza Your answer1 · 25%']);
+  });
+
+  it('marks nothing where there is no ballot of its own (the projector, the console)', () => {
+    const target = show(Results, { exercise: poll, results, big: true });
+    expect(target.querySelector('[data-testid=yours]')).toBeNull();
+  });
+
+  it('marks its own words in a cloud and its own open answer', async () => {
+    const { default: Own } = await import('../test/OwnBallots.svelte');
+    const words = show(Own, { exercise: cloud, results: { words: [{ word: 'calm', count: 2 }, { word: 'tired', count: 1 }] }, ballot: { words: ['tired'] } });
+    expect([...words.querySelectorAll('.cloud li.mine')].map((li) => li.textContent)).toEqual(['tired: 1 (Your answer)']);
+    expect(words.querySelector('[data-testid=yours]')!.textContent).toBe('Underlined: your answer');
+    const text = { id: 't1', kind: 'text', title: 'Anything?', status: 'results', minResponses: 1 } as unknown as Exercise;
+    const texts = show(Own, { exercise: text, results: { texts: [{ id: 'a', text: 'More pairing' }, { id: 'b', text: 'Fewer meetings' }] }, ballot: { text: 'Fewer meetings', textId: 'b' } });
+    expect(texts.querySelector('li.mine')!.textContent).toContain('Fewer meetings');
+    expect(texts.querySelectorAll('[data-testid=yours]')).toHaveLength(1);
+  });
+});

@@ -1,5 +1,6 @@
 // A named ballot as a facilitator reads it ("Red", "Pace: 4; Tools: Go,
 // Lua"), not as the protocol carries it (option ids).
+import { getContext, setContext } from 'svelte';
 import type { Ballot, Exercise } from './types';
 
 export function ballotText(ex: Exercise, b: Ballot): string {
@@ -17,3 +18,12 @@ export function ballotText(ex: Exercise, b: Ballot): string {
   });
   return parts.join('; ');
 }
+
+// A phone's own ballots, so that its results mark "Your answer". The
+// participant's room gives them (from the snapshot's `mine`, so only
+// what this phone holds); Results reads them wherever the room draws it,
+// and nowhere else (the console's and the projector's have none).
+const OWN = Symbol('own ballots');
+type OwnBallots = (exercise: string) => Ballot | undefined;
+export function provideOwnBallots(get: OwnBallots) { setContext(OWN, get); }
+export function ownBallots(): OwnBallots | undefined { return getContext<OwnBallots | undefined>(OWN); }
