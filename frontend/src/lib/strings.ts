@@ -144,6 +144,7 @@ export const en = {
     groupTitle: 'Group name',
     rename: 'Rename',
     cardsHidden: (n: number) => `${plural(n, 'card', 'cards')} written so far. They are revealed together.`,
+    writeOnPhone: 'Write your cards on your phone',
     dotsPlaced: (n: number) => `${plural(n, 'dot', 'dots')} placed so far`,
     dotsPlacedOf: (n: number, here: number, each: number) =>
       `${plural(n, 'dot', 'dots')} placed so far, of ${here * each} for the ${plural(here, 'person', 'people')} here (${each} each)`,

@@ -76,4 +76,34 @@ describe('JoinForm', () => {
     flushSync();
     expect(target.querySelector('#join-code-error')?.textContent).toContain('no room with that code');
   });
+
+  it('names the room the join link is for, while that code is the one typed', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked: false, ended: false, showNames: false, joinUrl: '' })));
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect((fetch.mock.calls[0] as any)[0]).toBe('/api/rooms/K7QX2M');
+    const joining = () => target.querySelector('[data-testid=joining-room]')?.textContent ?? '';
+    expect(joining()).toBe('You are joining “Sprint 42 retro” (code K7QX2M).');
+    const input = target.querySelector('#join-code') as HTMLInputElement;
+    input.value = 'ABCDEF';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(joining()).toBe('');
+  });
+
+  it('looks nothing up without a code from the link', () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    render('');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('says once that the name is optional', () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 404 })));
+    render('');
+    const name = target.querySelector('#join-name')!.closest('div')!;
+    expect(name.textContent!.match(/optional/gi)).toHaveLength(1);
+  });
 });
