@@ -124,6 +124,10 @@ const steps = [
     host = await newPage(hostCtx, 'host');
     await host.goto(huddle.base + '/host');
     await host.getByLabel('Workshop title').fill('Team retro');
+    // Names are hidden unless chosen (as from the library); this team shows them.
+    const names = host.getByLabel("Participants see each other's names");
+    if (await names.isChecked()) throw new Error('a new room shows names unless chosen');
+    await names.check();
     await host.getByRole('button', { name: 'Create a room' }).click();
     code = await untilText(host.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
     await host.getByTestId('qr').waitFor();

@@ -73,6 +73,17 @@ describe('/host: creating a room', () => {
     expect(text(target.querySelector('#room-title-error'))).toContain('the limit is 120');
     expect(target.querySelector('#room-title')!.getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('hides names unless the facilitator chooses them, as a room started from the library does', async () => {
+    const f = answer(json(packs), json({ error: { code: 'unavailable', message: 'down' } }, 503));
+    await open(HostApp, '/host');
+    const names = [...target.querySelectorAll('label.check')].find((l) => l.textContent!.includes("see each other's names"))!;
+    expect((names.querySelector('input') as HTMLInputElement).checked).toBe(false);
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const create = (f.mock.calls as unknown as [string, RequestInit][]).find(([u, i]) => u === '/api/rooms' && i.method === 'POST')!;
+    expect(JSON.parse(create[1].body as string).showNames).toBe(false);
+  });
 });
 
 describe('a malformed escape in the address', () => {
