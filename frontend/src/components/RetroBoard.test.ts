@@ -23,6 +23,20 @@ describe('RetroBoard', () => {
   });
 });
 
+describe('RetroBoard while cards are written', () => {
+  it('tells the projector where to write and how many cards there are so far', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'write', dots: 3, maxPerItem: 2, revealed: false, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 0 }, { id: 'stop', title: 'Stop', count: 0 }], written: 5,
+      cards: [], groups: [], items: [], actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }], big: true });
+    expect(target.querySelector('[data-testid=write-on-phone]')!.textContent).toBe('Write your cards on your phone');
+    expect(target.querySelector('[data-testid=cards-written]')!.textContent).toContain('5 cards written so far');
+    expect([...target.querySelectorAll('.counts li')].map((li) => li.textContent)).toEqual(['Start', 'Stop']);
+  });
+});
+
 describe('RetroBoard in the discussion', () => {
   it('shows the item being discussed above the ranking, however low it ranks', () => {
     const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));

@@ -129,3 +129,15 @@ describe('RetroExercise lists your cards in the order you wrote them', () => {
     expect(listed()).toEqual(['Demos', 'Pairing']);
   });
 });
+
+describe('RetroExercise while cards are written', () => {
+  it('shows one empty state under "My cards", not a box per column', () => {
+    render('write', { cards: [] }, { ...view('write'), revealed: false, cards: [], items: [] });
+    const text = target.textContent!;
+    expect(text).toContain('No cards yet.');
+    expect(text).toContain('2 cards written so far');
+    // The columns are named once, in the form's choice of column.
+    expect(text.match(/Start/g)).toHaveLength(1);
+    expect(target.querySelector('[data-testid=retro-board] ul')).toBeNull();
+  });
+});
