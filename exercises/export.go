@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"huddle/rooms"
 )
@@ -536,18 +538,92 @@ func joinNonEmpty(parts ...string) string {
 }
 
 // mdEscaper escapes participants' text so it reads as text in Markdown
-// (no links, images, HTML or headings of its own) and stays on its line.
+// (no links, code, emphasis or HTML of its own, no table cell broken) and
+// stays on its line. It escapes only what makes Markdown anywhere in a
+// line: a report is pasted into chat and wiki pages, where a needless
+// backslash shows ("Great demo\!"). "!" makes an image only before "[",
+// which is escaped; "_" and what starts a block are handled by md.
 var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`,
-	"#", `\#`, "|", `\|`, "!", `\!`, "\r\n", " ", "\n", " ", "\r", " ")
+	`\`, `\\`, "`", "\\`", "*", `\*`, "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`,
+	"|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
 
-func md(s string) string { return mdEscaper.Replace(s) }
+// md is text for anywhere in a Markdown line: mdEscaper's, and an "_"
+// only where it could start or end emphasis (not inside a word, as in
+// snake_case).
+func md(s string) string {
+	s = mdEscaper.Replace(s)
+	if !strings.Contains(s, "_") {
+		return s
+	}
+	r := []rune(s)
+	word := func(i int) bool { return i >= 0 && i < len(r) && (unicode.IsLetter(r[i]) || unicode.IsDigit(r[i])) }
+	var b strings.Builder
+	for i, c := range r {
+		if c == '_' && !(word(i-1) && word(i+1)) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// mdBlockStart is what makes a heading or a list item of its own at the
+// start of a line's text (after "> " or "- ").
+var mdBlockStart = regexp.MustCompile(`^(#|[-+]|\d{1,9}[.)])`)
+
+// mdLine is md for text that starts a line's content: its heading or list
+// marker escaped too, and only there.
+func mdLine(s string) string {
+	s = md(s)
+	if m := mdBlockStart.FindStringIndex(s); m != nil {
+		s = s[:m[1]-1] + `\` + s[m[1]-1:]
+	}
+	return s
+}
+
+// mdHeading is md for a heading's text: a "#" run at its end would be
+// taken for the heading's closing marks, and dropped.
+func mdHeading(s string) string {
+	s = md(s)
+	if rest := strings.TrimRight(s, "#"); rest != s && (rest == "" || strings.HasSuffix(rest, " ")) {
+		s = rest + `\` + s[len(rest):]
+	}
+	return s
+}
+
+// The console's words for kinds, statuses and phases
+// (frontend/src/lib/strings.ts), in reports people read: not the
+// protocol's ("scale, results").
+var (
+	kindWords = map[Kind]string{
+		KindPoll: "Poll", KindScale: "Scale", KindSurvey: "Pulse survey", KindWords: "Word cloud", KindText: "Open text",
+		KindRetro: "Retrospective", KindHelp: `"Can you help me?" board`, KindKudos: "Kudos wall",
+	}
+	statusWords = map[Status]string{
+		StatusPrepared: "Prepared", StatusOpen: "Open", StatusClosed: "Closed", StatusResults: "Closed, results shown",
+	}
+)
+
+func kindWord(k Kind) string     { return wordOr(kindWords[k], string(k)) }
+func statusWord(s Status) string { return wordOr(statusWords[s], string(s)) }
+func phaseWord(p string) string {
+	if p == "" {
+		return p
+	}
+	return strings.ToUpper(p[:1]) + p[1:]
+}
+func wordOr(w, fallback string) string {
+	if w == "" {
+		return fallback
+	}
+	return w
+}
 
 // Markdown is a readable report of the results.
 func (r *RoomResults) Markdown() ([]byte, error) {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("# %s\n\n", md(r.Title))
+	p("# %s\n\n", mdHeading(r.Title))
 	if r.Date != "" {
 		p("- Date: %s\n", r.Date)
 	}
@@ -556,25 +632,25 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 	}
 	p("- Participants: %d\n- Exercises: %d\n", r.Participants, len(r.Exercises))
 	for i, x := range r.Exercises {
-		p("\n## %d. %s\n\n", i+1, md(x.Title))
-		mode := "anonymous"
+		p("\n## %d. %s\n\n", i+1, mdHeading(x.Title))
+		mode := "Anonymous"
 		if !x.Anonymous {
-			mode = "named"
+			mode = "Named"
 		}
 		if x.Kind.IsVote() {
-			p("*%s, %s, %s; %d responses*\n\n", x.Kind, x.Status, mode, x.Responses)
+			p("*%s · %s · %s · %s*\n\n", kindWord(x.Kind), statusWord(x.Status), mode, plural(x.Responses, "answer"))
 		} else if x.Retro != nil && x.Retro.Phase != "" {
-			p("*%s, %s, phase %s*\n\n", x.Kind, x.Status, x.Retro.Phase)
+			p("*%s · %s · %s phase*\n\n", kindWord(x.Kind), statusWord(x.Status), phaseWord(x.Retro.Phase))
 		} else {
-			p("*%s, %s*\n\n", x.Kind, x.Status)
+			p("*%s · %s*\n\n", kindWord(x.Kind), statusWord(x.Status))
 		}
 		if x.Prompt != "" {
-			p("> %s\n\n", md(x.Prompt))
+			p("> %s\n\n", mdLine(x.Prompt))
 		}
 		if x.FacilitatorNotes != "" {
 			p("**Facilitator notes** (not shown to participants):\n\n")
 			for _, l := range strings.Split(x.FacilitatorNotes, "\n") {
-				p("> %s\n", md(l))
+				p("> %s\n", mdLine(l))
 			}
 			p("\n")
 		}
@@ -653,7 +729,7 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 		p("\n")
 	}
 	for _, t := range v.Texts {
-		p("- %s\n", md(t))
+		p("- %s\n", mdLine(t))
 	}
 	if v.HiddenTexts > 0 {
 		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenTexts), "answer"))
@@ -670,13 +746,13 @@ func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 		return
 	}
 	for _, c := range r.Columns {
-		p("### %s\n\n", md(c.Title))
+		p("### %s\n\n", mdHeading(c.Title))
 		if len(c.Cards) == 0 {
 			p("No cards.\n\n")
 			continue
 		}
 		for _, cd := range c.Cards {
-			p("- %s", md(cd.Text))
+			p("- %s", mdLine(cd.Text))
 			var extra []string
 			if cd.Author != "" {
 				extra = append(extra, "by "+md(cd.Author))

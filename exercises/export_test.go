@@ -254,7 +254,7 @@ func TestExportResults(t *testing.T) {
 		}
 	}
 	if !strings.Contains(string(mdb), "Results hidden: fewer than 3 people answered.") ||
-		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*retro, open, phase discuss*") ||
+		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*Retrospective · Open · Discuss phase*") ||
 		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) || !strings.Contains(string(mdb), "*1 answer hidden by the facilitator.*") ||
 		!strings.Contains(string(mdb), "*1 word hidden by the facilitator.*") || strings.Contains(string(mdb), "tired") ||
 		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") {
@@ -448,5 +448,52 @@ func TestCompareHiddenRetroColumns(t *testing.T) {
 	cols := c.Exercises[0].Columns
 	if len(cols) != 1 || cols[0].A != nil || cols[0].B == nil || *cols[0].B != 3 {
 		t.Fatalf("columns %+v", cols)
+	}
+}
+
+// Markdown escapes only what would be Markdown where the text stands:
+// a report is pasted into chat and wiki pages, where every needless
+// backslash shows.
+func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
+	for _, c := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{md, "Great demo!", "Great demo!"},
+		{md, "![x](http://e.vil/p.png)", `!\[x\](http://e.vil/p.png)`},
+		{md, "snake_case and _this_", `snake_case and \_this\_`},
+		{md, "#1 team, 2. place", "#1 team, 2. place"},
+		{md, "*bold* `code` <b> a|b", "\\*bold\\* \\`code\\` &lt;b&gt; a\\|b"},
+		{md, "two\nlines", "two lines"},
+		{mdLine, "# not a heading", `\# not a heading`},
+		{mdLine, "- not a list", `\- not a list`},
+		{mdLine, "1. not a list", `1\. not a list`},
+		{mdLine, "2023 was fine", "2023 was fine"},
+		{mdHeading, "Retro #", `Retro \#`},
+		{mdHeading, "We are #1", "We are #1"},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// The report's line under each exercise uses the console's words, not
+// the protocol's ("scale, results").
+func TestMarkdownSaysWhatTheConsoleSays(t *testing.T) {
+	r := &RoomResults{Title: "Retro", Exercises: []ExerciseResult{
+		{Kind: KindScale, Title: "Pace", Status: StatusResults, Anonymous: true, Responses: 5, Vote: &VoteExport{}},
+		{Kind: KindPoll, Title: "Lunch", Status: StatusPrepared, Anonymous: false, Responses: 1, Vote: &VoteExport{}},
+		{Kind: KindHelp, Title: "Help", Status: StatusClosed, Help: &HelpExport{}},
+	}}
+	b, err := r.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"*Scale · Closed, results shown · Anonymous · 5 answers*", "*Poll · Prepared · Named · 1 answer*",
+		`*"Can you help me?" board · Closed*`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, b)
+		}
 	}
 }

@@ -428,14 +428,17 @@ func (c *Comparison) Markdown() []byte {
 		switch {
 		case s == nil:
 			return "not in this session"
+		case s.Status == StatusPrepared:
+			// On the agenda, never opened: not "hidden", nothing was asked.
+			return "not run"
 		case s.Hidden:
-			return fmt.Sprintf("hidden (%d responses, under the threshold)", s.Responses)
+			return fmt.Sprintf("hidden (%s, under the threshold)", plural(s.Responses, "answer"))
 		}
-		return plural(s.Responses, "response")
+		return plural(s.Responses, "answer")
 	}
 	// What a side counts is its kind's own (export.go's Responses).
 	sideOf := func(kind Kind, s *SideSummary) string {
-		if s == nil || s.Hidden {
+		if s == nil || s.Hidden || s.Status == StatusPrepared {
 			return sideStr(s)
 		}
 		switch kind {
@@ -449,7 +452,7 @@ func (c *Comparison) Markdown() []byte {
 		return sideStr(s)
 	}
 	for _, e := range c.Exercises {
-		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), e.Kind, sideOf(e.Kind, e.A), sideOf(e.Kind, e.B))
+		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), kindWord(e.Kind), sideOf(e.Kind, e.A), sideOf(e.Kind, e.B))
 		if len(e.Questions) > 0 {
 			b.WriteString("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---|---|---|---|---|\n")
 			for _, q := range e.Questions {

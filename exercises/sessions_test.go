@@ -79,7 +79,7 @@ func TestCompareSessions(t *testing.T) {
 		"| Follow-through | 2.50 | 3.25 | +0.75 | 5 | 6 |",
 		"| Old question | 4.00 | 1.00 | -3.00 | 5 | 6 |",
 		"| New question | – | 2.00 | – | – | 6 |",
-		"- B: hidden (2 responses, under the threshold)",
+		"- B: hidden (2 answers, under the threshold)",
 		"- B: not in this session",
 		"| Stop | 1 | – |",
 		"| Action items | 2 | 0 |",
@@ -121,5 +121,22 @@ func TestKeepSessionPastItsTTL(t *testing.T) {
 	}
 	if want := room.EndedAt.UTC().Truncate(time.Second).Add(3 * time.Hour); !s.Session.ExpiresAt.Equal(want) {
 		t.Fatalf("expiresAt %v, want %v", s.Session.ExpiresAt, want)
+	}
+}
+
+// A vote on one session's agenda that was never opened is "not run" in
+// the report, not hidden under its threshold; kinds read as the console
+// names them.
+func TestCompareMarkdownNotRun(t *testing.T) {
+	ran := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 4, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 3, 4)}}}
+	idle := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusPrepared, Vote: &VoteExport{MinResponses: 3, Hidden: true}}
+	md := string(Compare(session("a", ran), session("b", idle)).Markdown())
+	for _, want := range []string{"## Pulse (Pulse survey)", "- A: 4 answers", "- B: not run"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "hidden") {
+		t.Errorf("an exercise never opened reads as hidden:\n%s", md)
 	}
 }
