@@ -134,6 +134,14 @@ const steps = [
     const link = await textOf(host.getByTestId('join-link'));
     if (link !== `${huddle.base}/j/${code}`) throw new Error('join link ' + link);
     if (!/\/host\/[A-Z2-9]{6}$/.test(host.url())) throw new Error('console url ' + host.url());
+    // A laptop on a projector at 1024 px: the room's buttons stay on the
+    // title's line, "End the room" never on one of its own.
+    await host.setViewportSize({ width: 1024, height: 768 });
+    const top = async (name) => (await host.getByRole('button', { name, exact: true }).boundingBox()).y;
+    if ((await top('End the room')) !== (await top('Lock joining'))) throw new Error('"End the room" wraps at 1024 px');
+    const h1 = await host.locator('header h1').boundingBox();
+    if ((await top('End the room')) > h1.y + h1.height) throw new Error('the console\'s buttons go under its title at 1024 px');
+    await host.setViewportSize({ width: 1280, height: 860 });
   }],
 
   ['the projector shows the QR code and join code while people arrive', async () => {
