@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { settle } from '../test/settle';
+import { stackedItems } from '../test/layout';
 import { show } from '../test/mount';
 import Results from './Results.svelte';
 import type { Exercise, Results as R, TextAnswer } from '../lib/types';
@@ -53,5 +55,35 @@ describe('Results on a phone', () => {
     const texts = show(Own, { exercise: text, results: { texts: [{ id: 'a', text: 'More pairing' }, { id: 'b', text: 'Fewer meetings' }] }, ballot: { text: 'Fewer meetings', textId: 'b' } });
     expect(texts.querySelector('li.mine')!.textContent).toContain('Fewer meetings');
     expect(texts.querySelectorAll('[data-testid=yours]')).toHaveLength(1);
+  });
+});
+
+describe('Results on the projector', () => {
+  it("puts a scale's mean and median and the number of answers first", () => {
+    const scale = {
+      id: 's1', kind: 'scale', title: 'How confident are you?', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'scale', prompt: '', min: 1, max: 5 }],
+    } as unknown as Exercise;
+    const target = show(Results, { exercise: scale, results: { questions: [{ id: 'q1', counts: { 1: 2, 4: 4 }, answered: 6, mean: 3, median: 4 }] }, responses: 6, big: true });
+    const results = target.querySelector('[data-testid=results]')!;
+    expect(results.querySelector('[data-testid=results-count]')!.textContent).toBe('6 answers');
+    expect(results.querySelector('.stats')!.textContent!.replace(/\s+/g, ' ')).toBe('Mean: 3 Median: 4');
+    expect(results.querySelector('.stats')!.compareDocumentPosition(results.querySelector('.bars')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('shows the open answers that fit the screen and says how many more there are', async () => {
+    stackedItems();
+    const text = { id: 't1', kind: 'text', title: 'Anything?', status: 'results', minResponses: 1 } as unknown as Exercise;
+    const texts = Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, text: `Answer ${i}` }));
+    const target = show(Results, { exercise: text, results: { texts }, big: true });
+    await settle();
+    // 768 px high, less room for the line: seven end above it.
+    expect(target.querySelectorAll('.texts li')).toHaveLength(7);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+3 more');
+    // Off the projector (the console, phones) they are all there.
+    const all = show(Results, { exercise: text, results: { texts } });
+    await settle();
+    expect(all.querySelectorAll('.texts li')).toHaveLength(10);
+    expect(all.querySelector('[data-testid=more]')).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { settle } from '../test/settle';
+import { stackedItems } from '../test/layout';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import RetroBoard from './RetroBoard.svelte';
@@ -67,6 +69,22 @@ describe('RetroBoard in the discussion', () => {
     const current = target.querySelector('.ranked [aria-current=true]')!;
     expect(current.textContent).toContain('Pairing');
     expect(current.querySelector('.sub')).toBeNull();
+  });
+});
+
+describe('RetroBoard on the projector in the discussion', () => {
+  it('ranks the items that fit the screen and says how many more there are', async () => {
+    stackedItems();
+    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
+      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 12 - i })), actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
+    await settle();
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more');
   });
 });
 

@@ -522,6 +522,7 @@ export const en = {
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',
+    more: (n: number) => `+${n} more`,
     questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
     needSecret: 'Open the projector view from the facilitator console in this browser, or with a projector link from it.',
     linkRevoked: 'This projector link no longer works: the facilitator made a new one or stopped it. Ask them for the new link.',

@@ -68,3 +68,16 @@ describe('the projector view opened with a projector link', () => {
     expect(target.textContent).toMatch(/projector link/);
   });
 });
+
+describe('the projector showing results', () => {
+  it('says how many answered above them', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'choice', prompt: 'Lunch?', options: [{ id: 'a', label: 'Soup' }, { id: 'b', label: 'Pizza' }] }] };
+    const state = { exercise: 'e1', status: 'results', responses: 4, minResponses: 1, anonymous: true, results: { questions: [{ id: 'q1', counts: { a: 3, b: 1 }, answered: 4 }] } };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } } } });
+    await settle();
+    expect(target.querySelector('[data-testid=results-count]')?.textContent).toBe('4 answers');
+  });
+});
