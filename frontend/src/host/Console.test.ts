@@ -128,6 +128,35 @@ describe('the console keeps the results as a session', () => {
   });
 });
 
+describe('the console of an ended room', () => {
+  it('says so, hands out no way in, removes nobody, and shows an open exercise closed', async () => {
+    answer(json(summary, 201));
+    const wall = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' };
+    const ws = await open(false, { exercises: { agenda: { items: ['k1'], current: 'k1' }, exercises: [{ exercise: wall, state: { exercise: 'k1', status: 'open', count: 0, kudos: [] } }] } });
+    ws.receive({ type: 'presence', online: 2, participants: 2, members: [
+      { id: 'f1', name: '', role: 'facilitator', online: true },
+      { id: 'm1', name: 'Ann', role: 'participant', online: true }, { id: 'm2', name: 'Ben', role: 'participant', online: true }] });
+    await settle();
+    expect(target.querySelector('[data-testid=join-code]')).not.toBeNull();
+    expect(target.querySelector('[aria-label="Remove Ann"]')).not.toBeNull();
+    await end(ws);
+    expect(target.querySelector('[data-testid=join-code]')).toBeNull();
+    expect(target.querySelector('[data-testid=join-link]')).toBeNull();
+    expect(target.querySelector('.qr, canvas, svg[role=img]')).toBeNull();
+    expect(button('Copy link')).toBeUndefined();
+    const people = text('[data-testid=people]');
+    expect(people).toContain('2 people took part');
+    expect(people).not.toMatch(/online|Connected/);
+    expect(target.querySelector('[aria-label="Remove Ann"]')).toBeNull();
+    expect(text('[data-testid=ex-status]')).toBe('Closed');
+    expect([...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].every((b) => b.matches(':disabled'))).toBe(true);
+    expect(text('[data-testid=agenda]')).not.toMatch(/\bOpen\b/);
+    expect(text('[data-testid=ended-next]')).toBe('Nobody can join or answer any more. Download the results below, or start a new room. Start a new room');
+    expect(target.querySelector('[data-testid=ended-next] a')!.getAttribute('href')).toBe('/host');
+    expect(target.querySelector('[data-testid=room-results]')).not.toBeNull();
+  });
+});
+
 describe('the console renames the room and switches names', () => {
   it('sends room.update and shows a refused title under the title, keeping it', async () => {
     answer();

@@ -73,6 +73,8 @@ export const en = {
     leave: 'Leave',
     removed: 'The facilitator removed you from this room.',
     ended: 'This workshop has ended. Thank you for taking part!',
+    /** Under "ended": what this phone was shown, to keep. */
+    kudosForYou: 'Kudos for you',
     joinAnother: 'Join another room',
     badToken: 'This room is no longer available.',
     answered: 'Your answer was received.',
@@ -238,6 +240,9 @@ export const en = {
     end: 'End the room',
     confirmEnd: 'End the workshop for everyone? This cannot be undone.',
     ended: 'This room has ended.',
+    endedNext: 'Nobody can join or answer any more. Download the results below, or start a new room.',
+    newRoom: 'Start a new room',
+    tookPart: (n: number) => `${n === 1 ? '1 person' : `${n} people`} took part`,
     gone: 'This room is no longer on the server (it expired, or the server was restarted). Create a new room.',
     projector: 'Open projector view',
     projectorLinkTitle: 'Projector on another computer',
