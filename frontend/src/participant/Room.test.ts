@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import Room from './Room.svelte';
-import { FakeWS, welcome } from '../test/fakews';
+import { FakeWS, ev, welcome } from '../test/fakews';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 
@@ -27,5 +27,42 @@ describe('a phone waiting for the next exercise', () => {
     const w = await waitingFor('Lunch?');
     expect([...w.querySelectorAll('p')].map((p) => p.textContent)).toEqual(['Next up: “Lunch?”', 'The facilitator will open it.']);
     expect(w.textContent).not.toContain('moment');
+  });
+});
+
+const kudo = (id: string, to: string, message: string) => ({ id, seq: 1, to, toName: to === 'm1' ? 'Ann' : 'Ben', fromName: 'Cy', anonymous: false, message });
+
+describe('a phone in a room that ended', () => {
+  it('keeps showing, read-only, the kudos this person received and the action items it was shown', async () => {
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
+    const ws = FakeWS.last();
+    ws.open();
+    const wall = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' };
+    const retro = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'closed', retro: { columns: [] } };
+    const later = { id: 'k2', kind: 'kudos', title: 'Not yet', status: 'prepared' };
+    const w = welcome(1);
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['r1', 'k1', 'k2'], current: 'k1' }, exercises: [
+      { exercise: retro, state: { exercise: 'r1', status: 'closed', phase: 'actions', revealed: true, dotsShown: true, columns: [], cards: [], groups: [], items: [], dots: 3, maxPerItem: 2,
+        actions: [{ id: 'a1', seq: 1, text: 'Pair on Tuesdays', owner: 'Ben', due: '2030-03-01', done: false }] } },
+      { exercise: wall, state: { exercise: 'k1', status: 'open', count: 2, kudos: [kudo('q1', 'm1', 'Great demo'), kudo('q2', 'm2', 'Thanks for the review')] } },
+      { exercise: later, state: { exercise: 'k2', status: 'prepared', count: 1, kudos: [kudo('q3', 'm1', 'Never shown')] } },
+    ] } } } });
+    await settle();
+    expect(target.querySelector('[data-testid=room-ended]')).toBeNull();
+    ws.receive(ev(2, 'room.ended', { ended: true }));
+    ws.serverClose(4003);
+    await settle();
+    expect(target.querySelector('[data-testid=room-ended]')!.textContent).toBe('This workshop has ended. Thank you for taking part!');
+    const kudos = target.querySelector('[data-testid=kept-kudos]')!.textContent!;
+    expect(kudos).toContain('Kudos for you');
+    expect(kudos).toContain('Great demo');
+    expect(kudos).not.toContain('Thanks for the review');
+    expect(kudos).not.toContain('Never shown');
+    expect(target.querySelector('[data-testid=kept-actions]')!.textContent!.replace(/\s+/g, ' ')).toContain('Pair on Tuesdays · Ben · 2030-03-01');
+    // Read-only: nothing to send from here but leaving.
+    expect([...target.querySelectorAll('button')].map((b) => b.textContent!.trim())).toEqual(['Join another room']);
+    expect(target.querySelector('input, textarea, select')).toBeNull();
   });
 });
