@@ -108,6 +108,9 @@ async function runAdapted(values, { showNames = false } = {}) {
     await p.locator('[data-testid=exercise][data-kind=survey]').waitFor();
     await p.getByRole('radio', { name: String(values[i]), exact: true }).check();
     await p.getByRole('button', { name: 'Send answer' }).click();
+    // The habit question is left unanswered: the phone says so first.
+    await untilText(p.getByTestId('unanswered'), /Not answered yet: question 2\. Once sent, your answers cannot be changed\./, 'the unanswered question');
+    await p.getByRole('button', { name: 'Send anyway' }).click();
     await p.getByTestId('answered').waitFor();
   }
   await until(async () => /3 answers/.test(await textOf(lib.getByTestId('host-responses'))), 'three answers');
@@ -589,7 +592,7 @@ const steps = [
     await lib.waitForURL(/\/compare\?a=.+&b=.+/);
     const closing = lib.getByTestId('cmp-exercise').filter({ hasText: 'Closing' });
     await untilText(closing.getByTestId('cmp-means'), /Mean A: 4\.00 Mean B: 3\.00 Change: ↓ −1\.00 \(lower in B\)/, 'means and change');
-    await untilText(lib.getByTestId('cmp-exercise').filter({ hasText: 'Trust pulse' }).getByTestId('side-a'), /Hidden \(fewer than 4 answers\)/, 'hidden below the threshold');
+    await untilText(lib.getByTestId('cmp-exercise').filter({ hasText: 'Trust pulse' }).getByTestId('side-a'), /^Not run \(on the agenda, never opened\)$/, 'never opened, not "hidden"');
     const md = await download(lib, () => lib.getByRole('button', { name: 'Download Markdown' }).click());
     if (!/\.md$/.test(md.name) || !md.text.includes('Closing')) throw new Error(`comparison report ${md.name}: ${md.text.slice(0, 200)}`);
     await shot(lib, 'compare');
