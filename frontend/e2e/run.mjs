@@ -243,7 +243,10 @@ const steps = [
   ['poll: results shown to the room once the facilitator shows them', async () => {
     await host.getByTestId('results').waitFor();
     await host.getByRole('button', { name: 'Show results' }).click();
-    for (const p of all()) await untilText(p.getByTestId('results'), /Pizza\s*2\s*·\s*67%.*Salad\s*1\s*·\s*33%.*Soup\s*0/, 'participant results');
+    // Each phone marks its own choice: Ann's Pizza, Ben's Salad.
+    for (const p of all()) await untilText(p.getByTestId('results'), /Pizza\s*(Your answer)?\s*2\s*·\s*67%.*Salad\s*(Your answer)?\s*1\s*·\s*33%.*Soup\s*0/, 'participant results');
+    await untilText(P('Ann').getByTestId('results'), /Pizza\s*Your answer\s*2/, 'Ann\'s answer marked');
+    await untilText(P('Ben').getByTestId('results'), /Salad\s*Your answer\s*1/, 'Ben\'s answer marked');
     await untilText(screen.getByTestId('results'), /Pizza\s*2\s*·\s*67%/, 'projector results');
     await shot(P('Ben'), 'participant-poll-results');
     await shot(screen, 'screen-poll-results');
@@ -401,7 +404,7 @@ const steps = [
     });
     await nextExercise();
     await host.getByTestId('control').getByRole('button', { name: 'Open', exact: true }).click();
-    for (const [who, words] of [['Ann', ['Trust', 'Focus']], ['Ben', ['trust ']], ['anon', ['Demos']]]) {
+    for (const [who, words] of [['Ann', ['Trust', 'Focus']], ['Ben', ['TRUST! ']], ['anon', ['Demos']]]) {
       const p = P(who);
       await p.locator('[data-testid=exercise][data-kind=words]').waitFor();
       for (let i = 0; i < words.length; i++) await p.getByPlaceholder(`Word ${i + 1}`).fill(words[i]);
@@ -423,7 +426,7 @@ const steps = [
     }
     await host.getByRole('button', { name: 'Show results' }).click();
     await untilText(screen.getByTestId('results'), /Mean: 4.*Median: 4/, 'scale statistics');
-    await untilText(P('Ben').getByTestId('results'), /3\s*1 · 33%.*Mean: 4/, 'scale on phones');
+    await untilText(P('Ben').getByTestId('results'), /3\s*Your answer\s*1 · 33%.*Mean: 4/, 'scale on phones, Ben\'s answer marked');
     await shot(screen, 'screen-scale');
   }],
 
