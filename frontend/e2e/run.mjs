@@ -327,6 +327,8 @@ const steps = [
     await host.getByPlaceholder('Group name').fill('Pairing');
     await host.getByRole('button', { name: /Group selected cards/ }).click();
     await untilText(P('Ann').getByTestId('retro-board'), /Pairing/, 'group on phones');
+    // Both cards are "Start" cards: the group stays in that column.
+    await untilText(screen.locator('[data-testid=retro-board] .col[aria-label="Start"]'), /Pairing/, 'the group in its column on the projector');
     await nextPhase('vote');
     await dot(P('Ann'), 'Pairing');
     await dot(P('Ann'), 'Pairing');
@@ -338,8 +340,8 @@ const steps = [
     await shot(P('Ben'), 'participant-retro-vote');
     await nextPhase('discuss');
     await host.getByRole('button', { name: 'Discuss this' }).first().click();
-    await untilText(P('Ann').getByTestId('retro-board'), /Now discussing\s*Pairing\s*3 dots/, 'focus on phones');
-    await untilText(screen.getByTestId('retro-board'), /Now discussing\s*Pairing\s*3 dots.*Long meetings\s*1 dot/, 'ranked on the projector');
+    await untilText(P('Ann').getByTestId('retro-board'), /Now discussing\s*Pairing\s*Column: Start\s*3 dots/, 'focus on phones');
+    await untilText(screen.getByTestId('retro-board'), /Now discussing\s*Pairing\s*Column: Start\s*3 dots.*Long meetings\s*Column: Stop\s*1 dot/, 'ranked on the projector');
     await shot(P('Ann'), 'participant-retro-discuss');
     await shot(screen, 'screen-retro-discuss');
     await nextPhase('actions');

@@ -50,7 +50,7 @@ describe('RetroBoard in the discussion', () => {
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     flushSync();
     const now = target.querySelector('[data-testid=now-discussing]')!;
-    expect(now.textContent!.replace(/\s+/g, ' ')).toContain('Now discussing Card 11 1 dot');
+    expect(now.textContent!.replace(/\s+/g, ' ')).toContain('Now discussing Card 11 Column: Start 1 dot');
     expect(now.compareDocumentPosition(target.querySelector('.ranked')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
@@ -118,5 +118,43 @@ describe('RetroBoard while the console groups', () => {
     flushSync();
     expect(calls).toEqual(['ungroup c2', 'add g1', 'rename g1 Pairing and mobbing']);
     expect(group.querySelector('input')).toBeNull();
+  });
+});
+
+describe('RetroBoard keeps each item in its column', () => {
+  const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }, { id: 'continue', title: 'Continue' }];
+  const board = (phase: string, dotsShown = false) => ({
+    exercise: 'r1', status: 'open', phase, dots: 3, maxPerItem: 2, revealed: true, dotsShown,
+    columns: columns.map((c) => ({ ...c, count: 2 })), written: 6,
+    cards: [
+      { id: 'c1', column: 'start', text: 'Pair more', group: 'g2' }, { id: 'c2', column: 'start', text: 'Demo' },
+      { id: 'c3', column: 'stop', text: 'Friday deploys', group: 'g1' }, { id: 'c4', column: 'stop', text: 'Deploying on Friday', group: 'g1' },
+      { id: 'c5', column: 'continue', text: 'Mobbing', group: 'g2' }, { id: 'c6', column: 'continue', text: 'Retros' },
+    ],
+    groups: [{ id: 'g1', title: 'Friday deploys', cards: ['c3', 'c4'] }, { id: 'g2', title: 'Working together', cards: ['c1', 'c5'] }],
+    items: [{ id: 'g2', kind: 'group', dots: 1 }, { id: 'c2', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 3 }, { id: 'c6', kind: 'card', dots: 0 }],
+    actions: [],
+  }) as unknown as RetroView;
+  const col = (target: HTMLElement, name: string) => target.querySelector(`.col[aria-label="${name}"]`)!;
+  const squash = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
+  const texts = (el: Element, sel = 'h4, .note') => [...el.querySelectorAll(sel)].map(squash);
+
+  for (const phase of ['group', 'vote']) {
+    it(`leaves a group of one column's cards in that column, and one across columns under its first card's, each card named (${phase})`, () => {
+      const target = show(RetroBoard, { view: board(phase), columns, big: phase === 'vote' });
+      expect(col(target, 'Stop').querySelector('[data-group=g1]')).not.toBeNull();
+      expect(texts(col(target, 'Stop'))).toEqual(['Stop', 'Friday deploys', 'Friday deploys', 'Deploying on Friday']);
+      expect(col(target, 'Start').querySelector('[data-group=g2]')).not.toBeNull();
+      expect(texts(col(target, 'Start'))).toEqual(['Start', 'Working together', 'Column: Start Pair more', 'Column: Continue Mobbing', 'Demo']);
+      expect(texts(col(target, 'Continue'))).toEqual(['Continue', 'Retros']);
+    });
+  }
+
+  it('names the column of each item in the ranking', () => {
+    const target = show(RetroBoard, { view: { ...board('discuss', true), focus: 'g1' }, columns, big: true });
+    expect(texts(target, '[data-testid=now-discussing] .row')).toEqual(['Friday deploys Column: Stop 3 dots']);
+    expect([...target.querySelectorAll('.ranked li .row')].map(squash)).toEqual([
+      'Working together Columns: Start + Continue 1 dot', 'Demo Column: Start 4 dots', 'Friday deploys Column: Stop 3 dots', 'Retros Column: Continue 0 dots',
+    ]);
   });
 });

@@ -19,3 +19,19 @@ export function itemCards(v: RetroView, it: RetroItem): RetroCardView[] {
 export function groupOf(v: RetroView, card: string): RetroGroup | undefined {
   return v.groups.find((g) => g.cards.includes(card));
 }
+
+/** The columns an item's cards are in, in the board's column order: a
+ *  card's own, and for a group every column its cards span. */
+export function itemColumns(v: RetroView, it: RetroItem): string[] {
+  const cols = new Set(itemCards(v, it).map((c) => c.column));
+  return v.columns.map((c) => c.id).filter((id) => cols.has(id));
+}
+
+/** The titles of those columns, to label the item with. */
+export function itemColumnTitles(v: RetroView, it: RetroItem): string[] {
+  return itemColumns(v, it).map((id) => columnTitle(v, id));
+}
+
+export function columnTitle(v: RetroView, id: string): string {
+  return v.columns.find((c) => c.id === id)?.title ?? id;
+}

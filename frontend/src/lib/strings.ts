@@ -130,6 +130,8 @@ export const en = {
     takeDot: (what: string) => `Take a dot back from ${what}`,
     dots: (n: number) => plural(n, 'dot', 'dots'),
     focus: 'Now discussing',
+    columnLabel: (n: number) => (n === 1 ? 'Column: ' : 'Columns: '),
+    columnTag: (titles: string[]) => titles.join(' + '),
     actions: 'Action items',
     action: 'Action',
     owner: 'Owner',

@@ -141,3 +141,10 @@ describe('RetroExercise while cards are written', () => {
     expect(target.querySelector('[data-testid=retro-board] ul')).toBeNull();
   });
 });
+
+describe('RetroExercise while voting', () => {
+  it('names the column each item came from', () => {
+    render('vote', { cards: [], dotsLeft: 2 });
+    expect([...target.querySelectorAll('.item [data-testid=column-tag]')].map((e) => e.textContent)).toEqual(['Column: Start', 'Column: Stop']);
+  });
+});
