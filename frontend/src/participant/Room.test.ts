@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import Room from './Room.svelte';
 import { FakeWS, ev, welcome } from '../test/fakews';
 import { show } from '../test/mount';
@@ -64,5 +64,35 @@ describe('a phone in a room that ended', () => {
     // Read-only: nothing to send from here but leaving.
     expect([...target.querySelectorAll('button')].map((b) => b.textContent!.trim())).toEqual(['Join another room']);
     expect(target.querySelector('input, textarea, select')).toBeNull();
+  });
+});
+
+describe('a phone told that what it sent was not taken', () => {
+  it('keeps the focus on the page when the notice is dismissed: on the exercise shown', async () => {
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    // Sent before a reload, about an exercise the room has since left.
+    localStorage.setItem('huddle:pending:p:ABCDEF', JSON.stringify([{ id: 'c1', type: 'vote.submit', data: { exercise: 'e0' }, token: 'tok' }]));
+    onTestFinished(() => localStorage.clear());
+    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
+    const ws = FakeWS.last();
+    ws.open();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e0', 'e1'], current: 'e1' },
+      exercises: [
+        { exercise: { id: 'e0', kind: 'poll', title: 'Lunch?', status: 'closed', questions: [] } },
+        { exercise: { id: 'e1', kind: 'kudos', title: 'Thanks', status: 'open' }, state: { exercise: 'e1', status: 'open', count: 0, kudos: [] } },
+      ],
+    } } } });
+    await settle();
+    ws.receive({ type: 'error', id: 'c1', code: 'wrong_status', message: 'the exercise is closed' });
+    await settle();
+    const ok = target.querySelector('[data-testid=missed] button') as HTMLButtonElement;
+    ok.focus();
+    ok.click();
+    await settle();
+    expect(target.querySelector('[data-testid=missed]')).toBeNull();
+    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
   });
 });
