@@ -69,7 +69,7 @@ func RegisterWith(svc *rooms.Service, lim Limits) {
 	// The facilitator's test participant's answers are checked, not
 	// counted (rooms.Member.Preview).
 	svc.Register(CmdAnswer, rooms.Handler{Roles: participant, Apply: func(tx *rooms.Tx) error { return answer(tx, lim) }, Prefetch: answerPrefetch, Assume: ballotAssumed, PreviewDry: true})
-	reg(CmdHideAnswer, facilitator, hideAnswer)
+	reg(CmdHideAnswer, facilitator, func(tx *rooms.Tx) error { return hideAnswer(tx, lim) })
 	registerRetro(svc, lim)
 	registerBoards(svc, lim)
 	svc.RegisterState(stateKeyPrefix, exerciseState)
@@ -609,7 +609,7 @@ func answer(tx *rooms.Tx, lim Limits) error {
 	return nil
 }
 
-func hideAnswer(tx *rooms.Tx) error {
+func hideAnswer(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`
 		Answer   string `json:"answer"`
@@ -633,17 +633,30 @@ func hideAnswer(tx *rooms.Tx) error {
 			return rooms.FieldError(rooms.CodeBadMessage, "answer", "answer is required")
 		}
 		if len([]rune(w)) > WordMaxLen {
-			return rooms.FieldError(rooms.CodeNotFound, "answer", "no such answer")
+			return rooms.FieldError(rooms.CodeInvalid, "answer", "a word is at most %d characters", WordMaxLen)
 		}
-		// Hidden before or not, the word must have been entered.
-		entered := func() (hiddenWord, bool, error) {
-			n, err := tx.Counters(wordKey(e.ID, w))
-			return hiddenWord{Word: w}, err == nil && len(n) == 1 && n[0] > 0, err
+		// Whether anyone entered a word is a result. Below the exercise's
+		// minimum of answers the facilitator sees none, and an answer to
+		// "hide this word" must not tell them what the first few people
+		// wrote: so no word is hidden then, and a word is hidden whether
+		// or not anyone entered it (the flag of a word nobody entered
+		// changes nothing, and counts against max-items).
+		cs, err := tx.Counters(responsesKey(e.ID))
+		if err != nil {
+			return err
 		}
-		flipped, err := flipHidden(tx, e, "answer", hiddenWordKey(e.ID, w), args.Hidden, func(h *hiddenWord) *bool { return &h.Hidden }, entered)
+		if n := cs[0]; n < int64(e.MinResponses) {
+			return rooms.Errorf(CodeTooFewResponses, "results stay hidden until %d people have answered (%d so far): there is nothing to hide yet", e.MinResponses, n)
+		}
+		anyWord := func() (hiddenWord, bool, error) { return hiddenWord{Word: w}, true, nil }
+		flipped, err := flipHidden(tx, e, "answer", hiddenWordKey(e.ID, w), args.Hidden, func(h *hiddenWord) *bool { return &h.Hidden }, anyWord)
 		if flipped {
-			// How many are hidden, for readInputs.
-			tx.Incr(hiddenWordsKey(e.ID), map[bool]int64{true: 1, false: -1}[args.Hidden], 0, nil)
+			// How many are hidden, for readInputs; at most max-items.
+			if args.Hidden {
+				tx.Incr(hiddenWordsKey(e.ID), 1, int64(lim.MaxItems), tooMany("hidden words", lim.MaxItems))
+			} else {
+				tx.Incr(hiddenWordsKey(e.ID), -1, 0, nil)
+			}
 		}
 		return err
 	}

@@ -706,9 +706,9 @@ func TestHideWord(t *testing.T) {
 	a, _ := e.person("A")
 	b, _ := e.person("B")
 	e.ok(a, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"rude", "calm"}}))
-	if o := e.exec(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "never said", "hidden": true}); o.Code != rooms.CodeNotFound {
-		t.Fatalf("hiding a word nobody entered: %+v", o)
-	}
+	// A word nobody entered is hidden too: the answer says nothing of
+	// what was entered.
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "never said", "hidden": true})
 	// As typed: folded like the ballots' words.
 	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": " RUDE ", "hidden": true})
 	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "rude", "hidden": true}) // same value: ack
@@ -732,6 +732,33 @@ func TestHideWord(t *testing.T) {
 	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": "rude", "hidden": false})
 	if _, part = e.state(id); len(part.Results.Words) != 2 || part.Results.Words[0] != (exercises.WordCount{Word: "rude", Count: 2}) {
 		t.Fatalf("shown again: %+v", part.Results.Words)
+	}
+}
+
+// Below a word cloud's minimum of answers the facilitator sees no words,
+// and hiding one must not tell them whether someone wrote it: with one
+// person's answer in, "hide this word" is refused alike for their word
+// and for one nobody wrote.
+func TestHideWordTellsNothingBelowTheMinimum(t *testing.T) {
+	e := newEnv(t)
+	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 3})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	ann, _ := e.person("Ann")
+	e.ok(ann, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"Quitting!"}}))
+	for _, w := range []string{"quitting", "happy"} {
+		if o := e.exec(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": w, "hidden": true}); o.Code != exercises.CodeTooFewResponses {
+			t.Fatalf("hiding %q with one answer in: %+v", w, o)
+		}
+	}
+	for _, n := range []string{"Ben", "Cy"} {
+		p, _ := e.person(n)
+		e.ok(p, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"calm"}}))
+	}
+	for _, w := range []string{"quitting", "happy"} {
+		e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": w, "hidden": true})
+	}
+	if fac, _ := e.state(id); len(fac.Results.Words) != 2 || !fac.Results.Words[1].Hidden || fac.Results.Words[1].Word != "quitting" {
+		t.Fatalf("the facilitator's words: %+v", fac.Results.Words)
 	}
 }
 
