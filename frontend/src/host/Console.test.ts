@@ -410,3 +410,34 @@ describe('the console moves on', () => {
     expect(ws.commands().at(-1)).toMatchObject({ type: 'agenda.next' });
   });
 });
+
+describe('the console with its preview open between 900 and 1240 px', () => {
+  /** A window whose width the media query `twoColumns` matches, or not. */
+  function windowWhere(twoColumns: boolean) {
+    vi.stubGlobal('matchMedia', (q: string) => ({ matches: twoColumns && q.includes('max-width: 1239px'), media: q, addEventListener() {}, removeEventListener() {} }));
+  }
+  const mainFirst = () => !!(target.querySelector('.side')!.compareDocumentPosition(target.querySelector('.main')!) & Node.DOCUMENT_POSITION_PRECEDING);
+
+  it('puts the room\'s column after the exercise in the page, as it is on screen, so the keyboard meets them in that order', async () => {
+    windowWhere(true);
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
+    await open();
+    expect(mainFirst()).toBe(false);
+    button('View as participant')!.click();
+    await settle();
+    expect(mainFirst()).toBe(true);
+    expect(target.querySelectorAll('.side')).toHaveLength(1);
+    button('Close preview')!.click();
+    await settle();
+    expect(mainFirst()).toBe(false);
+  });
+
+  it('leaves it first wider, where it is the left column', async () => {
+    windowWhere(false);
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
+    await open();
+    button('View as participant')!.click();
+    await settle();
+    expect(mainFirst()).toBe(false);
+  });
+});
