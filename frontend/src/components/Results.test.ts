@@ -58,6 +58,20 @@ describe('Results on a phone', () => {
   });
 });
 
+describe('Results on a phone, right after sending', () => {
+  // The ack of an answer carries no result: the phone holds what it sent,
+  // as it typed it, until a snapshot gives the server's form.
+  it('marks its words however it typed them, and its open answer without an id', async () => {
+    const { default: Own } = await import('../test/OwnBallots.svelte');
+    const words = show(Own, { exercise: cloud, results: { words: [{ word: 'trust', count: 2 }, { word: 'c#', count: 1 }, { word: 'calm', count: 1 }] }, ballot: { words: ['Trust!', ' C# '] } });
+    expect([...words.querySelectorAll('.cloud li.mine')].map((li) => li.textContent).sort()).toEqual(['c#: 1 (Your answer)', 'trust: 2 (Your answer)']);
+    const text = { id: 't1', kind: 'text', title: 'Anything?', status: 'results', minResponses: 1 } as unknown as Exercise;
+    const texts = show(Own, { exercise: text, results: { texts: [{ id: 'a', text: 'More pairing' }, { id: 'b', text: 'Fewer meetings' }] }, ballot: { text: 'Fewer meetings ' } });
+    expect(texts.querySelector('li.mine')!.textContent).toContain('Fewer meetings');
+    expect(texts.querySelectorAll('[data-testid=yours]')).toHaveLength(1);
+  });
+});
+
 describe('Results on the projector', () => {
   it("puts a scale's mean and median and the number of answers first", () => {
     const scale = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ballotText } from './ballot';
+import { ballotText, normalizeWord } from './ballot';
 import type { Exercise } from './types';
 
 describe('ballotText', () => {
@@ -20,5 +20,18 @@ describe('ballotText', () => {
     const ex = { id: 'e', kind: 'words', title: 'W', status: 'open' } as Exercise;
     expect(ballotText(ex, { words: ['trust', 'time'] })).toBe('trust, time');
     expect(ballotText({ ...ex, kind: 'text' }, { text: 'More demos' })).toBe('More demos');
+  });
+});
+
+describe('normalizeWord', () => {
+  // The same cases as exercises/vote_test.go's TestNormalizeWord: a phone
+  // must fold its words as the server counts them.
+  it('folds case, spacing and the punctuation around a word, as the server does', () => {
+    const cases: Record<string, string> = {
+      'CHAOS!': 'chaos', chaos: 'chaos', ' (Chaos?) ': 'chaos', '...chaos…': 'chaos', '«Chaos»': 'chaos',
+      'Open   door!': 'open door', "don't": "don't", 'e-mail.': 'e-mail', 'C#': 'c#', 'C++!': 'c++',
+      '@team': '@team', '100%': '100%', '?!': '?!', '¿qué?': 'qué', "'chaos', ": 'chaos',
+    };
+    for (const [in_, want] of Object.entries(cases)) expect(normalizeWord(in_), in_).toBe(want);
   });
 });

@@ -27,3 +27,30 @@ const OWN = Symbol('own ballots');
 type OwnBallots = (exercise: string) => Ballot | undefined;
 export function provideOwnBallots(get: OwnBallots) { setContext(OWN, get); }
 export function ownBallots(): OwnBallots | undefined { return getContext<OwnBallots | undefined>(OWN); }
+
+// The marks that make a word and stay at its ends ("C#", "@team", "100%").
+const wordMarks = '#@%&/\\';
+const edge = (ch: string) => /\s/u.test(ch) || (/\p{P}/u.test(ch) && !wordMarks.includes(ch));
+
+/** A word as a word cloud counts it: what the server's NormalizeWord
+ * makes of it (exercises/vote.go: case, spacing and the punctuation
+ * around it folded), so that a phone finds its own words among the
+ * results before the server has said how it counted them. */
+export function normalizeWord(w: string): string {
+  const cs = [...w];
+  let i = 0;
+  let j = cs.length;
+  while (i < j && edge(cs[i])) i++;
+  while (j > i && edge(cs[j - 1])) j--;
+  const core = i < j ? cs.slice(i, j).join('') : w;
+  return core.split(/\s+/u).filter(Boolean).join(' ').toLowerCase();
+}
+
+/** Whether an open-text answer among the results is this phone's: by the
+ * id the server gave it (in the snapshot's `mine`), or, right after
+ * sending, by its text (the ack carries no id). */
+export function isOwnText(a: { id: string; text: string }, mine: Ballot | undefined): boolean {
+  if (!mine) return false;
+  if (mine.textId) return a.id === mine.textId;
+  return mine.text != null && mine.text.trim() !== '' && a.text.trim() === mine.text.trim();
+}

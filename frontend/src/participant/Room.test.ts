@@ -96,3 +96,34 @@ describe('a phone told that what it sent was not taken', () => {
     expect(document.activeElement).toBe(target.querySelector('#ex-title'));
   });
 });
+
+describe("a phone's results", () => {
+  // A poll with results shown, the phone's own ballot for Pizza in `mine`.
+  async function pollResults(you: object) {
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
+    const ws = FakeWS.last();
+    ws.open();
+    const base = welcome(1, { you: { id: 'm1', name: 'Ann', role: 'participant', online: true, ...you } });
+    const questions = [{ id: 'q1', kind: 'choice', prompt: 'Lunch?', options: [{ id: 'soup', label: 'Soup' }, { id: 'pizza', label: 'Pizza' }] }];
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1'], current: 'e1' },
+      exercises: [{
+        exercise: { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'results', minResponses: 1, questions },
+        state: { exercise: 'e1', status: 'results', responses: 3, minResponses: 1, results: { questions: [{ id: 'q1', counts: { soup: 2, pizza: 1 }, answered: 3 }] } },
+        mine: { answers: { q1: { choices: ['pizza'] } } },
+      }],
+    } } } });
+    await settle();
+    return target;
+  }
+
+  it('mark what this person answered', async () => {
+    expect((await pollResults({})).querySelectorAll('[data-testid=yours]')).toHaveLength(1);
+  });
+
+  it("mark nothing in the console's preview, whose votes are not counted", async () => {
+    expect((await pollResults({ preview: true })).querySelectorAll('[data-testid=yours]')).toHaveLength(0);
+  });
+});
