@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,10 +11,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"huddle/rooms"
 )
@@ -657,5 +661,47 @@ func TestClosedWriterReachesNoOtherSocket(t *testing.T) {
 	_ = otherPeer.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 	if n, _ := otherPeer.Read(make([]byte, 64)); n > 0 {
 		t.Fatalf("%d bytes of the closed connection reached another one", n)
+	}
+}
+
+// Every way ws closes a connection goes through the reader the hijack
+// hands it (connReader.Close), which stops the writer's raw writes
+// before the descriptor is closed: here as the server's end of a
+// connection does it (ws.CloseNow), through a real upgrade.
+func TestWebSocketCloseDetachesTheRawWriter(t *testing.T) {
+	got := make(chan *hijackWriter, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hw := &hijackWriter{ResponseWriter: w, maxRest: 1 << 20, maxWait: 30 * time.Second}
+		ws, err := websocket.Accept(hw, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+		if err != nil {
+			return
+		}
+		if hw.cw.raw == nil {
+			t.Error("no raw writer after the upgrade")
+		}
+		_ = ws.CloseNow()
+		got <- hw
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	hw := <-got
+	hw.cw.mu.Lock()
+	raw := hw.cw.raw
+	hw.cw.mu.Unlock()
+	if raw != nil {
+		t.Fatal("the raw writer outlived the connection's close")
+	}
+	if more, err := hw.cw.trySend([]byte("late")); err == nil && more {
+		if err = hw.cw.flushRest(time.Now().Add(time.Second)); err == nil {
+			t.Fatal("a write after the close succeeded")
+		}
+	} else if err == nil {
+		t.Fatal("a write after the close went out")
 	}
 }
