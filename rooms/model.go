@@ -246,6 +246,11 @@ type Room struct {
 const (
 	KeyRoom             = "room"
 	CounterParticipants = "participants"
+	// CounterPreviews counts the facilitator's test participants a room
+	// has had (Member.Preview): they are in no participant count, and
+	// this bounds their member documents by max-participants of their
+	// own. Never decremented: each one's document stays, removed.
+	CounterPreviews = "previews"
 	StatePresence       = "presence"
 )
 

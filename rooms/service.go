@@ -683,9 +683,9 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret, p
 		// shows nobody a person who is not there.
 		m := Member{ID: NewID(), Name: name, Role: RoleParticipant, Preview: preview, Uncounted: preview}
 		tok := NewSecret()
-		var incrs []Incr
-		if !preview {
-			incrs = []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}}
+		incrs := []Incr{{Key: CounterParticipants, By: 1, Max: int64(s.limits.MaxParticipants)}}
+		if preview {
+			incrs[0].Key = CounterPreviews
 		}
 		_, err = s.store.Apply(ctx, roomID, Change{
 			Expect: []Expect{{Key: KeyRoom, Version: d.Version}},
@@ -698,6 +698,8 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret, p
 		case errors.Is(err, ErrConflict):
 			s.cache.drop(roomID, KeyRoom)
 			continue
+		case errors.As(err, &lim) && preview:
+			return nil, Errorf(CodeRoomFull, "this room has had %d test participants, its most (max-participants)", s.limits.MaxParticipants)
 		case errors.As(err, &lim):
 			return nil, Errorf(CodeRoomFull, "this room is full (%d participants)", s.limits.MaxParticipants)
 		case err != nil:

@@ -570,4 +570,11 @@ func TestPreviewIsInNoCount(t *testing.T) {
 		t.Fatal(string(o.Reply))
 	}
 	count(1, "after the preview from before left")
+
+	// Previews have a limit of their own, max-participants (here 1)
+	// test participants a room has had: each leaves a member document.
+	if _, err := f.svc.JoinAs(ctx, f.room.Code, "Preview", "", true); rooms.ErrorCode(err) != rooms.CodeRoomFull {
+		t.Fatalf("a second preview with max-participants 1: %v, want %s", err, rooms.CodeRoomFull)
+	}
+	count(1, "after a preview was refused")
 }

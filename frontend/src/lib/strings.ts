@@ -259,7 +259,7 @@ export const en = {
     pageTitle: (title: string) => `${title} · Facilitator console`,
     preview: 'View as participant',
     previewTitle: 'Participant preview',
-    previewNote: 'A test participant named "Preview", for you alone: nobody else sees it, counts it or can send it kudos. Its answers to votes are not counted; the cards, dots, requests and kudos it adds are real, as anyone\'s.',
+    previewNote: 'A test participant named "Preview", for you alone: it is in no count or member list, nobody can send it kudos, and its answers to votes are not counted. Anything else it adds is real and the room sees it: its cards (with its name when names are shown), dots, help requests and kudos.',
     previewBadge: 'Preview · not counted',
     closePreview: 'Close preview',
     agenda: 'Agenda',
