@@ -215,7 +215,7 @@ func renameMember(tx *Tx) error {
 	// Facilitators get the event; participants who may see names get the
 	// new name through presence, which respects the presence list limit.
 	tx.Touch(StatePresence)
-	return tx.Emit(EvMemberRenamed, MemberRef{ID: m.ID, Name: m.Name, Role: m.Role, Preview: m.Preview}, Audience{Facilitators: true})
+	return tx.Emit(EvMemberRenamed, m.Ref(), Audience{Facilitators: true})
 }
 
 // MemberView is a member as others see them.
@@ -251,10 +251,33 @@ type MemberRef struct {
 	Preview bool `json:"preview,omitempty"`
 }
 
+// Ref is how events name m.
+func (m *Member) Ref() MemberRef {
+	return MemberRef{ID: m.ID, Name: m.Name, Role: m.Role, Preview: m.Preview}
+}
+
+// View is the member r names as others see them, offline: presence says
+// who is online.
+func (r MemberRef) View() MemberView {
+	return MemberView{ID: r.ID, Name: r.Name, Role: r.Role, Preview: r.Preview}
+}
+
+// offline is v with no presence state: not online, not removed.
+func (v MemberView) offline() MemberView {
+	v.Online, v.Removed = false, false
+	return v
+}
+
 // memberRemoved is the data of EvMemberRemoved.
 type memberRemoved struct {
 	Member  string `json:"member"`
 	Preview bool   `json:"preview,omitempty"`
+}
+
+// View is the removed member as presence changes name them (only
+// participants are removed).
+func (d memberRemoved) View() MemberView {
+	return MemberView{ID: d.Member, Role: RoleParticipant, Removed: true, Preview: d.Preview}
 }
 
 // Snapshot is the whole room as one viewer may see it.

@@ -626,7 +626,7 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 	case EvMemberRenamed:
 		var v MemberRef
 		if json.Unmarshal(ev.Data, &v) == nil {
-			mv := MemberView{ID: v.ID, Name: v.Name, Role: v.Role, Preview: v.Preview}
+			mv := v.View()
 			if p := lr.members[v.ID]; p != nil {
 				p.view.Name = v.Name
 			}
@@ -638,7 +638,7 @@ func (lr *live) deliver(ev *Event, at time.Time) {
 		var d memberRemoved
 		if json.Unmarshal(ev.Data, &d) == nil {
 			lr.h.svc.MemberRemoved(lr.id, d.Member)
-			removed := MemberView{ID: d.Member, Role: RoleParticipant, Removed: true, Preview: d.Preview}
+			removed := d.View()
 			lr.changed[d.Member] = removed
 			lr.known[d.Member] = removed // later presence changes keep saying removed
 			lr.markDirtyLocked(StatePresence)
@@ -923,7 +923,7 @@ func (lr *live) writePresence(all bool) {
 		p := lr.members[id]
 		switch {
 		case p != nil && !lr.known[id].Removed:
-			lr.known[id] = MemberView{ID: id, Name: p.view.Name, Role: p.view.Role, Preview: p.view.Preview}
+			lr.known[id] = p.view.offline()
 			if !lr.written[id] || again {
 				add = append(add, id)
 				lr.written[id] = true
