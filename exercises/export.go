@@ -593,7 +593,8 @@ func mdHeading(s string) string {
 
 // The console's words for kinds, statuses and phases
 // (frontend/src/lib/strings.ts), in reports people read: not the
-// protocol's ("scale, results").
+// protocol's ("scale, results"). TestExportWordsAreTheConsoles fails
+// when kindWords or statusWords and strings.ts differ.
 var (
 	kindWords = map[Kind]string{
 		KindPoll: "Poll", KindScale: "Scale", KindSurvey: "Pulse survey", KindWords: "Word cloud", KindText: "Open text",
