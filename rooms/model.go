@@ -251,7 +251,7 @@ const (
 	// this bounds their member documents by max-participants of their
 	// own. Never decremented: each one's document stays, removed.
 	CounterPreviews = "previews"
-	StatePresence       = "presence"
+	StatePresence   = "presence"
 )
 
 // MemberKey is the document key of a member.
