@@ -684,9 +684,7 @@ func TestNormalizeWord(t *testing.T) {
 			t.Errorf("NormalizeWord(%q) = %q, want %q", in, got, want)
 		}
 	}
-	e := newEnv(t)
-	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 1})
-	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	e, id := openCloud(t, 1)
 	for i, w := range []string{"CHAOS!", "chaos", "Chaos."} {
 		m, _ := e.person(fmt.Sprint("P", i))
 		e.ok(m, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{w}}))
@@ -696,13 +694,24 @@ func TestNormalizeWord(t *testing.T) {
 	}
 }
 
+// openCloud opens a word cloud whose results show from min answers.
+func openCloud(t *testing.T, min int) (*env, string) {
+	e := newEnv(t)
+	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": min})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	return e, id
+}
+
+// hideWord asks to hide (or show) a word of cloud id.
+func (e *env) hideWord(id, word string, hidden bool) rooms.Outcome {
+	return e.exec(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": word, "hidden": hidden})
+}
+
 // A word cloud's word is hidden like an open-text answer, with the same
 // command: named by the word, it leaves the participants' results (and
 // their cap), the facilitator still sees it marked, and it comes back.
 func TestHideWord(t *testing.T) {
-	e := newEnv(t)
-	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 1})
-	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	e, id := openCloud(t, 1)
 	a, _ := e.person("A")
 	b, _ := e.person("B")
 	e.ok(a, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"rude", "calm"}}))
@@ -740,13 +749,11 @@ func TestHideWord(t *testing.T) {
 // person's answer in, "hide this word" is refused alike for their word
 // and for one nobody wrote.
 func TestHideWordTellsNothingBelowTheMinimum(t *testing.T) {
-	e := newEnv(t)
-	id := e.add(map[string]any{"kind": "words", "title": "W", "minResponses": 3})
-	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	e, id := openCloud(t, 3)
 	ann, _ := e.person("Ann")
 	e.ok(ann, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"Quitting!"}}))
 	for _, w := range []string{"quitting", "happy"} {
-		if o := e.exec(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": w, "hidden": true}); o.Code != exercises.CodeTooFewResponses {
+		if o := e.hideWord(id, w, true); o.Code != exercises.CodeTooFewResponses {
 			t.Fatalf("hiding %q with one answer in: %+v", w, o)
 		}
 	}
@@ -755,7 +762,9 @@ func TestHideWordTellsNothingBelowTheMinimum(t *testing.T) {
 		e.ok(p, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{"calm"}}))
 	}
 	for _, w := range []string{"quitting", "happy"} {
-		e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": w, "hidden": true})
+		if o := e.hideWord(id, w, true); o.Code != "" {
+			t.Fatalf("hiding %q with three answers in: %+v", w, o)
+		}
 	}
 	if fac, _ := e.state(id); len(fac.Results.Words) != 2 || !fac.Results.Words[1].Hidden || fac.Results.Words[1].Word != "quitting" {
 		t.Fatalf("the facilitator's words: %+v", fac.Results.Words)

@@ -6,13 +6,19 @@ import { settle } from '../test/settle';
 
 afterEach(() => vi.unstubAllGlobals());
 
-/** A phone in a room whose agenda's current exercise is prepared, not opened. */
-async function waitingFor(title: string) {
+/** Ann's phone in room ABCDEF, its socket open (the welcome is the test's). */
+function openPhone() {
   FakeWS.all = [];
   vi.stubGlobal('WebSocket', FakeWS);
   const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
   const ws = FakeWS.last();
   ws.open();
+  return { target, ws };
+}
+
+/** A phone in a room whose agenda's current exercise is prepared, not opened. */
+async function waitingFor(title: string) {
+  const { target, ws } = openPhone();
   const base = welcome(1);
   ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
     agenda: { items: ['e1'], current: 'e1' },
@@ -34,11 +40,7 @@ const kudo = (id: string, to: string, message: string) => ({ id, seq: 1, to, toN
 
 describe('a phone in a room that ended', () => {
   it('keeps showing, read-only, the kudos this person received and the action items it was shown', async () => {
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-    const ws = FakeWS.last();
-    ws.open();
+    const { target, ws } = openPhone();
     const wall = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' };
     const retro = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'closed', retro: { columns: [] } };
     const later = { id: 'k2', kind: 'kudos', title: 'Not yet', status: 'prepared' };
@@ -100,11 +102,7 @@ describe('a phone told that what it sent was not taken', () => {
 describe("a phone's results", () => {
   // A poll with results shown, the phone's own ballot for Pizza in `mine`.
   async function pollResults(you: object) {
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-    const ws = FakeWS.last();
-    ws.open();
+    const { target, ws } = openPhone();
     const base = welcome(1, { you: { id: 'm1', name: 'Ann', role: 'participant', online: true, ...you } });
     const questions = [{ id: 'q1', kind: 'choice', prompt: 'Lunch?', options: [{ id: 'soup', label: 'Soup' }, { id: 'pizza', label: 'Pizza' }] }];
     ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
