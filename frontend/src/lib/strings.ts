@@ -42,6 +42,8 @@ export const en = {
     codeHint: '6 letters and digits, for example K7QX2M',
     name: 'Your name',
     nameHint: 'Leave it empty to stay unnamed.',
+    // Who sees the name, said once the room is known (its showNames).
+    namesSeen: (shown: boolean) => (shown ? 'In this room people see each other’s names.' : 'In this room only the facilitator sees the list of names.'),
     joiningRoom: (title: string, code: string) => (title ? `You are joining “${title}” (code ${code}).` : `You are joining room ${code}.`),
     join: 'Join',
     joining: 'Joining…',

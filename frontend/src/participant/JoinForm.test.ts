@@ -93,6 +93,21 @@ describe('JoinForm', () => {
     expect(joining()).toBe('');
   });
 
+  it('says who will see the name in the room the link is for', async () => {
+    for (const showNames of [false, true]) {
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'T', locked: false, ended: false, showNames, joinUrl: '' }))));
+      render('K7QX2M');
+      await new Promise((r) => setTimeout(r, 0));
+      flushSync();
+      expect(target.querySelector('#join-name-hint')!.textContent).toBe('Leave it empty to stay unnamed. '
+        + (showNames ? 'In this room people see each other’s names.' : 'In this room only the facilitator sees the list of names.'));
+      unmount(app);
+      target.remove();
+    }
+    render('');
+    expect(target.querySelector('#join-name-hint')!.textContent).toBe('Leave it empty to stay unnamed.');
+  });
+
   it('looks nothing up without a code from the link', () => {
     const fetch = vi.fn();
     vi.stubGlobal('fetch', fetch);
