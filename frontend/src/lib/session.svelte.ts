@@ -34,17 +34,28 @@ export interface Missed {
   maybe?: boolean;
 }
 
+// The retro phases whose part of the page says how a command went. A retro
+// stays on screen from phase to phase, but a dot's buttons go with the
+// vote phase: a dot sent offline and refused once the room is discussing
+// has nowhere else to be said. (A card has its own notice for that.)
+const SHOWN_IN: Record<string, string[]> = {
+  'retro.dot': ['vote'],
+  'retro.card.delete': ['write', 'reveal', 'group'],
+  'retro.action.add': ['discuss', 'actions'],
+};
+
 /**
  * The failure of a command about an exercise, when the page no longer
- * shows that exercise: its form, which would have said so, is gone, and
- * the person must not think it was taken. Null otherwise (the exercise's
- * own form shows it).
+ * shows that exercise, or no longer the part of it that sent the command:
+ * its form, which would have said so, is gone, and the person must not
+ * think it was taken. Null otherwise (the exercise's own form shows it).
  */
-export function missedBy(state: RoomState, data: unknown, err: unknown): Missed | null {
+export function missedBy(state: RoomState, data: unknown, err: unknown, type = ''): Missed | null {
   const id = exerciseOf(data);
   if (!id) return null;
   const shown = currentExercise(state);
-  if (shown && shown.id === id && shown.status !== 'prepared') return null;
+  const phases = SHOWN_IN[type];
+  if (shown && shown.id === id && shown.status !== 'prepared' && (!phases || phases.includes(shown.phase || ''))) return null;
   return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
 }
 
@@ -124,7 +135,7 @@ export class RoomSession {
       },
       (err) => {
         count();
-        const m = missedBy(this.state, data, err);
+        const m = missedBy(this.state, data, err, type);
         if (m) this.missed = m;
       },
     );

@@ -125,3 +125,33 @@ describe("a phone's results", () => {
     expect((await pollResults({ preview: true })).querySelectorAll('[data-testid=yours]')).toHaveLength(0);
   });
 });
+
+describe('a phone that placed a dot offline', () => {
+  it('shows the dot as waiting, and says it was not taken when the room had moved on to discussing', async () => {
+    const { target, ws } = openPhone();
+    const retro = (phase: string) => ({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns: [{ id: 'stop', title: 'Stop' }], dots: 3, maxPerItem: 2 } });
+    const state = (phase: string) => ({ exercise: 'x1', status: 'open', phase, dots: 3, maxPerItem: 2, revealed: true, dotsShown: false, written: 1, actions: [], groups: [],
+      columns: [{ id: 'stop', title: 'Stop', count: 1 }], cards: [{ id: 'c1', column: 'stop', text: 'Meetings' }], items: [{ id: 'c1', kind: 'card' }] });
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['x1'], current: 'x1' },
+      exercises: [{ exercise: retro('vote'), state: state('vote'), mine: { cards: [], dotsLeft: 3 } }],
+    } } } });
+    await settle();
+    window.dispatchEvent(new Event('offline'));
+    (target.querySelector('button[aria-label="Place a dot on Meetings"]') as HTMLButtonElement).click();
+    await settle();
+    expect(target.querySelector('[data-testid=dot-sending]')!.getAttribute('aria-label')).toBe('A dot being placed here, not yet taken');
+    // Back online: the facilitator has moved on meanwhile.
+    window.dispatchEvent(new Event('online'));
+    const ws2 = FakeWS.last();
+    expect(ws2).not.toBe(ws);
+    ws2.open();
+    ws2.receive({ ...welcome(2), recovered: true, snapshot: undefined }, ev(2, 'exercise.updated', retro('discuss')));
+    await settle();
+    const dot = ws2.commands().find((m) => m.type === 'retro.dot')!;
+    ws2.receive({ type: 'error', id: dot.id, code: 'wrong_phase', message: 'dots are placed only in the vote phase' });
+    await settle();
+    expect(target.querySelector('[data-testid=missed]')!.textContent).toContain('What you sent to “Sprint” was not taken');
+  });
+});
