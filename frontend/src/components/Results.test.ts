@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { settle } from '../test/settle';
 import { stackedItems } from '../test/layout';
 import { show } from '../test/mount';
@@ -99,5 +99,30 @@ describe('Results on the projector', () => {
     await settle();
     expect(all.querySelectorAll('.texts li')).toHaveLength(10);
     expect(all.querySelector('[data-testid=more]')).toBeNull();
+  });
+
+  it("keeps every option of a scale on the screen, denser, and none left out", async () => {
+    // jsdom lays nothing out: the bars end below the 768 px window until
+    // they are drawn a row each.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this.classList.contains('bars') && !this.classList.contains('row') ? 1000 : 700;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const scale = {
+      id: 's1', kind: 'scale', title: 'Energy level', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'scale', prompt: '', min: 1, max: 10 }],
+    } as unknown as Exercise;
+    const results: R = { questions: [{ id: 'q1', counts: { 3: 1, 9: 2 }, answered: 3, mean: 7, median: 9 }] };
+    const target = show(Results, { exercise: scale, results, big: true });
+    await settle();
+    const bars = target.querySelector('.bars') as HTMLElement;
+    expect(bars.dataset.density).toBe('1');
+    expect(bars.querySelectorAll('li')).toHaveLength(10);
+    expect(target.querySelector('[data-testid=more]')).toBeNull();
+    // Off the projector the bars are drawn as they always were.
+    const console_ = show(Results, { exercise: scale, results });
+    await settle();
+    expect((console_.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
   });
 });

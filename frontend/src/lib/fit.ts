@@ -27,3 +27,27 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
   window.addEventListener('resize', measure);
   return () => { live = false; window.removeEventListener('resize', measure); };
 }
+
+/** For an $effect that reads what box draws: the first of its densities
+ *  0..last (each more compact than the one before) at which box ends
+ *  above the window's bottom, less reserve pixels; the last when none
+ *  does. Nothing is left out, so there is no "+N more": every option of
+ *  a vote stays on the screen. Again when the window is resized; off the
+ *  projector (on false) density 0. Returns the effect's cleanup. */
+export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void, reserve = 16): (() => void) | undefined {
+  set(0);
+  if (!on || !box) return;
+  let run = 0;
+  const measure = async () => {
+    const mine = ++run;
+    for (let d = 0; d <= last; d++) {
+      set(d);
+      await tick();
+      if (mine !== run) return;
+      if (box.getBoundingClientRect().bottom <= window.innerHeight - reserve) return;
+    }
+  };
+  measure();
+  window.addEventListener('resize', measure);
+  return () => { run = -1; window.removeEventListener('resize', measure); };
+}
