@@ -48,3 +48,24 @@ describe('SpecForm after a refusal', () => {
     expect(document.activeElement?.closest('form')).toBe(target.querySelector('form'));
   });
 });
+
+describe('SpecForm after "Add to agenda"', () => {
+  it('keeps the focus in the form, on the title of the next exercise, not on the page', async () => {
+    const props = $state({
+      initial: poll, heading: 'Add', submitLabel: 'Add to agenda', pendingLabel: 'Adding…', pending: false, resetAfterSubmit: true,
+      onSubmit: async () => {
+        props.pending = true;
+        await Promise.resolve();
+        props.pending = false;
+        return true;
+      },
+    });
+    const target = show(SpecForm, props);
+    const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
+    button.focus();
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('input[id$="-title"]'));
+    expect((document.activeElement as HTMLInputElement).value).toBe('');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { show } from '../test/mount';
+import { settle } from '../test/settle';
+import RetroControl from './RetroControl.svelte';
+import { emptyState } from '../lib/reducer';
+
+const columns = [{ id: 'stop', title: 'Stop' }];
+const cards = [{ id: 'c1', column: 'stop', text: 'Meetings' }, { id: 'c2', column: 'stop', text: 'Standups' }];
+const view = (phase: string, extra: object = {}) => ({
+  exercise: 'x1', status: 'open', phase, dots: 3, maxPerItem: 2, columns: [{ id: 'stop', title: 'Stop', count: 2 }], written: 2, revealed: true,
+  cards, groups: [], items: [{ id: 'c1', kind: 'card', dots: 2 }, { id: 'c2', kind: 'card', dots: 1 }], dotsShown: phase !== 'group', actions: [], ...extra,
+});
+
+/** The console's retro in `phase`, the room's state changed by the test. */
+function console_(phase: string, answer: (type: string, data: any) => object = () => ({})) {
+  const session = $state({ state: { ...emptyState(), states: { x1: view(phase) } } as any, status: 'online', send: async (type: string, data: any) => answer(type, data) });
+  const ex = $state({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns } } as any);
+  const target = show(RetroControl, { session, ex });
+  return { target, session, ex };
+}
+
+describe('RetroControl keeps the keyboard where it was', () => {
+  it('after "Group selected cards": in the title box, then on the new group', async () => {
+    const { target, session } = console_('group', () => ({ group: 'g1' }));
+    for (const c of target.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) c.click();
+    await settle();
+    const button = [...target.querySelectorAll('button')].find((b) => b.textContent!.startsWith('Group'))!;
+    expect(button.textContent).toBe('Group selected cards (2)');
+    button.focus();
+    button.click();
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('#gt-x1'));
+    // The room's next state brings the group.
+    session.state = { ...session.state, states: { x1: view('group', { groups: [{ id: 'g1', title: 'Meetings', cards: ['c1', 'c2'] }], cards: cards.map((c) => ({ ...c, group: 'g1' })), items: [{ id: 'g1', kind: 'group' }] }) } };
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('[data-group=g1] .rename'));
+  });
+
+  it('after "Discuss this": on the same item\'s button', async () => {
+    const { target, session, ex } = console_('discuss', (_type, data) => {
+      ex.focus = data.item;
+      session.state = { ...session.state, states: { x1: view('discuss', { focus: data.item }) } };
+      return {};
+    });
+    const discuss = target.querySelectorAll<HTMLButtonElement>('.focus-list button')[1];
+    discuss.focus();
+    discuss.click();
+    await settle();
+    expect(document.activeElement).toBe(target.querySelectorAll('.focus-list button')[1]);
+    expect(document.activeElement!.textContent).toBe('Clear focus');
+  });
+});
