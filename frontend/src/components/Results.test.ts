@@ -125,4 +125,20 @@ describe('Results on the projector', () => {
     await settle();
     expect((console_.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
   });
+
+  it("lays a survey's questions out in a grid of their own, below the count, a row per bar", async () => {
+    const survey = {
+      id: 'v1', kind: 'survey', title: 'Team pulse', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'scale', prompt: 'Energy?', min: 1, max: 5 }, { id: 'q2', kind: 'scale', prompt: 'Focus?', min: 1, max: 5 }, { id: 'q3', kind: 'scale', prompt: 'Recommend?', min: 1, max: 5 }],
+    } as unknown as Exercise;
+    const results: R = { questions: ['q1', 'q2', 'q3'].map((id) => ({ id, counts: { 2: 1 }, answered: 1, mean: 2, median: 2 })) };
+    const target = show(Results, { exercise: survey, results, responses: 4, big: true });
+    await settle();
+    // The count was a cell of the two-column grid: an empty quarter of
+    // the projector beside it, the third question pushed off the bottom.
+    const grid = target.querySelector('.questions')!;
+    expect(grid.contains(target.querySelector('[data-testid=results-count]'))).toBe(false);
+    expect([...grid.children].map((c) => c.querySelector('h3')!.textContent)).toEqual(['Energy?', 'Focus?', 'Recommend?']);
+    expect([...target.querySelectorAll<HTMLElement>('.bars')].map((b) => b.dataset.density)).toEqual(['1', '1', '1']);
+  });
 });

@@ -33,14 +33,15 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  above the window's bottom, less reserve pixels; the last when none
  *  does. Nothing is left out, so there is no "+N more": every option of
  *  a vote stays on the screen. Again when the window is resized; off the
- *  projector (on false) density 0. Returns the effect's cleanup. */
-export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void, reserve = 16): (() => void) | undefined {
+ *  projector (on false) density 0. first: the least density tried there.
+ *  Returns the effect's cleanup. */
+export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void, reserve = 16, first = 0): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
   let run = 0;
   const measure = async () => {
     const mine = ++run;
-    for (let d = 0; d <= last; d++) {
+    for (let d = first; d <= last; d++) {
       set(d);
       await tick();
       if (mine !== run) return;
