@@ -157,6 +157,26 @@ describe('the console of an ended room', () => {
   });
 });
 
+describe('the console of a room that ends with its preview open', () => {
+  it('closes the preview and no longer lists it among the people', async () => {
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200), json(summary, 201));
+    const ws = await open();
+    button('View as participant')!.click();
+    await settle();
+    ws.receive({ type: 'presence', online: 2, participants: 1, members: [
+      { id: 'f1', name: '', role: 'facilitator', online: true },
+      { id: 'm1', name: 'Ann', role: 'participant', online: true }, { id: 'pv1', name: 'Preview', role: 'participant', online: true, preview: true }] });
+    await settle();
+    expect(target.querySelector('[data-testid=preview]')).not.toBeNull();
+    expect(target.querySelector('[data-testid=people] li[data-preview]')).not.toBeNull();
+    await end(ws);
+    expect(target.querySelector('[data-testid=preview]')).toBeNull();
+    expect(button('Close preview')).toBeUndefined();
+    expect(target.querySelector('[data-testid=people] li[data-preview]')).toBeNull();
+    expect(text('[data-testid=people]')).toContain('Ann');
+  });
+});
+
 describe('the console renames the room and switches names', () => {
   it('sends room.update and shows a refused title under the title, keeping it', async () => {
     answer();
