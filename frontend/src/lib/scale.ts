@@ -14,3 +14,14 @@ export function scalePoints(q: Pick<Question, 'min' | 'max'>): number[] {
   const [a, b] = scaleBounds(q);
   return Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 }
+
+/**
+ * The points a phone's row holds for a scale of `n` points: all of them
+ * up to 6 (about 46 px each in a 360 px phone's card, over the 40 px a
+ * thumb needs), else as few even rows as keep to 6: 10 points are 2 rows
+ * of 5, 11 are 6 and 5.
+ */
+export function scaleColumns(n: number): number {
+  const rows = Math.max(1, Math.ceil(n / 6));
+  return Math.ceil(n / rows);
+}

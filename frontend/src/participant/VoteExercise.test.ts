@@ -133,6 +133,13 @@ describe('VoteExercise', () => {
     expect([...target.querySelectorAll('.pt input')].map((i) => (i as HTMLInputElement).value)).toEqual(['-5', '-4', '-3', '-2', '-1', '0']);
   });
 
+  it('wraps a long scale into even rows on a phone, so that no point is too small to tap', () => {
+    render({ id: 'e5', kind: 'scale', title: 'Rate', status: 'open', questions: [{ id: 'q1', kind: 'scale', prompt: '', min: 1, max: 10 }] });
+    const scale = target.querySelector('.scale') as HTMLElement;
+    expect(scale.style.getPropertyValue('--n')).toBe('10');
+    expect(scale.style.getPropertyValue('--cols')).toBe('5');
+  });
+
   it('lets no more boxes be ticked than a multiple choice allows', () => {
     const opts = ['Alpha', 'Beta', 'Gamma'].map((label, i) => ({ id: `o${i + 1}`, label }));
     render(poll({ questions: [{ id: 'q1', kind: 'choice', prompt: '', options: opts, multi: true, maxChoices: 2 }] }));
