@@ -177,6 +177,16 @@ describe('the console of a room that ends with its preview open', () => {
   });
 });
 
+describe("the console's join link", () => {
+  it('may break after a slash, and keeps the code whole', async () => {
+    await open();
+    const link = target.querySelector('[data-testid=join-link]') as HTMLAnchorElement;
+    expect(link.textContent).toBe('http://192.168.1.2/j/ABCDEF');
+    expect(link.querySelectorAll('wbr').length).toBeGreaterThan(0);
+    expect([...link.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent)).toContain('ABCDEF');
+  });
+});
+
 describe('the console renames the room and switches names', () => {
   it('sends room.update and shows a refused title under the title, keeping it', async () => {
     answer();
