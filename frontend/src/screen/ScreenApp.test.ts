@@ -47,6 +47,16 @@ describe('the projector view opened with a projector link', () => {
     expect(again.sent[0]).toMatchObject({ type: 'hello', room: 'ABCDEF', token: 'tok/1', view: 'projector' });
   });
 
+  it('says that a room ended, with no "Disconnected" under it', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    ws.receive(screenWelcome());
+    await settle();
+    ws.serverClose(4003);
+    await settle();
+    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/ended/);
+    expect(target.querySelector('.conn')).toBeNull();
+  });
+
   it('says a revoked link no longer works, and forgets it', async () => {
     const ws = openAt('/screen/ABCDEF#t=old');
     ws.receive(screenWelcome());
