@@ -27,7 +27,7 @@ function render(ex: Exercise, view: object) {
 describe('the console says what showing results does', () => {
   it('on an open vote: the button says it closes voting, and the count says how many are here', () => {
     const c = render(poll('open'), { status: 'open', responses: 3, minResponses: 3, anonymous: true, results });
-    expect(c.buttons()).toEqual(['Close', 'Close voting and show results']);
+    expect(c.buttons()).toEqual(['Close, results hidden', 'Close voting and show results']);
     expect(c.text('ex-status')).toBe('Open');
     expect(c.text('host-responses')).toBe('3 answers of 5 people here');
   });

@@ -280,6 +280,7 @@ export const en = {
     confirmRemoveEx: (t: string) => `Remove "${t}" and everything answered in it?`,
     openEx: 'Open',
     closeEx: 'Close',
+    closeHidden: 'Close, results hidden',
     showResults: 'Show results',
     // Showing results closes voting (nobody watches a tally move as each
     // person answers): the buttons say so.
