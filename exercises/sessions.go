@@ -280,6 +280,9 @@ func side(e *ExerciseResult) *SideSummary {
 	return s
 }
 
+// ran says an exercise was opened in its session (not only on the agenda).
+func ran(e *ExerciseResult) bool { return e != nil && e.Status != StatusPrepared }
+
 func compareExercise(a, b *ExerciseResult) ExerciseComparison {
 	ref := a // the side that has it, for its kind and title
 	if ref == nil {
@@ -290,7 +293,19 @@ func compareExercise(a, b *ExerciseResult) ExerciseComparison {
 		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b))
 	}
 	if ref.Kind == KindRetro {
-		ec.Columns, ec.Actions = compareRetro(retroOf(a), retroOf(b), a != nil, b != nil)
+		// A side on the agenda but never opened had no cards to count: it
+		// reads "–", not 0, and when neither side ran there is no table.
+		ranA, ranB := ran(a), ran(b)
+		if ranA || ranB {
+			ra, rb := retroOf(a), retroOf(b)
+			if !ranA {
+				ra = nil
+			}
+			if !ranB {
+				rb = nil
+			}
+			ec.Columns, ec.Actions = compareRetro(ra, rb, ranA, ranB)
+		}
 	}
 	return ec
 }

@@ -140,3 +140,28 @@ func TestCompareMarkdownNotRun(t *testing.T) {
 		t.Errorf("an exercise never opened reads as hidden:\n%s", md)
 	}
 }
+
+// A retro on the agenda but never opened has no cards to count: no table
+// of zeros when neither session ran it, and "–" for the side that did not.
+func TestCompareRetroNotRun(t *testing.T) {
+	cols := []RetroColumnExport{{Title: "Start"}, {Title: "Stop"}}
+	idle := ExerciseResult{Kind: KindRetro, Title: "SSC", Status: StatusPrepared, Retro: &RetroExport{Revealed: true, Columns: cols}}
+	ran := ExerciseResult{Kind: KindRetro, Title: "SSC", Status: StatusResults, Responses: 2, Retro: &RetroExport{Revealed: true,
+		Columns: []RetroColumnExport{{Title: "Start", Count: 2}, {Title: "Stop"}}, Actions: []RetroActionExport{{Text: "a"}}}}
+
+	c := Compare(session("a", idle), session("b", idle))
+	if e := c.Exercises[0]; len(e.Columns) != 0 || e.Actions != nil {
+		t.Errorf("neither ran: columns %+v, actions %+v", e.Columns, e.Actions)
+	}
+	md := string(c.Markdown())
+	if !strings.Contains(md, "- A: not run\n- B: not run") || strings.Contains(md, "| Column |") {
+		t.Errorf("neither ran, Markdown:\n%s", md)
+	}
+
+	md = string(Compare(session("a", idle), session("b", ran)).Markdown())
+	for _, want := range []string{"| Start | – | 2 |", "| Stop | – | 0 |", "| Action items | – | 1 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -116,6 +116,24 @@ describe('the comparison view', () => {
     expect(rows).toEqual([['0 · 0%'], ['0 · 0%'], ['1 · 33%'], ['1 · 33%'], ['1 · 33%']]);
     expect(s.querySelector('ul')!.querySelectorAll('.track')).toHaveLength(5);
   });
+  it('shows no table of zeros for a retro neither session ran, and "–" for the side that did not', () => {
+    const c = structuredClone(cmp);
+    const idle = { status: 'prepared', responses: 0, hidden: false };
+    c.exercises[2].a = { ...idle };
+    c.exercises[2].b = { ...idle };
+    c.exercises[2].columns = [{ title: 'Builds trust', a: 0, b: 0 }];
+    c.exercises[2].actions = { a: 0, b: 0 };
+    render(c);
+    expect(text(sections()[2].querySelector('[data-testid=side-a]'))).toBe('Not run (on the agenda, never opened)');
+    expect(sections()[2].querySelector('table')).toBeNull();
+    unmount(app);
+    target.remove();
+    c.exercises[2].b = { status: 'results', responses: 2, hidden: false };
+    c.exercises[2].columns = [{ title: 'Builds trust', a: 0, b: 2 }];
+    render(c);
+    const cells = [...sections()[2].querySelectorAll('tr')].map((tr) => [...tr.children].map((e) => e.textContent).join(' | '));
+    expect(cells).toEqual(['Column | A | B', 'Builds trust | – | 2', 'Action items | – | 0']);
+  });
 });
 
 describe('comparison helpers', () => {
