@@ -293,7 +293,7 @@ export const en = {
       `${plural(n, 'answer', 'answers')}${n <= here ? ' of' : ' ·'} ${plural(here, 'person', 'people')} here`,
     next: 'Next exercise',
     timer: 'Timer',
-    seconds: 'Seconds',
+    seconds: 'seconds',
     startTimer: 'Start timer',
     stopTimer: 'Stop timer',
     notes: 'Notes (only you see them)',
