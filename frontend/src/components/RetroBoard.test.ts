@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { settle } from '../test/settle';
 import { stackedItems } from '../test/layout';
 import { flushSync } from 'svelte';
@@ -84,6 +84,43 @@ describe('RetroBoard on the projector in the discussion', () => {
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
     expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more');
+  });
+});
+
+describe('RetroBoard on the projector in the actions phase', () => {
+  it('fits the actions, first on the screen, and leaves the ranking only its "+N more" when there is no room', async () => {
+    // jsdom lays nothing out: the actions start 100 px down, 60 px each;
+    // under them the card being discussed (200 px), then the ranking,
+    // 120 px an item.
+    const shown = (sel: string) => document.querySelectorAll(sel).length;
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this.parentElement ? [...this.parentElement.children].indexOf(this) : 0;
+      const actionsEnd = 100 + shown('.actions li') * 60;
+      let top = 0, height = 60;
+      if (this.closest('.actions')) top = 100 + i * 60;
+      else if (this.matches('.now')) (top = actionsEnd), (height = 200);
+      else if (this.closest('.ranked')) (top = actionsEnd + 200 + i * 120), (height = 120);
+      return { top, bottom: top + height, left: 0, right: 100, width: 100, height, x: 0, y: top, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const cards = Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'actions', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true, focus: 'c0',
+      columns: [{ id: 'start', title: 'Start', count: 5 }], written: 5, cards, groups: [],
+      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 5 - i })),
+      actions: Array.from({ length: 9 }, (_, i) => ({ id: `a${i}`, text: `Action ${i}` })),
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
+    await settle();
+    // 768 px less the room for the card being discussed and two "+N more"
+    // lines: five actions (the sixth would end at 460 px).
+    expect(target.querySelectorAll('.actions li')).toHaveLength(5);
+    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+4 more');
+    expect(target.querySelector('[data-testid=now-discussing]')).not.toBeNull();
+    // The ranking starts at 600 px: its first item would end at 720 px,
+    // below its own "+N more" line.
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(0);
     expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more');
   });
 });

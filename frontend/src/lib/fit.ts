@@ -4,24 +4,28 @@
 import { tick } from 'svelte';
 
 /** How many of list's children end above the window's bottom, less
- *  reserve pixels (room for the "+N more" line); Infinity when all do. */
-export function fitting(list: HTMLElement, reserve: number): number {
+ *  reserve pixels (room for the "+N more" line); Infinity when all do.
+ *  At least min: 1 for a list at the top of the screen, where an item cut
+ *  is better than none; 0 for one below something else, which may have
+ *  left it no room at all. */
+export function fitting(list: HTMLElement, reserve: number, min = 1): number {
   const limit = window.innerHeight - reserve;
   const i = [...list.children].findIndex((c) => c.getBoundingClientRect().bottom > limit);
-  return i < 0 ? Infinity : Math.max(1, i);
+  return i < 0 ? Infinity : Math.max(min, i);
 }
 
 /** For an $effect that reads the items: draws them all (set(Infinity)),
  *  then, once laid out and before the screen is painted, keeps the
  *  number that fit; again when the window is resized. Off the projector
- *  (on false) everything is drawn. Returns the effect's cleanup. */
-export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: number) => void, reserve = 64): (() => void) | undefined {
+ *  (on false) everything is drawn. reserve may be measured then (what is
+ *  drawn below the list); min as for fitting. Returns the effect's cleanup. */
+export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: number) => void, reserve: number | (() => number) = 64, min = 1): (() => void) | undefined {
   set(Infinity);
   if (!on || !list) return;
   let live = true;
   const measure = () => {
     set(Infinity);
-    tick().then(() => { if (live) set(fitting(list, reserve)); });
+    tick().then(() => { if (live) set(fitting(list, typeof reserve === 'number' ? reserve : reserve(), min)); });
   };
   measure();
   window.addEventListener('resize', measure);
