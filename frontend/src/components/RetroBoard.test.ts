@@ -126,6 +126,19 @@ describe('RetroBoard on the projector in the actions phase', () => {
 });
 
 describe('RetroBoard while the console groups', () => {
+  it("puts a grouped card's ✕ first, to float beside its first line and leave the card's width to the lines under it", () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 2 }], written: 2,
+      cards: [{ id: 'c1', column: 'start', text: 'Pairing for onboarding', group: 'g1' }, { id: 'c2', column: 'start', text: 'Demo', group: 'g1' }],
+      groups: [{ id: 'g1', title: 'Knowledge sharing', cards: ['c1', 'c2'] }], items: [], actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], onUngroup: () => {} });
+    const note = target.querySelector('[data-group=g1] li.note')!;
+    expect(note.firstElementChild!.matches('button.out')).toBe(true);
+    expect(note.lastElementChild!.textContent).toBe('Pairing for onboarding');
+  });
+
   it('takes a card out of its group, renames a group, and adds the selected cards to one', () => {
     const view = {
       exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
