@@ -20,6 +20,19 @@ describe('Results of a word cloud', () => {
     expect(calls.map((a) => [a.id, !!a.hidden])).toEqual([['calm', false], ['rude', true]]);
   });
 
+  it("fades a hidden word or answer, not its Show button, which would look disabled", () => {
+    const words = show(Results, { exercise: cloud, results: { words: [{ word: 'rude', count: 3, hidden: true }] }, onHideText: () => {} });
+    const text = { id: 't1', kind: 'text', title: 'Anything else?', status: 'results', minResponses: 1 } as unknown as Exercise;
+    const texts = show(Results, { exercise: text, results: { texts: [{ id: 'a1', text: 'Too long', hidden: true }] }, onHideText: () => {} });
+    for (const target of [words, texts]) {
+      const row = target.querySelector('li.hidden')!;
+      expect(row.querySelector('.user-text')!.matches('.faded')).toBe(true);
+      const button = row.querySelector('button')!;
+      expect(button.textContent).toBe('Show');
+      expect(button.closest('.faded')).toBeNull();
+    }
+  });
+
   it('offers no hiding where nobody may moderate (phones, projector)', () => {
     const target = show(Results, { exercise: cloud, results: { words: [{ word: 'calm', count: 2 }] }, big: true });
     expect(target.querySelector('[data-testid=hide-words]')).toBeNull();
