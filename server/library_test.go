@@ -436,8 +436,10 @@ func TestSessionsCompare(t *testing.T) {
 	if *q.A.Mean != 13.0/3 || *q.B.Mean != 4 || fmt.Sprintf("%.2f", *q.MeanDelta) != "-0.33" {
 		t.Fatalf("question %+v", q)
 	}
+	// The retro is on both agendas and was opened in neither: both sides
+	// are there, with no table of columns and actions (nothing to count).
 	r := c.Exercises[1]
-	if r.Kind != exercises.KindRetro || len(r.Columns) != 2 || *r.Columns[0].A != 0 || r.Actions == nil || *r.Actions.B != 0 {
+	if r.Kind != exercises.KindRetro || r.A == nil || r.B == nil || len(r.Columns) != 0 || r.Actions != nil {
 		t.Fatalf("retro comparison %+v", r)
 	}
 	st, _, md := ts.do("GET", "/api/compare?a="+first.Room.ID+"&b="+second.Room.ID+"&format=md", nil, nil)
