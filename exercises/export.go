@@ -704,10 +704,10 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 		return
 	}
 	for _, q := range v.Questions {
+		// A question without a prompt is a poll's or a scale's only one:
+		// the exercise's line above already says how many answered.
 		if q.Prompt != "" {
 			p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
-		} else {
-			p("%d answered\n\n", q.Answered)
 		}
 		if q.Hidden {
 			p("Hidden: fewer than %d people answered this question.\n\n", v.MinResponses)

@@ -482,7 +482,8 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 // the protocol's ("scale, results").
 func TestMarkdownSaysWhatTheConsoleSays(t *testing.T) {
 	r := &RoomResults{Title: "Retro", Exercises: []ExerciseResult{
-		{Kind: KindScale, Title: "Pace", Status: StatusResults, Anonymous: true, Responses: 5, Vote: &VoteExport{}},
+		{Kind: KindScale, Title: "Pace", Status: StatusResults, Anonymous: true, Responses: 5, Vote: &VoteExport{
+			Questions: []QuestionExport{{Answered: 5, Counts: []LabelCount{{Label: "3", Count: 5}}}}}},
 		{Kind: KindPoll, Title: "Lunch", Status: StatusPrepared, Anonymous: false, Responses: 1, Vote: &VoteExport{}},
 		{Kind: KindHelp, Title: "Help", Status: StatusClosed, Help: &HelpExport{}},
 	}}
@@ -495,5 +496,9 @@ func TestMarkdownSaysWhatTheConsoleSays(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, b)
 		}
+	}
+	// A scale's only question has no prompt: its count is the line above.
+	if strings.Contains(string(b), "5 answered") {
+		t.Errorf("markdown says the scale's answers twice:\n%s", b)
 	}
 }
