@@ -21,6 +21,16 @@ function openAt(path: string) {
 }
 const screenWelcome = () => welcome(1, { you: { id: 'f1', name: '', role: 'screen', online: true } });
 
+/** A projector welcomed through link token tok, then closed by the server with code. */
+async function closedWith(tok: string, code: number) {
+  const ws = openAt(`/screen/ABCDEF#t=${tok}`);
+  ws.receive(screenWelcome());
+  await settle();
+  ws.serverClose(code);
+  await settle();
+  return target.querySelector('[data-testid=screen-over]')?.textContent ?? '';
+}
+
 beforeEach(() => localStorage.clear());
 afterEach(() => {
   unmount(app);
@@ -48,22 +58,12 @@ describe('the projector view opened with a projector link', () => {
   });
 
   it('says that a room ended, with no "Disconnected" under it', async () => {
-    const ws = openAt('/screen/ABCDEF#t=tok');
-    ws.receive(screenWelcome());
-    await settle();
-    ws.serverClose(4003);
-    await settle();
-    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/ended/);
+    expect(await closedWith('tok', 4003)).toMatch(/ended/);
     expect(target.querySelector('.conn')).toBeNull();
   });
 
   it('says a revoked link no longer works, and forgets it', async () => {
-    const ws = openAt('/screen/ABCDEF#t=old');
-    ws.receive(screenWelcome());
-    await settle();
-    ws.serverClose(4001);
-    await settle();
-    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/no longer works/);
+    expect(await closedWith('old', 4001)).toMatch(/no longer works/);
     expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ token: '', revoked: true });
     unmount(app);
     target.remove();
