@@ -36,6 +36,19 @@ describe('RetroControl keeps the keyboard where it was', () => {
     expect(document.activeElement).toBe(target.querySelector('[data-group=g1] .rename'));
   });
 
+  it('after "Group selected cards": leaves the focus where the facilitator moved it meanwhile', async () => {
+    const { target, session } = console_('group', () => ({ group: 'g1' }));
+    for (const c of target.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) c.click();
+    await settle();
+    [...target.querySelectorAll('button')].find((b) => b.textContent!.startsWith('Group'))!.click();
+    await settle();
+    const elsewhere = [...target.querySelectorAll<HTMLButtonElement>('button')].find((b) => !b.disabled && !b.closest('[data-group]') && !b.closest('.card'))!;
+    elsewhere.focus();
+    session.state = { ...session.state, states: { x1: view('group', { groups: [{ id: 'g1', title: 'Meetings', cards: ['c1', 'c2'] }], cards: cards.map((c) => ({ ...c, group: 'g1' })), items: [{ id: 'g1', kind: 'group' }] }) } };
+    await settle();
+    expect(document.activeElement).toBe(elsewhere);
+  });
+
   it('after "Discuss this": on the same item\'s button', async () => {
     const { target, session, ex } = console_('discuss', (_type, data) => {
       ex.focus = data.item;

@@ -264,6 +264,7 @@ export const en = {
     previewTitle: 'Participant preview',
     previewNote: 'A test participant named "Preview", for you alone: it is in no count or member list, nobody can send it kudos, and its answers to votes are not counted. Anything else it adds is real and the room sees it: its cards (with its name when names are shown), dots, help requests and kudos.',
     previewBadge: 'Preview · not counted',
+    previewLimit: 'This room has had as many test participants as it may (the server\'s max-participants); the room itself is not full.',
     closePreview: 'Close preview',
     agenda: 'Agenda',
     workshopArea: 'The exercises',
