@@ -84,7 +84,7 @@ describe('RetroBoard on the projector in the discussion', () => {
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
     expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
-    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more');
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more voted items');
   });
 });
 
@@ -116,12 +116,12 @@ describe('RetroBoard on the projector in the actions phase', () => {
     // 768 px less the room for the card being discussed and two "+N more"
     // lines: five actions (the sixth would end at 460 px).
     expect(target.querySelectorAll('.actions li')).toHaveLength(5);
-    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+4 more');
+    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+4 more action items');
     expect(target.querySelector('[data-testid=now-discussing]')).not.toBeNull();
     // The ranking starts at 600 px: its first item would end at 720 px,
     // below its own "+N more" line.
     expect(target.querySelectorAll('.ranked li')).toHaveLength(0);
-    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more');
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more voted items');
   });
 });
 

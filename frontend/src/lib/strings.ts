@@ -535,6 +535,9 @@ export const en = {
     mean: 'Mean',
     median: 'Median',
     more: (n: number) => `+${n} more`,
+    // A retro's two lists on the projector: each says which it cut.
+    moreActions: (n: number) => `+${plural(n, 'more action item', 'more action items')}`,
+    moreVoted: (n: number) => `+${plural(n, 'more voted item', 'more voted items')}`,
     questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
     needSecret: 'Open the projector view from the facilitator console in this browser, or with a projector link from it.',
     linkRevoked: 'This projector link no longer works: the facilitator made a new one or stopped it. Ask them for the new link.',
