@@ -542,29 +542,128 @@ func joinNonEmpty(parts ...string) string {
 // stays on its line. It escapes only what makes Markdown anywhere in a
 // line: a report is pasted into chat and wiki pages, where a needless
 // backslash shows ("Great demo\!"). "!" makes an image only before "[",
-// which is escaped; "_" and what starts a block are handled by md.
+// which is escaped; "_", "~" and what GFM links by itself are handled by
+// md, what starts a block by mdLine.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`,
 	"|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
 
-// md is text for anywhere in a Markdown line: mdEscaper's, and an "_"
-// only where it could start or end emphasis (not inside a word, as in
-// snake_case).
+// mdWordJoiner (U+2060) is invisible and joins its neighbours: before an
+// e-mail address's "@" it keeps the address from becoming a link (GFM
+// finds addresses after backslash escapes and entities are read, so
+// neither helps) and the address reads as typed.
+const mdWordJoiner = '\u2060'
+
+// md is text for anywhere in a Markdown line: mdEscaper's, and where GFM
+// would otherwise make something of it, only there:
+//   - an "_" that could start or end emphasis (not one inside a word, as
+//     in snake_case);
+//   - a run of "~" that could close strikethrough ("~~done~~", "~x~",
+//     "5~10"): with no closer nothing is struck, so a run that can only
+//     open ("~5 min", "~/src") stays as typed. Runs of three or more are
+//     escaped too: GFM strikes none, but markdown-it based wikis do;
+//   - an address GFM links by itself: "www." and "http://", "https://"
+//     and "ftp://" get a backslash before their "." or ":", an e-mail
+//     address (or "mailto:"/"xmpp:") a word joiner before its "@".
+//
+// The text is taken to follow a space, punctuation or a line's start
+// (every caller's template does so), and its end to be followed by
+// anything.
 func md(s string) string {
 	s = mdEscaper.Replace(s)
-	if !strings.Contains(s, "_") {
+	if !strings.ContainsAny(s, "_~.:@") {
 		return s
 	}
 	r := []rune(s)
 	word := func(i int) bool { return i >= 0 && i < len(r) && (unicode.IsLetter(r[i]) || unicode.IsDigit(r[i])) }
 	var b strings.Builder
-	for i, c := range r {
-		if c == '_' && !(word(i-1) && word(i+1)) {
+	for i := 0; i < len(r); i++ {
+		switch c := r[i]; {
+		case c == '_' && !(word(i-1) && word(i+1)):
+			b.WriteString(`\_`)
+		case c == '~':
+			j := i
+			for j < len(r) && r[j] == '~' {
+				j++
+			}
+			run := string(r[i:j])
+			if mdMayClose(r, i, j) {
+				run = strings.ReplaceAll(run, "~", `\~`)
+			}
+			b.WriteString(run)
+			i = j - 1
+		case c == '.' && mdWWW(r, i), c == ':' && mdScheme(r, i):
 			b.WriteByte('\\')
+			b.WriteRune(c)
+		case c == '@' && mdEmail(r, i):
+			b.WriteRune(mdWordJoiner)
+			b.WriteRune(c)
+		default:
+			b.WriteRune(c)
 		}
-		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// mdMayClose says whether the run of "~" r[i:j] is right-flanking
+// (CommonMark's rule, which GFM's strikethrough uses): not after
+// whitespace, and either not after punctuation or before whitespace or
+// punctuation. The text's start counts as punctuation and its end as
+// whitespace: what the template puts there may be either.
+func mdMayClose(r []rune, i, j int) bool {
+	if i > 0 && unicode.IsSpace(r[i-1]) {
+		return false
+	}
+	if i > 0 && !mdPunct(r[i-1]) {
+		return true
+	}
+	return j == len(r) || unicode.IsSpace(r[j]) || mdPunct(r[j]) || unicode.IsSymbol(r[j])
+}
+
+// mdPunct is CommonMark's punctuation: ASCII's (symbols too), and
+// Unicode's.
+func mdPunct(c rune) bool { return unicode.IsPunct(c) || c < 0x80 && unicode.IsSymbol(c) }
+
+// mdWWW says whether r[i], a ".", ends a "www" (any case) that GFM
+// would link: at the text's start, or after whitespace or one of
+// "*_~([]".
+func mdWWW(r []rune, i int) bool {
+	if i < 3 || !strings.EqualFold(string(r[i-3:i]), "www") {
+		return false
+	}
+	return i == 3 || unicode.IsSpace(r[i-4]) || strings.ContainsRune("*_~([]", r[i-4])
+}
+
+// mdScheme says whether r[i], a ":", follows a scheme GFM links (the
+// whole run of ASCII letters before it: "xhttp://" is no link) and
+// comes before "//" and a host.
+func mdScheme(r []rune, i int) bool {
+	if i+3 >= len(r) || r[i+1] != '/' || r[i+2] != '/' || unicode.IsSpace(r[i+3]) || r[i+3] < 0x80 && mdPunct(r[i+3]) {
+		return false
+	}
+	k := i
+	for k > 0 && r[k-1] < 0x80 && unicode.IsLetter(r[k-1]) {
+		k--
+	}
+	scheme := string(r[k:i])
+	return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "ftp")
+}
+
+// mdEmailDomain is what follows an e-mail address's "@" for GFM: a
+// domain with a dot in it (broadly: GFM asks a little more).
+var mdEmailDomain = regexp.MustCompile(`^[A-Za-z0-9._-]*\.[A-Za-z0-9]`)
+
+// mdEmail says whether r[i], an "@", is an e-mail address's for GFM:
+// after one of the characters of an address's first part and before a
+// domain.
+func mdEmail(r []rune, i int) bool {
+	if i == 0 {
+		return false
+	}
+	if c := r[i-1]; !(c < 0x80 && (unicode.IsLetter(c) || unicode.IsDigit(c))) && !strings.ContainsRune(".+-_", c) {
+		return false
+	}
+	return mdEmailDomain.MatchString(string(r[i+1:]))
 }
 
 // mdBlockStart is what makes a heading or a list item of its own at the
@@ -572,9 +671,13 @@ func md(s string) string {
 var mdBlockStart = regexp.MustCompile(`^(#|[-+]|\d{1,9}[.)])`)
 
 // mdLine is md for text that starts a line's content: its heading or list
-// marker escaped too, and only there.
+// marker escaped too, and a code fence's ("~~~", which md leaves as typed
+// where it cannot close strikethrough), and only there.
 func mdLine(s string) string {
 	s = md(s)
+	if strings.HasPrefix(s, "~~~") {
+		return `\` + s
+	}
 	if m := mdBlockStart.FindStringIndex(s); m != nil {
 		s = s[:m[1]-1] + `\` + s[m[1]-1:]
 	}

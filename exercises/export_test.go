@@ -460,7 +460,7 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		in, want string
 	}{
 		{md, "Great demo!", "Great demo!"},
-		{md, "![x](http://e.vil/p.png)", `!\[x\](http://e.vil/p.png)`},
+		{md, "![x](http://e.vil/p.png)", `!\[x\](http\://e.vil/p.png)`},
 		{md, "snake_case and _this_", `snake_case and \_this\_`},
 		{md, "#1 team, 2. place", "#1 team, 2. place"},
 		{md, "*bold* `code` <b> a|b", "\\*bold\\* \\`code\\` &lt;b&gt; a\\|b"},
@@ -471,6 +471,21 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{mdLine, "2023 was fine", "2023 was fine"},
 		{mdHeading, "Retro #", `Retro \#`},
 		{mdHeading, "We are #1", "We are #1"},
+		// GFM strikethrough: a run of "~" that could close one is escaped;
+		// one that can only open strikes nothing and stays as typed.
+		{md, "~~done~~ and ~this~", `~~done\~\~ and ~this\~`},
+		{md, "10~20 people", `10\~20 people`},
+		{md, "~5 min, ~/src", "~5 min, ~/src"},
+		{md, "wait ~~~ here", "wait ~~~ here"},
+		{md, "~~~x~~~", `~~~x\~\~\~`},
+		{mdLine, "~~~python", `\~~~python`},
+		// GFM's extended autolinks: broken where they start, reading the same.
+		{md, "see www.example.com or WWW.X.ORG", `see www\.example.com or WWW\.X.ORG`},
+		{md, "(https://e.vil/x_y) ftp://e.vil", `(https\://e.vil/x_y) ftp\://e.vil`},
+		{md, "mail ann@example.com", "mail ann\u2060@example.com"},
+		{md, "mailto:ann@example.com", "mailto:ann\u2060@example.com"},
+		{md, "xwww.e.vil, xhttps://e.vil, https:// later", "xwww.e.vil, xhttps://e.vil, https:// later"},
+		{md, "@ann, 5@3pm, me@home", "@ann, 5@3pm, me@home"},
 	} {
 		if got := c.f(c.in); got != c.want {
 			t.Errorf("%q: got %q, want %q", c.in, got, c.want)

@@ -98,6 +98,14 @@ func TestCompareMarkdownEscapes(t *testing.T) {
 	if !strings.Contains(md, `| x \| y |`) {
 		t.Fatalf("pipe not escaped:\n%s", md)
 	}
+	// GFM's strikethrough and autolinks too, in titles and in cells.
+	b := session("b", ExerciseResult{Kind: KindScale, Title: "~~Pace~~ at www.team.example", Vote: &VoteExport{Questions: []QuestionExport{scaleQ("ask ann@team.example", 2, 3)}}})
+	md = string(Compare(b, b).Markdown())
+	for _, want := range []string{`## ~~Pace\~\~ at www\.team.example (Scale)`, "| ask ann\u2060@team.example |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
 }
 
 // Keeping a room's results after its results-ttl has run out (the room
