@@ -125,6 +125,60 @@ describe('RetroBoard on the projector in the actions phase', () => {
   });
 });
 
+describe('RetroBoard on the projector in the discussion, with actions under the ranking', () => {
+  // jsdom lays nothing out: the ranking starts 100 px down, 60 px an item,
+  // then its "+N more" line (60 px) if any; 12 px under them the actions'
+  // heading (50 px), then the actions, 60 px each. The window is 768 px.
+  function laidOut() {
+    const shown = (sel: string) => document.querySelectorAll(sel).length;
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this.parentElement ? [...this.parentElement.children].indexOf(this) : 0;
+      const actionsTop = 100 + shown('.ranked li') * 60 + shown('[data-testid=more]') * 60 + 12;
+      let top = 0, height = 60;
+      if (this.matches('section.actions')) (top = actionsTop), (height = 50);
+      else if (this.matches('.actions ul')) (top = actionsTop + 50), (height = shown('.actions li') * 60);
+      else if (this.closest('.actions li')) top = actionsTop + 50 + i * 60;
+      else if (this.closest('.ranked')) top = 100 + i * 60;
+      return { top, bottom: top + height, left: 0, right: 100, width: 100, height, x: 0, y: top, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+  }
+  const discussing = (items: number, actions: number) => {
+    const cards = Array.from({ length: items }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+    return {
+      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      columns: [{ id: 'start', title: 'Start', count: items }], written: items, cards, groups: [],
+      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: items - i })),
+      actions: Array.from({ length: actions }, (_, i) => ({ id: `a${i}`, text: `Action ${i}` })),
+    } as unknown as RetroView;
+  };
+
+  it('fits the actions in the room the ranking leaves and says how many more there are', async () => {
+    laidOut();
+    const target = show(RetroBoard, { view: discussing(5, 9), columns: [{ id: 'start', title: 'Start' }], big: true });
+    await settle();
+    // The five items end at 400 px; the actions start at 462 px, and four
+    // end above 720 px (768 less their "+N more" line).
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(5);
+    expect(target.querySelector('[data-testid=more]')).toBeNull();
+    expect(target.querySelectorAll('.actions li')).toHaveLength(4);
+    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+5 more action items');
+  });
+
+  it('leaves the actions room for their heading and "+N more" under a long ranking', async () => {
+    laidOut();
+    const target = show(RetroBoard, { view: discussing(12, 6), columns: [{ id: 'start', title: 'Start' }], big: true });
+    await settle();
+    // 768 px less the ranking's "+N more" line, the actions' heading and
+    // their "+N more" line: eight items (the ninth would end at 640 px).
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(8);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+4 more voted items');
+    expect(target.querySelector('.actions h4')!.textContent).toBe('Action items');
+    expect(target.querySelectorAll('.actions li')).toHaveLength(0);
+    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+6 more action items');
+  });
+});
+
 describe('RetroBoard while the console groups', () => {
   it("puts a grouped card's ✕ first, to float beside its first line and leave the card's width to the lines under it", () => {
     const view = {
