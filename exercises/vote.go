@@ -180,7 +180,6 @@ func namedBallotPrefix(ex string) string    { return "bal:" + ex + ":m:" }
 func votedSet(ex string) string             { return "voted:" + ex }
 func answeredKey(ex, q string) string       { return "a:" + ex + ":" + q }
 func scaleKey(ex, q string, v int) string   { return choiceKey(ex, q, strconv.Itoa(v)) }
-func exerciseKey(id string) string          { return "ex:" + id }
 func stateKey(id string) string             { return "ex:" + id }
 
 // counts gives the counters one ballot adds.

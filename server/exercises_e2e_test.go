@@ -465,7 +465,6 @@ func TestPreviewAnswersAreNotCounted(t *testing.T) {
 	}
 	// A participant's token does not make a preview either.
 	fac.cmd("unlock", rooms.CmdRoomUnlock, nil)
-	var people []*client
 	for i, opt := range []string{"soup", "salad"} {
 		j := ts.join(room.Room.Code, fmt.Sprint("P", i))
 		c := ts.dial(t)
@@ -473,7 +472,6 @@ func TestPreviewAnswersAreNotCounted(t *testing.T) {
 		if m := c.cmd("a", exercises.CmdAnswer, answer(id, choose(opt))); m.Type != "ack" {
 			t.Fatalf("answer: %s", m.Raw)
 		}
-		people = append(people, c)
 		if i == 0 {
 			if st, _, body := ts.do("POST", "/api/join", JoinRequest{Code: room.Room.Code, Name: "x", Preview: true}, &eb, "Authorization", "Bearer "+j.Token); st != http.StatusUnauthorized && st != http.StatusForbidden {
 				t.Fatalf("preview with a participant's token: %d %s", st, body)

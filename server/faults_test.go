@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -115,9 +114,11 @@ var buildOnce struct {
 func huddleBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		// go test puts its own GOROOT/bin first on the test's PATH.
 		goTool, err := exec.LookPath("go")
 		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+			buildOnce.err = fmt.Errorf("the go command, to build huddle: %w", err)
+			return
 		}
 		dir, err := os.MkdirTemp("", "huddle-bin-")
 		if err != nil {

@@ -86,7 +86,7 @@ func (b *subscriptions) add(ctx context.Context, room, ch string, fn func(rooms.
 	if b.closed {
 		b.mu.Unlock()
 		b.ctl.Unlock()
-		return nil, closedErr
+		return nil, errClosed
 	}
 	if b.ps == nil {
 		b.start()
@@ -115,7 +115,7 @@ func (b *subscriptions) add(ctx context.Context, room, ch string, fn func(rooms.
 		return cancel, nil
 	case <-b.stop:
 		cancel()
-		return nil, closedErr
+		return nil, errClosed
 	case <-ctx.Done():
 		cancel()
 		return nil, fmt.Errorf("redisstore: subscribe: %w: not confirmed: %w", rooms.ErrUnavailable, ctx.Err())

@@ -692,8 +692,8 @@ func stringArgs(ss []string) []any {
 	return out
 }
 
-// closedErr is returned by Subscribe after Close.
-var closedErr = fmt.Errorf("redisstore: store closed: %w", rooms.ErrUnavailable)
+// errClosed is returned by Subscribe after Close.
+var errClosed = fmt.Errorf("redisstore: store closed: %w", rooms.ErrUnavailable)
 
 // subscribeTimeout bounds Subscribe, which has no context.
 func (s *Store) subscribeTimeout() time.Duration {

@@ -21,9 +21,9 @@ import (
 // facilitator, members with their token index, an agenda and an open
 // poll, each in the class hash the service would write it to.
 type voteRoom struct {
-	id             string
-	roomV, pollV   uint64
-	members, votes int
+	id           string
+	roomV, pollV uint64
+	members      int
 }
 
 // fillVoteRooms creates n rooms of members members each.

@@ -195,10 +195,9 @@ type Conn struct {
 
 	mu       sync.Mutex
 	pending  map[string]*call // command id → who waits for its answer
-	nextID   atomic.Uint64
-	pos      Position      // after the last event received
-	welcomed time.Time     // when the welcome's frame was read
-	upgrade  time.Duration // from dialling to the WebSocket upgrade
+	pos      Position         // after the last event received
+	welcomed time.Time        // when the welcome's frame was read
+	upgrade  time.Duration    // from dialling to the WebSocket upgrade
 
 	msg     Message        // the reading goroutine's, reused
 	names   names          // the reading goroutine's

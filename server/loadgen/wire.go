@@ -39,7 +39,6 @@ type wire struct {
 	closed  bool       // the socket is closed: no more writes
 	closing bool       // a close was asked for
 	out     []byte     // written frames the socket has not taken yet
-	ending  error      // why the wire is closing, when it is the tool's or the peer's choice
 
 	// The reading side's, touched by one reader at a time.
 	partial []byte // the start of a frame whose rest has not arrived
