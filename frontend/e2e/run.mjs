@@ -52,6 +52,21 @@ async function nextPhase(phase) {
   for (const p of all()) await p.locator('[aria-current=step]', { hasText: new RegExp(phase, 'i') }).waitFor();
 }
 
+/** The words of el's text drawn on more than one line ("Sprin" / "t"). */
+function brokenWords(el) {
+  const out = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    for (const m of n.data.matchAll(/\S+/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}
+
 async function addCard(page, column, text) {
   await page.getByRole('radio', { name: column }).check();
   await page.getByLabel('Card text').fill(text);
@@ -316,6 +331,11 @@ const steps = [
     await untilText(screen.getByTestId('retro-board'), /4 cards written so far/);
     await shot(P('Ann'), 'participant-retro-write');
     await shot(screen, 'screen-retro-write');
+    // The projector opened on a phone: its header wraps between words.
+    await screen.setViewportSize({ width: 360, height: 740 });
+    const split = await screen.locator('.head').evaluate(brokenWords);
+    await screen.setViewportSize({ width: 1280, height: 720 });
+    if (split.length) throw new Error(`at 360 px the projector's header breaks ${split.join(', ')} in two`);
     await nextPhase('reveal');
     await untilText(P('Ben').getByTestId('retro-board'), /Pair more often/, 'revealed cards');
   }],
