@@ -268,6 +268,50 @@ func TestExportResults(t *testing.T) {
 	}
 }
 
+// An action agreed in the actions phase, added as the phones and the
+// console add one (with the item the exercise has in focus), is from no
+// item in the export: not from the last item discussed.
+func TestExportActionFromOnlyTheItemDiscussed(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann := b.join("Ann")
+	retro := b.exercise(retroSpecMap())
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "stop", "text": "Late reviews"})
+	late := b.lastCard(ann)
+	for _, p := range []string{PhaseReveal, PhaseGroup, PhaseVote, PhaseDiscuss} {
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": p})
+	}
+	b.ok(b.fac, CmdRetroFocus, map[string]any{"exercise": retro, "item": late})
+	add := func(text string) {
+		t.Helper()
+		var e Exercise
+		_ = json.Unmarshal(b.last(ann, EvExerciseUpdated), &e)
+		b.ok(ann, CmdRetroActionAdd, map[string]any{"exercise": retro, "text": text, "item": e.Focus})
+	}
+	add("Review within a day")
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseActions})
+	add("Shorter stand-ups")
+
+	_, res := exportNow(t, b)
+	acts := res.Exercises[0].Retro.Actions
+	if len(acts) != 2 || acts[0].Item != "Late reviews" || acts[1].Item != "" {
+		t.Fatalf("actions: %+v", acts)
+	}
+	mdb, err := res.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := string(mdb); !strings.Contains(md, "- [ ] Review within a day (from Late reviews)\n") || !strings.Contains(md, "- [ ] Shorter stand-ups\n") {
+		t.Fatalf("markdown:\n%s", md)
+	}
+	cs, err := res.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := string(cs); !strings.Contains(c, "Review within a day,open,from: Late reviews") || !strings.Contains(c, "Shorter stand-ups,open,\n") {
+		t.Fatalf("csv:\n%s", c)
+	}
+}
+
 // TestExportShowsNamesWhenTheRoomDoes: cards carry their authors only in a
 // room that shows names; a retro still in its write phase exports no cards.
 func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {

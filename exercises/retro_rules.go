@@ -255,7 +255,10 @@ func tooMany(what string, n int) *rooms.Error {
 }
 
 // RetroSetPhase moves the board to phase (forward or back). Leaving the
-// discussion for an earlier phase clears the focus.
+// discussion clears the focus: only there is an item under discussion.
+// The clients link an action added to the item in focus, so a focus kept
+// into the actions phase made every action agreed there come "from" the
+// last item discussed.
 func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
 	if !slices.Contains(Phases, phase) {
 		return e, rooms.FieldError(rooms.CodeInvalid, "phase", "phase must be one of %s", strings.Join(Phases, ", "))
@@ -264,9 +267,10 @@ func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
 		return e, rooms.FieldError(CodeWrongPhase, "phase", "the dot totals have been shown, so the vote cannot start again: new dots would show who placed them")
 	}
 	e.Phase = phase
-	if slices.Index(Phases, phase) < slices.Index(Phases, PhaseDiscuss) {
+	if phase != PhaseDiscuss {
 		e.Focus = ""
-	} else if e.VoteHeld {
+	}
+	if slices.Index(Phases, phase) >= slices.Index(Phases, PhaseDiscuss) && e.VoteHeld {
 		e.DotsFinal = true // discussion and actions show the totals
 	}
 	if phase == PhaseVote {

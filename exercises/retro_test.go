@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -476,6 +477,61 @@ func TestRetroRules(t *testing.T) {
 		{"group when closed", &ann, CmdRetroGroup, obj("exercise", ex, "cards", []string{b1}), CodeWrongStatus, nil},
 		{"phase when closed", &fac, CmdRetroPhase, obj("exercise", ex, "phase", PhaseVote), CodeWrongStatus, nil},
 	})
+}
+
+// An action comes from an item only when it is added while that item is
+// under discussion. The phones and the console link a new action to the
+// exercise's focus, so the focus ends with the discussion: an action
+// agreed in the actions phase comes from no item unless one is chosen,
+// and a discussion taken up again starts with none in focus.
+func TestRetroActionComesFromTheItemDiscussed(t *testing.T) {
+	for _, p := range Phases {
+		e, err := RetroSetPhase(Exercise{Phase: PhaseDiscuss, Focus: "c1"}, p)
+		if want := map[bool]string{true: "c1"}[p == PhaseDiscuss]; err != nil || e.Focus != want {
+			t.Errorf("discuss to %s: focus %q (%v), want %q", p, e.Focus, err, want)
+		}
+	}
+
+	b := newTbEnv(t, false)
+	ann := b.join("Ann")
+	ex := b.exercise(retroSpecMap())
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Pairing"})
+	pairing := b.lastCard(ann)
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "stop", "text": "Late reviews"})
+	late := b.lastCard(ann)
+	phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": p}) }
+	for _, p := range []string{PhaseReveal, PhaseGroup, PhaseVote, PhaseDiscuss} {
+		phase(p)
+	}
+	// As a phone adds one: with the item the exercise it last heard of
+	// has in focus.
+	add := func(text string) {
+		t.Helper()
+		var e Exercise
+		_ = json.Unmarshal(b.last(ann, EvExerciseUpdated), &e)
+		data := map[string]any{"exercise": ex, "text": text}
+		if e.Focus != "" {
+			data["item"] = e.Focus
+		}
+		b.ok(ann, CmdRetroActionAdd, data)
+	}
+	b.ok(b.fac, CmdRetroFocus, map[string]any{"exercise": ex, "item": pairing})
+	add("Pair on Fridays")
+	phase(PhaseActions)
+	add("Shorter stand-ups")
+	b.ok(ann, CmdRetroActionAdd, map[string]any{"exercise": ex, "text": "Review within a day", "item": late})
+	phase(PhaseDiscuss)
+	add("Demo every sprint")
+
+	_, pv := b.retro(ex)
+	got := map[string]string{}
+	for _, a := range pv.Actions {
+		got[a.Text] = a.Item
+	}
+	want := map[string]string{"Pair on Fridays": pairing, "Shorter stand-ups": "", "Review within a day": late, "Demo every sprint": ""}
+	if !maps.Equal(got, want) || pv.Focus != "" {
+		t.Fatalf("actions' items %v, want %v (focus %q)", got, want, pv.Focus)
+	}
 }
 
 // TestRetroWholeRun runs a retrospective from writing to action items,
