@@ -1,6 +1,8 @@
 package exercises
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"regexp"
 	"strings"
@@ -64,6 +66,38 @@ func sameWords(t *testing.T, name string, goWords, tsWords map[string]string) {
 	for k, w := range goWords {
 		if _, ok := tsWords[k]; !ok {
 			t.Errorf("%s[%q] = %q, not in strings.ts", name, k, w)
+		}
+	}
+}
+
+// The word cloud's folding cases (testdata/normalize-words.json) are the
+// server's and the phones' both: frontend/src/lib/ballot.test.ts checks
+// normalizeWord against the same file, so folding changed on one side
+// and not the other fails there or here.
+func TestNormalizeWordSharedCases(t *testing.T) {
+	b, err := os.ReadFile("testdata/normalize-words.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		About string `json:"about"`
+		Cases []struct {
+			In   *string `json:"in"`
+			Want *string `json:"want"`
+		} `json:"cases"`
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&f); err != nil || len(f.Cases) == 0 {
+		t.Fatalf("normalize-words.json: %d cases, %v", len(f.Cases), err)
+	}
+	for i, c := range f.Cases {
+		if c.In == nil || c.Want == nil {
+			t.Errorf("case %d lacks its in or want", i)
+			continue
+		}
+		if got := NormalizeWord(*c.In); got != *c.Want {
+			t.Errorf("NormalizeWord(%q) = %q, want %q", *c.In, got, *c.Want)
 		}
 	}
 }
