@@ -542,8 +542,8 @@ func joinNonEmpty(parts ...string) string {
 // stays on its line. It escapes only what makes Markdown anywhere in a
 // line: a report is pasted into chat and wiki pages, where a needless
 // backslash shows ("Great demo\!"). "!" makes an image only before "[",
-// which is escaped; "_", "~" and what GFM links by itself are handled by
-// md, what starts a block by mdLine.
+// which is escaped; "_", "~", an entity's "&" and what GFM links by
+// itself are handled by md, what starts a block by mdLine.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "[", `\[`, "]", `\]`, "<", `&lt;`, ">", `&gt;`,
 	"|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
@@ -562,6 +562,8 @@ const mdWordJoiner = '\u2060'
 //     "5~10"): with no closer nothing is struck, so a run that can only
 //     open ("~5 min", "~/src") stays as typed. Runs of three or more are
 //     escaped too: GFM strikes none, but markdown-it based wikis do;
+//   - an "&" that starts an entity ("&amp;", "&#35;"), which would show
+//     as the character it names;
 //   - an address GFM links by itself: "www." and "http://", "https://"
 //     and "ftp://" get a backslash before their "." or ":", an e-mail
 //     address (or "mailto:"/"xmpp:") a word joiner before its "@".
@@ -570,7 +572,7 @@ const mdWordJoiner = '\u2060'
 // (every caller's template does so), and its end to be followed by
 // anything.
 func md(s string) string {
-	s = mdEscaper.Replace(s)
+	s = mdEscapeText(s)
 	if !strings.ContainsAny(s, "_~.:@") {
 		return s
 	}
@@ -623,6 +625,28 @@ func mdMayClose(r []rune, i, j int) bool {
 // mdPunct is CommonMark's punctuation: ASCII's (symbols too), and
 // Unicode's.
 func mdPunct(c rune) bool { return unicode.IsPunct(c) || c < 0x80 && unicode.IsSymbol(c) }
+
+// mdEntity is an entity reference, whether or not its name is one (those
+// that are not stay as typed anyway).
+var mdEntity = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});`)
+
+// mdEscapeText is mdEscaper's, and a backslash before an "&" that starts
+// an entity (not before those of its own "&lt;" and "&gt;").
+func mdEscapeText(s string) string {
+	ents := mdEntity.FindAllStringIndex(s, -1)
+	if ents == nil {
+		return mdEscaper.Replace(s)
+	}
+	var b strings.Builder
+	at := 0
+	for _, e := range ents {
+		b.WriteString(mdEscaper.Replace(s[at:e[0]]))
+		b.WriteString(`\`)
+		at = e[0]
+	}
+	b.WriteString(mdEscaper.Replace(s[at:]))
+	return b.String()
+}
 
 // mdWWW says whether r[i], a ".", ends a "www" (any case) that GFM
 // would link: at the text's start, or after whitespace or one of

@@ -530,6 +530,9 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{md, "mailto:ann@example.com", "mailto:ann\u2060@example.com"},
 		{md, "xwww.e.vil, xhttps://e.vil, https:// later", "xwww.e.vil, xhttps://e.vil, https:// later"},
 		{md, "@ann, 5@3pm, me@home", "@ann, 5@3pm, me@home"},
+		// An entity would show as the character it names.
+		{md, "Tom &amp; Jerry &#35;1 &copy;", `Tom \&amp; Jerry \&#35;1 \&copy;`},
+		{md, "R&D & QA; &nbsp", "R&D & QA; &nbsp"},
 	} {
 		if got := c.f(c.in); got != c.want {
 			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
