@@ -21,11 +21,15 @@ describe('missedBy', () => {
   it('leaves a refusal about the exercise on screen to its own form', () => {
     expect(missedBy(state('e1'), { exercise: 'e1' }, err)).toBeNull();
   });
+  const retro = (phase: string, status = 'open') => ({ ...state('e1'), agenda: { items: ['e1'], current: 'e1' }, exercises: { e1: { id: 'e1', kind: 'retro', title: 'Sprint', status, phase } } }) as any;
   it("reports a dot refused once the retro on screen has left the vote phase, whose buttons would have said so", () => {
-    const retro = (phase: string) => ({ ...state('e1'), agenda: { items: ['e1'], current: 'e1' }, exercises: { e1: { id: 'e1', kind: 'retro', title: 'Sprint', status: 'open', phase } } }) as any;
     const wrong = new CommandError('wrong_phase', 'dots are placed only in the vote phase');
     expect(missedBy(retro('discuss'), { exercise: 'e1' }, wrong, 'retro.dot')).toEqual({ exercise: 'e1', title: 'Sprint', message: expect.any(String) });
     expect(missedBy(retro('vote'), { exercise: 'e1' }, wrong, 'retro.dot')).toBeNull();
+  });
+  it('reports a dot or an action refused once the retro on screen is closed: its buttons and form went with it', () => {
+    expect(missedBy(retro('vote', 'closed'), { exercise: 'e1' }, err, 'retro.dot')).toMatchObject({ exercise: 'e1', title: 'Sprint' });
+    expect(missedBy(retro('actions', 'results'), { exercise: 'e1' }, err, 'retro.action.add')).toMatchObject({ exercise: 'e1', title: 'Sprint' });
   });
   it('ignores commands about no exercise', () => {
     expect(missedBy(state('e2'), { name: 'Ann' }, err)).toBeNull();

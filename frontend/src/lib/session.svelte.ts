@@ -5,6 +5,7 @@ import { applyAck, currentExercise, emptyState, reduce, type RoomState } from '.
 import { errorText } from './strings';
 import { creds } from './storage';
 import { limits } from './limits.svelte';
+import type { RetroPhase } from './types';
 
 export interface SessionOptions {
   roomId: string;
@@ -34,14 +35,33 @@ export interface Missed {
   maybe?: boolean;
 }
 
-// The retro phases whose part of the page says how a command went. A retro
-// stays on screen from phase to phase, but a dot's buttons go with the
-// vote phase: a dot sent offline and refused once the room is discussing
-// has nowhere else to be said. (A card has its own notice for that.)
-const SHOWN_IN: Record<string, string[]> = {
-  'retro.dot': ['vote'],
-  'retro.card.delete': ['write', 'reveal', 'group'],
-  'retro.action.add': ['discuss', 'actions'],
+// The retro forms of a participant's page (participant/RetroExercise.svelte)
+// and the phases each is shown in while the retro is open: one's cards
+// (the card form, each card's Delete), the dot buttons, the action form.
+// The page shows them from here and missedBy reads here which part of
+// the page says how a command went, so the two cannot drift apart.
+export const RETRO_FORMS = {
+  cards: ['write', 'reveal', 'group'],
+  dots: ['vote'],
+  actions: ['discuss', 'actions'],
+} as const satisfies Record<string, readonly RetroPhase[]>;
+export type RetroForm = keyof typeof RETRO_FORMS;
+
+/** Whether a retro's page shows the form: the retro open, and in one of
+ *  the form's phases (a retro without a phase yet is being written). */
+export function retroFormShown(form: RetroForm, ex: { status: string; phase?: string }): boolean {
+  return ex.status === 'open' && (RETRO_FORMS[form] as readonly string[]).includes(ex.phase || 'write');
+}
+
+// The form that says how a retro command went. A retro stays on screen
+// from phase to phase, but a form goes with its phases and with the
+// retro's close: a dot sent offline and refused once the room is
+// discussing has nowhere else to be said. (A card being added has its
+// own notice for that.)
+const SHOWN_IN: Record<string, RetroForm> = {
+  'retro.dot': 'dots',
+  'retro.card.delete': 'cards',
+  'retro.action.add': 'actions',
 };
 
 /**
@@ -54,8 +74,8 @@ export function missedBy(state: RoomState, data: unknown, err: unknown, type = '
   const id = exerciseOf(data);
   if (!id) return null;
   const shown = currentExercise(state);
-  const phases = SHOWN_IN[type];
-  if (shown && shown.id === id && shown.status !== 'prepared' && (!phases || phases.includes(shown.phase || ''))) return null;
+  const form = SHOWN_IN[type];
+  if (shown && shown.id === id && shown.status !== 'prepared' && (!form || retroFormShown(form, shown))) return null;
   return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
 }
 

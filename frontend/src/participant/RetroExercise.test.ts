@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import RetroExercise from './RetroExercise.svelte';
 import { emptyState } from '../lib/reducer';
-import type { Exercise, RetroView } from '../lib/types';
+import { missedBy } from '../lib/session.svelte';
+import { CommandError } from '../lib/client';
+import { RETRO_PHASES, type Exercise, type RetroView } from '../lib/types';
 
 const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }];
 const ex = (phase: string): Exercise => ({ id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns, dots: 2, maxPerItem: 1 } } as Exercise);
@@ -147,4 +149,31 @@ describe('RetroExercise while voting', () => {
     render('vote', { cards: [], dotsLeft: 2 });
     expect([...target.querySelectorAll('.item [data-testid=column-tag]')].map((e) => e.textContent)).toEqual(['Column: Start', 'Column: Stop']);
   });
+});
+
+describe('RetroExercise and the notice of a command missed', () => {
+  // Where the page says how a command went: the form that sent it, else
+  // the room's notice (lib/session.svelte.ts, missedBy). Never both, and
+  // never neither: in every phase, open or closed.
+  const forms = [
+    ['retro.card.delete', 'button[aria-label="Delete: Demos"]'],
+    ['retro.dot', 'button[aria-label="Place a dot on Demos"]'],
+    ['retro.action.add', 'input#act-r1'],
+  ] as const;
+  const refused = new CommandError('wrong_phase', 'not in this phase');
+  for (const status of ['open', 'closed', 'results']) {
+    for (const phase of [...RETRO_PHASES, undefined]) {
+      it(`leaves a command to its form exactly while the page shows it (${status}, ${phase ?? 'no phase'})`, () => {
+        const shown = { ...ex(phase ?? ''), status, phase } as Exercise;
+        const state = { ...emptyState(), agenda: { items: ['r1'], current: 'r1' }, exercises: { r1: shown }, states: { r1: view(phase ?? 'write') }, mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Demos' }], dotsLeft: 2 } } };
+        target = document.createElement('div');
+        document.body.appendChild(target);
+        app = mount(RetroExercise, { target, props: { session: { state, status: 'online', send: vi.fn() } as any, ex: shown } });
+        flushSync();
+        const seen = Object.fromEntries(forms.map(([type, sel]) => [type, !!target.querySelector(sel)]));
+        const leftToForm = Object.fromEntries(forms.map(([type]) => [type, missedBy(state as any, { exercise: 'r1' }, refused, type) === null]));
+        expect(leftToForm).toEqual(seen);
+      });
+    }
+  }
 });
