@@ -459,6 +459,10 @@ const steps = [
     // It is nobody to the others: no count grows with it.
     await untilText(host.getByTestId('people'), /3 of 3 online/, 'the count without the preview');
     await shot(host, 'host-preview');
+    // A pack title half typed in the room's column, kept as the column
+    // moves under the exercise (1024 px) and back (the preview closed).
+    const packTitle = host.getByTestId('room-results').getByLabel('Pack title');
+    await packTitle.fill('Team retro ag');
     // A laptop on a projector at 1024×768: the exercise keeps most of the
     // width beside the preview (it had 316 px of it), and nothing scrolls sideways.
     await host.setViewportSize({ width: 1024, height: 768 });
@@ -466,9 +470,23 @@ const steps = [
     const scroll = await host.evaluate(() => document.documentElement.scrollWidth);
     if (width < 560 || scroll > 1024) throw new Error(`at 1024 px with the preview open: the exercise ${width} px wide, the page ${scroll} px`);
     await shot(host, 'host-preview-1024');
-    await host.setViewportSize({ width: 1280, height: 860 });
+    if ((await packTitle.inputValue()) !== 'Team retro ag') throw new Error('the pack title typed was lost as the preview moved the room\'s column');
+    // The keyboard goes as the eye does: from the exercises to the room's
+    // column under them, then to the preview.
+    await host.getByRole('region', { name: 'The exercises' }).evaluate((main) => {
+      const all = [...main.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])')];
+      all.filter((e) => e.getClientRects().length).at(-1).focus();
+    });
+    await host.keyboard.press('Tab');
+    const next = await host.evaluate(() => {
+      const a = document.activeElement;
+      return a?.closest('aside')?.querySelector('[data-testid=join-code]') ? 'room' : a?.closest('[data-testid=preview]') ? 'preview' : a?.outerHTML.slice(0, 80);
+    });
+    if (next !== 'room') throw new Error(`at 1024 px, Tab from the last of the exercises goes to ${next}, not the room's column under them`);
     await host.getByRole('button', { name: 'Close preview' }).click();
     await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'test participant removed');
+    if ((await packTitle.inputValue()) !== 'Team retro ag') throw new Error('the pack title typed was lost as the preview closed');
+    await host.setViewportSize({ width: 1280, height: 860 });
   }],
 
   ['the console downloads the results as JSON, CSV and Markdown, and saves its agenda as a pack', async () => {

@@ -442,32 +442,34 @@ describe('the console moves on', () => {
 });
 
 describe('the console with its preview open between 900 and 1240 px', () => {
-  /** A window whose width the media query `twoColumns` matches, or not. */
-  function windowWhere(twoColumns: boolean) {
-    vi.stubGlobal('matchMedia', (q: string) => ({ matches: twoColumns && q.includes('max-width: 1239px'), media: q, addEventListener() {}, removeEventListener() {} }));
+  // There the open preview takes the right and the room's column goes
+  // under the exercise: what is being typed in it stays as it moves.
+  function windowBetween900And1240() {
+    vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('max-width: 1239px'), media: q, addEventListener() {}, removeEventListener() {} }));
   }
-  const mainFirst = () => !!(target.querySelector('.side')!.compareDocumentPosition(target.querySelector('.main')!) & Node.DOCUMENT_POSITION_PRECEDING);
+  const type = (input: HTMLInputElement, value: string) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+  };
 
-  it('puts the room\'s column after the exercise in the page, as it is on screen, so the keyboard meets them in that order', async () => {
-    windowWhere(true);
+  it("keeps a half-typed pack title and an open rename form in the room's column as the preview opens and closes", async () => {
+    windowBetween900And1240();
     answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
     await open();
-    expect(mainFirst()).toBe(false);
+    type(target.querySelector('#save-title') as HTMLInputElement, 'Trust, the ret');
+    button('Rename the room')!.click();
+    flushSync();
+    type(target.querySelector('#room-rename') as HTMLInputElement, 'Trust, day');
+    const kept = () => [(target.querySelector('#save-title') as HTMLInputElement | null)?.value, (target.querySelector('#room-rename') as HTMLInputElement | null)?.value];
+
     button('View as participant')!.click();
     await settle();
-    expect(mainFirst()).toBe(true);
-    expect(target.querySelectorAll('.side')).toHaveLength(1);
+    expect(target.querySelector('[data-testid=preview]')).not.toBeNull();
+    expect(kept()).toEqual(['Trust, the ret', 'Trust, day']);
     button('Close preview')!.click();
     await settle();
-    expect(mainFirst()).toBe(false);
-  });
-
-  it('leaves it first wider, where it is the left column', async () => {
-    windowWhere(false);
-    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
-    await open();
-    button('View as participant')!.click();
-    await settle();
-    expect(mainFirst()).toBe(false);
+    expect(target.querySelector('[data-testid=preview]')).toBeNull();
+    expect(kept()).toEqual(['Trust, the ret', 'Trust, day']);
   });
 });
