@@ -45,6 +45,16 @@ async function addExercise(kind, title, fill) {
   await host.getByTestId('agenda').getByText(title).waitFor();
 }
 
+/** Two fields of the exercise form that stand side by side: their inputs
+ *  on one line, whatever hint or error is under either. */
+async function sideBySide(form, a, b, what) {
+  const ra = await form.getByLabel(a, { exact: true }).boundingBox();
+  const rb = await form.getByLabel(b, { exact: true }).boundingBox();
+  if (!(ra.x + ra.width <= rb.x) || Math.abs(ra.y - rb.y) > 1 || Math.abs(ra.height - rb.height) > 1) {
+    throw new Error(`${what}: "${a}" at ${JSON.stringify(ra)}, "${b}" at ${JSON.stringify(rb)}`);
+  }
+}
+
 
 async function nextPhase(phase) {
   await host.getByTestId('next-phase').click();
@@ -200,6 +210,9 @@ const steps = [
   ['the facilitator builds the agenda: poll, retrospective, help board, kudos wall', async () => {
     await addExercise('Poll', 'Where do we eat?', async (f) => {
       await f.getByLabel('Options, one per line').fill('Pizza\nSalad\nSoup');
+      // An anonymous vote's floor is said under its threshold only.
+      await f.getByTestId('min-floor').waitFor();
+      await sideBySide(f, 'Results hidden until this many answers', 'Default timer (seconds, 0 = none)', 'with a hint under one');
     });
     await addExercise('Retrospective', 'Sprint 42', null);
     await addExercise('"Can you help me?" board', 'Help wanted', null);
@@ -421,6 +434,14 @@ const steps = [
   ['word cloud and scale: the cloud, and the distribution with mean and median', async () => {
     await addExercise('Word cloud', 'One word for this sprint', null);
     await addExercise('Scale', 'How was the pace?', async (f) => {
+      // A refusal is said under its field, and its neighbour stays in line.
+      await f.getByLabel('From', { exact: true }).fill('5');
+      await f.getByLabel('To', { exact: true }).fill('3');
+      await f.getByRole('button', { name: 'Add to agenda' }).click();
+      await untilText(f.getByRole('alert'), /A scale runs from/, 'the refusal under "From"');
+      await sideBySide(f, 'From', 'To', 'with an error under one');
+      await f.getByLabel('From', { exact: true }).fill('1');
+      await f.getByLabel('To', { exact: true }).fill('5');
       await f.getByLabel('Label at the low end').fill('Too slow');
       await f.getByLabel('Label at the high end').fill('Too fast');
     });
