@@ -140,6 +140,42 @@ describe('the pack editor', () => {
   });
 });
 
+describe('the pack editor keeps the keyboard in the list', () => {
+  /** Press a button as the keyboard does: focused, then clicked. */
+  async function press(b: HTMLButtonElement) {
+    b.focus();
+    click(b);
+    await tick();
+  }
+  const edit = (title: string) =>
+    [...target.querySelectorAll('[data-testid=pack-item]')].find((li) => li.querySelector('strong')?.textContent === title)!
+      .querySelector('button[aria-expanded]');
+
+  it('on the arrow pressed as an exercise moves, or on the other arrow once it reaches an end', async () => {
+    render();
+    await press(button('Move Thanks up'));
+    expect(titles()).toEqual(['Check-in', 'Thanks', 'Trust today']);
+    expect(document.activeElement).toBe(button('Move Thanks up'));
+    await press(button('Move Thanks up'));
+    expect(titles()).toEqual(['Thanks', 'Check-in', 'Trust today']);
+    expect(document.activeElement).toBe(button('Move Thanks down'));
+    await press(button('Move Check-in down'));
+    expect(titles()).toEqual(['Thanks', 'Trust today', 'Check-in']);
+    expect(document.activeElement).toBe(button('Move Check-in up'));
+  });
+
+  it('on the next exercise when one is removed, else the one before, else the list\'s heading', async () => {
+    render();
+    await press(button('Remove Trust today'));
+    expect(document.activeElement).toBe(edit('Thanks'));
+    await press(button('Remove Thanks'));
+    expect(document.activeElement).toBe(edit('Check-in'));
+    await press(button('Remove Check-in'));
+    expect(titles()).toEqual([]);
+    expect(document.activeElement?.id).toBe('items-h');
+  });
+});
+
 describe('the pack editor after a save', () => {
   it('leaves for the pack without the leave-page warning, and saves again against the version it saved', async () => {
     render();
