@@ -51,6 +51,8 @@ function render(c: Comparison = cmp) {
 }
 const sections = () => [...target.querySelectorAll('[data-testid=cmp-exercise]')] as HTMLElement[];
 const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** The retro's table (the third exercise), row by row. */
+const retroCells = () => [...sections()[2].querySelectorAll('tr')].map((tr) => [...tr.children].map((e) => e.textContent).join(' | '));
 
 describe('the comparison view', () => {
   it('shows both sessions side by side', () => {
@@ -117,22 +119,44 @@ describe('the comparison view', () => {
     expect(s.querySelector('ul')!.querySelectorAll('.track')).toHaveLength(5);
   });
   it('shows no table of zeros for a retro neither session ran, and "–" for the side that did not', () => {
+    // As the server sends them (exercises/sessions.go): no columns when
+    // neither side ran, and null counts for the side that did not.
     const c = structuredClone(cmp);
     const idle = { status: 'prepared', responses: 0, hidden: false };
     c.exercises[2].a = { ...idle };
     c.exercises[2].b = { ...idle };
-    c.exercises[2].columns = [{ title: 'Builds trust', a: 0, b: 0 }];
-    c.exercises[2].actions = { a: 0, b: 0 };
+    delete c.exercises[2].columns;
+    delete c.exercises[2].actions;
     render(c);
     expect(text(sections()[2].querySelector('[data-testid=side-a]'))).toBe('Not run (on the agenda, never opened)');
     expect(sections()[2].querySelector('table')).toBeNull();
     unmount(app);
     target.remove();
     c.exercises[2].b = { status: 'results', responses: 2, hidden: false };
-    c.exercises[2].columns = [{ title: 'Builds trust', a: 0, b: 2 }];
+    c.exercises[2].columns = [{ title: 'Builds trust', a: null, b: 2 }];
+    c.exercises[2].actions = { a: null, b: 0 };
     render(c);
-    const cells = [...sections()[2].querySelectorAll('tr')].map((tr) => [...tr.children].map((e) => e.textContent).join(' | '));
-    expect(cells).toEqual(['Column | A | B', 'Builds trust | – | 2', 'Action items | – | 0']);
+    expect(retroCells()).toEqual(['Column | A | B', 'Builds trust | – | 2', 'Action items | – | 0']);
+  });
+
+  it("shows a retro's counts as the server sends them, not as the sides' status would have them", () => {
+    // Whether a side was run is the server's to say, as in its Markdown
+    // report: the view draws what it sends, and works nothing out again.
+    const c = structuredClone(cmp);
+    c.exercises[2].a = { status: 'prepared', responses: 0, hidden: false };
+    c.exercises[2].columns = [{ title: 'Builds trust', a: 1, b: 5 }, { title: 'Wears it down', a: 0, b: null }];
+    c.exercises[2].actions = { a: 2, b: null };
+    render(c);
+    expect(text(sections()[2].querySelector('[data-testid=side-a]'))).toBe('Not run (on the agenda, never opened)');
+    expect(retroCells()).toEqual(['Column | A | B', 'Builds trust | 1 | 5', 'Wears it down | 0 | –', 'Action items | 2 | –']);
+    unmount(app);
+    target.remove();
+    // Both sides opened, and no columns sent: no table.
+    delete c.exercises[2].columns;
+    delete c.exercises[2].actions;
+    c.exercises[2].a = { status: 'results', responses: 0, hidden: false };
+    render(c);
+    expect(sections()[2].querySelector('table')).toBeNull();
   });
 });
 
