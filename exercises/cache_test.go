@@ -150,6 +150,9 @@ func TestAssumedBallotWrongGuess(t *testing.T) {
 			t.Errorf("changing a vote took %d store calls, want 3", n)
 		}
 	}
+	for _, ex := range []string{once, change} { // closed, so the facilitator sees the tallies
+		e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": ex})
+	}
 	fac, _ := e.state(once)
 	if c := fac.Results.Questions[0].Counts; fac.Responses != 2 || c["pizza"] != 1 || c["soup"] != 1 || c["salad"] != 0 {
 		t.Errorf("once: responses %d, counts %v; want 2: pizza 1, soup 1", fac.Responses, c)

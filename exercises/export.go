@@ -196,11 +196,6 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 		e := v.Exercise
 		x := ExerciseResult{Kind: e.Kind, Title: e.Title, Prompt: e.Prompt, FacilitatorNotes: e.Notes,
 			Status: e.Status, Anonymous: e.IsAnonymous()}
-		if room.Ended && x.Status == StatusOpen {
-			// An ended room takes nothing more: what was still open is
-			// closed, whatever its last command said.
-			x.Status = StatusClosed
-		}
 		switch {
 		case e.Kind.IsVote():
 			var vv VoteView

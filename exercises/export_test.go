@@ -59,6 +59,8 @@ func TestExportResults(t *testing.T) {
 	answer(ann, text, map[string]any{"text": "=HYPERLINK(\"x\") I worry about *deadlines*"})
 	answer(bob, text, map[string]any{"text": "More pairing"})
 	answer(cy, text, map[string]any{"text": "Nothing to hide here"})
+	// Closed to moderate: while it is open, nobody sees the answers.
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": text})
 	var tf, tp VoteView
 	b.state(text, &tf, &tp)
 	for _, a := range tf.Results.Texts {
@@ -73,6 +75,7 @@ func TestExportResults(t *testing.T) {
 	answer(bob, words, map[string]any{"words": []string{"curious"}})
 	answer(cy, words, map[string]any{"words": []string{"CURIOUS ", "calm"}})
 	b.ok(b.fac, CmdHideAnswer, map[string]any{"exercise": words, "answer": "tired", "hidden": true})
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": words})
 
 	// A retro through discuss, with actions.
 	retro := b.exercise(map[string]any{"kind": "retro", "title": "Trust retro", "notes": "Ten minutes of writing",
@@ -349,7 +352,10 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 // that still runs says nothing of it.
 func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 	b := newTbEnv(t, false)
-	b.exercise(map[string]any{"kind": "text", "title": "Anything else?"})
+	text := b.exercise(map[string]any{"kind": "text", "title": "Anything else?", "minResponses": 3})
+	for _, n := range []string{"Ann", "Bob", "Cy"} {
+		b.ok(b.join(n), CmdAnswer, map[string]any{"exercise": text, "ballot": map[string]any{"text": "from " + n}})
+	}
 	export := func() *RoomResults {
 		t.Helper()
 		st, err := b.store.Load(b.ctx, b.room)
@@ -364,14 +370,17 @@ func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 		}
 		return res
 	}
-	if res := export(); res.EndedAt != "" || res.Exercises[0].Status != StatusOpen {
-		t.Fatalf("a running room's export has endedAt %q, status %s", res.EndedAt, res.Exercises[0].Status)
+	// An anonymous vote still open has no results to export, even past
+	// its threshold: nobody sees its tally until voting closes.
+	if res := export(); res.EndedAt != "" || res.Exercises[0].Status != StatusOpen || !res.Exercises[0].Vote.Hidden {
+		t.Fatalf("a running room's export has endedAt %q, status %s, vote %+v", res.EndedAt, res.Exercises[0].Status, res.Exercises[0].Vote)
 	}
 	b.ok(b.fac, rooms.CmdRoomEnd, nil)
 	res := export()
-	// What was open when the room ended takes nothing more.
-	if res.Exercises[0].Status != StatusClosed {
-		t.Fatalf("an exercise open at the end exports as %s", res.Exercises[0].Status)
+	// What was open when the room ended takes nothing more: it is closed,
+	// and its results are the facilitator's and the kept session's.
+	if x := res.Exercises[0]; x.Status != StatusClosed || x.Vote.Hidden || len(x.Vote.Texts) != 3 {
+		t.Fatalf("an exercise open at the end exports as %s, %+v", x.Status, x.Vote)
 	}
 	ended, err := time.Parse(time.RFC3339, res.EndedAt)
 	if err != nil || time.Since(ended) > time.Minute || time.Until(ended) > time.Second {

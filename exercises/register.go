@@ -723,12 +723,16 @@ type NamedBallot struct {
 
 // voteViews computes what facilitators and participants see of a vote.
 // Results stay hidden from everyone below the threshold, and from
-// participants until the facilitator shows them.
+// participants until the facilitator shows them. While an anonymous vote
+// is open its facilitators see only how many answered: a tally that moves
+// as each person answers, watched beside who is here (someone coming back
+// online and the count going up with one option), would tell who chose
+// what. They see the results once voting closes.
 func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hiddenWords map[string]bool, named []NamedBallot) (fac, part VoteView) {
 	n := counters[responsesKey(e.ID)]
 	base := VoteView{Exercise: e.ID, Status: e.Status, Responses: n, MinResponses: e.MinResponses, Anonymous: e.IsAnonymous()}
 	fac, part = base, base
-	if n >= int64(e.MinResponses) {
+	if n >= int64(e.MinResponses) && (e.Status != StatusOpen || !e.IsAnonymous()) {
 		r := Tally(e, counters, texts, hiddenWords, true)
 		r.hideThin(e.MinResponses)
 		fac.Results = &r
@@ -919,6 +923,12 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 		sec.Agenda.Items = []string{}
 	}
 	sec.Exercises = []ExerciseView{}
+	var room rooms.Room
+	if d, ok := st.Docs[rooms.KeyRoom]; ok {
+		if err := json.Unmarshal(d.Value, &room); err != nil {
+			return nil, err
+		}
+	}
 	for _, id := range sec.Agenda.Items {
 		d, ok := st.Docs[exerciseDocPrefix+id]
 		if !ok {
@@ -927,6 +937,12 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 		var e Exercise
 		if err := json.Unmarshal(d.Value, &e); err != nil {
 			return nil, err
+		}
+		if room.Ended && e.Status == StatusOpen {
+			// An ended room takes nothing more: what was still open is
+			// closed, whatever its last command said, and its results
+			// are the facilitator's (and its kept session's) to see.
+			e.Status = StatusClosed
 		}
 		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}}
 		for k, c := range st.Counters {

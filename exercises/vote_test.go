@@ -331,8 +331,13 @@ func TestPollLifecycle(t *testing.T) {
 	}
 	e.ok(c, exercises.CmdAnswer, answer(id, choose("pizza")))
 	fac, part = e.state(id)
-	if fac.Results == nil || part.Results != nil {
-		t.Fatalf("at threshold, not shown: fac %+v part %+v", fac.Results, part.Results)
+	if fac.Responses != 3 || fac.Results != nil || part.Results != nil {
+		t.Fatalf("at threshold and still open, nobody sees a tally (not the facilitator either): fac %+v part %+v", fac, part.Results)
+	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
+	fac, part = e.state(id)
+	if fac.Results == nil || fac.Results.Questions[0].Counts["soup"] != 2 || part.Results != nil {
+		t.Fatalf("closed, not shown: fac %+v part %+v", fac.Results, part.Results)
 	}
 	e.ok(e.fac, exercises.CmdShow, map[string]any{"exercise": id})
 	fac, part = e.state(id)
@@ -359,6 +364,7 @@ func TestChangeBallot(t *testing.T) {
 	a, _ := e.person("Ann")
 	e.ok(a, exercises.CmdAnswer, answer(id, choose("soup", "pizza")))
 	e.ok(a, exercises.CmdAnswer, answer(id, choose("salad", "pizza")))
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
 	fac, _ := e.state(id)
 	counts := fac.Results.Questions[0].Counts
 	if fac.Responses != 1 || counts["soup"] != 0 || counts["pizza"] != 1 || counts["salad"] != 1 || fac.Results.Questions[0].Answered != 1 {
@@ -444,6 +450,7 @@ func TestRandomBallotsTallyExactly(t *testing.T) {
 			want[o]++
 		}
 	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
 	fac, _ := e.state(id)
 	if fac.Responses != people {
 		t.Fatalf("responses %d, want %d", fac.Responses, people)
@@ -682,6 +689,7 @@ func TestNormalizeWord(t *testing.T) {
 		m, _ := e.person(fmt.Sprint("P", i))
 		e.ok(m, exercises.CmdAnswer, answer(id, map[string]any{"words": []string{w}}))
 	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
 	if fac, _ := e.state(id); len(fac.Results.Words) != 1 || fac.Results.Words[0] != (exercises.WordCount{Word: "chaos", Count: 3}) {
 		t.Fatalf("words: %+v", fac.Results.Words)
 	}
@@ -759,16 +767,19 @@ func TestHideWordTellsNothingBelowTheMinimum(t *testing.T) {
 			t.Fatalf("hiding %q with three answers in: %+v", w, o)
 		}
 	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
 	if fac, _ := e.state(id); len(fac.Results.Words) != 2 || !fac.Results.Words[1].Hidden || fac.Results.Words[1].Word != "quitting" {
 		t.Fatalf("the facilitator's words: %+v", fac.Results.Words)
 	}
 }
 
-// Named mode shows the facilitator who answered what.
+// Named mode shows the facilitator who answered what, and so its tally
+// live: there is no anonymity for a live tally to give away.
 func TestNamedMode(t *testing.T) {
 	e := newEnv(t)
 	spec := poll(false)
 	spec["anonymous"] = false
+	spec["minResponses"] = 1
 	id := e.add(spec)
 	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
 	a, _ := e.person("Ann")
@@ -776,6 +787,9 @@ func TestNamedMode(t *testing.T) {
 	fac, part := e.state(id)
 	if fac.Anonymous || len(fac.ByMember) != 1 || fac.ByMember[0].Name != "Ann" || part.ByMember != nil {
 		t.Fatalf("named: fac %+v part %+v", fac, part)
+	}
+	if fac.Status != exercises.StatusOpen || fac.Results == nil || fac.Results.Questions[0].Counts["salad"] != 1 || part.Results != nil {
+		t.Fatalf("named, open: fac %+v part %+v", fac.Results, part.Results)
 	}
 }
 

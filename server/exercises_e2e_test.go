@@ -93,6 +93,11 @@ func TestPollEndToEnd(t *testing.T) {
 	if string(again.Raw) != string(first.Raw) {
 		t.Fatalf("re-send answered %s, first %s", again.Raw, first.Raw)
 	}
+	// Open, at the threshold: the facilitator sees the count, no tally.
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 3 && v.Results == nil })
+	if m := fac.cmd("close", exercises.CmdClose, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("close: %s", m.Raw)
+	}
 	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
 	if v.Responses != 3 || v.Results.Questions[0].Counts["soup"] != 2 {
 		t.Fatalf("facilitator sees %+v", v)
@@ -197,8 +202,9 @@ func TestProjectorView(t *testing.T) {
 		return pr.Online == 1
 	})
 	p.cmd("v", exercises.CmdAnswer, answer(id, choose("soup")))
-	// The facilitator sees results at once (threshold 1); the projector
-	// not until they are shown.
+	// The facilitator sees results once voting closes (threshold 1); the
+	// projector not until they are shown.
+	fac.cmd("close", exercises.CmdClose, map[string]any{"exercise": id})
 	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
 	pv := proj.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 1 })
 	if pv.Results != nil {

@@ -77,7 +77,9 @@ func TestRedisLostWhileRunning(t *testing.T) {
 	if m := p.cmd("v1", exercises.CmdAnswer, answer(id, choose("soup"))); m.Type != "ack" {
 		t.Fatalf("re-sent answer after Redis returned: %s", m.Raw)
 	}
-	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses >= 1 })
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses >= 1 })
+	fac.cmd("close", exercises.CmdClose, map[string]any{"exercise": id})
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
 	if v.Responses != 1 || v.Results.Questions[0].Counts["soup"] != 1 {
 		t.Fatalf("after the outage: %+v", v)
 	}
@@ -274,7 +276,11 @@ func TestNodeKilledMidBurst(t *testing.T) {
 	if got := stored(); got != n {
 		t.Fatalf("%d votes stored after re-sends, want exactly %d", got, n)
 	}
-	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == n })
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == n })
+	if m := fac.cmd("close", exercises.CmdClose, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("close: %s", m.Raw)
+	}
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
 	for k, opt := range options {
 		want := int64(n / 3)
 		if k < n%3 {

@@ -117,7 +117,11 @@ func TestThreeNodesOneRoom(t *testing.T) {
 			t.Fatalf("vote answered %s", m.Raw)
 		}
 	}
-	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == n })
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == n })
+	if m := fac.cmd("close", exercises.CmdClose, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("close: %s", m.Raw)
+	}
+	v := fac.stateOf(id, func(v exercises.VoteView) bool { return v.Results != nil })
 	for opt, w := range want {
 		if got := v.Results.Questions[0].Counts[opt]; got != w {
 			t.Fatalf("%s: %d votes, want %d", opt, got, w)

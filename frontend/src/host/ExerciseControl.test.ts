@@ -47,6 +47,18 @@ describe('the console says what showing results does', () => {
     expect(c.text('shown-note')).toBe('');
   });
 
+  it('an open anonymous vote past its threshold: no tally, and why; closed, the results are the facilitator\'s', () => {
+    const open = render(poll('open'), { status: 'open', responses: 3, minResponses: 3, anonymous: true });
+    expect(open.text('results-at-close')).toContain('You will see the results when voting closes');
+    expect(open.target.querySelector('h3')).toBeNull();
+    const below = render(poll('open'), { status: 'open', responses: 2, minResponses: 3, anonymous: true });
+    expect(below.text('results-at-close')).toBe('');
+    expect(below.target.textContent).toContain('2 of 3 answers needed before results can be seen.');
+    const closed = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(closed.target.querySelector('h3')!.textContent).toBe('Results (only you see them until you show them)');
+    expect(closed.text('results-at-close')).toBe('');
+  });
+
   it('says when more answers came in than people are here now', () => {
     const c = render(poll('open'), { status: 'open', responses: 7, minResponses: 3, anonymous: true, results });
     expect(c.text('host-responses')).toBe('7 answers · 5 people here');
