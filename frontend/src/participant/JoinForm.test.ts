@@ -24,6 +24,21 @@ const submit = () => {
 };
 
 describe('JoinForm', () => {
+  it('says how much of the name limit is used once close to it, rather than stopping the typing silently', () => {
+    render('K7QX2M');
+    const input = target.querySelector('#join-name') as HTMLInputElement;
+    input.value = 'Ann';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    expect(target.querySelector('[data-testid=char-count]')).toBeNull();
+    input.value = 'Maximilian Alexander von Hohenzollern-Si';
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+    const count = target.querySelector('[data-testid=char-count]')!;
+    expect(count.textContent).toBe('40 / 40');
+    expect(input.getAttribute('aria-describedby')).toContain(count.id);
+  });
+
   it('fills the code from the link', () => {
     render('K7QX2M');
     expect((target.querySelector('#join-code') as HTMLInputElement).value).toBe('K7QX2M');

@@ -28,6 +28,21 @@ describe('KudosExercise', () => {
   });
 });
 
+describe('KudosExercise message', () => {
+  it('says how much of the limit a long message uses', () => {
+    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+    const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+    const target = show(KudosExercise, { session: { state, status: 'online', send: vi.fn() } as any, ex });
+    const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
+    box.value = 'x'.repeat(490);
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    const count = target.querySelector('[data-testid=char-count]')!;
+    expect(count.textContent).toMatch(/^490 \/ \d+$/);
+    expect(box.getAttribute('aria-describedby')).toBe(count.id);
+  });
+});
+
 describe('KudosExercise recipients', () => {
   it("offers the people in the room, never oneself or the facilitator's preview", () => {
     const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
