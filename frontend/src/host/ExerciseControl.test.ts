@@ -76,6 +76,27 @@ describe('the console says what showing results does', () => {
   });
 });
 
+describe('kudos in a room that hides names', () => {
+  const kudos = (status: Status): Exercise => ({ id: 'e1', kind: 'kudos', title: 'Thanks', status });
+  const room = (showNames: boolean) => ({ id: 'r', code: 'K7QX2M', title: 'W', showNames, locked: false, ended: false });
+
+  it('says phones can thank only the team, and shows names in one click', () => {
+    const send = vi.fn(async () => undefined);
+    const session = { state: { ...emptyState(), online: 5, room: room(false), agenda: { items: ['e1'] }, states: {} }, status: 'online', send };
+    const target = show(ExerciseControl, { session, ex: kudos('open') });
+    const note = target.querySelector('[data-testid=kudos-names]')!;
+    expect(note.textContent).toContain('so their kudos can only go to the whole team');
+    (note.querySelector('button') as HTMLButtonElement).click();
+    expect(send).toHaveBeenCalledWith('room.update', { showNames: true });
+  });
+
+  it('says nothing once names are shown', () => {
+    const session = { state: { ...emptyState(), online: 5, room: room(true), agenda: { items: ['e1'] }, states: {} }, status: 'online', send: vi.fn() };
+    const target = show(ExerciseControl, { session, ex: kudos('open') });
+    expect(target.querySelector('[data-testid=kudos-names]')).toBeNull();
+  });
+});
+
 describe('a retro\'s action items', () => {
   it('says an action needs its text, at the field, rather than doing nothing', async () => {
     const retro: Exercise = { id: 'e1', kind: 'retro', title: 'Retro', status: 'open', phase: 'actions', retro: { columns: [], dots: 3, maxPerItem: 2 } };

@@ -300,6 +300,8 @@ export const en = {
     notes: 'Notes (only you see them)',
     liveResults: 'Live results (a named vote: only you see them until you show them)',
     closedResults: 'Results (only you see them until you show them)',
+    kudosNamesHidden: 'Participants do not see each other\'s names in this room, so their kudos can only go to the whole team.',
+    showNamesNow: 'Show names to participants',
     resultsAtClose: 'Enough people have answered. You will see the results when voting closes: while it is open nobody, you included, sees the tally move as each person answers, which could tell who chose what.',
     shownResults: 'Results (shown to everyone)',
     belowThreshold: (n: number, min: number) => `${n} of ${min} answers needed before results can be seen.`,
