@@ -96,7 +96,7 @@ test-e2e: build deps-browser
 ## SCENARIOS="vote-10000 ..." for some); reports in test-artifacts/bench/
 BENCH ?= all
 bench: build deps-test
-	server/loadgen/targets.sh $(BENCH) $(SCENARIOS)
+	GO=$(GO) server/loadgen/targets.sh $(BENCH) $(SCENARIOS)
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=15s)
 fuzz:

@@ -1,12 +1,14 @@
 package loadgen
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,11 +84,73 @@ func reconnectFigure(r Report) string {
 	return fmt.Sprintf("%d resumed, %d of %d events; dial to welcome p99 %s", r.Resumed, r.Delivered, r.Expected, ms(r.Reconnect.P99))
 }
 
+// FloorFile is where targets.sh keeps BenchmarkWriteFloor's output (go
+// test -bench), measured on the same machine before the scenarios.
+const FloorFile = "floor.txt"
+
+// floor is BenchmarkWriteFloor's ms/broadcast, read (the phones read on
+// the same cores, as the load tool reads them) and unread, the median of
+// its runs: one frame written to every socket of a loopback fleet with no
+// server at all. It tells machines of one kind apart, and it is the
+// broadcast's floor on this one.
+type floor struct{ read, unread time.Duration }
+
+// readFloor parses dir's FloorFile; ok is false when there is none or it
+// holds no result.
+func readFloor(dir string) (f floor, ok bool, err error) {
+	file, err := os.Open(filepath.Join(dir, FloorFile))
+	if os.IsNotExist(err) {
+		return floor{}, false, nil
+	}
+	if err != nil {
+		return floor{}, false, err
+	}
+	defer file.Close()
+	var read, unread []time.Duration
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) == 0 || !strings.HasPrefix(fs[0], "BenchmarkWriteFloor/") {
+			continue
+		}
+		for i := 1; i+1 < len(fs); i++ {
+			if fs[i+1] != "ms/broadcast" {
+				continue
+			}
+			v, err := strconv.ParseFloat(fs[i], 64)
+			if err != nil {
+				break
+			}
+			d := time.Duration(v * float64(time.Millisecond))
+			if strings.HasPrefix(fs[0], "BenchmarkWriteFloor/read") {
+				read = append(read, d)
+			} else if strings.HasPrefix(fs[0], "BenchmarkWriteFloor/unread") {
+				unread = append(unread, d)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return floor{}, false, err
+	}
+	if len(read) == 0 {
+		return floor{}, false, nil
+	}
+	median := func(d []time.Duration) time.Duration {
+		if len(d) == 0 {
+			return 0
+		}
+		slices.Sort(d)
+		return d[len(d)/2]
+	}
+	return floor{read: median(read), unread: median(unread)}, true, nil
+}
+
 // Summarize reads the JSON reports targets.sh keeps in dir
 // (MODE-NAME.json) and writes every target's figure, whether it is met,
 // and, where both stores ran, Redis's key latency over the embedded
 // store's (within 2× is the target), with the CPU each deployment took
-// in the measured time.
+// in the measured time. With the machine's floor beside them (FloorFile),
+// it opens with the floor and gives each broadcast's p99 over it.
 func Summarize(dir string, w io.Writer) error {
 	read := func(mode, name string) (Report, bool, error) {
 		b, err := os.ReadFile(filepath.Join(dir, mode+"-"+name+".json"))
@@ -101,6 +165,13 @@ func Summarize(dir string, w io.Writer) error {
 			return Report{}, false, fmt.Errorf("%s-%s.json: %w", mode, name, err)
 		}
 		return r, true, nil
+	}
+	fl, hasFloor, err := readFloor(dir)
+	if err != nil {
+		return err
+	}
+	if hasFloor {
+		fmt.Fprintf(w, "This machine's floor (`BenchmarkWriteFloor`, one frame to every socket of a loopback fleet, no server): %s with the sockets read on the same cores, %s unread.\n\n", ms(fl.read), ms(fl.unread))
 	}
 	fmt.Fprintln(w, "| target | store | measured | met |")
 	fmt.Fprintln(w, "|---|---|---|---|")
@@ -125,7 +196,11 @@ func Summarize(dir string, w io.Writer) error {
 			if r.Delivered != r.Expected {
 				verdict = fmt.Sprintf("**no**: lost %d", r.Expected-r.Delivered)
 			}
-			fmt.Fprintf(w, "| %s: %s | %s | %s | %s |\n", t.name, t.what, store, t.figure(r), verdict)
+			figure := t.figure(r)
+			if hasFloor && t.name == "broadcast-10000" && r.Fanout.P99 > 0 {
+				figure += fmt.Sprintf(" (%.1f× the floor, %s)", float64(r.Fanout.P99)/float64(fl.read), ms(fl.read))
+			}
+			fmt.Fprintf(w, "| %s: %s | %s | %s | %s |\n", t.name, t.what, store, figure, verdict)
 		}
 		if hasEmb {
 			row("embedded", emb)

@@ -53,6 +53,43 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// With the machine's floor kept beside the reports (targets.sh runs
+// BenchmarkWriteFloor first), the summary opens with it and gives each
+// broadcast's p99 over it: the machines of one kind differ by 2×.
+func TestSummarizeWithTheFloor(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := json.Marshal(Report{Scenario: "broadcast", Exact: true, Expected: 10, Delivered: 10,
+		Fanout: Summary{N: 10, P50: 40 * time.Millisecond, P99: 99 * time.Millisecond}})
+	if err := os.WriteFile(filepath.Join(dir, "embedded-broadcast-10000.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bench := `goos: linux
+BenchmarkWriteFloor/unread-2         	      20	  48112920 ns/op	         8.385 cpu-µs/write	        48.10 ms/broadcast	      9900 sockets
+--- BENCH: BenchmarkWriteFloor/unread-2
+BenchmarkWriteFloor/read-2           	      20	  66144280 ns/op	        12.80 cpu-µs/write	        66.00 ms/broadcast	      9900 sockets
+BenchmarkWriteFloor/unread-2         	      20	  50112920 ns/op	         8.385 cpu-µs/write	        50.00 ms/broadcast	      9900 sockets
+BenchmarkWriteFloor/read-2           	      20	  76144280 ns/op	        12.80 cpu-µs/write	        76.00 ms/broadcast	      9900 sockets
+BenchmarkWriteFloor/read-2           	      20	  64144280 ns/op	        12.80 cpu-µs/write	        64.00 ms/broadcast	      9900 sockets
+PASS
+`
+	if err := os.WriteFile(filepath.Join(dir, FloorFile), []byte(bench), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Summarize(dir, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"This machine's floor (`BenchmarkWriteFloor`, one frame to every socket of a loopback fleet, no server): 66.00ms with the sockets read on the same cores, 50.00ms unread.",
+		"| broadcast-10000: a broadcast to 10,000: p99 < 60 ms | embedded | fan-out p50 40.00ms, p99 99.00ms (1.5× the floor, 66.00ms) | **no** |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 // Memory per connection counts the phones the measured node holds: with
 // two nodes, the first holds half of them.
 func TestPerConnWithNodes(t *testing.T) {

@@ -110,6 +110,16 @@ run() { # mode name flags...
   sleep 2
 }
 
+# The machine's floor first (docs/benchmarks.md, "Where the limit is"):
+# one frame written to 9,900 loopback sockets with no server at all, read
+# on the same cores and unread. Machines of one kind differ by 2×; the
+# summary opens with it and sets each broadcast against it.
+if [[ "$ONLY" == "  " || "$ONLY" == *" broadcast-10000 "* ]] && command -v "${GO:-go}" >/dev/null; then
+  echo "== floor: go test -run '^\$' -bench BenchmarkWriteFloor -benchtime 20x -count 3 ./server/" | tee "$OUT/floor.txt"
+  "${GO:-go}" test -run '^$' -bench BenchmarkWriteFloor -benchtime 20x -count 3 ./server/ >>"$OUT/floor.txt" 2>&1 || true
+  grep 'ms/broadcast' "$OUT/floor.txt" || echo "(no floor measured: see $OUT/floor.txt)"
+fi
+
 for t in "${TARGETS[@]}"; do
   name=${t%%|*}
   read -r -a flags <<<"${t#*|}"
