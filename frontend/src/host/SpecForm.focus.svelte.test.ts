@@ -33,10 +33,15 @@ function refusing(message: string, field?: string) {
 
 describe('SpecForm after a refusal', () => {
   it('puts the focus on the field the error is about, and its error in view', async () => {
+    const focused = vi.spyOn(HTMLElement.prototype, 'focus');
+    onTestFinished(() => focused.mockRestore());
     const { target, scrolled } = refusing('a poll has 2 to 20 options', 'questions[0].options');
     await settle();
     const options = target.querySelector('textarea[id$="-options"]') as HTMLTextAreaElement;
     expect(document.activeElement).toBe(options);
+    // The error is what is scrolled to (centred), not the field above it.
+    expect(focused.mock.contexts.at(-1)).toBe(options);
+    expect(focused).toHaveBeenLastCalledWith({ preventScroll: true });
     expect(scrolled).toHaveBeenCalled();
     expect((scrolled.mock.contexts[0] as HTMLElement).textContent).toContain('a poll has 2 to 20 options');
   });
