@@ -35,11 +35,54 @@ type Answer struct {
 // inside is kept ("don't", "e-mail"), and so are the marks that make a
 // word ("C#", "@team", "100%"; "C++" is symbols, kept too); an entry of
 // nothing but punctuation ("?!") is kept whole, as the answer it is.
+//
+// The phones fold a word the same way (normalizeWord in
+// frontend/src/lib/ballot.ts) to find their own among the results, so
+// each rule is one both can keep exactly (testdata/normalize-words.json
+// holds the cases both sides' tests read):
+//   - white space is Unicode's (U+0085 NEL included), which both sides
+//     can name (unicode.IsSpace, \p{White_Space});
+//   - U+FEFF (a byte-order mark or zero-width no-break space, pasted
+//     along with a word) shows nothing and joins nothing: it is dropped,
+//     so "\ufeffchaos" is "chaos";
+//   - case is each character's own lower case: "İ" is "i" (not, as
+//     JavaScript's toLowerCase has it, an "i" and a combining dot);
+//   - a Greek sigma is "ς" where it ends a word (after a letter, before
+//     none; combining marks aside) and "σ" elsewhere, whichever was typed:
+//     "ΧΑΟΣ", "Χάος" and "χαοσ" are one word, spelt as Greek spells it.
 func NormalizeWord(w string) string {
+	w = strings.ReplaceAll(w, "\ufeff", "")
 	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || edgePunct(r) }); t != "" {
 		w = t
 	}
-	return strings.ToLower(strings.Join(strings.FieldsFunc(w, unicode.IsSpace), " "))
+	return foldSigma(strings.ToLower(strings.Join(strings.FieldsFunc(w, unicode.IsSpace), " ")))
+}
+
+// foldSigma writes each Greek small sigma of s (lower case) as "ς" where
+// it ends a word and "σ" elsewhere (NormalizeWord).
+func foldSigma(s string) string {
+	if !strings.ContainsAny(s, "σς") {
+		return s
+	}
+	r := []rune(s)
+	letter := func(i, step int) bool {
+		for ; i >= 0 && i < len(r); i += step {
+			if !unicode.IsMark(r[i]) {
+				return unicode.IsLetter(r[i])
+			}
+		}
+		return false
+	}
+	for i, c := range r {
+		if c == 'σ' || c == 'ς' {
+			if letter(i-1, -1) && !letter(i+1, 1) {
+				r[i] = 'ς'
+			} else {
+				r[i] = 'σ'
+			}
+		}
+	}
+	return string(r)
 }
 
 // edgePunct is the punctuation NormalizeWord takes off a word's ends.

@@ -99,5 +99,10 @@ func TestNormalizeWordSharedCases(t *testing.T) {
 		if got := NormalizeWord(*c.In); got != *c.Want {
 			t.Errorf("NormalizeWord(%q) = %q, want %q", *c.In, got, *c.Want)
 		}
+		// A word as results show it folds to itself: the facilitator
+		// hides a word by naming it so (exercise.hide_answer).
+		if got := NormalizeWord(*c.Want); got != *c.Want {
+			t.Errorf("NormalizeWord(%q) = %q: a folded word folds again", *c.Want, got)
+		}
 	}
 }

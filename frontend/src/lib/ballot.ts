@@ -30,20 +30,43 @@ export function ownBallots(): OwnBallots | undefined { return getContext<OwnBall
 
 // The marks that make a word and stay at its ends ("C#", "@team", "100%").
 const wordMarks = '#@%&/\\';
-const edge = (ch: string) => /\s/u.test(ch) || (/\p{P}/u.test(ch) && !wordMarks.includes(ch));
+// White space as the server's (Go's unicode.IsSpace): Unicode's, with
+// U+0085 and without U+FEFF, unlike \s.
+const space = /\p{White_Space}/u;
+const spaces = /\p{White_Space}+/u;
+const edge = (ch: string) => space.test(ch) || (/\p{P}/u.test(ch) && !wordMarks.includes(ch));
+const letter = /\p{L}/u;
+const mark = /\p{M}/u;
+
+/** A Greek sigma as "ς" where it ends a word (after a letter, before
+ * none; combining marks aside), "σ" elsewhere, whichever was typed: the
+ * server's rule, not toLowerCase's (which decides for a capital "Σ" only,
+ * by rules of its own). */
+function foldSigma(s: string): string {
+  if (!/[σς]/u.test(s)) return s;
+  const cs = [...s];
+  const isLetter = (i: number, step: number) => {
+    for (; i >= 0 && i < cs.length; i += step) if (!mark.test(cs[i])) return letter.test(cs[i]);
+    return false;
+  };
+  return cs.map((c, i) => (c === 'σ' || c === 'ς' ? (isLetter(i - 1, -1) && !isLetter(i + 1, 1) ? 'ς' : 'σ') : c)).join('');
+}
 
 /** A word as a word cloud counts it: what the server's NormalizeWord
  * makes of it (exercises/vote.go: case, spacing and the punctuation
- * around it folded), so that a phone finds its own words among the
- * results before the server has said how it counted them. */
-export function normalizeWord(w: string): string {
+ * around it folded; U+FEFF dropped; "İ" lower-cased to "i", not toLowerCase's
+ * "i" and a combining dot; a sigma final where it ends a word), so that a
+ * phone finds its own words among the results before the server has said
+ * how it counted them. */
+export function normalizeWord(word: string): string {
+  const w = word.replace(/\ufeff/gu, '');
   const cs = [...w];
   let i = 0;
   let j = cs.length;
   while (i < j && edge(cs[i])) i++;
   while (j > i && edge(cs[j - 1])) j--;
   const core = i < j ? cs.slice(i, j).join('') : w;
-  return core.split(/\s+/u).filter(Boolean).join(' ').toLowerCase();
+  return foldSigma(core.split(spaces).filter(Boolean).join(' ').replace(/\u0130/gu, 'i').toLowerCase());
 }
 
 /** Whether an open-text answer among the results is this phone's: by the
