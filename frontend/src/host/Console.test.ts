@@ -473,3 +473,88 @@ describe('the console with its preview open between 900 and 1240 px', () => {
     expect(kept()).toEqual(['Trust, the ret', 'Trust, day']);
   });
 });
+
+describe('the console keeps the focus with the keyboard', () => {
+  const three = {
+    exercises: {
+      agenda: { items: ['e1', 'e2', 'e3'], current: 'e1' },
+      exercises: ['One', 'Two', 'Three'].map((title, i) => ({ exercise: { id: `e${i + 1}`, kind: 'text', title, status: 'prepared' }, state: null })),
+    },
+  };
+  const byLabel = (label: string) => target.querySelector(`[aria-label="${label}"]`) as HTMLButtonElement;
+  /** Press the button with the keyboard's focus on it; the server moves the item. */
+  async function move(ws: FakeWS, label: string, items: string[], seq: number, ackFirst = false) {
+    byLabel(label).focus();
+    byLabel(label).click();
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd.type).toBe('agenda.move');
+    const msgs = [ev(seq, 'agenda.updated', { items, current: 'e1' }), { type: 'ack', id: cmd.id }];
+    if (ackFirst) msgs.reverse();
+    for (const m of msgs) {
+      ws.receive(m);
+      await settle();
+    }
+    await settle();
+  }
+
+  it("on an agenda item's ↓ once it moved down, on its ↑ when it reached the bottom", async () => {
+    answer();
+    const ws = await open(false, three);
+    await move(ws, 'Move One down', ['e2', 'e1', 'e3'], 2);
+    expect(document.activeElement).toBe(byLabel('Move One down'));
+    // The ack before the event: the same.
+    await move(ws, 'Move One down', ['e2', 'e3', 'e1'], 3, true);
+    expect(document.activeElement).toBe(byLabel('Move One up'));
+    expect(byLabel('Move One down').disabled).toBe(true);
+    // And up to the top: ↓, its ↑ off.
+    await move(ws, 'Move One up', ['e2', 'e1', 'e3'], 4);
+    expect(document.activeElement).toBe(byLabel('Move One up'));
+    await move(ws, 'Move One up', ['e1', 'e2', 'e3'], 5);
+    expect(document.activeElement).toBe(byLabel('Move One down'));
+  });
+
+  it('in the rename form: into the title on open, back to Rename after Save, Cancel or Escape', async () => {
+    answer();
+    const ws = await open();
+    const rename = () => button('Rename the room')!;
+    const field = () => target.querySelector('#room-rename') as HTMLInputElement;
+
+    rename().focus();
+    rename().click();
+    await settle();
+    expect(document.activeElement).toBe(field());
+
+    button('Cancel')!.click();
+    await settle();
+    expect(field()).toBeNull();
+    expect(document.activeElement).toBe(rename());
+
+    rename().click();
+    await settle();
+    field().value = 'Trust, day two';
+    field().dispatchEvent(new Event('input'));
+    flushSync();
+    field().dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    await settle();
+    expect(field()).toBeNull();
+    expect(document.activeElement).toBe(rename());
+    expect(ws.commands().filter((c) => c.type === 'room.update')).toHaveLength(0);
+
+    rename().click();
+    await settle();
+    expect(field().value).toBe('Trust'); // Escape kept nothing
+    field().value = 'Trust, day two';
+    field().dispatchEvent(new Event('input'));
+    flushSync();
+    field().form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd).toMatchObject({ type: 'room.update', data: { title: 'Trust, day two' } });
+    ws.receive({ type: 'ack', id: cmd.id });
+    await settle();
+    await settle();
+    expect(field()).toBeNull();
+    expect(document.activeElement).toBe(rename());
+  });
+});
