@@ -53,17 +53,60 @@ type ExerciseResult struct {
 // VoteExport is a vote's results, or why they are hidden.
 type VoteExport struct {
 	MinResponses int `json:"minResponses"`
-	// Hidden: fewer than MinResponses answered, so nothing is exported.
-	Hidden    bool             `json:"hidden"`
-	Questions []QuestionExport `json:"questions,omitempty"`
-	Words     []WordCount      `json:"words,omitempty"`
-	Texts     []string         `json:"texts,omitempty"`
+	// Hidden: the vote's results are not exported, for HiddenReason.
+	Hidden bool `json:"hidden"`
+	// HiddenReason says why results are hidden (only when Hidden):
+	// HiddenNotRun, HiddenStillOpen or HiddenTooFew. An export kept
+	// before it existed has none: ExerciseResult.hiddenReason works it
+	// out.
+	HiddenReason string           `json:"hiddenReason,omitempty"`
+	Questions    []QuestionExport `json:"questions,omitempty"`
+	Words        []WordCount      `json:"words,omitempty"`
+	Texts        []string         `json:"texts,omitempty"`
 	// HiddenTexts is how many open answers the facilitator hid: counted in
 	// the responses, left out of Texts.
 	HiddenTexts int `json:"hiddenTexts,omitempty"`
 	// HiddenWords is how many word-cloud words the facilitator hid: left
 	// out of Words.
 	HiddenWords int `json:"hiddenWords,omitempty"`
+}
+
+// Why a vote's results are hidden (VoteExport.HiddenReason).
+const (
+	// HiddenNotRun: on the agenda, never opened; nobody could answer.
+	HiddenNotRun = "not_run"
+	// HiddenStillOpen: an anonymous vote still open, answered by enough
+	// people: nobody sees its results until voting closes.
+	HiddenStillOpen = "still_open"
+	// HiddenTooFew: fewer than the threshold answered.
+	HiddenTooFew = "too_few"
+)
+
+// voteHiddenReason is why a vote's results are hidden, from what the
+// export holds of it.
+func voteHiddenReason(s Status, anonymous bool, responses int64, min int) string {
+	switch {
+	case s == StatusPrepared:
+		return HiddenNotRun
+	case responses < int64(min):
+		return HiddenTooFew
+	case s == StatusOpen && anonymous:
+		return HiddenStillOpen
+	}
+	return HiddenTooFew
+}
+
+// hiddenReason is why x's results are hidden ("" when they are not):
+// the export's word for it, or, in an export kept before that was said,
+// what its status and count tell.
+func (x *ExerciseResult) hiddenReason() string {
+	if x.Vote == nil || !x.Vote.Hidden {
+		return ""
+	}
+	if x.Vote.HiddenReason != "" {
+		return x.Vote.HiddenReason
+	}
+	return voteHiddenReason(x.Status, x.Anonymous, x.Responses, x.Vote.MinResponses)
 }
 
 // QuestionExport is the tally of one question.
@@ -160,11 +203,14 @@ type KudosExport struct {
 	Kudos []KudoExport `json:"kudos"`
 }
 
-// KudoExport is one kudo; From is empty for an anonymous one.
+// KudoExport is one kudo; From is empty for an anonymous one. A kudo to
+// the whole team has To "the team" and Team set (To alone cannot tell it
+// from one to a person of that name).
 type KudoExport struct {
 	To      string `json:"to"`
 	From    string `json:"from,omitempty"`
 	Message string `json:"message"`
+	Team    bool   `json:"team,omitempty"`
 }
 
 // exportViewer sees what a facilitator sees; it has no keys of its own.
@@ -234,9 +280,11 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 func exportVote(e Exercise, v VoteView) *VoteExport {
 	out := &VoteExport{MinResponses: v.MinResponses}
 	// The facilitator's view carries results only at or above the
-	// threshold; check the count as well, so a change there cannot leak.
+	// threshold (and for an anonymous vote once voting closed); check the
+	// count as well, so a change there cannot leak.
 	if v.Results == nil || v.Responses < int64(v.MinResponses) {
 		out.Hidden = true
+		out.HiddenReason = voteHiddenReason(v.Status, v.Anonymous, v.Responses, v.MinResponses)
 		return out
 	}
 	for i, q := range e.Questions {
@@ -375,7 +423,7 @@ func exportKudos(v KudosView) *KudosExport {
 		}
 		ke := KudoExport{To: k.ToName, Message: k.Message}
 		if k.To == KudosTeam {
-			ke.To = "the team"
+			ke.To, ke.Team = "the team", true
 		} else if ke.To == "" {
 			ke.To = "a colleague"
 		}
@@ -427,8 +475,13 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			out("exercise", "facilitator notes", "", x.FacilitatorNotes)
 		}
 		if v := x.Vote; v != nil {
-			if v.Hidden {
-				out("results", "hidden", "", fmt.Sprintf("hidden: below the threshold of %d responses", v.MinResponses))
+			switch why := x.hiddenReason(); why {
+			case HiddenNotRun:
+				out("results", "hidden", why, "not run: on the agenda, never opened")
+			case HiddenStillOpen:
+				out("results", "hidden", why, "hidden: voting is still open, results when voting closes")
+			case HiddenTooFew:
+				out("results", "hidden", why, fmt.Sprintf("hidden: below the threshold of %d responses", v.MinResponses))
 			}
 			for _, q := range v.Questions {
 				if q.Hidden {
@@ -779,7 +832,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 		}
 		switch {
 		case x.Vote != nil:
-			writeVoteMD(&b, x.Vote)
+			writeVoteMD(&b, &x)
 		case x.Retro != nil:
 			writeRetroMD(&b, x.Retro)
 		case x.Help != nil:
@@ -812,23 +865,39 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 				if k.From != "" {
 					from = "from " + md(k.From)
 				}
-				p("- To %s (%s): %s\n", md(k.To), from, md(k.Message))
+				// The app's words (kudos.toTeam, kudos.toName).
+				to := "the whole team"
+				if !k.Team {
+					to = md(k.To)
+				}
+				p("- To %s (%s): %s\n", to, from, md(k.Message))
 			}
 		}
 	}
 	return b.Bytes(), nil
 }
 
-func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
+func writeVoteMD(b *bytes.Buffer, x *ExerciseResult) {
+	v := x.Vote
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	if v.Hidden {
+	switch x.hiddenReason() {
+	case HiddenNotRun:
+		// The comparison's words (lib.notRun in frontend/src/lib/strings.ts).
+		p("Not run (on the agenda, never opened).\n")
+		return
+	case HiddenStillOpen:
+		p("Results hidden: voting is still open (results when voting closes).\n")
+		return
+	case HiddenTooFew:
 		p("Results hidden: fewer than %d people answered.\n", v.MinResponses)
 		return
 	}
 	for _, q := range v.Questions {
 		// A question without a prompt is a poll's or a scale's only one:
-		// the exercise's line above already says how many answered.
-		if q.Prompt != "" {
+		// the exercise's line above already says how many answered. So
+		// does an only question that repeats the exercise's prompt (or
+		// title), which is said once, above.
+		if q.Prompt != "" && !(len(v.Questions) == 1 && (alike(q.Prompt, x.Prompt) || alike(q.Prompt, x.Title))) {
 			p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
 		}
 		if q.Hidden {
@@ -861,6 +930,10 @@ func writeVoteMD(b *bytes.Buffer, v *VoteExport) {
 		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenWords), "word"))
 	}
 }
+
+// alike says whether two texts read the same, case, spacing and the
+// punctuation around them aside ("Where do we meet?", "where do we meet").
+func alike(a, b string) bool { return b != "" && NormalizeWord(a) == NormalizeWord(b) }
 
 func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }

@@ -146,7 +146,7 @@ func TestExportResults(t *testing.T) {
 	if x[1].Status != StatusClosed || q.Answered != 3 || *q.Median != 4 || fmtNum(*q.Mean) != "3.67" || q.Counts[0].Label != "1 (never)" {
 		t.Fatalf("scale: %+v", q)
 	}
-	if !x[2].Vote.Hidden || x[2].Responses != 2 || x[2].Vote.Questions != nil {
+	if !x[2].Vote.Hidden || x[2].Vote.HiddenReason != HiddenTooFew || x[2].Responses != 2 || x[2].Vote.Questions != nil {
 		t.Fatalf("below threshold: %+v", x[2].Vote)
 	}
 	if len(x[3].Vote.Texts) != 2 || x[3].Vote.HiddenTexts != 1 || x[3].Responses != 3 {
@@ -189,8 +189,8 @@ func TestExportResults(t *testing.T) {
 		}
 	}
 	kx := x[6].Kudos.Kudos
-	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{"the team", "Facilitator", "You were all brilliant"}) ||
-		kx[1] != (KudoExport{"Cyrus", "Bob", "Great demo"}) || kx[2] != (KudoExport{"Cyrus", "", "Thanks for the calm review"}) {
+	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{"the team", "Facilitator", "You were all brilliant", true}) ||
+		kx[1] != (KudoExport{"Cyrus", "Bob", "Great demo", false}) || kx[2] != (KudoExport{"Cyrus", "", "Thanks for the calm review", false}) {
 		t.Fatalf("kudos: %+v", kx)
 	}
 
@@ -260,10 +260,11 @@ func TestExportResults(t *testing.T) {
 		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*Retrospective · Open · Discuss phase*") ||
 		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) || !strings.Contains(string(mdb), "*1 answer hidden by the facilitator.*") ||
 		!strings.Contains(string(mdb), "*1 word hidden by the facilitator.*") || strings.Contains(string(mdb), "tired") ||
-		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") {
+		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") ||
+		!strings.Contains(string(mdb), "- To the whole team (from Facilitator): You were all brilliant\n") {
 		t.Fatalf("markdown:\n%s", mdb)
 	}
-	if !strings.Contains(string(cs), "hidden: below the threshold of 3 responses") {
+	if !strings.Contains(string(cs), ",results,hidden,too_few,hidden: below the threshold of 3 responses") {
 		t.Fatalf("csv:\n%s", cs)
 	}
 	if testing.Verbose() {
@@ -571,5 +572,97 @@ func TestMarkdownSaysWhatTheConsoleSays(t *testing.T) {
 	// A scale's only question has no prompt: its count is the line above.
 	if strings.Contains(string(b), "5 answered") {
 		t.Errorf("markdown says the scale's answers twice:\n%s", b)
+	}
+}
+
+// A vote's hidden results say why, in every format: never opened (not
+// "fewer than 3 answered": nobody could answer), still open past its
+// threshold (an anonymous vote's results reach nobody until voting
+// closes), or answered by fewer than the threshold. An export kept
+// before the reason was written down says the same.
+func TestExportSaysWhyResultsAreHidden(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob, cy := b.join("Ann"), b.join("Bob"), b.join("Cy")
+	poll := func(title string) map[string]any {
+		return map[string]any{"kind": "poll", "title": title, "minResponses": 3, "questions": []any{map[string]any{
+			"kind": "choice", "options": []any{map[string]any{"id": "ber", "label": "Berlin"}, map[string]any{"id": "par", "label": "Paris"}}}}}
+	}
+	vote := func(ex string, ms ...*rooms.Member) {
+		for _, m := range ms {
+			b.ok(m, CmdAnswer, map[string]any{"exercise": ex, "ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{"ber"}}}}})
+		}
+	}
+	b.add(poll("Never opened"))
+	vote(b.exercise(poll("Still open")), ann, bob, cy)
+	few := b.exercise(poll("Too few"))
+	vote(few, ann, bob)
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": few})
+
+	_, res := exportNow(t, b)
+	want := []struct{ reason, md, csv string }{
+		{HiddenNotRun, "Not run (on the agenda, never opened).", `,results,hidden,not_run,"not run: on the agenda, never opened"`},
+		{HiddenStillOpen, "Results hidden: voting is still open (results when voting closes).", `,results,hidden,still_open,"hidden: voting is still open, results when voting closes"`},
+		{HiddenTooFew, "Results hidden: fewer than 3 people answered.", ",results,hidden,too_few,hidden: below the threshold of 3 responses"},
+	}
+	if len(res.Exercises) != len(want) {
+		t.Fatalf("exercises: %+v", res.Exercises)
+	}
+	for i, w := range want {
+		if v := res.Exercises[i].Vote; !v.Hidden || v.HiddenReason != w.reason || v.Questions != nil {
+			t.Errorf("%s: %+v, want hidden for %s", res.Exercises[i].Title, v, w.reason)
+		}
+	}
+	js, _ := res.JSON()
+	if !strings.Contains(string(js), `"hiddenReason": "still_open"`) {
+		t.Errorf("json:\n%s", js)
+	}
+	check := func(res *RoomResults, what string) {
+		t.Helper()
+		mdb, _ := res.Markdown()
+		cs, _ := res.CSV()
+		sections := strings.Split(string(mdb), "\n## ")[1:]
+		if strings.Count(string(mdb), "Results hidden") != 2 {
+			t.Errorf("%s: markdown says results are hidden but twice:\n%s", what, mdb)
+		}
+		for i, w := range want {
+			if !strings.Contains(sections[i], w.md) {
+				t.Errorf("%s: markdown of %q lacks %q:\n%s", what, res.Exercises[i].Title, w.md, mdb)
+			}
+			if !strings.Contains(string(cs), w.csv) {
+				t.Errorf("%s: csv lacks %q:\n%s", what, w.csv, cs)
+			}
+		}
+	}
+	check(res, "export")
+	// Kept before hiddenReason: worked out from status and count.
+	var old RoomResults
+	_ = json.Unmarshal(bytes.ReplaceAll(js, []byte(`"hiddenReason"`), []byte(`"x"`)), &old)
+	for _, x := range old.Exercises {
+		if x.Vote.HiddenReason != "" {
+			t.Fatalf("old export has a reason: %+v", x.Vote)
+		}
+	}
+	check(&old, "old export")
+}
+
+// A poll whose question repeats the exercise's prompt (or title) says it
+// once; a question of its own is said with it.
+func TestMarkdownSaysAPollsQuestionOnce(t *testing.T) {
+	q := func(prompt string) []QuestionExport {
+		return []QuestionExport{{Prompt: prompt, Kind: QuestionChoice, Answered: 4, Counts: []LabelCount{{Label: "Berlin", Count: 4}}}}
+	}
+	r := &RoomResults{Title: "Offsite", Exercises: []ExerciseResult{
+		{Kind: KindPoll, Title: "Venue", Prompt: "Where shall we meet?", Status: StatusResults, Anonymous: true, Responses: 4, Vote: &VoteExport{Questions: q("where shall we  meet")}},
+		{Kind: KindPoll, Title: "Which city?", Status: StatusResults, Anonymous: true, Responses: 4, Vote: &VoteExport{Questions: q("Which city?")}},
+		{Kind: KindPoll, Title: "Dates", Prompt: "We meet in spring.", Status: StatusResults, Anonymous: true, Responses: 4, Vote: &VoteExport{Questions: q("Which city?")}},
+	}}
+	b, err := r.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(b)
+	if strings.Contains(md, "**where shall we") || strings.Count(md, "Which city?") != 2 || !strings.Contains(md, "> We meet in spring.\n\n**Which city?** (4 answered)") ||
+		!strings.Contains(md, "> Where shall we meet?\n\n| Answer | Count |") {
+		t.Errorf("markdown:\n%s", md)
 	}
 }
