@@ -114,6 +114,27 @@ describe('Results on the projector', () => {
     expect(all.querySelector('[data-testid=more]')).toBeNull();
   });
 
+  it('shows every open answer when they all end on the screen, with no room kept for "+N more"', async () => {
+    // Each answer 92 px high: the eighth ends at 736 px, above the 768 px
+    // window's bottom, but where a "+N more" line would have gone.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this.parentElement ? [...this.parentElement.children].indexOf(this) : 0;
+      return { top: i * 92, bottom: (i + 1) * 92, left: 0, right: 100, width: 100, height: 92, x: 0, y: i * 92, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const text = { id: 't1', kind: 'text', title: 'Anything?', status: 'results', minResponses: 1 } as unknown as Exercise;
+    const answers = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `a${i}`, text: `Answer ${i}` }));
+    const all = show(Results, { exercise: text, results: { texts: answers(8) }, big: true });
+    await settle();
+    expect(all.querySelectorAll('.texts li')).toHaveLength(8);
+    expect(all.querySelector('[data-testid=more]')).toBeNull();
+    // One more, and the line is needed: it takes the room of the last two.
+    const cut = show(Results, { exercise: text, results: { texts: answers(9) }, big: true });
+    await settle();
+    expect(cut.querySelectorAll('.texts li')).toHaveLength(7);
+    expect(cut.querySelector('[data-testid=more]')!.textContent).toBe('+2 more');
+  });
+
   it("keeps every option of a scale on the screen, denser, and none left out", async () => {
     // jsdom lays nothing out: the bars end below the 768 px window until
     // they are drawn a row each.

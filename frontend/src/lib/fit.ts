@@ -5,12 +5,18 @@ import { tick } from 'svelte';
 
 /** How many of list's children end above the window's bottom, less
  *  reserve pixels (room for the "+N more" line); Infinity when all do.
+ *  whole: the pixels to leave when every child is drawn, when no "+N
+ *  more" line is needed (a list at the bottom: a margin, not that line's
+ *  room); Infinity when all children end above the bottom less that.
+ *  Without it, reserve (what is drawn below the list either way).
  *  At least min: 1 for a list at the top of the screen, where an item cut
  *  is better than none; 0 for one below something else, which may have
  *  left it no room at all. */
-export function fitting(list: HTMLElement, reserve: number, min = 1): number {
-  const limit = window.innerHeight - reserve;
-  const i = [...list.children].findIndex((c) => c.getBoundingClientRect().bottom > limit);
+export function fitting(list: HTMLElement, reserve: number, min = 1, whole = reserve): number {
+  const items = [...list.children];
+  const ends = (limit: number) => items.findIndex((c) => c.getBoundingClientRect().bottom > limit);
+  if (ends(window.innerHeight - whole) < 0) return Infinity;
+  const i = ends(window.innerHeight - reserve);
   return i < 0 ? Infinity : Math.max(min, i);
 }
 
@@ -18,14 +24,19 @@ export function fitting(list: HTMLElement, reserve: number, min = 1): number {
  *  then, once laid out and before the screen is painted, keeps the
  *  number that fit; again when the window is resized. Off the projector
  *  (on false) everything is drawn. reserve may be measured then (what is
- *  drawn below the list); min as for fitting. Returns the effect's cleanup. */
-export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: number) => void, reserve: number | (() => number) = 64, min = 1): (() => void) | undefined {
+ *  drawn below the list); min and whole as for fitting. Returns the
+ *  effect's cleanup. */
+export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: number) => void, reserve: number | (() => number) = 64, min = 1, whole?: number): (() => void) | undefined {
   set(Infinity);
   if (!on || !list) return;
   let live = true;
   const measure = () => {
     set(Infinity);
-    tick().then(() => { if (live) set(fitting(list, typeof reserve === 'number' ? reserve : reserve(), min)); });
+    tick().then(() => {
+      if (!live) return;
+      const r = typeof reserve === 'number' ? reserve : reserve();
+      set(fitting(list, r, min, whole ?? r));
+    });
   };
   measure();
   window.addEventListener('resize', measure);
