@@ -204,6 +204,10 @@ type SideSummary struct {
 	Status    Status `json:"status"`
 	Responses int64  `json:"responses"`
 	Hidden    bool   `json:"hidden"`
+	// HiddenReason says why a hidden vote's results are hidden (as
+	// VoteExport's: HiddenNotRun, HiddenStillOpen, HiddenTooFew), also for
+	// a session kept before exports said it.
+	HiddenReason string `json:"hiddenReason,omitempty"`
 	// MinResponses is a vote's threshold (0 for other kinds).
 	MinResponses int `json:"minResponses,omitempty"`
 }
@@ -275,7 +279,7 @@ func side(e *ExerciseResult) *SideSummary {
 	}
 	s := &SideSummary{Status: e.Status, Responses: e.Responses}
 	if e.Vote != nil {
-		s.Hidden, s.MinResponses = e.Vote.Hidden, e.Vote.MinResponses
+		s.Hidden, s.HiddenReason, s.MinResponses = e.Vote.Hidden, e.hiddenReason(), e.Vote.MinResponses
 	}
 	return s
 }
@@ -420,13 +424,36 @@ func compareRetro(a, b *RetroExport, hasA, hasB bool) ([]ColumnComparison, *Pair
 	return cols, actions
 }
 
-// Markdown is the comparison as a readable report.
+// Markdown is the comparison as a readable report, in the comparison
+// view's words (frontend/src/trainer/Compare.svelte, lib in
+// frontend/src/lib/strings.ts): the same things read the same in the
+// app and in the wiki page a trainer pastes this into.
 func (c *Comparison) Markdown() []byte {
 	var b bytes.Buffer
-	name := func(s SessionSummary) string {
-		return fmt.Sprintf("%s (%s, %s)", md(s.Title), s.EndedAt.Format(time.DateOnly), plural(s.Participants, "participant"))
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// A session as the view's heads show it: its title, then its pack
+	// (when the title is not the pack's), when it ended, how many people
+	// took part and its room's code, which tells apart two runs of one
+	// pack that ended the same minute.
+	head := func(s SessionSummary) string {
+		var about []string
+		if s.PackTitle != "" && s.PackTitle != s.Title {
+			about = append(about, md(s.PackTitle))
+		}
+		when := s.EndedAt
+		if when.IsZero() {
+			when = s.CreatedAt
+		}
+		if !when.IsZero() {
+			about = append(about, when.UTC().Format("2006-01-02 15:04 UTC"))
+		}
+		about = append(about, pluralWord(s.Participants, "person", "people"))
+		if s.Code != "" {
+			about = append(about, "room "+md(s.Code))
+		}
+		return fmt.Sprintf("%s (%s)", md(s.Title), strings.Join(about, " · "))
 	}
-	fmt.Fprintf(&b, "# Comparison\n\n- **A:** %s\n- **B:** %s\n", name(c.A), name(c.B))
+	p("# Comparing two sessions\n\n- **Session A:** %s\n- **Session B:** %s\n", head(c.A), head(c.B))
 	num := func(f *float64) string {
 		if f == nil {
 			return "–"
@@ -439,22 +466,26 @@ func (c *Comparison) Markdown() []byte {
 		}
 		return fmt.Sprint(*n)
 	}
-	sideStr := func(s *SideSummary) string {
-		switch {
-		case s == nil:
-			return "not in this session"
-		case s.Status == StatusPrepared:
-			// On the agenda, never opened: not "hidden", nothing was asked.
-			return "not run"
-		case s.Hidden:
-			return fmt.Sprintf("hidden (%s, under the threshold)", plural(s.Responses, "answer"))
+	answered := func(q *QuestionTally) string {
+		if q == nil {
+			return "–"
 		}
-		return plural(s.Responses, "answer")
+		return fmt.Sprint(q.Answered)
 	}
 	// What a side counts is its kind's own (export.go's Responses).
-	sideOf := func(kind Kind, s *SideSummary) string {
-		if s == nil || s.Hidden || s.Status == StatusPrepared {
-			return sideStr(s)
+	sideText := func(kind Kind, s *SideSummary) string {
+		switch {
+		case s == nil:
+			return "Not in this session"
+		case s.Status == StatusPrepared:
+			// On the agenda, never opened: not "hidden", nothing was asked.
+			return "Not run (on the agenda, never opened)"
+		case s.Hidden && s.HiddenReason == HiddenStillOpen:
+			return "Hidden (still open: results when voting closes)"
+		case s.Hidden && s.MinResponses > 0:
+			return fmt.Sprintf("Hidden (fewer than %d answers)", s.MinResponses)
+		case s.Hidden:
+			return "Hidden (too few answers)"
 		}
 		switch kind {
 		case KindRetro:
@@ -464,20 +495,36 @@ func (c *Comparison) Markdown() []byte {
 		case KindKudos:
 			return plural(s.Responses, "kudo")
 		}
-		return sideStr(s)
+		return plural(s.Responses, "answer")
 	}
 	for _, e := range c.Exercises {
-		fmt.Fprintf(&b, "\n## %s (%s)\n\n- A: %s\n- B: %s\n", md(e.Title), kindWord(e.Kind), sideOf(e.Kind, e.A), sideOf(e.Kind, e.B))
-		if len(e.Questions) > 0 {
-			b.WriteString("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---|---|---|---|---|\n")
-			for _, q := range e.Questions {
+		p("\n## %s (%s)\n\n", md(e.Title), kindWord(e.Kind))
+		switch {
+		case e.A == nil:
+			p("*Only in session B*\n\n")
+		case e.B == nil:
+			p("*Only in session A*\n\n")
+		}
+		p("- A: %s\n- B: %s\n", sideText(e.Kind, e.A), sideText(e.Kind, e.B))
+		// Scale questions by their means; a choice question by its counts,
+		// in a table of its own, so each column holds what its header says.
+		var scales, choices []QuestionComparison
+		for _, q := range e.Questions {
+			if q.Kind == QuestionChoice {
+				choices = append(choices, q)
+			} else {
+				scales = append(scales, q)
+			}
+		}
+		if len(scales) > 0 {
+			p("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---:|---:|---:|---:|---:|\n")
+			for _, q := range scales {
 				var am, bm *float64
-				aa, ba := "–", "–"
 				if q.A != nil {
-					am, aa = q.A.Mean, fmt.Sprint(q.A.Answered)
+					am = q.A.Mean
 				}
 				if q.B != nil {
-					bm, ba = q.B.Mean, fmt.Sprint(q.B.Answered)
+					bm = q.B.Mean
 				}
 				delta := "–"
 				if q.MeanDelta != nil {
@@ -487,26 +534,48 @@ func (c *Comparison) Markdown() []byte {
 				if prompt == "" {
 					prompt = e.Title
 				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), num(am), num(bm), delta, aa, ba)
-				if am == nil && bm == nil {
-					// Choices: counts per option.
-					for _, lc := range mergeCounts(q.A, q.B) {
-						fmt.Fprintf(&b, "| ↳ %s | %s | %s | | | |\n", mdCell(lc.label), count(lc.a), count(lc.b))
-					}
+				p("| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), num(am), num(bm), delta, answered(q.A), answered(q.B))
+			}
+		}
+		for _, q := range choices {
+			rows := mergeCounts(q.A, q.B)
+			if len(rows) == 0 {
+				continue
+			}
+			// The question, unless it is the exercise's only one and the
+			// heading says it (the side lines above count its answers).
+			if len(e.Questions) > 1 || (q.Prompt != "" && !alike(q.Prompt, e.Title)) {
+				prompt := q.Prompt
+				if prompt == "" {
+					prompt = e.Title
 				}
+				p("\n**%s** (answered: A %s, B %s)\n", md(prompt), answered(q.A), answered(q.B))
+			}
+			p("\n| Answer | A count | B count |\n|---|---:|---:|\n")
+			for _, lc := range rows {
+				p("| %s | %s | %s |\n", mdCell(lc.label), count(lc.a), count(lc.b))
 			}
 		}
 		if len(e.Columns) > 0 {
-			b.WriteString("\n| Column | A cards | B cards |\n|---|---|---|\n")
+			p("\n| Column | A cards | B cards |\n|---|---:|---:|\n")
 			for _, col := range e.Columns {
-				fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCell(col.Title), count(col.A), count(col.B))
+				p("| %s | %s | %s |\n", mdCell(col.Title), count(col.A), count(col.B))
 			}
 			if e.Actions != nil {
-				fmt.Fprintf(&b, "| Action items | %s | %s |\n", count(e.Actions.A), count(e.Actions.B))
+				p("| Action items | %s | %s |\n", count(e.Actions.A), count(e.Actions.B))
 			}
 		}
 	}
 	return b.Bytes()
+}
+
+// pluralWord is n and the word for one or for more ("1 person", "5
+// people").
+func pluralWord(n int64, one, more string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, more)
 }
 
 type labelPair struct {

@@ -79,11 +79,11 @@ func TestCompareSessions(t *testing.T) {
 		"| Follow-through | 2.50 | 3.25 | +0.75 | 5 | 6 |",
 		"| Old question | 4.00 | 1.00 | -3.00 | 5 | 6 |",
 		"| New question | – | 2.00 | – | – | 6 |",
-		"- B: hidden (2 answers, under the threshold)",
-		"- B: not in this session",
+		"- B: Hidden (fewer than 3 answers)",
+		"*Only in session A*\n\n- A: 7 answers\n- B: Not in this session\n",
 		"| Stop | 1 | – |",
 		"| Action items | 2 | 0 |",
-		"| ↳ Soup | – | 3 | | | |",
+		"**Lunch?** (answered: A –, B 3)\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Soup | – | 3 |\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
@@ -139,12 +139,12 @@ func TestCompareMarkdownNotRun(t *testing.T) {
 	ran := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 4, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 3, 4)}}}
 	idle := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusPrepared, Vote: &VoteExport{MinResponses: 3, Hidden: true}}
 	md := string(Compare(session("a", ran), session("b", idle)).Markdown())
-	for _, want := range []string{"## Pulse (Pulse survey)", "- A: 4 answers", "- B: not run"} {
+	for _, want := range []string{"## Pulse (Pulse survey)", "- A: 4 answers", "- B: Not run (on the agenda, never opened)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}
 	}
-	if strings.Contains(md, "hidden") {
+	if strings.Contains(strings.ToLower(md), "hidden") {
 		t.Errorf("an exercise never opened reads as hidden:\n%s", md)
 	}
 }
@@ -162,12 +162,77 @@ func TestCompareRetroNotRun(t *testing.T) {
 		t.Errorf("neither ran: columns %+v, actions %+v", e.Columns, e.Actions)
 	}
 	md := string(c.Markdown())
-	if !strings.Contains(md, "- A: not run\n- B: not run") || strings.Contains(md, "| Column |") {
+	if !strings.Contains(md, "- A: Not run (on the agenda, never opened)\n- B: Not run (on the agenda, never opened)") || strings.Contains(md, "| Column |") {
 		t.Errorf("neither ran, Markdown:\n%s", md)
 	}
 
 	md = string(Compare(session("a", idle), session("b", ran)).Markdown())
 	for _, want := range []string{"| Start | – | 2 |", "| Stop | – | 0 |", "| Action items | – | 1 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// The report's tables hold what their headers say: a scale question's
+// means in the means table, a choice question's counts in a table of
+// counts of its own (not under "A mean").
+func TestCompareMarkdownColumnsHoldWhatTheySay(t *testing.T) {
+	city := func(berlin, paris int64) QuestionExport {
+		return QuestionExport{Prompt: "Which city?", Kind: QuestionChoice, Answered: berlin + paris,
+			Counts: []LabelCount{{Label: "Berlin", Count: berlin}, {Label: "Paris", Count: paris}}}
+	}
+	pollA := ExerciseResult{Kind: KindPoll, Title: "Which city?", Status: StatusResults, Responses: 4, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{city(1, 3)}}}
+	pollB := ExerciseResult{Kind: KindPoll, Title: "which city?", Status: StatusResults, Responses: 5, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{city(4, 1)}}}
+	surveyA := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 4, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 3, 4), city(2, 2)}}}
+	surveyB := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 5, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 4, 5), city(5, 0)}}}
+	md := string(Compare(session("a", pollA, surveyA), session("b", pollB, surveyB)).Markdown())
+	for _, want := range []string{
+		// The poll's only question is its title: said once, as the heading.
+		"## Which city? (Poll)\n\n- A: 4 answers\n- B: 5 answers\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Berlin | 1 | 4 |\n| Paris | 3 | 1 |\n",
+		"| Question | A mean | B mean | Change | A answered | B answered |\n|---|---:|---:|---:|---:|---:|\n| Pace | 3.00 | 4.00 | +1.00 | 4 | 5 |\n\n" +
+			"**Which city?** (answered: A 4, B 5)\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Berlin | 2 | 5 |\n| Paris | 2 | 0 |\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "| Which city? |") || strings.Contains(md, "↳") {
+		t.Errorf("a choice question in the means table:\n%s", md)
+	}
+}
+
+// An anonymous vote kept while still open, answered past its threshold,
+// is hidden because voting is open, not for too few answers: in the
+// comparison's JSON (also for a session kept before exports said why)
+// and in its report.
+func TestCompareSaysAVoteWasStillOpen(t *testing.T) {
+	open := ExerciseResult{Kind: KindScale, Title: "Pace", Status: StatusOpen, Anonymous: true, Responses: 5, Vote: &VoteExport{MinResponses: 3, Hidden: true}}
+	few := ExerciseResult{Kind: KindScale, Title: "Pace", Status: StatusClosed, Anonymous: true, Responses: 2, Vote: &VoteExport{MinResponses: 3, Hidden: true}}
+	c := Compare(session("a", open), session("b", few))
+	if e := c.Exercises[0]; e.A.HiddenReason != HiddenStillOpen || e.B.HiddenReason != HiddenTooFew {
+		t.Fatalf("sides %+v %+v", e.A, e.B)
+	}
+	md := string(c.Markdown())
+	if !strings.Contains(md, "- A: Hidden (still open: results when voting closes)\n- B: Hidden (fewer than 3 answers)\n") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+}
+
+// Each session's head says what the view's does: its title, its pack's
+// when the title is another, when it ended, how many people took part and
+// its room's code.
+func TestCompareMarkdownHeads(t *testing.T) {
+	a, b := session("a"), session("b")
+	ended := time.Date(2026, 3, 5, 14, 30, 0, 0, time.UTC)
+	a.Session = SessionSummary{Title: "Team Alpha retro", PackTitle: "Trust retro", Code: "ABCDEF", EndedAt: ended, Participants: 1}
+	b.Session = SessionSummary{Title: "Trust retro", PackTitle: "Trust retro", Code: "GHJKLM", CreatedAt: ended.Add(24 * time.Hour), Participants: 9}
+	md := string(Compare(a, b).Markdown())
+	for _, want := range []string{
+		"# Comparing two sessions\n",
+		"- **Session A:** Team Alpha retro (Trust retro · 2026-03-05 14:30 UTC · 1 person · room ABCDEF)\n",
+		"- **Session B:** Trust retro (2026-03-06 14:30 UTC · 9 people · room GHJKLM)\n",
+	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}
