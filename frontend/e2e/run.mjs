@@ -97,6 +97,17 @@ async function download(page, click) {
   return { name: d.suggestedFilename(), text: await readFile(await d.path(), 'utf8') };
 }
 
+/** Past sessions on a laptop (1280 px): the titles break between words,
+ *  never inside one ("Build / ing / trust"), and the whole table fits,
+ *  its Delete buttons in view without scrolling. */
+async function sessionsReadable() {
+  const table = lib.getByTestId('sessions');
+  const split = await table.locator('tbody').evaluate(brokenWords);
+  if (split.length) throw new Error('past sessions split words at 1280 px: ' + split.join(', '));
+  const box = await table.evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+  if (box[0] > box[1]) throw new Error(`past sessions scroll at 1280 px: ${box[0]} in ${box[1]}`);
+}
+
 /** The pack cards in one section of the library ("Your packs", "Built-in packs"). */
 const packsIn = (heading) => lib.locator('section', { has: lib.getByRole('heading', { name: heading, exact: true }) }).getByTestId('pack');
 
@@ -651,6 +662,7 @@ const steps = [
     await untilText(row.locator('td').nth(1), /^Building trust: spring team$/, 'the pack of a session');
     const nums = (await row.locator('td.num').allTextContents()).join(' ');
     if (nums !== '3 6') throw new Error('people and exercises of a session: ' + nums);
+    await sessionsReadable();
     await shot(lib, 'sessions');
     await lib.getByTestId('compare-link').click();
     await lib.waitForURL(/\/compare\?a=.+&b=.+/);
