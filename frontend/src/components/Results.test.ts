@@ -160,6 +160,72 @@ describe('Results on the projector', () => {
     expect((console_.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
   });
 
+  describe("a survey's questions, which the projector cannot scroll", () => {
+    const survey = {
+      id: 'v1', kind: 'survey', title: 'Trust pulse', status: 'results', minResponses: 1,
+      questions: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'].map((id) => ({ id, kind: 'scale', prompt: `Statement ${id}`, min: 1, max: 5 })),
+    } as unknown as Exercise;
+    const results: R = { questions: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'].map((id) => ({ id, counts: { 2: 1, 4: 2 }, answered: 3, mean: 3.3, median: 4 })) };
+    /** jsdom lays nothing out: the results end at bottom(type) for the
+     *  size of their type (rem), in a box width px wide. */
+    function laidOut(bottom: (rem: number) => number, width = 0) {
+      vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+        const b = this.dataset.testid === 'results' ? bottom(parseFloat(this.style.fontSize) || 1.15) : 100;
+        return { top: 0, bottom: b, left: 0, right: 100, width: 100, height: b, x: 0, y: 0, toJSON() {} } as DOMRect;
+      });
+      vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
+        return this.dataset.testid === 'results' ? width : 0;
+      });
+      onTestFinished(() => { vi.restoreAllMocks(); });
+    }
+    const type = (target: HTMLElement) => parseFloat((target.querySelector('[data-testid=results]') as HTMLElement).style.fontSize);
+    const everyBar = (target: HTMLElement) => [...target.querySelectorAll('.q')].map((q) => q.querySelectorAll('.bars li').length);
+
+    it('draws them smaller until the last ends on the screen, every question and bar still there', async () => {
+      // 1241 px at the first size (a 720-line projector showed two of six);
+      // at 1rem they end above the 768 px window's bottom.
+      laidOut((rem) => (rem > 1 ? 1241 : 700));
+      const target = show(Results, { exercise: survey, results, responses: 3, big: true });
+      await settle();
+      expect(type(target)).toBe(1);
+      expect(everyBar(target)).toEqual([5, 5, 5, 5, 5, 5]);
+      expect(target.querySelector('[data-testid=more]')).toBeNull();
+    });
+
+    it('keeps the first size where it fits, and a readable least one where nothing does', async () => {
+      laidOut(() => 700);
+      const roomy = show(Results, { exercise: survey, results, responses: 3, big: true });
+      await settle();
+      expect(type(roomy)).toBe(1.15);
+      vi.restoreAllMocks();
+      laidOut(() => 2000);
+      const crowded = show(Results, { exercise: survey, results, responses: 3, big: true });
+      await settle();
+      expect(type(crowded)).toBe(0.85);
+      expect(everyBar(crowded)).toEqual([5, 5, 5, 5, 5, 5]);
+    });
+
+    it('shares them out evenly between as many columns as the width holds: six in two rows of three, not four and two', async () => {
+      // 1800 px (1080p): four columns of the first size fit.
+      laidOut(() => 700, 1800);
+      const target = show(Results, { exercise: survey, results, responses: 3, big: true });
+      await settle();
+      expect((target.querySelector('.questions') as HTMLElement).style.gridTemplateColumns).toBe('repeat(3, minmax(0, 1fr))');
+      // Four questions: one row of four.
+      const four = show(Results, { exercise: { ...survey, questions: survey.questions!.slice(0, 4) }, results, responses: 3, big: true });
+      await settle();
+      expect((four.querySelector('.questions') as HTMLElement).style.gridTemplateColumns).toBe('repeat(4, minmax(0, 1fr))');
+    });
+
+    it('leaves a survey on the console and on phones as it was', async () => {
+      laidOut(() => 2000);
+      const target = show(Results, { exercise: survey, results });
+      await settle();
+      expect((target.querySelector('[data-testid=results]') as HTMLElement).style.fontSize).toBe('');
+      expect(everyBar(target)).toEqual([5, 5, 5, 5, 5, 5]);
+    });
+  });
+
   it("lays a survey's questions out in a grid of their own, below the count, a row per bar", async () => {
     const survey = {
       id: 'v1', kind: 'survey', title: 'Team pulse', status: 'results', minResponses: 1,
