@@ -196,6 +196,7 @@ export const en = {
     offers: (n: number) => plural(n, 'offer', 'offers'),
     namedNotice: 'Offers of help carry your name, so the person can find you.',
   },
+    editStep: 'Edit the next step',
 
   // Kudos
   kudos: {

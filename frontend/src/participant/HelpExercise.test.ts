@@ -132,3 +132,39 @@ describe('HelpExercise focus', () => {
     expect(document.activeElement?.id).toBe('h-ask-h1');
   });
 });
+
+describe("a help request's title", () => {
+  function asking(send = vi.fn(() => Promise.resolve(undefined))) {
+    const state = { ...emptyState(), states: { h1: board() }, mine: { h1: { requests: [], offers: [], paired: [] } } };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
+    flushSync();
+    return send;
+  }
+  const count = () => target.querySelector('[data-testid=char-count]')?.textContent;
+
+  it('says how much of its limit is used near the limit, for screen readers too', () => {
+    asking();
+    input('#h-title-h1', 'How do I');
+    expect(count()).toBeUndefined();
+    const title = input('#h-title-h1', 'x'.repeat(70));
+    expect(count()).toBe('70 / 80');
+    const counter = target.querySelector('[data-testid=char-count]')!;
+    expect(title.getAttribute('aria-describedby')?.split(' ')).toContain(counter.id);
+    expect(title.maxLength).toBe(80);
+  });
+
+  it('shows a long title on more than one line, and takes no new line: Enter posts it, a pasted one is a space', () => {
+    const send = asking();
+    const title = input('#h-title-h1', 'Flaky tests\nin CI');
+    expect(title.tagName).toBe('TEXTAREA');
+    expect(title.getAttribute('rows')).toBe('2');
+    expect(title.value).toBe('Flaky tests in CI');
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    title.dispatchEvent(enter);
+    flushSync();
+    expect(enter.defaultPrevented).toBe(true);
+    expect(send).toHaveBeenCalledWith('help.request', expect.objectContaining({ title: 'Flaky tests in CI' }));
+  });
+});
