@@ -91,6 +91,105 @@ async function dot(page, item) {
 }
 
 
+/** The projector cannot scroll: what of selector's elements ends outside
+ *  the window, and whether the page is taller or wider than it. sideways:
+ *  only the width (the projector link on a phone, which may scroll down). */
+function offScreen([selector, sideways]) {
+  const out = [];
+  for (const e of document.querySelectorAll(selector)) {
+    const r = e.getBoundingClientRect();
+    if (r.left < 0 || r.right > innerWidth || (!sideways && (r.top < 0 || r.bottom > innerHeight))) out.push(`"${e.textContent.trim().slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.bottom)}`);
+  }
+  const doc = document.documentElement;
+  if (!sideways && doc.scrollHeight > innerHeight) out.push(`the page ${doc.scrollHeight} px high`);
+  if (doc.scrollWidth > innerWidth) out.push(`the page ${doc.scrollWidth} px wide`);
+  return out;
+}
+
+/** A survey's questions side by side whose "Mean" rows are not on one
+ *  line: for each row of questions, the tops of their figures. */
+function meansOutOfLine() {
+  const rows = new Map();
+  for (const q of document.querySelectorAll('[data-testid=results] .q')) {
+    const stats = q.querySelector('.stats');
+    if (!stats) continue;
+    const top = Math.round(q.getBoundingClientRect().top);
+    rows.set(top, [...(rows.get(top) ?? []), Math.round(stats.getBoundingClientRect().top)]);
+  }
+  return [...rows.values()].filter((tops) => new Set(tops).size > 1);
+}
+
+/** The smallest type of a survey's bars on the projector, in px. */
+function smallestBarType() {
+  return Math.min(...[...document.querySelectorAll('[data-testid=results] .bars li')].map((e) => parseFloat(getComputedStyle(e).fontSize)));
+}
+
+/** The projector of a "Building trust" room, at 1280x720 (and 1920x1080):
+ *  its lobby on a phone, the six-question Trust pulse and the Closing
+ *  survey with their results shown, each wholly on the screen. */
+async function projectorFitsSurveys() {
+  await lib.goto(huddle.base + '/library');
+  await lib.locator('[data-pack=building-trust]').getByRole('button', { name: 'Start a room' }).click();
+  await lib.waitForURL(/\/host\/[A-Z2-9]{6}$/);
+  const roomCode = await untilText(lib.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+  const proj = await newPage(hostCtx, 'projector of the pack');
+  // The projector link opened on a phone: the join code within its width, whole.
+  await proj.setViewportSize({ width: 360, height: 740 });
+  await proj.goto(`${huddle.base}/screen/${roomCode}`);
+  await untilText(proj.getByTestId('screen-code'), new RegExp(roomCode), 'the lobby');
+  const lobby = [...await proj.evaluate(offScreen, ['.lobby *', true]), ...await proj.getByTestId('screen-code').evaluate(brokenWords)];
+  if (lobby.length) throw new Error(`the projector's lobby at 360 px: ${lobby.join('; ')}`);
+  await shot(proj, 'screen-lobby-360');
+  await proj.setViewportSize({ width: 1280, height: 720 });
+  // Trust pulse shows its results from four answers.
+  const phones = [...['Ann', 'Ben', 'anon'].map(P), await newPage(await browser.newContext(phone), 'fourth')];
+  for (const p of phones) {
+    await p.goto(`${huddle.base}/j/${roomCode}`);
+    await p.getByRole('button', { name: 'Join' }).click();
+    await p.getByTestId('waiting').waitFor();
+  }
+  const answer = async (title, pick) => {
+    const item = lib.getByTestId('agenda').locator('li', { hasText: title });
+    await item.getByRole('button', { name: 'Make current' }).click();
+    await lib.getByTestId('control').getByRole('button', { name: 'Open', exact: true }).click();
+    for (let i = 0; i < phones.length; i++) {
+      const p = phones[i];
+      await p.locator('[data-testid=exercise][data-status=open]', { hasText: title }).waitFor();
+      const qs = p.locator('fieldset.q');
+      for (let q = 0; q < await qs.count(); q++) await pick(qs.nth(q), i, q);
+      await p.getByRole('button', { name: 'Send answer' }).click();
+      await p.getByTestId('answered').waitFor();
+    }
+    await lib.getByRole('button', { name: 'Show results' }).click();
+    await untilText(proj.getByTestId('results'), /4 answers/, `${title} on the projector`);
+  };
+  // Each question whole on the screen, in readable type, its "Mean" row
+  // in line with its neighbours' (headings of two and three lines).
+  const fits = async (what) => {
+    await sleep(300); // fitted after a resize
+    const size = await proj.evaluate(() => `${innerWidth}x${innerHeight}`);
+    const out = await proj.evaluate(offScreen, ['[data-testid=results] .q, [data-testid=results] .bars li', false]);
+    if (out.length) throw new Error(`${what} at ${size}, off the screen: ${out.join('; ')}`);
+    const px = await proj.evaluate(smallestBarType);
+    if (px < 14) throw new Error(`${what} at ${size}: bars in ${px} px type`);
+    const apart = await proj.evaluate(meansOutOfLine);
+    if (apart.length) throw new Error(`${what} at ${size}: the Mean rows of questions side by side are not in line: tops ${JSON.stringify(apart)}`);
+  };
+  await answer('Trust pulse', (q, i, n) => q.getByRole('radio', { name: String(1 + ((i + n) % 5)), exact: true }).check());
+  if ((await proj.locator('[data-testid=results] .q').count()) !== 6) throw new Error('the Trust pulse shows no six questions');
+  await fits('the Trust pulse');
+  await shot(proj, 'screen-survey-720');
+  await proj.setViewportSize({ width: 1920, height: 1080 });
+  await fits('the Trust pulse');
+  await shot(proj, 'screen-survey-1080');
+  await proj.setViewportSize({ width: 1280, height: 720 });
+  // Closing: a scale and six long options.
+  await answer('Closing', (q, i, n) => (n === 0 ? q.getByRole('radio', { name: String(2 + (i % 4)), exact: true }) : q.locator('input').nth(i)).check());
+  await fits('the Closing survey');
+  await shot(proj, 'screen-closing-720');
+  await proj.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -706,6 +805,8 @@ async function helpStepAgreed(page, text) {
     }
     await lib.getByRole('button', { name: 'Create a room' }).waitFor();
   }],
+
+  ['the projector fits a six-question survey and the closing survey on a 720-line screen, and its lobby on a phone', projectorFitsSurveys],
 ];
 
 let ok = false;
