@@ -127,6 +127,10 @@ type Exercise struct {
 	// settle nothing.
 	VoteHeld  bool `json:"voteHeld,omitempty"`
 	DotsFinal bool `json:"dotsFinal,omitempty"`
+	// DotsRound counts the votes started again: going back from the vote
+	// before its totals were shown clears every dot, and the next vote's
+	// dots are kept under keys of their own (retro_rules.go, dotKey).
+	DotsRound int `json:"dotsRound,omitempty"`
 }
 
 // Public is the exercise as participants see it: without the notes.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,12 +52,32 @@ func groupPrefix(ex string) string     { return "rg:" + ex + ":" }
 func actionKey(ex, id string) string   { return "ra:" + ex + ":" + id }
 func actionPrefix(ex string) string    { return "ra:" + ex + ":" }
 func allocKey(ex, voter string) string { return "rd:" + ex + ":" + voter }
-func dotKey(ex, item string) string    { return "d:" + ex + ":" + item }
-func dotPrefix(ex string) string       { return "d:" + ex + ":" }
 func cardCountKey(ex string) string    { return "rn:" + ex + ":cards" }
 func actionSeqKey(ex string) string    { return "rs:" + ex + ":actions" }
 func authorPurpose(ex string) string   { return "author:" + ex }
 func dotsPurpose(ex string) string     { return "dots:" + ex }
+
+// A vote started again (Exercise.DotsRound) keeps its dots apart from the
+// earlier votes': its own counters, and voters under keys of its own, so
+// the allocations of the vote before are nobody's now. Starting again is
+// then one write of the exercise, atomic with the phase change, that no
+// dot placed meanwhile can slip past (every dot reads the exercise). The
+// first vote keeps the keys it always had, so stored rooms read the same.
+func dotPrefix(ex string, round int) string {
+	if round == 0 {
+		return "d:" + ex + ":"
+	}
+	return "d" + strconv.Itoa(round) + ":" + ex + ":"
+}
+func dotKey(ex string, round int, item string) string { return dotPrefix(ex, round) + item }
+
+// voterPurpose is the purpose of a voter's opaque key in vote round.
+func voterPurpose(ex string, round int) string {
+	if round == 0 {
+		return dotsPurpose(ex)
+	}
+	return dotsPurpose(ex) + ":" + strconv.Itoa(round)
+}
 
 // namedAuthorPurpose is the purpose of the author key of what a member
 // writes under their name (a retro card while names are shown, a named
@@ -259,12 +280,23 @@ func tooMany(what string, n int) *rooms.Error {
 // The clients link an action added to the item in focus, so a focus kept
 // into the actions phase made every action agreed there come "from" the
 // last item discussed.
+//
+// Going back from the vote before its totals were shown clears every dot:
+// the vote starts again when the board comes back to it. Dots kept
+// through the back step disagreed with everything around them: the
+// phones forget theirs when the vote ends, cards grouped meanwhile took
+// the dots on them out of the count, and a dot placed before and one
+// placed after a regrouping would count alike.
 func RetroSetPhase(e Exercise, phase string) (Exercise, error) {
 	if !slices.Contains(Phases, phase) {
 		return e, rooms.FieldError(rooms.CodeInvalid, "phase", "phase must be one of %s", strings.Join(Phases, ", "))
 	}
 	if phase == PhaseVote && e.DotsFinal && e.Phase != PhaseVote {
 		return e, rooms.FieldError(CodeWrongPhase, "phase", "the dot totals have been shown, so the vote cannot start again: new dots would show who placed them")
+	}
+	if phaseOf(e) == PhaseVote && slices.Index(Phases, phase) < slices.Index(Phases, PhaseVote) && !e.DotsFinal {
+		e.DotsRound++
+		e.VoteHeld = false // no dots are held now
 	}
 	e.Phase = phase
 	if phase != PhaseDiscuss {
@@ -747,7 +779,7 @@ func retroViews(e Exercise, in inputs) (fac, part any) {
 	if phase == PhaseVote && !v.DotsShown {
 		var n int64
 		for k, c := range in.counters {
-			if strings.HasPrefix(k, dotPrefix(e.ID)) {
+			if strings.HasPrefix(k, dotPrefix(e.ID, e.DotsRound)) {
 				n += c
 			}
 		}
@@ -793,7 +825,7 @@ func retroItems(e Exercise, b retroBoard, cards []RetroCard, counters map[string
 	})
 	if withDots {
 		for i := range items {
-			n := counters[dotKey(e.ID, items[i].item.ID)]
+			n := counters[dotKey(e.ID, e.DotsRound, items[i].item.ID)]
 			items[i].item.Dots = &n
 		}
 		sort.SliceStable(items, func(i, j int) bool { return *items[i].item.Dots > *items[j].item.Dots })
@@ -827,7 +859,7 @@ func retroMine(e Exercise, st *rooms.State, m *rooms.Member) json.RawMessage {
 	sort.Slice(mine.Cards, func(i, j int) bool { return mine.Cards[i].ID < mine.Cards[j].ID })
 	if phaseOf(e) == PhaseVote {
 		var a DotAlloc
-		if d, ok := st.Docs[allocKey(e.ID, m.Opaque(dotsPurpose(e.ID)))]; ok {
+		if d, ok := st.Docs[allocKey(e.ID, m.Opaque(voterPurpose(e.ID, e.DotsRound)))]; ok {
 			_ = json.Unmarshal(d.Value, &a)
 		}
 		left := retroSpec(e).Dots - a.Spent()
@@ -858,7 +890,14 @@ func registerRetro(svc *rooms.Service, lim Limits) {
 			return []string{cardKey(r.Exercise, r.Card)}
 		}),
 		CmdRetroDot: refPrefetch(func(tx *rooms.Tx, r cmdRefs) []string {
-			voter := tx.Actor.Opaque(dotsPurpose(r.Exercise))
+			// The voter's key is of the exercise's vote round: the one
+			// the node knows, else the first (a wrong guess costs the
+			// handler one more read, nothing else).
+			round := 0
+			if e, ok := rooms.PeekShared[Exercise](tx, exerciseDocPrefix+r.Exercise); ok {
+				round = e.DotsRound
+			}
+			voter := tx.Actor.Opaque(voterPurpose(r.Exercise, round))
 			if voter == "" {
 				return nil
 			}
@@ -1244,7 +1283,7 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	voter, err := opaque(tx, dotsPurpose(e.ID))
+	voter, err := opaque(tx, voterPurpose(e.ID, e.DotsRound))
 	if err != nil {
 		return err
 	}
@@ -1267,7 +1306,7 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 	} else if err := tx.Put(allocKey(e.ID, voter), na); err != nil {
 		return err
 	}
-	tx.Incr(dotKey(e.ID, args.Item), int64(args.Delta), 0, nil)
+	tx.Incr(dotKey(e.ID, e.DotsRound, args.Item), int64(args.Delta), 0, nil)
 	tx.Touch(stateKey(e.ID))
 	return tx.Emit(EvRetroDots, dotsEvent{e.ID, na.Items, retroSpec(e).Dots - na.Spent()}, rooms.PrivateTo(tx.Actor, dotsScope(e.ID)))
 }

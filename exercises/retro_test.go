@@ -1027,3 +1027,192 @@ func TestCardSentAgainAfterItsAnswerLeft(t *testing.T) {
 		t.Fatalf("%d cards, want 1", len(m.Cards))
 	}
 }
+
+// Going back from the vote before its totals were shown starts the vote
+// again: every dot is cleared at once, for the server, the phones and the
+// console alike. Dots kept through the back step disagreed with all of
+// them (phones showed every dot left while the server refused one more),
+// and a card grouped meanwhile took its dots out of the count.
+func TestRetroVoteStartsAgainAfterGoingBack(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	ex := b.exercise(retroSpecMap()) // 3 dots, at most 2 on one item
+	for _, text := range []string{"Demos", "Pairing", "Docs"} {
+		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": text})
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	fv, _ := b.retro(ex)
+	first, second, third := fv.Items[0].ID, fv.Items[1].ID, fv.Items[2].ID
+	dot := func(m *rooms.Member, item string, delta int) rooms.Outcome {
+		return b.run(m, CmdRetroDot, map[string]any{"exercise": ex, "item": item, "delta": delta})
+	}
+	for _, d := range []struct {
+		m    *rooms.Member
+		item string
+	}{{ann, first}, {ann, first}, {ann, second}, {bob, first}, {bob, second}} {
+		if o := dot(d.m, d.item, 1); o.Code != "" {
+			t.Fatalf("dot: %s", o.Reply)
+		}
+	}
+	placed := func() int64 {
+		t.Helper()
+		fv, _ := b.retro(ex)
+		if fv.DotsPlaced == nil {
+			t.Fatal("no count of dots placed in the vote")
+		}
+		return *fv.DotsPlaced
+	}
+	if n := placed(); n != 5 {
+		t.Fatalf("%d dots placed before going back", n)
+	}
+
+	// Back to grouping: the first card is grouped with the second.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	var g struct {
+		Group string `json:"group"`
+	}
+	_ = json.Unmarshal(b.ok(b.fac, CmdRetroGroup, map[string]any{"exercise": ex, "cards": []string{first, second}, "title": "Show and pair"}), &g)
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+
+	// A fresh vote: nothing placed, every dot back with each voter.
+	if n := placed(); n != 0 {
+		t.Fatalf("%d dots placed once the vote starts again", n)
+	}
+	for _, m := range []*rooms.Member{ann, bob} {
+		if mine := b.retroMine(m, ex); mine.DotsLeft == nil || *mine.DotsLeft != 3 || len(mine.Dots) != 0 {
+			t.Fatalf("%s's dots once the vote starts again: %+v left %v", m.Name, mine.Dots, mine.DotsLeft)
+		}
+	}
+	// Nothing of the first vote is there to take back; all three dots can
+	// be placed again.
+	if o := dot(ann, third, -1); o.Code != rooms.CodeInvalid {
+		t.Fatalf("took back a dot of the first vote: %s", o.Reply)
+	}
+	for _, item := range []string{g.Group, g.Group, third} {
+		if o := dot(ann, item, 1); o.Code != "" {
+			t.Fatalf("dot in the new vote: %s", o.Reply)
+		}
+	}
+	if o := dot(ann, third, 1); o.Code != CodeNoDotsLeft {
+		t.Fatalf("a fourth dot: %s", o.Reply)
+	}
+	if mine := b.retroMine(ann, ex); mine.DotsLeft == nil || *mine.DotsLeft != 0 || mine.Dots[g.Group] != 2 || mine.Dots[third] != 1 {
+		t.Fatalf("Ann's dots: %+v left %v", mine.Dots, mine.DotsLeft)
+	}
+	b.ok(bob, CmdRetroDot, map[string]any{"exercise": ex, "item": third, "delta": 1})
+	if n := placed(); n != 4 {
+		t.Fatalf("%d dots placed in the new vote", n)
+	}
+
+	// The discussion ranks exactly the dots placed, all of this vote.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+	_, pv := b.retro(ex)
+	got := map[string]int64{}
+	for _, it := range pv.Items {
+		got[it.ID] = *it.Dots
+	}
+	if want := map[string]int64{g.Group: 2, third: 2}; !maps.Equal(got, want) {
+		t.Fatalf("ranking %v, want %v", got, want)
+	}
+
+	// Once the totals are shown they are the record: going back keeps them.
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+	_, pv = b.retro(ex)
+	for _, it := range pv.Items {
+		if *it.Dots != got[it.ID] {
+			t.Fatalf("totals changed by going back after the discussion: %+v", pv.Items)
+		}
+	}
+
+	// The new vote's allocations are under opaque keys of their own, as
+	// the first's: no member id, no name.
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := st.Docs[allocKey(ex, ann.Opaque(voterPurpose(ex, 1)))]
+	if !ok || ann.Opaque(voterPurpose(ex, 1)) == ann.Opaque(voterPurpose(ex, 0)) {
+		t.Fatal("the new vote's allocation is not under a key of its own")
+	}
+	if s := string(d.Value); strings.Contains(s, ann.ID) || strings.Contains(s, "Ann") {
+		t.Fatalf("allocation names its voter: %s", s)
+	}
+}
+
+// TestRetroSetPhaseClearsDots states the rule itself: only a step back
+// from the vote, before its totals were shown, starts it again.
+func TestRetroSetPhaseClearsDots(t *testing.T) {
+	vote := Exercise{ID: "ex", Spec: Spec{Kind: KindRetro}, Status: StatusOpen, Phase: PhaseVote, VoteHeld: true}
+	cases := []struct {
+		name  string
+		from  Exercise
+		to    string
+		again bool
+	}{
+		{"vote to group", vote, PhaseGroup, true},
+		{"vote to write", vote, PhaseWrite, true},
+		{"vote to discuss", vote, PhaseDiscuss, false},
+		{"vote to vote", vote, PhaseVote, false},
+		{"vote after shown results", func() Exercise { e := vote; e.DotsFinal = true; return e }(), PhaseGroup, false},
+		{"discuss to group", func() Exercise { e := vote; e.Phase, e.DotsFinal = PhaseDiscuss, true; return e }(), PhaseGroup, false},
+		{"group to reveal", func() Exercise { e := vote; e.Phase = PhaseGroup; return e }(), PhaseReveal, false},
+	}
+	for _, c := range cases {
+		got, err := RetroSetPhase(c.from, c.to)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if again := got.DotsRound == c.from.DotsRound+1; again != c.again || (c.again && got.VoteHeld) {
+			t.Fatalf("%s: round %d → %d, vote held %v", c.name, c.from.DotsRound, got.DotsRound, got.VoteHeld)
+		}
+	}
+	// Started again and skipped to the discussion, the vote shows totals
+	// of nothing: they settle nothing, and the vote may still be held.
+	e, _ := RetroSetPhase(vote, PhaseGroup)
+	e, _ = RetroSetPhase(e, PhaseDiscuss)
+	if e.DotsFinal {
+		t.Fatal("an empty vote's totals closed the vote")
+	}
+}
+
+// A dot racing the step back is either placed before it, and cleared with
+// the rest, or refused: none is left over into the vote started again.
+func TestRetroVoteStartsAgainWhileDotsArrive(t *testing.T) {
+	b := newTbEnv(t, false)
+	ex := b.exercise(retroSpecMap())
+	var people []*rooms.Member
+	for i := range 20 {
+		people = append(people, b.join(fmt.Sprint("P", i)))
+	}
+	b.ok(people[0], CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Demos"})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	fv, _ := b.retro(ex)
+	item := fv.Items[0].ID
+	var wg sync.WaitGroup
+	for _, p := range people {
+		wg.Go(func() {
+			o := b.svc.Execute(b.ctx, b.room, p, rooms.Command{ID: "dot", Type: CmdRetroDot,
+				Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"item":%q,"delta":1}`, ex, item))})
+			if o.Code != "" && o.Code != CodeWrongPhase {
+				t.Errorf("dot: %s", o.Reply)
+			}
+		})
+	}
+	wg.Go(func() {
+		if o := b.svc.Execute(b.ctx, b.room, b.fac, rooms.Command{ID: "back", Type: CmdRetroPhase,
+			Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"phase":"group"}`, ex))}); o.Code != "" {
+			t.Errorf("back: %s", o.Reply)
+		}
+	})
+	wg.Wait()
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	if fv, _ = b.retro(ex); fv.DotsPlaced == nil || *fv.DotsPlaced != 0 {
+		t.Fatal("dots of the vote before were left over")
+	}
+	for _, p := range people {
+		if mine := b.retroMine(p, ex); mine.DotsLeft == nil || *mine.DotsLeft != 3 {
+			t.Fatalf("%s has %v dots left", p.Name, mine.DotsLeft)
+		}
+	}
+}

@@ -502,6 +502,22 @@ async function helpStepAgreed(page, text) {
     await dot(P('anon'), 'Friday demos');
     await untilText(P('Ann').getByTestId('dots-left'), /1 dot left/);
     await untilText(host.getByTestId('retro-control'), /5 dots placed so far/);
+    // Back to grouping, once warned, starts the vote again: every dot is
+    // cleared on the server, the phones and the console alike.
+    let warned = '';
+    host.once('dialog', (d) => { warned = d.message(); d.accept(); });
+    await host.getByRole('button', { name: '3. Group' }).click();
+    await host.locator('[data-testid=retro-control][data-phase=group]').waitFor();
+    if (!/clears the 5 dots placed so far/.test(warned)) throw new Error('going back from the vote warned: ' + warned);
+    await nextPhase('vote');
+    for (const p of all()) await untilText(p.getByTestId('dots-left'), /3 dots left/, 'every dot back');
+    await untilText(host.getByTestId('retro-control'), /0 dots placed so far/);
+    await dot(P('Ann'), 'Pairing');
+    await dot(P('Ann'), 'Pairing');
+    await dot(P('Ben'), 'Pairing');
+    await dot(P('Ben'), 'Long meetings');
+    await dot(P('anon'), 'Friday demos');
+    await untilText(host.getByTestId('retro-control'), /5 dots placed so far/);
     await shot(P('Ben'), 'participant-retro-vote');
     await nextPhase('discuss');
     await host.getByRole('button', { name: 'Discuss this' }).first().click();

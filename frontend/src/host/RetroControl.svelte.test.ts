@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 import RetroControl from './RetroControl.svelte';
@@ -62,4 +62,58 @@ describe('RetroControl keeps the keyboard where it was', () => {
     expect(document.activeElement).toBe(target.querySelectorAll('.focus-list button')[1]);
     expect(document.activeElement!.textContent).toBe('Clear focus');
   });
+});
+
+/** The console's retro, with every command it sends kept in `sent`. */
+function recording(phase: string, extra: object = {}, exExtra: object = {}) {
+  const sent: [string, any][] = [];
+  const session = $state({
+    state: { ...emptyState(), states: { x1: view(phase, extra) } } as any, status: 'online',
+    send: async (type: string, data: any) => { sent.push([type, data]); return type === 'retro.group' ? { group: 'g1' } : {}; },
+  });
+  const ex = $state({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns }, ...exExtra } as any);
+  const target = show(RetroControl, { session, ex });
+  const button = (text: string) => [...target.querySelectorAll('button')].find((b) => b.textContent!.includes(text))!;
+  return { target, sent, button };
+}
+
+describe('RetroControl going back from the vote', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const voting = { dotsShown: false, dotsPlaced: 15 };
+
+  it('says first that going back clears the dots placed, and stays when told to', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    const { sent, button } = recording('vote', voting);
+    button('3. Group').click();
+    await settle();
+    expect(confirm).toHaveBeenCalledOnce();
+    expect((confirm.mock.calls[0] as unknown as [string])[0]).toContain('Going back to Group clears the 15 dots placed so far');
+    expect(sent).toEqual([]);
+  });
+
+  it('goes back once confirmed', async () => {
+    vi.stubGlobal('confirm', vi.fn(() => true));
+    const { sent, button } = recording('vote', voting);
+    button('1. Write').click();
+    await settle();
+    expect(sent).toEqual([['retro.phase', { exercise: 'x1', phase: 'write' }]]);
+  });
+
+  for (const [what, phase, extra, exExtra] of [
+    ['going forward', 'Next: Discuss', voting, {}],
+    ['with no dot placed', '3. Group', { ...voting, dotsPlaced: 0 }, {}],
+    // Results shown during the vote: the server keeps the totals.
+    ['once the totals were shown', '3. Group', voting, { dotsFinal: true }],
+  ] as const) {
+    it(`asks nothing ${what}`, async () => {
+      const confirm = vi.fn(() => false);
+      vi.stubGlobal('confirm', confirm);
+      const { sent, button } = recording('vote', extra, exExtra);
+      button(phase).click();
+      await settle();
+      expect(confirm).not.toHaveBeenCalled();
+      expect(sent).toHaveLength(1);
+    });
+  }
 });

@@ -148,6 +148,20 @@ describe('room state', () => {
     expect(s.mine.e2.dots).toBeUndefined();
   });
 
+  it('starts a vote held again with every dot, as the server does', () => {
+    // Back to grouping and forward: no dot of the first vote is left to
+    // take back, and the page counts every dot as left (mine.dotsLeft
+    // unknown: the spec's dots).
+    let s = apply(snapshot(), ev(6, 'exercise.updated', { ...retro, phase: 'group' }), ev(7, 'exercise.updated', { ...retro, phase: 'vote' }));
+    expect(s.mine.e2.dots).toBeUndefined();
+    expect(s.mine.e2.dotsLeft).toBeUndefined();
+    s = apply(s, ev(8, 'retro.dots', { exercise: 'e2', dots: { g1: 1 }, left: 2 }));
+    expect(s.mine.e2).toMatchObject({ dots: { g1: 1 }, dotsLeft: 2 });
+    // The retro closed and opened again in the vote: the same vote, its dots kept.
+    s = apply(s, ev(9, 'exercise.updated', { ...retro, status: 'closed' }), ev(10, 'exercise.updated', { ...retro }));
+    expect(s.mine.e2).toMatchObject({ dots: { g1: 1 }, dotsLeft: 2 });
+  });
+
   it('records my help requests, offers and pairings', () => {
     let s = apply(snapshot(),
       ev(6, 'help.requested', { exercise: 'e3', request: { id: 'h1', title: 'Go' } }),

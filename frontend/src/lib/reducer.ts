@@ -122,7 +122,11 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
       const ex = d as Exercise;
       const next = { ...s, exercises: { ...s.exercises, [ex.id]: ex } };
       const prev = s.exercises[ex.id];
-      // Dots are spent per vote phase; a fresh count comes with the next dot.
+      // Dots are spent per vote: going back from the vote clears every dot
+      // on the server too (docs/protocol.md 8.7), and so does this page,
+      // whose next vote starts with all its dots; once the totals are
+      // shown the page lists no dots of its own. A fresh count comes with
+      // the next dot.
       if (ex.kind === 'retro' && prev && prev.phase !== ex.phase && ex.phase !== 'vote') {
         return withMine(next, ex.id, (m) => ({ ...retroMine(m), dots: undefined, dotsLeft: undefined }));
       }

@@ -121,6 +121,8 @@ export const en = {
       discuss: 'The team talks through the items, most dots first.',
       actions: 'Agree on action items.',
     } as Record<string, string>,
+    confirmVoteAgain: (n: number, phase: string) =>
+      `Going back to ${phase} clears the ${plural(n, 'dot', 'dots')} placed so far. When the board comes back to Vote, everyone votes again. Go back?`,
     column: 'Column',
     card: 'Card text',
     addCard: 'Add card',

@@ -72,6 +72,8 @@ export interface Spec {
 
 export interface Exercise extends Spec {
   id: string; status: Status; endsAt?: string; phase?: string; focus?: string;
+  /** Retro: the dot totals have been shown, so the vote cannot start again. */
+  dotsFinal?: boolean;
 }
 
 export interface Agenda { items: string[]; current?: string }
