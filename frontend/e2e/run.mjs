@@ -490,7 +490,8 @@ async function helpStepAgreed(page, text) {
     await host.getByLabel('Select card: Pair more often').check();
     await host.getByLabel('Select card: More pairing on bugs').check();
     await host.getByPlaceholder('Group name').fill('Pairing');
-    await host.getByRole('button', { name: /Group selected cards/ }).click();
+    // Enter in the name groups the selected cards.
+    await host.getByPlaceholder('Group name').press('Enter');
     await untilText(P('Ann').getByTestId('retro-board'), /Pairing/, 'group on phones');
     // Both cards are "Start" cards: the group stays in that column.
     await untilText(screen.locator('[data-testid=retro-board] .col[aria-label="Start"]'), /Pairing/, 'the group in its column on the projector');

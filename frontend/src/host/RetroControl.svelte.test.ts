@@ -117,3 +117,27 @@ describe('RetroControl going back from the vote', () => {
     });
   }
 });
+
+describe('RetroControl speaks to the facilitator', () => {
+  it('says what people are doing while they write', () => {
+    const { target } = recording('write', { revealed: false, cards: [], items: [] });
+    const help = target.querySelector('[data-testid=phase-help]')!.textContent!;
+    expect(help).toContain('until you reveal them');
+    expect(help).not.toMatch(/\bOnly you\b|\byours\b/);
+  });
+});
+
+describe('RetroControl grouping', () => {
+  it('groups the selected cards when Enter is pressed in the group name', async () => {
+    const { target, sent } = recording('group');
+    for (const c of target.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) c.click();
+    await settle();
+    const name = target.querySelector<HTMLInputElement>('#gt-x1')!;
+    name.value = 'Rituals';
+    name.dispatchEvent(new Event('input'));
+    // Enter in a text field submits its form (implicit submission).
+    name.form!.requestSubmit();
+    await settle();
+    expect(sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c1', 'c2'], title: 'Rituals' }]]);
+  });
+});

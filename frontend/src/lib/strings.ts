@@ -121,6 +121,15 @@ export const en = {
       discuss: 'The team talks through the items, most dots first.',
       actions: 'Agree on action items.',
     } as Record<string, string>,
+    // The console's words for each phase: to the facilitator, who runs it.
+    hostPhaseHelp: {
+      write: 'People are writing cards; only each writer sees theirs until you reveal them.',
+      reveal: 'Every card is on the board. People can still add cards.',
+      group: 'Put similar cards together: select them, then group them.',
+      vote: 'People are placing their dots. The totals stay hidden until the discussion.',
+      discuss: 'Talk the items through, most dots first. “Discuss this” shows everyone the one you are on.',
+      actions: 'Agree on action items, each with an owner and a due date if you like.',
+    } as Record<string, string>,
     confirmVoteAgain: (n: number, phase: string) =>
       `Going back to ${phase} clears the ${plural(n, 'dot', 'dots')} placed so far. When the board comes back to Vote, everyone votes again. Go back?`,
     column: 'Column',
