@@ -207,6 +207,28 @@ async function sessionsReadable() {
   if (box[0] > box[1]) throw new Error(`past sessions scroll at 1280 px: ${box[0]} in ${box[1]}`);
 }
 
+/** A phone's help request with a long title: the field shows all of it
+ *  (a one-line field hid its start) and says how near the limit it is. */
+async function helpTitleShown(page) {
+  const field = page.getByLabel('What do you need help with?');
+  await field.fill('Our integration tests fail at random on the CI runners and nobody knows why yet');
+  const [sw, cw, sh, ch] = await field.evaluate((el) => [el.scrollWidth, el.clientWidth, el.scrollHeight, el.clientHeight]);
+  if (sw > cw || sh > ch) throw new Error(`the help title field hides some of a long title: ${sw}×${sh} in ${cw}×${ch}`);
+  await untilText(page.getByTestId('char-count'), /^79 \/ 80$/, 'the help title counter');
+}
+
+/** The next step one of a pair saved: the other sees it, with no empty
+ *  field that would replace it, and changes it only through Edit. */
+async function helpStepAgreed(page, text) {
+  await untilText(page.getByTestId('next-step'), new RegExp(`^${text}$`), 'the agreed next step');
+  if (await page.getByRole('textbox', { name: 'Next step', exact: true }).count()) throw new Error('an empty "Next step" field beside the agreed step');
+  await page.getByRole('button', { name: 'Edit the next step' }).click();
+  const value = await page.getByRole('textbox', { name: 'Edit the next step' }).inputValue();
+  if (value !== text) throw new Error('the next step to edit is not the agreed one: ' + value);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Edit the next step' }).waitFor();
+}
+
 /** The pack cards in one section of the library ("Your packs", "Built-in packs"). */
 const packsIn = (heading) => lib.locator('section', { has: lib.getByRole('heading', { name: heading, exact: true }) }).getByTestId('pack');
 
@@ -306,28 +328,6 @@ const steps = [
         if (v !== code) throw new Error('code from the link: ' + v);
       }
       if (name === 'Ann') await shot(page, 'participant-join');
-/** A phone's help request with a long title: the field shows all of it
- *  (a one-line field hid its start) and says how near the limit it is. */
-async function helpTitleShown(page) {
-  const field = page.getByLabel('What do you need help with?');
-  await field.fill('Our integration tests fail at random on the CI runners and nobody knows why yet');
-  const [sw, cw, sh, ch] = await field.evaluate((el) => [el.scrollWidth, el.clientWidth, el.scrollHeight, el.clientHeight]);
-  if (sw > cw || sh > ch) throw new Error(`the help title field hides some of a long title: ${sw}×${sh} in ${cw}×${ch}`);
-  await untilText(page.getByTestId('char-count'), /^79 \/ 80$/, 'the help title counter');
-}
-
-/** The next step one of a pair saved: the other sees it, with no empty
- *  field that would replace it, and changes it only through Edit. */
-async function helpStepAgreed(page, text) {
-  await untilText(page.getByTestId('next-step'), new RegExp(`^${text}$`), 'the agreed next step');
-  if (await page.getByRole('textbox', { name: 'Next step', exact: true }).count()) throw new Error('an empty "Next step" field beside the agreed step');
-  await page.getByRole('button', { name: 'Edit the next step' }).click();
-  const value = await page.getByRole('textbox', { name: 'Edit the next step' }).inputValue();
-  if (value !== text) throw new Error('the next step to edit is not the agreed one: ' + value);
-  await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Edit the next step' }).waitFor();
-}
-
       await page.getByLabel(/Your name/).fill(name);
       await page.getByRole('button', { name: 'Join' }).click();
       await page.getByTestId('waiting').waitFor();
@@ -540,6 +540,7 @@ async function helpStepAgreed(page, text) {
     await host.getByTestId('control').getByRole('button', { name: 'Open', exact: true }).click();
     const ann = P('Ann'), ben = P('Ben');
     await ann.locator('[data-testid=exercise][data-kind=help]').waitFor();
+    await helpTitleShown(ann);
     await ann.getByLabel('What do you need help with?').fill('Flaky Go tests');
     await ann.getByLabel(/Tags/).fill('go, testing');
     await ann.getByRole('button', { name: 'Post request' }).click();
@@ -554,6 +555,7 @@ async function helpStepAgreed(page, text) {
     await ben.getByLabel('Next step').fill('Pair on Tuesday at 10');
     await ben.getByRole('button', { name: 'Save next step' }).click();
     await ann.getByText('Pair on Tuesday at 10').waitFor();
+    await helpStepAgreed(ann, 'Pair on Tuesday at 10');
     await untilText(host.getByTestId('help-board'), /0 Open 1 Matched 0 Resolved/, 'help counts');
     await untilText(screen.getByTestId('help-board'), /Flaky Go tests/, 'projector help board');
     await shot(ann, 'participant-help');
@@ -639,7 +641,6 @@ async function helpStepAgreed(page, text) {
     const width = await host.getByRole('region', { name: 'The exercises' }).evaluate((e) => e.getBoundingClientRect().width);
     const scroll = await host.evaluate(() => document.documentElement.scrollWidth);
     if (width < 560 || scroll > 1024) throw new Error(`at 1024 px with the preview open: the exercise ${width} px wide, the page ${scroll} px`);
-    await helpTitleShown(ann);
     await shot(host, 'host-preview-1024');
     if ((await packTitle.inputValue()) !== 'Team retro ag') throw new Error('the pack title typed was lost as the preview moved the room\'s column');
     // The keyboard goes as the eye does: from the exercises to the room's
@@ -654,7 +655,6 @@ async function helpStepAgreed(page, text) {
       return a?.closest('aside')?.querySelector('[data-testid=join-code]') ? 'room' : a?.closest('[data-testid=preview]') ? 'preview' : a?.outerHTML.slice(0, 80);
     });
     if (next !== 'room') throw new Error(`at 1024 px, Tab from the last of the exercises goes to ${next}, not the room's column under them`);
-    await helpStepAgreed(ann, 'Pair on Tuesday at 10');
     await host.getByRole('button', { name: 'Close preview' }).click();
     await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'test participant removed');
     if ((await packTitle.inputValue()) !== 'Team retro ag') throw new Error('the pack title typed was lost as the preview closed');
