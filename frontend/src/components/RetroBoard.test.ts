@@ -37,6 +37,19 @@ describe('RetroBoard while cards are written', () => {
     expect(target.querySelector('[data-testid=cards-written]')!.textContent).toContain('5 cards written so far');
     expect([...target.querySelectorAll('.counts li')].map((li) => li.textContent)).toEqual(['Start', 'Stop']);
   });
+
+  it('says on the projector what each column is for', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'write', dots: 3, maxPerItem: 2, revealed: false, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 0 }, { id: 'own', title: 'My part', count: 0 }], written: 0,
+      cards: [], groups: [], items: [], actions: [],
+    } as unknown as RetroView;
+    const columns = [{ id: 'start', title: 'Start' }, { id: 'own', title: 'My part', hint: 'One concrete thing you will do yourself' }];
+    const target = show(RetroBoard, { view, columns, big: true });
+    const items = [...target.querySelectorAll('.counts li')];
+    expect(items.map((li) => li.querySelector('[data-testid=column-hint]')?.textContent ?? null)).toEqual([null, 'One concrete thing you will do yourself']);
+    expect(items[1].firstElementChild!.textContent).toBe('My part');
+  });
 });
 
 describe('RetroBoard in the discussion', () => {

@@ -144,6 +144,25 @@ describe('RetroExercise while cards are written', () => {
   });
 });
 
+describe('RetroExercise says what each column is for', () => {
+  it('shows a column\'s hint under its title where cards are written', () => {
+    const hinted = [{ id: 'start', title: 'Start' }, { id: 'own', title: 'My part', hint: 'One concrete thing you will do yourself' }];
+    const send = vi.fn(async () => ({}));
+    const state = { ...emptyState(), states: { r1: { ...view('write'), revealed: false } }, mine: { r1: { cards: [] } } };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(RetroExercise, { target, props: { session: { state, status: 'online', send } as any, ex: { ...ex('write'), retro: { columns: hinted, dots: 2, maxPerItem: 1 } } as Exercise } });
+    flushSync();
+    const hints = [...target.querySelectorAll('[data-testid=column-hint]')];
+    expect(hints.map((h) => h.textContent)).toEqual(['One concrete thing you will do yourself']);
+    // The choice is named by the title and described by the hint.
+    const radio = target.querySelector<HTMLInputElement>('input[value=own]')!;
+    expect(document.getElementById(radio.getAttribute('aria-labelledby')!)?.textContent).toBe('My part');
+    expect(radio.getAttribute('aria-describedby')).toBe(hints[0].id);
+    expect(target.querySelector('input[value=start]')!.hasAttribute('aria-describedby')).toBe(false);
+  });
+});
+
 describe('RetroExercise while voting', () => {
   it('names the column each item came from', () => {
     render('vote', { cards: [], dotsLeft: 2 });
