@@ -132,6 +132,7 @@ export const en = {
     } as Record<string, string>,
     confirmVoteAgain: (n: number, phase: string) =>
       `Going back to ${phase} clears the ${plural(n, 'dot', 'dots')} placed so far. When the board comes back to Vote, everyone votes again. Go back?`,
+    cardWaiting: 'Waiting to be sent',
     column: 'Column',
     card: 'Card text',
     addCard: 'Add card',
