@@ -64,10 +64,10 @@ describe('RetroExercise keeps the keyboard where it was', () => {
 });
 
 describe('RetroExercise shows what a group holds', () => {
-  it('lists a group\'s cards under its title when voting', () => {
+  it('lists a group\'s cards under its title when voting, each as its own', () => {
     const grouped = { ...view('vote'), groups: [{ id: 'g1', title: 'Rituals', cards: ['c1', 'c2'] }], items: [{ id: 'g1', kind: 'group' as const }] };
     render('vote', { cards: [], dotsLeft: 2 }, grouped);
-    expect(target.querySelector('.in-group')?.textContent).toBe('Demos · Meetings');
+    expect([...target.querySelectorAll('.item .in-group li')].map((e) => e.textContent)).toEqual(['Demos', 'Meetings']);
   });
 });
 
