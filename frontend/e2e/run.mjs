@@ -401,7 +401,10 @@ const steps = [
   }],
 
   ['poll: results shown to the room once the facilitator shows them', async () => {
-    await host.getByTestId('results').waitFor();
+    // Open past its threshold, an anonymous vote shows nobody a tally, the
+    // facilitator included: the console says the results come at closing.
+    await host.getByTestId('results-at-close').waitFor();
+    if (await host.getByTestId('results').count()) throw new Error('the console shows an open anonymous vote\'s tally');
     await host.getByRole('button', { name: 'Show results' }).click();
     // Each phone marks its own choice: Ann's Pizza, Ben's Salad.
     for (const p of all()) await untilText(p.getByTestId('results'), /Pizza\s*(Your answer)?\s*2\s*·\s*67%.*Salad\s*(Your answer)?\s*1\s*·\s*33%.*Soup\s*0/, 'participant results');
