@@ -196,6 +196,7 @@ export const en = {
     step: 'Next step',
     stepHint: 'What will you do, and when?',
     saveStep: 'Save next step',
+    editStep: 'Edit the next step',
     resolve: 'Mark resolved',
     withdraw: 'Withdraw',
     yours: 'Your request',
@@ -208,7 +209,6 @@ export const en = {
     offers: (n: number) => plural(n, 'offer', 'offers'),
     namedNotice: 'Offers of help carry your name, so the person can find you.',
   },
-    editStep: 'Edit the next step',
 
   // Kudos
   kudos: {
