@@ -229,6 +229,45 @@ async function helpStepAgreed(page, text) {
   await page.getByRole('button', { name: 'Edit the next step' }).waitFor();
 }
 
+/** The console's "Who is here" with names of two and three lines (in a
+ *  room of its own): the lines of one name close together, the next
+ *  name clearly apart, not read as one ("Kwame Mensah-Bonsu Maximilian…"). */
+async function peopleRowsApart() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const phones = [];
+  try {
+    const page = await newPage(ctx, 'people');
+    await page.goto(huddle.base + '/host');
+    await page.getByLabel('Workshop title').fill('Long names');
+    await page.getByRole('button', { name: 'Create a room' }).click();
+    const roomCode = await untilText(page.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+    const names = ['Kwame Mensah-Bonsu Asante-Owusu', 'Maximilian Hohenzollern-Sigmaringen', 'Ngozi Chimamanda Adichie-Okonkwo'];
+    for (const name of names) {
+      phones.push(await browser.newContext(phone));
+      const p = await newPage(phones.at(-1), name);
+      await p.goto(`${huddle.base}/j/${roomCode}`);
+      await p.getByLabel(/Your name/).fill(name);
+      await p.getByRole('button', { name: 'Join' }).click();
+      await p.getByTestId('waiting').waitFor();
+    }
+    await untilText(page.getByTestId('people'), /3 of 3 online/, 'three long names');
+    const tops = await page.getByTestId('people').evaluate((el) => [...el.querySelectorAll('li .name')].map((n) => {
+      const r = document.createRange();
+      r.selectNodeContents(n);
+      return [...new Set([...r.getClientRects()].map((x) => Math.round(x.top)))].sort((a, b) => a - b);
+    }));
+    const within = Math.max(...tops.flatMap((t) => t.slice(1).map((y, i) => y - t[i])));
+    if (!(within > 0)) throw new Error('no name of the list wraps at 1280 px: ' + JSON.stringify(tops));
+    for (let i = 1; i < tops.length; i++) {
+      const apart = tops[i][0] - tops[i - 1].at(-1);
+      if (apart < within + 6) throw new Error(`"Who is here": names ${apart} px apart, a name's lines ${within} px: ${JSON.stringify(tops)}`);
+    }
+    await shot(page, 'host-long-names');
+  } finally {
+    for (const c of [ctx, ...phones]) await c.close();
+  }
+}
+
 /** The pack cards in one section of the library ("Your packs", "Built-in packs"). */
 const packsIn = (heading) => lib.locator('section', { has: lib.getByRole('heading', { name: heading, exact: true }) }).getByTestId('pack');
 
@@ -816,6 +855,8 @@ const steps = [
     if (!/\.md$/.test(md.name) || !md.text.includes('Closing')) throw new Error(`comparison report ${md.name}: ${md.text.slice(0, 200)}`);
     await shot(lib, 'compare');
   }],
+
+  ["the console's people list keeps each long name's lines together, the rows apart", peopleRowsApart],
 
   ['a malformed escape in an address shows "no such page", not a blank page', async () => {
     // %E0%A4 is a valid escape for the server but no UTF-8: decodeURIComponent throws.
