@@ -558,3 +558,58 @@ describe('the console keeps the focus with the keyboard', () => {
     expect(document.activeElement).toBe(rename());
   });
 });
+
+describe("the console's half-filled \"Add an exercise\"", () => {
+  const form = () => target.querySelector('[data-testid=add-exercise]') as HTMLFormElement;
+  const field = (suffix: string) => form().querySelector(`[id$="-${suffix}"]`) as HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement;
+  const fill = (el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, v: string, event = 'input') => {
+    el.value = v;
+    el.dispatchEvent(new Event(event, { bubbles: true }));
+    flushSync();
+  };
+  async function reload(roomId = 'r1') {
+    unmount(app);
+    target.remove();
+    host.roomId = roomId;
+    await open();
+  }
+  afterEach(() => {
+    host.roomId = 'r1';
+    sessionStorage.clear();
+  });
+
+  it('comes back after a reload, for its room only, and not once added', async () => {
+    answer();
+    await open();
+    fill(field('kind'), 'words', 'change');
+    fill(field('title'), 'Check-in');
+    fill(field('prompt'), 'One word for today');
+    await reload();
+    expect([field('kind').value, field('title').value, field('prompt').value]).toEqual(['words', 'Check-in', 'One word for today']);
+
+    await reload('r2'); // another room's console in this tab
+    expect(field('title').value).toBe('');
+
+    await reload();
+    expect(field('title').value).toBe('Check-in');
+    // Refused: still kept.
+    form().dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const refused = FakeWS.last().commands().at(-1)!;
+    FakeWS.last().receive({ type: 'error', id: refused.id, code: 'invalid', field: 'maxEntries', message: 'maxEntries must be 1 to 10' });
+    await settle();
+    await reload();
+    expect(field('title').value).toBe('Check-in');
+
+    form().dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const ws = FakeWS.last();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd).toMatchObject({ type: 'agenda.add', data: { spec: { kind: 'words', title: 'Check-in', prompt: 'One word for today' } } });
+    ws.receive({ type: 'ack', id: cmd.id, result: { exercise: 'e9' } });
+    await settle();
+    expect(field('title').value).toBe('');
+    await reload();
+    expect([field('title').value, field('prompt').value]).toEqual(['', '']);
+  });
+});
