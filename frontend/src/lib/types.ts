@@ -154,7 +154,7 @@ export interface LabelCount { label: string; count: number }
 /** A question's tally on one side of a comparison. */
 export interface QuestionTally { answered: number; counts: LabelCount[]; mean?: number; median?: number }
 export interface QuestionExport extends QuestionTally { prompt: string; kind: string }
-export interface VoteExport { minResponses: number; hidden: boolean; questions?: QuestionExport[]; words?: { word: string; count: number }[]; texts?: string[] }
+export interface VoteExport { minResponses: number; hidden: boolean; hiddenReason?: HiddenReason; questions?: QuestionExport[]; words?: { word: string; count: number }[]; texts?: string[] }
 export interface ExerciseResult {
   kind: Kind; title: string; prompt?: string; facilitatorNotes?: string; status: Status; anonymous: boolean; responses: number;
   vote?: VoteExport; retro?: any; help?: any; kudos?: any;
@@ -163,7 +163,9 @@ export interface RoomResults { title: string; date: string; ended: boolean; show
 export interface SessionResults { session: SessionSummary; results: RoomResults }
 
 /** One session's side of a compared exercise; minResponses is a vote's threshold (absent for other kinds). */
-export interface CompareSide { status: Status | string; responses: number; hidden: boolean; minResponses?: number }
+/** Why a side's (or an export's) results are hidden (docs/protocol.md 2.9.5). */
+export type HiddenReason = 'not_run' | 'still_open' | 'too_few';
+export interface CompareSide { status: Status | string; responses: number; hidden: boolean; hiddenReason?: HiddenReason; minResponses?: number }
 export interface CompareQuestion {
   prompt: string; kind: string; a: QuestionTally | null; b: QuestionTally | null; meanDelta?: number;
 }

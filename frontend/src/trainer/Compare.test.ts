@@ -95,13 +95,20 @@ describe('the comparison view', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
+  it('says a vote still open when its session was kept hides its results until voting closes, as the Markdown says', () => {
+    const c = structuredClone(cmp);
+    c.exercises[1].a = { ...c.exercises[1].a!, hidden: true, hiddenReason: 'still_open' };
+    render(c);
+    expect(text(sections()[1].querySelector('[data-testid=side-a]'))).toBe('Hidden (still open: results when voting closes)');
+  });
+
   it('marks exercises run in one session only, and compares retros by column and actions', () => {
     render();
     const [, , retro, words, kudos] = sections();
     const cells = [...retro.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent).join(' | '));
     expect(cells).toEqual(['Column | A | B', 'Builds trust | 2 | 5', 'Wears it down | 3 | 3', 'Action items | 3 | 2']);
     expect(text(words.querySelector('[data-testid=only-in]'))).toBe('Only in session A');
-    expect(text(words.querySelector('[data-testid=side-b]'))).toBe('not run');
+    expect(text(words.querySelector('[data-testid=side-b]'))).toBe('Not in this session');
     expect(text(kudos.querySelector('[data-testid=only-in]'))).toBe('Only in session B');
     expect(text(kudos.querySelector('[data-testid=side-b]'))).toBe('4 kudos');
   });
