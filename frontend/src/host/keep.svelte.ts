@@ -4,7 +4,7 @@
 // long enough: the console says "kept" only once the server answered so.
 import { ApiError } from '../lib/api';
 import { library } from '../lib/library';
-import { errorText, t } from '../lib/strings';
+import { errorText, t } from '../lib/strings-console';
 import type { SessionSummary } from '../lib/types';
 
 /** Codes worth trying again: the store or the network may be back in a moment. */

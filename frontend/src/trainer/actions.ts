@@ -3,7 +3,7 @@ import { library } from '../lib/library';
 import { saveFile } from '../lib/download';
 import { withHostKey } from '../lib/hostkey.svelte';
 import { creds, hostCredsFrom } from '../lib/storage';
-import { errorText, t } from '../lib/strings';
+import { errorText, t } from '../lib/strings-console';
 import { editHref } from './links';
 
 /** An error of the library's requests, in the library's words. */

@@ -1,5 +1,5 @@
 // What the comparison view shows of a Comparison (docs/protocol.md 2.9.5).
-import { t } from '../lib/strings';
+import { t } from '../lib/strings-console';
 import type { QuestionTally, SessionSummary } from '../lib/types';
 
 export interface Delta { text: string; arrow: string; word: string; sign: -1 | 0 | 1 }

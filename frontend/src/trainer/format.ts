@@ -1,5 +1,5 @@
 // Small formatting helpers of the trainer's pages.
-import { t } from '../lib/strings';
+import { t } from '../lib/strings-console';
 import type { Kind, SessionSummary } from '../lib/types';
 
 /** A kind's name; PackSummary.kinds may say "pulse" for a survey (docs/protocol.md 2.9.1). */
