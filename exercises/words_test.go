@@ -10,10 +10,10 @@ import (
 )
 
 // The reports' words for kinds and statuses (kindWords, statusWords) are
-// the console's, copied from frontend/src/lib/strings.ts: this fails when
+// the console's, copied from frontend/src/lib/strings-console.ts: this fails when
 // one is changed, added or removed there and not here, or the other way.
 func TestExportWordsAreTheConsoles(t *testing.T) {
-	b, err := os.ReadFile("../frontend/src/lib/strings.ts")
+	b, err := os.ReadFile("../frontend/src/lib/strings-console.ts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func tsRecord(t *testing.T, src, open, close string) map[string]string {
 	t.Helper()
 	end := strings.Index(src, close)
 	if end < 0 {
-		t.Fatalf("strings.ts has no %q", close)
+		t.Fatalf("the strings have no %q", close)
 	}
 	start := strings.LastIndex(src[:end], open)
 	if start < 0 {
-		t.Fatalf("strings.ts has no %q before %q", open, close)
+		t.Fatalf("the strings have no %q before %q", open, close)
 	}
 	body := src[start+len(open) : end]
 	out := map[string]string{}
@@ -51,7 +51,7 @@ func tsRecord(t *testing.T, src, open, close string) map[string]string {
 		out[m[1]+m[2]] = strings.NewReplacer(`\'`, `'`, `\\`, `\`).Replace(m[3])
 	}
 	if len(out) == 0 {
-		t.Fatalf("strings.ts: no entries read between %q and %q", open, close)
+		t.Fatalf("the strings: no entries read between %q and %q", open, close)
 	}
 	return out
 }
