@@ -370,11 +370,21 @@ func validID(s string) bool {
 
 // Transition applies a lifecycle command to an exercise. responses is how
 // many have answered, for the results threshold.
+//
+// An anonymous vote closed at or past its threshold does not open again:
+// its facilitator has seen the tally (voteViews), so the answers taken
+// after it would show, as the difference between two tallies, what the
+// few people who gave them chose (a changed ballot too, with the count
+// unmoved). Closed below the threshold nobody has seen anything, and it
+// may take more answers. The retro's vote holds the same way (DotsFinal).
 func Transition(e Exercise, to Status, responses int64) (Exercise, error) {
 	ok := false
 	switch to {
 	case StatusOpen:
 		ok = e.Status == StatusPrepared || e.Status == StatusClosed
+		if ok && e.Status == StatusClosed && e.Kind.IsVote() && e.IsAnonymous() && responses >= int64(e.MinResponses) {
+			return e, rooms.Errorf(CodeWrongStatus, "its results have been seen, so voting does not open again: answers taken now would show who gave them")
+		}
 	case StatusClosed:
 		ok = e.Status == StatusOpen || e.Status == StatusResults
 	case StatusResults:

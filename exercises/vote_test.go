@@ -353,6 +353,43 @@ func TestPollLifecycle(t *testing.T) {
 	}
 }
 
+// An anonymous vote whose tally has been seen (closed at or past its
+// threshold) takes no more answers: closing again would show, as a
+// difference, what the latecomers chose. Closed below the threshold, it
+// opens again; a named vote always does.
+func TestReopenOnlyBeforeTheTallyWasSeen(t *testing.T) {
+	e := newEnv(t)
+	spec := poll(false)
+	spec["minResponses"] = 3
+	id := e.add(spec)
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	for _, n := range []string{"Ann", "Bob"} {
+		m, _ := e.person(n)
+		e.ok(m, exercises.CmdAnswer, answer(id, choose("soup")))
+	}
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id}) // two of three: nothing seen
+	cy, _ := e.person("Cy")
+	e.ok(cy, exercises.CmdAnswer, answer(id, choose("pizza")))
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": id})
+	if o := e.exec(e.fac, exercises.CmdOpen, map[string]any{"exercise": id}); o.Code != exercises.CodeWrongStatus {
+		t.Fatalf("an anonymous vote opened again after its tally was seen: %s", o.Reply)
+	}
+	e.ok(e.fac, exercises.CmdShow, map[string]any{"exercise": id})
+	e.ok(e.fac, exercises.CmdHide, map[string]any{"exercise": id})
+	if o := e.exec(e.fac, exercises.CmdOpen, map[string]any{"exercise": id}); o.Code != exercises.CodeWrongStatus {
+		t.Fatalf("opened again after its results were shown and hidden: %s", o.Reply)
+	}
+
+	named := poll(false)
+	named["anonymous"], named["minResponses"] = false, 1
+	nid := e.add(named)
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": nid})
+	e.ok(cy, exercises.CmdAnswer, answer(nid, choose("soup")))
+	e.ok(e.fac, exercises.CmdClose, map[string]any{"exercise": nid})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": nid})
+}
+
 // With changes allowed, a new ballot replaces the old in the tally.
 func TestChangeBallot(t *testing.T) {
 	e := newEnv(t)

@@ -33,7 +33,7 @@ describe('the console says what showing results does', () => {
   });
 
   it('with results shown: one Hide results, which says voting stays closed; the badge says closed', () => {
-    const c = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: true, results });
+    const c = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: false, results });
     expect(c.buttons()).toEqual(['Hide results']);
     expect(c.text('ex-status')).toBe('Closed, results shown');
     expect(c.text('shown-note')).toContain('the exercise stays closed until you open it again');
@@ -41,10 +41,19 @@ describe('the console says what showing results does', () => {
     expect(document.getElementById(hide.getAttribute('aria-describedby')!)?.dataset.testid).toBe('shown-note');
   });
 
-  it('once closed: Open again, and Show results with no more closing to say', () => {
-    const c = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results });
+  it('an anonymous vote whose results were seen is closed for good: no Open again, and the console says why', () => {
+    const shown = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(shown.text('shown-note')).toContain('Voting is closed for good');
+    const closed = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results });
+    expect(closed.buttons()).toEqual(['Show results']);
+    expect(closed.text('final-note')).toContain('answers taken after them would show who gave them');
+  });
+
+  it('once closed below its threshold: Open again, and Show results with no more closing to say', () => {
+    const c = render(poll('closed'), { status: 'closed', responses: 2, minResponses: 3, anonymous: true });
     expect(c.buttons()).toEqual(['Open again', 'Show results']);
     expect(c.text('shown-note')).toBe('');
+    expect(c.text('final-note')).toBe('');
   });
 
   it('an open anonymous vote past its threshold: no tally, and why; closed, the results are the facilitator\'s', () => {

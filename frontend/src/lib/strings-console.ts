@@ -78,6 +78,8 @@ const host = {
   closeAndShowBoard: 'Close and show the board',
   hideResults: 'Hide results',
   resultsShownNote: 'Voting is closed while the results are shown. Hide results takes them off the phones and the projector; the exercise stays closed until you open it again.',
+  resultsShownFinal: 'Voting is closed for good: its results have been seen, and answers taken after them would show who gave them. Hide results takes them off the phones and the projector.',
+  votingFinal: 'Voting is closed for good: you have seen the results, and answers taken after them would show who gave them.',
   reopenEx: 'Open again',
   responsesOf: (n: number, here: number) =>
     `${plural(n, 'answer', 'answers')}${n <= here ? ' of' : ' ·'} ${plural(here, 'person', 'people')} here`,
