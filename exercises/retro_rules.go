@@ -585,6 +585,18 @@ func RetroDot(e Exercise, a DotAlloc, b retroBoard, item string, delta int) (Dot
 	return out, nil
 }
 
+// RetroDotRound checks that a dot was sent in the vote it is placed in:
+// round is the vote round its sender knew (Exercise.DotsRound, nil from
+// a client that does not say). A dot queued on a phone that was offline
+// while the vote was started again would otherwise land in the new vote,
+// placed (or taken back) by nobody's choice there.
+func RetroDotRound(e Exercise, round *int) error {
+	if round != nil && *round != e.DotsRound {
+		return rooms.FieldError(CodeWrongPhase, "dotsRound", "this dot was for a vote that has since started again, so it was not placed: place your dots again")
+	}
+	return nil
+}
+
 // RetroFocus sets the item under discussion ("" clears it).
 func RetroFocus(e Exercise, b retroBoard, item string) (Exercise, error) {
 	if !inPhase(e, PhaseDiscuss) {
@@ -1275,6 +1287,7 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 		Exercise string `json:"exercise"`
 		Item     string `json:"item"`
 		Delta    int    `json:"delta"`
+		Round    *int   `json:"dotsRound"`
 	}
 	if err := tx.Decode(&args); err != nil {
 		return err
@@ -1282,6 +1295,11 @@ func retroDotCmd(tx *rooms.Tx, _ Limits) error {
 	e, err := openExercise(tx, args.Exercise, KindRetro)
 	if err != nil {
 		return err
+	}
+	if inPhase(e, PhaseVote) && !e.DotsFinal {
+		if err := RetroDotRound(e, args.Round); err != nil {
+			return err
+		}
 	}
 	voter, err := opaque(tx, voterPurpose(e.ID, e.DotsRound))
 	if err != nil {

@@ -1216,3 +1216,50 @@ func TestRetroVoteStartsAgainWhileDotsArrive(t *testing.T) {
 		}
 	}
 }
+
+// A dot queued on a phone offline through vote → group → vote names the
+// vote it was placed in (dotsRound): sent again in the vote started
+// since, it is refused, not placed there by nobody's choice. A client
+// that does not say is taken as before.
+func TestRetroDotOfAnEarlierVoteIsRefused(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann := b.join("Ann")
+	ex := b.exercise(retroSpecMap())
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Demos"})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	fv, _ := b.retro(ex)
+	item := fv.Items[0].ID
+	dot := func(delta int, round any) rooms.Outcome {
+		data := map[string]any{"exercise": ex, "item": item, "delta": delta}
+		if round != nil {
+			data["dotsRound"] = round
+		}
+		return b.run(ann, CmdRetroDot, data)
+	}
+	if o := dot(1, 0); o.Code != "" {
+		t.Fatalf("a dot of the vote on: %s", o.Reply)
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+	for _, delta := range []int{1, -1} {
+		o := dot(delta, 0)
+		if o.Code != CodeWrongPhase || !strings.Contains(string(o.Reply), "started again") || !strings.Contains(string(o.Reply), `"dotsRound"`) {
+			t.Fatalf("a dot (%+d) of the vote before: %s", delta, o.Reply)
+		}
+	}
+	if fv, _ = b.retro(ex); *fv.DotsPlaced != 0 {
+		t.Fatalf("%d dots placed by the vote before", *fv.DotsPlaced)
+	}
+	if o := dot(1, 1); o.Code != "" {
+		t.Fatalf("a dot of this vote: %s", o.Reply)
+	}
+	if o := dot(1, nil); o.Code != "" {
+		t.Fatalf("a dot that names no vote: %s", o.Reply)
+	}
+	if fv, _ = b.retro(ex); *fv.DotsPlaced != 2 {
+		t.Fatalf("%d dots placed in this vote", *fv.DotsPlaced)
+	}
+	if mine := b.retroMine(ann, ex); *mine.DotsLeft != 1 {
+		t.Fatalf("Ann has %d dots left", *mine.DotsLeft)
+	}
+}
