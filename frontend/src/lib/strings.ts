@@ -144,6 +144,7 @@ export const en = {
     placeDot: (what: string) => `Place a dot on ${what}`,
     takeDot: (what: string) => `Take a dot back from ${what}`,
     dots: (n: number) => plural(n, 'dot', 'dots'),
+    dotOldVote: 'That dot was not placed: the vote started again while it waited to be sent. Place your dots again.',
     dotSending: (delta: 1 | -1) => (delta === 1 ? 'A dot being placed here, not yet taken' : 'A dot being taken back from here'),
     focus: 'Now discussing',
     columnLabel: (n: number) => (n === 1 ? 'Column: ' : 'Columns: '),

@@ -67,3 +67,31 @@ describe('a card sent offline', () => {
     expect(p.target.querySelector('textarea')!.value).toBe('Pair more');
   });
 });
+
+describe('a dot sent offline', () => {
+  /** A phone voting in the vote's second round (started again once). */
+  function voting(send: (type: string, data: any) => Promise<unknown>) {
+    const items = [{ id: 'c1', kind: 'card' }];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'vote', revealed: true, cards: [{ id: 'c1', column: 'start', text: 'Demos' }], items } }, mine: { r1: { cards: [], dotsLeft: 2 } } } as any,
+      status: 'online', send,
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'vote', dotsRound: 1, retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    return show(RetroExercise, { session, ex });
+  }
+
+  it('names the vote it was placed in', async () => {
+    const sent: any[] = [];
+    const target = voting(async (_type, data) => { sent.push(data); return {}; });
+    target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
+    await settle();
+    expect(sent).toEqual([{ exercise: 'r1', item: 'c1', delta: 1, dotsRound: 1 }]);
+  });
+
+  it('says it was not placed when the vote started again while it waited', async () => {
+    const target = voting(async () => { throw new CommandError('wrong_phase', 'this dot was for a vote that has since started again', 'dotsRound'); });
+    target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
+    await settle();
+    expect(target.querySelector('[data-testid=send-error]')!.textContent).toContain('That dot was not placed: the vote started again');
+  });
+});

@@ -59,8 +59,9 @@ describe('RetroExercise keeps the keyboard where it was', () => {
     expect(send).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(place);
     (target.querySelector('button[aria-label="Place a dot on Meetings"]') as HTMLButtonElement).click();
-    expect(send).toHaveBeenCalledWith('retro.dot', { exercise: 'r1', item: 'c2', delta: 1 });
+    expect(send).toHaveBeenCalledWith('retro.dot', { exercise: 'r1', item: 'c2', delta: 1, dotsRound: 0 });
   });
+
 });
 
 describe('RetroExercise shows what a group holds', () => {
