@@ -613,3 +613,65 @@ describe("the console's half-filled \"Add an exercise\"", () => {
     expect([field('title').value, field('prompt').value]).toEqual(['', '']);
   });
 });
+
+describe('the console\'s "Add an exercise" after an exercise is added', () => {
+  const form = () => target.querySelector('[data-testid=add-exercise]') as HTMLFormElement;
+  const field = (suffix: string) => form().querySelector(`[id$="-${suffix}"]`) as HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement;
+  const check = (label: string) => [...form().querySelectorAll('label.check')].find((l) => l.textContent?.trim() === label)!.querySelector('input') as HTMLInputElement;
+  const anonymous = () => check('Anonymous answers');
+  const fill = (el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, v: string, event = 'input') => {
+    el.value = v;
+    el.dispatchEvent(new Event(event, { bubbles: true }));
+    flushSync();
+  };
+  const tick = (el: HTMLInputElement, on: boolean) => {
+    el.checked = on;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+    flushSync();
+  };
+  /** Adds what the form holds; the server takes it. */
+  async function add(ws: FakeWS) {
+    form().dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    ws.receive({ type: 'ack', id: cmd.id, result: { exercise: 'e9' } });
+    await settle();
+    return cmd.data.spec as Record<string, any>;
+  }
+  afterEach(() => sessionStorage.clear());
+
+  it('is anonymous again, at the floor, after a named vote: the next poll is never named unless chosen', async () => {
+    answer();
+    const ws = await open();
+    fill(field('title'), 'Who leads the demo?');
+    fill(field('options'), 'Ann\nBen');
+    tick(anonymous(), false);
+    fill(field('min'), '1');
+    expect(await add(ws)).toMatchObject({ kind: 'poll', anonymous: false, minResponses: 1 });
+
+    expect(anonymous().checked).toBe(true);
+    expect(field('min').value).toBe('3');
+    fill(field('title'), 'Lunch');
+    fill(field('options'), 'Pizza\nSoup');
+    // Half typed, then a reload: the kept draft is anonymous too.
+    unmount(app);
+    target.remove();
+    await open();
+    expect(field('title').value).toBe('Lunch');
+    expect(anonymous().checked).toBe(true);
+    expect(await add(FakeWS.last())).toMatchObject({ kind: 'poll', title: 'Lunch', anonymous: true, minResponses: 3 });
+  });
+
+  it("keeps a retro's own columns for the next retro, and clears its title", async () => {
+    // A retro with columns of its own, half typed before a reload (a
+    // bound <select> cannot be changed in happy-dom).
+    const cols = [{ title: 'Wins', hint: 'What went well' }, { title: 'Puzzles', hint: '' }];
+    sessionStorage.setItem('huddle:draft:add:r1', JSON.stringify({ kind: 'retro', title: 'Sprint 14', template: 'custom', columns: cols }));
+    answer();
+    const ws = await open();
+    expect(await add(ws)).toMatchObject({ kind: 'retro', title: 'Sprint 14', retro: { columns: [{ title: 'Wins', hint: 'What went well' }, { title: 'Puzzles' }] } });
+    expect(field('title').value).toBe('');
+    expect([field('kind').value, field('tpl').value, field('col-t-0').value, field('col-h-0').value, field('col-t-1').value])
+      .toEqual(['retro', 'custom', 'Wins', 'What went well', 'Puzzles']);
+  });
+});
