@@ -141,3 +141,55 @@ describe('RetroControl grouping', () => {
     expect(sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c1', 'c2'], title: 'Rituals' }]]);
   });
 });
+
+describe('RetroControl once the dot totals were shown', () => {
+  const grouping = { dotsShown: false };
+
+  it('gone back to grouping: offers no vote, says why, and "Next" goes on to Discuss', async () => {
+    const { target, sent, button } = recording('group', grouping, { dotsFinal: true });
+    const vote = button('4. Vote');
+    expect(vote.disabled).toBe(true);
+    expect(target.querySelector(`#${vote.getAttribute('aria-describedby')}`)!.textContent).toContain('The vote does not run again');
+    expect(target.querySelector('[data-testid=vote-over]')!.textContent).toContain('“Next” goes on to Discuss');
+    const next = target.querySelector<HTMLButtonElement>('[data-testid=next-phase]')!;
+    expect(next.textContent).toBe('Next: Discuss');
+    next.click();
+    await settle();
+    expect(sent).toEqual([['retro.phase', { exercise: 'x1', phase: 'discuss' }]]);
+  });
+
+  it('from the reveal, "Next" is still Group', () => {
+    const { target } = recording('reveal', grouping, { dotsFinal: true });
+    expect(target.querySelector('[data-testid=next-phase]')!.textContent).toBe('Next: Group');
+    expect(target.querySelector('[data-testid=vote-over]')).not.toBeNull();
+  });
+
+  it('in the discussion: the vote is not offered, nor said to be skipped', () => {
+    const { target, button } = recording('discuss', {}, { dotsFinal: true });
+    expect(button('4. Vote').disabled).toBe(true);
+    expect(target.querySelector('[data-testid=vote-over]')).toBeNull();
+  });
+
+  it('before the totals were shown, the vote is offered as ever', () => {
+    const { target, button } = recording('group', grouping);
+    expect(button('4. Vote').disabled).toBe(false);
+    expect(target.querySelector('[data-testid=next-phase]')!.textContent).toBe('Next: Vote');
+    expect(target.querySelector('[data-testid=vote-over]')).toBeNull();
+  });
+});
+
+describe('RetroControl when the server refuses a step', () => {
+  it("shows the server's reason, not a generic one", async () => {
+    const { CommandError } = await import('../lib/client');
+    const session = $state({
+      state: { ...emptyState(), states: { x1: view('group', { dotsShown: false }) } } as any, status: 'online',
+      send: async () => { throw new CommandError('wrong_phase', 'the dot totals have been shown, so the vote cannot start again: new dots would show who placed them', 'phase'); },
+    });
+    // The console has not heard yet that the totals were shown.
+    const ex = $state({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'group', retro: { columns } } as any);
+    const target = show(RetroControl, { session, ex });
+    target.querySelector<HTMLButtonElement>('[data-testid=next-phase]')!.click();
+    await settle();
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('The dot totals have been shown, so the vote cannot start again: new dots would show who placed them.');
+  });
+});

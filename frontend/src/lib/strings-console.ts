@@ -180,6 +180,16 @@ export const enConsole = {
   ...base,
   host,
 
+  // A retro's console words beyond the participant page's.
+  retro: {
+    ...base.retro,
+    // Once the dot totals were shown the vote does not run again (the
+    // server's rule, docs/protocol.md 8.7): said on its button, and where
+    // the board has gone back before it.
+    voteOver: 'The vote does not run again: its totals have been shown, and new dots would show who placed them.',
+    voteSkipped: 'The vote does not run again: its totals have been shown. “Next” goes on to Discuss.',
+  },
+
   // The trainer's pages: pack library, editor, past sessions, comparison
   lib: {
     nav: 'Trainer pages',
