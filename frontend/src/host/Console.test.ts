@@ -514,6 +514,29 @@ describe('the console keeps the focus with the keyboard', () => {
     expect(document.activeElement).toBe(byLabel('Move One down'));
   });
 
+  it('on the row made current: its "Current" label, whether the ack or the event comes first', async () => {
+    answer();
+    const ws = await open(false, three);
+    const row = (id: string) => target.querySelector(`[data-testid=agenda] [data-ex="${id}"]`) as HTMLElement;
+    const makeCurrent = (id: string) => [...row(id).querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Make current')!;
+    for (const [id, seq, ackFirst] of [['e2', 2, false], ['e3', 3, true]] as const) {
+      makeCurrent(id).focus();
+      makeCurrent(id).click();
+      flushSync();
+      const cmd = ws.commands().at(-1)!;
+      expect(cmd).toMatchObject({ type: 'agenda.go', data: { exercise: id } });
+      const msgs = [ev(seq, 'agenda.updated', { items: ['e1', 'e2', 'e3'], current: id }), { type: 'ack', id: cmd.id }];
+      if (ackFirst) msgs.reverse();
+      for (const m of msgs) {
+        ws.receive(m);
+        await settle();
+      }
+      await settle();
+      expect(document.activeElement?.textContent).toBe('Current');
+      expect(row(id).contains(document.activeElement)).toBe(true);
+    }
+  });
+
   it('in the rename form: into the title on open, back to Rename after Save, Cancel or Escape', async () => {
     answer();
     const ws = await open();
