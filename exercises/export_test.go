@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -664,5 +665,21 @@ func TestMarkdownSaysAPollsQuestionOnce(t *testing.T) {
 	if strings.Contains(md, "**where shall we") || strings.Count(md, "Which city?") != 2 || !strings.Contains(md, "> We meet in spring.\n\n**Which city?** (4 answered)") ||
 		!strings.Contains(md, "> Where shall we meet?\n\n| Answer | Count |") {
 		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+// An open anonymous vote's state, computed on every flush of its tally,
+// reads none of its documents: nobody sees its answers until it closes.
+// With a thousand open answers in, each flush read them all.
+func TestOpenAnonymousVoteReadsNoAnswers(t *testing.T) {
+	for _, kind := range []Kind{KindText, KindWords, KindPoll} {
+		e := Exercise{ID: "x", Spec: Spec{Kind: kind}, Status: StatusOpen} // anonymous by default
+		if p := docPrefixes(e); len(p) != 0 {
+			t.Errorf("%s, open: reads %v", kind, p)
+		}
+	}
+	closed := Exercise{ID: "x", Spec: Spec{Kind: KindText}, Status: StatusClosed}
+	if p := docPrefixes(closed); !slices.Contains(p, textPrefix("x")) {
+		t.Errorf("a closed text vote reads %v, not its answers", p)
 	}
 }

@@ -256,6 +256,7 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 	words := e.open(map[string]any{"kind": "words", "title": "One word", "minResponses": 1})
 	hidden := e.open(map[string]any{"kind": "words", "title": "One word, moderated", "minResponses": 1})
 	text := e.open(map[string]any{"kind": "text", "title": "Anything?", "minResponses": 1})
+	openText := e.open(map[string]any{"kind": "text", "title": "Anything more?", "minResponses": 1})
 	retro := e.open(map[string]any{"kind": "retro", "title": "Sprint"})
 	help := e.open(map[string]any{"kind": "help", "title": "Can you help me?"})
 	wall := e.open(map[string]any{"kind": "kudos", "title": "Thanks"})
@@ -270,12 +271,16 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		e.ok(m, exercises.CmdAnswer, answer(words, map[string]any{"words": []string{"calm", fmt.Sprint("w", i%2)}}))
 		e.ok(m, exercises.CmdAnswer, answer(hidden, map[string]any{"words": []string{"calm", fmt.Sprint("w", i%2)}}))
 		e.ok(m, exercises.CmdAnswer, answer(text, map[string]any{"text": fmt.Sprint("thought ", i)}))
+		e.ok(m, exercises.CmdAnswer, answer(openText, map[string]any{"text": fmt.Sprint("thought ", i)}))
 		e.ok(m, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": fmt.Sprint("card ", i)})
 		e.ok(m, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": fmt.Sprint("help ", i), "anonymous": i%2 == 0})
 		e.ok(m, exercises.CmdKudosSend, map[string]any{"exercise": wall, "to": exercises.KudosTeam, "message": fmt.Sprint("thanks ", i)})
 	}
 	e.ok(fac, exercises.CmdShow, map[string]any{"exercise": anonPoll})
 	e.ok(fac, exercises.CmdHideAnswer, map[string]any{"exercise": hidden, "answer": "w1", "hidden": true})
+	// Closed, their answers are read (nobody sees an open anonymous vote's).
+	e.ok(fac, exercises.CmdClose, map[string]any{"exercise": hidden})
+	e.ok(fac, exercises.CmdClose, map[string]any{"exercise": text})
 	e.ok(fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": exercises.PhaseVote})
 	cards, err := st.DocsWithPrefix(ctx, e.room, "rc:"+retro+":")
 	if err != nil || len(cards) != 4 {
@@ -295,6 +300,7 @@ func TestExerciseStateRoundTripsRedis(t *testing.T) {
 		{"words", words, 1},
 		{"words, one hidden", hidden, 2},
 		{"text", text, 2},
+		{"text, open: its answers unread", openText, 1},
 		{"retro", retro, 2},
 		{"help", help, 2},
 		{"kudos", wall, 2},
