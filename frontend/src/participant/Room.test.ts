@@ -155,3 +155,34 @@ describe('a phone that placed a dot offline', () => {
     expect(target.querySelector('[data-testid=missed]')!.textContent).toContain('What you sent to “Sprint” was not taken');
   });
 });
+
+describe("a phone's Change name", () => {
+  it('counts the characters of a long name, the count describing the field, and Escape cancels', async () => {
+    const { target, ws } = openPhone();
+    ws.receive(welcome(1, { you: { id: 'm1', name: 'Ann', role: 'participant', online: true } }));
+    await settle();
+    const change = () => [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Change name');
+    const box = () => target.querySelector('#rename-p') as HTMLInputElement | null;
+    change()!.focus();
+    change()!.click();
+    await settle();
+    expect(document.activeElement).toBe(box());
+    expect(target.querySelector('[data-testid=char-count]')).toBeNull(); // "Ann": far from the limit
+
+    box()!.value = 'Maximilian Alexander Kwame Mensah-Bonsu';
+    box()!.dispatchEvent(new Event('input'));
+    await settle();
+    const count = target.querySelector('[data-testid=char-count]')!;
+    expect(count.textContent).toBe('39 / 40');
+    expect(box()!.getAttribute('aria-describedby')!.split(' ')).toContain(count.id);
+
+    box()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    await settle();
+    expect(box()).toBeNull();
+    expect(document.activeElement).toBe(change());
+    expect(ws.commands().filter((c) => c.type === 'member.rename')).toHaveLength(0);
+    change()!.click();
+    await settle();
+    expect(box()!.value).toBe('Ann'); // Escape kept nothing
+  });
+});
