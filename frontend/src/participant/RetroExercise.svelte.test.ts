@@ -95,3 +95,70 @@ describe('a dot sent offline', () => {
     expect(target.querySelector('[data-testid=send-error]')!.textContent).toContain('That dot was not placed: the vote started again');
   });
 });
+
+describe('several cards sent offline', () => {
+  /** A phone offline, each card it sends answered by the test. */
+  function offline() {
+    const answers: ((ok: boolean) => void)[] = [];
+    const sent: any[] = [];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: board }, mine: { r1: { cards: [] as object[] } } } as any,
+      status: 'reconnecting',
+      send: (_type: string, data: any) => new Promise((resolve, reject) => {
+        sent.push(data);
+        answers.push((ok) => (ok ? resolve({}) : reject(new CommandError('wrong_phase', 'cards can no longer be added'))));
+      }),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    const write = async (text: string) => {
+      const box = target.querySelector('textarea')!;
+      box.value = text;
+      box.dispatchEvent(new Event('input'));
+      await settle();
+      expect(target.querySelector<HTMLButtonElement>('button[type=submit]')!.disabled).toBe(false);
+      box.form!.requestSubmit();
+      await settle();
+    };
+    const listed = () => [...target.querySelectorAll('[data-testid=my-cards] li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    return { target, session, sent, answers, write, listed };
+  }
+
+  it('each wait, listed, and each is sent once', async () => {
+    const p = offline();
+    await p.write('Pair more');
+    await p.write('Fewer meetings');
+    await p.write('Demo on Fridays');
+    expect(p.listed()).toEqual(['Start Pair more Waiting to be sent', 'Start Fewer meetings Waiting to be sent', 'Start Demo on Fridays Waiting to be sent']);
+    expect(p.sent.map((d) => d.text)).toEqual(['Pair more', 'Fewer meetings', 'Demo on Fridays']);
+    // Back online: the second comes first, then the others.
+    p.session.status = 'online';
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c2', column: 'start', text: 'Fewer meetings' }] } } };
+    await settle();
+    expect(p.listed()).toEqual(['Start Fewer meetings Delete', 'Start Pair more Sending…', 'Start Demo on Fridays Sending…']);
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c2', column: 'start', text: 'Fewer meetings' }, { id: 'c1', column: 'start', text: 'Pair more' }, { id: 'c3', column: 'start', text: 'Demo on Fridays' }] } } };
+    for (const a of p.answers) a(true);
+    await settle();
+    expect(p.listed().sort()).toEqual(['Start Demo on Fridays Delete', 'Start Fewer meetings Delete', 'Start Pair more Delete']);
+    expect(p.sent).toHaveLength(3);
+  });
+
+  it('two cards of the same words wait as two until both come', async () => {
+    const p = offline();
+    await p.write('Coffee');
+    await p.write('Coffee');
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Coffee' }] } } };
+    await settle();
+    expect(p.listed()).toEqual(['Start Coffee Delete', 'Start Coffee Waiting to be sent']);
+  });
+
+  it('a refused one leaves the list, the others still wait', async () => {
+    const p = offline();
+    await p.write('Pair more');
+    await p.write('Fewer meetings');
+    p.answers[0](false);
+    await settle();
+    expect(p.listed()).toEqual(['Start Fewer meetings Waiting to be sent']);
+    expect(p.target.querySelector('textarea')!.value).toBe('Pair more');
+  });
+});
