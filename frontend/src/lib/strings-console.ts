@@ -93,7 +93,7 @@ const host = {
   closedResults: 'Results (only you see them until you show them)',
   kudosNamesHidden: 'Participants do not see each other\'s names in this room, so their kudos can only go to the whole team.',
   showNamesNow: 'Show names to participants',
-  resultsAtClose: 'Enough people have answered. You will see the results when voting closes: while it is open nobody, you included, sees the tally move as each person answers, which could tell who chose what.',
+  resultsAtClose: 'Enough people have answered. You will see the results when voting closes: while it is open nobody, you included, sees the answers come in one by one, which could tell who gave which.',
   shownResults: 'Results (shown to everyone)',
   belowThreshold: (n: number, min: number) => `${n} of ${min} answers needed before results can be seen.`,
   byMember: 'Who answered what (named exercise)',

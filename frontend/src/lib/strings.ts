@@ -252,6 +252,7 @@ export const en = {
     people: (n: number) => `${plural(n, 'person', 'people')} here`,
     waiting: 'Get your phone ready',
     answered: (n: number) => `${plural(n, 'answer', 'answers')} so far`,
+    answeredClosed: (n: number) => `Voting has closed: ${plural(n, 'answer', 'answers')}.`,
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',

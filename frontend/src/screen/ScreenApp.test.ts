@@ -90,4 +90,18 @@ describe('the projector showing results', () => {
     await settle();
     expect(target.querySelector('[data-testid=results-count]')?.textContent).toBe('4 answers');
   });
+
+  it('says voting has closed when it closed with the results hidden, not "so far"', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const poll = (status: string) => ({ id: 'e1', kind: 'poll', title: 'Lunch?', status, minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: 'Lunch?', options: [{ id: 'a', label: 'Soup' }] }] });
+    const state = (status: string) => ({ exercise: 'e1', status, responses: 3, minResponses: 3, anonymous: true });
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('open'), state: state('open') }] } } } });
+    await settle();
+    expect(target.querySelector('[data-testid=screen-count]')?.textContent).toBe('3 answers so far');
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('closed'), state: state('closed') }] } } } });
+    await settle();
+    expect(target.querySelector('[data-testid=screen-count]')?.textContent).toBe('Voting has closed: 3 answers.');
+  });
 });
