@@ -61,6 +61,16 @@ describe('the comparison view', () => {
     expect(text(target.querySelector('[data-testid=head-b]'))).toContain('Trust, April');
   });
 
+  it('says when the two sessions come from different packs, and nothing when from the same', () => {
+    render();
+    expect(target.querySelector('[data-testid=different-packs]')).toBeNull();
+    unmount(app);
+    target.remove();
+    render({ ...cmp, b: { ...cmp.b, pack: '', packTitle: '' } });
+    expect(text(target.querySelector('[data-testid=different-packs]'))).toBe(
+      'These sessions come from different packs: A from “Team trust”, B from no pack. Their exercises are matched by kind and title only.');
+  });
+
   it('gives the means and the change with its sign, an arrow and words', () => {
     render();
     const means = sections()[0].querySelectorAll('[data-testid=cmp-means]');

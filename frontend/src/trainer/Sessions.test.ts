@@ -20,10 +20,10 @@ const all = [
   session('s1', 'team-trust', 'Team trust', '2026-03-02T10:00:00Z', '0001-01-01T00:00:00Z'),
 ];
 
-async function render(pack: string) {
+async function render(pack: string, list = all) {
   vi.stubGlobal('fetch', vi.fn(async (url: string) => {
     const p = new URL(url, 'http://h').searchParams.get('pack');
-    return new Response(JSON.stringify(p ? all.filter((s) => s.pack === p) : all));
+    return new Response(JSON.stringify(p ? list.filter((s) => s.pack === p) : list));
   }));
   target = document.createElement('div');
   document.body.appendChild(target);
@@ -72,5 +72,25 @@ describe('past sessions', () => {
     expect(rows()).toEqual([]);
     expect(target.textContent).toContain('No sessions yet.');
     expect(choices()).toContain('gone-pack=gone-pack');
+  });
+});
+
+describe('past sessions chosen for comparing', () => {
+  const chosen = () => [...target.querySelectorAll<HTMLInputElement>('[data-testid=session] input[type=checkbox]')]
+    .filter((c) => c.checked).map((c) => c.closest('tr')!.getAttribute('data-session'));
+  const hint = () => target.querySelector('.compare .hint')!.textContent;
+
+  it('are the two newest of one pack, even with newer sessions of other packs', async () => {
+    await render('');
+    expect(chosen()).toEqual(['s3', 's1']);
+    expect(target.querySelector('[data-testid=compare-link]')!.getAttribute('href')).toBe('/compare?a=s1&b=s3');
+    expect(hint()).toBe('Choose two sessions; the two newest of the same pack are chosen for you.');
+  });
+
+  it('are none when no pack has two, sessions of no pack included, and the hint says so', async () => {
+    await render('', [all[0], all[1], all[2], session('s0', '', '', '2026-03-01T10:00:00Z')]);
+    expect(chosen()).toEqual([]);
+    expect(target.querySelector('[data-testid=compare-link]')).toBeNull();
+    expect(hint()).toBe('Choose two sessions. None are chosen for you: no pack has two sessions here.');
   });
 });

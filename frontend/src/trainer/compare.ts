@@ -38,7 +38,12 @@ export function pairRows(a: QuestionTally | null, b: QuestionTally | null): Pair
 /** The share of answers, as a whole percentage. */
 export const pct = (n: number, total: number) => (total > 0 ? Math.round((n / total) * 100) : 0);
 
-/** The two newest sessions of the same pack, older first: the natural pair to compare (else the two newest). */
+/**
+ * The two newest sessions of the same pack, older first: the natural pair
+ * to compare. None when no pack has two: two sessions of different packs
+ * (or of no pack, rooms set up by hand) are not chosen for anyone, as the
+ * page's hint says.
+ */
 export function defaultPair(newestFirst: SessionSummary[]): string[] {
   const list = newestFirst;
   for (let i = 0; i < list.length; i++) {
@@ -46,5 +51,5 @@ export function defaultPair(newestFirst: SessionSummary[]): string[] {
     const other = list.slice(i + 1).find((s) => s.pack === list[i].pack);
     if (other) return [other.id, list[i].id];
   }
-  return list.length >= 2 ? [list[1].id, list[0].id] : [];
+  return [];
 }
