@@ -698,3 +698,14 @@ describe('the console\'s "Add an exercise" after an exercise is added', () => {
       .toEqual(['retro', 'custom', 'Wins', 'What went well', 'Puzzles']);
   });
 });
+
+describe("the console's kudos wall", () => {
+  it('speaks to the facilitator while empty, not to a participant', async () => {
+    answer();
+    await open(false, { exercises: {
+      agenda: { items: ['k1'], current: 'k1' },
+      exercises: [{ exercise: { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' }, state: { exercise: 'k1', status: 'open', count: 0, kudos: [] } }],
+    } });
+    expect(text('[data-testid=no-kudos]')).toBe('No kudos yet. They show here as people send them from their phones.');
+  });
+});

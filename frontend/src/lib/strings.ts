@@ -242,6 +242,7 @@ export const en = {
     moderateWords: 'Hide a word',
     wordsHidden: (n: number) => `${plural(n, 'word', 'words')} hidden`,
     phase: 'Phase',
+    noKudos: 'No kudos yet. They show here as people send them from their phones.',
   },
 
   // Projector
