@@ -2,6 +2,7 @@ package exercises
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -82,8 +83,9 @@ const (
 	HiddenTooFew = "too_few"
 )
 
-// voteHiddenReason is why a vote's results are hidden, from what the
-// export holds of it.
+// voteHiddenReason is why a vote's facilitators see no results, "" when
+// they see them: the one rule of voteViews (what the console shows) and
+// of the exports (what they say of it).
 func voteHiddenReason(s Status, anonymous bool, responses int64, min int) string {
 	switch {
 	case s == StatusPrepared:
@@ -93,7 +95,7 @@ func voteHiddenReason(s Status, anonymous bool, responses int64, min int) string
 	case s == StatusOpen && anonymous:
 		return HiddenStillOpen
 	}
-	return HiddenTooFew
+	return ""
 }
 
 // hiddenReason is why x's results are hidden ("" when they are not):
@@ -106,7 +108,10 @@ func (x *ExerciseResult) hiddenReason() string {
 	if x.Vote.HiddenReason != "" {
 		return x.Vote.HiddenReason
 	}
-	return voteHiddenReason(x.Status, x.Anonymous, x.Responses, x.Vote.MinResponses)
+	if why := voteHiddenReason(x.Status, x.Anonymous, x.Responses, x.Vote.MinResponses); why != "" {
+		return why
+	}
+	return HiddenTooFew // hidden by a rule of its time this one no longer has
 }
 
 // QuestionExport is the tally of one question.
@@ -284,7 +289,7 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 	// count as well, so a change there cannot leak.
 	if v.Results == nil || v.Responses < int64(v.MinResponses) {
 		out.Hidden = true
-		out.HiddenReason = voteHiddenReason(v.Status, v.Anonymous, v.Responses, v.MinResponses)
+		out.HiddenReason = cmp.Or(voteHiddenReason(v.Status, v.Anonymous, v.Responses, v.MinResponses), HiddenTooFew)
 		return out
 	}
 	for i, q := range e.Questions {

@@ -732,7 +732,7 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hidden
 	n := counters[responsesKey(e.ID)]
 	base := VoteView{Exercise: e.ID, Status: e.Status, Responses: n, MinResponses: e.MinResponses, Anonymous: e.IsAnonymous()}
 	fac, part = base, base
-	if n >= int64(e.MinResponses) && (e.Status != StatusOpen || !e.IsAnonymous()) {
+	if voteHiddenReason(e.Status, e.IsAnonymous(), n, e.MinResponses) == "" {
 		r := Tally(e, counters, texts, hiddenWords, true)
 		r.hideThin(e.MinResponses)
 		fac.Results = &r
