@@ -1,7 +1,9 @@
-// What a phone has chosen or typed and not yet sent, kept in this tab's
+// What has been chosen or typed and not yet sent, kept in this tab's
 // sessionStorage so that a reload (or a browser that discarded the tab
-// while the phone was locked) does not lose it. Only the phone itself
-// ever holds it; it is removed once the answer is taken.
+// while the phone was locked) does not lose it: a phone's answers, and
+// the console's half-filled "Add an exercise" (host/SpecForm.svelte's
+// draftKey, per room). Only the tab that typed it holds it, nothing
+// else ever sees it; it is removed once the answer or exercise is taken.
 const PREFIX = 'huddle:draft:';
 
 function store(): Storage | null {

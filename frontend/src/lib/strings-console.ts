@@ -324,7 +324,7 @@ export const enConsole = {
     column: 'Column',
     actions: 'Action items',
     noCompare: 'Choose two sessions to compare on the past sessions page.',
-    notStarted: 'Not in this session',
+    notInSession: 'Not in this session',
     hiddenOpen: 'Hidden (still open: results when voting closes)',
     notRun: 'Not run (on the agenda, never opened)',
     missing: 'There is no such page.',

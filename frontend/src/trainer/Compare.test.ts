@@ -112,6 +112,18 @@ describe('the comparison view', () => {
     expect(text(sections()[1].querySelector('[data-testid=side-a]'))).toBe('Hidden (still open: results when voting closes)');
   });
 
+  it("says an only question that reads as the exercise's title once, as the Markdown report does", () => {
+    const c = structuredClone(cmp);
+    c.exercises[1] = { ...c.exercises[1], title: 'Where do we meet?', questions: [{ ...c.exercises[1].questions![0], prompt: 'where do we  meet' }] };
+    render(c);
+    expect(sections()[1].querySelector('h3')).toBeNull();
+    expect(text(sections()[1].querySelector('h2'))).toBe('Where do we meet?');
+    unmount(app);
+    target.remove();
+    render(); // a question of its own ("Energy now") is said under the title
+    expect(text(sections()[1].querySelector('h3'))).toBe('Energy now');
+  });
+
   it('marks exercises run in one session only, and compares retros by column and actions', () => {
     render();
     const [, , retro, words, kudos] = sections();

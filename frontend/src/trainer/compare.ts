@@ -1,6 +1,13 @@
 // What the comparison view shows of a Comparison (docs/protocol.md 2.9.5).
 import { t } from '../lib/strings-console';
 import type { QuestionTally, SessionSummary } from '../lib/types';
+import { normalizeWord } from '../lib/ballot';
+
+/** Whether two texts read the same, case, spacing and the punctuation
+ * around them aside ("Where do we meet?", "where do we meet"): the
+ * Markdown report's rule (exercises/export.go alike), so that the view
+ * and the report say an exercise's only question, or leave it out, alike. */
+export const alike = (a: string, b: string) => b !== '' && normalizeWord(a) === normalizeWord(b);
 
 export interface Delta { text: string; arrow: string; word: string; sign: -1 | 0 | 1 }
 
