@@ -51,7 +51,14 @@ type Answer struct {
 //     none; combining marks aside) and "σ" elsewhere, whichever was typed:
 //     "ΧΑΟΣ", "Χάος" and "χαοσ" are one word, spelt as Greek spells it.
 func NormalizeWord(w string) string {
-	w = strings.ReplaceAll(w, "\ufeff", "")
+	// Invisible, and dropped: a byte-order mark, and the bidi controls
+	// CleanText drops from every text (so a word folds alike before it).
+	w = strings.Map(func(r rune) rune {
+		if r == '\ufeff' || rooms.IsBidiControl(r) {
+			return -1
+		}
+		return r
+	}, w)
 	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || edgePunct(r) }); t != "" {
 		w = t
 	}

@@ -322,8 +322,12 @@ func CleanText(s, field string, max int, required bool) (string, error) {
 	return s, nil
 }
 
-// isBidiControl reports whether r is a bidirectional embedding, override
-// or isolate (U+202A-U+202E, U+2066-U+2069).
+// IsBidiControl reports whether r is a bidirectional embedding, override
+// or isolate (U+202A-U+202E, U+2066-U+2069): CleanText drops them from
+// every text, since pasted with a name or a word they reorder what
+// follows them on every screen.
+func IsBidiControl(r rune) bool { return isBidiControl(r) }
+
 func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }

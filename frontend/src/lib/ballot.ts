@@ -59,7 +59,9 @@ function foldSigma(s: string): string {
  * phone finds its own words among the results before the server has said
  * how it counted them. */
 export function normalizeWord(word: string): string {
-  const w = word.replace(/\ufeff/gu, '');
+  // Dropped, as the server drops them: a byte-order mark, and the bidi
+  // controls it takes out of every text (rooms.CleanText).
+  const w = word.replace(/[\ufeff\u202a-\u202e\u2066-\u2069]/gu, '');
   const cs = [...w];
   let i = 0;
   let j = cs.length;
