@@ -64,11 +64,14 @@ describe('the comparison view', () => {
   it('says when the two sessions come from different packs, and nothing when from the same', () => {
     render();
     expect(target.querySelector('[data-testid=different-packs]')).toBeNull();
+    expect(target.querySelector('a')!.getAttribute('href')).toBe('/sessions?pack=team-trust');
     unmount(app);
     target.remove();
     render({ ...cmp, b: { ...cmp.b, pack: '', packTitle: '' } });
     expect(text(target.querySelector('[data-testid=different-packs]'))).toBe(
       'These sessions come from different packs: A from “Team trust”, B from no pack. Their exercises are matched by kind and title only.');
+    // Back to every session, where both are listed, not to A's pack only.
+    expect(target.querySelector('a')!.getAttribute('href')).toBe('/sessions');
   });
 
   it('gives the means and the change with its sign, an arrow and words', () => {
