@@ -190,6 +190,129 @@ async function projectorFitsSurveys() {
   await proj.close();
 }
 
+/** In a page of the server: a room made through the API, driven by the
+ *  facilitator's and three participants' own WebSockets (window.__fit),
+ *  holding a retro with six cards a column (some of two lines), a long
+ *  column hint beside short ones. Returns the join code, a projector
+ *  link's token and the exercise. */
+function crowdedRetro() {
+  return (async () => {
+    const post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const connect = (room, token) => new Promise((resolve, reject) => {
+      const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+      const answers = new Map();
+      const states = {};
+      let n = 0;
+      const send = (type, data) => new Promise((res, rej) => {
+        const id = `fit-${++n}`;
+        answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
+        ws.send(JSON.stringify({ type, id, data }));
+      });
+      send.states = states;
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
+      ws.onerror = () => reject(new Error('no WebSocket'));
+      ws.onmessage = (e) => {
+        for (const line of e.data.split('\n')) {
+          const m = JSON.parse(line);
+          if (m.type === 'welcome') resolve(send);
+          if (m.type === 'state') states[m.key] = m.data;
+          if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
+        }
+      };
+    });
+    const r = await post('/api/rooms', { title: 'Crowded retro' });
+    const fac = await connect(r.room.id, r.facilitator.secret);
+    const columns = [
+      { id: 'start', title: 'Start', hint: 'One concrete thing we should begin doing next sprint, and who in the team would notice first if we did' },
+      { id: 'stop', title: 'Stop', hint: 'What slows us' },
+      { id: 'continue', title: 'Continue', hint: 'Keep' },
+    ];
+    const { exercise } = await fac('agenda.add', { spec: { kind: 'retro', title: 'Sprint 43', retro: { columns } } });
+    await fac('exercise.open', { exercise });
+    const { token } = await fac('room.screen_link', {});
+    const texts = ['Pair on the hard bugs before the standup, not after it', 'Demo on Fridays to the whole floor', 'Write the release notes as we go rather than on the last afternoon',
+      'Shorter planning, with the stories read before it', 'Rotate who runs the retro each sprint', 'Ask for reviews earlier than the day before'];
+    const people = [];
+    for (const name of ['Ann', 'Ben', 'Cy']) {
+      const j = await post('/api/join', { code: r.room.code, name });
+      people.push(await connect(r.room.id, j.token));
+    }
+    for (const [c, col] of columns.entries()) {
+      for (const [i, text] of texts.entries()) await people[(c + i) % 3]('retro.card.add', { exercise, column: col.id, text: `${col.title}: ${text}` });
+    }
+    window.__fit = { fac, exercise };
+    return { code: r.room.code, token, exercise };
+  })();
+}
+
+/** The projector of a crowded retro at 1280x720 and 1366x768 (and
+ *  1920x1080): in the reveal, the grouping and the vote its columns are
+ *  fitted, denser and then cut, each cut column saying how many more it
+ *  holds, and nothing ends off the screen; while cards are written a
+ *  short column hint starts at the top of its box, in line with a long
+ *  one beside it. */
+async function projectorFitsRetro() {
+  const driver = await newPage(hostCtx, 'the crowded retro');
+  await driver.goto(huddle.base + '/healthz');
+  const { code, token } = await driver.evaluate(crowdedRetro);
+  const proj = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 } }), 'projector of the crowded retro');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  await untilText(proj.getByTestId('retro-board'), /18 cards written so far/, 'the crowded retro on the projector');
+  const hintTops = await proj.evaluate(() => [...document.querySelectorAll('.counts li')].map((li) => Math.round(li.querySelector('[data-testid=column-hint]').getBoundingClientRect().top)));
+  if (new Set(hintTops).size !== 1) throw new Error(`the column hints side by side start at ${hintTops.join(', ')} px`);
+  await shot(proj, 'screen-retro-hints-720');
+  const phase = async (p) => {
+    await driver.evaluate((p) => window.__fit.fac('retro.phase', { exercise: window.__fit.exercise, phase: p }), p);
+    await sleep(800); // the projector's board follows at its bounded rate
+  };
+  const fits = async (what) => {
+    await sleep(400); // fitted after a resize
+    const size = await proj.evaluate(() => `${innerWidth}x${innerHeight}`);
+    const out = await proj.evaluate(offScreen, ['[data-testid=retro-board] .col, [data-testid=retro-board] .col li, [data-testid=col-more]', false]);
+    if (out.length) throw new Error(`${what} at ${size}, off the screen: ${out.join('; ')}`);
+    // Every card is on the screen or counted in its column's "+N more".
+    const told = await proj.evaluate(() => [...document.querySelectorAll('[data-testid=retro-board] .col')].map((col) => {
+      const shown = [...col.querySelectorAll(':scope > ul > li')].reduce((n, li) => n + Math.max(1, li.querySelectorAll('.group li').length), 0);
+      const more = col.querySelector('[data-testid=col-more]')?.textContent ?? '';
+      const hidden = more ? Number(/\+(\d+)/.exec(more)[1]) : 0;
+      return { shown, hidden, more, type: parseFloat(getComputedStyle(col.querySelector('li') ?? col).fontSize) };
+    }));
+    for (const c of told) {
+      if (c.type < 14) throw new Error(`${what} at ${size}: cards in ${c.type} px type`);
+    }
+    return told;
+  };
+  const sizes = [[1280, 720], [1366, 768], [1920, 1080]];
+  for (const p of ['reveal', 'group', 'vote']) {
+    await phase(p);
+    if (p === 'group') {
+      // Two "Start" cards grouped, a group in its column; "Stop" gets six
+      // more cards, more than a 720-line screen holds.
+      await driver.evaluate(async () => {
+        const { fac, exercise } = window.__fit;
+        const cards = fac.states[`ex:${exercise}`].cards.filter((c) => c.column === 'start').slice(0, 2).map((c) => c.id);
+        await fac('retro.group', { exercise, cards, title: 'Pairing and demos' });
+        for (let i = 1; i <= 6; i++) await fac('retro.card.add', { exercise, column: 'stop', text: `Stop: one more thing that slows us, number ${i}` });
+      });
+      await untilText(proj.getByTestId('retro-board'), /more cards/, 'the crowded column cut on the projector');
+    }
+    // Each column's cards, shown or counted: a group counts its cards.
+    const want = p === 'reveal' ? [6, 6, 6] : [6, 12, 6];
+    for (const [width, height] of sizes) {
+      await proj.setViewportSize({ width, height });
+      const told = await fits(`the ${p} phase`);
+      told.forEach((c, i) => {
+        if (c.shown + c.hidden !== want[i]) throw new Error(`the ${p} phase at ${width}x${height}: a column shows ${c.shown} cards and says "${c.more}", of ${want[i]}`);
+      });
+      if (p !== 'reveal' && width === 1280 && !told[1].hidden) throw new Error(`the ${p} phase at 720p: 12 cards of "Stop" shown, none said to be more`);
+      if (width === 1280) await shot(proj, `screen-retro-${p}-720`);
+    }
+    await proj.setViewportSize({ width: 1280, height: 720 });
+  }
+  await proj.close();
+  await driver.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -868,6 +991,7 @@ const steps = [
   }],
 
   ['the projector fits a six-question survey and the closing survey on a 720-line screen, and its lobby on a phone', projectorFitsSurveys],
+  ["the projector fits a crowded retro's columns on a 720-line screen, and its column hints start in line", projectorFitsRetro],
 ];
 
 let ok = false;

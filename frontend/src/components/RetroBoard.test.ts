@@ -275,3 +275,68 @@ describe('RetroBoard keeps each item in its column', () => {
     ]);
   });
 });
+
+describe('RetroBoard on the projector, the hidden part of the ranking', () => {
+  it('says "more items", not "more voted items", when what it hides has no dots', async () => {
+    stackedItems();
+    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
+      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: Math.max(0, 8 - i) })), actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
+    await settle();
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more items');
+  });
+});
+
+describe('RetroBoard on the projector, its columns', () => {
+  // Nine cards and a group of two in "Start", three in "Stop": the board
+  // never ends above the window's bottom (768 px in jsdom), and each
+  // entry of a column ends 100 px below the one before.
+  const cards = [
+    ...Array.from({ length: 11 }, (_, i) => ({ id: `a${String(i).padStart(2, '0')}`, column: 'start', text: `Start ${i}`, ...(i >= 9 ? { group: 'g1' } : {}) })),
+    ...Array.from({ length: 3 }, (_, i) => ({ id: `b${i}`, column: 'stop', text: `Stop ${i}` })),
+  ];
+  const view = (phase: string) => ({
+    exercise: 'r1', status: 'open', phase, dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+    columns: [{ id: 'start', title: 'Start', count: 11 }, { id: 'stop', title: 'Stop', count: 3 }], written: 14, cards,
+    groups: [{ id: 'g1', title: 'Pairing', cards: ['a09', 'a10'] }], items: [], actions: [],
+  }) as unknown as RetroView;
+  const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }];
+  function layout() {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const list = this.parentElement?.matches('.col > ul');
+      const i = list ? [...this.parentElement!.children].indexOf(this) : 0;
+      const bottom = this.matches('.cols') ? 2000 : list ? (i + 1) * 100 : 0;
+      return { top: bottom - 100, bottom, left: 0, right: 100, width: 100, height: 100, x: 0, y: bottom - 100, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+  }
+
+  for (const phase of ['reveal', 'group', 'vote']) {
+    it(`are made denser, then each cut to what fits, saying what it hides (${phase})`, async () => {
+      layout();
+      const target = show(RetroBoard, { view: view(phase), columns, big: true });
+      await settle();
+      await settle();
+      expect(target.querySelector('.cols')!.classList.contains('d2')).toBe(true);
+      const [start, stop] = [...target.querySelectorAll('.col')];
+      expect(start.querySelectorAll(':scope > ul > li')).toHaveLength(7);
+      expect(start.querySelector('[data-testid=col-more]')!.textContent).toBe('+3 more (1 group, 2 cards)');
+      expect(stop.querySelectorAll(':scope > ul > li')).toHaveLength(3);
+      expect(stop.querySelector('[data-testid=col-more]')).toBeNull();
+    });
+  }
+
+  it('off the projector, are drawn whole', async () => {
+    layout();
+    const target = show(RetroBoard, { view: view('group'), columns });
+    await settle();
+    expect(target.querySelector('.cols')!.classList.contains('d0')).toBe(true);
+    expect(target.querySelectorAll('.col:first-child > ul > li')).toHaveLength(10);
+    expect(target.querySelector('[data-testid=col-more]')).toBeNull();
+  });
+});

@@ -67,3 +67,33 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   window.addEventListener('resize', measure);
   return () => { run = -1; window.removeEventListener('resize', measure); };
 }
+
+/** For an $effect that reads what a board of lists side by side draws
+ *  (a retro's columns): fitDensity's densities 0..last first, and when
+ *  even the last leaves box ending below the window's bottom less
+ *  whole() pixels, each list cut to the children that fit, with more
+ *  pixels left under it for its own "+N more" line (fitting; at least
+ *  one child a list, at the top of the screen). set gets the density
+ *  and how many children of each list to draw (an empty array: all).
+ *  Again when the window is resized; off the projector (on false)
+ *  density 0, everything drawn. Returns the effect's cleanup. */
+export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () => HTMLElement[], last: number,
+  set: (density: number, cut: number[]) => void, whole: () => number = () => 16, more = 48): (() => void) | undefined {
+  set(0, []);
+  if (!on || !box) return;
+  let run = 0;
+  const measure = async () => {
+    const mine = ++run;
+    for (let d = 0; d <= last; d++) {
+      set(d, []);
+      await tick();
+      if (mine !== run) return;
+      if (box.getBoundingClientRect().bottom <= window.innerHeight - whole()) return;
+    }
+    const w = whole();
+    set(last, lists().map((l) => fitting(l, w + more, 1, w)));
+  };
+  measure();
+  window.addEventListener('resize', measure);
+  return () => { run = -1; window.removeEventListener('resize', measure); };
+}

@@ -261,6 +261,11 @@ export const en = {
     // A retro's two lists on the projector: each says which it cut.
     moreActions: (n: number) => `+${plural(n, 'more action item', 'more action items')}`,
     moreVoted: (n: number) => `+${plural(n, 'more voted item', 'more voted items')}`,
+    moreItems: (n: number) => `+${plural(n, 'more item', 'more items')}`,
+    // A retro column on the projector, cut: what it hides.
+    moreInColumn: (groups: number, cards: number) =>
+      groups && cards ? `+${groups + cards} more (${plural(groups, 'group', 'groups')}, ${plural(cards, 'card', 'cards')})`
+        : groups ? `+${plural(groups, 'more group', 'more groups')}` : `+${plural(cards, 'more card', 'more cards')}`,
     questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
     needSecret: 'Open the projector view from the facilitator console in this browser, or with a projector link from it.',
     linkRevoked: 'This projector link no longer works: the facilitator made a new one or stopped it. Ask them for the new link.',
