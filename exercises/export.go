@@ -888,7 +888,7 @@ func writeVoteMD(b *bytes.Buffer, x *ExerciseResult) {
 	switch x.hiddenReason() {
 	case HiddenNotRun:
 		// The comparison's words (lib.notRun in frontend/src/lib/strings.ts).
-		p("Not run (on the agenda, never opened).\n")
+		p("%s.\n", wordNotRun)
 		return
 	case HiddenStillOpen:
 		p("Results hidden: voting is still open (results when voting closes).\n")

@@ -476,12 +476,12 @@ func (c *Comparison) Markdown() []byte {
 	sideText := func(kind Kind, s *SideSummary) string {
 		switch {
 		case s == nil:
-			return "Not in this session"
+			return wordNotInSession
 		case s.Status == StatusPrepared:
 			// On the agenda, never opened: not "hidden", nothing was asked.
-			return "Not run (on the agenda, never opened)"
+			return wordNotRun
 		case s.Hidden && s.HiddenReason == HiddenStillOpen:
-			return "Hidden (still open: results when voting closes)"
+			return wordHiddenOpen
 		case s.Hidden && s.MinResponses > 0:
 			return fmt.Sprintf("Hidden (fewer than %d answers)", s.MinResponses)
 		case s.Hidden:
@@ -621,3 +621,12 @@ func sessionsFull(err error, max int) error {
 	}
 	return err
 }
+
+// The comparison's words for a side with no counts: the comparison
+// view's (frontend/src/lib/strings-console.ts lib.notInSession, notRun,
+// hiddenOpen), checked by TestExportWordsAreTheConsoles.
+const (
+	wordNotInSession = "Not in this session"
+	wordNotRun       = "Not run (on the agenda, never opened)"
+	wordHiddenOpen   = "Hidden (still open: results when voting closes)"
+)

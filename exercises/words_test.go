@@ -28,6 +28,15 @@ func TestExportWordsAreTheConsoles(t *testing.T) {
 	}
 	sameWords(t, "kindWords", kinds, tsRecord(t, src, `kinds: {`, `} as Record<Kind, string>`))
 	sameWords(t, "statusWords", statuses, tsRecord(t, src, `status: {`, `} as Record<Status, string>`))
+	// The comparison's words for a side with no counts.
+	for key, goWord := range map[string]string{"notInSession": wordNotInSession, "notRun": wordNotRun, "hiddenOpen": wordHiddenOpen} {
+		m := regexp.MustCompile(`\n\s*` + key + `: '((?:[^'\\]|\\.)*)'`).FindStringSubmatch(src)
+		if m == nil {
+			t.Errorf("strings-console.ts has no %s", key)
+		} else if ts := strings.ReplaceAll(m[1], `\'`, `'`); ts != goWord {
+			t.Errorf("lib.%s is %q in the console, %q in the reports", key, ts, goWord)
+		}
+	}
 }
 
 // tsEntry is one `key: 'value'` of an object literal (a key may be quoted).
