@@ -109,7 +109,7 @@ describe('several cards sent offline', () => {
         answers.push((ok) => (ok ? resolve({}) : reject(new CommandError('wrong_phase', 'cards can no longer be added'))));
       }),
     });
-    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const ex = $state({ id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any);
     const target = show(RetroExercise, { session, ex });
     const write = async (text: string) => {
       const box = target.querySelector('textarea')!;
@@ -121,7 +121,7 @@ describe('several cards sent offline', () => {
       await settle();
     };
     const listed = () => [...target.querySelectorAll('[data-testid=my-cards] li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
-    return { target, session, sent, answers, write, listed };
+    return { target, session, ex, sent, answers, write, listed };
   }
 
   it('each wait, listed, and each is sent once', async () => {
@@ -160,5 +160,32 @@ describe('several cards sent offline', () => {
     await settle();
     expect(p.listed()).toEqual(['Start Fewer meetings Waiting to be sent']);
     expect(p.target.querySelector('textarea')!.value).toBe('Pair more');
+  });
+});
+
+describe('cards refused once the card form has gone', () => {
+  it('are all said to be not added, not only the last', async () => {
+    const { CommandError } = await import('../lib/client');
+    const rejects: (() => void)[] = [];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: board }, mine: { r1: { cards: [] as object[] } } } as any,
+      status: 'reconnecting',
+      send: () => new Promise((_resolve, reject) => rejects.push(() => reject(new CommandError('wrong_phase', 'cards are added only in the write, reveal or group phase')))),
+    });
+    const ex = $state({ id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any);
+    const target = show(RetroExercise, { session, ex });
+    for (const text of ['Pair more', 'Demos', 'Docs']) {
+      const box = target.querySelector('textarea')!;
+      box.value = text;
+      box.dispatchEvent(new Event('input'));
+      box.form!.requestSubmit();
+      await settle();
+    }
+    // Back online, the room votes: all three are refused.
+    ex.phase = 'vote';
+    session.status = 'online';
+    for (const r of rejects) r();
+    await settle();
+    expect(target.querySelector('[data-testid=card-not-added]')!.textContent).toContain('Your last 3 cards were not added');
   });
 });
