@@ -836,6 +836,10 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 			p("\n")
 		}
 		switch {
+		case !x.Kind.IsVote() && x.Status == StatusPrepared:
+			// On the agenda, never opened: as a vote never opened says it,
+			// not "0 cards written" or "No kudos".
+			p("%s.\n", wordNotRun)
 		case x.Vote != nil:
 			writeVoteMD(&b, &x)
 		case x.Retro != nil:

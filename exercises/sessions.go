@@ -2,6 +2,7 @@ package exercises
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -454,6 +455,17 @@ func (c *Comparison) Markdown() []byte {
 		return fmt.Sprintf("%s (%s)", md(s.Title), strings.Join(about, " · "))
 	}
 	p("# Comparing two sessions\n\n- **Session A:** %s\n- **Session B:** %s\n", head(c.A), head(c.B))
+	if c.A.Pack != c.B.Pack {
+		// As the view says it (lib.differentPacks): what is matched by
+		// kind and title may not be the same exercise.
+		packName := func(s SessionSummary) string {
+			if s.Pack == "" {
+				return "no pack"
+			}
+			return "“" + md(cmp.Or(s.PackTitle, s.Pack)) + "”"
+		}
+		p("\n*These sessions come from different packs: A from %s, B from %s. Their exercises are matched by kind and title only.*\n", packName(c.A), packName(c.B))
+	}
 	num := func(f *float64) string {
 		if f == nil {
 			return "–"

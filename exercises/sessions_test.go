@@ -238,3 +238,38 @@ func TestCompareMarkdownHeads(t *testing.T) {
 		}
 	}
 }
+
+// Two sessions of different packs are compared too, but what is matched
+// by kind and title may not be the same exercise: the report says so, as
+// the comparison view does (lib.differentPacks), and nothing when the
+// pack is the same.
+func TestCompareMarkdownSaysWhenPacksDiffer(t *testing.T) {
+	a, b := session("a"), session("b")
+	a.Session.Pack, a.Session.PackTitle = "trust", "Building trust"
+	md := string(Compare(a, b).Markdown())
+	if want := "*These sessions come from different packs: A from “Building trust”, B from no pack. Their exercises are matched by kind and title only.*"; !strings.Contains(md, want) {
+		t.Errorf("Markdown lacks %q:\n%s", want, md)
+	}
+	b.Session.Pack = "trust"
+	if md := string(Compare(a, b).Markdown()); strings.Contains(md, "different packs") {
+		t.Errorf("one pack, said to differ:\n%s", md)
+	}
+}
+
+// A retro, a help board or a kudos wall never opened reads as a vote never
+// opened does, not as "0 cards written" or "No kudos".
+func TestMarkdownSaysNotRunForEveryKind(t *testing.T) {
+	r := &RoomResults{Title: "W", Exercises: []ExerciseResult{
+		{Kind: KindRetro, Title: "Retro", Status: StatusPrepared, Retro: &RetroExport{}},
+		{Kind: KindKudos, Title: "Thanks", Status: StatusPrepared, Kudos: &KudosExport{}},
+		{Kind: KindHelp, Title: "Help", Status: StatusPrepared, Help: &HelpExport{}},
+	}}
+	b, err := r.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(b)
+	if n := strings.Count(md, "Not run (on the agenda, never opened).\n"); n != 3 || strings.Contains(md, "No kudos") || strings.Contains(md, "written") {
+		t.Errorf("%d of 3 say not run:\n%s", n, md)
+	}
+}
