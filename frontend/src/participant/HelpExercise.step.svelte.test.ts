@@ -110,4 +110,36 @@ describe('the next step of a pair', () => {
     expect(target.querySelector('[data-testid=next-step]')?.textContent).toBe('Pair on Tuesday at 10');
     expect((target.querySelector('#step-o1') as HTMLInputElement).value).toBe('Meet on Mon');
   });
+
+  it('with two helpers, each step being written keeps its form when the other helper saves theirs', async () => {
+    const two = (steps: Record<string, string>): HelpView => ({
+      exercise: 'h1', status: 'open', counts: { open: 0, matched: 1, resolved: 0 },
+      requests: [{ id: 'r1', title: 'Flaky Go tests', tags: [], status: 'matched', anonymous: false, authorName: 'Ann',
+        offers: ['o1', 'o2'].map((id) => ({ id, helperName: id === 'o1' ? 'Ben' : 'Cy', message: 'I can pair', accepted: true, ...(steps[id] ? { step: steps[id] } : {}) })) }],
+    });
+    const session = $state({
+      state: { ...emptyState(), states: { h1: two({}) }, mine: { h1: { requests: ['r1'], offers: [], paired: [] } } } as any,
+      status: 'online',
+      send: () => new Promise<void>(() => {}),
+    });
+    const target = show(HelpExercise, { session, ex });
+    type(target.querySelector('#step-o1') as HTMLInputElement, 'Mon with Ben');
+    type(target.querySelector('#step-o2') as HTMLInputElement, 'Tue with Cy');
+    session.state = { ...session.state, states: { h1: two({ o1: 'Pair on Wednesday' }) } };
+    await settle();
+    expect((target.querySelector('#step-o1') as HTMLInputElement | null)?.value).toBe('Mon with Ben');
+    expect((target.querySelector('#step-o2') as HTMLInputElement | null)?.value).toBe('Tue with Cy');
+  });
+
+  it('Cancel waits while a changed step is being saved', async () => {
+    const { target } = phone('asker', 'Pair on Tuesday at 10');
+    (target.querySelector('#step-edit-o1') as HTMLButtonElement).click();
+    await settle();
+    const field = target.querySelector('#step-o1') as HTMLInputElement;
+    type(field, 'Pair on Wednesday');
+    field.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cancel = [...target.querySelectorAll('button')].find((b) => b.textContent === 'Cancel') as HTMLButtonElement;
+    expect(cancel.disabled).toBe(true);
+  });
 });
