@@ -26,6 +26,13 @@ export class CommandError extends Error {
   }
 }
 
+/** A command sent and not yet answered, as the UI may show it. */
+export interface PendingCommand {
+  id: string;
+  type: string;
+  data: unknown;
+}
+
 interface Pending {
   id: string;
   type: string;
@@ -112,6 +119,12 @@ export class RoomClient {
   /** Unanswered commands, oldest first (for tests and the UI). */
   get pendingIds(): string[] {
     return [...this.pending.keys()];
+  }
+
+  /** Unanswered commands as sent, oldest first: a page reloaded with some
+   *  still waiting (restored from storage) can show what they are. */
+  get pendingCommands(): PendingCommand[] {
+    return [...this.pending.values()].map(({ id, type, data }) => ({ id, type, data }));
   }
 
   connect(): void {

@@ -1,6 +1,6 @@
 // RoomSession joins the protocol client to a reactive room state that
 // Svelte components read.
-import { RoomClient, wsUrl, type ConnStatus, type StopReason } from './client';
+import { RoomClient, wsUrl, type ConnStatus, type PendingCommand, type StopReason } from './client';
 import { applyAck, currentExercise, emptyState, reduce, type RoomState } from './reducer';
 import { errorText } from './strings';
 import { creds } from './storage';
@@ -99,6 +99,8 @@ export class RoomSession {
   welcomed = $state(false);
   /** Commands sent and not yet answered. */
   pendingCount = $state(0);
+  /** The same commands, as sent (a card restored after a reload is listed). */
+  pendingCommands = $state.raw<PendingCommand[]>([]);
   /** A command about an exercise the page no longer shows, refused after
    *  its form was gone (the room moved on while it was in flight). */
   missed = $state<Missed | null>(null);
@@ -123,16 +125,16 @@ export class RoomSession {
       },
       onAck: (type, data, result) => {
         this.state = applyAck(this.state, type, data, result);
-        this.pendingCount = this.client.pendingIds.length; // a restored command's too
+        this.syncPending(); // a restored command's too
       },
       onRestoredError: (_type, data, err) => {
-        this.pendingCount = this.client.pendingIds.length;
+        this.syncPending();
         const m = restoredMissed(this.state, data, err);
         if (m) this.missed = m;
       },
       onStatus: (s) => {
         this.status = s;
-        this.pendingCount = this.client.pendingIds.length;
+        this.syncPending();
       },
       onStop: (reason) => {
         this.stopped = reason;
@@ -140,13 +142,19 @@ export class RoomSession {
       },
     });
     live.add(this);
+    this.syncPending(); // what was restored from storage
     this.client.connect();
+  }
+
+  private syncPending() {
+    this.pendingCommands = this.client.pendingCommands;
+    this.pendingCount = this.pendingCommands.length;
   }
 
   send<T = any>(type: string, data?: unknown): Promise<T> {
     const p = this.client.send<T>(type, data);
-    this.pendingCount = this.client.pendingIds.length;
-    const count = () => (this.pendingCount = this.client.pendingIds.length);
+    this.syncPending();
+    const count = () => this.syncPending();
     p.then(
       () => {
         count();

@@ -35,6 +35,26 @@ function phone() {
 }
 
 describe('a card sent offline', () => {
+  it('still waiting when the page was reloaded, is listed from its stored command until it is answered', async () => {
+    const cmd = { id: 'c-7', type: 'retro.card.add', data: { exercise: 'r1', column: 'stop', text: 'Long standups' } };
+    const other = { id: 'c-8', type: 'retro.card.add', data: { exercise: 'r9', column: 'start', text: 'Elsewhere' } };
+    const session = $state({
+      state: { ...emptyState(), states: { r1: board }, mine: { r1: { cards: [] as object[] } } } as any,
+      status: 'reconnecting',
+      pendingCommands: [cmd, other],
+      send: () => new Promise(() => {}),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    const listed = () => [...target.querySelectorAll('[data-testid=my-cards] li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(listed()).toEqual(['Stop Long standups Waiting to be sent']);
+    // Answered (sent again once online): the card itself is what is listed.
+    session.pendingCommands = [other];
+    session.state = { ...session.state, mine: { r1: { cards: [{ id: 'c1', column: 'stop', text: 'Long standups' }] } } };
+    await settle();
+    expect(listed()).toEqual(['Stop Long standups Delete']);
+  });
+
   it('is listed under "My cards" as waiting, until the card itself comes', async () => {
     const p = phone();
     await p.write('Pair more');
