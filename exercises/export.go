@@ -820,7 +820,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 		}
 		if x.Kind.IsVote() {
 			p("*%s · %s · %s · %s*\n\n", kindWord(x.Kind), statusWord(x.Status), mode, plural(x.Responses, "answer"))
-		} else if x.Retro != nil && x.Retro.Phase != "" {
+		} else if x.Retro != nil && x.Retro.Phase != "" && x.Status != StatusPrepared {
 			p("*%s · %s · %s phase*\n\n", kindWord(x.Kind), statusWord(x.Status), phaseWord(x.Retro.Phase))
 		} else {
 			p("*%s · %s*\n\n", kindWord(x.Kind), statusWord(x.Status))

@@ -62,6 +62,7 @@ export const en = {
     waitingOpens: 'The facilitator will open it.',
     closed: 'This exercise is closed. Thank you!',
     closedResults: 'Voting has closed. The results are below.',
+    closedHidden: 'Voting has closed. The results will be shown when the facilitator is ready.',
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
     missedRestored: (title: string, why: string, maybe = false) =>
       `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded ${maybe ? 'may not have been' : 'was not'} taken: ${why}`,

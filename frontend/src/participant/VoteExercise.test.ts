@@ -195,6 +195,17 @@ describe('VoteExercise', () => {
     expect(target.querySelector('form')).toBeNull();
   });
 
+  it('tells one who answered that voting has closed while the results are still hidden', () => {
+    // A phone that answered, once the facilitator closed with the results hidden.
+    const session = { state: { ...emptyState(), states: { e1: { responses: 4, minResponses: 3 } }, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } }, status: 'online', send: vi.fn() };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(VoteExercise, { target, props: { session: session as any, ex: poll({ status: 'closed' }) } });
+    flushSync();
+    expect(text()).toContain('Your answer was received.');
+    expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('Voting has closed. The results will be shown when the facilitator is ready.');
+  });
+
   it('says a closed exercise is closed', () => {
     render(poll({ status: 'closed' }), { responses: 3, minResponses: 3 });
     expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('This exercise is closed. Thank you!');
