@@ -11,6 +11,16 @@ import (
 
 func f64(v float64) *float64 { return &v }
 
+// hasAll fails t for each of wants the Markdown md lacks.
+func hasAll(t *testing.T, md string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(md, w) {
+			t.Errorf("Markdown lacks %q:\n%s", w, md)
+		}
+	}
+}
+
 func scaleQ(prompt string, mean float64, answered int64) QuestionExport {
 	return QuestionExport{Prompt: prompt, Kind: "scale", Answered: answered, Mean: f64(mean), Median: f64(mean),
 		Counts: []LabelCount{{Label: "1", Count: 1}, {Label: "5", Count: answered - 1}}}
@@ -75,7 +85,7 @@ func TestCompareSessions(t *testing.T) {
 	}
 
 	md := string(c.Markdown())
-	for _, want := range []string{
+	hasAll(t, md,
 		"| Follow-through | 2.50 | 3.25 | +0.75 | 5 | 6 |",
 		"| Old question | 4.00 | 1.00 | -3.00 | 5 | 6 |",
 		"| New question | – | 2.00 | – | – | 6 |",
@@ -84,11 +94,7 @@ func TestCompareSessions(t *testing.T) {
 		"| Stop | 1 | – |",
 		"| Action items | 2 | 0 |",
 		"**Lunch?** (answered: A –, B 3)\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Soup | – | 3 |\n",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("Markdown lacks %q:\n%s", want, md)
-		}
-	}
+	)
 }
 
 // Markdown cells escape the table's own syntax in user text.
@@ -187,16 +193,12 @@ func TestCompareMarkdownColumnsHoldWhatTheySay(t *testing.T) {
 	surveyA := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 4, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 3, 4), city(2, 2)}}}
 	surveyB := ExerciseResult{Kind: KindSurvey, Title: "Pulse", Status: StatusResults, Responses: 5, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 4, 5), city(5, 0)}}}
 	md := string(Compare(session("a", pollA, surveyA), session("b", pollB, surveyB)).Markdown())
-	for _, want := range []string{
+	hasAll(t, md,
 		// The poll's only question is its title: said once, as the heading.
 		"## Which city? (Poll)\n\n- A: 4 answers\n- B: 5 answers\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Berlin | 1 | 4 |\n| Paris | 3 | 1 |\n",
-		"| Question | A mean | B mean | Change | A answered | B answered |\n|---|---:|---:|---:|---:|---:|\n| Pace | 3.00 | 4.00 | +1.00 | 4 | 5 |\n\n" +
+		"| Question | A mean | B mean | Change | A answered | B answered |\n|---|---:|---:|---:|---:|---:|\n| Pace | 3.00 | 4.00 | +1.00 | 4 | 5 |\n\n"+
 			"**Which city?** (answered: A 4, B 5)\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Berlin | 2 | 5 |\n| Paris | 2 | 0 |\n",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("Markdown lacks %q:\n%s", want, md)
-		}
-	}
+	)
 	if strings.Contains(md, "| Which city? |") || strings.Contains(md, "↳") {
 		t.Errorf("a choice question in the means table:\n%s", md)
 	}
@@ -228,15 +230,11 @@ func TestCompareMarkdownHeads(t *testing.T) {
 	a.Session = SessionSummary{Title: "Team Alpha retro", PackTitle: "Trust retro", Code: "ABCDEF", EndedAt: ended, Participants: 1}
 	b.Session = SessionSummary{Title: "Trust retro", PackTitle: "Trust retro", Code: "GHJKLM", CreatedAt: ended.Add(24 * time.Hour), Participants: 9}
 	md := string(Compare(a, b).Markdown())
-	for _, want := range []string{
+	hasAll(t, md,
 		"# Comparing two sessions\n",
 		"- **Session A:** Team Alpha retro (Trust retro · 2026-03-05 14:30 UTC · 1 person · room ABCDEF)\n",
 		"- **Session B:** Trust retro (2026-03-06 14:30 UTC · 9 people · room GHJKLM)\n",
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("Markdown lacks %q:\n%s", want, md)
-		}
-	}
+	)
 }
 
 // Two sessions of different packs are compared too, but what is matched
