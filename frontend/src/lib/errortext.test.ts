@@ -12,6 +12,11 @@ describe('errorText', () => {
     }
   });
 
+  it('says which phase a command belongs to in the server\'s words, the code\'s own without them', () => {
+    expect(errorText({ code: 'wrong_phase', message: 'cards are grouped only in the group phase' })).toBe('Cards are grouped only in the group phase.');
+    expect(errorText({ code: 'wrong_phase' })).toBe(t.errors.wrong_phase);
+  });
+
   it('says a thing is gone inside a room, and a code is wrong when joining', () => {
     expect(errorText({ code: 'not_found', message: 'no such request' })).toContain('no longer there');
     expect(errorText({ code: 'not_found' }, { not_found: t.errors.no_room })).toContain('no room with that code');

@@ -325,7 +325,10 @@ export function errorText(e: unknown, overrides: Record<string, string> = {}): s
   const code = err?.code ?? 'unknown';
   if (code in overrides) return overrides[code];
   if (code in t.errors) {
-    if ((code === 'invalid' || code === 'too_long') && err.message) {
+    // The server's words where they say more than the code's: which field
+    // is wrong, or which phase the command belongs to (wrong_phase: "cards
+    // are grouped only in the group phase").
+    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase') && err.message) {
       // The server's text starts with the field's path ("tags[6] is 34
       // characters; …"): say which one in people's terms.
       let m = err.message;
