@@ -48,11 +48,14 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  above the window's bottom, less reserve pixels; the last when none
  *  does. Nothing is left out, so there is no "+N more": every option of
  *  a vote stays on the screen. Again when the window is resized; off the
- *  projector (on false) density 0. first: the least density tried there.
- *  Returns the effect's cleanup. */
-export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void, reserve = 16, first = 0): (() => void) | undefined {
+ *  projector (on false) density 0. first: the least density tried there;
+ *  reserve may be measured at each try; overflow, when given, runs when
+ *  even the last density leaves box too low. Returns the effect's cleanup. */
+export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void,
+  reserve: number | (() => number) = 16, first = 0, overflow?: () => void): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
+  const below = typeof reserve === 'function' ? reserve : () => reserve;
   let run = 0;
   const measure = async () => {
     const mine = ++run;
@@ -60,8 +63,9 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
       set(d);
       await tick();
       if (mine !== run) return;
-      if (box.getBoundingClientRect().bottom <= window.innerHeight - reserve) return;
+      if (box.getBoundingClientRect().bottom <= window.innerHeight - below()) return;
     }
+    overflow?.();
   };
   measure();
   window.addEventListener('resize', measure);
@@ -79,21 +83,8 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
  *  density 0, everything drawn. Returns the effect's cleanup. */
 export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () => HTMLElement[], last: number,
   set: (density: number, cut: number[]) => void, whole: () => number = () => 16, more = 48): (() => void) | undefined {
-  set(0, []);
-  if (!on || !box) return;
-  let run = 0;
-  const measure = async () => {
-    const mine = ++run;
-    for (let d = 0; d <= last; d++) {
-      set(d, []);
-      await tick();
-      if (mine !== run) return;
-      if (box.getBoundingClientRect().bottom <= window.innerHeight - whole()) return;
-    }
+  return fitDensity(on, box, last, (d) => set(d, []), whole, 0, () => {
     const w = whole();
     set(last, lists().map((l) => fitting(l, w + more, 1, w)));
-  };
-  measure();
-  window.addEventListener('resize', measure);
-  return () => { run = -1; window.removeEventListener('resize', measure); };
+  });
 }
