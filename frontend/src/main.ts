@@ -5,6 +5,7 @@
 import './app.css';
 import { mount } from 'svelte';
 import ParticipantApp from './participant/ParticipantApp.svelte';
+import { watchPastes } from './lib/pastecut';
 
 const target = document.getElementById('app')!;
 const path = window.location.pathname;
@@ -24,4 +25,6 @@ async function start() {
   }
 }
 
+// Every field with a maxlength says when it cut a pasted text, on every page.
+watchPastes();
 start();

@@ -11,7 +11,7 @@ import (
 // broadcast: participants in one room; the facilitator sends room updates
 // and every phone must receive each one.
 func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
-	r := Report{Scenario: "broadcast", Clients: o.Participants, Exact: true}
+	r := Report{Scenario: "broadcast", Clients: o.Participants, Exact: true, HoldReads: o.HoldReads}
 	room, fac, err := openRoom(ctx, t, "load broadcast")
 	if err != nil {
 		return r, err
@@ -45,6 +45,9 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 	proc := StartProc(o.PID, o.Also...)
 	profiled := nodeProfiles(ctx, o, time.Duration(o.Events)*o.Interval)
 	for i := range o.Events {
+		if o.HoldReads > 0 {
+			holdReads(time.Now().Add(o.HoldReads))
+		}
 		sent[i].Store(time.Now().UnixNano())
 		if _, err := command(ctx, fac, "room.update", map[string]string{"title": "b-" + strconv.Itoa(i)}); err != nil {
 			return r, fmt.Errorf("broadcast %d: %w", i, err)

@@ -35,8 +35,14 @@ type Options struct {
 	Duration     time.Duration // cards are added for this long (cards)
 	Drop         float64       // fraction of connections cut (reconnect)
 	Window       time.Duration // reconnects are spread over this (reconnect)
-	PID          int           // the server's process: 0 finds the local process listening on URL's port, -1 none
-	Timeout      time.Duration
+	// HoldReads, when positive, has the phones leave what arrives unread
+	// for this long after each broadcast is sent (broadcast only): real
+	// phones read on processors of their own, here their reading shares
+	// the node's cores. Arrival times stay the kernel's (Linux only; see
+	// holdReads for why only broadcasts).
+	HoldReads time.Duration
+	PID       int // the server's process: 0 finds the local process listening on URL's port, -1 none
+	Timeout   time.Duration
 	// Also are other local processes whose CPU the report gives beside
 	// the server's: the deployment's other nodes (found by their ports
 	// when nil and PID is not -1) and Redis, say.
@@ -128,6 +134,7 @@ type Report struct {
 	BaseRSS    int64            `json:"baseRssKiB,omitempty"` // before the participants connected
 	IdleRSS    int64            `json:"idleRssKiB,omitempty"` // all connected and settled
 	HeldRSS    int64            `json:"heldRssKiB,omitempty"` // idle: after the hold
+	HoldReads  time.Duration    `json:"holdReads,omitempty"`  // Options.HoldReads of the run
 }
 
 // PerConn is the server's RSS per participant connection in KiB: rss
@@ -149,6 +156,9 @@ func (r Report) print(w io.Writer) {
 	fmt.Fprintf(w, "scenario %s, %d clients\n", r.Scenario, r.Clients)
 	if r.Nodes > 1 {
 		fmt.Fprintf(w, "  nodes         %d (phones spread over them in turn; the server's RSS and CPU are the first node's)\n", r.Nodes)
+	}
+	if r.HoldReads > 0 {
+		fmt.Fprintf(w, "  held reads    the phones read nothing for %s after each broadcast is sent (arrival times are the kernel's)\n", ms(r.HoldReads))
 	}
 	fmt.Fprintf(w, "  join time     %s\n", r.Join)
 	if r.Ack.N > 0 {
@@ -294,6 +304,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return nil
 	})
+	fs.DurationVar(&o.HoldReads, "hold-reads", 0, "broadcast: the phones read nothing for this long after each broadcast is sent: real phones read on processors of their own, so the node has the machine's cores while it fans out; arrival times stay the kernel's (Linux only; 0: read at once)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile over the measured part of the run (as -profile's) to this file")
@@ -381,6 +392,14 @@ func (o *Options) check() error {
 		return errors.New("-drop is a fraction from 0 to 1")
 	case o.Scenario == "cards" && o.Participants == 1:
 		return errors.New("cards needs at least 2 participants (one writes, the others read)")
+	case o.HoldReads < 0:
+		return errors.New("-hold-reads must not be negative")
+	case o.HoldReads > 0 && !canHoldReads:
+		return errors.New("-hold-reads needs Linux: elsewhere a message arrives when the tool reads it")
+	case o.HoldReads > 0 && o.Scenario != "broadcast":
+		// Held, an ack and the tallies after it would merge into one
+		// packet stamped with the last one's arrival (holdReads).
+		return errors.New("-hold-reads is for the broadcast scenario: held, a phone's several messages would seem to arrive with the last of them")
 	}
 	if o.Scenario == "cards" {
 		o2 := *o

@@ -109,12 +109,12 @@ func TestMainUsage(t *testing.T) {
 			t.Errorf("usage does not describe scenario %s", s)
 		}
 	}
-	for _, f := range []string{"-hold", "-rate", "-duration", "-drop", "-window", "-join-rate", "-pid", "-also", "-cpuprofile"} {
+	for _, f := range []string{"-hold", "-rate", "-duration", "-drop", "-window", "-join-rate", "-pid", "-also", "-cpuprofile", "-hold-reads"} {
 		if !strings.Contains(errs.String(), "  "+f+" ") {
 			t.Errorf("usage lacks %s", f)
 		}
 	}
-	for _, args := range [][]string{{"-scenario", "nope"}, {"-drop", "2"}, {"-scenario", "cards", "-rate", "100", "-duration", "10s"}, {"extra"}, {"-also", "redis"}, {"-also", "12,0"}} {
+	for _, args := range [][]string{{"-scenario", "nope"}, {"-drop", "2"}, {"-scenario", "cards", "-rate", "100", "-duration", "10s"}, {"extra"}, {"-also", "redis"}, {"-also", "12,0"}, {"-scenario", "vote", "-hold-reads", "1s"}, {"-hold-reads", "-1s"}} {
 		errs.Reset()
 		if code := loadgen.Main(args, &out, &errs); code != 2 {
 			t.Errorf("%v exited %d, want 2 (%s)", args, code, errs.String())

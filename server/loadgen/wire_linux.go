@@ -172,6 +172,25 @@ func (w *wire) start(nc net.Conn, leftover []byte) error {
 	return nil
 }
 
+// Holding reads (Options.HoldReads): while the clock is before holdUntil
+// (unix ns) the loops read nothing, so that the phones' reading, which
+// real phones do on processors of their own, leaves the node's cores to
+// the node while it works. What arrives meanwhile waits in the sockets
+// with its kernel timestamp. But TCP merges a packet into the one queued
+// before it when it can, and the merged packet keeps the later arrival
+// time: a message held with others behind it would seem to arrive with
+// the last of them. So reads are held only where each phone gets one
+// message in the held time (a broadcast), and even there a message
+// that followed it could only make the figure later, never earlier.
+var holdUntil atomic.Int64
+
+// canHoldReads: the kernel's receive timestamps keep held messages'
+// arrival times.
+const canHoldReads = true
+
+// holdReads makes the loops read nothing until until.
+func holdReads(until time.Time) { holdUntil.Store(until.UnixNano()) }
+
 // The loops poll rather than wait while messages come: a thread asleep in
 // epoll_wait is woken by every arrival, and on the shared machine each
 // wake-up is CPU the node under load does not get. Arrival times come
@@ -203,6 +222,10 @@ func (p *poller) loop() {
 	oob := make([]byte, 128)
 	idle := 0
 	for !p.quit.Load() {
+		if d := time.Until(time.Unix(0, holdUntil.Load())); d > 0 {
+			time.Sleep(min(d, 20*time.Millisecond)) // and look at quit now and then
+			continue
+		}
 		timeout := 0
 		if idle >= idleToSleep {
 			timeout = -1

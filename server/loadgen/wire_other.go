@@ -41,6 +41,12 @@ func (w *wire) readLoop() {
 	}
 }
 
+// canHoldReads: a message arrives when it is read here, so reads cannot
+// be held (Options.HoldReads).
+const canHoldReads = false
+
+func holdReads(time.Time) {}
+
 func (s *wireSys) release(w *wire) { _ = s.nc.Close() }
 
 func (s *wireSys) write(w *wire, frame []byte) error {

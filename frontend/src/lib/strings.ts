@@ -25,6 +25,9 @@ export const en = {
   copied: 'Copied',
   copyFailed: 'Select the link and copy it',
   back: 'Back',
+  // Next to a field whose maxlength cut a pasted text (lib/pastecut.ts).
+  pasteCut: (kept: number, left: number) =>
+    kept ? `Pasted text was cut to ${plural(kept, 'character', 'characters')} (${left} left out).` : 'This field is full: the pasted text was left out.',
 
   // Connection
   conn: {
