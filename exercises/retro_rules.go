@@ -63,6 +63,14 @@ func dotsPurpose(ex string) string     { return "dots:" + ex }
 // then one write of the exercise, atomic with the phase change, that no
 // dot placed meanwhile can slip past (every dot reads the exercise). The
 // first vote keeps the keys it always had, so stored rooms read the same.
+//
+// The allocations of the votes before stay stored, read by nothing, until
+// the room expires. Deleting them with the step back would need their
+// keys: each is under a voter's opaque key (allocKey) that only that
+// voter's token gives, and the keys carry no round, so the change would
+// have to list every allocation of the exercise (a scan of the room's
+// allocations, inside the Redis script on Redis) or read every member;
+// a Change deletes documents by key only.
 func dotPrefix(ex string, round int) string {
 	if round == 0 {
 		return "d:" + ex + ":"
@@ -153,6 +161,10 @@ type RetroCardView struct {
 	Text       string `json:"text"`
 	AuthorName string `json:"authorName,omitempty"`
 	Group      string `json:"group,omitempty"`
+	// Dots: on the board once the dot totals have been shown, the dots
+	// placed on the card itself, when it has any (a group's total holds
+	// those of its cards). Never in events or "mine".
+	Dots *int64 `json:"dots,omitempty"`
 }
 
 // View is the card as members see it.
@@ -208,7 +220,17 @@ type retroChange struct {
 	groups     []RetroGroup
 	dropCards  []string
 	dropGroups []string
+	// dotsTo: where the dots of a group that empties go, once the dot
+	// totals have been shown (putChange moves them). A group merged into
+	// another brings its dots to it; a group whose last card is taken out
+	// leaves them to that card. A group emptied by deleting its last card
+	// takes its dots with it: it is in dropGroups and not here.
+	dotsTo []dotMove
 }
+
+// dotMove moves the dots placed on item From (its own: not those of its
+// cards, which stay on the cards) onto item To.
+type dotMove struct{ From, To string }
 
 func (c retroChange) empty() bool {
 	return len(c.cards)+len(c.groups)+len(c.dropCards)+len(c.dropGroups) == 0
@@ -476,6 +498,7 @@ func RetroGroupCards(e Exercise, b retroBoard, cards []string, target string, ti
 	for _, id := range sortedKeys(left) {
 		if og := left[id]; len(og.Cards) == 0 {
 			ch.dropGroups = append(ch.dropGroups, id)
+			ch.dotsTo = append(ch.dotsTo, dotMove{From: id, To: g.ID})
 		} else {
 			ch.groups = append(ch.groups, og)
 		}
@@ -505,6 +528,11 @@ func RetroUngroup(e Exercise, b retroBoard, c RetroCard) (retroChange, error) {
 		return ch, nil
 	}
 	ch = leaveGroup(ch, b, c)
+	if slices.Contains(ch.dropGroups, c.Group) {
+		// The group was this card alone: the item it was goes on as the
+		// card, with its dots.
+		ch.dotsTo = append(ch.dotsTo, dotMove{From: c.Group, To: c.ID})
+	}
 	c.Group = ""
 	ch.cards = append(ch.cards, c)
 	return ch, nil
@@ -782,7 +810,15 @@ func retroViews(e Exercise, in inputs) (fac, part any) {
 			return cards[i].ID < cards[j].ID
 		})
 		for _, c := range cards {
-			v.Cards = append(v.Cards, c.View())
+			cv := c.View()
+			if e.DotsFinal {
+				// The dots on the card itself (in a group, the group's
+				// total holds them too): what deleting it takes away.
+				if n := in.counters[dotKey(e.ID, e.DotsRound, c.ID)]; n != 0 {
+					cv.Dots = &n
+				}
+			}
+			v.Cards = append(v.Cards, cv)
 		}
 		v.Items, v.Groups = retroItems(e, b, cards, in.counters, v.DotsShown)
 		v.Actions = append(v.Actions, actions...)
@@ -835,11 +871,29 @@ func retroItems(e Exercise, b retroBoard, cards []RetroCard, counters map[string
 		}
 		return items[i].item.ID < items[j].item.ID
 	})
-	if withDots {
+	if withDots || e.DotsFinal {
+		// An item's dots are those placed on it and on its cards: a card
+		// keeps the dots placed on it when it joins a group, and takes
+		// them back out (putChange says where a group's own dots go).
+		// While the vote is held a grouped card has none: grouping
+		// happens outside the vote, and a vote started again counts
+		// apart. Once the totals have been shown they come with the
+		// items in every phase, the same numbers everyone has seen, so
+		// that the console can say what a change would take with it.
+		own := func(id string) int64 { return counters[dotKey(e.ID, e.DotsRound, id)] }
 		for i := range items {
-			n := counters[dotKey(e.ID, e.DotsRound, items[i].item.ID)]
+			n := own(items[i].item.ID)
+			if g, ok := b.groups[items[i].item.ID]; ok {
+				for _, id := range g.Cards {
+					if _, ok := pos[id]; ok {
+						n += own(id)
+					}
+				}
+			}
 			items[i].item.Dots = &n
 		}
+	}
+	if withDots {
 		sort.SliceStable(items, func(i, j int) bool { return *items[i].item.Dots > *items[j].item.Dots })
 	}
 	out := make([]RetroItem, len(items))
@@ -1011,7 +1065,39 @@ func loadItem(tx *rooms.Tx, b retroBoard, ex, id string) error {
 	return err
 }
 
-func putChange(tx *rooms.Tx, ex string, ch retroChange) error {
+// putChange writes ch. Once the dot totals have been shown, the dots of
+// the groups ch empties move as ch.dotsTo says, in the same change: an
+// item's total is the dots placed on it and on its cards (retroItems),
+// so dots follow the cards they were placed on through any regrouping,
+// and a group's own dots follow its cards into the group they join.
+// Before the totals were shown a group holds no dots here: cards are
+// grouped only outside the vote, and going back from the vote starts a
+// new round whose counters are empty.
+//
+// The counters read are not preconditions of the change (tx.Counters),
+// and need not be: a group's own counter changes only by a dot placed
+// in the vote, which the exercise read here (a precondition) rules out
+// once the totals are shown, and by a change that empties or fills that
+// group, which reads and writes the group's document, a precondition
+// here too.
+func putChange(tx *rooms.Tx, e Exercise, ch retroChange) error {
+	ex := e.ID
+	if len(ch.dotsTo) > 0 && e.DotsFinal {
+		keys := make([]string, len(ch.dotsTo))
+		for i, m := range ch.dotsTo {
+			keys[i] = dotKey(ex, e.DotsRound, m.From)
+		}
+		n, err := tx.Counters(keys...)
+		if err != nil {
+			return err
+		}
+		for i, m := range ch.dotsTo {
+			if n[i] != 0 {
+				tx.Incr(keys[i], -n[i], 0, nil)
+				tx.Incr(dotKey(ex, e.DotsRound, m.To), n[i], 0, nil)
+			}
+		}
+	}
 	for _, c := range ch.cards {
 		if err := tx.Put(cardKey(ex, c.ID), c); err != nil {
 			return err
@@ -1172,7 +1258,7 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	if err := putChange(tx, e.ID, ch); err != nil {
+	if err := putChange(tx, e, ch); err != nil {
 		return err
 	}
 	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
@@ -1220,7 +1306,7 @@ func retroGroupCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Result(map[string]string{"group": id})
-	return putChange(tx, e.ID, ch)
+	return putChange(tx, e, ch)
 }
 
 func retroUngroupCmd(tx *rooms.Tx, _ Limits) error {
@@ -1241,7 +1327,7 @@ func retroUngroupCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	return putChange(tx, e.ID, ch)
+	return putChange(tx, e, ch)
 }
 
 func retroRenameCmd(tx *rooms.Tx, lim Limits) error {
@@ -1271,7 +1357,7 @@ func retroRenameCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil || !changed {
 		return err
 	}
-	return putChange(tx, e.ID, retroChange{groups: []RetroGroup{g}})
+	return putChange(tx, e, retroChange{groups: []RetroGroup{g}})
 }
 
 type dotsEvent struct {

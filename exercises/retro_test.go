@@ -12,6 +12,8 @@ import (
 
 	"huddle/rooms"
 	"huddle/rooms/memory"
+	"huddle/rooms/redisstore"
+	"huddle/rooms/redisstore/redistest"
 )
 
 // tbEnv is a room over the memory store with the exercises registered,
@@ -39,6 +41,29 @@ func newTbEnvWith(t *testing.T, showNames bool, opts memory.Options) *tbEnv {
 	t.Helper()
 	st := memory.New(opts)
 	t.Cleanup(func() { st.Close() })
+	b := newTbEnvOn(t, st, showNames)
+	b.store = st
+	return b
+}
+
+// eachStore runs fn on a room of the embedded store and on one of a
+// Redis store (a private redis-server), as subtests.
+func eachStore(t *testing.T, fn func(t *testing.T, b *tbEnv)) {
+	t.Run("memory", func(t *testing.T) { fn(t, newTbEnv(t, false)) })
+	t.Run("redis", func(t *testing.T) {
+		st, err := redisstore.New(redisstore.Options{URL: redistest.Start(t), Prefix: "retro"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		fn(t, newTbEnvOn(t, st, false))
+	})
+}
+
+// newTbEnvOn is newTbEnv on store st; its store field is left nil (tests
+// that read the embedded store directly use newTbEnv).
+func newTbEnvOn(t *testing.T, st rooms.Store, showNames bool) *tbEnv {
+	t.Helper()
 	svc := rooms.NewService(st, rooms.DefaultLimits())
 	Register(svc)
 	ctx := context.Background()
@@ -50,7 +75,7 @@ func newTbEnvWith(t *testing.T, showNames bool, opts memory.Options) *tbEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &tbEnv{t: t, ctx: ctx, store: st, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret, tokens: map[string]rooms.Secret{}}
+	return &tbEnv{t: t, ctx: ctx, svc: svc, room: c.Room.ID, code: c.Room.Code, fac: fac, secret: c.Secret, tokens: map[string]rooms.Secret{}}
 }
 
 // join admits and authenticates a participant, so their opaque keys work.
@@ -1262,4 +1287,203 @@ func TestRetroDotOfAnEarlierVoteIsRefused(t *testing.T) {
 	if mine := b.retroMine(ann, ex); *mine.DotsLeft != 1 {
 		t.Fatalf("Ann has %d dots left", *mine.DotsLeft)
 	}
+}
+
+// Once the dot totals have been shown, the board can go back to grouping:
+// the dots follow the cards they were placed on. A card merged into a
+// group adds its dots to the group's, a group merged into another brings
+// its own, a card taken out takes its own back (the last card of a group
+// takes the group's), and a card deleted takes its dots with it. The
+// ranking, on both stores, is of those totals.
+func TestRetroDotsFollowTheCardsAfterTheTotals(t *testing.T) {
+	eachStore(t, func(t *testing.T, b *tbEnv) {
+		ann, bob, cy := b.join("Ann"), b.join("Bob"), b.join("Cy")
+		ex := b.exercise(retroSpecMap()) // 3 dots, at most 2 on one item
+		for _, text := range []string{"A", "B", "C", "D"} {
+			b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": text})
+		}
+		phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": p}) }
+		phase(PhaseGroup)
+		fv, _ := b.retro(ex)
+		id := map[string]string{}
+		text := map[string]string{}
+		for _, c := range fv.Cards {
+			id[c.Text], text[c.ID] = c.ID, c.Text
+		}
+		group := func(cards []string, into string) string {
+			t.Helper()
+			data := map[string]any{"exercise": ex, "cards": cards}
+			if into != "" {
+				data["group"] = into
+			}
+			var r struct {
+				Group string `json:"group"`
+			}
+			_ = json.Unmarshal(b.ok(b.fac, CmdRetroGroup, data), &r)
+			return r.Group
+		}
+		ungroup := func(card string) { b.ok(b.fac, CmdRetroUngroup, map[string]any{"exercise": ex, "card": card}) }
+		cd := group([]string{id["C"], id["D"]}, "")
+		text[cd] = "CD"
+		phase(PhaseVote)
+		for _, d := range []struct {
+			m    *rooms.Member
+			item string
+		}{{ann, id["A"]}, {ann, id["A"]}, {ann, id["B"]}, {bob, id["A"]}, {bob, cd}, {bob, cd}, {cy, id["B"]}, {cy, cd}, {cy, cd}} {
+			b.ok(d.m, CmdRetroDot, map[string]any{"exercise": ex, "item": d.item, "delta": 1, "dotsRound": 0})
+		}
+		// ranking is the participants' board: item (by its text) → dots, in order.
+		ranking := func() string {
+			t.Helper()
+			_, pv := b.retro(ex)
+			var out []string
+			for _, it := range pv.Items {
+				if it.Dots == nil {
+					t.Fatalf("no dots on %s in %s", text[it.ID], pv.Phase)
+				}
+				out = append(out, fmt.Sprintf("%s=%d", text[it.ID], *it.Dots))
+			}
+			return strings.Join(out, " ")
+		}
+		// totals is the board in the group phase, where dots shown once
+		// come with the items (not ranked: in board order).
+		totals := func() map[string]int64 {
+			t.Helper()
+			fv, pv := b.retro(ex)
+			out := map[string]int64{}
+			for _, it := range fv.Items {
+				if it.Dots == nil {
+					t.Fatalf("no dots on %s after the totals", text[it.ID])
+				}
+				out[text[it.ID]] = *it.Dots
+			}
+			if pv.DotsShown || !maps.Equal(out, func() map[string]int64 {
+				m := map[string]int64{}
+				for _, it := range pv.Items {
+					m[text[it.ID]] = *it.Dots
+				}
+				return m
+			}()) {
+				t.Fatalf("participants' board differs: %+v", pv.Items)
+			}
+			return out
+		}
+		want := func(got, want map[string]int64) {
+			t.Helper()
+			if !maps.Equal(got, want) {
+				t.Fatalf("totals %v, want %v", got, want)
+			}
+		}
+		phase(PhaseDiscuss)
+		if r := ranking(); r != "CD=4 A=3 B=2" {
+			t.Fatalf("first ranking: %s", r)
+		}
+
+		phase(PhaseGroup)
+		want(totals(), map[string]int64{"A": 3, "B": 2, "CD": 4})
+		group([]string{id["A"]}, cd) // A (3) into CD (4)
+		want(totals(), map[string]int64{"B": 2, "CD": 7})
+		if _, pv := b.retro(ex); !slices.ContainsFunc(pv.Cards, func(c RetroCardView) bool {
+			return c.ID == id["A"] && c.Group == cd && c.Dots != nil && *c.Dots == 3
+		}) {
+			t.Fatalf("card A in its group does not carry its dots: %+v", pv.Cards)
+		}
+		phase(PhaseDiscuss)
+		if r := ranking(); r != "CD=7 B=2" {
+			t.Fatalf("ranking after a card joined a group: %s", r)
+		}
+		phase(PhaseGroup)
+		ungroup(id["A"]) // A takes its 3 back
+		want(totals(), map[string]int64{"A": 3, "B": 2, "CD": 4})
+
+		// A and B into a new group, then the whole of CD into it: CD's own
+		// dots come along.
+		ab := group([]string{id["A"], id["B"]}, "")
+		text[ab] = "AB"
+		want(totals(), map[string]int64{"AB": 5, "CD": 4})
+		group([]string{id["C"], id["D"]}, ab)
+		want(totals(), map[string]int64{"AB": 9})
+		// Out again one by one: each card its own, the last the group's.
+		ungroup(id["A"])
+		ungroup(id["B"])
+		want(totals(), map[string]int64{"A": 3, "B": 2, "AB": 4})
+		ungroup(id["C"])
+		want(totals(), map[string]int64{"A": 3, "B": 2, "C": 0, "AB": 4})
+		ungroup(id["D"])
+		want(totals(), map[string]int64{"A": 3, "B": 2, "C": 0, "D": 4})
+
+		// A card deleted takes its dots with it.
+		b.ok(b.fac, CmdRetroCardDelete, map[string]any{"exercise": ex, "card": id["D"]})
+		want(totals(), map[string]int64{"A": 3, "B": 2, "C": 0})
+		phase(PhaseActions)
+		if r := ranking(); r != "A=3 B=2 C=0" {
+			t.Fatalf("last ranking: %s", r)
+		}
+	})
+}
+
+// Regroupings racing each other after the totals move every dot exactly
+// once: whatever order they land in, the board's total stays the total
+// of the vote.
+func TestRetroRegroupingAfterTheTotalsKeepsEveryDot(t *testing.T) {
+	eachStore(t, func(t *testing.T, b *tbEnv) {
+		var people []*rooms.Member
+		for i := range 6 {
+			people = append(people, b.join(fmt.Sprint("P", i)))
+		}
+		ex := b.exercise(retroSpecMap())
+		for i := range 6 {
+			b.ok(people[0], CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": fmt.Sprint("card ", i)})
+		}
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+		fv, _ := b.retro(ex)
+		var cards []string
+		for _, c := range fv.Cards {
+			cards = append(cards, c.ID)
+		}
+		b.ok(b.fac, CmdRetroGroup, map[string]any{"exercise": ex, "cards": cards[:2]})
+		b.ok(b.fac, CmdRetroGroup, map[string]any{"exercise": ex, "cards": cards[2:4]})
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseVote})
+		fv, _ = b.retro(ex)
+		for i, p := range people {
+			for j := range 3 {
+				b.ok(p, CmdRetroDot, map[string]any{"exercise": ex, "item": fv.Items[(i+j)%len(fv.Items)].ID, "delta": 1})
+			}
+		}
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Go(func() {
+				var data any
+				switch i % 3 {
+				case 0: // everything into a new group
+					data = map[string]any{"exercise": ex, "cards": cards}
+				case 1: // two cards, each maybe the last of a group, into one
+					data = map[string]any{"exercise": ex, "cards": []string{cards[i%6], cards[(i+3)%6]}}
+				default:
+					o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("u", i), Type: CmdRetroUngroup,
+						Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"card":%q}`, ex, cards[i%6]))})
+					if o.Code != "" {
+						t.Errorf("ungroup: %s", o.Reply)
+					}
+					return
+				}
+				raw, _ := json.Marshal(data)
+				if o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("g", i), Type: CmdRetroGroup, Data: raw}); o.Code != "" {
+					t.Errorf("group: %s", o.Reply)
+				}
+			})
+		}
+		wg.Wait()
+		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
+		_, pv := b.retro(ex)
+		var sum int64
+		for _, it := range pv.Items {
+			sum += *it.Dots
+		}
+		if sum != 18 {
+			t.Fatalf("the board holds %d dots of the 18 placed: %+v", sum, pv.Items)
+		}
+	})
 }
