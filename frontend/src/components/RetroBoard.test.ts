@@ -340,3 +340,80 @@ describe('RetroBoard on the projector, its columns', () => {
     expect(target.querySelector('[data-testid=col-more]')).toBeNull();
   });
 });
+
+describe('RetroBoard on the projector, one crowded column beside short ones', () => {
+  const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }, { id: 'continue', title: 'Continue' }];
+  const view = (crowded: number, phase = 'group') => {
+    const per = { start: 2, stop: crowded, continue: 2 } as Record<string, number>;
+    const cards = columns.flatMap((c) => Array.from({ length: per[c.id] }, (_, i) => ({ id: `${c.id}${String(i).padStart(2, '0')}`, column: c.id, text: `${c.title} ${i}` })));
+    return {
+      exercise: 'r1', status: 'open', phase, dots: 5, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: columns.map((c) => ({ ...c, count: per[c.id] })), written: cards.length, cards, groups: [], items: [], actions: [],
+    } as unknown as RetroView;
+  };
+  // jsdom lays nothing out: the board is 1200 px wide (four sub-columns
+  // of 16rem), its columns' lists start 100 px down, each entry 50 px
+  // high, in as many sub-columns as the list is given (--k); the board
+  // ends under its tallest list. The window is 768 px.
+  function layout() {
+    const k = (ul: Element) => Number((ul as HTMLElement).style.getPropertyValue('--k')) || 1;
+    const high = (ul: Element) => Math.ceil(ul.children.length / k(ul)) * 50;
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) { return this.matches('.cols') ? 1200 : 0; });
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      let top = 0, height = 0;
+      if (this.matches('.cols')) (top = 100), (height = Math.max(...[...this.querySelectorAll(':scope > .col > ul')].map(high)));
+      else if (this.matches('.col > ul')) (top = 100), (height = high(this));
+      else if (this.parentElement?.matches('.col > ul')) (top = 100 + [...this.parentElement.children].indexOf(this) * 50), (height = 50);
+      return { top, bottom: top + height, left: 0, right: 100, width: 100, height, x: 0, y: top, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+  }
+  const stop = (target: HTMLElement) => target.querySelector<HTMLElement>('.col[aria-label="Stop"] > ul')!;
+
+  it('gives it the width they leave, in two sub-columns, its type not made denser and nothing cut', async () => {
+    layout();
+    const target = show(RetroBoard, { view: view(14), columns, big: true });
+    await settle();
+    await settle();
+    expect(target.querySelector('[data-testid=col-more]')).toBeNull();
+    expect(target.querySelector('.cols')!.classList.contains('d0')).toBe(true);
+    expect((target.querySelector('.cols') as HTMLElement).style.getPropertyValue('--widths')).toBe('minmax(0, 1fr) minmax(0, 2fr) minmax(0, 1fr)');
+    expect(stop(target).classList.contains('split')).toBe(true);
+    expect(stop(target).style.getPropertyValue('--k')).toBe('2');
+    expect(stop(target).children).toHaveLength(14);
+    expect(target.querySelectorAll('ul.split')).toHaveLength(1);
+  });
+
+  it('cuts it in its sub-columns when even that does not fit, saying what it hides', async () => {
+    layout();
+    const target = show(RetroBoard, { view: view(30), columns, big: true });
+    await settle();
+    await settle();
+    expect(target.querySelector('.cols')!.classList.contains('d2')).toBe(true);
+    expect(stop(target).style.getPropertyValue('--k')).toBe('2');
+    // 768 px less 100 above, 16 under and 48 for the "+N more" line:
+    // twelve entries a sub-column.
+    expect(stop(target).children).toHaveLength(24);
+    expect(target.querySelector('.col[aria-label="Stop"] [data-testid=col-more]')!.textContent).toBe('+6 more cards');
+    expect(target.querySelectorAll('[data-testid=col-more]')).toHaveLength(1);
+  });
+
+  it('off the projector, draws every column one sub-column wide, as before', async () => {
+    layout();
+    const target = show(RetroBoard, { view: view(14), columns });
+    await settle();
+    expect(target.querySelector('ul.split')).toBeNull();
+    expect((target.querySelector('.cols') as HTMLElement).style.getPropertyValue('--widths')).toBe('');
+    expect(stop(target).children).toHaveLength(14);
+  });
+
+  it('says in the vote, on the projector alone, to place the dots on a phone and how many each person has', () => {
+    const line = (v: RetroView, big = true) => show(RetroBoard, { view: v, columns, big }).querySelector('[data-testid=vote-on-phone]')?.textContent ?? null;
+    expect(line(view(3, 'vote'))).toBe('Place your dots on your phone: 5 dots each, at most 2 on one item');
+    expect(line({ ...view(3, 'vote'), dots: 3, maxPerItem: 3 })).toBe('Place your dots on your phone: 3 dots each');
+    expect(line({ ...view(3, 'vote'), dots: 1, maxPerItem: 1 })).toBe('Place your dots on your phone: 1 dot each');
+    expect(line(view(3, 'group'))).toBeNull();
+    expect(line({ ...view(3, 'vote'), status: 'closed' })).toBeNull();
+    expect(line(view(3, 'vote'), false)).toBeNull();
+  });
+});

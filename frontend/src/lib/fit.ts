@@ -20,6 +20,28 @@ export function fitting(list: HTMLElement, reserve: number, min = 1, whole = res
   return i < 0 ? Infinity : Math.max(min, i);
 }
 
+/** fitting for a list drawn in k sub-columns (CSS multi-column): how many
+ *  of its children, filling the sub-columns one after the other from its
+ *  top, fit above the window's bottom less reserve pixels (balanced over
+ *  the sub-columns, that many end higher still); Infinity when all fit
+ *  above it less whole. At least min. */
+export function fittingIn(list: HTMLElement, k: number, reserve: number, min = 1, whole = reserve): number {
+  const top = list.getBoundingClientRect().top;
+  const tall = [...list.children].map((c) => c.getBoundingClientRect().height + (parseFloat(getComputedStyle(c).marginBottom) || 0));
+  const count = (below: number) => {
+    const room = window.innerHeight - below - top;
+    let col = 1, used = 0;
+    for (const [i, h] of tall.entries()) {
+      if (used > 0 && used + h > room) (col++, (used = 0));
+      if (col > k || h > room) return i;
+      used += h;
+    }
+    return Infinity;
+  };
+  if (count(whole) === Infinity) return Infinity;
+  return Math.max(min, Math.min(count(reserve), tall.length));
+}
+
 /** For an $effect that reads the items: draws them all (set(Infinity)),
  *  then, once laid out and before the screen is painted, keeps the
  *  number that fit; again when the window is resized. Off the projector
@@ -48,10 +70,12 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  above the window's bottom, less reserve pixels; the last when none
  *  does. Nothing is left out, so there is no "+N more": every option of
  *  a vote stays on the screen. Again when the window is resized; off the
- *  projector (on false) density 0. first: the least density tried there;
+ *  projector (on false) density 0. last may be worked out at each
+ *  measure (fitBoard's, from the board's width). first: the least
+ *  density tried there;
  *  reserve may be measured at each try; overflow, when given, runs when
  *  even the last density leaves box too low. Returns the effect's cleanup. */
-export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number, set: (n: number) => void,
+export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number | (() => number), set: (n: number) => void,
   reserve: number | (() => number) = 16, first = 0, overflow?: () => void): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
@@ -59,7 +83,8 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   let run = 0;
   const measure = async () => {
     const mine = ++run;
-    for (let d = first; d <= last; d++) {
+    const end = typeof last === 'function' ? last() : last;
+    for (let d = first; d <= end; d++) {
       set(d);
       await tick();
       if (mine !== run) return;
@@ -72,19 +97,66 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   return () => { run = -1; window.removeEventListener('resize', measure); };
 }
 
+/** How a board of lists side by side can give a crowded list more of its
+ *  width: each plan says into how many sub-columns of one width each list
+ *  flows (its share of the board's width), in the order to try them, the
+ *  one before each all ones. weights: for each list, the heights of its
+ *  children (in lines, say). At each step the tallest lists (height over
+ *  sub-columns) get one sub-column more, all of them at once (splitting
+ *  one of two equally tall lists makes the board no shorter), as long as
+ *  each has a child more than it has sub-columns and the board holds at
+ *  most tracks sub-columns (how many of the least readable width fit). */
+export function splits(weights: number[][], tracks: number): number[][] {
+  const k = weights.map(() => 1);
+  const total = weights.map((w) => w.reduce((a, b) => a + b, 0));
+  const plans: number[][] = [];
+  for (;;) {
+    let tall: number[] = [];
+    for (let i = 0; i < k.length; i++) {
+      const c = tall.length ? total[i] * k[tall[0]] - total[tall[0]] * k[i] : 1;
+      if (c > 0) tall = [i];
+      else if (c === 0) tall.push(i);
+    }
+    const used = k.reduce((a, b) => a + b, 0);
+    if (!tall.length || used + tall.length > tracks || tall.some((i) => weights[i].length <= k[i])) return plans;
+    for (const i of tall) k[i]++;
+    plans.push([...k]);
+  }
+}
+
+/** How many sub-columns at least min pixels wide box's width holds, with
+ *  its column gap between them. */
+export function tracks(box: HTMLElement, min: number): number {
+  const gap = parseFloat(getComputedStyle(box).columnGap) || 0;
+  return Math.floor((box.clientWidth + gap) / (min + gap));
+}
+
 /** For an $effect that reads what a board of lists side by side draws
- *  (a retro's columns): fitDensity's densities 0..last first, and when
- *  even the last leaves box ending below the window's bottom less
- *  whole() pixels, each list cut to the children that fit, with more
- *  pixels left under it for its own "+N more" line (fitting; at least
- *  one child a list, at the top of the screen). set gets the density
- *  and how many children of each list to draw (an empty array: all).
- *  Again when the window is resized; off the projector (on false)
- *  density 0, everything drawn. Returns the effect's cleanup. */
+ *  (a retro's columns): at each density 0..last, first every list one
+ *  sub-column wide, then a crowded list given more of the board's width,
+ *  flowing into sub-columns when the others are short (splits: weights
+ *  as there; sub-columns at least minTrack pixels wide), the first of
+ *  these that leaves box ending above the window's bottom less whole()
+ *  pixels. When none does, at the last density and the last plan, each
+ *  list cut to the children that fit, with more pixels left under it for
+ *  its own "+N more" line (fitting, fittingIn; at least one child a list,
+ *  at the top of the screen). set gets the density, how many children of each list
+ *  to draw (an empty array: all) and each list's sub-columns (an empty
+ *  array: one each). Again when the window is resized; off the projector
+ *  (on false) density 0, everything drawn, one sub-column each. Returns
+ *  the effect's cleanup. */
 export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () => HTMLElement[], last: number,
-  set: (density: number, cut: number[]) => void, whole: () => number = () => 16, more = 48): (() => void) | undefined {
-  return fitDensity(on, box, last, (d) => set(d, []), whole, 0, () => {
+  set: (density: number, cut: number[], split: number[]) => void, whole: () => number = () => 16, more = 48,
+  weights: () => number[][] = () => [], minTrack = 272): (() => void) | undefined {
+  let plans: number[][] = [[]];
+  const plan = () => {
+    const w = weights();
+    plans = [w.map(() => 1), ...(box ? splits(w, tracks(box, minTrack)) : [])];
+    return (last + 1) * plans.length - 1;
+  };
+  return fitDensity(on, box, plan, (i) => set(Math.floor(i / plans.length), [], plans[i % plans.length]), whole, 0, () => {
     const w = whole();
-    set(last, lists().map((l) => fitting(l, w + more, 1, w)));
+    const k = plans[plans.length - 1];
+    set(last, lists().map((l, i) => ((k[i] ?? 1) > 1 ? fittingIn(l, k[i], w + more, 1, w) : fitting(l, w + more, 1, w))), k);
   });
 }

@@ -171,6 +171,9 @@ export const en = {
     rename: 'Rename',
     cardsHidden: (n: number) => `${plural(n, 'card', 'cards')} written so far. They are revealed together.`,
     writeOnPhone: 'Write your cards on your phone',
+    // The projector in the vote: what each person has to place.
+    voteOnPhone: (dots: number, perItem: number) =>
+      `Place your dots on your phone: ${plural(dots, 'dot', 'dots')} each${perItem < dots ? `, at most ${perItem} on one item` : ''}`,
     dotsPlaced: (n: number) => `${plural(n, 'dot', 'dots')} placed so far`,
     dotsPlacedOf: (n: number, here: number, each: number) =>
       `${plural(n, 'dot', 'dots')} placed so far, of ${here * each} for the ${plural(here, 'person', 'people')} here (${each} each)`,
