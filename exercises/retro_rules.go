@@ -595,11 +595,15 @@ func RetroDot(e Exercise, a DotAlloc, b retroBoard, item string, delta int) (Dot
 		if _, err := b.itemKind(item); err != nil {
 			return a, err
 		}
+		// Phones show these words (errorText): "1 dot", not "1 dots".
 		if out.Spent() >= spec.Dots {
+			if spec.Dots == 1 {
+				return a, rooms.Errorf(CodeNoDotsLeft, "you have placed your only dot")
+			}
 			return a, rooms.Errorf(CodeNoDotsLeft, "you have placed all %d dots", spec.Dots)
 		}
 		if out.Items[item] >= spec.MaxPerItem {
-			return a, rooms.FieldError(CodeNoDotsLeft, "item", "at most %d dots on one item", spec.MaxPerItem)
+			return a, rooms.FieldError(CodeNoDotsLeft, "item", "at most %s on one item", pluralWord(int64(spec.MaxPerItem), "dot", "dots"))
 		}
 		out.Items[item]++
 		return out, nil

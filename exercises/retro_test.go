@@ -3,6 +3,7 @@ package exercises
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -1486,4 +1487,29 @@ func TestRetroRegroupingAfterTheTotalsKeepsEveryDot(t *testing.T) {
 			t.Fatalf("the board holds %d dots of the 18 placed: %+v", sum, pv.Items)
 		}
 	})
+}
+
+// A refused dot's message is what the phone shows (errorText gives the
+// server's words for no_dots_left): it counts dots as people do.
+func TestRetroNoDotsLeftSaysHowMany(t *testing.T) {
+	for _, c := range []struct {
+		dots, perItem int
+		a             map[string]int
+		item, want    string
+	}{
+		{1, 1, map[string]int{"c": 1}, "g", "you have placed your only dot"},
+		{3, 2, map[string]int{"c": 2, "g": 1}, "g", "you have placed all 3 dots"},
+		{3, 1, map[string]int{"c": 1}, "c", "at most 1 dot on one item"},
+		{3, 2, map[string]int{"c": 2}, "c", "at most 2 dots on one item"},
+	} {
+		e := Exercise{ID: "ex", Spec: Spec{Kind: KindRetro, Retro: &RetroSpec{Columns: Templates["4l"], Dots: c.dots, MaxPerItem: c.perItem}}, Status: StatusOpen, Phase: PhaseVote}
+		b := newBoard()
+		b.cards["c"] = RetroCard{ID: "c"}
+		b.groups["g"] = RetroGroup{ID: "g"}
+		_, err := RetroDot(e, DotAlloc{Items: c.a}, b, c.item, 1)
+		var re *rooms.Error
+		if !errors.As(err, &re) || re.Code != CodeNoDotsLeft || re.Message != c.want {
+			t.Fatalf("%d dots, %d on one item, %v: %v, want %q", c.dots, c.perItem, c.a, err, c.want)
+		}
+	}
 }

@@ -17,6 +17,12 @@ describe('errorText', () => {
     expect(errorText({ code: 'wrong_phase' })).toBe(t.errors.wrong_phase);
   });
 
+  it('says which limit a dot met in the server\'s words, the code\'s own without them', () => {
+    expect(errorText({ code: 'no_dots_left', message: 'you have placed all 3 dots' })).toBe('You have placed all 3 dots.');
+    expect(errorText({ code: 'no_dots_left', field: 'item', message: 'at most 2 dots on one item' })).toBe('At most 2 dots on one item.');
+    expect(errorText({ code: 'no_dots_left' })).toBe(t.errors.no_dots_left);
+  });
+
   it('says a thing is gone inside a room, and a code is wrong when joining', () => {
     expect(errorText({ code: 'not_found', message: 'no such request' })).toContain('no longer there');
     expect(errorText({ code: 'not_found' }, { not_found: t.errors.no_room })).toContain('no room with that code');

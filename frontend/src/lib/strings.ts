@@ -149,7 +149,6 @@ export const en = {
     placeDot: (what: string) => `Place a dot on ${what}`,
     takeDot: (what: string) => `Take a dot back from ${what}`,
     dots: (n: number) => plural(n, 'dot', 'dots'),
-    dotOldVote: 'That dot was not placed: the vote started again while it waited to be sent. Place your dots again.',
     dotSending: (delta: 1 | -1) => (delta === 1 ? 'A dot being placed here, not yet taken' : 'A dot being taken back from here'),
     focus: 'Now discussing',
     columnLabel: (n: number) => (n === 1 ? 'Column: ' : 'Columns: '),
@@ -332,9 +331,11 @@ export function errorText(e: unknown, overrides: Record<string, string> = {}): s
   if (code in overrides) return overrides[code];
   if (code in t.errors) {
     // The server's words where they say more than the code's: which field
-    // is wrong, or which phase the command belongs to (wrong_phase: "cards
-    // are grouped only in the group phase").
-    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase') && err.message) {
+    // is wrong, which phase the command belongs to (wrong_phase: "cards
+    // are grouped only in the group phase"; a dot of a vote started again
+    // since), or which limit a dot met (no_dots_left: "you have placed all
+    // 3 dots", "at most 2 dots on one item").
+    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase' || code === 'no_dots_left') && err.message) {
       // The server's text starts with the field's path ("tags[6] is 34
       // characters; …"): say which one in people's terms.
       let m = err.message;

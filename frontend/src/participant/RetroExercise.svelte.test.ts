@@ -108,11 +108,21 @@ describe('a dot sent offline', () => {
     expect(sent).toEqual([{ exercise: 'r1', item: 'c1', delta: 1, dotsRound: 1 }]);
   });
 
-  it('says it was not placed when the vote started again while it waited', async () => {
-    const target = voting(async () => { throw new CommandError('wrong_phase', 'this dot was for a vote that has since started again', 'dotsRound'); });
+  it('says, in the server\'s words, it was not placed when the vote started again while it waited', async () => {
+    const target = voting(async () => {
+      throw new CommandError('wrong_phase', 'this dot was for a vote that has since started again, so it was not placed: place your dots again', 'dotsRound');
+    });
     target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
     await settle();
-    expect(target.querySelector('[data-testid=send-error]')!.textContent).toContain('That dot was not placed: the vote started again');
+    expect(target.querySelector('[data-testid=send-error]')!.textContent)
+      .toContain('This dot was for a vote that has since started again, so it was not placed: place your dots again.');
+  });
+
+  it('says which limit a refused dot met, in the server\'s words', async () => {
+    const target = voting(async () => { throw new CommandError('no_dots_left', 'at most 1 dot on one item', 'item'); });
+    target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
+    await settle();
+    expect(target.querySelector('[data-testid=send-error]')!.textContent).toContain('At most 1 dot on one item.');
   });
 });
 
