@@ -105,3 +105,26 @@ describe('the projector showing results', () => {
     expect(target.querySelector('[data-testid=screen-count]')?.textContent).toBe('Voting has closed: 3 answers.');
   });
 });
+
+describe('the projector in a retrospective', () => {
+  it("says in the vote what to do, with the spec's dots, and nothing of dots placed it is not given", async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const columns = [{ id: 'start', title: 'Start' }, { id: 'stop', title: 'Stop' }];
+    const retro = (phase: string) => ({ id: 'e1', kind: 'retro', title: 'Sprint 44', status: 'open', phase, retro: { columns, dots: 4, maxPerItem: 2 } });
+    const state = (phase: string) => ({
+      exercise: 'e1', status: 'open', phase, dots: 4, maxPerItem: 2, revealed: true, dotsShown: false, written: 1,
+      columns: columns.map((c) => ({ ...c, count: c.id === 'start' ? 1 : 0 })),
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more' }], groups: [], items: [{ id: 'c1', kind: 'card' }], actions: [],
+    });
+    const w = screenWelcome();
+    const at = (phase: string) => ({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: retro(phase), state: state(phase) }] } } } });
+    ws.receive(at('group'));
+    await settle();
+    expect(target.querySelector('[data-testid=retro-board]')?.textContent).toContain('Pair more');
+    expect(target.querySelector('[data-testid=vote-on-phone]')).toBeNull();
+    ws.receive(at('vote'));
+    await settle();
+    expect(target.querySelector('[data-testid=vote-on-phone]')?.textContent).toBe('Place your dots on your phone: 4 dots each, at most 2 on one item');
+    expect(target.textContent).not.toMatch(/placed so far/);
+  });
+});
