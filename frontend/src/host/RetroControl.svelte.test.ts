@@ -158,6 +158,13 @@ describe('RetroControl once the dot totals were shown', () => {
     expect(sent).toEqual([['retro.phase', { exercise: 'x1', phase: 'discuss' }]]);
   });
 
+  it('gone back to grouping: says the dots follow the cards', () => {
+    const { target } = recording('group', grouping, { dotsFinal: true });
+    expect(target.querySelector('[data-testid=dots-follow]')!.textContent).toContain('The dots follow the cards');
+    expect(recording('group', grouping).target.querySelector('[data-testid=dots-follow]')).toBeNull();
+    expect(recording('reveal', grouping, { dotsFinal: true }).target.querySelector('[data-testid=dots-follow]')).toBeNull();
+  });
+
   it('from the reveal, "Next" is still Group', () => {
     const { target } = recording('reveal', grouping, { dotsFinal: true });
     expect(target.querySelector('[data-testid=next-phase]')!.textContent).toBe('Next: Group');

@@ -35,3 +35,18 @@ export function itemColumnTitles(v: RetroView, it: RetroItem): string[] {
 export function columnTitle(v: RetroView, id: string): string {
   return v.columns.find((c) => c.id === id)?.title ?? id;
 }
+
+/**
+ * The dots deleting a card takes off the board once the totals have been
+ * shown (docs/protocol.md 8.7, "Dots after the totals"): the dots on the
+ * card itself, and, when it is the only card of its group, the group's
+ * whole total, since the group goes with it. 0 before the totals.
+ */
+export function dotsLostWith(v: RetroView, card: string): number {
+  const c = v.cards.find((x) => x.id === card);
+  if (!c) return 0;
+  const g = c.group ? v.groups.find((x) => x.id === c.group) : undefined;
+  const item = g ? (g.cards.length === 1 ? g.id : '') : c.id;
+  const total = item ? v.items.find((it) => it.id === item)?.dots : undefined;
+  return total ?? c.dots ?? 0;
+}

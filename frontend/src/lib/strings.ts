@@ -149,6 +149,8 @@ export const en = {
     placeDot: (what: string) => `Place a dot on ${what}`,
     takeDot: (what: string) => `Take a dot back from ${what}`,
     dots: (n: number) => plural(n, 'dot', 'dots'),
+    confirmDeleteDots: (n: number, text: string) =>
+      `“${text}” holds ${plural(n, 'dot', 'dots')} from the vote. Deleting it takes ${n === 1 ? 'that dot' : 'them'} off the ranking. Delete it?`,
     dotSending: (delta: 1 | -1) => (delta === 1 ? 'A dot being placed here, not yet taken' : 'A dot being taken back from here'),
     focus: 'Now discussing',
     columnLabel: (n: number) => (n === 1 ? 'Column: ' : 'Columns: '),

@@ -95,7 +95,9 @@ export interface VoteView {
   results?: Results; byMember?: NamedBallot[];
 }
 
-export interface RetroCardView { id: string; column: string; text: string; authorName?: string; group?: string }
+/** `dots`: on the board once the dot totals have been shown, the dots
+ *  placed on the card itself (a group's total includes them). */
+export interface RetroCardView { id: string; column: string; text: string; authorName?: string; group?: string; dots?: number }
 export interface RetroGroup { id: string; title: string; cards: string[] }
 export interface RetroItem { id: string; kind: 'group' | 'card'; dots?: number }
 export interface RetroAction { id: string; seq: number; text: string; owner?: string; due?: string; done: boolean; item?: string }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 import RetroExercise from './RetroExercise.svelte';
@@ -217,5 +217,59 @@ describe('cards refused once the card form has gone', () => {
     for (const r of rejects) r();
     await settle();
     expect(target.querySelector('[data-testid=card-not-added]')!.textContent).toContain('Your last 3 cards were not added');
+  });
+});
+
+describe('a card deleted after the dot totals were shown', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  /** Ann's phone back in the group phase after the discussion: her card
+   *  "Demos" (2 dots of its own) in a group with Ben's "Docs". */
+  function regrouping(group: string[], dotsFinal = true) {
+    const sent: any[] = [];
+    const cards = [{ id: 'c1', column: 'start', text: 'Demos', group: 'g1', dots: 2 }, { id: 'c2', column: 'start', text: 'Docs', group: 'g1' }]
+      .filter((c) => group.includes(c.id));
+    const items = [{ id: 'g1', kind: 'group', dots: 5 }];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'group', revealed: true, cards, groups: [{ id: 'g1', title: 'Show', cards: group }], items } },
+        mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Demos' }] } } } as any,
+      status: 'online',
+      send: async (type: string, data: any) => { sent.push([type, data]); return {}; },
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'group', dotsFinal, retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    const del = () => target.querySelector<HTMLButtonElement>('button[aria-label="Delete: Demos"]')!.click();
+    return { sent, del };
+  }
+
+  it('says first how many dots go with it, and is not deleted when the person says no', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    const p = regrouping(['c1', 'c2']);
+    p.del();
+    await settle();
+    expect(confirm).toHaveBeenCalledWith('“Demos” holds 2 dots from the vote. Deleting it takes them off the ranking. Delete it?');
+    expect(p.sent).toEqual([]);
+    confirm.mockReturnValue(true);
+    p.del();
+    await settle();
+    expect(p.sent).toEqual([['retro.card.delete', { exercise: 'r1', card: 'c1' }]]);
+  });
+
+  it('counts the whole group when the card is all the group holds', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    regrouping(['c1']).del();
+    await settle();
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('holds 5 dots'));
+  });
+
+  it('asks nothing before the totals', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    const before = regrouping(['c1', 'c2'], false);
+    before.del();
+    await settle();
+    expect(confirm).not.toHaveBeenCalled();
+    expect(before.sent).toHaveLength(1);
   });
 });
