@@ -1019,6 +1019,25 @@ const steps = [
     await shot(lib, 'compare');
   }],
 
+  ['past sessions with three long names (a URL, one_with_underscores, many words) fit at 1280 px, each whole in its title', async () => {
+    const names = [
+      'https://wiki.example.com/spaces/PLATFORM/pages/123456789/Retrospective+Notes+Quarterly+Planning+Berlin+Lisbon',
+      'Platform-Infrastructure-Team_Quarterly-Retrospective_2026-Q3_Berlin-Lisbon-Remote_FollowUp_Session_WithStakeholders',
+      'Quarterly planning retrospective for the platform infrastructure team and the mobile squad, Berlin and Lisbon offices',
+    ];
+    for (const title of names) {
+      const r = await (await fetch(huddle.base + '/api/rooms', { method: 'POST', body: JSON.stringify({ title }) })).json();
+      const kept = await fetch(`${huddle.base}/api/rooms/${r.room.id}/session`, { method: 'POST', headers: { authorization: 'Bearer ' + r.facilitator.secret } });
+      if (kept.status !== 201) throw new Error('keeping a session: ' + kept.status);
+    }
+    await lib.goto(huddle.base + '/sessions');
+    const table = lib.getByTestId('sessions');
+    await until(async () => (await table.locator('.name[title]').evaluateAll((es, names) => names.every((n) => es.some((e) => e.title === n)), names)), 'the long names, each in a title');
+    const box = await table.evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+    if (box[0] > box[1]) throw new Error(`past sessions with long names scroll at 1280 px: ${box[0]} in ${box[1]}`);
+    await shot(lib, 'sessions-long-names');
+  }],
+
   ["the console's people list keeps each long name's lines together, the rows apart", peopleRowsApart],
 
   ['a malformed escape in an address shows "no such page", not a blank page', async () => {

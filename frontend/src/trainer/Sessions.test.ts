@@ -67,6 +67,13 @@ describe('past sessions', () => {
     ]);
   });
 
+  it('gives each long name its whole text in a title, as the table shows at most three lines of it', async () => {
+    const long = 'https://wiki.example.com/spaces/PLATFORM/pages/123456789/Retrospective+Notes+Quarterly+Planning+Berlin+Lisbon';
+    await render('', [{ ...all[0], title: long }, all[2]]);
+    const names = [...target.querySelectorAll('[data-testid=session] .name')].map((e) => [e.textContent, e.getAttribute('title')]);
+    expect(names).toEqual([[long, long], ['Retro basics', 'Retro basics'], ['Run s2', 'Run s2'], ['No pack', null]]);
+  });
+
   it('keeps a pack in the filter that no session has any more', async () => {
     await render('gone-pack');
     expect(rows()).toEqual([]);
