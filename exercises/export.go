@@ -450,7 +450,11 @@ func (r *RoomResults) JSON() ([]byte, error) {
 }
 
 // CSV is the results as one table, a row per fact: the exercise's place
-// in the agenda, kind and title, then the section, item, value and detail.
+// in the agenda, kind and title, then the section, item, value and detail,
+// and last whether a kudo went to the whole team ("true" or "false" on a
+// kudos row, empty on others): its item says "the team", as a kudo to a
+// participant of that name would. The team column came after the seven
+// others, so that spreadsheets reading those by place read the same.
 // Cells a spreadsheet would read as a formula are prefixed with '.
 func (r *RoomResults) CSV() ([]byte, error) {
 	var b bytes.Buffer
@@ -461,15 +465,15 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		}
 		_ = w.Write(cells)
 	}
-	row("exercise", "kind", "title", "section", "item", "value", "detail")
-	row("", "room", r.Title, "room", "date", r.Date, "")
+	row("exercise", "kind", "title", "section", "item", "value", "detail", "team")
+	row("", "room", r.Title, "room", "date", r.Date, "", "")
 	if r.EndedAt != "" {
-		row("", "room", r.Title, "room", "ended", r.EndedAt, "")
+		row("", "room", r.Title, "room", "ended", r.EndedAt, "", "")
 	}
-	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "")
+	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "", "")
 	for i, x := range r.Exercises {
 		n, k, t := strconv.Itoa(i+1), string(x.Kind), x.Title
-		out := func(section, item, value, detail string) { row(n, k, t, section, item, value, detail) }
+		out := func(section, item, value, detail string) { row(n, k, t, section, item, value, detail, "") }
 		out("exercise", "status", string(x.Status), "")
 		out("exercise", "anonymous", strconv.FormatBool(x.Anonymous), "")
 		out("exercise", "responses", strconv.FormatInt(x.Responses, 10), "")
@@ -539,7 +543,7 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		}
 		if kv := x.Kudos; kv != nil {
 			for _, kd := range kv.Kudos {
-				out("kudos", kd.To, kd.From, kd.Message)
+				row(n, k, t, "kudos", kd.To, kd.From, kd.Message, strconv.FormatBool(kd.Team))
 			}
 		}
 	}
@@ -607,6 +611,22 @@ var mdEscaper = strings.NewReplacer(
 // neither helps) and the address reads as typed.
 const mdWordJoiner = '\u2060'
 
+// mdNoRef is an empty HTML comment, put after the "@" of what GitHub
+// takes for a mention ("@ann", which notifies Ann when the report is
+// pasted into an issue) and inside what it takes for an issue reference
+// ("#12", "GH-12", "owner/repo#12", which link there). GitHub finds both
+// in the rendered HTML's text, after Markdown is read: "\@" and "&#64;"
+// have become a plain "@" by then, so neither helps (github/markup#1168,
+// github/cmark-gfm#181). The comment splits the text in two, so neither
+// half is a mention or a reference, and shows nothing: the page reads,
+// and copies, as typed. An invisible character (a zero-width space or
+// joiner) would do the same but goes with the text into whatever it is
+// copied to, and backticks would make it code. A renderer that shows raw
+// HTML as text (markdown-it or micromark with HTML off) shows the
+// comment; those that pass or drop raw HTML (cmark-gfm, safe or not,
+// GitLab, Gitea) show nothing.
+const mdNoRef = "<!-- -->"
+
 // md is text for anywhere in a Markdown line: mdEscaper's, and where GFM
 // would otherwise make something of it, only there:
 //   - an "_" that could start or end emphasis (not one inside a word, as
@@ -619,14 +639,16 @@ const mdWordJoiner = '\u2060'
 //     as the character it names;
 //   - an address GFM links by itself: "www." and "http://", "https://"
 //     and "ftp://" get a backslash before their "." or ":", an e-mail
-//     address (or "mailto:"/"xmpp:") a word joiner before its "@".
+//     address (or "mailto:"/"xmpp:") a word joiner before its "@";
+//   - a mention or an issue reference GitHub makes of the text: mdNoRef
+//     after its "@", "#" or "GH-".
 //
 // The text is taken to follow a space, punctuation or a line's start
 // (every caller's template does so), and its end to be followed by
 // anything.
 func md(s string) string {
 	s = mdEscapeText(s)
-	if !strings.ContainsAny(s, "_~.:@") {
+	if !strings.ContainsAny(s, "_~.:@#-") {
 		return s
 	}
 	r := []rune(s)
@@ -653,6 +675,9 @@ func md(s string) string {
 		case c == '@' && mdEmail(r, i):
 			b.WriteRune(mdWordJoiner)
 			b.WriteRune(c)
+		case c == '@' && mdMention(r, i), c == '#' && mdIssueRef(r, i), c == '-' && mdGHRef(r, i):
+			b.WriteRune(c)
+			b.WriteString(mdNoRef)
 		default:
 			b.WriteRune(c)
 		}
@@ -741,6 +766,50 @@ func mdEmail(r []rune, i int) bool {
 		return false
 	}
 	return mdEmailDomain.MatchString(string(r[i+1:]))
+}
+
+// mdWordChar is a character of a word for GitHub's mentions and issue
+// references (Ruby's \w): an ASCII letter or digit, or "_". A mention or
+// reference starts at the text's start or after any other character.
+func mdWordChar(c rune) bool {
+	return c < 0x80 && (unicode.IsLetter(c) || unicode.IsDigit(c)) || c == '_'
+}
+
+// mdAlnum is an ASCII letter or digit, what a GitHub login starts with.
+func mdAlnum(c rune) bool { return c < 0x80 && (unicode.IsLetter(c) || unicode.IsDigit(c)) }
+
+// mdDigit is an ASCII digit, what an issue number starts with.
+func mdDigit(c rune) bool { return c >= '0' && c <= '9' }
+
+// mdMention says whether r[i], an "@", starts what GitHub takes for a
+// mention of a person or team ("@ann", "@org/team", "(@3pm"): not after
+// a word's character ("me@home", "5@3pm") and before a login's first.
+func mdMention(r []rune, i int) bool {
+	return (i == 0 || !mdWordChar(r[i-1])) && i+1 < len(r) && mdAlnum(r[i+1])
+}
+
+// mdIssueRef says whether r[i], a "#", starts what GitHub takes for an
+// issue or pull request reference: "#12" not after a word's character
+// ("C#12" is none), or after a repository's name ("owner/repo#12").
+func mdIssueRef(r []rune, i int) bool {
+	if i+1 >= len(r) || !mdDigit(r[i+1]) {
+		return false
+	}
+	if i == 0 || !mdWordChar(r[i-1]) {
+		return true
+	}
+	repo := func(c rune) bool { return mdWordChar(c) || c == '.' || c == '-' }
+	k := i
+	for k > 0 && repo(r[k-1]) {
+		k--
+	}
+	return k > 1 && r[k-1] == '/' && repo(r[k-2])
+}
+
+// mdGHRef says whether r[i], a "-", is the one of "GH-12" (any case),
+// GitHub's other way to refer to an issue, not after a word's character.
+func mdGHRef(r []rune, i int) bool {
+	return i >= 2 && strings.EqualFold(string(r[i-2:i]), "gh") && (i == 2 || !mdWordChar(r[i-3])) && i+1 < len(r) && mdDigit(r[i+1])
 }
 
 // mdBlockStart is what makes a heading or a list item of its own at the

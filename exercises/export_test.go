@@ -312,7 +312,7 @@ func TestExportActionFromOnlyTheItemDiscussed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := string(cs); !strings.Contains(c, "Review within a day,open,from: Late reviews") || !strings.Contains(c, "Shorter stand-ups,open,\n") {
+	if c := string(cs); !strings.Contains(c, "Review within a day,open,from: Late reviews") || !strings.Contains(c, "Shorter stand-ups,open,,\n") {
 		t.Fatalf("csv:\n%s", c)
 	}
 }
@@ -517,7 +517,7 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{md, "Great demo!", "Great demo!"},
 		{md, "![x](http://e.vil/p.png)", `!\[x\](http\://e.vil/p.png)`},
 		{md, "snake_case and _this_", `snake_case and \_this\_`},
-		{md, "#1 team, 2. place", "#1 team, 2. place"},
+		{md, "#1 team, 2. place", "#<!-- -->1 team, 2. place"},
 		{md, "*bold* `code` <b> a|b", "\\*bold\\* \\`code\\` &lt;b&gt; a\\|b"},
 		{md, "two\nlines", "two lines"},
 		{mdLine, "# not a heading", `\# not a heading`},
@@ -525,7 +525,8 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{mdLine, "1. not a list", `1\. not a list`},
 		{mdLine, "2023 was fine", "2023 was fine"},
 		{mdHeading, "Retro #", `Retro \#`},
-		{mdHeading, "We are #1", "We are #1"},
+		{mdHeading, "We are #1", "We are #<!-- -->1"},
+		{mdLine, "#1 team", `\#<!-- -->1 team`},
 		// GFM strikethrough: a run of "~" that could close one is escaped;
 		// one that can only open strikes nothing and stays as typed.
 		{md, "~~done~~ and ~this~", `~~done\~\~ and ~this\~`},
@@ -540,14 +541,79 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{md, "mail ann@example.com", "mail ann\u2060@example.com"},
 		{md, "mailto:ann@example.com", "mailto:ann\u2060@example.com"},
 		{md, "xwww.e.vil, xhttps://e.vil, https:// later", "xwww.e.vil, xhttps://e.vil, https:// later"},
-		{md, "@ann, 5@3pm, me@home", "@ann, 5@3pm, me@home"},
+		{md, "@ann, 5@3pm, me@home", "@<!-- -->ann, 5@3pm, me@home"},
 		// An entity would show as the character it names.
-		{md, "Tom &amp; Jerry &#35;1 &copy;", `Tom \&amp; Jerry \&#35;1 \&copy;`},
+		{md, "Tom &amp; Jerry &#35;1 &copy;", `Tom \&amp; Jerry \&#<!-- -->35;1 \&copy;`},
 		{md, "R&D & QA; &nbsp", "R&D & QA; &nbsp"},
 	} {
 		if got := c.f(c.in); got != c.want {
 			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// A report pasted into a GitHub issue neither pings the people its text
+// mentions nor links the issues it names: GitHub finds mentions and
+// references in the rendered text, where a backslash escape is gone, so
+// an empty HTML comment splits each (and shows nothing); what GitHub
+// takes for neither stays as typed.
+func TestMarkdownBreaksGitHubMentionsAndReferences(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"thanks @ann and @Bob-2!", "thanks @<!-- -->ann and @<!-- -->Bob-2!"},
+		{"@ann", "@<!-- -->ann"},
+		{"(@ann) \"@ann\" @org/team", `(@<!-- -->ann) "@<!-- -->ann" @<!-- -->org/team`},
+		{"ask @3pm", "ask @<!-- -->3pm"},
+		{"see #12, (#3) and #7.", "see #<!-- -->12, (#<!-- -->3) and #<!-- -->7."},
+		{"fixed in huddle/huddle#12 and GH-7, gh-8", "fixed in huddle/huddle#<!-- -->12 and GH-<!-- -->7, gh-<!-- -->8"},
+		// Not GitHub's: after a word's character, or with no login or number after.
+		{"me@home, 5@3pm, a_@b, C#12, ugh-12, #hashtag, # 1, @ alone, @-x", `me@home, 5@3pm, a\_@b, C#12, ugh-12, #hashtag, # 1, @ alone, @-x`},
+		// An e-mail address keeps its word joiner, a mention in front of it its comment.
+		{"@ann ann@example.com", "@<!-- -->ann ann\u2060@example.com"},
+	} {
+		if got := md(c.in); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+	r := &RoomResults{Title: "Sprint #42", Exercises: []ExerciseResult{{Kind: KindKudos, Title: "Thanks @team", Status: StatusClosed,
+		Kudos: &KudosExport{Kudos: []KudoExport{{To: "@ann", From: "bob", Message: "for #12 and @cy's review"}}}}}}
+	b, err := r.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{"#42", "@team", "@ann", "#12", "@cy"} {
+		if strings.Contains(string(b), raw) {
+			t.Errorf("markdown holds %q as GitHub reads it:\n%s", raw, b)
+		}
+	}
+}
+
+// The CSV tells a kudo to the whole team from one to a participant named
+// "the team", as the JSON's "team" does, in a column after the seven a
+// spreadsheet may read by place.
+func TestCSVTellsTeamKudos(t *testing.T) {
+	r := &RoomResults{Title: "Retro", Exercises: []ExerciseResult{{Kind: KindKudos, Title: "Thanks", Status: StatusClosed,
+		Kudos: &KudosExport{Kudos: []KudoExport{{To: "the team", Message: "All of you", Team: true}, {To: "the team", From: "Ann", Message: "Our namesake"}}}}}}
+	cs, err := r.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := strings.Join(rows[0], ","); h != "exercise,kind,title,section,item,value,detail,team" {
+		t.Fatalf("header %s", h)
+	}
+	var kudos []string
+	for _, row := range rows[1:] {
+		if row[3] == "kudos" {
+			kudos = append(kudos, strings.Join(row[4:], "|"))
+		} else if row[7] != "" {
+			t.Errorf("a row of no kudo says team %q: %v", row[7], row)
+		}
+	}
+	if want := []string{"the team||All of you|true", "the team|Ann|Our namesake|false"}; !slices.Equal(kudos, want) {
+		t.Fatalf("kudos rows %q, want %q", kudos, want)
 	}
 }
 
