@@ -1465,13 +1465,15 @@ func TestRetroRegroupingAfterTheTotalsKeepsEveryDot(t *testing.T) {
 				default:
 					o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("u", i), Type: CmdRetroUngroup,
 						Data: json.RawMessage(fmt.Sprintf(`{"exercise":%q,"card":%q}`, ex, cards[i%6]))})
-					if o.Code != "" {
+					if o.Code != "" && o.Code != rooms.CodeConflict {
 						t.Errorf("ungroup: %s", o.Reply)
 					}
 					return
 				}
 				raw, _ := json.Marshal(data)
-				if o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("g", i), Type: CmdRetroGroup, Data: raw}); o.Code != "" {
+				// conflict (retries run out on a loaded machine) applies
+				// nothing: the sum below holds all the same.
+				if o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("g", i), Type: CmdRetroGroup, Data: raw}); o.Code != "" && o.Code != rooms.CodeConflict {
 					t.Errorf("group: %s", o.Reply)
 				}
 			})
