@@ -352,18 +352,20 @@ describe('RetroBoard on the projector, one crowded column beside short ones', ()
     } as unknown as RetroView;
   };
   // jsdom lays nothing out: the board is 1200 px wide (four sub-columns
-  // of 16rem), its columns' lists start 100 px down, each entry 50 px
-  // high, in as many sub-columns as the list is given (--k); the board
-  // ends under its tallest list. The window is 768 px.
+  // of 16rem), its columns' lists start 100 px down, each entry 60 px
+  // high (50 px where the short columns are at their least width, the
+  // crowded one wider), in as many sub-columns as the list is given
+  // (--k); the board ends under its tallest list. The window is 768 px.
   function layout() {
     const k = (ul: Element) => Number((ul as HTMLElement).style.getPropertyValue('--k')) || 1;
-    const high = (ul: Element) => Math.ceil(ul.children.length / k(ul)) * 50;
+    const row = () => (document.querySelector<HTMLElement>('.cols')?.style.getPropertyValue('--widths').includes('14rem') ? 50 : 60);
+    const high = (ul: Element) => Math.ceil(ul.children.length / k(ul)) * row();
     vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) { return this.matches('.cols') ? 1200 : 0; });
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
       let top = 0, height = 0;
       if (this.matches('.cols')) (top = 100), (height = Math.max(...[...this.querySelectorAll(':scope > .col > ul')].map(high)));
       else if (this.matches('.col > ul')) (top = 100), (height = high(this));
-      else if (this.parentElement?.matches('.col > ul')) (top = 100 + [...this.parentElement.children].indexOf(this) * 50), (height = 50);
+      else if (this.parentElement?.matches('.col > ul')) (top = 100 + [...this.parentElement.children].indexOf(this) * row()), (height = row());
       return { top, bottom: top + height, left: 0, right: 100, width: 100, height, x: 0, y: top, toJSON() {} } as DOMRect;
     });
     onTestFinished(() => { vi.restoreAllMocks(); });
@@ -384,18 +386,48 @@ describe('RetroBoard on the projector, one crowded column beside short ones', ()
     expect(target.querySelectorAll('ul.split')).toHaveLength(1);
   });
 
-  it('cuts it in its sub-columns when even that does not fit, saying what it hides', async () => {
+  it('gives it more still, the short columns at their least width, when two sub-columns of one width are not enough', async () => {
+    layout();
+    const target = show(RetroBoard, { view: view(24), columns, big: true });
+    await settle();
+    await settle();
+    // Twelve rows of 60 px end at 820 px; of 50 px, at 700.
+    expect(target.querySelector('[data-testid=col-more]')).toBeNull();
+    expect(target.querySelector('.cols')!.classList.contains('d0')).toBe(true);
+    expect((target.querySelector('.cols') as HTMLElement).style.getPropertyValue('--widths')).toBe('14rem minmax(0, 2fr) 14rem');
+    expect(stop(target).style.getPropertyValue('--k')).toBe('2');
+    expect(stop(target).children).toHaveLength(24);
+  });
+
+  it('cuts it in its sub-columns when even that does not fit, saying what it hides, the short columns still whole', async () => {
     layout();
     const target = show(RetroBoard, { view: view(30), columns, big: true });
     await settle();
     await settle();
     expect(target.querySelector('.cols')!.classList.contains('d2')).toBe(true);
+    expect((target.querySelector('.cols') as HTMLElement).style.getPropertyValue('--widths')).toBe('14rem minmax(0, 2fr) 14rem');
     expect(stop(target).style.getPropertyValue('--k')).toBe('2');
     // 768 px less 100 above, 16 under and 48 for the "+N more" line:
-    // twelve entries a sub-column.
+    // twelve entries of 50 px a sub-column.
     expect(stop(target).children).toHaveLength(24);
     expect(target.querySelector('.col[aria-label="Stop"] [data-testid=col-more]')!.textContent).toBe('+6 more cards');
     expect(target.querySelectorAll('[data-testid=col-more]')).toHaveLength(1);
+  });
+
+  it('cuts every column with the width shared as their sub-columns are, when the others are no longer short at their least width', async () => {
+    layout();
+    const v = view(30);
+    const more = Array.from({ length: 12 }, (_, i) => ({ id: `start${String(i + 2).padStart(2, '0')}`, column: 'start', text: `Start ${i + 2}` }));
+    const target = show(RetroBoard, { view: { ...v, cards: [...more, ...v.cards] }, columns, big: true });
+    await settle();
+    await settle();
+    expect((target.querySelector('.cols') as HTMLElement).style.getPropertyValue('--widths')).toBe('minmax(0, 1fr) minmax(0, 2fr) minmax(0, 1fr)');
+    // Ten entries of 60 px a sub-column.
+    expect(stop(target).children).toHaveLength(20);
+    expect(target.querySelector('.col[aria-label="Stop"] [data-testid=col-more]')!.textContent).toBe('+10 more cards');
+    expect(target.querySelectorAll('.col[aria-label="Start"] > ul > li')).toHaveLength(10);
+    expect(target.querySelector('.col[aria-label="Start"] [data-testid=col-more]')!.textContent).toBe('+4 more cards');
+    expect(target.querySelector('.col[aria-label="Continue"] [data-testid=col-more]')).toBeNull();
   });
 
   it('off the projector, draws every column one sub-column wide, as before', async () => {

@@ -9,9 +9,12 @@ describe('splits: a crowded column given the width short ones leave', () => {
     expect(splits([ones(2), ones(14), ones(2)], 6)).toEqual([[1, 2, 1], [1, 3, 1], [1, 4, 1]]);
   });
 
-  it('splits none of equally crowded columns unless it can split them all', () => {
+  it('splits none of equally crowded columns: no short one leaves them room', () => {
     expect(splits([ones(12), ones(12), ones(12)], 4)).toEqual([]);
-    expect(splits([ones(12), ones(12), ones(12)], 6)).toEqual([[2, 2, 2]]);
+    expect(splits([ones(12), ones(12), ones(12)], 6)).toEqual([]);
+    // Two as crowded beside a short one: both, or neither.
+    expect(splits([ones(12), ones(12), ones(2)], 4)).toEqual([]);
+    expect(splits([ones(12), ones(12), ones(2)], 6)).toEqual([[2, 2, 1]]);
   });
 
   it('weighs a group by its cards, and does not split a column of one entry', () => {

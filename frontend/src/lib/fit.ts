@@ -74,9 +74,10 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  measure (fitBoard's, from the board's width). first: the least
  *  density tried there;
  *  reserve may be measured at each try; overflow, when given, runs when
- *  even the last density leaves box too low. Returns the effect's cleanup. */
+ *  even the last density leaves box too low (stale() true once it is
+ *  measured again). Returns the effect's cleanup. */
 export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number | (() => number), set: (n: number) => void,
-  reserve: number | (() => number) = 16, first = 0, overflow?: () => void): (() => void) | undefined {
+  reserve: number | (() => number) = 16, first = 0, overflow?: (stale: () => boolean) => void | Promise<void>): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
   const below = typeof reserve === 'function' ? reserve : () => reserve;
@@ -90,7 +91,7 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
       if (mine !== run) return;
       if (box.getBoundingClientRect().bottom <= window.innerHeight - below()) return;
     }
-    overflow?.();
+    await overflow?.(() => mine !== run);
   };
   measure();
   window.addEventListener('resize', measure);
@@ -104,8 +105,10 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
  *  children (in lines, say). At each step the tallest lists (height over
  *  sub-columns) get one sub-column more, all of them at once (splitting
  *  one of two equally tall lists makes the board no shorter), as long as
- *  each has a child more than it has sub-columns and the board holds at
- *  most tracks sub-columns (how many of the least readable width fit). */
+ *  a shorter list leaves them the width (lists all as tall are left as
+ *  they are, to be made denser, then cut), each has a child more than it
+ *  has sub-columns, and the board holds at most tracks sub-columns (how
+ *  many of the least readable width fit). */
 export function splits(weights: number[][], tracks: number): number[][] {
   const k = weights.map(() => 1);
   const total = weights.map((w) => w.reduce((a, b) => a + b, 0));
@@ -118,7 +121,7 @@ export function splits(weights: number[][], tracks: number): number[][] {
       else if (c === 0) tall.push(i);
     }
     const used = k.reduce((a, b) => a + b, 0);
-    if (!tall.length || used + tall.length > tracks || tall.some((i) => weights[i].length <= k[i])) return plans;
+    if (tall.length === k.length || used + tall.length > tracks || tall.some((i) => weights[i].length <= k[i])) return plans;
     for (const i of tall) k[i]++;
     plans.push([...k]);
   }
@@ -135,28 +138,43 @@ export function tracks(box: HTMLElement, min: number): number {
  *  (a retro's columns): at each density 0..last, first every list one
  *  sub-column wide, then a crowded list given more of the board's width,
  *  flowing into sub-columns when the others are short (splits: weights
- *  as there; sub-columns at least minTrack pixels wide), the first of
- *  these that leaves box ending above the window's bottom less whole()
- *  pixels. When none does, at the last density and the last plan, each
- *  list cut to the children that fit, with more pixels left under it for
- *  its own "+N more" line (fitting, fittingIn; at least one child a list,
- *  at the top of the screen). set gets the density, how many children of each list
- *  to draw (an empty array: all) and each list's sub-columns (an empty
- *  array: one each). Again when the window is resized; off the projector
- *  (on false) density 0, everything drawn, one sub-column each. Returns
- *  the effect's cleanup. */
+ *  as there; sub-columns at least minTrack pixels wide), then each of
+ *  these with the lists in one sub-column at their least width (0), the
+ *  first of all these that leaves box ending above the window's bottom
+ *  less whole() pixels. When none does, at the last density and with the
+ *  most sub-columns (the short lists at their least width when they are
+ *  still whole there, else all in one width), each list cut to the
+ *  children that fit, with more pixels left under it for its own "+N more" line
+ *  (fitting, fittingIn; at least one child a list, at the top of the
+ *  screen). set gets the density, how many children of each list to draw
+ *  (an empty array: all) and each list's sub-columns (an empty array: one
+ *  each; 0: one, at its least width). Again when the window is resized;
+ *  off the projector (on false) density 0, everything drawn, one
+ *  sub-column each. Returns the effect's cleanup. */
 export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () => HTMLElement[], last: number,
   set: (density: number, cut: number[], split: number[]) => void, whole: () => number = () => 16, more = 48,
   weights: () => number[][] = () => [], minTrack = 272): (() => void) | undefined {
   let plans: number[][] = [[]];
+  let widest: number[] = [];
   const plan = () => {
     const w = weights();
-    plans = [w.map(() => 1), ...(box ? splits(w, tracks(box, minTrack)) : [])];
+    const wider = box ? splits(w, tracks(box, minTrack)) : [];
+    widest = wider[wider.length - 1] ?? w.map(() => 1);
+    plans = [w.map(() => 1), ...wider, ...wider.filter((k) => k.includes(1)).map((k) => k.map((n) => (n === 1 ? 0 : n)))];
     return (last + 1) * plans.length - 1;
   };
-  return fitDensity(on, box, plan, (i) => set(Math.floor(i / plans.length), [], plans[i % plans.length]), whole, 0, () => {
-    const w = whole();
-    const k = plans[plans.length - 1];
-    set(last, lists().map((l, i) => ((k[i] ?? 1) > 1 ? fittingIn(l, k[i], w + more, 1, w) : fitting(l, w + more, 1, w))), k);
+  return fitDensity(on, box, plan, (i) => set(Math.floor(i / plans.length), [], plans[i % plans.length]), whole, 0, async (stale) => {
+    // Cut as last drawn, the short lists at their least width, when they
+    // still end above the bottom whole; else with the widths shared as
+    // the sub-columns are, cutting the short lists too.
+    const cut = (k: number[]) => {
+      const w = whole();
+      set(last, lists().map((l, i) => ((k[i] ?? 1) > 1 ? fittingIn(l, k[i], w + more, 1, w) : fitting(l, w + more, 1, w))), k);
+    };
+    const drawn = plans[plans.length - 1];
+    if (drawn.includes(0) && lists().every((l, i) => drawn[i] !== 0 || fitting(l, whole()) === Infinity)) return cut(drawn);
+    set(last, [], widest);
+    await tick();
+    if (!stale()) cut(widest);
   });
 }
