@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fittingIn, splits } from './fit';
+import { fittingIn, splits } from './fitboard';
 
 const ones = (n: number) => Array.from({ length: n }, () => 1);
 
