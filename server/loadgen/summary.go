@@ -52,10 +52,15 @@ var targets = []target{
 	{name: "cards-1000-10s", what: "a retro card to 1,000, 10/s: p99 < 20 ms",
 		figure: fanoutFigure, met: bound(func(r Report) bool { return r.Fanout.P99 < 20*time.Millisecond }),
 		key: func(r Report) time.Duration { return r.Fanout.P99 }},
+	// Settled is mostly where the last join falls in the presence
+	// flush's interval (about 200 ms at this rate, on either store): 7 ms
+	// in one run, 108 in the next. Set against each other, two such
+	// figures say nothing of the store; the join itself (HTTP join to
+	// welcome) is compared instead.
 	{name: "join-1000", what: "1,000 joining: settled within 2 s of the last join",
-		figure: func(r Report) string { return "settled " + ms(r.Settle) },
+		figure: func(r Report) string { return fmt.Sprintf("settled %s; join p99 %s", ms(r.Settle), ms(r.Join.P99)) },
 		met:    bound(func(r Report) bool { return r.Exact && r.Settle < 2*time.Second }),
-		key:    func(r Report) time.Duration { return r.Settle }},
+		key:    func(r Report) time.Duration { return r.Join.P99 }},
 	{name: "rooms-1000x10", what: "1,000 rooms of 10 voting at once: exact",
 		figure: voteFigure, met: bound(func(r Report) bool { return r.Exact }),
 		key: func(r Report) time.Duration { return r.Ack.P99 }},

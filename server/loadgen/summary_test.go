@@ -27,6 +27,12 @@ func TestSummarize(t *testing.T) {
 	write("redis-vote-10000", Report{Scenario: "vote", Exact: true, Expected: 10, Delivered: 10,
 		Ack: Summary{N: 10, P50: 30 * time.Millisecond, P99: 300 * time.Millisecond}, Settle: 500 * time.Millisecond,
 		Server: ProcReport{CPU: 1500 * time.Millisecond, Others: []OtherCPU{{PID: 2, Name: "huddle", CPU: time.Second}, {PID: 3, Name: "redis-server", CPU: 250 * time.Millisecond}}}})
+	// join-1000 sets the joins against each other, not the settle times
+	// (the presence flush's phase).
+	write("embedded-join-1000", Report{Scenario: "join", Exact: true, Expected: 10, Delivered: 10,
+		Join: Summary{N: 10, P99: 20 * time.Millisecond}, Settle: 7 * time.Millisecond})
+	write("redis-join-1000", Report{Scenario: "join", Exact: true, Expected: 10, Delivered: 10,
+		Join: Summary{N: 10, P99: 30 * time.Millisecond}, Settle: 91 * time.Millisecond})
 	write("embedded-cards-1000-1s", Report{Scenario: "cards", Exact: true, Expected: 10, Delivered: 9,
 		Fanout: Summary{N: 9, P50: 5 * time.Millisecond, P99: 10 * time.Millisecond}})
 	var out bytes.Buffer
@@ -39,6 +45,8 @@ func TestSummarize(t *testing.T) {
 		"| vote-10000: 10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s | redis, 2 nodes | exact; ack p50 30.00ms, p99 300.00ms; settled 500.00ms | **no** |",
 		"| vote-10000: Redis within 2× of embedded | both | 6.0× (300.00ms vs 50.00ms; CPU 2.75s vs 2.00s) | **no** |",
 		"| cards-1000-1s: a retro card to 1,000, 1/s: p99 < 20 ms | embedded | fan-out p50 5.00ms, p99 10.00ms | **no**: lost 1 |",
+		"| join-1000: 1,000 joining: settled within 2 s of the last join | redis, 2 nodes | settled 91.00ms; join p99 30.00ms | yes |",
+		"| join-1000: Redis within 2× of embedded | both | 1.5× (30.00ms vs 20.00ms) | yes |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
