@@ -249,7 +249,9 @@ describe('RetroBoard keeps each item in its column', () => {
       { id: 'c5', column: 'continue', text: 'Mobbing', group: 'g2' }, { id: 'c6', column: 'continue', text: 'Retros' },
     ],
     groups: [{ id: 'g1', title: 'Friday deploys', cards: ['c3', 'c4'] }, { id: 'g2', title: 'Working together', cards: ['c1', 'c5'] }],
-    items: [{ id: 'g2', kind: 'group', dots: 1 }, { id: 'c2', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 3 }, { id: 'c6', kind: 'card', dots: 0 }],
+    // Totals come with the items once shown (as the server sends them).
+    items: [{ id: 'g2', kind: 'group', dots: 1 }, { id: 'c2', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 3 }, { id: 'c6', kind: 'card', dots: 0 }]
+      .map((i) => (dotsShown ? i : { id: i.id, kind: i.kind })),
     actions: [],
   }) as unknown as RetroView;
   const col = (target: HTMLElement, name: string) => target.querySelector(`.col[aria-label="${name}"]`)!;
@@ -447,5 +449,32 @@ describe('RetroBoard on the projector, one crowded column beside short ones', ()
     expect(line(view(3, 'group'))).toBeNull();
     expect(line({ ...view(3, 'vote'), status: 'closed' })).toBeNull();
     expect(line(view(3, 'vote'), false)).toBeNull();
+  });
+});
+
+describe('RetroBoard back in Group after the totals', () => {
+  const view = (withDots: boolean) => ({
+    exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+    columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
+    cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Demo', group: 'g1' },
+      { id: 'c3', column: 'start', text: 'Retro notes' }, { id: 'c4', column: 'start', text: 'Lunch' }],
+    groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }],
+    items: withDots ? [{ id: 'g1', kind: 'group', dots: 3 }, { id: 'c3', kind: 'card', dots: 2 }, { id: 'c4', kind: 'card', dots: 0 }]
+      : [{ id: 'g1', kind: 'group' }, { id: 'c3', kind: 'card' }, { id: 'c4', kind: 'card' }],
+    actions: [],
+  }) as unknown as RetroView;
+
+  it('shows each item with its total, so that regrouping shows the dots following the cards', () => {
+    const target = show(RetroBoard, { view: view(true), columns: [{ id: 'start', title: 'Start' }] });
+    flushSync();
+    const badges = [...target.querySelectorAll('[data-testid="item-dots"]')].map((b) => b.textContent);
+    expect(badges).toEqual(['3 dots', '2 dots']);
+    expect(target.querySelector('[data-group="g1"] [data-testid="item-dots"]')?.textContent).toBe('3 dots');
+  });
+
+  it('shows no totals before they were shown', () => {
+    const target = show(RetroBoard, { view: view(false), columns: [{ id: 'start', title: 'Start' }] });
+    flushSync();
+    expect(target.querySelectorAll('[data-testid="item-dots"]')).toHaveLength(0);
   });
 });
