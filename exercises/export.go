@@ -136,7 +136,8 @@ type LabelCount struct {
 type RetroExport struct {
 	Phase    string `json:"phase,omitempty"`
 	Revealed bool   `json:"revealed"` // cards are exported only once revealed
-	// DotsShown: dot totals are exported only once the vote has ended.
+	// DotsShown: dot totals are exported only once they have been shown
+	// (the vote has ended), in whatever phase the retro is now.
 	DotsShown bool `json:"dotsShown"`
 	// Written is how many cards the board holds; a column's count is
 	// known only once cards are revealed (0 before), as on the board.
@@ -354,9 +355,12 @@ func (r *RetroExport) written() int {
 }
 
 func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
-	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown, Written: v.Written, Columns: []RetroColumnExport{}}
+	// Once the totals have been shown they stay shown, on every board
+	// and here: a retro taken back to Group after them (to merge voted
+	// items) and ended there keeps its vote's results.
+	out := &RetroExport{Phase: v.Phase, Revealed: v.Revealed, DotsShown: v.DotsShown || e.DotsFinal, Written: v.Written, Columns: []RetroColumnExport{}}
 	dots := map[string]*int64{}
-	if v.DotsShown {
+	if out.DotsShown {
 		for _, it := range v.Items {
 			dots[it.ID] = it.Dots
 		}
@@ -613,8 +617,12 @@ const mdWordJoiner = '\u2060'
 
 // mdNoRef is an empty HTML comment, put after the "@" of what GitHub
 // takes for a mention ("@ann", which notifies Ann when the report is
-// pasted into an issue) and inside what it takes for an issue reference
-// ("#12", "GH-12", "owner/repo#12", which link there). GitHub finds both
+// pasted into an issue) and inside a reference to another repository's
+// issue ("owner/repo#12", which puts a "mentioned this" on that issue,
+// in someone else's project). A bare "#12" or "GH-12" only links an
+// issue of the repository it is pasted in, and notifies nobody; "#1
+// priority" is common in a retro, and a chat that shows raw HTML as text
+// would show "#<!-- -->1": those stay as typed. GitHub finds both
 // in the rendered HTML's text, after Markdown is read: "\@" and "&#64;"
 // have become a plain "@" by then, so neither helps (github/markup#1168,
 // github/cmark-gfm#181). The comment splits the text in two, so neither
@@ -640,15 +648,15 @@ const mdNoRef = "<!-- -->"
 //   - an address GFM links by itself: "www." and "http://", "https://"
 //     and "ftp://" get a backslash before their "." or ":", an e-mail
 //     address (or "mailto:"/"xmpp:") a word joiner before its "@";
-//   - a mention or an issue reference GitHub makes of the text: mdNoRef
-//     after its "@", "#" or "GH-".
+//   - what GitHub would make a notification of: mdNoRef after a
+//     mention's "@" or another repository's issue reference's "#".
 //
 // The text is taken to follow a space, punctuation or a line's start
 // (every caller's template does so), and its end to be followed by
 // anything.
 func md(s string) string {
 	s = mdEscapeText(s)
-	if !strings.ContainsAny(s, "_~.:@#-") {
+	if !strings.ContainsAny(s, "_~.:@#") {
 		return s
 	}
 	r := []rune(s)
@@ -675,7 +683,7 @@ func md(s string) string {
 		case c == '@' && mdEmail(r, i):
 			b.WriteRune(mdWordJoiner)
 			b.WriteRune(c)
-		case c == '@' && mdMention(r, i), c == '#' && mdIssueRef(r, i), c == '-' && mdGHRef(r, i):
+		case c == '@' && mdMention(r, i), c == '#' && mdCrossRef(r, i):
 			b.WriteRune(c)
 			b.WriteString(mdNoRef)
 		default:
@@ -788,15 +796,12 @@ func mdMention(r []rune, i int) bool {
 	return (i == 0 || !mdWordChar(r[i-1])) && i+1 < len(r) && mdAlnum(r[i+1])
 }
 
-// mdIssueRef says whether r[i], a "#", starts what GitHub takes for an
-// issue or pull request reference: "#12" not after a word's character
-// ("C#12" is none), or after a repository's name ("owner/repo#12").
-func mdIssueRef(r []rune, i int) bool {
-	if i+1 >= len(r) || !mdDigit(r[i+1]) {
+// mdCrossRef says whether r[i], a "#", is the one of what GitHub takes
+// for a reference to another repository's issue or pull request:
+// "owner/repo#12".
+func mdCrossRef(r []rune, i int) bool {
+	if i+1 >= len(r) || !mdDigit(r[i+1]) || i == 0 || !mdWordChar(r[i-1]) {
 		return false
-	}
-	if i == 0 || !mdWordChar(r[i-1]) {
-		return true
 	}
 	repo := func(c rune) bool { return mdWordChar(c) || c == '.' || c == '-' }
 	k := i
@@ -804,12 +809,6 @@ func mdIssueRef(r []rune, i int) bool {
 		k--
 	}
 	return k > 1 && r[k-1] == '/' && repo(r[k-2])
-}
-
-// mdGHRef says whether r[i], a "-", is the one of "GH-12" (any case),
-// GitHub's other way to refer to an issue, not after a word's character.
-func mdGHRef(r []rune, i int) bool {
-	return i >= 2 && strings.EqualFold(string(r[i-2:i]), "gh") && (i == 2 || !mdWordChar(r[i-3])) && i+1 < len(r) && mdDigit(r[i+1])
 }
 
 // mdBlockStart is what makes a heading or a list item of its own at the

@@ -517,7 +517,7 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{md, "Great demo!", "Great demo!"},
 		{md, "![x](http://e.vil/p.png)", `!\[x\](http\://e.vil/p.png)`},
 		{md, "snake_case and _this_", `snake_case and \_this\_`},
-		{md, "#1 team, 2. place", "#<!-- -->1 team, 2. place"},
+		{md, "#1 team, 2. place", "#1 team, 2. place"},
 		{md, "*bold* `code` <b> a|b", "\\*bold\\* \\`code\\` &lt;b&gt; a\\|b"},
 		{md, "two\nlines", "two lines"},
 		{mdLine, "# not a heading", `\# not a heading`},
@@ -525,8 +525,8 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{mdLine, "1. not a list", `1\. not a list`},
 		{mdLine, "2023 was fine", "2023 was fine"},
 		{mdHeading, "Retro #", `Retro \#`},
-		{mdHeading, "We are #1", "We are #<!-- -->1"},
-		{mdLine, "#1 team", `\#<!-- -->1 team`},
+		{mdHeading, "We are #1", "We are #1"},
+		{mdLine, "#1 team", `\#1 team`},
 		// GFM strikethrough: a run of "~" that could close one is escaped;
 		// one that can only open strikes nothing and stays as typed.
 		{md, "~~done~~ and ~this~", `~~done\~\~ and ~this\~`},
@@ -543,7 +543,7 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 		{md, "xwww.e.vil, xhttps://e.vil, https:// later", "xwww.e.vil, xhttps://e.vil, https:// later"},
 		{md, "@ann, 5@3pm, me@home", "@<!-- -->ann, 5@3pm, me@home"},
 		// An entity would show as the character it names.
-		{md, "Tom &amp; Jerry &#35;1 &copy;", `Tom \&amp; Jerry \&#<!-- -->35;1 \&copy;`},
+		{md, "Tom &amp; Jerry &#35;1 &copy;", `Tom \&amp; Jerry \&#35;1 \&copy;`},
 		{md, "R&D & QA; &nbsp", "R&D & QA; &nbsp"},
 	} {
 		if got := c.f(c.in); got != c.want {
@@ -552,19 +552,21 @@ func TestMarkdownEscapesOnlyWhatMarkdownNeeds(t *testing.T) {
 	}
 }
 
-// A report pasted into a GitHub issue neither pings the people its text
-// mentions nor links the issues it names: GitHub finds mentions and
-// references in the rendered text, where a backslash escape is gone, so
-// an empty HTML comment splits each (and shows nothing); what GitHub
-// takes for neither stays as typed.
+// A report pasted into a GitHub issue pings none of the people its text
+// mentions, nor marks another repository's issue it names: GitHub finds
+// mentions and references in the rendered text, where a backslash escape
+// is gone, so an empty HTML comment splits each (and shows nothing). A
+// bare "#12" or "GH-12" notifies nobody and stays as typed ("#1
+// priority" in a chat that shows raw HTML would read "#<!-- -->1"), as
+// does what GitHub takes for neither.
 func TestMarkdownBreaksGitHubMentionsAndReferences(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"thanks @ann and @Bob-2!", "thanks @<!-- -->ann and @<!-- -->Bob-2!"},
 		{"@ann", "@<!-- -->ann"},
 		{"(@ann) \"@ann\" @org/team", `(@<!-- -->ann) "@<!-- -->ann" @<!-- -->org/team`},
 		{"ask @3pm", "ask @<!-- -->3pm"},
-		{"see #12, (#3) and #7.", "see #<!-- -->12, (#<!-- -->3) and #<!-- -->7."},
-		{"fixed in huddle/huddle#12 and GH-7, gh-8", "fixed in huddle/huddle#<!-- -->12 and GH-<!-- -->7, gh-<!-- -->8"},
+		{"see #12, (#3) and #7.", "see #12, (#3) and #7."},
+		{"fixed in huddle/huddle#12 and GH-7, gh-8", "fixed in huddle/huddle#<!-- -->12 and GH-7, gh-8"},
 		// Not GitHub's: after a word's character, or with no login or number after.
 		{"me@home, 5@3pm, a_@b, C#12, ugh-12, #hashtag, # 1, @ alone, @-x", `me@home, 5@3pm, a\_@b, C#12, ugh-12, #hashtag, # 1, @ alone, @-x`},
 		// An e-mail address keeps its word joiner, a mention in front of it its comment.
@@ -575,12 +577,12 @@ func TestMarkdownBreaksGitHubMentionsAndReferences(t *testing.T) {
 		}
 	}
 	r := &RoomResults{Title: "Sprint #42", Exercises: []ExerciseResult{{Kind: KindKudos, Title: "Thanks @team", Status: StatusClosed,
-		Kudos: &KudosExport{Kudos: []KudoExport{{To: "@ann", From: "bob", Message: "for #12 and @cy's review"}}}}}}
+		Kudos: &KudosExport{Kudos: []KudoExport{{To: "@ann", From: "bob", Message: "for o/r#12 and @cy's review"}}}}}}
 	b, err := r.Markdown()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, raw := range []string{"#42", "@team", "@ann", "#12", "@cy"} {
+	for _, raw := range []string{"@team", "@ann", "o/r#12", "@cy"} {
 		if strings.Contains(string(b), raw) {
 			t.Errorf("markdown holds %q as GitHub reads it:\n%s", raw, b)
 		}
@@ -747,5 +749,54 @@ func TestOpenAnonymousVoteReadsNoAnswers(t *testing.T) {
 	closed := Exercise{ID: "x", Spec: Spec{Kind: KindText}, Status: StatusClosed}
 	if p := docPrefixes(closed); !slices.Contains(p, textPrefix("x")) {
 		t.Errorf("a closed text vote reads %v, not its answers", p)
+	}
+}
+
+// A retro taken back to Group after its dot totals were shown (to merge
+// two voted items, say) exports those totals, as every board shows them:
+// ended there, the kept session keeps the vote's results.
+func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	ex := b.exercise(retroSpecMap())
+	for _, text := range []string{"A", "B"} {
+		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": text})
+	}
+	phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": p}) }
+	phase(PhaseGroup)
+	fv, _ := b.retro(ex)
+	id := map[string]string{}
+	for _, c := range fv.Cards {
+		id[c.Text] = c.ID
+	}
+	phase(PhaseVote)
+	for _, d := range []struct {
+		m    *rooms.Member
+		item string
+	}{{ann, id["A"]}, {ann, id["A"]}, {bob, id["A"]}, {bob, id["B"]}} {
+		b.ok(d.m, CmdRetroDot, map[string]any{"exercise": ex, "item": d.item, "delta": 1, "dotsRound": 0})
+	}
+	phase(PhaseDiscuss)
+	phase(PhaseGroup)
+	b.ok(b.fac, rooms.CmdRoomEnd, nil)
+	st, err := b.store.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
+	res, err := ExportResults(room, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Exercises[0].Retro
+	got := map[string]int64{}
+	for _, c := range r.Columns[0].Cards {
+		if c.Dots != nil {
+			got[c.Text] = *c.Dots
+		}
+	}
+	if !r.DotsShown || got["A"] != 3 || got["B"] != 1 {
+		t.Fatalf("export back in %s after the totals: dotsShown %v, dots %v", r.Phase, r.DotsShown, got)
 	}
 }
