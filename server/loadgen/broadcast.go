@@ -44,6 +44,9 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 	r.IdleRSS = RSS(o.PID)
 	proc := StartProc(o.PID, o.Also...)
 	profiled := nodeProfiles(ctx, o, time.Duration(o.Events)*o.Interval)
+	// Events go out -interval apart from the first, whatever their acks
+	// take (with -hold-reads, the facilitator's ack is held too).
+	start := time.Now()
 	for i := range o.Events {
 		if o.HoldReads > 0 {
 			holdReads(time.Now().Add(o.HoldReads))
@@ -52,7 +55,7 @@ func broadcast(ctx context.Context, t *Target, o Options) (Report, error) {
 		if _, err := command(ctx, fac, "room.update", map[string]string{"title": "b-" + strconv.Itoa(i)}); err != nil {
 			return r, fmt.Errorf("broadcast %d: %w", i, err)
 		}
-		time.Sleep(o.Interval)
+		time.Sleep(time.Until(start.Add(time.Duration(i+1) * o.Interval)))
 	}
 	r.Expected = int64(o.Events * o.Participants)
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -12,16 +12,16 @@ import (
 
 // With -hold-reads the phones leave each broadcast unread for the hold,
 // and its arrival is still when the kernel took it, not when the tool
-// read it: the read lag spans the hold while the fan-out does not. (The
-// hold is far longer than a broadcast to ten phones takes even under the
-// race detector; no speed is asserted.)
+// read it: the read lag spans the hold while the fan-out does not (were
+// arrival the read's time, no fan-out could be shorter than the hold; no
+// speed is asserted).
 func TestHoldReadsKeepArrivalTimes(t *testing.T) {
 	srv := startServer(t)
-	const hold = 800 * time.Millisecond
+	const hold = 400 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	r, err := loadgen.Run(ctx, loadgen.Options{URL: "http://" + srv.Addr(), Scenario: "broadcast",
-		Participants: 10, Events: 3, Interval: 50 * time.Millisecond, JoinRate: 1000,
+		Participants: 10, Events: 3, Interval: 700 * time.Millisecond, JoinRate: 1000,
 		Pause: 100 * time.Millisecond, HoldReads: hold})
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestHoldReadsKeepArrivalTimes(t *testing.T) {
 	if r.Server.ReadLag.P50 < hold/2 {
 		t.Fatalf("read lag p50 %s: the reads were not held for %s", r.Server.ReadLag.P50, hold)
 	}
-	if r.Fanout.Max >= hold/2 {
+	if r.Fanout.Max >= hold {
 		t.Fatalf("fan-out max %s with reads held %s: arrival is the read's time, not the kernel's", r.Fanout.Max, hold)
 	}
 }

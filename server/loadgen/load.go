@@ -304,7 +304,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return nil
 	})
-	fs.DurationVar(&o.HoldReads, "hold-reads", 0, "broadcast: the phones read nothing for this long after each broadcast is sent: real phones read on processors of their own, so the node has the machine's cores while it fans out; arrival times stay the kernel's (Linux only; 0: read at once)")
+	fs.DurationVar(&o.HoldReads, "hold-reads", 0, "broadcast: the phones read nothing for this long after each broadcast is sent (less than -interval): real phones read on processors of their own, so the node has the machine's cores while it fans out; arrival times stay the kernel's (Linux only; 0: read at once)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the tool's own CPU profile over the measured part of the run (as -profile's) to this file")
@@ -396,6 +396,11 @@ func (o *Options) check() error {
 		return errors.New("-hold-reads must not be negative")
 	case o.HoldReads > 0 && !canHoldReads:
 		return errors.New("-hold-reads needs Linux: elsewhere a message arrives when the tool reads it")
+	case o.HoldReads > 0 && o.Interval > 0 && o.HoldReads >= o.Interval:
+		// The phones read one broadcast before the next comes, or the
+		// two would merge into one packet stamped with the later's
+		// arrival (holdReads).
+		return errors.New("-hold-reads must be shorter than -interval: each broadcast is read before the next")
 	case o.HoldReads > 0 && o.Scenario != "broadcast":
 		// Held, an ack and the tallies after it would merge into one
 		// packet stamped with the last one's arrival (holdReads).

@@ -114,7 +114,7 @@ func TestMainUsage(t *testing.T) {
 			t.Errorf("usage lacks %s", f)
 		}
 	}
-	for _, args := range [][]string{{"-scenario", "nope"}, {"-drop", "2"}, {"-scenario", "cards", "-rate", "100", "-duration", "10s"}, {"extra"}, {"-also", "redis"}, {"-also", "12,0"}, {"-scenario", "vote", "-hold-reads", "1s"}, {"-hold-reads", "-1s"}} {
+	for _, args := range [][]string{{"-scenario", "nope"}, {"-drop", "2"}, {"-scenario", "cards", "-rate", "100", "-duration", "10s"}, {"extra"}, {"-also", "redis"}, {"-also", "12,0"}, {"-scenario", "vote", "-hold-reads", "1s"}, {"-hold-reads", "-1s"}, {"-scenario", "broadcast", "-hold-reads", "200ms", "-interval", "200ms"}} {
 		errs.Reset()
 		if code := loadgen.Main(args, &out, &errs); code != 2 {
 			t.Errorf("%v exited %d, want 2 (%s)", args, code, errs.String())

@@ -188,6 +188,13 @@ var holdUntil atomic.Int64
 // arrival times.
 const canHoldReads = true
 
+// waitHold returns once no hold is on, or quit is set.
+func waitHold(quit *atomic.Bool) {
+	for d := time.Until(time.Unix(0, holdUntil.Load())); d > 0 && !quit.Load(); d = time.Until(time.Unix(0, holdUntil.Load())) {
+		time.Sleep(min(d, 20*time.Millisecond)) // and look at quit now and then
+	}
+}
+
 // holdReads makes the loops read nothing until until.
 func holdReads(until time.Time) { holdUntil.Store(until.UnixNano()) }
 
@@ -222,10 +229,7 @@ func (p *poller) loop() {
 	oob := make([]byte, 128)
 	idle := 0
 	for !p.quit.Load() {
-		if d := time.Until(time.Unix(0, holdUntil.Load())); d > 0 {
-			time.Sleep(min(d, 20*time.Millisecond)) // and look at quit now and then
-			continue
-		}
+		waitHold(&p.quit)
 		timeout := 0
 		if idle >= idleToSleep {
 			timeout = -1
@@ -237,6 +241,10 @@ func (p *poller) loop() {
 			}
 			panic("huddle load: epoll_wait: " + err.Error())
 		}
+		// A loop asleep in epoll_wait is woken by the first arrival of a
+		// held broadcast: it reads what epoll said once the hold is over
+		// (edge-triggered, each socket is then read to its end).
+		waitHold(&p.quit)
 		p.mu.Lock()
 		for _, ev := range events[:n] {
 			if w := p.wires[ev.Fd]; w != nil {
