@@ -4,6 +4,10 @@ import { stackedItems } from '../test/layout';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import RetroBoard from './RetroBoard.svelte';
+// The projector's fitting, which RetroBoard imports when it first needs
+// it, loaded before any test: its import then settles at once, not after
+// however many ticks loading a module takes on a busy machine.
+import '../lib/fitboard';
 import type { RetroView } from '../lib/types';
 
 
