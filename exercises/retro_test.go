@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"huddle/rooms"
@@ -1454,6 +1455,7 @@ func TestRetroRegroupingAfterTheTotalsKeepsEveryDot(t *testing.T) {
 		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
 		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
 		var wg sync.WaitGroup
+		var applied atomic.Int32
 		for i := range 12 {
 			wg.Go(func() {
 				var data any
@@ -1468,17 +1470,27 @@ func TestRetroRegroupingAfterTheTotalsKeepsEveryDot(t *testing.T) {
 					if o.Code != "" && o.Code != rooms.CodeConflict {
 						t.Errorf("ungroup: %s", o.Reply)
 					}
+					if o.Code == "" {
+						applied.Add(1)
+					}
 					return
 				}
 				raw, _ := json.Marshal(data)
 				// conflict (retries run out on a loaded machine) applies
 				// nothing: the sum below holds all the same.
-				if o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("g", i), Type: CmdRetroGroup, Data: raw}); o.Code != "" && o.Code != rooms.CodeConflict {
+				o := b.svc.Execute(b.ctx, b.room, people[i%6], rooms.Command{ID: fmt.Sprint("g", i), Type: CmdRetroGroup, Data: raw})
+				if o.Code != "" && o.Code != rooms.CodeConflict {
 					t.Errorf("group: %s", o.Reply)
+				}
+				if o.Code == "" {
+					applied.Add(1)
 				}
 			})
 		}
 		wg.Wait()
+		if applied.Load() == 0 {
+			t.Fatal("no regrouping applied: the sum below would hold without any")
+		}
 		b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseDiscuss})
 		_, pv := b.retro(ex)
 		var sum int64
