@@ -74,6 +74,19 @@ describe('a pasted text cut at a field’s maxlength is said next to the field',
     expect(notice(target)).toBeNull();
   });
 
+  it('a join link pasted into the room code gives its code, not its first 12 characters and a notice', async () => {
+    const target = show(JoinForm, { code: '', onJoined: vi.fn() });
+    const code = target.querySelector('#join-code') as HTMLInputElement;
+    paste(code, 'Join the retro: http://192.168.1.20:8080/j/k7qx2m');
+    await announced();
+    expect(code.value).toBe('K7QX2M');
+    expect(notice(target)).toBeNull();
+    // Anything else pasted is the field's as before.
+    code.value = '';
+    paste(code, 'K7Q-X2M');
+    expect(code.value).toBe('K7Q-X2M');
+  });
+
   it('says nothing for a paste that fits', async () => {
     const target = show(JoinForm, { code: '', onJoined: vi.fn() });
     paste(target.querySelector('#join-name') as HTMLInputElement, 'Ann');
