@@ -146,6 +146,8 @@ export const en = {
     myCards: 'My cards',
     noCards: 'No cards yet.',
     dotsLeft: (n: number) => `${plural(n, 'dot', 'dots')} left`,
+    allPlaced: (n: number) => `You have placed ${n === 1 ? 'your dot' : `all ${n} dots`}: take one back (−) to place it elsewhere.`,
+    maxOnItem: (n: number) => `At most ${plural(n, 'dot', 'dots')} on one item.`,
     placeDot: (what: string) => `Place a dot on ${what}`,
     takeDot: (what: string) => `Take a dot back from ${what}`,
     dots: (n: number) => plural(n, 'dot', 'dots'),

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 import RetroExercise from './RetroExercise.svelte';
@@ -126,6 +127,49 @@ describe('a dot sent offline', () => {
   });
 });
 
+describe('a + tapped where no dot can go', () => {
+  function blocked(mine: object, maxPerItem = 1) {
+    const items = [{ id: 'c1', kind: 'card' }, { id: 'c2', kind: 'card' }];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'vote', maxPerItem, revealed: true, items,
+        cards: [{ id: 'c1', column: 'start', text: 'Demos' }, { id: 'c2', column: 'start', text: 'Docs' }] } }, mine: { r1: { cards: [], ...mine } } } as any,
+      status: 'online', send: vi.fn(async () => ({})),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'vote', retro: { columns, dots: 2, maxPerItem } } as any;
+    return { target: show(RetroExercise, { session, ex }), session };
+  }
+  const tap = (target: HTMLElement, what: string) => {
+    target.querySelector<HTMLButtonElement>(`button[aria-label="Place a dot on ${what}"]`)!.click();
+    flushSync();
+  };
+  const why = (target: HTMLElement) => target.querySelector('[data-testid=dot-blocked]')?.textContent ?? null;
+
+  it('says every dot is placed, and sends nothing', () => {
+    const { target, session } = blocked({ dotsLeft: 0, dots: { c1: 1, c2: 1 } });
+    tap(target, 'Docs');
+    expect(why(target)).toBe('You have placed all 2 dots: take one back (−) to place it elsewhere.');
+    expect(session.send).not.toHaveBeenCalled();
+  });
+
+  it('says the most on one item, and goes once a dot can go there again', () => {
+    const { target, session } = blocked({ dotsLeft: 1, dots: { c1: 1 } });
+    tap(target, 'Demos');
+    expect(why(target)).toBe('At most 1 dot on one item.');
+    session.state.mine.r1 = { cards: [], dotsLeft: 2, dots: {} };
+    flushSync();
+    expect(why(target)).toBeNull();
+  });
+
+  it('says nothing for a dot that can go', async () => {
+    const { target, session } = blocked({ dotsLeft: 1, dots: { c1: 1 } });
+    tap(target, 'Demos');
+    tap(target, 'Docs');
+    expect(why(target)).toBeNull();
+    await settle();
+    expect(session.send).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('several cards sent offline', () => {
   /** A phone offline, each card it sends answered by the test. */
   function offline() {
@@ -217,6 +261,43 @@ describe('cards refused once the card form has gone', () => {
     for (const r of rejects) r();
     await settle();
     expect(target.querySelector('[data-testid=card-not-added]')!.textContent).toContain('Your last 3 cards were not added');
+  });
+});
+
+describe('a card deleted from "My cards"', () => {
+  /** A phone with three cards of its own, in the group phase. */
+  function three() {
+    const mineCards = [{ id: 'c1', column: 'start', text: 'One' }, { id: 'c2', column: 'start', text: 'Two' }, { id: 'c3', column: 'start', text: 'Three' }];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'group', revealed: true, cards: mineCards, items: mineCards.map((c) => ({ id: c.id, kind: 'card' })) } },
+        mine: { r1: { cards: mineCards } } } as any,
+      status: 'online',
+      send: vi.fn(async () => ({})),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'group', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    /** Deletes a card as the keyboard does, the board coming back without it. */
+    const del = async (text: string) => {
+      const b = target.querySelector<HTMLButtonElement>(`button[aria-label="Delete: ${text}"]`)!;
+      b.focus();
+      b.click();
+      await settle();
+      session.state.mine.r1 = { cards: session.state.mine.r1.cards.filter((c: any) => c.text !== text) };
+      flushSync();
+      await settle();
+    };
+    return { target, del };
+  }
+  const focused = () => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.id;
+
+  it('keeps the keyboard on the list: the next card\'s Delete, the last one\'s, then the card box', async () => {
+    const { del } = three();
+    await del('Two');
+    expect(focused()).toBe('Delete: Three');
+    await del('Three');
+    expect(focused()).toBe('Delete: One');
+    await del('One');
+    expect(focused()).toBe('card-r1');
   });
 });
 
