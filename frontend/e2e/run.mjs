@@ -732,6 +732,10 @@ const steps = [
     await shot(P('Ann'), 'participant-retro-discuss');
     await shot(screen, 'screen-retro-discuss');
     await nextPhase('actions');
+    // The console's action, owner, date and button on one line at 1280 px:
+    // the date field at 100% took a line of its own, the button another.
+    const rowTops = await host.getByTestId('retro-control').locator('form.row:has(input[type=date])').evaluate((f) => [...f.querySelectorAll('input, button')].map((e) => Math.round(e.getBoundingClientRect().top)));
+    if (Math.max(...rowTops) - Math.min(...rowTops) > 8) throw new Error(`the console's action form is not on one line at 1280 px: tops ${rowTops.join(', ')}`);
     await P('Ann').getByLabel('Action', { exact: true }).fill('Set up a pairing rota');
     await P('Ann').getByLabel('Owner').fill('Ann');
     await P('Ann').getByRole('button', { name: 'Add action' }).click();
