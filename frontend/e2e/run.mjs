@@ -692,6 +692,17 @@ const steps = [
 
   ['retrospective: grouping, dot voting, discussion focus and action items', async () => {
     await nextPhase('group');
+    // "View as participant" shows the board as a phone does, its columns
+    // one under another: the console's 1280 px put them side by side in
+    // the 360 px panel, "Continue" broken in two.
+    await host.getByRole('button', { name: 'View as participant' }).click();
+    const pvBoard = host.getByTestId('preview').getByTestId('retro-board');
+    await untilText(pvBoard, /Pair more often/, 'the board in the preview');
+    const tracks = await pvBoard.locator('.cols').evaluate((e) => getComputedStyle(e).gridTemplateColumns.split(' ').length);
+    const pvSplit = await pvBoard.evaluate(brokenWords);
+    if (tracks !== 1 || pvSplit.length) throw new Error(`the preview's board in ${tracks} columns, words broken: ${pvSplit.join(', ')}`);
+    await host.getByRole('button', { name: 'Close preview' }).click();
+    await until(async () => !/Preview/.test(await textOf(host.getByTestId('people'))), 'the test participant gone');
     await host.getByLabel('Select card: Pair more often').check();
     await host.getByLabel('Select card: More pairing on bugs').check();
     await host.getByPlaceholder('Group name').fill('Pairing');
