@@ -148,6 +148,8 @@ describe('a + tapped where no dot can go', () => {
     const { target, session } = blocked({ dotsLeft: 0, dots: { c1: 1, c2: 1 } });
     tap(target, 'Docs');
     expect(why(target)).toBe('You have placed all 2 dots: take one back (−) to place it elsewhere.');
+    // Under the + tapped, where the eye is on a long list.
+    expect(target.querySelector('[data-testid=dot-blocked]')!.closest('li')!.querySelector('[aria-label="Place a dot on Docs"]')).not.toBeNull();
     expect(session.send).not.toHaveBeenCalled();
   });
 
