@@ -153,6 +153,7 @@ export const en = {
     dots: (n: number) => plural(n, 'dot', 'dots'),
     confirmDeleteDots: (n: number, text: string) =>
       `“${text}” holds ${plural(n, 'dot', 'dots')} from the vote. Deleting it takes ${n === 1 ? 'that dot' : 'them'} off the ranking. Delete it?`,
+    confirmDeleteMaybeDots: (text: string) => `“${text}” may hold dots from the vote, which go with it. Delete it?`,
     dotSending: (delta: 1 | -1) => (delta === 1 ? 'A dot being placed here, not yet taken' : 'A dot being taken back from here'),
     focus: 'Now discussing',
     columnLabel: (n: number) => (n === 1 ? 'Column: ' : 'Columns: '),

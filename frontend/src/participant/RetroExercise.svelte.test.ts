@@ -346,6 +346,24 @@ describe('a card deleted after the dot totals were shown', () => {
     expect(confirm).toHaveBeenCalledWith(expect.stringContaining('holds 5 dots'));
   });
 
+  it('back in Write, where the board is hidden again, says that its dots may go', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    const sent: any[] = [];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'write', revealed: false, cards: [], groups: [], items: [] } },
+        mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Demos' }] } } } as any,
+      status: 'online',
+      send: async (type: string, data: any) => { sent.push([type, data]); return {}; },
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', dotsFinal: true, retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    target.querySelector<HTMLButtonElement>('button[aria-label="Delete: Demos"]')!.click();
+    await settle();
+    expect(confirm).toHaveBeenCalledWith('“Demos” may hold dots from the vote, which go with it. Delete it?');
+    expect(sent).toEqual([]);
+  });
+
   it('asks nothing before the totals', async () => {
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
