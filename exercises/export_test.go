@@ -327,16 +327,7 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Demos"})
 	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": hidden, "column": "start", "text": "Private draft"})
 	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseReveal})
-	st, err := b.store.Load(b.ctx, b.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var room rooms.Room
-	_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
-	res, err := ExportResults(room, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, res := exportNow(t, b)
 	if c := res.Exercises[0].Retro.Columns[0].Cards; len(c) != 1 || c[0].Author != "Ann" {
 		t.Fatalf("cards: %+v", c)
 	}
@@ -360,16 +351,7 @@ func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 	}
 	export := func() *RoomResults {
 		t.Helper()
-		st, err := b.store.Load(b.ctx, b.room)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var room rooms.Room
-		_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
-		res, err := ExportResults(room, st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := exportNow(t, b)
 		return res
 	}
 	// An anonymous vote still open has no results to export, even past
@@ -779,16 +761,7 @@ func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
 	phase(PhaseDiscuss)
 	phase(PhaseGroup)
 	b.ok(b.fac, rooms.CmdRoomEnd, nil)
-	st, err := b.store.Load(b.ctx, b.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var room rooms.Room
-	_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
-	res, err := ExportResults(room, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := exportNow(t, b)
 	r := res.Exercises[0].Retro
 	got := map[string]int64{}
 	for _, c := range r.Columns[0].Cards {
