@@ -73,6 +73,16 @@ describe('RetroBoard keeps the focus in the group', () => {
     press('Cancel');
     await settle();
     expect(document.activeElement).toBe(rename());
+    // Escape cancels, as Cancel does: nothing renamed, the focus back.
+    press('Rename');
+    await settle();
+    const again = target.querySelector('#rn-g1') as HTMLInputElement;
+    again.value = 'Not this';
+    again.dispatchEvent(new Event('input'));
+    again.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    expect(target.querySelector('#rn-g1')).toBeNull();
+    expect(document.activeElement).toBe(rename());
     press('Add selected (1) here');
     props.selected = [];
     await settle();
