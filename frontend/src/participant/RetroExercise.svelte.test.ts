@@ -364,6 +364,13 @@ describe('a card deleted after the dot totals were shown', () => {
     expect(sent).toEqual([]);
   });
 
+  it('shows the vote in the phases as over, not as a step to come', async () => {
+    regrouping(['c1', 'c2']);
+    await settle();
+    const vote = [...document.querySelectorAll('.phases li')].find((li) => li.textContent === 'Vote');
+    expect(vote?.classList.contains('over')).toBe(true);
+  });
+
   it('asks nothing before the totals', async () => {
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
