@@ -56,14 +56,19 @@ describe('RetroBoard while cards are written', () => {
   });
 });
 
+/** The discussion of twelve cards in one column, card i with dots(i). */
+function twelveRanked(dots: (i: number) => number, focus?: string): RetroView {
+  const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
+  return {
+    exercise: 'r1', status: 'open', phase: 'discuss', focus, dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+    columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
+    items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: dots(i) })), actions: [],
+  } as unknown as RetroView;
+}
+
 describe('RetroBoard in the discussion', () => {
   it('shows the item being discussed above the ranking, however low it ranks', () => {
-    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
-    const view = {
-      exercise: 'r1', status: 'open', phase: 'discuss', focus: 'c11', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
-      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
-      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 12 - i })), actions: [],
-    } as unknown as RetroView;
+    const view = twelveRanked((i) => 12 - i, 'c11');
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     flushSync();
     const now = target.querySelector('[data-testid=now-discussing]')!;
@@ -92,12 +97,7 @@ describe('RetroBoard in the discussion', () => {
 describe('RetroBoard on the projector in the discussion', () => {
   it('ranks the items that fit the screen and says how many more there are', async () => {
     stackedItems();
-    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
-    const view = {
-      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
-      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
-      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: 12 - i })), actions: [],
-    } as unknown as RetroView;
+    const view = twelveRanked((i) => 12 - i);
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
     expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
@@ -285,12 +285,7 @@ describe('RetroBoard keeps each item in its column', () => {
 describe('RetroBoard on the projector, the hidden part of the ranking', () => {
   it('says "more items", not "more voted items", when what it hides has no dots', async () => {
     stackedItems();
-    const cards = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
-    const view = {
-      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
-      columns: [{ id: 'start', title: 'Start', count: 12 }], written: 12, cards, groups: [],
-      items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: Math.max(0, 8 - i) })), actions: [],
-    } as unknown as RetroView;
+    const view = twelveRanked((i) => Math.max(0, 8 - i));
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
     expect(target.querySelectorAll('.ranked li')).toHaveLength(7);
