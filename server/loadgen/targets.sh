@@ -109,6 +109,11 @@ run() { # mode name flags...
   "$BIN" load -url "$joined" -pid "${pids[0]}" ${also:+-also "$also"} -timeout 5m -report "$OUT/$mode-$name.json" ${profile[@]+"${profile[@]}"} "$@" 2>&1 | tee -a "$OUT/$mode-$name.txt" || true
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
+  if [[ -n $redis_pid ]]; then
+    # Where Redis spent its time over the run (joins included): calls and
+    # microseconds per command, the scripts' redis.call()s counted apart.
+    redis-cli -p "$rport" INFO commandstats >"$OUT/$mode-$name.redis.txt" 2>&1 || true
+  fi
   if [[ -n $redis_pid ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi
   sleep 2
 }
