@@ -773,3 +773,61 @@ func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
 		t.Fatalf("export back in %s after the totals: dotsShown %v, dots %v", r.Phase, r.DotsShown, got)
 	}
 }
+
+// A retro ended in Write has no later phase to show its cards in: the
+// export (and so the kept session) has them, whether the board was never
+// revealed or was taken back to Write after the vote, the voted cards
+// with their totals. While the room runs, Write hides them as before.
+func TestRetroEndedInWriteExportsItsCards(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	never := b.exercise(retroSpecMap())
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": never, "column": "start", "text": "unseen"})
+	back := b.exercise(retroSpecMap())
+	for _, text := range []string{"A", "B"} {
+		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": back, "column": "start", "text": text})
+	}
+	phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": back, "phase": p}) }
+	phase(PhaseGroup)
+	fv, _ := b.retro(back)
+	id := map[string]string{}
+	for _, c := range fv.Cards {
+		id[c.Text] = c.ID
+	}
+	phase(PhaseVote)
+	b.ok(bob, CmdRetroDot, map[string]any{"exercise": back, "item": id["A"], "delta": 1, "dotsRound": 0})
+	phase(PhaseDiscuss)
+	phase(PhaseWrite)
+	b.ok(bob, CmdRetroCardAdd, map[string]any{"exercise": back, "column": "stop", "text": "late"})
+
+	cards := func(r *RetroExport) map[string]string {
+		out := map[string]string{}
+		for _, c := range r.Columns {
+			for _, cd := range c.Cards {
+				out[cd.Text] = dotStr(cd.Dots)
+			}
+		}
+		return out
+	}
+	_, res := exportNow(t, b)
+	for i, x := range res.Exercises {
+		if r := x.Retro; r.Revealed || len(cards(r)) != 0 {
+			t.Fatalf("retro %d exported in Write while the room runs: revealed %v, cards %v", i, r.Revealed, cards(r))
+		}
+	}
+	b.ok(b.fac, rooms.CmdRoomEnd, nil)
+	_, res = exportNow(t, b)
+	if r := res.Exercises[0].Retro; !r.Revealed || len(cards(r)) != 1 || cards(r)["unseen"] != "" {
+		t.Fatalf("a retro never revealed, ended: revealed %v, cards %v", r.Revealed, cards(r))
+	}
+	r := res.Exercises[1].Retro
+	if got := cards(r); !r.Revealed || len(got) != 3 || got["A"] != "1" || got["B"] != "0" || got["late"] != "0" {
+		t.Fatalf("a retro back in Write after the vote, ended: revealed %v, cards %v", r.Revealed, got)
+	}
+	md, _ := res.Markdown()
+	cs, _ := res.CSV()
+	if strings.Contains(string(md), "not revealed") || strings.Contains(string(cs), "not revealed") ||
+		!strings.Contains(string(md), "unseen") || !strings.Contains(string(cs), "late") {
+		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
+	}
+}

@@ -774,6 +774,9 @@ func exerciseState(ctx context.Context, st rooms.Store, room, key string) (rooms
 type inputs struct {
 	counters map[string]int64
 	docs     map[string]rooms.Doc // the exercise's documents by key
+	// ended: the room has ended, so nothing is hidden for a later phase
+	// (a retro ended in Write shows its cards; see retroViews).
+	ended bool
 }
 
 // readInputs keeps e's counters out of counters (the room's, read with
@@ -949,7 +952,7 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 			// are the facilitator's (and its kept session's) to see.
 			e.Status = StatusClosed
 		}
-		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}}
+		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}, ended: room.Ended}
 		for k, c := range st.Counters {
 			if counterOf(k, e.ID) {
 				in.counters[k] = c

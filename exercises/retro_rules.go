@@ -788,7 +788,11 @@ func retroViews(e Exercise, in inputs) (fac, part any) {
 	phase := phaseOf(e)
 	v := RetroView{Exercise: e.ID, Status: e.Status, Phase: phase, Focus: e.Focus, Dots: spec.Dots, MaxPerItem: spec.MaxPerItem,
 		Cards: []RetroCardView{}, Groups: []RetroGroup{}, Items: []RetroItem{}, Actions: []RetroAction{}}
-	v.Revealed = phase != PhaseWrite || e.Status == StatusResults
+	// An ended room's board shows its cards whatever the phase: a retro
+	// ended in Write (never revealed, or taken back there after the
+	// vote) has no later phase to show them in, and its cards are the
+	// workshop's results (the export and kept session read this view).
+	v.Revealed = cardsRevealed(e) || in.ended
 	v.DotsShown = phase == PhaseDiscuss || phase == PhaseActions || e.Status == StatusResults
 	col := map[string]int{}
 	for i, c := range spec.Columns {
