@@ -106,6 +106,33 @@ describe('the projector showing results', () => {
   });
 });
 
+describe('the projector while a vote waits for its results', () => {
+  it('keeps the choices, the count and "Results will be shown" on the screen, denser when they would run off it', async () => {
+    // jsdom lays nothing out: the block ends below the 768 px window until
+    // it is drawn at its second density.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this.dataset.testid === 'screen-wait' && Number(this.dataset.density) < 2 ? 900 : 700;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const options = ['The weekly planning meeting with the whole department', 'Standup', 'Code review of every single change, however small', 'Demos', 'Retros'];
+    const poll = { id: 'e1', kind: 'poll', title: 'Which tool do we drop first when things get busy in the quarter?', prompt: 'Pick one', status: 'open', minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: options.map((label, i) => ({ id: `o${i}`, label })) }] };
+    const state = { exercise: 'e1', status: 'open', responses: 2, minResponses: 3, anonymous: true };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } } } });
+    await settle();
+    await settle();
+    const box = target.querySelector<HTMLElement>('[data-testid=screen-wait]')!;
+    expect(box.dataset.density).toBe('2');
+    expect(box.classList.contains('d2')).toBe(true);
+    expect(box.querySelectorAll('[data-testid=screen-choices] li')).toHaveLength(5);
+    expect(box.querySelector('[data-testid=screen-count]')?.textContent).toBe('2 answers so far');
+    expect(box.textContent).toContain('Results will be shown');
+    vi.restoreAllMocks();
+  });
+});
+
 describe('the projector in a retrospective', () => {
   it("says in the vote what to do, with the spec's dots, and nothing of dots placed it is not given", async () => {
     const ws = openAt('/screen/ABCDEF#t=tok');
