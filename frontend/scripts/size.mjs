@@ -1,7 +1,9 @@
 // The JavaScript a phone downloads to open the participant page: the
 // scripts index.html loads (entry and module preloads), gzipped. The
 // facilitator console and projector are separate chunks loaded only on
-// their own routes. Fails above the budget (60 KB).
+// their own routes; so are the phone's retro, help, kudos and ended-room
+// parts (src/participant/lazyparts.ts), fetched once the phone is in a
+// room. Fails above the budget (60 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 

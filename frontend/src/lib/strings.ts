@@ -106,6 +106,8 @@ export const en = {
     unansweredFinal: 'Once sent, your answers cannot be changed.',
     sendAnyway: 'Send anyway',
     goBack: 'Go back to answer',
+    /** A part of the page fetched when needed (participant/Lazy.svelte) could not be. */
+    lazyFailed: 'This part of the page could not load. It will try again by itself.',
   },
 
   // Retrospective

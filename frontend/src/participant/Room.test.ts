@@ -1,10 +1,15 @@
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import Room from './Room.svelte';
+import { lazyParts } from './lazyparts';
 import { FakeWS, ev, welcome } from '../test/fakews';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 
 afterEach(() => vi.unstubAllGlobals());
+// Retro, help, kudos and the ended room's keepsakes are imported when
+// first shown (Lazy.svelte.test.ts has the loading itself): loaded
+// before any test, they show at once, not after however many ticks.
+beforeAll(() => Promise.all(lazyParts.map((p) => p.get())));
 
 /** Ann's phone in room ABCDEF, its socket open (the welcome is the test's). */
 function openPhone() {
