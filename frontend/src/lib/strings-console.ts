@@ -192,6 +192,14 @@ export const enConsole = {
     dotsFollow: 'The dots follow the cards: a card or group put into a group brings its dots, and a card taken out takes its own back. A card deleted takes its dots with it.',
   },
 
+  // The projector's words beyond the participant page's.
+  screen: {
+    ...base.screen,
+    // A vote closed below its threshold: its results are never shown as
+    // it is, so the room is not told they will be.
+    tooFew: (min: number) => `Too few answers to show the results: at least ${min} are needed. The facilitator may open voting again.`,
+  },
+
   // The trainer's pages: pack library, editor, past sessions, comparison
   lib: {
     nav: 'Trainer pages',

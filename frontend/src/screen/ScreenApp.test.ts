@@ -103,6 +103,19 @@ describe('the projector showing results', () => {
     ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('closed'), state: state('closed') }] } } } });
     await settle();
     expect(target.querySelector('[data-testid=screen-count]')?.textContent).toBe('Voting has closed: 3 answers.');
+    expect(target.querySelector('[data-testid=screen-soon]')?.textContent).toBe('Results will be shown when the facilitator is ready.');
+  });
+
+  it('closed below its threshold, does not promise results it cannot show', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const pulse = { id: 'e1', kind: 'survey', title: 'Trust pulse', status: 'closed', minResponses: 4,
+      questions: [{ id: 'q1', kind: 'scale', prompt: 'I can count on it', min: 1, max: 5 }] };
+    const state = { exercise: 'e1', status: 'closed', responses: 3, minResponses: 4, anonymous: true };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: pulse, state }] } } } });
+    await settle();
+    expect(target.querySelector('[data-testid=screen-count]')?.textContent).toBe('Voting has closed: 3 answers.');
+    expect(target.querySelector('[data-testid=screen-soon]')?.textContent).toBe('Too few answers to show the results: at least 4 are needed. The facilitator may open voting again.');
   });
 });
 
