@@ -254,6 +254,30 @@ describe('the console keeps the focus', () => {
     await settle();
     expect(document.activeElement?.id).toBe('ctl-h');
   });
+
+  it('on the ended notice when the room ends under "End the room"', async () => {
+    answer(json(summary, 201));
+    const ws = await open();
+    const endButton = button('End the room')!;
+    endButton.focus();
+    endButton.click();
+    await settle();
+    expect(ws.commands().at(-1)).toMatchObject({ type: 'room.end' });
+    await end(ws);
+    await settle();
+    expect(button('End the room')).toBeUndefined();
+    expect(document.activeElement).toBe(target.querySelector('[data-testid=ended]'));
+  });
+
+  it('where it is when the room ends elsewhere', async () => {
+    answer(json(summary, 201));
+    const ws = await open();
+    const copy = target.querySelector<HTMLElement>('#save-title')!;
+    copy.focus();
+    await end(ws);
+    await settle();
+    expect(document.activeElement).toBe(copy);
+  });
 });
 
 describe('the console and its test participant', () => {
