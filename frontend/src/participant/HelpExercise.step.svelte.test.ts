@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
@@ -34,6 +34,9 @@ const type = (el: HTMLInputElement, v: string) => {
   el.dispatchEvent(new Event('input', { bubbles: true }));
   flushSync();
 };
+
+// What is typed is kept for a reload (lib/drafts.ts): each test's own.
+afterEach(() => sessionStorage.clear());
 
 describe('the next step of a pair', () => {
   it('is shown to the asker once the helper saved it, with no empty field that would replace it', () => {
