@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import KudosExercise from './KudosExercise.svelte';
@@ -53,5 +53,43 @@ describe('KudosExercise recipients', () => {
     const target = show(KudosExercise, { session: { state, status: 'online', send: vi.fn() } as any, ex });
     const options = [...target.querySelectorAll('#k-to-k1 option')].map((o) => o.textContent);
     expect(options).toEqual(['The whole team', 'Bo']);
+  });
+});
+
+describe('a kudo being written', () => {
+  const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+  const members = { b: { id: 'b', name: 'Bo', role: 'participant', online: true } };
+  const state = { ...emptyState(), you: { id: 'me', name: 'Me', role: 'participant', online: true }, members, membersKnown: true,
+    states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+  const send = vi.fn(() => new Promise(() => {})); // never answered: the page reloads first
+  const open = () => show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
+  afterEach(() => sessionStorage.clear());
+
+  it('is kept for a reload as it is typed, with its anonymity', () => {
+    const first = open();
+    (first.querySelector('input[type=checkbox]') as HTMLInputElement).click();
+    const box = first.querySelector('#k-msg-k1') as HTMLTextAreaElement;
+    box.value = 'Thanks for the pairing';
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    const again = open();
+    expect((again.querySelector('#k-msg-k1') as HTMLTextAreaElement).value).toBe('Thanks for the pairing');
+    expect((again.querySelector('input[type=checkbox]') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('comes back to the same person, while they are here, and not once sent', () => {
+    sessionStorage.setItem('huddle:draft:kudos:k1', JSON.stringify({ to: 'b', message: 'Thanks for the pairing', anonymous: true }));
+    const again = open();
+    expect((again.querySelector('#k-to-k1') as HTMLSelectElement).value).toBe('b');
+    (again.querySelector('button[type=submit]') as HTMLButtonElement).click();
+    flushSync();
+    expect(send).toHaveBeenCalledWith('kudos.send', expect.objectContaining({ to: 'b', anonymous: true, message: 'Thanks for the pairing' }));
+    // Reloaded while sending: the stored command sends it; the box is empty.
+    expect((open().querySelector('#k-msg-k1') as HTMLTextAreaElement).value).toBe('');
+    // Someone who has left: to the team, the message kept.
+    sessionStorage.setItem('huddle:draft:kudos:k1', JSON.stringify({ to: 'gone', message: 'Thanks', anonymous: false }));
+    const left = open();
+    expect((left.querySelector('#k-to-k1') as HTMLSelectElement).value).toBe('team');
+    expect((left.querySelector('#k-msg-k1') as HTMLTextAreaElement).value).toBe('Thanks');
   });
 });
