@@ -381,3 +381,34 @@ describe('a card deleted after the dot totals were shown', () => {
     expect(before.sent).toHaveLength(1);
   });
 });
+
+describe('an action item being written', () => {
+  afterEach(() => sessionStorage.clear());
+  it('comes back after a reload with its owner and date, and not once sent', async () => {
+    const sent: any[] = [];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'actions', revealed: true, dotsShown: true } }, mine: { r1: { cards: [] } } } as any,
+      status: 'online',
+      send: (type: string, data: any) => new Promise(() => sent.push({ type, data })), // the page reloads first
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'actions', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const type = (target: HTMLElement, sel: string, v: string) => {
+      const el = target.querySelector(sel) as HTMLInputElement;
+      el.value = v;
+      el.dispatchEvent(new Event('input'));
+      flushSync();
+    };
+    const first = show(RetroExercise, { session, ex });
+    type(first, '#act-r1', 'Rotate the retro facilitator');
+    type(first, '#own-r1', 'Ben');
+    type(first, '#due-r1', '2026-12-24');
+    const again = show(RetroExercise, { session, ex });
+    const value = (sel: string) => (again.querySelector(sel) as HTMLInputElement).value;
+    expect([value('#act-r1'), value('#own-r1'), value('#due-r1')]).toEqual(['Rotate the retro facilitator', 'Ben', '2026-12-24']);
+    (again.querySelector('#act-r1') as HTMLInputElement).form!.requestSubmit();
+    await settle();
+    expect(sent.at(-1)).toMatchObject({ type: 'retro.action.add', data: { text: 'Rotate the retro facilitator', owner: 'Ben', due: '2026-12-24' } });
+    const third = show(RetroExercise, { session, ex });
+    expect((third.querySelector('#act-r1') as HTMLInputElement).value).toBe('');
+  });
+});
