@@ -92,6 +92,15 @@ describe('JoinForm', () => {
     expect(target.querySelector('#join-code-error')?.textContent).toContain('no room with that code');
   });
 
+  it('says at once, under the code, that a join link is for no room', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such room', field: 'code' } }), { status: 404 })));
+    render('K7QX2M');
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(target.querySelector('#join-code-error')?.textContent).toContain('no room with that code');
+    expect(target.querySelector('#join-code')!.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('names the room the join link is for, while that code is the one typed', async () => {
     const fetch = vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked: false, ended: false, showNames: false, joinUrl: '' })));
     vi.stubGlobal('fetch', fetch);
