@@ -29,6 +29,19 @@ describe('RetroBoard', () => {
   });
 });
 
+describe('RetroBoard on a phone', () => {
+  it('puts one space, not two, between a card and its author (kept by pre-wrap, two showed)', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'reveal', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 1 }], written: 1,
+      cards: [{ id: 'c2', column: 'start', text: 'Demo', authorName: 'Ben' }], groups: [], items: [{ id: 'c2', kind: 'card' }], actions: [],
+    } as unknown as RetroView;
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }] });
+    const note = target.querySelector('[data-card=c2]')!;
+    expect(note.textContent!.trim()).toBe('Demo — Ben');
+  });
+});
+
 describe('RetroBoard while cards are written', () => {
   it('tells the projector where to write and how many cards there are so far', () => {
     const view = {
