@@ -119,6 +119,14 @@ describe('a dot sent offline', () => {
       .toContain('This dot was for a vote that has since started again, so it was not placed: place your dots again.');
   });
 
+  it('tells a screen reader the dots on an item, and the one waiting, as named images', async () => {
+    const target = voting(() => new Promise(() => {})); // offline: never answered
+    target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
+    await settle();
+    const named = [...target.querySelectorAll('.item .dots')].map((e) => `${e.getAttribute('role')}: ${e.getAttribute('aria-label')}`);
+    expect(named).toEqual(['img: 0 dots', expect.stringMatching(/^img: .+/)]);
+  });
+
   it('says which limit a refused dot met, in the server\'s words', async () => {
     const target = voting(async () => { throw new CommandError('no_dots_left', 'at most 1 dot on one item', 'item'); });
     target.querySelector<HTMLButtonElement>('button[aria-label="Place a dot on Demos"]')!.click();
