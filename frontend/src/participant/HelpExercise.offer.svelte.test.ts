@@ -142,3 +142,16 @@ describe('a next step being written', () => {
     expect(again.sent.at(-1)).toMatchObject({ type: 'help.step', data: { offer: 'o1', text: 'Thursday 14:00' } });
   });
 });
+
+describe('long names on the help board', () => {
+  it('are wrapped as user text: who asked, who helps, who is helped (one long word broke out of a 320 px phone)', () => {
+    const long = 'Maximilianalexandervonhohenzollernsigmar';
+    const accepted = req({ status: 'matched', authorName: long, offers: [{ id: 'o1', helperName: long, message: 'me', accepted: true }] });
+    const asker = phone({ requests: ['r1'], offers: [] }, board(accepted)).target;
+    const helper = phone({ requests: [], offers: ['o1'] }, board(accepted)).target;
+    const holding = (t: HTMLElement) => [...t.querySelectorAll('p')].filter((p) => p.textContent!.includes(long) && !p.querySelector('.user-text'));
+    expect(holding(asker).length).toBeGreaterThan(0);
+    expect(holding(helper).length).toBeGreaterThan(0);
+    for (const p of [...holding(asker), ...holding(helper)]) expect(p.classList.contains('user-text')).toBe(true);
+  });
+});
