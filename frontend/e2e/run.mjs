@@ -364,10 +364,11 @@ async function download(page, click) {
  *  its Delete buttons in view without scrolling. */
 async function sessionsReadable() {
   const table = lib.getByTestId('sessions');
+  const width = await lib.evaluate(() => innerWidth);
   const split = await table.locator('tbody').evaluate(brokenWords);
-  if (split.length) throw new Error('past sessions split words at 1280 px: ' + split.join(', '));
+  if (split.length) throw new Error(`past sessions split words at ${width} px: ` + split.join(', '));
   const box = await table.evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
-  if (box[0] > box[1]) throw new Error(`past sessions scroll at 1280 px: ${box[0]} in ${box[1]}`);
+  if (box[0] > box[1]) throw new Error(`past sessions scroll at ${width} px: ${box[0]} in ${box[1]}`);
 }
 
 /** A phone's help request with a long title: the field shows all of it
@@ -1024,6 +1025,11 @@ const steps = [
     if (nums !== '3 6') throw new Error('people and exercises of a session: ' + nums);
     await sessionsReadable();
     await shot(lib, 'sessions');
+    // A 1024 px laptop: the whole table in its box too, Delete in view.
+    await lib.setViewportSize({ width: 1024, height: 768 });
+    await sessionsReadable();
+    await shot(lib, 'sessions-1024');
+    await lib.setViewportSize({ width: 1280, height: 860 });
     await lib.getByTestId('compare-link').click();
     await lib.waitForURL(/\/compare\?a=.+&b=.+/);
     const closing = lib.getByTestId('cmp-exercise').filter({ hasText: 'Closing' });
