@@ -1,7 +1,8 @@
 // The web app's one entry. The participant page is loaded at once and
-// kept small; the facilitator console, the projector view and the
-// trainer's pages (pack library, past sessions, comparison) are loaded
-// only on their own routes.
+// kept small (its retro, help, kudos and ended-room parts come later:
+// participant/lazyparts.ts); the facilitator console, the projector view
+// and the trainer's pages (pack library, past sessions, comparison) are
+// loaded only on their own routes.
 import './app.css';
 import { mount } from 'svelte';
 import ParticipantApp from './participant/ParticipantApp.svelte';
