@@ -420,3 +420,24 @@ describe('an action item being written', () => {
     expect((third.querySelector('#act-r1') as HTMLInputElement).value).toBe('');
   });
 });
+
+describe('"My cards" with a column of a long title', () => {
+  it('wraps the title as user text, on a card taken and on one waiting (one long word broke out of a 320 px phone)', async () => {
+    const long = [{ id: 'well', title: 'Whatwentwellthissprintandwhatwewanttokeepdoing' }];
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, columns: long.map((c) => ({ ...c, count: 1 })) } }, mine: { r1: { cards: [{ id: 'c1', column: 'well', text: 'Demos' }] } } } as any,
+      status: 'reconnecting',
+      send: () => new Promise(() => {}),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns: long, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    const box = target.querySelector('textarea')!;
+    box.value = 'Pairing';
+    box.dispatchEvent(new Event('input'));
+    box.form!.requestSubmit();
+    await settle();
+    const badges = [...target.querySelectorAll('[data-testid=my-cards] .badge')];
+    expect(badges.map((b) => b.textContent)).toEqual([long[0].title, long[0].title]);
+    for (const b of badges) expect(b.classList.contains('user-text')).toBe(true);
+  });
+});
