@@ -179,8 +179,14 @@ async function projectorFitsSurveys() {
   if ((await proj.locator('[data-testid=results] .q').count()) !== 6) throw new Error('the Trust pulse shows no six questions');
   await fits('the Trust pulse');
   await shot(proj, 'screen-survey-720');
+  const codePx = () => proj.locator('.head .code').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const at720 = await codePx();
   await proj.setViewportSize({ width: 1920, height: 1080 });
   await fits('the Trust pulse');
+  // Its type grows with the screen: a 1080-line projector drew the 720-line
+  // one's pixels, two thirds as large on the wall.
+  const at1080 = await codePx();
+  if (!(at1080 >= at720 * 1.2)) throw new Error(`the join code is ${at1080} px at 1920x1080, ${at720} px at 1280x720`);
   await shot(proj, 'screen-survey-1080');
   await proj.setViewportSize({ width: 1280, height: 720 });
   // Closing: a scale and six long options.

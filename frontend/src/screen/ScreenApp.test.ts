@@ -79,6 +79,19 @@ describe('the projector view opened with a projector link', () => {
   });
 });
 
+describe('the projector on a big screen', () => {
+  it('marks the page so that its type grows with the screen, and unmarks it when it goes', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    ws.receive(screenWelcome());
+    await settle();
+    expect(document.documentElement.classList.contains('projector')).toBe(true);
+    unmount(app);
+    expect(document.documentElement.classList.contains('projector')).toBe(false);
+    app = mount(ScreenApp, { target });
+    flushSync();
+  });
+});
+
 describe('the projector showing results', () => {
   it('says how many answered above them', async () => {
     const ws = openAt('/screen/ABCDEF#t=tok');
