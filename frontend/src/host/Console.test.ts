@@ -604,6 +604,52 @@ describe('the console keeps the focus with the keyboard', () => {
     expect(field()).toBeNull();
     expect(document.activeElement).toBe(rename());
   });
+
+  it("on the next exercise's Edit when one is removed, else the one before, else the agenda's heading", async () => {
+    answer();
+    const ws = await open(false, three);
+    const editOf = (id: string) => target.querySelector(`[data-testid=agenda] [data-ex="${id}"] button[aria-expanded]`) as HTMLButtonElement;
+    let seq = 2;
+    for (const [label, items, want] of [['Remove Two', ['e1', 'e3'], 'e3'], ['Remove Three', ['e1'], 'e1'], ['Remove One', [], null]] as const) {
+      byLabel(label).focus();
+      byLabel(label).click();
+      flushSync();
+      const cmd = ws.commands().at(-1)!;
+      expect(cmd.type).toBe('agenda.remove');
+      ws.receive(ev(seq++, 'agenda.updated', { items, current: items[0] ?? '' }), { type: 'ack', id: cmd.id });
+      await settle();
+      await settle();
+      expect(document.activeElement).toBe(want ? editOf(want) : target.querySelector('#agenda-h'));
+    }
+  });
+
+  it("on an exercise's Edit once its form is saved or cancelled", async () => {
+    answer();
+    const ws = await open(false, three);
+    const editOf = (id: string) => target.querySelector(`[data-testid=agenda] [data-ex="${id}"] button[aria-expanded]`) as HTMLButtonElement;
+    const form = () => target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement | null;
+    editOf('e2').focus();
+    editOf('e2').click();
+    flushSync();
+    const cancel = [...form()!.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Cancel')!;
+    cancel.focus();
+    cancel.click();
+    await settle();
+    expect(form()).toBeNull();
+    expect(document.activeElement).toBe(editOf('e2'));
+    editOf('e2').click();
+    flushSync();
+    (form()!.querySelector('button[type=submit]') as HTMLButtonElement).focus();
+    form()!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd.type).toBe('agenda.update');
+    ws.receive({ type: 'ack', id: cmd.id });
+    await settle();
+    await settle();
+    expect(form()).toBeNull();
+    expect(document.activeElement).toBe(editOf('e2'));
+  });
 });
 
 describe("the console's half-filled \"Add an exercise\"", () => {

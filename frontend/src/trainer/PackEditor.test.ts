@@ -174,6 +174,48 @@ describe('the pack editor keeps the keyboard in the list', () => {
     expect(titles()).toEqual([]);
     expect(document.activeElement?.id).toBe('items-h');
   });
+
+  it("on an exercise's Edit once its form is applied, cancelled or closed with Escape", async () => {
+    render();
+    const form = () => target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement | null;
+    const buttonIn = (f: HTMLFormElement, name: string) => [...f.querySelectorAll('button')].find((b) => b.textContent?.trim() === name)!;
+    // Cancelled.
+    await press(edit('Trust today') as HTMLButtonElement);
+    await press(buttonIn(form()!, 'Cancel'));
+    expect(form()).toBeNull();
+    expect(document.activeElement).toBe(edit('Trust today'));
+    // Applied.
+    await press(edit('Trust today') as HTMLButtonElement);
+    const title = form()!.querySelector('input[required]') as HTMLInputElement;
+    title.value = 'Trust now';
+    title.dispatchEvent(new Event('input'));
+    flushSync();
+    buttonIn(form()!, 'Apply').focus();
+    form()!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    flushSync();
+    await tick();
+    expect(form()).toBeNull();
+    expect(document.activeElement).toBe(edit('Trust now'));
+    // Escape in an unchanged form closes it; in a changed one it is kept.
+    await press(edit('Thanks') as HTMLButtonElement);
+    const field = form()!.querySelector('input[required]') as HTMLInputElement;
+    field.focus();
+    field.value = 'Thanks!';
+    field.dispatchEvent(new Event('input'));
+    flushSync();
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    flushSync();
+    expect(form()).not.toBeNull();
+    field.value = 'Thanks';
+    field.dispatchEvent(new Event('input'));
+    flushSync();
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    flushSync();
+    await tick();
+    expect(form()).toBeNull();
+    expect(document.activeElement).toBe(edit('Thanks'));
+  });
 });
 
 describe('the pack editor after a save', () => {
