@@ -140,6 +140,15 @@ async function projectorFitsSurveys() {
   const lobby = [...await proj.evaluate(offScreen, ['.lobby *', true]), ...await proj.getByTestId('screen-code').evaluate(brokenWords)];
   if (lobby.length) throw new Error(`the projector's lobby at 360 px: ${lobby.join('; ')}`);
   await shot(proj, 'screen-lobby-360');
+  // On a projector, the QR code and the join code beside it both on the
+  // screen: at 1024x768 the code went under the QR code, off the bottom.
+  for (const [width, height] of [[1024, 768], [1280, 720], [1920, 1080]]) {
+    await proj.setViewportSize({ width, height });
+    await sleep(200);
+    const off = await proj.evaluate(offScreen, ['.lobby *', false]);
+    if (off.length) throw new Error(`the projector's lobby at ${width}x${height}: ${off.join('; ')}`);
+  }
+  await shot(proj, 'screen-lobby-1080');
   await proj.setViewportSize({ width: 1280, height: 720 });
   // Trust pulse shows its results from four answers.
   const phones = [...['Ann', 'Ben', 'anon'].map(P), await newPage(await browser.newContext(phone), 'fourth')];
