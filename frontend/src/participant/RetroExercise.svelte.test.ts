@@ -441,3 +441,34 @@ describe('"My cards" with a column of a long title', () => {
     for (const b of badges) expect(b.classList.contains('user-text')).toBe(true);
   });
 });
+
+describe('the phase moving on under the keyboard', () => {
+  it('takes the focus from the card box that goes to what the phase asks now, not to the top of the page', async () => {
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'group', revealed: true } }, mine: { r1: { cards: [] } } } as any,
+      status: 'online', send: () => new Promise(() => {}),
+    });
+    const props = $state({ session, ex: { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'group', retro: { columns, dots: 2, maxPerItem: 1 } } as any });
+    const target = show(RetroExercise, props);
+    const box = target.querySelector('textarea')!;
+    box.focus();
+    props.ex = { ...props.ex, phase: 'vote' };
+    session.state = { ...session.state, states: { r1: { ...board, phase: 'vote', revealed: true } } };
+    await settle();
+    expect(target.querySelector('textarea')).toBeNull();
+    expect(document.activeElement?.textContent).toBe('Place your dots on what matters most.');
+  });
+
+  it('leaves the focus where it is when it was not in what went', async () => {
+    const props = $state({ session: { state: { ...emptyState(), states: { r1: { ...board, phase: 'group', revealed: true } }, mine: { r1: { cards: [] } } }, status: 'online', send: vi.fn() } as any,
+      ex: { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'group', retro: { columns, dots: 2, maxPerItem: 1 } } as any });
+    show(RetroExercise, props);
+    const outside = document.createElement('button');
+    document.body.appendChild(outside);
+    outside.focus();
+    props.ex = { ...props.ex, phase: 'vote' };
+    await settle();
+    expect(document.activeElement).toBe(outside);
+    outside.remove();
+  });
+});
