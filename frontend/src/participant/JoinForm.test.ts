@@ -117,6 +117,15 @@ describe('JoinForm', () => {
     expect(joining()).toBe('');
   });
 
+  it('says at once that the room the link is for is locked', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked: true, ended: false, showNames: false, joinUrl: '' }))));
+    render('K7QX2M');
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(target.querySelector('[data-testid=joining-room]')?.textContent)
+      .toBe('You are joining “Sprint 42 retro” (code K7QX2M). This room is not accepting new people right now.');
+  });
+
   it('says who will see the name in the room the link is for', async () => {
     for (const showNames of [false, true]) {
       vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'T', locked: false, ended: false, showNames, joinUrl: '' }))));
