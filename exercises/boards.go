@@ -217,7 +217,7 @@ func NewHelpOffer(r HelpRequest, id string, helper rooms.Member, author, message
 	if len(r.Offers) >= lim.MaxOffers {
 		return HelpOffer{}, r, rooms.FieldError(rooms.CodeInvalid, "request", "a request takes at most %d offers", lim.MaxOffers)
 	}
-	msg, err := rooms.CleanText(message, "message", lim.MaxText, true)
+	msg, err := cleanMessage(message, "message", lim.MaxText)
 	if err != nil {
 		return HelpOffer{}, r, err
 	}
@@ -309,7 +309,7 @@ func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.M
 		k.ToName = to.Name
 	}
 	var err error
-	if k.Message, err = rooms.CleanText(a.Message, "message", lim.MaxText, true); err != nil {
+	if k.Message, err = cleanMessage(a.Message, "message", lim.MaxText); err != nil {
 		return k, err
 	}
 	if !a.Anonymous {

@@ -342,6 +342,28 @@ func TestKudosRules(t *testing.T) {
 	b.fails(ann, K, map[string]any{"exercise": ex, "to": "team", "message": "late"}, CodeWrongStatus)
 }
 
+// An offer of help and a kudo are written in boxes of several lines and
+// keep their line breaks (a run of blank lines as one); one of blank
+// lines only says nothing and is refused, as an empty one is.
+func TestOffersAndKudosKeepLineBreaks(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	wall := b.exercise(map[string]any{"kind": "kudos", "title": "Thank you"})
+	b.ok(ann, CmdKudosSend, map[string]any{"exercise": wall, "to": bob.ID, "message": "Thanks for the review.\r\n\n\n\n  It  helped!  \n"})
+	b.fails(ann, CmdKudosSend, map[string]any{"exercise": wall, "to": bob.ID, "message": "\n \n\t\n"}, rooms.CodeInvalid)
+	if _, pv := b.kudos(wall); len(pv.Kudos) != 1 || pv.Kudos[0].Message != "Thanks for the review.\n\nIt helped!" {
+		t.Fatalf("kudos: %+v", pv.Kudos)
+	}
+	help := b.exercise(map[string]any{"kind": "help", "title": "Help"})
+	b.ok(ann, CmdHelpRequest, map[string]any{"exercise": help, "title": "Hiring advice"})
+	req := b.lastRequest(ann)
+	b.fails(bob, CmdHelpOffer, map[string]any{"exercise": help, "request": req, "message": "\n\n"}, rooms.CodeInvalid)
+	b.ok(bob, CmdHelpOffer, map[string]any{"exercise": help, "request": req, "message": "Two years of hiring.\nHappy to pair"})
+	if _, pv := b.help(help); len(pv.Requests) != 1 || len(pv.Requests[0].Offers) != 1 || pv.Requests[0].Offers[0].Message != "Two years of hiring.\nHappy to pair" {
+		t.Fatalf("help board: %+v", pv.Requests)
+	}
+}
+
 // TestKudosWholeRun: a round of recognition, with one message moderated.
 func TestKudosWholeRun(t *testing.T) {
 	b := newTbEnv(t, true)

@@ -266,22 +266,39 @@ func Validate(s Spec, lim Limits) (Spec, error) {
 }
 
 // CleanMultiline cleans a text that keeps its line breaks (notes, details,
-// open answers, a pack's description): each line as rooms.CleanText does,
-// blank lines at either end dropped, the whole at most max characters.
+// open answers, offers, kudos, a pack's description): each line as
+// rooms.CleanText does, blank lines at either end dropped and a run of
+// them inside kept as one (a message of empty lines would fill a
+// projector's wall), the whole at most max characters.
 func CleanMultiline(s, field string, max int) (string, error) {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	for i, l := range lines {
+	kept := lines[:0]
+	for _, l := range lines {
 		c, err := rooms.CleanText(l, field, max, false)
 		if err != nil {
 			return "", err
 		}
-		lines[i] = c
+		if c == "" && len(kept) > 0 && kept[len(kept)-1] == "" {
+			continue
+		}
+		kept = append(kept, c)
 	}
-	out := strings.TrimSpace(strings.Join(lines, "\n"))
+	out := strings.TrimSpace(strings.Join(kept, "\n"))
 	if n := len([]rune(out)); n > max {
 		return "", rooms.FieldError(rooms.CodeTooLong, field, "%s is %d characters; the limit is %d", field, n, max)
 	}
 	return out, nil
+}
+
+// cleanMessage is CleanMultiline for a text that must say something (an
+// offer of help, a kudo): empty, or only blank lines, is refused as
+// rooms.CleanText refuses a required text.
+func cleanMessage(s, field string, max int) (string, error) {
+	out, err := CleanMultiline(s, field, max)
+	if err == nil && out == "" {
+		err = rooms.FieldError(rooms.CodeInvalid, field, "%s is required", field)
+	}
+	return out, err
 }
 
 func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
