@@ -408,6 +408,31 @@ async function helpStepAgreed(page, text) {
   await page.getByRole('button', { name: 'Edit the next step' }).waitFor();
 }
 
+/** The console's header at 1024 px with a long room title (in a room of
+ *  its own): the title takes the width, in at most two lines (squeezed
+ *  beside the room's buttons it ran to eight), and the buttons stay
+ *  together on one line. */
+async function consoleHeaderAt1024() {
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  try {
+    const page = await newPage(ctx, 'long title');
+    await page.goto(huddle.base + '/host');
+    await page.getByLabel('Workshop title').fill('Quarterly planning retrospective for the platform infrastructure team, Berlin and Lisbon');
+    await page.getByRole('button', { name: 'Create a room' }).click();
+    await untilText(page.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+    const [lines, tops] = await page.evaluate(() => {
+      const h1 = document.querySelector('.bar h1');
+      const lh = parseFloat(getComputedStyle(h1).lineHeight);
+      return [Math.round(h1.getBoundingClientRect().height / lh), [...document.querySelectorAll('.bar .tools > *')].map((e) => Math.round(e.getBoundingClientRect().top))];
+    });
+    if (lines > 2) throw new Error(`the console's title runs to ${lines} lines at 1024 px`);
+    if (new Set(tops).size !== 1) throw new Error(`the console's buttons are on more than one line at 1024 px: tops ${tops.join(', ')}`);
+    await shot(page, 'host-long-title-1024');
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** The console's "Who is here" with names of two and three lines (in a
  *  room of its own): the lines of one name close together, the next
  *  name clearly apart, not read as one ("Kwame Mensah-Bonsu Maximilian…"). */
@@ -1075,6 +1100,7 @@ const steps = [
   }],
 
   ["the console's people list keeps each long name's lines together, the rows apart", peopleRowsApart],
+  ["the console's long title takes the width at 1024 px, its buttons together on a line", consoleHeaderAt1024],
 
   ['a malformed escape in an address shows "no such page", not a blank page', async () => {
     // %E0%A4 is a valid escape for the server but no UTF-8: decodeURIComponent throws.
