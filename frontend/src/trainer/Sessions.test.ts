@@ -101,3 +101,32 @@ describe('past sessions chosen for comparing', () => {
     expect(hint()).toBe('Choose two sessions. None are chosen for you: no pack has two sessions here.');
   });
 });
+
+describe('past sessions deleted with the keyboard', () => {
+  it('keep the focus on the Delete of the session now in its place, else the one before, else the heading', async () => {
+    let list = all.slice(0, 3);
+    vi.stubGlobal('confirm', () => true);
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init?: RequestInit) => {
+      if (init?.method === 'DELETE') {
+        const id = decodeURIComponent(url.split('/').pop()!.split('?')[0]);
+        list = list.filter((s) => s.id !== id);
+        return new Response(null, { status: 204 });
+      }
+      return new Response(JSON.stringify(list));
+    }));
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(Sessions, { target, props: { pack: '' } });
+    for (let i = 0; i < 4; i++) await tick();
+    flushSync();
+    const del = (id: string) => target.querySelector(`[data-session="${id}"] button[aria-label^="Delete"]`) as HTMLButtonElement;
+    for (const [id, next] of [['s3', 's2'], ['s2', 's4'], ['s4', null]] as const) {
+      del(id).focus();
+      del(id).click();
+      for (let i = 0; i < 6; i++) await tick();
+      flushSync();
+      expect(rows()).not.toContain(id);
+      expect(document.activeElement).toBe(next ? del(next) : target.querySelector('h1'));
+    }
+  });
+});
