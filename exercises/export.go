@@ -41,7 +41,11 @@ type ExerciseResult struct {
 	// own report.
 	FacilitatorNotes string `json:"facilitatorNotes,omitempty"`
 	Status           Status `json:"status"`
-	Anonymous        bool   `json:"anonymous"`
+	// Anonymous: an anonymous vote. False for a retro, help board or
+	// kudos wall, whose posts say each for itself whether they name
+	// their author (an exercise-wide "anonymous" beside "by: Ann" read
+	// as a contradiction).
+	Anonymous bool `json:"anonymous"`
 	// Responses: ballots (votes), cards (retro), requests (help), visible
 	// kudos (kudos).
 	Responses int64        `json:"responses"`
@@ -247,7 +251,7 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 	for _, v := range sec.Exercises {
 		e := v.Exercise
 		x := ExerciseResult{Kind: e.Kind, Title: e.Title, Prompt: e.Prompt, FacilitatorNotes: e.Notes,
-			Status: e.Status, Anonymous: e.IsAnonymous()}
+			Status: e.Status, Anonymous: e.Kind.IsVote() && e.IsAnonymous()}
 		switch {
 		case e.Kind.IsVote():
 			var vv VoteView
@@ -479,7 +483,9 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		n, k, t := strconv.Itoa(i+1), string(x.Kind), x.Title
 		out := func(section, item, value, detail string) { row(n, k, t, section, item, value, detail, "") }
 		out("exercise", "status", string(x.Status), "")
-		out("exercise", "anonymous", strconv.FormatBool(x.Anonymous), "")
+		if x.Kind.IsVote() {
+			out("exercise", "anonymous", strconv.FormatBool(x.Anonymous), "")
+		}
 		out("exercise", "responses", strconv.FormatInt(x.Responses, 10), "")
 		if x.Prompt != "" {
 			out("exercise", "prompt", "", x.Prompt)

@@ -831,3 +831,32 @@ func TestRetroEndedInWriteExportsItsCards(t *testing.T) {
 		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
 	}
 }
+
+// "anonymous" is a vote's: a kudos wall, help board or retro exports
+// false (each kudo and request says for itself), so a named kudo is not
+// listed under an exercise said to be anonymous; the CSV has the row for
+// votes only.
+func TestExportAnonymousIsAVotes(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	poll := b.exercise(map[string]any{"kind": "poll", "title": "Lunch?", "questions": []any{map[string]any{
+		"kind": "choice", "options": []any{map[string]any{"id": "s", "label": "Soup"}, map[string]any{"id": "l", "label": "Salad"}}}}})
+	b.ok(b.fac, CmdClose, map[string]any{"exercise": poll})
+	wall := b.exercise(map[string]any{"kind": "kudos", "title": "Thanks"})
+	b.ok(ann, CmdKudosSend, map[string]any{"exercise": wall, "to": bob.ID, "message": "Thanks for the review"})
+	b.exercise(retroSpecMap())
+	b.exercise(map[string]any{"kind": "help", "title": "Help"})
+	_, res := exportNow(t, b)
+	for i, want := range []bool{true, false, false, false} {
+		if x := res.Exercises[i]; x.Anonymous != want {
+			t.Fatalf("%s exports anonymous %v", x.Kind, x.Anonymous)
+		}
+	}
+	if k := res.Exercises[1].Kudos.Kudos[0]; k.From != "Ann" {
+		t.Fatalf("kudo: %+v", k)
+	}
+	cs, _ := res.CSV()
+	if n := strings.Count(string(cs), ",exercise,anonymous,"); n != 1 || !strings.Contains(string(cs), "1,poll,Lunch?,exercise,anonymous,true,") {
+		t.Fatalf("%d anonymous rows:\n%s", n, cs)
+	}
+}
