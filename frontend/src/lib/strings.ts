@@ -108,6 +108,12 @@ export const en = {
     goBack: 'Go back to answer',
     /** A part of the page fetched when needed (participant/Lazy.svelte) could not be. */
     lazyFailed: 'This part of the page could not load. It will try again by itself.',
+    /** Said aloud when the facilitator opens an exercise or moves to another. */
+    nowShown: (kind: string, title: string, open: boolean) => `${open ? 'Now open' : 'Now shown'}: ${kind} “${title}”`,
+    kinds: {
+      poll: 'Poll', scale: 'Scale', survey: 'Pulse survey', words: 'Word cloud', text: 'Open text',
+      retro: 'Retrospective', help: '"Can you help me?" board', kudos: 'Kudos wall',
+    } as Record<string, string>,
   },
 
   // Retrospective

@@ -191,3 +191,82 @@ describe("a phone's Change name", () => {
     expect(box()!.value).toBe('Ann'); // Escape kept nothing
   });
 });
+
+describe('a phone where what the room shows changes', () => {
+  const poll = (id: string, title: string, status = 'open') => ({ id, kind: 'poll', title, status,
+    questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] }] });
+  const said = (target: HTMLElement) => target.querySelector('[data-testid=said]')!;
+
+  it('puts the focus in the room once joined, where the join form had it: on the waiting card', async () => {
+    (document.activeElement as HTMLElement | null)?.blur(); // the join form is gone
+    const { target, ws } = openPhone();
+    ws.receive(welcome(1));
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('[data-testid=waiting]'));
+    expect(said(target).textContent).toBe(''); // joining is no news
+  });
+
+  it("takes no focus in the console's preview as it opens", async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Test' }, onLeave: () => {}, ns: 'pv' });
+    FakeWS.last().open();
+    FakeWS.last().receive(welcome(1));
+    await settle();
+    expect(document.activeElement).toBe(document.body);
+  });
+
+  it('puts the focus on the title of an exercise already open when joining', async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    const { target, ws } = openPhone();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?') }],
+    } } } });
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+  });
+
+  it('says an exercise the facilitator opens, and moves the focus from the waiting card to its title', async () => {
+    const w = (await waitingFor('Lunch?')) as HTMLElement;
+    const target = w.parentElement!;
+    const ws = FakeWS.last();
+    w.focus();
+    ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
+    await settle();
+    expect(target.querySelector('[data-testid=waiting]')).toBeNull();
+    expect(said(target).getAttribute('aria-live')).toBe('polite');
+    expect(said(target).textContent).toBe('Now open: Poll “Lunch?”');
+    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+  });
+
+  it('moves the focus from the last exercise’s form to the next one’s title, and says it', async () => {
+    const { target, ws } = openPhone();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?') }, { exercise: { ...poll('e2', 'Team mood'), kind: 'scale' } }],
+    } } } });
+    await settle();
+    (target.querySelector('input[value=a]') as HTMLInputElement).focus();
+    ws.receive(ev(2, 'agenda.updated', { items: ['e1', 'e2'], current: 'e2' }));
+    await settle();
+    expect(target.querySelector('[data-testid=exercise]')!.getAttribute('data-id')).toBe('e2');
+    expect(said(target).textContent).toBe('Now open: Scale “Team mood”');
+    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+  });
+
+  it('leaves the focus with one typing a new name while an exercise opens', async () => {
+    const w = (await waitingFor('Lunch?')) as HTMLElement;
+    const target = w.parentElement!;
+    const ws = FakeWS.last();
+    [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Change name')!.click();
+    await settle();
+    const box = target.querySelector('#rename-p') as HTMLInputElement;
+    expect(document.activeElement).toBe(box);
+    ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
+    await settle();
+    expect(said(target).textContent).toBe('Now open: Poll “Lunch?”');
+    expect(document.activeElement).toBe(box);
+  });
+});
