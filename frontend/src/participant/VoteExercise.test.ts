@@ -265,3 +265,55 @@ describe('VoteExercise: a survey with questions unanswered', () => {
     expect(warning()!.textContent).not.toContain('cannot be changed');
   });
 });
+
+describe('VoteExercise: changing an answer', () => {
+  const radio = (v: string) => target.querySelector(`input[value=${v}]`) as HTMLInputElement;
+
+  // A poll whose answers may be changed, Pizza sent and received.
+  async function answered() {
+    const r = render(poll({ allowChange: true }));
+    radio('o1').click();
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    r.settle().ok();
+    await settleAll();
+    expect(text()).toContain('Your answer was received.');
+    button('Change my answer').focus();
+    button('Change my answer').click();
+    flushSync();
+    radio('o2').click(); // a change begun
+    flushSync();
+    expect(text()).not.toContain('Your answer was received.');
+    return r;
+  }
+
+  it('can be cancelled: the answer received shows again, nothing is sent, the focus is back on "Change my answer"', async () => {
+    const { send } = await answered();
+    button('Cancel').click();
+    await settleAll();
+    expect(text()).toContain('Your answer was received.');
+    expect(target.querySelector('form')).toBeNull();
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).toBe(button('Change my answer'));
+    // The answer sent is the one offered again, not the change let go.
+    button('Change my answer').click();
+    flushSync();
+    expect(radio('o1').checked).toBe(true);
+    expect(radio('o2').checked).toBe(false);
+  });
+
+  it('is cancelled by Escape in the form as well', async () => {
+    const { send } = await answered();
+    radio('o2').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    await settleAll();
+    expect(text()).toContain('Your answer was received.');
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(document.activeElement).toBe(button('Change my answer'));
+  });
+
+  it('offers no Cancel for a first answer, which has nothing to go back to', () => {
+    render(poll({ allowChange: true }));
+    expect(button('Cancel')).toBeUndefined();
+  });
+});
