@@ -483,20 +483,49 @@ func (s *Server) keepSessionNow(ctx context.Context, roomID string) error {
 	return err
 }
 
+// keepSessionAt keeps the room's results as they are now. Keeping the
+// results of a room that still runs can race its end: loaded before the
+// end and written after the end's own keep (keepSession), it would leave
+// the session as it was before (an open exercise "open"). So when the
+// room it kept still ran, it looks at the room again after writing, and
+// if the room has ended meanwhile keeps the ended room's results: any
+// end before this write is seen, and an end after it keeps its own.
 func (s *Server) keepSessionAt(ctx context.Context, roomID string) (*exercises.Session, error) {
+	sess, ended, err := s.keepSessionOnce(ctx, roomID)
+	if err != nil || ended {
+		return sess, err
+	}
+	docs, err := s.store.Get(ctx, roomID, rooms.KeyRoom)
+	if err != nil || len(docs) == 0 {
+		return sess, nil // kept as it was; an end keeps its own
+	}
+	var room rooms.Room
+	if json.Unmarshal(docs[0].Value, &room) != nil || !room.Ended {
+		return sess, nil
+	}
+	sess, _, err = s.keepSessionOnce(ctx, roomID)
+	return sess, err
+}
+
+// keepSessionOnce loads the room and keeps its results, and says whether
+// the room had ended.
+func (s *Server) keepSessionOnce(ctx context.Context, roomID string) (*exercises.Session, bool, error) {
 	st, err := s.store.Load(ctx, roomID, "tok:")
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var room rooms.Room
 	if d, ok := st.Docs[rooms.KeyRoom]; !ok || json.Unmarshal(d.Value, &room) != nil {
-		return nil, errors.New("the room has no settings document")
+		return nil, false, errors.New("the room has no settings document")
+	}
+	if s.keptLoaded != nil {
+		s.keptLoaded()
 	}
 	sess, err := exercises.KeepSession(ctx, s.store, room, st, time.Now(), s.cfg.ResultsTTL, s.cfg.MaxSessions)
 	if err == nil {
 		s.metrics.sessionsKept.Inc()
 	}
-	return sess, err
+	return sess, room.Ended, err
 }
 
 // handleKeepSession keeps a room's results as a session now, for its

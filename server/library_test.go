@@ -590,6 +590,48 @@ func TestKeepSessionNow(t *testing.T) {
 	}
 }
 
+// A keep that loaded the room while it ran and writes after the room's
+// end kept its own does not leave the session as it was before the end
+// (an open exercise "open", no end time): it sees the end and keeps the
+// ended room's results.
+func TestKeepRacingTheEnd(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := t.Context()
+	room := ts.createRoom("Race")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	addPoll(t, fac, 1)
+	raced := false
+	ts.keptLoaded = func() {
+		if raced {
+			return
+		}
+		raced = true
+		// The end lands, and keeps its session, between this keep's load
+		// and its write.
+		fm, _, err := ts.svc.Authenticate(ctx, room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if o := ts.svc.Execute(ctx, room.Room.ID, fm, rooms.Command{ID: "end", Type: rooms.CmdRoomEnd}); o.Code != "" {
+			t.Errorf("end: %s", o.Reply)
+		}
+	}
+	auth := []string{"Authorization", "Bearer " + room.Facilitator.Secret}
+	var sum exercises.SessionSummary
+	if st, _, body := ts.do("POST", "/api/rooms/"+room.Room.ID+"/session", nil, &sum, auth...); st != http.StatusCreated || !raced {
+		t.Fatalf("keep: %d %s (raced %v)", st, body, raced)
+	}
+	kept, err := exercises.GetSession(ctx, ts.store, room.Room.ID, "session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := kept.Results; !r.Ended || r.EndedAt == "" || r.Exercises[0].Status != exercises.StatusClosed || sum.EndedAt.IsZero() || !sum.EndedAt.Equal(kept.Session.EndedAt) {
+		t.Fatalf("kept after racing the end: ended %v at %q, status %s; answered %+v", r.Ended, r.EndedAt, r.Exercises[0].Status, sum)
+	}
+}
+
 // A pack that does not fit this server's stricter limits is refused before
 // any room is made.
 func TestPackOverServerLimits(t *testing.T) {

@@ -52,6 +52,9 @@ type Server struct {
 	draining bool
 	connWG   sync.WaitGroup
 	keepers  sync.WaitGroup // background retries of keeping sessions
+	// keptLoaded, in tests, runs when keeping a session has loaded the
+	// room and before it writes the session.
+	keptLoaded func()
 }
 
 // New builds a node on the embedded store from cfg.
