@@ -66,6 +66,7 @@ export const en = {
     closed: 'This exercise is closed. Thank you!',
     closedResults: 'Voting has closed. The results are below.',
     closedHidden: 'Voting has closed. The results will be shown when the facilitator is ready.',
+    closedTooFew: (min: number) => `Voting has closed with too few answers to show the results: at least ${min} are needed. The facilitator may open voting again.`,
     missed: (title: string, why: string) => `What you sent to ${title ? `“${title}”` : 'the last exercise'} was not taken: ${why}`,
     missedRestored: (title: string, why: string, maybe = false) =>
       `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded ${maybe ? 'may not have been' : 'was not'} taken: ${why}`,

@@ -206,6 +206,17 @@ describe('VoteExercise', () => {
     expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('Voting has closed. The results will be shown when the facilitator is ready.');
   });
 
+  it('tells one who answered a vote closed below its threshold that no results will come', () => {
+    // The projector says the same: "Results will be shown" would promise what the server will not send.
+    const session = { state: { ...emptyState(), states: { e1: { responses: 2, minResponses: 3 } }, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } }, status: 'online', send: vi.fn() };
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(VoteExercise, { target, props: { session: session as any, ex: poll({ status: 'closed' }) } });
+    flushSync();
+    expect(target.querySelector('[data-testid=closed]')!.textContent).toBe(
+      'Voting has closed with too few answers to show the results: at least 3 are needed. The facilitator may open voting again.');
+  });
+
   it('says a closed exercise is closed', () => {
     render(poll({ status: 'closed' }), { responses: 3, minResponses: 3 });
     expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('This exercise is closed. Thank you!');
