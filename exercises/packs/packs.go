@@ -123,21 +123,25 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	lines := map[string]int{"": root.Line}
 	w := walker{lines: lines}
 	w.walk(root, reflect.TypeFor[Pack](), "")
-	if len(w.problems) > 0 {
-		ve.Problems = w.problems
-		return nil, ve
-	}
 	var p Pack
 	if err := root.Decode(&p); err != nil {
-		ve.Problems = append(ve.Problems, yamlProblem(err))
+		// A value of the wrong type: the walker named it with its line.
+		ve.Problems = w.problems
+		if len(ve.Problems) == 0 {
+			ve.Problems = append(ve.Problems, yamlProblem(err))
+		}
 		return nil, ve
 	}
 	nilEmpty(reflect.ValueOf(&p))
 	if draft && p.Schema == 0 {
 		p.Schema = Schema
 	}
-	ve.Problems = check(&p, lines, draft)
+	// An unknown field leaves the rest readable: the file's every other
+	// problem (a kind misspelt beside it, say) is told in the same
+	// answer, in the order of its lines, not one fix later.
+	ve.Problems = append(w.problems, check(&p, lines, draft)...)
 	if len(ve.Problems) > 0 {
+		sort.SliceStable(ve.Problems, func(i, j int) bool { return ve.Problems[i].Line < ve.Problems[j].Line })
 		return nil, ve
 	}
 	return &p, nil

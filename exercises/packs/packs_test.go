@@ -234,16 +234,26 @@ exercises:
 			t.Fatalf("%s: got %+v", src, ps)
 		}
 	}
+	// An unknown field leaves the file readable: every other problem is
+	// told with it, in the order of the lines (a misspelt kind beside a
+	// misspelt field was told only once the field was fixed).
+	fieldsOf := func(ps []Problem) []string {
+		fields := []string{}
+		for _, p := range ps {
+			fields = append(fields, p.Field)
+		}
+		return fields
+	}
 	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\nextra: 1\n")
-	if len(ps) != 1 || ps[0].Line != 5 || ps[0].Field != "extra" {
+	if !reflect.DeepEqual(fieldsOf(ps), []string{"schema", "id", "title", "exercises", "extra"}) || ps[4].Line != 5 {
+		t.Fatalf("got %+v", ps)
+	}
+	ps = problems(t, "schema: 1\nid: x\ntitle: X\nexercises:\n  - kind: pol\n    title: Lunch?\n    optons: [a, b]\n")
+	if !reflect.DeepEqual(fieldsOf(ps), []string{"exercises[0].kind", "exercises[0].optons"}) || ps[0].Line != 5 || !strings.Contains(ps[0].Message, `unknown exercise kind "pol"`) {
 		t.Fatalf("got %+v", ps)
 	}
 	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\n")
-	fields := []string{}
-	for _, p := range ps {
-		fields = append(fields, p.Field)
-	}
-	if !reflect.DeepEqual(fields, []string{"schema", "id", "title", "exercises"}) || ps[1].Line != 2 {
+	if !reflect.DeepEqual(fieldsOf(ps), []string{"schema", "id", "title", "exercises"}) || ps[1].Line != 2 {
 		t.Fatalf("got %+v", ps)
 	}
 	ps = problems(t, "schema: 1\n  id: [\n")
