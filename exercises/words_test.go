@@ -10,14 +10,19 @@ import (
 )
 
 // The reports' words for kinds and statuses (kindWords, statusWords) are
-// the console's, copied from frontend/src/lib/strings-console.ts: this fails when
-// one is changed, added or removed there and not here, or the other way.
+// the web app's, copied from frontend/src/lib/strings.ts (kinds, which the
+// console shares) and strings-console.ts (statuses): this fails when one
+// is changed, added or removed there and not here, or the other way.
 func TestExportWordsAreTheConsoles(t *testing.T) {
 	b, err := os.ReadFile("../frontend/src/lib/strings-console.ts")
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := string(b)
+	pb, err := os.ReadFile("../frontend/src/lib/strings.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
 	kinds := map[string]string{}
 	for k, v := range kindWords {
 		kinds[string(k)] = v
@@ -26,7 +31,7 @@ func TestExportWordsAreTheConsoles(t *testing.T) {
 	for k, v := range statusWords {
 		statuses[string(k)] = v
 	}
-	sameWords(t, "kindWords", kinds, tsRecord(t, src, `kinds: {`, `} as Record<Kind, string>`))
+	sameWords(t, "kindWords", kinds, tsRecord(t, string(pb), `kinds: {`, `} as Record<Kind, string>`))
 	sameWords(t, "statusWords", statuses, tsRecord(t, src, `status: {`, `} as Record<Status, string>`))
 	// The comparison's words for a side with no counts.
 	for key, goWord := range map[string]string{"notInSession": wordNotInSession, "notRun": wordNotRun, "hiddenOpen": wordHiddenOpen} {

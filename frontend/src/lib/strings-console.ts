@@ -162,10 +162,7 @@ const host = {
   showNamesHint: 'For the rooms you start here; off unless you choose it. With names shown, participants see who is here and retro cards carry their authors\' names, also into the kept session. Help requests and kudos carry a name unless their author chooses to stay anonymous, either way.',
   packsFailed: 'The pack list could not be loaded.',
   adding: 'Adding…',
-  kinds: {
-    poll: 'Poll', scale: 'Scale', survey: 'Pulse survey', words: 'Word cloud', text: 'Open text',
-    retro: 'Retrospective', help: '"Can you help me?" board', kudos: 'Kudos wall',
-  } as Record<Kind, string>,
+  kinds: base.part.kinds,
   templates: {
     'start-stop-continue': 'Start / Stop / Continue',
     'mad-sad-glad': 'Mad / Sad / Glad',

@@ -3,6 +3,8 @@
 // shape); the console's and the trainer's extend them in
 // strings-console.ts.
 
+import type { Kind } from './types';
+
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const en = {
@@ -111,10 +113,11 @@ export const en = {
     lazyFailed: 'This part of the page could not load. It will try again by itself.',
     /** Said aloud when the facilitator opens an exercise or moves to another. */
     nowShown: (kind: string, title: string, open: boolean) => `${open ? 'Now open' : 'Now shown'}: ${kind} “${title}”`,
+    /** Every kind's name, the console's too (strings-console.ts) and the reports' (exercises/export.go). */
     kinds: {
       poll: 'Poll', scale: 'Scale', survey: 'Pulse survey', words: 'Word cloud', text: 'Open text',
       retro: 'Retrospective', help: '"Can you help me?" board', kudos: 'Kudos wall',
-    } as Record<string, string>,
+    } as Record<Kind, string>,
   },
 
   // Retrospective
