@@ -5,6 +5,7 @@ import TrainerApp from '../trainer/TrainerApp.svelte';
 import { hostKeyGate } from '../lib/hostkey.svelte';
 import { route } from '../trainer/links';
 import { settle } from '../test/settle';
+import { FakeWS } from '../test/fakews';
 
 let target: HTMLElement;
 let app: any;
@@ -29,7 +30,10 @@ const choices = () => [...target.querySelectorAll('#room-pack option')].map((o) 
 const retry = () => target.querySelector('[data-testid=packs-error] button') as HTMLButtonElement;
 const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
-beforeEach(() => localStorage.clear());
+beforeEach(() => {
+  localStorage.clear();
+  sessionStorage.clear();
+});
 afterEach(() => {
   unmount(app);
   target.remove();
@@ -83,6 +87,21 @@ describe('/host: creating a room', () => {
     await settle();
     const create = (f.mock.calls as unknown as [string, RequestInit][]).find(([u, i]) => u === '/api/rooms' && i.method === 'POST')!;
     expect(JSON.parse(create[1].body as string).showNames).toBe(false);
+  });
+});
+
+describe('/host: after creating a room', () => {
+  it("puts the focus on the new room's title, not on the page's body", async () => {
+    vi.stubGlobal('WebSocket', FakeWS);
+    const created = { room: { id: 'r9', code: 'K7QX2M', title: 'Sprint 42 retro', joinUrl: 'http://h/j/K7QX2M' }, facilitator: { id: 'f', secret: 's' } };
+    answer(json(packs), json(created, 201));
+    await open(HostApp, '/host');
+    (target.querySelector('form button[type=submit]') as HTMLButtonElement).focus();
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const h1 = target.querySelector('h1')!;
+    expect(text(h1)).toBe('Sprint 42 retro');
+    expect(document.activeElement).toBe(h1);
   });
 });
 

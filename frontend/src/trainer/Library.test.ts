@@ -4,6 +4,9 @@ import Library from './Library.svelte';
 import PackView from './PackView.svelte';
 import type { PackSummary } from '../lib/types';
 import { settle } from '../test/settle';
+import Console from '../host/Console.svelte';
+import PackEditor from './PackEditor.svelte';
+import { FakeWS } from '../test/fakews';
 
 let target: HTMLElement;
 let app: any;
@@ -38,6 +41,7 @@ async function render(component: any, props: object = {}) {
 
 beforeEach(() => {
   localStorage.clear();
+  sessionStorage.clear();
   server();
 });
 afterEach(() => {
@@ -73,6 +77,52 @@ describe('starting a room from a pack', () => {
     startButton().click();
     await settle();
     expect(roomsCreated()[1].showNames).toBe(true);
+  });
+});
+
+describe('the page a new room or a duplicated pack opens on', () => {
+  const mountPage = (component: any, props: object) => {
+    unmount(app);
+    target.replaceChildren();
+    app = mount(component, { target, props });
+    flushSync();
+  };
+  const host = { roomId: 'r1', code: 'K7QX2M', secret: 's', facilitatorId: 'f', title: 'Building trust', joinUrl: 'http://h/j/K7QX2M', createdAt: 0 };
+
+  it("focuses the room's title in the console after Start a room", async () => {
+    vi.stubGlobal('WebSocket', FakeWS);
+    await render(Library);
+    startButton().focus();
+    startButton().click();
+    await settle();
+    expect(assign).toHaveBeenCalledWith('/host/K7QX2M');
+    mountPage(Console, { host });
+    const h1 = target.querySelector('h1')!;
+    expect(h1.textContent).toBe('Building trust');
+    expect(document.activeElement).toBe(h1);
+    // Only once, and only for that room: opened again, the console leaves the focus alone.
+    mountPage(Console, { host });
+    expect(document.activeElement).not.toBe(target.querySelector('h1'));
+  });
+
+  it("focuses the copy's editor heading after Duplicate", async () => {
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) => {
+      if (url === '/api/packs/building-trust/duplicate' && init?.method === 'POST') return new Response(JSON.stringify(copy), { status: 201 });
+      if (url === '/api/packs') return new Response(JSON.stringify([trust]));
+      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no' } }), { status: 404 });
+    });
+    const copy = { summary: { ...trust, id: 'building-trust-copy', title: 'Building trust (copy)', builtin: false, source: 'library', version: 'v1' },
+      pack: { schema: 1, id: 'building-trust-copy', title: 'Building trust (copy)', exercises: [] } };
+    await render(Library);
+    const dup = [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Duplicate to adapt') as HTMLButtonElement;
+    dup.focus();
+    dup.click();
+    await settle();
+    expect(assign).toHaveBeenCalledWith('/library/building-trust-copy/edit');
+    mountPage(PackEditor, { id: 'building-trust-copy', initial: copy });
+    const h1 = target.querySelector('h1')!;
+    expect(h1.textContent).toBe('Edit “Building trust (copy)”');
+    expect(document.activeElement).toBe(h1);
   });
 });
 
