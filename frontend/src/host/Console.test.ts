@@ -342,6 +342,39 @@ describe('the console keeps the focus with its preview', () => {
   });
 });
 
+describe('the console closes its preview on Escape', () => {
+  const escape = (el: Element) => {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+  };
+  it('from anywhere in the panel, with the focus back on "View as participant", as Close does', async () => {
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
+    const ws = await open();
+    button('View as participant')!.focus();
+    button('View as participant')!.click();
+    await settle();
+    const pws = FakeWS.last();
+    pws.open();
+    pws.receive(welcome(1, { you: { id: 'pv1', name: 'Preview', role: 'participant', online: true, preview: true } }));
+    await settle();
+    // Escape in a form of the participant's own cancels that form only.
+    const panel = () => target.querySelector('[data-testid=preview]');
+    const inPanel = (name: string) => [...panel()!.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+    inPanel('Change name').click();
+    await settle();
+    escape(document.getElementById('rename-pv')!);
+    await settle();
+    expect(panel()).not.toBeNull();
+    expect(document.activeElement).toBe(inPanel('Change name'));
+
+    escape(document.activeElement!);
+    await settle();
+    expect(panel()).toBeNull();
+    expect(document.activeElement).toBe(button('View as participant'));
+    // The test participant left, as with Close.
+    expect(ws.commands().at(-1)).toMatchObject({ type: 'member.remove', data: { member: 'pv1' } });
+  });
+});
+
 /** A console that made the projector link l1 (token t1). */
 async function withLink() {
   answer();
