@@ -151,7 +151,10 @@ describe('the console of an ended room', () => {
     expect(text('[data-testid=ex-status]')).toBe('Closed');
     expect([...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].every((b) => b.matches(':disabled'))).toBe(true);
     expect(text('[data-testid=agenda]')).not.toMatch(/\bOpen\b/);
-    expect(text('[data-testid=ended-next]')).toBe('Nobody can join or answer any more. Download the results below, or start a new room. Start a new room');
+    expect(text('[data-testid=ended-next]')).toBe('Nobody can join or answer any more. Download the results in the Results section, or start a new room. Start a new room');
+    // The section it names is there, with the downloads.
+    expect(text('[data-testid=room-results] h2')).toBe('Results');
+    expect(target.querySelectorAll('[data-testid=room-results] button[aria-label^="Download the results as"]')).toHaveLength(3);
     expect(target.querySelector('[data-testid=ended-next] a')!.getAttribute('href')).toBe('/host');
     expect(target.querySelector('[data-testid=room-results]')).not.toBeNull();
   });

@@ -34,7 +34,9 @@ const host = {
   end: 'End the room',
   confirmEnd: 'End the workshop for everyone? This cannot be undone.',
   ended: 'This room has ended.',
-  endedNext: 'Nobody can join or answer any more. Download the results below, or start a new room.',
+  // Names the card (host.results), which is beside the exercises at
+  // desktop widths and under them on a phone: never "below".
+  endedNext: 'Nobody can join or answer any more. Download the results in the Results section, or start a new room.',
   newRoom: 'Start a new room',
   tookPart: (n: number) => `${n === 1 ? '1 person' : `${n} people`} took part`,
   gone: 'This room is no longer on the server (it expired, or the server was restarted). Create a new room.',
