@@ -151,3 +151,31 @@ describe('SpecForm editing a vote from before the floor', () => {
     expect(target.querySelector('[data-testid=min-floor]')).toBeNull();
   });
 });
+
+describe("a retro column's hint", () => {
+  const long = 'What went well this sprint, in the work itself and in how we worked together as a team';
+  const retro: Spec = { kind: 'retro', title: 'Sprint', retro: { columns: [{ id: 'c1', title: 'Glad', hint: long }, { id: 'c2', title: 'Sad' }], dots: 3, maxPerItem: 2 } };
+
+  it('is a box of two lines that shows a long hint whole, kept to one line: Enter sends the form, a line break is a space', async () => {
+    let sent: Spec | null = null;
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(SpecForm, { target, props: { initial: retro, heading: 'Edit', submitLabel: 'Save', pendingLabel: '…', onSubmit: async (s: Spec) => { sent = s; return true; } } });
+    flushSync();
+    const hint = input('col-h-0') as HTMLTextAreaElement;
+    expect(hint.tagName).toBe('TEXTAREA');
+    expect(hint.getAttribute('rows')).toBe('2');
+    expect(hint.value).toBe(long);
+
+    hint.value = 'Glad about\r\n  the demo\nand the pairing';
+    hint.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    expect(hint.value).toBe('Glad about the demo and the pairing');
+
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    hint.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent!.retro!.columns![0].hint).toBe('Glad about the demo and the pairing');
+  });
+});
