@@ -830,6 +830,18 @@ func TestRetroEndedInWriteExportsItsCards(t *testing.T) {
 		!strings.Contains(string(md), "unseen") || !strings.Contains(string(cs), "late") {
 		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
 	}
+	// The facilitator's snapshot shows them too; a participant's (or a
+	// projector's) of the ended room does not carry the cards.
+	if v := b.snapshot(b.fac)[never]; !strings.Contains(string(v.State), "unseen") {
+		t.Fatalf("the facilitator's board of the ended room: %s", v.State)
+	}
+	for _, m := range []*rooms.Member{bob, {ID: "screen", Role: rooms.RoleScreen}} {
+		for _, ex := range []string{never, back} {
+			if v := b.snapshot(m)[ex]; strings.Contains(string(v.State), "unseen") || strings.Contains(string(v.State), "late") {
+				t.Fatalf("%s's board of the ended room: %s", m.Role, v.State)
+			}
+		}
+	}
 }
 
 // "anonymous" is a vote's: a kudos wall, help board or retro exports

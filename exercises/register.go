@@ -774,8 +774,9 @@ func exerciseState(ctx context.Context, st rooms.Store, room, key string) (rooms
 type inputs struct {
 	counters map[string]int64
 	docs     map[string]rooms.Doc // the exercise's documents by key
-	// ended: the room has ended, so nothing is hidden for a later phase
-	// (a retro ended in Write shows its cards; see retroViews).
+	// ended: the room has ended and the viewer is its facilitator, so
+	// nothing is hidden for a later phase (a retro ended in Write shows
+	// its cards; see retroViews).
 	ended bool
 }
 
@@ -952,7 +953,10 @@ func snapshotSection(st *rooms.State, v rooms.Viewer) (json.RawMessage, error) {
 			// are the facilitator's (and its kept session's) to see.
 			e.Status = StatusClosed
 		}
-		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{}, ended: room.Ended}
+		// An ended room's board shows its cards to its facilitators (and
+		// so to the export and kept session); nobody else is sent them.
+		in := inputs{counters: map[string]int64{}, docs: map[string]rooms.Doc{},
+			ended: room.Ended && v.Member != nil && v.Member.Role == rooms.RoleFacilitator}
 		for k, c := range st.Counters {
 			if counterOf(k, e.ID) {
 				in.counters[k] = c

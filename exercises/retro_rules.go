@@ -788,10 +788,11 @@ func retroViews(e Exercise, in inputs) (fac, part any) {
 	phase := phaseOf(e)
 	v := RetroView{Exercise: e.ID, Status: e.Status, Phase: phase, Focus: e.Focus, Dots: spec.Dots, MaxPerItem: spec.MaxPerItem,
 		Cards: []RetroCardView{}, Groups: []RetroGroup{}, Items: []RetroItem{}, Actions: []RetroAction{}}
-	// An ended room's board shows its cards whatever the phase: a retro
-	// ended in Write (never revealed, or taken back there after the
-	// vote) has no later phase to show them in, and its cards are the
-	// workshop's results (the export and kept session read this view).
+	// An ended room's board shows its facilitators its cards whatever the
+	// phase: a retro ended in Write (never revealed, or taken back there
+	// after the vote) has no later phase to show them in, and its cards
+	// are the workshop's results (the export and kept session read the
+	// facilitator's view). Others are not sent them (in.ended is false).
 	v.Revealed = cardsRevealed(e) || in.ended
 	v.DotsShown = phase == PhaseDiscuss || phase == PhaseActions || e.Status == StatusResults
 	col := map[string]int{}

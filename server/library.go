@@ -496,8 +496,13 @@ func (s *Server) keepSessionAt(ctx context.Context, roomID string) (*exercises.S
 		return sess, err
 	}
 	docs, err := s.store.Get(ctx, roomID, rooms.KeyRoom)
-	if err != nil || len(docs) == 0 {
-		return sess, nil // kept as it was; an end keeps its own
+	if err != nil {
+		// What was written may be older than an end it cannot see: a
+		// failure, so the console (or keepSession) keeps again.
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return sess, nil // the room is gone; what was kept stays
 	}
 	var room rooms.Room
 	if json.Unmarshal(docs[0].Value, &room) != nil || !room.Ended {
