@@ -123,13 +123,13 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	lines := map[string]int{"": root.Line}
 	w := walker{lines: lines}
 	w.walk(root, reflect.TypeFor[Pack](), "")
+	if w.shapeless {
+		ve.Problems = w.problems
+		return nil, ve
+	}
 	var p Pack
 	if err := root.Decode(&p); err != nil {
-		// A value of the wrong type: the walker named it with its line.
-		ve.Problems = w.problems
-		if len(ve.Problems) == 0 {
-			ve.Problems = append(ve.Problems, yamlProblem(err))
-		}
+		ve.Problems = append(w.problems, yamlProblem(err))
 		return nil, ve
 	}
 	nilEmpty(reflect.ValueOf(&p))
@@ -169,9 +169,19 @@ func yamlProblem(err error) Problem {
 type walker struct {
 	lines    map[string]int
 	problems []Problem
+	// shapeless: a problem other than an unknown field, after which the
+	// decoded pack is not what the file says (YAML's decoder makes 2.5 a
+	// 2, say), so it is not checked further.
+	shapeless bool
 }
 
 func (w *walker) add(n *yaml.Node, field, format string, args ...any) {
+	w.shapeless = true
+	w.unknown(n, field, format, args...)
+}
+
+// unknown records an unknown field: the rest of the file reads as it is.
+func (w *walker) unknown(n *yaml.Node, field, format string, args ...any) {
 	w.problems = append(w.problems, Problem{Line: n.Line, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -213,7 +223,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			}
 			f, ok := fields[key]
 			if !ok {
-				w.add(k, sub, "unknown field %q%s", key, suggest(key, fields))
+				w.unknown(k, sub, "unknown field %q%s", key, suggest(key, fields))
 				continue
 			}
 			if seen[key] {

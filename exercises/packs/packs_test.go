@@ -252,6 +252,13 @@ exercises:
 	if !reflect.DeepEqual(fieldsOf(ps), []string{"exercises[0].kind", "exercises[0].optons"}) || ps[0].Line != 5 || !strings.Contains(ps[0].Message, `unknown exercise kind "pol"`) {
 		t.Fatalf("got %+v", ps)
 	}
+	// A value of the wrong type stops there: what YAML's decoder makes of
+	// it (2.5 as 2) is not the file's, and checking it would add problems
+	// the file does not have.
+	ps = problems(t, "schema: 2.5\nid: x\ntitle: X\nexercises:\n  - kind: words\n    title: W\n    colour: red\n")
+	if !reflect.DeepEqual(fieldsOf(ps), []string{"schema", "exercises[0].colour"}) {
+		t.Fatalf("got %+v", ps)
+	}
 	ps = problems(t, "schema: 2\nid: Not A Slug\ntitle: ''\nexercises: []\n")
 	if !reflect.DeepEqual(fieldsOf(ps), []string{"schema", "id", "title", "exercises"}) || ps[1].Line != 2 {
 		t.Fatalf("got %+v", ps)
