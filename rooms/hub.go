@@ -1458,6 +1458,12 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	return sess, nil
 }
 
+// errEndedWhileAttaching refuses a client whose room ended between its
+// hello (which refuses an ended room) and its subscription: the end's
+// close of every client (closeAll) came before it was subscribed, so it
+// would otherwise stay, welcomed to a room that takes nothing more.
+var errEndedWhileAttaching = Errorf(CodeRoomEnded, "this room has ended")
+
 func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) error {
 	lr, s := sess.lr, sess.sub
 	w := Welcome{Type: "welcome", You: s.m.View(true), Server: opts.Extra}
@@ -1512,6 +1518,9 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		if err := json.Unmarshal(r.Room.Value, &room); err != nil {
 			return err
 		}
+		if room.Ended {
+			return errEndedWhileAttaching
+		}
 		if s.m.IsFacilitator() || (room.ShowNames && r.Participants <= int64(h.svc.limits.PresenceListMax)) {
 			// Who joined or changed while this client was away is not in
 			// the events: give the whole list again.
@@ -1525,6 +1534,10 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 		st, err := h.svc.LoadFor(ctx, lr.id, s.m)
 		if err != nil {
 			return err
+		}
+		var room Room
+		if d, ok := st.Docs[KeyRoom]; ok && json.Unmarshal(d.Value, &room) == nil && room.Ended {
+			return errEndedWhileAttaching
 		}
 		snap, err := h.svc.SnapshotFor(st, Viewer{Member: s.m, Online: online})
 		if err != nil {

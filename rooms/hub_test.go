@@ -286,6 +286,24 @@ func TestRemoveAndEndClose(t *testing.T) {
 	})
 }
 
+// A client whose room ended after its hello was accepted and before it
+// was subscribed (the end's close of every client came too early to reach
+// it) is refused, fresh or resuming: never welcomed to an ended room.
+func TestAttachAfterTheEndIsRefused(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{})
+	p := f.join(t, "P")
+	c1, s1 := f.attach(t, p, nil)
+	pos := c1.decoded()[0].Position
+	s1.Detach()
+	f.exec(f.fac, "end", rooms.CmdRoomEnd, nil)
+	for _, since := range []*rooms.Position{nil, &pos} {
+		_, err := f.hub.Attach(context.Background(), f.room.ID, p, &fakeClient{}, rooms.AttachOptions{Since: since})
+		if rooms.ErrorCode(err) != rooms.CodeRoomEnded {
+			t.Fatalf("attach (since %v) to an ended room: %v", since, err)
+		}
+	}
+}
+
 // A client resuming from a position gets exactly what it missed.
 func TestAttachResume(t *testing.T) {
 	f := newHub(t, rooms.HubOptions{})
