@@ -2,7 +2,10 @@
 // the page is idle (participant/lazyparts.ts, participant/Lazy.svelte).
 // Loading never rejects: a failed load says so (status 'failed') and
 // tries again by itself, with backoff (lib/backoff.ts) and as soon as
-// the browser says it is back online, until it has loaded.
+// the browser says it is back online, until it has loaded. Some browsers
+// remember a failed module import for the page's life, and every later
+// attempt fails at once: once one has failed while online, the page
+// offers a reload too (stuck).
 import { backoffDelay, type BackoffOptions } from './backoff';
 
 export type LazyStatus = 'idle' | 'loading' | 'failed' | 'loaded';
@@ -19,6 +22,9 @@ export class LazyPart<T> {
   /** 'failed' stays until a later attempt succeeds: no flicker while retrying. */
   status = $state<LazyStatus>('idle');
   value = $state.raw<T>();
+  /** An attempt failed while the browser said it was online: retrying may
+   *  never work in this page (participant/Lazy.svelte offers a reload). */
+  stuck = $state(false);
   #load: () => Promise<{ default: T }>;
   #opts: LazyOptions;
   #failures = 0;
@@ -54,6 +60,7 @@ export class LazyPart<T> {
         this.#failures = 0;
         if (typeof window !== 'undefined') window.removeEventListener('online', this.#onOnline);
       } catch {
+        if (navigator.onLine !== false) this.stuck = true;
         this.#failed();
       } finally {
         this.#running = null;

@@ -110,7 +110,9 @@ export const en = {
     sendAnyway: 'Send anyway',
     goBack: 'Go back to answer',
     /** A part of the page fetched when needed (participant/Lazy.svelte) could not be. */
-    lazyFailed: 'This part of the page could not load. It will try again by itself.',
+    lazyFailed: 'This part of the page could not load. Trying again… If it does not come, reload the page.',
+    /** Offered with lazyFailed once an attempt failed online: the browser may not fetch it again. */
+    reload: 'Reload the page',
     /** Said aloud when the facilitator opens an exercise or moves to another. */
     nowShown: (kind: string, title: string, open: boolean) => `${open ? 'Now open' : 'Now shown'}: ${kind} “${title}”`,
     /** Every kind's name, the console's too (strings-console.ts) and the reports' (exercises/export.go). */

@@ -38,9 +38,10 @@ async function settle() {
 
 const shown = () => ({
   loading: target.querySelector('[data-testid=lazy-loading]')?.textContent ?? null,
-  failed: target.querySelector('[data-testid=lazy-failed]')?.textContent ?? null,
+  failed: target.querySelector('[data-testid=lazy-failed] p')?.textContent ?? null,
   greeting: target.querySelector('[data-testid=greeting]')?.textContent ?? null,
 });
+const reloadButton = () => target.querySelector<HTMLButtonElement>('[data-testid=lazy-failed] button');
 
 let online = true;
 beforeEach(() => {
@@ -78,7 +79,7 @@ describe('a lazily loaded part of the page', () => {
     showGreeting(new LazyPart(imp.load, { random: () => 0 })); // each wait: its 1 s floor
     imp.reject();
     await settle();
-    expect(shown()).toEqual({ loading: null, failed: 'This part of the page could not load. It will try again by itself.', greeting: null });
+    expect(shown()).toEqual({ loading: null, failed: 'This part of the page could not load. Trying again… If it does not come, reload the page.', greeting: null });
     await vi.advanceTimersByTimeAsync(999);
     expect(imp.load).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -96,6 +97,37 @@ describe('a lazily loaded part of the page', () => {
     // Loaded: no more attempts.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(imp.load).toHaveBeenCalledTimes(3);
+  });
+
+  it('once it failed online, offers a reload as well (some browsers never fetch a failed module again), and keeps trying', async () => {
+    const reload = vi.fn();
+    vi.spyOn(window, 'location', 'get').mockReturnValue({ ...window.location, reload } as Location);
+    const imp = fakeImport();
+    showGreeting(new LazyPart(imp.load, { random: () => 0 }));
+    expect(reloadButton()).toBeNull();
+    imp.reject();
+    await settle();
+    expect(reloadButton()!.textContent).toBe('Reload the page');
+    reloadButton()!.click();
+    expect(reload).toHaveBeenCalledTimes(1);
+    // The retries go on, the button with them, until it loads.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(imp.load).toHaveBeenCalledTimes(2);
+    flushSync();
+    expect(reloadButton()).not.toBeNull();
+    imp.resolve();
+    await settle();
+    expect(shown().greeting).toBe('Hello');
+    expect(reloadButton()).toBeNull();
+  });
+
+  it('offline, where a reload could not help, offers none', async () => {
+    online = false;
+    const imp = fakeImport();
+    showGreeting(new LazyPart(imp.load));
+    await settle();
+    expect(shown().failed).not.toBeNull();
+    expect(reloadButton()).toBeNull();
   });
 
   it('waits longer after each failure, up to 30 seconds', async () => {
