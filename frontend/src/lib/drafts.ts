@@ -4,6 +4,9 @@
 // the console's half-filled "Add an exercise" (host/SpecForm.svelte's
 // draftKey, per room). Only the tab that typed it holds it, nothing
 // else ever sees it; it is removed once the answer or exercise is taken.
+// A phone may be shared: its drafts belong to the person in the room,
+// and go when that person leaves it (clearDrafts(isPhoneDraft)), not
+// when the same person joins again by itself after a bad token.
 const PREFIX = 'huddle:draft:';
 
 function store(): Storage | null {
@@ -32,3 +35,23 @@ export function saveDraft(key: string, value: unknown): void {
     /* storage full or disabled: the draft lives only on the page */
   }
 }
+
+/** Removes every draft whose key which() picks. */
+export function clearDrafts(which: (key: string) => boolean): void {
+  try {
+    const s = store();
+    if (!s) return;
+    const keys: string[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const k = s.key(i);
+      if (k?.startsWith(PREFIX) && which(k.slice(PREFIX.length))) keys.push(k);
+    }
+    for (const k of keys) s.removeItem(k);
+  } catch {
+    /* storage disabled: nothing kept */
+  }
+}
+
+/** A phone's draft (participant/*Exercise.svelte's keys), not the
+ *  console's "Add an exercise" (host/SpecForm.svelte's `add:`). */
+export const isPhoneDraft = (key: string) => /^(vote|card|action|help|offer|step|kudos):/.test(key);
