@@ -242,6 +242,8 @@ export const en = {
   kudos: {
     to: 'To',
     team: 'The whole team',
+    /** A kept kudo's recipient who can no longer be chosen: choose again. */
+    chooseTo: 'Choose who it is for',
     message: 'Message',
     anonymous: 'Send anonymously',
     send: 'Send kudos',

@@ -86,10 +86,35 @@ describe('a kudo being written', () => {
     expect(send).toHaveBeenCalledWith('kudos.send', expect.objectContaining({ to: 'b', anonymous: true, message: 'Thanks for the pairing' }));
     // Reloaded while sending: the stored command sends it; the box is empty.
     expect((open().querySelector('#k-msg-k1') as HTMLTextAreaElement).value).toBe('');
-    // Someone who has left: to the team, the message kept.
-    sessionStorage.setItem('huddle:draft:kudos:k1', JSON.stringify({ to: 'gone', message: 'Thanks', anonymous: false }));
-    const left = open();
-    expect((left.querySelector('#k-to-k1') as HTMLSelectElement).value).toBe('team');
+  });
+
+  // One who cannot be chosen: the message kept, the choice to make again
+  // (not the team unasked, nor someone refused once it is sent).
+  it.each([
+    ['someone who has left', 'gone'],
+    ['the facilitator', 'f'],
+    ["the facilitator's preview", 'pv'],
+  ])('meant for %s, comes back with no one chosen', (_, who) => {
+    const members = {
+      b: { id: 'b', name: 'Bo', role: 'participant', online: true },
+      pv: { id: 'pv', name: 'Preview', role: 'participant', online: true, preview: true },
+      f: { id: 'f', name: 'Fac', role: 'facilitator', online: true },
+    };
+    const st = { ...state, members };
+    sessionStorage.setItem('huddle:draft:kudos:k1', JSON.stringify({ to: who, message: 'Thanks', anonymous: false }));
+    const left = show(KudosExercise, { session: { state: st, status: 'online', send } as any, ex });
+    const select = left.querySelector('#k-to-k1') as HTMLSelectElement;
+    expect(select.value).toBe('');
+    expect(select.options[0].textContent).toBe('Choose who it is for');
+    expect([...select.options].map((o) => o.value)).toEqual(['', 'team', 'b']);
     expect((left.querySelector('#k-msg-k1') as HTMLTextAreaElement).value).toBe('Thanks');
+    expect((left.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('meant for the whole team, comes back so', () => {
+    sessionStorage.setItem('huddle:draft:kudos:k1', JSON.stringify({ to: 'team', message: 'Thanks all', anonymous: false }));
+    const again = open();
+    expect((again.querySelector('#k-to-k1') as HTMLSelectElement).value).toBe('team');
+    expect((again.querySelector('#k-to-k1 option') as HTMLOptionElement).value).toBe('team');
   });
 });
