@@ -195,24 +195,24 @@ describe('VoteExercise', () => {
     expect(target.querySelector('form')).toBeNull();
   });
 
-  it('tells one who answered that voting has closed while the results are still hidden', () => {
-    // A phone that answered, once the facilitator closed with the results hidden.
-    const session = { state: { ...emptyState(), states: { e1: { responses: 4, minResponses: 3 } }, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } }, status: 'online', send: vi.fn() };
+  // A phone that answered, once the facilitator closed the poll with the results hidden.
+  function answeredThenClosed(responses: number) {
+    const session = { state: { ...emptyState(), states: { e1: { responses, minResponses: 3 } }, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } }, status: 'online', send: vi.fn() };
     target = document.createElement('div');
     document.body.appendChild(target);
     app = mount(VoteExercise, { target, props: { session: session as any, ex: poll({ status: 'closed' }) } });
     flushSync();
+  }
+
+  it('tells one who answered that voting has closed while the results are still hidden', () => {
+    answeredThenClosed(4);
     expect(text()).toContain('Your answer was received.');
     expect(target.querySelector('[data-testid=closed]')!.textContent).toBe('Voting has closed. The results will be shown when the facilitator is ready.');
   });
 
   it('tells one who answered a vote closed below its threshold that no results will come', () => {
     // The projector says the same: "Results will be shown" would promise what the server will not send.
-    const session = { state: { ...emptyState(), states: { e1: { responses: 2, minResponses: 3 } }, mine: { e1: { answers: { q1: { choices: ['o1'] } } } } }, status: 'online', send: vi.fn() };
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(VoteExercise, { target, props: { session: session as any, ex: poll({ status: 'closed' }) } });
-    flushSync();
+    answeredThenClosed(2);
     expect(target.querySelector('[data-testid=closed]')!.textContent).toBe(
       'Voting has closed with too few answers to show the results: at least 3 are needed. The facilitator may open voting again.');
   });
