@@ -52,6 +52,7 @@ export function clearDrafts(which: (key: string) => boolean): void {
   }
 }
 
-/** A phone's draft (participant/*Exercise.svelte's keys), not the
- *  console's "Add an exercise" (host/SpecForm.svelte's `add:`). */
-export const isPhoneDraft = (key: string) => /^(vote|card|action|help|offer|step|kudos):/.test(key);
+/** A phone's draft: every one but the console's "Add an exercise"
+ *  (host/AddExercise.svelte's `add:<room>`), so that a phone draft added
+ *  later is cleared without being listed here. */
+export const isPhoneDraft = (key: string) => !key.startsWith('add:');
