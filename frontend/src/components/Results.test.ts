@@ -136,10 +136,10 @@ describe('Results on the projector', () => {
   });
 
   it("keeps every option of a scale on the screen, denser, and none left out", async () => {
-    // jsdom lays nothing out: the bars end below the 768 px window until
-    // they are drawn a row each.
+    // jsdom lays nothing out: the results end below the 768 px window
+    // until their bars are drawn a row each.
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-      const bottom = this.classList.contains('bars') && !this.classList.contains('row') ? 1000 : 700;
+      const bottom = this.dataset.testid === 'results' && this.querySelector('.bars:not(.row)') ? 1000 : 700;
       return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
     });
     onTestFinished(() => { vi.restoreAllMocks(); });
@@ -158,6 +158,34 @@ describe('Results on the projector', () => {
     const console_ = show(Results, { exercise: scale, results });
     await settle();
     expect((console_.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
+  });
+
+  it("draws a poll's long options smaller until the last ends on the screen, never two columns", async () => {
+    // A long title above five long options: 1083 px on an 800x600
+    // projector at the first size; on the screen from 0.72 of it.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this.dataset.testid === 'results' ? ((parseFloat(this.style.fontSize) || 1) > .75 ? 1083 : 560) : 100;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const long = (i: number) => `Option ${i}: a long answer that takes most of a line on the projector, and more`;
+    const poll = {
+      id: 'p1', kind: 'poll', title: 'How well did we keep our promises to the other teams this quarter', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5].map((i) => ({ id: `o${i}`, label: long(i) })) }],
+    } as unknown as Exercise;
+    const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
+    const target = show(Results, { exercise: poll, results, responses: 3, big: true });
+    await settle();
+    const box = target.querySelector('[data-testid=results]') as HTMLElement;
+    expect(box.style.fontSize).toBe('0.72em');
+    const bars = target.querySelector('.bars') as HTMLElement;
+    expect(bars.querySelectorAll('li')).toHaveLength(5);
+    expect(bars.classList.contains('cols')).toBe(false);
+    // On a phone the results scroll: drawn as they always were.
+    const phone = show(Results, { exercise: poll, results });
+    await settle();
+    expect((phone.querySelector('[data-testid=results]') as HTMLElement).style.fontSize).toBe('');
+    expect((phone.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
   });
 
   describe("a survey's questions, which the projector cannot scroll", () => {
