@@ -84,8 +84,27 @@ export async function shot(page, name) {
   await page.screenshot({ path: `${ARTIFACTS}/screenshots/${name}.png`, fullPage: true });
 }
 
-/** Steps run in order; after a failure the rest are skipped (they build on each other). */
-export async function run(steps) {
+/** Every open page of browser as it was when a step failed: a screenshot
+ *  each (failed-C-P.png) and its address and alerts in the log, so that a
+ *  failure seen once (a CI run on a busy machine) can be read afterwards. */
+async function showFailure(browser) {
+  const contexts = browser?.contexts() ?? [];
+  for (const [c, ctx] of contexts.entries()) {
+    for (const [p, page] of ctx.pages().entries()) {
+      try {
+        const alerts = await page.locator('[role=alert]').allInnerTexts();
+        console.log(`    page ${c}-${p}: ${page.url()}${alerts.length ? ` alerts: ${alerts.join(' | ')}` : ''}`);
+        await page.screenshot({ path: `${ARTIFACTS}/screenshots/failed-${c}-${p}.png`, fullPage: true, timeout: 5000 });
+      } catch {
+        /* a closed page: nothing to show */
+      }
+    }
+  }
+}
+
+/** Steps run in order; after a failure the rest are skipped (they build on
+ *  each other). Given the browser, a failure leaves every page's screenshot. */
+export async function run(steps, browser) {
   let passed = 0, failed = 0, skipped = 0;
   const t0 = Date.now();
   for (const [name, fn] of steps) {
@@ -102,6 +121,7 @@ export async function run(steps) {
     } catch (e) {
       failed++;
       console.log(`  ✗ ${name} (${Date.now() - s} ms)\n    ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+      await showFailure(browser);
     }
   }
   console.log(`e2e took ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${ARTIFACTS}/screenshots`);

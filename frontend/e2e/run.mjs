@@ -1118,7 +1118,7 @@ const steps = [
 
 let ok = false;
 try {
-  ok = await run(steps);
+  ok = await run(steps, browser);
   if (errors.length) {
     console.log('Browser errors:\n  ' + errors.join('\n  '));
     ok = false;
