@@ -737,9 +737,16 @@ func TestOpenAnonymousVoteReadsNoAnswers(t *testing.T) {
 // A retro taken back to Group after its dot totals were shown (to merge
 // two voted items, say) exports those totals, as every board shows them:
 // ended there, the kept session keeps the vote's results.
-func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
-	b := newTbEnv(t, false)
-	ann, bob := b.join("Ann"), b.join("Bob")
+// placed is a dot someone places on a card (by the card's text).
+type placed struct {
+	by   *rooms.Member
+	card string
+}
+
+// retroVotedOn opens a retro with Ann's cards "A" and "B", places the
+// dots, and shows the totals (Discuss); it returns the retro and a phase
+// change for it.
+func retroVotedOn(b *tbEnv, ann *rooms.Member, dots ...placed) (string, func(string)) {
 	ex := b.exercise(retroSpecMap())
 	for _, text := range []string{"A", "B"} {
 		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": text})
@@ -747,18 +754,22 @@ func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
 	phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": p}) }
 	phase(PhaseGroup)
 	fv, _ := b.retro(ex)
-	id := map[string]string{}
+	card := map[string]string{}
 	for _, c := range fv.Cards {
-		id[c.Text] = c.ID
+		card[c.Text] = c.ID
 	}
 	phase(PhaseVote)
-	for _, d := range []struct {
-		m    *rooms.Member
-		item string
-	}{{ann, id["A"]}, {ann, id["A"]}, {bob, id["A"]}, {bob, id["B"]}} {
-		b.ok(d.m, CmdRetroDot, map[string]any{"exercise": ex, "item": d.item, "delta": 1, "dotsRound": 0})
+	for _, d := range dots {
+		b.ok(d.by, CmdRetroDot, map[string]any{"exercise": ex, "item": card[d.card], "delta": 1, "dotsRound": 0})
 	}
 	phase(PhaseDiscuss)
+	return ex, phase
+}
+
+func TestRetroExportKeepsTheTotalsBackInGroup(t *testing.T) {
+	b := newTbEnv(t, false)
+	ann, bob := b.join("Ann"), b.join("Bob")
+	_, phase := retroVotedOn(b, ann, placed{ann, "A"}, placed{ann, "A"}, placed{bob, "A"}, placed{bob, "B"})
 	phase(PhaseGroup)
 	b.ok(b.fac, rooms.CmdRoomEnd, nil)
 	_, res := exportNow(t, b)
@@ -783,20 +794,7 @@ func TestRetroEndedInWriteExportsItsCards(t *testing.T) {
 	ann, bob := b.join("Ann"), b.join("Bob")
 	never := b.exercise(retroSpecMap())
 	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": never, "column": "start", "text": "unseen"})
-	back := b.exercise(retroSpecMap())
-	for _, text := range []string{"A", "B"} {
-		b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": back, "column": "start", "text": text})
-	}
-	phase := func(p string) { b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": back, "phase": p}) }
-	phase(PhaseGroup)
-	fv, _ := b.retro(back)
-	id := map[string]string{}
-	for _, c := range fv.Cards {
-		id[c.Text] = c.ID
-	}
-	phase(PhaseVote)
-	b.ok(bob, CmdRetroDot, map[string]any{"exercise": back, "item": id["A"], "delta": 1, "dotsRound": 0})
-	phase(PhaseDiscuss)
+	back, phase := retroVotedOn(b, ann, placed{bob, "A"})
 	phase(PhaseWrite)
 	b.ok(bob, CmdRetroCardAdd, map[string]any{"exercise": back, "column": "stop", "text": "late"})
 

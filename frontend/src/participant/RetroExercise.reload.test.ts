@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import Room from './Room.svelte';
-import { FakeWS, welcome } from '../test/fakews';
-import { show } from '../test/mount';
+import { welcome } from '../test/fakews';
 import { settle } from '../test/settle';
+import { openPhone } from '../test/phone';
 import { t } from '../lib/strings';
 
 // A dot placed just before the phone reloaded is sent again from storage
@@ -19,11 +18,7 @@ const dot = { id: 'dot-1', type: 'retro.dot', data: { exercise: 'r1', item: 'c1'
 /** Ann's phone reloaded with `dot` still stored, in a retro's vote. */
 async function reloadedInTheVote() {
   localStorage.setItem(PENDING, JSON.stringify([dot]));
-  FakeWS.all = [];
-  vi.stubGlobal('WebSocket', FakeWS);
-  const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-  const ws = FakeWS.last();
-  ws.open();
+  const { target, ws } = openPhone();
   const w = welcome(1);
   const retro = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'vote', dotsRound: 1,
     retro: { columns: [{ id: 'start', title: 'Start' }], dots: 2, maxPerItem: 1 } };

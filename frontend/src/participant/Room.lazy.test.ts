@@ -3,20 +3,15 @@
 // fetched ahead once the phone is in the room and idle. The imports are
 // the real ones; this file's modules start unloaded.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import Room from './Room.svelte';
 import { lazyParts, help } from './lazyparts';
-import { FakeWS, welcome } from '../test/fakews';
-import { show } from '../test/mount';
+import { welcome } from '../test/fakews';
 import { settle } from '../test/settle';
+import { openPhone } from '../test/phone';
 
 afterEach(() => vi.unstubAllGlobals());
 
 function phoneIn(exercise: object, state: object) {
-  FakeWS.all = [];
-  vi.stubGlobal('WebSocket', FakeWS);
-  const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-  const ws = FakeWS.last();
-  ws.open();
+  const { target, ws } = openPhone();
   const w = welcome(1);
   ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['x1'], current: 'x1' }, exercises: [{ exercise, state }] } } } });
   return target;

@@ -4,6 +4,7 @@ import { lazyParts } from './lazyparts';
 import { FakeWS, ev, welcome } from '../test/fakews';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
+import { openPhone } from '../test/phone';
 
 afterEach(() => vi.unstubAllGlobals());
 // Retro, help, kudos and the ended room's keepsakes are imported when
@@ -11,15 +12,6 @@ afterEach(() => vi.unstubAllGlobals());
 // before any test, they show at once, not after however many ticks.
 beforeAll(() => Promise.all(lazyParts.map((p) => p.get())));
 
-/** Ann's phone in room ABCDEF, its socket open (the welcome is the test's). */
-function openPhone() {
-  FakeWS.all = [];
-  vi.stubGlobal('WebSocket', FakeWS);
-  const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-  const ws = FakeWS.last();
-  ws.open();
-  return { target, ws };
-}
 
 /** A phone in a room whose agenda's current exercise is prepared, not opened. */
 async function waitingFor(title: string) {
@@ -77,13 +69,10 @@ describe('a phone in a room that ended', () => {
 describe('a phone told that what it sent was not taken', () => {
   it('keeps the focus on the page when the notice is dismissed: on the exercise shown', async () => {
     FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
     // Sent before a reload, about an exercise the room has since left.
     localStorage.setItem('huddle:pending:p:ABCDEF', JSON.stringify([{ id: 'c1', type: 'vote.submit', data: { exercise: 'e0' }, token: 'tok' }]));
     onTestFinished(() => localStorage.clear());
-    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
-    const ws = FakeWS.last();
-    ws.open();
+    const { target, ws } = openPhone();
     const base = welcome(1);
     ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
       agenda: { items: ['e0', 'e1'], current: 'e1' },
