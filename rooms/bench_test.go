@@ -41,8 +41,11 @@ func BenchmarkFanout1000(b *testing.B) {
 	clients := make([]*countingClient, n)
 	for i := range clients {
 		clients[i] = &countingClient{}
-		m := &rooms.Member{ID: fmt.Sprint("m", i), Role: rooms.RoleParticipant}
-		if _, err := f.hub.Attach(context.Background(), f.room.ID, m, clients[i], rooms.AttachOptions{}); err != nil {
+		j, err := f.svc.Join(context.Background(), f.room.Code, fmt.Sprint("p", i), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.hub.Attach(context.Background(), f.room.ID, &j.Member, clients[i], rooms.AttachOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
