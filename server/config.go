@@ -27,7 +27,10 @@ type Config struct {
 	RedisPipeline bool
 	// RedisPrefix starts every key Huddle writes in Redis, so deployments
 	// can share one Redis (a Redis Cluster has no database numbers).
-	RedisPrefix    string
+	RedisPrefix string
+	// BatchWrites makes a fan-out's writes to many phones one io_uring
+	// submission per 64 phones where the kernel allows it (sendChunk).
+	BatchWrites    bool
 	PublicURL      string
 	HostKey        string
 	AllowedOrigins []string
@@ -86,6 +89,7 @@ func DefaultConfig() Config {
 		LogLevel:         "info",
 		LogFormat:        "text",
 		RedisPipeline:    true,
+		BatchWrites:      true,
 		RedisPrefix:      "huddle",
 		Limits:           rooms.DefaultLimits(),
 		Exercises:        exercises.LimitsFrom(rooms.DefaultLimits()),
@@ -183,6 +187,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	str(&c.RedisURL, "redis-url", "HUDDLE_REDIS_URL", "Redis to keep rooms in, shared by several nodes: redis://host:6379/0 or unix:///path (default: the embedded in-memory store)")
 	boolean(&c.RedisPipeline, "redis-pipeline", "HUDDLE_REDIS_PIPELINE", "send the Redis commands this node issues at the same time together, as one pipeline (false: each on a connection of its own)")
 	str(&c.RedisPrefix, "redis-prefix", "HUDDLE_REDIS_PREFIX", "start of every Redis key name, so several deployments can share one Redis; every node of a deployment needs the same (no braces)")
+	boolean(&c.BatchWrites, "batch-writes", "HUDDLE_BATCH_WRITES", "write a message going to many phones (a broadcast, a tally) with one system call per 64 phones, through Linux's io_uring, where the kernel allows it; a container whose seccomp profile forbids io_uring gets one write per phone, as with false")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
 	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, every *.yaml pack in this directory is put into the pack library at start (replacing library packs of the same id)")

@@ -462,9 +462,12 @@ const maxInlineRounds = 2
 // another) or closing (then it closes the connection). mayWait is false
 // while it runs in another goroutine: it then never waits on the socket
 // or on the peer, and moves to a goroutine of its own where it would.
-func (c *conn) write(mayWait bool) {
-	var batch [][]byte
-	for round := 0; ; round++ {
+func (c *conn) write(mayWait bool) { c.writeFrom(mayWait, 0, nil) }
+
+// writeFrom is the writer from its round-th batch on; batch is the last
+// one's slice, done with (see sendQueue.next).
+func (c *conn) writeFrom(mayWait bool, round int, batch [][]byte) {
+	for ; ; round++ {
 		if !mayWait && round == maxInlineRounds {
 			go c.write(true)
 			return
@@ -472,29 +475,46 @@ func (c *conn) write(mayWait bool) {
 		var closing, ok bool
 		var reason rooms.Code
 		batch, closing, reason, ok = c.q.next(batch)
-		if !ok {
-			return
-		}
-		if reason != rooms.CodeSlowClient && len(batch) > 0 {
-			more, err := c.writeBatch(batch)
-			if more && err == nil {
-				if !mayWait {
-					// The socket is full: wait for it elsewhere.
-					go c.resume(closing, reason)
-					return
-				}
-				err = c.cw.flushRest(time.Now().Add(c.srv.cfg.SendQueueAge))
-			}
-			if err != nil {
-				c.endWrites(c.failed(err, closing, reason), mayWait)
-				return
-			}
-		}
-		if closing {
-			c.endWrites(reason, mayWait)
+		if !ok || !c.writeOne(batch, closing, reason, mayWait) {
 			return
 		}
 	}
+}
+
+// writeOne is the writer with a batch next gave it: it sends the batch
+// and carries on as wrote does, reporting whether the writer goes on.
+func (c *conn) writeOne(batch [][]byte, closing bool, reason rooms.Code, mayWait bool) bool {
+	var more bool
+	var err error
+	if reason != rooms.CodeSlowClient && len(batch) > 0 {
+		more, err = c.writeBatch(batch)
+	}
+	return c.wrote(more, err, closing, reason, mayWait)
+}
+
+// wrote is the writer after a batch went to the socket as far as it took
+// it (more: the rest is in the connection writer's rest) or failed with
+// err: it waits for the rest where it may, and closes the connection
+// after a failure or once closing. It reports whether the writer goes on
+// to the next batch.
+func (c *conn) wrote(more bool, err error, closing bool, reason rooms.Code, mayWait bool) bool {
+	if more && err == nil {
+		if !mayWait {
+			// The socket is full: wait for it elsewhere.
+			go c.resume(closing, reason)
+			return false
+		}
+		err = c.cw.flushRest(time.Now().Add(c.srv.cfg.SendQueueAge))
+	}
+	if err != nil {
+		c.endWrites(c.failed(err, closing, reason), mayWait)
+		return false
+	}
+	if closing {
+		c.endWrites(reason, mayWait)
+		return false
+	}
+	return true
 }
 
 // resume is the writer on a goroutine of its own, after an inline writer
@@ -551,16 +571,23 @@ func (c *conn) writeBatch(batch [][]byte) (more bool, err error) {
 	frames, n := appendFrames((*bp)[:0], batch, c.srv.cfg.MaxFrameBytes)
 	c.srv.metrics.frames.Add(float64(n))
 	more, err = c.cw.trySend(frames)
-	if cap(frames) <= maxKeptWriteBuf {
-		*bp = frames[:0]
-		frameBufs.Put(bp)
-	}
+	*bp = frames
+	putFrameBuf(bp)
 	return more, err
 }
 
 // frameBufs are the buffers writers build their frames in, held only
 // while a batch is written: an idle connection holds none.
 var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// putFrameBuf returns a frame buffer to frameBufs, unless it grew too big
+// to keep.
+func putFrameBuf(bp *[]byte) {
+	if cap(*bp) <= maxKeptWriteBuf {
+		*bp = (*bp)[:0]
+		frameBufs.Put(bp)
+	}
+}
 
 // appendFrames appends batch to dst as WebSocket text frames, messages
 // separated by newlines, each frame's payload at most max bytes unless a

@@ -28,15 +28,19 @@ import (
 // process, waiting until every connection has read it: the server's
 // fan-out, send queues, writers and frames, plus the (cheap) clients'
 // reading. Also reported per delivery.
-func BenchmarkConnBroadcast500(b *testing.B) { benchBroadcast(b, 500, 0) }
+func BenchmarkConnBroadcast500(b *testing.B) { benchBroadcast(b, 500, 0, true) }
+
+// The same with batch-writes off: a write system call per phone.
+func BenchmarkConnBroadcast500Unbatched(b *testing.B) { benchBroadcast(b, 500, 0, false) }
 
 // The same with a 2,000-byte title: frames larger than a small write
 // buffer.
-func BenchmarkConnBroadcast500Large(b *testing.B) { benchBroadcast(b, 500, 2000) }
+func BenchmarkConnBroadcast500Large(b *testing.B) { benchBroadcast(b, 500, 2000, true) }
 
-func benchBroadcast(b *testing.B, n, titleLen int) {
+func benchBroadcast(b *testing.B, n, titleLen int, batched bool) {
 	pad := strings.Repeat("x", titleLen)
 	cfg := testConfig()
+	cfg.BatchWrites = batched
 	cfg.LogLevel = "warn"
 	cfg.ConnectRate, cfg.ConnectBurst = 1e6, 1e6
 	cfg.HTTPRate, cfg.HTTPBurst = 1e6, 1e6

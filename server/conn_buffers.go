@@ -189,10 +189,17 @@ func (w *connWriter) sendLocked(b []byte) (more bool, err error) {
 	n := 0
 	if w.raw != nil {
 		n, err = w.raw.now(b)
-		if err != nil {
-			w.err = err
-			return false, err
-		}
+	}
+	return w.wroteLocked(b, n, err)
+}
+
+// wroteLocked records that the socket took n bytes of b, written when
+// rest was empty, or failed with err: what it did not take goes to rest.
+// It reports whether rest holds something now. Called with mu.
+func (w *connWriter) wroteLocked(b []byte, n int, err error) (more bool, _ error) {
+	if err != nil {
+		w.err = err
+		return false, err
 	}
 	if n == len(b) {
 		return false, nil

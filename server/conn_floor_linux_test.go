@@ -30,14 +30,25 @@ import (
 // recvmsg with kernel timestamps), on the same cores, as in the
 // broadcast-10000 target.
 //
+// unread-batched and read-batched: the same, the writes made as the
+// node's fan-out makes them with batch-writes (sendChunk): each writer
+// sends 64 sockets' frames with one io_uring submission.
+//
 // The sockets are as many as the file limit allows, up to 10,000 pairs
 // (the run says how many).
 func BenchmarkWriteFloor(b *testing.B) {
-	b.Run("unread", func(b *testing.B) { benchWriteFloor(b, false) })
-	b.Run("read", func(b *testing.B) { benchWriteFloor(b, true) })
+	b.Run("unread", func(b *testing.B) { benchWriteFloor(b, false, false) })
+	b.Run("read", func(b *testing.B) { benchWriteFloor(b, true, false) })
+	b.Run("unread-batched", func(b *testing.B) { benchWriteFloor(b, false, true) })
+	b.Run("read-batched", func(b *testing.B) { benchWriteFloor(b, true, true) })
 }
 
-func benchWriteFloor(b *testing.B, read bool) {
+func benchWriteFloor(b *testing.B, read, batched bool) {
+	if batched {
+		if err := ringsAvailable(); err != nil {
+			b.Skipf("no io_uring here: %v", err)
+		}
+	}
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		b.Fatal(err)
@@ -98,7 +109,11 @@ func benchWriteFloor(b *testing.B, read bool) {
 	for b.Loop() {
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 		start := time.Now()
-		writeToAll(b, servers, frame)
+		if batched {
+			sendToAllBatched(b, servers, frame)
+		} else {
+			writeToAll(b, servers, frame)
+		}
 		wall += time.Since(start)
 		b.StopTimer()
 		if read {
@@ -185,4 +200,48 @@ func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop
 		wg.Wait()
 		unix.Close(epfd)
 	}
+}
+
+// sendToAllBatched is writeToAll through rings: one writer per CPU, each
+// sending ringEntries sockets' frames per submission.
+func sendToAllBatched(b *testing.B, conns []net.Conn, frame []byte) {
+	fds := make([]uintptr, len(conns))
+	for i, c := range conns {
+		rc, err := c.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = rc.Control(func(fd uintptr) { fds[i] = fd })
+	}
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (len(fds) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(fds); lo += chunk {
+		wg.Go(func() {
+			r := getRing()
+			if r == nil {
+				b.Error("no ring")
+				return
+			}
+			defer putRing(r)
+			var bufs [ringEntries][]byte
+			var n [ringEntries]int
+			var errs [ringEntries]error
+			for i := range bufs {
+				bufs[i] = frame
+			}
+			mine := fds[lo:min(lo+chunk, len(fds))]
+			for k := 0; k < len(mine); k += ringEntries {
+				part := mine[k:min(k+ringEntries, len(mine))]
+				r.send(part, bufs[:len(part)], n[:len(part)], errs[:len(part)])
+				for i := range part {
+					if errs[i] != nil || n[i] != len(frame) {
+						b.Errorf("send: %d bytes, %v", n[i], errs[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

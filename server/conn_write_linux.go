@@ -64,3 +64,8 @@ func (w *rawWrite) now(b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// desc is the socket's descriptor, for a ring's send (see sendChunk):
+// valid, as for now, only under the connection writer's lock while raw is
+// set.
+func (w *rawWrite) desc() uintptr { return w.fd }

@@ -11,3 +11,5 @@ type rawWrite struct{}
 func newRawWrite(syscall.RawConn) *rawWrite { return &rawWrite{} }
 
 func (*rawWrite) now([]byte) (int, error) { return 0, nil }
+
+func (*rawWrite) desc() uintptr { return 0 }

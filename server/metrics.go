@@ -17,6 +17,7 @@ type metrics struct {
 	evictions    prometheus.Counter
 	closes       *prometheus.CounterVec
 	frames       prometheus.Counter
+	batched      prometheus.Counter
 	fanout       prometheus.Histogram
 	rejected     *prometheus.CounterVec
 }
@@ -49,6 +50,9 @@ func newMetrics(liveRooms func() float64) *metrics {
 		frames: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "huddle_ws_frames_sent_total", Help: "WebSocket frames written (each packs one or more messages).",
 		}),
+		batched: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "huddle_ws_writes_batched_total", Help: "Writes to phones' sockets made together, one io_uring submission per up to 64 (batch-writes); 0 where the kernel refuses io_uring.",
+		}),
 		fanout: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "huddle_fanout_latency_seconds",
 			Help:    "Time from an event's publication by the store to its being queued for every recipient on this node.",
@@ -58,7 +62,7 @@ func newMetrics(liveRooms func() float64) *metrics {
 			Name: "huddle_http_rejected_total", Help: "HTTP requests and WebSocket upgrades refused, by error code.",
 		}, []string{"code"}),
 	}
-	reg.MustRegister(m.connections, m.roomsCreated, m.sessionsKept, m.joins, m.commands, m.evictions, m.closes, m.frames, m.fanout, m.rejected,
+	reg.MustRegister(m.connections, m.roomsCreated, m.sessionsKept, m.joins, m.commands, m.evictions, m.closes, m.frames, m.batched, m.fanout, m.rejected,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "huddle_rooms_live", Help: "Rooms with members connected to this node.",
 		}, liveRooms),

@@ -83,6 +83,17 @@ func (q *sendQueue) push(msg []byte) bool {
 // returns false, as push does, when the client is too slow: the bounds
 // apply to all of msgs together.
 func (q *sendQueue) pushAll(msgs [][]byte) bool {
+	ok, start := q.add(msgs)
+	if start {
+		q.owner.startWriter()
+	}
+	return ok
+}
+
+// add queues msgs as pushAll does, but leaves starting the writer to the
+// caller: start reports that no writer ran, and that the caller is the
+// writer now (it must run one, as startWriter would).
+func (q *sendQueue) add(msgs [][]byte) (ok, start bool) {
 	n := 0
 	for _, m := range msgs {
 		n += len(m)
@@ -90,16 +101,16 @@ func (q *sendQueue) pushAll(msgs [][]byte) bool {
 	q.mu.Lock()
 	if q.closing {
 		q.mu.Unlock()
-		return !(q.reason == rooms.CodeSlowClient)
+		return !(q.reason == rooms.CodeSlowClient), false
 	}
 	now := time.Now()
 	if len(q.msgs) == 0 {
 		q.oldest = now
 	} else if now.Sub(q.oldest) > q.maxAge {
-		start := q.overflowLocked()
+		start = q.overflowLocked()
 		q.mu.Unlock()
-		q.evictedThenStart(start)
-		return false
+		q.owner.evicted()
+		return false, start
 	}
 	// One message bigger than the whole bound is taken, and does not
 	// count against it: a room's snapshot or board can outgrow the bound
@@ -114,27 +125,24 @@ func (q *sendQueue) pushAll(msgs [][]byte) bool {
 	counted := n
 	if len(msgs) == 1 && n > q.maxBytes {
 		if q.big {
-			start := q.overflowLocked()
+			start = q.overflowLocked()
 			q.mu.Unlock()
-			q.evictedThenStart(start)
-			return false
+			q.owner.evicted()
+			return false, start
 		}
 		counted, q.big = 0, true
 	}
 	if q.bytes+counted > q.maxBytes {
-		start := q.overflowLocked()
+		start = q.overflowLocked()
 		q.mu.Unlock()
-		q.evictedThenStart(start)
-		return false
+		q.owner.evicted()
+		return false, start
 	}
 	q.msgs = append(q.msgs, msgs...)
 	q.bytes += counted
-	start := q.wakeLocked()
+	start = q.wakeLocked()
 	q.mu.Unlock()
-	if start {
-		q.owner.startWriter()
-	}
-	return true
+	return true, start
 }
 
 // overflowLocked gives up on a slow client: nothing queued is sent, the

@@ -109,6 +109,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		OnFanout: func(d time.Duration, _ int) {
 			s.metrics.fanout.Observe(d.Seconds())
 		},
+		SendChunk: batchedWrites(cfg, log),
 	})
 	s.httpSrv = &http.Server{
 		Handler:           s.Handler(),

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"huddle/rooms"
+)
+
+// A room's fan-out with its writes batched (and, to compare, without):
+// every phone gets every event once and in order, and a phone that stops
+// reading until its socket is full gets every one of them once it reads
+// again (what a full socket does not take of a batched send waits in the
+// connection's rest, as a write's does).
+func TestBatchedFanoutKeepsOrder(t *testing.T) {
+	for _, batch := range []bool{true, false} {
+		t.Run(fmt.Sprint("batch-writes=", batch), func(t *testing.T) {
+			t.Parallel()
+			ts := startServer(t, func(c *Config) {
+				c.BatchWrites = batch
+				c.Limits.MaxTitleLen = 20000
+				c.SendQueueBytes = 64 << 20
+				c.SendQueueAge = 30 * time.Second
+			})
+			room := ts.createRoom("")
+			fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var phones []*client
+			for i := range 9 {
+				j := ts.join(room.Room.Code, fmt.Sprint("p", i))
+				c := ts.dial(t)
+				c.hello(j.Room.ID, j.Token, nil)
+				phones = append(phones, c)
+			}
+			j := ts.join(room.Room.Code, "Slow")
+			slow := rawDial(t, ts.Addr(), nil)
+			if err := slow.nc.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
+				t.Fatal(err)
+			}
+			hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
+			slow.write(clientFrame(hello))
+			slow.expect("welcome")
+			// And a small send buffer on the server's side, so that the
+			// kernel does not take it all in its own buffers: a batched
+			// send meets the socket full.
+			eventually(t, "the slow phone attached", func() bool {
+				ts.mu.Lock()
+				defer ts.mu.Unlock()
+				for c := range ts.conns {
+					if c.member != nil && c.member.Name == "Slow" {
+						if err := c.cw.nc.(*net.TCPConn).SetWriteBuffer(16 << 10); err != nil {
+							t.Fatal(err)
+						}
+						return true
+					}
+				}
+				return false
+			})
+
+			// About 2.4 MB to each phone: far more than the slow phone's
+			// sockets hold while it does not read.
+			const events = 300
+			big := strings.Repeat("z", 8000)
+			for i := range events {
+				data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", big)})
+				if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
+					t.Fatalf("update %d: %s", i, o.Reply)
+				}
+			}
+			for i, c := range phones {
+				var last uint64
+				for e := range events {
+					m := c.event("room.updated")
+					if last != 0 && m.Seq != last+1 {
+						t.Fatalf("phone %d: event seq %d after %d", i, m.Seq, last)
+					}
+					last = m.Seq
+					if want := fmt.Sprintf(`"title":"%d:`, e); !strings.Contains(string(m.Data), want) {
+						t.Fatalf("phone %d: event %d is %.40s", i, e, m.Data)
+					}
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
+			_ = slow.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
+			slow.readTitleEvents(events, 0)
+			if got := counterValue(t, ts.metrics.evictions); got != 0 {
+				t.Fatalf("%v evictions", got)
+			}
+			batched := counterValue(t, ts.metrics.batched)
+			switch {
+			case !batch && batched != 0:
+				t.Fatalf("%v writes batched with batch-writes off", batched)
+			case batch && ringsAvailable() == nil && batched == 0:
+				t.Fatal("no write batched with batch-writes on and io_uring available")
+			case batch && ringsAvailable() != nil:
+				t.Logf("io_uring is not available here (%v): only the unbatched path ran", ringsAvailable())
+			}
+		})
+	}
+}
+
+// One chunk may hold a connection more than once (a fan-out's event and
+// a state after it): its first message is batched, and the others, queued
+// behind it while its writer waits for the chunk, follow in order.
+func TestSendChunkSameConnectionTwice(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room := ts.createRoom("")
+	byName := map[string]*client{}
+	for _, name := range []string{"A", "B"} {
+		j := ts.join(room.Room.Code, name)
+		c := ts.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		byName[name] = c
+	}
+	conns := map[string]*conn{}
+	eventually(t, "both phones attached", func() bool {
+		ts.mu.Lock()
+		defer ts.mu.Unlock()
+		for c := range ts.conns {
+			if c.member != nil {
+				conns[c.member.Name] = c
+			}
+		}
+		return len(conns) == 2
+	})
+	order := []string{"A", "A", "B", "A", "B", "B", "A"}
+	clients := make([]rooms.Client, len(order))
+	msgs := make([][]byte, len(order))
+	for i, name := range order {
+		clients[i] = conns[name]
+		msgs[i] = fmt.Appendf(nil, `{"type":"note","n":%d}`, i)
+	}
+	ok := make([]bool, len(order))
+	sendChunk(clients, msgs, ok)
+	for i := range ok {
+		if !ok[i] {
+			t.Fatalf("send %d refused", i)
+		}
+	}
+	for name, c := range byName {
+		var got []string
+		for _, want := range order {
+			if want == name {
+				got = append(got, string(c.next(func(m msg) bool { return m.Type == "note" }).Raw))
+			}
+		}
+		var want []string
+		for i, n := range order {
+			if n == name {
+				want = append(want, string(msgs[i]))
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s got %v, want %v", name, got, want)
+		}
+	}
+}
