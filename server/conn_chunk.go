@@ -60,7 +60,6 @@ func sendChunk(clients []rooms.Client, msgs [][]byte, ok []bool) {
 		}
 	}
 	cb.send(r)
-	putRing(r)
 	chunkBatches.Put(cb)
 }
 
@@ -132,16 +131,20 @@ func (c *conn) enqueueChunked(msg []byte, cb *chunkBatch) bool {
 	return ok
 }
 
-// send sends what cb holds through r, releases each writer's lock, and
-// carries each writer on.
+// send sends what cb holds through r and gives r back, releases each
+// writer's lock, and carries each writer on.
 func (cb *chunkBatch) send(r *ring) {
 	k := cb.k
 	if k == 0 {
+		putRing(r)
 		return
 	}
-	r.send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k])
-	// A chunk's connections are one hub's, so one server's.
-	cb.ents[0].c.srv.metrics.batched.Add(float64(k))
+	late := r.send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k])
+	putRing(r)
+	if late {
+		ringsLate()
+	}
+	batched := 0
 	for i := range k {
 		e := &cb.ents[i]
 		w := e.c.cw
@@ -149,9 +152,12 @@ func (cb *chunkBatch) send(r *ring) {
 			e.more, e.err = w.sendLocked(cb.bufs[i])
 		} else {
 			e.more, e.err = w.wroteLocked(cb.bufs[i], cb.n[i], cb.errs[i])
+			batched++
 		}
 		w.mu.Unlock()
 	}
+	// A chunk's connections are one hub's, so one server's.
+	cb.ents[0].c.srv.metrics.batched.Add(float64(batched))
 	// Every lock is released before any writer goes on: a writer's next
 	// batch takes its own.
 	for i := range k {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -32,6 +33,7 @@ import (
 // between threads.
 type ring struct {
 	fd     int
+	maps   [][]byte // unmapped by close
 	sqTail *uint32
 	sqMask uint32
 	sqes   []ringSQE
@@ -111,6 +113,7 @@ func newRing() (*ring, error) {
 		r.close()
 		return nil, fmt.Errorf("io_uring mmap: %w", err)
 	}
+	r.maps = [][]byte{rings, sqes}
 	at := func(off uint32) unsafe.Pointer { return unsafe.Pointer(&rings[off]) }
 	r.sqTail = (*uint32)(at(p.sqOff.tail))
 	r.sqMask = *(*uint32)(at(p.sqOff.ringMask))
@@ -127,16 +130,28 @@ func newRing() (*ring, error) {
 	return r, nil
 }
 
-func (r *ring) close() { _ = syscall.Close(r.fd) }
+func (r *ring) close() {
+	for _, m := range r.maps {
+		_ = unix.Munmap(m)
+	}
+	_ = syscall.Close(r.fd)
+}
 
 // send sends bufs[i] to the socket fds[i] (at most ringEntries of them),
 // each as far as it takes without waiting, and sets n[i] to the bytes it
 // took or errs[i] to why it took none. EAGAIN (a full socket) is no
 // error: n[i] is 0. errRingNotSent says the send was never made (the
 // kernel refused the submission): the caller writes it another way. The
-// caller keeps each descriptor open and each buffer untouched until send
-// returns.
-func (r *ring) send(fds []uintptr, bufs [][]byte, n []int, errs []error) {
+// caller keeps each descriptor open and each buffer on the heap and
+// untouched until send returns.
+//
+// The sends are submitted without waiting for them: each completes
+// within the submitting call, the kernel trying it at once and, as
+// MSG_DONTWAIT asks, never queueing it for later. If one did not (a
+// kernel that behaves otherwise), send waits for it, as it must before
+// its buffer can be reused, and reports late: the caller stops using
+// rings (ringsLate), so that a room's fan-out never waits on a phone.
+func (r *ring) send(fds []uintptr, bufs [][]byte, n []int, errs []error) (late bool) {
 	want := uint32(len(fds))
 	tail := atomic.LoadUint32(r.sqTail)
 	for i, fd := range fds {
@@ -153,7 +168,13 @@ func (r *ring) send(fds []uintptr, bufs [][]byte, n []int, errs []error) {
 	atomic.StoreUint32(r.sqTail, tail+want)
 	submitted, done := uint32(0), uint32(0)
 	for done < want {
-		got, _, e := syscall.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(want-submitted), uintptr(want-done), ioringEnterGetEvents, 0, 0)
+		var minComplete, flags uintptr
+		if submitted == want {
+			// Everything is in and something has not completed.
+			late = true
+			minComplete, flags = uintptr(want-done), ioringEnterGetEvents
+		}
+		got, _, e := syscall.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(want-submitted), minComplete, flags, 0, 0)
 		switch {
 		case e == 0:
 			submitted += uint32(got)
@@ -166,10 +187,11 @@ func (r *ring) send(fds []uintptr, bufs [][]byte, n []int, errs []error) {
 				errs[i] = errRingNotSent
 			}
 			want = submitted
+		default:
+			// Waiting failed (never seen): what was submitted completes
+			// regardless, and must be waited for.
+			time.Sleep(time.Millisecond)
 		}
-		// Sends made without waiting complete within the call that
-		// submitted them; whatever error waiting met, what completed is
-		// in the completion ring, and the loop waits for the rest.
 		head := atomic.LoadUint32(r.cqHead)
 		for ctail := atomic.LoadUint32(r.cqTail); head != ctail; head++ {
 			c := r.cqes[head&r.cqMask]
@@ -184,6 +206,7 @@ func (r *ring) send(fds []uintptr, bufs [][]byte, n []int, errs []error) {
 		}
 		atomic.StoreUint32(r.cqHead, head)
 	}
+	return late
 }
 
 // errRingNotSent: a send the ring did not make.
@@ -191,9 +214,11 @@ var errRingNotSent = errors.New("io_uring: not submitted")
 
 // rings hands out a process's rings, one to each fan-out worker that
 // asks, at most maxRings at once: a worker that finds none free writes
-// without one. The first failure to make a ring (no io_uring in this
-// kernel, or a container's seccomp forbidding it) turns them off for the
-// process's life.
+// without one. The first ring is checked; if it cannot be made (no
+// io_uring in this kernel, or a container's seccomp forbidding it) or
+// fails its check, rings are off for the process's life, and so they
+// are once a send did not complete at once (ringsLate). A later ring
+// that cannot be made (the file limit reached, say) is only not made.
 var rings struct {
 	mu    sync.Mutex
 	tried bool
@@ -222,15 +247,19 @@ func getRing() *ring {
 		return nil
 	}
 	r, err := newRing()
-	if err == nil && !rings.tried {
-		err = r.check()
+	if !rings.tried {
+		rings.tried = true
+		if err == nil {
+			if err = r.check(); err != nil {
+				r.close()
+			}
+		}
 		if err != nil {
-			r.close()
+			rings.off = err
+			return nil
 		}
 	}
-	rings.tried = true
 	if err != nil {
-		rings.off = err
 		return nil
 	}
 	rings.made++
@@ -240,6 +269,16 @@ func getRing() *ring {
 func putRing(r *ring) {
 	rings.mu.Lock()
 	rings.free = append(rings.free, r)
+	rings.mu.Unlock()
+}
+
+// ringsLate turns rings off for good: a send did not complete within
+// the call that submitted it, so this kernel could make a fan-out wait.
+func ringsLate() {
+	rings.mu.Lock()
+	if rings.off == nil {
+		rings.off = errors.New("io_uring: a send did not complete at once")
+	}
 	rings.mu.Unlock()
 }
 
@@ -253,6 +292,9 @@ func ringsAvailable() error {
 	return rings.off
 }
 
+// checkByte is what check sends: on the heap, as a send's buffer must be.
+var checkByte = []byte{'x'}
+
 // check sends one byte on a socket pair through the ring and reads it
 // back: a kernel whose io_uring lacks the send operation (before 5.6)
 // answers EINVAL, which must not break every phone's connection.
@@ -265,7 +307,9 @@ func (r *ring) check() error {
 	defer syscall.Close(p[1])
 	var n [1]int
 	var errs [1]error
-	r.send([]uintptr{uintptr(p[0])}, [][]byte{{'x'}}, n[:], errs[:])
+	if r.send([]uintptr{uintptr(p[0])}, [][]byte{checkByte}, n[:], errs[:]) {
+		return errors.New("io_uring: a send did not complete at once")
+	}
 	if errs[0] != nil || n[0] != 1 {
 		return fmt.Errorf("io_uring send: %d bytes, %v", n[0], errs[0])
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A ring's send is a write that never waits: each socket takes what it
@@ -57,7 +58,18 @@ func TestRingSendIsAWriteThatNeverWaits(t *testing.T) {
 	peers[gone] = -1
 	n := make([]int, sockets)
 	errs := make([]error, sockets)
-	r.send(fds, bufs, n, errs)
+	// Every send completes within the call: a send that waited would
+	// hang here (a poll armed on the full socket), so it runs apart.
+	sent := make(chan bool)
+	go func() { sent <- r.send(fds, bufs, n, errs) }()
+	select {
+	case late := <-sent:
+		if late {
+			t.Error("a send did not complete within the submitting call")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the ring's send waited")
+	}
 	for i := range sockets {
 		switch i {
 		case full:
