@@ -104,6 +104,29 @@ PASS
 			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
 	}
+
+	// With the batched floor measured too (io_uring available), the
+	// broadcasts are set against it: the node batches its writes.
+	batched := bench + `BenchmarkWriteFloor/unread-batched-2 	      20	  28112920 ns/op	         4.6 cpu-µs/write	        28.00 ms/broadcast	      9900 sockets
+BenchmarkWriteFloor/read-batched-2   	      20	  44144280 ns/op	        11.0 cpu-µs/write	        44.00 ms/broadcast	      9900 sockets
+`
+	if err := os.WriteFile(filepath.Join(dir, FloorFile), []byte(batched), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := Summarize(dir, &out); err != nil {
+		t.Fatal(err)
+	}
+	got = out.String()
+	for _, want := range []string{
+		"no server): 66.00ms with the sockets read on the same cores, 50.00ms unread; written as the node writes them, 64 per io_uring submission: 44.00ms read, 28.00ms unread.",
+		"p99 99.00ms (2.2× the batched floor, 44.00ms) | **no** |",
+		"p99 55.00ms (2.0× the batched floor unread, 28.00ms) | yes |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
 }
 
 // Memory per connection counts the phones the measured node holds: with
