@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"huddle/rooms"
+	"huddle/server/uring"
 )
 
 // batchedWrites is the hub's SendChunk: sendChunk when the configuration
@@ -30,7 +31,7 @@ const minRingChunk = 4
 // sendChunk is the hub's SendChunk (rooms.HubOptions): msgs[i] to
 // clients[i], as Enqueue each would, with the writes that can go at once
 // made together, one io_uring submission for the chunk instead of a
-// write system call per phone (see ring). A broadcast is such chunks of
+// write system call per phone (see package uring). A broadcast is such chunks of
 // 64, one after another on each of the fan-out's workers.
 //
 // Each connection whose writer this starts is handled as startWriter
@@ -41,7 +42,7 @@ const minRingChunk = 4
 // the socket does not take goes to rest, as with a write of its own, and
 // each writer then carries on from its next batch.
 func sendChunk(clients []rooms.Client, msgs [][]byte, ok []bool) {
-	var r *ring
+	var r *uring.Ring
 	if len(clients) >= minRingChunk {
 		r = getRing()
 	}
@@ -133,13 +134,13 @@ func (c *conn) enqueueChunked(msg []byte, cb *chunkBatch) bool {
 
 // send sends what cb holds through r and gives r back, releases each
 // writer's lock, and carries each writer on.
-func (cb *chunkBatch) send(r *ring) {
+func (cb *chunkBatch) send(r *uring.Ring) {
 	k := cb.k
 	if k == 0 {
 		putRing(r)
 		return
 	}
-	late := r.send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k])
+	late := r.Send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k])
 	putRing(r)
 	if late {
 		ringsLate()
@@ -148,7 +149,7 @@ func (cb *chunkBatch) send(r *ring) {
 	for i := range k {
 		e := &cb.ents[i]
 		w := e.c.cw
-		if cb.errs[i] == errRingNotSent {
+		if cb.errs[i] == uring.ErrNotSubmitted {
 			e.more, e.err = w.sendLocked(cb.bufs[i])
 		} else {
 			e.more, e.err = w.wroteLocked(cb.bufs[i], cb.n[i], cb.errs[i])
