@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -24,16 +23,10 @@ func TestBatchedFanoutKeepsOrder(t *testing.T) {
 				t.Skipf("no io_uring here: %v", err)
 			}
 			ts := startServer(t, func(c *Config) {
+				bigTitles(c)
 				c.BatchWrites = batch
-				c.Limits.MaxTitleLen = 20000
-				c.SendQueueBytes = 64 << 20
-				c.SendQueueAge = 30 * time.Second
 			})
 			room := ts.createRoom("")
-			fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
-			if err != nil {
-				t.Fatal(err)
-			}
 			var phones []*client
 			for i := range 9 {
 				j := ts.join(room.Room.Code, fmt.Sprint("p", i))
@@ -41,14 +34,7 @@ func TestBatchedFanoutKeepsOrder(t *testing.T) {
 				c.hello(j.Room.ID, j.Token, nil)
 				phones = append(phones, c)
 			}
-			j := ts.join(room.Room.Code, "Slow")
-			slow := rawDial(t, ts.Addr(), nil)
-			if err := slow.nc.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
-				t.Fatal(err)
-			}
-			hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
-			slow.write(clientFrame(hello))
-			slow.expect("welcome")
+			slow := slowPhone(t, ts, room, "Slow")
 			// And a small send buffer on the server's side, so that the
 			// kernel does not take it all in its own buffers: a batched
 			// send meets the socket full.
@@ -69,13 +55,7 @@ func TestBatchedFanoutKeepsOrder(t *testing.T) {
 			// About 2.4 MB to each phone: far more than the slow phone's
 			// sockets hold while it does not read.
 			const events = 300
-			big := strings.Repeat("z", 8000)
-			for i := range events {
-				data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", big)})
-				if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
-					t.Fatalf("update %d: %s", i, o.Reply)
-				}
-			}
+			updateTitles(t, ts, room, events, 8000, nil)
 			for i, c := range phones {
 				var last uint64
 				for e := range events {

@@ -108,19 +108,7 @@ func benchWriteFloor(b *testing.B, read, batched, held bool) {
 			b.Fatal(err)
 		}
 		defer unix.Close(epfd)
-		for _, f := range receivers {
-			fd := int(f.Fd())
-			if err := syscall.SetNonblock(fd, true); err != nil {
-				b.Fatal(err)
-			}
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
-				b.Fatal(err)
-			}
-			ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(fd)}
-			if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
-				b.Fatal(err)
-			}
-		}
+		addAsPhones(b, epfd, receivers)
 	}
 	if read {
 		stop := startFloorReaders(b, receivers, &pending)
@@ -177,19 +165,7 @@ func startFloorReaders(b *testing.B, fs []*os.File, pending *atomic.Int64) (stop
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, f := range fs {
-		fd := int(f.Fd()) // Fd makes the file blocking again
-		if err := syscall.SetNonblock(fd, true); err != nil {
-			b.Fatal(err)
-		}
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
-			b.Fatal(err)
-		}
-		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(fd)}
-		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
-			b.Fatal(err)
-		}
-	}
+	addAsPhones(b, epfd, fs)
 	var quit atomic.Bool
 	var wg sync.WaitGroup
 	for range 2 {
@@ -270,4 +246,23 @@ func sendToAllBatched(b *testing.B, conns []net.Conn, frame []byte) {
 		})
 	}
 	wg.Wait()
+}
+
+// addAsPhones sets fs up as the load tool's phones are: non-blocking,
+// stamping each arrival (SO_TIMESTAMPNS), in the epoll set epfd,
+// edge-triggered.
+func addAsPhones(b *testing.B, epfd int, fs []*os.File) {
+	for _, f := range fs {
+		fd := int(f.Fd()) // Fd makes the file blocking again
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			b.Fatal(err)
+		}
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			b.Fatal(err)
+		}
+		ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(fd)}
+		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

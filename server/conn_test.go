@@ -245,25 +245,9 @@ func pingPayload(i int) []byte {
 // full socket.
 func TestConnFullSocketKeepsOrder(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, func(c *Config) {
-		c.Limits.MaxTitleLen = 20000
-		c.SendQueueBytes = 64 << 20
-		c.SendQueueAge = 30 * time.Second
-	})
+	ts := startServer(t, bigTitles)
 	room := ts.createRoom("")
-	fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := ts.join(room.Room.Code, "Ann")
-	r := rawDial(t, ts.Addr(), nil)
-	// A small receive buffer: the server's socket fills on any host.
-	if err := r.nc.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
-		t.Fatal(err)
-	}
-	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
-	r.write(clientFrame(hello))
-	r.expect("welcome")
+	r := slowPhone(t, ts, room, "Ann")
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Log(ts.logs.String())
@@ -273,16 +257,11 @@ func TestConnFullSocketKeepsOrder(t *testing.T) {
 	// About 10 MB while the client does not read: far more than the
 	// socket buffers on loopback hold.
 	const events = 600
-	big := strings.Repeat("z", 16000)
-	for i := range events {
-		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", big)})
-		if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
-			t.Fatalf("update %d: %s", i, o.Reply)
-		}
+	updateTitles(t, ts, room, events, 16000, func(i int) {
 		if i == events/2 {
 			r.write(clientControl(0x9, pingPayload(0)))
 		}
-	}
+	})
 	time.Sleep(6 * time.Second)
 	_ = r.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
 	pongs := r.readTitleEvents(events, 1)
@@ -291,6 +270,52 @@ func TestConnFullSocketKeepsOrder(t *testing.T) {
 	}
 	if got := counterValue(t, ts.metrics.evictions); got != 0 {
 		t.Fatalf("%v evictions", got)
+	}
+}
+
+// bigTitles lets a room's title be 20,000 characters and a phone's send
+// queue hold 64 MiB for 30 s: a burst of room updates then fills a phone's
+// sockets without counting it as a slow client.
+func bigTitles(c *Config) {
+	c.Limits.MaxTitleLen = 20000
+	c.SendQueueBytes = 64 << 20
+	c.SendQueueAge = 30 * time.Second
+}
+
+// slowPhone joins room as name over a WebSocket written by hand (to read
+// it only when the test says) with a small receive buffer, so that the
+// server's socket fills on any host, and reads the welcome.
+func slowPhone(t *testing.T, ts *testServer, room CreateRoomResponse, name string) *rawWS {
+	t.Helper()
+	j := ts.join(room.Room.Code, name)
+	r := rawDial(t, ts.Addr(), nil)
+	if err := r.nc.(*net.TCPConn).SetReadBuffer(64 << 10); err != nil {
+		t.Fatal(err)
+	}
+	hello, _ := json.Marshal(map[string]any{"type": "hello", "room": j.Room.ID, "token": j.Token})
+	r.write(clientFrame(hello))
+	r.expect("welcome")
+	return r
+}
+
+// updateTitles has room's facilitator set its title events times, to
+// "i:" and size z's (readTitleEvents reads them back), calling between
+// (if not nil) after each.
+func updateTitles(t *testing.T, ts *testServer, room CreateRoomResponse, events, size int, between func(i int)) {
+	t.Helper()
+	fac, _, err := ts.svc.Authenticate(t.Context(), room.Room.ID, rooms.Secret(room.Facilitator.Secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("z", size)
+	for i := range events {
+		data, _ := json.Marshal(map[string]string{"title": fmt.Sprint(i, ":", pad)})
+		if o := ts.svc.Execute(t.Context(), room.Room.ID, fac, rooms.Command{ID: fmt.Sprint("u", i), Type: rooms.CmdRoomUpdate, Data: data}); o.Code != "" {
+			t.Fatalf("update %d: %s", i, o.Reply)
+		}
+		if between != nil {
+			between(i)
+		}
 	}
 }
 

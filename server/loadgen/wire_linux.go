@@ -363,27 +363,33 @@ func (rr *ringReader) read(k int, buf, oob []byte) {
 		switch {
 		case errors.Is(err, uring.ErrNotSubmitted):
 			w.readAll(buf, oob, rr.hups[i])
-			continue
 		case errors.Is(err, unix.EAGAIN):
 			if rr.hups[i] {
 				w.readAll(buf, oob, true)
 			}
-			continue
-		case err != nil:
-			w.end(err)
-			continue
-		case n == 0:
-			w.end(io.EOF)
-			continue
-		}
-		if err := w.feed(rr.bufs[i][:n], rxTime(rr.oobs[i][:rr.msgs[i].Controllen], read), read); err != nil {
-			w.end(err)
-			continue
-		}
-		if n == ringReadBuf || rr.hups[i] {
+		case w.got(rr.bufs[i][:n], rr.oobs[i][:rr.msgs[i].Controllen], err, read) && (n == ringReadBuf || rr.hups[i]):
 			w.readAll(buf, oob, rr.hups[i])
 		}
 	}
+}
+
+// got handles one read of w's socket, data with its control data oob,
+// or err (not EINTR or EAGAIN): the end of the stream when data is empty.
+// It reports whether w is still open, so that the socket may be read on.
+func (w *wire) got(data, oob []byte, err error, read time.Time) bool {
+	switch {
+	case err != nil:
+		w.end(err)
+		return false
+	case len(data) == 0:
+		w.end(io.EOF)
+		return false
+	}
+	if err := w.feed(data, rxTime(oob, read), read); err != nil {
+		w.end(err)
+		return false
+	}
+	return true
 }
 
 // readAll reads and handles what the socket holds, len(buf) at a time,
@@ -400,15 +406,8 @@ func (w *wire) readAll(buf, oob []byte, hup bool) {
 			continue
 		case errors.Is(err, unix.EAGAIN):
 			return
-		case err != nil:
-			w.end(err)
-			return
-		case n == 0:
-			w.end(io.EOF)
-			return
 		}
-		if err := w.feed(buf[:n], rxTime(oob[:oobn], read), read); err != nil {
-			w.end(err)
+		if !w.got(buf[:max(n, 0)], oob[:max(oobn, 0)], err, read) {
 			return
 		}
 		if n < len(buf) && !hup {
