@@ -217,7 +217,9 @@ describe('a phone where what the room shows changes', () => {
     expect(document.activeElement).toBe(target.querySelector('#ex-title'));
   });
 
-  it('says an exercise the facilitator opens, and moves the focus from the waiting card to its title', async () => {
+  // A new exercise is said once: by its title where the focus goes to
+  // it, else by the live region. Both made a screen reader read it twice.
+  it('moves the focus from the waiting card to the title of an exercise the facilitator opens, the title saying it once', async () => {
     const w = (await waitingFor('Lunch?')) as HTMLElement;
     const target = w.parentElement!;
     const ws = FakeWS.last();
@@ -225,12 +227,18 @@ describe('a phone where what the room shows changes', () => {
     ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
     await settle();
     expect(target.querySelector('[data-testid=waiting]')).toBeNull();
-    expect(said(target).getAttribute('aria-live')).toBe('polite');
-    expect(said(target).textContent).toBe('Now open: Poll “Lunch?”');
-    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+    const title = target.querySelector('#ex-title') as HTMLElement;
+    expect(document.activeElement).toBe(title);
+    expect(title.getAttribute('aria-label')).toBe('Now open: Poll “Lunch?”');
+    expect(said(target).textContent).toBe('');
+    // Once the focus leaves it, the title is the title again.
+    title.blur();
+    await settle();
+    expect(title.getAttribute('aria-label')).toBeNull();
+    expect(title.textContent).toBe('Lunch?');
   });
 
-  it('moves the focus from the last exercise’s form to the next one’s title, and says it', async () => {
+  it('moves the focus from the last exercise’s form to the next one’s title, which says it', async () => {
     const { target, ws } = openPhone();
     const base = welcome(1);
     ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
@@ -241,8 +249,9 @@ describe('a phone where what the room shows changes', () => {
     ws.receive(ev(2, 'agenda.updated', { items: ['e1', 'e2'], current: 'e2' }));
     await settle();
     expect(target.querySelector('[data-testid=exercise]')!.getAttribute('data-id')).toBe('e2');
-    expect(said(target).textContent).toBe('Now open: Scale “Team mood”');
     expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+    expect(document.activeElement!.getAttribute('aria-label')).toBe('Now open: Scale “Team mood”');
+    expect(said(target).textContent).toBe('');
   });
 
   it('leaves the focus with one typing a new name while an exercise opens', async () => {
@@ -255,7 +264,40 @@ describe('a phone where what the room shows changes', () => {
     expect(document.activeElement).toBe(box);
     ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
     await settle();
+    expect(said(target).getAttribute('aria-live')).toBe('polite');
     expect(said(target).textContent).toBe('Now open: Poll “Lunch?”');
     expect(document.activeElement).toBe(box);
+    // Said by the live region, not again by the title when reached.
+    expect(target.querySelector('#ex-title')!.getAttribute('aria-label')).toBeNull();
+  });
+
+  it("says nothing in the console's preview when an exercise opens, the facilitator having opened it", async () => {
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Preview' }, onLeave: () => {}, ns: 'pv' });
+    const ws = FakeWS.last();
+    ws.open();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?', 'prepared') }, { exercise: poll('e2', 'Team mood', 'prepared') }],
+    } } } });
+    await settle();
+    // Where the focus is in the console (its Open button, here a button of the page's own).
+    const open = document.body.appendChild(document.createElement('button'));
+    onTestFinished(() => open.remove());
+    open.focus();
+    ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
+    await settle();
+    expect(target.querySelector('[data-testid=exercise]')!.getAttribute('data-id')).toBe('e1');
+    expect(said(target).textContent).toBe('');
+    expect(document.activeElement).toBe(open);
+    // Nor when the focus was in the preview, on what went away: it stays in the panel, on a title that is only the title.
+    (target.querySelector('input[value=a]') as HTMLInputElement).focus();
+    ws.receive(ev(3, 'exercise.updated', poll('e2', 'Team mood')), ev(4, 'agenda.updated', { items: ['e1', 'e2'], current: 'e2' }));
+    await settle();
+    expect(target.querySelector('[data-testid=exercise]')!.getAttribute('data-id')).toBe('e2');
+    expect(said(target).textContent).toBe('');
+    expect(document.activeElement).toBe(target.querySelector('#ex-title'));
+    expect(document.activeElement!.getAttribute('aria-label')).toBeNull();
   });
 });
