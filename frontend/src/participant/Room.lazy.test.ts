@@ -27,6 +27,8 @@ describe("a phone's retro, loaded when first shown", () => {
     const section = target.querySelector('[data-testid=exercise]')!;
     expect(section.querySelector('h2')!.textContent).toBe('Sprint');
     expect(section.querySelector('[data-testid=lazy-loading]')?.textContent).toBe('Loading…');
+    // The height of a short form (Lazy.svelte's style), none reserved as for the ended room's keepsakes.
+    expect(section.querySelector<HTMLElement>('[data-testid=lazy-loading]')!.style.minHeight).toBe('');
     // Not while the page is still busy showing itself.
     expect(help.status).toBe('idle');
     // Importing a module in a test can take seconds on a busy machine.
