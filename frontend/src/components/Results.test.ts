@@ -188,6 +188,35 @@ describe('Results on the projector', () => {
     expect((phone.querySelector('.bars') as HTMLElement).dataset.density).toBe('0');
   });
 
+  it("keeps the level that ends highest when none fits: eight long options over their bars, not a row each", async () => {
+    // Eight long options under a long title on an 800x600 projector: a
+    // row each wraps every label to three lines in the row's first column,
+    // lower than each label over its bar; none ends on the 768 px window
+    // here, each smaller type higher. Bars fitting themselves (density 0,
+    // the first size) end lower still.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      if (this.dataset.testid !== 'results') return { top: 0, bottom: 100, left: 0, right: 100, width: 100, height: 100, x: 0, y: 0, toJSON() {} } as DOMRect;
+      const type = parseFloat(this.style.fontSize) || 1;
+      const bottom = (this.querySelector('.bars.row') ? 1200 : 800) + type * 100;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const poll = {
+      id: 'p1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ id: `o${i}`, label: `Option ${i}: a long answer that takes most of a line` })) }],
+    } as unknown as Exercise;
+    const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
+    const target = show(Results, { exercise: poll, results, responses: 3, big: true });
+    await settle();
+    await settle();
+    const box = target.querySelector('[data-testid=results]') as HTMLElement;
+    expect(box.dataset.density).toBe('6');
+    expect(box.style.fontSize).toBe('0.62em');
+    const bars = target.querySelector('.bars') as HTMLElement;
+    expect(bars.classList.contains('row')).toBe(false);
+    expect(bars.querySelectorAll('li')).toHaveLength(8);
+  });
+
   describe("a survey's questions, which the projector cannot scroll", () => {
     const survey = {
       id: 'v1', kind: 'survey', title: 'Trust pulse', status: 'results', minResponses: 1,

@@ -157,6 +157,30 @@ describe('the projector while a vote waits for its results', () => {
     expect(box.textContent).toContain('Results will be shown');
     vi.restoreAllMocks();
   });
+
+  it('has a last density for eight long choices at 800x600, closer, the title smaller over the whole width', async () => {
+    // Eight long choices under a long title at 800x600: the block ends
+    // below the window at every density but the last (at 3, the last
+    // before, it ended at 680 px of 600).
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this.dataset.testid === 'screen-wait' && Number(this.dataset.density) < 4 ? 900 : 700;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const options = Array.from({ length: 8 }, (_, i) => `Choice ${i + 1}: a long one, most of a line on the projector`);
+    const poll = { id: 'e1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'open', minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: options.map((label, i) => ({ id: `o${i}`, label })) }] };
+    const state = { exercise: 'e1', status: 'open', responses: 4, minResponses: 3, anonymous: true };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } } } });
+    await settle();
+    await settle();
+    const box = target.querySelector<HTMLElement>('[data-testid=screen-wait]')!;
+    expect(box.dataset.density).toBe('4');
+    expect(box.classList.contains('d4')).toBe(true);
+    expect(box.querySelectorAll('[data-testid=screen-choices] li')).toHaveLength(8);
+    vi.restoreAllMocks();
+  });
 });
 
 describe('the projector in a retrospective', () => {
