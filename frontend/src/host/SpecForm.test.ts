@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import SpecForm from './SpecForm.svelte';
 import type { Spec } from '../lib/types';
@@ -156,7 +156,7 @@ describe("a retro column's hint", () => {
   const long = 'What went well this sprint, in the work itself and in how we worked together as a team';
   const retro: Spec = { kind: 'retro', title: 'Sprint', retro: { columns: [{ id: 'c1', title: 'Glad', hint: long }, { id: 'c2', title: 'Sad' }], dots: 3, maxPerItem: 2 } };
 
-  it('is a box of two lines that shows a long hint whole, kept to one line: Enter sends the form, a line break is a space', async () => {
+  it('is a box of two lines that shows a long hint whole, kept to one line: Enter neither breaks the line nor sends the form, a line break is a space', async () => {
     let sent: Spec | null = null;
     target = document.createElement('div');
     document.body.appendChild(target);
@@ -172,9 +172,20 @@ describe("a retro column's hint", () => {
     flushSync();
     expect(hint.value).toBe('Glad about the demo and the pairing');
 
-    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
-    hint.dispatchEvent(enter);
-    expect(enter.defaultPrevented).toBe(true);
+    // Enter in the box: no line break, and the form, half written, stays.
+    const submits = vi.fn((e: Event) => e.preventDefault());
+    hint.form!.addEventListener('submit', submits);
+    for (const mod of [{}, { shiftKey: true }, { ctrlKey: true }]) {
+      const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...mod });
+      hint.dispatchEvent(enter);
+      expect(enter.defaultPrevented).toBe(true);
+    }
+    await new Promise((r) => setTimeout(r, 0));
+    expect(submits).not.toHaveBeenCalled();
+    expect(sent).toBeNull();
+
+    // The form's own submit button sends it, the hint on one line.
+    target.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
     await new Promise((r) => setTimeout(r, 0));
     expect(sent!.retro!.columns![0].hint).toBe('Glad about the demo and the pairing');
   });
