@@ -160,6 +160,21 @@ describe('the console of an ended room', () => {
   });
 });
 
+describe("the agenda of an ended room", () => {
+  it('marks each exercise left open closed, the current one and the others alike, and leaves the rest as they were', async () => {
+    answer(json(summary, 201));
+    const ex = (id: string, kind: string, title: string, status: string) => ({ exercise: { id, kind, title, status }, state: { exercise: id, status, count: 0, kudos: [] } });
+    const ws = await open(false, { exercises: { agenda: { items: ['k1', 'w1', 'h1', 'p1'], current: 'k1' }, exercises: [
+      ex('k1', 'kudos', 'Thanks', 'open'), ex('w1', 'words', 'One word', 'open'), ex('h1', 'help', 'Help', 'results'), ex('p1', 'kudos', 'Later', 'prepared')] } });
+    const rows = () => [...target.querySelectorAll('[data-testid=agenda] li.item .muted.small')].map((e) => e.textContent);
+    expect(rows()).toEqual(['Kudos wall · Open', 'Word cloud · Open · Anonymous', '"Can you help me?" board · Closed, results shown', 'Kudos wall · Prepared']);
+    await end(ws);
+    expect(rows()).toEqual(['Kudos wall · Closed', 'Word cloud · Closed · Anonymous', '"Can you help me?" board · Closed, results shown', 'Kudos wall · Prepared']);
+    // The current exercise's own panel says the same, by the same rule.
+    expect(text('[data-testid=ex-status]')).toBe('Closed');
+  });
+});
+
 describe('the console of a room that ends with its preview open', () => {
   it('closes the preview and no longer lists it among the people', async () => {
     answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200), json(summary, 201));
