@@ -822,7 +822,7 @@ func TestStatePacedByTheWholeRoom(t *testing.T) {
 	big := strings.Repeat("x", 30000)
 	const rate = 1_000_000
 	// boards counts the boards a facilitator alone on one node receives
-	// while 100 changes are made, with elsewhere participants on another
+	// while 200 changes are made, with elsewhere participants on another
 	// node; the facilitator's view carries facPad, the participants'
 	// small.
 	boards := func(elsewhere int, facPad string) int {
@@ -845,7 +845,7 @@ func TestStatePacedByTheWholeRoom(t *testing.T) {
 		}
 		fc, _ := here.attach(t, f.fac, nil)
 		waitUntil(t, "this node counts the other node's phones", func() bool { return lastOnline(fc) == elsewhere })
-		const changes = 100
+		const changes = 200
 		for range changes {
 			if _, err := mem.Apply(context.Background(), f.room.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "n", By: 1}}, Touch: []string{"board"}}); err != nil {
 				t.Fatal(err)
@@ -870,11 +870,15 @@ func TestStatePacedByTheWholeRoom(t *testing.T) {
 	if alone, shared := boards(0, small), boards(100, small); shared*3 > alone {
 		t.Errorf("%d boards alone in the room, %d with 100 phones on another node: want far fewer with them, the room's pace", alone, shared)
 	}
-	// 30 KB to the facilitator: about 30 ms between boards alone, 40 ms
-	// with 100 participants' 1 KB elsewhere (not 3 s, as 101 copies of
-	// the facilitator's view would be).
-	if alone, shared := boards(0, big), boards(100, big); shared*3 < alone {
-		t.Errorf("a big facilitator view: %d boards alone in the room, %d with 100 phones on another node: want about as many", alone, shared)
+	// 30 KB to the facilitator: about 30 ms between boards alone, 130 ms
+	// with 100 participants' 1 KB elsewhere (30 KB + 100 KB), not 3 s, as
+	// 101 copies of the facilitator's view would be: about a quarter as
+	// many boards (23 and 6 here), where those copies would leave two
+	// (the first and the last). Until session 18 this asked for a third
+	// as many, which the pace itself missed now and then (13 against 4
+	// over 100 changes).
+	if alone, shared := boards(0, big), boards(100, big); shared*5 < alone {
+		t.Errorf("a big facilitator view: %d boards alone in the room, %d with 100 phones on another node: want about a quarter as many, not two", alone, shared)
 	}
 }
 
