@@ -140,10 +140,12 @@ func (cb *chunkBatch) send(r *uring.Ring) {
 		putRing(r)
 		return
 	}
-	late := r.Send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k])
-	putRing(r)
-	if late {
+	if r.Send(cb.fds[:k], cb.bufs[:k], cb.n[:k], cb.errs[:k]) {
+		// Off before the ring could be taken again.
 		ringsLate()
+		r.Close()
+	} else {
+		putRing(r)
 	}
 	batched := 0
 	for i := range k {

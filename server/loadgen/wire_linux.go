@@ -267,7 +267,16 @@ func (p *poller) loop() {
 				for i, r := range part {
 					p.rr.wires[i], p.rr.hups[i] = r.w, r.hup
 				}
-				p.rr.read(len(part), buf, oob)
+				if p.rr.read(len(part), buf, oob) {
+					// A read waited: this kernel's reads do not
+					// complete at once; read with recvmsg from now on.
+					p.rr.r.Close()
+					p.rr = nil
+					for _, r := range ready[lo+len(part):] {
+						r.w.readAll(buf, oob, r.hup)
+					}
+					break
+				}
 			}
 		} else {
 			for _, r := range ready {
@@ -347,30 +356,36 @@ func newRingReader() *ringReader {
 // read reads the first k of rr.wires with one ring call and handles what
 // each gave as readAll would, reading on with readAll (buf, oob) where a
 // socket may hold more: its read filled the buffer, or the peer's end
-// came with it (hup).
-func (rr *ringReader) read(k int, buf, oob []byte) {
+// came with it (hup). A read the ring could not make (refused, or an
+// error other than EAGAIN) is made again by readAll, which ends the wire
+// if the socket fails it too. It reports late (see package uring): the
+// caller then stops using the ring.
+func (rr *ringReader) read(k int, buf, oob []byte) (late bool) {
 	for i := range k {
 		rr.fds[i] = uintptr(rr.wires[i].sys.fd)
 		rr.msgs[i].Control = &rr.oobs[i][0]
 		rr.msgs[i].SetControllen(len(rr.oobs[i]))
 		rr.msgs[i].Flags = 0
 	}
-	rr.r.Recvmsg(rr.fds[:k], rr.msgs[:k], rr.n[:k], rr.errs[:k])
-	read := time.Now()
+	late = rr.r.Recvmsg(rr.fds[:k], rr.msgs[:k], rr.n[:k], rr.errs[:k])
 	for i := range k {
 		w, n, err := rr.wires[i], rr.n[i], rr.errs[i]
 		rr.wires[i], rr.errs[i] = nil, nil
+		// Read as each was handled, as readAll times its reads: the
+		// read lag counts the batch's handling before it.
+		read := time.Now()
 		switch {
-		case errors.Is(err, uring.ErrNotSubmitted):
-			w.readAll(buf, oob, rr.hups[i])
 		case errors.Is(err, unix.EAGAIN):
 			if rr.hups[i] {
 				w.readAll(buf, oob, true)
 			}
-		case w.got(rr.bufs[i][:n], rr.oobs[i][:rr.msgs[i].Controllen], err, read) && (n == ringReadBuf || rr.hups[i]):
+		case err != nil:
+			w.readAll(buf, oob, rr.hups[i])
+		case w.got(rr.bufs[i][:n], rr.oobs[i][:rr.msgs[i].Controllen], nil, read) && (n == ringReadBuf || rr.hups[i]):
 			w.readAll(buf, oob, rr.hups[i])
 		}
 	}
+	return late
 }
 
 // got handles one read of w's socket, data with its control data oob,

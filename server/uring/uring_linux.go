@@ -242,13 +242,14 @@ func (r *Ring) run(count int, prep func(int, *sqe), done func(i int, res int32, 
 	return late
 }
 
-// checkByte is what Check sends: on the heap, as a send's buffer must be.
-var checkByte = []byte{'x'}
-
-// Check sends one byte on a socket pair through r and reads it back: a
-// kernel whose io_uring lacks the send operation (before 5.6) answers
-// EINVAL, and one whose sends do not complete at once would make callers
-// wait. A caller checks its first ring before trusting any.
+// Check tries r on a socket pair before a caller trusts rings: a send
+// of one byte, read back; a send to a full socket, which must complete at
+// once with nothing taken; and a recvmsg with a control buffer, of a
+// socket with data and of an empty one (EAGAIN at once). A kernel whose
+// io_uring lacks these operations (before 5.6), refuses control data on
+// recvmsg (5.6 to 5.9), or would wait on a full or empty socket fails it.
+// A send or read that waits is ended after checkWait by shutting the
+// pair down.
 func (r *Ring) Check() error {
 	p, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -256,17 +257,89 @@ func (r *Ring) Check() error {
 	}
 	defer syscall.Close(p[0])
 	defer syscall.Close(p[1])
-	var n [1]int
-	var errs [1]error
-	if r.Send([]uintptr{uintptr(p[0])}, [][]byte{checkByte}, n[:], errs[:]) {
-		return errors.New("io_uring: a send did not complete at once")
+	// Shut down, not closed: an operation waiting on the pair ends, and
+	// the descriptors' numbers stay the pair's until Check returns.
+	watch := time.AfterFunc(checkWait, func() {
+		syscall.Shutdown(p[0], syscall.SHUT_RDWR)
+		syscall.Shutdown(p[1], syscall.SHUT_RDWR)
+	})
+	defer watch.Stop()
+	for _, fd := range p {
+		if err := syscall.SetNonblock(fd, true); err != nil {
+			return err
+		}
 	}
-	if errs[0] != nil || n[0] != 1 {
-		return fmt.Errorf("io_uring send: %d bytes, %v", n[0], errs[0])
+	c := checkBufs()
+	send := func(want int, what string) error {
+		if r.Send([]uintptr{uintptr(p[0])}, [][]byte{c.one}, c.n[:], c.errs[:]) {
+			return fmt.Errorf("io_uring: a send %s did not complete at once", what)
+		}
+		if c.errs[0] != nil || c.n[0] != want {
+			return fmt.Errorf("io_uring: a send %s took %d bytes, %v", what, c.n[0], c.errs[0])
+		}
+		return nil
 	}
-	b := make([]byte, 2)
-	if k, err := syscall.Read(p[1], b); err != nil || k != 1 || b[0] != 'x' {
-		return fmt.Errorf("io_uring send: read back %d bytes, %v", k, err)
+	if err := send(1, "of one byte"); err != nil {
+		return err
 	}
-	return nil
+	recv := func(want int, wantErr error, what string) error {
+		c.msgs[0].SetControllen(len(c.oob))
+		if r.Recvmsg([]uintptr{uintptr(p[1])}, c.msgs[:], c.n[:], c.errs[:]) {
+			return fmt.Errorf("io_uring: a recvmsg %s did not complete at once", what)
+		}
+		if !errors.Is(c.errs[0], wantErr) || c.n[0] != want {
+			return fmt.Errorf("io_uring: a recvmsg %s read %d bytes, %v", what, c.n[0], c.errs[0])
+		}
+		return nil
+	}
+	if err := recv(1, nil, "with control data"); err != nil {
+		return err
+	}
+	if c.buf[0] != checkByte {
+		return fmt.Errorf("io_uring: read back %q", c.buf[0])
+	}
+	if err := recv(0, syscall.EAGAIN, "of an empty socket"); err != nil {
+		return err
+	}
+	fill := make([]byte, 4096)
+	for {
+		if _, err := syscall.Write(p[0], fill); err != nil {
+			if errors.Is(err, syscall.EAGAIN) {
+				break
+			}
+			return err
+		}
+	}
+	return send(0, "to a full socket")
 }
+
+// checkWait is how long Check lets an operation wait before it ends it.
+const checkWait = 2 * time.Second
+
+const checkByte = 'x'
+
+// checkState is what Check hands the kernel: on the heap, as the
+// package's callers' buffers must be.
+type checkState struct {
+	one  []byte
+	buf  []byte
+	oob  []byte
+	iov  unix.Iovec
+	msgs [1]unix.Msghdr
+	n    [1]int
+	errs [1]error
+}
+
+func checkBufs() *checkState {
+	c := &checkState{one: []byte{checkByte}, buf: make([]byte, 16), oob: make([]byte, 128)}
+	c.iov.Base = &c.buf[0]
+	c.iov.SetLen(len(c.buf))
+	c.msgs[0].Iov = &c.iov
+	c.msgs[0].SetIovlen(1)
+	c.msgs[0].Control = &c.oob[0]
+	checkKeep.Store(c) // on the heap, whatever escape analysis finds
+	return c
+}
+
+// checkKeep holds the last Check's buffers.
+var checkKeep atomic.Pointer[checkState]
