@@ -238,6 +238,23 @@ describe('a phone where what the room shows changes', () => {
     expect(title.textContent).toBe('Lunch?');
   });
 
+  // A screen reader's browsing may never move the focus off the title:
+  // it says "Now open" for a moment, not for as long as it is shown.
+  it('lets the title be the title again a moment after it said the exercise is new, the focus still on it', async () => {
+    const w = (await waitingFor('Lunch?')) as HTMLElement;
+    const target = w.parentElement!;
+    w.focus();
+    FakeWS.last().receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?')));
+    await settle();
+    const title = target.querySelector('#ex-title') as HTMLElement;
+    expect(document.activeElement).toBe(title);
+    expect(title.getAttribute('aria-label')).toBe('Now open: Poll “Lunch?”');
+    await new Promise((r) => setTimeout(r, 3100));
+    await settle();
+    expect(document.activeElement).toBe(title);
+    expect(title.getAttribute('aria-label')).toBeNull();
+  }, 10000);
+
   it('moves the focus from the last exercise’s form to the next one’s title, which says it', async () => {
     const { target, ws } = openPhone();
     const base = welcome(1);
