@@ -31,8 +31,8 @@ const minRingChunk = 4
 // sendChunk is the hub's SendChunk (rooms.HubOptions): msgs[i] to
 // clients[i], as Enqueue each would, with the writes that can go at once
 // made together, one io_uring submission for the chunk instead of a
-// write system call per phone (see package uring). A broadcast is such chunks of
-// 64, one after another on each of the fan-out's workers.
+// write system call per phone (see package uring). A broadcast is such
+// chunks of 64, one after another on each of the fan-out's workers.
 //
 // Each connection whose writer this starts is handled as startWriter
 // would: its first batch becomes frames, and where the socket has nothing
@@ -155,7 +155,9 @@ func (cb *chunkBatch) send(r *uring.Ring) {
 			e.more, e.err = w.sendLocked(cb.bufs[i])
 		} else {
 			e.more, e.err = w.wroteLocked(cb.bufs[i], cb.n[i], cb.errs[i])
-			batched++
+			if cb.n[i] > 0 {
+				batched++
+			}
 		}
 		w.mu.Unlock()
 	}

@@ -51,7 +51,7 @@ func newMetrics(liveRooms func() float64) *metrics {
 			Name: "huddle_ws_frames_sent_total", Help: "WebSocket frames written (each packs one or more messages).",
 		}),
 		batched: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "huddle_ws_writes_batched_total", Help: "Writes to phones' sockets made together, one io_uring submission per up to 64 (batch-writes); 0 where the kernel refuses io_uring.",
+			Name: "huddle_ws_writes_batched_total", Help: "Writes to phones' sockets made together, one io_uring submission per up to 64 (batch-writes), that the socket took bytes of; 0 where the kernel refuses io_uring.",
 		}),
 		fanout: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "huddle_fanout_latency_seconds",
