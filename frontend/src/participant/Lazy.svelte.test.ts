@@ -21,10 +21,10 @@ function fakeImport() {
 
 let target: HTMLElement;
 let app: ReturnType<typeof mount> | undefined;
-let props: { part: LazyPart<typeof Greeting>; text: string };
+let props: { part: LazyPart<typeof Greeting>; text: string; reserve?: string };
 
-function showGreeting(part: LazyPart<typeof Greeting>, text = 'Hello') {
-  const p = $state({ part, text });
+function showGreeting(part: LazyPart<typeof Greeting>, text = 'Hello', reserve?: string) {
+  const p = $state({ part, text, reserve });
   props = p;
   app = mount(LazyGreeting, { target, props });
   flushSync();
@@ -72,6 +72,17 @@ describe('a lazily loaded part of the page', () => {
     props.text = 'Hi again';
     flushSync();
     expect(shown().greeting).toBe('Hi again');
+  });
+
+  // The ended room's keepsakes reserve about their height: a failed load
+  // keeps it too, or the page jumps twice (short notice, then the part).
+  it('keeps the reserved height while it loads and when it could not load', async () => {
+    const imp = fakeImport();
+    showGreeting(new LazyPart(imp.load, { random: () => 0 }), 'Hello', '20rem');
+    expect((target.querySelector('[data-testid=lazy-loading]') as HTMLElement).style.minHeight).toBe('20rem');
+    imp.reject();
+    await settle();
+    expect((target.querySelector('[data-testid=lazy-failed]') as HTMLElement).style.minHeight).toBe('20rem');
   });
 
   it('says it could not load and tries again by itself, with backoff, until it loads', async () => {
