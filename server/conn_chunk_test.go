@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,47 +26,21 @@ func TestBatchedFanoutKeepsOrder(t *testing.T) {
 				c.BatchWrites = batch
 			})
 			room := ts.createRoom("")
-			var phones []*client
-			for i := range 9 {
-				j := ts.join(room.Room.Code, fmt.Sprint("p", i))
-				c := ts.dial(t)
-				c.hello(j.Room.ID, j.Token, nil)
-				phones = append(phones, c)
-			}
+			phones := ts.phones(t, room, "p", 9)
 			slow := slowPhone(t, ts, room, "Slow")
 			// And a small send buffer on the server's side, so that the
 			// kernel does not take it all in its own buffers: a batched
 			// send meets the socket full.
-			eventually(t, "the slow phone attached", func() bool {
-				ts.mu.Lock()
-				defer ts.mu.Unlock()
-				for c := range ts.conns {
-					if c.member != nil && c.member.Name == "Slow" {
-						if err := c.cw.nc.(*net.TCPConn).SetWriteBuffer(16 << 10); err != nil {
-							t.Fatal(err)
-						}
-						return true
-					}
-				}
-				return false
-			})
+			if err := ts.connOf(t, "Slow").cw.nc.(*net.TCPConn).SetWriteBuffer(16 << 10); err != nil {
+				t.Fatal(err)
+			}
 
 			// About 2.4 MB to each phone: far more than the slow phone's
 			// sockets hold while it does not read.
 			const events = 300
 			updateTitles(t, ts, room, events, 8000, nil)
-			for i, c := range phones {
-				var last uint64
-				for e := range events {
-					m := c.event("room.updated")
-					if last != 0 && m.Seq != last+1 {
-						t.Fatalf("phone %d: event seq %d after %d", i, m.Seq, last)
-					}
-					last = m.Seq
-					if want := fmt.Sprintf(`"title":"%d:`, e); !strings.Contains(string(m.Data), want) {
-						t.Fatalf("phone %d: event %d is %.40s", i, e, m.Data)
-					}
-				}
+			for _, c := range phones {
+				c.expectTitles(events, func(e int) string { return fmt.Sprint(e, ":") })
 			}
 			time.Sleep(200 * time.Millisecond)
 			_ = slow.nc.SetReadDeadline(time.Now().Add(2 * waitFor))
@@ -103,17 +76,7 @@ func TestSendChunkSameConnectionTwice(t *testing.T) {
 		c.hello(j.Room.ID, j.Token, nil)
 		byName[name] = c
 	}
-	conns := map[string]*conn{}
-	eventually(t, "both phones attached", func() bool {
-		ts.mu.Lock()
-		defer ts.mu.Unlock()
-		for c := range ts.conns {
-			if c.member != nil {
-				conns[c.member.Name] = c
-			}
-		}
-		return len(conns) == 2
-	})
+	conns := map[string]*conn{"A": ts.connOf(t, "A"), "B": ts.connOf(t, "B")}
 	order := []string{"A", "A", "B", "A", "B", "B", "A"}
 	clients := make([]rooms.Client, len(order))
 	msgs := make([][]byte, len(order))

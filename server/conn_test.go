@@ -32,13 +32,7 @@ func TestConnWritersStopWhenIdleAndKeepOrder(t *testing.T) {
 	fac := ts.dial(t)
 	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
 	const n, bursts, per = 10, 8, 5
-	var ps []*client
-	for i := range n {
-		j := ts.join(room.Room.Code, fmt.Sprint("p", i))
-		c := ts.dial(t)
-		c.hello(j.Room.ID, j.Token, nil)
-		ps = append(ps, c)
-	}
+	ps := ts.phones(t, room, "p", n)
 	k := 0
 	for b := range bursts {
 		for range per {
@@ -47,18 +41,8 @@ func TestConnWritersStopWhenIdleAndKeepOrder(t *testing.T) {
 		}
 		time.Sleep(time.Duration(b%3) * 20 * time.Millisecond) // writers go idle
 	}
-	for i, c := range ps {
-		var last uint64
-		for e := range k {
-			m := c.event("room.updated")
-			if last != 0 && m.Seq != last+1 {
-				t.Fatalf("participant %d: event seq %d after %d", i, m.Seq, last)
-			}
-			last = m.Seq
-			if want := fmt.Sprintf(`"T%d"`, e); !strings.Contains(string(m.Data), want) {
-				t.Fatalf("participant %d: event %d is %s", i, e, m.Data)
-			}
-		}
+	for _, c := range ps {
+		c.expectTitles(k, func(e int) string { return fmt.Sprintf(`T%d"`, e) })
 	}
 	eventually(t, "no writer runs on a quiet node", func() bool {
 		ts.mu.Lock()

@@ -210,6 +210,56 @@ func (c *client) all() []msg {
 	return slices.Clone(c.log)
 }
 
+// phones joins n participants to room, named prefix0, prefix1, …, each
+// on a WebSocket that has said hello.
+func (ts *testServer) phones(t *testing.T, room CreateRoomResponse, prefix string, n int) []*client {
+	t.Helper()
+	var cs []*client
+	for i := range n {
+		j := ts.join(room.Room.Code, fmt.Sprint(prefix, i))
+		c := ts.dial(t)
+		c.hello(j.Room.ID, j.Token, nil)
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// connOf returns this node's connection of the member named name, once
+// it has attached.
+func (ts *testServer) connOf(t *testing.T, name string) *conn {
+	t.Helper()
+	var found *conn
+	eventually(t, name+" attached", func() bool {
+		ts.mu.Lock()
+		defer ts.mu.Unlock()
+		for c := range ts.conns {
+			if c.member != nil && c.member.Name == name {
+				found = c
+			}
+		}
+		return found != nil
+	})
+	return found
+}
+
+// expectTitles reads the next n room.updated events c gets and checks
+// they come in order, one seq after another, the e-th's data holding
+// `"title":"` followed by title(e).
+func (c *client) expectTitles(n int, title func(e int) string) {
+	c.t.Helper()
+	var last uint64
+	for e := range n {
+		m := c.event("room.updated")
+		if last != 0 && m.Seq != last+1 {
+			c.t.Fatalf("event seq %d after %d", m.Seq, last)
+		}
+		last = m.Seq
+		if want := `"title":"` + title(e); !strings.Contains(string(m.Data), want) {
+			c.t.Fatalf("event %d is %.60s, want %s", e, m.Data, want)
+		}
+	}
+}
+
 // dial opens a WebSocket without saying hello.
 func (ts *testServer) dial(t *testing.T) *client {
 	t.Helper()

@@ -665,13 +665,7 @@ func TestBuiltinPacksRunEndToEnd(t *testing.T) {
 			if len(sec.Agenda.Items) != len(p.Exercises) || sec.Agenda.Current != sec.Agenda.Items[0] {
 				t.Fatalf("agenda %+v for %d exercises", sec.Agenda, len(p.Exercises))
 			}
-			var people []*client
-			for i := range 5 {
-				j := ts.join(room.Room.Code, fmt.Sprint("P", i))
-				c := ts.dial(t)
-				c.hello(j.Room.ID, j.Token, nil)
-				people = append(people, c)
-			}
+			people := ts.phones(t, room, "P", 5)
 			ok := func(c *client, id, typ string, data any) {
 				t.Helper()
 				if m := c.cmd(id, typ, data); m.Type != "ack" {

@@ -376,13 +376,7 @@ func TestSlowClientIsEvictedOthersUnaffected(t *testing.T) {
 func TestShutdownClosesWithGoingAway(t *testing.T) {
 	ts := startServer(t, func(c *Config) { c.ShutdownSpread = 300 * time.Millisecond })
 	room := ts.createRoom("")
-	var cs []*client
-	for i := range 5 {
-		j := ts.join(room.Room.Code, fmt.Sprint("p", i))
-		c := ts.dial(t)
-		c.hello(j.Room.ID, j.Token, nil)
-		cs = append(cs, c)
-	}
+	cs := ts.phones(t, room, "p", 5)
 	done := make(chan error, 1)
 	go func() { done <- ts.Shutdown(t.Context()) }()
 	for _, c := range cs {
