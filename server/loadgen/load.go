@@ -197,6 +197,9 @@ func (r Report) print(w io.Writer) {
 	}
 	if r.Server.Wall > 0 {
 		fmt.Fprintf(w, "  tool          CPU %.2fs in the measured %.1fs\n", r.Server.ToolCPU.Seconds(), r.Server.Wall.Seconds())
+		if r.Server.Cores > 0 {
+			fmt.Fprintf(w, "  machine       %d cores %.0f%% busy in the measured %.1fs (every process and the kernel)\n", r.Server.Cores, 100*r.Server.Busy, r.Server.Wall.Seconds())
+		}
 		if r.Server.ReadLag.N > 0 {
 			fmt.Fprintf(w, "  read lag      %s (how long after arriving the tool read a message)\n", r.Server.ReadLag)
 		}

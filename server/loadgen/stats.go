@@ -67,6 +67,7 @@ type Proc struct {
 	others  []int
 	otherCP []time.Duration // at the start; -1: not readable then
 	peakRSS int64           // KiB
+	machine machine         // /proc/stat at the start
 	stop    chan struct{}
 	done    chan struct{}
 }
@@ -80,6 +81,7 @@ var toolProfile io.Writer
 func StartProc(pid int, others ...int) *Proc {
 	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{}), others: others}
 	p.toolCP, _ = cpuTime(os.Getpid())
+	p.machine, _ = machineTimes()
 	for _, o := range others {
 		cp, err := cpuTime(o)
 		if err != nil {
@@ -126,6 +128,13 @@ type ProcReport struct {
 	ReadLag Summary `json:"readLag"`
 	// Others is the CPU of the other processes named (-also), in order.
 	Others []OtherCPU `json:"others,omitempty"`
+	// Cores and Busy are the machine's, over the measured time (from
+	// /proc/stat): its processors, and the share of their time spent on
+	// anything but idling, every process and the kernel's interrupt
+	// work counted. A latency measured on cores near 100 % busy is
+	// mostly waiting for a core. Zero where /proc/stat is not read.
+	Cores int     `json:"cores,omitempty"`
+	Busy  float64 `json:"busy,omitempty"`
 }
 
 // OtherCPU is one other process's CPU over a run's measured time.
@@ -156,6 +165,9 @@ func (p *Proc) Stop() ProcReport {
 		pprof.StopCPUProfile()
 	}
 	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
+	if m, err := machineTimes(); err == nil && p.machine.cores > 0 {
+		r.Cores, r.Busy = m.cores, m.busySince(p.machine)
+	}
 	if l := readLag.Swap(nil); l != nil {
 		r.ReadLag = l.Summary()
 	}
@@ -212,6 +224,70 @@ func commandName(pid int) string {
 
 // cpuTime is user+system CPU of pid, from /proc/pid/stat (in clock ticks
 // of 1/100 s, the Linux default USER_HZ).
+// machine is /proc/stat's first line, summed: the jiffies every
+// processor spent busy and idle since boot.
+type machine struct {
+	cores      int
+	busy, idle int64
+}
+
+// machineTimes reads /proc/stat.
+func machineTimes() (machine, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return machine{}, err
+	}
+	return parseMachine(string(b))
+}
+
+// parseMachine reads the aggregate "cpu" line (user nice system idle
+// iowait irq softirq steal …; idle and iowait are the idle time, steal
+// (time the host gave to others) counts as busy, the guest fields are
+// already inside user and nice) and counts the "cpuN" lines.
+func parseMachine(stat string) (machine, error) {
+	var m machine
+	found := false
+	for line := range strings.Lines(stat) {
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasPrefix(f[0], "cpu") {
+			continue
+		}
+		if f[0] != "cpu" {
+			m.cores++
+			continue
+		}
+		if len(f) < 5 {
+			return machine{}, fmt.Errorf("short cpu line in /proc/stat")
+		}
+		for i, v := range f[1:min(len(f), 9)] {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return machine{}, fmt.Errorf("/proc/stat: %w", err)
+			}
+			if i == 3 || i == 4 {
+				m.idle += n
+			} else {
+				m.busy += n
+			}
+		}
+		found = true
+	}
+	if !found || m.cores == 0 {
+		return machine{}, fmt.Errorf("no cpu lines in /proc/stat")
+	}
+	return m, nil
+}
+
+// busySince is the share of the processors' time spent busy between
+// was and m.
+func (m machine) busySince(was machine) float64 {
+	busy, all := m.busy-was.busy, m.busy-was.busy+m.idle-was.idle
+	if all <= 0 {
+		return 0
+	}
+	return float64(busy) / float64(all)
+}
+
 func cpuTime(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

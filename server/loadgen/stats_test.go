@@ -48,6 +48,34 @@ func TestProcReportsOtherProcesses(t *testing.T) {
 	if r.DeploymentCPU() != r.CPU+o.CPU {
 		t.Errorf("deployment CPU %s, want the server's %s and the shell's %s", r.DeploymentCPU(), r.CPU, o.CPU)
 	}
+	// The spinning shell alone keeps the machine busy part of the time.
+	if r.Cores < 1 || r.Busy <= 0 || r.Busy > 1 {
+		t.Errorf("machine %d cores %.2f busy, want a share of a spinning shell", r.Cores, r.Busy)
+	}
+}
+
+// The machine's busy share counts every field of /proc/stat's cpu line
+// but idle and iowait, and its cores are the cpuN lines.
+func TestMachineBusy(t *testing.T) {
+	was, err := parseMachine("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\ncpu1 50 0 25 400 25 0 0 0 0 0\nintr 1 2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 300 jiffies later: 225 busy (user 150, system 40, softirq 20,
+	// steal 15), 75 idle (idle 70, iowait 5).
+	now, err := parseMachine("cpu  250 0 90 870 55 0 20 15 0 0\ncpu0 125 0 45 435 28 0 10 8 0 0\ncpu1 125 0 45 435 27 0 10 7 0 0\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.cores != 2 {
+		t.Errorf("cores %d, want 2", now.cores)
+	}
+	if got := now.busySince(was); got != 0.75 {
+		t.Errorf("busy %.3f, want 0.75", got)
+	}
+	if _, err := parseMachine("intr 1 2\n"); err == nil {
+		t.Error("no cpu lines: no error")
+	}
 }
 
 // No process's CPU is counted twice: the server's pid, repeats and

@@ -249,12 +249,15 @@ func Summarize(dir string, w io.Writer) error {
 			ratio := float64(t.key(red)) / float64(t.key(emb))
 			verdict := map[bool]string{true: "yes", false: "**no**"}[ratio <= 2]
 			// The CPU the deployment took meanwhile (every process the
-			// report names, the tool's own apart) says how busy the
-			// machine was: a latency measured on saturated cores is
-			// mostly waiting for them.
+			// report names, the tool's own apart) and how busy the
+			// machine's cores were say how much of a latency is waiting
+			// for a core: measured on saturated cores, mostly that.
 			cpu := ""
 			if e, r := emb.Server.DeploymentCPU(), red.Server.DeploymentCPU(); e > 0 && r > 0 && len(red.Server.Others) > 0 {
 				cpu = fmt.Sprintf("; CPU %.2fs vs %.2fs", r.Seconds(), e.Seconds())
+			}
+			if emb.Server.Cores > 0 && red.Server.Cores > 0 {
+				cpu += fmt.Sprintf("; cores %.0f%% vs %.0f%% busy", 100*red.Server.Busy, 100*emb.Server.Busy)
 			}
 			fmt.Fprintf(w, "| %s: Redis within 2× of embedded | both | %.1f× (%s vs %s%s) | %s |\n",
 				t.name, ratio, ms(t.key(red)), ms(t.key(emb)), cpu, verdict)

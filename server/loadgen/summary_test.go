@@ -23,10 +23,10 @@ func TestSummarize(t *testing.T) {
 	}
 	write("embedded-vote-10000", Report{Scenario: "vote", Exact: true, Expected: 10, Delivered: 10,
 		Ack: Summary{N: 10, P50: time.Millisecond, P99: 50 * time.Millisecond}, Settle: 400 * time.Millisecond,
-		Server: ProcReport{CPU: 2 * time.Second}})
+		Server: ProcReport{CPU: 2 * time.Second, Cores: 2, Busy: 0.67}})
 	write("redis-vote-10000", Report{Scenario: "vote", Exact: true, Expected: 10, Delivered: 10,
 		Ack: Summary{N: 10, P50: 30 * time.Millisecond, P99: 300 * time.Millisecond}, Settle: 500 * time.Millisecond,
-		Server: ProcReport{CPU: 1500 * time.Millisecond, Others: []OtherCPU{{PID: 2, Name: "huddle", CPU: time.Second}, {PID: 3, Name: "redis-server", CPU: 250 * time.Millisecond}}}})
+		Server: ProcReport{CPU: 1500 * time.Millisecond, Others: []OtherCPU{{PID: 2, Name: "huddle", CPU: time.Second}, {PID: 3, Name: "redis-server", CPU: 250 * time.Millisecond}}, Cores: 2, Busy: 0.954}})
 	// join-1000 sets the joins against each other, not the settle times
 	// (the presence flush's phase).
 	write("embedded-join-1000", Report{Scenario: "join", Exact: true, Expected: 10, Delivered: 10,
@@ -43,7 +43,7 @@ func TestSummarize(t *testing.T) {
 	for _, want := range []string{
 		"| vote-10000: 10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s | embedded | exact; ack p50 1.00ms, p99 50.00ms; settled 400.00ms | yes |",
 		"| vote-10000: 10,000 votes in 5 s: exact, ack p99 < 200 ms, final tally within 1 s | redis, 2 nodes | exact; ack p50 30.00ms, p99 300.00ms; settled 500.00ms | **no** |",
-		"| vote-10000: Redis within 2× of embedded | both | 6.0× (300.00ms vs 50.00ms; CPU 2.75s vs 2.00s) | **no** |",
+		"| vote-10000: Redis within 2× of embedded | both | 6.0× (300.00ms vs 50.00ms; CPU 2.75s vs 2.00s; cores 95% vs 67% busy) | **no** |",
 		"| cards-1000-1s: a retro card to 1,000, 1/s: p99 < 20 ms | embedded | fan-out p50 5.00ms, p99 10.00ms | **no**: lost 1 |",
 		"| join-1000: 1,000 joining: settled within 2 s of the last join | redis, 2 nodes | settled 91.00ms; join p99 30.00ms | yes |",
 		"| join-1000: Redis within 2× of embedded | both | 1.5× (30.00ms vs 20.00ms) | yes |",
