@@ -39,6 +39,25 @@ describe('JoinForm', () => {
     expect(input.getAttribute('aria-describedby')).toContain(count.id);
   });
 
+  // The server counts the name's limit in characters (code points); the
+  // browser's maxlength counts UTF-16 units, an emoji two.
+  it('takes a pasted name of emoji up to the limit in characters, not half of it; the code keeps its 12', () => {
+    render('');
+    const input = target.querySelector('#join-name') as HTMLInputElement;
+    input.focus();
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', '🦊'.repeat(50));
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    // The browser cuts a paste at maxlength, in units, never inside a pair.
+    const room = input.maxLength - input.value.length;
+    input.value += '🦊'.repeat(50).slice(0, room - (room % 2));
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    flushSync();
+    expect([...input.value].length).toBe(40);
+    expect(target.querySelector('[data-testid=char-count]')!.textContent).toBe('40 / 40');
+    expect((target.querySelector('#join-code') as HTMLInputElement).maxLength).toBe(12);
+  });
+
   it('fills the code from the link', () => {
     render('K7QX2M');
     expect((target.querySelector('#join-code') as HTMLInputElement).value).toBe('K7QX2M');

@@ -386,3 +386,41 @@ describe('VoteExercise: changing an answer', () => {
     expect(button('Cancel')).toBeUndefined();
   });
 });
+
+// The server counts a text's limit in characters (code points); maxlength
+// alone counts UTF-16 units, and stopped a text of emoji at half of it.
+describe('VoteExercise: a text limited in characters', () => {
+  /** Types s as a browser does under maxlength: each character, if the units left take it. */
+  function type(f: HTMLInputElement | HTMLTextAreaElement, s: string) {
+    f.focus();
+    for (const ch of s) {
+      f.dispatchEvent(new KeyboardEvent('keydown', { key: ch, bubbles: true }));
+      if (f.maxLength >= 0 && f.value.length + ch.length > f.maxLength) continue;
+      f.value += ch;
+      f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ch }));
+    }
+    flushSync();
+  }
+
+  it('takes an answer of emoji up to the limit, as the counter says, and sends it whole', async () => {
+    const { send, settle } = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open' });
+    const box = target.querySelector('textarea')!;
+    type(box, '🎉'.repeat(510));
+    expect([...box.value].length).toBe(500);
+    expect(target.querySelector('[data-testid=char-count]')!.textContent).toBe('500 / 500');
+    button('Send answer').click();
+    flushSync();
+    expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e2', ballot: { text: '🎉'.repeat(500) } });
+    settle().ok();
+    await settleAll();
+  });
+
+  it('takes a word of 40 characters, emoji or not', () => {
+    render({ id: 'e3', kind: 'words', title: 'One word', status: 'open', maxEntries: 2 } as Exercise);
+    const [first, second] = target.querySelectorAll('input');
+    type(first, '🙂'.repeat(45));
+    type(second, 'w'.repeat(45));
+    expect([...first.value].length).toBe(40);
+    expect(second.value).toBe('w'.repeat(40));
+  });
+});
