@@ -185,14 +185,81 @@ describe('a phone where what the room shows changes', () => {
   const poll = (id: string, title: string, status = 'open') => ({ id, kind: 'poll', title, status,
     questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] }] });
   const said = (target: HTMLElement) => target.querySelector('[data-testid=said]')!;
+  /** Whether el is, or is inside, a live region: one that also takes the focus is read twice. */
+  const live = (el: Element | null) => !!el?.closest('[role=status],[role=alert],[role=log],[aria-live]');
 
   it('puts the focus in the room once joined, where the join form had it: on the waiting card', async () => {
     (document.activeElement as HTMLElement | null)?.blur(); // the join form is gone
     const { target, ws } = openPhone();
     ws.receive(welcome(1));
     await settle();
-    expect(document.activeElement).toBe(target.querySelector('[data-testid=waiting]'));
+    const card = target.querySelector('[data-testid=waiting]')!;
+    expect(document.activeElement).toBe(card);
+    // Said once, as it takes the focus: as a status as well, it was read twice.
+    expect(live(card)).toBe(false);
     expect(said(target).textContent).toBe(''); // joining is no news
+  });
+
+  // The waiting card is no live region: what it says changing while it is
+  // shown, the focus on it, is said by the live region, once.
+  it('says by the live region a new next exercise on the waiting card, which keeps the focus', async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    const { target, ws } = openPhone();
+    ws.receive(welcome(1));
+    await settle();
+    const card = target.querySelector('[data-testid=waiting]') as HTMLElement;
+    expect(document.activeElement).toBe(card);
+    ws.receive(ev(2, 'exercise.updated', poll('e1', 'Lunch?', 'prepared')), ev(3, 'agenda.updated', { items: ['e1'], current: 'e1' }));
+    await settle();
+    expect(target.querySelector('[data-testid=waiting]')).toBe(card);
+    expect(card.textContent).toContain('Next up: “Lunch?”');
+    expect(said(target).textContent).toBe('Next up: “Lunch?” The facilitator will open it.');
+    expect(document.activeElement).toBe(card);
+    // Renamed while prepared: said again, as the card says it now.
+    ws.receive(ev(4, 'exercise.updated', poll('e1', 'Lunch today?', 'prepared')));
+    await settle();
+    expect(said(target).textContent).toBe('Next up: “Lunch today?” The facilitator will open it.');
+    // Nothing next any more.
+    ws.receive(ev(5, 'agenda.updated', { items: ['e1'], current: '' }));
+    await settle();
+    expect(said(target).textContent).toBe('Waiting for the facilitator to start an exercise.');
+    expect(document.activeElement).toBe(card);
+  });
+
+  it('gives the waiting card the focus the last exercise’s form had, the card saying itself once', async () => {
+    const { target, ws } = openPhone();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?') }],
+    } } } });
+    await settle();
+    const radio = target.querySelector('input[value=a]') as HTMLInputElement;
+    radio.focus();
+    radio.blur(); // the form is gone, and the focus with it
+    ws.receive(ev(2, 'agenda.updated', { items: ['e1'], current: '' }));
+    await settle();
+    const card = target.querySelector('[data-testid=waiting]');
+    expect(document.activeElement).toBe(card);
+    expect(live(card)).toBe(false);
+    expect(said(target).textContent).toBe('');
+  });
+
+  it('says by the live region that the room waits again, to one typing a new name', async () => {
+    const { target, ws } = openPhone();
+    const base = welcome(1);
+    ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?') }],
+    } } } });
+    await settle();
+    [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Change name')!.click();
+    await settle();
+    const box = target.querySelector('#rename-p') as HTMLInputElement;
+    expect(document.activeElement).toBe(box);
+    ws.receive(ev(2, 'agenda.updated', { items: ['e1'], current: '' }));
+    await settle();
+    expect(target.querySelector('[data-testid=waiting]')).not.toBeNull();
+    expect(document.activeElement).toBe(box);
+    expect(said(target).textContent).toBe('Waiting for the facilitator to start an exercise.');
   });
 
   it("takes no focus in the console's preview as it opens", async () => {

@@ -32,6 +32,9 @@ const settleAll = async () => {
   flushSync();
 };
 
+/** Whether el is, or is inside, a live region: one that also takes the focus is read twice. */
+const live = (el: Element | null) => !!el?.closest('[role=status],[role=alert],[role=log],[aria-live]');
+
 afterEach(() => {
   unmount(app);
   target.remove();
@@ -94,6 +97,10 @@ describe('VoteExercise', () => {
     await settleAll();
     expect(text()).toContain('You have answered already, on another page.');
     expect(target.querySelector('button[type=submit]')).toBeNull();
+    // Said once, as it takes the focus the form had.
+    const notice = target.querySelector('[data-testid=answered]');
+    expect(document.activeElement).toBe(notice);
+    expect(live(notice)).toBe(false);
   });
 
   it('gives the confirmation the focus the sent form had', async () => {
@@ -106,7 +113,11 @@ describe('VoteExercise', () => {
     settle().ok();
     await settleAll();
     await settleAll();
-    expect(document.activeElement).toBe(target.querySelector('[data-testid=answered]'));
+    const notice = target.querySelector('[data-testid=answered]');
+    expect(document.activeElement).toBe(notice);
+    // Said once, as what has the focus: as a live region too, it was read twice.
+    expect(notice!.getAttribute('role')).toBeNull();
+    expect(live(notice)).toBe(false);
   });
 
   it('keeps a typed text after a failure', async () => {
@@ -240,6 +251,7 @@ describe('VoteExercise: a survey with questions unanswered', () => {
     expect(send).not.toHaveBeenCalled();
     expect(warning()!.textContent).toContain('Not answered yet: question 2, question 3. Once sent, your answers cannot be changed.');
     expect(document.activeElement).toBe(warning());
+    expect(live(warning())).toBe(false); // said once, as it takes the focus
     button('Send anyway').click();
     flushSync();
     expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e6', ballot: { answers: { q1: { value: 4 } } } });
