@@ -78,6 +78,25 @@ describe('/host: creating a room', () => {
     expect(target.querySelector('#room-title')!.getAttribute('aria-invalid')).toBe('true');
   });
 
+  // The server counts the title's limit in characters (code points);
+  // maxlength alone counts UTF-16 units, and an emoji is two.
+  it("lets the title's field take the limit in emoji, not half of it", async () => {
+    answer(json(packs));
+    await open(HostApp, '/host');
+    const input = target.querySelector('#room-title') as HTMLInputElement;
+    input.focus();
+    input.value = '🦊'.repeat(119);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+    flushSync();
+    // Room for one more emoji (two units), and no more once it is in.
+    expect(input.maxLength - input.value.length).toBe(2);
+    input.value += '🦊';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+    flushSync();
+    expect([...input.value].length).toBe(120);
+    expect(input.maxLength).toBe(input.value.length);
+  });
+
   it('hides names unless the facilitator chooses them, as a room started from the library does', async () => {
     const f = answer(json(packs), json({ error: { code: 'unavailable', message: 'down' } }, 503));
     await open(HostApp, '/host');
