@@ -217,6 +217,35 @@ describe('Results on the projector', () => {
     expect(bars.querySelectorAll('li')).toHaveLength(8);
   });
 
+  it("chooses among the levels it measured on the way down, without drawing each again to choose", async () => {
+    // As above: no level ends on the window. Each level of the results is
+    // drawn and measured once, then the bars fitting themselves once: a
+    // second round of every level was drawn on the projector between two.
+    const measured: string[] = [];
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      if (this.dataset.testid !== 'results') return { top: 0, bottom: 100, left: 0, right: 100, width: 100, height: 100, x: 0, y: 0, toJSON() {} } as DOMRect;
+      const bars = this.querySelector<HTMLElement>('.bars')!;
+      measured.push(`${this.dataset.density}${bars.matches('.row') ? ' row' : ''}`);
+      const type = parseFloat(this.style.fontSize) || 1;
+      const bottom = (this.querySelector('.bars.row') ? 1200 : 800) + type * 100;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+    const poll = {
+      id: 'p1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ id: `o${i}`, label: `Option ${i}: a long answer that takes most of a line` })) }],
+    } as unknown as Exercise;
+    const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
+    const target = show(Results, { exercise: poll, results, responses: 3, big: true });
+    await settle();
+    await settle();
+    expect(measured).toEqual(['0', '1 row', '2', '3 row', '4', '5 row', '6', '7 row', '0']);
+    // The same choice as before: the level that ended highest.
+    const box = target.querySelector('[data-testid=results]') as HTMLElement;
+    expect(box.dataset.density).toBe('6');
+    expect(box.style.fontSize).toBe('0.62em');
+  });
+
   describe("a survey's questions, which the projector cannot scroll", () => {
     const survey = {
       id: 'v1', kind: 'survey', title: 'Trust pulse', status: 'results', minResponses: 1,

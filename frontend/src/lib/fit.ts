@@ -53,9 +53,11 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  density tried there;
  *  reserve may be measured at each try; overflow, when given, runs when
  *  even the last density leaves box too low (stale() true once it is
- *  measured again). Returns the effect's cleanup. */
+ *  measured again), given where box ended at each density tried (ends[d],
+ *  window pixels), so that it can choose among them without drawing each
+ *  again. Returns the effect's cleanup. */
 export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number | (() => number), set: (n: number) => void,
-  reserve: number | (() => number) = 16, first = 0, overflow?: (stale: () => boolean) => void | Promise<void>): (() => void) | undefined {
+  reserve: number | (() => number) = 16, first = 0, overflow?: (stale: () => boolean, ends: number[]) => void | Promise<void>): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
   const below = typeof reserve === 'function' ? reserve : () => reserve;
@@ -63,13 +65,15 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   const measure = async () => {
     const mine = ++run;
     const end = typeof last === 'function' ? last() : last;
+    const ends: number[] = [];
     for (let d = first; d <= end; d++) {
       set(d);
       await tick();
       if (mine !== run) return;
-      if (box.getBoundingClientRect().bottom <= window.innerHeight - below()) return;
+      ends[d] = box.getBoundingClientRect().bottom;
+      if (ends[d] <= window.innerHeight - below()) return;
     }
-    await overflow?.(() => mine !== run);
+    await overflow?.(() => mine !== run, ends);
   };
   measure();
   window.addEventListener('resize', measure);
