@@ -51,6 +51,8 @@ describe('SpecForm after a refusal', () => {
     await settle();
     expect(document.activeElement?.textContent).toContain('the agenda is full');
     expect(document.activeElement?.closest('form')).toBe(target.querySelector('form'));
+    // Said once, by the focus: not also a live region.
+    expect(document.activeElement?.closest('[role=alert],[role=status],[aria-live]')).toBeNull();
   });
 });
 

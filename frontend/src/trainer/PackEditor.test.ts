@@ -276,6 +276,8 @@ describe('the pack editor with an exercise form open', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(blocked()).toBe('Exercise 1 has changes that are not in the pack yet: apply them or cancel, then save.');
     expect(document.activeElement?.id).toBe('unapplied');
+    // Said once, by the focus: not also a live region.
+    expect(document.activeElement?.closest('[role=alert],[role=status],[aria-live]')).toBeNull();
     // Apply, and the pack saves with the change.
     target.querySelector('[data-testid=edit-exercise]')!.dispatchEvent(new Event('submit', { cancelable: true }));
     await tick();
