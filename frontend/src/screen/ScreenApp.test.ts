@@ -132,6 +132,33 @@ describe('the projector showing results', () => {
   });
 });
 
+describe('the projector read aloud', () => {
+  it('gives the title first, then the timer and the join chip', async () => {
+    // They came before the heading (the title flowed around them), though
+    // a phone shows them after it.
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const endsAt = new Date(Date.now() + 300_000).toISOString();
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'open', endsAt, minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Soup' }, { id: 'b', label: 'Pizza' }] }] };
+    const state = { exercise: 'e1', status: 'open', responses: 1, minResponses: 3, anonymous: true };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } } } });
+    await settle();
+    const head = target.querySelector('header.head')!;
+    // What a screen reader meets, in order (not what is hidden from it).
+    const read = [...head.querySelectorAll('h1, [role=timer], .code')].filter((e) => !e.closest('[aria-hidden=true]'));
+    expect(read.map((e) => (e.matches('h1') ? `title ${e.textContent}` : e.matches('[role=timer]') ? 'timer' : `code ${e.textContent}`))).toEqual(['title Lunch?', 'timer', 'code ABCDEF']);
+    // Whatever comes before the title in the page (the chip's room, kept
+    // for the title to flow around) is hidden from it and takes no focus.
+    const h1 = head.querySelector('h1')!;
+    const before = [...head.children].slice(0, [...head.children].indexOf(h1));
+    for (const e of before) {
+      expect(e.getAttribute('aria-hidden')).toBe('true');
+      expect(e.hasAttribute('inert')).toBe(true);
+    }
+  });
+});
+
 describe('the projector while a vote waits for its results', () => {
   it('keeps the choices, the count and "Results will be shown" on the screen, denser when they would run off it', async () => {
     // jsdom lays nothing out: the block ends below the 768 px window until
