@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile } from 'svelte/compiler';
 import ScreenApp from './ScreenApp.svelte';
 import { FakeWS, welcome } from '../test/fakews';
 import { settle } from '../test/settle';
@@ -207,6 +210,53 @@ describe('the projector while a vote waits for its results', () => {
     expect(box.classList.contains('d4')).toBe(true);
     expect(box.querySelectorAll('[data-testid=screen-choices] li')).toHaveLength(8);
     vi.restoreAllMocks();
+  });
+});
+
+describe('the projector while a vote waits, on a 1080-line screen', () => {
+  /** happy-dom is given no component styles: ScreenApp's own, scoped by
+   *  the class its elements carry, on a w x h window. */
+  function styled(w: number, h: number) {
+    const scoped = [...target.querySelector('.screen')!.classList].find((c) => c.startsWith('svelte-'))!;
+    const { css } = compile(readFileSync(join(__dirname, 'ScreenApp.svelte'), 'utf8'), { filename: 'ScreenApp.svelte', css: 'external', cssHash: () => scoped });
+    const style = document.createElement('style');
+    style.textContent = css!.code;
+    document.head.appendChild(style);
+    (window as any).happyDOM.setWindowSize({ width: w, height: h });
+    return () => style.remove();
+  }
+  /** A length as the browser resolves it: px, vh, or min() of them. */
+  function px(v: string, h: number): number {
+    const m = /^min\((.+), (.+)\)$/.exec(v);
+    if (m) return Math.min(px(m[1], h), px(m[2], h));
+    if (v.endsWith('vh')) return (parseFloat(v) * h) / 100;
+    return parseFloat(v);
+  }
+
+  it('leaves at most 60 px above the count at the first size, where 8vh made five long choices 25 px too tall', async () => {
+    const was = [window.innerWidth, window.innerHeight];
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const options = Array.from({ length: 5 }, (_, i) => `Option ${i + 1}: a long answer that takes most of a line`);
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', prompt: 'Pick the one that would help most, and we will talk about why in the retro afterwards', status: 'open', minResponses: 5,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: options.map((label, i) => ({ id: `o${i}`, label })) }] };
+    const state = { exercise: 'e1', status: 'open', responses: 2, minResponses: 5, anonymous: true };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } } } });
+    await settle();
+    const box = target.querySelector<HTMLElement>('[data-testid=screen-wait]')!;
+    expect(box.dataset.density).toBe('0');
+    const count = box.querySelector('[data-testid=screen-count]')!;
+    let unstyle = styled(1920, 1080);
+    try {
+      expect(px(getComputedStyle(count).marginTop, 1080)).toBeLessThanOrEqual(60);
+      // A 720-line screen keeps its 8vh.
+      unstyle();
+      unstyle = styled(1280, 720);
+      expect(px(getComputedStyle(count).marginTop, 720)).toBeCloseTo(57.6, 1);
+    } finally {
+      unstyle();
+      (window as any).happyDOM.setWindowSize({ width: was[0], height: was[1] });
+    }
   });
 });
 
