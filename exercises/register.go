@@ -367,10 +367,25 @@ func agendaGo(tx *rooms.Tx) error {
 	return putAgenda(tx, a)
 }
 
+// agendaNext makes the item after the current one current. With "from",
+// the item the facilitator saw as current, it moves on from that one
+// only: a second click, or one queued while the console was offline,
+// that arrives after the move changes nothing and is acked with the item
+// now current, instead of skipping an exercise.
 func agendaNext(tx *rooms.Tx) error {
+	var args struct {
+		From string `json:"from"`
+	}
+	if err := decodeRef(tx, &args); err != nil {
+		return err
+	}
 	a, err := loadAgenda(tx)
 	if err != nil {
 		return err
+	}
+	if args.From != "" && a.Current != args.From {
+		tx.Result(map[string]string{"exercise": a.Current})
+		return nil
 	}
 	if a, err = a.Next(); err != nil {
 		return err

@@ -607,6 +607,38 @@ func TestAnonymousVotesStoreNoLink(t *testing.T) {
 	}
 }
 
+// agenda.next "from" the exercise the console showed moves on once: a
+// double click, or clicks queued while the console was offline, arrive
+// after the move and skip nothing.
+func TestAgendaNextFromMovesOnce(t *testing.T) {
+	e := newEnv(t)
+	a := e.add(poll(false))
+	b := e.add(map[string]any{"kind": "words", "title": "W"})
+	c := e.add(map[string]any{"kind": "text", "title": "T"})
+	current := func() string {
+		docs, _ := e.store.Get(context.Background(), e.room, exercises.KeyAgenda)
+		var ag exercises.Agenda
+		_ = json.Unmarshal(docs[0].Value, &ag)
+		return ag.Current
+	}
+	for i := range 2 {
+		if r := e.ok(e.fac, exercises.CmdAgendaNext, map[string]any{"from": a}); string(r) != `{"exercise":"`+b+`"}` {
+			t.Fatalf("next from %s, click %d: reply %s, want the new current %s", a, i+1, r, b)
+		}
+		if got := current(); got != b {
+			t.Fatalf("after click %d from %s: current %s, want %s (c is %s)", i+1, a, got, b, c)
+		}
+	}
+	// From the one now current, it moves on again; without "from", as before.
+	e.ok(e.fac, exercises.CmdAgendaNext, map[string]any{"from": b})
+	if got := current(); got != c {
+		t.Fatalf("next from %s: current %s, want %s", b, got, c)
+	}
+	if o := e.exec(e.fac, exercises.CmdAgendaNext, map[string]any{"from": 7}); o.Code != rooms.CodeBadMessage {
+		t.Errorf("from a number: %s, want bad_message", o.Reply)
+	}
+}
+
 func TestAgenda(t *testing.T) {
 	e := newEnv(t)
 	// Nothing is current yet: agenda.go naming no exercise is not_found,

@@ -512,7 +512,25 @@ describe('the console moves on', () => {
     expect(close).toMatchObject({ type: 'exercise.close', data: { exercise: 'e1' } });
     ws.receive({ type: 'ack', id: close.id });
     await settle();
-    expect(ws.commands().at(-1)).toMatchObject({ type: 'agenda.next' });
+    expect(ws.commands().at(-1)).toMatchObject({ type: 'agenda.next', data: { from: 'e1' } });
+  });
+
+  // A double click (or clicks while offline, sent when back) used to send
+  // one agenda.next each and skip an exercise.
+  it('sends one step for a double click, from the exercise it showed', async () => {
+    answer();
+    const ex1 = { id: 'e1', kind: 'words', title: 'Check-in', status: 'closed' };
+    const ex2 = { id: 'e2', kind: 'text', title: 'Anything else?', status: 'prepared' };
+    const ex3 = { id: 'e3', kind: 'text', title: 'Last', status: 'prepared' };
+    const ws = await open(false, { exercises: { agenda: { items: ['e1', 'e2', 'e3'], current: 'e1' },
+      exercises: [{ exercise: ex1, state: null }, { exercise: ex2, state: null }, { exercise: ex3, state: null }] } });
+    const before = ws.commands().length;
+    button('Next exercise →')!.click();
+    button('Next exercise →')!.click();
+    flushSync();
+    const sent = ws.commands().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ type: 'agenda.next', data: { from: 'e1' } });
   });
 });
 
