@@ -46,6 +46,28 @@ describe('SpecForm after a refusal', () => {
     expect((scrolled.mock.contexts[0] as HTMLElement).textContent).toContain('a poll has 2 to 20 options');
   });
 
+  // A refusal is about the form as it was sent: another kind is another
+  // form, and the refusal no longer shows (it showed under a field that
+  // held something else); the next refusal shows again.
+  it('drops a refusal when the kind changes, and shows the next one', async () => {
+    const { target } = refusing('a poll has 2 to 20 options', 'questions[0].options');
+    await settle();
+    expect(target.textContent).toContain('a poll has 2 to 20 options');
+    const kind = target.querySelector('select[id$="-kind"]') as HTMLSelectElement;
+    kind.value = 'scale';
+    kind.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(target.textContent).not.toContain('a poll has 2 to 20 options');
+    expect(target.querySelector('.error')).toBeNull();
+    kind.value = 'poll';
+    kind.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(target.querySelector('.error')).toBeNull();
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(target.textContent).toContain('a poll has 2 to 20 options');
+  });
+
   it('puts the focus on the error under the form when it is about no one field', async () => {
     const { target } = refusing('the agenda is full');
     await settle();

@@ -98,6 +98,14 @@ describe('the pack editor', () => {
     expect(all.textContent).toContain('Exercise 2 (Trust today)');
     expect(all.textContent).toContain('the title is 1 to 80 characters');
     expect(all.textContent).toContain('What you typed is kept.');
+    // An edit leaves the reasons behind, and their heading with them: no
+    // "not saved" without a reason.
+    const title = target.querySelector('#pack-title') as HTMLInputElement;
+    title.value = 'Team trust, again';
+    title.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    expect(target.querySelector('[data-testid=problems]')).toBeNull();
+    expect(target.querySelector('[data-testid=save-bar]')?.textContent ?? '').not.toContain('The pack was not saved');
   });
 
   it('says someone else changed the pack, keeps the edits, and can save over theirs', async () => {
