@@ -497,6 +497,27 @@ describe('the console edits an exercise', () => {
     await settle();
     expect(target.querySelector('[data-testid=edit-exercise]')).toBeNull();
   });
+
+  // wrong_status on agenda.update is the server refusing to change an
+  // opened exercise's shape: said as such, not "not open right now".
+  it('says why a change to an opened exercise was refused', async () => {
+    answer();
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'open',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+    const ws = await open(false, { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } });
+    [...target.querySelectorAll<HTMLButtonElement>('[data-testid=agenda] button')].find((b) => b.textContent?.trim() === 'Edit')!.click();
+    flushSync();
+    const form = target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement;
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    const cmd = ws.commands().at(-1)!;
+    expect(cmd.type).toBe('agenda.update');
+    ws.receive({ type: 'error', id: cmd.id, code: 'wrong_status', message: 'once an exercise has been opened only its texts, notes and timer can change' });
+    await settle();
+    const said = form.textContent ?? '';
+    expect(said).toContain('this exercise has been opened, so only its texts, notes and timer can change');
+    expect(said).not.toContain('not open right now');
+  });
 });
 
 describe('the console moves on', () => {

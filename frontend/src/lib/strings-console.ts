@@ -62,6 +62,7 @@ const host = {
   nextCloses: 'Closes this exercise and moves on to the next one',
   editEx: (title: string) => `Edit “${title}”`,
   editOpened: 'This exercise has been opened: only its texts, notes and timer can change now.',
+  editOpenedRefused: 'Not saved: this exercise has been opened, so only its texts, notes and timer can change. To change its options or settings, add a new exercise.',
   emptyAgenda: 'No exercises yet. Add one below.',
   addExercise: 'Add an exercise',
   current: 'Current',
