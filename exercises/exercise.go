@@ -189,6 +189,37 @@ func (l Limits) Check() error {
 // DefaultMinResponses is the anonymity threshold when a spec sets none.
 const DefaultMinResponses = 3
 
+// Distinct checks that a validated spec's options read differently
+// within each question, and a retrospective's columns: two "Pizza"
+// buttons on a phone cannot be told apart, nor their results on the
+// screen (case and surrounding spaces aside). It is checked where a spec
+// is entered (agenda.add, agenda.update of one not yet opened, a pack
+// saved or imported), not where a stored one is read, so nothing kept
+// from before stops working.
+func Distinct(s Spec) error {
+	for i, q := range s.Questions {
+		seen := map[string]bool{}
+		for j, o := range q.Options {
+			k := strings.ToLower(strings.TrimSpace(o.Label))
+			if seen[k] {
+				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %q: each needs a label of its own", o.Label)
+			}
+			seen[k] = true
+		}
+	}
+	if s.Retro != nil {
+		seen := map[string]bool{}
+		for i, c := range s.Retro.Columns {
+			k := strings.ToLower(strings.TrimSpace(c.Title))
+			if seen[k] {
+				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %q: each needs a title of its own", c.Title)
+			}
+			seen[k] = true
+		}
+	}
+	return nil
+}
+
 // Validate checks a spec and returns it normalised: texts cleaned, ids
 // given to options and questions that lack them, defaults filled in.
 func Validate(s Spec, lim Limits) (Spec, error) {

@@ -204,6 +204,9 @@ func agendaAdd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
+	if err := Distinct(spec); err != nil {
+		return err
+	}
 	a, err := loadAgenda(tx)
 	if err != nil {
 		return err
@@ -252,6 +255,13 @@ func agendaUpdate(tx *rooms.Tx, lim Limits) error {
 	}
 	if e.Status != StatusPrepared && !sameShape(raisedToFloor(e.Spec, spec, lim), spec) {
 		return rooms.Errorf(CodeWrongStatus, "once an exercise has been opened only its texts, notes and timer can change")
+	}
+	// An opened one keeps its options and columns as they were (above):
+	// only one still prepared can be made to read differently.
+	if e.Status == StatusPrepared {
+		if err := Distinct(spec); err != nil {
+			return err
+		}
 	}
 	notes := e.Notes != spec.Notes
 	e.Spec = spec

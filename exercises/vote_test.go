@@ -607,6 +607,36 @@ func TestAnonymousVotesStoreNoLink(t *testing.T) {
 	}
 }
 
+// Two options that read the same (case and spaces aside), or two columns
+// of the same title, are refused where an exercise is added or a prepared
+// one changed: the field of the repeat, and nothing stored.
+func TestRepeatedLabelsRefused(t *testing.T) {
+	e := newEnv(t)
+	twice := poll(false)
+	twice["questions"].([]any)[0].(map[string]any)["options"] = []any{
+		map[string]any{"label": "Pizza"}, map[string]any{"label": "Soup"}, map[string]any{"label": "pizza "}}
+	o := e.exec(e.fac, exercises.CmdAgendaAdd, map[string]any{"spec": twice})
+	if o.Code != rooms.CodeInvalid || !strings.Contains(string(o.Reply), `"field":"questions[0].options[2].label"`) {
+		t.Fatalf("repeated option: %s", o.Reply)
+	}
+	cols := map[string]any{"kind": "retro", "title": "R", "retro": map[string]any{"columns": []any{
+		map[string]any{"title": "Good"}, map[string]any{"title": "Bad"}, map[string]any{"title": "good"}}}}
+	if o := e.exec(e.fac, exercises.CmdAgendaAdd, map[string]any{"spec": cols}); o.Code != rooms.CodeInvalid || !strings.Contains(string(o.Reply), `"field":"retro.columns[2].title"`) {
+		t.Fatalf("repeated column: %s", o.Reply)
+	}
+	// A prepared exercise changed to repeat a label is refused too.
+	id := e.add(poll(false))
+	if o := e.exec(e.fac, exercises.CmdAgendaUpdate, map[string]any{"exercise": id, "spec": twice}); o.Code != rooms.CodeInvalid {
+		t.Fatalf("update to a repeated option: %s", o.Reply)
+	}
+	docs, _ := e.store.Get(context.Background(), e.room, exercises.KeyAgenda)
+	var ag exercises.Agenda
+	_ = json.Unmarshal(docs[0].Value, &ag)
+	if len(ag.Items) != 1 {
+		t.Fatalf("agenda %+v: only the valid exercise is added", ag)
+	}
+}
+
 // agenda.next "from" the exercise the console showed moves on once: a
 // double click, or clicks queued while the console was offline, arrive
 // after the move and skip nothing.

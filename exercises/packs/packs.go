@@ -326,7 +326,11 @@ func check(p *Pack, lines map[string]int, draft bool) []Problem {
 	lim := exerciseLimits()
 	for i, s := range p.Exercises {
 		base := fmt.Sprintf("exercises[%d]", i)
-		if _, err := exercises.Validate(s, lim); err != nil {
+		spec, err := exercises.Validate(s, lim)
+		if err == nil {
+			err = exercises.Distinct(spec)
+		}
+		if err != nil {
 			var re *rooms.Error
 			if errors.As(err, &re) && re.Field != "" {
 				add(base+"."+re.Field, "%s", re.Message)

@@ -184,6 +184,38 @@ exercises:
 	}
 }
 
+// Options that read the same, or columns of the same title, cannot be
+// told apart on a phone or a screen: a pack with them is refused, with
+// the line of the repeat.
+func TestRepeatedLabelsRefused(t *testing.T) {
+	ps := problems(t, `schema: 1
+id: twice
+title: Twice
+exercises:
+  - kind: poll
+    title: Lunch
+    questions:
+      - kind: choice
+        options:
+          - label: Pizza
+          - label: Soup
+          - label: " pizza"
+  - kind: retro
+    title: Retro
+    retro:
+      columns:
+        - title: Good
+        - title: GOOD
+`)
+	want := []Problem{
+		{12, "exercises[0].questions[0].options[2].label", `two options read "pizza": each needs a label of its own`},
+		{18, "exercises[1].retro.columns[1].title", `two columns are called "GOOD": each needs a title of its own`},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Fatalf("got %+v\nwant %+v", ps, want)
+	}
+}
+
 // A pack's title and author hold no control characters, its description
 // none but line breaks and tabs: a room made from the pack takes its
 // title, and was refused for a field the person never sent.
