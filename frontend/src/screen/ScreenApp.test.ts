@@ -159,6 +159,8 @@ describe('the projector read aloud', () => {
       expect(e.getAttribute('aria-hidden')).toBe('true');
       expect(e.hasAttribute('inert')).toBe(true);
     }
+    // One join code in the header, for whoever looks it up there.
+    expect(head.querySelectorAll('.code')).toHaveLength(1);
   });
 });
 
