@@ -364,6 +364,12 @@ func (c *conn) hello(in inbound) {
 	}
 	if err != nil {
 		e := rooms.AsError(err)
+		if e.Code == rooms.CodeRoomEnded && m != nil && m.Role == rooms.RoleParticipant && in.View == "" {
+			// A participant of an ended room, proven by its token, gets
+			// what the room shows it one last time, then the close.
+			c.endedWelcome(ctx, room, m, e)
+			return
+		}
 		c.sendError("", e)
 		c.Close(e.Code)
 		return
@@ -404,6 +410,34 @@ func (c *conn) hello(in inbound) {
 	c.srv.mu.Lock()
 	c.roomID, c.member, c.sess = room.ID, m, sess
 	c.srv.mu.Unlock()
+}
+
+// endedWelcome answers the hello of a participant whose room has ended:
+// a final welcome with the snapshot the room holds for that participant
+// (its title, the kudos and action items a phone keeps after the end:
+// the same participant's view that a welcome gives while the room runs,
+// nothing more), then the room_ended error and close 4003, as before.
+// The connection never joins the room: nothing is subscribed, nobody
+// sees it online, and no command is applied. Nothing is kept for it:
+// the room's own documents are read, until they expire (the token then
+// is unknown: 4001). A snapshot that cannot be read leaves only the
+// error and the close.
+func (c *conn) endedWelcome(ctx context.Context, room *rooms.Room, m *rooms.Member, e *rooms.Error) {
+	msgs := make([][]byte, 0, 2)
+	if st, err := c.srv.svc.LoadFor(ctx, room.ID, m); err != nil {
+		c.srv.log.Warn("ended room's welcome", "room", room.ID, "err", err)
+	} else if snap, err := c.srv.svc.SnapshotFor(st, rooms.Viewer{Member: m}); err != nil {
+		c.srv.log.Warn("ended room's welcome", "room", room.ID, "err", err)
+	} else {
+		w := rooms.Welcome{Type: "welcome", You: m.View(false), Position: st.Pos, Snapshot: snap, Server: c.srv.welcomeExtra,
+			Presence: rooms.PresenceMsg{Type: "presence", Participants: snap.Participants, Members: snap.Members}}
+		if b, err := json.Marshal(w); err == nil {
+			msgs = append(msgs, b)
+		}
+	}
+	msgs = append(msgs, rooms.ErrorMessage("", e))
+	c.EnqueueAll(msgs)
+	c.Close(e.Code)
 }
 
 // maxViolations is how many commands over the rate limit in a row close

@@ -728,10 +728,17 @@ func TestLimitRoomEnded(t *testing.T) {
 	if ri := ltInfo(t, ts, room.Room.Code); !ri.Ended || !ri.Locked {
 		t.Fatalf("room after end %+v", ri)
 	}
-	for who, tok := range map[string]string{"facilitator": room.Facilitator.Secret, "participant": ann.Token} {
-		if e, code := ltHelloRefused(t, ts, room.Room.ID, tok); e.Code != rooms.CodeRoomEnded || code != CloseRoomEnded {
-			t.Errorf("%s hello after end: %+v close %d", who, e, code)
-		}
+	if e, code := ltHelloRefused(t, ts, room.Room.ID, room.Facilitator.Secret); e.Code != rooms.CodeRoomEnded || code != CloseRoomEnded {
+		t.Errorf("facilitator hello after end: %+v close %d", e, code)
+	}
+	// A participant gets a final welcome first (ended_welcome_test.go).
+	pc := ts.dial(t)
+	pc.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": ann.Token})
+	if e := ltErr(t, pc.next(func(m msg) bool { return m.Type == "error" })); e.Code != rooms.CodeRoomEnded {
+		t.Errorf("participant hello after end: %+v", e)
+	}
+	if code := pc.closed(); code != CloseRoomEnded {
+		t.Errorf("participant hello after end: close %d", code)
 	}
 	if st, e := ltPost(t, ts, "/api/join", JoinRequest{Code: room.Room.Code, Name: "Late"}); st != http.StatusGone || e.Code != rooms.CodeRoomEnded {
 		t.Fatalf("join after end: %d %+v", st, e)
