@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import KudosWall from './KudosWall.svelte';
 import { show } from '../test/mount';
+import { settle } from '../test/settle';
+// The projector's fitting, which the wall imports when it first needs
+// it, loaded before any test: its import then settles at once.
+import '../lib/fitboard';
 
 describe('an empty kudos wall', () => {
   const said = (target: HTMLElement) => target.querySelector('[data-testid=no-kudos]')?.textContent;
@@ -23,6 +27,55 @@ describe('a kudo between people with long names', () => {
       const p = target.querySelector(sel)!;
       expect(p.textContent).toContain(long);
       expect(p.classList.contains('user-text')).toBe(true);
+    }
+  });
+});
+
+describe('the kudos wall on the projector', () => {
+  // jsdom lays nothing out: each kudo ends 100 px below the one before
+  // (the window is 768 px); the wall ends at tall(density), in px.
+  function layout(tall: (density: number) => number) {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const wall = this.closest<HTMLElement>('[data-testid=kudos-wall]');
+      const i = this.matches('.kudo') ? [...this.parentElement!.children].indexOf(this) : -1;
+      const bottom = this === wall ? tall(Number(wall.dataset.density)) : i >= 0 ? (i + 1) * 100 : 0;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    onTestFinished(() => { vi.restoreAllMocks(); });
+  }
+  const kudos = Array.from({ length: 12 }, (_, i) => ({ id: `k${12 - i}`, seq: 12 - i, to: 'team', fromName: 'Ann', anonymous: false, message: `Thanks ${12 - i}` }));
+  const wall = (target: HTMLElement) => target.querySelector<HTMLElement>('[data-testid=kudos-wall]')!;
+
+  it('is made denser until it ends on the screen, every kudo still on it', async () => {
+    layout((d) => (d < 2 ? 1071 : 700));
+    const target = show(KudosWall, { kudos, big: true });
+    await settle();
+    expect(wall(target).dataset.density).toBe('2');
+    expect(wall(target).classList.contains('d2')).toBe(true);
+    expect(wall(target).children).toHaveLength(12);
+    expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
+  });
+
+  it('shows the newest kudos that fit at its densest, and says how many more there are', async () => {
+    // Seven end above the window's bottom less the margin and the room of
+    // the "+N more" line (768 - 16 - 2.6rem).
+    layout(() => 1285);
+    const target = show(KudosWall, { kudos, big: true });
+    await settle();
+    expect(wall(target).dataset.density).toBe('2');
+    expect([...wall(target).querySelectorAll('.msg')].map((p) => p.textContent)).toEqual(['Thanks 12', 'Thanks 11', 'Thanks 10', 'Thanks 9', 'Thanks 8', 'Thanks 7', 'Thanks 6']);
+    expect(target.querySelector('[data-testid=kudos-more]')!.textContent).toBe('+5 more');
+  });
+
+  it('on a phone and in the console, is drawn whole, as it was', async () => {
+    layout(() => 1285);
+    for (const props of [{ kudos }, { kudos, reader: 'facilitator', onHide: () => {} }]) {
+      const target = show(KudosWall, props);
+      await settle();
+      expect(wall(target).children).toHaveLength(12);
+      expect(wall(target).dataset.density).toBeUndefined();
+      expect(wall(target).classList.contains('big')).toBe(false);
+      expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
     }
   });
 });

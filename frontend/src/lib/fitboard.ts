@@ -106,3 +106,27 @@ export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () =>
     if (!stale()) cut(widest);
   });
 }
+
+/** For an $effect that reads what a list on the projector draws (a kudos
+ *  wall, a help board's requests), the way a retro's board is fitted:
+ *  the first of its densities 0..last at which box ends above the
+ *  window's bottom less whole pixels (fitDensity); when none does, at
+ *  the last density, list() cut to the children that fit above it less
+ *  whole and more() pixels, the room of its "+N more" line (fitting: at
+ *  least min, the list's first children, the newest or most relevant).
+ *  set gets the density and how many children to draw (Infinity: all).
+ *  Again when the window is resized; off the projector (on false)
+ *  density 0, everything drawn. Returns the effect's cleanup. */
+export function fitList(on: boolean, box: HTMLElement | undefined, list: () => HTMLElement | undefined, last: number,
+  set: (density: number, shown: number) => void, whole = 16, more: () => number = () => 48, min = 1): (() => void) | undefined {
+  return fitDensity(on, box, last, (d) => set(d, Infinity), whole, 0, () => {
+    const l = list();
+    set(last, l ? fitting(l, whole + more(), min, whole) : Infinity);
+  });
+}
+
+/** The room of a "+N more" line under a list on the projector: n of the
+ *  page's rem (its type grows with the screen). */
+export function remPx(n: number): number {
+  return n * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
+}
