@@ -43,6 +43,21 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
   return () => { live = false; window.removeEventListener('resize', measure); };
 }
 
+/** The pixels that the page keeps under box for what it draws below it
+ *  (a "+N more" line under a survey's questions, ScreenApp): the
+ *  data-fit-below of its nearest ancestor that has one. */
+function room(box: HTMLElement): number {
+  return parseFloat(box.closest<HTMLElement>('[data-fit-below]')?.dataset.fitBelow ?? '') || 0;
+}
+
+/** Tells the page that box is fitted (fitDensity): a "fitted" event that
+ *  bubbles from it, its detail whether box ends above the bottom (false:
+ *  even its last density leaves it too low), for a page that can then
+ *  leave something out (ScreenApp, a survey's questions). */
+function fitted(box: HTMLElement, fits: boolean) {
+  box.dispatchEvent(new CustomEvent('fitted', { bubbles: true, detail: fits }));
+}
+
 /** For an $effect that reads what box draws: the first of its densities
  *  0..last (each more compact than the one before) at which box ends
  *  above the window's bottom, less reserve pixels; the last when none
@@ -51,16 +66,18 @@ export function fitScreen(on: boolean, list: HTMLElement | undefined, set: (n: n
  *  projector (on false) density 0. last may be worked out at each
  *  measure (fitBoard's, from the board's width). first: the least
  *  density tried there;
- *  reserve may be measured at each try; overflow, when given, runs when
+ *  reserve may be measured at each try (and an ancestor's data-fit-below
+ *  is kept besides); overflow, when given, runs when
  *  even the last density leaves box too low (stale() true once it is
  *  measured again), given where box ended at each density tried (ends[d],
  *  window pixels), so that it can choose among them without drawing each
- *  again. Returns the effect's cleanup. */
+ *  again. Once done it dispatches "fitted" on box (whether box fits).
+ *  Returns the effect's cleanup. */
 export function fitDensity(on: boolean, box: HTMLElement | undefined, last: number | (() => number), set: (n: number) => void,
   reserve: number | (() => number) = 16, first = 0, overflow?: (stale: () => boolean, ends: number[]) => void | Promise<void>): (() => void) | undefined {
   set(0);
   if (!on || !box) return;
-  const below = typeof reserve === 'function' ? reserve : () => reserve;
+  const below = () => (typeof reserve === 'function' ? reserve() : reserve) + room(box);
   let run = 0;
   const measure = async () => {
     const mine = ++run;
@@ -71,9 +88,10 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
       await tick();
       if (mine !== run) return;
       ends[d] = box.getBoundingClientRect().bottom;
-      if (ends[d] <= window.innerHeight - below()) return;
+      if (ends[d] <= window.innerHeight - below()) return fitted(box, true);
     }
     await overflow?.(() => mine !== run, ends);
+    if (mine === run) fitted(box, false);
   };
   measure();
   window.addEventListener('resize', measure);

@@ -284,3 +284,56 @@ describe('the projector in a retrospective', () => {
     expect(target.textContent).not.toMatch(/placed so far/);
   });
 });
+
+describe('the projector showing a survey', () => {
+  // A pulse of four scale questions, its results shown.
+  function survey(ws: FakeWS) {
+    const prompts = ['I can raise a concern', 'It is easy to ask for help', 'I can admit a mistake', 'My skills are put to use'];
+    const questions = prompts.map((prompt, i) => ({ id: `q${i + 1}`, kind: 'scale', prompt, min: 1, max: 10, minLabel: 'Strongly disagree', maxLabel: 'Strongly agree' }));
+    const pulse = { id: 'e1', kind: 'survey', title: 'Psychological safety check', prompt: 'How safe does it feel?', status: 'results', minResponses: 3, questions };
+    const results = { questions: questions.map((q) => ({ id: q.id, counts: { 1: 1, 2: 1, 3: 1 }, answered: 3, mean: 2, median: 2 })) };
+    const state = { exercise: 'e1', status: 'results', responses: 3, minResponses: 3, anonymous: true, results };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: pulse, state }] } } } });
+  }
+  // jsdom lays nothing out: the questions one under the other, the i-th
+  // ending at 300 + 200i px (the window is 768 px); the results end at
+  // tall(how many questions they draw).
+  function layout(tall: (questions: number) => number) {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      let bottom = 0;
+      if (this.matches('[data-testid=results]')) bottom = tall(this.querySelectorAll('.q').length);
+      else if (this.matches('.q')) bottom = 300 + 200 * [...this.parentElement!.children].indexOf(this);
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+  }
+  const more = () => target.querySelector('[data-testid=screen-more]')?.textContent;
+
+  it('shows the questions that fit when even the densest results run off the screen, and says how many more', async () => {
+    // Four questions end below the window at every density; three, with
+    // the "+N more" line under them, above it.
+    layout((n) => (n > 3 ? 988 : 700));
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    survey(ws);
+    for (let i = 0; i < 4; i++) await settle();
+    const results = target.querySelector<HTMLElement>('[data-testid=results]')!;
+    expect([...results.querySelectorAll('.q h3')].map((h) => h.textContent)).toEqual(['I can raise a concern', 'It is easy to ask for help', 'I can admit a mistake']);
+    expect(more()).toBe('+1 more');
+    // Results still lays out a survey, fitted anew with room for the line.
+    expect(results.classList.contains('many')).toBe(true);
+    expect(results.dataset.density).toBe('0');
+    expect(Number(target.querySelector<HTMLElement>('.body')!.dataset.fitBelow)).toBeGreaterThan(0);
+    vi.restoreAllMocks();
+  });
+
+  it('shows every question when the densest results fit', async () => {
+    layout(() => 700);
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    survey(ws);
+    for (let i = 0; i < 4; i++) await settle();
+    expect(target.querySelectorAll('[data-testid=results] .q')).toHaveLength(4);
+    expect(more()).toBeUndefined();
+    expect(target.querySelector<HTMLElement>('.body')!.dataset.fitBelow).toBeUndefined();
+    vi.restoreAllMocks();
+  });
+});

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fitDensity } from './fit';
+import { settle } from '../test/settle';
+
+describe('fitDensity: a box made denser until it ends on the screen', () => {
+  afterEach(() => { vi.restoreAllMocks(); document.body.replaceChildren(); });
+  // The box ends at 700 px at density 0, 100 px higher at each density
+  // after (the window is 768 px).
+  function fitted(below?: number) {
+    const page = document.createElement('section');
+    if (below != null) page.dataset.fitBelow = String(below);
+    const box = document.createElement('div');
+    page.appendChild(box);
+    document.body.appendChild(page);
+    let density = -1;
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this === box ? 700 - 100 * density : 0;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    const told: boolean[] = [];
+    page.addEventListener('fitted', (e) => told.push((e as CustomEvent<boolean>).detail));
+    return { box, told, density: () => density, set: (d: number) => (density = d) };
+  }
+
+  it('keeps the room an ancestor keeps under it for what it draws below (data-fit-below)', async () => {
+    const plain = fitted();
+    fitDensity(true, plain.box, 3, plain.set, 16)?.();
+    await settle();
+    expect(plain.density()).toBe(0);
+    const kept = fitted(100); // 768 - 16 - 100: the box ends at 600 px at density 1
+    const stop = fitDensity(true, kept.box, 3, kept.set, 16);
+    await settle();
+    stop?.();
+    expect(kept.density()).toBe(1);
+    expect(kept.told).toEqual([true]);
+  });
+
+  it('tells the page when even its last density leaves the box too low, so that it can leave something out', async () => {
+    const f = fitted(500);
+    const stop = fitDensity(true, f.box, 2, f.set, 16);
+    await settle();
+    stop?.();
+    expect(f.density()).toBe(2);
+    expect(f.told).toEqual([false]);
+  });
+});
