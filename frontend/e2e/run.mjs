@@ -983,6 +983,13 @@ const steps = [
     if (/Loading/.test(await textOf(P('Ben').locator('h1')))) throw new Error('the reloaded phone still says Loading');
     await P('Ben').getByRole('button', { name: 'Join another room' }).click();
     await P('Ben').getByLabel('Room code').waitFor();
+    // Ann's keepsakes (Ben's kudo, the action items) come back with a
+    // reload after the end: the server's last welcome carries them.
+    await P('Ann').reload();
+    await P('Ann').getByTestId('room-ended').waitFor();
+    await untilText(P('Ann').getByTestId('kept-kudos'), /Thanks for the demo!/, "Ann's kudo after a reload");
+    await P('Ann').getByTestId('kept-actions').first().waitFor();
+    await untilText(P('Ann').locator('h1'), /Team retro, part two/, 'the room title after a reload');
   }],
 
   ['the pack library lists the five built-in packs and the agenda saved from the console', async () => {
