@@ -7,6 +7,32 @@ import type { Exercise, Results as R, TextAnswer } from '../lib/types';
 
 const cloud = { id: 'w1', kind: 'words', title: 'One word', status: 'results', minResponses: 1 } as unknown as Exercise;
 
+/** Eight long options under a long title on an 800x600 projector, drawn
+ *  big: no level of the results ends on the 768 px window, each smaller
+ *  type higher, a row each lower than each label over its bar; the levels
+ *  the results were measured at, in order ("3 row"). */
+async function eightLongOptionsFitNowhere() {
+  const measured: string[] = [];
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+    if (this.dataset.testid !== 'results') return { top: 0, bottom: 100, left: 0, right: 100, width: 100, height: 100, x: 0, y: 0, toJSON() {} } as DOMRect;
+    const bars = this.querySelector<HTMLElement>('.bars')!;
+    measured.push(`${this.dataset.density}${bars.matches('.row') ? ' row' : ''}`);
+    const type = parseFloat(this.style.fontSize) || 1;
+    const bottom = (this.querySelector('.bars.row') ? 1200 : 800) + type * 100;
+    return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+  });
+  onTestFinished(() => { vi.restoreAllMocks(); });
+  const poll = {
+    id: 'p1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'results', minResponses: 1,
+    questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ id: `o${i}`, label: `Option ${i}: a long answer that takes most of a line` })) }],
+  } as unknown as Exercise;
+  const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
+  const target = show(Results, { exercise: poll, results, responses: 3, big: true });
+  await settle();
+  await settle();
+  return { target, measured };
+}
+
 describe('Results of a word cloud', () => {
   it('lets the facilitator hide a word, and show a hidden one again, by the word', () => {
     const results: R = { words: [{ word: 'rude', count: 3, hidden: true }, { word: 'calm', count: 2 }] };
@@ -194,21 +220,7 @@ describe('Results on the projector', () => {
     // lower than each label over its bar; none ends on the 768 px window
     // here, each smaller type higher. Bars fitting themselves (density 0,
     // the first size) end lower still.
-    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-      if (this.dataset.testid !== 'results') return { top: 0, bottom: 100, left: 0, right: 100, width: 100, height: 100, x: 0, y: 0, toJSON() {} } as DOMRect;
-      const type = parseFloat(this.style.fontSize) || 1;
-      const bottom = (this.querySelector('.bars.row') ? 1200 : 800) + type * 100;
-      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
-    });
-    onTestFinished(() => { vi.restoreAllMocks(); });
-    const poll = {
-      id: 'p1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'results', minResponses: 1,
-      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ id: `o${i}`, label: `Option ${i}: a long answer that takes most of a line` })) }],
-    } as unknown as Exercise;
-    const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
-    const target = show(Results, { exercise: poll, results, responses: 3, big: true });
-    await settle();
-    await settle();
+    const { target } = await eightLongOptionsFitNowhere();
     const box = target.querySelector('[data-testid=results]') as HTMLElement;
     expect(box.dataset.density).toBe('6');
     expect(box.style.fontSize).toBe('0.62em');
@@ -221,24 +233,7 @@ describe('Results on the projector', () => {
     // As above: no level ends on the window. Each level of the results is
     // drawn and measured once, then the bars fitting themselves once: a
     // second round of every level was drawn on the projector between two.
-    const measured: string[] = [];
-    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-      if (this.dataset.testid !== 'results') return { top: 0, bottom: 100, left: 0, right: 100, width: 100, height: 100, x: 0, y: 0, toJSON() {} } as DOMRect;
-      const bars = this.querySelector<HTMLElement>('.bars')!;
-      measured.push(`${this.dataset.density}${bars.matches('.row') ? ' row' : ''}`);
-      const type = parseFloat(this.style.fontSize) || 1;
-      const bottom = (this.querySelector('.bars.row') ? 1200 : 800) + type * 100;
-      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
-    });
-    onTestFinished(() => { vi.restoreAllMocks(); });
-    const poll = {
-      id: 'p1', kind: 'poll', title: 'What should the whole team change first about how we plan and review the work?', status: 'results', minResponses: 1,
-      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ id: `o${i}`, label: `Option ${i}: a long answer that takes most of a line` })) }],
-    } as unknown as Exercise;
-    const results: R = { questions: [{ id: 'q1', counts: { o1: 2, o3: 1 }, answered: 3 }] };
-    const target = show(Results, { exercise: poll, results, responses: 3, big: true });
-    await settle();
-    await settle();
+    const { target, measured } = await eightLongOptionsFitNowhere();
     expect(measured).toEqual(['0', '1 row', '2', '3 row', '4', '5 row', '6', '7 row', '0']);
     // The same choice as before: the level that ended highest.
     const box = target.querySelector('[data-testid=results]') as HTMLElement;
