@@ -55,7 +55,7 @@ describe('the help board on the projector', () => {
     await settle();
     expect(board(target).dataset.density).toBe('2');
     expect(titles(target)).toEqual(['Request 0', 'Request 1', 'Request 2', 'Request 3', 'Request 4', 'Request 5', 'Request 6']);
-    expect(target.querySelector('[data-testid=help-more]')!.textContent).toBe('+3 more');
+    expect(target.querySelector('[data-testid=help-more]')!.textContent).toBe('+3 more requests');
     // The counts still count every request, for the eye and aloud.
     expect(target.querySelector('.counts')!.getAttribute('aria-label')).toBe('6 open · 2 matched · 2 resolved');
   });

@@ -64,7 +64,7 @@ describe('the kudos wall on the projector', () => {
     await settle();
     expect(wall(target).dataset.density).toBe('2');
     expect([...wall(target).querySelectorAll('.msg')].map((p) => p.textContent)).toEqual(['Thanks 12', 'Thanks 11', 'Thanks 10', 'Thanks 9', 'Thanks 8', 'Thanks 7', 'Thanks 6']);
-    expect(target.querySelector('[data-testid=kudos-more]')!.textContent).toBe('+5 more');
+    expect(target.querySelector('[data-testid=kudos-more]')!.textContent).toBe('+5 more kudos');
   });
 
   it('on a phone and in the console, is drawn whole, as it was', async () => {

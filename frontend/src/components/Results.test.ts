@@ -132,7 +132,7 @@ describe('Results on the projector', () => {
     await settle();
     // 768 px high, less room for the line: seven end above it.
     expect(target.querySelectorAll('.texts li')).toHaveLength(7);
-    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+3 more');
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+3 more answers');
     // Off the projector (the console, phones) they are all there.
     const all = show(Results, { exercise: text, results: { texts } });
     await settle();
@@ -158,7 +158,7 @@ describe('Results on the projector', () => {
     const cut = show(Results, { exercise: text, results: { texts: answers(9) }, big: true });
     await settle();
     expect(cut.querySelectorAll('.texts li')).toHaveLength(7);
-    expect(cut.querySelector('[data-testid=more]')!.textContent).toBe('+2 more');
+    expect(cut.querySelector('[data-testid=more]')!.textContent).toBe('+2 more answers');
   });
 
   it("keeps every option of a scale on the screen, denser, and none left out", async () => {

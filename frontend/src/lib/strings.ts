@@ -285,7 +285,11 @@ export const en = {
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',
-    more: (n: number) => `+${n} more`,
+    // The projector's kudos wall, help board and survey, cut: what they hide.
+    moreKudos: (n: number) => `+${plural(n, 'more kudo', 'more kudos')}`,
+    moreRequests: (n: number) => `+${plural(n, 'more request', 'more requests')}`,
+    moreQuestions: (n: number) => `+${plural(n, 'more question', 'more questions')}`,
+    moreAnswers: (n: number) => `+${plural(n, 'more answer', 'more answers')}`,
     // A retro's two lists on the projector: each says which it cut.
     moreActions: (n: number) => `+${plural(n, 'more action item', 'more action items')}`,
     moreVoted: (n: number) => `+${plural(n, 'more voted item', 'more voted items')}`,

@@ -318,7 +318,7 @@ describe('the projector showing a survey', () => {
     for (let i = 0; i < 4; i++) await settle();
     const results = target.querySelector<HTMLElement>('[data-testid=results]')!;
     expect([...results.querySelectorAll('.q h3')].map((h) => h.textContent)).toEqual(['I can raise a concern', 'It is easy to ask for help', 'I can admit a mistake']);
-    expect(more()).toBe('+1 more');
+    expect(more()).toBe('+1 more question');
     // Results still lays out a survey, fitted anew with room for the line.
     expect(results.classList.contains('many')).toBe(true);
     expect(results.dataset.density).toBe('0');
