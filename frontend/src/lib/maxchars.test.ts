@@ -104,6 +104,18 @@ describe('maxChars: a field limited in characters, not UTF-16 units', () => {
     expect(f.maxLength).toBe(4);
   });
 
+  // A family emoji is 7 code points (4 people and 3 joiners): a paste
+  // cut inside one left a broken piece at the end.
+  it('cuts a paste between emoji as people see them, never inside one', () => {
+    const family = '👨‍👩‍👧‍👦';
+    expect(chars(family)).toBe(7);
+    const { f } = field('input', 20);
+    f.focus();
+    paste(f, family.repeat(3));
+    expect(f.value).toBe(family.repeat(2));
+    expect(chars(f.value)).toBe(14);
+  });
+
   it('lets a paste in up to the characters left, emoji or not, and the paste notice counts the same', () => {
     const { f } = field('textarea', 6);
     f.focus();

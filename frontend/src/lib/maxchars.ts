@@ -35,12 +35,22 @@ export function chars(s: string): number {
   return n;
 }
 
-/** The first n characters of s. */
+/** The first n characters of s, and not part of one as people see it:
+ *  a family emoji is several code points joined, and cut inside it left
+ *  a broken piece; a cut that would split one keeps none of it. */
 function head(s: string, n: number): string {
   let i = 0;
   for (const ch of s) {
     if (n-- <= 0) break;
     i += ch.length;
+  }
+  if (i < s.length && typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
+    let whole = 0;
+    for (const g of new Intl.Segmenter().segment(s)) {
+      if (g.index + g.segment.length > i) break;
+      whole = g.index + g.segment.length;
+    }
+    i = whole;
   }
   return s.slice(0, i);
 }
