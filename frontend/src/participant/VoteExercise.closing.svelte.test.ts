@@ -60,3 +60,28 @@ describe('VoteExercise when the exercise closes', () => {
     expect(target.querySelector('[data-testid=answered]')).not.toBeNull();
   });
 });
+
+describe('VoteExercise when an answer arrives from elsewhere', () => {
+  // Answered in another tab or on another device while this form is open:
+  // the form goes, and the focus that was in it goes to the confirmation,
+  // not to the top of the page.
+  it('moves the focus from the form to the confirmation', () => {
+    const props = $state({
+      session: { state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send: vi.fn() } as any,
+      ex: {
+        id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
+        questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
+      } as Exercise,
+    });
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(VoteExercise, { target, props });
+    flushSync();
+    (target.querySelector('input[value=o1]') as HTMLInputElement).focus();
+    expect(target.querySelector('form')!.contains(document.activeElement)).toBe(true);
+    props.session.state.mine = { e1: { answers: { q1: { choices: ['o2'] } } } };
+    flushSync();
+    expect(target.querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(target.querySelector('[data-testid=answered]'));
+  });
+});
