@@ -86,6 +86,23 @@ describe('room state', () => {
     expect(s.notes.e1).toBe('new notes');
   });
 
+  // The facilitator hides names mid-session: a participant's page forgets
+  // who it was shown (kudos then go to the whole team, as for one that
+  // joined after), a facilitator's keeps the list it always has.
+  it('forgets the members it was shown when names are hidden, on a participant\'s page only', () => {
+    const hide = ev(6, 'room.updated', { id: 'r1', code: 'ABCDEF', title: 'T', locked: false, ended: false, showNames: false });
+    const part = apply(snapshot(), hide);
+    expect(part.room?.showNames).toBe(false);
+    expect(part.membersKnown).toBe(false);
+    expect(Object.keys(part.members)).toEqual(['m1']); // the page's own member (Ann) alone
+    const fac = apply(reduce(emptyState(), { ...(welcome(5, { you: { id: 'f', name: 'Facilitator', role: 'facilitator', online: true },
+      snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'T', locked: false, ended: false, showNames: true },
+        members: [{ id: 'f', name: 'Facilitator', role: 'facilitator', online: true }, { id: 'm1', name: 'Ann', role: 'participant', online: true }],
+        participants: 1 } }) as any) }), hide);
+    expect(fac.membersKnown).toBe(true);
+    expect(fac.members.m1?.name).toBe('Ann');
+  });
+
   it('removes an exercise and its state', () => {
     const s = apply(snapshot(), ev(6, 'exercise.removed', { exercise: 'e1' }), ev(7, 'agenda.updated', { items: ['e2'], current: 'e2' }));
     expect(s.exercises.e1).toBeUndefined();

@@ -100,8 +100,18 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
   const d = e.data ?? {};
   switch (e.event) {
     case 'room.updated':
-    case 'room.ended':
-      return { ...s, room: { ...s.room, ...d } };
+    case 'room.ended': {
+      const next: RoomState = { ...s, room: { ...s.room, ...d } };
+      // Names hidden: a participant's page forgets the people it was shown
+      // (the server sends it no member list from now on), so its kudos go
+      // to the whole team, as on a page that joined after; it kept them,
+      // and never heard of anyone who came since.
+      if (d.showNames === false && s.room?.showNames && s.you?.role !== 'facilitator') {
+        next.members = s.you && s.members[s.you.id] ? { [s.you.id]: s.members[s.you.id] } : {};
+        next.membersKnown = false;
+      }
+      return next;
+    }
     case 'member.removed': {
       if (!s.members[d.member]) return s;
       const members = { ...s.members };
