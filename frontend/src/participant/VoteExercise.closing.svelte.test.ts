@@ -12,21 +12,28 @@ afterEach(() => {
   target.remove();
 });
 
+/** An open poll of two options mounted with props that can change
+ *  (the session's state, the exercise), answers sent with send. */
+function mountPoll(send: (...args: any[]) => Promise<unknown> = vi.fn()) {
+  const props = $state({
+    session: { state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send } as any,
+    ex: {
+      id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
+    } as Exercise,
+  });
+  target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(VoteExercise, { target, props });
+  flushSync();
+  return props;
+}
+
 describe('VoteExercise when the exercise closes', () => {
   it('says an answer the server refused was not counted, instead of thanking', async () => {
     let fail!: (e: Error) => void;
     const send = vi.fn(() => new Promise((_, reject) => (fail = reject)));
-    const props = $state({
-      session: { state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send } as any,
-      ex: {
-        id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
-        questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
-      } as Exercise,
-    });
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(VoteExercise, { target, props });
-    flushSync();
+    const props = mountPoll(send);
     (target.querySelector('input[value=o1]') as HTMLInputElement).click();
     flushSync();
     [...target.querySelectorAll('button')].find((b) => b.textContent!.includes('Send answer'))!.click();
@@ -66,17 +73,7 @@ describe('VoteExercise when an answer arrives from elsewhere', () => {
   // the form goes, and the focus that was in it goes to the confirmation,
   // not to the top of the page.
   it('moves the focus from the form to the confirmation', () => {
-    const props = $state({
-      session: { state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send: vi.fn() } as any,
-      ex: {
-        id: 'e1', kind: 'poll', title: 'Lunch', status: 'open',
-        questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }],
-      } as Exercise,
-    });
-    target = document.createElement('div');
-    document.body.appendChild(target);
-    app = mount(VoteExercise, { target, props });
-    flushSync();
+    const props = mountPoll();
     (target.querySelector('input[value=o1]') as HTMLInputElement).focus();
     expect(target.querySelector('form')!.contains(document.activeElement)).toBe(true);
     props.session.state.mine = { e1: { answers: { q1: { choices: ['o2'] } } } };
