@@ -97,3 +97,13 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   window.addEventListener('resize', measure);
   return () => { run = -1; window.removeEventListener('resize', measure); };
 }
+
+/** A "+N more" line under a list on the projector and the gap above it,
+ *  in rem (the kudos wall, the help board, a survey's questions). */
+export const MORE_LINE_REM = 2.6;
+
+/** The room of a "+N more" line under a list on the projector: n of the
+ *  page's rem (its type grows with the screen) in pixels. */
+export function remPx(n: number): number {
+  return n * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
+}

@@ -124,9 +124,3 @@ export function fitList(on: boolean, box: HTMLElement | undefined, list: () => H
     set(last, l ? fitting(l, whole + more(), min, whole) : Infinity);
   });
 }
-
-/** The room of a "+N more" line under a list on the projector: n of the
- *  page's rem (its type grows with the screen). */
-export function remPx(n: number): number {
-  return n * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
-}

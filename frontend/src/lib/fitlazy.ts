@@ -2,6 +2,7 @@
 // lib/fitboard has loaded: the projector's alone, so fetched when a board
 // is drawn big, not bundled with the phone's page. The kudos wall and the
 // help board share it.
+import { MORE_LINE_REM, remPx } from './fit';
 
 /** Fits list (in box) through densities 0..last, then to the items that
  *  fit with room for a "+N more" line; set gets each step. Returns what
@@ -10,8 +11,8 @@
 export function fitListLazily(box: HTMLElement, list: () => HTMLElement | undefined, last: number,
   set: (density: number, shown: number) => void): () => void {
   let stop: (() => void) | undefined, live = true;
-  import('./fitboard').then(({ fitList, remPx }) => {
-    if (live) stop = fitList(true, box, list, last, set, 16, () => remPx(2.6));
+  import('./fitboard').then(({ fitList }) => {
+    if (live) stop = fitList(true, box, list, last, set, 16, () => remPx(MORE_LINE_REM));
   }).catch(() => {});
   return () => { live = false; stop?.(); };
 }
