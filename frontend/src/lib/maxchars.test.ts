@@ -42,6 +42,32 @@ function paste(f: HTMLInputElement | HTMLTextAreaElement, s: string) {
   f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
 }
 
+/** Drops s at the caret as a browser does: the drop event, then the text cut at maxlength. Dragged
+ *  from within the field (from: its selection), the selection leaves first (deleteByDrag). */
+function drop(f: HTMLInputElement | HTMLTextAreaElement, s: string, at: number, from?: [number, number]) {
+  const dataTransfer = new DataTransfer();
+  dataTransfer.setData('text/plain', s);
+  if (from) {
+    f.setSelectionRange(from[0], from[1]);
+    f.dispatchEvent(new Event('dragstart', { bubbles: true }));
+  }
+  const e = new Event('drop', { bubbles: true, cancelable: true });
+  Object.defineProperty(e, 'dataTransfer', { value: dataTransfer });
+  f.dispatchEvent(e);
+  if (from) {
+    f.value = f.value.slice(0, from[0]) + f.value.slice(from[1]);
+    f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'deleteByDrag' }));
+    if (at > from[0]) at -= from[1] - from[0];
+  }
+  let room = Math.max(f.maxLength - f.value.length, 0);
+  if (room && /[\uD800-\uDBFF]/.test(s[room - 1])) room--;
+  const kept = s.slice(0, room);
+  f.value = f.value.slice(0, at) + kept + f.value.slice(at);
+  f.setSelectionRange(at + kept.length, at + kept.length);
+  f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromDrop' }));
+  f.dispatchEvent(new Event('dragend', { bubbles: true }));
+}
+
 describe('chars', () => {
   it('counts code points, as the server and CharCount do', () => {
     expect(chars('')).toBe(0);
@@ -158,6 +184,28 @@ describe('maxChars: a field limited in characters, not UTF-16 units', () => {
     expect(f.maxLength).toBe(2);
     await new Promise((r) => setTimeout(r));
     expect(f.maxLength).toBe(6);
+  });
+
+  // A drop was cut as maxlength counts, in UTF-16 units: five emoji
+  // dropped into a field with room for four kept two.
+  it('lets a drop in up to the characters left, wherever it lands', async () => {
+    const { f } = field('textarea', 6, 'ab');
+    drop(f, '😀😀😀😀😀', 1);
+    expect(f.value).toBe('a😀😀😀😀b');
+    expect(chars(f.value)).toBe(6);
+    await new Promise((r) => setTimeout(r));
+    expect(f.maxLength).toBe(10);
+    // Full: a drop keeps nothing.
+    drop(f, 'xyz', 0);
+    expect(f.value).toBe('a😀😀😀😀b');
+  });
+
+  it('moves text within a full field whole, emoji and all', async () => {
+    const { f } = field('input', 5, 'ab😀😀c');
+    drop(f, '😀😀', 0, [2, 6]);
+    expect(f.value).toBe('😀😀abc');
+    await new Promise((r) => setTimeout(r));
+    expect(f.maxLength).toBe(7);
   });
 
   it('counts a text the page set once the field is used, and does not cut one past the limit', () => {

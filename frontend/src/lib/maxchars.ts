@@ -13,6 +13,10 @@
 //   characters left, whatever their width. This listens on the window,
 //   ahead of the document's listener that says a paste was cut
 //   (lib/pastecut.ts), so that it reads the same maxLength.
+// - A drop (text dragged in) is sized the same way. Where in the field it
+//   lands is not known before it does, but only how much room is left
+//   matters; text dragged within the field leaves its place first, so
+//   its own characters count as room.
 // - A text the page set past the limit (a draft kept under a higher one)
 //   is not cut: the server says it is too long, and the person chooses
 //   what goes.
@@ -79,6 +83,29 @@ function sizePaste(e: ClipboardEvent) {
   // The input that follows sets it back; a paste a handler took over has none.
   setTimeout(l.set);
 }
+
+// What a drop into a limited field keeps, as sizePaste. dragged is the
+// text being dragged out of a limited field, if any: a drop into the same
+// field moves it (deleteByDrag, then insertFromDrop).
+let dragged: { field: Field; text: string } | undefined;
+function noteDrag(e: DragEvent) {
+  const f = e.target as Field;
+  const start = f.selectionStart, end = f.selectionEnd;
+  dragged = limited.has(f) && start != null && end != null ? { field: f, text: f.value.slice(start, end) } : undefined;
+}
+function sizeDrop(e: DragEvent) {
+  const f = e.target as Field;
+  const l = limited.get(f);
+  const moving = dragged?.field === f ? dragged.text : '';
+  dragged = undefined;
+  if (!l) return;
+  let s = (e.dataTransfer?.getData('text/plain') ?? '').replace(/\r\n?/g, '\n');
+  if (f instanceof HTMLInputElement) s = s.replace(/\n+$/, '').replace(/\n/g, ' ');
+  const v = f.value;
+  const left = Math.max(l.max - chars(v) + chars(moving), 0);
+  f.maxLength = v.length - moving.length + head(s, left).length;
+  setTimeout(l.set);
+}
 let listening = false;
 
 /** Limits a text field to max characters (code points). */
@@ -98,6 +125,8 @@ export function maxChars(node: Field, max: number): ActionReturn<number> {
   // lose its place. A text the page set past the limit stays as it was.
   const fit = (e: Event) => {
     if ((e as InputEvent).isComposing) return;
+    // Text moved within the field: the drop that follows was sized with it.
+    if ((e as InputEvent).inputType === 'deleteByDrag') return void setTimeout(l.set);
     const v = node.value;
     const over = chars(v) - Math.max(l.max, was);
     if (over > 0) {
@@ -122,6 +151,9 @@ export function maxChars(node: Field, max: number): ActionReturn<number> {
   if (!listening) {
     listening = true;
     window.addEventListener('paste', sizePaste, true);
+    window.addEventListener('dragstart', noteDrag, true);
+    window.addEventListener('drop', sizeDrop, true);
+    window.addEventListener('dragend', () => (dragged = undefined), true);
   }
   l.set();
   return {
