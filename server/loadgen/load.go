@@ -200,6 +200,9 @@ func (r Report) print(w io.Writer) {
 		if r.Server.Cores > 0 {
 			fmt.Fprintf(w, "  machine       %d cores %.0f%% busy in the measured %.1fs (every process and the kernel)\n", r.Server.Cores, 100*r.Server.Busy, r.Server.Wall.Seconds())
 		}
+		if r.Server.Network != nil {
+			fmt.Fprintf(w, "  network       %s (the whole machine)\n", r.Server.Network)
+		}
 		if r.Server.ReadLag.N > 0 {
 			fmt.Fprintf(w, "  read lag      %s (how long after arriving the tool read a message)\n", r.Server.ReadLag)
 		}

@@ -68,6 +68,7 @@ type Proc struct {
 	otherCP []time.Duration // at the start; -1: not readable then
 	peakRSS int64           // KiB
 	machine machine         // /proc/stat at the start
+	net     netCounts       // the kernel's network counters at the start
 	stop    chan struct{}
 	done    chan struct{}
 }
@@ -82,6 +83,7 @@ func StartProc(pid int, others ...int) *Proc {
 	p := &Proc{PID: pid, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{}), others: others}
 	p.toolCP, _ = cpuTime(os.Getpid())
 	p.machine, _ = machineTimes()
+	p.net = readNetCounts()
 	for _, o := range others {
 		cp, err := cpuTime(o)
 		if err != nil {
@@ -135,6 +137,107 @@ type ProcReport struct {
 	// mostly waiting for a core. Zero where /proc/stat is not read.
 	Cores int     `json:"cores,omitempty"`
 	Busy  float64 `json:"busy,omitempty"`
+	// Network is what the kernel lost and sent again over the measured
+	// time, the whole machine's; nil where it could not be read.
+	Network *NetReport `json:"network,omitempty"`
+}
+
+// NetReport is the kernel's count of packets lost and sent again over a
+// run's measured time, on the whole machine. Over loopback every message
+// to a phone, and every acknowledgement back, passes through the
+// receiving CPU's input queue, net.core.netdev_max_backlog packets long
+// (1000 by default): a fan-out to thousands of sockets can fill it faster
+// than the kernel empties it, the packets past its end are dropped, and
+// TCP sends each again only after its loss probe, 200 ms or more later.
+// A few dropped packets are a few late deliveries at the tail of a
+// latency, measured as the server's. Phones on devices of their own
+// have no such shared queue (docs/benchmarks.md, "Where the limit is").
+type NetReport struct {
+	Dropped int64 `json:"dropped"` // by a full input queue (/proc/net/softnet_stat)
+	Resent  int64 `json:"resent"`  // TCP segments sent again (/proc/net/snmp RetransSegs)
+	Backlog int64 `json:"backlog"` // net.core.netdev_max_backlog at the start; 0: unknown
+}
+
+func (n NetReport) String() string {
+	q := "net.core.netdev_max_backlog unknown"
+	if n.Backlog > 0 {
+		q = fmt.Sprintf("net.core.netdev_max_backlog %d", n.Backlog)
+	}
+	return fmt.Sprintf("%d packets dropped by a full input queue (%s), %d TCP segments sent again", n.Dropped, q, n.Resent)
+}
+
+// netCounts is the kernel's network counters since boot; ok is false
+// where they could not be read.
+type netCounts struct {
+	dropped, resent, backlog int64
+	ok                       bool
+}
+
+func readNetCounts() netCounts {
+	softnet, err1 := os.ReadFile("/proc/net/softnet_stat")
+	snmp, err2 := os.ReadFile("/proc/net/snmp")
+	if err1 != nil || err2 != nil {
+		return netCounts{}
+	}
+	dropped, err1 := parseSoftnetDrops(string(softnet))
+	resent, err2 := parseRetransSegs(string(snmp))
+	if err1 != nil || err2 != nil {
+		return netCounts{}
+	}
+	n := netCounts{dropped: dropped, resent: resent, ok: true}
+	if b, err := os.ReadFile("/proc/sys/net/core/netdev_max_backlog"); err == nil {
+		n.backlog, _ = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	}
+	return n
+}
+
+// parseSoftnetDrops sums /proc/net/softnet_stat's second column, in hex:
+// each CPU's packets dropped because its input queue was full.
+func parseSoftnetDrops(stat string) (int64, error) {
+	var sum int64
+	lines := 0
+	for line := range strings.Lines(stat) {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 2 {
+			return 0, fmt.Errorf("softnet_stat: short line")
+		}
+		n, err := strconv.ParseInt(f[1], 16, 64)
+		if err != nil {
+			return 0, fmt.Errorf("softnet_stat: %w", err)
+		}
+		sum += n
+		lines++
+	}
+	if lines == 0 {
+		return 0, fmt.Errorf("softnet_stat: empty")
+	}
+	return sum, nil
+}
+
+// parseRetransSegs reads RetransSegs from /proc/net/snmp's two "Tcp:"
+// lines (names, then values).
+func parseRetransSegs(snmp string) (int64, error) {
+	var names []string
+	for line := range strings.Lines(snmp) {
+		f := strings.Fields(line)
+		if len(f) == 0 || f[0] != "Tcp:" {
+			continue
+		}
+		if names == nil {
+			names = f
+			continue
+		}
+		for i, name := range names {
+			if name == "RetransSegs" && i < len(f) {
+				return strconv.ParseInt(f[i], 10, 64)
+			}
+		}
+		break
+	}
+	return 0, fmt.Errorf("snmp: no Tcp RetransSegs")
 }
 
 // OtherCPU is one other process's CPU over a run's measured time.
@@ -167,6 +270,9 @@ func (p *Proc) Stop() ProcReport {
 	r := ProcReport{ToolCPU: tool - p.toolCP, Wall: time.Since(p.start)}
 	if m, err := machineTimes(); err == nil && p.machine.cores > 0 {
 		r.Cores, r.Busy = m.cores, m.busySince(p.machine)
+	}
+	if n := readNetCounts(); n.ok && p.net.ok {
+		r.Network = &NetReport{Dropped: n.dropped - p.net.dropped, Resent: n.resent - p.net.resent, Backlog: p.net.backlog}
 	}
 	if l := readLag.Swap(nil); l != nil {
 		r.ReadLag = l.Summary()

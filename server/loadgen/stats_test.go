@@ -85,3 +85,31 @@ func TestOthersDropsRepeats(t *testing.T) {
 		t.Errorf("others = %v, want [8 9]", got)
 	}
 }
+
+// The network counters: each CPU's packets dropped by a full input queue
+// (softnet_stat's second column, hex) summed, and TCP's RetransSegs.
+func TestNetCounts(t *testing.T) {
+	got, err := parseSoftnetDrops("006a58bb 000042ee 00000000 00000000\n006cc2c8 0000240a 00000000 00000001\n")
+	if err != nil || got != 0x42ee+0x240a {
+		t.Errorf("softnet drops %d, %v; want %d", got, err, 0x42ee+0x240a)
+	}
+	if _, err := parseSoftnetDrops(""); err == nil {
+		t.Error("empty softnet_stat: no error")
+	}
+	snmp := "Ip: Forwarding DefaultTTL\nIp: 1 64\n" +
+		"Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n" +
+		"Tcp: 1 200 120000 -1 50123 50110 3 7 12 9876543 9988776 27324 0 11 0\n" +
+		"Udp: InDatagrams NoPorts\nUdp: 5 0\n"
+	if got, err := parseRetransSegs(snmp); err != nil || got != 27324 {
+		t.Errorf("RetransSegs %d, %v; want 27324", got, err)
+	}
+	if _, err := parseRetransSegs("Ip: Forwarding\nIp: 1\n"); err == nil {
+		t.Error("no Tcp lines: no error")
+	}
+	// This machine's, over a moment: read, and never negative.
+	p := StartProc(0)
+	r := p.Stop()
+	if r.Network == nil || r.Network.Dropped < 0 || r.Network.Resent < 0 || r.Network.Backlog <= 0 {
+		t.Errorf("network %+v, want this machine's counters", r.Network)
+	}
+}

@@ -237,6 +237,11 @@ func Summarize(dir string, w io.Writer) error {
 					figure += fmt.Sprintf(" (%.1f× %s, %s)", float64(r.Fanout.P99)/float64(d), what, ms(d))
 				}
 			}
+			// Packets the machine dropped put TCP's resends, 200 ms and
+			// more later, into the tail of the figure.
+			if n := r.Server.Network; n != nil && n.Dropped > 0 {
+				figure += fmt.Sprintf("; %d packets dropped by a full input queue (netdev_max_backlog %d), %d resent", n.Dropped, n.Backlog, n.Resent)
+			}
 			fmt.Fprintf(w, "| %s: %s | %s | %s | %s |\n", t.name, t.what, store, figure, verdict)
 		}
 		if hasEmb {

@@ -35,6 +35,14 @@ func TestSummarize(t *testing.T) {
 		Join: Summary{N: 10, P99: 30 * time.Millisecond}, Settle: 91 * time.Millisecond})
 	write("embedded-cards-1000-1s", Report{Scenario: "cards", Exact: true, Expected: 10, Delivered: 9,
 		Fanout: Summary{N: 9, P50: 5 * time.Millisecond, P99: 10 * time.Millisecond}})
+	// Packets the machine dropped are said beside the figure whose tail
+	// their resends are; none dropped, nothing said.
+	write("embedded-cards-1000-10s", Report{Scenario: "cards", Exact: true, Expected: 10, Delivered: 10,
+		Fanout: Summary{N: 10, P50: 5 * time.Millisecond, P99: 210 * time.Millisecond},
+		Server: ProcReport{Network: &NetReport{Dropped: 120, Resent: 118, Backlog: 1000}}})
+	write("redis-cards-1000-10s", Report{Scenario: "cards", Exact: true, Expected: 10, Delivered: 10,
+		Fanout: Summary{N: 10, P50: 5 * time.Millisecond, P99: 12 * time.Millisecond},
+		Server: ProcReport{Network: &NetReport{Resent: 3, Backlog: 1000}}})
 	var out bytes.Buffer
 	if err := Summarize(dir, &out); err != nil {
 		t.Fatal(err)
@@ -47,6 +55,8 @@ func TestSummarize(t *testing.T) {
 		"| cards-1000-1s: a retro card to 1,000, 1/s: p99 < 20 ms | embedded | fan-out p50 5.00ms, p99 10.00ms | **no**: lost 1 |",
 		"| join-1000: 1,000 joining: settled within 2 s of the last join | redis, 2 nodes | settled 91.00ms; join p99 30.00ms | yes |",
 		"| join-1000: Redis within 2× of embedded | both | 1.5× (30.00ms vs 20.00ms) | yes |",
+		"| cards-1000-10s: a retro card to 1,000, 10/s: p99 < 20 ms | embedded | fan-out p50 5.00ms, p99 210.00ms; 120 packets dropped by a full input queue (netdev_max_backlog 1000), 118 resent | **no** |",
+		"| cards-1000-10s: a retro card to 1,000, 10/s: p99 < 20 ms | redis, 2 nodes | fan-out p50 5.00ms, p99 12.00ms | yes |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
