@@ -18,4 +18,13 @@ describe('People', () => {
     expect(target.querySelectorAll('li[data-preview]')).toHaveLength(1);
     expect(target.textContent).toContain('1 of 2 online');
   });
+
+  // Sorted as text, 28 bots read Bot 0, Bot 1, Bot 10, Bot 11, ... Bot 2.
+  it('lists numbered names in number order', () => {
+    const members = Object.fromEntries(['Bot 10', 'Bot 2', 'bot 1', 'Bot 0'].map((n, i) => [`m${i}`, member(`m${i}`, n)]));
+    const state = { ...emptyState(), members, membersKnown: true, participants: 4, online: 4 };
+    const target = show(People, { session: { state, send: () => Promise.resolve() } as any });
+    const names = [...target.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim().split(' Connected')[0]);
+    expect(names).toEqual(['Bot 0', 'bot 1', 'Bot 2', 'Bot 10']);
+  });
 });
