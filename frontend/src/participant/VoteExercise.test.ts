@@ -393,6 +393,56 @@ describe('VoteExercise: changing an answer', () => {
     expect(text()).toContain('Your answer was received.');
   });
 
+  // The button goes with the answer shown: the focus must not fall to the
+  // top of the page, but go where the change is made.
+  it('puts the focus on the answer chosen once "Change my answer" is pressed', async () => {
+    await changing();
+    await settleAll();
+    expect(document.activeElement).toBe(radio('o1'));
+  });
+
+  it('in a survey, puts the focus on the first question: its answer, or its first point if it has none', async () => {
+    const survey: Exercise = { id: 'e7', kind: 'survey', title: 'Pulse', status: 'open', allowChange: true, questions: [
+      { id: 'q1', kind: 'scale', prompt: 'Pace', min: 1, max: 5 },
+      { id: 'q2', kind: 'choice', prompt: 'Tools', options: [{ id: 'go', label: 'Go' }, { id: 'lua', label: 'Lua' }] },
+    ] };
+    for (const pace of ['4', '']) {
+      const r = render(survey);
+      if (pace) (target.querySelector(`input[name="q-e7-q1"][value="${pace}"]`) as HTMLInputElement).click();
+      radio('lua').click();
+      flushSync();
+      button('Send answer').click();
+      await settleAll();
+      if (!pace) button('Send anyway').click(); // the first question skipped
+      await settleAll();
+      r.settle().ok();
+      await settleAll();
+      button('Change my answer').focus();
+      button('Change my answer').click();
+      await settleAll();
+      expect(document.activeElement).toBe(target.querySelector(`input[name="q-e7-q1"][value="${pace || '1'}"]`));
+      unmount(app);
+      target.remove();
+      sessionStorage.clear();
+    }
+    render(poll()); // for afterEach
+  });
+
+  it('puts the focus in the box of a text answer being changed', async () => {
+    const r = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open', allowChange: true } as Exercise);
+    const box = () => target.querySelector('textarea') as HTMLTextAreaElement;
+    box().value = 'More coffee';
+    box().dispatchEvent(new Event('input'));
+    flushSync();
+    button('Send answer').click();
+    flushSync();
+    r.settle().ok();
+    await settleAll();
+    button('Change my answer').click();
+    await settleAll();
+    expect(document.activeElement).toBe(box());
+  });
+
   it('offers no Cancel for a first answer, which has nothing to go back to', () => {
     render(poll({ allowChange: true }));
     expect(button('Cancel')).toBeUndefined();
