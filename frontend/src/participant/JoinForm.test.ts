@@ -173,4 +173,39 @@ describe('JoinForm', () => {
     const name = target.querySelector('#join-name')!.closest('div')!;
     expect(name.textContent!.match(/optional/gi)).toHaveLength(1);
   });
+
+  describe('a locked room', () => {
+    let locked = true;
+    const info = () => ({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked, ended: false, showNames: false, joinUrl: '' });
+    const server = () => vi.fn(async (url: string) => url === '/api/join'
+      ? locked
+        ? new Response(JSON.stringify({ error: { code: 'room_locked', message: 'room is locked' } }), { status: 409 })
+        : new Response(JSON.stringify({ room: info(), member: { id: 'm1', name: '' }, token: 't1' }))
+      : new Response(JSON.stringify(info())));
+    const join = () => [...target.querySelectorAll('button')].find((b) => b.type === 'submit')!;
+    const said = () => (target.textContent!.match(/not accepting new people/g) ?? []).length;
+    afterEach(() => {
+      vi.useRealTimers();
+      locked = true;
+    });
+
+    // A button disabled under the focus drops it to the top of the page.
+    it('keeps the focus on Join while joining, and after the refusal', async () => {
+      vi.stubGlobal('fetch', server());
+      render('K7QX2M');
+      await new Promise((r) => setTimeout(r, 0));
+      flushSync();
+      join().focus();
+      submit();
+      expect(join().textContent).toBe('Joining…');
+      expect(join().disabled).toBe(false);
+      expect(join().getAttribute('aria-disabled')).toBe('true');
+      submit(); // pressed twice: joins once
+      await new Promise((r) => setTimeout(r, 0));
+      flushSync();
+      expect(document.activeElement).toBe(join());
+      expect(join().getAttribute('aria-disabled')).toBe('false');
+      expect(target.querySelector('[role=alert]')!.textContent).toContain('not accepting new people');
+    });
+  });
 });
