@@ -56,6 +56,10 @@ export const en = {
     host: 'Run a workshop',
     hostLead: 'Facilitating? Create a room and show its code.',
     badCode: 'A room code has 6 letters and digits.',
+    // Join refused by a locked room: pressing Join again is the next step.
+    lockedTryAgain: 'This room is not accepting new people right now. Try again in a moment.',
+    // The locked room the page waits on was unlocked.
+    reopened: 'This room is open to new people now: press Join.',
   },
 
   // Participant

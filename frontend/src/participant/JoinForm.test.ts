@@ -207,5 +207,52 @@ describe('JoinForm', () => {
       expect(join().getAttribute('aria-disabled')).toBe('false');
       expect(target.querySelector('[role=alert]')!.textContent).toContain('not accepting new people');
     });
+
+    it('says once that it is locked, and after a refusal that pressing Join again is the way in', async () => {
+      const fetch = server();
+      vi.stubGlobal('fetch', fetch);
+      render('K7QX2M');
+      await new Promise((r) => setTimeout(r, 0));
+      flushSync();
+      expect(said()).toBe(1);
+      submit();
+      await new Promise((r) => setTimeout(r, 0));
+      flushSync();
+      expect(fetch.mock.calls.filter((c: any) => c[0] === '/api/join')).toHaveLength(1);
+      expect(said()).toBe(1);
+      expect(target.querySelectorAll('[role=alert]')).toHaveLength(1);
+      expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is not accepting new people right now. Try again in a moment.');
+      expect(target.querySelector('[data-testid=joining-room]')!.textContent).toBe('You are joining “Sprint 42 retro” (code K7QX2M).');
+    });
+
+    it('says so, politely, once the facilitator unlocks it, and Join then joins', async () => {
+      vi.useFakeTimers();
+      const fetch = server();
+      vi.stubGlobal('fetch', fetch);
+      const onJoined = render('K7QX2M');
+      await vi.advanceTimersByTimeAsync(0);
+      submit();
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+      expect(said()).toBe(1);
+      await vi.advanceTimersByTimeAsync(5000); // still locked
+      flushSync();
+      expect(said()).toBe(1);
+      expect(target.querySelector('[data-testid=join-reopened]')).toBeNull();
+      locked = false;
+      await vi.advanceTimersByTimeAsync(5000);
+      flushSync();
+      expect(said()).toBe(0);
+      expect(target.querySelector('[role=alert]')).toBeNull();
+      const note = target.querySelector('[data-testid=join-reopened]')!;
+      expect(note.textContent).toBe('This room is open to new people now: press Join.');
+      expect(note.parentElement!.getAttribute('aria-live')).toBe('polite');
+      const looked = fetch.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(20000); // open: no more look-ups
+      expect(fetch.mock.calls.length).toBe(looked);
+      submit();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(onJoined).toHaveBeenCalled();
+    });
   });
 });
