@@ -204,6 +204,9 @@ export const en = {
     prevPhase: 'Previous phase',
     nextPhase: (p: string) => `Next: ${p}`,
     select: (text: string) => `Select card: ${text}`,
+    // Said once a send is taken (SendStatus).
+    cardAdded: 'Card added.',
+    actionAdded: 'Action added.',
   },
 
   // Help board
@@ -240,6 +243,7 @@ export const en = {
     none: 'No requests yet.',
     offers: (n: number) => plural(n, 'offer', 'offers'),
     namedNotice: 'Offers of help carry your name, so the person can find you.',
+    posted: 'Request posted.',
   },
 
   // Kudos
@@ -261,6 +265,7 @@ export const en = {
     unhide: 'Show again',
     hidden: 'Hidden',
     namesOnlyTeam: 'This room does not show who is here, so kudos go to the whole team.',
+    sent: 'Kudos sent.',
   },
 
   // Facilitator console: what the shared components (results, help
