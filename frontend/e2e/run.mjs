@@ -957,6 +957,9 @@ const steps = [
     await late.goto(`${huddle.base}/j/${code}`);
     await late.getByRole('button', { name: 'Join' }).click();
     await untilText(late.getByRole('alert'), /not accepting new people/);
+    // Nor does the projector invite people to join it: it says joining is closed.
+    await untilText(screen.getByTestId('screen-closed'), /Joining is closed/, 'projector while joining is locked');
+    if (await screen.locator('[data-testid=qr], [data-testid=screen-code], [data-testid=screen-chip] .code').count()) throw new Error('the projector still invites people to join a locked room');
     host.once('dialog', (d) => d.accept());
     await host.getByRole('button', { name: 'Remove Unnamed participant' }).click();
     await P('anon').getByText('The facilitator removed you from this room.').waitFor();

@@ -287,6 +287,8 @@ export const en = {
     joinAt: 'Join at',
     withCode: 'with code',
     scan: 'Scan to join',
+    // The projector while the facilitator has locked joining: no QR code or join code.
+    joiningClosed: 'Joining is closed',
     people: (n: number) => `${plural(n, 'person', 'people')} here`,
     waiting: 'Get your phone ready',
     answered: (n: number) => `${plural(n, 'answer', 'answers')} so far`,

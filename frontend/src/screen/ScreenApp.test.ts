@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'svelte/compiler';
 import ScreenApp from './ScreenApp.svelte';
-import { FakeWS, welcome } from '../test/fakews';
+import { ev, FakeWS, welcome } from '../test/fakews';
 import { settle } from '../test/settle';
 
 let target: HTMLElement;
@@ -335,5 +335,51 @@ describe('the projector showing a survey', () => {
     expect(more()).toBeUndefined();
     expect(target.querySelector<HTMLElement>('.body')!.dataset.fitBelow).toBeUndefined();
     vi.restoreAllMocks();
+  });
+});
+
+describe('the projector while joining is locked', () => {
+  // Every phone that scanned the code was turned away (room_locked).
+  const lockedWelcome = (sections?: object) => {
+    const w = screenWelcome();
+    return { ...w, snapshot: { ...w.snapshot, room: { ...w.snapshot.room, locked: true }, ...(sections ? { sections } : {}) } };
+  };
+  const room = (locked: boolean) => ({ id: 'r1', code: 'ABCDEF', title: 'T', locked, ended: false, showNames: true });
+
+  it('shows no QR code or join code in the lobby and says joining is closed; unlocked, invites again at once', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    ws.receive(lockedWelcome());
+    await settle();
+    expect(target.querySelector('[data-testid=qr]')).toBeNull();
+    expect(target.querySelector('[data-testid=screen-code]')).toBeNull();
+    expect(target.textContent).not.toMatch(/Scan to join|with code/);
+    expect(target.querySelector('[data-testid=screen-closed]')?.textContent).toBe('Joining is closed');
+    // Who is here is still said.
+    expect(target.querySelector('.people')?.textContent).toBe('1 person here');
+    ws.receive(ev(2, 'room.updated', room(false)));
+    await settle();
+    expect(target.querySelector('[data-testid=qr]')).not.toBeNull();
+    expect(target.querySelector('[data-testid=screen-code]')?.textContent).toBe('ABCDEF');
+    expect(target.querySelector('[data-testid=screen-closed]')).toBeNull();
+    ws.receive(ev(3, 'room.updated', room(true)));
+    await settle();
+    expect(target.querySelector('[data-testid=qr]')).toBeNull();
+    expect(target.querySelector('[data-testid=screen-closed]')?.textContent).toBe('Joining is closed');
+  });
+
+  it('during an exercise, says joining is closed where the join chip gave the code', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'open', minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Soup' }] }] };
+    const state = { exercise: 'e1', status: 'open', responses: 1, minResponses: 3, anonymous: true };
+    ws.receive(lockedWelcome({ exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state }] } }));
+    await settle();
+    const head = target.querySelector('header.head')!;
+    expect(head.textContent).not.toMatch(/ABCDEF|Join at/);
+    expect(head.querySelector('[data-testid=screen-chip] [data-testid=screen-closed]')?.textContent).toBe('Joining is closed');
+    ws.receive(ev(2, 'room.updated', room(false)));
+    await settle();
+    expect(head.querySelector('[data-testid=screen-chip] .code')?.textContent).toBe('ABCDEF');
+    expect(head.querySelector('[data-testid=screen-closed]')).toBeNull();
   });
 });
