@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fitDensity } from './fit';
+import { fitDensity, fitMost } from './fit';
 import { settle } from '../test/settle';
 
 describe('fitDensity: a box made denser until it ends on the screen', () => {
@@ -42,5 +42,36 @@ describe('fitDensity: a box made denser until it ends on the screen', () => {
     stop?.();
     expect(f.density()).toBe(2);
     expect(f.told).toEqual([false]);
+  });
+});
+
+describe('fitMost: the most items that fit, however they are laid out', () => {
+  afterEach(() => { vi.restoreAllMocks(); document.body.replaceChildren(); });
+  // The box ends 40 px lower for each item drawn, below 100 px (the
+  // window is 768 px); the items drawn, as each try was.
+  function box() {
+    const el = document.createElement('div');
+    document.body.appendChild(el);
+    let n = 0;
+    vi.spyOn(el, 'getBoundingClientRect').mockImplementation(() => ({ top: 0, bottom: 100 + 40 * n, left: 0, right: 100, width: 100, height: 100 + 40 * n, x: 0, y: 0, toJSON() {} }) as DOMRect);
+    const tried: number[] = [];
+    return { el, tried, n: () => n, set: (k: number) => { n = k; tried.push(k); } };
+  }
+
+  it('draws the most that end above the bottom less the margin, in a few tries', async () => {
+    const b = box();
+    await fitMost(b.el, 46, b.set, () => false, 16);
+    // 100 + 40 * 16 = 740 <= 752; 17 would end at 780.
+    expect(b.n()).toBe(16);
+    expect(b.tried.length).toBeLessThanOrEqual(8);
+  });
+
+  it('draws at least min, and stops when it is measured again', async () => {
+    const b = box();
+    await fitMost(b.el, 46, b.set, () => false, 700);
+    expect(b.n()).toBe(1);
+    const c = box();
+    await fitMost(c.el, 46, c.set, () => true, 16);
+    expect(c.tried).toEqual([23]);
   });
 });

@@ -98,6 +98,27 @@ export function fitDensity(on: boolean, box: HTMLElement | undefined, last: numb
   return () => { run = -1; window.removeEventListener('resize', measure); };
 }
 
+/** For a fitDensity's overflow (its last density still too low): the
+ *  most of total items, drawn by set(n) (the first n, however they are
+ *  laid out: a word cloud puts its biggest in the middle, so no child's
+ *  place says how many fit), at which box ends above the window's bottom
+ *  less reserve pixels; box holds the "+N more" line too, drawn whenever
+ *  n < total, so it is measured with them. At least min, and less than
+ *  total (all of them did not fit). Sought by halves, each try drawn and
+ *  measured; stale() true once box is measured again: then it stops. */
+export async function fitMost(box: HTMLElement, total: number, set: (n: number) => void, stale: () => boolean, reserve = 16, min = 1): Promise<void> {
+  let lo = min, hi = total - 1, best = min;
+  while (lo <= hi) {
+    const n = (lo + hi) >> 1;
+    set(n);
+    await tick();
+    if (stale()) return;
+    if (box.getBoundingClientRect().bottom <= window.innerHeight - reserve) (best = n), (lo = n + 1);
+    else hi = n - 1;
+  }
+  set(best);
+}
+
 /** A "+N more" line under a list on the projector and the gap above it,
  *  in rem (the kudos wall, the help board, a survey's questions). */
 export const MORE_LINE_REM = 2.6;

@@ -301,6 +301,7 @@ export const en = {
     moreRequests: (n: number) => `+${plural(n, 'more request', 'more requests')}`,
     moreQuestions: (n: number) => `+${plural(n, 'more question', 'more questions')}`,
     moreAnswers: (n: number) => `+${plural(n, 'more answer', 'more answers')}`,
+    moreWords: (n: number) => `+${plural(n, 'more word', 'more words')}`,
     // A retro's two lists on the projector: each says which it cut.
     moreActions: (n: number) => `+${plural(n, 'more action item', 'more action items')}`,
     moreVoted: (n: number) => `+${plural(n, 'more voted item', 'more voted items')}`,
