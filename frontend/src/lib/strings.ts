@@ -84,7 +84,6 @@ export const en = {
     namesHidden: 'Anonymous: your name is not shown with what you write.',
     youAre: (name: string) => (name ? `You are ${name}` : 'You have no name here'),
     rename: 'Change name',
-    leave: 'Leave',
     removed: 'The facilitator removed you from this room.',
     ended: 'This workshop has ended. Thank you for taking part!',
     /** Under "ended": what this phone was shown, to keep. */

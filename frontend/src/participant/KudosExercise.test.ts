@@ -54,6 +54,16 @@ describe('KudosExercise recipients', () => {
     const options = [...target.querySelectorAll('#k-to-k1 option')].map((o) => o.textContent);
     expect(options).toEqual(['The whole team', 'Bo']);
   });
+
+  it('lists numbered names in number order', () => {
+    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+    const m = (id: string, name: string) => [id, { id, name, role: 'participant', online: true }];
+    const members = Object.fromEntries([m('a', 'Bot 10'), m('b', 'Bot 2'), m('c', 'bot 1')]);
+    const state = { ...emptyState(), members, membersKnown: true, states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+    const target = show(KudosExercise, { session: { state, status: 'online', send: vi.fn() } as any, ex });
+    const options = [...target.querySelectorAll('#k-to-k1 option')].map((o) => o.textContent);
+    expect(options).toEqual(['The whole team', 'bot 1', 'Bot 2', 'Bot 10']);
+  });
 });
 
 describe('a kudo being written', () => {
