@@ -228,6 +228,10 @@ type QuestionTally struct {
 	Counts   []LabelCount `json:"counts"`
 	Mean     *float64     `json:"mean,omitempty"`
 	Median   *float64     `json:"median,omitempty"`
+	// Hidden: fewer than the vote's threshold answered this question (its
+	// others are shown), as QuestionExport's: Answered only, no counts,
+	// mean or median.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // ColumnComparison is a retro column's number of cards on both sides.
@@ -295,7 +299,7 @@ func compareExercise(a, b *ExerciseResult) ExerciseComparison {
 	}
 	ec := ExerciseComparison{Kind: ref.Kind, Title: ref.Title, A: side(a), B: side(b)}
 	if ref.Kind.IsVote() {
-		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b))
+		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b), minOf(a), minOf(b))
 	}
 	if ref.Kind == KindRetro {
 		// A side on the agenda but never opened had no cards to count: it
@@ -324,6 +328,14 @@ func questionsOf(e *ExerciseResult) []QuestionExport {
 	return e.Vote.Questions
 }
 
+// minOf is a vote's threshold (0 when absent).
+func minOf(e *ExerciseResult) int {
+	if e == nil || e.Vote == nil {
+		return 0
+	}
+	return e.Vote.MinResponses
+}
+
 func retroOf(e *ExerciseResult) *RetroExport {
 	if e == nil {
 		return nil
@@ -331,14 +343,20 @@ func retroOf(e *ExerciseResult) *RetroExport {
 	return e.Retro
 }
 
-func result(q *QuestionExport) *QuestionTally {
+// result is a question's tally; a question fewer than min answered is
+// hidden, with its count of answers only (also one kept before exports
+// hid single questions, which wrote its counts): never its counts or mean.
+func result(q *QuestionExport, min int) *QuestionTally {
 	if q == nil {
 		return nil
+	}
+	if q.Hidden || q.Answered < int64(min) {
+		return &QuestionTally{Answered: q.Answered, Counts: []LabelCount{}, Hidden: true}
 	}
 	return &QuestionTally{Answered: q.Answered, Counts: q.Counts, Mean: q.Mean, Median: q.Median}
 }
 
-func compareQuestions(as, bs []QuestionExport) []QuestionComparison {
+func compareQuestions(as, bs []QuestionExport, minA, minB int) []QuestionComparison {
 	var out []QuestionComparison
 	used := make([]bool, len(bs))
 	pick := func(i int, q QuestionExport) int {
@@ -361,10 +379,10 @@ func compareQuestions(as, bs []QuestionExport) []QuestionComparison {
 	}
 	for i := range as {
 		q := &as[i]
-		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(q)}
+		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(q, minA)}
 		if j := pick(i, *q); j >= 0 {
 			used[j] = true
-			qc.B = result(&bs[j])
+			qc.B = result(&bs[j], minB)
 		}
 		if qc.A != nil && qc.B != nil && qc.A.Mean != nil && qc.B.Mean != nil {
 			d := *qc.B.Mean - *qc.A.Mean
@@ -374,7 +392,7 @@ func compareQuestions(as, bs []QuestionExport) []QuestionComparison {
 	}
 	for j := range bs {
 		if !used[j] {
-			out = append(out, QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j])})
+			out = append(out, QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j], minB)})
 		}
 	}
 	return out
@@ -484,6 +502,24 @@ func (c *Comparison) Markdown() []byte {
 		}
 		return fmt.Sprint(q.Answered)
 	}
+	// A side's words for results hidden under its threshold, as the
+	// view's (lib.hidden).
+	hiddenText := func(min int) string {
+		if min > 0 {
+			return fmt.Sprintf("Hidden (fewer than %d answers)", min)
+		}
+		return "Hidden (too few answers)"
+	}
+	// A question's mean on one side: none for a question hidden there.
+	meanText := func(q *QuestionTally, s *SideSummary) string {
+		switch {
+		case q == nil:
+			return "–"
+		case q.Hidden:
+			return hiddenText(s.MinResponses)
+		}
+		return num(q.Mean)
+	}
 	// What a side counts is its kind's own (export.go's Responses).
 	sideText := func(kind Kind, s *SideSummary) string {
 		switch {
@@ -494,10 +530,8 @@ func (c *Comparison) Markdown() []byte {
 			return wordNotRun
 		case s.Hidden && s.HiddenReason == HiddenStillOpen:
 			return wordHiddenOpen
-		case s.Hidden && s.MinResponses > 0:
-			return fmt.Sprintf("Hidden (fewer than %d answers)", s.MinResponses)
 		case s.Hidden:
-			return "Hidden (too few answers)"
+			return hiddenText(s.MinResponses)
 		}
 		switch kind {
 		case KindRetro:
@@ -531,13 +565,6 @@ func (c *Comparison) Markdown() []byte {
 		if len(scales) > 0 {
 			p("\n| Question | A mean | B mean | Change | A answered | B answered |\n|---|---:|---:|---:|---:|---:|\n")
 			for _, q := range scales {
-				var am, bm *float64
-				if q.A != nil {
-					am = q.A.Mean
-				}
-				if q.B != nil {
-					bm = q.B.Mean
-				}
 				delta := "–"
 				if q.MeanDelta != nil {
 					delta = fmt.Sprintf("%+.2f", *q.MeanDelta)
@@ -546,12 +573,13 @@ func (c *Comparison) Markdown() []byte {
 				if prompt == "" {
 					prompt = e.Title
 				}
-				p("| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), num(am), num(bm), delta, answered(q.A), answered(q.B))
+				p("| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), meanText(q.A, e.A), meanText(q.B, e.B), delta, answered(q.A), answered(q.B))
 			}
 		}
 		for _, q := range choices {
 			rows := mergeCounts(q.A, q.B)
-			if len(rows) == 0 {
+			hiddenA, hiddenB := q.A != nil && q.A.Hidden, q.B != nil && q.B.Hidden
+			if len(rows) == 0 && !hiddenA && !hiddenB {
 				continue
 			}
 			// The question, unless it is the exercise's only one and the
@@ -562,6 +590,20 @@ func (c *Comparison) Markdown() []byte {
 					prompt = e.Title
 				}
 				p("\n**%s** (answered: A %s, B %s)\n", md(prompt), answered(q.A), answered(q.B))
+			}
+			// A side that hid this question says so: its column reads
+			// "–", never a count (docs/protocol.md 2.9.5).
+			if hiddenA || hiddenB {
+				p("\n")
+				if hiddenA {
+					p("- A: %s\n", hiddenText(e.A.MinResponses))
+				}
+				if hiddenB {
+					p("- B: %s\n", hiddenText(e.B.MinResponses))
+				}
+			}
+			if len(rows) == 0 {
+				continue
 			}
 			p("\n| Answer | A count | B count |\n|---|---:|---:|\n")
 			for _, lc := range rows {

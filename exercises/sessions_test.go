@@ -1,6 +1,7 @@
 package exercises
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -269,5 +270,55 @@ func TestMarkdownSaysNotRunForEveryKind(t *testing.T) {
 	md := string(b)
 	if n := strings.Count(md, "Not run (on the agenda, never opened).\n"); n != 3 || strings.Contains(md, "No kudos") || strings.Contains(md, "written") || strings.Contains(md, "phase") {
 		t.Errorf("%d of 3 say not run:\n%s", n, md)
+	}
+}
+
+// A question of a shown vote that too few answered is hidden on its own
+// (the export's question-level hidden): the comparison says so with an
+// explicit flag, keeps its count of answers (the room and the export show
+// it too), and never carries counts, a mean or a change against it, not
+// even from a session kept before exports hid single questions.
+func TestCompareHiddenQuestion(t *testing.T) {
+	day := func(mon, tue, fri int64) QuestionExport {
+		return QuestionExport{Prompt: "Best day", Kind: QuestionChoice, Answered: mon + tue + fri,
+			Counts: []LabelCount{{Label: "Monday", Count: mon}, {Label: "Tuesday", Count: tue}, {Label: "Friday", Count: fri}}}
+	}
+	hiddenDay := QuestionExport{Prompt: "Best day", Kind: QuestionChoice, Answered: 2, Counts: []LabelCount{}, Hidden: true}
+	// Kept by an older export: counts written although below the threshold.
+	oldPace := scaleQ("Pace", 4.5, 2)
+	a := ExerciseResult{Kind: KindSurvey, Title: "Health", Status: StatusResults, Anonymous: true, Responses: 4,
+		Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{oldPace, hiddenDay}}}
+	b := ExerciseResult{Kind: KindSurvey, Title: "Health", Status: StatusResults, Anonymous: true, Responses: 3,
+		Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{scaleQ("Pace", 2.33, 3), day(1, 0, 2)}}}
+	c := Compare(session("a", a), session("b", b))
+	qs := c.Exercises[0].Questions
+	if len(qs) != 2 {
+		t.Fatalf("questions %+v", qs)
+	}
+	for _, q := range qs {
+		if q.A == nil || !q.A.Hidden || len(q.A.Counts) != 0 || q.A.Mean != nil || q.A.Median != nil || q.MeanDelta != nil {
+			t.Errorf("%s: side A %+v, change %v: want hidden, no counts, no mean, no change", q.Prompt, q.A, q.MeanDelta)
+		}
+		if q.B == nil || q.B.Hidden || len(q.B.Counts) == 0 {
+			t.Errorf("%s: side B %+v", q.Prompt, q.B)
+		}
+	}
+	if qs[1].A.Answered != 2 {
+		t.Errorf("answered %d, want 2", qs[1].A.Answered)
+	}
+	js, err := json.Marshal(qs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"a":{"answered":2,"counts":[],"hidden":true}`) {
+		t.Errorf("JSON %s", js)
+	}
+	md := string(c.Markdown())
+	hasAll(t, md,
+		"| Pace | Hidden (fewer than 3 answers) | 2.33 | – | 2 | 3 |",
+		"**Best day** (answered: A 2, B 3)\n\n- A: Hidden (fewer than 3 answers)\n\n| Answer | A count | B count |\n|---|---:|---:|\n| Monday | – | 1 |\n",
+	)
+	if strings.Contains(md, "4.50") || strings.Contains(md, "| Monday | 0 |") {
+		t.Errorf("a hidden side's numbers in the report:\n%s", md)
 	}
 }

@@ -153,8 +153,8 @@ export interface SessionSummary {
 }
 
 export interface LabelCount { label: string; count: number }
-/** A question's tally on one side of a comparison. */
-export interface QuestionTally { answered: number; counts: LabelCount[]; mean?: number; median?: number }
+/** A question's tally on one side of a comparison; hidden: fewer than the threshold answered it (no counts, mean or median). */
+export interface QuestionTally { answered: number; counts: LabelCount[]; mean?: number; median?: number; hidden?: boolean }
 export interface QuestionExport extends QuestionTally { prompt: string; kind: string }
 export interface VoteExport { minResponses: number; hidden: boolean; hiddenReason?: HiddenReason; questions?: QuestionExport[]; words?: { word: string; count: number }[]; texts?: string[] }
 export interface ExerciseResult {

@@ -150,6 +150,32 @@ describe('the comparison view', () => {
     expect(rows).toEqual([['0 · 0%'], ['0 · 0%'], ['1 · 33%'], ['1 · 33%'], ['1 · 33%']]);
     expect(s.querySelector('ul')!.querySelectorAll('.track')).toHaveLength(5);
   });
+  it('says a question hidden on one side is hidden, with no bars, counts, mean or change for it', () => {
+    // GET /api/compare for a survey whose "Best day" two answered in A
+    // (threshold 3) and three in B: A's tally is hidden, not zeros.
+    const c = structuredClone(cmp);
+    const hidden = { answered: 2, counts: [], hidden: true };
+    c.exercises[0].questions = [
+      { prompt: 'Pace', kind: 'scale', a: { ...hidden }, b: scale([0, 1, 1, 1, 0], 3) },
+      { prompt: 'Best day', kind: 'choice', a: { ...hidden },
+        b: { answered: 3, counts: [{ label: 'Monday', count: 1 }, { label: 'Tuesday', count: 0 }, { label: 'Friday', count: 2 }] } },
+    ];
+    render(c);
+    const qs = [...sections()[0].querySelectorAll('.q')] as HTMLElement[];
+    for (const q of qs) {
+      expect(text(q.querySelector('[data-testid=q-hidden-a]'))).toBe('A: Hidden (fewer than 3 answers)');
+      expect(q.querySelector('[data-testid=q-hidden-b]')).toBeNull();
+      // Only B's bars: no empty track or "0 · 0%" for A.
+      expect(q.querySelectorAll('.track')).toHaveLength(q.querySelectorAll('li').length);
+      expect(text(q.querySelector('ul'))).not.toContain('Session A');
+      expect(q.querySelector('[data-testid=cmp-delta]')).toBeNull();
+    }
+    const rows = [...qs[1].querySelector('ul')!.children].map((li) => [...li.querySelectorAll('.lbl, .num')].map((e) => e.textContent).join(' | '));
+    expect(rows).toEqual(['Monday | 1 · 33%', 'Tuesday | 0 · 0%', 'Friday | 2 · 67%']);
+    expect(text(qs[0].querySelector('[data-testid=mean-a]'))).toBe('–');
+    expect(text(qs[0].querySelector('[data-testid=mean-b]'))).toBe('3.00');
+  });
+
   it('shows no table of zeros for a retro neither session ran, and "–" for the side that did not', () => {
     // As the server sends them (exercises/sessions.go): no columns when
     // neither side ran, and null counts for the side that did not.
@@ -204,5 +230,7 @@ describe('comparison helpers', () => {
     const b = { answered: 2, counts: [{ label: 'Coffee', count: 1 }, { label: 'Water', count: 1 }] };
     expect(pairRows(a, b)).toEqual([{ label: 'Tea', a: 2, b: 0 }, { label: 'Coffee', a: 1, b: 1 }, { label: 'Water', a: 0, b: 1 }]);
     expect(pairRows(null, b)).toEqual([{ label: 'Coffee', a: null, b: 1 }, { label: 'Water', a: null, b: 1 }]);
+    // A side that hid the question has no rows, not zeros.
+    expect(pairRows({ answered: 2, counts: [], hidden: true }, b)).toEqual([{ label: 'Coffee', a: null, b: 1 }, { label: 'Water', a: null, b: 1 }]);
   });
 });

@@ -25,8 +25,12 @@ export const mean = (n?: number | null) => (n == null ? '–' : n.toFixed(2));
 
 export interface PairRow { label: string; a: number | null; b: number | null }
 
-/** One row per option or scale value, in A's order then B's own; null where a side has no such row. */
-export function pairRows(a: QuestionTally | null, b: QuestionTally | null): PairRow[] {
+/** A side's tally to draw: none when that side has no such question or hid it (docs/protocol.md 2.9.5). */
+export const shown = (q: QuestionTally | null | undefined) => (q && !q.hidden ? q : null);
+
+/** One row per option or scale value, in A's order then B's own; null where a side has no such row (or hid the question). */
+export function pairRows(ta: QuestionTally | null, tb: QuestionTally | null): PairRow[] {
+  const a = shown(ta), b = shown(tb);
   const rows: PairRow[] = [];
   const at = new Map<string, PairRow>();
   for (const c of a?.counts ?? []) {
