@@ -883,7 +883,13 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 		p("- Date: %s\n", r.Date)
 	}
 	if r.EndedAt != "" {
-		p("- Ended: %s\n", r.EndedAt)
+		// As people read it, as the comparison's heads say it; the JSON
+		// and CSV keep RFC 3339.
+		ended := r.EndedAt
+		if t, err := time.Parse(time.RFC3339, r.EndedAt); err == nil {
+			ended = t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		p("- Ended: %s\n", ended)
 	}
 	p("- Participants: %d\n- Exercises: %d\n", r.Participants, len(r.Exercises))
 	for i, x := range r.Exercises {

@@ -372,7 +372,10 @@ func TestExportSaysWhenTheRoomEnded(t *testing.T) {
 	}
 	md, _ := res.Markdown()
 	cs, _ := res.CSV()
-	if !strings.Contains(string(md), "- Ended: "+res.EndedAt+"\n") || !strings.Contains(string(cs), ",room,ended,"+res.EndedAt+",") {
+	// The report reads as its Date line and the comparison's heads do;
+	// the CSV keeps the machine's form.
+	if !strings.Contains(string(md), "- Ended: "+ended.UTC().Format("2006-01-02 15:04")+" UTC\n") || strings.Contains(string(md), res.EndedAt) ||
+		!strings.Contains(string(cs), ",room,ended,"+res.EndedAt+",") {
 		t.Fatalf("markdown:\n%s\ncsv:\n%s", md, cs)
 	}
 }
