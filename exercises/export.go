@@ -458,7 +458,8 @@ func (r *RoomResults) JSON() ([]byte, error) {
 }
 
 // CSV is the results as one table, a row per fact: the exercise's place
-// in the agenda, kind and title, then the section, item, value and detail,
+// in the agenda, kind and title, then the section (what the fact is),
+// item (what it is about), value (its count or state) and detail (text),
 // and last whether a kudo went to the whole team ("true" or "false" on a
 // kudos row, empty on others): its item says "the team", as a kudo to a
 // participant of that name would. The team column came after the seven
@@ -503,15 +504,18 @@ func (r *RoomResults) CSV() ([]byte, error) {
 				out("results", "hidden", why, fmt.Sprintf("hidden: below the threshold of %d responses", v.MinResponses))
 			}
 			for _, q := range v.Questions {
+				// A question with no prompt of its own (a poll's) is
+				// named by its exercise, as in the Markdown.
+				item := cmp.Or(q.Prompt, x.Title)
 				if q.Hidden {
-					out("question", q.Prompt, "", fmt.Sprintf("hidden: %d answered, below the threshold of %d", q.Answered, v.MinResponses))
+					out("question", item, "", fmt.Sprintf("hidden: %d answered, below the threshold of %d", q.Answered, v.MinResponses))
 				}
 				for _, c := range q.Counts {
-					out("question", q.Prompt, strconv.FormatInt(c.Count, 10), c.Label)
+					out("question", item, strconv.FormatInt(c.Count, 10), c.Label)
 				}
 				if q.Mean != nil {
-					out("question", q.Prompt, fmtNum(*q.Mean), "mean")
-					out("question", q.Prompt, fmtNum(*q.Median), "median")
+					out("question", item, fmtNum(*q.Mean), "mean")
+					out("question", item, fmtNum(*q.Median), "median")
 				}
 			}
 			for _, wc := range v.Words {
@@ -546,8 +550,14 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		if h := x.Help; h != nil {
 			for _, q := range h.Requests {
 				out("request", q.Title, q.Status, joinNonEmpty(prefixed("by: ", q.Requester), fmt.Sprintf("offers: %d", q.Offers), q.Detail))
+				// The request is the item; who helps and the step they
+				// agreed are its detail, labelled as "by:" is above.
 				for _, s := range q.NextSteps {
-					out("next step", q.Title, s.Helper, s.Step)
+					step := "no step agreed yet"
+					if s.Step != "" {
+						step = "step: " + s.Step
+					}
+					out("next step", q.Title, "", joinNonEmpty(prefixed("helper: ", s.Helper), step))
 				}
 			}
 		}

@@ -873,3 +873,35 @@ func TestExportAnonymousIsAVotes(t *testing.T) {
 		t.Fatalf("%d anonymous rows:\n%s", n, cs)
 	}
 }
+
+// Each CSV row's cells hold what their headers say: a help board's next
+// step names its request as its item and says who helps and the step in
+// its detail, labelled as the request's "by:" is (not the helper's name
+// alone as its value); a question with no prompt of its own (a poll's)
+// is named by its exercise's title, not an empty item.
+func TestCSVRowsSayWhatTheirHeadersSay(t *testing.T) {
+	r := &RoomResults{Title: "W", Exercises: []ExerciseResult{
+		{Kind: KindPoll, Title: "Lunch", Status: StatusResults, Responses: 3, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{
+			{Kind: QuestionChoice, Answered: 3, Counts: []LabelCount{{Label: "Soup", Count: 3}}}}}},
+		{Kind: KindHelp, Title: "Help", Status: StatusClosed, Help: &HelpExport{Requests: []HelpRequestExport{
+			{Title: "Flaky tests", Status: HelpMatched, Requester: "Ann", Offers: 2, NextSteps: []NextStepExport{{Helper: "Ben"}, {Helper: "Cy", Step: "Pair on Friday"}}}}}},
+	}}
+	cs, err := r.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows[1:] {
+		if row[3] == "question" || row[3] == "next step" {
+			got = append(got, strings.Join(row[3:7], "|"))
+		}
+	}
+	want := []string{"question|Lunch|3|Soup", "next step|Flaky tests||helper: Ben; no step agreed yet", "next step|Flaky tests||helper: Cy; step: Pair on Friday"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("rows %q, want %q", got, want)
+	}
+}
