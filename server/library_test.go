@@ -973,3 +973,26 @@ func TestLibraryLocalOnlyWithoutHostKey(t *testing.T) {
 		t.Fatalf("with the host key from another machine: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// A pack file saved from the API's own answer ({"pack": …}, a PackEntry)
+// imports as the pack it wraps; a tab-indented file is told in words at
+// its line; each refusal is a typed error with its field.
+func TestImportWrappedAndTabbedFiles(t *testing.T) {
+	ts := startServer(t, nil)
+	inner := `{"schema": 1, "id": "wrapped", "title": "Wrapped", "exercises": [{"kind": "words", "title": "One word"}]}`
+	var e packs.Entry
+	if st, _, body := ts.do("POST", "/api/packs", `{"summary": {"id": "wrapped"}, "pack": `+inner+`}`, &e, yamlHeader()...); st != http.StatusCreated || e.Pack.ID != "wrapped" {
+		t.Fatalf("a wrapped pack: %d %s", st, body)
+	}
+	var eb errBody
+	if st, _, body := ts.do("POST", "/api/packs", `{"pack": `+inner+`, "id": "x"}`, &eb, yamlHeader()...); st != http.StatusBadRequest ||
+		eb.Error.Code != rooms.CodeInvalid || eb.Error.Field != "pack" || len(eb.Error.Problems) != 1 {
+		t.Fatalf("pack beside another field: %d %s", st, body)
+	}
+	eb = errBody{}
+	tabbed := "schema: 1\nid: tabs\ntitle: Tabs\nexercises:\n\t- kind: words\n\t  title: x\n"
+	if st, _, body := ts.do("POST", "/api/packs", tabbed, &eb, yamlHeader()...); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid ||
+		len(eb.Error.Problems) != 1 || eb.Error.Problems[0].Line != 5 || !strings.Contains(eb.Error.Problems[0].Message, "tab") {
+		t.Fatalf("a tab-indented file: %d %s", st, body)
+	}
+}

@@ -92,7 +92,8 @@ func Parse(name string, data []byte) (*Pack, error) { return parse(name, data, f
 
 // ParseDraft is Parse for a pack on its way into the library: a missing
 // schema means the current one, and the id may be empty (the library
-// makes one from the title). JSON is read too (it is YAML).
+// makes one from the title). JSON is read too (it is YAML), and a pack
+// as the API answers one, wrapped in {"pack": …} (see unwrap).
 func ParseDraft(name string, data []byte) (*Pack, error) { return parse(name, data, true) }
 
 func parse(name string, data []byte, draft bool) (*Pack, error) {
@@ -107,7 +108,7 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 		if errors.Is(err, io.EOF) {
 			ve.Problems = append(ve.Problems, Problem{Message: "the file is empty"})
 		} else {
-			ve.Problems = append(ve.Problems, yamlProblem(err))
+			ve.Problems = append(ve.Problems, syntaxProblem(yamlProblem(err), data))
 		}
 		return nil, ve
 	}
@@ -119,6 +120,13 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
+	}
+	if draft {
+		var p *Problem
+		if root, p = unwrap(root); p != nil {
+			ve.Problems = append(ve.Problems, *p)
+			return nil, ve
+		}
 	}
 	lines := map[string]int{"": root.Line}
 	w := walker{lines: lines}
@@ -161,6 +169,103 @@ func yamlProblem(err error) Problem {
 		p.Message = msg[:m[0]] + msg[m[1]:]
 	}
 	return p
+}
+
+// The parser's errors (not the scanner's) in yaml.v3 name the line
+// before the one they are about (a 0-based line read as 1-based).
+var parserErrors = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found undefined tag handle":             true,
+}
+
+// syntaxProblem is a YAML syntax error at the line to fix, the common
+// ones told in words: a tab in the indentation, a "[" or "{" never
+// closed, a ": " inside a value, a quote never closed. Others keep the
+// parser's words.
+func syntaxProblem(p Problem, data []byte) Problem {
+	if parserErrors[p.Message] && p.Line > 0 {
+		p.Line++
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	// The end of the file is the last line, not the one after it.
+	p.Line = min(p.Line, len(lines))
+	text := func(n int) string {
+		if n < 1 || n > len(lines) {
+			return ""
+		}
+		return lines[n-1]
+	}
+	tabbed := func(n int) bool {
+		l := text(n)
+		return strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t")
+	}
+	switch p.Message {
+	case "found character that cannot start any token", "found a tab character that violates indentation",
+		"found a tab character where an indentation space is expected":
+		// The scanner names where the token began, which may be lines
+		// before the tab: the first tab-indented line from there.
+		for n := max(p.Line, 1); n <= len(lines); n++ {
+			if tabbed(n) {
+				p.Line = n
+				p.Message = "this line is indented with a tab: YAML indents with spaces only"
+				return p
+			}
+		}
+		if p.Message == "found character that cannot start any token" {
+			p.Message = "this line has a character a YAML value cannot start with (such as “@” or “`”): put the value in quotes"
+		}
+	case "did not find expected ',' or ']'", "did not find expected ',' or '}'":
+		open, close, what := "[", "]", "list"
+		if strings.HasSuffix(p.Message, "'}'") {
+			open, close, what = "{", "}", "mapping"
+		}
+		if l := text(p.Line); strings.Count(l, open) > strings.Count(l, close) {
+			p.Message = fmt.Sprintf("the “%s” on this line starts a %s that is never closed: add its “%s”, or put the text in quotes if the “%s” is part of it", open, what, close, open)
+		} else {
+			p.Message = fmt.Sprintf("a “%s” is not closed by this line: add its “%s”, or put the text in quotes if the “%s” is part of it", open, close, open)
+		}
+	case "mapping values are not allowed in this context":
+		p.Message = "a “: ” inside a value, or a line indented more than it should be: put the value in quotes, or check the indentation"
+	case "found unexpected end of stream":
+		if strings.ContainsAny(text(p.Line), `"'`) {
+			p.Message = "a quoted text that starts on this line is never closed: add its closing quote"
+		}
+	}
+	return p
+}
+
+// unwrap returns the pack inside the API's own wrapping of one: {"pack":
+// …} (the body of POST /api/packs) or a PackEntry {"summary": …, "pack":
+// …} (what GET /api/packs/{id} answers), saved and imported as a file.
+// A "pack" beside any other field is no wrapper: one problem says what
+// was expected, rather than one per field of a pack.
+func unwrap(root *yaml.Node) (*yaml.Node, *Problem) {
+	if root.Kind != yaml.MappingNode {
+		return root, nil
+	}
+	var pack *yaml.Node
+	var other *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch k := root.Content[i]; k.Value {
+		case "pack":
+			pack = root.Content[i+1]
+		case "summary":
+		default:
+			other = k
+		}
+	}
+	if pack == nil {
+		return root, nil
+	}
+	if other != nil || pack.Kind != yaml.MappingNode {
+		return nil, &Problem{Line: root.Line, Field: "pack", Message: `a pack file holds a pack's own fields (schema, id, title, exercises…), or {"pack": {…}} as the API answers one, with nothing else beside "pack"`}
+	}
+	return pack, nil
 }
 
 // walker checks the node tree against the Go types: unknown and

@@ -345,3 +345,69 @@ func TestCommandLine(t *testing.T) {
 		t.Fatal("exit codes")
 	}
 }
+
+// The YAML failures people make most are told in words, at the line to
+// fix: a tab in the indentation (YAML indents with spaces only), a "["
+// or "{" never closed (yaml.v3 names the line before the one it opened
+// on), a ": " inside a value; the parser's own words are not shown.
+func TestYAMLFailuresInWords(t *testing.T) {
+	cases := []struct {
+		name, in string
+		line     int
+		want     string
+	}{
+		{"tab", "schema: 1\nid: tabs\ntitle: Tabs\nexercises:\n\t- kind: poll\n", 5, "indented with a tab"},
+		{"tab inside", "schema: 1\nid: tabs\ntitle: Tabs\nexercises:\n  - kind: poll\n\ttitle: x\n", 6, "indented with a tab"},
+		{"list", "schema: 1\nid: bad\ntitle: [unclosed\nexercises:\n  - kind: poll\n", 3, "“[”"},
+		{"mapping", "schema: 1\nid: bad\ntitle: {unclosed\nexercises:\n  - kind: poll\n", 3, "“{”"},
+		{"json", "{\"schema\": 1, \"id\": \"w\", \"title\": \"W\",\n \"exercises\": [{\"kind\": \"words\", \"title\": \"x\"}]", 2, "“{”"},
+		{"colon", "schema: 1\nid: bad\ntitle: Start: now\nexercises:\n  - kind: poll\n", 3, "quotes"},
+		{"quote", "schema: 1\nid: bad\ntitle: \"unclosed\nexercises:\n  - kind: poll\n", 3, "quote"},
+	}
+	for _, c := range cases {
+		_, err := ParseDraft("f.yaml", []byte(c.in))
+		var ve *ValidationError
+		if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		p := ve.Problems[0]
+		if p.Line != c.line || !strings.Contains(p.Message, c.want) {
+			t.Errorf("%s: line %d %q, want line %d and %q", c.name, p.Line, p.Message, c.line, c.want)
+		}
+		for _, raw := range []string{"token", "did not find expected", "violates indentation", "mapping values", "end of stream"} {
+			if strings.Contains(p.Message, raw) {
+				t.Errorf("%s: the parser's words %q", c.name, p.Message)
+			}
+		}
+	}
+}
+
+// A pack as the API's own answers wrap it ({"pack": …}, or a PackEntry
+// {"summary": …, "pack": …}) is read as the pack it wraps; anything else
+// beside "pack" is not a wrapper, and is told as one problem saying what
+// was expected.
+func TestWrappedPackFile(t *testing.T) {
+	inner := `{"schema": 1, "id": "w", "title": "W", "exercises": [{"kind": "words", "title": "x"}]}`
+	for _, in := range []string{`{"pack": ` + inner + `}`, `{"summary": {"id": "w", "builtin": false}, "pack": ` + inner + `}`} {
+		p, err := ParseDraft("f.json", []byte(in))
+		if err != nil || p.ID != "w" || len(p.Exercises) != 1 {
+			t.Errorf("%s: %+v, %v", in, p, err)
+		}
+	}
+	// Line numbers stay those of the file.
+	_, err := ParseDraft("f.json", []byte("{\"pack\": {\"schema\": 1, \"id\": \"w\", \"title\": \"W\",\n \"exercises\": [{\"kind\": \"quiz\", \"title\": \"x\"}]}}"))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Line != 2 || ve.Problems[0].Field != "exercises[0].kind" {
+		t.Errorf("a wrapped pack's problem: %v", err)
+	}
+	// Not a wrapper: one problem, not one per missing field.
+	_, err = ParseDraft("f.json", []byte(`{"pack": `+inner+`, "other": 1}`))
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "pack" || !strings.Contains(ve.Problems[0].Message, `"pack"`) {
+		t.Errorf("pack beside another field: %v", err)
+	}
+	// Parse (a pack file of the directory, the command line) takes no wrapper.
+	if _, err := Parse("f.json", []byte(`{"pack": `+inner+`}`)); err == nil {
+		t.Error("Parse read a wrapper")
+	}
+}
