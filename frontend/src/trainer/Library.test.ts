@@ -142,6 +142,26 @@ describe('importing a pack file', () => {
     expect(imports()).toHaveLength(0);
   });
 
+  it('takes a .json file, and says where each problem is in words, by the exercise titles in the file', async () => {
+    await render(Library);
+    const input = target.querySelector('#import-file') as HTMLInputElement;
+    expect(input.accept.split(',')).toContain('.json');
+    expect(target.querySelector('#import-hint')!.textContent).toContain('JSON');
+    const pack = { schema: 1, id: 'qa', title: 'QA', exercises: [{ kind: 'poll', title: 'Lunch', questions: [{ kind: 'choice', options: [] }] }] };
+    const field = 'exercises[0].questions[0].options[3].label';
+    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ error: { code: 'invalid', message: 'label', field,
+      problems: [{ field, message: 'an option label is 1 to 80 characters' }] } }), { status: 400 }));
+    // As the API answers a pack, wrapped: the titles are read inside.
+    await pick(new File([JSON.stringify({ pack })], 'qa.json', { type: 'application/json' }));
+    const box = target.querySelector('[data-testid=import-error]')!;
+    expect(box.querySelector('li')!.textContent).toBe('Exercise 1 “Lunch”, question 1, option 4: an option label is 1 to 80 characters');
+    expect(box.querySelector('code')).toBeNull();
+    // A taken id is the file's, JSON or not.
+    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ error: { code: 'conflict', message: 'taken', field: 'id' } }), { status: 409 }));
+    await pick(new File([JSON.stringify(pack)], 'qa.json', { type: 'application/json' }));
+    expect(target.querySelector('[data-testid=import-conflict]')!.textContent).toContain('“qa”');
+  });
+
   it('says a picture is not a pack file, without sending it', async () => {
     await render(Library);
     await pick(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0xff, 0xfe, 0xfd, 0xfc])], 'photo.png'));

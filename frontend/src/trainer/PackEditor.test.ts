@@ -90,14 +90,16 @@ describe('the pack editor', () => {
     const items = target.querySelectorAll('[data-testid=pack-item]');
     expect(items[0].querySelector('[data-testid=problems]')).toBeNull();
     const own = items[1].querySelector('[data-testid=problems]')!;
-    expect(own.textContent).toContain('exercises[1].questions[0].max');
-    expect(own.textContent).toContain('a scale has at most 11 points');
-    expect(own.textContent).not.toContain('title is');
+    // Where, in words: under its exercise, the question; in the save bar,
+    // the exercise too. The path stays in the markup, not in the text.
+    expect(own.textContent).toBe('Question 1: a scale has at most 11 points');
+    expect(own.querySelector('[data-field]')!.getAttribute('data-field')).toBe('exercises[1].questions[0].max');
     const all = target.querySelector('[data-testid=save-bar] [role=alert]')!;
-    expect(all.textContent).toContain('The pack was not saved');
-    expect(all.textContent).toContain('Exercise 2 (Trust today)');
-    expect(all.textContent).toContain('the title is 1 to 80 characters');
-    expect(all.textContent).toContain('What you typed is kept.');
+    expect(all.querySelector('p')!.textContent).toBe('The pack was not saved because of the problems below. What you typed is kept.');
+    expect([...all.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'Exercise 2 “Trust today”, question 1: a scale has at most 11 points', 'the title is 1 to 80 characters']);
+    expect(all.textContent).not.toContain('exercises[');
+    expect(all.querySelector('code')).toBeNull();
     // An edit leaves the reasons behind, and their heading with them: no
     // "not saved" without a reason.
     const title = target.querySelector('#pack-title') as HTMLInputElement;
