@@ -438,7 +438,7 @@ func check(p *Pack, lines map[string]int, draft bool) []Problem {
 		if err != nil {
 			var re *rooms.Error
 			if errors.As(err, &re) && re.Field != "" {
-				add(base+"."+re.Field, "%s", re.Message)
+				add(base+"."+re.Field, "%s", leavePath(re.Message, re.Field))
 			} else if re != nil {
 				add(base, "%s", re.Message)
 			} else {
@@ -447,6 +447,21 @@ func check(p *Pack, lines map[string]int, draft bool) []Problem {
 		}
 	}
 	return ps
+}
+
+// leavePath drops from a message the path its problem's field gives
+// ("questions[0].options[3].label is 81 characters" reads "label is 81
+// characters"): the field says where, and the console says it in words.
+func leavePath(msg, field string) string {
+	rest, ok := strings.CutPrefix(msg, field+" ")
+	if !ok {
+		return msg
+	}
+	name := field[strings.LastIndex(field, ".")+1:]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return name + " " + rest
 }
 
 // ValidID reports whether id is a pack id: a slug of 1 to 64 lower-case

@@ -411,3 +411,20 @@ func TestWrappedPackFile(t *testing.T) {
 		t.Error("Parse read a wrapper")
 	}
 }
+
+// A problem's message does not start with the path its field already
+// gives (the console says where in words): "label is 81 characters…",
+// not "questions[0].options[3].label is 81 characters…".
+func TestProblemMessagesLeaveThePathToTheField(t *testing.T) {
+	in := "schema: 1\nid: long\ntitle: Long\nexercises:\n  - kind: poll\n    title: Lunch\n    questions:\n      - kind: choice\n        options:\n" +
+		"          - label: a\n          - label: " + strings.Repeat("x", 81) + "\n"
+	_, err := ParseDraft("f.yaml", []byte(in))
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+		t.Fatalf("%v", err)
+	}
+	p := ve.Problems[0]
+	if p.Field != "exercises[0].questions[0].options[1].label" || p.Message != "label is 81 characters; the limit is 80" || p.Line != 11 {
+		t.Fatalf("%+v", p)
+	}
+}
