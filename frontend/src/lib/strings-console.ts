@@ -227,7 +227,7 @@ export const enConsole = {
     deleted: (title: string) => `Deleted “${title}”.`,
     import: 'Import a pack file',
     importFile: 'Choose a pack file',
-    importHint: 'A pack file: YAML (.yaml, .yml) as exported here or checked with huddle packs validate, or JSON (.json), also as the API answers a pack.',
+    importHint: 'A YAML (.yaml, .yml) or JSON (.json) pack file, as exported here or checked with huddle packs validate.',
     importing: 'Importing…',
     imported: (title: string) => `Imported “${title}”.`,
     importProblems: (file: string) => `${file} was not imported:`,
