@@ -1047,7 +1047,7 @@ const steps = [
     await lib.locator('[data-pack=trust-spring-again]').waitFor();
     const bad = 'schema: 1\nid: broken\ntitle: Broken\nexercises:\n  - kind: poll\n    title: Lunch\n    questions:\n      - kind: choice\n        options:\n          - label: Only one\n';
     await file.setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(bad) });
-    await untilText(lib.getByTestId('import-error'), /broken\.yaml was not imported:\s*line 9 · exercises\[0\]\.questions\[0\]\.options: a choice question/, 'the problem with its line');
+    await untilText(lib.getByTestId('import-error'), /broken\.yaml was not imported:\s*line 9 · Exercise 1, question 1: a choice question/, 'the problem with its line');
     await shot(lib, 'library-import-problem');
   }],
 
