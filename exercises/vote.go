@@ -331,7 +331,10 @@ type TextAnswer struct {
 type Results struct {
 	Questions []QuestionResult `json:"questions,omitempty"`
 	Words     []WordCount      `json:"words,omitempty"`
-	Texts     []TextAnswer     `json:"texts,omitempty"`
+	// MoreWords is how many shown words the cap (MaxWordsShown) left out
+	// of Words, the least frequent: a cloud says "+N more words".
+	MoreWords int          `json:"moreWords,omitempty"`
+	Texts     []TextAnswer `json:"texts,omitempty"`
 }
 
 // MaxWordsShown caps a word cloud's entries in results.
@@ -388,6 +391,11 @@ func Tally(e Exercise, counters map[string]int64, texts []TextAnswer, hiddenWord
 				shown++
 			}
 			if shown > MaxWordsShown {
+				for _, left := range r.Words[i:] {
+					if !left.Hidden {
+						r.MoreWords++
+					}
+				}
 				r.Words = r.Words[:i]
 				break
 			}

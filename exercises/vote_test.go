@@ -297,6 +297,34 @@ func TestTallyScale(t *testing.T) {
 	}
 }
 
+// A cloud of more words than results carry: the 100 most frequent, and
+// how many shown words were left out, so that the cloud can say so; the
+// words the facilitator hid are neither counted in the 100 nor left out.
+func TestTallyWordsCap(t *testing.T) {
+	e := exercises.Exercise{ID: "e", Spec: exercises.Spec{Kind: exercises.KindWords}}
+	counters := map[string]int64{}
+	for i := range 130 {
+		counters[fmt.Sprintf("w:e:word%03d", i)] = int64(200 - i)
+	}
+	hidden := map[string]bool{"word005": true, "word120": true}
+	part := exercises.Tally(e, counters, nil, hidden, false)
+	if len(part.Words) != exercises.MaxWordsShown || part.Words[0].Word != "word000" || part.MoreWords != 28 {
+		t.Errorf("participant: %d words from %q, %d more; want 100 from word000, 28 more", len(part.Words), part.Words[0].Word, part.MoreWords)
+	}
+	fac := exercises.Tally(e, counters, nil, hidden, true)
+	if len(fac.Words) != exercises.MaxWordsShown+1 || fac.MoreWords != 28 {
+		t.Errorf("facilitator: %d words, %d more; want 101 (word005 marked hidden), 28 more", len(fac.Words), fac.MoreWords)
+	}
+	for k := range counters {
+		if k > "w:e:word100" {
+			delete(counters, k)
+		}
+	}
+	if r := exercises.Tally(e, counters, nil, hidden, false); r.MoreWords != 0 || len(r.Words) != 100 {
+		t.Errorf("101 words, one hidden: %d shown, %d more; want 100, none", len(r.Words), r.MoreWords)
+	}
+}
+
 // A poll's whole run: answers only while open, one ballot each, results
 // hidden from everyone below the threshold and from participants until
 // shown.

@@ -65,6 +65,20 @@ describe('a word cloud on the projector', () => {
     expect(drawn(target)).toHaveLength(46);
     expect(target.querySelector('[data-testid=words-more]')).toBeNull();
   });
+
+  // The results carry the 100 most frequent words: the cloud said "+12
+  // more words" of 146 on the projector, and nothing of the 100 left out.
+  it('counts the words the results left out with those it had no room for', async () => {
+    layout();
+    const target = show(WordCloud, { words: crowd, more: 100, big: true, label: 'Describe our team' });
+    for (let i = 0; i < 4; i++) await settle();
+    expect(drawn(target)).toHaveLength(34);
+    expect(target.querySelector('[data-testid=words-more]')!.textContent).toBe('+112 more words');
+    const phone = show(WordCloud, { words: crowd, more: 100, label: 'Describe our team' });
+    for (let i = 0; i < 4; i++) await settle();
+    expect(drawn(phone)).toHaveLength(46);
+    expect(phone.querySelector('[data-testid=words-more]')!.textContent).toBe('+100 more words');
+  });
 });
 
 describe('a word in a cloud', () => {

@@ -88,7 +88,7 @@ export interface QuestionResult { id: string; counts: Record<string, number>; an
 export interface TextAnswer { id: string; text: string; hidden?: boolean }
 /** hidden: the facilitator hid it (only the facilitator's results have it). */
 export interface WordCount { word: string; count: number; hidden?: boolean }
-export interface Results { questions?: QuestionResult[]; words?: WordCount[]; texts?: TextAnswer[] }
+export interface Results { questions?: QuestionResult[]; words?: WordCount[]; moreWords?: number; texts?: TextAnswer[] }
 export interface NamedBallot { member: string; name: string; ballot: Ballot }
 export interface VoteView {
   exercise: string; status: Status; responses: number; minResponses: number; anonymous: boolean;
