@@ -580,14 +580,7 @@ func TestMarkdownBreaksGitHubMentionsAndReferences(t *testing.T) {
 func TestCSVTellsTeamKudos(t *testing.T) {
 	r := &RoomResults{Title: "Retro", Exercises: []ExerciseResult{{Kind: KindKudos, Title: "Thanks", Status: StatusClosed,
 		Kudos: &KudosExport{Kudos: []KudoExport{{To: "the team", Message: "All of you", Team: true}, {To: "the team", From: "Ann", Message: "Our namesake"}}}}}}
-	cs, err := r.CSV()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, r)
 	if h := strings.Join(rows[0], ","); h != "exercise,kind,title,section,item,value,detail,team" {
 		t.Fatalf("header %s", h)
 	}
@@ -886,14 +879,7 @@ func TestCSVRowsSayWhatTheirHeadersSay(t *testing.T) {
 		{Kind: KindHelp, Title: "Help", Status: StatusClosed, Help: &HelpExport{Requests: []HelpRequestExport{
 			{Title: "Flaky tests", Status: HelpMatched, Requester: "Ann", Offers: 2, NextSteps: []NextStepExport{{Helper: "Ben"}, {Helper: "Cy", Step: "Pair on Friday"}}}}}},
 	}}
-	cs, err := r.CSV()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, r)
 	var got []string
 	for _, row := range rows[1:] {
 		if row[3] == "question" || row[3] == "next step" {
@@ -904,4 +890,18 @@ func TestCSVRowsSayWhatTheirHeadersSay(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows %q, want %q", got, want)
 	}
+}
+
+// csvRows is r's CSV export, read back as a spreadsheet would.
+func csvRows(t *testing.T, r *RoomResults) [][]string {
+	t.Helper()
+	cs, err := r.CSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(cs)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -367,7 +367,8 @@ describe('VoteExercise: changing an answer', () => {
     expect(button('Cancel')).toBeDefined();
   });
 
-  it('keeps a changed text answer from Escape, and lets one unchanged be cancelled by it', async () => {
+  /** An open text answer, changeable, sent ('More coffee') and taken; its box. */
+  async function sentText() {
     const r = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open', allowChange: true } as Exercise);
     const box = () => target.querySelector('textarea') as HTMLTextAreaElement;
     box().value = 'More coffee';
@@ -377,6 +378,11 @@ describe('VoteExercise: changing an answer', () => {
     flushSync();
     r.settle().ok();
     await settleAll();
+    return box;
+  }
+
+  it('keeps a changed text answer from Escape, and lets one unchanged be cancelled by it', async () => {
+    const box = await sentText();
     button('Change my answer').click();
     flushSync();
     box().value = 'More coffee, and tea';
@@ -429,15 +435,7 @@ describe('VoteExercise: changing an answer', () => {
   });
 
   it('puts the focus in the box of a text answer being changed', async () => {
-    const r = render({ id: 'e2', kind: 'text', title: 'Ideas', status: 'open', allowChange: true } as Exercise);
-    const box = () => target.querySelector('textarea') as HTMLTextAreaElement;
-    box().value = 'More coffee';
-    box().dispatchEvent(new Event('input'));
-    flushSync();
-    button('Send answer').click();
-    flushSync();
-    r.settle().ok();
-    await settleAll();
+    const box = await sentText();
     button('Change my answer').click();
     await settleAll();
     expect(document.activeElement).toBe(box());
