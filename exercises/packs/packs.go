@@ -87,13 +87,15 @@ func exerciseLimits() exercises.Limits { return exercises.LimitsFrom(rooms.Defau
 
 // Parse reads and validates a pack. name is used in error messages only.
 // Specs are returned as written (not normalised): agenda.add normalises them.
-// Any problem yields a *ValidationError listing all problems found.
+// Any problem yields a *ValidationError listing all problems found. A
+// pack wrapped as the API answers one ({"pack": …}, see unwrap) is read
+// as the pack it wraps, as an import reads it: `huddle packs validate`
+// says of a file what the library's import would.
 func Parse(name string, data []byte) (*Pack, error) { return parse(name, data, false) }
 
 // ParseDraft is Parse for a pack on its way into the library: a missing
 // schema means the current one, and the id may be empty (the library
-// makes one from the title). JSON is read too (it is YAML), and a pack
-// as the API answers one, wrapped in {"pack": …} (see unwrap).
+// makes one from the title). JSON is read too (it is YAML).
 func ParseDraft(name string, data []byte) (*Pack, error) { return parse(name, data, true) }
 
 func parse(name string, data []byte, draft bool) (*Pack, error) {
@@ -121,12 +123,10 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	if draft {
-		var p *Problem
-		if root, p = unwrap(root); p != nil {
-			ve.Problems = append(ve.Problems, *p)
-			return nil, ve
-		}
+	var wrapped *Problem
+	if root, wrapped = unwrap(root); wrapped != nil {
+		ve.Problems = append(ve.Problems, *wrapped)
+		return nil, ve
 	}
 	lines := map[string]int{"": root.Line}
 	w := walker{lines: lines}

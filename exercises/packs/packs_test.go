@@ -406,9 +406,15 @@ func TestWrappedPackFile(t *testing.T) {
 	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "pack" || !strings.Contains(ve.Problems[0].Message, `"pack"`) {
 		t.Errorf("pack beside another field: %v", err)
 	}
-	// Parse (a pack file of the directory, the command line) takes no wrapper.
-	if _, err := Parse("f.json", []byte(`{"pack": `+inner+`}`)); err == nil {
-		t.Error("Parse read a wrapper")
+	// Parse (a pack file of the directory, `huddle packs validate`)
+	// reads it as the import does: validate rejected a file the library
+	// imported, whose hint sends people to validate.
+	if p, err := Parse("f.json", []byte(`{"pack": `+inner+`}`)); err != nil || p.ID != "w" {
+		t.Errorf("Parse of a wrapped pack: %+v, %v", p, err)
+	}
+	// Still strict inside it: a schema and an id.
+	if _, err := Parse("f.json", []byte(`{"pack": {"title": "W", "exercises": [{"kind": "words", "title": "x"}]}}`)); err == nil {
+		t.Error("Parse read a wrapped pack without schema or id")
 	}
 }
 
