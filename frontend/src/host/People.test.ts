@@ -27,4 +27,13 @@ describe('People', () => {
     const names = [...target.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim().split(' Connected')[0]);
     expect(names).toEqual(['Bot 0', 'bot 1', 'Bot 2', 'Bot 10']);
   });
+
+  // The ended room's list read Ann Cy Dee Ben: Ben's phone had closed
+  // before the end, and the dots that said so are not shown any more.
+  it("lists who took part in an ended room by name alone", () => {
+    const members = Object.fromEntries([member('a', 'Ann'), member('b', 'Ben', { online: false }), member('c', 'Cy')].map((m) => [m.id, m]));
+    const state = { ...emptyState(), members, membersKnown: true, participants: 3, online: 2 };
+    const target = show(People, { session: { state, send: () => Promise.resolve() } as any, ended: true });
+    expect([...target.querySelectorAll('li')].map((li) => li.textContent!.trim().split(/\s/)[0])).toEqual(['Ann', 'Ben', 'Cy']);
+  });
 });
