@@ -1155,6 +1155,12 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil || ne.Phase == phaseOf(e) && ne.Focus == e.Focus {
 		return err
 	}
+	// A countdown that has run out was for the phase being left: its
+	// "Time's up" stayed on every screen through every later phase until
+	// stopped. One still running goes on (a timer for the whole retro).
+	if ne.Phase != phaseOf(e) && ne.EndsAt != nil && !ne.EndsAt.After(tx.Now()) {
+		ne.EndsAt = nil
+	}
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, ne, false)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"huddle/rooms"
 	"huddle/rooms/memory"
@@ -1200,6 +1201,32 @@ func TestRetroSetPhaseClearsDots(t *testing.T) {
 	e, _ = RetroSetPhase(e, PhaseDiscuss)
 	if e.DotsFinal {
 		t.Fatal("an empty vote's totals closed the vote")
+	}
+}
+
+// A countdown that ran out in one phase said "Time's up" on every screen
+// through every later phase until stopped. Moving on clears a countdown
+// that has run out; one still running goes on (a timer for the whole
+// retro), and staying in the phase (a change of focus) keeps even one
+// that ran out.
+func TestRetroPhaseClearsATimerThatRanOut(t *testing.T) {
+	b := newTbEnv(t, false)
+	ex := b.exercise(retroSpecMap())
+	endsAt := func() *time.Time { return b.snapshot(b.fac)[ex].Exercise.EndsAt }
+	b.ok(b.fac, CmdTimer, map[string]any{"exercise": ex, "seconds": 600})
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
+	if endsAt() == nil {
+		t.Fatal("a running countdown was cleared by the next phase")
+	}
+	b.ok(b.fac, CmdTimer, map[string]any{"exercise": ex, "seconds": 1})
+	time.Sleep(1100 * time.Millisecond)
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseReveal})
+	if endsAt() == nil {
+		t.Fatal("the same phase again cleared the countdown")
+	}
+	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": ex, "phase": PhaseGroup})
+	if e := endsAt(); e != nil {
+		t.Fatalf("a countdown that ran out in the reveal still ends at %s in the grouping", e)
 	}
 }
 
