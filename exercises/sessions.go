@@ -149,6 +149,23 @@ func GetSession(ctx context.Context, lib rooms.Library, id, field string) (*Sess
 	return &s, nil
 }
 
+// GetSessionSummary returns the summary of kept session id (a room's id:
+// its results kept as a session), nil when there is none.
+func GetSessionSummary(ctx context.Context, lib rooms.Library, id string) (*SessionSummary, error) {
+	if id == "" || len(id) > 64 {
+		return nil, nil
+	}
+	d, err := lib.LibraryGet(ctx, rooms.LibSessions, id)
+	if err != nil || d.Version == 0 {
+		return nil, err
+	}
+	var s SessionSummary
+	if err := json.Unmarshal(d.Value, &s); err != nil {
+		return nil, fmt.Errorf("exercises: kept session %q is damaged: %v", id, err)
+	}
+	return &s, nil
+}
+
 // DeleteSession forgets a kept session.
 func DeleteSession(ctx context.Context, lib rooms.Library, id string) error {
 	err := lib.LibraryDelete(ctx, rooms.LibSessions, id, rooms.AnyVersion)

@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"huddle/exercises"
 	"huddle/rooms"
 )
 
@@ -364,11 +365,13 @@ func (c *conn) hello(in inbound) {
 	}
 	if err != nil {
 		e := rooms.AsError(err)
-		if e.Code == rooms.CodeRoomEnded && m != nil && m.Role == rooms.RoleParticipant && in.View == "" {
-			// A participant of an ended room, proven by its token, gets
-			// what the room shows it one last time, then the close.
-			c.endedWelcome(ctx, room, m, e)
-			return
+		if e.Code == rooms.CodeRoomEnded && m != nil {
+			// A member of an ended room, proven by its token, gets what
+			// the room shows it one last time, then the close.
+			if v, ok := endedViewer(m, in.View); ok {
+				c.endedWelcome(ctx, room, v, e)
+				return
+			}
 		}
 		c.sendError("", e)
 		c.Close(e.Code)
@@ -412,16 +415,38 @@ func (c *conn) hello(in inbound) {
 	c.srv.mu.Unlock()
 }
 
-// endedWelcome answers the hello of a participant whose room has ended:
-// a final welcome with the snapshot the room holds for that participant
-// (its title, the kudos and action items a phone keeps after the end:
-// the same participant's view that a welcome gives while the room runs,
-// nothing more), then the room_ended error and close 4003, as before.
-// The connection never joins the room: nothing is subscribed, nobody
-// sees it online, and no command is applied. Nothing is kept for it:
-// the room's own documents are read, until they expire (the token then
-// is unknown: 4001). A snapshot that cannot be read leaves only the
-// error and the close.
+// endedViewer is who m sees an ended room as, asking for view: a
+// participant as itself; the facilitator's console as the facilitator; a
+// projector view (view "projector" with the facilitator's secret, or a
+// projector link's token) as the projector. False for any other hello
+// (a participant asking for a projector view, an unknown view): it gets
+// the error and the close only, as before.
+func endedViewer(m *rooms.Member, view string) (*rooms.Member, bool) {
+	switch {
+	case view == "" && (m.Role == rooms.RoleParticipant || m.IsFacilitator() || m.Role == rooms.RoleScreen):
+		return m, true
+	case view == "projector" && m.Role == rooms.RoleScreen:
+		return m, true
+	case view == "projector" && m.IsFacilitator():
+		return m.AsScreen(), true
+	}
+	return nil, false
+}
+
+// endedWelcome answers the hello of a member whose room has ended: a
+// final welcome with the snapshot the room holds for that member (for a
+// participant its title, the kudos and action items a phone keeps after
+// the end; for the facilitator's console everything its welcome gives
+// while the room runs: who took part, the agenda and its results; for a
+// projector what the projector shows: the same view that a welcome gives
+// while the room runs, nothing more), then the room_ended error and close
+// 4003, as before. The facilitator's also says whether the room's results
+// are kept as a session (session: its summary), as the console shows. The
+// connection never joins the room: nothing is subscribed, nobody sees it
+// online, and no command is applied. Nothing is kept for it: the room's
+// own documents are read, until they expire (the token then is unknown:
+// 4001). A snapshot that cannot be read leaves only the error and the
+// close.
 func (c *conn) endedWelcome(ctx context.Context, room *rooms.Room, m *rooms.Member, e *rooms.Error) {
 	msgs := make([][]byte, 0, 2)
 	if st, err := c.srv.svc.LoadFor(ctx, room.ID, m); err != nil {
@@ -429,8 +454,12 @@ func (c *conn) endedWelcome(ctx context.Context, room *rooms.Room, m *rooms.Memb
 	} else if snap, err := c.srv.svc.SnapshotFor(st, rooms.Viewer{Member: m}); err != nil {
 		c.srv.log.Warn("ended room's welcome", "room", room.ID, "err", err)
 	} else {
-		w := rooms.Welcome{Type: "welcome", You: m.View(false), Position: st.Pos, Snapshot: snap, Server: c.srv.welcomeExtra,
-			Presence: rooms.PresenceMsg{Type: "presence", Participants: snap.Participants, Members: snap.Members}}
+		w := endedWelcomeMsg{Welcome: rooms.Welcome{Type: "welcome", You: m.View(false), Position: st.Pos, Snapshot: snap, Server: c.srv.welcomeExtra,
+			Presence: rooms.PresenceMsg{Type: "presence", Participants: snap.Participants, Members: snap.Members}}}
+		if m.IsFacilitator() {
+			w.Server = c.srv.welcomeExtraHost
+			w.Session = c.keptSession(ctx, room.ID)
+		}
 		if b, err := json.Marshal(w); err == nil {
 			msgs = append(msgs, b)
 		}
@@ -438,6 +467,28 @@ func (c *conn) endedWelcome(ctx context.Context, room *rooms.Room, m *rooms.Memb
 	msgs = append(msgs, rooms.ErrorMessage("", e))
 	c.EnqueueAll(msgs)
 	c.Close(e.Code)
+}
+
+// endedWelcomeMsg is an ended room's final welcome: a welcome, with the
+// facilitator's the kept session's summary when there is one.
+type endedWelcomeMsg struct {
+	rooms.Welcome
+	Session *exercises.SessionSummary `json:"session,omitempty"`
+}
+
+// keptSession is the summary of the session an ended room's results are
+// kept as (its id is the room's), nil when none is (the server keeps no
+// results, they expired or were deleted, or keeping them has not ended
+// yet) or it cannot be read: the console then offers to keep them.
+func (c *conn) keptSession(ctx context.Context, roomID string) *exercises.SessionSummary {
+	if c.srv.cfg.ResultsTTL <= 0 {
+		return nil
+	}
+	s, err := exercises.GetSessionSummary(ctx, c.srv.store, roomID)
+	if err != nil {
+		c.srv.log.Warn("ended room's kept session", "room", roomID, "err", err)
+	}
+	return s
 }
 
 // maxViolations is how many commands over the rate limit in a row close

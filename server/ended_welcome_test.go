@@ -36,8 +36,9 @@ func ewRaw(msgs []msg) string {
 // A participant's phone reloaded after the room ended: its hello is
 // answered with a final welcome holding what the room shows that
 // participant (the title, the kudos, the action items), then the
-// room_ended error and close 4003. Nobody else's hello gets one (the
-// facilitator, a removed participant, an unknown token); an anonymous
+// room_ended error and close 4003. Nobody else's hello gets one here (a
+// removed participant, an unknown token, a participant asking for a
+// projector view); an anonymous
 // kudo's sender is not in it; a command sent after that hello is not
 // applied; the room still refuses the participant's join.
 func TestEndedRoomFinalWelcome(t *testing.T) {
@@ -146,13 +147,13 @@ func TestEndedRoomFinalWelcome(t *testing.T) {
 		t.Fatal("a kudo sent after the end was taken")
 	}
 
-	// Nobody else gets a welcome.
+	// Nobody else gets a welcome (the facilitator's console and the
+	// projector view get theirs: TestEndedRoomFacilitatorAndProjector).
 	for who, tc := range map[string]struct {
 		token string
 		code  int
 		err   rooms.Code
 	}{
-		"the facilitator":        {room.Facilitator.Secret, int(CloseRoomEnded), rooms.CodeRoomEnded},
 		"a removed participant":  {dee.j.Token, int(CloseRemoved), rooms.CodeRemoved},
 		"an unknown token":       {"not-a-token", int(CloseBadToken), rooms.CodeBadToken},
 		"Bo as a projector view": {bo.j.Token, int(CloseRoomEnded), rooms.CodeRoomEnded},
@@ -171,5 +172,166 @@ func TestEndedRoomFinalWelcome(t *testing.T) {
 	}
 	if st, e := ltPost(t, ts, "/api/join", JoinRequest{Code: room.Room.Code, Token: ann.j.Token}); st != http.StatusGone || e.Code != rooms.CodeRoomEnded {
 		t.Fatalf("rejoin after end: %d %+v", st, e)
+	}
+}
+
+// ewWelcome says hello (view may be "") in an ended room and returns its
+// final welcome, failing unless a welcome, room_ended and close 4003 came.
+func ewWelcome(t *testing.T, ts *testServer, room, token, view string) (rooms.Welcome, string) {
+	t.Helper()
+	c := ts.dial(t)
+	hello := map[string]any{"type": "hello", "room": room, "token": token}
+	if view != "" {
+		hello["view"] = view
+	}
+	c.send(hello)
+	code := c.closed()
+	msgs := c.all()
+	if code != CloseRoomEnded || len(msgs) != 2 || msgs[0].Type != "welcome" || msgs[1].Type != "error" || msgs[1].Code != rooms.CodeRoomEnded {
+		t.Fatalf("view %q: want a welcome, room_ended and 4003, closed %d after %s", view, code, ewRaw(msgs))
+	}
+	var w rooms.Welcome
+	if err := json.Unmarshal(msgs[0].Raw, &w); err != nil {
+		t.Fatal(err)
+	}
+	if w.Recovered || w.Snapshot == nil || !w.Snapshot.Room.Ended || w.Snapshot.Room.Title != "Lunch workshop" || w.Presence.Online != 0 || w.You.Online {
+		t.Fatalf("view %q: welcome %s", view, msgs[0].Raw)
+	}
+	return w, string(msgs[0].Raw)
+}
+
+// The facilitator's console reloaded after its room ended gets a final
+// welcome too: the facilitator's own snapshot, as its live welcome gives
+// it (everyone who took part, the agenda, a poll's results, the larger
+// message limit), with the session the results were kept as; a
+// projector view (the facilitator's secret with view "projector", or a
+// projector link's token) gets the projector's: the title, the results
+// shown, no names. The connection joins nothing (a command after the
+// hello is not applied), and the session goes from the welcome once
+// deleted.
+func TestEndedRoomFacilitatorAndProjector(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room := ts.createRoom("Lunch workshop")
+	fac := ts.dial(t)
+	fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	id := addPoll(t, fac, 1)
+	names := []string{"Ann Voter", "Bo Voter", "Cy Voter"}
+	for i, n := range names {
+		p := bdJoin(t, ts, room.Room.Code, n)
+		if m := p.c.cmd("v", exercises.CmdAnswer, answer(id, choose([]string{"soup", "soup", "pizza"}[i]))); m.Type != "ack" {
+			t.Fatalf("%s votes: %s", n, m.Raw)
+		}
+	}
+	fac.stateOf(id, func(v exercises.VoteView) bool { return v.Responses == 3 })
+	if m := fac.cmd("show", exercises.CmdShow, map[string]any{"exercise": id}); m.Type != "ack" {
+		t.Fatalf("show: %s", m.Raw)
+	}
+	m := fac.cmd("link", rooms.CmdScreenLink, nil)
+	var link struct {
+		Result struct{ Token string }
+	}
+	if m.Type != "ack" || json.Unmarshal(m.Raw, &link) != nil || link.Result.Token == "" {
+		t.Fatalf("screen link: %s", m.Raw)
+	}
+	fac.cmd("end", rooms.CmdRoomEnd, nil)
+	if code := fac.closed(); code != CloseRoomEnded {
+		t.Fatalf("the console closed with %d", code)
+	}
+	var list []exercises.SessionSummary
+	eventually(t, "the session kept at the end", func() bool {
+		ts.do("GET", "/api/sessions", nil, &list)
+		return len(list) == 1
+	})
+
+	votes := func(w rooms.Welcome) exercises.VoteView {
+		t.Helper()
+		var v exercises.VoteView
+		if err := json.Unmarshal(bdSection(t, w, id).State, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// The console: with the code or the room id, with or without since.
+	for _, rm := range []string{room.Room.ID, room.Room.Code} {
+		w, raw := ewWelcome(t, ts, rm, room.Facilitator.Secret, "")
+		if w.You.Role != rooms.RoleFacilitator || w.Snapshot.Participants != 3 || w.Presence.Participants != 3 {
+			t.Fatalf("console: %s", raw)
+		}
+		var got []string
+		for _, mv := range w.Snapshot.Members {
+			if mv.Role == rooms.RoleParticipant {
+				got = append(got, mv.Name)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(names, ",") || len(w.Presence.Members) != len(w.Snapshot.Members) {
+			t.Fatalf("console: members %v, presence %v", w.Snapshot.Members, w.Presence.Members)
+		}
+		if v := votes(w); v.Responses != 3 || v.Results == nil || v.Results.Questions[0].Counts["soup"] != 2 {
+			t.Fatalf("console: the poll %+v", v)
+		}
+		lim, _ := w.Server["limits"].(map[string]any)
+		if lim == nil || int(lim["maxMessageBytes"].(float64)) != ts.cfg.HostMessageBytes() {
+			t.Fatalf("console: server %v, want the facilitator's limit %d", w.Server, ts.cfg.HostMessageBytes())
+		}
+		var kept struct {
+			Session *exercises.SessionSummary `json:"session"`
+		}
+		_ = json.Unmarshal([]byte(raw), &kept)
+		if kept.Session == nil || kept.Session.ID != room.Room.ID || kept.Session.Participants != 3 || !kept.Session.ExpiresAt.Equal(list[0].ExpiresAt) {
+			t.Fatalf("console: the kept session %+v, listed %+v", kept.Session, list)
+		}
+	}
+	// The projector, opened with the facilitator's secret or its link.
+	for who, tc := range map[string][2]string{
+		"the secret, view projector": {room.Facilitator.Secret, "projector"},
+		"the link, view projector":   {link.Result.Token, "projector"},
+		"the link, no view":          {link.Result.Token, ""},
+	} {
+		w, raw := ewWelcome(t, ts, room.Room.Code, tc[0], tc[1])
+		if w.You.Role != rooms.RoleScreen || w.Snapshot.Participants != 3 || strings.Contains(raw, "Ann Voter") || strings.Contains(raw, `"session"`) {
+			t.Fatalf("%s: %s", who, raw)
+		}
+		if v := votes(w); v.Responses != 3 || v.Results == nil || v.Results.Questions[0].Counts["pizza"] != 1 {
+			t.Fatalf("%s: the poll %+v", who, v)
+		}
+		if lim, _ := w.Server["limits"].(map[string]any); lim == nil || int(lim["maxMessageBytes"].(float64)) == ts.cfg.HostMessageBytes() {
+			t.Fatalf("%s: server %v", who, w.Server)
+		}
+	}
+
+	// A command after the console's hello is not applied.
+	c := ts.dial(t)
+	c.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": room.Facilitator.Secret})
+	c.send(map[string]any{"type": exercises.CmdAgendaAdd, "id": "late", "data": map[string]any{"spec": poll(false)}})
+	if code := c.closed(); code != CloseRoomEnded {
+		t.Fatalf("with a command after hello: closed with %d", code)
+	}
+	for _, m := range c.all() {
+		if m.ID == "late" {
+			t.Fatalf("a command after the final welcome was answered: %s", m.Raw)
+		}
+	}
+	w, _ := ewWelcome(t, ts, room.Room.ID, room.Facilitator.Secret, "")
+	var sec exercises.SnapshotSection
+	if err := json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec); err != nil || len(sec.Exercises) != 1 {
+		t.Fatalf("the agenda after a late add: %s %v", w.Snapshot.Sections[exercises.SectionExercises], err)
+	}
+
+	// Deleted, the session is no longer said kept.
+	if st, _, body := ts.do("DELETE", "/api/sessions/"+room.Room.ID, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("delete the session: %d %s", st, body)
+	}
+	if _, raw := ewWelcome(t, ts, room.Room.ID, room.Facilitator.Secret, ""); strings.Contains(raw, `"session"`) {
+		t.Fatalf("a deleted session still in the welcome: %s", raw)
+	}
+	// A server that keeps no results says none is kept.
+	off := startServer(t, func(c *Config) { c.ResultsTTL = 0 })
+	r2 := off.createRoom("Lunch workshop")
+	f2 := off.dial(t)
+	f2.hello(r2.Room.ID, r2.Facilitator.Secret, nil)
+	f2.cmd("end", rooms.CmdRoomEnd, nil)
+	if w, raw := ewWelcome(t, off, r2.Room.ID, r2.Facilitator.Secret, ""); strings.Contains(raw, `"session"`) || w.You.Role != rooms.RoleFacilitator {
+		t.Fatalf("results-ttl 0: %s", raw)
 	}
 }
