@@ -1,7 +1,8 @@
 // Keeping a room's results as a session (POST /api/rooms/{room}/session,
 // docs/protocol.md 2.9.5). The server keeps them when a room ends, but only
 // when it keeps results at all (results-ttl) and only if the node lives
-// long enough: the console says "kept" only once the server answered so.
+// long enough: the console says "kept" only once the server answered so,
+// here or in the final welcome of a room that had ended (adopt).
 import { ApiError } from '../lib/api';
 import { library } from '../lib/library';
 import { errorText, t } from '../lib/strings-console';
@@ -23,6 +24,15 @@ export class SessionKeeper {
   #again = false;
 
   constructor(private room: string, private secret: string) {}
+
+  /** The session the server says the results are kept as already (an
+   *  ended room's final welcome): said kept, from the room's end, unless
+   *  this page kept them itself. */
+  adopt(s: SessionSummary) {
+    if (this.tried || this.kept) return;
+    this.kept = s;
+    this.keptAt = new Date(s.endedAt);
+  }
 
   /** Keep the results now; called while a keep is under way, keeps them again once it is done (the room may have changed). */
   async keep(): Promise<boolean> {

@@ -5,7 +5,7 @@ import { applyAck, currentExercise, emptyState, reduce, type RoomState } from '.
 import { errorText } from './strings';
 import { creds } from './storage';
 import { limits } from './limits.svelte';
-import type { RetroPhase } from './types';
+import type { RetroPhase, SessionSummary } from './types';
 
 export interface SessionOptions {
   roomId: string;
@@ -97,6 +97,10 @@ export class RoomSession {
   status = $state<ConnStatus>('connecting');
   stopped = $state<StopReason | null>(null);
   welcomed = $state(false);
+  /** The session an ended room's results are kept as, as its final
+   *  welcome to the facilitator says (docs/protocol.md 3.3); null when it
+   *  says none, or before. */
+  keptSession = $state.raw<SessionSummary | null>(null);
   /** Commands sent and not yet answered. */
   pendingCount = $state(0);
   /** The same commands, as sent (a card restored after a reload is listed). */
@@ -120,6 +124,7 @@ export class RoomSession {
         this.state = reduce(this.state, m);
         if (m.type === 'welcome') {
           this.welcomed = true;
+          this.keptSession = m.session ?? null;
           limits.adopt(m.server?.limits);
         }
       },

@@ -37,6 +37,9 @@ export interface WelcomeMsg {
   type: 'welcome'; you: MemberView; position: Position; recovered: boolean;
   snapshot?: Snapshot; room?: Room; presence: PresenceMsg;
   server?: { heartbeatMs?: number; limits?: Partial<Limits> };
+  /** In an ended room's final welcome to its facilitator (docs/protocol.md
+   *  3.3): the session its results are kept as, when they are. */
+  session?: SessionSummary;
 }
 
 export interface EventMsg { type: 'event'; event: string; seq: number; epoch: string; data?: any }

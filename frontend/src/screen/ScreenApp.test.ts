@@ -65,6 +65,22 @@ describe('the projector view opened with a projector link', () => {
     expect(target.querySelector('.conn')).toBeNull();
   });
 
+  it("opened after the room ended, keeps the room's title from the final welcome", async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const w = screenWelcome();
+    ws.receive({ ...w, you: { ...w.you, online: false }, presence: { type: 'presence', online: 0, participants: 3 },
+      snapshot: { ...w.snapshot, room: { ...w.snapshot.room, title: 'Lunch workshop', ended: true, locked: true }, participants: 3 } },
+    { type: 'error', code: 'room_ended', message: 'this room has ended' });
+    ws.serverClose(4003);
+    await settle();
+    expect(target.querySelector('h1')?.textContent).toBe('Lunch workshop');
+    expect(document.title).toContain('Lunch workshop');
+    expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/ended/);
+    expect(target.querySelector('[data-testid=screen-code], .qr')).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(FakeWS.all).toHaveLength(1);
+  });
+
   it('says a revoked link no longer works, and forgets it', async () => {
     expect(await closedWith('old', 4001)).toMatch(/no longer works/);
     expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ token: '', revoked: true });
