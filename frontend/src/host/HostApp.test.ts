@@ -51,6 +51,8 @@ describe('/host: the pack list', () => {
     expect(f).toHaveBeenCalledTimes(2);
     expect(target.querySelector('[data-testid=packs-error]')).toBeNull();
     expect(choices()).toEqual(['Blank room', 'Building trust (7 exercises)']);
+    // The button went with the error: the focus on the list it filled.
+    expect(document.activeElement).toBe(target.querySelector('#room-pack'));
   });
 
   it('says the server needs its host key when the prompt is cancelled, and asks again on retry', async () => {
@@ -60,11 +62,16 @@ describe('/host: the pack list', () => {
     hostKeyGate.answer(null);
     await settle();
     expect(text(target.querySelector('[data-testid=packs-error]'))).toBe('The pack list could not be loaded. This server needs its host key for that. Try again');
+    // The prompt gone, the focus is on the button that brings it back.
+    expect(document.activeElement).toBe(retry());
     retry().click();
     await settle();
     expect(hostKeyGate.asking).toBe(true);
+    // The reason and its button stay while the key is asked for again.
+    expect(retry()).not.toBeNull();
     hostKeyGate.answer(null);
     await settle();
+    expect(document.activeElement).toBe(retry());
   });
 });
 

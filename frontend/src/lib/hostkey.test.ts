@@ -16,6 +16,7 @@ beforeEach(() => {
   app = mount(HostKeyPrompt, { target });
 });
 afterEach(() => {
+  if (hostKeyGate.asking) hostKeyGate.answer(null);
   unmount(app);
   target.remove();
   vi.unstubAllGlobals();
@@ -30,6 +31,10 @@ function server(key: string) {
   vi.stubGlobal('fetch', f);
   return f;
 }
+
+const alert = () => target.querySelector('[role=dialog] [role=alert]')!.textContent!.trim();
+const dialog = () => target.querySelector('[role=dialog]');
+const input = () => target.querySelector('input[type=password]') as HTMLInputElement;
 
 function type(value: string) {
   const input = target.querySelector('input[type=password]') as HTMLInputElement;
@@ -47,12 +52,12 @@ describe('the host key', () => {
     await tick();
     flushSync();
     expect(target.querySelector('[role=dialog]')).not.toBeNull();
-    expect(target.querySelector('[role=alert]')).toBeNull();
+    expect(alert()).toBe('');
     type('wrong');
     await tick();
     flushSync();
     // A refused key: asked again, saying so.
-    expect(target.querySelector('[role=alert]')!.textContent).toContain('not accepted');
+    expect(alert()).toContain('not accepted');
     type('right');
     await expect(p).resolves.toEqual([]);
     expect(creds.hostKey()).toBe('right');
@@ -62,6 +67,64 @@ describe('the host key', () => {
     // Later requests send it at once.
     await library.packs();
     expect(f).toHaveBeenCalledTimes(4);
+  });
+
+  it('says each refusal again: the dialog stays, its alert emptied while the key is checked', async () => {
+    let answer!: (r: Response) => void;
+    const refusal = () => new Response(JSON.stringify({ error: { code: 'host_key', message: 'needs its host key' } }), { status: 401 });
+    // The first request is refused at once; each key sent waits for `answer`.
+    let calls = 0;
+    vi.stubGlobal('fetch', vi.fn(() => (calls++ === 0 ? Promise.resolve(refusal()) : new Promise<Response>((r) => (answer = r)))));
+    const p = withHostKey(() => library.packs());
+    await tick();
+    flushSync();
+    const d = dialog();
+    for (let round = 1; round <= 2; round++) {
+      type('wrong' + round);
+      await tick();
+      flushSync();
+      // Being checked: the same dialog, the alert empty, the field kept.
+      expect(dialog()).toBe(d);
+      expect(alert()).toBe('');
+      expect(input().readOnly).toBe(true);
+      expect(target.querySelector('button[type=submit]')!.textContent).toBe('Checking…');
+      answer(refusal());
+      await tick();
+      await tick();
+      flushSync();
+      // Refused: the alert says so again (a change a screen reader announces), the field emptied and focused.
+      expect(dialog()).toBe(d);
+      expect(alert()).toBe('That key was not accepted. Check it and try again.');
+      expect(target.querySelectorAll('[role=alert]')).toHaveLength(1);
+      expect(input().value).toBe('');
+      expect(input().readOnly).toBe(false);
+      await tick();
+      expect(document.activeElement).toBe(input());
+    }
+    type('right');
+    await tick();
+    answer(new Response('[]'));
+    await expect(p).resolves.toEqual([]);
+    flushSync();
+    expect(dialog()).toBeNull();
+  });
+
+  it('gives the focus back to what had it when the prompt opened', async () => {
+    server('right');
+    const button = document.createElement('button');
+    document.body.appendChild(button);
+    button.focus();
+    const p = withHostKey(() => library.packs());
+    await tick();
+    flushSync();
+    await tick();
+    expect(document.activeElement).toBe(input());
+    (target.querySelector('button.secondary') as HTMLButtonElement).click();
+    await expect(p).rejects.toMatchObject({ code: 'host_key' });
+    flushSync();
+    await tick();
+    expect(document.activeElement).toBe(button);
+    button.remove();
   });
 
   it('gives up with the original error when the person cancels', async () => {

@@ -352,6 +352,9 @@ export const enConsole = {
     wrong: 'That key was not accepted. Check it and try again.',
     label: 'Host key',
     submit: 'Continue',
+    checking: 'Checking…',
+    /** On a page whose list needs the key, after the prompt was cancelled. */
+    enter: 'Enter the host key',
   },
 };
 
