@@ -148,3 +148,56 @@ describe('a malformed escape in the address', () => {
     expect(text(target.querySelector('main'))).toBe('There is no such page. Pack library');
   });
 });
+
+describe('/host: your rooms in this browser', () => {
+  const stored = [
+    { code: 'AAAAAA', title: 'Morning standup' },
+    { code: 'BBBBBB', title: 'Offsite day 2' },
+    { code: 'CCCCCC', title: 'Quick poll' },
+    { code: 'DDDDDD', title: 'Old one' },
+  ];
+  const room = (code: string, title: string, more: object = {}) => ({ id: 'r' + code, code, title, locked: false, ended: false, showNames: false, ...more });
+
+  it('names each room in its link, says which ended, are locked or are gone, ended ones last, with one look-up each', async () => {
+    // Stored newest first (creds.setHost puts each new room first).
+    for (const r of [...stored].reverse()) {
+      localStorage.setItem('huddle:h:' + r.code, JSON.stringify({ roomId: 'r' + r.code, code: r.code, secret: 's', facilitatorId: 'f', title: r.title, joinUrl: '', createdAt: 1 }));
+      localStorage.setItem('huddle:hosted', JSON.stringify([r.code, ...JSON.parse(localStorage.getItem('huddle:hosted') ?? '[]')]));
+    }
+    const f = vi.fn(async (url: string) => {
+      if (url === '/api/packs') return json(packs);
+      const code = url.split('/').pop();
+      if (code === 'AAAAAA') return json(room('AAAAAA', 'Morning standup'));
+      if (code === 'BBBBBB') return json(room('BBBBBB', 'Offsite day 2', { ended: true }));
+      if (code === 'CCCCCC') return json(room('CCCCCC', 'Quick poll (renamed)', { locked: true }));
+      return json({ error: { code: 'not_found', message: 'there is no room with that code', field: 'code' } }, 404);
+    });
+    vi.stubGlobal('fetch', f);
+    await open(HostApp, '/host');
+    const lookUps = (f.mock.calls as unknown as [string][]).map(([u]) => u).filter((u) => u.startsWith('/api/rooms/'));
+    expect(lookUps.sort()).toEqual(['/api/rooms/AAAAAA', '/api/rooms/BBBBBB', '/api/rooms/CCCCCC', '/api/rooms/DDDDDD']);
+    const entries = [...target.querySelectorAll('[data-testid=hosted-room]')];
+    expect(entries.map((e) => text(e))).toEqual([
+      'Morning standup AAAAAA Open',
+      'Quick poll (renamed) CCCCCC Joining locked Open',
+      'Offsite day 2 BBBBBB Ended Open',
+      'Old one DDDDDD No longer on the server Open',
+    ]);
+    const links = entries.map((e) => e.querySelector('a')!);
+    expect(links.map((a) => a.getAttribute('aria-label'))).toEqual(['Open “Morning standup”', 'Open “Quick poll (renamed)”', 'Open “Offsite day 2”', 'Open “Old one”']);
+    // The state goes with the link too; an ended room stays openable (its console shows its results).
+    expect(links.map((a) => text(a.getAttribute('aria-describedby') ? target.querySelector('#' + a.getAttribute('aria-describedby')) : null)))
+      .toEqual(['', 'Joining locked', 'Ended', 'No longer on the server']);
+    expect(links[2].getAttribute('href')).toBe('/host/BBBBBB');
+  });
+
+  it('shows what this browser holds when the look-ups fail', async () => {
+    localStorage.setItem('huddle:h:AAAAAA', JSON.stringify({ roomId: 'r', code: 'AAAAAA', secret: 's', facilitatorId: 'f', title: '', joinUrl: '', createdAt: 1 }));
+    localStorage.setItem('huddle:hosted', JSON.stringify(['AAAAAA']));
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => (url === '/api/packs' ? json(packs) : json({ error: { code: 'unavailable', message: 'down' } }, 503))));
+    await open(HostApp, '/host');
+    const entry = target.querySelector('[data-testid=hosted-room]')!;
+    expect(text(entry)).toBe('AAAAAA Open');
+    expect(entry.querySelector('a')!.getAttribute('aria-label')).toBe('Open the room AAAAAA');
+  });
+});
