@@ -95,7 +95,7 @@ describe('the console opened after its room ended', () => {
     expect(agenda).not.toContain('No exercises yet');
     expect(text('[data-testid=ex-status]')).toBe('Closed, results shown');
     // Beside who took part: nobody is online in an ended room.
-    expect(text('[data-testid=host-responses]')).toBe('3 answers of 3 people here');
+    expect(text('[data-testid=host-responses]')).toBe('3 answers from 3 people who took part');
     expect(text('[data-testid=control]')).toContain('Soup');
     expect(target.querySelectorAll('[data-testid=room-results] button[aria-label^="Download the results as"]')).toHaveLength(3);
 

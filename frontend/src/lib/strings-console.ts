@@ -69,6 +69,7 @@ const host = {
   editOpened: 'This exercise has been opened: only its texts, notes and timer can change now.',
   editOpenedRefused: 'Not saved: this exercise has been opened, so only its texts, notes and timer can change. To change its options or settings, add a new exercise.',
   emptyAgenda: 'No exercises yet. Add one below.',
+  emptyAgendaEnded: 'No exercises were run.',
   addExercise: 'Add an exercise',
   current: 'Current',
   makeCurrent: 'Make current',
@@ -91,6 +92,9 @@ const host = {
   reopenEx: 'Open again',
   responsesOf: (n: number, here: number) =>
     `${plural(n, 'answer', 'answers')}${n <= here ? ' of' : ' ·'} ${plural(here, 'person', 'people')} here`,
+  /** An ended room's count: beside who took part, nobody being here. */
+  responsesOfTookPart: (n: number, took: number) =>
+    `${plural(n, 'answer', 'answers')}${n <= took ? ' from' : ' ·'} ${plural(took, 'person', 'people')} who took part`,
   next: 'Next exercise',
   timer: 'Timer',
   seconds: 'seconds',
