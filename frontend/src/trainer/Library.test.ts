@@ -7,6 +7,7 @@ import { settle } from '../test/settle';
 import Console from '../host/Console.svelte';
 import PackEditor from './PackEditor.svelte';
 import { FakeWS } from '../test/fakews';
+import { cancelThenEnterKey, needsKey } from '../test/hostkeyretry';
 
 let target: HTMLElement;
 let app: any;
@@ -182,38 +183,11 @@ describe('the library from another machine, with no host key', () => {
 
 describe('the library on a server with a host key', () => {
   it('offers the host key prompt again after it was cancelled, with the focus on its button', async () => {
-    const { hostKeyGate } = await import('../lib/hostkey.svelte');
     const HostKeyPrompt = (await import('./HostKeyPrompt.svelte')).default;
-    vi.stubGlobal('fetch', vi.fn(async (_url: string, init?: RequestInit) => {
-      const auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
-      if (auth !== 'Bearer secret') return new Response(JSON.stringify({ error: { code: 'host_key', message: 'needs' } }), { status: 401 });
-      return new Response(JSON.stringify([trust]));
-    }));
+    needsKey([trust]);
     await render(Library);
     const prompt = mount(HostKeyPrompt, { target });
-    await settle();
-    expect(hostKeyGate.asking).toBe(true);
-    hostKeyGate.answer(null);
-    await settle();
-    const needs = target.querySelector('[data-testid=needs-key]')!;
-    expect(needs.getAttribute('role')).toBe('alert');
-    expect(needs.textContent!.replace(/\s+/g, ' ').trim()).toBe('This server needs its host key for that. Enter the host key');
-    const button = needs.querySelector('button')!;
-    expect(document.activeElement).toBe(button);
-    button.click();
-    await settle();
-    expect(hostKeyGate.asking).toBe(true);
-    expect(document.activeElement).toBe(target.querySelector('#hk-key'));
-    hostKeyGate.answer(null);
-    await settle();
-    expect(document.activeElement).toBe(target.querySelector('[data-testid=needs-key] button'));
-    (target.querySelector('[data-testid=needs-key] button') as HTMLButtonElement).click();
-    await settle();
-    hostKeyGate.answer('secret');
-    await settle();
-    expect(target.querySelector('[data-testid=needs-key]')).toBeNull();
-    // Its button gone, the focus on the page's heading.
-    expect(document.activeElement).toBe(target.querySelector('h1'));
+    await cancelThenEnterKey(target, settle);
     expect([...target.querySelectorAll('[data-testid=pack]')].map((e) => e.getAttribute('data-pack'))).toEqual(['building-trust']);
     unmount(prompt);
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import Sessions from './Sessions.svelte';
 import { when } from './format';
+import { cancelThenEnterKey, needsKey } from '../test/hostkeyretry';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 let target: HTMLElement;
@@ -133,46 +134,16 @@ describe('past sessions deleted with the keyboard', () => {
 
 describe('past sessions on a server with a host key', () => {
   it('offer the host key prompt again after it was cancelled, with the focus on its button', async () => {
-    const { hostKeyGate } = await import('../lib/hostkey.svelte');
     const HostKeyPrompt = (await import('./HostKeyPrompt.svelte')).default;
-    vi.stubGlobal('fetch', vi.fn(async (_url: string, init?: RequestInit) => {
-      const auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
-      if (auth !== 'Bearer secret') return new Response(JSON.stringify({ error: { code: 'host_key', message: 'needs' } }), { status: 401 });
-      return new Response(JSON.stringify(all));
-    }));
+    needsKey(all);
     target = document.createElement('div');
     document.body.appendChild(target);
     app = mount(Sessions, { target, props: { pack: '' } });
     const prompt = mount(HostKeyPrompt, { target });
-    const settle = async () => {
+    await cancelThenEnterKey(target, async () => {
       for (let i = 0; i < 4; i++) await tick();
       flushSync();
-    };
-    await settle();
-    expect(hostKeyGate.asking).toBe(true);
-    hostKeyGate.answer(null);
-    await settle();
-    const needs = target.querySelector('[data-testid=needs-key]')!;
-    expect(needs.getAttribute('role')).toBe('alert');
-    expect(needs.textContent!.replace(/\s+/g, ' ').trim()).toBe('This server needs its host key for that. Enter the host key');
-    const button = needs.querySelector('button')!;
-    expect(document.activeElement).toBe(button);
-    // Again, and cancelled again: the focus back on the button.
-    button.click();
-    await settle();
-    expect(hostKeyGate.asking).toBe(true);
-    expect(document.activeElement).toBe(target.querySelector('#hk-key'));
-    hostKeyGate.answer(null);
-    await settle();
-    expect(document.activeElement).toBe(target.querySelector('[data-testid=needs-key] button'));
-    // And with the key: the sessions.
-    (target.querySelector('[data-testid=needs-key] button') as HTMLButtonElement).click();
-    await settle();
-    hostKeyGate.answer('secret');
-    await settle();
-    expect(target.querySelector('[data-testid=needs-key]')).toBeNull();
-    // Its button gone, the focus on the page's heading.
-    expect(document.activeElement).toBe(target.querySelector('h1'));
+    });
     expect(rows()).toEqual(['s4', 's3', 's2', 's1']);
     unmount(prompt);
   });
