@@ -43,8 +43,17 @@ type Server struct {
 
 // Start starts a private redis-server for t and returns its URL. It is
 // stopped when t ends.
+//
+// A benchmark (never a test) is given the server at
+// HUDDLE_BENCH_REDIS_URL instead when that is set: one run by hand, say
+// under callgrind to count its instructions (rooms/redisstore/callgrind.sh).
 func Start(t testing.TB) string {
 	t.Helper()
+	if _, bench := t.(*testing.B); bench {
+		if u := os.Getenv("HUDDLE_BENCH_REDIS_URL"); u != "" {
+			return u
+		}
+	}
 	return StartServer(t).URL()
 }
 
