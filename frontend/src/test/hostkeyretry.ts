@@ -1,5 +1,6 @@
 // The walk a trainer page's test takes through a server that needs its
-// host key, the prompt cancelled (docs: /library, /sessions): the page says
+// host key, the prompt cancelled (the library, a pack, the pack editor,
+// past sessions, the comparison; trainer/NeedsKey.svelte): the page says
 // why with a button that has the focus; the button opens the prompt again,
 // and cancelled again the focus is back on the button; with the key the
 // notice goes and the focus is on the page's heading.

@@ -3,6 +3,8 @@ import { flushSync, mount, unmount } from 'svelte';
 import Compare from './Compare.svelte';
 import { delta, pairRows } from './compare';
 import type { Comparison } from '../lib/types';
+import { cancelThenEnterKey, needsKey } from '../test/hostkeyretry';
+import { settle } from '../test/settle';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 let target: HTMLElement;
@@ -215,6 +217,22 @@ describe('the comparison view', () => {
     c.exercises[2].a = { status: 'results', responses: 0, hidden: false };
     render(c);
     expect(sections()[2].querySelector('table')).toBeNull();
+  });
+});
+
+describe('the comparison on a server with a host key', () => {
+  it('offers the host key prompt again after it was cancelled, and compares once the key is in', async () => {
+    localStorage.clear();
+    const HostKeyPrompt = (await import('./HostKeyPrompt.svelte')).default;
+    needsKey(cmp);
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(Compare, { target, props: { a: 's1', b: 's2' } });
+    const prompt = mount(HostKeyPrompt, { target });
+    await cancelThenEnterKey(target, settle);
+    expect(sections().map((s) => s.querySelector('h2')!.textContent)).toEqual(['Trust pulse', 'Energy', 'Trust retro', 'Check-in', 'Thanks']);
+    unmount(prompt);
+    localStorage.clear();
   });
 });
 

@@ -191,4 +191,15 @@ describe('the library on a server with a host key', () => {
     expect([...target.querySelectorAll('[data-testid=pack]')].map((e) => e.getAttribute('data-pack'))).toEqual(['building-trust']);
     unmount(prompt);
   });
+
+  it("offers it again on a pack's page, which shows the pack once the key is in", async () => {
+    const HostKeyPrompt = (await import('./HostKeyPrompt.svelte')).default;
+    needsKey({ summary: trust, pack: { schema: 1, id: trust.id, title: trust.title, exercises: [{ kind: 'words', title: 'Check-in' }] } });
+    await render(PackView, { id: 'building-trust' });
+    const prompt = mount(HostKeyPrompt, { target });
+    await cancelThenEnterKey(target, settle);
+    expect(target.querySelector('h1')!.textContent).toBe('Building trust');
+    expect(target.querySelector('[data-testid=pack-exercises]')!.textContent).toContain('Check-in');
+    unmount(prompt);
+  });
 });

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import PackEditor from './PackEditor.svelte';
 import type { PackEntry } from '../lib/types';
+import { cancelThenEnterKey, needsKey } from '../test/hostkeyretry';
+import { settle } from '../test/settle';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 let target: HTMLElement;
@@ -348,5 +350,21 @@ describe('the pack editor with an exercise form open', () => {
     await save();
     expect(blocked()).toBe('');
     expect(sent().pack.exercises.map((e: any) => e.title)).toEqual(['Check-in', 'Trust today', 'Thanks', 'Lunch']);
+  });
+});
+
+describe('the pack editor on a server with a host key', () => {
+  it('offers the host key prompt again after it was cancelled, and opens the pack once the key is in', async () => {
+    const HostKeyPrompt = (await import('./HostKeyPrompt.svelte')).default;
+    needsKey(entry);
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(PackEditor, { target, props: { id: 'team-trust' } });
+    const prompt = mount(HostKeyPrompt, { target });
+    expect(target.querySelector('#pack-form')).toBeNull();
+    await cancelThenEnterKey(target, settle);
+    expect((target.querySelector('#pack-title') as HTMLInputElement).value).toBe('Team trust');
+    expect(titles()).toEqual(['Check-in', 'Trust today', 'Thanks']);
+    unmount(prompt);
   });
 });
