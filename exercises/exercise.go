@@ -202,7 +202,7 @@ func Distinct(s Spec) error {
 		for j, o := range q.Options {
 			k := strings.ToLower(strings.TrimSpace(o.Label))
 			if seen[k] {
-				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %q: each needs a label of its own", o.Label)
+				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %s: each needs a label of its own", Quote(o.Label))
 			}
 			seen[k] = true
 		}
@@ -212,7 +212,7 @@ func Distinct(s Spec) error {
 		for i, c := range s.Retro.Columns {
 			k := strings.ToLower(strings.TrimSpace(c.Title))
 			if seen[k] {
-				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %q: each needs a title of its own", c.Title)
+				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %s: each needs a title of its own", Quote(c.Title))
 			}
 			seen[k] = true
 		}
@@ -225,7 +225,7 @@ func Distinct(s Spec) error {
 func Validate(s Spec, lim Limits) (Spec, error) {
 	var err error
 	if !slices.Contains(Kinds, s.Kind) {
-		return s, rooms.FieldError(rooms.CodeInvalid, "kind", "unknown exercise kind %q", s.Kind)
+		return s, rooms.FieldError(rooms.CodeInvalid, "kind", "unknown exercise kind %s", Quote(string(s.Kind)))
 	}
 	if s.Title, err = rooms.CleanText(s.Title, "title", lim.MaxShort, true); err != nil {
 		return s, err

@@ -55,7 +55,7 @@ func validateRetro(r RetroSpec, lim Limits) (RetroSpec, error) {
 		}
 		cols, ok := Templates[r.Template]
 		if !ok {
-			return r, rooms.FieldError(rooms.CodeInvalid, "retro.template", "unknown template %q", r.Template)
+			return r, rooms.FieldError(rooms.CodeInvalid, "retro.template", "unknown template %s", Quote(r.Template))
 		}
 		r.Columns = append([]Column(nil), cols...)
 	}

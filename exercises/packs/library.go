@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"huddle/exercises"
 	"huddle/rooms"
 )
 
@@ -277,7 +278,7 @@ func (l *Library) Update(ctx context.Context, id string, p *Pack, version string
 		return nil, rooms.Errorf(rooms.CodeForbidden, "built-in packs cannot be changed; duplicate it and change the copy")
 	}
 	if p.ID != "" && p.ID != id {
-		return nil, rooms.FieldError(rooms.CodeInvalid, "id", "the pack's id is %q, not %q (duplicate it to give it another id)", p.ID, id)
+		return nil, rooms.FieldError(rooms.CodeInvalid, "id", "the pack’s id is %s, not %s (duplicate it to give it another id)", exercises.Quote(p.ID), exercises.Quote(id))
 	}
 	p.ID = id
 	if p.Schema == 0 {

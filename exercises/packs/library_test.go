@@ -104,6 +104,13 @@ func TestLoadDir(t *testing.T) {
 	if _, err := lib.Update(ctx, e.Pack.ID, e.Pack, e.Summary.Version); err != nil {
 		t.Fatalf("edit a directory pack: %v", err)
 	}
+	// Its id is the one it is saved under, said in words.
+	other := *e.Pack
+	other.ID = "another"
+	if _, err := lib.Update(ctx, e.Pack.ID, &other, ""); rooms.ErrorCode(err) != rooms.CodeInvalid ||
+		rooms.AsError(err).Message != "the pack’s id is “another”, not “"+e.Pack.ID+"” (duplicate it to give it another id)" {
+		t.Fatalf("an update under another id: %v", err)
+	}
 	// A restart with the same file keeps the edit; a changed file wins.
 	if _, err := lib.LoadDir(ctx, dir); err == nil {
 		t.Fatal("the broken files were not reported again")

@@ -263,7 +263,7 @@ func unwrap(root *yaml.Node) (*yaml.Node, *Problem) {
 		return root, nil
 	}
 	if other != nil || pack.Kind != yaml.MappingNode {
-		return nil, &Problem{Line: root.Line, Field: "pack", Message: `a pack file holds a pack's own fields (schema, id, title, exercises…), or {"pack": {…}} as the API answers one, with nothing else beside "pack"`}
+		return nil, &Problem{Line: root.Line, Field: "pack", Message: `a pack file holds a pack's own fields (schema, id, title, exercises…), or {"pack": {…}} as the API answers one, with nothing else beside “pack”`}
 	}
 	return pack, nil
 }
@@ -328,11 +328,11 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			}
 			f, ok := fields[key]
 			if !ok {
-				w.unknown(k, sub, "unknown field %q%s", key, suggest(key, fields))
+				w.unknown(k, sub, "unknown field %s%s", exercises.Quote(key), suggest(key, fields))
 				continue
 			}
 			if seen[key] {
-				w.add(k, sub, "field %q is given twice", key)
+				w.add(k, sub, "field %s is given twice", exercises.Quote(key))
 				continue
 			}
 			seen[key] = true
@@ -358,7 +358,7 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 		// number must be written as one, as the WebSocket protocol wants.
 		isInt := kindWord(t) == "whole number"
 		if err := n.Decode(reflect.New(t).Interface()); err != nil || (isInt && n.ShortTag() != "!!int") {
-			w.add(n, field, "%q is not a %s", n.Value, kindWord(t))
+			w.add(n, field, "%s is not a %s", exercises.Quote(n.Value), kindWord(t))
 		}
 	}
 }
@@ -377,7 +377,7 @@ func kindWord(t reflect.Type) string {
 func suggest(key string, fields map[string]reflect.StructField) string {
 	for k := range fields {
 		if strings.EqualFold(k, key) || strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(key, "_", "")) {
-			return fmt.Sprintf(" (did you mean %q?)", k)
+			return fmt.Sprintf(" (did you mean %s?)", exercises.Quote(k))
 		}
 	}
 	return ""

@@ -208,8 +208,8 @@ exercises:
         - title: GOOD
 `)
 	want := []Problem{
-		{12, "exercises[0].questions[0].options[2].label", `two options read "pizza": each needs a label of its own`},
-		{18, "exercises[1].retro.columns[1].title", `two columns are called "GOOD": each needs a title of its own`},
+		{12, "exercises[0].questions[0].options[2].label", `two options read “pizza”: each needs a label of its own`},
+		{18, "exercises[1].retro.columns[1].title", `two columns are called “GOOD”: each needs a title of its own`},
 	}
 	if !reflect.DeepEqual(ps, want) {
 		t.Fatalf("got %+v\nwant %+v", ps, want)
@@ -248,9 +248,9 @@ exercises:
         options: [{label: a}, {label: b}]
 `)
 	want := []Problem{
-		{6, "exercises[0].titel", `unknown field "titel"`},
-		{7, "exercises[0].minResponses", `"many" is not a whole number`},
-		{10, "exercises[0].questions[0].colour", `unknown field "colour"`},
+		{6, "exercises[0].titel", `unknown field “titel”`},
+		{7, "exercises[0].minResponses", `“many” is not a whole number`},
+		{10, "exercises[0].questions[0].colour", `unknown field “colour”`},
 	}
 	if !reflect.DeepEqual(ps, want) {
 		t.Fatalf("got %+v", ps)
@@ -281,7 +281,7 @@ exercises:
 		t.Fatalf("got %+v", ps)
 	}
 	ps = problems(t, "schema: 1\nid: x\ntitle: X\nexercises:\n  - kind: pol\n    title: Lunch?\n    optons: [a, b]\n")
-	if !reflect.DeepEqual(fieldsOf(ps), []string{"exercises[0].kind", "exercises[0].optons"}) || ps[0].Line != 5 || !strings.Contains(ps[0].Message, `unknown exercise kind "pol"`) {
+	if !reflect.DeepEqual(fieldsOf(ps), []string{"exercises[0].kind", "exercises[0].optons"}) || ps[0].Line != 5 || !strings.Contains(ps[0].Message, `unknown exercise kind “pol”`) {
 		t.Fatalf("got %+v", ps)
 	}
 	// A value of the wrong type stops there: what YAML's decoder makes of
@@ -302,7 +302,7 @@ exercises:
 	for src, want := range map[string]string{
 		"":                                 "the file is empty",
 		"- a\n- b\n":                       "should be a mapping of fields",
-		"a: &x 1\nb: *x\n":                 `unknown field "a"`,
+		"a: &x 1\nb: *x\n":                 `unknown field “a”`,
 		"schema: 1\n---\nid: 2\n":          "a pack file holds one YAML document",
 		strings.Repeat("#", MaxFileSize+1): "a pack file is at most",
 	} {
@@ -403,7 +403,7 @@ func TestWrappedPackFile(t *testing.T) {
 	}
 	// Not a wrapper: one problem, not one per missing field.
 	_, err = ParseDraft("f.json", []byte(`{"pack": `+inner+`, "other": 1}`))
-	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "pack" || !strings.Contains(ve.Problems[0].Message, `"pack"`) {
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "pack" || !strings.Contains(ve.Problems[0].Message, `beside “pack”`) {
 		t.Errorf("pack beside another field: %v", err)
 	}
 	// Parse (a pack file of the directory, `huddle packs validate`)
@@ -415,6 +415,34 @@ func TestWrappedPackFile(t *testing.T) {
 	// Still strict inside it: a schema and an id.
 	if _, err := Parse("f.json", []byte(`{"pack": {"title": "W", "exercises": [{"kind": "words", "title": "x"}]}}`)); err == nil {
 		t.Error("Parse read a wrapped pack without schema or id")
+	}
+}
+
+// A problem quotes the names and values it is about as the web app
+// shows text, in curly quotes (“titel”, not Go's "titel"), and what
+// cannot be seen in it as an escape: the message stays one line.
+func TestProblemMessagesQuoteInWords(t *testing.T) {
+	ps := problems(t, `schema: 1
+id: q
+title: Q
+exercises:
+  - kind: words
+    title: One
+    Title: Two
+    title: Three
+    maxEntries: "a\nb"
+`)
+	want := []Problem{
+		{7, "exercises[0].Title", `unknown field “Title” (did you mean “title”?)`},
+		{8, "exercises[0].title", `field “title” is given twice`},
+		{9, "exercises[0].maxEntries", `“a\nb” is not a whole number`},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got %+v\nwant %+v", ps, want)
+	}
+	ps = problems(t, "schema: 1\nid: q\ntitle: Q\nexercises:\n  - kind: retro\n    title: Retro\n    retro:\n      template: start-stop\n")
+	if want := []Problem{{8, "exercises[0].retro.template", `unknown template “start-stop”`}}; !reflect.DeepEqual(ps, want) {
+		t.Errorf("got %+v\nwant %+v", ps, want)
 	}
 }
 
