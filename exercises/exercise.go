@@ -384,6 +384,14 @@ func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
 			if q.Min == 0 && q.Max == 0 {
 				q.Min, q.Max = 1, 5
 			}
+			inRange := q.Min >= -10 && q.Max <= 10 && q.Max >= -10 && q.Min <= 10
+			if q.Min >= q.Max && inRange {
+				// Both ends are possible, only the wrong way round (or
+				// the same): said in words, with the two values given.
+				// The field is the question's, as for the range, which
+				// the console shows under the lowest value's input.
+				return nil, rooms.FieldError(rooms.CodeInvalid, field, "the scale’s lowest value (%d) must be below its highest (%d)", q.Min, q.Max)
+			}
 			if q.Min >= q.Max || q.Max-q.Min > 10 || q.Min < -10 || q.Max > 10 {
 				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a scale runs from min to max, -10 to 10, with at most 11 points")
 			}

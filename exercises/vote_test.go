@@ -215,6 +215,37 @@ func TestValidateSpecs(t *testing.T) {
 	}
 }
 
+// A scale whose ends are the wrong way round (or the same) is told so
+// with its two values, not with the general range: as any refusal of a
+// spec, invalid and about the question (where the console shows a
+// scale's range). Ends out of range still get the range.
+func TestScaleEndsTheWrongWayRound(t *testing.T) {
+	lim := exercises.LimitsFrom(rooms.DefaultLimits())
+	scale := func(min, max int) exercises.Spec {
+		return exercises.Spec{Kind: exercises.KindSurvey, Title: "x", Questions: []exercises.Question{
+			{Kind: "scale"}, {Kind: "scale", Min: min, Max: max}}}
+	}
+	const rng = "a scale runs from min to max, -10 to 10, with at most 11 points"
+	for _, c := range []struct {
+		min, max int
+		want     string
+	}{
+		{5, 1, "the scale’s lowest value (5) must be below its highest (1)"},
+		{3, 3, "the scale’s lowest value (3) must be below its highest (3)"},
+		{-2, -7, "the scale’s lowest value (-2) must be below its highest (-7)"},
+		{5, 0, "the scale’s lowest value (5) must be below its highest (0)"},
+		{20, 3, rng},
+		{3, -20, rng},
+		{-10, 10, rng},
+	} {
+		_, err := exercises.Validate(scale(c.min, c.max), lim)
+		e := rooms.AsError(err)
+		if e == nil || e.Code != rooms.CodeInvalid || e.Field != "questions[1]" || e.Message != c.want {
+			t.Errorf("%d to %d: got %+v, want invalid on questions[1]: %s", c.min, c.max, e, c.want)
+		}
+	}
+}
+
 func TestNormalizeBallot(t *testing.T) {
 	lim := exercises.LimitsFrom(rooms.DefaultLimits())
 	mk := func(raw map[string]any) exercises.Exercise {

@@ -184,6 +184,16 @@ exercises:
 	}
 }
 
+// A scale the wrong way round is told so at its question's line, with
+// the two values, as the console tells it.
+func TestScaleTheWrongWayRound(t *testing.T) {
+	ps := problems(t, "schema: 1\nid: s\ntitle: S\nexercises:\n  - kind: scale\n    title: Pace\n    questions:\n      - kind: scale\n        min: 5\n        max: 1\n")
+	want := []Problem{{8, "exercises[0].questions[0]", "the scale’s lowest value (5) must be below its highest (1)"}}
+	if !reflect.DeepEqual(ps, want) {
+		t.Fatalf("got %+v\nwant %+v", ps, want)
+	}
+}
+
 // Options that read the same, or columns of the same title, cannot be
 // told apart on a phone or a screen: a pack with them is refused, with
 // the line of the repeat.

@@ -850,7 +850,7 @@ const steps = [
       await f.getByLabel('From', { exact: true }).fill('5');
       await f.getByLabel('To', { exact: true }).fill('3');
       await f.getByRole('button', { name: 'Add to agenda' }).click();
-      await untilText(f.getByRole('alert'), /A scale runs from/, 'the refusal under "From"');
+      await untilText(f.getByRole('alert'), /The scale’s lowest value \(5\) must be below its highest \(3\)\./, 'the refusal under "From", in words');
       await sideBySide(f, 'From', 'To', 'with an error under one');
       await f.getByLabel('From', { exact: true }).fill('1');
       await f.getByLabel('To', { exact: true }).fill('5');
