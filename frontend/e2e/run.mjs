@@ -368,6 +368,96 @@ async function projectorFitsUnevenRetro() {
   await driver.close();
 }
 
+/** In a page of the server: window.__post (a POST to the API, its JSON)
+ *  and window.__connect(room, token), a WebSocket said hello to that
+ *  sends commands (send(type, data), its ack's result; send.states the
+ *  states received by key), as crowdedRetro drives a room. */
+function roomDriver() {
+  window.__post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  window.__connect = (room, token) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+    const answers = new Map();
+    const states = {};
+    let n = 0;
+    const send = (type, data) => new Promise((res, rej) => {
+      const id = `d-${++n}`;
+      answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
+      ws.send(JSON.stringify({ type, id, data }));
+    });
+    send.states = states;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
+    ws.onerror = () => reject(new Error('no WebSocket'));
+    ws.onmessage = (e) => {
+      for (const line of e.data.split('\n')) {
+        const m = JSON.parse(line);
+        if (m.type === 'welcome') resolve(send);
+        if (m.type === 'state') states[m.key] = m.data;
+        if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
+      }
+    };
+  });
+}
+
+/** A driver page of the server (roomDriver) that made a room through the
+ *  API with the exercise spec, opened it, and made a projector link; in
+ *  the page window.__room: { r (the room's API answer), fac, exercise }.
+ *  Returns the page, the join code and the link's token. */
+async function drivenRoom(label, spec) {
+  const driver = await newPage(hostCtx, label);
+  await driver.goto(huddle.base + '/healthz');
+  await driver.evaluate(roomDriver);
+  const { code, token } = await driver.evaluate(async (spec) => {
+    const r = await window.__post('/api/rooms', { title: spec.title });
+    const fac = await window.__connect(r.room.id, r.facilitator.secret);
+    const { exercise } = await fac('agenda.add', { spec });
+    await fac('exercise.open', { exercise });
+    const { token } = await fac('room.screen_link', {});
+    window.__room = { r, fac, exercise };
+    return { code: r.room.code, token };
+  }, spec);
+  return { driver, code, token };
+}
+
+/** How many lines el's text is drawn on. */
+function linesOf(el) {
+  const r = document.createRange();
+  r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size;
+}
+
+const projectorSizes = [[800, 600], [1024, 768], [1280, 720], [1920, 1080]];
+
+/** A poll waiting for its answers on the projector: "0 answers so far"
+ *  on one line at every projector size (at 800x600 "far" went alone onto
+ *  a second line), within the screen, larger than the line under it;
+ *  closed, "Voting has closed: 0 answers." on one line too. */
+async function projectorCountOnOneLine() {
+  const { driver, code, token } = await drivenRoom('the waiting poll', { kind: 'poll', title: 'Lunch?',
+    questions: [{ kind: 'choice', options: [{ id: 'a', label: 'Pizza' }, { id: 'b', label: 'Soup' }] }] });
+  const proj = await newPage(await browser.newContext({ viewport: { width: 800, height: 600 } }), 'projector of the waiting poll');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  const count = proj.getByTestId('screen-count');
+  const oneLine = async (text) => {
+    await untilText(count, text, 'the count on the projector');
+    for (const [width, height] of projectorSizes) {
+      await proj.setViewportSize({ width, height });
+      await sleep(300); // fitted after a resize
+      const lines = await count.evaluate(linesOf);
+      if (lines !== 1) throw new Error(`"${await textOf(count)}" on ${lines} lines at ${width}x${height}`);
+      const off = await proj.evaluate(offScreen, ['[data-testid=screen-wait] *', false]);
+      if (off.length) throw new Error(`the waiting poll at ${width}x${height}, off the screen: ${off.join('; ')}`);
+      const [big, soon] = await proj.evaluate(() => ['screen-count', 'screen-soon'].map((t) => parseFloat(getComputedStyle(document.querySelector(`[data-testid=${t}]`)).fontSize)));
+      if (!(big > soon * 1.3)) throw new Error(`the count at ${width}x${height} in ${big} px type, the line under it ${soon} px`);
+      if (width === 800) await shot(proj, `screen-count-${/closed/.test(text) ? 'closed-' : ''}600`);
+    }
+  };
+  await oneLine(/^0 answers so far$/);
+  await driver.evaluate(() => window.__room.fac('exercise.close', { exercise: window.__room.exercise }));
+  await oneLine(/^Voting has closed: 0 answers\.$/);
+  await proj.close();
+  await driver.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1124,6 +1214,7 @@ const steps = [
   ['the projector fits a six-question survey and the closing survey on a 720-line screen, and its lobby on a phone', projectorFitsSurveys],
   ["the projector fits a crowded retro's columns on a 720-line screen, and its column hints start in line", projectorFitsRetro],
   ["the projector gives a crowded retro column the width that short ones leave, and says how to vote", projectorFitsUnevenRetro],
+  ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
 ];
 
 let ok = false;

@@ -5,6 +5,8 @@
 // measured in the page's type on a canvas, once per word; the cloud's
 // width is the browser's to apply (a container unit, cqi), so a phone
 // turned or a projector's window resized needs nothing measured again.
+// The projector's count line ("0 answers so far", ScreenApp) is kept on
+// one line the same way.
 
 let ctx: CanvasRenderingContext2D | null | undefined;
 const widths = new Map<string, number>();
@@ -22,9 +24,10 @@ function estimate(text: string): number {
   return w;
 }
 
-/** The width of text set in bold type of font family at 1em, in em. */
-export function emWidth(text: string, family: string): number {
-  const key = `${family}\n${text}`;
+/** The width of text set in bold type (weight, 700 unless told) of font
+ *  family at 1em, in em. */
+export function emWidth(text: string, family: string, weight = 700): number {
+  const key = `${weight} ${family}\n${text}`;
   let w = widths.get(key);
   if (w == null) {
     if (ctx === undefined) {
@@ -32,9 +35,9 @@ export function emWidth(text: string, family: string): number {
     }
     w = 0;
     if (ctx) {
-      ctx.font = `700 100px ${family}`;
+      ctx.font = `${weight} 100px ${family}`;
       // A family the canvas cannot read leaves its font as it was.
-      if (!ctx.font.includes('100px')) ctx.font = '700 100px sans-serif';
+      if (!ctx.font.includes('100px')) ctx.font = `${weight} 100px sans-serif`;
       w = ctx.measureText(text).width / 100;
     }
     if (!(w > 0)) w = estimate(text);

@@ -6,6 +6,7 @@ import { compile } from 'svelte/compiler';
 import ScreenApp from './ScreenApp.svelte';
 import { ev, FakeWS, welcome } from '../test/fakews';
 import { settle } from '../test/settle';
+import { emWidth } from '../lib/fitcloud';
 
 let target: HTMLElement;
 let app: any;
@@ -228,6 +229,41 @@ describe('the projector while a vote waits for its results', () => {
     expect(box.classList.contains('d4')).toBe(true);
     expect(box.querySelectorAll('[data-testid=screen-choices] li')).toHaveLength(8);
     vi.restoreAllMocks();
+  });
+});
+
+describe('the count line while a vote waits', () => {
+  /** The count's largest size: the share (cqi) of the waiting box's
+   *  width its one line may take, times its width at 1em in the count's
+   *  type (800), in percent of the box. */
+  const share = (count: Element) => {
+    const cap = /^([\d.]+)cqi$/.exec((count as HTMLElement).style.getPropertyValue('--most'));
+    expect(cap).not.toBeNull();
+    const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+    return Number(cap![1]) * emWidth(count.textContent ?? '', family, 800);
+  };
+
+  it('is set no larger than its one line fits the width: at 800x600 "0 answers so far" took two, "far" alone', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const poll = (status: string) => ({ id: 'e1', kind: 'poll', title: 'Lunch?', status, minResponses: 3,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Pizza' }, { id: 'b', label: 'Soup' }] }] });
+    const state = (status: string) => ({ exercise: 'e1', status, responses: 0, minResponses: 3, anonymous: true });
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('open'), state: state('open') }] } } } });
+    await settle();
+    const count = target.querySelector('[data-testid=screen-count]')!;
+    expect(count.textContent).toBe('0 answers so far');
+    expect(share(count)).toBeGreaterThan(85);
+    expect(share(count)).toBeLessThanOrEqual(100);
+    // Closed, the longer line is measured anew.
+    const open = (count as HTMLElement).style.getPropertyValue('--most');
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll('closed'), state: state('closed') }] } } } });
+    await settle();
+    const closed = target.querySelector('[data-testid=screen-count]')!;
+    expect(closed.textContent).toBe('Voting has closed: 0 answers.');
+    expect(parseFloat((closed as HTMLElement).style.getPropertyValue('--most'))).toBeLessThan(parseFloat(open));
+    expect(share(closed)).toBeGreaterThan(85);
+    expect(share(closed)).toBeLessThanOrEqual(100);
   });
 });
 
