@@ -458,6 +458,42 @@ async function projectorCountOnOneLine() {
   await driver.close();
 }
 
+/** A retro's actions first on the projector in its actions phase, at
+ *  every projector size: their heading right under the header and the
+ *  actions right under it (the heading's browser margins left 85 px
+ *  between the header and the first action at 800x600, under 40 of
+ *  heading), nothing off the screen. */
+async function projectorRetroActionsClose() {
+  const driver = await newPage(hostCtx, 'the retro with actions');
+  await driver.goto(huddle.base + '/healthz');
+  const { code, token } = await driver.evaluate(crowdedRetro, [2, 2, 2]);
+  for (const p of ['reveal', 'group', 'vote', 'discuss']) await retroPhase(driver, p);
+  await driver.evaluate(async () => {
+    const { fac, exercise } = window.__fit;
+    for (const [text, owner] of [['Set up a pairing rota', 'Ann'], ['Demo every Friday at four', 'Ben'], ['Cap meetings at thirty minutes', '']]) await fac('retro.action.add', { exercise, text, owner });
+  });
+  await retroPhase(driver, 'actions');
+  const proj = await newPage(await browser.newContext({ viewport: { width: 800, height: 600 } }), 'projector of the retro with actions');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  await untilText(proj.locator('[data-testid=retro-board] .actions'), /Action items.*Set up a pairing rota/, 'the actions on the projector');
+  for (const [width, height] of projectorSizes) {
+    await proj.setViewportSize({ width, height });
+    await sleep(400); // fitted after a resize
+    const { gap, rem } = await proj.evaluate(() => {
+      const head = document.querySelector('.head').getBoundingClientRect();
+      const h4 = document.querySelector('[data-testid=retro-board] .actions h4').getBoundingClientRect();
+      const first = document.querySelector('[data-testid=retro-board] .actions li').getBoundingClientRect();
+      return { gap: first.top - head.bottom - h4.height, rem: parseFloat(getComputedStyle(document.documentElement).fontSize) };
+    });
+    if (gap > 2 * rem) throw new Error(`the projector's actions at ${width}x${height}: ${Math.round(gap)} px between the header and the first action, besides the heading`);
+    const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] h4, [data-testid=retro-board] .more', false]);
+    if (off.length) throw new Error(`the projector's actions at ${width}x${height}, off the screen: ${off.join('; ')}`);
+    if (width === 800) await shot(proj, 'screen-retro-actions-600');
+  }
+  await proj.close();
+  await driver.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1215,6 +1251,7 @@ const steps = [
   ["the projector fits a crowded retro's columns on a 720-line screen, and its column hints start in line", projectorFitsRetro],
   ["the projector gives a crowded retro column the width that short ones leave, and says how to vote", projectorFitsUnevenRetro],
   ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
+  ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size", projectorRetroActionsClose],
 ];
 
 let ok = false;
