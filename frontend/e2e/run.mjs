@@ -494,6 +494,81 @@ async function projectorRetroActionsClose() {
   await driver.close();
 }
 
+/** A word cloud of phrases on a phone (390 px, then 320): a phrase too
+ *  long for a line at the cloud's type wraps between its words, none
+ *  broken, none smaller than the cloud's type (one was 13 px on a line),
+ *  nothing wider than the page; a single long word is still set smaller
+ *  on its line. On the projector, with room for each on one line, each
+ *  phrase is on one, and the cloud is on the screen. */
+async function phoneCloudWrapsPhrases() {
+  const { driver, code, token } = await drivenRoom('the cloud of phrases', { kind: 'words', title: 'One word or phrase for this sprint' });
+  const handset = await newPage(await browser.newContext({ ...phone, viewport: { width: 390, height: 844 } }), 'phone of the cloud');
+  await handset.goto(`${huddle.base}/j/${code}`);
+  await handset.getByRole('button', { name: 'Join' }).click();
+  await handset.locator('[data-testid=exercise][data-kind=words]').waitFor();
+  const long = 'psychological safety in the whole team';
+  const mine = [long, 'trust', 'shipping on fridays'];
+  for (let i = 0; i < mine.length; i++) await handset.getByPlaceholder(`Word ${i + 1}`).fill(mine[i]);
+  await handset.getByRole('button', { name: 'Send answer' }).click();
+  await handset.getByTestId('answered').waitFor();
+  await driver.evaluate(async (long) => {
+    const { r, fac, exercise } = window.__room;
+    for (const [i, words] of [[long, 'trust', 'continuous integration and delivery'], ['knowledge sharing between squads', 'trust', 'rindfleischetikettierungsüberwachung']].entries()) {
+      const j = await window.__post('/api/join', { code: r.room.code, name: `P${i}` });
+      await (await window.__connect(r.room.id, j.token))('exercise.answer', { exercise, ballot: { words } });
+    }
+    await fac('exercise.show', { exercise });
+  }, long);
+  const cloud = () => ({
+    type: parseFloat(getComputedStyle(document.querySelector('.cloud')).fontSize),
+    words: [...document.querySelectorAll('.cloud li')].map((li) => {
+      const t = li.querySelector('.user-text');
+      const r = document.createRange();
+      r.selectNodeContents(t);
+      const split = [];
+      for (const w of t.querySelectorAll('.w')) {
+        const wr = document.createRange();
+        wr.selectNodeContents(w);
+        if (new Set([...wr.getClientRects()].map((x) => Math.round(x.top))).size > 1) split.push(w.textContent);
+      }
+      return { text: t.textContent, px: parseFloat(getComputedStyle(li).fontSize), lines: new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size, split };
+    }),
+  });
+  await untilText(handset.getByTestId('words'), new RegExp(`${long}: 2`), 'the cloud on the phone');
+  for (const [width, height] of [[390, 844], [320, 640]]) {
+    await handset.setViewportSize({ width, height });
+    await sleep(200);
+    const { type, words } = await handset.evaluate(cloud);
+    const phrase = words.find((w) => w.text === long);
+    if (!(phrase.lines > 1)) throw new Error(`at ${width} px "${long}" is on one line, ${phrase.px} px, not wrapped`);
+    for (const w of words) {
+      if (w.split.length) throw new Error(`at ${width} px the cloud breaks ${w.split.join(', ')} in two`);
+      if (w.text.includes(' ') && w.px < type - 0.01) throw new Error(`at ${width} px "${w.text}" is ${w.px} px, smaller than the cloud's ${type} px`);
+    }
+    const single = words.find((w) => w.text === 'rindfleischetikettierungsüberwachung');
+    if (single.lines !== 1) throw new Error(`at ${width} px one long word is on ${single.lines} lines`);
+    const off = await handset.evaluate(offScreen, ['.cloud li', true]);
+    if (off.length) throw new Error(`the cloud at ${width} px, wider than the page: ${off.join('; ')}`);
+    await shot(handset, `participant-words-phrases-${width}`);
+  }
+  const proj = await newPage(await browser.newContext({ viewport: { width: 800, height: 600 } }), 'projector of the cloud');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  await untilText(proj.getByTestId('words'), new RegExp(`${long}: 2`), 'the cloud on the projector');
+  for (const [width, height] of projectorSizes) {
+    await proj.setViewportSize({ width, height });
+    await sleep(400); // fitted after a resize
+    const { words } = await proj.evaluate(cloud);
+    const wrapped = words.filter((w) => w.lines > 1);
+    if (wrapped.length) throw new Error(`the projector's cloud at ${width}x${height} wraps ${wrapped.map((w) => w.text).join(', ')}, which fit on a line`);
+    const off = await proj.evaluate(offScreen, ['[data-testid=words] li, [data-testid=words-more]', false]);
+    if (off.length) throw new Error(`the projector's cloud at ${width}x${height}, off the screen: ${off.join('; ')}`);
+    if (width === 800) await shot(proj, 'screen-words-phrases-600');
+  }
+  await proj.close();
+  await handset.close();
+  await driver.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1252,6 +1327,7 @@ const steps = [
   ["the projector gives a crowded retro column the width that short ones leave, and says how to vote", projectorFitsUnevenRetro],
   ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
   ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size", projectorRetroActionsClose],
+  ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
 ];
 
 let ok = false;

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { settle } from '../test/settle';
 import { show } from '../test/mount';
 import WordCloud from './WordCloud.svelte';
-import { emWidth } from '../lib/fitcloud';
+import { emWidth, widestWord } from '../lib/fitcloud';
 
 // 46 words as 60 people sent them: three said six times, then fewer.
 const crowd = Array.from({ length: 46 }, (_, i) => ({ word: i < 3 ? ['trust', 'chaos', 'collaboration'][i] : `word${i}`, count: i < 3 ? 6 : i < 10 ? 4 : 2 }));
@@ -93,6 +93,25 @@ describe('a word in a cloud', () => {
       expect(cap).not.toBeNull();
       expect(Number(cap![1]) * emWidth(long, 'sans-serif')).toBeLessThanOrEqual(100);
       expect(Number(cap![1]) * emWidth(long, 'sans-serif')).toBeGreaterThan(85);
+    }
+  });
+
+  // A phrase on a 390 px phone shrank to 13 px on one line: it is set no
+  // smaller than the cloud's type (the style), then wraps between its
+  // words, each whole and none wider than the cloud (--word).
+  it('is a phrase of words each kept whole, none set larger than the widest fits the width', () => {
+    const phrase = 'psychological safety in the whole team';
+    for (const big of [false, true]) {
+      const target = show(WordCloud, { words: [{ word: phrase, count: 2 }, { word: 'trust', count: 3 }], big, label: 'Words' });
+      const li = item(target, phrase);
+      expect([...li.querySelectorAll('.user-text .w')].map((w) => w.textContent)).toEqual(phrase.split(' '));
+      const cap = (name: string, el = li) => Number(/^([\d.]+)cqi$/.exec(el.style.getPropertyValue(name))![1]);
+      expect(cap('--word') * widestWord(phrase, 'sans-serif')).toBeLessThanOrEqual(100);
+      expect(cap('--word') * widestWord(phrase, 'sans-serif')).toBeGreaterThan(85);
+      // Its words are each narrower than the phrase: a larger cap.
+      expect(cap('--word')).toBeGreaterThan(2 * cap('--most'));
+      // A word alone: its own width.
+      expect(cap('--word', item(target, 'trust'))).toBe(cap('--most', item(target, 'trust')));
     }
   });
 

@@ -56,3 +56,11 @@ export const WORD_ROOM = 0.94;
 export function wordCap(width: number): string | undefined {
   return width > 0 ? `${+((100 * WORD_ROOM) / width).toFixed(3)}cqi` : undefined;
 }
+
+/** The width in em of the widest word of a phrase (its parts between
+ *  spaces; a word's alone), as emWidth: a phrase that would be set too
+ *  small on one line wraps between its words (WordCloud), each whole on
+ *  a line, so none may be wider than the cloud. */
+export function widestWord(text: string, family: string): number {
+  return Math.max(0, ...text.split(' ').map((w) => emWidth(w, family)));
+}
