@@ -205,36 +205,15 @@ async function projectorFitsSurveys() {
   await proj.close();
 }
 
-/** In a page of the server: a room made through the API, driven by the
- *  facilitator's and three participants' own WebSockets (window.__fit),
+/** In a page of the server, after roomDriver: a room made through the
+ *  API, driven by the facilitator's and three participants' own WebSockets,
  *  holding a retro with per[i] cards in column i, six each unless told
  *  (some of two lines), a long column hint beside short ones. Returns the
  *  join code, a projector link's token and the exercise. */
 function crowdedRetro(per = [6, 6, 6]) {
   return (async () => {
-    const post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-    const connect = (room, token) => new Promise((resolve, reject) => {
-      const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
-      const answers = new Map();
-      const states = {};
-      let n = 0;
-      const send = (type, data) => new Promise((res, rej) => {
-        const id = `fit-${++n}`;
-        answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
-        ws.send(JSON.stringify({ type, id, data }));
-      });
-      send.states = states;
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
-      ws.onerror = () => reject(new Error('no WebSocket'));
-      ws.onmessage = (e) => {
-        for (const line of e.data.split('\n')) {
-          const m = JSON.parse(line);
-          if (m.type === 'welcome') resolve(send);
-          if (m.type === 'state') states[m.key] = m.data;
-          if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
-        }
-      };
-    });
+    const post = window.__post;
+    const connect = window.__connect;
     const r = await post('/api/rooms', { title: 'Crowded retro' });
     const fac = await connect(r.room.id, r.facilitator.secret);
     const columns = [
@@ -297,6 +276,7 @@ async function retroColumns(proj, what) {
 async function projectorFitsRetro() {
   const driver = await newPage(hostCtx, 'the crowded retro');
   await driver.goto(huddle.base + '/healthz');
+  await driver.evaluate(roomDriver);
   const { code, token } = await driver.evaluate(crowdedRetro);
   const proj = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 } }), 'projector of the crowded retro');
   await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
@@ -348,6 +328,7 @@ async function projectorFitsRetro() {
 async function projectorFitsUnevenRetro() {
   const driver = await newPage(hostCtx, 'the uneven retro');
   await driver.goto(huddle.base + '/healthz');
+  await driver.evaluate(roomDriver);
   const { code, token } = await driver.evaluate(crowdedRetro, [2, 14, 2]);
   const proj = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 } }), 'projector of the uneven retro');
   await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
@@ -371,7 +352,7 @@ async function projectorFitsUnevenRetro() {
 /** In a page of the server: window.__post (a POST to the API, its JSON)
  *  and window.__connect(room, token), a WebSocket said hello to that
  *  sends commands (send(type, data), its ack's result; send.states the
- *  states received by key), as crowdedRetro drives a room. */
+ *  states received by key); crowdedRetro and drivenRoom drive rooms with it. */
 function roomDriver() {
   window.__post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
   window.__connect = (room, token) => new Promise((resolve, reject) => {
@@ -466,6 +447,7 @@ async function projectorCountOnOneLine() {
 async function projectorRetroActionsClose() {
   const driver = await newPage(hostCtx, 'the retro with actions');
   await driver.goto(huddle.base + '/healthz');
+  await driver.evaluate(roomDriver);
   const { code, token } = await driver.evaluate(crowdedRetro, [2, 2, 2]);
   for (const p of ['reveal', 'group', 'vote', 'discuss']) await retroPhase(driver, p);
   await driver.evaluate(async () => {
