@@ -5,6 +5,7 @@ import { settle } from '../test/settle';
 // The projector's fitting, which the wall imports when it first needs
 // it, loaded before any test: its import then settles at once.
 import '../lib/fitboard';
+import { sameNameTags } from '../lib/names';
 
 describe('an empty kudos wall', () => {
   const said = (target: HTMLElement) => target.querySelector('[data-testid=no-kudos]')?.textContent;
@@ -77,5 +78,26 @@ describe('the kudos wall on the projector', () => {
       expect(wall(target).classList.contains('big')).toBe(false);
       expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
     }
+  });
+});
+
+// Two people joined as Sam; each got a kudo, and the wall said "To Sam"
+// of both.
+describe('kudos to people of the same name', () => {
+  const kudo = (id: string, to: string, toName: string) => ({ id, seq: 1, to, toName, fromName: 'Bo', anonymous: false, message: 'Thanks' });
+  const to = (target: HTMLElement) => [...target.querySelectorAll('.kudo .to')].map((p) => p.textContent);
+
+  it('says which one each is for, with the number every list shows them with, on the projector too', () => {
+    const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
+    const kudos = [kudo('k3', 'b', 'Sam'), kudo('k2', 'a', 'SAM'), kudo('k1', 'c', 'Ann'), { ...kudo('k0', 'team', ''), to: 'team', toName: undefined }];
+    const expected = [`To Sam #${tags.get('b')}`, `To SAM #${tags.get('a')}`, 'To Ann', 'To the whole team'];
+    // The projector knows nobody in the room: the kudos tell it.
+    expect(to(show(KudosWall, { kudos, big: true }))).toEqual(expected);
+    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')] }))).toEqual(['To Sam']);
+  });
+
+  it('numbers one of two Sams in the room though only one got kudos, where the page knows the room', () => {
+    const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
+    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam #${sameNameTags(people).get('a')}`]);
   });
 });

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { show } from '../test/mount';
 import People from './People.svelte';
 import { emptyState } from '../lib/reducer';
 import type { MemberView } from '../lib/types';
+import { sameNameTags } from '../lib/names';
 
 const member = (id: string, name: string, extra: Partial<MemberView> = {}): MemberView => ({ id, name, role: 'participant', online: true, ...extra });
 
@@ -35,5 +36,33 @@ describe('People', () => {
     const state = { ...emptyState(), members, membersKnown: true, participants: 3, online: 2 };
     const target = show(People, { session: { state, send: () => Promise.resolve() } as any, ended: true });
     expect([...target.querySelectorAll('li')].map((li) => li.textContent!.trim().split(/\s/)[0])).toEqual(['Ann', 'Ben', 'Cy']);
+  });
+
+  // Two people joined as Sam (and two without a name): the list showed
+  // "Sam ✕" twice, and nobody could say which one to remove.
+  it('tells apart people of the same name, as every list of people does', () => {
+    const list = [member('a', 'Sam'), member('b', 'S am', { online: false }), member('c', ''), member('d', ''), member('e', 'Ann'), member('pv', 'Sam', { preview: true })];
+    const members = Object.fromEntries(list.map((m) => [m.id, m]));
+    const state = { ...emptyState(), members, membersKnown: true, participants: 5, online: 4 };
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    const target = show(People, { session: { state, send: () => Promise.resolve() } as any, ended: true });
+    // The numbers the participants' phones show them with: the preview, which they are not told of, is not counted.
+    const tags = sameNameTags(list.filter((m) => !m.preview));
+    const names = [...target.querySelectorAll('li .name')].map((n) => n.textContent);
+    expect(names).toEqual(expect.arrayContaining([`Sam #${tags.get('a')}`, `S am #${tags.get('b')}`, `Unnamed participant #${tags.get('c')}`, `Unnamed participant #${tags.get('d')}`, 'Ann']));
+    expect(names).toHaveLength(5);
+    expect(tags.get('a')).not.toBe(tags.get('b'));
+
+    const live = show(People, { session: { state, send: () => Promise.resolve() } as any });
+    const rows = [...live.querySelectorAll('li')];
+    const sam = rows.find((li) => li.querySelector('.name')!.textContent === `Sam #${tags.get('a')}`)!;
+    const remove = sam.querySelector('button')!;
+    expect(remove.getAttribute('aria-label')).toBe(`Remove Sam #${tags.get('a')}`);
+    remove.click();
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining(`Remove Sam #${tags.get('a')} from the room?`));
+    // The preview keeps its own name and badge.
+    expect(rows.at(-1)!.querySelector('.name')!.textContent).toBe('Sam');
+    vi.unstubAllGlobals();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNames } from './names';
+import { compareNames, nameKey, sameNameTags, tagged } from './names';
 
 describe('compareNames', () => {
   // Sorted as text, a room of numbered names read Bot 0, Bot 1, Bot 10,
@@ -7,5 +7,49 @@ describe('compareNames', () => {
   it('puts numbers inside names in their order, and ignores case', () => {
     const names = ['Bot 10', 'bot 2', 'Bot 1', 'Ann', 'Bot 11', 'ann b', 'Bot 0'];
     expect(names.sort(compareNames)).toEqual(['Ann', 'ann b', 'Bot 0', 'Bot 1', 'bot 2', 'Bot 10', 'Bot 11']);
+  });
+});
+
+describe('people of the same name', () => {
+  const p = (id: string, name: string) => ({ id, name });
+
+  it('compares names whatever their case and spaces', () => {
+    expect(nameKey(' Sam ')).toBe(nameKey('sam'));
+    expect(nameKey('Ann  Lee')).toBe(nameKey('ann lee'));
+    expect(nameKey('AnnLee')).toBe(nameKey('Ann Lee'));
+    expect(nameKey('Sam')).not.toBe(nameKey('Sami'));
+  });
+
+  it('gives a number to each of those who share a name, and none to the others', () => {
+    const tags = sameNameTags([p('a1', 'Sam'), p('b2', 'SAM'), p('c3', 'Ann'), p('d4', 'S am')]);
+    expect([...tags.keys()].sort()).toEqual(['a1', 'b2', 'd4']);
+    for (const tag of tags.values()) expect(tag).toMatch(/^\d{4}$/);
+    expect(new Set(tags.values()).size).toBe(3);
+    expect(tagged('Sam', tags.get('a1'))).toBe(`Sam #${tags.get('a1')}`);
+    expect(tagged('Ann', tags.get('c3'))).toBe('Ann');
+  });
+
+  // Every screen, and the same screen after a reload, shows a person the
+  // same way, whoever else is listed and in whatever order: the number is
+  // their member id's.
+  it("keeps each one's number whatever the order and whoever else joins or leaves", () => {
+    const two = sameNameTags([p('a1', 'Sam'), p('b2', 'Sam')]);
+    const reordered = sameNameTags([p('b2', 'Sam'), p('x', 'Zoe'), p('a1', 'Sam')]);
+    const three = sameNameTags([p('c3', 'SAM'), p('a1', 'Sam'), p('b2', 'Sam')]);
+    expect(reordered.get('a1')).toBe(two.get('a1'));
+    expect(three.get('a1')).toBe(two.get('a1'));
+    expect(three.get('b2')).toBe(two.get('b2'));
+  });
+
+  it('counts one person listed twice once', () => {
+    expect(sameNameTags([p('a1', 'Sam'), p('a1', 'Sam')]).size).toBe(0);
+  });
+
+  // m209 and m762 have the same four digits (2329).
+  it('gives more digits to a group whose four would be the same', () => {
+    const tags = sameNameTags([p('m209', 'Sam'), p('m762', 'Sam')]);
+    expect(tags.get('m209')).not.toBe(tags.get('m762'));
+    expect(tags.get('m209')).toMatch(/^\d{5}$/);
+    expect(sameNameTags([p('m209', 'Sam'), p('x', 'Sam')]).get('m209')).toBe('2329');
   });
 });

@@ -1,7 +1,61 @@
 // People's names in the order people expect of a list: numbers inside a
 // name by their value ("Bot 2" before "Bot 10"), and letters whatever
 // their case or accents ("anna" beside "Anna", "Émile" among the Es).
+import { t } from './strings';
+
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 /** Compares two names for sorting a list of people. */
 export const compareNames = (a: string, b: string): number => collator.compare(a, b);
+
+// Two people may join with the same name (there are no accounts). A list
+// that shows them tells them apart by a short number drawn from each one's
+// member id ("Sam #4821"): the id is what every screen that lists people
+// is given, and it never changes, so the number is the same on every
+// screen, after a reload, and whoever else joins or leaves. (The protocol
+// carries no join order, and numbering the Sams 1, 2, 3 by anything else
+// would renumber them as Sams come and go, or give two people "Sam (2)"
+// on two screens that know a different set of people.)
+
+/** A name as it is compared for telling people apart: "sam", "Sam " and "S am" are one name. */
+export const nameKey = (name: string): string =>
+  name.normalize('NFKC').toLowerCase().replace(/[\s\u200b-\u200d\u2060\ufeff]+/g, '');
+
+/** FNV-1a, 32 bits: the same number from the same id everywhere. */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const tagOf = (id: string, digits: number) => String(idHash(id) % 10 ** digits).padStart(digits, '0');
+
+/**
+ * The number each person is told apart by, for those whose name
+ * (nameKey) is shared by someone else in `people`; absent for the others.
+ * Four digits, more in the rare group whose four would be the same. An id
+ * listed twice (a member and a kudo to them) is one person.
+ */
+export function sameNameTags(people: Iterable<{ id: string; name: string }>): Map<string, string> {
+  const groups = new Map<string, Set<string>>();
+  for (const p of people) {
+    const k = nameKey(p.name);
+    const g = groups.get(k);
+    if (g) g.add(p.id);
+    else groups.set(k, new Set([p.id]));
+  }
+  const tags = new Map<string, string>();
+  for (const ids of groups.values()) {
+    if (ids.size < 2) continue;
+    let digits = 4;
+    while (digits < 10 && new Set([...ids].map((id) => tagOf(id, digits))).size < ids.size) digits++;
+    for (const id of ids) tags.set(id, tagOf(id, digits));
+  }
+  return tags;
+}
+
+/** A person's name as a list shows it: with their number when it is shared. */
+export const tagged = (name: string, tag: string | undefined): string => (tag ? t.people.tagged(name, tag) : name);

@@ -354,6 +354,13 @@ export const en = {
   } as Record<string, string>,
   kept: 'What you typed is kept.',
 
+  // People of the same name told apart in lists (lib/names.ts).
+  people: {
+    tagged: (name: string, tag: string) => `${name} #${tag}`,
+    /** To a participant whose name someone else has too. */
+    youToo: (label: string) => `Someone else here has the same name as you: others see you as ${label}.`,
+  },
+
 };
 
 export type Strings = typeof en;

@@ -4,6 +4,7 @@ import { show } from '../test/mount';
 import KudosExercise from './KudosExercise.svelte';
 import { emptyState } from '../lib/reducer';
 import type { Exercise } from '../lib/types';
+import { sameNameTags } from '../lib/names';
 import { settle } from '../test/settle';
 
 
@@ -126,5 +127,50 @@ describe('a kudo being written', () => {
     const again = open();
     expect((again.querySelector('#k-to-k1') as HTMLSelectElement).value).toBe('team');
     expect((again.querySelector('#k-to-k1 option') as HTMLOptionElement).value).toBe('team');
+  });
+});
+
+// Two people joined as Sam: the list offered "Sam" twice, and the wall
+// said "To Sam" of kudos to either.
+describe('people of the same name', () => {
+  const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+  const m = (id: string, name: string) => ({ id, name, role: 'participant' as const, online: true });
+  const people = [m('me', 'Sam'), m('s2', 'sam'), m('s3', 'Sam'), m('bo', 'Bo')];
+  // The numbers the console and every other phone show them with.
+  const tags = sameNameTags(people);
+  const kudos = [
+    { id: 'q2', seq: 2, to: 's3', toName: 'Sam', fromName: 'Bo', anonymous: false, message: 'Thanks for the review' },
+    { id: 'q1', seq: 1, to: 'bo', toName: 'Bo', anonymous: true, message: 'Great demo' },
+  ];
+  const open = () => show(KudosExercise, {
+    session: {
+      state: { ...emptyState(), you: people[0], members: Object.fromEntries(people.map((p) => [p.id, p])), membersKnown: true,
+        states: { k1: { exercise: 'k1', status: 'open', count: 2, kudos } } },
+      status: 'online', send: vi.fn(),
+    } as any,
+    ex,
+  });
+
+  it('offers each with their number, and tells one how one is shown', () => {
+    const target = open();
+    const options = [...target.querySelectorAll<HTMLOptionElement>('#k-to-k1 option')].map((o) => [o.value, o.textContent]);
+    expect(options).toEqual(expect.arrayContaining([['bo', 'Bo'], ['s2', `sam #${tags.get('s2')}`], ['s3', `Sam #${tags.get('s3')}`]]));
+    expect(options).toHaveLength(4);
+    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam #${tags.get('me')}.`);
+  });
+
+  it('says on the wall which of them a kudo is for', () => {
+    const target = open();
+    expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To Sam #${tags.get('s3')}`, 'To Bo']);
+  });
+
+  it('says nothing of a name nobody else has', () => {
+    const target = show(KudosExercise, {
+      session: { state: { ...emptyState(), you: m('bo', 'Bo'), members: { bo: m('bo', 'Bo'), s3: m('s3', 'Sam') }, membersKnown: true,
+        states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } }, status: 'online', send: vi.fn() } as any,
+      ex,
+    });
+    expect([...target.querySelectorAll('#k-to-k1 option')].map((o) => o.textContent)).toEqual(['The whole team', 'Sam']);
+    expect(target.querySelector('[data-testid=same-name]')).toBeNull();
   });
 });
