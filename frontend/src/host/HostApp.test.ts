@@ -178,10 +178,10 @@ describe('/host: your rooms in this browser', () => {
     expect(lookUps.sort()).toEqual(['/api/rooms/AAAAAA', '/api/rooms/BBBBBB', '/api/rooms/CCCCCC', '/api/rooms/DDDDDD']);
     const entries = [...target.querySelectorAll('[data-testid=hosted-room]')];
     expect(entries.map((e) => text(e))).toEqual([
-      'Morning standup AAAAAA Open',
-      'Quick poll (renamed) CCCCCC Joining locked Open',
-      'Offsite day 2 BBBBBB Ended Open',
-      'Old one DDDDDD No longer on the server Open',
+      'Morning standup AAAAAA Open Remove from this list',
+      'Quick poll (renamed) CCCCCC Joining locked Open Remove from this list',
+      'Offsite day 2 BBBBBB Ended Open Remove from this list',
+      'Old one DDDDDD No longer on the server Open Remove from this list',
     ]);
     const links = entries.map((e) => e.querySelector('a')!);
     expect(links.map((a) => a.getAttribute('aria-label'))).toEqual(['Open “Morning standup”', 'Open “Quick poll (renamed)”', 'Open “Offsite day 2”', 'Open “Old one”']);
@@ -197,7 +197,94 @@ describe('/host: your rooms in this browser', () => {
     vi.stubGlobal('fetch', vi.fn(async (url: string) => (url === '/api/packs' ? json(packs) : json({ error: { code: 'unavailable', message: 'down' } }, 503))));
     await open(HostApp, '/host');
     const entry = target.querySelector('[data-testid=hosted-room]')!;
-    expect(text(entry)).toBe('AAAAAA Open');
+    expect(text(entry)).toBe('AAAAAA Open Remove from this list');
     expect(entry.querySelector('a')!.getAttribute('aria-label')).toBe('Open the room AAAAAA');
+  });
+});
+
+describe('/host: keeping the list of your rooms', () => {
+  const room = (code: string, title: string, more: object = {}) => ({ id: 'r' + code, code, title, locked: false, ended: false, showNames: false, ...more });
+  /** This browser created these rooms, the first the newest. */
+  function stored(...rooms: [string, string][]) {
+    for (const [code, title] of rooms) {
+      localStorage.setItem('huddle:h:' + code, JSON.stringify({ roomId: 'r' + code, code, secret: 's', facilitatorId: 'f', title, joinUrl: '', createdAt: 1 }));
+    }
+    localStorage.setItem('huddle:hosted', JSON.stringify(rooms.map(([c]) => c)));
+  }
+  /** The server, answering each room's look-up from `server` as it is when asked. */
+  function serve(server: Record<string, object | null>) {
+    const f = vi.fn(async (url: string, _init?: RequestInit) => {
+      if (url === '/api/packs') return json(packs);
+      const r = server[url.split('/').pop()!];
+      return r ? json(r) : json({ error: { code: 'not_found', message: 'there is no room with that code', field: 'code' } }, 404);
+    });
+    vi.stubGlobal('fetch', f);
+    return f;
+  }
+  const entries = () => [...target.querySelectorAll<HTMLElement>('[data-testid=hosted-room]')];
+  const removeButton = (code: string) => target.querySelector<HTMLButtonElement>(`[data-code=${code}] button`)!;
+  const click = (b: HTMLElement) => b.dispatchEvent(new Event('click', { bubbles: true }));
+
+  it("removes a room from this browser's list only, named by its room, and moves the focus on to the next", async () => {
+    stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2'], ['CCCCCC', '']);
+    const f = serve({ AAAAAA: room('AAAAAA', 'Morning standup'), BBBBBB: room('BBBBBB', 'Offsite day 2'), CCCCCC: room('CCCCCC', '') });
+    const confirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', confirm);
+    await open(HostApp, '/host');
+    expect(entries().map((e) => removeButton(e.dataset.code!).getAttribute('aria-label'))).toEqual([
+      'Remove from this list: “Morning standup”', 'Remove from this list: “Offsite day 2”', 'Remove from this list: the room CCCCCC',
+    ]);
+    const calls = f.mock.calls.length;
+
+    removeButton('AAAAAA').focus();
+    click(removeButton('AAAAAA'));
+    await settle();
+    // Asked first: the room runs, and its console will not open from here any more.
+    expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^Remove “Morning standup” from this list\? The room on the server is not changed/));
+    expect(entries().map((e) => e.dataset.code)).toEqual(['BBBBBB', 'CCCCCC']);
+    // This browser's record, facilitator key and all, goes; nothing is asked of the server.
+    expect(localStorage.getItem('huddle:h:AAAAAA')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:hosted')!)).toEqual(['BBBBBB', 'CCCCCC']);
+    expect(localStorage.getItem('huddle:h:BBBBBB')).not.toBeNull();
+    expect(f.mock.calls.length).toBe(calls);
+    // The entry that took its place has the focus, and what happened is said.
+    expect(document.activeElement).toBe(removeButton('BBBBBB'));
+    expect(text(target.querySelector('[role=status]'))).toBe('Removed “Morning standup” from this list.');
+
+    // The last entry gone, the focus goes back to the one before it.
+    removeButton('CCCCCC').focus();
+    click(removeButton('CCCCCC'));
+    await settle();
+    expect(entries().map((e) => e.dataset.code)).toEqual(['BBBBBB']);
+    expect(document.activeElement).toBe(removeButton('BBBBBB'));
+    expect(text(target.querySelector('[role=status]'))).toBe('Removed the room CCCCCC from this list.');
+
+    // None left: the list says so, and its heading has the focus.
+    click(removeButton('BBBBBB'));
+    await settle();
+    expect(entries()).toHaveLength(0);
+    expect(document.activeElement).toBe(target.querySelector('#your-rooms-h'));
+    expect(text(target.querySelector('#your-rooms-h')!.closest('section'))).toContain('No rooms left in this list.');
+    expect(localStorage.getItem('huddle:hosted')).toBe('[]');
+  });
+
+  it('keeps a room when the question is answered no, and asks nothing of a room gone', async () => {
+    stored(['AAAAAA', 'Morning standup'], ['DDDDDD', 'Old one']);
+    serve({ AAAAAA: room('AAAAAA', 'Morning standup') });
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    await open(HostApp, '/host');
+    click(removeButton('AAAAAA'));
+    await settle();
+    expect(entries().map((e) => e.dataset.code)).toEqual(['AAAAAA', 'DDDDDD']);
+    expect(localStorage.getItem('huddle:h:AAAAAA')).not.toBeNull();
+    expect(text(target.querySelector('[role=status]'))).toBe('');
+
+    confirm.mockClear();
+    click(removeButton('DDDDDD'));
+    await settle();
+    expect(confirm).not.toHaveBeenCalled();
+    expect(entries().map((e) => e.dataset.code)).toEqual(['AAAAAA']);
+    expect(localStorage.getItem('huddle:h:DDDDDD')).toBeNull();
   });
 });
