@@ -221,9 +221,23 @@ describe('/host: keeping the list of your rooms', () => {
     vi.stubGlobal('fetch', f);
     return f;
   }
+  const lookUps = (f: ReturnType<typeof serve>) => (f.mock.calls as unknown as [string, RequestInit?][]).filter(([u]) => u.startsWith('/api/rooms/')).map(([u]) => u.split('/').pop()).sort();
   const entries = () => [...target.querySelectorAll<HTMLElement>('[data-testid=hosted-room]')];
   const removeButton = (code: string) => target.querySelector<HTMLButtonElement>(`[data-code=${code}] button`)!;
   const click = (b: HTMLElement) => b.dispatchEvent(new Event('click', { bubbles: true }));
+
+  let visibility: DocumentVisibilityState = 'visible';
+  beforeEach(() => {
+    visibility = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  });
+  afterEach(() => {
+    delete (document as any).visibilityState;
+  });
+  function show(v: DocumentVisibilityState) {
+    visibility = v;
+    document.dispatchEvent(new Event('visibilitychange'));
+  }
 
   it("removes a room from this browser's list only, named by its room, and moves the focus on to the next", async () => {
     stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2'], ['CCCCCC', '']);
@@ -286,5 +300,78 @@ describe('/host: keeping the list of your rooms', () => {
     expect(confirm).not.toHaveBeenCalled();
     expect(entries().map((e) => e.dataset.code)).toEqual(['AAAAAA']);
     expect(localStorage.getItem('huddle:h:DDDDDD')).toBeNull();
+  });
+
+  // The page was left open in a tab over the lunch break: the badges
+  // still said what the rooms were when it opened.
+  it('looks the rooms up again when the page is shown again, once each', async () => {
+    stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2'], ['CCCCCC', 'Quick poll'], ['DDDDDD', 'Old one']);
+    const server: Record<string, object | null> = {
+      AAAAAA: room('AAAAAA', 'Morning standup'), BBBBBB: room('BBBBBB', 'Offsite day 2'), CCCCCC: room('CCCCCC', 'Quick poll'), DDDDDD: null,
+    };
+    const f = serve(server);
+    await open(HostApp, '/host');
+    expect(lookUps(f)).toEqual(['AAAAAA', 'BBBBBB', 'CCCCCC', 'DDDDDD']);
+    f.mockClear();
+
+    // Meanwhile one ended, one was locked, one expired.
+    server.AAAAAA = room('AAAAAA', 'Morning standup', { ended: true });
+    server.BBBBBB = room('BBBBBB', 'Offsite day 2', { locked: true });
+    server.CCCCCC = null;
+    show('hidden');
+    await settle();
+    expect(lookUps(f)).toEqual([]);
+    // Shown, hidden and shown again before the look-ups answer: one round.
+    show('visible');
+    show('hidden');
+    show('visible');
+    await settle();
+    // The room already gone is not asked for again.
+    expect(lookUps(f)).toEqual(['AAAAAA', 'BBBBBB', 'CCCCCC']);
+    expect(entries().map((e) => text(e))).toEqual([
+      'Offsite day 2 BBBBBB Joining locked Open Remove from this list',
+      'Morning standup AAAAAA Ended Open Remove from this list',
+      'Quick poll CCCCCC No longer on the server Open Remove from this list',
+      'Old one DDDDDD No longer on the server Open Remove from this list',
+    ]);
+
+    // Shown again later: another round, of the rooms still listed and not gone.
+    f.mockClear();
+    vi.stubGlobal('confirm', () => true);
+    click(removeButton('BBBBBB'));
+    await settle();
+    show('hidden');
+    show('visible');
+    await settle();
+    expect(lookUps(f)).toEqual(['AAAAAA']);
+  });
+
+  // Sorted again as the rooms ended, the entries move: the one with the
+  // focus lost it to the page.
+  it('keeps the focus where it was as the entries are sorted again', async () => {
+    stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2']);
+    const server: Record<string, object | null> = { AAAAAA: room('AAAAAA', 'Morning standup'), BBBBBB: room('BBBBBB', 'Offsite day 2') };
+    serve(server);
+    await open(HostApp, '/host');
+    const link = target.querySelector<HTMLElement>('[data-code=AAAAAA] a')!;
+    link.focus();
+    server.AAAAAA = room('AAAAAA', 'Morning standup', { ended: true });
+    show('hidden');
+    show('visible');
+    await settle();
+    expect(entries().map((e) => e.dataset.code)).toEqual(['BBBBBB', 'AAAAAA']);
+    expect(document.activeElement).toBe(link);
+  });
+
+  it('keeps what the last look-up said of a room when looking again fails', async () => {
+    stored(['AAAAAA', 'Morning standup']);
+    const f = serve({ AAAAAA: room('AAAAAA', 'Morning standup', { locked: true }) });
+    await open(HostApp, '/host');
+    f.mockImplementation(async () => json({ error: { code: 'network', message: 'offline' } }, 503));
+    show('hidden');
+    show('visible');
+    await settle();
+    expect(f).toHaveBeenCalled();
+    expect(text(entries()[0])).toBe('Morning standup AAAAAA Joining locked Open Remove from this list');
   });
 });
