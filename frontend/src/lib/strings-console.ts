@@ -365,6 +365,18 @@ export const enConsole = {
     /** On a page whose list needs the key, after the prompt was cancelled. */
     enter: 'Enter the host key',
   },
+
+  // /host: removing a room from this browser's list of its rooms.
+  hostRooms: {
+    remove: 'Remove from this list',
+    /** The button's accessible name: its visible words, then the room. */
+    removeRoom: (what: string) => `Remove from this list: ${what}`,
+    named: (title: string) => `“${title}”`,
+    code: (code: string) => `the room ${code}`,
+    confirm: (what: string) => `Remove ${what} from this list? The room on the server is not changed, but this browser forgets its facilitator key, so its console will no longer open from here.`,
+    removed: (what: string) => `Removed ${what} from this list.`,
+    none: 'No rooms left in this list.',
+  },
 };
 
 export type ConsoleStrings = typeof enConsole;

@@ -361,18 +361,6 @@ export const en = {
     youToo: (label: string) => `Someone else here has the same name as you: others see you as ${label}.`,
   },
 
-  // /host: removing a room from this browser's list of its rooms.
-  hostRooms: {
-    remove: 'Remove from this list',
-    /** The button's accessible name: its visible words, then the room. */
-    removeRoom: (what: string) => `Remove from this list: ${what}`,
-    named: (title: string) => `“${title}”`,
-    code: (code: string) => `the room ${code}`,
-    confirm: (what: string) => `Remove ${what} from this list? The room on the server is not changed, but this browser forgets its facilitator key, so its console will no longer open from here.`,
-    removed: (what: string) => `Removed ${what} from this list.`,
-    none: 'No rooms left in this list.',
-  },
-
 };
 
 export type Strings = typeof en;
