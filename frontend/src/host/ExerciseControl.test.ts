@@ -3,6 +3,7 @@ import { flushSync } from 'svelte';
 import ExerciseControl from './ExerciseControl.svelte';
 import { emptyState } from '../lib/reducer';
 import { show } from '../test/mount';
+import { sameNameTags } from '../lib/names';
 import type { Exercise, Status } from '../lib/types';
 
 const poll = (status: Status): Exercise => ({
@@ -103,6 +104,25 @@ describe('kudos in a room that hides names', () => {
     const session = { state: { ...emptyState(), online: 5, room: room(true), agenda: { items: ['e1'] }, states: {} }, status: 'online', send: vi.fn() };
     const target = show(ExerciseControl, { session, ex: kudos('open') });
     expect(target.querySelector('[data-testid=kudos-names]')).toBeNull();
+  });
+});
+
+describe('kudos to one of two people of the same name', () => {
+  const kudos = (status: Status): Exercise => ({ id: 'e1', kind: 'kudos', title: 'Thanks', status });
+  const room = (showNames: boolean) => ({ id: 'r', code: 'K7QX2M', title: 'W', showNames, locked: false, ended: false });
+
+  it('numbers a kudo to one of two Sams as the people list does, though only one got kudos', () => {
+    const members = {
+      m1: { id: 'm1', name: 'Sam', role: 'participant' },
+      m2: { id: 'm2', name: 'sam ', role: 'participant' },
+      f: { id: 'f', name: 'Facilitator', role: 'facilitator' },
+    };
+    const view = { exercise: 'e1', status: 'open', count: 1, kudos: [{ id: 'k1', seq: 1, to: 'm1', toName: 'Sam', anonymous: true, message: 'Thanks' }] };
+    const session = { state: { ...emptyState(), online: 2, room: room(true), members, agenda: { items: ['e1'] }, states: { e1: view } }, status: 'online', send: vi.fn() };
+    const target = show(ExerciseControl, { session, ex: kudos('open') });
+    const tag = sameNameTags(Object.values(members).filter((m) => m.role === 'participant')).get('m1');
+    expect(tag).toBeTruthy();
+    expect(target.textContent).toContain(`Sam #${tag}`);
   });
 });
 
