@@ -191,6 +191,15 @@ describe('/host: your rooms in this browser', () => {
     expect(links[2].getAttribute('href')).toBe('/host/BBBBBB');
   });
 
+  it('says a room is gone when its code now leads to another room, and keeps its own title', async () => {
+    localStorage.setItem('huddle:h:AAAAAA', JSON.stringify({ roomId: 'rOld', code: 'AAAAAA', secret: 's', facilitatorId: 'f', title: 'Last week', joinUrl: '', createdAt: 1 }));
+    localStorage.setItem('huddle:hosted', JSON.stringify(['AAAAAA']));
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => (url === '/api/packs' ? json(packs) : json(room('AAAAAA', 'Someone else’s room', { id: 'rNew', locked: true })))));
+    await open(HostApp, '/host');
+    expect([...target.querySelectorAll('[data-testid=hosted-room]')].map((e) => text(e)))
+      .toEqual(['Last week AAAAAA No longer on the server Open Remove from this list']);
+  });
+
   it('shows what this browser holds when the look-ups fail', async () => {
     localStorage.setItem('huddle:h:AAAAAA', JSON.stringify({ roomId: 'r', code: 'AAAAAA', secret: 's', facilitatorId: 'f', title: '', joinUrl: '', createdAt: 1 }));
     localStorage.setItem('huddle:hosted', JSON.stringify(['AAAAAA']));
