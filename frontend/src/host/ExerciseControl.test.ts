@@ -107,6 +107,26 @@ describe('kudos in a room that hides names', () => {
   });
 });
 
+describe('a named vote\'s answers by person', () => {
+  it('numbers two people of the same name as the people list does', () => {
+    const members = {
+      m1: { id: 'm1', name: 'Sam', role: 'participant' },
+      m2: { id: 'm2', name: 'Sam', role: 'participant' },
+    };
+    const view = { exercise: 'e1', status: 'closed', responses: 2, minResponses: 1, anonymous: false, results, byMember: [
+      { member: 'm1', name: 'Sam', ballot: { answers: { q1: { choices: ['a'] } } } },
+      { member: 'm2', name: 'Sam', ballot: { answers: { q1: { choices: ['b'] } } } },
+    ] };
+    const session = { state: { ...emptyState(), online: 2, members, agenda: { items: ['e1'] }, states: { e1: view } }, status: 'online', send: vi.fn() };
+    const target = show(ExerciseControl, { session, ex: poll('closed') });
+    const tags = sameNameTags(Object.values(members));
+    const lines = [...target.querySelectorAll('details li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(lines).toHaveLength(2);
+    expect(lines[0].startsWith(`Sam #${tags.get('m1')}:`)).toBe(true);
+    expect(lines[1].startsWith(`Sam #${tags.get('m2')}:`)).toBe(true);
+  });
+});
+
 describe('kudos to one of two people of the same name', () => {
   const kudos = (status: Status): Exercise => ({ id: 'e1', kind: 'kudos', title: 'Thanks', status });
   const room = (showNames: boolean) => ({ id: 'r', code: 'K7QX2M', title: 'W', showNames, locked: false, ended: false });
