@@ -145,14 +145,14 @@ func onceToken(set, member string) string {
 // a header, then the change flattened to strings. Values go as []byte,
 // untouched; only the event fields are encoded here, without seq, epoch and
 // room, which the script puts in front.
-func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, c rooms.Change) ([]any, error) {
+func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadline int64, c rooms.Change) ([]any, error) {
 	roomJSON, err := json.Marshal(room)
 	if err != nil {
 		return nil, err
 	}
-	n := 14 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + 3*len(c.Incrs) + len(c.Events)
+	n := 15 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + 3*len(c.Incrs) + len(c.Events)
 	args := make([]any, 0, n)
-	args = append(args, roomJSON, s.keys.channel(room), s.opts.HistoryLimit, s.opts.ReplyWindow, epoch, ttlMS, code)
+	args = append(args, roomJSON, s.keys.channel(room), s.opts.HistoryLimit, s.opts.ReplyWindow, epoch, ttlMS, code, deadline)
 
 	var answer, count, slots string
 	if c.CmdID != "" {
@@ -251,6 +251,9 @@ func parseOutcome(v any) (outcome, error) {
 		return o, nil
 	case "exists":
 		o.err = rooms.ErrRoomExists
+		return o, nil
+	case "late":
+		o.err = errLate
 		return o, nil
 	}
 	if len(r) < 3 {

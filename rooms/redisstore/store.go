@@ -67,6 +67,7 @@ type Store struct {
 
 	subs   subscriptions
 	events eventCache // history events decoded (see events.go)
+	clock  redisClock // Redis's clock, for the changes' deadlines (late.go)
 }
 
 var (
@@ -97,7 +98,7 @@ func SetLogger(log *slog.Logger) { redis.SetLogger(slogRedis{log}) }
 type slogRedis struct{ log *slog.Logger }
 
 func (l slogRedis) Printf(_ context.Context, format string, v ...any) {
-	l.log.Warn("redisstore: go-redis", "msg", fmt.Sprintf(format, v...))
+	l.log.Warn("redisstore: go-redis", "detail", fmt.Sprintf(format, v...))
 }
 
 // New returns a Store for opts.URL. It does not wait for Redis: a node
@@ -226,7 +227,7 @@ func (s *Store) CreateRoom(ctx context.Context, id, code string, ttl time.Durati
 		return rooms.Applied{}, fmt.Errorf("redisstore: create room: ttl %v is not positive", ttl)
 	}
 	epoch := newEpoch()
-	args, err := s.changeArgs(id, epoch, max(ttl.Milliseconds(), 1), code, init)
+	args, err := s.changeArgs(id, epoch, max(ttl.Milliseconds(), 1), code, s.deadline(ctx), init)
 	if err != nil {
 		return rooms.Applied{}, fmt.Errorf("redisstore: create room: %w", err)
 	}
@@ -330,7 +331,7 @@ func (s *Store) RoomByCode(ctx context.Context, code string) (string, error) {
 
 // Apply implements rooms.Store.
 func (s *Store) Apply(ctx context.Context, room string, c rooms.Change) (rooms.Applied, error) {
-	args, err := s.changeArgs(room, "", 0, "", c)
+	args, err := s.changeArgs(room, "", 0, "", s.deadline(ctx), c)
 	if err != nil {
 		return rooms.Applied{}, fmt.Errorf("redisstore: apply: %w", err)
 	}
@@ -681,7 +682,9 @@ func (s *Store) Close() error {
 	if !s.subs.close() {
 		return nil
 	}
-	return s.rdb.Close()
+	err := s.rdb.Close()
+	s.clock.stop()
+	return err
 }
 
 func stringArgs(ss []string) []any {

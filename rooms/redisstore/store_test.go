@@ -192,6 +192,54 @@ func TestHungRedis(t *testing.T) {
 	}
 }
 
+// A change its node gave up on is not applied when a Redis that stalled
+// comes back and reaches it: the node answered it unavailable, "nothing
+// applied" (docs/protocol.md), and a phone told so may join or answer
+// again. Re-sent with its command id, it is then applied once. (A late
+// CreateRoom: TestLateScripts.)
+func TestLateChangeNotApplied(t *testing.T) {
+	srv := redistest.StartServer(t)
+	st := newStore(t, redisstore.Options{URL: srv.URL(), ReadTimeout: 400 * time.Millisecond, WriteTimeout: 400 * time.Millisecond})
+	ctx := t.Context()
+	if _, err := st.CreateRoom(ctx, "room", "CODE", time.Minute, rooms.Change{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the store to read Redis's clock", func() bool { return redisstore.ClockKnown(st) })
+	// Redis knows the script before it stalls (EVALSHA's first run
+	// falls back to EVAL, which a node that gave up never sends).
+	if _, err := st.Apply(ctx, "room", rooms.Change{Incrs: []rooms.Incr{{Key: "warm", By: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	vote := rooms.Change{Actor: "bob", CmdID: "c1", Reply: json.RawMessage(`1`), Incrs: []rooms.Incr{{Key: "n", By: 1}}}
+	join := rooms.Change{Puts: []rooms.Put{{Key: "member:ghost", Value: json.RawMessage(`{}`)}}, Incrs: []rooms.Incr{{Key: "participants", By: 1}}}
+
+	srv.Pause()
+	_, err := st.Apply(ctx, "room", vote)
+	unavailable(t, "Apply to a stalled Redis", err)
+	_, err = st.Apply(ctx, "room", join)
+	unavailable(t, "a join to a stalled Redis", err)
+	srv.Resume()
+
+	// Redis has run what was waiting in its input by the time it answers
+	// this read, which follows it on the same connection or after it.
+	if err := st.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n, err := st.Counters(ctx, "room", "n", "participants"); err != nil || n[0] != 0 || n[1] != 0 {
+		t.Errorf("after the stall n, participants = %v, %v; want 0, 0: changes answered unavailable were applied", n, err)
+	}
+	if docs, err := st.Get(ctx, "room", "member:ghost"); err != nil || docs[0].Value != nil {
+		t.Errorf("member:ghost = %+v, %v; want absent", docs, err)
+	}
+	if _, err := st.Apply(ctx, "room", vote); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.Counters(ctx, "room", "n"); err != nil || n[0] != 1 {
+		t.Errorf("after the re-send n = %v, %v; want 1", n, err)
+	}
+}
+
 // Every key of a room expires with it (none later than ttl from the last
 // change), and all of them hash to the room's slot.
 func TestKeysExpireTogether(t *testing.T) {

@@ -8,7 +8,9 @@
 --   1 room id as a JSON string   2 pub/sub channel
 --   3 history limit              4 reply window
 --   5 epoch, 6 ttl ms, 7 code    (create.lua only; empty for apply.lua)
---   8.. the change, as written by changeArgs in scripts.go
+--   8 deadline: Redis time (unix ms) after which the change is refused
+--     as late, its node having given up on it (late.go); 0: none
+--   9.. the change, as written by changeArgs in scripts.go
 --
 -- Each redis.call costs a script a fixed overhead, more than most of the
 -- commands themselves, so a change makes as few as it can: META is read
@@ -28,6 +30,14 @@ end
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- late reports whether a change Redis reached at now (now_ms) came after
+-- its deadline (ARGV[8]): its node has answered it unavailable, so it
+-- must not be applied. A script checks it before its first write.
+local function late(now)
+  local deadline = tonumber(ARGV[8])
+  return deadline > 0 and now > deadline
 end
 
 -- read_meta reads, in one call, what a writing script needs of META:
@@ -306,9 +316,9 @@ end
 -- commit applies a change check passed: documents, counters, once-only
 -- sets, the reply, then events (numbered, kept, published) and Touch
 -- notices, and finally the expiry of the room's keys. meta is what
--- read_meta read (create.lua makes its own).
-local function commit(c, meta)
-  local now = now_ms()
+-- read_meta read (create.lua makes its own); now is Redis's clock, read
+-- before the script's first write to check the change is not late.
+local function commit(c, meta, now)
   for _, p in ipairs(c.puts) do
     local key = p[1]
     local cls = class_of(key)

@@ -1,5 +1,7 @@
 -- create.lua: Store.CreateRoom's room half (the join code is claimed from
 -- Go afterwards, in its own slot). ARGV[5..7]: epoch, ttl ms, code.
+local now = now_ms()
+if late(now) then return {'late'} end
 if redis.call('EXISTS', KEYS[META]) == 1 then return {'exists'} end
 -- A room is live while its meta key is. Keys of an earlier room under this
 -- id expire with its meta, but an eviction policy could drop meta alone:
@@ -12,7 +14,7 @@ for _, cls in ipairs(classes()) do
 end
 redis.call('DEL', unpack(KEYS))
 creating.fresh = true
-local c = decode(8)
+local c = decode(9)
 local failed = check(c, ARGV[5], 0)
 if failed then return failed end
 redis.call('HSET', KEYS[META], 'epoch', ARGV[5], 'seq', '0',
@@ -23,4 +25,4 @@ for _, k in ipairs({CLASSES, CTR, SETS, REP}) do
   redis.call('HSET', KEYS[k], ORDER, FILLER)
 end
 -- No exp and no ext yet: commit sets every key's expiry and both.
-return commit(c, {epoch = ARGV[5], seq = 0, ttl = tonumber(ARGV[6]), code = ARGV[7], ext = 0, exp = 0, ver = 0})
+return commit(c, {epoch = ARGV[5], seq = 0, ttl = tonumber(ARGV[6]), code = ARGV[7], ext = 0, exp = 0, ver = 0}, now)
