@@ -869,3 +869,13 @@ describe("the console's kudos wall", () => {
     expect(text('[data-testid=no-kudos]')).toBe('No kudos yet. They show here as people send them from their phones.');
   });
 });
+
+describe('the console losing its connection', () => {
+  it('says the facilitator\'s changes are kept, not answers', async () => {
+    answer();
+    const ws = await open();
+    ws.serverClose(1001);
+    await settle();
+    expect(text('[data-testid=conn]')).toBe('Reconnecting… your changes are kept and will be sent');
+  });
+});

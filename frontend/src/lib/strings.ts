@@ -38,6 +38,11 @@ export const en = {
     reconnecting: 'Reconnecting… your answers are kept and will be sent',
     stopped: 'Disconnected',
     pending: (n: number) => `${plural(n, 'answer', 'answers')} waiting to be sent`,
+    /** The facilitator's console: what it sends is steps, not answers. */
+    reconnectingConsole: 'Reconnecting… your changes are kept and will be sent',
+    pendingConsole: (n: number) => `${plural(n, 'change', 'changes')} waiting to be sent`,
+    /** The projector sends nothing. */
+    reconnectingScreen: 'Reconnecting…',
   },
 
   // Home and join

@@ -435,3 +435,14 @@ describe('the projector while joining is locked', () => {
     expect(head.querySelector('[data-testid=screen-closed]')).toBeNull();
   });
 });
+
+describe('the projector losing its connection', () => {
+  it('says only that it is reconnecting: it has no answers to keep', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    ws.receive(screenWelcome());
+    await settle();
+    ws.serverClose(1001);
+    await settle();
+    expect(target.querySelector('[data-testid=conn]')?.textContent?.trim()).toBe('Reconnecting…');
+  });
+});
