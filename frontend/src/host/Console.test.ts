@@ -713,6 +713,17 @@ describe('the console keeps the focus with the keyboard', () => {
     }
   });
 
+  it('asks before removing an exercise, naming it in curly quotes as the rest of the console does', async () => {
+    answer();
+    const ws = await open(false, three);
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    byLabel('Remove Two').click();
+    flushSync();
+    expect(confirm).toHaveBeenCalledWith('Remove “Two” and everything answered in it?');
+    expect(ws.commands().some((c) => c.type === 'agenda.remove')).toBe(false);
+  });
+
   it("on an exercise's Edit once its form is saved or cancelled", async () => {
     answer();
     const ws = await open(false, three);

@@ -76,7 +76,7 @@ const host = {
   moveUp: (t: string) => `Move ${t} up`,
   moveDown: (t: string) => `Move ${t} down`,
   removeEx: (t: string) => `Remove ${t}`,
-  confirmRemoveEx: (t: string) => `Remove "${t}" and everything answered in it?`,
+  confirmRemoveEx: (t: string) => `Remove “${t}” and everything answered in it?`,
   openEx: 'Open',
   closeEx: 'Close',
   closeHidden: 'Close, results hidden',
