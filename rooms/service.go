@@ -822,7 +822,7 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 	}
 	h, ok := s.handlers[cmd.Type]
 	if !ok {
-		return errOutcome(cmd.ID, Errorf(CodeUnknownType, "unknown message type %q", truncate(cmd.Type, 40)))
+		return errOutcome(cmd.ID, Errorf(CodeUnknownType, "unknown message type %s", Quote(truncate(cmd.Type, 40))))
 	}
 	if len(h.Roles) > 0 && !containsRole(h.Roles, actor.Role) {
 		return errOutcome(cmd.ID, Errorf(CodeForbidden, "a %s may not send %s", actor.Role, cmd.Type))
@@ -1196,7 +1196,7 @@ func jsonProblem(err error) string {
 		if te.Field == "" {
 			return "data should be " + JSONKind(te.Type)
 		}
-		return fmt.Sprintf("field %q should be %s", te.Field, JSONKind(te.Type))
+		return fmt.Sprintf("field %s should be %s", Quote(te.Field), JSONKind(te.Type))
 	}
 	return "malformed"
 }

@@ -213,6 +213,29 @@ func TestExecuteRejects(t *testing.T) {
 	}
 }
 
+// What a refusal is about is quoted as the web app quotes, in curly
+// quotes: an unknown message type, and the field of the command's data
+// that has the wrong JSON type.
+func TestRejectMessagesQuoteInWords(t *testing.T) {
+	f := newRoom(t, nil)
+	p := f.join(t, "Ann")
+	for i, c := range []struct {
+		m    *rooms.Member
+		typ  string
+		data any
+		want string
+	}{
+		{p, "room.explode", nil, "unknown message type “room.explode”"},
+		{p, "a\nb", nil, `unknown message type “a\nb”`},
+		{f.fac, rooms.CmdRoomUpdate, map[string]int{"title": 3}, "the command's data does not fit its type: field “title” should be a string"},
+	} {
+		var e struct{ Message string }
+		if err := json.Unmarshal(f.exec(c.m, fmt.Sprint("q", i), c.typ, c.data).Reply, &e); err != nil || e.Message != c.want {
+			t.Errorf("%q: message %q, want %q", c.typ, e.Message, c.want)
+		}
+	}
+}
+
 func TestRemoveLockEnd(t *testing.T) {
 	f := newRoom(t, func(l *rooms.Limits) { l.MaxParticipants = 3 })
 	ctx := context.Background()
