@@ -296,7 +296,7 @@ func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.M
 	k := Kudo{ID: id, Seq: seq, To: a.To, Anonymous: a.Anonymous}
 	switch {
 	case a.To == "":
-		return k, rooms.FieldError(rooms.CodeBadMessage, "to", "to is required: a member id or \"team\"")
+		return k, rooms.FieldError(rooms.CodeBadMessage, "to", "to is required: a member id or “team”")
 	case a.To == KudosTeam:
 	case to == nil || to.Removed:
 		return k, rooms.FieldError(rooms.CodeNotFound, "to", "no such member in this room")

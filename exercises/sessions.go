@@ -126,7 +126,7 @@ func ListSessions(ctx context.Context, lib rooms.Library, pack string) ([]Sessio
 }
 
 func sessionNotFound(field, id string) error {
-	return rooms.FieldError(rooms.CodeNotFound, field, "there is no kept session %q (it may have expired)", id)
+	return rooms.FieldError(rooms.CodeNotFound, field, "there is no kept session %s (it may have expired)", Quote(id))
 }
 
 // GetSession returns a kept session. field names the request field in the
