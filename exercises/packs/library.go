@@ -103,7 +103,7 @@ func (l *Library) findBuiltin(id string) *Pack {
 }
 
 func notFound(id string) error {
-	return rooms.FieldError(rooms.CodeNotFound, "id", "there is no pack %q", id)
+	return rooms.FieldError(rooms.CodeNotFound, "id", "there is no pack %s", exercises.Quote(id))
 }
 
 func decodeStored(d rooms.Doc) (*stored, error) {
@@ -211,7 +211,7 @@ func (l *Library) putStored(ctx context.Context, st stored, expect uint64) (*Ent
 }
 
 func taken(id string) error {
-	return rooms.FieldError(rooms.CodeConflict, "id", "there is already a pack %q", id)
+	return rooms.FieldError(rooms.CodeConflict, "id", "there is already a pack %s", exercises.Quote(id))
 }
 
 // Create adds a new pack to the library. An empty id is made from the
@@ -252,7 +252,7 @@ func (l *Library) Create(ctx context.Context, p *Pack, source string, replace bo
 		return e, err
 	}
 	p.ID = ""
-	return nil, rooms.FieldError(rooms.CodeConflict, "id", "could not find a free id for %q; give one", p.Title)
+	return nil, rooms.FieldError(rooms.CodeConflict, "id", "could not find a free id for %s; give one", exercises.Quote(p.Title))
 }
 
 // ParseVersion reads a version as clients send it: "" means any.
@@ -268,7 +268,7 @@ func ParseVersion(v string) (uint64, error) {
 }
 
 func changed(id string) error {
-	return rooms.FieldError(rooms.CodeConflict, "version", "someone else changed pack %q since you loaded it; reload it", id)
+	return rooms.FieldError(rooms.CodeConflict, "version", "someone else changed pack %s since you loaded it; reload it", exercises.Quote(id))
 }
 
 // Update replaces a library pack when it is still at version (see

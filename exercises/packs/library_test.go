@@ -58,6 +58,45 @@ func TestLibraryIDsAndLimit(t *testing.T) {
 	}
 }
 
+// The library's refusals name the pack in curly quotes, as the web app
+// shows text (there is no pack “nope”), not as Go's %q does; their codes
+// and fields stay.
+func TestLibraryRefusalsQuoteInWords(t *testing.T) {
+	ctx := context.Background()
+	lib := newLib(t, 60)
+	check := func(what string, err error, code rooms.Code, field, want string) {
+		t.Helper()
+		if e := rooms.AsError(err); e == nil || e.Code != code || e.Field != field || e.Message != want {
+			t.Errorf("%s: %+v, want %s on %s: %s", what, e, code, field, want)
+		}
+	}
+	_, err := lib.Get(ctx, "nope")
+	check("an unknown pack", err, rooms.CodeNotFound, "id", "there is no pack “nope”")
+	p := Find("building-trust")
+	_, err = lib.Create(ctx, p, SourceLibrary, false)
+	check("a built-in's id", err, rooms.CodeConflict, "id", "there is already a pack “building-trust”")
+	p.ID = "mine"
+	e, err := lib.Create(ctx, p, SourceLibrary, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Update(ctx, "mine", p, e.Summary.Version); err != nil {
+		t.Fatal(err)
+	}
+	_, err = lib.Update(ctx, "mine", p, e.Summary.Version)
+	check("a stale update", err, rooms.CodeConflict, "version", "someone else changed pack “mine” since you loaded it; reload it")
+	p.Title = "Same"
+	for range 50 {
+		p.ID = ""
+		if _, err := lib.Create(ctx, p, SourceLibrary, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.ID = ""
+	_, err = lib.Create(ctx, p, SourceLibrary, false)
+	check("no free id", err, rooms.CodeConflict, "id", "could not find a free id for “Same”; give one")
+}
+
 // A packs directory loads its valid packs and reports the others.
 func TestLoadDir(t *testing.T) {
 	ctx := context.Background()
