@@ -191,7 +191,7 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		e, err := s.packs.Get(r.Context(), req.Pack)
 		if err != nil {
 			if rooms.ErrorCode(err) == rooms.CodeNotFound {
-				err = rooms.FieldError(rooms.CodeNotFound, "pack", "there is no pack %q", req.Pack)
+				err = rooms.FieldError(rooms.CodeNotFound, "pack", "there is no pack %s", exercises.Quote(req.Pack))
 			}
 			s.writeError(w, err)
 			return
@@ -201,12 +201,12 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 		// be stricter. Check first, so no room is left half made.
 		lim := s.cfg.ExerciseLimits()
 		if len(pack.Exercises) > lim.MaxItems {
-			s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "pack %q has %d exercises; an agenda on this server holds at most %d", pack.ID, len(pack.Exercises), lim.MaxItems))
+			s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "pack %s has %d exercises; an agenda on this server holds at most %d", exercises.Quote(pack.ID), len(pack.Exercises), lim.MaxItems))
 			return
 		}
 		for i, spec := range pack.Exercises {
 			if _, err := exercises.Validate(spec, lim); err != nil {
-				s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "exercise %d of pack %q does not fit this server's limits: %s", i+1, pack.ID, rooms.AsError(err).Message))
+				s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "exercise %d of pack %s does not fit this server's limits: %s", i+1, exercises.Quote(pack.ID), rooms.AsError(err).Message))
 				return
 			}
 		}
@@ -255,13 +255,13 @@ func (s *Server) addPack(ctx context.Context, created *rooms.Created, p *packs.P
 		for wait := 50 * time.Millisecond; out.Code.Retryable() && wait <= 800*time.Millisecond; wait *= 2 {
 			select {
 			case <-ctx.Done():
-				return rooms.Errorf(rooms.CodeUnavailable, "exercise %d of pack %q could not be added", i+1, p.ID)
+				return rooms.Errorf(rooms.CodeUnavailable, "exercise %d of pack %s could not be added", i+1, exercises.Quote(p.ID))
 			case <-time.After(wait):
 			}
 			out = s.svc.Execute(ctx, created.Room.ID, fac, cmd)
 		}
 		if out.Code != "" {
-			return rooms.Errorf(out.Code, "exercise %d of pack %q could not be added", i+1, p.ID)
+			return rooms.Errorf(out.Code, "exercise %d of pack %s could not be added", i+1, exercises.Quote(p.ID))
 		}
 	}
 	return nil

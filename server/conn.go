@@ -391,7 +391,7 @@ func (c *conn) hello(in inbound) {
 		}
 		m = m.AsScreen()
 	default:
-		c.sendError("", rooms.FieldError(rooms.CodeInvalid, "view", "view is empty or \"projector\""))
+		c.sendError("", rooms.FieldError(rooms.CodeInvalid, "view", "view is empty or “projector”"))
 		c.Close(codePolicy)
 		return
 	}

@@ -293,6 +293,11 @@ func testProjectorLink(t *testing.T, a, b *testServer) {
 			t.Fatalf("projector link with view %v: %s", view, w.Raw)
 		}
 	}
+	// Any other view is refused, saying which there are as the web app quotes.
+	if _, m := screen(tok1, "wall"); m.Type != "error" || m.Code != rooms.CodeInvalid || !strings.Contains(string(m.Raw), `"field":"view"`) ||
+		!strings.Contains(string(m.Raw), `"message":"view is empty or “projector”"`) {
+		t.Fatalf("view wall: %s", m.Raw)
+	}
 	s1, _ := screen(tok1, "projector")
 	own, w := screen(room.Facilitator.Secret, "projector")
 	if w.Type != "welcome" {

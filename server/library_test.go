@@ -633,15 +633,23 @@ func TestKeepRacingTheEnd(t *testing.T) {
 }
 
 // A pack that does not fit this server's stricter limits is refused before
-// any room is made.
+// any room is made, naming the pack in curly quotes.
 func TestPackOverServerLimits(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.Limits.MaxTextLen = 30 })
-	var eb errBody
-	if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &eb); st != http.StatusBadRequest || eb.Error.Field != "pack" {
-		t.Fatalf("a pack over the limits: %d %s", st, body)
-	}
-	if n, _ := ts.store.CountRooms(t.Context()); n != 0 {
-		t.Fatalf("%d rooms left behind", n)
+	for _, c := range []struct {
+		cfg  func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Limits.MaxTextLen = 30 }, "exercise 1 of pack “building-trust” does not fit this server's limits: "},
+		{func(c *Config) { c.Exercises.MaxItems = 3 }, "pack “building-trust” has 7 exercises; an agenda on this server holds at most 3"},
+	} {
+		ts := startServer(t, c.cfg)
+		var eb errBody
+		if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "building-trust"}, &eb); st != http.StatusBadRequest || eb.Error.Field != "pack" || !strings.HasPrefix(eb.Error.Message, c.want) {
+			t.Errorf("a pack over the limits: %d %s, want %s…", st, body, c.want)
+		}
+		if n, _ := ts.store.CountRooms(t.Context()); n != 0 {
+			t.Fatalf("%d rooms left behind", n)
+		}
 	}
 }
 

@@ -49,7 +49,7 @@ func TestCreateRoomFromPack(t *testing.T) {
 		t.Fatalf("agenda %v kinds %v", sec.Agenda.Items, kinds)
 	}
 	var e apiError
-	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "nope"}, &e); st != http.StatusNotFound || e.Error.Field != "pack" {
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "nope"}, &e); st != http.StatusNotFound || e.Error.Field != "pack" || e.Error.Message != "there is no pack “nope”" {
 		t.Fatalf("unknown pack: %d %+v", st, e)
 	}
 }
@@ -160,5 +160,14 @@ func TestCreateRoomFromPackRetriesTheAgenda(t *testing.T) {
 	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
 	if len(sec.Agenda.Items) != len(e.Pack.Exercises) || len(sec.Exercises) != len(e.Pack.Exercises) {
 		t.Fatalf("agenda of %d, %d exercises; the pack has %d", len(sec.Agenda.Items), len(sec.Exercises), len(e.Pack.Exercises))
+	}
+
+	// A store that stays down past the retries: the answer names the
+	// exercise and the pack, in curly quotes.
+	store.fail.Store(1000)
+	defer store.fail.Store(0)
+	var ae apiError
+	if st := ts.post("/api/rooms", CreateRoomRequest{Pack: "start-stop-continue"}, &ae); st == http.StatusCreated || ae.Error.Message != "exercise 1 of pack “start-stop-continue” could not be added" {
+		t.Fatalf("create from pack with the store down: %d %+v", st, ae)
 	}
 }
