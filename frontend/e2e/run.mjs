@@ -472,6 +472,32 @@ async function projectorRetroActionsClose() {
     if (off.length) throw new Error(`the projector's actions at ${width}x${height}, off the screen: ${off.join('; ')}`);
     if (width === 800) await shot(proj, 'screen-retro-actions-600');
   }
+  // Eight actions at 800x600: five fit, no ranked item does, and the
+  // ranking's "+N more" comes one gap of the board under the actions'
+  // (its empty list kept a gap above and below it: two). Should a ranked
+  // item fit after all, it is what comes one gap under them.
+  await driver.evaluate(async () => {
+    const { fac, exercise } = window.__fit;
+    for (const text of ['Book the big room for the demo', 'Write the onboarding page', 'Move standup to ten', 'Review the alert rules', 'Pair the new starters']) await fac('retro.action.add', { exercise, text, owner: '' });
+  });
+  await proj.setViewportSize({ width: 800, height: 600 });
+  await untilText(proj.getByTestId('actions-more'), /more action items/, 'the actions cut at 800x600');
+  await sleep(400); // fitted after the change
+  const lines = await proj.evaluate(() => {
+    const board = document.querySelector('[data-testid=retro-board]');
+    const acts = board.querySelector('[data-testid=actions-more]');
+    const next = board.querySelector('.ranked > li') ?? board.querySelector('[data-testid=more]');
+    return {
+      acts: acts.textContent, next: next?.textContent.trim().slice(0, 30),
+      between: next && next.getBoundingClientRect().top - acts.getBoundingClientRect().bottom,
+      gap: parseFloat(getComputedStyle(board).rowGap),
+    };
+  });
+  await shot(proj, 'screen-retro-many-actions-600');
+  if (!lines.next) throw new Error(`the projector's eight actions at 800x600: nothing of the ranking under "${lines.acts}"`);
+  if (lines.between > lines.gap + 1) throw new Error(`the projector's eight actions at 800x600: ${Math.round(lines.between)} px between "${lines.acts}" and "${lines.next}", want the board's gap of ${lines.gap} px`);
+  const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] h4, [data-testid=retro-board] .more', false]);
+  if (off.length) throw new Error(`the projector's eight actions at 800x600, off the screen: ${off.join('; ')}`);
   await proj.close();
   await driver.close();
 }
@@ -1308,7 +1334,7 @@ const steps = [
   ["the projector fits a crowded retro's columns on a 720-line screen, and its column hints start in line", projectorFitsRetro],
   ["the projector gives a crowded retro column the width that short ones leave, and says how to vote", projectorFitsUnevenRetro],
   ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
-  ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size", projectorRetroActionsClose],
+  ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size, and a ranking with no room keeps no gap", projectorRetroActionsClose],
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
 ];
 
