@@ -249,7 +249,9 @@ func isEOF(err error) bool {
 }
 
 // Trips is a go-redis hook that counts round trips: each command sent, a
-// pipeline once.
+// pipeline once. A new connection's handshake is not counted, nor the
+// store's reading of Redis's clock (TIME, in the background once a
+// minute: rooms/redisstore/late.go), which no command waits for.
 type Trips struct{ n atomic.Int64 }
 
 // N is how many round trips the client made so far.
@@ -259,7 +261,7 @@ func (c *Trips) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (c *Trips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		if !handshake(cmd) {
+		if !handshake(cmd) && cmd.Name() != "time" {
 			c.n.Add(1)
 		}
 		return next(ctx, cmd)
