@@ -338,7 +338,7 @@ func cleanColumn(e Exercise, col string) (string, error) {
 		if col == "" {
 			return "", rooms.FieldError(rooms.CodeBadMessage, "column", "column is required")
 		}
-		return "", rooms.FieldError(rooms.CodeInvalid, "column", "no column %s", Quote(truncate(col, 32)))
+		return "", rooms.FieldError(rooms.CodeInvalid, "column", "no column %s", Quote(rooms.Truncate(col, 32)))
 	}
 	return col, nil
 }

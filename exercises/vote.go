@@ -109,7 +109,7 @@ func NormalizeBallot(e Exercise, b Ballot, lim Limits) (Ballot, error) {
 		out.Answers = map[string]Answer{}
 		for qid := range b.Answers {
 			if !slices.ContainsFunc(e.Questions, func(q Question) bool { return q.ID == qid }) {
-				return out, rooms.FieldError(rooms.CodeInvalid, "ballot.answers", "no question %s", Quote(truncate(qid, 32)))
+				return out, rooms.FieldError(rooms.CodeInvalid, "ballot.answers", "no question %s", Quote(rooms.Truncate(qid, 32)))
 			}
 		}
 		for _, q := range e.Questions {
@@ -185,7 +185,7 @@ func normalizeAnswer(q Question, a Answer) (Answer, error) {
 		}
 		for _, c := range a.Choices {
 			if !slices.ContainsFunc(q.Options, func(o Option) bool { return o.ID == c }) {
-				return a, rooms.FieldError(rooms.CodeInvalid, field, "no option %s", Quote(truncate(c, 32)))
+				return a, rooms.FieldError(rooms.CodeInvalid, field, "no option %s", Quote(rooms.Truncate(c, 32)))
 			}
 		}
 		if len(out) == 0 {
@@ -205,13 +205,6 @@ func normalizeAnswer(q Question, a Answer) (Answer, error) {
 		v := *a.Value
 		return Answer{Value: &v}, nil
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // Counter names of a vote. Tallies are counters: adding a ballot only

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Quote puts a name or a value into a message people read, in curly
@@ -26,4 +27,17 @@ func Quote(s string) string {
 	}
 	b.WriteString("”")
 	return b.String()
+}
+
+// Truncate cuts s, a value a client sent, to at most n bytes and marks the
+// cut with "…", for a message that names it. It never cuts inside a
+// character: half of one would show as �.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -822,7 +822,7 @@ func (s *Service) execute(ctx context.Context, roomID string, actor *Member, cmd
 	}
 	h, ok := s.handlers[cmd.Type]
 	if !ok {
-		return errOutcome(cmd.ID, Errorf(CodeUnknownType, "unknown message type %s", Quote(truncate(cmd.Type, 40))))
+		return errOutcome(cmd.ID, Errorf(CodeUnknownType, "unknown message type %s", Quote(Truncate(cmd.Type, 40))))
 	}
 	if len(h.Roles) > 0 && !containsRole(h.Roles, actor.Role) {
 		return errOutcome(cmd.ID, Errorf(CodeForbidden, "a %s may not send %s", actor.Role, cmd.Type))
@@ -939,13 +939,6 @@ func containsRole(rs []Role, r Role) bool {
 		}
 	}
 	return false
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // Tx is one attempt at a command: what it read (to be checked unchanged
