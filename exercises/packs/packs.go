@@ -350,17 +350,39 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			w.walk(c, t.Elem(), sub)
 		}
 	default:
+		name := field[strings.LastIndex(field, ".")+1:]
 		if n.Kind != yaml.ScalarNode {
-			w.add(n, field, "should be a single %s", kindWord(t))
+			shape := "a list"
+			if n.Kind == yaml.MappingNode {
+				shape = "a mapping"
+			}
+			w.add(n, field, "%s must be %s, not %s", name, kindWord(t), shape)
 			return
 		}
-		// yaml.v3 truncates a float into an int (1.5 became 1): a whole
-		// number must be written as one, as the WebSocket protocol wants.
-		isInt := kindWord(t) == "whole number"
-		if err := n.Decode(reflect.New(t).Interface()); err != nil || (isInt && n.ShortTag() != "!!int") {
-			w.add(n, field, "%s is not a %s", exercises.Quote(n.Value), kindWord(t))
+		if !fits(n, t) {
+			w.add(n, field, "%s must be %s, not %s%s", name, kindWord(t), valueWord(n), typeHint(n, t))
 		}
 	}
+}
+
+// fits reports whether a scalar is a value of t as YAML 1.2 (and JSON)
+// reads it. A true-or-false field takes only true or false, unquoted
+// (True and FALSE too): yaml.v3 also turns yes, no, on, off, y and n
+// into one, even in quotes ("no" became false while "false" was
+// refused), where YAML 1.2 and every JSON reader see text. A whole
+// number is written as one, unquoted: yaml.v3 truncates a float into an
+// int (1.5 became 1). Text takes any scalar as written (title: 2024).
+func fits(n *yaml.Node, t reflect.Type) bool {
+	if n.Decode(reflect.New(t).Interface()) != nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return n.ShortTag() == "!!bool"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return n.ShortTag() == "!!int"
+	}
+	return true
 }
 
 func kindWord(t reflect.Type) string {
@@ -368,10 +390,49 @@ func kindWord(t reflect.Type) string {
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "whole number"
+		return "a whole number"
 	default:
 		return "text"
 	}
+}
+
+// valueWord names a scalar as the file gives it: "the text “no”", "the
+// number 1.5", "true".
+func valueWord(n *yaml.Node) string {
+	switch n.ShortTag() {
+	case "!!str":
+		return "the text " + exercises.Quote(n.Value)
+	case "!!int", "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return n.Value
+	}
+	return exercises.Quote(n.Value)
+}
+
+// typeHint says how to write what the text meant: "false", not "no" or
+// "false" in quotes; 3, not "3".
+func typeHint(n *yaml.Node, t reflect.Type) string {
+	if n.ShortTag() != "!!str" {
+		return ""
+	}
+	v := strings.TrimSpace(n.Value)
+	switch t.Kind() {
+	case reflect.Bool:
+		switch strings.ToLower(v) {
+		case "true", "false":
+			return " (leave out the quotes)"
+		case "y", "yes", "on":
+			return " (write true)"
+		case "n", "no", "off":
+			return " (write false)"
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if _, err := strconv.Atoi(v); err == nil {
+			return " (leave out the quotes)"
+		}
+	}
+	return ""
 }
 
 func suggest(key string, fields map[string]reflect.StructField) string {

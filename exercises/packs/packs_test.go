@@ -259,7 +259,7 @@ exercises:
 `)
 	want := []Problem{
 		{6, "exercises[0].titel", `unknown field “titel”`},
-		{7, "exercises[0].minResponses", `“many” is not a whole number`},
+		{7, "exercises[0].minResponses", `minResponses must be a whole number, not the text “many”`},
 		{10, "exercises[0].questions[0].colour", `unknown field “colour”`},
 	}
 	if !reflect.DeepEqual(ps, want) {
@@ -272,7 +272,7 @@ exercises:
 		`{"schema": 1, "id": "x", "title": "X", "exercises": [{"kind": "words", "title": "W", "timerSeconds": 1e2}]}`,
 	} {
 		ps = problems(t, src)
-		if len(ps) != 1 || ps[0].Field != "exercises[0].timerSeconds" || !strings.Contains(ps[0].Message, "is not a whole number") {
+		if len(ps) != 1 || ps[0].Field != "exercises[0].timerSeconds" || !strings.Contains(ps[0].Message, "timerSeconds must be a whole number, not the number 1") {
 			t.Fatalf("%s: got %+v", src, ps)
 		}
 	}
@@ -323,6 +323,51 @@ exercises:
 	ps = problems(t, "schema: 1\nid: a\ntitle: A\nexercises:\n  - kind: quiz\n    title: Q\n")
 	if len(ps) != 1 || ps[0].Field != "exercises[0].kind" || ps[0].Line != 5 {
 		t.Fatalf("got %+v", ps)
+	}
+}
+
+// A true-or-false field takes true or false, as YAML 1.2 and JSON read
+// them: text, quoted or not, is text. yaml.v3 made "no", "off" and
+// "yes" (quoted too) booleans and refused "false" as `“false” is not a
+// true or false`; now each is refused alike, saying what to write.
+func TestBooleansAreTrueOrFalse(t *testing.T) {
+	pack := func(v string) string {
+		return "schema: 1\nid: b\ntitle: B\nexercises:\n  - kind: words\n    title: W\n    anonymous: " + v + "\n    minResponses: 5\n"
+	}
+	for v, want := range map[string]string{
+		`"no"`:    `anonymous must be true or false, not the text “no” (write false)`,
+		`"off"`:   `anonymous must be true or false, not the text “off” (write false)`,
+		`"yes"`:   `anonymous must be true or false, not the text “yes” (write true)`,
+		`"false"`: `anonymous must be true or false, not the text “false” (leave out the quotes)`,
+		`'True'`:  `anonymous must be true or false, not the text “True” (leave out the quotes)`,
+		`no`:      `anonymous must be true or false, not the text “no” (write false)`,
+		`on`:      `anonymous must be true or false, not the text “on” (write true)`,
+		`Y`:       `anonymous must be true or false, not the text “Y” (write true)`,
+		`maybe`:   `anonymous must be true or false, not the text “maybe”`,
+		`0`:       `anonymous must be true or false, not the number 0`,
+		`[false]`: `anonymous must be true or false, not a list`,
+	} {
+		want := []Problem{{7, "exercises[0].anonymous", want}}
+		if ps := problems(t, pack(v)); !reflect.DeepEqual(ps, want) {
+			t.Errorf("anonymous: %s: got %+v\nwant %+v", v, ps, want)
+		}
+	}
+	for v, anon := range map[string]bool{"true": true, "false": false, "True": true, "FALSE": false} {
+		p, err := Parse("pack.yaml", []byte(pack(v)))
+		if err != nil || p.Exercises[0].IsAnonymous() != anon {
+			t.Errorf("anonymous: %s: %+v, %v", v, p, err)
+		}
+	}
+	// JSON alike: a string is never a boolean, nor a number.
+	ps := problems(t, `{"schema": "1", "id": "b", "title": "B", "exercises": [{"kind": "poll", "title": "P", "anonymous": "false",
+ "questions": [{"kind": "choice", "multi": "true", "options": [{"label": "a"}, {"label": "b"}]}]}]}`)
+	want := []Problem{
+		{1, "schema", `schema must be a whole number, not the text “1” (leave out the quotes)`},
+		{1, "exercises[0].anonymous", `anonymous must be true or false, not the text “false” (leave out the quotes)`},
+		{2, "exercises[0].questions[0].multi", `multi must be true or false, not the text “true” (leave out the quotes)`},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("JSON: got %+v\nwant %+v", ps, want)
 	}
 }
 
@@ -445,7 +490,7 @@ exercises:
 	want := []Problem{
 		{7, "exercises[0].Title", `unknown field “Title” (did you mean “title”?)`},
 		{8, "exercises[0].title", `field “title” is given twice`},
-		{9, "exercises[0].maxEntries", `“a\nb” is not a whole number`},
+		{9, "exercises[0].maxEntries", `maxEntries must be a whole number, not the text “a\nb”`},
 	}
 	if !reflect.DeepEqual(ps, want) {
 		t.Errorf("got %+v\nwant %+v", ps, want)
