@@ -131,10 +131,8 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	lines := map[string]int{"": root.Line}
 	w := walker{lines: lines}
 	w.walk(root, reflect.TypeFor[Pack](), "")
-	if w.shapeless {
-		ve.Problems = w.problems
-		return nil, ve
-	}
+	// The walker took out of the tree every value it refused, so what
+	// is left decodes as the file says.
 	var p Pack
 	if err := root.Decode(&p); err != nil {
 		ve.Problems = append(w.problems, yamlProblem(err))
@@ -144,10 +142,17 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	if draft && p.Schema == 0 {
 		p.Schema = Schema
 	}
-	// An unknown field leaves the rest readable: the file's every other
-	// problem (a kind misspelt beside it, say) is told in the same
-	// answer, in the order of its lines, not one fix later.
-	ve.Problems = append(w.problems, check(&p, lines, draft)...)
+	// A problem of the file's shape leaves the rest readable: the
+	// file's every other problem (a kind misspelt beside a misspelt
+	// field, an id not a slug beside a schema in quotes) is told in the
+	// same answer, in the order of its lines, not one fix later. Only
+	// the rules that read a refused value are not checked (see unsure).
+	ve.Problems = w.problems
+	for _, c := range check(&p, lines, draft) {
+		if !w.unsure(c.Field) {
+			ve.Problems = append(ve.Problems, c)
+		}
+	}
 	if len(ve.Problems) > 0 {
 		sort.SliceStable(ve.Problems, func(i, j int) bool { return ve.Problems[i].Line < ve.Problems[j].Line })
 		return nil, ve
@@ -270,24 +275,54 @@ func unwrap(root *yaml.Node) (*yaml.Node, *Problem) {
 
 // walker checks the node tree against the Go types: unknown and
 // duplicate fields, and values of the wrong type, each with its line.
-// It records the line of every field path for later messages.
+// It records the line of every field path for later messages. It takes
+// out of the tree what it refuses (a refused value becomes null, an
+// unknown or repeated field goes), so the rest decodes as the file
+// says: YAML's decoder would make 2.5 a 2, "no" false, and stop at a
+// repeated field.
 type walker struct {
 	lines    map[string]int
 	problems []Problem
-	// shapeless: a problem other than an unknown field, after which the
-	// decoded pack is not what the file says (YAML's decoder makes 2.5 a
-	// 2, say), so it is not checked further.
-	shapeless bool
+	// refused is the path of every value taken out for a problem other
+	// than an unknown field (which says nothing of the rest).
+	refused []string
 }
 
+// add records a value that cannot be read, and empties it.
 func (w *walker) add(n *yaml.Node, field, format string, args ...any) {
-	w.shapeless = true
+	w.refused = append(w.refused, field)
 	w.unknown(n, field, format, args...)
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
 }
 
 // unknown records an unknown field: the rest of the file reads as it is.
 func (w *walker) unknown(n *yaml.Node, field, format string, args ...any) {
 	w.problems = append(w.problems, Problem{Line: n.Line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// unsure reports whether a rule's problem at field may come of a value
+// the walker refused, which reads as absent: it is then not told, as
+// the file does not have it ("schema must be 1" of a schema: "1"). A
+// pack's own fields are checked one by one, so a refused one hides only
+// its own rule; an exercise's rules read its fields together (its kind
+// decides which fields belong, anonymity the least minResponses, min
+// and max make the scale), so a value refused in an exercise hides that
+// exercise's rules, until it is fixed. Every other exercise is checked.
+func (w *walker) unsure(field string) bool {
+	for _, r := range w.refused {
+		if r == "" {
+			return true // the file is not a mapping: nothing in it is the file's
+		}
+		if rest, ok := strings.CutPrefix(r, "exercises["); ok {
+			if i := strings.IndexByte(rest, ']'); i >= 0 {
+				r = r[:len("exercises[")+i+1]
+			}
+		}
+		if field == r || strings.HasPrefix(field, r+".") || strings.HasPrefix(field, r+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
@@ -319,6 +354,9 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			}
 		}
 		seen := map[string]bool{}
+		// Only the known fields stay, each once: the decoder skips an
+		// unknown field, but refuses a field repeated.
+		kept := make([]*yaml.Node, 0, len(n.Content))
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			key := k.Value
@@ -332,13 +370,18 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 				continue
 			}
 			if seen[key] {
-				w.add(k, sub, "field %s is given twice", exercises.Quote(key))
+				// Which of the two the file means is not known: the
+				// first stays in the tree, refused as the second is.
+				w.refused = append(w.refused, sub)
+				w.unknown(k, sub, "field %s is given twice", exercises.Quote(key))
 				continue
 			}
 			seen[key] = true
 			w.lines[sub] = k.Line
 			w.walk(v, f.Type, sub)
+			kept = append(kept, k, v)
 		}
+		n.Content = kept
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			w.add(n, field, "should be a list")

@@ -294,9 +294,9 @@ exercises:
 	if !reflect.DeepEqual(fieldsOf(ps), []string{"exercises[0].kind", "exercises[0].optons"}) || ps[0].Line != 5 || !strings.Contains(ps[0].Message, `unknown exercise kind “pol”`) {
 		t.Fatalf("got %+v", ps)
 	}
-	// A value of the wrong type stops there: what YAML's decoder makes of
-	// it (2.5 as 2) is not the file's, and checking it would add problems
-	// the file does not have.
+	// A value of the wrong type is not checked by the rules: what YAML's
+	// decoder makes of it (2.5 as 2) is not the file's, and checking it
+	// would add problems the file does not have ("schema must be 1").
 	ps = problems(t, "schema: 2.5\nid: x\ntitle: X\nexercises:\n  - kind: words\n    title: W\n    colour: red\n")
 	if !reflect.DeepEqual(fieldsOf(ps), []string{"schema", "exercises[0].colour"}) {
 		t.Fatalf("got %+v", ps)
@@ -368,6 +368,74 @@ func TestBooleansAreTrueOrFalse(t *testing.T) {
 	}
 	if !reflect.DeepEqual(ps, want) {
 		t.Errorf("JSON: got %+v\nwant %+v", ps, want)
+	}
+}
+
+// A value of the wrong type does not hide the file's other problems:
+// with schema: "1" only that line was told, and fixing it showed five
+// more. The rules that read a refused value are not checked (its own,
+// and its exercise's, whose rules read its fields together: anonymity
+// decides the least minResponses), every other one is.
+func TestWrongTypesBesideRuleProblems(t *testing.T) {
+	ps := problems(t, `schema: "1"
+id: Team Check
+title: ""
+author: A
+author: B
+exercises:
+  - kind: poll
+    title: Lunch
+    anonymous: "no"
+    minResponses: 1
+    questions:
+      - kind: choice
+        options:
+          - label: Pizza
+          - label: pizza
+  - kind: words
+    title: Mood
+    maxEntries: 40
+  - kind: scale
+    title: Energy
+    questions:
+      - kind: scale
+        min: 5
+        max: 1
+  - kind: retro
+    title: Retro
+    retro:
+      dots: 50
+      maxPerItem: "2"
+  - kudos
+  - kind: kudos
+    title: ""
+    timerSeconds: [60]
+`)
+	want := []Problem{
+		{1, "schema", `schema must be a whole number, not the text “1” (leave out the quotes)`},
+		{2, "id", "id is a slug: 1 to 64 lower-case letters, digits and single dashes"},
+		{3, "title", "title is 1 to 80 characters"},
+		{5, "author", `field “author” is given twice`},
+		{9, "exercises[0].anonymous", `anonymous must be true or false, not the text “no” (write false)`},
+		{18, "exercises[1].maxEntries", "maxEntries must be 1 to 10"},
+		{22, "exercises[2].questions[0]", "the scale’s lowest value (5) must be below its highest (1)"},
+		{29, "exercises[3].retro.maxPerItem", `maxPerItem must be a whole number, not the text “2” (leave out the quotes)`},
+		{30, "exercises[4]", "should be a mapping of fields"},
+		{33, "exercises[5].timerSeconds", "timerSeconds must be a whole number, not a list"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
+	}
+	// A field given twice is not read either way, and an alias not at
+	// all; the rest is.
+	ps = problems(t, "schema: 1\nid: &i a\ntitle: *i\nexercises:\n  - kind: words\n    title: W\n    title: V\n  - kind: text\n    title: T\n    maxEntries: 2\n")
+	want = []Problem{
+		{3, "title", "aliases are not allowed in packs"},
+		{7, "exercises[0].title", `field “title” is given twice`},
+		{10, "exercises[1].maxEntries", "only a word cloud has maxEntries"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
 	}
 }
 
