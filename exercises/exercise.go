@@ -195,14 +195,23 @@ const DefaultMinResponses = 3
 // screen (case and surrounding spaces aside). It is checked where a spec
 // is entered (agenda.add, agenda.update of one not yet opened, a pack
 // saved or imported), not where a stored one is read, so nothing kept
-// from before stops working.
+// from before stops working. The error is the first repeat.
 func Distinct(s Spec) error {
+	if errs := repeats(s); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// repeats is every repeat Distinct refuses, in order.
+func repeats(s Spec) []error {
+	var errs []error
 	for i, q := range s.Questions {
 		seen := map[string]bool{}
 		for j, o := range q.Options {
 			k := strings.ToLower(strings.TrimSpace(o.Label))
 			if seen[k] {
-				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %s: each needs a label of its own", Quote(o.Label))
+				errs = append(errs, rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %s: each needs a label of its own", Quote(o.Label)))
 			}
 			seen[k] = true
 		}
@@ -212,88 +221,130 @@ func Distinct(s Spec) error {
 		for i, c := range s.Retro.Columns {
 			k := strings.ToLower(strings.TrimSpace(c.Title))
 			if seen[k] {
-				return rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %s: each needs a title of its own", Quote(c.Title))
+				errs = append(errs, rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %s: each needs a title of its own", Quote(c.Title)))
 			}
 			seen[k] = true
 		}
 	}
-	return nil
+	return errs
 }
 
 // Validate checks a spec and returns it normalised: texts cleaned, ids
 // given to options and questions that lack them, defaults filled in.
+// The error is the spec's first problem; Problems tells them all.
 func Validate(s Spec, lim Limits) (Spec, error) {
-	var err error
-	if !slices.Contains(Kinds, s.Kind) {
-		return s, rooms.FieldError(rooms.CodeInvalid, "kind", "unknown exercise kind %s", Quote(string(s.Kind)))
+	s, errs, _ := validate(s, lim)
+	if len(errs) > 0 {
+		return s, errs[0]
 	}
-	if s.Title, err = rooms.CleanText(s.Title, "title", lim.MaxShort, true); err != nil {
-		return s, err
+	return s, nil
+}
+
+// Problems is every problem Validate and then Distinct find in a spec,
+// not only the first, each a *rooms.Error naming its field, in the
+// order they check them: a pack file's author is told all of an
+// exercise's problems at once (packs.Parse), not one fix at a time.
+// A rule that reads a field already refused is not checked (an unknown
+// kind says nothing of which fields belong, a minResponses out of range
+// nothing of the anonymity floor), so no problem is told twice over.
+func Problems(s Spec, lim Limits) []error {
+	_, errs, reps := validate(s, lim)
+	return append(errs, reps...)
+}
+
+// validate is Validate keeping on past a problem: the spec as far as it
+// is normalised, every problem in the order Validate meets them (the
+// first is Validate's error), and apart Distinct's repeats among the
+// questions and columns it checked.
+func validate(s Spec, lim Limits) (Spec, []error, []error) {
+	var errs []error
+	bad := func(err error) { errs = append(errs, err) }
+	clean := func(dst *string, field string, max int, required bool) {
+		if c, err := rooms.CleanText(*dst, field, max, required); err != nil {
+			bad(err)
+		} else {
+			*dst = c
+		}
 	}
-	if s.Prompt, err = rooms.CleanText(s.Prompt, "prompt", lim.MaxText, false); err != nil {
-		return s, err
+	known := slices.Contains(Kinds, s.Kind)
+	if !known {
+		bad(rooms.FieldError(rooms.CodeInvalid, "kind", "unknown exercise kind %s", Quote(string(s.Kind))))
 	}
-	if s.Notes, err = CleanMultiline(s.Notes, "notes", lim.MaxText*4); err != nil {
-		return s, err
+	clean(&s.Title, "title", lim.MaxShort, true)
+	clean(&s.Prompt, "prompt", lim.MaxText, false)
+	if n, err := CleanMultiline(s.Notes, "notes", lim.MaxText*4); err != nil {
+		bad(err)
+	} else {
+		s.Notes = n
 	}
 	if s.MinResponses == 0 {
 		s.MinResponses = max(DefaultMinResponses, lim.MinAnonymous)
 	}
 	if s.MinResponses < 1 || s.MinResponses > 1000 {
-		return s, rooms.FieldError(rooms.CodeInvalid, "minResponses", "minResponses must be 1 to 1000")
-	}
-	if s.Kind.IsVote() && s.IsAnonymous() && s.MinResponses < lim.MinAnonymous {
-		return s, rooms.FieldError(rooms.CodeInvalid, "minResponses", "an anonymous vote shows its results once at least %d have answered on this server; fewer would let a small group see who said what", lim.MinAnonymous)
+		bad(rooms.FieldError(rooms.CodeInvalid, "minResponses", "minResponses must be 1 to 1000"))
+	} else if s.Kind.IsVote() && s.IsAnonymous() && s.MinResponses < lim.MinAnonymous {
+		bad(rooms.FieldError(rooms.CodeInvalid, "minResponses", "an anonymous vote shows its results once at least %d have answered on this server; fewer would let a small group see who said what", lim.MinAnonymous))
 	}
 	if s.TimerSeconds < 0 || s.TimerSeconds > lim.MaxTimer {
-		return s, rooms.FieldError(rooms.CodeInvalid, "timerSeconds", "timerSeconds must be 0 to %d", lim.MaxTimer)
+		bad(rooms.FieldError(rooms.CodeInvalid, "timerSeconds", "timerSeconds must be 0 to %d", lim.MaxTimer))
 	}
+	if !known {
+		// What else belongs depends on the kind.
+		return s, errs, nil
+	}
+	var checked Spec // what Distinct looks at: the questions and columns checked
+	shaped := true
 	switch s.Kind {
 	case KindPoll:
 		if len(s.Questions) != 1 || s.Questions[0].Kind != QuestionChoice {
-			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a poll has exactly one choice question")
+			shaped = false
+			bad(rooms.FieldError(rooms.CodeInvalid, "questions", "a poll has exactly one choice question"))
 		}
 	case KindScale:
 		if len(s.Questions) != 1 || s.Questions[0].Kind != QuestionScale {
-			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a scale has exactly one scale question")
+			shaped = false
+			bad(rooms.FieldError(rooms.CodeInvalid, "questions", "a scale has exactly one scale question"))
 		}
 	case KindSurvey:
 		if len(s.Questions) < 1 || len(s.Questions) > lim.MaxQuestions {
-			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a survey has 1 to %d questions", lim.MaxQuestions)
+			shaped = false
+			bad(rooms.FieldError(rooms.CodeInvalid, "questions", "a survey has 1 to %d questions", lim.MaxQuestions))
 		}
 	default:
 		if len(s.Questions) > 0 {
-			return s, rooms.FieldError(rooms.CodeInvalid, "questions", "a %s exercise has no questions", s.Kind)
+			shaped = false
+			bad(rooms.FieldError(rooms.CodeInvalid, "questions", "a %s exercise has no questions", s.Kind))
 		}
 	}
-	if s.Kind.IsVote() {
-		if s.Questions, err = validateQuestions(s.Questions, lim); err != nil {
-			return s, err
-		}
+	if s.Kind.IsVote() && shaped {
+		s.Questions = validateQuestions(s.Questions, lim, bad)
+		checked.Questions = s.Questions
 	}
 	if s.Kind == KindWords {
 		if s.MaxEntries == 0 {
 			s.MaxEntries = 3
 		}
 		if s.MaxEntries < 1 || s.MaxEntries > lim.MaxEntries {
-			return s, rooms.FieldError(rooms.CodeInvalid, "maxEntries", "maxEntries must be 1 to %d", lim.MaxEntries)
+			bad(rooms.FieldError(rooms.CodeInvalid, "maxEntries", "maxEntries must be 1 to %d", lim.MaxEntries))
 		}
 	} else if s.MaxEntries != 0 {
-		return s, rooms.FieldError(rooms.CodeInvalid, "maxEntries", "only a word cloud has maxEntries")
+		bad(rooms.FieldError(rooms.CodeInvalid, "maxEntries", "only a word cloud has maxEntries"))
 	}
 	if s.Kind == KindRetro {
 		r := DefaultRetro()
 		if s.Retro != nil {
 			r = *s.Retro
 		}
-		if r, err = validateRetro(r, lim); err != nil {
-			return s, err
+		if r, err := validateRetro(r, lim); err != nil {
+			bad(err)
+		} else {
+			s.Retro = &r
+			checked.Retro = s.Retro
 		}
-		s.Retro = &r
 	} else if s.Retro != nil {
-		return s, rooms.FieldError(rooms.CodeInvalid, "retro", "only a retrospective has retro settings")
+		bad(rooms.FieldError(rooms.CodeInvalid, "retro", "only a retrospective has retro settings"))
 	}
-	return s, nil
+	return s, errs, repeats(checked)
 }
 
 // CleanMultiline cleans a text that keeps its line breaks (notes, details,
@@ -332,26 +383,32 @@ func cleanMessage(s, field string, max int) (string, error) {
 	return out, err
 }
 
-func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
+// validateQuestions checks and normalises a vote's questions, telling
+// bad every problem.
+func validateQuestions(qs []Question, lim Limits, bad func(error)) []Question {
 	out := make([]Question, len(qs))
 	ids := map[string]bool{}
+	clean := func(dst *string, field string, max int, required bool) {
+		if c, err := rooms.CleanText(*dst, field, max, required); err != nil {
+			bad(err)
+		} else {
+			*dst = c
+		}
+	}
 	for i, q := range qs {
 		field := fmt.Sprintf("questions[%d]", i)
-		var err error
 		if q.ID == "" {
 			q.ID = fmt.Sprintf("q%d", i+1)
 		}
 		if !validID(q.ID) || ids[q.ID] {
-			return nil, rooms.FieldError(rooms.CodeInvalid, field+".id", "question ids are unique, 1 to 32 letters, digits, - or _")
+			bad(rooms.FieldError(rooms.CodeInvalid, field+".id", "question ids are unique, 1 to 32 letters, digits, - or _"))
 		}
 		ids[q.ID] = true
-		if q.Prompt, err = rooms.CleanText(q.Prompt, field+".prompt", lim.MaxText, false); err != nil {
-			return nil, err
-		}
+		clean(&q.Prompt, field+".prompt", lim.MaxText, false)
 		switch q.Kind {
 		case QuestionChoice:
 			if len(q.Options) < 2 || len(q.Options) > lim.MaxOptions {
-				return nil, rooms.FieldError(rooms.CodeInvalid, field+".options", "a choice question has 2 to %d options", lim.MaxOptions)
+				bad(rooms.FieldError(rooms.CodeInvalid, field+".options", "a choice question has 2 to %d options", lim.MaxOptions))
 			}
 			oids := map[string]bool{}
 			opts := make([]Option, len(q.Options))
@@ -361,12 +418,10 @@ func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
 					o.ID = fmt.Sprintf("o%d", j+1)
 				}
 				if !validID(o.ID) || oids[o.ID] {
-					return nil, rooms.FieldError(rooms.CodeInvalid, of+".id", "option ids are unique, 1 to 32 letters, digits, - or _")
+					bad(rooms.FieldError(rooms.CodeInvalid, of+".id", "option ids are unique, 1 to 32 letters, digits, - or _"))
 				}
 				oids[o.ID] = true
-				if o.Label, err = rooms.CleanText(o.Label, of+".label", lim.MaxShort, true); err != nil {
-					return nil, err
-				}
+				clean(&o.Label, of+".label", lim.MaxShort, true)
 				opts[j] = o
 			}
 			q.Options = opts
@@ -375,10 +430,10 @@ func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
 			} else if q.MaxChoices == 0 || q.MaxChoices > len(q.Options) {
 				q.MaxChoices = len(q.Options)
 			} else if q.MaxChoices < 1 {
-				return nil, rooms.FieldError(rooms.CodeInvalid, field+".maxChoices", "maxChoices must be at least 1")
+				bad(rooms.FieldError(rooms.CodeInvalid, field+".maxChoices", "maxChoices must be at least 1"))
 			}
 			if q.Min != 0 || q.Max != 0 || q.MinLabel != "" || q.MaxLabel != "" {
-				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a choice question has no scale settings")
+				bad(rooms.FieldError(rooms.CodeInvalid, field, "a choice question has no scale settings"))
 			}
 		case QuestionScale:
 			if q.Min == 0 && q.Max == 0 {
@@ -390,26 +445,21 @@ func validateQuestions(qs []Question, lim Limits) ([]Question, error) {
 				// the same): said in words, with the two values given.
 				// The field is the question's, as for the range, which
 				// the console shows under the lowest value's input.
-				return nil, rooms.FieldError(rooms.CodeInvalid, field, "the scale’s lowest value (%d) must be below its highest (%d)", q.Min, q.Max)
+				bad(rooms.FieldError(rooms.CodeInvalid, field, "the scale’s lowest value (%d) must be below its highest (%d)", q.Min, q.Max))
+			} else if q.Min >= q.Max || q.Max-q.Min > 10 || q.Min < -10 || q.Max > 10 {
+				bad(rooms.FieldError(rooms.CodeInvalid, field, "a scale runs from min to max, -10 to 10, with at most 11 points"))
 			}
-			if q.Min >= q.Max || q.Max-q.Min > 10 || q.Min < -10 || q.Max > 10 {
-				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a scale runs from min to max, -10 to 10, with at most 11 points")
-			}
-			if q.MinLabel, err = rooms.CleanText(q.MinLabel, field+".minLabel", lim.MaxShort, false); err != nil {
-				return nil, err
-			}
-			if q.MaxLabel, err = rooms.CleanText(q.MaxLabel, field+".maxLabel", lim.MaxShort, false); err != nil {
-				return nil, err
-			}
+			clean(&q.MinLabel, field+".minLabel", lim.MaxShort, false)
+			clean(&q.MaxLabel, field+".maxLabel", lim.MaxShort, false)
 			if len(q.Options) > 0 || q.Multi || q.MaxChoices != 0 {
-				return nil, rooms.FieldError(rooms.CodeInvalid, field, "a scale question has no options")
+				bad(rooms.FieldError(rooms.CodeInvalid, field, "a scale question has no options"))
 			}
 		default:
-			return nil, rooms.FieldError(rooms.CodeInvalid, field+".kind", "a question is a choice or a scale")
+			bad(rooms.FieldError(rooms.CodeInvalid, field+".kind", "a question is a choice or a scale"))
 		}
 		out[i] = q
 	}
-	return out, nil
+	return out
 }
 
 func validID(s string) bool {

@@ -501,7 +501,7 @@ func lineOf(lines map[string]int, field string) int {
 	}
 }
 
-// check validates the decoded pack, every exercise with exercises.Validate.
+// check validates the decoded pack, every exercise with exercises.Problems.
 func check(p *Pack, lines map[string]int, draft bool) []Problem {
 	var ps []Problem
 	add := func(field, format string, args ...any) {
@@ -535,11 +535,9 @@ func check(p *Pack, lines map[string]int, draft bool) []Problem {
 	lim := exerciseLimits()
 	for i, s := range p.Exercises {
 		base := fmt.Sprintf("exercises[%d]", i)
-		spec, err := exercises.Validate(s, lim)
-		if err == nil {
-			err = exercises.Distinct(spec)
-		}
-		if err != nil {
+		// Every problem of the exercise, not only the first: a poll with
+		// minResponses: 1 and two options alike is told both at once.
+		for _, err := range exercises.Problems(s, lim) {
 			var re *rooms.Error
 			if errors.As(err, &re) && re.Field != "" {
 				add(base+"."+re.Field, "%s", leavePath(re.Message, re.Field))

@@ -439,6 +439,65 @@ exercises:
 	}
 }
 
+// Every problem of an exercise is told, not the first: a poll with
+// minResponses: 1 and two options alike was told only the first, and
+// the second once it was fixed.
+func TestEveryProblemOfAnExercise(t *testing.T) {
+	long := strings.Repeat("x", 81)
+	ps := problems(t, `schema: 1
+id: all
+title: All
+exercises:
+  - kind: poll
+    title: Lunch
+    minResponses: 1
+    questions:
+      - kind: choice
+        options:
+          - label: Pizza
+          - label: pizza
+  - kind: survey
+    title: ""
+    timerSeconds: -1
+    maxEntries: 2
+    questions:
+      - kind: choice
+        options:
+          - id: a
+            label: `+long+`
+      - id: q1
+        kind: scale
+        min: 5
+        max: 1
+        minLabel: `+long+`
+      - kind: stars
+  - kind: quiz
+    title: ""
+    questions:
+      - kind: choice
+`)
+	want := []Problem{
+		{7, "exercises[0].minResponses", "an anonymous vote shows its results once at least 3 have answered on this server; fewer would let a small group see who said what"},
+		{12, "exercises[0].questions[0].options[1].label", "two options read “pizza”: each needs a label of its own"},
+		{14, "exercises[1].title", "title is required"},
+		{15, "exercises[1].timerSeconds", "timerSeconds must be 0 to 10800"},
+		{16, "exercises[1].maxEntries", "only a word cloud has maxEntries"},
+		{19, "exercises[1].questions[0].options", "a choice question has 2 to 20 options"},
+		{21, "exercises[1].questions[0].options[0].label", "label is 81 characters; the limit is 80"},
+		{22, "exercises[1].questions[1].id", "question ids are unique, 1 to 32 letters, digits, - or _"},
+		{22, "exercises[1].questions[1]", "the scale’s lowest value (5) must be below its highest (1)"},
+		{26, "exercises[1].questions[1].minLabel", "minLabel is 81 characters; the limit is 80"},
+		{27, "exercises[1].questions[2].kind", "a question is a choice or a scale"},
+		// An unknown kind says nothing of which fields belong: its
+		// questions are not checked, its title is.
+		{28, "exercises[2].kind", "unknown exercise kind “quiz”"},
+		{29, "exercises[2].title", "title is required"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
