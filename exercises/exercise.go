@@ -335,12 +335,9 @@ func validate(s Spec, lim Limits) (Spec, []error, []error) {
 		if s.Retro != nil {
 			r = *s.Retro
 		}
-		if r, err := validateRetro(r, lim); err != nil {
-			bad(err)
-		} else {
-			s.Retro = &r
-			checked.Retro = s.Retro
-		}
+		r = validateRetro(r, lim, bad)
+		s.Retro = &r
+		checked.Retro = s.Retro
 	} else if s.Retro != nil {
 		bad(rooms.FieldError(rooms.CodeInvalid, "retro", "only a retrospective has retro settings"))
 	}

@@ -39,6 +39,13 @@ func TestProblemsTellsEveryProblem(t *testing.T) {
 		{"a poll of two questions: not the questions'",
 			exercises.Spec{Kind: exercises.KindPoll, Title: "P", Questions: []exercises.Question{{Kind: "choice"}, {Kind: "choice"}}},
 			[]string{"questions"}},
+		{"a retrospective's settings",
+			exercises.Spec{Kind: exercises.KindRetro, Title: "R", Retro: &exercises.RetroSpec{
+				Columns: []exercises.Column{{ID: "a b", Title: "Good"}, {Title: "good"}, {Title: ""}}, Dots: 50, MaxPerItem: 60}},
+			[]string{"retro.columns[0].id", "retro.columns[2].title", "retro.dots", "retro.columns[1].title"}},
+		{"a retrospective's template and dots",
+			exercises.Spec{Kind: exercises.KindRetro, Title: "R", Retro: &exercises.RetroSpec{Template: "nope", Dots: 2, MaxPerItem: 3}},
+			[]string{"retro.template", "retro.maxPerItem"}},
 		{"a threshold out of range, not under the floor too",
 			exercises.Spec{Kind: exercises.KindText, Title: "T", MinResponses: -1},
 			[]string{"minResponses"}},

@@ -48,36 +48,41 @@ func DefaultRetro() RetroSpec {
 	return RetroSpec{Template: "start-stop-continue", Dots: 3, MaxPerItem: 2}
 }
 
-func validateRetro(r RetroSpec, lim Limits) (RetroSpec, error) {
+// validateRetro checks and normalises a retrospective's settings,
+// telling bad every problem.
+func validateRetro(r RetroSpec, lim Limits, bad func(error)) RetroSpec {
 	if len(r.Columns) == 0 {
 		if r.Template == "" {
 			r.Template = "start-stop-continue"
 		}
-		cols, ok := Templates[r.Template]
-		if !ok {
-			return r, rooms.FieldError(rooms.CodeInvalid, "retro.template", "unknown template %s", Quote(r.Template))
+		if cols, ok := Templates[r.Template]; ok {
+			r.Columns = append([]Column(nil), cols...)
+		} else {
+			bad(rooms.FieldError(rooms.CodeInvalid, "retro.template", "unknown template %s", Quote(r.Template)))
 		}
-		r.Columns = append([]Column(nil), cols...)
 	}
 	if len(r.Columns) > 8 {
-		return r, rooms.FieldError(rooms.CodeInvalid, "retro.columns", "at most 8 columns")
+		bad(rooms.FieldError(rooms.CodeInvalid, "retro.columns", "at most 8 columns"))
 	}
 	ids := map[string]bool{}
 	for i, c := range r.Columns {
 		f := fmt.Sprintf("retro.columns[%d]", i)
-		var err error
 		if c.ID == "" {
 			c.ID = fmt.Sprintf("col%d", i+1)
 		}
 		if !validID(c.ID) || ids[c.ID] {
-			return r, rooms.FieldError(rooms.CodeInvalid, f+".id", "column ids are unique, 1 to 32 letters, digits, - or _")
+			bad(rooms.FieldError(rooms.CodeInvalid, f+".id", "column ids are unique, 1 to 32 letters, digits, - or _"))
 		}
 		ids[c.ID] = true
-		if c.Title, err = rooms.CleanText(c.Title, f+".title", lim.MaxShort, true); err != nil {
-			return r, err
+		if t, err := rooms.CleanText(c.Title, f+".title", lim.MaxShort, true); err != nil {
+			bad(err)
+		} else {
+			c.Title = t
 		}
-		if c.Hint, err = rooms.CleanText(c.Hint, f+".hint", lim.MaxShort*2, false); err != nil {
-			return r, err
+		if h, err := rooms.CleanText(c.Hint, f+".hint", lim.MaxShort*2, false); err != nil {
+			bad(err)
+		} else {
+			c.Hint = h
 		}
 		r.Columns[i] = c
 	}
@@ -87,11 +92,11 @@ func validateRetro(r RetroSpec, lim Limits) (RetroSpec, error) {
 	if r.MaxPerItem == 0 {
 		r.MaxPerItem = min(2, r.Dots)
 	}
+	// maxPerItem is measured against dots: not when dots are wrong.
 	if r.Dots < 1 || r.Dots > 20 {
-		return r, rooms.FieldError(rooms.CodeInvalid, "retro.dots", "dots must be 1 to 20")
+		bad(rooms.FieldError(rooms.CodeInvalid, "retro.dots", "dots must be 1 to 20"))
+	} else if r.MaxPerItem < 1 || r.MaxPerItem > r.Dots {
+		bad(rooms.FieldError(rooms.CodeInvalid, "retro.maxPerItem", "maxPerItem must be 1 to dots"))
 	}
-	if r.MaxPerItem < 1 || r.MaxPerItem > r.Dots {
-		return r, rooms.FieldError(rooms.CodeInvalid, "retro.maxPerItem", "maxPerItem must be 1 to dots")
-	}
-	return r, nil
+	return r
 }

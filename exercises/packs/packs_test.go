@@ -498,6 +498,43 @@ exercises:
 	}
 }
 
+// A retrospective's settings are told every problem too: a bad column
+// id did not hide the column titles alike nor the dots.
+func TestEveryProblemOfARetro(t *testing.T) {
+	ps := problems(t, `schema: 1
+id: retro
+title: Retro
+exercises:
+  - kind: retro
+    title: Retro
+    retro:
+      columns:
+        - id: a b
+          title: Good
+        - title: good
+        - title: ""
+      dots: 50
+      maxPerItem: 60
+  - kind: retro
+    title: Template
+    retro:
+      template: start-stop
+      dots: 2
+      maxPerItem: 3
+`)
+	want := []Problem{
+		{9, "exercises[0].retro.columns[0].id", "column ids are unique, 1 to 32 letters, digits, - or _"},
+		{11, "exercises[0].retro.columns[1].title", "two columns are called “good”: each needs a title of its own"},
+		{12, "exercises[0].retro.columns[2].title", "title is required"},
+		{13, "exercises[0].retro.dots", "dots must be 1 to 20"},
+		{18, "exercises[1].retro.template", "unknown template “start-stop”"},
+		{20, "exercises[1].retro.maxPerItem", "maxPerItem must be 1 to dots"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
