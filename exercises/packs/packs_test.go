@@ -535,6 +535,32 @@ exercises:
 	}
 }
 
+// docs/packs.md's sample is what validate says of its sample file: it
+// showed an output no file gave (its lines out of order).
+func TestDocsSampleIsReal(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/packs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(doc), "## Validation\n")
+	_, rest, ok1 := strings.Cut(section, "```yaml\n")
+	file, rest, ok2 := strings.Cut(rest, "```\n")
+	_, rest, ok3 := strings.Cut(rest, "```\n")
+	shown, _, ok4 := strings.Cut(rest, "```\n")
+	if !(ok1 && ok2 && ok3 && ok4) {
+		t.Fatal("docs/packs.md: no sample file and output under Validation")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pack.yaml"), []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := Main([]string{"validate", "pack.yaml"}, &out, &errb); code != 1 || out.String() != shown {
+		t.Errorf("exit %d, validate says\n%s\ndocs/packs.md shows\n%s", code, out.String(), shown)
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
