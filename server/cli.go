@@ -52,6 +52,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "health":
 		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "huddle version: unexpected argument %q\n", args[1])
+			return 2
+		}
 		fmt.Fprintln(stdout, "huddle", Version)
 		return 0
 	case "help", "-h", "--help":

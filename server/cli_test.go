@@ -44,3 +44,26 @@ func TestStartedMessage(t *testing.T) {
 		})
 	}
 }
+
+// A word that is not a flag is refused, with exit code 2, instead of
+// ending the flags: `huddle serve foo -addr X` listened on the default
+// address, every flag after the word ignored.
+func TestServeRefusesArguments(t *testing.T) {
+	for _, args := range [][]string{{"foo", "-addr", "127.0.0.1:8291"}, {"-addr", "127.0.0.1:8291", "foo"}} {
+		_, _, err := ParseConfig("huddle serve", args, nil)
+		if err == nil || err.Error() != `unexpected argument "foo"` {
+			t.Errorf("%q: error %v", args, err)
+		}
+	}
+	// Through the command line. A bad log format makes the node refuse to
+	// start whatever happens to the word, so this cannot start a node.
+	t.Setenv("HUDDLE_LOG_FORMAT", "nope")
+	var out, errb strings.Builder
+	if code := Main([]string{"serve", "foo", "-addr", "127.0.0.1:0"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `huddle serve: unexpected argument "foo"`) {
+		t.Errorf("huddle serve foo: exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := Main([]string{"version", "foo"}, &out, &errb); code != 2 || errb.String() != "huddle version: unexpected argument \"foo\"\n" {
+		t.Errorf("huddle version foo: exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -241,6 +241,11 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	if err := fs.Parse(args); err != nil {
 		return c, fs, err
 	}
+	// The flag parser stops at the first word that is not a flag: every
+	// flag after it would be ignored without a word.
+	if fs.NArg() > 0 {
+		return c, fs, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
 	c.Exercises.MaxTimer = int(c.maxTimer / time.Second)
 	if origins != "" {
 		c.AllowedOrigins = nil
