@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,23 +125,39 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	c := DefaultConfig()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var errs []error
+	// fromEnv is the variable (and its value) each option was read from,
+	// while no flag sets it: a rule's violation names it.
+	fromEnv := map[string][2]string{}
 	env := func(key string) (string, bool) {
 		if getenv == nil {
 			return "", false
 		}
 		return getenv(key)
 	}
+	// A variable is only parsed here, as its flag would be: the rules
+	// (positive, at least …) are Validate's, for flags and variables
+	// alike. envValue reads one; notA reports one that does not parse.
+	envValue := func(flagName, key string) (string, bool) {
+		v, ok := env(key)
+		if ok {
+			fromEnv[flagName] = [2]string{key, v}
+		}
+		return v, ok
+	}
+	notA := func(flagName, key, v, what string) {
+		delete(fromEnv, flagName)
+		errs = append(errs, fmt.Errorf("$%s: %q is not %s", key, v, what))
+	}
 	str := func(p *string, flagName, key, usage string) {
-		if v, ok := env(key); ok {
+		if v, ok := envValue(flagName, key); ok {
 			*p = v
 		}
 		fs.StringVar(p, flagName, *p, usage+" ($"+key+")")
 	}
 	num := func(p *int, flagName, key, usage string) {
-		if v, ok := env(key); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				errs = append(errs, fmt.Errorf("$%s: %q is not a whole number", key, v))
+		if v, ok := envValue(flagName, key); ok {
+			if n, err := strconv.Atoi(v); err != nil {
+				notA(flagName, key, v, "a whole number")
 			} else {
 				*p = n
 			}
@@ -148,10 +165,9 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		fs.IntVar(p, flagName, *p, usage+" ($"+key+")")
 	}
 	float := func(p *float64, flagName, key, usage string) {
-		if v, ok := env(key); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(f > 0) || math.IsInf(f, 0) { // NaN too
-				errs = append(errs, fmt.Errorf("$%s: %q is not a positive number", key, v))
+		if v, ok := envValue(flagName, key); ok {
+			if f, err := strconv.ParseFloat(v, 64); err != nil {
+				notA(flagName, key, v, "a number")
 			} else {
 				*p = f
 			}
@@ -159,10 +175,9 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		fs.Float64Var(p, flagName, *p, usage+" ($"+key+")")
 	}
 	boolean := func(p *bool, flagName, key, usage string) {
-		if v, ok := env(key); ok {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("$%s: %q is not true or false", key, v))
+		if v, ok := envValue(flagName, key); ok {
+			if b, err := strconv.ParseBool(v); err != nil {
+				notA(flagName, key, v, "true or false")
 			} else {
 				*p = b
 			}
@@ -170,11 +185,9 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		fs.BoolVar(p, flagName, *p, usage+" ($"+key+")")
 	}
 	dur := func(p *time.Duration, flagName, key, usage string) {
-		if v, ok := env(key); ok {
-			d, err := time.ParseDuration(v)
-			zeroOK := key == "HUDDLE_SHUTDOWN_DRAIN" || key == "HUDDLE_SHUTDOWN_SPREAD" || key == "HUDDLE_RESULTS_TTL"
-			if err != nil || d < 0 || (d == 0 && !zeroOK) {
-				errs = append(errs, fmt.Errorf("$%s: %q is not a duration such as 30s or 5m", key, v))
+		if v, ok := envValue(flagName, key); ok {
+			if d, err := time.ParseDuration(v); err != nil {
+				notA(flagName, key, v, "a duration such as 30s or 5m")
 			} else {
 				*p = d
 			}
@@ -255,10 +268,58 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 			}
 		}
 	}
+	fs.Visit(func(f *flag.Flag) { delete(fromEnv, f.Name) })
 	if err := c.Validate(); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, namingVariables(err, fromEnv))
 	}
 	return c, fs, errors.Join(errs...)
+}
+
+// secretOptions never have their values in a message.
+var secretOptions = map[string]bool{"host-key": true, "redis-url": true}
+
+// namingVariables puts before each of err's lines (one rule each, which
+// names its options as their flags) the variables, with their values,
+// that set an option it names: `$HUDDLE_ROOM_TTL is "0": room-ttl must
+// be a positive duration`, where the flag gets the rule alone.
+func namingVariables(err error, fromEnv map[string][2]string) error {
+	var out []error
+	for _, line := range strings.Split(err.Error(), "\n") {
+		var named []string
+		for name, kv := range fromEnv {
+			if !mentions(line, name) {
+				continue
+			}
+			if secretOptions[name] {
+				named = append(named, "$"+kv[0])
+			} else {
+				named = append(named, fmt.Sprintf("$%s is %q", kv[0], kv[1]))
+			}
+		}
+		if len(named) > 0 {
+			slices.Sort(named)
+			line = strings.Join(named, ", ") + ": " + line
+		}
+		out = append(out, errors.New(line))
+	}
+	return errors.Join(out...)
+}
+
+// mentions reports whether msg names the option as a word of its own
+// (max-message-bytes is not in max-facilitator-message-bytes).
+func mentions(msg, option string) bool {
+	part := func(b byte) bool { return b == '-' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+	for i := 0; ; {
+		j := strings.Index(msg[i:], option)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(option)
+		if (start == 0 || !part(msg[start-1])) && (end == len(msg) || !part(msg[end])) {
+			return true
+		}
+		i = start + 1
+	}
 }
 
 // Validate checks that every limit is usable.
@@ -300,8 +361,18 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s must be a positive duration", name))
 		}
 	}
-	if c.ShutdownSpread < 0 || c.ShutdownDrain < 0 || c.ResultsTTL < 0 {
-		errs = append(errs, errors.New("shutdown-spread, shutdown-drain and results-ttl cannot be negative"))
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+		zero string
+	}{
+		{"shutdown-spread", c.ShutdownSpread, "close every connection at once"},
+		{"shutdown-drain", c.ShutdownDrain, "no drain"},
+		{"results-ttl", c.ResultsTTL, "keep no results"},
+	} {
+		if d.d < 0 {
+			errs = append(errs, fmt.Errorf("%s cannot be negative (0: %s)", d.name, d.zero))
+		}
 	}
 	for name, r := range map[string]float64{"command-rate": c.CommandRate, "connect-rate": c.ConnectRate, "http-rate": c.HTTPRate} {
 		// NaN compares false with everything: a NaN rate let every

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -266,5 +267,68 @@ func TestConfigValidateReportsEveryViolation(t *testing.T) {
 		if err == nil || strings.Count(err.Error(), want) != 1 {
 			t.Fatalf("Validate = %v; want %s named once", err, want)
 		}
+	}
+}
+
+// A variable's value is held to the same rules as its flag's, with the
+// same words, and the error names the variable and its value: the
+// variables said `"-5" is not a whole number` where the flag said
+// `max-connections must be positive`.
+func TestConfigEnvGetsTheFlagsRules(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ key, flag, value string }{
+		{"HUDDLE_MAX_CONNECTIONS", "max-connections", "-5"},
+		{"HUDDLE_MAX_ROOMS", "max-rooms", "0"},
+		{"HUDDLE_ROOM_TTL", "room-ttl", "0"},
+		{"HUDDLE_HEARTBEAT", "heartbeat", "-1s"},
+		{"HUDDLE_COMMAND_RATE", "command-rate", "0"},
+		{"HUDDLE_HTTP_RATE", "http-rate", "NaN"},
+		{"HUDDLE_SHUTDOWN_DRAIN", "shutdown-drain", "-1s"},
+		{"HUDDLE_MAX_TIMER", "max-timer", "0s"},
+		{"HUDDLE_MAX_OPTIONS", "max-options", "1"},
+		{"HUDDLE_PRESENCE_LIST_MAX", "presence-list-max", "-1"},
+		{"HUDDLE_STATE_RATE", "state-rate", "-1"},
+		{"HUDDLE_MAX_FRAME_BYTES", "max-frame-bytes", "1024"},
+		{"HUDDLE_LOG_LEVEL", "log-level", "verbose"},
+	} {
+		_, _, flagErr := ParseConfig("huddle", []string{"-" + tc.flag + "=" + tc.value}, nil)
+		_, _, envErr := ParseConfig("huddle", nil, envOf(map[string]string{tc.key: tc.value}))
+		if flagErr == nil || envErr == nil {
+			t.Errorf("%s=%s: flag error %v, variable error %v", tc.key, tc.value, flagErr, envErr)
+			continue
+		}
+		want := fmt.Sprintf("$%s is %q: %s", tc.key, tc.value, flagErr)
+		if envErr.Error() != want {
+			t.Errorf("%s=%s:\n got  %s\n want %s", tc.key, tc.value, envErr, want)
+		}
+	}
+	// The two messages of the report, word for word.
+	for k, want := range map[string]string{
+		"HUDDLE_MAX_CONNECTIONS": `$HUDDLE_MAX_CONNECTIONS is "-5": max-connections must be positive`,
+		"HUDDLE_ROOM_TTL":        `$HUDDLE_ROOM_TTL is "0": room-ttl must be a positive duration`,
+	} {
+		v := map[string]string{"HUDDLE_MAX_CONNECTIONS": "-5", "HUDDLE_ROOM_TTL": "0"}[k]
+		if _, _, err := ParseConfig("huddle", nil, envOf(map[string]string{k: v})); err == nil || err.Error() != want {
+			t.Errorf("%s=%s: %v, want %s", k, v, err, want)
+		}
+	}
+	// A flag that sets the option takes the blame, and a variable it
+	// overrides is not checked at all.
+	_, _, err := ParseConfig("huddle", []string{"-max-rooms=0"}, envOf(map[string]string{"HUDDLE_MAX_ROOMS": "5"}))
+	if err == nil || err.Error() != "max-rooms must be positive" {
+		t.Errorf("-max-rooms=0 over HUDDLE_MAX_ROOMS=5: %v", err)
+	}
+	if _, _, err := ParseConfig("huddle", []string{"-max-rooms=5"}, envOf(map[string]string{"HUDDLE_MAX_ROOMS": "-1"})); err != nil {
+		t.Errorf("-max-rooms=5 over HUDDLE_MAX_ROOMS=-1: %v", err)
+	}
+	// A rule between two options names the variable that set either;
+	// max-message-bytes is not named by max-facilitator-message-bytes.
+	_, _, err = ParseConfig("huddle", nil, envOf(map[string]string{"HUDDLE_MAX_MESSAGE_BYTES": "100000", "HUDDLE_MAX_FACILITATOR_MESSAGE_BYTES": "0"}))
+	if err == nil || !strings.Contains(err.Error(), `$HUDDLE_MAX_MESSAGE_BYTES is "100000": max-frame-bytes must be at least max-message-bytes`) || strings.Contains(err.Error(), "FACILITATOR") {
+		t.Errorf("HUDDLE_MAX_MESSAGE_BYTES=100000: %v", err)
+	}
+	// The host key's value is never in a message.
+	if msg := namingVariables(errors.New("host-key must be long"), map[string][2]string{"host-key": {"HUDDLE_HOST_KEY", "hunter2"}}).Error(); msg != "$HUDDLE_HOST_KEY: host-key must be long" {
+		t.Errorf("a rule on the host key: %s", msg)
 	}
 }
