@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -331,4 +333,81 @@ func TestConfigEnvGetsTheFlagsRules(t *testing.T) {
 	if msg := namingVariables(errors.New("host-key must be long"), map[string][2]string{"host-key": {"HUDDLE_HOST_KEY", "hunter2"}}).Error(); msg != "$HUDDLE_HOST_KEY: host-key must be long" {
 		t.Errorf("a rule on the host key: %s", msg)
 	}
+}
+
+// docsSection is section n ("## n. …") of docs/operations.md.
+func docsSection(t *testing.T, n string) string {
+	t.Helper()
+	raw, err := os.ReadFile("../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	i := strings.Index(doc, "\n## "+n+". ")
+	if i < 0 {
+		t.Fatalf("docs/operations.md has no section %s", n)
+	}
+	doc = doc[i+1:]
+	if j := strings.Index(doc, "\n## "); j >= 0 {
+		doc = doc[:j]
+	}
+	return doc
+}
+
+// The configuration table of docs/operations.md has a row for every flag
+// of huddle serve, and only those, with the flag's variable and default.
+func TestConfigTableMatchesFlags(t *testing.T) {
+	t.Parallel()
+	_, fs, err := ParseConfig("huddle serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("^\\| `-([a-z-]+)` \\| `([A-Z_]+)` \\| ([^|]+) \\|")
+	documented := map[string]bool{}
+	for _, line := range strings.Split(docsSection(t, "2"), "\n") {
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		name, key, def := m[1], m[2], strings.TrimSpace(m[3])
+		documented[name] = true
+		f := fs.Lookup(name)
+		if f == nil {
+			t.Errorf("docs/operations.md documents -%s, which huddle serve does not have", name)
+			continue
+		}
+		if !strings.HasSuffix(f.Usage, "($"+key+")") {
+			t.Errorf("-%s: documented with $%s, its usage says %q", name, key, f.Usage)
+		}
+		want := "(empty)"
+		if f.DefValue != "" {
+			want = "`" + f.DefValue + "`"
+			if d, err := time.ParseDuration(f.DefValue); err == nil {
+				want = "`" + shortDuration(d) + "`"
+			}
+		}
+		if !strings.HasPrefix(def, want) {
+			t.Errorf("-%s: documented default %s, huddle serve -h says %s", name, def, f.DefValue)
+		}
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if !documented[f.Name] {
+			t.Errorf("-%s is not in docs/operations.md's configuration table", f.Name)
+		}
+	})
+}
+
+// shortDuration writes d as the docs do: 6h, 10s, 100ms, 0.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	if s == "0s" {
+		s = "0"
+	}
+	return s
 }
