@@ -1,6 +1,10 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,5 +69,62 @@ func TestServeRefusesArguments(t *testing.T) {
 	errb.Reset()
 	if code := Main([]string{"version", "foo"}, &out, &errb); code != 2 || errb.String() != "huddle version: unexpected argument \"foo\"\n" {
 		t.Errorf("huddle version foo: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// The help /metrics gives says what each counter counts: closes by the
+// client too (peer_closed), evictions for age and while attaching too.
+func TestMetricsHelp(t *testing.T) {
+	m := newMetrics(func() float64 { return 0 })
+	m.closes.WithLabelValues("peer_closed").Inc()
+	families, err := m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := map[string]string{}
+	for _, f := range families {
+		help[f.GetName()] = f.GetHelp()
+	}
+	for name, want := range map[string][]string{
+		"huddle_ws_closes_total":            {"peer_closed", "client closed", "first reason"},
+		"huddle_send_queue_evictions_total": {"send-queue-bytes", "send-queue-age", "a write", "attached", "4000"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(help[name], w) {
+				t.Errorf("%s: help %q does not say %q", name, help[name], w)
+			}
+		}
+	}
+	if strings.Contains(help["huddle_ws_closes_total"], "closed by the server") {
+		t.Errorf("huddle_ws_closes_total: %q", help["huddle_ws_closes_total"])
+	}
+}
+
+// Every message package server logs is in docs/operations.md's log
+// table (section 6), word for word, or as its start followed by "…".
+func TestLogMessagesDocumented(t *testing.T) {
+	docs := docsSection(t, "6")
+	var documented []string
+	for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(docs, -1) {
+		documented = append(documented, m[1])
+	}
+	call := regexp.MustCompile(`\.(Debug|Info|Warn|Error)\("([^"]+)"`)
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
+			msg := m[2]
+			if !slices.ContainsFunc(documented, func(d string) bool {
+				return d == msg || strings.HasSuffix(d, "…") && strings.HasPrefix(msg, strings.TrimSuffix(d, "…"))
+			}) {
+				t.Errorf("%s logs %q (%s), which docs/operations.md section 6 does not list", name, msg, strings.ToUpper(m[1]))
+			}
+		}
 	}
 }

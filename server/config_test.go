@@ -411,3 +411,23 @@ func shortDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// The help of -http-rate and -http-burst says what the limiter covers:
+// every /api/ route (allowHTTP), not only room creations and joins; that
+// of -packs-dir which files it reads (packs.Library.LoadDir: *.yaml and
+// *.yml, no *.json).
+func TestConfigHelpSaysWhatIsCovered(t *testing.T) {
+	t.Parallel()
+	_, fs, _ := ParseConfig("huddle serve", nil, nil)
+	for name, want := range map[string][]string{
+		"http-rate":  {"every /api/ route", "lookups", "results downloads", "pack library", "kept sessions"},
+		"http-burst": {"as http-rate"},
+		"packs-dir":  {"*.yaml", "*.yml", "not *.json", "new or changed since it was last loaded"},
+	} {
+		for _, w := range want {
+			if u := fs.Lookup(name).Usage; !strings.Contains(u, w) {
+				t.Errorf("-%s: help %q does not say %q", name, u, w)
+			}
+		}
+	}
+}

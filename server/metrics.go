@@ -42,10 +42,10 @@ func newMetrics(liveRooms func() float64) *metrics {
 			Name: "huddle_commands_total", Help: "Client commands by type and result (ok or an error code).",
 		}, []string{"type", "result"}),
 		evictions: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "huddle_send_queue_evictions_total", Help: "Connections closed because their send queue overflowed (slow clients).",
+			Name: "huddle_send_queue_evictions_total", Help: "Connections given up as slow clients, once each, closed with 4000: their send queue went over send-queue-bytes, its oldest message or a write waited longer than send-queue-age, or more than 1 MiB waited for them while they attached.",
 		}),
 		closes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "huddle_ws_closes_total", Help: "WebSocket connections closed by the server, by reason.",
+			Name: "huddle_ws_closes_total", Help: "WebSocket connections that ended, once each, by the first reason given: peer_closed when the client closed or the connection broke, else the reason the server closed it for.",
 		}, []string{"reason"}),
 		frames: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "huddle_ws_frames_sent_total", Help: "WebSocket frames written (each packs one or more messages).",
