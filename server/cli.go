@@ -12,6 +12,7 @@ import (
 	neturl "net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -32,7 +33,7 @@ Usage:
   huddle packs list               the built-in packs
   huddle packs export ID          a built-in pack as YAML
   huddle load [flags]     drive a running node like real phones and report latencies (huddle load -h)
-  huddle health [URL]     exit 0 if the node at URL (default: from $HUDDLE_ADDR) is ready; for container health checks
+  huddle health [ADDRESS] exit 0 if the node at ADDRESS (a URL, host:port or :port; default: from $HUDDLE_ADDR) is ready; for container health checks
   huddle version          print the version
 `
 
@@ -48,7 +49,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "load":
 		return loadgen.Main(args[1:], stdout, stderr)
 	case "packs":
-		return packs.Main(args[1:], stdout, stderr)
+		return packsCmd(args[1:], stdout, stderr)
 	case "health":
 		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
@@ -122,29 +123,50 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+const healthUsage = `Usage: huddle health [ADDRESS]
+
+Asks a node's /readyz, for container health checks (the image has no shell
+or curl), and prints the answer. ADDRESS is a URL (http://host:port; with
+no path, its /readyz is asked), or host:port or :port as in HUDDLE_ADDR
+(an empty, 0.0.0.0 or :: host is this machine). Without one, the node at
+$HUDDLE_ADDR (default :8080) on this machine is asked.
+
+Exit code: 0 ready (200), 1 not ready or no answer, 2 a usage error or an
+address that cannot be read.
+`
+
 // health asks a node's /readyz, for container health checks (the image
 // has no shell or curl).
 func health(args []string, stdout, stderr io.Writer) int {
-	url := ""
-	if len(args) > 0 {
-		url = args[0]
-		if u, err := neturl.Parse(url); err == nil && (u.Path == "" || u.Path == "/") {
-			url = strings.TrimSuffix(url, "/") + "/readyz"
+	fs := flag.NewFlagSet("huddle health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), healthUsage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
 		}
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "huddle health: unexpected argument %q\n", fs.Arg(1))
+		return 2
+	}
+	var url string
+	var err error
+	if fs.NArg() == 1 {
+		url, err = readyzURL(fs.Arg(0))
 	} else {
 		addr := ":8080"
 		if v, ok := os.LookupEnv("HUDDLE_ADDR"); ok {
 			addr = v
 		}
-		host, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			fmt.Fprintln(stderr, "huddle health:", err)
-			return 2
+		if url, err = readyzURL(addr); err != nil {
+			err = fmt.Errorf("$HUDDLE_ADDR: %w", err)
 		}
-		if host == "" || host == "0.0.0.0" || host == "::" {
-			host = "127.0.0.1"
-		}
-		url = "http://" + net.JoinHostPort(host, port) + "/readyz"
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "huddle health:", err)
+		return 2
 	}
 	client := &http.Client{Timeout: 3 * time.Second}
 	resp, err := client.Get(url)
@@ -159,6 +181,87 @@ func health(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// readyzURL is the URL huddle health asks for an address: a URL as
+// given, its /readyz when it has no path; host:port or :port (what
+// HUDDLE_ADDR holds, and what a user types after reading it), on this
+// machine when the host is empty or unspecified, likewise.
+func readyzURL(addr string) (string, error) {
+	if strings.Contains(addr, "://") {
+		u, err := neturl.Parse(addr)
+		if err != nil || u.Host == "" {
+			return "", fmt.Errorf("%q is not a URL such as http://127.0.0.1:8080", addr)
+		}
+		if u.Path == "" || u.Path == "/" {
+			u.Path = "/readyz"
+		}
+		return u.String(), nil
+	}
+	hostPort, path, _ := strings.Cut(addr, "/")
+	host, port, err := net.SplitHostPort(hostPort)
+	if err != nil || port == "" {
+		return "", fmt.Errorf("%q is neither a URL (http://host:port) nor host:port or :port", addr)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	if path == "" {
+		path = "readyz"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/" + path, nil
+}
+
+// packsCmd runs huddle packs. Its usage errors and help are answered
+// here, with the words a user types (huddle packs …); packs.Main runs
+// the commands.
+func packsCmd(args []string, stdout, stderr io.Writer) int {
+	usage := packsUsage()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	helpFlag := func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+	if args[0] == "help" || slices.ContainsFunc(args, helpFlag) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	extra := func(i int) int {
+		fmt.Fprintf(stderr, "huddle packs %s: unexpected argument %q\n", args[0], args[i])
+		return 2
+	}
+	switch args[0] {
+	case "validate":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+	case "list":
+		if len(args) > 1 {
+			return extra(1)
+		}
+	case "export":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		if len(args) > 2 {
+			return extra(2)
+		}
+	default:
+		fmt.Fprintf(stderr, "huddle packs: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return packs.Main(args, stdout, stderr)
+}
+
+// packsUsage is packs.Main's help with the command's whole name:
+// "huddle packs validate", not "packs validate".
+func packsUsage() string {
+	var b strings.Builder
+	packs.Main([]string{"help"}, &b, io.Discard)
+	u := strings.ReplaceAll(b.String(), "\n  packs ", "\n  huddle packs ")
+	return strings.Replace(u, "usage:", "Usage:", 1)
 }
 
 // started tells whoever ran huddle serve where to go. The console is given

@@ -1,6 +1,10 @@
 package server
 
 import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -126,5 +130,93 @@ func TestLogMessagesDocumented(t *testing.T) {
 				t.Errorf("%s logs %q (%s), which docs/operations.md section 6 does not list", name, msg, strings.ToUpper(m[1]))
 			}
 		}
+	}
+}
+
+// huddle health takes what a user types: a URL, host:port or :port (as
+// HUDDLE_ADDR is written); -h prints its usage.
+func TestHealthCommand(t *testing.T) {
+	var asked []string
+	node := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.Path)
+		fmt.Fprint(w, `{"status":"ready"}`)
+	}))
+	defer node.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(node.URL, "http://"))
+	run := func(args ...string) (int, string, string) {
+		var out, errb strings.Builder
+		code := Main(append([]string{"health"}, args...), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	for _, tc := range []struct{ arg, path string }{
+		{node.URL, "/readyz"},
+		{node.URL + "/", "/readyz"},
+		{node.URL + "/healthz", "/healthz"},
+		{"127.0.0.1:" + port, "/readyz"},
+		{":" + port, "/readyz"},
+		{"0.0.0.0:" + port, "/readyz"},
+		{"127.0.0.1:" + port + "/healthz", "/healthz"},
+	} {
+		asked = nil
+		if code, out, errs := run(tc.arg); code != 0 || out != `200 {"status":"ready"}` || !slices.Equal(asked, []string{tc.path}) {
+			t.Errorf("huddle health %s: exit %d, %q %q, asked %q", tc.arg, code, out, errs, asked)
+		}
+	}
+	t.Setenv("HUDDLE_ADDR", ":"+port)
+	if code, _, errs := run(); code != 0 {
+		t.Errorf("huddle health with HUDDLE_ADDR=:%s: exit %d %q", port, code, errs)
+	}
+	if code, out, errs := run("-h"); code != 0 || out != "" || !strings.HasPrefix(errs, "Usage: huddle health [ADDRESS]") {
+		t.Errorf("huddle health -h: exit %d, %q %q", code, out, errs)
+	}
+	for _, args := range [][]string{{"localhost"}, {"http://"}, {":" + port, "extra"}, {"-x"}} {
+		if code, _, errs := run(args...); code != 2 || errs == "" {
+			t.Errorf("huddle health %q: exit %d %q", args, code, errs)
+		}
+	}
+	t.Setenv("HUDDLE_ADDR", "nowhere")
+	if code, _, errs := run(); code != 2 || !strings.Contains(errs, "$HUDDLE_ADDR") {
+		t.Errorf("HUDDLE_ADDR=nowhere: exit %d %q", code, errs)
+	}
+}
+
+// huddle packs: -h after any command prints the usage, which gives the
+// commands as they are typed (huddle packs …); usage errors exit 2.
+func TestPacksCommandUsage(t *testing.T) {
+	run := func(args ...string) (int, string, string) {
+		var out, errb strings.Builder
+		code := Main(append([]string{"packs"}, args...), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	usageOK := func(u string) bool {
+		return strings.Contains(u, "\n  huddle packs validate FILE...") && strings.Contains(u, "\n  huddle packs export ID") && !strings.Contains(u, "\n  packs ")
+	}
+	for _, args := range [][]string{{"-h"}, {"help"}, {"validate", "-h"}, {"validate", "a.yaml", "--help"}, {"export", "-h"}, {"list", "-h"}} {
+		if code, out, errs := run(args...); code != 0 || !usageOK(out) || errs != "" {
+			t.Errorf("huddle packs %q: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	for _, args := range [][]string{{}, {"validate"}, {"export"}, {"nope"}} {
+		if code, out, errs := run(args...); code != 2 || !usageOK(errs) || out != "" {
+			t.Errorf("huddle packs %q: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "x"}, `huddle packs list: unexpected argument "x"`},
+		{[]string{"export", "retro", "x"}, `huddle packs export: unexpected argument "x"`},
+	} {
+		if code, _, errs := run(tc.args...); code != 2 || strings.TrimSpace(errs) != tc.want {
+			t.Errorf("huddle packs %q: exit %d, stderr %q", tc.args, code, errs)
+		}
+	}
+	// The commands themselves still run.
+	if code, out, _ := run("validate", "../exercises/packs/example.yaml"); code != 0 || !strings.HasSuffix(out, ": ok\n") {
+		t.Errorf("huddle packs validate example.yaml: exit %d %q", code, out)
+	}
+	if code, out, _ := run("list"); code != 0 || !strings.HasPrefix(out, "ID") {
+		t.Errorf("huddle packs list: exit %d %q", code, out)
 	}
 }
