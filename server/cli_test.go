@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"huddle/rooms/redisstore/redistest"
 )
 
 // What huddle serve prints when it has started: the console at an address
@@ -219,4 +224,84 @@ func TestPacksCommandUsage(t *testing.T) {
 	if code, out, _ := run("list"); code != 0 || !strings.HasPrefix(out, "ID") {
 		t.Errorf("huddle packs list: exit %d %q", code, out)
 	}
+}
+
+// The store watch logs why the store is unavailable when the reason is
+// new or changed and at most once a minute while it stays the same, and
+// that it is available again, once; the Redis password never shows.
+func TestStoreWatchLogs(t *testing.T) {
+	var logs syncBuffer
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	w := &storeWatch{
+		log:    slog.New(slog.NewTextHandler(&logs, nil)),
+		redact: redactor("redis://huddle:p%40ss%2Fw0rd@redis.internal:6379/0"),
+		every:  time.Minute,
+		now:    func() time.Time { return now },
+	}
+	wrong := errors.New("redisstore: ping: WRONGPASS invalid username-password pair or user is disabled.")
+	leaky := errors.New(`dial redis://huddle:p%40ss%2Fw0rd@redis.internal:6379/0: password p@ss/w0rd refused, p%40ss%2Fw0rd`)
+	step := func(d time.Duration, err error, want string) {
+		t.Helper()
+		now = now.Add(d)
+		before := logs.String()
+		w.observe(err)
+		got := strings.TrimPrefix(logs.String(), before)
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Fatalf("after %v, %v: logged %q, want %q", d, err, got, want)
+		}
+	}
+	step(0, nil, "") // answering from the start: nothing to say
+	step(0, wrong, `level=WARN msg="store unavailable; the node is not ready" reason="redisstore: ping: WRONGPASS`)
+	for range 59 { // a probe every second
+		step(time.Second, wrong, "")
+	}
+	step(time.Second, wrong, "WRONGPASS") // a minute on: said again
+	step(time.Second, wrong, "")
+	step(time.Second, leaky, "level=WARN") // another reason: said at once
+	step(time.Second, leaky, "")
+	step(time.Second, nil, `level=INFO msg="store available again; the node is ready" after=1m4s`)
+	step(time.Second, nil, "")
+	step(time.Second, wrong, "level=WARN")
+	if out := logs.String(); strings.Contains(out, "w0rd") || !strings.Contains(out, "redis://huddle:xxxxx@redis.internal:6379/0: password xxxxx refused, xxxxx") {
+		t.Errorf("the password shows, or the rest is lost:\n%s", out)
+	}
+	if n := strings.Count(logs.String(), "level=WARN"); n != 4 {
+		t.Errorf("%d warnings:\n%s", n, logs.String())
+	}
+	// A URL without a password is left as it is.
+	if got := redactor("redis://redis:6379/0")("dial redis://redis:6379/0"); got != "dial redis://redis:6379/0" {
+		t.Errorf("no password: %q", got)
+	}
+}
+
+// A node on a Redis that refuses its password says so in its log, at
+// start without waiting for a probe, once however often /readyz is asked,
+// without the password; and that the store is back once it is.
+func TestStoreUnavailableLogged(t *testing.T) {
+	rs := redistest.StartServer(t)
+	if r, err := rs.Do("CONFIG SET requirepass the-right-one"); err != nil || r != "+OK" {
+		t.Fatalf("requirepass: %q %v", r, err)
+	}
+	url := strings.Replace(rs.URL(), "unix://", "unix://:hunter2-wrong@", 1)
+	ts := startServer(t, func(c *Config) { c.RedisURL = url })
+	eventually(t, "the reason logged at start", func() bool { return strings.Contains(ts.logs.String(), "WRONGPASS") })
+	for range 20 {
+		if st, body := ts.get("/readyz"); st != http.StatusServiceUnavailable {
+			t.Fatalf("readyz with a wrong password: %d %s", st, body)
+		}
+	}
+	logs := ts.logs.String()
+	if n := strings.Count(logs, `msg="store unavailable; the node is not ready"`); n != 1 || !strings.Contains(logs, "level=WARN") {
+		t.Errorf("%d warnings after 20 probes:\n%s", n, logs)
+	}
+	if strings.Contains(logs, "hunter2") {
+		t.Errorf("the password is in the log:\n%s", logs)
+	}
+	// Redis comes back without a password: the node's AUTH is accepted.
+	rs.Kill()
+	rs.Start()
+	eventually(t, "ready", func() bool { st, _ := ts.get("/readyz"); return st == http.StatusOK })
+	eventually(t, "logged ready", func() bool {
+		return strings.Contains(ts.logs.String(), `level=INFO msg="store available again; the node is ready"`)
+	})
 }

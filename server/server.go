@@ -11,6 +11,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	neturl "net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +54,8 @@ type Server struct {
 	draining bool
 	connWG   sync.WaitGroup
 	keepers  sync.WaitGroup // background retries of keeping sessions
+	// awaitingStore waits for awaitStore's pings.
+	awaitingStore sync.WaitGroup
 	// keptLoaded, in tests, runs when keeping a session has loaded the
 	// room and before it writes the session.
 	keptLoaded func()
@@ -87,8 +91,9 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	if log == nil {
 		log = slog.Default()
 	}
+	watch := &storeWatch{log: log, redact: redactor(cfg.RedisURL), every: time.Minute, now: time.Now}
 	s := &Server{
-		cfg: cfg, log: log, store: store,
+		cfg: cfg, log: log, store: watchedStore{Store: store, watch: watch},
 		conns:            make(map[*conn]struct{}),
 		connectLimiter:   rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
 		httpLimiter:      rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
@@ -198,7 +203,117 @@ func (s *Server) Start() error {
 			s.log.Error("http server stopped", "err", err)
 		}
 	}()
+	s.awaitingStore.Add(1)
+	go s.awaitStore()
 	return nil
+}
+
+// awaitStorePeriod is how often awaitStore pings a store that has not
+// answered since the node started.
+const awaitStorePeriod = 5 * time.Second
+
+// awaitStore pings the store from the start until it first answers, so
+// that a store that is not there (Redis down, a wrong password, a bad
+// database number, a host that does not resolve) is explained in the log
+// (storeWatch) without waiting for a readiness probe, and its coming back
+// is logged too. Probes of /readyz take over from there.
+func (s *Server) awaitStore() {
+	defer s.awaitingStore.Done()
+	for {
+		ctx, cancel := context.WithTimeout(s.baseCtx, 2*time.Second)
+		err := s.store.Ping(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		select {
+		case <-s.baseCtx.Done():
+			return
+		case <-time.After(awaitStorePeriod):
+		}
+	}
+}
+
+// watchedStore is the store as the node's own handlers use it, /readyz
+// among them: each Ping's outcome goes to the store watch. Only
+// Server.store is wrapped: the room logic and the library are given the
+// store itself, whose optional abilities (rooms.DocScanner, …) the
+// wrapper would hide from a type assertion.
+type watchedStore struct {
+	rooms.Store
+	watch *storeWatch
+}
+
+func (st watchedStore) Ping(ctx context.Context) error {
+	err := st.Store.Ping(ctx)
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return err // the asker went away (or the node stops): says nothing of the store
+	}
+	st.watch.observe(err)
+	return err
+}
+
+// storeWatch logs why the store is unavailable when a ping finds it so
+// (a readiness check answered 503), at WARN: when the reason is new or
+// changed, and at most once every `every` while it stays the same, so
+// that a probe every second does not flood the log; and, at INFO, when
+// the store answers again. Reasons have the Redis password taken out.
+type storeWatch struct {
+	log    *slog.Logger
+	redact func(string) string
+	every  time.Duration
+	now    func() time.Time
+
+	mu     sync.Mutex
+	down   time.Time // when the store stopped answering; zero while it answers
+	reason string    // the last reason logged
+	logged time.Time // when it was logged
+}
+
+func (w *storeWatch) observe(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if err == nil {
+		if !w.down.IsZero() {
+			w.log.Info("store available again; the node is ready", "after", now.Sub(w.down).Round(time.Second).String())
+			w.down, w.reason = time.Time{}, ""
+		}
+		return
+	}
+	reason := w.redact(err.Error())
+	if w.down.IsZero() {
+		w.down = now
+	} else if reason == w.reason && now.Sub(w.logged) < w.every {
+		return
+	}
+	w.reason, w.logged = reason, now
+	args := []any{"reason", reason}
+	if d := now.Sub(w.down).Round(time.Second); d > 0 {
+		args = append(args, "for", d.String())
+	}
+	w.log.Warn("store unavailable; the node is not ready", args...)
+}
+
+// redactor returns what takes the password of the Redis URL u out of a
+// message (as redisstore does for a URL it cannot parse): the URL as
+// written, then the password itself, plain or as escaped in the URL.
+func redactor(u string) func(string) string {
+	p, err := neturl.Parse(u)
+	if err != nil || p.User == nil {
+		return func(s string) string { return s }
+	}
+	pw, ok := p.User.Password()
+	if !ok || pw == "" {
+		return func(s string) string { return s }
+	}
+	_, escaped, _ := strings.Cut(p.User.String(), ":")
+	redacted := p.Redacted()
+	return func(s string) string {
+		s = strings.ReplaceAll(s, u, redacted)
+		s = strings.ReplaceAll(s, pw, "xxxxx")
+		return strings.ReplaceAll(s, escaped, "xxxxx")
+	}
 }
 
 // Addr returns the address the node listens on, once started.
@@ -313,6 +428,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.cancelBase()
 	s.keepers.Wait()
+	s.awaitingStore.Wait()
 	if herr := <-httpDone; herr != nil && err == nil && !errors.Is(herr, context.Canceled) {
 		err = herr
 	}
