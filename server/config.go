@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/url"
@@ -203,7 +205,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	boolean(&c.BatchWrites, "batch-writes", "HUDDLE_BATCH_WRITES", "write a message going to many phones (a broadcast, a tally) with one system call per 64 phones, through Linux's io_uring, where the kernel allows it; a container whose seccomp profile forbids io_uring gets one write per phone, as with false")
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
-	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, every pack file in this directory (*.yaml, *.yml; not *.json) is put into the pack library at start: a file new or changed since it was last loaded replaces the library pack of the same id")
+	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, a directory that must exist: every pack file in it (*.yaml, *.yml; not *.json) is put into the pack library at start: a file new or changed since it was last loaded replaces the library pack of the same id")
 	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")
 	str(&c.LogLevel, "log-level", "HUDDLE_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "HUDDLE_LOG_FORMAT", "text or json")
@@ -290,7 +292,8 @@ func namingVariables(err error, fromEnv map[string][2]string) error {
 			if !mentions(line, name) {
 				continue
 			}
-			if secretOptions[name] {
+			if secretOptions[name] || strings.Contains(line, strconv.Quote(kv[1])) {
+				// (A rule that quotes the value says it already.)
 				named = append(named, "$"+kv[0])
 			} else {
 				named = append(named, fmt.Sprintf("$%s is %q", kv[0], kv[1]))
@@ -406,6 +409,11 @@ func (c Config) Validate() error {
 		// Braces would change which cluster slot a room's keys share.
 		errs = append(errs, fmt.Errorf("redis-prefix must be non-empty and without braces, not %q", c.RedisPrefix))
 	}
+	if c.PacksDir != "" {
+		if err := readableDir(c.PacksDir); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.PublicURL != "" {
 		// Join links and QR codes are this plus /j/CODE: a value without
 		// its scheme or with a query would print links no phone opens.
@@ -415,6 +423,30 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// readableDir checks the packs directory: a node told to load packs
+// from a directory that is not there (a typo, a volume not mounted) would
+// start with none of them and an ERROR line easy to miss.
+func readableDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("packs-dir %q does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("packs-dir %q cannot be read: %v", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("packs-dir %q is not a directory", dir)
+	}
+	f, err := os.Open(dir)
+	if err == nil {
+		_, err = f.ReadDir(1)
+		f.Close()
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("packs-dir %q cannot be read: %v", dir, err)
+	}
+	return nil
 }
 
 // LookupEnv is os.LookupEnv, for ParseConfig.

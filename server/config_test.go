@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -300,6 +301,9 @@ func TestConfigEnvGetsTheFlagsRules(t *testing.T) {
 			continue
 		}
 		want := fmt.Sprintf("$%s is %q: %s", tc.key, tc.value, flagErr)
+		if strings.Contains(flagErr.Error(), fmt.Sprintf("%q", tc.value)) {
+			want = fmt.Sprintf("$%s: %s", tc.key, flagErr) // the rule says the value
+		}
 		if envErr.Error() != want {
 			t.Errorf("%s=%s:\n got  %s\n want %s", tc.key, tc.value, envErr, want)
 		}
@@ -429,5 +433,39 @@ func TestConfigHelpSaysWhatIsCovered(t *testing.T) {
 				t.Errorf("-%s: help %q does not say %q", name, u, w)
 			}
 		}
+	}
+}
+
+// A packs directory that is not there is a configuration error: the node
+// started without its packs, and an ERROR line easy to miss.
+func TestConfigPacksDirMustExist(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pack.yaml")
+	if err := os.WriteFile(file, []byte("id: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nonexistent")
+	for _, tc := range []struct{ dir, want string }{
+		{missing, fmt.Sprintf("packs-dir %q does not exist", missing)},
+		{file, fmt.Sprintf("packs-dir %q is not a directory", file)},
+	} {
+		_, _, err := ParseConfig("huddle serve", []string{"-packs-dir", tc.dir}, nil)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("-packs-dir %s: %v, want %s", tc.dir, err, tc.want)
+		}
+		_, _, err = ParseConfig("huddle serve", nil, envOf(map[string]string{"HUDDLE_PACKS_DIR": tc.dir}))
+		if err == nil || err.Error() != "$HUDDLE_PACKS_DIR: "+tc.want {
+			t.Errorf("HUDDLE_PACKS_DIR=%s: %v", tc.dir, err)
+		}
+	}
+	if _, _, err := ParseConfig("huddle serve", []string{"-packs-dir", dir}, nil); err != nil {
+		t.Errorf("-packs-dir %s: %v", dir, err)
+	}
+	// Through the command line: exit 2, the node never starts (a bad log
+	// format too, so that it cannot start here whatever happens).
+	var out, errb strings.Builder
+	if code := Main([]string{"serve", "-addr", "127.0.0.1:0", "-log-format=nope", "-packs-dir", missing}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "does not exist") {
+		t.Errorf("huddle serve -packs-dir %s: exit %d, %q", missing, code, errb.String())
 	}
 }
