@@ -426,7 +426,7 @@ func TestConfigHelpSaysWhatIsCovered(t *testing.T) {
 	for name, want := range map[string][]string{
 		"http-rate":  {"every /api/ route", "lookups", "results downloads", "pack library", "kept sessions"},
 		"http-burst": {"as http-rate"},
-		"packs-dir":  {"*.yaml", "*.yml", "not *.json", "new or changed since it was last loaded"},
+		"packs-dir":  {"*.yaml", "*.yml", "*.json", "new or changed since it was last loaded"},
 	} {
 		for _, w := range want {
 			if u := fs.Lookup(name).Usage; !strings.Contains(u, w) {

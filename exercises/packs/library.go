@@ -355,15 +355,15 @@ func (l *Library) Delete(ctx context.Context, id, version string) error {
 	return err
 }
 
-// LoadDir puts every *.yaml and *.yml pack of dir into the library, as
-// source "directory": a file new or changed since it was last loaded
+// LoadDir puts every *.yaml, *.yml and *.json pack of dir into the
+// library, read as Parse reads any pack file, as source "directory": a file new or changed since it was last loaded
 // replaces the library pack of the same id; an unchanged file leaves the
 // pack as the web app edited it. It returns how many it loaded; a
 // pack that does not validate is skipped and reported in the error, with
 // the others still loaded.
 func (l *Library) LoadDir(ctx context.Context, dir string) (int, error) {
 	var names []string
-	for _, pat := range []string{"*.yaml", "*.yml"} {
+	for _, pat := range []string{"*.yaml", "*.yml", "*.json"} {
 		m, err := filepath.Glob(filepath.Join(dir, pat))
 		if err != nil {
 			return 0, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,9 +116,11 @@ func TestLoadDir(t *testing.T) {
 	write("broken.yaml", "schema: 1\nid: broken\ntitle: [\n")
 	write("builtin.yaml", strings.Replace(string(ex), "\nid: ", "\nid: mad-sad-glad\nx: ", 1))
 	write("notes.txt", "not a pack")
+	// JSON, as the web app's import and packs validate take it.
+	write("third.json", `{"pack": {"schema": 1, "id": "third", "title": "From JSON", "exercises": [{"kind": "kudos", "title": "Thanks"}]}}`)
 	lib := newLib(t, 0)
 	n, err := lib.LoadDir(ctx, dir)
-	if n != 2 || err == nil || !strings.Contains(err.Error(), "broken.yaml:") || !strings.Contains(err.Error(), "builtin.yaml") {
+	if n != 3 || err == nil || !strings.Contains(err.Error(), "broken.yaml:") || !strings.Contains(err.Error(), "builtin.yaml") {
 		t.Fatalf("LoadDir = %d, %v", n, err)
 	}
 	list, _ := lib.List(ctx)
@@ -127,12 +130,13 @@ func TestLoadDir(t *testing.T) {
 			dirPacks = append(dirPacks, s.ID)
 		}
 	}
-	if len(dirPacks) != 2 {
+	slices.Sort(dirPacks)
+	if !slices.Equal(dirPacks, []string{"example-pack", "second-example-pack", "third"}) {
 		t.Fatalf("directory packs %v", dirPacks)
 	}
 	// Loading again replaces them (the files are the source of truth), and
 	// they stay editable.
-	if n, _ := lib.LoadDir(ctx, dir); n != 2 {
+	if n, _ := lib.LoadDir(ctx, dir); n != 3 {
 		t.Fatalf("second load: %d", n)
 	}
 	e, err := lib.Get(ctx, dirPacks[0])
