@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -93,11 +94,55 @@ func redactURL(u string) string {
 // stderr that a log shipper reading JSON cannot parse. go-redis has one
 // logger for the whole process, unguarded: call it once, at start,
 // before any store is made.
-func SetLogger(log *slog.Logger) { redis.SetLogger(slogRedis{log}) }
+//
+// While Redis is unreachable go-redis says so at every attempt (each
+// command, each readiness probe): each of its messages is logged the
+// first time, then at most once a minute, with how many like it were
+// left out meanwhile.
+func SetLogger(log *slog.Logger) { redis.SetLogger(newSlogRedis(log)) }
 
-type slogRedis struct{ log *slog.Logger }
+// goRedisEvery is how often one of go-redis's messages is logged again
+// while it repeats.
+const goRedisEvery = time.Minute
 
-func (l slogRedis) Printf(_ context.Context, format string, v ...any) {
+type slogRedis struct {
+	log *slog.Logger
+
+	mu   sync.Mutex
+	seen map[string]*repeats // by the message's format
+}
+
+type repeats struct {
+	logged  time.Time
+	dropped int
+}
+
+func newSlogRedis(log *slog.Logger) *slogRedis {
+	return &slogRedis{log: log, seen: make(map[string]*repeats)}
+}
+
+func (l *slogRedis) Printf(_ context.Context, format string, v ...any) {
+	now := time.Now()
+	l.mu.Lock()
+	r := l.seen[format]
+	if r == nil {
+		if len(l.seen) >= 100 { // formats are go-redis's own: a few
+			clear(l.seen)
+		}
+		r = &repeats{}
+		l.seen[format] = r
+	} else if now.Sub(r.logged) < goRedisEvery {
+		r.dropped++
+		l.mu.Unlock()
+		return
+	}
+	dropped := r.dropped
+	r.logged, r.dropped = now, 0
+	l.mu.Unlock()
+	if dropped > 0 {
+		l.log.Warn("redisstore: go-redis", "detail", fmt.Sprintf(format, v...), "repeats_left_out", dropped)
+		return
+	}
 	l.log.Warn("redisstore: go-redis", "detail", fmt.Sprintf(format, v...))
 }
 
