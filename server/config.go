@@ -377,6 +377,12 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s cannot be negative (0: %s)", d.name, d.zero))
 		}
 	}
+	// A shutdown drains, then closes the connections spread over its
+	// spread, all within its timeout: past the timeout what is left is
+	// cut (close 1006, exit 1), which the spread was there to avoid.
+	if c.ShutdownTimeout > 0 && c.ShutdownDrain >= 0 && c.ShutdownSpread >= 0 && c.ShutdownDrain+c.ShutdownSpread >= c.ShutdownTimeout {
+		errs = append(errs, fmt.Errorf("shutdown-drain (%v) and shutdown-spread (%v) together must be shorter than shutdown-timeout (%v): connections still open when it ends are cut", c.ShutdownDrain, c.ShutdownSpread, c.ShutdownTimeout))
+	}
 	for name, r := range map[string]float64{"command-rate": c.CommandRate, "connect-rate": c.ConnectRate, "http-rate": c.HTTPRate} {
 		// NaN compares false with everything: a NaN rate let every
 		// command through.
