@@ -55,7 +55,7 @@ func TestProblemsTellsEveryProblem(t *testing.T) {
 			t.Errorf("%s: fields %q, want %q (%v)", c.name, got, c.want, errs)
 			continue
 		}
-		first := errs[0]
+		var first error
 		if _, err := exercises.Validate(c.spec, lim); err != nil {
 			first = err
 		} else if first = exercises.Distinct(exercises.Spec{Questions: c.spec.Questions}); first == nil {
