@@ -7,20 +7,6 @@ import (
 	"huddle/rooms"
 )
 
-func TestQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"Pizza":            "“Pizza”",
-		`say "hi" \ o/`:    `“say "hi" \ o/”`,
-		"two\nlines\tx":    `“two\nlines\tx”`,
-		"":                 "“”",
-		"caf\u00e9 \u00a0": "“café \\u00a0”",
-	} {
-		if got := Quote(in); got != want {
-			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // A refusal quotes what it is about (an unknown question, option or
 // column a client sent, a kept session's id, the word a kudo's "to" may
 // hold) in curly quotes, as the web app shows text, not as Go's %q does.

@@ -12,7 +12,6 @@ import (
 	neturl "net/url"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -49,7 +48,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "load":
 		return loadgen.Main(args[1:], stdout, stderr)
 	case "packs":
-		return packsCmd(args[1:], stdout, stderr)
+		return packs.Main("huddle packs", args[1:], stdout, stderr)
 	case "health":
 		return health(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
@@ -210,58 +209,6 @@ func readyzURL(addr string) (string, error) {
 		path = "readyz"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/" + path, nil
-}
-
-// packsCmd runs huddle packs. Its usage errors and help are answered
-// here, with the words a user types (huddle packs …); packs.Main runs
-// the commands.
-func packsCmd(args []string, stdout, stderr io.Writer) int {
-	usage := packsUsage()
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	helpFlag := func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
-	if args[0] == "help" || slices.ContainsFunc(args, helpFlag) {
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	extra := func(i int) int {
-		fmt.Fprintf(stderr, "huddle packs %s: unexpected argument %q\n", args[0], args[i])
-		return 2
-	}
-	switch args[0] {
-	case "validate":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return 2
-		}
-	case "list":
-		if len(args) > 1 {
-			return extra(1)
-		}
-	case "export":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return 2
-		}
-		if len(args) > 2 {
-			return extra(2)
-		}
-	default:
-		fmt.Fprintf(stderr, "huddle packs: unknown command %q\n\n%s", args[0], usage)
-		return 2
-	}
-	return packs.Main(args, stdout, stderr)
-}
-
-// packsUsage is packs.Main's help with the command's whole name:
-// "huddle packs validate", not "packs validate".
-func packsUsage() string {
-	var b strings.Builder
-	packs.Main([]string{"help"}, &b, io.Discard)
-	u := strings.ReplaceAll(b.String(), "\n  packs ", "\n  huddle packs ")
-	return strings.Replace(u, "usage:", "Usage:", 1)
 }
 
 // started tells whoever ran huddle serve where to go. The console is given

@@ -182,7 +182,9 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"no reply window", func(c *Config) { c.ReplyWindow = 0 }, "reply-window"},
 		{"negative presence list", func(c *Config) { c.Limits.PresenceListMax = -5 }, "presence-list-max cannot be negative"},
 		{"a spread longer than the shutdown", func(c *Config) { c.ShutdownSpread, c.ShutdownTimeout = 30*time.Second, 3*time.Second }, "shutdown-drain (0s) and shutdown-spread (30s) together must be shorter than shutdown-timeout (3s)"},
-		{"a drain and spread as long as the shutdown", func(c *Config) { c.ShutdownDrain, c.ShutdownSpread, c.ShutdownTimeout = 15*time.Second, 5*time.Second, 20*time.Second }, "together must be shorter than shutdown-timeout"},
+		{"a drain and spread as long as the shutdown", func(c *Config) {
+			c.ShutdownDrain, c.ShutdownSpread, c.ShutdownTimeout = 15*time.Second, 5*time.Second, 20*time.Second
+		}, "together must be shorter than shutdown-timeout"},
 	}
 	for _, tc := range cases {
 		c := DefaultConfig()

@@ -5,26 +5,50 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"text/tabwriter"
 )
 
-const usage = `usage:
-  packs validate FILE...   check pack files; prints FILE: ok or FILE:LINE: field: problem
-  packs list               list the built-in packs (id, title, exercises)
-  packs export ID          print a built-in pack's YAML
-`
+// usage is the command line's help, prog the words that run it ("huddle
+// packs"), so that it gives the commands as they are typed.
+func usage(prog string) string {
+	return "Usage:\n" +
+		"  " + prog + " validate FILE...   check pack files; prints FILE: ok or FILE:LINE: field: problem\n" +
+		"  " + prog + " list               list the built-in packs (id, title, exercises)\n" +
+		"  " + prog + " export ID          print a built-in pack's YAML\n"
+}
 
-// Main runs the packs command line with args (after "packs") and returns
-// the exit status: 0 ok, 1 invalid pack or unknown id, 2 usage error.
-func Main(args []string, stdout, stderr io.Writer) int {
+// Main runs the packs command line with args (after prog, the words that
+// run it, such as "huddle packs") and returns the exit status: 0 ok, 1
+// invalid pack or unknown id, 2 usage error. -h (or help) anywhere prints
+// the usage.
+func Main(prog string, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage(prog))
 		return 2
+	}
+	helpFlag := func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+	if args[0] == "help" || slices.ContainsFunc(args, helpFlag) {
+		fmt.Fprint(stdout, usage(prog))
+		return 0
+	}
+	// want checks the count of arguments after the command: at least
+	// least, at most most (-1: any).
+	want := func(least, most int) bool {
+		n := len(args) - 1
+		switch {
+		case n < least:
+			fmt.Fprint(stderr, usage(prog))
+			return false
+		case most >= 0 && n > most:
+			fmt.Fprintf(stderr, "%s %s: unexpected argument %q\n", prog, args[0], args[1+most])
+			return false
+		}
+		return true
 	}
 	switch args[0] {
 	case "validate":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
+		if !want(1, -1) {
 			return 2
 		}
 		status := 0
@@ -49,8 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return status
 	case "list":
-		if len(args) != 1 {
-			fmt.Fprint(stderr, usage)
+		if !want(0, 0) {
 			return 2
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -61,26 +84,22 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		tw.Flush()
 		return 0
 	case "export":
-		if len(args) != 2 {
-			fmt.Fprint(stderr, usage)
+		if !want(1, 1) {
 			return 2
 		}
 		p := Find(args[1])
 		if p == nil {
-			fmt.Fprintf(stderr, "packs: no built-in pack %q (see packs list)\n", args[1])
+			fmt.Fprintf(stderr, "%s: no built-in pack %q (see %s list)\n", prog, args[1], prog)
 			return 1
 		}
 		b, err := Encode(p)
 		if err != nil {
-			fmt.Fprintf(stderr, "packs: %v\n", err)
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 			return 1
 		}
 		stdout.Write(b)
 		return 0
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
 	}
-	fmt.Fprintf(stderr, "packs: unknown command %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", prog, args[0], usage(prog))
 	return 2
 }

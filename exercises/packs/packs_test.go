@@ -556,7 +556,7 @@ func TestDocsSampleIsReal(t *testing.T) {
 	}
 	t.Chdir(dir)
 	var out, errb bytes.Buffer
-	if code := Main([]string{"validate", "pack.yaml"}, &out, &errb); code != 1 || out.String() != shown {
+	if code := Main("packs", []string{"validate", "pack.yaml"}, &out, &errb); code != 1 || out.String() != shown {
 		t.Errorf("exit %d, validate says\n%s\ndocs/packs.md shows\n%s", code, out.String(), shown)
 	}
 }
@@ -566,27 +566,27 @@ func TestCommandLine(t *testing.T) {
 	good := filepath.Join(dir, "good.yaml")
 	bad := filepath.Join(dir, "bad.yaml")
 	var out, errb bytes.Buffer
-	if Main([]string{"export", "mad-sad-glad"}, &out, &errb) != 0 {
+	if Main("packs", []string{"export", "mad-sad-glad"}, &out, &errb) != 0 {
 		t.Fatal(errb.String())
 	}
 	os.WriteFile(good, out.Bytes(), 0o644)
 	os.WriteFile(bad, []byte("schema: 1\nid: b\ntitle: B\nexercises:\n  - kind: words\n    title: W\n    maxEntries: 99\n"), 0o644)
 
 	out.Reset()
-	if code := Main([]string{"validate", good}, &out, &errb); code != 0 || out.String() != good+": ok\n" {
+	if code := Main("packs", []string{"validate", good}, &out, &errb); code != 0 || out.String() != good+": ok\n" {
 		t.Fatalf("%d %q", code, out.String())
 	}
 	out.Reset()
-	if code := Main([]string{"validate", good, bad}, &out, &errb); code != 1 ||
+	if code := Main("packs", []string{"validate", good, bad}, &out, &errb); code != 1 ||
 		out.String() != good+": ok\n"+bad+":7: exercises[0].maxEntries: maxEntries must be 1 to 10\n" {
 		t.Fatalf("%d %q", code, out.String())
 	}
 	out.Reset()
-	if Main([]string{"list"}, &out, &errb) != 0 || !strings.Contains(out.String(), "building-trust") ||
+	if Main("packs", []string{"list"}, &out, &errb) != 0 || !strings.Contains(out.String(), "building-trust") ||
 		!strings.Contains(out.String(), "Building trust") || strings.Count(out.String(), "\n") != 6 {
 		t.Fatalf("list: %q", out.String())
 	}
-	if Main([]string{"export", "nope"}, &out, &errb) != 1 || Main(nil, &out, &errb) != 2 || Main([]string{"frob"}, &out, &errb) != 2 {
+	if Main("packs", []string{"export", "nope"}, &out, &errb) != 1 || Main("packs", nil, &out, &errb) != 2 || Main("packs", []string{"frob"}, &out, &errb) != 2 {
 		t.Fatal("exit codes")
 	}
 }
