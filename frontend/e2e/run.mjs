@@ -463,12 +463,12 @@ async function projectorRetroActionsClose() {
     await sleep(400); // fitted after a resize
     const { gap, rem } = await proj.evaluate(() => {
       const head = document.querySelector('.head').getBoundingClientRect();
-      const h4 = document.querySelector('[data-testid=retro-board] .actions h4').getBoundingClientRect();
+      const h4 = document.querySelector('[data-testid=retro-board] .actions .hd').getBoundingClientRect();
       const first = document.querySelector('[data-testid=retro-board] .actions li').getBoundingClientRect();
       return { gap: first.top - head.bottom - h4.height, rem: parseFloat(getComputedStyle(document.documentElement).fontSize) };
     });
     if (gap > 2 * rem) throw new Error(`the projector's actions at ${width}x${height}: ${Math.round(gap)} px between the header and the first action, besides the heading`);
-    const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] h4, [data-testid=retro-board] .more', false]);
+    const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] .hd, [data-testid=retro-board] .more', false]);
     if (off.length) throw new Error(`the projector's actions at ${width}x${height}, off the screen: ${off.join('; ')}`);
     if (width === 800) await shot(proj, 'screen-retro-actions-600');
   }
@@ -496,7 +496,7 @@ async function projectorRetroActionsClose() {
   await shot(proj, 'screen-retro-many-actions-600');
   if (!lines.next) throw new Error(`the projector's eight actions at 800x600: nothing of the ranking under "${lines.acts}"`);
   if (lines.between > lines.gap + 1) throw new Error(`the projector's eight actions at 800x600: ${Math.round(lines.between)} px between "${lines.acts}" and "${lines.next}", want the board's gap of ${lines.gap} px`);
-  const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] h4, [data-testid=retro-board] .more', false]);
+  const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] .hd, [data-testid=retro-board] .more', false]);
   if (off.length) throw new Error(`the projector's eight actions at 800x600, off the screen: ${off.join('; ')}`);
   await proj.close();
   await driver.close();

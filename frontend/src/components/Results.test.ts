@@ -319,7 +319,27 @@ describe('Results on the projector', () => {
     // the projector beside it, the third question pushed off the bottom.
     const grid = target.querySelector('.questions')!;
     expect(grid.contains(target.querySelector('[data-testid=results-count]'))).toBe(false);
-    expect([...grid.children].map((c) => c.querySelector('h3')!.textContent)).toEqual(['Energy?', 'Focus?', 'Recommend?']);
+    expect([...grid.children].map((c) => c.querySelector('.qh')!.textContent)).toEqual(['Energy?', 'Focus?', 'Recommend?']);
     expect([...target.querySelectorAll<HTMLElement>('.bars')].map((b) => b.dataset.density)).toEqual(['1', '1', '1']);
+  });
+});
+
+describe("Results' headings", () => {
+  // A survey's questions were h3 wherever they were: beside the "Results"
+  // heading (h3) of a phone and the console rather than under it, and two
+  // levels under the projector's title (h1), which skips one (WCAG 1.3.1).
+  const survey = {
+    id: 'v1', kind: 'survey', title: 'Team pulse', status: 'results', minResponses: 1,
+    questions: [{ id: 'q1', kind: 'scale', prompt: 'Energy?', min: 1, max: 5 }, { id: 'q2', kind: 'scale', prompt: 'Focus?', min: 1, max: 5 }],
+  } as unknown as Exercise;
+  const results: R = { questions: ['q1', 'q2'].map((id) => ({ id, counts: { 2: 1 }, answered: 1, mean: 2, median: 2 })) };
+  const outline = (target: HTMLElement) => [...target.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => `${h.tagName} ${h.textContent}`);
+
+  it('are h4 under the "Results" heading of a phone and the console', () => {
+    expect(outline(show(Results, { exercise: survey, results }))).toEqual(['H4 Energy?', 'H4 Focus?']);
+  });
+
+  it("follow the page's level: h2 under the projector's title", () => {
+    expect(outline(show(Results, { exercise: survey, results, big: true, headingLevel: 2 }))).toEqual(['H2 Energy?', 'H2 Focus?']);
   });
 });

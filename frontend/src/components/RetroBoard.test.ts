@@ -29,6 +29,30 @@ describe('RetroBoard', () => {
   });
 });
 
+describe("RetroBoard's headings", () => {
+  // The columns, a group in one and the actions: h4 and h4 under the
+  // page's h2 (a phone's, the console's) or h1 (the projector's) skipped
+  // levels (WCAG 1.3.1).
+  const view = {
+    exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+    columns: [{ id: 'start', title: 'Start', count: 2 }], written: 2,
+    cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Demo' }],
+    groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }], items: [{ id: 'g1', kind: 'group' }, { id: 'c2', kind: 'card' }],
+    actions: [{ id: 'a1', seq: 1, text: 'Pair on Tuesdays', done: false }],
+  } as unknown as RetroView;
+  const outline = (target: HTMLElement) => [...target.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => `${h.tagName} ${h.textContent}`);
+
+  it('are h3, a group h4, under the exercise title (h2) of a phone and the console', () => {
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }] });
+    expect(outline(target)).toEqual(['H3 Start', 'H4 Pairing', 'H3 Action items']);
+  });
+
+  it("follow the page's level: h2, a group h3, under the projector's title (h1)", () => {
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true, headingLevel: 2 });
+    expect(outline(target)).toEqual(['H2 Start', 'H3 Pairing', 'H2 Action items']);
+  });
+});
+
 describe('RetroBoard on a phone', () => {
   it('puts one space, not two, between a card and its author (kept by pre-wrap, two showed)', () => {
     const view = {
@@ -203,7 +227,7 @@ describe('RetroBoard on the projector in the discussion, with actions under the 
     // their "+N more" line: eight items (the ninth would end at 640 px).
     expect(target.querySelectorAll('.ranked li')).toHaveLength(8);
     expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+4 more voted items');
-    expect(target.querySelector('.actions h4')!.textContent).toBe('Action items');
+    expect(target.querySelector('.actions .hd')!.textContent).toBe('Action items');
     expect(target.querySelectorAll('.actions li')).toHaveLength(0);
     expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+6 more action items');
   });
@@ -273,7 +297,7 @@ describe('RetroBoard keeps each item in its column', () => {
   }) as unknown as RetroView;
   const col = (target: HTMLElement, name: string) => target.querySelector(`.col[aria-label="${name}"]`)!;
   const squash = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
-  const texts = (el: Element, sel = 'h4, .note') => [...el.querySelectorAll(sel)].map(squash);
+  const texts = (el: Element, sel = '.hd, .note') => [...el.querySelectorAll(sel)].map(squash);
 
   for (const phase of ['group', 'vote']) {
     it(`leaves a group of one column's cards in that column, and one across columns under its first card's, each card named (${phase})`, () => {

@@ -335,6 +335,21 @@ describe('the projector in a retrospective', () => {
     expect(target.querySelector('[data-testid=vote-on-phone]')?.textContent).toBe('Place your dots on your phone: 4 dots each, at most 2 on one item');
     expect(target.textContent).not.toMatch(/placed so far/);
   });
+
+  it('heads its columns h2, right under the title (h1): h4 skipped two levels (WCAG 1.3.1)', async () => {
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const columns = [{ id: 'start', title: 'Start' }];
+    const w = screenWelcome();
+    const exercise = { id: 'e1', kind: 'retro', title: 'Sprint 44', status: 'open', phase: 'group', retro: { columns, dots: 4, maxPerItem: 2 } };
+    const state = {
+      exercise: 'e1', status: 'open', phase: 'group', dots: 4, maxPerItem: 2, revealed: true, dotsShown: false, written: 1,
+      columns: [{ id: 'start', title: 'Start', count: 1 }], cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }], items: [{ id: 'g1', kind: 'group' }], actions: [],
+    };
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state }] } } } });
+    await settle();
+    expect([...target.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => `${h.tagName} ${h.textContent}`)).toEqual(['H1 Sprint 44', 'H2 Start', 'H3 Pairing']);
+  });
 });
 
 describe('the projector showing a survey', () => {
@@ -369,7 +384,7 @@ describe('the projector showing a survey', () => {
     survey(ws);
     for (let i = 0; i < 4; i++) await settle();
     const results = target.querySelector<HTMLElement>('[data-testid=results]')!;
-    expect([...results.querySelectorAll('.q h3')].map((h) => h.textContent)).toEqual(['I can raise a concern', 'It is easy to ask for help', 'I can admit a mistake']);
+    expect([...results.querySelectorAll('.q h2')].map((h) => h.textContent)).toEqual(['I can raise a concern', 'It is easy to ask for help', 'I can admit a mistake']);
     expect(more()).toBe('+1 more question');
     // Results still lays out a survey, fitted anew with room for the line.
     expect(results.classList.contains('many')).toBe(true);
