@@ -577,6 +577,98 @@ async function phoneCloudWrapsPhrases() {
   await driver.close();
 }
 
+/** A phone's text at 200 % (its root type doubled, as a browser's
+ *  text-only zoom does) on a 320 px screen (WCAG 1.4.4, 1.4.10): nothing
+ *  of sel ends outside the screen's width or spills out of its own box,
+ *  the page is no wider than the screen (unless not page), and no word of
+ *  whole that a line could hold is broken across lines. The kudos wall's columns were at least 15rem, 510 px
+ *  then, the page 571 px wide; a result's label was squeezed beside its
+ *  "2 · 67%" to a letter a line, and "Anonymous:" ran out of its notice. */
+async function doubledTextAt320(page, sel, what, { whole = '', wide = true } = {}) {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.evaluate(() => { document.documentElement.style.fontSize = `${2 * parseFloat(getComputedStyle(document.documentElement).fontSize)}px`; });
+  await sleep(200);
+  const out = await page.evaluate(([sel, whole, wide]) => {
+    const out = [];
+    const name = (e) => `"${e.textContent.trim().slice(0, 30)}"`;
+    for (const e of document.querySelectorAll(sel)) {
+      const r = e.getBoundingClientRect();
+      if (r.left < 0 || r.right > 320) out.push(`${name(e)} from ${Math.round(r.left)} to ${Math.round(r.right)} px`);
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`${name(e)} ${e.scrollWidth} px wide in its ${e.clientWidth} px`);
+    }
+    // A word on more than one line that a line of its box could hold.
+    for (const e of whole ? document.querySelectorAll(whole) : []) {
+      const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (const m of n.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(n, m.index);
+          range.setEnd(n, m.index + m[0].length);
+          const rects = [...range.getClientRects()];
+          const width = rects.reduce((w, x) => w + x.width, 0);
+          if (new Set(rects.map((x) => Math.round(x.top))).size > 1 && width <= e.clientWidth) out.push(`"${m[0]}" broken across lines in ${e.clientWidth} px`);
+        }
+      }
+    }
+    if (wide && document.documentElement.scrollWidth > 320) out.push(`the page ${document.documentElement.scrollWidth} px wide`);
+    return out;
+  }, [sel, whole, wide]);
+  if (out.length) throw new Error(`${what} at 320 px with the text at 200 %: ${out.join('; ')}`);
+}
+
+async function phoneAt200PercentText() {
+  const handsetIn = async (code, label) => {
+    const page = await newPage(await browser.newContext({ ...phone, viewport: { width: 390, height: 844 } }), label);
+    await page.goto(`${huddle.base}/j/${code}`);
+    await page.getByRole('button', { name: 'Join' }).click();
+    return page;
+  };
+  // A poll's results, shown.
+  const poll = await drivenRoom('the poll at 200 %', { kind: 'poll', title: 'Where do we start?',
+    questions: [{ kind: 'choice', options: [{ id: 'a', label: 'Onboarding' }, { id: 'b', label: 'Flaky tests in the pipeline' }, { id: 'c', label: 'Docs' }] }] });
+  const voter = await handsetIn(poll.code, 'phone of the poll at 200 %');
+  await poll.driver.evaluate(async () => {
+    const { r, fac, exercise } = window.__room;
+    for (const [i, choice] of ['a', 'b', 'b'].entries()) {
+      const j = await window.__post('/api/join', { code: r.room.code, name: `P${i}` });
+      await (await window.__connect(r.room.id, j.token))('exercise.answer', { exercise, ballot: { answers: { q1: { choices: [choice] } } } });
+    }
+    await fac('exercise.show', { exercise });
+  });
+  await untilText(voter.getByTestId('results'), /67%/, 'the results on the phone');
+  await doubledTextAt320(voter, '[data-testid=anon-notice], [data-testid=results] li, [data-testid=results] .head > *', 'the results', { whole: '[data-testid=results] .head' });
+  await shot(voter, 'participant-results-320-text-200');
+
+  // The kudos wall.
+  const kudos = await drivenRoom('the kudos at 200 %', { kind: 'kudos', title: 'Kudos' });
+  const reader = await handsetIn(kudos.code, 'phone of the kudos at 200 %');
+  await kudos.driver.evaluate(async () => {
+    const { r, exercise } = window.__room;
+    const j = await window.__post('/api/join', { code: r.room.code, name: 'Ann' });
+    const ann = await window.__connect(r.room.id, j.token);
+    for (const message of ['Thanks for pairing on the release', 'Great demo']) await ann('kudos.send', { exercise, to: 'team', message });
+  });
+  await untilText(reader.getByTestId('kudos-wall'), /Great demo/, 'the kudos on the phone');
+  await doubledTextAt320(reader, '[data-testid=kudos-wall], [data-testid=kudos-wall] li', 'the kudos wall', { whole: '[data-testid=kudos-wall] p' });
+  await shot(reader, 'participant-kudos-320-text-200');
+
+  // A retro's actions, with an owner and a due date.
+  const retro = await drivenRoom('the actions at 200 %', { kind: 'retro', title: 'Sprint 44', retro: { columns: [{ id: 'start', title: 'Start' }] } });
+  const actor = await handsetIn(retro.code, 'phone of the actions at 200 %');
+  await retro.driver.evaluate(async () => {
+    const { fac, exercise } = window.__room;
+    for (const phase of ['reveal', 'group', 'vote', 'discuss']) await fac('retro.phase', { exercise, phase });
+    await fac('retro.action.add', { exercise, text: 'Set up a pairing rota', owner: 'Annabel Lee-Smith', due: '2030-03-01' });
+  });
+  await untilText(actor.getByTestId('retro-board'), /pairing rota/, 'the actions on the phone');
+  // The board's actions; the form to add one under them is the phone's
+  // (its owner and due date fields at least 9rem wide each).
+  await doubledTextAt320(actor, '[data-testid=retro-board] .actions li', 'the actions', { wide: false });
+  await shot(actor, 'participant-actions-320-text-200');
+
+  for (const p of [voter, reader, actor, poll.driver, kudos.driver, retro.driver]) await p.close();
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1336,6 +1428,7 @@ const steps = [
   ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
   ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size, and a ranking with no room keeps no gap", projectorRetroActionsClose],
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
+  ['a 320 px phone with its text at 200 % keeps the results, the kudos wall and the actions within its width', phoneAt200PercentText],
 ];
 
 let ok = false;
