@@ -366,6 +366,25 @@ export const en = {
     youToo: (label: string) => `Someone else here has the same name as you: others see you as ${label}.`,
   },
 
+  // What a phone says of changes made under it (the facilitator closing or
+  // opening an exercise again, an offer of help coming in), and a scale's
+  // end labels as part of its first and last points' names.
+  phoneNews: {
+    /** The exercise shown was closed, opened again, or its results shown; vote: poll, scale, survey, words, text. */
+    status: (vote: boolean, status: string, was: string) =>
+      status === 'open' ? (vote ? 'Voting is open again.' : 'This exercise is open again.')
+        : status === 'results' ? (was === 'open' ? 'Voting has closed. The results are shown.' : 'The results are shown.')
+          : vote ? 'Voting has closed.' : 'This exercise has closed.',
+    /** The title taking the focus the change took away says it, once. */
+    onTitle: (news: string, title: string) => `${news} “${title}”`,
+    /** A scale's first or last point, with its end's label: "1, Too slow". */
+    scaleEnd: (point: number, label: string) => `${point}, ${label}`,
+    /** An offer on one's own request. */
+    offerCame: (name: string, title: string) => `${name || 'Someone'} offered to help with “${title}”.`,
+    /** One's offer accepted. */
+    helping: (name: string, title: string) => `Your offer was accepted: you are helping ${name || 'someone'} with “${title}”.`,
+  },
+
 };
 
 export type Strings = typeof en;
