@@ -26,6 +26,8 @@ async function newPage(ctx, label) {
 
 const P = (name) => people[name].page;
 const all = () => Object.values(people).map((p) => p.page);
+/** A scale point by its number: the first and last are named with their end labels too ("1, Not at all"). */
+const scalePoint = (v) => new RegExp(`^${v}(, |$)`);
 
 async function hostResponses() {
   const t = await textOf(host.getByTestId('host-responses'));
@@ -184,7 +186,7 @@ async function projectorFitsSurveys() {
     const apart = await proj.evaluate(meansOutOfLine);
     if (apart.length) throw new Error(`${what} at ${size}: the Mean rows of questions side by side are not in line: tops ${JSON.stringify(apart)}`);
   };
-  await answer('Trust pulse', (q, i, n) => q.getByRole('radio', { name: String(1 + ((i + n) % 5)), exact: true }).check());
+  await answer('Trust pulse', (q, i, n) => q.getByRole('radio', { name: scalePoint(1 + ((i + n) % 5)) }).check());
   if ((await proj.locator('[data-testid=results] .q').count()) !== 6) throw new Error('the Trust pulse shows no six questions');
   await fits('the Trust pulse');
   await shot(proj, 'screen-survey-720');
@@ -199,7 +201,7 @@ async function projectorFitsSurveys() {
   await shot(proj, 'screen-survey-1080');
   await proj.setViewportSize({ width: 1280, height: 720 });
   // Closing: a scale and six long options.
-  await answer('Closing', (q, i, n) => (n === 0 ? q.getByRole('radio', { name: String(2 + (i % 4)), exact: true }) : q.locator('input').nth(i)).check());
+  await answer('Closing', (q, i, n) => (n === 0 ? q.getByRole('radio', { name: scalePoint(2 + (i % 4)) }) : q.locator('input').nth(i)).check());
   await fits('the Closing survey');
   await shot(proj, 'screen-closing-720');
   await proj.close();
@@ -807,7 +809,7 @@ async function runAdapted(values, { showNames = false } = {}) {
   for (let i = 0; i < phones.length; i++) {
     const p = phones[i];
     await p.locator('[data-testid=exercise][data-kind=survey]').waitFor();
-    await p.getByRole('radio', { name: String(values[i]), exact: true }).check();
+    await p.getByRole('radio', { name: scalePoint(values[i]) }).check();
     await p.getByRole('button', { name: 'Send answer' }).click();
     // The habit question is left unanswered: the phone says so first.
     await untilText(p.getByTestId('unanswered'), /Not answered yet: question 2\. Once sent, your answers cannot be changed\./, 'the unanswered question');
@@ -1113,7 +1115,7 @@ const steps = [
     await ben.getByText('You offered help').waitFor();
     await ann.getByRole('button', { name: 'Accept this offer' }).click();
     await ann.getByText('You are paired with Ben').waitFor();
-    await ben.getByText('You are helping Ann').waitFor();
+    await ben.getByText('You are helping Ann', { exact: true }).waitFor();
     await ben.getByLabel('Next step').fill('Pair on Tuesday at 10');
     await ben.getByRole('button', { name: 'Save next step' }).click();
     await ann.getByText('Pair on Tuesday at 10').waitFor();
@@ -1175,7 +1177,8 @@ const steps = [
     for (const [who, v] of [['Ann', '4'], ['Ben', '3'], ['anon', '5']]) {
       const p = P(who);
       await p.locator('[data-testid=exercise][data-kind=scale]').waitFor();
-      await p.getByRole('radio', { name: v, exact: true }).check();
+      // The ends are named with their labels ("5, Too fast").
+      await p.getByRole('radio', { name: v === '5' ? '5, Too fast' : v, exact: true }).check();
       if (who === 'Ann') await shot(p, 'participant-scale');
       await p.getByRole('button', { name: 'Send answer' }).click();
       await p.getByTestId('answered').waitFor();
