@@ -385,6 +385,12 @@ export const en = {
     helping: (name: string, title: string) => `Your offer was accepted: you are helping ${name || 'someone'} with “${title}”.`,
   },
 
+  // One's own retro card edited on the phone (retro.card.edit).
+  retroEdit: {
+    label: 'New text for this card',
+    notSaved: (was: string, why: string) => `Your change to “${was}” was not saved. ${why}`,
+  },
+
 };
 
 export type Strings = typeof en;

@@ -53,7 +53,7 @@ describe('a card sent offline', () => {
     session.pendingCommands = [other];
     session.state = { ...session.state, mine: { r1: { cards: [{ id: 'c1', column: 'stop', text: 'Long standups' }] } } };
     await settle();
-    expect(listed()).toEqual(['Stop Long standups Delete']);
+    expect(listed()).toEqual(['Stop Long standups Edit Delete']);
   });
 
   it('is listed under "My cards" as waiting, until the card itself comes', async () => {
@@ -66,10 +66,10 @@ describe('a card sent offline', () => {
     p.session.status = 'online';
     p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Pair more' }] } } };
     await settle();
-    expect(p.listed()).toEqual(['Start Pair more Delete']);
+    expect(p.listed()).toEqual(['Start Pair more Edit Delete']);
     p.answer(true);
     await settle();
-    expect(p.listed()).toEqual(['Start Pair more Delete']);
+    expect(p.listed()).toEqual(['Start Pair more Edit Delete']);
   });
 
   it('says "Sending…" while online', async () => {
@@ -219,11 +219,11 @@ describe('several cards sent offline', () => {
     p.session.status = 'online';
     p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c2', column: 'start', text: 'Fewer meetings' }] } } };
     await settle();
-    expect(p.listed()).toEqual(['Start Fewer meetings Delete', 'Start Pair more Sending…', 'Start Demo on Fridays Sending…']);
+    expect(p.listed()).toEqual(['Start Fewer meetings Edit Delete', 'Start Pair more Sending…', 'Start Demo on Fridays Sending…']);
     p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c2', column: 'start', text: 'Fewer meetings' }, { id: 'c1', column: 'start', text: 'Pair more' }, { id: 'c3', column: 'start', text: 'Demo on Fridays' }] } } };
     for (const a of p.answers) a(true);
     await settle();
-    expect(p.listed().sort()).toEqual(['Start Demo on Fridays Delete', 'Start Fewer meetings Delete', 'Start Pair more Delete']);
+    expect(p.listed().sort()).toEqual(['Start Demo on Fridays Edit Delete', 'Start Fewer meetings Edit Delete', 'Start Pair more Edit Delete']);
     expect(p.sent).toHaveLength(3);
   });
 
@@ -233,7 +233,7 @@ describe('several cards sent offline', () => {
     await p.write('Coffee');
     p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Coffee' }] } } };
     await settle();
-    expect(p.listed()).toEqual(['Start Coffee Delete', 'Start Coffee Waiting to be sent']);
+    expect(p.listed()).toEqual(['Start Coffee Edit Delete', 'Start Coffee Waiting to be sent']);
   });
 
   it('a refused one leaves the list, the others still wait', async () => {
