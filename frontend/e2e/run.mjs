@@ -441,6 +441,38 @@ async function projectorCountOnOneLine() {
   await driver.close();
 }
 
+/** A phone edits its own retro card: Edit opens a box with the card's
+ *  text, focused; Escape gives up, Save sends; the focus goes back to the
+ *  card's Edit button each time, and the board shows the new text once
+ *  the cards are revealed. */
+async function phoneEditsOwnCard() {
+  const { driver, code } = await drivenRoom('the retro of a card edited', { kind: 'retro', title: 'Sprint 44', retro: { template: 'start-stop-continue' } });
+  const handset = await newPage(await browser.newContext(phone), 'phone editing its card');
+  await handset.goto(`${huddle.base}/j/${code}`);
+  await handset.getByRole('button', { name: 'Join' }).click();
+  await handset.locator('[data-testid=exercise][data-kind=retro]').waitFor();
+  await addCard(handset, 'Start', 'Demos');
+  const box = handset.getByLabel('New text for this card');
+  const focused = () => handset.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id ?? '');
+  await handset.getByRole('button', { name: 'Edit: Demos' }).click();
+  if (!(await box.evaluate((e) => e === document.activeElement && e.value === 'Demos'))) throw new Error('Edit did not open a focused box holding the card: focus on ' + (await focused()));
+  await box.fill('Not this');
+  await box.press('Escape');
+  await until(async () => (await box.count()) === 0, 'the box gone on Escape');
+  if ((await focused()) !== 'Edit: Demos') throw new Error('after Escape the focus is on ' + (await focused()));
+  await handset.keyboard.press('Enter'); // the Edit button, from the keyboard
+  await box.fill('Demos on Fridays, to the whole floor');
+  await handset.getByRole('button', { name: 'Save', exact: true }).click();
+  await untilText(handset.getByTestId('my-cards'), /^Start\s*Demos on Fridays, to the whole floor\s*Edit\s*Delete$/, 'the card changed, taken');
+  if ((await focused()) !== 'Edit: Demos on Fridays, to the whole floor') throw new Error('after Save the focus is on ' + (await focused()));
+  await driver.evaluate(() => window.__room.fac('retro.phase', { exercise: window.__room.exercise, phase: 'reveal' }));
+  await untilText(handset.getByTestId('retro-board'), /Demos on Fridays, to the whole floor/, 'the edited card on the board');
+  if (/Not this/.test(await textOf(handset.getByTestId('retro-board')))) throw new Error('the text given up reached the board');
+  await shot(handset, 'participant-retro-card-edited');
+  await handset.close();
+  await driver.close();
+}
+
 /** A retro's actions first on the projector in its actions phase, at
  *  every projector size: their heading right under the header and the
  *  actions right under it (the heading's browser margins left 85 px
@@ -1098,6 +1130,8 @@ const steps = [
     await untilText(screen.getByTestId('retro-board'), /Set up a pairing rota/, 'action on projector');
     await shot(host, 'host-retro');
   }],
+
+  ['retrospective: a phone edits its own card (Escape gives up, Save sends), the focus back on its Edit button', phoneEditsOwnCard],
 
   ['help board: a request is matched to an offer and they agree a next step', async () => {
     await nextExercise();

@@ -141,6 +141,28 @@ describe('a card of one\'s own, edited', () => {
       .toBe('Your change to “Demos” was not saved. Cards are edited only in the write or reveal or group phase.');
   });
 
+  it('just after the card was added, does not make the card seem to wait again', async () => {
+    const p = phone();
+    const add = p.q<HTMLTextAreaElement>('#card-r1')!;
+    add.value = 'Pairing';
+    add.dispatchEvent(new Event('input', { bubbles: true }));
+    add.form!.requestSubmit();
+    await settle();
+    const taken = (text: string) => ({ id: 'c3', column: 'start', text });
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [...p.session.state.mine.r1.cards.slice(0, 2), taken('Pairing')] } } };
+    p.answer();
+    await settle();
+    expect(p.listed()[2]).toBe('Start Pairing Edit Delete');
+    // Edited within the few seconds a card added is looked for.
+    await p.click(p.button('Edit: Pairing'));
+    p.type('Pairing on bugs');
+    await p.save();
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [...p.session.state.mine.r1.cards.slice(0, 2), taken('Pairing on bugs')] } } };
+    p.answer();
+    await settle();
+    expect(p.listed()).toEqual(['Start Demos Edit Delete', 'Stop Long meetings Edit Delete', 'Start Pairing on bugs Edit Delete']);
+  });
+
   it('is offered only where the protocol allows it: write, reveal and group, while the retro is open', () => {
     const offered: string[] = [];
     for (const status of ['open', 'closed', 'results']) {
