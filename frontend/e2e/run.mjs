@@ -473,6 +473,47 @@ async function phoneEditsOwnCard() {
   await driver.close();
 }
 
+/** A phone's vote down a long list (16 cards, 32 buttons at 360x740):
+ *  Shift+Tab from the last + up to the first −, and no button the focus
+ *  lands on is under the sticky "N dots left" notice or its shadow
+ *  (WCAG 2.4.11; five of them were). */
+async function phoneVoteFocusClearOfDotsLeft() {
+  const { driver, code } = await drivenRoom('the long vote', { kind: 'retro', title: 'Sprint 45', retro: { template: 'start-stop-continue' } });
+  const handset = await newPage(await browser.newContext(phone), 'phone voting down a long list');
+  await handset.goto(`${huddle.base}/j/${code}`);
+  await handset.getByRole('button', { name: 'Join' }).click();
+  await handset.locator('[data-testid=exercise][data-kind=retro]').waitFor();
+  await driver.evaluate(async () => {
+    const { r, fac, exercise } = window.__room;
+    const j = await window.__post('/api/join', { code: r.room.code, name: 'Writer' });
+    const writer = await window.__connect(r.room.id, j.token);
+    for (let i = 1; i <= 16; i++) await writer('retro.card.add', { exercise, column: ['start', 'stop', 'continue'][i % 3], text: `Card number ${i}, a thing the team noticed this sprint` });
+    for (const phase of ['reveal', 'group', 'vote']) await fac('retro.phase', { exercise, phase });
+  });
+  await untilText(handset.getByTestId('dots-left'), /3 dots left/, 'the vote on the phone');
+  if ((await handset.locator('.items button').count()) !== 32) throw new Error('want 32 dot buttons, got ' + (await handset.locator('.items button').count()));
+  await handset.locator('.items button').last().focus();
+  const hidden = [];
+  let stops = 1;
+  for (let i = 0; i < 40; i++) {
+    await handset.keyboard.press('Shift+Tab');
+    const at = await handset.evaluate(() => {
+      const a = document.activeElement;
+      if (!a?.closest('.items')) return null;
+      const notice = document.querySelector('[data-testid=dots-left]').getBoundingClientRect();
+      const shadow = parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.25;
+      return { name: a.getAttribute('aria-label'), top: a.getBoundingClientRect().top, clear: notice.bottom + shadow };
+    });
+    if (!at) break;
+    stops++;
+    if (at.top < at.clear - 0.5) hidden.push(`"${at.name}" at y=${Math.round(at.top)}, the notice to ${Math.round(at.clear)}`);
+  }
+  if (stops !== 32) throw new Error(`Shift+Tab went through ${stops} of the 32 dot buttons`);
+  if (hidden.length) throw new Error(`focused under the "dots left" notice: ${hidden.join('; ')}`);
+  await handset.close();
+  await driver.close();
+}
+
 /** A retro's actions first on the projector in its actions phase, at
  *  every projector size: their heading right under the header and the
  *  actions right under it (the heading's browser margins left 85 px
@@ -1132,6 +1173,7 @@ const steps = [
   }],
 
   ['retrospective: a phone edits its own card (Escape gives up, Save sends), the focus back on its Edit button', phoneEditsOwnCard],
+  ['retrospective: Shift+Tab up a long vote on a phone never leaves a dot button under the "dots left" notice', phoneVoteFocusClearOfDotsLeft],
 
   ['help board: a request is matched to an offer and they agree a next step', async () => {
     await nextExercise();
