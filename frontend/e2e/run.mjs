@@ -491,7 +491,7 @@ async function phoneVoteFocusClearOfDotsLeft() {
     for (const phase of ['reveal', 'group', 'vote']) await fac('retro.phase', { exercise, phase });
   });
   await untilText(handset.getByTestId('dots-left'), /3 dots left/, 'the vote on the phone');
-  if ((await handset.locator('.items button').count()) !== 32) throw new Error('want 32 dot buttons, got ' + (await handset.locator('.items button').count()));
+  await until(async () => (await handset.locator('.items button').count()) === 32, 'the 32 dot buttons of the 16 cards');
   await handset.locator('.items button').last().focus();
   const hidden = [];
   let stops = 1;
