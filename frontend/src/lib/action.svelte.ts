@@ -1,5 +1,8 @@
 import { errorText } from './strings';
 
+/** Where the focus goes when the control that had it went away with its action. */
+export type Refocus = () => HTMLElement | null | undefined;
+
 /** How long a send's confirmation shows, unless the next edit clears it first. */
 export const SENT_MS = 8000;
 
@@ -27,7 +30,13 @@ export class Action {
     this.#text = text;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * `refocus` says where the keyboard's focus goes should the control that
+   * had it go away with the action (keepFocus; else the next item of its
+   * list, else its section's heading).
+   */
+  async run<T>(fn: () => Promise<T>, refocus?: Refocus): Promise<T | undefined> {
+    const held = keepFocus(refocus);
     this.pending = true;
     this.error = '';
     this.done = false;
@@ -44,6 +53,7 @@ export class Action {
       return undefined;
     } finally {
       this.pending = false;
+      held.settled();
     }
   }
 
@@ -65,4 +75,120 @@ export class Action {
     this.clearSent();
     this.failure = null;
   }
+}
+
+/** How long after an action its control may still go (the room's event that
+ *  removes it can come after the answer, a list is reloaded after it). */
+export const REFOCUS_MS = 3000;
+
+const FOCUSABLE = 'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+const usable = (el: Element | null | undefined): el is HTMLElement =>
+  el instanceof HTMLElement && el.isConnected && !(el as HTMLButtonElement).disabled && !el.closest('[inert], [hidden]');
+
+/**
+ * Keeps the keyboard's place through an action (WCAG 2.4.3): should the
+ * focused control go away with it (a person removed, a pack deleted, a
+ * button its last step takes off), the focus, fallen to the page, goes to
+ * `refocus`'s element if it gives one; else to the like control of the
+ * next item of its list (else of the one before); else to the heading of
+ * its section, made focusable for it. Browsers drop it to the page, and
+ * the console has many stops before its exercise.
+ *
+ * Watched from now until REFOCUS_MS after settled(), and only while
+ * nothing else has the focus: a person who has moved on is not moved,
+ * and a component that moves the focus itself (a turn after the change)
+ * has its way.
+ */
+export function keepFocus(refocus?: Refocus): { settled: () => void } {
+  const from = typeof document === 'undefined' ? null : document.activeElement;
+  if (!(from instanceof HTMLElement) || from === document.body) return { settled() {} };
+  const item = from.closest('li, tr');
+  const next = item?.nextElementSibling ?? null;
+  const prev = item?.previousElementSibling ?? null;
+  const home = from.closest('section, [data-focus-home]');
+  const heading = home?.querySelector<HTMLElement>('h1, h2, h3, h4, [data-focus-heading]') ?? null;
+  const like = from.tagName.toLowerCase() + [...from.classList].map((c) => '.' + CSS.escape(c)).join('');
+
+  const inItem = (li: Element | null) => {
+    if (!li?.isConnected) return null;
+    const same = [...li.querySelectorAll(like)].find(usable);
+    return same ?? [...li.querySelectorAll(FOCUSABLE)].find(usable) ?? null;
+  };
+  const target = (): HTMLElement | null => {
+    const r = refocus?.();
+    if (usable(r)) return r;
+    const n = inItem(next) ?? inItem(prev);
+    if (n) return n;
+    if (heading?.isConnected) {
+      if (!heading.matches(FOCUSABLE) && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+      return heading;
+    }
+    return null;
+  };
+
+  let done = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const lost = () => {
+    const a = document.activeElement;
+    return (!a || a === document.body) && !usable(from);
+  };
+  // A turn later: a component that puts the focus somewhere itself (after
+  // Svelte's update) has done so by then, and its choice stands.
+  let later: ReturnType<typeof setTimeout> | undefined;
+  const soon = () => {
+    if (!done && later === undefined && lost()) later = setTimeout(check, 0);
+  };
+  const check = () => {
+    later = undefined;
+    if (done || !lost()) return;
+    const t = target();
+    if (t) {
+      t.focus();
+      stop();
+    }
+  };
+  // Someone (a person, a component) put the focus somewhere: theirs.
+  const moved = (e: FocusEvent) => {
+    if (e.target !== from) stop();
+  };
+  const observer = new MutationObserver(soon);
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled', 'hidden', 'inert'] });
+  document.addEventListener('focusin', moved);
+  function stop() {
+    done = true;
+    observer.disconnect();
+    document.removeEventListener('focusin', moved);
+    clearTimeout(timer);
+    clearTimeout(later);
+  }
+  return {
+    settled() {
+      if (done) return;
+      soon();
+      timer = setTimeout(stop, REFOCUS_MS);
+    },
+  };
+}
+
+/**
+ * A control whose action runs says so (aria-disabled, styled as disabled)
+ * and ignores clicks, but is not disabled: a browser takes the focus from
+ * a control that becomes disabled, to the page (WCAG 2.4.3), and the
+ * keyboard would start again from the top.
+ * `use:busy={act.pending}` in place of `disabled={act.pending}`.
+ */
+export function busy(node: HTMLElement, on: boolean) {
+  const set = (v: boolean) => (v ? node.setAttribute('aria-disabled', 'true') : node.removeAttribute('aria-disabled'));
+  const block = (e: Event) => {
+    if (node.getAttribute('aria-disabled') !== 'true') return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  };
+  set(on);
+  node.addEventListener('click', block, true);
+  return {
+    update: set,
+    destroy: () => node.removeEventListener('click', block, true),
+  };
 }
