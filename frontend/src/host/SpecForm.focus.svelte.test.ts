@@ -98,3 +98,38 @@ describe('SpecForm after "Add to agenda"', () => {
     expect((document.activeElement as HTMLInputElement).value).toBe('');
   });
 });
+
+// Removing the last question (or column) took its Remove with it, and
+// removing down to one took every Remove: the focus fell to the page.
+describe('SpecForm removing a question or a column', () => {
+  const base = { heading: 'Add', submitLabel: 'Add', pendingLabel: '…', onSubmit: async () => true };
+  const click = (b: Element) => b.dispatchEvent(new Event('click', { bubbles: true }));
+
+  it('keeps the focus in the list: the Remove before, then the question left', async () => {
+    const survey: Spec = { kind: 'survey', title: 'Pulse', questions: ['A', 'B', 'C'].map((p, i) => ({ id: `q${i}`, kind: 'scale', prompt: p })) };
+    const target = show(SpecForm, { ...base, initial: survey });
+    const remove = (n: number) => target.querySelector(`[aria-label="Remove question ${n}"]`) as HTMLButtonElement;
+    remove(3).focus();
+    click(remove(3));
+    await settle();
+    expect(document.activeElement).toBe(remove(2));
+    click(remove(2));
+    await settle();
+    expect(target.querySelector('[aria-label^="Remove question"]')).toBeNull();
+    expect(document.activeElement).toBe(target.querySelector('input[id$="-sq-p-0"]'));
+  });
+
+  it('and in the columns', async () => {
+    const retro: Spec = { kind: 'retro', title: 'S', retro: { columns: [{ id: 'c1', title: 'Glad' }, { id: 'c2', title: 'Sad' }, { id: 'c3', title: 'Mad' }], dots: 3, maxPerItem: 2 } };
+    const target = show(SpecForm, { ...base, initial: retro });
+    const remove = (n: number) => target.querySelector(`[aria-label="Remove column ${n}"]`) as HTMLButtonElement;
+    remove(3).focus();
+    click(remove(3));
+    await settle();
+    expect(document.activeElement).toBe(remove(2));
+    click(remove(1));
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('input[id$="-col-t-0"]'));
+    expect((document.activeElement as HTMLInputElement).value).toBe('Sad');
+  });
+});
