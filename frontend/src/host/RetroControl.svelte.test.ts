@@ -200,3 +200,64 @@ describe('RetroControl when the server refuses a step', () => {
     expect(target.querySelector('[role=alert]')!.textContent).toBe('The dot totals have been shown, so the vote cannot start again: new dots would show who placed them.');
   });
 });
+
+describe('RetroControl keeps the focus when a button goes (WCAG 2.4.3)', () => {
+  // The last step has no "Next": the button went and the focus with it.
+  it('after "Next: Actions": on the step now current', async () => {
+    const { target, session, ex } = console_('discuss', (_type, data) => {
+      ex.phase = data.phase;
+      session.state = { ...session.state, states: { x1: view(data.phase) } };
+      return {};
+    });
+    const next = target.querySelector<HTMLButtonElement>('[data-testid=next-phase]')!;
+    expect(next.textContent).toBe('Next: Actions');
+    next.focus();
+    next.dispatchEvent(new Event('click', { bubbles: true }));
+    await settle();
+    await settle();
+    expect(target.querySelector('[data-testid=next-phase]')).toBeNull();
+    expect(document.activeElement).toBe(target.querySelector('.phases [aria-current=step]'));
+    expect(document.activeElement!.textContent).toContain('Actions');
+  });
+
+  it("after deleting an action: on the next action's ✕, else the Action field", async () => {
+    const actions = [{ id: 'a1', text: 'Pair more', done: false }, { id: 'a2', text: 'Demo', done: false }];
+    const { target, session } = console_('actions', (_type, data) => {
+      const left = (session.state.states.x1.actions as { id: string }[]).filter((a) => a.id !== data.action);
+      session.state = { ...session.state, states: { x1: view('actions', { actions: left }) } };
+      return {};
+    });
+    session.state = { ...session.state, states: { x1: view('actions', { actions }) } };
+    await settle();
+    const del = (text: string) => target.querySelector<HTMLButtonElement>(`[aria-label="Delete: ${text}"]`)!;
+    del('Pair more').focus();
+    del('Pair more').dispatchEvent(new Event('click', { bubbles: true }));
+    await settle();
+    await settle();
+    expect(document.activeElement).toBe(del('Demo'));
+    del('Demo').dispatchEvent(new Event('click', { bubbles: true }));
+    await settle();
+    await settle();
+    expect(document.activeElement).toBe(target.querySelector('#ra-x1'));
+  });
+});
+
+describe('RetroControl names what its fields and buttons are for', () => {
+  // Placeholders alone went with the first letter typed (WCAG 3.3.2).
+  it('shows the labels of an action and of a group name', () => {
+    const { target } = console_('actions');
+    for (const [id, words] of [['ra-x1', 'Action'], ['ro-x1', 'Owner (optional)'], ['rd-x1', 'Due date (optional)']]) {
+      const label = target.querySelector(`label[for=${id}]`)!;
+      expect(label.classList.contains('sr-only')).toBe(false);
+      expect(label.textContent!.replace(/\s+/g, ' ').trim()).toBe(words);
+      expect(target.querySelector(`#${id}`)!.hasAttribute('placeholder')).toBe(false);
+    }
+    const grouping = console_('group').target;
+    expect(grouping.querySelector('label[for=gt-x1]')!.classList.contains('sr-only')).toBe(false);
+  });
+
+  it('names each "Discuss this" with its item', () => {
+    const { target } = console_('discuss');
+    expect([...target.querySelectorAll('.focus-list button')].map((b) => b.getAttribute('aria-label'))).toEqual(['Discuss this: “Meetings”', 'Discuss this: “Standups”']);
+  });
+});

@@ -198,6 +198,8 @@ export const enConsole = {
     voteOver: 'The vote does not run again: its totals have been shown, and new dots would show who placed them.',
     voteSkipped: 'The vote does not run again: its totals have been shown. “Next” goes on to Discuss.',
     // Regrouping after the totals (docs/protocol.md 8.7, "Dots after the totals").
+    // "Discuss this" in a list of items, said with the item it is for.
+    discussItem: (item: string) => `Discuss this: “${item}”`,
     dotsFollow: 'The dots follow the cards: a card or group put into a group brings its dots, and a card taken out takes its own back. A card deleted takes its dots with it.',
   },
 
