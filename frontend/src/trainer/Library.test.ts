@@ -203,3 +203,69 @@ describe('the library on a server with a host key', () => {
     unmount(prompt);
   });
 });
+
+// Chromium blurs a control disabled under the focus, and one that goes:
+// the keyboard started again at the top of the library (WCAG 2.4.3).
+describe('the library keeps the focus', () => {
+  const own = (id: string, title: string): PackSummary => ({ ...trust, id, title, builtin: false, source: 'library', version: 'v1' });
+  const click = (b: Element) => b.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+
+  it('on Export YAML while it exports, and on the next pack\'s Delete once one is deleted', async () => {
+    let packs = [own('a', 'Alpha'), own('b', 'Beta'), trust];
+    let release!: () => void;
+    fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+      if (url === '/api/packs') return new Response(JSON.stringify(packs));
+      if (url.endsWith('/yaml') || url.includes('format=yaml')) {
+        await new Promise<void>((r) => (release = r));
+        return new Response('id: a', { headers: { 'Content-Disposition': 'attachment; filename="a.yaml"' } });
+      }
+      if (init?.method === 'DELETE') {
+        packs = packs.filter((p) => !url.includes(`/${p.id}`) || p.builtin);
+        return new Response(null, { status: 204 });
+      }
+      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no' } }), { status: 404 });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    vi.stubGlobal('confirm', () => true);
+    await render(Library);
+    const card = (id: string) => target.querySelector(`[data-pack="${id}"]`)!;
+    const named = (id: string, words: string) => [...card(id).querySelectorAll('button')].find((b) => b.textContent!.trim() === words) as HTMLButtonElement;
+
+    const exp = named('a', 'Export YAML');
+    exp.focus();
+    click(exp);
+    flushSync();
+    expect(exp.disabled).toBe(false);
+    expect(exp.getAttribute('aria-disabled')).toBe('true');
+    expect(named('a', 'Delete').disabled).toBe(false);
+    if (release) release();
+    await settle();
+
+    const del = named('a', 'Delete');
+    del.focus();
+    click(del);
+    await settle();
+    await settle();
+    expect(target.querySelector('[data-pack="a"]')).toBeNull();
+    expect(document.activeElement).toBe(named('b', 'Delete'));
+  });
+
+  it('on the file box while a pack file is imported', async () => {
+    await render(Library);
+    let release!: (r: Response) => void;
+    fetchMock.mockImplementationOnce(() => new Promise<Response>((r) => (release = r)));
+    const input = target.querySelector('#import-file') as HTMLInputElement;
+    input.focus();
+    Object.defineProperty(input, 'files', { value: [new File(['id: qa'], 'qa.yaml')], configurable: true });
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(input.disabled).toBe(false);
+    expect(input.getAttribute('aria-disabled')).toBe('true');
+    const again = new MouseEvent('click', { bubbles: true, cancelable: true });
+    input.dispatchEvent(again);
+    expect(again.defaultPrevented).toBe(true); // no second file meanwhile
+    release(new Response(JSON.stringify({ error: { code: 'invalid', message: 'bad' } }), { status: 400 }));
+    await settle();
+    expect(input.hasAttribute('aria-disabled')).toBe(false);
+  });
+});

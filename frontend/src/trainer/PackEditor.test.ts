@@ -368,3 +368,25 @@ describe('the pack editor on a server with a host key', () => {
     unmount(prompt);
   });
 });
+
+// Chromium blurs a button disabled under the focus: "Save pack" was,
+// while saving, and the keyboard started again at the top (WCAG 2.4.3).
+describe('the pack editor while saving', () => {
+  it('keeps "Save pack" focusable, marked busy, and sends one save', async () => {
+    render();
+    let done!: (r: Response) => void;
+    fetchMock = vi.fn(() => new Promise<Response>((r) => (done = r)));
+    vi.stubGlobal('fetch', fetchMock);
+    const saveButton = target.querySelector('button[form=pack-form]') as HTMLButtonElement;
+    saveButton.focus();
+    await save();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(saveButton.disabled).toBe(false);
+    expect(saveButton.getAttribute('aria-disabled')).toBe('true');
+    const again = new MouseEvent('click', { bubbles: true, cancelable: true });
+    saveButton.dispatchEvent(again);
+    expect(again.defaultPrevented).toBe(true);
+    done(new Response(JSON.stringify({ error: { code: 'invalid', message: 'bad' } }), { status: 400 }));
+    await save();
+  });
+});

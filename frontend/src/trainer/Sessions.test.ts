@@ -148,3 +148,26 @@ describe('past sessions on a server with a host key', () => {
     unmount(prompt);
   });
 });
+
+// Chromium blurs a button disabled under the focus (WCAG 2.4.3).
+describe('past sessions while a file downloads', () => {
+  it('keep its button focusable, marked busy, and take no second press', async () => {
+    await render('');
+    let release!: (r: Response) => void;
+    const fetchMock = vi.fn(() => new Promise<Response>((r) => (release = r)));
+    vi.stubGlobal('fetch', fetchMock);
+    const csv = target.querySelector('[data-session=s3] [aria-label^="Download CSV"], [data-session=s3] .dl button:nth-child(2)') as HTMLButtonElement;
+    csv.focus();
+    csv.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    flushSync();
+    expect(csv.disabled).toBe(false);
+    expect(csv.getAttribute('aria-disabled')).toBe('true');
+    csv.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    release(new Response(JSON.stringify({ error: { code: 'not_found', message: 'no' } }), { status: 404 }));
+    for (let i = 0; i < 4; i++) await tick();
+    flushSync();
+    expect(csv.hasAttribute('aria-disabled')).toBe(false);
+    expect(document.activeElement).toBe(csv);
+  });
+});
