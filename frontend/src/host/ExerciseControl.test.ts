@@ -175,3 +175,14 @@ describe('a retro\'s action items', () => {
     expect(c.send).toHaveBeenCalledWith('retro.action.add', { exercise: 'e1', text: 'Pair on the release', owner: 'Ann', due: '' });
   });
 });
+
+// With "View as participant" open, the phone's region of the same
+// exercise is named by its title too: axe found two regions "Thank you".
+describe("the console's exercise region", () => {
+  it('is named as the console\'s, not by the title alone', () => {
+    const c = render(poll('open'), { status: 'open', responses: 0, minResponses: 1, anonymous: true });
+    const region = c.target.querySelector('section[data-testid=control]')!;
+    expect(region.getAttribute('aria-label')).toBe('Console: Lunch');
+    expect(region.hasAttribute('aria-labelledby')).toBe(false);
+  });
+});

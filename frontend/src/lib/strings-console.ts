@@ -73,6 +73,10 @@ const host = {
   addExercise: 'Add an exercise',
   current: 'Current',
   makeCurrent: 'Make current',
+  // "Make current" in a list of exercises, said with the one it is for.
+  makeCurrentEx: (title: string) => `Make current: “${title}”`,
+  // The console's region of the current exercise (the preview's phone has one named by the title).
+  exerciseRegion: (title: string) => `Console: ${title}`,
   moveUp: (t: string) => `Move ${t} up`,
   moveDown: (t: string) => `Move ${t} down`,
   removeEx: (t: string) => `Remove ${t}`,
