@@ -68,5 +68,10 @@ describe('the help board on the projector', () => {
     expect(board(target).dataset.density).toBeUndefined();
     expect(board(target).classList.contains('big')).toBe(false);
     expect(target.querySelector('[data-testid=help-more]')).toBeNull();
+    // Each "Mark resolved" names its request: a list of them says nothing
+    // of which is which.
+    const open = view.requests.find((r) => r.status !== 'resolved')!;
+    const button = [...target.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === `Mark resolved: “${open.title}”`);
+    expect(button?.textContent).toBe('Mark resolved');
   });
 });

@@ -101,3 +101,17 @@ describe('kudos to people of the same name', () => {
     expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam #${sameNameTags(people).get('a')}`]);
   });
 });
+
+describe('the console\'s Hide buttons', () => {
+  it('say which kudo each hides or shows again', () => {
+    const kudos = [
+      { id: 'k1', seq: 1, to: 'team', anonymous: true, message: 'Thanks for the calm sprint review' },
+      { id: 'k2', seq: 2, to: 'team', anonymous: true, message: 'You kept the demo going when the projector died halfway', hidden: true },
+    ];
+    const target = show(KudosWall, { kudos, reader: 'facilitator', onHide: () => {} });
+    expect([...target.querySelectorAll('.kudo button')].map((b) => [b.textContent, b.getAttribute('aria-label')])).toEqual([
+      ['Hide', 'Hide: “Thanks for the calm sprint review”'],
+      ['Show again', 'Show again: “You kept the demo going when the…”'],
+    ]);
+  });
+});

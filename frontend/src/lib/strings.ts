@@ -7,6 +7,14 @@ import type { Kind } from './types';
 
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** The start of a long text, to name what it is: cut between words. */
+const short = (text: string, max = 40) => {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut).trimEnd() + '…';
+};
+
 export const en = {
   app: 'Huddle',
   loading: 'Loading…',
@@ -383,6 +391,13 @@ export const en = {
     offerCame: (name: string, title: string) => `${name || 'Someone'} offered to help with “${title}”.`,
     /** One's offer accepted. */
     helping: (name: string, title: string) => `Your offer was accepted: you are helping ${name || 'someone'} with “${title}”.`,
+  },
+
+  // The console's buttons on a kudo or a help request, named with what
+  // they act on (a list of “Hide” buttons says nothing of which is which).
+  actOn: {
+    kudo: (hidden: boolean, message: string) => `${hidden ? 'Show again' : 'Hide'}: “${short(message)}”`,
+    resolve: (title: string) => `Mark resolved: “${title}”`,
   },
 
   // One's own retro card edited on the phone (retro.card.edit).
