@@ -40,6 +40,14 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+describe('/host: the page', () => {
+  it('names itself in the tab', async () => {
+    answer(json(packs));
+    await open(HostApp, '/host');
+    expect(document.title).toBe('Facilitator console · Huddle');
+  });
+});
+
 describe('/host: the pack list', () => {
   it('says why only "Blank room" is offered when the packs cannot be loaded, and tries again', async () => {
     const f = answer(json({ error: { code: 'unavailable', message: 'store down' } }, 503), json(packs));

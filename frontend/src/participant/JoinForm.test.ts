@@ -24,6 +24,11 @@ const submit = () => {
 };
 
 describe('JoinForm', () => {
+  it('names its page in the tab', () => {
+    render('');
+    expect(document.title).toBe('Join a workshop · Huddle');
+  });
+
   it('says how much of the name limit is used once close to it, rather than stopping the typing silently', () => {
     render('K7QX2M');
     const input = target.querySelector('#join-name') as HTMLInputElement;
