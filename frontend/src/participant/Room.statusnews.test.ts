@@ -3,9 +3,9 @@
 // goes, and what is said, once (WCAG 2.4.3, 4.1.3).
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lazyParts } from './lazyparts';
-import { ev, welcome } from '../test/fakews';
+import { ev } from '../test/fakews';
 import { settle } from '../test/settle';
-import { openPhone } from '../test/phone';
+import { phoneWith } from '../test/phone';
 
 afterEach(() => vi.unstubAllGlobals());
 beforeAll(() => Promise.all(lazyParts.map((p) => p.get())));
@@ -16,15 +16,6 @@ const text = (status = 'open') => ({ id: 'e1', kind: 'text', title: 'Ideas', sta
 const help = (status = 'open') => ({ id: 'e1', kind: 'help', title: 'Help wanted', status });
 const helpView = (status = 'open') => ({ exercise: 'e1', status, counts: { open: 0, matched: 0, resolved: 0 }, requests: [] });
 
-async function phoneWith(exercise: object, state?: object, mine?: object) {
-  const { target, ws } = openPhone();
-  const base = welcome(1);
-  ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
-    agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state, mine }],
-  } } } });
-  await settle();
-  return { target, ws };
-}
 const said = (target: HTMLElement) => target.querySelector('[data-testid=said]')!.textContent;
 const title = (target: HTMLElement) => target.querySelector('#ex-title') as HTMLElement;
 

@@ -8,7 +8,7 @@ import { lazyParts } from './lazyparts';
 import { welcome } from '../test/fakews';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
-import { openPhone } from '../test/phone';
+import { openPhone, phoneWith } from '../test/phone';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -36,30 +36,21 @@ async function check(field: HTMLInputElement | HTMLTextAreaElement, near: number
   expect(missing(field)).toEqual([]);
 }
 
-async function phoneWith(exercise: object, state?: object, mine?: object) {
-  const { target, ws } = openPhone();
-  const base = welcome(1);
-  ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
-    agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state, mine }],
-  } } } });
-  await settle();
-  return target;
-}
 
 describe('a field with a character count', () => {
   it('open text: the answer', async () => {
-    const target = await phoneWith({ id: 'e1', kind: 'text', title: 'Ideas', status: 'open' });
+    const { target } = await phoneWith({ id: 'e1', kind: 'text', title: 'Ideas', status: 'open' });
     await check(target.querySelector('textarea')!, 450);
   });
 
   it('kudos: the message', async () => {
-    const target = await phoneWith({ id: 'e1', kind: 'kudos', title: 'Thanks', status: 'open' }, { exercise: 'e1', status: 'open', count: 0, kudos: [] });
+    const { target } = await phoneWith({ id: 'e1', kind: 'kudos', title: 'Thanks', status: 'open' }, { exercise: 'e1', status: 'open', count: 0, kudos: [] });
     await check(target.querySelector('textarea')!, 450);
   });
 
   it('help: the request’s title, and an offer', async () => {
     const req = { id: 'r1', title: 'Go', tags: [], status: 'open', anonymous: false, authorName: 'Ben', offers: [] };
-    const target = await phoneWith({ id: 'e1', kind: 'help', title: 'Help', status: 'open' },
+    const { target } = await phoneWith({ id: 'e1', kind: 'help', title: 'Help', status: 'open' },
       { exercise: 'e1', status: 'open', counts: { open: 1, matched: 0, resolved: 0 }, requests: [req] });
     await check(target.querySelector('#h-title-e1') as HTMLTextAreaElement, 70);
     await type(target.querySelector('#h-title-e1') as HTMLTextAreaElement, '');

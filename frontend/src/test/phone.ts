@@ -3,7 +3,8 @@
 // welcome is the test's.
 import { vi } from 'vitest';
 import Room from '../participant/Room.svelte';
-import { FakeWS } from './fakews';
+import { FakeWS, welcome } from './fakews';
+import { settle } from './settle';
 import { show } from './mount';
 
 export function openPhone() {
@@ -12,5 +13,17 @@ export function openPhone() {
   const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
   const ws = FakeWS.last();
   ws.open();
+  return { target, ws };
+}
+
+/** A phone whose welcome holds one exercise, e1, current: its spec, and
+ *  its state and the phone's own part of it when given. */
+export async function phoneWith(exercise: object, state?: object, mine?: object) {
+  const { target, ws } = openPhone();
+  const base = welcome(1);
+  ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
+    agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state, mine }],
+  } } } });
+  await settle();
   return { target, ws };
 }
