@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync, mkdirSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 // dist/ is embedded in the Go binary and keeps a committed .keep file, so
 // `go build` works without Node: empty everything else, never .keep.
+// Vite's manifest (which chunks each module pulls in) is for
+// scripts/size.mjs, not for browsers: it moves out of dist/ to
+// build-manifest.json, so the binary neither embeds nor serves it.
 function keepDist(): Plugin {
   const dist = join(__dirname, 'dist');
   return {
@@ -16,6 +19,11 @@ function keepDist(): Plugin {
       for (const f of readdirSync(dist)) if (f !== '.keep') rmSync(join(dist, f), { recursive: true, force: true });
     },
     closeBundle() {
+      const manifest = join(dist, '.vite', 'manifest.json');
+      if (existsSync(manifest)) {
+        renameSync(manifest, join(__dirname, 'build-manifest.json'));
+        rmSync(join(dist, '.vite'), { recursive: true, force: true });
+      }
       writeFileSync(join(dist, '.keep'), '');
     },
   };
@@ -30,6 +38,9 @@ export default defineConfig({
     assetsDir: 'assets',
     target: 'es2020',
     modulePreload: { polyfill: false },
+    // Which chunks each module pulls in, for scripts/size.mjs to weigh
+    // everything a phone fetches in a room (moved out of dist/ by keepDist).
+    manifest: true,
   },
   server: {
     proxy: {
