@@ -339,6 +339,29 @@ describe('RoomClient: closes and reconnects', () => {
     expect(random).toHaveBeenCalled();
   });
 
+  it('keeps backing off while the server stays away after a long connection', () => {
+    client({ random: () => 1 });
+    accept();
+    vi.advanceTimersByTime(60_000); // a connection that lasted
+    FakeWS.last().serverClose(1006); // attempt 0 again: up to 500 ms
+    vi.advanceTimersByTime(500);
+    expect(FakeWS.all).toHaveLength(2);
+    // The server is down: every attempt fails without a welcome, and the
+    // waits grow (1 s, 2 s, 4 s, …) instead of starting over each time.
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const n = FakeWS.all.length;
+      FakeWS.last().serverClose(1006);
+      let waited = 0;
+      while (FakeWS.all.length === n) {
+        vi.advanceTimersByTime(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000]);
+  });
+
   it('waits at least a second after 1013', () => {
     client({ random: () => 0 });
     FakeWS.last().serverClose(1013);

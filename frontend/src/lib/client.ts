@@ -99,6 +99,8 @@ export class RoomClient {
   private settledIds = new Set<string>();
   private attempt = 0;
   private welcomedAt = 0;
+  /** The current connection was welcomed (welcomedAt is the last welcome of any). */
+  private welcomedHere = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private liveTimer?: ReturnType<typeof setTimeout>;
   private stallTimer?: ReturnType<typeof setTimeout>;
@@ -318,6 +320,7 @@ export class RoomClient {
     if (!w.recovered || !this.position) this.position = w.position;
     this.ready = true;
     this.welcomedAt = Date.now();
+    this.welcomedHere = true;
     this.setStatus('online');
     this.opts.onMessage(w);
     // Re-send every unanswered command with its original id, but none
@@ -392,7 +395,12 @@ export class RoomClient {
         this.onBadTokenClose();
         return;
     }
-    if (Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && this.welcomedAt > 0 && !this.stalled) this.attempt = 0;
+    // Only the end of a connection that was welcomed and lasted starts the
+    // backoff again: a failed attempt after it (the server still down) is
+    // not one, or the phone would retry every half second for as long as
+    // the server is away.
+    if (this.welcomedHere && Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && !this.stalled) this.attempt = 0;
+    this.welcomedHere = false;
     this.stalled = false;
     const floor = code === 1013 ? 1000 : code === 4005 ? 200 : 0;
     this.scheduleReconnect(floor);
