@@ -1,0 +1,31 @@
+// The page's type and colours as app.css and the components' styles set
+// them: the type follows the font size the reader chose in the browser.
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const src = join(__dirname, '..');
+const css = readFileSync(join(src, 'app.css'), 'utf8');
+/** Every .svelte file's <style> block, by its path. */
+const styles = (readdirSync(src, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.svelte'))
+  .map((f) => [f, readFileSync(join(src, f), 'utf8').match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? ''] as const);
+
+describe('type size', () => {
+  it("is relative to the browser's font size: 17 px at its default 16 px", () => {
+    const root = css.match(/:root\s*\{[^}]*?\bfont:\s*([^\s/;]+)/);
+    expect(root?.[1]).toBe('106.25%');
+    expect((parseFloat(root![1]) / 100) * 16).toBe(17);
+  });
+  it('is never set in pixels (the smallest of a clamp() neither), in app.css or a component', () => {
+    const inPx: string[] = [];
+    for (const [f, text] of [['app.css', css] as const, ...styles]) {
+      for (const m of text.matchAll(/\bfont(?:-size)?:\s*([^;}]+)/g)) {
+        // The size: the first length of the value (a clamp()'s is its smallest).
+        const size = m[1].match(/-?[\d.]+(px|r?em|%|v[wh]|ch|pt)\b/);
+        if (size?.[1] === 'px' || size?.[1] === 'pt') inPx.push(`${f}: ${m[0]}`);
+      }
+    }
+    expect(inPx).toEqual([]);
+  });
+});
