@@ -1,5 +1,8 @@
 // The page's type and colours as app.css and the components' styles set
-// them: the type follows the font size the reader chose in the browser.
+// them: the type follows the font size the reader chose in the browser;
+// the colours are app.css's variables, which have a light and a dark
+// value (test/contrast.test.ts checks the pairs), so a component with a
+// colour of its own would stay light in the dark scheme.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,5 +30,28 @@ describe('type size', () => {
       }
     }
     expect(inPx).toEqual([]);
+  });
+});
+
+describe('colours', () => {
+  it("are app.css's variables in every component's style (but a shadow's or an overlay's black)", () => {
+    const own: string[] = [];
+    for (const [f, text] of styles) {
+      const rules = text.replace(/\/\*[\s\S]*?\*\//g, '');
+      for (const m of rules.matchAll(/#[0-9a-f]{3,8}\b|\b(?:rgba?|hsla?)\([^)]*\)|\b(?:white|black)\b(?![\w-])/gi)) {
+        if (/^rgba?\(0,? 0,? 0\s*[/,]\s*\.\d+\)$/.test(m[0])) continue;
+        own.push(`${f}: ${m[0]}`);
+      }
+    }
+    expect(own).toEqual([]);
+  });
+  it('follow the system, light or dark, on every page (form controls and scrollbars too)', () => {
+    expect(readFileSync(join(src, '..', 'index.html'), 'utf8')).toContain('<meta name="color-scheme" content="light dark">');
+    expect(css).toMatch(/:root\s*\{\s*color-scheme: light dark;/);
+    expect(css).toMatch(/@media \(prefers-color-scheme: dark\)/);
+  });
+  it('keep the projector light, whatever the laptop\'s scheme', () => {
+    expect(css).toMatch(/@media \(prefers-color-scheme: dark\)\s*\{\s*:root:not\(\.projector\)\s*\{/);
+    expect(css).toMatch(/:root\.projector\s*\{\s*color-scheme: light;\s*\}/);
   });
 });
