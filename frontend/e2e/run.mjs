@@ -897,6 +897,101 @@ async function runAdapted(values, { showNames = false } = {}) {
   runs.push(roomCode);
 }
 
+/** The system's dark mode: the phone's join and waiting pages and the
+ *  console are dark with light text (its fields too), the projector
+ *  light all the same, its QR code dark on a white tile, every sampled
+ *  text at 4.5:1 or more by its computed colours. And a browser set to a
+ *  larger default font size (20 px, by CDP's Page.setFontSizes): the
+ *  phone's type grows with it, 17 px at the default 16 px as it was. */
+async function darkSchemeAndBrowserFontSize() {
+  /** The first drawn element of sel with text, and the colours it is drawn
+   *  in by the computed styles: its text colour, the opaque background
+   *  under it (its own or the nearest ancestor's), their contrast; and the
+   *  page's own (the root's) background and text luminance. */
+  function drawnColours(sel) {
+    const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((x) => (x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4).reduce((a, x, i) => a + x * [0.2126, 0.7152, 0.0722][i], 0);
+    const el = [...document.querySelectorAll(sel)].find((e) => e.getClientRects().length && e.textContent.trim());
+    if (!el) return null;
+    let bg;
+    for (let e = el; e && !bg; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] === 1) bg = c;
+    }
+    const fg = rgb(getComputedStyle(el).color);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const root = getComputedStyle(document.documentElement);
+    return { text: el.textContent.trim().slice(0, 30), fg: fg.join(','), bg: bg.join(','), ratio: (hi + 0.05) / (lo + 0.05),
+      page: { bg: lum(rgb(root.backgroundColor)), text: lum(rgb(root.color)) } };
+  }
+  const contexts = [];
+  const open = async (opts, label) => {
+    const ctx = await browser.newContext(opts);
+    contexts.push(ctx);
+    return newPage(ctx, label);
+  };
+  const scheme = async (page, want, what, selectors) => {
+    for (const sel of selectors) {
+      const c = await until(() => page.evaluate(drawnColours, sel), `${sel} drawn on ${what}`);
+      const dark = c.page.bg < 0.05 && c.page.text > 0.6;
+      const light = c.page.bg > 0.8 && c.page.text < 0.05;
+      if (!(want === 'dark' ? dark : light)) throw new Error(`${what} is not ${want}: the page's luminance ${c.page.bg.toFixed(3)}, its text's ${c.page.text.toFixed(3)}`);
+      if (!(c.ratio >= 4.5)) throw new Error(`${what}, "${c.text}" (${sel}): rgb(${c.fg}) on rgb(${c.bg}) is ${c.ratio.toFixed(2)}:1, under 4.5:1`);
+    }
+  };
+  const qrOnWhite = async (page, what) => {
+    const fills = await page.getByTestId('qr').evaluate((svg) => [...svg.querySelectorAll('rect, path')].map((e) => getComputedStyle(e).fill));
+    if (fills.join(' ') !== 'rgb(255, 255, 255) rgb(0, 0, 0)') throw new Error(`the QR code on ${what}: ${fills.join(' ')}`);
+  };
+  try {
+    const dark = { colorScheme: 'dark' };
+    const laptop = await open({ viewport: { width: 1280, height: 860 }, ...dark }, 'console in dark mode');
+    await laptop.goto(huddle.base + '/host');
+    await scheme(laptop, 'dark', 'the new-room page', ['label', 'h1']);
+    await laptop.getByLabel('Workshop title').fill('After dark');
+    await laptop.getByRole('button', { name: 'Create a room' }).click();
+    const roomCode = await untilText(laptop.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+    await scheme(laptop, 'dark', 'the console', ['header h1', '[data-testid=join-code]', '[data-testid=people] .muted, [data-testid=people] p', 'main .hint', 'button.secondary, button.small']);
+    await qrOnWhite(laptop, 'the dark console');
+    await shot(laptop, 'host-dark');
+
+    const proj = await newPage(laptop.context(), 'projector in dark mode');
+    await proj.setViewportSize({ width: 1280, height: 720 });
+    await proj.goto(`${huddle.base}/screen/${roomCode}`);
+    await untilText(proj.getByTestId('screen-code'), new RegExp(roomCode), 'the projector\'s code');
+    await scheme(proj, 'light', 'the projector of a laptop in dark mode', ['[data-testid=screen] h1', '[data-testid=screen-code]', '.people']);
+    await qrOnWhite(proj, 'the projector');
+    await shot(proj, 'screen-lobby-dark-laptop');
+
+    const handset = await open({ ...phone, ...dark }, 'phone in dark mode');
+    await handset.goto(`${huddle.base}/j/${roomCode}`);
+    await scheme(handset, 'dark', 'the join page', ['label', '.hint', 'h1']);
+    const field = await handset.getByLabel('Room code').evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+    await handset.getByRole('button', { name: 'Join' }).click();
+    await handset.getByTestId('waiting').waitFor();
+    await scheme(handset, 'dark', 'the waiting page', ['[data-testid=waiting]', '[data-testid=conn]']);
+    await shot(handset, 'participant-waiting-dark');
+    const [fieldBg, fieldText] = field.map((c) => c.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3);
+    if (!(fieldBg < 60 && fieldText > 200)) throw new Error(`the room code field in dark mode: ${field.join(' text ')}`);
+
+    // The browser's default font size, 16 px and 20 px: the phone's type 17 px and 21.25 px.
+    const typeAt = async (standard) => {
+      const page = await open(phone, `phone with a ${standard ?? 'default'} px font`);
+      if (standard) await (await page.context().newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard } });
+      await page.goto(`${huddle.base}/j/${roomCode}`);
+      await page.getByLabel('Room code').waitFor();
+      // The page's type (body), a label, the hint under a field, the room code's large field.
+      return page.evaluate(() => ['body', 'label', '.hint', 'input'].map((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)));
+    };
+    const normal = await typeAt(null);
+    const larger = await typeAt(20);
+    if (normal[0] !== 17 || normal[1] !== 17) throw new Error(`the join page's text at the browser's default font size: ${normal.join(', ')} px, not 17`);
+    if (!larger.every((px, i) => px >= normal[i] * 1.2)) throw new Error(`the join page's text with the browser's font at 20 px: ${larger.join(', ')} px, at 16 px ${normal.join(', ')} px`);
+  } finally {
+    for (const ctx of contexts) await ctx.close();
+  }
+}
+
 const steps = [
   ['the facilitator creates a room and sees its code, link and QR code', async () => {
     hostCtx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -1508,6 +1603,7 @@ const steps = [
   ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size, and a ranking with no room keeps no gap", projectorRetroActionsClose],
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
   ['a 320 px phone with its text at 200 % keeps the results, the kudos wall and the actions within its width', phoneAt200PercentText],
+  ["dark mode: the phone and the console are dark, the projector stays light, their text at 4.5:1; the phone's type follows the browser's font size", darkSchemeAndBrowserFontSize],
 ];
 
 let ok = false;
