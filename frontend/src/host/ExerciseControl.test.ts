@@ -80,7 +80,7 @@ describe('the console says what showing results does', () => {
       exercise: 'e1', status: 'open', phase: 'vote', dots: 3, maxPerItem: 2, columns: [], revealed: true,
       cards: [], groups: [], items: [], dotsShown: false, dotsPlaced: 11, actions: [],
     });
-    expect(c.target.querySelector('[data-testid=retro-control] [role=status]')!.textContent).toBe(
+    expect(c.target.querySelector('[data-testid=retro-control] [data-testid=dots-placed]')!.textContent).toBe(
       '11 dots placed so far, of 15 for the 5 people here (3 each)',
     );
   });

@@ -30,6 +30,8 @@ const host = {
   joinLink: 'Join link',
   people: 'Who is here',
   peopleCount: (online: number, total: number) => `${online} of ${total} online`,
+  /** The count said now and then (host/calm.svelte.ts), away from its heading. */
+  peopleNews: (online: number, total: number) => `Who is here: ${online} of ${total} online`,
   noPeople: 'Nobody has joined yet.',
   removeWho: (name: string) => `Remove ${name}`,
   confirmRemove: (name: string) => `Remove ${name} from the room? They cannot come back with this identity.`,
@@ -204,6 +206,8 @@ export const enConsole = {
     // Regrouping after the totals (docs/protocol.md 8.7, "Dots after the totals").
     // "Discuss this" in a list of items, said with the item it is for.
     discussItem: (item: string) => `Discuss this: “${item}”`,
+    /** Said once every dot of the people here is placed (host/calm.svelte.ts). */
+    allDotsPlaced: 'Every dot is placed: everyone here has voted.',
     dotsFollow: 'The dots follow the cards: a card or group put into a group brings its dots, and a card taken out takes its own back. A card deleted takes its dots with it.',
   },
 
