@@ -148,7 +148,7 @@ describe('RetroControl once the dot totals were shown', () => {
   it('gone back to grouping: offers no vote, says why, and "Next" goes on to Discuss', async () => {
     const { target, sent, button } = recording('group', grouping, { dotsFinal: true });
     const vote = button('4. Vote');
-    expect(vote.disabled).toBe(true);
+    expect(vote.getAttribute('aria-disabled')).toBe('true');
     expect(target.querySelector(`#${vote.getAttribute('aria-describedby')}`)!.textContent).toContain('The vote does not run again');
     expect(target.querySelector('[data-testid=vote-over]')!.textContent).toContain('“Next” goes on to Discuss');
     const next = target.querySelector<HTMLButtonElement>('[data-testid=next-phase]')!;
@@ -173,13 +173,13 @@ describe('RetroControl once the dot totals were shown', () => {
 
   it('in the discussion: the vote is not offered, nor said to be skipped', () => {
     const { target, button } = recording('discuss', {}, { dotsFinal: true });
-    expect(button('4. Vote').disabled).toBe(true);
+    expect(button('4. Vote').getAttribute('aria-disabled')).toBe('true');
     expect(target.querySelector('[data-testid=vote-over]')).toBeNull();
   });
 
   it('before the totals were shown, the vote is offered as ever', () => {
     const { target, button } = recording('group', grouping);
-    expect(button('4. Vote').disabled).toBe(false);
+    expect(button('4. Vote').hasAttribute('aria-disabled')).toBe(false);
     expect(target.querySelector('[data-testid=next-phase]')!.textContent).toBe('Next: Vote');
     expect(target.querySelector('[data-testid=vote-over]')).toBeNull();
   });
@@ -259,5 +259,55 @@ describe('RetroControl names what its fields and buttons are for', () => {
   it('names each "Discuss this" with its item', () => {
     const { target } = console_('discuss');
     expect([...target.querySelectorAll('.focus-list button')].map((b) => b.getAttribute('aria-label'))).toEqual(['Discuss this: “Meetings”', 'Discuss this: “Standups”']);
+  });
+});
+
+// Chromium takes the focus from a control disabled under it: the
+// keyboard started again at the top of the console. The steps and
+// "Group selected cards" are off (aria-disabled) but keep the focus, and
+// say why they are off; a press does nothing.
+describe('RetroControl controls that are off keep the focus and say why', () => {
+  const press = (b: Element) => b.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+
+  it('a phase step under the focus when the retro closes', async () => {
+    const sent: string[] = [];
+    const session = $state({ state: { ...emptyState(), states: { x1: view('discuss') } } as any, status: 'online', send: async (type: string) => { sent.push(type); return {}; } });
+    const ex = $state({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'discuss', retro: { columns } } as any);
+    const target = show(RetroControl, { session, ex });
+    const step = [...target.querySelectorAll('button')].find((b) => b.textContent === '6. Actions')!;
+    step.focus();
+    ex.status = 'closed';
+    await settle();
+    expect(step.isConnected).toBe(true);
+    expect(step.disabled).toBe(false);
+    expect(step.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(step);
+    expect(target.querySelector(`#${step.getAttribute('aria-describedby')}`)!.textContent).toBe('Phases move only while the retro is open.');
+    press(step);
+    await settle();
+    expect(sent).toEqual([]);
+    ex.status = 'open';
+    await settle();
+    expect(step.hasAttribute('aria-disabled')).toBe(false);
+    expect(step.hasAttribute('aria-describedby')).toBe(false);
+  });
+
+  it('"Group selected cards" with nothing selected', async () => {
+    const { target, sent } = recording('group');
+    const group = [...target.querySelectorAll('button')].find((b) => b.textContent!.startsWith('Group selected'))!;
+    expect(group.disabled).toBe(false);
+    expect(group.getAttribute('aria-disabled')).toBe('true');
+    const why = target.querySelector(`#${group.getAttribute('aria-describedby')}`)!;
+    expect(why.textContent).toBe('Select cards on the board first.');
+    group.focus();
+    press(group);
+    await settle();
+    expect(sent).toEqual([]);
+    expect(document.activeElement).toBe(group);
+    target.querySelector<HTMLInputElement>('input[type=checkbox]')!.click();
+    await settle();
+    expect(group.hasAttribute('aria-disabled')).toBe(false);
+    expect(group.hasAttribute('aria-describedby')).toBe(false);
+    expect(target.querySelector('#gh-x1')).toBeNull();
   });
 });

@@ -206,6 +206,10 @@ export const enConsole = {
     // Regrouping after the totals (docs/protocol.md 8.7, "Dots after the totals").
     // "Discuss this" in a list of items, said with the item it is for.
     discussItem: (item: string) => `Discuss this: “${item}”`,
+    /** Why the phase steps are off: the server moves a retro's phases only while it is open. */
+    phasesClosed: 'Phases move only while the retro is open.',
+    /** Beside "Group selected cards (0)". */
+    selectToGroup: 'Select cards on the board first.',
     /** Said once every dot of the people here is placed (host/calm.svelte.ts). */
     allDotsPlaced: 'Every dot is placed: everyone here has voted.',
     dotsFollow: 'The dots follow the cards: a card or group put into a group brings its dots, and a card taken out takes its own back. A card deleted takes its dots with it.',
