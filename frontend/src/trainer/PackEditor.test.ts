@@ -390,3 +390,37 @@ describe('the pack editor while saving', () => {
     await save();
   });
 });
+
+// A built-in pack's editor offers its copy: "Duplicate to adapt" was
+// disabled while the copy was made, and the focus fell to the page, to
+// stay there when the copy was refused.
+describe('the pack editor of a built-in pack', () => {
+  it('keeps "Duplicate to adapt" focused and marked busy while it copies, and after a refusal', async () => {
+    const builtin = structuredClone(entry);
+    builtin.summary.builtin = true;
+    builtin.summary.source = 'builtin';
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(PackEditor, { target, props: { id: 'team-trust', initial: builtin } });
+    flushSync();
+    let done!: (r: Response) => void;
+    fetchMock = vi.fn(() => new Promise<Response>((r) => (done = r)));
+    vi.stubGlobal('fetch', fetchMock);
+    const dup = [...target.querySelectorAll('button')].find((b) => b.textContent === 'Duplicate to adapt')!;
+    dup.focus();
+    dup.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    flushSync();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(dup.disabled).toBe(false);
+    expect(dup.getAttribute('aria-disabled')).toBe('true');
+    const again = new MouseEvent('click', { bubbles: true, cancelable: true });
+    dup.dispatchEvent(again);
+    expect(again.defaultPrevented).toBe(true);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    done(new Response(JSON.stringify({ error: { code: 'internal', message: 'disk full' } }), { status: 500 }));
+    await settle();
+    expect(dup.hasAttribute('aria-disabled')).toBe(false);
+    expect(document.activeElement).toBe(dup);
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('Something went wrong on the server. Please try again.');
+  });
+});
