@@ -406,6 +406,17 @@ export const en = {
     notSaved: (was: string, why: string) => `Your change to “${was}” was not saved. ${why}`,
   },
 
+  // A retro's phase moved on under the phone: what one can do now, said
+  // once (participant/Room.svelte). dots: each person's, 0 if unknown.
+  retroNews: (phase: string, dots: number) => ({
+    write: 'Back to writing cards. Only you see yours.',
+    reveal: 'Cards are revealed. You can still add cards.',
+    group: 'Cards are being grouped. You can still add cards.',
+    vote: `Voting has started${dots ? `: you have ${plural(dots, 'dot', 'dots')}` : ''}.`,
+    discuss: 'The discussion has started. You can add action items.',
+    actions: 'Time to agree on action items. You can add them.',
+  } as Record<string, string>)[phase] ?? '',
+
 };
 
 export type Strings = typeof en;
