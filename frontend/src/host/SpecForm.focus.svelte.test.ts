@@ -5,8 +5,8 @@ import SpecForm from './SpecForm.svelte';
 import type { Spec } from '../lib/types';
 
 // A refused exercise, as the console's "Add an exercise" sees it: the
-// submit button is disabled while sending (the focus falls off it), and
-// the error with its field arrives from the parent afterwards.
+// submit button is busy while sending (it keeps the focus), and the
+// error with its field arrives from the parent afterwards.
 const poll: Spec = { kind: 'poll', title: 'Lunch', questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [] }] };
 
 function refusing(message: string, field?: string) {
@@ -131,5 +131,39 @@ describe('SpecForm removing a question or a column', () => {
     await settle();
     expect(document.activeElement).toBe(target.querySelector('input[id$="-col-t-0"]'));
     expect((document.activeElement as HTMLInputElement).value).toBe('Sad');
+  });
+});
+
+// Chromium takes the focus from a button disabled under it: "Add to
+// agenda" was, while sending, and a keyboard user was at the top of the
+// console until the answer came (or for good, had nothing moved it).
+describe('SpecForm while sending', () => {
+  it('keeps the submit button focused, marked busy, and sends once', async () => {
+    let finish!: (ok: boolean) => void;
+    const calls: Spec[] = [];
+    const props = $state({
+      initial: poll, heading: 'Add', submitLabel: 'Add to agenda', pendingLabel: 'Adding…', pending: false,
+      onSubmit: (s: Spec) => {
+        calls.push(s);
+        props.pending = true;
+        return new Promise<boolean>((r) => (finish = (ok) => { props.pending = false; r(ok); }));
+      },
+    });
+    const target = show(SpecForm, props);
+    const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
+    button.focus();
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(button.textContent).toBe('Adding…');
+    expect(button.disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(button);
+    const again = new MouseEvent('click', { bubbles: true, cancelable: true });
+    button.dispatchEvent(again);
+    expect(again.defaultPrevented).toBe(true);
+    finish(true);
+    await settle();
+    expect(button.hasAttribute('aria-disabled')).toBe(false);
   });
 });
