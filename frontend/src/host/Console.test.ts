@@ -972,3 +972,33 @@ describe('the console keeps the focus on a busy or swapped control', () => {
     expect(document.activeElement).toBe(button('Make a projector link'));
   });
 });
+
+// "Save" of the room's new title was disabled while sending: the focus
+// fell (to the room's heading, by the action's keepFocus), away from the
+// form where a refusal says what to change.
+describe('the console renaming its room', () => {
+  it('keeps Save focused and busy while it sends, and there when it is refused', async () => {
+    answer();
+    const ws = await open();
+    button('Rename the room')!.click();
+    await settle();
+    const field = target.querySelector('#room-rename') as HTMLInputElement;
+    field.value = 'Trust, again';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    const save = button('Save')!;
+    save.focus();
+    save.closest('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    expect(save.disabled).toBe(false);
+    expect(save.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(save);
+    const cmd = ws.commands().find((c) => c.type === 'room.update')!;
+    ws.receive({ type: 'error', id: cmd.id, code: 'too_long', message: 'title is 90 characters; the limit is 80', field: 'title' });
+    await settle();
+    await settle();
+    expect(text('#room-rename-error')).toContain('The title is 90 characters');
+    expect(save.hasAttribute('aria-disabled')).toBe(false);
+    expect(document.activeElement).toBe(save);
+  });
+});

@@ -179,6 +179,35 @@ describe("a phone's Change name", () => {
     await settle();
     expect(box()!.value).toBe('Ann'); // Escape kept nothing
   });
+
+  // Save was disabled while sending: the focus fell to the top of the
+  // page, and stayed there when the name was refused, the error said
+  // under a field the keyboard had left.
+  it('keeps Save focused and busy while it sends, and there when the name is refused', async () => {
+    const { target, ws } = openPhone();
+    ws.receive(welcome(1, { you: { id: 'm1', name: 'Ann', role: 'participant', online: true } }));
+    await settle();
+    [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Change name')!.click();
+    await settle();
+    const box = target.querySelector('#rename-p') as HTMLInputElement;
+    box.value = 'Bo';
+    box.dispatchEvent(new Event('input'));
+    await settle();
+    const save = [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Save')!;
+    save.focus();
+    save.closest('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(save.textContent).toBe('Sending…');
+    expect(save.disabled).toBe(false);
+    expect(save.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(save);
+    const cmd = ws.commands().find((c) => c.type === 'member.rename')!;
+    ws.receive({ type: 'error', id: cmd.id, code: 'invalid', message: 'that name is taken here' });
+    await settle();
+    expect(target.querySelector('#rename-p-error')!.textContent).toContain('That name is taken here.');
+    expect(save.hasAttribute('aria-disabled')).toBe(false);
+    expect(document.activeElement).toBe(save);
+  });
 });
 
 describe('a phone where what the room shows changes', () => {
