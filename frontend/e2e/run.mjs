@@ -1200,6 +1200,9 @@ const steps = [
     if (split.length) throw new Error(`at 360 px the projector's header breaks ${split.join(', ')} in two`);
     await nextPhase('reveal');
     await untilText(P('Ben').getByTestId('retro-board'), /Pair more often/, 'revealed cards');
+    // Each phone says the move once, politely, the card form (and the
+    // focus in it) staying.
+    for (const p of all()) await untilText(p.getByTestId('said'), /^Cards are revealed\. You can still add cards\.$/, 'the reveal said on a phone');
   }],
 
   ['retrospective: grouping, dot voting, discussion focus and action items', async () => {
@@ -1224,6 +1227,11 @@ const steps = [
     // Both cards are "Start" cards: the group stays in that column.
     await untilText(screen.locator('[data-testid=retro-board] .col[aria-label="Start"]'), /Pairing/, 'the group in its column on the projector');
     await nextPhase('vote');
+    // Ben's card form (his focus in it since his last card) went with the
+    // vote: his phone's title has the focus, and says the news once (not
+    // the live region as well), for the dots one Tab away.
+    await until(async () => (await P('Ben').evaluate(() => document.activeElement?.id)) === 'ex-title', "the vote's news on Ben's title");
+    if (await textOf(P('Ben').getByTestId('said'))) throw new Error("the vote said twice on Ben's phone: " + await textOf(P('Ben').getByTestId('said')));
     await dot(P('Ann'), 'Pairing');
     await dot(P('Ann'), 'Pairing');
     await dot(P('Ben'), 'Pairing');
