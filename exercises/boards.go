@@ -136,13 +136,18 @@ type HelpMine struct {
 }
 
 // Kudo is one message on a kudos wall. An anonymous kudo holds nothing
-// about its sender.
+// about its sender. A named one holds the sender's member id (From) as
+// every kudo holds its recipient's (To), so that two senders of the same
+// name are told apart on the wall as the room's lists tell people apart.
 type Kudo struct {
-	ID        string `json:"id"`
-	Seq       int64  `json:"seq"`
-	To        string `json:"to"` // a member id, or "team"
-	ToName    string `json:"toName,omitempty"`
-	FromName  string `json:"fromName,omitempty"`
+	ID       string `json:"id"`
+	Seq      int64  `json:"seq"`
+	To       string `json:"to"` // a member id, or "team"
+	ToName   string `json:"toName,omitempty"`
+	FromName string `json:"fromName,omitempty"`
+	// From is the sender's member id, of a named kudo only; never the
+	// facilitator's test participant, whom only the console lists.
+	From      string `json:"from,omitempty"`
 	Anonymous bool   `json:"anonymous"`
 	Message   string `json:"message"`
 	Hidden    bool   `json:"hidden,omitempty"`
@@ -291,7 +296,7 @@ type KudosArgs struct {
 
 // NewKudo makes a kudo from sender to a.To; to is the recipient's member
 // document (nil when there is none). An anonymous kudo keeps nothing of
-// the sender.
+// the sender; a named one its name and member id.
 func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.Member, lim Limits) (Kudo, error) {
 	k := Kudo{ID: id, Seq: seq, To: a.To, Anonymous: a.Anonymous}
 	switch {
@@ -314,6 +319,9 @@ func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.M
 	}
 	if !a.Anonymous {
 		k.FromName = sender.Name
+		if !sender.Preview {
+			k.From = sender.ID
+		}
 	}
 	return k, nil
 }

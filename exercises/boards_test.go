@@ -395,6 +395,92 @@ func TestKudosWholeRun(t *testing.T) {
 	}
 }
 
+// TestKudosSendersToldApart: two people named Sam each send a kudo by
+// name. The wall cannot tell them apart by name, so a named kudo carries
+// its sender's member id ("from"), as every kudo carries its recipient's
+// ("to"), for the number the room's lists show each Sam by; an anonymous
+// kudo carries neither the name nor the id, in the views and in what the
+// store keeps, on both stores. The facilitator's test participant, whom
+// only the console lists, is named without its id.
+func TestKudosSendersToldApart(t *testing.T) {
+	eachStore(t, func(t *testing.T, b *tbEnv) {
+		sam1, sam2, ann := b.join("Sam"), b.join("Sam"), b.join("Ann")
+		j, err := b.svc.JoinAs(b.ctx, b.code, "Preview", "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, _, err := b.svc.Authenticate(b.ctx, b.room, j.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.tokens[preview.ID] = j.Token
+		ex := b.exercise(map[string]any{"kind": "kudos", "title": "Thanks"})
+		send := func(m *rooms.Member, msg string, anonymous bool) {
+			b.ok(m, CmdKudosSend, map[string]any{"exercise": ex, "to": ann.ID, "message": msg, "anonymous": anonymous})
+		}
+		send(sam1, "from the first Sam", false)
+		send(sam2, "from the second Sam", false)
+		send(sam1, "quietly from the first Sam", true)
+		send(preview, "from the preview", false)
+		fv, pv := b.kudos(ex)
+		for _, v := range []KudosView{fv, pv} {
+			by := map[string]Kudo{}
+			for _, k := range v.Kudos {
+				by[k.Message] = k
+			}
+			if k := by["from the first Sam"]; k.FromName != "Sam" || k.From != sam1.ID || k.To != ann.ID {
+				t.Fatalf("first Sam's kudo: %+v", k)
+			}
+			if k := by["from the second Sam"]; k.FromName != "Sam" || k.From != sam2.ID {
+				t.Fatalf("second Sam's kudo: %+v", k)
+			}
+			if k := by["quietly from the first Sam"]; !k.Anonymous || k.FromName != "" || k.From != "" {
+				t.Fatalf("anonymous kudo: %+v", k)
+			}
+			if k := by["from the preview"]; k.FromName != "Preview" || k.From != "" {
+				t.Fatalf("preview's kudo: %+v", k)
+			}
+		}
+		// What every client is sent: the anonymous kudo has no "from".
+		raw := b.rawState(ex)
+		for _, view := range [][]byte{raw.Facilitator, raw.Participant} {
+			var w struct{ Kudos []map[string]any }
+			if err := json.Unmarshal(view, &w); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range w.Kudos {
+				_, from := k["from"]
+				_, fromName := k["fromName"]
+				if k["anonymous"] == true && (from || fromName) {
+					t.Fatalf("anonymous kudo sent with its sender: %v", k)
+				}
+				if k["anonymous"] == false && k["fromName"] == "Sam" && !from {
+					t.Fatalf("named kudo sent without its sender's id: %v", k)
+				}
+			}
+		}
+		// What the store keeps: the anonymous kudo's document names no one.
+		st, err := b.svc.Store().Load(b.ctx, b.room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for k, d := range st.Docs {
+			if strings.HasPrefix(k, kudoPrefix(ex)) && strings.Contains(string(d.Value), "quietly") {
+				found = true
+				for _, id := range []string{sam1.ID, sam2.ID, `"from`} {
+					if strings.Contains(string(d.Value), id) {
+						t.Fatalf("anonymous kudo stored with %s: %s", id, d.Value)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Fatal("the anonymous kudo is not stored")
+		}
+	})
+}
+
 // TestAnonymousBoardsStoreNoLink loads everything the store holds for a
 // room with anonymous cards, dots, help requests and kudos, written by
 // people who also act by name, and checks that nothing that holds an
