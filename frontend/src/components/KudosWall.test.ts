@@ -7,6 +7,8 @@ import { settle } from '../test/settle';
 import '../lib/fitboard';
 import { sameNameTags } from '../lib/names';
 
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
 describe('an empty kudos wall', () => {
   const said = (target: HTMLElement) => target.querySelector('[data-testid=no-kudos]')?.textContent;
 
@@ -99,6 +101,39 @@ describe('kudos to people of the same name', () => {
   it('numbers one of two Sams in the room though only one got kudos, where the page knows the room', () => {
     const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
     expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam #${sameNameTags(people).get('a')}`]);
+  });
+});
+
+// Two people named Sam each sent a kudo by name, and the wall said
+// "from Sam" of both.
+describe('kudos from people of the same name', () => {
+  const from = (target: HTMLElement) => [...target.querySelectorAll('.kudo .from')].map((p) => p.textContent);
+  const kudo = (id: string, fromId: string | undefined, fromName: string | undefined, more: object = {}) =>
+    ({ id, seq: 1, to: 'team', from: fromId, fromName, anonymous: !fromName, message: 'Thanks', ...more });
+
+  it('says which one each is from, with the number every list shows them with, on the projector too', () => {
+    const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
+    const kudos = [kudo('k4', 'b', 'Sam'), kudo('k3', 'a', 'sam'), kudo('k2', 'c', 'Ann'), kudo('k1', undefined, undefined)];
+    const expected = [`from Sam #${tags.get('b')}`, `from sam #${tags.get('a')}`, 'from Ann', 'anonymous'];
+    expect(from(show(KudosWall, { kudos, big: true }))).toEqual(expected);
+    expect(from(show(KudosWall, { kudos }))).toEqual(expected);
+    // One Sam alone on the wall, however many kudos they sent, has no number.
+    expect(from(show(KudosWall, { kudos: [kudo('k2', 'a', 'Sam'), kudo('k1', 'a', 'Sam')] }))).toEqual(['from Sam', 'from Sam']);
+  });
+
+  it('numbers a sender and a recipient of the same name as the same lists do', () => {
+    const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
+    const tags = sameNameTags(people);
+    const target = show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam', { to: 'b', toName: 'Sam' })] });
+    expect(text(target.querySelector('.kudo .to'))).toBe(`To Sam #${tags.get('b')}`);
+    expect(from(target)).toEqual([`from Sam #${tags.get('a')}`]);
+  });
+
+  it('numbers no anonymous sender, and no sender a kudo does not identify', () => {
+    // A kudo kept before servers sent "from" names its sender only.
+    const kudos = [kudo('k3', undefined, 'Sam'), kudo('k2', 'b', 'Sam'), { ...kudo('k1', undefined, undefined), to: 'a', toName: 'Sam' }];
+    const target = show(KudosWall, { kudos, people: [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }] });
+    expect(from(target)).toEqual(['from Sam', `from Sam #${sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]).get('b')}`, 'anonymous']);
   });
 });
 

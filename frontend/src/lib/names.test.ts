@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNames, nameKey, sameNameTags, tagged } from './names';
+import { compareNames, kudoPeople, nameKey, sameNameTags, tagged } from './names';
 
 describe('compareNames', () => {
   // Sorted as text, a room of numbered names read Bot 0, Bot 1, Bot 10,
@@ -51,5 +51,16 @@ describe('people of the same name', () => {
     expect(tags.get('m209')).not.toBe(tags.get('m762'));
     expect(tags.get('m209')).toMatch(/^\d{5}$/);
     expect(sameNameTags([p('m209', 'Sam'), p('x', 'Sam')]).get('m209')).toBe('2329');
+  });
+});
+
+describe('kudoPeople', () => {
+  it('lists the recipients and the named senders a wall identifies, never the team or an anonymous sender', () => {
+    expect(kudoPeople([
+      { to: 'b', toName: 'Sam', from: 'a', fromName: 'Sam' },
+      { to: 'team', from: 'c', fromName: 'Ann' },
+      { to: 'a', toName: 'Sam' }, // anonymous: no sender
+      { to: 'team', fromName: 'Bo' }, // kept before "from": a name only
+    ])).toEqual([{ id: 'b', name: 'Sam' }, { id: 'a', name: 'Sam' }, { id: 'c', name: 'Ann' }, { id: 'a', name: 'Sam' }]);
   });
 });

@@ -59,3 +59,12 @@ export function sameNameTags(people: Iterable<{ id: string; name: string }>): Ma
 
 /** A person's name as a list shows it: with their number when it is shared. */
 export const tagged = (name: string, tag: string | undefined): string => (tag ? t.people.tagged(name, tag) : name);
+
+/** The people a kudos wall names, by the member ids its kudos carry: each
+ *  recipient (`to`) and each named sender (`from`; an anonymous kudo
+ *  carries no sender), with the name the kudo gave them. */
+export const kudoPeople = (kudos: { to: string; toName?: string; from?: string; fromName?: string }[]): { id: string; name: string }[] =>
+  kudos.flatMap((k) => [
+    ...(k.to !== 'team' && k.toName ? [{ id: k.to, name: k.toName }] : []),
+    ...(k.from && k.fromName ? [{ id: k.from, name: k.fromName }] : []),
+  ]);

@@ -128,7 +128,10 @@ export interface Paired { request: string; offer: string; requesterName?: string
 export interface HelpMine { requests: string[]; offers: string[]; paired?: Paired[] }
 
 export interface Kudo {
-  id: string; seq: number; to: string; toName?: string; fromName?: string; anonymous: boolean; message: string; hidden?: boolean;
+  id: string; seq: number; to: string; toName?: string; fromName?: string;
+  /** The sender's member id, on a named kudo only (docs/protocol.md 8.9). */
+  from?: string;
+  anonymous: boolean; message: string; hidden?: boolean;
 }
 export interface KudosView { exercise: string; status: Status; count: number; kudos: Kudo[] }
 

@@ -164,6 +164,23 @@ describe('people of the same name', () => {
     expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To Sam #${tags.get('s3')}`, 'To Bo']);
   });
 
+  it('says on the wall which of them a kudo is from, and tells one how one is shown there where the room does not show who is here', () => {
+    const fromKudos = [
+      { id: 'q3', seq: 3, to: 'team', from: 's3', fromName: 'Sam', anonymous: false, message: 'Good call' },
+      { id: 'q2', seq: 2, to: 'bo', toName: 'Bo', from: 'me', fromName: 'Sam', anonymous: false, message: 'Thanks for pairing' },
+      { id: 'q1', seq: 1, to: 'team', anonymous: true, message: 'Great demo' },
+    ];
+    const fromTags = sameNameTags([{ id: 's3', name: 'Sam' }, { id: 'me', name: 'Sam' }]);
+    // The phone is shown nobody: the wall's own kudos tell it.
+    const target = show(KudosExercise, {
+      session: { state: { ...emptyState(), you: people[0], membersKnown: false, states: { k1: { exercise: 'k1', status: 'open', count: 3, kudos: fromKudos } } },
+        status: 'online', send: vi.fn() } as any,
+      ex,
+    });
+    expect([...target.querySelectorAll('.kudo .from')].map((p) => p.textContent)).toEqual([`from Sam #${fromTags.get('s3')}`, `from Sam #${fromTags.get('me')}`, 'anonymous']);
+    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam #${fromTags.get('me')}.`);
+  });
+
   it('says nothing of a name nobody else has', () => {
     const target = show(KudosExercise, {
       session: { state: { ...emptyState(), you: m('bo', 'Bo'), members: { bo: m('bo', 'Bo'), s3: m('s3', 'Sam') }, membersKnown: true,
