@@ -299,6 +299,72 @@ describe('/host: keeping the list of your rooms', () => {
     expect(localStorage.getItem('huddle:hosted')).toBe('[]');
   });
 
+  // Removed from the list, a room left its projector token, test
+  // participant, unsent commands and draft in this browser.
+  it("forgets everything this browser kept of the room, and nothing of another room's", async () => {
+    stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2'], ['CCCCCC', 'Last week']);
+    // The console made a projector link for A and C.
+    for (const c of ['AAAAAA', 'CCCCCC']) {
+      const h = JSON.parse(localStorage.getItem('huddle:h:' + c)!);
+      localStorage.setItem('huddle:h:' + c, JSON.stringify({ ...h, secret: 's' + c, screenLink: `http://h/screen/${c}#t=link${c}`, screenLinkId: 'l' }));
+    }
+    const B = JSON.parse(localStorage.getItem('huddle:h:BBBBBB')!);
+    localStorage.setItem('huddle:h:BBBBBB', JSON.stringify({ ...B, secret: 'sBBBBBB' }));
+    const kept = (c: string, more: Record<string, string> = {}) => {
+      const local: Record<string, string> = {
+        [`huddle:screen:${c}`]: JSON.stringify({ code: c, token: 'link' + c, joinUrl: '' }),
+        [`huddle:pv:${c}`]: JSON.stringify({ roomId: 'r' + c, code: c, token: 'pv' + c, memberId: 'm', name: 'Preview', preview: true }),
+        [`huddle:pending:h:${c}`]: JSON.stringify([{ id: 'c1', type: 'agenda.add', data: {}, token: 's' + c }]),
+        [`huddle:pending:s:${c}`]: JSON.stringify([{ id: 'c2', type: 'x', data: {}, token: 'link' + c }]),
+        [`huddle:pending:pv:${c}`]: JSON.stringify([{ id: 'c3', type: 'exercise.answer', data: {}, token: 'pv' + c }]),
+        ...more,
+      };
+      for (const [k, v] of Object.entries(local)) localStorage.setItem(k, v);
+      sessionStorage.setItem(`huddle:pvtab:${c}`, '1');
+      sessionStorage.setItem(`huddle:draft:add:r${c}`, JSON.stringify({ title: 'Half a poll' }));
+      return [...Object.keys(local), `huddle:h:${c}`];
+    };
+    const a = kept('AAAAAA', { 'huddle:p:AAAAAA': JSON.stringify({ roomId: 'rAAAAAA', code: 'AAAAAA', token: 't', memberId: 'p', name: 'Ann' }) });
+    const b = kept('BBBBBB');
+    kept('CCCCCC');
+    // C's code now leads to another room, which this computer projects:
+    // its projector record and the commands sent with it are that room's.
+    localStorage.setItem('huddle:screen:CCCCCC', JSON.stringify({ code: 'CCCCCC', token: 'other', joinUrl: '' }));
+    localStorage.setItem('huddle:pending:s:CCCCCC', JSON.stringify([{ id: 'c2', type: 'x', data: {}, token: 'other' }, { id: 'c4', type: 'x', data: {}, token: 'sCCCCCC' }]));
+    sessionStorage.setItem('huddle:draft:vote:e1', JSON.stringify({ choice: 1 }));
+    localStorage.setItem('huddle:hostkey', JSON.stringify('key'));
+    serve({ AAAAAA: room('AAAAAA', 'Morning standup'), BBBBBB: room('BBBBBB', 'Offsite day 2'), CCCCCC: null });
+    vi.stubGlobal('confirm', () => true);
+    await open(HostApp, '/host');
+    const snapshot = () => Object.fromEntries([...b, 'huddle:hostkey'].map((k) => [k, localStorage.getItem(k)]));
+    const before = snapshot();
+
+    click(removeButton('AAAAAA'));
+    await settle();
+    for (const k of a.filter((k) => k !== 'huddle:p:AAAAAA')) expect(localStorage.getItem(k), k).toBeNull();
+    expect(sessionStorage.getItem('huddle:pvtab:AAAAAA')).toBeNull();
+    expect(sessionStorage.getItem('huddle:draft:add:rAAAAAA')).toBeNull();
+    // The participant who joined A from this browser is someone in the
+    // room, not the console: their page's Leave forgets them.
+    expect(localStorage.getItem('huddle:p:AAAAAA')).not.toBeNull();
+    // B, the server's host key and a phone's draft are as they were.
+    expect(snapshot()).toEqual(before);
+    for (const k of b) expect(localStorage.getItem(k), k).not.toBeNull();
+    expect(sessionStorage.getItem('huddle:pvtab:BBBBBB')).toBe('1');
+    expect(sessionStorage.getItem('huddle:draft:add:rBBBBBB')).not.toBeNull();
+    expect(sessionStorage.getItem('huddle:draft:vote:e1')).not.toBeNull();
+
+    // C is gone: what is still its own goes, the other room's stays.
+    click(removeButton('CCCCCC'));
+    await settle();
+    for (const k of ['huddle:h:CCCCCC', 'huddle:pv:CCCCCC', 'huddle:pending:h:CCCCCC', 'huddle:pending:pv:CCCCCC']) expect(localStorage.getItem(k), k).toBeNull();
+    expect(sessionStorage.getItem('huddle:draft:add:rCCCCCC')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:screen:CCCCCC')!).token).toBe('other');
+    expect(JSON.parse(localStorage.getItem('huddle:pending:s:CCCCCC')!)).toEqual([{ id: 'c2', type: 'x', data: {}, token: 'other' }]);
+    expect(snapshot()).toEqual(before);
+    expect(JSON.parse(localStorage.getItem('huddle:hosted')!)).toEqual(['BBBBBB']);
+  });
+
   it('keeps a room when the question is answered no, and asks nothing of a room gone', async () => {
     stored(['AAAAAA', 'Morning standup'], ['DDDDDD', 'Old one']);
     serve({ AAAAAA: room('AAAAAA', 'Morning standup') });

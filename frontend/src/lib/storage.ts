@@ -1,6 +1,8 @@
 // Credentials are kept per room in this browser's localStorage. The
 // facilitator secret is stored under its own key, read only by the
-// console and the projector, and never sent anywhere but hello.
+// console and the projector, and sent only to this server (hello, and the
+// HTTP routes that ask for it).
+import { clearDrafts } from './drafts';
 
 export interface ParticipantCreds {
   roomId: string; code: string; token: string; memberId: string; name: string;
@@ -75,3 +77,56 @@ export const creds = {
   setLastName: (n: string) => write('huddle:name', n),
   storage: store,
 };
+
+/**
+ * Everything this browser keeps for a room it hosts, forgotten (/host's
+ * "Remove from this list"); the room on the server is not touched. Every
+ * key that names the room, by its code or id:
+ * - its facilitator record and its place in the list (huddle:h:CODE,
+ *   huddle:hosted), with the projector link the console made;
+ * - the console's test participant (huddle:pv:CODE, Preview.svelte) and
+ *   this tab's mark that it had it open (sessionStorage huddle:pvtab:CODE);
+ * - a projector link opened here (huddle:screen:CODE, ScreenApp.svelte);
+ * - the commands the console, the projector and the test participant
+ *   had not seen answered (huddle:pending:{h,s,pv}:CODE, lib/client.ts);
+ * - the console's half-filled "Add an exercise" (draft add:ROOMID).
+ *
+ * Never another room's: a code is free again once its room expires, and
+ * another room may have it now. A record under the code is this room's
+ * when it says so: the test participant by its room id, a kept command
+ * by the token it was sent with, the projector link by its token being
+ * the console's link, or by `live` (the server said just now that the
+ * code leads to this room, which its secret opens). The participant's
+ * own record (huddle:p:CODE, the /j/ page) is someone's identity in the
+ * room, not the console's: its page's Leave forgets it.
+ */
+export function forgetHosted(h: HostCreds, live = false): void {
+  const code = h.code;
+  creds.setHost(null, code);
+  const tokens = new Set([h.secret]);
+  const pv = creds.participant(code, 'pv');
+  if (pv && pv.roomId === h.roomId) {
+    tokens.add(pv.token);
+    creds.setParticipant(null, code, 'pv');
+  }
+  const screen = creds.screen(code);
+  const linkToken = h.screenLink ? new URLSearchParams(h.screenLink.split('#')[1] ?? '').get('t') : null;
+  if (screen && (live || (!!screen.token && screen.token === linkToken))) {
+    if (screen.token) tokens.add(screen.token);
+    creds.setScreen(null, code);
+  }
+  for (const ns of ['h', 's', 'pv']) {
+    const key = `huddle:pending:${ns}:${code}`;
+    const kept = read<{ token?: string }[]>(key);
+    if (!Array.isArray(kept)) continue;
+    // A command kept without its token (before they were) by the console: the console's.
+    const others = kept.filter((c) => !(c && (c.token ? tokens.has(c.token) : ns === 'h')));
+    write(key, others.length ? others : null);
+  }
+  try {
+    window.sessionStorage.removeItem(`huddle:pvtab:${code}`);
+  } catch {
+    /* no sessionStorage: nothing kept there */
+  }
+  if (h.roomId) clearDrafts((k) => k === `add:${h.roomId}`);
+}
