@@ -25,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/rooms", s.handleCreateRoom)
 	mux.HandleFunc("GET /api/rooms/{code}", s.handleRoomInfo)
+	mux.HandleFunc("POST /api/rooms/status", s.handleRoomStatus)
 	mux.HandleFunc("POST /api/join", s.handleJoin)
 	mux.HandleFunc("GET /api/rooms/{room}/results", s.handleResults)
 	s.libraryRoutes(mux)

@@ -83,6 +83,9 @@ type Config struct {
 	ResultsTTL  time.Duration
 	MaxSessions int
 	MaxPacks    int
+	// MaxStatusRooms bounds the rooms one POST /api/rooms/status asks
+	// about (a facilitator's list of rooms on /host).
+	MaxStatusRooms int
 }
 
 // DefaultConfig returns the configuration with nothing set.
@@ -118,6 +121,7 @@ func DefaultConfig() Config {
 		ResultsTTL:       90 * 24 * time.Hour,
 		MaxPacks:         1000,
 		MaxSessions:      1000,
+		MaxStatusRooms:   50,
 	}
 }
 
@@ -251,6 +255,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
 	dur(&c.ResultsTTL, "results-ttl", "HUDDLE_RESULTS_TTL", "how long the results of an ended room are kept as a session to compare (0 keeps none; e.g. 2160h for 90 days)")
 	num(&c.MaxPacks, "max-packs", "HUDDLE_MAX_PACKS", "packs the library holds (besides the built-in ones)")
+	num(&c.MaxStatusRooms, "max-status-rooms", "HUDDLE_MAX_STATUS_ROOMS", "rooms one request for the status of a facilitator's rooms (POST /api/rooms/status, /host's list) may ask about; each counts against http-rate")
 	num(&c.MaxSessions, "max-sessions", "HUDDLE_MAX_SESSIONS", "ended rooms' results the library keeps at once (each for results-ttl); when full, keeping another is refused until one is deleted or expires")
 
 	if err := fs.Parse(args); err != nil {
@@ -347,6 +352,12 @@ func (c Config) Validate() error {
 	pos("send-queue-bytes", c.SendQueueBytes)
 	pos("max-packs", c.MaxPacks)
 	pos("max-sessions", c.MaxSessions)
+	pos("max-status-rooms", c.MaxStatusRooms)
+	if c.MaxStatusRooms > 0 && c.HTTPBurst > 0 && c.MaxStatusRooms > c.HTTPBurst {
+		// Each room asked about counts against the HTTP rate limit: a
+		// request over its burst would never pass.
+		errs = append(errs, fmt.Errorf("max-status-rooms (%d) must be at most http-burst (%d)", c.MaxStatusRooms, c.HTTPBurst))
+	}
 	if c.Limits.PresenceListMax < 0 {
 		errs = append(errs, errors.New("presence-list-max cannot be negative (0: counts only, never names)"))
 	}

@@ -53,24 +53,28 @@ func TestConfigDefaults(t *testing.T) {
 func TestConfigFromEnv(t *testing.T) {
 	t.Parallel()
 	c, _, err := ParseConfig("huddle", nil, envOf(map[string]string{
-		"HUDDLE_ADDR":           "127.0.0.1:9000",
-		"HUDDLE_HOST_KEY":       "secret",
-		"HUDDLE_MAX_ROOMS":      "7",
-		"HUDDLE_HEARTBEAT":      "3s",
-		"HUDDLE_COMMAND_RATE":   "2.5",
-		"HUDDLE_LOG_FORMAT":     "json",
-		"HUDDLE_REDIS_PIPELINE": "false",
-		"HUDDLE_MAX_TEXT_LEN":   "900",
-		"HUDDLE_MAX_SHORT_LEN":  "120",
-		"HUDDLE_MAX_OPTIONS":    "30",
-		"HUDDLE_MAX_QUESTIONS":  "25",
-		"HUDDLE_MAX_ITEMS":      "2000",
-		"HUDDLE_MAX_OFFERS":     "10",
-		"HUDDLE_MAX_TIMER":      "90m",
-		"HUDDLE_MIN_RESPONSES":  "4",
+		"HUDDLE_ADDR":             "127.0.0.1:9000",
+		"HUDDLE_HOST_KEY":         "secret",
+		"HUDDLE_MAX_ROOMS":        "7",
+		"HUDDLE_HEARTBEAT":        "3s",
+		"HUDDLE_COMMAND_RATE":     "2.5",
+		"HUDDLE_LOG_FORMAT":       "json",
+		"HUDDLE_REDIS_PIPELINE":   "false",
+		"HUDDLE_MAX_TEXT_LEN":     "900",
+		"HUDDLE_MAX_SHORT_LEN":    "120",
+		"HUDDLE_MAX_OPTIONS":      "30",
+		"HUDDLE_MAX_QUESTIONS":    "25",
+		"HUDDLE_MAX_ITEMS":        "2000",
+		"HUDDLE_MAX_OFFERS":       "10",
+		"HUDDLE_MAX_TIMER":        "90m",
+		"HUDDLE_MIN_RESPONSES":    "4",
+		"HUDDLE_MAX_STATUS_ROOMS": "12",
 	}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.MaxStatusRooms != 12 {
+		t.Fatalf("max-status-rooms %d", c.MaxStatusRooms)
 	}
 	if c.Addr != "127.0.0.1:9000" || c.HostKey != "secret" || c.Limits.MaxRooms != 7 ||
 		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
@@ -173,6 +177,8 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"public URL with a port and no host", func(c *Config) { c.PublicURL = "http://:8080" }, "public-url"},
 		{"facilitator limit below the participants'", func(c *Config) { c.MaxHostMessageBytes = c.MaxMessageBytes - 1 }, "max-facilitator-message-bytes"},
 		{"one option", func(c *Config) { c.Exercises.MaxOptions = 1 }, "max-options"},
+		{"no rooms' status", func(c *Config) { c.MaxStatusRooms = 0 }, "max-status-rooms"},
+		{"more rooms' status than the HTTP burst", func(c *Config) { c.MaxStatusRooms = c.HTTPBurst + 1 }, "max-status-rooms"},
 		{"no questions", func(c *Config) { c.Exercises.MaxQuestions = 0 }, "max-questions"},
 		{"no items", func(c *Config) { c.Exercises.MaxItems = 0 }, "max-items"},
 		{"no short text", func(c *Config) { c.Exercises.MaxShort = 0 }, "max-short-len"},

@@ -358,13 +358,20 @@ func (s *Server) facilitatorIn(r *http.Request, ref string) (*rooms.Room, error)
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 		return nil, rooms.Errorf(rooms.CodeBadToken, "send the facilitator secret as Authorization: Bearer <secret>")
 	}
+	return s.facilitatorRoom(r.Context(), ref, strings.TrimSpace(secret))
+}
+
+// facilitatorRoom checks that secret is the facilitator secret of the
+// room ref names (its id or its join code) and returns the room, ended
+// or not.
+func (s *Server) facilitatorRoom(ctx context.Context, ref, secret string) (*rooms.Room, error) {
 	id := ref
 	if code, ok := rooms.NormalizeCode(id); ok {
-		if rid, err := s.store.RoomByCode(r.Context(), code); err == nil {
+		if rid, err := s.store.RoomByCode(ctx, code); err == nil {
 			id = rid
 		}
 	}
-	m, room, err := s.svc.Authenticate(r.Context(), id, rooms.Secret(strings.TrimSpace(secret)))
+	m, room, err := s.svc.Authenticate(ctx, id, rooms.Secret(secret))
 	if err != nil && rooms.ErrorCode(err) != rooms.CodeRoomEnded {
 		return nil, err
 	}
