@@ -1573,6 +1573,37 @@ const steps = [
     await shot(lib, 'compare');
   }],
 
+  ["/host asks for every listed room's state in one request, shows it, asks again when shown again, and forgets a removed room", async () => {
+    // A room that runs, locked, beside the three this browser ran and ended.
+    const page = await newPage(hostCtx, 'rooms');
+    await page.goto(huddle.base + '/host');
+    await page.getByLabel('Workshop title').fill('Status check');
+    await page.getByRole('button', { name: 'Create a room' }).click();
+    const locked = await untilText(page.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+    await page.getByRole('button', { name: 'Lock joining' }).click();
+    await page.getByRole('button', { name: 'Unlock joining' }).waitFor();
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/api/rooms/')) asked.push(`${r.method()} ${new URL(r.url()).pathname}`); });
+    await page.goto(huddle.base + '/host');
+    const entry = (c) => page.locator(`[data-testid=hosted-room][data-code=${c}]`);
+    await untilText(entry(locked), /Status check.*Joining locked/, 'the locked room');
+    for (const c of [code, ...runs]) await untilText(entry(c), /Ended/, `ended room ${c}`);
+    if (asked.join() !== 'POST /api/rooms/status') throw new Error('the rooms were looked up with ' + JSON.stringify(asked));
+    // Shown again (another tab was in front): one request again.
+    asked.length = 0;
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await until(async () => asked.length === 1, 'a second look-up');
+    await sleep(300);
+    if (asked.join() !== 'POST /api/rooms/status') throw new Error('shown again, the rooms were looked up with ' + JSON.stringify(asked));
+    page.once('dialog', (d) => d.accept());
+    await entry(locked).getByRole('button', { name: /Remove from this list/ }).click();
+    await until(async () => (await entry(locked).count()) === 0, 'the room removed');
+    const left = await page.evaluate((c) => Object.keys(localStorage).filter((k) => k.endsWith(':' + c)), locked);
+    if (left.length) throw new Error('removed, the room left ' + left.join(', '));
+    if (!(await page.evaluate((c) => !!localStorage.getItem('huddle:h:' + c), code))) throw new Error("removing a room forgot another's");
+    await page.close();
+  }],
+
   ['past sessions with three long names (a URL, one_with_underscores, many words) fit at 1280 px, each whole in its title', async () => {
     const names = [
       'https://wiki.example.com/spaces/PLATFORM/pages/123456789/Retrospective+Notes+Quarterly+Planning+Berlin+Lisbon',

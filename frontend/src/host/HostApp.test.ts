@@ -29,6 +29,29 @@ async function open(component: any, pathname: string) {
 const choices = () => [...target.querySelectorAll('#room-pack option')].map((o) => o.textContent);
 const retry = () => target.querySelector('[data-testid=packs-error] button') as HTMLButtonElement;
 const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const notFound = { error: { code: 'not_found', message: 'no room this secret opens has that id or code' } };
+
+/** The server: GET /api/packs, and POST /api/rooms/status answered from
+ *  `server`, by room id, as it is when asked (null: no room that secret
+ *  opens; a string: that error code for the room). */
+function statusServer(server: Record<string, object | string | null>) {
+  const f = vi.fn(async (url: string, init?: RequestInit) => {
+    if (url === '/api/packs') return json(packs);
+    if (url === '/api/rooms/status' && init?.method === 'POST') {
+      const asked = JSON.parse(init.body as string).rooms as { room: string; secret: string }[];
+      return json({ rooms: asked.map(({ room }) => {
+        const r = server[room];
+        return typeof r === 'string' ? { error: { code: r, message: r } } : r ? { room: r } : notFound;
+      }) });
+    }
+    return json({ error: { code: 'not_found', message: 'no such API route' } }, 404);
+  });
+  vi.stubGlobal('fetch', f);
+  return f;
+}
+/** The status requests made, each as the rooms it named. */
+const statusRequests = (f: ReturnType<typeof statusServer>) => (f.mock.calls as unknown as [string, RequestInit?][])
+  .filter(([u]) => u === '/api/rooms/status').map(([, i]) => JSON.parse(i!.body as string).rooms as { room: string; secret: string }[]);
 
 beforeEach(() => {
   localStorage.clear();
@@ -166,24 +189,23 @@ describe('/host: your rooms in this browser', () => {
   ];
   const room = (code: string, title: string, more: object = {}) => ({ id: 'r' + code, code, title, locked: false, ended: false, showNames: false, ...more });
 
-  it('names each room in its link, says which ended, are locked or are gone, ended ones last, with one look-up each', async () => {
+  it('names each room in its link, says which ended, are locked or are gone, ended ones last, with one look-up for all', async () => {
     // Stored newest first (creds.setHost puts each new room first).
     for (const r of [...stored].reverse()) {
-      localStorage.setItem('huddle:h:' + r.code, JSON.stringify({ roomId: 'r' + r.code, code: r.code, secret: 's', facilitatorId: 'f', title: r.title, joinUrl: '', createdAt: 1 }));
+      localStorage.setItem('huddle:h:' + r.code, JSON.stringify({ roomId: 'r' + r.code, code: r.code, secret: 's' + r.code, facilitatorId: 'f', title: r.title, joinUrl: '', createdAt: 1 }));
       localStorage.setItem('huddle:hosted', JSON.stringify([r.code, ...JSON.parse(localStorage.getItem('huddle:hosted') ?? '[]')]));
     }
-    const f = vi.fn(async (url: string) => {
-      if (url === '/api/packs') return json(packs);
-      const code = url.split('/').pop();
-      if (code === 'AAAAAA') return json(room('AAAAAA', 'Morning standup'));
-      if (code === 'BBBBBB') return json(room('BBBBBB', 'Offsite day 2', { ended: true }));
-      if (code === 'CCCCCC') return json(room('CCCCCC', 'Quick poll (renamed)', { locked: true }));
-      return json({ error: { code: 'not_found', message: 'there is no room with that code', field: 'code' } }, 404);
+    const f = statusServer({
+      rAAAAAA: room('AAAAAA', 'Morning standup'),
+      rBBBBBB: room('BBBBBB', 'Offsite day 2', { ended: true }),
+      rCCCCCC: room('CCCCCC', 'Quick poll (renamed)', { locked: true }),
     });
-    vi.stubGlobal('fetch', f);
     await open(HostApp, '/host');
-    const lookUps = (f.mock.calls as unknown as [string][]).map(([u]) => u).filter((u) => u.startsWith('/api/rooms/'));
-    expect(lookUps.sort()).toEqual(['/api/rooms/AAAAAA', '/api/rooms/BBBBBB', '/api/rooms/CCCCCC', '/api/rooms/DDDDDD']);
+    // One request, each room named by its id and proven by its secret.
+    expect(statusRequests(f)).toEqual([[
+      { room: 'rAAAAAA', secret: 'sAAAAAA' }, { room: 'rBBBBBB', secret: 'sBBBBBB' }, { room: 'rCCCCCC', secret: 'sCCCCCC' }, { room: 'rDDDDDD', secret: 'sDDDDDD' },
+    ]]);
+    expect((f.mock.calls as unknown as [string][]).filter(([u]) => u.startsWith('/api/rooms/') && u !== '/api/rooms/status')).toEqual([]);
     const entries = [...target.querySelectorAll('[data-testid=hosted-room]')];
     expect(entries.map((e) => text(e))).toEqual([
       'Morning standup AAAAAA Open Remove from this list',
@@ -199,13 +221,47 @@ describe('/host: your rooms in this browser', () => {
     expect(links[2].getAttribute('href')).toBe('/host/BBBBBB');
   });
 
-  it('says a room is gone when its code now leads to another room, and keeps its own title', async () => {
+  it('says a room is gone when its secret opens it no more, though its code now leads to another room, and keeps its own title', async () => {
     localStorage.setItem('huddle:h:AAAAAA', JSON.stringify({ roomId: 'rOld', code: 'AAAAAA', secret: 's', facilitatorId: 'f', title: 'Last week', joinUrl: '', createdAt: 1 }));
     localStorage.setItem('huddle:hosted', JSON.stringify(['AAAAAA']));
-    vi.stubGlobal('fetch', vi.fn(async (url: string) => (url === '/api/packs' ? json(packs) : json(room('AAAAAA', 'Someone else’s room', { id: 'rNew', locked: true })))));
+    // The code is someone else's room now: asked by its id, the old room is not found.
+    const f = statusServer({ rNew: room('AAAAAA', 'Someone else’s room', { id: 'rNew', locked: true }), AAAAAA: room('AAAAAA', 'Someone else’s room', { id: 'rNew', locked: true }) });
     await open(HostApp, '/host');
+    expect(statusRequests(f)).toEqual([[{ room: 'rOld', secret: 's' }]]);
     expect([...target.querySelectorAll('[data-testid=hosted-room]')].map((e) => text(e)))
       .toEqual(['Last week AAAAAA No longer on the server Open Remove from this list']);
+  });
+
+  it('asks in halves a server that answers fewer rooms at once', async () => {
+    for (const r of [...stored].reverse()) {
+      localStorage.setItem('huddle:h:' + r.code, JSON.stringify({ roomId: 'r' + r.code, code: r.code, secret: 's', facilitatorId: 'f', title: r.title, joinUrl: '', createdAt: 1 }));
+      localStorage.setItem('huddle:hosted', JSON.stringify([r.code, ...JSON.parse(localStorage.getItem('huddle:hosted') ?? '[]')]));
+    }
+    const server = statusServer({ rAAAAAA: room('AAAAAA', 'Morning standup', { locked: true }), rBBBBBB: room('BBBBBB', 'Offsite day 2'), rCCCCCC: room('CCCCCC', 'Quick poll', { ended: true }) });
+    const answer = server.getMockImplementation()!;
+    // max-status-rooms is 2 on this server.
+    server.mockImplementation(async (url: string, init?: RequestInit) => url === '/api/rooms/status' && JSON.parse(init!.body as string).rooms.length > 2
+      ? json({ error: { code: 'invalid', message: 'at most 2', field: 'rooms' } }, 400) : answer(url, init));
+    await open(HostApp, '/host');
+    expect(statusRequests(server).map((r) => r.map((q) => q.room))).toEqual([['rAAAAAA', 'rBBBBBB', 'rCCCCCC', 'rDDDDDD'], ['rAAAAAA', 'rBBBBBB'], ['rCCCCCC', 'rDDDDDD']]);
+    expect([...target.querySelectorAll('[data-testid=hosted-room]')].map((e) => text(e))).toEqual([
+      'Morning standup AAAAAA Joining locked Open Remove from this list',
+      'Offsite day 2 BBBBBB Open Remove from this list',
+      'Quick poll CCCCCC Ended Open Remove from this list',
+      'Old one DDDDDD No longer on the server Open Remove from this list',
+    ]);
+  });
+
+  it('says nothing of a room whose status the server could not give, and does not count it gone', async () => {
+    localStorage.setItem('huddle:h:AAAAAA', JSON.stringify({ roomId: 'rAAAAAA', code: 'AAAAAA', secret: 's', facilitatorId: 'f', title: 'Morning standup', joinUrl: '', createdAt: 1 }));
+    localStorage.setItem('huddle:h:BBBBBB', JSON.stringify({ roomId: 'rBBBBBB', code: 'BBBBBB', secret: 's', facilitatorId: 'f', title: 'Offsite day 2', joinUrl: '', createdAt: 1 }));
+    localStorage.setItem('huddle:hosted', JSON.stringify(['AAAAAA', 'BBBBBB']));
+    statusServer({ rAAAAAA: 'unavailable', rBBBBBB: room('BBBBBB', 'Offsite day 2', { ended: true }) });
+    await open(HostApp, '/host');
+    expect([...target.querySelectorAll('[data-testid=hosted-room]')].map((e) => text(e))).toEqual([
+      'Morning standup AAAAAA Open Remove from this list',
+      'Offsite day 2 BBBBBB Ended Open Remove from this list',
+    ]);
   });
 
   it('shows what this browser holds when the look-ups fail', async () => {
@@ -228,17 +284,16 @@ describe('/host: keeping the list of your rooms', () => {
     }
     localStorage.setItem('huddle:hosted', JSON.stringify(rooms.map(([c]) => c)));
   }
-  /** The server, answering each room's look-up from `server` as it is when asked. */
+  /** The server, answering each room's status from `server` (by code) as it is when asked. */
   function serve(server: Record<string, object | null>) {
-    const f = vi.fn(async (url: string, _init?: RequestInit) => {
-      if (url === '/api/packs') return json(packs);
-      const r = server[url.split('/').pop()!];
-      return r ? json(r) : json({ error: { code: 'not_found', message: 'there is no room with that code', field: 'code' } }, 404);
-    });
-    vi.stubGlobal('fetch', f);
-    return f;
+    return statusServer(new Proxy({}, { get: (_, id: string) => server[id.slice(1)] ?? null }));
   }
-  const lookUps = (f: ReturnType<typeof serve>) => (f.mock.calls as unknown as [string, RequestInit?][]).filter(([u]) => u.startsWith('/api/rooms/')).map(([u]) => u.split('/').pop()).sort();
+  /** The rooms asked about, by code; and each round was one request. */
+  const lookUps = (f: ReturnType<typeof serve>) => {
+    const requests = statusRequests(f);
+    expect(requests.length).toBeLessThanOrEqual(1);
+    return requests.flat().map((q) => q.room.slice(1)).sort();
+  };
   const entries = () => [...target.querySelectorAll<HTMLElement>('[data-testid=hosted-room]')];
   const removeButton = (code: string) => target.querySelector<HTMLButtonElement>(`[data-code=${code}] button`)!;
   const click = (b: HTMLElement) => b.dispatchEvent(new Event('click', { bubbles: true }));

@@ -3,11 +3,13 @@
 // comparisons. Loaded only with the console and the trainer's pages.
 import { call, download, type Created } from './api';
 import { creds } from './storage';
-import type { Comparison, Pack, PackEntry, PackSummary, SessionResults, SessionSummary } from './types';
+import type { Comparison, Pack, PackEntry, PackSummary, Room, SessionResults, SessionSummary } from './types';
 
 const enc = encodeURIComponent;
 const hostKey = () => creds.hostKey();
 export type ResultsFormat = 'json' | 'csv' | 'md';
+/** One room's answer to POST /api/rooms/status (2.5a): the room, or why there is none. */
+export interface RoomStatus { room?: Room; error?: { code: string; message: string } }
 
 /** The largest pack file the server takes (packs.MaxFileSize, docs/packs.md). */
 export const MAX_PACK_BYTES = 1 << 20;
@@ -21,6 +23,9 @@ export const library = {
   /** POST /api/rooms (2.4, 2.9.4): a room, from a pack when `pack` is set. */
   createRoom: (title: string, showNames: boolean, pack?: string) =>
     call<Created>('POST', '/api/rooms', { body: { title, showNames, pack: pack || undefined }, auth: hostKey() }),
+
+  /** POST /api/rooms/status (2.5a): several rooms at once, each by its id or code and its facilitator secret; answered in that order. */
+  roomStatus: (rooms: { room: string; secret: string }[]) => call<{ rooms: RoomStatus[] }>('POST', '/api/rooms/status', { body: { rooms } }),
 
   packs: () => call<PackSummary[]>('GET', '/api/packs', { auth: hostKey() }),
   pack: (id: string) => call<PackEntry>('GET', `/api/packs/${enc(id)}`, { auth: hostKey() }),
