@@ -95,7 +95,8 @@ func (s *Server) roomStatus(r *http.Request, q RoomStatusQuery) RoomStatus {
 		case rooms.CodeNotFound, rooms.CodeBadToken, rooms.CodeForbidden, rooms.CodeRemoved:
 			return RoomStatus{Error: errNoSuchRoom()}
 		case rooms.CodeInternal:
-			s.log.Error("room status failed", "err", err)
+			// As a request answered internal is (writeError).
+			s.log.Error("request failed", "err", err)
 		}
 		// The store failed (unavailable, …): say so, for the client to
 		// keep what it knew and ask again later, not to count it gone.
