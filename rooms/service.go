@@ -1265,6 +1265,12 @@ func (tx *Tx) Put(key string, v any) error {
 // Delete removes a document.
 func (tx *Tx) Delete(key string) { tx.change.Puts = append(tx.change.Puts, Put{Key: key}) }
 
+// DeletePrefix removes every document whose key starts with prefix, in
+// the same atomic change (Change.Drops): documents the command cannot
+// name one by one. Nothing of them is read, so nothing of them is a
+// precondition.
+func (tx *Tx) DeletePrefix(prefix string) { tx.change.Drops = append(tx.change.Drops, prefix) }
+
 // Incr adds by to a counter; with max > 0, passing max fails the command
 // with ifOver.
 func (tx *Tx) Incr(key string, by, max int64, ifOver *Error) {

@@ -137,10 +137,10 @@ const (
 // The order of checks is: the reply for (Actor, CmdID) already exists →
 // nothing is applied and Applied.Duplicate is true with the stored reply;
 // any Expect fails → ErrConflict; any Once member present → *OnceError;
-// any Incr over its Max → *LimitError. Then the effects: Puts, Incrs, Once
-// members added, Reply stored, Events numbered, appended to the bounded
-// history and published in order, Touched keys published, and the room's
-// expiry refreshed.
+// any Incr over its Max → *LimitError. Then the effects: Drops, Puts,
+// Incrs, Once members added, Reply stored, Events numbered, appended to the
+// bounded history and published in order, Touched keys published, and the
+// room's expiry refreshed.
 type Change struct {
 	// Actor and CmdID name the kept answer: the service gives each command
 	// a key of its own as Actor (Member.ReplyKey).
@@ -152,6 +152,13 @@ type Change struct {
 	Puts   []Put           `json:"puts,omitempty"`
 	Incrs  []Incr          `json:"incrs,omitempty"`
 	Events []Draft         `json:"events,omitempty"`
+	// Drops deletes every document whose key starts with one of these
+	// prefixes, before Puts (so a Put under a prefix dropped stays):
+	// documents whose keys the change cannot name, such as a finished
+	// vote's allocations, each under a key only its voter's token gives.
+	// A prefix with a ':' costs the documents of its class (the key up to
+	// the first ':') on Redis; one without, every document of the room.
+	Drops []string `json:"drops,omitempty"`
 	// Touch names coalesced state (a tally, say) that changed without an
 	// event of its own; nodes refresh it at a bounded rate.
 	Touch []string `json:"touch,omitempty"`

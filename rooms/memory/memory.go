@@ -316,6 +316,7 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		}
 	}
 
+	r.dropLocked(c.Drops)
 	for _, p := range c.Puts {
 		if p.Value == nil {
 			delete(r.docs, p.Key)
@@ -353,7 +354,7 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		log.byKey[k] = slices.Clone(c.Reply)
 		log.order = append(log.order, k)
 		window := max(s.opts.ReplyWindow, rooms.ReplyPerParticipant*int(r.counters[rooms.CounterParticipants]))
-		if len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
+		if len(c.Drops)+len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
 			log.applied[k] = struct{}{}
 			log.appliedOrder = append(log.appliedOrder, k)
 			for len(log.appliedOrder) > rooms.AppliedPerAnswer*window {
@@ -472,6 +473,27 @@ func (s *Store) LoadWith(ctx context.Context, id string, keys []string, skip ...
 		}
 	}
 	return r.loadLocked(skip), docs, nil
+}
+
+// dropLocked deletes the documents whose keys start with any of prefixes
+// (Change.Drops), looking only into the classes that may hold some.
+func (r *room) dropLocked(prefixes []string) {
+	if len(prefixes) == 0 {
+		return
+	}
+	for cls, keys := range r.classes {
+		for _, p := range prefixes {
+			if !strings.HasPrefix(cls, p) && !strings.HasPrefix(p, cls) {
+				continue // no key of the class can start with p
+			}
+			for k := range keys {
+				if strings.HasPrefix(k, p) {
+					delete(keys, k)
+					delete(r.docs, k)
+				}
+			}
+		}
+	}
 }
 
 // loadLocked is Load, called with r.mu.

@@ -150,7 +150,7 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadlin
 	if err != nil {
 		return nil, err
 	}
-	n := 15 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + 3*len(c.Incrs) + len(c.Events)
+	n := 16 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + len(c.Drops) + 3*len(c.Incrs) + len(c.Events)
 	args := make([]any, 0, n)
 	args = append(args, roomJSON, s.keys.channel(room), s.opts.HistoryLimit, s.opts.ReplyWindow, epoch, ttlMS, code, deadline)
 
@@ -181,6 +181,10 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadlin
 			// because a script's own randomness is not to be relied on.
 			args = append(args, p.Key, strconv.FormatUint(rooms.NewVersion(), 10), []byte(p.Value))
 		}
+	}
+	args = append(args, len(c.Drops))
+	for _, p := range c.Drops {
+		args = append(args, p)
 	}
 	args = append(args, len(c.Incrs))
 	for _, in := range c.Incrs {

@@ -89,6 +89,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 	group("Puts", func(t *testing.T) {
 		run(t, "VersionsUnique", testPutVersions)
 		run(t, "NilValueDeletes", testPutDelete)
+		run(t, "DropsByPrefix", testDrops)
 	})
 	group("Expect", func(t *testing.T) {
 		run(t, "MatchingVersionApplies", testExpectMatch)

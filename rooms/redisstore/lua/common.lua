@@ -128,6 +128,7 @@ local function decode(i)
   c.expect = list(2)  -- key, version ("0": absent)
   c.once = list(2)    -- set name, member token
   c.puts = list(3)    -- key, version ("0": delete), value
+  c.drops = list(1)   -- key prefix: every document under it is deleted
   c.incrs = list(3)   -- key, by, max ("0": no limit)
   c.events = list(1)  -- event JSON without its opening '{' and first fields
   c.touched = ARGV[i] -- JSON array of names, or ""
@@ -313,12 +314,47 @@ local function drop_class(cls)
   ready[cls] = nil
 end
 
+-- drop_prefixes deletes every document whose key starts with one of
+-- the change's drops (rooms.Change.Drops) and returns the classes it
+-- deleted from. Only the classes whose keys may start with a prefix are
+-- looked into (relation): for a prefix with a ':', its own class.
+local function drop_prefixes(drops)
+  local out = {}
+  if #drops == 0 then return out end
+  local ps = {}
+  for j, d in ipairs(drops) do ps[j] = d[1] end
+  for _, cls in ipairs(classes()) do
+    local whole, some = false, false
+    for _, p in ipairs(ps) do
+      local r = relation(cls, p)
+      if r == 'all' then whole = true elseif r == 'some' then some = true end
+    end
+    if whole then
+      drop_class(cls)
+      out[#out + 1] = cls
+    elseif some then
+      local h = doc_hash(cls)
+      local gone = {}
+      for _, f in ipairs(redis.call('HKEYS', h)) do
+        if f ~= ORDER and has_prefix(string.sub(f, 2), ps) then gone[#gone + 1] = f end
+      end
+      if #gone > 0 then
+        call_write('HDEL', h, gone)
+        out[#out + 1] = cls
+        if redis.call('HLEN', h) <= 1 then drop_class(cls) end
+      end
+    end
+  end
+  return out
+end
+
 -- commit applies a change check passed: documents, counters, once-only
 -- sets, the reply, then events (numbered, kept, published) and Touch
 -- notices, and finally the expiry of the room's keys. meta is what
 -- read_meta read (create.lua makes its own); now is Redis's clock, read
 -- before the script's first write to check the change is not late.
 local function commit(c, meta, now)
+  local dropped = drop_prefixes(c.drops)
   for _, p in ipairs(c.puts) do
     local key = p[1]
     local cls = class_of(key)
@@ -398,7 +434,7 @@ local function commit(c, meta, now)
       if old then redis.call('HDEL', KEYS[REP], old) end
     end
     local fields = {slot, c.rfield, c.rfield, c.reply, c.nfield, int(n)}
-    if #c.puts > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
+    if #c.drops > 0 or #c.puts > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
       -- The command changed the room: its marker (afield) outlives its
       -- answer, in a ring of MARKS_PER_ANSWER times the answers' window
       -- (slots 'p:<m>', the count in MARKS), so that memory stays
@@ -429,15 +465,19 @@ local function commit(c, meta, now)
   -- notice of its own for it.
   local ver = meta.ver
   local head_fields = ''
-  if #c.puts > 0 or #c.incrs > 0 then
+  if #c.puts > 0 or #c.incrs > 0 or #dropped > 0 then
     ver = ver + 1
     set[#set + 1] = 'ver'
     set[#set + 1] = int(ver)
     if now_ctr and #now_ctr > 0 then
       head_fields = head_fields .. ',"ctr":' .. cjson.encode(now_ctr)
     end
-    if #c.puts > 0 then
+    if #c.puts > 0 or #dropped > 0 then
       local cls, seen = {}, {}
+      for _, k in ipairs(dropped) do
+        seen[k] = true
+        cls[#cls + 1] = k
+      end
       for _, p in ipairs(c.puts) do
         local k = class_of(p[1])
         if not seen[k] then
