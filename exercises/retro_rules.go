@@ -51,7 +51,8 @@ func groupKey(ex, id string) string    { return "rg:" + ex + ":" + id }
 func groupPrefix(ex string) string     { return "rg:" + ex + ":" }
 func actionKey(ex, id string) string   { return "ra:" + ex + ":" + id }
 func actionPrefix(ex string) string    { return "ra:" + ex + ":" }
-func allocKey(ex, voter string) string { return "rd:" + ex + ":" + voter }
+func allocKey(ex, voter string) string { return allocPrefix(ex) + voter }
+func allocPrefix(ex string) string     { return "rd:" + ex + ":" }
 func cardCountKey(ex string) string    { return "rn:" + ex + ":cards" }
 func actionSeqKey(ex string) string    { return "rs:" + ex + ":actions" }
 func authorPurpose(ex string) string   { return "author:" + ex }
@@ -64,13 +65,12 @@ func dotsPurpose(ex string) string     { return "dots:" + ex }
 // dot placed meanwhile can slip past (every dot reads the exercise). The
 // first vote keeps the keys it always had, so stored rooms read the same.
 //
-// The allocations of the votes before stay stored, read by nothing, until
-// the room expires. Deleting them with the step back would need their
-// keys: each is under a voter's opaque key (allocKey) that only that
-// voter's token gives, and the keys carry no round, so the change would
-// have to list every allocation of the exercise (a scan of the room's
-// allocations, inside the Redis script on Redis) or read every member;
-// a Change deletes documents by key only.
+// The allocations of the vote before are deleted in that same change: by
+// prefix (every allocation of the exercise, rooms.Change.Drops), since
+// each is under a voter's opaque key (allocKey) that only that voter's
+// token gives. Every allocation stored then is of the vote that ends: a
+// dot of the new one reads the exercise written by the change, so none
+// comes before it.
 func dotPrefix(ex string, round int) string {
 	if round == 0 {
 		return "d:" + ex + ":"
@@ -1160,6 +1160,10 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 	// stopped. One still running goes on (a timer for the whole retro).
 	if ne.Phase != phaseOf(e) && ne.EndsAt != nil && !ne.EndsAt.After(tx.Now()) {
 		ne.EndsAt = nil
+	}
+	if ne.DotsRound != e.DotsRound {
+		// The vote starts again: its voters' allocations go with it.
+		tx.DeletePrefix(allocPrefix(e.ID))
 	}
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, ne, false)
