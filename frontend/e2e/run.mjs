@@ -469,6 +469,29 @@ async function phoneEditsOwnCard() {
   await untilText(handset.getByTestId('retro-board'), /Demos on Fridays, to the whole floor/, 'the edited card on the board');
   if (/Not this/.test(await textOf(handset.getByTestId('retro-board')))) throw new Error('the text given up reached the board');
   await shot(handset, 'participant-retro-card-edited');
+  // Put in the wrong column: moved with its edit, one tap, to "Stop", in
+  // "My cards" and on the board.
+  await handset.getByRole('button', { name: 'Edit: Demos on Fridays, to the whole floor' }).click();
+  const stop = handset.getByTestId('edit-column').getByRole('radio', { name: 'Stop' });
+  if (!(await handset.getByTestId('edit-column').getByRole('radio', { name: 'Start' }).isChecked())) throw new Error('the edit box does not have the card\'s column chosen');
+  await stop.check();
+  await shot(handset, 'participant-retro-card-move');
+  await handset.getByRole('button', { name: 'Save', exact: true }).click();
+  await untilText(handset.getByTestId('my-cards'), /^Stop\s*Demos on Fridays, to the whole floor\s*Edit\s*Delete$/, 'the card moved, taken');
+  await untilText(handset.locator('[data-testid=retro-board] .col[aria-label="Stop"]'), /Demos on Fridays, to the whole floor/, 'the moved card in its new column on the board');
+  if (/Demos on Fridays/.test(await textOf(handset.locator('[data-testid=retro-board] .col[aria-label="Start"]')))) throw new Error('the moved card is still in its old column on the board');
+  // An edit being typed when the vote begins: not sent, not lost; the
+  // notice saying so takes the focus, and shows the words.
+  await driver.evaluate(() => window.__room.fac('retro.phase', { exercise: window.__room.exercise, phase: 'group' }));
+  await handset.getByRole('button', { name: 'Edit: Demos on Fridays, to the whole floor' }).click();
+  await box.fill('Demos every other Friday');
+  await driver.evaluate(() => window.__room.fac('retro.phase', { exercise: window.__room.exercise, phase: 'vote' }));
+  const kept = handset.getByTestId('edit-kept');
+  await kept.waitFor();
+  await until(() => kept.evaluate((k) => k.querySelector('p') === document.activeElement), 'the focus on the notice of the edit kept');
+  if ((await kept.locator('textarea').inputValue()) !== 'Demos every other Friday') throw new Error('the words typed are not shown: ' + (await kept.locator('textarea').inputValue()));
+  if (!/Cards can no longer be edited/.test(await textOf(kept))) throw new Error('the notice says: ' + (await textOf(kept)));
+  await shot(handset, 'participant-retro-edit-kept');
   await handset.close();
   await driver.close();
 }

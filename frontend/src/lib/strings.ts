@@ -404,6 +404,14 @@ export const en = {
   retroEdit: {
     label: 'New text for this card',
     notSaved: (was: string, why: string) => `Your change to “${was}” was not saved. ${why}`,
+    // The column a card is moved to with its edit.
+    column: 'Column',
+    // The editor closed under what was typed (the phase moved on, or the
+    // card was deleted): nothing was sent, and the words are shown.
+    closed: (was: string, gone: boolean) =>
+      `${gone ? `“${short(was)}” was deleted, so your change` : `Cards can no longer be edited, so your change to “${short(was)}”`} was not sent. What you typed is below, to copy.`,
+    typed: 'What you typed',
+    again: 'Edit again',
   },
 
   // A retro's phase moved on under the phone: what one can do now, said

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
@@ -16,20 +16,22 @@ const board = (phase: string) => ({
 });
 
 /** Ann's phone with two cards of her own; each command sent waits for
- *  the test's answer (answer(err?)). */
-function phone(phase = 'write', status = 'open') {
+ *  the test's answer (answer(err?)). pendingCommands: those the page was
+ *  reloaded with, still waiting. */
+function phone(phase = 'write', status = 'open', pendingCommands: object[] = [], cols = columns) {
   const sent: [string, any][] = [];
   let answer: (err?: Error) => void = () => {};
   const cards = [{ id: 'c1', column: 'start', text: 'Demos' }, { id: 'c2', column: 'stop', text: 'Long meetings' }];
   const session = $state({
     state: { ...emptyState(), states: { r1: board(phase) }, mine: { r1: { cards } } } as any,
     status: 'online',
+    pendingCommands,
     send: (type: string, data: any) => new Promise((resolve, reject) => {
       sent.push([type, data]);
       answer = (err) => (err ? reject(err) : resolve({}));
     }),
   });
-  const props = $state({ session, ex: { id: 'r1', kind: 'retro', title: 'Sprint', status, phase, retro: { columns, dots: 2, maxPerItem: 1 } } as any });
+  const props = $state({ session, ex: { id: 'r1', kind: 'retro', title: 'Sprint', status, phase, retro: { columns: cols, dots: 2, maxPerItem: 1 } } as any });
   const target = show(RetroExercise, props);
   const q = <T extends Element>(sel: string) => target.querySelector<T>(sel);
   const button = (name: string) => q<HTMLButtonElement>(`button[aria-label="${name}"]`);
@@ -172,5 +174,246 @@ describe('a card of one\'s own, edited', () => {
       }
     }
     expect(offered).toEqual(['open write', 'open reveal', 'open group']);
+  });
+});
+
+/** The column choices of the card's edit box: title → radio. */
+const choices = (p: ReturnType<typeof phone>) =>
+  Object.fromEntries([...p.target.querySelectorAll<HTMLInputElement>('[data-testid=edit-column] input[type=radio]')]
+    .map((r) => [r.closest('label')!.textContent!.trim(), r]));
+const mineNow = (p: ReturnType<typeof phone>, cards: object[]) => {
+  p.session.state = { ...p.session.state, mine: { r1: { cards } } };
+};
+
+describe('a card of one\'s own, moved to another column', () => {
+  it('is offered with its edit: the retro\'s columns, one tap each, its own chosen, in a group named "Column"', async () => {
+    const p = phone('reveal');
+    await p.click(p.button('Edit: Long meetings'));
+    const radios = choices(p);
+    expect(Object.keys(radios)).toEqual(['Start', 'Stop']);
+    expect(radios.Stop.checked).toBe(true);
+    expect(radios.Start.checked).toBe(false);
+    const group = p.q('[data-testid=edit-column]')!;
+    expect(group.tagName).toBe('FIELDSET');
+    expect(group.querySelector('legend')!.textContent).toBe('Column');
+    // The box still has the focus, and Escape from a column gives up.
+    expect(document.activeElement).toBe(p.box());
+    radios.Start.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    expect(p.box()).toBeNull();
+    expect(p.sent).toEqual([]);
+  });
+
+  it('is sent with its column, listed in the new one at once, and stays there once the card comes back moved', async () => {
+    const p = phone('group');
+    await p.click(p.button('Edit: Demos'));
+    choices(p).Stop.click();
+    await settle();
+    await p.save();
+    expect(p.sent).toEqual([['retro.card.edit', { exercise: 'r1', card: 'c1', text: 'Demos', column: 'stop' }]]);
+    expect(p.listed()).toEqual(['Stop Demos Sending… Edit Delete', 'Stop Long meetings Edit Delete']);
+    expect(document.activeElement).toBe(p.button('Edit: Demos'));
+    // Its private event, with the card moved; then the answer.
+    mineNow(p, [{ id: 'c1', column: 'stop', text: 'Demos' }, { id: 'c2', column: 'stop', text: 'Long meetings' }]);
+    p.answer();
+    await settle();
+    expect(p.listed()).toEqual(['Stop Demos Edit Delete', 'Stop Long meetings Edit Delete']);
+    // Opened again, the box has the column the card is in now.
+    await p.click(p.button('Edit: Demos'));
+    expect(choices(p).Stop.checked).toBe(true);
+  });
+
+  it('is sent with its new text and column together', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Long meetings'));
+    p.type('Shorter meetings');
+    choices(p).Start.click();
+    await settle();
+    await p.save();
+    expect(p.sent).toEqual([['retro.card.edit', { exercise: 'r1', card: 'c2', text: 'Shorter meetings', column: 'start' }]]);
+    expect(p.listed()[1]).toBe('Start Shorter meetings Sending… Edit Delete');
+  });
+
+  it('moved back while the move is on its way, is sent with its column (the edits are taken in order), waiting like any edit', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    choices(p).Stop.click();
+    await settle();
+    await p.save();
+    await p.click(p.button('Edit: Demos'));
+    expect(choices(p).Stop.checked).toBe(true);
+    choices(p).Start.click();
+    await settle();
+    await p.save();
+    expect(p.sent[1]).toEqual(['retro.card.edit', { exercise: 'r1', card: 'c1', text: 'Demos', column: 'start' }]);
+    expect(p.listed()[0]).toBe('Start Demos Sending… Edit Delete');
+  });
+
+  it('refused, is shown in its column again, and the box comes back with the column chosen', async () => {
+    const p = phone('reveal');
+    await p.click(p.button('Edit: Demos'));
+    choices(p).Stop.click();
+    await settle();
+    await p.save();
+    p.answer(new CommandError('invalid', 'unknown column', 'column'));
+    await settle();
+    expect(p.q('[data-testid=edit-error]')!.textContent).toContain('Your change to “Demos” was not saved.');
+    expect(p.box()!.value).toBe('Demos');
+    expect(choices(p).Stop.checked).toBe(true);
+    expect(p.listed()[1]).toBe('Stop Long meetings Edit Delete');
+    expect(p.q('[data-testid=my-cards] li .badge')!.textContent).toBe('Start');
+  });
+
+  it('is not offered in a retro of one column', async () => {
+    const p = phone('write', 'open', [], [columns[0]]);
+    await p.click(p.button('Edit: Demos'));
+    expect(p.box()).not.toBeNull();
+    expect(p.q('[data-testid=edit-column]')).toBeNull();
+  });
+});
+
+describe('an edit still waiting when the page was reloaded', () => {
+  const edit = { id: 'e-7', type: 'retro.card.edit', data: { exercise: 'r1', card: 'c1', text: 'Demos on Fridays', column: 'stop' } };
+  const elsewhere = { id: 'e-8', type: 'retro.card.edit', data: { exercise: 'r9', card: 'c2', text: 'Elsewhere' } };
+
+  it('is listed from its stored command, marked as waiting, until its card comes back with it', async () => {
+    const p = phone('write', 'open', [edit, elsewhere]);
+    expect(p.listed()).toEqual(['Stop Demos on Fridays Sending… Edit Delete', 'Stop Long meetings Edit Delete']);
+    p.session.status = 'reconnecting';
+    await settle();
+    expect(p.listed()[0]).toBe('Stop Demos on Fridays Waiting to be sent Edit Delete');
+    // Edited again meanwhile, the box starts from it.
+    await p.click(p.button('Edit: Demos on Fridays'));
+    expect(p.box()!.value).toBe('Demos on Fridays');
+    expect(choices(p).Stop.checked).toBe(true);
+    p.box()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    // Sent again once online and taken: the card itself says it.
+    p.session.status = 'online';
+    mineNow(p, [{ id: 'c1', column: 'stop', text: 'Demos on Fridays' }, { id: 'c2', column: 'stop', text: 'Long meetings' }]);
+    p.session.pendingCommands = [elsewhere];
+    await settle();
+    expect(p.listed()).toEqual(['Stop Demos on Fridays Edit Delete', 'Stop Long meetings Edit Delete']);
+  });
+
+  it('answered before its card came, is no longer marked as waiting, and once refused shows the card as it is', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'], shouldAdvanceTime: true });
+    try {
+      const p = phone('write', 'open', [{ ...edit, data: { exercise: 'r1', card: 'c1', text: 'Demos on Fridays' } }]);
+      expect(p.listed()[0]).toBe('Start Demos on Fridays Sending… Edit Delete');
+      p.session.pendingCommands = []; // answered: refused (the room's notice says so), the card unchanged
+      await settle();
+      expect(p.listed()[0]).toBe('Start Demos on Fridays Edit Delete');
+      vi.advanceTimersByTime(3000);
+      await settle();
+      expect(p.listed()[0]).toBe('Start Demos Edit Delete');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('an edit being typed when the phase moves on', () => {
+  /** Ann typing "Demos on Fridays" over her card "Demos", in phase. */
+  async function typing(phase: string) {
+    const p = phone(phase);
+    await p.click(p.button('Edit: Demos'));
+    p.type('Demos on Fridays');
+    return p;
+  }
+  const moveTo = async (p: ReturnType<typeof phone>, phase: string, status = 'open') => {
+    p.props.ex = { ...p.props.ex, phase, status };
+    p.session.state = { ...p.session.state, states: { r1: board(phase) } };
+    await settle();
+  };
+  const kept = (p: ReturnType<typeof phone>) => p.q('[data-testid=edit-kept]');
+
+  it('stays open with what was typed, and the focus, where cards can still be edited', async () => {
+    const p = await typing('write');
+    await moveTo(p, 'reveal');
+    await moveTo(p, 'group');
+    expect(p.box()!.value).toBe('Demos on Fridays');
+    expect(document.activeElement).toBe(p.box());
+    expect(kept(p)).toBeNull();
+    await p.save();
+    expect(p.sent).toEqual([['retro.card.edit', { exercise: 'r1', card: 'c1', text: 'Demos on Fridays' }]]);
+  });
+
+  it('where they can no longer be, closes, sends nothing, and says so with what was typed, the focus on what it says', async () => {
+    const p = await typing('group');
+    await moveTo(p, 'vote');
+    expect(p.box()).toBeNull();
+    expect(p.sent).toEqual([]);
+    const note = kept(p)!;
+    const says = note.querySelector('p')!;
+    expect(says.textContent).toBe('Cards can no longer be edited, so your change to “Demos” was not sent. What you typed is below, to copy.');
+    expect(document.activeElement).toBe(says);
+    const copy = note.querySelector('textarea')!;
+    expect(copy.readOnly).toBe(true);
+    expect(copy.value).toBe('Demos on Fridays');
+    expect(document.querySelector(`label[for="${copy.id}"]`)?.textContent).toBe('What you typed');
+    // Nothing to edit in the vote: only OK, which puts the focus on the phase's words.
+    const buttons = [...note.querySelectorAll('button')].map((b) => b.textContent);
+    expect(buttons).toEqual(['OK']);
+    await p.click(note.querySelector('button'));
+    expect(kept(p)).toBeNull();
+    expect(document.activeElement?.textContent).toBe('Place your dots on what matters most.');
+  });
+
+  it('is kept through the vote, and can be edited again once the board is back to grouping', async () => {
+    const p = await typing('group');
+    choices(p).Stop.click();
+    await settle();
+    await moveTo(p, 'vote');
+    await moveTo(p, 'group');
+    const again = [...kept(p)!.querySelectorAll('button')].find((b) => b.textContent === 'Edit again')!;
+    await p.click(again);
+    expect(kept(p)).toBeNull();
+    expect(p.box()!.value).toBe('Demos on Fridays');
+    expect(choices(p).Stop.checked).toBe(true);
+    expect(document.activeElement).toBe(p.box());
+    await p.save();
+    expect(p.sent).toEqual([['retro.card.edit', { exercise: 'r1', card: 'c1', text: 'Demos on Fridays', column: 'stop' }]]);
+  });
+
+  it('kept twice, keeps both: a second does not take the first\'s place, and Edit again waits while another box is open', async () => {
+    const p = await typing('group');
+    await moveTo(p, 'vote');
+    await moveTo(p, 'group');
+    await p.click(p.button('Edit: Long meetings'));
+    p.type('Shorter meetings');
+    const notes = () => [...p.target.querySelectorAll('[data-testid=edit-kept]')];
+    expect(notes()[0].querySelectorAll('button').length).toBe(1); // OK only: a box is open
+    await moveTo(p, 'vote');
+    expect(notes().map((n) => n.querySelector('textarea')!.value)).toEqual(['Demos on Fridays', 'Shorter meetings']);
+    expect(document.activeElement).toBe(notes()[1].querySelector('p'));
+    await p.click(notes()[0].querySelector('button'));
+    expect(notes().map((n) => n.querySelector('textarea')!.value)).toEqual(['Shorter meetings']);
+  });
+
+  it('also when the retro closes', async () => {
+    const p = await typing('reveal');
+    await moveTo(p, 'reveal', 'closed');
+    expect(kept(p)!.querySelector('textarea')!.value).toBe('Demos on Fridays');
+  });
+
+  it('with nothing changed, just closes', async () => {
+    const p = phone('group');
+    await p.click(p.button('Edit: Demos'));
+    await moveTo(p, 'vote');
+    expect(p.box()).toBeNull();
+    expect(kept(p)).toBeNull();
+  });
+
+  it('whose card the facilitator deleted, says so, with what was typed', async () => {
+    const p = await typing('group');
+    mineNow(p, [{ id: 'c2', column: 'stop', text: 'Long meetings' }]);
+    await settle();
+    expect(p.box()).toBeNull();
+    const says = kept(p)!.querySelector('p')!;
+    expect(says.textContent).toBe('“Demos” was deleted, so your change was not sent. What you typed is below, to copy.');
+    expect(document.activeElement).toBe(says);
+    expect(kept(p)!.querySelector('textarea')!.value).toBe('Demos on Fridays');
+    expect([...kept(p)!.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['OK']);
   });
 });
