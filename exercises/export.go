@@ -213,14 +213,35 @@ type KudosExport struct {
 	Kudos []KudoExport `json:"kudos"`
 }
 
-// KudoExport is one kudo; From is empty for an anonymous one. A kudo to
-// the whole team has To "the team" and Team set (To alone cannot tell it
-// from one to a person of that name).
+// KudoExport is one kudo; From is empty for an anonymous one, and for a
+// named one whose sender gave no name (Anonymous tells them apart). A kudo
+// to the whole team has To "the team" and Team set (To alone cannot tell
+// it from one to a person of that name).
 type KudoExport struct {
-	To      string `json:"to"`
-	From    string `json:"from,omitempty"`
-	Message string `json:"message"`
-	Team    bool   `json:"team,omitempty"`
+	To        string `json:"to"`
+	From      string `json:"from,omitempty"`
+	Message   string `json:"message"`
+	Team      bool   `json:"team,omitempty"`
+	Anonymous bool   `json:"anonymous"`
+}
+
+// UnmarshalJSON reads a kudo kept before Anonymous was exported as those
+// exports were read: without a sender's name, anonymous.
+func (k *KudoExport) UnmarshalJSON(b []byte) error {
+	type plain KudoExport
+	var v struct {
+		plain
+		Anonymous *bool `json:"anonymous"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*k = KudoExport(v.plain)
+	k.Anonymous = v.From == ""
+	if v.Anonymous != nil {
+		k.Anonymous = *v.Anonymous
+	}
+	return nil
 }
 
 // exportViewer sees what a facilitator sees; it has no keys of its own.
@@ -434,7 +455,7 @@ func exportKudos(v KudosView) *KudosExport {
 		if k.Hidden {
 			continue
 		}
-		ke := KudoExport{To: k.ToName, Message: k.Message}
+		ke := KudoExport{To: k.ToName, Message: k.Message, Anonymous: k.Anonymous}
 		if k.To == KudosTeam {
 			ke.To, ke.Team = "the team", true
 		} else if ke.To == "" {
@@ -549,7 +570,11 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		}
 		if h := x.Help; h != nil {
 			for _, q := range h.Requests {
-				out("request", q.Title, q.Status, joinNonEmpty(prefixed("by: ", q.Requester), fmt.Sprintf("offers: %d", q.Offers), q.Detail))
+				who := ""
+				if !q.Anonymous {
+					who = "by: " + nameOr(q.Requester)
+				}
+				out("request", q.Title, q.Status, joinNonEmpty(who, fmt.Sprintf("offers: %d", q.Offers), q.Detail))
 				// The request is the item; who helps and the step they
 				// agreed are its detail, labelled as "by:" is above.
 				for _, s := range q.NextSteps {
@@ -557,7 +582,7 @@ func (r *RoomResults) CSV() ([]byte, error) {
 					if s.Step != "" {
 						step = "step: " + s.Step
 					}
-					out("next step", q.Title, "", joinNonEmpty(prefixed("helper: ", s.Helper), step))
+					out("next step", q.Title, "", joinNonEmpty("helper: "+nameOr(s.Helper), step))
 				}
 			}
 		}
@@ -603,6 +628,14 @@ func prefixed(p, s string) string {
 
 func by(name string) string       { return prefixed("by: ", name) }
 func inGroup(title string) string { return prefixed("group: ", title) }
+
+// wordUnnamed is who a named post's author or helper is when they gave
+// no name (the console's "Unnamed participant"): not "anonymous", which
+// they did not choose.
+const wordUnnamed = "an unnamed participant"
+
+// nameOr is name, or wordUnnamed when it is empty.
+func nameOr(name string) string { return cmp.Or(name, wordUnnamed) }
 
 func joinNonEmpty(parts ...string) string {
 	var out []string
@@ -938,9 +971,12 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 			h := x.Help
 			p("%d open, %d matched, %d resolved.\n\n", h.Counts.Open, h.Counts.Matched, h.Counts.Resolved)
 			for _, q := range h.Requests {
+				// Anonymous only when asked so: a named request by someone
+				// who gave no name is not anonymous (the JSON says
+				// "anonymous": false), it is unnamed.
 				who := "anonymous"
-				if q.Requester != "" {
-					who = "asked by " + md(q.Requester)
+				if !q.Anonymous {
+					who = "asked by " + nameOr(md(q.Requester))
 				}
 				p("- **%s** (%s; %s; %s)", md(q.Title), q.Status, who, plural(int64(q.Offers), "offer"))
 				if q.Detail != "" {
@@ -952,7 +988,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 					if s.Step != "" {
 						step = md(s.Step)
 					}
-					p("  - Next step with %s: %s\n", md(s.Helper), step)
+					p("  - Next step with %s: %s\n", nameOr(md(s.Helper)), step)
 				}
 			}
 		case x.Kudos != nil:
@@ -961,8 +997,8 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 			}
 			for _, k := range x.Kudos.Kudos {
 				from := "anonymous"
-				if k.From != "" {
-					from = "from " + md(k.From)
+				if !k.Anonymous {
+					from = "from " + nameOr(md(k.From))
 				}
 				// The app's words (kudos.toTeam, kudos.toName).
 				to := "the whole team"

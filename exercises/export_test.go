@@ -190,8 +190,8 @@ func TestExportResults(t *testing.T) {
 		}
 	}
 	kx := x[6].Kudos.Kudos
-	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{"the team", "Facilitator", "You were all brilliant", true}) ||
-		kx[1] != (KudoExport{"Cyrus", "Bob", "Great demo", false}) || kx[2] != (KudoExport{"Cyrus", "", "Thanks for the calm review", false}) {
+	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{To: "the team", From: "Facilitator", Message: "You were all brilliant", Team: true}) ||
+		kx[1] != (KudoExport{To: "Cyrus", From: "Bob", Message: "Great demo"}) || kx[2] != (KudoExport{To: "Cyrus", Message: "Thanks for the calm review", Anonymous: true}) {
 		t.Fatalf("kudos: %+v", kx)
 	}
 
