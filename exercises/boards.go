@@ -76,6 +76,9 @@ type HelpRequest struct {
 func (r HelpRequest) View() HelpRequestView {
 	v := HelpRequestView{ID: r.ID, Title: r.Title, Detail: r.Detail, Tags: r.Tags, Status: r.Status,
 		Anonymous: r.Anonymous, AuthorName: r.AuthorName, Offers: []HelpOfferView{}}
+	if !r.Anonymous {
+		v.AuthorID = r.AuthorID
+	}
 	if v.Tags == nil {
 		v.Tags = []string{}
 	}
@@ -93,7 +96,10 @@ type HelpOffer struct {
 	Step       string `json:"step,omitempty"`
 }
 
-// HelpRequestView is a request as everyone sees it.
+// HelpRequestView is a request as everyone sees it. AuthorID (a named
+// request's only: an anonymous one has none) and its offers' HelperID are
+// member ids, as a kudo's "to" is: two people of the same name are told
+// apart by them on the board, as in every list of people.
 type HelpRequestView struct {
 	ID         string          `json:"id"`
 	Title      string          `json:"title"`
@@ -101,6 +107,7 @@ type HelpRequestView struct {
 	Tags       []string        `json:"tags"`
 	Status     string          `json:"status"`
 	Anonymous  bool            `json:"anonymous"`
+	AuthorID   string          `json:"authorId,omitempty"`
 	AuthorName string          `json:"authorName,omitempty"`
 	Offers     []HelpOfferView `json:"offers"`
 }
@@ -108,6 +115,7 @@ type HelpRequestView struct {
 // HelpOfferView is an offer as everyone sees it.
 type HelpOfferView struct {
 	ID         string `json:"id"`
+	HelperID   string `json:"helperId"`
 	HelperName string `json:"helperName"`
 	Message    string `json:"message"`
 	Accepted   bool   `json:"accepted"`
@@ -367,7 +375,7 @@ func helpBoard(e Exercise, docs map[string]rooms.Doc) HelpView {
 		rv := r.View()
 		for _, oid := range r.Offers {
 			if o, ok := offers[r.ID+":"+oid]; ok {
-				rv.Offers = append(rv.Offers, HelpOfferView{ID: o.ID, HelperName: o.HelperName, Message: o.Message, Accepted: o.Accepted, Step: o.Step})
+				rv.Offers = append(rv.Offers, HelpOfferView{ID: o.ID, HelperID: o.HelperID, HelperName: o.HelperName, Message: o.Message, Accepted: o.Accepted, Step: o.Step})
 			}
 		}
 		switch r.Status {
