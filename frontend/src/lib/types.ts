@@ -115,10 +115,11 @@ export interface RetroView {
 }
 export interface RetroMine { cards: RetroCardView[]; dots?: Record<string, number>; dotsLeft?: number }
 
-export interface HelpOfferView { id: string; helperName: string; message: string; accepted: boolean; step?: string }
+/** helperId, authorId (a named request's only): member ids, to tell namesakes apart (docs/protocol.md 8.8). */
+export interface HelpOfferView { id: string; helperId?: string; helperName: string; message: string; accepted: boolean; step?: string }
 export interface HelpRequestView {
   id: string; title: string; detail?: string; tags: string[]; status: 'open' | 'matched' | 'resolved';
-  anonymous: boolean; authorName?: string; offers: HelpOfferView[];
+  anonymous: boolean; authorId?: string; authorName?: string; offers: HelpOfferView[];
 }
 export interface HelpView {
   exercise: string; status: Status; counts: { open: number; matched: number; resolved: number };
