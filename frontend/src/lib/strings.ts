@@ -235,7 +235,7 @@ export const en = {
     offerMessage: 'How can you help?',
     sendOffer: 'Send offer',
     offered: 'You offered help',
-    offeredOther: 'You offered help; another offer was accepted. Thank you!',
+    offeredOther: 'You offered help. Another offer was accepted; the person who asked may still accept yours too.',
     offeredResolved: 'You offered help; this request is resolved.',
     acceptMore: 'You can accept more than one offer.',
     accept: 'Accept this offer',

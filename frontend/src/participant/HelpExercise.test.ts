@@ -71,7 +71,9 @@ describe('HelpExercise errors', () => {
 });
 
 describe('HelpExercise offers', () => {
-  it('tells a helper whose offer was not the one accepted', () => {
+  // The asker can accept more than one offer ("You can accept more than
+  // one offer"): the helper is not told the door is closed.
+  it('tells a helper whose offer was not the one accepted that it may still be', () => {
     const send = vi.fn();
     const v = board();
     v.requests = [{ id: 'r9', title: 'Kubernetes', tags: [], status: 'matched', anonymous: false, authorName: 'Dee', offers: [{ id: 'o8', helperName: 'Eve', message: 'me', accepted: true }, { id: 'o9', helperName: 'Me', message: 'me too', accepted: false }] }];
@@ -80,7 +82,7 @@ describe('HelpExercise offers', () => {
     document.body.appendChild(target);
     app = mount(HelpExercise, { target, props: { session: { state, status: 'online', send } as any, ex } });
     flushSync();
-    expect(target.querySelector('[data-testid=my-offer]')?.textContent).toContain('another offer was accepted');
+    expect(target.querySelector('[data-testid=my-offer]')?.textContent).toBe('You offered help. Another offer was accepted; the person who asked may still accept yours too.');
   });
 });
 
