@@ -1485,6 +1485,9 @@ const steps = [
     await untilText(screen.getByTestId('screen-over'), /This workshop has ended/, 'projector after the end');
     if (await screen.getByTestId('screen-code').count()) throw new Error('the projector still shows the join code of an ended room');
     await shot(P('Ann'), 'participant-ended');
+    // Ben keeps the pairing he is part of, with the step agreed (the
+    // closing notes go over the help pairs).
+    await untilText(P('Ben').getByTestId('kept-help'), /You are helping Ann\s*·\s*“Flaky Go tests”( Resolved)? Next step: Pair on Tuesday at 10/, "Ben's help pairing after the end");
     // A phone opened again after the end says so, with a way out, not
     // "Loading…" for ever.
     await P('Ben').reload();
@@ -1498,6 +1501,7 @@ const steps = [
     await P('Ann').getByTestId('room-ended').waitFor();
     await untilText(P('Ann').getByTestId('kept-kudos'), /Thanks for the demo!/, "Ann's kudo after a reload");
     await P('Ann').getByTestId('kept-actions').first().waitFor();
+    await untilText(P('Ann').getByTestId('kept-help'), /You are paired with Ben\s*·\s*“Flaky Go tests”( Resolved)? Next step: Pair on Tuesday at 10/, "Ann's help pairing after a reload");
     await untilText(P('Ann').locator('h1'), /Team retro, part two/, 'the room title after a reload');
   }],
 

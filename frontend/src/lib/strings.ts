@@ -256,6 +256,8 @@ export const en = {
     offers: (n: number) => plural(n, 'offer', 'offers'),
     namedNotice: 'Offers of help carry your name, so the person can find you.',
     posted: 'Request posted.',
+    /** The ended room's keepsakes: the help pairs one is part of. */
+    keptPairs: 'Your help pairings',
   },
 
   // Kudos
