@@ -313,7 +313,7 @@ describe('Results on the projector', () => {
       questions: [{ id: 'q1', kind: 'scale', prompt: 'Energy?', min: 1, max: 5 }, { id: 'q2', kind: 'scale', prompt: 'Focus?', min: 1, max: 5 }, { id: 'q3', kind: 'scale', prompt: 'Recommend?', min: 1, max: 5 }],
     } as unknown as Exercise;
     const results: R = { questions: ['q1', 'q2', 'q3'].map((id) => ({ id, counts: { 2: 1 }, answered: 1, mean: 2, median: 2 })) };
-    const target = show(Results, { exercise: survey, results, responses: 4, big: true });
+    const target = show(Results, { exercise: survey, results, responses: 1, big: true });
     await settle();
     // The count was a cell of the two-column grid: an empty quarter of
     // the projector beside it, the third question pushed off the bottom.
@@ -341,5 +341,46 @@ describe("Results' headings", () => {
 
   it("follow the page's level: h2 under the projector's title", () => {
     expect(outline(show(Results, { exercise: survey, results, big: true, headingLevel: 2 }))).toEqual(['H2 Energy?', 'H2 Focus?']);
+  });
+});
+
+// A survey's questions may be skipped: the projector's "6 answers" above
+// questions answered by 5, whose bars are shares of 5, confused the room.
+// A question answered by fewer than the survey says its own count (as the
+// export does, "(5 answered)"); one below the threshold stays hidden.
+describe("a survey's questions answered by fewer than the whole", () => {
+  const survey = {
+    id: 'v1', kind: 'survey', title: 'Team pulse', status: 'results', minResponses: 3,
+    questions: ['q1', 'q2', 'q3', 'q4'].map((id) => ({ id, kind: 'choice', prompt: `Question ${id}`, options: [{ id: 'y', label: 'Yes' }, { id: 'n', label: 'No' }] })),
+  } as unknown as Exercise;
+  const results: R = { questions: [
+    { id: 'q1', counts: { y: 4, n: 2 }, answered: 6 },
+    { id: 'q2', counts: { y: 4, n: 2 }, answered: 6 },
+    { id: 'q3', counts: { y: 4, n: 1 }, answered: 5 },
+    { id: 'q4', counts: {}, answered: 2, hidden: true },
+  ] };
+  const headings = (target: HTMLElement) => [...target.querySelectorAll('.qh')].map((h) => h.textContent);
+
+  it('says its own count on the projector, beside the count of the whole', () => {
+    const target = show(Results, { exercise: survey, results, responses: 6, big: true, headingLevel: 2 });
+    expect(target.querySelector('[data-testid=results-count]')!.textContent).toBe('6 answers');
+    expect(headings(target)).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
+    // Its bars are shares of its own answers.
+    expect(target.querySelectorAll('.q')[2].querySelector('.num')!.textContent).toBe('4 · 80%');
+    // Below the threshold: hidden, with no bars, as before.
+    const hidden = target.querySelectorAll('.q')[3];
+    expect(hidden.querySelector('[data-testid=question-hidden]')!.textContent).toBe('2 answered this question: its results show once 3 have.');
+    expect(hidden.querySelector('.bars')).toBeNull();
+  });
+
+  it('says it on the console and a phone too, where the count of the whole is elsewhere or nowhere', () => {
+    expect(headings(show(Results, { exercise: survey, results, responses: 6 }))).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
+    expect(headings(show(Results, { exercise: survey, results }))).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
+  });
+
+  it('says nothing more when every question was answered by all', () => {
+    const all: R = { questions: results.questions!.slice(0, 3).map((q) => ({ ...q, answered: 6 })) };
+    const target = show(Results, { exercise: { ...survey, questions: survey.questions!.slice(0, 3) }, results: all, responses: 6, big: true });
+    expect(target.querySelector('[data-testid=question-answered]')).toBeNull();
   });
 });
