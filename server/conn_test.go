@@ -232,11 +232,6 @@ func TestConnFullSocketKeepsOrder(t *testing.T) {
 	ts := startServer(t, bigTitles)
 	room := ts.createRoom("")
 	r := slowPhone(t, ts, room, "Ann")
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Log(ts.logs.String())
-		}
-	})
 
 	// About 10 MB while the client does not read: far more than the
 	// socket buffers on loopback hold.

@@ -83,6 +83,18 @@ func startServer(t *testing.T, mod func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	ts := &testServer{Server: srv, t: t, base: "http://" + srv.Addr(), logs: logs}
+	// A failed test shows the end of what its node logged (after the
+	// shutdown below, which runs first): why it closed a connection, say,
+	// for a failure seen only under the whole package's load.
+	t.Cleanup(func() {
+		if t.Failed() {
+			out := logs.String()
+			if len(out) > 16<<10 {
+				out = "…" + out[len(out)-16<<10:]
+			}
+			t.Logf("node %s logged:\n%s", srv.Addr(), out)
+		}
+	})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
