@@ -600,6 +600,71 @@ async function projectorRetroActionsClose() {
   await driver.close();
 }
 
+/** A retro's discussion on the projector (as QA saw it at 1920x1080):
+ *  seven items, two of them groups of two cards, the top one discussed,
+ *  and two actions agreed for it, one from the console and one from a
+ *  phone. The item is shown once, in "Now discussing", not again in the
+ *  ranking; the two actions are shown right under it (the screen showed
+ *  their heading and "+2 more action items" alone, under the ranking);
+ *  nothing ends off the screen. At every projector size at least one
+ *  action is shown. */
+async function projectorRetroDiscussShowsActions() {
+  const driver = await newPage(hostCtx, 'the retro in discussion');
+  await driver.goto(huddle.base + '/healthz');
+  await driver.evaluate(roomDriver);
+  const { code, token } = await driver.evaluate(crowdedRetro, [3, 3, 3]);
+  for (const p of ['reveal', 'group']) await retroPhase(driver, p);
+  await driver.evaluate(async (code) => {
+    const { fac, exercise } = window.__fit;
+    const cards = (col) => fac.states[`ex:${exercise}`].cards.filter((c) => c.column === col).map((c) => c.id);
+    const { group } = await fac('retro.group', { exercise, cards: cards('start').slice(0, 2), title: 'Pairing and demos' });
+    await fac('retro.group', { exercise, cards: cards('stop').slice(0, 2), title: 'Planning and reviews' });
+    await fac('retro.phase', { exercise, phase: 'vote' });
+    const j = await window.__post('/api/join', { code, name: 'Dee' });
+    const dee = await window.__connect(j.room.id, j.token);
+    await dee('retro.dot', { exercise, item: group, delta: 1 });
+    await dee('retro.dot', { exercise, item: group, delta: 1 });
+    await fac('retro.phase', { exercise, phase: 'discuss' });
+    await fac('retro.focus', { exercise, item: group });
+    await fac('retro.action.add', { exercise, text: 'Set up a pairing rota for the next two sprints', owner: 'Ann', item: group });
+    await dee('retro.action.add', { exercise, text: 'Demo every Friday at four, to the whole floor', owner: 'Dee', item: group });
+  }, code);
+  const proj = await newPage(await browser.newContext({ viewport: { width: 1920, height: 1080 } }), 'projector of the retro in discussion');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  await untilText(proj.getByTestId('now-discussing'), /Pairing and demos/, 'the item being discussed on the projector');
+  await untilText(proj.locator('[data-testid=retro-board] .actions'), /Demo every Friday/, 'the actions on the projector');
+  for (const [width, height] of [[1920, 1080], ...projectorSizes.filter(([w]) => w !== 1920)]) {
+    await proj.setViewportSize({ width, height });
+    await sleep(400); // fitted after a resize
+    const seen = await proj.evaluate(() => {
+      const board = document.querySelector('[data-testid=retro-board]');
+      const now = board.querySelector('[data-testid=now-discussing]').getBoundingClientRect();
+      const acts = board.querySelector('.actions').getBoundingClientRect();
+      return {
+        items: board.querySelectorAll('.ranked > li').length, more: board.querySelector('[data-testid=more]')?.textContent ?? '',
+        ranked: [...board.querySelectorAll('.ranked > li strong')].map((e) => e.textContent),
+        actions: [...board.querySelectorAll('.actions li')].map((li) => li.textContent.trim()),
+        actionsMore: board.querySelector('[data-testid=actions-more]')?.textContent ?? '',
+        under: acts.top >= now.bottom,
+        named: (board.textContent.match(/Pairing and demos/g) ?? []).length,
+      };
+    });
+    const what = `the projector's discussion at ${width}x${height}`;
+    if (seen.named !== 1 || seen.ranked.includes('Pairing and demos')) throw new Error(`${what}: the item being discussed shown ${seen.named} times (ranking: ${seen.ranked.join(', ')})`);
+    if (!seen.actions.length) throw new Error(`${what}: no action shown, only "${seen.actionsMore}"`);
+    if (!seen.under) throw new Error(`${what}: the actions are not under the item being discussed`);
+    // Six items besides the one discussed, shown or counted.
+    const hidden = seen.more ? Number(/\+(\d+)/.exec(seen.more)[1]) : 0;
+    if (seen.items + hidden !== 6) throw new Error(`${what}: the ranking shows ${seen.items} items and says "${seen.more}", of 6`);
+    if (width === 1920 && (seen.actions.length !== 2 || seen.actionsMore)) throw new Error(`${what}: actions ${JSON.stringify(seen.actions)} "${seen.actionsMore}", want both`);
+    const off = await proj.evaluate(offScreen, ['[data-testid=retro-board] li, [data-testid=retro-board] .hd, [data-testid=retro-board] .more', false]);
+    if (off.length) throw new Error(`${what}, off the screen: ${off.join('; ')}`);
+    if (width === 1920 || width === 1280) await shot(proj, `screen-retro-discuss-actions-${height}`);
+  }
+  await proj.close();
+  await driver.close();
+}
+
 /** A word cloud of phrases on a phone (390 px, then 320): a phrase too
  *  long for a line at the cloud's type wraps between its words, none
  *  broken, none smaller than the cloud's type (one was 13 px on a line),
@@ -1667,6 +1732,7 @@ const steps = [
   ["the projector gives a crowded retro column the width that short ones leave, and says how to vote", projectorFitsUnevenRetro],
   ['the projector keeps "0 answers so far" on one line at 800x600 and every projector size, and "Voting has closed" too', projectorCountOnOneLine],
   ["the projector's retro actions come right under its header in the actions phase, at 800x600 and every projector size, and a ranking with no room keeps no gap", projectorRetroActionsClose],
+  ["the projector shows the item being discussed once, and the actions agreed for it under it at 1920x1080 and every projector size", projectorRetroDiscussShowsActions],
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
   ['a 320 px phone with its text at 200 % keeps the results, the kudos wall and the actions within its width', phoneAt200PercentText],
   ["dark mode: the phone and the console are dark, the projector stays light, their text at 4.5:1; the phone's type follows the browser's font size", darkSchemeAndBrowserFontSize],

@@ -113,17 +113,26 @@ describe('RetroBoard in the discussion', () => {
     expect(now.compareDocumentPosition(target.querySelector('.ranked')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
-  it('shows the item being discussed once: the ranking only marks its place', () => {
-    const view = {
-      exercise: 'r1', status: 'open', phase: 'discuss', focus: 'g1', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
-      columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
-      cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Mob', group: 'g1' }, { id: 'c3', column: 'start', text: 'Demo' }],
-      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }],
-      items: [{ id: 'c3', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 2 }], actions: [],
-    } as unknown as RetroView;
-    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
+  const pairing = {
+    exercise: 'r1', status: 'open', phase: 'discuss', focus: 'g1', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+    columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
+    cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Mob', group: 'g1' }, { id: 'c3', column: 'start', text: 'Demo' }],
+    groups: [{ id: 'g1', title: 'Pairing', cards: ['c1', 'c2'] }],
+    items: [{ id: 'c3', kind: 'card', dots: 4 }, { id: 'g1', kind: 'group', dots: 2 }], actions: [],
+  } as unknown as RetroView;
+
+  it('shows the item being discussed once on the projector: the ranking leaves it out', () => {
+    const target = show(RetroBoard, { view: pairing, columns: [{ id: 'start', title: 'Start' }], big: true });
     const text = target.textContent!;
     expect(text.match(/Now discussing/g)).toHaveLength(1);
+    expect(text.match(/Pairing/g)).toHaveLength(1);
+    expect(text.match(/Pair more/g)).toHaveLength(1);
+    expect([...target.querySelectorAll('.ranked li strong')].map((e) => e.textContent)).toEqual(['Demo']);
+  });
+
+  it('on a phone, shows it once too: the ranking only marks its place', () => {
+    const target = show(RetroBoard, { view: pairing, columns: [{ id: 'start', title: 'Start' }] });
+    const text = target.textContent!;
     expect(text.match(/Pair more/g)).toHaveLength(1);
     const current = target.querySelector('.ranked [aria-current=true]')!;
     expect(current.textContent).toContain('Pairing');
@@ -173,63 +182,83 @@ describe('RetroBoard on the projector in the actions phase', () => {
     expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+4 more action items');
     expect(target.querySelector('[data-testid=now-discussing]')).not.toBeNull();
     // The ranking starts at 600 px: its first item would end at 720 px,
-    // below its own "+N more" line.
+    // below its own "+N more" line. It leaves out the card being
+    // discussed, shown above it.
     expect(target.querySelectorAll('.ranked li')).toHaveLength(0);
-    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more voted items');
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+4 more voted items');
   });
 });
 
-describe('RetroBoard on the projector in the discussion, with actions under the ranking', () => {
-  // jsdom lays nothing out: the ranking starts 100 px down, 60 px an item,
-  // then its "+N more" line (60 px) if any; 12 px under them the actions'
-  // heading (50 px), then the actions, 60 px each. The window is 768 px.
+describe('RetroBoard on the projector in the discussion, with actions', () => {
+  // jsdom lays nothing out: the card being discussed (when there is one)
+  // starts 100 px down, 200 px high; 12 px under it (or at 112 px) the
+  // actions' heading (50 px), then the actions, 60 px each, and their
+  // "+N more" line (60 px) if any; 12 px under them the ranking, 60 px
+  // an item. The window is 768 px.
   function laidOut() {
     const shown = (sel: string) => document.querySelectorAll(sel).length;
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
       const i = this.parentElement ? [...this.parentElement.children].indexOf(this) : 0;
-      const actionsTop = 100 + shown('.ranked li') * 60 + shown('[data-testid=more]') * 60 + 12;
+      const actionsTop = 100 + shown('.now') * 200 + 12;
+      const rankingTop = actionsTop + 50 + shown('.actions li') * 60 + shown('[data-testid=actions-more]') * 60 + 12;
       let top = 0, height = 60;
-      if (this.matches('section.actions')) (top = actionsTop), (height = 50);
+      if (this.matches('.now')) (top = 100), (height = 200);
+      else if (this.matches('section.actions')) (top = actionsTop), (height = 50);
       else if (this.matches('.actions ul')) (top = actionsTop + 50), (height = shown('.actions li') * 60);
       else if (this.closest('.actions li')) top = actionsTop + 50 + i * 60;
-      else if (this.closest('.ranked')) top = 100 + i * 60;
+      else if (this.closest('.ranked')) top = rankingTop + i * 60;
       return { top, bottom: top + height, left: 0, right: 100, width: 100, height, x: 0, y: top, toJSON() {} } as DOMRect;
     });
     onTestFinished(() => { vi.restoreAllMocks(); });
   }
-  const discussing = (items: number, actions: number) => {
+  const discussing = (items: number, actions: { text: string; item?: string }[], focus?: string) => {
     const cards = Array.from({ length: items }, (_, i) => ({ id: `c${i}`, column: 'start', text: `Card ${i}` }));
     return {
-      exercise: 'r1', status: 'open', phase: 'discuss', dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
+      exercise: 'r1', status: 'open', phase: 'discuss', focus, dots: 3, maxPerItem: 2, revealed: true, dotsShown: true,
       columns: [{ id: 'start', title: 'Start', count: items }], written: items, cards, groups: [],
       items: cards.map((c, i) => ({ id: c.id, kind: 'card', dots: items - i })),
-      actions: Array.from({ length: actions }, (_, i) => ({ id: `a${i}`, text: `Action ${i}` })),
+      actions: actions.map((a, i) => ({ id: `a${i}`, seq: i + 1, done: false, ...a })),
     } as unknown as RetroView;
   };
+  const board = (target: HTMLElement) => [...target.querySelector('[data-testid=retro-board]')!.children]
+    .map((e) => (e.matches('.now') ? 'now' : e.matches('.actions') ? 'actions' : e.matches('.ranked') ? 'ranking' : e.matches('[data-testid=more]') ? 'more' : e.tagName));
+  const actionTexts = (target: HTMLElement) => [...target.querySelectorAll('.actions li')].map((li) => li.textContent!.trim());
 
-  it('fits the actions in the room the ranking leaves and says how many more there are', async () => {
+  it("shows the actions being agreed under the item being discussed, the item once, the ranking under them with what is left", async () => {
     laidOut();
-    const target = show(RetroBoard, { view: discussing(5, 9), columns: [{ id: 'start', title: 'Start' }], big: true });
+    const view = discussing(7, [{ text: 'Older, of another item', item: 'c3' }, { text: 'Set up a pairing rota', item: 'c0' }, { text: 'Demo on Fridays', item: 'c0' }], 'c0');
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
-    // The five items end at 400 px; the actions start at 462 px, and four
-    // end above 720 px (768 less their "+N more" line).
-    expect(target.querySelectorAll('.ranked li')).toHaveLength(5);
-    expect(target.querySelector('[data-testid=more]')).toBeNull();
-    expect(target.querySelectorAll('.actions li')).toHaveLength(4);
-    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+5 more action items');
+    expect(board(target)).toEqual(['now', 'actions', 'ranking', 'more']);
+    // Those of the item being discussed first.
+    expect(actionTexts(target)).toEqual(['Set up a pairing rota', 'Demo on Fridays', 'Older, of another item']);
+    expect(target.querySelector('[data-testid=actions-more]')).toBeNull();
+    // The ranking starts at 554 px: two of the six other items end above
+    // 704 px (768 less its "+N more" line); "Card 0" is not among them.
+    expect([...target.querySelectorAll('.ranked li strong')].map((e) => e.textContent)).toEqual(['Card 1', 'Card 2']);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+4 more voted items');
+    expect(target.textContent!.match(/Card 0/g)).toHaveLength(1);
   });
 
-  it('leaves the actions room for their heading and "+N more" under a long ranking', async () => {
+  it('fits the actions first, the latest first, and leaves the ranking only its "+N more" when there is no room', async () => {
     laidOut();
-    const target = show(RetroBoard, { view: discussing(12, 6), columns: [{ id: 'start', title: 'Start' }], big: true });
+    const view = discussing(5, Array.from({ length: 12 }, (_, i) => ({ text: `Action ${i}` })));
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }], big: true });
     await settle();
-    // 768 px less the ranking's "+N more" line, the actions' heading and
-    // their "+N more" line: eight items (the ninth would end at 640 px).
-    expect(target.querySelectorAll('.ranked li')).toHaveLength(8);
-    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+4 more voted items');
-    expect(target.querySelector('.actions .hd')!.textContent).toBe('Action items');
-    expect(target.querySelectorAll('.actions li')).toHaveLength(0);
-    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+6 more action items');
+    // 768 px less their "+N more" line and the ranking's: eight actions
+    // from 162 px (the ninth would end at 702 px).
+    expect(actionTexts(target)).toEqual(['Action 11', 'Action 10', 'Action 9', 'Action 8', 'Action 7', 'Action 6', 'Action 5', 'Action 4']);
+    expect(target.querySelector('[data-testid=actions-more]')!.textContent).toBe('+4 more action items');
+    expect(target.querySelectorAll('.ranked li')).toHaveLength(0);
+    expect(target.querySelector('[data-testid=more]')!.textContent).toBe('+5 more voted items');
+  });
+
+  it('on a phone, lists the actions under the ranking, in the order they were added', () => {
+    const view = discussing(3, [{ text: 'First', item: 'c1' }, { text: 'Second', item: 'c0' }], 'c0');
+    const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }] });
+    flushSync();
+    expect(board(target)).toEqual(['now', 'ranking', 'actions']);
+    expect(actionTexts(target)).toEqual(['First', 'Second']);
   });
 });
 
@@ -314,7 +343,7 @@ describe('RetroBoard keeps each item in its column', () => {
     const target = show(RetroBoard, { view: { ...board('discuss', true), focus: 'g1' }, columns, big: true });
     expect(texts(target, '[data-testid=now-discussing] .row')).toEqual(['Friday deploys Column: Stop 3 dots']);
     expect([...target.querySelectorAll('.ranked li .row')].map(squash)).toEqual([
-      'Working together Columns: Start + Continue 1 dot', 'Demo Column: Start 4 dots', 'Friday deploys Column: Stop 3 dots', 'Retros Column: Continue 0 dots',
+      'Working together Columns: Start + Continue 1 dot', 'Demo Column: Start 4 dots', 'Retros Column: Continue 0 dots',
     ]);
   });
 });
