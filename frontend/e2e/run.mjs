@@ -832,6 +832,67 @@ async function phoneAt200PercentText() {
   for (const p of [voter, reader, actor, poll.driver, kudos.driver, retro.driver]) await p.close();
 }
 
+/** The console's join card with the browser's font at 32 px (200 %) on
+ *  a 1280x800 laptop: the code whole on one line inside its card (it was
+ *  347 px wide in a 214 px box, its last letter under the exercise beside
+ *  it), and the join link broken only after a slash or the port's colon
+ *  ("http:/ / 127.0.0.1:191…"), within the card; at the browser's
+ *  default 16 px the code keeps its 2.4rem. */
+async function consoleJoinCodeAt200PercentText() {
+  const card = async (standard) => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await newPage(ctx, `console with a ${standard ?? 'default'} px font`);
+    if (standard) await (await ctx.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard } });
+    await page.goto(huddle.base + '/host');
+    await page.getByLabel('Workshop title').fill('Large text');
+    await page.getByRole('button', { name: 'Create a room' }).click();
+    await untilText(page.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'the join code');
+    await sleep(200);
+    const seen = await page.evaluate(() => {
+      const code = document.querySelector('[data-testid=join-code]');
+      const box = code.closest('.card').getBoundingClientRect();
+      const r = document.createRange();
+      r.selectNodeContents(code);
+      const text = r.getBoundingClientRect();
+      const link = document.querySelector('[data-testid=join-link]');
+      const lines = new Map();
+      const walk = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (let i = 0; i < n.data.length; i++) {
+          const c = document.createRange();
+          c.setStart(n, i);
+          c.setEnd(n, i + 1);
+          const top = Math.round(c.getBoundingClientRect().top);
+          lines.set(top, (lines.get(top) ?? '') + n.data[i]);
+        }
+      }
+      const lr = document.createRange();
+      lr.selectNodeContents(link);
+      const linkBox = lr.getBoundingClientRect();
+      return {
+        code: code.textContent, codeLines: new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size,
+        text: { left: text.left, right: text.right }, box: { left: box.left, right: box.right },
+        px: parseFloat(getComputedStyle(code).fontSize), rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+        lines: [...lines.values()], link: { left: linkBox.left, right: linkBox.right },
+      };
+    });
+    await shot(page, `host-join-code-${standard ?? 16}px`);
+    await ctx.close();
+    return seen;
+  };
+  const normal = await card(null);
+  if (Math.abs(normal.px - 2.4 * normal.rem) > 0.5) throw new Error(`the join code at the default font size: ${normal.px} px, not 2.4rem (${2.4 * normal.rem} px)`);
+  const large = await card(32);
+  const what = "the console's join card with the text at 200 %";
+  if (large.codeLines !== 1 || large.text.left < large.box.left || large.text.right > large.box.right) {
+    throw new Error(`${what}: the code "${large.code}" on ${large.codeLines} lines from ${Math.round(large.text.left)} to ${Math.round(large.text.right)} px, its card from ${Math.round(large.box.left)} to ${Math.round(large.box.right)} px`);
+  }
+  if (!(large.px >= 1.5 * normal.rem)) throw new Error(`${what}: the code in ${large.px} px type`);
+  const badBreaks = large.lines.slice(0, -1).filter((l) => !/[/:]$/.test(l));
+  if (badBreaks.length || large.lines.at(-1) !== large.code) throw new Error(`${what}: the link broken as ${large.lines.map((l) => `"${l}"`).join(' / ')}`);
+  if (large.link.left < large.box.left || large.link.right > large.box.right) throw new Error(`${what}: the link from ${Math.round(large.link.left)} to ${Math.round(large.link.right)} px, its card from ${Math.round(large.box.left)} to ${Math.round(large.box.right)} px`);
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1735,6 +1796,7 @@ const steps = [
   ["the projector shows the item being discussed once, and the actions agreed for it under it at 1920x1080 and every projector size", projectorRetroDiscussShowsActions],
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
   ['a 320 px phone with its text at 200 % keeps the results, the kudos wall and the actions within its width', phoneAt200PercentText],
+  ["the console's join code stays whole in its card with the text at 200 %, and its link breaks after a slash", consoleJoinCodeAt200PercentText],
   ["dark mode: the phone and the console are dark, the projector stays light, their text at 4.5:1; the phone's type follows the browser's font size", darkSchemeAndBrowserFontSize],
 ];
 

@@ -203,6 +203,19 @@ describe("the console's join link", () => {
     expect(link.querySelectorAll('wbr').length).toBeGreaterThan(0);
     expect([...link.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent)).toContain('ABCDEF');
   });
+
+  it('breaks after "http://" and the port\'s colon, never between the two slashes ("http:/ / 127…" at 200 % text)', async () => {
+    const was = host.joinUrl;
+    host.joinUrl = 'http://127.0.0.1:19111/j/ABCDEF';
+    try {
+      await open();
+      const link = target.querySelector('[data-testid=join-link]') as HTMLAnchorElement;
+      expect(link.textContent).toBe('http://127.0.0.1:19111/j/ABCDEF');
+      expect([...link.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).filter((t) => t)).toEqual(['http://', '127.0.0.1:', '19111/', 'j/', 'ABCDEF']);
+    } finally {
+      host.joinUrl = was;
+    }
+  });
 });
 
 describe('the console renames the room and switches names', () => {
