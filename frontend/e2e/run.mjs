@@ -893,6 +893,55 @@ async function consoleJoinCodeAt200PercentText() {
   if (large.link.left < large.box.left || large.link.right > large.box.right) throw new Error(`${what}: the link from ${Math.round(large.link.left)} to ${Math.round(large.link.right)} px, its card from ${Math.round(large.box.left)} to ${Math.round(large.box.right)} px`);
 }
 
+/** A poll's options on a 360 px phone with the browser's font at 32 px
+ *  (200 %): every word that a line of its option can hold is whole on
+ *  one line ("Characte/r", "Compete/nce", "Consiste/ncy" were broken,
+ *  the page, card and option padding and the radio beside them leaving
+ *  ~150 px for the text), each option within the screen, its radio
+ *  there to tap; a word longer than the line is still broken, not run
+ *  out of its option. */
+async function phonePollOptionsAt200PercentText() {
+  const poll = await drivenRoom('the poll of long words', { kind: 'poll', title: 'Trust',
+    questions: [{ kind: 'choice', prompt: 'Which pillar of trust do we need most?', options: ['Character', 'Competence', 'Consistency', 'Reliability', 'Transparency', 'Rindfleischetikettierungsüberwachung'].map((label, i) => ({ id: `o${i}`, label })) }] });
+  const ctx = await browser.newContext(phone);
+  const page = await newPage(ctx, 'phone of the poll at 200 %');
+  try {
+    await (await ctx.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard: 32 } });
+    await page.goto(`${huddle.base}/j/${poll.code}`);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByLabel('Competence').waitFor();
+    await sleep(200);
+    // The type did grow: 34 px, twice the 17 px at the default font size.
+    const px = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.option')).fontSize));
+    if (px < 34) throw new Error(`a poll's options with the browser's font at 32 px: ${px} px type`);
+    // Against the screen's 360 px, not innerWidth: a phone shows a page
+    // wider than its screen zoomed out, innerWidth as wide as the page.
+    const out = await page.evaluate(([long, screen]) => {
+      const out = [];
+      for (const o of document.querySelectorAll('.option')) {
+        const text = o.querySelector('.user-text');
+        const r = o.getBoundingClientRect();
+        const radio = o.querySelector('input').getBoundingClientRect();
+        const name = `"${text.textContent}"`;
+        if (r.left < 0 || r.right > screen) out.push(`${name} from ${Math.round(r.left)} to ${Math.round(r.right)} px`);
+        if (o.scrollWidth > o.clientWidth + 1 || text.scrollWidth > text.clientWidth + 1) out.push(`${name} ${text.scrollWidth} px wide in its ${text.clientWidth} px`);
+        if (radio.left < r.left || radio.right > r.right || radio.width < 20) out.push(`${name}: its radio at ${Math.round(radio.left)}, ${Math.round(radio.width)} px wide`);
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const lines = new Set([...range.getClientRects()].map((x) => Math.round(x.top))).size;
+        if (text.textContent !== long && lines > 1) out.push(`${name} broken across ${lines} lines in ${text.clientWidth} px`);
+      }
+      if (document.documentElement.scrollWidth > screen) out.push(`the page ${document.documentElement.scrollWidth} px wide`);
+      return out;
+    }, ['Rindfleischetikettierungsüberwachung', phone.viewport.width]);
+    if (out.length) throw new Error(`a poll's options at 360 px with the text at 200 %: ${out.join('; ')}`);
+    await shot(page, 'participant-poll-options-360-text-200');
+  } finally {
+    await ctx.close();
+    await poll.driver.close();
+  }
+}
+
 /** Click something that downloads a file; the file's name and text. */
 async function download(page, click) {
   const [d] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -1797,6 +1846,7 @@ const steps = [
   ['a phone wraps a long phrase of a word cloud between its words rather than shrink it; the projector keeps each on a line', phoneCloudWrapsPhrases],
   ['a 320 px phone with its text at 200 % keeps the results, the kudos wall and the actions within its width', phoneAt200PercentText],
   ["the console's join code stays whole in its card with the text at 200 %, and its link breaks after a slash", consoleJoinCodeAt200PercentText],
+  ["a 360 px phone with its text at 200 % keeps a poll's option words whole", phonePollOptionsAt200PercentText],
   ["dark mode: the phone and the console are dark, the projector stays light, their text at 4.5:1; the phone's type follows the browser's font size", darkSchemeAndBrowserFontSize],
 ];
 
