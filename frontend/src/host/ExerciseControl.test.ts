@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import ExerciseControl from './ExerciseControl.svelte';
 import { emptyState } from '../lib/reducer';
@@ -83,6 +83,31 @@ describe('the console says what showing results does', () => {
     expect(c.target.querySelector('[data-testid=retro-control] [data-testid=dots-placed]')!.textContent).toBe(
       '11 dots placed so far, of 15 for the 5 people here (3 each)',
     );
+  });
+});
+
+describe("the console's timer", () => {
+  afterEach(() => vi.useRealTimers());
+  const ended = { ...poll('open'), endsAt: '2030-01-01T09:59:57Z' };
+  const view = { status: 'open', responses: 1, minResponses: 3, anonymous: true };
+
+  it("says the time is up while the exercise is open", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2030-01-01T10:00:00Z'));
+    const c = render(ended, view);
+    flushSync();
+    expect(c.target.querySelector('[role=timer]')?.textContent?.trim()).toBe("Time's up");
+  });
+
+  it('drops it once the exercise is closed, as the phones and the projector do', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2030-01-01T10:00:00Z'));
+    for (const status of ['closed', 'results'] as const) {
+      const c = render({ ...ended, status }, { ...view, status });
+      flushSync();
+      expect(c.target.querySelector('[role=timer]')).toBeNull();
+      expect(c.target.textContent).not.toContain("Time's up");
+    }
   });
 });
 
