@@ -1284,9 +1284,19 @@ const steps = [
     await ben.keyboard.press('Enter');
     await P('Ben').getByTestId('answered').waitFor();
     await until(async () => (await hostResponses()) === 2, 'two answers');
-    // Below the threshold: no results anywhere, and "Show results" is off.
+    // Below the threshold: no results anywhere, and "Show results" is off,
+    // saying why (aria-disabled, not disabled: Tab still reaches it), and
+    // pressed it does nothing.
     if (await host.getByTestId('results').count()) throw new Error('facilitator sees results below the threshold');
-    if (!(await host.getByRole('button', { name: 'Show results' }).isDisabled())) throw new Error('show results enabled below threshold');
+    const show = host.getByRole('button', { name: 'Show results' });
+    const off = await show.evaluate((b) => ({ disabled: b.disabled, aria: b.getAttribute('aria-disabled'), why: document.getElementById(b.getAttribute('aria-describedby'))?.textContent ?? '' }));
+    if (off.disabled || off.aria !== 'true' || !/^2 of 3 answers needed before results can be seen\.$/.test(off.why)) throw new Error('show results below threshold: ' + JSON.stringify(off));
+    await show.focus();
+    await host.keyboard.press('Enter');
+    await sleep(300);
+    // Sent, the server's refusal would show under the buttons.
+    if (await host.getByTestId('control').locator('[role=alert]').count()) throw new Error('show results pressed below the threshold was sent: ' + (await textOf(host.getByTestId('control').locator('[role=alert]'))));
+    if ((await host.getByTestId('control').getAttribute('data-status')) !== 'open') throw new Error('show results pressed below the threshold closed the poll');
     await untilText(screen.getByTestId('screen-count'), /2 answers/);
     await shot(P('Ann'), 'participant-poll-answered');
   }],

@@ -86,6 +86,33 @@ describe('the console says what showing results does', () => {
   });
 });
 
+describe('"Show results" below the threshold', () => {
+  const showButton = (c: ReturnType<typeof render>) => [...c.target.querySelectorAll<HTMLButtonElement>('[role=group] button')].find((b) => /show results/i.test(b.textContent!))!;
+
+  for (const status of ['open', 'closed'] as const) {
+    it(`stays in the Tab order, says it is off and why, and does nothing when pressed (${status})`, () => {
+      const c = render(poll(status), { status, responses: 2, minResponses: 3, anonymous: true });
+      const b = showButton(c);
+      expect(b.disabled).toBe(false);
+      expect(b.getAttribute('aria-disabled')).toBe('true');
+      expect(document.getElementById(b.getAttribute('aria-describedby')!)?.textContent).toBe('2 of 3 answers needed before results can be seen.');
+      b.focus();
+      expect(document.activeElement).toBe(b);
+      b.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      expect(c.send).not.toHaveBeenCalled();
+    });
+  }
+
+  it('at the threshold, is on and shows them', () => {
+    const c = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: false, results });
+    const b = showButton(c);
+    expect(b.hasAttribute('aria-disabled')).toBe(false);
+    expect(b.hasAttribute('aria-describedby')).toBe(false);
+    b.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(c.send).toHaveBeenCalledWith('exercise.show', { exercise: 'e1' });
+  });
+});
+
 describe("the console's timer", () => {
   afterEach(() => vi.useRealTimers());
   const ended = { ...poll('open'), endsAt: '2030-01-01T09:59:57Z' };
