@@ -1007,6 +1007,53 @@ async function consoleHeaderAt1024() {
   }
 }
 
+/** The console's "Who is here" with eight people at 1280x800: the list
+ *  is capped and scrolls, and it shows that it does (capped on a row's
+ *  edge, the eighth person was hidden with no sign of it): the edge fades
+ *  and a line under it says how many are below and to scroll, both gone
+ *  once it is scrolled to the end. */
+async function peopleListSaysItScrolls() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await newPage(ctx, 'eight people');
+    await page.goto(huddle.base + '/host');
+    await page.getByLabel('Workshop title').fill('Eight people');
+    await page.getByRole('button', { name: 'Create a room' }).click();
+    const roomCode = await untilText(page.getByTestId('join-code'), /^[A-Z2-9]{6}$/, 'join code');
+    // Eight phones, each a WebSocket of a page of the server (roomDriver).
+    const driver = await newPage(ctx, 'the eight phones');
+    await driver.goto(huddle.base + '/healthz');
+    await driver.evaluate(roomDriver);
+    await driver.evaluate(async (code) => {
+      for (const name of ['Ann', 'Ben', 'Cy', 'Dee', 'Eve', 'Fay', 'Gus', 'Hal']) {
+        const j = await window.__post('/api/join', { code, name });
+        await window.__connect(j.room.id, j.token);
+      }
+    }, roomCode);
+    await until(async () => (await page.locator('[data-testid=people] li').count()) === 8, 'the eight people listed');
+    await sleep(300);
+    const seen = () => page.getByTestId('people').evaluate((el) => {
+      const list = el.querySelector('ul');
+      const edge = list.getBoundingClientRect().bottom;
+      return {
+        scrolls: list.scrollHeight > list.clientHeight,
+        hidden: [...list.children].filter((li) => li.getBoundingClientRect().top + li.getBoundingClientRect().height / 2 > edge).length,
+        more: el.querySelector('[data-testid=people-more]')?.textContent ?? '', fade: getComputedStyle(list).maskImage !== 'none',
+      };
+    });
+    const cut = await seen();
+    if (!cut.scrolls) throw new Error('"Who is here" with eight people at 1280x800 does not scroll: the check needs a longer list');
+    if (!cut.hidden || cut.more !== `+${cut.hidden} more ${cut.hidden === 1 ? 'person' : 'people'} below: scroll the list` || !cut.fade) throw new Error(`"Who is here" cut with ${cut.hidden} below: "${cut.more}", faded: ${cut.fade}`);
+    await shot(page, 'host-people-scrolls');
+    await page.getByTestId('people').locator('ul').evaluate((l) => l.scrollTo(0, l.scrollHeight));
+    await sleep(300);
+    const end = await seen();
+    if (end.hidden || end.more || end.fade) throw new Error(`"Who is here" scrolled to the end: ${JSON.stringify(end)}`);
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** The console's "Who is here" with names of two and three lines (in a
  *  room of its own): the lines of one name close together, the next
  *  name clearly apart, not read as one ("Kwame Mensah-Bonsu Maximilian…"). */
@@ -1836,6 +1883,7 @@ const steps = [
   }],
 
   ["the console's people list keeps each long name's lines together, the rows apart", peopleRowsApart],
+  ["the console's people list shows that it scrolls, and how many are below its edge", peopleListSaysItScrolls],
   ["the console's long title takes the width at 1024 px, its buttons together on a line", consoleHeaderAt1024],
 
   ['a malformed escape in an address shows "no such page", not a blank page', async () => {

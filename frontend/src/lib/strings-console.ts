@@ -391,6 +391,12 @@ export const enConsole = {
     removed: (what: string) => `Removed ${what} from this list.`,
     none: 'No rooms left in this list.',
   },
+
+  // host/People: a list of people longer than its box.
+  peopleList: {
+    /** Under the list while people are hidden below its bottom edge. */
+    more: (n: number) => `+${plural(n, 'more person', 'more people')} below: scroll the list`,
+  },
 };
 
 export type ConsoleStrings = typeof enConsole;
