@@ -324,7 +324,7 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 	ann := b.join("Ann")
 	retro := b.exercise(map[string]any{"kind": "retro", "title": "R"})
 	hidden := b.exercise(map[string]any{"kind": "retro", "title": "Still writing"})
-	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Demos"})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "Demos", "named": true})
 	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": hidden, "column": "start", "text": "Private draft"})
 	b.ok(b.fac, CmdRetroPhase, map[string]any{"exercise": retro, "phase": PhaseReveal})
 	room, res := exportNow(t, b)

@@ -138,7 +138,7 @@ func TestNoKeyJoinsPersonAndAnonymousWrites(t *testing.T) {
 		run(p, exercises.CmdAnswer, answer(namedPoll, choose("pizza")))
 		run(p, exercises.CmdAnswer, answer(anonPoll, choose("soup")))
 		run(p, exercises.CmdAnswer, answer(anonPoll, choose("salad")))
-		run(p, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "named card of " + p.name})
+		run(p, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "named card of " + p.name, "named": true})
 		run(p, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": "named need of " + p.name})
 		run(p, exercises.CmdHelpRequest, map[string]any{"exercise": help, "title": "SECRET need", "anonymous": true})
 		if _, err := p.node.LoadFor(ctx, e.room, p.m); err != nil { // a snapshot, with their ballots
@@ -155,7 +155,7 @@ func TestNoKeyJoinsPersonAndAnonymousWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range people {
-		run(p, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "SECRET card"})
+		run(p, exercises.CmdRetroCardAdd, map[string]any{"exercise": retro, "column": "start", "text": "SECRET card", "named": true})
 	}
 	for _, ph := range []string{exercises.PhaseReveal, exercises.PhaseGroup, exercises.PhaseVote} {
 		e.ok(e.fac, exercises.CmdRetroPhase, map[string]any{"exercise": retro, "phase": ph})

@@ -144,7 +144,8 @@ func retroPrefixes(ex string) []string {
 
 // RetroCard is a card as stored. Author is the opaque key
 // Opaque("author:"+exercise) of whoever wrote it; AuthorName is kept only
-// when the room showed names when it was written.
+// when the room showed names when it was added and its writer had been
+// told so (cardName); an edit never changes it.
 type RetroCard struct {
 	ID         string `json:"id"`
 	Column     string `json:"column"`
@@ -1178,6 +1179,8 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 		Exercise string `json:"exercise"`
 		Column   string `json:"column"`
 		Text     string `json:"text"`
+		// Named: the writer was told their name goes with the card.
+		Named bool `json:"named"`
 	}
 	if err := tx.Decode(&args); err != nil {
 		return err
@@ -1186,10 +1189,7 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	name := ""
-	if tx.Room.ShowNames {
-		name = tx.Actor.Name
-	}
+	name := cardName(tx.Room.ShowNames, args.Named, tx.Actor.Name)
 	author, err := cardAuthor(tx, e.ID, RetroCard{AuthorName: name})
 	if err != nil {
 		return err
@@ -1204,6 +1204,19 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	}
 	tx.Touch(stateKey(e.ID))
 	return emitCard(tx, e, c)
+}
+
+// cardName is the name a new card carries: its writer's only when the
+// room shows names now AND the writer was told so when they wrote it
+// (retro.card.add's named). A card written under "Anonymous" stays so
+// when names are turned on before it arrives (typed while they were
+// hidden, or queued offline); one written under a name loses it when
+// they are turned off. Absent, named is false: anonymous.
+func cardName(roomShows, named bool, actor string) string {
+	if roomShows && named {
+		return actor
+	}
+	return ""
 }
 
 // cardsRevealed reports whether everyone sees the board's cards (as

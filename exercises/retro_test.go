@@ -705,11 +705,13 @@ func TestRetroWholeRun(t *testing.T) {
 	}
 }
 
+// A card carries its writer's name when the room shows names and the
+// writer was told so (named; retro_named_test.go has the other cases).
 func TestRetroShowsNamesWhenTheRoomDoes(t *testing.T) {
 	b := newTbEnv(t, true)
 	ann := b.join("Ann")
 	ex := b.exercise(retroSpecMap())
-	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Pairing"})
+	b.ok(ann, CmdRetroCardAdd, map[string]any{"exercise": ex, "column": "start", "text": "Pairing", "named": true})
 	if m := b.retroMine(ann, ex); len(m.Cards) != 1 || m.Cards[0].AuthorName != "Ann" {
 		t.Fatalf("mine: %+v", m)
 	}
