@@ -429,6 +429,21 @@ export const en = {
     actions: 'Time to agree on action items. You can add them.',
   } as Record<string, string>)[phase] ?? '',
 
+  // A retro card on the phone (participant/RetroExercise.svelte).
+  retroCard: {
+    // Names turned on while a card written under "Anonymous" is typed.
+    staysAnon: 'Names are now shown; this card stays anonymous, as you started it.',
+    // A card refused once its form had gone (sent offline, the board
+    // moved on): why, plainly, and its words to copy. phase: the phase
+    // it moved on to; '' for the retro closed; why: any other reason.
+    notAdded: (text: string, phase: string, why = '') =>
+      `${why ? `Your card “${short(text)}” was not added. ${why}`
+        : `The ${phase ? `board moved on to ${({ vote: 'voting', discuss: 'the discussion', actions: 'action items' } as Record<string, string>)[phase] ?? phase}` : 'retro closed'} before your card “${short(text)}” arrived, so it was not added.`} Your text is below to copy.`,
+    again: 'Put back in the box',
+    // Edit tapped on a card while another's change is open.
+    finishFirst: (was: string) => `Save or cancel your change to “${short(was)}” first.`,
+  },
+
 };
 
 export type Strings = typeof en;

@@ -248,7 +248,7 @@ describe('several cards sent offline', () => {
 });
 
 describe('cards refused once the card form has gone', () => {
-  it('are all said to be not added, not only the last', async () => {
+  it('are all said to be not added, not only the last, each with its words', async () => {
     const { CommandError } = await import('../lib/client');
     const rejects: (() => void)[] = [];
     const session = $state({
@@ -270,7 +270,10 @@ describe('cards refused once the card form has gone', () => {
     session.status = 'online';
     for (const r of rejects) r();
     await settle();
-    expect(target.querySelector('[data-testid=card-not-added]')!.textContent).toContain('Your last 3 cards were not added');
+    const kept = [...target.querySelectorAll('[data-testid=card-kept]')];
+    expect(kept.map((k) => k.querySelector('textarea')!.value)).toEqual(['Pair more', 'Demos', 'Docs']);
+    expect(kept.map((k) => k.querySelector('p')!.textContent)).toEqual(['Pair more', 'Demos', 'Docs']
+      .map((c) => `The board moved on to voting before your card “${c}” arrived, so it was not added. Your text is below to copy.`));
   });
 });
 
