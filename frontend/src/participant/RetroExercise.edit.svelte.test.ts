@@ -177,6 +177,63 @@ describe('a card of one\'s own, edited', () => {
   });
 });
 
+describe('Edit tapped on another card while a change is open', () => {
+  it('keeps the change: its box stays, with what was typed, takes the focus back and says to save or cancel first', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    p.type('Demos on Fridays');
+    await p.click(p.button('Edit: Long meetings'));
+    expect(p.box()!.value).toBe('Demos on Fridays');
+    expect(p.q('[data-testid=my-cards] li')!.contains(p.box())).toBe(true); // Demos' box
+    expect(document.activeElement).toBe(p.box());
+    const hold = p.q('[data-testid=edit-hold]')!;
+    expect(hold.textContent).toBe('Save or cancel your change to “Demos” first.');
+    expect(hold.getAttribute('role')).toBe('alert');
+    expect(p.box()!.getAttribute('aria-describedby')!.split(' ')).toContain(hold.id);
+    expect(p.sent).toEqual([]);
+    // Saved: the other card's Edit opens its box, the words said gone.
+    await p.save();
+    expect(p.sent).toEqual([['retro.card.edit', { exercise: 'r1', card: 'c1', text: 'Demos on Fridays' }]]);
+    expect(p.q('[data-testid=edit-hold]')).toBeNull();
+    await p.click(p.button('Edit: Long meetings'));
+    expect(p.box()!.value).toBe('Long meetings');
+    expect(p.q('[data-testid=edit-hold]')).toBeNull();
+  });
+
+  it('with a column chosen, keeps it too', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    choices(p).Stop.click();
+    await settle();
+    await p.click(p.button('Edit: Long meetings'));
+    expect(choices(p).Stop.checked).toBe(true);
+    expect(p.box()!.value).toBe('Demos');
+    expect(p.q('[data-testid=edit-hold]')).not.toBeNull();
+  });
+
+  it('when nothing was changed, just opens the other card', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    await p.click(p.button('Edit: Long meetings'));
+    expect(p.box()!.value).toBe('Long meetings');
+    expect(document.activeElement).toBe(p.box());
+    expect(p.q('[data-testid=edit-hold]')).toBeNull();
+  });
+
+  it('once the change is cancelled, opens the other card', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    p.type('Demos on Fridays');
+    await p.click(p.button('Edit: Long meetings'));
+    p.box()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    await p.click(p.button('Edit: Long meetings'));
+    expect(p.box()!.value).toBe('Long meetings');
+    expect(p.q('[data-testid=edit-hold]')).toBeNull();
+    expect(p.sent).toEqual([]);
+  });
+});
+
 /** The column choices of the card's edit box: title → radio. */
 const choices = (p: ReturnType<typeof phone>) =>
   Object.fromEntries([...p.target.querySelectorAll<HTMLInputElement>('[data-testid=edit-column] input[type=radio]')]
