@@ -426,6 +426,72 @@ describe('an action item being written', () => {
   });
 });
 
+describe('"Add action"', () => {
+  /** A phone in the actions phase; each action sent waits for its answer. */
+  function acting() {
+    const sent: any[] = [];
+    let answer: () => void = () => {};
+    const session = $state({
+      state: { ...emptyState(), states: { r1: { ...board, phase: 'actions', revealed: true, dotsShown: true } }, mine: { r1: { cards: [] } } } as any,
+      status: 'online',
+      send: (type: string, data: any) => new Promise((resolve) => { sent.push([type, data]); answer = () => resolve({}); }),
+    });
+    const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'actions', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+    const target = show(RetroExercise, { session, ex });
+    const button = [...target.querySelectorAll<HTMLButtonElement>('button[type=submit]')].find((b) => b.textContent === 'Add action')!;
+    const field = target.querySelector<HTMLInputElement>('#act-r1')!;
+    return { target, sent, button, field, answer: () => answer() };
+  }
+  afterEach(() => sessionStorage.clear());
+
+  it('is not disabled with no action typed: pressed, it says what is missing at the field, which takes the focus', async () => {
+    const p = acting();
+    expect(p.button.disabled).toBe(false);
+    expect(p.button.hasAttribute('aria-disabled')).toBe(false);
+    p.button.focus();
+    p.button.click();
+    await settle();
+    expect(p.sent).toEqual([]);
+    const error = p.target.querySelector('[data-testid=action-missing]')!;
+    expect(error.textContent).toBe('Type the action first (the owner and due date are optional).');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(p.field.getAttribute('aria-invalid')).toBe('true');
+    expect(p.field.getAttribute('aria-describedby')).toBe(error.id);
+    expect(document.activeElement).toBe(p.field);
+    // Typing takes the error away.
+    p.field.value = 'Rotate the facilitator';
+    p.field.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    expect(p.target.querySelector('[data-testid=action-missing]')).toBeNull();
+    expect(p.field.hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  it('keeps the focus while sending: marked busy, not disabled, and a second press sends nothing', async () => {
+    const p = acting();
+    p.field.value = 'Rotate the facilitator';
+    p.field.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    p.button.focus();
+    p.button.click();
+    await settle();
+    // Sent from the button: the form is empty again, ready for the next.
+    expect(p.sent).toHaveLength(1);
+    p.button.focus();
+    expect(p.button.disabled).toBe(false);
+    expect(p.button.getAttribute('aria-disabled')).toBe('true');
+    p.field.value = 'Another';
+    p.field.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    p.button.click();
+    await settle();
+    expect(p.sent).toHaveLength(1);
+    expect(document.activeElement).toBe(p.button);
+    p.answer();
+    await settle();
+    expect(p.button.hasAttribute('aria-disabled')).toBe(false);
+  });
+});
+
 describe('"My cards" with a column of a long title', () => {
   it('wraps the title as user text, on a card taken and on one waiting (one long word broke out of a 320 px phone)', async () => {
     const long = [{ id: 'well', title: 'Whatwentwellthissprintandwhatwewanttokeepdoing' }];
