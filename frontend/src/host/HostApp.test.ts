@@ -147,6 +147,39 @@ describe('/host: creating a room', () => {
   });
 });
 
+describe('/host: "Create a room" while the room is created', () => {
+  it('keeps the focus: marked busy, not disabled, sends once, and a failure is said and describes it', async () => {
+    let fail: (r: Response) => void = () => {};
+    const f = vi.fn(async (url: string) => (url === '/api/packs' ? json(packs) : new Promise<Response>((r) => (fail = r))));
+    vi.stubGlobal('fetch', f);
+    await open(HostApp, '/host');
+    const button = target.querySelector('form button[type=submit]') as HTMLButtonElement;
+    const form = target.querySelector('form')!;
+    button.focus();
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(text(button)).toBe('Creating…');
+    expect(button.disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(button);
+    // Pressed again meanwhile: nothing more is sent.
+    button.click();
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const creates = () => (f.mock.calls as unknown as [string, RequestInit?][]).filter(([u, i]) => u === '/api/rooms' && i?.method === 'POST');
+    expect(creates()).toHaveLength(1);
+    fail(json({ error: { code: 'unavailable', message: 'store down' } }, 503));
+    await settle();
+    const error = target.querySelector('#create-error')!;
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(text(error)).toBe('The server is not available right now. Please try again in a moment.');
+    expect(button.getAttribute('aria-describedby')).toBe('create-error');
+    expect(button.hasAttribute('aria-disabled')).toBe(false);
+    expect(text(button)).toBe('Create a room');
+    expect(document.activeElement).toBe(button);
+  });
+});
+
 describe('/host: after creating a room', () => {
   it("puts the focus on the new room's title, not on the page's body", async () => {
     vi.stubGlobal('WebSocket', FakeWS);
