@@ -496,6 +496,83 @@ async function phoneEditsOwnCard() {
   await driver.close();
 }
 
+/** QA's case: a retro card keeps the anonymity its writer was shown. In a
+ *  room with names hidden, Finn's phone queues a card offline, and types
+ *  another under "Anonymous"; the facilitator turns names on before each
+ *  arrives: both reach the board, the projector and the facilitator's
+ *  view without his name, and the phone says by the box that the card
+ *  being typed stays anonymous. A card started once names are shown
+ *  carries it. Then a card queued offline while the board moves on to
+ *  the vote is refused: the phone says so plainly and keeps its words. */
+async function phoneCardKeepsItsAnonymity() {
+  const { driver, code, token } = await drivenRoom('the retro of a card kept anonymous', { kind: 'retro', title: 'Sprint 45', retro: { template: 'start-stop-continue' } });
+  const ctx = await browser.newContext(phone);
+  const handset = await newPage(ctx, 'phone keeping its card anonymous');
+  await handset.goto(`${huddle.base}/j/${code}`);
+  await handset.getByLabel(/Your name/).fill('Finn');
+  await handset.getByRole('button', { name: 'Join' }).click();
+  await handset.locator('[data-testid=exercise][data-kind=retro]').waitFor();
+  const notice = handset.getByTestId('anon-notice');
+  await untilText(notice, /^Anonymous: your name is not shown/, 'names hidden on the phone');
+  const fac = (type, data) => driver.evaluate(([type, data]) => window.__room.fac(type, { exercise: window.__room.exercise, ...data }), [type, data]);
+  const names = (on) => driver.evaluate((on) => window.__room.fac('room.update', { showNames: on }), on);
+  const box = handset.getByLabel('Card text');
+  const offline = async (on) => {
+    await ctx.setOffline(on);
+    await untilText(handset.getByTestId('conn'), on ? /Reconnecting/ : /Connected/, on ? 'the phone offline' : 'the phone back');
+  };
+  // A card queued offline under "Anonymous"; names turned on before it arrives.
+  await offline(true);
+  await box.fill('Queued before the switch');
+  await handset.getByRole('button', { name: 'Add card' }).click();
+  await handset.getByTestId('card-waiting').waitFor();
+  await names(true);
+  await offline(false);
+  await untilText(handset.getByTestId('my-cards'), /Queued before the switch\s*Edit/, 'the queued card taken');
+  // Typed under "Anonymous"; names turned on before Add card.
+  await names(false);
+  await untilText(notice, /^Anonymous/, 'names hidden again');
+  await box.fill('Our lead ignores my ideas');
+  await names(true);
+  await untilText(notice, /^Your name is shown/, 'names shown on the phone');
+  await untilText(handset.getByTestId('card-stays-anon'), /^Names are now shown; this card stays anonymous, as you started it\.$/, 'the note by the box');
+  await shot(handset, 'participant-retro-card-stays-anonymous');
+  await handset.getByRole('button', { name: 'Add card' }).click();
+  await untilText(handset.getByTestId('my-cards'), /Our lead ignores my ideas\s*Edit/, 'the anonymous card taken');
+  if (await handset.getByTestId('card-stays-anon').count()) throw new Error('the note stayed once its card was added');
+  // Started once names are shown: named.
+  await addCard(handset, 'Start', 'We ship on Fridays');
+  await fac('retro.phase', { phase: 'reveal' });
+  const proj = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 } }), 'projector of the card kept anonymous');
+  await proj.goto(`${huddle.base}/screen/${code}#t=${token}`);
+  for (const [where, board] of [['the projector', proj.getByTestId('retro-board')], ['the phone', handset.getByTestId('retro-board')]]) {
+    const t = await untilText(board, /We ship on Fridays\s*— Finn/, `the named card on ${where}`);
+    if (/Our lead ignores my ideas\s*— Finn|Queued before the switch\s*— Finn/.test(t)) throw new Error(`a card written under "Anonymous" is named on ${where}: ${t}`);
+  }
+  const cards = await until(() => driver.evaluate(() => {
+    const v = window.__room.fac.states['ex:' + window.__room.exercise];
+    return v?.cards?.length === 3 ? v.cards.map((c) => `${c.text}:${c.authorName ?? ''}`).sort().join(' | ') : false;
+  }), "the three cards in the facilitator's view");
+  if (cards !== 'Our lead ignores my ideas: | Queued before the switch: | We ship on Fridays:Finn') throw new Error("the facilitator's view: " + cards);
+  // Sent offline, refused once the board moved on to the vote: said
+  // plainly, its words kept to copy.
+  await fac('retro.phase', { phase: 'group' });
+  await offline(true);
+  await box.fill('Demo days');
+  await handset.getByRole('button', { name: 'Add card' }).click();
+  await handset.getByTestId('card-waiting').waitFor();
+  await fac('retro.phase', { phase: 'vote' });
+  await offline(false);
+  const kept = handset.getByTestId('card-kept');
+  await untilText(kept, /^The board moved on to voting before your card “Demo days” arrived, so it was not added\. Your text is below to copy\./, 'the card not added, said plainly');
+  if ((await kept.locator('textarea').inputValue()) !== 'Demo days') throw new Error('the words of the card not added are not kept: ' + (await kept.locator('textarea').inputValue()));
+  await shot(handset, 'participant-retro-card-kept');
+  await proj.close();
+  await handset.close();
+  await ctx.close();
+  await driver.close();
+}
+
 /** A phone's vote down a long list (16 cards, 32 buttons at 360x740):
  *  Shift+Tab from the last + up to the first −, and no button the focus
  *  lands on is under the sticky "N dots left" notice or its shadow
@@ -1533,6 +1610,7 @@ const steps = [
 
   ['retrospective: a phone edits its own card (Escape gives up, Save sends), the focus back on its Edit button', phoneEditsOwnCard],
   ['retrospective: Shift+Tab up a long vote on a phone never leaves a dot button under the "dots left" notice', phoneVoteFocusClearOfDotsLeft],
+  ['retrospective: a card written under "Anonymous" stays anonymous when names are turned on before it arrives; one the vote left out keeps its words', phoneCardKeepsItsAnonymity],
 
   ['help board: a request is matched to an offer and they agree a next step', async () => {
     await nextExercise();
