@@ -1923,7 +1923,7 @@ const steps = [
     const asked = [];
     page.on('request', (r) => { if (r.url().includes('/api/rooms/')) asked.push(`${r.method()} ${new URL(r.url()).pathname}`); });
     await page.goto(huddle.base + '/host');
-    const entry = (c) => page.locator(`[data-testid=hosted-room][data-code=${c}]`);
+    const entry = (c) => page.locator(`[data-testid=hosted-room][data-code="${c}"]`);
     await untilText(entry(locked), /Status check.*Joining locked/, 'the locked room');
     for (const c of [code, ...runs]) await untilText(entry(c), /Ended/, `ended room ${c}`);
     if (asked.join() !== 'POST /api/rooms/status') throw new Error('the rooms were looked up with ' + JSON.stringify(asked));
