@@ -171,8 +171,6 @@ export const en = {
     column: 'Column',
     card: 'Card text',
     addCard: 'Add card',
-    cardNotAdded: (why: string, n = 1) =>
-      `${n > 1 ? `Your last ${n} cards were not added` : 'Your last card was not added'}, and cards can no longer be added. ${why}`,
     myCards: 'My cards',
     noCards: 'No cards yet.',
     dotsLeft: (n: number) => `${plural(n, 'dot', 'dots')} left`,
