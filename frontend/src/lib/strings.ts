@@ -192,6 +192,7 @@ export const en = {
     due: 'Due date',
     addAction: 'Add action',
     actionMissing: 'Type the action first (the owner and due date are optional).',
+    cardMissing: 'Type your card first.',
     noActions: 'No action items yet.',
     done: 'Done',
     group: 'Group',

@@ -426,6 +426,32 @@ describe('an action item being written', () => {
   });
 });
 
+describe('"Add card"', () => {
+  it('is not disabled with no card typed: pressed, it says what is missing at the box, which takes the focus', async () => {
+    const p = phone();
+    const button = [...p.target.querySelectorAll<HTMLButtonElement>('button[type=submit]')].find((b) => b.textContent === 'Add card')!;
+    const box = p.target.querySelector('textarea')!;
+    expect(button.disabled).toBe(false);
+    button.focus();
+    button.click();
+    await settle();
+    expect(p.listed()).toEqual([]);
+    const error = p.target.querySelector('[data-testid=card-missing]')!;
+    expect(error.textContent).toBe('Type your card first.');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(box.getAttribute('aria-describedby')!.split(' ')).toEqual([error.id, 'card-count-r1']);
+    expect(document.activeElement).toBe(box);
+    // Typing takes the error away; the count still describes the box.
+    box.value = 'Demo days';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    expect(p.target.querySelector('[data-testid=card-missing]')).toBeNull();
+    expect(box.hasAttribute('aria-invalid')).toBe(false);
+    expect(box.getAttribute('aria-describedby')).toBe('card-count-r1');
+  });
+});
+
 describe('"Add action"', () => {
   /** A phone in the actions phase; each action sent waits for its answer. */
   function acting() {
