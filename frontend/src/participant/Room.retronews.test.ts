@@ -4,10 +4,8 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lazyParts } from './lazyparts';
 import { FakeWS, ev, welcome } from '../test/fakews';
-import { show } from '../test/mount';
-import Room from './Room.svelte';
 import { settle } from '../test/settle';
-import { phoneWith } from '../test/phone';
+import { openPhone, phoneWith } from '../test/phone';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -102,11 +100,7 @@ describe('a retro moving on under the phone', () => {
   });
 
   it('says nothing in the console\'s preview, where the facilitator moved it', async () => {
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Preview' }, onLeave: () => {}, ns: 'pv' });
-    const ws = FakeWS.last();
-    ws.open();
+    const { target, ws } = openPhone({ preview: true });
     const base = welcome(1);
     ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
       agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: retro('write'), state: board('write'), mine: { cards: [] } }],

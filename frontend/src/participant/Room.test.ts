@@ -385,11 +385,7 @@ describe('a phone where what the room shows changes', () => {
   });
 
   it("says nothing in the console's preview when an exercise opens, the facilitator having opened it", async () => {
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Preview' }, onLeave: () => {}, ns: 'pv' });
-    const ws = FakeWS.last();
-    ws.open();
+    const { target, ws } = openPhone({ preview: true });
     const base = welcome(1);
     ws.receive({ ...base, snapshot: { ...base.snapshot, sections: { exercises: {
       agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('e1', 'Lunch?', 'prepared') }, { exercise: poll('e2', 'Team mood', 'prepared') }],

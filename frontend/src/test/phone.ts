@@ -7,10 +7,12 @@ import { FakeWS, welcome } from './fakews';
 import { settle } from './settle';
 import { show } from './mount';
 
-export function openPhone() {
+/** preview: the console's preview of a phone (its own storage space, 'pv'). */
+export function openPhone({ preview = false } = {}) {
   FakeWS.all = [];
   vi.stubGlobal('WebSocket', FakeWS);
-  const target = show(Room, { creds: { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: 'Ann' }, onLeave: () => {} });
+  const creds = { roomId: 'r1', code: 'ABCDEF', token: 'tok', memberId: 'm1', name: preview ? 'Preview' : 'Ann' };
+  const target = show(Room, preview ? { creds, onLeave: () => {}, ns: 'pv' } : { creds, onLeave: () => {} });
   const ws = FakeWS.last();
   ws.open();
   return { target, ws };
