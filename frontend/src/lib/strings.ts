@@ -415,6 +415,8 @@ export const en = {
       `${gone ? `“${short(was)}” was deleted, so your change` : `Cards can no longer be edited, so your change to “${short(was)}”`} was not sent. What you typed is below, to copy.`,
     typed: 'What you typed',
     again: 'Edit again',
+    // Save pressed with the box emptied (its card's Delete beside it).
+    missing: 'Type the card’s new text, or delete the card.',
   },
 
   // A retro's phase moved on under the phone: what one can do now, said

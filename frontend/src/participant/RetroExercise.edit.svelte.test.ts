@@ -98,6 +98,59 @@ describe('a card of one\'s own, edited', () => {
     expect(document.activeElement).toBe(p.button('Edit: Demos'));
   });
 
+  it('emptied, keeps Save enabled: pressed, it says what is missing at the box, which takes the focus, and sends nothing', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Demos'));
+    p.type('   ');
+    const save = [...p.target.querySelectorAll<HTMLButtonElement>('[data-testid=my-cards] button')].find((b) => b.textContent === 'Save')!;
+    expect(save.disabled).toBe(false);
+    save.focus();
+    save.click();
+    await settle();
+    expect(p.sent).toEqual([]);
+    const box = p.box()!;
+    const error = p.q('[data-testid=edit-missing]')!;
+    expect(error.textContent).toBe('Type the card’s new text, or delete the card.');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(box.getAttribute('aria-describedby')!.split(' ')).toEqual([error.id, 'edit-count-r1']);
+    expect(document.activeElement).toBe(box);
+    // Typing takes the error away; given up, the card keeps its text.
+    p.type('Demo');
+    expect(p.q('[data-testid=edit-missing]')).toBeNull();
+    expect(box.hasAttribute('aria-invalid')).toBe(false);
+    expect(box.getAttribute('aria-describedby')).toBe('edit-count-r1');
+    p.type('');
+    await p.save();
+    expect(p.q('[data-testid=edit-missing]')).not.toBeNull();
+    p.box()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await settle();
+    expect(p.sent).toEqual([]);
+    expect(p.listed()).toEqual(['Start Demos Edit Delete', 'Stop Long meetings Edit Delete']);
+    // Opened again, the box says nothing is missing.
+    await p.click(p.button('Edit: Demos'));
+    expect(p.q('[data-testid=edit-missing]')).toBeNull();
+  });
+
+  it('emptied and saved, offers to delete the card instead, and the card\'s Delete does it', async () => {
+    const p = phone();
+    await p.click(p.button('Edit: Long meetings'));
+    expect(p.q('[data-testid=my-cards] form button[aria-label="Delete: Long meetings"]')).toBeNull();
+    p.type('');
+    await p.save();
+    const del = p.q<HTMLButtonElement>('[data-testid=my-cards] form button[aria-label="Delete: Long meetings"]')!;
+    expect(del.textContent).toBe('Delete');
+    expect(del.type).toBe('button');
+    await p.click(del);
+    expect(p.sent).toEqual([['retro.card.delete', { exercise: 'r1', card: 'c2' }]]);
+    expect(p.box()).toBeNull();
+    // The card goes once the board comes back without it.
+    p.session.state = { ...p.session.state, mine: { r1: { cards: [{ id: 'c1', column: 'start', text: 'Demos' }] } } };
+    p.answer();
+    await settle();
+    expect(p.listed()).toEqual(['Start Demos Edit Delete']);
+  });
+
   it('is given up with Escape or Cancel, nothing sent, the focus back on its Edit button', async () => {
     const p = phone();
     await p.click(p.button('Edit: Long meetings'));
