@@ -92,6 +92,12 @@ export function restoredMissed(state: RoomState, data: unknown, err: unknown): M
   return { exercise: id, title: id ? (state.exercises[id]?.title ?? '') : '', message: errorText(err), restored: true, ...(maybe ? { maybe } : {}) };
 }
 
+/** A retro card restored after a reload and refused (RoomSession.refusedCards). */
+export interface RefusedCard {
+  data: unknown;
+  err: unknown;
+}
+
 export class RoomSession {
   state = $state.raw<RoomState>(emptyState());
   status = $state<ConnStatus>('connecting');
@@ -108,6 +114,13 @@ export class RoomSession {
   /** A command about an exercise the page no longer shows, refused after
    *  its form was gone (the room moved on while it was in flight). */
   missed = $state<Missed | null>(null);
+  /** Retro cards restored after a reload and refused while their retro
+   *  is on screen: its page (participant/RetroExercise.svelte) says so
+   *  with the card's words, as for a card it sent itself, and takes them
+   *  from here (its part may still be loading when the refusal comes).
+   *  The room's notice would say it without them, so they cannot be
+   *  copied or typed again. */
+  refusedCards = $state.raw<RefusedCard[]>([]);
   client: RoomClient;
 
   constructor(opts: SessionOptions) {
@@ -132,8 +145,12 @@ export class RoomSession {
         this.state = applyAck(this.state, type, data, result);
         this.syncPending(); // a restored command's too
       },
-      onRestoredError: (_type, data, err) => {
+      onRestoredError: (type, data, err) => {
         this.syncPending();
+        if (type === 'retro.card.add' && err.code !== 'stopped' && !this.state.room?.ended && !missedBy(this.state, data, err, type)) {
+          this.refusedCards = [...this.refusedCards, { data, err }];
+          return;
+        }
         const m = restoredMissed(this.state, data, err);
         if (m) this.missed = m;
       },

@@ -87,6 +87,20 @@ describe('a card sent offline', () => {
     expect(p.target.querySelector('[data-testid=card-waiting]')).toBeNull();
     expect(p.target.querySelector('textarea')!.value).toBe('Pair more');
   });
+
+  it('refused while another card is being written, leaves that one in the box and keeps its own words in a notice', async () => {
+    const p = phone();
+    await p.write('Pair more');
+    const box = p.target.querySelector<HTMLTextAreaElement>('#card-r1')!;
+    box.value = 'Demo days';
+    box.dispatchEvent(new Event('input'));
+    p.answer(false);
+    await settle();
+    expect(box.value).toBe('Demo days');
+    const kept = p.target.querySelector('[data-testid=card-kept]')!;
+    expect(kept.querySelector('p')!.textContent).toBe('Your card “Pair more” was not added. Cards can no longer be added. Your text is below to copy.');
+    expect(kept.querySelector('textarea')!.value).toBe('Pair more');
+  });
 });
 
 describe('a dot sent offline', () => {
