@@ -3,7 +3,7 @@
 # package's benchmarks, under valgrind's callgrind: a count, not a time, so
 # it is the same run after run whatever else the machine is doing, and
 # tells a change to a script apart from the machine's noise (see
-# docs/benchmarks.md, "What a vote costs Redis").
+# docs/benchmarks-history.md, "What a vote costs Redis").
 #
 #   rooms/redisstore/callgrind.sh [BenchmarkApplyVote] [N]
 #

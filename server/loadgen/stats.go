@@ -151,7 +151,8 @@ type ProcReport struct {
 // TCP sends each again only after its loss probe, 200 ms or more later.
 // A few dropped packets are a few late deliveries at the tail of a
 // latency, measured as the server's. Phones on devices of their own
-// have no such shared queue (docs/benchmarks.md, "Where the limit is").
+// have no such shared queue (docs/benchmarks-history.md, "Packets the
+// machine dropped").
 type NetReport struct {
 	Dropped int64 `json:"dropped"` // by a full input queue (/proc/net/softnet_stat)
 	Resent  int64 `json:"resent"`  // TCP segments sent again (/proc/net/snmp RetransSegs)

@@ -26,7 +26,8 @@ ulimit -n 20000 || true
 # every figure that phones on devices of their own would not have (each
 # report's "network" line counts them). BACKLOG (default 20000) raises it
 # for the runs where this may (root), and puts it back after; BACKLOG=
-# keeps the machine's. docs/benchmarks.md, "Where the limit is".
+# keeps the machine's. docs/benchmarks-history.md, "Packets the machine
+# dropped".
 BACKLOG=${BACKLOG-20000}
 backlog_file=/proc/sys/net/core/netdev_max_backlog
 if [[ -n $BACKLOG && -r $backlog_file ]]; then
@@ -142,7 +143,7 @@ run() { # mode name flags...
   sleep 2
 }
 
-# The machine's floor first (docs/benchmarks.md, "Where the limit is"):
+# The machine's floor first (docs/benchmarks.md, "The machine"):
 # one frame written to 9,900 loopback sockets with no server at all, read
 # on the same cores and unread. Machines of one kind differ by 2×; the
 # summary opens with it and sets each broadcast against it.
