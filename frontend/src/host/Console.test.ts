@@ -316,9 +316,22 @@ describe('the console and its test participant', () => {
     answer();
     localStorage.setItem('huddle:pv:ABCDEF', JSON.stringify({ roomId: 'r1', code: 'ABCDEF', token: 'pt', memberId: 'pv1', name: 'Preview', preview: true }));
     sessionStorage.setItem('huddle:pvtab:ABCDEF', '1'); // this tab had it open
+    localStorage.setItem('huddle:cardorder', JSON.stringify([{ k: 'pv1:e1', ids: ['c1'] }]));
     const ws = await open();
     expect(ws.commands()).toContainEqual(expect.objectContaining({ type: 'member.remove', data: { member: 'pv1' } }));
     expect(localStorage.getItem('huddle:pv:ABCDEF')).toBeNull();
+    expect(localStorage.getItem('huddle:cardorder')).toBeNull();
+  });
+
+  it('forgets the order the test participant wrote its retro cards in when it leaves, and nobody else\'s', async () => {
+    answer(json({ room: { id: 'r1', code: 'ABCDEF', title: 'Trust' }, member: { id: 'pv1', name: 'Preview', role: 'participant', online: false, preview: true }, token: 'pt' }, 200));
+    localStorage.setItem('huddle:cardorder', JSON.stringify([{ k: 'pv1:e1', ids: ['c1'] }, { k: 'ann:e1', ids: ['c2'] }]));
+    await open();
+    button('View as participant')!.click();
+    await settle();
+    button('Close preview')!.click();
+    await settle();
+    expect(JSON.parse(localStorage.getItem('huddle:cardorder')!)).toEqual([{ k: 'ann:e1', ids: ['c2'] }]);
   });
 
   it("leaves another tab's preview alone", async () => {

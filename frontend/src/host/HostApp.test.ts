@@ -453,6 +453,27 @@ describe('/host: keeping the list of your rooms', () => {
     expect(JSON.parse(localStorage.getItem('huddle:hosted')!)).toEqual(['BBBBBB']);
   });
 
+  // The order a room's test participant wrote its retro cards in
+  // (lib/cardorder.ts, "MEMBER:EXERCISE") stayed after the room was removed.
+  it("forgets the order its test participant wrote retro cards in, and nobody else's", async () => {
+    stored(['AAAAAA', 'Morning standup'], ['BBBBBB', 'Offsite day 2']);
+    const pv = (c: string, member: string) => localStorage.setItem(`huddle:pv:${c}`, JSON.stringify({ roomId: 'r' + c, code: c, token: 'pv' + c, memberId: member, name: 'Preview', preview: true }));
+    pv('AAAAAA', 'pvA');
+    pv('BBBBBB', 'pvB');
+    // A participant who joined A from this browser (the /j/ page) writes on the same exercises.
+    localStorage.setItem('huddle:p:AAAAAA', JSON.stringify({ roomId: 'rAAAAAA', code: 'AAAAAA', token: 't', memberId: 'ann', name: 'Ann' }));
+    const orders = [{ k: 'pvA:e1', ids: ['c1', 'c2'] }, { k: 'ann:e1', ids: ['c3'] }, { k: 'pvB:e9', ids: ['c4'] }, { k: 'pvA:e2', ids: ['c5'] }];
+    localStorage.setItem('huddle:cardorder', JSON.stringify(orders));
+    serve({ AAAAAA: room('AAAAAA', 'Morning standup'), BBBBBB: room('BBBBBB', 'Offsite day 2') });
+    vi.stubGlobal('confirm', () => true);
+    await open(HostApp, '/host');
+
+    click(removeButton('AAAAAA'));
+    await settle();
+    expect(localStorage.getItem('huddle:pv:AAAAAA')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:cardorder')!).map((e: { k: string }) => e.k)).toEqual(['ann:e1', 'pvB:e9']);
+  });
+
   it('keeps a room when the question is answered no, and asks nothing of a room gone', async () => {
     stored(['AAAAAA', 'Morning standup'], ['DDDDDD', 'Old one']);
     serve({ AAAAAA: room('AAAAAA', 'Morning standup') });

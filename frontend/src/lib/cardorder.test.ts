@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardOrder, inWriteOrder, keepCardOrder, withNewCards } from './cardorder';
+import { cardOrder, forgetCardOrders, inWriteOrder, keepCardOrder, withNewCards } from './cardorder';
 
 afterEach(() => localStorage.clear());
 
@@ -17,5 +17,20 @@ describe('cardorder', () => {
     expect(cardOrder('m:24')).toEqual(['c24']);
     expect(cardOrder('m:5')).toEqual(['c5']);
     expect(cardOrder('m:4')).toEqual([]);
+  });
+
+  it("forgets one member's retros, and nobody else's on the same exercises", () => {
+    keepCardOrder('pv1:e1', ['a']);
+    keepCardOrder('p:e1', ['b']);
+    keepCardOrder('pv1:e2', ['c']);
+    keepCardOrder('pv10:e1', ['d']);
+    forgetCardOrders('pv1');
+    expect(cardOrder('pv1:e1')).toEqual([]);
+    expect(cardOrder('pv1:e2')).toEqual([]);
+    expect(cardOrder('p:e1')).toEqual(['b']);
+    expect(cardOrder('pv10:e1')).toEqual(['d']);
+    forgetCardOrders('p');
+    forgetCardOrders('pv10');
+    expect(localStorage.getItem('huddle:cardorder')).toBeNull();
   });
 });

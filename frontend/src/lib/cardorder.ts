@@ -35,6 +35,22 @@ export function keepCardOrder(key: string, ids: string[]): void {
   }
 }
 
+/** Forgets the orders of every retro of `member` (the keys "MEMBER:EXERCISE"):
+ *  the console's test participant, once it leaves or its room is removed
+ *  from /host's list. Another member's, on the same exercises, stay. */
+export function forgetCardOrders(member: string): void {
+  if (!member) return;
+  try {
+    const all = read();
+    const rest = all.filter((e) => !e.k.startsWith(`${member}:`));
+    if (rest.length === all.length) return;
+    if (rest.length) localStorage.setItem(KEY, JSON.stringify(rest));
+    else localStorage.removeItem(KEY);
+  } catch {
+    /* storage disabled: nothing was kept */
+  }
+}
+
 /** The order with the ids of cards it does not hold yet added, in the order cards gives them. */
 export function withNewCards(order: string[], cards: { id: string }[]): string[] {
   const known = new Set(order);
