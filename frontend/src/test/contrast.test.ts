@@ -77,6 +77,19 @@ const projector: [string, string, string][] = [
   ...tints.map((bg): [string, string, string] => ['projector kudo names', 'kudo-label', bg]),
 ];
 
+/** Session B's bar in the trainer's comparison (trainer/PairedBars.svelte):
+ *  its stripes, each colour of its gradient on the next, and its edge on
+ *  the track, read from its style. */
+const pairedBars = readFileSync(join(__dirname, '..', 'trainer', 'PairedBars.svelte'), 'utf8');
+const barB = pairedBars.match(/\.fill\.b\s*\{([^}]*)\}/)?.[1] ?? '';
+const stripes = [...(barB.match(/repeating-linear-gradient\(([^;]*)\)/)?.[1] ?? '').matchAll(/var\(--([\w-]+)\)/g)].map((m) => m[1]);
+// Its edge, or with none its stripes' colour, marks where it ends on the track.
+const barEdge = barB.match(/(?:box-shadow|border):[^;]*var\(--([\w-]+)\)/)?.[1] ?? stripes[0];
+const stripePairs: [string, string, string][] = [
+  ...stripes.slice(1).map((bg, i): [string, string, string] => ["session B's stripes on their ground", stripes[i], bg]),
+  ["session B's bar against its track", barEdge, 'track'],
+];
+
 const each = (pairs: [string, string, string][]) => Object.entries(schemes).flatMap(([s, vars]) => pairs.map(([what, fg, bg]) => [s, what, fg, bg, vars] as const));
 const value = (vars: Record<string, string>, name: string) => {
   if (!vars[name]) throw new Error(`no --${name} in app.css`);
@@ -98,6 +111,12 @@ describe('colour contrast (WCAG AA)', () => {
     expect(contrast(value(vars, fg), value(vars, bg))).toBeGreaterThanOrEqual(4.5);
   });
   it.each(each(edges))('%s: %s, --%s on --%s, at least 3:1', (_, __, fg, bg, vars) => {
+    expect(contrast(value(vars, fg), value(vars, bg))).toBeGreaterThanOrEqual(3);
+  });
+  it("finds session B's stripes, in two colours at least", () => {
+    expect(new Set(stripes).size).toBeGreaterThanOrEqual(2);
+  });
+  it.each(each(stripePairs))('%s: %s, --%s on --%s, at least 3:1', (_, __, fg, bg, vars) => {
     expect(contrast(value(vars, fg), value(vars, bg))).toBeGreaterThanOrEqual(3);
   });
   it.each(projector)('light only: %s, --%s on --%s, at least 4.5:1', (_, fg, bg) => {
