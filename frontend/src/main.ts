@@ -10,6 +10,12 @@ import { watchPastes } from './lib/pastecut';
 
 const target = document.getElementById('app')!;
 const path = window.location.pathname;
+const projector = path.startsWith('/screen/');
+
+// The projector stays light (app.css: the dark scheme is :root:not(.projector)).
+// Marked here, as this entry runs, not by ScreenApp once its chunk has
+// come: a laptop in dark mode showed the projector's page dark until then.
+if (projector) document.documentElement.classList.add('projector');
 
 async function start() {
   if (path === '/host' || path.startsWith('/host/')) {
@@ -18,7 +24,7 @@ async function start() {
   } else if (/^\/(library|sessions|compare)(\/|$)/.test(path)) {
     const { default: TrainerApp } = await import('./trainer/TrainerApp.svelte');
     mount(TrainerApp, { target });
-  } else if (path.startsWith('/screen/')) {
+  } else if (projector) {
     const { default: ScreenApp } = await import('./screen/ScreenApp.svelte');
     mount(ScreenApp, { target });
   } else {
