@@ -585,7 +585,7 @@ describe('the console with its preview open between 900 and 1240 px', () => {
   // There the open preview takes the right and the room's column goes
   // under the exercise: what is being typed in it stays as it moves.
   function windowBetween900And1240() {
-    vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('max-width: 1239px'), media: q, addEventListener() {}, removeEventListener() {} }));
+    vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('max-width: 77.4375em'), media: q, addEventListener() {}, removeEventListener() {} }));
   }
   const type = (input: HTMLInputElement, value: string) => {
     input.value = value;
