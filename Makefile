@@ -93,6 +93,7 @@ deps-browser:
 test-e2e: build deps-browser
 	@mkdir -p test-artifacts
 	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/run.mjs
+	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/projector-scheme-console-text.mjs
 
 ## bench: run every performance target of docs/benchmarks.md on fresh nodes
 ## (embedded store, then Redis with two nodes; BENCH=embedded|redis|all,
