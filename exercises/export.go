@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -269,6 +270,7 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 	if room.Ended && !room.EndedAt.IsZero() {
 		r.EndedAt = room.EndedAt.UTC().Format(time.RFC3339)
 	}
+	var people namesakes
 	for _, v := range sec.Exercises {
 		e := v.Exercise
 		x := ExerciseResult{Kind: e.Kind, Title: e.Title, Prompt: e.Prompt, FacilitatorNotes: e.Notes,
@@ -286,25 +288,26 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 			if err := json.Unmarshal(v.State, &rv); err != nil {
 				return nil, err
 			}
-			x.Retro = exportRetro(e, rv, room.ShowNames)
+			x.Retro = exportRetro(e, rv, room.ShowNames, cardAuthors(e.ID, st), &people)
 			x.Responses = int64(rv.Written)
 		case e.Kind == KindHelp:
 			var hv HelpView
 			if err := json.Unmarshal(v.State, &hv); err != nil {
 				return nil, err
 			}
-			x.Help = exportHelp(hv)
+			x.Help = exportHelp(hv, &people)
 			x.Responses = int64(len(hv.Requests))
 		case e.Kind == KindKudos:
 			var kv KudosView
 			if err := json.Unmarshal(v.State, &kv); err != nil {
 				return nil, err
 			}
-			x.Kudos = exportKudos(kv)
+			x.Kudos = exportKudos(kv, &people)
 			x.Responses = int64(len(x.Kudos.Kudos))
 		}
 		r.Exercises = append(r.Exercises, x)
 	}
+	people.number()
 	return r, nil
 }
 
@@ -379,7 +382,20 @@ func (r *RetroExport) written() int {
 	return n
 }
 
-func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
+// cardAuthors gives who wrote each named card of exercise ex, by card id,
+// for telling namesakes apart (namesakes): the author's member id, or for
+// a card named before cards kept it, nothing.
+func cardAuthors(ex string, st *rooms.State) func(card string) string {
+	return func(card string) string {
+		var c RetroCard
+		if d, ok := st.Docs[cardKey(ex, card)]; ok && json.Unmarshal(d.Value, &c) == nil {
+			return c.AuthorID
+		}
+		return ""
+	}
+}
+
+func exportRetro(e Exercise, v RetroView, showNames bool, authorOf func(card string) string, people *namesakes) *RetroExport {
 	// Once the totals have been shown they stay shown, on every board
 	// and here: a retro taken back to Group after them (to merge voted
 	// items) and ended there keeps its vote's results.
@@ -400,6 +416,8 @@ func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
 		col[c.ID] = i
 		out.Columns = append(out.Columns, RetroColumnExport{Title: c.Title, Count: c.Count})
 	}
+	// The id of each exported card, by column, as out's cards are.
+	ids := make([][]string, len(out.Columns))
 	if v.Revealed {
 		for _, c := range v.Cards {
 			cardText[c.ID] = c.Text
@@ -412,6 +430,12 @@ func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
 			}
 			if i, ok := col[c.Column]; ok {
 				out.Columns[i].Cards = append(out.Columns[i].Cards, ce)
+				ids[i] = append(ids[i], c.ID)
+			}
+		}
+		for i := range out.Columns {
+			for j := range out.Columns[i].Cards {
+				people.add(&out.Columns[i].Cards[j].Author, authorOf(ids[i][j]))
 			}
 		}
 		for _, g := range v.Groups {
@@ -432,25 +456,39 @@ func exportRetro(e Exercise, v RetroView, showNames bool) *RetroExport {
 	return out
 }
 
-func exportHelp(v HelpView) *HelpExport {
+func exportHelp(v HelpView, people *namesakes) *HelpExport {
 	out := &HelpExport{Counts: v.Counts, Requests: []HelpRequestExport{}}
+	// Who each name is, as out's names are: the requester, then each
+	// next step's helper.
+	var who [][]string
 	for _, r := range v.Requests {
 		re := HelpRequestExport{Title: r.Title, Detail: r.Detail, Tags: r.Tags, Status: r.Status, Anonymous: r.Anonymous, Offers: len(r.Offers)}
+		ids := []string{""}
 		if !r.Anonymous {
-			re.Requester = r.AuthorName
+			re.Requester, ids[0] = r.AuthorName, r.AuthorID
 		}
 		for _, o := range r.Offers {
 			if o.Accepted {
 				re.NextSteps = append(re.NextSteps, NextStepExport{Helper: o.HelperName, Step: o.Step})
+				ids = append(ids, o.HelperID)
 			}
 		}
 		out.Requests = append(out.Requests, re)
+		who = append(who, ids)
+	}
+	for i := range out.Requests {
+		q := &out.Requests[i]
+		people.add(&q.Requester, who[i][0])
+		for j := range q.NextSteps {
+			people.add(&q.NextSteps[j].Helper, who[i][j+1])
+		}
 	}
 	return out
 }
 
-func exportKudos(v KudosView) *KudosExport {
+func exportKudos(v KudosView, people *namesakes) *KudosExport {
 	out := &KudosExport{Kudos: []KudoExport{}}
+	var shown []Kudo // the kudos exported, as out's are
 	for _, k := range v.Kudos {
 		if k.Hidden {
 			continue
@@ -465,8 +503,126 @@ func exportKudos(v KudosView) *KudosExport {
 			ke.From = k.FromName
 		}
 		out.Kudos = append(out.Kudos, ke)
+		shown = append(shown, k)
+	}
+	for i := range out.Kudos {
+		if k := &out.Kudos[i]; !k.Team && shown[i].ToName != "" {
+			people.add(&k.To, shown[i].To)
+		}
+		if !shown[i].Anonymous {
+			people.add(&out.Kudos[i].From, shown[i].From)
+		}
 	}
 	return out
+}
+
+// namesakes tells apart, in one export, two people shown under the same
+// name (two participants who both joined as "Ann"), without their ids:
+// the export carries none. Each name shared by two or more people is
+// followed by a number, the same for one person wherever the export
+// names them: "Ann (1)" for the first Ann it names, "Ann (2)" for the
+// second, in the export's order (the agenda's, and each exercise's as it
+// is exported). As in the web app's lists of people, where each Ann gets
+// a number from her member id ("Ann #2835", lib/names.ts), every holder of
+// a shared name is numbered and a name without a number is nobody else's
+// in the export; an ordinal replaces the id's number, which would tell
+// whoever has the export something of the id.
+//
+// Only names shown are numbered: "anonymous" and "an unnamed
+// participant" name nobody, and stay as they are. Names are compared as
+// the web app compares them (nameKey). A person is known by their member
+// id; a name whose id the room did not keep (a card or kudo written
+// before it kept them) is known by the name alone, so people of that
+// name without an id count as one.
+type namesakes struct {
+	refs []nameRef
+}
+
+// nameRef is a name in the export and who it is: a member id, never
+// exported.
+type nameRef struct {
+	name *string
+	who  string
+}
+
+// add records the name at *name, as that of person who ("" when the
+// room kept no id for it). *name must stay where it is until number: it
+// is given once the slice holding it is complete.
+func (n *namesakes) add(name *string, who string) {
+	if *name == "" {
+		return
+	}
+	if who == "" {
+		who = "name:" + nameKey(*name)
+	} else {
+		who = "id:" + who
+	}
+	n.refs = append(n.refs, nameRef{name, who})
+}
+
+// number rewrites every shared name with its holder's number. A name
+// that reads as another's numbered one (someone who joined as
+// "Ann (2)", beside two Anns) is numbered too, so that no two people
+// read alike.
+func (n *namesakes) number() {
+	numbered := map[string]bool{} // name keys numbered even when held by one
+	var labels []string
+	for range len(n.refs) + 1 { // each round numbers one more name, or ends
+		// The people of each name, in the order the export first names
+		// them.
+		holders := map[string][]string{}
+		for _, r := range n.refs {
+			k := nameKey(*r.name)
+			if !slices.Contains(holders[k], r.who) {
+				holders[k] = append(holders[k], r.who)
+			}
+		}
+		labels = make([]string, len(n.refs))
+		for i, r := range n.refs {
+			labels[i] = *r.name
+			if ps := holders[nameKey(*r.name)]; len(ps) > 1 || numbered[nameKey(*r.name)] {
+				labels[i] = fmt.Sprintf("%s (%d)", *r.name, slices.Index(ps, r.who)+1)
+			}
+		}
+		// Two people who read alike: the one shown bare is numbered.
+		readers := map[string]string{} // label's key → its first holder
+		more := false
+		for i, r := range n.refs {
+			k := nameKey(labels[i])
+			first, ok := readers[k]
+			if !ok {
+				readers[k] = r.who
+				continue
+			}
+			if first == r.who {
+				continue
+			}
+			for j, s := range n.refs {
+				if nameKey(labels[j]) == k && labels[j] == *s.name && !numbered[nameKey(*s.name)] {
+					numbered[nameKey(*s.name)], more = true, true
+				}
+			}
+		}
+		if !more {
+			break
+		}
+	}
+	for i, r := range n.refs {
+		*r.name = labels[i]
+	}
+}
+
+// nameKey is a name as it is compared for telling people apart, as the
+// web app's nameKey (frontend/src/lib/names.ts) has it, less its Unicode
+// normalisation: "sam", "Sam " and "S am" are one name.
+func nameKey(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r), r >= '\u200b' && r <= '\u200d', r == '\u2060', r == '\ufeff':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, name)
 }
 
 // JSON is the results as indented JSON.

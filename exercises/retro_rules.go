@@ -42,9 +42,12 @@ const (
 	ItemGroup = "group"
 )
 
-// Documents and counters of a retrospective. Cards and allocations carry
-// no member id: authors and voters are opaque keys made from the member's
-// token, so the store cannot say who wrote or dotted what.
+// Documents and counters of a retrospective. Allocations and anonymous
+// cards carry no member id: authors and voters are opaque keys made from
+// the member's token, so the store cannot say who wrote or dotted what. A
+// card written under its author's name carries their member id as well
+// (RetroCard.AuthorID), as a named help request does: it names them
+// already.
 func cardKey(ex, id string) string     { return "rc:" + ex + ":" + id }
 func cardPrefix(ex string) string      { return "rc:" + ex + ":" }
 func groupKey(ex, id string) string    { return "rg:" + ex + ":" + id }
@@ -145,12 +148,16 @@ func retroPrefixes(ex string) []string {
 // RetroCard is a card as stored. Author is the opaque key
 // Opaque("author:"+exercise) of whoever wrote it; AuthorName is kept only
 // when the room showed names when it was added and its writer had been
-// told so (cardName); an edit never changes it.
+// told so (cardName); an edit never changes it. AuthorID, the author's
+// member id, is kept with AuthorName only (a card named before it was
+// kept has none): no view carries it, the exports use it to tell two
+// authors of the same name apart without naming either's id (namesakes).
 type RetroCard struct {
 	ID         string `json:"id"`
 	Column     string `json:"column"`
 	Text       string `json:"text"`
 	Author     string `json:"author"`
+	AuthorID   string `json:"authorId,omitempty"`
 	AuthorName string `json:"authorName,omitempty"`
 	Group      string `json:"group,omitempty"`
 }
@@ -1197,6 +1204,9 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 	c, err := RetroAddCard(e, newShortID(), args.Column, args.Text, author, name, lim)
 	if err != nil {
 		return err
+	}
+	if name != "" {
+		c.AuthorID = tx.Actor.ID
 	}
 	tx.Incr(cardCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("cards", lim.MaxItems))
 	if err := tx.Put(cardKey(e.ID, c.ID), c); err != nil {
