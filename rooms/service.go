@@ -1271,6 +1271,13 @@ func (tx *Tx) Delete(key string) { tx.change.Puts = append(tx.change.Puts, Put{K
 // precondition.
 func (tx *Tx) DeletePrefix(prefix string) { tx.change.Drops = append(tx.change.Drops, prefix) }
 
+// DeleteCounterPrefix removes every counter whose name starts with
+// prefix, in the same atomic change (Change.CounterDrops): counters the
+// command cannot name one by one, whatever was added to them meanwhile.
+func (tx *Tx) DeleteCounterPrefix(prefix string) {
+	tx.change.CounterDrops = append(tx.change.CounterDrops, prefix)
+}
+
 // Incr adds by to a counter; with max > 0, passing max fails the command
 // with ifOver.
 func (tx *Tx) Incr(key string, by, max int64, ifOver *Error) {

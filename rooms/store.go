@@ -137,7 +137,8 @@ const (
 // The order of checks is: the reply for (Actor, CmdID) already exists →
 // nothing is applied and Applied.Duplicate is true with the stored reply;
 // any Expect fails → ErrConflict; any Once member present → *OnceError;
-// any Incr over its Max → *LimitError. Then the effects: Drops, Puts,
+// any Incr over its Max → *LimitError (counted from 0 for a counter
+// CounterDrops deletes). Then the effects: Drops, Puts, CounterDrops,
 // Incrs, Once members added, Reply stored, Events numbered, appended to the
 // bounded history and published in order, Touched keys published, and the
 // room's expiry refreshed.
@@ -159,6 +160,12 @@ type Change struct {
 	// A prefix with a ':' costs the documents of its class (the key up to
 	// the first ':') on Redis; one without, every document of the room.
 	Drops []string `json:"drops,omitempty"`
+	// CounterDrops deletes every counter whose name starts with one of
+	// these prefixes, before Incrs (so an Incr under a prefix dropped
+	// counts from 0): counters the change cannot name, such as the dot
+	// totals of a vote started again, one per item dotted. On Redis it
+	// costs a look at the name of every counter of the room.
+	CounterDrops []string `json:"counterDrops,omitempty"`
 	// Touch names coalesced state (a tally, say) that changed without an
 	// event of its own; nodes refresh it at a bounded rate.
 	Touch []string `json:"touch,omitempty"`

@@ -311,7 +311,11 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 	sums := make(map[string]int64, len(c.Incrs))
 	for _, in := range c.Incrs {
 		sums[in.Key] += in.By
-		if in.Max > 0 && r.counters[in.Key]+sums[in.Key] > in.Max {
+		was := r.counters[in.Key]
+		if rooms.HasAnyPrefix(in.Key, c.CounterDrops) {
+			was = 0 // dropped first
+		}
+		if in.Max > 0 && was+sums[in.Key] > in.Max {
 			return rooms.Applied{Pos: pos}, &rooms.LimitError{Key: in.Key}
 		}
 	}
@@ -338,6 +342,13 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		}
 		c[p.Key] = struct{}{}
 	}
+	for _, p := range c.CounterDrops {
+		for k := range r.counters {
+			if strings.HasPrefix(k, p) {
+				delete(r.counters, k)
+			}
+		}
+	}
 	for _, in := range c.Incrs {
 		r.counters[in.Key] += in.By
 	}
@@ -354,7 +365,7 @@ func (s *Store) apply(r *room, c rooms.Change) (rooms.Applied, error) {
 		log.byKey[k] = slices.Clone(c.Reply)
 		log.order = append(log.order, k)
 		window := max(s.opts.ReplyWindow, rooms.ReplyPerParticipant*int(r.counters[rooms.CounterParticipants]))
-		if len(c.Drops)+len(c.Puts)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
+		if len(c.Drops)+len(c.Puts)+len(c.CounterDrops)+len(c.Incrs)+len(c.Events)+len(c.Once)+len(c.Touch) > 0 {
 			log.applied[k] = struct{}{}
 			log.appliedOrder = append(log.appliedOrder, k)
 			for len(log.appliedOrder) > rooms.AppliedPerAnswer*window {

@@ -86,7 +86,7 @@
 //	P:{R}:ev     channel pub/sub: {"at":<unix ms>,"event":{…}} per event,
 //	                     {"at":<unix ms>,"touched":[…]} per Touch list;
 //	                     a change's first notice also has its "epoch",
-//	                     "ver", "ctr" and "cls" (mirror.go)
+//	                     "ver", "ctr", "cls" and "cdrop" (mirror.go)
 //	P:code:C     string  "R epoch" of the room holding the code; expires
 //	                     at the room's ext
 //	P:rooms      zset    room id → ext, for CountRooms (entries are

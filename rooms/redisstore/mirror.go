@@ -18,8 +18,9 @@ import (
 // A mirror is instead what a node knows of a followed room: all of its
 // counters and the documents views have read, at a version of the room.
 // Every change that writes documents or counters moves META's ver by one
-// and its first notice carries the new values of the counters it wrote
-// and the classes of the documents it wrote; every notice carries the
+// and its first notice carries the new values of the counters it wrote,
+// the prefixes of those it deleted and the classes of the documents it
+// wrote; every notice carries the
 // room's version (commit in common.lua, presence.lua). A node applies those in order; a document of a class
 // written is forgotten (read again when next asked for), and a version
 // missed (a gap) or a lost subscription drops the mirror, so the next view
@@ -47,6 +48,9 @@ type versionNote struct {
 	Ver   int64    `json:"ver,omitempty"`
 	Ctr   []string `json:"ctr,omitempty"` // name, value, name, value...
 	Cls   []string `json:"cls,omitempty"`
+	// CtrDrop: prefixes of the counters the change deleted, before it
+	// wrote Ctr (rooms.Change.CounterDrops).
+	CtrDrop []string `json:"cdrop,omitempty"`
 }
 
 // seenLocked records that version ver of the room exists (b.mu held).
@@ -77,8 +81,15 @@ func (f *follow) noteLocked(n versionNote, about bool) {
 	m := f.mir
 	switch {
 	case m == nil || n.Ver <= m.ver && m.epoch == n.Epoch:
-	case m.epoch == n.Epoch && n.Ver == m.ver+1 && (len(n.Ctr) > 0 || len(n.Cls) > 0):
+	case m.epoch == n.Epoch && n.Ver == m.ver+1 && (len(n.Ctr) > 0 || len(n.Cls) > 0 || len(n.CtrDrop) > 0):
 		// The first notice of the next change: what it wrote.
+		if len(n.CtrDrop) > 0 {
+			for name := range m.counters {
+				if rooms.HasAnyPrefix(name, n.CtrDrop) {
+					delete(m.counters, name)
+				}
+			}
+		}
 		for i := 0; i+1 < len(n.Ctr); i += 2 {
 			m.counters[n.Ctr[i]], _ = strconv.ParseInt(n.Ctr[i+1], 10, 64)
 		}

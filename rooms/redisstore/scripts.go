@@ -150,7 +150,7 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadlin
 	if err != nil {
 		return nil, err
 	}
-	n := 16 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + len(c.Drops) + 3*len(c.Incrs) + len(c.Events)
+	n := 16 + 2*len(c.Expect) + 2*len(c.Once) + 3*len(c.Puts) + len(c.Drops) + len(c.CounterDrops) + 3*len(c.Incrs) + len(c.Events)
 	args := make([]any, 0, n)
 	args = append(args, roomJSON, s.keys.channel(room), s.opts.HistoryLimit, s.opts.ReplyWindow, epoch, ttlMS, code, deadline)
 
@@ -184,6 +184,10 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadlin
 	}
 	args = append(args, len(c.Drops))
 	for _, p := range c.Drops {
+		args = append(args, p)
+	}
+	args = append(args, len(c.CounterDrops))
+	for _, p := range c.CounterDrops {
 		args = append(args, p)
 	}
 	args = append(args, len(c.Incrs))

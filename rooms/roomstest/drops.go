@@ -1,6 +1,7 @@
 package roomstest
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -65,4 +66,58 @@ func testDrops(t *testing.T, _ Options, st rooms.Store) {
 		t.Fatalf("the drop sent again: %+v, %v; want a duplicate", a, err)
 	}
 	want("after the drop sent again", "rd:e1:e", "rdx:e1:a", "d:e1:a", "member:a", "room")
+}
+
+// testCounterDrops: Change.CounterDrops deletes every counter whose name
+// starts with one of its prefixes, and nothing else: not a counter whose
+// name only shares its start with a prefix's first part, nor a document
+// under the same prefix. It comes before the change's Incrs, whose Max
+// then counts from 0. A counter dropped reads as 0 (absent), and is in no
+// Load; dropping what is not there is harmless, and a change of
+// CounterDrops alone counts as a change (its re-send is a duplicate).
+func testCounterDrops(t *testing.T, _ Options, st rooms.Store) {
+	r := createRoom(t, st, rooms.Change{
+		Puts: []rooms.Put{{Key: "d:e1:doc", Value: raw(`1`)}},
+		Incrs: []rooms.Incr{{Key: "d:e1:a", By: 2}, {Key: "d:e1:b", By: 3}, {Key: "d:e10:a", By: 4},
+			{Key: "d1:e1:a", By: 5}, {Key: "x", By: 6}},
+	})
+	counters := func(what string, want map[string]int64) {
+		t.Helper()
+		got := map[string]int64{}
+		for k, v := range mustLoad(t, st, r.ID).Counters {
+			if k != rooms.CounterParticipants || v != 0 {
+				got[k] = v
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("%s: counters %v, want %v", what, got, want)
+		}
+	}
+
+	// Max counts from 0 for a counter dropped: 3 + 4 would pass it.
+	mustApply(t, st, r.ID, rooms.Change{CounterDrops: []string{"d:e1:"}, Incrs: []rooms.Incr{{Key: "d:e1:b", By: 4, Max: 5}}})
+	counters("after dropping d:e1:", map[string]int64{"d:e1:b": 4, "d:e10:a": 4, "d1:e1:a": 5, "x": 6})
+	if n, err := st.Counters(t.Context(), r.ID, "d:e1:a", "d:e1:b"); err != nil || n[0] != 0 || n[1] != 4 {
+		t.Fatalf("counters after the drop: %v, %v", n, err)
+	}
+	wantDoc(t, mustGet(t, st, r.ID, "d:e1:doc")[0], "d:e1:doc", `1`)
+
+	// A change refused drops nothing.
+	if _, err := st.Apply(t.Context(), r.ID, rooms.Change{CounterDrops: []string{"d"}, Incrs: []rooms.Incr{{Key: "x", By: 1, Max: 6}}}); err == nil {
+		t.Fatal("an Incr past its Max applied")
+	}
+	counters("after a refused drop", map[string]int64{"d:e1:b": 4, "d:e10:a": 4, "d1:e1:a": 5, "x": 6})
+
+	mustApply(t, st, r.ID, rooms.Change{CounterDrops: []string{"nothing:", "d:e3:", "zz"}})
+	counters("after dropping what is not there", map[string]int64{"d:e1:b": 4, "d:e10:a": 4, "d1:e1:a": 5, "x": 6})
+
+	c := rooms.Change{Actor: "fac", CmdID: "cdrop-1", Reply: raw(`{"ok":true}`), CounterDrops: []string{"d:", "d1:"}}
+	mustApply(t, st, r.ID, c)
+	counters("after dropping d: and d1:", map[string]int64{"x": 6})
+	mustApply(t, st, r.ID, rooms.Change{Incrs: []rooms.Incr{{Key: "d:e1:c", By: 1}}})
+	if a, err := st.Apply(t.Context(), r.ID, c); err != nil || !a.Duplicate {
+		t.Fatalf("the drop sent again: %+v, %v; want a duplicate", a, err)
+	}
+	counters("after the drop sent again", map[string]int64{"d:e1:c": 1, "x": 6})
+	wantDoc(t, mustGet(t, st, r.ID, "d:e1:doc")[0], "d:e1:doc", `1`)
 }

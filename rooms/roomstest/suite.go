@@ -90,6 +90,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "VersionsUnique", testPutVersions)
 		run(t, "NilValueDeletes", testPutDelete)
 		run(t, "DropsByPrefix", testDrops)
+		run(t, "CounterDropsByPrefix", testCounterDrops)
 	})
 	group("Expect", func(t *testing.T) {
 		run(t, "MatchingVersionApplies", testExpectMatch)

@@ -129,6 +129,7 @@ local function decode(i)
   c.once = list(2)    -- set name, member token
   c.puts = list(3)    -- key, version ("0": delete), value
   c.drops = list(1)   -- key prefix: every document under it is deleted
+  c.cdrops = list(1)  -- name prefix: every counter under it is deleted
   c.incrs = list(3)   -- key, by, max ("0": no limit)
   c.events = list(1)  -- event JSON without its opening '{' and first fields
   c.touched = ARGV[i] -- JSON array of names, or ""
@@ -210,6 +211,14 @@ local function check(c, epoch, seq)
     end
     local cur = call_list('HMGET', KEYS[CTR], names)
     c.ctr_born = not cur[1]
+    if #c.cdrops > 0 then
+      -- A counter the change drops counts from 0 (commit drops first).
+      local ps = {}
+      for j, d in ipairs(c.cdrops) do ps[j] = d[1] end
+      for j = 2, #names do
+        if has_prefix(names[j], ps) then cur[j] = false end
+      end
+    end
     local sums, exact = {}, true
     for _, in_ in ipairs(c.incrs) do
       local key, by, max = in_[1], tonumber(in_[2]), tonumber(in_[3])
@@ -348,6 +357,23 @@ local function drop_prefixes(drops)
   return out
 end
 
+-- drop_counters deletes every counter whose name starts with one of the
+-- change's counter drops (rooms.Change.CounterDrops), looking at the name
+-- of every counter of the room, and returns the prefixes when it deleted
+-- any (nil otherwise), for the change's notice.
+local function drop_counters(cdrops)
+  if #cdrops == 0 then return nil end
+  local ps = {}
+  for j, d in ipairs(cdrops) do ps[j] = d[1] end
+  local gone = {}
+  for _, f in ipairs(redis.call('HKEYS', KEYS[CTR])) do
+    if f ~= ORDER and has_prefix(f, ps) then gone[#gone + 1] = f end
+  end
+  if #gone == 0 then return nil end
+  call_write('HDEL', KEYS[CTR], gone)
+  return ps
+end
+
 -- commit applies a change check passed: documents, counters, once-only
 -- sets, the reply, then events (numbered, kept, published) and Touch
 -- notices, and finally the expiry of the room's keys. meta is what
@@ -368,6 +394,7 @@ local function commit(c, meta, now)
       drop_class(cls)
     end
   end
+  local cdropped = drop_counters(c.cdrops)
   -- now: the new value of every counter written, as name, value pairs.
   local now_ctr = c.ctr
   if #c.incrs > 0 then
@@ -434,7 +461,7 @@ local function commit(c, meta, now)
       if old then redis.call('HDEL', KEYS[REP], old) end
     end
     local fields = {slot, c.rfield, c.rfield, c.reply, c.nfield, int(n)}
-    if #c.drops > 0 or #c.puts > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
+    if #c.drops > 0 or #c.puts > 0 or #c.cdrops > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
       -- The command changed the room: its marker (afield) outlives its
       -- answer, in a ring of MARKS_PER_ANSWER times the answers' window
       -- (slots 'p:<m>', the count in MARKS), so that memory stays
@@ -465,10 +492,14 @@ local function commit(c, meta, now)
   -- notice of its own for it.
   local ver = meta.ver
   local head_fields = ''
-  if #c.puts > 0 or #c.incrs > 0 or #dropped > 0 then
+  if #c.puts > 0 or #c.incrs > 0 or #dropped > 0 or cdropped then
     ver = ver + 1
     set[#set + 1] = 'ver'
     set[#set + 1] = int(ver)
+    if cdropped then
+      -- Before ctr: a follower deletes these, then sets those.
+      head_fields = head_fields .. ',"cdrop":' .. cjson.encode(cdropped)
+    end
     if now_ctr and #now_ctr > 0 then
       head_fields = head_fields .. ',"ctr":' .. cjson.encode(now_ctr)
     end
