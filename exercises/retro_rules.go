@@ -73,7 +73,12 @@ func dotsPurpose(ex string) string     { return "dots:" + ex }
 // each is under a voter's opaque key (allocKey) that only that voter's
 // token gives. Every allocation stored then is of the vote that ends: a
 // dot of the new one reads the exercise written by the change, so none
-// comes before it.
+// comes before it. So are its totals, by prefix too
+// (rooms.Change.CounterDrops): counters are not preconditions, so a dot
+// of the vote that ends may be counted after the change read them, and
+// the store deletes whatever they hold when it applies the change. Nothing
+// reads the totals of a vote started again (views read the round's own),
+// until then they were left stored until the room expired.
 func dotPrefix(ex string, round int) string {
 	if round == 0 {
 		return "d:" + ex + ":"
@@ -1170,8 +1175,13 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 		ne.EndsAt = nil
 	}
 	if ne.DotsRound != e.DotsRound {
-		// The vote starts again: its voters' allocations go with it.
+		// The vote starts again: its voters' allocations go with it, and
+		// its totals (those of every round before, of a room whose
+		// earlier rounds kept theirs).
 		tx.DeletePrefix(allocPrefix(e.ID))
+		for r := range ne.DotsRound {
+			tx.DeleteCounterPrefix(dotPrefix(e.ID, r))
+		}
 	}
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, ne, false)
