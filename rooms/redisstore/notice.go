@@ -12,8 +12,9 @@ import (
 // CPU. The notices the scripts write without an event (a change that
 // touched state, or only moved the room's version: common.lua's commit,
 // presence.lua) have one fixed shape, which readNotice reads directly;
-// anything else (an event, an escape in a string, a field out of order)
-// goes to encoding/json, which gives the same result for every input
+// anything else (an event, an escape in a string, a field out of order,
+// the "cdrop" of the rare change that deletes counters) goes to
+// encoding/json, which gives the same result for every input
 // readNotice takes (FuzzDecodeNotice).
 func decodeNotice(payload string) (envelope, error) {
 	if env, ok := readNotice(payload); ok {

@@ -182,13 +182,14 @@ func (s *Store) changeArgs(room, epoch string, ttlMS int64, code string, deadlin
 			args = append(args, p.Key, strconv.FormatUint(rooms.NewVersion(), 10), []byte(p.Value))
 		}
 	}
-	args = append(args, len(c.Drops))
+	// Drops and CounterDrops in one list, each tagged (decode in
+	// common.lua), so that a change with neither costs Redis no more.
+	args = append(args, len(c.Drops)+len(c.CounterDrops))
 	for _, p := range c.Drops {
-		args = append(args, p)
+		args = append(args, "d"+p)
 	}
-	args = append(args, len(c.CounterDrops))
 	for _, p := range c.CounterDrops {
-		args = append(args, p)
+		args = append(args, "c"+p)
 	}
 	args = append(args, len(c.Incrs))
 	for _, in := range c.Incrs {

@@ -128,11 +128,24 @@ local function decode(i)
   c.expect = list(2)  -- key, version ("0": absent)
   c.once = list(2)    -- set name, member token
   c.puts = list(3)    -- key, version ("0": delete), value
-  c.drops = list(1)   -- key prefix: every document under it is deleted
-  c.cdrops = list(1)  -- name prefix: every counter under it is deleted
+  c.drops = list(1)   -- tagged prefix: see below
   c.incrs = list(3)   -- key, by, max ("0": no limit)
   c.events = list(1)  -- event JSON without its opening '{' and first fields
   c.touched = ARGV[i] -- JSON array of names, or ""
+  -- A drop is tagged (changeArgs): 'd' and a document key prefix, every
+  -- document under it deleted (rooms.Change.Drops), or 'c' and a counter
+  -- name prefix, every counter under it deleted (CounterDrops). One list
+  -- for both, so that a change with neither (a vote) costs as before:
+  -- c.cdrops, the counter prefixes, is nil unless there are some.
+  if #c.drops > 0 then
+    local docs, ctrs = {}, {}
+    for _, d in ipairs(c.drops) do
+      local p = string.sub(d[1], 2)
+      if string.sub(d[1], 1, 1) == 'c' then ctrs[#ctrs + 1] = p else docs[#docs + 1] = {p} end
+    end
+    c.drops = docs  -- {{prefix}, …}
+    if #ctrs > 0 then c.cdrops = ctrs end  -- {prefix, …}
+  end
   return c
 end
 
@@ -211,12 +224,10 @@ local function check(c, epoch, seq)
     end
     local cur = call_list('HMGET', KEYS[CTR], names)
     c.ctr_born = not cur[1]
-    if #c.cdrops > 0 then
+    if c.cdrops then
       -- A counter the change drops counts from 0 (commit drops first).
-      local ps = {}
-      for j, d in ipairs(c.cdrops) do ps[j] = d[1] end
       for j = 2, #names do
-        if has_prefix(names[j], ps) then cur[j] = false end
+        if has_prefix(names[j], c.cdrops) then cur[j] = false end
       end
     end
     local sums, exact = {}, true
@@ -357,23 +368,6 @@ local function drop_prefixes(drops)
   return out
 end
 
--- drop_counters deletes every counter whose name starts with one of the
--- change's counter drops (rooms.Change.CounterDrops), looking at the name
--- of every counter of the room, and returns the prefixes when it deleted
--- any (nil otherwise), for the change's notice.
-local function drop_counters(cdrops)
-  if #cdrops == 0 then return nil end
-  local ps = {}
-  for j, d in ipairs(cdrops) do ps[j] = d[1] end
-  local gone = {}
-  for _, f in ipairs(redis.call('HKEYS', KEYS[CTR])) do
-    if f ~= ORDER and has_prefix(f, ps) then gone[#gone + 1] = f end
-  end
-  if #gone == 0 then return nil end
-  call_write('HDEL', KEYS[CTR], gone)
-  return ps
-end
-
 -- commit applies a change check passed: documents, counters, once-only
 -- sets, the reply, then events (numbered, kept, published) and Touch
 -- notices, and finally the expiry of the room's keys. meta is what
@@ -394,7 +388,21 @@ local function commit(c, meta, now)
       drop_class(cls)
     end
   end
-  local cdropped = drop_counters(c.cdrops)
+  -- The counters dropped (rooms.Change.CounterDrops), before the Incrs:
+  -- every counter's name is looked at. cdropped: their prefixes, for the
+  -- notice, when there were any. (Inline: a function of its own would be
+  -- made again on every run of the script, a vote's too.)
+  local cdropped = nil
+  if c.cdrops then
+    local gone = {}
+    for _, f in ipairs(redis.call('HKEYS', KEYS[CTR])) do
+      if f ~= ORDER and has_prefix(f, c.cdrops) then gone[#gone + 1] = f end
+    end
+    if #gone > 0 then
+      call_write('HDEL', KEYS[CTR], gone)
+      cdropped = c.cdrops
+    end
+  end
   -- now: the new value of every counter written, as name, value pairs.
   local now_ctr = c.ctr
   if #c.incrs > 0 then
@@ -461,7 +469,7 @@ local function commit(c, meta, now)
       if old then redis.call('HDEL', KEYS[REP], old) end
     end
     local fields = {slot, c.rfield, c.rfield, c.reply, c.nfield, int(n)}
-    if #c.drops > 0 or #c.puts > 0 or #c.cdrops > 0 or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
+    if #c.drops > 0 or #c.puts > 0 or c.cdrops or #c.incrs > 0 or #c.events > 0 or #c.once > 0 or c.touched ~= '' then
       -- The command changed the room: its marker (afield) outlives its
       -- answer, in a ring of MARKS_PER_ANSWER times the answers' window
       -- (slots 'p:<m>', the count in MARKS), so that memory stays
