@@ -82,13 +82,20 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cfg, fs, err := ParseConfig("huddle serve", args, LookupEnv)
 	fs.SetOutput(stderr)
 	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
 		return 0
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "huddle serve:", err)
+		if _, ok := errors.AsType[*FlagError](err); ok {
+			// Not every setting, which would push the message off the
+			// screen: where to find them.
+			fmt.Fprintln(stderr, "huddle serve -h lists every setting")
+		}
 		return 2
 	}
 	log := newLogger(cfg, stderr)
+	warnUnknownVariables(log, fs, os.Environ())
 	if cfg.RedisURL != "" {
 		redisstore.SetLogger(log)
 	}
@@ -120,6 +127,20 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// warnUnknownVariables logs each HUDDLE_ variable of environ that no
+// setting reads (a misspelt limit would otherwise stay at its default
+// without a word), with the closest setting's
+// variable when one is close. The node still starts.
+func warnUnknownVariables(log *slog.Logger, fs *flag.FlagSet, environ []string) {
+	for _, u := range UnknownVariables(fs, environ) {
+		if u[1] != "" {
+			log.Warn("unknown variable, ignored", "variable", u[0], "did_you_mean", u[1])
+		} else {
+			log.Warn("unknown variable, ignored", "variable", u[0])
+		}
+	}
 }
 
 const healthUsage = `Usage: huddle health [ADDRESS]

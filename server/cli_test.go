@@ -305,3 +305,49 @@ func TestStoreUnavailableLogged(t *testing.T) {
 		return strings.Contains(ts.logs.String(), `level=INFO msg="store available again; the node is ready"`)
 	})
 }
+
+// huddle serve with a flag it cannot read prints one line saying what
+// is wrong and where the settings are, not every setting, and exits 2;
+// -h still prints them all.
+func TestServeBadFlagOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-room-ttl", "5"}, `-room-ttl: "5" is not a duration such as 30s or 5m`},
+		{[]string{"-max-participants", "abc"}, `-max-participants: "abc" is not a whole number`},
+		{[]string{"-batch-writes=maybe"}, `-batch-writes: "maybe" is not true or false`},
+		{[]string{"-max-participant", "5"}, `unknown flag -max-participant (did you mean -max-participants?)`},
+		{[]string{"-room-ttl"}, `flag needs an argument: -room-ttl`},
+	} {
+		var out, errb strings.Builder
+		code := Main(append([]string{"serve"}, tc.args...), &out, &errb)
+		if want := "huddle serve: " + tc.want + "\nhuddle serve -h lists every setting\n"; code != 2 || errb.String() != want || out.String() != "" {
+			t.Errorf("huddle serve %q: exit %d, stderr %q, want %q", tc.args, code, errb.String(), want)
+		}
+	}
+	// A bad address is a configuration error, exit 2, before listening.
+	var out, errb strings.Builder
+	if code := Main([]string{"serve", "-addr", "nonsense"}, &out, &errb); code != 2 ||
+		errb.String() != "huddle serve: addr must be host:port or :port, with a port from 0 to 65535 (like :8080 or 127.0.0.1:8080), not \"nonsense\"\n" {
+		t.Errorf("huddle serve -addr nonsense: exit %d, %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := Main([]string{"serve", "-h"}, &out, &errb); code != 0 || !strings.HasPrefix(errb.String(), "Usage of huddle serve:\n  -addr string\n") ||
+		!strings.Contains(errb.String(), "\n  -room-ttl duration\n") || !strings.Contains(errb.String(), "\n  -batch-writes\n") {
+		t.Errorf("huddle serve -h: exit %d, %q", code, errb.String())
+	}
+}
+
+// At start, each HUDDLE_ variable no setting reads is logged as a
+// warning, one line each; the node starts all the same.
+func TestServeWarnsOfUnknownVariables(t *testing.T) {
+	var logs strings.Builder
+	_, fs, _ := ParseConfig("huddle serve", nil, nil)
+	warnUnknownVariables(slog.New(slog.NewTextHandler(&logs, nil)), fs, []string{"HUDDLE_MAX_PARTICIPANT=5", "HUDDLE_ADDR=:8080", "HUDDLE_QWERTYUIOP=1"})
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `level=WARN msg="unknown variable, ignored" variable=HUDDLE_MAX_PARTICIPANT did_you_mean=HUDDLE_MAX_PARTICIPANTS`) ||
+		!strings.HasSuffix(lines[1], `level=WARN msg="unknown variable, ignored" variable=HUDDLE_QWERTYUIOP`) {
+		t.Errorf("logged:\n%s", logs.String())
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -130,7 +131,13 @@ func DefaultConfig() Config {
 func ParseConfig(name string, args []string, getenv func(string) (string, bool)) (Config, *flag.FlagSet, error) {
 	c := DefaultConfig()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the caller tells a bad flag, in the words of its variable
+	fs.Usage = func() { printUsage(fs) }
 	var errs []error
+	// badFlag is the first flag whose value did not parse, told as its
+	// variable's would be: the flag package's own words ("parse error")
+	// say neither what is wrong nor what is expected.
+	var badFlag error
 	// fromEnv is the variable (and its value) each option was read from,
 	// while no flag sets it: a rule's violation names it.
 	fromEnv := map[string][2]string{}
@@ -140,65 +147,57 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		}
 		return getenv(key)
 	}
-	// A variable is only parsed here, as its flag would be: the rules
-	// (positive, at least …) are Validate's, for flags and variables
-	// alike. envValue reads one; notA reports one that does not parse.
-	envValue := func(flagName, key string) (string, bool) {
-		v, ok := env(key)
-		if ok {
+	// A value, from a variable or a flag, is only parsed here, and a
+	// value that does not parse is told the same way for both (`$KEY:
+	// "5" is not a duration…`, `-room-ttl: "5" is not a duration…`): the
+	// rules (positive, at least …) are Validate's, for flags and
+	// variables alike.
+	add := func(flagName, key, usage, kind string, parse func(string) error, show func() string) {
+		if v, ok := env(key); ok {
 			fromEnv[flagName] = [2]string{key, v}
+			if err := parse(v); err != nil {
+				delete(fromEnv, flagName)
+				errs = append(errs, fmt.Errorf("$%s: %w", key, err))
+			}
 		}
-		return v, ok
-	}
-	notA := func(flagName, key, v, what string) {
-		delete(fromEnv, flagName)
-		errs = append(errs, fmt.Errorf("$%s: %q is not %s", key, v, what))
+		fs.Var(&option{kind: kind, key: key, show: show, parse: func(v string) error {
+			err := parse(v)
+			if err != nil && badFlag == nil {
+				badFlag = &FlagError{fmt.Sprintf("-%s: %v", flagName, err)}
+			}
+			return err
+		}}, flagName, usage+" ($"+key+")")
 	}
 	str := func(p *string, flagName, key, usage string) {
-		if v, ok := envValue(flagName, key); ok {
-			*p = v
-		}
-		fs.StringVar(p, flagName, *p, usage+" ($"+key+")")
+		add(flagName, key, usage, "string", func(v string) error { *p = v; return nil }, func() string { return *p })
 	}
 	num := func(p *int, flagName, key, usage string) {
-		if v, ok := envValue(flagName, key); ok {
-			if n, err := strconv.Atoi(v); err != nil {
-				notA(flagName, key, v, "a whole number")
-			} else {
-				*p = n
-			}
-		}
-		fs.IntVar(p, flagName, *p, usage+" ($"+key+")")
+		add(flagName, key, usage, "int", func(v string) (err error) { *p, err = parseWhole(v, *p); return err },
+			func() string { return strconv.Itoa(*p) })
 	}
 	float := func(p *float64, flagName, key, usage string) {
-		if v, ok := envValue(flagName, key); ok {
-			if f, err := strconv.ParseFloat(v, 64); err != nil {
-				notA(flagName, key, v, "a number")
-			} else {
-				*p = f
-			}
-		}
-		fs.Float64Var(p, flagName, *p, usage+" ($"+key+")")
+		add(flagName, key, usage, "float", func(v string) (err error) { *p, err = parseNumber(v, *p); return err },
+			func() string { return strconv.FormatFloat(*p, 'g', -1, 64) })
 	}
 	boolean := func(p *bool, flagName, key, usage string) {
-		if v, ok := envValue(flagName, key); ok {
-			if b, err := strconv.ParseBool(v); err != nil {
-				notA(flagName, key, v, "true or false")
-			} else {
-				*p = b
+		add(flagName, key, usage, "bool", func(v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
 			}
-		}
-		fs.BoolVar(p, flagName, *p, usage+" ($"+key+")")
+			*p = b
+			return nil
+		}, func() string { return strconv.FormatBool(*p) })
 	}
 	dur := func(p *time.Duration, flagName, key, usage string) {
-		if v, ok := envValue(flagName, key); ok {
-			if d, err := time.ParseDuration(v); err != nil {
-				notA(flagName, key, v, "a duration such as 30s or 5m")
-			} else {
-				*p = d
+		add(flagName, key, usage, "duration", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a duration such as 30s or 5m", v)
 			}
-		}
-		fs.DurationVar(p, flagName, *p, usage+" ($"+key+")")
+			*p = d
+			return nil
+		}, func() string { return p.String() })
 	}
 	origins := strings.Join(c.AllowedOrigins, ",")
 
@@ -259,8 +258,16 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	num(&c.MaxSessions, "max-sessions", "HUDDLE_MAX_SESSIONS", "ended rooms' results the library keeps at once (each for results-ttl); when full, keeping another is refused until one is deleted or expires")
 
 	if err := fs.Parse(args); err != nil {
-		return c, fs, err
+		fs.SetOutput(nil)
+		if errors.Is(err, flag.ErrHelp) {
+			return c, fs, err
+		}
+		if badFlag == nil {
+			badFlag = flagError(fs, err)
+		}
+		return c, fs, errors.Join(append([]error{badFlag}, errs...)...)
 	}
+	fs.SetOutput(nil)
 	// The flag parser stops at the first word that is not a flag: every
 	// flag after it would be ignored without a word.
 	if fs.NArg() > 0 {
@@ -280,6 +287,183 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 		errs = append(errs, namingVariables(err, fromEnv))
 	}
 	return c, fs, errors.Join(errs...)
+}
+
+// option is a setting as a flag.Value: it parses a flag's value as its
+// variable's is parsed (ParseConfig's add), so that both are told alike.
+type option struct {
+	kind  string // what huddle serve -h shows: int, duration, …
+	key   string // its HUDDLE_ variable
+	parse func(string) error
+	show  func() string
+}
+
+func (o *option) Set(v string) error { return o.parse(v) }
+
+func (o *option) String() string {
+	if o == nil || o.show == nil { // (the flag package's zero value)
+		return ""
+	}
+	return o.show()
+}
+
+func (o *option) IsBoolFlag() bool { return o != nil && o.kind == "bool" }
+
+// FlagError is a flag huddle serve cannot read: a value that does not
+// parse, a flag it does not have, a flag without its value. The command
+// line then hints at -h instead of printing every setting.
+type FlagError struct{ msg string }
+
+func (e *FlagError) Error() string { return e.msg }
+
+// flagError is the flag package's own error for a flag, with the
+// closest flag named when the flag is unknown.
+func flagError(fs *flag.FlagSet, err error) error {
+	const unknown = "flag provided but not defined: -"
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, unknown); ok {
+		msg = "unknown flag -" + name
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if near := closest(name, names); near != "" {
+			msg += " (did you mean -" + near + "?)"
+		}
+	}
+	return &FlagError{msg}
+}
+
+// parseWhole reads a whole number (old is kept when it does not).
+func parseWhole(v string, old int) (int, error) {
+	n, err := strconv.Atoi(v)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return old, fmt.Errorf("%q is out of range for a whole number", v)
+	case err != nil:
+		return old, fmt.Errorf("%q is not a whole number", v)
+	}
+	return n, nil
+}
+
+// parseNumber reads a decimal number (old is kept when it does not).
+func parseNumber(v string, old float64) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return old, fmt.Errorf("%q is out of range", v)
+	case err != nil:
+		return old, fmt.Errorf("%q is not a number", v)
+	}
+	return f, nil
+}
+
+// printUsage is flag.PrintDefaults with each flag's type, which it
+// cannot see in an option.
+func printUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		kind := "string"
+		if o, ok := f.Value.(*option); ok {
+			kind = o.kind
+		}
+		line := "  -" + f.Name
+		if kind != "bool" {
+			line += " " + kind
+		}
+		line += "\n    \t" + strings.ReplaceAll(f.Usage, "\n", "\n    \t")
+		switch {
+		case f.DefValue == "" || f.DefValue == "0" || f.DefValue == "0s" || f.DefValue == "false":
+		case kind == "string":
+			line += fmt.Sprintf(" (default %q)", f.DefValue)
+		default:
+			line += fmt.Sprintf(" (default %v)", f.DefValue)
+		}
+		fmt.Fprintln(w, line)
+	})
+}
+
+// otherVariables are the HUDDLE_ variables read by the project's other
+// tools and tests (the load tool, benchmarks, the browser tests), and
+// the starts of those names: huddle serve does not warn of them.
+var (
+	otherVariables        = []string{"HUDDLE_BIN"}
+	otherVariablePrefixes = []string{"HUDDLE_LOAD_", "HUDDLE_BENCH_", "HUDDLE_TEST_", "HUDDLE_MEM_"}
+)
+
+// UnknownVariables are the variables of environ (KEY=value lines) named
+// like Huddle's (HUDDLE_…, in any case) that no setting reads: a
+// misspelt one would be ignored without a word. Each is given with the
+// closest setting's variable when one is close ("" otherwise), in the
+// order of environ.
+func UnknownVariables(fs *flag.FlagSet, environ []string) [][2]string {
+	known := map[string]bool{}
+	var keys []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if o, ok := f.Value.(*option); ok {
+			known[o.key] = true
+			keys = append(keys, o.key)
+		}
+	})
+	var out [][2]string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		upper := strings.ToUpper(name)
+		if !strings.HasPrefix(upper, "HUDDLE_") || known[name] || slices.Contains(otherVariables, name) ||
+			slices.ContainsFunc(otherVariablePrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			continue
+		}
+		out = append(out, [2]string{name, closest(upper, keys)})
+	}
+	return out
+}
+
+// closest is the name of names nearest to name, when it is near enough
+// to be what was meant (a letter or two off, or the case); else "".
+func closest(name string, names []string) string {
+	best, bestD := "", -1
+	for _, n := range names {
+		d := editDistance(strings.ToUpper(name), strings.ToUpper(n))
+		if bestD < 0 || d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if bestD < 0 || bestD > 3 || bestD*3 > len(name) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// checkListenAddr checks an address to listen on, host:port or :port
+// with a port from 0 to 65535: a node given another would fail only when
+// it listens, with exit 1 and Go's words.
+func checkListenAddr(name, addr, example string) error {
+	_, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || strings.Trim(port, "0123456789") != "" || n > 65535 {
+		return fmt.Errorf("%s must be host:port or :port, with a port from 0 to 65535 (like %s), not %q", name, example, addr)
+	}
+	return nil
 }
 
 // secretOptions never have their values in a message.
@@ -399,6 +583,14 @@ func (c Config) Validate() error {
 		// command through.
 		if !(r > 0) || math.IsInf(r, 0) {
 			errs = append(errs, fmt.Errorf("%s must be a positive number", name))
+		}
+	}
+	if err := checkListenAddr("addr", c.Addr, ":8080 or 127.0.0.1:8080"); err != nil {
+		errs = append(errs, err)
+	}
+	if c.PprofAddr != "" {
+		if err := checkListenAddr("pprof-addr", c.PprofAddr, "127.0.0.1:6060"); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	var level slog.Level

@@ -479,3 +479,137 @@ func TestConfigPacksDirMustExist(t *testing.T) {
 		t.Errorf("huddle serve -packs-dir %s: exit %d, %q", missing, code, errb.String())
 	}
 }
+
+// A flag whose value does not parse is told as its variable is, naming
+// the flag and what it takes: it said `invalid value "5" for flag
+// -room-ttl: parse error`, then every setting, where $HUDDLE_ROOM_TTL
+// said `"5" is not a duration such as 30s or 5m`.
+func TestConfigBadFlagValueToldAsItsVariable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ flag, key, value, want string }{
+		{"room-ttl", "HUDDLE_ROOM_TTL", "5", `-room-ttl: "5" is not a duration such as 30s or 5m`},
+		{"max-participants", "HUDDLE_MAX_PARTICIPANTS", "abc", `-max-participants: "abc" is not a whole number`},
+		{"batch-writes", "HUDDLE_BATCH_WRITES", "maybe", `-batch-writes: "maybe" is not true or false`},
+		{"command-rate", "HUDDLE_COMMAND_RATE", "fast", `-command-rate: "fast" is not a number`},
+		{"max-rooms", "HUDDLE_MAX_ROOMS", "99999999999999999999", `-max-rooms: "99999999999999999999" is out of range for a whole number`},
+	} {
+		_, _, flagErr := ParseConfig("huddle serve", []string{"-" + tc.flag + "=" + tc.value}, nil)
+		_, _, envErr := ParseConfig("huddle serve", nil, envOf(map[string]string{tc.key: tc.value}))
+		if flagErr == nil || flagErr.Error() != tc.want {
+			t.Errorf("-%s=%s: %v, want %s", tc.flag, tc.value, flagErr, tc.want)
+		}
+		if envErr == nil || strings.TrimPrefix(envErr.Error(), "$"+tc.key+": ") != strings.TrimPrefix(tc.want, "-"+tc.flag+": ") {
+			t.Errorf("%s=%s: %v, not in the flag's words %s", tc.key, tc.value, envErr, tc.want)
+		}
+		var fe *FlagError
+		if !errors.As(flagErr, &fe) {
+			t.Errorf("-%s=%s: %T is not a FlagError", tc.flag, tc.value, flagErr)
+		}
+	}
+	// A bad variable beside it is told too.
+	_, _, err := ParseConfig("huddle serve", []string{"-room-ttl", "5"}, envOf(map[string]string{"HUDDLE_HEARTBEAT": "soon"}))
+	if err == nil || err.Error() != "-room-ttl: \"5\" is not a duration such as 30s or 5m\n$HUDDLE_HEARTBEAT: \"soon\" is not a duration such as 30s or 5m" {
+		t.Errorf("a bad flag and a bad variable: %v", err)
+	}
+	// An unknown flag names the closest one.
+	_, _, err = ParseConfig("huddle serve", []string{"-max-participant", "5"}, nil)
+	if err == nil || err.Error() != "unknown flag -max-participant (did you mean -max-participants?)" {
+		t.Errorf("-max-participant: %v", err)
+	}
+}
+
+// The address to listen on is checked with the other settings: `-addr
+// nonsense` passed, and the node failed when it listened, with exit 1
+// and "missing port".
+func TestConfigListenAddressChecked(t *testing.T) {
+	t.Parallel()
+	for _, a := range []string{":8080", "127.0.0.1:0", "[::1]:8080", "localhost:65535", ":0"} {
+		if _, _, err := ParseConfig("huddle serve", []string{"-addr", a, "-pprof-addr", a}, nil); err != nil {
+			t.Errorf("-addr %s: %v", a, err)
+		}
+	}
+	for _, a := range []string{"nonsense", ":99999", "127.0.0.1", "127.0.0.1:", ":-1", ":+80", ":http", "::1:80"} {
+		want := `addr must be host:port or :port, with a port from 0 to 65535 (like :8080 or 127.0.0.1:8080), not "` + a + `"`
+		if _, _, err := ParseConfig("huddle serve", []string{"-addr", a}, nil); err == nil || err.Error() != want {
+			t.Errorf("-addr %s: %v", a, err)
+		}
+		if _, _, err := ParseConfig("huddle serve", nil, envOf(map[string]string{"HUDDLE_ADDR": a})); err == nil || err.Error() != "$HUDDLE_ADDR: "+want {
+			t.Errorf("HUDDLE_ADDR=%s: %v", a, err)
+		}
+		if _, _, err := ParseConfig("huddle serve", []string{"-pprof-addr", a}, nil); err == nil || !strings.HasPrefix(err.Error(), "pprof-addr must be host:port") {
+			t.Errorf("-pprof-addr %s: %v", a, err)
+		}
+	}
+}
+
+// A HUDDLE_ variable no setting reads is told (a misspelt
+// HUDDLE_MAX_PARTICIPANT left the limit at its default without a
+// word), with the closest setting's when one is close; those of the
+// project's tools and tests are not.
+func TestUnknownVariables(t *testing.T) {
+	t.Parallel()
+	_, fs, _ := ParseConfig("huddle serve", nil, nil)
+	got := UnknownVariables(fs, []string{
+		"PATH=/bin", "HUDDLE_ADDR=:1", "HUDDLE_MAX_PARTICIPANT=5", "HUDDLE_FROBNICATE=1", "huddle_max_rooms=3",
+		"HUDDLE_LOAD_BATCH_READS=false", "HUDDLE_BENCH_REDIS_URL=redis://x", "HUDDLE_TEST_ANYTHING=1", "HUDDLE_MEM_CONNS=5", "HUDDLE_BIN=x",
+		"HUDDLE_ROOMTTL=5m",
+	})
+	want := [][2]string{
+		{"HUDDLE_MAX_PARTICIPANT", "HUDDLE_MAX_PARTICIPANTS"},
+		{"HUDDLE_FROBNICATE", ""},
+		{"huddle_max_rooms", "HUDDLE_MAX_ROOMS"},
+		{"HUDDLE_ROOMTTL", "HUDDLE_ROOM_TTL"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("unknown variables %q, want %q", got, want)
+	}
+}
+
+// No HUDDLE_ variable the project names anywhere (its tools, tests,
+// scripts and documents) is warned of as unknown.
+func TestProjectVariablesAreKnown(t *testing.T) {
+	t.Parallel()
+	_, fs, _ := ParseConfig("huddle serve", nil, nil)
+	name := regexp.MustCompile(`HUDDLE_[A-Z0-9_]+`)
+	seen := map[string]string{}
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "node_modules", "dist", "test-artifacts", "bin":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Base(path) {
+		case "config.go", "config_test.go", "cli_test.go": // the names themselves, misspelt ones to test
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > 4<<20 {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, n := range name.FindAllString(string(b), -1) {
+			if !strings.HasSuffix(n, "_") { // (HUDDLE_LOAD_… names a family)
+				seen[n] = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 40 {
+		t.Fatalf("only %d HUDDLE_ names found", len(seen))
+	}
+	for n, path := range seen {
+		if u := UnknownVariables(fs, []string{n + "=x"}); len(u) > 0 {
+			t.Errorf("%s (in %s) would be warned of as unknown: add it to otherVariables", n, path)
+		}
+	}
+}
