@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,10 +198,10 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, err)
 			return
 		}
-		pack = e.Pack
 		// Packs are checked against the default limits; this server's may
 		// be stricter. Check first, so no room is left half made.
 		lim := s.cfg.ExerciseLimits()
+		pack = atFloor(e.Pack, lim)
 		if len(pack.Exercises) > lim.MaxItems {
 			s.writeError(w, rooms.FieldError(rooms.CodeInvalid, "pack", "pack %s has %d exercises; an agenda on this server holds at most %d", exercises.Quote(pack.ID), len(pack.Exercises), lim.MaxItems))
 			return
@@ -234,6 +235,26 @@ func (s *Server) handleCreateRoom(w http.ResponseWriter, r *http.Request) {
 	resp.Facilitator.ID = created.FacilitatorID
 	resp.Facilitator.Secret = created.Secret.Reveal()
 	writeJSON(w, http.StatusCreated, resp)
+}
+
+// atFloor is a copy of p in which each anonymous vote that asks for
+// fewer responses than this server's floor (min-responses) asks for the
+// floor: packs are made for the default floor, and an operator who
+// raised it, so that a small group's answers stay theirs, should not lose
+// the packs that kept to it; their results only stay hidden longer, as
+// agenda.update raises an older vote's (exercises' raisedToFloor). Any
+// other limit a pack breaks still refuses it. The library's pack is left
+// as it is.
+func atFloor(p *packs.Pack, lim exercises.Limits) *packs.Pack {
+	cp := *p
+	cp.Exercises = slices.Clone(p.Exercises)
+	for i := range cp.Exercises {
+		s := &cp.Exercises[i]
+		if s.Kind.IsVote() && s.IsAnonymous() && s.MinResponses >= 1 && s.MinResponses < lim.MinAnonymous {
+			s.MinResponses = lim.MinAnonymous
+		}
+	}
+	return &cp
 }
 
 // addPack puts a pack's exercises on a new room's agenda, in order, as its

@@ -641,6 +641,8 @@ func TestPackOverServerLimits(t *testing.T) {
 	}{
 		{func(c *Config) { c.Limits.MaxTextLen = 30 }, "exercise 1 of pack “building-trust” does not fit this server's limits: "},
 		{func(c *Config) { c.Exercises.MaxItems = 3 }, "pack “building-trust” has 7 exercises; an agenda on this server holds at most 3"},
+		// A raised floor is met by raising the votes, not another limit.
+		{func(c *Config) { c.Exercises.MinAnonymous, c.Limits.MaxTextLen = 5, 30 }, "exercise 1 of pack “building-trust” does not fit this server's limits: "},
 	} {
 		ts := startServer(t, c.cfg)
 		var eb errBody
@@ -1002,5 +1004,80 @@ func TestImportWrappedAndTabbedFiles(t *testing.T) {
 	if st, _, body := ts.do("POST", "/api/packs", tabbed, &eb, yamlHeader()...); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid ||
 		len(eb.Error.Problems) != 1 || eb.Error.Problems[0].Line != 5 || !strings.Contains(eb.Error.Problems[0].Message, "tab") {
 		t.Fatalf("a tab-indented file: %d %s", st, body)
+	}
+}
+
+// A server whose anonymity floor (min-responses) is above what a pack's
+// anonymous votes ask for starts a room from the pack all the same, each
+// such vote raised to the floor (its results only stay hidden longer):
+// with -min-responses 5 the built-in "Building trust" was refused
+// (exercise 2 asks for 4). Named votes and what asks for more keep
+// theirs; the pack itself is not changed.
+func TestPackBelowRaisedFloorRaised(t *testing.T) {
+	const floor = 5
+	ts := startServer(t, func(c *Config) { c.Exercises.MinAnonymous = floor })
+	for _, p := range packs.Builtin() {
+		var room CreateRoomResponse
+		if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: p.ID}, &room); st != http.StatusCreated {
+			t.Fatalf("%s with min-responses %d: %d %s", p.ID, floor, st, body)
+		}
+		fac := ts.dial(t)
+		w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+		var sec exercises.SnapshotSection
+		if err := json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec); err != nil || len(sec.Exercises) != len(p.Exercises) {
+			t.Fatalf("%s: %v, %d exercises for %d", p.ID, err, len(sec.Exercises), len(p.Exercises))
+		}
+		for i, spec := range p.Exercises {
+			want := spec.MinResponses
+			if want == 0 { // (the default of any exercise that sets none)
+				want = max(exercises.DefaultMinResponses, floor)
+			}
+			if spec.Kind.IsVote() && spec.IsAnonymous() {
+				want = max(want, floor)
+			}
+			if got := sec.Exercises[i].Exercise.MinResponses; got != want {
+				t.Errorf("%s exercise %d (%s, anonymous %v, asks %d): minResponses %d, want %d", p.ID, i+1, spec.Kind, spec.IsAnonymous(), spec.MinResponses, got, want)
+			}
+		}
+		fac.close()
+	}
+	// The library's pack is as it was.
+	e, err := ts.packs.Get(t.Context(), "building-trust")
+	if err != nil || e.Pack.Exercises[1].MinResponses != 4 {
+		t.Fatalf("building-trust after: %v %+v", err, e)
+	}
+	// A named vote that asks for fewer than the floor keeps its own: the
+	// floor is for anonymous votes only.
+	own := `schema: 1
+id: named-two
+title: Named two
+exercises:
+  - kind: poll
+    title: Lunch
+    anonymous: false
+    minResponses: 2
+    questions:
+      - kind: choice
+        options: [{label: Pizza}, {label: Soup}]
+  - kind: poll
+    title: Dessert
+    minResponses: 3
+    questions:
+      - kind: choice
+        options: [{label: Cake}, {label: Fruit}]
+`
+	if st, _, body := ts.do("POST", "/api/packs", own, nil, "Content-Type", "application/yaml"); st != http.StatusCreated {
+		t.Fatalf("import: %d %s", st, body)
+	}
+	var room CreateRoomResponse
+	if st, _, body := ts.do("POST", "/api/rooms", CreateRoomRequest{Pack: "named-two"}, &room); st != http.StatusCreated {
+		t.Fatalf("named-two: %d %s", st, body)
+	}
+	fac := ts.dial(t)
+	w := fac.hello(room.Room.ID, room.Facilitator.Secret, nil)
+	var sec exercises.SnapshotSection
+	_ = json.Unmarshal(w.Snapshot.Sections[exercises.SectionExercises], &sec)
+	if len(sec.Exercises) != 2 || sec.Exercises[0].Exercise.MinResponses != 2 || sec.Exercises[1].Exercise.MinResponses != floor {
+		t.Fatalf("named-two: %+v", sec.Exercises)
 	}
 }
