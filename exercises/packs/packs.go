@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"reflect"
 	"regexp"
@@ -153,6 +154,11 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 			ve.Problems = append(ve.Problems, c)
 		}
 	}
+	for _, o := range w.overflows {
+		if r := rangeOf(&p, lines, draft, o.field, strings.HasPrefix(o.value, "-")); r != "" {
+			ve.Problems[o.problem].Message = fmt.Sprintf("%s %s is out of range: %s", o.name, o.value, r)
+		}
+	}
 	if len(ve.Problems) > 0 {
 		sort.SliceStable(ve.Problems, func(i, j int) bool { return ve.Problems[i].Line < ve.Problems[j].Line })
 		return nil, ve
@@ -208,6 +214,12 @@ func syntaxProblem(p Problem, data []byte) Problem {
 	tabbed := func(n int) bool {
 		l := text(n)
 		return strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t")
+	}
+	if depth, ok := strings.CutPrefix(p.Message, "exceeded max depth of "); ok {
+		// The reader names no line when it is the first.
+		p.Line = max(p.Line, 1)
+		p.Message = fmt.Sprintf("lists and mappings are nested too deeply here (more than %s inside each other): a pack needs only a few levels", depth)
+		return p
 	}
 	switch p.Message {
 	case "found character that cannot start any token", "found a tab character that violates indentation",
@@ -286,6 +298,15 @@ type walker struct {
 	// refused is the path of every value taken out for a problem other
 	// than an unknown field (which says nothing of the rest).
 	refused []string
+	// overflows are the whole numbers too large or small to read, whose
+	// problems parse completes with the range their field takes.
+	overflows []overflow
+}
+
+// overflow is a whole number out of range: problems[problem] says so.
+type overflow struct {
+	problem            int
+	field, name, value string
 }
 
 // add records a value that cannot be read, and empties it.
@@ -330,6 +351,10 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 		w.add(n, field, "aliases are not allowed in packs")
 		return
 	}
+	if msg := tagProblem(n); msg != "" {
+		w.add(n, field, "%s", msg)
+		return
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -363,6 +388,13 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			sub := key
 			if field != "" {
 				sub = field + "." + key
+			}
+			if msg := tagProblem(k); msg != "" {
+				// Which field the key names is not known: the
+				// mapping's rules wait for it, as for a value refused.
+				w.refused = append(w.refused, field)
+				w.unknown(k, sub, "%s", msg)
+				continue
 			}
 			f, ok := fields[key]
 			if !ok {
@@ -403,6 +435,16 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, field string) {
 			return
 		}
 		if !fits(n, t) {
+			if kindWord(t) == "a whole number" && outOfRange(n) {
+				w.overflows = append(w.overflows, overflow{problem: len(w.problems), field: field, name: name, value: n.Value})
+				bound := fmt.Sprintf("at most %d", math.MaxInt)
+				if strings.HasPrefix(n.Value, "-") {
+					bound = fmt.Sprintf("at least %d", math.MinInt)
+				}
+				// (parse says the field's own range, when its rules have one)
+				w.add(n, field, "%s %s is out of range: a whole number here is %s", name, n.Value, bound)
+				return
+			}
 			w.add(n, field, "%s must be %s, not %s%s", name, kindWord(t), valueWord(n), typeHint(n, t))
 		}
 	}
@@ -428,6 +470,129 @@ func fits(n *yaml.Node, t reflect.Type) bool {
 	return true
 }
 
+// outOfRange reports whether a scalar is a whole number as YAML 1.2 and
+// JSON write one (3, -7, 0x1F, 0o17) too large or too small for Go's
+// int: yaml.v3 reads 99999999999999999999 as a float.
+func outOfRange(n *yaml.Node) bool {
+	if t := n.ShortTag(); t != "!!int" && t != "!!float" {
+		return false
+	}
+	_, err := strconv.ParseInt(n.Value, 0, 64)
+	return errors.Is(err, strconv.ErrRange)
+}
+
+// rangeOf is what the rules say of field (as the walker names it) at
+// the largest whole number, or the smallest when negative: the range the
+// field takes, from its own problem or else its parent's (a scale's
+// range is its question's, when the extreme value adds it); "" when no
+// rule bounds it there.
+func rangeOf(p *Pack, lines map[string]int, draft bool, field string, negative bool) string {
+	v := fieldValue(reflect.ValueOf(p).Elem(), field)
+	if !v.IsValid() || !v.CanInt() {
+		return ""
+	}
+	before := map[Problem]bool{}
+	for _, c := range check(p, lines, draft) {
+		before[c] = true
+	}
+	old := v.Int()
+	defer v.SetInt(old)
+	v.SetInt(math.MaxInt)
+	if negative {
+		v.SetInt(math.MinInt)
+	}
+	name := field[strings.LastIndex(field, ".")+1:]
+	parent := field[:max(strings.LastIndexAny(field, ".["), 0)]
+	byParent := ""
+	for _, c := range check(p, lines, draft) {
+		switch {
+		case c.Field == field:
+			if rest, ok := strings.CutPrefix(c.Message, name+" must be "); ok {
+				return "it must be " + rest
+			}
+			return c.Message
+		case c.Field == parent && byParent == "" && !before[c]:
+			byParent = c.Message
+		}
+	}
+	return byParent
+}
+
+// fieldValue is the value at a field path as the walker names them
+// (exercises[0].questions[1].min), by the fields' yaml names; the zero
+// Value when there is none.
+func fieldValue(v reflect.Value, path string) reflect.Value {
+	for {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}
+			}
+			v = v.Elem()
+		}
+		if path == "" {
+			return v
+		}
+		if rest, ok := strings.CutPrefix(path, "["); ok {
+			end := strings.IndexByte(rest, ']')
+			i, err := strconv.Atoi(rest[:max(end, 0)])
+			if end < 0 || err != nil || v.Kind() != reflect.Slice || i < 0 || i >= v.Len() {
+				return reflect.Value{}
+			}
+			v, path = v.Index(i), strings.TrimPrefix(rest[end+1:], ".")
+			continue
+		}
+		name := path
+		if k := strings.IndexAny(path, ".["); k >= 0 {
+			name, path = path[:k], strings.TrimPrefix(path[k:], ".")
+		} else {
+			path = ""
+		}
+		if v.Kind() != reflect.Struct {
+			return reflect.Value{}
+		}
+		found := false
+		for i := range v.NumField() {
+			if tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ","); tag == name {
+				v, found = v.Field(i), true
+				break
+			}
+		}
+		if !found {
+			return reflect.Value{}
+		}
+	}
+}
+
+// tagProblem says what is wrong with a node's explicit tag, or "": a
+// pack takes YAML's standard tags for the value's kind, which read as
+// the value does without them. Any other (!!binary, which turned base64
+// into its bytes without a word, !!timestamp, !!set, a tag of its own)
+// would be read as something the file does not show.
+func tagProblem(n *yaml.Node) string {
+	if n.Style&yaml.TaggedStyle == 0 {
+		return ""
+	}
+	ok := false
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!str", "!!int", "!!float", "!!bool", "!!null":
+			if n.Decode(new(any)) != nil {
+				return exercises.Quote(n.Value) + " is not a value the tag " + exercises.Quote(n.Tag) + " reads: write the value without the tag"
+			}
+			ok = true
+		}
+	case yaml.SequenceNode:
+		ok = n.Tag == "!!seq"
+	case yaml.MappingNode:
+		ok = n.Tag == "!!map"
+	}
+	if ok {
+		return ""
+	}
+	return "the tag " + exercises.Quote(n.Tag) + " is not one a pack reads: write the value itself, with no tag or one of !!str, !!int, !!float, !!bool, !!null for a value, !!seq for a list, !!map for a mapping"
+}
+
 func kindWord(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Bool:
@@ -444,6 +609,10 @@ func kindWord(t reflect.Type) string {
 func valueWord(n *yaml.Node) string {
 	switch n.ShortTag() {
 	case "!!str":
+		// yaml.v3 reads a number too large for a float (1e400) as text.
+		if _, err := strconv.ParseFloat(n.Value, 64); n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && errors.Is(err, strconv.ErrRange) {
+			return "the number " + n.Value
+		}
 		return "the text " + exercises.Quote(n.Value)
 	case "!!int", "!!float":
 		return "the number " + n.Value

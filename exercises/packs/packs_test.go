@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -705,5 +706,135 @@ func TestProblemMessagesLeaveThePathToTheField(t *testing.T) {
 	p := ve.Problems[0]
 	if p.Field != "exercises[0].questions[0].options[1].label" || p.Message != "label is 81 characters; the limit is 80" || p.Line != 11 {
 		t.Fatalf("%+v", p)
+	}
+}
+
+// Lists or mappings nested past what the YAML reader follows are told in
+// words, at a line: the reader's own "exceeded max depth of 10000" came
+// without one when the nesting began on the first line.
+func TestNestedTooDeeply(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		line     int
+	}{
+		{"brackets", strings.Repeat("[", 100000), 1},
+		{"braces", strings.Repeat("{", 20000), 1},
+		{"in a field", "schema: 1\nid: x\ntitle: X\nexercises: " + strings.Repeat("[", 20000) + "\n", 4},
+		{"indented", "schema: 1\nid: x\ntitle: X\nexercises:\n  " + strings.Repeat("- ", 10002) + "\n", 4},
+	} {
+		for _, parse := range []func(string, []byte) (*Pack, error){Parse, ParseDraft} {
+			_, err := parse("f.yaml", []byte(c.in))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Errorf("%s: %v", c.name, err)
+				continue
+			}
+			want := Problem{Line: c.line, Message: "lists and mappings are nested too deeply here (more than 10000 inside each other): a pack needs only a few levels"}
+			if ve.Problems[0] != want {
+				t.Errorf("%s: %+v\nwant %+v", c.name, ve.Problems[0], want)
+			}
+		}
+	}
+}
+
+// A whole number too large (or small) to read is told as out of range,
+// with the range its field takes: it was "must be a whole number, not
+// the number 99999999999999999999", which it is.
+func TestNumberOutOfRange(t *testing.T) {
+	pack := func(field, v string) string {
+		return "schema: 1\nid: n\ntitle: N\nexercises:\n  - kind: poll\n    title: P\n    " + field + ": " + v +
+			"\n    questions:\n      - kind: choice\n        options: [{label: a}, {label: b}]\n"
+	}
+	big, small := "99999999999999999999", "-99999999999999999999"
+	for _, c := range []struct {
+		in   string
+		want Problem
+	}{
+		{pack("minResponses", big), Problem{7, "exercises[0].minResponses", "minResponses " + big + " is out of range: it must be 1 to 1000"}},
+		{pack("minResponses", small), Problem{7, "exercises[0].minResponses", "minResponses " + small + " is out of range: it must be 1 to 1000"}},
+		{pack("timerSeconds", "18446744073709551616"), Problem{7, "exercises[0].timerSeconds", "timerSeconds 18446744073709551616 is out of range: it must be 0 to 10800"}},
+		{"schema: " + big + "\nid: n\ntitle: N\nexercises:\n  - kind: words\n    title: W\n", Problem{1, "schema", "schema " + big + " is out of range: it must be 1"}},
+		{"schema: 1\nid: n\ntitle: N\nexercises:\n  - kind: scale\n    title: S\n    questions:\n      - kind: scale\n        min: " + small + "\n",
+			Problem{9, "exercises[0].questions[0].min", "min " + small + " is out of range: a scale runs from min to max, -10 to 10, with at most 11 points"}},
+		{"schema: 1\nid: n\ntitle: N\nexercises:\n  - kind: poll\n    title: P\n    questions:\n      - kind: choice\n        maxChoices: " + big + "\n        options: [{label: a}, {label: b}]\n",
+			Problem{9, "exercises[0].questions[0].maxChoices", "maxChoices " + big + " is out of range: a whole number here is at most 9223372036854775807"}},
+		{`{"schema": 1, "id": "n", "title": "N", "exercises": [{"kind": "words", "title": "W", "maxEntries": 1e400}]}`,
+			Problem{1, "exercises[0].maxEntries", "maxEntries must be a whole number, not the number 1e400"}},
+		{`{"schema": 1, "id": "n", "title": "N", "exercises": [{"kind": "words", "title": "W", "maxEntries": ` + big + `}]}`,
+			Problem{1, "exercises[0].maxEntries", "maxEntries " + big + " is out of range: it must be 1 to 10"}},
+	} {
+		if ps := problems(t, c.in); !reflect.DeepEqual(ps, []Problem{c.want}) {
+			t.Errorf("%s\ngot  %+v\nwant %+v", c.in, ps, []Problem{c.want})
+		}
+	}
+	// Beside it, the file's other problems are told; its exercise's
+	// rules wait for it, as for any value refused.
+	ps := problems(t, "schema: 1\nid: Not A Slug\ntitle: N\nexercises:\n  - kind: words\n    title: W\n    maxEntries: "+big+"\n    minResponses: 0\n")
+	if len(ps) != 2 || ps[0].Field != "id" || ps[1].Field != "exercises[0].maxEntries" {
+		t.Errorf("beside another problem: %+v", ps)
+	}
+}
+
+// An explicit tag other than YAML's standard ones for the value's kind
+// is refused, naming its line: !!binary turned base64 into its bytes
+// without a word (a title "aGVsbG8=" became "hello").
+func TestTagsRefused(t *testing.T) {
+	pack := "schema: 1\nid: t\ntitle: %s\nexercises:\n  - kind: words\n    title: W\n"
+	for v, tag := range map[string]string{
+		"!!binary aGVsbG8=":      "!!binary",
+		"!!timestamp 2024-01-01": "!!timestamp",
+		"!mine Hello":            "!mine",
+		"!!seq Hello":            "!!seq",
+		"!!map Hello":            "!!map",
+	} {
+		want := []Problem{{3, "title", "the tag " + exercises.Quote(tag) + " is not one a pack reads: write the value itself, with no tag or one of !!str, !!int, !!float, !!bool, !!null for a value, !!seq for a list, !!map for a mapping"}}
+		if ps := problems(t, strings.Replace(pack, "%s", v, 1)); !reflect.DeepEqual(ps, want) {
+			t.Errorf("title: %s\ngot  %+v\nwant %+v", v, ps, want)
+		}
+	}
+	// On a list, an exercise, a key, and in JSON.
+	for _, c := range []struct {
+		in    string
+		line  int
+		field string
+	}{
+		{"schema: 1\nid: t\ntitle: T\nexercises: !!set\n  ? a\n", 4, "exercises"},
+		{"schema: 1\nid: t\ntitle: T\nexercises:\n  - !!omap\n    - kind: words\n", 5, "exercises[0]"},
+		{"schema: 1\nid: t\n!!binary dGl0bGU=: T\nexercises:\n  - kind: words\n    title: W\n", 3, "dGl0bGU="},
+		{`{"schema": 1, "id": "t", "title": !!binary "aGVsbG8=", "exercises": [{"kind": "words", "title": "W"}]}`, 1, "title"},
+	} {
+		ps := problems(t, c.in)
+		if !slices.ContainsFunc(ps, func(p Problem) bool {
+			return p.Line == c.line && p.Field == c.field && strings.HasPrefix(p.Message, "the tag “!!")
+		}) {
+			t.Errorf("%q: %+v", c.in, ps)
+		}
+	}
+	// The standard tags, where they fit, read as without them.
+	p, err := Parse("t.yaml", []byte(`schema: !!int 1
+id: !!str t
+title: !!str 2024
+exercises: !!seq
+  - !!map
+    kind: poll
+    title: P
+    anonymous: !!bool false
+    minResponses: !!int 2
+    prompt: !!null
+    questions:
+      - kind: choice
+        options: [{label: !!str a}, {label: !<tag:yaml.org,2002:str> b}]
+`))
+	if err != nil || p.Title != "2024" || p.Exercises[0].IsAnonymous() || p.Exercises[0].MinResponses != 2 || p.Exercises[0].Questions[0].Options[1].Label != "b" {
+		t.Fatalf("standard tags: %+v %v", p, err)
+	}
+}
+
+// A standard tag on a value it does not read is told as such.
+func TestTagThatDoesNotFitItsValue(t *testing.T) {
+	ps := problems(t, "schema: 1\nid: t\ntitle: !!int abc\nexercises:\n  - kind: words\n    title: W\n")
+	want := []Problem{{3, "title", "“abc” is not a value the tag “!!int” reads: write the value without the tag"}}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
 	}
 }
