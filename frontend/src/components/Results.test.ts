@@ -4,6 +4,7 @@ import { stackedItems } from '../test/layout';
 import { show } from '../test/mount';
 import Results from './Results.svelte';
 import type { Exercise, Results as R, TextAnswer } from '../lib/types';
+import { t as tc } from '../lib/strings-console';
 
 const cloud = { id: 'w1', kind: 'words', title: 'One word', status: 'results', minResponses: 1 } as unknown as Exercise;
 
@@ -239,6 +240,65 @@ describe('Results on the projector', () => {
     const box = target.querySelector('[data-testid=results]') as HTMLElement;
     expect(box.dataset.density).toBe('6');
     expect(box.style.fontSize).toBe('0.62em');
+  });
+
+  describe("a poll's options that no level fits, which the projector cannot scroll", () => {
+    // Twenty options, each 40 px high below 200 px of title and count
+    // whatever the level (jsdom lays nothing out): 1000 px, below the
+    // 768 px window at every level; the "+N more" line under them 50 px.
+    const counts = [5, 0, 1, 4, 0, 2, 3, 0, 1, 6, 0, 2, 1, 0, 3, 0, 1, 2, 0, 4];
+    const poll = {
+      id: 'p1', kind: 'poll', title: 'Which of these should the team take on first next quarter?', status: 'results', minResponses: 1,
+      questions: [{ id: 'q1', kind: 'choice', prompt: '', options: counts.map((_, i) => ({ id: `o${i + 1}`, label: `${i + 1}. Long option label that goes on and on` })) }],
+    } as unknown as Exercise;
+    const results: R = { questions: [{ id: 'q1', counts: Object.fromEntries(counts.map((n, i) => [`o${i + 1}`, n])), answered: 35 }] };
+    function laidOut() {
+      vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+        const bottom = this.dataset.testid === 'results'
+          ? 200 + 40 * this.querySelectorAll('.bars li').length + (this.querySelector('[data-testid=options-more]') ? 50 : 0) : 100;
+        return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+      });
+      onTestFinished(() => { vi.restoreAllMocks(); });
+    }
+    const drawn = (target: HTMLElement) => [...target.querySelectorAll('.bars li .lbl')].map((l) => parseInt(l.textContent!, 10));
+
+    it('draws the most voted that fit, at its densest, in their order, and says how many options and votes are left out', async () => {
+      laidOut();
+      const target = show(Results, { exercise: poll, results, responses: 35, big: true, more: tc.screen.moreOptions });
+      await settle();
+      await settle();
+      // 200 + 40 * 12 + 50 = 730 px, above the window's bottom less 16 px.
+      expect(drawn(target)).toEqual([1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 18, 20]);
+      expect(target.querySelector('[data-testid=options-more]')!.textContent).toBe('+8 more options (1 vote)');
+      expect((target.querySelector('[data-testid=results]') as HTMLElement).dataset.density).toBe('7');
+      // Each with its own count, a share of all the answers.
+      expect(target.querySelector('.bars li:last-child .num')!.textContent).toBe('4 · 11%');
+    });
+
+    it('leaves them all on a phone and the console, which scroll, and where the page gives no line for the rest', async () => {
+      laidOut();
+      for (const props of [{}, { responses: 35 }, { responses: 35, big: true }]) {
+        const target = show(Results, { exercise: poll, results, ...props });
+        await settle();
+        await settle();
+        expect(drawn(target)).toHaveLength(20);
+        expect(target.querySelector('[data-testid=options-more]')).toBeNull();
+      }
+    });
+
+    it('draws them all again when they fit, the window made larger', async () => {
+      laidOut();
+      const target = show(Results, { exercise: poll, results, responses: 35, big: true, more: tc.screen.moreOptions });
+      await settle();
+      await settle();
+      expect(drawn(target)).toHaveLength(12);
+      vi.spyOn(window, 'innerHeight', 'get').mockReturnValue(1080);
+      window.dispatchEvent(new Event('resize'));
+      await settle();
+      await settle();
+      expect(drawn(target)).toHaveLength(20);
+      expect(target.querySelector('[data-testid=options-more]')).toBeNull();
+    });
   });
 
   describe("a survey's questions, which the projector cannot scroll", () => {

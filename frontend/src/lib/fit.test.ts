@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fitDensity, fitMost } from './fit';
+import { fitDensity, fitMost, mostVoted } from './fit';
 import { settle } from '../test/settle';
 
 describe('fitDensity: a box made denser until it ends on the screen', () => {
@@ -73,5 +73,29 @@ describe('fitMost: the most items that fit, however they are laid out', () => {
     const c = box();
     await fitMost(c.el, 46, c.set, () => true, 16);
     expect(c.tried).toEqual([23]);
+  });
+});
+
+describe("mostVoted: a vote's options cut to those that fit on the projector", () => {
+  // Twelve answers over twenty options: the last two among the most voted
+  // (they were the ones below the screen's bottom), most with none.
+  const twenty = [2, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 2, 3];
+
+  it('keeps the most voted, in their own order, and says how many options and votes the rest hold', () => {
+    const cut = mostVoted(twenty, 8);
+    expect(cut.keep.map((i) => i + 1)).toEqual([1, 2, 5, 9, 10, 15, 19, 20]);
+    expect(cut).toMatchObject({ options: 12, votes: 0 });
+    // Room for fewer than the voted ones: the fewest votes go first, of
+    // equal votes the later option.
+    expect(mostVoted(twenty, 5)).toEqual({ keep: [0, 1, 4, 18, 19], options: 15, votes: 3 });
+  });
+
+  it('fills the room left by the voted ones with the first of the others', () => {
+    expect(mostVoted(twenty, 10).keep.map((i) => i + 1)).toEqual([1, 2, 3, 4, 5, 9, 10, 15, 19, 20]);
+  });
+
+  it('leaves nothing out when all of them fit', () => {
+    expect(mostVoted(twenty, 20)).toEqual({ keep: twenty.map((_, i) => i), options: 0, votes: 0 });
+    expect(mostVoted([1, 2], Infinity)).toEqual({ keep: [0, 1], options: 0, votes: 0 });
   });
 });

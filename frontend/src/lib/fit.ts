@@ -61,8 +61,8 @@ function fitted(box: HTMLElement, fits: boolean) {
 /** For an $effect that reads what box draws: the first of its densities
  *  0..last (each more compact than the one before) at which box ends
  *  above the window's bottom, less reserve pixels; the last when none
- *  does. Nothing is left out, so there is no "+N more": every option of
- *  a vote stays on the screen. Again when the window is resized; off the
+ *  does. Nothing is left out here (an overflow, below, may cut what box
+ *  draws and say so). Again when the window is resized; off the
  *  projector (on false) density 0. last may be worked out at each
  *  measure (fitBoard's, from the board's width). first: the least
  *  density tried there;
@@ -117,6 +117,20 @@ export async function fitMost(box: HTMLElement, total: number, set: (n: number) 
     else hi = n - 1;
   }
   set(best);
+}
+
+/** A vote's options (their counts, in their order) cut to the n that
+ *  fit on the projector: the n most voted (of equal votes, the first),
+ *  drawn in their own order as the results are (an option is where the
+ *  room saw it on their phones, not moved up by its votes); and what the
+ *  rest hold, for the "+N more" line under them: how many options, how
+ *  many votes. Nothing left out when n is at least their number. */
+export function mostVoted(counts: number[], n: number): { keep: number[]; options: number; votes: number } {
+  const all = counts.map((_, i) => i);
+  if (!(n < counts.length)) return { keep: all, options: 0, votes: 0 };
+  const top = new Set([...all].sort((a, b) => counts[b] - counts[a] || a - b).slice(0, Math.max(0, n)));
+  const votes = all.reduce((s, i) => (top.has(i) ? s : s + counts[i]), 0);
+  return { keep: all.filter((i) => top.has(i)), options: counts.length - top.size, votes };
 }
 
 /** A "+N more" line under a list on the projector and the gap above it,

@@ -221,6 +221,11 @@ export const enConsole = {
     // A vote closed below its threshold: its results are never shown as
     // it is, so the room is not told they will be.
     tooFew: (min: number) => `Too few answers to show the results: at least ${min} are needed. The facilitator may open voting again.`,
+    // A poll's options (a scale's points) that even the densest results
+    // had no room for: the most voted are shown, and the rest said with
+    // their votes.
+    moreOptions: (n: number, votes: number) => `+${plural(n, 'more option', 'more options')} (${plural(votes, 'vote', 'votes')})`,
+    morePoints: (n: number, votes: number) => `+${plural(n, 'more point', 'more points')} (${plural(votes, 'vote', 'votes')})`,
   },
 
   // The trainer's pages: pack library, editor, past sessions, comparison

@@ -405,6 +405,54 @@ describe('the projector showing a survey', () => {
   });
 });
 
+describe('the projector showing a poll or a scale that no level fits', () => {
+  // jsdom lays nothing out: the results end 40 px lower for each bar
+  // they draw, below 200 px, and 50 px lower with the "+N more" line
+  // (the window is 768 px).
+  function layout() {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const bottom = this.matches('[data-testid=results]')
+        ? 200 + 40 * this.querySelectorAll('.bars li').length + (this.querySelector('[data-testid=options-more]') ? 50 : 0) : 100;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+  }
+  function shown(ws: FakeWS, exercise: object, counts: Record<string, number>, answered: number) {
+    const state = { exercise: 'e1', status: 'results', responses: answered, minResponses: 1, anonymous: true, results: { questions: [{ id: 'q1', counts, answered }] } };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state }] } } } });
+  }
+  const more = () => target.querySelector('[data-testid=options-more]')?.textContent;
+
+  it("shows a poll's most voted options that fit, and says how many options and votes it left out", async () => {
+    layout();
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const options = Array.from({ length: 20 }, (_, i) => ({ id: `o${i + 1}`, label: `${i + 1}. Long option label that goes on and on` }));
+    shown(ws, { id: 'e1', kind: 'poll', title: 'Where next?', status: 'results', minResponses: 1, questions: [{ id: 'q1', kind: 'choice', prompt: '', options }] },
+      { o20: 3, o19: 2, o1: 2, o2: 1, o5: 1, o9: 1, o10: 1, o15: 1 }, 12);
+    for (let i = 0; i < 4; i++) await settle();
+    // 200 + 40 * 12 + 50 = 730 px: twelve, the eight voted among them.
+    const drawn = [...target.querySelectorAll('[data-testid=results] .bars li .lbl')].map((l) => parseInt(l.textContent!, 10));
+    expect(drawn).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10, 15, 19, 20]);
+    expect(more()).toBe('+8 more options (0 votes)');
+    vi.restoreAllMocks();
+  });
+
+  it("says a scale's points", async () => {
+    layout();
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    // Eleven points and their figures: 200 + 40 * 11 = 640 px fits; the
+    // window made 600 px high, it does not.
+    vi.spyOn(window, 'innerHeight', 'get').mockReturnValue(600);
+    shown(ws, { id: 'e1', kind: 'scale', title: 'Energy', status: 'results', minResponses: 1, questions: [{ id: 'q1', kind: 'scale', prompt: '', min: 0, max: 10 }] },
+      { 0: 0, 1: 0, 2: 1, 3: 0, 4: 0, 5: 2, 6: 0, 7: 3, 8: 1, 9: 0, 10: 1 }, 8);
+    for (let i = 0; i < 4; i++) await settle();
+    // 200 + 40 * 8 + 50 = 570 px, above 600 less 16.
+    expect(target.querySelectorAll('[data-testid=results] .bars li')).toHaveLength(8);
+    expect(more()).toBe('+3 more points (0 votes)');
+    vi.restoreAllMocks();
+  });
+});
+
 describe('the projector while joining is locked', () => {
   // Every phone that scanned the code was turned away (room_locked).
   const lockedWelcome = (sections?: object) => {
