@@ -92,8 +92,10 @@ deps-browser:
 ## test-e2e: a whole workshop in headless chromium against a real huddle binary
 test-e2e: build deps-browser
 	@mkdir -p test-artifacts
-	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/run.mjs
-	cd frontend && CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node e2e/projector-scheme-console-text.mjs
+	@# run.mjs walks a whole workshop; every other file beside it (but the
+	@# shared harness) is a check of its own, run after it.
+	cd frontend && st=0; for f in e2e/run.mjs $$(ls e2e/*.mjs | grep -v -e /run.mjs -e /harness.mjs); do \
+	  echo "== $$f"; CHROMIUM=$(CHROMIUM) HUDDLE_BIN=../bin/huddle ARTIFACTS=../test-artifacts node $$f || st=1; done; exit $$st
 
 ## bench: run every performance target of docs/benchmarks.md on fresh nodes
 ## (embedded store, then Redis with two nodes; BENCH=embedded|redis|all,
