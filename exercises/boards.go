@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"huddle/rooms"
 )
 
@@ -172,11 +174,15 @@ type KudosView struct {
 
 // ---- Pure rules: help board ----
 
-// NormalizeTags cleans, folds to lower case and deduplicates tags.
+// NormalizeTags cleans, folds (NFKC, lower case) and deduplicates tags.
 func NormalizeTags(tags []string) ([]string, error) {
 	out := []string{}
 	for i, t := range tags {
-		c, err := rooms.CleanText(t, fmt.Sprintf("tags[%d]", i), MaxTagLen, false)
+		// In NFKC (foldText), before its length is checked: a tag typed
+		// in full-width letters, or with an accent of its own, would
+		// otherwise stand apart from everyone else's and tell whose
+		// (anonymous) request it is.
+		c, err := rooms.CleanText(norm.NFKC.String(t), fmt.Sprintf("tags[%d]", i), MaxTagLen, false)
 		if err != nil {
 			return nil, err
 		}

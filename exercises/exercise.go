@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"huddle/rooms"
 )
 
@@ -209,7 +211,7 @@ func repeats(s Spec) []error {
 	for i, q := range s.Questions {
 		seen := map[string]bool{}
 		for j, o := range q.Options {
-			k := strings.ToLower(strings.TrimSpace(o.Label))
+			k := foldText(o.Label)
 			if seen[k] {
 				errs = append(errs, rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("questions[%d].options[%d].label", i, j), "two options read %s: each needs a label of its own", Quote(o.Label)))
 			}
@@ -219,7 +221,7 @@ func repeats(s Spec) []error {
 	if s.Retro != nil {
 		seen := map[string]bool{}
 		for i, c := range s.Retro.Columns {
-			k := strings.ToLower(strings.TrimSpace(c.Title))
+			k := foldText(c.Title)
 			if seen[k] {
 				errs = append(errs, rooms.FieldError(rooms.CodeInvalid, fmt.Sprintf("retro.columns[%d].title", i), "two columns are called %s: each needs a title of its own", Quote(c.Title)))
 			}
@@ -251,6 +253,13 @@ func Problems(s Spec, lim Limits) []error {
 	_, errs, reps := validate(s, lim)
 	return append(errs, reps...)
 }
+
+// foldText is a label, title or tag as two are compared for reading the
+// same: in Unicode's compatibility composition (NFKC, as NormalizeWord
+// and nameKey: "café" typed either way, "Ｐｉｚｚａ" in full-width letters
+// and "Pizza" read alike on a screen), lower case, the spaces around it
+// aside.
+func foldText(s string) string { return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s))) }
 
 // validate is Validate keeping on past a problem: the spec as far as it
 // is normalised, every problem in the order Validate meets them (the

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"huddle/rooms"
 )
 
@@ -613,8 +615,13 @@ func (n *namesakes) number() {
 }
 
 // nameKey is a name as it is compared for telling people apart, as the
-// web app's nameKey (frontend/src/lib/names.ts) has it, less its Unicode
-// normalisation: "sam", "Sam " and "S am" are one name.
+// web app's nameKey (frontend/src/lib/names.ts) has it: "sam", "Sam " and
+// "S am" are one name, and so are "Zoë" typed as one character or as "e"
+// and a combining diaeresis, and "Ｓａｍ" in full-width letters
+// (compatibility composition, NFKC, first, as the web app's and the word
+// cloud's, NormalizeWord): two people whose names read the same on every
+// screen are told apart, and one is never shown bare because a device
+// spelt it its own way.
 func nameKey(name string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -622,7 +629,7 @@ func nameKey(name string) string {
 			return -1
 		}
 		return unicode.ToLower(r)
-	}, name)
+	}, norm.NFKC.String(name))
 }
 
 // JSON is the results as indented JSON.

@@ -272,7 +272,7 @@ func Compare(a, b *Session) *Comparison {
 	used := make([]bool, len(b.Results.Exercises))
 	match := func(x ExerciseResult) int {
 		for j, y := range b.Results.Exercises {
-			if !used[j] && y.Kind == x.Kind && strings.EqualFold(strings.TrimSpace(y.Title), strings.TrimSpace(x.Title)) {
+			if !used[j] && y.Kind == x.Kind && foldText(y.Title) == foldText(x.Title) {
 				return j
 			}
 		}
@@ -425,7 +425,7 @@ func compareRetro(a, b *RetroExport, hasA, hasB bool) ([]ColumnComparison, *Pair
 			return
 		}
 		for _, col := range r.Columns {
-			k := strings.ToLower(strings.TrimSpace(col.Title))
+			k := foldText(col.Title)
 			i, ok := index[k]
 			if !ok {
 				i = len(cols)

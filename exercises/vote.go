@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"huddle/rooms"
 )
 
@@ -40,6 +42,14 @@ type Answer struct {
 // frontend/src/lib/ballot.ts) to find their own among the results, so
 // each rule is one both can keep exactly (testdata/normalize-words.json
 // holds the cases both sides' tests read):
+//   - a word is compared in Unicode's compatibility composition (NFKC,
+//     String.prototype.normalize('NFKC') on the phones): "café" typed as
+//     one character or as "e" and a combining accent, and "Ｔｒｕｓｔ" in
+//     full-width letters, are "café" and "trust". Without it a keyboard's
+//     or a device's own spelling of a word stood apart in the cloud and
+//     told the room who wrote it. It is applied once the invisible
+//     characters below are dropped (one between a letter and its accent
+//     would keep them apart) and before everything else;
 //   - white space is Unicode's (U+0085 NEL included), which both sides
 //     can name (unicode.IsSpace, \p{White_Space});
 //   - U+FEFF (a byte-order mark or zero-width no-break space, pasted
@@ -59,6 +69,7 @@ func NormalizeWord(w string) string {
 		}
 		return r
 	}, w)
+	w = norm.NFKC.String(w)
 	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || edgePunct(r) }); t != "" {
 		w = t
 	}
@@ -142,6 +153,12 @@ func NormalizeBallot(e Exercise, b Ballot, lim Limits) (Ballot, error) {
 			n := NormalizeWord(cw)
 			if n == "" || seen[n] {
 				continue
+			}
+			// NFKC may lengthen a word ("ﬃ" is "ffi"): the limit holds
+			// for the word as the cloud counts it, as for one hidden.
+			if k := len([]rune(n)); k > WordMaxLen {
+				field := fmt.Sprintf("ballot.words[%d]", i)
+				return out, rooms.FieldError(rooms.CodeTooLong, field, "%s is %d characters; the limit is %d", field, k, WordMaxLen)
 			}
 			seen[n] = true
 			out.Words = append(out.Words, n)

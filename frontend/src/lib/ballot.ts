@@ -54,14 +54,18 @@ function foldSigma(s: string): string {
 
 /** A word as a word cloud counts it: what the server's NormalizeWord
  * makes of it (exercises/vote.go: case, spacing and the punctuation
- * around it folded; U+FEFF dropped; "İ" lower-cased to "i", not toLowerCase's
+ * around it folded; U+FEFF dropped; NFKC; "İ" lower-cased to "i", not toLowerCase's
  * "i" and a combining dot; a sigma final where it ends a word), so that a
  * phone finds its own words among the results before the server has said
  * how it counted them. */
 export function normalizeWord(word: string): string {
   // Dropped, as the server drops them: a byte-order mark, and the bidi
   // controls it takes out of every text (rooms.CleanText).
-  const w = word.replace(/[\ufeff\u202a-\u202e\u2066-\u2069]/gu, '');
+  // Then in compatibility composition (NFKC), as the server's (Go's
+  // golang.org/x/text/unicode/norm): "café" typed as one character or as
+  // "e" and an accent, and "Ｔｒｕｓｔ" in full-width letters, count as
+  // "café" and "trust", so no device's spelling stands apart.
+  const w = word.replace(/[\ufeff\u202a-\u202e\u2066-\u2069]/gu, '').normalize('NFKC');
   const cs = [...w];
   let i = 0;
   let j = cs.length;
