@@ -480,21 +480,26 @@ func validID(s string) bool {
 	return true
 }
 
-// Transition applies a lifecycle command to an exercise. responses is how
-// many have answered, for the results threshold.
+// Transition applies a lifecycle command to an exercise. counters are
+// the exercise's counters by name, at least those lifecycleKeys names:
+// how many have answered, for the results threshold, and for an
+// anonymous vote closed, how many answered each question.
 //
-// An anonymous vote closed at or past its threshold does not open again:
-// its facilitator has seen the tally (voteViews), so the answers taken
-// after it would show, as the difference between two tallies, what the
-// few people who gave them chose (a changed ballot too, with the count
-// unmoved). Closed below the threshold nobody has seen anything, and it
-// may take more answers. The retro's vote holds the same way (DotsFinal).
-func Transition(e Exercise, to Status, responses int64) (Exercise, error) {
+// An anonymous vote whose results its facilitator has seen (resultsSeen)
+// does not open again: the answers taken after them would show, as the
+// difference between two tallies, what the few people who gave them
+// chose (a changed ballot too, with the count unmoved). Closed before
+// anything could be seen (below the threshold, or a survey whose every
+// question fewer than the threshold answered) nobody has seen anything,
+// and it may take more answers. The retro's vote holds the same way
+// (DotsFinal).
+func Transition(e Exercise, to Status, counters map[string]int64) (Exercise, error) {
+	responses := counters[responsesKey(e.ID)]
 	ok := false
 	switch to {
 	case StatusOpen:
 		ok = e.Status == StatusPrepared || e.Status == StatusClosed
-		if ok && e.Status == StatusClosed && e.Kind.IsVote() && e.IsAnonymous() && responses >= int64(e.MinResponses) {
+		if ok && e.Status == StatusClosed && e.Kind.IsVote() && e.IsAnonymous() && resultsSeen(e, counters) {
 			return e, rooms.Errorf(CodeWrongStatus, "its results have been seen, so voting does not open again: answers taken now would show who gave them")
 		}
 	case StatusClosed:

@@ -421,11 +421,16 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 		// still its author's alone, and only the phases reveal them.
 		return rooms.Errorf(CodeWrongPhase, "a retrospective's cards are private while they are written; reveal them first")
 	}
-	cs, err := tx.Counters(responsesKey(e.ID))
+	keys := lifecycleKeys(e, to)
+	cs, err := tx.Counters(keys...)
 	if err != nil {
 		return err
 	}
-	if e, err = Transition(e, to, cs[0]); err != nil {
+	counters := make(map[string]int64, len(keys))
+	for i, k := range keys {
+		counters[k] = cs[i]
+	}
+	if e, err = Transition(e, to, counters); err != nil {
 		return err
 	}
 	if to != StatusOpen {
@@ -729,12 +734,19 @@ func flipHidden[T any](tx *rooms.Tx, e Exercise, field, key string, hidden bool,
 
 // VoteView is a vote's live state as one role sees it.
 type VoteView struct {
-	Exercise     string   `json:"exercise"`
-	Status       Status   `json:"status"`
-	Responses    int64    `json:"responses"`
-	MinResponses int      `json:"minResponses"`
-	Anonymous    bool     `json:"anonymous"`
-	Results      *Results `json:"results,omitempty"`
+	Exercise     string `json:"exercise"`
+	Status       Status `json:"status"`
+	Responses    int64  `json:"responses"`
+	MinResponses int    `json:"minResponses"`
+	Anonymous    bool   `json:"anonymous"`
+	// Final (facilitators only; absent when false): an anonymous vote,
+	// closed or its results shown, whose facilitator sees some of its
+	// results (resultsSeen), so it does not open again (Transition). The
+	// console says "closed for good" by it, never by responses and
+	// minResponses alone: a survey whose every question fewer than the
+	// threshold answered shows nothing, and may open again.
+	Final   bool     `json:"final,omitempty"`
+	Results *Results `json:"results,omitempty"`
 	// ByMember is named mode's "who answered what", for facilitators.
 	ByMember []NamedBallot `json:"byMember,omitempty"`
 }
@@ -767,6 +779,9 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hidden
 			part.Results = &p
 		}
 	}
+	// Not while open: a flag that turned as people answered would tell,
+	// beside the count, which question the last one answered.
+	fac.Final = e.IsAnonymous() && (e.Status == StatusClosed || e.Status == StatusResults) && resultsSeen(e, counters)
 	if !e.IsAnonymous() {
 		fac.ByMember = named
 	}

@@ -314,6 +314,48 @@ func (r *Results) hideThin(min int) {
 	}
 }
 
+// resultsSeen reports whether a vote's facilitator sees some of its
+// results once voting is closed, at these counters (the exercise's, by
+// name): the rule of voteViews, which shows them at or past the
+// threshold, with hideThin, which hides each question fewer answered.
+// A survey whose every question fewer than the threshold answered (three
+// people, each answering a different question of three) shows nothing,
+// however many ballots it holds. The counters read are lifecycleKeys'.
+func resultsSeen(e Exercise, counters map[string]int64) bool {
+	if voteHiddenReason(StatusClosed, e.IsAnonymous(), counters[responsesKey(e.ID)], e.MinResponses) != "" {
+		return false
+	}
+	if len(e.Questions) == 0 {
+		return true // a word cloud's or open text's results are shown whole
+	}
+	for _, q := range Tally(e, counters, nil, nil, false).Questions {
+		if q.Answered >= int64(e.MinResponses) {
+			return true
+		}
+	}
+	return false
+}
+
+// lifecycleKeys names the counters Transition reads: the ballots, and
+// for an anonymous vote being opened again (resultsSeen) what Tally
+// counts each question's answers from.
+func lifecycleKeys(e Exercise, to Status) []string {
+	keys := []string{responsesKey(e.ID)}
+	if to != StatusOpen || e.Status != StatusClosed || !e.Kind.IsVote() || !e.IsAnonymous() {
+		return keys
+	}
+	for _, q := range e.Questions {
+		if q.Kind == QuestionChoice {
+			keys = append(keys, answeredKey(e.ID, q.ID))
+			continue
+		}
+		for v := q.Min; v <= q.Max; v++ {
+			keys = append(keys, scaleKey(e.ID, q.ID, v))
+		}
+	}
+	return keys
+}
+
 // WordCount is one word-cloud entry.
 type WordCount struct {
 	Word  string `json:"word"`
