@@ -528,6 +528,9 @@ const (
 	CodeWrongPhase      rooms.Code = "wrong_phase"       // the retrospective is not in a phase that allows this
 	CodeNoDotsLeft      rooms.Code = "no_dots_left"      // every dot is spent, or the item has its maximum
 	CodeNotYours        rooms.Code = "not_yours"         // only the author may change this
+	// CodeHasAnswers: agenda.update would change what a vote's answers
+	// answered (a label, a prompt) once someone has answered it.
+	CodeHasAnswers rooms.Code = "has_answers"
 )
 
 // Agenda is a room's ordered list of exercises, with one current.

@@ -3,6 +3,7 @@ package exercises
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -256,6 +257,20 @@ func agendaUpdate(tx *rooms.Tx, lim Limits) error {
 	if e.Status != StatusPrepared && !sameShape(raisedToFloor(e.Spec, spec, lim), spec) {
 		return rooms.Errorf(CodeWrongStatus, "once an exercise has been opened only its texts, notes and timer can change")
 	}
+	if e.Status != StatusPrepared && e.Kind.IsVote() {
+		// Once an answer is counted, what it answered stays worded as it
+		// was: options swapped by their labels ("Yes" and "No") would
+		// show every vote for Yes as one for No.
+		cs, err := tx.Counters(responsesKey(e.ID))
+		if err != nil {
+			return err
+		}
+		if cs[0] > 0 {
+			if err := reworded(e.Spec, spec); err != nil {
+				return err
+			}
+		}
+	}
 	// An opened one keeps its options and columns as they were (above):
 	// only one still prepared can be made to read differently.
 	if e.Status == StatusPrepared {
@@ -279,6 +294,54 @@ func raisedToFloor(old, spec Spec, lim Limits) Spec {
 		old.MinResponses = spec.MinResponses
 	}
 	return old
+}
+
+// reworded refuses, in a vote someone has answered, a change of what the
+// answers answered: the vote's prompt, a question's prompt, an option's
+// label or a scale's end labels (a and b have the same shape,
+// sameShape). A change that reads the same once folded as a word cloud
+// folds a word (NormalizeWord: case, spacing, the punctuation around it,
+// NFKC) changes no answer's meaning, and is taken; so is anything else
+// agenda.update may change of an opened exercise: the title, which names
+// the exercise and not what anyone answered, the notes and the timer.
+func reworded(a, b Spec) error {
+	changed := func(was, now string) bool { return NormalizeWord(was) != NormalizeWord(now) }
+	refuse := func(field, what, was, now string) error {
+		change := fmt.Sprintf("changing %s from %s to %s", what, Quote(was), Quote(now))
+		switch {
+		case was == "":
+			change = fmt.Sprintf("giving %s the words %s", what, Quote(now))
+		case now == "":
+			change = fmt.Sprintf("taking %s (%s) away", what, Quote(was))
+		}
+		return rooms.FieldError(CodeHasAnswers, field, "people have answered already: %s now would change what their answers mean; add a new exercise instead", change)
+	}
+	if changed(a.Prompt, b.Prompt) {
+		return refuse("prompt", "the question", a.Prompt, b.Prompt)
+	}
+	for i := range a.Questions {
+		qa, qb := a.Questions[i], b.Questions[i]
+		field := fmt.Sprintf("questions[%d]", i)
+		of := ""
+		if len(a.Questions) > 1 {
+			of = fmt.Sprintf(" of question %d", i+1)
+		}
+		if changed(qa.Prompt, qb.Prompt) {
+			return refuse(field+".prompt", fmt.Sprintf("question %d", i+1), qa.Prompt, qb.Prompt)
+		}
+		for j := range qa.Options {
+			if changed(qa.Options[j].Label, qb.Options[j].Label) {
+				return refuse(fmt.Sprintf("%s.options[%d].label", field, j), fmt.Sprintf("option %d%s", j+1, of), qa.Options[j].Label, qb.Options[j].Label)
+			}
+		}
+		if changed(qa.MinLabel, qb.MinLabel) {
+			return refuse(field+".minLabel", "the low end's label"+of, qa.MinLabel, qb.MinLabel)
+		}
+		if changed(qa.MaxLabel, qb.MaxLabel) {
+			return refuse(field+".maxLabel", "the high end's label"+of, qa.MaxLabel, qb.MaxLabel)
+		}
+	}
+	return nil
 }
 
 // sameShape reports whether a spec change keeps everything answers and
