@@ -326,8 +326,8 @@ func reworded(a, b Spec) error {
 		if len(a.Questions) > 1 {
 			of = fmt.Sprintf(" of question %d", i+1)
 		}
-		if changed(qa.Prompt, qb.Prompt) {
-			return refuse(field+".prompt", fmt.Sprintf("question %d", i+1), qa.Prompt, qb.Prompt)
+		if pa, pb := asked(a, qa), asked(b, qb); changed(pa, pb) {
+			return refuse(field+".prompt", fmt.Sprintf("question %d", i+1), pa, pb)
 		}
 		for j := range qa.Options {
 			if changed(qa.Options[j].Label, qb.Options[j].Label) {
@@ -342,6 +342,17 @@ func reworded(a, b Spec) error {
 		}
 	}
 	return nil
+}
+
+// asked is what a question asks: its prompt, or a poll's or scale's
+// without one, the exercise's (the console's form sends the one as the
+// other: an edit of a poll stored with its question's prompt empty sends
+// the exercise's there, and rewords nothing).
+func asked(s Spec, q Question) string {
+	if q.Prompt == "" && (s.Kind == KindPoll || s.Kind == KindScale) {
+		return s.Prompt
+	}
+	return q.Prompt
 }
 
 // sameShape reports whether a spec change keeps everything answers and

@@ -74,6 +74,21 @@ func TestAnsweredVoteKeepsItsWords(t *testing.T) {
 		}
 	}
 
+	// A poll stored with its question's prompt empty (a pack's, or an
+	// API client's): the console's form sends the exercise's prompt
+	// there, and an edit of its title alone is taken.
+	bare := yesNo("Yes", "No")
+	pid := b.exercise(bare)
+	b.ok(b.join("Fay"), CmdAnswer, map[string]any{"exercise": pid, "ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{"o2"}}}}})
+	asConsole := yesNo("Yes", "No")
+	asConsole["title"] = "Ship it on Friday?"
+	q1(asConsole)["prompt"] = asConsole["prompt"]
+	if o := update(pid, asConsole); o.Code != "" {
+		t.Fatalf("the console's edit of the title: %s", o.Reply)
+	}
+	q1(asConsole)["prompt"] = "Ship on Monday?"
+	b.fails(b.fac, CmdAgendaUpdate, map[string]any{"exercise": pid, "spec": asConsole}, CodeHasAnswers)
+
 	// A scale's end labels say what its numbers mean.
 	sc := func(low string) map[string]any {
 		return map[string]any{"kind": "scale", "title": "Safety", "questions": []any{map[string]any{
