@@ -123,8 +123,17 @@ func (x *ExerciseResult) hiddenReason() string {
 
 // QuestionExport is the tally of one question.
 type QuestionExport struct {
-	Prompt   string       `json:"prompt"`
-	Kind     string       `json:"kind"`
+	// ID is the question's id in its exercise: a pack's questions keep
+	// theirs when reworded, so two sessions of one pack are compared by
+	// it (Compare). Absent in an export kept before it was written.
+	ID     string `json:"id,omitempty"`
+	Prompt string `json:"prompt"`
+	Kind   string `json:"kind"`
+	// Min and Max are a scale question's range (also when it is hidden):
+	// means compare only between scales of one range. Absent in an
+	// export kept before they were written (scaleRange reads Counts).
+	Min      *int         `json:"min,omitempty"`
+	Max      *int         `json:"max,omitempty"`
 	Answered int64        `json:"answered"`
 	Counts   []LabelCount `json:"counts"` // options, or scale values low to high
 	Mean     *float64     `json:"mean,omitempty"`
@@ -328,7 +337,10 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 			break
 		}
 		qr := v.Results.Questions[i]
-		qe := QuestionExport{Prompt: q.Prompt, Kind: q.Kind, Answered: qr.Answered, Counts: []LabelCount{}, Mean: qr.Mean, Median: qr.Median}
+		qe := QuestionExport{ID: q.ID, Prompt: q.Prompt, Kind: q.Kind, Answered: qr.Answered, Counts: []LabelCount{}, Mean: qr.Mean, Median: qr.Median}
+		if q.Kind == QuestionScale {
+			qe.Min, qe.Max = intp(q.Min), intp(q.Max)
+		}
 		if qr.Hidden || qr.Answered < int64(v.MinResponses) {
 			// As for the whole vote: check the count too.
 			qe.Hidden, qe.Mean, qe.Median = true, nil, nil

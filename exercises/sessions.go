@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -230,14 +231,39 @@ type SideSummary struct {
 	MinResponses int `json:"minResponses,omitempty"`
 }
 
-// QuestionComparison is one question of a vote on both sides.
+// QuestionComparison is one question of a vote, on both sides or one.
 type QuestionComparison struct {
-	Prompt    string         `json:"prompt"`
-	Kind      string         `json:"kind"`
+	// Prompt is the question as A words it (as B does, for one only in
+	// B). PromptB is B's wording when the two read differently: a pack's
+	// question reworded between the sessions, paired by its id; then
+	// Prompt is what A's asked (a poll's or scale's question without a
+	// prompt asks the exercise's).
+	Prompt  string `json:"prompt"`
+	PromptB string `json:"promptB,omitempty"`
+	Kind    string `json:"kind"`
+	// PairedBy is how a question on both sides was paired: PairedByID or
+	// PairedByPrompt.
+	PairedBy string `json:"pairedBy,omitempty"`
+	// Only is "a" or "b" for a question that one session's exercise asked
+	// and the other's, its questions shown, did not.
+	Only      string         `json:"only,omitempty"`
 	A         *QuestionTally `json:"a"`
 	B         *QuestionTally `json:"b"`
 	MeanDelta *float64       `json:"meanDelta,omitempty"`
+	// NoMeanDelta says why two means have no change between them:
+	// NoDeltaDifferentScales.
+	NoMeanDelta string `json:"noMeanDelta,omitempty"`
 }
+
+// How two questions were paired (QuestionComparison.PairedBy).
+const (
+	PairedByID     = "id"
+	PairedByPrompt = "prompt"
+)
+
+// NoDeltaDifferentScales: the two scales run over different ranges (1
+// to 5 and 1 to 10, or -2 to 2), so their means are not on one ruler.
+const NoDeltaDifferentScales = "different_scales"
 
 // QuestionTally is a question's tally on one side.
 type QuestionTally struct {
@@ -245,6 +271,10 @@ type QuestionTally struct {
 	Counts   []LabelCount `json:"counts"`
 	Mean     *float64     `json:"mean,omitempty"`
 	Median   *float64     `json:"median,omitempty"`
+	// Min and Max are a scale question's range, when the session says
+	// it (QuestionExport's, or its counts' first and last values).
+	Min *int `json:"min,omitempty"`
+	Max *int `json:"max,omitempty"`
 	// Hidden: fewer than the vote's threshold answered this question (its
 	// others are shown), as QuestionExport's: Answered only, no counts,
 	// mean or median.
@@ -266,9 +296,13 @@ type PairCount struct {
 }
 
 // Compare lines up two sessions: exercises by kind and title (a's agenda
-// order, then those only in b), questions by prompt then position.
+// order, then those only in b), questions by id (two sessions of one
+// pack) then by prompt (compareQuestions).
 func Compare(a, b *Session) *Comparison {
 	c := &Comparison{A: a.Session, B: b.Session, Exercises: []ExerciseComparison{}}
+	// A question's id is stable in a pack: ids of two packs, or of rooms
+	// set up by hand (q1, q2, ... by position), say nothing of sameness.
+	samePack := a.Session.Pack != "" && a.Session.Pack == b.Session.Pack
 	used := make([]bool, len(b.Results.Exercises))
 	match := func(x ExerciseResult) int {
 		for j, y := range b.Results.Exercises {
@@ -285,11 +319,11 @@ func Compare(a, b *Session) *Comparison {
 			used[j] = true
 			y = &b.Results.Exercises[j]
 		}
-		c.Exercises = append(c.Exercises, compareExercise(x, y))
+		c.Exercises = append(c.Exercises, compareExercise(x, y, samePack))
 	}
 	for j := range b.Results.Exercises {
 		if !used[j] {
-			c.Exercises = append(c.Exercises, compareExercise(nil, &b.Results.Exercises[j]))
+			c.Exercises = append(c.Exercises, compareExercise(nil, &b.Results.Exercises[j], samePack))
 		}
 	}
 	return c
@@ -309,14 +343,14 @@ func side(e *ExerciseResult) *SideSummary {
 // ran says an exercise was opened in its session (not only on the agenda).
 func ran(e *ExerciseResult) bool { return e != nil && e.Status != StatusPrepared }
 
-func compareExercise(a, b *ExerciseResult) ExerciseComparison {
+func compareExercise(a, b *ExerciseResult, byID bool) ExerciseComparison {
 	ref := a // the side that has it, for its kind and title
 	if ref == nil {
 		ref = b
 	}
 	ec := ExerciseComparison{Kind: ref.Kind, Title: ref.Title, A: side(a), B: side(b)}
 	if ref.Kind.IsVote() {
-		ec.Questions = compareQuestions(questionsOf(a), questionsOf(b), minOf(a), minOf(b))
+		ec.Questions = compareQuestions(askedOf(a), askedOf(b), minOf(a), minOf(b), byID)
 	}
 	if ref.Kind == KindRetro {
 		// A side on the agenda but never opened had no cards to count: it
@@ -345,6 +379,29 @@ func questionsOf(e *ExerciseResult) []QuestionExport {
 	return e.Vote.Questions
 }
 
+// askedQuestion is a question of a session's vote with what it asks.
+type askedQuestion struct {
+	QuestionExport
+	asks string // its prompt, or a poll's or scale's without one, the exercise's
+}
+
+// askedOf is an exercise's visible questions with what each asks; nil
+// when absent or hidden (questionsOf).
+func askedOf(e *ExerciseResult) []askedQuestion {
+	qs := questionsOf(e)
+	if qs == nil {
+		return nil
+	}
+	out := make([]askedQuestion, len(qs))
+	for i, q := range qs {
+		out[i] = askedQuestion{q, q.Prompt}
+		if q.Prompt == "" && (e.Kind == KindPoll || e.Kind == KindScale) {
+			out[i].asks = e.Prompt
+		}
+	}
+	return out
+}
+
 // minOf is a vote's threshold (0 when absent).
 func minOf(e *ExerciseResult) int {
 	if e == nil || e.Vote == nil {
@@ -367,49 +424,115 @@ func result(q *QuestionExport, min int) *QuestionTally {
 	if q == nil {
 		return nil
 	}
+	t := &QuestionTally{Answered: q.Answered, Counts: q.Counts, Mean: q.Mean, Median: q.Median}
 	if q.Hidden || q.Answered < int64(min) {
-		return &QuestionTally{Answered: q.Answered, Counts: []LabelCount{}, Hidden: true}
+		t = &QuestionTally{Answered: q.Answered, Counts: []LabelCount{}, Hidden: true}
 	}
-	return &QuestionTally{Answered: q.Answered, Counts: q.Counts, Mean: q.Mean, Median: q.Median}
+	if lo, hi, ok := scaleRange(q); ok {
+		t.Min, t.Max = intp(lo), intp(hi)
+	}
+	return t
 }
 
-func compareQuestions(as, bs []QuestionExport, minA, minB int) []QuestionComparison {
-	var out []QuestionComparison
+// scaleRange is a scale question's range: the export's, or in one kept
+// before it said it, its counts' first and last values ("1 (Disagree)"
+// … "5"); not ok for a choice question, or when neither tells.
+func scaleRange(q *QuestionExport) (lo, hi int, ok bool) {
+	if q.Kind != QuestionScale {
+		return 0, 0, false
+	}
+	if q.Min != nil && q.Max != nil {
+		return *q.Min, *q.Max, true
+	}
+	if len(q.Counts) == 0 {
+		return 0, 0, false
+	}
+	value := func(label string) (int, error) {
+		n, _, _ := strings.Cut(label, " ")
+		return strconv.Atoi(n)
+	}
+	lo, err1 := value(q.Counts[0].Label)
+	hi, err2 := value(q.Counts[len(q.Counts)-1].Label)
+	return lo, hi, err1 == nil && err2 == nil
+}
+
+// askKey is a question's wording as two are compared for being the same
+// question: folded as a word-cloud word (case, spacing, the punctuation
+// around it, NFKC).
+func askKey(s string) string { return NormalizeWord(s) }
+
+// compareQuestions pairs the questions of one exercise in two sessions:
+// by id first when byID (two sessions of one pack, whose questions keep
+// their ids when reworded), then by what they ask, read alike (askKey),
+// each of the same kind; never by position alone. A question left
+// unpaired is listed with the other side nil, and when both sides show
+// their questions, Only says whose it is. A pair whose wordings differ
+// carries both (PromptB). A pair of scales over different ranges has no
+// mean change (NoMeanDelta), whatever their means.
+func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []QuestionComparison {
+	pair := make([]int, len(as)) // a's question i is b's pair[i], or -1
 	used := make([]bool, len(bs))
-	pick := func(i int, q QuestionExport) int {
-		for j, y := range bs {
-			if !used[j] && y.Kind == q.Kind && strings.EqualFold(strings.TrimSpace(y.Prompt), strings.TrimSpace(q.Prompt)) {
-				return j
+	for i := range pair {
+		pair[i] = -1
+	}
+	match := func(same func(x, y askedQuestion) bool) {
+		for i, x := range as {
+			if pair[i] >= 0 {
+				continue
 			}
-		}
-		// By position, when that question has the same kind and no match
-		// of its own by prompt.
-		if i < len(bs) && !used[i] && bs[i].Kind == q.Kind {
-			for _, x := range as {
-				if strings.EqualFold(strings.TrimSpace(x.Prompt), strings.TrimSpace(bs[i].Prompt)) {
-					return -1
+			for j, y := range bs {
+				if !used[j] && x.Kind == y.Kind && same(x, y) {
+					pair[i], used[j] = j, true
+					break
 				}
 			}
-			return i
 		}
-		return -1
 	}
+	if byID {
+		match(func(x, y askedQuestion) bool { return x.ID != "" && x.ID == y.ID })
+	}
+	pairedByID := slices.Clone(pair)
+	match(func(x, y askedQuestion) bool { return askKey(x.asks) == askKey(y.asks) })
+
+	both := as != nil && bs != nil
+	var out []QuestionComparison
 	for i := range as {
 		q := &as[i]
-		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(q, minA)}
-		if j := pick(i, *q); j >= 0 {
-			used[j] = true
-			qc.B = result(&bs[j], minB)
+		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(&q.QuestionExport, minA)}
+		j := pair[i]
+		if j < 0 {
+			if both {
+				qc.Only = "a"
+			}
+			out = append(out, qc)
+			continue
 		}
-		if qc.A != nil && qc.B != nil && qc.A.Mean != nil && qc.B.Mean != nil {
-			d := *qc.B.Mean - *qc.A.Mean
-			qc.MeanDelta = &d
+		y := &bs[j]
+		qc.B = result(&y.QuestionExport, minB)
+		qc.PairedBy = PairedByPrompt
+		if pairedByID[i] == j {
+			qc.PairedBy = PairedByID
+		}
+		if askKey(q.asks) != askKey(y.asks) {
+			qc.Prompt, qc.PromptB = q.asks, y.asks
+		}
+		if qc.A.Mean != nil && qc.B.Mean != nil {
+			if qc.A.Min != nil && qc.B.Min != nil && (*qc.A.Min != *qc.B.Min || *qc.A.Max != *qc.B.Max) {
+				qc.NoMeanDelta = NoDeltaDifferentScales
+			} else {
+				d := *qc.B.Mean - *qc.A.Mean
+				qc.MeanDelta = &d
+			}
 		}
 		out = append(out, qc)
 	}
 	for j := range bs {
 		if !used[j] {
-			out = append(out, QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j], minB)})
+			qc := QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j].QuestionExport, minB)}
+			if both {
+				qc.Only = "b"
+			}
+			out = append(out, qc)
 		}
 	}
 	return out
@@ -585,12 +708,10 @@ func (c *Comparison) Markdown() []byte {
 				delta := "–"
 				if q.MeanDelta != nil {
 					delta = fmt.Sprintf("%+.2f", *q.MeanDelta)
+				} else if q.NoMeanDelta == NoDeltaDifferentScales {
+					delta = notCompared(q)
 				}
-				prompt := q.Prompt
-				if prompt == "" {
-					prompt = e.Title
-				}
-				p("| %s | %s | %s | %s | %s | %s |\n", mdCell(prompt), meanText(q.A, e.A), meanText(q.B, e.B), delta, answered(q.A), answered(q.B))
+				p("| %s | %s | %s | %s | %s | %s |\n", questionText(q, e.Title, false), meanText(q.A, e.A), meanText(q.B, e.B), delta, answered(q.A), answered(q.B))
 			}
 		}
 		for _, q := range choices {
@@ -601,12 +722,8 @@ func (c *Comparison) Markdown() []byte {
 			}
 			// The question, unless it is the exercise's only one and the
 			// heading says it (the side lines above count its answers).
-			if len(e.Questions) > 1 || (q.Prompt != "" && !alike(q.Prompt, e.Title)) {
-				prompt := q.Prompt
-				if prompt == "" {
-					prompt = e.Title
-				}
-				p("\n**%s** (answered: A %s, B %s)\n", md(prompt), answered(q.A), answered(q.B))
+			if len(e.Questions) > 1 || (q.Prompt != "" && !alike(q.Prompt, e.Title)) || q.PromptB != "" || q.Only != "" {
+				p("\n%s (answered: A %s, B %s)\n", questionText(q, e.Title, true), answered(q.A), answered(q.B))
 			}
 			// A side that hid this question says so: its column reads
 			// "–", never a count (docs/protocol.md 2.9.5).
@@ -638,6 +755,38 @@ func (c *Comparison) Markdown() []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// questionText is a question as the report names it, in the view's
+// words (frontend/src/trainer/compare.ts): its prompt (the exercise's
+// title for one without; in bold as a heading), B's wording when it differs ("session B
+// asked: …"), and whose it is when only one session asked it.
+func questionText(q QuestionComparison, title string, bold bool) string {
+	out := md(cmp.Or(q.Prompt, title))
+	if bold {
+		out = "**" + out + "**"
+	}
+	if q.PromptB != "" {
+		out += " (" + fmt.Sprintf(wordAskedInB, "“"+md(q.PromptB)+"”") + ")"
+	}
+	switch q.Only {
+	case "a":
+		out += " (" + fmt.Sprintf(wordOnlyIn, "A") + ")"
+	case "b":
+		out += " (" + fmt.Sprintf(wordOnlyIn, "B") + ")"
+	}
+	return out
+}
+
+// notCompared says why two scales' means have no change: their ranges.
+func notCompared(q QuestionComparison) string {
+	rng := func(t *QuestionTally) string {
+		if t == nil || t.Min == nil || t.Max == nil {
+			return "?"
+		}
+		return fmt.Sprintf("%d to %d", *t.Min, *t.Max)
+	}
+	return fmt.Sprintf(wordNotCompared, rng(q.A), rng(q.B))
 }
 
 // pluralWord is n and the word for one or for more ("1 person", "5
@@ -700,4 +849,13 @@ const (
 	wordNotInSession = "Not in this session"
 	wordNotRun       = "Not run (on the agenda, never opened)"
 	wordHiddenOpen   = "Hidden (still open: results when voting closes)"
+)
+
+// The comparison's words for a question: the comparison view's
+// (frontend/src/trainer/compare.ts compareWords), checked by
+// TestCompareWordsAreTheViews.
+const (
+	wordOnlyIn      = "only in session %s"
+	wordAskedInB    = "session B asked: %s"
+	wordNotCompared = "not compared: the scales differ (A %s, B %s)"
 )

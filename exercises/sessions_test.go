@@ -32,8 +32,9 @@ func session(id string, ex ...ExerciseResult) *Session {
 }
 
 // Exercises match by kind and title (case and spaces aside), questions by
-// prompt then position; what is in one session only, or hidden, has no
-// other side; retros compare cards per column and action items.
+// prompt (two sessions of no pack: their ids are not kept), never by
+// position; what is in one session only, or hidden, has no other side;
+// retros compare cards per column and action items.
 func TestCompareSessions(t *testing.T) {
 	pulseA := ExerciseResult{Kind: KindSurvey, Title: "Trust pulse", Responses: 5, Status: StatusResults, Vote: &VoteExport{Questions: []QuestionExport{
 		scaleQ("Follow-through", 2.5, 5), scaleQ("Bad news", 3, 5), scaleQ("Old question", 4, 5),
@@ -68,11 +69,14 @@ func TestCompareSessions(t *testing.T) {
 	for _, q := range qs {
 		qp = append(qp, q.Prompt)
 	}
-	if strings.Join(qp, "|") != "Follow-through|Bad news|Old question|New question" {
+	if strings.Join(qp, "|") != "Follow-through|Bad news|Old question|Old question, reworded|New question" {
 		t.Fatalf("questions %v", qp)
 	}
-	// A reworded question at the same position still lines up.
-	if *qs[0].MeanDelta != 0.75 || *qs[1].MeanDelta != 1 || *qs[2].MeanDelta != -3 || qs[3].A != nil || qs[3].B == nil || qs[3].MeanDelta != nil {
+	// A reworded question at the same position is another question: each
+	// is in its own session only.
+	if *qs[0].MeanDelta != 0.75 || *qs[1].MeanDelta != 1 || qs[0].PairedBy != PairedByPrompt ||
+		qs[2].B != nil || qs[2].Only != "a" || qs[2].MeanDelta != nil ||
+		qs[3].A != nil || qs[3].Only != "b" || qs[4].A != nil || qs[4].B == nil || qs[4].Only != "b" || qs[4].MeanDelta != nil {
 		t.Fatalf("question sides %+v", qs)
 	}
 	safety := c.Exercises[2]
@@ -88,8 +92,9 @@ func TestCompareSessions(t *testing.T) {
 	md := string(c.Markdown())
 	hasAll(t, md,
 		"| Follow-through | 2.50 | 3.25 | +0.75 | 5 | 6 |",
-		"| Old question | 4.00 | 1.00 | -3.00 | 5 | 6 |",
-		"| New question | – | 2.00 | – | – | 6 |",
+		"| Old question (only in session A) | 4.00 | – | – | 5 | – |",
+		"| Old question, reworded (only in session B) | – | 1.00 | – | – | 6 |",
+		"| New question (only in session B) | – | 2.00 | – | – | 6 |",
 		"- B: Hidden (fewer than 3 answers)",
 		"*Only in session A*\n\n- A: 7 answers\n- B: Not in this session\n",
 		"| Stop | 1 | – |",

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import Compare from './Compare.svelte';
-import { delta, pairRows } from './compare';
+import { delta, meanChange, pairRows, type ComparedQuestion } from './compare';
 import type { Comparison } from '../lib/types';
 import { cancelThenEnterKey, needsKey } from '../test/hostkeyretry';
 import { settle } from '../test/settle';
@@ -178,6 +178,55 @@ describe('the comparison view', () => {
     expect(text(qs[0].querySelector('[data-testid=mean-b]'))).toBe('3.00');
   });
 
+  it('never shows a change between two different questions: each asked in one session only says so', () => {
+    // GET /api/compare for two rooms set up by hand, whose "Trust pulse"
+    // asked "I can rely on follow-through" (A) and "People act with
+    // integrity" (B) first: the view read a change of +3.00 between them,
+    // and B's question nowhere.
+    const c = structuredClone(cmp);
+    c.exercises[0].questions = [
+      { prompt: 'I can rely on follow-through', kind: 'scale', only: 'a', a: scale([0, 3, 0, 0, 0], 2), b: null },
+      { prompt: 'We have the skills', kind: 'scale', pairedBy: 'prompt', a: scale([0, 0, 0, 3, 0], 4), b: scale([3, 0, 0, 0, 0], 1), meanDelta: -3 },
+      { prompt: 'People act with integrity', kind: 'scale', only: 'b', a: null, b: scale([0, 0, 0, 0, 3], 5) },
+    ] as ComparedQuestion[];
+    render(c);
+    const qs = [...sections()[0].querySelectorAll('[data-testid=cmp-question]')] as HTMLElement[];
+    expect(qs.map((q) => text(q.querySelector('h3')))).toEqual(['I can rely on follow-through', 'We have the skills', 'People act with integrity']);
+    expect(qs.map((q) => text(q.querySelector('[data-testid=q-only]')))).toEqual(['Only in session A', '', 'Only in session B']);
+    expect(qs.map((q) => text(q.querySelector('[data-testid=cmp-delta]')))).toEqual(['', 'Change: ↓ −3.00 (lower in B)', '']);
+    expect(text(qs[0].querySelector('[data-testid=cmp-means]'))).toBe('Mean A: 2.00 Mean B: –');
+    // Its own session's bars only: no empty track for the other.
+    expect(qs[0].querySelectorAll('.track')).toHaveLength(5);
+    expect(text(qs[2].querySelector('ul'))).not.toContain('Session A');
+  });
+
+  it('says both wordings of a question reworded in its pack, with the change', () => {
+    const c = structuredClone(cmp);
+    c.exercises[0].questions = [{ prompt: 'I can rely on follow-through', promptB: 'People act with integrity', pairedBy: 'id', kind: 'scale',
+      a: scale([0, 3, 0, 0, 0], 2), b: scale([0, 0, 0, 0, 3], 5), meanDelta: 3 }] as ComparedQuestion[];
+    render(c);
+    const q = sections()[0].querySelector('[data-testid=cmp-question]')!;
+    expect(text(q.querySelector('h3'))).toBe('I can rely on follow-through');
+    expect(text(q.querySelector('[data-testid=q-asked-b]'))).toBe('Session B asked: “People act with integrity”');
+    expect(text(q.querySelector('[data-testid=cmp-delta]'))).toBe('Change: ↑ +3.00 (higher in B)');
+  });
+
+  it('shows no change between scales of different ranges, and says why', () => {
+    const ranged = (min: number, max: number, mean: number) => ({ ...scale([1, 1, 1], mean), min, max });
+    const c = structuredClone(cmp);
+    c.exercises[0].questions = [
+      { prompt: 'Energy', kind: 'scale', pairedBy: 'prompt', a: ranged(1, 5, 2), b: ranged(1, 10, 5), noMeanDelta: 'different_scales' },
+      // Even a change sent for them (a server before ranges were compared) is not shown.
+      { prompt: 'Focus', kind: 'scale', pairedBy: 'prompt', a: ranged(1, 5, 3), b: ranged(-2, 2, 0), meanDelta: -3 },
+    ] as ComparedQuestion[];
+    render(c);
+    const qs = [...sections()[0].querySelectorAll('[data-testid=cmp-question]')];
+    for (const q of qs) expect(q.querySelector('[data-testid=cmp-delta]')).toBeNull();
+    expect(qs.map((q) => text(q.querySelector('[data-testid=cmp-no-delta]')))).toEqual([
+      'Change: not compared: the scales differ (A 1 to 5, B 1 to 10)', 'Change: not compared: the scales differ (A 1 to 5, B -2 to 2)']);
+    expect(text(qs[0].querySelector('[data-testid=cmp-means]'))).toContain('Mean A: 2.00 Mean B: 5.00');
+  });
+
   it('shows no table of zeros for a retro neither session ran, and "–" for the side that did not', () => {
     // As the server sends them (exercises/sessions.go): no columns when
     // neither side ran, and null counts for the side that did not.
@@ -237,6 +286,16 @@ describe('the comparison on a server with a host key', () => {
 });
 
 describe('comparison helpers', () => {
+  it('gives the change between two means of one scale, and why there is none between two scales', () => {
+    const t = (mean: number, min?: number, max?: number) => ({ answered: 3, counts: [], mean, min, max });
+    const q = (a: any, b: any, meanDelta?: number, noMeanDelta?: 'different_scales'): ComparedQuestion => ({ prompt: 'Energy', kind: 'scale', a, b, meanDelta, noMeanDelta });
+    expect(meanChange(q(t(2, 1, 5), t(3, 1, 5), 1))).toEqual({ delta: 1 });
+    expect(meanChange(q(t(2), t(3), 1))).toEqual({ delta: 1 }); // a session kept before ranges were said
+    expect(meanChange(q(t(2, 1, 5), t(5, 1, 10), undefined, 'different_scales'))).toEqual({ why: 'not compared: the scales differ (A 1 to 5, B 1 to 10)' });
+    expect(meanChange(q(t(3, 1, 5), t(0, -2, 2), -3))).toEqual({ why: 'not compared: the scales differ (A 1 to 5, B -2 to 2)' });
+    expect(meanChange(q(t(3, 1, 5), null))).toBeNull();
+  });
+
   it('formats the change with a true minus sign and two decimals', () => {
     expect(delta(0.42)).toMatchObject({ text: '+0.42', arrow: '↑', sign: 1 });
     expect(delta(-0.3)).toMatchObject({ text: '−0.30', arrow: '↓', sign: -1 });

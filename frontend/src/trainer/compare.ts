@@ -1,6 +1,6 @@
 // What the comparison view shows of a Comparison (docs/protocol.md 2.9.5).
 import { t } from '../lib/strings-console';
-import type { QuestionTally, SessionSummary } from '../lib/types';
+import type { CompareQuestion, QuestionTally, SessionSummary } from '../lib/types';
 import { normalizeWord } from '../lib/ballot';
 
 /** Whether two texts read the same, case, spacing and the punctuation
@@ -18,6 +18,54 @@ export function delta(d: number): Delta {
   if (r > 0) return { text: '+' + abs, arrow: '↑', word: t.lib.higher, sign: 1 };
   if (r < 0) return { text: '−' + abs, arrow: '↓', word: t.lib.lower, sign: -1 };
   return { text: '0.00', arrow: '→', word: t.lib.same, sign: 0 };
+}
+
+/** A side's tally of a question, with a scale question's range (docs/protocol.md 2.9.5). */
+export type RangedTally = QuestionTally & { min?: number; max?: number };
+
+/**
+ * A compared question as the server pairs it (docs/protocol.md 2.9.5):
+ * by id in two sessions of one pack, else by what it asks, never by
+ * position. `promptB` is B's wording when it differs from A's (`prompt`);
+ * `only` says whose question it is when the other session's exercise did
+ * not ask it; `noMeanDelta` why two means have no change.
+ */
+export type ComparedQuestion = Omit<CompareQuestion, 'a' | 'b'> & {
+  a: RangedTally | null; b: RangedTally | null;
+  promptB?: string; only?: 'a' | 'b'; pairedBy?: 'id' | 'prompt'; noMeanDelta?: 'different_scales';
+};
+
+/** The comparison's words for a question: the Markdown report's too
+ *  (exercises/sessions.go wordOnlyIn, wordAskedInB, wordNotCompared,
+ *  checked by TestCompareWordsAreTheViews), so the view and the report
+ *  say a question alike. */
+export const compareWords = {
+  onlyIn: (side: string) => `only in session ${side}`,
+  askedInB: (prompt: string) => `session B asked: ${prompt}`,
+  notCompared: (a: string, b: string) => `not compared: the scales differ (A ${a}, B ${b})`,
+};
+
+/** Words as they open a line. */
+export const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A scale's range as the comparison says it: "1 to 5"; "?" when the session does not say. */
+export const scaleRange = (q: RangedTally | null | undefined) => (q?.min != null && q?.max != null ? `${q.min} to ${q.max}` : '?');
+
+/** Whether the two sides' scales run over different ranges (each known). */
+const rangesDiffer = (q: ComparedQuestion) =>
+  q.a?.min != null && q.a?.max != null && q.b?.min != null && q.b?.max != null && (q.a.min !== q.b.min || q.a.max !== q.b.max);
+
+/**
+ * The change between a question's two means: the server's `meanDelta`,
+ * or why there is none when both sides have a mean (scales of different
+ * ranges are on no one ruler: 1-5 against 1-10 is no "+3.00"); null when
+ * there is nothing to say.
+ */
+export function meanChange(q: ComparedQuestion): { delta: number } | { why: string } | null {
+  const both = q.a?.mean != null && q.b?.mean != null;
+  if (both && (q.noMeanDelta === 'different_scales' || rangesDiffer(q))) return { why: compareWords.notCompared(scaleRange(q.a), scaleRange(q.b)) };
+  if (q.meanDelta != null) return { delta: q.meanDelta };
+  return null;
 }
 
 /** A mean with two decimals; "–" when there is none. */
