@@ -34,7 +34,14 @@ const host = {
   peopleNews: (online: number, total: number) => `Who is here: ${online} of ${total} online`,
   noPeople: 'Nobody has joined yet.',
   removeWho: (name: string) => `Remove ${name}`,
-  confirmRemove: (name: string) => `Remove ${name} from the room? They cannot come back with this identity.`,
+  // Removing is no ban: their token stops working, but while the room
+  // takes new people they can join again at once as someone new (and
+  // answer an anonymous vote again). The lock stops that.
+  confirmRemove: (name: string, locked: boolean) => locked
+    ? `Remove ${name} from the room? The room is locked, so they cannot join again while it stays locked.`
+    : `Remove ${name} from the room? They can join again at once as someone new, unless the room is locked.`,
+  removedOpen: (name: string) => `Removed ${name}. While the room is open they can join again as someone new.`,
+  lockRoom: 'Lock the room',
   lock: 'Lock joining',
   unlock: 'Unlock joining',
   locked: 'Joining is locked',
