@@ -90,7 +90,10 @@ export const en = {
     missedRestored: (title: string, why: string, maybe = false) =>
       `${title ? `What you sent to “${title}”` : 'Something you sent'} before the page reloaded ${maybe ? 'may not have been' : 'was not'} taken: ${why}`,
     dismiss: 'OK',
-    notCounted: (why: string) => `Your answer was not counted, and this exercise is now closed. ${why}`,
+    // The vote closed before the answer reached it (wrong_status: sent
+    // offline, say): said once, not as "now closed" and "not open" both.
+    notCountedClosed: 'Your answer was not counted: voting had closed before it arrived.',
+    notCounted: (why: string) => `Your answer was not counted. ${why} Voting has now closed.`,
     anonymous: 'Anonymous: nobody, not even the facilitator, can see what you answered.',
     named: 'Not anonymous: the facilitator sees your name with your answer.',
     namesShown: 'Your name is shown with what you write.',

@@ -49,6 +49,44 @@ describe('VoteExercise when the exercise closes', () => {
     expect(text).not.toContain('Thank you');
   });
 
+  // Sent offline, the answer reached a vote already showing its results:
+  // "Your answer was not counted, and this exercise is now closed. This
+  // exercise is not open right now." said the same thing twice.
+  it('says once, plainly, that an answer that came after the close was not counted', async () => {
+    let fail!: (e: Error) => void;
+    const send = vi.fn(() => new Promise((_, reject) => (fail = reject)));
+    const props = mountPoll(send);
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    [...target.querySelectorAll('button')].find((b) => b.textContent!.includes('Send answer'))!.click();
+    flushSync();
+    props.ex = { ...props.ex, status: 'results' };
+    fail(new CommandError('wrong_status', 'this exercise is not open for answers'));
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    const said = target.querySelector('[data-testid=not-counted]')!.textContent!.trim();
+    expect(said).toBe('Your answer was not counted: voting had closed before it arrived.');
+  });
+
+  // Refused for another reason (too long, say) as the vote closed: why,
+  // and that it cannot be sent again.
+  it('says why an answer refused otherwise was not counted, and that voting has closed', async () => {
+    let fail!: (e: Error) => void;
+    const send = vi.fn(() => new Promise((_, reject) => (fail = reject)));
+    const props = mountPoll(send);
+    (target.querySelector('input[value=o1]') as HTMLInputElement).click();
+    flushSync();
+    [...target.querySelectorAll('button')].find((b) => b.textContent!.includes('Send answer'))!.click();
+    flushSync();
+    props.ex = { ...props.ex, status: 'closed' };
+    fail(new CommandError('invalid', 'no such option'));
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    const said = target.querySelector('[data-testid=not-counted]')!.textContent!.trim();
+    expect(said).toMatch(/^Your answer was not counted\. .+ Voting has now closed\.$/);
+    expect(said.match(/closed/g)).toHaveLength(1);
+  });
+
   it('shows an answer sent before a reload as answered once the server takes it', () => {
     const session = $state({ state: { ...emptyState(), states: { e1: { responses: 0, minResponses: 3 } } }, status: 'online', send: vi.fn() } as any);
     const ex = {
