@@ -116,7 +116,7 @@ describe('SpecForm removing a question or a column', () => {
     click(remove(2));
     await settle();
     expect(target.querySelector('[aria-label^="Remove question"]')).toBeNull();
-    expect(document.activeElement).toBe(target.querySelector('input[id$="-sq-p-0"]'));
+    expect(document.activeElement).toBe(target.querySelector('textarea[id$="-sq-p-0"]'));
   });
 
   it('and in the columns', async () => {
