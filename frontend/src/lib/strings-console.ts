@@ -13,6 +13,7 @@ const host = {
   create: 'Create a room',
   roomTitle: 'Workshop title',
   exTitle: 'Title',
+  titleMissing: 'Give the exercise a title first.',
   showNames: 'Participants see each other\'s names',
   roomSettings: 'Room',
   renameRoom: 'Rename the room',

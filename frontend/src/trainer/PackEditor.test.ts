@@ -133,7 +133,7 @@ describe('the pack editor', () => {
     const edit = target.querySelectorAll('[data-testid=pack-item] button')[0] as HTMLButtonElement;
     click(edit);
     const form = target.querySelector('[data-testid=edit-exercise]') as HTMLFormElement;
-    const title = form.querySelector('input[required]') as HTMLInputElement;
+    const title = form.querySelector('input[aria-required=true]') as HTMLInputElement;
     expect(title.value).toBe('Check-in');
     title.value = 'Arrival';
     title.dispatchEvent(new Event('input'));
@@ -198,7 +198,7 @@ describe('the pack editor keeps the keyboard in the list', () => {
     expect(document.activeElement).toBe(edit('Trust today'));
     // Applied.
     await press(edit('Trust today') as HTMLButtonElement);
-    const title = form()!.querySelector('input[required]') as HTMLInputElement;
+    const title = form()!.querySelector('input[aria-required=true]') as HTMLInputElement;
     title.value = 'Trust now';
     title.dispatchEvent(new Event('input'));
     flushSync();
@@ -211,7 +211,7 @@ describe('the pack editor keeps the keyboard in the list', () => {
     expect(document.activeElement).toBe(edit('Trust now'));
     // Escape in an unchanged form closes it; in a changed one it is kept.
     await press(edit('Thanks') as HTMLButtonElement);
-    const field = form()!.querySelector('input[required]') as HTMLInputElement;
+    const field = form()!.querySelector('input[aria-required=true]') as HTMLInputElement;
     field.focus();
     field.value = 'Thanks!';
     field.dispatchEvent(new Event('input'));
@@ -261,7 +261,7 @@ describe('the pack editor after a save', () => {
 describe('the pack editor with an exercise form open', () => {
   const forms = () => target.querySelectorAll('form.spec-form');
   function type(form: Element, value: string) {
-    const title = form.querySelector('input[required]') as HTMLInputElement;
+    const title = form.querySelector('input[aria-required=true]') as HTMLInputElement;
     title.value = value;
     title.dispatchEvent(new Event('input'));
     flushSync();
@@ -310,7 +310,7 @@ describe('the pack editor with an exercise form open', () => {
     vi.stubGlobal('confirm', confirm);
     click(target.querySelectorAll('[data-testid=pack-item]')[1].querySelector('button')!);
     expect(confirm).toHaveBeenCalledWith('Drop the changes to this exercise?');
-    expect((target.querySelector('[data-testid=edit-exercise] input[required]') as HTMLInputElement).value).toBe('Arrival');
+    expect((target.querySelector('[data-testid=edit-exercise] input[aria-required=true]') as HTMLInputElement).value).toBe('Arrival');
   });
 
   it('holds the save back while the "Add an exercise" form is filled in, until it is added or cleared', async () => {
@@ -326,7 +326,7 @@ describe('the pack editor with an exercise form open', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(blocked()).toBe('The “Add an exercise” form is filled in: add it to the pack or clear it, then save.');
     click([...add().querySelectorAll('button')].find((b) => b.textContent === 'Clear')!);
-    expect((add().querySelector('input[required]') as HTMLInputElement).value).toBe('');
+    expect((add().querySelector('input[aria-required=true]') as HTMLInputElement).value).toBe('');
     expect(blocked()).toBe('');
     expect(target.textContent).not.toContain('You have unsaved changes.');
     expect(leaveWarns()).toBe(false);
