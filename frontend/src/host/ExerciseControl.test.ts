@@ -43,11 +43,22 @@ describe('the console says what showing results does', () => {
   });
 
   it('an anonymous vote whose results were seen is closed for good: no Open again, and the console says why', () => {
-    const shown = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: true, results });
+    const shown = render(poll('results'), { status: 'results', responses: 3, minResponses: 3, anonymous: true, results, final: true });
     expect(shown.text('shown-note')).toContain('Voting is closed for good');
-    const closed = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results });
+    const closed = render(poll('closed'), { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results, final: true });
     expect(closed.buttons()).toEqual(['Show results']);
     expect(closed.text('final-note')).toContain('answers taken after them would show who gave them');
+  });
+
+  it('a survey past its threshold whose every question stayed hidden is not final: Open again, as the server allows', () => {
+    // Three people, each answering a different question of three: no
+    // question reached its threshold, so nothing was seen (the server
+    // leaves final out).
+    const survey: Exercise = { ...poll('closed'), kind: 'survey' };
+    const hidden = { questions: [{ id: 'q1', hidden: true, answered: 1 }] };
+    const c = render(survey, { status: 'closed', responses: 3, minResponses: 3, anonymous: true, results: hidden });
+    expect(c.buttons()).toContain('Open again');
+    expect(c.text('final-note')).toBe('');
   });
 
   it('once closed below its threshold: Open again, and Show results with no more closing to say', () => {

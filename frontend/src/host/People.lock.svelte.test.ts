@@ -51,7 +51,7 @@ describe('People, removing a person from a room that is open', () => {
     // Calm: a status, not an alert or a warning's colours.
     expect(n.getAttribute('role')).toBe('status');
     expect(n.classList.contains('error')).toBe(false);
-    button(target, 'Lock the room')!.click();
+    button(target, 'Lock joining')!.click();
     await settle();
     expect(send).toHaveBeenLastCalledWith('room.lock');
     expect(state.room!.locked).toBe(true);

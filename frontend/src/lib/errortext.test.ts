@@ -7,7 +7,7 @@ describe('errorText', () => {
     // through to the server's own terse text.
     for (const code of ['not_found', 'room_locked', 'room_full', 'room_ended', 'removed', 'rate_limited', 'wrong_status', 'wrong_phase',
       'too_few_responses', 'no_dots_left', 'not_yours', 'forbidden', 'bad_token', 'too_many_rooms', 'host_key', 'conflict',
-      'unavailable', 'internal', 'bad_message', 'unknown_type', 'too_many_clients']) {
+      'unavailable', 'internal', 'bad_message', 'unknown_type', 'too_many_clients', 'has_answers']) {
       expect(errorText({ code, message: 'terse server text' })).not.toBe('terse server text');
     }
   });
@@ -21,6 +21,12 @@ describe('errorText', () => {
     expect(errorText({ code: 'no_dots_left', message: 'you have placed all 3 dots' })).toBe('You have placed all 3 dots.');
     expect(errorText({ code: 'no_dots_left', field: 'item', message: 'at most 2 dots on one item' })).toBe('At most 2 dots on one item.');
     expect(errorText({ code: 'no_dots_left' })).toBe(t.errors.no_dots_left);
+  });
+
+  it('says which text an answered vote keeps in the server\'s words, the code\'s own without them', () => {
+    const message = 'people have answered already: option 2\'s label now would change what their answers mean; add a new exercise instead';
+    expect(errorText({ code: 'has_answers', field: 'options[1].label', message })).toBe(message[0].toUpperCase() + message.slice(1) + '.');
+    expect(errorText({ code: 'has_answers' })).toBe(t.errors.has_answers);
   });
 
   it('says a thing is gone inside a room, and a code is wrong when joining', () => {

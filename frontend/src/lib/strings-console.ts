@@ -42,7 +42,7 @@ const host = {
     ? `Remove ${name} from the room? The room is locked, so they cannot join again while it stays locked.`
     : `Remove ${name} from the room? They can join again at once as someone new, unless the room is locked.`,
   removedOpen: (name: string) => `Removed ${name}. While the room is open they can join again as someone new.`,
-  lockRoom: 'Lock the room',
+  lockRoom: 'Lock joining',
   lock: 'Lock joining',
   unlock: 'Unlock joining',
   locked: 'Joining is locked',

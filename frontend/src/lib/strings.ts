@@ -349,6 +349,7 @@ export const en = {
     invalid: 'That was not accepted. Please check it.',
     rate_limited: 'Too many at once. Trying again…',
     already_answered: 'You have answered already.',
+    has_answers: 'People have answered already: this change would alter what their answers mean. Add a new exercise instead.',
     wrong_status: 'This exercise is not open right now.',
     wrong_phase: 'That is not possible in this phase.',
     too_few_responses: 'Not enough answers yet to show results.',
@@ -464,8 +465,10 @@ export function errorText(e: unknown, overrides: Record<string, string> = {}): s
     // is wrong, which phase the command belongs to (wrong_phase: "cards
     // are grouped only in the group phase"; a dot of a vote started again
     // since), or which limit a dot met (no_dots_left: "you have placed all
-    // 3 dots", "at most 2 dots on one item").
-    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase' || code === 'no_dots_left') && err.message) {
+    // 3 dots", "at most 2 dots on one item"), or which text an answered
+    // vote keeps (has_answers: "people have answered already: option 2's
+    // label now would change what their answers mean; …").
+    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase' || code === 'no_dots_left' || code === 'has_answers') && err.message) {
       // The server's text starts with the field's path ("tags[6] is 34
       // characters; …"): say which one in people's terms.
       let m = err.message;

@@ -93,9 +93,10 @@ export interface TextAnswer { id: string; text: string; hidden?: boolean }
 export interface WordCount { word: string; count: number; hidden?: boolean }
 export interface Results { questions?: QuestionResult[]; words?: WordCount[]; moreWords?: number; texts?: TextAnswer[] }
 export interface NamedBallot { member: string; name: string; ballot: Ballot }
+/** final: facilitators only, a closed anonymous vote whose results were seen, which opens no more (docs/protocol.md). */
 export interface VoteView {
   exercise: string; status: Status; responses: number; minResponses: number; anonymous: boolean;
-  results?: Results; byMember?: NamedBallot[];
+  results?: Results; byMember?: NamedBallot[]; final?: boolean;
 }
 
 /** `dots`: on the board once the dot totals have been shown, the dots
