@@ -41,6 +41,38 @@ export async function startHuddle(bin) {
   return { base, proc, stop: () => new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); setTimeout(() => proc.kill('SIGKILL'), 8000).unref(); }) };
 }
 
+/** One browser test file's setting: a fresh huddle, a chromium, and
+ *  newPage, whose pages' script errors and console errors fail the run
+ *  (but a dropped WebSocket's, a page offline and a failed load's, which
+ *  the tests cause on purpose); finish(steps) runs the steps, closes
+ *  everything and exits with the outcome. */
+export async function suite() {
+  const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
+  const browser = await launchChromium();
+  const errors = [];
+  async function newPage(ctx, label) {
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' && !/WebSocket|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(m.text())) errors.push(`${label}: ${m.text()}`); });
+    return page;
+  }
+  async function finish(steps) {
+    let ok = false;
+    try {
+      ok = await run(steps, browser);
+      if (errors.length) {
+        console.log('Browser errors:\n  ' + errors.join('\n  '));
+        ok = false;
+      }
+    } finally {
+      await browser.close().catch(() => {});
+      await huddle.stop();
+    }
+    process.exit(ok ? 0 : 1);
+  }
+  return { huddle, browser, errors, newPage, finish };
+}
+
 export function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -9,18 +9,9 @@
 // votes of those left out. A phone's results, which scroll, keep every
 // option.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-fit-poll.mjs (after make build).
-import { startHuddle, launchChromium, run, untilText, textOf, shot, sleep } from './harness.mjs';
+import { suite, untilText, textOf, shot, sleep } from './harness.mjs';
 
-const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
-const browser = await launchChromium();
-const errors = [];
-
-async function newPage(ctx, label) {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/WebSocket|Failed to load resource/.test(m.text())) errors.push(`${label}: ${m.text()}`); });
-  return page;
-}
+const { huddle, browser, newPage, finish } = await suite();
 
 const OPTIONS = 20;
 const label = (i) => `${i}. Long option label that goes on and on`;
@@ -172,15 +163,4 @@ const steps = [
   ['a poll of several choices, every option voted: the line says the votes left out', () => projectorCuts(THREE, true, 'the poll of three choices')],
 ];
 
-let ok = false;
-try {
-  ok = await run(steps, browser);
-  if (errors.length) {
-    console.log('Browser errors:\n  ' + errors.join('\n  '));
-    ok = false;
-  }
-} finally {
-  await browser.close().catch(() => {});
-  await huddle.stop();
-}
-process.exit(ok ? 0 : 1);
+await finish(steps);

@@ -9,18 +9,9 @@
 //   at the default 16 px it keeps its 280 px column beside the exercises.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-scheme-console-text.mjs
 // (after make build; STEP=projector or STEP=text runs one of the two).
-import { ARTIFACTS, startHuddle, launchChromium, run, untilText, shot, sleep } from './harness.mjs';
+import { suite, ARTIFACTS, untilText, shot, sleep } from './harness.mjs';
 
-const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
-const browser = await launchChromium();
-const errors = [];
-
-async function newPage(ctx, label) {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/WebSocket|Failed to load resource/.test(m.text())) errors.push(`${label}: ${m.text()}`); });
-  return page;
-}
+const { huddle, browser, newPage, finish } = await suite();
 
 /** The page's scheme as drawn: its class, its root's background and text (luminance 0..1). */
 function drawn(page) {
@@ -176,15 +167,4 @@ const steps = [
   ["the console at 1280x800 holds its layout with the text at 200 %, and keeps its 280 px column at the default size", consoleAt200PercentText],
 ];
 
-let ok = false;
-try {
-  ok = await run(steps.filter(([name]) => !process.env.STEP || name.includes(process.env.STEP)), browser);
-  if (errors.length) {
-    console.log('Browser errors:\n  ' + errors.join('\n  '));
-    ok = false;
-  }
-} finally {
-  await browser.close().catch(() => {});
-  await huddle.stop();
-}
-process.exit(ok ? 0 : 1);
+await finish(steps.filter(([name]) => !process.env.STEP || name.includes(process.env.STEP)));

@@ -4,10 +4,9 @@
 // exported and imported, run with two groups, and the two runs compared.
 // Run by `make test` (see the Makefile).
 import { readFile } from 'node:fs/promises';
-import { startHuddle, launchChromium, run, until, untilText, textOf, shot, sleep } from './harness.mjs';
+import { suite, until, untilText, textOf, shot, sleep } from './harness.mjs';
 
-const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
-const browser = await launchChromium();
+const { huddle, browser, newPage, finish } = await suite();
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 
 let host, hostCtx, screen, code;
@@ -15,14 +14,6 @@ let lib; // the trainer's pages, in the facilitator's browser
 let adapted = ''; // the id of the adapted copy of "Building trust"
 const runs = []; // the two rooms run from it
 const people = {}; // name → { ctx, page }
-const errors = [];
-
-async function newPage(ctx, label) {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/WebSocket|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(m.text())) errors.push(`${label}: ${m.text()}`); });
-  return page;
-}
 
 const P = (name) => people[name].page;
 const all = () => Object.values(people).map((p) => p.page);
@@ -57,7 +48,6 @@ async function sideBySide(form, a, b, what) {
   }
 }
 
-
 async function nextPhase(phase) {
   await host.getByTestId('next-phase').click();
   await host.locator(`[data-testid=retro-control][data-phase=${phase}]`).waitFor();
@@ -91,7 +81,6 @@ async function dot(page, item) {
   await page.getByRole('button', { name: `Place a dot on ${item}` }).click();
   await until(async () => (await textOf(page.getByTestId('dots-left'))) !== before, 'dot placed');
 }
-
 
 /** The projector cannot scroll: what of selector's elements ends outside
  *  the window, and whether the page is taller or wider than it. sideways:
@@ -1987,15 +1976,4 @@ const steps = [
   ["dark mode: the phone and the console are dark, the projector stays light, their text at 4.5:1; the phone's type follows the browser's font size", darkSchemeAndBrowserFontSize],
 ];
 
-let ok = false;
-try {
-  ok = await run(steps, browser);
-  if (errors.length) {
-    console.log('Browser errors:\n  ' + errors.join('\n  '));
-    ok = false;
-  }
-} finally {
-  await browser.close().catch(() => {});
-  await huddle.stop();
-}
-process.exit(ok ? 0 : 1);
+await finish(steps);

@@ -10,12 +10,10 @@
 //   its Open button (a later one's Make current).
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/text-direction-and-forms.mjs
 // (after make build).
-import { startHuddle, launchChromium, run, until, untilText, shot } from './harness.mjs';
+import { suite, until, untilText, shot } from './harness.mjs';
 
-const huddle = await startHuddle(process.env.HUDDLE_BIN ?? '../bin/huddle');
-const browser = await launchChromium();
+const { huddle, browser, newPage, finish } = await suite();
 const phoneSize = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
-const errors = [];
 
 const ARABIC = 'هل نثق ببعضنا؟ نعم!';
 const HEBREW = 'אני סומך על הצוות (ברוב הזמן).';
@@ -23,13 +21,6 @@ const NAME = 'נועה!';
 const LONG_PROMPT = 'Think of the last two sprints as a whole: the planning, the daily work, the reviews and this retrospective. '.repeat(4).trim();
 
 let host, phone, screen, code;
-
-async function newPage(ctx, label) {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(`${label}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/WebSocket|Failed to load resource/.test(m.text())) errors.push(`${label}: ${m.text()}`); });
-  return page;
-}
 
 /**
  * How the browser drew el's text, the text being one line of one
@@ -201,15 +192,4 @@ const steps = [
   ['right-to-left text reads right to left on the phone, the console and the projector', rightToLeftWhereverShown],
 ];
 
-let ok = false;
-try {
-  ok = await run(steps, browser);
-  if (errors.length) {
-    console.log('Browser errors:\n  ' + errors.join('\n  '));
-    ok = false;
-  }
-} finally {
-  await browser.close().catch(() => {});
-  await huddle.stop();
-}
-process.exit(ok ? 0 : 1);
+await finish(steps);
