@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -373,6 +374,10 @@ func printUsage(fs *flag.FlagSet) {
 		line += "\n    \t" + strings.ReplaceAll(f.Usage, "\n", "\n    \t")
 		switch {
 		case f.DefValue == "" || f.DefValue == "0" || f.DefValue == "0s" || f.DefValue == "false":
+		case secretOptions[f.Name]:
+			// The default is what the environment set: a Redis password
+			// or the host key, which help must not print.
+			line += " (set by the environment)"
 		case kind == "string":
 			line += fmt.Sprintf(" (default %q)", f.DefValue)
 		default:
@@ -388,6 +393,11 @@ func printUsage(fs *flag.FlagSet) {
 var (
 	otherVariables        = []string{"HUDDLE_BIN"}
 	otherVariablePrefixes = []string{"HUDDLE_LOAD_", "HUDDLE_BENCH_", "HUDDLE_TEST_", "HUDDLE_MEM_"}
+	// serviceVariable matches what a deployment adds on its own for a
+	// service or a linked container named huddle or huddle-…:
+	// Kubernetes's HUDDLE_SERVICE_HOST, HUDDLE_PORT_8080_TCP_ADDR,
+	// HUDDLE_REDIS_PORT (a Service huddle-redis), Docker links' the same.
+	serviceVariable = regexp.MustCompile(`^[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_[0-9]+_(TCP|UDP|SCTP)(_ADDR|_PORT|_PROTO)?)$`)
 )
 
 // UnknownVariables are the variables of environ (KEY=value lines) named
@@ -409,7 +419,8 @@ func UnknownVariables(fs *flag.FlagSet, environ []string) [][2]string {
 		name, _, _ := strings.Cut(kv, "=")
 		upper := strings.ToUpper(name)
 		if !strings.HasPrefix(upper, "HUDDLE_") || known[name] || slices.Contains(otherVariables, name) ||
-			slices.ContainsFunc(otherVariablePrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			slices.ContainsFunc(otherVariablePrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) ||
+			serviceVariable.MatchString(name) {
 			continue
 		}
 		out = append(out, [2]string{name, closest(upper, keys)})

@@ -613,3 +613,46 @@ func TestProjectVariablesAreKnown(t *testing.T) {
 		}
 	}
 }
+
+// huddle serve -h prints each setting's default, which is what the
+// environment set: never a secret's (a Redis URL's password, the host
+// key).
+func TestHelpKeepsSecrets(t *testing.T) {
+	t.Parallel()
+	_, fs, err := ParseConfig("huddle serve", []string{"-h"}, envOf(map[string]string{
+		"HUDDLE_REDIS_URL": "redis://:s3cretpw@127.0.0.1:6379/0", "HUDDLE_HOST_KEY": "topsecretkey", "HUDDLE_MAX_ROOMS": "7",
+	}))
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	var out strings.Builder
+	fs.SetOutput(&out)
+	printUsage(fs)
+	for _, secret := range []string{"s3cretpw", "topsecretkey"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("huddle serve -h prints %q:\n%s", secret, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "(set by the environment)") || !strings.Contains(out.String(), "(default 7)") {
+		t.Errorf("huddle serve -h does not say the secrets are set, or lost the other defaults:\n%s", out.String())
+	}
+}
+
+// What a deployment adds for a service or a linked container named
+// huddle (Kubernetes, Docker links) is not a misspelt setting.
+func TestServiceVariablesNotUnknown(t *testing.T) {
+	t.Parallel()
+	_, fs, _ := ParseConfig("huddle serve", nil, nil)
+	env := []string{
+		"HUDDLE_SERVICE_HOST=10.0.0.1", "HUDDLE_SERVICE_PORT=8080", "HUDDLE_SERVICE_PORT_HTTP=8080", "HUDDLE_PORT=tcp://10.0.0.1:8080",
+		"HUDDLE_PORT_8080_TCP=tcp://10.0.0.1:8080", "HUDDLE_PORT_8080_TCP_ADDR=10.0.0.1", "HUDDLE_PORT_8080_TCP_PORT=8080",
+		"HUDDLE_PORT_8080_TCP_PROTO=tcp", "HUDDLE_REDIS_SERVICE_HOST=10.0.0.2", "HUDDLE_REDIS_PORT=tcp://10.0.0.2:6379",
+		"HUDDLE_REDIS_PORT_6379_TCP_ADDR=10.0.0.2",
+	}
+	if u := UnknownVariables(fs, env); len(u) > 0 {
+		t.Errorf("service variables warned of: %q", u)
+	}
+	if u := UnknownVariables(fs, []string{"HUDDLE_REDIS_UR=redis://x"}); len(u) != 1 || u[0][1] != "HUDDLE_REDIS_URL" {
+		t.Errorf("a misspelt setting no longer warned of: %q", u)
+	}
+}
