@@ -147,7 +147,11 @@ export class RoomSession {
       },
       onRestoredError: (type, data, err) => {
         this.syncPending();
-        if (type === 'retro.card.add' && err.code !== 'stopped' && !this.state.room?.ended && !missedBy(this.state, data, err, type)) {
+        // unsent, rejoined: whether the card was taken is not known, and
+        // the room's notice says so ("may not have been"); put back in
+        // the box, it could be added twice.
+        const unknown = err.code === 'stopped' || err.code === 'unsent' || err.code === 'rejoined';
+        if (type === 'retro.card.add' && !unknown && !this.state.room?.ended && !missedBy(this.state, data, err, type)) {
           this.refusedCards = [...this.refusedCards, { data, err }];
           return;
         }

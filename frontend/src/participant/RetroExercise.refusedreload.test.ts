@@ -69,4 +69,15 @@ describe('a card refused after the phone reloaded', () => {
     expect(notice(target)).toBe('');
     expect(localStorage.getItem(PENDING)).toBeNull();
   }, 60_000);
+
+  it('not known to be taken or not (the room had lost the phone), says so in the room\'s notice, not as a card refused to add again', async () => {
+    const { target, ws } = reloadedIn('write');
+    await settle();
+    await vi.waitFor(() => expect(listed(target)).toEqual(['Stop Long standups Sending…']), { timeout: 25_000 });
+    ws.receive({ type: 'error', id: 'card-1', code: 'rejoined' });
+    await settle();
+    expect(target.querySelector('[data-testid=send-error]')).toBeNull();
+    expect(target.querySelector('[data-testid=card-kept]')).toBeNull();
+    expect(notice(target)).toContain('may not have been');
+  }, 60_000);
 });
