@@ -289,7 +289,10 @@ func DefaultLimits() Limits {
 // overrides and isolates) are dropped: a name could otherwise turn the
 // rest of a line around. A text with nothing visible in it (only
 // zero-width characters, say) is empty, so a required one is refused and
-// a name cannot look blank. Field names the field in the error.
+// a name cannot look blank. Marks stacked on one character past
+// MaxStackedMarks are dropped: twenty accents on an "é" drew a column
+// over the lines above it on every screen. Field names the field in the
+// error.
 func CleanText(s, field string, max int, required bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", FieldError(CodeInvalid, field, "%s is not valid UTF-8", field)
@@ -302,6 +305,7 @@ func CleanText(s, field string, max int, required bool) (string, error) {
 			return r
 		}, s)
 	}
+	s = dropStackedMarks(s)
 	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 	visible := false
 	for _, r := range s {
@@ -320,6 +324,43 @@ func CleanText(s, field string, max int, required bool) (string, error) {
 		return "", FieldError(CodeInvalid, field, "%s is required", field)
 	}
 	return s, nil
+}
+
+// MaxStackedMarks is how many combining marks drawn over or under a
+// character (Unicode's nonspacing and enclosing marks: accents, the
+// vowel signs of Hebrew or Thai, a keycap's frame, an emoji's variation
+// selector) CleanText keeps in a row. Writing systems stack two or three
+// (Vietnamese, Hebrew with its points and cantillation); more is text
+// made to spill over its neighbours.
+const MaxStackedMarks = 4
+
+// dropStackedMarks keeps at most MaxStackedMarks marks in a row.
+func dropStackedMarks(s string) string {
+	run, over := 0, false
+	for _, r := range s {
+		if unicode.In(r, unicode.Mn, unicode.Me) {
+			run++
+			over = over || run > MaxStackedMarks
+		} else {
+			run = 0
+		}
+	}
+	if !over {
+		return s
+	}
+	var b strings.Builder
+	run = 0
+	for _, r := range s {
+		if unicode.In(r, unicode.Mn, unicode.Me) {
+			if run++; run > MaxStackedMarks {
+				continue
+			}
+		} else {
+			run = 0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // IsBidiControl reports whether r is a bidirectional embedding, override

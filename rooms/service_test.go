@@ -110,6 +110,12 @@ func TestCleanText(t *testing.T) {
 		{"\u200b\u200b", "", ""},             // nothing visible: empty
 		{"\u200bBo", "\u200bBo", ""},         // zero-width kept beside visible text
 		{"😀", "😀", ""},                       // a symbol is visible
+		// Marks stacked past four on one character are dropped; a
+		// keycap (a variation selector and its frame) and Vietnamese's
+		// two accents are kept.
+		{"e" + strings.Repeat("\u0301", 20), "e\u0301\u0301\u0301\u0301", ""},
+		{"1\ufe0f\u20e3 Việt", "1\ufe0f\u20e3 Việt", ""},
+		{"ê\u0323\u0301", "ê\u0323\u0301", ""},
 	}
 	for _, c := range cases {
 		got, err := rooms.CleanText(c.in, "name", 8, false)
