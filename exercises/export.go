@@ -132,14 +132,30 @@ type QuestionExport struct {
 	// Min and Max are a scale question's range (also when it is hidden):
 	// means compare only between scales of one range. Absent in an
 	// export kept before they were written (scaleRange reads Counts).
-	Min      *int         `json:"min,omitempty"`
-	Max      *int         `json:"max,omitempty"`
-	Answered int64        `json:"answered"`
+	Min *int `json:"min,omitempty"`
+	Max *int `json:"max,omitempty"`
+	// Answered is how many answered the question; absent from a hidden
+	// question of an anonymous vote (Results.hideThin).
+	Answered int64        `json:"answered,omitempty"`
 	Counts   []LabelCount `json:"counts"` // options, or scale values low to high
 	Mean     *float64     `json:"mean,omitempty"`
 	Median   *float64     `json:"median,omitempty"`
 	// Hidden: fewer answered this question than the threshold; no counts.
 	Hidden bool `json:"hidden,omitempty"`
+}
+
+// forgetHiddenAnswered takes the count of answers off every hidden
+// question of an anonymous vote, as Results.hideThin does: an export
+// kept before that was done still has it.
+func (x *ExerciseResult) forgetHiddenAnswered() {
+	if !x.Kind.IsVote() || !x.Anonymous || x.Vote == nil {
+		return
+	}
+	for i := range x.Vote.Questions {
+		if q := &x.Vote.Questions[i]; q.Hidden || q.Answered < int64(x.Vote.MinResponses) {
+			q.Answered = 0
+		}
+	}
 }
 
 // LabelCount is one option's (or scale value's) count.
@@ -344,6 +360,9 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 		if qr.Hidden || qr.Answered < int64(v.MinResponses) {
 			// As for the whole vote: check the count too.
 			qe.Hidden, qe.Mean, qe.Median = true, nil, nil
+			if e.IsAnonymous() {
+				qe.Answered = 0 // as hideThin: it would tell who answered it
+			}
 			out.Questions = append(out.Questions, qe)
 			continue
 		}
@@ -703,7 +722,10 @@ func (r *RoomResults) CSV() ([]byte, error) {
 				// A question with no prompt of its own (a poll's) is
 				// named by its exercise, as in the Markdown.
 				item := cmp.Or(q.Prompt, x.Title)
-				if q.Hidden {
+				switch {
+				case q.Hidden && x.Anonymous:
+					out("question", item, "", fmt.Sprintf("hidden: fewer than %d answered", v.MinResponses))
+				case q.Hidden:
 					out("question", item, "", fmt.Sprintf("hidden: %d answered, below the threshold of %d", q.Answered, v.MinResponses))
 				}
 				for _, c := range q.Counts {
@@ -1208,7 +1230,11 @@ func writeVoteMD(b *bytes.Buffer, x *ExerciseResult) {
 		// does an only question that repeats the exercise's prompt (or
 		// title), which is said once, above.
 		if q.Prompt != "" && !(len(v.Questions) == 1 && (alike(q.Prompt, x.Prompt) || alike(q.Prompt, x.Title))) {
-			p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
+			if q.Hidden && x.Anonymous { // no count of its answers (hideThin)
+				p("**%s**\n\n", md(q.Prompt))
+			} else {
+				p("**%s** (%d answered)\n\n", md(q.Prompt), q.Answered)
+			}
 		}
 		if q.Hidden {
 			p("Hidden: fewer than %d people answered this question.\n\n", v.MinResponses)

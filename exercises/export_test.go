@@ -408,7 +408,7 @@ func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
 		if q1.Hidden || q1.Answered != 3 || q1.Counts["4"] != 2 {
 			t.Fatalf("%s: the answered question %+v", who, q1)
 		}
-		if !q2.Hidden || q2.Answered != 1 || len(q2.Counts) != 0 || q2.Mean != nil {
+		if !q2.Hidden || q2.Answered != 0 || len(q2.Counts) != 0 || q2.Mean != nil { // nor how many answered it (hideThin)
 			t.Fatalf("%s: one person's answer shown: %+v", who, q2)
 		}
 	}

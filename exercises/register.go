@@ -845,11 +845,11 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hidden
 	fac, part = base, base
 	if voteHiddenReason(e.Status, e.IsAnonymous(), n, e.MinResponses) == "" {
 		r := Tally(e, counters, texts, hiddenWords, true)
-		r.hideThin(e.MinResponses)
+		r.hideThin(e.MinResponses, e.IsAnonymous())
 		fac.Results = &r
 		if e.Status == StatusResults {
 			p := Tally(e, counters, texts, hiddenWords, false)
-			p.hideThin(e.MinResponses)
+			p.hideThin(e.MinResponses, e.IsAnonymous())
 			part.Results = &p
 		}
 	}

@@ -147,6 +147,11 @@ func GetSession(ctx context.Context, lib rooms.Library, id, field string) (*Sess
 	if err := json.Unmarshal(d.Value, &s); err != nil || s.Results == nil {
 		return nil, fmt.Errorf("exercises: kept session %q is damaged: %v", id, err)
 	}
+	// One kept before hidden questions lost their counts of answers
+	// (Results.hideThin) is served without them too.
+	for i := range s.Results.Exercises {
+		s.Results.Exercises[i].forgetHiddenAnswered()
+	}
 	return &s, nil
 }
 
@@ -267,7 +272,8 @@ const NoDeltaDifferentScales = "different_scales"
 
 // QuestionTally is a question's tally on one side.
 type QuestionTally struct {
-	Answered int64        `json:"answered"`
+	// Answered: absent from a hidden question of an anonymous vote.
+	Answered int64        `json:"answered,omitempty"`
 	Counts   []LabelCount `json:"counts"`
 	Mean     *float64     `json:"mean,omitempty"`
 	Median   *float64     `json:"median,omitempty"`
@@ -276,8 +282,8 @@ type QuestionTally struct {
 	Min *int `json:"min,omitempty"`
 	Max *int `json:"max,omitempty"`
 	// Hidden: fewer than the vote's threshold answered this question (its
-	// others are shown), as QuestionExport's: Answered only, no counts,
-	// mean or median.
+	// others are shown), as QuestionExport's: no counts, mean or median,
+	// and in an anonymous vote no Answered.
 	Hidden bool `json:"hidden,omitempty"`
 }
 
@@ -382,7 +388,8 @@ func questionsOf(e *ExerciseResult) []QuestionExport {
 // askedQuestion is a question of a session's vote with what it asks.
 type askedQuestion struct {
 	QuestionExport
-	asks string // its prompt, or a poll's or scale's without one, the exercise's
+	asks      string // its prompt, or a poll's or scale's without one, the exercise's
+	anonymous bool   // its vote is anonymous: hidden, it has no count of answers
 }
 
 // askedOf is an exercise's visible questions with what each asks; nil
@@ -394,7 +401,7 @@ func askedOf(e *ExerciseResult) []askedQuestion {
 	}
 	out := make([]askedQuestion, len(qs))
 	for i, q := range qs {
-		out[i] = askedQuestion{q, q.Prompt}
+		out[i] = askedQuestion{q, q.Prompt, e.Anonymous}
 		if q.Prompt == "" && (e.Kind == KindPoll || e.Kind == KindScale) {
 			out[i].asks = e.Prompt
 		}
@@ -420,13 +427,16 @@ func retroOf(e *ExerciseResult) *RetroExport {
 // result is a question's tally; a question fewer than min answered is
 // hidden, with its count of answers only (also one kept before exports
 // hid single questions, which wrote its counts): never its counts or mean.
-func result(q *QuestionExport, min int) *QuestionTally {
+func result(q *QuestionExport, min int, anonymous bool) *QuestionTally {
 	if q == nil {
 		return nil
 	}
 	t := &QuestionTally{Answered: q.Answered, Counts: q.Counts, Mean: q.Mean, Median: q.Median}
 	if q.Hidden || q.Answered < int64(min) {
 		t = &QuestionTally{Answered: q.Answered, Counts: []LabelCount{}, Hidden: true}
+		if anonymous {
+			t.Answered = 0 // as Results.hideThin
+		}
 	}
 	if lo, hi, ok := scaleRange(q); ok {
 		t.Min, t.Max = intp(lo), intp(hi)
@@ -498,7 +508,7 @@ func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []Quest
 	var out []QuestionComparison
 	for i := range as {
 		q := &as[i]
-		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(&q.QuestionExport, minA)}
+		qc := QuestionComparison{Prompt: q.Prompt, Kind: q.Kind, A: result(&q.QuestionExport, minA, q.anonymous)}
 		j := pair[i]
 		if j < 0 {
 			if both {
@@ -508,7 +518,7 @@ func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []Quest
 			continue
 		}
 		y := &bs[j]
-		qc.B = result(&y.QuestionExport, minB)
+		qc.B = result(&y.QuestionExport, minB, y.anonymous)
 		qc.PairedBy = PairedByPrompt
 		if pairedByID[i] == j {
 			qc.PairedBy = PairedByID
@@ -528,7 +538,7 @@ func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []Quest
 	}
 	for j := range bs {
 		if !used[j] {
-			qc := QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j].QuestionExport, minB)}
+			qc := QuestionComparison{Prompt: bs[j].Prompt, Kind: bs[j].Kind, B: result(&bs[j].QuestionExport, minB, bs[j].anonymous)}
 			if both {
 				qc.Only = "b"
 			}
@@ -637,7 +647,7 @@ func (c *Comparison) Markdown() []byte {
 		return fmt.Sprint(*n)
 	}
 	answered := func(q *QuestionTally) string {
-		if q == nil {
+		if q == nil || q.Hidden && q.Answered == 0 { // an anonymous vote's hidden question has no count
 			return "–"
 		}
 		return fmt.Sprint(q.Answered)

@@ -290,11 +290,13 @@ func Delta(e Exercise, old *Ballot, b Ballot) []rooms.Incr {
 
 // QuestionResult is the tally of one question.
 type QuestionResult struct {
-	ID       string           `json:"id"`
-	Counts   map[string]int64 `json:"counts"` // option id, or scale value, → count
-	Answered int64            `json:"answered"`
-	Mean     *float64         `json:"mean,omitempty"`
-	Median   *float64         `json:"median,omitempty"`
+	ID     string           `json:"id"`
+	Counts map[string]int64 `json:"counts"` // option id, or scale value, → count
+	// Answered is how many ballots answered the question; absent from a
+	// hidden question of an anonymous vote (hideThin).
+	Answered int64    `json:"answered,omitempty"`
+	Mean     *float64 `json:"mean,omitempty"`
+	Median   *float64 `json:"median,omitempty"`
 	// Hidden: fewer people answered this question than the exercise's
 	// threshold (a survey's questions may be skipped), so its counts are
 	// left out like a whole vote's below it.
@@ -304,12 +306,18 @@ type QuestionResult struct {
 // hideThin leaves out the counts of every question fewer than min people
 // answered: the threshold holds for each question, not only for the
 // ballots, or the one person who answered an optional question would be
-// shown.
-func (r *Results) hideThin(min int) {
+// shown. In an anonymous vote its count of answers goes too: a survey
+// whose every question stayed hidden opens again, and the counts of two
+// closes apart would tell which questions the people between them
+// answered ([1,1,1], then [1,2,1]). The ballots' count (responses) stays.
+func (r *Results) hideThin(min int, anonymous bool) {
 	for i := range r.Questions {
 		q := &r.Questions[i]
 		if q.Answered < int64(min) {
 			q.Counts, q.Mean, q.Median, q.Hidden = map[string]int64{}, nil, nil, true
+			if anonymous {
+				q.Answered = 0
+			}
 		}
 	}
 }

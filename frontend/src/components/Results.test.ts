@@ -433,6 +433,17 @@ describe("a survey's questions answered by fewer than the whole", () => {
     expect(hidden.querySelector('.bars')).toBeNull();
   });
 
+  // An anonymous vote's hidden question comes without its count of
+  // answers (the server leaves it out): it says too few answered, never
+  // "undefined answered", and the count above is still the most of those shown.
+  it('says too few answered of a hidden question that comes without its count', () => {
+    const { answered: _, ...q4 } = results.questions![3];
+    const target = show(Results, { exercise: survey, results: { questions: [...results.questions!.slice(0, 3), q4] } });
+    expect(target.querySelector('[data-testid=question-hidden]')!.textContent).toBe('Fewer than 3 answered this question: its results show once 3 have.');
+    expect(target.textContent).not.toMatch(/undefined|NaN/);
+    expect(headings(target)).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
+  });
+
   it('says it on the console and a phone too, where the count of the whole is elsewhere or nowhere', () => {
     expect(headings(show(Results, { exercise: survey, results, responses: 6 }))).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
     expect(headings(show(Results, { exercise: survey, results }))).toEqual(['Question q1', 'Question q2', 'Question q3 (5 answered)', 'Question q4']);
