@@ -133,11 +133,22 @@ type Exercise struct {
 	// before its totals were shown clears every dot, and the next vote's
 	// dots are kept under keys of their own (retro_rules.go, dotKey).
 	DotsRound int `json:"dotsRound,omitempty"`
+	// ResultsSeen: an anonymous vote closed (or its results shown) with
+	// some of its results visible to its facilitator (resultsSeen, at
+	// the threshold of that moment), so it never opens again (Transition)
+	// and its VoteView is final. Set once, never cleared: a threshold
+	// raised later (agenda.update to the server's floor) hides results
+	// that were seen already, and must not let the vote take answers
+	// whose difference would show. A document written before the flag
+	// falls back on the rule computed now (seenBefore).
+	ResultsSeen bool `json:"resultsSeen,omitempty"`
 }
 
-// Public is the exercise as participants see it: without the notes.
+// Public is the exercise as participants see it: without the notes, nor
+// whether its facilitator saw its results (VoteView.final is theirs).
 func (e Exercise) Public() Exercise {
 	e.Notes = ""
+	e.ResultsSeen = false
 	return e
 }
 
@@ -499,7 +510,7 @@ func Transition(e Exercise, to Status, counters map[string]int64) (Exercise, err
 	switch to {
 	case StatusOpen:
 		ok = e.Status == StatusPrepared || e.Status == StatusClosed
-		if ok && e.Status == StatusClosed && e.Kind.IsVote() && e.IsAnonymous() && resultsSeen(e, counters) {
+		if ok && e.Status == StatusClosed && e.Kind.IsVote() && e.IsAnonymous() && seenBefore(e, counters) {
 			return e, rooms.Errorf(CodeWrongStatus, "its results have been seen, so voting does not open again: answers taken now would show who gave them")
 		}
 	case StatusClosed:
@@ -514,6 +525,9 @@ func Transition(e Exercise, to Status, counters map[string]int64) (Exercise, err
 		return e, rooms.Errorf(CodeWrongStatus, "a %s exercise cannot become %s", e.Status, to)
 	}
 	e.Status = to
+	if (to == StatusClosed || to == StatusResults) && e.Kind.IsVote() && e.IsAnonymous() && resultsSeen(e, counters) {
+		e.ResultsSeen = true // for good: see the field
+	}
 	if to == StatusOpen && e.Kind == KindRetro && e.Phase == "" {
 		e.Phase = PhaseWrite
 	}

@@ -278,6 +278,21 @@ func agendaUpdate(tx *rooms.Tx, lim Limits) error {
 			return err
 		}
 	}
+	if spec.MinResponses > e.MinResponses && !e.ResultsSeen && (e.Status == StatusClosed || e.Status == StatusResults) && e.Kind.IsVote() && e.IsAnonymous() {
+		// Raised after its close: what was seen at the old threshold
+		// stays seen (a document closed before Exercise.ResultsSeen
+		// existed has no flag yet).
+		keys := lifecycleKeys(e, StatusClosed)
+		cs, err := tx.Counters(keys...)
+		if err != nil {
+			return err
+		}
+		counters := make(map[string]int64, len(keys))
+		for i, k := range keys {
+			counters[k] = cs[i]
+		}
+		e.ResultsSeen = resultsSeen(e, counters)
+	}
 	notes := e.Notes != spec.Notes
 	e.Spec = spec
 	return putExercise(tx, e, notes)
@@ -814,8 +829,8 @@ type VoteView struct {
 	MinResponses int    `json:"minResponses"`
 	Anonymous    bool   `json:"anonymous"`
 	// Final (facilitators only; absent when false): an anonymous vote,
-	// closed or its results shown, whose facilitator sees some of its
-	// results (resultsSeen), so it does not open again (Transition). The
+	// closed or its results shown, whose facilitator has seen some of its
+	// results (seenBefore), so it does not open again (Transition). The
 	// console says "closed for good" by it, never by responses and
 	// minResponses alone: a survey whose every question fewer than the
 	// threshold answered shows nothing, and may open again.
@@ -855,7 +870,7 @@ func voteViews(e Exercise, counters map[string]int64, texts []TextAnswer, hidden
 	}
 	// Not while open: a flag that turned as people answered would tell,
 	// beside the count, which question the last one answered.
-	fac.Final = e.IsAnonymous() && (e.Status == StatusClosed || e.Status == StatusResults) && resultsSeen(e, counters)
+	fac.Final = e.IsAnonymous() && (e.Status == StatusClosed || e.Status == StatusResults) && seenBefore(e, counters)
 	if !e.IsAnonymous() {
 		fac.ByMember = named
 	}

@@ -344,12 +344,36 @@ func resultsSeen(e Exercise, counters map[string]int64) bool {
 	return false
 }
 
+// seenBefore reports whether an anonymous vote's results were seen: its
+// flag, set when a close or shown results made some visible, or for a
+// document written before the flag, the rule at these counters and its
+// threshold now. The rule alone is not enough: a threshold raised since
+// (agenda.update, to the server's floor) would turn it false.
+func seenBefore(e Exercise, counters map[string]int64) bool {
+	return e.ResultsSeen || resultsSeen(e, counters)
+}
+
 // lifecycleKeys names the counters Transition reads: the ballots, and
-// for an anonymous vote being opened again (resultsSeen) what Tally
-// counts each question's answers from.
+// for an anonymous vote being closed, shown or opened again (resultsSeen)
+// what Tally counts each question's answers from.
 func lifecycleKeys(e Exercise, to Status) []string {
 	keys := []string{responsesKey(e.ID)}
-	if to != StatusOpen || e.Status != StatusClosed || !e.Kind.IsVote() || !e.IsAnonymous() {
+	if !e.Kind.IsVote() || !e.IsAnonymous() {
+		return keys
+	}
+	switch {
+	case to == StatusClosed || to == StatusResults:
+		if e.ResultsSeen {
+			return keys
+		}
+	case to == StatusOpen && e.Status == StatusClosed:
+		if e.ResultsSeen {
+			return keys // refused whatever the counts
+		}
+	default:
+		return keys
+	}
+	if len(e.Questions) == 0 {
 		return keys
 	}
 	for _, q := range e.Questions {
