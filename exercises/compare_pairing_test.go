@@ -72,7 +72,8 @@ func TestCompareNeverPairsTwoQuestionsByPosition(t *testing.T) {
 	}
 
 	// Two sessions of one pack: its questions keep their ids when
-	// reworded. The pair is the same question, and says both wordings.
+	// reworded. The pair is the same question, and says both wordings;
+	// one worded alike is paired by its words, before any id.
 	a.Session.Pack, b.Session.Pack = "team-trust", "team-trust"
 	c = Compare(a, b)
 	qs = c.Exercises[0].Questions
@@ -82,7 +83,7 @@ func TestCompareNeverPairsTwoQuestionsByPosition(t *testing.T) {
 	if q := qs[0]; q.PairedBy != PairedByID || q.Prompt != "I can rely on follow-through" || q.PromptB != "People act with integrity" || q.Only != "" || *q.MeanDelta != 3 {
 		t.Errorf("a question reworded in its pack: %+v", q)
 	}
-	if q := qs[1]; q.PairedBy != PairedByID || q.PromptB != "" {
+	if q := qs[1]; q.PairedBy != PairedByPrompt || q.PromptB != "" {
 		t.Errorf("a question the same in both: %+v", q)
 	}
 	hasAll(t, string(c.Markdown()),
@@ -170,4 +171,52 @@ func tsTemplate(t *testing.T, src, key string) string {
 		t.Fatalf("no %s in the view's words", key)
 	}
 	return regexp.MustCompile(`\$\{[^}]*\}`).ReplaceAllString(m[1], "%s")
+}
+
+// A pack imported from YAML without ids numbers its questions by place
+// (q1, q2, …, Validate); imported again with a question inserted at the
+// top, every question's id shifts by one. Two sessions of that one pack
+// paired "Pace" (q1) with the new "Energy" (q1), "Trust" (q2) with
+// "Pace" (q2), each with a mean change between two questions. Questions
+// pair by their words first, then by id among those left.
+func TestComparePairsWordingBeforeShiftedIDs(t *testing.T) {
+	q := func(id, prompt string, mean float64) QuestionExport {
+		x := scaleQ(prompt, mean, 3)
+		x.ID = id
+		return x
+	}
+	ex := func(qs ...QuestionExport) ExerciseResult {
+		return ExerciseResult{Kind: KindSurvey, Title: "Health", Status: StatusResults, Anonymous: true, Responses: 3, Vote: &VoteExport{MinResponses: 3, Questions: qs}}
+	}
+	a := session("a", ex(q("q1", "Pace", 2), q("q2", "Trust", 4), q("q3", "Clarity", 3)))
+	b := session("b", ex(q("q1", "Energy", 5), q("q2", "Pace", 2.5), q("q3", "Trust", 4), q("q4", "Clarity of goals", 1)))
+	a.Session.Pack, b.Session.Pack = "health", "health"
+	qs := Compare(a, b).Exercises[0].Questions
+	got := []string{}
+	for _, c := range qs {
+		d := "–"
+		if c.MeanDelta != nil {
+			d = fmt.Sprintf("%+.1f", *c.MeanDelta)
+		}
+		got = append(got, fmt.Sprintf("%s|%s|%s|%s|%s", c.Prompt, c.PromptB, c.PairedBy, c.Only, d))
+	}
+	want := []string{
+		"Pace||prompt||+0.5",
+		"Trust||prompt||+0.0",
+		// Left by their words, q3 against q4: no id in common, no pair.
+		"Clarity|||a|–",
+		"Energy|||b|–",
+		"Clarity of goals|||b|–",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("pairs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// Reworded in the pack, its id kept: paired by id among those left.
+	b = session("b", ex(q("q1", "Pace", 2.5), q("q2", "Trust in the team", 3), q("q3", "Clarity", 3)))
+	b.Session.Pack = "health"
+	qs = Compare(a, b).Exercises[0].Questions
+	if len(qs) != 3 || qs[1].PairedBy != PairedByID || qs[1].PromptB != "Trust in the team" || *qs[1].MeanDelta != -1 || qs[0].PairedBy != PairedByPrompt {
+		t.Fatalf("reworded: %+v", qs)
+	}
 }

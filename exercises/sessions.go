@@ -302,8 +302,8 @@ type PairCount struct {
 }
 
 // Compare lines up two sessions: exercises by kind and title (a's agenda
-// order, then those only in b), questions by id (two sessions of one
-// pack) then by prompt (compareQuestions).
+// order, then those only in b), questions by prompt then by id (two
+// sessions of one pack; compareQuestions).
 func Compare(a, b *Session) *Comparison {
 	c := &Comparison{A: a.Session, B: b.Session, Exercises: []ExerciseComparison{}}
 	// A question's id is stable in a pack: ids of two packs, or of rooms
@@ -472,9 +472,12 @@ func scaleRange(q *QuestionExport) (lo, hi int, ok bool) {
 func askKey(s string) string { return NormalizeWord(s) }
 
 // compareQuestions pairs the questions of one exercise in two sessions:
-// by id first when byID (two sessions of one pack, whose questions keep
-// their ids when reworded), then by what they ask, read alike (askKey),
-// each of the same kind; never by position alone. A question left
+// by what they ask first, read alike (askKey), then among those left by
+// id when byID (two sessions of one pack, whose questions keep their ids
+// when reworded), each of the same kind; never by position alone. Ids
+// come second because they may be positions: a pack written without ids
+// gets q1, q2, … by place (Validate), so a question inserted at the top
+// of a re-imported pack takes the first one's id, and every other shifts. A question left
 // unpaired is listed with the other side nil, and when both sides show
 // their questions, Only says whose it is. A pair whose wordings differ
 // carries both (PromptB). A pair of scales over different ranges has no
@@ -498,11 +501,11 @@ func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []Quest
 			}
 		}
 	}
+	match(func(x, y askedQuestion) bool { return askKey(x.asks) == askKey(y.asks) })
+	pairedByPrompt := slices.Clone(pair)
 	if byID {
 		match(func(x, y askedQuestion) bool { return x.ID != "" && x.ID == y.ID })
 	}
-	pairedByID := slices.Clone(pair)
-	match(func(x, y askedQuestion) bool { return askKey(x.asks) == askKey(y.asks) })
 
 	both := as != nil && bs != nil
 	var out []QuestionComparison
@@ -519,9 +522,9 @@ func compareQuestions(as, bs []askedQuestion, minA, minB int, byID bool) []Quest
 		}
 		y := &bs[j]
 		qc.B = result(&y.QuestionExport, minB, y.anonymous)
-		qc.PairedBy = PairedByPrompt
-		if pairedByID[i] == j {
-			qc.PairedBy = PairedByID
+		qc.PairedBy = PairedByID
+		if pairedByPrompt[i] == j {
+			qc.PairedBy = PairedByPrompt
 		}
 		if askKey(q.asks) != askKey(y.asks) {
 			qc.Prompt, qc.PromptB = q.asks, y.asks

@@ -48,6 +48,37 @@ describe('the exercise form draft', () => {
     });
   });
 
+  // The pack editor gave a new question the lowest free id: the first of
+  // q1, q2 deleted and a question added, the new one was q1, and Compare
+  // paired it with an older session's unrelated q1, with a mean change.
+  // A new id is past every id the spec had, the deleted ones too.
+  it('never gives a new question, option or column an id the spec had', () => {
+    const scale = (id: string, prompt: string) => ({ id, kind: 'scale' as const, prompt, min: 1, max: 5 });
+    const survey: Spec = { kind: 'survey', title: 'Pulse', questions: [scale('q1', 'Pace'), scale('q2', 'Trust')] };
+    const d = draftFromSpec(survey);
+    d.survey.splice(0, 1);
+    d.survey.push({ ...d.survey[0], id: undefined, prompt: 'Energy' });
+    expect(specFromDraft(d).questions!.map((q) => `${q.id} ${q.prompt}`)).toEqual(['q2 Trust', 'q3 Energy']);
+    // The last one deleted: its id is not taken either.
+    const e = draftFromSpec(survey);
+    e.survey.splice(1, 1);
+    e.survey.push({ ...e.survey[0], id: undefined, prompt: 'Energy' });
+    expect(specFromDraft(e).questions!.map((q) => q.id)).toEqual(['q1', 'q3']);
+    // The same every time the form builds the spec (draftWork compares them).
+    expect(draftWork(e, true)).toBe(draftWork(e, true));
+
+    const poll: Spec = { kind: 'poll', title: 'Lunch', questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'o1', label: 'Pizza' }, { id: 'o2', label: 'Soup' }] }] };
+    const p = draftFromSpec(poll);
+    p.q.options = 'Pizza\nSalad\nTea';
+    expect(specFromDraft(p).questions![0].options!.map((o) => o.id)).toEqual(['o1', 'o3', 'o4']);
+
+    const retro: Spec = { kind: 'retro', title: 'Retro', retro: { columns: [{ id: 'col1', title: 'Start' }, { id: 'col2', title: 'Stop' }], dots: 3, maxPerItem: 2 } };
+    const r = draftFromSpec(retro);
+    r.columns.splice(1, 1);
+    r.columns.push({ title: 'Keep', hint: '' });
+    expect(specFromDraft(r).retro!.columns!.map((c) => c.id)).toEqual(['col1', 'col3']);
+  });
+
   it('keeps an option\'s id when its label is corrected, and gives a new option a new one', () => {
     const poll: Spec = { kind: 'poll', title: 'Trust', questions: [{ id: 'q1', kind: 'choice', prompt: '',
       options: [{ id: 'commitments', label: 'Comitments' }, { id: 'skills', label: 'Skills' }] }] };

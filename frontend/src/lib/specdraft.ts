@@ -48,6 +48,10 @@ export interface SpecDraft {
   columns: ColDraft[];
   dots: number;
   maxPerItem: number;
+  /** The question and column ids of the spec the draft was made from
+   *  (draftFromSpec), those since deleted too: a new question or column
+   *  never takes one of them (freshId). */
+  knownIds?: string[];
 }
 
 export const CUSTOM = 'custom';
@@ -96,6 +100,7 @@ export function draftFromSpec(s: Spec): SpecDraft {
   d.allowChange = !!s.allowChange;
   d.timerSeconds = s.timerSeconds ?? 0;
   const qs = s.questions ?? [];
+  d.knownIds = [...qs.map((q) => q.id), ...(s.retro?.columns ?? []).map((c) => c.id)].filter((x): x is string => !!x);
   if ((s.kind === 'poll' || s.kind === 'scale') && qs[0]) d.q = qDraft(qs[0], s.prompt ?? '');
   if (s.kind === 'survey' && qs.length) d.survey = qs.map((q) => qDraft(q));
   if (s.kind === 'words') d.maxEntries = s.maxEntries || 3;
@@ -112,12 +117,22 @@ export function draftFromSpec(s: Spec): SpecDraft {
   return d;
 }
 
-/** A fresh id with this prefix, not among `used`; adds it there. */
-function freshId(prefix: string, used: Set<string>): string {
-  let n = 1;
-  while (used.has(prefix + n)) n++;
-  used.add(prefix + n);
-  return prefix + n;
+/**
+ * A fresh id with this prefix, past every `<prefix><n>` of `used` and
+ * `known` (ids the spec had, those since deleted too); adds it to `used`.
+ * Never the lowest free one: a question deleted and another added took
+ * its id, and two sessions of one pack compared the new question with
+ * the old one as one question (the server pairs by id, after wording).
+ */
+function freshId(prefix: string, used: Set<string>, known: Iterable<string> = []): string {
+  const re = new RegExp(`^${prefix}(\\d+)$`);
+  let n = 0;
+  for (const id of [...used, ...known]) {
+    const m = re.exec(id);
+    if (m && Number.isSafeInteger(Number(m[1]) + 1)) n = Math.max(n, Number(m[1]));
+  }
+  used.add(prefix + (n + 1));
+  return prefix + (n + 1);
 }
 
 function lines(text: string): string[] {
@@ -146,7 +161,8 @@ function question(d: QDraft, id: string, prompt: string): Question {
         }
       });
     }
-    const options: Option[] = labels.map((label, i) => ({ id: kept[i] || freshId('o', used), label }));
+    const known = [...(d.optionOrder ?? []), ...Object.values(d.optionIds)];
+    const options: Option[] = labels.map((label, i) => ({ id: kept[i] || freshId('o', used, known), label }));
     const q: Question = { id, kind: 'choice', prompt, options, multi: d.multi };
     if (d.multi) q.maxChoices = d.maxChoices || 0;
     return q;
@@ -176,7 +192,7 @@ export function specFromDraft(d: SpecDraft): Spec {
     const seen = new Set<string>();
     s.questions = d.survey.map((q) => {
       let id = q.id && !seen.has(q.id) ? q.id : '';
-      if (!id) id = freshId('q', used);
+      if (!id) id = freshId('q', used, d.knownIds);
       seen.add(id);
       return question(q, id, q.prompt.trim());
     });
@@ -190,7 +206,7 @@ export function specFromDraft(d: SpecDraft): Spec {
         .filter((c) => c.title.trim())
         .map((c) => {
           let id = c.id && !seen.has(c.id) ? c.id : '';
-          if (!id) id = freshId('col', used);
+          if (!id) id = freshId('col', used, d.knownIds);
           seen.add(id);
           const col: Column = { id, title: c.title.trim() };
           if (c.hint.trim()) col.hint = c.hint.trim();
