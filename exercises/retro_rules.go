@@ -1176,12 +1176,13 @@ func retroPhaseCmd(tx *rooms.Tx, _ Limits) error {
 	}
 	if ne.DotsRound != e.DotsRound {
 		// The vote starts again: its voters' allocations go with it, and
-		// its totals (those of every round before, of a room whose
-		// earlier rounds kept theirs).
+		// its totals: those of the round being left only, since each
+		// round before dropped its own when it was left (the drops of
+		// every round so far grew with each restart). A room whose
+		// earlier rounds kept theirs (before the drops) keeps them, read
+		// by nothing, until it expires.
 		tx.DeletePrefix(allocPrefix(e.ID))
-		for r := range ne.DotsRound {
-			tx.DeleteCounterPrefix(dotPrefix(e.ID, r))
-		}
+		tx.DeleteCounterPrefix(dotPrefix(e.ID, e.DotsRound))
 	}
 	tx.Touch(stateKey(e.ID))
 	return putExercise(tx, ne, false)
