@@ -314,13 +314,14 @@ func raisedToFloor(old, spec Spec, lim Limits) Spec {
 // reworded refuses, in a vote someone has answered, a change of what the
 // answers answered: the vote's prompt, a question's prompt, an option's
 // label or a scale's end labels (a and b have the same shape,
-// sameShape). A change that reads the same once folded as a word cloud
-// folds a word (NormalizeWord: case, spacing, the punctuation around it,
-// NFKC) changes no answer's meaning, and is taken; so is anything else
+// sameShape). A change that reads the same once folded (foldWording:
+// case, spacing, NFKC; not the punctuation around it, which a word
+// cloud's NormalizeWord drops, for "-1" is not "1") changes no answer's
+// meaning, and is taken; so is anything else
 // agenda.update may change of an opened exercise: the title, which names
 // the exercise and not what anyone answered, the notes and the timer.
 func reworded(a, b Spec) error {
-	changed := func(was, now string) bool { return NormalizeWord(was) != NormalizeWord(now) }
+	changed := func(was, now string) bool { return foldWording(was) != foldWording(now) }
 	refuse := func(field, what, was, now string) error {
 		change := fmt.Sprintf("changing %s from %s to %s", what, Quote(was), Quote(now))
 		switch {

@@ -62,7 +62,9 @@ func TestAnsweredVoteKeepsItsWords(t *testing.T) {
 		"a question":         {func(s map[string]any) { q1(s)["prompt"] = "Are we ready?" }, "questions[0].prompt"},
 		"an option taken":    {func(s map[string]any) { opt(s, 1)["label"] = "Not yet" }, "questions[0].options[1].label"},
 		"an option's words":  {func(s map[string]any) { opt(s, 0)["label"] = "Yes, ship" }, "questions[0].options[0].label"},
-		"a label folded":     {func(s map[string]any) { opt(s, 0)["label"] = "YES!"; s["prompt"] = "do we ship on friday" }, ""},
+		"a label folded":     {func(s map[string]any) { opt(s, 0)["label"] = " YES "; s["prompt"] = "do  we ship on FRIDAY?" }, ""},
+		"punctuation added":  {func(s map[string]any) { opt(s, 0)["label"] = "Yes!" }, "questions[0].options[0].label"},
+		"the prompt's end":   {func(s map[string]any) { s["prompt"] = "Do we ship on Friday" }, "prompt"},
 		"the title and more": {func(s map[string]any) { s["title"], s["notes"], s["timerSeconds"] = "Friday release", "ask QA", 60 }, ""},
 	} {
 		s := yesNo("Yes", "No")
@@ -96,7 +98,7 @@ func TestAnsweredVoteKeepsItsWords(t *testing.T) {
 	}
 	sid := b.exercise(sc("Disagree"))
 	b.ok(b.join("Di"), CmdAnswer, map[string]any{"exercise": sid, "ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"value": 1}}}})
-	for low, field := range map[string]string{"Agree": "questions[0].minLabel", "": "questions[0].minLabel", "disagree.": ""} {
+	for low, field := range map[string]string{"Agree": "questions[0].minLabel", "": "questions[0].minLabel", "  DISAGREE ": "", "disagree.": "questions[0].minLabel"} {
 		o := update(sid, sc(low))
 		_ = json.Unmarshal(o.Reply, &e)
 		if field == "" && o.Code != "" || field != "" && (o.Code != CodeHasAnswers || e.Field != field) {
@@ -112,3 +114,21 @@ func TestAnsweredVoteKeepsItsWords(t *testing.T) {
 func q1(s map[string]any) map[string]any { return s["questions"].([]any)[0].(map[string]any) }
 
 func opt(s map[string]any, j int) map[string]any { return q1(s)["options"].([]any)[j].(map[string]any) }
+
+// The has_answers check folded a label as a word cloud folds a word,
+// dropping the punctuation around it: a poll of "-1", "0", "1" relabelled
+// "1", "0", "1"… and "(2)" as "2" was taken after answers, turning every
+// vote for minus one into one for plus one. Only case, white space and
+// NFKC fold (full-width "１" is "1").
+func TestRewordKeepsPunctuationAroundLabels(t *testing.T) {
+	b := newTbEnv(t, false)
+	poll := func(a, c string) map[string]any {
+		return map[string]any{"kind": "poll", "title": "Mood", "prompt": "How was it?", "questions": []any{map[string]any{
+			"id": "q1", "kind": "choice", "options": []any{map[string]any{"id": "o1", "label": a}, map[string]any{"id": "o2", "label": c}}}}}
+	}
+	id := b.exercise(poll("-1", "(2)"))
+	b.ok(b.join("Ann"), CmdAnswer, map[string]any{"exercise": id, "ballot": map[string]any{"answers": map[string]any{"q1": map[string]any{"choices": []string{"o1"}}}}})
+	b.fails(b.fac, CmdAgendaUpdate, map[string]any{"exercise": id, "spec": poll("1", "(2)")}, CodeHasAnswers)
+	b.fails(b.fac, CmdAgendaUpdate, map[string]any{"exercise": id, "spec": poll("-1", "2")}, CodeHasAnswers)
+	b.ok(b.fac, CmdAgendaUpdate, map[string]any{"exercise": id, "spec": poll(" -1 ", "(２)")})
+}

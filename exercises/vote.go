@@ -60,7 +60,17 @@ type Answer struct {
 //   - a Greek sigma is "ς" where it ends a word (after a letter, before
 //     none; combining marks aside) and "σ" elsewhere, whichever was typed:
 //     "ΧΑΟΣ", "Χάος" and "χαοσ" are one word, spelt as Greek spells it.
-func NormalizeWord(w string) string {
+func NormalizeWord(w string) string { return fold(w, true) }
+
+// foldWording is a text as NormalizeWord folds it, but with the
+// punctuation around it kept: NFKC, case, white space trimmed and
+// collapsed (and the invisible characters dropped). What an answered
+// vote's labels and prompts must keep (reworded): "-1" and "1", or "(2)"
+// and "2", are two labels, where a word cloud's "chaos!" and "chaos" are
+// one word.
+func foldWording(s string) string { return fold(s, false) }
+
+func fold(w string, trimPunct bool) string {
 	// Invisible, and dropped: a byte-order mark, and the bidi controls
 	// CleanText drops from every text (so a word folds alike before it).
 	w = strings.Map(func(r rune) rune {
@@ -70,7 +80,7 @@ func NormalizeWord(w string) string {
 		return r
 	}, w)
 	w = norm.NFKC.String(w)
-	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || edgePunct(r) }); t != "" {
+	if t := strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || trimPunct && edgePunct(r) }); t != "" {
 		w = t
 	}
 	return foldSigma(strings.ToLower(strings.Join(strings.FieldsFunc(w, unicode.IsSpace), " ")))
