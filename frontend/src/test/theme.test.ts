@@ -55,3 +55,25 @@ describe('colours', () => {
     expect(css).toMatch(/:root\.projector\s*\{\s*color-scheme: light;\s*\}/);
   });
 });
+
+describe('forced colours (Windows High Contrast)', () => {
+  // They replace backgrounds, text and border colours with the system's:
+  // what is drawn only in them (a bar's fill, a hidden radio's chosen
+  // point) looked like the rest, or was gone.
+  it('keep a bar\'s fill and a hidden input\'s choice drawn, in system colours', () => {
+    const missing: string[] = [];
+    for (const [f, text] of styles) {
+      const drawn = /\.fill\s*\{[^}]*background/.test(text) || /input[^{]*\{[^}]*opacity:\s*0[;\s}]/.test(text);
+      const forced = text.match(/@media \(forced-colors: active\)\s*\{([\s\S]*?)\}\s*\}/)?.[1] ?? '';
+      if (drawn && !/forced-color-adjust:\s*none/.test(forced)) missing.push(f);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('reflow', () => {
+  it('leaves the page as narrow as the window: no min-width on body (a 360 px phone at 200 % is 180 px)', () => {
+    expect(css).not.toMatch(/\bbody\s*\{[^}]*min-width/);
+  });
+});
+
