@@ -45,7 +45,8 @@ export const en = {
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting… your answers are kept and will be sent',
     stopped: 'Disconnected',
-    pending: (n: number) => `${plural(n, 'answer', 'answers')} waiting to be sent`,
+    /** Answers, retro cards, help requests, kudos: said of all alike. */
+    pending: (n: number) => `${plural(n, 'thing', 'things')} waiting to be sent`,
     /** The facilitator's console: what it sends is steps, not answers. */
     reconnectingConsole: 'Reconnecting… your changes are kept and will be sent',
     pendingConsole: (n: number) => `${plural(n, 'change', 'changes')} waiting to be sent`,
