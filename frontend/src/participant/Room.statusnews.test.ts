@@ -120,4 +120,13 @@ describe('the room ending, or this person removed, under the phone', () => {
     expect(notice?.textContent).toBe('The facilitator removed you from this room.');
     expect(document.activeElement).toBe(notice);
   });
+
+  it('shows no "Disconnected" badge by the removed notice: it is no network fault', async () => {
+    const { target, ws } = await phoneWith(poll());
+    ws.receive({ type: 'error', code: 'removed', message: 'removed' });
+    ws.serverClose(4002);
+    await settle();
+    expect(target.querySelector('[data-testid=removed]')).not.toBeNull();
+    expect(target.querySelector('[data-testid=conn]')).toBeNull();
+  });
 });
