@@ -71,6 +71,16 @@ describe('a retro moving on under the phone', () => {
     expect(title(target).getAttribute('aria-label')).toBeNull();
   });
 
+  it('has the news on the title before the title takes the focus, not its old name', async () => {
+    const { target, ws } = await phoneWith(retro('group'), board('group'), { cards: [] });
+    target.querySelector('textarea')!.focus();
+    const onFocus: (string | null)[] = [];
+    title(target).addEventListener('focus', () => onFocus.push(title(target).getAttribute('aria-label')));
+    await moveTo(ws, 2, 'vote');
+    expect(document.activeElement).toBe(title(target));
+    expect(onFocus).toEqual(['Voting has started: you have 3 dots. “Sprint”']);
+  });
+
   it('says each move, back ones too, once each', async () => {
     const { target, ws } = await phoneWith(retro('vote'), board('vote'), { cards: [], dots: {}, dotsLeft: 3 });
     const heard: string[] = [];

@@ -97,6 +97,21 @@ describe('an exercise closed or opened again under the phone', () => {
   });
 });
 
+describe('the title taking the focus with the news', () => {
+  it('says the news as it takes the focus, not the title alone', async () => {
+    const { target, ws } = await phoneWith(text());
+    target.querySelector('textarea')!.focus();
+    const onFocus: (string | null)[] = [];
+    title(target).addEventListener('focus', () => onFocus.push(title(target).getAttribute('aria-label')));
+    ws.receive(ev(2, 'exercise.updated', text('closed')));
+    await settle();
+    expect(document.activeElement).toBe(title(target));
+    expect(onFocus).toHaveLength(1);
+    expect(onFocus[0]).toContain('Ideas');
+    expect(onFocus[0]).not.toBe(null);
+  });
+});
+
 describe('the room ending, or this person removed, under the phone', () => {
   it('puts the focus on the end notice, no live region that appeared with its text', async () => {
     const { target, ws } = await phoneWith(text());
