@@ -119,3 +119,21 @@ describe('the "Ask for help" form', () => {
     expect(title(two.target).value).toBe('Sec');
   });
 });
+
+describe('posting a request by keyboard', () => {
+  it('"Post" keeps the focus while it sends, busy, not disabled', async () => {
+    const { target, sent } = phone([], board());
+    details(target).open = true;
+    details(target).dispatchEvent(new Event('toggle'));
+    flushSync();
+    key(title(target), 'H');
+    const post = target.querySelector('details.ask button[type=submit]') as HTMLButtonElement;
+    post.focus();
+    post.click();
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(post.disabled).toBe(false);
+    expect(post.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(post);
+  });
+});

@@ -75,6 +75,24 @@ describe('an offer of help', () => {
     expect(document.activeElement).toBe(target.querySelector('[data-testid=my-offer]'));
   });
 
+  it('sent by keyboard: "Send offer" keeps the focus while it sends, busy, and ignores a second press', async () => {
+    const { target, sent } = phone({ requests: [], offers: [] }, board(req()));
+    button(target, 'Offer help').click();
+    await settle();
+    type(target.querySelector('#offer-r1') as HTMLTextAreaElement, 'I can pair on Thursday');
+    const send = button(target, 'Send offer');
+    send.focus();
+    send.click();
+    await settle();
+    const busy = button(target, 'Sending…');
+    expect(busy.disabled).toBe(false);
+    expect(busy.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(busy);
+    busy.click();
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
   it('being written comes back after a reload, and not once sent', async () => {
     const first = phone({ requests: [], offers: [] }, board(req()));
     button(first.target, 'Offer help').click();

@@ -143,6 +143,27 @@ describe('the next step of a pair', () => {
     field.form!.dispatchEvent(new Event('submit', { cancelable: true }));
     flushSync();
     const cancel = [...target.querySelectorAll('button')].find((b) => b.textContent === 'Cancel') as HTMLButtonElement;
-    expect(cancel.disabled).toBe(true);
+    expect(cancel.getAttribute('aria-disabled')).toBe('true');
+    expect(cancel.disabled).toBe(false); // busy, not disabled: the focus stays on what has it
+    cancel.click();
+    await settle();
+    expect(target.querySelector('#step-o1')).not.toBeNull();
+  });
+
+  it('Save keeps the focus while the step is sent, and is not sent twice', async () => {
+    const { target, sent } = phone('asker', 'Pair on Tuesday at 10');
+    (target.querySelector('#step-edit-o1') as HTMLButtonElement).click();
+    await settle();
+    type(target.querySelector('#step-o1') as HTMLInputElement, 'Pair on Wednesday');
+    const save = target.querySelector('form.step button[type=submit]') as HTMLButtonElement;
+    save.focus();
+    save.click();
+    await settle();
+    expect(save.disabled).toBe(false);
+    expect(save.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(save);
+    save.click();
+    await settle();
+    expect(sent.filter((c) => c.type === 'help.step')).toHaveLength(1);
   });
 });

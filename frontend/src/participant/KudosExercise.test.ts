@@ -29,6 +29,30 @@ describe('KudosExercise', () => {
   });
 });
 
+describe('KudosExercise sending by keyboard', () => {
+  it('"Send" keeps the focus while the kudo is sent, busy, and ignores a second press', async () => {
+    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+    const send = vi.fn(() => new Promise(() => {}));
+    const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+    const target = show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
+    flushSync();
+    const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
+    box.value = 'Thanks for the demo';
+    box.dispatchEvent(new Event('input'));
+    flushSync();
+    const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
+    button.focus();
+    button.click();
+    await settle();
+    expect(button.disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(button);
+    button.click();
+    await settle();
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('KudosExercise message', () => {
   it('says how much of the limit a long message uses', () => {
     const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
