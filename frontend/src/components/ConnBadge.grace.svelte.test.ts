@@ -1,0 +1,75 @@
+// A phone's connection dropping for a moment (a blip) and for longer:
+// what the badge shows and says, and what a form's send status says.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
+import ConnBadge from './ConnBadge.svelte';
+import SendStatus from '../participant/SendStatus.svelte';
+import { show } from '../test/mount';
+import type { ConnStatus } from '../lib/client';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+function badge() {
+  const p = $state({ status: 'online' as ConnStatus, pending: 0 });
+  const target = show(ConnBadge, { get status() { return p.status; }, get pending() { return p.pending; } });
+  const region = target.querySelector('[role=status]')!;
+  // What the live region came to say, change by change.
+  const heard: string[] = [];
+  let was = region.textContent;
+  const note = () => { if (region.textContent !== was) heard.push((was = region.textContent) ?? ''); };
+  const set = (s: ConnStatus, pending = p.pending) => { p.status = s; p.pending = pending; flushSync(); note(); };
+  const wait = (ms: number) => { for (let i = 0; i < ms; i += 100) { vi.advanceTimersByTime(100); flushSync(); note(); } };
+  return { target, region, heard, set, wait };
+}
+
+describe('the phone\'s badge on a blip', () => {
+  it('says nothing of a drop that is back within the grace, shows it by the dot alone', () => {
+    const b = badge();
+    b.set('reconnecting', 1);
+    expect(b.target.querySelector('.dot')!.classList.contains('reconnecting')).toBe(true);
+    b.wait(1000);
+    expect(b.region.textContent).toBe('Connected');
+    b.set('online', 0);
+    b.wait(2000);
+    expect(b.heard).toEqual([]);
+    expect(b.target.querySelector('.dot')!.classList.contains('reconnecting')).toBe(false);
+  });
+
+  it('says "Reconnecting" once the drop lasts, then "Connected" when back, once each', () => {
+    const b = badge();
+    b.set('reconnecting', 1);
+    b.wait(1600);
+    b.set('online', 0);
+    expect(b.heard).toEqual(['Reconnecting… your answers are kept and will be sent', 'Connected']);
+  });
+
+  it('shows what waits to be sent, but outside the live region: not said with each send', () => {
+    const b = badge();
+    b.set('reconnecting', 1);
+    b.wait(1600);
+    b.set('reconnecting', 2);
+    expect(b.target.querySelector('[data-testid=conn-pending]')!.textContent).toBe('2 things waiting to be sent');
+    expect(b.region.textContent).not.toContain('waiting');
+    expect(b.heard).toEqual(['Reconnecting… your answers are kept and will be sent']);
+  });
+});
+
+describe('a form sending while the phone reconnects', () => {
+  it('says "Sending…", and leaves "Reconnecting" to the badge, not a second live region', () => {
+    const p = $state({ status: 'online' as ConnStatus });
+    const action = { pending: true, error: '', failure: null };
+    const target = show(SendStatus, { action, get status() { return p.status; } });
+    const region = target.querySelector('[aria-live]')!;
+    expect(region.textContent?.trim()).toBe('Sending…');
+    p.status = 'reconnecting';
+    flushSync();
+    vi.advanceTimersByTime(500);
+    flushSync();
+    expect(region.textContent?.trim()).toBe('Sending…'); // a blip: no change
+    vi.advanceTimersByTime(1500);
+    flushSync();
+    expect(region.textContent).not.toContain('Reconnecting');
+    expect(target.querySelector('[data-testid=pending]')!.textContent).toBe('Reconnecting… your answers are kept and will be sent');
+  });
+});
