@@ -261,3 +261,33 @@ describe('JoinForm', () => {
     });
   });
 });
+
+describe('a room one cannot join', () => {
+  it('ended, from its link: says so once, and offers no Join for it', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ id: 'r1', code: 'K7QX2M', title: 'T', locked: false, ended: true, showNames: false, joinUrl: '' }))));
+    render('K7QX2M');
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(target.textContent!.split('This workshop has ended.').length - 1).toBe(1);
+    expect(target.querySelector('button[type=submit]')).toBeNull();
+    expect(target.querySelector('#join-name')).toBeNull();
+  });
+
+  it('full: gives the next step, and Join becomes "Try again", which asks again', async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ error: { code: 'room_full', message: 'full' } }), { status: 409 }));
+    vi.stubGlobal('fetch', fetch);
+    render('');
+    const input = target.querySelector('#join-code') as HTMLInputElement;
+    input.value = 'K7QX2M';
+    input.dispatchEvent(new Event('input'));
+    submit();
+    await new Promise((r) => setTimeout(r, 0));
+    flushSync();
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room, then try again.');
+    const again = target.querySelector('button[type=submit]') as HTMLButtonElement;
+    expect(again.textContent).toBe('Try again');
+    submit();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fetch.mock.calls.filter((c: any) => c[0] === '/api/join')).toHaveLength(2);
+  });
+});
