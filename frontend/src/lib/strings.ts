@@ -331,6 +331,7 @@ export const en = {
       groups && cards ? `+${groups + cards} more (${plural(groups, 'group', 'groups')}, ${plural(cards, 'card', 'cards')})`
         : groups ? `+${plural(groups, 'more group', 'more groups')}` : `+${plural(cards, 'more card', 'more cards')}`,
     questionHidden: (n: number, min: number) => `${n} answered this question: its results show once ${min} have.`,
+    questionHiddenFew: (min: number) => `Fewer than ${min} answered this question: its results show once ${min} have.`,
     /** A survey's question that fewer answered than the whole survey (its bars are shares of these). */
     questionAnswered: (n: number) => `(${n} answered)`,
     needSecret: 'Open the projector view from the facilitator console in this browser, or with a projector link from it.',

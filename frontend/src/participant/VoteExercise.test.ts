@@ -66,7 +66,13 @@ describe('VoteExercise', () => {
     flushSync();
     expect(send).toHaveBeenCalledWith('exercise.answer', { exercise: 'e1', ballot: { answers: { q1: { choices: ['o1'] } } } });
     expect(target.querySelector('[data-testid=pending]')).not.toBeNull();
-    expect(button('Sending').disabled).toBe(true);
+    // Busy, not disabled: a focused button that turned disabled dropped
+    // the keyboard's focus to the page.
+    expect(button('Sending').getAttribute('aria-disabled')).toBe('true');
+    expect(button('Sending').disabled).toBe(false);
+    button('Sending').click();
+    flushSync();
+    expect(send).toHaveBeenCalledTimes(1);
     settle().ok();
     await settleAll();
     expect(target.querySelector('[data-testid=pending]')).toBeNull();
