@@ -282,14 +282,9 @@ func agendaUpdate(tx *rooms.Tx, lim Limits) error {
 		// Raised after its close: what was seen at the old threshold
 		// stays seen (a document closed before Exercise.ResultsSeen
 		// existed has no flag yet).
-		keys := lifecycleKeys(e, StatusClosed)
-		cs, err := tx.Counters(keys...)
+		counters, err := lifecycleCounters(tx, e, StatusClosed)
 		if err != nil {
 			return err
-		}
-		counters := make(map[string]int64, len(keys))
-		for i, k := range keys {
-			counters[k] = cs[i]
 		}
 		e.ResultsSeen = resultsSeen(e, counters)
 	}
@@ -511,14 +506,9 @@ func lifecycle(tx *rooms.Tx, to Status) error {
 		// still its author's alone, and only the phases reveal them.
 		return rooms.Errorf(CodeWrongPhase, "a retrospective's cards are private while they are written; reveal them first")
 	}
-	keys := lifecycleKeys(e, to)
-	cs, err := tx.Counters(keys...)
+	counters, err := lifecycleCounters(tx, e, to)
 	if err != nil {
 		return err
-	}
-	counters := make(map[string]int64, len(keys))
-	for i, k := range keys {
-		counters[k] = cs[i]
 	}
 	if e, err = Transition(e, to, counters); err != nil {
 		return err

@@ -363,6 +363,20 @@ func seenBefore(e Exercise, counters map[string]int64) bool {
 	return e.ResultsSeen || resultsSeen(e, counters)
 }
 
+// lifecycleCounters reads the counters lifecycleKeys names, by name.
+func lifecycleCounters(tx *rooms.Tx, e Exercise, to Status) (map[string]int64, error) {
+	keys := lifecycleKeys(e, to)
+	cs, err := tx.Counters(keys...)
+	if err != nil {
+		return nil, err
+	}
+	counters := make(map[string]int64, len(keys))
+	for i, k := range keys {
+		counters[k] = cs[i]
+	}
+	return counters, nil
+}
+
 // lifecycleKeys names the counters Transition reads: the ballots, and
 // for an anonymous vote being closed, shown or opened again (resultsSeen)
 // what Tally counts each question's answers from.

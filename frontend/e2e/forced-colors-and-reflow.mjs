@@ -7,35 +7,11 @@
 // 400 % a retro's vote row and a help request's card were wider than the
 // phone; the console's "Who is here" clipped a long name.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/forced-colors-and-reflow.mjs (after make build).
-import { suite, until, untilText, shot, sleep } from './harness.mjs';
+import { suite, roomDriver, until, untilText, shot, sleep } from './harness.mjs';
 
 const { huddle, browser, newPage, finish } = await suite();
 
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-
-/** Helpers in a page of the server: POST and a WebSocket client. */
-function driver() {
-  window.__post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-  window.__connect = (room, token) => new Promise((resolve, reject) => {
-    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
-    const answers = new Map();
-    let n = 0;
-    const send = (type, data) => new Promise((res, rej) => {
-      const id = `d-${++n}`;
-      answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
-      ws.send(JSON.stringify({ type, id, data }));
-    });
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
-    ws.onerror = () => reject(new Error('no WebSocket'));
-    ws.onmessage = (e) => {
-      for (const line of e.data.split('\n')) {
-        const m = JSON.parse(line);
-        if (m.type === 'welcome') resolve(send);
-        if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
-      }
-    };
-  });
-}
 
 let setup;
 /** A room holding the exercise spec, opened; then(fac, exercise, join)
@@ -90,7 +66,7 @@ let scale, poll, retro, help;
 async function rooms() {
   setup = await newPage(await browser.newContext(), 'the rooms');
   await setup.goto(huddle.base + '/healthz');
-  await setup.evaluate(driver);
+  await setup.evaluate(roomDriver);
   scale = await room({ kind: 'survey', title: 'Pace', questions: [{ id: 'q1', kind: 'scale', prompt: 'How was the pace?', min: 1, max: 5, minLabel: 'Too slow', maxLabel: 'Too fast' }] });
   poll = await room({ kind: 'poll', title: 'Lunch', questions: [{ kind: 'choice', options: [{ id: 'a', label: 'Pizza' }, { id: 'b', label: 'Soup' }] }] },
     `for (const [n, o] of [['A', 'a'], ['B', 'a'], ['C', 'b']]) await (await join(n))('exercise.answer', { exercise, ballot: { answers: { q1: { choices: [o] } } } });

@@ -73,6 +73,37 @@ export async function suite() {
   return { huddle, browser, errors, newPage, finish };
 }
 
+/** In a page of the server: window.__post (a POST to the API, its JSON)
+ *  and window.__connect(room, token), a WebSocket said hello to that
+ *  sends commands (send(type, data), its ack's result; send.states the
+ *  states received by key); the browser tests drive rooms with it
+ *  (page.evaluate(roomDriver)). */
+export function roomDriver() {
+  window.__post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  window.__connect = (room, token) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+    const answers = new Map();
+    const states = {};
+    let n = 0;
+    const send = (type, data) => new Promise((res, rej) => {
+      const id = `d-${++n}`;
+      answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
+      ws.send(JSON.stringify({ type, id, data }));
+    });
+    send.states = states;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
+    ws.onerror = () => reject(new Error('no WebSocket'));
+    ws.onmessage = (e) => {
+      for (const line of e.data.split('\n')) {
+        const m = JSON.parse(line);
+        if (m.type === 'welcome') resolve(send);
+        if (m.type === 'state') states[m.key] = m.data;
+        if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
+      }
+    };
+  });
+}
+
 export function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -9,7 +9,7 @@
 // votes of those left out. A phone's results, which scroll, keep every
 // option.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-fit-poll.mjs (after make build).
-import { suite, untilText, textOf, shot, sleep } from './harness.mjs';
+import { suite, roomDriver, untilText, textOf, shot, sleep } from './harness.mjs';
 
 const { huddle, browser, newPage, finish } = await suite();
 
@@ -30,27 +30,10 @@ const tally = (ballots) => ballots.flat().reduce((t, o) => ({ ...t, [o]: (t[o] ?
  *  shown; the join code and a projector link's token. */
 async function crowdedPoll(page, ballots, multi) {
   await page.goto(huddle.base + '/healthz');
+  await page.evaluate(roomDriver);
   return page.evaluate(async ({ labels, ballots, multi }) => {
-    const post = async (path, body) => (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-    const connect = (room, token) => new Promise((resolve, reject) => {
-      const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
-      const answers = new Map();
-      let n = 0;
-      const send = (type, data) => new Promise((res, rej) => {
-        const id = `d-${++n}`;
-        answers.set(id, (m) => (m.type === 'ack' ? res(m.result) : rej(new Error(`${type}: ${m.code} ${m.message}`))));
-        ws.send(JSON.stringify({ type, id, data }));
-      });
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', room, token }));
-      ws.onerror = () => reject(new Error('no WebSocket'));
-      ws.onmessage = (e) => {
-        for (const line of e.data.split('\n')) {
-          const m = JSON.parse(line);
-          if (m.type === 'welcome') resolve(send);
-          if ((m.type === 'ack' || m.type === 'error') && answers.has(m.id)) { answers.get(m.id)(m); answers.delete(m.id); }
-        }
-      };
-    });
+    const post = window.__post;
+    const connect = window.__connect;
     const r = await post('/api/rooms', { title: 'Where next?' });
     const fac = await connect(r.room.id, r.facilitator.secret);
     const spec = { kind: 'poll', title: 'Which of these should the team take on first next quarter?',
