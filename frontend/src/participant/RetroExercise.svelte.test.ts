@@ -56,6 +56,37 @@ describe('a card sent offline', () => {
     expect(listed()).toEqual(['Stop Long standups Edit Delete']);
   });
 
+  it('says "Sending…" through a blip of the connection, and "Waiting to be sent" once it has been gone a while', async () => {
+    vi.useFakeTimers();
+    try {
+      const cmd = { id: 'c-7', type: 'retro.card.add', data: { exercise: 'r1', column: 'stop', text: 'Long standups' } };
+      const session = $state({
+        state: { ...emptyState(), states: { r1: board }, mine: { r1: { cards: [] as object[] } } } as any,
+        status: 'online',
+        pendingCommands: [cmd],
+        send: () => new Promise(() => {}),
+      });
+      const ex = { id: 'r1', kind: 'retro', title: 'Sprint', status: 'open', phase: 'write', retro: { columns, dots: 2, maxPerItem: 1 } } as any;
+      const target = show(RetroExercise, { session, ex });
+      const listed = () => [...target.querySelectorAll('[data-testid=my-cards] li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+      expect(listed()).toEqual(['Stop Long standups Sending…']);
+      session.status = 'reconnecting';
+      flushSync();
+      vi.advanceTimersByTime(1000);
+      flushSync();
+      expect(listed()).toEqual(['Stop Long standups Sending…']);
+      session.status = 'online';
+      flushSync();
+      session.status = 'reconnecting';
+      flushSync();
+      vi.advanceTimersByTime(1600);
+      flushSync();
+      expect(listed()).toEqual(['Stop Long standups Waiting to be sent']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('is listed under "My cards" as waiting, until the card itself comes', async () => {
     const p = phone();
     await p.write('Pair more');
