@@ -54,18 +54,7 @@ func TestExportNumbersNamesakes(t *testing.T) {
 		kudo(nobody, bob, "From someone", false)
 		kudo(nobody2, bob, "From someone else", false)
 
-		st, err := b.st.Load(b.ctx, b.room)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var room rooms.Room
-		if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ExportResults(room, st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := exportNow(t, b)
 
 		// Ann (ann1) is named first, on the first column's card.
 		var authors []string

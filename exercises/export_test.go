@@ -442,10 +442,11 @@ func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
 	}
 }
 
-// exportNow exports b's room as it is now, with its settings.
+// exportNow exports b's room as it is now, with its settings, from
+// whichever store it is on.
 func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
 	t.Helper()
-	st, err := b.store.Load(b.ctx, b.room)
+	st, err := b.st.Load(b.ctx, b.room)
 	if err != nil {
 		t.Fatal(err)
 	}

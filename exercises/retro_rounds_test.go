@@ -2,7 +2,6 @@ package exercises
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -122,18 +121,7 @@ func TestRetroVoteStartedAgainDeletesTheVoteBefore(t *testing.T) {
 				t.Fatalf("items in the discussion %v, want %v", got, want)
 			}
 		}
-		st, err := b.st.Load(b.ctx, b.room)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var room rooms.Room
-		if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ExportResults(room, st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := exportNow(t, b)
 		var dots []string
 		for _, c := range res.Exercises[1].Retro.Columns {
 			for _, cd := range c.Cards {

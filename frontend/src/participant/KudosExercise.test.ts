@@ -8,21 +8,28 @@ import { sameNameTags } from '../lib/names';
 import { settle } from '../test/settle';
 
 
+/** A kudos wall on a phone: a message typed, "Send" focused and pressed
+ *  (send answers as the test wants). */
+async function sendFromKeyboard(send: () => Promise<unknown>) {
+  const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
+  const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
+  const target = show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
+  flushSync();
+  const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
+  box.value = 'Thanks for the demo';
+  box.dispatchEvent(new Event('input'));
+  flushSync();
+  const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
+  button.focus();
+  button.click();
+  await settle();
+  return { box, button };
+}
+
 describe('KudosExercise', () => {
   it('gives the message box the focus again once a kudo is sent', async () => {
-    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
     const send = vi.fn(() => Promise.resolve(undefined));
-    const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
-    const target = show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
-    flushSync();
-    const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
-    box.value = 'Thanks for the demo';
-    box.dispatchEvent(new Event('input'));
-    flushSync();
-    const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
-    button.focus();
-    button.click();
-    await settle();
+    const { box } = await sendFromKeyboard(send);
     expect(send).toHaveBeenCalledWith('kudos.send', expect.objectContaining({ message: 'Thanks for the demo' }));
     expect(box.value).toBe('');
     expect(document.activeElement).toBe(box);
@@ -31,19 +38,8 @@ describe('KudosExercise', () => {
 
 describe('KudosExercise sending by keyboard', () => {
   it('"Send" keeps the focus while the kudo is sent, busy, and ignores a second press', async () => {
-    const ex = { id: 'k1', kind: 'kudos', title: 'Thanks', status: 'open' } as Exercise;
     const send = vi.fn(() => new Promise(() => {}));
-    const state = { ...emptyState(), states: { k1: { exercise: 'k1', status: 'open', count: 0, kudos: [] } } };
-    const target = show(KudosExercise, { session: { state, status: 'online', send } as any, ex });
-    flushSync();
-    const box = target.querySelector('#k-msg-k1') as HTMLTextAreaElement;
-    box.value = 'Thanks for the demo';
-    box.dispatchEvent(new Event('input'));
-    flushSync();
-    const button = target.querySelector('button[type=submit]') as HTMLButtonElement;
-    button.focus();
-    button.click();
-    await settle();
+    const { button } = await sendFromKeyboard(send);
     expect(button.disabled).toBe(false);
     expect(button.getAttribute('aria-disabled')).toBe('true');
     expect(document.activeElement).toBe(button);
