@@ -652,12 +652,19 @@ func (n *namesakes) number() {
 // (compatibility composition, NFKC, first, as the web app's and the word
 // cloud's, NormalizeWord): two people whose names read the same on every
 // screen are told apart, and one is never shown bare because a device
-// spelt it its own way.
+// spelt it its own way. Case is folded one character at a time, so "İ"
+// is "i" (where JavaScript's toLowerCase would add a combining dot, the
+// web app takes it to "i" first), and a Greek sigma is "σ" wherever it
+// stands ("ΝΙΚΟΣ" and "Νικος" are one name; toLowerCase would make the
+// first one's last sigma final by context). testdata/name-keys.json has
+// the cases both sides are tested on.
 func nameKey(name string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsSpace(r), r >= '\u200b' && r <= '\u200d', r == '\u2060', r == '\ufeff':
 			return -1
+		case r == 'ς':
+			return 'σ'
 		}
 		return unicode.ToLower(r)
 	}, norm.NFKC.String(name))

@@ -57,6 +57,17 @@ func TestWordLimitHoldsOnceFolded(t *testing.T) {
 	}
 }
 
+// The exports and the web app's lists key names alike
+// (testdata/name-keys.json, read by frontend/src/lib/names.test.ts too):
+// "İpek" and "ΝΙΚΟΣ" were one name to the lists and two to the exports.
+func TestNameKeySharedCases(t *testing.T) {
+	for _, c := range sharedCases(t, "testdata/name-keys.json") {
+		if got := nameKey(c.In); got != c.Want {
+			t.Errorf("nameKey(%q) = %q, want %q", c.In, got, c.Want)
+		}
+	}
+}
+
 // The exports tell people apart by their names as the web app does
 // (frontend/src/lib/names.ts nameKey, which folds in NFKC): "Zoë" typed
 // either way, or in full-width letters, is one name, and both people

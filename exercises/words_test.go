@@ -89,7 +89,28 @@ func sameWords(t *testing.T, name string, goWords, tsWords map[string]string) {
 // normalizeWord against the same file, so folding changed on one side
 // and not the other fails there or here.
 func TestNormalizeWordSharedCases(t *testing.T) {
-	b, err := os.ReadFile("testdata/normalize-words.json")
+	for _, c := range sharedCases(t, "testdata/normalize-words.json") {
+		if got := NormalizeWord(c.In); got != c.Want {
+			t.Errorf("NormalizeWord(%q) = %q, want %q", c.In, got, c.Want)
+		}
+		// A word as results show it folds to itself: the facilitator
+		// hides a word by naming it so (exercise.hide_answer).
+		if got := NormalizeWord(c.Want); got != c.Want {
+			t.Errorf("NormalizeWord(%q) = %q: a folded word folds again", c.Want, got)
+		}
+	}
+}
+
+// sharedCase is one case of a file of cases the server and the web app
+// are both tested on (testdata/*.json: an "about" and "cases" of "in"
+// and "want").
+type sharedCase struct{ In, Want string }
+
+// sharedCases reads such a file, failing t on a case without its in or
+// want, or on a field it does not know.
+func sharedCases(t *testing.T, file string) []sharedCase {
+	t.Helper()
+	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,20 +124,14 @@ func TestNormalizeWordSharedCases(t *testing.T) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&f); err != nil || len(f.Cases) == 0 {
-		t.Fatalf("normalize-words.json: %d cases, %v", len(f.Cases), err)
+		t.Fatalf("%s: %d cases, %v", file, len(f.Cases), err)
 	}
+	var out []sharedCase
 	for i, c := range f.Cases {
 		if c.In == nil || c.Want == nil {
-			t.Errorf("case %d lacks its in or want", i)
-			continue
+			t.Fatalf("%s: case %d lacks its in or want", file, i)
 		}
-		if got := NormalizeWord(*c.In); got != *c.Want {
-			t.Errorf("NormalizeWord(%q) = %q, want %q", *c.In, got, *c.Want)
-		}
-		// A word as results show it folds to itself: the facilitator
-		// hides a word by naming it so (exercise.hide_answer).
-		if got := NormalizeWord(*c.Want); got != *c.Want {
-			t.Errorf("NormalizeWord(%q) = %q: a folded word folds again", *c.Want, got)
-		}
+		out = append(out, sharedCase{*c.In, *c.Want})
 	}
+	return out
 }

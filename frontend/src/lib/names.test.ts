@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareNames, kudoPeople, nameKey, sameNameTags, tagged } from './names';
 
@@ -18,6 +20,17 @@ describe('people of the same name', () => {
     expect(nameKey('Ann  Lee')).toBe(nameKey('ann lee'));
     expect(nameKey('AnnLee')).toBe(nameKey('Ann Lee'));
     expect(nameKey('Sam')).not.toBe(nameKey('Sami'));
+  });
+
+  // The cases the server's exports are tested on too
+  // (exercises/nfkc_test.go): "İpek" and "ΝΙΚΟΣ" were one name to the
+  // lists and two to the exports, so an export numbered one Nikos where
+  // the console tagged both, or the other way round.
+  it('keys names as the server\'s exports do', () => {
+    const file = join(__dirname, '..', '..', '..', 'exercises', 'testdata', 'name-keys.json');
+    const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: { in: string; want: string }[] };
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(nameKey(c.in), c.in).toBe(c.want);
   });
 
   it('gives a number to each of those who share a name, and none to the others', () => {

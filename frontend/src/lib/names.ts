@@ -17,9 +17,21 @@ export const compareNames = (a: string, b: string): number => collator.compare(a
 // would renumber them as Sams come and go, or give two people "Sam (2)"
 // on two screens that know a different set of people.)
 
-/** A name as it is compared for telling people apart: "sam", "Sam " and "S am" are one name. */
+/**
+ * A name as it is compared for telling people apart: "sam", "Sam " and
+ * "S am" are one name, as the server's exports have it (exercises/export.go
+ * nameKey; both are tested on exercises/testdata/name-keys.json): NFKC,
+ * white space as Go's (with U+0085) and the invisible characters dropped,
+ * "İ" to "i" (toLowerCase would add a combining dot) and a Greek sigma
+ * "σ" wherever it stands (toLowerCase makes a capital one final by context).
+ */
 export const nameKey = (name: string): string =>
-  name.normalize('NFKC').toLowerCase().replace(/[\s\u200b-\u200d\u2060\ufeff]+/g, '');
+  name
+    .normalize('NFKC')
+    .replace(/\u0130/gu, 'i')
+    .toLowerCase()
+    .replace(/ς/gu, 'σ')
+    .replace(/[\p{White_Space}\u200b-\u200d\u2060\ufeff]+/gu, '');
 
 /** FNV-1a, 32 bits: the same number from the same id everywhere. */
 function idHash(id: string): number {
