@@ -329,7 +329,7 @@ func TestServeBadFlagOneLine(t *testing.T) {
 	// A bad address is a configuration error, exit 2, before listening.
 	var out, errb strings.Builder
 	if code := Main([]string{"serve", "-addr", "nonsense"}, &out, &errb); code != 2 ||
-		errb.String() != "huddle serve: addr must be host:port or :port, with a port from 0 to 65535 (like :8080 or 127.0.0.1:8080), not \"nonsense\"\n" {
+		errb.String() != "huddle serve: addr must be host:port or :port, with a port from 0 to 65535 or a service name (like :8080 or 127.0.0.1:8080), not \"nonsense\"\n" {
 		t.Errorf("huddle serve -addr nonsense: exit %d, %q", code, errb.String())
 	}
 	errb.Reset()

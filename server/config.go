@@ -466,13 +466,20 @@ func editDistance(a, b string) int {
 }
 
 // checkListenAddr checks an address to listen on, host:port or :port
-// with a port from 0 to 65535: a node given another would fail only when
+// with a port from 0 to 65535 or a service name the machine knows: a node given another would fail only when
 // it listens, with exit 1 and Go's words.
 func checkListenAddr(name, addr, example string) error {
 	_, port, err := net.SplitHostPort(addr)
 	n, perr := strconv.Atoi(port)
+	if err == nil && perr != nil && port != "" && strings.Trim(port, "0123456789+-") != "" {
+		// A service name, as net.Listen takes it (":http"), from the
+		// machine's services database.
+		if _, lerr := net.LookupPort("tcp", port); lerr == nil {
+			return nil
+		}
+	}
 	if err != nil || perr != nil || strings.Trim(port, "0123456789") != "" || n > 65535 {
-		return fmt.Errorf("%s must be host:port or :port, with a port from 0 to 65535 (like %s), not %q", name, example, addr)
+		return fmt.Errorf("%s must be host:port or :port, with a port from 0 to 65535 or a service name (like %s), not %q", name, example, addr)
 	}
 	return nil
 }

@@ -520,16 +520,16 @@ func TestConfigBadFlagValueToldAsItsVariable(t *testing.T) {
 
 // The address to listen on is checked with the other settings: `-addr
 // nonsense` passed, and the node failed when it listened, with exit 1
-// and "missing port".
+// and "missing port". A service name is a port, as net.Listen takes it.
 func TestConfigListenAddressChecked(t *testing.T) {
 	t.Parallel()
-	for _, a := range []string{":8080", "127.0.0.1:0", "[::1]:8080", "localhost:65535", ":0"} {
+	for _, a := range []string{":8080", "127.0.0.1:0", "[::1]:8080", "localhost:65535", ":0", ":http", "127.0.0.1:https"} {
 		if _, _, err := ParseConfig("huddle serve", []string{"-addr", a, "-pprof-addr", a}, nil); err != nil {
 			t.Errorf("-addr %s: %v", a, err)
 		}
 	}
-	for _, a := range []string{"nonsense", ":99999", "127.0.0.1", "127.0.0.1:", ":-1", ":+80", ":http", "::1:80"} {
-		want := `addr must be host:port or :port, with a port from 0 to 65535 (like :8080 or 127.0.0.1:8080), not "` + a + `"`
+	for _, a := range []string{"nonsense", ":99999", "127.0.0.1", "127.0.0.1:", ":-1", ":+80", ":no-such-service", "::1:80"} {
+		want := `addr must be host:port or :port, with a port from 0 to 65535 or a service name (like :8080 or 127.0.0.1:8080), not "` + a + `"`
 		if _, _, err := ParseConfig("huddle serve", []string{"-addr", a}, nil); err == nil || err.Error() != want {
 			t.Errorf("-addr %s: %v", a, err)
 		}
