@@ -180,12 +180,7 @@ func (s *Server) Restart() {
 	s.Start()
 }
 
-// Pause freezes the server (SIGSTOP): connections stay open but nothing
-// answers, like a hung Redis or a partitioned network.
-func (s *Server) Pause() { s.signal(syscall.SIGSTOP) }
-
-// Resume undoes Pause.
-func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
+// Pause and Resume are in pause_unix.go and pause_windows.go.
 
 func (s *Server) signal(sig os.Signal) {
 	s.t.Helper()
