@@ -47,7 +47,7 @@ const (
 // the member's token, so the store cannot say who wrote or dotted what. A
 // card written under its author's name carries their member id as well
 // (RetroCard.AuthorID), as a named help request does: it names them
-// already.
+// already, and its view carries the id too (RetroCardView.AuthorID).
 func cardKey(ex, id string) string     { return "rc:" + ex + ":" + id }
 func cardPrefix(ex string) string      { return "rc:" + ex + ":" }
 func groupKey(ex, id string) string    { return "rg:" + ex + ":" + id }
@@ -155,8 +155,9 @@ func retroPrefixes(ex string) []string {
 // when the room showed names when it was added and its writer had been
 // told so (cardName); an edit never changes it. AuthorID, the author's
 // member id, is kept with AuthorName only (a card named before it was
-// kept has none): no view carries it, the exports use it to tell two
-// authors of the same name apart without naming either's id (namesakes).
+// kept has none): the card's view carries it, and the exports use it to
+// tell two authors of the same name apart without naming either's id
+// (namesakes).
 type RetroCard struct {
 	ID         string `json:"id"`
 	Column     string `json:"column"`
@@ -168,10 +169,15 @@ type RetroCard struct {
 }
 
 // RetroCardView is a card as members see it: never its author key.
+// AuthorID, the author's member id, comes with AuthorName only (a card
+// named before cards kept the id has none): it tells two authors of the
+// same name apart on every screen ("Sam #4821"), as a named help
+// request's does. An anonymous card names nobody, by name or by id.
 type RetroCardView struct {
 	ID         string `json:"id"`
 	Column     string `json:"column"`
 	Text       string `json:"text"`
+	AuthorID   string `json:"authorId,omitempty"`
 	AuthorName string `json:"authorName,omitempty"`
 	Group      string `json:"group,omitempty"`
 	// Dots: on the board once the dot totals have been shown, the dots
@@ -180,9 +186,14 @@ type RetroCardView struct {
 	Dots *int64 `json:"dots,omitempty"`
 }
 
-// View is the card as members see it.
+// View is the card as members see it: the author's id only beside their
+// name, whatever the stored card holds.
 func (c RetroCard) View() RetroCardView {
-	return RetroCardView{ID: c.ID, Column: c.Column, Text: c.Text, AuthorName: c.AuthorName, Group: c.Group}
+	v := RetroCardView{ID: c.ID, Column: c.Column, Text: c.Text, AuthorName: c.AuthorName, Group: c.Group}
+	if c.AuthorName != "" {
+		v.AuthorID = c.AuthorID
+	}
+	return v
 }
 
 // RetroGroup is a named set of cards; a card is in at most one group.
