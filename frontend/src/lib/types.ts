@@ -100,8 +100,11 @@ export interface VoteView {
 }
 
 /** `dots`: on the board once the dot totals have been shown, the dots
- *  placed on the card itself (a group's total includes them). */
-export interface RetroCardView { id: string; column: string; text: string; authorName?: string; group?: string; dots?: number }
+ *  placed on the card itself (a group's total includes them). `authorId`
+ *  (the author's member id) comes with `authorName` only, to tell
+ *  namesakes apart (docs/protocol.md 8.7); a card named before the server
+ *  kept it has none. */
+export interface RetroCardView { id: string; column: string; text: string; authorId?: string; authorName?: string; group?: string; dots?: number }
 export interface RetroGroup { id: string; title: string; cards: string[] }
 export interface RetroItem { id: string; kind: 'group' | 'card'; dots?: number }
 export interface RetroAction { id: string; seq: number; text: string; owner?: string; due?: string; done: boolean; item?: string }
