@@ -7,6 +7,7 @@ import { lazyParts } from './lazyparts';
 import { FakeWS, welcome } from '../test/fakews';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
+import { cardOrder, keepCardOrder } from '../lib/cardorder';
 
 // Loaded ahead: the kudos wall shows at once (Lazy.svelte.test.ts has the loading).
 beforeAll(() => Promise.all(lazyParts.map((p) => p.get())));
@@ -70,12 +71,18 @@ async function annWritesAKudo() {
 }
 
 describe('a shared phone', () => {
-  it('removed, then someone else joins in the same tab: they find nothing of the first person’s unsent kudo', async () => {
+  it('removed, then someone else joins in the same tab: they find nothing of the first person’s unsent kudo, nor which cards were hers', async () => {
     sessionStorage.setItem('huddle:draft:add:r9', JSON.stringify({ title: 'The console’s, in this tab' }));
     const target = await annWritesAKudo();
+    keepCardOrder('m1:r1x', ['anon-card']);
+    keepCardOrder('m7:r1x', ['someone-elses']);
     FakeWS.last().serverClose(4002);
     await settle();
     expect(sessionStorage.getItem('huddle:draft:kudos:k1')).toBeNull();
+    // Which retro cards were hers (anonymous ones among them) goes too;
+    // another member's, kept in this browser, stays.
+    expect(cardOrder('m1:r1x')).toEqual([]);
+    expect(cardOrder('m7:r1x')).toEqual(['someone-elses']);
     expect(sessionStorage.getItem('huddle:draft:add:r9')).not.toBeNull();
     expect(localStorage.getItem('huddle:p:ABCDEF')).toBeNull();
     button(target, 'Back').click();
@@ -92,9 +99,10 @@ describe('a shared phone', () => {
     expect(form(target)).toEqual({ message: '', to: 'team', anonymous: false });
   });
 
-  it('leaving by "Back" or "Join another room" takes the unsent drafts with the person', async () => {
+  it('leaving by "Back" or "Join another room" takes the unsent drafts and the order of her cards with the person', async () => {
     const target = await annWritesAKudo();
     sessionStorage.setItem('huddle:draft:vote:e1', JSON.stringify({ text: 'unsent' }));
+    keepCardOrder('m1:r1x', ['anon-card']);
     FakeWS.last().receive({ type: 'event', event: 'room.ended', seq: 2, epoch: 'E', data: { ended: true } });
     FakeWS.last().serverClose(4003);
     await settle();
@@ -104,6 +112,7 @@ describe('a shared phone', () => {
     await settle();
     expect(sessionStorage.getItem('huddle:draft:kudos:k1')).toBeNull();
     expect(sessionStorage.getItem('huddle:draft:vote:e1')).toBeNull();
+    expect(cardOrder('m1:r1x')).toEqual([]);
   });
 });
 
