@@ -604,6 +604,15 @@ func refused(d Doc) bool {
 	return json.Unmarshal(d.Value, &room) != nil || room.Ended || room.Locked
 }
 
+// Full reports whether a room with this many participants (its
+// CounterParticipants) turns a new participant away as room_full: the
+// join's change adds one to that counter with max-participants as its
+// Max, which it may reach and not pass. Previews and removed members are
+// not in the counter, so they neither fill a room nor keep it full.
+func (s *Service) Full(participants int64) bool {
+	return s.limits.MaxParticipants > 0 && participants >= int64(s.limits.MaxParticipants)
+}
+
 // join admits a participant to the room roomID (see Join).
 func (s *Service) join(ctx context.Context, roomID, name string, token Secret, preview bool) (*Joined, error) {
 	if token != "" && !preview {

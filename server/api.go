@@ -138,6 +138,9 @@ type RoomInfo struct {
 	Ended     bool   `json:"ended"`
 	ShowNames bool   `json:"showNames"`
 	JoinURL   string `json:"joinUrl"`
+	// Full is said by the look-up alone (handleRoomInfo), for a phone
+	// refused as room_full to see when there is room again.
+	Full bool `json:"full,omitempty"`
 }
 
 func (s *Server) roomInfo(r *http.Request, room rooms.Room) RoomInfo {
@@ -364,17 +367,26 @@ func (s *Server) handleRoomInfo(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	docs, err := s.store.Get(r.Context(), id, rooms.KeyRoom)
+	// The room and its participants in one read (one round trip on
+	// Redis): through the service's store, as the wrapper Server.store
+	// would hide its rooms.ViewReader.
+	v, err := rooms.ReadView(r.Context(), s.svc.Store(), id, rooms.ViewQuery{
+		Keys: []string{rooms.KeyRoom}, CounterKeys: []string{rooms.CounterParticipants}})
 	if err != nil {
 		s.writeError(w, err)
 		return
 	}
 	var room rooms.Room
-	if err := json.Unmarshal(docs[0].Value, &room); err != nil {
+	if err := json.Unmarshal(v.Docs[0].Value, &room); err != nil {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.roomInfo(r, room))
+	info := s.roomInfo(r, room)
+	// Full only where a join would answer room_full: a locked or ended
+	// room refuses a join for that first, and saying it is full too would
+	// tell more than joining does (docs/protocol.md 2.5).
+	info.Full = !room.Locked && !room.Ended && s.svc.Full(v.Counters[rooms.CounterParticipants])
+	writeJSON(w, http.StatusOK, info)
 }
 
 // JoinRequest is the body of POST /api/join.

@@ -16,6 +16,7 @@ import (
 
 	"huddle/exercises"
 	"huddle/rooms"
+	"huddle/rooms/redisstore/redistest"
 )
 
 // ltError is an error message as a client receives it.
@@ -798,6 +799,74 @@ func TestLimitParticipantLimit(t *testing.T) {
 	ts.join(room.Room.Code, "C")
 	if st, e := ltPost(t, ts, "/api/join", JoinRequest{Code: room.Room.Code, Name: "D"}); st != http.StatusConflict || e.Code != rooms.CodeRoomFull {
 		t.Fatalf("join past the limit after a removal: %d %+v", st, e)
+	}
+}
+
+// The look-up of a room says it is full exactly when a join would be
+// refused as room_full, on the embedded store and on Redis: not below the
+// limit, nor for the facilitator's test participant (who is in no count),
+// nor for a returning participant; and no longer once someone is removed.
+// A locked or ended room is never said full: a join is refused for that
+// first, and the look-up tells no more than joining does.
+func TestLimitLookUpSaysFull(t *testing.T) {
+	for name, mod := range map[string]func(*Config){
+		"memory": nil,
+		"redis":  func(c *Config) { c.RedisURL = redistest.Start(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := startServer(t, func(c *Config) {
+				c.Limits.MaxParticipants = 2
+				if mod != nil {
+					mod(c)
+				}
+			})
+			room, fac := ltFacilitator(t, ts, "")
+			code := room.Room.Code
+			// Full, and a join at the same moment is refused as full.
+			full := func(when string) {
+				t.Helper()
+				st, body := ts.get("/api/rooms/" + code)
+				var ri RoomInfo
+				if st != http.StatusOK || json.Unmarshal([]byte(body), &ri) != nil || !ri.Full {
+					t.Fatalf("look-up %s: %d %s; want full", when, st, body)
+				}
+				if st, e := ltPost(t, ts, "/api/join", JoinRequest{Code: code, Name: "Probe"}); st != http.StatusConflict || e.Code != rooms.CodeRoomFull {
+					t.Fatalf("join %s: %d %+v; the look-up said full", when, st, e)
+				}
+			}
+			// Not full: "full" absent (not false), and the rest of the
+			// answer holds want.
+			notFull := func(when, want string) {
+				t.Helper()
+				st, body := ts.get("/api/rooms/" + code)
+				if st != http.StatusOK || strings.Contains(body, `"full"`) || !strings.Contains(body, want) {
+					t.Fatalf("look-up %s: %d %s; want no full and %s", when, st, body, want)
+				}
+			}
+			notFull("of an empty room", `"locked":false`)
+			a := ts.join(code, "A")
+			notFull("with one of two places taken", `"locked":false`)
+			ts.join(code, "B")
+			full("with two of two")
+			// A test participant and a returning participant take no place.
+			if st, _ := ltPost(t, ts, "/api/join", JoinRequest{Code: code, Preview: true}, "Authorization", "Bearer "+room.Facilitator.Secret); st != http.StatusOK {
+				t.Fatalf("preview: %d", st)
+			}
+			if st := ts.post("/api/join", JoinRequest{Code: code, Token: a.Token}, nil); st != http.StatusOK {
+				t.Fatalf("returning participant: %d", st)
+			}
+			full("with a preview and a return")
+			ltAck(t, fac.cmd("l", rooms.CmdRoomLock, nil))
+			notFull("of a full room locked", `"locked":true`)
+			ltAck(t, fac.cmd("u", rooms.CmdRoomUnlock, nil))
+			full("unlocked again")
+			ltAck(t, fac.cmd("rm", rooms.CmdMemberRemove, map[string]string{"member": a.Member.ID}))
+			notFull("after a removal", `"locked":false`)
+			ts.join(code, "C")
+			full("with the freed place taken")
+			ltAck(t, fac.cmd("e", rooms.CmdRoomEnd, nil))
+			notFull("of a full room ended", `"ended":true`)
+		})
 	}
 }
 
