@@ -77,6 +77,8 @@ export const en = {
     // Join refused by a full room: the next step, and the button to retry.
     fullTryAgain: 'This room is full. Ask the facilitator to make room, then try again.',
     tryAgain: 'Try again',
+    // The full room the page waits on has a place again.
+    roomNow: 'There is room now: press Join.',
   },
 
   // Participant

@@ -12,6 +12,8 @@ export interface Room {
   endedAt?: string;
   /** The pack the room started from (docs/protocol.md 2.9.4), when it did. */
   pack?: string; packTitle?: string;
+  /** Only from the look-up (docs/protocol.md 2.5): a join would be refused as room_full now. */
+  full?: boolean;
 }
 
 export interface MemberView {

@@ -243,13 +243,13 @@ describe('JoinForm', () => {
       await vi.advanceTimersByTimeAsync(5000); // still locked
       flushSync();
       expect(said()).toBe(1);
-      expect(target.querySelector('[data-testid=join-reopened]')).toBeNull();
+      expect(target.querySelector('[data-testid=join-news]')).toBeNull();
       locked = false;
       await vi.advanceTimersByTimeAsync(5000);
       flushSync();
       expect(said()).toBe(0);
       expect(target.querySelector('[role=alert]')).toBeNull();
-      const note = target.querySelector('[data-testid=join-reopened]')!;
+      const note = target.querySelector('[data-testid=join-news]')!;
       expect(note.textContent).toBe('This room is open to new people now: press Join.');
       expect(note.parentElement!.getAttribute('aria-live')).toBe('polite');
       const looked = fetch.mock.calls.length;
@@ -289,5 +289,191 @@ describe('a room one cannot join', () => {
     submit();
     await new Promise((r) => setTimeout(r, 0));
     expect(fetch.mock.calls.filter((c: any) => c[0] === '/api/join')).toHaveLength(2);
+  });
+});
+
+describe('a full room, waited on', () => {
+  let full = true;
+  let locked = false;
+  let ended = false;
+  const info = () => ({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked, ended, showNames: false, joinUrl: '', ...(full ? { full } : {}) });
+  const server = () => vi.fn(async (url: string) => url === '/api/join'
+    ? full
+      ? new Response(JSON.stringify({ error: { code: 'room_full', message: 'this room is full (2 participants)' } }), { status: 409 })
+      : new Response(JSON.stringify({ room: info(), member: { id: 'm1', name: '' }, token: 't1' }))
+    : new Response(JSON.stringify(info())));
+  const joins = (fetch: ReturnType<typeof server>) => fetch.mock.calls.filter((c: any) => c[0] === '/api/join').length;
+  const lookUps = (fetch: ReturnType<typeof server>) => fetch.mock.calls.filter((c: any) => c[0] === '/api/rooms/K7QX2M').length;
+  const button = () => target.querySelector('button[type=submit]') as HTMLButtonElement | null;
+  const news = () => target.querySelector('[data-testid=join-news]');
+  const typeCode = (code: string) => {
+    const input = target.querySelector('#join-code') as HTMLInputElement;
+    input.value = code;
+    input.dispatchEvent(new Event('input'));
+    flushSync();
+  };
+  // The code typed, not from a link: Join refused as full.
+  async function refused() {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    const onJoined = render('');
+    typeCode('k7q-x2m');
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room, then try again.');
+    expect(button()!.textContent).toBe('Try again');
+    return { fetch, onJoined };
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+    full = true;
+    locked = ended = false;
+  });
+
+  it('says so, politely and once, when a place frees up, and Join then joins; never joins by itself', async () => {
+    const { fetch, onJoined } = await refused();
+    await vi.advanceTimersByTimeAsync(5000); // still full
+    flushSync();
+    expect(lookUps(fetch)).toBe(1);
+    expect(news()).toBeNull();
+    expect(button()!.textContent).toBe('Try again');
+    full = false; // someone was removed
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    const note = news()!;
+    expect(note.textContent).toBe('There is room now: press Join.');
+    expect(note.parentElement!.getAttribute('aria-live')).toBe('polite');
+    expect(target.querySelector('[role=alert]')).toBeNull();
+    expect(button()!.textContent).toBe('Join');
+    const looked = lookUps(fetch);
+    await vi.advanceTimersByTimeAsync(20000); // room: no more look-ups, the news left as it was
+    flushSync();
+    expect(lookUps(fetch)).toBe(looked);
+    expect(news()).toBe(note);
+    expect(target.textContent!.match(/There is room now/g)).toHaveLength(1);
+    expect(joins(fetch)).toBe(1);
+    expect(onJoined).not.toHaveBeenCalled();
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(JSON.parse((fetch.mock.calls.find((c: any) => c[0] === '/api/join') as any)[1].body).code).toBe('K7QX2M');
+    expect(onJoined).toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(20000);
+    expect(lookUps(fetch)).toBe(looked);
+  });
+
+  it('waits on the room from a join link too, and on a room locked meanwhile until it opens', async () => {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+    expect(button()!.textContent).toBe('Try again');
+    full = false;
+    locked = true; // the look-up of a locked room never says full
+    await vi.advanceTimersByTimeAsync(10000);
+    flushSync();
+    expect(news()).toBeNull();
+    expect(target.querySelector('[role=alert]')!.textContent).toContain('This room is full.');
+    locked = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    expect(news()!.textContent).toBe('There is room now: press Join.');
+    expect(target.querySelector('[role=alert]')).toBeNull();
+    expect(button()!.textContent).toBe('Join');
+  });
+
+  // The link said locked; the room opened, full, before the page looked
+  // again: the refusal says it is open, so no "open to new people now".
+  it('takes a refusal as full for news that the room the link is for is no longer locked', async () => {
+    vi.useFakeTimers();
+    locked = true;
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    locked = false;
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+    expect(target.querySelector('[data-testid=joining-room]')!.textContent).toBe('You are joining “Sprint 42 retro” (code K7QX2M).');
+    await vi.advanceTimersByTimeAsync(10000);
+    flushSync();
+    expect(news()).toBeNull();
+    expect(button()!.textContent).toBe('Try again');
+    expect(lookUps(fetch)).toBe(3); // the link's, then one every 5 s
+  });
+
+  it('stops looking once the code typed is another', async () => {
+    const { fetch } = await refused();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(lookUps(fetch)).toBe(1);
+    typeCode('ABCDEF');
+    full = false;
+    await vi.advanceTimersByTimeAsync(20000);
+    flushSync();
+    expect(lookUps(fetch)).toBe(1);
+    expect(news()).toBeNull();
+  });
+
+  it('says a room gone meanwhile is no room, under the code, and stops looking', async () => {
+    const { fetch } = await refused();
+    fetch.mockImplementation(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'there is no room with that code', field: 'code' } }), { status: 404 }));
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    expect(target.querySelector('#join-code-error')!.textContent).toContain('no room with that code');
+    expect(target.querySelectorAll('[role=alert]')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(20000);
+    expect(lookUps(fetch)).toBe(1);
+  });
+
+  it('stops looking while Join asks again, and after a refusal looks again', async () => {
+    const { fetch } = await refused();
+    await vi.advanceTimersByTimeAsync(4000);
+    submit(); // pressed again before the look-up: refused again, the wait starts over
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(joins(fetch)).toBe(2);
+    expect(lookUps(fetch)).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lookUps(fetch)).toBe(1);
+  });
+
+  it('says the room ended, once, and stops looking: typed, under the form', async () => {
+    const { fetch } = await refused();
+    ended = true;
+    locked = true;
+    full = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This workshop has ended.');
+    expect(target.textContent!.split('This workshop has ended.').length - 1).toBe(1);
+    expect(news()).toBeNull();
+    expect(button()!.textContent).toBe('Join');
+    await vi.advanceTimersByTimeAsync(20000);
+    expect(lookUps(fetch)).toBe(1);
+  });
+
+  it('says the room ended, once, and stops looking: from its link, with no Join for it', async () => {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    ended = true;
+    locked = true;
+    full = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    expect(target.textContent!.split('This workshop has ended.').length - 1).toBe(1);
+    expect(button()).toBeNull();
+    const looked = lookUps(fetch);
+    await vi.advanceTimersByTimeAsync(20000);
+    expect(lookUps(fetch)).toBe(looked);
   });
 });
