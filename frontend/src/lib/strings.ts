@@ -74,8 +74,9 @@ export const en = {
     lockedTryAgain: 'This room is not accepting new people right now. Try again in a moment.',
     // The locked room the page waits on was unlocked.
     reopened: 'This room is open to new people now: press Join.',
-    // Join refused by a full room: the next step, and the button to retry.
-    fullTryAgain: 'This room is full. Ask the facilitator to make room, then try again.',
+    // Join refused by a full room: the next step (the page then watches
+    // for a place, and says so with roomNow), and the button to retry.
+    fullTryAgain: 'This room is full. Ask the facilitator to make room: this page will say when there is.',
     tryAgain: 'Try again',
     // The full room the page waits on has a place again.
     roomNow: 'There is room now: press Join.',

@@ -283,7 +283,7 @@ describe('a room one cannot join', () => {
     submit();
     await new Promise((r) => setTimeout(r, 0));
     flushSync();
-    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room, then try again.');
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room: this page will say when there is.');
     const again = target.querySelector('button[type=submit]') as HTMLButtonElement;
     expect(again.textContent).toBe('Try again');
     submit();
@@ -322,7 +322,7 @@ describe('a full room, waited on', () => {
     submit();
     await vi.advanceTimersByTimeAsync(0);
     flushSync();
-    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room, then try again.');
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room: this page will say when there is.');
     expect(button()!.textContent).toBe('Try again');
     return { fetch, onJoined };
   }
