@@ -199,6 +199,9 @@ func renameMember(tx *Tx) error {
 		return err
 	}
 	name, err := CleanText(args.Name, "name", tx.Limits().MaxNameLen, false)
+	if err == nil && tx.Actor.Role == RoleParticipant {
+		name, err = ParticipantName(name, tx.Limits().MaxNameLen)
+	}
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what a member may do in a room.
@@ -324,6 +326,42 @@ func CleanText(s, field string, max int, required bool) (string, error) {
 		return "", FieldError(CodeInvalid, field, "%s is required", field)
 	}
 	return s, nil
+}
+
+// FacilitatorName is the facilitator's name in the room: what a kudo,
+// an offer or a card from them is signed with.
+const FacilitatorName = "Facilitator"
+
+// ParticipantName is CleanText for a participant's name, which may not
+// read as the facilitator's: with names hidden, phones have no list of
+// people to tell a participant called "Facilitator" from the facilitator,
+// and a kudo or a named card from them would seem to come from whoever
+// runs the room. The name is compared as people read it: its letters and
+// digits alone, in NFKC and whatever their case ("FACILITATOR!",
+// "F a c i l i t a t o r" and full-width letters are the same name).
+func ParticipantName(s string, max int) (string, error) {
+	name, err := CleanText(s, "name", max, false)
+	if err != nil {
+		return "", err
+	}
+	if readsAs(name, FacilitatorName) {
+		return "", FieldError(CodeInvalid, "name", "name cannot be %q: it is the facilitator's", FacilitatorName)
+	}
+	return name, nil
+}
+
+// readsAs reports whether a and b have the same letters and digits, in
+// NFKC and case folded.
+func readsAs(a, b string) bool {
+	key := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, norm.NFKC.String(s))
+	}
+	return key(a) == key(b)
 }
 
 // MaxStackedMarks is how many combining marks drawn over or under a

@@ -500,7 +500,7 @@ func (s *Service) CreateRoomWith(ctx context.Context, o RoomOptions) (*Created, 
 	if !below {
 		return nil, Errorf(CodeTooManyRooms, "this server holds its limit of %d rooms; try again later", s.limits.MaxRooms)
 	}
-	fac := Member{ID: NewID(), Name: "Facilitator", Role: RoleFacilitator}
+	fac := Member{ID: NewID(), Name: FacilitatorName, Role: RoleFacilitator}
 	secret := NewSecret()
 	for range 10 {
 		room := Room{ID: NewID(), Code: NewCode(), Title: title, ShowNames: showNames, CreatedAt: s.now().UTC().Truncate(time.Second),
@@ -629,7 +629,7 @@ func (s *Service) join(ctx context.Context, roomID, name string, token Secret, p
 		}
 		// A token from an expired or other room: join as someone new.
 	}
-	name, err := CleanText(name, "name", s.limits.MaxNameLen, false)
+	name, err := ParticipantName(name, s.limits.MaxNameLen)
 	if err != nil {
 		return nil, err
 	}

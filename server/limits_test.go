@@ -382,6 +382,32 @@ func TestLimitTextLength(t *testing.T) {
 	}
 }
 
+// A participant cannot join or rename themselves as the facilitator:
+// with names hidden, nothing on a phone would tell their kudos and named
+// cards from the facilitator's. Read as people read it, whatever its
+// case, spacing, punctuation or width. The facilitator keeps the name.
+func TestLimitFacilitatorNameIsTheFacilitators(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room, fac := ltFacilitator(t, ts, "")
+	for _, name := range []string{"Facilitator", "FACILITATOR!", " f a c i l i t a t o r ", "\uff26acilitator"} {
+		if st, e := ltPost(t, ts, "/api/join", JoinRequest{Code: room.Room.Code, Name: name}); st != http.StatusBadRequest || e.Code != rooms.CodeInvalid || e.Field != "name" {
+			t.Errorf("join as %q: %d %+v", name, st, e)
+		}
+	}
+	j := ts.join(room.Room.Code, "Ann")
+	p := ts.dial(t)
+	p.hello(j.Room.ID, j.Token, nil)
+	ltWantErr(t, p.cmd("r1", "member.rename", map[string]string{"name": "Facilitator."}), rooms.CodeInvalid, "name")
+	// A name that only contains the word is someone's own.
+	ltAck(t, p.cmd("r2", "member.rename", map[string]string{"name": "Facilitators United"}))
+	ltAck(t, fac.cmd("f1", "member.rename", map[string]string{"name": "Facilitator"}))
+	snap := ltSnapshot(t, ts, room.Room.ID, room.Facilitator.Secret)
+	if names := fmt.Sprint(ltMemberNames(snap)); names != "[Facilitator Facilitators United]" {
+		t.Fatalf("members: %s", names)
+	}
+}
+
 // With CommandRate=5 and CommandBurst=5 a quick burst of 20 commands gets
 // rate_limited errors marked retry; the connection survives, pings are not
 // limited, and a command sent again after a pause is applied.
