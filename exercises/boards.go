@@ -44,6 +44,9 @@ const (
 // Documents, counters and sets of the boards. A request names its author
 // only by the opaque key Opaque("author:"+exercise), plus id and name
 // when the author chose to be named; an anonymous kudo names no sender.
+// A wall's count of kudos ever sent is max-items' alone: no kudo holds a
+// number from it. Its key still ends in "seq", from when it numbered
+// them, so that a wall running across that change keeps its count.
 func requestKey(ex, id string) string    { return "hr:" + ex + ":" + id }
 func requestPrefix(ex string) string     { return "hr:" + ex + ":" }
 func offerKey(ex, req, id string) string { return "ho:" + ex + ":" + req + ":" + id }
@@ -52,7 +55,7 @@ func offeredSet(ex, req string) string   { return "hoff:" + ex + ":" + req }
 func requestCountKey(ex string) string   { return "hn:" + ex + ":requests" }
 func kudoKey(ex, id string) string       { return "kd:" + ex + ":" + id }
 func kudoPrefix(ex string) string        { return "kd:" + ex + ":" }
-func kudoSeqKey(ex string) string        { return "k:" + ex + ":seq" }
+func kudoCountKey(ex string) string      { return "k:" + ex + ":seq" }
 func boardPrefixes(ex string) []string {
 	return []string{requestPrefix(ex), offerPrefix(ex), kudoPrefix(ex)}
 }
@@ -149,9 +152,12 @@ type HelpMine struct {
 // about its sender. A named one holds the sender's member id (From) as
 // every kudo holds its recipient's (To), so that two senders of the same
 // name are told apart on the wall as the room's lists tell people apart.
+// Nothing in it says when it was sent, or after which other kudo: its id
+// is random, and it has no number or time. (A kudo stored before kudos
+// stopped being numbered has a "seq" too; it is not read, so no view
+// shows it.)
 type Kudo struct {
 	ID       string `json:"id"`
-	Seq      int64  `json:"seq"`
 	To       string `json:"to"` // a member id, or "team"
 	ToName   string `json:"toName,omitempty"`
 	FromName string `json:"fromName,omitempty"`
@@ -163,8 +169,10 @@ type Kudo struct {
 	Hidden    bool   `json:"hidden,omitempty"`
 }
 
-// KudosView is the wall (state "ex:<id>"), newest first. Participants do
-// not get hidden kudos; facilitators get them marked hidden.
+// KudosView is the wall (state "ex:<id>"), ordered by id: never by when
+// the kudos were sent, so that an anonymous kudo sent between one
+// person's named ones cannot be lined up with them. Participants do not
+// get hidden kudos; facilitators get them marked hidden.
 type KudosView struct {
 	Exercise string `json:"exercise"`
 	Status   Status `json:"status"`
@@ -311,8 +319,8 @@ type KudosArgs struct {
 // NewKudo makes a kudo from sender to a.To; to is the recipient's member
 // document (nil when there is none). An anonymous kudo keeps nothing of
 // the sender; a named one its name and member id.
-func NewKudo(id string, seq int64, a KudosArgs, sender rooms.Member, to *rooms.Member, lim Limits) (Kudo, error) {
-	k := Kudo{ID: id, Seq: seq, To: a.To, Anonymous: a.Anonymous}
+func NewKudo(id string, a KudosArgs, sender rooms.Member, to *rooms.Member, lim Limits) (Kudo, error) {
+	k := Kudo{ID: id, To: a.To, Anonymous: a.Anonymous}
 	switch {
 	case a.To == "":
 		return k, rooms.FieldError(rooms.CodeBadMessage, "to", "to is required: a member id or “team”")
@@ -407,12 +415,10 @@ func kudosViews(e Exercise, in inputs) (fac, part KudosView) {
 			}
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].Seq != all[j].Seq {
-			return all[i].Seq > all[j].Seq
-		}
-		return all[i].ID > all[j].ID
-	})
+	// By id, never by when they were sent: the ids are random, so the
+	// order says nothing of who sent what around a named kudo. It is the
+	// same on every screen and in the exports, which follow this view.
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	fac = KudosView{Exercise: e.ID, Status: e.Status, Kudos: []Kudo{}}
 	part = fac
 	part.Kudos = []Kudo{}
@@ -776,15 +782,12 @@ func kudosSendCmd(tx *rooms.Tx, lim Limits) error {
 			to = &m
 		}
 	}
-	seq, err := tx.Counters(kudoSeqKey(e.ID))
+	k, err := NewKudo(newShortID(), args.KudosArgs, *tx.Actor, to, lim)
 	if err != nil {
 		return err
 	}
-	k, err := NewKudo(newShortID(), seq[0]+1, args.KudosArgs, *tx.Actor, to, lim)
-	if err != nil {
-		return err
-	}
-	tx.Incr(kudoSeqKey(e.ID), 1, int64(lim.MaxItems), tooMany("kudos", lim.MaxItems))
+	// The count is only the limit's: the kudo holds no number of its own.
+	tx.Incr(kudoCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("kudos", lim.MaxItems))
 	if err := tx.Put(kudoKey(e.ID, k.ID), k); err != nil {
 		return err
 	}

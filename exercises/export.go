@@ -236,9 +236,29 @@ type NextStepExport struct {
 	Step   string `json:"step,omitempty"`
 }
 
-// KudosExport is a kudos wall's visible kudos, newest first.
+// KudosExport is a kudos wall's visible kudos, in the wall's order: by
+// id, never by when they were sent (kudosViews).
 type KudosExport struct {
 	Kudos []KudoExport `json:"kudos"`
+}
+
+// orderByContent puts the kudos of a session kept in the order they were
+// sent (keptForm) in an order of what they say: recipient, sender and
+// message, which tells nothing of when each was sent. The kept export has
+// no ids to order them by as the wall did.
+func (e *KudosExport) orderByContent() {
+	// Every field decides, so that no two different kudos are left in
+	// the order they came in; two that tie are alike.
+	flag := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(e.Kudos, func(a, b KudoExport) int {
+		return cmp.Or(strings.Compare(a.To, b.To), strings.Compare(a.From, b.From), strings.Compare(a.Message, b.Message),
+			flag(a.Team)-flag(b.Team), flag(a.Anonymous)-flag(b.Anonymous))
+	})
 }
 
 // KudoExport is one kudo; From is empty for an anonymous one, and for a

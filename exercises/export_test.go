@@ -189,10 +189,21 @@ func TestExportResults(t *testing.T) {
 			}
 		}
 	}
+	// The wall's visible kudos, in its order (by id, never by sending:
+	// TestKudosWallKeepsNoSendingOrder).
 	kx := x[6].Kudos.Kudos
-	if len(kx) != 3 || x[6].Responses != 3 || kx[0] != (KudoExport{To: "the team", From: "Facilitator", Message: "You were all brilliant", Team: true}) ||
-		kx[1] != (KudoExport{To: "Cyrus", From: "Bob", Message: "Great demo"}) || kx[2] != (KudoExport{To: "Cyrus", Message: "Thanks for the calm review", Anonymous: true}) {
+	want := map[string]KudoExport{
+		"You were all brilliant":     {To: "the team", From: "Facilitator", Message: "You were all brilliant", Team: true},
+		"Great demo":                 {To: "Cyrus", From: "Bob", Message: "Great demo"},
+		"Thanks for the calm review": {To: "Cyrus", Message: "Thanks for the calm review", Anonymous: true},
+	}
+	if len(kx) != 3 || x[6].Responses != 3 {
 		t.Fatalf("kudos: %+v", kx)
+	}
+	for i, k := range kx {
+		if k != want[k.Message] || i > 0 && kudoID(kv, kx[i-1].Message) > kudoID(kv, k.Message) {
+			t.Fatalf("kudos: %+v", kx)
+		}
 	}
 
 	js, err := res.JSON()

@@ -20,7 +20,7 @@ func TestRefusalsQuoteInWords(t *testing.T) {
 		{message(NormalizeBallot(poll, Ballot{Answers: map[string]Answer{"q1": {Choices: []string{"sushi\n"}}}}, lim)), `no option “sushi\n”`},
 		{message(NormalizeBallot(poll, Ballot{Answers: map[string]Answer{"q1": {Choices: []string{strings.Repeat("x", 40)}}}}, lim)), "no option “" + strings.Repeat("x", 32) + "…”"},
 		{message(cleanColumn(retro, "later")), "no column “later”"},
-		{message(NewKudo("k", 1, KudosArgs{Message: "thanks"}, rooms.Member{ID: "m1"}, nil, lim)), "to is required: a member id or “team”"},
+		{message(NewKudo("k", KudosArgs{Message: "thanks"}, rooms.Member{ID: "m1"}, nil, lim)), "to is required: a member id or “team”"},
 		{message(nil, sessionNotFound("id", "r1")), "there is no kept session “r1” (it may have expired)"},
 	} {
 		if c.got != c.want {

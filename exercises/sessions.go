@@ -48,6 +48,23 @@ type Session struct {
 // libResults is the collection of the sessions' full results.
 const libResults = "results"
 
+// keptSession is a Session as the library keeps it: with the form it was
+// kept in, which is not served.
+type keptSession struct {
+	Session SessionSummary `json:"session"`
+	Results *RoomResults   `json:"results"`
+	Form    int            `json:"form,omitempty"`
+}
+
+// keptForm is the form of the sessions kept now: 1 since a kudos wall's
+// kudos are kept in the wall's order, by random id. A session kept before
+// (form 0) has them in the order they were sent, newest first, which
+// would line up an anonymous kudo with the named ones sent around it; it
+// is served with them in the order of what they say instead
+// (KudosExport.orderByContent), its export holding no ids to order them
+// by.
+const keptForm = 1
+
 // KeepSession keeps room's results (from its state st) as a session
 // until ttl after the room ended (ttl 0: until deleted). The end time is
 // the room's own (Room.EndedAt), so keeping the same room's results again
@@ -80,7 +97,7 @@ func KeepSession(ctx context.Context, lib rooms.Library, room rooms.Room, st *ro
 			return nil, rooms.Errorf(rooms.CodeInvalid, "this room ended more than the server's results-ttl ago, so its results are no longer kept: download them instead")
 		}
 	}
-	full, err := json.Marshal(s)
+	full, err := json.Marshal(keptSession{Session: s.Session, Results: s.Results, Form: keptForm})
 	if err != nil {
 		return nil, err
 	}
@@ -143,16 +160,21 @@ func GetSession(ctx context.Context, lib rooms.Library, id, field string) (*Sess
 	if d.Version == 0 {
 		return nil, sessionNotFound(field, id)
 	}
-	var s Session
-	if err := json.Unmarshal(d.Value, &s); err != nil || s.Results == nil {
+	var k keptSession
+	if err := json.Unmarshal(d.Value, &k); err != nil || k.Results == nil {
 		return nil, fmt.Errorf("exercises: kept session %q is damaged: %v", id, err)
 	}
 	// One kept before hidden questions lost their counts of answers
-	// (Results.hideThin) is served without them too.
-	for i := range s.Results.Exercises {
-		s.Results.Exercises[i].forgetHiddenAnswered()
+	// (Results.hideThin) is served without them too, and one kept before
+	// kudos were kept in no order of their sending without that order.
+	for i := range k.Results.Exercises {
+		x := &k.Results.Exercises[i]
+		x.forgetHiddenAnswered()
+		if x.Kudos != nil && k.Form < keptForm {
+			x.Kudos.orderByContent()
+		}
 	}
-	return &s, nil
+	return &Session{Session: k.Session, Results: k.Results}, nil
 }
 
 // GetSessionSummary returns the summary of kept session id (a room's id:
