@@ -1611,9 +1611,14 @@ const steps = [
     await anon.getByLabel('Send anonymously').check();
     await anon.getByLabel('Message').fill('Great sprint, everyone');
     await anon.getByRole('button', { name: 'Send kudos' }).click();
-    for (const p of [...all(), screen]) {
-      await untilText(p.getByTestId('kudos-wall'), /To the whole team\s*Great sprint, everyone\s*anonymous.*To Ann\s*Thanks for the demo!\s*from Ben/, 'kudos wall');
+    // In the order of the kudos' random ids, not of their sending: the
+    // same on every phone, the projector and the console.
+    const orders = new Set();
+    for (const p of [...all(), screen, host]) {
+      const wall = await untilText(p.getByTestId('kudos-wall'), /^(?=.*To the whole team\s*Great sprint, everyone\s*anonymous)(?=.*To Ann\s*Thanks for the demo!\s*from Ben)/s, 'kudos wall');
+      orders.add(wall.indexOf('Great sprint') < wall.indexOf('Thanks for the demo') ? 'team first' : 'Ann first');
     }
+    if (orders.size !== 1) throw new Error('the screens show the kudos in different orders');
     await shot(P('Ann'), 'participant-kudos');
     await shot(screen, 'screen-kudos');
     await shot(host, 'host-kudos');

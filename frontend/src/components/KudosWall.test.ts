@@ -25,7 +25,7 @@ describe('an empty kudos wall', () => {
 describe('a kudo between people with long names', () => {
   it('wraps the names as user text (one long word broke out of a 320 px phone)', () => {
     const long = 'Bartholomewjonathanworthingtonsmythesonx';
-    const target = show(KudosWall, { kudos: [{ id: 'q1', seq: 1, to: 'b', toName: long, fromName: long, anonymous: false, message: 'Thanks' }] });
+    const target = show(KudosWall, { kudos: [{ id: 'q1', to: 'b', toName: long, fromName: long, anonymous: false, message: 'Thanks' }] });
     for (const sel of ['.to', '.from']) {
       const p = target.querySelector(sel)!;
       expect(p.textContent).toContain(long);
@@ -46,7 +46,8 @@ describe('the kudos wall on the projector', () => {
     });
     onTestFinished(() => { vi.restoreAllMocks(); });
   }
-  const kudos = Array.from({ length: 12 }, (_, i) => ({ id: `k${12 - i}`, seq: 12 - i, to: 'team', fromName: 'Ann', anonymous: false, message: `Thanks ${12 - i}` }));
+  // In the wall's order, by id (the server's): no kudo says when it was sent.
+  const kudos = Array.from({ length: 12 }, (_, i) => ({ id: `k${String(i + 1).padStart(2, '0')}`, to: 'team', fromName: 'Ann', anonymous: false, message: `Thanks ${i + 1}` }));
   const wall = (target: HTMLElement) => target.querySelector<HTMLElement>('[data-testid=kudos-wall]')!;
 
   it('is made denser until it ends on the screen, every kudo still on it', async () => {
@@ -59,14 +60,14 @@ describe('the kudos wall on the projector', () => {
     expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
   });
 
-  it('shows the newest kudos that fit at its densest, and says how many more there are', async () => {
+  it('shows the kudos that fit at its densest, in the wall\'s order, and says how many more there are', async () => {
     // Seven end above the window's bottom less the margin and the room of
     // the "+N more" line (768 - 16 - 2.6rem).
     layout(() => 1285);
     const target = show(KudosWall, { kudos, big: true });
     await settle();
     expect(wall(target).dataset.density).toBe('2');
-    expect([...wall(target).querySelectorAll('.msg')].map((p) => p.textContent)).toEqual(['Thanks 12', 'Thanks 11', 'Thanks 10', 'Thanks 9', 'Thanks 8', 'Thanks 7', 'Thanks 6']);
+    expect([...wall(target).querySelectorAll('.msg')].map((p) => p.textContent)).toEqual(['Thanks 1', 'Thanks 2', 'Thanks 3', 'Thanks 4', 'Thanks 5', 'Thanks 6', 'Thanks 7']);
     expect(target.querySelector('[data-testid=kudos-more]')!.textContent).toBe('+5 more kudos');
   });
 
@@ -86,7 +87,7 @@ describe('the kudos wall on the projector', () => {
 // Two people joined as Sam; each got a kudo, and the wall said "To Sam"
 // of both.
 describe('kudos to people of the same name', () => {
-  const kudo = (id: string, to: string, toName: string) => ({ id, seq: 1, to, toName, fromName: 'Bo', anonymous: false, message: 'Thanks' });
+  const kudo = (id: string, to: string, toName: string) => ({ id, to, toName, fromName: 'Bo', anonymous: false, message: 'Thanks' });
   const to = (target: HTMLElement) => [...target.querySelectorAll('.kudo .to')].map((p) => p.textContent);
 
   it('says which one each is for, with the number every list shows them with, on the projector too', () => {
@@ -109,7 +110,7 @@ describe('kudos to people of the same name', () => {
 describe('kudos from people of the same name', () => {
   const from = (target: HTMLElement) => [...target.querySelectorAll('.kudo .from')].map((p) => p.textContent);
   const kudo = (id: string, fromId: string | undefined, fromName: string | undefined, more: object = {}) =>
-    ({ id, seq: 1, to: 'team', from: fromId, fromName, anonymous: !fromName, message: 'Thanks', ...more });
+    ({ id, to: 'team', from: fromId, fromName, anonymous: !fromName, message: 'Thanks', ...more });
 
   it('says which one each is from, with the number every list shows them with, on the projector too', () => {
     const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
@@ -140,13 +141,36 @@ describe('kudos from people of the same name', () => {
 describe('the console\'s Hide buttons', () => {
   it('say which kudo each hides or shows again', () => {
     const kudos = [
-      { id: 'k1', seq: 1, to: 'team', anonymous: true, message: 'Thanks for the calm sprint review' },
-      { id: 'k2', seq: 2, to: 'team', anonymous: true, message: 'You kept the demo going when the projector died halfway', hidden: true },
+      { id: 'k1', to: 'team', anonymous: true, message: 'Thanks for the calm sprint review' },
+      { id: 'k2', to: 'team', anonymous: true, message: 'You kept the demo going when the projector died halfway', hidden: true },
     ];
     const target = show(KudosWall, { kudos, reader: 'facilitator', onHide: () => {} });
     expect([...target.querySelectorAll('.kudo button')].map((b) => [b.textContent, b.getAttribute('aria-label')])).toEqual([
       ['Hide', 'Hide: “Thanks for the calm sprint review”'],
       ['Show again', 'Show again: “You kept the demo going when the…”'],
     ]);
+  });
+});
+
+// Dee sent a kudo by name, one anonymously, then one by name, and every
+// screen showed them newest first, numbered: the anonymous one, between
+// two of hers, was hers. The server now sends a wall in the order of its
+// kudos' random ids (docs/protocol.md 8.11), and every screen draws it so.
+describe('the order of a wall', () => {
+  // By id; a kudo a server stored with its number keeps the number in the
+  // store, but it is drawn where the server put it and the number nowhere.
+  const kudos = [
+    { id: '1b40e0c2a9f1', to: 'e', toName: 'Eve', anonymous: true, message: 'For listening', seq: 3 },
+    { id: '3c07d5e1b2a4', to: 'a', toName: 'Ann', from: 'd', fromName: 'Dee', anonymous: false, message: 'For the release notes', seq: 2 },
+    { id: '9f6a2b8c4d1e', to: 'b', toName: 'Bob', from: 'd', fromName: 'Dee', anonymous: false, message: 'For the pairing', seq: 4 },
+  ];
+
+  it('is drawn in the order the server sends it, alike on a phone, in the console and on the projector', async () => {
+    for (const props of [{ kudos }, { kudos, reader: 'facilitator', onHide: () => {} }, { kudos, big: true }]) {
+      const target = show(KudosWall, props);
+      await settle();
+      expect([...target.querySelectorAll('.kudo .msg')].map((p) => p.textContent)).toEqual(['For listening', 'For the release notes', 'For the pairing']);
+      expect(text(target.querySelector('[data-testid=kudos-wall]'))).not.toMatch(/\d/);
+    }
   });
 });

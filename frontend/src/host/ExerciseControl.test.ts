@@ -200,7 +200,7 @@ describe('kudos to one of two people of the same name', () => {
       m2: { id: 'm2', name: 'sam ', role: 'participant' },
       f: { id: 'f', name: 'Facilitator', role: 'facilitator' },
     };
-    const view = { exercise: 'e1', status: 'open', count: 1, kudos: [{ id: 'k1', seq: 1, to: 'm1', toName: 'Sam', anonymous: true, message: 'Thanks' }] };
+    const view = { exercise: 'e1', status: 'open', count: 1, kudos: [{ id: 'k1', to: 'm1', toName: 'Sam', anonymous: true, message: 'Thanks' }] };
     const session = { state: { ...emptyState(), online: 2, room: room(true), members, agenda: { items: ['e1'] }, states: { e1: view } }, status: 'online', send: vi.fn() };
     const target = show(ExerciseControl, { session, ex: kudos('open') });
     const tag = sameNameTags(Object.values(members).filter((m) => m.role === 'participant')).get('m1');

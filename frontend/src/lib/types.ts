@@ -134,8 +134,10 @@ export interface HelpView {
 export interface Paired { request: string; offer: string; requesterName?: string; helperId?: string; helperName?: string }
 export interface HelpMine { requests: string[]; offers: string[]; paired?: Paired[] }
 
+/** A kudo says nothing of when it was sent: a wall comes in the order of
+ *  its kudos' random ids (docs/protocol.md 8.10). */
 export interface Kudo {
-  id: string; seq: number; to: string; toName?: string; fromName?: string;
+  id: string; to: string; toName?: string; fromName?: string;
   /** The sender's member id, on a named kudo only (docs/protocol.md 8.9). */
   from?: string;
   anonymous: boolean; message: string; hidden?: boolean;

@@ -3,7 +3,7 @@ import { show } from '../test/mount';
 import EndedKeepsakes from './EndedKeepsakes.svelte';
 import { emptyState } from '../lib/reducer';
 
-const kudo = (id: string, to: string, message: string) => ({ id, seq: 1, to, toName: to === 'me' ? 'Ann' : '', fromName: 'Cy', anonymous: false, message });
+const kudo = (id: string, to: string, message: string) => ({ id, to, toName: to === 'me' ? 'Ann' : '', fromName: 'Cy', anonymous: false, message });
 const retro = (id: string, title: string, texts: string[]) => ({
   exercise: { id, kind: 'retro', title, status: 'closed' },
   state: { actions: texts.map((text, i) => ({ id: `${id}-a${i}`, seq: i + 1, text, done: false })) },

@@ -159,8 +159,8 @@ describe('people of the same name', () => {
   // The numbers the console and every other phone show them with.
   const tags = sameNameTags(people);
   const kudos = [
-    { id: 'q2', seq: 2, to: 's3', toName: 'Sam', fromName: 'Bo', anonymous: false, message: 'Thanks for the review' },
-    { id: 'q1', seq: 1, to: 'bo', toName: 'Bo', anonymous: true, message: 'Great demo' },
+    { id: 'q2', to: 's3', toName: 'Sam', fromName: 'Bo', anonymous: false, message: 'Thanks for the review' },
+    { id: 'q1', to: 'bo', toName: 'Bo', anonymous: true, message: 'Great demo' },
   ];
   const open = () => show(KudosExercise, {
     session: {
@@ -186,9 +186,9 @@ describe('people of the same name', () => {
 
   it('says on the wall which of them a kudo is from, and tells one how one is shown there where the room does not show who is here', () => {
     const fromKudos = [
-      { id: 'q3', seq: 3, to: 'team', from: 's3', fromName: 'Sam', anonymous: false, message: 'Good call' },
-      { id: 'q2', seq: 2, to: 'bo', toName: 'Bo', from: 'me', fromName: 'Sam', anonymous: false, message: 'Thanks for pairing' },
-      { id: 'q1', seq: 1, to: 'team', anonymous: true, message: 'Great demo' },
+      { id: 'q3', to: 'team', from: 's3', fromName: 'Sam', anonymous: false, message: 'Good call' },
+      { id: 'q2', to: 'bo', toName: 'Bo', from: 'me', fromName: 'Sam', anonymous: false, message: 'Thanks for pairing' },
+      { id: 'q1', to: 'team', anonymous: true, message: 'Great demo' },
     ];
     const fromTags = sameNameTags([{ id: 's3', name: 'Sam' }, { id: 'me', name: 'Sam' }]);
     // The phone is shown nobody: the wall's own kudos tell it.

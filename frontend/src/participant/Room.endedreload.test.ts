@@ -13,7 +13,7 @@ afterEach(() => vi.unstubAllGlobals());
 beforeAll(() => Promise.all(lazyParts.map((p) => p.get())));
 
 const kudo = (id: string, to: string, message: string, fromName = 'Cy') =>
-  ({ id, seq: 1, to, toName: to === 'm1' ? 'Ann' : to === 'team' ? '' : 'Ben', ...(fromName ? { fromName } : {}), anonymous: !fromName, message });
+  ({ id, to, toName: to === 'm1' ? 'Ann' : to === 'team' ? '' : 'Ben', ...(fromName ? { fromName } : {}), anonymous: !fromName, message });
 
 function finalWelcome() {
   const w = welcome(7);

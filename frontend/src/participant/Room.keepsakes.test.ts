@@ -12,7 +12,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const kudo = (id: string, to: string) => ({ id, seq: 1, to, toName: 'Ann', fromName: 'Cy', anonymous: false, message: 'Great demo' });
+const kudo = (id: string, to: string) => ({ id, to, toName: 'Ann', fromName: 'Cy', anonymous: false, message: 'Great demo' });
 
 async function endedRoom(exercises: object[]) {
   const get = vi.spyOn(keepsakes, 'get').mockReturnValue(new Promise(() => {}));

@@ -33,7 +33,7 @@ describe('a phone waiting for the next exercise', () => {
   });
 });
 
-const kudo = (id: string, to: string, message: string) => ({ id, seq: 1, to, toName: to === 'm1' ? 'Ann' : 'Ben', fromName: 'Cy', anonymous: false, message });
+const kudo = (id: string, to: string, message: string) => ({ id, to, toName: to === 'm1' ? 'Ann' : 'Ben', fromName: 'Cy', anonymous: false, message });
 
 describe('a phone in a room that ended', () => {
   it('keeps showing, read-only, the kudos this person received and the action items it was shown', async () => {
