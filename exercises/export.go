@@ -706,7 +706,8 @@ func (r *RoomResults) JSON() ([]byte, error) {
 // kudos row, empty on others): its item says "the team", as a kudo to a
 // participant of that name would. The team column came after the seven
 // others, so that spreadsheets reading those by place read the same.
-// Cells a spreadsheet would read as a formula are prefixed with '.
+// Cells a spreadsheet would read as a formula are prefixed with '
+// (csvSafe).
 func (r *RoomResults) CSV() ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -820,8 +821,26 @@ func (r *RoomResults) CSV() ([]byte, error) {
 	return b.Bytes(), w.Error()
 }
 
+// csvSafe prefixes with ' a cell a spreadsheet would read as a formula:
+// one whose first visible character is "=", "+", "-" or "@", and one that
+// begins with a tab or a carriage return (which some spreadsheets read
+// past). It looks past what comes before that character unseen, as a
+// spreadsheet may: format characters (Unicode's Cf: a byte-order mark
+// U+FEFF pasted along with a text, the zero-width space, non-joiner and
+// joiner U+200B–U+200D, the word joiner U+2060, the bidi controls), which
+// nobody reading the text sees and an application may drop, and white
+// space, which spreadsheets trim from a cell they import when asked to
+// (LibreOffice's "Trim spaces") or of their own accord. Looking past white
+// space may mark a cell no spreadsheet would have run (" -1" as typed in
+// an answer): a stray ' costs less than a formula run.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return "'" + s
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) }); i >= 0 && strings.ContainsRune("=+-@", rune(s[i])) {
 		return "'" + s
 	}
 	return s
