@@ -262,10 +262,20 @@ func TestStoreWatchLogs(t *testing.T) {
 	step(time.Second, nil, `level=INFO msg="store available again; the node is ready" after=1m4s`)
 	step(time.Second, nil, "")
 	step(time.Second, wrong, "level=WARN")
+	// One stall, told in turn by a deadline, a timeout and a read timing
+	// out on a new local port each time: one reason, said once a minute.
+	step(time.Second, nil, "level=INFO")
+	step(time.Second, errors.New("redisstore: ping: context deadline exceeded"), "level=WARN")
+	for i := range 20 {
+		stall := []string{"i/o timeout", "context deadline exceeded", fmt.Sprintf("read tcp 127.0.0.1:%d->127.0.0.1:6379: i/o timeout", 40000+i)}[i%3]
+		step(2*time.Second, errors.New("redisstore: ping: "+stall), "")
+	}
+	step(0, errors.New("dial tcp 127.0.0.1:41000->127.0.0.1:6379: connect: connection refused"), "connection refused") // news
+	step(time.Second, errors.New("dial tcp 127.0.0.1:41001->127.0.0.1:6379: connect: connection refused"), "")
 	if out := logs.String(); strings.Contains(out, "w0rd") || !strings.Contains(out, "redis://huddle:xxxxx@redis.internal:6379/0: password xxxxx refused, xxxxx") {
 		t.Errorf("the password shows, or the rest is lost:\n%s", out)
 	}
-	if n := strings.Count(logs.String(), "level=WARN"); n != 4 {
+	if n := strings.Count(logs.String(), "level=WARN"); n != 6 {
 		t.Errorf("%d warnings:\n%s", n, logs.String())
 	}
 	// A URL without a password is left as it is.

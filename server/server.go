@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	neturl "net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -284,7 +285,7 @@ func (w *storeWatch) observe(err error) {
 	reason := w.redact(err.Error())
 	if w.down.IsZero() {
 		w.down = now
-	} else if reason == w.reason && now.Sub(w.logged) < w.every {
+	} else if reasonKind(reason) == reasonKind(w.reason) && now.Sub(w.logged) < w.every {
 		return
 	}
 	w.reason, w.logged = reason, now
@@ -294,6 +295,23 @@ func (w *storeWatch) observe(err error) {
 	}
 	w.log.Warn("store unavailable; the node is not ready", args...)
 }
+
+// reasonKind is what a reason the store gave says, for telling a new
+// reason from the same one again: one stall of Redis gave "context
+// deadline exceeded", "i/o timeout" and "read tcp 127.0.0.1:41234->…:
+// i/o timeout" in turn, each with another local port, and each was
+// logged as news every few seconds. A wait that ran out is one kind,
+// whatever said so; otherwise the text, without the local port.
+func reasonKind(reason string) string {
+	if strings.Contains(reason, "timeout") || strings.Contains(reason, "deadline exceeded") {
+		return "timeout"
+	}
+	return localPort.ReplaceAllString(reason, ":*->")
+}
+
+// localPort is the local end's port in a Go network error ("tcp
+// 127.0.0.1:41234->127.0.0.1:6379"), a new one for every connection.
+var localPort = regexp.MustCompile(`:[0-9]+->`)
 
 // redactor returns what takes the password of the Redis URL u out of a
 // message (as redisstore does for a URL it cannot parse): the URL as
