@@ -32,6 +32,7 @@ const (
 	CodeInternal       Code = "internal"         // a bug; nothing was changed
 	CodeTooManyClients Code = "too_many_clients" // the node has reached its connection limit
 	CodeSlowClient     Code = "slow_client"      // close reason: the client could not keep up
+	CodeReplaced       Code = "replaced"         // close reason: the same token opened more connections than the limit; this was its oldest
 )
 
 // Retryable reports whether a client should send the same command again

@@ -68,6 +68,15 @@ type HubOptions struct {
 	// of a node that died show offline within about this time
 	// (default 15s).
 	PresenceTTL time.Duration
+	// MaxMemberConns bounds the connections one token keeps in a room on
+	// this node: a member's (participant or facilitator console), and
+	// apart from them the projector views opened with the facilitator's
+	// secret, and those of a projector link. An attach past it closes that
+	// token's oldest connection here with CodeReplaced, so a token can
+	// never take every place of a node, and a phone whose old sockets are
+	// half dead (not yet closed by the heartbeat) still gets in
+	// (default DefaultMaxMemberConns).
+	MaxMemberConns int
 	// OnFanout, when set, is called after each event is queued for every
 	// recipient, with the time since the store published it.
 	OnFanout func(d time.Duration, recipients int)
@@ -121,6 +130,9 @@ func NewHub(svc *Service, opts HubOptions) *Hub {
 	}
 	if opts.PresenceTTL <= 0 {
 		opts.PresenceTTL = 15 * time.Second
+	}
+	if opts.MaxMemberConns <= 0 {
+		opts.MaxMemberConns = DefaultMaxMemberConns
 	}
 	h := &Hub{svc: svc, store: svc.store, opts: opts, log: opts.Logger, rooms: make(map[string]*live), stop: make(chan struct{})}
 	h.wg.Add(1)
@@ -248,6 +260,11 @@ type live struct {
 	mu      sync.Mutex
 	subs    map[*sub]struct{}
 	members map[string]*presenceEntry // members connected here, by id
+	// screens are the projector views connected here, by the projector
+	// link they opened with ("": the facilitator's secret), oldest first.
+	// They are nobody in presence, but count against MaxMemberConns as
+	// a member's connections do.
+	screens map[string][]*sub
 	// written is what this node has told the store's presence; online is
 	// every node's members as last read; known caches names and roles.
 	written map[string]bool
@@ -282,9 +299,16 @@ type live struct {
 }
 
 type presenceEntry struct {
-	view  MemberView
-	conns int
+	view MemberView
+	// subs are the member's connections here, oldest first.
+	subs []*sub
 }
+
+// DefaultMaxMemberConns is HubOptions.MaxMemberConns's default: the room
+// open on a phone and a laptop, in a second tab, with room to spare for
+// the sockets a reconnecting phone leaves behind until the heartbeat ends
+// them (the oldest go first, so those never lock the phone out).
+const DefaultMaxMemberConns = 5
 
 type pendingMsg struct {
 	seq uint64 // 0: not an event
@@ -299,6 +323,9 @@ type sub struct {
 	pending []pendingMsg
 	pbytes  int
 	gone    bool
+	// replaced: it was dropped as its token's oldest connection, past
+	// MaxMemberConns.
+	replaced bool
 }
 
 // sees reports whether s may see an event for to. Called with lr.mu.
@@ -347,6 +374,7 @@ func (h *Hub) acquire(ctx context.Context, id string) (*live, error) {
 		done:      make(chan struct{}),
 		subs:      make(map[*sub]struct{}),
 		members:   make(map[string]*presenceEntry),
+		screens:   make(map[string][]*sub),
 		written:   make(map[string]bool),
 		pending:   make(map[string]struct{}),
 		online:    make(map[string]bool),
@@ -878,9 +906,20 @@ func (lr *live) dropLocked(s *sub) {
 	}
 	s.gone = true
 	delete(lr.subs, s)
+	if s.m.Role == RoleScreen {
+		// A projector view shares the facilitator's member id, and is not
+		// the facilitator's presence: the console stays online.
+		link := s.m.screenLink
+		if rest := without(lr.screens[link], s); len(rest) > 0 {
+			lr.screens[link] = rest
+		} else {
+			delete(lr.screens, link)
+		}
+		return
+	}
 	if p := lr.members[s.m.ID]; p != nil {
-		p.conns--
-		if p.conns == 0 {
+		p.subs = without(p.subs, s)
+		if len(p.subs) == 0 {
 			delete(lr.members, s.m.ID)
 			v := p.view
 			v.Online = false
@@ -891,6 +930,36 @@ func (lr *live) dropLocked(s *sub) {
 			lr.presenceChangedLocked(v.ID)
 		}
 	}
+}
+
+// without is subs less s, in the same order (in place).
+func without(subs []*sub, s *sub) []*sub {
+	for i, x := range subs {
+		if x == s {
+			copy(subs[i:], subs[i+1:])
+			subs[len(subs)-1] = nil
+			return subs[:len(subs)-1]
+		}
+	}
+	return subs
+}
+
+// replaceOldestLocked closes the oldest of subs, the connections of one
+// token here oldest first, when an attach has made them one more than
+// MaxMemberConns: the token holds no more of the node's places, and the
+// newest connection is the one its owner is looking at (a phone that
+// reconnected, the tab just opened), never refused. The oldest is dropped
+// at once, so it counts no more and gets nothing more, and closed after
+// what is queued for it (under lr.mu, so that an attach of it still under
+// way sees why: catchUp). Called with lr.mu.
+func (lr *live) replaceOldestLocked(subs []*sub) {
+	if len(subs) <= lr.h.opts.MaxMemberConns {
+		return
+	}
+	old := subs[0]
+	old.replaced = true
+	lr.dropLocked(old)
+	old.c.Close(CodeReplaced)
 }
 
 // presenceChangedLocked notes that member id came or left, and starts
@@ -1449,7 +1518,10 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 	// before now did not see would not.
 	last := lr.last
 	came := false
-	if m.Role != RoleScreen { // a projector is nobody in presence
+	if m.Role == RoleScreen { // a projector is nobody in presence
+		lr.screens[m.screenLink] = append(lr.screens[m.screenLink], s)
+		lr.replaceOldestLocked(lr.screens[m.screenLink])
+	} else {
 		p := lr.members[m.ID]
 		if p == nil {
 			p = &presenceEntry{view: m.View(true)}
@@ -1458,7 +1530,8 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 			lr.markDirtyLocked(StatePresence)
 			came = true
 		}
-		p.conns++
+		p.subs = append(p.subs, s)
+		lr.replaceOldestLocked(p.subs)
 	}
 	lr.mu.Unlock()
 
@@ -1496,6 +1569,11 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 // close of every client (closeAll) came before it was subscribed, so it
 // would otherwise stay, welcomed to a room that takes nothing more.
 var errEndedWhileAttaching = Errorf(CodeRoomEnded, "this room has ended")
+
+// errReplacedWhileAttaching refuses a client whose token attached again
+// past MaxMemberConns before it was welcomed: it was the oldest, and is
+// closed as replaced (replaceOldestLocked) like any other.
+var errReplacedWhileAttaching = Errorf(CodeReplaced, "this room was opened again with the same token, on another tab or device")
 
 func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) error {
 	lr, s := sess.lr, sess.sub
@@ -1583,6 +1661,9 @@ func (h *Hub) catchUp(ctx context.Context, sess *Session, opts AttachOptions) er
 	}
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
+	if s.replaced {
+		return errReplacedWhileAttaching
+	}
 	if s.gone {
 		return errors.New("client went away while attaching")
 	}

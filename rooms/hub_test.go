@@ -154,7 +154,9 @@ func (f hubFixture) attach(t *testing.T, m *rooms.Member, since *rooms.Position)
 func TestAttachDuringBurstExactlyOnceInOrder(t *testing.T) {
 	for _, inbox := range []int{4096, 2} {
 		t.Run(fmt.Sprint("inbox ", inbox), func(t *testing.T) {
-			f := newHub(t, rooms.HubOptions{InboxSize: inbox, CoalesceInterval: time.Millisecond})
+			// Every client is P's: room for all of them, none replaced
+			// as its oldest.
+			f := newHub(t, rooms.HubOptions{InboxSize: inbox, CoalesceInterval: time.Millisecond, MaxMemberConns: 100})
 			p := f.join(t, "P")
 			// One client from the start keeps the room live.
 			first, _ := f.attach(t, p, nil)
@@ -693,9 +695,11 @@ func TestPresenceInBatches(t *testing.T) {
 // client that cannot keep up is dropped as slow.
 func TestBigRoomFanoutInOrder(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond})
-	p := f.join(t, "P")
 	const n, events = 1200, 20
+	// Every client is P's: room for all of them, none replaced as its
+	// oldest.
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond, MaxMemberConns: n})
+	p := f.join(t, "P")
 	clients := make([]*fakeClient, n)
 	for i := range clients {
 		clients[i], _ = f.attach(t, p, nil)
@@ -1042,5 +1046,33 @@ func TestRevokedScreenLinkRefusedAtAttach(t *testing.T) {
 	link("l2") // revokes l1
 	if _, err := f.hub.Attach(ctx, f.room.ID, screen, &fakeClient{}, rooms.AttachOptions{}); rooms.ErrorCode(err) != rooms.CodeBadToken {
 		t.Fatalf("attach after the link was replaced: %v, want bad_token", err)
+	}
+}
+
+// A token attached past MaxMemberConns in a room here closes its oldest
+// connection with CodeReplaced; the newest is never refused. The
+// facilitator's projector views count apart from its console.
+func TestMemberConnectionsReplaceOldest(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{MaxMemberConns: 2})
+	p := f.join(t, "P")
+	fc, _ := f.attach(t, f.fac, nil)
+	p1, s1 := f.attach(t, p, nil)
+	p2, _ := f.attach(t, p, nil)
+	p3, _ := f.attach(t, p, nil)
+	if p1.closedWith() != rooms.CodeReplaced || p2.closedWith() != "" || p3.closedWith() != "" {
+		t.Fatalf("P's connections closed with %q, %q, %q; want only the first, replaced", p1.closedWith(), p2.closedWith(), p3.closedWith())
+	}
+	s1.Detach() // its connection ends: counted once, not twice
+	p4, _ := f.attach(t, p, nil)
+	if p2.closedWith() != rooms.CodeReplaced || p3.closedWith() != "" || p4.closedWith() != "" {
+		t.Fatalf("after a fourth: %q, %q, %q; want the second replaced", p2.closedWith(), p3.closedWith(), p4.closedWith())
+	}
+	var views []*fakeClient
+	for range 3 {
+		v, _ := f.attach(t, f.fac.AsScreen(), nil)
+		views = append(views, v)
+	}
+	if views[0].closedWith() != rooms.CodeReplaced || views[1].closedWith() != "" || views[2].closedWith() != "" || fc.closedWith() != "" {
+		t.Fatalf("views closed with %q, %q, %q, the console with %q; want the first view replaced", views[0].closedWith(), views[1].closedWith(), views[2].closedWith(), fc.closedWith())
 	}
 }

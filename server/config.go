@@ -70,6 +70,10 @@ type Config struct {
 	Heartbeat           time.Duration
 	HelloTimeout        time.Duration
 	CoalesceInterval    time.Duration
+	// MaxMemberConns bounds the connections one token keeps in a room on
+	// a node (rooms.HubOptions.MaxMemberConns): past it, the token's
+	// oldest connection there is closed (4006 replaced).
+	MaxMemberConns int
 	// StateRate bounds the bytes per second one coalesced state of a room
 	// writes to the room's phones, on all its nodes together
 	// (rooms.HubOptions.StateRate); 0: no bound.
@@ -106,6 +110,7 @@ func DefaultConfig() Config {
 		CommandRate:      20,
 		CommandBurst:     40,
 		MaxConnections:   15000,
+		MaxMemberConns:   rooms.DefaultMaxMemberConns,
 		ConnectRate:      500,
 		ConnectBurst:     2000,
 		HTTPRate:         500,
@@ -238,6 +243,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	float(&c.CommandRate, "command-rate", "HUDDLE_COMMAND_RATE", "commands per second per connection, sustained")
 	num(&c.CommandBurst, "command-burst", "HUDDLE_COMMAND_BURST", "commands per connection in a burst")
 	num(&c.MaxConnections, "max-connections", "HUDDLE_MAX_CONNECTIONS", "WebSocket connections per node")
+	num(&c.MaxMemberConns, "max-member-connections", "HUDDLE_MAX_MEMBER_CONNECTIONS", "WebSocket connections one token keeps in a room on this node: a participant's, the facilitator's console (its projector views count apart, as do a projector link's); one more closes that token's oldest connection here (close 4006 replaced), so a phone that reconnects always gets in")
 	float(&c.ConnectRate, "connect-rate", "HUDDLE_CONNECT_RATE", "new WebSocket connections per second per node, sustained")
 	num(&c.ConnectBurst, "connect-burst", "HUDDLE_CONNECT_BURST", "new WebSocket connections per node in a burst")
 	float(&c.HTTPRate, "http-rate", "HUDDLE_HTTP_RATE", "requests to the HTTP API (every /api/ route: room creations, lookups and joins, results downloads, the pack library and kept sessions) per second per node, sustained")
@@ -546,6 +552,7 @@ func (c Config) Validate() error {
 	pos("max-title-len", c.Limits.MaxTitleLen)
 	pos("max-message-bytes", c.MaxMessageBytes)
 	pos("max-connections", c.MaxConnections)
+	pos("max-member-connections", c.MaxMemberConns)
 	pos("command-burst", c.CommandBurst)
 	pos("history-limit", c.HistoryLimit)
 	pos("reply-window", c.ReplyWindow)

@@ -656,3 +656,42 @@ func TestServiceVariablesNotUnknown(t *testing.T) {
 		t.Errorf("a misspelt setting no longer warned of: %q", u)
 	}
 }
+
+// max-member-connections: 5 unless set, by flag or variable; a value
+// that is not a whole number, or not positive, is refused in the words
+// every other setting is.
+func TestConfigMaxMemberConnections(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle serve", nil, nil)
+	if err != nil || c.MaxMemberConns != 5 {
+		t.Fatalf("default: %d, %v; want 5", c.MaxMemberConns, err)
+	}
+	c, _, err = ParseConfig("huddle serve", nil, envOf(map[string]string{"HUDDLE_MAX_MEMBER_CONNECTIONS": "8"}))
+	if err != nil || c.MaxMemberConns != 8 {
+		t.Fatalf("HUDDLE_MAX_MEMBER_CONNECTIONS=8: %d, %v", c.MaxMemberConns, err)
+	}
+	c, _, err = ParseConfig("huddle serve", []string{"-max-member-connections=2"}, envOf(map[string]string{"HUDDLE_MAX_MEMBER_CONNECTIONS": "8"}))
+	if err != nil || c.MaxMemberConns != 2 {
+		t.Fatalf("-max-member-connections=2 over the variable's 8: %d, %v", c.MaxMemberConns, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"-max-member-connections=0"}, nil, "max-member-connections must be positive"},
+		{[]string{"-max-member-connections=-1"}, nil, "max-member-connections must be positive"},
+		{nil, map[string]string{"HUDDLE_MAX_MEMBER_CONNECTIONS": "0"}, `$HUDDLE_MAX_MEMBER_CONNECTIONS is "0": max-member-connections must be positive`},
+		{[]string{"-max-member-connections=few"}, nil, `-max-member-connections: "few" is not a whole number`},
+		{nil, map[string]string{"HUDDLE_MAX_MEMBER_CONNECTIONS": "few"}, `$HUDDLE_MAX_MEMBER_CONNECTIONS: "few" is not a whole number`},
+	} {
+		if _, _, err := ParseConfig("huddle serve", tc.args, envOf(tc.env)); err == nil || err.Error() != tc.want {
+			t.Errorf("%v %v: %v, want %s", tc.args, tc.env, err, tc.want)
+		}
+	}
+	d := DefaultConfig()
+	d.MaxMemberConns = 0
+	if _, err := New(d, nil); err == nil || !strings.Contains(err.Error(), "max-member-connections") {
+		t.Errorf("New with max-member-connections 0: %v", err)
+	}
+}

@@ -405,7 +405,11 @@ func (c *conn) hello(in inbound) {
 	sess, err := c.srv.hub.Attach(ctx, room.ID, m, c, rooms.AttachOptions{Since: in.Since, Resumed: resumed, Extra: extra})
 	if err != nil {
 		e := rooms.AsError(err)
-		c.srv.log.Warn("attach failed", "room", room.ID, "err", err)
+		if e.Code != rooms.CodeReplaced {
+			// (One replaced by a newer connection of its token while it
+			// attached failed at nothing: it is closed as any replaced is.)
+			c.srv.log.Warn("attach failed", "room", room.ID, "err", err)
+		}
 		c.sendError("", e)
 		c.Close(e.Code)
 		return
@@ -769,7 +773,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Reserve a place before the upgrade, so simultaneous upgrades cannot
-	// pass the limit together.
+	// pass the limit together. Whose connection it is is known only at
+	// its hello: the hub then keeps each token to max-member-connections
+	// in a room here, closing its oldest past it, so that one token
+	// (anyone with the join code has one) cannot take every place.
 	if !s.reserve() {
 		s.writeError(w, rooms.Errorf(rooms.CodeTooManyClients, "this server is at its connection limit"))
 		return

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -1206,5 +1207,153 @@ func TestMinResponsesFloorServer(t *testing.T) {
 	spec["anonymous"] = false
 	if m := fac.cmd("b", "agenda.add", map[string]any{"spec": spec}); m.Type != "ack" {
 		t.Fatalf("named poll with minResponses 1: %s", m.Raw)
+	}
+}
+
+// ltPing checks that c is alive: a ping is answered.
+func ltPing(t *testing.T, c *client) {
+	t.Helper()
+	c.send(map[string]string{"type": "ping"})
+	c.next(func(m msg) bool { return m.Type == "pong" })
+}
+
+// ltReplaced waits for c's close and checks it is 4006 replaced.
+func ltReplaced(t *testing.T, c *client, what string) {
+	t.Helper()
+	if code := c.closed(); code != CloseReplaced {
+		t.Fatalf("%s closed with %d (%v), want %d replaced", what, code, c.err, CloseReplaced)
+	}
+	var ce websocket.CloseError
+	if !errors.As(c.err, &ce) || ce.Reason != "replaced" {
+		t.Fatalf("%s closed with reason %v, want replaced", what, c.err)
+	}
+}
+
+// One participant's token cannot take every place of a node: a token's
+// connection past max-member-connections in a room closes its oldest
+// there with 4006 replaced, and the newest always gets in (a phone whose
+// old sockets are half dead is never locked out by them). However many
+// times it connects, the node keeps room for everyone else: another
+// participant and the facilitator connect. The facilitator's console is
+// held to the same limit, and its projector views count apart from it.
+// On the embedded store and on Redis.
+func TestLimitMemberConnections(t *testing.T) {
+	t.Parallel()
+	const limit, places = 3, 12
+	for name, mod := range map[string]func(*Config){
+		"memory": nil,
+		"redis":  func(c *Config) { c.RedisURL = redistest.Start(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ts := startServer(t, func(c *Config) {
+				c.MaxMemberConns = limit
+				c.MaxConnections = places
+				if mod != nil {
+					mod(c)
+				}
+			})
+			room, fac := ltFacilitator(t, ts, "")
+			ann := ts.join(room.Room.Code, "Ann")
+			var tabs []*client
+			open := func() *client {
+				c := ts.dial(t)
+				c.hello(ann.Room.ID, ann.Token, nil)
+				tabs = append(tabs, c)
+				return c
+			}
+			for range limit {
+				open()
+			}
+			open() // limit+1: the first goes
+			ltReplaced(t, tabs[0], "Ann's oldest connection")
+			for i, c := range tabs[1:] {
+				if c.err != nil {
+					t.Fatalf("Ann's connection %d ended: %v", i+1, c.err)
+				}
+				ltPing(t, c)
+			}
+			// Twice as many as the node has places, one after another:
+			// each replaces the oldest, and the node never fills.
+			for range 2 * places {
+				open()
+				ltReplaced(t, tabs[len(tabs)-limit-1], fmt.Sprintf("Ann's connection %d", len(tabs)-limit-1))
+			}
+			for _, c := range tabs[len(tabs)-limit:] {
+				ltPing(t, c)
+			}
+			if n := counterValue(t, ts.metrics.closes.WithLabelValues("replaced")); n != float64(len(tabs)-limit) {
+				t.Fatalf("closes counted as replaced: %v, want %d", n, len(tabs)-limit)
+			}
+			eventually(t, "the replaced connections' places freed", func() bool {
+				return counterValue(t, ts.metrics.connections) == 1+limit
+			})
+			// Everyone else still gets in.
+			bob := ts.join(room.Room.Code, "Bob")
+			ts.dial(t).hello(bob.Room.ID, bob.Token, nil)
+			again := ts.dial(t)
+			again.hello(room.Room.ID, room.Facilitator.Secret, nil)
+			ltAck(t, again.cmd("u", "room.update", map[string]string{"title": "Still mine"}))
+
+			// The facilitator's console: the same limit. fac and again
+			// are two; two more replace fac.
+			consoles := []*client{fac, again}
+			for range 2 {
+				c := ts.dial(t)
+				c.hello(room.Room.ID, room.Facilitator.Secret, nil)
+				consoles = append(consoles, c)
+			}
+			ltReplaced(t, fac, "the facilitator's oldest console")
+			// Its projector views count apart: as many as the limit
+			// leave every console open, and one more replaces the
+			// oldest view, not a console.
+			var views []*client
+			for range limit + 1 {
+				v := ts.dial(t)
+				v.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": room.Facilitator.Secret, "view": "projector"})
+				v.next(func(m msg) bool { return m.Type == "welcome" })
+				views = append(views, v)
+			}
+			ltReplaced(t, views[0], "the oldest projector view")
+			for _, c := range append(consoles[1:], views[1:]...) {
+				ltPing(t, c)
+			}
+		})
+	}
+}
+
+// A projector view opened with the facilitator's secret is nobody in
+// presence: closing it leaves the facilitator's console online. (It took
+// one off the facilitator's connections, and the console showed offline
+// to everyone while it was connected.)
+func TestProjectorLeavesFacilitatorOnline(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, nil)
+	room, fac := ltFacilitator(t, ts, "")
+	view := ts.dial(t)
+	view.send(map[string]any{"type": "hello", "room": room.Room.ID, "token": room.Facilitator.Secret, "view": "projector"})
+	view.next(func(m msg) bool { return m.Type == "welcome" })
+	view.close()
+	eventually(t, "the view's connection ended", func() bool { return counterValue(t, ts.metrics.connections) == 1 })
+	// Ann coming is the next presence change the console is told of:
+	// nothing before it may say the facilitator left.
+	ann := ts.join(room.Room.Code, "Ann")
+	ts.dial(t).hello(ann.Room.ID, ann.Token, nil)
+	for {
+		m := fac.next(func(m msg) bool { return m.Type == "presence" })
+		var p rooms.PresenceMsg
+		if err := json.Unmarshal(m.Raw, &p); err != nil {
+			t.Fatal(err)
+		}
+		annOnline := false
+		for _, v := range p.Members {
+			if v.ID == room.Facilitator.ID && !v.Online {
+				t.Fatalf("the facilitator shown offline after its projector view closed: %s", m.Raw)
+			}
+			annOnline = annOnline || v.ID == ann.Member.ID && v.Online
+		}
+		if annOnline {
+			return
+		}
 	}
 }

@@ -209,3 +209,29 @@ func TestRedisPrefixSeparatesDeployments(t *testing.T) {
 		t.Fatalf("no key of the room under staging: in %q", keys)
 	}
 }
+
+// max-member-connections holds per node: connections are a node's, and
+// so is the limit. A token may keep that many on each node of a room;
+// one more on a node replaces that node's oldest only.
+func TestMemberConnectionsPerNode(t *testing.T) {
+	const limit = 2
+	nodes, _ := startNodes(t, 2, func(c *Config) { c.MaxMemberConns = limit })
+	a, b := nodes[0], nodes[1]
+	room, _ := a.facilitated(t)
+	ann := a.join(room.Room.Code, "Ann")
+	open := func(ts *testServer) *client {
+		c := ts.dial(t)
+		c.hello(ann.Room.ID, ann.Token, nil)
+		return c
+	}
+	onA := []*client{open(a), open(a)}
+	onB := []*client{open(b), open(b)}
+	for _, c := range append(onA, onB...) {
+		ltPing(t, c)
+	}
+	onA = append(onA, open(a))
+	ltReplaced(t, onA[0], "Ann's oldest connection on the first node")
+	for _, c := range append(onA[1:], onB...) {
+		ltPing(t, c)
+	}
+}

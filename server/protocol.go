@@ -88,6 +88,7 @@ const (
 	CloseRoomEnded        = websocket.StatusCode(4003)      // the room has ended: do not reconnect
 	CloseHeartbeatTimeout = websocket.StatusCode(4004)      // nothing received for 2.5 heartbeats; reconnect
 	CloseResync           = websocket.StatusCode(4005)      // the server lost track of this room's events; reconnect for a snapshot
+	CloseReplaced         = websocket.StatusCode(4006)      // the same token connected again past max-member-connections and this was its oldest connection: do not reconnect on your own
 )
 
 // closeFor maps a reason to its close code and wire reason.
@@ -103,6 +104,8 @@ func closeFor(reason rooms.Code) (websocket.StatusCode, string) {
 		return CloseRoomEnded, "room_ended"
 	case rooms.CodeResync:
 		return CloseResync, "resync"
+	case rooms.CodeReplaced:
+		return CloseReplaced, "replaced"
 	case codeHeartbeat:
 		return CloseHeartbeatTimeout, "heartbeat_timeout"
 	case codeGoingAway:

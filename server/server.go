@@ -115,7 +115,8 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		OnFanout: func(d time.Duration, _ int) {
 			s.metrics.fanout.Observe(d.Seconds())
 		},
-		SendChunk: batchedWrites(cfg, log),
+		SendChunk:      batchedWrites(cfg, log),
+		MaxMemberConns: cfg.MaxMemberConns,
 	})
 	s.httpSrv = &http.Server{
 		Handler:           s.Handler(),

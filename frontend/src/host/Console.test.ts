@@ -59,6 +59,27 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+describe('the console opened in another tab once too often (close 4006)', () => {
+  it('says so, waits without reconnecting, and carries on here when asked', async () => {
+    const ws = await open();
+    ws.serverClose(4006);
+    await settle();
+    expect(text('[data-testid=replaced] p')).toBe('This console is open in another tab or window, so it has stopped here.');
+    expect(target.querySelector('[data-testid=conn]')).toBeNull();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(FakeWS.all).toHaveLength(1);
+    button('Use it here')!.click();
+    await settle();
+    const again = FakeWS.last();
+    again.open();
+    expect(again.sent[0]).toMatchObject({ type: 'hello', token: 'fac-secret', since: { epoch: 'E', seq: 1 } });
+    again.receive({ ...welcome(1, { you: { id: 'f1', name: '', role: 'facilitator', online: true } }), recovered: true, snapshot: undefined });
+    await settle();
+    expect(target.querySelector('[data-testid=replaced]')).toBeNull();
+    expect(target.querySelector('[data-testid=conn]')).not.toBeNull();
+  });
+});
+
 describe('the console keeps the results as a session', () => {
   it('asks the server to keep them when the room ends, and says kept only then, with a link to the past sessions', async () => {
     answer(json(summary, 201));

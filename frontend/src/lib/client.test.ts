@@ -387,6 +387,54 @@ describe('RoomClient: closes and reconnects', () => {
     await expect(p).rejects.toMatchObject({ code: reason });
   });
 
+  it('on 4006 waits, keeping what is unanswered, until asked to use the room here again', async () => {
+    const stops: [string, number][] = [];
+    const storage = new MemStorage();
+    const c = client({ onStop: (r, code) => stops.push([r, code]), storage: storage as any, pendingKey: 'k' });
+    const ws = accept(welcome(3));
+    const p = c.send('x', { a: 1 });
+    const id = ws.commands()[0].id;
+    // The same person opened the room in another tab: this was the oldest.
+    ws.serverClose(4006);
+    // It does not reconnect against the other tab, not even much later,
+    // nor when told the network is back.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    c.reconnectNow();
+    expect(FakeWS.all).toHaveLength(1);
+    expect(stops).toEqual([['replaced', 4006]]);
+    expect(c.status).toBe('stopped');
+    // What was sent waits to be sent again, and a new command is refused
+    // as such (the page says where the room is open).
+    expect(c.pendingIds).toEqual([id]);
+    expect(JSON.parse(storage.getItem('k')!).map((s: { id: string }) => s.id)).toEqual([id]);
+    await expect(c.send('y', {})).rejects.toMatchObject({ code: 'replaced' });
+    // Asked, it connects at once, resuming, and sends the command again
+    // with its id.
+    c.resume();
+    expect(c.status).toBe('reconnecting');
+    const ws2 = accept({ ...welcome(3), recovered: true, snapshot: undefined });
+    expect(ws2).not.toBe(ws);
+    expect(ws2.sent[0]).toEqual({ type: 'hello', room: 'r1', token: 'tok', since: { epoch: 'E', seq: 3 } });
+    expect(ws2.commands().map((m) => m.id)).toEqual([id]);
+    ws2.receive({ type: 'ack', id, result: { ok: 1 } });
+    await expect(p).resolves.toEqual({ ok: 1 });
+    expect(c.status).toBe('online');
+  });
+
+  it('after a 4006, closing the page stops it for good', async () => {
+    const stops: string[] = [];
+    const c = client({ onStop: (r) => stops.push(r) });
+    const ws = accept();
+    const p = c.send('x', {});
+    ws.serverClose(4006);
+    c.close();
+    await expect(p).rejects.toMatchObject({ code: 'stopped' });
+    c.resume();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWS.all).toHaveLength(1);
+    expect(stops).toEqual(['replaced', 'closed']);
+  });
+
   it('on 4001 joins again with a new token and no position', async () => {
     const c = client({ onBadToken: async () => 'tok2' });
     accept(welcome(3));

@@ -9,7 +9,8 @@ import { newId } from './ids';
 import type { ErrorMsg, Position, ServerMsg, WelcomeMsg } from './types';
 
 export type ConnStatus = 'connecting' | 'online' | 'reconnecting' | 'stopped';
-export type StopReason = 'removed' | 'ended' | 'bad_token' | 'closed';
+/** Why the client stopped. 'replaced' alone is not for good: resume(). */
+export type StopReason = 'removed' | 'ended' | 'bad_token' | 'replaced' | 'closed';
 
 /** How often a command the server answers `internal` is tried again before it fails. */
 export const MAX_INTERNAL_RETRIES = 4;
@@ -109,6 +110,9 @@ export class RoomClient {
    *  every phone back at once). */
   private stalled = false;
   private stopped = false;
+  /** Stopped by close 4006: the room is open elsewhere with this token
+   *  (another tab, another device), and only resume() connects again. */
+  private replaced = false;
   private token: string;
   private unwatch: (() => void) | null = null;
 
@@ -174,7 +178,7 @@ export class RoomClient {
     const id = newId();
     return new Promise<T>((resolve, reject) => {
       if (this.stopped) {
-        reject(new CommandError('stopped', 'not connected to the room'));
+        reject(new CommandError(this.replaced ? 'replaced' : 'stopped', 'not connected to the room'));
         return;
       }
       const body = JSON.stringify({ type, id, data: data ?? null });
@@ -191,8 +195,9 @@ export class RoomClient {
 
   /** Stop for good (leaving the page, or the session is over). */
   close(reason: StopReason = 'closed', code = 1000): void {
-    if (this.stopped) return;
+    if (this.stopped && !this.replaced) return;
     this.stopped = true;
+    this.replaced = false;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.liveTimer);
     this.teardown(code >= 4000 ? 1000 : code);
@@ -206,6 +211,19 @@ export class RoomClient {
     this.pending.clear();
     if (reason !== 'closed') this.savePending();
     this.opts.onStop?.(reason, code);
+  }
+
+  /** Connect again after close 4006, when the person asks to use the room
+   *  here: resuming, with every unanswered command sent again. The server
+   *  closes the token's oldest connection in turn (the other tab's, say),
+   *  which then waits as this one did. */
+  resume(): void {
+    if (!this.replaced) return;
+    this.replaced = false;
+    this.stopped = false;
+    this.attempt = 0;
+    this.setStatus('reconnecting');
+    this.connect();
   }
 
   /** Drop the connection and reconnect (tests, and a stale socket). */
@@ -394,6 +412,9 @@ export class RoomClient {
       case 4001:
         this.onBadTokenClose();
         return;
+      case 4006:
+        this.yieldToNewer();
+        return;
     }
     // Only the end of a connection that was welcomed and lasted starts the
     // backoff again: a failed attempt after it (the server still down) is
@@ -404,6 +425,23 @@ export class RoomClient {
     this.stalled = false;
     const floor = code === 1013 ? 1000 : code === 4005 ? 200 : 0;
     this.scheduleReconnect(floor);
+  }
+
+  /**
+   * Close 4006: the same token connected to the room once more than the
+   * server allows (another tab, another device, docs/protocol.md 3.3) and
+   * this was its oldest connection. Connecting again on its own would
+   * close that one in turn, and the two would take turns for ever: it
+   * stops until asked (resume), keeping what is unanswered to send then.
+   */
+  private yieldToNewer() {
+    this.stopped = true;
+    this.replaced = true;
+    clearTimeout(this.reconnectTimer);
+    this.welcomedHere = false;
+    this.stalled = false;
+    this.setStatus('stopped');
+    this.opts.onStop?.('replaced', 4006);
   }
 
   private async onBadTokenClose() {

@@ -29,6 +29,10 @@ describe('errorText', () => {
     expect(errorText({ code: 'has_answers' })).toBe(t.errors.has_answers);
   });
 
+  it('says where to carry on when the page stopped for the room open elsewhere (close 4006)', () => {
+    expect(errorText({ code: 'replaced', message: 'not connected to the room' })).toContain('“Use it here”');
+  });
+
   it('says a thing is gone inside a room, and a code is wrong when joining', () => {
     expect(errorText({ code: 'not_found', message: 'no such request' })).toContain('no longer there');
     expect(errorText({ code: 'not_found' }, { not_found: t.errors.no_room })).toContain('no room with that code');

@@ -196,6 +196,14 @@ export class RoomSession {
     return p;
   }
 
+  /** Use the room here again after it was opened elsewhere with the same
+   *  token (stopped 'replaced'): connect, resuming. */
+  resume() {
+    if (this.stopped !== 'replaced') return;
+    this.stopped = null;
+    this.client.resume();
+  }
+
   close() {
     live.delete(this);
     this.client.close();

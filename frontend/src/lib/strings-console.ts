@@ -55,6 +55,7 @@ const host = {
   newRoom: 'Start a new room',
   tookPart: (n: number) => `${n === 1 ? '1 person' : `${n} people`} took part`,
   gone: 'This room is no longer on the server (it expired, or the server was restarted). Create a new room.',
+  replaced: 'This console is open in another tab or window, so it has stopped here.',
   projector: 'Open projector view',
   projectorLinkTitle: 'Projector on another computer',
   projectorLinkHint: 'For a projector driven by another computer, a room PC say: open this link there. It shows only the projector view, never the console. Making a new link or stopping it makes this one stop working at once.',

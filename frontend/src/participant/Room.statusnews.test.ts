@@ -1,9 +1,10 @@
 // The exercise shown changing under the phone (closed, opened again, its
-// results shown), the room ending, this person removed: where the focus
+// results shown), the room ending, this person removed, the room opened
+// elsewhere with the same token: where the focus
 // goes, and what is said, once (WCAG 2.4.3, 4.1.3).
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lazyParts } from './lazyparts';
-import { ev } from '../test/fakews';
+import { ev, FakeWS, welcome } from '../test/fakews';
 import { settle } from '../test/settle';
 import { phoneWith } from '../test/phone';
 
@@ -143,5 +144,36 @@ describe('the room ending, or this person removed, under the phone', () => {
     await settle();
     expect(target.querySelector('[data-testid=removed]')).not.toBeNull();
     expect(target.querySelector('[data-testid=conn]')).toBeNull();
+  });
+});
+
+describe('the room opened elsewhere with the same token (close 4006)', () => {
+  it('says so calmly, with the focus, waits without reconnecting, and carries on here when asked', async () => {
+    const { target, ws } = await phoneWith(poll());
+    (target.querySelector('input[value=a]') as HTMLInputElement).focus();
+    ws.serverClose(4006);
+    await settle();
+    const notice = target.querySelector('[data-testid=replaced]') as HTMLElement;
+    expect(notice?.textContent).toBe('This room is open in another tab or on another device, so it has stopped here.');
+    expect(document.activeElement).toBe(notice);
+    // No red "Disconnected", no warning or alert: nothing went wrong.
+    expect(target.querySelector('[data-testid=conn]')).toBeNull();
+    expect(notice.closest('[role=alert]')).toBeNull();
+    expect(notice.classList.contains('warn')).toBe(false);
+    expect(target.querySelector('[data-testid=exercise]')).toBeNull();
+    // It does not reconnect against the other tab by itself.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(FakeWS.all).toHaveLength(1);
+    const use = [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Use it here')!;
+    use.click();
+    await settle();
+    const again = FakeWS.last();
+    expect(again).not.toBe(ws);
+    again.open();
+    expect(again.sent[0]).toMatchObject({ type: 'hello', token: 'tok', since: { epoch: 'E', seq: 1 } });
+    again.receive({ ...welcome(1), recovered: true, snapshot: undefined });
+    await settle();
+    expect(target.querySelector('[data-testid=replaced]')).toBeNull();
+    expect(target.querySelector('[data-testid=exercise]')).not.toBeNull();
   });
 });

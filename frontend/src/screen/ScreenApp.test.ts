@@ -92,6 +92,23 @@ describe('the projector view opened with a projector link', () => {
     expect(target.querySelector('[data-testid=screen-over]')?.textContent).toMatch(/no longer works/);
   });
 
+  it('opened in another window once too often (4006), says so, keeps its link, and shows the room here again when asked', async () => {
+    expect(await closedWith('tok', 4006)).toBe('This projector view is open in another window, so it has stopped here.');
+    expect(target.querySelector('.conn')).toBeNull();
+    expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ token: 'tok' });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(FakeWS.all).toHaveLength(1);
+    [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Use it here')!.click();
+    await settle();
+    const again = FakeWS.last();
+    again.open();
+    expect(again.sent[0]).toMatchObject({ type: 'hello', token: 'tok', view: 'projector', since: { epoch: 'E', seq: 1 } });
+    again.receive({ ...screenWelcome(), recovered: true, snapshot: undefined });
+    await settle();
+    expect(target.querySelector('[data-testid=screen-over]')).toBeNull();
+    expect(target.querySelector('[data-testid=screen-code]')?.textContent).toBe('ABCDEF');
+  });
+
   it('without a link or the secret, says where to open it', async () => {
     const ws = openAt('/screen/ABCDEF');
     expect(ws).toBeUndefined();
