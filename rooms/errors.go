@@ -33,6 +33,7 @@ const (
 	CodeTooManyClients Code = "too_many_clients" // the node has reached its connection limit
 	CodeSlowClient     Code = "slow_client"      // close reason: the client could not keep up
 	CodeReplaced       Code = "replaced"         // close reason: the same token opened more connections than the limit; this was its oldest
+	CodeBodyTimeout    Code = "body_timeout"     // an HTTP request's body did not arrive within request-body-timeout
 )
 
 // Retryable reports whether a client should send the same command again

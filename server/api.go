@@ -38,7 +38,31 @@ func (s *Server) Handler() http.Handler {
 		s.writeError(w, rooms.Errorf(rooms.CodeNotFound, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
 	mux.Handle("/", s.staticHandler())
-	return securityHeaders(mux)
+	return securityHeaders(s.bodyDeadline(mux))
+}
+
+// bodyDeadline gives a request's body request-body-timeout to arrive,
+// counted from the end of its headers: without it a body sent a byte at
+// a time held its handler and its socket for ever, within no limit (the
+// server sets no ReadTimeout, which would count the WebSocket upgrade
+// too). A handler that refuses before reading (a rate limit, the host
+// key) is bounded as well: net/http reads what is left of the body
+// before it answers. net/http clears the deadline once the body has been
+// read to its end, and sets its own again before the next request on the
+// connection, so a handler that works longer after reading its body is
+// not cut off. A request without a body gets none: net/http is reading
+// the connection already (to see the client go), and a deadline would
+// end that read, and the request's context with it. The WebSocket route
+// gets none either: its upgrade takes the connection over (net/http
+// clears deadlines when it hands it over, today, but the WebSocket must
+// not depend on that).
+func (s *Server) bodyDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody && !(r.Method == http.MethodGet && r.URL.Path == "/ws") {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func securityHeaders(h http.Handler) http.Handler {
@@ -72,6 +96,8 @@ func httpStatus(c rooms.Code) int {
 		return http.StatusInternalServerError
 	case rooms.CodeTooLong:
 		return http.StatusRequestEntityTooLarge
+	case rooms.CodeBodyTimeout:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusBadRequest
 }
@@ -87,6 +113,11 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 	}
 	if e.Code.Retryable() {
 		w.Header().Set("Retry-After", "1")
+	}
+	if e.Code == rooms.CodeBodyTimeout {
+		// What is left of the body on the wire must not be read as the
+		// next request: the connection ends with this answer.
+		w.Header().Set("Connection", "close")
 	}
 	s.metrics.rejected.WithLabelValues(string(e.Code)).Inc()
 	writeJSON(w, httpStatus(e.Code), errorBody{Error: e})

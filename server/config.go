@@ -74,6 +74,9 @@ type Config struct {
 	// a node (rooms.HubOptions.MaxMemberConns): past it, the token's
 	// oldest connection there is closed (4006 replaced).
 	MaxMemberConns int
+	// BodyTimeout is how long an HTTP request's body has to arrive
+	// (bodyDeadline); the WebSocket upgrade has none.
+	BodyTimeout time.Duration
 	// StateRate bounds the bytes per second one coalesced state of a room
 	// writes to the room's phones, on all its nodes together
 	// (rooms.HubOptions.StateRate); 0: no bound.
@@ -115,6 +118,7 @@ func DefaultConfig() Config {
 		ConnectBurst:     2000,
 		HTTPRate:         500,
 		HTTPBurst:        2000,
+		BodyTimeout:      30 * time.Second,
 		SendQueueBytes:   512 << 10,
 		SendQueueAge:     10 * time.Second,
 		Heartbeat:        25 * time.Second,
@@ -248,6 +252,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	num(&c.ConnectBurst, "connect-burst", "HUDDLE_CONNECT_BURST", "new WebSocket connections per node in a burst")
 	float(&c.HTTPRate, "http-rate", "HUDDLE_HTTP_RATE", "requests to the HTTP API (every /api/ route: room creations, lookups and joins, results downloads, the pack library and kept sessions) per second per node, sustained")
 	num(&c.HTTPBurst, "http-burst", "HUDDLE_HTTP_BURST", "requests to the HTTP API (as http-rate) per node in a burst")
+	dur(&c.BodyTimeout, "request-body-timeout", "HUDDLE_REQUEST_BODY_TIMEOUT", "longest an HTTP request's body may take to arrive, from the end of its headers; a body still arriving then is answered 408 body_timeout and its connection closed (WebSockets have none)")
 	num(&c.SendQueueBytes, "send-queue-bytes", "HUDDLE_SEND_QUEUE_BYTES", "bytes queued for one connection before it counts as a slow client")
 	dur(&c.SendQueueAge, "send-queue-age", "HUDDLE_SEND_QUEUE_AGE", "age of the oldest queued message before a connection counts as a slow client")
 	dur(&c.Heartbeat, "heartbeat", "HUDDLE_HEARTBEAT", "interval of server pings; a client silent for 2.5 intervals is disconnected")
@@ -579,6 +584,7 @@ func (c Config) Validate() error {
 	for name, d := range map[string]time.Duration{
 		"room-ttl": c.Limits.RoomIdleTTL, "send-queue-age": c.SendQueueAge, "heartbeat": c.Heartbeat,
 		"hello-timeout": c.HelloTimeout, "coalesce-interval": c.CoalesceInterval, "shutdown-timeout": c.ShutdownTimeout,
+		"request-body-timeout": c.BodyTimeout,
 	} {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be a positive duration", name))

@@ -695,3 +695,37 @@ func TestConfigMaxMemberConnections(t *testing.T) {
 		t.Errorf("New with max-member-connections 0: %v", err)
 	}
 }
+
+// request-body-timeout: 30s unless set, by flag or variable; a value that
+// is not a duration, or not positive, is refused in the words every
+// other setting is.
+func TestConfigRequestBodyTimeout(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle serve", nil, nil)
+	if err != nil || c.BodyTimeout != 30*time.Second {
+		t.Fatalf("default: %v, %v; want 30s", c.BodyTimeout, err)
+	}
+	c, _, err = ParseConfig("huddle serve", nil, envOf(map[string]string{"HUDDLE_REQUEST_BODY_TIMEOUT": "1m"}))
+	if err != nil || c.BodyTimeout != time.Minute {
+		t.Fatalf("HUDDLE_REQUEST_BODY_TIMEOUT=1m: %v, %v", c.BodyTimeout, err)
+	}
+	c, _, err = ParseConfig("huddle serve", []string{"-request-body-timeout=5s"}, envOf(map[string]string{"HUDDLE_REQUEST_BODY_TIMEOUT": "1m"}))
+	if err != nil || c.BodyTimeout != 5*time.Second {
+		t.Fatalf("-request-body-timeout=5s over the variable's 1m: %v, %v", c.BodyTimeout, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"-request-body-timeout=0s"}, nil, "request-body-timeout must be a positive duration"},
+		{[]string{"-request-body-timeout=-1s"}, nil, "request-body-timeout must be a positive duration"},
+		{nil, map[string]string{"HUDDLE_REQUEST_BODY_TIMEOUT": "0"}, `$HUDDLE_REQUEST_BODY_TIMEOUT is "0": request-body-timeout must be a positive duration`},
+		{[]string{"-request-body-timeout=30"}, nil, `-request-body-timeout: "30" is not a duration such as 30s or 5m`},
+		{nil, map[string]string{"HUDDLE_REQUEST_BODY_TIMEOUT": "soon"}, `$HUDDLE_REQUEST_BODY_TIMEOUT: "soon" is not a duration such as 30s or 5m`},
+	} {
+		if _, _, err := ParseConfig("huddle serve", tc.args, envOf(tc.env)); err == nil || err.Error() != tc.want {
+			t.Errorf("%v %v: %v, want %s", tc.args, tc.env, err, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -178,6 +179,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, rooms.Errorf(rooms.CodeTooLong, "the request body is over %d bytes", limit)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// bodyDeadline's: the body came too slowly.
+		return nil, rooms.Errorf(rooms.CodeBodyTimeout, "the request body did not arrive in the time allowed for it")
 	}
 	if err != nil {
 		return nil, rooms.Errorf(rooms.CodeBadJSON, "could not read the request body")

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -1356,4 +1358,117 @@ func TestProjectorLeavesFacilitatorOnline(t *testing.T) {
 			return
 		}
 	}
+}
+
+// ltRaw opens a plain TCP connection to the node, for requests written by
+// hand.
+func ltRaw(t *testing.T, ts *testServer) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	nc, err := net.Dial("tcp", ts.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return nc, bufio.NewReader(nc)
+}
+
+// ltTrickle writes body to nc a byte at a time, every 20 ms, until the
+// body is sent or the node stops taking it; done is closed then.
+func ltTrickle(nc net.Conn, body string) (done chan struct{}) {
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range len(body) {
+			if _, err := nc.Write([]byte{body[i]}); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	return done
+}
+
+// A request body that does not arrive within request-body-timeout is cut
+// off, however steadily it trickles: the handler answers 408
+// body_timeout and the connection is closed (what is left of the body
+// must not be read as a request), also when the handler refused it
+// before reading it. A body that arrives in time, and the next request
+// on the same connection after a pause longer than the timeout, are
+// served; so is a WebSocket held open well past it.
+func TestLimitSlowRequestBody(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	ts := startServer(t, func(c *Config) { c.BodyTimeout = timeout; c.HostKey = "k" })
+	var room CreateRoomResponse
+	if st := ts.post("/api/rooms", CreateRoomRequest{}, &room, "Authorization", "Bearer k"); st != http.StatusCreated {
+		t.Fatalf("create room: %d", st)
+	}
+	join := `{"code":"` + room.Room.Code + `","name":"Slow"}`
+	// Ten times longer than the timeout, a byte every 20 ms.
+	slow := join + strings.Repeat(" ", int(10*timeout/(20*time.Millisecond)))
+	cutOff := func(path string, want int, code rooms.Code) {
+		t.Helper()
+		nc, br := ltRaw(t, ts)
+		fmt.Fprintf(nc, "POST %s HTTP/1.1\r\nHost: huddle\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", path, len(slow))
+		done := ltTrickle(nc, slow)
+		_ = nc.SetReadDeadline(time.Now().Add(waitFor))
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: no answer to a slow body: %v", path, err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var e apiError
+		if resp.StatusCode != want || json.Unmarshal(raw, &e) != nil || e.Error.Code != code {
+			t.Fatalf("%s: a slow body answered %d %s, want %d %s", path, resp.StatusCode, raw, want, code)
+		}
+		if !resp.Close {
+			t.Errorf("%s: the answer to a slow body keeps the connection (no Connection: close)", path)
+		}
+		// The connection is closed: the rest of the body is never read
+		// as a request.
+		if _, err := br.ReadByte(); err == nil {
+			t.Errorf("%s: the connection is still open after the answer", path)
+		}
+		select {
+		case <-done:
+		case <-time.After(waitFor):
+			t.Fatalf("%s: the node still takes the slow body", path)
+		}
+	}
+	cutOff("/api/join", http.StatusRequestTimeout, rooms.CodeBodyTimeout)
+	// Without the host key, refused before its body is read: what is
+	// left of it on the wire is bounded by the same deadline.
+	cutOff("/api/rooms", http.StatusUnauthorized, rooms.CodeHostKey)
+	if n := ltSnapshot(t, ts, room.Room.ID, room.Facilitator.Secret).Participants; n != 0 {
+		t.Fatalf("a cut-off join admitted %d participants", n)
+	}
+
+	// In time, in two parts, then again on the same connection after a
+	// pause longer than the timeout: each request has its own.
+	nc, br := ltRaw(t, ts)
+	for i := range 2 {
+		fmt.Fprintf(nc, "POST /api/join HTTP/1.1\r\nHost: huddle\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(join))
+		io.WriteString(nc, join[:10])
+		time.Sleep(timeout / 3)
+		io.WriteString(nc, join[10:])
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("join %d: %v", i, err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Close {
+			t.Fatalf("join %d in time: %d %s (close %v)", i, resp.StatusCode, raw, resp.Close)
+		}
+		time.Sleep(2 * timeout)
+	}
+
+	// A WebSocket lives well past the timeout.
+	ann := ts.join(room.Room.Code, "Ann")
+	c := ts.dial(t)
+	c.hello(ann.Room.ID, ann.Token, nil)
+	time.Sleep(4 * timeout)
+	ltPing(t, c)
+	ltAck(t, c.cmd("r", "member.rename", map[string]string{"name": "Ann B"}))
 }

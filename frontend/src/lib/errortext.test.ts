@@ -7,7 +7,7 @@ describe('errorText', () => {
     // through to the server's own terse text.
     for (const code of ['not_found', 'room_locked', 'room_full', 'room_ended', 'removed', 'rate_limited', 'wrong_status', 'wrong_phase',
       'too_few_responses', 'no_dots_left', 'not_yours', 'forbidden', 'bad_token', 'too_many_rooms', 'host_key', 'conflict',
-      'unavailable', 'internal', 'bad_message', 'unknown_type', 'too_many_clients', 'has_answers']) {
+      'unavailable', 'internal', 'bad_message', 'unknown_type', 'too_many_clients', 'has_answers', 'body_timeout']) {
       expect(errorText({ code, message: 'terse server text' })).not.toBe('terse server text');
     }
   });

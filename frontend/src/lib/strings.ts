@@ -381,6 +381,7 @@ export const en = {
     bad_message: 'This page sent something the server did not understand. Reload the page.',
     unknown_type: 'This page is older than the server. Reload the page.',
     too_many_clients: 'The server is full right now. Try again in a moment.',
+    body_timeout: 'The network was too slow to send this. Please try again.',
     ended: 'This workshop has ended.',
     rejoined: 'The room had lost you, so you joined it again: please send this again.',
     unsent: 'This could not be sent again after the connection dropped (it is now over the server\'s size limit). It may not have been taken: please check, and shorten it if you send it again.',
