@@ -57,18 +57,18 @@ describe('the kudos wall on the projector', () => {
     expect(wall(target).dataset.density).toBe('2');
     expect(wall(target).classList.contains('d2')).toBe(true);
     expect(wall(target).children).toHaveLength(12);
-    expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
+    expect(target.querySelector('[data-testid=kudos-page]')).toBeNull();
   });
 
-  it('shows the kudos that fit at its densest, in the wall\'s order, and says how many more there are', async () => {
+  it('shows the kudos that fit at its densest, in the wall\'s order, as the first of its pages (KudosWall.pages)', async () => {
     // Seven end above the window's bottom less the margin and the room of
-    // the "+N more" line (768 - 16 - 2.6rem).
+    // the line that says which page is shown (768 - 16 - 2.6rem).
     layout(() => 1285);
     const target = show(KudosWall, { kudos, big: true });
     await settle();
     expect(wall(target).dataset.density).toBe('2');
     expect([...wall(target).querySelectorAll('.msg')].map((p) => p.textContent)).toEqual(['Thanks 1', 'Thanks 2', 'Thanks 3', 'Thanks 4', 'Thanks 5', 'Thanks 6', 'Thanks 7']);
-    expect(target.querySelector('[data-testid=kudos-more]')!.textContent).toBe('+5 more kudos');
+    expect(target.querySelector('[data-testid=kudos-page]')!.textContent).toBe('Page 1 of 2');
   });
 
   it('on a phone and in the console, is drawn whole, as it was', async () => {
@@ -79,7 +79,7 @@ describe('the kudos wall on the projector', () => {
       expect(wall(target).children).toHaveLength(12);
       expect(wall(target).dataset.density).toBeUndefined();
       expect(wall(target).classList.contains('big')).toBe(false);
-      expect(target.querySelector('[data-testid=kudos-more]')).toBeNull();
+      expect(target.querySelector('[data-testid=kudos-page]')).toBeNull();
     }
   });
 });

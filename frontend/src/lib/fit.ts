@@ -134,7 +134,8 @@ export function mostVoted(counts: number[], n: number): { keep: number[]; option
 }
 
 /** A "+N more" line under a list on the projector and the gap above it,
- *  in rem (the kudos wall, the help board, a survey's questions). */
+ *  in rem (the help board, a survey's questions; the kudos wall's line
+ *  that says which of its pages is shown). */
 export const MORE_LINE_REM = 2.6;
 
 /** The room of a "+N more" line under a list on the projector: n of the

@@ -107,8 +107,8 @@ export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () =>
   });
 }
 
-/** For an $effect that reads what a list on the projector draws (a kudos
- *  wall, a help board's requests), the way a retro's board is fitted:
+/** For an $effect that reads what a list on the projector draws (a help
+ *  board's requests), the way a retro's board is fitted:
  *  the first of its densities 0..last at which box ends above the
  *  window's bottom less whole pixels (fitDensity); when none does, at
  *  the last density, list() cut to the children that fit above it less
@@ -123,4 +123,133 @@ export function fitList(on: boolean, box: HTMLElement | undefined, list: () => H
     const l = list();
     set(last, l ? fitting(l, whole + more(), min, whole) : Infinity);
   });
+}
+
+/** How long the projector shows one page of a list too long for it
+ *  (pageList) before it turns to the next. A kudos wall at its densest
+ *  holds about six to twelve kudos a page on a 720-line screen, a line
+ *  or two each. Nobody in a room reads a page through: each looks for
+ *  their own name ("To Ann") and reads the two or three kudos that are
+ *  theirs or catch the eye, a sentence each, from a distance, at about
+ *  four words a second; and the first second or two after a turn goes on
+ *  seeing that the page changed. Twelve seconds is that, with some to
+ *  spare for a longer message; much longer, and a wall of sixty kudos
+ *  (five or six pages) took minutes to come round to a kudo again, which
+ *  is what the room waits for. */
+export const PAGE_TURN_MS = 12_000;
+
+/** One page of a list on the projector (pageList): its items' keys, in
+ *  the list's order, its number (from 1) and how many pages there are. */
+export type Page = { keys: string[]; n: number; of: number };
+
+/** For a list on the projector that should be seen whole (a kudos wall),
+ *  what fitList would cut shown page by page instead. The first of the
+ *  densities 0..last at which box ends above the window's bottom less
+ *  whole pixels (fitDensity); when none does, at the last density, the
+ *  list made into pages of the children that fit above the bottom less
+ *  whole and more() pixels, the room of the line that says which page
+ *  is shown (fitting, at least one child a page, each page drawn and
+ *  measured from its first child), shown one after the other, every
+ *  every milliseconds, round and round.
+ *  set gets the density, the index in keys() from which to draw the list
+ *  while it is measured, and the page to draw (undefined: the list from
+ *  that index on). A page shows the items it was made of for as long as
+ *  it is shown: an item added to the list meanwhile is drawn at the next
+ *  turn, never under the eyes of a room reading the page (the page's
+ *  items still in the list are drawn, so that one taken out, a kudo the
+ *  facilitator hid, goes at once). At the turn the pages still to come
+ *  are made again from the list as it is then, starting after the last
+ *  item shown so far in this round, so that the round neither shows an
+ *  item twice nor passes one over; an item added among those already
+ *  shown comes in the next round, whose pages are all made again.
+ *  Again from the first page when the window is resized. changed() says
+ *  that keys() changed: drawn whole, the list is fitted again at once.
+ *  Returns what stops it, and changed. */
+export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, last: number, keys: () => string[],
+  set: (density: number, from: number, page?: Page) => void, whole = 16, more: () => number = () => 48,
+  every = PAGE_TURN_MS): { changed: () => void; stop: () => void } {
+  let pages: string[][] = []; // empty: the list drawn whole (or being measured)
+  let at = 0; // the page shown
+  let stale = false; // the list changed since the pages still to come were made
+  let dirty = false; // the list changed since the first page was made
+  let run = 0; // each measure's own, so that a newer one stops it
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopFit: (() => void) | undefined;
+
+  // Pages of the list from its item from on: each drawn from its first
+  // item and cut to those that fit. Undefined when measured again meanwhile.
+  const make = async (from: number, gone: () => boolean) => {
+    const all = keys();
+    const room = whole + more();
+    const made: string[][] = [];
+    for (let s = from; s < all.length;) {
+      set(last, s);
+      await tick();
+      if (gone()) return undefined;
+      const l = list();
+      const e = Math.min(all.length, s + (l ? fitting(l, room, 1, room) : Infinity));
+      made.push(all.slice(s, e));
+      s = e;
+    }
+    return made;
+  };
+  const show = () => {
+    set(last, 0, { keys: pages[at], n: at + 1, of: pages.length });
+    timer = setTimeout(turn, every);
+  };
+  const fit = () => {
+    clearTimeout(timer);
+    stopFit?.();
+    stopFit = fitDensity(true, box, last, (d) => {
+      // Measured anew (first, or the window resized): drawn whole until
+      // the pages are made.
+      run++;
+      clearTimeout(timer);
+      pages = [];
+      stale = dirty = false;
+      set(d, 0);
+    }, whole, 0, async (gone) => {
+      const made = await make(0, gone);
+      if (!made) return;
+      // All fit at once with the page line's room kept: the list ends
+      // lower than its last child (nothing to turn to).
+      if (made.length < 2) return set(last, 0);
+      pages = made;
+      at = 0;
+      show();
+    });
+  };
+  const turn = async () => {
+    if (!stale) {
+      if (at + 1 < pages.length) at++;
+      else if (dirty) return fit();
+      else at = 0;
+      return show();
+    }
+    // After the last item shown so far in this round, in the list as it
+    // is now (a page whose every item was taken out: after the one before).
+    const all = keys();
+    const index = new Map(all.map((k, i) => [k, i]));
+    const next = 1 + Math.max(-1, ...pages.slice(0, at + 1).flat().map((k) => index.get(k) ?? -1));
+    if (next >= all.length) return fit();
+    const mine = ++run;
+    stale = false;
+    const made = await make(next, () => mine !== run);
+    if (!made) return;
+    pages = [...pages.slice(0, at + 1), ...made];
+    at++;
+    show();
+  };
+  fit();
+  return {
+    changed: () => {
+      if (pages.length) stale = dirty = true;
+      else fit();
+    },
+    stop: () => {
+      run++;
+      clearTimeout(timer);
+      stopFit?.();
+    },
+  };
 }

@@ -323,8 +323,9 @@ export const en = {
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',
-    // The projector's kudos wall, help board and survey, cut: what they hide.
-    moreKudos: (n: number) => `+${plural(n, 'more kudo', 'more kudos')}`,
+    // The projector's kudos wall too long for the screen, shown page by page.
+    kudosPage: (n: number, of: number) => `Page ${n} of ${of}`,
+    // The projector's help board and survey, cut: what they hide.
     moreRequests: (n: number) => `+${plural(n, 'more request', 'more requests')}`,
     moreQuestions: (n: number) => `+${plural(n, 'more question', 'more questions')}`,
     moreAnswers: (n: number) => `+${plural(n, 'more answer', 'more answers')}`,

@@ -7,6 +7,7 @@ import ScreenApp from './ScreenApp.svelte';
 import { ev, FakeWS, welcome } from '../test/fakews';
 import { settle } from '../test/settle';
 import { emWidth } from '../lib/fitcloud';
+import { PAGE_TURN_MS } from '../lib/fitboard';
 
 let target: HTMLElement;
 let app: any;
@@ -524,5 +525,51 @@ describe('the projector losing its connection', () => {
     ws.serverClose(1001);
     await settle();
     expect(target.querySelector('[data-testid=conn]')?.textContent?.trim()).toBe('Reconnecting…');
+  });
+});
+
+// Sixty kudos at the end of a workshop: the projector showed the seven
+// that fit and "+53 more kudos", and a kudo just sent seldom among them.
+describe('the projector showing a kudos wall too long for the screen', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+  const settleNow = async () => {
+    for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+  };
+  const wall = (kudos: object[]) => ({ exercise: 'e1', status: 'open', count: kudos.length, kudos });
+  const kudo = (n: number, id = `k${String(n).padStart(2, '0')}`) => ({ id, to: 'team', anonymous: true, message: `Thanks ${n}` });
+  const shown = () => [...target.querySelectorAll('[data-testid=kudos-wall] .msg')].map((p) => p.textContent);
+
+  it('pages through it, and a kudo sent meanwhile waits for the next turn', async () => {
+    // happy-dom lays nothing out: each kudo ends 100 px below the one
+    // before, the wall below the 768 px window at every density: seven
+    // kudos a page.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this.matches('.kudo') ? [...this.parentElement!.children].indexOf(this) : -1;
+      const bottom = this.matches('[data-testid=kudos-wall]') ? 6100 : i >= 0 ? (i + 1) * 100 : 0;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const exercise = { id: 'e1', kind: 'kudos', title: 'Thank you', status: 'open' };
+    const kudos = Array.from({ length: 20 }, (_, i) => kudo(i + 1));
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state: wall(kudos) }] } } } });
+    await settleNow();
+    expect(shown()).toEqual(['Thanks 1', 'Thanks 2', 'Thanks 3', 'Thanks 4', 'Thanks 5', 'Thanks 6', 'Thanks 7']);
+    const page = target.querySelector('[data-testid=kudos-page]')!;
+    expect(page.textContent).toBe('Page 1 of 3');
+    // Said to nobody: the projector's only live region is the lobby's count.
+    expect(page.closest('[aria-live], [role=status]')).toBeNull();
+    // One sent where its id puts it on this page, and one on it hidden
+    // by the facilitator: the hidden one goes at once, the new one waits.
+    ws.receive({ type: 'state', key: 'ex:e1', data: wall([...kudos.slice(0, 2), kudo(2.5, 'k02x'), ...kudos.slice(3)]) });
+    await settleNow();
+    expect(shown()).toEqual(['Thanks 1', 'Thanks 2', 'Thanks 4', 'Thanks 5', 'Thanks 6', 'Thanks 7']);
+    expect(page.textContent).toBe('Page 1 of 3');
+    await vi.advanceTimersByTimeAsync(PAGE_TURN_MS);
+    await settleNow();
+    expect(shown()).toEqual(['Thanks 8', 'Thanks 9', 'Thanks 10', 'Thanks 11', 'Thanks 12', 'Thanks 13', 'Thanks 14']);
+    expect(target.querySelector('[data-testid=kudos-page]')!.textContent).toBe('Page 2 of 3');
   });
 });

@@ -1,0 +1,183 @@
+// A kudos wall too long for the projector, shown page by page. It
+// showed the kudos that fit and "+48 more kudos": at the end of a
+// workshop the room never saw most of its wall on the big screen, nor,
+// often, the kudo it had just sent.
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { flushSync } from 'svelte';
+import KudosWall from './KudosWall.svelte';
+import { show } from '../test/mount';
+// The projector's fitting, which the wall imports when it first needs
+// it, loaded before any test: its import then settles at once.
+import { PAGE_TURN_MS } from '../lib/fitboard';
+import type { Kudo } from '../lib/types';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+/** The promises a few turns deep (the fitting's import, its measures),
+ *  then Svelte's pending updates, with no time passing. */
+async function settle() {
+  for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0);
+  flushSync();
+}
+
+/** ms pass, then the wall catches up. */
+async function wait(ms: number) {
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle();
+}
+
+// happy-dom lays nothing out: each kudo ends 100 px below the one before
+// (the window is 768 px); the wall ends at tall(density), in px. Above
+// the window's bottom less the margin and the room of the page line
+// (768 - 16 - 2.6rem), seven kudos fit a page.
+function layout(tall: (density: number) => number) {
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+    const wall = this.closest<HTMLElement>('[data-testid=kudos-wall]');
+    const i = this.matches('.kudo') ? [...this.parentElement!.children].indexOf(this) : -1;
+    const bottom = this === wall ? tall(Number(wall.dataset.density)) : i >= 0 ? (i + 1) * 100 : 0;
+    return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+  });
+  onTestFinished(() => { vi.restoreAllMocks(); });
+}
+
+// In the wall's order, by id (the server's): no kudo says when it was sent.
+const kudo = (id: string, message: string): Kudo => ({ id, to: 'team', fromName: 'Ann', anonymous: false, message });
+const wallOf = (n: number) => Array.from({ length: n }, (_, i) => kudo(`k${String(i + 1).padStart(2, '0')}`, `Thanks ${i + 1}`));
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => `Thanks ${a + i}`);
+
+/** The wall on the projector, its kudos a prop that can change. */
+function projector(kudos: Kudo[]) {
+  const props = $state({ kudos });
+  const target = show(KudosWall, { get kudos() { return props.kudos; }, big: true });
+  return {
+    target,
+    set: (k: Kudo[]) => { props.kudos = k; flushSync(); },
+    shown: () => [...target.querySelectorAll('[data-testid=kudos-wall] .msg')].map((p) => p.textContent),
+    page: () => target.querySelector('[data-testid=kudos-page]')?.textContent ?? null,
+  };
+}
+
+describe('a kudos wall that does not fit on the projector', () => {
+  it('shows the kudos that fit at its densest, in the wall\'s order, as its first page, then the next after a while, round and round', async () => {
+    layout(() => 1285);
+    const p = projector(wallOf(20));
+    await settle();
+    expect(p.target.querySelector<HTMLElement>('[data-testid=kudos-wall]')!.dataset.density).toBe('2');
+    expect(p.shown()).toEqual(range(1, 7));
+    expect(p.page()).toBe('Page 1 of 3');
+    // Not counted: it is not cut any more.
+    expect(p.target.querySelector('[data-testid=kudos-more]')).toBeNull();
+    // A page stays up for the room to read it.
+    await wait(PAGE_TURN_MS - 1000);
+    expect(p.shown()).toEqual(range(1, 7));
+    await wait(1000);
+    expect(p.shown()).toEqual(range(8, 14));
+    expect(p.page()).toBe('Page 2 of 3');
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(15, 20));
+    expect(p.page()).toBe('Page 3 of 3');
+    // Back to the first.
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(1, 7));
+    expect(p.page()).toBe('Page 1 of 3');
+  });
+
+  it('shows every kudo once in a round of its pages, in the wall\'s order', async () => {
+    layout(() => 1285);
+    const kudos = wallOf(60);
+    const p = projector(kudos);
+    await settle();
+    const of = Number(/of (\d+)$/.exec(p.page()!)![1]);
+    const seen: string[] = [];
+    for (let n = 1; n <= of; n++) {
+      expect(p.page()).toBe(`Page ${n} of ${of}`);
+      seen.push(...p.shown().map(String));
+      await wait(PAGE_TURN_MS);
+    }
+    expect(seen).toEqual(kudos.map((k) => k.message));
+    expect(p.page()).toBe(`Page 1 of ${of}`);
+  });
+
+  it('keeps the page up as it is while kudos arrive, and draws them in their place in the wall\'s order from the next turn', async () => {
+    layout(() => 1285);
+    const kudos = wallOf(20);
+    const p = projector(kudos);
+    await settle();
+    expect(p.shown()).toEqual(range(1, 7));
+    // Sent mid-page: one whose id puts it on this page, one on the next.
+    const onThis = kudo('k03x', 'Thanks 3½');
+    const onNext = kudo('k09x', 'Thanks 9½');
+    await wait(5000);
+    p.set([...kudos.slice(0, 3), onThis, ...kudos.slice(3, 9), onNext, ...kudos.slice(9)]);
+    await settle();
+    expect(p.shown()).toEqual(range(1, 7));
+    expect(p.page()).toBe('Page 1 of 3');
+    // Nothing turns before its time either.
+    await wait(PAGE_TURN_MS - 5000 - 1);
+    expect(p.shown()).toEqual(range(1, 7));
+    // The next page starts after the last kudo shown, the new one on it
+    // where its id puts it, not first and not marked.
+    await wait(1);
+    expect(p.shown()).toEqual(['Thanks 8', 'Thanks 9', 'Thanks 9½', 'Thanks 10', 'Thanks 11', 'Thanks 12', 'Thanks 13']);
+    expect(p.page()).toBe('Page 2 of 3');
+    expect([...p.target.querySelectorAll('.kudo')].every((li) => li.className === p.target.querySelector('.kudo')!.className)).toBe(true);
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(14, 20));
+    expect(p.page()).toBe('Page 3 of 3');
+    // The next round is made of the whole wall anew: the kudo sent among
+    // those already shown comes in it.
+    const round: string[] = [];
+    for (let n = 1; n <= 4; n++) {
+      await wait(PAGE_TURN_MS);
+      expect(p.page()).toBe(`Page ${n} of 4`);
+      round.push(...p.shown().map(String));
+    }
+    expect(round).toEqual([...range(1, 3), 'Thanks 3½', ...range(4, 9), 'Thanks 9½', ...range(10, 20)]);
+  });
+
+  it('takes a kudo the facilitator hid off the page at once', async () => {
+    layout(() => 1285);
+    const kudos = wallOf(20);
+    const p = projector(kudos);
+    await settle();
+    p.set(kudos.filter((k) => k.id !== 'k04'));
+    await settle();
+    expect(p.shown()).toEqual(['Thanks 1', 'Thanks 2', 'Thanks 3', 'Thanks 5', 'Thanks 6', 'Thanks 7']);
+    // The round goes on where it was.
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(8, 14));
+  });
+
+  it('says which page it shows in no live region: a screen reader would read out every turn', async () => {
+    layout(() => 1285);
+    const p = projector(wallOf(20));
+    await settle();
+    const line = p.target.querySelector('[data-testid=kudos-page]')!;
+    expect(line.closest('[aria-live], [role=status], [role=alert], [role=log], [role=marquee], [role=timer]')).toBeNull();
+  });
+});
+
+describe('a kudos wall that fits on the projector', () => {
+  it('is not paged, says no page and stays as it is', async () => {
+    layout((d) => (d < 2 ? 1071 : 700));
+    const p = projector(wallOf(12));
+    await settle();
+    expect(p.shown()).toEqual(range(1, 12));
+    expect(p.page()).toBeNull();
+    await wait(3 * PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(1, 12));
+    expect(p.page()).toBeNull();
+  });
+
+  it('shows a kudo sent while it fits at once, in its place', async () => {
+    layout((d) => (d < 2 ? 1071 : 700));
+    const kudos = wallOf(12);
+    const p = projector(kudos);
+    await settle();
+    p.set([...kudos.slice(0, 5), kudo('k05x', 'Thanks 5½'), ...kudos.slice(5)]);
+    await settle();
+    expect(p.shown()).toEqual([...range(1, 5), 'Thanks 5½', ...range(6, 12)]);
+    expect(p.page()).toBeNull();
+  });
+});
