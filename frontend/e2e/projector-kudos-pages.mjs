@@ -1,0 +1,141 @@
+// A kudos wall of sixty kudos on the projector, checked in the browser
+// against a real huddle binary. The projector cannot scroll: it showed
+// the kudos that fit and "+53 more kudos", so at the end of a workshop
+// the room never saw most of its wall on the big screen. Now it shows
+// the wall page by page, each page the kudos that fit, in the wall's
+// order (by the kudos' random ids), and turns to the next by itself,
+// with a line that says which page is up; with reduced motion asked for
+// it turns without fading.
+// Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-kudos-pages.mjs (after make build).
+import { suite, roomDriver, until, shot } from './harness.mjs';
+
+const { huddle, browser, newPage, finish } = await suite();
+
+const KUDOS = 60;
+const SAYINGS = ['for the demo', 'for pairing with me on the flaky tests all of Tuesday afternoon', 'for the coffee',
+  'for taking the support rota when I was ill, and for the notes you left', 'for the review', 'for asking the question nobody else dared to ask in the planning'];
+
+/** A room made through the API in page, its kudos wall open and sent
+ *  KUDOS kudos by three participants' own WebSockets; the join code, a
+ *  projector link's token and the wall's messages in its order (the
+ *  facilitator's view, as the server sends it). */
+async function longWall(page) {
+  await page.goto(huddle.base + '/healthz');
+  await page.evaluate(roomDriver);
+  return page.evaluate(async ({ n, sayings }) => {
+    const post = window.__post;
+    const connect = window.__connect;
+    const r = await post('/api/rooms', { title: 'Sprint 43 review' });
+    const fac = await connect(r.room.id, r.facilitator.secret);
+    const { exercise } = await fac('agenda.add', { spec: { kind: 'kudos', title: 'Thank you' } });
+    await fac('exercise.open', { exercise });
+    const people = [];
+    for (const name of ['Ann', 'Ben', 'Cy']) {
+      const j = await post('/api/join', { code: r.room.code, name });
+      people.push(await connect(r.room.id, j.token));
+    }
+    for (let i = 0; i < n; i++) {
+      await people[i % 3]('kudos.send', { exercise, to: 'team', message: `Kudo ${i + 1}: thank you ${sayings[i % sayings.length]}`, anonymous: i % 4 === 0 });
+    }
+    const { token } = await fac('room.screen_link', {});
+    const key = `ex:${exercise}`;
+    const deadline = Date.now() + 5000;
+    while ((fac.states[key]?.kudos?.length ?? 0) < n && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    return { code: r.room.code, token, order: fac.states[key].kudos.map((k) => k.message) };
+  }, { n: KUDOS, sayings: SAYINGS });
+}
+
+/** What the projector draws of the wall: the kudos' messages in order,
+ *  the page line and whether it sits in a live region, what ends off the
+ *  screen, the smallest message's type and the kudos' animation. */
+function wallDrawn() {
+  const out = [];
+  for (const e of document.querySelectorAll('.screen *')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    if (r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5) out.push(`${e.tagName.toLowerCase()} "${e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.bottom)}`);
+  }
+  const doc = document.documentElement;
+  if (doc.scrollHeight > innerHeight) out.push(`the page is ${doc.scrollHeight} px tall in ${innerHeight}`);
+  const msgs = [...document.querySelectorAll('[data-testid=kudos-wall] .msg')];
+  const line = document.querySelector('[data-testid=kudos-page]');
+  return {
+    out,
+    shown: msgs.map((p) => p.textContent.trim()),
+    page: line ? line.textContent.trim() : null,
+    live: !!line?.closest('[aria-live], [role=status], [role=alert], [role=log]'),
+    more: !!document.querySelector('[data-testid=kudos-more]'),
+    px: Math.min(...msgs.map((p) => parseFloat(getComputedStyle(p).fontSize))),
+    animation: [...new Set([...document.querySelectorAll('[data-testid=kudos-wall] .kudo')].map((li) => getComputedStyle(li).animationName))],
+  };
+}
+
+let wall, proj, still;
+
+/** A screenshot of p once its page has faded in. */
+async function shotTurned(p, name) {
+  await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await shot(p, name);
+}
+
+/** The page drawn on p as it is once it says page n: the kudos shown,
+ *  checked against the wall's order from index from on. */
+async function pageUp(p, n, from, at) {
+  const seen = await until(async () => {
+    const d = await p.evaluate(wallDrawn);
+    return d.page?.startsWith(`Page ${n} of `) ? d : false;
+  }, `page ${n} ${at}`, 25_000);
+  if (seen.out.length) throw new Error(`${at}, page ${n}: off the screen: ${seen.out.join('; ')}`);
+  if (seen.shown.length < 2) throw new Error(`${at}, page ${n}: ${seen.shown.length} kudos shown`);
+  const want = wall.order.slice(from, from + seen.shown.length);
+  if (seen.shown.join('|') !== want.join('|')) throw new Error(`${at}, page ${n}: shows ${JSON.stringify(seen.shown)}, not the wall's next kudos in its order ${JSON.stringify(want)}`);
+  if (seen.live) throw new Error(`${at}: the page line is in a live region: every turn would be read out`);
+  if (seen.more) throw new Error(`${at}: still says "+N more"`);
+  if (seen.px < 14) throw new Error(`${at}: its messages in ${seen.px} px type`);
+  return seen;
+}
+
+async function firstPage() {
+  const setup = await newPage(await browser.newContext(), 'the room of the long wall');
+  wall = await longWall(setup);
+  await setup.close();
+  if (wall.order.length !== KUDOS) throw new Error(`the wall holds ${wall.order.length} kudos, not ${KUDOS}`);
+  proj = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 } }), 'projector of the long wall');
+  still = await newPage(await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' }), 'projector of the long wall, reduced motion');
+  for (const p of [proj, still]) await p.goto(`${huddle.base}/screen/${wall.code}#t=${wall.token}`);
+  const [one, calm] = await Promise.all([pageUp(proj, 1, 0, 'at 1280x720'), pageUp(still, 1, 0, 'with reduced motion')]);
+  const of = Number(/of (\d+)$/.exec(one.page)[1]);
+  if (of < 2) throw new Error(`sixty kudos on ${of} page at 1280x720`);
+  // Faded in as a page turns, but not with reduced motion asked for.
+  if (one.animation.includes('none')) throw new Error(`a page's kudos are not faded in: ${one.animation}`);
+  if (calm.animation.join() !== 'none') throw new Error(`with reduced motion, a page's kudos are animated: ${calm.animation}`);
+  console.log(`    1280x720: ${one.shown.length} of ${KUDOS} kudos on "${one.page}", in ${one.px.toFixed(1)} px type`);
+  await shotTurned(proj, 'screen-kudos-page-1-720');
+  return one.shown.length;
+}
+
+let onFirst;
+
+async function turns() {
+  // Both turn by themselves, the one with reduced motion too, to the
+  // kudos after the first page's.
+  const [two] = await Promise.all([pageUp(proj, 2, onFirst, 'at 1280x720'), pageUp(still, 2, onFirst, 'with reduced motion')]);
+  console.log(`    then "${two.page}": ${two.shown.length} kudos, from the ${onFirst + 1}th in the wall's order`);
+  await shotTurned(proj, 'screen-kudos-page-2-720');
+}
+
+async function smallerScreen() {
+  // Resized, the pages are made anew of what fits there, from the first.
+  await proj.setViewportSize({ width: 800, height: 600 });
+  const one = await pageUp(proj, 1, 0, 'at 800x600');
+  console.log(`    800x600: ${one.shown.length} kudos on "${one.page}"`);
+  await shotTurned(proj, 'screen-kudos-page-1-600');
+}
+
+const steps = [
+  ['sixty kudos on the projector: the first page of those that fit, in the wall\'s order, on the screen, and which page it is', async () => { onFirst = await firstPage(); }],
+  ['the projector turns to the next page by itself, with reduced motion too', turns],
+  ['resized to 800x600, the pages are made of what fits there', smallerScreen],
+];
+
+await finish(steps);
