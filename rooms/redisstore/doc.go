@@ -35,7 +35,8 @@
 // one goroutine. When go-redis reconnects it subscribes again silently; the
 // store sees the server's fresh subscribe confirmations and sends every
 // follower of those rooms a Notice with Lost set, so they catch up from
-// History.
+// History. A connection that went silent (a frozen link brings no error)
+// is PINGed and, unanswered, given up the same way (pubsub.go).
 //
 // # Key layout
 //

@@ -2,8 +2,12 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -11,10 +15,28 @@ import (
 	"huddle/rooms"
 )
 
-// channelSize buffers messages between go-redis's reader and the drain
-// goroutine. go-redis stops reading while it is full, so it absorbs bursts
-// from every followed room of the node.
+// channelSize buffers messages between the reader and the drain
+// goroutine. The reader stops reading while it is full, so it absorbs
+// bursts from every followed room of the node.
 const channelSize = 8192
+
+// A subscription connection that Redis has stopped answering looks, from
+// the node, exactly like one on which nobody publishes: no error comes,
+// ever, when the link froze rather than closed (a partition, a Redis host
+// gone with its connections, a proxy that drops them). The node would
+// miss every event of its rooms for as long as it lasts, and its phones
+// with it. go-redis's own health check of a PubSub channel only writes a
+// PING (v9: PubSub.Ping does not wait for the answer, and the channel's
+// reader reads without a deadline), so a write into a frozen link passes
+// it. The reader here therefore reads with a deadline, and the keeper
+// PINGs the connection once it has been silent for pubsubPingEvery:
+// Redis answers a PING on a subscribed connection, so a live one is
+// never silent for long. One silent past pubsubPingEvery twice plus the
+// client's read timeout (4 s by default) is given up: go-redis closes it,
+// the next read dials again and subscribes to every channel again, and
+// the fresh confirmations make every follower catch up from History, as
+// after any lost subscription.
+const pubsubPingEvery = time.Second
 
 // subscriptions multiplexes every Subscribe of a Store onto one
 // redis.PubSub (one connection), created on first use.
@@ -37,6 +59,12 @@ type subscriptions struct {
 	follows map[string]*follow
 	next    uint64
 	lostLog time.Time // last "notices lost" warning, to log one per reconnect
+
+	// heard is when the subscription connection last brought anything
+	// (a message, a confirmation, a PING's answer), unix nanoseconds.
+	heard atomic.Int64
+	// keeper runs keepAlive; close waits for it.
+	keeper sync.WaitGroup
 }
 
 // follow is one followed room.
@@ -122,14 +150,106 @@ func (b *subscriptions) add(ctx context.Context, room, ch string, fn func(rooms.
 	}
 }
 
-// start creates the PubSub and its drain goroutine; b.mu is held.
+// start creates the PubSub, its reader, its keeper and its drain
+// goroutine; b.mu is held.
 func (b *subscriptions) start() {
 	b.ps = b.s.rdb.Subscribe(context.Background())
-	// ChannelWithSubscriptions, unlike Channel, passes on the server's
-	// subscribe confirmations: the only sign of a silent resubscribe.
-	msgs := b.ps.ChannelWithSubscriptions(redis.WithChannelSize(channelSize))
+	msgs := make(chan any, channelSize)
 	b.drained = make(chan struct{})
+	b.heard.Store(time.Now().UnixNano())
+	b.keeper.Add(1)
+	go b.receive(b.ps, msgs)
+	go b.keepAlive(b.ps)
 	go b.drain(msgs)
+}
+
+// silence is how long the subscription connection may bring nothing
+// before it is given up: two PING periods (the keeper pings a connection
+// silent for one, at its next tick) and a read timeout for the answer.
+func (b *subscriptions) silence() time.Duration {
+	return 2*pubsubPingEvery + b.s.readTimeout()
+}
+
+// receive reads what the subscription connection brings and passes
+// messages and subscribe confirmations (the only sign of a silent
+// resubscribe) to out, until the PubSub is closed. It is go-redis's
+// PubSub.ChannelWithSubscriptions with a deadline on every read (see
+// pubsubPingEvery): a read that passes it makes go-redis close the
+// connection, and the next one dial again and subscribe again.
+func (b *subscriptions) receive(ps *redis.PubSub, out chan<- any) {
+	defer close(out)
+	failures := 0
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), b.silence())
+		m, err := ps.Receive(ctx)
+		cancel()
+		if err != nil {
+			if errors.Is(err, redis.ErrClosed) {
+				return
+			}
+			if timedOut(err) && failures == 0 {
+				b.s.log.Warn("redisstore: pub/sub silent; reconnecting", "for", b.silence().String())
+			}
+			// Redis unreachable: each read fails at once, dialling.
+			failures++
+			if !b.sleep(min(50*time.Millisecond<<min(failures, 5), time.Second)) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		b.heard.Store(time.Now().UnixNano())
+		switch m.(type) {
+		case *redis.Subscription, *redis.Message:
+			select {
+			case out <- m:
+			case <-b.stop:
+				return
+			}
+		}
+	}
+}
+
+// timedOut reports an error of a read that ran out of time.
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// sleep waits d, and reports false if the subscriptions close meanwhile.
+func (b *subscriptions) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-b.stop:
+		return false
+	}
+}
+
+// keepAlive PINGs the subscription connection whenever it has brought
+// nothing for pubsubPingEvery, so that receive hears from a live one
+// well within its deadline.
+func (b *subscriptions) keepAlive(ps *redis.PubSub) {
+	defer b.keeper.Done()
+	tick := time.NewTicker(pubsubPingEvery / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-b.stop:
+			return
+		}
+		if time.Since(time.Unix(0, b.heard.Load())) < pubsubPingEvery {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), b.s.readTimeout())
+		// A failed write makes go-redis reconnect; a frozen link takes
+		// the write, and receive's deadline tells.
+		_ = ps.Ping(ctx)
+		cancel()
+	}
 }
 
 // remover returns the cancel function of subscriber id.
@@ -248,8 +368,9 @@ func (b *subscriptions) close() bool {
 	b.mu.Unlock()
 	b.ctl.Unlock()
 	if ps != nil {
-		_ = ps.Close() // ends go-redis's reader, which closes msgs
+		_ = ps.Close() // ends the reader, which closes msgs
 		<-drained
+		b.keeper.Wait()
 	}
 	return true
 }

@@ -721,6 +721,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 }
 
+// readTimeout is how long the client waits for an answer: its read
+// timeout, or go-redis's default of 3 s where it has none of its own.
+func (s *Store) readTimeout() time.Duration {
+	if d := s.rdb.Options().ReadTimeout; d > 0 {
+		return d
+	}
+	return 3 * time.Second
+}
+
 // Close implements rooms.Store: it stops the subscriptions and closes the
 // client. Callbacks are not called once Close returns.
 func (s *Store) Close() error {
