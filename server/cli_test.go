@@ -244,7 +244,7 @@ func TestStoreWatchLogs(t *testing.T) {
 		t.Helper()
 		now = now.Add(d)
 		before := logs.String()
-		w.observe(err)
+		w.observe(err, now)
 		got := strings.TrimPrefix(logs.String(), before)
 		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
 			t.Fatalf("after %v, %v: logged %q, want %q", d, err, got, want)

@@ -86,6 +86,11 @@ type Config struct {
 	ShutdownDrain   time.Duration
 	ShutdownSpread  time.Duration
 	ShutdownTimeout time.Duration
+	// StoreDownGrace is how long the store (Redis) may stay unavailable
+	// before the node closes its WebSockets, spread over ShutdownSpread,
+	// and refuses new ones until it answers again, so that its phones
+	// reconnect through the load balancer to a node that has it. 0: never.
+	StoreDownGrace time.Duration
 	// ResultsTTL is how long an ended room's results are kept as a
 	// session (0 keeps none), MaxSessions how many at most; MaxPacks
 	// bounds the pack library.
@@ -129,6 +134,7 @@ func DefaultConfig() Config {
 		ReplyWindow:      rooms.DefaultReplyWindow,
 		ShutdownSpread:   5 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
+		StoreDownGrace:   10 * time.Second,
 		ResultsTTL:       90 * 24 * time.Hour,
 		MaxPacks:         1000,
 		MaxSessions:      1000,
@@ -264,6 +270,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	dur(&c.ShutdownDrain, "shutdown-drain", "HUDDLE_SHUTDOWN_DRAIN", "on shutdown, /readyz reports draining for this long before the listener closes, so a load balancer stops sending new clients (0, the default: close at once)")
 	dur(&c.ShutdownSpread, "shutdown-spread", "HUDDLE_SHUTDOWN_SPREAD", "on shutdown, connections are closed spread over this time so clients do not reconnect all at once")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUDDLE_SHUTDOWN_TIMEOUT", "longest a shutdown waits before closing what is left")
+	dur(&c.StoreDownGrace, "store-down-grace", "HUDDLE_STORE_DOWN_GRACE", "with Redis: once this node has not reached Redis for this long, it closes its WebSockets (1013, spread over shutdown-spread) and refuses new ones (503 unavailable) until Redis answers again, so that its phones reconnect to a node that works (0: never)")
 	dur(&c.ResultsTTL, "results-ttl", "HUDDLE_RESULTS_TTL", "how long the results of an ended room are kept as a session to compare (0 keeps none; e.g. 2160h for 90 days)")
 	num(&c.MaxPacks, "max-packs", "HUDDLE_MAX_PACKS", "packs the library holds (besides the built-in ones)")
 	num(&c.MaxStatusRooms, "max-status-rooms", "HUDDLE_MAX_STATUS_ROOMS", "rooms one request for the status of a facilitator's rooms (POST /api/rooms/status, /host's list) may ask about; each counts against http-rate")
@@ -598,6 +605,7 @@ func (c Config) Validate() error {
 		{"shutdown-spread", c.ShutdownSpread, "close every connection at once"},
 		{"shutdown-drain", c.ShutdownDrain, "no drain"},
 		{"results-ttl", c.ResultsTTL, "keep no results"},
+		{"store-down-grace", c.StoreDownGrace, "never close connections for it"},
 	} {
 		if d.d < 0 {
 			errs = append(errs, fmt.Errorf("%s cannot be negative (0: %s)", d.name, d.zero))

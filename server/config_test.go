@@ -187,6 +187,7 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"an anonymity floor no exercise can meet", func(c *Config) { c.Exercises.MinAnonymous = 1001 }, "min-responses must be at most 1000"},
 		{"no reply window", func(c *Config) { c.ReplyWindow = 0 }, "reply-window"},
 		{"negative presence list", func(c *Config) { c.Limits.PresenceListMax = -5 }, "presence-list-max cannot be negative"},
+		{"a negative store-down-grace", func(c *Config) { c.StoreDownGrace = -time.Second }, "store-down-grace cannot be negative (0: never close connections for it)"},
 		{"a spread longer than the shutdown", func(c *Config) { c.ShutdownSpread, c.ShutdownTimeout = 30*time.Second, 3*time.Second }, "shutdown-drain (0s) and shutdown-spread (30s) together must be shorter than shutdown-timeout (3s)"},
 		{"a drain and spread as long as the shutdown", func(c *Config) {
 			c.ShutdownDrain, c.ShutdownSpread, c.ShutdownTimeout = 15*time.Second, 5*time.Second, 20*time.Second

@@ -343,7 +343,16 @@ func (c *conn) awaitMessage() {
 	}
 }
 
+// errCutOff refuses a connection, or its hello, while the node is cut
+// off from its store (storeLost).
+var errCutOff = rooms.Errorf(rooms.CodeUnavailable, "this server cannot reach its store; connect again, to another server")
+
 func (c *conn) hello(in inbound) {
+	if c.srv.isCutOff() {
+		c.sendError("", errCutOff)
+		c.Close(rooms.CodeUnavailable)
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.srv.baseCtx, 10*time.Second)
 	defer cancel()
 	roomID := in.Room
@@ -772,6 +781,12 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rooms.Errorf(rooms.CodeRateLimited, "too many new connections; reconnect in a moment"))
 		return
 	}
+	if s.isCutOff() {
+		// A phone sent back here by the load balancer (or its backoff)
+		// tries again and meets another node.
+		s.writeError(w, errCutOff)
+		return
+	}
 	// Reserve a place before the upgrade, so simultaneous upgrades cannot
 	// pass the limit together. Whose connection it is is known only at
 	// its hello: the hub then keeps each token to max-member-connections
@@ -793,8 +808,8 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(int64(s.cfg.MaxMessageBytes))
 	c := s.newConn(ws, hw)
-	if !s.track(c) {
-		_ = ws.Close(CloseGoingAway, "going_away")
+	if reason, ok := s.track(c); !ok {
+		_ = ws.Close(closeFor(reason))
 		return
 	}
 	// The connection gets a goroutine of its own and the handler returns:

@@ -55,8 +55,15 @@ type Server struct {
 	draining bool
 	connWG   sync.WaitGroup
 	keepers  sync.WaitGroup // background retries of keeping sessions
-	// awaitingStore waits for awaitStore's pings.
+	// awaitingStore waits for watchStore's pings.
 	awaitingStore sync.WaitGroup
+	watch         *storeWatch
+	// cutOff is set while the store has been unavailable for longer than
+	// store-down-grace (storeLost): the node closes its WebSockets and
+	// takes no new ones. cutOffs counts the times it was set, so that a
+	// close scheduled before the store came back is not made after.
+	cutOff  bool
+	cutOffs int
 	// keptLoaded, in tests, runs when keeping a session has loaded the
 	// room and before it writes the session.
 	keptLoaded func()
@@ -94,7 +101,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 	}
 	watch := &storeWatch{log: log, redact: redactor(cfg.RedisURL), every: time.Minute, now: time.Now}
 	s := &Server{
-		cfg: cfg, log: log, store: watchedStore{Store: store, watch: watch},
+		cfg: cfg, log: log, store: watchedStore{Store: store, watch: watch}, watch: watch,
 		conns:            make(map[*conn]struct{}),
 		connectLimiter:   rate.NewLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst),
 		httpLimiter:      rate.NewLimiter(rate.Limit(cfg.HTTPRate), cfg.HTTPBurst),
@@ -102,6 +109,11 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		welcomeExtraHost: welcomeExtra(cfg, cfg.HostMessageBytes()),
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
+	if _, embedded := store.(*memory.Store); !embedded && cfg.StoreDownGrace > 0 {
+		// The embedded store is the node's own memory: it always
+		// answers, and another node would not have it anyway.
+		watch.grace, watch.lost, watch.back = cfg.StoreDownGrace, s.storeLost, s.storeBack
+	}
 	s.svc = rooms.NewService(store, cfg.Limits)
 	exercises.RegisterWith(s.svc, cfg.ExerciseLimits())
 	s.packs = packs.NewLibrary(store, cfg.MaxPacks)
@@ -206,34 +218,116 @@ func (s *Server) Start() error {
 		}
 	}()
 	s.awaitingStore.Add(1)
-	go s.awaitStore()
+	go s.watchStore()
 	return nil
 }
 
-// awaitStorePeriod is how often awaitStore pings a store that has not
-// answered since the node started.
-const awaitStorePeriod = 5 * time.Second
+// awaitStorePeriod is how often watchStore pings a store that has not
+// answered since the node started, when it does not watch it for good;
+// storeCheckPeriod how often it pings one it watches for good (with
+// store-down-grace, on Redis). storePingTimeout bounds a ping, as
+// /readyz's.
+const (
+	awaitStorePeriod = 5 * time.Second
+	storeCheckPeriod = time.Second
+	storePingTimeout = 2 * time.Second
+)
 
-// awaitStore pings the store from the start until it first answers, so
+// watchStore pings the store from the start until it first answers, so
 // that a store that is not there (Redis down, a wrong password, a bad
 // database number, a host that does not resolve) is explained in the log
 // (storeWatch) without waiting for a readiness probe, and its coming back
-// is logged too. Probes of /readyz take over from there.
-func (s *Server) awaitStore() {
+// is logged too. With a grace to watch for (store-down-grace, Redis) it
+// then goes on pinging every second for as long as the node runs: a node
+// cut off from Redis must notice it itself, since load balancers that do
+// not probe /readyz (open-source nginx) would not, and neither would a
+// phone whose commands are answered unavailable on a socket that stays
+// open. A ping waits 2 s at most, so a frozen link, which answers nothing
+// rather than refusing, is noticed as well as a refused one. Commands
+// answered unavailable do not count: the ping goes the way the next
+// command would (docs/redis.md), so it tells the same, without taking a
+// command refused for reasons of its own (late, say) for a lost store.
+func (s *Server) watchStore() {
 	defer s.awaitingStore.Done()
+	watching := s.watch.grace > 0
 	for {
-		ctx, cancel := context.WithTimeout(s.baseCtx, 2*time.Second)
+		ctx, cancel := context.WithTimeout(s.baseCtx, storePingTimeout)
 		err := s.store.Ping(ctx)
 		cancel()
-		if err == nil {
-			return
+		if err == nil && !watching {
+			return // probes of /readyz take over from here
+		}
+		period := storeCheckPeriod
+		if !watching {
+			period = awaitStorePeriod
 		}
 		select {
 		case <-s.baseCtx.Done():
 			return
-		case <-time.After(awaitStorePeriod):
+		case <-time.After(period):
 		}
 	}
+}
+
+// storeLost cuts the node off (storeWatch calls it once the store has
+// been unavailable for store-down-grace): its WebSockets are closed with
+// 1013 unavailable at moments spread over shutdown-spread, as a shutdown
+// spreads its own, so that its phones reconnect through the load
+// balancer (to a node that has the store) without all arriving at once;
+// and until the store answers again it refuses new ones (handleWS,
+// track, hello), so that a phone sent back to it tries again, elsewhere.
+// Its phones would otherwise stay on a node that can apply nothing and
+// receives no event of their rooms, showing "connected" while the room
+// moves on without them.
+func (s *Server) storeLost(down time.Duration) {
+	s.mu.Lock()
+	s.cutOff = true
+	s.cutOffs++
+	gen := s.cutOffs
+	conns := make([]*conn, 0, len(s.conns))
+	if !s.draining { // a shutdown closes them itself
+		for c := range s.conns {
+			conns = append(conns, c)
+		}
+	}
+	s.mu.Unlock()
+	spread := s.cfg.ShutdownSpread
+	for _, c := range conns {
+		var d time.Duration
+		if spread > 0 {
+			d = rand.N(spread)
+		}
+		time.AfterFunc(d, func() {
+			if s.stillCutOff(gen) {
+				c.Close(rooms.CodeUnavailable)
+			}
+		})
+	}
+	s.log.Warn("store unavailable past store-down-grace; closing connections and refusing new ones",
+		"for", down.Round(time.Second).String(), "connections", len(conns), "spread", spread.String())
+}
+
+// storeBack ends a cut-off: the store answered again. Closes not made
+// yet are not made.
+func (s *Server) storeBack(after time.Duration) {
+	s.mu.Lock()
+	s.cutOff = false
+	s.mu.Unlock()
+	s.log.Info("store available again; taking connections again", "after", after.Round(time.Second).String())
+}
+
+// stillCutOff reports whether the cut-off gen is still on.
+func (s *Server) stillCutOff(gen int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cutOff && s.cutOffs == gen
+}
+
+// isCutOff reports whether the node is cut off from its store.
+func (s *Server) isCutOff() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cutOff
 }
 
 // watchedStore is the store as the node's own handlers use it, /readyz
@@ -247,11 +341,12 @@ type watchedStore struct {
 }
 
 func (st watchedStore) Ping(ctx context.Context) error {
+	sent := st.watch.now()
 	err := st.Store.Ping(ctx)
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		return err // the asker went away (or the node stops): says nothing of the store
 	}
-	st.watch.observe(err)
+	st.watch.observe(err, sent)
 	return err
 }
 
@@ -260,32 +355,64 @@ func (st watchedStore) Ping(ctx context.Context) error {
 // changed, and at most once every `every` while it stays the same, so
 // that a probe every second does not flood the log; and, at INFO, when
 // the store answers again. Reasons have the Redis password taken out.
+//
+// With a grace, it also tells the node (lost) once the store has
+// answered no ping for that long, and (back) when it answers again.
 type storeWatch struct {
 	log    *slog.Logger
 	redact func(string) string
 	every  time.Duration
 	now    func() time.Time
+	grace  time.Duration             // 0: lost is never called
+	lost   func(down time.Duration)  // the store has been down for grace
+	back   func(after time.Duration) // it answers again, after lost
 
-	mu     sync.Mutex
-	down   time.Time // when the store stopped answering; zero while it answers
-	reason string    // the last reason logged
-	logged time.Time // when it was logged
+	mu       sync.Mutex
+	down     time.Time   // when the first ping it failed was sent; zero while it answers
+	answered time.Time   // when a ping was last answered
+	reason   string      // the last reason logged
+	logged   time.Time   // when it was logged
+	timer    *time.Timer // calls expire at down + grace
+	isLost   bool        // lost was called, back not yet
+	stopped  bool
 }
 
-func (w *storeWatch) observe(err error) {
+// observe takes the outcome of a ping sent at sent.
+func (w *storeWatch) observe(err error, sent time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
 	if err == nil {
+		w.answered = now
 		if !w.down.IsZero() {
-			w.log.Info("store available again; the node is ready", "after", now.Sub(w.down).Round(time.Second).String())
+			after := now.Sub(w.down)
+			w.log.Info("store available again; the node is ready", "after", after.Round(time.Second).String())
 			w.down, w.reason = time.Time{}, ""
+			if w.timer != nil {
+				w.timer.Stop()
+				w.timer = nil
+			}
+			if w.isLost {
+				w.isLost = false
+				if !w.stopped {
+					w.back(after)
+				}
+			}
 		}
 		return
 	}
+	if sent.Before(w.answered) {
+		return // the store has answered since this ping was sent: old news
+	}
 	reason := w.redact(err.Error())
 	if w.down.IsZero() {
-		w.down = now
+		// The store has answered nothing since this ping was sent: a
+		// frozen link keeps a ping 2 s, and those count too.
+		w.down = sent
+		if w.grace > 0 && !w.stopped {
+			down := w.down
+			w.timer = time.AfterFunc(w.grace-now.Sub(down), func() { w.expire(down) })
+		}
 	} else if reasonKind(reason) == reasonKind(w.reason) && now.Sub(w.logged) < w.every {
 		return
 	}
@@ -295,6 +422,28 @@ func (w *storeWatch) observe(err error) {
 		args = append(args, "for", d.String())
 	}
 	w.log.Warn("store unavailable; the node is not ready", args...)
+}
+
+// expire tells the node the store is lost, if it has answered no ping
+// since down.
+func (w *storeWatch) expire(down time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped || w.isLost || !w.down.Equal(down) {
+		return
+	}
+	w.isLost = true
+	w.lost(w.now().Sub(down))
+}
+
+// stop makes the watch call neither lost nor back again (the node stops).
+func (w *storeWatch) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
 }
 
 // reasonKind is what a reason the store gave says, for telling a new
@@ -367,18 +516,23 @@ func (s *Server) unreserve() {
 	s.mu.Unlock()
 }
 
-// track turns a reserved place into a tracked connection.
-func (s *Server) track(c *conn) bool {
+// track turns a reserved place into a tracked connection. It refuses
+// (closeWith says with what) while the node drains or is cut off from
+// its store; a cut-off that begins later finds the connection tracked.
+func (s *Server) track(c *conn) (closeWith rooms.Code, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reserved--
 	if s.draining {
-		return false
+		return codeGoingAway, false
+	}
+	if s.cutOff {
+		return rooms.CodeUnavailable, false
 	}
 	s.conns[c] = struct{}{}
 	s.connWG.Add(1)
 	s.metrics.connections.Inc()
-	return true
+	return "", true
 }
 
 func (s *Server) untrack(c *conn) {
@@ -401,6 +555,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.draining = true
 	s.mu.Unlock()
+	s.watch.stop()
 
 	// Readiness says draining while the listener still answers, so a load
 	// balancer takes the node out before its clients are moved.
