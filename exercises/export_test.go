@@ -472,6 +472,31 @@ func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
 	return room, res
 }
 
+// keepNow keeps the room's results as a session, as ending the room does,
+// and reads the session back as /sessions serves it (either store); the
+// session is deleted when the test ends.
+func keepNow(t *testing.T, b *tbEnv) *Session {
+	t.Helper()
+	st, err := b.st.Load(b.ctx, b.room)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room rooms.Room
+	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
+		t.Fatal(err)
+	}
+	lib := b.st.(rooms.Library)
+	if _, err := KeepSession(b.ctx, lib, room, st, time.Now(), time.Hour, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = DeleteSession(b.ctx, lib, room.ID) })
+	s, err := GetSession(b.ctx, lib, room.ID, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // An export kept before hidden cards were counted in all (its columns
 // have counts, it has no written) still says how many cards were written.
 func TestRetroExportKeptBeforeWritten(t *testing.T) {

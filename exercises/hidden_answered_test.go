@@ -97,21 +97,7 @@ func TestHiddenQuestionsSayNotHowManyAnswered(t *testing.T) {
 		}
 
 		// Kept as a session, and compared.
-		st, err := b.st.Load(b.ctx, b.room)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var room rooms.Room
-		_ = json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room)
-		lib := b.st.(rooms.Library)
-		if _, err := KeepSession(b.ctx, lib, room, st, time.Now(), time.Hour, 0); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = DeleteSession(b.ctx, lib, room.ID) })
-		s, err := GetSession(b.ctx, lib, room.ID, "id")
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := keepNow(t, b)
 		kept, _ := json.Marshal(s)
 		cmp, _ := json.Marshal(Compare(s, s))
 		md := Compare(s, s).Markdown()

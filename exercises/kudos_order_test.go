@@ -120,7 +120,7 @@ func TestKudosWallKeepsNoSendingOrder(t *testing.T) {
 		}
 
 		// The exports, in every format, in the wall's order.
-		room, res := exportNow(t, b)
+		_, res := exportNow(t, b)
 		exportOrder := func(what string, r *RoomResults) {
 			t.Helper()
 			var got []string
@@ -167,15 +167,7 @@ func TestKudosWallKeepsNoSendingOrder(t *testing.T) {
 		}
 
 		// Kept as a session, and compared.
-		lib := b.st.(rooms.Library)
-		if _, err := KeepSession(b.ctx, lib, room, st, time.Now(), time.Hour, 0); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = DeleteSession(b.ctx, lib, room.ID) })
-		s, err := GetSession(b.ctx, lib, room.ID, "id")
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := keepNow(t, b)
 		exportOrder("the kept session", s.Results)
 		kept, _ := json.Marshal(s)
 		if strings.Contains(string(kept), `"seq"`) || strings.Contains(string(kept), `"form"`) {
