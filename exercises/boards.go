@@ -558,6 +558,8 @@ func helpRequestCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Incr(requestCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("requests", lim.MaxItems))
+	// About the detail: the one text long enough that a shorter one may fit.
+	growBoard(tx, e, r.boardBytes(), "detail", lim)
 	if err := tx.Put(requestKey(e.ID, r.ID), r); err != nil {
 		return err
 	}
@@ -584,6 +586,7 @@ func helpOfferCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Once(offeredSet(e.ID, r.ID), tx.Actor.ID, rooms.FieldError(CodeAlreadyAnswered, "request", "you have offered help on this request already"))
+	growBoard(tx, e, o.boardBytes(), "message", lim)
 	if err := tx.Put(offerKey(e.ID, r.ID, o.ID), o); err != nil {
 		return err
 	}
@@ -702,6 +705,9 @@ func helpStepCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil || no == o {
 		return err
 	}
+	// A longer step over the budget is refused, and the offer keeps the
+	// step it had.
+	growBoard(tx, e, no.boardBytes()-o.boardBytes(), "text", lim)
 	if err := tx.Put(offerKey(e.ID, r.ID, o.ID), no); err != nil {
 		return err
 	}
@@ -735,7 +741,7 @@ func helpResolveCmd(tx *rooms.Tx, _ Limits) error {
 	return nil
 }
 
-func helpWithdrawCmd(tx *rooms.Tx, _ Limits) error {
+func helpWithdrawCmd(tx *rooms.Tx, lim Limits) error {
 	var args requestRef
 	if err := tx.Decode(&args); err != nil {
 		return err
@@ -748,11 +754,31 @@ func helpWithdrawCmd(tx *rooms.Tx, _ Limits) error {
 	if err := WithdrawHelp(r, author); err != nil {
 		return err
 	}
+	// The offers go with the request, and so does what they counted on
+	// the board: they are read (in one step) to know how much.
+	freed := r.boardBytes()
+	keys := make([]string, len(r.Offers))
+	for i, oid := range r.Offers {
+		keys[i] = offerKey(e.ID, r.ID, oid)
+	}
+	if len(keys) > 0 {
+		docs, err := tx.Get(keys...)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			var o HelpOffer
+			if d.Version != 0 && json.Unmarshal(d.Value, &o) == nil {
+				freed += o.boardBytes()
+			}
+		}
+	}
 	tx.Delete(requestKey(e.ID, r.ID))
-	for _, oid := range r.Offers {
-		tx.Delete(offerKey(e.ID, r.ID, oid))
+	for _, k := range keys {
+		tx.Delete(k)
 	}
 	tx.Incr(requestCountKey(e.ID), -1, 0, nil)
+	growBoard(tx, e, -freed, "", lim)
 	tx.Touch(stateKey(e.ID))
 	return nil
 }
@@ -788,6 +814,7 @@ func kudosSendCmd(tx *rooms.Tx, lim Limits) error {
 	}
 	// The count is only the limit's: the kudo holds no number of its own.
 	tx.Incr(kudoCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("kudos", lim.MaxItems))
+	growBoard(tx, e, k.boardBytes(), "message", lim)
 	if err := tx.Put(kudoKey(e.ID, k.ID), k); err != nil {
 		return err
 	}

@@ -152,28 +152,43 @@ func (e Exercise) Public() Exercise {
 	return e
 }
 
-// Limits are the exercise limits. The free-text limit is the room's
-// (rooms.Limits.MaxTextLen); the others are the server's configuration
-// (docs/operations.md), the defaults of LimitsFrom unless set.
+// Limits are the exercise limits. The free-text and name limits are the
+// room's (rooms.Limits.MaxTextLen, MaxNameLen); the others are the
+// server's configuration (docs/operations.md), the defaults of LimitsFrom
+// unless set.
 type Limits struct {
 	MaxText      int // characters of any free text
 	MaxShort     int // characters of a title, label, column title, group title, action owner
+	MaxName      int // characters of a member's name, which board items copy
 	MaxOptions   int // options per choice question
 	MaxQuestions int // questions per survey
 	MaxEntries   int // word-cloud entries per person a spec may allow
 	MaxItems     int // exercises per agenda; cards, action items, help requests, kudos per exercise
 	MaxOffers    int // offers on one help request
-	MaxTimer     int // seconds
+	// MaxBoard is the bytes of text one exercise's board may hold, its
+	// items counted as boardbytes.go says: what bounds the state message
+	// every phone loads, where the counts and lengths above multiply.
+	MaxBoard int
+	MaxTimer int // seconds
 	// MinAnonymous is the least minResponses an anonymous vote may have:
 	// below it, a small group's results would show who said what.
 	MinAnonymous int
 }
 
+// DefaultMaxBoard is the board budget unless configured: 512 KiB. Two
+// hundred people writing five cards of 400 characters each fit in it,
+// where real cards are a sentence or two, so no workshop meets it. A
+// full board's state is then about half a megabyte: about a second on a
+// phone at 4 Mbit/s, a few on a poor connection, and about one
+// send-queue-bytes, which a connection takes whole. The counts and
+// lengths alone let one person make a board of some 80 MB.
+const DefaultMaxBoard = 512 << 10
+
 // LimitsFrom is the default exercise limits, with the room's free-text
-// limit.
+// and name limits.
 func LimitsFrom(l rooms.Limits) Limits {
-	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxOffers: 50, MaxTimer: 3 * 3600,
-		MinAnonymous: DefaultMinResponses}
+	return Limits{MaxText: l.MaxTextLen, MaxShort: 80, MaxName: l.MaxNameLen, MaxOptions: 20, MaxQuestions: 20, MaxEntries: 10, MaxItems: 500, MaxOffers: 50,
+		MaxBoard: DefaultMaxBoard, MaxTimer: 3 * 3600, MinAnonymous: DefaultMinResponses}
 }
 
 // Check reports every limit that cannot work, by its configuration name
@@ -195,6 +210,11 @@ func (l Limits) Check() error {
 	if l.MinAnonymous > 1000 {
 		// An exercise's minResponses is at most 1000 (Validate).
 		errs = append(errs, errors.New("min-responses must be at most 1000"))
+	}
+	if least := l.largestItem(); l.MaxBoard < least {
+		// Below it a board would refuse, empty, an item within every
+		// other limit.
+		errs = append(errs, fmt.Errorf("max-board-bytes (%d) must be at least %d, what one board item may take at the longest texts max-text-len, max-short-len and max-name-len allow", l.MaxBoard, least))
 	}
 	return errors.Join(errs...)
 }

@@ -701,11 +701,17 @@ func answer(tx *rooms.Tx, lim Limits) error {
 		tx.Incr(responsesKey(e.ID), 1, 0, nil)
 	}
 	if e.Kind == KindText {
-		b.TextID = old.TextID
-		if b.TextID == "" {
-			b.TextID = newShortID()
+		t := TextAnswer{ID: old.TextID, Text: b.Text}
+		grow := t.boardBytes()
+		if t.ID == "" {
+			t.ID = newShortID()
+		} else {
+			// A changed answer replaces its text: what it counted goes.
+			grow -= TextAnswer{Text: old.Text}.boardBytes()
 		}
-		if err := tx.Put(textKey(e.ID, b.TextID), TextAnswer{ID: b.TextID, Text: b.Text}); err != nil {
+		b.TextID = t.ID
+		growBoard(tx, e, grow, "ballot.text", lim)
+		if err := tx.Put(textKey(e.ID, t.ID), t); err != nil {
 			return err
 		}
 	}

@@ -1098,7 +1098,12 @@ func loadItem(tx *rooms.Tx, b retroBoard, ex, id string) error {
 	return err
 }
 
-// putChange writes ch. Once the dot totals have been shown, the dots of
+// putChange writes ch, b holding what it changes as it was read: the
+// board's count of bytes (growBoard) moves by what ch adds and takes
+// away. Only a group's title can grow it (a new group's, or a group
+// renamed); the cards ch writes are moved, never reworded.
+//
+// Once the dot totals have been shown, the dots of
 // the groups ch empties move as ch.dotsTo says, in the same change: an
 // item's total is the dots placed on it and on its cards (retroItems),
 // so dots follow the cards they were placed on through any regrouping,
@@ -1113,8 +1118,32 @@ func loadItem(tx *rooms.Tx, b retroBoard, ex, id string) error {
 // once the totals are shown, and by a change that empties or fills that
 // group, which reads and writes the group's document, a precondition
 // here too.
-func putChange(tx *rooms.Tx, e Exercise, ch retroChange) error {
+func putChange(tx *rooms.Tx, e Exercise, b retroBoard, ch retroChange, lim Limits) error {
 	ex := e.ID
+	var delta int64
+	for _, c := range ch.cards {
+		delta += c.boardBytes()
+		if was, ok := b.cards[c.ID]; ok {
+			delta -= was.boardBytes()
+		}
+	}
+	for _, g := range ch.groups {
+		delta += g.boardBytes()
+		if was, ok := b.groups[g.ID]; ok {
+			delta -= was.boardBytes()
+		}
+	}
+	for _, id := range ch.dropCards {
+		if was, ok := b.cards[id]; ok {
+			delta -= was.boardBytes()
+		}
+	}
+	for _, id := range ch.dropGroups {
+		if was, ok := b.groups[id]; ok {
+			delta -= was.boardBytes()
+		}
+	}
+	growBoard(tx, e, delta, "title", lim)
 	if len(ch.dotsTo) > 0 && e.DotsFinal {
 		keys := make([]string, len(ch.dotsTo))
 		for i, m := range ch.dotsTo {
@@ -1231,6 +1260,7 @@ func retroCardAddCmd(tx *rooms.Tx, lim Limits) error {
 		c.AuthorID = tx.Actor.ID
 	}
 	tx.Incr(cardCountKey(e.ID), 1, int64(lim.MaxItems), tooMany("cards", lim.MaxItems))
+	growBoard(tx, e, c.boardBytes(), "text", lim)
 	if err := tx.Put(cardKey(e.ID, c.ID), c); err != nil {
 		return err
 	}
@@ -1293,6 +1323,9 @@ func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil || nc == c {
 		return err
 	}
+	// A longer text over the budget is refused, and the card keeps the
+	// one it had.
+	growBoard(tx, e, nc.boardBytes()-c.boardBytes(), "text", lim)
 	if err := tx.Put(cardKey(e.ID, nc.ID), nc); err != nil {
 		return err
 	}
@@ -1300,7 +1333,7 @@ func retroCardEditCmd(tx *rooms.Tx, lim Limits) error {
 	return emitCard(tx, e, nc)
 }
 
-func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
+func retroCardDeleteCmd(tx *rooms.Tx, lim Limits) error {
 	var args cardRef
 	if err := tx.Decode(&args); err != nil {
 		return err
@@ -1322,7 +1355,7 @@ func retroCardDeleteCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	if err := putChange(tx, e, ch); err != nil {
+	if err := putChange(tx, e, b, ch, lim); err != nil {
 		return err
 	}
 	tx.Incr(cardCountKey(e.ID), -1, 0, nil)
@@ -1370,10 +1403,10 @@ func retroGroupCmd(tx *rooms.Tx, lim Limits) error {
 		return err
 	}
 	tx.Result(map[string]string{"group": id})
-	return putChange(tx, e, ch)
+	return putChange(tx, e, b, ch, lim)
 }
 
-func retroUngroupCmd(tx *rooms.Tx, _ Limits) error {
+func retroUngroupCmd(tx *rooms.Tx, lim Limits) error {
 	var args cardRef
 	if err := tx.Decode(&args); err != nil {
 		return err
@@ -1391,7 +1424,7 @@ func retroUngroupCmd(tx *rooms.Tx, _ Limits) error {
 	if err != nil {
 		return err
 	}
-	return putChange(tx, e, ch)
+	return putChange(tx, e, b, ch, lim)
 }
 
 func retroRenameCmd(tx *rooms.Tx, lim Limits) error {
@@ -1421,7 +1454,7 @@ func retroRenameCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil || !changed {
 		return err
 	}
-	return putChange(tx, e, retroChange{groups: []RetroGroup{g}})
+	return putChange(tx, e, b, retroChange{groups: []RetroGroup{g}}, lim)
 }
 
 type dotsEvent struct {
@@ -1534,6 +1567,7 @@ func retroActionAddCmd(tx *rooms.Tx, lim Limits) error {
 	}
 	a.Seq = seq[0] + 1
 	tx.Incr(actionSeqKey(e.ID), 1, int64(lim.MaxItems), tooMany("action items", lim.MaxItems))
+	growBoard(tx, e, a.boardBytes(), "text", lim)
 	if err := tx.Put(actionKey(e.ID, a.ID), a); err != nil {
 		return err
 	}
@@ -1581,6 +1615,11 @@ func retroActionEditCmd(tx *rooms.Tx, lim Limits) error {
 	if err != nil || na == a {
 		return err
 	}
+	field := "text"
+	if args.Text == nil {
+		field = "owner"
+	}
+	growBoard(tx, e, na.boardBytes()-a.boardBytes(), field, lim)
 	if err := tx.Put(actionKey(e.ID, a.ID), na); err != nil {
 		return err
 	}
@@ -1588,7 +1627,7 @@ func retroActionEditCmd(tx *rooms.Tx, lim Limits) error {
 	return nil
 }
 
-func retroActionDeleteCmd(tx *rooms.Tx, _ Limits) error {
+func retroActionDeleteCmd(tx *rooms.Tx, lim Limits) error {
 	var args struct {
 		Exercise string `json:"exercise"`
 		Action   string `json:"action"`
@@ -1608,6 +1647,7 @@ func retroActionDeleteCmd(tx *rooms.Tx, _ Limits) error {
 		return err
 	}
 	tx.Delete(actionKey(e.ID, a.ID))
+	growBoard(tx, e, -a.boardBytes(), "", lim)
 	tx.Touch(stateKey(e.ID))
 	return nil
 }

@@ -68,8 +68,14 @@ func eachStore(t *testing.T, fn func(t *testing.T, b *tbEnv)) {
 // that read the embedded store directly use newTbEnv).
 func newTbEnvOn(t *testing.T, st rooms.Store, showNames bool) *tbEnv {
 	t.Helper()
+	return newTbEnvLimits(t, st, showNames, LimitsFrom(rooms.DefaultLimits()))
+}
+
+// newTbEnvLimits is newTbEnvOn with the exercises' limits lim.
+func newTbEnvLimits(t *testing.T, st rooms.Store, showNames bool, lim Limits) *tbEnv {
+	t.Helper()
 	svc := rooms.NewService(st, rooms.DefaultLimits())
-	Register(svc)
+	RegisterWith(svc, lim)
 	ctx := context.Background()
 	c, err := svc.CreateRoom(ctx, "Workshop", showNames)
 	if err != nil {

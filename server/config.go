@@ -45,8 +45,8 @@ type Config struct {
 	PacksDir       string
 
 	Limits rooms.Limits
-	// Exercises are the exercise limits; their MaxText is
-	// Limits.MaxTextLen (ExerciseLimits).
+	// Exercises are the exercise limits; their MaxText and MaxName are
+	// Limits.MaxTextLen and MaxNameLen (ExerciseLimits).
 	Exercises exercises.Limits
 	// maxTimer is Exercises.MaxTimer as a flag reads it (max-timer).
 	maxTimer time.Duration
@@ -242,6 +242,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	num(&c.Exercises.MaxQuestions, "max-questions", "HUDDLE_MAX_QUESTIONS", "questions per survey")
 	num(&c.Exercises.MaxItems, "max-items", "HUDDLE_MAX_ITEMS", "exercises per agenda, and per exercise: retro cards and help requests at once, action items and kudos ever")
 	num(&c.Exercises.MaxOffers, "max-offers", "HUDDLE_MAX_OFFERS", "offers of help on one help request")
+	num(&c.Exercises.MaxBoard, "max-board-bytes", "HUDDLE_MAX_BOARD_BYTES", "bytes of text one exercise's board may hold in all (a retro, a help board, a kudos wall, open-text answers), as phones receive it, each item counting 100 more: every phone loads a board whole on each change")
 	num(&c.Exercises.MaxEntries, "max-word-entries", "HUDDLE_MAX_WORD_ENTRIES", "word-cloud entries per person an exercise may allow")
 	num(&c.Exercises.MinAnonymous, "min-responses", "HUDDLE_MIN_RESPONSES", "the least number of answers before an anonymous vote shows its results (an exercise may ask for more, not fewer)")
 	c.maxTimer = time.Duration(c.Exercises.MaxTimer) * time.Second
@@ -700,10 +701,12 @@ func readableDir(dir string) error {
 // LookupEnv is os.LookupEnv, for ParseConfig.
 func LookupEnv(key string) (string, bool) { return os.LookupEnv(key) }
 
-// ExerciseLimits are the exercise limits, with the rooms' free-text limit.
+// ExerciseLimits are the exercise limits, with the rooms' free-text and
+// name limits.
 func (c Config) ExerciseLimits() exercises.Limits {
 	l := c.Exercises
 	l.MaxText = c.Limits.MaxTextLen
+	l.MaxName = c.Limits.MaxNameLen
 	return l
 }
 

@@ -66,6 +66,7 @@ func TestConfigFromEnv(t *testing.T) {
 		"HUDDLE_MAX_QUESTIONS":    "25",
 		"HUDDLE_MAX_ITEMS":        "2000",
 		"HUDDLE_MAX_OFFERS":       "10",
+		"HUDDLE_MAX_BOARD_BYTES":  "1048576",
 		"HUDDLE_MAX_TIMER":        "90m",
 		"HUDDLE_MIN_RESPONSES":    "4",
 		"HUDDLE_MAX_STATUS_ROOMS": "12",
@@ -80,7 +81,8 @@ func TestConfigFromEnv(t *testing.T) {
 		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
 		t.Fatalf("env not applied: %+v", c)
 	}
-	want := exercises.Limits{MaxText: 900, MaxShort: 120, MaxOptions: 30, MaxQuestions: 25, MaxEntries: 10, MaxItems: 2000, MaxOffers: 10, MaxTimer: 5400, MinAnonymous: 4}
+	want := exercises.Limits{MaxText: 900, MaxShort: 120, MaxName: 40, MaxOptions: 30, MaxQuestions: 25, MaxEntries: 10, MaxItems: 2000, MaxOffers: 10, MaxBoard: 1 << 20,
+		MaxTimer: 5400, MinAnonymous: 4}
 	if got := c.ExerciseLimits(); got != want {
 		t.Fatalf("exercise limits %+v, want %+v", got, want)
 	}
@@ -181,6 +183,7 @@ func TestConfigValidateRejectsNonsense(t *testing.T) {
 		{"more rooms' status than the HTTP burst", func(c *Config) { c.MaxStatusRooms = c.HTTPBurst + 1 }, "max-status-rooms"},
 		{"no questions", func(c *Config) { c.Exercises.MaxQuestions = 0 }, "max-questions"},
 		{"no items", func(c *Config) { c.Exercises.MaxItems = 0 }, "max-items"},
+		{"no board", func(c *Config) { c.Exercises.MaxBoard = 0 }, "max-board-bytes"},
 		{"no short text", func(c *Config) { c.Exercises.MaxShort = 0 }, "max-short-len"},
 		{"no timer", func(c *Config) { c.Exercises.MaxTimer = 0 }, "max-timer must be at least 1s"},
 		{"no anonymity floor", func(c *Config) { c.Exercises.MinAnonymous = 0 }, "min-responses"},
@@ -728,5 +731,55 @@ func TestConfigRequestBodyTimeout(t *testing.T) {
 		if _, _, err := ParseConfig("huddle serve", tc.args, envOf(tc.env)); err == nil || err.Error() != tc.want {
 			t.Errorf("%v %v: %v, want %s", tc.args, tc.env, err, tc.want)
 		}
+	}
+}
+
+// max-board-bytes: 512 KiB unless set, by flag or variable; a value that
+// is not a whole number is refused in the words every other setting is,
+// and so is one below what a single item of the longest texts takes,
+// which names the text limits that set it too.
+func TestConfigMaxBoardBytes(t *testing.T) {
+	t.Parallel()
+	c, _, err := ParseConfig("huddle serve", nil, nil)
+	if err != nil || c.ExerciseLimits().MaxBoard != 512<<10 {
+		t.Fatalf("default: %d, %v; want 524288", c.ExerciseLimits().MaxBoard, err)
+	}
+	c, _, err = ParseConfig("huddle serve", nil, envOf(map[string]string{"HUDDLE_MAX_BOARD_BYTES": "2097152"}))
+	if err != nil || c.ExerciseLimits().MaxBoard != 2<<20 {
+		t.Fatalf("HUDDLE_MAX_BOARD_BYTES=2097152: %d, %v", c.ExerciseLimits().MaxBoard, err)
+	}
+	c, _, err = ParseConfig("huddle serve", []string{"-max-board-bytes=65536"}, envOf(map[string]string{"HUDDLE_MAX_BOARD_BYTES": "2097152"}))
+	if err != nil || c.ExerciseLimits().MaxBoard != 64<<10 {
+		t.Fatalf("-max-board-bytes=65536 over the variable's 2 MiB: %d, %v", c.ExerciseLimits().MaxBoard, err)
+	}
+	// The least: an offer whose message and next step are at
+	// max-text-len (500), with a name at max-name-len (40), each
+	// character six bytes, and the item's 100.
+	least := 100 + 6*(2*500+40)
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"-max-board-bytes=0"}, nil, fmt.Sprintf("max-board-bytes (0) must be at least %d, what one board item may take at the longest texts max-text-len, max-short-len and max-name-len allow", least)},
+		{[]string{fmt.Sprint("-max-board-bytes=", least-1)}, nil, fmt.Sprintf("max-board-bytes (%d) must be at least %d", least-1, least)},
+		{nil, map[string]string{"HUDDLE_MAX_BOARD_BYTES": "4096"}, fmt.Sprintf(`$HUDDLE_MAX_BOARD_BYTES is "4096": max-board-bytes (4096) must be at least %d`, least)},
+		{[]string{"-max-board-bytes=lots"}, nil, `-max-board-bytes: "lots" is not a whole number`},
+		{nil, map[string]string{"HUDDLE_MAX_BOARD_BYTES": "1MiB"}, `$HUDDLE_MAX_BOARD_BYTES: "1MiB" is not a whole number`},
+		// Longer texts need a bigger board: the text limit that raised
+		// the least is named with the board's.
+		{nil, map[string]string{"HUDDLE_MAX_TEXT_LEN": "50000"}, `$HUDDLE_MAX_TEXT_LEN is "50000": max-board-bytes (524288) must be at least 600340`},
+	} {
+		if _, _, err := ParseConfig("huddle serve", tc.args, envOf(tc.env)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%v %v: %v, want %s", tc.args, tc.env, err, tc.want)
+		}
+	}
+	if _, _, err := ParseConfig("huddle serve", []string{fmt.Sprint("-max-board-bytes=", least)}, nil); err != nil {
+		t.Errorf("-max-board-bytes=%d, the least: %v", least, err)
+	}
+	d := DefaultConfig()
+	d.Exercises.MaxBoard = 1000
+	if _, err := New(d, nil); err == nil || !strings.Contains(err.Error(), "max-board-bytes") {
+		t.Errorf("New with max-board-bytes 1000: %v", err)
 	}
 }
