@@ -708,6 +708,15 @@ func answer(tx *rooms.Tx, lim Limits) error {
 		} else {
 			// A changed answer replaces its text: what it counted goes.
 			grow -= TextAnswer{Text: old.Text}.boardBytes()
+			// An answer the facilitator hid stays hidden when its writer
+			// changes it: otherwise changing one word of an unkind answer
+			// would put it back on every screen. The facilitator may show
+			// it again (exercise.hide_answer, hidden false).
+			var was TextAnswer
+			if _, err := tx.GetJSON(textKey(e.ID, t.ID), &was); err != nil {
+				return err
+			}
+			t.Hidden = was.Hidden
 		}
 		b.TextID = t.ID
 		growBoard(tx, e, grow, "ballot.text", lim)

@@ -837,6 +837,32 @@ func TestHideTextAnswer(t *testing.T) {
 	}
 }
 
+// An answer the facilitator hid stays hidden when its writer changes it:
+// changing one word of an unkind answer put it back on every screen.
+func TestHiddenTextAnswerStaysHiddenWhenChanged(t *testing.T) {
+	e := newEnv(t)
+	id := e.add(map[string]any{"kind": "text", "title": "T", "minResponses": 1, "anonymous": false, "allowChange": true})
+	e.ok(e.fac, exercises.CmdOpen, map[string]any{"exercise": id})
+	a, _ := e.person("A")
+	e.ok(a, exercises.CmdAnswer, answer(id, map[string]any{"text": "rude words"}))
+	fac, _ := e.state(id)
+	if len(fac.Results.Texts) != 1 {
+		t.Fatalf("texts %+v", fac.Results)
+	}
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": fac.Results.Texts[0].ID, "hidden": true})
+	e.ok(a, exercises.CmdAnswer, answer(id, map[string]any{"text": "rude words!"}))
+	e.ok(e.fac, exercises.CmdShow, map[string]any{"exercise": id})
+	fac, part := e.state(id)
+	if len(part.Results.Texts) != 0 || len(fac.Results.Texts) != 1 || !fac.Results.Texts[0].Hidden || fac.Results.Texts[0].Text != "rude words!" {
+		t.Fatalf("changed after hiding: fac %+v part %+v", fac.Results.Texts, part.Results.Texts)
+	}
+	// The facilitator can still show it again.
+	e.ok(e.fac, exercises.CmdHideAnswer, map[string]any{"exercise": id, "answer": fac.Results.Texts[0].ID, "hidden": false})
+	if _, part := e.state(id); len(part.Results.Texts) != 1 {
+		t.Fatalf("shown again: %+v", part.Results.Texts)
+	}
+}
+
 // A word cloud counts a word however it was written: case, spacing and
 // the punctuation around it aside. How NormalizeWord folds a word is
 // tested on the cases the phones share (testdata/normalize-words.json,
