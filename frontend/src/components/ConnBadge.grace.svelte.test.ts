@@ -6,6 +6,7 @@ import ConnBadge from './ConnBadge.svelte';
 import SendStatus from '../participant/SendStatus.svelte';
 import { show } from '../test/mount';
 import type { ConnStatus } from '../lib/client';
+import { TRY_NOW_MS } from '../lib/conngrace.svelte';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -71,5 +72,88 @@ describe('a form sending while the phone reconnects', () => {
     flushSync();
     expect(region.textContent).not.toContain('Reconnecting');
     expect(target.querySelector('[data-testid=pending]')!.textContent).toBe('Reconnecting… your answers are kept and will be sent');
+  });
+});
+
+describe('"Try now" on the badge', () => {
+  function retrying(status: ConnStatus = 'online') {
+    const p = $state({ status });
+    const tries: number[] = [];
+    const target = show(ConnBadge, { get status() { return p.status; }, onRetry: () => tries.push(Date.now()) });
+    const set = (s: ConnStatus) => { p.status = s; flushSync(); };
+    const wait = (ms: number) => { vi.advanceTimersByTime(ms); flushSync(); };
+    const button = () => target.querySelector<HTMLButtonElement>('[data-testid=conn-retry]');
+    return { target, tries, set, wait, button };
+  }
+
+  it('is offered once a drop has lasted past the grace, not on a blip', () => {
+    const b = retrying();
+    b.set('reconnecting');
+    b.wait(TRY_NOW_MS - 100);
+    expect(b.button()).toBeNull();
+    b.set('online');
+    b.set('reconnecting'); // a new drop counts from its start
+    b.wait(TRY_NOW_MS - 100);
+    expect(b.button()).toBeNull();
+    b.wait(100);
+    expect(b.button()!.textContent).toBe('Try now');
+    expect(b.button()!.type).toBe('button');
+  });
+
+  it('is offered to a page that has been connecting since it opened during an outage', () => {
+    const b = retrying('connecting');
+    b.wait(TRY_NOW_MS);
+    expect(b.button()).not.toBeNull();
+  });
+
+  it('tries once per click, and says it is trying without taking a second click meanwhile', () => {
+    const b = retrying();
+    b.set('reconnecting');
+    b.wait(TRY_NOW_MS);
+    b.button()!.click();
+    flushSync();
+    expect(b.tries).toHaveLength(1);
+    expect(b.button()!.textContent).toBe('Trying…');
+    expect(b.button()!.getAttribute('aria-disabled')).toBe('true');
+    b.button()!.click();
+    expect(b.tries).toHaveLength(1);
+    b.wait(2000);
+    expect(b.button()!.textContent).toBe('Try now');
+    b.button()!.click();
+    expect(b.tries).toHaveLength(2);
+  });
+
+  it('goes when the connection is back, leaving the keyboard on the badge, which says "Connected"', async () => {
+    const b = retrying();
+    b.set('reconnecting');
+    b.wait(TRY_NOW_MS);
+    b.button()!.focus();
+    b.set('online');
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    flushSync();
+    expect(b.button()).toBeNull();
+    const badge = b.target.querySelector('[data-testid=conn]');
+    expect(document.activeElement).toBe(badge);
+    expect(badge!.textContent).toContain('Connected');
+  });
+
+  it('leaves the keyboard on the badge also when the browser blurs the button as it goes (Chromium)', () => {
+    const b = retrying();
+    b.set('reconnecting');
+    b.wait(TRY_NOW_MS);
+    const button = b.button()!;
+    button.focus();
+    // Chromium sends blur while the button is still in the page, then removes it.
+    button.dispatchEvent(new FocusEvent('blur'));
+    b.set('online');
+    expect(document.activeElement).toBe(b.target.querySelector('[data-testid=conn]'));
+  });
+
+  it('is not offered without a way to try (the projector)', () => {
+    const p = $state({ status: 'reconnecting' as ConnStatus });
+    const target = show(ConnBadge, { get status() { return p.status; }, reader: 'projector' });
+    vi.advanceTimersByTime(TRY_NOW_MS * 3);
+    flushSync();
+    expect(target.querySelector('button')).toBeNull();
   });
 });

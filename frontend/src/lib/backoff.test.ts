@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, FEW_BACKOFF } from './backoff';
 
 describe('backoffDelay', () => {
   it('stays within 0 and base × 2^attempt, capped', () => {
@@ -17,8 +17,15 @@ describe('backoffDelay', () => {
     expect(top(0)).toBe(500);
     expect(top(1)).toBe(1000);
     expect(top(3)).toBe(4000);
-    expect(top(10)).toBe(30_000);
-    expect(top(1000)).toBe(30_000);
+    expect(top(10)).toBe(15_000);
+    expect(top(1000)).toBe(15_000);
+  });
+  // A phone's cap protects a node from thousands coming back at once; the
+  // console and the projector are a few per room, and come back sooner.
+  it('caps a phone at 15 s, the console and the projector at 5 s', () => {
+    expect(backoffDelay(1000, DEFAULT_BACKOFF, () => 1)).toBe(15_000);
+    expect(backoffDelay(1000, FEW_BACKOFF, () => 1)).toBe(5000);
+    expect(backoffDelay(3, FEW_BACKOFF, () => 1)).toBe(4000);
   });
   it('is jittered: the whole range is used', () => {
     expect(backoffDelay(4, DEFAULT_BACKOFF, () => 0)).toBe(0);

@@ -347,9 +347,10 @@ describe('RoomClient: closes and reconnects', () => {
     vi.advanceTimersByTime(500);
     expect(FakeWS.all).toHaveLength(2);
     // The server is down: every attempt fails without a welcome, and the
-    // waits grow (1 s, 2 s, 4 s, …) instead of starting over each time.
+    // waits grow (1 s, 2 s, 4 s, …) instead of starting over each time,
+    // up to a phone's cap.
     const waits: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       const n = FakeWS.all.length;
       FakeWS.last().serverClose(1006);
       let waited = 0;
@@ -359,7 +360,17 @@ describe('RoomClient: closes and reconnects', () => {
       }
       waits.push(waited);
     }
-    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+  });
+
+  // A node shutting down spreads its 1001s over shutdown-spread, and the
+  // next connection goes to another node: no floor (docs/protocol.md 14).
+  it('reconnects after 1001 with the plain backoff, no floor', () => {
+    client({ random: () => 0 });
+    accept();
+    FakeWS.last().serverClose(1001);
+    vi.advanceTimersByTime(0);
+    expect(FakeWS.all).toHaveLength(2);
   });
 
   it('waits at least a second after 1013', () => {

@@ -75,6 +75,7 @@ export interface ClientOptions {
   pendingKey?: string;
   storage?: Storage | null;
   WebSocketImpl?: new (url: string) => WebSocket;
+  /** DEFAULT_BACKOFF, a phone's; FEW_BACKOFF for the console and projector (lib/backoff.ts). */
   backoff?: BackoffOptions;
   random?: () => number;
   /** Reset the backoff once a connection has stayed up this long. */
@@ -423,6 +424,10 @@ export class RoomClient {
     if (this.welcomedHere && Date.now() - this.welcomedAt > (this.opts.stableMs ?? 10_000) && !this.stalled) this.attempt = 0;
     this.welcomedHere = false;
     this.stalled = false;
+    // A floor where trying again at once is known to fail: 1013 says the
+    // store is unavailable (or the node overloaded). None after 1001: a
+    // node shutting down already spreads its closes over shutdown-spread,
+    // and the next connection goes to another node (docs/protocol.md 14).
     const floor = code === 1013 ? 1000 : code === 4005 ? 200 : 0;
     this.scheduleReconnect(floor);
   }

@@ -28,3 +28,30 @@ export function saidStatus(get: () => ConnStatus, ms: () => number = () => RECON
     },
   };
 }
+
+/** How long a screen may be reconnecting (or still connecting) before its
+ *  badge offers "Try now": past the grace, when its first quick tries have
+ *  failed and the next ones wait longer (lib/backoff.ts). */
+export const TRY_NOW_MS = 3000;
+
+/**
+ * Whether `get()` has been true for `ms` without a break; false again as
+ * soon as it is not. Read `.value` in a component (runs in its effect).
+ */
+export function lasting(get: () => boolean, ms: number) {
+  const on = $derived(get());
+  let long = $state(false);
+  $effect(() => {
+    if (!on) {
+      long = false;
+      return;
+    }
+    const timer = setTimeout(() => (long = true), ms);
+    return () => clearTimeout(timer);
+  });
+  return {
+    get value() {
+      return long;
+    },
+  };
+}

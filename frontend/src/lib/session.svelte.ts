@@ -1,6 +1,7 @@
 // RoomSession joins the protocol client to a reactive room state that
 // Svelte components read.
 import { RoomClient, wsUrl, type ConnStatus, type PendingCommand, type StopReason } from './client';
+import type { BackoffOptions } from './backoff';
 import { applyAck, currentExercise, emptyState, reduce, type RoomState } from './reducer';
 import { errorText } from './strings';
 import { creds } from './storage';
@@ -14,6 +15,8 @@ export interface SessionOptions {
   pendingKey: string;
   view?: string;
   onBadToken?: () => Promise<string | null>;
+  /** How it reconnects: a phone's backoff unless told (lib/backoff.ts). */
+  backoff?: BackoffOptions;
 }
 
 const live = new Set<RoomSession>();
@@ -129,6 +132,7 @@ export class RoomSession {
       room: opts.roomId,
       token: opts.token,
       view: opts.view,
+      backoff: opts.backoff,
       pendingKey: opts.pendingKey,
       storage: creds.storage(),
       watchNetwork: true,
@@ -202,6 +206,11 @@ export class RoomSession {
     if (this.stopped !== 'replaced') return;
     this.stopped = null;
     this.client.resume();
+  }
+
+  /** Connect now, not after the backoff's wait (the badge's "Try now"). */
+  reconnectNow() {
+    this.client.reconnectNow();
   }
 
   close() {

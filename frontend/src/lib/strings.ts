@@ -52,6 +52,9 @@ export const en = {
     pendingConsole: (n: number) => `${plural(n, 'change', 'changes')} waiting to be sent`,
     /** The projector sends nothing. */
     reconnectingScreen: 'Reconnecting…',
+    /** Connect now, not after the wait between tries. */
+    tryNow: 'Try now',
+    trying: 'Trying…',
   },
 
   // Home and join
