@@ -33,6 +33,10 @@ const host = {
   peopleCount: (online: number, total: number) => `${online} of ${total} online`,
   /** The count said now and then (host/calm.svelte.ts), away from its heading. */
   peopleNews: (online: number, total: number) => `Who is here: ${online} of ${total} online`,
+  /** While the console itself is not connected: the count is its last. */
+  peopleCountStale: (online: number, total: number) => `Last known: ${online} of ${total} online`,
+  peopleStale: 'Who is here updates once the console is connected again.',
+  lastKnown: (online: boolean) => (online ? 'Connected when last known' : 'Disconnected when last known'),
   noPeople: 'Nobody has joined yet.',
   removeWho: (name: string) => `Remove ${name}`,
   // Removing is no ban: their token stops working, but while the room
