@@ -6,7 +6,7 @@ import ConnBadge from './ConnBadge.svelte';
 import SendStatus from '../participant/SendStatus.svelte';
 import { show } from '../test/mount';
 import type { ConnStatus } from '../lib/client';
-import { TRY_NOW_MS } from '../lib/conngrace.svelte';
+import { RECONNECT_GRACE_MS, TRY_NOW_MS } from '../lib/conngrace.svelte';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -155,5 +155,33 @@ describe('"Try now" on the badge', () => {
     vi.advanceTimersByTime(TRY_NOW_MS * 3);
     flushSync();
     expect(target.querySelector('button')).toBeNull();
+  });
+});
+
+describe('what waits to be sent while connected', () => {
+  it('is shown once it has waited past the grace (a store that stalls), not for an answer that comes at once', () => {
+    const p = $state({ pending: 0 });
+    const target = show(ConnBadge, { status: 'online', reader: 'facilitator', get pending() { return p.pending; } });
+    const shown = () => target.querySelector('[data-testid=conn-pending]')?.textContent ?? null;
+    p.pending = 1;
+    flushSync();
+    vi.advanceTimersByTime(100);
+    p.pending = 0; // answered
+    flushSync();
+    vi.advanceTimersByTime(RECONNECT_GRACE_MS);
+    flushSync();
+    expect(shown()).toBeNull();
+    p.pending = 1;
+    flushSync();
+    vi.advanceTimersByTime(RECONNECT_GRACE_MS - 100);
+    p.pending = 3; // more clicks: counted from the first
+    flushSync();
+    vi.advanceTimersByTime(100);
+    flushSync();
+    expect(shown()).toBe('3 changes waiting to be sent');
+    expect(target.querySelector('[role=status]')!.textContent).toBe('Connected');
+    p.pending = 0;
+    flushSync();
+    expect(shown()).toBeNull();
   });
 });
