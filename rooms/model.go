@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mtibben/confusables"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -336,30 +337,36 @@ const FacilitatorName = "Facilitator"
 // read as the facilitator's: with names hidden, phones have no list of
 // people to tell a participant called "Facilitator" from the facilitator,
 // and a kudo or a named card from them would seem to come from whoever
-// runs the room. The name is compared as people read it: its letters and
-// digits alone, in NFKC and whatever their case ("FACILITATOR!",
-// "F a c i l i t a t o r" and full-width letters are the same name).
+// runs the room. The name is compared as people read it (readsAs):
+// "FACILITATOR!", "F a c i l i t a t o r", full-width letters, a
+// Cyrillic "а" or a "0" for the "o" are all the same name.
 func ParticipantName(s string, max int) (string, error) {
 	name, err := CleanText(s, "name", max, false)
 	if err != nil {
 		return "", err
 	}
 	if readsAs(name, FacilitatorName) {
-		return "", FieldError(CodeInvalid, "name", "name cannot be %q: it is the facilitator's", FacilitatorName)
+		return "", FieldError(CodeInvalid, "name", "the name “%s” is the facilitator’s: choose another", FacilitatorName)
 	}
 	return name, nil
 }
 
-// readsAs reports whether a and b have the same letters and digits, in
-// NFKC and case folded.
+// readsAs reports whether a and b read alike: their letters and digits,
+// whatever their case, accents or script, compared by their Unicode
+// confusable skeletons (UTS #39, github.com/mtibben/confusables: a
+// Cyrillic "а" and a Latin "a", a "0" and an "O", a "1" and an "l" have
+// one skeleton). The skeleton is taken twice, around folding the case,
+// since the table maps "0" to a capital "O" and "o" to itself (and the
+// case is folded first too: it maps a capital "I" to an "l").
 func readsAs(a, b string) bool {
 	key := func(s string) string {
+		s = confusables.Skeleton(strings.ToLower(confusables.Skeleton(strings.ToLower(norm.NFKC.String(s)))))
 		return strings.Map(func(r rune) rune {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				return unicode.ToLower(r)
 			}
 			return -1
-		}, norm.NFKC.String(s))
+		}, s)
 	}
 	return key(a) == key(b)
 }
