@@ -70,6 +70,48 @@ function wallDrawn() {
   };
 }
 
+/** How full the page drawn is: for each of the wall's columns (its
+ *  kudos by their left edge), the pixels left empty between its last
+ *  kudo's text and the room of the page line above the screen's bottom (the
+ *  screen's 16 px margin and lib/fit's MORE_LINE_REM, 2.6rem); the
+ *  tallest kudo drawn with the gap under it; whether the kudos reach the
+ *  wall's right edge (no column left empty); and the share of the
+ *  screen's room that the kudos' text covers. */
+function fullness() {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const floor = innerHeight - 16 - 2.6 * rem;
+  const wall = document.querySelector('[data-testid=kudos-wall]').getBoundingClientRect();
+  // Each kudo as tall as its text: a grid stretches it to its row's.
+  const kudos = [...document.querySelectorAll('[data-testid=kudos-wall] .kudo')].map((li) => {
+    const r = li.getBoundingClientRect();
+    const css = getComputedStyle(li);
+    const bottom = li.lastElementChild.getBoundingClientRect().bottom + parseFloat(css.paddingBottom) + parseFloat(css.borderBottomWidth);
+    return { left: r.left, right: r.right, width: r.width, bottom, height: bottom - r.top };
+  });
+  const columns = new Map();
+  for (const r of kudos) columns.set(Math.round(r.left), Math.max(columns.get(Math.round(r.left)) ?? 0, r.bottom));
+  return {
+    empty: [...columns.values()].map((bottom) => Math.round(floor - bottom)),
+    tallest: Math.max(...kudos.map((r) => r.height)) + 0.75 * rem,
+    across: Math.max(...kudos.map((r) => r.right)) >= wall.right - rem,
+    covered: kudos.reduce((a, r) => a + r.width * r.height, 0) / (wall.width * (floor - wall.top)),
+  };
+}
+
+/** Throws unless the page drawn on p, not the last, is full: every
+ *  column holds kudos down to less than the tallest kudo's height above
+ *  the page line's room (else one more would have fit there), and none
+ *  is left empty. A grid cut the page before a row that did not fit
+ *  whole, its height that of its longest kudo: three kudos a page at
+ *  800x600, with 40 % of the screen empty, and fifteen pages. */
+async function full(p, at) {
+  const f = await p.evaluate(fullness);
+  console.log(`    ${at}: columns empty at their bottom by ${f.empty.join(', ')} px, the tallest kudo ${Math.round(f.tallest)} px; ${Math.round(100 * f.covered)} % of the room covered`);
+  if (!f.across) throw new Error(`${at}: a column is left empty`);
+  const gap = f.empty.find((e) => e >= f.tallest);
+  if (gap !== undefined) throw new Error(`${at}: a column leaves ${gap} px empty at its bottom, room for any kudo (the tallest ${Math.round(f.tallest)} px)`);
+}
+
 let wall, proj, still;
 
 /** A screenshot of p once its page has faded in. */
@@ -110,6 +152,7 @@ async function firstPage() {
   if (one.animation.includes('none')) throw new Error(`a page's kudos are not faded in: ${one.animation}`);
   if (calm.animation.join() !== 'none') throw new Error(`with reduced motion, a page's kudos are animated: ${calm.animation}`);
   console.log(`    1280x720: ${one.shown.length} of ${KUDOS} kudos on "${one.page}", in ${one.px.toFixed(1)} px type`);
+  await full(proj, 'at 1280x720, page 1');
   await shotTurned(proj, 'screen-kudos-page-1-720');
   return one.shown.length;
 }
@@ -121,6 +164,7 @@ async function turns() {
   // kudos after the first page's.
   const [two] = await Promise.all([pageUp(proj, 2, onFirst, 'at 1280x720'), pageUp(still, 2, onFirst, 'with reduced motion')]);
   console.log(`    then "${two.page}": ${two.shown.length} kudos, from the ${onFirst + 1}th in the wall's order`);
+  if (!two.page.endsWith(' of 2')) await full(proj, 'at 1280x720, page 2');
   await shotTurned(proj, 'screen-kudos-page-2-720');
 }
 
@@ -129,13 +173,18 @@ async function smallerScreen() {
   await proj.setViewportSize({ width: 800, height: 600 });
   const one = await pageUp(proj, 1, 0, 'at 800x600');
   console.log(`    800x600: ${one.shown.length} kudos on "${one.page}"`);
+  await full(proj, 'at 800x600, page 1');
+  // As many pages as the kudos need at about that many a page, not one
+  // for each of the wall's rows.
+  const of = Number(/of (\d+)$/.exec(one.page)[1]);
+  if (of > Math.ceil(KUDOS / one.shown.length) + 1) throw new Error(`at 800x600, ${KUDOS} kudos on ${of} pages, ${one.shown.length} on the first`);
   await shotTurned(proj, 'screen-kudos-page-1-600');
 }
 
 const steps = [
-  ['sixty kudos on the projector: the first page of those that fit, in the wall\'s order, on the screen, and which page it is', async () => { onFirst = await firstPage(); }],
+  ['sixty kudos on the projector: the first page of those that fit, full, in the wall\'s order, on the screen, and which page it is', async () => { onFirst = await firstPage(); }],
   ['the projector turns to the next page by itself, with reduced motion too', turns],
-  ['resized to 800x600, the pages are made of what fits there', smallerScreen],
+  ['resized to 800x600, the pages are made of what fits there, each full', smallerScreen],
 ];
 
 await finish(steps);

@@ -41,6 +41,46 @@ function layout(tall: (density: number) => number) {
   onTestFinished(() => { vi.restoreAllMocks(); });
 }
 
+// A wall three kudos wide, each kudo 100 px wide and as tall as tall(its
+// message) says, laid out as a browser would: in a grid, in rows, each
+// row as tall as its tallest kudo (each kudo stretched to it); in
+// columns of the height the wall is given (its class columns), each
+// filled from the top before the next, a kudo that does not fit at the
+// bottom of one going to the top of the next, the fourth column and on
+// beyond the wall's right edge. No gaps: happy-dom lays nothing out.
+function flow(tall: (message: string) => number) {
+  const place = (wall: HTMLElement) => {
+    const kudos = [...wall.querySelectorAll<HTMLElement>('.kudo')];
+    const heights = kudos.map((li) => tall(li.querySelector('.msg')!.textContent!));
+    const boxes = new Map<Element, { top: number; bottom: number; left: number }>();
+    if (wall.classList.contains('columns')) {
+      const room = parseFloat(wall.style.height);
+      let column = 0, y = 0;
+      kudos.forEach((li, i) => {
+        if (y > 0 && y + heights[i] > room) (column++, (y = 0));
+        boxes.set(li, { top: y, bottom: y + heights[i], left: column * 100 });
+        y += heights[i];
+      });
+      return { boxes, bottom: room };
+    }
+    let y = 0;
+    for (let row = 0; row * 3 < kudos.length; row++) {
+      const h = Math.max(...heights.slice(row * 3, row * 3 + 3));
+      kudos.slice(row * 3, row * 3 + 3).forEach((li, i) => boxes.set(li, { top: y, bottom: y + h, left: i * 100 }));
+      y += h;
+    }
+    return { boxes, bottom: y };
+  };
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+    const wall = this.closest<HTMLElement>('[data-testid=kudos-wall]');
+    const at = wall ? place(wall) : undefined;
+    const b = this === wall ? { top: 0, bottom: at!.bottom, left: 0 } : at?.boxes.get(this) ?? { top: 0, bottom: 0, left: 0 };
+    const right = this === wall ? 300 : b.left + 100;
+    return { ...b, right, width: right - b.left, height: b.bottom - b.top, x: b.left, y: b.top, toJSON() {} } as DOMRect;
+  });
+  onTestFinished(() => { vi.restoreAllMocks(); });
+}
+
 // In the wall's order, by id (the server's): no kudo says when it was sent.
 const kudo = (id: string, message: string): Kudo => ({ id, to: 'team', fromName: 'Ann', anonymous: false, message });
 const wallOf = (n: number) => Array.from({ length: n }, (_, i) => kudo(`k${String(i + 1).padStart(2, '0')}`, `Thanks ${i + 1}`));
@@ -134,6 +174,25 @@ describe('a kudos wall that does not fit on the projector', () => {
       round.push(...p.shown().map(String));
     }
     expect(round).toEqual([...range(1, 3), 'Thanks 3½', ...range(4, 9), 'Thanks 9½', ...range(10, 20)]);
+  });
+
+  it('fills each page: a long kudo does not cut the page before the short ones that fit after it', async () => {
+    // Every third kudo, from the second, three times as tall as the
+    // others: in a grid each row was as tall as its long kudo, and a page
+    // held two rows, six kudos, with a third of the screen empty.
+    const long = (m: string) => Number(m.split(' ')[1]) % 3 === 2;
+    flow((m) => (long(m) ? 300 : 100));
+    const p = projector(wallOf(20));
+    await settle();
+    // Columns 710 px tall (768 less 16 and the page line's 2.6rem): 1-4,
+    // 5-7 and 8-10 (each next long kudo runs below the bottom).
+    expect(p.shown()).toEqual(range(1, 10));
+    expect(p.page()).toBe('Page 1 of 3');
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(11, 19));
+    await wait(PAGE_TURN_MS);
+    expect(p.shown()).toEqual(range(20, 20));
+    expect(p.page()).toBe('Page 3 of 3');
   });
 
   it('takes a kudo the facilitator hid off the page at once', async () => {

@@ -138,6 +138,20 @@ export function fitList(on: boolean, box: HTMLElement | undefined, list: () => H
  *  is what the room waits for. */
 export const PAGE_TURN_MS = 12_000;
 
+/** How many of list's first children are drawn whole on the screen:
+ *  above the window's bottom less reserve pixels, and not beyond list's
+ *  right edge, where a list in columns of a set height puts what does
+ *  not fit (pageList); Infinity when all are, else at least one. */
+export function onScreen(list: HTMLElement, reserve: number): number {
+  const right = list.getBoundingClientRect().right;
+  const bottom = window.innerHeight - reserve;
+  const i = [...list.children].findIndex((c) => {
+    const r = c.getBoundingClientRect();
+    return r.bottom > bottom + 0.5 || r.right > right + 0.5;
+  });
+  return i < 0 ? Infinity : Math.max(1, i);
+}
+
 /** One page of a list on the projector (pageList): its items' keys, in
  *  the list's order, its number (from 1) and how many pages there are. */
 export type Page = { keys: string[]; n: number; of: number };
@@ -148,12 +162,18 @@ export type Page = { keys: string[]; n: number; of: number };
  *  whole pixels (fitDensity); when none does, at the last density, the
  *  list made into pages of the children that fit above the bottom less
  *  whole and more() pixels, the room of the line that says which page
- *  is shown (fitting, at least one child a page, each page drawn and
+ *  is shown (onScreen, at least one child a page, each page drawn and
  *  measured from its first child), shown one after the other, every
  *  every milliseconds, round and round.
  *  set gets the density, the index in keys() from which to draw the list
- *  while it is measured, and the page to draw (undefined: the list from
- *  that index on). A page shows the items it was made of for as long as
+ *  while it is measured, the page to draw (undefined: the list from
+ *  that index on) and, while paged, the height in pixels the list has
+ *  down to that room: drawn in columns of that height, each filled
+ *  before the next (what does not fit goes to columns beyond the list's
+ *  right edge), a page holds every child that fits. Drawn in a grid, a
+ *  row is as tall as its tallest child: one long kudo in a row cut the
+ *  page before the short ones beside it, and at 800x600 a page held
+ *  three kudos with 40 % of the screen empty. A page shows the items it was made of for as long as
  *  it is shown: an item added to the list meanwhile is drawn at the next
  *  turn, never under the eyes of a room reading the page (the page's
  *  items still in the list are drawn, so that one taken out, a kudo the
@@ -166,9 +186,10 @@ export type Page = { keys: string[]; n: number; of: number };
  *  that keys() changed: drawn whole, the list is fitted again at once.
  *  Returns what stops it, and changed. */
 export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, last: number, keys: () => string[],
-  set: (density: number, from: number, page?: Page) => void, whole = 16, more: () => number = () => 48,
+  set: (density: number, from: number, page?: Page, height?: number) => void, whole = 16, more: () => number = () => 48,
   every = PAGE_TURN_MS): { changed: () => void; stop: () => void } {
   let pages: string[][] = []; // empty: the list drawn whole (or being measured)
+  let height: number | undefined; // of the list's columns while paged
   let at = 0; // the page shown
   let stale = false; // the list changed since the pages still to come were made
   let dirty = false; // the list changed since the first page was made
@@ -182,19 +203,23 @@ export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, 
     const all = keys();
     const room = whole + more();
     const made: string[][] = [];
+    // The list is drawn at its last density here (fitDensity's overflow,
+    // or a page of it), so its top is where every page's will be.
+    const top = list()?.getBoundingClientRect().top;
+    height = top === undefined ? undefined : Math.max(0, window.innerHeight - room - top);
     for (let s = from; s < all.length;) {
-      set(last, s);
+      set(last, s, undefined, height);
       await tick();
       if (gone()) return undefined;
       const l = list();
-      const e = Math.min(all.length, s + (l ? fitting(l, room, 1, room) : Infinity));
+      const e = Math.min(all.length, s + (l ? onScreen(l, room) : Infinity));
       made.push(all.slice(s, e));
       s = e;
     }
     return made;
   };
   const show = () => {
-    set(last, 0, { keys: pages[at], n: at + 1, of: pages.length });
+    set(last, 0, { keys: pages[at], n: at + 1, of: pages.length }, height);
     timer = setTimeout(turn, every);
   };
   const fit = () => {

@@ -21,11 +21,12 @@ export function fitListLazily(box: HTMLElement, list: () => HTMLElement | undefi
 /** pageList (lib/fitboard) once it has loaded: list (in box) fitted
  *  through densities 0..last, then, when it still runs off the screen,
  *  shown page by page with room for the line that says which page;
- *  set gets each step. Returns what stops it, and what tells it that
- *  keys() changed (nothing to tell before it has loaded: it reads them
- *  then). Not loaded: the list stays drawn whole, unfitted. */
+ *  set gets each step (while paged, the height of the list's columns).
+ *  Returns what stops it, and what tells it that keys() changed
+ *  (nothing to tell before it has loaded: it reads them then). Not
+ *  loaded: the list stays drawn whole, unfitted. */
 export function pageListLazily(box: HTMLElement, list: () => HTMLElement | undefined, last: number, keys: () => string[],
-  set: (density: number, from: number, page?: Page) => void): { changed: () => void; stop: () => void } {
+  set: (density: number, from: number, page?: Page, height?: number) => void): { changed: () => void; stop: () => void } {
   let pager: { changed: () => void; stop: () => void } | undefined, live = true;
   import('./fitboard').then(({ pageList }) => {
     if (live) pager = pageList(box, list, last, keys, set, 16, () => remPx(MORE_LINE_REM));
