@@ -5,7 +5,9 @@
 // background). A 360 px phone at 200 % zoom (a 180 px viewport) scrolled
 // sideways on every page (body's min-width of 320 px); with the text at
 // 400 % a retro's vote row and a help request's card were wider than the
-// phone; the console's "Who is here" clipped a long name.
+// phone; the console's "Who is here" clipped a long name. A retro's
+// "My cards" on a phone gave a card's column badge half of the card's
+// width, its text squeezed into the other half.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/forced-colors-and-reflow.mjs (after make build).
 import { suite, roomDriver, until, untilText, shot, sleep } from './harness.mjs';
 
@@ -61,7 +63,7 @@ function overflow(sel) {
   return out;
 }
 
-let scale, poll, retro, help;
+let scale, poll, retro, writing, help;
 
 async function rooms() {
   setup = await newPage(await browser.newContext(), 'the rooms');
@@ -75,6 +77,7 @@ async function rooms() {
     `const w = await join('Writer');
      for (const [i, c] of ['start', 'stop', 'continue'].entries()) await w('retro.card.add', { exercise, column: c, text: 'Card ' + (i + 1) + ', a thing the team noticed this sprint' });
      for (const phase of ['reveal', 'group', 'vote']) await fac('retro.phase', { exercise, phase });`);
+  writing = await room({ kind: 'retro', title: 'Sprint', retro: { template: 'start-stop-continue' } });
   help = await room({ kind: 'help', title: 'Help' },
     `const a = await join('Asker');
      await a('help.request', { exercise, title: 'Setting up the staging database with the right credentials', detail: '', tags: ['databases', 'devops'], anonymous: false });
@@ -173,6 +176,36 @@ async function retroVoteAt400() {
   await ctx.close();
 }
 
+/** A retro's "My cards" on a 390 px phone, its text at 100 % and at
+ *  200 %: a card's text is wider than its column badge (the badge is as
+ *  wide as its title, the text takes the rest of the line, or the line
+ *  under it), and the page does not scroll sideways. Both took half the
+ *  card: the badge flexed as the text did. */
+async function myCardsOnAPhone() {
+  for (const px of [16, 32]) {
+    const ctx = await browser.newContext({ ...phone, viewport: { width: 390, height: 844 } });
+    const page = await newPage(ctx, `my cards at ${px} px`);
+    await (await ctx.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard: px } });
+    await page.goto(`${huddle.base}/j/${writing.code}`);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.locator('.cols .col', { hasText: 'Continue' }).click();
+    await page.getByLabel('Card text').fill('Pairing on the release checklist, so that no step is forgotten on a Friday');
+    await page.getByRole('button', { name: 'Add card' }).click();
+    await untilText(page.getByTestId('my-cards'), /release checklist/, 'the card in my cards');
+    await sleep(200);
+    const cards = await page.evaluate(() => [...document.querySelectorAll('[data-testid=my-cards] li')].map((li) => ({
+      card: li.getBoundingClientRect().width,
+      badge: li.querySelector('.badge').getBoundingClientRect().width,
+      text: li.querySelector('.user-text:not(.badge)').getBoundingClientRect().width,
+    })));
+    const out = [...(await page.evaluate(overflow, '[data-testid=my-cards] li')), ...cards.flatMap((c) =>
+      c.text > c.badge && c.text >= c.card / 2 ? [] : [`a card ${Math.round(c.card)} px wide gives its text ${Math.round(c.text)} px, its badge ${Math.round(c.badge)}`])];
+    await shot(page, `phone-my-cards-${px}`);
+    if (out.length) throw new Error(`at ${px} px: ${out.join('; ')}`);
+    await ctx.close();
+  }
+}
+
 /** A help request's card in the console at 400 % text on a 360 px
  *  phone: within the phone. */
 async function helpCardAt400() {
@@ -216,6 +249,7 @@ const steps = [
   ['a 180 px viewport (200 % zoom on a phone): no page scrolls sideways', phonePagesAt180],
   ['400 % text on a 360 px phone: a retro vote row fits', retroVoteAt400],
   ['400 % text on a 360 px phone: a help request card fits', helpCardAt400],
+  ['"My cards" on a 390 px phone at 100 % and 200 % text: a card\'s text is wider than its column badge', myCardsOnAPhone],
   ['"Who is here": a 40-letter name is not clipped', longNameInPeople],
 ];
 
