@@ -457,14 +457,7 @@ func TestSurveyQuestionBelowThresholdIsHidden(t *testing.T) {
 // whichever store it is on.
 func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
 	t.Helper()
-	st, err := b.st.Load(b.ctx, b.room)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var room rooms.Room
-	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
-		t.Fatal(err)
-	}
+	room, st := loadNow(t, b)
 	res, err := ExportResults(room, st)
 	if err != nil {
 		t.Fatal(err)
@@ -472,10 +465,8 @@ func exportNow(t *testing.T, b *tbEnv) (rooms.Room, *RoomResults) {
 	return room, res
 }
 
-// keepNow keeps the room's results as a session, as ending the room does,
-// and reads the session back as /sessions serves it (either store); the
-// session is deleted when the test ends.
-func keepNow(t *testing.T, b *tbEnv) *Session {
+// loadNow reads the room whole from its store, and the room itself.
+func loadNow(t *testing.T, b *tbEnv) (rooms.Room, *rooms.State) {
 	t.Helper()
 	st, err := b.st.Load(b.ctx, b.room)
 	if err != nil {
@@ -485,6 +476,15 @@ func keepNow(t *testing.T, b *tbEnv) *Session {
 	if err := json.Unmarshal(st.Docs[rooms.KeyRoom].Value, &room); err != nil {
 		t.Fatal(err)
 	}
+	return room, st
+}
+
+// keepNow keeps the room's results as a session, as ending the room does,
+// and reads the session back as /sessions serves it (either store); the
+// session is deleted when the test ends.
+func keepNow(t *testing.T, b *tbEnv) *Session {
+	t.Helper()
+	room, st := loadNow(t, b)
 	lib := b.st.(rooms.Library)
 	if _, err := KeepSession(b.ctx, lib, room, st, time.Now(), time.Hour, 0); err != nil {
 		t.Fatal(err)
