@@ -80,6 +80,46 @@ describe('the console opened in another tab once too often (close 4006)', () => 
   });
 });
 
+describe('a console replaced by another tab (close 4006)', () => {
+  const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'open',
+    questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'pz', label: 'Pizza' }, { id: 'sp', label: 'Soup' }], maxChoices: 1 }] };
+  const withPoll = { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: null }] } };
+
+  it('holds its controls, with the notice as the one thing to do and the focus on it', async () => {
+    answer();
+    const ws = await open(false, withPoll);
+    button('Lock joining')!.focus();
+    ws.serverClose(4006);
+    await settle();
+    expect(target.querySelector('header')!.hasAttribute('inert')).toBe(true);
+    expect(target.querySelector('.grid')!.hasAttribute('inert')).toBe(true);
+    const notice = target.querySelector<HTMLElement>('[data-testid=replaced]')!;
+    expect(notice.closest('[inert]')).toBeNull();
+    expect(document.activeElement).toBe(notice);
+    button('Use it here')!.click();
+    await settle();
+    expect(target.querySelector('[inert]')).toBeNull();
+  });
+
+  it('clears the errors of commands refused while replaced once it is used here again', async () => {
+    answer();
+    const ws = await open(false, withPoll);
+    ws.serverClose(4006);
+    await settle();
+    // inert keeps a browser's clicks off; jsdom's click() goes through,
+    // as a command sent without a click would.
+    button('Lock joining')!.click();
+    button('Close')!.click();
+    await settle();
+    const alerts = () => [...target.querySelectorAll('p.error[role=alert]')].map((p) => p.textContent);
+    expect(alerts()).toHaveLength(2);
+    expect(alerts()[0]).toBe('This room is open in another tab or window. Choose “Use it here” to carry on here.');
+    button('Use it here')!.click();
+    await settle();
+    expect(alerts()).toEqual([]);
+  });
+});
+
 describe('the console keeps the results as a session', () => {
   it('asks the server to keep them when the room ends, and says kept only then, with a link to the past sessions', async () => {
     answer(json(summary, 201));

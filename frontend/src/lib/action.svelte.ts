@@ -6,6 +6,21 @@ export type Refocus = () => HTMLElement | null | undefined;
 /** How long a send's confirmation shows, unless the next edit clears it first. */
 export const SENT_MS = 8000;
 
+// Actions whose last failure was the room being open elsewhere (code
+// `replaced`, close 4006). That error tells the person to choose "Use it
+// here"; once they have, it is no longer true, and it would stay on screen
+// until the next click of the same control.
+const failedReplaced = new Set<Action>();
+
+/** Clears every error that came from the room being open elsewhere: the
+ *  page uses the room here again (RoomSession.resume). */
+export function clearReplacedErrors() {
+  for (const a of failedReplaced) if (codeOf(a.failure) === 'replaced') a.reset();
+  failedReplaced.clear();
+}
+
+const codeOf = (e: unknown) => (e as { code?: unknown } | null)?.code;
+
 /**
  * The state of one thing a person sends: pending until acknowledged, then
  * done, or failed with a message (the form keeps what was typed).
@@ -50,6 +65,7 @@ export class Action {
     } catch (e) {
       this.failure = e;
       this.error = this.#text(e);
+      if (codeOf(e) === 'replaced') failedReplaced.add(this);
       return undefined;
     } finally {
       this.pending = false;

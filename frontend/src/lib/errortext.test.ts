@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorText, t } from './strings';
+import { t as tc } from './strings-console';
 
 describe('errorText', () => {
   it('words every error code the server sends, in people\'s terms', () => {
@@ -31,6 +32,13 @@ describe('errorText', () => {
 
   it('says where to carry on when the page stopped for the room open elsewhere (close 4006)', () => {
     expect(errorText({ code: 'replaced', message: 'not connected to the room' })).toContain('“Use it here”');
+  });
+
+  it('says where the room is open in the same words as the notices of the phone, console and projector', () => {
+    for (const said of [t.errors.replaced, t.part.replaced, t.screen.replaced, tc.host.replaced]) {
+      expect(said).toContain('in another tab or window');
+      expect(said).not.toContain('device');
+    }
   });
 
   it('says a thing is gone inside a room, and a code is wrong when joining', () => {

@@ -4,6 +4,7 @@ import { RoomClient, wsUrl, type ConnStatus, type PendingCommand, type StopReaso
 import type { BackoffOptions } from './backoff';
 import { applyAck, currentExercise, emptyState, reduce, type RoomState } from './reducer';
 import { errorText } from './strings';
+import { clearReplacedErrors } from './action.svelte';
 import { creds } from './storage';
 import { limits } from './limits.svelte';
 import type { RetroPhase, SessionSummary } from './types';
@@ -36,6 +37,9 @@ export interface Missed {
   /** It may have been taken after all (it could not be sent again, or
    *  the person joined again before its answer came). */
   maybe?: boolean;
+  /** Refused because the room was open elsewhere (code `replaced`): said
+   *  no more once the person uses the room here again. */
+  replaced?: boolean;
 }
 
 // The retro forms of a participant's page (participant/RetroExercise.svelte)
@@ -79,7 +83,8 @@ export function missedBy(state: RoomState, data: unknown, err: unknown, type = '
   const shown = currentExercise(state);
   const form = SHOWN_IN[type];
   if (shown && shown.id === id && shown.status !== 'prepared' && (!form || retroFormShown(form, shown))) return null;
-  return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err) };
+  const replaced = (err as { code?: string } | null)?.code === 'replaced';
+  return { exercise: id, title: state.exercises[id]?.title ?? '', message: errorText(err), ...(replaced ? { replaced } : {}) };
 }
 
 /**
@@ -205,6 +210,10 @@ export class RoomSession {
   resume() {
     if (this.stopped !== 'replaced') return;
     this.stopped = null;
+    // What was refused while the room was open elsewhere said "choose
+    // Use it here": chosen, it is not true any more.
+    clearReplacedErrors();
+    if (this.missed?.replaced) this.missed = null;
     this.client.resume();
   }
 

@@ -117,8 +117,10 @@ export const en = {
     joinAnother: 'Join another room',
     badToken: 'This room is no longer available.',
     // Close 4006: the same person opened the room once too often
-    // elsewhere, and this page was their oldest (lib/client.ts).
-    replaced: 'This room is open in another tab or on another device, so it has stopped here.',
+    // elsewhere, and this page was their oldest (lib/client.ts). Its
+    // token is kept in this browser only: "another tab or window", as
+    // the console and the projector say it, and errors.replaced.
+    replaced: 'This room is open in another tab or window, so it has stopped here.',
     useHere: 'Use it here',
     answered: 'Your answer was received.',
     answeredElsewhere: 'You have answered already, on another page.',
@@ -349,7 +351,7 @@ export const en = {
     linkRevoked: 'This projector link no longer works: the facilitator made a new one or stopped it. Ask them for the new link.',
     ended: 'This workshop has ended. Thank you for taking part!',
     gone: 'This room is no longer available.',
-    replaced: 'This projector view is open in another window, so it has stopped here.',
+    replaced: 'This projector view is open in another tab or window, so it has stopped here.',
     pageTitle: (title: string) => `${title} · Projector`,
   },
 
@@ -375,7 +377,7 @@ export const en = {
     forbidden: 'You are not allowed to do that.',
     bad_token: 'Your session expired. Please join again.',
     stopped: 'Not connected. Reload the page to try again.',
-    replaced: 'This room is open in another tab or on another device. Choose “Use it here” to carry on here.',
+    replaced: 'This room is open in another tab or window. Choose “Use it here” to carry on here.',
     too_many_rooms: 'This server holds as many rooms as it can. Try again later.',
     host_key: 'This server needs its host key for that.',
     local_only: 'This server has no host key, so its pack library and past sessions open only on the computer it runs on. Open this page there, or ask whoever runs the server to set a host key (HUDDLE_HOST_KEY).',

@@ -154,7 +154,7 @@ describe('the room opened elsewhere with the same token (close 4006)', () => {
     ws.serverClose(4006);
     await settle();
     const notice = target.querySelector('[data-testid=replaced]') as HTMLElement;
-    expect(notice?.textContent).toBe('This room is open in another tab or on another device, so it has stopped here.');
+    expect(notice?.textContent).toBe('This room is open in another tab or window, so it has stopped here.');
     expect(document.activeElement).toBe(notice);
     // No red "Disconnected", no warning or alert: nothing went wrong.
     expect(target.querySelector('[data-testid=conn]')).toBeNull();

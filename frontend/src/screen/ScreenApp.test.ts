@@ -94,7 +94,7 @@ describe('the projector view opened with a projector link', () => {
   });
 
   it('opened in another window once too often (4006), says so, keeps its link, and shows the room here again when asked', async () => {
-    expect(await closedWith('tok', 4006)).toBe('This projector view is open in another window, so it has stopped here.');
+    expect(await closedWith('tok', 4006)).toBe('This projector view is open in another tab or window, so it has stopped here.');
     expect(target.querySelector('.conn')).toBeNull();
     expect(JSON.parse(localStorage.getItem('huddle:screen:ABCDEF')!)).toMatchObject({ token: 'tok' });
     await new Promise((r) => setTimeout(r, 1200));
