@@ -181,17 +181,22 @@ describe('JoinForm', () => {
 
   describe('a locked room', () => {
     let locked = true;
-    const info = () => ({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked, ended: false, showNames: false, joinUrl: '' });
+    let full = false;
+    // As the server answers: a locked room's look-up never says full.
+    const info = () => ({ id: 'r1', code: 'K7QX2M', title: 'Sprint 42 retro', locked, ended: false, showNames: false, joinUrl: '', ...(full && !locked ? { full } : {}) });
     const server = () => vi.fn(async (url: string) => url === '/api/join'
       ? locked
         ? new Response(JSON.stringify({ error: { code: 'room_locked', message: 'room is locked' } }), { status: 409 })
-        : new Response(JSON.stringify({ room: info(), member: { id: 'm1', name: '' }, token: 't1' }))
+        : full
+          ? new Response(JSON.stringify({ error: { code: 'room_full', message: 'this room is full (2 participants)' } }), { status: 409 })
+          : new Response(JSON.stringify({ room: info(), member: { id: 'm1', name: '' }, token: 't1' }))
       : new Response(JSON.stringify(info())));
     const join = () => [...target.querySelectorAll('button')].find((b) => b.type === 'submit')!;
     const said = () => (target.textContent!.match(/not accepting new people/g) ?? []).length;
     afterEach(() => {
       vi.useRealTimers();
       locked = true;
+      full = false;
     });
 
     // A button disabled under the focus drops it to the top of the page.
@@ -255,6 +260,36 @@ describe('JoinForm', () => {
       const looked = fetch.mock.calls.length;
       await vi.advanceTimersByTimeAsync(20000); // open: no more look-ups
       expect(fetch.mock.calls.length).toBe(looked);
+      submit();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(onJoined).toHaveBeenCalled();
+    });
+
+    it('unlocked while full, keeps waiting and says nothing; says once that it is open when there is room too', async () => {
+      vi.useFakeTimers();
+      full = true;
+      const fetch = server();
+      vi.stubGlobal('fetch', fetch);
+      const onJoined = render('K7QX2M');
+      await vi.advanceTimersByTimeAsync(0);
+      flushSync();
+      expect(said()).toBe(1);
+      locked = false; // unlocked, still full
+      await vi.advanceTimersByTimeAsync(5000);
+      flushSync();
+      expect(target.querySelector('[data-testid=join-news]')).toBeNull();
+      await vi.advanceTimersByTimeAsync(10000); // still full: still looking, still quiet
+      flushSync();
+      expect(target.querySelector('[data-testid=join-news]')).toBeNull();
+      const looked = fetch.mock.calls.length;
+      full = false;
+      await vi.advanceTimersByTimeAsync(5000);
+      flushSync();
+      expect(fetch.mock.calls.length).toBe(looked + 1);
+      expect(target.querySelector('[data-testid=join-news]')!.textContent).toBe('This room is open to new people now: press Join.');
+      await vi.advanceTimersByTimeAsync(20000); // open: no more look-ups
+      expect(fetch.mock.calls.length).toBe(looked + 1);
+      expect(target.textContent!.match(/open to new people now/g)).toHaveLength(1);
       submit();
       await vi.advanceTimersByTimeAsync(0);
       expect(onJoined).toHaveBeenCalled();
