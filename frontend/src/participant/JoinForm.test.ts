@@ -511,4 +511,49 @@ describe('a full room, waited on', () => {
     await vi.advanceTimersByTimeAsync(20000);
     expect(lookUps(fetch)).toBe(looked);
   });
+
+  // "Try again" goes with the rest of the form: the focus on it fell to
+  // the page, and nothing said the end.
+  it('from its link, puts the focus on the notice that says the room ended, which takes it once', async () => {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+    button()!.focus();
+    expect(document.activeElement!.textContent).toBe('Try again');
+    ended = true;
+    full = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    const notice = target.querySelector<HTMLElement>('[data-testid=joining-room]')!;
+    expect(notice.textContent).toBe('This workshop has ended.');
+    expect(notice.getAttribute('tabindex')).toBe('-1');
+    expect(document.activeElement).toBe(notice);
+    // Said by the focus, not by a live region as well.
+    expect(target.querySelectorAll('[role=alert]')).toHaveLength(0);
+    expect(target.querySelector('[aria-live]')!.textContent).toBe('');
+  });
+
+  it('leaves the focus where the person put it outside the form when the room ends', async () => {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    const outside = document.createElement('button');
+    document.body.appendChild(outside);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    outside.focus();
+    ended = true;
+    full = false;
+    await vi.advanceTimersByTimeAsync(5000);
+    flushSync();
+    expect(document.activeElement).toBe(outside);
+    outside.remove();
+  });
 });
