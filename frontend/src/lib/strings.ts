@@ -79,7 +79,7 @@ export const en = {
     reopened: 'This room is open to new people now: press Join.',
     // Join refused by a full room: the next step (the page then watches
     // for a place, and says so with roomNow), and the button to retry.
-    fullTryAgain: 'This room is full. Ask the facilitator to make room: this page will say when there is.',
+    fullTryAgain: 'This room is full. Ask the facilitator to make room; this page will tell you when there is.',
     tryAgain: 'Try again',
     // The full room the page waits on has a place again.
     roomNow: 'There is room now: press Join.',

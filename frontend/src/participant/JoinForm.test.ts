@@ -318,7 +318,7 @@ describe('a room one cannot join', () => {
     submit();
     await new Promise((r) => setTimeout(r, 0));
     flushSync();
-    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room: this page will say when there is.');
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room; this page will tell you when there is.');
     const again = target.querySelector('button[type=submit]') as HTMLButtonElement;
     expect(again.textContent).toBe('Try again');
     submit();
@@ -357,7 +357,7 @@ describe('a full room, waited on', () => {
     submit();
     await vi.advanceTimersByTimeAsync(0);
     flushSync();
-    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room: this page will say when there is.');
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room; this page will tell you when there is.');
     expect(button()!.textContent).toBe('Try again');
     return { fetch, onJoined };
   }
@@ -453,6 +453,16 @@ describe('a full room, waited on', () => {
     flushSync();
     expect(lookUps(fetch)).toBe(1);
     expect(news()).toBeNull();
+  });
+
+  it('shows the refusal and "Try again" only while the code refused is the one typed', async () => {
+    await refused();
+    typeCode('ABCDEF');
+    expect(target.querySelector('[role=alert]')).toBeNull();
+    expect(button()!.textContent).toBe('Join');
+    typeCode('K7QX2M');
+    expect(target.querySelector('[role=alert]')!.textContent).toBe('This room is full. Ask the facilitator to make room; this page will tell you when there is.');
+    expect(button()!.textContent).toBe('Try again');
   });
 
   it('says a room gone meanwhile is no room, under the code, and stops looking', async () => {
