@@ -36,7 +36,8 @@ func eachBudget(t *testing.T, budget int, fn func(t *testing.T, b *tbEnv)) {
 }
 
 // full runs a command that must be refused as over the board's budget:
-// invalid, about field, saying the board is full.
+// invalid, about field, saying the board is full in people's words (no
+// size: bytes mean nothing to a participant).
 func (b *tbEnv) full(m *rooms.Member, typ string, data any, field string) {
 	b.t.Helper()
 	o := b.run(m, typ, data)
@@ -46,7 +47,7 @@ func (b *tbEnv) full(m *rooms.Member, typ string, data any, field string) {
 		Message string     `json:"message"`
 	}
 	_ = json.Unmarshal(o.Reply, &e)
-	if e.Code != rooms.CodeInvalid || e.Field != field || !strings.Contains(e.Message, " full: ") || !strings.Contains(e.Message, "this server allows") {
+	if e.Code != rooms.CodeInvalid || e.Field != field || !strings.Contains(e.Message, " full: ") || strings.ContainsAny(e.Message, "0123456789") || strings.Contains(e.Message, "byte") {
 		b.t.Fatalf("%s %v: want invalid (%s) saying the board is full, got %s", typ, data, field, o.Reply)
 	}
 }
@@ -63,6 +64,28 @@ func (b *tbEnv) boardBytes(ex string) int64 {
 
 // A board's text counts as encoding/json writes it, which is how it is
 // stored and sent: "<" is six bytes there, "é" two, a line break two.
+// Each board's refusal gives the next step that fits it, as the phone
+// shows it, and starts as docs/protocol.md quotes it.
+func TestBoardFullSaysTheNextStep(t *testing.T) {
+	for _, c := range []struct {
+		kind       Kind
+		start, has string
+	}{
+		{KindRetro, "the board is full: ", "the facilitator can make room by deleting cards, or you can shorten what you wrote"},
+		{KindKudos, "the wall is full: ", "no more kudos can be added"},
+		{KindHelp, "the board is full: ", "ask the facilitator"},
+		{KindText, "the answers are full: ", "ask the facilitator"},
+	} {
+		e := boardFull(c.kind, "text")
+		if e.Code != rooms.CodeInvalid || e.Field != "text" || !strings.HasPrefix(e.Message, c.start) || !strings.Contains(e.Message, c.has) {
+			t.Errorf("%s: got %+v, want invalid about text, %q…%q", c.kind, e, c.start, c.has)
+		}
+		if strings.HasSuffix(e.Message, ".") || strings.ContainsAny(e.Message, "0123456789") {
+			t.Errorf("%s: %q: the web app ends it with a full stop, and a size means nothing to a participant", c.kind, e.Message)
+		}
+	}
+}
+
 func TestTextBytesIsWhatJSONWrites(t *testing.T) {
 	samples := []string{"", "plain", "<script>&</script>", "a \"quote\" and a \\", "two\nlines\r\tand a tab",
 		"\x00\x01\x1f\x7f", "café, naïve, 日本語, 🎉", "\u2028\u2029", "bad \xff\xfe utf-8 \xc3", "\b\f"}

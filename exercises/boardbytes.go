@@ -1,7 +1,6 @@
 package exercises
 
 import (
-	"fmt"
 	"unicode/utf8"
 
 	"huddle/rooms"
@@ -119,7 +118,7 @@ func (t TextAnswer) boardBytes() int64 { return boardItemBytes + textBytes(t.Tex
 func growBoard(tx *rooms.Tx, e Exercise, delta int64, field string, lim Limits) {
 	switch {
 	case delta > 0:
-		tx.Incr(boardBytesKey(e.ID), delta, int64(lim.MaxBoard), boardFull(e.Kind, field, lim.MaxBoard))
+		tx.Incr(boardBytesKey(e.ID), delta, int64(lim.MaxBoard), boardFull(e.Kind, field))
 	case delta < 0:
 		tx.Incr(boardBytesKey(e.ID), delta, 0, nil)
 	}
@@ -127,29 +126,27 @@ func growBoard(tx *rooms.Tx, e Exercise, delta int64, field string, lim Limits) 
 
 // boardFull is the answer to a command that would take a board past its
 // budget: invalid, about the text it adds, in words a phone shows as
-// they are (errorText in the web app).
-func boardFull(kind Kind, field string, max int) *rooms.Error {
-	size := byteSize(max)
+// they are (errorText in the web app capitalises them and ends them with
+// a full stop). It says what the person can do next on that board, and
+// no size: bytes mean nothing to them, and the budget is the server's.
+// Each starts as docs/protocol.md quotes it ("the board is full: …").
+func boardFull(kind Kind, field string) *rooms.Error {
 	switch kind {
-	case KindKudos:
-		return rooms.FieldError(rooms.CodeInvalid, field, "the wall is full: it holds as much text as this server allows (%s)", size)
-	case KindText:
-		return rooms.FieldError(rooms.CodeInvalid, field, "the answers are full: they hold as much text as this server allows an exercise (%s)", size)
 	case KindRetro:
-		return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: it holds as much text as this server allows (%s); delete or shorten something first", size)
+		// Deleting a card (its author, or the facilitator) or an action
+		// item frees what it counted; shortening a text gives the
+		// difference back.
+		return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote")
+	case KindKudos:
+		// Nothing frees a wall: hidden kudos still count.
+		return rooms.FieldError(rooms.CodeInvalid, field, "the wall is full: no more kudos can be added to it")
+	case KindHelp:
+		return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: nothing more can be added to it, so ask the facilitator")
+	case KindText:
+		// Hidden answers still count; a shorter answer is never refused.
+		return rooms.FieldError(rooms.CodeInvalid, field, "the answers are full: this exercise cannot take any more text, so ask the facilitator")
 	}
-	return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: it holds as much text as this server allows (%s)", size)
-}
-
-// byteSize writes n bytes as people read a size: 512 KiB, 1 MiB.
-func byteSize(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: nothing more can be added to it")
 }
 
 // largestItem is the most bytes one item of a board can count within
