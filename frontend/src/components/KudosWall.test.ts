@@ -7,7 +7,8 @@ import { settle } from '../test/settle';
 import '../lib/fitboard';
 import { sameNameTags } from '../lib/names';
 
-const text = (e: Element | null) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+// Collapses the markup's white space, not a no-break space (a name and its number).
+const text = (e: Element | null) => (e?.textContent ?? '').replace(/[ \t\n\r]+/g, ' ').trim();
 
 describe('an empty kudos wall', () => {
   const said = (target: HTMLElement) => target.querySelector('[data-testid=no-kudos]')?.textContent;
@@ -93,7 +94,7 @@ describe('kudos to people of the same name', () => {
   it('says which one each is for, with the number every list shows them with, on the projector too', () => {
     const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
     const kudos = [kudo('k3', 'b', 'Sam'), kudo('k2', 'a', 'SAM'), kudo('k1', 'c', 'Ann'), { ...kudo('k0', 'team', ''), to: 'team', toName: undefined }];
-    const expected = [`To Sam #${tags.get('b')}`, `To SAM #${tags.get('a')}`, 'To Ann', 'To the whole team'];
+    const expected = [`To Sam\u00a0#${tags.get('b')}`, `To SAM\u00a0#${tags.get('a')}`, 'To Ann', 'To the whole team'];
     // The projector knows nobody in the room: the kudos tell it.
     expect(to(show(KudosWall, { kudos, big: true }))).toEqual(expected);
     expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')] }))).toEqual(['To Sam']);
@@ -101,7 +102,7 @@ describe('kudos to people of the same name', () => {
 
   it('numbers one of two Sams in the room though only one got kudos, where the page knows the room', () => {
     const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
-    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam #${sameNameTags(people).get('a')}`]);
+    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam\u00a0#${sameNameTags(people).get('a')}`]);
   });
 });
 
@@ -115,7 +116,7 @@ describe('kudos from people of the same name', () => {
   it('says which one each is from, with the number every list shows them with, on the projector too', () => {
     const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
     const kudos = [kudo('k4', 'b', 'Sam'), kudo('k3', 'a', 'sam'), kudo('k2', 'c', 'Ann'), kudo('k1', undefined, undefined)];
-    const expected = [`from Sam #${tags.get('b')}`, `from sam #${tags.get('a')}`, 'from Ann', 'anonymous'];
+    const expected = [`from Sam\u00a0#${tags.get('b')}`, `from sam\u00a0#${tags.get('a')}`, 'from Ann', 'anonymous'];
     expect(from(show(KudosWall, { kudos, big: true }))).toEqual(expected);
     expect(from(show(KudosWall, { kudos }))).toEqual(expected);
     // One Sam alone on the wall, however many kudos they sent, has no number.
@@ -126,15 +127,15 @@ describe('kudos from people of the same name', () => {
     const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
     const tags = sameNameTags(people);
     const target = show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam', { to: 'b', toName: 'Sam' })] });
-    expect(text(target.querySelector('.kudo .to'))).toBe(`To Sam #${tags.get('b')}`);
-    expect(from(target)).toEqual([`from Sam #${tags.get('a')}`]);
+    expect(text(target.querySelector('.kudo .to'))).toBe(`To Sam\u00a0#${tags.get('b')}`);
+    expect(from(target)).toEqual([`from Sam\u00a0#${tags.get('a')}`]);
   });
 
   it('numbers no anonymous sender, and no sender a kudo does not identify', () => {
     // A kudo kept before servers sent "from" names its sender only.
     const kudos = [kudo('k3', undefined, 'Sam'), kudo('k2', 'b', 'Sam'), { ...kudo('k1', undefined, undefined), to: 'a', toName: 'Sam' }];
     const target = show(KudosWall, { kudos, people: [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }] });
-    expect(from(target)).toEqual(['from Sam', `from Sam #${sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]).get('b')}`, 'anonymous']);
+    expect(from(target)).toEqual(['from Sam', `from Sam\u00a0#${sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]).get('b')}`, 'anonymous']);
   });
 });
 

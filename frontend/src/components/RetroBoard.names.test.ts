@@ -24,8 +24,8 @@ const card = (id: string, text: string, authorId?: string, authorName?: string, 
   ({ id, column: 'start', text, ...(authorId ? { authorId } : {}), ...(authorName ? { authorName } : {}), ...more });
 // The numbers the console's people list gives the two Sams.
 const tags = sameNameTags([{ id: 'm-sam1', name: 'Sam' }, { id: 'm-sam2', name: 'Sam' }]);
-const sam1 = `Sam #${tags.get('m-sam1')}`;
-const sam2 = `Sam #${tags.get('m-sam2')}`;
+const sam1 = `Sam\u00a0#${tags.get('m-sam1')}`;
+const sam2 = `Sam\u00a0#${tags.get('m-sam2')}`;
 const member = (id: string, name: string): MemberView => ({ id, name, role: 'participant', online: true });
 
 // Each card's author line, by card text.

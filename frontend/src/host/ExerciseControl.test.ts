@@ -183,10 +183,10 @@ describe('a named vote\'s answers by person', () => {
     const session = { state: { ...emptyState(), online: 2, members, agenda: { items: ['e1'] }, states: { e1: view } }, status: 'online', send: vi.fn() };
     const target = show(ExerciseControl, { session, ex: poll('closed') });
     const tags = sameNameTags(Object.values(members));
-    const lines = [...target.querySelectorAll('details li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    const lines = [...target.querySelectorAll('details li')].map((li) => li.textContent!.replace(/[ \t\n\r]+/g, ' ').trim());
     expect(lines).toHaveLength(2);
-    expect(lines[0].startsWith(`Sam #${tags.get('m1')}:`)).toBe(true);
-    expect(lines[1].startsWith(`Sam #${tags.get('m2')}:`)).toBe(true);
+    expect(lines[0].startsWith(`Sam\u00a0#${tags.get('m1')}:`)).toBe(true);
+    expect(lines[1].startsWith(`Sam\u00a0#${tags.get('m2')}:`)).toBe(true);
   });
 });
 
@@ -205,7 +205,7 @@ describe('kudos to one of two people of the same name', () => {
     const target = show(ExerciseControl, { session, ex: kudos('open') });
     const tag = sameNameTags(Object.values(members).filter((m) => m.role === 'participant')).get('m1');
     expect(tag).toBeTruthy();
-    expect(target.textContent).toContain(`Sam #${tag}`);
+    expect(target.textContent).toContain(`Sam\u00a0#${tag}`);
   });
 });
 

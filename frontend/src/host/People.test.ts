@@ -50,17 +50,17 @@ describe('People', () => {
     // The numbers the participants' phones show them with: the preview, which they are not told of, is not counted.
     const tags = sameNameTags(list.filter((m) => !m.preview));
     const names = [...target.querySelectorAll('li .name')].map((n) => n.textContent);
-    expect(names).toEqual(expect.arrayContaining([`Sam #${tags.get('a')}`, `S am #${tags.get('b')}`, `Unnamed participant #${tags.get('c')}`, `Unnamed participant #${tags.get('d')}`, 'Ann']));
+    expect(names).toEqual(expect.arrayContaining([`Sam\u00a0#${tags.get('a')}`, `S am\u00a0#${tags.get('b')}`, `Unnamed participant\u00a0#${tags.get('c')}`, `Unnamed participant\u00a0#${tags.get('d')}`, 'Ann']));
     expect(names).toHaveLength(5);
     expect(tags.get('a')).not.toBe(tags.get('b'));
 
     const live = show(People, { session: { state, send: () => Promise.resolve() } as any });
     const rows = [...live.querySelectorAll('li')];
-    const sam = rows.find((li) => li.querySelector('.name')!.textContent === `Sam #${tags.get('a')}`)!;
+    const sam = rows.find((li) => li.querySelector('.name')!.textContent === `Sam\u00a0#${tags.get('a')}`)!;
     const remove = sam.querySelector('button')!;
-    expect(remove.getAttribute('aria-label')).toBe(`Remove Sam #${tags.get('a')}`);
+    expect(remove.getAttribute('aria-label')).toBe(`Remove Sam\u00a0#${tags.get('a')}`);
     remove.click();
-    expect(confirm).toHaveBeenCalledWith(expect.stringContaining(`Remove Sam #${tags.get('a')} from the room?`));
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining(`Remove Sam\u00a0#${tags.get('a')} from the room?`));
     // The preview keeps its own name and badge.
     expect(rows.at(-1)!.querySelector('.name')!.textContent).toBe('Sam');
     vi.unstubAllGlobals();

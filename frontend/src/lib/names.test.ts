@@ -38,7 +38,7 @@ describe('people of the same name', () => {
     expect([...tags.keys()].sort()).toEqual(['a1', 'b2', 'd4']);
     for (const tag of tags.values()) expect(tag).toMatch(/^\d{4}$/);
     expect(new Set(tags.values()).size).toBe(3);
-    expect(tagged('Sam', tags.get('a1'))).toBe(`Sam #${tags.get('a1')}`);
+    expect(tagged('Sam', tags.get('a1'))).toBe(`Sam\u00a0#${tags.get('a1')}`);
     expect(tagged('Ann', tags.get('c3'))).toBe('Ann');
   });
 

@@ -397,7 +397,9 @@ export const en = {
 
   // People of the same name told apart in lists (lib/names.ts).
   people: {
-    tagged: (name: string, tag: string) => `${name} #${tag}`,
+    // A no-break space: "— Sam" and "#1215" broke onto two lines on the
+    // projector and the phone, the number read as no one's.
+    tagged: (name: string, tag: string) => `${name}\u00a0#${tag}`,
     /** To a participant whose name someone else has too. */
     youToo: (label: string) => `Someone else here has the same name as you: others see you as ${label}.`,
   },

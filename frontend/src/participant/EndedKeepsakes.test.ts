@@ -74,6 +74,6 @@ describe('the keepsakes of an ended workshop', () => {
     const two = structuredClone(helpBoard);
     two.state.requests[0].offers[1] = offer('o2', 'cleo2', 'Cleo', false);
     const text = ended([two]).querySelector('[data-testid=kept-help] li')!.textContent!;
-    expect(text).toMatch(/^You are paired with Cleo #\d{4} /);
+    expect(text).toMatch(/^You are paired with Cleo\u00a0#\d{4} /);
   });
 });

@@ -19,8 +19,8 @@ const req = (more: Partial<HelpRequestView>): HelpRequestView =>
 const board = (...requests: HelpRequestView[]): HelpView => ({ exercise: 'h1', status: 'open', counts: { open: requests.length, matched: 0, resolved: 0 }, requests });
 // The numbers the console's people list gives the two Anns.
 const tags = sameNameTags([{ id: 'm-ann1', name: 'Ann' }, { id: 'm-ann2', name: 'Ann' }]);
-const ann1 = `Ann #${tags.get('m-ann1')}`;
-const ann2 = `Ann #${tags.get('m-ann2')}`;
+const ann1 = `Ann\u00a0#${tags.get('m-ann1')}`;
+const ann2 = `Ann\u00a0#${tags.get('m-ann2')}`;
 
 function phone(view: HelpView, mine: { requests: string[]; offers: string[] }, members: MemberView[] = []) {
   const session = $state({

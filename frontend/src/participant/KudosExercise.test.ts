@@ -174,14 +174,14 @@ describe('people of the same name', () => {
   it('offers each with their number, and tells one how one is shown', () => {
     const target = open();
     const options = [...target.querySelectorAll<HTMLOptionElement>('#k-to-k1 option')].map((o) => [o.value, o.textContent]);
-    expect(options).toEqual(expect.arrayContaining([['bo', 'Bo'], ['s2', `sam #${tags.get('s2')}`], ['s3', `Sam #${tags.get('s3')}`]]));
+    expect(options).toEqual(expect.arrayContaining([['bo', 'Bo'], ['s2', `sam\u00a0#${tags.get('s2')}`], ['s3', `Sam\u00a0#${tags.get('s3')}`]]));
     expect(options).toHaveLength(4);
-    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam #${tags.get('me')}.`);
+    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam\u00a0#${tags.get('me')}.`);
   });
 
   it('says on the wall which of them a kudo is for', () => {
     const target = open();
-    expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To Sam #${tags.get('s3')}`, 'To Bo']);
+    expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To Sam\u00a0#${tags.get('s3')}`, 'To Bo']);
   });
 
   it('says on the wall which of them a kudo is from, and tells one how one is shown there where the room does not show who is here', () => {
@@ -197,8 +197,8 @@ describe('people of the same name', () => {
         status: 'online', send: vi.fn() } as any,
       ex,
     });
-    expect([...target.querySelectorAll('.kudo .from')].map((p) => p.textContent)).toEqual([`from Sam #${fromTags.get('s3')}`, `from Sam #${fromTags.get('me')}`, 'anonymous']);
-    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam #${fromTags.get('me')}.`);
+    expect([...target.querySelectorAll('.kudo .from')].map((p) => p.textContent)).toEqual([`from Sam\u00a0#${fromTags.get('s3')}`, `from Sam\u00a0#${fromTags.get('me')}`, 'anonymous']);
+    expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam\u00a0#${fromTags.get('me')}.`);
   });
 
   it('says nothing of a name nobody else has', () => {
