@@ -23,9 +23,9 @@ const LONG_PROMPT = 'Think of the last two sprints as a whole: the planning, the
 let host, phone, screen, code;
 
 /**
- * How the browser drew el's text, the text being one line of one
- * direction: where its last character is (it should be at the left end
- * of the text for a right-to-left paragraph), where the text is in el's
+ * How the browser drew el's text, of one direction: where its last
+ * character is (it should be at the left end of its line for a
+ * right-to-left paragraph, wrapped or not), where the text is in el's
  * box (aligned to its start: the right), and el's computed unicode-bidi.
  */
 function drawnText(locator) {
@@ -42,7 +42,12 @@ function drawnText(locator) {
     const all = document.createRange();
     all.selectNodeContents(el);
     const rects = [...all.getClientRects()].filter((x) => x.width > 0);
-    const left = Math.min(...rects.map((x) => x.left));
+    // The line the last character is on: a wrapped right-to-left
+    // paragraph ends at the left of its last line, which, shorter, sits
+    // at the right of the box.
+    const mid = (lastChar.top + lastChar.bottom) / 2;
+    const onLast = rects.filter((x) => x.top <= mid && mid <= x.bottom);
+    const left = Math.min(...(onLast.length ? onLast : rects).map((x) => x.left));
     const right = Math.max(...rects.map((x) => x.right));
     const box = el.getBoundingClientRect();
     const s = getComputedStyle(el);
@@ -54,12 +59,12 @@ function drawnText(locator) {
   });
 }
 
-/** Throws unless el's text is drawn right to left: its last character at its left end; aligned right when it is a block. */
+/** Throws unless el's text is drawn right to left: its last character at the left end of its line; aligned right when it is a block. */
 async function rightToLeft(locator, what, { aligned = true } = {}) {
   const d = await drawnText(locator);
   const where = `${what} ("${d.text}", unicode-bidi ${d.bidi})`;
   if (d.bidi !== 'plaintext') throw new Error(`${where}: not drawn with unicode-bidi: plaintext`);
-  if (Math.abs(d.lastLeft - d.left) > 1) throw new Error(`${where}: its last character "${d.char}" at ${Math.round(d.lastLeft)}–${Math.round(d.lastRight)} px, the text from ${Math.round(d.left)} to ${Math.round(d.right)}: not at the left end`);
+  if (Math.abs(d.lastLeft - d.left) > 1) throw new Error(`${where}: its last character "${d.char}" at ${Math.round(d.lastLeft)}–${Math.round(d.lastRight)} px, its line from ${Math.round(d.left)}, the text to ${Math.round(d.right)}: not at the left end`);
   if (aligned && Math.abs(d.right - d.boxRight) > 1.5) throw new Error(`${where}: the text ends at ${Math.round(d.right)} px, its box at ${Math.round(d.boxRight)}: not aligned right`);
   return d;
 }
