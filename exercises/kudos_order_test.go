@@ -64,18 +64,7 @@ func TestKudosWallKeepsNoSendingOrder(t *testing.T) {
 		// As sent, in the state and in the snapshot: no kudo has a number.
 		inOrder := func(what string, raw []byte) {
 			t.Helper()
-			var w struct{ Kudos []map[string]any }
-			if err := json.Unmarshal(raw, &w); err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			var got []string
-			for _, k := range w.Kudos {
-				if _, ok := k["seq"]; ok {
-					t.Fatalf("%s numbers its kudos: %s", what, raw)
-				}
-				got = append(got, k["message"].(string))
-			}
-			if !slices.Equal(got, order) {
+			if got := wallMessages(t, what, raw); !slices.Equal(got, order) {
 				t.Fatalf("%s in the order %q, the wall %q", what, got, order)
 			}
 		}
@@ -209,18 +198,7 @@ func TestKudosStoredWithNumbersShowNone(t *testing.T) {
 		want := []string{"Second, anonymous", "Third", "First"} // by id
 		raw := b.rawState(wall)
 		for role, view := range map[string][]byte{"participants": raw.Participant, "facilitators": raw.Facilitator} {
-			var w struct{ Kudos []map[string]any }
-			if err := json.Unmarshal(view, &w); err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, k := range w.Kudos {
-				if _, ok := k["seq"]; ok {
-					t.Fatalf("the %s' wall shows a kudo's number: %s", role, view)
-				}
-				got = append(got, k["message"].(string))
-			}
-			if !slices.Equal(got, want) {
+			if got := wallMessages(t, "the "+role+"' wall", view); !slices.Equal(got, want) {
 				t.Fatalf("the %s' wall in the order %q, want %q", role, got, want)
 			}
 		}
@@ -309,4 +287,22 @@ func TestKudosWallStopsAtMaxItems(t *testing.T) {
 	if _, pv := b.kudos(wall); pv.Count != max {
 		t.Fatalf("%d kudos on the wall, want %d", pv.Count, max)
 	}
+}
+
+// wallMessages is the kudos' messages of a wall's view, in its order;
+// it fails t if a kudo there carries a number (seq).
+func wallMessages(t *testing.T, what string, raw []byte) []string {
+	t.Helper()
+	var w struct{ Kudos []map[string]any }
+	if err := json.Unmarshal(raw, &w); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	var got []string
+	for _, k := range w.Kudos {
+		if _, ok := k["seq"]; ok {
+			t.Fatalf("%s numbers its kudos: %s", what, raw)
+		}
+		got = append(got, k["message"].(string))
+	}
+	return got
 }

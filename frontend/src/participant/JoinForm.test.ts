@@ -361,6 +361,17 @@ describe('a full room, waited on', () => {
     expect(button()!.textContent).toBe('Try again');
     return { fetch, onJoined };
   }
+  // Opened from its link: Join refused as full (flushed by the caller).
+  async function refusedFromLink() {
+    vi.useFakeTimers();
+    const fetch = server();
+    vi.stubGlobal('fetch', fetch);
+    render('K7QX2M');
+    await vi.advanceTimersByTimeAsync(0);
+    submit();
+    await vi.advanceTimersByTimeAsync(0);
+    return fetch;
+  }
   afterEach(() => {
     vi.useRealTimers();
     full = true;
@@ -399,13 +410,7 @@ describe('a full room, waited on', () => {
   });
 
   it('waits on the room from a join link too, and on a room locked meanwhile until it opens', async () => {
-    vi.useFakeTimers();
-    const fetch = server();
-    vi.stubGlobal('fetch', fetch);
-    render('K7QX2M');
-    await vi.advanceTimersByTimeAsync(0);
-    submit();
-    await vi.advanceTimersByTimeAsync(0);
+    const fetch = await refusedFromLink();
     flushSync();
     expect(button()!.textContent).toBe('Try again');
     full = false;
@@ -503,13 +508,7 @@ describe('a full room, waited on', () => {
   });
 
   it('says the room ended, once, and stops looking: from its link, with no Join for it', async () => {
-    vi.useFakeTimers();
-    const fetch = server();
-    vi.stubGlobal('fetch', fetch);
-    render('K7QX2M');
-    await vi.advanceTimersByTimeAsync(0);
-    submit();
-    await vi.advanceTimersByTimeAsync(0);
+    const fetch = await refusedFromLink();
     ended = true;
     locked = true;
     full = false;
@@ -525,13 +524,7 @@ describe('a full room, waited on', () => {
   // "Try again" goes with the rest of the form: the focus on it fell to
   // the page, and nothing said the end.
   it('from its link, puts the focus on the notice that says the room ended, which takes it once', async () => {
-    vi.useFakeTimers();
-    const fetch = server();
-    vi.stubGlobal('fetch', fetch);
-    render('K7QX2M');
-    await vi.advanceTimersByTimeAsync(0);
-    submit();
-    await vi.advanceTimersByTimeAsync(0);
+    const fetch = await refusedFromLink();
     flushSync();
     button()!.focus();
     expect(document.activeElement!.textContent).toBe('Try again');
