@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -833,6 +834,11 @@ func (r *RoomResults) CSV() ([]byte, error) {
 // (LibreOffice's "Trim spaces") or of their own accord. Looking past white
 // space may mark a cell no spreadsheet would have run (" -1" as typed in
 // an answer): a stray ' costs less than a formula run.
+//
+// The first visible character may be the full-width form of one of the
+// four too (formulaStarters), which a spreadsheet that folds full-width
+// input to ASCII (Excel in a Japanese setting) runs as the ASCII one:
+// "＝HYPERLINK(…)" is "=HYPERLINK(…)" there.
 func csvSafe(s string) string {
 	if s == "" {
 		return s
@@ -840,11 +846,25 @@ func csvSafe(s string) string {
 	if s[0] == '\t' || s[0] == '\r' {
 		return "'" + s
 	}
-	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) }); i >= 0 && strings.ContainsRune("=+-@", rune(s[i])) {
-		return "'" + s
+	if i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) }); i >= 0 {
+		if r, _ := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(formulaStarters, r) {
+			return "'" + s
+		}
 	}
 	return s
 }
+
+// formulaStarters are the characters that make a spreadsheet read a cell
+// as a formula when it begins with one: "=", "+", "-" and "@", and their
+// full-width forms U+FF1D ＝, U+FF0B ＋, U+FF0D － and U+FF20 ＠, which an
+// East Asian keyboard types and which fold to the ASCII ones as a
+// spreadsheet reads its input. Only those: not the other characters NFKC
+// folds to one of the four (the small forms U+FE62 ﹢, U+FE63 ﹣, U+FE66 ﹦,
+// U+FE6B ﹫, the superscripts and subscripts ⁺ ⁼ ₊ ₌), nor look-alikes
+// such as the minus sign U+2212 − or the katakana prolonged sound mark
+// U+30FC ー, which are not width forms of them, and never a full-width
+// letter or digit: "Ａ=1" or "＝" inside a text is left as it is.
+const formulaStarters = "=+-@\uff1d\uff0b\uff0d\uff20"
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
