@@ -24,11 +24,11 @@ import (
 // Handler returns the node's HTTP routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/rooms", s.handleCreateRoom)
-	mux.HandleFunc("GET /api/rooms/{code}", s.handleRoomInfo)
-	mux.HandleFunc("POST /api/rooms/status", s.handleRoomStatus)
-	mux.HandleFunc("POST /api/join", s.handleJoin)
-	mux.HandleFunc("GET /api/rooms/{room}/results", s.handleResults)
+	mux.HandleFunc("POST /api/rooms", s.needsStore(s.handleCreateRoom))
+	mux.HandleFunc("GET /api/rooms/{code}", s.needsStore(s.handleRoomInfo))
+	mux.HandleFunc("POST /api/rooms/status", s.needsStore(s.handleRoomStatus))
+	mux.HandleFunc("POST /api/join", s.needsStore(s.handleJoin))
+	mux.HandleFunc("GET /api/rooms/{room}/results", s.needsStore(s.handleResults))
 	s.libraryRoutes(mux)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
@@ -39,6 +39,34 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.Handle("/", s.staticHandler())
 	return securityHeaders(s.bodyDeadline(mux))
+}
+
+// needsStore guards a route that cannot answer without the store: while
+// the node is cut off from it (storeLost), a request is answered at once
+// with 503 unavailable and Retry-After: 1, as a WebSocket is refused
+// (errCutOff), before anything else is checked or read and without asking
+// the store. It would otherwise wait for the store's timeout (2 s: a
+// frozen link answers nothing) to be answered unavailable all the same;
+// answered at once, a phone's join or a look-up is sent again, through
+// the load balancer, to a node that works. The route answers as before
+// the moment the store answers a ping again (storeBack). /healthz,
+// /readyz (which asks the store itself: that is what it is for), /metrics
+// and the web app's files do not need the store and are not guarded; /ws
+// refuses on its own (handleWS), after its rate limit.
+func (s *Server) needsStore(h http.HandlerFunc) http.HandlerFunc {
+	return s.needsStoreIf(nil, h)
+}
+
+// needsStoreIf is needsStore for a route that needs the store only for
+// some requests: those needs says so of (all of them when needs is nil).
+func (s *Server) needsStoreIf(needs func(*http.Request) bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.isCutOff() && (needs == nil || needs(r)) {
+			s.writeError(w, errCutOff)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // bodyDeadline gives a request's body request-body-timeout to arrive,

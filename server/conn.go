@@ -344,7 +344,8 @@ func (c *conn) awaitMessage() {
 }
 
 // errCutOff refuses a connection, or its hello, while the node is cut
-// off from its store (storeLost).
+// off from its store (storeLost), and a request to a route that needs
+// the store (needsStore).
 var errCutOff = rooms.Errorf(rooms.CodeUnavailable, "this server cannot reach its store; connect again, to another server")
 
 func (c *conn) hello(in inbound) {

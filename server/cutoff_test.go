@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"huddle/exercises"
+	"huddle/exercises/packs"
 	"huddle/rooms"
 	"huddle/rooms/redisstore/redistest"
 )
@@ -185,4 +186,116 @@ func TestStoreBlipClosesNobody(t *testing.T) {
 	if n := counterValue(t, cut.metrics.closes.WithLabelValues("unavailable")); n != 0 {
 		t.Errorf("%v connections closed for unavailable", n)
 	}
+}
+
+// storeRequest is one HTTP request to a node, and what it was answered:
+// its status, its Retry-After header and its body, or answered false if
+// no answer came before ctx ended.
+func storeRequest(ctx context.Context, t *testing.T, method, url, body, auth string) (status int, retryAfter, answer string, answered bool) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, "", "", false
+		}
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Retry-After"), string(raw), true
+}
+
+// A node cut off from Redis refused new WebSockets at once, but a join
+// (the phone's POST /api/join), a room look-up or a room's creation
+// still went to Redis and waited for its timeout (2 s: a frozen link
+// answers nothing) before answering 503 unavailable. Once the node is
+// cut off, every route that needs the store answers 503 unavailable at
+// once, with the WebSocket refusal's Retry-After and body, without
+// asking Redis; a built-in pack, /healthz and the like still answer; and
+// the moment Redis answers the node again, a join works again.
+//
+// The node cut off waits an hour for Redis to answer a command (its
+// dial, read and write timeouts), its pings aside (2 s each): a request
+// that asked Redis is not answered before the test gives up on it
+// (waitFor), which is how the test sees that it asked; it asserts no
+// time of its own.
+func TestNodeCutOffRefusesStoreRequestsAtOnce(t *testing.T) {
+	const grace = time.Second
+	rs := redistest.StartServer(t)
+	relay := redistest.NewRelay(t, rs)
+	cut := startServer(t, func(c *Config) {
+		c.RedisURL = relay.URL() + "?dial_timeout=1h&read_timeout=1h&write_timeout=1h"
+		c.StoreDownGrace = grace
+	})
+	// A request that did wait for Redis is answered once the link is
+	// back, before the node shuts down (cleanups run last first).
+	t.Cleanup(relay.Thaw)
+	room := cut.createRoom("Cut off")
+	builtin := packs.Builtin()[0].ID
+
+	relay.Freeze()
+	eventually(t, "the node to be cut off", cut.isCutOff)
+
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	// The WebSocket refusal, as a plain GET (no upgrade asked): its body
+	// is what every refusal below says too.
+	st, _, wsRefusal, ok := storeRequest(ctx, t, "GET", cut.base+"/ws", "", "")
+	if !ok || st != http.StatusServiceUnavailable {
+		t.Fatalf("/ws of the node cut off: %d %s", st, wsRefusal)
+	}
+	secret := room.Facilitator.Secret
+	for _, r := range []struct{ method, path, body, auth string }{
+		{"POST", "/api/join", `{"code":"` + room.Room.Code + `","name":"Ann"}`, ""},
+		{"GET", "/api/rooms/" + room.Room.Code, "", ""},
+		{"POST", "/api/rooms", `{"title":"Another"}`, ""},
+		{"POST", "/api/rooms/status", `{"rooms":[{"room":"` + room.Room.ID + `","secret":"` + secret + `"}]}`, ""},
+		{"GET", "/api/rooms/" + room.Room.ID + "/results?format=csv", "", secret},
+		{"POST", "/api/rooms/" + room.Room.ID + "/session", "", secret},
+		{"POST", "/api/rooms/" + room.Room.ID + "/pack", `{"title":"Agenda"}`, secret},
+		{"GET", "/api/packs", "", ""},
+		{"GET", "/api/packs/my-pack", "", ""},
+		{"POST", "/api/packs/" + builtin + "/duplicate", `{"id":"mine"}`, ""},
+		{"GET", "/api/sessions", "", ""},
+	} {
+		st, retry, body, ok := storeRequest(ctx, t, r.method, cut.base+r.path, r.body, r.auth)
+		if !ok {
+			t.Fatalf("%s %s on the node cut off was not answered: it waited for Redis", r.method, r.path)
+		}
+		var e apiError
+		_ = json.Unmarshal([]byte(body), &e)
+		if st != http.StatusServiceUnavailable || e.Error.Code != rooms.CodeUnavailable || retry != "1" || body != wsRefusal {
+			t.Errorf("%s %s on the node cut off: %d (Retry-After %q) %s, want 503 (1) %s", r.method, r.path, st, retry, body, wsRefusal)
+		}
+	}
+	// What needs no store still answers.
+	for _, path := range []string{"/healthz", "/api/packs/" + builtin, "/"} {
+		if st, _, body, ok := storeRequest(ctx, t, "GET", cut.base+path, "", ""); !ok || st != http.StatusOK {
+			t.Errorf("GET %s on the node cut off: %d %.200s", path, st, body)
+		}
+	}
+	if !cut.isCutOff() {
+		t.Fatalf("the node was no longer cut off by the end of the requests: they proved nothing")
+	}
+
+	// Redis answers again: a join works again.
+	relay.Thaw()
+	join := `{"code":"` + room.Room.Code + `","name":"Ann"}`
+	eventually(t, "a join to work again", func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+		defer cancel()
+		st, _, _, ok := storeRequest(ctx, t, "POST", cut.base+"/api/join", join, "")
+		return ok && st == http.StatusOK
+	})
 }

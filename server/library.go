@@ -25,19 +25,25 @@ import (
 // the sessions kept when rooms end, and comparisons of two sessions.
 
 func (s *Server) libraryRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/packs", s.trainer(s.handleListPacks))
-	mux.HandleFunc("POST /api/packs", s.trainer(s.handleCreatePack))
-	mux.HandleFunc("GET /api/packs/{id}", s.trainer(s.handleGetPack))
-	mux.HandleFunc("PUT /api/packs/{id}", s.trainer(s.handleUpdatePack))
-	mux.HandleFunc("DELETE /api/packs/{id}", s.trainer(s.handleDeletePack))
-	mux.HandleFunc("POST /api/packs/{id}/duplicate", s.trainer(s.handleDuplicatePack))
-	mux.HandleFunc("POST /api/rooms/{room}/pack", s.handleSaveAgenda)
-	mux.HandleFunc("POST /api/rooms/{room}/session", s.handleKeepSession)
-	mux.HandleFunc("GET /api/sessions", s.trainer(s.handleListSessions))
-	mux.HandleFunc("GET /api/sessions/{id}", s.trainer(s.handleGetSession))
-	mux.HandleFunc("DELETE /api/sessions/{id}", s.trainer(s.handleDeleteSession))
-	mux.HandleFunc("GET /api/compare", s.trainer(s.handleCompare))
+	// Every route needs the store (needsStore) but a built-in pack's,
+	// which is in every copy of Huddle.
+	mux.HandleFunc("GET /api/packs", s.needsStore(s.trainer(s.handleListPacks)))
+	mux.HandleFunc("POST /api/packs", s.needsStore(s.trainer(s.handleCreatePack)))
+	mux.HandleFunc("GET /api/packs/{id}", s.needsStoreIf(libraryPack, s.trainer(s.handleGetPack)))
+	mux.HandleFunc("PUT /api/packs/{id}", s.needsStore(s.trainer(s.handleUpdatePack)))
+	mux.HandleFunc("DELETE /api/packs/{id}", s.needsStore(s.trainer(s.handleDeletePack)))
+	mux.HandleFunc("POST /api/packs/{id}/duplicate", s.needsStore(s.trainer(s.handleDuplicatePack)))
+	mux.HandleFunc("POST /api/rooms/{room}/pack", s.needsStore(s.handleSaveAgenda))
+	mux.HandleFunc("POST /api/rooms/{room}/session", s.needsStore(s.handleKeepSession))
+	mux.HandleFunc("GET /api/sessions", s.needsStore(s.trainer(s.handleListSessions)))
+	mux.HandleFunc("GET /api/sessions/{id}", s.needsStore(s.trainer(s.handleGetSession)))
+	mux.HandleFunc("DELETE /api/sessions/{id}", s.needsStore(s.trainer(s.handleDeleteSession)))
+	mux.HandleFunc("GET /api/compare", s.needsStore(s.trainer(s.handleCompare)))
 }
+
+// libraryPack reports whether a pack route names a pack of the library,
+// which the store keeps, rather than a built-in one.
+func libraryPack(r *http.Request) bool { return !packs.IsBuiltin(r.PathValue("id")) }
 
 // hostKeyOK reports whether the request shows the server's host key
 // (Authorization: Bearer, or X-Host-Key), or the server has none.

@@ -59,9 +59,10 @@ type Server struct {
 	awaitingStore sync.WaitGroup
 	watch         *storeWatch
 	// cutOff is set while the store has been unavailable for longer than
-	// store-down-grace (storeLost): the node closes its WebSockets and
-	// takes no new ones. cutOffs counts the times it was set, so that a
-	// close scheduled before the store came back is not made after.
+	// store-down-grace (storeLost): the node closes its WebSockets, takes
+	// no new ones, and refuses the HTTP requests that need the store
+	// (needsStore). cutOffs counts the times it was set, so that a close
+	// scheduled before the store came back is not made after.
 	cutOff  bool
 	cutOffs int
 	// keptLoaded, in tests, runs when keeping a session has loaded the
@@ -275,7 +276,9 @@ func (s *Server) watchStore() {
 // spreads its own, so that its phones reconnect through the load
 // balancer (to a node that has the store) without all arriving at once;
 // and until the store answers again it refuses new ones (handleWS,
-// track, hello), so that a phone sent back to it tries again, elsewhere.
+// track, hello), and the HTTP requests that need the store (needsStore:
+// joins, look-ups, creations, exports, the library) without waiting for
+// the store, so that a phone sent back to it tries again, elsewhere.
 // Its phones would otherwise stay on a node that can apply nothing and
 // receives no event of their rooms, showing "connected" while the room
 // moves on without them.
