@@ -35,6 +35,19 @@ describe('a kudo between people with long names', () => {
   });
 });
 
+// A normal space let a narrow line end with "from" and start the next
+// with the name, read as no one's kudo.
+describe("a kudo's signature", () => {
+  it('joins "from" and the name with a no-break space, on a phone, the console and the projector', () => {
+    const kudos = [{ id: 'k2', to: 'team', from: 'a', fromName: 'Sam', anonymous: false, message: 'Thanks' },
+      { id: 'k1', to: 'team', from: 'b', anonymous: false, message: 'Thanks' }]; // sent with no name
+    for (const props of [{}, { reader: 'facilitator', onHide: () => {} }, { big: true }]) {
+      const from = [...show(KudosWall, { kudos, ...props }).querySelectorAll('.kudo .from')].map((p) => p.textContent);
+      expect(from).toEqual(['from\u00a0Sam', 'from\u00a0someone']);
+    }
+  });
+});
+
 describe('the kudos wall on the projector', () => {
   // jsdom lays nothing out: each kudo ends 100 px below the one before
   // (the window is 768 px); the wall ends at tall(density), in px.
@@ -116,11 +129,11 @@ describe('kudos from people of the same name', () => {
   it('says which one each is from, with the number every list shows them with, on the projector too', () => {
     const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
     const kudos = [kudo('k4', 'b', 'Sam'), kudo('k3', 'a', 'sam'), kudo('k2', 'c', 'Ann'), kudo('k1', undefined, undefined)];
-    const expected = [`from Sam\u00a0#${tags.get('b')}`, `from sam\u00a0#${tags.get('a')}`, 'from Ann', 'anonymous'];
+    const expected = [`from\u00a0Sam\u00a0#${tags.get('b')}`, `from\u00a0sam\u00a0#${tags.get('a')}`, 'from\u00a0Ann', 'anonymous'];
     expect(from(show(KudosWall, { kudos, big: true }))).toEqual(expected);
     expect(from(show(KudosWall, { kudos }))).toEqual(expected);
     // One Sam alone on the wall, however many kudos they sent, has no number.
-    expect(from(show(KudosWall, { kudos: [kudo('k2', 'a', 'Sam'), kudo('k1', 'a', 'Sam')] }))).toEqual(['from Sam', 'from Sam']);
+    expect(from(show(KudosWall, { kudos: [kudo('k2', 'a', 'Sam'), kudo('k1', 'a', 'Sam')] }))).toEqual(['from\u00a0Sam', 'from\u00a0Sam']);
   });
 
   it('numbers a sender and a recipient of the same name as the same lists do', () => {
@@ -128,14 +141,14 @@ describe('kudos from people of the same name', () => {
     const tags = sameNameTags(people);
     const target = show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam', { to: 'b', toName: 'Sam' })] });
     expect(text(target.querySelector('.kudo .to'))).toBe(`To Sam\u00a0#${tags.get('b')}`);
-    expect(from(target)).toEqual([`from Sam\u00a0#${tags.get('a')}`]);
+    expect(from(target)).toEqual([`from\u00a0Sam\u00a0#${tags.get('a')}`]);
   });
 
   it('numbers no anonymous sender, and no sender a kudo does not identify', () => {
     // A kudo kept before servers sent "from" names its sender only.
     const kudos = [kudo('k3', undefined, 'Sam'), kudo('k2', 'b', 'Sam'), { ...kudo('k1', undefined, undefined), to: 'a', toName: 'Sam' }];
     const target = show(KudosWall, { kudos, people: [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }] });
-    expect(from(target)).toEqual(['from Sam', `from Sam\u00a0#${sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]).get('b')}`, 'anonymous']);
+    expect(from(target)).toEqual(['from\u00a0Sam', `from\u00a0Sam\u00a0#${sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]).get('b')}`, 'anonymous']);
   });
 });
 

@@ -289,7 +289,9 @@ export const en = {
     send: 'Send kudos',
     wall: 'Kudos wall',
     none: 'No kudos yet. Be the first!',
-    from: (name: string) => `from ${name || 'someone'}`,
+    // A no-break space, as a name and its number have (people.tagged):
+    // "from" never ends one line with the name at the start of the next.
+    from: (name: string) => `from\u00a0${name || 'someone'}`,
     fromAnon: 'anonymous',
     toName: (name: string) => `To ${name || 'someone'}`,
     toTeam: 'To the whole team',

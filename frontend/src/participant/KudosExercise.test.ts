@@ -197,7 +197,7 @@ describe('people of the same name', () => {
         status: 'online', send: vi.fn() } as any,
       ex,
     });
-    expect([...target.querySelectorAll('.kudo .from')].map((p) => p.textContent)).toEqual([`from Sam\u00a0#${fromTags.get('s3')}`, `from Sam\u00a0#${fromTags.get('me')}`, 'anonymous']);
+    expect([...target.querySelectorAll('.kudo .from')].map((p) => p.textContent)).toEqual([`from\u00a0Sam\u00a0#${fromTags.get('s3')}`, `from\u00a0Sam\u00a0#${fromTags.get('me')}`, 'anonymous']);
     expect(target.querySelector('[data-testid=same-name]')!.textContent).toBe(`Someone else here has the same name as you: others see you as Sam\u00a0#${fromTags.get('me')}.`);
   });
 
