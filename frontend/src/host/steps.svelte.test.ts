@@ -25,20 +25,23 @@ const poll = (status: string, extra: object = {}): Exercise => ({
   id: 'e1', kind: 'poll', title: 'Lunch', status, questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [] }], ...extra,
 } as any);
 
-/** The console's exercise card; each command waits until the test answers it. */
+/** The console's exercise card; each command waits until the test
+ *  answers it (answer) or the server refuses it (refuse). */
 function card(ex: Exercise, view: object = {}) {
   const sent: [string, any][] = [];
-  const answers: (() => void)[] = [];
+  const answers: { ok: () => void; no: (e: unknown) => void }[] = [];
   const session = $state({
     state: { ...emptyState(), online: 3, participants: 3, agenda: { items: [ex.id, 'next'] }, states: { [ex.id]: { exercise: ex.id, status: ex.status, ...view } } } as any,
-    status: 'online', send: (type: string, data: any) => { sent.push([type, data]); return new Promise<void>((r) => answers.push(r)); },
+    status: 'online', send: (type: string, data: any) => { sent.push([type, data]); return new Promise<void>((ok, no) => answers.push({ ok, no })); },
   });
   const target = show(ExerciseControl, { session, ex });
   const button = (text: string) => [...target.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent!.trim().startsWith(text));
   const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
-  const answer = async () => { answers.shift()?.(); await vi.advanceTimersByTimeAsync(0); flushSync(); };
+  const answer = async () => { answers.shift()?.ok(); await vi.advanceTimersByTimeAsync(0); flushSync(); };
+  const refuse = async (code: string) => { answers.shift()?.no(Object.assign(new Error(code), { code })); await vi.advanceTimersByTimeAsync(0); flushSync(); };
   const said = () => target.querySelector('[data-testid=step-said]')!.textContent;
-  return { target, sent, button, wait, answer, said };
+  const alerts = () => [...target.querySelectorAll('p.error[role=alert]')].map((p) => p.textContent);
+  return { target, session, sent, button, wait, answer, refuse, said, alerts };
 }
 
 describe('a retro\'s step while its command waits', () => {
@@ -169,5 +172,160 @@ describe('the console while its steps wait on a connection that stalls', () => {
     expect(pending()).toBeNull();
     expect(open.textContent).toBe('Open');
     expect(ws.commands()).toHaveLength(1);
+  });
+});
+
+// "Discuss this", the action items, Resolve and Hide were sent once a
+// click: a double click was two commands, and a stalled store showed
+// nothing at the control. They are steps of the card too.
+const discussing = (phase = 'discuss') => ({
+  phase, dots: 3, maxPerItem: 2, columns: [{ id: 'stop', title: 'Stop', count: 2 }], written: 2, revealed: true, dotsShown: true, groups: [],
+  cards: [{ id: 'c1', column: 'stop', text: 'Meetings' }, { id: 'c2', column: 'stop', text: 'Standups' }],
+  items: [{ id: 'c1', kind: 'card', dots: 2 }, { id: 'c2', kind: 'card', dots: 1 }], actions: [{ id: 'a1', seq: 1, text: 'Pair more', done: false }],
+});
+const typeAction = (target: HTMLElement, text: string) => {
+  const field = target.querySelector<HTMLInputElement>('#ra-x1')!;
+  field.value = text;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  flushSync();
+  return field;
+};
+
+describe('a retro\'s discussion and action items while their command waits', () => {
+  it('"Discuss this": sent once, "Sending…" past the grace, every other step busy, and again once answered', async () => {
+    const c = card(retro('discuss'), discussing());
+    const discuss = () => [...c.target.querySelectorAll<HTMLButtonElement>('.focus-list button')];
+    discuss()[0].click();
+    discuss()[0].click();
+    discuss()[1].click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.focus', { exercise: 'x1', item: 'c1' }]]);
+    expect(discuss()[0].textContent).toBe('Sending…');
+    // Named by what it says while it waits (its label named the item).
+    expect(discuss()[0].getAttribute('aria-label')).toBeNull();
+    expect(discuss().map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect(discuss()[1].textContent).toBe('Discuss this');
+    expect(c.button('Close')!.getAttribute('aria-disabled')).toBe('true');
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(discuss()[0].textContent).toBe('Discuss this');
+    expect(discuss()[0].getAttribute('aria-label')).toBe('Discuss this: “Meetings”');
+    expect(discuss().map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    expect(c.said()).toBe('');
+    discuss()[1].click();
+    expect(c.sent).toHaveLength(2);
+  });
+
+  it('Add action: the action sent once, the button "Sending…", the form emptied once it is taken', async () => {
+    const c = card(retro('actions'), discussing('actions'));
+    const field = typeAction(c.target, 'Demo on Fridays');
+    const add = c.button('Add action')!;
+    add.click();
+    add.click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.action.add', { exercise: 'x1', text: 'Demo on Fridays', owner: '', due: '', item: undefined }]]);
+    expect(add.textContent).toBe('Sending…');
+    expect(add.getAttribute('aria-disabled')).toBe('true');
+    expect(field.value).toBe('Demo on Fridays');
+    await c.answer();
+    expect(add.textContent).toBe('Add action');
+    expect(add.getAttribute('aria-disabled')).toBeNull();
+    expect(field.value).toBe('');
+  });
+
+  it('Add action while another step waits: sends nothing and keeps what was typed', async () => {
+    const c = card(retro('discuss'), discussing());
+    c.target.querySelector<HTMLButtonElement>('.focus-list button')!.click();
+    await c.answer(); // taken: the retro's last command is done
+    c.button('Close')!.click(); // the card's, waiting
+    const field = typeAction(c.target, 'Demo on Fridays');
+    c.button('Add action')!.click();
+    await c.wait(0);
+    expect(c.sent.map(([type]) => type)).toEqual(['retro.focus', 'exercise.close']);
+    expect(field.value).toBe('Demo on Fridays');
+    await c.answer();
+    c.button('Add action')!.click();
+    expect(c.sent.map(([type]) => type)).toEqual(['retro.focus', 'exercise.close', 'retro.action.add']);
+  });
+
+  it('an action\'s ✕ and its box: each sent once, the waiting one says "Sending…", the other busy', async () => {
+    const c = card(retro('actions'), discussing('actions'));
+    const del = c.target.querySelector<HTMLButtonElement>('[aria-label="Delete: Pair more"]')!;
+    const box = c.target.querySelector<HTMLInputElement>('li.row input[type=checkbox]')!;
+    del.click();
+    del.click();
+    box.click(); // sends nothing, and leaves the box as the action is
+    expect(box.checked).toBe(false);
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.action.delete', { exercise: 'x1', action: 'a1' }]]);
+    expect(del.textContent).toBe('Sending…');
+    expect(del.getAttribute('aria-label')).toBeNull();
+    expect(box.getAttribute('aria-disabled')).toBe('true');
+    box.click(); // busy: taken back
+    expect(box.checked).toBe(false);
+    expect(c.sent).toHaveLength(1);
+    await c.refuse('not_found'); // deleted meanwhile on a phone
+    expect(del.textContent).toBe('✕');
+    expect(del.getAttribute('aria-label')).toBe('Delete: Pair more');
+    expect(c.alerts()).toEqual(['That is no longer there: it may have been removed or withdrawn.']);
+
+    box.click();
+    box.click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent.slice(1)).toEqual([['retro.action.edit', { exercise: 'x1', action: 'a1', done: true }]]);
+    expect(box.closest('label')!.textContent).toContain('Sending…');
+    expect(del.getAttribute('aria-disabled')).toBe('true');
+    await c.answer();
+    expect(box.closest('label')!.textContent).not.toContain('Sending…');
+    expect(c.alerts()).toEqual([]);
+  });
+});
+
+describe('a help board\'s Resolve while its command waits', () => {
+  const help = (ids: string[]) => ({
+    counts: { open: 0, matched: ids.length, resolved: 0 },
+    requests: ids.map((id) => ({ id, title: `Docker ${id}`, tags: [], status: 'matched', anonymous: true, offers: [] })),
+  });
+
+  it('is sent once, says "Sending…" past the grace with the other Resolves busy, and is offered again when refused', async () => {
+    const c = card({ id: 'e1', kind: 'help', title: 'Help', status: 'open' } as any, help(['h1', 'h2']));
+    const resolve = () => [...c.target.querySelectorAll<HTMLButtonElement>('[data-testid=help-board] button')];
+    resolve()[0].click();
+    resolve()[0].click();
+    resolve()[1].click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['help.resolve', { exercise: 'e1', request: 'h1' }]]);
+    expect(resolve().map((b) => b.textContent)).toEqual(['Sending…', 'Mark resolved']);
+    expect(resolve().map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect(c.said()).toBe('Sending…');
+    await c.refuse('forbidden');
+    expect(c.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(resolve().map((b) => b.textContent)).toEqual(['Mark resolved', 'Mark resolved']);
+    expect(resolve()[0].getAttribute('aria-label')).toBe('Mark resolved: “Docker h1”');
+    expect(resolve().map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    resolve()[0].click();
+    expect(c.sent).toHaveLength(2);
+  });
+});
+
+describe('a kudo\'s Hide while its command waits', () => {
+  it('is sent once, says "Sending…" past the grace, and the answer gives it back', async () => {
+    const kudos = [{ id: 'k1', to: 'team', anonymous: true, message: 'Thanks' }, { id: 'k2', to: 'team', anonymous: true, message: 'Great demo' }];
+    const c = card({ id: 'e1', kind: 'kudos', title: 'Kudos', status: 'open' } as any, { count: 2, kudos });
+    const hide = () => [...c.target.querySelectorAll<HTMLButtonElement>('[data-testid=kudos-wall] button')];
+    hide()[0].click();
+    hide()[0].click();
+    hide()[1].click();
+    await c.wait(SENDING_GRACE_MS - 100);
+    expect(hide()[0].textContent).toBe('Hide'); // nothing shown within the grace
+    await c.wait(100);
+    expect(c.sent).toEqual([['kudos.hide', { exercise: 'e1', kudo: 'k1', hidden: true }]]);
+    expect(hide().map((b) => b.textContent)).toEqual(['Sending…', 'Hide']);
+    expect(hide().map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    await c.answer();
+    expect(hide().map((b) => b.textContent)).toEqual(['Hide', 'Hide']);
+    expect(hide().map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    hide()[1].click();
+    expect(c.sent).toHaveLength(2);
   });
 });

@@ -1,7 +1,9 @@
 // The one-click steps of the console's exercise card: Open, Close, Show
-// and Hide results, Next exercise, a retro's phases, the timer. During a
-// 6 s Redis stall three clicks on "Next: Reveal" were three commands and
-// the console showed nothing of them, where a phone says "Sending…".
+// and Hide results, Next exercise, a retro's phases, the timer; a retro's
+// "Discuss this" and its action items' Add, done box and ✕; a help
+// board's Resolve; a kudo's Hide. During a 6 s Redis stall three clicks
+// on "Next: Reveal" were three commands and the console showed nothing of
+// them, where a phone says "Sending…".
 
 /** How long a step's command may wait before its control says so: the
  *  usual answer (100 ms) changes nothing on screen, so nothing flickers. */
