@@ -7,8 +7,9 @@ import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import ExerciseControl from './ExerciseControl.svelte';
 import Console from './Console.svelte';
+import People from './People.svelte';
 import { emptyState } from '../lib/reducer';
-import { SENDING_GRACE_MS } from './steps.svelte';
+import { SENDING_GRACE_MS, Steps } from './steps.svelte';
 import { RECONNECT_GRACE_MS } from '../lib/conngrace.svelte';
 import { FakeWS, welcome } from '../test/fakews';
 import type { Exercise } from '../lib/types';
@@ -327,5 +328,123 @@ describe('a kudo\'s Hide while its command waits', () => {
     expect(hide().map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
     hide()[1].click();
     expect(c.sent).toHaveLength(2);
+  });
+});
+
+// Lock joining, Unlock and End the room: a double click on Lock sent a
+// second command (an unlock, had the lock's news come between), and End
+// asked twice.
+describe('the room\'s steps while their command waits', () => {
+  function room() {
+    localStorage.clear();
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    const confirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', confirm);
+    const host: HostCreds = { roomId: 'r1', code: 'ABCDEF', secret: 's', facilitatorId: 'f1', title: 'T', joinUrl: 'http://x/j/ABCDEF', createdAt: 0 };
+    const target = show(Console, { host });
+    const ws = FakeWS.last();
+    ws.open();
+    const base = welcome(1);
+    ws.receive({ ...base, you: { id: 'f1', name: '', role: 'facilitator', online: true } });
+    flushSync();
+    const button = (text: string) => [...target.querySelectorAll<HTMLButtonElement>('header button')].find((b) => b.textContent!.trim() === text);
+    const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
+    const said = () => target.querySelector('[data-testid=room-step-said]')!.textContent;
+    return { target, ws, confirm, button, wait, said };
+  }
+
+  it('Lock joining: sent once, "Sending…" past the grace with End busy, and given back by the answer', async () => {
+    const r = room();
+    const lock = r.button('Lock joining')!;
+    lock.click();
+    lock.click();
+    await r.wait(SENDING_GRACE_MS);
+    expect(r.ws.commands().map((c: any) => c.type)).toEqual(['room.lock']);
+    expect(lock.textContent!.trim()).toBe('Sending…');
+    expect(lock.getAttribute('aria-disabled')).toBe('true');
+    expect(r.said()).toBe('Sending…');
+    const end = r.button('End the room')!;
+    expect(end.getAttribute('aria-disabled')).toBe('true');
+    end.click();
+    expect(r.confirm).not.toHaveBeenCalled();
+    expect(r.ws.commands()).toHaveLength(1);
+    r.ws.receive({ type: 'ack', id: r.ws.commands()[0].id });
+    await r.wait(0);
+    expect(lock.textContent!.trim()).toBe('Lock joining');
+    expect(lock.getAttribute('aria-disabled')).toBeNull();
+    expect(end.getAttribute('aria-disabled')).toBeNull();
+    expect(r.said()).toBe('');
+  });
+
+  it('End the room: asked and sent once however often clicked, "Sending…" while it waits', async () => {
+    const r = room();
+    const end = r.button('End the room')!;
+    end.click();
+    end.click();
+    await r.wait(SENDING_GRACE_MS);
+    end.click();
+    expect(r.confirm).toHaveBeenCalledTimes(1);
+    expect(r.ws.commands().map((c: any) => c.type)).toEqual(['room.end']);
+    expect(end.textContent).toBe('Sending…');
+    expect(r.button('Lock joining')!.getAttribute('aria-disabled')).toBe('true');
+    r.ws.receive({ type: 'error', id: r.ws.commands()[0].id, code: 'forbidden', message: 'no' });
+    await r.wait(0);
+    expect(end.textContent).toBe('End the room');
+    expect(end.getAttribute('aria-disabled')).toBeNull();
+    expect(r.target.querySelector('p.error[role=alert]')!.textContent).toBe('You are not allowed to do that.');
+  });
+});
+
+describe('the people card\'s Lock joining while its command waits', () => {
+  function people(steps?: Steps) {
+    const state = $state({
+      ...emptyState(), room: { id: 'r1', code: 'K7QX2M', title: 'Retro', locked: false, ended: false, showNames: false }, membersKnown: true, participants: 2, online: 2,
+      members: { a: { id: 'a', name: 'Ann', role: 'participant', online: true }, b: { id: 'b', name: 'Ben', role: 'participant', online: true } },
+    } as any);
+    vi.stubGlobal('confirm', () => true);
+    const sent: string[] = [];
+    const answers: (() => void)[] = [];
+    const send = (type: string) => { sent.push(type); return new Promise<void>((r) => answers.push(r)); };
+    const target = show(People, { session: { state, send }, ...(steps ? { steps } : {}) });
+    const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
+    const answer = async () => { answers.shift()?.(); await wait(0); };
+    const lock = () => target.querySelector<HTMLButtonElement>('[data-testid=removed-notice] button')!;
+    return { state, target, sent, wait, answer, lock };
+  }
+  async function removeAnn(p: ReturnType<typeof people>) {
+    p.target.querySelector<HTMLButtonElement>('[aria-label="Remove Ann"]')!.click();
+    await p.answer();
+  }
+
+  it('is sent once, says "Sending…" past the grace, and is given back by the answer', async () => {
+    const p = people();
+    await removeAnn(p);
+    p.lock().click();
+    p.lock().click();
+    await p.wait(SENDING_GRACE_MS);
+    expect(p.sent).toEqual(['member.remove', 'room.lock']);
+    expect(p.lock().textContent!.trim()).toBe('Sending…');
+    expect(p.lock().getAttribute('aria-disabled')).toBe('true');
+    await p.answer();
+    expect(p.lock().textContent!.trim()).toBe('Lock joining');
+    expect(p.lock().getAttribute('aria-disabled')).toBeNull();
+  });
+
+  it('waits its turn after the console\'s own room steps', async () => {
+    const steps = new Steps();
+    const p = people(steps);
+    await removeAnn(p);
+    let done = () => {};
+    void steps.run('lock', () => new Promise<void>((r) => (done = r))); // the header's Lock joining
+    p.lock().click();
+    await p.wait(SENDING_GRACE_MS);
+    expect(p.sent).toEqual(['member.remove']);
+    expect(p.lock().getAttribute('aria-disabled')).toBe('true');
+    expect(p.lock().textContent!.trim()).toBe('Lock joining'); // not the one waiting
+    done();
+    await p.wait(0);
+    p.lock().click();
+    expect(p.sent).toEqual(['member.remove', 'room.lock']);
   });
 });
