@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fittingIn, splits } from './fitboard';
+import { fittingIn, pageList, PAGE_TURN_MS, splits, type Page } from './fitboard';
 
 const ones = (n: number) => Array.from({ length: n }, () => 1);
 
@@ -59,5 +59,78 @@ describe('fittingIn: a list in sub-columns, filled one after the other', () => {
   it('keeps at least min', () => {
     expect(fittingIn(list(5), 2, 700, 1)).toBe(1);
     expect(fittingIn(list(5), 2, 700, 0)).toBe(0);
+  });
+});
+
+describe('pageList: a list that does not fit, shown page by page', () => {
+  afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); document.body.replaceChildren(); });
+
+  // A list drawn as pageList says (its items' keys as its children's
+  // text), each child ending 100 px below the one before, the list below
+  // the 768 px window at every density: seven a page (768 less 16 and 48
+  // for the page line). keys: the list's order, which the test changes.
+  function paged(n: number) {
+    vi.useFakeTimers();
+    let keys = Array.from({ length: n }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
+    const ul = document.createElement('ul');
+    document.body.appendChild(ul);
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this === ul ? -1 : [...ul.children].indexOf(this);
+      const bottom = this === ul ? 100 * n : (i + 1) * 100;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    let page: Page | undefined;
+    const pager = pageList(ul, () => ul, 2, () => keys, (_d, drawn, p) => {
+      page = p;
+      ul.replaceChildren(...(drawn ?? keys).map((k) => Object.assign(document.createElement('li'), { textContent: k })));
+    });
+    const settle = async () => { for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0); };
+    return {
+      settle,
+      turn: async () => { await vi.advanceTimersByTimeAsync(PAGE_TURN_MS); await settle(); },
+      move: (key: string, to: number) => {
+        keys = keys.filter((k) => k !== key);
+        keys.splice(to, 0, key);
+        pager.changed();
+      },
+      shown: () => [...ul.children].map((li) => li.textContent),
+      page: () => page && `${page.n} of ${page.of}`,
+      stop: pager.stop,
+    };
+  }
+  const r = (...n: number[]) => n.map((i) => `r${String(i).padStart(2, '0')}`);
+  const range = (a: number, b: number) => r(...Array.from({ length: b - a + 1 }, (_, i) => a + i));
+
+  it('goes on after the page shown when one of its items moves down the list (a help request resolved)', async () => {
+    const p = paged(20);
+    await p.settle();
+    expect(p.shown()).toEqual(range(1, 7));
+    p.move('r03', 19);
+    await p.settle();
+    // Not moved under the room's eyes.
+    expect(p.shown()).toEqual(range(1, 7));
+    // Neither back to the first page (the moved item the last shown) nor
+    // past the items it moved beyond, nor showing it again this round.
+    await p.turn();
+    expect(p.shown()).toEqual(range(8, 14));
+    expect(p.page()).toBe('2 of 3');
+    await p.turn();
+    expect(p.shown()).toEqual(range(15, 20));
+    await p.turn();
+    expect(p.shown()).toEqual([...r(1, 2), ...range(4, 8)]);
+    expect(p.page()).toBe('1 of 3');
+    p.stop();
+  });
+
+  it('still shows in this round an item to come that moved up among those shown', async () => {
+    const p = paged(20);
+    await p.settle();
+    p.move('r10', 1);
+    await p.turn();
+    expect(p.shown()).toEqual([...r(10, 8, 9), ...range(11, 14)]);
+    await p.turn();
+    expect(p.shown()).toEqual(range(15, 20));
+    expect(p.page()).toBe('3 of 3');
+    p.stop();
   });
 });

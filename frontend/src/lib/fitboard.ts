@@ -156,8 +156,8 @@ export function onScreen(list: HTMLElement, reserve: number): number {
  *  the list's order, its number (from 1) and how many pages there are. */
 export type Page = { keys: string[]; n: number; of: number };
 
-/** For a list on the projector that should be seen whole (a kudos wall),
- *  what fitList would cut shown page by page instead. The first of the
+/** For a list on the projector that should be seen whole (a kudos wall,
+ *  a help board), what fitList would cut shown page by page instead. The first of the
  *  densities 0..last at which box ends above the window's bottom less
  *  whole pixels (fitDensity); when none does, at the last density, the
  *  list made into pages of the children that fit above the bottom less
@@ -165,9 +165,10 @@ export type Page = { keys: string[]; n: number; of: number };
  *  is shown (onScreen, at least one child a page, each page drawn and
  *  measured from its first child), shown one after the other, every
  *  every milliseconds, round and round.
- *  set gets the density, the index in keys() from which to draw the list
- *  while it is measured, the page to draw (undefined: the list from
- *  that index on) and, while paged, the height in pixels the list has
+ *  set gets the density, the keys of the items to draw, in the list's
+ *  order (undefined: all of them; while measured, those a page may start
+ *  with and the rest; then the page's), the page shown (undefined: none)
+ *  and, while paged, the height in pixels the list has
  *  down to that room: drawn in columns of that height, each filled
  *  before the next (what does not fit goes to columns beyond the list's
  *  right edge), a page holds every child that fits. Drawn in a grid, a
@@ -178,15 +179,18 @@ export type Page = { keys: string[]; n: number; of: number };
  *  turn, never under the eyes of a room reading the page (the page's
  *  items still in the list are drawn, so that one taken out, a kudo the
  *  facilitator hid, goes at once). At the turn the pages still to come
- *  are made again from the list as it is then, starting after the last
- *  item shown so far in this round, so that the round neither shows an
- *  item twice nor passes one over; an item added among those already
- *  shown comes in the next round, whose pages are all made again.
+ *  are made again from the list as it is then, of the items not shown
+ *  so far in this round, starting after the last item shown before the
+ *  first of those that were to come, so that the round neither shows an
+ *  item twice nor passes one over, even one that moved (a help request
+ *  matched or resolved goes further down its board); an item added among
+ *  those already shown comes in the next round, whose pages are all made
+ *  again.
  *  Again from the first page when the window is resized. changed() says
  *  that keys() changed: drawn whole, the list is fitted again at once.
  *  Returns what stops it, and changed. */
 export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, last: number, keys: () => string[],
-  set: (density: number, from: number, page?: Page, height?: number) => void, whole = 16, more: () => number = () => 48,
+  set: (density: number, keys?: string[], page?: Page, height?: number) => void, whole = 16, more: () => number = () => 48,
   every = PAGE_TURN_MS): { changed: () => void; stop: () => void } {
   let pages: string[][] = []; // empty: the list drawn whole (or being measured)
   let height: number | undefined; // of the list's columns while paged
@@ -197,29 +201,29 @@ export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopFit: (() => void) | undefined;
 
-  // Pages of the list from its item from on: each drawn from its first
-  // item and cut to those that fit. Undefined when measured again meanwhile.
-  const make = async (from: number, gone: () => boolean) => {
-    const all = keys();
+  // Pages of the items rest (keys, in the list's order): each drawn from
+  // its first item and cut to those that fit. Undefined when measured
+  // again meanwhile.
+  const make = async (rest: string[], gone: () => boolean) => {
     const room = whole + more();
     const made: string[][] = [];
     // The list is drawn at its last density here (fitDensity's overflow,
     // or a page of it), so its top is where every page's will be.
     const top = list()?.getBoundingClientRect().top;
     height = top === undefined ? undefined : Math.max(0, window.innerHeight - room - top);
-    for (let s = from; s < all.length;) {
-      set(last, s, undefined, height);
+    for (let s = 0; s < rest.length;) {
+      set(last, rest.slice(s), undefined, height);
       await tick();
       if (gone()) return undefined;
       const l = list();
-      const e = Math.min(all.length, s + (l ? onScreen(l, room) : Infinity));
-      made.push(all.slice(s, e));
+      const e = Math.min(rest.length, s + (l ? onScreen(l, room) : Infinity));
+      made.push(rest.slice(s, e));
       s = e;
     }
     return made;
   };
   const show = () => {
-    set(last, 0, { keys: pages[at], n: at + 1, of: pages.length }, height);
+    set(last, pages[at], { keys: pages[at], n: at + 1, of: pages.length }, height);
     timer = setTimeout(turn, every);
   };
   const fit = () => {
@@ -232,13 +236,13 @@ export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, 
       clearTimeout(timer);
       pages = [];
       stale = dirty = false;
-      set(d, 0);
+      set(d);
     }, whole, 0, async (gone) => {
-      const made = await make(0, gone);
+      const made = await make(keys(), gone);
       if (!made) return;
       // All fit at once with the page line's room kept: the list ends
       // lower than its last child (nothing to turn to).
-      if (made.length < 2) return set(last, 0);
+      if (made.length < 2) return set(last);
       pages = made;
       at = 0;
       show();
@@ -251,15 +255,23 @@ export function pageList(box: HTMLElement, list: () => HTMLElement | undefined, 
       else at = 0;
       return show();
     }
-    // After the last item shown so far in this round, in the list as it
-    // is now (a page whose every item was taken out: after the one before).
+    // The items not shown so far in this round, in the list as it is
+    // now, from after the last one shown before the first of those that
+    // were to come (a page whose every item was taken out: after the one
+    // before). An item shown that has moved further down the list since
+    // (a help request matched) neither comes again nor makes the round
+    // pass over those it moved beyond; one that was to come and has moved
+    // up among those shown still comes.
     const all = keys();
     const index = new Map(all.map((k, i) => [k, i]));
-    const next = 1 + Math.max(-1, ...pages.slice(0, at + 1).flat().map((k) => index.get(k) ?? -1));
-    if (next >= all.length) return fit();
+    const shown = new Set(pages.slice(0, at + 1).flat());
+    const first = Math.min(all.length, ...pages.slice(at + 1).flat().map((k) => index.get(k) ?? Infinity));
+    const next = 1 + Math.max(-1, ...[...shown].map((k) => index.get(k) ?? -1).filter((i) => i < first));
+    const rest = all.slice(next).filter((k) => !shown.has(k));
+    if (!rest.length) return fit();
     const mine = ++run;
     stale = false;
-    const made = await make(next, () => mine !== run);
+    const made = await make(rest, () => mine !== run);
     if (!made) return;
     pages = [...pages.slice(0, at + 1), ...made];
     at++;
