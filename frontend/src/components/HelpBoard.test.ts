@@ -44,18 +44,19 @@ describe('the help board on the projector', () => {
     expect(board(target).dataset.density).toBe('2');
     expect(board(target).classList.contains('d2')).toBe(true);
     expect(titles(target)).toHaveLength(10);
-    expect(target.querySelector('[data-testid=help-more]')).toBeNull();
+    expect(target.querySelector('[data-testid=help-page]')).toBeNull();
   });
 
-  it('shows the requests that fit at its densest, open ones first, and says how many more there are', async () => {
+  it('shows the requests that fit at its densest, open ones first, as the first of its pages (HelpBoard.pages)', async () => {
     // Seven end above the window's bottom less the margin and the room of
-    // the "+N more" line (768 - 16 - 2.6rem).
+    // the page line (768 - 16 - 2.6rem).
     layout(() => 1360);
     const target = show(HelpBoard, { view, big: true });
     await settle();
     expect(board(target).dataset.density).toBe('2');
     expect(titles(target)).toEqual(['Request 0', 'Request 1', 'Request 2', 'Request 3', 'Request 4', 'Request 5', 'Request 6']);
-    expect(target.querySelector('[data-testid=help-more]')!.textContent).toBe('+3 more requests');
+    expect(target.querySelector('[data-testid=help-page]')!.textContent).toBe('Page 1 of 2');
+    expect(target.querySelector('[data-testid=help-more]')).toBeNull();
     // The counts still count every request, for the eye and aloud.
     expect(target.querySelector('.counts')!.getAttribute('aria-label')).toBe('6 open · 2 matched · 2 resolved');
   });
@@ -67,7 +68,7 @@ describe('the help board on the projector', () => {
     expect(titles(target)).toHaveLength(10);
     expect(board(target).dataset.density).toBeUndefined();
     expect(board(target).classList.contains('big')).toBe(false);
-    expect(target.querySelector('[data-testid=help-more]')).toBeNull();
+    expect(target.querySelector('[data-testid=help-page]')).toBeNull();
     // Each "Mark resolved" names its request: a list of them says nothing
     // of which is which.
     const open = view.requests.find((r) => r.status !== 'resolved')!;

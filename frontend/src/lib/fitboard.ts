@@ -107,24 +107,6 @@ export function fitBoard(on: boolean, box: HTMLElement | undefined, lists: () =>
   });
 }
 
-/** For an $effect that reads what a list on the projector draws (a help
- *  board's requests), the way a retro's board is fitted:
- *  the first of its densities 0..last at which box ends above the
- *  window's bottom less whole pixels (fitDensity); when none does, at
- *  the last density, list() cut to the children that fit above it less
- *  whole and more() pixels, the room of its "+N more" line (fitting: at
- *  least min, the list's first children, the newest or most relevant).
- *  set gets the density and how many children to draw (Infinity: all).
- *  Again when the window is resized; off the projector (on false)
- *  density 0, everything drawn. Returns the effect's cleanup. */
-export function fitList(on: boolean, box: HTMLElement | undefined, list: () => HTMLElement | undefined, last: number,
-  set: (density: number, shown: number) => void, whole = 16, more: () => number = () => 48, min = 1): (() => void) | undefined {
-  return fitDensity(on, box, last, (d) => set(d, Infinity), whole, 0, () => {
-    const l = list();
-    set(last, l ? fitting(l, whole + more(), min, whole) : Infinity);
-  });
-}
-
 /** How long the projector shows one page of a list too long for it
  *  (pageList) before it turns to the next. A kudos wall at its densest
  *  holds about six to twelve kudos a page on a 720-line screen, a line
@@ -157,7 +139,7 @@ export function onScreen(list: HTMLElement, reserve: number): number {
 export type Page = { keys: string[]; n: number; of: number };
 
 /** For a list on the projector that should be seen whole (a kudos wall,
- *  a help board), what fitList would cut shown page by page instead. The first of the
+ *  a help board), shown page by page rather than cut. The first of the
  *  densities 0..last at which box ends above the window's bottom less
  *  whole pixels (fitDensity); when none does, at the last density, the
  *  list made into pages of the children that fit above the bottom less

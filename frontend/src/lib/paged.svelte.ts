@@ -45,10 +45,12 @@ export function pagedList<T>(o: {
   let keys = $state<string[]>();
   let page = $state<Page>();
   let height = $state<number>();
-  // The items drawn that are still in the list (one the facilitator hid
-  // goes at once), as they are now.
-  const only = $derived(keys && new Set(keys));
-  const drawn = $derived(only ? o.items().filter((i) => only.has(o.key(i))) : o.items());
+  // Those of them still in the list (one the facilitator hid goes at
+  // once), as they are now, in the order the page was made in: a help
+  // request matched while its page is up shows it where it is, rather
+  // than moving down the page under the room's eyes.
+  const byKey = $derived(keys && new Map(o.items().map((i) => [o.key(i), i])));
+  const drawn = $derived(keys && byKey ? keys.map((k) => byKey.get(k)).filter((i) => i !== undefined) : o.items());
   let changed: (() => void) | undefined;
   $effect(() => {
     const box = o.box();

@@ -330,10 +330,10 @@ export const en = {
     resultsSoon: 'Results will be shown when the facilitator is ready.',
     mean: 'Mean',
     median: 'Median',
-    // The projector's kudos wall too long for the screen, shown page by page.
-    kudosPage: (n: number, of: number) => `Page ${n} of ${of}`,
-    // The projector's help board and survey, cut: what they hide.
-    moreRequests: (n: number) => `+${plural(n, 'more request', 'more requests')}`,
+    // The projector's kudos wall and help board too long for the screen,
+    // shown page by page: which page is up.
+    pageOf: (n: number, of: number) => `Page ${n} of ${of}`,
+    // The projector's survey, cut: what it hides.
     moreQuestions: (n: number) => `+${plural(n, 'more question', 'more questions')}`,
     moreAnswers: (n: number) => `+${plural(n, 'more answer', 'more answers')}`,
     moreWords: (n: number) => `+${plural(n, 'more word', 'more words')}`,

@@ -573,3 +573,45 @@ describe('the projector showing a kudos wall too long for the screen', () => {
     expect(target.querySelector('[data-testid=kudos-page]')!.textContent).toBe('Page 2 of 3');
   });
 });
+
+// Forty requests in a workshop: the projector showed the seven that fit
+// and "+33 more requests", the resolved ones never.
+describe('the projector showing a help board too long for the screen', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+  const settleNow = async () => {
+    for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0);
+    flushSync();
+  };
+  const titles = () => [...target.querySelectorAll('[data-testid=help-board] .req strong')].map((e) => e.textContent);
+
+  it('pages through it, round and round, saying which page in no live region', async () => {
+    // happy-dom lays nothing out: each request ends 100 px below the one
+    // before, the board below the 768 px window at every density: seven
+    // requests a page.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = this.matches('.req') ? [...this.parentElement!.children].indexOf(this) : -1;
+      const bottom = this.matches('[data-testid=help-board]') ? 2100 : i >= 0 ? (i + 1) * 100 : 0;
+      return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
+    });
+    const ws = openAt('/screen/ABCDEF#t=tok');
+    const exercise = { id: 'e1', kind: 'help', title: 'Can you help me?', status: 'open' };
+    const requests = Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, title: `Request ${i}`, tags: [], status: i < 8 ? 'open' : 'resolved', anonymous: true, offers: [] }));
+    const state = { exercise: 'e1', status: 'open', counts: { open: 8, matched: 0, resolved: 2 }, requests };
+    const w = screenWelcome();
+    ws.receive({ ...w, snapshot: { ...w.snapshot, sections: { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise, state }] } } } });
+    await settleNow();
+    expect(titles()).toEqual(requests.slice(0, 7).map((r) => r.title));
+    const page = target.querySelector('[data-testid=help-page]')!;
+    expect(page.textContent).toBe('Page 1 of 2');
+    expect(page.closest('[aria-live], [role=status]')).toBeNull();
+    expect(target.querySelector('[data-testid=help-more]')).toBeNull();
+    await vi.advanceTimersByTimeAsync(PAGE_TURN_MS);
+    await settleNow();
+    expect(titles()).toEqual(['Request 7', 'Request 8', 'Request 9']);
+    expect(target.querySelector('[data-testid=help-page]')!.textContent).toBe('Page 2 of 2');
+    await vi.advanceTimersByTimeAsync(PAGE_TURN_MS);
+    await settleNow();
+    expect(titles()).toEqual(requests.slice(0, 7).map((r) => r.title));
+  });
+});
