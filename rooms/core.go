@@ -236,8 +236,8 @@ type MemberView struct {
 }
 
 // counts reports whether v is in the presence counts: a participant, not
-// the facilitator's preview.
-func (v MemberView) counts() bool { return v.Role == RoleParticipant && !v.Preview }
+// the facilitator's preview, not removed.
+func (v MemberView) counts() bool { return v.Role == RoleParticipant && !v.Preview && !v.Removed }
 
 // ListsPreview reports whether m is told of the facilitator's test
 // participant: only facilitators are. To everyone else a preview is

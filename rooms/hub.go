@@ -1248,6 +1248,11 @@ func (lr *live) flush() {
 
 // flushPresence tells the store who connected or left here, reads who is
 // connected through every node, and sends what changed.
+//
+// Its count and its list agree: a facilitator's console counts what the
+// presence messages count and lists what they list, so every member the
+// count includes is one a message said was online (isOnlineLocked),
+// never someone it cannot name or was told was removed.
 func (lr *live) flushPresence() {
 	h := lr.h
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -1279,11 +1284,19 @@ func (lr *live) flushPresence() {
 		if docs, err := h.store.Get(ctx, lr.id, keys...); err == nil {
 			lr.mu.Lock()
 			for i, d := range docs {
+				id := unknown[i]
+				if _, ok := lr.known[id]; ok {
+					continue // an event (a rename, a removal) came since: newer than this read
+				}
 				var m Member
 				if d.Version == 0 || json.Unmarshal(d.Value, &m) != nil {
-					m = Member{ID: unknown[i], Role: RoleParticipant}
+					m = Member{ID: id, Role: RoleParticipant}
 				}
-				lr.known[m.ID] = m.View(false)
+				if m.Removed {
+					lr.known[id] = memberRemoved{Member: id, Preview: m.Preview}.View()
+				} else {
+					lr.known[id] = m.View(false)
+				}
 			}
 			lr.mu.Unlock()
 		}
@@ -1298,7 +1311,15 @@ func (lr *live) flushPresence() {
 	lr.mu.Lock()
 	now := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		now[id] = true
+		if _, ok := lr.known[id]; ok {
+			now[id] = true
+		} else {
+			// Who they are was not read (the store failed for a moment):
+			// neither counted nor listed until it is, by a flush soon.
+			// Counted unnamed, they were never listed, since later
+			// flushes saw nobody new.
+			lr.markDirtyLocked(StatePresence)
+		}
 	}
 	changed := lr.changed
 	lr.changed = make(map[string]MemberView)
@@ -1316,13 +1337,14 @@ func (lr *live) flushPresence() {
 			}
 		}
 	}
+	lr.online = now
 	for id, v := range changed {
 		if !v.Removed {
-			v.Online = now[id]
+			// As counted: one who came here after the read is online.
+			v.Online = lr.isOnlineLocked(id)
 			changed[id] = v
 		}
 	}
-	lr.online = now
 	lr.participants = participants
 	online := lr.onlineLocked()
 	lr.onlineCount = online
@@ -1352,7 +1374,10 @@ func (lr *live) flushPresence() {
 const presenceBatch = 1000
 
 // onlineLocked counts the participants connected through any node, as
-// last read, plus those connected here since.
+// last read, plus those connected here since. A member removed is not
+// counted, though their connections may take seconds to close (a phone
+// slow to answer the close): the presence message that removes them from
+// the list counted them still.
 func (lr *live) onlineLocked() int {
 	n := 0
 	for id := range lr.online {
@@ -1360,8 +1385,8 @@ func (lr *live) onlineLocked() int {
 			n++
 		}
 	}
-	for _, p := range lr.members {
-		if p.view.counts() {
+	for id, p := range lr.members {
+		if p.view.counts() && !lr.known[id].Removed {
 			n++
 		}
 	}
