@@ -1002,8 +1002,8 @@ func (lr *live) writePending() {
 // node: the pending members, or with all every member (the flush's pass,
 // which also keeps their names, and writes every one again when the
 // entries may have lapsed). Writes take turns, so the store sees them in
-// the order they were decided.
-func (lr *live) writePresence(all bool) {
+// the order they were decided. It reports false when a write failed.
+func (lr *live) writePresence(all bool) bool {
 	h := lr.h
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -1011,7 +1011,7 @@ func (lr *live) writePresence(all bool) {
 	defer lr.pw.Unlock()
 	select {
 	case <-lr.stop:
-		return // shutdown has told the store that nobody is here
+		return true // shutdown has told the store that nobody is here
 	default:
 	}
 	lr.mu.Lock()
@@ -1052,13 +1052,13 @@ func (lr *live) writePresence(all bool) {
 	clear(lr.pending)
 	lr.mu.Unlock()
 	if len(add)+len(remove) == 0 {
-		return
+		return true
 	}
 	start := time.Now()
 	err := h.store.UpdatePresence(ctx, lr.id, h.opts.Node, add, remove, h.opts.PresenceTTL)
 	if err == nil {
 		lr.presenceWritten(start)
-		return
+		return true
 	}
 	lr.mu.Lock()
 	if !lr.presenceFailing {
@@ -1074,6 +1074,7 @@ func (lr *live) writePresence(all bool) {
 	// A flush retries (during one, it reschedules itself at its end).
 	lr.markDirtyLocked(StatePresence)
 	lr.mu.Unlock()
+	return false
 }
 
 // lapsed reports whether this node's presence entries in the room may
@@ -1257,16 +1258,20 @@ func (lr *live) flushPresence() {
 	h := lr.h
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	lr.writePresence(true)
-	ids, err := h.store.Online(ctx, lr.id)
-	if err != nil {
-		// Count what this node knows rather than nothing.
-		lr.mu.Lock()
-		ids = ids[:0]
-		for id := range lr.members {
-			ids = append(ids, id)
-		}
-		lr.mu.Unlock()
+	// Who is connected through every node is read only once this node's
+	// own entries are written. A store this node cannot reach (Redis
+	// stalled, or the link to it) leaves everyone as last read, and those
+	// who connected here since count (they are here); one who left here
+	// counts until the store can say whether they are on another node.
+	// Counting this node's members alone told its facilitators that
+	// everyone on the other nodes had left, for as long as the store was
+	// away.
+	var ids []string
+	read := lr.writePresence(true)
+	if read {
+		var err error
+		ids, err = h.store.Online(ctx, lr.id)
+		read = err == nil
 	}
 	var unknown []string
 	lr.mu.Lock()
@@ -1309,35 +1314,37 @@ func (lr *live) flushPresence() {
 	}
 
 	lr.mu.Lock()
-	now := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if _, ok := lr.known[id]; ok {
-			now[id] = true
-		} else {
-			// Who they are was not read (the store failed for a moment):
-			// neither counted nor listed until it is, by a flush soon.
-			// Counted unnamed, they were never listed, since later
-			// flushes saw nobody new.
-			lr.markDirtyLocked(StatePresence)
-		}
-	}
 	changed := lr.changed
 	lr.changed = make(map[string]MemberView)
-	for id := range now {
-		if !lr.online[id] {
-			if _, ok := changed[id]; !ok {
-				changed[id] = lr.known[id]
+	if read {
+		now := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			if _, ok := lr.known[id]; ok {
+				now[id] = true
+			} else {
+				// Who they are was not read (the store failed for a
+				// moment): neither counted nor listed until it is, by
+				// a flush soon. Counted unnamed, they were never
+				// listed, since later flushes saw nobody new.
+				lr.markDirtyLocked(StatePresence)
 			}
 		}
-	}
-	for id := range lr.online {
-		if !now[id] {
-			if _, ok := changed[id]; !ok {
-				changed[id] = lr.known[id]
+		for id := range now {
+			if !lr.online[id] {
+				if _, ok := changed[id]; !ok {
+					changed[id] = lr.known[id]
+				}
 			}
 		}
+		for id := range lr.online {
+			if !now[id] {
+				if _, ok := changed[id]; !ok {
+					changed[id] = lr.known[id]
+				}
+			}
+		}
+		lr.online = now
 	}
-	lr.online = now
 	for id, v := range changed {
 		if !v.Removed {
 			// As counted: one who came here after the read is online.
