@@ -762,6 +762,20 @@ func (s *Store) UpdatePresence(ctx context.Context, id, node string, add, remove
 	defer r.mu.Unlock()
 	now := s.opts.Now()
 	np := r.presence[node]
+	// A node whose own entries lapsed, finding every other node's lapsed
+	// too, was cut off with them: none of them was seen to die, and they
+	// get the time to write again that this node has (presence.lua).
+	if np != nil && now.After(np.expires) {
+		alive := false
+		for _, p := range r.presence {
+			alive = alive || !now.After(p.expires)
+		}
+		if !alive {
+			for _, p := range r.presence {
+				p.expires = now.Add(ttl)
+			}
+		}
+	}
 	if np == nil || now.After(np.expires) {
 		np = &nodePresence{members: make(map[string]struct{})}
 		r.presence[node] = np

@@ -143,6 +143,7 @@ func Run(t *testing.T, opts Options, newStore func(t *testing.T) rooms.Store) {
 		run(t, "NoticeOnChange", testPresenceNotice)
 		run(t, "DeadNodeExpires", testPresenceExpiry)
 		run(t, "DeadNodeNoticed", testPresenceDeadNotice)
+		run(t, "LapsedTogether", testPresenceLapsedTogether)
 	})
 	group("Load", func(t *testing.T) {
 		run(t, "ConsistentCopy", testLoadCopy)
@@ -2083,6 +2084,44 @@ func testPresenceDeadNotice(t *testing.T, _ Options, st rooms.Store) {
 	eventually(t, "the marker's notice", func() bool { return notices.Load() >= 4 })
 	if n := notices.Load(); n != 4 {
 		t.Fatalf("%d presence notices, want 4", n)
+	}
+}
+
+// testPresenceLapsedTogether: when every node's entries lapsed together
+// (Redis stalled, or every node's link to it), the first node to write
+// again does not drop the others' as dead, since no node refreshed while
+// they lapsed: they get a ttl from then to write again, and go only if
+// they do not. A node new to the room does not keep lapsed nodes.
+func testPresenceLapsedTogether(t *testing.T, _ Options, st rooms.Store) {
+	ctx := t.Context()
+	const ttl = 300 * time.Millisecond
+	up := func(room, node string, add []string) {
+		t.Helper()
+		if err := st.UpdatePresence(ctx, room, node, add, nil, ttl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, fresh := createRoom(t, st, rooms.Change{}), createRoom(t, st, rooms.Change{})
+	up(r.ID, "a", []string{"m1"})
+	up(r.ID, "b", []string{"m2"})
+	up(fresh.ID, "b", []string{"m2"})
+	time.Sleep(ttl + 100*time.Millisecond)
+	up(r.ID, "a", nil) // a is back first
+	if got := onlineSet(t, st, r.ID); got != "m1,m2" {
+		t.Fatalf("online %q once the first node was back, want m1,m2: the other was dropped as dead", got)
+	}
+	up(fresh.ID, "c", []string{"m3"}) // new to the room
+	if got := onlineSet(t, st, fresh.ID); got != "m3" {
+		t.Fatalf("online %q in a room a new node wrote to, want m3: it keeps a node it never saw", got)
+	}
+	// b never comes back: gone a ttl later, as a dead node.
+	deadline := time.Now().Add(5 * time.Second)
+	for onlineSet(t, st, r.ID) != "m1" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the node that did not come back never expired: online %q", onlineSet(t, st, r.ID))
+		}
+		up(r.ID, "a", nil)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

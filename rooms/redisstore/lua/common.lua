@@ -83,10 +83,11 @@ end
 
 -- dead_nodes returns the set of nodes whose presence entries expired
 -- (they stopped refreshing them: they died), and whether there is any.
-local function dead_nodes(now)
+-- nodes is PRESN as HGETALL gives it, when the caller has read it.
+local function dead_nodes(now, nodes)
   local dead = {}
   local any = false
-  local nodes = redis.call('HGETALL', KEYS[PRESN])
+  nodes = nodes or redis.call('HGETALL', KEYS[PRESN])
   for i = 1, #nodes, 2 do
     if tonumber(nodes[i + 1]) <= now then
       dead[nodes[i]] = true

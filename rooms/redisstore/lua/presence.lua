@@ -5,12 +5,38 @@
 -- PRES holds "node NUL member" → 1; PRESN holds node → the unix ms at which
 -- its entries expire unless it refreshes them. A member connected through
 -- two nodes has two entries; Online counts it once. Every call also drops
--- the entries of the nodes whose own expired, and publishes the change.
+-- the entries of the nodes whose own expired (unless every node's did,
+-- below), and publishes the change.
 local meta = redis.call('HMGET', KEYS[META], 'layout', 'epoch', 'ver')
 if meta[1] ~= LAYOUT then return 'notfound' end
 local now = now_ms()
 local node = ARGV[1]
-redis.call('HSET', KEYS[PRESN], node, int(now + tonumber(ARGV[2])))
+local expiry = int(now + tonumber(ARGV[2]))
+-- A node whose own entries lapsed and that finds every other node's
+-- lapsed too was cut off with them (Redis stalled, or the network to
+-- it): no node refreshed meanwhile, so none of them was seen to die. The
+-- others get the time to write again that this node has, rather than
+-- being dropped below as dead nodes (their phones then counted offline
+-- until their nodes wrote again: 3 of 6, then 6). One that did die goes
+-- a ttl later. A node new to the room gives nobody that time.
+local nodes = redis.call('HGETALL', KEYS[PRESN])
+local mine, alive = 0, false
+for i = 1, #nodes, 2 do
+  if nodes[i] == node then mine = i end
+  if tonumber(nodes[i + 1]) > now then alive = true end
+end
+if mine > 0 and not alive then
+  for i = 2, #nodes, 2 do nodes[i] = expiry end
+  redis.call('HSET', KEYS[PRESN], unpack(nodes))
+else
+  redis.call('HSET', KEYS[PRESN], node, expiry)
+  if mine > 0 then
+    nodes[mine + 1] = expiry
+  else
+    nodes[#nodes + 1] = node
+    nodes[#nodes + 1] = expiry
+  end
+end
 -- One HSET and one HDEL for all of them (in chunks, see call_write): a
 -- call per member made a reconnect storm's batch of thousands a script
 -- of 10 ms and more, every other command of Redis waiting meanwhile.
@@ -39,7 +65,7 @@ end
 -- The entries of nodes that died go now, from the refresh of a node
 -- that lives (every 5 s), with a notice: no node needs to read who is
 -- online on a timer to see them go.
-local dead, any = dead_nodes(now)
+local dead, any = dead_nodes(now, nodes)
 if any then
   for n in pairs(dead) do redis.call('HDEL', KEYS[PRESN], n) end
   local gone = {}
