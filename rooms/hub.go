@@ -1558,8 +1558,13 @@ func (h *Hub) Attach(ctx context.Context, id string, m *Member, c Client, opts A
 		if p == nil {
 			p = &presenceEntry{view: m.View(true)}
 			lr.members[m.ID] = p
-			lr.changed[m.ID] = p.view
-			lr.markDirtyLocked(StatePresence)
+			// A member removed since their hello read them is refused
+			// (catchUp): told they came, the facilitators listed them
+			// again.
+			if !lr.known[m.ID].Removed {
+				lr.changed[m.ID] = p.view
+				lr.markDirtyLocked(StatePresence)
+			}
 			came = true
 		}
 		p.subs = append(p.subs, s)

@@ -420,3 +420,31 @@ func TestPresenceKeptWhileTheStoreIsDown(t *testing.T) {
 		t.Fatalf("once the store is back the console counts %d (first disagreement: %s)", c.online, c.disagree)
 	}
 }
+
+// A participant removed while their phone was attaching (their hello
+// read them before the removal, which this node had delivered by the
+// time they attached) is refused, and never listed again: the attach
+// told the facilitators they had come, the removed member back in the
+// list, online, and in no count.
+func TestPresenceRemovedWhileAttachingNotListed(t *testing.T) {
+	f := newHub(t, rooms.HubOptions{CoalesceInterval: time.Millisecond})
+	fc, _ := f.attach(t, f.fac, nil)
+	pat := f.join(t, "Pat") // as the hello read them
+	if o := f.exec(f.fac, "rm", rooms.CmdMemberRemove, map[string]string{"member": pat.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	waitUntil(t, "the removal delivered", func() bool {
+		return fc.count(func(m decoded) bool { return m.Type == "event" && m.Event == rooms.EvMemberRemoved }) == 1
+	})
+	if _, err := f.hub.Attach(context.Background(), f.room.ID, pat, &fakeClient{}, rooms.AttachOptions{}); rooms.ErrorCode(err) != rooms.CodeRemoved {
+		t.Fatalf("attach of a removed member: %v, want %s", err, rooms.CodeRemoved)
+	}
+	// Presence changes are sent in order: once Quinn's is in, any of
+	// Pat's attach would be.
+	quinn := f.join(t, "Quinn")
+	f.attach(t, quinn, nil)
+	waitUntil(t, "Quinn's presence", func() bool { return len(entries(fc, quinn.ID)) > 0 })
+	if v, listed := consoleOf(fc).members[pat.ID]; listed {
+		t.Fatalf("removed Pat is listed again: %+v (deltas %+v)", v, entries(fc, pat.ID))
+	}
+}
