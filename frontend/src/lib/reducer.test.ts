@@ -70,6 +70,24 @@ describe('room state', () => {
     expect(s.members.m2).toBeUndefined();
   });
 
+  // Removed ids never come back (docs/protocol.md 4.3): a connection of
+  // the removed person going away after the removal, or coming while it
+  // was refused, listed them again, in no count.
+  it('never lists a removed member again', () => {
+    const s = apply(snapshot(),
+      { type: 'presence', online: 2, participants: 3, members: [{ id: 'm2', name: 'Ben', role: 'participant', online: true }] },
+      ev(6, 'member.removed', { member: 'm1' }),
+      { type: 'presence', online: 1, participants: 2, members: [{ id: 'm1', name: 'Ann', role: 'participant', online: false }] },
+      { type: 'presence', online: 0, participants: 1, members: [{ id: 'm2', name: '', role: 'participant', online: false, removed: true }] },
+      { type: 'presence', online: 0, participants: 1, members: [{ id: 'm2', name: 'Ben', role: 'participant', online: true }] },
+    );
+    expect(Object.keys(s.members)).toEqual(['f']);
+    // A fresh welcome's list has neither; a late entry after it neither.
+    const again = apply(s, welcome(7, { snapshot: { room: s.room, members: [s.members.f], participants: 1 } }),
+      { type: 'presence', online: 0, participants: 1, members: [{ id: 'm1', name: 'Ann', role: 'participant', online: false }] });
+    expect(Object.keys(again.members)).toEqual(['f']);
+  });
+
   it('applies room, member and agenda events', () => {
     const s = apply(snapshot(),
       ev(6, 'room.updated', { id: 'r1', code: 'ABCDEF', title: 'Renamed', locked: true, ended: false, showNames: true }),

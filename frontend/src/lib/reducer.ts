@@ -24,6 +24,10 @@ export interface RoomState {
   notes: Record<string, string>;
   /** Projector links revoked while this page watched (room.screen_revoked; facilitators). */
   revokedLinks?: string[];
+  /** Members removed while this page watched: removed ids never come
+   *  back, and a later presence entry for one (a connection of theirs
+   *  going away) is ignored (docs/protocol.md 4.3). */
+  removed?: string[];
 }
 
 export function emptyState(): RoomState {
@@ -45,7 +49,7 @@ export function applyWelcome(s: RoomState, w: WelcomeMsg): RoomState {
     const next: RoomState = {
       ...emptyState(),
       room: snap.room, you: w.you, members: byId(snap.members), membersKnown: !!snap.members,
-      participants: snap.participants, online: w.presence?.online ?? 0,
+      participants: snap.participants, online: w.presence?.online ?? 0, removed: s.removed,
     };
     const ex = snap.sections?.exercises as ExercisesSection | undefined;
     if (ex) {
@@ -74,14 +78,22 @@ export function applyPresence(s: RoomState, p: PresenceMsg): RoomState {
   const next: RoomState = { ...s, online: p.online, participants: p.participants };
   if (p.members?.length) {
     const members = { ...s.members };
+    let removed = s.removed;
     for (const m of p.members) {
-      if (m.removed) delete members[m.id];
-      else members[m.id] = { ...members[m.id], ...m };
+      if (m.removed) {
+        delete members[m.id];
+        removed = withRemoved(removed, m.id);
+      } else if (!removed?.includes(m.id)) members[m.id] = { ...members[m.id], ...m };
     }
     next.members = members;
     next.membersKnown = true;
+    next.removed = removed;
   }
   return next;
+}
+
+function withRemoved(removed: string[] | undefined, id: string): string[] {
+  return removed?.includes(id) ? removed : [...(removed ?? []), id];
 }
 
 function withMine(s: RoomState, ex: string, f: (m: any) => any): RoomState {
@@ -113,10 +125,11 @@ export function applyEvent(s: RoomState, e: EventMsg): RoomState {
       return next;
     }
     case 'member.removed': {
-      if (!s.members[d.member]) return s;
+      const removed = withRemoved(s.removed, d.member);
+      if (!s.members[d.member]) return { ...s, removed };
       const members = { ...s.members };
       delete members[d.member];
-      return { ...s, members };
+      return { ...s, members, removed };
     }
     case 'room.screen_revoked':
       return typeof d.link === 'string' ? { ...s, revokedLinks: [...(s.revokedLinks ?? []), d.link] } : s;
