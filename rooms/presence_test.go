@@ -448,3 +448,29 @@ func TestPresenceRemovedWhileAttachingNotListed(t *testing.T) {
 		t.Fatalf("removed Pat is listed again: %+v (deltas %+v)", v, entries(fc, pat.ID))
 	}
 }
+
+// A node that first reads a removed member (its facilitator console came
+// after the removal, while the removed phone's connection on another
+// node had not closed yet) takes them as removed: it read their document
+// as anyone's, and listed and counted them online.
+func TestPresenceRemovedReadAsRemoved(t *testing.T) {
+	a, b := twoNodes(t, func(m *memory.Store) rooms.Store { return m })
+	pat := b.join(t, "Pat")
+	pc, _ := b.attach(t, pat, nil) // its Close closes nothing until the test ends
+	waitUntil(t, "Pat in the store's presence", func() bool {
+		ids, err := b.svc.Store().Online(context.Background(), b.room.ID)
+		return err == nil && slices.Contains(ids, pat.ID)
+	})
+	if o := a.exec(a.fac, "rm", rooms.CmdMemberRemove, map[string]string{"member": pat.ID}); o.Code != "" {
+		t.Fatal(string(o.Reply))
+	}
+	waitUntil(t, "Pat's connection told to close", func() bool { return pc.closedWith() == rooms.CodeRemoved })
+	fc, _ := a.attach(t, a.fac, nil)
+	waitUntil(t, "node a's first presence of Pat", func() bool { return len(entries(fc, pat.ID)) > 0 })
+	if c := consoleOf(fc); c.online != 0 || c.disagree != "" {
+		t.Fatalf("the console counts %d and lists %+v, want nobody", c.online, c.members)
+	}
+	if _, listed := consoleOf(fc).members[pat.ID]; listed {
+		t.Fatalf("removed Pat is listed: %+v", entries(fc, pat.ID))
+	}
+}
