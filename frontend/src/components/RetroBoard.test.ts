@@ -62,7 +62,29 @@ describe('RetroBoard on a phone', () => {
     } as unknown as RetroView;
     const target = show(RetroBoard, { view, columns: [{ id: 'start', title: 'Start' }] });
     const note = target.querySelector('[data-card=c2]')!;
-    expect(note.textContent!.trim()).toBe('Demo — Ben');
+    expect(note.textContent!.trim()).toBe('Demo —\u00a0Ben');
+  });
+});
+
+// "— Sam" with a normal space: a narrow phone ended a line with the dash
+// and began the next with the name, read as no one's card.
+describe("a retro card's signature", () => {
+  it('joins the dash and the name with a no-break space, loose and in a group, on a phone, the console and the projector', () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more', authorId: 'a', authorName: 'Ann', group: 'g1' },
+        { id: 'c2', column: 'start', text: 'Demo', authorId: 'b', authorName: 'Ben' }, { id: 'c3', column: 'start', text: 'Quiet Fridays' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }], items: [], actions: [],
+    } as unknown as RetroView;
+    const columns = [{ id: 'start', title: 'Start' }];
+    const grouping = { selected: [], onToggle: () => {}, onUngroup: () => {}, onRename: () => {}, onAddTo: () => {} };
+    for (const props of [{}, grouping, { big: true, headingLevel: 2 }]) {
+      const target = show(RetroBoard, { view, columns, ...props });
+      // In a group the card's text and its signature are one line: the
+      // space before the dash is the signature's own, and may break.
+      expect([...target.querySelectorAll('.by')].map((by) => by.textContent)).toEqual([' —\u00a0Ann', '—\u00a0Ben']);
+    }
   });
 });
 
