@@ -46,6 +46,17 @@ describe("a kudo's signature", () => {
       expect(from).toEqual(['from\u00a0Sam', 'from\u00a0someone']);
     }
   });
+
+  // Its recipient's line likewise: "To" ended a line, the name began the next.
+  it('joins "To" and the name with a no-break space, on a phone, the console and the projector', () => {
+    const kudos = [{ id: 'k3', to: 'a', toName: 'Sam', anonymous: true, message: 'Thanks' },
+      { id: 'k2', to: 'b', anonymous: true, message: 'Thanks' }, // to someone who left with no name
+      { id: 'k1', to: 'team', anonymous: true, message: 'Thanks' }];
+    for (const props of [{}, { reader: 'facilitator', onHide: () => {} }, { big: true }]) {
+      const to = [...show(KudosWall, { kudos, ...props }).querySelectorAll('.kudo .to')].map((p) => p.textContent);
+      expect(to).toEqual(['To\u00a0Sam', 'To\u00a0someone', 'To the whole team']);
+    }
+  });
 });
 
 describe('the kudos wall on the projector', () => {
@@ -107,15 +118,15 @@ describe('kudos to people of the same name', () => {
   it('says which one each is for, with the number every list shows them with, on the projector too', () => {
     const tags = sameNameTags([{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }]);
     const kudos = [kudo('k3', 'b', 'Sam'), kudo('k2', 'a', 'SAM'), kudo('k1', 'c', 'Ann'), { ...kudo('k0', 'team', ''), to: 'team', toName: undefined }];
-    const expected = [`To Sam\u00a0#${tags.get('b')}`, `To SAM\u00a0#${tags.get('a')}`, 'To Ann', 'To the whole team'];
+    const expected = [`To\u00a0Sam\u00a0#${tags.get('b')}`, `To\u00a0SAM\u00a0#${tags.get('a')}`, 'To\u00a0Ann', 'To the whole team'];
     // The projector knows nobody in the room: the kudos tell it.
     expect(to(show(KudosWall, { kudos, big: true }))).toEqual(expected);
-    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')] }))).toEqual(['To Sam']);
+    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')] }))).toEqual(['To\u00a0Sam']);
   });
 
   it('numbers one of two Sams in the room though only one got kudos, where the page knows the room', () => {
     const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
-    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To Sam\u00a0#${sameNameTags(people).get('a')}`]);
+    expect(to(show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam')], people }))).toEqual([`To\u00a0Sam\u00a0#${sameNameTags(people).get('a')}`]);
   });
 });
 
@@ -140,7 +151,7 @@ describe('kudos from people of the same name', () => {
     const people = [{ id: 'a', name: 'Sam' }, { id: 'b', name: 'Sam' }];
     const tags = sameNameTags(people);
     const target = show(KudosWall, { kudos: [kudo('k1', 'a', 'Sam', { to: 'b', toName: 'Sam' })] });
-    expect(text(target.querySelector('.kudo .to'))).toBe(`To Sam\u00a0#${tags.get('b')}`);
+    expect(text(target.querySelector('.kudo .to'))).toBe(`To\u00a0Sam\u00a0#${tags.get('b')}`);
     expect(from(target)).toEqual([`from\u00a0Sam\u00a0#${tags.get('a')}`]);
   });
 

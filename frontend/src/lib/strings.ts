@@ -290,10 +290,11 @@ export const en = {
     wall: 'Kudos wall',
     none: 'No kudos yet. Be the first!',
     // A no-break space, as a name and its number have (people.tagged):
-    // "from" never ends one line with the name at the start of the next.
+    // "from" (and "To") never ends one line with the name at the start of
+    // the next.
     from: (name: string) => `from\u00a0${name || 'someone'}`,
     fromAnon: 'anonymous',
-    toName: (name: string) => `To ${name || 'someone'}`,
+    toName: (name: string) => `To\u00a0${name || 'someone'}`,
     toTeam: 'To the whole team',
     hide: 'Hide',
     unhide: 'Show again',

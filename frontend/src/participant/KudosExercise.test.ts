@@ -181,7 +181,7 @@ describe('people of the same name', () => {
 
   it('says on the wall which of them a kudo is for', () => {
     const target = open();
-    expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To Sam\u00a0#${tags.get('s3')}`, 'To Bo']);
+    expect([...target.querySelectorAll('.kudo .to')].map((p) => p.textContent)).toEqual([`To\u00a0Sam\u00a0#${tags.get('s3')}`, 'To\u00a0Bo']);
   });
 
   it('says on the wall which of them a kudo is from, and tells one how one is shown there where the room does not show who is here', () => {
