@@ -396,22 +396,30 @@ describe('the room\'s steps while their command waits', () => {
   });
 });
 
+/** The console's people card (with the console's room steps, if given);
+ *  each command waits until the test answers it or the server refuses it. */
+function people(steps?: Steps) {
+  const state = $state({
+    ...emptyState(), room: { id: 'r1', code: 'K7QX2M', title: 'Retro', locked: false, ended: false, showNames: false }, membersKnown: true, participants: 2, online: 2,
+    members: { a: { id: 'a', name: 'Ann', role: 'participant', online: true }, b: { id: 'b', name: 'Ben', role: 'participant', online: true } },
+  } as any);
+  const confirm = vi.fn(() => true);
+  vi.stubGlobal('confirm', confirm);
+  const sent: string[] = [];
+  const answers: { ok: () => void; no: (e: unknown) => void }[] = [];
+  const send = (type: string) => { sent.push(type); return new Promise<void>((ok, no) => answers.push({ ok, no })); };
+  const target = show(People, { session: { state, send }, ...(steps ? { steps } : {}) });
+  const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
+  const answer = async () => { answers.shift()?.ok(); await wait(0); };
+  const refuse = async (code: string) => { answers.shift()?.no(Object.assign(new Error(code), { code })); await wait(0); };
+  const lock = () => target.querySelector<HTMLButtonElement>('[data-testid=removed-notice] button')!;
+  // Each person's ✕, in the list's order (Ann, Ben).
+  const removes = () => [...target.querySelectorAll<HTMLButtonElement>('[data-testid=people] li button')];
+  const alerts = () => [...target.querySelectorAll('p.error[role=alert]')].map((p) => p.textContent);
+  return { state, target, confirm, sent, wait, answer, refuse, lock, removes, alerts };
+}
+
 describe('the people card\'s Lock joining while its command waits', () => {
-  function people(steps?: Steps) {
-    const state = $state({
-      ...emptyState(), room: { id: 'r1', code: 'K7QX2M', title: 'Retro', locked: false, ended: false, showNames: false }, membersKnown: true, participants: 2, online: 2,
-      members: { a: { id: 'a', name: 'Ann', role: 'participant', online: true }, b: { id: 'b', name: 'Ben', role: 'participant', online: true } },
-    } as any);
-    vi.stubGlobal('confirm', () => true);
-    const sent: string[] = [];
-    const answers: (() => void)[] = [];
-    const send = (type: string) => { sent.push(type); return new Promise<void>((r) => answers.push(r)); };
-    const target = show(People, { session: { state, send }, ...(steps ? { steps } : {}) });
-    const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
-    const answer = async () => { answers.shift()?.(); await wait(0); };
-    const lock = () => target.querySelector<HTMLButtonElement>('[data-testid=removed-notice] button')!;
-    return { state, target, sent, wait, answer, lock };
-  }
   async function removeAnn(p: ReturnType<typeof people>) {
     p.target.querySelector<HTMLButtonElement>('[aria-label="Remove Ann"]')!.click();
     await p.answer();
@@ -446,5 +454,70 @@ describe('the people card\'s Lock joining while its command waits', () => {
     await p.wait(0);
     p.lock().click();
     expect(p.sent).toEqual(['member.remove', 'room.lock']);
+  });
+});
+
+// Removing a person: a double click on ✕ asked twice whether to remove
+// them and sent member.remove twice. It is one of the room's steps.
+describe('removing a person while the command waits', () => {
+  it('is asked and sent once however often clicked, says "Sending…" past the grace, and is given back by the answer', async () => {
+    const p = people();
+    p.removes()[0].click();
+    p.removes()[0].click();
+    p.removes()[1].click(); // Ben's: waits its turn, asks nothing
+    await p.wait(SENDING_GRACE_MS - 100);
+    expect(p.removes()[0].textContent).toBe('✕'); // nothing shown within the grace
+    expect(p.removes()[0].getAttribute('aria-disabled')).toBeNull();
+    await p.wait(100);
+    expect(p.confirm).toHaveBeenCalledTimes(1);
+    expect(p.sent).toEqual(['member.remove']);
+    expect(p.removes().map((b) => b.textContent)).toEqual(['Sending…', '✕']);
+    // Named by what it says while it waits (its label named the person).
+    expect(p.removes()[0].getAttribute('aria-label')).toBeNull();
+    expect(p.removes().map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    p.removes()[1].click();
+    expect(p.confirm).toHaveBeenCalledTimes(1);
+    await p.answer();
+    expect(p.removes().map((b) => b.textContent)).toEqual(['✕', '✕']);
+    expect(p.removes()[0].getAttribute('aria-label')).toBe('Remove Ann');
+    expect(p.removes().map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    expect(p.target.querySelector('[data-testid=removed-notice]')!.textContent).toContain('Ann');
+    p.removes()[1].click();
+    expect(p.confirm).toHaveBeenCalledTimes(2);
+    expect(p.sent).toEqual(['member.remove', 'member.remove']);
+  });
+
+  it('says a refusal under the list and gives the ✕ back', async () => {
+    const p = people();
+    p.removes()[0].click();
+    await p.wait(SENDING_GRACE_MS);
+    expect(p.removes()[0].textContent).toBe('Sending…');
+    await p.refuse('forbidden');
+    expect(p.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(p.removes()[0].textContent).toBe('✕');
+    expect(p.removes()[0].getAttribute('aria-label')).toBe('Remove Ann');
+    expect(p.removes()[0].getAttribute('aria-disabled')).toBeNull();
+    expect(p.target.querySelector('[data-testid=removed-notice]')).toBeNull();
+    p.removes()[0].click();
+    expect(p.confirm).toHaveBeenCalledTimes(2);
+    expect(p.sent).toEqual(['member.remove', 'member.remove']);
+  });
+
+  it('asks nothing while one of the console\'s own room steps waits', async () => {
+    const steps = new Steps();
+    const p = people(steps);
+    let done = () => {};
+    void steps.run('end', () => new Promise<void>((r) => (done = r))); // End the room, confirmed
+    p.removes()[0].click();
+    await p.wait(SENDING_GRACE_MS);
+    expect(p.confirm).not.toHaveBeenCalled();
+    expect(p.sent).toEqual([]);
+    expect(p.removes()[0].getAttribute('aria-disabled')).toBe('true');
+    expect(p.removes()[0].textContent).toBe('✕'); // not the one waiting
+    done();
+    await p.wait(0);
+    p.removes()[0].click();
+    expect(p.confirm).toHaveBeenCalledTimes(1);
+    expect(p.sent).toEqual(['member.remove']);
   });
 });
