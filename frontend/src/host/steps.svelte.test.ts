@@ -331,6 +331,51 @@ describe('a kudo\'s Hide while its command waits', () => {
   });
 });
 
+// "Show names to participants", beside a room's kudos while its names
+// are hidden: a double click sent room.update twice.
+describe('"Show names to participants" while its command waits', () => {
+  function kudosCard() {
+    const c = card({ id: 'e1', kind: 'kudos', title: 'Kudos', status: 'open' } as any, { count: 0, kudos: [] });
+    c.session.state.room = { id: 'r1', code: 'K7QX2M', title: 'Retro', locked: false, ended: false, showNames: false };
+    flushSync();
+    return { ...c, show: () => c.target.querySelector<HTMLButtonElement>('[data-testid=kudos-names] button')! };
+  }
+
+  it('is sent once, says "Sending…" past the grace with the card\'s steps busy, and the answer gives it back', async () => {
+    const c = kudosCard();
+    c.show().click();
+    c.show().click();
+    await c.wait(SENDING_GRACE_MS - 100);
+    expect(c.show().textContent).toBe('Show names to participants'); // nothing shown within the grace
+    expect(c.show().getAttribute('aria-disabled')).toBeNull();
+    await c.wait(100);
+    expect(c.sent).toEqual([['room.update', { showNames: true }]]);
+    expect(c.show().textContent).toBe('Sending…');
+    expect(c.show().getAttribute('aria-disabled')).toBe('true');
+    expect(c.button('Close')!.getAttribute('aria-disabled')).toBe('true');
+    c.button('Close')!.click();
+    expect(c.sent).toHaveLength(1);
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(c.show().textContent).toBe('Show names to participants');
+    expect(c.show().getAttribute('aria-disabled')).toBeNull();
+    expect(c.said()).toBe('');
+  });
+
+  it('says a refusal under the card and is offered again', async () => {
+    const c = kudosCard();
+    c.show().click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.show().textContent).toBe('Sending…');
+    await c.refuse('forbidden');
+    expect(c.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(c.show().textContent).toBe('Show names to participants');
+    expect(c.show().getAttribute('aria-disabled')).toBeNull();
+    c.show().click();
+    expect(c.sent).toEqual([['room.update', { showNames: true }], ['room.update', { showNames: true }]]);
+  });
+});
+
 // Lock joining, Unlock and End the room: a double click on Lock sent a
 // second command (an unlock, had the lock's news come between), and End
 // asked twice.

@@ -1,7 +1,8 @@
 // The one-click steps of the console's exercise card: Open, Close, Show
 // and Hide results, Next exercise, a retro's phases, the timer; a retro's
 // "Discuss this" and its action items' Add, done box and ✕; a help
-// board's Resolve; a kudo's Hide. And, with a Steps of their own, the
+// board's Resolve; a kudo's Hide and "Show names to participants" beside
+// them. And, with a Steps of their own, the
 // room's: Lock or Unlock joining (in the header and the people card), a
 // person's removal (its ✕) and End the room. During a 6 s Redis stall
 // three clicks on "Next: Reveal" were three commands and the console
