@@ -331,6 +331,66 @@ describe('a kudo\'s Hide while its command waits', () => {
   });
 });
 
+// Hiding a text answer (or a word of a cloud): a double click sent
+// exercise.hide_answer twice, the second showing it again had the first
+// one's news come between.
+describe('an answer\'s Hide while its command waits', () => {
+  const answers = { responses: 2, minResponses: 1, results: { texts: [{ id: 'a1', text: 'Too long' }, { id: 'a2', text: 'Great' }] } };
+  const texts = () => card({ id: 'e1', kind: 'text', title: 'Anything else?', status: 'results', minResponses: 1 } as any, answers);
+  const hides = (c: ReturnType<typeof card>) => [...c.target.querySelectorAll<HTMLButtonElement>('.texts button')];
+
+  it('is sent once, says "Sending…" past the grace with the others busy, and the answer gives it back', async () => {
+    const c = texts();
+    hides(c)[0].click();
+    hides(c)[0].click();
+    hides(c)[1].click();
+    await c.wait(SENDING_GRACE_MS - 100);
+    expect(hides(c).map((b) => b.textContent)).toEqual(['Hide', 'Hide']); // nothing shown within the grace
+    expect(hides(c)[0].getAttribute('aria-disabled')).toBeNull();
+    await c.wait(100);
+    expect(c.sent).toEqual([['exercise.hide_answer', { exercise: 'e1', answer: 'a1', hidden: true }]]);
+    expect(hides(c).map((b) => b.textContent)).toEqual(['Sending…', 'Hide']);
+    expect(hides(c).map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect(c.button('Hide results')!.getAttribute('aria-disabled')).toBe('true');
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(hides(c).map((b) => b.textContent)).toEqual(['Hide', 'Hide']);
+    expect(hides(c).map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    expect(c.said()).toBe('');
+    hides(c)[1].click();
+    expect(c.sent).toHaveLength(2);
+  });
+
+  it('says a refusal under the card and is offered again', async () => {
+    const c = texts();
+    hides(c)[1].click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(hides(c)[1].textContent).toBe('Sending…');
+    await c.refuse('not_found');
+    expect(c.alerts()).toEqual(['That is no longer there: it may have been removed or withdrawn.']);
+    expect(hides(c).map((b) => b.textContent)).toEqual(['Hide', 'Hide']);
+    expect(hides(c)[1].getAttribute('aria-disabled')).toBeNull();
+    hides(c)[1].click();
+    expect(c.sent.map(([, d]) => d.answer)).toEqual(['a2', 'a2']);
+  });
+
+  it('a word of a cloud: sent once, "Sending…" in place of its name while it waits', async () => {
+    const c = card({ id: 'w1', kind: 'words', title: 'One word', status: 'results', minResponses: 1 } as any,
+      { responses: 3, minResponses: 1, results: { words: [{ word: 'rude', count: 3, hidden: true }, { word: 'calm', count: 2 }] } });
+    const show_ = () => c.target.querySelector<HTMLButtonElement>('[data-testid=hide-words] li button')!;
+    expect(show_().getAttribute('aria-label')).toBe('Show: rude');
+    show_().click();
+    show_().click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['exercise.hide_answer', { exercise: 'w1', answer: 'rude', hidden: false }]]);
+    expect(show_().textContent).toBe('Sending…');
+    expect(show_().getAttribute('aria-label')).toBeNull();
+    await c.answer();
+    expect(show_().textContent).toBe('Show');
+    expect(show_().getAttribute('aria-label')).toBe('Show: rude');
+  });
+});
+
 // "Show names to participants", beside a room's kudos while its names
 // are hidden: a double click sent room.update twice.
 describe('"Show names to participants" while its command waits', () => {
