@@ -282,6 +282,122 @@ describe('a retro\'s discussion and action items while their command waits', () 
   });
 });
 
+// The grouping: a double click on "Group selected cards", a card's ✕ or
+// "Add selected here" sent its command twice, and a stalled store showed
+// nothing at any of them. They are steps of the card too.
+describe('a retro\'s grouping while its command waits', () => {
+  const grouping = () => card({ ...retro('group'), retro: { columns: [{ id: 'stop', title: 'Stop' }] } } as any, {
+    phase: 'group', dots: 3, maxPerItem: 2, columns: [{ id: 'stop', title: 'Stop', count: 3 }], written: 3, revealed: true, dotsShown: false,
+    cards: [{ id: 'c1', column: 'stop', text: 'Meetings', group: 'g1' }, { id: 'c2', column: 'stop', text: 'Standups', group: 'g1' }, { id: 'c3', column: 'stop', text: 'Demos' }],
+    groups: [{ id: 'g1', title: 'Rituals', cards: ['c1', 'c2'] }], items: [], actions: [],
+  });
+  const pick = (c: ReturnType<typeof card>, id: string) => { c.target.querySelector<HTMLInputElement>(`[data-card=${id}] input`)!.click(); flushSync(); };
+  const outs = (c: ReturnType<typeof card>) => [...c.target.querySelectorAll<HTMLButtonElement>('[data-group=g1] .out')];
+  const rename = (c: ReturnType<typeof card>) => c.target.querySelector<HTMLButtonElement>('[data-group=g1] .rename')!;
+
+  it('"Group selected cards": sent once, "Sending…" past the grace with the board busy, the selection emptied once taken', async () => {
+    const c = grouping();
+    pick(c, 'c3');
+    const group = c.button('Group selected cards')!;
+    expect(group.textContent).toBe('Group selected cards (1)');
+    group.click();
+    group.click();
+    await c.wait(SENDING_GRACE_MS - 100);
+    expect(group.textContent).toBe('Group selected cards (1)'); // nothing shown within the grace
+    await c.wait(100);
+    expect(c.sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c3'] }]]);
+    expect(group.textContent).toBe('Sending…');
+    expect(group.getAttribute('aria-disabled')).toBe('true');
+    expect([...outs(c), rename(c)].map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true', 'true']);
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(group.textContent).toBe('Group selected cards (0)');
+    expect(c.said()).toBe('');
+    expect(outs(c).map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+  });
+
+  it('a card\'s ✕: sent once, says "Sending…", and a refusal is said under the phases and gives it back', async () => {
+    const c = grouping();
+    outs(c)[0].click();
+    outs(c)[0].click();
+    outs(c)[1].click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.ungroup', { exercise: 'x1', card: 'c1' }]]);
+    expect(outs(c).map((b) => b.textContent)).toEqual(['Sending…', '✕']);
+    // Named by what it says while it waits (its label named the card).
+    expect(outs(c)[0].getAttribute('aria-label')).toBeNull();
+    expect(outs(c).map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect(c.button('5. Discuss')!.getAttribute('aria-disabled')).toBe('true');
+    await c.refuse('forbidden');
+    expect(c.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(outs(c).map((b) => b.textContent)).toEqual(['✕', '✕']);
+    expect(outs(c)[0].getAttribute('aria-label')).toBe('Take out of group: Meetings');
+    expect(outs(c).map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
+    outs(c)[1].click();
+    expect(c.sent.slice(1)).toEqual([['retro.ungroup', { exercise: 'x1', card: 'c2' }]]);
+  });
+
+  it('Rename: saved once, the group\'s Rename says "Sending…" while it waits, and again once answered', async () => {
+    const c = grouping();
+    rename(c).click();
+    flushSync();
+    const field = c.target.querySelector<HTMLInputElement>('#rn-g1')!;
+    field.value = 'Ceremonies';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    const save = c.target.querySelector<HTMLButtonElement>('[data-group=g1] button[type=submit]')!;
+    save.click();
+    save.click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.group.rename', { exercise: 'x1', group: 'g1', title: 'Ceremonies' }]]);
+    expect(rename(c).textContent).toBe('Sending…');
+    expect(rename(c).getAttribute('aria-disabled')).toBe('true');
+    rename(c).click(); // busy: no form while it waits
+    flushSync();
+    expect(c.target.querySelector('#rn-g1')).toBeNull();
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(rename(c).textContent).toBe('Rename');
+    expect(rename(c).getAttribute('aria-disabled')).toBeNull();
+  });
+
+  it('Rename saved while another step waits: sends nothing and keeps what was typed', async () => {
+    const c = grouping();
+    outs(c)[0].click(); // waiting, within the grace
+    rename(c).click();
+    flushSync();
+    const field = c.target.querySelector<HTMLInputElement>('#rn-g1')!;
+    field.value = 'Ceremonies';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    field.form!.requestSubmit();
+    await c.wait(0);
+    expect(c.sent.map(([type]) => type)).toEqual(['retro.ungroup']);
+    expect(c.target.querySelector<HTMLInputElement>('#rn-g1')!.value).toBe('Ceremonies');
+    await c.answer();
+    c.target.querySelector<HTMLInputElement>('#rn-g1')!.form!.requestSubmit();
+    await c.wait(0);
+    expect(c.sent.map(([type]) => type)).toEqual(['retro.ungroup', 'retro.group.rename']);
+    expect(c.target.querySelector('#rn-g1')).toBeNull();
+  });
+
+  it('"Add selected here": sent once, "Sending…" past the grace, gone with the selection once taken', async () => {
+    const c = grouping();
+    pick(c, 'c3');
+    const add = () => c.button('Add selected')!;
+    expect(add().textContent).toBe('Add selected (1) here');
+    add().click();
+    add().click();
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c3'], group: 'g1' }]]);
+    const waiting = c.target.querySelector<HTMLButtonElement>('[data-group=g1] > button')!;
+    expect(waiting.textContent).toBe('Sending…');
+    expect(waiting.getAttribute('aria-disabled')).toBe('true');
+    expect(c.button('Group selected cards')!.getAttribute('aria-disabled')).toBe('true');
+    await c.answer();
+    expect(c.target.querySelector('[data-group=g1] > button')).toBeNull();
+    expect(c.button('Group selected cards')!.textContent).toBe('Group selected cards (0)');
+  });
+});
+
 describe('a help board\'s Resolve while its command waits', () => {
   const help = (ids: string[]) => ({
     counts: { open: 0, matched: ids.length, resolved: 0 },

@@ -1,12 +1,14 @@
 // The one-click steps of the console's exercise card: Open, Close, Show
 // and Hide results, Next exercise, a retro's phases, the timer; a retro's
-// "Discuss this" and its action items' Add, done box and ✕; a help
-// board's Resolve; a kudo's Hide and "Show names to participants" beside
-// them; a text answer's or a word's Hide and Show. And, with a Steps of
-// their own, the room's: Lock or Unlock joining (in the header and the
-// people card), a person's removal (its ✕) and End the room. During a
-// 6 s Redis stall three clicks on "Next: Reveal" were three commands and
-// the console showed nothing of them, where a phone says "Sending…".
+// grouping ("Group selected cards", a card's ✕, a group's Rename and "Add
+// selected here"), "Discuss this" and its action items' Add, done box
+// and ✕; a help board's Resolve; a kudo's Hide and "Show names to
+// participants" beside them; a text answer's or a word's Hide and Show.
+// And, with a Steps of their own, the room's: Lock or Unlock joining (in
+// the header and the people card), a person's removal (its ✕) and End the
+// room. During a 6 s Redis stall three clicks on "Next: Reveal" were three
+// commands and the console showed nothing of them, where a phone says
+// "Sending…".
 
 /** How long a step's command may wait before its control says so: the
  *  usual answer (100 ms) changes nothing on screen, so nothing flickers. */
