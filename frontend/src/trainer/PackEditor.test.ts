@@ -52,7 +52,7 @@ const sent = () => JSON.parse((fetchMock.mock.calls[0] as any)[1].body);
 
 beforeEach(() => localStorage.clear());
 afterEach(() => {
-  unmount(app);
+  if (app) unmount(app);
   target.remove();
   vi.unstubAllGlobals();
 });
@@ -422,5 +422,47 @@ describe('the pack editor of a built-in pack', () => {
     expect(dup.hasAttribute('aria-disabled')).toBe(false);
     expect(document.activeElement).toBe(dup);
     expect(target.querySelector('[role=alert]')!.textContent).toBe('Something went wrong on the server. Please try again.');
+  });
+});
+
+// The save bar stays at the bottom of the window and hid the keyboard's
+// focus (WCAG 2.4.11): the page now scrolls a focused control above it
+// (the root's scroll-padding-bottom, the bar's height), and a bar taller
+// than a third of the window (a conflict on a phone: 347 of 568 px) goes
+// back into the page's flow. The browser's side: e2e/pack-editor-focus.mjs.
+describe("the pack editor's save bar", () => {
+  it("keeps the page's focus clear of it while short, goes into the flow when tall, and leaves the page as it was", async () => {
+    let barHeight = 80;
+    const rect = HTMLElement.prototype.getBoundingClientRect;
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      if (this.dataset.testid !== 'save-bar') return rect.call(this);
+      return { top: 568 - barHeight, bottom: 568, left: 0, right: 320, width: 320, height: barHeight, x: 0, y: 568 - barHeight, toJSON() {} } as DOMRect;
+    });
+    vi.stubGlobal('innerHeight', 568);
+    const root = document.documentElement;
+    try {
+      render();
+      const bar = target.querySelector<HTMLElement>('[data-testid=save-bar]')!;
+      expect(root.style.scrollPaddingBottom).toBe('calc(80px + .5rem)');
+      expect(bar.classList.contains('in-flow')).toBe(false);
+      // A refused save: the conflict makes it 347 px tall (its observer, or a resize, says so).
+      barHeight = 347;
+      window.dispatchEvent(new Event('resize'));
+      flushSync();
+      expect(bar.classList.contains('in-flow')).toBe(true);
+      expect(root.style.scrollPaddingBottom).toBe('');
+      // The same bar in a taller window stays at its bottom again.
+      vi.stubGlobal('innerHeight', 1200);
+      window.dispatchEvent(new Event('resize'));
+      flushSync();
+      expect(bar.classList.contains('in-flow')).toBe(false);
+      expect(root.style.scrollPaddingBottom).toBe('calc(347px + .5rem)');
+      // The editor left (another page of the app): the page scrolls as before.
+      unmount(app);
+      app = null;
+      expect(root.style.scrollPaddingBottom).toBe('');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
