@@ -384,6 +384,10 @@ export const enConsole = {
     notRun: 'Not run (on the agenda, never opened)',
     missing: 'There is no such page.',
     notFound: 'It is not in the library any more (someone may have deleted it). Reload the page.',
+    /** A kept session the server does not have (expired, deleted, a link
+     *  mistyped): a reload brings it back no more. side: A or B of a
+     *  comparison, '' when the server does not say which. */
+    sessionGone: (side = '') => `${side ? `Session ${side}` : 'That session'} is no longer kept: it may have expired or been deleted.`,
   },
 
   // The host key prompt

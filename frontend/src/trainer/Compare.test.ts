@@ -285,6 +285,37 @@ describe('the comparison on a server with a host key', () => {
   });
 });
 
+// An unknown session (expired, deleted, a link mistyped) said "It is not
+// in the library any more… Reload the page.": the packs' words, and a
+// reload brings it back no more.
+describe('the comparison of a session that is not kept', () => {
+  it('says which session is gone, in words for sessions, and where to choose others', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', field: 'a', message: 'there is no kept session "x" (it may have expired)' } }), { status: 404 })));
+    target = document.createElement('div');
+    document.body.appendChild(target);
+    app = mount(Compare, { target, props: { a: 'x', b: 'y' } });
+    await settle();
+    const alert = target.querySelector('[role=alert]')!;
+    expect(text(alert)).toBe('Session A is no longer kept: it may have expired or been deleted. Choose two sessions to compare on the past sessions page.');
+    expect(alert.querySelector('a')!.getAttribute('href')).toBe('/sessions');
+    expect(text(alert)).not.toMatch(/library|Reload/);
+  });
+
+  it('says so of B, and of a session the server does not name', async () => {
+    for (const [field, said] of [['b', 'Session B is'], [undefined, 'That session is']] as const) {
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', field, message: 'no' } }), { status: 404 })));
+      target = document.createElement('div');
+      document.body.appendChild(target);
+      app = mount(Compare, { target, props: { a: 'x', b: 'y' } });
+      await settle();
+      expect(text(target.querySelector('[role=alert]'))).toMatch(new RegExp(`^${said} no longer kept`));
+      unmount(app);
+      app = null;
+      target.remove();
+    }
+  });
+});
+
 describe('comparison helpers', () => {
   it('gives the change between two means of one scale, and why there is none between two scales', () => {
     const t = (mean: number, min?: number, max?: number) => ({ answered: 3, counts: [], mean, min, max });

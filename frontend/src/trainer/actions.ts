@@ -9,6 +9,14 @@ import { editHref } from './links';
 /** An error of the library's requests, in the library's words. */
 export const libError = (e: unknown) => errorText(e, { not_found: t.lib.notFound, forbidden: t.lib.readOnly, conflict: t.errors.conflict });
 
+/** An error of the requests for kept sessions: one not found is no pack
+ *  of the library, and a reload brings it back no more. A comparison's
+ *  says which of its two (the error's field, a or b). */
+export const sessionError = (e: unknown) => {
+  const field = (e as { field?: string } | null)?.field;
+  return errorText(e, { not_found: t.lib.sessionGone(field === 'a' || field === 'b' ? field.toUpperCase() : '') });
+};
+
 /**
  * Start a room from the pack and open its console, keeping the facilitator's
  * key as /host does. Names are hidden unless the trainer chose to show them:
