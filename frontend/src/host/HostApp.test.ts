@@ -106,6 +106,34 @@ describe('/host: the pack list', () => {
   });
 });
 
+// Two packs of one title ("x", ids x and x-2; a pack duplicated twice,
+// two "… (copy)") were two identical entries: which is which is now said
+// by the id, for those whose titles collide only.
+describe('/host: packs of the same title in "Start from"', () => {
+  it('tells them apart by their ids, and leaves the others as they were', async () => {
+    const pack = (id: string, title: string, builtin = false, exercises = 1) => ({ id, title, description: '', author: '', exercises, kinds: [], builtin, source: builtin ? 'builtin' : 'library', version: '' });
+    answer(json([
+      pack('building-trust', 'Building trust', true, 7),
+      pack('x', 'x'), pack('x-2', 'x'),
+      pack('building-trust-copy', 'Building trust (copy)', false, 7), pack('building-trust-copy-2', 'Building trust (copy)', false, 7),
+      // The same title but for its case and spaces: alike to the eye, so told apart too.
+      pack('retro', 'Retro'), pack('retro-2', ' retro '),
+      pack('lunch', 'Lunch', false, 2),
+    ]));
+    await open(HostApp, '/host');
+    expect(choices()).toEqual([
+      'Blank room',
+      'Building trust (7 exercises)',
+      'x · x (1 exercise)', 'x · x-2 (1 exercise)',
+      'Building trust (copy) · building-trust-copy (7 exercises)', 'Building trust (copy) · building-trust-copy-2 (7 exercises)',
+      'Retro · retro (1 exercise)', 'retro · retro-2 (1 exercise)',
+      'Lunch (2 exercises)',
+    ]);
+    const x2 = [...target.querySelectorAll<HTMLOptionElement>('#room-pack option')].find((o) => o.value === 'x-2')!;
+    expect(x2.textContent).toBe('x · x-2 (1 exercise)');
+  });
+});
+
 describe('/host: creating a room', () => {
   it('shows a refused title under the title', async () => {
     answer(json(packs), json({ error: { code: 'too_long', message: 'title is 130 characters; the limit is 120', field: 'title' } }, 400));

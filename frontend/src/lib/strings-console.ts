@@ -165,6 +165,8 @@ const host = {
   startFrom: 'Start from',
   blankRoom: 'Blank room',
   builtinPacks: 'Built-in packs',
+  /** A pack in "Start from"; id: its id, where another pack has the same title. */
+  packChoice: (title: string, id: string, exercises: number) => `${title}${id ? ` · ${id}` : ''} (${plural(exercises, 'exercise', 'exercises')})`,
   yourPacks: 'Your packs',
   packHint: 'A pack puts its exercises on the agenda; the room takes its title when you leave the title empty.',
   browseLibrary: 'Browse the pack library',
