@@ -59,6 +59,14 @@ const host = {
   newRoom: 'Start a new room',
   tookPart: (n: number) => `${n === 1 ? '1 person' : `${n} people`} took part`,
   gone: 'This room is no longer on the server (it expired, or the server was restarted). Create a new room.',
+  // The console of a room the server no longer has (close 4001): said
+  // plainly, instead of a console that looks live. seen: the page had the
+  // room's agenda before it went, and shows it below as it was.
+  goneTitle: 'This room is no longer on the server: it expired, or the server was restarted.',
+  goneLead: (seen: boolean) => `Nobody can join it any more, and nothing of it can be changed or downloaded here. ${seen ? 'Below is the room as this page last saw it, to read. ' : ''}If its results were kept as a session, Past sessions has them while the server keeps them.`,
+  // The facilitator's downloads refused because the room is gone (bad_token, not_found).
+  goneResults: 'This room is no longer on the server (it expired, or the server was restarted), so its results cannot be downloaded from here. If they were kept as a session, Past sessions has them.',
+  goneAgenda: 'This room is no longer on the server (it expired, or the server was restarted), so its agenda cannot be saved as a pack.',
   replaced: 'This console is open in another tab or window, so it has stopped here.',
   projector: 'Open projector view',
   projectorLinkTitle: 'Projector on another computer',
