@@ -703,11 +703,16 @@ func (r *RoomResults) JSON() ([]byte, error) {
 // CSV is the results as one table, a row per fact: the exercise's place
 // in the agenda, kind and title, then the section (what the fact is),
 // item (what it is about), value (its count or state) and detail (text),
-// and last whether a kudo went to the whole team ("true" or "false" on a
+// then whether a kudo went to the whole team ("true" or "false" on a
 // kudos row, empty on others): its item says "the team", as a kudo to a
-// participant of that name would. The team column came after the seven
-// others, so that spreadsheets reading those by place read the same.
-// Cells a spreadsheet would read as a formula are prefixed with '
+// participant of that name would; and last the person the row names
+// (person): a card's author, an action item's owner, a help request's
+// requester, a next step's helper, a kudo's sender. A person is never
+// written into a text's cell ("Great demo; by: Ann"), where a text typed
+// as "Our lead is a bully; by: Ann" on an anonymous card would read the
+// same: only the server writes the person cell. Each column came after
+// those before it, so that spreadsheets reading those by place read the
+// same. Cells a spreadsheet would read as a formula are prefixed with '
 // (csvSafe).
 func (r *RoomResults) CSV() ([]byte, error) {
 	var b bytes.Buffer
@@ -718,15 +723,19 @@ func (r *RoomResults) CSV() ([]byte, error) {
 		}
 		_ = w.Write(cells)
 	}
-	row("exercise", "kind", "title", "section", "item", "value", "detail", "team")
-	row("", "room", r.Title, "room", "date", r.Date, "", "")
+	row("exercise", "kind", "title", "section", "item", "value", "detail", "team", "person")
+	row("", "room", r.Title, "room", "date", r.Date, "", "", "")
 	if r.EndedAt != "" {
-		row("", "room", r.Title, "room", "ended", r.EndedAt, "", "")
+		row("", "room", r.Title, "room", "ended", r.EndedAt, "", "", "")
 	}
-	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "", "")
+	row("", "room", r.Title, "room", "participants", strconv.FormatInt(r.Participants, 10), "", "", "")
 	for i, x := range r.Exercises {
 		n, k, t := strconv.Itoa(i+1), string(x.Kind), x.Title
-		out := func(section, item, value, detail string) { row(n, k, t, section, item, value, detail, "") }
+		// by writes a row that names a person, in the person cell alone.
+		by := func(person, section, item, value, detail string) {
+			row(n, k, t, section, item, value, detail, "", person)
+		}
+		out := func(section, item, value, detail string) { by("", section, item, value, detail) }
 		out("exercise", "status", string(x.Status), "")
 		if x.Kind.IsVote() {
 			out("exercise", "anonymous", strconv.FormatBool(x.Anonymous), "")
@@ -784,37 +793,45 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			}
 			for _, c := range rv.Columns {
 				for _, cd := range c.Cards {
-					out("card", c.Title, dotStr(cd.Dots), joinNonEmpty(cd.Text, by(cd.Author), inGroup(cd.Group)))
+					by(cd.Author, "card", c.Title, dotStr(cd.Dots), joinNonEmpty(cd.Text, inGroup(cd.Group)))
 				}
 			}
 			for _, g := range rv.Groups {
 				out("group", g.Title, dotStr(g.Dots), strings.Join(g.Cards, " | "))
 			}
 			for _, a := range rv.Actions {
-				out("action", a.Text, doneStr(a.Done), joinNonEmpty(prefixed("owner: ", a.Owner), prefixed("due: ", a.Due), prefixed("from: ", a.Item)))
+				by(a.Owner, "action", a.Text, doneStr(a.Done), joinNonEmpty(prefixed("due: ", a.Due), prefixed("from: ", a.Item)))
 			}
 		}
 		if h := x.Help; h != nil {
 			for _, q := range h.Requests {
+				// An anonymous request names nobody; a named one always
+				// somebody, an unnamed participant if need be.
 				who := ""
 				if !q.Anonymous {
-					who = "by: " + nameOr(q.Requester)
+					who = nameOr(q.Requester)
 				}
-				out("request", q.Title, q.Status, joinNonEmpty(who, fmt.Sprintf("offers: %d", q.Offers), q.Detail))
-				// The request is the item; who helps and the step they
-				// agreed are its detail, labelled as "by:" is above.
+				by(who, "request", q.Title, q.Status, joinNonEmpty(fmt.Sprintf("offers: %d", q.Offers), q.Detail))
+				// The request is the item; the step its helper agreed is
+				// the detail, the helper the person.
 				for _, s := range q.NextSteps {
 					step := "no step agreed yet"
 					if s.Step != "" {
 						step = "step: " + s.Step
 					}
-					out("next step", q.Title, "", joinNonEmpty("helper: "+nameOr(s.Helper), step))
+					by(nameOr(s.Helper), "next step", q.Title, "", step)
 				}
 			}
 		}
 		if kv := x.Kudos; kv != nil {
 			for _, kd := range kv.Kudos {
-				row(n, k, t, "kudos", kd.To, kd.From, kd.Message, strconv.FormatBool(kd.Team))
+				// The sender is the value, as before the person column;
+				// and the person, as every row's author is.
+				from := ""
+				if !kd.Anonymous {
+					from = nameOr(kd.From)
+				}
+				row(n, k, t, "kudos", kd.To, kd.From, kd.Message, strconv.FormatBool(kd.Team), from)
 			}
 		}
 	}
@@ -889,7 +906,6 @@ func prefixed(p, s string) string {
 	return p + s
 }
 
-func by(name string) string       { return prefixed("by: ", name) }
 func inGroup(title string) string { return prefixed("group: ", title) }
 
 // wordUnnamed is who a named post's author or helper is when they gave
@@ -899,6 +915,22 @@ const wordUnnamed = "an unnamed participant"
 
 // nameOr is name, or wordUnnamed when it is empty.
 func nameOr(name string) string { return cmp.Or(name, wordUnnamed) }
+
+// mdPerson is a person's name as the Markdown report writes it (a card's
+// author, an action item's owner, a requester, a helper, a kudo's
+// sender): in bold, which no text typed in the room can make there (md
+// escapes every "*", each "_" that could make emphasis and every "<"), so
+// that a card whose text ends "(by Ann)" never reads as a card of Ann's,
+// in the file or rendered. One who gave no name is wordUnnamed, not in
+// bold: someone who joined as "an unnamed participant" reads apart.
+func mdPerson(name string) string {
+	// A space inside the bold's marks would keep them from making it
+	// (names are kept without, CleanText).
+	if name = strings.TrimSpace(name); name == "" {
+		return wordUnnamed
+	}
+	return "**" + md(name) + "**"
+}
 
 func joinNonEmpty(parts ...string) string {
 	var out []string
@@ -1239,7 +1271,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 				// "anonymous": false), it is unnamed.
 				who := "anonymous"
 				if !q.Anonymous {
-					who = "asked by " + nameOr(md(q.Requester))
+					who = "asked by " + mdPerson(q.Requester)
 				}
 				p("- **%s** (%s; %s; %s)", md(q.Title), q.Status, who, plural(int64(q.Offers), "offer"))
 				if q.Detail != "" {
@@ -1251,7 +1283,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 					if s.Step != "" {
 						step = md(s.Step)
 					}
-					p("  - Next step with %s: %s\n", nameOr(md(s.Helper)), step)
+					p("  - Next step with %s: %s\n", mdPerson(s.Helper), step)
 				}
 			}
 		case x.Kudos != nil:
@@ -1261,7 +1293,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 			for _, k := range x.Kudos.Kudos {
 				from := "anonymous"
 				if !k.Anonymous {
-					from = "from " + nameOr(md(k.From))
+					from = "from " + mdPerson(k.From)
 				}
 				// The app's words (kudos.toTeam, kudos.toName).
 				to := "the whole team"
@@ -1353,7 +1385,7 @@ func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 			p("- %s", mdLine(cd.Text))
 			var extra []string
 			if cd.Author != "" {
-				extra = append(extra, "by "+md(cd.Author))
+				extra = append(extra, "by "+mdPerson(cd.Author))
 			}
 			if cd.Group != "" {
 				extra = append(extra, "in "+md(cd.Group))
@@ -1393,7 +1425,7 @@ func writeRetroMD(b *bytes.Buffer, r *RetroExport) {
 			p("- [%s] %s", box, md(a.Text))
 			var extra []string
 			if a.Owner != "" {
-				extra = append(extra, "owner "+md(a.Owner))
+				extra = append(extra, "owner "+mdPerson(a.Owner))
 			}
 			if a.Due != "" {
 				extra = append(extra, "due "+a.Due)

@@ -103,14 +103,14 @@ func TestExportNumbersNamesakes(t *testing.T) {
 		}
 		md := string(mdb)
 		for _, want := range []string{
-			"- Demos (by Ann (1))\n",
-			"- Long meetings (by Ann (2))\n",
+			"- Demos (by **Ann (1)**)\n",
+			"- Long meetings (by **Ann (2)**)\n",
 			"- Quiet Fridays\n",
-			"- Retros (by Bob)\n",
-			"- **Review my CV** (matched; asked by Ann (2); 1 offer)\n",
-			"  - Next step with Ann (1): no step agreed yet\n",
+			"- Retros (by **Bob**)\n",
+			"- **Review my CV** (matched; asked by **Ann (2)**; 1 offer)\n",
+			"  - Next step with **Ann (1)**: no step agreed yet\n",
 			"- **Secret ask** (open; anonymous; 0 offers)\n",
-			"- To Ann (2) (from Ann (1)): For the demo\n",
+			"- To Ann (2) (from **Ann (1)**): For the demo\n",
 			"- To Ann (1) (anonymous): Secretly grateful\n",
 			"- To Bob (from an unnamed participant): From someone\n",
 		} {
@@ -122,15 +122,16 @@ func TestExportNumbersNamesakes(t *testing.T) {
 		for _, row := range csvRows(t, res)[1:] {
 			switch row[3] {
 			case "card", "request", "next step", "kudos":
-				rows = append(rows, row[3]+"|"+row[4]+"|"+row[5]+"|"+row[6])
+				rows = append(rows, row[3]+"|"+row[4]+"|"+row[5]+"|"+row[6]+"|"+row[8])
 			}
 		}
 		for _, want := range []string{
-			"card|Start||Demos; by: Ann (1)",
-			"card|Continue||Pairing; by: Ann (2)",
-			"request|Review my CV|matched|by: Ann (2); offers: 1",
-			"next step|Review my CV||helper: Ann (1); no step agreed yet",
-			"kudos|Ann (2)|Ann (1)|For the demo",
+			"card|Start||Demos|Ann (1)",
+			"card|Continue||Pairing|Ann (2)",
+			"request|Review my CV|matched|offers: 1|Ann (2)",
+			"next step|Review my CV||no step agreed yet|Ann (1)",
+			"kudos|Ann (2)|Ann (1)|For the demo|Ann (1)",
+			"kudos|Ann (1)||Secretly grateful|",
 		} {
 			if !slices.Contains(rows, want) {
 				t.Errorf("csv lacks %q: %q", want, rows)

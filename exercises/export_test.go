@@ -272,8 +272,8 @@ func TestExportResults(t *testing.T) {
 		!strings.Contains(string(mdb), "**Facilitator notes**") || !strings.Contains(string(mdb), "*Retrospective · Open · Discuss phase*") ||
 		!strings.Contains(string(mdb), `I worry about \*deadlines\*`) || !strings.Contains(string(mdb), "*1 answer hidden by the facilitator.*") ||
 		!strings.Contains(string(mdb), "*1 word hidden by the facilitator.*") || strings.Contains(string(mdb), "tired") ||
-		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner Bob, due 2030-03-01, from Silent scope changes)") ||
-		!strings.Contains(string(mdb), "- To the whole team (from Facilitator): You were all brilliant\n") {
+		!strings.Contains(string(mdb), "- [x] Announce scope changes in chat (owner **Bob**, due 2030-03-01, from Silent scope changes)") ||
+		!strings.Contains(string(mdb), "- To the whole team (from **Facilitator**): You were all brilliant\n") {
 		t.Fatalf("markdown:\n%s", mdb)
 	}
 	if !strings.Contains(string(cs), ",results,hidden,too_few,hidden: below the threshold of 3 responses") {
@@ -323,7 +323,7 @@ func TestExportActionFromOnlyTheItemDiscussed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := string(cs); !strings.Contains(c, "Review within a day,open,from: Late reviews") || !strings.Contains(c, "Shorter stand-ups,open,,\n") {
+	if c := string(cs); !strings.Contains(c, "Review within a day,open,from: Late reviews,,\n") || !strings.Contains(c, "Shorter stand-ups,open,,,\n") {
 		t.Fatalf("csv:\n%s", c)
 	}
 }
@@ -343,7 +343,7 @@ func TestExportShowsNamesWhenTheRoomDoes(t *testing.T) {
 		t.Fatalf("cards: %+v", c)
 	}
 	md, _ := res.Markdown()
-	if !strings.Contains(string(md), "Demos (by Ann)") || strings.Contains(string(md), "Private draft") ||
+	if !strings.Contains(string(md), "Demos (by **Ann**)") || strings.Contains(string(md), "Private draft") ||
 		!strings.Contains(string(md), "1 card written, not revealed.") {
 		t.Fatalf("markdown:\n%s", md)
 	}
@@ -613,18 +613,19 @@ func TestMarkdownBreaksGitHubMentionsAndReferences(t *testing.T) {
 
 // The CSV tells a kudo to the whole team from one to a participant named
 // "the team", as the JSON's "team" does, in a column after the seven a
-// spreadsheet may read by place.
+// spreadsheet may read by place (and before the person column, which
+// came after it).
 func TestCSVTellsTeamKudos(t *testing.T) {
 	r := &RoomResults{Title: "Retro", Exercises: []ExerciseResult{{Kind: KindKudos, Title: "Thanks", Status: StatusClosed,
 		Kudos: &KudosExport{Kudos: []KudoExport{{To: "the team", Message: "All of you", Team: true}, {To: "the team", From: "Ann", Message: "Our namesake"}}}}}}
 	rows := csvRows(t, r)
-	if h := strings.Join(rows[0], ","); h != "exercise,kind,title,section,item,value,detail,team" {
+	if h := strings.Join(rows[0], ","); h != "exercise,kind,title,section,item,value,detail,team,person" {
 		t.Fatalf("header %s", h)
 	}
 	var kudos []string
 	for _, row := range rows[1:] {
 		if row[3] == "kudos" {
-			kudos = append(kudos, strings.Join(row[4:], "|"))
+			kudos = append(kudos, strings.Join(row[4:8], "|"))
 		} else if row[7] != "" {
 			t.Errorf("a row of no kudo says team %q: %v", row[7], row)
 		}
@@ -905,10 +906,10 @@ func TestExportAnonymousIsAVotes(t *testing.T) {
 }
 
 // Each CSV row's cells hold what their headers say: a help board's next
-// step names its request as its item and says who helps and the step in
-// its detail, labelled as the request's "by:" is (not the helper's name
-// alone as its value); a question with no prompt of its own (a poll's)
-// is named by its exercise's title, not an empty item.
+// step names its request as its item, the step in its detail and who
+// helps as its person (not the helper's name alone as its value), as the
+// request names its requester; a question with no prompt of its own (a
+// poll's) is named by its exercise's title, not an empty item.
 func TestCSVRowsSayWhatTheirHeadersSay(t *testing.T) {
 	r := &RoomResults{Title: "W", Exercises: []ExerciseResult{
 		{Kind: KindPoll, Title: "Lunch", Status: StatusResults, Responses: 3, Vote: &VoteExport{MinResponses: 3, Questions: []QuestionExport{
@@ -919,11 +920,12 @@ func TestCSVRowsSayWhatTheirHeadersSay(t *testing.T) {
 	rows := csvRows(t, r)
 	var got []string
 	for _, row := range rows[1:] {
-		if row[3] == "question" || row[3] == "next step" {
-			got = append(got, strings.Join(row[3:7], "|"))
+		if row[3] == "question" || row[3] == "request" || row[3] == "next step" {
+			got = append(got, strings.Join(append(row[3:7:7], row[8]), "|"))
 		}
 	}
-	want := []string{"question|Lunch|3|Soup", "next step|Flaky tests||helper: Ben; no step agreed yet", "next step|Flaky tests||helper: Cy; step: Pair on Friday"}
+	want := []string{"question|Lunch|3|Soup|", "request|Flaky tests|matched|offers: 2|Ann",
+		"next step|Flaky tests||no step agreed yet|Ben", "next step|Flaky tests||step: Pair on Friday|Cy"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows %q, want %q", got, want)
 	}

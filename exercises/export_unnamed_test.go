@@ -63,15 +63,24 @@ func TestExportTellsUnnamedFromAnonymous(t *testing.T) {
 		t.Fatalf("json says anonymous %v, want %v\n%s", anonymous, want, js)
 	}
 
-	var details []string
+	var details, kudos []string
 	for _, row := range csvRows(t, res)[1:] {
 		if row[3] == "request" || row[3] == "next step" {
-			details = append(details, row[4]+"|"+row[6])
+			details = append(details, row[4]+"|"+row[6]+"|"+row[8])
+		}
+		if row[3] == "kudos" {
+			kudos = append(kudos, row[6]+"|"+row[5]+"|"+row[8])
 		}
 	}
-	// An anonymous request says no "by:", a named one always does.
-	if want := []string{"Unnamed ask|by: an unnamed participant; offers: 0", "Secret ask|offers: 1", "Secret ask|helper: an unnamed participant; no step agreed yet"}; !slices.Equal(details, want) {
+	slices.Sort(kudos) // a wall's kudos are in no order of their sending
+	// An anonymous request or kudo names no person, a named one always
+	// does (a kudo's value is its sender's name, as before the person
+	// column: none for one who gave no name).
+	if want := []string{"Unnamed ask|offers: 0|an unnamed participant", "Secret ask|offers: 1|", "Secret ask|no step agreed yet|an unnamed participant"}; !slices.Equal(details, want) {
 		t.Fatalf("csv details %q, want %q", details, want)
+	}
+	if want := []string{"Secret thanks||", "Unnamed thanks||an unnamed participant"}; !slices.Equal(kudos, want) {
+		t.Fatalf("csv kudos %q, want %q", kudos, want)
 	}
 }
 
