@@ -23,7 +23,8 @@ import (
 // RoomResults is a room's results as a facilitator may take them away:
 // what the facilitator's views show, without anything that links an
 // answer to a person (no member ids, tokens or opaque keys; names only
-// where the room or the item showed them).
+// where the room or the item showed them, or a named vote its
+// facilitator: VoteExport.ByPerson).
 type RoomResults struct {
 	Title string `json:"title"`
 	Date  string `json:"date"` // YYYY-MM-DD (UTC) the room was created
@@ -78,6 +79,43 @@ type VoteExport struct {
 	// HiddenWords is how many word-cloud words the facilitator hid: left
 	// out of Words.
 	HiddenWords int `json:"hiddenWords,omitempty"`
+	// ByPerson is who answered what, in a named vote only (anonymous:
+	// false), as the console's "Who answered what" shows it, whatever the
+	// count: each person's answers, by name. Never in an anonymous vote,
+	// whose export names nobody and holds nothing of any one ballot.
+	ByPerson []PersonAnswers `json:"byPerson,omitempty"`
+}
+
+// PersonAnswers is one person's ballot in a named vote. Words and an
+// open answer the facilitator hid are left out of it and counted, as
+// they are of the vote's results.
+type PersonAnswers struct {
+	// Name is the person's name; absent for one who gave none (an
+	// unnamed participant), who answered under no name but not
+	// anonymously.
+	Name string `json:"name,omitempty"`
+	// Answers are a poll's, scale's or survey's: each question the
+	// person answered, in the vote's order.
+	Answers     []PersonAnswer `json:"answers,omitempty"`
+	Words       []string       `json:"words,omitempty"`
+	Text        string         `json:"text,omitempty"`
+	HiddenWords int            `json:"hiddenWords,omitempty"`
+	// TextHidden: the person's open answer is one the facilitator hid.
+	TextHidden bool `json:"textHidden,omitempty"`
+}
+
+// PersonAnswer is one person's answer to one question: the options'
+// labels they chose, or the scale's value.
+type PersonAnswer struct {
+	ID string `json:"id,omitempty"` // the question's (QuestionExport.ID)
+	// Prompt is the question's; for a survey's question without one,
+	// "Question 2" (its place), as the console says it.
+	Prompt  string   `json:"prompt,omitempty"`
+	Choices []string `json:"choices,omitempty"`
+	Value   *int     `json:"value,omitempty"`
+	// Label is the choices', or the value's as the counts name it
+	// ("5 (always)").
+	Label string `json:"label"`
 }
 
 // Why a vote's results are hidden (VoteExport.HiddenReason).
@@ -331,6 +369,9 @@ func ExportResults(room rooms.Room, st *rooms.State) (*RoomResults, error) {
 			}
 			x.Responses = vv.Responses
 			x.Vote = exportVote(e, vv)
+			if !e.IsAnonymous() && !vv.Anonymous {
+				x.Vote.ByPerson = exportByPerson(e, vv.ByMember, st, &people)
+			}
 		case e.Kind == KindRetro:
 			var rv RetroView
 			if err := json.Unmarshal(v.State, &rv); err != nil {
@@ -393,14 +434,7 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 			}
 		} else {
 			for n := q.Min; n <= q.Max; n++ {
-				l := strconv.Itoa(n)
-				switch {
-				case n == q.Min && q.MinLabel != "":
-					l += " (" + q.MinLabel + ")"
-				case n == q.Max && q.MaxLabel != "":
-					l += " (" + q.MaxLabel + ")"
-				}
-				qe.Counts = append(qe.Counts, LabelCount{Label: l, Count: qr.Counts[strconv.Itoa(n)]})
+				qe.Counts = append(qe.Counts, LabelCount{Label: scaleLabel(q, n), Count: qr.Counts[strconv.Itoa(n)]})
 			}
 		}
 		out.Questions = append(out.Questions, qe)
@@ -418,6 +452,87 @@ func exportVote(e Exercise, v VoteView) *VoteExport {
 		} else {
 			out.Texts = append(out.Texts, t.Text)
 		}
+	}
+	return out
+}
+
+// scaleLabel is scale value n of question q as the export names it: the
+// number, with its end's label at either end ("1 (never)").
+func scaleLabel(q Question, n int) string {
+	l := strconv.Itoa(n)
+	switch {
+	case n == q.Min && q.MinLabel != "":
+		l += " (" + q.MinLabel + ")"
+	case n == q.Max && q.MaxLabel != "":
+		l += " (" + q.MaxLabel + ")"
+	}
+	return l
+}
+
+// exportByPerson is a named vote's who answered what, from the
+// facilitator's view of it (byMember: by name, then member id, which is
+// random), the names numbered among namesakes by their member ids, which
+// the export does not hold. What the facilitator hid (st's flags) is
+// left out and counted.
+func exportByPerson(e Exercise, named []NamedBallot, st *rooms.State, people *namesakes) []PersonAnswers {
+	hidden := func(key string, flag func([]byte) bool) bool {
+		d, ok := st.Docs[key]
+		return ok && flag(d.Value)
+	}
+	textHidden := func(b []byte) bool {
+		var t TextAnswer
+		return json.Unmarshal(b, &t) == nil && t.Hidden
+	}
+	wordHidden := func(b []byte) bool {
+		var h hiddenWord
+		return json.Unmarshal(b, &h) == nil && h.Hidden
+	}
+	out := make([]PersonAnswers, 0, len(named))
+	for _, nb := range named {
+		pa := PersonAnswers{Name: nb.Name}
+		b := nb.Ballot
+		for i, q := range e.Questions {
+			a, ok := b.Answers[q.ID]
+			if !ok {
+				continue
+			}
+			// A survey's question without a prompt is named as the
+			// console names it.
+			ans := PersonAnswer{ID: q.ID, Prompt: q.Prompt}
+			if q.Prompt == "" && len(e.Questions) > 1 {
+				ans.Prompt = fmt.Sprintf("Question %d", i+1)
+			}
+			if q.Kind == QuestionChoice {
+				for _, o := range q.Options {
+					if slices.Contains(a.Choices, o.ID) {
+						ans.Choices = append(ans.Choices, o.Label)
+					}
+				}
+				ans.Label = strings.Join(ans.Choices, ", ")
+			} else if a.Value != nil {
+				ans.Value = intp(*a.Value)
+				ans.Label = scaleLabel(q, *a.Value)
+			}
+			pa.Answers = append(pa.Answers, ans)
+		}
+		for _, w := range b.Words {
+			if hidden(hiddenWordKey(e.ID, w), wordHidden) {
+				pa.HiddenWords++
+			} else {
+				pa.Words = append(pa.Words, w)
+			}
+		}
+		if b.Text != "" {
+			if b.TextID != "" && hidden(textKey(e.ID, b.TextID), textHidden) {
+				pa.TextHidden = true
+			} else {
+				pa.Text = b.Text
+			}
+		}
+		out = append(out, pa)
+	}
+	for i := range out {
+		people.add(&out[i].Name, named[i].Member)
 	}
 	return out
 }
@@ -785,6 +900,33 @@ func (r *RoomResults) CSV() ([]byte, error) {
 			}
 			if v.HiddenWords > 0 {
 				out("word", "hidden", strconv.Itoa(v.HiddenWords), "hidden by the facilitator")
+			}
+			// Who answered what (a named vote's only): a row for each
+			// choice, value, word or text, its person in the person cell,
+			// as question rows name their question and label.
+			for _, pa := range v.ByPerson {
+				who := nameOr(pa.Name)
+				for _, a := range pa.Answers {
+					item := cmp.Or(a.Prompt, x.Title)
+					if a.Value != nil {
+						by(who, "answer", item, strconv.Itoa(*a.Value), a.Label)
+					}
+					for _, c := range a.Choices {
+						by(who, "answer", item, "", c)
+					}
+				}
+				for _, w := range pa.Words {
+					by(who, "answer", x.Title, "", w)
+				}
+				if pa.Text != "" {
+					by(who, "answer", x.Title, "", pa.Text)
+				}
+				if pa.HiddenWords > 0 {
+					by(who, "answer", "hidden", strconv.Itoa(pa.HiddenWords), "hidden by the facilitator")
+				}
+				if pa.TextHidden {
+					by(who, "answer", "hidden", "1", "hidden by the facilitator")
+				}
 			}
 		}
 		if rv := x.Retro; rv != nil {
@@ -1260,6 +1402,7 @@ func (r *RoomResults) Markdown() ([]byte, error) {
 			p("%s.\n", wordNotRun)
 		case x.Vote != nil:
 			writeVoteMD(&b, &x)
+			writeByPersonMD(&b, &x)
 		case x.Retro != nil:
 			writeRetroMD(&b, x.Retro)
 		case x.Help != nil:
@@ -1362,6 +1505,50 @@ func writeVoteMD(b *bytes.Buffer, x *ExerciseResult) {
 	}
 	if v.HiddenWords > 0 {
 		p("\n*%s hidden by the facilitator.*\n", plural(int64(v.HiddenWords), "word"))
+	}
+}
+
+// writeByPersonMD writes a named vote's who answered what: a line for
+// each person, their name first and in bold (mdPerson), which no answer
+// of anyone's can make.
+func writeByPersonMD(b *bytes.Buffer, x *ExerciseResult) {
+	if len(x.Vote.ByPerson) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if !bytes.HasSuffix(b.Bytes(), []byte("\n\n")) {
+		p("\n")
+	}
+	p("**Who answered what**\n\n")
+	for _, pa := range x.Vote.ByPerson {
+		var said []string
+		for _, w := range pa.Words {
+			said = append(said, md(w))
+		}
+		if pa.Text != "" {
+			said = append(said, md(pa.Text))
+		}
+		if pa.HiddenWords > 0 {
+			said = append(said, "*"+plural(int64(pa.HiddenWords), "word")+" hidden by the facilitator*")
+		}
+		if pa.TextHidden {
+			said = append(said, "*answer hidden by the facilitator*")
+		}
+		// A poll's or scale's one question is said on the person's
+		// line; a survey's each on a line of its own, under it.
+		var lines []string
+		for _, a := range pa.Answers {
+			if x.Kind != KindSurvey || a.Prompt == "" {
+				said = append(said, md(a.Label))
+			} else {
+				lines = append(lines, fmt.Sprintf("  - %s: %s\n", md(a.Prompt), md(a.Label)))
+			}
+		}
+		p("- %s", mdPerson(pa.Name))
+		if len(said) > 0 {
+			p(": %s", strings.Join(said, ", "))
+		}
+		p("\n%s", strings.Join(lines, ""))
 	}
 }
 
