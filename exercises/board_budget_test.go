@@ -36,7 +36,8 @@ func eachBudget(t *testing.T, budget int, fn func(t *testing.T, b *tbEnv)) {
 }
 
 // full runs a command that must be refused as over the board's budget:
-// invalid, about field, saying the board is full in people's words (no
+// board_full (a code of its own, which a client tells from a field's bad
+// value), about field, saying the board is full in people's words (no
 // size: bytes mean nothing to a participant).
 func (b *tbEnv) full(m *rooms.Member, typ string, data any, field string) {
 	b.t.Helper()
@@ -47,8 +48,8 @@ func (b *tbEnv) full(m *rooms.Member, typ string, data any, field string) {
 		Message string     `json:"message"`
 	}
 	_ = json.Unmarshal(o.Reply, &e)
-	if e.Code != rooms.CodeInvalid || e.Field != field || !strings.Contains(e.Message, " full: ") || strings.ContainsAny(e.Message, "0123456789") || strings.Contains(e.Message, "byte") {
-		b.t.Fatalf("%s %v: want invalid (%s) saying the board is full, got %s", typ, data, field, o.Reply)
+	if e.Code != rooms.CodeBoardFull || e.Field != field || !strings.Contains(e.Message, " full: ") || strings.ContainsAny(e.Message, "0123456789") || strings.Contains(e.Message, "byte") {
+		b.t.Fatalf("%s %v: want board_full (%s) saying the board is full, got %s", typ, data, field, o.Reply)
 	}
 }
 
@@ -64,8 +65,8 @@ func (b *tbEnv) boardBytes(ex string) int64 {
 
 // A board's text counts as encoding/json writes it, which is how it is
 // stored and sent: "<" is six bytes there, "é" two, a line break two.
-// Each board's refusal gives the next step that fits it, as the phone
-// shows it, and starts as docs/protocol.md quotes it.
+// Each board's refusal is board_full, gives the next step that fits it,
+// as the phone shows it, and starts as docs/protocol.md quotes it.
 func TestBoardFullSaysTheNextStep(t *testing.T) {
 	for _, c := range []struct {
 		kind       Kind
@@ -77,8 +78,8 @@ func TestBoardFullSaysTheNextStep(t *testing.T) {
 		{KindText, "the answers are full: ", "ask the facilitator"},
 	} {
 		e := boardFull(c.kind, "text")
-		if e.Code != rooms.CodeInvalid || e.Field != "text" || !strings.HasPrefix(e.Message, c.start) || !strings.Contains(e.Message, c.has) {
-			t.Errorf("%s: got %+v, want invalid about text, %q…%q", c.kind, e, c.start, c.has)
+		if e.Code != rooms.CodeBoardFull || e.Field != "text" || !strings.HasPrefix(e.Message, c.start) || !strings.Contains(e.Message, c.has) {
+			t.Errorf("%s: got %+v, want board_full about text, %q…%q", c.kind, e, c.start, c.has)
 		}
 		if strings.HasSuffix(e.Message, ".") || strings.ContainsAny(e.Message, "0123456789") {
 			t.Errorf("%s: %q: the web app ends it with a full stop, and a size means nothing to a participant", c.kind, e.Message)
@@ -373,7 +374,7 @@ func TestBoardBudgetHoldsUnderConcurrentWrites(t *testing.T) {
 			switch c {
 			case "":
 				taken++
-			case rooms.CodeInvalid:
+			case rooms.CodeBoardFull:
 			default:
 				t.Fatalf("answers %v", codes)
 			}

@@ -125,28 +125,31 @@ func growBoard(tx *rooms.Tx, e Exercise, delta int64, field string, lim Limits) 
 }
 
 // boardFull is the answer to a command that would take a board past its
-// budget: invalid, about the text it adds, in words a phone shows as
+// budget: board_full, about the text it adds, in words a phone shows as
 // they are (errorText in the web app capitalises them and ends them with
-// a full stop). It says what the person can do next on that board, and
-// no size: bytes mean nothing to them, and the budget is the server's.
-// Each starts as docs/protocol.md quotes it ("the board is full: …").
+// a full stop). The code, not the words, tells a client the board is
+// full (invalid was a field's bad value, mended and sent again). It says
+// what the person can do next on that board, and no size: bytes mean
+// nothing to them, and the budget is the server's. Each starts as
+// docs/protocol.md quotes it ("the board is full: …"), as it did when
+// the code was invalid and clients knew it by those words.
 func boardFull(kind Kind, field string) *rooms.Error {
 	switch kind {
 	case KindRetro:
 		// Deleting a card (its author, or the facilitator) or an action
 		// item frees what it counted; shortening a text gives the
 		// difference back.
-		return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote")
+		return rooms.FieldError(rooms.CodeBoardFull, field, "the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote")
 	case KindKudos:
 		// Nothing frees a wall: hidden kudos still count.
-		return rooms.FieldError(rooms.CodeInvalid, field, "the wall is full: no more kudos can be added to it")
+		return rooms.FieldError(rooms.CodeBoardFull, field, "the wall is full: no more kudos can be added to it")
 	case KindHelp:
-		return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: nothing more can be added to it, so ask the facilitator")
+		return rooms.FieldError(rooms.CodeBoardFull, field, "the board is full: nothing more can be added to it, so ask the facilitator")
 	case KindText:
 		// Hidden answers still count; a shorter answer is never refused.
-		return rooms.FieldError(rooms.CodeInvalid, field, "the answers are full: this exercise cannot take any more text, so ask the facilitator")
+		return rooms.FieldError(rooms.CodeBoardFull, field, "the answers are full: this exercise cannot take any more text, so ask the facilitator")
 	}
-	return rooms.FieldError(rooms.CodeInvalid, field, "the board is full: nothing more can be added to it")
+	return rooms.FieldError(rooms.CodeBoardFull, field, "the board is full: nothing more can be added to it")
 }
 
 // largestItem is the most bytes one item of a board can count within

@@ -34,6 +34,7 @@ const (
 	CodeSlowClient     Code = "slow_client"      // close reason: the client could not keep up
 	CodeReplaced       Code = "replaced"         // close reason: the same token opened more connections than the limit; this was its oldest
 	CodeBodyTimeout    Code = "body_timeout"     // an HTTP request's body did not arrive within request-body-timeout
+	CodeBoardFull      Code = "board_full"       // a board (retro, help board, kudos wall, open-text answers) holds max-board-bytes of text: nothing more is added
 )
 
 // Retryable reports whether a client should send the same command again

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorText, t } from './strings';
-import { t as tc } from './strings-console';
+import { errorText as consoleErrorText, t as tc } from './strings-console';
 
 describe('errorText', () => {
   it('words every error code the server sends, in people\'s terms', () => {
@@ -77,5 +77,26 @@ describe('errors about a field', () => {
   });
   it('leave a message that does not start with its field as it is', () => {
     expect(errorText({ code: 'invalid', field: 'tags', message: 'at most 5 tags' })).toBe('At most 5 tags.');
+  });
+});
+
+describe('a board full of text (board_full)', () => {
+  it('says what can be done on that board in the server\'s words, phone and console alike', () => {
+    const message = 'the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote';
+    expect(errorText({ code: 'board_full', field: 'text', message })).toBe(message[0].toUpperCase() + message.slice(1) + '.');
+    expect(errorText({ code: 'board_full', field: 'message', message: 'the wall is full: no more kudos can be added to it' }))
+      .toBe('The wall is full: no more kudos can be added to it.');
+    // The console's strings give the same function.
+    expect(consoleErrorText).toBe(errorText);
+  });
+
+  it('says the board is full in the code\'s own words when the server sends none', () => {
+    expect(errorText({ code: 'board_full' })).toBe(t.errors.board_full);
+    expect(t.errors.board_full).toContain('full');
+  });
+
+  it('shows the server\'s message for a code the page does not know, as a page cached before board_full does', () => {
+    const message = 'the board is full: nothing more can be added to it, so ask the facilitator';
+    expect(errorText({ code: 'a_code_from_a_newer_server', message })).toBe(message);
   });
 });

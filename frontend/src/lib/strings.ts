@@ -369,6 +369,9 @@ export const en = {
     removed: 'You were removed from this room.',
     too_long: 'That is too long. Please shorten it.',
     invalid: 'That was not accepted. Please check it.',
+    // The server's words say which board and what can be done next; these
+    // only when it sends none.
+    board_full: 'This board is full.',
     rate_limited: 'Too many at once. Trying again…',
     already_answered: 'You have answered already.',
     has_answers: 'People have answered already: this change would alter what their answers mean. Add a new exercise instead.',
@@ -493,8 +496,10 @@ export function errorText(e: unknown, overrides: Record<string, string> = {}): s
     // since), or which limit a dot met (no_dots_left: "you have placed all
     // 3 dots", "at most 2 dots on one item"), or which text an answered
     // vote keeps (has_answers: "people have answered already: option 2's
-    // label now would change what their answers mean; …").
-    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase' || code === 'no_dots_left' || code === 'has_answers') && err.message) {
+    // label now would change what their answers mean; …"), or what can be
+    // done on a board full of text (board_full: "the board is full: the
+    // facilitator can make room by deleting cards, …").
+    if ((code === 'invalid' || code === 'too_long' || code === 'wrong_phase' || code === 'no_dots_left' || code === 'has_answers' || code === 'board_full') && err.message) {
       // The server's text starts with the field's path ("tags[6] is 34
       // characters; …"): say which one in people's terms.
       let m = err.message;

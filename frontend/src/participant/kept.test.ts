@@ -1,15 +1,17 @@
 // A board full of text (max-board-bytes) refuses what is added to it:
-// code `invalid`, as a field's bad value is, and a message that says the
-// board is full and what can be done. Each form kept what was typed and
-// added "What you typed is kept.", which says that sending it again may
-// work: it does not on a full help board, kudos wall or open text's
-// answers; on a full retro it may, once the facilitator deletes cards or
-// with a shorter text, as the refusal says.
+// code `board_full` (it was `invalid`, as a field's bad value is, and the
+// phone told the two apart by the message's first words), and a message
+// that says the board is full and what can be done. Each form kept what
+// was typed and added "What you typed is kept.", which says that sending
+// it again may work: it does not on a full help board, kudos wall or open
+// text's answers; on a full retro it may, once the facilitator deletes
+// cards or with a shorter text, as the refusal says.
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import { settle } from '../test/settle';
 import { CommandError } from '../lib/client';
+import { keptAfter } from './kept';
 import { emptyState } from '../lib/reducer';
 import type { Exercise, HelpRequestView, HelpView } from '../lib/types';
 import HelpExercise from './HelpExercise.svelte';
@@ -19,10 +21,10 @@ import VoteExercise from './VoteExercise.svelte';
 
 // The refusals as the server words them (exercises/boardbytes.go).
 const full = {
-  help: (field: string) => new CommandError('invalid', 'the board is full: nothing more can be added to it, so ask the facilitator', field),
-  kudos: new CommandError('invalid', 'the wall is full: no more kudos can be added to it', 'message'),
-  text: new CommandError('invalid', 'the answers are full: this exercise cannot take any more text, so ask the facilitator', 'ballot.text'),
-  retro: new CommandError('invalid', 'the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote', 'text'),
+  help: (field: string) => new CommandError('board_full', 'the board is full: nothing more can be added to it, so ask the facilitator', field),
+  kudos: new CommandError('board_full', 'the wall is full: no more kudos can be added to it', 'message'),
+  text: new CommandError('board_full', 'the answers are full: this exercise cannot take any more text, so ask the facilitator', 'ballot.text'),
+  retro: new CommandError('board_full', 'the board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote', 'text'),
 };
 const KEPT = 'What you typed is kept.';
 
@@ -152,5 +154,19 @@ describe('a retro board full of text', () => {
     expect(target.querySelector('[data-testid=send-error]')!.textContent)
       .toBe(`The board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote. ${KEPT}`);
     expect(field.value).toBe('Book the demo room');
+  });
+});
+
+describe('keptAfter', () => {
+  it('goes by the code, board_full, not by the words of the message', () => {
+    expect(keptAfter(full.kudos)).toBe(false);
+    expect(keptAfter(full.help('detail'))).toBe(false);
+    // A retro's form: room can be made there.
+    expect(keptAfter(full.retro, true)).toBe(true);
+    // Whatever its words, a field's bad value is mended and sent again.
+    expect(keptAfter(new CommandError('invalid', 'the board is full: of ideas', 'text'))).toBe(true);
+    expect(keptAfter(new CommandError('board_full', 'worded some other way', 'text'))).toBe(false);
+    expect(keptAfter(new CommandError('already_answered', 'you have answered already'), true)).toBe(false);
+    expect(keptAfter(null)).toBe(true);
   });
 });
