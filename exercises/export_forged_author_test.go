@@ -159,3 +159,33 @@ func TestMarkdownPersonIsBoldNoTextCanMake(t *testing.T) {
 		}
 	}
 }
+
+// The person column is guarded as every cell is: a name a spreadsheet
+// would run as a formula ("=HYPERLINK(…)", which anyone may join as) is
+// written as text, on a card, an action item, a request, a next step, a
+// kudo and a named vote's answer alike.
+func TestCSVPersonCellIsGuarded(t *testing.T) {
+	const name = "=HYPERLINK(\"http://e.vil\")"
+	r := &RoomResults{Title: "W", Exercises: []ExerciseResult{
+		{Kind: KindRetro, Title: "R", Status: StatusClosed, Retro: &RetroExport{Revealed: true,
+			Columns: []RetroColumnExport{{Title: "Start", Count: 1, Cards: []RetroCardExport{{Text: "Demos", Author: name}}}},
+			Actions: []RetroActionExport{{Text: "Ship", Owner: "@" + name}}}},
+		{Kind: KindHelp, Title: "H", Status: StatusClosed, Help: &HelpExport{Requests: []HelpRequestExport{
+			{Title: "CV", Status: HelpMatched, Requester: "+" + name, NextSteps: []NextStepExport{{Helper: "-" + name}}}}}},
+		{Kind: KindKudos, Title: "K", Status: StatusClosed, Kudos: &KudosExport{Kudos: []KudoExport{{To: "Bob", From: name, Message: "Thanks"}}}},
+		{Kind: KindPoll, Title: "P", Status: StatusResults, Responses: 1, Vote: &VoteExport{MinResponses: 1,
+			ByPerson: []PersonAnswers{{Name: name, Answers: []PersonAnswer{{Choices: []string{"Soup"}, Label: "Soup"}}}}}},
+	}}
+	n := 0
+	for _, row := range csvRows(t, r)[1:] {
+		if p := row[8]; p != "" {
+			n++
+			if !strings.HasPrefix(p, "'") {
+				t.Errorf("the person cell %q of %q is not guarded", p, row)
+			}
+		}
+	}
+	if n != 6 {
+		t.Fatalf("%d rows name a person, want 6", n)
+	}
+}
