@@ -2015,17 +2015,23 @@ func testPresenceNotice(t *testing.T, _ Options, st rooms.Store) {
 
 // testPresenceExpiry: the members of a node that stops refreshing expire;
 // a node that keeps refreshing stays.
+//
+// The live node refreshes every 100 ms, ten times within its ttl, so that
+// even on a loaded machine (a CI run under -race) its own entry never
+// lapses: a refresh after it had, with the dead node's lapsed too, would
+// give the dead node another ttl (testPresenceLapsedTogether), and a
+// machine slow enough to do that every time would never see it go.
 func testPresenceExpiry(t *testing.T, _ Options, st rooms.Store) {
 	ctx := t.Context()
 	r := createRoom(t, st, rooms.Change{})
-	const ttl = 400 * time.Millisecond
+	const ttl = time.Second
 	if err := st.UpdatePresence(ctx, r.ID, "dead", []string{"m1"}, nil, ttl); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.UpdatePresence(ctx, r.ID, "alive", []string{"m2"}, nil, ttl); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for onlineSet(t, st, r.ID) != "m2" {
 		if time.Now().After(deadline) {
 			t.Fatalf("dead node's member never expired: online %q", onlineSet(t, st, r.ID))
@@ -2092,9 +2098,12 @@ func testPresenceDeadNotice(t *testing.T, _ Options, st rooms.Store) {
 // again does not drop the others' as dead, since no node refreshed while
 // they lapsed: they get a ttl from then to write again, and go only if
 // they do not. A node new to the room does not keep lapsed nodes.
+//
+// The node that comes back refreshes ten times within its ttl, so that its
+// own entry never lapses again on a loaded machine (see testPresenceExpiry).
 func testPresenceLapsedTogether(t *testing.T, _ Options, st rooms.Store) {
 	ctx := t.Context()
-	const ttl = 300 * time.Millisecond
+	const ttl = time.Second
 	up := func(room, node string, add []string) {
 		t.Helper()
 		if err := st.UpdatePresence(ctx, room, node, add, nil, ttl); err != nil {
@@ -2115,7 +2124,7 @@ func testPresenceLapsedTogether(t *testing.T, _ Options, st rooms.Store) {
 		t.Fatalf("online %q in a room a new node wrote to, want m3: it keeps a node it never saw", got)
 	}
 	// b never comes back: gone a ttl later, as a dead node.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for onlineSet(t, st, r.ID) != "m1" {
 		if time.Now().After(deadline) {
 			t.Fatalf("the node that did not come back never expired: online %q", onlineSet(t, st, r.ID))
