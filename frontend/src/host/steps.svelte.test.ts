@@ -8,6 +8,7 @@ import { show } from '../test/mount';
 import ExerciseControl from './ExerciseControl.svelte';
 import Console from './Console.svelte';
 import People from './People.svelte';
+import Agenda from './Agenda.svelte';
 import { emptyState } from '../lib/reducer';
 import { SENDING_GRACE_MS, Steps } from './steps.svelte';
 import { RECONNECT_GRACE_MS } from '../lib/conngrace.svelte';
@@ -740,5 +741,181 @@ describe('removing a person while the command waits', () => {
     p.removes()[0].click();
     expect(p.confirm).toHaveBeenCalledTimes(1);
     expect(p.sent).toEqual(['member.remove']);
+  });
+});
+
+/** The console's agenda, One (current), Two and Three (with the console's
+ *  room steps, if given); each command waits until the test answers it or
+ *  the server refuses it, and the test moves the items as the server would. */
+function agenda(steps?: Steps) {
+  const ex = (id: string, title: string) => ({ id, kind: 'text', title, status: 'prepared' });
+  const state = $state({
+    ...emptyState(), room: { id: 'r1', code: 'K7QX2M', title: 'Retro', locked: false, ended: false, showNames: false },
+    agenda: { items: ['e1', 'e2', 'e3'], current: 'e1' }, exercises: { e1: ex('e1', 'One'), e2: ex('e2', 'Two'), e3: ex('e3', 'Three') },
+  } as any);
+  const confirm = vi.fn(() => true);
+  vi.stubGlobal('confirm', confirm);
+  const sent: [string, any][] = [];
+  const answers: { ok: () => void; no: (e: unknown) => void }[] = [];
+  const send = (type: string, data: any) => { sent.push([type, data]); return new Promise<void>((ok, no) => answers.push({ ok, no })); };
+  const target = show(Agenda, { session: { state, send }, ...(steps ? { steps } : {}) });
+  const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
+  const answer = async () => { answers.shift()?.ok(); await wait(0); };
+  const refuse = async (code: string) => { answers.shift()?.no(Object.assign(new Error(code), { code })); await wait(0); };
+  const row = (id: string) => target.querySelector<HTMLElement>(`[data-ex="${id}"]`)!;
+  const up = (id: string) => row(id).querySelector<HTMLButtonElement>('.move-up')!;
+  const down = (id: string) => row(id).querySelector<HTMLButtonElement>('.move-down')!;
+  const go = (id: string) => row(id).querySelector<HTMLButtonElement>('.make-current')!;
+  const remove = (id: string) => [...row(id).querySelectorAll<HTMLButtonElement>('button.ghost')].at(-1)!; // ↑, ↓, ✕
+  // Every step of the agenda (Edit opens a form: not one).
+  const all = () => [...target.querySelectorAll<HTMLButtonElement>('li button:not(.edit)')];
+  const alerts = () => [...target.querySelectorAll('p.error[role=alert]')].map((p) => p.textContent);
+  return { state, target, confirm, sent, wait, answer, refuse, up, down, go, remove, all, alerts };
+}
+
+// Moving an exercise, going to one and removing one: a double click on ↓
+// sent two moves (the second to where the first had taken it already),
+// on ✕ asked twice and sent two removals. They are the room's steps.
+describe('the agenda\'s steps while their command waits', () => {
+  it('a move: sent once however often clicked, "Sending…" past the grace with every step busy, and given back by the answer', async () => {
+    const a = agenda();
+    a.down('e1').click();
+    a.down('e1').click();
+    a.up('e3').click();
+    await a.wait(SENDING_GRACE_MS - 100);
+    expect(a.down('e1').textContent).toBe('↓'); // nothing shown within the grace
+    expect(a.down('e1').getAttribute('aria-disabled')).toBeNull();
+    await a.wait(100);
+    expect(a.sent).toEqual([['agenda.move', { exercise: 'e1', to: 1 }]]);
+    expect(a.down('e1').textContent).toBe('Sending…');
+    // Named by what it says while it waits (its label named the exercise).
+    expect(a.down('e1').getAttribute('aria-label')).toBeNull();
+    expect(a.up('e3').textContent).toBe('↑');
+    expect(a.all().map((b) => b.getAttribute('aria-disabled'))).toEqual(a.all().map(() => 'true'));
+    a.state.agenda = { items: ['e2', 'e1', 'e3'], current: 'e1' }; // the event, then the answer
+    await a.wait(0);
+    await a.answer();
+    expect(a.down('e1').textContent).toBe('↓');
+    expect(a.down('e1').getAttribute('aria-label')).toBe('Move One down');
+    expect(a.all().map((b) => b.getAttribute('aria-disabled'))).toEqual(a.all().map(() => null));
+    a.down('e1').click();
+    expect(a.sent.slice(1)).toEqual([['agenda.move', { exercise: 'e1', to: 2 }]]);
+  });
+
+  it('a move pressed twice with the keyboard: one sent, and the focus on its arrow once shown, on the other at the bottom', async () => {
+    const a = agenda();
+    for (const [items, ackFirst, want] of [[['e2', 'e1', 'e3'], false, 'down'], [['e2', 'e3', 'e1'], true, 'up']] as const) {
+      a.down('e1').focus();
+      a.down('e1').click();
+      a.down('e1').click();
+      await a.wait(SENDING_GRACE_MS);
+      expect(a.down('e1').textContent).toBe('Sending…');
+      expect(document.activeElement).toBe(a.down('e1'));
+      if (ackFirst) await a.answer();
+      a.state.agenda = { items: [...items], current: 'e1' };
+      await a.wait(0);
+      if (!ackFirst) await a.answer();
+      expect(document.activeElement).toBe(want === 'down' ? a.down('e1') : a.up('e1'));
+    }
+    expect(a.sent).toEqual([['agenda.move', { exercise: 'e1', to: 1 }], ['agenda.move', { exercise: 'e1', to: 2 }]]);
+    expect(a.down('e1').disabled).toBe(true);
+  });
+
+  it('Make current: sent once, "Sending…" past the grace, and a refusal is said under the agenda and gives it back', async () => {
+    const a = agenda();
+    a.go('e2').click();
+    a.go('e2').click();
+    a.go('e3').click();
+    await a.wait(SENDING_GRACE_MS);
+    expect(a.sent).toEqual([['agenda.go', { exercise: 'e2' }]]);
+    expect([a.go('e2'), a.go('e3')].map((b) => b.textContent)).toEqual(['Sending…', 'Make current']);
+    expect(a.go('e2').getAttribute('aria-label')).toBeNull();
+    expect(a.go('e3').getAttribute('aria-disabled')).toBe('true');
+    await a.refuse('forbidden');
+    expect(a.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(a.go('e2').textContent).toBe('Make current');
+    expect(a.go('e2').getAttribute('aria-label')).toBe('Make current: “Two”');
+    expect(a.go('e2').getAttribute('aria-disabled')).toBeNull();
+    a.go('e3').click();
+    expect(a.sent.slice(1)).toEqual([['agenda.go', { exercise: 'e3' }]]);
+  });
+
+  it('removing an exercise: asked and sent once however often clicked, "Sending…" past the grace, given back by a refusal', async () => {
+    const a = agenda();
+    a.remove('e2').click();
+    a.remove('e2').click();
+    a.remove('e3').click(); // waits its turn, asks nothing
+    await a.wait(SENDING_GRACE_MS);
+    expect(a.confirm).toHaveBeenCalledTimes(1);
+    expect(a.sent).toEqual([['agenda.remove', { exercise: 'e2' }]]);
+    expect([a.remove('e2'), a.remove('e3')].map((b) => b.textContent)).toEqual(['Sending…', '✕']);
+    expect(a.remove('e2').getAttribute('aria-label')).toBeNull();
+    expect(a.remove('e3').getAttribute('aria-disabled')).toBe('true');
+    a.remove('e3').click();
+    expect(a.confirm).toHaveBeenCalledTimes(1);
+    await a.refuse('forbidden');
+    expect(a.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(a.remove('e2').textContent).toBe('✕');
+    expect(a.remove('e2').getAttribute('aria-label')).toBe('Remove Two');
+    expect(a.remove('e2').getAttribute('aria-disabled')).toBeNull();
+    a.remove('e2').click();
+    expect(a.confirm).toHaveBeenCalledTimes(2);
+    expect(a.sent.map(([type]) => type)).toEqual(['agenda.remove', 'agenda.remove']);
+  });
+
+  it('asks nothing and sends nothing while one of the console\'s own room steps waits', async () => {
+    const steps = new Steps();
+    const a = agenda(steps);
+    let done = () => {};
+    void steps.run('lock', () => new Promise<void>((r) => (done = r))); // the header's Lock joining
+    a.remove('e2').click();
+    a.down('e1').click();
+    a.go('e3').click();
+    await a.wait(SENDING_GRACE_MS);
+    expect(a.confirm).not.toHaveBeenCalled();
+    expect(a.sent).toEqual([]);
+    expect(a.all().map((b) => b.getAttribute('aria-disabled'))).toEqual(a.all().map(() => 'true'));
+    expect([a.remove('e2'), a.down('e1'), a.go('e3')].map((b) => b.textContent)).toEqual(['✕', '↓', 'Make current']); // not the one waiting
+    done();
+    await a.wait(0);
+    a.remove('e2').click();
+    expect(a.confirm).toHaveBeenCalledTimes(1);
+    expect(a.sent).toEqual([['agenda.remove', { exercise: 'e2' }]]);
+  });
+
+  it('in the console: the room\'s steps, with Lock joining and End, said once in the room\'s live region', async () => {
+    localStorage.clear();
+    FakeWS.all = [];
+    vi.stubGlobal('WebSocket', FakeWS);
+    vi.stubGlobal('confirm', vi.fn(() => true));
+    const host: HostCreds = { roomId: 'r1', code: 'ABCDEF', secret: 's', facilitatorId: 'f1', title: 'T', joinUrl: 'http://x/j/ABCDEF', createdAt: 0 };
+    const target = show(Console, { host });
+    const ws = FakeWS.last();
+    ws.open();
+    const base = welcome(1);
+    ws.receive({ ...base, you: { id: 'f1', name: '', role: 'facilitator', online: true }, snapshot: { ...base.snapshot, sections: { exercises: {
+      agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('prepared') }, { exercise: { ...poll('prepared'), id: 'e2', title: 'Pulse' } }],
+    } } } });
+    flushSync();
+    const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
+    const down = target.querySelector<HTMLButtonElement>('[data-testid=agenda] [data-ex=e1] .move-down')!;
+    const header = (text: string) => [...target.querySelectorAll<HTMLButtonElement>('header button')].find((b) => b.textContent!.trim() === text)!;
+    const said = () => target.querySelector('[data-testid=room-step-said]')!.textContent;
+    down.click();
+    await wait(SENDING_GRACE_MS);
+    expect(down.textContent).toBe('Sending…');
+    expect(said()).toBe('Sending…');
+    expect([header('Lock joining'), header('End the room')].map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    header('Lock joining').click();
+    expect(ws.commands().map((c: any) => c.type)).toEqual(['agenda.move']);
+    ws.receive({ type: 'ack', id: ws.commands()[0].id });
+    await wait(0);
+    expect(said()).toBe('');
+    // And the other way round: while Lock joining waits, the agenda's wait their turn.
+    header('Lock joining').click();
+    await wait(SENDING_GRACE_MS);
+    expect(down.getAttribute('aria-disabled')).toBe('true');
+    down.click();
+    expect(ws.commands().map((c: any) => c.type)).toEqual(['agenda.move', 'room.lock']);
   });
 });

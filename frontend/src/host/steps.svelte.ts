@@ -5,10 +5,11 @@
 // and ✕; a help board's Resolve; a kudo's Hide and "Show names to
 // participants" beside them; a text answer's or a word's Hide and Show.
 // And, with a Steps of their own, the room's: Lock or Unlock joining (in
-// the header and the people card), a person's removal (its ✕) and End the
-// room. During a 6 s Redis stall three clicks on "Next: Reveal" were three
-// commands and the console showed nothing of them, where a phone says
-// "Sending…".
+// the header and the people card), a person's removal (its ✕), End the
+// room, and the agenda's moves (↑ and ↓), Make current and an exercise's
+// removal (its ✕). During a 6 s Redis stall three clicks on "Next:
+// Reveal" were three commands and the console showed nothing of them,
+// where a phone says "Sending…".
 
 /** How long a step's command may wait before its control says so: the
  *  usual answer (100 ms) changes nothing on screen, so nothing flickers. */
