@@ -298,7 +298,7 @@ describe('RetroBoard while the console groups', () => {
     expect(note.lastElementChild!.textContent).toBe('Pairing for onboarding');
   });
 
-  it('takes a card out of its group, renames a group, and adds the selected cards to one', () => {
+  it('takes a card out of its group, renames a group, and adds the selected cards to one', async () => {
     const view = {
       exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
       columns: [{ id: 'start', title: 'Start', count: 3 }], written: 3,
@@ -326,7 +326,48 @@ describe('RetroBoard while the console groups', () => {
     input.form!.dispatchEvent(new Event('submit', { cancelable: true }));
     flushSync();
     expect(calls).toEqual(['ungroup c2', 'add g1', 'rename g1 Pairing and mobbing']);
+    await settle(); // the form goes once the rename is answered: here at once
     expect(group.querySelector('input')).toBeNull();
+  });
+
+  // The form closed as the rename was sent: refused, the title typed was lost.
+  it('keeps a rename\'s form until it is answered: refused, with the title typed; taken, closed, another group\'s form left open', async () => {
+    const view = {
+      exercise: 'r1', status: 'open', phase: 'group', dots: 3, maxPerItem: 2, revealed: true, dotsShown: false,
+      columns: [{ id: 'start', title: 'Start', count: 2 }], written: 2,
+      cards: [{ id: 'c1', column: 'start', text: 'Pair more', group: 'g1' }, { id: 'c2', column: 'start', text: 'Demo', group: 'g2' }],
+      groups: [{ id: 'g1', title: 'Pairing', cards: ['c1'] }, { id: 'g2', title: 'Demos', cards: ['c2'] }], items: [], actions: [],
+    } as unknown as RetroView;
+    const answers: ((taken: boolean) => void)[] = [];
+    const target = show(RetroBoard, {
+      view, columns: [{ id: 'start', title: 'Start' }], onToggle: () => {},
+      onRename: () => new Promise<boolean>((r) => answers.push(r)),
+    });
+    const field = (g: string) => target.querySelector<HTMLInputElement>(`#rn-${g}`);
+    const renameTo = (g: string, title: string) => {
+      target.querySelector<HTMLButtonElement>(`[data-group=${g}] .rename`)!.click();
+      flushSync();
+      field(g)!.value = title;
+      field(g)!.dispatchEvent(new Event('input'));
+      field(g)!.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+      flushSync();
+    };
+    renameTo('g1', 'Pairing and mobbing');
+    await settle();
+    expect(field('g1')!.value).toBe('Pairing and mobbing'); // waits for the answer
+    answers.shift()!(false);
+    await settle();
+    expect(field('g1')!.value).toBe('Pairing and mobbing');
+    field('g1')!.form!.dispatchEvent(new Event('submit', { cancelable: true }));
+    flushSync();
+    renameTo('g2', 'Show and tell'); // g1's form gives way to g2's while g1's rename waits
+    answers.shift()!(true);
+    await settle();
+    expect(field('g1')).toBeNull();
+    expect(field('g2')!.value).toBe('Show and tell');
+    answers.shift()!(true);
+    await settle();
+    expect(field('g2')).toBeNull();
   });
 });
 

@@ -338,27 +338,72 @@ describe('a retro\'s grouping while its command waits', () => {
     expect(c.sent.slice(1)).toEqual([['retro.ungroup', { exercise: 'x1', card: 'c2' }]]);
   });
 
-  it('Rename: saved once, the group\'s Rename says "Sending…" while it waits, and again once answered', async () => {
-    const c = grouping();
+  /** Opens g1's rename form and types `title` in it; its field and Save. */
+  const typeRename = (c: ReturnType<typeof card>, title: string) => {
     rename(c).click();
     flushSync();
     const field = c.target.querySelector<HTMLInputElement>('#rn-g1')!;
-    field.value = 'Ceremonies';
+    field.value = title;
     field.dispatchEvent(new Event('input', { bubbles: true }));
-    const save = c.target.querySelector<HTMLButtonElement>('[data-group=g1] button[type=submit]')!;
+    return { field, save: c.target.querySelector<HTMLButtonElement>('[data-group=g1] button[type=submit]')! };
+  };
+
+  it('Rename: saved once, the form kept with its Save saying "Sending…" while it waits, and closed once taken', async () => {
+    const c = grouping();
+    const { field, save } = typeRename(c, 'Ceremonies');
     save.click();
+    save.click();
+    await c.wait(SENDING_GRACE_MS - 100);
+    expect(save.textContent).toBe('Save'); // nothing shown within the grace
+    await c.wait(100);
+    expect(c.sent).toEqual([['retro.group.rename', { exercise: 'x1', group: 'g1', title: 'Ceremonies' }]]);
+    expect(field.isConnected).toBe(true);
+    expect(field.value).toBe('Ceremonies');
+    expect(save.textContent).toBe('Sending…');
+    expect(save.getAttribute('aria-disabled')).toBe('true');
+    expect(outs(c).map((b) => b.getAttribute('aria-disabled'))).toEqual(['true', 'true']);
+    expect(c.said()).toBe('Sending…');
+    await c.answer();
+    expect(c.target.querySelector('#rn-g1')).toBeNull();
+    expect(rename(c).textContent).toBe('Rename');
+    expect(rename(c).getAttribute('aria-disabled')).toBeNull();
+    expect(c.said()).toBe('');
+  });
+
+  it('Rename refused: the form stays with the title typed, the refusal said under the phases, and Save given back', async () => {
+    const c = grouping();
+    const { field, save } = typeRename(c, 'Ceremonies');
     save.click();
     await c.wait(SENDING_GRACE_MS);
-    expect(c.sent).toEqual([['retro.group.rename', { exercise: 'x1', group: 'g1', title: 'Ceremonies' }]]);
+    expect(save.textContent).toBe('Sending…');
+    await c.refuse('forbidden');
+    expect(c.alerts()).toEqual(['You are not allowed to do that.']);
+    expect(c.target.querySelector('#rn-g1')).toBe(field);
+    expect(field.value).toBe('Ceremonies');
+    expect(save.textContent).toBe('Save');
+    expect(save.getAttribute('aria-disabled')).toBeNull();
+    save.click();
+    expect(c.sent.map(([, d]) => d.title)).toEqual(['Ceremonies', 'Ceremonies']);
+    await c.answer();
+    expect(c.target.querySelector('#rn-g1')).toBeNull();
+    expect(c.alerts()).toEqual([]);
+  });
+
+  it('Rename cancelled while it waits: the form goes, and the group\'s Rename says "Sending…" until the answer', async () => {
+    const c = grouping();
+    const { save } = typeRename(c, 'Ceremonies');
+    save.click();
+    c.target.querySelector<HTMLButtonElement>('[data-group=g1] button[type=button]')!.click(); // Cancel
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.target.querySelector('#rn-g1')).toBeNull();
     expect(rename(c).textContent).toBe('Sending…');
     expect(rename(c).getAttribute('aria-disabled')).toBe('true');
     rename(c).click(); // busy: no form while it waits
     flushSync();
     expect(c.target.querySelector('#rn-g1')).toBeNull();
-    expect(c.said()).toBe('Sending…');
     await c.answer();
     expect(rename(c).textContent).toBe('Rename');
-    expect(rename(c).getAttribute('aria-disabled')).toBeNull();
+    expect(c.sent).toHaveLength(1);
   });
 
   it('Rename saved while another step waits: sends nothing and keeps what was typed', async () => {
@@ -377,6 +422,7 @@ describe('a retro\'s grouping while its command waits', () => {
     c.target.querySelector<HTMLInputElement>('#rn-g1')!.form!.requestSubmit();
     await c.wait(0);
     expect(c.sent.map(([type]) => type)).toEqual(['retro.ungroup', 'retro.group.rename']);
+    await c.answer();
     expect(c.target.querySelector('#rn-g1')).toBeNull();
   });
 
