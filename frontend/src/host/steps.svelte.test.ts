@@ -317,6 +317,28 @@ describe('a retro\'s grouping while its command waits', () => {
     expect(outs(c).map((b) => b.getAttribute('aria-disabled'))).toEqual([null, null]);
   });
 
+  it('"Group selected cards": a card picked while it waits stays picked once it is taken, the cards sent no longer', async () => {
+    const c = card({ ...retro('group'), retro: { columns: [{ id: 'stop', title: 'Stop' }] } } as any, {
+      phase: 'group', dots: 3, maxPerItem: 2, columns: [{ id: 'stop', title: 'Stop', count: 3 }], written: 3, revealed: true, dotsShown: false,
+      cards: [{ id: 'c1', column: 'stop', text: 'Meetings' }, { id: 'c2', column: 'stop', text: 'Standups' }, { id: 'c3', column: 'stop', text: 'Demos' }],
+      groups: [], items: [], actions: [],
+    });
+    const picked = () => ['c1', 'c2', 'c3'].filter((id) => c.target.querySelector<HTMLInputElement>(`[data-card=${id}] input`)!.checked);
+    pick(c, 'c1');
+    pick(c, 'c2');
+    const group = c.button('Group selected cards')!;
+    group.click();
+    pick(c, 'c3'); // while it waits: for the next group
+    pick(c, 'c2'); // and one sent, unpicked meanwhile
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c1', 'c2'] }]]);
+    await c.answer();
+    expect(picked()).toEqual(['c3']);
+    expect(group.textContent).toBe('Group selected cards (1)');
+    group.click();
+    expect(c.sent.slice(1)).toEqual([['retro.group', { exercise: 'x1', cards: ['c3'] }]]);
+  });
+
   it('a card\'s ✕: sent once, says "Sending…", and a refusal is said under the phases and gives it back', async () => {
     const c = grouping();
     outs(c)[0].click();
