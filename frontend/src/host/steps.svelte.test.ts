@@ -339,6 +339,23 @@ describe('a retro\'s grouping while its command waits', () => {
     expect(c.sent.slice(1)).toEqual([['retro.group', { exercise: 'x1', cards: ['c3'] }]]);
   });
 
+  it('"Add selected here": a card picked while it waits stays picked once it is taken', async () => {
+    const c = card({ ...retro('group'), retro: { columns: [{ id: 'stop', title: 'Stop' }] } } as any, {
+      phase: 'group', dots: 3, maxPerItem: 2, columns: [{ id: 'stop', title: 'Stop', count: 3 }], written: 3, revealed: true, dotsShown: false,
+      cards: [{ id: 'c1', column: 'stop', text: 'Meetings', group: 'g1' }, { id: 'c2', column: 'stop', text: 'Standups' }, { id: 'c3', column: 'stop', text: 'Demos' }],
+      groups: [{ id: 'g1', title: 'Rituals', cards: ['c1'] }], items: [], actions: [],
+    });
+    pick(c, 'c2');
+    c.button('Add selected')!.click();
+    pick(c, 'c3'); // while it waits
+    await c.wait(SENDING_GRACE_MS);
+    expect(c.sent).toEqual([['retro.group', { exercise: 'x1', cards: ['c2'], group: 'g1' }]]);
+    await c.answer();
+    expect(c.target.querySelector<HTMLInputElement>('[data-card=c3] input')!.checked).toBe(true);
+    expect(c.button('Add selected')!.textContent).toBe('Add selected (1) here');
+    expect(c.button('Group selected cards')!.textContent).toBe('Group selected cards (1)');
+  });
+
   it('a card\'s ✕: sent once, says "Sending…", and a refusal is said under the phases and gives it back', async () => {
     const c = grouping();
     outs(c)[0].click();
