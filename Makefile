@@ -10,6 +10,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X huddle/server.Version=$(VERSION)
 FUZZ_DECODE ?= 60000x
 FUZZ_NOTICE ?= 120000x
+FUZZ_ENCODE ?= 8000x
 
 .PHONY: run build bench test test-go fuzz vet clean deps-test web web-deps test-web test-e2e deps-browser
 
@@ -105,13 +106,15 @@ bench: build deps-test
 	GO=$(GO) server/loadgen/targets.sh $(BENCH) $(SCENARIOS)
 
 ## fuzz: run each fuzz target briefly, by a count of inputs (about 15 s
-## each on a slow machine of the kind; FUZZ_DECODE=... FUZZ_NOTICE=... for
-## more). A count, not a duration: Go 1.26's fuzzer can fail a run whose
-## -fuzztime deadline lands while a worker is mid-input ("context deadline
-## exceeded", no failing input; go.dev/issue/75804, fixed in Go 1.27).
+## each on a slow machine of the kind; FUZZ_DECODE=... FUZZ_NOTICE=...
+## FUZZ_ENCODE=... for more). A count, not a duration: Go 1.26's fuzzer
+## can fail a run whose -fuzztime deadline lands while a worker is
+## mid-input ("context deadline exceeded", no failing input;
+## go.dev/issue/75804, fixed in Go 1.27).
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZ_DECODE) ./server/
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeNotice -fuzztime=$(FUZZ_NOTICE) ./rooms/redisstore/
+	$(GO) test -run='^$$' -fuzz=FuzzEncodeRoundTrip -fuzztime=$(FUZZ_ENCODE) ./exercises/packs/
 
 clean:
 	rm -rf bin frontend/node_modules

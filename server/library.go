@@ -282,7 +282,10 @@ func (s *Server) handleGetPack(w http.ResponseWriter, r *http.Request) {
 	case "yaml", "yml":
 		b, err := packs.Encode(e.Pack)
 		if err != nil {
-			s.writeError(w, err)
+			// Encode reads back what it wrote: a pack it cannot write as
+			// it is would be a bug, said as one, by the field, rather
+			// than a file that reads otherwise.
+			s.writeError(w, rooms.Errorf(rooms.CodeInternal, "%s", strings.TrimPrefix(err.Error(), "packs: ")))
 			return
 		}
 		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")

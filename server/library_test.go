@@ -1007,6 +1007,40 @@ func TestImportWrappedAndTabbedFiles(t *testing.T) {
 	}
 }
 
+// Export YAML writes every text as it is kept: notes as a block
+// starting with a space or a line break were answered 500 ("did not find
+// expected key"), dropped, or changed ("  a|b" came back "a|b").
+func TestExportKeepsEveryText(t *testing.T) {
+	ts := startServer(t, nil)
+	indented := "schema: 1\nid: indented-notes\ntitle: Indented notes\nexercises:\n  - kind: words\n    title: Check-in\n    notes: |2\n        1. Say hello\n      2. Read the cloud\n"
+	if st, _, body := ts.do("POST", "/api/packs", indented, nil, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("import: %d %s", st, body)
+	}
+	notes := []string{"\n# Step 1: intro", "  a|b\n", " x\ny", "\n\n"}
+	exs := []any{}
+	for _, n := range notes {
+		exs = append(exs, map[string]any{"kind": "words", "title": "W", "notes": n})
+	}
+	if st, _, body := ts.do("POST", "/api/packs", map[string]any{"pack": map[string]any{"id": "notes", "title": "Notes", "exercises": exs}}, nil); st != http.StatusCreated {
+		t.Fatalf("create: %d %s", st, body)
+	}
+	for id, want := range map[string][]string{"indented-notes": {"  1. Say hello\n2. Read the cloud\n"}, "notes": notes} {
+		st, _, exported := ts.do("GET", "/api/packs/"+id+"?format=yaml", nil, nil)
+		if st != http.StatusOK {
+			t.Fatalf("export %s: %d %s", id, st, exported)
+		}
+		p, err := packs.Parse(id+".yaml", []byte(exported))
+		if err != nil {
+			t.Fatalf("%s: the export does not read: %v\n%s", id, err, exported)
+		}
+		for i, n := range want {
+			if got := p.Exercises[i].Notes; got != n {
+				t.Errorf("%s: exercise %d's notes %q exported as %q", id, i, n, got)
+			}
+		}
+	}
+}
+
 // A server whose anonymity floor (min-responses) is above what a pack's
 // anonymous votes ask for starts a room from the pack all the same, each
 // such vote raised to the floor (its results only stay hidden longer):

@@ -101,45 +101,16 @@ func ParseDraft(name string, data []byte) (*Pack, error) { return parse(name, da
 
 func parse(name string, data []byte, draft bool) (*Pack, error) {
 	ve := &ValidationError{Name: name}
-	if len(data) > MaxFileSize {
-		ve.Problems = append(ve.Problems, Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)})
+	p, w, problem := read(data)
+	if problem != nil {
+		ve.Problems = append(ve.Problems, *problem)
 		return nil, ve
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			ve.Problems = append(ve.Problems, Problem{Message: "the file is empty"})
-		} else {
-			ve.Problems = append(ve.Problems, syntaxProblem(yamlProblem(err), data))
-		}
+	if p == nil {
+		ve.Problems = w.problems
 		return nil, ve
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		ve.Problems = append(ve.Problems, Problem{Line: extra.Line, Message: "a pack file holds one YAML document"})
-		return nil, ve
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	var wrapped *Problem
-	if root, wrapped = unwrap(root); wrapped != nil {
-		ve.Problems = append(ve.Problems, *wrapped)
-		return nil, ve
-	}
-	lines := map[string]int{"": root.Line}
-	w := walker{lines: lines}
-	w.walk(root, reflect.TypeFor[Pack](), "")
-	// The walker took out of the tree every value it refused, so what
-	// is left decodes as the file says.
-	var p Pack
-	if err := root.Decode(&p); err != nil {
-		ve.Problems = append(w.problems, yamlProblem(err))
-		return nil, ve
-	}
-	nilEmpty(reflect.ValueOf(&p))
+	lines := w.lines
 	if draft && p.Schema == 0 {
 		p.Schema = Schema
 	}
@@ -149,13 +120,13 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 	// same answer, in the order of its lines, not one fix later. Only
 	// the rules that read a refused value are not checked (see unsure).
 	ve.Problems = w.problems
-	for _, c := range check(&p, lines, draft) {
+	for _, c := range check(p, lines, draft) {
 		if !w.unsure(c.Field) {
 			ve.Problems = append(ve.Problems, c)
 		}
 	}
 	for _, o := range w.overflows {
-		if r := rangeOf(&p, lines, draft, o.field, strings.HasPrefix(o.value, "-")); r != "" {
+		if r := rangeOf(p, lines, draft, o.field, strings.HasPrefix(o.value, "-")); r != "" {
 			ve.Problems[o.problem].Message = fmt.Sprintf("%s %s is out of range: %s", o.name, o.value, r)
 		}
 	}
@@ -163,7 +134,51 @@ func parse(name string, data []byte, draft bool) (*Pack, error) {
 		sort.SliceStable(ve.Problems, func(i, j int) bool { return ve.Problems[i].Line < ve.Problems[j].Line })
 		return nil, ve
 	}
-	return &p, nil
+	return p, nil
+}
+
+// read reads a pack file's one document into a Pack as the file says
+// it, without the rules: a problem of the whole file (its size, its
+// syntax, a second document) alone, or the pack and the walker, with
+// the problems of its fields and their lines (the pack nil when it
+// cannot be decoded at all).
+func read(data []byte) (*Pack, *walker, *Problem) {
+	if len(data) > MaxFileSize {
+		return nil, nil, &Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)}
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil, &Problem{Message: "the file is empty"}
+		}
+		p := syntaxProblem(yamlProblem(err), data)
+		return nil, nil, &p
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, nil, &Problem{Line: extra.Line, Message: "a pack file holds one YAML document"}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	root, wrapped := unwrap(root)
+	if wrapped != nil {
+		return nil, nil, wrapped
+	}
+	lines := map[string]int{"": root.Line}
+	w := &walker{lines: lines}
+	w.walk(root, reflect.TypeFor[Pack](), "")
+	// The walker took out of the tree every value it refused, so what
+	// is left decodes as the file says.
+	var p Pack
+	if err := root.Decode(&p); err != nil {
+		w.problems = append(w.problems, yamlProblem(err))
+		return nil, w, nil
+	}
+	nilEmpty(reflect.ValueOf(&p))
+	return &p, w, nil
 }
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
@@ -747,45 +762,134 @@ func Check(p *Pack) error {
 	return nil
 }
 
-// Encode writes a pack as clean YAML; Parse(Encode(p)) equals p.
+// Encode writes a pack as clean YAML; Parse(Encode(p)) equals p, for any
+// text in any field. It reads back what it wrote before it answers: an
+// error, naming the field, rather than a file that reads otherwise.
 func Encode(p *Pack) ([]byte, error) {
-	var n yaml.Node
-	if err := n.Encode(p); err != nil {
-		return nil, err
-	}
-	prune(&n)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(&n); err != nil {
-		return nil, err
+	if err := enc.Encode(node(reflect.ValueOf(p))); err != nil {
+		return nil, fmt.Errorf("packs: writing %s as YAML: %w", exercises.Quote(p.ID), err)
 	}
 	if err := enc.Close(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("packs: writing %s as YAML: %w", exercises.Quote(p.ID), err)
 	}
-	return b.Bytes(), nil
-}
-
-// prune drops mapping entries whose value is the zero value of a field
-// that has no omitempty tag (empty text, 0, an empty list): absent and
-// zero decode the same, so the output stays short and lossless.
-func prune(n *yaml.Node) {
-	for _, c := range n.Content {
-		prune(c)
-	}
-	if n.Kind != yaml.MappingNode {
-		return
-	}
-	kept := n.Content[:0]
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		zero := v.Kind == yaml.SequenceNode && len(v.Content) == 0 ||
-			v.Kind == yaml.ScalarNode && (v.Tag == "!!str" && v.Value == "" || v.Tag == "!!int" && v.Value == "0")
-		if !zero || k.Value == "schema" {
-			kept = append(kept, k, v)
+	q, w, problem := read(b.Bytes())
+	if problem == nil && q != nil && len(w.problems) == 0 {
+		problem = &Problem{Field: differs(reflect.ValueOf(p).Elem(), reflect.ValueOf(q).Elem(), "")}
+		if problem.Field == "." {
+			return b.Bytes(), nil
 		}
 	}
-	n.Content = kept
+	if problem == nil {
+		problem = &w.problems[0]
+	}
+	return nil, fmt.Errorf("packs: %s does not write as YAML that reads back the same (%s%s%s); export it as JSON instead",
+		exercises.Quote(p.ID), problem.Field, map[bool]string{true: ": "}[problem.Field != "" && problem.Message != ""], problem.Message)
+}
+
+// node is v as YAML, in the order of the fields, without the fields
+// whose value is their zero (empty text, 0, no list: absent and zero
+// read the same, so the file stays short and lossless) but schema. A
+// text is written as YAML would choose, but where yaml.v3 writes it
+// wrong: a block (|) is kept for text whose first line starts with
+// neither a space nor a tab nor a line break (yaml.v3 gave those a wrong
+// indentation indicator inside a list: the notes were changed, dropped,
+// or the file did not read at all); those are written in double quotes,
+// with escapes, which always read back as written.
+func node(v reflect.Value) *yaml.Node {
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			fv := v.Field(i)
+			if name == "" || name == "-" || !f.IsExported() || name != "schema" && (fv.IsZero() || fv.Kind() == reflect.Slice && fv.Len() == 0) {
+				continue
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}, node(fv))
+		}
+		return n
+	case reflect.Slice:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for i := range v.Len() {
+			n.Content = append(n.Content, node(v.Index(i)))
+		}
+		return n
+	case reflect.Bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v.Bool())}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v.Int(), 10)}
+	case reflect.String:
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.String()}
+		if s := n.Value; strings.ContainsAny(s, lineBreaks) && (!strings.Contains(s, "\n") || strings.ContainsAny(s[:1], " \t"+lineBreaks[:2]) ||
+			strings.IndexAny(s, lineBreaks[2:]) == 0) {
+			n.Style = yaml.DoubleQuotedStyle
+		}
+		if yaml11.MatchString(n.Value) {
+			// As yaml.Marshal: text that YAML 1.1 reads as true or false
+			// or a number (yes, 1:30) stays text in another reader.
+			n.Style = yaml.DoubleQuotedStyle
+		}
+		return n
+	}
+	panic("packs: no YAML for a " + v.Type().String())
+}
+
+// yaml11 is text that YAML 1.1 reads as a boolean or a sexagesimal
+// number, and YAML 1.2 (and yaml.v3) as text.
+var yaml11 = regexp.MustCompile(`^(y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$`)
+
+// lineBreaks are what YAML reads as a line break.
+const lineBreaks = "\n\r\u0085\u2028\u2029"
+
+// differs is the path of the first field where a and b differ, as the
+// walker names them ("exercises[0].notes"), "" for the pack itself, or
+// "." when they are the same: an empty list and none are the same (they
+// read the same).
+func differs(a, b reflect.Value, path string) string {
+	if a.Kind() == reflect.Pointer {
+		if a.IsNil() || b.IsNil() {
+			if a.IsNil() == b.IsNil() {
+				return "."
+			}
+			return path
+		}
+		return differs(a.Elem(), b.Elem(), path)
+	}
+	switch a.Kind() {
+	case reflect.Struct:
+		for i := range a.NumField() {
+			name, _, _ := strings.Cut(a.Type().Field(i).Tag.Get("yaml"), ",")
+			sub := name
+			if path != "" {
+				sub = path + "." + name
+			}
+			if d := differs(a.Field(i), b.Field(i), sub); d != "." {
+				return d
+			}
+		}
+		return "."
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return path
+		}
+		for i := range a.Len() {
+			if d := differs(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); d != "." {
+				return d
+			}
+		}
+		return "."
+	}
+	if a.Interface() != b.Interface() {
+		return path
+	}
+	return "."
 }
 
 // nilEmpty sets every empty slice under v to nil, so an explicit "[]" and
