@@ -155,13 +155,16 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 		p := syntaxProblem(yamlProblem(err), data)
 		return nil, nil, &p
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, nil, &Problem{Line: extra.Line, Message: "a pack file holds one YAML document"}
-	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, nil, &Problem{Line: extra.Line, Message: "a pack file holds one YAML document"}
+	} else if !errors.Is(err, io.EOF) {
+		p := trailing(yamlProblem(err), root.Line, data)
+		return nil, nil, &p
 	}
 	root, wrapped := unwrap(root)
 	if wrapped != nil {
@@ -270,6 +273,29 @@ func syntaxProblem(p Problem, data []byte) Problem {
 	}
 	return p
 }
+
+// trailing is the problem of what follows a file's pack that is not a
+// document of its own (the reader's error p in reading it): a second
+// JSON pack, a "}" too many, a second document that does not read. The
+// first document was read from its root's line on: a "---" or "..."
+// after it starts the second.
+func trailing(p Problem, rootLine int, data []byte) Problem {
+	// The reader names no line when it is the first; its parser's
+	// errors name the line before the one they are about.
+	if p.Line == 0 || parserErrors[p.Message] {
+		p.Line++
+	}
+	lines := strings.Split(string(data), "\n")
+	for n := min(p.Line, len(lines)); n > rootLine; n-- {
+		if l := strings.TrimRight(lines[n-1], "\r"); documentMarker.MatchString(l) {
+			return Problem{Line: n, Message: "a pack file holds one YAML document"}
+		}
+	}
+	return Problem{Line: p.Line, Message: "the file goes on after the end of its pack, on this line: a pack file holds one pack; remove what follows it, or check the brackets and quotes before it"}
+}
+
+// documentMarker is a line that starts or ends a YAML document.
+var documentMarker = regexp.MustCompile(`^(---|\.\.\.)([ \t]|$)`)
 
 // unwrap returns the pack inside the API's own wrapping of one: {"pack":
 // …} (the body of POST /api/packs) or a PackEntry {"summary": …, "pack":

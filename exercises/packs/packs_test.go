@@ -838,3 +838,39 @@ func TestTagThatDoesNotFitItsValue(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", ps, want)
 	}
 }
+
+// Whatever follows a file's pack is an error at its line, in words: a
+// second pack, a "}" too many, a second document that does not read.
+// Only a second document that read was told; the rest was ignored (two
+// JSON packs on two lines imported as the first).
+func TestNothingAfterThePack(t *testing.T) {
+	pack := `{"schema": 1, "id": "w", "title": "W", "exercises": [{"kind": "words", "title": "x"}]}`
+	goesOn := "the file goes on after the end of its pack, on this line: a pack file holds one pack; remove what follows it, or check the brackets and quotes before it"
+	for _, c := range []struct {
+		in   string
+		want Problem
+	}{
+		{pack + "\n" + strings.Replace(pack, `"w"`, `"v"`, 1) + "\n", Problem{Line: 2, Message: goesOn}},
+		{pack + "}", Problem{Line: 1, Message: goesOn}},
+		{pack + "]]garbage", Problem{Line: 1, Message: goesOn}},
+		{pack + pack, Problem{Line: 1, Message: goesOn}},
+		{pack + "\n\n  x\n", Problem{Line: 3, Message: goesOn}},
+		{"schema: 1\nid: w\ntitle: W\nexercises:\n  - kind: words\n    title: x\n---\n[unclosed\n", Problem{Line: 7, Message: "a pack file holds one YAML document"}},
+		{"---\nschema: 1\nid: w\ntitle: W\nexercises:\n  - kind: words\n    title: x\n...\n{unclosed\n", Problem{Line: 8, Message: "a pack file holds one YAML document"}},
+		{"schema: 1\n---\nid: 2\n", Problem{Line: 2, Message: "a pack file holds one YAML document"}},
+	} {
+		for _, parse := range []func(string, []byte) (*Pack, error){Parse, ParseDraft} {
+			_, err := parse("f.json", []byte(c.in))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !reflect.DeepEqual(ve.Problems, []Problem{c.want}) {
+				t.Errorf("%q: %v\nwant %+v", c.in, err, c.want)
+			}
+		}
+	}
+	// What may follow: space, comments, the end of the document.
+	for _, after := range []string{"\n\n", "  \n# the end\n", "\n...\n", "\n...\n# the end\n"} {
+		if _, err := Parse("f.json", []byte(pack+after)); err != nil {
+			t.Errorf("%q after the pack: %v", after, err)
+		}
+	}
+}
