@@ -7,6 +7,7 @@ package packs
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"go.yaml.in/yaml/v3"
 
@@ -96,7 +98,7 @@ func Parse(name string, data []byte) (*Pack, error) { return parse(name, data, f
 
 // ParseDraft is Parse for a pack on its way into the library: a missing
 // schema means the current one, and the id may be empty (the library
-// makes one from the title). JSON is read too (it is YAML).
+// makes one from the title). JSON is read too (see readJSON).
 func ParseDraft(name string, data []byte) (*Pack, error) { return parse(name, data, true) }
 
 func parse(name string, data []byte, draft bool) (*Pack, error) {
@@ -146,25 +148,12 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	if len(data) > MaxFileSize {
 		return nil, nil, &Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)}
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil, &Problem{Message: "the file is empty"}
-		}
-		p := syntaxProblem(yamlProblem(err), data)
-		return nil, nil, &p
+	root, problem := readJSON(data)
+	if root == nil && problem == nil {
+		root, problem = readYAML(data)
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, nil, &Problem{Line: extra.Line, Message: "a pack file holds one YAML document"}
-	} else if !errors.Is(err, io.EOF) {
-		p := trailing(yamlProblem(err), root.Line, data)
-		return nil, nil, &p
+	if problem != nil {
+		return nil, nil, problem
 	}
 	root, wrapped := unwrap(root)
 	if wrapped != nil {
@@ -182,6 +171,128 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	}
 	nilEmpty(reflect.ValueOf(&p))
 	return &p, w, nil
+}
+
+// readYAML reads the file's one YAML document.
+func readYAML(data []byte) (*yaml.Node, *Problem) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Problem{Message: "the file is empty"}
+		}
+		p := syntaxProblem(yamlProblem(err), data)
+		return nil, &p
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Problem{Line: extra.Line, Message: "a pack file holds one YAML document"}
+	} else if !errors.Is(err, io.EOF) {
+		p := trailing(yamlProblem(err), root.Line, data)
+		return nil, &p
+	}
+	return root, nil
+}
+
+// readJSON reads a file that is JSON as JSON (RFC 8259) reads it, into
+// the nodes YAML would make of it, with their lines; nil and no problem
+// when the file is not JSON. JSON is YAML too, nearly: yaml.v3 refused
+// an emoji escaped as JSON writes it by default ("\ud83c\udf89") and
+// "\/", and read a line separator (U+2028) in a text as a line break.
+func readJSON(data []byte) (*yaml.Node, *Problem) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !json.Valid(data) {
+		return nil, nil
+	}
+	if off, esc := halfSurrogate(data); off >= 0 {
+		return nil, &Problem{Line: 1 + bytes.Count(data[:off], []byte("\n")),
+			Message: fmt.Sprintf("the escape %s is half of a character written as two (such as \\ud83c\\udf89 for 🎉), and its other half is missing: a text cannot hold it", exercises.Quote(esc))}
+	}
+	r := jsonReader{dec: json.NewDecoder(bytes.NewReader(data)), data: data, line: 1}
+	r.dec.UseNumber()
+	return r.value(), nil
+}
+
+// jsonReader makes nodes of JSON tokens, each at its line.
+type jsonReader struct {
+	dec       *json.Decoder
+	data      []byte
+	pos, line int // the line of data[pos]
+}
+
+// next is the next token and its line. A JSON token is on one line:
+// that of its end.
+func (r *jsonReader) next() (json.Token, int) {
+	tok, err := r.dec.Token()
+	if err != nil {
+		panic("packs: a JSON file that json.Valid took: " + err.Error())
+	}
+	end := int(r.dec.InputOffset())
+	r.line += bytes.Count(r.data[r.pos:end], []byte("\n"))
+	r.pos = end
+	return tok, r.line
+}
+
+// value is the next value, as the YAML reader makes it of the same text.
+func (r *jsonReader) value() *yaml.Node {
+	tok, line := r.next()
+	switch t := tok.(type) {
+	case json.Delim:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line}
+		if t == '{' {
+			n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		}
+		for r.dec.More() {
+			if n.Kind == yaml.MappingNode {
+				k, line := r.next()
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: k.(string), Line: line})
+			}
+			n.Content = append(n.Content, r.value())
+		}
+		r.next() // its end
+		return n
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: t, Line: line}
+	}
+	// A number, true, false or null: as YAML reads the same plain text
+	// (99999999999999999999 a float, 1e400 text).
+	n := &yaml.Node{Kind: yaml.ScalarNode, Value: fmt.Sprint(tok), Line: line}
+	if tok == nil {
+		n.Value = "null"
+	}
+	n.Tag = n.ShortTag()
+	return n
+}
+
+// halfSurrogate is the offset and text of the first \u escape in JSON
+// text that is half of a UTF-16 surrogate pair without its other half
+// (which encoding/json reads as U+FFFD), or -1.
+func halfSurrogate(data []byte) (int, string) {
+	surrogate := func(i int) (rune, bool) {
+		if i+6 > len(data) || data[i] != '\\' || data[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(data[i+2:i+6]), 16, 16)
+		return rune(v), err == nil && utf16.IsSurrogate(rune(v))
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if hi, ok := surrogate(i); ok {
+			if lo, ok := surrogate(i + 6); ok && hi < 0xdc00 && lo >= 0xdc00 {
+				i += 11
+				continue
+			}
+			return i, string(data[i : i+6])
+		}
+		i++ // an escape's letter, or the \ of \\
+	}
+	return -1, ""
 }
 
 var lineRE = regexp.MustCompile(`line (\d+): `)

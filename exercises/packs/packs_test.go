@@ -874,3 +874,65 @@ func TestNothingAfterThePack(t *testing.T) {
 		}
 	}
 }
+
+// A JSON file is read as JSON reads it: an emoji escaped as a surrogate
+// pair (Python's json.dumps writes "Party \ud83c\udf89") was refused
+// ("found invalid Unicode character escape code", no line), "\/" (PHP's
+// json_encode) too, and a line separator in a text read as a line
+// break. Its problems keep their lines.
+func TestJSONReadAsJSON(t *testing.T) {
+	p, err := ParseDraft("emoji.json", []byte(`{"schema":1,"id":"emoji","title":"Party \ud83c\udf89","exercises":[{"kind":"words","title":"A\/B","notes":"one`+"\u2028"+`two\u2029three"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "Party 🎉" || p.Exercises[0].Title != "A/B" || p.Exercises[0].Notes != "one\u2028two\u2029three" {
+		t.Fatalf("%q %q %q", p.Title, p.Exercises[0].Title, p.Exercises[0].Notes)
+	}
+	// With a byte order mark, wrapped, and with its problems at their lines.
+	ps := problems(t, "\ufeff{\"pack\": {\"schema\": 1, \"id\": \"emoji\", \"title\": \"\\ud83c\\udf89\",\n"+
+		"\"exercises\": [{\"kind\": \"words\", \"title\": \"W\", \"maxEntries\": 1.5,\n\"titel\": \"x\", \"title\": \"\\ud83d\\ude00\"}]}}")
+	want := []Problem{
+		{2, "exercises[0].maxEntries", "maxEntries must be a whole number, not the number 1.5"},
+		{3, "exercises[0].titel", "unknown field “titel”"},
+		{3, "exercises[0].title", "field “title” is given twice"},
+	}
+	if !reflect.DeepEqual(ps, want) {
+		t.Errorf("got  %+v\nwant %+v", ps, want)
+	}
+	// Half of a pair is refused, at its line, not read as "�".
+	ps = problems(t, "{\"schema\": 1, \"id\": \"h\",\n \"title\": \"a\\ud83c b\", \"exercises\": [{\"kind\": \"words\", \"title\": \"W\"}]}")
+	if len(ps) != 1 || ps[0].Line != 2 || !strings.Contains(ps[0].Message, "the escape “\\ud83c” is half of a character") {
+		t.Errorf("half a pair: %+v", ps)
+	}
+	for _, in := range []string{`"\udf89\ud83c"`, `"\ud83c"`, `"\udf89"`, `"x\ud83c\u0041"`} {
+		if off, _ := halfSurrogate([]byte(in)); off < 0 {
+			t.Errorf("%s: no half pair found", in)
+		}
+	}
+	for _, in := range []string{`"\\ud83c"`, `"\ud83c\udf89"`, `"\u00e9\\"`, `"\\\ud83d\ude00"`} {
+		if off, esc := halfSurrogate([]byte(in)); off >= 0 {
+			t.Errorf("%s: %s taken for half a pair", in, esc)
+		}
+	}
+	// Read as YAML reads the same JSON: what it read, JSON reads alike.
+	for _, in := range []string{
+		`{"schema": 1, "id": "n", "title": 2024, "exercises": [{"kind": "words", "title": true, "maxEntries": 1e400, "minResponses": 99999999999999999999, "timerSeconds": -0, "prompt": null}]}`,
+		`{"schema": "1", "id": "b", "title": "B", "exercises": [{"kind": "poll", "title": "P", "anonymous": "false", "questions": [{"kind": "choice", "multi": 1, "options": [{"label": "a"}, {"label": "a"}]}]}]}`,
+		`[{"schema": 1}]`, `"text"`, `5`, `null`, `{}`, `{"schema": 1, "id": "x", "title": "X", "exercises": {"kind": "words"}}`,
+	} {
+		fromJSON, jerr := ParseDraft("f.json", []byte(in))
+		fromYAML, yerr := ParseDraft("f.yaml", []byte("# YAML\n"+strings.ReplaceAll(in, "\n", "\n ")))
+		var jve, yve *ValidationError
+		errors.As(jerr, &jve)
+		errors.As(yerr, &yve)
+		if jve != nil && yve != nil {
+			for i := range yve.Problems {
+				yve.Problems[i].Line--
+			}
+			jve.Name = yve.Name
+		}
+		if !reflect.DeepEqual(fromJSON, fromYAML) || !reflect.DeepEqual(jve, yve) {
+			t.Errorf("%s\nJSON: %+v %v\nYAML: %+v %v", in, fromJSON, jerr, fromYAML, yerr)
+		}
+	}
+}
