@@ -1041,6 +1041,24 @@ func TestExportKeepsEveryText(t *testing.T) {
 	}
 }
 
+// A pack file that is not UTF-8 is refused as such, at its line, as
+// `huddle packs validate` and the packs directory refuse it: a YAML
+// file, or a JSON body whose pack holds Latin-1 bytes.
+func TestImportNotUTF8(t *testing.T) {
+	ts := startServer(t, nil)
+	latin1 := "schema: 1\nid: latin\ntitle: Caf\xe9 r\xe9tro\nexercises:\n  - kind: words\n    title: W\n"
+	var eb errBody
+	if st, _, body := ts.do("POST", "/api/packs", latin1, &eb, yamlHeader()...); st != http.StatusBadRequest || eb.Error.Code != rooms.CodeInvalid ||
+		len(eb.Error.Problems) != 1 || eb.Error.Problems[0] != (rooms.Problem{Line: 3, Message: packs.NotUTF8}) {
+		t.Fatalf("a Latin-1 file: %d %s", st, body)
+	}
+	eb = errBody{}
+	if st, _, body := ts.do("POST", "/api/packs", `{"pack": {"schema": 1, "id": "latin", "title": "Caf`+"\xe9"+`", "exercises": [{"kind": "words", "title": "W"}]}}`, &eb); st != http.StatusBadRequest ||
+		eb.Error.Code != rooms.CodeInvalid || len(eb.Error.Problems) != 1 || eb.Error.Problems[0].Message != packs.NotUTF8 {
+		t.Fatalf("a Latin-1 JSON body: %d %s", st, body)
+	}
+}
+
 // A server whose anonymity floor (min-responses) is above what a pack's
 // anonymous votes ask for starts a room from the pack all the same, each
 // such vote raised to the floor (its results only stay hidden longer):

@@ -7,6 +7,7 @@ package packs
 import (
 	"bytes"
 	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -148,6 +150,10 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	if len(data) > MaxFileSize {
 		return nil, nil, &Problem{Message: fmt.Sprintf("a pack file is at most %d bytes", MaxFileSize)}
 	}
+	data, problem := utf8Text(data)
+	if problem != nil {
+		return nil, nil, problem
+	}
 	root, problem := readJSON(data)
 	if root == nil && problem == nil {
 		root, problem = readYAML(data)
@@ -172,6 +178,64 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	nilEmpty(reflect.ValueOf(&p))
 	return &p, w, nil
 }
+
+// utf8Text is a pack file's text as UTF-8, or why it is not text: a
+// file in another encoding (Latin-1, Windows-1252) is refused at the
+// line of its first byte that is not UTF-8, wherever it is read (the
+// web app's import showed “Caf� r�tro”; the reader said "invalid
+// trailing UTF-8 octet", at no line). UTF-16 with its byte order mark
+// (Windows' "Unicode", PowerShell's ">"), which YAML reads, is made
+// UTF-8, line for line.
+func utf8Text(data []byte) ([]byte, *Problem) {
+	if len(data) >= 2 && (data[0] == 0xff && data[1] == 0xfe || data[0] == 0xfe && data[1] == 0xff) {
+		order := binary.ByteOrder(binary.LittleEndian)
+		if data[0] == 0xfe {
+			order = binary.BigEndian
+		}
+		units := make([]uint16, 0, len(data)/2)
+		for i := 2; i+1 < len(data); i += 2 {
+			units = append(units, order.Uint16(data[i:]))
+		}
+		var b bytes.Buffer
+		for i, n := 0, 1; i < len(units); i++ {
+			r := rune(units[i])
+			if utf16.IsSurrogate(r) {
+				r = utf8.RuneError
+				if i+1 < len(units) {
+					r = utf16.DecodeRune(rune(units[i]), rune(units[i+1]))
+				}
+				if r == utf8.RuneError {
+					return nil, &Problem{Line: n, Message: "the file is UTF-16 text with a broken character on this line: save it as UTF-8"}
+				}
+				i++
+			}
+			if r == '\n' {
+				n++
+			}
+			b.WriteRune(r)
+		}
+		if len(data)%2 != 0 {
+			return nil, &Problem{Line: 1 + bytes.Count(b.Bytes(), []byte("\n")), Message: "the file is UTF-16 text with a broken character on this line: save it as UTF-8"}
+		}
+		return b.Bytes(), nil
+	}
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	bad := 0
+	for bad < len(data) {
+		r, size := utf8.DecodeRune(data[bad:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		bad += size
+	}
+	return nil, &Problem{Line: 1 + bytes.Count(data[:bad], []byte("\n")), Message: NotUTF8}
+}
+
+// NotUTF8 is the problem of a file that is not UTF-8 text, at the line
+// of its first byte that is not (the web app says it as the server).
+const NotUTF8 = "the file is not UTF-8 text: save it as UTF-8 (this line has its first character that is not, such as an “é” saved as Latin-1)"
 
 // readYAML reads the file's one YAML document.
 func readYAML(data []byte) (*yaml.Node, *Problem) {

@@ -2,6 +2,7 @@ package packs
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"huddle/exercises"
 	"huddle/rooms"
@@ -933,6 +935,92 @@ func TestJSONReadAsJSON(t *testing.T) {
 		}
 		if !reflect.DeepEqual(fromJSON, fromYAML) || !reflect.DeepEqual(jve, yve) {
 			t.Errorf("%s\nJSON: %+v %v\nYAML: %+v %v", in, fromJSON, jerr, fromYAML, yerr)
+		}
+	}
+}
+
+// A file that is not UTF-8 text is refused, at the line of its first
+// byte that is not, with the same words wherever it is read: the
+// library's directory and `huddle packs validate` said "invalid trailing
+// UTF-8 octet", at no line (and the web app's import read “Caf� r�tro”).
+// UTF-16 with its byte order mark, which YAML reads, reads as UTF-8.
+func TestNotUTF8Refused(t *testing.T) {
+	latin1 := func(s string) string { // each rune a byte, as Latin-1 saves it
+		b := []byte{}
+		for _, r := range s {
+			b = append(b, byte(r))
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		in   string
+		line int
+	}{
+		{latin1("title: Café rétro\nexercises:\n  - kind: words\n    title: Mot\n"), 1},
+		{"schema: 1\nid: c\n" + latin1("title: Café rétro à l'été\n"), 3},
+		{"{\"schema\": 1, \"id\": \"c\",\n\"title\": \"" + latin1("Café") + "\", \"exercises\": []}", 2},
+		{"schema: 1\nid: c\ntitle: C\n# \xff\xfe\n", 4},
+	} {
+		for _, parse := range []func(string, []byte) (*Pack, error){Parse, ParseDraft} {
+			_, err := parse("f.yaml", []byte(c.in))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !reflect.DeepEqual(ve.Problems, []Problem{{Line: c.line, Message: NotUTF8}}) {
+				t.Errorf("%q: %v", c.in, err)
+			}
+		}
+	}
+	if !strings.HasPrefix(NotUTF8, "the file is not UTF-8 text: save it as UTF-8") {
+		t.Error(NotUTF8)
+	}
+
+	// `huddle packs validate`, and the library's directory.
+	dir := t.TempDir()
+	name := filepath.Join(dir, "latin1.yaml")
+	os.WriteFile(name, []byte("schema: 1\nid: latin\n"+latin1("title: Café\n")+"exercises:\n  - kind: words\n    title: W\n"), 0o644)
+	var out, errb bytes.Buffer
+	if code := Main("packs", []string{"validate", name}, &out, &errb); code != 1 || out.String() != name+":3: "+NotUTF8+"\n" {
+		t.Errorf("validate: %d %q", code, out.String())
+	}
+	lib := newLib(t, 10)
+	if n, err := lib.LoadDir(t.Context(), dir); n != 0 || err == nil || err.Error() != "latin1.yaml:3: "+NotUTF8 {
+		t.Errorf("LoadDir: %d %v", n, err)
+	}
+
+	// UTF-16, little- and big-endian, reads as the same file in UTF-8.
+	src := "schema: 1\nid: wide\ntitle: Café 🎉\nexercises:\n  - kind: words\n    title: Mot\n"
+	want, err := Parse("utf8.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16of := func(s string, big bool) []byte {
+		b := []byte{0xff, 0xfe}
+		if big {
+			b = []byte{0xfe, 0xff}
+		}
+		for _, u := range utf16.Encode([]rune(s)) {
+			if big {
+				b = binary.BigEndian.AppendUint16(b, u)
+			} else {
+				b = binary.LittleEndian.AppendUint16(b, u)
+			}
+		}
+		return b
+	}
+	for _, big := range []bool{false, true} {
+		if p, err := Parse("utf16.yaml", utf16of(src, big)); err != nil || !reflect.DeepEqual(p, want) {
+			t.Errorf("UTF-16 (big-endian %v): %+v %v", big, p, err)
+		}
+		// Its problems keep their lines.
+		ps := problems(t, string(utf16of(strings.Replace(src, "kind: words", "kind: wordz", 1), big)))
+		if len(ps) != 1 || ps[0].Line != 5 {
+			t.Errorf("UTF-16 problems: %+v", ps)
+		}
+	}
+	broken := utf16of("schema: 1\nid: x\ntitle: a", false)
+	for _, b := range [][]byte{append(broken, 0x3d, 0xd8), append(broken, 0x41)} { // half a pair; half a unit
+		ps := problems(t, string(b))
+		if len(ps) != 1 || ps[0].Line != 3 || ps[0].Message != "the file is UTF-16 text with a broken character on this line: save it as UTF-8" {
+			t.Errorf("broken UTF-16: %+v", ps)
 		}
 	}
 }

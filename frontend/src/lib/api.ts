@@ -12,15 +12,15 @@ export class ApiError extends Error {
 
 export interface Req {
   body?: unknown;
-  /** A body sent as it is (a YAML file), with this content type. */
-  raw?: { text: string; type: string };
+  /** A body sent as it is (a pack file, its bytes), with this content type. */
+  raw?: { text: string | Blob; type: string };
   /** Sent as `Authorization: Bearer <auth>` when not empty. */
   auth?: string | null;
 }
 
 export async function send(method: string, path: string, req: Req = {}): Promise<Response> {
   const headers: Record<string, string> = {};
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (req.raw) {
     headers['Content-Type'] = req.raw.type;
     body = req.raw.text;

@@ -32,8 +32,9 @@ export const library = {
   packYaml: (id: string) => download(`/api/packs/${enc(id)}?format=yaml`, hostKey(), `${id}.yaml`),
   createPack: (pack: Pack) => call<PackEntry>('POST', '/api/packs', { body: { pack }, auth: hostKey() }),
   /** Import a pack file; `replace` overwrites a library pack with the same id. */
-  importPack: (yaml: string, replace = false) =>
-    call<PackEntry>('POST', '/api/packs' + (replace ? '?replace=1' : ''), { raw: { text: yaml, type: 'application/yaml' }, auth: hostKey() }),
+  /** A pack file, as text or as its bytes (the server says what a file not in UTF-8 is). */
+  importPack: (file: string | Blob, replace = false) =>
+    call<PackEntry>('POST', '/api/packs' + (replace ? '?replace=1' : ''), { raw: { text: file, type: 'application/yaml' }, auth: hostKey() }),
   /** Save an edit; `version` guards against overwriting someone else's change (omit it to overwrite). */
   updatePack: (id: string, pack: Pack, version?: string) =>
     call<PackEntry>('PUT', `/api/packs/${enc(id)}`, { body: version === undefined ? { pack } : { pack, version }, auth: hostKey() }),

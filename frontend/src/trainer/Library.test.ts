@@ -163,6 +163,44 @@ describe('importing a pack file', () => {
     expect(target.querySelector('[data-testid=import-conflict]')!.textContent).toContain('“qa”');
   });
 
+  // Read as text here, a Latin-1 "Café rétro" was imported as "Caf� r�tro",
+  // and one with three accents or more called "not a pack file": the
+  // server is sent the file's bytes, and says what it says of the file
+  // elsewhere (`huddle packs validate`), at its line.
+  it('sends a file as its bytes, and shows what the server says of one not in UTF-8', async () => {
+    await render(Library);
+    const notUTF8 = 'the file is not UTF-8 text: save it as UTF-8 (this line has its first character that is not, such as an “é” saved as Latin-1)';
+    const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    for (const title of ['Café rétro', 'Café rétro à l\'été']) {
+      const bytes = latin1(`schema: 1\nid: latin\ntitle: ${title}\nexercises:\n  - kind: words\n    title: Mot\n`);
+      fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ error: { code: 'invalid', message: notUTF8,
+        problems: [{ line: 3, message: notUTF8 }] } }), { status: 400 }));
+      await pick(new File([bytes], 'latin1.yaml'));
+      const [, init] = imports().at(-1)!;
+      expect(new Uint8Array(await (init.body as Blob).arrayBuffer())).toEqual(bytes);
+      expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/yaml');
+      const box = target.querySelector('[data-testid=import-error]')!;
+      expect(box.textContent).toContain('latin1.yaml was not imported:');
+      expect(box.querySelector('li')!.textContent).toContain(`line 3`);
+      expect(box.querySelector('li')!.textContent).toContain(notUTF8);
+      expect(box.textContent).not.toContain('not a pack file');
+    }
+    expect(imports()).toHaveLength(2);
+  });
+
+  it('sends a UTF-16 file with its byte order mark, which the server reads, though it holds zero bytes', async () => {
+    await render(Library);
+    const text = 'schema: 1\nid: wide\ntitle: Wide\nexercises:\n  - kind: words\n    title: Mot\n';
+    const bytes = new Uint8Array([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const wide = { ...trust, id: 'wide', title: 'Wide', builtin: false, source: 'library', version: '1' };
+    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ summary: wide, pack: { schema: 1, id: 'wide', title: 'Wide', exercises: [] } }), { status: 201 }));
+    await pick(new File([bytes], 'utf16.yaml'));
+    expect(imports()).toHaveLength(1);
+    expect(new Uint8Array(await (imports()[0][1].body as Blob).arrayBuffer())).toEqual(bytes);
+    expect(target.textContent).not.toContain('not a pack file');
+    expect(target.textContent).toContain('Wide');
+  });
+
   it('says a picture is not a pack file, without sending it', async () => {
     await render(Library);
     await pick(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0xff, 0xfe, 0xfd, 0xfc])], 'photo.png'));
