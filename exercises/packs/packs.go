@@ -157,6 +157,15 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	root, problem := readJSON(data)
 	if root == nil && problem == nil {
 		root, problem = readYAML(data)
+		// A file written as JSON that is not, nor YAML, is told as JSON
+		// tells it: at its very place, which a minified file needs (the
+		// YAML reader's "a “{” is not closed by this line" came at no
+		// line, for a comma missing). So is a comma missing before a
+		// name or a value that YAML read as one text with the value
+		// before it ({"schema": 1 "id": "x"}: schema “1 "id": "x"”).
+		if jp, sure := jsonSyntaxProblem(data); jp != nil && (problem != nil || sure) {
+			root, problem = nil, jp
+		}
 	}
 	if problem != nil {
 		return nil, nil, problem
@@ -387,12 +396,24 @@ var parserErrors = map[string]bool{
 	"found undefined tag handle":             true,
 }
 
-// syntaxProblem is a YAML syntax error at the line to fix, the common
-// ones told in words: a tab in the indentation, a "[" or "{" never
-// closed, a ": " inside a value, a quote never closed. Others keep the
-// parser's words.
+// syntaxProblem is a YAML syntax error at the line to fix (the first
+// line too, which the reader names no line for), the common ones told
+// in words: a tab in the indentation, a "[" or "{" never closed, a ": "
+// inside a value, a quote never closed, a control character, a value
+// missing. Others keep the parser's words.
 func syntaxProblem(p Problem, data []byte) Problem {
-	if parserErrors[p.Message] && p.Line > 0 {
+	if p.Message == "control characters are not allowed" {
+		// The reader's error, at no line.
+		for i, r := range string(data) {
+			if !printable(r) {
+				return Problem{Line: 1 + strings.Count(string(data[:i]), "\n"),
+					Message: fmt.Sprintf("this line holds a control character (U+%04X) that a YAML file cannot: remove it, or write it as an escape in double quotes (\"\\t\" for a tab)", r)}
+			}
+		}
+	}
+	// The reader names no line when it is the first; its parser's
+	// errors name the line before the one they are about.
+	if p.Line == 0 || parserErrors[p.Message] {
 		p.Line++
 	}
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
@@ -409,8 +430,6 @@ func syntaxProblem(p Problem, data []byte) Problem {
 		return strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t")
 	}
 	if depth, ok := strings.CutPrefix(p.Message, "exceeded max depth of "); ok {
-		// The reader names no line when it is the first.
-		p.Line = max(p.Line, 1)
 		p.Message = fmt.Sprintf("lists and mappings are nested too deeply here (more than %s inside each other): a pack needs only a few levels", depth)
 		return p
 	}
@@ -442,11 +461,146 @@ func syntaxProblem(p Problem, data []byte) Problem {
 	case "mapping values are not allowed in this context":
 		p.Message = "a “: ” inside a value, or a line indented more than it should be: put the value in quotes, or check the indentation"
 	case "found unexpected end of stream":
-		if strings.ContainsAny(text(p.Line), `"'`) {
-			p.Message = "a quoted text that starts on this line is never closed: add its closing quote"
+		// (only a quoted text's) The reader names the line it started
+		// on, but the end of the file when it is the first line.
+		if !strings.ContainsAny(text(p.Line), `"'`) {
+			p.Line = 1
+		}
+		p.Message = "a quoted text that starts on this line is never closed: add its closing quote"
+	case "did not find expected node content":
+		switch l := text(p.Line); {
+		case strings.Count(l, "]")+strings.Count(l, "}") > strings.Count(l, "[")+strings.Count(l, "{"):
+			p.Message = "a “]” or “}” on this line closes nothing, or comes where a value was expected: remove it, or put the text in quotes if it is part of it"
+		case p.Line == len(lines):
+			p.Message = "the file ends where a value was expected: add the value, or the “]” or “}” of a “[” or “{” never closed"
+		default:
+			p.Message = "a value was expected on this line: check it, and put a text in quotes if it holds a “[”, “{”, “,” or “: ”"
 		}
 	}
 	return p
+}
+
+// trailingComma reports whether c, after before, closes a list or a
+// mapping right after a “,”: YAML reads it, JSON does not.
+func trailingComma(before []byte, c byte) bool {
+	before = bytes.TrimRight(before, " \t\r\n")
+	return (c == '}' || c == ']') && len(before) > 0 && before[len(before)-1] == ','
+}
+
+// printable reports whether YAML takes r in a file.
+func printable(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7e || r == 0x85 ||
+		r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff
+}
+
+// jsonSyntaxProblem is the syntax error of a file written as JSON (its
+// first character a “{” or a “[”, its names in double quotes) that is
+// not JSON, in words, at its line; nil for a file that is not written as
+// JSON, is JSON, or whose error YAML tells better (nesting too deep) or
+// does not make (a “,” before a “}”). sure: the error is one even where
+// YAML read the file (a comma missing before a value that starts with a
+// quote or a bracket).
+func jsonSyntaxProblem(data []byte) (_ *Problem, sure bool) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' && t[0] != '[' {
+		return nil, false
+	}
+	var se *json.SyntaxError
+	if !errors.As(json.Unmarshal(data, new(json.RawMessage)), &se) {
+		return nil, false
+	}
+	at := min(max(int(se.Offset)-1, 0), len(data)) // the character refused
+	lineOf := func(off int) int { return 1 + bytes.Count(data[:off], []byte("\n")) }
+	// The text from there to the end of its line, as the file has it.
+	near := func(from int) string {
+		l := data[from:]
+		if i := bytes.IndexAny(l, "\r\n"); i >= 0 {
+			l = l[:i]
+		}
+		if r := []rune(string(l)); len(r) > 24 {
+			l = []byte(string(r[:24]) + "…")
+		}
+		return exercises.Quote(string(l))
+	}
+	msg := se.Error()
+	switch {
+	case strings.Contains(msg, "exceeded max depth"):
+		return nil, false
+	case msg == "unexpected end of JSON input":
+		// What is still open at the end: a text, or brackets.
+		type open struct {
+			c    byte
+			line int
+		}
+		var stack []open
+		str := -1
+		for i := 0; i < len(data); i++ {
+			switch c := data[i]; {
+			case str >= 0 && c == '\\':
+				i++
+			case str >= 0 && c == '"':
+				str = -1
+			case str >= 0:
+			case c == '"':
+				str = i
+			case c == '{' || c == '[':
+				stack = append(stack, open{c, lineOf(i)})
+			case (c == '}' || c == ']') && len(stack) > 0:
+				stack = stack[:len(stack)-1]
+			}
+		}
+		last := lineOf(len(bytes.TrimRight(data, " \t\r\n")))
+		switch {
+		case str >= 0:
+			return &Problem{Line: lineOf(str), Message: "a quoted text that starts on this line is never closed: add its closing quote"}, false
+		case len(stack) > 0:
+			o := stack[len(stack)-1]
+			close := map[byte]string{'{': "}", '[': "]"}[o.c]
+			return &Problem{Line: last, Message: fmt.Sprintf("the file ends before the “%c” on line %d is closed: add its “%s”", o.c, o.line, close)}, false
+		}
+		return &Problem{Line: last, Message: "the file ends in the middle of a value"}, false
+	}
+	c := data[at]
+	p := &Problem{Line: lineOf(at)}
+	switch {
+	case strings.HasSuffix(msg, "after object key:value pair"), strings.HasSuffix(msg, "after array element"):
+		closer := map[bool]string{true: "}", false: "]"}[strings.HasSuffix(msg, "pair")]
+		p.Message = fmt.Sprintf("a “,” is missing before %s (or a “%s”)", near(at), closer)
+		// The comma goes after the value before, which may end a line.
+		if end := len(bytes.TrimRight(data[:at], " \t\r\n")); lineOf(end) < p.Line {
+			p.Line = lineOf(end)
+			p.Message = fmt.Sprintf("a “,” is missing at the end of this line, before %s on the next (or a “%s”)", near(at), closer)
+		}
+		sure = c == '"' || c == '{' || c == '['
+	case trailingComma(data[:at], c):
+		return nil, false
+	case strings.HasSuffix(msg, "after object key"):
+		p.Message = fmt.Sprintf("a “:” is missing between a name and its value, before %s", near(at))
+	case strings.HasSuffix(msg, "after top-level value"):
+		p.Message = goesOn
+	case strings.HasSuffix(msg, "looking for beginning of object key string") && c != '}' && c != ',':
+		return nil, false // names not in quotes: YAML's flow style, not JSON
+	case strings.HasPrefix(msg, "invalid character ','"), strings.HasSuffix(msg, "looking for beginning of value") && c == ']':
+		p.Message = fmt.Sprintf("a value is missing before %s", near(at))
+	case strings.HasSuffix(msg, "looking for beginning of value") && c == '\'':
+		p.Message = fmt.Sprintf("a text in JSON is in double quotes, not single ones: %s", near(at))
+	case strings.HasSuffix(msg, "looking for beginning of value"), strings.Contains(msg, "in literal"), strings.Contains(msg, "numeric literal"):
+		from := at
+		for from > 0 && bytes.IndexByte([]byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-._"), data[from-1]) >= 0 {
+			from--
+		}
+		p.Message = fmt.Sprintf("%s is not a JSON value: a text is in double quotes, a number is written as 12 or -1.5", near(from))
+	case strings.HasSuffix(msg, "in string literal") && c == '\n', strings.HasSuffix(msg, "in string literal") && c == '\r':
+		p.Message = "a quoted text that starts on this line is never closed: add its closing quote (a line break in a text is written \\n)"
+	case strings.HasSuffix(msg, "in string literal"):
+		p.Message = "a quoted text on this line holds a tab or another control character: write a tab as \\t"
+	case strings.HasSuffix(msg, "in string escape code"), strings.Contains(msg, "hexadecimal character escape"):
+		from := bytes.LastIndexByte(data[:at], '\\')
+		p.Message = fmt.Sprintf("%s is not an escape JSON reads: write a backslash as \\\\, a character as \\u and four hexadecimal digits", near(max(from, 0)))
+	default:
+		p.Message = msg
+	}
+	return p, sure
 }
 
 // trailing is the problem of what follows a file's pack that is not a
@@ -466,8 +620,11 @@ func trailing(p Problem, rootLine int, data []byte) Problem {
 			return Problem{Line: n, Message: "a pack file holds one YAML document"}
 		}
 	}
-	return Problem{Line: p.Line, Message: "the file goes on after the end of its pack, on this line: a pack file holds one pack; remove what follows it, or check the brackets and quotes before it"}
+	return Problem{Line: p.Line, Message: goesOn}
 }
+
+// goesOn is the problem of what follows a file's pack.
+const goesOn = "the file goes on after the end of its pack, on this line: a pack file holds one pack; remove what follows it, or check the brackets and quotes before it"
 
 // documentMarker is a line that starts or ends a YAML document.
 var documentMarker = regexp.MustCompile(`^(---|\.\.\.)([ \t]|$)`)

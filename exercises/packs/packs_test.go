@@ -611,6 +611,28 @@ func TestYAMLFailuresInWords(t *testing.T) {
 		{"json", "{\"schema\": 1, \"id\": \"w\", \"title\": \"W\",\n \"exercises\": [{\"kind\": \"words\", \"title\": \"x\"}]", 2, "“{”"},
 		{"colon", "schema: 1\nid: bad\ntitle: Start: now\nexercises:\n  - kind: poll\n", 3, "quotes"},
 		{"quote", "schema: 1\nid: bad\ntitle: \"unclosed\nexercises:\n  - kind: poll\n", 3, "quote"},
+		// On the first line, which the reader names no line for (and a
+		// quote by the end of the file).
+		{"colon on line 1", "title: a: b\nexercises: []\n", 1, "quotes"},
+		{"quote on line 1", "title: \"unclosed\nid: x\n", 1, "a quoted text that starts on this line is never closed"},
+		{"single quote on line 1", "title: 'unclosed\nid: x\nschema: 1\n", 1, "a quoted text that starts on this line is never closed"},
+		{"closes nothing", "title: ]\n", 1, "“]” or “}” on this line closes nothing"},
+		{"ends in a list", "schema: 1\ntitle: [a,\n", 2, "the file ends where a value was expected"},
+		{"control character", "schema: 1\nid: c\ntitle: T\nexercises:\n  - kind: words\n    title: a\x01b\n", 6, "control character (U+0001)"},
+		// JSON, as JSON tells it: a minified file is one line.
+		{"minified, a comma missing", `{"schema":1,"id":"mc","title":"MC","exercises":[{"kind":"words" "title":"W"},{"kind":"text","title":"T"}]}`, 1,
+			`a “,” is missing before “"title":"W"},{"kind":"te…” (or a “}”)`},
+		{"minified, a comma missing in a list", `{"schema":1,"id":"mc","title":"MC","exercises":[{"kind":"words","title":"W"} {"kind":"text","title":"T"}]}`, 1,
+			`a “,” is missing before “{"kind":"text","title":"…” (or a “]”)`},
+		{"a comma missing on line 3", "{\"schema\": 1,\n \"id\": \"mc\",\n \"title\": \"MC\"\n \"exercises\": []}", 3, `a “,” is missing at the end of this line, before “"exercises": []}” on the next (or a “}”)`},
+		{"truncated", `{"title": "x", `, 1, "the file ends before the “{” on line 1 is closed: add its “}”"},
+		{"truncated inside", "{\"title\": \"x\",\n \"exercises\": [\n  {\"kind\": \"words\"", 3, "the file ends before the “{” on line 3 is closed: add its “}”"},
+		{"truncated in a text", "{\"title\": \"x\",\n \"exercises\": [{\"kind\": \"wor", 2, "a quoted text that starts on this line is never closed"},
+		{"a colon missing", `{"title" "x", "exercises": [}`, 1, "a “:” is missing between a name and its value"},
+		{"an escape", "{\"title\": \"a\\qb\", \"exercises\": [}", 1, `“\qb", "exercises": [}” is not an escape JSON reads`},
+		{"a value missing", `{"title": "x", "exercises": [,]}`, 1, "a value is missing before “,]}”"},
+		// A comma before a "}" YAML reads: the file's other error is told.
+		{"a comma before a }, and a { never closed", `{"schema":1,"id":"x","title":"T","exercises":[{"kind":"words","title":"W",}]`, 1, "the “{” on this line starts a mapping that is never closed"},
 	}
 	for _, c := range cases {
 		_, err := ParseDraft("f.yaml", []byte(c.in))
@@ -623,7 +645,7 @@ func TestYAMLFailuresInWords(t *testing.T) {
 		if p.Line != c.line || !strings.Contains(p.Message, c.want) {
 			t.Errorf("%s: line %d %q, want line %d and %q", c.name, p.Line, p.Message, c.line, c.want)
 		}
-		for _, raw := range []string{"token", "did not find expected", "violates indentation", "mapping values", "end of stream"} {
+		for _, raw := range []string{"token", "did not find expected", "violates indentation", "mapping values", "end of stream", "control characters are", "invalid character", "JSON input"} {
 			if strings.Contains(p.Message, raw) {
 				t.Errorf("%s: the parser's words %q", c.name, p.Message)
 			}
