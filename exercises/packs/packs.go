@@ -17,6 +17,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,6 +174,11 @@ func read(data []byte) (*Pack, *walker, *Problem) {
 	root, wrapped := unwrap(root)
 	if wrapped != nil {
 		return nil, nil, wrapped
+	}
+	if resultsFile(root) {
+		// Not one problem per field of the results ("unknown field
+		// “date”", 47 of them for a short workshop).
+		return nil, nil, &Problem{Line: root.Line, Message: "this is a results file (a room's or a kept session's results, as the console and the Sessions page download them), not a pack: import a pack file, as Export YAML in the library gives one"}
 	}
 	lines := map[string]int{"": root.Line}
 	w := &walker{lines: lines}
@@ -657,6 +663,55 @@ func unwrap(root *yaml.Node) (*yaml.Node, *Problem) {
 	}
 	return pack, nil
 }
+
+// resultsFile reports whether a file's root is the results of a room
+// (exercises.RoomResults, as the console downloads them as JSON) or of
+// a kept session (exercises.Session: {"session": …, "results": …}): two
+// of the results' fields a pack does not have, or every field of a
+// session.
+func resultsFile(root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	keys := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		keys[root.Content[i].Value] = true
+	}
+	fields := resultsFields()
+	n := 0
+	for _, f := range fields.results {
+		if keys[f] {
+			n++
+		}
+	}
+	session := len(fields.session) > 0
+	for _, f := range fields.session {
+		session = session && keys[f]
+	}
+	return n >= 2 || session
+}
+
+// resultsFields are the JSON names of the results' fields that are not a
+// pack's, and of a session's.
+var resultsFields = sync.OnceValue(func() (f struct{ results, session []string }) {
+	names := func(t reflect.Type, tag string) []string {
+		var out []string
+		for i := range t.NumField() {
+			if n, _, _ := strings.Cut(t.Field(i).Tag.Get(tag), ","); n != "" && n != "-" {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	pack := names(reflect.TypeFor[Pack](), "yaml")
+	for _, n := range names(reflect.TypeFor[exercises.RoomResults](), "json") {
+		if !slices.Contains(pack, n) {
+			f.results = append(f.results, n)
+		}
+	}
+	f.session = names(reflect.TypeFor[exercises.Session](), "json")
+	return f
+})
 
 // walker checks the node tree against the Go types: unknown and
 // duplicate fields, and values of the wrong type, each with its line.

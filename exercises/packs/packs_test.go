@@ -3,6 +3,7 @@ package packs
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -1044,5 +1045,36 @@ func TestNotUTF8Refused(t *testing.T) {
 		if len(ps) != 1 || ps[0].Line != 3 || ps[0].Message != "the file is UTF-16 text with a broken character on this line: save it as UTF-8" {
 			t.Errorf("broken UTF-16: %+v", ps)
 		}
+	}
+}
+
+// A results file picked instead of a pack (the console's JSON results,
+// or a kept session's) is told as such, in one problem: it was 47
+// unknown fields for a short workshop.
+func TestResultsFileIsNotAPack(t *testing.T) {
+	r := &exercises.RoomResults{Title: "QA workshop", Date: "2026-12-07", Ended: true, EndedAt: "2026-12-07T07:03:55Z", Participants: 4,
+		Exercises: []exercises.ExerciseResult{{Kind: exercises.KindPoll, Title: "Lunch", Responses: 4}, {Kind: exercises.KindWords, Title: "Mood"}}}
+	results, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := json.Marshal(exercises.Session{Session: exercises.SessionSummary{ID: "r1", Code: "K7QX2M", Title: "QA workshop"}, Results: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{{Line: 1, Message: "this is a results file (a room's or a kept session's results, as the console and the Sessions page download them), not a pack: import a pack file, as Export YAML in the library gives one"}}
+	for _, in := range [][]byte{results, session, []byte("title: QA\ndate: 2026-12-07\nparticipants: 4\nexercises: []\n")} {
+		for _, parse := range []func(string, []byte) (*Pack, error){Parse, ParseDraft} {
+			_, err := parse("results.json", in)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !reflect.DeepEqual(ve.Problems, want) {
+				t.Errorf("%.60s…: %v", in, err)
+			}
+		}
+	}
+	// One field of the results in a pack is a field unknown.
+	ps := problems(t, "schema: 1\nid: d\ntitle: D\ndate: 2026-12-07\nexercises:\n  - kind: words\n    title: W\n")
+	if len(ps) != 1 || ps[0].Field != "date" || ps[0].Message != "unknown field “date”" {
+		t.Errorf("a pack with a date: %+v", ps)
 	}
 }
