@@ -54,6 +54,10 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Value is the value at fault in Field, when the answer names one for
+	// a client to use (the pack id already taken, which a file being
+	// imported does not always let the client read).
+	Value string `json:"value,omitempty"`
 	// Problems lists every problem of a document checked as a whole (a
 	// pack file), when there are several; Field is the first one's.
 	Problems []Problem `json:"problems,omitempty"`

@@ -1059,6 +1059,27 @@ func TestImportNotUTF8(t *testing.T) {
 	}
 }
 
+// An import whose id is taken names the id in the conflict's value, as
+// the server read it: the web app guessed it from the file, and named
+// "“”" for a pack wrapped as "pack:" in YAML or JSON with a comma
+// before a "}", which only the server reads.
+func TestImportConflictNamesTheID(t *testing.T) {
+	ts := startServer(t, nil)
+	if st, _, body := ts.do("POST", "/api/packs", pulseYAML, nil, yamlHeader()...); st != http.StatusCreated {
+		t.Fatalf("import: %d %s", st, body)
+	}
+	wrapped := "pack:\n  " + strings.ReplaceAll(strings.TrimSpace(pulseYAML), "\n", "\n  ") + "\n"
+	commas := `{"schema": 1, "id": "team-pulse", "title": "Team pulse", "exercises": [{"kind": "words", "title": "W",},],}`
+	builtin := `{"pack": {"id": "building-trust", "title": "Trust", "exercises": [{"kind": "words", "title": "W"}]}}`
+	for file, id := range map[string]string{wrapped: "team-pulse", commas: "team-pulse", builtin: "building-trust"} {
+		var eb errBody
+		if st, _, body := ts.do("POST", "/api/packs", file, &eb, yamlHeader()...); st != http.StatusConflict || eb.Error.Code != rooms.CodeConflict ||
+			eb.Error.Field != "id" || eb.Error.Value != id || !strings.Contains(body, `"value":"`+id+`"`) {
+			t.Errorf("%.30q…: %d %s", file, st, body)
+		}
+	}
+}
+
 // A server whose anonymity floor (min-responses) is above what a pack's
 // anonymous votes ask for starts a room from the pack all the same, each
 // such vote raised to the floor (its results only stay hidden longer):

@@ -210,8 +210,12 @@ func (l *Library) putStored(ctx context.Context, st stored, expect uint64) (*Ent
 	return &Entry{Summary: summarize(st.Pack, st.Source, v, st.UpdatedAt), Pack: st.Pack}, nil
 }
 
+// taken is the conflict of an id already taken, the id in its value:
+// the web app's import names it, as the server read it from the file.
 func taken(id string) error {
-	return rooms.FieldError(rooms.CodeConflict, "id", "there is already a pack %s", exercises.Quote(id))
+	e := rooms.FieldError(rooms.CodeConflict, "id", "there is already a pack %s", exercises.Quote(id))
+	e.Value = id
+	return e
 }
 
 // Create adds a new pack to the library. An empty id is made from the

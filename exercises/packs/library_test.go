@@ -76,6 +76,9 @@ func TestLibraryRefusalsQuoteInWords(t *testing.T) {
 	p := Find("building-trust")
 	_, err = lib.Create(ctx, p, SourceLibrary, false)
 	check("a built-in's id", err, rooms.CodeConflict, "id", "there is already a pack “building-trust”")
+	if e := rooms.AsError(err); e.Value != "building-trust" {
+		t.Errorf("a built-in's id: value %q, want the id", e.Value)
+	}
 	p.ID = "mine"
 	e, err := lib.Create(ctx, p, SourceLibrary, false)
 	if err != nil {

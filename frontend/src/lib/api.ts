@@ -5,7 +5,9 @@
 import type { MemberView, Problem, Room } from './types';
 
 export class ApiError extends Error {
-  constructor(public code: string, message: string, public status: number, public field?: string, public problems?: Problem[]) {
+  /** value: the value at fault in field, when the answer names one (the pack id taken, 2.2). */
+  constructor(public code: string, message: string, public status: number, public field?: string, public problems?: Problem[],
+    public value?: string) {
     super(message);
   }
 }
@@ -47,7 +49,7 @@ export async function send(method: string, path: string, req: Req = {}): Promise
     // a node restarts) or something broke; never show its bare status text.
     const code = e?.code ?? bodilessCode(res.status);
     throw new ApiError(code, e?.message ?? (code === 'invalid' ? res.statusText || `HTTP ${res.status}` : ''), res.status, e?.field,
-      Array.isArray(e?.problems) ? e.problems : undefined);
+      Array.isArray(e?.problems) ? e.problems : undefined, typeof e?.value === 'string' ? e.value : undefined);
   }
   return res;
 }

@@ -157,10 +157,35 @@ describe('importing a pack file', () => {
     const box = target.querySelector('[data-testid=import-error]')!;
     expect(box.querySelector('li')!.textContent).toBe('Exercise 1 “Lunch”, question 1, option 4: an option label is 1 to 80 characters');
     expect(box.querySelector('code')).toBeNull();
-    // A taken id is the file's, JSON or not.
-    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify({ error: { code: 'conflict', message: 'taken', field: 'id' } }), { status: 409 }));
-    await pick(new File([JSON.stringify(pack)], 'qa.json', { type: 'application/json' }));
-    expect(target.querySelector('[data-testid=import-conflict]')!.textContent).toContain('“qa”');
+  });
+
+  // The id taken is the one the server read, in its answer: guessed here
+  // from the file, it was “” for a pack wrapped as "pack:" in YAML, or
+  // JSON with a "," before a "}".
+  it('names the id taken as the server says it, and replaces that pack', async () => {
+    await render(Library);
+    const taken = (id: string) => async () => new Response(JSON.stringify({ error: { code: 'conflict',
+      message: `there is already a pack “${id}”`, field: 'id', value: id } }), { status: 409 });
+    for (const text of ['pack:\n  schema: 1\n  id: qa-pack\n  title: QA\n', '{"schema": 1, "id": "qa-pack", "title": "QA", "exercises": [{"kind": "words", "title": "W",},],}']) {
+      fetchMock.mockImplementationOnce(taken('qa-pack'));
+      await pick(new File([text], 'qa.yaml'));
+      const box = target.querySelector('[data-testid=import-conflict]')!;
+      expect(box.textContent).toContain('A pack with the id “qa-pack” is already in the library.');
+    }
+    const entry = { summary: { ...trust, id: 'qa-pack', title: 'QA', builtin: false, source: 'library', version: '2' }, pack: { schema: 1, id: 'qa-pack', title: 'QA', exercises: [] } };
+    fetchMock.mockImplementationOnce(async () => new Response(JSON.stringify(entry), { status: 201 }));
+    const replace = [...target.querySelectorAll('[data-testid=import-conflict] button')].find((b) => b.textContent?.trim() === 'Replace it') as HTMLButtonElement;
+    replace.click();
+    await settle();
+    expect(imports().at(-1)![0]).toBe('/api/packs?replace=1');
+    expect(target.querySelector('[data-testid=import-conflict]')).toBeNull();
+    expect(target.textContent).toContain('QA');
+    // A built-in's id: no Replace, the built-in is named.
+    fetchMock.mockImplementationOnce(taken('building-trust'));
+    await pick(new File(['{"pack": {"id": "building-trust", "title": "T"}}'], 'trust.json'));
+    const box = target.querySelector('[data-testid=import-conflict]')!;
+    expect(box.textContent).toContain('“building-trust” is the id of a built-in pack.');
+    expect(box.querySelector('button')).toBeNull();
   });
 
   // Read as text here, a Latin-1 "Café rétro" was imported as "Caf� r�tro",

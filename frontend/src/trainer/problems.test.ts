@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packFileInfo, problemPlace } from './problems';
+import { packFileTitles, problemPlace } from './problems';
 
 describe('where a pack problem is, in words', () => {
   it('names the exercise, question, option and column by number, the exercise by its title too', () => {
@@ -14,10 +14,10 @@ describe('where a pack problem is, in words', () => {
     expect(problemPlace('title', of)).toBe('');
   });
 
-  it("reads a file's id and titles from JSON, wrapped or not, and only the id from YAML", () => {
+  it("reads a file's titles from JSON, wrapped or not, and none from YAML", () => {
     const pack = { id: 'qa', exercises: [{ title: 'Lunch' }, {}] };
-    expect(packFileInfo(JSON.stringify(pack))).toEqual({ id: 'qa', titles: ['Lunch', ''] });
-    expect(packFileInfo(JSON.stringify({ summary: {}, pack }))).toEqual({ id: 'qa', titles: ['Lunch', ''] });
-    expect(packFileInfo('schema: 1\nid: "team-pulse"\ntitle: x\n')).toEqual({ id: 'team-pulse', titles: [] });
+    expect(packFileTitles(JSON.stringify(pack))).toEqual(['Lunch', '']);
+    expect(packFileTitles(JSON.stringify({ summary: {}, pack }))).toEqual(['Lunch', '']);
+    expect(packFileTitles('schema: 1\nid: "team-pulse"\ntitle: x\n')).toEqual([]);
   });
 });

@@ -28,18 +28,18 @@ export function problemPlace(field: string, titleOf?: (i: number) => string | un
 }
 
 /**
- * What a pack file says of itself before the server reads it, for the
- * import's messages: its id and its exercises' titles. Read from JSON (as
- * the API answers a pack, or wrapped in {"pack": …}); from YAML only the
- * id (its problems carry their lines).
+ * A pack file's exercise titles before the server reads it, for where its
+ * problems are: from JSON (as the API answers a pack, or wrapped in
+ * {"pack": …}); none from YAML (its problems carry their lines). Nothing
+ * else is guessed from the file: what the server read is in its answer
+ * (the id taken, in a conflict's value).
  */
-export function packFileInfo(text: string): { id?: string; titles: string[] } {
+export function packFileTitles(text: string): string[] {
   try {
     const v = JSON.parse(text);
     const p = v && typeof v === 'object' && v.pack && typeof v.pack === 'object' ? v.pack : v;
-    const titles = Array.isArray(p?.exercises) ? p.exercises.map((e: any) => (typeof e?.title === 'string' ? e.title : '')) : [];
-    return { id: typeof p?.id === 'string' ? p.id : undefined, titles };
+    return Array.isArray(p?.exercises) ? p.exercises.map((e: any) => (typeof e?.title === 'string' ? e.title : '')) : [];
   } catch {
-    return { id: text.match(/^id:[ \t]*["']?([a-z0-9-]+)/m)?.[1], titles: [] };
+    return [];
   }
 }
