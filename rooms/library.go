@@ -41,3 +41,13 @@ type Library interface {
 	// when the version differs.
 	LibraryDelete(ctx context.Context, coll, id string, expect uint64) error
 }
+
+// DurableLibrary is implemented by a Store that can say whether its
+// library outlives the process: the embedded store keeps it in memory
+// unless it was given a data directory (memory.Options.DataDir); Redis
+// keeps it. A Store without it is taken to keep its library.
+type DurableLibrary interface {
+	// LibraryDurable reports whether the library's documents survive a
+	// restart of this process.
+	LibraryDurable() bool
+}

@@ -1,6 +1,8 @@
 // Package memory is the embedded, in-process Store: the default, so one
-// binary runs a workshop on a laptop. Everything is lost when the process
-// stops; use the Redis store to survive that.
+// binary runs a workshop on a laptop. Its rooms are lost when the process
+// stops (use the Redis store to survive that); its library (the packs and
+// kept sessions) is too, unless it is kept in a data directory
+// (Options.DataDir, Open).
 package memory
 
 import (
@@ -8,6 +10,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +33,14 @@ type Options struct {
 	SweepInterval time.Duration
 	// Now is the clock (default time.Now), for tests.
 	Now func() time.Time
+	// DataDir, when set, is the directory the library (packs, kept
+	// sessions) is kept in, one file per document, and loaded from by
+	// Open: a restart loses none of it. Rooms stay in memory. Only Open
+	// takes it.
+	DataDir string
+	// Logger tells what Open found in DataDir, and what could not be
+	// removed from it later (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // Store is the in-memory rooms.Store.
@@ -38,7 +50,7 @@ type Store struct {
 	mu    sync.Mutex
 	rooms map[string]*room
 	codes map[string]string // join code → room id
-	lib   library
+	lib   library           // its own lock (library.go)
 
 	stop chan struct{}
 	done chan struct{}
@@ -91,8 +103,46 @@ var (
 	_ rooms.ViewReader = (*Store)(nil)
 )
 
-// New returns an empty store and starts its expiry sweeper; Close stops it.
+// New returns an empty store, its library in memory only, and starts its
+// expiry sweeper; Close stops it. A store with a data directory is
+// Open's: New panics when opts.DataDir is set, rather than keep in memory
+// what its caller meant to keep on disk.
 func New(opts Options) *Store {
+	if opts.DataDir != "" {
+		panic("memory: New with a DataDir; use Open")
+	}
+	return newStore(opts, nil)
+}
+
+// Open returns a store whose library is kept in opts.DataDir (created if
+// missing, with the directories it needs), loaded from it now, and starts
+// the expiry sweeper; Close stops it and lets the directory go. A file of
+// the directory that cannot be read as a library document is logged and
+// left as it is, and the others load. The directory is locked while the
+// store is open (where the system has flock), so two processes never
+// keep one library. Without a DataDir, Open is New.
+func Open(opts Options) (*Store, error) {
+	if opts.DataDir == "" {
+		return New(opts), nil
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	d, loaded, err := openDisk(opts.DataDir, opts.Logger, opts.now())
+	if err != nil {
+		return nil, fmt.Errorf("memory: data-dir %q: %w", opts.DataDir, err)
+	}
+	return newStore(opts, &library{colls: loaded, disk: d}), nil
+}
+
+func (o Options) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+func newStore(opts Options, lib *library) *Store {
 	if opts.HistoryLimit <= 0 {
 		opts.HistoryLimit = 1000
 	}
@@ -105,12 +155,18 @@ func New(opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	s := &Store{
 		opts:  opts,
 		rooms: make(map[string]*room),
 		codes: make(map[string]string),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
+	}
+	if lib != nil {
+		s.lib.colls, s.lib.disk = lib.colls, lib.disk
 	}
 	go s.sweep()
 	return s
@@ -146,10 +202,10 @@ func (s *Store) sweep() {
 }
 
 func (s *Store) dropExpired() {
+	s.pruneLibrary()
 	now := s.opts.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pruneLibraryLocked()
 	for id, r := range s.rooms {
 		r.mu.Lock()
 		if now.After(r.expires) {
@@ -627,13 +683,20 @@ func (s *Store) CountRooms(ctx context.Context) (int, error) {
 // Ping implements rooms.Store: memory is always reachable.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
-// Close implements rooms.Store.
+// Close implements rooms.Store. With a data directory, what the library
+// holds is on disk already (every change was written when it was made):
+// Close only lets the directory go, for another store to open.
 func (s *Store) Close() error {
 	select {
 	case <-s.stop:
 	default:
 		close(s.stop)
 		<-s.done
+		if s.lib.disk != nil {
+			s.lib.mu.Lock()
+			defer s.lib.mu.Unlock()
+			return s.lib.disk.close()
+		}
 	}
 	return nil
 }

@@ -116,3 +116,7 @@ func (s *Store) LibraryDelete(ctx context.Context, coll, id string, expect uint6
 	}
 	return nil
 }
+
+// LibraryDurable implements rooms.DurableLibrary: Redis keeps the library
+// whatever becomes of the nodes (as durably as Redis is configured to).
+func (s *Store) LibraryDurable() bool { return true }

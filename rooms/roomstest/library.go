@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -288,5 +289,131 @@ func testLibLimit(t *testing.T, _ Options, st rooms.Store) {
 	wg.Wait()
 	if ok != 5 {
 		t.Fatalf("%d concurrent creates succeeded under a limit of 5", ok)
+	}
+}
+
+// LibraryReopen checks that a store's library outlives the store: what
+// one store wrote, a store opened after it was closed on the same backend
+// (the same Redis, the same data directory) reads the same, versions
+// included, and holds to the same rules (versions, limits, expiry). open
+// returns a new store on that backend each time it is called; the test
+// closes each store before it opens the next.
+func LibraryReopen(t *testing.T, open func(t *testing.T) rooms.Store) {
+	t.Helper()
+	ctx := libCtx(t)
+	c, other := libColl(t), libColl(t)
+	put := func(st rooms.Store, coll, id, val string, expect uint64, ttl time.Duration, limit int) uint64 {
+		t.Helper()
+		v, err := st.LibraryPut(ctx, coll, id, json.RawMessage(val), expect, ttl, limit)
+		if err != nil {
+			t.Fatalf("put %s %q: %v", coll, id, err)
+		}
+		return v
+	}
+	// Ids a file system could mistake: a path, and two that differ only
+	// in case.
+	odd := []string{"../../out of place", "Mixed-Case", "mixed-case", "ünïcode id"}
+
+	st := open(t)
+	va := put(st, c, "a", `{"n":1}`, 0, 0, 0)
+	va = put(st, c, "a", `{"n":2}`, va, 0, 0) // replaced: the last version is kept
+	vb := put(st, c, "b", `{"b":true}`, 0, time.Hour, 0)
+	gone := put(st, c, "gone", `1`, 0, 0, 0)
+	if err := st.LibraryDelete(ctx, c, "gone", gone); err != nil {
+		t.Fatal(err)
+	}
+	put(st, c, "short", `1`, 0, 300*time.Millisecond, 0)
+	vo := put(st, other, "a", `"other"`, 0, 0, 0)
+	oddVers := map[string]uint64{}
+	for i, id := range odd {
+		oddVers[id] = put(st, c, id, fmt.Sprintf(`{"odd":%d}`, i), 0, 0, 0)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+
+	st = open(t)
+	get := func(coll, id string) rooms.Doc {
+		t.Helper()
+		d, err := st.LibraryGet(ctx, coll, id)
+		if err != nil {
+			t.Fatalf("get %s %q: %v", coll, id, err)
+		}
+		return d
+	}
+	if d := get(c, "a"); d.Version != va || string(d.Value) != `{"n":2}` {
+		t.Fatalf("after reopening, a = %+v (%s), want version %d and n 2", d, d.Value, va)
+	}
+	if d := get(c, "b"); d.Version != vb || string(d.Value) != `{"b":true}` {
+		t.Fatalf("after reopening, b (expiring in an hour) = %+v, want version %d", d, vb)
+	}
+	if d := get(c, "gone"); d.Version != 0 {
+		t.Fatalf("a deleted document is back after reopening: %+v", d)
+	}
+	if d := get(other, "a"); d.Version != vo || string(d.Value) != `"other"` {
+		t.Fatalf("after reopening, the other collection's a = %+v", d)
+	}
+	for i, id := range odd {
+		if d := get(c, id); d.Version != oddVers[id] || string(d.Value) != fmt.Sprintf(`{"odd":%d}`, i) {
+			t.Fatalf("after reopening, %q = %+v (%s), want version %d", id, d, d.Value, oddVers[id])
+		}
+	}
+	// The short-lived document expires as it would have.
+	deadline := time.Now().Add(waitTimeout)
+	for get(c, "short").Version != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("a document did not expire after its ttl, across a reopening")
+		}
+		time.Sleep(pollInterval)
+	}
+	docs, err := st.LibraryList(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.Key)
+	}
+	slices.Sort(ids)
+	want := append([]string{"a", "b"}, odd...)
+	slices.Sort(want)
+	if !slices.Equal(ids, want) {
+		t.Fatalf("after reopening the list holds %q, want %q", ids, want)
+	}
+
+	// Versions from before still guard: the old one conflicts, the
+	// current one wins.
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), va+1, 0, 0); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("update at a stale version after reopening: %v, want ErrConflict", err)
+	}
+	if _, err := st.LibraryPut(ctx, c, "a", json.RawMessage(`{"n":9}`), 0, 0, 0); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("creating a document kept from before: %v, want ErrConflict", err)
+	}
+	if err := st.LibraryDelete(ctx, c, "b", vb+1); !errors.Is(err, rooms.ErrConflict) {
+		t.Fatalf("delete at a stale version after reopening: %v, want ErrConflict", err)
+	}
+	va3 := put(st, c, "a", `{"n":3}`, va, 0, 0)
+	// The documents kept from before count toward a limit.
+	limit := len(want)
+	if _, err := st.LibraryPut(ctx, c, "new", json.RawMessage(`1`), 0, 0, limit); !errors.Is(err, rooms.ErrLibraryFull) {
+		t.Fatalf("a document past a limit of %d after reopening: %v, want ErrLibraryFull", limit, err)
+	}
+	if err := st.LibraryDelete(ctx, c, "b", vb); err != nil {
+		t.Fatalf("delete at the version kept from before: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+
+	// What the reopened store changed is kept too.
+	st = open(t)
+	if d := get(c, "a"); d.Version != va3 || string(d.Value) != `{"n":3}` {
+		t.Fatalf("after a second reopening, a = %+v, want version %d and n 3", d, va3)
+	}
+	if d := get(c, "b"); d.Version != 0 {
+		t.Fatalf("b, deleted after the first reopening, is back: %+v", d)
+	}
+	if d := get(c, "short"); d.Version != 0 {
+		t.Fatalf("an expired document is back: %+v", d)
 	}
 }
