@@ -6,6 +6,10 @@
 SHELL := /bin/bash
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 ADDR ?= :8080
+# Where make run keeps the trainer's library (packs, kept sessions) across
+# restarts: HUDDLE_DATA_DIR, unless the environment sets it (set it empty
+# to keep them in memory only).
+DATA_DIR ?= .huddle-data
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X huddle/server.Version=$(VERSION)
 FUZZ_DECODE ?= 60000x
@@ -25,9 +29,9 @@ CHROMIUM ?= /usr/bin/chromium
 # Run as root on these machines; use sudo elsewhere when it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
-## run: build the binary and start Huddle on the embedded store; prints the URL
+## run: build the binary and start Huddle on the embedded store, its library kept in .huddle-data/; prints the URL
 run: build
-	HUDDLE_ADDR=$${HUDDLE_ADDR:-$(ADDR)} ./bin/huddle serve
+	HUDDLE_ADDR=$${HUDDLE_ADDR:-$(ADDR)} HUDDLE_DATA_DIR=$${HUDDLE_DATA_DIR-$(DATA_DIR)} ./bin/huddle serve
 
 ## build: the web app, then the huddle binary in bin/ (the app is embedded from frontend/dist)
 build: web

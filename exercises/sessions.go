@@ -37,6 +37,12 @@ type SessionSummary struct {
 	ExpiresAt    time.Time `json:"expiresAt,omitzero"`
 	Participants int64     `json:"participants"`
 	Exercises    int       `json:"exercises"`
+	// UntilRestart says the server keeps its library in memory only (the
+	// embedded store without a data directory): the session is forgotten
+	// when the server stops, ExpiresAt or not. The server sets it where
+	// it tells whether and until when a session is kept (the list, a
+	// keep's answer, an ended room's final welcome); it is never stored.
+	UntilRestart bool `json:"untilRestart,omitempty"`
 }
 
 // Session is a kept session: its summary and results.

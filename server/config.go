@@ -43,6 +43,10 @@ type Config struct {
 	LogFormat      string
 	PprofAddr      string
 	PacksDir       string
+	// DataDir is where the embedded store keeps the library (packs, kept
+	// sessions) across restarts (memory.Options.DataDir); empty: in
+	// memory only. Not used with RedisURL.
+	DataDir string
 
 	Limits rooms.Limits
 	// Exercises are the exercise limits; their MaxText and MaxName are
@@ -225,6 +229,7 @@ func ParseConfig(name string, args []string, getenv func(string) (string, bool))
 	str(&c.PublicURL, "public-url", "HUDDLE_PUBLIC_URL", "base URL people use to reach Huddle, for join links and QR codes (default: from each request)")
 	str(&c.HostKey, "host-key", "HUDDLE_HOST_KEY", "if set, creating a room and using the pack library and kept sessions need this key (for public deployments)")
 	str(&c.PacksDir, "packs-dir", "HUDDLE_PACKS_DIR", "if set, a directory that must exist: every pack file in it (*.yaml, *.yml, *.json) is put into the pack library at start: a file new or changed since it was last loaded replaces the library pack of the same id")
+	str(&c.DataDir, "data-dir", "HUDDLE_DATA_DIR", "if set, a directory (created if missing) where the embedded store keeps the pack library and kept sessions, one file each, and loads them from at start, so that a restart loses none of them (rooms stay in memory); empty: they are lost when the server stops. Not used with redis-url, which keeps them in Redis")
 	str(&origins, "allowed-origins", "HUDDLE_ALLOWED_ORIGINS", "comma-separated extra origin host patterns allowed to open WebSockets (the server's own host is always allowed)")
 	str(&c.LogLevel, "log-level", "HUDDLE_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "HUDDLE_LOG_FORMAT", "text or json")
@@ -663,6 +668,11 @@ func (c Config) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if c.DataDir != "" && c.RedisURL == "" {
+		if err := dataDir(c.DataDir); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.PublicURL != "" {
 		// Join links and QR codes are this plus /j/CODE: a value without
 		// its scheme or with a query would print links no phone opens.
@@ -694,6 +704,22 @@ func readableDir(dir string) error {
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("packs-dir %q cannot be read: %v", dir, err)
+	}
+	return nil
+}
+
+// dataDir checks the data directory as far as can be without making it
+// (the store makes it, when it opens): a file of that name, or a path
+// that cannot be looked at, would fail the node only then.
+func dataDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // made at start
+	case err != nil:
+		return fmt.Errorf("data-dir %q cannot be used: %v", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("data-dir %q is not a directory", dir)
 	}
 	return nil
 }

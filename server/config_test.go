@@ -70,12 +70,16 @@ func TestConfigFromEnv(t *testing.T) {
 		"HUDDLE_MAX_TIMER":        "90m",
 		"HUDDLE_MIN_RESPONSES":    "4",
 		"HUDDLE_MAX_STATUS_ROOMS": "12",
+		"HUDDLE_DATA_DIR":         "not-made-yet/library",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.MaxStatusRooms != 12 {
 		t.Fatalf("max-status-rooms %d", c.MaxStatusRooms)
+	}
+	if c.DataDir != "not-made-yet/library" {
+		t.Fatalf("data-dir %q", c.DataDir)
 	}
 	if c.Addr != "127.0.0.1:9000" || c.HostKey != "secret" || c.Limits.MaxRooms != 7 ||
 		c.Heartbeat != 3*time.Second || c.CommandRate != 2.5 || c.LogFormat != "json" || c.RedisPipeline {
@@ -441,6 +445,7 @@ func TestConfigHelpSaysWhatIsCovered(t *testing.T) {
 		"http-rate":  {"every /api/ route", "lookups", "results downloads", "pack library", "kept sessions"},
 		"http-burst": {"as http-rate"},
 		"packs-dir":  {"*.yaml", "*.yml", "*.json", "new or changed since it was last loaded"},
+		"data-dir":   {"created if missing", "pack library and kept sessions", "a restart loses none of them", "rooms stay in memory", "Not used with redis-url"},
 	} {
 		for _, w := range want {
 			if u := fs.Lookup(name).Usage; !strings.Contains(u, w) {

@@ -502,6 +502,9 @@ func (c *conn) keptSession(ctx context.Context, roomID string) *exercises.Sessio
 	if err != nil {
 		c.srv.log.Warn("ended room's kept session", "room", roomID, "err", err)
 	}
+	if s != nil {
+		c.srv.served(s)
+	}
 	return s
 }
 

@@ -261,13 +261,32 @@ func (s *Server) readPack(w http.ResponseWriter, r *http.Request) (*packs.Pack, 
 	return p, body.Version, nil
 }
 
+// listedPack is a pack as GET /api/packs lists it: its summary, and
+// whether it lasts only until the server stops.
+type listedPack struct {
+	packs.Summary
+	// UntilRestart: a library pack of a server that keeps its library in
+	// memory only (docs/protocol.md 2.9.1).
+	UntilRestart bool `json:"untilRestart,omitempty"`
+}
+
 func (s *Server) handleListPacks(w http.ResponseWriter, r *http.Request) {
 	list, err := s.packs.List(r.Context())
 	if err != nil {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, list)
+	out := make([]listedPack, len(list))
+	for i, p := range list {
+		out[i] = listedPack{Summary: p, UntilRestart: !p.Builtin && !s.libDurable}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// served is a session's summary as the server tells it: with
+// UntilRestart when its library lasts only until it stops.
+func (s *Server) served(sum *exercises.SessionSummary) {
+	sum.UntilRestart = !s.libDurable
 }
 
 func (s *Server) handleGetPack(w http.ResponseWriter, r *http.Request) {
@@ -576,6 +595,7 @@ func (s *Server) handleKeepSession(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
+	s.served(&sess.Session)
 	writeJSON(w, http.StatusCreated, sess.Session)
 }
 
@@ -584,6 +604,9 @@ func (s *Server) handleListSessions(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, err)
 		return
+	}
+	for i := range list {
+		s.served(&list[i])
 	}
 	writeJSON(w, http.StatusOK, list)
 }

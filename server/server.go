@@ -68,6 +68,10 @@ type Server struct {
 	// keptLoaded, in tests, runs when keeping a session has loaded the
 	// room and before it writes the session.
 	keptLoaded func()
+	// libDurable says the store's library outlives this process (on
+	// disk, in Redis): otherwise the web app is told that packs and kept
+	// sessions last only until the server stops (untilRestart).
+	libDurable bool
 }
 
 // New builds a node on the embedded store from cfg.
@@ -84,10 +88,10 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 
 // OpenStore opens the store cfg names: Redis when RedisURL is set (a node
 // starts even when Redis is down, and is ready once it answers), else the
-// embedded memory store.
+// embedded memory store, its library kept in DataDir when that is set.
 func OpenStore(cfg Config, log *slog.Logger) (rooms.Store, error) {
 	if cfg.RedisURL == "" {
-		return memory.New(memory.Options{HistoryLimit: cfg.HistoryLimit, ReplyWindow: cfg.ReplyWindow}), nil
+		return memory.Open(memory.Options{HistoryLimit: cfg.HistoryLimit, ReplyWindow: cfg.ReplyWindow, DataDir: cfg.DataDir, Logger: log})
 	}
 	return redisstore.New(redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, HistoryLimit: cfg.HistoryLimit, ReplyWindow: cfg.ReplyWindow, NoAutoPipeline: !cfg.RedisPipeline, Logger: log})
 }
@@ -110,6 +114,7 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		welcomeExtraHost: welcomeExtra(cfg, cfg.HostMessageBytes()),
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
+	s.libDurable = libraryDurable(store)
 	if _, embedded := store.(*memory.Store); !embedded && cfg.StoreDownGrace > 0 {
 		// The embedded store is the node's own memory: it always
 		// answers, and another node would not have it anyway.
@@ -138,6 +143,15 @@ func NewWithStore(cfg Config, log *slog.Logger, store rooms.Store) (*Server, err
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// libraryDurable reports whether store's library outlives the process; a
+// store that does not say is taken to keep it.
+func libraryDurable(store rooms.Store) bool {
+	if d, ok := store.(rooms.DurableLibrary); ok {
+		return d.LibraryDurable()
+	}
+	return true
 }
 
 // stateRate is the hub's StateRate for the configured one (0: no bound).
@@ -200,6 +214,12 @@ func (s *Server) Start() error {
 	s.ln = ln
 	if s.cfg.HostKey == "" {
 		s.log.Warn("no host key: anyone who can reach this server can create rooms, and its pack library and kept sessions answer only on this machine; set HUDDLE_HOST_KEY on a shared network")
+	}
+	if s.cfg.DataDir != "" && s.cfg.RedisURL != "" {
+		s.log.Warn("data-dir is not used: with redis-url, packs and kept sessions are kept in Redis", "data_dir", s.cfg.DataDir)
+	}
+	if !s.libDurable {
+		s.log.Warn("packs and kept sessions are in memory only: set HUDDLE_DATA_DIR to keep them across restarts")
 	}
 	if s.cfg.PacksDir != "" {
 		s.loadPacksDir()
