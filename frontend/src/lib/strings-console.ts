@@ -363,6 +363,10 @@ export const enConsole = {
     deleteSession: (title: string) => `Delete the session ${title}`,
     keptUntil: (when: string) => `Kept until ${when}`,
     keptForever: 'Kept with no expiry',
+    /** A session of a server that keeps its library in memory only (untilRestart). */
+    keptUntilRestart: 'Kept only until this server restarts',
+    sessionsUntilRestart: 'This server keeps sessions in memory only: restarting it forgets every one of them, whatever its date. Download the ones you need, or have the server started with HUDDLE_DATA_DIR set to keep them.',
+    packsUntilRestart: 'This server keeps your packs in memory only: restarting it forgets them. Export the ones you need as YAML, or have the server started with HUDDLE_DATA_DIR set to keep them.',
     downloadSession: (format: string, title: string) => `Download ${title} as ${format}`,
     // Comparison
     compareTitle: 'Comparing two sessions',

@@ -154,6 +154,8 @@ export interface PackSummary {
   /** Kind of each exercise, in order. */
   kinds: string[];
   builtin: boolean; source: 'builtin' | 'library' | 'directory' | string; version: string; updatedAt?: string;
+  /** GET /api/packs: a library pack of a server that keeps its library in memory only, lost when it restarts. */
+  untilRestart?: boolean;
 }
 export interface Pack { schema?: number; id: string; title: string; description?: string; author?: string; exercises: Spec[] }
 export interface PackEntry { summary: PackSummary; pack: Pack }
@@ -165,6 +167,8 @@ export interface SessionSummary {
   createdAt: string; endedAt: string; participants: number; exercises: number;
   /** When the session is forgotten (endedAt + results-ttl); absent when it is kept until deleted. */
   expiresAt?: string;
+  /** The server keeps its library in memory only: the session is forgotten when it restarts, expiresAt or not. */
+  untilRestart?: boolean;
 }
 
 export interface LabelCount { label: string; count: number }

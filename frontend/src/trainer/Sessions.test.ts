@@ -171,3 +171,20 @@ describe('past sessions while a file downloads', () => {
     expect(document.activeElement).toBe(csv);
   });
 });
+
+describe('past sessions of a server that keeps its library in memory only', () => {
+  it('say each is kept only until the server restarts, whatever its date, and how to keep them', async () => {
+    await render('', all.map((s) => ({ ...s, untilRestart: true })));
+    const kept = [...target.querySelectorAll('[data-testid=session] [data-testid=kept-until]')].map((e) => e.textContent);
+    expect(kept).toEqual(Array(4).fill('Kept only until this server restarts'));
+    expect(target.textContent).not.toContain('Kept until');
+    expect(target.querySelector('[data-testid=until-restart]')!.textContent).toBe(
+      'This server keeps sessions in memory only: restarting it forgets every one of them, whatever its date. Download the ones you need, or have the server started with HUDDLE_DATA_DIR set to keep them.');
+  });
+
+  it('are not said to be, on a server that keeps them', async () => {
+    await render('');
+    expect(target.querySelector('[data-testid=until-restart]')).toBeNull();
+    expect(target.textContent).not.toContain('restart');
+  });
+});

@@ -32,8 +32,11 @@ export function day(iso?: string): string {
 }
 
 /** Until when a kept session is available: "Kept until <date>", or "Kept
- * with no expiry" when it has no expiresAt (absent, or Go's zero time). */
-export function keptUntil(s: Pick<SessionSummary, 'expiresAt'>): string {
+ * with no expiry" when it has no expiresAt (absent, or Go's zero time), or
+ * only until the server restarts when it keeps its library in memory
+ * (untilRestart), which comes first whatever the date. */
+export function keptUntil(s: Pick<SessionSummary, 'expiresAt' | 'untilRestart'>): string {
+  if (s.untilRestart) return t.lib.keptUntilRestart;
   const at = s.expiresAt ? Date.parse(s.expiresAt) : NaN;
   if (!s.expiresAt || at <= 0) return t.lib.keptForever;
   return t.lib.keptUntil(when(s.expiresAt));
