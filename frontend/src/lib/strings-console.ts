@@ -355,19 +355,23 @@ export const enConsole = {
     exercisesCol: 'Exercises',
     downloads: 'Downloads',
     compareCol: 'Compare',
-    pickSession: (title: string, date: string) => `Compare ${title} of ${date}`,
+    /** A past session as its row's controls name it: its title, its room's
+     *  code and when it ended, so that two runs of one pack, even two that
+     *  ended the same minute, never read alike. */
+    sessionName: (title: string, code: string, date: string) => (code ? `${title}, room ${code}, ended ${date}` : `${title}, ended ${date}`),
+    pickSession: (name: string) => `Compare ${name}`,
     compare: 'Compare the two chosen sessions',
     compareHint: 'Choose two sessions; the two newest of the same pack are chosen for you.',
     compareHintNone: 'Choose two sessions. None are chosen for you: no pack has two sessions here.',
     confirmDeleteSession: (title: string, date: string) => `Delete the results of “${title}” (${date})? This cannot be undone.`,
-    deleteSession: (title: string) => `Delete the session ${title}`,
+    deleteSession: (name: string) => `Delete the session ${name}`,
     keptUntil: (when: string) => `Kept until ${when}`,
     keptForever: 'Kept with no expiry',
     /** A session of a server that keeps its library in memory only (untilRestart). */
     keptUntilRestart: 'Kept only until this server restarts',
     sessionsUntilRestart: 'This server keeps sessions in memory only: restarting it forgets every one of them, whatever its date. Download the ones you need, or have the server started with HUDDLE_DATA_DIR set to keep them.',
     packsUntilRestart: 'This server keeps your packs in memory only: restarting it forgets them. Export the ones you need as YAML, or have the server started with HUDDLE_DATA_DIR set to keep them.',
-    downloadSession: (format: string, title: string) => `Download ${title} as ${format}`,
+    downloadSession: (format: string, name: string) => `Download ${name} as ${format}`,
     // Comparison
     compareTitle: 'Comparing two sessions',
     sideA: 'A',

@@ -188,3 +188,37 @@ describe('past sessions of a server that keeps its library in memory only', () =
     expect(target.textContent).not.toContain('restart');
   });
 });
+
+describe('past sessions read by a screen reader', () => {
+  // Two runs of one pack that ended the same minute, and a third of
+  // another day: every control of the table has a label of its own.
+  const run = (id: string, code: string, endedAt: string) => ({ ...session(id, 'qa', 'QA workshop', endedAt, '2027-03-07T07:06:00Z'), title: 'QA workshop', code });
+  const runs = [run('r2', 'BBBBBB', '2026-12-07T07:06:50Z'), run('r1', 'AAAAAA', '2026-12-07T07:06:10Z'), run('r0', 'CCCCCC', '2026-11-30T07:06:10Z')];
+  const labels = (id: string) => [...target.querySelectorAll(`[data-session=${id}] [aria-label]`)].map((e) => e.getAttribute('aria-label'));
+
+  it('name each session by its title, its room code and when it ended', async () => {
+    await render('', runs);
+    const at = when('2026-12-07T07:06:10Z');
+    expect(when('2026-12-07T07:06:50Z')).toBe(at); // the same minute: the time alone would not tell them apart
+    expect(labels('r1')).toEqual([
+      `Compare QA workshop, room AAAAAA, ended ${at}`,
+      `Download QA workshop, room AAAAAA, ended ${at} as JSON`,
+      `Download QA workshop, room AAAAAA, ended ${at} as CSV`,
+      `Download QA workshop, room AAAAAA, ended ${at} as Markdown`,
+      `Delete the session QA workshop, room AAAAAA, ended ${at}`,
+    ]);
+    expect(labels('r2')[0]).toBe(`Compare QA workshop, room BBBBBB, ended ${at}`);
+  });
+
+  it('give no two controls of the table the same label', async () => {
+    for (const list of [runs, all]) {
+      await render('', list);
+      const every = [...target.querySelectorAll('[data-testid=sessions] tbody [aria-label]')].map((e) => e.getAttribute('aria-label'));
+      expect(every).toHaveLength(list.length * 5);
+      expect(new Set(every).size).toBe(every.length);
+      unmount(app);
+      target.remove();
+    }
+    await render('', runs); // for afterEach
+  });
+});
