@@ -170,6 +170,17 @@ describe('past sessions while a file downloads', () => {
     expect(csv.hasAttribute('aria-disabled')).toBe(false);
     expect(document.activeElement).toBe(csv);
   });
+
+  it('say a session gone meanwhile is no longer kept, not that a pack is to be reloaded', async () => {
+    await render('');
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such session' } }), { status: 404 })));
+    (target.querySelector('[data-session=s3] .dl button') as HTMLButtonElement).click();
+    for (let i = 0; i < 4; i++) await tick();
+    flushSync();
+    const said = target.querySelector('[role=alert]')!.textContent!;
+    expect(said).toBe('That session is no longer kept: it may have expired or been deleted.');
+    expect(said).not.toMatch(/library|Reload/);
+  });
 });
 
 describe('past sessions of a server that keeps its library in memory only', () => {
