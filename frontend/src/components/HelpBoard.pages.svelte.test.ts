@@ -2,10 +2,11 @@
 // kudos wall is (KudosWall.pages). It showed the requests that fit and
 // "+N more requests": most of a long board, its resolved requests
 // always, never reached the big screen.
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import HelpBoard from './HelpBoard.svelte';
 import { show } from '../test/mount';
+import { fakeTimers, flow as flowAs, layout as layoutAs, pages, round, settle, wait, type Parts } from '../test/paging';
 // The projector's fitting, which the board imports when it first needs
 // it, loaded before any test: its import then settles at once.
 import { PAGE_TURN_MS } from '../lib/fitboard';
@@ -13,76 +14,15 @@ import type { HelpRequestView, HelpView } from '../lib/types';
 
 type HelpStatus = HelpRequestView['status'];
 
-beforeEach(() => vi.useFakeTimers());
-afterEach(() => vi.useRealTimers());
+fakeTimers();
 
-/** The promises a few turns deep (the fitting's import, its measures),
- *  then Svelte's pending updates, with no time passing. */
-async function settle() {
-  for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0);
-  flushSync();
-}
-
-/** ms pass, then the board catches up. */
-async function wait(ms: number) {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-// happy-dom lays nothing out: each request ends 100 px below the one
-// before (the window is 768 px); the board ends at tall(density), in px.
-// Above the window's bottom less the margin and the room of the page line
-// (768 - 16 - 2.6rem), seven requests fit a page.
-function layout(tall: (density: number) => number) {
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-    const board = this.closest<HTMLElement>('[data-testid=help-board]');
-    const i = this.matches('.req') ? [...this.parentElement!.children].indexOf(this) : -1;
-    const bottom = this === board ? tall(Number(board.dataset.density)) : i >= 0 ? (i + 1) * 100 : 0;
-    return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
-  });
-  onTestFinished(() => { vi.restoreAllMocks(); });
-}
-
-// A board three requests wide, each request 100 px wide and as tall as
-// tall(its title) says, laid out as a browser would: in a grid, in rows,
-// each row as tall as its tallest request; in columns of the height the
-// list is given (its class columns), each filled from the top before the
-// next, a request that does not fit at the bottom of one going to the top
-// of the next, the fourth column and on beyond the list's right edge.
-// The counts take no room. No gaps: happy-dom lays nothing out.
-function flow(tall: (title: string) => number) {
-  const place = (list: HTMLElement) => {
-    const reqs = [...list.querySelectorAll<HTMLElement>('.req')];
-    const heights = reqs.map((li) => tall(li.querySelector('strong')!.textContent!));
-    const boxes = new Map<Element, { top: number; bottom: number; left: number }>();
-    if (list.classList.contains('columns')) {
-      const room = parseFloat(list.style.height);
-      let column = 0, y = 0;
-      reqs.forEach((li, i) => {
-        if (y > 0 && y + heights[i] > room) (column++, (y = 0));
-        boxes.set(li, { top: y, bottom: y + heights[i], left: column * 100 });
-        y += heights[i];
-      });
-      return { boxes, bottom: room };
-    }
-    let y = 0;
-    for (let row = 0; row * 3 < reqs.length; row++) {
-      const h = Math.max(...heights.slice(row * 3, row * 3 + 3));
-      reqs.slice(row * 3, row * 3 + 3).forEach((li, i) => boxes.set(li, { top: y, bottom: y + h, left: i * 100 }));
-      y += h;
-    }
-    return { boxes, bottom: y };
-  };
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-    const list = this.closest<HTMLElement>('[data-testid=help-board]')?.querySelector<HTMLElement>('.reqs');
-    const at = list ? place(list) : undefined;
-    const mine = this === list || this.matches('[data-testid=help-board]');
-    const b = mine ? { top: 0, bottom: at!.bottom, left: 0 } : at?.boxes.get(this) ?? { top: 0, bottom: 0, left: 0 };
-    const right = mine ? 300 : b.left + 100;
-    return { ...b, right, width: right - b.left, height: b.bottom - b.top, x: b.left, y: b.top, toJSON() {} } as DOMRect;
-  });
-  onTestFinished(() => { vi.restoreAllMocks(); });
-}
+// happy-dom lays nothing out: test/paging makes the board up. Its list of
+// requests (.reqs) takes the class columns.
+const parts: Parts = { board: '[data-testid=help-board]', list: '.reqs', item: '.req', text: 'strong' };
+// Each request ends 100 px below the one before; seven fit a page.
+const layout = (tall: (density: number) => number) => layoutAs(parts, tall);
+// Three requests wide, in rows or in columns; the counts take no room.
+const flow = (tall: (title: string) => number) => flowAs(parts, tall);
 
 // As the server sends them: open first, then matched, then resolved, by
 // id within each. Request n is "Request n", its id r and n in two digits.
@@ -108,9 +48,8 @@ function screen(view: HelpView, big = true) {
   return {
     target,
     set: (v: HelpView) => { props.view = v; flushSync(); },
-    shown: () => [...target.querySelectorAll('[data-testid=help-board] .req strong')].map((e) => e.textContent),
+    ...pages(target, parts, '[data-testid=help-page]'),
     badge: (title: string) => [...target.querySelectorAll('.req')].find((li) => li.querySelector('strong')!.textContent === title)?.querySelector('.badge')?.textContent,
-    page: () => target.querySelector('[data-testid=help-page]')?.textContent ?? null,
     board: () => target.querySelector<HTMLElement>('[data-testid=help-board]')!,
   };
 }
@@ -149,15 +88,7 @@ describe('a help board that does not fit on the projector', () => {
     const board = boardOf(requests(60));
     const p = screen(board);
     await settle();
-    const of = Number(/of (\d+)$/.exec(p.page()!)![1]);
-    const seen: string[] = [];
-    for (let n = 1; n <= of; n++) {
-      expect(p.page()).toBe(`Page ${n} of ${of}`);
-      seen.push(...p.shown().map(String));
-      await wait(PAGE_TURN_MS);
-    }
-    expect(seen).toEqual(board.requests.map((r) => r.title));
-    expect(p.page()).toBe(`Page 1 of ${of}`);
+    expect(await round(p, PAGE_TURN_MS)).toEqual(board.requests.map((r) => r.title));
   });
 
   it('says a request matched while its page is up where it is, then goes on to the requests after the page, not showing it again', async () => {

@@ -2,84 +2,25 @@
 // showed the kudos that fit and "+48 more kudos": at the end of a
 // workshop the room never saw most of its wall on the big screen, nor,
 // often, the kudo it had just sent.
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushSync } from 'svelte';
 import KudosWall from './KudosWall.svelte';
 import { show } from '../test/mount';
+import { fakeTimers, flow as flowAs, layout as layoutAs, pages, round, settle, wait, type Parts } from '../test/paging';
 // The projector's fitting, which the wall imports when it first needs
 // it, loaded before any test: its import then settles at once.
 import { PAGE_TURN_MS } from '../lib/fitboard';
 import type { Kudo } from '../lib/types';
 
-beforeEach(() => vi.useFakeTimers());
-afterEach(() => vi.useRealTimers());
+fakeTimers();
 
-/** The promises a few turns deep (the fitting's import, its measures),
- *  then Svelte's pending updates, with no time passing. */
-async function settle() {
-  for (let i = 0; i < 8; i++) await vi.advanceTimersByTimeAsync(0);
-  flushSync();
-}
-
-/** ms pass, then the wall catches up. */
-async function wait(ms: number) {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-// happy-dom lays nothing out: each kudo ends 100 px below the one before
-// (the window is 768 px); the wall ends at tall(density), in px. Above
-// the window's bottom less the margin and the room of the page line
-// (768 - 16 - 2.6rem), seven kudos fit a page.
-function layout(tall: (density: number) => number) {
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-    const wall = this.closest<HTMLElement>('[data-testid=kudos-wall]');
-    const i = this.matches('.kudo') ? [...this.parentElement!.children].indexOf(this) : -1;
-    const bottom = this === wall ? tall(Number(wall.dataset.density)) : i >= 0 ? (i + 1) * 100 : 0;
-    return { top: 0, bottom, left: 0, right: 100, width: 100, height: bottom, x: 0, y: 0, toJSON() {} } as DOMRect;
-  });
-  onTestFinished(() => { vi.restoreAllMocks(); });
-}
-
-// A wall three kudos wide, each kudo 100 px wide and as tall as tall(its
-// message) says, laid out as a browser would: in a grid, in rows, each
-// row as tall as its tallest kudo (each kudo stretched to it); in
-// columns of the height the wall is given (its class columns), each
-// filled from the top before the next, a kudo that does not fit at the
-// bottom of one going to the top of the next, the fourth column and on
-// beyond the wall's right edge. No gaps: happy-dom lays nothing out.
-function flow(tall: (message: string) => number) {
-  const place = (wall: HTMLElement) => {
-    const kudos = [...wall.querySelectorAll<HTMLElement>('.kudo')];
-    const heights = kudos.map((li) => tall(li.querySelector('.msg')!.textContent!));
-    const boxes = new Map<Element, { top: number; bottom: number; left: number }>();
-    if (wall.classList.contains('columns')) {
-      const room = parseFloat(wall.style.height);
-      let column = 0, y = 0;
-      kudos.forEach((li, i) => {
-        if (y > 0 && y + heights[i] > room) (column++, (y = 0));
-        boxes.set(li, { top: y, bottom: y + heights[i], left: column * 100 });
-        y += heights[i];
-      });
-      return { boxes, bottom: room };
-    }
-    let y = 0;
-    for (let row = 0; row * 3 < kudos.length; row++) {
-      const h = Math.max(...heights.slice(row * 3, row * 3 + 3));
-      kudos.slice(row * 3, row * 3 + 3).forEach((li, i) => boxes.set(li, { top: y, bottom: y + h, left: i * 100 }));
-      y += h;
-    }
-    return { boxes, bottom: y };
-  };
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
-    const wall = this.closest<HTMLElement>('[data-testid=kudos-wall]');
-    const at = wall ? place(wall) : undefined;
-    const b = this === wall ? { top: 0, bottom: at!.bottom, left: 0 } : at?.boxes.get(this) ?? { top: 0, bottom: 0, left: 0 };
-    const right = this === wall ? 300 : b.left + 100;
-    return { ...b, right, width: right - b.left, height: b.bottom - b.top, x: b.left, y: b.top, toJSON() {} } as DOMRect;
-  });
-  onTestFinished(() => { vi.restoreAllMocks(); });
-}
+// happy-dom lays nothing out: test/paging makes the wall up. The wall is
+// its own list: it takes the class columns.
+const parts: Parts = { board: '[data-testid=kudos-wall]', item: '.kudo', text: '.msg' };
+// Each kudo ends 100 px below the one before; seven fit a page.
+const layout = (tall: (density: number) => number) => layoutAs(parts, tall);
+// Three kudos wide, in rows (each kudo stretched to its row) or in columns.
+const flow = (tall: (message: string) => number) => flowAs(parts, tall);
 
 // In the wall's order, by id (the server's): no kudo says when it was sent.
 const kudo = (id: string, message: string): Kudo => ({ id, to: 'team', fromName: 'Ann', anonymous: false, message });
@@ -93,8 +34,7 @@ function projector(kudos: Kudo[]) {
   return {
     target,
     set: (k: Kudo[]) => { props.kudos = k; flushSync(); },
-    shown: () => [...target.querySelectorAll('[data-testid=kudos-wall] .msg')].map((p) => p.textContent),
-    page: () => target.querySelector('[data-testid=kudos-page]')?.textContent ?? null,
+    ...pages(target, parts, '[data-testid=kudos-page]'),
   };
 }
 
@@ -128,15 +68,7 @@ describe('a kudos wall that does not fit on the projector', () => {
     const kudos = wallOf(60);
     const p = projector(kudos);
     await settle();
-    const of = Number(/of (\d+)$/.exec(p.page()!)![1]);
-    const seen: string[] = [];
-    for (let n = 1; n <= of; n++) {
-      expect(p.page()).toBe(`Page ${n} of ${of}`);
-      seen.push(...p.shown().map(String));
-      await wait(PAGE_TURN_MS);
-    }
-    expect(seen).toEqual(kudos.map((k) => k.message));
-    expect(p.page()).toBe(`Page 1 of ${of}`);
+    expect(await round(p, PAGE_TURN_MS)).toEqual(kudos.map((k) => k.message));
   });
 
   it('keeps the page up as it is while kudos arrive, and draws them in their place in the wall\'s order from the next turn', async () => {
