@@ -191,3 +191,86 @@ export async function run(steps, browser) {
   console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed === 0 && skipped === 0;
 }
+
+// ---- A board shown page by page on the projector (the kudos wall, the
+// help board: projector-*-pages.mjs). ----
+
+/** What the projector draws of a paged board, run in the page (given
+ *  parts, selectors: board, item, text (the text in an item that names
+ *  it), page (the line that says which page is up), more (the old "+N
+ *  more" line) and, if its items have one, badge): the items' texts in
+ *  order, their badges by text, the page line and whether it sits in a
+ *  live region, what ends off the screen, the smallest text's type and
+ *  the items' animation. */
+export function pagedDrawn({ board, item, text, page, more, badge }) {
+  const out = [];
+  for (const e of document.querySelectorAll('.screen *')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    if (r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5) out.push(`${e.tagName.toLowerCase()} "${e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.bottom)}`);
+  }
+  const doc = document.documentElement;
+  if (doc.scrollHeight > innerHeight) out.push(`the page is ${doc.scrollHeight} px tall in ${innerHeight}`);
+  const items = [...document.querySelectorAll(`${board} ${item}`)];
+  const texts = [...document.querySelectorAll(`${board} ${item} ${text}`)];
+  const line = document.querySelector(page);
+  return {
+    out,
+    shown: texts.map((e) => e.textContent.trim()),
+    status: badge ? Object.fromEntries(items.map((li) => [li.querySelector(text).textContent.trim(), li.querySelector(badge).textContent.trim()])) : undefined,
+    page: line ? line.textContent.trim() : null,
+    live: !!line?.closest('[aria-live], [role=status], [role=alert], [role=log]'),
+    more: !!document.querySelector(more),
+    px: Math.min(...texts.map((e) => parseFloat(getComputedStyle(e).fontSize))),
+    animation: [...new Set(items.map((li) => getComputedStyle(li).animationName))],
+  };
+}
+
+/** The checks of a board paged on the projector, its parts as pagedDrawn
+ *  takes them; fullness, run in the page, measures how full the page
+ *  drawn is (by column, the pixels left empty above the page line's
+ *  room, empty; the tallest item with the gap under it, tallest; whether
+ *  the items reach the board's right edge, across; and, if it says,
+ *  the share of the room covered, covered). words name the items in
+ *  what the checks say: one, many, their texts and the whole board. */
+export function pagedBoard(parts, fullness, words) {
+  const drawn = (p) => p.evaluate(pagedDrawn, parts);
+
+  /** Throws unless the page drawn on p, not the last, is full: every
+   *  column holds items down to less than the tallest item's height
+   *  above the page line's room, and none is left empty. */
+  async function full(p, at) {
+    const f = await p.evaluate(fullness);
+    const covered = f.covered === undefined ? '' : `; ${Math.round(100 * f.covered)} % of the room covered`;
+    console.log(`    ${at}: columns empty at their bottom by ${f.empty.join(', ')} px, the tallest ${words.one} ${Math.round(f.tallest)} px${covered}`);
+    if (!f.across) throw new Error(`${at}: a column is left empty`);
+    const gap = f.empty.find((e) => e >= f.tallest);
+    if (gap !== undefined) throw new Error(`${at}: a column leaves ${gap} px empty at its bottom, room for any ${words.one} (the tallest ${Math.round(f.tallest)} px)`);
+  }
+
+  /** A screenshot of p once its page has faded in. */
+  async function shotTurned(p, name) {
+    await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await shot(p, name);
+  }
+
+  /** The page drawn on p as it is once it says page n: the items shown,
+   *  checked against the board's order (want, their texts) from index
+   *  from on. */
+  async function pageUp(p, n, want, from, at) {
+    const seen = await until(async () => {
+      const d = await drawn(p);
+      return d.page?.startsWith(`Page ${n} of `) ? d : false;
+    }, `page ${n} ${at}`, 25_000);
+    if (seen.out.length) throw new Error(`${at}, page ${n}: off the screen: ${seen.out.join('; ')}`);
+    if (seen.shown.length < 2) throw new Error(`${at}, page ${n}: ${seen.shown.length} ${words.many} shown`);
+    const next = want.slice(from, from + seen.shown.length);
+    if (seen.shown.join('|') !== next.join('|')) throw new Error(`${at}, page ${n}: shows ${JSON.stringify(seen.shown)}, not the ${words.board}'s next ${words.many} in its order ${JSON.stringify(next)}`);
+    if (seen.live) throw new Error(`${at}: the page line is in a live region: every turn would be read out`);
+    if (seen.more) throw new Error(`${at}: still says "+N more"`);
+    if (seen.px < 14) throw new Error(`${at}: its ${words.texts} in ${seen.px} px type`);
+    return seen;
+  }
+
+  return { drawn, full, shotTurned, pageUp };
+}

@@ -9,7 +9,7 @@
 // asked for it turns without fading. A request matched while its page is
 // up says so there, and the next page goes on after that page.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-help-pages.mjs (after make build).
-import { suite, roomDriver, until, shot } from './harness.mjs';
+import { suite, roomDriver, until, pagedBoard } from './harness.mjs';
 
 const { huddle, browser, newPage, finish } = await suite();
 
@@ -68,32 +68,9 @@ async function longBoard(page) {
 /** The board's requests' titles in its order, as the server sends it. */
 const order = (setup) => setup.evaluate(() => window.__help.board().map((q) => q.title));
 
-/** What the projector draws of the board: the requests' titles in order,
- *  their statuses, the page line and whether it sits in a live region,
- *  what ends off the screen, the smallest title's type and the requests'
- *  animation. */
-function boardDrawn() {
-  const out = [];
-  for (const e of document.querySelectorAll('.screen *')) {
-    const r = e.getBoundingClientRect();
-    if (!r.width && !r.height) continue;
-    if (r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5) out.push(`${e.tagName.toLowerCase()} "${e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.bottom)}`);
-  }
-  const doc = document.documentElement;
-  if (doc.scrollHeight > innerHeight) out.push(`the page is ${doc.scrollHeight} px tall in ${innerHeight}`);
-  const titles = [...document.querySelectorAll('[data-testid=help-board] .req strong')];
-  const line = document.querySelector('[data-testid=help-page]');
-  return {
-    out,
-    shown: titles.map((e) => e.textContent.trim()),
-    status: Object.fromEntries([...document.querySelectorAll('[data-testid=help-board] .req')].map((li) => [li.querySelector('strong').textContent.trim(), li.querySelector('.badge').textContent.trim()])),
-    page: line ? line.textContent.trim() : null,
-    live: !!line?.closest('[aria-live], [role=status], [role=alert], [role=log]'),
-    more: !!document.querySelector('[data-testid=help-more]'),
-    px: Math.min(...titles.map((e) => parseFloat(getComputedStyle(e).fontSize))),
-    animation: [...new Set([...document.querySelectorAll('[data-testid=help-board] .req')].map((li) => getComputedStyle(li).animationName))],
-  };
-}
+/** The board's parts on the projector, for pagedDrawn (harness.mjs):
+ *  the requests' titles in order, their statuses, the page line. */
+const parts = { board: '[data-testid=help-board]', item: '.req', text: 'strong', page: '[data-testid=help-page]', more: '[data-testid=help-more]', badge: '.badge' };
 
 /** How full the page drawn is: for each column of requests (by their
  *  left edge), the pixels left empty between its last request and the
@@ -115,41 +92,9 @@ function fullness() {
   };
 }
 
-/** Throws unless the page drawn on p, not the last, is full: every
- *  column holds requests down to less than the tallest request's height
- *  above the page line's room, and none is left empty. */
-async function full(p, at) {
-  const f = await p.evaluate(fullness);
-  console.log(`    ${at}: columns empty at their bottom by ${f.empty.join(', ')} px, the tallest request ${Math.round(f.tallest)} px`);
-  if (!f.across) throw new Error(`${at}: a column is left empty`);
-  const gap = f.empty.find((e) => e >= f.tallest);
-  if (gap !== undefined) throw new Error(`${at}: a column leaves ${gap} px empty at its bottom, room for any request (the tallest ${Math.round(f.tallest)} px)`);
-}
+const { drawn, full, shotTurned, pageUp } = pagedBoard(parts, fullness, { one: 'request', many: 'requests', texts: 'titles', board: 'board' });
 
 let setup, proj, still, board;
-
-/** A screenshot of p once its page has faded in. */
-async function shotTurned(p, name) {
-  await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  await shot(p, name);
-}
-
-/** The page drawn on p as it is once it says page n: the requests shown,
- *  checked against the board's order (want) from index from on. */
-async function pageUp(p, n, want, from, at) {
-  const seen = await until(async () => {
-    const d = await p.evaluate(boardDrawn);
-    return d.page?.startsWith(`Page ${n} of `) ? d : false;
-  }, `page ${n} ${at}`, 25_000);
-  if (seen.out.length) throw new Error(`${at}, page ${n}: off the screen: ${seen.out.join('; ')}`);
-  if (seen.shown.length < 2) throw new Error(`${at}, page ${n}: ${seen.shown.length} requests shown`);
-  const next = want.slice(from, from + seen.shown.length);
-  if (seen.shown.join('|') !== next.join('|')) throw new Error(`${at}, page ${n}: shows ${JSON.stringify(seen.shown)}, not the board's next requests in its order ${JSON.stringify(next)}`);
-  if (seen.live) throw new Error(`${at}: the page line is in a live region: every turn would be read out`);
-  if (seen.more) throw new Error(`${at}: still says "+N more"`);
-  if (seen.px < 14) throw new Error(`${at}: its titles in ${seen.px} px type`);
-  return seen;
-}
 
 let onFirst;
 
@@ -177,7 +122,7 @@ async function firstPage() {
 async function matchedMeanwhile() {
   // An open request on the page shown is matched: it moves down the
   // board, among the matched ones.
-  const before = await proj.evaluate(boardDrawn);
+  const before = await drawn(proj);
   const open = before.shown.find((t) => before.status[t] === 'Open');
   if (!open) throw new Error(`no open request on the first page: ${JSON.stringify(before.status)}`);
   await setup.evaluate(async (t) => {
@@ -189,7 +134,7 @@ async function matchedMeanwhile() {
   }, open);
   // Said where it is, on the page as it was, before the turn.
   const now = await until(async () => {
-    const d = await proj.evaluate(boardDrawn);
+    const d = await drawn(proj);
     return d.status[open] === 'Matched' && d.page?.startsWith('Page 1 ') ? d : false;
   }, `"${open}" matched on the first page`, 8000);
   if (now.shown.join('|') !== before.shown.join('|')) throw new Error(`the page shown changed under the room: ${JSON.stringify(before.shown)} became ${JSON.stringify(now.shown)}`);

@@ -7,7 +7,7 @@
 // with a line that says which page is up; with reduced motion asked for
 // it turns without fading.
 // Run: cd frontend && HUDDLE_BIN=../bin/huddle node e2e/projector-kudos-pages.mjs (after make build).
-import { suite, roomDriver, until, shot } from './harness.mjs';
+import { suite, roomDriver, pagedBoard } from './harness.mjs';
 
 const { huddle, browser, newPage, finish } = await suite();
 
@@ -45,30 +45,9 @@ async function longWall(page) {
   }, { n: KUDOS, sayings: SAYINGS });
 }
 
-/** What the projector draws of the wall: the kudos' messages in order,
- *  the page line and whether it sits in a live region, what ends off the
- *  screen, the smallest message's type and the kudos' animation. */
-function wallDrawn() {
-  const out = [];
-  for (const e of document.querySelectorAll('.screen *')) {
-    const r = e.getBoundingClientRect();
-    if (!r.width && !r.height) continue;
-    if (r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5) out.push(`${e.tagName.toLowerCase()} "${e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30)}" at ${Math.round(r.left)},${Math.round(r.bottom)}`);
-  }
-  const doc = document.documentElement;
-  if (doc.scrollHeight > innerHeight) out.push(`the page is ${doc.scrollHeight} px tall in ${innerHeight}`);
-  const msgs = [...document.querySelectorAll('[data-testid=kudos-wall] .msg')];
-  const line = document.querySelector('[data-testid=kudos-page]');
-  return {
-    out,
-    shown: msgs.map((p) => p.textContent.trim()),
-    page: line ? line.textContent.trim() : null,
-    live: !!line?.closest('[aria-live], [role=status], [role=alert], [role=log]'),
-    more: !!document.querySelector('[data-testid=kudos-more]'),
-    px: Math.min(...msgs.map((p) => parseFloat(getComputedStyle(p).fontSize))),
-    animation: [...new Set([...document.querySelectorAll('[data-testid=kudos-wall] .kudo')].map((li) => getComputedStyle(li).animationName))],
-  };
-}
+/** The wall's parts on the projector, for pagedDrawn (harness.mjs): the
+ *  kudos' messages in order, the page line. */
+const parts = { board: '[data-testid=kudos-wall]', item: '.kudo', text: '.msg', page: '[data-testid=kudos-page]', more: '[data-testid=kudos-more]' };
 
 /** How full the page drawn is: for each of the wall's columns (its
  *  kudos by their left edge), the pixels left empty between its last
@@ -76,7 +55,12 @@ function wallDrawn() {
  *  screen's 16 px margin and lib/fit's MORE_LINE_REM, 2.6rem); the
  *  tallest kudo drawn with the gap under it; whether the kudos reach the
  *  wall's right edge (no column left empty); and the share of the
- *  screen's room that the kudos' text covers. */
+ *  screen's room that the kudos' text covers. A page is full when every
+ *  column holds kudos down to less than the tallest kudo's height above
+ *  the page line's room (else one more would have fit there): a grid cut
+ *  the page before a row that did not fit whole, its height that of its
+ *  longest kudo: three kudos a page at 800x600, with 40 % of the screen
+ *  empty, and fifteen pages. */
 function fullness() {
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
   const floor = innerHeight - 16 - 2.6 * rem;
@@ -98,44 +82,13 @@ function fullness() {
   };
 }
 
-/** Throws unless the page drawn on p, not the last, is full: every
- *  column holds kudos down to less than the tallest kudo's height above
- *  the page line's room (else one more would have fit there), and none
- *  is left empty. A grid cut the page before a row that did not fit
- *  whole, its height that of its longest kudo: three kudos a page at
- *  800x600, with 40 % of the screen empty, and fifteen pages. */
-async function full(p, at) {
-  const f = await p.evaluate(fullness);
-  console.log(`    ${at}: columns empty at their bottom by ${f.empty.join(', ')} px, the tallest kudo ${Math.round(f.tallest)} px; ${Math.round(100 * f.covered)} % of the room covered`);
-  if (!f.across) throw new Error(`${at}: a column is left empty`);
-  const gap = f.empty.find((e) => e >= f.tallest);
-  if (gap !== undefined) throw new Error(`${at}: a column leaves ${gap} px empty at its bottom, room for any kudo (the tallest ${Math.round(f.tallest)} px)`);
-}
+const { full, shotTurned, pageUp: pageOf } = pagedBoard(parts, fullness, { one: 'kudo', many: 'kudos', texts: 'messages', board: 'wall' });
 
 let wall, proj, still;
 
-/** A screenshot of p once its page has faded in. */
-async function shotTurned(p, name) {
-  await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  await shot(p, name);
-}
-
-/** The page drawn on p as it is once it says page n: the kudos shown,
- *  checked against the wall's order from index from on. */
-async function pageUp(p, n, from, at) {
-  const seen = await until(async () => {
-    const d = await p.evaluate(wallDrawn);
-    return d.page?.startsWith(`Page ${n} of `) ? d : false;
-  }, `page ${n} ${at}`, 25_000);
-  if (seen.out.length) throw new Error(`${at}, page ${n}: off the screen: ${seen.out.join('; ')}`);
-  if (seen.shown.length < 2) throw new Error(`${at}, page ${n}: ${seen.shown.length} kudos shown`);
-  const want = wall.order.slice(from, from + seen.shown.length);
-  if (seen.shown.join('|') !== want.join('|')) throw new Error(`${at}, page ${n}: shows ${JSON.stringify(seen.shown)}, not the wall's next kudos in its order ${JSON.stringify(want)}`);
-  if (seen.live) throw new Error(`${at}: the page line is in a live region: every turn would be read out`);
-  if (seen.more) throw new Error(`${at}: still says "+N more"`);
-  if (seen.px < 14) throw new Error(`${at}: its messages in ${seen.px} px type`);
-  return seen;
-}
+/** The page drawn on p once it says page n, checked against the wall's
+ *  order from index from on. */
+const pageUp = (p, n, from, at) => pageOf(p, n, wall.order, from, at);
 
 async function firstPage() {
   const setup = await newPage(await browser.newContext(), 'the room of the long wall');
