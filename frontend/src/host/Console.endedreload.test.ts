@@ -4,21 +4,15 @@
 // then room_ended and close 4003 (docs/protocol.md 3.3). The console shows
 // the ended room as before the reload: who took part, the agenda and its
 // results, the downloads, and "kept" when the welcome says so.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import Console from './Console.svelte';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeWS, welcome } from '../test/fakews';
-import type { HostCreds } from '../lib/storage';
+import { consoleHooks, openConsole, textIn } from '../test/console';
 import { when } from '../trainer/format';
 import { settle } from '../test/settle';
 
 let target: HTMLElement;
-let app: any;
 let fetchMock: ReturnType<typeof vi.fn>;
 
-const host: HostCreds = {
-  roomId: 'r1', code: 'ABCDEF', secret: 'fac-secret', facilitatorId: 'f1', title: 'Trust', joinUrl: 'http://192.168.1.2/j/ABCDEF', createdAt: 0,
-};
 const summary = {
   id: 'r1', code: 'ABCDEF', title: 'Lunch workshop', pack: 'team-trust', packTitle: 'Team trust',
   createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', expiresAt: '2026-07-05T10:00:00Z', participants: 3, exercises: 1,
@@ -51,17 +45,11 @@ function finalWelcome(session?: object) {
 }
 
 function open() {
-  FakeWS.all = [];
   fetchMock = vi.fn(async () => new Response(JSON.stringify(summary), { status: 201, headers: { 'Content-Type': 'application/json' } }));
   vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('WebSocket', FakeWS);
-  target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(Console, { target, props: { host } });
-  flushSync();
-  const ws = FakeWS.last();
-  ws.open();
-  return ws;
+  const opened = openConsole();
+  target = opened.target;
+  return opened.ws;
 }
 async function endedHello(ws: FakeWS, session?: object) {
   ws.receive(finalWelcome(session), { type: 'error', code: 'room_ended', message: 'this room has ended' });
@@ -69,15 +57,10 @@ async function endedHello(ws: FakeWS, session?: object) {
   await settle();
 }
 const keeps = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u]) => u === '/api/rooms/r1/session');
-const text = (sel: string) => (target.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (sel: string) => textIn(target, sel);
 const buttons = () => [...target.querySelectorAll('button')].map((b) => b.textContent!.trim());
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  unmount(app);
-  target.remove();
-  vi.unstubAllGlobals();
-});
+consoleHooks();
 
 describe('the console opened after its room ended', () => {
   it('shows who took part, the agenda and its results, the downloads, and that the results are kept', async () => {

@@ -4,20 +4,14 @@
 // and otherwise looked live: the join code and QR, an agenda reading "No
 // exercises yet", End, Lock, Add exercise and Keep; and its JSON download
 // said "Your session expired. Please join again.", the phone's words.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import Console from './Console.svelte';
-import { FakeWS, welcome } from '../test/fakews';
-import type { HostCreds } from '../lib/storage';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeWS } from '../test/fakews';
+import { consoleHooks, hostWelcome, openConsole, textIn } from '../test/console';
 import { settle } from '../test/settle';
 
 let target: HTMLElement;
-let app: any;
 let fetchMock: ReturnType<typeof vi.fn>;
 
-const host: HostCreds = {
-  roomId: 'r1', code: 'ABCDEF', secret: 'fac-secret', facilitatorId: 'f1', title: 'Trust', joinUrl: 'http://192.168.1.2/j/ABCDEF', createdAt: 0,
-};
 const json = (body: unknown, status: number) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const poll = { id: 'e1', kind: 'poll', title: 'Lunch?', status: 'results', minResponses: 1,
   questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [{ id: 'a', label: 'Soup' }, { id: 'b', label: 'Pizza' }] }] };
@@ -25,42 +19,27 @@ const votes = { exercise: 'e1', status: 'results', responses: 3, minResponses: 1
 const withPoll = { exercises: { agenda: { items: ['e1'], current: 'e1' }, exercises: [{ exercise: poll, state: votes }] } };
 
 function mountConsole() {
-  FakeWS.all = [];
   // The server has no such room: whatever the console asks of it is refused as the server refuses it.
   fetchMock = vi.fn(async () => json({ error: { code: 'bad_token', message: 'unknown room or token' } }, 401));
   vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('WebSocket', FakeWS);
-  vi.stubGlobal('confirm', () => true);
-  target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(Console, { target, props: { host } });
-  flushSync();
-  const ws = FakeWS.last();
-  ws.open();
-  return ws;
+  const opened = openConsole();
+  target = opened.target;
+  return opened.ws;
 }
 async function welcomed(ws: FakeWS, sections?: object) {
-  ws.receive(welcome(1, {
-    you: { id: 'f1', name: '', role: 'facilitator', online: true },
-    snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended: false, showNames: false }, participants: 3, sections },
-  }));
+  ws.receive(hostWelcome({}, sections));
   await settle();
 }
 async function gone(ws: FakeWS) {
   ws.serverClose(4001);
   await settle();
 }
-const text = (sel: string) => (target.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (sel: string) => textIn(target, sel);
 const buttons = () => [...target.querySelectorAll('button')];
 const button = (name: string) => buttons().find((b) => b.textContent?.trim() === name);
 const links = () => [...target.querySelectorAll('a')].map((a) => `${a.textContent!.trim()} → ${a.getAttribute('href')}`);
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  unmount(app);
-  target.remove();
-  vi.unstubAllGlobals();
-});
+consoleHooks();
 
 describe('the console of a room the server no longer has', () => {
   it('says so plainly, with what is left to do, and nothing that looks live', async () => {

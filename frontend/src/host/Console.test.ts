@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import Console from './Console.svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
 import { ev, FakeWS, welcome } from '../test/fakews';
-import type { HostCreds } from '../lib/storage';
+import { closeConsole, consoleHooks, host, hostWelcome, openConsole, textIn } from '../test/console';
 import { when } from '../trainer/format';
 import { settle } from '../test/settle';
 
 let target: HTMLElement;
-let app: any;
 let fetchMock: ReturnType<typeof vi.fn>;
 
-const host: HostCreds = {
-  roomId: 'r1', code: 'ABCDEF', secret: 'fac-secret', facilitatorId: 'f1', title: 'Trust', joinUrl: 'http://192.168.1.2/j/ABCDEF', createdAt: 0,
-};
 const summary = {
   id: 'r1', code: 'ABCDEF', title: 'Trust', pack: 'team-trust', packTitle: 'Team trust',
   createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', expiresAt: '2026-07-05T10:00:00Z', participants: 3, exercises: 2,
@@ -28,19 +23,10 @@ function answer(...responses: Response[]) {
 const keeps = () => (fetchMock.mock.calls as unknown as [string, RequestInit][]).filter(([u]) => u === '/api/rooms/r1/session');
 
 async function open(ended = false, sections?: object) {
-  FakeWS.all = [];
-  vi.stubGlobal('WebSocket', FakeWS);
-  vi.stubGlobal('confirm', () => true);
-  target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(Console, { target, props: { host } });
-  flushSync();
-  const ws = FakeWS.last();
-  ws.open();
-  ws.receive(welcome(1, {
-    you: { id: 'f1', name: '', role: 'facilitator', online: true },
-    snapshot: { room: { id: 'r1', code: 'ABCDEF', title: 'Trust', locked: false, ended, showNames: false, pack: 'team-trust', packTitle: 'Team trust' }, participants: 3, sections },
-  }));
+  const opened = openConsole();
+  target = opened.target;
+  const ws = opened.ws;
+  ws.receive(hostWelcome({ ended, pack: 'team-trust', packTitle: 'Team trust' }, sections));
   await settle();
   return ws;
 }
@@ -49,15 +35,10 @@ async function end(ws: FakeWS) {
   ws.serverClose(4003);
   await settle();
 }
-const text = (sel: string) => (target.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (sel: string) => textIn(target, sel);
 const button = (name: string) => [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement | undefined;
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  unmount(app);
-  target.remove();
-  vi.unstubAllGlobals();
-});
+consoleHooks();
 
 describe('the console opened in another tab once too often (close 4006)', () => {
   it('says so, waits without reconnecting, and carries on here when asked', async () => {
@@ -849,8 +830,7 @@ describe("the console's half-filled \"Add an exercise\"", () => {
     flushSync();
   };
   async function reload(roomId = 'r1') {
-    unmount(app);
-    target.remove();
+    closeConsole();
     host.roomId = roomId;
     await open();
   }
@@ -935,8 +915,7 @@ describe('the console\'s "Add an exercise" after an exercise is added', () => {
     fill(field('title'), 'Lunch');
     fill(field('options'), 'Pizza\nSoup');
     // Half typed, then a reload: the kept draft is anonymous too.
-    unmount(app);
-    target.remove();
+    closeConsole();
     await open();
     expect(field('title').value).toBe('Lunch');
     expect(anonymous().checked).toBe(true);

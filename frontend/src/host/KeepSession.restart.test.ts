@@ -3,19 +3,13 @@
 // kept as says untilRestart (docs/protocol.md 2.9.5), and the console says
 // they are kept only until the server restarts, never "Kept until" a date
 // months away that a restart would not keep.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
-import Console from './Console.svelte';
-import { ev, FakeWS, welcome } from '../test/fakews';
-import type { HostCreds } from '../lib/storage';
+import { describe, expect, it, vi } from 'vitest';
+import { ev, welcome } from '../test/fakews';
+import { consoleHooks, hostWelcome, openConsole, textIn } from '../test/console';
 import { settle } from '../test/settle';
 
 let target: HTMLElement;
-let app: any;
 
-const host: HostCreds = {
-  roomId: 'r1', code: 'ABCDEF', secret: 'fac-secret', facilitatorId: 'f1', title: 'Trust', joinUrl: 'http://192.168.1.2/j/ABCDEF', createdAt: 0,
-};
 const summary = {
   id: 'r1', code: 'ABCDEF', title: 'Trust', pack: 'team-trust', packTitle: 'Team trust',
   createdAt: '2026-04-06T09:00:00Z', endedAt: '2026-04-06T10:00:00Z', expiresAt: '2026-07-05T10:00:00Z', participants: 3, exercises: 2,
@@ -24,31 +18,19 @@ const summary = {
 
 function mountConsole() {
   vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(summary), { status: 201, headers: { 'Content-Type': 'application/json' } })));
-  FakeWS.all = [];
-  vi.stubGlobal('WebSocket', FakeWS);
-  vi.stubGlobal('confirm', () => true);
-  target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(Console, { target, props: { host } });
-  flushSync();
-  const ws = FakeWS.last();
-  ws.open();
-  return ws;
+  const opened = openConsole();
+  target = opened.target;
+  return opened.ws;
 }
-const text = (sel: string) => (target.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const text = (sel: string) => textIn(target, sel);
 const room = (ended: boolean) => ({ id: 'r1', code: 'ABCDEF', title: 'Trust', locked: ended, ended, showNames: false, pack: 'team-trust', packTitle: 'Team trust' });
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  unmount(app);
-  target.remove();
-  vi.unstubAllGlobals();
-});
+consoleHooks();
 
 describe('the console of a server that keeps results only until it restarts', () => {
   it('says so when the room ends and the server kept them', async () => {
     const ws = mountConsole();
-    ws.receive(welcome(1, { you: { id: 'f1', name: '', role: 'facilitator', online: true }, snapshot: { room: room(false), participants: 3 } }));
+    ws.receive(hostWelcome(room(false)));
     await settle();
     ws.receive(ev(2, 'room.ended', { ended: true }));
     ws.serverClose(4003);
