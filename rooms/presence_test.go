@@ -370,21 +370,14 @@ func TestPresenceListsWhoCameDuringTheRead(t *testing.T) {
 }
 
 // unreachable is a store this node's presence writes and reads fail on
-// while down is set (Redis stalled, or this node's link to it).
+// while fail is set (Redis stalled, or this node's link to it): a
+// failingPresence (hub_test.go) whose reads fail too.
 type unreachable struct {
-	rooms.Store
-	down atomic.Bool
-}
-
-func (s *unreachable) UpdatePresence(ctx context.Context, room, node string, add, remove []string, ttl time.Duration) error {
-	if s.down.Load() {
-		return rooms.ErrUnavailable
-	}
-	return s.Store.UpdatePresence(ctx, room, node, add, remove, ttl)
+	failingPresence
 }
 
 func (s *unreachable) Online(ctx context.Context, room string) ([]string, error) {
-	if s.down.Load() {
+	if s.fail.Load() {
 		return nil, rooms.ErrUnavailable
 	}
 	return s.Store.Online(ctx, room)
@@ -397,13 +390,13 @@ func (s *unreachable) Online(ctx context.Context, room string) ([]string, error)
 // stalled, then brought them all back.
 func TestPresenceKeptWhileTheStoreIsDown(t *testing.T) {
 	var un *unreachable
-	a, b := twoNodes(t, func(m *memory.Store) rooms.Store { un = &unreachable{Store: m}; return un })
+	a, b := twoNodes(t, func(m *memory.Store) rooms.Store { un = &unreachable{failingPresence{Store: m}}; return un })
 	fc, _ := a.attach(t, a.fac, nil)
 	quinn, ruth := b.join(t, "Quinn"), b.join(t, "Ruth")
 	b.attach(t, quinn, nil)
 	b.attach(t, ruth, nil)
 	waitUntil(t, "Quinn and Ruth online", func() bool { c := consoleOf(fc); return c.online == 2 && c.listedOnline() == 2 })
-	un.down.Store(true)
+	un.fail.Store(true)
 	pat := a.join(t, "Pat")
 	a.attach(t, pat, nil)
 	waitUntil(t, "Pat's presence", func() bool { return len(entries(fc, pat.ID)) > 0 })
@@ -411,7 +404,7 @@ func TestPresenceKeptWhileTheStoreIsDown(t *testing.T) {
 	if c.online != 3 || !c.members[quinn.ID].Online || !c.members[ruth.ID].Online || !c.members[pat.ID].Online {
 		t.Fatalf("with the store down the console counts %d and lists %+v, want Pat, Quinn and Ruth online", c.online, c.members)
 	}
-	un.down.Store(false)
+	un.fail.Store(false)
 	waitUntil(t, "Pat in the store's presence", func() bool {
 		ids, err := un.Store.Online(context.Background(), a.room.ID)
 		return err == nil && slices.Contains(ids, pat.ID)
