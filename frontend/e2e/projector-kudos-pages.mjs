@@ -128,9 +128,12 @@ async function smallerScreen() {
   console.log(`    800x600: ${one.shown.length} kudos on "${one.page}"`);
   await full(proj, 'at 800x600, page 1');
   // As many pages as the kudos need at about that many a page, not one
-  // for each of the wall's rows.
+  // for each of the wall's rows. The kudos differ in length and come in
+  // the order of their random ids, so the first page may hold more than
+  // the average one (8 on the first of 10 pages in one run, which the
+  // bound of one page more failed): half as many pages again is allowed.
   const of = Number(/of (\d+)$/.exec(one.page)[1]);
-  if (of > Math.ceil(KUDOS / one.shown.length) + 1) throw new Error(`at 800x600, ${KUDOS} kudos on ${of} pages, ${one.shown.length} on the first`);
+  if (of > Math.ceil(1.5 * KUDOS / one.shown.length)) throw new Error(`at 800x600, ${KUDOS} kudos on ${of} pages, ${one.shown.length} on the first`);
   await shotTurned(proj, 'screen-kudos-page-1-600');
 }
 
