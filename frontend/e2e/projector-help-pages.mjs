@@ -158,8 +158,12 @@ async function smallerScreen() {
   const one = await pageUp(proj, 1, board, 0, 'at 800x600');
   console.log(`    800x600: ${one.shown.length} requests on "${one.page}"`);
   await full(proj, 'at 800x600, page 1');
+  // As many pages as the requests need at about that many a page: the
+  // requests differ in height (a matched one has its helper's line), so
+  // the first page may hold more than the average one, and half as many
+  // pages again is allowed (as on the kudos wall).
   const of = Number(/of (\d+)$/.exec(one.page)[1]);
-  if (of > Math.ceil(REQUESTS / one.shown.length) + 1) throw new Error(`at 800x600, ${REQUESTS} requests on ${of} pages, ${one.shown.length} on the first`);
+  if (of > Math.ceil(1.5 * REQUESTS / one.shown.length)) throw new Error(`at 800x600, ${REQUESTS} requests on ${of} pages, ${one.shown.length} on the first`);
   await shotTurned(proj, 'screen-help-page-1-600');
 }
 
