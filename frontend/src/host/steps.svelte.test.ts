@@ -6,26 +6,37 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { show } from '../test/mount';
 import ExerciseControl from './ExerciseControl.svelte';
-import Console from './Console.svelte';
 import People from './People.svelte';
 import Agenda from './Agenda.svelte';
 import { emptyState } from '../lib/reducer';
 import { SENDING_GRACE_MS, Steps } from './steps.svelte';
 import { RECONNECT_GRACE_MS } from '../lib/conngrace.svelte';
-import { FakeWS, welcome } from '../test/fakews';
+import { consoleHooks, hostWelcome, openConsole } from '../test/console';
 import type { Exercise } from '../lib/types';
-import type { HostCreds } from '../lib/storage';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
+consoleHooks();
 
 const retro = (phase: string): Exercise => ({ id: 'x1', kind: 'retro', title: 'Sprint', status: 'open', phase, retro: { columns: [] } } as any);
 const poll = (status: string, extra: object = {}): Exercise => ({
   id: 'e1', kind: 'poll', title: 'Lunch', status, questions: [{ id: 'q1', kind: 'choice', prompt: '', options: [] }], ...extra,
 } as any);
+
+/** The whole console of room r1 (test/console), welcomed with sections. */
+function consoleWith(sections?: object) {
+  const { target, ws } = openConsole();
+  ws.receive(hostWelcome({}, sections));
+  flushSync();
+  return { target, ws };
+}
+/** An agenda of two polls, the first current; second: the other's fields. */
+const twoPolls = (second: object = {}) => ({ exercises: {
+  agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('prepared') }, { exercise: { ...poll('prepared'), id: 'e2', ...second } }],
+} });
 
 /** The console's exercise card; each command waits until the test
  *  answers it (answer) or the server refuses it (refuse). */
@@ -141,18 +152,7 @@ describe('the exercise card\'s own steps while their command waits', () => {
 
 describe('the console while its steps wait on a connection that stalls', () => {
   it('says "Sending…" at the step and, past the grace, what waits at the badge, while "Connected"', async () => {
-    localStorage.clear();
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    const host: HostCreds = { roomId: 'r1', code: 'ABCDEF', secret: 's', facilitatorId: 'f1', title: 'T', joinUrl: 'http://x/j/ABCDEF', createdAt: 0 };
-    const target = show(Console, { host });
-    const ws = FakeWS.last();
-    ws.open();
-    const base = welcome(1);
-    ws.receive({ ...base, you: { id: 'f1', name: '', role: 'facilitator', online: true }, snapshot: { ...base.snapshot, sections: { exercises: {
-      agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('prepared') }, { exercise: { ...poll('prepared'), id: 'e2' } }],
-    } } } });
-    flushSync();
+    const { target, ws } = consoleWith(twoPolls());
     const open = [...target.querySelectorAll<HTMLButtonElement>('[data-testid=control] button')].find((b) => b.textContent === 'Open')!;
     const pending = () => target.querySelector('[data-testid=conn-pending]')?.textContent ?? null;
     open.click();
@@ -643,18 +643,9 @@ describe('"Show names to participants" while its command waits', () => {
 // asked twice.
 describe('the room\'s steps while their command waits', () => {
   function room() {
-    localStorage.clear();
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
+    const { target, ws } = consoleWith();
     const confirm = vi.fn(() => true);
     vi.stubGlobal('confirm', confirm);
-    const host: HostCreds = { roomId: 'r1', code: 'ABCDEF', secret: 's', facilitatorId: 'f1', title: 'T', joinUrl: 'http://x/j/ABCDEF', createdAt: 0 };
-    const target = show(Console, { host });
-    const ws = FakeWS.last();
-    ws.open();
-    const base = welcome(1);
-    ws.receive({ ...base, you: { id: 'f1', name: '', role: 'facilitator', online: true } });
-    flushSync();
     const button = (text: string) => [...target.querySelectorAll<HTMLButtonElement>('header button')].find((b) => b.textContent!.trim() === text);
     const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
     const said = () => target.querySelector('[data-testid=room-step-said]')!.textContent;
@@ -969,19 +960,7 @@ describe('the agenda\'s steps while their command waits', () => {
   });
 
   it('in the console: the room\'s steps, with Lock joining and End, said once in the room\'s live region', async () => {
-    localStorage.clear();
-    FakeWS.all = [];
-    vi.stubGlobal('WebSocket', FakeWS);
-    vi.stubGlobal('confirm', vi.fn(() => true));
-    const host: HostCreds = { roomId: 'r1', code: 'ABCDEF', secret: 's', facilitatorId: 'f1', title: 'T', joinUrl: 'http://x/j/ABCDEF', createdAt: 0 };
-    const target = show(Console, { host });
-    const ws = FakeWS.last();
-    ws.open();
-    const base = welcome(1);
-    ws.receive({ ...base, you: { id: 'f1', name: '', role: 'facilitator', online: true }, snapshot: { ...base.snapshot, sections: { exercises: {
-      agenda: { items: ['e1', 'e2'], current: 'e1' }, exercises: [{ exercise: poll('prepared') }, { exercise: { ...poll('prepared'), id: 'e2', title: 'Pulse' } }],
-    } } } });
-    flushSync();
+    const { target, ws } = consoleWith(twoPolls({ title: 'Pulse' }));
     const wait = async (ms: number) => { await vi.advanceTimersByTimeAsync(ms); flushSync(); };
     const down = target.querySelector<HTMLButtonElement>('[data-testid=agenda] [data-ex=e1] .move-down')!;
     const header = (text: string) => [...target.querySelectorAll<HTMLButtonElement>('header button')].find((b) => b.textContent!.trim() === text)!;

@@ -136,24 +136,17 @@ describe('a retro board full of text', () => {
   };
 
   // Its refusal says what may make it go: a deleted card, a shorter text.
-  it('refusing a card: says so, and that what was typed is kept, back in the box', async () => {
-    const target = retro('write');
-    const box = target.querySelector<HTMLTextAreaElement>('#card-r1')!;
-    type(box, 'Pair more');
-    await submit(box);
-    expect(target.querySelector('[data-testid=send-error]')!.textContent)
-      .toBe(`The board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote. ${KEPT}`);
-    expect(box.value).toBe('Pair more');
-  });
-
-  it('refusing an action item: says so, and that what was typed is kept, back in its field', async () => {
-    const target = retro('actions');
-    const field = target.querySelector<HTMLInputElement>('#act-r1')!;
-    type(field, 'Book the demo room');
+  it.each([
+    ['a card', 'write', '#card-r1', 'Pair more'],
+    ['an action item', 'actions', '#act-r1', 'Book the demo room'],
+  ])('refusing %s: says so, and that what was typed is kept, back in its field', async (_, phase, sel, text) => {
+    const target = retro(phase);
+    const field = target.querySelector<HTMLInputElement | HTMLTextAreaElement>(sel)!;
+    type(field, text);
     await submit(field);
     expect(target.querySelector('[data-testid=send-error]')!.textContent)
       .toBe(`The board is full: the facilitator can make room by deleting cards, or you can shorten what you wrote. ${KEPT}`);
-    expect(field.value).toBe('Book the demo room');
+    expect(field.value).toBe(text);
   });
 });
 
